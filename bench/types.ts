@@ -1,0 +1,15 @@
+/** One measured number. A benchmark file (`bench/*.bench.ts`) exports `run(): Promise<BenchResult[]>`. */
+export interface BenchResult {
+  /** Group, e.g. "crypto", "store", "relay". */
+  suite: string;
+  /** What was measured, e.g. "envelope seal (200 B)". */
+  name: string;
+  value: number;
+  /** e.g. "ops/s", "ms", "MB/s", "MB". */
+  unit: string;
+  /** The budget in words, e.g. "< 30 ms" (empty when there is none). */
+  target?: string;
+  /** Whether the budget held; undefined when there is no budget. */
+  ok?: boolean;
+  note?: string;
+}

@@ -1,0 +1,66 @@
+// Flat config. The import rules enforce the process boundaries of docs/architecture.md:
+// only electron/main and electron/preload may import 'electron'; the renderer reaches the
+// core only through the typed API object; shared/ knows neither Node nor the DOM.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+const noElectron = {
+  paths: [{ name: 'electron', message: "Only electron/main and electron/preload may import 'electron'; use the interfaces in electron/core/platform." }],
+  patterns: [{ group: ['electron/*'], message: "Only electron/main and electron/preload may import 'electron'." }],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', '.tsbuild/', 'test-results/', 'playwright-report/', 'bench/results.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', noElectron],
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Unit tests of the shell replace 'electron' with a fake via vi.mock.
+    files: ['tests/unit/main/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte', 'renderer/**/*.svelte.ts'],
+    languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noElectron.paths,
+          patterns: [
+            ...noElectron.patterns,
+            { group: ['**/electron/**', '**/server/**', 'node:*'], message: 'The renderer talks to the core only through window.klinikfunk (shared/api).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: noElectron.paths, patterns: [...noElectron.patterns, { group: ['node:*', '**/electron/**', '**/renderer/**', '**/server/**'], message: 'shared/ runs anywhere: no Node, no DOM, no app code.' }] },
+      ],
+    },
+  },
+  {
+    files: ['tests/harness/browser/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);
