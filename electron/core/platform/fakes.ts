@@ -1,0 +1,109 @@
+// In-memory twins of the platform interfaces, for Node, tests and the browser harness.
+// They behave like the real ones where behaviour matters (safeStorage really encrypts, with a
+// per-instance random key, so a test cannot pass by reading the "sealed" bytes as plaintext).
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type {
+  Clipboard,
+  IdleSource,
+  IdleState,
+  NotificationRequest,
+  Notifier,
+  OsSessionEvent,
+  OsSessionEvents,
+  Platform,
+  SafeStorage,
+} from './platform.ts';
+
+export class FakeSafeStorage implements SafeStorage {
+  readonly #key = randomBytes(32);
+  available = true;
+  isAvailable(): boolean {
+    return this.available;
+  }
+  encrypt(plain: Uint8Array): Uint8Array {
+    if (!this.available) throw new Error('safeStorage is not available');
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
+  }
+  decrypt(sealed: Uint8Array): Uint8Array {
+    if (!this.available) throw new Error('safeStorage is not available');
+    const buf = Buffer.from(sealed);
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, buf.subarray(0, 12));
+    decipher.setAuthTag(buf.subarray(12, 28));
+    return new Uint8Array(Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]));
+  }
+}
+
+export class FakeNotifier implements Notifier {
+  readonly shown: NotificationRequest[] = [];
+  readonly #listeners = new Set<(tag: string | undefined) => void>();
+  isSupported(): boolean {
+    return true;
+  }
+  show(request: NotificationRequest): void {
+    this.shown.push(request);
+  }
+  onClick(listener: (tag: string | undefined) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  click(tag: string | undefined): void {
+    for (const l of this.#listeners) l(tag);
+  }
+}
+
+export class FakeIdleSource implements IdleSource {
+  seconds = 0;
+  screenLocked = false;
+  idleSeconds(): number {
+    return this.seconds;
+  }
+  state(idleThresholdSeconds: number): IdleState {
+    if (this.screenLocked) return 'locked';
+    return this.seconds >= idleThresholdSeconds ? 'idle' : 'active';
+  }
+}
+
+export class FakeOsSessionEvents implements OsSessionEvents {
+  readonly #listeners = new Set<(event: OsSessionEvent) => void>();
+  on(listener: (event: OsSessionEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  emit(event: OsSessionEvent): void {
+    for (const l of this.#listeners) l(event);
+  }
+}
+
+export class FakeClipboard implements Clipboard {
+  text = '';
+  readText(): string {
+    return this.text;
+  }
+  writeText(text: string): void {
+    this.text = text;
+  }
+  clear(): void {
+    this.text = '';
+  }
+}
+
+export interface FakePlatform extends Platform {
+  safeStorage: FakeSafeStorage;
+  notifier: FakeNotifier;
+  idle: FakeIdleSource;
+  osSession: FakeOsSessionEvents;
+  clipboard: FakeClipboard;
+}
+
+export function createFakePlatform(): FakePlatform {
+  return {
+    safeStorage: new FakeSafeStorage(),
+    notifier: new FakeNotifier(),
+    idle: new FakeIdleSource(),
+    osSession: new FakeOsSessionEvents(),
+    clipboard: new FakeClipboard(),
+  };
+}

@@ -1,0 +1,54 @@
+// What the core needs from the desktop shell. Electron implements these in electron/main;
+// electron/core/platform/fakes.ts implements them in memory for Node, tests and the harness.
+// The core receives one Platform from the composition root and never imports 'electron'.
+
+/** OS-level encryption bound to the signed-in Windows/Linux user (Electron safeStorage, DPAPI on Windows). */
+export interface SafeStorage {
+  /** False when the OS offers no protected storage (then callers must not pretend it does). */
+  isAvailable(): boolean;
+  encrypt(plain: Uint8Array): Uint8Array;
+  decrypt(sealed: Uint8Array): Uint8Array;
+}
+
+export interface NotificationRequest {
+  title: string;
+  /** Omitted when policy hides content on shared workstations. */
+  body?: string;
+  /** Opaque tag handed back on click, e.g. a channel id. */
+  tag?: string;
+  urgent?: boolean;
+}
+
+export interface Notifier {
+  isSupported(): boolean;
+  show(request: NotificationRequest): void;
+  onClick(listener: (tag: string | undefined) => void): () => void;
+}
+
+export type IdleState = 'active' | 'idle' | 'locked' | 'unknown';
+
+export interface IdleSource {
+  /** Seconds since the last keyboard or mouse input anywhere on the machine. */
+  idleSeconds(): number;
+  state(idleThresholdSeconds: number): IdleState;
+}
+
+export type OsSessionEvent = 'lock-screen' | 'unlock-screen' | 'suspend' | 'resume' | 'shutdown';
+
+export interface OsSessionEvents {
+  on(listener: (event: OsSessionEvent) => void): () => void;
+}
+
+export interface Clipboard {
+  readText(): string;
+  writeText(text: string): void;
+  clear(): void;
+}
+
+export interface Platform {
+  safeStorage: SafeStorage;
+  notifier: Notifier;
+  idle: IdleSource;
+  osSession: OsSessionEvents;
+  clipboard: Clipboard;
+}
