@@ -79,10 +79,10 @@ export class FakeOsSessionEvents implements OsSessionEvents {
 
 export class FakeClipboard implements Clipboard {
   text = '';
-  readText(): string {
+  async readText(): Promise<string> {
     return this.text;
   }
-  writeText(text: string): void {
+  async writeText(text: string): Promise<void> {
     this.text = text;
   }
   clear(): void {

@@ -39,9 +39,10 @@ export interface OsSessionEvents {
   on(listener: (event: OsSessionEvent) => void): () => void;
 }
 
+/** Asynchronous, as Electron's clipboard module is since Electron 45. */
 export interface Clipboard {
-  readText(): string;
-  writeText(text: string): void;
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
   clear(): void;
 }
 

@@ -1,0 +1,27 @@
+import type { AppInfo } from '../../../shared/api/contract.ts';
+import type { PolicySnapshot } from '../policy/policy.ts';
+
+/** Facts about this build, filled in by the composition root (Electron main or the harness). */
+export interface BuildInfo {
+  name: string;
+  version: string;
+  commit: string;
+  date: string;
+  electron: string | null;
+}
+
+export function appInfo(build: BuildInfo, policy: PolicySnapshot): AppInfo {
+  return {
+    name: build.name,
+    version: build.version,
+    build: {
+      commit: build.commit,
+      date: build.date,
+      electron: build.electron,
+      node: process.versions.node,
+      platform: process.platform,
+    },
+    managedSettings: [...policy.managedKeys],
+    policyLanguage: policy.language,
+  };
+}

@@ -1,0 +1,57 @@
+// The real platform: Electron's safeStorage (DPAPI on Windows), notifications, idle time and
+// power events, clipboard. The core sees only the interfaces in core/platform.
+import { clipboard, Notification, powerMonitor, safeStorage } from 'electron';
+import type { OsSessionEvent, Platform } from '../core/platform/platform.ts';
+
+export function createElectronPlatform(): Platform {
+  const clickListeners = new Set<(tag: string | undefined) => void>();
+  return {
+    safeStorage: {
+      isAvailable: () => safeStorage.isEncryptionAvailable(),
+      encrypt: (plain) => new Uint8Array(safeStorage.encryptString(Buffer.from(plain).toString('base64'))),
+      decrypt: (sealed) => new Uint8Array(Buffer.from(safeStorage.decryptString(Buffer.from(sealed)), 'base64')),
+    },
+    notifier: {
+      isSupported: () => Notification.isSupported(),
+      show: (request) => {
+        const notification = new Notification({
+          title: request.title,
+          body: request.body ?? '',
+          silent: false,
+          urgency: request.urgent ? 'critical' : 'normal',
+        });
+        notification.on('click', () => clickListeners.forEach((l) => l(request.tag)));
+        notification.show();
+      },
+      onClick: (listener) => {
+        clickListeners.add(listener);
+        return () => clickListeners.delete(listener);
+      },
+    },
+    idle: {
+      idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      state: (threshold) => powerMonitor.getSystemIdleState(threshold),
+    },
+    osSession: {
+      on: (listener) => {
+        const names: OsSessionEvent[] = ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'shutdown'];
+        // powerMonitor's overloads take one literal each; the names here are exactly those.
+        const monitor = powerMonitor as unknown as {
+          on(name: string, handler: () => void): void;
+          off(name: string, handler: () => void): void;
+        };
+        const handlers = names.map((name) => {
+          const handler = () => listener(name);
+          monitor.on(name, handler);
+          return [name, handler] as const;
+        });
+        return () => handlers.forEach(([name, handler]) => monitor.off(name, handler));
+      },
+    },
+    clipboard: {
+      readText: () => clipboard.readText(),
+      writeText: (text) => clipboard.writeText(text),
+      clear: () => clipboard.clear(),
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Composition root of the desktop app: lifecycle, single instance, sandbox, the window, the
+// app:// protocol, IPC. Everything with logic lives in electron/core and is tested under Node.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { createCore } from '../core/compose.ts';
+import { createLogger, jsonLineSink } from '../core/log/logger.ts';
+import { defaultPolicy } from '../core/policy/policy.ts';
+import { createRouter } from '../ipc/router.ts';
+import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
+import { createElectronPlatform } from './electron-platform.ts';
+import { registerIpc, sendEvent } from './ipc.ts';
+import { APP_ENTRY_URL, APP_ORIGIN, denyAllPermissions, hardenWebContents, mainWindowOptions } from './window.ts';
+
+declare const __KLINIKFUNK_COMMIT__: string;
+declare const __KLINIKFUNK_BUILD_DATE__: string;
+
+const log = createLogger(jsonLineSink, 'main');
+
+// Sandbox every renderer, including any created by a library, before anything else runs.
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second start (double click on a ward PC) focuses the running window instead.
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, {
+      confirmExternal: async (url) => {
+        const { response } = await dialog.showMessageBox({
+          type: 'question',
+          buttons: ['Abbrechen', 'Im Browser öffnen'],
+          defaultId: 0,
+          cancelId: 0,
+          title: 'Externen Link öffnen?',
+          message: 'Dieser Link führt aus Klinikfunk hinaus. Nur öffnen, wenn Sie der Quelle vertrauen.',
+          detail: url,
+        });
+        return response === 1;
+      },
+      openExternal: (url) => shell.openExternal(url),
+      log: log.child('guard'),
+    });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    denyAllPermissions(session.defaultSession);
+    const appDir = app.getAppPath();
+    handleAppProtocol(join(appDir, 'dist', 'renderer'));
+
+    const core = createCore({
+      build: {
+        name: 'Klinikfunk',
+        version: app.getVersion(),
+        commit: __KLINIKFUNK_COMMIT__,
+        date: __KLINIKFUNK_BUILD_DATE__,
+        electron: process.versions.electron ?? null,
+      },
+      policy: defaultPolicy(),
+      platform: createElectronPlatform(),
+      dataDir: join(app.getPath('userData'), 'profiles'),
+      log: log.child('core'),
+      emit: (event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload),
+    });
+    const router = createRouter({
+      handlers: core.handlers,
+      allowedOrigin: APP_ORIGIN,
+      validateOutput: !app.isPackaged,
+      log: log.child('ipc'),
+    });
+    registerIpc(ipcMain, router);
+
+    mainWindow = new BrowserWindow(
+      mainWindowOptions({ preloadPath: join(appDir, 'dist', 'electron', 'preload.cjs'), isPackaged: app.isPackaged }),
+    );
+    mainWindow.once('ready-to-show', () => mainWindow?.show());
+    mainWindow.on('closed', () => (mainWindow = null));
+    void mainWindow.loadURL(APP_ENTRY_URL);
+
+    app.on('before-quit', () => void core.close());
+  });
+}

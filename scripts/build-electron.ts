@@ -1,0 +1,40 @@
+// Bundles the main process and the preload with esbuild. The preload must be one CommonJS file
+// because sandboxed preloads cannot load other modules; runtime dependencies of main stay
+// external so electron-builder ships them from node_modules (the SQLCipher addon is native).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { build, type BuildOptions } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'dev';
+  }
+}
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node24',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['electron'],
+};
+
+await build({
+  ...common,
+  entryPoints: ['electron/main/main.ts'],
+  outfile: 'dist/electron/main.cjs',
+  external: ['electron', ...Object.keys(pkg.dependencies)],
+  define: {
+    __KLINIKFUNK_COMMIT__: JSON.stringify(gitCommit()),
+    __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),
+  },
+});
+
+await build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs' });
+console.log('built dist/electron/main.cjs and dist/electron/preload.cjs');

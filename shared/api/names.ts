@@ -1,0 +1,20 @@
+// The names of every API method and event, kept apart from the schemas so the preload (and the
+// harness bridge standing in for it) can refuse undeclared names without bundling zod.
+// contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
+// or a schema without a name, fails the typecheck.
+
+export const METHOD_NAMES = ['app.info', 'session.status'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export const EVENT_NAMES = ['session.changed'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export const isMethodName = (name: unknown): name is MethodName =>
+  typeof name === 'string' && (METHOD_NAMES as readonly string[]).includes(name);
+
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+
+/** IPC channel names shared by main and preload. */
+export const IPC_INVOKE_CHANNEL = 'klinikfunk:invoke';
+export const IPC_EVENT_CHANNEL = 'klinikfunk:event';

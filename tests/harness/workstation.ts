@@ -1,0 +1,164 @@
+// One simulated workstation: the core and IPC router the Electron main process runs, in Node,
+// plus a loopback HTTP server that serves the built renderer and a WebSocket that stands in for
+// Electron IPC. Each browser context pointed at a workstation's URL is that workstation's window.
+// Never packaged; used by the e2e tests and `npm run demo`.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { events } from '../../shared/api/contract.ts';
+import { createCore, type Core } from '../../electron/core/compose.ts';
+import { createLogger, jsonLineSink, type Logger } from '../../electron/core/log/logger.ts';
+import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
+import { defaultPolicy, type PolicySnapshot } from '../../electron/core/policy/policy.ts';
+import { SECURITY_HEADERS } from '../../electron/core/security/csp.ts';
+import { mimeTypeFor, resolveStaticPath } from '../../electron/core/security/static-files.ts';
+import { createRouter } from '../../electron/ipc/router.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const RENDERER_DIR = join(repoRoot, 'dist', 'renderer');
+const BRIDGE_ENTRY = join(repoRoot, 'tests', 'harness', 'browser', 'bridge.ts');
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+const requestFrame = z.object({ id: z.number().int().nonnegative(), method: z.unknown(), input: z.unknown() });
+
+export interface WorkstationOptions {
+  /** Folder for this workstation's profiles; a fresh temp folder when omitted. */
+  dataDir?: string;
+  policy?: PolicySnapshot;
+  log?: Logger;
+  version?: string;
+}
+
+export interface Workstation {
+  /** Open this in a browser (it carries the per-run token). */
+  url: string;
+  origin: string;
+  token: string;
+  platform: FakePlatform;
+  core: Core;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+let bridgeCode: Promise<string> | null = null;
+function bridgeBundle(): Promise<string> {
+  bridgeCode ??= build({ entryPoints: [BRIDGE_ENTRY], bundle: true, write: false, format: 'iife', target: 'chrome120' }).then(
+    (result) => result.outputFiles[0]!.text,
+  );
+  return bridgeCode;
+}
+
+async function readPackageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const tokenMatches = (given: string | null, token: string) =>
+  given !== null && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
+
+export async function startWorkstation(options: WorkstationOptions = {}): Promise<Workstation> {
+  const log = options.log ?? createLogger(jsonLineSink, 'harness', 'warn');
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'klinikfunk-ws-')));
+  const token = randomBytes(24).toString('hex');
+  const platform = createFakePlatform();
+  const sockets = new Set<WebSocket>();
+
+  const core = createCore({
+    build: {
+      name: 'Klinikfunk',
+      version: options.version ?? (await readPackageVersion()),
+      commit: 'harness',
+      date: new Date().toISOString(),
+      electron: null,
+    },
+    policy: options.policy ?? defaultPolicy(),
+    platform,
+    dataDir,
+    log: log.child('core'),
+    emit: (event, payload) => {
+      const frame = JSON.stringify({ event, payload: events[event].payload.parse(payload) });
+      for (const socket of sockets) socket.send(frame);
+    },
+  });
+
+  const server = createServer((req, res) => void serveHttp(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  const router = createRouter({ handlers: core.handlers, allowedOrigin: origin, validateOutput: true, log: log.child('ipc') });
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/__harness/bridge.js') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/javascript; charset=utf-8' });
+      res.end(await bridgeBundle());
+      return;
+    }
+    const file = resolveStaticPath(RENDERER_DIR, url.pathname);
+    if (!file) return void res.writeHead(400).end();
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return void res.writeHead(404, SECURITY_HEADERS).end('Not found');
+    }
+    if (file.endsWith('index.html')) {
+      if (!tokenMatches(url.searchParams.get('token'), token)) return void res.writeHead(403, SECURITY_HEADERS).end('Forbidden');
+      // A classic script runs before the app's deferred module script, like a preload.
+      const tag = `<script src="/__harness/bridge.js?token=${token}"></script>`;
+      body = Buffer.from(body.toString('utf8').replace('<head>', `<head>\n    ${tag}`));
+    }
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': mimeTypeFor(file), 'Cache-Control': 'no-store' });
+    res.end(body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/__harness/ws' || !tokenMatches(url.searchParams.get('token'), token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // The Origin header is the calling page: the router decides whether it is the app.
+      const sender = { url: req.headers.origin ?? '', isMainFrame: true };
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        let frame: z.infer<typeof requestFrame>;
+        try {
+          frame = requestFrame.parse(JSON.parse(String(data)));
+        } catch {
+          log.warn('harness frame refused: not a request');
+          return;
+        }
+        void router.invoke(sender, frame.method, frame.input).then((result) => ws.send(JSON.stringify({ id: frame.id, result })));
+      });
+    });
+  });
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    platform,
+    core,
+    dataDir,
+    async close() {
+      for (const socket of sockets) socket.close(1001, 'workstation closing');
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.close();
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
