@@ -7,12 +7,29 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 const noElectron = {
-  paths: [{ name: 'electron', message: "Only electron/main and electron/preload may import 'electron'; use the interfaces in electron/core/platform." }],
+  paths: [
+    {
+      name: 'electron',
+      message:
+        "Only electron/main and electron/preload may import 'electron'; use the interfaces in electron/core/platform.",
+    },
+  ],
   patterns: [{ group: ['electron/*'], message: "Only electron/main and electron/preload may import 'electron'." }],
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', '.tsbuild/', 'test-results/', 'playwright-report/', 'bench/results.json'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'release/',
+      '.tsbuild/',
+      'test-results/',
+      'playwright-report/',
+      'bench/results.json',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -35,7 +52,10 @@ export default tseslint.config(
   },
   {
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.svelte', 'renderer/src/**/*.svelte.ts'],
-    languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
     rules: {
       'no-restricted-imports': [
         'error',
@@ -43,7 +63,10 @@ export default tseslint.config(
           paths: noElectron.paths,
           patterns: [
             ...noElectron.patterns,
-            { group: ['**/electron/**', '**/server/**', 'node:*'], message: 'The renderer talks to the core only through window.klinikfunk (shared/api).' },
+            {
+              group: ['**/electron/**', '**/server/**', 'node:*'],
+              message: 'The renderer talks to the core only through window.klinikfunk (shared/api).',
+            },
           ],
         },
       ],
@@ -55,7 +78,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: noElectron.paths, patterns: [...noElectron.patterns, { group: ['node:*', '**/electron/**', '**/renderer/**', '**/server/**'], message: 'shared/ runs anywhere: no Node, no DOM, no app code.' }] },
+        {
+          paths: noElectron.paths,
+          patterns: [
+            ...noElectron.patterns,
+            {
+              group: ['node:*', '**/electron/**', '**/renderer/**', '**/server/**'],
+              message: 'shared/ runs anywhere: no Node, no DOM, no app code.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -21,7 +21,13 @@ for (const file of files) {
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
-const rows = results.map((r) => [r.suite, r.name, `${fmt(r.value)} ${r.unit}`, r.target ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
+const rows = results.map((r) => [
+  r.suite,
+  r.name,
+  `${fmt(r.value)} ${r.unit}`,
+  r.target ?? '',
+  r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
+]);
 const header = ['suite', 'benchmark', 'result', 'target', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
@@ -29,6 +35,14 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-await writeFile(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n');
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+};
+await writeFile(
+  join(here, 'results.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n',
+);
 if (results.some((r) => r.ok === false)) process.exitCode = 1;

@@ -37,8 +37,9 @@ export function createRouter(options: RouterOptions): Router {
       return fail('forbidden_sender', 'Calls are accepted only from the app window.');
     }
     if (!isMethodName(method)) {
-      log.warn('ipc call to an unknown method refused', { method: String(method).slice(0, 80) });
-      return fail('unknown_method', `Unknown method: ${String(method).slice(0, 80)}`);
+      const name = describeName(method);
+      log.warn('ipc call to an unknown method refused', { method: name });
+      return fail('unknown_method', `Unknown method: ${name}`);
     }
     const spec = methods[method];
     const parsed = spec.input.safeParse(input);
@@ -67,4 +68,9 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   return { invoke };
+}
+
+/** A printable, bounded name for logs; never calls into the value (it may be hostile). */
+function describeName(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 80) : `(${typeof value})`;
 }

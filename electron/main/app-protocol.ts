@@ -21,7 +21,10 @@ export async function serveAppRequest(rendererDir: string, requestUrl: string): 
   if (!file) return new Response('Bad request', { status: 400 });
   try {
     const body = await readFile(file);
-    return new Response(new Uint8Array(body), { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': mimeTypeFor(file) } });
+    return new Response(new Uint8Array(body), {
+      status: 200,
+      headers: { ...SECURITY_HEADERS, 'Content-Type': mimeTypeFor(file) },
+    });
   } catch {
     return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
   }

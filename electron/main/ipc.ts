@@ -14,7 +14,9 @@ export function senderOf(event: IpcMainInvokeEvent): SenderInfo {
 }
 
 export function registerIpc(ipcMain: IpcMain, router: Router): void {
-  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) => router.invoke(senderOf(event), method, input));
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) =>
+    router.invoke(senderOf(event), method, input),
+  );
 }
 
 /** Sends a contract event to the window, validated like everything else that crosses. */

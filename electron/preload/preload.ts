@@ -6,12 +6,12 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, isMethodName } from
 contextBridge.exposeInMainWorld('klinikfunk', {
   invoke(method: unknown, input: unknown): Promise<unknown> {
     if (!isMethodName(method)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `Unknown method: ${String(method)}` } });
+      return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: 'Unknown method' } });
     }
     return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input);
   },
   on(event: unknown, listener: (payload: unknown) => void): () => void {
-    if (!isEventName(event)) throw new Error(`Unknown event: ${String(event)}`);
+    if (!isEventName(event)) throw new Error('Unknown event');
     const forward = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
       if (name === event) listener(payload);
     };

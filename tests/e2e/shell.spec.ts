@@ -35,7 +35,9 @@ test('the bridge refuses undeclared methods and the router refuses bad input', a
   await page.goto(workstation.url);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   const results = await page.evaluate(async () => {
-    const api = window.klinikfunk as unknown as { invoke(m: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }> };
+    const api = (window as unknown as { klinikfunk: unknown }).klinikfunk as {
+      invoke(m: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }>;
+    };
     return {
       unknown: await api.invoke('profile.readOthers', {}),
       badInput: await api.invoke('app.info', { extra: 1 }),

@@ -49,9 +49,13 @@ export interface Workstation {
 
 let bridgeCode: Promise<string> | null = null;
 function bridgeBundle(): Promise<string> {
-  bridgeCode ??= build({ entryPoints: [BRIDGE_ENTRY], bundle: true, write: false, format: 'iife', target: 'chrome120' }).then(
-    (result) => result.outputFiles[0]!.text,
-  );
+  bridgeCode ??= build({
+    entryPoints: [BRIDGE_ENTRY],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'chrome120',
+  }).then((result) => result.outputFiles[0]!.text);
   return bridgeCode;
 }
 
@@ -94,7 +98,12 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
-  const router = createRouter({ handlers: core.handlers, allowedOrigin: origin, validateOutput: true, log: log.child('ipc') });
+  const router = createRouter({
+    handlers: core.handlers,
+    allowedOrigin: origin,
+    validateOutput: true,
+    log: log.child('ipc'),
+  });
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
@@ -112,7 +121,8 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
       return void res.writeHead(404, SECURITY_HEADERS).end('Not found');
     }
     if (file.endsWith('index.html')) {
-      if (!tokenMatches(url.searchParams.get('token'), token)) return void res.writeHead(403, SECURITY_HEADERS).end('Forbidden');
+      if (!tokenMatches(url.searchParams.get('token'), token))
+        return void res.writeHead(403, SECURITY_HEADERS).end('Forbidden');
       // A classic script runs before the app's deferred module script, like a preload.
       const tag = `<script src="/__harness/bridge.js?token=${token}"></script>`;
       body = Buffer.from(body.toString('utf8').replace('<head>', `<head>\n    ${tag}`));
@@ -141,7 +151,9 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
           log.warn('harness frame refused: not a request');
           return;
         }
-        void router.invoke(sender, frame.method, frame.input).then((result) => ws.send(JSON.stringify({ id: frame.id, result })));
+        void router
+          .invoke(sender, frame.method, frame.input)
+          .then((result) => ws.send(JSON.stringify({ id: frame.id, result })));
       });
     });
   });

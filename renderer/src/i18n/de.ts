@@ -3,7 +3,8 @@ export const de = {
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',
   'app.loading': 'Klinikfunk wird gestartet …',
-  'app.noBridge': 'Die Verbindung zur Anwendung fehlt. Bitte starten Sie Klinikfunk neu. Hilft das nicht, wenden Sie sich an Ihre IT.',
+  'app.noBridge':
+    'Die Verbindung zur Anwendung fehlt. Bitte starten Sie Klinikfunk neu. Hilft das nicht, wenden Sie sich an Ihre IT.',
   'nav.skipToContent': 'Zum Inhalt springen',
   'lang.label': 'Sprache',
   'lang.de': 'Deutsch',
@@ -31,8 +32,10 @@ export const de = {
   'error.locked': 'Klinikfunk ist gesperrt. Bitte entsperren Sie mit Ihrer PIN.',
   'error.not_found': 'Der Eintrag wurde nicht gefunden. Vielleicht wurde er gelöscht.',
   'error.unavailable': 'Diese Funktion ist auf diesem Arbeitsplatz abgeschaltet. Fragen Sie Ihre IT.',
-  'error.not_permitted': 'Dafür fehlt Ihnen die Berechtigung. Fragen Sie eine Administratorin oder einen Administrator.',
-  'error.internal': 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut; bleibt der Fehler, melden Sie ihn Ihrer IT.',
+  'error.not_permitted':
+    'Dafür fehlt Ihnen die Berechtigung. Fragen Sie eine Administratorin oder einen Administrator.',
+  'error.internal':
+    'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut; bleibt der Fehler, melden Sie ihn Ihrer IT.',
 } as const;
 
 export type MessageKey = keyof typeof de;

@@ -4,13 +4,15 @@ export const en: Record<MessageKey, string> = {
   'app.name': 'Klinikfunk',
   'app.tagline': 'Secure messenger for hospitals, care and practices',
   'app.loading': 'Starting Klinikfunk …',
-  'app.noBridge': 'The connection to the application is missing. Please restart Klinikfunk. If that does not help, contact your IT.',
+  'app.noBridge':
+    'The connection to the application is missing. Please restart Klinikfunk. If that does not help, contact your IT.',
   'nav.skipToContent': 'Skip to content',
   'lang.label': 'Language',
   'lang.de': 'Deutsch',
   'lang.en': 'English',
   'welcome.title': 'Welcome to Klinikfunk',
-  'welcome.body': "Your team's messages, files and appointments – end-to-end encrypted and on your organisation's own server.",
+  'welcome.body':
+    "Your team's messages, files and appointments – end-to-end encrypted and on your organisation's own server.",
   'welcome.noProfile': 'No profile has been set up on this workstation yet.',
   'session.state.no_profiles': 'No profile set up',
   'session.state.signed_out': 'Signed out',

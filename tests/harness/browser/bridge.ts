@@ -7,7 +7,7 @@ import { isEventName, isMethodName } from '../../../shared/api/names.ts';
 type Pending = { resolve: (value: unknown) => void };
 
 const script = document.currentScript as HTMLScriptElement | null;
-const token = script ? new URL(script.src).searchParams.get('token') ?? '' : '';
+const token = script ? (new URL(script.src).searchParams.get('token') ?? '') : '';
 const socket = new WebSocket(`ws://${location.host}/__harness/ws?token=${encodeURIComponent(token)}`);
 const opened = new Promise<void>((resolve, reject) => {
   socket.addEventListener('open', () => resolve(), { once: true });
@@ -18,7 +18,12 @@ const listeners = new Map<string, Set<(payload: unknown) => void>>();
 let nextId = 1;
 
 socket.addEventListener('message', (message) => {
-  const frame = JSON.parse(String(message.data)) as { id?: number; result?: unknown; event?: string; payload?: unknown };
+  const frame = JSON.parse(String(message.data)) as {
+    id?: number;
+    result?: unknown;
+    event?: string;
+    payload?: unknown;
+  };
   if (typeof frame.id === 'number') {
     pending.get(frame.id)?.resolve(frame.result);
     pending.delete(frame.id);
@@ -28,14 +33,15 @@ socket.addEventListener('message', (message) => {
 });
 
 socket.addEventListener('close', () => {
-  for (const [, p] of pending) p.resolve({ ok: false, error: { code: 'internal', message: 'harness connection closed' } });
+  for (const [, p] of pending)
+    p.resolve({ ok: false, error: { code: 'internal', message: 'harness connection closed' } });
   pending.clear();
 });
 
 const bridge = {
   async invoke(method: unknown, input: unknown): Promise<unknown> {
     if (!isMethodName(method)) {
-      return { ok: false, error: { code: 'unknown_method', message: `Unknown method: ${String(method)}` } };
+      return { ok: false, error: { code: 'unknown_method', message: 'Unknown method' } };
     }
     await opened;
     const id = nextId++;
@@ -45,7 +51,7 @@ const bridge = {
     });
   },
   on(event: unknown, listener: (payload: unknown) => void): () => void {
-    if (!isEventName(event)) throw new Error(`Unknown event: ${String(event)}`);
+    if (!isEventName(event)) throw new Error('Unknown event');
     const set = listeners.get(event) ?? new Set();
     set.add(listener);
     listeners.set(event, set);
@@ -54,4 +60,7 @@ const bridge = {
 };
 
 // Frozen like a contextBridge object, so page code cannot swap the methods.
-Object.defineProperty(window, 'klinikfunk', { value: Object.freeze(bridge as unknown as KlinikfunkBridge), writable: false });
+Object.defineProperty(window, 'klinikfunk', {
+  value: Object.freeze(bridge as unknown as KlinikfunkBridge),
+  writable: false,
+});
