@@ -3,7 +3,7 @@
 import { createCore } from '../electron/core/compose.ts';
 import { createMemoryLogger } from '../electron/core/log/logger.ts';
 import { createFakePlatform } from '../electron/core/platform/fakes.ts';
-import { defaultPolicy } from '../electron/core/policy/policy.ts';
+import { builtInPolicy } from '../electron/core/policy/policy.ts';
 import { createRouter } from '../electron/ipc/router.ts';
 import type { BenchResult } from './types.ts';
 
@@ -11,7 +11,7 @@ export async function run(): Promise<BenchResult[]> {
   const { logger } = createMemoryLogger('error');
   const core = createCore({
     build: { name: 'Klinikfunk', version: '0.0.0', commit: 'bench', date: '', electron: null },
-    policy: defaultPolicy(),
+    policy: builtInPolicy(),
     platform: createFakePlatform(),
     dataDir: '/nonexistent',
     log: logger,

@@ -7,14 +7,15 @@ import type { Handlers } from '../ipc/router.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
 import type { Logger } from './log/logger.ts';
 import type { Platform } from './platform/platform.ts';
-import type { PolicySnapshot } from './policy/policy.ts';
+import type { EffectivePolicy } from './policy/resolve.ts';
 
 /** Delivers an event to the renderer (webContents.send in Electron, a WebSocket in the harness). */
 export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface CoreDeps {
   build: BuildInfo;
-  policy: PolicySnapshot;
+  /** Resolved machine policy (registry, policy file, defaults). */
+  policy: EffectivePolicy;
   platform: Platform;
   /** Root folder for this workstation's profiles. */
   dataDir: string;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { createCore } from '../core/compose.ts';
 import { createLogger, jsonLineSink } from '../core/log/logger.ts';
-import { defaultPolicy } from '../core/policy/policy.ts';
+import { loadMachinePolicy } from '../core/policy/load.ts';
+import { createRegQueryReader } from '../core/policy/registry.ts';
 import { createRouter } from '../ipc/router.ts';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { createElectronPlatform } from './electron-platform.ts';
@@ -53,7 +54,15 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    const policy = await loadMachinePolicy(
+      {
+        platform: process.platform,
+        ...(process.env.ProgramData ? { programData: process.env.ProgramData } : {}),
+        ...(process.platform === 'win32' ? { registry: createRegQueryReader() } : {}),
+      },
+      log.child('policy'),
+    );
     denyAllPermissions(session.defaultSession);
     const appDir = app.getAppPath();
     handleAppProtocol(join(appDir, 'dist', 'renderer'));
@@ -66,7 +75,7 @@ if (!app.requestSingleInstanceLock()) {
         date: __KLINIKFUNK_BUILD_DATE__,
         electron: process.versions.electron ?? null,
       },
-      policy: defaultPolicy(),
+      policy,
       platform: createElectronPlatform(),
       dataDir: join(app.getPath('userData'), 'profiles'),
       log: log.child('core'),

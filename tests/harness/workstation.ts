@@ -16,7 +16,8 @@ import { events } from '../../shared/api/contract.ts';
 import { createCore, type Core } from '../../electron/core/compose.ts';
 import { createLogger, jsonLineSink, type Logger } from '../../electron/core/log/logger.ts';
 import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
-import { defaultPolicy, type PolicySnapshot } from '../../electron/core/policy/policy.ts';
+import { builtInPolicy } from '../../electron/core/policy/policy.ts';
+import type { EffectivePolicy } from '../../electron/core/policy/resolve.ts';
 import { SECURITY_HEADERS } from '../../electron/core/security/csp.ts';
 import { mimeTypeFor, resolveStaticPath } from '../../electron/core/security/static-files.ts';
 import { createRouter } from '../../electron/ipc/router.ts';
@@ -31,7 +32,7 @@ const requestFrame = z.object({ id: z.number().int().nonnegative(), method: z.un
 export interface WorkstationOptions {
   /** Folder for this workstation's profiles; a fresh temp folder when omitted. */
   dataDir?: string;
-  policy?: PolicySnapshot;
+  policy?: EffectivePolicy;
   log?: Logger;
   version?: string;
 }
@@ -83,7 +84,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
       date: new Date().toISOString(),
       electron: null,
     },
-    policy: options.policy ?? defaultPolicy(),
+    policy: options.policy ?? builtInPolicy(),
     platform,
     dataDir,
     log: log.child('core'),

@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../../shared/api/contract.ts';
-import type { PolicySnapshot } from '../policy/policy.ts';
+import { snapshotOf } from '../policy/policy.ts';
+import type { EffectivePolicy } from '../policy/resolve.ts';
 
 /** Facts about this build, filled in by the composition root (Electron main or the harness). */
 export interface BuildInfo {
@@ -10,7 +11,8 @@ export interface BuildInfo {
   electron: string | null;
 }
 
-export function appInfo(build: BuildInfo, policy: PolicySnapshot): AppInfo {
+export function appInfo(build: BuildInfo, policy: EffectivePolicy): AppInfo {
+  const snapshot = snapshotOf(policy);
   return {
     name: build.name,
     version: build.version,
@@ -21,7 +23,7 @@ export function appInfo(build: BuildInfo, policy: PolicySnapshot): AppInfo {
       node: process.versions.node,
       platform: process.platform,
     },
-    managedSettings: [...policy.managedKeys],
-    policyLanguage: policy.language,
+    managedSettings: [...snapshot.managedKeys],
+    policyLanguage: snapshot.language,
   };
 }

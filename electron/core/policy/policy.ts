@@ -1,6 +1,7 @@
-// Machine policy as the rest of the core sees it: effective values plus which keys IT fixed.
-// The sources (registry, ProgramData JSON, /etc) and their precedence come with the IT rollout
-// work; until then the composition root passes built-in defaults.
+// Machine policy as the app shell reports it: which keys IT fixed, and the language if fixed.
+// The full resolved values (EffectivePolicy, resolve.ts) go to the services that enforce them.
+import { resolvePolicy, type EffectivePolicy } from './resolve.ts';
+
 export type UiLanguage = 'de' | 'en';
 
 export interface PolicySnapshot {
@@ -10,4 +11,13 @@ export interface PolicySnapshot {
   language: UiLanguage | null;
 }
 
-export const defaultPolicy = (): PolicySnapshot => ({ managedKeys: [], language: null });
+/** Built-in defaults only: no registry, no policy file (tests, demo). */
+export const builtInPolicy = (): EffectivePolicy => resolvePolicy([]);
+
+/** What the app shell reports about the resolved machine policy. */
+export function snapshotOf(policy: EffectivePolicy): PolicySnapshot {
+  return {
+    managedKeys: Object.keys(policy.managedBy).sort(),
+    language: policy.managedBy.uiLanguage ? policy.values.uiLanguage : null,
+  };
+}

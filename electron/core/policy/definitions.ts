@@ -1,0 +1,292 @@
+// Every machine policy IT can set, in one table: the JSON key (ProgramData / etc file), the
+// registry value name under Software\Policies\Klinikfunk, how the registry stores it, the schema
+// a value must pass, the built-in default, and the German/English texts the ADMX/ADML templates
+// and docs/operations.md are generated from. Adding a policy here is the only step needed for
+// the resolver, the templates and the docs to know it (tests check they stay in step).
+import { z } from 'zod';
+
+/** How the value sits in the registry (ADMX element in brackets). */
+export type RegistryKind = 'string' /* REG_SZ, <text> */ | 'dword' /* REG_DWORD, <decimal> */ | 'boolean' /* REG_DWORD 0/1, <boolean> */ | 'enum' /* REG_SZ, <enum> */ | 'list' /* REG_MULTI_SZ, <multiText> */;
+
+interface Texts {
+  de: string;
+  en: string;
+}
+
+export interface PolicyDefinition<T = unknown, K extends string = string> {
+  key: K;
+  valueName: string;
+  kind: RegistryKind;
+  schema: z.ZodType<T>;
+  defaultValue: T;
+  /** For enums: the allowed strings with their labels. */
+  options?: ReadonlyArray<{ value: string; label: Texts }>;
+  /** For dwords: the allowed range (also enforced by the schema). */
+  range?: { min: number; max: number };
+  label: Texts;
+  help: Texts;
+}
+
+const def = <const K extends string, T>(d: PolicyDefinition<T, K>) => d;
+
+const wsUrl = z
+  .string()
+  .max(2048)
+  .refine((s) => /^wss?:\/\/[^\s/]+/i.test(s), 'must be a ws:// or wss:// URL');
+const fingerprint = z
+  .string()
+  .max(200)
+  .refine((s) => /^[A-Za-z0-9][A-Za-z0-9 :-]{15,}$/.test(s), 'must be the organisation fingerprint as shown in the admin view');
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const fileType = z
+  .string()
+  .transform((s) => s.trim().replace(/^\./, '').toLowerCase())
+  .pipe(z.string().regex(/^[a-z0-9]{1,16}$/, 'file type must be an extension such as pdf'));
+
+export const POLICY_DEFINITIONS = [
+  def({
+    key: 'relayUrl',
+    valueName: 'RelayUrl',
+    kind: 'string',
+    schema: wsUrl.nullable(),
+    defaultValue: null,
+    label: { de: 'Relay-Adresse', en: 'Relay address' },
+    help: {
+      de: 'Adresse des Klinikfunk-Relays Ihrer Einrichtung, z. B. wss://klinikfunk.klinik.local. Ist sie gesetzt, ist sie bei der Einrichtung vorbelegt und nicht änderbar.',
+      en: "Address of your organisation's Klinikfunk relay, e.g. wss://klinikfunk.klinik.local. When set, it is prefilled at setup and cannot be changed.",
+    },
+  }),
+  def({
+    key: 'orgFingerprint',
+    valueName: 'OrgFingerprint',
+    kind: 'string',
+    schema: fingerprint.nullable(),
+    defaultValue: null,
+    label: { de: 'Fingerabdruck der Organisation', en: 'Organisation fingerprint' },
+    help: {
+      de: 'Fingerabdruck des Organisationsschlüssels. Klinikfunk tritt nur einer Organisation mit genau diesem Schlüssel bei.',
+      en: 'Fingerprint of the organisation key. Klinikfunk joins only an organisation with exactly this key.',
+    },
+  }),
+  def({
+    key: 'workstationPreset',
+    valueName: 'WorkstationPreset',
+    kind: 'enum',
+    schema: z.enum(['ward', 'reception']),
+    defaultValue: 'ward',
+    options: [
+      { value: 'ward', label: { de: 'Stationsarbeitsplatz', en: 'Ward workstation' } },
+      { value: 'reception', label: { de: 'Empfang (öffentlich einsehbar)', en: 'Reception (faces the public)' } },
+    ],
+    label: { de: 'Art des Arbeitsplatzes', en: 'Kind of workstation' },
+    help: {
+      de: 'Empfang: sperrt standardmäßig nach 1 Minute und zeigt in Benachrichtigungen keinen Inhalt. Einzeln gesetzte Richtlinien haben Vorrang.',
+      en: 'Reception: locks after 1 minute by default and shows no content in notifications. Individually set policies take precedence.',
+    },
+  }),
+  def({
+    key: 'idleLockSeconds',
+    valueName: 'IdleLockSeconds',
+    kind: 'dword',
+    schema: int(30, 3600),
+    defaultValue: 300,
+    range: { min: 30, max: 3600 },
+    label: { de: 'Sperre bei Inaktivität (Sekunden)', en: 'Lock when idle (seconds)' },
+    help: {
+      de: 'Nach so vielen Sekunden ohne Eingabe sperrt Klinikfunk den Bildschirm. Standard 300 (Empfang: 60).',
+      en: 'After this many seconds without input Klinikfunk locks the screen. Default 300 (reception: 60).',
+    },
+  }),
+  def({
+    key: 'pinMinLength',
+    valueName: 'PinMinLength',
+    kind: 'dword',
+    schema: int(6, 12),
+    defaultValue: 6,
+    range: { min: 6, max: 12 },
+    label: { de: 'Mindestlänge der PIN', en: 'Minimum PIN length' },
+    help: { de: 'Anzahl der Ziffern, die eine PIN mindestens haben muss (6 bis 12).', en: 'Minimum number of digits of a PIN (6 to 12).' },
+  }),
+  def({
+    key: 'pinMaxAttempts',
+    valueName: 'PinMaxAttempts',
+    kind: 'dword',
+    schema: int(3, 10),
+    defaultValue: 5,
+    range: { min: 3, max: 10 },
+    label: { de: 'Fehlversuche bis zur Abmeldung', en: 'Wrong PINs before sign-out' },
+    help: {
+      de: 'Nach so vielen falschen PINs wird das Profil abgemeldet; danach ist die Passphrase nötig.',
+      en: 'After this many wrong PINs the profile is signed out; the passphrase is then required.',
+    },
+  }),
+  def({
+    key: 'maxSessionHours',
+    valueName: 'MaxSessionHours',
+    kind: 'dword',
+    schema: int(1, 12),
+    defaultValue: 12,
+    range: { min: 1, max: 12 },
+    label: { de: 'Höchstdauer einer Anmeldung (Stunden)', en: 'Maximum session length (hours)' },
+    help: {
+      de: 'Spätestens nach so vielen Stunden seit der letzten Passphrase-Eingabe ist die Passphrase erneut nötig (TI-M A_22716).',
+      en: 'At the latest this many hours after the last passphrase entry the passphrase is required again (TI-M A_22716).',
+    },
+  }),
+  def({
+    key: 'notificationContent',
+    valueName: 'NotificationContent',
+    kind: 'enum',
+    schema: z.enum(['none', 'sender', 'full']),
+    defaultValue: 'sender',
+    options: [
+      { value: 'none', label: { de: 'Kein Inhalt', en: 'No content' } },
+      { value: 'sender', label: { de: 'Nur Absender', en: 'Sender only' } },
+      { value: 'full', label: { de: 'Absender und Text', en: 'Sender and text' } },
+    ],
+    label: { de: 'Inhalt von Benachrichtigungen', en: 'Notification content' },
+    help: {
+      de: 'Was Benachrichtigungen des Betriebssystems zeigen. Standard: nur Absender (Empfang: kein Inhalt).',
+      en: 'What operating system notifications show. Default: sender only (reception: no content).',
+    },
+  }),
+  def({
+    key: 'contentProtection',
+    valueName: 'ContentProtection',
+    kind: 'boolean',
+    schema: z.boolean(),
+    defaultValue: true,
+    label: { de: 'Bildschirmaufnahmen verhindern', en: 'Prevent screen capture' },
+    help: {
+      de: 'Schützt das Fenster vor Bildschirmfotos und Aufzeichnung durch andere Programme.',
+      en: 'Protects the window from screenshots and recording by other programs.',
+    },
+  }),
+  def({
+    key: 'clipboardClearSeconds',
+    valueName: 'ClipboardClearSeconds',
+    kind: 'dword',
+    schema: int(0, 3600),
+    defaultValue: 60,
+    range: { min: 0, max: 3600 },
+    label: { de: 'Zwischenablage leeren nach (Sekunden)', en: 'Clear clipboard after (seconds)' },
+    help: {
+      de: 'Kopierter Nachrichtentext wird nach dieser Zeit aus der Zwischenablage entfernt, wenn er noch darin ist. 0 = nie.',
+      en: 'Copied message text is removed from the clipboard after this time if it is still there. 0 = never.',
+    },
+  }),
+  def({
+    key: 'retentionDays',
+    valueName: 'RetentionDays',
+    kind: 'dword',
+    schema: int(0, 3650),
+    defaultValue: 0,
+    range: { min: 0, max: 3650 },
+    label: { de: 'Aufbewahrung auf diesem Arbeitsplatz (Tage)', en: 'Retention on this workstation (days)' },
+    help: {
+      de: 'Nachrichten und Dateien, die älter sind, werden lokal gelöscht. 0 = Vorgabe der Organisation.',
+      en: 'Messages and files older than this are deleted locally. 0 = the organisation setting.',
+    },
+  }),
+  def({
+    key: 'maxUploadMegabytes',
+    valueName: 'MaxUploadMegabytes',
+    kind: 'dword',
+    schema: int(1, 2048),
+    defaultValue: 100,
+    range: { min: 1, max: 2048 },
+    label: { de: 'Größte Datei zum Senden (MB)', en: 'Largest file to send (MB)' },
+    help: { de: 'Größere Dateien lehnt Klinikfunk mit einem Hinweis ab.', en: 'Klinikfunk refuses larger files with a message.' },
+  }),
+  def({
+    key: 'blockedFileTypes',
+    valueName: 'BlockedFileTypes',
+    kind: 'list',
+    schema: z.array(fileType).max(200),
+    defaultValue: ['exe', 'msi', 'bat', 'cmd', 'com', 'scr', 'ps1', 'vbs', 'js', 'jar', 'dll', 'lnk', 'hta', 'reg'],
+    label: { de: 'Gesperrte Dateitypen', en: 'Blocked file types' },
+    help: {
+      de: 'Dateiendungen, die nicht gesendet werden dürfen, eine pro Zeile (z. B. exe).',
+      en: 'File extensions that may not be sent, one per line (e.g. exe).',
+    },
+  }),
+  def({
+    key: 'allowedFileTypes',
+    valueName: 'AllowedFileTypes',
+    kind: 'list',
+    schema: z.array(fileType).max(200),
+    defaultValue: [],
+    label: { de: 'Erlaubte Dateitypen', en: 'Allowed file types' },
+    help: {
+      de: 'Wenn gesetzt, dürfen nur diese Dateiendungen gesendet werden, eine pro Zeile. Leer = alle außer den gesperrten.',
+      en: 'When set, only these file extensions may be sent, one per line. Empty = all except the blocked ones.',
+    },
+  }),
+  def({
+    key: 'disableAutoUpdate',
+    valueName: 'DisableAutoUpdate',
+    kind: 'boolean',
+    schema: z.boolean(),
+    defaultValue: true,
+    label: { de: 'Automatische Updates abschalten', en: 'Disable automatic updates' },
+    help: {
+      de: 'Standard: aus, Updates verteilt die IT (MSI). Nur auf 0 setzen, wenn Klinikfunk sich selbst aktualisieren soll.',
+      en: 'Default: off, IT distributes updates (MSI). Set to 0 only if Klinikfunk should update itself.',
+    },
+  }),
+  def({
+    key: 'proxyMode',
+    valueName: 'ProxyMode',
+    kind: 'enum',
+    schema: z.enum(['system', 'direct', 'fixed']),
+    defaultValue: 'system',
+    options: [
+      { value: 'system', label: { de: 'Systemeinstellung', en: 'System setting' } },
+      { value: 'direct', label: { de: 'Kein Proxy', en: 'No proxy' } },
+      { value: 'fixed', label: { de: 'Fester Proxy', en: 'Fixed proxy' } },
+    ],
+    label: { de: 'Proxy', en: 'Proxy' },
+    help: {
+      de: 'Wie Klinikfunk das Relay erreicht. Standard: die Proxy-Einstellung von Windows.',
+      en: 'How Klinikfunk reaches the relay. Default: the Windows proxy setting.',
+    },
+  }),
+  def({
+    key: 'proxyServer',
+    valueName: 'ProxyServer',
+    kind: 'string',
+    schema: z
+      .string()
+      .max(500)
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+      .nullable(),
+    defaultValue: null,
+    label: { de: 'Proxy-Server', en: 'Proxy server' },
+    help: { de: 'host:port, nur bei Proxy = Fester Proxy.', en: 'host:port, only with Proxy = Fixed proxy.' },
+  }),
+  def({
+    key: 'uiLanguage',
+    valueName: 'UiLanguage',
+    kind: 'enum',
+    schema: z.enum(['de', 'en']).nullable(),
+    defaultValue: null,
+    options: [
+      { value: 'de', label: { de: 'Deutsch', en: 'German' } },
+      { value: 'en', label: { de: 'Englisch', en: 'English' } },
+    ],
+    label: { de: 'Sprache der Oberfläche', en: 'User interface language' },
+    help: {
+      de: 'Legt die Sprache fest; die Auswahl in der App ist dann gesperrt. Nicht gesetzt: Deutsch, änderbar.',
+      en: 'Fixes the language; the choice in the app is then locked. Not set: German, changeable.',
+    },
+  }),
+] as const;
+
+type Defs = typeof POLICY_DEFINITIONS;
+export type PolicyKey = Defs[number]['key'];
+export type PolicyValues = { [D in Defs[number] as D['key']]: D extends PolicyDefinition<infer T, string> ? T : never };
+
+/** The table, widened for code that walks every policy generically. */
+export const ALL_POLICIES: readonly PolicyDefinition[] = POLICY_DEFINITIONS as unknown as readonly PolicyDefinition[];
+
+export const POLICY_REGISTRY_PATH = 'Software\\Policies\\Klinikfunk';
