@@ -1,0 +1,155 @@
+// Generates the Group Policy templates (ADMX + ADML de-DE/en-US) and the policy reference table
+// from the one definitions table in electron/core/policy. `npm run policy:templates` writes them;
+// a unit test checks the committed files equal what this produces.
+import { ALL_POLICIES, POLICY_REGISTRY_PATH, type PolicyDefinition } from '../../electron/core/policy/definitions.ts';
+
+type Lang = 'de' | 'en';
+const NS = 'http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions';
+const SUPPORTED = 'SUPPORTED_Klinikfunk_0_1';
+
+export const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+const optionId = (def: PolicyDefinition, value: string) => `${def.valueName}_${value}`;
+
+function admxElements(def: PolicyDefinition): string {
+  const id = def.valueName;
+  switch (def.kind) {
+    case 'string':
+      return `<elements><text id="${id}" valueName="${id}" maxLength="2048" /></elements>`;
+    case 'dword':
+      return `<elements><decimal id="${id}" valueName="${id}" minValue="${def.range!.min}" maxValue="${def.range!.max}" /></elements>`;
+    case 'enum': {
+      const items = def
+        .options!.map((o) => `<item displayName="$(string.${optionId(def, o.value)})"><value><string>${escapeXml(o.value)}</string></value></item>`)
+        .join('');
+      return `<elements><enum id="${id}" valueName="${id}" required="true">${items}</enum></elements>`;
+    }
+    case 'list':
+      return `<elements><multiText id="${id}" valueName="${id}" /></elements>`;
+    case 'boolean':
+      return '';
+  }
+}
+
+export function renderAdmx(): string {
+  const policies = ALL_POLICIES.map((def) => {
+    const id = def.valueName;
+    const isBool = def.kind === 'boolean';
+    const attrs = [
+      `name="${id}"`,
+      'class="Both"',
+      `displayName="$(string.${id})"`,
+      `explainText="$(string.${id}_Help)"`,
+      ...(isBool ? [`valueName="${id}"`] : [`presentation="$(presentation.${id})"`]),
+      `key="${POLICY_REGISTRY_PATH}"`,
+    ].join(' ');
+    const body = isBool
+      ? '<enabledValue><decimal value="1" /></enabledValue><disabledValue><decimal value="0" /></disabledValue>'
+      : admxElements(def);
+    return `    <policy ${attrs}>\n      <parentCategory ref="Klinikfunk" />\n      <supportedOn ref="${SUPPORTED}" />\n      ${body}\n    </policy>`;
+  }).join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<!-- Generated from electron/core/policy/definitions.ts by build/policy/templates.ts. Do not edit. -->
+<policyDefinitions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="${NS}">
+  <policyNamespaces>
+    <target prefix="klinikfunk" namespace="Klinikfunk.Policies.Klinikfunk" />
+    <using prefix="windows" namespace="Microsoft.Policies.Windows" />
+  </policyNamespaces>
+  <resources minRequiredRevision="1.0" />
+  <supportedOn>
+    <definitions>
+      <definition name="${SUPPORTED}" displayName="$(string.${SUPPORTED})" />
+    </definitions>
+  </supportedOn>
+  <categories>
+    <category name="Klinikfunk" displayName="$(string.Cat_Klinikfunk)" />
+  </categories>
+  <policies>
+${policies}
+  </policies>
+</policyDefinitions>
+`;
+}
+
+function presentation(def: PolicyDefinition, lang: Lang): string | null {
+  const id = def.valueName;
+  const label = escapeXml(def.label[lang]);
+  switch (def.kind) {
+    case 'boolean':
+      return null;
+    case 'string':
+      return `<presentation id="${id}"><textBox refId="${id}"><label>${label}</label></textBox></presentation>`;
+    case 'dword':
+      return `<presentation id="${id}"><decimalTextBox refId="${id}" defaultValue="${String(def.defaultValue)}">${label}</decimalTextBox></presentation>`;
+    case 'enum':
+      return `<presentation id="${id}"><dropdownList refId="${id}" noSort="true" defaultItem="0">${label}</dropdownList></presentation>`;
+    case 'list':
+      return `<presentation id="${id}"><multiTextBox refId="${id}">${label}</multiTextBox></presentation>`;
+  }
+}
+
+export function renderAdml(lang: Lang): string {
+  const strings: Array<[string, string]> = [
+    ['Cat_Klinikfunk', 'Klinikfunk'],
+    [SUPPORTED, lang === 'de' ? 'Klinikfunk 0.1 und neuer' : 'Klinikfunk 0.1 and later'],
+  ];
+  for (const def of ALL_POLICIES) {
+    strings.push([def.valueName, def.label[lang]], [`${def.valueName}_Help`, def.help[lang]]);
+    for (const option of def.options ?? []) strings.push([optionId(def, option.value), option.label[lang]]);
+  }
+  const stringTable = strings.map(([id, text]) => `      <string id="${id}">${escapeXml(text)}</string>`).join('\n');
+  const presentations = ALL_POLICIES.map((d) => presentation(d, lang))
+    .filter((p): p is string => p !== null)
+    .map((p) => `      ${p}`)
+    .join('\n');
+  const description = lang === 'de' ? 'Richtlinien für Klinikfunk' : 'Policies for Klinikfunk';
+  return `<?xml version="1.0" encoding="utf-8"?>
+<!-- Generated from electron/core/policy/definitions.ts by build/policy/templates.ts. Do not edit. -->
+<policyDefinitionResources xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="${NS}">
+  <displayName>Klinikfunk</displayName>
+  <description>${description}</description>
+  <resources>
+    <stringTable>
+${stringTable}
+    </stringTable>
+    <presentationTable>
+${presentations}
+    </presentationTable>
+  </resources>
+</policyDefinitionResources>
+`;
+}
+
+const registryType = (def: PolicyDefinition) =>
+  ({ string: 'REG_SZ', enum: 'REG_SZ', dword: 'REG_DWORD', boolean: 'REG_DWORD (0/1)', list: 'REG_MULTI_SZ' })[def.kind];
+
+const showDefault = (value: unknown) =>
+  value === null ? '(not set)' : Array.isArray(value) ? (value.length ? value.join(', ') : '(empty)') : String(value);
+
+/** The reference table in docs/policies.md. */
+export function renderPolicyDocs(): string {
+  const rows = ALL_POLICIES.map((def) => {
+    const values = def.options ? def.options.map((o) => `\`${o.value}\``).join(', ') : def.range ? `${def.range.min}–${def.range.max}` : '';
+    return `| \`${def.valueName}\` | \`${def.key}\` | ${registryType(def)} | ${values} | ${showDefault(def.defaultValue)} | ${def.help.en} |`;
+  }).join('\n');
+  return `# Machine policies
+
+Generated from \`electron/core/policy/definitions.ts\` (\`npm run policy:templates\`); do not edit by hand.
+
+Registry: \`HKLM\\${POLICY_REGISTRY_PATH}\` (machine) and \`HKCU\\${POLICY_REGISTRY_PATH}\` (user), set by Group
+Policy with the templates in \`build/policy/\` (copy \`klinikfunk.admx\` to \`PolicyDefinitions\\\` and the
+\`.adml\` files to \`PolicyDefinitions\\de-DE\\\` and \`PolicyDefinitions\\en-US\\\`). File: \`%ProgramData%\\Klinikfunk\\policy.json\`
+on Windows, \`/etc/klinikfunk/policy.json\` on Linux, a JSON object with the keys in the second column.
+
+**Precedence**: HKLM > HKCU > policy file > built-in default. The strongest source that names a key decides it.
+If its value has the wrong registry type or is out of range, Klinikfunk logs the problem and uses the built-in
+default for that key; it does not fall back to a weaker source, so a typo in a machine policy never hands the
+setting to a per-user value. Unknown names are ignored with a log line. Policies are read at start: restart
+Klinikfunk after a change. Settings set by any source are shown locked in the app ("Von Ihrer Organisation verwaltet").
+
+| registry value | JSON key | type | allowed | default | effect |
+| --- | --- | --- | --- | --- | --- |
+${rows}
+`;
+}
