@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { config, MSI_UPGRADE_CODE } from '../../../build/electron-builder.config.ts';
+import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../build/msi-policy-hook.ts';
+
+const FIXTURE = 'tests/fixtures/msi/project.wxs';
+
+describe('electron-builder config', () => {
+  it('builds a per-machine MSI with a fixed upgrade code that does not start the app after install', () => {
+    expect(config.win.target).toContain('msi');
+    expect(config.msi.perMachine).toBe(true);
+    expect(config.msi.runAfterFinish).toBe(false);
+    expect(config.msi.upgradeCode).toBe(MSI_UPGRADE_CODE);
+    expect(MSI_UPGRADE_CODE).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+    expect(config.msiProjectCreated).toBe(msiProjectCreated);
+  });
+
+  it('offers NSIS per machine as the alternative, and AppImage and deb on Linux', () => {
+    expect(config.win.target).toContain('nsis');
+    expect(config.nsis.perMachine).toBe(true);
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('sets every Electron fuse explicitly', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('packs into asar with the SQLCipher addon unpacked, ships no source maps and no update feed', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack.some((p) => p.includes('better-sqlite3-multiple-ciphers') && p.endsWith('.node'))).toBe(true);
+    expect(config.files).toContain('!**/*.map');
+    expect(config.publish).toBeNull();
+  });
+});
+
+describe('MSI policy hook', () => {
+  it('adds RELAYURL and ORGFINGERPRINT as secure public properties', async () => {
+    const wxs = addPolicyProperties(await readFile(FIXTURE, 'utf8'));
+    expect(wxs).toContain('<Property Id="RELAYURL" Secure="yes"/>');
+    expect(wxs).toContain('<Property Id="ORGFINGERPRINT" Secure="yes"/>');
+  });
+
+  it('writes each property to the HKLM policy key, only when it was given', async () => {
+    const wxs = addPolicyProperties(await readFile(FIXTURE, 'utf8'));
+    for (const p of MSI_POLICY_PROPERTIES) {
+      expect(wxs).toContain(
+        `<RegistryValue Root="HKLM" Key="Software\\Policies\\Klinikfunk" Name="${p.valueName}" Type="string" Value="[${p.property}]" KeyPath="yes"/>`,
+      );
+      expect(wxs).toContain(`<Condition>${p.property}</Condition>`);
+      expect(wxs).toContain(`Guid="${p.componentGuid}"`);
+    }
+  });
+
+  it('references the new components from the product feature and stays well-formed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kf-msi-'));
+    try {
+      const project = join(dir, 'project.wxs');
+      await copyFile(FIXTURE, project);
+      await msiProjectCreated(project);
+      const wxs = await readFile(project, 'utf8');
+      const feature = /<Feature Id="ProductFeature"[^>]*>([\s\S]*?)<\/Feature>/.exec(wxs)?.[1] ?? '';
+      expect(feature).toContain('<ComponentGroupRef Id="KlinikfunkPolicyComponents"/>');
+      expect(() => execFileSync('xmllint', ['--noout', project], { stdio: 'pipe' })).not.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to run twice or on a project it does not recognise', async () => {
+    const once = addPolicyProperties(await readFile(FIXTURE, 'utf8'));
+    expect(() => addPolicyProperties(once)).toThrow(/already/);
+    expect(() => addPolicyProperties('<Wix><Product></Product></Wix>')).toThrow(/ProductComponents/);
+  });
+});
