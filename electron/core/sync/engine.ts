@@ -1,0 +1,160 @@
+// The client sync engine: catch-up when the connection comes (open channel first, then the
+// rest), live pushes with gap detection, the durable outbox, and a retry of undecryptable
+// events when the missing key share arrives. It owns no state that is not in the store except
+// caches, so a crash at any point resumes from the store.
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import { ChannelPuller } from './channel-puller.ts';
+import { OutboxSender } from './outbox-sender.ts';
+import type { DecryptedEvent, OutboxItem, SyncCrypto, SyncStore, SyncTransport, TransportState } from './ports.ts';
+
+export interface SyncProgress {
+  connection: TransportState;
+  /** Channels still to catch up in the current round (0 when idle). */
+  channelsRemaining: number;
+  channelsTotal: number;
+}
+
+export interface SyncListeners {
+  applied?(channelId: string, events: DecryptedEvent[]): void;
+  sent?(item: OutboxItem, seq: number): void;
+  sendFailed?(item: OutboxItem, error: string): void;
+  progress?(progress: SyncProgress): void;
+}
+
+export interface SyncEngineDeps {
+  transport: SyncTransport;
+  crypto: SyncCrypto;
+  store: SyncStore;
+  clock: Clock;
+  log: Logger;
+  listeners?: SyncListeners;
+  pageSize?: number;
+  random?: () => number;
+}
+
+export class SyncEngine {
+  readonly #deps: SyncEngineDeps;
+  readonly #puller: ChannelPuller;
+  readonly #outbox: OutboxSender;
+  readonly #unsubscribe: Array<() => void> = [];
+  #openChannel: string | null = null;
+  #catchUp: Promise<void> | null = null;
+  #progress: SyncProgress;
+
+  constructor(deps: SyncEngineDeps) {
+    this.#deps = deps;
+    const listeners = deps.listeners ?? {};
+    this.#progress = { connection: deps.transport.state(), channelsRemaining: 0, channelsTotal: 0 };
+    this.#puller = new ChannelPuller({
+      transport: deps.transport,
+      crypto: deps.crypto,
+      store: deps.store,
+      log: deps.log,
+      pageSize: deps.pageSize ?? 500,
+      onApplied: (channelId, events) => listeners.applied?.(channelId, events),
+    });
+    this.#outbox = new OutboxSender({
+      transport: deps.transport,
+      crypto: deps.crypto,
+      store: deps.store,
+      clock: deps.clock,
+      log: deps.log,
+      ...(deps.random ? { random: deps.random } : {}),
+      onSent: (item, seq) => listeners.sent?.(item, seq),
+      onFailed: (item, error) => listeners.sendFailed?.(item, error),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#puller.setCursors(await this.#deps.store.cursors());
+    this.#setProgress({ connection: this.#deps.transport.state() });
+    this.#unsubscribe.push(
+      this.#deps.transport.onState((state) => {
+        this.#setProgress({ connection: state });
+        if (state === 'online') void this.#onOnline();
+      }),
+      this.#deps.transport.onPush((event) => {
+        this.#puller.onPush(event).catch((error: unknown) => this.#deps.log.warn('push apply failed', { error: String(error) }));
+      }),
+    );
+    if (this.#deps.transport.state() === 'online') await this.#onOnline();
+  }
+
+  stop(): void {
+    this.#unsubscribe.splice(0).forEach((off) => off());
+    this.#outbox.stop();
+  }
+
+  /** The channel on screen is caught up first. */
+  setOpenChannel(channelId: string | null): void {
+    this.#openChannel = channelId;
+  }
+
+  /** Called after the store queued a message: send now if online. */
+  notifyQueued(): Promise<void> {
+    return this.#outbox.flush();
+  }
+
+  /** Called when new key shares were stored: try the envelopes that were waiting for them. */
+  async retryPending(channelId: string): Promise<void> {
+    const waiting = await this.#deps.store.pending(channelId);
+    if (waiting.length === 0) return;
+    const resolved: DecryptedEvent[] = [];
+    const dropped: number[] = [];
+    for (const wire of waiting) {
+      const opened = await this.#deps.crypto.open(wire);
+      if (opened.kind === 'event') resolved.push(opened.event);
+      else if (opened.kind === 'rejected') {
+        dropped.push(wire.seq);
+        this.#deps.log.warn('pending event rejected', { channelId, seq: wire.seq, reason: opened.reason });
+      }
+    }
+    if (resolved.length === 0 && dropped.length === 0) return;
+    await this.#deps.store.resolvePending(channelId, resolved, dropped);
+    if (resolved.length > 0) this.#deps.listeners?.applied?.(channelId, resolved);
+  }
+
+  /** Resolves when the current catch-up round (if any) is done; for tests and the UI. */
+  async idle(): Promise<void> {
+    await this.#catchUp;
+  }
+
+  progress(): SyncProgress {
+    return this.#progress;
+  }
+
+  async #onOnline(): Promise<void> {
+    this.#catchUp ??= this.#runCatchUp().finally(() => (this.#catchUp = null));
+    await this.#catchUp;
+    await this.#outbox.flush();
+  }
+
+  async #runCatchUp(): Promise<void> {
+    const cursors: Record<string, number> = {};
+    for (const [channel, seq] of Object.entries(await this.#deps.store.cursors())) cursors[channel] = Math.max(seq, this.#puller.cursor(channel));
+    let heads: Record<string, number>;
+    try {
+      heads = await this.#deps.transport.changedChannels(cursors);
+    } catch (error) {
+      this.#deps.log.warn('catch-up failed', { error: String(error) });
+      return;
+    }
+    const channels = Object.keys(heads).sort((a, b) => Number(b === this.#openChannel) - Number(a === this.#openChannel));
+    this.#setProgress({ channelsRemaining: channels.length, channelsTotal: channels.length });
+    for (const channel of channels) {
+      try {
+        await this.#puller.pullTo(channel, heads[channel]!);
+      } catch (error) {
+        this.#deps.log.warn('channel catch-up failed', { channelId: channel, error: String(error) });
+      }
+      this.#setProgress({ channelsRemaining: this.#progress.channelsRemaining - 1 });
+    }
+    this.#setProgress({ channelsRemaining: 0, channelsTotal: 0 });
+  }
+
+  #setProgress(change: Partial<SyncProgress>): void {
+    this.#progress = { ...this.#progress, ...change };
+    this.#deps.listeners?.progress?.(this.#progress);
+  }
+}
