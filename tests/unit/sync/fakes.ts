@@ -93,7 +93,10 @@ export class FakeSyncCrypto implements SyncCrypto {
   /** Senders whose chain key this device does not have yet. */
   missingKeysFrom = new Set<string>();
   sealCount = 0;
-  constructor(readonly device = 'device-a') {}
+  readonly device: string;
+  constructor(device = 'device-a') {
+    this.device = device;
+  }
   epoch(channelId: string): number {
     return this.epochs.get(channelId) ?? 1;
   }
