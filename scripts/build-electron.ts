@@ -25,16 +25,22 @@ const common: BuildOptions = {
   external: ['electron'],
 };
 
-await build({
-  ...common,
-  entryPoints: ['electron/main/main.ts'],
-  outfile: 'dist/electron/main.cjs',
-  external: ['electron', ...Object.keys(pkg.dependencies)],
-  define: {
-    __KLINIKFUNK_COMMIT__: JSON.stringify(gitCommit()),
-    __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),
-  },
-});
+/** Bundles main and preload into `outDir` (dist/electron for the app; a temp folder for the audit test). */
+export async function buildElectron(outDir = 'dist/electron'): Promise<void> {
+  await build({
+    ...common,
+    entryPoints: ['electron/main/main.ts'],
+    outfile: `${outDir}/main.cjs`,
+    external: ['electron', ...Object.keys(pkg.dependencies)],
+    define: {
+      __KLINIKFUNK_COMMIT__: JSON.stringify(gitCommit()),
+      __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),
+    },
+  });
+  await build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: `${outDir}/preload.cjs` });
+}
 
-await build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs' });
-console.log('built dist/electron/main.cjs and dist/electron/preload.cjs');
+if (import.meta.main) {
+  await buildElectron();
+  console.log('built dist/electron/main.cjs and dist/electron/preload.cjs');
+}
