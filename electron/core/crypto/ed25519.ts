@@ -1,0 +1,63 @@
+// Ed25519 signatures behind one interface with two implementations: libsodium (wasm) and
+// node:crypto (OpenSSL, native). Verification dominates catch-up (every envelope is signed) and
+// wasm manages ~7k verifies/s on the CI machine, so the main process uses node:crypto for
+// verify; both must agree on every input (tests/unit/crypto/ed25519.test.ts).
+import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import { sodium } from './sodium.ts';
+
+export interface SignatureVerifier {
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+export const sodiumVerifier: SignatureVerifier = {
+  verify(signature, message, publicKey) {
+    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    try {
+      return sodium().crypto_sign_verify_detached(signature, message, publicKey);
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** node:crypto verifier with a small cache of key objects (catch-up sees the same 20 senders 10k times). */
+export function createNodeVerifier(cacheSize = 4096): SignatureVerifier {
+  const cache = new Map<string, KeyObject | null>();
+  const keyObject = (publicKey: Uint8Array): KeyObject | null => {
+    const id = toBase64Url(publicKey);
+    let key = cache.get(id);
+    if (key === undefined) {
+      try {
+        key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: id }, format: 'jwk' });
+      } catch {
+        key = null;
+      }
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      cache.set(id, key);
+    }
+    return key;
+  };
+  return {
+    verify(signature, message, publicKey) {
+      if (signature.length !== 64 || publicKey.length !== 32) return false;
+      const key = keyObject(publicKey);
+      if (!key) return false;
+      try {
+        return nodeVerify(null, message, key, signature);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export const defaultVerifier: SignatureVerifier = createNodeVerifier();
+
+export function signDetached(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return sodium().crypto_sign_detached(message, secretKey);
+}
+
+export function publicKeyOfSecret(secretKey: Uint8Array): Uint8Array {
+  return sodium().crypto_sign_ed25519_sk_to_pk(secretKey);
+}

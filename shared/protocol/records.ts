@@ -1,0 +1,130 @@
+// Signed records: everything that grants trust (the organisation, users, devices, enrolments,
+// revocations, channel rosters, wipe orders). Each is canonical JSON (canonical.ts) signed with
+// Ed25519 over a per-type context string, so a signature for one kind of record can never be
+// replayed as another. Schemas are strict: unknown fields are refused.
+import { z } from 'zod';
+
+export const RECORD_VERSION = 1;
+
+const b64 = (bytes?: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
+    .refine((s) => bytes === undefined || Math.floor((s.length * 3) / 4) === bytes, bytes === undefined ? 'base64url' : `must encode ${bytes} bytes`);
+
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
+export const publicKeySchema = b64(32);
+export const signatureSchema = b64(64);
+const time = z.number().int().nonnegative();
+
+export const orgRootBody = z.strictObject({ orgId: idSchema, name: z.string().min(1).max(200), orgPublicKey: publicKeySchema, createdAt: time });
+
+export const userBody = z.strictObject({
+  orgId: idSchema,
+  userId: idSchema,
+  displayName: z.string().min(1).max(200),
+  role: z.enum(['admin', 'member']),
+  ward: z.string().max(200).nullable(),
+  active: z.boolean(),
+  issuedAt: time,
+});
+
+export const enrolmentBody = z.strictObject({
+  orgId: idSchema,
+  userId: idSchema,
+  enrolmentId: idSchema,
+  enrolmentPublicKey: publicKeySchema,
+  expiresAt: time,
+  issuedAt: time,
+});
+
+export const deviceBody = z.strictObject({
+  orgId: idSchema,
+  userId: idSchema,
+  deviceId: idSchema,
+  signingPublicKey: publicKeySchema,
+  boxPublicKey: publicKeySchema,
+  label: z.string().max(200),
+  /** Set when the device enrolled with a registration key (then the enrolment key signs). */
+  enrolmentId: idSchema.nullable(),
+  issuedAt: time,
+  /** Optional end of validity; the device must be re-enrolled after it. */
+  expiresAt: time.nullable(),
+});
+
+export const revocationBody = z.strictObject({
+  orgId: idSchema,
+  target: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('device'), deviceId: idSchema }),
+    z.strictObject({ kind: z.literal('user'), userId: idSchema }),
+    z.strictObject({ kind: z.literal('enrolment'), enrolmentId: idSchema }),
+  ]),
+  reason: z.string().max(500),
+  revokedAt: time,
+});
+
+export const rosterBody = z.strictObject({
+  orgId: idSchema,
+  channelId: idSchema,
+  epoch: z.number().int().min(1).max(0xffffffff),
+  /** base64url BLAKE2b-256 of the previous roster record's signed bytes; null for epoch 1. */
+  prevHash: b64(32).nullable(),
+  kind: z.enum(['channel', 'conversation', 'direct']),
+  members: z
+    .array(z.strictObject({ userId: idSchema, role: z.enum(['admin', 'member']) }))
+    .min(1)
+    .max(5000),
+  historyForNewMembers: z.boolean(),
+  issuedAt: time,
+});
+
+export const wipeBody = z.strictObject({ orgId: idSchema, orderId: idSchema, targetDeviceId: idSchema, issuedAt: time });
+
+export const RECORD_BODIES = {
+  org_root: orgRootBody,
+  user: userBody,
+  enrolment: enrolmentBody,
+  device: deviceBody,
+  revocation: revocationBody,
+  roster: rosterBody,
+  wipe: wipeBody,
+} as const;
+
+export type RecordType = keyof typeof RECORD_BODIES;
+export type RecordBody<T extends RecordType> = z.output<(typeof RECORD_BODIES)[T]>;
+
+export const signerSchema = z.strictObject({
+  /** org: the organisation key; device: a device's signing key; enrolment: a registration key's. */
+  kind: z.enum(['org', 'device', 'enrolment']),
+  /** deviceId for device, enrolmentId for enrolment, orgId for org. */
+  id: idSchema,
+});
+
+export const signedRecordSchema = z.strictObject({
+  v: z.number().int(),
+  type: z.enum(Object.keys(RECORD_BODIES) as [RecordType, ...RecordType[]]),
+  body: z.record(z.string(), z.unknown()),
+  signer: signerSchema,
+  sig: signatureSchema,
+});
+
+export type SignedRecord<T extends RecordType = RecordType> = {
+  v: number;
+  type: T;
+  body: RecordBody<T>;
+  signer: z.output<typeof signerSchema>;
+  sig: string;
+};
+
+/** Which signers may sign which record (checked before the signature itself). */
+export const ALLOWED_SIGNERS: Record<RecordType, ReadonlyArray<'org' | 'device' | 'enrolment'>> = {
+  org_root: ['org'],
+  user: ['org'],
+  enrolment: ['org'],
+  device: ['org', 'enrolment'],
+  revocation: ['org'],
+  roster: ['org', 'device'],
+  wipe: ['org'],
+};
+
+export const recordContext = (type: RecordType) => `klinikfunk/v${RECORD_VERSION}/record/${type}`;
