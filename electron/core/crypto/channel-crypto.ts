@@ -1,0 +1,253 @@
+// Channel encryption for one device: seals outgoing messages with its sender chain, shares chain
+// keys with the member devices, and opens incoming envelopes after checking, in this order:
+// format and version, organisation, channel, sender device (known, active, member at that
+// epoch), epoch (no rollback), signature, chain key (missing → kept for later), replay, AEAD.
+// Nothing changes in the chain state or the replay set unless every check passed.
+import { fromBase64Url, toBase64Url, utf8, concatBytes } from '../../../shared/protocol/bytes.ts';
+import {
+  ENVELOPE_KIND_CHANNEL,
+  ENVELOPE_SIGNATURE_CONTEXT,
+  ENVELOPE_VERSION,
+  encodeHeader,
+  pad,
+  parseEnvelope,
+  unpad,
+  type EnvelopeHeader,
+} from '../../../shared/protocol/envelope-layout.ts';
+import type { Directory } from './directory.ts';
+import { openDirect, peekDirect, sealDirect, type DirectRejection } from './direct.ts';
+import { defaultVerifier, signDetached, type SignatureVerifier } from './ed25519.ts';
+import { asChainKey, wipe, type DeviceBoxKey, type DeviceSigningKey } from './keys.ts';
+import {
+  newChain,
+  planReceive,
+  ROTATE_AFTER_MESSAGES,
+  ROTATE_AFTER_MS,
+  takeSendingKey,
+  type ChainState,
+  type SenderKeyStore,
+} from './sender-keys.ts';
+import { sodium } from './sodium.ts';
+
+export type OpenRejection =
+  | 'malformed'
+  | 'oversized'
+  | 'unsupported_version'
+  | 'wrong_org'
+  | 'wrong_channel'
+  | 'unknown_sender'
+  | 'revoked'
+  | 'not_member'
+  | 'epoch_rollback'
+  | 'future_epoch'
+  | 'bad_signature'
+  | 'replay'
+  | 'too_far_ahead'
+  | 'decrypt_failed';
+
+export type OpenOutcome =
+  | { ok: true; header: EnvelopeHeader; senderUserId: string; payload: Uint8Array; clientEventId: string }
+  | { ok: false; reason: 'missing_key'; header: EnvelopeHeader }
+  | { ok: false; reason: OpenRejection };
+
+export interface SelfDevice {
+  deviceId: string;
+  userId: string;
+  signingKey: DeviceSigningKey;
+  boxKey: DeviceBoxKey;
+}
+
+export interface KeyShare {
+  recipientDeviceId: string;
+  envelope: Uint8Array;
+}
+
+const KEY_SHARE_TYPE = 'key-share';
+
+interface KeySharePayload {
+  channelId: string;
+  epoch: number;
+  senderDeviceId: string;
+  generation: number;
+  startIndex: number;
+  chainKey: string;
+}
+
+export class ChannelCrypto {
+  readonly #directory: Directory;
+  readonly #self: SelfDevice;
+  readonly #keys: SenderKeyStore;
+  readonly #verifier: SignatureVerifier;
+  readonly #now: () => number;
+  /** Client event ids already accepted (replay across chains, e.g. a re-sealed copy). */
+  readonly #seenEvents = new Set<string>();
+  /** Highest epoch seen per (channel, sender device): an older epoch afterwards is a rollback. */
+  readonly #maxEpoch = new Map<string, number>();
+  readonly #orgIdRaw: Uint8Array;
+
+  constructor(deps: { directory: Directory; self: SelfDevice; keys: SenderKeyStore; verifier?: SignatureVerifier; now?: () => number }) {
+    this.#directory = deps.directory;
+    this.#self = deps.self;
+    this.#keys = deps.keys;
+    this.#verifier = deps.verifier ?? defaultVerifier;
+    this.#now = deps.now ?? Date.now;
+    this.#orgIdRaw = fromBase64Url(deps.directory.orgId)!;
+  }
+
+  /** True when the next send needs a new chain (new epoch, revoked member device, rotation due). */
+  needsNewChain(channelId: string): boolean {
+    const chain = this.#keys.outbound(channelId);
+    if (!chain) return true;
+    if (chain.epoch !== this.#directory.currentEpoch(channelId)) return true;
+    if (chain.nextIndex >= ROTATE_AFTER_MESSAGES || this.#now() - chain.createdAt >= ROTATE_AFTER_MS) return true;
+    return false;
+  }
+
+  /** Starts a new chain for this device in the channel and returns its key shares for every member device. */
+  rotate(channelId: string): KeyShare[] {
+    const epoch = this.#directory.currentEpoch(channelId);
+    if (epoch === 0) throw new Error(`no roster for channel ${channelId}`);
+    if (!this.#directory.isMember(channelId, this.#self.userId)) throw new Error('this device is not a member of the channel');
+    const previous = this.#keys.outbound(channelId);
+    const generation = previous && previous.epoch === epoch ? (previous.generation + 1) & 0xffff : 0;
+    const chain = newChain({ channelId, epoch, senderDeviceId: this.#self.deviceId, generation }, this.#now());
+    this.#keys.setOutbound(chain);
+    return this.#sharesFor(chain, this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId));
+  }
+
+  /** Shares the current outbound chain with devices that joined after it was shared. */
+  shareWith(channelId: string, deviceIds: string[]): KeyShare[] {
+    const chain = this.#keys.outbound(channelId);
+    return chain ? this.#sharesFor(chain, deviceIds) : [];
+  }
+
+  #sharesFor(chain: ChainState, deviceIds: string[]): KeyShare[] {
+    const shares: KeyShare[] = [];
+    for (const deviceId of deviceIds) {
+      if (deviceId === this.#self.deviceId) continue;
+      const device = this.#directory.devices.get(deviceId);
+      if (!device || !this.#directory.isDeviceActive(deviceId)) continue;
+      const payload: KeySharePayload = {
+        channelId: chain.channelId,
+        epoch: chain.epoch,
+        senderDeviceId: chain.senderDeviceId,
+        generation: chain.generation,
+        startIndex: chain.nextIndex,
+        chainKey: toBase64Url(chain.chainKey),
+      };
+      const envelope = sealDirect(
+        { orgIdRaw: this.#orgIdRaw, senderDeviceId: this.#self.deviceId, recipientDeviceId: deviceId, contentType: KEY_SHARE_TYPE, sentAt: this.#now() },
+        utf8.encode(JSON.stringify(payload)),
+        { signingKey: this.#self.signingKey, boxKey: this.#self.boxKey },
+        device.boxPublicKey,
+      );
+      shares.push({ recipientDeviceId: deviceId, envelope });
+    }
+    return shares;
+  }
+
+  /** Seals a payload with this device's current chain (call `rotate` first when `needsNewChain`). */
+  seal(channelId: string, contentType: string, clientEventId: Uint8Array, payload: Uint8Array): { envelope: Uint8Array; epoch: number } {
+    const chain = this.#keys.outbound(channelId);
+    if (!chain || this.needsNewChain(channelId)) throw new Error('rotate the chain before sending');
+    const { index, key } = takeSendingKey(chain);
+    const header: EnvelopeHeader = {
+      version: ENVELOPE_VERSION,
+      kind: ENVELOPE_KIND_CHANNEL,
+      orgIdRaw: this.#orgIdRaw,
+      channelId,
+      epoch: chain.epoch,
+      senderDeviceId: this.#self.deviceId,
+      generation: chain.generation,
+      index,
+      contentType,
+      clientEventId,
+    };
+    const s = sodium();
+    const headerBytes = encodeHeader(header);
+    const nonce = s.randombytes_buf(24);
+    try {
+      const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(pad(payload), headerBytes, null, nonce, key);
+      const unsigned = concatBytes(new Uint8Array([headerBytes.length >> 8, headerBytes.length & 0xff]), headerBytes, nonce, ciphertext);
+      const signature = signDetached(concatBytes(utf8.encode(ENVELOPE_SIGNATURE_CONTEXT), unsigned), this.#self.signingKey);
+      this.#keys.setOutbound(chain);
+      return { envelope: concatBytes(unsigned, signature), epoch: chain.epoch };
+    } finally {
+      wipe(key);
+    }
+  }
+
+  /** Accepts a chain-key share addressed to this device. */
+  acceptKeyShare(bytes: Uint8Array): { ok: true; channelId: string } | { ok: false; reason: DirectRejection | 'not_member' | 'revoked' | 'wrong_org' } {
+    const peeked = peekDirect(bytes);
+    if (!peeked.ok) return peeked;
+    if (!sodium().memcmp(peeked.header.orgIdRaw, this.#orgIdRaw)) return { ok: false, reason: 'wrong_org' };
+    const sender = this.#directory.devices.get(peeked.header.senderDeviceId);
+    if (!sender) return { ok: false, reason: 'unknown_signer' };
+    if (!this.#directory.isDeviceActive(peeked.header.senderDeviceId)) return { ok: false, reason: 'revoked' };
+    const opened = openDirect(bytes, { deviceId: this.#self.deviceId, boxKey: this.#self.boxKey }, sender, this.#verifier);
+    if (!opened.ok) return opened;
+    let share: KeySharePayload;
+    try {
+      share = JSON.parse(utf8.decode(opened.direct.payload)) as KeySharePayload;
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    const key = fromBase64Url(String(share.chainKey));
+    if (!key || key.length !== 32 || !Number.isInteger(share.startIndex) || share.startIndex < 0) return { ok: false, reason: 'malformed' };
+    // A device can only share its own chain, for a channel its user is in at that epoch.
+    if (share.senderDeviceId !== peeked.header.senderDeviceId) return { ok: false, reason: 'bad_signature' };
+    const senderUser = sender.record.body.userId;
+    if (!this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser)) return { ok: false, reason: 'not_member' };
+    const id = { channelId: share.channelId, epoch: share.epoch, senderDeviceId: share.senderDeviceId, generation: share.generation };
+    const existing = this.#keys.get(id);
+    // Never move an existing chain backwards (that would re-open used indices).
+    if (existing && existing.nextIndex >= share.startIndex) return { ok: true, channelId: share.channelId };
+    this.#keys.put({ ...id, chainKey: asChainKey(key), nextIndex: share.startIndex, skipped: existing?.skipped ?? new Map(), createdAt: this.#now() });
+    return { ok: true, channelId: share.channelId };
+  }
+
+  /** Opens an envelope that the relay delivered in `channelId`. */
+  open(channelId: string, bytes: Uint8Array): OpenOutcome {
+    const parsed = parseEnvelope(bytes);
+    if (!parsed.ok) return { ok: false, reason: parsed.reason };
+    const { header, headerBytes, nonce, ciphertext, signature, signedPart } = parsed.envelope;
+    if (!sodium().memcmp(header.orgIdRaw, this.#orgIdRaw)) return { ok: false, reason: 'wrong_org' };
+    if (header.channelId !== channelId) return { ok: false, reason: 'wrong_channel' };
+    const sender = this.#directory.devices.get(header.senderDeviceId);
+    if (!sender) return { ok: false, reason: 'unknown_sender' };
+    if (!this.#directory.isDeviceActive(header.senderDeviceId)) return { ok: false, reason: 'revoked' };
+    const senderUserId = sender.record.body.userId;
+    const currentEpoch = this.#directory.currentEpoch(channelId);
+    if (header.epoch > currentEpoch) return { ok: false, reason: 'future_epoch' };
+    if (!this.#directory.wasMemberAt(channelId, header.epoch, senderUserId)) return { ok: false, reason: 'not_member' };
+    const epochKey = `${channelId}|${header.senderDeviceId}`;
+    if (header.epoch < (this.#maxEpoch.get(epochKey) ?? 0)) return { ok: false, reason: 'epoch_rollback' };
+    if (!this.#verifier.verify(signature, concatBytes(utf8.encode(ENVELOPE_SIGNATURE_CONTEXT), signedPart), sender.signingPublicKey)) {
+      return { ok: false, reason: 'bad_signature' };
+    }
+    const eventId = toBase64Url(header.clientEventId);
+    if (this.#seenEvents.has(`${channelId}|${eventId}`)) return { ok: false, reason: 'replay' };
+    const chain = this.#keys.get(header);
+    if (!chain) return { ok: false, reason: 'missing_key', header };
+    const planned = planReceive(chain, header.index);
+    if (!planned.ok) return { ok: false, reason: planned.problem === 'too_far_ahead' ? 'too_far_ahead' : 'replay' };
+    let padded: Uint8Array;
+    try {
+      padded = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, headerBytes, nonce, planned.plan.key);
+    } catch {
+      planned.plan.discard();
+      return { ok: false, reason: 'decrypt_failed' };
+    }
+    const payload = unpad(padded);
+    if (!payload) {
+      planned.plan.discard();
+      return { ok: false, reason: 'malformed' };
+    }
+    planned.plan.commit();
+    this.#keys.put(chain);
+    this.#seenEvents.add(`${channelId}|${eventId}`);
+    this.#maxEpoch.set(epochKey, Math.max(header.epoch, this.#maxEpoch.get(epochKey) ?? 0));
+    return { ok: true, header, senderUserId, payload, clientEventId: eventId };
+  }
+}
