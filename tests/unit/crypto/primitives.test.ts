@@ -137,16 +137,16 @@ async function encrypt(plain: Buffer, key = generateFileKey(), pieces = 7919): P
   const out: Buffer[] = [];
   const parts: Buffer[] = [];
   for (let i = 0; i < plain.length; i += pieces) parts.push(plain.subarray(i, i + pieces));
-  await pipeline(Readable.from(parts.length ? parts : [Buffer.alloc(0)]), createEncryptStream(key), async function* (source) {
-    for await (const chunk of source) out.push(chunk as Buffer);
+  await pipeline(Readable.from(parts.length ? parts : [Buffer.alloc(0)]), createEncryptStream(key), async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) out.push(chunk);
   });
   return { key, cipher: Buffer.concat(out) };
 }
 
 async function decrypt(cipher: Buffer, key: ReturnType<typeof generateFileKey>): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(Readable.from([cipher.subarray(0, 1000), cipher.subarray(1000)]), createDecryptStream(key), async function* (source) {
-    for await (const chunk of source) out.push(chunk as Buffer);
+  await pipeline(Readable.from([cipher.subarray(0, 1000), cipher.subarray(1000)]), createDecryptStream(key), async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) out.push(chunk);
   });
   return Buffer.concat(out);
 }
