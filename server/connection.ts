@@ -1,0 +1,388 @@
+// One device's WebSocket: the auth handshake, then one handler per frame type. Frames of a
+// connection are handled one after another (a device's publishes keep their order), every frame
+// is parsed with its schema first, and every failure becomes an error frame with a stable code:
+// nothing a device sends can throw out of here.
+import { createHash, randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import {
+  authChallengeText,
+  CLOSE_CODES,
+  clientFrame,
+  MAX_ENVELOPE_BYTES,
+  MAX_MAILBOX_BYTES,
+  RELAY_PROTOCOL_VERSION,
+  type ClientFrame,
+  type RelayErrorCode,
+  type ServerFrame,
+} from '../shared/relay/frames.ts';
+import type { RelayLimits, TokenBucket } from './limits.ts';
+import type { RelayLog } from './log.ts';
+import type { RelayStore } from './store/store.ts';
+import type { DeviceIdentity, TrustVerifier } from './trust.ts';
+
+export interface ConnectionContext {
+  store: RelayStore;
+  trust: TrustVerifier;
+  limits: RelayLimits;
+  log: RelayLog;
+  relayId: string;
+  /** Per-device rate buckets, shared by a device's connections in this process. */
+  buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
+  onAuthenticated(conn: Connection): void;
+  onClosed(conn: Connection): void;
+  /** A new event was stored: push it to the channel's other subscribers. */
+  committed(channelId: string, seq: number, envelope: Uint8Array, from: Connection): void;
+  mailed(toDeviceId: string, item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number }): void;
+  draining(): boolean;
+}
+
+class FrameError extends Error {
+  readonly code: RelayErrorCode;
+  constructor(code: RelayErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly #ws: WebSocket;
+  readonly #ctx: ConnectionContext;
+  readonly #log: RelayLog;
+  readonly #nonce = randomBytes(32).toString('base64url');
+  #helloDeviceId: string | null = null;
+  #device: DeviceIdentity | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #badFrames = 0;
+  #lagging = false;
+  #alive = true;
+  #closed = false;
+  readonly #connBuckets: { frames: TokenBucket; bytes: TokenBucket };
+  readonly #authTimer: NodeJS.Timeout;
+  /** Channels this device may read; kept current by the hub on roster changes. */
+  channels = new Set<string>();
+
+  constructor(ws: WebSocket, ctx: ConnectionContext, remote: string) {
+    this.#ws = ws;
+    this.#ctx = ctx;
+    this.#log = ctx.log.child({ conn: this.id });
+    this.#connBuckets = ctx.buckets(`conn:${this.id}`);
+    this.#log.debug('connection opened', { remote });
+    this.#authTimer = setTimeout(() => {
+      if (!this.#device) this.close(CLOSE_CODES.authTimeout, 'no authentication in time');
+    }, ctx.limits.authTimeoutMs);
+    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => (this.#alive = true));
+    ws.on('close', (code) => this.#onClose(code));
+    ws.on('error', (error) => this.#log.warn('socket error', { error: error.message }));
+  }
+
+  get device(): DeviceIdentity | null {
+    return this.#device;
+  }
+
+  /** Heartbeat tick: false when the peer did not answer the last ping (then it is terminated). */
+  heartbeat(): boolean {
+    if (!this.#alive) {
+      this.#log.info('heartbeat missed, dropping');
+      this.#ws.terminate();
+      return false;
+    }
+    this.#alive = false;
+    this.#ws.ping();
+    return true;
+  }
+
+  /** Resolves when every frame received so far has been handled (graceful shutdown). */
+  settled(): Promise<void> {
+    return this.#queue;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#authTimer);
+    this.#log.info('closing', { code, reason });
+    this.#ws.close(code, reason);
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => this.#ws.terminate(), 2000).unref();
+  }
+
+  /** Live push of a pre-serialised frame; skipped (and the device told to pull) while lagging. */
+  pushRaw(text: string): void {
+    if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+    const buffered = this.#ws.bufferedAmount;
+    if (this.#lagging) {
+      if (buffered > this.#ctx.limits.sendBufferPauseBytes / 2) return;
+      this.#lagging = false;
+    } else if (buffered > this.#ctx.limits.sendBufferPauseBytes) {
+      this.#lagging = true;
+      this.#log.info('push paused: device reads too slowly', { buffered });
+      this.#ws.send(JSON.stringify({ t: 'lag' } satisfies ServerFrame));
+      return;
+    }
+    this.#ws.send(text);
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.bufferedAmount > this.#ctx.limits.sendBufferMaxBytes) {
+      this.close(CLOSE_CODES.tooSlow, 'send buffer full');
+      return;
+    }
+    this.#ws.send(JSON.stringify(frame));
+  }
+
+  #onClose(code: number): void {
+    this.#closed = true;
+    clearTimeout(this.#authTimer);
+    this.#log.debug('connection closed', { code, device: this.#device?.deviceId });
+    this.#ctx.onClosed(this);
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.#closed) return;
+    const bytes = data.length;
+    const buckets = this.#device ? this.#ctx.buckets(this.#device.deviceId) : this.#connBuckets;
+    if (!buckets.frames.take(1) || !buckets.bytes.take(bytes)) {
+      this.#reject(undefined, 'rate_limited', 'too many frames or bytes; slow down');
+      return;
+    }
+    if (bytes > this.#ctx.limits.maxFrameBytes) {
+      this.#reject(undefined, 'frame_too_large', `frame of ${bytes} bytes, limit ${this.#ctx.limits.maxFrameBytes}`);
+      return;
+    }
+    if (isBinary) {
+      this.#reject(undefined, 'bad_frame', 'binary frames are not used; send JSON text');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString('utf8'));
+    } catch {
+      this.#reject(undefined, 'bad_frame', 'not JSON');
+      return;
+    }
+    const parsed = clientFrame.safeParse(json);
+    if (!parsed.success) {
+      const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : undefined;
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') ?? '';
+      this.#reject(Number.isSafeInteger(id) && id! > 0 ? id : undefined, 'bad_frame', `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`.slice(0, 300));
+      return;
+    }
+    // Frames already queued are finished on shutdown; new ones are turned away.
+    if (this.#ctx.draining()) {
+      this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'unavailable', 'relay shutting down; reconnect');
+      return;
+    }
+    if (this.#queued >= this.#ctx.limits.maxQueuedFrames) {
+      this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'rate_limited', 'too many frames in flight');
+      return;
+    }
+    this.#queued++;
+    const frame = parsed.data;
+    this.#queue = this.#queue.then(async () => {
+      try {
+        await this.#handle(frame);
+      } catch (error) {
+        const id = 'id' in frame ? frame.id : undefined;
+        if (error instanceof FrameError) this.#reject(id, error.code, error.message);
+        else {
+          this.#log.error('handler failed', { type: frame.t, error: error instanceof Error ? error.message : String(error) });
+          this.#reject(id, 'unavailable', 'the relay could not complete this request; retry later');
+        }
+      } finally {
+        this.#queued--;
+      }
+    });
+  }
+
+  #reject(id: number | undefined, code: RelayErrorCode, message: string): void {
+    this.#log.info('frame rejected', { code, reason: message, device: this.#device?.deviceId });
+    this.send({ t: 'error', ...(id !== undefined ? { id } : {}), code, message });
+    if (code === 'bad_frame' || code === 'frame_too_large') {
+      if (++this.#badFrames >= this.#ctx.limits.maxBadFrames) this.close(CLOSE_CODES.protocolError, 'too many bad frames');
+    }
+  }
+
+  #requireDevice(): DeviceIdentity {
+    if (!this.#device) throw new FrameError('not_authenticated', 'authenticate first (hello, auth)');
+    return this.#device;
+  }
+
+  #requireMember(channelId: string, device: DeviceIdentity): void {
+    if (!this.#ctx.trust.isMember(channelId, device.userId)) throw new FrameError('not_member', 'not a current member of this channel');
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    switch (frame.t) {
+      case 'hello':
+        return this.#hello(frame);
+      case 'auth':
+        return this.#auth(frame);
+      case 'ping':
+        return this.send({ t: 'pong', id: frame.id, serverTime: Date.now() });
+      default:
+        break;
+    }
+    const device = this.#requireDevice();
+    const { store, trust } = this.#ctx;
+    switch (frame.t) {
+      case 'publish': {
+        this.#requireMember(frame.channelId, device);
+        const envelope = unb64(frame.envelope);
+        if (envelope.length > MAX_ENVELOPE_BYTES) throw new FrameError('too_large', 'envelope too large');
+        const result = await store.append(frame.channelId, frame.clientEventId, device.deviceId, envelope, frame.blobs ?? []);
+        this.send({ t: 'ack', id: frame.id, channelId: frame.channelId, seq: result.seq, duplicate: result.duplicate });
+        if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, this);
+        return;
+      }
+      case 'sync': {
+        const channels = trust.channelsOf(device.userId);
+        const heads = await store.heads(channels);
+        const changed: Record<string, number> = {};
+        for (const [channel, head] of heads) if (head > (frame.cursors[channel] ?? 0)) changed[channel] = head;
+        return this.send({ t: 'changed', id: frame.id, heads: changed });
+      }
+      case 'fetch': {
+        this.#requireMember(frame.channelId, device);
+        const [events, heads] = await Promise.all([
+          store.page(frame.channelId, frame.afterSeq, frame.limit),
+          store.heads([frame.channelId]),
+        ]);
+        return this.send({
+          t: 'page',
+          id: frame.id,
+          channelId: frame.channelId,
+          events: events.map((e) => ({ seq: e.seq, envelope: b64(e.envelope) })),
+          head: heads.get(frame.channelId) ?? 0,
+        });
+      }
+      case 'mail_put': {
+        if (!trust.isActive(frame.toDeviceId)) throw new FrameError('not_found', 'no such active device');
+        const payload = unb64(frame.payload);
+        if (payload.length > MAX_MAILBOX_BYTES) throw new FrameError('too_large', 'mailbox payload too large');
+        const storedAt = Date.now();
+        const fresh = await store.mailPut(frame.toDeviceId, frame.messageId, device.deviceId, payload, storedAt);
+        this.send({ t: 'ok', id: frame.id });
+        if (fresh) this.#ctx.mailed(frame.toDeviceId, { messageId: frame.messageId, fromDeviceId: device.deviceId, payload, storedAt });
+        return;
+      }
+      case 'mail_fetch': {
+        const items = await store.mailFetch(device.deviceId, frame.limit);
+        return this.send({
+          t: 'mail',
+          id: frame.id,
+          items: items.map((i) => ({ messageId: i.messageId, fromDeviceId: i.fromDeviceId, payload: b64(i.payload), storedAt: i.storedAt })),
+        });
+      }
+      case 'mail_ack':
+        await store.mailAck(device.deviceId, frame.messageIds);
+        return this.send({ t: 'ok', id: frame.id });
+      case 'blob_begin':
+        return this.#blobBegin(frame, device);
+      case 'blob_chunk':
+        return this.#blobChunk(frame);
+      case 'blob_get': {
+        const state = await store.blobState(frame.hash);
+        if (!state?.complete) throw new FrameError('not_found', 'no such blob');
+        if (frame.offset > state.size) throw new FrameError('conflict', 'offset past the end');
+        const data = await store.blobRead(frame.hash, frame.offset, Math.min(frame.length, state.size - frame.offset));
+        return this.send({ t: 'blob_data', id: frame.id, hash: frame.hash, offset: frame.offset, size: state.size, data: b64(data) });
+      }
+      case 'dir_put': {
+        const result = await trust.admit(frame.record);
+        if (!result.ok) throw new FrameError('record_rejected', result.reason);
+        this.#log.info('record stored', { type: result.type, pos: result.pos, duplicate: result.duplicate, device: device.deviceId });
+        return this.send({ t: 'ok', id: frame.id });
+      }
+      case 'dir_get': {
+        const entries = await store.dirList(frame.after, frame.limit);
+        return this.send({
+          t: 'dir_records',
+          id: frame.id,
+          records: entries.map((e) => ({ pos: e.pos, record: JSON.parse(e.json) as Record<string, unknown> })),
+        });
+      }
+    }
+  }
+
+  #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {
+    if (this.#device || this.#helloDeviceId) throw new FrameError('bad_frame', 'hello was sent already');
+    if (frame.v !== RELAY_PROTOCOL_VERSION) {
+      this.send({ t: 'error', code: 'unsupported_version', message: `relay speaks v${RELAY_PROTOCOL_VERSION}` });
+      this.close(CLOSE_CODES.protocolError, 'unsupported version');
+      return;
+    }
+    this.#helloDeviceId = frame.deviceId;
+    this.send({ t: 'challenge', v: RELAY_PROTOCOL_VERSION, nonce: this.#nonce, relayId: this.#ctx.relayId });
+  }
+
+  async #auth(frame: Extract<ClientFrame, { t: 'auth' }>): Promise<void> {
+    const deviceId = this.#helloDeviceId;
+    if (this.#device || !deviceId) throw new FrameError('bad_frame', 'auth without hello, or twice');
+    const { trust } = this.#ctx;
+    const refuse = (code: 'auth_failed' | 'revoked', reason: string) => {
+      this.#log.warn('auth refused', { device: deviceId, code, reason });
+      this.send({ t: 'error', id: frame.id, code, message: reason });
+      this.close(code === 'revoked' ? CLOSE_CODES.revoked : CLOSE_CODES.authFailed, code);
+    };
+    if (frame.certificate) {
+      const body = frame.certificate.body as { deviceId?: unknown } | undefined;
+      if (frame.certificate.type !== 'device' || body?.deviceId !== deviceId) return refuse('auth_failed', 'certificate is not for this device');
+      const admitted = await trust.admit(frame.certificate);
+      if (!admitted.ok) return refuse(admitted.reason.startsWith('revoked') ? 'revoked' : 'auth_failed', `certificate refused: ${admitted.reason}`);
+    }
+    const check = trust.checkDevice(deviceId);
+    if (!check.ok) return refuse(check.code, check.reason);
+    const message = new TextEncoder().encode(authChallengeText(this.#nonce, deviceId));
+    if (!trust.verifyAuth(check.device, message, unb64(frame.signature))) return refuse('auth_failed', 'bad signature');
+    this.#device = check.device;
+    clearTimeout(this.#authTimer);
+    this.#log.info('authenticated', { device: deviceId, user: check.device.userId });
+    this.send({ t: 'auth_ok', id: frame.id, deviceId, userId: check.device.userId, serverTime: Date.now() });
+    this.#ctx.onAuthenticated(this);
+  }
+
+  async #blobBegin(frame: Extract<ClientFrame, { t: 'blob_begin' }>, device: DeviceIdentity): Promise<void> {
+    const { store, limits } = this.#ctx;
+    if (frame.size > limits.maxBlobBytes) throw new FrameError('too_large', `blob over ${limits.maxBlobBytes} bytes`);
+    let state = await store.blobState(frame.hash);
+    if (!state) {
+      const used = await store.blobUsage(device.deviceId);
+      if (used + frame.size > limits.blobQuotaBytes) throw new FrameError('quota_exceeded', 'blob quota of this device is used up');
+    }
+    const begun = await store.blobBegin(frame.hash, frame.size, device.deviceId, Date.now());
+    if (begun === 'conflict') throw new FrameError('conflict', 'a blob with this hash and another size exists');
+    state = begun;
+    this.send({ t: 'blob_status', id: frame.id, hash: frame.hash, size: state.size, received: state.received, complete: state.complete });
+  }
+
+  async #blobChunk(frame: Extract<ClientFrame, { t: 'blob_chunk' }>): Promise<void> {
+    const { store } = this.#ctx;
+    const data = unb64(frame.data);
+    const state = await store.blobAppend(frame.hash, frame.offset, data);
+    if (state === 'conflict') {
+      const now = await store.blobState(frame.hash);
+      throw new FrameError('conflict', `chunk does not continue the upload (relay holds ${now?.received ?? 0} bytes${now?.complete ? ', complete' : ''})`);
+    }
+    if (state.received === state.size) {
+      const hash = createHash('sha256');
+      for (let at = 0; at < state.size; at += 4 * 1024 * 1024) hash.update(await store.blobRead(frame.hash, at, Math.min(4 * 1024 * 1024, state.size - at)));
+      if (hash.digest('hex') !== frame.hash) {
+        await store.blobDelete(frame.hash);
+        throw new FrameError('hash_mismatch', 'uploaded bytes do not match the hash; upload again');
+      }
+      await store.blobMarkComplete(frame.hash);
+      state.complete = true;
+    }
+    this.send({ t: 'blob_status', id: frame.id, hash: frame.hash, size: state.size, received: state.received, complete: state.complete });
+  }
+}

@@ -1,0 +1,77 @@
+// Relay limits: sizes, rates and buffers. Defaults suit a clinic; every value can be set by the
+// config file, environment or flags (server/config.ts).
+import { MAX_FRAME_BYTES } from '../shared/relay/frames.ts';
+
+export interface RelayLimits {
+  /** Largest frame accepted; bigger ones get `frame_too_large` (4x this closes the socket). */
+  maxFrameBytes: number;
+  /** Live pushes pause (and the device gets a `lag` frame) above this many unsent bytes. */
+  sendBufferPauseBytes: number;
+  /** A connection whose unsent bytes pass this is closed (4008): relay memory stays bounded. */
+  sendBufferMaxBytes: number;
+  /** Frames a connection may have queued for processing; more get `rate_limited`. */
+  maxQueuedFrames: number;
+  /** Token bucket per device: frames per second and burst. */
+  framesPerSecond: number;
+  frameBurst: number;
+  /** Token bucket per device: bytes per second and burst. */
+  bytesPerSecond: number;
+  byteBurst: number;
+  /** A connection that sent this many bad frames is closed (1002). */
+  maxBadFrames: number;
+  maxBlobBytes: number;
+  blobQuotaBytes: number;
+  /** Seconds to send hello and auth. */
+  authTimeoutMs: number;
+  /** WebSocket ping interval; a connection silent for two intervals is dropped. */
+  heartbeatMs: number;
+  maxConnections: number;
+  /** Unreferenced complete blobs are kept this long (time to publish the event), incomplete uploads this long. */
+  blobGraceMs: number;
+  incompleteBlobMaxAgeMs: number;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+  maxFrameBytes: MAX_FRAME_BYTES,
+  sendBufferPauseBytes: 1024 * 1024,
+  sendBufferMaxBytes: 16 * 1024 * 1024,
+  maxQueuedFrames: 256,
+  framesPerSecond: 500,
+  frameBurst: 2000,
+  bytesPerSecond: 32 * 1024 * 1024,
+  byteBurst: 64 * 1024 * 1024,
+  maxBadFrames: 50,
+  maxBlobBytes: 200 * 1024 * 1024,
+  blobQuotaBytes: 2 * 1024 * 1024 * 1024,
+  authTimeoutMs: 10_000,
+  heartbeatMs: 20_000,
+  maxConnections: 20_000,
+  blobGraceMs: 24 * 3600_000,
+  incompleteBlobMaxAgeMs: 7 * 24 * 3600_000,
+};
+
+/** Classic token bucket; `take` returns false when the cost does not fit. */
+export class TokenBucket {
+  #tokens: number;
+  #last: number;
+  readonly #rate: number;
+  readonly #burst: number;
+  readonly #now: () => number;
+
+  constructor(ratePerSecond: number, burst: number, now: () => number = Date.now) {
+    this.#rate = ratePerSecond;
+    this.#burst = burst;
+    this.#tokens = burst;
+    this.#now = now;
+    this.#last = now();
+  }
+
+  take(cost = 1): boolean {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
+    this.#last = now;
+    if (this.#tokens < cost) return false;
+    this.#tokens -= cost;
+    return true;
+  }
+}

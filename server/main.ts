@@ -1,0 +1,74 @@
+// Composition root of the relay: `node server/main.ts [flags]` (or `npm run relay`). Reads the
+// configuration, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL
+// points at PostgreSQL), loads the directory, listens, and shuts down gracefully on SIGTERM or
+// SIGINT (in-flight frames finish, sockets close with 1001 and a reason).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromBase64Url } from '../shared/protocol/bytes.ts';
+import { readySodium } from '../electron/core/crypto/sodium.ts';
+import { isLoopback, loadConfig } from './config.ts';
+import { createRelayLog } from './log.ts';
+import { startRelay } from './relay.ts';
+import { openPostgresStore } from './store/postgres.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import { DirectoryTrust } from './trust.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const log = createRelayLog(undefined, config.logLevel);
+  if (!config.tlsCert && !isLoopback(config.host)) {
+    log.warn('plain ws on a non-loopback address: traffic metadata is readable on the network; configure tlsCert and tlsKey', {
+      host: config.host,
+    });
+  }
+  await readySodium();
+  const orgPublicKey = fromBase64Url(config.orgPublicKey);
+  if (!orgPublicKey || orgPublicKey.length !== 32) throw new Error('orgPublicKey is not a 32-byte base64url key');
+
+  let store;
+  if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
+  else {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    store = openSqliteStore(join(config.dataDir, 'relay.db'));
+  }
+  const trust = new DirectoryTrust(store, orgPublicKey);
+  await trust.load();
+
+  const relay = await startRelay({
+    store,
+    trust,
+    log,
+    host: config.host,
+    port: config.port,
+    limits: config.limits,
+    ...(config.relayId ? { relayId: config.relayId } : {}),
+    ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('signal', { signal });
+    relay.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'relay failed to start', error: String(error) })}\n`);
+  process.exit(1);
+});

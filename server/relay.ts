@@ -1,0 +1,236 @@
+// The relay: an HTTP(S) server with /healthz and a WebSocket endpoint, the registry of
+// authenticated connections, fan-out of commits (local and from other relay processes) and
+// graceful shutdown. Built from a store and a trust verifier handed in by the composition root
+// (server/main.ts) or a test harness.
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { CLOSE_CODES, type ServerFrame } from '../shared/relay/frames.ts';
+import { Connection, type ConnectionContext } from './connection.ts';
+import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
+import type { RelayLog } from './log.ts';
+import type { RelayStore } from './store/store.ts';
+import type { TrustVerifier } from './trust.ts';
+
+export interface RelayOptions {
+  store: RelayStore;
+  trust: TrustVerifier;
+  log: RelayLog;
+  host: string;
+  port: number;
+  limits?: Partial<RelayLimits>;
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  relayId?: string;
+}
+
+export interface Relay {
+  readonly url: string;
+  readonly port: number;
+  stats(): { connections: number; authenticated: number; pushes: number };
+  /** Runs the blob GC hook now (it also runs hourly); returns the hashes removed. */
+  gcBlobs(): Promise<string[]>;
+  /** Stops accepting, finishes in-flight frames, closes sockets with a reason, closes the store. */
+  close(reason?: string): Promise<void>;
+}
+
+/** Remembers (channel, seq) of local commits so their NOTIFY echo is not pushed twice. */
+class RecentCommits {
+  readonly #keys = new Set<string>();
+  readonly #max: number;
+  constructor(max = 50_000) {
+    this.#max = max;
+  }
+  add(key: string): void {
+    this.#keys.add(key);
+    if (this.#keys.size > this.#max) this.#keys.delete(this.#keys.values().next().value!);
+  }
+  take(key: string): boolean {
+    return this.#keys.delete(key);
+  }
+}
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { store, trust, log } = options;
+  const relayId = options.relayId ?? randomBytes(6).toString('base64url');
+  const byDevice = new Map<string, Set<Connection>>();
+  const byChannel = new Map<string, Set<Connection>>();
+  const connections = new Set<Connection>();
+  const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
+  const recent = new RecentCommits();
+  let draining = false;
+  let pushes = 0;
+
+  const addTo = (map: Map<string, Set<Connection>>, key: string, conn: Connection) => {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(conn);
+  };
+  const removeFrom = (map: Map<string, Set<Connection>>, key: string, conn: Connection) => {
+    const set = map.get(key);
+    if (set?.delete(conn) && set.size === 0) map.delete(key);
+  };
+
+  const subscribe = (conn: Connection) => {
+    const device = conn.device;
+    if (!device) return;
+    const next = new Set(trust.channelsOf(device.userId));
+    for (const channel of conn.channels) if (!next.has(channel)) removeFrom(byChannel, channel, conn);
+    for (const channel of next) addTo(byChannel, channel, conn);
+    conn.channels = next;
+  };
+
+  const fanOut = (channelId: string, seq: number, envelope: Uint8Array, except: Connection | null) => {
+    const subscribers = byChannel.get(channelId);
+    if (!subscribers || subscribers.size === 0) return;
+    const text = JSON.stringify({
+      t: 'push',
+      channelId,
+      seq,
+      envelope: Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength).toString('base64url'),
+    } satisfies ServerFrame);
+    for (const conn of subscribers) {
+      if (conn === except) continue;
+      conn.pushRaw(text);
+      pushes++;
+    }
+  };
+
+  const ctx: ConnectionContext = {
+    store,
+    trust,
+    limits,
+    log,
+    relayId,
+    buckets(key) {
+      let entry = buckets.get(key);
+      if (!entry) {
+        entry = {
+          frames: new TokenBucket(limits.framesPerSecond, limits.frameBurst),
+          bytes: new TokenBucket(limits.bytesPerSecond, limits.byteBurst),
+        };
+        buckets.set(key, entry);
+      }
+      return entry;
+    },
+    onAuthenticated(conn) {
+      addTo(byDevice, conn.device!.deviceId, conn);
+      subscribe(conn);
+    },
+    onClosed(conn) {
+      connections.delete(conn);
+      buckets.delete(`conn:${conn.id}`);
+      const device = conn.device;
+      if (device) {
+        removeFrom(byDevice, device.deviceId, conn);
+        if (!byDevice.has(device.deviceId)) buckets.delete(device.deviceId);
+      }
+      for (const channel of conn.channels) removeFrom(byChannel, channel, conn);
+    },
+    committed(channelId, seq, envelope, from) {
+      recent.add(`${channelId}:${seq}`);
+      fanOut(channelId, seq, envelope, from);
+    },
+    mailed(toDeviceId, item) {
+      const targets = byDevice.get(toDeviceId);
+      if (!targets) return;
+      const frame: ServerFrame = {
+        t: 'mail_push',
+        item: { messageId: item.messageId, fromDeviceId: item.fromDeviceId, payload: Buffer.from(item.payload).toString('base64url'), storedAt: item.storedAt },
+      };
+      for (const conn of targets) conn.send(frame);
+    },
+    draining: () => draining,
+  };
+
+  // Commits of other relay processes on the same PostgreSQL: only (channel, seq) arrives.
+  store.onRemoteCommit((channelId, seq) => {
+    if (recent.take(`${channelId}:${seq}`) || !byChannel.has(channelId)) return;
+    store
+      .event(channelId, seq)
+      .then((event) => event && fanOut(channelId, seq, event.envelope, null))
+      .catch((error: unknown) => log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) }));
+  });
+  store.onRemoteMail((toDeviceId) => {
+    if (!byDevice.has(toDeviceId)) return;
+    store
+      .mailFetch(toDeviceId, 100)
+      .then((items) => items.forEach((item) => ctx.mailed(toDeviceId, item)))
+      .catch((error: unknown) => log.warn('remote mail fetch failed', { error: String(error) }));
+  });
+  store.onRemoteDirectory(() => void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: String(error) })));
+  trust.onChange((change) => {
+    if (change.kind === 'revocation' || change.kind === 'device') {
+      for (const conn of connections) {
+        const device = conn.device;
+        if (device && !trust.isActive(device.deviceId)) {
+          log.info('disconnecting revoked device', { device: device.deviceId });
+          conn.send({ t: 'error', code: 'revoked', message: 'this device was revoked' });
+          conn.close(CLOSE_CODES.revoked, 'revoked');
+        }
+      }
+    }
+    if (change.kind === 'roster' || change.kind === 'revocation') for (const conn of connections) subscribe(conn);
+  });
+
+  const health = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: draining ? 'draining' : 'ok', store: store.kind, connections: connections.size }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, health) : createHttpServer(health);
+  // ws closes (1009) what passes 4x the frame limit; below that the relay answers frame_too_large.
+  const wss = new WebSocketServer({ server, maxPayload: limits.maxFrameBytes * 4, perMessageDeflate: false });
+  wss.on('connection', (ws, req) => {
+    if (draining) return ws.close(CLOSE_CODES.shutdown, 'relay shutting down');
+    if (connections.size >= limits.maxConnections) return ws.close(1013, 'relay full; try later');
+    connections.add(new Connection(ws, ctx, req.socket.remoteAddress ?? ''));
+  });
+  wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
+
+  const heartbeat = setInterval(() => connections.forEach((c) => c.heartbeat()), limits.heartbeatMs);
+  const gcBlobs = async () => {
+    const now = Date.now();
+    const removed = await store.blobGc(now - limits.blobGraceMs, now - limits.incompleteBlobMaxAgeMs);
+    if (removed.length > 0) log.info('blob gc', { removed: removed.length });
+    return removed;
+  };
+  const gcTimer = setInterval(() => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: String(e) })), 3600_000);
+  gcTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `${options.tls ? 'wss' : 'ws'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  log.info('relay listening', { url, store: store.kind, relayId });
+
+  return {
+    url,
+    port,
+    stats: () => ({ connections: connections.size, authenticated: [...byDevice.values()].reduce((n, s) => n + s.size, 0), pushes }),
+    gcBlobs,
+    async close(reason = 'relay shutting down') {
+      if (draining) return;
+      draining = true;
+      clearInterval(heartbeat);
+      clearInterval(gcTimer);
+      log.info('shutting down', { connections: connections.size });
+      // Finish the frames already received (an acked publish is committed), bounded in time.
+      await Promise.race([Promise.all([...connections].map((c) => c.settled())), new Promise((r) => setTimeout(r, 5000))]);
+      for (const conn of connections) conn.close(CLOSE_CODES.shutdown, reason);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      log.info('stopped');
+    },
+  };
+}

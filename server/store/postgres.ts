@@ -1,0 +1,357 @@
+// PostgreSQL store for hospital groups: several relay processes share one database. The
+// per-channel seq comes from a row in channel_heads that the insert transaction locks and
+// increments, so seqs are gapless and the second of two concurrent publishes to one channel
+// waits for the first. Each commit sends NOTIFY klinikfunk_commit with "channel:seq" and
+// nothing else; the other relay processes LISTEN and push the event to their own clients. A
+// lost notification costs latency, never data: clients pull by seq.
+import pg from 'pg';
+import { sliceChunks } from './sqlite.ts';
+import type {
+  AppendResult,
+  BlobState,
+  CommitListener,
+  DirectoryEntry,
+  DirectoryListener,
+  MailListener,
+  MailboxItem,
+  RelayStore,
+  StoredEvent,
+} from './store.ts';
+
+const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 10,
+    sql: `
+      CREATE TABLE channel_heads (channel TEXT PRIMARY KEY, head BIGINT NOT NULL);
+      CREATE TABLE events (
+        channel TEXT NOT NULL, seq BIGINT NOT NULL, client_event_id TEXT NOT NULL,
+        sender_device TEXT NOT NULL, envelope BYTEA NOT NULL, stored_at BIGINT NOT NULL,
+        PRIMARY KEY (channel, seq));
+      -- publish retry: find the original seq of (channel, client event id)
+      CREATE UNIQUE INDEX events_client_id ON events (channel, client_event_id);
+      CREATE TABLE event_blobs (channel TEXT NOT NULL, seq BIGINT NOT NULL, hash TEXT NOT NULL,
+        PRIMARY KEY (channel, seq, hash));
+      CREATE TABLE mailbox (to_device TEXT NOT NULL, message_id TEXT NOT NULL, from_device TEXT NOT NULL,
+        payload BYTEA NOT NULL, stored_at BIGINT NOT NULL, PRIMARY KEY (to_device, message_id));
+      -- mail_fetch: a device's items oldest first
+      CREATE INDEX mailbox_by_time ON mailbox (to_device, stored_at);
+      CREATE TABLE blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL, received BIGINT NOT NULL,
+        complete BOOLEAN NOT NULL, owner_device TEXT NOT NULL, refs INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL, completed_at BIGINT);
+      -- quota: bytes per owner
+      CREATE INDEX blobs_by_owner ON blobs (owner_device);
+      CREATE TABLE blob_chunks (hash TEXT NOT NULL, "offset" BIGINT NOT NULL, data BYTEA NOT NULL,
+        PRIMARY KEY (hash, "offset"));
+      CREATE TABLE directory (pos BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, subject TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+      CREATE TABLE enrolments_burnt (enrolment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL);
+    `,
+  },
+];
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+const MIGRATION_LOCK = 0x6b66_0001;
+const DIRECTORY_LOCK = 0x6b66_0002;
+const NOTIFY_COMMIT = 'klinikfunk_commit';
+const NOTIFY_DIR = 'klinikfunk_dir';
+const NOTIFY_MAIL = 'klinikfunk_mail';
+
+const num = (v: unknown): number => Number(v);
+const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+async function migrate(client: pg.PoolClient): Promise<void> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS relay_schema (version INTEGER NOT NULL)');
+    const row = (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM relay_schema')).rows[0];
+    const current = row?.v ?? 0;
+    if (current > POSTGRES_SCHEMA_VERSION) throw new Error(`database has relay schema ${current}, newer than this relay (${POSTGRES_SCHEMA_VERSION})`);
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO relay_schema (version) VALUES ($1)', [m.version]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}
+
+export async function openPostgresStore(connectionString: string, options: { poolSize?: number } = {}): Promise<RelayStore> {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+  // An idle client losing its server (restart, network) must not crash the relay.
+  pool.on('error', () => {});
+  const setup = await pool.connect();
+  try {
+    await migrate(setup);
+  } finally {
+    setup.release();
+  }
+
+  const commitListeners: CommitListener[] = [];
+  const dirListeners: DirectoryListener[] = [];
+  const mailListeners: MailListener[] = [];
+  let listener: pg.Client | null = null;
+  let closed = false;
+
+  async function listen(): Promise<void> {
+    if (closed) return;
+    const client = new pg.Client({ connectionString });
+    client.on('error', () => {});
+    client.on('end', () => {
+      listener = null;
+      // Reconnect the LISTEN session; notifications missed meanwhile are recovered by clients' pulls.
+      if (!closed) setTimeout(() => void listen().catch(() => {}), 1000);
+    });
+    client.on('notification', (msg) => {
+      const payload = msg.payload ?? '';
+      if (msg.channel === NOTIFY_COMMIT) {
+        const at = payload.lastIndexOf(':');
+        const seq = Number(payload.slice(at + 1));
+        if (at > 0 && Number.isSafeInteger(seq)) for (const l of commitListeners) l(payload.slice(0, at), seq);
+      } else if (msg.channel === NOTIFY_DIR) {
+        for (const l of dirListeners) l(Number(payload));
+      } else if (msg.channel === NOTIFY_MAIL) {
+        for (const l of mailListeners) l(payload);
+      }
+    });
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_COMMIT}; LISTEN ${NOTIFY_DIR}; LISTEN ${NOTIFY_MAIL}`);
+    listener = client;
+  }
+  await listen();
+
+  async function tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  const toBlobState = (r: Record<string, unknown>): BlobState => ({
+    hash: String(r.hash),
+    size: num(r.size),
+    received: num(r.received),
+    complete: r.complete === true,
+    ownerDeviceId: String(r.owner_device),
+    refs: num(r.refs),
+  });
+  const blobState = async (hash: string, c: pg.Pool | pg.PoolClient = pool, lock = false): Promise<BlobState | null> => {
+    const r = await c.query(
+      `SELECT hash, size, received, complete, owner_device, refs FROM blobs WHERE hash = $1${lock ? ' FOR UPDATE' : ''}`,
+      [hash],
+    );
+    return r.rows[0] ? toBlobState(r.rows[0] as Record<string, unknown>) : null;
+  };
+  const findClient = async (c: pg.Pool | pg.PoolClient, channelId: string, clientEventId: string) => {
+    const r = await c.query<{ seq: string }>('SELECT seq FROM events WHERE channel = $1 AND client_event_id = $2', [channelId, clientEventId]);
+    return r.rows[0] ? num(r.rows[0].seq) : null;
+  };
+
+  return {
+    kind: 'postgres',
+    async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []): Promise<AppendResult> {
+      const known = await findClient(pool, channelId, clientEventId);
+      if (known !== null) return { seq: known, duplicate: true };
+      const inserted = await tx(async (c) => {
+        const head = await c.query<{ head: string }>(
+          `INSERT INTO channel_heads (channel, head) VALUES ($1, 1)
+           ON CONFLICT (channel) DO UPDATE SET head = channel_heads.head + 1 RETURNING head`,
+          [channelId],
+        );
+        const seq = num(head.rows[0]!.head);
+        const ins = await c.query(
+          `INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, client_event_id) DO NOTHING`,
+          [channelId, seq, clientEventId, senderDeviceId, buf(envelope), Date.now()],
+        );
+        // A concurrent retry of the same event committed first: undo the head bump (gapless).
+        if (ins.rowCount === 0) throw new DuplicateRace();
+        for (const hash of new Set(blobHashes)) {
+          await c.query('INSERT INTO event_blobs (channel, seq, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channelId, seq, hash]);
+          await c.query('UPDATE blobs SET refs = refs + 1 WHERE hash = $1', [hash]);
+        }
+        await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${channelId}:${seq}`]);
+        return seq;
+      }).catch(async (error: unknown) => {
+        if (error instanceof DuplicateRace) return null;
+        throw error;
+      });
+      if (inserted !== null) return { seq: inserted, duplicate: false };
+      return { seq: (await findClient(pool, channelId, clientEventId))!, duplicate: true };
+    },
+    async heads(channelIds) {
+      const out = new Map<string, number>();
+      if (channelIds.length === 0) return out;
+      const r = await pool.query<{ channel: string; head: string }>('SELECT channel, head FROM channel_heads WHERE channel = ANY($1)', [
+        channelIds,
+      ]);
+      for (const row of r.rows) out.set(row.channel, num(row.head));
+      return out;
+    },
+    async page(channelId, afterSeq, limit) {
+      const r = await pool.query<{ seq: string; envelope: Buffer }>(
+        'SELECT seq, envelope FROM events WHERE channel = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [channelId, afterSeq, limit],
+      );
+      return r.rows.map((row): StoredEvent => ({ seq: num(row.seq), envelope: row.envelope }));
+    },
+    async event(channelId, seq) {
+      const r = await pool.query<{ seq: string; envelope: Buffer }>('SELECT seq, envelope FROM events WHERE channel = $1 AND seq = $2', [
+        channelId,
+        seq,
+      ]);
+      const row = r.rows[0];
+      return row ? { seq: num(row.seq), envelope: row.envelope } : null;
+    },
+    async trim(channelId, throughSeq) {
+      return tx(async (c) => {
+        await c.query(
+          `UPDATE blobs SET refs = refs - x.n FROM
+             (SELECT hash, count(*) AS n FROM event_blobs WHERE channel = $1 AND seq <= $2 GROUP BY hash) x
+           WHERE blobs.hash = x.hash`,
+          [channelId, throughSeq],
+        );
+        await c.query('DELETE FROM event_blobs WHERE channel = $1 AND seq <= $2', [channelId, throughSeq]);
+        return (await c.query('DELETE FROM events WHERE channel = $1 AND seq <= $2', [channelId, throughSeq])).rowCount ?? 0;
+      });
+    },
+    async mailPut(toDeviceId, messageId, fromDeviceId, payload, now) {
+      return tx(async (c) => {
+        const r = await c.query(
+          `INSERT INTO mailbox (to_device, message_id, from_device, payload, stored_at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT DO NOTHING`,
+          [toDeviceId, messageId, fromDeviceId, buf(payload), now],
+        );
+        if (r.rowCount === 1) await c.query('SELECT pg_notify($1, $2)', [NOTIFY_MAIL, toDeviceId]);
+        return r.rowCount === 1;
+      });
+    },
+    async mailFetch(toDeviceId, limit) {
+      const r = await pool.query<{ message_id: string; from_device: string; payload: Buffer; stored_at: string }>(
+        `SELECT message_id, from_device, payload, stored_at FROM mailbox WHERE to_device = $1
+         ORDER BY stored_at, message_id LIMIT $2`,
+        [toDeviceId, limit],
+      );
+      return r.rows.map(
+        (row): MailboxItem => ({
+          messageId: row.message_id,
+          fromDeviceId: row.from_device,
+          payload: row.payload,
+          storedAt: num(row.stored_at),
+        }),
+      );
+    },
+    async mailAck(toDeviceId, messageIds) {
+      const r = await pool.query('DELETE FROM mailbox WHERE to_device = $1 AND message_id = ANY($2)', [toDeviceId, [...messageIds]]);
+      return r.rowCount ?? 0;
+    },
+    async blobBegin(hash, size, ownerDeviceId, now) {
+      await pool.query(
+        `INSERT INTO blobs (hash, size, received, complete, owner_device, created_at) VALUES ($1, $2, 0, false, $3, $4)
+         ON CONFLICT (hash) DO NOTHING`,
+        [hash, size, ownerDeviceId, now],
+      );
+      const state = (await blobState(hash))!;
+      return state.size === size ? state : 'conflict';
+    },
+    blobState: (hash) => blobState(hash),
+    async blobAppend(hash, offset, data) {
+      return tx(async (c) => {
+        const state = await blobState(hash, c, true);
+        if (!state || state.complete || state.received !== offset || offset + data.length > state.size) return 'conflict' as const;
+        await c.query('INSERT INTO blob_chunks (hash, "offset", data) VALUES ($1, $2, $3)', [hash, offset, buf(data)]);
+        await c.query('UPDATE blobs SET received = $2 WHERE hash = $1', [hash, offset + data.length]);
+        return { ...state, received: offset + data.length };
+      });
+    },
+    async blobMarkComplete(hash) {
+      await pool.query('UPDATE blobs SET complete = true, completed_at = $2 WHERE hash = $1', [hash, Date.now()]);
+    },
+    async blobRead(hash, offset, length) {
+      const end = offset + length;
+      const r = await pool.query<{ offset: string; data: Buffer }>(
+        `SELECT "offset", data FROM blob_chunks WHERE hash = $1 AND "offset" < $2 AND "offset" + length(data) > $3 ORDER BY "offset"`,
+        [hash, end, offset],
+      );
+      return sliceChunks(
+        r.rows.map((row) => ({ offset: num(row.offset), data: row.data })),
+        offset,
+        end,
+      );
+    },
+    async blobUsage(ownerDeviceId) {
+      const r = await pool.query<{ n: string }>('SELECT coalesce(sum(size), 0) AS n FROM blobs WHERE owner_device = $1', [ownerDeviceId]);
+      return num(r.rows[0]?.n ?? 0);
+    },
+    async blobDelete(hash) {
+      await tx(async (c) => {
+        await c.query('DELETE FROM blob_chunks WHERE hash = $1', [hash]);
+        await c.query('DELETE FROM blobs WHERE hash = $1', [hash]);
+      });
+    },
+    async blobGc(unreferencedBefore, incompleteBefore) {
+      return tx(async (c) => {
+        const r = await c.query<{ hash: string }>(
+          `DELETE FROM blobs WHERE (complete AND refs <= 0 AND completed_at < $1) OR (NOT complete AND created_at < $2) RETURNING hash`,
+          [unreferencedBefore, incompleteBefore],
+        );
+        const hashes = r.rows.map((row) => row.hash);
+        if (hashes.length > 0) await c.query('DELETE FROM blob_chunks WHERE hash = ANY($1)', [hashes]);
+        return hashes;
+      });
+    },
+    async dirPut(type, subject, dedupeKey, json) {
+      // Serialised, so a reader paging by pos never sees pos n+1 before pos n commits.
+      return tx(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [DIRECTORY_LOCK]);
+        const found = await c.query<{ pos: string }>('SELECT pos FROM directory WHERE dedupe_key = $1', [dedupeKey]);
+        if (found.rows[0]) return { pos: num(found.rows[0].pos), duplicate: true };
+        const r = await c.query<{ pos: string }>(
+          'INSERT INTO directory (type, subject, dedupe_key, json) VALUES ($1, $2, $3, $4) RETURNING pos',
+          [type, subject, dedupeKey, json],
+        );
+        const pos = num(r.rows[0]!.pos);
+        await c.query('SELECT pg_notify($1, $2)', [NOTIFY_DIR, String(pos)]);
+        return { pos, duplicate: false };
+      });
+    },
+    async dirList(afterPos, limit) {
+      const r = await pool.query<{ pos: string; type: string; subject: string; json: string }>(
+        'SELECT pos, type, subject, json FROM directory WHERE pos > $1 ORDER BY pos LIMIT $2',
+        [afterPos, limit],
+      );
+      return r.rows.map((row): DirectoryEntry => ({ pos: num(row.pos), type: row.type, subject: row.subject, json: row.json }));
+    },
+    async burnEnrolment(enrolmentId, deviceId) {
+      const r = await pool.query('INSERT INTO enrolments_burnt (enrolment_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        enrolmentId,
+        deviceId,
+      ]);
+      return r.rowCount === 1;
+    },
+    onRemoteCommit: (l) => void commitListeners.push(l),
+    onRemoteDirectory: (l) => void dirListeners.push(l),
+    onRemoteMail: (l) => void mailListeners.push(l),
+    async close() {
+      closed = true;
+      await listener?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+class DuplicateRace extends Error {}

@@ -1,0 +1,268 @@
+// Embedded store: one SQLite file (relay.db) in the data directory, WAL, synchronous=FULL so an
+// acked publish survives a power cut. better-sqlite3 is synchronous; the relay is one process
+// per SQLite file and every statement is short, so the event loop never waits long. The file
+// is not encrypted: it holds only ciphertext and signed directory records.
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { AppendResult, BlobState, DirectoryEntry, MailboxItem, RelayStore, StoredEvent } from './store.ts';
+
+/** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
+const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 10,
+    sql: `
+      CREATE TABLE channel_heads (channel TEXT PRIMARY KEY, head INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE events (
+        channel TEXT NOT NULL, seq INTEGER NOT NULL, client_event_id TEXT NOT NULL,
+        sender_device TEXT NOT NULL, envelope BLOB NOT NULL, stored_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, seq));
+      -- publish retry: find the original seq of (channel, client event id)
+      CREATE UNIQUE INDEX events_client_id ON events (channel, client_event_id);
+      CREATE TABLE event_blobs (channel TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
+        PRIMARY KEY (channel, seq, hash)) WITHOUT ROWID;
+      CREATE TABLE mailbox (to_device TEXT NOT NULL, message_id TEXT NOT NULL, from_device TEXT NOT NULL,
+        payload BLOB NOT NULL, stored_at INTEGER NOT NULL, PRIMARY KEY (to_device, message_id));
+      -- mail_fetch: a device's items oldest first
+      CREATE INDEX mailbox_by_time ON mailbox (to_device, stored_at);
+      CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, received INTEGER NOT NULL,
+        complete INTEGER NOT NULL, owner_device TEXT NOT NULL, refs INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL, completed_at INTEGER);
+      -- quota: bytes per owner
+      CREATE INDEX blobs_by_owner ON blobs (owner_device);
+      CREATE TABLE blob_chunks (hash TEXT NOT NULL, offset INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (hash, offset));
+      CREATE TABLE directory (pos INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, subject TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+      CREATE TABLE enrolments_burnt (enrolment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL);
+    `,
+  },
+];
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number => Number(v);
+const bytes = (v: unknown): Uint8Array => v as Buffer;
+/** better-sqlite3 binds Buffers, not plain Uint8Arrays. */
+const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+export function migrateSqlite(db: Database.Database): void {
+  const current = num(db.pragma('user_version', { simple: true }));
+  if (current > SQLITE_SCHEMA_VERSION) throw new Error(`relay.db has schema ${current}, newer than this relay (${SQLITE_SCHEMA_VERSION})`);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}
+
+export function openSqliteStore(file: string): RelayStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrateSqlite(db);
+
+  const q = {
+    findClient: db.prepare('SELECT seq FROM events WHERE channel = ? AND client_event_id = ?').pluck(),
+    head: db.prepare('SELECT head FROM channel_heads WHERE channel = ?').pluck(),
+    setHead: db.prepare(
+      'INSERT INTO channel_heads (channel, head) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET head = excluded.head',
+    ),
+    insertEvent: db.prepare(
+      'INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertEventBlob: db.prepare('INSERT OR IGNORE INTO event_blobs (channel, seq, hash) VALUES (?, ?, ?)'),
+    refBlob: db.prepare('UPDATE blobs SET refs = refs + ? WHERE hash = ?'),
+    page: db.prepare('SELECT seq, envelope FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    event: db.prepare('SELECT seq, envelope FROM events WHERE channel = ? AND seq = ?'),
+    trimBlobs: db.prepare('SELECT hash FROM event_blobs WHERE channel = ? AND seq <= ?').pluck(),
+    trimEventBlobs: db.prepare('DELETE FROM event_blobs WHERE channel = ? AND seq <= ?'),
+    trimEvents: db.prepare('DELETE FROM events WHERE channel = ? AND seq <= ?'),
+    mailPut: db.prepare(
+      'INSERT OR IGNORE INTO mailbox (to_device, message_id, from_device, payload, stored_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    mailFetch: db.prepare(
+      'SELECT message_id, from_device, payload, stored_at FROM mailbox WHERE to_device = ? ORDER BY stored_at, message_id LIMIT ?',
+    ),
+    mailAck: db.prepare('DELETE FROM mailbox WHERE to_device = ? AND message_id = ?'),
+    blob: db.prepare('SELECT hash, size, received, complete, owner_device, refs FROM blobs WHERE hash = ?'),
+    blobInsert: db.prepare(
+      'INSERT INTO blobs (hash, size, received, complete, owner_device, created_at) VALUES (?, ?, 0, 0, ?, ?)',
+    ),
+    chunkInsert: db.prepare('INSERT INTO blob_chunks (hash, offset, data) VALUES (?, ?, ?)'),
+    blobReceived: db.prepare('UPDATE blobs SET received = ? WHERE hash = ?'),
+    blobComplete: db.prepare('UPDATE blobs SET complete = 1, completed_at = ? WHERE hash = ?'),
+    chunksIn: db.prepare(
+      'SELECT offset, data FROM blob_chunks WHERE hash = ? AND offset < ? AND offset + length(data) > ? ORDER BY offset',
+    ),
+    usage: db.prepare('SELECT coalesce(sum(size), 0) FROM blobs WHERE owner_device = ?').pluck(),
+    blobDel: db.prepare('DELETE FROM blobs WHERE hash = ?'),
+    chunkDel: db.prepare('DELETE FROM blob_chunks WHERE hash = ?'),
+    gcCandidates: db
+      .prepare('SELECT hash FROM blobs WHERE (complete = 1 AND refs <= 0 AND completed_at < ?) OR (complete = 0 AND created_at < ?)')
+      .pluck(),
+    dirInsert: db.prepare('INSERT INTO directory (type, subject, dedupe_key, json) VALUES (?, ?, ?, ?)'),
+    dirFind: db.prepare('SELECT pos FROM directory WHERE dedupe_key = ?').pluck(),
+    dirList: db.prepare('SELECT pos, type, subject, json FROM directory WHERE pos > ? ORDER BY pos LIMIT ?'),
+    burn: db.prepare('INSERT OR IGNORE INTO enrolments_burnt (enrolment_id, device_id) VALUES (?, ?)'),
+  };
+
+  const appendTx = db.transaction(
+    (channelId: string, clientEventId: string, sender: string, envelope: Uint8Array, hashes: readonly string[]): AppendResult => {
+      const existing = q.findClient.get(channelId, clientEventId);
+      if (existing !== undefined) return { seq: num(existing), duplicate: true };
+      const seq = num(q.head.get(channelId) ?? 0) + 1;
+      q.insertEvent.run(channelId, seq, clientEventId, sender, buf(envelope), Date.now());
+      q.setHead.run(channelId, seq);
+      for (const hash of new Set(hashes)) {
+        q.insertEventBlob.run(channelId, seq, hash);
+        q.refBlob.run(1, hash);
+      }
+      return { seq, duplicate: false };
+    },
+  );
+  const trimTx = db.transaction((channelId: string, throughSeq: number): number => {
+    for (const hash of q.trimBlobs.all(channelId, throughSeq)) q.refBlob.run(-1, hash);
+    q.trimEventBlobs.run(channelId, throughSeq);
+    return q.trimEvents.run(channelId, throughSeq).changes;
+  });
+  const blobState = (hash: string): BlobState | null => {
+    const row = q.blob.get(hash) as Row | undefined;
+    if (!row) return null;
+    return {
+      hash,
+      size: num(row.size),
+      received: num(row.received),
+      complete: num(row.complete) === 1,
+      ownerDeviceId: String(row.owner_device),
+      refs: num(row.refs),
+    };
+  };
+  const blobAppendTx = db.transaction((hash: string, offset: number, data: Uint8Array): BlobState | 'conflict' => {
+    const state = blobState(hash);
+    if (!state || state.complete || state.received !== offset || offset + data.length > state.size) return 'conflict';
+    q.chunkInsert.run(hash, offset, buf(data));
+    q.blobReceived.run(offset + data.length, hash);
+    return { ...state, received: offset + data.length };
+  });
+  const blobDeleteTx = db.transaction((hash: string) => {
+    q.chunkDel.run(hash);
+    q.blobDel.run(hash);
+  });
+  const mailAckTx = db.transaction((toDeviceId: string, messageIds: readonly string[]): number => {
+    let removed = 0;
+    for (const id of messageIds) removed += q.mailAck.run(toDeviceId, id).changes;
+    return removed;
+  });
+
+  return {
+    kind: 'sqlite',
+    async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []) {
+      return appendTx.immediate(channelId, clientEventId, senderDeviceId, envelope, blobHashes);
+    },
+    async heads(channelIds) {
+      const out = new Map<string, number>();
+      for (const channel of channelIds) {
+        const head = q.head.get(channel);
+        if (head !== undefined) out.set(channel, num(head));
+      }
+      return out;
+    },
+    async page(channelId, afterSeq, limit) {
+      return (q.page.all(channelId, afterSeq, limit) as Row[]).map(
+        (r): StoredEvent => ({ seq: num(r.seq), envelope: bytes(r.envelope) }),
+      );
+    },
+    async event(channelId, seq) {
+      const row = q.event.get(channelId, seq) as Row | undefined;
+      return row ? { seq: num(row.seq), envelope: bytes(row.envelope) } : null;
+    },
+    async trim(channelId, throughSeq) {
+      return trimTx.immediate(channelId, throughSeq);
+    },
+    async mailPut(toDeviceId, messageId, fromDeviceId, payload, now) {
+      return q.mailPut.run(toDeviceId, messageId, fromDeviceId, buf(payload), now).changes === 1;
+    },
+    async mailFetch(toDeviceId, limit) {
+      return (q.mailFetch.all(toDeviceId, limit) as Row[]).map(
+        (r): MailboxItem => ({
+          messageId: String(r.message_id),
+          fromDeviceId: String(r.from_device),
+          payload: bytes(r.payload),
+          storedAt: num(r.stored_at),
+        }),
+      );
+    },
+    async mailAck(toDeviceId, messageIds) {
+      return mailAckTx.immediate(toDeviceId, messageIds);
+    },
+    async blobBegin(hash, size, ownerDeviceId, now) {
+      const state = blobState(hash);
+      if (state) return state.size === size ? state : 'conflict';
+      q.blobInsert.run(hash, size, ownerDeviceId, now);
+      return blobState(hash)!;
+    },
+    async blobState(hash) {
+      return blobState(hash);
+    },
+    async blobAppend(hash, offset, data) {
+      return blobAppendTx.immediate(hash, offset, data);
+    },
+    async blobMarkComplete(hash) {
+      q.blobComplete.run(Date.now(), hash);
+    },
+    async blobRead(hash, offset, length) {
+      const end = offset + length;
+      const parts = (q.chunksIn.all(hash, end, offset) as Row[]).map((r) => ({ offset: num(r.offset), data: bytes(r.data) }));
+      return sliceChunks(parts, offset, end);
+    },
+    async blobUsage(ownerDeviceId) {
+      return num(q.usage.get(ownerDeviceId));
+    },
+    async blobDelete(hash) {
+      blobDeleteTx.immediate(hash);
+    },
+    async blobGc(unreferencedBefore, incompleteBefore) {
+      const hashes = q.gcCandidates.all(unreferencedBefore, incompleteBefore) as string[];
+      for (const hash of hashes) blobDeleteTx.immediate(hash);
+      return hashes;
+    },
+    async dirPut(type, subject, dedupeKey, json) {
+      const found = q.dirFind.get(dedupeKey);
+      if (found !== undefined) return { pos: num(found), duplicate: true };
+      return { pos: num(q.dirInsert.run(type, subject, dedupeKey, json).lastInsertRowid), duplicate: false };
+    },
+    async dirList(afterPos, limit) {
+      return (q.dirList.all(afterPos, limit) as Row[]).map(
+        (r): DirectoryEntry => ({ pos: num(r.pos), type: String(r.type), subject: String(r.subject), json: String(r.json) }),
+      );
+    },
+    async burnEnrolment(enrolmentId, deviceId) {
+      return q.burn.run(enrolmentId, deviceId).changes === 1;
+    },
+    onRemoteCommit() {},
+    onRemoteDirectory() {},
+    onRemoteMail() {},
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Cuts [start, end) out of ordered, contiguous chunks. */
+export function sliceChunks(parts: ReadonlyArray<{ offset: number; data: Uint8Array }>, start: number, end: number): Uint8Array {
+  const pieces: Uint8Array[] = [];
+  for (const part of parts) {
+    const from = Math.max(start, part.offset) - part.offset;
+    const to = Math.min(end, part.offset + part.data.length) - part.offset;
+    if (to > from) pieces.push(part.data.subarray(from, to));
+  }
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+// What the relay keeps, behind one interface with two implementations: embedded SQLite (the
+// default, one file in the data directory) and PostgreSQL (several relay processes share it).
+// Both run the same contract test suite (tests/integration/relay/store-contract.test.ts).
+//
+// Everything stored is either ciphertext (envelopes, mailbox payloads, blobs) or a signed
+// record that is public inside the organisation (directory). The relay stores no plaintext.
+
+export interface StoredEvent {
+  seq: number;
+  envelope: Uint8Array;
+}
+
+export interface AppendResult {
+  seq: number;
+  /** True when (channel, client event id) was stored before; seq is the original one. */
+  duplicate: boolean;
+}
+
+export interface MailboxItem {
+  messageId: string;
+  fromDeviceId: string;
+  payload: Uint8Array;
+  storedAt: number;
+}
+
+export interface BlobState {
+  hash: string;
+  size: number;
+  received: number;
+  complete: boolean;
+  ownerDeviceId: string;
+  /** Retained events that declared this blob when published. */
+  refs: number;
+}
+
+export interface DirectoryEntry {
+  /** Position in the directory log: increasing, and never visible out of order (a cursor). */
+  pos: number;
+  /** Record type (shared/protocol records.ts). */
+  type: string;
+  /** Natural key the record is about (user id, device id, channel id...). */
+  subject: string;
+  /** The signed record as canonical JSON text. */
+  json: string;
+}
+
+/** A commit somebody else made (another relay process on the same PostgreSQL). */
+export type CommitListener = (channelId: string, seq: number) => void;
+export type DirectoryListener = (pos: number) => void;
+export type MailListener = (toDeviceId: string) => void;
+
+export interface RelayStore {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /**
+   * Appends an envelope to a channel's log. The seq is the channel's head + 1, assigned inside
+   * the insert transaction (gapless, no two events share one). A retry with the same
+   * (channel, client event id) stores nothing and returns the first seq.
+   */
+  append(channelId: string, clientEventId: string, senderDeviceId: string, envelope: Uint8Array, blobHashes?: readonly string[]): Promise<AppendResult>;
+  /** Head seq of each given channel (channels without events are left out). */
+  heads(channelIds: readonly string[]): Promise<Map<string, number>>;
+  /** Up to `limit` events with seq > afterSeq, ascending. */
+  page(channelId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** One event by seq (fan-out of a commit another relay process made). */
+  event(channelId: string, seq: number): Promise<StoredEvent | null>;
+  /**
+   * Deletes a channel's events up to and including seq (retention); the head stays, so seqs are
+   * never reused. Blob references held by the deleted events are released.
+   */
+  trim(channelId: string, throughSeq: number): Promise<number>;
+
+  /** Stores once per (to, messageId); false when it was there already. */
+  mailPut(toDeviceId: string, messageId: string, fromDeviceId: string, payload: Uint8Array, now: number): Promise<boolean>;
+  mailFetch(toDeviceId: string, limit: number): Promise<MailboxItem[]>;
+  mailAck(toDeviceId: string, messageIds: readonly string[]): Promise<number>;
+
+  /** Starts (or finds) an upload. Conflict when the hash is known with another size. */
+  blobBegin(hash: string, size: number, ownerDeviceId: string, now: number): Promise<BlobState | 'conflict'>;
+  blobState(hash: string): Promise<BlobState | null>;
+  /** Appends a chunk at exactly `offset` == received; returns the new state or 'conflict'. */
+  blobAppend(hash: string, offset: number, data: Uint8Array): Promise<BlobState | 'conflict'>;
+  blobMarkComplete(hash: string): Promise<void>;
+  blobRead(hash: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Bytes of all blobs (complete or not) the device owns. */
+  blobUsage(ownerDeviceId: string): Promise<number>;
+  /** Removes a blob and its chunks (a failed hash check or the GC hook). */
+  blobDelete(hash: string): Promise<void>;
+  /**
+   * The GC hook: deletes complete blobs that no retained event references any more (and that
+   * were completed before `unreferencedBefore`, so an upload has time to be published) and
+   * incomplete uploads started before `incompleteBefore`. Returns the hashes removed.
+   */
+  blobGc(unreferencedBefore: number, incompleteBefore: number): Promise<string[]>;
+
+  /** Appends a verified signed record; `dedupeKey` makes a re-upload of the same record a no-op. */
+  dirPut(type: string, subject: string, dedupeKey: string, json: string): Promise<{ pos: number; duplicate: boolean }>;
+  dirList(afterPos: number, limit: number): Promise<DirectoryEntry[]>;
+  /** Marks a registration key as used; false when it was burnt before. */
+  burnEnrolment(enrolmentId: string, deviceId: string): Promise<boolean>;
+
+  /** Commits by other processes sharing this store (PostgreSQL LISTEN/NOTIFY; a no-op for SQLite). */
+  onRemoteCommit(listener: CommitListener): void;
+  onRemoteDirectory(listener: DirectoryListener): void;
+  onRemoteMail(listener: MailListener): void;
+
+  close(): Promise<void>;
+}
+
+export class StoreUnavailableError extends Error {}

@@ -1,0 +1,182 @@
+// The relay's trust decisions, behind one small interface: who may connect (device certificate
+// chains to the org root, not revoked, auth signature valid), who may read and publish a
+// channel (current member by the signed roster records), and which records the directory
+// accepts. The implementation delegates every signature and chain check to the crypto module's
+// Directory (electron/core/crypto/directory.ts), the same code the clients run, so the relay
+// cannot be talked into trusting what a client would refuse.
+import { Directory } from '../electron/core/crypto/directory.ts';
+import { defaultVerifier } from '../electron/core/crypto/ed25519.ts';
+import { parseRecord } from '../electron/core/crypto/records.ts';
+import { canonicalJson } from '../shared/protocol/canonical.ts';
+import type { SignedRecord } from '../shared/protocol/records.ts';
+import type { DirectoryEntry, RelayStore } from './store/store.ts';
+
+export interface DeviceIdentity {
+  deviceId: string;
+  userId: string;
+  signingPublicKey: Uint8Array;
+}
+
+export type DeviceCheck = { ok: true; device: DeviceIdentity } | { ok: false; code: 'auth_failed' | 'revoked'; reason: string };
+export type AdmitResult = { ok: true; pos: number; duplicate: boolean; type: string } | { ok: false; reason: string };
+/** What changed in the directory: the relay re-checks connections and subscriptions. */
+export type TrustChange = { kind: 'revocation' | 'roster' | 'device' | 'other' };
+
+export interface TrustVerifier {
+  /** Loads the stored directory; call once before serving. */
+  load(): Promise<void>;
+  /** Pulls records other relay processes stored (after a NOTIFY). */
+  refresh(): Promise<void>;
+  checkDevice(deviceId: string): DeviceCheck;
+  verifyAuth(device: DeviceIdentity, message: Uint8Array, signature: Uint8Array): boolean;
+  isActive(deviceId: string): boolean;
+  isMember(channelId: string, userId: string): boolean;
+  /** Channels whose current roster names the user. */
+  channelsOf(userId: string): string[];
+  /** Verifies a signed record against the directory and, when valid, stores and applies it. */
+  admit(input: unknown): Promise<AdmitResult>;
+  onChange(listener: (change: TrustChange) => void): void;
+}
+
+/** Natural key of a record (for the directory index). */
+function subjectOf(record: SignedRecord): string {
+  const body = record.body as Record<string, unknown>;
+  if (record.type === 'revocation') {
+    const target = body.target as Record<string, string>;
+    return target.deviceId ?? target.userId ?? target.enrolmentId ?? '';
+  }
+  for (const key of ['deviceId', 'channelId', 'enrolmentId', 'userId', 'orderId', 'orgId']) {
+    if (typeof body[key] === 'string') return body[key];
+  }
+  return '';
+}
+
+function kindOf(type: string): TrustChange['kind'] {
+  return type === 'revocation' || type === 'roster' || type === 'device' ? type : 'other';
+}
+
+export class DirectoryTrust implements TrustVerifier {
+  readonly #store: RelayStore;
+  readonly #directory: Directory;
+  readonly #listeners: Array<(change: TrustChange) => void> = [];
+  /** Records were checked when first admitted; replaying them must not fail on expiry since. */
+  #replaying = false;
+  #pos = 0;
+  /** Signature -> directory position of every record applied (signatures are unique per record). */
+  readonly #known = new Map<string, number>();
+  /** Directory writes and refreshes run one at a time (the in-memory state follows the log order). */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(store: RelayStore, orgPublicKey: Uint8Array, now: () => number = Date.now) {
+    this.#store = store;
+    this.#directory = new Directory({ orgPublicKey, now: () => (this.#replaying ? 0 : now()) });
+  }
+
+  get orgId(): string {
+    return this.#directory.orgId;
+  }
+
+  load(): Promise<void> {
+    return this.refresh();
+  }
+
+  refresh(): Promise<void> {
+    return this.#serial(() => this.#pull());
+  }
+
+  checkDevice(deviceId: string): DeviceCheck {
+    const entry = this.#directory.devices.get(deviceId);
+    if (!entry) return { ok: false, code: 'auth_failed', reason: 'unknown device' };
+    if (!this.#directory.isDeviceActive(deviceId)) return { ok: false, code: 'revoked', reason: 'device revoked, expired or user inactive' };
+    return { ok: true, device: { deviceId, userId: entry.record.body.userId, signingPublicKey: entry.signingPublicKey } };
+  }
+
+  verifyAuth(device: DeviceIdentity, message: Uint8Array, signature: Uint8Array): boolean {
+    return defaultVerifier.verify(signature, message, device.signingPublicKey);
+  }
+
+  isActive(deviceId: string): boolean {
+    return this.#directory.isDeviceActive(deviceId);
+  }
+
+  isMember(channelId: string, userId: string): boolean {
+    return this.#directory.isMember(channelId, userId);
+  }
+
+  channelsOf(userId: string): string[] {
+    const out: string[] = [];
+    for (const [channelId, roster] of this.#directory.rosters) {
+      if (roster.current.members.some((m) => m.userId === userId)) out.push(channelId);
+    }
+    return out;
+  }
+
+  admit(input: unknown): Promise<AdmitResult> {
+    return this.#serial(async (): Promise<AdmitResult> => {
+      const parsed = parseRecord(input);
+      if (!parsed.ok) return { ok: false, reason: `${parsed.reason}${parsed.detail ? `: ${parsed.detail}` : ''}` };
+      const record = parsed.record;
+      // Catch up with records other relay processes stored, so the verdict sees the latest state.
+      await this.#pull();
+      // The same record uploaded twice is not an error (a retry after a lost answer).
+      const knownPos = this.#known.get(record.sig);
+      if (knownPos !== undefined) return { ok: true, pos: knownPos, duplicate: true, type: record.type };
+      const verdict = this.#directory.verify(record);
+      if (!verdict.ok) return { ok: false, reason: `${verdict.reason}${verdict.detail ? `: ${verdict.detail}` : ''}` };
+      if (record.type === 'device') {
+        const body = (record as SignedRecord<'device'>).body;
+        // The database, not only this process's memory, decides: two relays may race.
+        if (body.enrolmentId && !(await this.#store.burnEnrolment(body.enrolmentId, body.deviceId))) {
+          return { ok: false, reason: 'revoked: registration key already used' };
+        }
+      }
+      const stored = await this.#store.dirPut(record.type, subjectOf(record), record.sig, canonicalJson(record));
+      this.#known.set(record.sig, stored.pos);
+      if (!stored.duplicate) {
+        this.#directory.ingest(record);
+        this.#pos = Math.max(this.#pos, stored.pos);
+        this.#emit({ kind: kindOf(record.type) });
+      }
+      return { ok: true, pos: stored.pos, duplicate: stored.duplicate, type: record.type };
+    });
+  }
+
+  onChange(listener: (change: TrustChange) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #pull(): Promise<void> {
+    for (;;) {
+      const entries = await this.#store.dirList(this.#pos, 500);
+      if (entries.length === 0) return;
+      const changes = new Set<TrustChange['kind']>();
+      this.#replaying = true;
+      try {
+        for (const entry of entries) {
+          this.#pos = entry.pos;
+          if (this.#replay(entry)) changes.add(kindOf(entry.type));
+        }
+      } finally {
+        this.#replaying = false;
+      }
+      for (const kind of changes) this.#emit({ kind });
+    }
+  }
+
+  #replay(entry: DirectoryEntry): boolean {
+    const record = JSON.parse(entry.json) as SignedRecord;
+    if (this.#known.has(record.sig)) return false;
+    this.#known.set(record.sig, entry.pos);
+    return this.#directory.ingest(record).ok;
+  }
+
+  #emit(change: TrustChange): void {
+    for (const l of this.#listeners) l(change);
+  }
+}

@@ -1,0 +1,274 @@
+// Wire frames between a Klinikfunk device and the relay. One JSON object per WebSocket text
+// frame; every frame has a type `t`. Requests carry a client-chosen `id` (a positive integer)
+// that the relay copies into its answer or error, so a client can have many requests in flight.
+// Opaque bytes (envelopes, mailbox payloads, blob chunks, auth signatures) travel as base64url
+// without padding. Why JSON and not binary frames: every frame is validated by the same zod
+// schema on both ends, frames are readable in a packet capture without tooling, and base64's
+// one-third overhead is small next to the envelope padding buckets. See docs/relay-protocol.md
+// for the sequence diagrams and the limits.
+//
+// The relay never looks inside envelopes, mailbox payloads or blobs: they are ciphertext.
+import { z } from 'zod';
+
+export const RELAY_PROTOCOL_VERSION = 1;
+
+/** Largest WebSocket message the relay accepts (bytes of the JSON text). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Largest envelope (decoded bytes); the padded size buckets of the envelope format stay below it. */
+export const MAX_ENVELOPE_BYTES = 256 * 1024;
+/** Largest mailbox payload (key shares, wipe orders). */
+export const MAX_MAILBOX_BYTES = 64 * 1024;
+/** Blob chunk size used by uploads and downloads (the last chunk may be shorter). */
+export const BLOB_CHUNK_BYTES = 256 * 1024;
+/** Largest number of envelopes in one page. */
+export const MAX_PAGE = 1000;
+/** Largest cursor vector in one sync request. */
+export const MAX_CURSORS = 10_000;
+
+const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
+const b64Max = (bytes: number) => b64.max(Math.ceil((bytes * 4) / 3));
+/** Same alphabet and length as the ids of shared/protocol records. */
+export const relayIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
+const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Blob address: lowercase hex SHA-256 of the ciphertext. */
+export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256');
+/** A signed record of shared/protocol/records.ts; the relay validates it with that module. */
+const signedRecord = z.record(z.string(), z.unknown());
+
+// ---------------------------------------------------------------------------------------------
+// Device -> relay
+
+export const helloFrame = z.strictObject({ t: z.literal('hello'), v: z.number().int(), deviceId: relayIdSchema });
+export const authFrame = z.strictObject({
+  t: z.literal('auth'),
+  id: requestId,
+  /** Ed25519 signature by the device key over the challenge (see docs/relay-protocol.md). */
+  signature: b64Max(64),
+  /** First connection after enrolment: the device certificate, uploaded and checked before auth. */
+  certificate: signedRecord.optional(),
+});
+export const publishFrame = z.strictObject({
+  t: z.literal('publish'),
+  id: requestId,
+  channelId: relayIdSchema,
+  clientEventId: relayIdSchema,
+  envelope: b64Max(MAX_ENVELOPE_BYTES).min(1),
+  /**
+   * Blobs the event refers to (hashes of ciphertext, nothing else). The relay counts references
+   * so the GC hook can delete a blob once retention removed the last event that pointed at it.
+   */
+  blobs: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(16).optional(),
+});
+export const syncFrame = z.strictObject({
+  t: z.literal('sync'),
+  id: requestId,
+  /** Last seq the device holds per channel; channels it has never seen may be left out. */
+  cursors: z.record(relayIdSchema, seq).refine((c) => Object.keys(c).length <= MAX_CURSORS, 'too many cursors'),
+});
+export const fetchFrame = z.strictObject({
+  t: z.literal('fetch'),
+  id: requestId,
+  channelId: relayIdSchema,
+  afterSeq: seq,
+  limit: z.number().int().min(1).max(MAX_PAGE),
+});
+export const mailPutFrame = z.strictObject({
+  t: z.literal('mail_put'),
+  id: requestId,
+  toDeviceId: relayIdSchema,
+  /** Chosen by the sender; a retry with the same id is stored once. */
+  messageId: relayIdSchema,
+  payload: b64Max(MAX_MAILBOX_BYTES).min(1),
+});
+export const mailFetchFrame = z.strictObject({ t: z.literal('mail_fetch'), id: requestId, limit: z.number().int().min(1).max(MAX_PAGE) });
+export const mailAckFrame = z.strictObject({ t: z.literal('mail_ack'), id: requestId, messageIds: z.array(relayIdSchema).min(1).max(MAX_PAGE) });
+export const blobBeginFrame = z.strictObject({
+  t: z.literal('blob_begin'),
+  id: requestId,
+  hash: blobHashSchema,
+  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+export const blobChunkFrame = z.strictObject({
+  t: z.literal('blob_chunk'),
+  id: requestId,
+  hash: blobHashSchema,
+  /** Must equal the number of bytes the relay already holds (answered by blob_begin). */
+  offset: seq,
+  data: b64Max(BLOB_CHUNK_BYTES).min(1),
+});
+export const blobGetFrame = z.strictObject({
+  t: z.literal('blob_get'),
+  id: requestId,
+  hash: blobHashSchema,
+  offset: seq,
+  length: z.number().int().min(1).max(BLOB_CHUNK_BYTES),
+});
+export const dirPutFrame = z.strictObject({ t: z.literal('dir_put'), id: requestId, record: signedRecord });
+export const dirGetFrame = z.strictObject({
+  t: z.literal('dir_get'),
+  id: requestId,
+  /** Records stored after this directory position (0 = all). */
+  after: seq,
+  limit: z.number().int().min(1).max(MAX_PAGE),
+});
+export const pingFrame = z.strictObject({ t: z.literal('ping'), id: requestId });
+
+export const clientFrame = z.discriminatedUnion('t', [
+  helloFrame,
+  authFrame,
+  publishFrame,
+  syncFrame,
+  fetchFrame,
+  mailPutFrame,
+  mailFetchFrame,
+  mailAckFrame,
+  blobBeginFrame,
+  blobChunkFrame,
+  blobGetFrame,
+  dirPutFrame,
+  dirGetFrame,
+  pingFrame,
+]);
+export type ClientFrame = z.output<typeof clientFrame>;
+export type ClientFrameType = ClientFrame['t'];
+
+// ---------------------------------------------------------------------------------------------
+// Relay -> device
+
+export const challengeFrame = z.strictObject({
+  t: z.literal('challenge'),
+  v: z.number().int(),
+  /** 32 random bytes, fresh per connection. */
+  nonce: b64Max(32),
+  relayId: z.string().max(200),
+});
+export const authOkFrame = z.strictObject({ t: z.literal('auth_ok'), id: requestId, deviceId: relayIdSchema, userId: relayIdSchema, serverTime: z.number().int() });
+export const ackFrame = z.strictObject({
+  t: z.literal('ack'),
+  id: requestId,
+  channelId: relayIdSchema,
+  seq: seq.min(1),
+  /** True when this client event id was stored before: seq is the original one. */
+  duplicate: z.boolean(),
+});
+export const changedFrame = z.strictObject({ t: z.literal('changed'), id: requestId, heads: z.record(relayIdSchema, seq) });
+export const wireEventSchema = z.strictObject({ seq: seq.min(1), envelope: b64 });
+export const pageFrame = z.strictObject({
+  t: z.literal('page'),
+  id: requestId,
+  channelId: relayIdSchema,
+  events: z.array(wireEventSchema).max(MAX_PAGE),
+  /** Head of the channel when the page was read. */
+  head: seq,
+});
+export const pushFrame = z.strictObject({ t: z.literal('push'), channelId: relayIdSchema, seq: seq.min(1), envelope: b64 });
+/**
+ * The relay stopped live pushes to this connection because it fell behind (backpressure); the
+ * device must pull by seq. Pushes resume by themselves once the send buffer drained.
+ */
+export const lagFrame = z.strictObject({ t: z.literal('lag') });
+export const mailItemSchema = z.strictObject({ messageId: relayIdSchema, fromDeviceId: relayIdSchema, payload: b64, storedAt: z.number().int() });
+export const mailFrame = z.strictObject({ t: z.literal('mail'), id: requestId, items: z.array(mailItemSchema) });
+/** Live: a mailbox item arrived for this device. */
+export const mailPushFrame = z.strictObject({ t: z.literal('mail_push'), item: mailItemSchema });
+export const blobStatusFrame = z.strictObject({
+  t: z.literal('blob_status'),
+  id: requestId,
+  hash: blobHashSchema,
+  size: z.number().int().min(0),
+  received: z.number().int().min(0),
+  complete: z.boolean(),
+});
+export const blobDataFrame = z.strictObject({
+  t: z.literal('blob_data'),
+  id: requestId,
+  hash: blobHashSchema,
+  offset: seq,
+  size: z.number().int().min(0),
+  data: b64,
+});
+export const dirRecordsFrame = z.strictObject({
+  t: z.literal('dir_records'),
+  id: requestId,
+  records: z.array(z.strictObject({ pos: seq.min(1), record: signedRecord })),
+});
+/** Positive answer to a request without a payload of its own (mail_put, mail_ack, dir_put). */
+export const okFrame = z.strictObject({ t: z.literal('ok'), id: requestId });
+export const pongFrame = z.strictObject({ t: z.literal('pong'), id: requestId, serverTime: z.number().int() });
+
+/** Stable error codes; the message is for logs, the code is for programs. */
+export const RELAY_ERROR_CODES = [
+  'bad_frame', // not JSON, unknown type, or fails its schema
+  'frame_too_large',
+  'unsupported_version',
+  'not_authenticated',
+  'auth_failed', // bad signature, unknown device, broken certificate chain
+  'revoked',
+  'not_member',
+  'rate_limited',
+  'quota_exceeded',
+  'too_large',
+  'not_found',
+  'conflict', // e.g. blob chunk at the wrong offset, same blob hash with another size
+  'hash_mismatch',
+  'record_rejected',
+  'unavailable', // storage error or shutdown; retry later
+  'internal',
+] as const;
+export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
+
+export const errorFrame = z.strictObject({
+  t: z.literal('error'),
+  /** The request this answers; absent for frames that could not be read far enough to know it. */
+  id: requestId.optional(),
+  code: z.enum(RELAY_ERROR_CODES),
+  message: z.string().max(500),
+});
+
+export const serverFrame = z.discriminatedUnion('t', [
+  challengeFrame,
+  authOkFrame,
+  ackFrame,
+  changedFrame,
+  pageFrame,
+  pushFrame,
+  lagFrame,
+  mailFrame,
+  mailPushFrame,
+  blobStatusFrame,
+  blobDataFrame,
+  dirRecordsFrame,
+  okFrame,
+  pongFrame,
+  errorFrame,
+]);
+export type ServerFrame = z.output<typeof serverFrame>;
+export type MailItem = z.output<typeof mailItemSchema>;
+
+/** WebSocket close codes the relay uses (4000-4999 are for applications). */
+export const CLOSE_CODES = {
+  /** Relay shutting down: reconnect with backoff. */
+  shutdown: 1001,
+  /** Sent too much that was wrong; reconnecting is fine, the bug is the client's. */
+  protocolError: 1002,
+  tooLarge: 1009,
+  authFailed: 4001,
+  revoked: 4003,
+  /** Too slow to read what it asked for: the send buffer passed the hard limit. */
+  tooSlow: 4008,
+  /** No hello/auth in time. */
+  authTimeout: 4009,
+} as const;
+
+/** The bytes a device signs to authenticate: context, relay nonce, device id (see relay-protocol.md). */
+export const AUTH_CONTEXT = `klinikfunk/v1/relay-auth`;
+
+/**
+ * The text a device signs (UTF-8) to answer a challenge. It binds the relay's fresh nonce and
+ * the device id under a context string, so the signature cannot be replayed on another
+ * connection or passed off as a signature over a record or an envelope.
+ */
+export function authChallengeText(nonce: string, deviceId: string): string {
+  return `${AUTH_CONTEXT}\n${nonce}\n${deviceId}`;
+}
