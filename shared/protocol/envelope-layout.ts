@@ -4,7 +4,9 @@
 //   envelope  = u16 headerLength | header | nonce (24) | ciphertext | signature (64)
 //   header    = u8 version | u8 kind (1 = channel) | 32 orgIdRaw
 //             | str channelId | u32 epoch | str senderDeviceId | u16 generation | u32 index
-//             | str contentType | 16 clientEventId
+//             | str contentType | 16 clientEventId | 32 prevHash
+//   prevHash  = BLAKE2b-256 of the previous envelope of the same chain (zeros for index 0): a
+//               hash chain, so one valid signature authenticates a whole run during catch-up
 //   str       = u8 length | UTF-8 bytes (1..64)
 //   ciphertext = XChaCha20-Poly1305(messageKey, nonce, padded payload, ad = header)
 //   signature  = Ed25519(sender device, "klinikfunk/v1/envelope" | u16 headerLength | header | nonce | ciphertext)
@@ -34,6 +36,7 @@ export interface EnvelopeHeader {
   index: number;
   contentType: string;
   clientEventId: Uint8Array;
+  prevHash: Uint8Array;
 }
 
 export interface ParsedEnvelope {
@@ -55,7 +58,9 @@ function writeString(value: string): Uint8Array {
 }
 
 export function encodeHeader(h: EnvelopeHeader): Uint8Array {
-  if (h.orgIdRaw.length !== 32 || h.clientEventId.length !== 16) throw new RangeError('orgId must be 32 bytes, clientEventId 16');
+  if (h.orgIdRaw.length !== 32 || h.clientEventId.length !== 16 || h.prevHash.length !== 32) {
+    throw new RangeError('orgId and prevHash must be 32 bytes, clientEventId 16');
+  }
   const numbers = new Uint8Array(10);
   const view = new DataView(numbers.buffer);
   view.setUint32(0, h.epoch);
@@ -70,6 +75,7 @@ export function encodeHeader(h: EnvelopeHeader): Uint8Array {
     numbers.subarray(4, 10),
     writeString(h.contentType),
     h.clientEventId,
+    h.prevHash,
   );
 }
 
@@ -115,8 +121,9 @@ export function parseHeader(bytes: Uint8Array): EnvelopeHeader {
   const index = r.u32();
   const contentType = r.str();
   const clientEventId = r.take(16);
+  const prevHash = r.take(32);
   if (r.offset !== bytes.length) throw new RangeError('trailing header bytes');
-  return { version, kind, orgIdRaw, channelId, epoch, senderDeviceId, generation, index, contentType, clientEventId };
+  return { version, kind, orgIdRaw, channelId, epoch, senderDeviceId, generation, index, contentType, clientEventId, prevHash };
 }
 
 /** Splits an envelope into its parts; never throws. */

@@ -68,14 +68,14 @@ export function createEncryptStream(key: FileKey): Transform {
       // Keep at least one byte back: the last chunk must carry the FINAL tag.
       while (pending.length > FILE_CHUNK_BYTES) {
         const plain = pending.take(FILE_CHUNK_BYTES);
-        this.push(Buffer.from(s.crypto_secretstream_xchacha20poly1305_push(state, plain, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)));
+        this.push(s.crypto_secretstream_xchacha20poly1305_push(state, plain, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
       }
       done();
     },
     flush(done: TransformCallback) {
       emitHeader(this);
       const last = pending.take(pending.length);
-      this.push(Buffer.from(s.crypto_secretstream_xchacha20poly1305_push(state, last, null, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL)));
+      this.push(s.crypto_secretstream_xchacha20poly1305_push(state, last, null, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL));
       done();
     },
   });
@@ -94,7 +94,7 @@ export function createDecryptStream(key: FileKey): Transform {
     const result = s.crypto_secretstream_xchacha20poly1305_pull(state!, bytes, null);
     if (!result) return new FileCryptoError('corrupt', 'chunk failed authentication (tampered, reordered or wrong key)');
     if (result.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL) finished = true;
-    stream.push(Buffer.from(result.message));
+    stream.push(result.message);
     return null;
   };
 

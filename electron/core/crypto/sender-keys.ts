@@ -30,6 +30,8 @@ export interface ChainState extends ChainId {
   /** Message keys for indices that were skipped and may still arrive. */
   skipped: Map<number, MessageKey>;
   createdAt: number;
+  /** Outbound only: BLAKE2b-256 of this chain's last envelope (the next one's prevHash). */
+  lastHash?: Uint8Array;
 }
 
 export const chainKeyId = (id: ChainId) => `${id.channelId}|${id.epoch}|${id.senderDeviceId}|${id.generation}`;

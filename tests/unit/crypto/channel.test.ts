@@ -52,6 +52,27 @@ describe('channel envelopes: round trip', () => {
     }
   });
 
+  it('opening a page in one batch gives exactly the answers of opening one by one', async () => {
+    const page = [send(anna, 'eins'), send(ben, 'zwei'), send(anna, 'drei')];
+    const forged = page[1]!.slice();
+    forged[forged.length - 1]! ^= 1;
+    const batch = [page[0]!, forged, page[1]!, page[2]!, page[0]!];
+    const batched = await cara.crypto.openBatch(channelId, batch);
+    expect(batched.map((o) => (o.ok ? read(o.payload) : o.reason))).toEqual(['eins', 'bad_signature', 'zwei', 'drei', 'replay']);
+  });
+
+  it('a forged envelope cannot ride on a run authenticated by one signature', async () => {
+    const run = [send(anna, 'r0'), send(anna, 'r1'), send(anna, 'r2'), send(anna, 'r3')];
+    // Ben replaces r2 by a re-encrypted forgery under Anna's key; r3 still links to the real r2.
+    const forged = run.slice();
+    const copyChain = cara.keys.chainsOf(channelId).find((c) => c.senderDeviceId === anna.self.deviceId)!;
+    const forger = { ...copyChain, chainKey: copyChain.chainKey.slice() as ChainState['chainKey'], skipped: new Map() };
+    for (let i = 0; i < 2; i++) takeSendingKey(forger);
+    forged[2] = forgeEnvelope(forger, ben, 'gefälscht');
+    const outcomes = await cara.crypto.openBatch(channelId, forged);
+    expect(outcomes.map((o) => (o.ok ? read(o.payload) : o.reason))).toEqual(['r0', 'r1', 'bad_signature', 'r3']);
+  });
+
   it('pads payloads to size buckets so length leaks little', () => {
     const short = send(anna, 'ok');
     const longer = send(anna, 'x'.repeat(200));
@@ -220,6 +241,7 @@ function forgeEnvelope(chain: ChainState, forger: TestDevice, body: string): Uin
     index,
     contentType: 'message',
     clientEventId: eventId(),
+    prevHash: new Uint8Array(32),
   });
   const s = sodium();
   const nonce = s.randombytes_buf(24);
