@@ -25,6 +25,8 @@ export const configSchema = z.strictObject({
   tlsKey: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   relayId: z.string().max(64).optional(),
+  /** JSON array of signed records to admit at start (bootstrap of the directory). */
+  importRecords: z.string().optional(),
   limits: limitsSchema.default({}),
 });
 export type RelayConfig = z.output<typeof configSchema>;
@@ -52,6 +54,7 @@ const FLAGS = {
   'tls-key': { type: 'string' },
   'log-level': { type: 'string' },
   'relay-id': { type: 'string' },
+  'import-records': { type: 'string' },
   /** Repeatable: --limit sendBufferMaxBytes=1048576 */
   limit: { type: 'string', multiple: true },
 } as const;
@@ -71,6 +74,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     'tls-key': 'tlsKey',
     'log-level': 'logLevel',
     'relay-id': 'relayId',
+    'import-records': 'importRecords',
   };
   for (const [flag, key] of Object.entries(flagMap)) {
     const value = values[flag as keyof typeof values];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fromBase64Url } from '../shared/protocol/bytes.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
 import { isLoopback, loadConfig } from './config.ts';
-import { createRelayLog } from './log.ts';
+import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   }
   const trust = new DirectoryTrust(store, orgPublicKey);
   await trust.load();
+  if (config.importRecords) await importRecords(config.importRecords, trust, log);
 
   const relay = await startRelay({
     store,
@@ -66,6 +67,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Bootstrap: admits every signed record of a JSON array file (the admin tool's export of the
+ * organisation root's first users and enrolments). Each record is verified like an upload;
+ * already stored records are skipped, refused ones are logged.
+ */
+async function importRecords(file: string, trust: DirectoryTrust, log: RelayLog): Promise<void> {
+  const records = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(records)) throw new Error('--import-records wants a JSON array of signed records');
+  let stored = 0;
+  for (const record of records) {
+    const result = await trust.admit(record);
+    if (!result.ok) log.warn('import: record refused', { reason: result.reason });
+    else if (!result.duplicate) stored++;
+  }
+  log.info('import: records stored', { stored, total: records.length });
 }
 
 main().catch((error: unknown) => {

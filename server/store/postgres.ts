@@ -56,6 +56,8 @@ const NOTIFY_DIR = 'klinikfunk_dir';
 const NOTIFY_MAIL = 'klinikfunk_mail';
 
 const num = (v: unknown): number => Number(v);
+/** A plain Uint8Array view of a Buffer (no copy). */
+const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
 async function migrate(client: pg.PoolClient): Promise<void> {
@@ -207,7 +209,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
         'SELECT seq, envelope FROM events WHERE channel = $1 AND seq > $2 ORDER BY seq LIMIT $3',
         [channelId, afterSeq, limit],
       );
-      return r.rows.map((row): StoredEvent => ({ seq: num(row.seq), envelope: row.envelope }));
+      return r.rows.map((row): StoredEvent => ({ seq: num(row.seq), envelope: view(row.envelope) }));
     },
     async event(channelId, seq) {
       const r = await pool.query<{ seq: string; envelope: Buffer }>('SELECT seq, envelope FROM events WHERE channel = $1 AND seq = $2', [
@@ -215,7 +217,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
         seq,
       ]);
       const row = r.rows[0];
-      return row ? { seq: num(row.seq), envelope: row.envelope } : null;
+      return row ? { seq: num(row.seq), envelope: view(row.envelope) } : null;
     },
     async trim(channelId, throughSeq) {
       return tx(async (c) => {
@@ -250,7 +252,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
         (row): MailboxItem => ({
           messageId: row.message_id,
           fromDeviceId: row.from_device,
-          payload: row.payload,
+          payload: view(row.payload),
           storedAt: num(row.stored_at),
         }),
       );
@@ -288,7 +290,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
         [hash, end, offset],
       );
       return sliceChunks(
-        r.rows.map((row) => ({ offset: num(row.offset), data: row.data })),
+        r.rows.map((row) => ({ offset: num(row.offset), data: view(row.data) })),
         offset,
         end,
       );

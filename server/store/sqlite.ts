@@ -40,7 +40,10 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => Number(v);
-const bytes = (v: unknown): Uint8Array => v as Buffer;
+const bytes = (v: unknown): Uint8Array => {
+  const b = v as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+};
 /** better-sqlite3 binds Buffers, not plain Uint8Arrays. */
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 

@@ -1,0 +1,418 @@
+// Transport over a WebSocket to the Klinikfunk relay (server/). One socket per device:
+// hello -> challenge -> auth (signed by the device key through a callback; no key material
+// here) -> online. A heartbeat ping every `heartbeatMs` notices a dead link; a drop moves to
+// `connecting` and reconnects with exponential backoff and full jitter; on `online` the sync
+// engine resumes from its cursors. Requests in flight when the socket drops fail with a
+// retryable `disconnected`; blob transfers resume by themselves from what the relay holds.
+import { createHash } from 'node:crypto';
+import WebSocket from 'ws';
+import {
+  authChallengeText,
+  BLOB_CHUNK_BYTES,
+  CLOSE_CODES,
+  RELAY_PROTOCOL_VERSION,
+  serverFrame,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../../shared/relay/frames.ts';
+import {
+  Listeners,
+  reconnectDelay,
+  TransportError,
+  type BlobOptions,
+  type DirectoryPage,
+  type MailboxMessage,
+  type Transport,
+  type TransportErrorCode,
+  type TransportState,
+  type WireEvent,
+} from './transport.ts';
+
+export interface RelayTransportOptions {
+  /** ws://127.0.0.1:port (loopback) or wss://relay.klinik.example */
+  url: string;
+  deviceId: string;
+  /** Signs with the device's Ed25519 key (the crypto module holds it). */
+  sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** The device certificate, sent on the first connection after enrolment. */
+  certificate?: () => Record<string, unknown> | null;
+  heartbeatMs?: number;
+  requestTimeoutMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  random?: () => number;
+  /** TLS options for wss (e.g. a pinned CA of the clinic). */
+  tls?: { ca?: string | Buffer };
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+type Pending = { resolve: (frame: ServerFrame) => void; reject: (error: TransportError) => void; timer: NodeJS.Timeout };
+type Request = ClientFrame extends infer F ? (F extends { id: number } ? Omit<F, 'id'> : never) : never;
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
+const FATAL_CLOSE = new Set<number>([CLOSE_CODES.authFailed, CLOSE_CODES.revoked]);
+
+export class RelayTransport implements Transport {
+  readonly #opts: Required<Pick<RelayTransportOptions, 'heartbeatMs' | 'requestTimeoutMs' | 'backoff' | 'random'>> & RelayTransportOptions;
+  #state: TransportState = 'offline';
+  #ws: WebSocket | null = null;
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  readonly #stateListeners = new Listeners<TransportState>();
+  readonly #pushListeners = new Listeners<WireEvent>();
+  readonly #mailListeners = new Listeners<MailboxMessage>();
+  readonly #fatalListeners = new Listeners<TransportError>();
+  #attempt = 0;
+  #stopped = true;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #heartbeatTimer: NodeJS.Timeout | null = null;
+  #lastHeard = 0;
+  #firstOnline: { resolve: () => void; reject: (e: TransportError) => void } | null = null;
+
+  constructor(options: RelayTransportOptions) {
+    this.#opts = {
+      heartbeatMs: 15_000,
+      requestTimeoutMs: 15_000,
+      backoff: { baseMs: 500, maxMs: 30_000 },
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  state(): TransportState {
+    return this.#state;
+  }
+  onState(listener: (state: TransportState) => void): () => void {
+    return this.#stateListeners.add(listener);
+  }
+  onPush(listener: (event: WireEvent) => void): () => void {
+    return this.#pushListeners.add(listener);
+  }
+  onMail(listener: (message: MailboxMessage) => void): () => void {
+    return this.#mailListeners.add(listener);
+  }
+  onFatal(listener: (error: TransportError) => void): () => void {
+    return this.#fatalListeners.add(listener);
+  }
+
+  connect(): Promise<void> {
+    if (this.#state === 'online') return Promise.resolve();
+    const first = new Promise<void>((resolve, reject) => (this.#firstOnline = { resolve, reject }));
+    if (this.#stopped) {
+      this.#stopped = false;
+      this.#attempt = 0;
+      this.#open();
+    }
+    return first;
+  }
+
+  async close(): Promise<void> {
+    this.#stopped = true;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    const ws = this.#ws;
+    this.#teardown(new TransportError('closed', 'transport closed'));
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(1000, 'client closing');
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 1000).unref();
+      });
+    }
+    this.#firstOnline?.reject(new TransportError('closed', 'transport closed'));
+    this.#firstOnline = null;
+    this.#setState('offline');
+  }
+
+  /** Test hook and "network changed" hint: drop the socket now; the transport reconnects. */
+  dropConnection(): void {
+    this.#ws?.terminate();
+  }
+
+  async publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number }> {
+    const frame = await this.#request(
+      { t: 'publish', channelId, clientEventId, envelope: b64(envelope), ...(options?.blobs?.length ? { blobs: [...options.blobs] } : {}) },
+      'ack',
+    );
+    return { seq: frame.seq };
+  }
+
+  async changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    return (await this.#request({ t: 'sync', cursors: { ...cursors } }, 'changed')).heads;
+  }
+
+  async fetchPage(channelId: string, afterSeq: number, limit: number): Promise<WireEvent[]> {
+    const page = await this.#request({ t: 'fetch', channelId, afterSeq, limit }, 'page');
+    return page.events.map((e) => ({ channelId, seq: e.seq, envelope: unb64(e.envelope) }));
+  }
+
+  async sendMail(toDeviceId: string, messageId: string, payload: Uint8Array): Promise<void> {
+    await this.#request({ t: 'mail_put', toDeviceId, messageId, payload: b64(payload) }, 'ok');
+  }
+
+  async fetchMail(limit: number): Promise<MailboxMessage[]> {
+    const frame = await this.#request({ t: 'mail_fetch', limit }, 'mail');
+    return frame.items.map((i) => ({ messageId: i.messageId, fromDeviceId: i.fromDeviceId, payload: unb64(i.payload), storedAt: i.storedAt }));
+  }
+
+  async ackMail(messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length > 0) await this.#request({ t: 'mail_ack', messageIds: [...messageIds] }, 'ok');
+  }
+
+  async putRecord(record: Record<string, unknown>): Promise<void> {
+    await this.#request({ t: 'dir_put', record }, 'ok');
+  }
+
+  async getRecords(after: number, limit: number): Promise<DirectoryPage> {
+    return { records: (await this.#request({ t: 'dir_get', after, limit }, 'dir_records')).records };
+  }
+
+  async putBlob(bytes: Uint8Array, options: BlobOptions = {}): Promise<{ hash: string }> {
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const total = bytes.length;
+    await this.#resuming(options, async () => {
+      let status = await this.#request({ t: 'blob_begin', hash, size: total }, 'blob_status');
+      options.onProgress?.({ done: status.received, total });
+      while (!status.complete) {
+        const offset = status.received;
+        const data = bytes.subarray(offset, Math.min(total, offset + BLOB_CHUNK_BYTES));
+        status = await this.#request({ t: 'blob_chunk', hash, offset, data: b64(data) }, 'blob_status');
+        options.onProgress?.({ done: status.received, total });
+      }
+    });
+    return { hash };
+  }
+
+  async getBlob(hash: string, options: BlobOptions = {}): Promise<Uint8Array> {
+    let buffer: Uint8Array | null = null;
+    let done = 0;
+    await this.#resuming(options, async () => {
+      for (;;) {
+        const frame = await this.#request({ t: 'blob_get', hash, offset: done, length: BLOB_CHUNK_BYTES }, 'blob_data');
+        buffer ??= new Uint8Array(frame.size);
+        const data = unb64(frame.data);
+        buffer.set(data, frame.offset);
+        done = frame.offset + data.length;
+        options.onProgress?.({ done, total: frame.size });
+        if (done >= frame.size) return;
+        if (data.length === 0) throw new TransportError('protocol', 'relay sent an empty chunk');
+      }
+    });
+    const result = buffer ?? new Uint8Array(0);
+    if (createHash('sha256').update(result).digest('hex') !== hash) throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
+    return result;
+  }
+
+  /** Runs a transfer, waiting for the connection and starting again (from the relay's state) after a drop. */
+  async #resuming(options: BlobOptions, transfer: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      try {
+        await this.#waitOnline(deadline - Date.now());
+        await transfer();
+        return;
+      } catch (error) {
+        const retry = error instanceof TransportError && (error.retryable || error.code === 'conflict');
+        if (!retry || Date.now() >= deadline || this.#stopped) throw error;
+        if (this.#state === 'online') await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  #waitOnline(timeoutMs: number): Promise<void> {
+    if (this.#state === 'online') return Promise.resolve();
+    if (this.#stopped) return Promise.reject(new TransportError('closed', 'transport closed'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new TransportError('timeout', 'relay not reachable in time'));
+      }, Math.max(0, timeoutMs));
+      const off = this.onState((state) => {
+        if (state === 'online') {
+          clearTimeout(timer);
+          off();
+          resolve();
+        } else if (state === 'offline') {
+          clearTimeout(timer);
+          off();
+          reject(new TransportError('closed', 'transport stopped'));
+        }
+      });
+    });
+  }
+
+  #request<T extends ServerFrame['t']>(frame: Request, expect: T): Promise<Extract<ServerFrame, { t: T }>> {
+    const ws = this.#ws;
+    if (this.#state !== 'online' || !ws) return Promise.reject(new TransportError('offline', 'not connected to the relay'));
+    return this.#send(ws, frame, expect);
+  }
+
+  #send<T extends ServerFrame['t']>(ws: WebSocket, frame: Request, expect: T): Promise<Extract<ServerFrame, { t: T }>> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new TransportError('timeout', `no answer to ${frame.t} in time`));
+      }, this.#opts.requestTimeoutMs);
+      this.#pending.set(id, {
+        resolve: (answer) => {
+          if (answer.t === expect) resolve(answer as Extract<ServerFrame, { t: T }>);
+          else reject(new TransportError('protocol', `expected ${expect}, got ${answer.t}`));
+        },
+        reject,
+        timer,
+      });
+      ws.send(JSON.stringify({ ...frame, id }), (error) => {
+        if (!error) return;
+        const pending = this.#pending.get(id);
+        if (!pending) return;
+        clearTimeout(pending.timer);
+        this.#pending.delete(id);
+        reject(new TransportError('disconnected', 'socket closed while sending'));
+      });
+    });
+  }
+
+  #setState(state: TransportState, force = false): void {
+    if (this.#state === state && !force) return;
+    this.#state = state;
+    this.#stateListeners.emit(state);
+  }
+
+  #open(): void {
+    if (this.#stopped) return;
+    this.#setState('connecting');
+    const ws = new WebSocket(this.#opts.url, { maxPayload: 4 * 1024 * 1024, perMessageDeflate: false, ...(this.#opts.tls ?? {}) });
+    this.#ws = ws;
+    this.#lastHeard = Date.now();
+    let challenge: ((nonce: string) => void) | null = null;
+    const challenged = new Promise<string>((resolve) => (challenge = resolve));
+
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: this.#opts.deviceId } satisfies ClientFrame));
+      void this.#authenticate(ws, challenged);
+    });
+    ws.on('message', (data, isBinary) => {
+      this.#lastHeard = Date.now();
+      if (isBinary) return;
+      let parsed;
+      try {
+        parsed = serverFrame.safeParse(JSON.parse((data as Buffer).toString('utf8')));
+      } catch {
+        return this.#opts.log?.('relay sent non-JSON');
+      }
+      if (!parsed.success) return this.#opts.log?.('relay sent an invalid frame', { issue: parsed.error.issues[0]?.message });
+      const frame = parsed.data;
+      if (frame.t === 'challenge') return challenge?.(frame.nonce);
+      this.#dispatch(frame);
+    });
+    ws.on('pong', () => (this.#lastHeard = Date.now()));
+    ws.on('error', (error) => this.#opts.log?.('socket error', { error: error.message }));
+    ws.on('close', (code, reason) => {
+      if (this.#ws !== ws) return;
+      this.#teardown(new TransportError('disconnected', `connection closed (${code})`));
+      if (FATAL_CLOSE.has(code)) {
+        const error = new TransportError(code === CLOSE_CODES.revoked ? 'revoked' : 'auth_failed', reason.toString() || 'refused by the relay');
+        this.#stopped = true;
+        this.#setState('offline');
+        this.#firstOnline?.reject(error);
+        this.#firstOnline = null;
+        this.#fatalListeners.emit(error);
+        return;
+      }
+      this.#scheduleReconnect();
+    });
+  }
+
+  async #authenticate(ws: WebSocket, challenged: Promise<string>): Promise<void> {
+    try {
+      const nonce = await Promise.race([
+        challenged,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new TransportError('timeout', 'no challenge')), this.#opts.requestTimeoutMs)),
+      ]);
+      const signature = await this.#opts.sign(new TextEncoder().encode(authChallengeText(nonce, this.#opts.deviceId)));
+      const certificate = this.#opts.certificate?.() ?? null;
+      await this.#send(ws, { t: 'auth', signature: b64(signature), ...(certificate ? { certificate } : {}) }, 'auth_ok');
+      if (this.#ws !== ws) return;
+      this.#attempt = 0;
+      this.#startHeartbeat(ws);
+      this.#setState('online');
+      this.#firstOnline?.resolve();
+      this.#firstOnline = null;
+    } catch (error) {
+      // Auth refusals come with a close code (handled in 'close'); anything else: drop and retry.
+      this.#opts.log?.('authentication did not complete', { error: String(error) });
+      if (error instanceof TransportError && (error.code === 'auth_failed' || error.code === 'revoked')) return;
+      ws.terminate();
+    }
+  }
+
+  #dispatch(frame: ServerFrame): void {
+    switch (frame.t) {
+      case 'push':
+        return this.#pushListeners.emit({ channelId: frame.channelId, seq: frame.seq, envelope: unb64(frame.envelope) });
+      case 'mail_push':
+        return this.#mailListeners.emit({
+          messageId: frame.item.messageId,
+          fromDeviceId: frame.item.fromDeviceId,
+          payload: unb64(frame.item.payload),
+          storedAt: frame.item.storedAt,
+        });
+      case 'lag':
+        // Pushes were dropped: announce online again so the consumer pulls by seq.
+        if (this.#state === 'online') this.#setState('online', true);
+        return;
+      default:
+        break;
+    }
+    const id = 'id' in frame ? frame.id : undefined;
+    if (id === undefined) {
+      if (frame.t === 'error') this.#opts.log?.('relay error', { code: frame.code, message: frame.message });
+      return;
+    }
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    if (frame.t === 'error') pending.reject(new TransportError(frame.code as TransportErrorCode, frame.message));
+    else pending.resolve(frame);
+  }
+
+  #startHeartbeat(ws: WebSocket): void {
+    if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+    const interval = this.#opts.heartbeatMs;
+    this.#heartbeatTimer = setInterval(() => {
+      if (Date.now() - this.#lastHeard > interval * 2.5) {
+        this.#opts.log?.('heartbeat lost, reconnecting');
+        ws.terminate();
+        return;
+      }
+      this.#send(ws, { t: 'ping' }, 'pong').catch(() => {});
+    }, interval);
+    this.#heartbeatTimer.unref?.();
+  }
+
+  #teardown(error: TransportError): void {
+    if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = null;
+    this.#ws = null;
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.#pending.delete(id);
+    }
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#stopped) return;
+    this.#setState('connecting');
+    const delay = reconnectDelay(this.#attempt++, this.#opts.backoff.baseMs, this.#opts.backoff.maxMs, this.#opts.random);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#open();
+    }, delay);
+  }
+}

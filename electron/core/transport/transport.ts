@@ -1,0 +1,144 @@
+// The client's view of "a relay": publish ciphertext to a channel and get its seq, learn which
+// channels moved past a cursor vector, page through a channel, receive live pushes, device
+// mailboxes (key shares, wipe orders), blobs (encrypted files) and the signed directory.
+// Implementations: `relay` (WebSocket to server/, relay-transport.ts) and `loopback`
+// (in-memory, loopback.ts). Both pass tests/integration/transport/contract.ts. The interface is
+// a superset of the sync engine's SyncTransport port, so an instance plugs straight in; a third
+// transport (e.g. Matrix) implements this and nothing in sync/ changes.
+
+/** One ciphertext event as the relay orders it: per channel, gapless seq from 1. */
+export interface WireEvent {
+  channelId: string;
+  seq: number;
+  envelope: Uint8Array;
+}
+
+/**
+ * offline: not started, closed, or refused for good (see onFatal).
+ * connecting: first connect or reconnecting after a drop (with backoff); requests fail fast.
+ * online: authenticated; requests go out, pushes come in.
+ */
+export type TransportState = 'offline' | 'connecting' | 'online';
+
+export interface MailboxMessage {
+  messageId: string;
+  fromDeviceId: string;
+  payload: Uint8Array;
+  storedAt: number;
+}
+
+export interface BlobProgress {
+  /** Bytes acknowledged by (or received from) the relay so far. */
+  done: number;
+  total: number;
+}
+
+export interface BlobOptions {
+  onProgress?: (progress: BlobProgress) => void;
+  /** Give up after this long without reaching the relay (default 60 s); a drop in between resumes. */
+  timeoutMs?: number;
+}
+
+export type TransportErrorCode =
+  | 'offline'
+  | 'disconnected'
+  | 'timeout'
+  | 'closed'
+  | 'protocol'
+  | 'bad_frame'
+  | 'frame_too_large'
+  | 'unsupported_version'
+  | 'not_authenticated'
+  | 'auth_failed'
+  | 'revoked'
+  | 'not_member'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  | 'too_large'
+  | 'not_found'
+  | 'conflict'
+  | 'hash_mismatch'
+  | 'record_rejected'
+  | 'unavailable'
+  | 'internal';
+
+export class TransportError extends Error {
+  readonly code: TransportErrorCode;
+  constructor(code: TransportErrorCode, message: string) {
+    super(message);
+    this.name = 'TransportError';
+    this.code = code;
+  }
+  /** Worth retrying later on the same or a new connection (the outbox does). */
+  get retryable(): boolean {
+    return ['offline', 'disconnected', 'timeout', 'rate_limited', 'unavailable'].includes(this.code);
+  }
+}
+
+export interface DirectoryPage {
+  records: Array<{ pos: number; record: Record<string, unknown> }>;
+}
+
+export interface Transport {
+  /** Starts connecting; resolves when online the first time, rejects when refused (auth_failed, revoked). */
+  connect(): Promise<void>;
+  /** Stops for good: closes the socket, fails pending requests with `closed`, state offline. */
+  close(): Promise<void>;
+  state(): TransportState;
+  onState(listener: (state: TransportState) => void): () => void;
+  /**
+   * Live events after authentication, each with its seq. Pushes may be dropped under
+   * backpressure; the transport then re-announces `online`, and the consumer pulls by seq
+   * (changedChannels + fetchPage), exactly as after a reconnect.
+   */
+  onPush(listener: (event: WireEvent) => void): () => void;
+  onMail(listener: (message: MailboxMessage) => void): () => void;
+  /** The relay refused this device for good (revoked, unknown): no more reconnects. */
+  onFatal(listener: (error: TransportError) => void): () => void;
+
+  /** Idempotent by client event id: a retry returns the seq of the first accepted publish. */
+  publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number }>;
+  /** Latest seq of every channel the device may read whose head is past the given cursor. */
+  changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>>;
+  /** Up to `limit` events with seq > afterSeq, ascending. */
+  fetchPage(channelId: string, afterSeq: number, limit: number): Promise<WireEvent[]>;
+
+  /** Stores once per (device, messageId). */
+  sendMail(toDeviceId: string, messageId: string, payload: Uint8Array): Promise<void>;
+  fetchMail(limit: number): Promise<MailboxMessage[]>;
+  ackMail(messageIds: readonly string[]): Promise<void>;
+
+  /** Uploads ciphertext; content addressed (hex SHA-256). Resumes after a drop from what the relay holds. */
+  putBlob(bytes: Uint8Array, options?: BlobOptions): Promise<{ hash: string }>;
+  /** Downloads and checks the hash; resumes after a drop from the bytes already received. */
+  getBlob(hash: string, options?: BlobOptions): Promise<Uint8Array>;
+
+  /** Uploads a signed record (the relay verifies it against the org root before storing). */
+  putRecord(record: Record<string, unknown>): Promise<void>;
+  /** Directory records stored after position `after`, in order. */
+  getRecords(after: number, limit: number): Promise<DirectoryPage>;
+}
+
+/** Exponential backoff with full jitter; never 0 so a failing relay is not hammered. */
+export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+  return Math.max(baseMs / 4, Math.floor(random() * ceiling));
+}
+
+/** Small listener set shared by the implementations. */
+export class Listeners<T> {
+  readonly #set = new Set<(value: T) => void>();
+  add(listener: (value: T) => void): () => void {
+    this.#set.add(listener);
+    return () => this.#set.delete(listener);
+  }
+  emit(value: T): void {
+    for (const l of [...this.#set]) {
+      try {
+        l(value);
+      } catch {
+        // A listener's bug must not break the transport.
+      }
+    }
+  }
+}

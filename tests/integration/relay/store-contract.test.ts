@@ -1,0 +1,183 @@
+// One contract for both relay stores: embedded SQLite and a real PostgreSQL 15 cluster.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../../server/store/postgres.ts';
+import { openSqliteStore } from '../../../server/store/sqlite.ts';
+import type { RelayStore } from '../../../server/store/store.ts';
+import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: () => Promise<RelayStore>) {
+  describe(`relay store contract: ${name}`, () => {
+    let store: RelayStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('assigns gapless per-channel seqs and returns the first seq on a retry', async () => {
+      expect(await store.append('chan0001', 'evt00001', 'dev00001', bytes('a'))).toEqual({ seq: 1, duplicate: false });
+      expect(await store.append('chan0001', 'evt00002', 'dev00001', bytes('b'))).toEqual({ seq: 2, duplicate: false });
+      expect(await store.append('chan0002', 'evt00001', 'dev00001', bytes('c'))).toEqual({ seq: 1, duplicate: false });
+      expect(await store.append('chan0001', 'evt00001', 'dev00001', bytes('a'))).toEqual({ seq: 1, duplicate: true });
+      expect(await store.append('chan0001', 'evt00003', 'dev00001', bytes('d'))).toEqual({ seq: 3, duplicate: false });
+      const heads = await store.heads(['chan0001', 'chan0002', 'chan0003']);
+      expect(Object.fromEntries(heads)).toEqual({ chan0001: 3, chan0002: 1 });
+      const page = await store.page('chan0001', 1, 10);
+      expect(page.map((e) => [e.seq, new TextDecoder().decode(e.envelope)])).toEqual([
+        [2, 'b'],
+        [3, 'd'],
+      ]);
+      expect((await store.event('chan0001', 2))?.envelope).toEqual(bytes('b'));
+      expect(await store.event('chan0001', 9)).toBeNull();
+    });
+
+    it('keeps seqs gapless and unique under concurrent publishes, including racing retries', async () => {
+      const tasks: Array<Promise<{ seq: number; duplicate: boolean }>> = [];
+      for (let i = 0; i < 60; i++) tasks.push(store.append('chanrace', `evt${String(i % 40).padStart(5, '0')}`, 'dev00001', bytes(`m${i}`)));
+      const results = await Promise.all(tasks);
+      const fresh = results.filter((r) => !r.duplicate).map((r) => r.seq).sort((a, b) => a - b);
+      expect(fresh).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      for (let i = 40; i < 60; i++) expect(results[i]!.seq).toBe(results[i - 40]!.seq);
+      expect((await store.heads(['chanrace'])).get('chanrace')).toBe(40);
+    });
+
+    it('pages in order with limits', async () => {
+      for (let i = 0; i < 25; i++) await store.append('chanpage', `evt${String(i).padStart(5, '0')}`, 'dev00001', bytes(String(i)));
+      const first = await store.page('chanpage', 0, 10);
+      const second = await store.page('chanpage', 10, 10);
+      const last = await store.page('chanpage', 20, 10);
+      expect([...first, ...second, ...last].map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    });
+
+    it('trims for retention without reusing seqs and releases blob references', async () => {
+      const blob = bytes('blob-content');
+      const hash = sha(blob);
+      await store.blobBegin(hash, blob.length, 'dev00001', 0);
+      await store.blobAppend(hash, 0, blob);
+      await store.blobMarkComplete(hash);
+      await store.append('chantrim', 'evt00001', 'dev00001', bytes('x'), [hash]);
+      await store.append('chantrim', 'evt00002', 'dev00001', bytes('y'));
+      expect((await store.blobState(hash))?.refs).toBe(1);
+      expect(await store.blobGc(Date.now() + 1000, 0)).toEqual([]);
+      expect(await store.trim('chantrim', 1)).toBe(1);
+      expect((await store.blobState(hash))?.refs).toBe(0);
+      expect(await store.blobGc(Date.now() + 1000, 0)).toEqual([hash]);
+      expect(await store.blobState(hash)).toBeNull();
+      expect(await store.append('chantrim', 'evt00003', 'dev00001', bytes('z'))).toEqual({ seq: 3, duplicate: false });
+    });
+
+    it('stores mailbox items once per message id and deletes on ack', async () => {
+      expect(await store.mailPut('devbbbbb', 'msg00001', 'devaaaaa', bytes('share1'), 1)).toBe(true);
+      expect(await store.mailPut('devbbbbb', 'msg00001', 'devaaaaa', bytes('share1'), 2)).toBe(false);
+      expect(await store.mailPut('devbbbbb', 'msg00002', 'devaaaaa', bytes('share2'), 3)).toBe(true);
+      const items = await store.mailFetch('devbbbbb', 10);
+      expect(items.map((i) => [i.messageId, i.fromDeviceId, new TextDecoder().decode(i.payload)])).toEqual([
+        ['msg00001', 'devaaaaa', 'share1'],
+        ['msg00002', 'devaaaaa', 'share2'],
+      ]);
+      expect(await store.mailFetch('devccccc', 10)).toEqual([]);
+      expect(await store.mailAck('devbbbbb', ['msg00001'])).toBe(1);
+      expect((await store.mailFetch('devbbbbb', 10)).map((i) => i.messageId)).toEqual(['msg00002']);
+    });
+
+    it('uploads blobs in order from the held offset and reads any range', async () => {
+      const data = new Uint8Array(1000).map((_, i) => i % 251);
+      const hash = sha(data);
+      const begun = await store.blobBegin(hash, data.length, 'dev00001', 5);
+      expect(begun).toMatchObject({ size: 1000, received: 0, complete: false });
+      expect(await store.blobBegin(hash, 999, 'dev00001', 5)).toBe('conflict');
+      expect(await store.blobAppend(hash, 0, data.subarray(0, 300))).toMatchObject({ received: 300 });
+      expect(await store.blobAppend(hash, 0, data.subarray(0, 300))).toBe('conflict');
+      expect(await store.blobAppend(hash, 500, data.subarray(500, 600))).toBe('conflict');
+      // resume: begin again tells where to continue
+      expect(await store.blobBegin(hash, data.length, 'dev00001', 6)).toMatchObject({ received: 300 });
+      expect(await store.blobAppend(hash, 300, data.subarray(300))).toMatchObject({ received: 1000 });
+      await store.blobMarkComplete(hash);
+      expect((await store.blobState(hash))?.complete).toBe(true);
+      expect(await store.blobRead(hash, 250, 100)).toEqual(data.subarray(250, 350));
+      expect(await store.blobRead(hash, 0, 1000)).toEqual(data);
+      expect(await store.blobUsage('dev00001')).toBe(1000);
+      // incomplete uploads are collected after their max age
+      const stale = sha(bytes('stale'));
+      await store.blobBegin(stale, 5, 'dev00001', 1);
+      expect(await store.blobGc(0, 2)).toEqual([stale]);
+    });
+
+    it('keeps a directory log with idempotent puts and burns an enrolment once', async () => {
+      expect(await store.dirPut('user', 'usr00001', 'sig1', '{"a":1}')).toEqual({ pos: 1, duplicate: false });
+      expect(await store.dirPut('user', 'usr00001', 'sig1', '{"a":1}')).toEqual({ pos: 1, duplicate: true });
+      const second = await store.dirPut('device', 'dev00001', 'sig2', '{"b":2}');
+      expect(second.duplicate).toBe(false);
+      expect((await store.dirList(0, 10)).map((e) => e.type)).toEqual(['user', 'device']);
+      expect((await store.dirList(1, 10)).map((e) => e.json)).toEqual(['{"b":2}']);
+      expect(await store.burnEnrolment('enr00001', 'dev00001')).toBe(true);
+      expect(await store.burnEnrolment('enr00001', 'dev00002')).toBe(false);
+    });
+
+    if (reopen) {
+      it('keeps everything across a reopen', async () => {
+        await store.append('chankeep', 'evt00001', 'dev00001', bytes('kept'));
+        await store.close();
+        store = await reopen();
+        expect((await store.page('chankeep', 0, 10)).map((e) => e.seq)).toEqual([1]);
+        expect(await store.append('chankeep', 'evt00001', 'dev00001', bytes('kept'))).toEqual({ seq: 1, duplicate: true });
+      });
+    }
+  });
+}
+
+let sqliteDir = '';
+storeContract(
+  'sqlite',
+  async () => {
+    sqliteDir = await mkdtemp(join(tmpdir(), 'kf-store-'));
+    return openSqliteStore(join(sqliteDir, 'relay.db'));
+  },
+  async () => openSqliteStore(join(sqliteDir, 'relay.db')),
+);
+
+describe.skipIf(!postgresAvailable())('postgres', () => {
+  let cluster: PgCluster;
+  let url = '';
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  storeContract(
+    'postgres',
+    async () => {
+      url = await cluster.createDatabase();
+      return openPostgresStore(url, { poolSize: 8 });
+    },
+    async () => openPostgresStore(url, { poolSize: 8 }),
+  );
+
+  it('tells other processes of commits by NOTIFY carrying (channel, seq) only', async () => {
+    const shared = await cluster.createDatabase();
+    const a = await openPostgresStore(shared);
+    const b = await openPostgresStore(shared);
+    const seen: string[] = [];
+    b.onRemoteCommit((channel, seq) => seen.push(`${channel}:${seq}`));
+    await a.append('channote', 'evt00001', 'dev00001', bytes('x'));
+    await a.append('channote', 'evt00002', 'dev00001', bytes('y'));
+    const deadline = Date.now() + 5000;
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['channote:1', 'channote:2']);
+    await a.close();
+    await b.close();
+  });
+});
+
+afterAll(async () => {
+  if (sqliteDir) await rm(sqliteDir, { recursive: true, force: true });
+});
