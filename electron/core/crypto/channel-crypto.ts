@@ -109,7 +109,13 @@ export class ChannelCrypto {
     if (!chain) return true;
     if (chain.epoch !== this.#directory.currentEpoch(channelId)) return true;
     if (chain.nextIndex >= ROTATE_AFTER_MESSAGES || this.#now() - chain.createdAt >= ROTATE_AFTER_MS) return true;
+    // A device that received this chain key was revoked since: it must not read what comes next.
+    if (chain.sharedWith?.some((deviceId) => !this.#directory.isDeviceActive(deviceId))) return true;
     return false;
+  }
+
+  #historyAllowed(channelId: string): boolean {
+    return this.#directory.rosters.get(channelId)?.current.historyForNewMembers ?? false;
   }
 
   /** Starts a new chain for this device in the channel and returns its key shares for every member device. */
@@ -120,14 +126,37 @@ export class ChannelCrypto {
     const previous = this.#keys.outbound(channelId);
     const generation = previous && previous.epoch === epoch ? (previous.generation + 1) & 0xffff : 0;
     const chain = newChain({ channelId, epoch, senderDeviceId: this.#self.deviceId, generation }, this.#now());
+    if (this.#historyAllowed(channelId)) chain.initialKey = asChainKey(chain.chainKey.slice());
+    const recipients = this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId);
+    chain.sharedWith = recipients;
     this.#keys.setOutbound(chain);
-    return this.#sharesFor(chain, this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId));
+    return this.#sharesFor(chain, recipients);
+  }
+
+  /**
+   * For channels that give new members the history: every chain this device knows of the
+   * channel, from its first index, for the given (new) devices. Empty when the setting is off.
+   */
+  shareHistory(channelId: string, deviceIds: string[]): KeyShare[] {
+    if (!this.#historyAllowed(channelId)) return [];
+    const chains = [...this.#keys.chainsOf(channelId), ...(this.#keys.outbound(channelId) ? [this.#keys.outbound(channelId)!] : [])];
+    return chains.filter((c) => c.initialKey).flatMap((c) => this.#sharesFor({ ...c, chainKey: c.initialKey!, nextIndex: 0 }, deviceIds));
+  }
+
+  /** Indices skipped in each chain of a channel (messages not received yet, or lost). */
+  gaps(channelId: string): Array<{ senderDeviceId: string; epoch: number; generation: number; missing: number[] }> {
+    return this.#keys
+      .chainsOf(channelId)
+      .filter((c) => c.skipped.size > 0)
+      .map((c) => ({ senderDeviceId: c.senderDeviceId, epoch: c.epoch, generation: c.generation, missing: [...c.skipped.keys()].sort((a, b) => a - b) }));
   }
 
   /** Shares the current outbound chain with devices that joined after it was shared. */
   shareWith(channelId: string, deviceIds: string[]): KeyShare[] {
     const chain = this.#keys.outbound(channelId);
-    return chain ? this.#sharesFor(chain, deviceIds) : [];
+    if (!chain) return [];
+    chain.sharedWith = [...new Set([...(chain.sharedWith ?? []), ...deviceIds])];
+    return this.#sharesFor(chain, deviceIds);
   }
 
   #sharesFor(chain: ChainState, deviceIds: string[]): KeyShare[] {
@@ -207,15 +236,28 @@ export class ChannelCrypto {
     }
     const key = fromBase64Url(String(share.chainKey));
     if (!key || key.length !== 32 || !Number.isInteger(share.startIndex) || share.startIndex < 0) return { ok: false, reason: 'malformed' };
-    // A device can only share its own chain, for a channel its user is in at that epoch.
-    if (share.senderDeviceId !== peeked.header.senderDeviceId) return { ok: false, reason: 'bad_signature' };
     const senderUser = sender.record.body.userId;
-    if (!this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser)) return { ok: false, reason: 'not_member' };
+    if (share.senderDeviceId !== peeked.header.senderDeviceId) {
+      // Someone else's chain: only as history for a new member, from a current member. A wrong
+      // key forwarded this way cannot forge anything (envelopes stay signed by their sender).
+      if (!this.#historyAllowed(share.channelId) || !this.#directory.isMember(share.channelId, senderUser)) return { ok: false, reason: 'not_member' };
+    } else if (!this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser)) {
+      // A device shares its own chain only for a channel its user is in at that epoch.
+      return { ok: false, reason: 'not_member' };
+    }
     const id = { channelId: share.channelId, epoch: share.epoch, senderDeviceId: share.senderDeviceId, generation: share.generation };
     const existing = this.#keys.get(id);
     // Never move an existing chain backwards (that would re-open used indices).
     if (existing && existing.nextIndex >= share.startIndex) return { ok: true, channelId: share.channelId };
-    this.#keys.put({ ...id, chainKey: asChainKey(key), nextIndex: share.startIndex, skipped: existing?.skipped ?? new Map(), createdAt: this.#now() });
+    const keepInitial = share.startIndex === 0 && this.#historyAllowed(share.channelId);
+    this.#keys.put({
+      ...id,
+      chainKey: asChainKey(key),
+      nextIndex: share.startIndex,
+      skipped: existing?.skipped ?? new Map(),
+      createdAt: this.#now(),
+      ...(keepInitial ? { initialKey: asChainKey(key.slice()) } : {}),
+    });
     return { ok: true, channelId: share.channelId };
   }
 

@@ -32,6 +32,10 @@ export interface ChainState extends ChainId {
   createdAt: number;
   /** Outbound only: BLAKE2b-256 of this chain's last envelope (the next one's prevHash). */
   lastHash?: Uint8Array;
+  /** Outbound only: devices the chain key was shared with (a revoked one forces a new chain). */
+  sharedWith?: string[];
+  /** Kept only in channels that give new members the history: the key of index 0. */
+  initialKey?: ChainKey;
 }
 
 export const chainKeyId = (id: ChainId) => `${id.channelId}|${id.epoch}|${id.senderDeviceId}|${id.generation}`;

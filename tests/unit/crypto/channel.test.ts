@@ -94,6 +94,23 @@ describe('channel envelopes: round trip', () => {
   });
 });
 
+describe('history for new members', () => {
+  it('a new member gets the earlier messages only when the channel allows it', () => {
+    for (const history of [true, false]) {
+      const channel = newId('chn');
+      world.setRoster(channel, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna, history);
+      world.deliver(anna.crypto.rotate(channel));
+      const old = anna.crypto.seal(channel, 'message', eventId(), text('vor Caras Beitritt')).envelope;
+      world.setRoster(channel, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara.self.userId, role: 'member' }], anna, history);
+      const shares = ben.crypto.shareHistory(channel, [cara.self.deviceId]).concat(anna.crypto.shareHistory(channel, [cara.self.deviceId]));
+      expect(shares.length > 0).toBe(history);
+      for (const share of shares) expect(cara.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
+      const outcome = cara.crypto.open(channel, old);
+      expect(outcome.ok).toBe(history);
+    }
+  });
+});
+
 describe('channel envelopes: attacks (each asserts the reason and that no state advanced)', () => {
   it('replay in the same channel is refused', () => {
     const envelope = send(anna, 'hello');
@@ -136,6 +153,49 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     const at = indexOf(tampered, from);
     tampered.set(to, at);
     expect(cara.crypto.open(channelId, tampered)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('after a member device is revoked, the next send starts a new chain that the revoked device does not get', () => {
+    send(anna, 'before');
+    expect(anna.crypto.needsNewChain(channelId)).toBe(false);
+    world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'device', deviceId: cara.self.deviceId }, reason: 'lost', revokedAt: world.now }));
+    expect(anna.crypto.needsNewChain(channelId)).toBe(true);
+    const shares = anna.crypto.rotate(channelId);
+    expect(shares.map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
+  });
+
+  it('a modified epoch (replay into another epoch) breaks the signature', () => {
+    const envelope = send(anna, 'epoch 1');
+    const tampered = envelope.slice();
+    // epoch follows org id and the channel id string in the header
+    const epochOffset = 2 + 2 + 32 + 1 + channelId.length;
+    tampered[epochOffset + 3] = 2;
+    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara.self.userId, role: 'member' }], anna);
+    expect(ben.crypto.open(channelId, tampered)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('random corruption of a valid envelope is refused with a reason, never throws, and changes nothing', async () => {
+    const fc = (await import('fast-check')).default;
+    const genuine = send(anna, 'Laborwerte folgen');
+    fc.assert(
+      fc.property(fc.nat(genuine.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(genuine.length - 1), (at, xor, cut) => {
+        const flipped = genuine.slice();
+        flipped[at]! ^= xor;
+        const truncated = genuine.slice(0, cut);
+        for (const bad of [flipped, truncated, new Uint8Array([...genuine, 0])]) {
+          const outcome = ben.crypto.open(channelId, bad);
+          expect(outcome.ok).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(ben.crypto.open(channelId, genuine).ok).toBe(true);
+  });
+
+  it('reports gaps: indices skipped in a chain', () => {
+    const envelopes = [send(anna, 'a'), send(anna, 'b'), send(anna, 'c')];
+    ben.crypto.open(channelId, envelopes[2]!);
+    expect(ben.crypto.gaps(channelId)).toEqual([{ senderDeviceId: anna.self.deviceId, epoch: 1, generation: 0, missing: [0, 1] }]);
   });
 
   it('a revoked device is refused', () => {

@@ -109,7 +109,12 @@ export class World {
   }
 
   /** A roster change signed by a device of a channel admin (or the org key when `byOrg`). */
-  setRoster(channelId: string, members: Array<{ userId: string; role: 'admin' | 'member' }>, signer: TestDevice | 'org'): SignedRecord<'roster'> {
+  setRoster(
+    channelId: string,
+    members: Array<{ userId: string; role: 'admin' | 'member' }>,
+    signer: TestDevice | 'org',
+    historyForNewMembers = false,
+  ): SignedRecord<'roster'> {
     const previous = [...this.log].reverse().find((r): r is SignedRecord<'roster'> => r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId);
     const body: RecordBody<'roster'> = {
       orgId: this.orgId,
@@ -118,7 +123,7 @@ export class World {
       prevHash: previous ? recordHash(previous) : null,
       kind: 'conversation',
       members,
-      historyForNewMembers: false,
+      historyForNewMembers,
       issuedAt: this.now,
     };
     const record =
