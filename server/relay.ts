@@ -35,22 +35,6 @@ export interface Relay {
   close(reason?: string): Promise<void>;
 }
 
-/** Remembers (channel, seq) of local commits so their NOTIFY echo is not pushed twice. */
-class RecentCommits {
-  readonly #keys = new Set<string>();
-  readonly #max: number;
-  constructor(max = 50_000) {
-    this.#max = max;
-  }
-  add(key: string): void {
-    this.#keys.add(key);
-    if (this.#keys.size > this.#max) this.#keys.delete(this.#keys.values().next().value!);
-  }
-  take(key: string): boolean {
-    return this.#keys.delete(key);
-  }
-}
-
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const { store, trust, log } = options;
@@ -59,7 +43,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const byChannel = new Map<string, Set<Connection>>();
   const connections = new Set<Connection>();
   const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
-  const recent = new RecentCommits();
   let draining = false;
   let pushes = 0;
 
@@ -130,7 +113,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       for (const channel of conn.channels) removeFrom(byChannel, channel, conn);
     },
     committed(channelId, seq, envelope, from) {
-      recent.add(`${channelId}:${seq}`);
       fanOut(channelId, seq, envelope, from);
     },
     mailed(toDeviceId, item) {
@@ -145,13 +127,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     draining: () => draining,
   };
 
-  // Commits of other relay processes on the same PostgreSQL: only (channel, seq) arrives.
+  // Commits of other relay processes on the same PostgreSQL: only (channel, seq) arrives. Read
+  // one after another so pushes leave in commit order.
+  let remoteQueue: Promise<void> = Promise.resolve();
   store.onRemoteCommit((channelId, seq) => {
-    if (recent.take(`${channelId}:${seq}`) || !byChannel.has(channelId)) return;
-    store
-      .event(channelId, seq)
-      .then((event) => event && fanOut(channelId, seq, event.envelope, null))
-      .catch((error: unknown) => log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) }));
+    if (!byChannel.has(channelId)) return;
+    remoteQueue = remoteQueue.then(() =>
+      store
+        .event(channelId, seq)
+        .then((event) => void (event && fanOut(channelId, seq, event.envelope, null)))
+        .catch((error: unknown) => log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) })),
+    );
   });
   store.onRemoteMail((toDeviceId) => {
     if (!byDevice.has(toDeviceId)) return;

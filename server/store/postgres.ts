@@ -100,6 +100,13 @@ export async function openPostgresStore(connectionString: string, options: { poo
   const mailListeners: MailListener[] = [];
   let listener: pg.Client | null = null;
   let closed = false;
+  // (channel:seq) of this process's own commits, added before COMMIT so the NOTIFY echo (which
+  // can overtake the append's own return) is recognised and not reported as a remote commit.
+  const own = new Set<string>();
+  const markOwn = (key: string) => {
+    own.add(key);
+    if (own.size > 100_000) own.delete(own.values().next().value!);
+  };
 
   async function listen(): Promise<void> {
     if (closed) return;
@@ -115,6 +122,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
       if (msg.channel === NOTIFY_COMMIT) {
         const at = payload.lastIndexOf(':');
         const seq = Number(payload.slice(at + 1));
+        if (own.delete(payload)) return;
         if (at > 0 && Number.isSafeInteger(seq)) for (const l of commitListeners) l(payload.slice(0, at), seq);
       } else if (msg.channel === NOTIFY_DIR) {
         for (const l of dirListeners) l(Number(payload));
@@ -187,6 +195,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
           await c.query('UPDATE blobs SET refs = refs + 1 WHERE hash = $1', [hash]);
         }
         await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${channelId}:${seq}`]);
+        markOwn(`${channelId}:${seq}`);
         return seq;
       }).catch(async (error: unknown) => {
         if (error instanceof DuplicateRace) return null;

@@ -99,7 +99,7 @@ export interface RelayStore {
   /** Marks a registration key as used; false when it was burnt before. */
   burnEnrolment(enrolmentId: string, deviceId: string): Promise<boolean>;
 
-  /** Commits by other processes sharing this store (PostgreSQL LISTEN/NOTIFY; a no-op for SQLite). */
+  /** Commits by other processes sharing this store, never this one's (PostgreSQL LISTEN/NOTIFY; a no-op for SQLite). */
   onRemoteCommit(listener: CommitListener): void;
   onRemoteDirectory(listener: DirectoryListener): void;
   onRemoteMail(listener: MailListener): void;
