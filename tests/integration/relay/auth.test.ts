@@ -12,7 +12,6 @@ describe('relay auth and membership', () => {
   let org: TestOrg;
   let relay: TestRelay;
   let member: TestDevice;
-  let other: TestDevice;
   let outsider: TestDevice;
   let revokedEarlier: TestDevice;
   let channelId: string;
@@ -21,7 +20,7 @@ describe('relay auth and membership', () => {
     org = await TestOrg.create();
     const [u1, u2, u3] = [org.addUser(), org.addUser(), org.addUser()];
     member = org.addDevice(u1);
-    other = org.addDevice(u2);
+    org.addDevice(u2);
     outsider = org.addDevice(u3);
     revokedEarlier = org.addDevice(u1);
     org.revokeDevice(revokedEarlier.deviceId);

@@ -79,10 +79,8 @@ describe.skipIf(!postgresAvailable())('two clients over PostgreSQL', () => {
   it('two relay instances on one PostgreSQL: clients on different relays exchange, seqs stay gapless', async () => {
     const { org, a, b, channelId } = await org2();
     const url = await cluster.createDatabase();
-    let relayA: TestRelay | null = null;
-    let relayB: TestRelay | null = null;
-    relayA = await startTestRelay({ org, databaseUrl: url });
-    relayB = await startTestRelay({ org, databaseUrl: url });
+    const relayA: TestRelay = await startTestRelay({ org, databaseUrl: url });
+    const relayB: TestRelay = await startTestRelay({ org, databaseUrl: url });
     const alice = deviceTransport(relayA.url, a);
     const bob = deviceTransport(relayB.url, b);
     try {
