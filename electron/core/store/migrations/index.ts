@@ -1,0 +1,34 @@
+// Forward-only migrations, in order. A database stamped with a newer version than the last one
+// here was written by a newer Klinikfunk and is refused, never "downgraded".
+import type { Db } from '../database.ts';
+import { StoreError } from '../errors.ts';
+import { migration0010 } from './0010-sync-state.ts';
+import { migration0020 } from './0020-directory.ts';
+import { migration0030 } from './0030-channels.ts';
+import { migration0040 } from './0040-messages.ts';
+import { migration0050 } from './0050-collaboration.ts';
+import { migration0060 } from './0060-read-state.ts';
+import type { Migration } from './migration.ts';
+
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
+export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs every migration above the database's version, each in its own transaction. */
+export function migrate(db: Db, upTo: number = LATEST_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new StoreError('newer_version', `store has schema ${current}; this Klinikfunk knows up to ${LATEST_VERSION}. Please update Klinikfunk.`);
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > upTo) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

@@ -1,0 +1,99 @@
+// Decrypted channel event payloads: what travels inside an envelope and what the store
+// materialises. Every payload has a `type`; the envelope's content type names the family
+// (message, poll, file, calendar, receipt). Schemas are strict, so an unknown field from a newer
+// client is refused rather than half-applied; a newer client bumps the type's version instead.
+import { z } from 'zod';
+
+const id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const text = (max: number) => z.string().max(max);
+
+export const messageCreate = z.strictObject({
+  type: z.literal('message.create'),
+  body: text(20_000),
+  /** User ids mentioned with @ (resolved by the sender from the directory). */
+  mentions: z.array(id).max(200).default([]),
+  replyTo: id.nullable().default(null),
+  /** Urgent messages must be acknowledged by every member. */
+  urgent: z.boolean().default(false),
+});
+
+export const messageEdit = z.strictObject({ type: z.literal('message.edit'), messageId: id, body: text(20_000), mentions: z.array(id).max(200).default([]) });
+export const messageDelete = z.strictObject({ type: z.literal('message.delete'), messageId: id });
+export const messageAck = z.strictObject({ type: z.literal('message.ack'), messageId: id });
+export const readReceipt = z.strictObject({ type: z.literal('read.receipt'), upToSeq: z.number().int().nonnegative() });
+
+export const pollCreate = z.strictObject({
+  type: z.literal('poll.create'),
+  question: text(500).min(1),
+  options: z.array(z.strictObject({ id: z.string().min(1).max(16), label: text(200).min(1) })).min(2).max(20),
+  multipleChoice: z.boolean(),
+  deadline: z.number().int().nullable(),
+  hideVoters: z.boolean(),
+});
+export const pollVote = z.strictObject({ type: z.literal('poll.vote'), pollId: id, optionIds: z.array(z.string().max(16)).max(20) });
+export const pollClose = z.strictObject({ type: z.literal('poll.close'), pollId: id });
+
+export const fileShare = z.strictObject({
+  type: z.literal('file.share'),
+  name: text(255).min(1),
+  mimeType: text(128),
+  size: z.number().int().nonnegative(),
+  /** Content address of the ciphertext in the relay's blob store. */
+  blobId: z.string().min(8).max(128),
+  /** base64url of the 32-byte file key and of the BLAKE2b-256 of the ciphertext. */
+  keyB64: z.string().length(43),
+  hashB64: z.string().length(43),
+  /** Encrypted thumbnail blob, for images. */
+  thumbnailBlobId: z.string().max(128).nullable().default(null),
+  caption: text(2000).default(''),
+});
+
+const rsvp = z.enum(['yes', 'no', 'maybe']);
+export const calendarPut = z.strictObject({
+  type: z.literal('calendar.put'),
+  uid: id,
+  title: text(300).min(1),
+  start: z.number().int(),
+  end: z.number().int(),
+  allDay: z.boolean(),
+  timeZone: text(64),
+  location: text(300).optional(),
+  description: text(5000).optional(),
+  meetingUrl: z.string().url().startsWith('https://').max(2000).optional(),
+  rrule: text(500).optional(),
+  attendees: z.array(z.strictObject({ userId: id, name: text(200) })).max(500),
+});
+export const calendarCancel = z.strictObject({ type: z.literal('calendar.cancel'), uid: id });
+export const calendarRsvp = z.strictObject({ type: z.literal('calendar.rsvp'), uid: id, rsvp });
+
+export const channelEventPayload = z.discriminatedUnion('type', [
+  messageCreate,
+  messageEdit,
+  messageDelete,
+  messageAck,
+  readReceipt,
+  pollCreate,
+  pollVote,
+  pollClose,
+  fileShare,
+  calendarPut,
+  calendarCancel,
+  calendarRsvp,
+]);
+
+export type ChannelEventPayload = z.output<typeof channelEventPayload>;
+export type ChannelEventType = ChannelEventPayload['type'];
+
+/** A decrypted, verified event as the sync engine hands it to the store. */
+export interface ChannelEvent {
+  /** The sender's client event id (base64url of 16 bytes): unique per channel. */
+  eventId: string;
+  channelId: string;
+  /** The relay's sequence number in the channel; null while a local send is pending. */
+  seq: number | null;
+  senderUserId: string;
+  senderDeviceId: string;
+  /** When the relay accepted it (UTC ms); the sender's clock for pending local sends. */
+  createdAt: number;
+  payload: ChannelEventPayload;
+}
