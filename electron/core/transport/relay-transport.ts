@@ -129,7 +129,13 @@ export class RelayTransport implements Transport {
 
   /** Test hook and "network changed" hint: drop the socket now; the transport reconnects. */
   dropConnection(): void {
-    this.#ws?.terminate();
+    if (this.#ws) this.#lost(this.#ws);
+  }
+
+  /** The socket is gone or going: stop sending on it at once; its 'close' event does the rest. */
+  #lost(ws: WebSocket): void {
+    if (this.#ws === ws && this.#state === 'online') this.#setState('connecting');
+    ws.terminate();
   }
 
   async publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number }> {
@@ -247,6 +253,10 @@ export class RelayTransport implements Transport {
   #request<T extends ServerFrame['t']>(frame: Request, expect: T): Promise<Extract<ServerFrame, { t: T }>> {
     const ws = this.#ws;
     if (this.#state !== 'online' || !ws) return Promise.reject(new TransportError('offline', 'not connected to the relay'));
+    if (ws.readyState !== WebSocket.OPEN) {
+      this.#lost(ws);
+      return Promise.reject(new TransportError('disconnected', 'connection lost'));
+    }
     return this.#send(ws, frame, expect);
   }
 
@@ -271,6 +281,7 @@ export class RelayTransport implements Transport {
         if (!pending) return;
         clearTimeout(pending.timer);
         this.#pending.delete(id);
+        this.#lost(ws);
         reject(new TransportError('disconnected', 'socket closed while sending'));
       });
     });
@@ -387,7 +398,7 @@ export class RelayTransport implements Transport {
     this.#heartbeatTimer = setInterval(() => {
       if (Date.now() - this.#lastHeard > interval * 2.5) {
         this.#opts.log?.('heartbeat lost, reconnecting');
-        ws.terminate();
+        this.#lost(ws);
         return;
       }
       this.#send(ws, { t: 'ping' }, 'pong').catch(() => {});
