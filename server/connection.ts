@@ -83,6 +83,11 @@ export class Connection {
     ws.on('error', (error) => this.#log.warn('socket error', { error: error.message }));
   }
 
+  /** Bytes queued for this socket and not yet written to the kernel. */
+  get buffered(): number {
+    return this.#ws.bufferedAmount;
+  }
+
   get device(): DeviceIdentity | null {
     return this.#device;
   }

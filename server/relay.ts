@@ -28,7 +28,7 @@ export interface RelayOptions {
 export interface Relay {
   readonly url: string;
   readonly port: number;
-  stats(): { connections: number; authenticated: number; pushes: number };
+  stats(): { connections: number; authenticated: number; pushes: number; maxBufferedBytes: number };
   /** Runs the blob GC hook now (it also runs hourly); returns the hashes removed. */
   gcBlobs(): Promise<string[]>;
   /** Stops accepting, finishes in-flight frames, closes sockets with a reason, closes the store. */
@@ -201,7 +201,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   return {
     url,
     port,
-    stats: () => ({ connections: connections.size, authenticated: [...byDevice.values()].reduce((n, s) => n + s.size, 0), pushes }),
+    stats: () => ({
+      connections: connections.size,
+      authenticated: [...byDevice.values()].reduce((n, s) => n + s.size, 0),
+      pushes,
+      maxBufferedBytes: Math.max(0, ...[...connections].map((c) => c.buffered)),
+    }),
     gcBlobs,
     async close(reason = 'relay shutting down') {
       if (draining) return;
