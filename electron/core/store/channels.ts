@@ -1,0 +1,81 @@
+import type { Db } from './database.ts';
+
+export type ChannelKind = 'channel' | 'conversation' | 'direct';
+
+export interface ChannelRow {
+  channelId: string;
+  kind: ChannelKind;
+  name: string;
+  topic: string;
+  historyForNewMembers: boolean;
+  retentionDays: number | null;
+  createdAt: number;
+}
+
+export interface ChannelSummary extends ChannelRow {
+  unreadCount: number;
+  mentionCount: number;
+  lastSortKey: number;
+}
+
+export class ChannelsRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async upsert(channel: ChannelRow, members: Array<{ userId: string; role: 'admin' | 'member' }>): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `INSERT INTO channels (channel_id, kind, name, topic, history_for_new_members, retention_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, topic = excluded.topic, history_for_new_members = excluded.history_for_new_members, retention_days = excluded.retention_days`,
+        )
+        .run(channel.channelId, channel.kind, channel.name, channel.topic, channel.historyForNewMembers ? 1 : 0, channel.retentionDays, channel.createdAt);
+      this.#db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(channel.channelId);
+      const add = this.#db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)');
+      for (const m of members) add.run(channel.channelId, m.userId, m.role);
+    })();
+  }
+
+  /** The sidebar: channels of a user with unread and mention counts. */
+  async listFor(userId: string): Promise<ChannelSummary[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT c.*,
+           coalesce((SELECT read_up_to FROM read_state r WHERE r.channel_id = c.channel_id), 0) AS read_up_to,
+           coalesce((SELECT max(sort_key) FROM messages m WHERE m.channel_id = c.channel_id), 0) AS last_sort_key
+         FROM channel_members mem JOIN channels c USING (channel_id)
+         WHERE mem.user_id = ? AND c.left_at IS NULL`,
+      )
+      .all(userId) as Array<Record<string, unknown>>;
+    const unread = this.#db.prepare('SELECT count(*) AS n FROM messages WHERE channel_id = ? AND sort_key > ? AND sender_user_id != ? AND deleted_at IS NULL');
+    const mentions = this.#db.prepare('SELECT count(*) AS n FROM message_mentions WHERE user_id = ? AND channel_id = ? AND sort_key > ?');
+    return rows
+      .map((r) => ({
+        channelId: r.channel_id as string,
+        kind: r.kind as ChannelKind,
+        name: r.name as string,
+        topic: r.topic as string,
+        historyForNewMembers: r.history_for_new_members === 1,
+        retentionDays: r.retention_days as number | null,
+        createdAt: r.created_at as number,
+        lastSortKey: r.last_sort_key as number,
+        unreadCount: (unread.get(r.channel_id, r.read_up_to, userId) as { n: number }).n,
+        mentionCount: (mentions.get(userId, r.channel_id, r.read_up_to) as { n: number }).n,
+      }))
+      .sort((a, b) => b.lastSortKey - a.lastSortKey || a.name.localeCompare(b.name, 'de'));
+  }
+
+  async markRead(channelId: string, upToSortKey: number, now: number): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO read_state VALUES (?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET read_up_to = max(read_up_to, excluded.read_up_to), updated_at = excluded.updated_at`,
+      )
+      .run(channelId, upToSortKey, now);
+  }
+
+  async members(channelId: string): Promise<Array<{ userId: string; role: string }>> {
+    return (this.#db.prepare('SELECT user_id AS userId, role FROM channel_members WHERE channel_id = ?').all(channelId) as Array<{ userId: string; role: string }>);
+  }
+}

@@ -1,0 +1,130 @@
+// The encrypted store as the sync engine sees it (electron/core/sync/ports.ts): outbox, cursors,
+// batch apply with the cursor in the same transaction, and envelopes waiting for keys.
+import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ApplyBatch, DecryptedEvent, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
+import { applyEvents, type ApplyResult } from './apply.ts';
+import type { Db } from './database.ts';
+
+interface OutboxRow {
+  client_event_id: string;
+  channel_id: string;
+  content_type: string;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  sealed: Buffer | null;
+  sealed_epoch: number | null;
+}
+
+const toItem = (r: OutboxRow): OutboxItem => ({
+  clientEventId: r.client_event_id,
+  channelId: r.channel_id,
+  contentType: r.content_type,
+  payload: JSON.parse(r.payload) as unknown,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  sealed: r.sealed && r.sealed_epoch !== null ? { envelope: new Uint8Array(r.sealed), epoch: r.sealed_epoch } : null,
+});
+
+/** Turns decrypted events into store events; a payload that fails its schema is dropped with a reason. */
+export function toChannelEvents(events: readonly DecryptedEvent[]): { valid: ChannelEvent[]; invalid: Array<{ eventId: string; reason: string }> } {
+  const valid: ChannelEvent[] = [];
+  const invalid: Array<{ eventId: string; reason: string }> = [];
+  for (const e of events) {
+    const parsed = channelEventPayload.safeParse(e.payload);
+    if (!parsed.success) invalid.push({ eventId: e.eventId, reason: parsed.error.issues[0]?.message ?? 'invalid payload' });
+    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, payload: parsed.data });
+  }
+  return { valid, invalid };
+}
+
+export class SqliteSyncStore implements SyncStore {
+  readonly #db: Db;
+  readonly #onApplied: (channelId: string, result: ApplyResult) => void;
+  constructor(db: Db, onApplied: (channelId: string, result: ApplyResult) => void = () => {}) {
+    this.#db = db;
+    this.#onApplied = onApplied;
+  }
+
+  async dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
+    // Per channel only the queue head decides: a backing-off head holds back the rest.
+    const rows = this.#db
+      .prepare(
+        `SELECT o.* FROM outbox o
+         WHERE o.next_attempt_at <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox h WHERE h.channel_id = o.channel_id AND h.queue_order < o.queue_order AND h.next_attempt_at > ?)
+         ORDER BY o.queue_order LIMIT ?`,
+      )
+      .all(now, now, limit) as OutboxRow[];
+    return rows.map(toItem);
+  }
+
+  async nextOutboxAttempt(): Promise<number | null> {
+    const row = this.#db
+      .prepare(`SELECT min(next_attempt_at) AS t FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM outbox h WHERE h.channel_id = o.channel_id AND h.queue_order < o.queue_order)`)
+      .get() as { t: number | null };
+    return row.t;
+  }
+
+  async saveSealed(clientEventId: string, sealed: SealedOutgoing): Promise<void> {
+    this.#db.prepare('UPDATE outbox SET sealed = ?, sealed_epoch = ? WHERE client_event_id = ?').run(Buffer.from(sealed.envelope), sealed.epoch, clientEventId);
+  }
+
+  async recordFailure(clientEventId: string, nextAttemptAt: number, error: string): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE client_event_id = ?').run(nextAttemptAt, error.slice(0, 500), clientEventId);
+      const row = this.#db.prepare('SELECT attempts, channel_id FROM outbox WHERE client_event_id = ?').get(clientEventId) as { attempts: number; channel_id: string } | undefined;
+      // After a few failures the message shows "failed, retry" (it keeps retrying in the background).
+      if (row && row.attempts >= 3) this.#db.prepare(`UPDATE messages SET delivery = 'failed' WHERE channel_id = ? AND message_id = ? AND delivery = 'sending'`).run(row.channel_id, clientEventId);
+    })();
+  }
+
+  async markSent(clientEventId: string, seq: number): Promise<void> {
+    this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT channel_id FROM outbox WHERE client_event_id = ?').get(clientEventId) as { channel_id: string } | undefined;
+      this.#db.prepare('DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
+      if (row) {
+        this.#db.prepare(`UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(seq, seq, row.channel_id, clientEventId);
+        this.#db.prepare('UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(seq, row.channel_id, clientEventId);
+      }
+    })();
+  }
+
+  async cursors(): Promise<Record<string, number>> {
+    const rows = this.#db.prepare('SELECT channel_id, seq FROM sync_cursors').all() as Array<{ channel_id: string; seq: number }>;
+    return Object.fromEntries(rows.map((r) => [r.channel_id, r.seq]));
+  }
+
+  async applyBatch(channelId: string, batch: ApplyBatch): Promise<void> {
+    const { valid } = toChannelEvents(batch.events);
+    const result = this.#db.transaction(() => {
+      const applied = applyEvents(this.#db, valid);
+      const insertPending = this.#db.prepare('INSERT OR IGNORE INTO pending_envelopes VALUES (?, ?, ?, ?)');
+      for (const wire of batch.pending) insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now());
+      this.#db
+        .prepare('INSERT INTO sync_cursors VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)')
+        .run(channelId, batch.newCursor);
+      return applied;
+    })();
+    this.#onApplied(channelId, result);
+  }
+
+  async pending(channelId: string): Promise<WireEvent[]> {
+    const rows = this.#db.prepare('SELECT seq, envelope FROM pending_envelopes WHERE channel_id = ? ORDER BY seq').all(channelId) as Array<{ seq: number; envelope: Buffer }>;
+    return rows.map((r) => ({ channelId, seq: r.seq, envelope: new Uint8Array(r.envelope) }));
+  }
+
+  async resolvePending(channelId: string, resolved: DecryptedEvent[], droppedSeqs: number[]): Promise<void> {
+    const { valid } = toChannelEvents(resolved);
+    const result = this.#db.transaction(() => {
+      const applied = applyEvents(this.#db, valid);
+      const remove = this.#db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ? AND seq = ?');
+      for (const e of resolved) remove.run(channelId, e.seq);
+      for (const seq of droppedSeqs) remove.run(channelId, seq);
+      return applied;
+    })();
+    this.#onApplied(channelId, result);
+  }
+}

@@ -1,0 +1,99 @@
+import { readFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testing } from '../../../electron/core/crypto/kdf.ts';
+import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
+import { ProfileManager } from '../../../electron/core/session/profiles.ts';
+import { tempDir } from './helpers.ts';
+
+// Cheap Argon2id here; tests/unit/crypto covers the production parameters.
+const KDF = { alg: 'argon2id13' as const, opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 };
+
+beforeAll(async () => {
+  await readySodium();
+  testing.allowWeakKdf = true;
+});
+
+function manager(root = tempDir(), safeStorage?: FakeSafeStorage) {
+  return new ProfileManager({ rootDir: root, kdf: KDF, ...(safeStorage ? { safeStorage } : {}) });
+}
+
+describe('profiles on one workstation', () => {
+  it('creates, lists by display name, closes and opens again with the passphrase', async () => {
+    const profiles = manager();
+    const anna = await profiles.create({ displayName: 'Anna Berger', passphrase: 'Nachtdienst-Station-3B' });
+    const ben = await profiles.create({ displayName: 'Ben Öztürk', passphrase: 'Frühdienst mit Kaffee' });
+    await anna.store.setSetting('ui.language', 'de');
+    profiles.close(anna);
+    profiles.close(ben);
+    expect((await profiles.list()).map((p) => p.displayName)).toEqual(['Anna Berger', 'Ben Öztürk']);
+    const reopened = await profiles.open(anna.summary.profileId, 'Nachtdienst-Station-3B');
+    expect(await reopened.store.getSetting('ui.language')).toBe('de');
+    profiles.close(reopened);
+  });
+
+  it('a wrong passphrase is a typed error and changes nothing on disk', async () => {
+    const root = tempDir();
+    const profiles = manager(root);
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'richtig richtig' });
+    profiles.close(anna);
+    const dir = join(root, anna.summary.profileId);
+    const before = readdirSync(dir).map((f) => [f, existsSync(join(dir, f)) && statSync(join(dir, f)).isFile() ? readFileSync(join(dir, f)).toString('base64') : 'dir']);
+    await expect(profiles.open(anna.summary.profileId, 'falsch')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    const after = readdirSync(dir).map((f) => [f, existsSync(join(dir, f)) && statSync(join(dir, f)).isFile() ? readFileSync(join(dir, f)).toString('base64') : 'dir']);
+    expect(after).toEqual(before);
+  });
+
+  it('changing the passphrase re-wraps the key; the old one stops working; data stays', async () => {
+    const profiles = manager();
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'alt alt alt' });
+    await anna.store.setSetting('marker', 42);
+    profiles.close(anna);
+    await expect(profiles.changePassphrase(anna.summary.profileId, 'falsch', 'neu')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await profiles.changePassphrase(anna.summary.profileId, 'alt alt alt', 'neu neu neu');
+    await expect(profiles.open(anna.summary.profileId, 'alt alt alt')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    const reopened = await profiles.open(anna.summary.profileId, 'neu neu neu');
+    expect(await reopened.store.getSetting('marker')).toBe(42);
+    profiles.close(reopened);
+  });
+
+  it('a truncated store is a typed error, never a crash', async () => {
+    const root = tempDir();
+    const profiles = manager(root);
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'pass pass' });
+    for (let i = 0; i < 200; i++) await anna.store.setSetting(`k${i}`, 'x'.repeat(500));
+    profiles.close(anna);
+    const db = join(root, anna.summary.profileId, 'store.db');
+    truncateSync(db, Math.floor(statSync(db).size / 2));
+    await expect(profiles.open(anna.summary.profileId, 'pass pass')).rejects.toMatchObject({ code: 'corrupt' });
+    truncateSync(db, 100);
+    await expect(profiles.open(anna.summary.profileId, 'pass pass')).rejects.toMatchObject({ code: 'corrupt' });
+  });
+
+  it('the optional second wrap opens with the OS key store, and only there', async () => {
+    const safe = new FakeSafeStorage();
+    const root = tempDir();
+    const profiles = manager(root, safe);
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'pass pass', useSafeStorage: true });
+    profiles.close(anna);
+    const viaOs = await profiles.openWithSafeStorage(anna.summary.profileId);
+    profiles.close(viaOs);
+    // Another Windows account (another safeStorage key) cannot use it.
+    await expect(manager(root, new FakeSafeStorage()).openWithSafeStorage(anna.summary.profileId)).rejects.toMatchObject({ code: 'unavailable' });
+    // Without OS protection there is no second wrap at all, never a constant key.
+    const plain = await manager(tempDir()).create({ displayName: 'Ben', passphrase: 'x', useSafeStorage: true });
+    expect(JSON.parse(readFileSync(join(plain.filesDir, '..', 'profile.json'), 'utf8')).safeStorageKey).toBeNull();
+    plain.store.close();
+  });
+
+  it('deleting a profile removes its database and files', async () => {
+    const root = tempDir();
+    const profiles = manager(root);
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'p' });
+    profiles.close(anna);
+    await profiles.delete(anna.summary.profileId);
+    expect(existsSync(join(root, anna.summary.profileId))).toBe(false);
+    expect(await profiles.list()).toEqual([]);
+  });
+});
