@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEncryptStream, generateFileKey } from '../../../electron/core/crypto/file-crypto.ts';
+import { testing } from '../../../electron/core/crypto/kdf.ts';
+import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { ProfileManager } from '../../../electron/core/session/profiles.ts';
+import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { randomKey, tempDir } from '../../unit/store/helpers.ts';
+
+const SECRETS = ['Patientin Müller Zimmer 12', 'Hämoglobin 7,9 g/dl', 'Dienstplan Weihnachten', 'Verdacht auf Sepsis'];
+
+beforeAll(async () => {
+  await readySodium();
+});
+
+describe('data at rest', () => {
+  it('the database, its WAL and every cached file contain no plaintext and no SQLite header', async () => {
+    testing.allowWeakKdf = true;
+    const root = tempDir();
+    const profiles = new ProfileManager({ rootDir: root, kdf: { alg: 'argon2id13', opsLimit: 1, memLimitBytes: 8 << 20 } });
+    const profile = await profiles.create({ displayName: 'Anna', passphrase: 'geheim geheim' });
+    const channelId = 'chn-rest-00001';
+    await profile.store.channels.upsert({ channelId, kind: 'channel', name: SECRETS[2]!, topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 0 }, [
+      { userId: 'usr-anna-0001', role: 'admin' },
+    ]);
+    await profile.store.sync.applyBatch(channelId, {
+      events: SECRETS.map((body, i) => ({
+        eventId: `evt-rest-${i}aaaa`,
+        channelId,
+        seq: i + 1,
+        senderUserId: 'usr-anna-0001',
+        senderDeviceId: 'dev-anna-0001',
+        createdAt: 1,
+        contentType: 'message',
+        payload: { type: 'message.create', body, mentions: [], replyTo: null, urgent: false },
+      })),
+      pending: [],
+      newCursor: SECRETS.length,
+    });
+    // A cached attachment: stored exactly as it arrives, encrypted.
+    await pipeline(Readable.from([Buffer.from(SECRETS.join('\n'))]), createEncryptStream(generateFileKey()), createWriteStream(join(profile.filesDir, 'blob-0001')));
+    // Read the files while the store is open (the WAL holds the recent pages).
+    const dir = join(root, profile.summary.profileId);
+    const files = [...readdirSync(dir).filter((f) => f.startsWith('store.db')).map((f) => join(dir, f)), ...readdirSync(profile.filesDir).map((f) => join(profile.filesDir, f))];
+    expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      expect(bytes.includes('SQLite format 3'), file).toBe(false);
+      for (const secret of SECRETS) {
+        expect(bytes.includes(Buffer.from(secret, 'utf8')), `${file}: ${secret}`).toBe(false);
+        expect(bytes.includes(Buffer.from(secret, 'utf16le')), `${file}: ${secret} (utf16)`).toBe(false);
+      }
+    }
+    profiles.close(profile);
+    testing.allowWeakKdf = false;
+  });
+});
+
+describe('crash safety', () => {
+  it('after SIGKILL mid-write, every committed batch is there, nothing half-written, cursor consistent', async () => {
+    const path = join(tempDir(), 'store.db');
+    const key = randomKey();
+    const channelId = 'chn-crash-0001';
+    const setup = ProfileStore.open(path, key, { create: true });
+    await setup.channels.upsert({ channelId, kind: 'channel', name: 'Crash', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 0 }, [{ userId: 'usr-crash-0001', role: 'admin' }]);
+    setup.close();
+
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../fixtures/store/crash-writer.ts'), path, Buffer.from(key).toString('hex'), channelId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let lastCommitted = 0;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (data: Buffer) => {
+        for (const line of data.toString().split('\n')) {
+          const match = /^committed (\d+)$/.exec(line);
+          if (match) lastCommitted = Number(match[1]);
+        }
+        if (lastCommitted >= 30) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${stderr}`))));
+    });
+    await new Promise((r) => child.on('close', r));
+
+    const store = ProfileStore.open(path, key, { create: false });
+    const cursor = (await store.sync.cursors())[channelId]!;
+    const count = (store.db.prepare('SELECT count(*) AS c, max(seq) AS m FROM messages WHERE channel_id = ?').get(channelId) as { c: number; m: number });
+    expect(cursor).toBeGreaterThanOrEqual(lastCommitted * 10);
+    expect(cursor % 10).toBe(0); // whole batches only
+    expect(count).toEqual({ c: cursor, m: cursor });
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+  }, 60_000);
+});

@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
+import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { randomKey, tempDir } from './helpers.ts';
+
+const CH = 'chn-station-3b';
+const T0 = Date.UTC(2026, 10, 23, 7, 0);
+let store: ProfileStore;
+let n = 0;
+
+const ev = (payload: ChannelEventPayload, over: Partial<ChannelEvent> = {}): ChannelEvent => {
+  n++;
+  return { eventId: `evt${String(n).padStart(8, '0')}`, channelId: CH, seq: n, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0 + n * 1000, payload, ...over };
+};
+const msg = (body: string, over: Partial<ChannelEvent> = {}) => ev({ type: 'message.create', body, mentions: [], replyTo: null, urgent: false }, over);
+
+async function apply(events: ChannelEvent[]) {
+  const last = Math.max(0, ...events.map((e) => e.seq ?? 0));
+  await store.sync.applyBatch(CH, { events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'message' })), pending: [], newCursor: last });
+}
+
+beforeEach(async () => {
+  n = 0;
+  store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
+  await store.channels.upsert(
+    { channelId: CH, kind: 'channel', name: 'Station 3B', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: T0 },
+    [
+      { userId: 'usr-anna-0001', role: 'admin' },
+      { userId: 'usr-ben-00001', role: 'member' },
+    ],
+  );
+  store.db.prepare(`INSERT INTO users VALUES ('usr-anna-0001', 'Anna Berger', 'admin', NULL, 1), ('usr-ben-00001', 'Ben Öztürk', 'member', NULL, 1)`).run();
+});
+
+describe('applying events', () => {
+  it('is idempotent: the same event twice is one row', async () => {
+    const e = msg('Übergabe Zimmer 12');
+    await apply([e]);
+    await apply([e, e]);
+    expect(await store.messages.page(CH)).toHaveLength(1);
+    expect((store.db.prepare('SELECT count(*) AS c FROM events').get() as { c: number }).c).toBe(1);
+  });
+
+  it('orders by channel sequence, newest first, with keyset paging and sender names', async () => {
+    await apply([msg('drei', { seq: 3 }), msg('eins', { seq: 1 }), msg('zwei', { seq: 2 })]);
+    const newest = await store.messages.page(CH, { limit: 2 });
+    expect(newest.map((m) => m.body)).toEqual(['drei', 'zwei']);
+    expect(newest[0]!.senderName).toBe('Anna Berger');
+    const older = await store.messages.page(CH, { beforeSortKey: newest.at(-1)!.sortKey });
+    expect(older.map((m) => m.body)).toEqual(['eins']);
+  });
+
+  it('edits and deletes only by the sender; a delete leaves a tombstone and leaves search', async () => {
+    const original = msg('Blutdruck 120/80 Bett 4');
+    await apply([original]);
+    await apply([ev({ type: 'message.edit', messageId: original.eventId, body: 'Blutdruck 130/85 Bett 4', mentions: [] }, { senderUserId: 'usr-ben-00001' })]);
+    expect((await store.messages.get(CH, original.eventId))!.body).toBe('Blutdruck 120/80 Bett 4');
+    await apply([ev({ type: 'message.edit', messageId: original.eventId, body: 'Blutdruck 130/85 Bett 4', mentions: [] })]);
+    const edited = (await store.messages.get(CH, original.eventId))!;
+    expect([edited.body, edited.editedAt !== null]).toEqual(['Blutdruck 130/85 Bett 4', true]);
+    expect(await store.search({ text: 'Blutdruck' })).toHaveLength(1);
+    await apply([ev({ type: 'message.delete', messageId: original.eventId })]);
+    const tomb = (await store.messages.get(CH, original.eventId))!;
+    expect([tomb.body, tomb.deletedAt !== null]).toEqual(['', true]);
+    expect(await store.search({ text: 'Blutdruck' })).toHaveLength(0);
+  });
+
+  it('records acknowledgements of urgent messages once per person', async () => {
+    const urgent = ev({ type: 'message.create', body: 'Reanimation Zimmer 7', mentions: [], replyTo: null, urgent: true });
+    await apply([urgent]);
+    const ack = (user: string) => ev({ type: 'message.ack', messageId: urgent.eventId }, { senderUserId: user });
+    await apply([ack('usr-ben-00001'), ack('usr-ben-00001')]);
+    expect((await store.messages.acks(CH, urgent.eventId)).map((a) => a.userId)).toEqual(['usr-ben-00001']);
+  });
+
+  it('counts unread messages and mentions for the sidebar', async () => {
+    await apply([msg('hallo'), msg('@Ben bitte Bett 4', { senderUserId: 'usr-anna-0001' }), msg('eigene', { senderUserId: 'usr-ben-00001' })]);
+    store.db.prepare(`UPDATE messages SET mentions = '["usr-ben-00001"]' WHERE body LIKE '@Ben%'`).run();
+    await apply([ev({ type: 'message.create', body: 'noch mal @Ben', mentions: ['usr-ben-00001'], replyTo: null, urgent: false })]);
+    const [summary] = await store.channels.listFor('usr-ben-00001');
+    expect(summary).toMatchObject({ unreadCount: 3, mentionCount: 1 });
+    await store.channels.markRead(CH, summary!.lastSortKey, T0);
+    expect((await store.channels.listFor('usr-ben-00001'))[0]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+  });
+
+  it('refuses a late poll vote with the same verdict from the log', async () => {
+    const poll = ev({ type: 'poll.create', question: 'Wer übernimmt?', options: [{ id: 'a', label: 'Ich' }, { id: 'b', label: 'Du' }], multipleChoice: false, deadline: T0 + 10_000, hideVoters: false });
+    await apply([poll]);
+    await apply([ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['a'] }, { senderUserId: 'usr-ben-00001', createdAt: T0 + 20_000 })]);
+    expect(store.db.prepare('SELECT count(*) AS c FROM poll_votes').get()).toEqual({ c: 0 });
+  });
+});
+
+describe('search', () => {
+  it('finds umlaut words typed without umlauts, with highlight ranges and channel filter', async () => {
+    await apply([msg('Übergabe Station 3B: Zimmer 12 isoliert'), msg('Kaffee ist alle')]);
+    const hits = await store.search({ text: 'ubergabe' });
+    expect(hits).toHaveLength(1);
+    const [hit] = hits;
+    expect(hit!.highlights.map(([a, b]) => hit!.snippet.slice(a, b))).toEqual(['Übergabe']);
+    expect(await store.search({ text: 'ubergabe', channelId: 'chn-other-0001' })).toEqual([]);
+    expect(await store.search({ text: 'Zimm' })).toHaveLength(1); // prefix
+  });
+
+  it('treats search syntax and markup as plain words', async () => {
+    await apply([msg('<script>alert(1)</script> AND OR NOT "quote')]);
+    expect(await store.search({ text: '"NOT AND ( *' })).toHaveLength(1);
+    expect(await store.search({ text: '' })).toEqual([]);
+  });
+});
+
+describe('retention and deletion', () => {
+  it('deletes messages, events and search entries older than the policy', async () => {
+    const now = T0 + 40 * 86_400_000;
+    await apply([msg('alt: Übergabe', { createdAt: T0 }), msg('neu: Übergabe', { createdAt: now - 86_400_000 })]);
+    const result = await store.applyRetention(30, now);
+    expect(result.messages).toBe(1);
+    expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['neu: Übergabe']);
+    expect((await store.search({ text: 'Ubergabe' })).length).toBe(1);
+  });
+
+  it('a stricter channel setting wins over the policy; 0 means keep', async () => {
+    store.db.prepare('UPDATE channels SET retention_days = 7').run();
+    await apply([msg('10 Tage alt', { createdAt: T0 })]);
+    expect((await store.applyRetention(0, T0 + 10 * 86_400_000)).messages).toBe(1);
+  });
+
+  it('deletes one message or a whole conversation selectively', async () => {
+    const keep = msg('bleibt');
+    const drop = msg('weg damit');
+    await apply([keep, drop]);
+    expect(await store.deleteMessageLocally(CH, drop.eventId)).toBe(true);
+    expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['bleibt']);
+    await store.deleteChannelContent(CH);
+    expect(await store.messages.page(CH)).toEqual([]);
+  });
+});
+
+describe('outbox', () => {
+  it('a message written offline is shown as sending and queued in order; sending assigns its place', async () => {
+    const local = (body: string) =>
+      ({ eventId: `loc${++n}aaaaaa`, channelId: CH, seq: null, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0 + n, payload: { type: 'message.create' as const, body, mentions: [], replyTo: null, urgent: false } });
+    const first = local('zuerst');
+    const second = local('danach');
+    await store.messages.queueLocal(first, 'message');
+    await store.messages.queueLocal(second, 'message');
+    await apply([msg('vom Server', { seq: 1 })]);
+    expect((await store.messages.page(CH)).map((m) => [m.body, m.delivery])).toEqual([
+      ['danach', 'sending'],
+      ['zuerst', 'sending'],
+      ['vom Server', 'sent'],
+    ]);
+    const due = await store.sync.dueOutbox(T0 + 1_000_000, 10);
+    expect(due.map((d) => d.clientEventId)).toEqual([first.eventId, second.eventId]);
+    // The head backs off: nothing of this channel is due until then.
+    await store.sync.recordFailure(first.eventId, T0 + 2_000_000, 'offline');
+    expect(await store.sync.dueOutbox(T0 + 1_000_000, 10)).toEqual([]);
+    expect(await store.sync.nextOutboxAttempt()).toBe(T0 + 2_000_000);
+    await store.sync.markSent(first.eventId, 2);
+    expect((await store.messages.get(CH, first.eventId))!).toMatchObject({ seq: 2, sortKey: 2, delivery: 'sent' });
+  });
+});
