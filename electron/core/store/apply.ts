@@ -5,6 +5,7 @@
 import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import { applyCalendarEvent, type CalendarEntry, type CalendarPayload } from '../collab/calendar-events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './database.ts';
 
 export interface ApplyResult {
@@ -14,9 +15,21 @@ export interface ApplyResult {
   refused: Array<{ eventId: string; reason: string }>;
 }
 
+// Statements are compiled once per connection: preparing costs more than running them.
+const cache = new WeakMap<Db, Map<string, Statement>>();
+type Statement = BetterSqlite3.Statement<unknown[]>;
+function sql(db: Db, text: string): Statement {
+  let statements = cache.get(db);
+  if (!statements) cache.set(db, (statements = new Map()));
+  let statement = statements.get(text);
+  if (!statement) statements.set(text, (statement = db.prepare(text)));
+  return statement;
+}
+
 export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResult {
   const result: ApplyResult = { applied: 0, duplicates: 0, refused: [] };
-  const logEvent = db.prepare(
+  const logEvent = sql(
+    db,
     `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, type, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -39,7 +52,7 @@ function materialise(db: Db, event: ChannelEvent): string | null {
   const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
   switch (p.type) {
     case 'message.create': {
-      db.prepare(
+      sql(db, 
         `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')
          ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = 'sent'`,
@@ -48,25 +61,27 @@ function materialise(db: Db, event: ChannelEvent): string | null {
       return null;
     }
     case 'message.edit': {
-      const changed = db
-        .prepare(`UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
+      const changed = sql(
+          db,
+          `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
         .run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
       if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
-      const row = db.prepare('SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as { sort_key: number };
+      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as { sort_key: number };
       replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
       return null;
     }
     case 'message.delete': {
       // Delete for everyone: a tombstone stays (who and when), the text is gone, also from search.
-      const changed = db
-        .prepare(`UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
+      const changed = sql(
+          db,
+          `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
         .run(event.createdAt, event.channelId, p.messageId, event.senderUserId);
       if (changed.changes === 0) return 'delete of an unknown, deleted or foreign message';
-      db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
+      sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
       return null;
     }
     case 'message.ack':
-      db.prepare('INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(event.channelId, p.messageId, event.senderUserId, event.createdAt);
+      sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(event.channelId, p.messageId, event.senderUserId, event.createdAt);
       return null;
     case 'read.receipt':
       return null; // kept in the event log; shown only where policy allows read receipts
@@ -75,7 +90,7 @@ function materialise(db: Db, event: ChannelEvent): string | null {
     case 'poll.close':
       return applyPoll(db, event);
     case 'file.share':
-      db.prepare(
+      sql(db, 
         `INSERT OR IGNORE INTO files (channel_id, file_id, name, mime_type, size, blob_id, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt);
@@ -91,13 +106,13 @@ const PENDING_BASE = 2 ** 50;
 
 /** Local sends not yet sequenced sort after everything the relay has ordered. */
 export function nextPendingSortKey(db: Db, channelId: string): number {
-  const row = db.prepare('SELECT max(sort_key) AS k FROM messages WHERE channel_id = ? AND sort_key >= ?').get(channelId, PENDING_BASE) as { k: number | null };
+  const row = sql(db, 'SELECT max(sort_key) AS k FROM messages WHERE channel_id = ? AND sort_key >= ?').get(channelId, PENDING_BASE) as { k: number | null };
   return (row.k ?? PENDING_BASE) + 1;
 }
 
 function replaceMentions(db: Db, channelId: string, messageId: string, sortKey: number, mentions: readonly string[]): void {
-  db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
-  const insert = db.prepare('INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
+  sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
+  const insert = sql(db, 'INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
   for (const userId of mentions) insert.run(userId, channelId, sortKey, messageId);
 }
 
@@ -105,11 +120,11 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
   const p = event.payload;
   const pollId = p.type === 'poll.create' ? event.eventId : (p as { pollId: string }).pollId;
   const polls = new Map<string, PollState>();
-  const row = db.prepare('SELECT * FROM polls WHERE channel_id = ? AND poll_id = ?').get(event.channelId, pollId) as
+  const row = sql(db, 'SELECT * FROM polls WHERE channel_id = ? AND poll_id = ?').get(event.channelId, pollId) as
     | { definition: string; creator_user_id: string; created_seq: number | null; closed_seq: number | null }
     | undefined;
   if (row) {
-    const votes = db.prepare('SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?').all(event.channelId, pollId) as Array<{ user_id: string; option_ids: string; seq: number }>;
+    const votes = sql(db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?').all(event.channelId, pollId) as Array<{ user_id: string; option_ids: string; seq: number }>;
     polls.set(pollId, {
       definition: JSON.parse(row.definition) as PollState['definition'],
       creatorUserId: row.creator_user_id,
@@ -133,7 +148,7 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
   if (!verdict.accepted) return verdict.reason;
   const state = polls.get(pollId)!;
   if (p.type === 'poll.create') {
-    db.prepare('INSERT INTO polls (channel_id, poll_id, creator_user_id, definition, created_seq, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    sql(db, 'INSERT INTO polls (channel_id, poll_id, creator_user_id, definition, created_seq, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       event.channelId,
       pollId,
       event.senderUserId,
@@ -142,11 +157,11 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
       event.createdAt,
     );
   } else if (p.type === 'poll.close') {
-    db.prepare('UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ?').run(event.seq ?? 0, event.channelId, pollId);
+    sql(db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ?').run(event.seq ?? 0, event.channelId, pollId);
   } else {
     const vote = state.votes.get(event.senderUserId);
-    if (vote) db.prepare('INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(event.channelId, pollId, event.senderUserId, JSON.stringify(vote.optionIds), event.seq);
-    else db.prepare('DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(event.channelId, pollId, event.senderUserId);
+    if (vote) sql(db, 'INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(event.channelId, pollId, event.senderUserId, JSON.stringify(vote.optionIds), event.seq);
+    else sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(event.channelId, pollId, event.senderUserId);
   }
   return null;
 }
@@ -154,11 +169,11 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
 function applyCalendar(db: Db, event: ChannelEvent): string | null {
   const p = event.payload as Extract<ChannelEvent['payload'], { type: `calendar.${string}` }>;
   const entries = new Map<string, CalendarEntry>();
-  const row = db.prepare('SELECT * FROM calendar_events WHERE channel_id = ? AND uid = ?').get(event.channelId, p.uid) as
+  const row = sql(db, 'SELECT * FROM calendar_events WHERE channel_id = ? AND uid = ?').get(event.channelId, p.uid) as
     | { data: string; last_seq: number | null; created_by: string }
     | undefined;
   if (row) {
-    const rsvps = db.prepare('SELECT user_id, rsvp, seq FROM calendar_rsvps WHERE channel_id = ? AND uid = ?').all(event.channelId, p.uid) as Array<{ user_id: string; rsvp: string; seq: number }>;
+    const rsvps = sql(db, 'SELECT user_id, rsvp, seq FROM calendar_rsvps WHERE channel_id = ? AND uid = ?').all(event.channelId, p.uid) as Array<{ user_id: string; rsvp: string; seq: number }>;
     entries.set(p.uid, {
       event: JSON.parse(row.data) as CalendarEntry['event'],
       lastSeq: row.last_seq ?? 0,
@@ -191,7 +206,7 @@ function applyCalendar(db: Db, event: ChannelEvent): string | null {
   const verdict = applyCalendarEvent(entries, { seq: event.seq ?? 0, senderUserId: event.senderUserId, payload });
   if (!verdict.accepted) return verdict.reason;
   const entry = entries.get(p.uid)!;
-  db.prepare('INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  sql(db, 'INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     event.channelId,
     p.uid,
     JSON.stringify(entry.event),
@@ -200,7 +215,7 @@ function applyCalendar(db: Db, event: ChannelEvent): string | null {
     entry.createdBy,
     entry.event.cancelled ? 1 : 0,
   );
-  const upsertRsvp = db.prepare('INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
+  const upsertRsvp = sql(db, 'INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
   for (const [userId, r] of entry.rsvps) upsertRsvp.run(event.channelId, p.uid, userId, r.rsvp, r.seq);
   return null;
 }

@@ -1,4 +1,6 @@
-// Full-text search over message bodies and file names, inside the encrypted database. Results
+// Full-text search over message bodies and file names, inside the encrypted database, newest
+// first (what staff look for is usually recent; and FTS5 walks its index in rowid order and stops
+// at the limit, where ranking by relevance would score every match of a common word). Results
 // carry highlight ranges (offsets into the snippet), never HTML: the renderer marks them up
 // itself, so a message can never inject markup through search.
 import type { Db } from './database.ts';
@@ -72,7 +74,7 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       `SELECT m.channel_id, m.message_id AS id, m.sort_key, m.created_at, snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS marked
        FROM messages_fts JOIN messages m ON m.message_pk = messages_fts.rowid
        WHERE messages_fts MATCH ? ${filters.join(' ')} AND m.deleted_at IS NULL
-       ORDER BY messages_fts.rank LIMIT ${limit}`,
+       ORDER BY messages_fts.rowid DESC LIMIT ${limit}`,
     )
     .all(...params) as Array<{ channel_id: string; id: string; sort_key: number; created_at: number; marked: string }>;
   const fileFilters = filters.map((f) => f.replace('m.', 'f.'));
@@ -81,7 +83,7 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       `SELECT f.channel_id, f.file_id AS id, 0 AS sort_key, f.created_at, highlight(files_fts, 0, '${OPEN}', '${CLOSE}') AS marked
        FROM files_fts JOIN files f ON f.file_pk = files_fts.rowid
        WHERE files_fts MATCH ? ${fileFilters.join(' ')}
-       ORDER BY files_fts.rank LIMIT ${limit}`,
+       ORDER BY files_fts.rowid DESC LIMIT ${limit}`,
     )
     .all(...params) as Array<{ channel_id: string; id: string; sort_key: number; created_at: number; marked: string }>;
   return [

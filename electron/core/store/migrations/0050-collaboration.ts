@@ -46,7 +46,7 @@ export const migration0050: Migration = {
       CREATE INDEX files_by_channel ON files (channel_id, created_at);
       -- retention
       CREATE INDEX files_by_time ON files (created_at);
-      CREATE VIRTUAL TABLE files_fts USING fts5 (name, content = 'files', content_rowid = 'file_pk', tokenize = "unicode61 remove_diacritics 2");
+      CREATE VIRTUAL TABLE files_fts USING fts5 (name, content = 'files', content_rowid = 'file_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
       CREATE TRIGGER files_fts_insert AFTER INSERT ON files BEGIN
         INSERT INTO files_fts (rowid, name) VALUES (new.file_pk, new.name);
       END;
