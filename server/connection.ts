@@ -154,11 +154,6 @@ export class Connection {
   #onMessage(data: Buffer, isBinary: boolean): void {
     if (this.#closed) return;
     const bytes = data.length;
-    const buckets = this.#device ? this.#ctx.buckets(this.#device.deviceId) : this.#connBuckets;
-    if (!buckets.frames.take(1) || !buckets.bytes.take(bytes)) {
-      this.#reject(undefined, 'rate_limited', 'too many frames or bytes; slow down');
-      return;
-    }
     if (bytes > this.#ctx.limits.maxFrameBytes) {
       this.#reject(undefined, 'frame_too_large', `frame of ${bytes} bytes, limit ${this.#ctx.limits.maxFrameBytes}`);
       return;
@@ -174,12 +169,21 @@ export class Connection {
       this.#reject(undefined, 'bad_frame', 'not JSON');
       return;
     }
+    const rawId = (json as { id?: unknown } | null)?.id;
+    const requestId = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId > 0 ? rawId : undefined;
+    // Rate limits count every frame, valid or not; the answer names the request so the device's
+    // pending call ends at once instead of timing out.
+    const buckets = this.#device ? this.#ctx.buckets(this.#device.deviceId) : this.#connBuckets;
+    if (!buckets.frames.take(1) || !buckets.bytes.take(bytes)) {
+      this.#reject(requestId, 'rate_limited', 'too many frames or bytes; slow down');
+      return;
+    }
     const parsed = clientFrame.safeParse(json);
     if (!parsed.success) {
-      const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : undefined;
+      const id = requestId;
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') ?? '';
-      this.#reject(Number.isSafeInteger(id) && id! > 0 ? id : undefined, 'bad_frame', `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`.slice(0, 300));
+      this.#reject(id, 'bad_frame', `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`.slice(0, 300));
       return;
     }
     // Frames already queued are finished on shutdown; new ones are turned away.

@@ -49,7 +49,12 @@ export async function freePort(): Promise<number> {
 
 let dbCounter = 0;
 
-export async function startPostgres(): Promise<PgCluster> {
+export interface PgOptions {
+  /** fsync on (benchmarks); off by default so tests run fast. Crash safety of PostgreSQL itself is not under test. */
+  fsync?: boolean;
+}
+
+export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluster> {
   const bin = findBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const asRoot = process.getuid?.() === 0;
@@ -66,7 +71,7 @@ export async function startPostgres(): Promise<PgCluster> {
   const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
   const port = await freePort();
-  const options = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c max_connections=200'].join(' ');
+  const options = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", `-c fsync=${pgOptions.fsync ? 'on' : 'off'}`, '-c max_connections=200'].join(' ');
   await exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
 
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;

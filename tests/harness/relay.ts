@@ -141,6 +141,8 @@ export interface TestRelay {
   dataDir: string;
   /** In-process only. */
   relay: Relay | null;
+  /** Process mode only: the relay's pid (for RSS). */
+  pid: number | null;
   store: RelayStore | null;
   /** Graceful stop (SIGTERM for a process). */
   stop(): Promise<void>;
@@ -249,6 +251,9 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
     },
     get store() {
       return store;
+    },
+    get pid() {
+      return child?.pid ?? null;
     },
     async stop() {
       if (relay) await relay.close();

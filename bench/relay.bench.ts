@@ -1,0 +1,173 @@
+// Relay benchmarks, each against a real relay process on 127.0.0.1 (so its RSS is its own):
+// fan-out to 200 connected devices (deliveries/s and relay RSS), publish throughput on SQLite
+// and PostgreSQL (fsync on), and publish -> push latency between two clients over SQLite.
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { authChallengeText } from '../shared/relay/frames.ts';
+import { startPostgres } from '../tests/harness/postgres.ts';
+import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../tests/harness/relay.ts';
+import type { BenchResult } from './types.ts';
+
+const SUITE = 'relay';
+/** Throughput runs measure the relay, not its per-device rate limit (default 500 frames/s). */
+const UNLIMITED = { framesPerSecond: 1_000_000, frameBurst: 1_000_000 };
+
+function rssMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** A bare receiving device: authenticates, then only counts push frames (no parsing). */
+async function counter(url: string, device: TestDevice, onPush: () => void): Promise<WebSocket> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('error', reject);
+    ws.on('message', (data) => {
+      const text = String(data);
+      if (text.startsWith('{"t":"push"')) return onPush();
+      const frame = JSON.parse(text) as { t: string; nonce?: string };
+      if (frame.t === 'challenge') {
+        const sig = device.sign(new TextEncoder().encode(authChallengeText(frame.nonce!, device.deviceId)));
+        ws.send(JSON.stringify({ t: 'auth', id: 1, signature: Buffer.from(sig).toString('base64url') }));
+      } else if (frame.t === 'auth_ok') resolve();
+      else if (frame.t === 'error') reject(new Error(text));
+    });
+    ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: 1, deviceId: device.deviceId })));
+  });
+  return ws;
+}
+
+async function fanOut(): Promise<BenchResult[]> {
+  const org = await TestOrg.create();
+  const devices = Array.from({ length: 200 }, (_, i) => org.addDevice(org.addUser(`Nutzer ${i}`)));
+  const channelId = testId('chan');
+  org.setRoster(
+    channelId,
+    devices.map((d) => d.userId),
+  );
+  const relay = await startTestRelay({ org, mode: 'process', limits: UNLIMITED });
+  try {
+    let received = 0;
+    const sockets = [];
+    for (const d of devices.slice(1)) sockets.push(await counter(relay.url, d, () => received++));
+    const publisher = deviceTransport(relay.url, devices[0]!);
+    await publisher.connect();
+    const envelope = new Uint8Array(1024).fill(42);
+    const send = async (n: number, tag: string) => {
+      const window = 32;
+      for (let i = 0; i < n; i += window) {
+        await Promise.all(
+          Array.from({ length: Math.min(window, n - i) }, (_, k) => publisher.publish(channelId, `evt${tag}${String(i + k).padStart(6, '0')}`, envelope)),
+        );
+      }
+    };
+    await send(20, 'warm');
+    while (received < 20 * 199) await new Promise((r) => setTimeout(r, 5));
+    received = 0;
+    const events = 400;
+    const expected = events * 199;
+    const start = performance.now();
+    await send(events, 'run');
+    while (received < expected) await new Promise((r) => setTimeout(r, 2));
+    const seconds = (performance.now() - start) / 1000;
+    const mem = rssMiB(relay.pid!);
+    sockets.forEach((s) => s.terminate());
+    await publisher.close();
+    const perSecond = expected / seconds;
+    return [
+      {
+        suite: SUITE,
+        name: 'fan-out, 200 devices, 1 KB envelopes (deliveries/s, relay = 1 core)',
+        value: perSecond,
+        unit: 'deliveries/s',
+        target: '>= 5,000/s per core',
+        ok: perSecond >= 5000,
+        note: `${events} publishes x 199 receivers in ${seconds.toFixed(2)} s`,
+      },
+      { suite: SUITE, name: 'relay RSS with 200 connected devices (after fan-out)', value: mem.rss, unit: 'MiB', note: `peak ${mem.peak.toFixed(0)} MiB` },
+    ];
+  } finally {
+    await relay.dispose();
+  }
+}
+
+async function publishRate(label: string, databaseUrl?: string): Promise<BenchResult> {
+  const org = await TestOrg.create();
+  const [ua, ub] = [org.addUser(), org.addUser()];
+  const a = org.addDevice(ua);
+  org.addDevice(ub);
+  const channelId = testId('chan');
+  org.setRoster(channelId, [ua, ub]);
+  const relay: TestRelay = await startTestRelay({ org, mode: 'process', limits: UNLIMITED, ...(databaseUrl ? { databaseUrl } : {}) });
+  try {
+    const t = deviceTransport(relay.url, a);
+    await t.connect();
+    const envelope = new Uint8Array(1024).fill(1);
+    const n = 3000;
+    const window = 64;
+    const start = performance.now();
+    for (let i = 0; i < n; i += window) {
+      await Promise.all(Array.from({ length: Math.min(window, n - i) }, (_, k) => t.publish(channelId, `evtpub${String(i + k).padStart(6, '0')}`, envelope)));
+    }
+    const rate = n / ((performance.now() - start) / 1000);
+    await t.close();
+    return { suite: SUITE, name: `publish throughput, ${label} (1 KB, 64 in flight, acked = durable)`, value: rate, unit: 'publishes/s' };
+  } finally {
+    await relay.dispose();
+  }
+}
+
+async function latency(): Promise<BenchResult[]> {
+  const org = await TestOrg.create();
+  const [ua, ub] = [org.addUser(), org.addUser()];
+  const a = org.addDevice(ua);
+  const b = org.addDevice(ub);
+  const channelId = testId('chan');
+  org.setRoster(channelId, [ua, ub]);
+  const relay = await startTestRelay({ org, mode: 'process' });
+  try {
+    const alice = deviceTransport(relay.url, a);
+    const bob = deviceTransport(relay.url, b);
+    await Promise.all([alice.connect(), bob.connect()]);
+    const sentAt = new Map<number, number>();
+    const times: number[] = [];
+    let waiting: (() => void) | null = null;
+    bob.onPush((e) => {
+      const t0 = sentAt.get(e.seq);
+      if (t0 !== undefined) times.push(performance.now() - t0);
+      waiting?.();
+    });
+    const envelope = new Uint8Array(1024).fill(3);
+    for (let i = 0; i < 600; i++) {
+      const got = new Promise<void>((r) => (waiting = r));
+      const t0 = performance.now();
+      const { seq } = await alice.publish(channelId, `evtlat${String(i).padStart(6, '0')}`, envelope);
+      sentAt.set(seq, t0);
+      await got;
+    }
+    await Promise.all([alice.close(), bob.close()]);
+    const measured = times.slice(100).sort((x, y) => x - y);
+    const pct = (p: number) => measured[Math.min(measured.length - 1, Math.floor(p * measured.length))]!;
+    return [
+      { suite: SUITE, name: 'publish -> push at the other client, SQLite, p50 (transport only)', value: pct(0.5), unit: 'ms', target: '< 15 ms (whole path)', ok: pct(0.5) < 15 },
+      { suite: SUITE, name: 'publish -> push at the other client, SQLite, p99 (transport only)', value: pct(0.99), unit: 'ms', target: '< 50 ms (whole path)', ok: pct(0.99) < 50 },
+    ];
+  } finally {
+    await relay.dispose();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  results.push(...(await fanOut()));
+  results.push(await publishRate('SQLite (synchronous=FULL)'));
+  const cluster = await startPostgres({ fsync: true });
+  try {
+    results.push(await publishRate('PostgreSQL 15 (fsync on)', await cluster.createDatabase()));
+  } finally {
+    await cluster.stop();
+  }
+  results.push(...(await latency()));
+  return results;
+}
