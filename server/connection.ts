@@ -48,6 +48,9 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteO
 const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
 
 let nextConnectionId = 1;
+/** Most publishes stored in one transaction. */
+const PUBLISH_BATCH = 64;
+type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
 
 export class Connection {
   readonly id = nextConnectionId++;
@@ -58,7 +61,8 @@ export class Connection {
   #helloDeviceId: string | null = null;
   #device: DeviceIdentity | null = null;
   #queue: Promise<void> = Promise.resolve();
-  #queued = 0;
+  readonly #inbox: ClientFrame[] = [];
+  #pumping = false;
   #badFrames = 0;
   #lagging = false;
   #alive = true;
@@ -191,25 +195,79 @@ export class Connection {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'unavailable', 'relay shutting down; reconnect');
       return;
     }
-    if (this.#queued >= this.#ctx.limits.maxQueuedFrames) {
+    if (this.#inbox.length >= this.#ctx.limits.maxQueuedFrames) {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'rate_limited', 'too many frames in flight');
       return;
     }
-    this.#queued++;
-    const frame = parsed.data;
-    this.#queue = this.#queue.then(async () => {
-      try {
-        await this.#handle(frame);
-      } catch (error) {
+    this.#inbox.push(parsed.data);
+    if (!this.#pumping) this.#queue = this.#pump();
+  }
+
+  /**
+   * Handles queued frames in arrival order. Publishes that are queued back to back are stored in
+   * one transaction (group commit: one fsync for the lot) and acked in order afterwards.
+   */
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#inbox.length > 0) {
+        const frame = this.#inbox.shift()!;
+        if (frame.t === 'publish' && this.#device) {
+          const batch = [frame];
+          while (batch.length < PUBLISH_BATCH && this.#inbox[0]?.t === 'publish') batch.push(this.#inbox.shift() as PublishFrame);
+          await this.#guard(batch, () => this.#publishBatch(batch, this.#device!));
+        } else {
+          await this.#guard([frame], () => this.#handle(frame));
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #guard(frames: ClientFrame[], work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      for (const frame of frames) {
         const id = 'id' in frame ? frame.id : undefined;
         if (error instanceof FrameError) this.#reject(id, error.code, error.message);
         else {
           this.#log.error('handler failed', { type: frame.t, error: error instanceof Error ? error.message : String(error) });
           this.#reject(id, 'unavailable', 'the relay could not complete this request; retry later');
         }
-      } finally {
-        this.#queued--;
       }
+    }
+  }
+
+  async #publishBatch(frames: PublishFrame[], device: DeviceIdentity): Promise<void> {
+    const accepted: Array<{ frame: PublishFrame; envelope: Uint8Array }> = [];
+    for (const frame of frames) {
+      if (!this.#ctx.trust.isMember(frame.channelId, device.userId)) {
+        this.#reject(frame.id, 'not_member', 'not a current member of this channel');
+        continue;
+      }
+      const envelope = unb64(frame.envelope);
+      if (envelope.length > MAX_ENVELOPE_BYTES) {
+        this.#reject(frame.id, 'too_large', 'envelope too large');
+        continue;
+      }
+      accepted.push({ frame, envelope });
+    }
+    if (accepted.length === 0) return;
+    const results = await this.#ctx.store.appendBatch(
+      accepted.map(({ frame, envelope }) => ({
+        channelId: frame.channelId,
+        clientEventId: frame.clientEventId,
+        senderDeviceId: device.deviceId,
+        envelope,
+        blobHashes: frame.blobs ?? [],
+      })),
+    );
+    accepted.forEach(({ frame, envelope }, i) => {
+      const result = results[i]!;
+      this.send({ t: 'ack', id: frame.id, channelId: frame.channelId, seq: result.seq, duplicate: result.duplicate });
+      if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, this);
     });
   }
 
@@ -244,15 +302,8 @@ export class Connection {
     const device = this.#requireDevice();
     const { store, trust } = this.#ctx;
     switch (frame.t) {
-      case 'publish': {
-        this.#requireMember(frame.channelId, device);
-        const envelope = unb64(frame.envelope);
-        if (envelope.length > MAX_ENVELOPE_BYTES) throw new FrameError('too_large', 'envelope too large');
-        const result = await store.append(frame.channelId, frame.clientEventId, device.deviceId, envelope, frame.blobs ?? []);
-        this.send({ t: 'ack', id: frame.id, channelId: frame.channelId, seq: result.seq, duplicate: result.duplicate });
-        if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, this);
-        return;
-      }
+      case 'publish':
+        return this.#publishBatch([frame], device);
       case 'sync': {
         const channels = trust.channelsOf(device.userId);
         const heads = await store.heads(channels);

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { sliceChunks } from './sqlite.ts';
 import type {
+  AppendItem,
   AppendResult,
   BlobState,
   CommitListener,
@@ -171,39 +172,99 @@ export async function openPostgresStore(connectionString: string, options: { poo
     return r.rows[0] ? num(r.rows[0].seq) : null;
   };
 
+  /** Inserts one event inside a transaction: bumps the locked head row, stores, notifies. */
+  const insertEvent = async (c: pg.PoolClient, item: AppendItem, marked: string[]): Promise<number> => {
+    const head = await c.query<{ head: string }>(
+      `INSERT INTO channel_heads (channel, head) VALUES ($1, 1)
+       ON CONFLICT (channel) DO UPDATE SET head = channel_heads.head + 1 RETURNING head`,
+      [item.channelId],
+    );
+    const seq = num(head.rows[0]!.head);
+    const ins = await c.query(
+      `INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, client_event_id) DO NOTHING`,
+      [item.channelId, seq, item.clientEventId, item.senderDeviceId, buf(item.envelope), Date.now()],
+    );
+    // A concurrent retry of the same event committed first: undo the head bump (gapless).
+    if (ins.rowCount === 0) throw new DuplicateRace();
+    for (const hash of new Set(item.blobHashes ?? [])) {
+      await c.query('INSERT INTO event_blobs (channel, seq, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [item.channelId, seq, hash]);
+      await c.query('UPDATE blobs SET refs = refs + 1 WHERE hash = $1', [hash]);
+    }
+    await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${item.channelId}:${seq}`]);
+    markOwn(`${item.channelId}:${seq}`);
+    marked.push(`${item.channelId}:${seq}`);
+    return seq;
+  };
+  /** A rolled-back insert never commits: forget its mark, so another process's commit of that seq is not mistaken for ours. */
+  const unmark = (marked: string[]) => marked.forEach((key) => own.delete(key));
+  const appendOne = async (item: AppendItem): Promise<AppendResult> => {
+    const known = await findClient(pool, item.channelId, item.clientEventId);
+    if (known !== null) return { seq: known, duplicate: true };
+    const marked: string[] = [];
+    try {
+      return { seq: await tx((c) => insertEvent(c, item, marked)), duplicate: false };
+    } catch (error) {
+      unmark(marked);
+      if (!(error instanceof DuplicateRace)) throw error;
+      return { seq: (await findClient(pool, item.channelId, item.clientEventId))!, duplicate: true };
+    }
+  };
+
+const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]> => {
+    const results: Array<AppendResult | undefined> = new Array(items.length);
+    // Retries are answered without a write transaction.
+    const fresh: number[] = [];
+    const knownRows = await pool.query<{ channel: string; client_event_id: string; seq: string }>(
+      `SELECT e.channel, e.client_event_id, e.seq FROM events e
+       JOIN unnest($1::text[], $2::text[]) AS k(channel, client_event_id)
+         ON e.channel = k.channel AND e.client_event_id = k.client_event_id`,
+      [items.map((i) => i.channelId), items.map((i) => i.clientEventId)],
+    );
+    const known = new Map(knownRows.rows.map((r) => [`${r.channel}:${r.client_event_id}`, num(r.seq)]));
+    for (let i = 0; i < items.length; i++) {
+      const seq = known.get(`${items[i]!.channelId}:${items[i]!.clientEventId}`);
+      if (seq !== undefined) results[i] = { seq, duplicate: true };
+      else fresh.push(i);
+    }
+    if (fresh.length === 0) return results as AppendResult[];
+    // Head rows are locked in channel order, so two batches never wait on each other in a cycle.
+    fresh.sort((x, y) => (items[x]!.channelId < items[y]!.channelId ? -1 : items[x]!.channelId > items[y]!.channelId ? 1 : x - y));
+    const marked: string[] = [];
+    try {
+      const stored = await tx(async (c) => {
+        const out: Array<[number, AppendResult]> = [];
+        const inBatch = new Map<string, number>();
+        for (const i of fresh) {
+          const item = items[i]!;
+          const key = `${item.channelId}:${item.clientEventId}`;
+          const earlier = inBatch.get(key);
+          if (earlier !== undefined) {
+            out.push([i, { seq: earlier, duplicate: true }]);
+            continue;
+          }
+          const seq = await insertEvent(c, item, marked);
+          inBatch.set(key, seq);
+          out.push([i, { seq, duplicate: false }]);
+        }
+        return out;
+      });
+      for (const [i, r] of stored) results[i] = r;
+    } catch (error) {
+      unmark(marked);
+      // A concurrent retry of the same event committed first (or a deadlock): one by one.
+      if (!(error instanceof DuplicateRace) && (error as { code?: string }).code !== '40P01') throw error;
+      for (const i of fresh) results[i] = await appendOne(items[i]!);
+    }
+    return results as AppendResult[];
+  };
+
   return {
     kind: 'postgres',
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []): Promise<AppendResult> {
-      const known = await findClient(pool, channelId, clientEventId);
-      if (known !== null) return { seq: known, duplicate: true };
-      const inserted = await tx(async (c) => {
-        const head = await c.query<{ head: string }>(
-          `INSERT INTO channel_heads (channel, head) VALUES ($1, 1)
-           ON CONFLICT (channel) DO UPDATE SET head = channel_heads.head + 1 RETURNING head`,
-          [channelId],
-        );
-        const seq = num(head.rows[0]!.head);
-        const ins = await c.query(
-          `INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, client_event_id) DO NOTHING`,
-          [channelId, seq, clientEventId, senderDeviceId, buf(envelope), Date.now()],
-        );
-        // A concurrent retry of the same event committed first: undo the head bump (gapless).
-        if (ins.rowCount === 0) throw new DuplicateRace();
-        for (const hash of new Set(blobHashes)) {
-          await c.query('INSERT INTO event_blobs (channel, seq, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channelId, seq, hash]);
-          await c.query('UPDATE blobs SET refs = refs + 1 WHERE hash = $1', [hash]);
-        }
-        await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${channelId}:${seq}`]);
-        markOwn(`${channelId}:${seq}`);
-        return seq;
-      }).catch(async (error: unknown) => {
-        if (error instanceof DuplicateRace) return null;
-        throw error;
-      });
-      if (inserted !== null) return { seq: inserted, duplicate: false };
-      return { seq: (await findClient(pool, channelId, clientEventId))!, duplicate: true };
+      return (await appendBatch([{ channelId, clientEventId, senderDeviceId, envelope, blobHashes }]))[0]!;
     },
+    appendBatch: (items) => appendBatch(items),
     async heads(channelIds) {
       const out = new Map<string, number>();
       if (channelIds.length === 0) return out;

@@ -3,7 +3,7 @@
 // per SQLite file and every statement is short, so the event loop never waits long. The file
 // is not encrypted: it holds only ciphertext and signed directory records.
 import Database from 'better-sqlite3-multiple-ciphers';
-import type { AppendResult, BlobState, DirectoryEntry, MailboxItem, RelayStore, StoredEvent } from './store.ts';
+import type { AppendItem, AppendResult, BlobState, DirectoryEntry, MailboxItem, RelayStore, StoredEvent } from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -125,6 +125,9 @@ export function openSqliteStore(file: string): RelayStore {
       return { seq, duplicate: false };
     },
   );
+  const appendBatchTx = db.transaction((items: readonly AppendItem[]): AppendResult[] =>
+    items.map((i) => appendTx(i.channelId, i.clientEventId, i.senderDeviceId, i.envelope, i.blobHashes ?? [])),
+  );
   const trimTx = db.transaction((channelId: string, throughSeq: number): number => {
     for (const hash of q.trimBlobs.all(channelId, throughSeq)) q.refBlob.run(-1, hash);
     q.trimEventBlobs.run(channelId, throughSeq);
@@ -163,6 +166,9 @@ export function openSqliteStore(file: string): RelayStore {
     kind: 'sqlite',
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []) {
       return appendTx.immediate(channelId, clientEventId, senderDeviceId, envelope, blobHashes);
+    },
+    async appendBatch(items) {
+      return appendBatchTx.immediate(items);
     },
     async heads(channelIds) {
       const out = new Map<string, number>();

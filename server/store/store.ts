@@ -16,6 +16,14 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+export interface AppendItem {
+  channelId: string;
+  clientEventId: string;
+  senderDeviceId: string;
+  envelope: Uint8Array;
+  blobHashes?: readonly string[];
+}
+
 export interface MailboxItem {
   messageId: string;
   fromDeviceId: string;
@@ -58,6 +66,11 @@ export interface RelayStore {
    * (channel, client event id) stores nothing and returns the first seq.
    */
   append(channelId: string, clientEventId: string, senderDeviceId: string, envelope: Uint8Array, blobHashes?: readonly string[]): Promise<AppendResult>;
+  /**
+   * Several appends in one transaction (group commit), results in input order. Same rules as
+   * append; items of one channel get consecutive seqs in input order.
+   */
+  appendBatch(items: readonly AppendItem[]): Promise<AppendResult[]>;
   /** Head seq of each given channel (channels without events are left out). */
   heads(channelIds: readonly string[]): Promise<Map<string, number>>;
   /** Up to `limit` events with seq > afterSeq, ascending. */

@@ -49,6 +49,26 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       expect((await store.heads(['chanrace'])).get('chanrace')).toBe(40);
     });
 
+    it('stores a batch in one go: per-channel order kept, retries and in-batch repeats answered with the first seq', async () => {
+      await store.append('chanbat1', 'evt00000', 'dev00001', bytes('before'));
+      const item = (channelId: string, id: string) => ({ channelId, clientEventId: id, senderDeviceId: 'dev00001', envelope: bytes(id) });
+      const results = await store.appendBatch([
+        item('chanbat2', 'evt00001'),
+        item('chanbat1', 'evt00002'),
+        item('chanbat1', 'evt00000'),
+        item('chanbat2', 'evt00003'),
+        item('chanbat1', 'evt00002'),
+      ]);
+      expect(results).toEqual([
+        { seq: 1, duplicate: false },
+        { seq: 2, duplicate: false },
+        { seq: 1, duplicate: true },
+        { seq: 2, duplicate: false },
+        { seq: 2, duplicate: true },
+      ]);
+      expect((await store.page('chanbat2', 0, 10)).map((e) => new TextDecoder().decode(e.envelope))).toEqual(['evt00001', 'evt00003']);
+    });
+
     it('pages in order with limits', async () => {
       for (let i = 0; i < 25; i++) await store.append('chanpage', `evt${String(i).padStart(5, '0')}`, 'dev00001', bytes(String(i)));
       const first = await store.page('chanpage', 0, 10);
