@@ -48,6 +48,7 @@ async function fanOut(): Promise<BenchResult[]> {
   );
   const relay = await startTestRelay({ org, mode: 'process', limits: UNLIMITED });
   try {
+    const idle = rssMiB(relay.pid!);
     let received = 0;
     const sockets = [];
     for (const d of devices.slice(1)) sockets.push(await counter(relay.url, d, () => received++));
@@ -85,6 +86,7 @@ async function fanOut(): Promise<BenchResult[]> {
         ok: perSecond >= 5000,
         note: `${events} publishes x 199 receivers in ${seconds.toFixed(2)} s`,
       },
+      { suite: SUITE, name: 'relay RSS idle (directory of 200 devices loaded)', value: idle.rss, unit: 'MiB' },
       { suite: SUITE, name: 'relay RSS with 200 connected devices (after fan-out)', value: mem.rss, unit: 'MiB', note: `peak ${mem.peak.toFixed(0)} MiB` },
     ];
   } finally {
