@@ -186,3 +186,42 @@ describe('relay faults', () => {
     }
   });
 });
+
+describe('client faults', () => {
+  it('client SIGKILLed between publish and ack, restarted: everything resent once, deduplicated, in order', { timeout: 30_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const { org, a, b, channelId } = await setup();
+    const relay = await startTestRelay({ org });
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `evtkill${String(i).padStart(5, '0')}`);
+      const child = spawn(
+        process.execPath,
+        [
+          fileURLToPath(new URL('./kill-client-child.ts', import.meta.url)),
+          JSON.stringify({ url: relay.url, deviceId: a.deviceId, secretKey: Buffer.from(a.keys.signing.secretKey).toString('base64url'), channelId, ids }),
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+      expect(signal).toBe('SIGKILL');
+      // The relay had stored some of them before the client died: the resend below must not double them.
+      await new Promise((r) => setTimeout(r, 200));
+      const storedBefore = (await relay.store!.heads([channelId])).get(channelId) ?? 0;
+      expect(storedBefore).toBeGreaterThan(0);
+      // The restarted client resends its whole outbox with the same client event ids.
+      const alice = deviceTransport(relay.url, a);
+      await alice.connect();
+      const acks = [];
+      for (let i = 0; i < ids.length; i++) acks.push(await alice.publish(channelId, ids[i]!, text(`k${i}`)));
+      expect(acks.map((x) => x.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const bob = deviceTransport(relay.url, b);
+      await bob.connect();
+      const log = await bob.fetchPage(channelId, 0, 100);
+      expect(log.map((e) => new TextDecoder().decode(e.envelope))).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
+      await Promise.all([alice.close(), bob.close()]);
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
