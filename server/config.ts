@@ -27,6 +27,8 @@ export const configSchema = z.strictObject({
   relayId: z.string().max(64).optional(),
   /** JSON array of signed records to admit at start (bootstrap of the directory). */
   importRecords: z.string().optional(),
+  /** Days to keep events and undelivered mailbox items (0 = forever). */
+  retentionDays: z.coerce.number().int().min(0).default(0),
   limits: limitsSchema.default({}),
 });
 export type RelayConfig = z.output<typeof configSchema>;
@@ -41,6 +43,7 @@ const ENV: Record<string, keyof RelayConfig> = {
   RELAY_TLS_KEY: 'tlsKey',
   RELAY_LOG_LEVEL: 'logLevel',
   RELAY_ID: 'relayId',
+  RELAY_RETENTION_DAYS: 'retentionDays',
 };
 
 const FLAGS = {
@@ -55,6 +58,7 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'relay-id': { type: 'string' },
   'import-records': { type: 'string' },
+  'retention-days': { type: 'string' },
   /** Repeatable: --limit sendBufferMaxBytes=1048576 */
   limit: { type: 'string', multiple: true },
 } as const;
@@ -75,6 +79,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     'log-level': 'logLevel',
     'relay-id': 'relayId',
     'import-records': 'importRecords',
+    'retention-days': 'retentionDays',
   };
   for (const [flag, key] of Object.entries(flagMap)) {
     const value = values[flag as keyof typeof values];

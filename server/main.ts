@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     limits: config.limits,
+    retentionMs: config.retentionDays * 86_400_000,
     ...(config.relayId ? { relayId: config.relayId } : {}),
     ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
   });

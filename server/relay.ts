@@ -23,13 +23,15 @@ export interface RelayOptions {
   limits?: Partial<RelayLimits>;
   tls?: { cert: string | Buffer; key: string | Buffer };
   relayId?: string;
+  /** Events and mailbox items older than this are deleted hourly (0 or absent: kept). */
+  retentionMs?: number;
 }
 
 export interface Relay {
   readonly url: string;
   readonly port: number;
   stats(): { connections: number; authenticated: number; pushes: number; maxBufferedBytes: number };
-  /** Runs the blob GC hook now (it also runs hourly); returns the hashes removed. */
+  /** Runs retention (when configured) and then the blob GC hook now (both also run hourly); returns the blob hashes removed. */
   gcBlobs(): Promise<string[]>;
   /** Stops accepting, finishes in-flight frames, closes sockets with a reason, closes the store. */
   close(reason?: string): Promise<void>;
@@ -183,6 +185,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const heartbeat = setInterval(() => connections.forEach((c) => c.heartbeat()), limits.heartbeatMs);
   const gcBlobs = async () => {
     const now = Date.now();
+    if (options.retentionMs) {
+      const expired = await store.expire(now - options.retentionMs);
+      if (expired.events + expired.mail > 0) log.info('retention', expired);
+    }
     const removed = await store.blobGc(now - limits.blobGraceMs, now - limits.incompleteBlobMaxAgeMs);
     if (removed.length > 0) log.info('blob gc', { removed: removed.length });
     return removed;

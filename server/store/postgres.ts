@@ -48,6 +48,13 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE enrolments_burnt (enrolment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL);
     `,
   },
+  {
+    version: 20,
+    sql: `
+      -- retention: events stored before a cutoff, across channels
+      CREATE INDEX events_by_time ON events (stored_at);
+    `,
+  },
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = 0x6b66_0001;
@@ -299,6 +306,24 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
         );
         await c.query('DELETE FROM event_blobs WHERE channel = $1 AND seq <= $2', [channelId, throughSeq]);
         return (await c.query('DELETE FROM events WHERE channel = $1 AND seq <= $2', [channelId, throughSeq])).rowCount ?? 0;
+      });
+    },
+    async expire(cutoff) {
+      return tx(async (c) => {
+        await c.query(
+          `UPDATE blobs SET refs = refs - x.n FROM
+             (SELECT eb.hash, count(*) AS n FROM event_blobs eb JOIN events e ON e.channel = eb.channel AND e.seq = eb.seq
+              WHERE e.stored_at < $1 GROUP BY eb.hash) x
+           WHERE blobs.hash = x.hash`,
+          [cutoff],
+        );
+        await c.query(
+          'DELETE FROM event_blobs eb USING events e WHERE e.channel = eb.channel AND e.seq = eb.seq AND e.stored_at < $1',
+          [cutoff],
+        );
+        const events = (await c.query('DELETE FROM events WHERE stored_at < $1', [cutoff])).rowCount ?? 0;
+        const mail = (await c.query('DELETE FROM mailbox WHERE stored_at < $1', [cutoff])).rowCount ?? 0;
+        return { events, mail };
       });
     },
     async mailPut(toDeviceId, messageId, fromDeviceId, payload, now) {

@@ -35,6 +35,13 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE enrolments_burnt (enrolment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL);
     `,
   },
+  {
+    version: 20,
+    sql: `
+      -- retention: events stored before a cutoff, across channels
+      CREATE INDEX events_by_time ON events (stored_at);
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -133,6 +140,17 @@ export function openSqliteStore(file: string): RelayStore {
     q.trimEventBlobs.run(channelId, throughSeq);
     return q.trimEvents.run(channelId, throughSeq).changes;
   });
+  const expireTx = db.transaction((cutoff: number) => {
+    db.prepare(
+      `UPDATE blobs SET refs = refs - (SELECT count(*) FROM event_blobs eb JOIN events e ON e.channel = eb.channel AND e.seq = eb.seq
+         WHERE eb.hash = blobs.hash AND e.stored_at < ?)
+       WHERE hash IN (SELECT eb.hash FROM event_blobs eb JOIN events e ON e.channel = eb.channel AND e.seq = eb.seq WHERE e.stored_at < ?)`,
+    ).run(cutoff, cutoff);
+    db.prepare('DELETE FROM event_blobs WHERE (channel, seq) IN (SELECT channel, seq FROM events WHERE stored_at < ?)').run(cutoff);
+    const events = db.prepare('DELETE FROM events WHERE stored_at < ?').run(cutoff).changes;
+    const mail = db.prepare('DELETE FROM mailbox WHERE stored_at < ?').run(cutoff).changes;
+    return { events, mail };
+  });
   const blobState = (hash: string): BlobState | null => {
     const row = q.blob.get(hash) as Row | undefined;
     if (!row) return null;
@@ -189,6 +207,9 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async trim(channelId, throughSeq) {
       return trimTx.immediate(channelId, throughSeq);
+    },
+    async expire(cutoff) {
+      return expireTx.immediate(cutoff);
     },
     async mailPut(toDeviceId, messageId, fromDeviceId, payload, now) {
       return q.mailPut.run(toDeviceId, messageId, fromDeviceId, buf(payload), now).changes === 1;

@@ -83,6 +83,12 @@ export interface RelayStore {
    */
   trim(channelId: string, throughSeq: number): Promise<number>;
 
+  /**
+   * Retention: deletes every event stored before `cutoff` (all channels) and mailbox items
+   * stored before it, releasing blob references. Heads stay, seqs are never reused.
+   */
+  expire(cutoff: number): Promise<{ events: number; mail: number }>;
+
   /** Stores once per (to, messageId); false when it was there already. */
   mailPut(toDeviceId: string, messageId: string, fromDeviceId: string, payload: Uint8Array, now: number): Promise<boolean>;
   mailFetch(toDeviceId: string, limit: number): Promise<MailboxItem[]>;

@@ -94,6 +94,24 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       expect(await store.append('chantrim', 'evt00003', 'dev00001', bytes('z'))).toEqual({ seq: 3, duplicate: false });
     });
 
+    it('expires events and mailbox items by age (retention), releasing blob references; seqs continue', async () => {
+      const blob = bytes('retained-blob');
+      const hash = sha(blob);
+      await store.blobBegin(hash, blob.length, 'dev00001', 0);
+      await store.blobAppend(hash, 0, blob);
+      await store.blobMarkComplete(hash);
+      await store.append('chanexp1', 'evt00001', 'dev00001', bytes('old'), [hash]);
+      await store.append('chanexp2', 'evt00001', 'dev00001', bytes('old too'));
+      await store.mailPut('devbbbbb', 'msgold01', 'devaaaaa', bytes('x'), 1);
+      await store.mailPut('devbbbbb', 'msgnew01', 'devaaaaa', bytes('y'), Date.now() + 3_600_000);
+      expect(await store.expire(Date.now() + 1000)).toEqual({ events: 2, mail: 1 });
+      expect(await store.page('chanexp1', 0, 10)).toEqual([]);
+      expect((await store.mailFetch('devbbbbb', 10)).map((m) => m.messageId)).toEqual(['msgnew01']);
+      expect((await store.blobState(hash))?.refs).toBe(0);
+      expect(await store.blobGc(Date.now() + 1000, 0)).toEqual([hash]);
+      expect(await store.append('chanexp1', 'evt00002', 'dev00001', bytes('new'))).toEqual({ seq: 2, duplicate: false });
+    });
+
     it('stores mailbox items once per message id and deletes on ack', async () => {
       expect(await store.mailPut('devbbbbb', 'msg00001', 'devaaaaa', bytes('share1'), 1)).toBe(true);
       expect(await store.mailPut('devbbbbb', 'msg00001', 'devaaaaa', bytes('share1'), 2)).toBe(false);

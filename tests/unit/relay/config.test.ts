@@ -19,6 +19,8 @@ describe('relay config', () => {
     expect(config.dataDir).toBe('/from-env');
     expect(config.host).toBe('127.0.0.1');
     expect(config.limits).toEqual({ maxBadFrames: 5, heartbeatMs: 5000 });
+    expect(config.retentionDays).toBe(0);
+    expect(loadConfig(['--org-public-key', KEY, '--retention-days', '365'], {}).retentionDays).toBe(365);
     await rm(dir, { recursive: true });
   });
 
