@@ -66,7 +66,17 @@ export const calendarPut = z.strictObject({
 export const calendarCancel = z.strictObject({ type: z.literal('calendar.cancel'), uid: id });
 export const calendarRsvp = z.strictObject({ type: z.literal('calendar.rsvp'), uid: id, rsvp });
 
+/** Channel name, topic and settings travel encrypted: the relay never sees them. */
+export const channelUpdate = z.strictObject({
+  type: z.literal('channel.update'),
+  name: text(100).min(1),
+  topic: text(500).default(''),
+  historyForNewMembers: z.boolean(),
+  retentionDays: z.number().int().min(0).max(3650).nullable(),
+});
+
 export const channelEventPayload = z.discriminatedUnion('type', [
+  channelUpdate,
   messageCreate,
   messageEdit,
   messageDelete,

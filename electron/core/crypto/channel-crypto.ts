@@ -130,6 +130,9 @@ export class ChannelCrypto {
     const recipients = this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId);
     chain.sharedWith = recipients;
     this.#keys.setOutbound(chain);
+    // An inbound copy, so this device also opens its own envelopes when sync brings them back
+    // (after a reinstall of the outbox, or on catch-up): it ratchets separately from the sender side.
+    this.#keys.put({ ...chain, chainKey: asChainKey(chain.chainKey.slice()), skipped: new Map(), sharedWith: [] });
     return this.#sharesFor(chain, recipients);
   }
 
@@ -151,11 +154,24 @@ export class ChannelCrypto {
       .map((c) => ({ senderDeviceId: c.senderDeviceId, epoch: c.epoch, generation: c.generation, missing: [...c.skipped.keys()].sort((a, b) => a - b) }));
   }
 
+  /** Key shares of the current outbound chain for member devices that do not have it yet. */
+  pendingShares(channelId: string): KeyShare[] {
+    const chain = this.#keys.outbound(channelId);
+    if (!chain || chain.epoch !== this.#directory.currentEpoch(channelId)) return [];
+    const have = new Set(chain.sharedWith ?? []);
+    const missing = this.#directory
+      .memberDevices(channelId)
+      .map((d) => d.record.body.deviceId)
+      .filter((id) => id !== this.#self.deviceId && !have.has(id));
+    return missing.length ? this.shareWith(channelId, missing) : [];
+  }
+
   /** Shares the current outbound chain with devices that joined after it was shared. */
   shareWith(channelId: string, deviceIds: string[]): KeyShare[] {
     const chain = this.#keys.outbound(channelId);
     if (!chain) return [];
     chain.sharedWith = [...new Set([...(chain.sharedWith ?? []), ...deviceIds])];
+    this.#keys.setOutbound(chain);
     return this.#sharesFor(chain, deviceIds);
   }
 

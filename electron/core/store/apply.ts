@@ -33,6 +33,8 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, type, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
+  for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   for (const event of events) {
     const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.payload.type, JSON.stringify(event.payload));
     if (inserted.changes === 0) {
@@ -85,6 +87,15 @@ function materialise(db: Db, event: ChannelEvent): string | null {
       return null;
     case 'read.receipt':
       return null; // kept in the event log; shown only where policy allows read receipts
+    case 'channel.update':
+      // Roster admins decide membership; the name and settings may be set by any member whose
+      // update reaches the log (last writer by seq), as in a shared ward channel.
+      sql(
+        db,
+        `INSERT INTO channels (channel_id, kind, name, topic, history_for_new_members, retention_days, created_at) VALUES (?, 'channel', ?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, topic = excluded.topic, history_for_new_members = excluded.history_for_new_members, retention_days = excluded.retention_days`,
+      ).run(event.channelId, p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, event.createdAt);
+      return null;
     case 'poll.create':
     case 'poll.vote':
     case 'poll.close':

@@ -27,14 +27,21 @@ export interface SearchQuery {
 const OPEN = '\u0002';
 const CLOSE = '\u0003';
 
-/** Turns what staff type into an FTS5 query: each word a prefix term, all required; no syntax errors. */
+/**
+ * Turns what staff type into an FTS5 query, all words required, no syntax errors possible.
+ * Complete words are exact terms (fast: FTS5 walks them lazily, newest first); the last word is
+ * a prefix term, because it may still be being typed ("Überg" finds "Übergabe", German compounds
+ * such as "Übergabeprotokoll" included). Prefixes up to 6 characters come from FTS5 prefix
+ * indexes; longer ones merge the matching terms, which costs more (docs/store.md).
+ */
 export function toFtsQuery(text: string): string | null {
   const words = text
     .normalize('NFC')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
     .slice(0, 12);
-  return words.length ? words.map((w) => `"${w.replace(/"/g, '')}"*`).join(' ') : null;
+  if (words.length === 0) return null;
+  return words.map((w, i) => `"${w.replace(/"/g, '')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }
 
 function withRanges(marked: string): { snippet: string; highlights: Array<[number, number]> } {

@@ -66,6 +66,7 @@ export class ChannelPuller {
     const events: DecryptedEvent[] = [];
     const pending: WireEvent[] = [];
     let expected = this.cursor(channelId) + 1;
+    const inOrder: WireEvent[] = [];
     for (const wire of page) {
       if (wire.channelId !== channelId || wire.seq !== expected) {
         // The relay promised gapless order; anything else is a bug or an attack. Stop here and
@@ -74,11 +75,16 @@ export class ChannelPuller {
         break;
       }
       expected++;
-      const opened = await this.#deps.crypto.open(wire);
+      inOrder.push(wire);
+    }
+    const { crypto } = this.#deps;
+    const outcomes = crypto.openPage && inOrder.length > 1 ? await crypto.openPage(inOrder) : await Promise.all(inOrder.map((w) => crypto.open(w)));
+    inOrder.forEach((wire, i) => {
+      const opened = outcomes[i]!;
       if (opened.kind === 'event') events.push(opened.event);
       else if (opened.kind === 'missing_key') pending.push(wire);
       else this.#deps.log.warn('event rejected', { channelId, seq: wire.seq, reason: opened.reason });
-    }
+    });
     const newCursor = expected - 1;
     if (newCursor === this.cursor(channelId)) return;
     await this.#deps.store.applyBatch(channelId, { events, pending, newCursor });

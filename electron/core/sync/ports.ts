@@ -67,6 +67,8 @@ export interface SyncCrypto {
   /** False after a removal or revocation started a new epoch: the envelope must be sealed again. */
   isCurrentEpoch(channelId: string, epoch: number): boolean;
   open(event: WireEvent): Promise<OpenResult>;
+  /** A whole page in order (catch-up); implementations may verify signatures together. */
+  openPage?(events: readonly WireEvent[]): Promise<OpenResult[]>;
 }
 
 export interface ApplyBatch {

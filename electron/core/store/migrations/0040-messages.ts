@@ -61,9 +61,9 @@ export const migration0040: Migration = {
         PRIMARY KEY (user_id, channel_id, sort_key, message_id)
       ) WITHOUT ROWID;
       -- German-friendly search: remove_diacritics 2 folds ü→u, so "Ubergabe" finds "Übergabe";
-      -- prefix indexes make "Zimm" as fast as "Zimmer" (staff type word starts)
+      -- prefix indexes (2-6 characters) make "Zimm" as fast as "Zimmer" (staff type word starts)
       CREATE VIRTUAL TABLE messages_fts USING fts5 (
-        body, content = 'messages', content_rowid = 'message_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3 4'
+        body, content = 'messages', content_rowid = 'message_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3 4 5 6'
       );
       CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
         INSERT INTO messages_fts (rowid, body) VALUES (new.message_pk, new.body);

@@ -1,0 +1,105 @@
+// Keeps the local copy of the organisation directory: verified signed records from the relay,
+// replayed into the crypto Directory at start, and projected into the users, devices and
+// channel tables the UI reads. A record the Directory refuses is logged and never stored.
+import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import type { Directory } from '../crypto/directory.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import type { Transport } from '../transport/transport.ts';
+
+const POSITION_KEY = 'directory.position';
+
+export class DirectorySync {
+  readonly #directory: Directory;
+  readonly #store: ProfileStore;
+  readonly #log: Logger;
+
+  constructor(directory: Directory, store: ProfileStore, log: Logger) {
+    this.#directory = directory;
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** Replays the stored records (already verified once) into the Directory at start. */
+  loadFromStore(): void {
+    const rows = this.#store.db.prepare('SELECT record FROM directory_records ORDER BY record_pk').all() as Array<{ record: string }>;
+    for (const row of rows) {
+      const verdict = this.#directory.ingest(JSON.parse(row.record));
+      if (!verdict.ok) this.#log.warn('stored directory record no longer verifies', { reason: verdict.reason });
+    }
+  }
+
+  /** Fetches records the relay stored since last time. Returns how many were added. */
+  async refresh(transport: Pick<Transport, 'getRecords'>): Promise<number> {
+    let position = (await this.#store.getSetting<number>(POSITION_KEY)) ?? 0;
+    let added = 0;
+    for (;;) {
+      const page = await transport.getRecords(position, 500);
+      if (page.records.length === 0) break;
+      for (const { pos, record } of page.records) {
+        position = Math.max(position, pos);
+        if (this.ingest(record)) added++;
+      }
+      await this.#store.setSetting(POSITION_KEY, position);
+      if (page.records.length < 500) break;
+    }
+    return added;
+  }
+
+  /** Verifies and keeps one record (from the relay, or one this device just signed). */
+  ingest(record: unknown): boolean {
+    const verdict = this.#directory.ingest(record);
+    if (!verdict.ok) {
+      // Already known records come back on every full refresh; only real refusals are news.
+      if (verdict.reason !== 'chain_broken' && verdict.detail !== 'device id already certified') {
+        this.#log.warn('directory record refused', { reason: verdict.reason, detail: verdict.detail });
+      }
+      return false;
+    }
+    this.#project(verdict.record);
+    return true;
+  }
+
+  #project(record: SignedRecord): void {
+    const db = this.#store.db;
+    db.transaction(() => {
+      const subject = subjectOf(record);
+      db.prepare('INSERT INTO directory_records (type, subject, record, received_at) VALUES (?, ?, ?, ?)').run(record.type, subject, JSON.stringify(record), Date.now());
+      const body = record.body as Record<string, unknown>;
+      switch (record.type) {
+        case 'user':
+          db.prepare(
+            `INSERT INTO users VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, ward = excluded.ward, active = excluded.active`,
+          ).run(body.userId, body.displayName, body.role, body.ward, body.active ? 1 : 0);
+          break;
+        case 'device':
+          db.prepare('INSERT OR IGNORE INTO devices VALUES (?, ?, ?, 0)').run(body.deviceId, body.userId, body.label);
+          break;
+        case 'revocation': {
+          const target = body.target as { kind: string; deviceId?: string; userId?: string };
+          if (target.kind === 'device') db.prepare('UPDATE devices SET revoked = 1 WHERE device_id = ?').run(target.deviceId);
+          if (target.kind === 'user') db.prepare('UPDATE users SET active = 0 WHERE user_id = ?').run(target.userId);
+          break;
+        }
+        case 'roster': {
+          const members = body.members as Array<{ userId: string; role: string }>;
+          db.prepare(
+            `INSERT INTO channels (channel_id, kind, name, history_for_new_members, created_at) VALUES (?, ?, '', ?, ?)
+             ON CONFLICT (channel_id) DO UPDATE SET kind = excluded.kind, history_for_new_members = excluded.history_for_new_members`,
+          ).run(body.channelId, body.kind, body.historyForNewMembers ? 1 : 0, body.issuedAt);
+          db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(body.channelId);
+          const add = db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)');
+          for (const m of members) add.run(body.channelId, m.userId, m.role);
+          break;
+        }
+        default:
+          break;
+      }
+    })();
+  }
+}
+
+function subjectOf(record: SignedRecord): string {
+  const body = record.body as Record<string, unknown>;
+  return String(body.userId ?? body.deviceId ?? body.channelId ?? body.enrolmentId ?? body.orderId ?? body.orgId ?? '');
+}

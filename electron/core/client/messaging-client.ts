@@ -1,0 +1,233 @@
+// One signed-in profile's messaging: the crypto directory and channel keys, the encrypted store,
+// the sync engine and the transport, wired together. Everything the UI does with channels and
+// messages goes through here; nothing here knows about windows or IPC.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import { recordHash, signRecord } from '../crypto/records.ts';
+import { ChannelCrypto, type SelfDevice } from '../crypto/channel-crypto.ts';
+import { Directory } from '../crypto/directory.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import { queueOutbox } from '../store/messages.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
+import { SyncEngine, type SyncListeners } from '../sync/engine.ts';
+import type { Transport } from '../transport/transport.ts';
+import { DirectorySync } from './directory-sync.ts';
+import { createSyncCrypto } from './sync-crypto.ts';
+
+export interface MessagingClientDeps {
+  store: ProfileStore;
+  transport: Transport;
+  self: SelfDevice;
+  orgPublicKey: Uint8Array;
+  clock: Clock;
+  log: Logger;
+  listeners?: SyncListeners;
+}
+
+/** 16 random bytes, base64url: the client event id of everything this device sends. */
+export const newEventId = (): string => toBase64Url(new Uint8Array(randomBytes(16)));
+
+const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
+  'channel.update': 'channel',
+  'message.create': 'message',
+  'message.edit': 'message',
+  'message.delete': 'message',
+  'message.ack': 'receipt',
+  'read.receipt': 'receipt',
+  'poll.create': 'poll',
+  'poll.vote': 'poll',
+  'poll.close': 'poll',
+  'file.share': 'file',
+  'calendar.put': 'calendar',
+  'calendar.cancel': 'calendar',
+  'calendar.rsvp': 'calendar',
+};
+
+export class MessagingClient {
+  readonly directory: Directory;
+  readonly crypto: ChannelCrypto;
+  readonly engine: SyncEngine;
+  readonly #deps: MessagingClientDeps;
+  readonly #directorySync: DirectorySync;
+  readonly #unsubscribe: Array<() => void> = [];
+
+  constructor(deps: MessagingClientDeps) {
+    this.#deps = deps;
+    this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
+    this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'));
+    this.#directorySync.loadFromStore();
+    this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: new SqliteSenderKeyStore(deps.store.db), now: () => deps.clock.now() });
+    this.engine = new SyncEngine({
+      transport: deps.transport,
+      crypto: createSyncCrypto({
+        crypto: this.crypto,
+        directory: this.directory,
+        transport: deps.transport,
+        log: deps.log,
+        onDirectoryBehind: (channelId) => this.#catchUpDirectory(channelId),
+      }),
+      store: deps.store.sync,
+      clock: deps.clock,
+      log: deps.log.child('sync'),
+      ...(deps.listeners ? { listeners: deps.listeners } : {}),
+    });
+  }
+
+  get userId(): string {
+    return this.#deps.self.userId;
+  }
+
+  /** Starts syncing; works offline too (queued sends go out once the relay is reachable). */
+  async start(): Promise<void> {
+    const { transport } = this.#deps;
+    this.#unsubscribe.push(
+      transport.onState((state) => {
+        if (state === 'online') void this.#onOnline();
+      }),
+      transport.onMail((mail) => void this.#acceptMail([mail])),
+    );
+    // The engine listens to the transport itself; directory and mail must be current before it
+    // opens envelopes, so when already online, refresh first.
+    if (transport.state() === 'online') await this.#refresh();
+    await this.engine.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe.splice(0).forEach((off) => off());
+    this.engine.stop();
+  }
+
+  async #onOnline(): Promise<void> {
+    try {
+      await this.#refresh();
+      // Keys may have arrived for envelopes kept as pending.
+      for (const channel of this.#channelIds()) await this.engine.retryPending(channel);
+    } catch (error) {
+      this.#deps.log.warn('refresh after reconnect failed', { error: String(error) });
+    }
+  }
+
+  async #refresh(): Promise<void> {
+    await this.#directorySync.refresh(this.#deps.transport);
+    await this.#shareWithNewDevices();
+    await this.#acceptMail(await this.#deps.transport.fetchMail(500));
+  }
+
+  #channelIds(): string[] {
+    return [...this.directory.rosters.keys()];
+  }
+
+  async #acceptMail(mails: Array<{ messageId: string; payload: Uint8Array }>): Promise<void> {
+    if (mails.length === 0) return;
+    const channels = new Set<string>();
+    const tryAll = (list: typeof mails) =>
+      list.filter((mail) => {
+        const accepted = this.crypto.acceptKeyShare(mail.payload);
+        if (accepted.ok) channels.add(accepted.channelId);
+        return !accepted.ok;
+      });
+    let refused = tryAll(mails);
+    if (refused.length > 0) {
+      // A share for a channel or device this directory does not know yet: catch up, then retry.
+      await this.#directorySync.refresh(this.#deps.transport);
+      refused = tryAll(refused);
+      for (const mail of refused) this.#deps.log.warn('mailbox message refused', { messageId: mail.messageId });
+    }
+    await this.#deps.transport.ackMail(mails.map((m) => m.messageId));
+    for (const channel of channels) await this.engine.retryPending(channel);
+  }
+
+  #directoryCatchUp: Promise<void> | null = null;
+  readonly #behindChannels = new Set<string>();
+
+  /** Coalesces "directory behind" signals from a page of envelopes into one refresh. */
+  #catchUpDirectory(channelId: string): void {
+    this.#behindChannels.add(channelId);
+    this.#directoryCatchUp ??= (async () => {
+      await new Promise((r) => setTimeout(r, 0));
+      try {
+        await this.#refresh();
+      } catch (error) {
+        this.#deps.log.warn('directory catch-up failed', { error: String(error) });
+      }
+      const channels = [...this.#behindChannels];
+      this.#behindChannels.clear();
+      this.#directoryCatchUp = null;
+      for (const channel of channels) await this.engine.retryPending(channel);
+    })();
+  }
+
+  /** Member devices that joined after this device's current chain was shared get it now. */
+  async #shareWithNewDevices(): Promise<void> {
+    for (const channelId of this.#channelIds()) {
+      const shares = this.crypto.pendingShares(channelId);
+      await Promise.all(shares.map((s) => this.#deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)));
+    }
+  }
+
+  /**
+   * Creates a channel, conversation or direct chat: a roster signed by this device (its user
+   * becomes the admin), published to the relay, and the encrypted name and settings as the
+   * channel's first event.
+   */
+  async createChannel(input: {
+    kind: 'channel' | 'conversation' | 'direct';
+    name: string;
+    topic?: string;
+    memberUserIds: string[];
+    historyForNewMembers?: boolean;
+  }): Promise<string> {
+    const channelId = `chn${toBase64Url(new Uint8Array(randomBytes(12)))}`;
+    const members = [{ userId: this.userId, role: 'admin' as const }, ...input.memberUserIds.filter((u) => u !== this.userId).map((userId) => ({ userId, role: 'member' as const }))];
+    await this.#publishRoster(channelId, input.kind, members, input.historyForNewMembers ?? false);
+    await this.send(channelId, { type: 'channel.update', name: input.name, topic: input.topic ?? '', historyForNewMembers: input.historyForNewMembers ?? false, retentionDays: null });
+    return channelId;
+  }
+
+  /** A new roster (members added or removed): a new epoch; the next send uses fresh keys. */
+  async setMembers(channelId: string, members: Array<{ userId: string; role: 'admin' | 'member' }>): Promise<void> {
+    const current = this.directory.rosters.get(channelId)?.current;
+    if (!current) throw new Error(`unknown channel ${channelId}`);
+    await this.#publishRoster(channelId, current.kind, members, current.historyForNewMembers);
+  }
+
+  async #publishRoster(channelId: string, kind: 'channel' | 'conversation' | 'direct', members: Array<{ userId: string; role: 'admin' | 'member' }>, history: boolean): Promise<void> {
+    const state = this.directory.rosters.get(channelId);
+    const record = signRecord(
+      'roster',
+      {
+        orgId: this.directory.orgId,
+        channelId,
+        epoch: (state?.current.epoch ?? 0) + 1,
+        prevHash: state ? recordHash(state.records.at(-1)!) : null,
+        kind,
+        members,
+        historyForNewMembers: history,
+        issuedAt: this.#deps.clock.now(),
+      },
+      { kind: 'device', id: this.#deps.self.deviceId },
+      this.#deps.self.signingKey,
+    );
+    const verdict = this.directory.verify(record);
+    if (!verdict.ok) throw new Error(`roster refused: ${verdict.reason}`);
+    await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
+    this.#directorySync.ingest(record);
+  }
+
+  /** Queues any channel event (message, edit, vote...) durably and sends it when possible. */
+  async send(channelId: string, payload: ChannelEventPayload): Promise<string> {
+    const eventId = newEventId();
+    const event = { eventId, channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
+    if (payload.type === 'message.create') await this.#deps.store.messages.queueLocal({ ...event, payload }, CONTENT_TYPE[payload.type]);
+    else this.#deps.store.db.transaction(() => queueOutbox(this.#deps.store.db, event, CONTENT_TYPE[payload.type]))();
+    void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: String(error) }));
+    return eventId;
+  }
+
+  async sendMessage(channelId: string, body: string, options: { mentions?: string[]; replyTo?: string | null; urgent?: boolean } = {}): Promise<string> {
+    return this.send(channelId, { type: 'message.create', body, mentions: options.mentions ?? [], replyTo: options.replyTo ?? null, urgent: options.urgent ?? false });
+  }
+}

@@ -1,0 +1,90 @@
+// The sync engine's crypto port on top of ChannelCrypto: seals with the device's sender chain
+// (rotating and mailing key shares first when needed) and opens envelopes into store events.
+//
+// The plaintext inside an envelope is JSON { sentAt, payload }. `sentAt` is the sender's clock,
+// signed with the envelope; every client reads the same value, so decisions that depend on time
+// (poll deadlines) come out the same everywhere.
+import { randomUUID } from 'node:crypto';
+import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
+import type { ChannelCrypto } from '../crypto/channel-crypto.ts';
+import type { Directory } from '../crypto/directory.ts';
+import type { Logger } from '../log/logger.ts';
+import type { OpenResult, OutboxItem, SealedOutgoing, SyncCrypto, WireEvent } from '../sync/ports.ts';
+import type { Transport } from '../transport/transport.ts';
+
+export interface SyncCryptoDeps {
+  crypto: ChannelCrypto;
+  directory: Directory;
+  transport: Pick<Transport, 'sendMail'>;
+  log: Logger;
+  /** The envelope names a roster epoch or device this device has not seen: refresh the directory. */
+  onDirectoryBehind?: (channelId: string) => void;
+}
+
+/** Reasons that mean "this device's directory is behind", not "this envelope is bad". */
+const DIRECTORY_BEHIND = new Set(['future_epoch', 'unknown_sender']);
+
+export function clientEventIdBytes(id: string): Uint8Array {
+  const bytes = fromBase64Url(id);
+  if (!bytes || bytes.length !== 16) throw new Error(`client event id must be 16 bytes in base64url: ${id}`);
+  return bytes;
+}
+
+export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
+  const toResult = (channelId: string, seq: number, outcome: ReturnType<ChannelCrypto['open']>): OpenResult => {
+    if (!outcome.ok) {
+      if (outcome.reason === 'missing_key') return { kind: 'missing_key', detail: 'chain key not received yet' };
+      if (DIRECTORY_BEHIND.has(outcome.reason)) {
+        // Kept as pending and opened again after the directory caught up.
+        deps.onDirectoryBehind?.(channelId);
+        return { kind: 'missing_key', detail: outcome.reason };
+      }
+      return { kind: 'rejected', reason: outcome.reason };
+    }
+    let inner: { sentAt?: unknown; payload?: unknown };
+    try {
+      inner = JSON.parse(utf8.decode(outcome.payload)) as typeof inner;
+    } catch {
+      return { kind: 'rejected', reason: 'payload is not JSON' };
+    }
+    if (typeof inner.sentAt !== 'number' || !Number.isSafeInteger(inner.sentAt)) return { kind: 'rejected', reason: 'payload without sentAt' };
+    return {
+      kind: 'event',
+      event: {
+        eventId: outcome.clientEventId,
+        channelId,
+        seq,
+        senderDeviceId: outcome.header.senderDeviceId,
+        senderUserId: outcome.senderUserId,
+        createdAt: inner.sentAt,
+        contentType: outcome.header.contentType,
+        payload: inner.payload,
+      },
+    };
+  };
+
+  return {
+    async seal(item: OutboxItem): Promise<SealedOutgoing> {
+      if (deps.crypto.needsNewChain(item.channelId)) {
+        const shares = deps.crypto.rotate(item.channelId);
+        // Shares go out before the first envelope of the chain: a member that receives the
+        // envelope first keeps it as pending and opens it when the share arrives.
+        await Promise.all(shares.map((share) => deps.transport.sendMail(share.recipientDeviceId, randomUUID(), share.envelope)));
+      }
+      const plaintext = utf8.encode(JSON.stringify({ sentAt: item.createdAt, payload: item.payload }));
+      return deps.crypto.seal(item.channelId, item.contentType, clientEventIdBytes(item.clientEventId), plaintext);
+    },
+    isCurrentEpoch(channelId: string, epoch: number): boolean {
+      return epoch === deps.directory.currentEpoch(channelId);
+    },
+    async open(wire: WireEvent): Promise<OpenResult> {
+      return toResult(wire.channelId, wire.seq, deps.crypto.open(wire.channelId, wire.envelope));
+    },
+    async openPage(wires: readonly WireEvent[]): Promise<OpenResult[]> {
+      if (wires.length === 0) return [];
+      const channelId = wires[0]!.channelId;
+      const outcomes = await deps.crypto.openBatch(channelId, wires.map((w) => w.envelope));
+      return outcomes.map((outcome, i) => toResult(channelId, wires[i]!.seq, outcome));
+    },
+  };
+}
