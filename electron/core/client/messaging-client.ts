@@ -146,7 +146,8 @@ export class MessagingClient {
   /** Coalesces "directory behind" signals from a page of envelopes into one refresh. */
   #catchUpDirectory(channelId: string): void {
     this.#behindChannels.add(channelId);
-    this.#directoryCatchUp ??= (async () => {
+    if (this.#directoryCatchUp) return;
+    this.#directoryCatchUp = (async () => {
       await new Promise((r) => setTimeout(r, 0));
       try {
         await this.#refresh();
