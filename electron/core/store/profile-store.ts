@@ -4,6 +4,7 @@
 import type { DbKey } from '../crypto/keys.ts';
 import type { ApplyResult } from './apply.ts';
 import { ChannelsRepository } from './channels.ts';
+import { CollaborationRepository } from './collaboration.ts';
 import { openEncryptedDatabase, type Db } from './database.ts';
 import { MessagesRepository } from './messages.ts';
 import { migrate } from './migrations/index.ts';
@@ -21,12 +22,14 @@ export class ProfileStore {
   readonly db: Db;
   readonly messages: MessagesRepository;
   readonly channels: ChannelsRepository;
+  readonly collaboration: CollaborationRepository;
   readonly sync: SqliteSyncStore;
 
   private constructor(db: Db, options: ProfileStoreOptions) {
     this.db = db;
     this.messages = new MessagesRepository(db);
     this.channels = new ChannelsRepository(db);
+    this.collaboration = new CollaborationRepository(db);
     this.sync = new SqliteSyncStore(db, options.onApplied);
   }
 

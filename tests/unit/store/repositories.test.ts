@@ -103,6 +103,15 @@ describe('search', () => {
     expect(await store.search({ text: 'Zimm' })).toHaveLength(1); // prefix
   });
 
+  it('a long word still being typed finds compounds, and only those with that start', async () => {
+    await apply([msg('Übergabeprotokoll liegt im Stationszimmer'), msg('Übergabezeit ist 6 Uhr'), msg('Protokoll fehlt')]);
+    const bodiesOf = async (text: string) =>
+      Promise.all((await store.search({ text })).map(async (h) => (await store.messages.get(CH, h.id))!.body));
+    expect(await bodiesOf('Übergabeprot')).toEqual(['Übergabeprotokoll liegt im Stationszimmer']);
+    expect((await bodiesOf('ubergabe')).sort()).toEqual(['Übergabeprotokoll liegt im Stationszimmer', 'Übergabezeit ist 6 Uhr']);
+    expect(await bodiesOf('protokoll')).toEqual(['Protokoll fehlt']);
+  });
+
   it('treats search syntax and markup as plain words', async () => {
     await apply([msg('<script>alert(1)</script> AND OR NOT "quote')]);
     expect(await store.search({ text: '"NOT AND ( *' })).toHaveLength(1);
@@ -159,5 +168,41 @@ describe('outbox', () => {
     expect(await store.sync.nextOutboxAttempt()).toBe(T0 + 2_000_000);
     await store.sync.markSent(first.eventId, 2);
     expect((await store.messages.get(CH, first.eventId))!).toMatchObject({ seq: 2, sortKey: 2, delivery: 'sent' });
+  });
+});
+
+describe('polls, files and calendar', () => {
+  it('lists polls with results, files sorted and filtered, calendar occurrences', async () => {
+    const poll = ev({ type: 'poll.create', question: 'Teamessen?', options: [{ id: 'a', label: 'Freitag' }, { id: 'b', label: 'Samstag' }], multipleChoice: false, deadline: null, hideVoters: false });
+    await apply([poll, ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['b'] }, { senderUserId: 'usr-ben-00001' })]);
+    const [results] = await store.collaboration.polls(CH, T0);
+    expect(results).toMatchObject({ question: 'Teamessen?', closed: false, totalVoters: 1 });
+    expect(results!.options.map((o) => [o.id, o.count])).toEqual([['a', 0], ['b', 1]]);
+
+    const file = (name: string, mimeType: string, size: number) =>
+      ev({ type: 'file.share', name, mimeType, size, blobId: `blob-${name}`, keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' });
+    await apply([file('Dienstplan.pdf', 'application/pdf', 2000), file('Wunde Bett 4.jpg', 'image/jpeg', 900_000), file('Übergabeprotokoll.pdf', 'application/pdf', 5000)]);
+    expect((await store.collaboration.files(CH, { sort: 'name' })).map((f) => f.name)).toEqual(['Dienstplan.pdf', 'Übergabeprotokoll.pdf', 'Wunde Bett 4.jpg']);
+    expect((await store.collaboration.files(CH, { mimePrefix: 'image/' })).map((f) => f.name)).toEqual(['Wunde Bett 4.jpg']);
+    expect((await store.collaboration.files(CH, { nameQuery: 'plan' })).map((f) => f.name)).toEqual(['Dienstplan.pdf']);
+    expect((await store.search({ text: 'ubergabeprotokoll' })).map((h) => h.kind)).toEqual(['file']);
+
+    await apply([
+      ev({
+        type: 'calendar.put',
+        uid: 'evt-handover-01',
+        title: 'Übergabe',
+        start: Date.UTC(2026, 10, 23, 6),
+        end: Date.UTC(2026, 10, 23, 6, 30),
+        allDay: false,
+        timeZone: 'Europe/Berlin',
+        rrule: 'FREQ=DAILY;COUNT=3',
+        attendees: [{ userId: 'usr-ben-00001', name: 'Ben' }],
+      }),
+    ]);
+    await apply([ev({ type: 'calendar.rsvp', uid: 'evt-handover-01', rsvp: 'yes' }, { senderUserId: 'usr-ben-00001' })]);
+    const range = await store.collaboration.calendarRange(CH, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 30));
+    expect(range.map((o) => new Date(o.start).toISOString())).toEqual(['2026-11-23T06:00:00.000Z', '2026-11-24T06:00:00.000Z', '2026-11-25T06:00:00.000Z']);
+    expect((await store.collaboration.calendarEntries(CH))[0]!.attendees).toEqual([{ userId: 'usr-ben-00001', name: 'Ben', rsvp: 'yes' }]);
   });
 });

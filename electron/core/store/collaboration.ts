@@ -1,0 +1,116 @@
+// Read side of polls, shared files and calendar entries (written by apply.ts from the event log).
+import { occurrences, type Occurrence } from '../calendar/recurrence.ts';
+import type { CalendarEvent } from '../calendar/model.ts';
+import { pollResults, type PollResults, type PollState } from '../collab/polls.ts';
+import type { Db } from './database.ts';
+
+export interface FileRow {
+  fileId: string;
+  channelId: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  blobId: string;
+  keyB64: string;
+  hashB64: string;
+  thumbnailBlobId: string | null;
+  caption: string;
+  uploaderUserId: string;
+  uploaderName: string | null;
+  createdAt: number;
+}
+
+export type FileSort = 'newest' | 'oldest' | 'name' | 'size';
+
+const FILE_ORDER: Record<FileSort, string> = {
+  newest: 'f.created_at DESC',
+  oldest: 'f.created_at ASC',
+  name: 'f.name COLLATE NOCASE ASC',
+  size: 'f.size DESC',
+};
+
+export class CollaborationRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Open and closed polls of a channel with their current results. */
+  async polls(channelId: string, now: number): Promise<Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>> {
+    const rows = this.#db.prepare('SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(channelId) as Array<{
+      poll_id: string;
+      creator_user_id: string;
+      definition: string;
+      created_seq: number | null;
+      closed_seq: number | null;
+    }>;
+    const votes = this.#db.prepare('SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?');
+    return rows.map((row) => {
+      const definition = JSON.parse(row.definition) as PollState['definition'];
+      const state: PollState = {
+        definition,
+        creatorUserId: row.creator_user_id,
+        createdSeq: row.created_seq ?? 0,
+        closedSeq: row.closed_seq,
+        votes: new Map(
+          (votes.all(channelId, row.poll_id) as Array<{ user_id: string; option_ids: string; seq: number }>).map((v) => [v.user_id, { optionIds: JSON.parse(v.option_ids) as string[], seq: v.seq }]),
+        ),
+      };
+      return { ...pollResults(state, now), question: definition.question, creatorUserId: row.creator_user_id, multipleChoice: definition.multipleChoice, deadline: definition.deadline };
+    });
+  }
+
+  /** The channel's file store: sort, filter by type prefix (e.g. "image/"), search by name. */
+  async files(channelId: string, options: { sort?: FileSort; mimePrefix?: string; nameQuery?: string; limit?: number } = {}): Promise<FileRow[]> {
+    const params: unknown[] = [channelId];
+    let filter = '';
+    if (options.mimePrefix) {
+      filter += ' AND f.mime_type LIKE ?';
+      params.push(`${options.mimePrefix.replace(/[%_]/g, '')}%`);
+    }
+    if (options.nameQuery) {
+      filter += ' AND f.name LIKE ? ESCAPE \'\\\'';
+      params.push(`%${options.nameQuery.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const rows = this.#db
+      .prepare(
+        `SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id
+         WHERE f.channel_id = ?${filter} ORDER BY ${FILE_ORDER[options.sort ?? 'newest']} LIMIT ${Math.min(options.limit ?? 200, 1000)}`,
+      )
+      .all(...params) as Array<Record<string, unknown>>;
+    const files = rows.map((r) => ({
+      fileId: r.file_id as string,
+      channelId: r.channel_id as string,
+      name: r.name as string,
+      mimeType: r.mime_type as string,
+      size: r.size as number,
+      blobId: r.blob_id as string,
+      keyB64: r.key_b64 as string,
+      hashB64: r.hash_b64 as string,
+      thumbnailBlobId: r.thumbnail_blob_id as string | null,
+      caption: r.caption as string,
+      uploaderUserId: r.uploader_user_id as string,
+      uploaderName: r.uploader_name as string | null,
+      createdAt: r.created_at as number,
+    }));
+    // SQLite compares bytes; German users expect Ü next to U.
+    return options.sort === 'name' ? files.sort((a, b) => a.name.localeCompare(b.name, 'de', { sensitivity: 'base' })) : files;
+  }
+
+  /** Calendar entries of a channel with their RSVPs. */
+  async calendarEntries(channelId: string): Promise<CalendarEvent[]> {
+    const rows = this.#db.prepare('SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
+    const rsvps = this.#db.prepare('SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
+    return rows.map((row) => {
+      const event = JSON.parse(row.data) as CalendarEvent;
+      const answers = new Map((rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>).map((r) => [r.user_id, r.rsvp]));
+      return { ...event, attendees: event.attendees.map((a) => ({ ...a, rsvp: answers.get(a.userId) ?? 'pending' })) };
+    });
+  }
+
+  /** Occurrences in [from, to) across the channel's entries, recurring ones expanded, in time order. */
+  async calendarRange(channelId: string, from: number, to: number): Promise<Array<Occurrence & { title: string }>> {
+    const entries = await this.calendarEntries(channelId);
+    return entries.flatMap((e) => occurrences(e, from, to).map((o) => ({ ...o, title: e.title }))).sort((a, b) => a.start - b.start);
+  }
+}
