@@ -1,0 +1,34 @@
+// Runs retention when a profile opens and then once a day while it stays open.
+import type { Clock, Timer } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ProfileStore } from './profile-store.ts';
+import type { RetentionResult } from './retention.ts';
+
+export const RETENTION_INTERVAL_MS = 24 * 3_600_000;
+
+export function scheduleRetention(
+  store: ProfileStore,
+  options: { clock: Clock; log: Logger; policyDays: () => number; onDeleted?: (result: RetentionResult) => void },
+): { stop(): void } {
+  let timer: Timer | null = null;
+  let stopped = false;
+  const run = async () => {
+    try {
+      const result = await store.applyRetention(options.policyDays(), options.clock.now());
+      if (result.messages + result.files + result.events > 0) {
+        options.log.info('retention deleted old content', { messages: result.messages, files: result.files, events: result.events });
+        options.onDeleted?.(result);
+      }
+    } catch (error) {
+      options.log.error('retention failed', { error: String(error) });
+    }
+    if (!stopped) timer = options.clock.after(RETENTION_INTERVAL_MS, () => void run());
+  };
+  void run();
+  return {
+    stop() {
+      stopped = true;
+      timer?.cancel();
+    },
+  };
+}
