@@ -150,6 +150,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   });
   store.onRemoteDirectory(() => void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: String(error) })));
   trust.onChange((change) => {
+    // Every device learns at once that the directory grew (rosters, revocations, new devices).
+    const note = JSON.stringify({ t: 'dir_push', pos: change.pos } satisfies ServerFrame);
+    for (const conn of connections) if (conn.device) conn.pushRaw(note);
     if (change.kind === 'revocation' || change.kind === 'device') {
       for (const conn of connections) {
         const device = conn.device;

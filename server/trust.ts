@@ -20,7 +20,7 @@ export interface DeviceIdentity {
 export type DeviceCheck = { ok: true; device: DeviceIdentity } | { ok: false; code: 'auth_failed' | 'revoked'; reason: string };
 export type AdmitResult = { ok: true; pos: number; duplicate: boolean; type: string } | { ok: false; reason: string };
 /** What changed in the directory: the relay re-checks connections and subscriptions. */
-export type TrustChange = { kind: 'revocation' | 'roster' | 'device' | 'other' };
+export type TrustChange = { kind: 'revocation' | 'roster' | 'device' | 'other'; pos: number };
 
 export interface TrustVerifier {
   /** Loads the stored directory; call once before serving. */
@@ -135,7 +135,7 @@ export class DirectoryTrust implements TrustVerifier {
       if (!stored.duplicate) {
         this.#directory.ingest(record);
         this.#pos = Math.max(this.#pos, stored.pos);
-        this.#emit({ kind: kindOf(record.type) });
+        this.#emit({ kind: kindOf(record.type), pos: stored.pos });
       }
       return { ok: true, pos: stored.pos, duplicate: stored.duplicate, type: record.type };
     });
@@ -165,7 +165,7 @@ export class DirectoryTrust implements TrustVerifier {
       } finally {
         this.#replaying = false;
       }
-      for (const kind of changes) this.#emit({ kind });
+      for (const kind of changes) this.#emit({ kind, pos: this.#pos });
     }
   }
 

@@ -193,6 +193,8 @@ export const dirRecordsFrame = z.strictObject({
   id: requestId,
   records: z.array(z.strictObject({ pos: seq.min(1), record: signedRecord })),
 });
+/** Live: the directory grew (a roster, revocation, device...); fetch with dir_get after your cursor. */
+export const dirPushFrame = z.strictObject({ t: z.literal('dir_push'), pos: seq.min(1) });
 /** Positive answer to a request without a payload of its own (mail_put, mail_ack, dir_put). */
 export const okFrame = z.strictObject({ t: z.literal('ok'), id: requestId });
 export const pongFrame = z.strictObject({ t: z.literal('pong'), id: requestId, serverTime: z.number().int() });
@@ -239,6 +241,7 @@ export const serverFrame = z.discriminatedUnion('t', [
   blobStatusFrame,
   blobDataFrame,
   dirRecordsFrame,
+  dirPushFrame,
   okFrame,
   pongFrame,
   errorFrame,

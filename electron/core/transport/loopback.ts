@@ -111,7 +111,9 @@ export class LoopbackHub {
     if (refusal) throw new TransportError('record_rejected', refusal);
     const sig = record.sig;
     if (typeof sig === 'string' && this.#records.some((r) => r.record.sig === sig)) return;
-    this.#records.push({ pos: this.#records.length + 1, record: structuredClone(record) });
+    const pos = this.#records.length + 1;
+    this.#records.push({ pos, record: structuredClone(record) });
+    for (const t of this.#transports) t.deliverDirectory(pos);
   }
 
   records(after: number, limit: number): DirectoryPage {
@@ -128,6 +130,7 @@ export class LoopbackTransport implements Transport {
   readonly #pushListeners = new Listeners<WireEvent>();
   readonly #mailListeners = new Listeners<MailboxMessage>();
   readonly #fatalListeners = new Listeners<TransportError>();
+  readonly #dirListeners = new Listeners<number>();
 
   constructor(hub: LoopbackHub, deviceId: string) {
     this.#hub = hub;
@@ -148,6 +151,12 @@ export class LoopbackTransport implements Transport {
   }
   onFatal(listener: (error: TransportError) => void): () => void {
     return this.#fatalListeners.add(listener);
+  }
+  onDirectory(listener: (pos: number) => void): () => void {
+    return this.#dirListeners.add(listener);
+  }
+  /** @internal */ deliverDirectory(pos: number): void {
+    queueMicrotask(() => this.#dirListeners.emit(pos));
   }
 
   async connect(): Promise<void> {

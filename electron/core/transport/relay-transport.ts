@@ -62,6 +62,7 @@ export class RelayTransport implements Transport {
   readonly #pushListeners = new Listeners<WireEvent>();
   readonly #mailListeners = new Listeners<MailboxMessage>();
   readonly #fatalListeners = new Listeners<TransportError>();
+  readonly #dirListeners = new Listeners<number>();
   #attempt = 0;
   #stopped = true;
   #reconnectTimer: NodeJS.Timeout | null = null;
@@ -93,6 +94,9 @@ export class RelayTransport implements Transport {
   }
   onFatal(listener: (error: TransportError) => void): () => void {
     return this.#fatalListeners.add(listener);
+  }
+  onDirectory(listener: (pos: number) => void): () => void {
+    return this.#dirListeners.add(listener);
   }
 
   connect(): Promise<void> {
@@ -372,6 +376,8 @@ export class RelayTransport implements Transport {
           payload: unb64(frame.item.payload),
           storedAt: frame.item.storedAt,
         });
+      case 'dir_push':
+        return this.#dirListeners.emit(frame.pos);
       case 'lag':
         // Pushes were dropped: announce online again so the consumer pulls by seq.
         if (this.#state === 'online') this.#setState('online', true);

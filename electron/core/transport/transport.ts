@@ -93,6 +93,8 @@ export interface Transport {
    */
   onPush(listener: (event: WireEvent) => void): () => void;
   onMail(listener: (message: MailboxMessage) => void): () => void;
+  /** The directory grew to position `pos` (a roster, revocation, device...): fetch with getRecords. */
+  onDirectory(listener: (pos: number) => void): () => void;
   /** The relay refused this device for good (revoked, unknown): no more reconnects. */
   onFatal(listener: (error: TransportError) => void): () => void;
 

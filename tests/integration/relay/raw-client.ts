@@ -16,7 +16,8 @@ export class RawClient {
   readonly frames: RawAnswer[] = [];
   closed: { code: number; reason: string } | null = null;
   #waiters: Array<() => void> = [];
-  #nextId = 1;
+  // High, so answers to hand-written frames (small ids) are never mistaken for ours.
+  #nextId = 1_000_000;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;

@@ -112,6 +112,8 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
 
     it('serves directory records in order and takes an upload once', () =>
       withWorld(make, async ({ alice, bob, record }) => {
+        const told: number[] = [];
+        bob.onDirectory((pos) => told.push(pos));
         const before = (await bob.getRecords(0, 1000)).records.length;
         await alice.putRecord(record);
         await alice.putRecord(record);
@@ -119,6 +121,8 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
         expect(after.length).toBe(before + 1);
         expect(after.at(-1)!.record.sig).toBe(record.sig);
         expect(after.map((r) => r.pos)).toEqual([...after.map((r) => r.pos)].sort((a, b) => a - b));
+        // Other devices are told live that the directory grew.
+        await until(() => told.includes(after.at(-1)!.pos));
       }));
 
     it('fails fast while not connected, reconnects by itself after a drop, and stops on close', () =>
