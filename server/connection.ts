@@ -48,6 +48,7 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteO
 const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
 
 let nextConnectionId = 1;
+const PRE_AUTH_FRAME_BYTES = 64 * 1024;
 /** Most publishes stored in one transaction. */
 const PUBLISH_BATCH = 64;
 type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
@@ -62,6 +63,8 @@ export class Connection {
   #device: DeviceIdentity | null = null;
   #queue: Promise<void> = Promise.resolve();
   readonly #inbox: ClientFrame[] = [];
+  #inboxBytes = 0;
+  readonly #frameBytes = new WeakMap<ClientFrame, number>();
   #pumping = false;
   #badFrames = 0;
   #lagging = false;
@@ -158,8 +161,10 @@ export class Connection {
   #onMessage(data: Buffer, isBinary: boolean): void {
     if (this.#closed) return;
     const bytes = data.length;
-    if (bytes > this.#ctx.limits.maxFrameBytes) {
-      this.#reject(undefined, 'frame_too_large', `frame of ${bytes} bytes, limit ${this.#ctx.limits.maxFrameBytes}`);
+    // Before authentication only hello, auth (with a certificate of ~1 KB) and ping make sense.
+    const limit = this.#device ? this.#ctx.limits.maxFrameBytes : PRE_AUTH_FRAME_BYTES;
+    if (bytes > limit) {
+      this.#reject(undefined, 'frame_too_large', `frame of ${bytes} bytes, limit ${limit}${this.#device ? '' : ' before authentication'}`);
       return;
     }
     if (isBinary) {
@@ -195,11 +200,13 @@ export class Connection {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'unavailable', 'relay shutting down; reconnect');
       return;
     }
-    if (this.#inbox.length >= this.#ctx.limits.maxQueuedFrames) {
+    if (this.#inbox.length >= this.#ctx.limits.maxQueuedFrames || this.#inboxBytes + bytes > this.#ctx.limits.maxQueuedBytes) {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'rate_limited', 'too many frames in flight');
       return;
     }
     this.#inbox.push(parsed.data);
+    this.#inboxBytes += bytes;
+    this.#frameBytes.set(parsed.data, bytes);
     if (!this.#pumping) this.#queue = this.#pump();
   }
 
@@ -211,10 +218,10 @@ export class Connection {
     this.#pumping = true;
     try {
       while (this.#inbox.length > 0) {
-        const frame = this.#inbox.shift()!;
+        const frame = this.#take()!;
         if (frame.t === 'publish' && this.#device) {
           const batch = [frame];
-          while (batch.length < PUBLISH_BATCH && this.#inbox[0]?.t === 'publish') batch.push(this.#inbox.shift() as PublishFrame);
+          while (batch.length < PUBLISH_BATCH && this.#inbox[0]?.t === 'publish') batch.push(this.#take() as PublishFrame);
           await this.#guard(batch, () => this.#publishBatch(batch, this.#device!));
         } else {
           await this.#guard([frame], () => this.#handle(frame));
@@ -223,6 +230,15 @@ export class Connection {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  #take(): ClientFrame | undefined {
+    const frame = this.#inbox.shift();
+    if (frame) {
+      this.#inboxBytes -= this.#frameBytes.get(frame) ?? 0;
+      this.#frameBytes.delete(frame);
+    }
+    return frame;
   }
 
   async #guard(frames: ClientFrame[], work: () => Promise<void>): Promise<void> {

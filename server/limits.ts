@@ -11,6 +11,8 @@ export interface RelayLimits {
   sendBufferMaxBytes: number;
   /** Frames a connection may have queued for processing; more get `rate_limited`. */
   maxQueuedFrames: number;
+  /** Bytes of frames a connection may have queued (bounds relay memory per connection). */
+  maxQueuedBytes: number;
   /** Token bucket per device: frames per second and burst. */
   framesPerSecond: number;
   frameBurst: number;
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   sendBufferPauseBytes: 1024 * 1024,
   sendBufferMaxBytes: 16 * 1024 * 1024,
   maxQueuedFrames: 256,
+  maxQueuedBytes: 8 * 1024 * 1024,
   framesPerSecond: 500,
   frameBurst: 2000,
   bytesPerSecond: 32 * 1024 * 1024,

@@ -63,6 +63,13 @@ describe('relay limits', () => {
     raw.close();
   });
 
+  it('takes only small frames before authentication', async () => {
+    const raw = await RawClient.open(relay.url);
+    raw.send(JSON.stringify({ t: 'ping', id: 1, pad: 'x'.repeat(100 * 1024) }));
+    expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'frame_too_large' });
+    raw.close();
+  });
+
   it('closes a socket that sends a frame beyond the hard limit, and the relay stays up', async () => {
     const raw = await RawClient.open(relay.url);
     raw.send('x'.repeat(5 * 1024 * 1024));
