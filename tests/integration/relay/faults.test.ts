@@ -2,7 +2,8 @@
 // lost, nothing doubled, order kept); the socket drops in the middle of a catch-up, an upload
 // and a download (each resumes where it was).
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
 import { TransportError, type WireEvent } from '../../../electron/core/transport/transport.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
@@ -33,10 +34,9 @@ async function persist<T>(t: RelayTransport, work: () => Promise<T>, timeoutMs =
   }
 }
 
-describe('relay faults', () => {
-  it('SIGKILL during a burst, restart: no message lost, none duplicated, order kept', { timeout: 60_000 }, async () => {
+async function killDuringBurst(databaseUrl?: string): Promise<void> {
     const { org, a, b, channelId } = await setup();
-    const relay = await startTestRelay({ org, mode: 'process' });
+    const relay = await startTestRelay({ org, mode: 'process', ...(databaseUrl ? { databaseUrl } : {}) });
     const alice = deviceTransport(relay.url, a);
     const bob = deviceTransport(relay.url, b);
     try {
@@ -85,7 +85,10 @@ describe('relay faults', () => {
       await Promise.all([alice.close(), bob.close()]);
       await relay.dispose();
     }
-  });
+  }
+
+describe('relay faults', () => {
+  it('SIGKILL during a burst on SQLite, restart: no message lost, none duplicated, order kept', { timeout: 60_000 }, () => killDuringBurst());
 
   it('socket dropped mid-catch-up: the pull resumes from its cursor, nothing missed or doubled', async () => {
     const { org, a, b, channelId } = await setup();
@@ -224,4 +227,16 @@ describe('client faults', () => {
       await relay.dispose();
     }
   });
+});
+
+describe.skipIf(!postgresAvailable())('relay faults on PostgreSQL', () => {
+  let cluster: PgCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  it('SIGKILL during a burst on PostgreSQL, restart: no message lost, none duplicated, order kept', { timeout: 60_000 }, async () =>
+    killDuringBurst(await cluster.createDatabase()));
 });
