@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { authChallengeText } from '../shared/relay/frames.ts';
 import { startPostgres } from '../tests/harness/postgres.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../tests/harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../tests/harness/relay.ts';
 import type { BenchResult } from './types.ts';
 
 const SUITE = 'relay';
@@ -59,7 +66,9 @@ async function fanOut(): Promise<BenchResult[]> {
       const window = 32;
       for (let i = 0; i < n; i += window) {
         await Promise.all(
-          Array.from({ length: Math.min(window, n - i) }, (_, k) => publisher.publish(channelId, `evt${tag}${String(i + k).padStart(6, '0')}`, envelope)),
+          Array.from({ length: Math.min(window, n - i) }, (_, k) =>
+            publisher.publish(channelId, `evt${tag}${String(i + k).padStart(6, '0')}`, envelope),
+          ),
         );
       }
     };
@@ -87,7 +96,13 @@ async function fanOut(): Promise<BenchResult[]> {
         note: `${events} publishes x 199 receivers in ${seconds.toFixed(2)} s`,
       },
       { suite: SUITE, name: 'relay RSS idle (directory of 200 devices loaded)', value: idle.rss, unit: 'MiB' },
-      { suite: SUITE, name: 'relay RSS with 200 connected devices (after fan-out)', value: mem.rss, unit: 'MiB', note: `peak ${mem.peak.toFixed(0)} MiB` },
+      {
+        suite: SUITE,
+        name: 'relay RSS with 200 connected devices (after fan-out)',
+        value: mem.rss,
+        unit: 'MiB',
+        note: `peak ${mem.peak.toFixed(0)} MiB`,
+      },
     ];
   } finally {
     await relay.dispose();
@@ -101,7 +116,12 @@ async function publishRate(label: string, databaseUrl?: string): Promise<BenchRe
   org.addDevice(ub);
   const channelId = testId('chan');
   org.setRoster(channelId, [ua, ub]);
-  const relay: TestRelay = await startTestRelay({ org, mode: 'process', limits: UNLIMITED, ...(databaseUrl ? { databaseUrl } : {}) });
+  const relay: TestRelay = await startTestRelay({
+    org,
+    mode: 'process',
+    limits: UNLIMITED,
+    ...(databaseUrl ? { databaseUrl } : {}),
+  });
   try {
     const t = deviceTransport(relay.url, a);
     await t.connect();
@@ -110,11 +130,20 @@ async function publishRate(label: string, databaseUrl?: string): Promise<BenchRe
     const window = 64;
     const start = performance.now();
     for (let i = 0; i < n; i += window) {
-      await Promise.all(Array.from({ length: Math.min(window, n - i) }, (_, k) => t.publish(channelId, `evtpub${String(i + k).padStart(6, '0')}`, envelope)));
+      await Promise.all(
+        Array.from({ length: Math.min(window, n - i) }, (_, k) =>
+          t.publish(channelId, `evtpub${String(i + k).padStart(6, '0')}`, envelope),
+        ),
+      );
     }
     const rate = n / ((performance.now() - start) / 1000);
     await t.close();
-    return { suite: SUITE, name: `publish throughput, ${label} (1 KB, 64 in flight, acked = durable)`, value: rate, unit: 'publishes/s' };
+    return {
+      suite: SUITE,
+      name: `publish throughput, ${label} (1 KB, 64 in flight, acked = durable)`,
+      value: rate,
+      unit: 'publishes/s',
+    };
   } finally {
     await relay.dispose();
   }
@@ -134,7 +163,11 @@ async function catchUp(): Promise<BenchResult> {
     const envelope = new Uint8Array(1024).fill(5);
     const n = 10_000;
     for (let i = 0; i < n; i += 250) {
-      await Promise.all(Array.from({ length: 250 }, (_, k) => alice.publish(channelId, `evtcu${String(i + k).padStart(6, '0')}`, envelope)));
+      await Promise.all(
+        Array.from({ length: 250 }, (_, k) =>
+          alice.publish(channelId, `evtcu${String(i + k).padStart(6, '0')}`, envelope),
+        ),
+      );
     }
     await alice.close();
     const bob = deviceTransport(relay.url, b);
@@ -142,7 +175,7 @@ async function catchUp(): Promise<BenchResult> {
     const start = performance.now();
     const heads = await bob.changedChannels({});
     let got = 0;
-    for (let cursor = 0; cursor < heads[channelId]!; ) {
+    for (let cursor = 0; cursor < heads[channelId]!;) {
       const page = await bob.fetchPage(channelId, cursor, 500);
       got += page.length;
       cursor = page.at(-1)!.seq;
@@ -195,8 +228,22 @@ async function latency(): Promise<BenchResult[]> {
     const measured = times.slice(100).sort((x, y) => x - y);
     const pct = (p: number) => measured[Math.min(measured.length - 1, Math.floor(p * measured.length))]!;
     return [
-      { suite: SUITE, name: 'publish -> push at the other client, SQLite, p50 (transport only)', value: pct(0.5), unit: 'ms', target: '< 15 ms (whole path)', ok: pct(0.5) < 15 },
-      { suite: SUITE, name: 'publish -> push at the other client, SQLite, p99 (transport only)', value: pct(0.99), unit: 'ms', target: '< 50 ms (whole path)', ok: pct(0.99) < 50 },
+      {
+        suite: SUITE,
+        name: 'publish -> push at the other client, SQLite, p50 (transport only)',
+        value: pct(0.5),
+        unit: 'ms',
+        target: '< 15 ms (whole path)',
+        ok: pct(0.5) < 15,
+      },
+      {
+        suite: SUITE,
+        name: 'publish -> push at the other client, SQLite, p99 (transport only)',
+        value: pct(0.99),
+        unit: 'ms',
+        target: '< 50 ms (whole path)',
+        ok: pct(0.99) < 50,
+      },
     ];
   } finally {
     await relay.dispose();

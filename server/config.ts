@@ -7,10 +7,9 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 
 const limitsSchema = z.strictObject(
-  Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((k) => [k, z.coerce.number().int().positive().optional()])) as Record<
-    keyof RelayLimits,
-    z.ZodOptional<z.ZodCoercedNumber>
-  >,
+  Object.fromEntries(
+    Object.keys(DEFAULT_LIMITS).map((k) => [k, z.coerce.number().int().positive().optional()]),
+  ) as Record<keyof RelayLimits, z.ZodOptional<z.ZodCoercedNumber>>,
 );
 
 export const configSchema = z.strictObject({
@@ -18,7 +17,10 @@ export const configSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(8443),
   dataDir: z.string().default('./relay-data'),
   /** PostgreSQL URL; when absent the relay uses SQLite in dataDir. */
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'postgres://...').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'postgres://...')
+    .optional(),
   /** Organisation root public key, base64url (32 bytes). */
   orgPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'base64url Ed25519 public key (43 characters)'),
   tlsCert: z.string().optional(),
@@ -66,8 +68,11 @@ const FLAGS = {
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig {
   const { values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false });
   const file = values.config ?? env.RELAY_CONFIG;
-  const merged: Record<string, unknown> = file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
+  const merged: Record<string, unknown> = file
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+    : {};
+  for (const [name, key] of Object.entries(ENV))
+    if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
   const flagMap: Record<string, keyof RelayConfig> = {
     host: 'host',
     port: 'port',
@@ -94,9 +99,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
   merged.limits = limits;
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new Error(`relay configuration: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `relay configuration: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
-  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined)) throw new Error('relay configuration: tlsCert and tlsKey go together');
+  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined))
+    throw new Error('relay configuration: tlsCert and tlsKey go together');
   return parsed.data;
 }
 

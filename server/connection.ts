@@ -32,7 +32,10 @@ export interface ConnectionContext {
   onClosed(conn: Connection): void;
   /** A new event was stored: push it to the channel's other subscribers. */
   committed(channelId: string, seq: number, envelope: Uint8Array, from: Connection): void;
-  mailed(toDeviceId: string, item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number }): void;
+  mailed(
+    toDeviceId: string,
+    item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number },
+  ): void;
   draining(): boolean;
 }
 
@@ -44,7 +47,8 @@ class FrameError extends Error {
   }
 }
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+const b64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
 
 let nextConnectionId = 1;
@@ -164,7 +168,11 @@ export class Connection {
     // Before authentication only hello, auth (with a certificate of ~1 KB) and ping make sense.
     const limit = this.#device ? this.#ctx.limits.maxFrameBytes : PRE_AUTH_FRAME_BYTES;
     if (bytes > limit) {
-      this.#reject(undefined, 'frame_too_large', `frame of ${bytes} bytes, limit ${limit}${this.#device ? '' : ' before authentication'}`);
+      this.#reject(
+        undefined,
+        'frame_too_large',
+        `frame of ${bytes} bytes, limit ${limit}${this.#device ? '' : ' before authentication'}`,
+      );
       return;
     }
     if (isBinary) {
@@ -200,7 +208,10 @@ export class Connection {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'unavailable', 'relay shutting down; reconnect');
       return;
     }
-    if (this.#inbox.length >= this.#ctx.limits.maxQueuedFrames || this.#inboxBytes + bytes > this.#ctx.limits.maxQueuedBytes) {
+    if (
+      this.#inbox.length >= this.#ctx.limits.maxQueuedFrames ||
+      this.#inboxBytes + bytes > this.#ctx.limits.maxQueuedBytes
+    ) {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'rate_limited', 'too many frames in flight');
       return;
     }
@@ -221,7 +232,8 @@ export class Connection {
         const frame = this.#take()!;
         if (frame.t === 'publish' && this.#device) {
           const batch = [frame];
-          while (batch.length < PUBLISH_BATCH && this.#inbox[0]?.t === 'publish') batch.push(this.#take() as PublishFrame);
+          while (batch.length < PUBLISH_BATCH && this.#inbox[0]?.t === 'publish')
+            batch.push(this.#take() as PublishFrame);
           await this.#guard(batch, () => this.#publishBatch(batch, this.#device!));
         } else {
           await this.#guard([frame], () => this.#handle(frame));
@@ -249,7 +261,10 @@ export class Connection {
         const id = 'id' in frame ? frame.id : undefined;
         if (error instanceof FrameError) this.#reject(id, error.code, error.message);
         else {
-          this.#log.error('handler failed', { type: frame.t, error: error instanceof Error ? error.message : String(error) });
+          this.#log.error('handler failed', {
+            type: frame.t,
+            error: error instanceof Error ? error.message : String(error),
+          });
           this.#reject(id, 'unavailable', 'the relay could not complete this request; retry later');
         }
       }
@@ -291,7 +306,8 @@ export class Connection {
     this.#log.info('frame rejected', { code, reason: message, device: this.#device?.deviceId });
     this.send({ t: 'error', ...(id !== undefined ? { id } : {}), code, message });
     if (code === 'bad_frame' || code === 'frame_too_large') {
-      if (++this.#badFrames >= this.#ctx.limits.maxBadFrames) this.close(CLOSE_CODES.protocolError, 'too many bad frames');
+      if (++this.#badFrames >= this.#ctx.limits.maxBadFrames)
+        this.close(CLOSE_CODES.protocolError, 'too many bad frames');
     }
   }
 
@@ -301,7 +317,8 @@ export class Connection {
   }
 
   #requireMember(channelId: string, device: DeviceIdentity): void {
-    if (!this.#ctx.trust.isMember(channelId, device.userId)) throw new FrameError('not_member', 'not a current member of this channel');
+    if (!this.#ctx.trust.isMember(channelId, device.userId))
+      throw new FrameError('not_member', 'not a current member of this channel');
   }
 
   async #handle(frame: ClientFrame): Promise<void> {
@@ -348,7 +365,13 @@ export class Connection {
         const storedAt = Date.now();
         const fresh = await store.mailPut(frame.toDeviceId, frame.messageId, device.deviceId, payload, storedAt);
         this.send({ t: 'ok', id: frame.id });
-        if (fresh) this.#ctx.mailed(frame.toDeviceId, { messageId: frame.messageId, fromDeviceId: device.deviceId, payload, storedAt });
+        if (fresh)
+          this.#ctx.mailed(frame.toDeviceId, {
+            messageId: frame.messageId,
+            fromDeviceId: device.deviceId,
+            payload,
+            storedAt,
+          });
         return;
       }
       case 'mail_fetch': {
@@ -356,7 +379,12 @@ export class Connection {
         return this.send({
           t: 'mail',
           id: frame.id,
-          items: items.map((i) => ({ messageId: i.messageId, fromDeviceId: i.fromDeviceId, payload: b64(i.payload), storedAt: i.storedAt })),
+          items: items.map((i) => ({
+            messageId: i.messageId,
+            fromDeviceId: i.fromDeviceId,
+            payload: b64(i.payload),
+            storedAt: i.storedAt,
+          })),
         });
       }
       case 'mail_ack':
@@ -371,12 +399,24 @@ export class Connection {
         if (!state?.complete) throw new FrameError('not_found', 'no such blob');
         if (frame.offset > state.size) throw new FrameError('conflict', 'offset past the end');
         const data = await store.blobRead(frame.hash, frame.offset, Math.min(frame.length, state.size - frame.offset));
-        return this.send({ t: 'blob_data', id: frame.id, hash: frame.hash, offset: frame.offset, size: state.size, data: b64(data) });
+        return this.send({
+          t: 'blob_data',
+          id: frame.id,
+          hash: frame.hash,
+          offset: frame.offset,
+          size: state.size,
+          data: b64(data),
+        });
       }
       case 'dir_put': {
         const result = await trust.admit(frame.record);
         if (!result.ok) throw new FrameError('record_rejected', result.reason);
-        this.#log.info('record stored', { type: result.type, pos: result.pos, duplicate: result.duplicate, device: device.deviceId });
+        this.#log.info('record stored', {
+          type: result.type,
+          pos: result.pos,
+          duplicate: result.duplicate,
+          device: device.deviceId,
+        });
         return this.send({ t: 'ok', id: frame.id });
       }
       case 'dir_get': {
@@ -412,9 +452,14 @@ export class Connection {
     };
     if (frame.certificate) {
       const body = frame.certificate.body as { deviceId?: unknown } | undefined;
-      if (frame.certificate.type !== 'device' || body?.deviceId !== deviceId) return refuse('auth_failed', 'certificate is not for this device');
+      if (frame.certificate.type !== 'device' || body?.deviceId !== deviceId)
+        return refuse('auth_failed', 'certificate is not for this device');
       const admitted = await trust.admit(frame.certificate);
-      if (!admitted.ok) return refuse(admitted.reason.startsWith('revoked') ? 'revoked' : 'auth_failed', `certificate refused: ${admitted.reason}`);
+      if (!admitted.ok)
+        return refuse(
+          admitted.reason.startsWith('revoked') ? 'revoked' : 'auth_failed',
+          `certificate refused: ${admitted.reason}`,
+        );
     }
     const check = trust.checkDevice(deviceId);
     if (!check.ok) return refuse(check.code, check.reason);
@@ -433,12 +478,20 @@ export class Connection {
     let state = await store.blobState(frame.hash);
     if (!state) {
       const used = await store.blobUsage(device.deviceId);
-      if (used + frame.size > limits.blobQuotaBytes) throw new FrameError('quota_exceeded', 'blob quota of this device is used up');
+      if (used + frame.size > limits.blobQuotaBytes)
+        throw new FrameError('quota_exceeded', 'blob quota of this device is used up');
     }
     const begun = await store.blobBegin(frame.hash, frame.size, device.deviceId, Date.now());
     if (begun === 'conflict') throw new FrameError('conflict', 'a blob with this hash and another size exists');
     state = begun;
-    this.send({ t: 'blob_status', id: frame.id, hash: frame.hash, size: state.size, received: state.received, complete: state.complete });
+    this.send({
+      t: 'blob_status',
+      id: frame.id,
+      hash: frame.hash,
+      size: state.size,
+      received: state.received,
+      complete: state.complete,
+    });
   }
 
   async #blobChunk(frame: Extract<ClientFrame, { t: 'blob_chunk' }>): Promise<void> {
@@ -447,11 +500,15 @@ export class Connection {
     const state = await store.blobAppend(frame.hash, frame.offset, data);
     if (state === 'conflict') {
       const now = await store.blobState(frame.hash);
-      throw new FrameError('conflict', `chunk does not continue the upload (relay holds ${now?.received ?? 0} bytes${now?.complete ? ', complete' : ''})`);
+      throw new FrameError(
+        'conflict',
+        `chunk does not continue the upload (relay holds ${now?.received ?? 0} bytes${now?.complete ? ', complete' : ''})`,
+      );
     }
     if (state.received === state.size) {
       const hash = createHash('sha256');
-      for (let at = 0; at < state.size; at += 4 * 1024 * 1024) hash.update(await store.blobRead(frame.hash, at, Math.min(4 * 1024 * 1024, state.size - at)));
+      for (let at = 0; at < state.size; at += 4 * 1024 * 1024)
+        hash.update(await store.blobRead(frame.hash, at, Math.min(4 * 1024 * 1024, state.size - at)));
       if (hash.digest('hex') !== frame.hash) {
         await store.blobDelete(frame.hash);
         throw new FrameError('hash_mismatch', 'uploaded bytes do not match the hash; upload again');
@@ -459,6 +516,13 @@ export class Connection {
       await store.blobMarkComplete(frame.hash);
       state.complete = true;
     }
-    this.send({ t: 'blob_status', id: frame.id, hash: frame.hash, size: state.size, received: state.received, complete: state.complete });
+    this.send({
+      t: 'blob_status',
+      id: frame.id,
+      hash: frame.hash,
+      size: state.size,
+      received: state.received,
+      complete: state.complete,
+    });
   }
 }

@@ -23,9 +23,12 @@ async function main(): Promise<void> {
   }
   const log = createRelayLog(undefined, config.logLevel);
   if (!config.tlsCert && !isLoopback(config.host)) {
-    log.warn('plain ws on a non-loopback address: traffic metadata is readable on the network; configure tlsCert and tlsKey', {
-      host: config.host,
-    });
+    log.warn(
+      'plain ws on a non-loopback address: traffic metadata is readable on the network; configure tlsCert and tlsKey',
+      {
+        host: config.host,
+      },
+    );
   }
   await readySodium();
   const orgPublicKey = fromBase64Url(config.orgPublicKey);
@@ -50,7 +53,9 @@ async function main(): Promise<void> {
     limits: config.limits,
     retentionMs: config.retentionDays * 86_400_000,
     ...(config.relayId ? { relayId: config.relayId } : {}),
-    ...(config.tlsCert && config.tlsKey ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } } : {}),
+    ...(config.tlsCert && config.tlsKey
+      ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }
+      : {}),
   });
 
   let stopping = false;
@@ -88,6 +93,8 @@ async function importRecords(file: string, trust: DirectoryTrust, log: RelayLog)
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'relay failed to start', error: String(error) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'relay failed to start', error: String(error) })}\n`,
+  );
   process.exit(1);
 });

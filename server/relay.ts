@@ -122,7 +122,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (!targets) return;
       const frame: ServerFrame = {
         t: 'mail_push',
-        item: { messageId: item.messageId, fromDeviceId: item.fromDeviceId, payload: Buffer.from(item.payload).toString('base64url'), storedAt: item.storedAt },
+        item: {
+          messageId: item.messageId,
+          fromDeviceId: item.fromDeviceId,
+          payload: Buffer.from(item.payload).toString('base64url'),
+          storedAt: item.storedAt,
+        },
       };
       for (const conn of targets) conn.send(frame);
     },
@@ -138,7 +143,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       store
         .event(channelId, seq)
         .then((event) => void (event && fanOut(channelId, seq, event.envelope, null)))
-        .catch((error: unknown) => log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) })),
+        .catch((error: unknown) =>
+          log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) }),
+        ),
     );
   });
   store.onRemoteMail((toDeviceId) => {
@@ -148,7 +155,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       .then((items) => items.forEach((item) => ctx.mailed(toDeviceId, item)))
       .catch((error: unknown) => log.warn('remote mail fetch failed', { error: String(error) }));
   });
-  store.onRemoteDirectory(() => void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: String(error) })));
+  store.onRemoteDirectory(
+    () =>
+      void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: String(error) })),
+  );
   trust.onChange((change) => {
     // Every device learns at once that the directory grew (rosters, revocations, new devices).
     const note = JSON.stringify({ t: 'dir_push', pos: change.pos } satisfies ServerFrame);
@@ -169,13 +179,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const health = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: draining ? 'draining' : 'ok', store: store.kind, connections: connections.size }));
+      res.end(
+        JSON.stringify({ status: draining ? 'draining' : 'ok', store: store.kind, connections: connections.size }),
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
   };
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, health) : createHttpServer(health);
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, health)
+    : createHttpServer(health);
   // ws closes (1009) what passes 4x the frame limit; below that the relay answers frame_too_large.
   const wss = new WebSocketServer({ server, maxPayload: limits.maxFrameBytes * 4, perMessageDeflate: false });
   wss.on('connection', (ws, req) => {
@@ -196,7 +210,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (removed.length > 0) log.info('blob gc', { removed: removed.length });
     return removed;
   };
-  const gcTimer = setInterval(() => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: String(e) })), 3600_000);
+  const gcTimer = setInterval(
+    () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: String(e) })),
+    3600_000,
+  );
   gcTimer.unref();
 
   await new Promise<void>((resolve, reject) => {
@@ -224,7 +241,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       clearInterval(gcTimer);
       log.info('shutting down', { connections: connections.size });
       // Finish the frames already received (an acked publish is committed), bounded in time.
-      await Promise.race([Promise.all([...connections].map((c) => c.settled())), new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([
+        Promise.all([...connections].map((c) => c.settled())),
+        new Promise((r) => setTimeout(r, 5000)),
+      ]);
       for (const conn of connections) conn.close(CLOSE_CODES.shutdown, reason);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

@@ -17,7 +17,8 @@ export interface DeviceIdentity {
   signingPublicKey: Uint8Array;
 }
 
-export type DeviceCheck = { ok: true; device: DeviceIdentity } | { ok: false; code: 'auth_failed' | 'revoked'; reason: string };
+export type DeviceCheck =
+  { ok: true; device: DeviceIdentity } | { ok: false; code: 'auth_failed' | 'revoked'; reason: string };
 export type AdmitResult = { ok: true; pos: number; duplicate: boolean; type: string } | { ok: false; reason: string };
 /** What changed in the directory: the relay re-checks connections and subscriptions. */
 export type TrustChange = { kind: 'revocation' | 'roster' | 'device' | 'other'; pos: number };
@@ -87,8 +88,12 @@ export class DirectoryTrust implements TrustVerifier {
   checkDevice(deviceId: string): DeviceCheck {
     const entry = this.#directory.devices.get(deviceId);
     if (!entry) return { ok: false, code: 'auth_failed', reason: 'unknown device' };
-    if (!this.#directory.isDeviceActive(deviceId)) return { ok: false, code: 'revoked', reason: 'device revoked, expired or user inactive' };
-    return { ok: true, device: { deviceId, userId: entry.record.body.userId, signingPublicKey: entry.signingPublicKey } };
+    if (!this.#directory.isDeviceActive(deviceId))
+      return { ok: false, code: 'revoked', reason: 'device revoked, expired or user inactive' };
+    return {
+      ok: true,
+      device: { deviceId, userId: entry.record.body.userId, signingPublicKey: entry.signingPublicKey },
+    };
   }
 
   verifyAuth(device: DeviceIdentity, message: Uint8Array, signature: Uint8Array): boolean {

@@ -74,7 +74,8 @@ async function migrate(client: pg.PoolClient): Promise<void> {
     await client.query('CREATE TABLE IF NOT EXISTS relay_schema (version INTEGER NOT NULL)');
     const row = (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM relay_schema')).rows[0];
     const current = row?.v ?? 0;
-    if (current > POSTGRES_SCHEMA_VERSION) throw new Error(`database has relay schema ${current}, newer than this relay (${POSTGRES_SCHEMA_VERSION})`);
+    if (current > POSTGRES_SCHEMA_VERSION)
+      throw new Error(`database has relay schema ${current}, newer than this relay (${POSTGRES_SCHEMA_VERSION})`);
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       await client.query('BEGIN');
@@ -92,7 +93,10 @@ async function migrate(client: pg.PoolClient): Promise<void> {
   }
 }
 
-export async function openPostgresStore(connectionString: string, options: { poolSize?: number } = {}): Promise<RelayStore> {
+export async function openPostgresStore(
+  connectionString: string,
+  options: { poolSize?: number } = {},
+): Promise<RelayStore> {
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
   // An idle client losing its server (restart, network) must not crash the relay.
   pool.on('error', () => {});
@@ -167,7 +171,11 @@ export async function openPostgresStore(connectionString: string, options: { poo
     ownerDeviceId: String(r.owner_device),
     refs: num(r.refs),
   });
-  const blobState = async (hash: string, c: pg.Pool | pg.PoolClient = pool, lock = false): Promise<BlobState | null> => {
+  const blobState = async (
+    hash: string,
+    c: pg.Pool | pg.PoolClient = pool,
+    lock = false,
+  ): Promise<BlobState | null> => {
     const r = await c.query(
       `SELECT hash, size, received, complete, owner_device, refs FROM blobs WHERE hash = $1${lock ? ' FOR UPDATE' : ''}`,
       [hash],
@@ -175,7 +183,10 @@ export async function openPostgresStore(connectionString: string, options: { poo
     return r.rows[0] ? toBlobState(r.rows[0] as Record<string, unknown>) : null;
   };
   const findClient = async (c: pg.Pool | pg.PoolClient, channelId: string, clientEventId: string) => {
-    const r = await c.query<{ seq: string }>('SELECT seq FROM events WHERE channel = $1 AND client_event_id = $2', [channelId, clientEventId]);
+    const r = await c.query<{ seq: string }>('SELECT seq FROM events WHERE channel = $1 AND client_event_id = $2', [
+      channelId,
+      clientEventId,
+    ]);
     return r.rows[0] ? num(r.rows[0].seq) : null;
   };
 
@@ -195,7 +206,11 @@ export async function openPostgresStore(connectionString: string, options: { poo
     // A concurrent retry of the same event committed first: undo the head bump (gapless).
     if (ins.rowCount === 0) throw new DuplicateRace();
     for (const hash of new Set(item.blobHashes ?? [])) {
-      await c.query('INSERT INTO event_blobs (channel, seq, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [item.channelId, seq, hash]);
+      await c.query('INSERT INTO event_blobs (channel, seq, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        item.channelId,
+        seq,
+        hash,
+      ]);
       await c.query('UPDATE blobs SET refs = refs + 1 WHERE hash = $1', [hash]);
     }
     await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${item.channelId}:${seq}`]);
@@ -218,7 +233,7 @@ export async function openPostgresStore(connectionString: string, options: { poo
     }
   };
 
-const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]> => {
+  const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]> => {
     const results: Array<AppendResult | undefined> = new Array(items.length);
     // Retries are answered without a write transaction.
     const fresh: number[] = [];
@@ -236,7 +251,9 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
     }
     if (fresh.length === 0) return results as AppendResult[];
     // Head rows are locked in channel order, so two batches never wait on each other in a cycle.
-    fresh.sort((x, y) => (items[x]!.channelId < items[y]!.channelId ? -1 : items[x]!.channelId > items[y]!.channelId ? 1 : x - y));
+    fresh.sort((x, y) =>
+      items[x]!.channelId < items[y]!.channelId ? -1 : items[x]!.channelId > items[y]!.channelId ? 1 : x - y,
+    );
     const marked: string[] = [];
     try {
       const stored = await tx(async (c) => {
@@ -275,9 +292,10 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
     async heads(channelIds) {
       const out = new Map<string, number>();
       if (channelIds.length === 0) return out;
-      const r = await pool.query<{ channel: string; head: string }>('SELECT channel, head FROM channel_heads WHERE channel = ANY($1)', [
-        channelIds,
-      ]);
+      const r = await pool.query<{ channel: string; head: string }>(
+        'SELECT channel, head FROM channel_heads WHERE channel = ANY($1)',
+        [channelIds],
+      );
       for (const row of r.rows) out.set(row.channel, num(row.head));
       return out;
     },
@@ -289,10 +307,10 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
       return r.rows.map((row): StoredEvent => ({ seq: num(row.seq), envelope: view(row.envelope) }));
     },
     async event(channelId, seq) {
-      const r = await pool.query<{ seq: string; envelope: Buffer }>('SELECT seq, envelope FROM events WHERE channel = $1 AND seq = $2', [
-        channelId,
-        seq,
-      ]);
+      const r = await pool.query<{ seq: string; envelope: Buffer }>(
+        'SELECT seq, envelope FROM events WHERE channel = $1 AND seq = $2',
+        [channelId, seq],
+      );
       const row = r.rows[0];
       return row ? { seq: num(row.seq), envelope: view(row.envelope) } : null;
     },
@@ -305,7 +323,9 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
           [channelId, throughSeq],
         );
         await c.query('DELETE FROM event_blobs WHERE channel = $1 AND seq <= $2', [channelId, throughSeq]);
-        return (await c.query('DELETE FROM events WHERE channel = $1 AND seq <= $2', [channelId, throughSeq])).rowCount ?? 0;
+        return (
+          (await c.query('DELETE FROM events WHERE channel = $1 AND seq <= $2', [channelId, throughSeq])).rowCount ?? 0
+        );
       });
     },
     async expire(cutoff) {
@@ -343,17 +363,18 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
          ORDER BY stored_at, message_id LIMIT $2`,
         [toDeviceId, limit],
       );
-      return r.rows.map(
-        (row): MailboxItem => ({
-          messageId: row.message_id,
-          fromDeviceId: row.from_device,
-          payload: view(row.payload),
-          storedAt: num(row.stored_at),
-        }),
-      );
+      return r.rows.map((row): MailboxItem => ({
+        messageId: row.message_id,
+        fromDeviceId: row.from_device,
+        payload: view(row.payload),
+        storedAt: num(row.stored_at),
+      }));
     },
     async mailAck(toDeviceId, messageIds) {
-      const r = await pool.query('DELETE FROM mailbox WHERE to_device = $1 AND message_id = ANY($2)', [toDeviceId, [...messageIds]]);
+      const r = await pool.query('DELETE FROM mailbox WHERE to_device = $1 AND message_id = ANY($2)', [
+        toDeviceId,
+        [...messageIds],
+      ]);
       return r.rowCount ?? 0;
     },
     async blobBegin(hash, size, ownerDeviceId, now) {
@@ -369,7 +390,8 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
     async blobAppend(hash, offset, data) {
       return tx(async (c) => {
         const state = await blobState(hash, c, true);
-        if (!state || state.complete || state.received !== offset || offset + data.length > state.size) return 'conflict' as const;
+        if (!state || state.complete || state.received !== offset || offset + data.length > state.size)
+          return 'conflict' as const;
         await c.query('INSERT INTO blob_chunks (hash, "offset", data) VALUES ($1, $2, $3)', [hash, offset, buf(data)]);
         await c.query('UPDATE blobs SET received = $2 WHERE hash = $1', [hash, offset + data.length]);
         return { ...state, received: offset + data.length };
@@ -391,7 +413,10 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
       );
     },
     async blobUsage(ownerDeviceId) {
-      const r = await pool.query<{ n: string }>('SELECT coalesce(sum(size), 0) AS n FROM blobs WHERE owner_device = $1', [ownerDeviceId]);
+      const r = await pool.query<{ n: string }>(
+        'SELECT coalesce(sum(size), 0) AS n FROM blobs WHERE owner_device = $1',
+        [ownerDeviceId],
+      );
       return num(r.rows[0]?.n ?? 0);
     },
     async blobDelete(hash) {
@@ -431,13 +456,18 @@ const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]
         'SELECT pos, type, subject, json FROM directory WHERE pos > $1 ORDER BY pos LIMIT $2',
         [afterPos, limit],
       );
-      return r.rows.map((row): DirectoryEntry => ({ pos: num(row.pos), type: row.type, subject: row.subject, json: row.json }));
+      return r.rows.map((row): DirectoryEntry => ({
+        pos: num(row.pos),
+        type: row.type,
+        subject: row.subject,
+        json: row.json,
+      }));
     },
     async burnEnrolment(enrolmentId, deviceId) {
-      const r = await pool.query('INSERT INTO enrolments_burnt (enrolment_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        enrolmentId,
-        deviceId,
-      ]);
+      const r = await pool.query(
+        'INSERT INTO enrolments_burnt (enrolment_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [enrolmentId, deviceId],
+      );
       return r.rowCount === 1;
     },
     onRemoteCommit: (l) => void commitListeners.push(l),

@@ -3,7 +3,15 @@
 // per SQLite file and every statement is short, so the event loop never waits long. The file
 // is not encrypted: it holds only ciphertext and signed directory records.
 import Database from 'better-sqlite3-multiple-ciphers';
-import type { AppendItem, AppendResult, BlobState, DirectoryEntry, MailboxItem, RelayStore, StoredEvent } from './store.ts';
+import type {
+  AppendItem,
+  AppendResult,
+  BlobState,
+  DirectoryEntry,
+  MailboxItem,
+  RelayStore,
+  StoredEvent,
+} from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -56,7 +64,8 @@ const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.b
 
 export function migrateSqlite(db: Database.Database): void {
   const current = num(db.pragma('user_version', { simple: true }));
-  if (current > SQLITE_SCHEMA_VERSION) throw new Error(`relay.db has schema ${current}, newer than this relay (${SQLITE_SCHEMA_VERSION})`);
+  if (current > SQLITE_SCHEMA_VERSION)
+    throw new Error(`relay.db has schema ${current}, newer than this relay (${SQLITE_SCHEMA_VERSION})`);
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {
@@ -110,7 +119,9 @@ export function openSqliteStore(file: string): RelayStore {
     blobDel: db.prepare('DELETE FROM blobs WHERE hash = ?'),
     chunkDel: db.prepare('DELETE FROM blob_chunks WHERE hash = ?'),
     gcCandidates: db
-      .prepare('SELECT hash FROM blobs WHERE (complete = 1 AND refs <= 0 AND completed_at < ?) OR (complete = 0 AND created_at < ?)')
+      .prepare(
+        'SELECT hash FROM blobs WHERE (complete = 1 AND refs <= 0 AND completed_at < ?) OR (complete = 0 AND created_at < ?)',
+      )
       .pluck(),
     dirInsert: db.prepare('INSERT INTO directory (type, subject, dedupe_key, json) VALUES (?, ?, ?, ?)'),
     dirFind: db.prepare('SELECT pos FROM directory WHERE dedupe_key = ?').pluck(),
@@ -119,7 +130,13 @@ export function openSqliteStore(file: string): RelayStore {
   };
 
   const appendTx = db.transaction(
-    (channelId: string, clientEventId: string, sender: string, envelope: Uint8Array, hashes: readonly string[]): AppendResult => {
+    (
+      channelId: string,
+      clientEventId: string,
+      sender: string,
+      envelope: Uint8Array,
+      hashes: readonly string[],
+    ): AppendResult => {
       const existing = q.findClient.get(channelId, clientEventId);
       if (existing !== undefined) return { seq: num(existing), duplicate: true };
       const seq = num(q.head.get(channelId) ?? 0) + 1;
@@ -146,7 +163,9 @@ export function openSqliteStore(file: string): RelayStore {
          WHERE eb.hash = blobs.hash AND e.stored_at < ?)
        WHERE hash IN (SELECT eb.hash FROM event_blobs eb JOIN events e ON e.channel = eb.channel AND e.seq = eb.seq WHERE e.stored_at < ?)`,
     ).run(cutoff, cutoff);
-    db.prepare('DELETE FROM event_blobs WHERE (channel, seq) IN (SELECT channel, seq FROM events WHERE stored_at < ?)').run(cutoff);
+    db.prepare(
+      'DELETE FROM event_blobs WHERE (channel, seq) IN (SELECT channel, seq FROM events WHERE stored_at < ?)',
+    ).run(cutoff);
     const events = db.prepare('DELETE FROM events WHERE stored_at < ?').run(cutoff).changes;
     const mail = db.prepare('DELETE FROM mailbox WHERE stored_at < ?').run(cutoff).changes;
     return { events, mail };
@@ -197,9 +216,10 @@ export function openSqliteStore(file: string): RelayStore {
       return out;
     },
     async page(channelId, afterSeq, limit) {
-      return (q.page.all(channelId, afterSeq, limit) as Row[]).map(
-        (r): StoredEvent => ({ seq: num(r.seq), envelope: bytes(r.envelope) }),
-      );
+      return (q.page.all(channelId, afterSeq, limit) as Row[]).map((r): StoredEvent => ({
+        seq: num(r.seq),
+        envelope: bytes(r.envelope),
+      }));
     },
     async event(channelId, seq) {
       const row = q.event.get(channelId, seq) as Row | undefined;
@@ -215,14 +235,12 @@ export function openSqliteStore(file: string): RelayStore {
       return q.mailPut.run(toDeviceId, messageId, fromDeviceId, buf(payload), now).changes === 1;
     },
     async mailFetch(toDeviceId, limit) {
-      return (q.mailFetch.all(toDeviceId, limit) as Row[]).map(
-        (r): MailboxItem => ({
-          messageId: String(r.message_id),
-          fromDeviceId: String(r.from_device),
-          payload: bytes(r.payload),
-          storedAt: num(r.stored_at),
-        }),
-      );
+      return (q.mailFetch.all(toDeviceId, limit) as Row[]).map((r): MailboxItem => ({
+        messageId: String(r.message_id),
+        fromDeviceId: String(r.from_device),
+        payload: bytes(r.payload),
+        storedAt: num(r.stored_at),
+      }));
     },
     async mailAck(toDeviceId, messageIds) {
       return mailAckTx.immediate(toDeviceId, messageIds);
@@ -244,7 +262,10 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async blobRead(hash, offset, length) {
       const end = offset + length;
-      const parts = (q.chunksIn.all(hash, end, offset) as Row[]).map((r) => ({ offset: num(r.offset), data: bytes(r.data) }));
+      const parts = (q.chunksIn.all(hash, end, offset) as Row[]).map((r) => ({
+        offset: num(r.offset),
+        data: bytes(r.data),
+      }));
       return sliceChunks(parts, offset, end);
     },
     async blobUsage(ownerDeviceId) {
@@ -264,9 +285,12 @@ export function openSqliteStore(file: string): RelayStore {
       return { pos: num(q.dirInsert.run(type, subject, dedupeKey, json).lastInsertRowid), duplicate: false };
     },
     async dirList(afterPos, limit) {
-      return (q.dirList.all(afterPos, limit) as Row[]).map(
-        (r): DirectoryEntry => ({ pos: num(r.pos), type: String(r.type), subject: String(r.subject), json: String(r.json) }),
-      );
+      return (q.dirList.all(afterPos, limit) as Row[]).map((r): DirectoryEntry => ({
+        pos: num(r.pos),
+        type: String(r.type),
+        subject: String(r.subject),
+        json: String(r.json),
+      }));
     },
     async burnEnrolment(enrolmentId, deviceId) {
       return q.burn.run(enrolmentId, deviceId).changes === 1;
@@ -281,7 +305,11 @@ export function openSqliteStore(file: string): RelayStore {
 }
 
 /** Cuts [start, end) out of ordered, contiguous chunks. */
-export function sliceChunks(parts: ReadonlyArray<{ offset: number; data: Uint8Array }>, start: number, end: number): Uint8Array {
+export function sliceChunks(
+  parts: ReadonlyArray<{ offset: number; data: Uint8Array }>,
+  start: number,
+  end: number,
+): Uint8Array {
   const pieces: Uint8Array[] = [];
   for (const part of parts) {
     const from = Math.max(start, part.offset) - part.offset;

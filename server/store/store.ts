@@ -65,7 +65,13 @@ export interface RelayStore {
    * the insert transaction (gapless, no two events share one). A retry with the same
    * (channel, client event id) stores nothing and returns the first seq.
    */
-  append(channelId: string, clientEventId: string, senderDeviceId: string, envelope: Uint8Array, blobHashes?: readonly string[]): Promise<AppendResult>;
+  append(
+    channelId: string,
+    clientEventId: string,
+    senderDeviceId: string,
+    envelope: Uint8Array,
+    blobHashes?: readonly string[],
+  ): Promise<AppendResult>;
   /**
    * Several appends in one transaction (group commit), results in input order. Same rules as
    * append; items of one channel get consecutive seqs in input order.
@@ -90,7 +96,13 @@ export interface RelayStore {
   expire(cutoff: number): Promise<{ events: number; mail: number }>;
 
   /** Stores once per (to, messageId); false when it was there already. */
-  mailPut(toDeviceId: string, messageId: string, fromDeviceId: string, payload: Uint8Array, now: number): Promise<boolean>;
+  mailPut(
+    toDeviceId: string,
+    messageId: string,
+    fromDeviceId: string,
+    payload: Uint8Array,
+    now: number,
+  ): Promise<boolean>;
   mailFetch(toDeviceId: string, limit: number): Promise<MailboxItem[]>;
   mailAck(toDeviceId: string, messageIds: readonly string[]): Promise<number>;
 

@@ -58,7 +58,10 @@ export const publishFrame = z.strictObject({
    * Blobs the event refers to (hashes of ciphertext, nothing else). The relay counts references
    * so the GC hook can delete a blob once retention removed the last event that pointed at it.
    */
-  blobs: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(16).optional(),
+  blobs: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(16)
+    .optional(),
 });
 export const syncFrame = z.strictObject({
   t: z.literal('sync'),
@@ -81,8 +84,16 @@ export const mailPutFrame = z.strictObject({
   messageId: relayIdSchema,
   payload: b64Max(MAX_MAILBOX_BYTES).min(1),
 });
-export const mailFetchFrame = z.strictObject({ t: z.literal('mail_fetch'), id: requestId, limit: z.number().int().min(1).max(MAX_PAGE) });
-export const mailAckFrame = z.strictObject({ t: z.literal('mail_ack'), id: requestId, messageIds: z.array(relayIdSchema).min(1).max(MAX_PAGE) });
+export const mailFetchFrame = z.strictObject({
+  t: z.literal('mail_fetch'),
+  id: requestId,
+  limit: z.number().int().min(1).max(MAX_PAGE),
+});
+export const mailAckFrame = z.strictObject({
+  t: z.literal('mail_ack'),
+  id: requestId,
+  messageIds: z.array(relayIdSchema).min(1).max(MAX_PAGE),
+});
 export const blobBeginFrame = z.strictObject({
   t: z.literal('blob_begin'),
   id: requestId,
@@ -143,7 +154,13 @@ export const challengeFrame = z.strictObject({
   nonce: b64Max(32),
   relayId: z.string().max(200),
 });
-export const authOkFrame = z.strictObject({ t: z.literal('auth_ok'), id: requestId, deviceId: relayIdSchema, userId: relayIdSchema, serverTime: z.number().int() });
+export const authOkFrame = z.strictObject({
+  t: z.literal('auth_ok'),
+  id: requestId,
+  deviceId: relayIdSchema,
+  userId: relayIdSchema,
+  serverTime: z.number().int(),
+});
 export const ackFrame = z.strictObject({
   t: z.literal('ack'),
   id: requestId,
@@ -152,7 +169,11 @@ export const ackFrame = z.strictObject({
   /** True when this client event id was stored before: seq is the original one. */
   duplicate: z.boolean(),
 });
-export const changedFrame = z.strictObject({ t: z.literal('changed'), id: requestId, heads: z.record(relayIdSchema, seq) });
+export const changedFrame = z.strictObject({
+  t: z.literal('changed'),
+  id: requestId,
+  heads: z.record(relayIdSchema, seq),
+});
 export const wireEventSchema = z.strictObject({ seq: seq.min(1), envelope: b64 });
 export const pageFrame = z.strictObject({
   t: z.literal('page'),
@@ -162,13 +183,23 @@ export const pageFrame = z.strictObject({
   /** Head of the channel when the page was read. */
   head: seq,
 });
-export const pushFrame = z.strictObject({ t: z.literal('push'), channelId: relayIdSchema, seq: seq.min(1), envelope: b64 });
+export const pushFrame = z.strictObject({
+  t: z.literal('push'),
+  channelId: relayIdSchema,
+  seq: seq.min(1),
+  envelope: b64,
+});
 /**
  * The relay stopped live pushes to this connection because it fell behind (backpressure); the
  * device must pull by seq. Pushes resume by themselves once the send buffer drained.
  */
 export const lagFrame = z.strictObject({ t: z.literal('lag') });
-export const mailItemSchema = z.strictObject({ messageId: relayIdSchema, fromDeviceId: relayIdSchema, payload: b64, storedAt: z.number().int() });
+export const mailItemSchema = z.strictObject({
+  messageId: relayIdSchema,
+  fromDeviceId: relayIdSchema,
+  payload: b64,
+  storedAt: z.number().int(),
+});
 export const mailFrame = z.strictObject({ t: z.literal('mail'), id: requestId, items: z.array(mailItemSchema) });
 /** Live: a mailbox item arrived for this device. */
 export const mailPushFrame = z.strictObject({ t: z.literal('mail_push'), item: mailItemSchema });

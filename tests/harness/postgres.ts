@@ -71,7 +71,13 @@ export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluste
   const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
   const port = await freePort();
-  const options = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", `-c fsync=${pgOptions.fsync ? 'on' : 'off'}`, '-c max_connections=200'].join(' ');
+  const options = [
+    `-p ${port}`,
+    `-k ${dir}`,
+    "-c listen_addresses='127.0.0.1'",
+    `-c fsync=${pgOptions.fsync ? 'on' : 'off'}`,
+    '-c max_connections=200',
+  ].join(' ');
   await exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
 
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;

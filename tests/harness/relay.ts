@@ -25,7 +25,8 @@ import { DirectoryTrust } from '../../server/trust.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 let idCounter = 0;
-export const testId = (prefix: string) => `${prefix}${process.pid.toString(36)}${(++idCounter).toString().padStart(6, '0')}`;
+export const testId = (prefix: string) =>
+  `${prefix}${process.pid.toString(36)}${(++idCounter).toString().padStart(6, '0')}`;
 
 export interface TestDevice {
   deviceId: string;
@@ -54,7 +55,17 @@ export class TestOrg {
 
   addUser(name = 'Pflege'): string {
     const userId = testId('usr');
-    this.records.push(this.sign('user', { orgId: this.orgId, userId, displayName: name, role: 'member', ward: null, active: true, issuedAt: Date.now() }));
+    this.records.push(
+      this.sign('user', {
+        orgId: this.orgId,
+        userId,
+        displayName: name,
+        role: 'member',
+        ward: null,
+        active: true,
+        issuedAt: Date.now(),
+      }),
+    );
     return userId;
   }
 
@@ -116,7 +127,12 @@ export class TestOrg {
   }
 
   revokeDevice(deviceId: string): SignedRecord<'revocation'> {
-    const record = this.sign('revocation', { orgId: this.orgId, target: { kind: 'device', deviceId }, reason: 'lost', revokedAt: Date.now() });
+    const record = this.sign('revocation', {
+      orgId: this.orgId,
+      target: { kind: 'device', deviceId },
+      reason: 'lost',
+      revokedAt: Date.now(),
+    });
     this.records.push(record);
     return record;
   }
@@ -155,7 +171,9 @@ export interface TestRelay {
 }
 
 async function openStore(options: TestRelayOptions, dataDir: string): Promise<RelayStore> {
-  return options.databaseUrl ? openPostgresStore(options.databaseUrl, { poolSize: 4 }) : openSqliteStore(join(dataDir, 'relay.db'));
+  return options.databaseUrl
+    ? openPostgresStore(options.databaseUrl, { poolSize: 4 })
+    : openSqliteStore(join(dataDir, 'relay.db'));
 }
 
 /** Admits the org's records into the store of a relay (what --import-records does). */
@@ -210,7 +228,10 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),
       ...Object.entries(options.limits ?? {}).flatMap(([k, v]) => ['--limit', `${k}=${v}`]),
     ];
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RELAY_DATABASE_URL: '' } });
+    const proc = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, RELAY_DATABASE_URL: '' },
+    });
     child = proc;
     port = await new Promise<number>((resolve, reject) => {
       let buffered = '';
@@ -236,7 +257,9 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
   await launch();
 
   const waitExit = (proc: ChildProcess) =>
-    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
+    new Promise<void>((resolve) =>
+      proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve()),
+    );
 
   const handle: TestRelay = {
     get url() {
@@ -285,7 +308,11 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
 }
 
 /** A RelayTransport for a test device, with fast heartbeats and backoff. */
-export function deviceTransport(url: string, device: TestDevice, extra: Partial<RelayTransportOptions> = {}): RelayTransport {
+export function deviceTransport(
+  url: string,
+  device: TestDevice,
+  extra: Partial<RelayTransportOptions> = {},
+): RelayTransport {
   return new RelayTransport({
     url,
     deviceId: device.deviceId,

@@ -1,5 +1,14 @@
 // Public surface of the transport module.
-export type { BlobOptions, BlobProgress, DirectoryPage, MailboxMessage, Transport, TransportErrorCode, TransportState, WireEvent } from './transport.ts';
+export type {
+  BlobOptions,
+  BlobProgress,
+  DirectoryPage,
+  MailboxMessage,
+  Transport,
+  TransportErrorCode,
+  TransportState,
+  WireEvent,
+} from './transport.ts';
 export { TransportError, reconnectDelay } from './transport.ts';
 export { RelayTransport, type RelayTransportOptions } from './relay-transport.ts';
 export { LoopbackHub, LoopbackTransport, type LoopbackHubOptions } from './loopback.ts';

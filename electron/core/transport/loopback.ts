@@ -72,12 +72,15 @@ export class LoopbackHub {
 
   changed(deviceId: string, cursors: Readonly<Record<string, number>>): Record<string, number> {
     const heads: Record<string, number> = {};
-    for (const [channel, log] of this.#logs) if (this.canAccess(deviceId, channel) && log.length > (cursors[channel] ?? 0)) heads[channel] = log.length;
+    for (const [channel, log] of this.#logs)
+      if (this.canAccess(deviceId, channel) && log.length > (cursors[channel] ?? 0)) heads[channel] = log.length;
     return heads;
   }
 
   page(channelId: string, afterSeq: number, limit: number): WireEvent[] {
-    return (this.#logs.get(channelId) ?? []).slice(afterSeq, afterSeq + limit).map((e) => ({ ...e, envelope: e.envelope.slice() }));
+    return (this.#logs.get(channelId) ?? [])
+      .slice(afterSeq, afterSeq + limit)
+      .map((e) => ({ ...e, envelope: e.envelope.slice() }));
   }
 
   mailPut(fromDeviceId: string, toDeviceId: string, messageId: string, payload: Uint8Array): void {
@@ -222,7 +225,7 @@ export class LoopbackTransport implements Transport {
   async putBlob(bytes: Uint8Array, options: BlobOptions = {}): Promise<{ hash: string }> {
     await this.#waitOnline(options.timeoutMs ?? 60_000);
     const hash = createHash('sha256').update(bytes).digest('hex');
-    for (let done = 0; done < bytes.length; ) {
+    for (let done = 0; done < bytes.length;) {
       done = Math.min(bytes.length, done + CHUNK);
       options.onProgress?.({ done, total: bytes.length });
     }
@@ -249,7 +252,8 @@ export class LoopbackTransport implements Transport {
     if (this.#state !== 'online') throw new TransportError('offline', 'not connected');
   }
   #requireAccess(channelId: string): void {
-    if (!this.#hub.canAccess(this.deviceId, channelId)) throw new TransportError('not_member', 'not a current member of this channel');
+    if (!this.#hub.canAccess(this.deviceId, channelId))
+      throw new TransportError('not_member', 'not a current member of this channel');
   }
   async #waitOnline(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;

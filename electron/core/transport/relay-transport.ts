@@ -45,15 +45,21 @@ export interface RelayTransportOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-type Pending = { resolve: (frame: ServerFrame) => void; reject: (error: TransportError) => void; timer: NodeJS.Timeout };
+type Pending = {
+  resolve: (frame: ServerFrame) => void;
+  reject: (error: TransportError) => void;
+  timer: NodeJS.Timeout;
+};
 type Request = ClientFrame extends infer F ? (F extends { id: number } ? Omit<F, 'id'> : never) : never;
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+const b64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
 const FATAL_CLOSE = new Set<number>([CLOSE_CODES.authFailed, CLOSE_CODES.revoked]);
 
 export class RelayTransport implements Transport {
-  readonly #opts: Required<Pick<RelayTransportOptions, 'heartbeatMs' | 'requestTimeoutMs' | 'backoff' | 'random'>> & RelayTransportOptions;
+  readonly #opts: Required<Pick<RelayTransportOptions, 'heartbeatMs' | 'requestTimeoutMs' | 'backoff' | 'random'>> &
+    RelayTransportOptions;
   #state: TransportState = 'offline';
   #ws: WebSocket | null = null;
   #nextId = 1;
@@ -142,9 +148,20 @@ export class RelayTransport implements Transport {
     ws.terminate();
   }
 
-  async publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number }> {
+  async publish(
+    channelId: string,
+    clientEventId: string,
+    envelope: Uint8Array,
+    options?: { blobs?: readonly string[] },
+  ): Promise<{ seq: number }> {
     const frame = await this.#request(
-      { t: 'publish', channelId, clientEventId, envelope: b64(envelope), ...(options?.blobs?.length ? { blobs: [...options.blobs] } : {}) },
+      {
+        t: 'publish',
+        channelId,
+        clientEventId,
+        envelope: b64(envelope),
+        ...(options?.blobs?.length ? { blobs: [...options.blobs] } : {}),
+      },
       'ack',
     );
     return { seq: frame.seq };
@@ -165,7 +182,12 @@ export class RelayTransport implements Transport {
 
   async fetchMail(limit: number): Promise<MailboxMessage[]> {
     const frame = await this.#request({ t: 'mail_fetch', limit }, 'mail');
-    return frame.items.map((i) => ({ messageId: i.messageId, fromDeviceId: i.fromDeviceId, payload: unb64(i.payload), storedAt: i.storedAt }));
+    return frame.items.map((i) => ({
+      messageId: i.messageId,
+      fromDeviceId: i.fromDeviceId,
+      payload: unb64(i.payload),
+      storedAt: i.storedAt,
+    }));
   }
 
   async ackMail(messageIds: readonly string[]): Promise<void> {
@@ -212,7 +234,8 @@ export class RelayTransport implements Transport {
       }
     });
     const result = buffer ?? new Uint8Array(0);
-    if (createHash('sha256').update(result).digest('hex') !== hash) throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
+    if (createHash('sha256').update(result).digest('hex') !== hash)
+      throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
     return result;
   }
 
@@ -236,10 +259,13 @@ export class RelayTransport implements Transport {
     if (this.#state === 'online') return Promise.resolve();
     if (this.#stopped) return Promise.reject(new TransportError('closed', 'transport closed'));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(new TransportError('timeout', 'relay not reachable in time'));
-      }, Math.max(0, timeoutMs));
+      const timer = setTimeout(
+        () => {
+          off();
+          reject(new TransportError('timeout', 'relay not reachable in time'));
+        },
+        Math.max(0, timeoutMs),
+      );
       const off = this.onState((state) => {
         if (state === 'online') {
           clearTimeout(timer);
@@ -256,7 +282,8 @@ export class RelayTransport implements Transport {
 
   #request<T extends ServerFrame['t']>(frame: Request, expect: T): Promise<Extract<ServerFrame, { t: T }>> {
     const ws = this.#ws;
-    if (this.#state !== 'online' || !ws) return Promise.reject(new TransportError('offline', 'not connected to the relay'));
+    if (this.#state !== 'online' || !ws)
+      return Promise.reject(new TransportError('offline', 'not connected to the relay'));
     if (ws.readyState !== WebSocket.OPEN) {
       this.#lost(ws);
       return Promise.reject(new TransportError('disconnected', 'connection lost'));
@@ -300,14 +327,20 @@ export class RelayTransport implements Transport {
   #open(): void {
     if (this.#stopped) return;
     this.#setState('connecting');
-    const ws = new WebSocket(this.#opts.url, { maxPayload: 4 * 1024 * 1024, perMessageDeflate: false, ...(this.#opts.tls ?? {}) });
+    const ws = new WebSocket(this.#opts.url, {
+      maxPayload: 4 * 1024 * 1024,
+      perMessageDeflate: false,
+      ...(this.#opts.tls ?? {}),
+    });
     this.#ws = ws;
     this.#lastHeard = Date.now();
     let challenge: ((nonce: string) => void) | null = null;
     const challenged = new Promise<string>((resolve) => (challenge = resolve));
 
     ws.on('open', () => {
-      ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: this.#opts.deviceId } satisfies ClientFrame));
+      ws.send(
+        JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: this.#opts.deviceId } satisfies ClientFrame),
+      );
       void this.#authenticate(ws, challenged);
     });
     ws.on('message', (data, isBinary) => {
@@ -319,7 +352,8 @@ export class RelayTransport implements Transport {
       } catch {
         return this.#opts.log?.('relay sent non-JSON');
       }
-      if (!parsed.success) return this.#opts.log?.('relay sent an invalid frame', { issue: parsed.error.issues[0]?.message });
+      if (!parsed.success)
+        return this.#opts.log?.('relay sent an invalid frame', { issue: parsed.error.issues[0]?.message });
       const frame = parsed.data;
       if (frame.t === 'challenge') return challenge?.(frame.nonce);
       this.#dispatch(frame);
@@ -330,7 +364,10 @@ export class RelayTransport implements Transport {
       if (this.#ws !== ws) return;
       this.#teardown(new TransportError('disconnected', `connection closed (${code})`));
       if (FATAL_CLOSE.has(code)) {
-        const error = new TransportError(code === CLOSE_CODES.revoked ? 'revoked' : 'auth_failed', reason.toString() || 'refused by the relay');
+        const error = new TransportError(
+          code === CLOSE_CODES.revoked ? 'revoked' : 'auth_failed',
+          reason.toString() || 'refused by the relay',
+        );
         this.#stopped = true;
         this.#setState('offline');
         this.#firstOnline?.reject(error);
@@ -346,11 +383,17 @@ export class RelayTransport implements Transport {
     try {
       const nonce = await Promise.race([
         challenged,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new TransportError('timeout', 'no challenge')), this.#opts.requestTimeoutMs)),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new TransportError('timeout', 'no challenge')), this.#opts.requestTimeoutMs),
+        ),
       ]);
       const signature = await this.#opts.sign(new TextEncoder().encode(authChallengeText(nonce, this.#opts.deviceId)));
       const certificate = this.#opts.certificate?.() ?? null;
-      await this.#send(ws, { t: 'auth', signature: b64(signature), ...(certificate ? { certificate } : {}) }, 'auth_ok');
+      await this.#send(
+        ws,
+        { t: 'auth', signature: b64(signature), ...(certificate ? { certificate } : {}) },
+        'auth_ok',
+      );
       if (this.#ws !== ws) return;
       this.#attempt = 0;
       this.#startHeartbeat(ws);
@@ -368,7 +411,11 @@ export class RelayTransport implements Transport {
   #dispatch(frame: ServerFrame): void {
     switch (frame.t) {
       case 'push':
-        return this.#pushListeners.emit({ channelId: frame.channelId, seq: frame.seq, envelope: unb64(frame.envelope) });
+        return this.#pushListeners.emit({
+          channelId: frame.channelId,
+          seq: frame.seq,
+          envelope: unb64(frame.envelope),
+        });
       case 'mail_push':
         return this.#mailListeners.emit({
           messageId: frame.item.messageId,
@@ -426,7 +473,12 @@ export class RelayTransport implements Transport {
   #scheduleReconnect(): void {
     if (this.#stopped) return;
     this.#setState('connecting');
-    const delay = reconnectDelay(this.#attempt++, this.#opts.backoff.baseMs, this.#opts.backoff.maxMs, this.#opts.random);
+    const delay = reconnectDelay(
+      this.#attempt++,
+      this.#opts.backoff.baseMs,
+      this.#opts.backoff.maxMs,
+      this.#opts.random,
+    );
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       this.#open();

@@ -99,7 +99,12 @@ export interface Transport {
   onFatal(listener: (error: TransportError) => void): () => void;
 
   /** Idempotent by client event id: a retry returns the seq of the first accepted publish. */
-  publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number }>;
+  publish(
+    channelId: string,
+    clientEventId: string,
+    envelope: Uint8Array,
+    options?: { blobs?: readonly string[] },
+  ): Promise<{ seq: number }>;
   /** Latest seq of every channel the device may read whose head is past the given cursor. */
   changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>>;
   /** Up to `limit` events with seq > afterSeq, ascending. */
@@ -122,7 +127,12 @@ export interface Transport {
 }
 
 /** Exponential backoff with full jitter; never 0 so a failing relay is not hammered. */
-export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function reconnectDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.max(baseMs / 4, Math.floor(random() * ceiling));
 }

@@ -5,7 +5,14 @@ import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
 import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
 import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
 import { TransportError } from '../../../electron/core/transport/transport.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { RawClient } from './raw-client.ts';
 
 describe('relay auth and membership', () => {
@@ -78,7 +85,9 @@ describe('relay auth and membership', () => {
     const admin = deviceTransport(relay.url, member);
     await admin.connect();
     await admin.putRecord(org2.records.at(-1)! as unknown as Record<string, unknown>); // the user record
-    const t = deviceTransport(relay.url, victim, { certificate: () => victim.certificate as unknown as Record<string, unknown> });
+    const t = deviceTransport(relay.url, victim, {
+      certificate: () => victim.certificate as unknown as Record<string, unknown>,
+    });
     await t.connect();
     const fatal: TransportError[] = [];
     t.onFatal((e) => fatal.push(e));
@@ -97,7 +106,9 @@ describe('relay auth and membership', () => {
     await admin.connect();
     await admin.putRecord(upload as unknown as Record<string, unknown>);
     await admin.putRecord(enrolmentRecord as unknown as Record<string, unknown>);
-    const t = deviceTransport(relay.url, first, { certificate: () => first.certificate as unknown as Record<string, unknown> });
+    const t = deviceTransport(relay.url, first, {
+      certificate: () => first.certificate as unknown as Record<string, unknown>,
+    });
     await t.connect();
     expect(t.state()).toBe('online');
     await t.close();
@@ -105,14 +116,18 @@ describe('relay auth and membership', () => {
     const second = { ...first, deviceId: testId('dev') };
     const forgedCert = { ...first.certificate, body: { ...first.certificate.body, deviceId: second.deviceId } };
     const raw = await RawClient.open(relay.url);
-    expect(await raw.authenticate(second, first.sign, forgedCert)).toMatchObject({ code: expect.stringMatching(/auth_failed|revoked/) });
+    expect(await raw.authenticate(second, first.sign, forgedCert)).toMatchObject({
+      code: expect.stringMatching(/auth_failed|revoked/),
+    });
     await admin.close();
   });
 
   it('refuses a publish by a device whose user is not in the channel roster', async () => {
     const t = deviceTransport(relay.url, outsider);
     await t.connect();
-    await expect(t.publish(channelId, 'evt00000002', new Uint8Array([1]))).rejects.toMatchObject({ code: 'not_member' });
+    await expect(t.publish(channelId, 'evt00000002', new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'not_member',
+    });
     await expect(t.fetchPage(channelId, 0, 10)).rejects.toMatchObject({ code: 'not_member' });
     await t.close();
   });
@@ -133,7 +148,9 @@ describe('relay auth and membership', () => {
     await expect(t.publish(chan, 'evt00000004', new Uint8Array([2]))).rejects.toMatchObject({ code: 'not_member' });
     // A forged roster (not signed by the org or a channel admin) is refused.
     const forged = { ...org.setRoster(chan, [member.userId, u]), sig: Buffer.alloc(64).toString('base64url') };
-    await expect(admin.putRecord(forged as unknown as Record<string, unknown>)).rejects.toMatchObject({ code: 'record_rejected' });
+    await expect(admin.putRecord(forged as unknown as Record<string, unknown>)).rejects.toMatchObject({
+      code: 'record_rejected',
+    });
     await t.close();
     await admin.close();
   });

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
 import type { WireEvent } from '../../../electron/core/transport/transport.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -33,7 +40,9 @@ async function exchange(alice: RelayTransport, bob: RelayTransport, channelId: s
   }
   await until(() => atAlice.length === 10 && atBob.length === 10);
   expect(atBob.map((e) => [e.seq, read(e)])).toEqual(Array.from({ length: 10 }, (_, k) => [2 * k + 1, `a${2 * k}`]));
-  expect(atAlice.map((e) => [e.seq, read(e)])).toEqual(Array.from({ length: 10 }, (_, k) => [2 * k + 2, `b${2 * k + 1}`]));
+  expect(atAlice.map((e) => [e.seq, read(e)])).toEqual(
+    Array.from({ length: 10 }, (_, k) => [2 * k + 2, `b${2 * k + 1}`]),
+  );
   // And the full log, as a catch-up would read it.
   const log = await bob.fetchPage(channelId, 0, 100);
   expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -87,7 +96,9 @@ describe.skipIf(!postgresAvailable())('two clients over PostgreSQL', () => {
       await exchange(alice, bob, channelId);
       // Concurrent publishes through both relays still get one gapless sequence.
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? alice : bob).publish(channelId, `evtcc${String(i).padStart(5, '0')}`, text(`c${i}`))),
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? alice : bob).publish(channelId, `evtcc${String(i).padStart(5, '0')}`, text(`c${i}`)),
+        ),
       );
       expect(results.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => 21 + i));
       // A revocation stored through relay A disconnects the device on relay B.

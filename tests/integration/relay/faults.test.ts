@@ -35,60 +35,68 @@ async function persist<T>(t: RelayTransport, work: () => Promise<T>, timeoutMs =
 }
 
 async function killDuringBurst(databaseUrl?: string): Promise<void> {
-    const { org, a, b, channelId } = await setup();
-    const relay = await startTestRelay({ org, mode: 'process', ...(databaseUrl ? { databaseUrl } : {}) });
-    const alice = deviceTransport(relay.url, a);
-    const bob = deviceTransport(relay.url, b);
-    try {
-      await Promise.all([alice.connect(), bob.connect()]);
-      const total = 300;
-      const ids = Array.from({ length: total }, (_, i) => `evtburst${String(i).padStart(5, '0')}`);
-      const acked = new Map<number, number>();
-      // A sender with up to 16 publishes in flight, resending unacked ones in order after a drop.
-      let killed = false;
-      const sender = (async () => {
-        let next = 0;
-        while (next < total) {
-          const batch = ids.slice(next, next + 16);
-          const results = await Promise.allSettled(batch.map((id, k) => alice.publish(channelId, id, text(`m${next + k}`))));
-          let ok = 0;
-          for (const r of results) {
-            if (r.status !== 'fulfilled') break;
-            acked.set(next + ok, r.value.seq);
-            ok++;
-          }
-          next += ok;
-          if (ok < batch.length) await until(() => alice.state() === 'online', 20_000);
+  const { org, a, b, channelId } = await setup();
+  const relay = await startTestRelay({ org, mode: 'process', ...(databaseUrl ? { databaseUrl } : {}) });
+  const alice = deviceTransport(relay.url, a);
+  const bob = deviceTransport(relay.url, b);
+  try {
+    await Promise.all([alice.connect(), bob.connect()]);
+    const total = 300;
+    const ids = Array.from({ length: total }, (_, i) => `evtburst${String(i).padStart(5, '0')}`);
+    const acked = new Map<number, number>();
+    // A sender with up to 16 publishes in flight, resending unacked ones in order after a drop.
+    let killed = false;
+    const sender = (async () => {
+      let next = 0;
+      while (next < total) {
+        const batch = ids.slice(next, next + 16);
+        const results = await Promise.allSettled(
+          batch.map((id, k) => alice.publish(channelId, id, text(`m${next + k}`))),
+        );
+        let ok = 0;
+        for (const r of results) {
+          if (r.status !== 'fulfilled') break;
+          acked.set(next + ok, r.value.seq);
+          ok++;
         }
-      })();
-      await until(() => acked.size >= 100, 20_000);
-      await relay.kill();
-      const ackedAtKill = acked.size;
-      killed = true;
-      await relay.restart();
-      await sender;
-      expect(killed).toBe(true);
-      expect(ackedAtKill).toBeLessThan(total);
-      // The log, as any client reads it after the restart: seqs 1..300, each message once, in order.
-      const log: WireEvent[] = [];
-      for (let after = 0; ; ) {
-        const page = await persist(bob, () => bob.fetchPage(channelId, after, 100));
-        if (page.length === 0) break;
-        log.push(...page);
-        after = page.at(-1)!.seq;
+        next += ok;
+        if (ok < batch.length) await until(() => alice.state() === 'online', 20_000);
       }
-      expect(log.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      expect(log.map((e) => new TextDecoder().decode(e.envelope))).toEqual(Array.from({ length: total }, (_, i) => `m${i}`));
-      // Every ack the client saw names the seq the message really has.
-      for (const [i, seq] of acked) expect(seq).toBe(i + 1);
-    } finally {
-      await Promise.all([alice.close(), bob.close()]);
-      await relay.dispose();
+    })();
+    await until(() => acked.size >= 100, 20_000);
+    await relay.kill();
+    const ackedAtKill = acked.size;
+    killed = true;
+    await relay.restart();
+    await sender;
+    expect(killed).toBe(true);
+    expect(ackedAtKill).toBeLessThan(total);
+    // The log, as any client reads it after the restart: seqs 1..300, each message once, in order.
+    const log: WireEvent[] = [];
+    for (let after = 0; ;) {
+      const page = await persist(bob, () => bob.fetchPage(channelId, after, 100));
+      if (page.length === 0) break;
+      log.push(...page);
+      after = page.at(-1)!.seq;
     }
+    expect(log.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(log.map((e) => new TextDecoder().decode(e.envelope))).toEqual(
+      Array.from({ length: total }, (_, i) => `m${i}`),
+    );
+    // Every ack the client saw names the seq the message really has.
+    for (const [i, seq] of acked) expect(seq).toBe(i + 1);
+  } finally {
+    await Promise.all([alice.close(), bob.close()]);
+    await relay.dispose();
   }
+}
 
 describe('relay faults', () => {
-  it('SIGKILL during a burst on SQLite, restart: no message lost, none duplicated, order kept', { timeout: 60_000 }, () => killDuringBurst());
+  it(
+    'SIGKILL during a burst on SQLite, restart: no message lost, none duplicated, order kept',
+    { timeout: 60_000 },
+    () => killDuringBurst(),
+  );
 
   it('socket dropped mid-catch-up: the pull resumes from its cursor, nothing missed or doubled', async () => {
     const { org, a, b, channelId } = await setup();
@@ -98,7 +106,11 @@ describe('relay faults', () => {
     try {
       await alice.connect();
       for (let i = 0; i < 1000; i += 50) {
-        await Promise.all(Array.from({ length: 50 }, (_, k) => alice.publish(channelId, `evtsync${String(i + k).padStart(5, '0')}`, text(`s${i + k}`))));
+        await Promise.all(
+          Array.from({ length: 50 }, (_, k) =>
+            alice.publish(channelId, `evtsync${String(i + k).padStart(5, '0')}`, text(`s${i + k}`)),
+          ),
+        );
       }
       await bob.connect();
       const heads = await bob.changedChannels({});
@@ -166,21 +178,31 @@ describe('relay faults', () => {
 
   it('refuses a blob whose bytes do not match its hash, and enforces size and quota', async () => {
     const { org, a } = await setup();
-    const relay = await startTestRelay({ org, limits: { maxBlobBytes: 2 * 1024 * 1024, blobQuotaBytes: 3 * 1024 * 1024 } });
+    const relay = await startTestRelay({
+      org,
+      limits: { maxBlobBytes: 2 * 1024 * 1024, blobQuotaBytes: 3 * 1024 * 1024 },
+    });
     const alice = deviceTransport(relay.url, a);
     try {
       await alice.connect();
       await expect(alice.putBlob(new Uint8Array(2 * 1024 * 1024 + 1))).rejects.toMatchObject({ code: 'too_large' });
       await alice.putBlob(new Uint8Array(2 * 1024 * 1024).fill(1));
-      await expect(alice.putBlob(new Uint8Array(2 * 1024 * 1024).fill(2))).rejects.toMatchObject({ code: 'quota_exceeded' });
+      await expect(alice.putBlob(new Uint8Array(2 * 1024 * 1024).fill(2))).rejects.toMatchObject({
+        code: 'quota_exceeded',
+      });
       const store = relay.store!;
       // A lying upload: the hash claims other bytes; the relay deletes it and says so.
       const { RawClient } = await import('./raw-client.ts');
       const raw = await RawClient.open(relay.url);
       await raw.authenticate(a);
       const fake = 'ab'.repeat(32);
-      expect(await raw.request({ t: 'blob_begin', hash: fake, size: 4 })).toMatchObject({ t: 'blob_status', received: 0 });
-      expect(await raw.request({ t: 'blob_chunk', hash: fake, offset: 0, data: 'AAAAAA' })).toMatchObject({ code: 'hash_mismatch' });
+      expect(await raw.request({ t: 'blob_begin', hash: fake, size: 4 })).toMatchObject({
+        t: 'blob_status',
+        received: 0,
+      });
+      expect(await raw.request({ t: 'blob_chunk', hash: fake, offset: 0, data: 'AAAAAA' })).toMatchObject({
+        code: 'hash_mismatch',
+      });
       expect(await store.blobState(fake)).toBeNull();
       raw.close();
     } finally {
@@ -191,42 +213,56 @@ describe('relay faults', () => {
 });
 
 describe('client faults', () => {
-  it('client SIGKILLed between publish and ack, restarted: everything resent once, deduplicated, in order', { timeout: 30_000 }, async () => {
-    const { spawn } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    const { org, a, b, channelId } = await setup();
-    const relay = await startTestRelay({ org });
-    try {
-      const ids = Array.from({ length: 40 }, (_, i) => `evtkill${String(i).padStart(5, '0')}`);
-      const child = spawn(
-        process.execPath,
-        [
-          fileURLToPath(new URL('./kill-client-child.ts', import.meta.url)),
-          JSON.stringify({ url: relay.url, deviceId: a.deviceId, secretKey: Buffer.from(a.keys.signing.secretKey).toString('base64url'), channelId, ids }),
-        ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
-      expect(signal).toBe('SIGKILL');
-      // The relay had stored some of them before the client died: the resend below must not double them.
-      await new Promise((r) => setTimeout(r, 200));
-      const storedBefore = (await relay.store!.heads([channelId])).get(channelId) ?? 0;
-      expect(storedBefore).toBeGreaterThan(0);
-      // The restarted client resends its whole outbox with the same client event ids.
-      const alice = deviceTransport(relay.url, a);
-      await alice.connect();
-      const acks = [];
-      for (let i = 0; i < ids.length; i++) acks.push(await alice.publish(channelId, ids[i]!, text(`k${i}`)));
-      expect(acks.map((x) => x.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-      const bob = deviceTransport(relay.url, b);
-      await bob.connect();
-      const log = await bob.fetchPage(channelId, 0, 100);
-      expect(log.map((e) => new TextDecoder().decode(e.envelope))).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
-      await Promise.all([alice.close(), bob.close()]);
-    } finally {
-      await relay.dispose();
-    }
-  });
+  it(
+    'client SIGKILLed between publish and ack, restarted: everything resent once, deduplicated, in order',
+    { timeout: 30_000 },
+    async () => {
+      const { spawn } = await import('node:child_process');
+      const { fileURLToPath } = await import('node:url');
+      const { org, a, b, channelId } = await setup();
+      const relay = await startTestRelay({ org });
+      try {
+        const ids = Array.from({ length: 40 }, (_, i) => `evtkill${String(i).padStart(5, '0')}`);
+        const child = spawn(
+          process.execPath,
+          [
+            fileURLToPath(new URL('./kill-client-child.ts', import.meta.url)),
+            JSON.stringify({
+              url: relay.url,
+              deviceId: a.deviceId,
+              secretKey: Buffer.from(a.keys.signing.secretKey).toString('base64url'),
+              channelId,
+              ids,
+            }),
+          ],
+          { stdio: ['ignore', 'ignore', 'inherit'] },
+        );
+        const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+          child.once('exit', (_code, sig) => resolve(sig)),
+        );
+        expect(signal).toBe('SIGKILL');
+        // The relay had stored some of them before the client died: the resend below must not double them.
+        await new Promise((r) => setTimeout(r, 200));
+        const storedBefore = (await relay.store!.heads([channelId])).get(channelId) ?? 0;
+        expect(storedBefore).toBeGreaterThan(0);
+        // The restarted client resends its whole outbox with the same client event ids.
+        const alice = deviceTransport(relay.url, a);
+        await alice.connect();
+        const acks = [];
+        for (let i = 0; i < ids.length; i++) acks.push(await alice.publish(channelId, ids[i]!, text(`k${i}`)));
+        expect(acks.map((x) => x.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        const bob = deviceTransport(relay.url, b);
+        await bob.connect();
+        const log = await bob.fetchPage(channelId, 0, 100);
+        expect(log.map((e) => new TextDecoder().decode(e.envelope))).toEqual(
+          Array.from({ length: 40 }, (_, i) => `k${i}`),
+        );
+        await Promise.all([alice.close(), bob.close()]);
+      } finally {
+        await relay.dispose();
+      }
+    },
+  );
 });
 
 describe.skipIf(!postgresAvailable())('relay faults on PostgreSQL', () => {
@@ -237,6 +273,9 @@ describe.skipIf(!postgresAvailable())('relay faults on PostgreSQL', () => {
   afterAll(async () => {
     await cluster?.stop();
   });
-  it('SIGKILL during a burst on PostgreSQL, restart: no message lost, none duplicated, order kept', { timeout: 60_000 }, async () =>
-    killDuringBurst(await cluster.createDatabase()));
+  it(
+    'SIGKILL during a burst on PostgreSQL, restart: no message lost, none duplicated, order kept',
+    { timeout: 60_000 },
+    async () => killDuringBurst(await cluster.createDatabase()),
+  );
 });

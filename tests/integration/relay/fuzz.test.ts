@@ -4,7 +4,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, serverFrame } from '../../../shared/relay/frames.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { RawClient } from './raw-client.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
@@ -20,7 +27,11 @@ function validFrames(channelId: string, deviceId: string): Array<Record<string, 
     { t: 'blob_begin', id: 7, hash: 'ab'.repeat(32), size: 10 },
     { t: 'blob_chunk', id: 8, hash: 'ab'.repeat(32), offset: 0, data: b64('0123456789') },
     { t: 'blob_get', id: 9, hash: 'ab'.repeat(32), offset: 0, length: 10 },
-    { t: 'dir_put', id: 10, record: { v: 1, type: 'user', body: {}, signer: { kind: 'org', id: 'orgorgorg' }, sig: 'AA' } },
+    {
+      t: 'dir_put',
+      id: 10,
+      record: { v: 1, type: 'user', body: {}, signer: { kind: 'org', id: 'orgorgorg' }, sig: 'AA' },
+    },
     { t: 'dir_get', id: 11, after: 0, limit: 3 },
     { t: 'ping', id: 12 },
     { t: 'hello', v: 1, deviceId },
@@ -70,7 +81,10 @@ describe('relay fuzz', () => {
     b = org.addDevice(ub);
     channelId = testId('chan');
     org.setRoster(channelId, [ua, ub]);
-    relay = await startTestRelay({ org, limits: { framesPerSecond: 100_000, frameBurst: 100_000, maxBadFrames: 1_000_000 } });
+    relay = await startTestRelay({
+      org,
+      limits: { framesPerSecond: 100_000, frameBurst: 100_000, maxBadFrames: 1_000_000 },
+    });
   });
   afterAll(async () => {
     await relay.dispose();
@@ -85,46 +99,52 @@ describe('relay fuzz', () => {
     );
 
   for (const authenticated of [false, true]) {
-    it(`answers random and mutated frames on ${authenticated ? 'an authenticated' : 'a fresh'} socket and stays up`, { timeout: 60_000 }, async () => {
-      const open = async () => {
-        const socket = await RawClient.open(relay.url);
-        if (authenticated) expect(await socket.authenticate(a)).toMatchObject({ t: 'auth_ok' });
-        return socket;
-      };
-      let raw = await open();
-      let sent = 0;
-      await fc.assert(
-        fc.asyncProperty(frameText(), async (text) => {
-          raw.frames.length = 0;
-          raw.send(text);
-          sent++;
-          // Every frame gets a schema-valid answer (an error or a result), and a ping afterwards
-          // is answered. The relay may end a connection on purpose (bad version, failed auth):
-          // then with a documented close code, after an error frame, and a new socket works.
-          try {
-            const pong = await raw.request({ t: 'ping' }, 5000);
-            expect(pong.t).toBe('pong');
-          } catch (error) {
-            if (!raw.closed) throw error;
-            expect([CLOSE_CODES.protocolError, CLOSE_CODES.authFailed, CLOSE_CODES.revoked]).toContain(raw.closed.code);
-            expect(raw.frames.some((f) => f.t === 'error')).toBe(true);
-            raw = await open();
-          }
-          for (const f of raw.frames) expect(serverFrame.safeParse(f).success).toBe(true);
-        }),
-        { numRuns: 250 },
-      );
-      raw.close();
-      expect(sent).toBe(250);
-      // A normal client still works.
-      const alice = deviceTransport(relay.url, a);
-      const bob = deviceTransport(relay.url, b);
-      await Promise.all([alice.connect(), bob.connect()]);
-      const { seq } = await alice.publish(channelId, testId('evt'), new Uint8Array([1, 2, 3]));
-      expect((await bob.fetchPage(channelId, seq - 1, 1))[0]?.envelope).toEqual(new Uint8Array([1, 2, 3]));
-      await Promise.all([alice.close(), bob.close()]);
-      expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`)).status).toBe(200);
-    });
+    it(
+      `answers random and mutated frames on ${authenticated ? 'an authenticated' : 'a fresh'} socket and stays up`,
+      { timeout: 60_000 },
+      async () => {
+        const open = async () => {
+          const socket = await RawClient.open(relay.url);
+          if (authenticated) expect(await socket.authenticate(a)).toMatchObject({ t: 'auth_ok' });
+          return socket;
+        };
+        let raw = await open();
+        let sent = 0;
+        await fc.assert(
+          fc.asyncProperty(frameText(), async (text) => {
+            raw.frames.length = 0;
+            raw.send(text);
+            sent++;
+            // Every frame gets a schema-valid answer (an error or a result), and a ping afterwards
+            // is answered. The relay may end a connection on purpose (bad version, failed auth):
+            // then with a documented close code, after an error frame, and a new socket works.
+            try {
+              const pong = await raw.request({ t: 'ping' }, 5000);
+              expect(pong.t).toBe('pong');
+            } catch (error) {
+              if (!raw.closed) throw error;
+              expect([CLOSE_CODES.protocolError, CLOSE_CODES.authFailed, CLOSE_CODES.revoked]).toContain(
+                raw.closed.code,
+              );
+              expect(raw.frames.some((f) => f.t === 'error')).toBe(true);
+              raw = await open();
+            }
+            for (const f of raw.frames) expect(serverFrame.safeParse(f).success).toBe(true);
+          }),
+          { numRuns: 250 },
+        );
+        raw.close();
+        expect(sent).toBe(250);
+        // A normal client still works.
+        const alice = deviceTransport(relay.url, a);
+        const bob = deviceTransport(relay.url, b);
+        await Promise.all([alice.connect(), bob.connect()]);
+        const { seq } = await alice.publish(channelId, testId('evt'), new Uint8Array([1, 2, 3]));
+        expect((await bob.fetchPage(channelId, seq - 1, 1))[0]?.envelope).toEqual(new Uint8Array([1, 2, 3]));
+        await Promise.all([alice.close(), bob.close()]);
+        expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`)).status).toBe(200);
+      },
+    );
   }
 
   it('answers binary frames, bad JSON and unknown types with bad_frame', async () => {

@@ -6,14 +6,23 @@ import { authChallengeText } from '../../../shared/relay/frames.ts';
 import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
 import { readySodium } from '../../../electron/core/crypto/sodium.ts';
 
-const input = JSON.parse(process.argv[2]!) as { url: string; deviceId: string; secretKey: string; channelId: string; ids: string[] };
+const input = JSON.parse(process.argv[2]!) as {
+  url: string;
+  deviceId: string;
+  secretKey: string;
+  channelId: string;
+  ids: string[];
+};
 await readySodium();
 const secretKey = new Uint8Array(Buffer.from(input.secretKey, 'base64url'));
 const ws = new WebSocket(input.url);
 ws.on('message', (data) => {
   const frame = JSON.parse(String(data)) as { t: string; nonce?: string };
   if (frame.t === 'challenge') {
-    const signature = signDetached(new TextEncoder().encode(authChallengeText(frame.nonce!, input.deviceId)), secretKey);
+    const signature = signDetached(
+      new TextEncoder().encode(authChallengeText(frame.nonce!, input.deviceId)),
+      secretKey,
+    );
     ws.send(JSON.stringify({ t: 'auth', id: 1, signature: Buffer.from(signature).toString('base64url') }));
   } else if (frame.t === 'auth_ok') {
     input.ids.forEach((clientEventId, i) => {

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/store/sqlite.ts';
 import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
 import { RawClient } from './raw-client.ts';
 
@@ -26,7 +33,12 @@ describe('relay limits', () => {
     org.setRoster(channelId, [ua, ub]);
     relay = await startTestRelay({
       org,
-      limits: { sendBufferPauseBytes: 256 * 1024, sendBufferMaxBytes: 2 * 1024 * 1024, framesPerSecond: 200, frameBurst: 300 },
+      limits: {
+        sendBufferPauseBytes: 256 * 1024,
+        sendBufferMaxBytes: 2 * 1024 * 1024,
+        framesPerSecond: 200,
+        frameBurst: 300,
+      },
     });
   });
   afterAll(async () => {
@@ -103,7 +115,13 @@ describe('relay limits', () => {
     const raw = await RawClient.open(own.url);
     await raw.authenticate(a);
     for (let i = 0; i < 200; i++) {
-      raw.send({ t: 'publish', id: 100 + i, channelId, clientEventId: `evtshut${String(i).padStart(5, '0')}`, envelope: 'AAAA' });
+      raw.send({
+        t: 'publish',
+        id: 100 + i,
+        channelId,
+        clientEventId: `evtshut${String(i).padStart(5, '0')}`,
+        envelope: 'AAAA',
+      });
     }
     await raw.next((f) => f.t === 'ack', 5000).then((f) => raw.frames.unshift(f));
     const closing = own.relay!.close();

@@ -89,11 +89,17 @@ export class RawClient {
   }
 
   /** hello + auth as `device`, signing with `signAs` (default: the device's own key). */
-  async authenticate(device: TestDevice, signAs: (m: Uint8Array) => Uint8Array = device.sign, certificate?: unknown): Promise<RawAnswer> {
+  async authenticate(
+    device: TestDevice,
+    signAs: (m: Uint8Array) => Uint8Array = device.sign,
+    certificate?: unknown,
+  ): Promise<RawAnswer> {
     this.send({ t: 'hello', v: 1, deviceId: device.deviceId });
     const challenge = await this.next((f) => f.t === 'challenge' || f.t === 'error');
     if (challenge.t !== 'challenge') return challenge;
-    const signature = Buffer.from(signAs(new TextEncoder().encode(authChallengeText(String(challenge.nonce), device.deviceId)))).toString('base64url');
+    const signature = Buffer.from(
+      signAs(new TextEncoder().encode(authChallengeText(String(challenge.nonce), device.deviceId))),
+    ).toString('base64url');
     return this.request({ t: 'auth', signature, ...(certificate ? { certificate } : {}) });
   }
 

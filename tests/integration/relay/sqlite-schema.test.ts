@@ -46,13 +46,17 @@ describe('relay SQLite schema', () => {
     const plan = (sql: string) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     // page: the primary key (channel, seq)
-    expect(plan("SELECT seq, envelope FROM events WHERE channel = 'c' AND seq > 5 ORDER BY seq LIMIT 100")).toMatch(/USING INDEX sqlite_autoindex_events_1|USING PRIMARY KEY/);
+    expect(plan("SELECT seq, envelope FROM events WHERE channel = 'c' AND seq > 5 ORDER BY seq LIMIT 100")).toMatch(
+      /USING INDEX sqlite_autoindex_events_1|USING PRIMARY KEY/,
+    );
     // publish retry
     expect(plan("SELECT seq FROM events WHERE channel = 'c' AND client_event_id = 'e'")).toMatch(/events_client_id/);
     // retention
     expect(plan('DELETE FROM events WHERE stored_at < 5')).toMatch(/events_by_time/);
     // mailbox fetch
-    expect(plan("SELECT message_id FROM mailbox WHERE to_device = 'd' ORDER BY stored_at, message_id LIMIT 10")).toMatch(/mailbox_by_time|sqlite_autoindex_mailbox/);
+    expect(
+      plan("SELECT message_id FROM mailbox WHERE to_device = 'd' ORDER BY stored_at, message_id LIMIT 10"),
+    ).toMatch(/mailbox_by_time|sqlite_autoindex_mailbox/);
     db.close();
   });
 });

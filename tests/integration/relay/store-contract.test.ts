@@ -41,9 +41,13 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
 
     it('keeps seqs gapless and unique under concurrent publishes, including racing retries', async () => {
       const tasks: Array<Promise<{ seq: number; duplicate: boolean }>> = [];
-      for (let i = 0; i < 60; i++) tasks.push(store.append('chanrace', `evt${String(i % 40).padStart(5, '0')}`, 'dev00001', bytes(`m${i}`)));
+      for (let i = 0; i < 60; i++)
+        tasks.push(store.append('chanrace', `evt${String(i % 40).padStart(5, '0')}`, 'dev00001', bytes(`m${i}`)));
       const results = await Promise.all(tasks);
-      const fresh = results.filter((r) => !r.duplicate).map((r) => r.seq).sort((a, b) => a - b);
+      const fresh = results
+        .filter((r) => !r.duplicate)
+        .map((r) => r.seq)
+        .sort((a, b) => a - b);
       expect(fresh).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       for (let i = 40; i < 60; i++) expect(results[i]!.seq).toBe(results[i - 40]!.seq);
       expect((await store.heads(['chanrace'])).get('chanrace')).toBe(40);
@@ -51,7 +55,12 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
 
     it('stores a batch in one go: per-channel order kept, retries and in-batch repeats answered with the first seq', async () => {
       await store.append('chanbat1', 'evt00000', 'dev00001', bytes('before'));
-      const item = (channelId: string, id: string) => ({ channelId, clientEventId: id, senderDeviceId: 'dev00001', envelope: bytes(id) });
+      const item = (channelId: string, id: string) => ({
+        channelId,
+        clientEventId: id,
+        senderDeviceId: 'dev00001',
+        envelope: bytes(id),
+      });
       const results = await store.appendBatch([
         item('chanbat2', 'evt00001'),
         item('chanbat1', 'evt00002'),
@@ -66,11 +75,15 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
         { seq: 2, duplicate: false },
         { seq: 2, duplicate: true },
       ]);
-      expect((await store.page('chanbat2', 0, 10)).map((e) => new TextDecoder().decode(e.envelope))).toEqual(['evt00001', 'evt00003']);
+      expect((await store.page('chanbat2', 0, 10)).map((e) => new TextDecoder().decode(e.envelope))).toEqual([
+        'evt00001',
+        'evt00003',
+      ]);
     });
 
     it('pages in order with limits', async () => {
-      for (let i = 0; i < 25; i++) await store.append('chanpage', `evt${String(i).padStart(5, '0')}`, 'dev00001', bytes(String(i)));
+      for (let i = 0; i < 25; i++)
+        await store.append('chanpage', `evt${String(i).padStart(5, '0')}`, 'dev00001', bytes(String(i)));
       const first = await store.page('chanpage', 0, 10);
       const second = await store.page('chanpage', 10, 10);
       const last = await store.page('chanpage', 20, 10);
@@ -109,7 +122,10 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       expect((await store.mailFetch('devbbbbb', 10)).map((m) => m.messageId)).toEqual(['msgnew01']);
       expect((await store.blobState(hash))?.refs).toBe(0);
       expect(await store.blobGc(Date.now() + 1000, 0)).toEqual([hash]);
-      expect(await store.append('chanexp1', 'evt00002', 'dev00001', bytes('new'))).toEqual({ seq: 2, duplicate: false });
+      expect(await store.append('chanexp1', 'evt00002', 'dev00001', bytes('new'))).toEqual({
+        seq: 2,
+        duplicate: false,
+      });
     });
 
     it('stores mailbox items once per message id and deletes on ack', async () => {
@@ -166,7 +182,10 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
         await store.close();
         store = await reopen();
         expect((await store.page('chankeep', 0, 10)).map((e) => e.seq)).toEqual([1]);
-        expect(await store.append('chankeep', 'evt00001', 'dev00001', bytes('kept'))).toEqual({ seq: 1, duplicate: true });
+        expect(await store.append('chankeep', 'evt00001', 'dev00001', bytes('kept'))).toEqual({
+          seq: 1,
+          duplicate: true,
+        });
       });
     }
   });

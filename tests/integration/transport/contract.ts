@@ -1,7 +1,12 @@
 // The Transport contract: every implementation (relay over WebSocket, loopback in memory) must
 // pass these. The factory gives two member devices of one channel and one outsider.
 import { describe, expect, it } from 'vitest';
-import { TransportError, type Transport, type TransportState, type WireEvent } from '../../../electron/core/transport/transport.ts';
+import {
+  TransportError,
+  type Transport,
+  type TransportState,
+  type WireEvent,
+} from '../../../electron/core/transport/transport.ts';
 
 export interface ContractWorld {
   alice: Transport;
@@ -93,7 +98,9 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
         await alice.sendMail(bobDeviceId, 'msgshare1', text('key share'));
         await until(() => live.length === 1);
         const items = await bob.fetchMail(10);
-        expect(items.map((i) => [i.messageId, new TextDecoder().decode(i.payload)])).toEqual([['msgshare1', 'key share']]);
+        expect(items.map((i) => [i.messageId, new TextDecoder().decode(i.payload)])).toEqual([
+          ['msgshare1', 'key share'],
+        ]);
         await bob.ackMail(['msgshare1']);
         expect(await bob.fetchMail(10)).toEqual([]);
       }));

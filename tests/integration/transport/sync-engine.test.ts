@@ -28,48 +28,60 @@ function client(url: string, device: TestDevice) {
 }
 
 describe('sync engine over the relay transport', () => {
-  it('sends from the outbox, catches up a late device, follows live, and recovers after a drop', { timeout: 30_000 }, async () => {
-    const org = await TestOrg.create();
-    const [ua, ub] = [org.addUser(), org.addUser()];
-    const a = org.addDevice(ua);
-    const b = org.addDevice(ub);
-    const channelId = testId('chan');
-    org.setRoster(channelId, [ua, ub]);
-    const relay = await startTestRelay({ org });
-    const alice = client(relay.url, a);
-    const bob = client(relay.url, b);
-    const queue = (n: number, from: number) => {
-      for (let i = from; i < from + n; i++) {
-        alice.store.enqueue({ clientEventId: `evtsync${String(i).padStart(5, '0')}`, channelId, contentType: 'message', payload: { text: `m${i}` }, createdAt: Date.now() });
+  it(
+    'sends from the outbox, catches up a late device, follows live, and recovers after a drop',
+    { timeout: 30_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const [ua, ub] = [org.addUser(), org.addUser()];
+      const a = org.addDevice(ua);
+      const b = org.addDevice(ub);
+      const channelId = testId('chan');
+      org.setRoster(channelId, [ua, ub]);
+      const relay = await startTestRelay({ org });
+      const alice = client(relay.url, a);
+      const bob = client(relay.url, b);
+      const queue = (n: number, from: number) => {
+        for (let i = from; i < from + n; i++) {
+          alice.store.enqueue({
+            clientEventId: `evtsync${String(i).padStart(5, '0')}`,
+            channelId,
+            contentType: 'message',
+            payload: { text: `m${i}` },
+            createdAt: Date.now(),
+          });
+        }
+      };
+      const texts = () => (bob.store.events.get(channelId) ?? []).map((e) => (e.payload as { text: string }).text);
+      try {
+        // Written while offline, sent once connected.
+        queue(60, 0);
+        await alice.engine.start();
+        await alice.transport.connect();
+        await until(() => alice.store.sent.size === 60, 10_000);
+        // Bob arrives late: catch-up in pages.
+        await bob.engine.start();
+        await bob.transport.connect();
+        await until(() => texts().length === 60, 10_000);
+        // Live.
+        queue(10, 60);
+        await alice.engine.notifyQueued();
+        await until(() => texts().length === 70, 10_000);
+        // Bob's socket drops while Alice keeps sending: nothing lost, nothing doubled.
+        bob.transport.dropConnection();
+        queue(20, 70);
+        await alice.engine.notifyQueued();
+        await until(() => texts().length === 90, 10_000);
+        expect(texts()).toEqual(Array.from({ length: 90 }, (_, i) => `m${i}`));
+        expect((bob.store.events.get(channelId) ?? []).map((e) => e.seq)).toEqual(
+          Array.from({ length: 90 }, (_, i) => i + 1),
+        );
+      } finally {
+        alice.engine.stop();
+        bob.engine.stop();
+        await Promise.all([alice.transport.close(), bob.transport.close()]);
+        await relay.dispose();
       }
-    };
-    const texts = () => (bob.store.events.get(channelId) ?? []).map((e) => (e.payload as { text: string }).text);
-    try {
-      // Written while offline, sent once connected.
-      queue(60, 0);
-      await alice.engine.start();
-      await alice.transport.connect();
-      await until(() => alice.store.sent.size === 60, 10_000);
-      // Bob arrives late: catch-up in pages.
-      await bob.engine.start();
-      await bob.transport.connect();
-      await until(() => texts().length === 60, 10_000);
-      // Live.
-      queue(10, 60);
-      await alice.engine.notifyQueued();
-      await until(() => texts().length === 70, 10_000);
-      // Bob's socket drops while Alice keeps sending: nothing lost, nothing doubled.
-      bob.transport.dropConnection();
-      queue(20, 70);
-      await alice.engine.notifyQueued();
-      await until(() => texts().length === 90, 10_000);
-      expect(texts()).toEqual(Array.from({ length: 90 }, (_, i) => `m${i}`));
-      expect((bob.store.events.get(channelId) ?? []).map((e) => e.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
-    } finally {
-      alice.engine.stop();
-      bob.engine.stop();
-      await Promise.all([alice.transport.close(), bob.transport.close()]);
-      await relay.dispose();
-    }
-  });
+    },
+  );
 });

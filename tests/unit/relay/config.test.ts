@@ -13,8 +13,14 @@ describe('relay config', () => {
   it('layers file, environment and flags, later winning', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kf-cfg-'));
     const file = join(dir, 'relay.json');
-    await writeFile(file, JSON.stringify({ port: 1000, dataDir: '/from-file', orgPublicKey: KEY, limits: { maxBadFrames: 5 } }));
-    const config = loadConfig(['--config', file, '--port', '3000', '--limit', 'heartbeatMs=5000'], { RELAY_PORT: '2000', RELAY_DATA_DIR: '/from-env' });
+    await writeFile(
+      file,
+      JSON.stringify({ port: 1000, dataDir: '/from-file', orgPublicKey: KEY, limits: { maxBadFrames: 5 } }),
+    );
+    const config = loadConfig(['--config', file, '--port', '3000', '--limit', 'heartbeatMs=5000'], {
+      RELAY_PORT: '2000',
+      RELAY_DATA_DIR: '/from-env',
+    });
     expect(config.port).toBe(3000);
     expect(config.dataDir).toBe('/from-env');
     expect(config.host).toBe('127.0.0.1');
@@ -25,7 +31,9 @@ describe('relay config', () => {
   });
 
   it('switches to PostgreSQL by RELAY_DATABASE_URL and refuses bad values', () => {
-    expect(loadConfig(['--org-public-key', KEY], { RELAY_DATABASE_URL: 'postgres://u@127.0.0.1/db' }).databaseUrl).toBe('postgres://u@127.0.0.1/db');
+    expect(loadConfig(['--org-public-key', KEY], { RELAY_DATABASE_URL: 'postgres://u@127.0.0.1/db' }).databaseUrl).toBe(
+      'postgres://u@127.0.0.1/db',
+    );
     expect(() => loadConfig([], {})).toThrow(/orgPublicKey/);
     expect(() => loadConfig(['--org-public-key', KEY, '--port', '70000'], {})).toThrow(/port/);
     expect(() => loadConfig(['--org-public-key', KEY, '--limit', 'nonsense=1'], {})).toThrow(/limits/);

@@ -11,11 +11,25 @@ describe('relay frames', () => {
 
   it('bounds envelopes, ids and page sizes', () => {
     const envelope = 'A'.repeat(Math.ceil((MAX_ENVELOPE_BYTES * 4) / 3) + 4);
-    expect(clientFrame.safeParse({ t: 'publish', id: 1, channelId: 'chan0001', clientEventId: 'evt00001', envelope }).success).toBe(false);
-    expect(clientFrame.safeParse({ t: 'publish', id: 1, channelId: 'short', clientEventId: 'evt00001', envelope: 'AA' }).success).toBe(false);
-    expect(clientFrame.safeParse({ t: 'publish', id: 0, channelId: 'chan0001', clientEventId: 'evt00001', envelope: 'AA' }).success).toBe(false);
-    expect(clientFrame.safeParse({ t: 'fetch', id: 1, channelId: 'chan0001', afterSeq: 0, limit: 1001 }).success).toBe(false);
-    expect(clientFrame.safeParse({ t: 'publish', id: 1, channelId: 'chan0001', clientEventId: 'evt00001', envelope: 'AA==' }).success).toBe(false);
+    expect(
+      clientFrame.safeParse({ t: 'publish', id: 1, channelId: 'chan0001', clientEventId: 'evt00001', envelope })
+        .success,
+    ).toBe(false);
+    expect(
+      clientFrame.safeParse({ t: 'publish', id: 1, channelId: 'short', clientEventId: 'evt00001', envelope: 'AA' })
+        .success,
+    ).toBe(false);
+    expect(
+      clientFrame.safeParse({ t: 'publish', id: 0, channelId: 'chan0001', clientEventId: 'evt00001', envelope: 'AA' })
+        .success,
+    ).toBe(false);
+    expect(clientFrame.safeParse({ t: 'fetch', id: 1, channelId: 'chan0001', afterSeq: 0, limit: 1001 }).success).toBe(
+      false,
+    );
+    expect(
+      clientFrame.safeParse({ t: 'publish', id: 1, channelId: 'chan0001', clientEventId: 'evt00001', envelope: 'AA==' })
+        .success,
+    ).toBe(false);
   });
 
   it('takes blob hashes only as lowercase hex SHA-256', () => {
