@@ -149,6 +149,8 @@ export interface TestRelayOptions {
   port?: number;
   /** Print the relay's logs (debugging). */
   verbose?: boolean;
+  /** PEM certificate and key: the relay speaks wss:// (in-process mode). */
+  tls?: { cert: string; key: string };
 }
 
 export interface TestRelay {
@@ -206,6 +208,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       host: '127.0.0.1',
       port,
       limits: options.limits ?? {},
+      ...(options.tls ? { tls: options.tls } : {}),
     });
     port = relay.port;
   };
@@ -263,7 +266,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
 
   const handle: TestRelay = {
     get url() {
-      return `ws://127.0.0.1:${port}`;
+      return `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${port}`;
     },
     get port() {
       return port;
