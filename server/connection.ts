@@ -71,6 +71,8 @@ export class Connection {
   readonly #frameBytes = new WeakMap<ClientFrame, number>();
   #pumping = false;
   #badFrames = 0;
+  #lastFloodLog = 0;
+  #floodSuppressed = 0;
   #lagging = false;
   #alive = true;
   #closed = false;
@@ -303,7 +305,20 @@ export class Connection {
   }
 
   #reject(id: number | undefined, code: RelayErrorCode, message: string): void {
-    this.#log.info('frame rejected', { code, reason: message, device: this.#device?.deviceId });
+    // A flood is logged once a second per connection, with the count, not once per frame.
+    const now = Date.now();
+    if (code !== 'rate_limited' || now - this.#lastFloodLog >= 1000) {
+      this.#log.info('frame rejected', {
+        code,
+        reason: message,
+        device: this.#device?.deviceId,
+        ...(code === 'rate_limited' ? { suppressed: this.#floodSuppressed } : {}),
+      });
+      if (code === 'rate_limited') {
+        this.#lastFloodLog = now;
+        this.#floodSuppressed = 0;
+      }
+    } else this.#floodSuppressed++;
     this.send({ t: 'error', ...(id !== undefined ? { id } : {}), code, message });
     if (code === 'bad_frame' || code === 'frame_too_large') {
       if (++this.#badFrames >= this.#ctx.limits.maxBadFrames)

@@ -63,6 +63,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('signal', { signal });
+    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
+    setTimeout(() => {
+      log.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000).unref();
     relay.close().then(
       () => process.exit(0),
       (error: unknown) => {
