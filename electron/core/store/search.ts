@@ -81,6 +81,31 @@ function withRanges(marked: string): { snippet: string; highlights: Array<[numbe
   return { snippet, highlights };
 }
 
+interface Source {
+  fts: 'messages_fts' | 'files_fts';
+  table: 'messages' | 'files';
+  pk: string;
+  id: string;
+  sortKey: string;
+  text: string;
+  marker: (open: string, close: string) => string;
+  extra: string;
+}
+
+const SOURCES: Record<'message' | 'file', Source> = {
+  message: {
+    fts: 'messages_fts',
+    table: 'messages',
+    pk: 'message_pk',
+    id: 'message_id',
+    sortKey: 'x.sort_key',
+    text: 'body',
+    marker: (o, c) => `snippet(messages_fts, 0, '${o}', '${c}', '…', 16)`,
+    extra: 'AND x.deleted_at IS NULL',
+  },
+  file: { fts: 'files_fts', table: 'files', pk: 'file_pk', id: 'file_id', sortKey: '0', text: 'name', marker: (o, c) => `highlight(files_fts, 0, '${o}', '${c}')`, extra: '' },
+};
+
 export function search(db: Db, query: SearchQuery): SearchHit[] {
   const fts = toFtsQuery(query.text);
   if (!fts) return [];
@@ -99,33 +124,36 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     filters.push('AND x.created_at < ?');
     filterParams.push(query.to);
   }
-  type Row = { channel_id: string; id: string; sort_key: number; created_at: number; marked: string; text: string; rid: number };
-  const messageSql = `SELECT x.channel_id, x.message_id AS id, x.sort_key, x.created_at, x.body AS text, messages_fts.rowid AS rid,
-       snippet(messages_fts, 0, '${OPEN}', '${CLOSE}', '…', 16) AS marked
-     FROM messages_fts JOIN messages x ON x.message_pk = messages_fts.rowid
-     WHERE messages_fts MATCH ? ${filters.join(' ')} AND x.deleted_at IS NULL AND messages_fts.rowid < ?
-     ORDER BY messages_fts.rowid DESC LIMIT ?`;
-  const fileSql = `SELECT x.channel_id, x.file_id AS id, 0 AS sort_key, x.created_at, x.name AS text, files_fts.rowid AS rid,
-       highlight(files_fts, 0, '${OPEN}', '${CLOSE}') AS marked
-     FROM files_fts JOIN files x ON x.file_pk = files_fts.rowid
-     WHERE files_fts MATCH ? ${filters.join(' ')} AND files_fts.rowid < ?
-     ORDER BY files_fts.rowid DESC LIMIT ?`;
-  // Newest first, in batches: rows that fail the long-prefix check are skipped and the next
-  // batch continues below the last rowid seen, until the limit is reached.
-  const collect = (sqlText: string): Row[] => {
-    const statement = db.prepare(sqlText);
-    const out: Row[] = [];
+
+  const run = (kind: 'message' | 'file'): SearchHit[] => {
+    const src = SOURCES[kind];
+    // Step 1, cheap: matching rows newest first, with the text only when a long prefix must be
+    // checked. Rows failing that check are skipped and the next batch continues below them.
+    const candidates = db.prepare(
+      `SELECT f.rowid AS rid${fts.postFilterPrefix ? `, x.${src.text} AS text` : ''}
+       FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
+       WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} AND f.rowid < ?
+       ORDER BY f.rowid DESC LIMIT ?`,
+    );
+    const rowids: number[] = [];
     let below = Number.MAX_SAFE_INTEGER;
-    for (let round = 0; round < 50 && out.length < limit; round++) {
-      const batch = statement.all(fts.match, ...filterParams, below, fts.postFilterPrefix ? limit * 4 : limit) as Row[];
-      for (const row of batch) if (!fts.postFilterPrefix || hasWordStartingWith(row.text, fts.postFilterPrefix)) out.push(row);
+    for (let round = 0; round < 200 && rowids.length < limit; round++) {
+      const batch = candidates.all(fts.match, ...filterParams, below, fts.postFilterPrefix ? 500 : limit) as Array<{ rid: number; text?: string }>;
+      for (const row of batch) if (!fts.postFilterPrefix || hasWordStartingWith(row.text ?? '', fts.postFilterPrefix)) rowids.push(row.rid);
       if (batch.length === 0 || !fts.postFilterPrefix) break;
       below = batch.at(-1)!.rid;
     }
-    return out.slice(0, limit);
+    const chosen = rowids.slice(0, limit);
+    if (chosen.length === 0) return [];
+    // Step 2: snippets and highlights for the rows shown, only, one row at a time (an IN list
+    // combined with the join let SQLite pair snippets with the wrong rows).
+    const marker = db.prepare(`SELECT ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid = ?`);
+    const row = db.prepare(`SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at FROM ${src.table} x WHERE x.${src.pk} = ?`);
+    return chosen.map((rid) => {
+      const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number };
+      const { marked } = marker.get(fts.match, rid) as { marked: string };
+      return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, ...withRanges(marked) };
+    });
   };
-  return [
-    ...collect(messageSql).map((r) => ({ kind: 'message' as const, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, ...withRanges(r.marked) })),
-    ...collect(fileSql).map((r) => ({ kind: 'file' as const, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, ...withRanges(r.marked) })),
-  ];
+  return [...run('message'), ...run('file')];
 }
