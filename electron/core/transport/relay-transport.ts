@@ -74,7 +74,7 @@ export class RelayTransport implements Transport {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #lastHeard = 0;
-  #firstOnline: { resolve: () => void; reject: (e: TransportError) => void } | null = null;
+  #firstOnline: { promise: Promise<void>; resolve: () => void; reject: (e: TransportError) => void } | null = null;
 
   constructor(options: RelayTransportOptions) {
     this.#opts = {
@@ -107,7 +107,11 @@ export class RelayTransport implements Transport {
 
   connect(): Promise<void> {
     if (this.#state === 'online') return Promise.resolve();
-    const first = new Promise<void>((resolve, reject) => (this.#firstOnline = { resolve, reject }));
+    // Every caller until the first 'online' (or refusal) shares one promise.
+    if (this.#firstOnline) return this.#firstOnline.promise;
+    let settle!: { resolve: () => void; reject: (e: TransportError) => void };
+    const first = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.#firstOnline = { promise: first, ...settle };
     if (this.#stopped) {
       this.#stopped = false;
       this.#attempt = 0;

@@ -46,9 +46,20 @@ async function withWorld(make: () => Promise<ContractWorld>, body: (w: ContractW
 
 export function transportContract(name: string, make: () => Promise<ContractWorld>): void {
   describe(`transport contract: ${name}`, () => {
+    it('lets several callers await the same first connect', async () => {
+      const world = await make();
+      try {
+        await Promise.all([world.alice.connect(), world.alice.connect(), world.alice.connect()]);
+        expect(world.alice.state()).toBe('online');
+      } finally {
+        await world.dispose();
+      }
+    });
+
     it('connects, publishes with gapless seqs, and a retry returns the original seq', () =>
       withWorld(make, async ({ alice, channelId }) => {
         expect(alice.state()).toBe('online');
+        await Promise.all([alice.connect(), alice.connect()]);
         const first = eventId();
         expect(await alice.publish(channelId, first, text('one'))).toEqual({ seq: 1 });
         expect(await alice.publish(channelId, eventId(), text('two'))).toEqual({ seq: 2 });
