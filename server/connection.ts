@@ -476,9 +476,17 @@ export class Connection {
           `certificate refused: ${admitted.reason}`,
         );
     }
-    const check = trust.checkDevice(deviceId);
-    if (!check.ok) return refuse(check.code, check.reason);
     const message = new TextEncoder().encode(authChallengeText(this.#nonce, deviceId));
+    const check = trust.checkDevice(deviceId);
+    if (!check.ok) {
+      // A revoked device that still proves its key learns of its wipe orders before it is shut out.
+      const wipes = trust.wipeOrdersFor(deviceId, message, unb64(frame.signature));
+      if (wipes.length > 0) {
+        this.#log.warn('wipe orders delivered', { device: deviceId, orders: wipes.length });
+        this.send({ t: 'wipe', records: wipes });
+      }
+      return refuse(check.code, check.reason);
+    }
     if (!trust.verifyAuth(check.device, message, unb64(frame.signature))) return refuse('auth_failed', 'bad signature');
     this.#device = check.device;
     clearTimeout(this.#authTimer);

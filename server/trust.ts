@@ -36,6 +36,12 @@ export interface TrustVerifier {
   channelsOf(userId: string): string[];
   /** Verifies a signed record against the directory and, when valid, stores and applies it. */
   admit(input: unknown): Promise<AdmitResult>;
+  /**
+   * Org-signed wipe orders for a device that proved it holds its device key (`message` signed),
+   * even when it is revoked: a lost device is revoked and wiped, and it can only learn of the
+   * wipe by asking. Empty when the signature does not verify or there is no order.
+   */
+  wipeOrdersFor(deviceId: string, message: Uint8Array, signature: Uint8Array): Array<Record<string, unknown>>;
   onChange(listener: (change: TrustChange) => void): void;
 }
 
@@ -65,6 +71,8 @@ export class DirectoryTrust implements TrustVerifier {
   #pos = 0;
   /** Signature -> directory position of every record applied (signatures are unique per record). */
   readonly #known = new Map<string, number>();
+  /** Wipe orders by target device (the Directory itself keeps none). */
+  readonly #wipes = new Map<string, SignedRecord<'wipe'>[]>();
   /** Directory writes and refreshes run one at a time (the in-memory state follows the log order). */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -138,12 +146,27 @@ export class DirectoryTrust implements TrustVerifier {
       const stored = await this.#store.dirPut(record.type, subjectOf(record), record.sig, canonicalJson(record));
       this.#known.set(record.sig, stored.pos);
       if (!stored.duplicate) {
-        this.#directory.ingest(record);
+        if (this.#directory.ingest(record).ok) this.#noteWipe(record);
         this.#pos = Math.max(this.#pos, stored.pos);
         this.#emit({ kind: kindOf(record.type), pos: stored.pos });
       }
       return { ok: true, pos: stored.pos, duplicate: stored.duplicate, type: record.type };
     });
+  }
+
+  wipeOrdersFor(deviceId: string, message: Uint8Array, signature: Uint8Array): Array<Record<string, unknown>> {
+    const orders = this.#wipes.get(deviceId);
+    const entry = this.#directory.devices.get(deviceId);
+    if (!orders || !entry || !defaultVerifier.verify(signature, message, entry.signingPublicKey)) return [];
+    return orders.map((r) => ({ ...r }) as unknown as Record<string, unknown>);
+  }
+
+  #noteWipe(record: SignedRecord): void {
+    if (record.type !== 'wipe') return;
+    const wipe = record as SignedRecord<'wipe'>;
+    const list = this.#wipes.get(wipe.body.targetDeviceId) ?? [];
+    list.push(wipe);
+    this.#wipes.set(wipe.body.targetDeviceId, list);
   }
 
   onChange(listener: (change: TrustChange) => void): void {
@@ -178,7 +201,9 @@ export class DirectoryTrust implements TrustVerifier {
     const record = JSON.parse(entry.json) as SignedRecord;
     if (this.#known.has(record.sig)) return false;
     this.#known.set(record.sig, entry.pos);
-    return this.#directory.ingest(record).ok;
+    const ok = this.#directory.ingest(record).ok;
+    if (ok) this.#noteWipe(record);
+    return ok;
   }
 
   #emit(change: TrustChange): void {

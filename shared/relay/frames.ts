@@ -224,6 +224,11 @@ export const dirRecordsFrame = z.strictObject({
   id: requestId,
   records: z.array(z.strictObject({ pos: seq.min(1), record: signedRecord })),
 });
+/**
+ * Org-signed wipe orders for this device, sent right before a revoked device is refused (it
+ * proved its key in auth). The device verifies them against the org root before acting.
+ */
+export const wipeFrame = z.strictObject({ t: z.literal('wipe'), records: z.array(signedRecord).max(100) });
 /** Live: the directory grew (a roster, revocation, device...); fetch with dir_get after your cursor. */
 export const dirPushFrame = z.strictObject({ t: z.literal('dir_push'), pos: seq.min(1) });
 /** Positive answer to a request without a payload of its own (mail_put, mail_ack, dir_put). */
@@ -273,6 +278,7 @@ export const serverFrame = z.discriminatedUnion('t', [
   blobDataFrame,
   dirRecordsFrame,
   dirPushFrame,
+  wipeFrame,
   okFrame,
   pongFrame,
   errorFrame,

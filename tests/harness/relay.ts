@@ -126,6 +126,17 @@ export class TestOrg {
     return record;
   }
 
+  wipeOrder(deviceId: string): SignedRecord<'wipe'> {
+    const record = this.sign('wipe', {
+      orgId: this.orgId,
+      orderId: testId('wip'),
+      targetDeviceId: deviceId,
+      issuedAt: Date.now(),
+    });
+    this.records.push(record);
+    return record;
+  }
+
   revokeDevice(deviceId: string): SignedRecord<'revocation'> {
     const record = this.sign('revocation', {
       orgId: this.orgId,

@@ -134,6 +134,7 @@ export class LoopbackTransport implements Transport {
   readonly #mailListeners = new Listeners<MailboxMessage>();
   readonly #fatalListeners = new Listeners<TransportError>();
   readonly #dirListeners = new Listeners<number>();
+  readonly #wipeListeners = new Listeners<Array<Record<string, unknown>>>();
 
   constructor(hub: LoopbackHub, deviceId: string) {
     this.#hub = hub;
@@ -157,6 +158,10 @@ export class LoopbackTransport implements Transport {
   }
   onDirectory(listener: (pos: number) => void): () => void {
     return this.#dirListeners.add(listener);
+  }
+  /** The loopback hub has no revocation; wipe orders travel in its directory only. */
+  onWipe(listener: (records: Array<Record<string, unknown>>) => void): () => void {
+    return this.#wipeListeners.add(listener);
   }
   /** @internal */ deliverDirectory(pos: number): void {
     queueMicrotask(() => this.#dirListeners.emit(pos));

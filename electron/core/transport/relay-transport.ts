@@ -69,6 +69,7 @@ export class RelayTransport implements Transport {
   readonly #mailListeners = new Listeners<MailboxMessage>();
   readonly #fatalListeners = new Listeners<TransportError>();
   readonly #dirListeners = new Listeners<number>();
+  readonly #wipeListeners = new Listeners<Array<Record<string, unknown>>>();
   #attempt = 0;
   #stopped = true;
   #reconnectTimer: NodeJS.Timeout | null = null;
@@ -103,6 +104,9 @@ export class RelayTransport implements Transport {
   }
   onDirectory(listener: (pos: number) => void): () => void {
     return this.#dirListeners.add(listener);
+  }
+  onWipe(listener: (records: Array<Record<string, unknown>>) => void): () => void {
+    return this.#wipeListeners.add(listener);
   }
 
   connect(): Promise<void> {
@@ -427,6 +431,8 @@ export class RelayTransport implements Transport {
           payload: unb64(frame.item.payload),
           storedAt: frame.item.storedAt,
         });
+      case 'wipe':
+        return this.#wipeListeners.emit(frame.records);
       case 'dir_push':
         return this.#dirListeners.emit(frame.pos);
       case 'lag':

@@ -95,6 +95,11 @@ export interface Transport {
   onMail(listener: (message: MailboxMessage) => void): () => void;
   /** The directory grew to position `pos` (a roster, revocation, device...): fetch with getRecords. */
   onDirectory(listener: (pos: number) => void): () => void;
+  /**
+   * Org-signed wipe orders for this device, delivered even after it was revoked (just before the
+   * refusal). Unverified here: the consumer checks them against the org root before wiping.
+   */
+  onWipe(listener: (records: Array<Record<string, unknown>>) => void): () => void;
   /** The relay refused this device for good (revoked, unknown): no more reconnects. */
   onFatal(listener: (error: TransportError) => void): () => void;
 

@@ -97,6 +97,34 @@ describe('relay auth and membership', () => {
     await admin.close();
   });
 
+  it('delivers wipe orders to a revoked device that proves its key, and to nobody else', async () => {
+    const user = org.addUser();
+    const userRecord = org.records.at(-1)!;
+    const lost = org.addDevice(user, { upload: false });
+    const admin = deviceTransport(relay.url, member);
+    await admin.connect();
+    await admin.putRecord(userRecord as unknown as Record<string, unknown>);
+    await admin.putRecord(lost.certificate as unknown as Record<string, unknown>);
+    const order = org.wipeOrder(lost.deviceId);
+    await admin.putRecord(order as unknown as Record<string, unknown>);
+    await admin.putRecord(org.revokeDevice(lost.deviceId) as unknown as Record<string, unknown>);
+    await admin.close();
+    // Someone without the device key gets nothing.
+    const raw = await RawClient.open(relay.url);
+    const stranger = generateDeviceKeys();
+    expect(await raw.authenticate(lost, (m) => signDetached(m, stranger.signing.secretKey))).toMatchObject({
+      code: 'revoked',
+    });
+    expect(raw.frames.some((f) => f.t === 'wipe')).toBe(false);
+    // The lost device itself learns of the order, then is refused.
+    const t = deviceTransport(relay.url, lost);
+    const wipes: Array<Array<Record<string, unknown>>> = [];
+    t.onWipe((records) => wipes.push(records));
+    await expect(t.connect()).rejects.toMatchObject({ code: 'revoked' });
+    expect(wipes).toHaveLength(1);
+    expect(wipes[0]![0]!.sig).toBe(order.sig);
+  });
+
   it('enrols a device with a registration key once: the key is burnt after the first use', async () => {
     const user = org.addUser();
     const upload = org.records.at(-1)!;
