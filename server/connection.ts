@@ -377,6 +377,9 @@ export class Connection {
         if (!trust.isActive(frame.toDeviceId)) throw new FrameError('not_found', 'no such active device');
         const payload = unb64(frame.payload);
         if (payload.length > MAX_MAILBOX_BYTES) throw new FrameError('too_large', 'mailbox payload too large');
+        if ((await store.mailCount(frame.toDeviceId)) >= this.#ctx.limits.maxMailboxItems) {
+          throw new FrameError('quota_exceeded', 'the recipient mailbox is full');
+        }
         const storedAt = Date.now();
         const fresh = await store.mailPut(frame.toDeviceId, frame.messageId, device.deviceId, payload, storedAt);
         this.send({ t: 'ok', id: frame.id });

@@ -22,6 +22,8 @@ export interface RelayLimits {
   /** A connection that sent this many bad frames is closed (1002). */
   maxBadFrames: number;
   maxBlobBytes: number;
+  /** Items waiting in one device's mailbox; more get `quota_exceeded` (a device that never comes back). */
+  maxMailboxItems: number;
   blobQuotaBytes: number;
   /** Seconds to send hello and auth. */
   authTimeoutMs: number;
@@ -45,6 +47,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   byteBurst: 64 * 1024 * 1024,
   maxBadFrames: 50,
   maxBlobBytes: 200 * 1024 * 1024,
+  maxMailboxItems: 10_000,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 10_000,
   heartbeatMs: 20_000,

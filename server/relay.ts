@@ -178,9 +178,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const health = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/healthz') {
-      res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(
-        JSON.stringify({ status: draining ? 'draining' : 'ok', store: store.kind, connections: connections.size }),
+      const answer = (status: 'ok' | 'draining' | 'store_unreachable') => {
+        res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ status, store: store.kind, connections: connections.size }));
+      };
+      if (draining) return answer('draining');
+      // The load balancer takes a relay out of rotation when its database is gone.
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
+      Promise.race([store.ping(), timeout]).then(
+        () => answer('ok'),
+        () => answer('store_unreachable'),
       );
       return;
     }

@@ -370,6 +370,10 @@ export async function openPostgresStore(
         storedAt: num(row.stored_at),
       }));
     },
+    async mailCount(toDeviceId) {
+      const r = await pool.query<{ n: string }>('SELECT count(*) AS n FROM mailbox WHERE to_device = $1', [toDeviceId]);
+      return num(r.rows[0]?.n ?? 0);
+    },
     async mailAck(toDeviceId, messageIds) {
       const r = await pool.query('DELETE FROM mailbox WHERE to_device = $1 AND message_id = ANY($2)', [
         toDeviceId,
@@ -473,6 +477,9 @@ export async function openPostgresStore(
     onRemoteCommit: (l) => void commitListeners.push(l),
     onRemoteDirectory: (l) => void dirListeners.push(l),
     onRemoteMail: (l) => void mailListeners.push(l),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     async close() {
       closed = true;
       await listener?.end().catch(() => {});

@@ -105,6 +105,7 @@ export function openSqliteStore(file: string): RelayStore {
       'SELECT message_id, from_device, payload, stored_at FROM mailbox WHERE to_device = ? ORDER BY stored_at, message_id LIMIT ?',
     ),
     mailAck: db.prepare('DELETE FROM mailbox WHERE to_device = ? AND message_id = ?'),
+    mailCount: db.prepare('SELECT count(*) FROM mailbox WHERE to_device = ?').pluck(),
     blob: db.prepare('SELECT hash, size, received, complete, owner_device, refs FROM blobs WHERE hash = ?'),
     blobInsert: db.prepare(
       'INSERT INTO blobs (hash, size, received, complete, owner_device, created_at) VALUES (?, ?, 0, 0, ?, ?)',
@@ -242,6 +243,9 @@ export function openSqliteStore(file: string): RelayStore {
         storedAt: num(r.stored_at),
       }));
     },
+    async mailCount(toDeviceId) {
+      return num(q.mailCount.get(toDeviceId));
+    },
     async mailAck(toDeviceId, messageIds) {
       return mailAckTx.immediate(toDeviceId, messageIds);
     },
@@ -298,6 +302,9 @@ export function openSqliteStore(file: string): RelayStore {
     onRemoteCommit() {},
     onRemoteDirectory() {},
     onRemoteMail() {},
+    async ping() {
+      if (!db.open) throw new Error('store closed');
+    },
     async close() {
       if (db.open) db.close();
     },

@@ -104,6 +104,8 @@ export interface RelayStore {
     now: number,
   ): Promise<boolean>;
   mailFetch(toDeviceId: string, limit: number): Promise<MailboxItem[]>;
+  /** Items waiting in a device's mailbox (the per-recipient cap). */
+  mailCount(toDeviceId: string): Promise<number>;
   mailAck(toDeviceId: string, messageIds: readonly string[]): Promise<number>;
 
   /** Starts (or finds) an upload. Conflict when the hash is known with another size. */
@@ -134,6 +136,9 @@ export interface RelayStore {
   onRemoteCommit(listener: CommitListener): void;
   onRemoteDirectory(listener: DirectoryListener): void;
   onRemoteMail(listener: MailListener): void;
+
+  /** Cheap round trip to the database, for /healthz. Rejects when it is unreachable. */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

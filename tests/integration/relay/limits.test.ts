@@ -100,6 +100,27 @@ describe('relay limits', () => {
     raw.close();
   });
 
+  it('caps a device mailbox and reports a relay without its database as unhealthy', async () => {
+    const own = await startTestRelay({ org, limits: { maxMailboxItems: 3 } });
+    try {
+      const alice = deviceTransport(own.url, a);
+      await alice.connect();
+      for (let i = 0; i < 3; i++)
+        await alice.sendMail(b.deviceId, `msgcap${String(i).padStart(5, '0')}`, new Uint8Array([i]));
+      await expect(alice.sendMail(b.deviceId, 'msgcap99999', new Uint8Array([9]))).rejects.toMatchObject({
+        code: 'quota_exceeded',
+      });
+      await alice.close();
+      expect((await fetch(`http://127.0.0.1:${own.port}/healthz`)).status).toBe(200);
+      await own.store!.close();
+      const res = await fetch(`http://127.0.0.1:${own.port}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 'store_unreachable' });
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('drops a socket that never authenticates', async () => {
     const quick = await startTestRelay({ org, limits: { authTimeoutMs: 200 } });
     try {

@@ -138,6 +138,8 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
         ['msg00002', 'devaaaaa', 'share2'],
       ]);
       expect(await store.mailFetch('devccccc', 10)).toEqual([]);
+      expect(await store.mailCount('devbbbbb')).toBe(2);
+      await store.ping();
       expect(await store.mailAck('devbbbbb', ['msg00001'])).toBe(1);
       expect((await store.mailFetch('devbbbbb', 10)).map((i) => i.messageId)).toEqual(['msg00002']);
     });
