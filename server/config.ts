@@ -29,6 +29,8 @@ export const configSchema = z.strictObject({
   relayId: z.string().max(64).optional(),
   /** JSON array of signed records to admit at start (bootstrap of the directory). */
   importRecords: z.string().optional(),
+  /** Check published envelopes' headers (organisation, channel, sender, client event id). */
+  envelopeCheck: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(true),
   /** Days to keep events and undelivered mailbox items (0 = forever). */
   retentionDays: z.coerce.number().int().min(0).default(0),
   limits: limitsSchema.default({}),
@@ -46,6 +48,7 @@ const ENV: Record<string, keyof RelayConfig> = {
   RELAY_LOG_LEVEL: 'logLevel',
   RELAY_ID: 'relayId',
   RELAY_RETENTION_DAYS: 'retentionDays',
+  RELAY_ENVELOPE_CHECK: 'envelopeCheck',
 };
 
 const FLAGS = {
@@ -61,6 +64,7 @@ const FLAGS = {
   'relay-id': { type: 'string' },
   'import-records': { type: 'string' },
   'retention-days': { type: 'string' },
+  'envelope-check': { type: 'string' },
   /** Repeatable: --limit sendBufferMaxBytes=1048576 */
   limit: { type: 'string', multiple: true },
 } as const;
@@ -85,6 +89,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     'relay-id': 'relayId',
     'import-records': 'importRecords',
     'retention-days': 'retentionDays',
+    'envelope-check': 'envelopeCheck',
   };
   for (const [flag, key] of Object.entries(flagMap)) {
     const value = values[flag as keyof typeof values];

@@ -15,6 +15,8 @@ import {
   type RelayErrorCode,
   type ServerFrame,
 } from '../shared/relay/frames.ts';
+import { bytesEqual, toBase64Url } from '../shared/protocol/bytes.ts';
+import { parseEnvelope } from '../shared/protocol/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
 import type { RelayStore } from './store/store.ts';
@@ -26,6 +28,12 @@ export interface ConnectionContext {
   limits: RelayLimits;
   log: RelayLog;
   relayId: string;
+  /**
+   * When set, every published envelope must parse (shared/protocol/envelope-layout.ts) and its
+   * header must name this organisation, the publish frame's channel and client event id, and the
+   * authenticated device as sender. Off only for tests that publish arbitrary bytes.
+   */
+  envelopeCheck: { orgIdRaw: Uint8Array } | null;
   /** Per-device rate buckets, shared by a device's connections in this process. */
   buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
   onAuthenticated(conn: Connection): void;
@@ -37,6 +45,23 @@ export interface ConnectionContext {
     item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number },
   ): void;
   draining(): boolean;
+}
+
+/** Why an envelope's header does not match its publish frame, or null when it does. */
+function headerMismatch(
+  envelope: Uint8Array,
+  frame: PublishFrame,
+  device: DeviceIdentity,
+  orgIdRaw: Uint8Array,
+): string | null {
+  const parsed = parseEnvelope(envelope);
+  if (!parsed.ok) return parsed.reason;
+  const header = parsed.envelope.header;
+  if (!bytesEqual(header.orgIdRaw, orgIdRaw)) return 'another organisation';
+  if (header.channelId !== frame.channelId) return 'another channel';
+  if (header.senderDeviceId !== device.deviceId) return 'another sender device';
+  if (toBase64Url(header.clientEventId) !== frame.clientEventId) return 'another client event id';
+  return null;
 }
 
 class FrameError extends Error {
@@ -283,6 +308,13 @@ export class Connection {
       const envelope = unb64(frame.envelope);
       if (envelope.length > MAX_ENVELOPE_BYTES) {
         this.#reject(frame.id, 'too_large', 'envelope too large');
+        continue;
+      }
+      const mismatch = this.#ctx.envelopeCheck
+        ? headerMismatch(envelope, frame, device, this.#ctx.envelopeCheck.orgIdRaw)
+        : null;
+      if (mismatch) {
+        this.#reject(frame.id, 'bad_frame', `envelope header: ${mismatch}`);
         continue;
       }
       accepted.push({ frame, envelope });

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     port: config.port,
     limits: config.limits,
     retentionMs: config.retentionDays * 86_400_000,
+    envelopeCheck: config.envelopeCheck ? { orgIdRaw: fromBase64Url(trust.orgId)! } : null,
     ...(config.relayId ? { relayId: config.relayId } : {}),
     ...(config.tlsCert && config.tlsKey
       ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }

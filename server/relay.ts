@@ -23,6 +23,8 @@ export interface RelayOptions {
   limits?: Partial<RelayLimits>;
   tls?: { cert: string | Buffer; key: string | Buffer };
   relayId?: string;
+  /** Check envelope headers against publish frames (see ConnectionContext.envelopeCheck). */
+  envelopeCheck?: { orgIdRaw: Uint8Array } | null;
   /** Events and mailbox items older than this are deleted hourly (0 or absent: kept). */
   retentionMs?: number;
 }
@@ -89,6 +91,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     limits,
     log,
     relayId,
+    envelopeCheck: options.envelopeCheck ?? null,
     buckets(key) {
       let entry = buckets.get(key);
       if (!entry) {

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toBase64Url } from '../../shared/protocol/bytes.ts';
+import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes.ts';
 import type { RecordBody, RecordType, SignedRecord } from '../../shared/protocol/records.ts';
 import { signDetached } from '../../electron/core/crypto/ed25519.ts';
 import { deriveEnrolmentKeys, generateRegistrationCode } from '../../electron/core/crypto/enrolment.ts';
@@ -160,6 +160,8 @@ export interface TestRelayOptions {
   port?: number;
   /** Print the relay's logs (debugging). */
   verbose?: boolean;
+  /** Check envelope headers (default off: most relay tests publish arbitrary bytes). */
+  envelopeCheck?: boolean;
   /** PEM certificate and key: the relay speaks wss:// (in-process mode). */
   tls?: { cert: string; key: string };
 }
@@ -220,6 +222,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       port,
       limits: options.limits ?? {},
       ...(options.tls ? { tls: options.tls } : {}),
+      envelopeCheck: options.envelopeCheck ? { orgIdRaw: fromBase64Url(options.org.orgId)! } : null,
     });
     port = relay.port;
   };
@@ -240,6 +243,8 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       '--import-records',
       recordsFile,
       ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),
+      '--envelope-check',
+      String(options.envelopeCheck ?? false),
       ...Object.entries(options.limits ?? {}).flatMap(([k, v]) => ['--limit', `${k}=${v}`]),
     ];
     const proc = spawn(process.execPath, args, {
