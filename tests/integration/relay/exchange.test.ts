@@ -1,6 +1,7 @@
 // Two clients exchange messages in both directions over a real relay, on SQLite and on
 // PostgreSQL; and two relay processes on one PostgreSQL, with the clients on different relays
 // (commits travel by NOTIFY carrying only channel and seq).
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
 import type { WireEvent } from '../../../electron/core/transport/transport.ts';
@@ -106,6 +107,40 @@ describe.skipIf(!postgresAvailable())('two clients over PostgreSQL', () => {
       bob.onFatal((e) => fatal.push(e.code));
       await alice.putRecord(org.revokeDevice(b.deviceId) as unknown as Record<string, unknown>);
       await expect.poll(() => fatal[0], { timeout: 5000 }).toBe('revoked');
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+      await relayA.dispose();
+      await relayB.dispose();
+    }
+  });
+
+  it('a relay whose LISTEN session is cut re-listens: live pushes between instances resume', async () => {
+    const { org, a, b, channelId } = await org2();
+    const url = await cluster.createDatabase();
+    const relayA = await startTestRelay({ org, databaseUrl: url });
+    const relayB = await startTestRelay({ org, databaseUrl: url });
+    const alice = deviceTransport(relayA.url, a);
+    const bob = deviceTransport(relayB.url, b);
+    const got: number[] = [];
+    bob.onPush((e) => got.push(e.seq));
+    try {
+      await Promise.all([alice.connect(), bob.connect()]);
+      await alice.publish(channelId, testId('evt'), text('before'));
+      await until(() => got.length === 1);
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const cut = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+      );
+      await admin.end();
+      expect(cut.rowCount).toBeGreaterThanOrEqual(2);
+      // Publish until a push arrives again (the LISTEN session reconnects after about a second).
+      const deadline = Date.now() + 10_000;
+      while (got.length < 2 && Date.now() < deadline) {
+        await alice.publish(channelId, testId('evt'), text('after')).catch(() => {});
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(got.length).toBeGreaterThanOrEqual(2);
     } finally {
       await Promise.all([alice.close(), bob.close()]);
       await relayA.dispose();
