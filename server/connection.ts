@@ -98,7 +98,7 @@ export class Connection {
   #badFrames = 0;
   #lastFloodLog = 0;
   #floodSuppressed = 0;
-  #lagging = false;
+  #lagTimer: NodeJS.Timeout | null = null;
   #alive = true;
   #closed = false;
   readonly #connBuckets: { frames: TokenBucket; bytes: TokenBucket };
@@ -159,18 +159,27 @@ export class Connection {
 
   /** Live push of a pre-serialised frame; skipped (and the device told to pull) while lagging. */
   pushRaw(text: string): void {
-    if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#closed || this.#ws.readyState !== this.#ws.OPEN || this.#lagTimer) return;
     const buffered = this.#ws.bufferedAmount;
-    if (this.#lagging) {
-      if (buffered > this.#ctx.limits.sendBufferPauseBytes / 2) return;
-      this.#lagging = false;
-    } else if (buffered > this.#ctx.limits.sendBufferPauseBytes) {
-      this.#lagging = true;
+    if (buffered > this.#ctx.limits.sendBufferPauseBytes) {
+      // Pause: drop pushes (they are in the store) until the buffer drained, then tell the
+      // device once that it missed some, so it pulls by seq.
       this.#log.info('push paused: device reads too slowly', { buffered });
-      this.#ws.send(JSON.stringify({ t: 'lag' } satisfies ServerFrame));
+      this.#lagTimer = setInterval(() => {
+        if (this.#closed) return this.#stopLagTimer();
+        if (this.#ws.bufferedAmount > this.#ctx.limits.sendBufferPauseBytes / 2) return;
+        this.#stopLagTimer();
+        this.#log.info('push resumed');
+        this.#ws.send(JSON.stringify({ t: 'lag' } satisfies ServerFrame));
+      }, 200);
       return;
     }
     this.#ws.send(text);
+  }
+
+  #stopLagTimer(): void {
+    if (this.#lagTimer) clearInterval(this.#lagTimer);
+    this.#lagTimer = null;
   }
 
   send(frame: ServerFrame): void {
@@ -184,6 +193,7 @@ export class Connection {
 
   #onClose(code: number): void {
     this.#closed = true;
+    this.#stopLagTimer();
     clearTimeout(this.#authTimer);
     this.#log.debug('connection closed', { code, device: this.#device?.deviceId });
     this.#ctx.onClosed(this);

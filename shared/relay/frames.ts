@@ -190,8 +190,8 @@ export const pushFrame = z.strictObject({
   envelope: b64,
 });
 /**
- * The relay stopped live pushes to this connection because it fell behind (backpressure); the
- * device must pull by seq. Pushes resume by themselves once the send buffer drained.
+ * Live pushes to this connection were paused because it read too slowly (backpressure) and have
+ * resumed now: some were dropped, so the device must pull by seq.
  */
 export const lagFrame = z.strictObject({ t: z.literal('lag') });
 export const mailItemSchema = z.strictObject({
