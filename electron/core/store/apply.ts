@@ -7,6 +7,7 @@ import { applyCalendarEvent, type CalendarEntry, type CalendarPayload } from '..
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './database.ts';
+import { indexTerms } from './search-terms.ts';
 
 export interface ApplyResult {
   applied: number;
@@ -45,6 +46,7 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     if (refusal) result.refused.push({ eventId: event.eventId, reason: refusal });
     result.applied++;
   }
+  indexTerms(db, searchableTexts(events));
   return result;
 }
 
@@ -110,6 +112,13 @@ function materialise(db: Db, event: ChannelEvent): string | null {
     case 'calendar.cancel':
     case 'calendar.rsvp':
       return applyCalendar(db, event);
+  }
+}
+
+function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {
+  for (const { payload: p } of events) {
+    if (p.type === 'message.create' || p.type === 'message.edit') yield p.body;
+    else if (p.type === 'file.share') yield p.name;
   }
 }
 

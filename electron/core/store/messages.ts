@@ -1,6 +1,7 @@
 import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import { nextPendingSortKey } from './apply.ts';
 import type { Db } from './database.ts';
+import { indexTerms } from './search-terms.ts';
 
 export interface MessageRow {
   messageId: string;
@@ -76,6 +77,7 @@ export class MessagesRepository {
            VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'sending')`,
         )
         .run(event.channelId, event.eventId, sortKey, event.senderUserId, event.createdAt, p.body, JSON.stringify(p.mentions), p.replyTo, p.urgent ? 1 : 0);
+      indexTerms(this.#db, [p.body]);
       queueOutbox(this.#db, event, contentType);
     })();
   }

@@ -61,19 +61,24 @@ export const migration0040: Migration = {
         PRIMARY KEY (user_id, channel_id, sort_key, message_id)
       ) WITHOUT ROWID;
       -- German-friendly search: remove_diacritics 2 folds ü→u, so "Ubergabe" finds "Übergabe";
-      -- prefix indexes (2-6 characters) make "Zimm" as fast as "Zimmer" (staff type word starts)
+      -- prefix indexes (2-6 characters) make "Zimm" as fast as "Zimmer" (staff type word starts).
+      -- The channel_id column indexes one token per channel (the hex of its id), so a search
+      -- within a channel is an index intersection, not a filter over the matches of all channels.
       CREATE VIRTUAL TABLE messages_fts USING fts5 (
-        body, content = 'messages', content_rowid = 'message_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3 4 5 6'
+        body, channel_id, content = 'messages', content_rowid = 'message_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3 4 5 6'
       );
+      -- longer prefixes are expanded to the whole words that start with them (search-terms.ts);
+      -- only words longer than the indexed prefixes are kept
+      CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
       CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts (rowid, body) VALUES (new.message_pk, new.body);
+        INSERT INTO messages_fts (rowid, body, channel_id) VALUES (new.message_pk, new.body, hex(new.channel_id));
       END;
       CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.message_pk, old.body);
+        INSERT INTO messages_fts (messages_fts, rowid, body, channel_id) VALUES ('delete', old.message_pk, old.body, hex(old.channel_id));
       END;
       CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
-        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.message_pk, old.body);
-        INSERT INTO messages_fts (rowid, body) VALUES (new.message_pk, new.body);
+        INSERT INTO messages_fts (messages_fts, rowid, body, channel_id) VALUES ('delete', old.message_pk, old.body, hex(old.channel_id));
+        INSERT INTO messages_fts (rowid, body, channel_id) VALUES (new.message_pk, new.body, hex(new.channel_id));
       END;
     `);
   },
@@ -87,10 +92,11 @@ export const migration0040: Migration = {
     { name: 'page back (keyset)', sql: 'SELECT * FROM messages WHERE channel_id = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 50', params: ['c', 1000] },
     { name: 'unread count', sql: 'SELECT count(*) FROM messages WHERE channel_id = ? AND sort_key > ? AND sender_user_id != ?', params: ['c', 10, 'u'] },
     { name: 'mention badge', sql: 'SELECT count(*) FROM message_mentions WHERE user_id = ? AND channel_id = ? AND sort_key > ?', params: ['u', 'c', 10] },
+    { name: 'expand a long prefix', sql: 'SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 51', params: ['ubergabeprot', 'ubergabeprou'] },
     {
       name: 'search in a channel',
-      sql: 'SELECT m.message_pk FROM messages_fts f JOIN messages m ON m.message_pk = f.rowid WHERE messages_fts MATCH ? AND m.channel_id = ? ORDER BY f.rowid DESC LIMIT 20',
-      params: ['ubergabe', 'c'],
+      sql: 'SELECT m.message_pk FROM messages_fts f JOIN messages m ON m.message_pk = f.rowid WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT 20',
+      params: ['body : "ubergabe" channel_id : "63"'],
     },
     { name: 'retention sweep', sql: 'SELECT message_pk FROM messages WHERE created_at < ?', params: [1000] },
     { name: 'acks of a message', sql: 'SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?', params: ['c', 'm'] },

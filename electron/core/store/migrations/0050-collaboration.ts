@@ -46,12 +46,14 @@ export const migration0050: Migration = {
       CREATE INDEX files_by_channel ON files (channel_id, created_at);
       -- retention
       CREATE INDEX files_by_time ON files (created_at);
-      CREATE VIRTUAL TABLE files_fts USING fts5 (name, content = 'files', content_rowid = 'file_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
+      CREATE VIRTUAL TABLE files_fts USING fts5 (
+        name, channel_id, content = 'files', content_rowid = 'file_pk', tokenize = "unicode61 remove_diacritics 2", prefix = '2 3 4 5 6'
+      );
       CREATE TRIGGER files_fts_insert AFTER INSERT ON files BEGIN
-        INSERT INTO files_fts (rowid, name) VALUES (new.file_pk, new.name);
+        INSERT INTO files_fts (rowid, name, channel_id) VALUES (new.file_pk, new.name, hex(new.channel_id));
       END;
       CREATE TRIGGER files_fts_delete AFTER DELETE ON files BEGIN
-        INSERT INTO files_fts (files_fts, rowid, name) VALUES ('delete', old.file_pk, old.name);
+        INSERT INTO files_fts (files_fts, rowid, name, channel_id) VALUES ('delete', old.file_pk, old.name, hex(old.channel_id));
       END;
       CREATE TABLE calendar_events (
         channel_id TEXT NOT NULL REFERENCES channels (channel_id) ON DELETE CASCADE,
