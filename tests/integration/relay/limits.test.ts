@@ -62,6 +62,9 @@ describe('relay limits', () => {
     expect(maxBuffered).toBeLessThan(256 * 1024 + 200 * 1024);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     await slow.next((f) => f.t === 'lag', 10_000);
+    // Nothing is lost: the device pulls what it was not pushed.
+    const changed = await slow.request({ t: 'sync', cursors: {} }, 10_000);
+    expect((changed.heads as Record<string, number>)[channelId]).toBe(300);
     slow.close();
     await alice.close();
   });
