@@ -1,6 +1,7 @@
 // Public surface of the transport module.
 export type {
   BlobOptions,
+  ConnectionInfo,
   BlobProgress,
   DirectoryPage,
   MailboxMessage,

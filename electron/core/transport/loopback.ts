@@ -7,6 +7,7 @@ import {
   Listeners,
   TransportError,
   type BlobOptions,
+  type ConnectionInfo,
   type DirectoryPage,
   type MailboxMessage,
   type Transport,
@@ -143,6 +144,13 @@ export class LoopbackTransport implements Transport {
 
   state(): TransportState {
     return this.#state;
+  }
+  connection(): ConnectionInfo {
+    return {
+      state: this.#state,
+      reconnectAttempt: this.#state === 'connecting' && !this.#stopped ? 1 : 0,
+      nextRetryAt: null,
+    };
   }
   onState(listener: (state: TransportState) => void): () => void {
     return this.#stateListeners.add(listener);

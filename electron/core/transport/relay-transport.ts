@@ -20,6 +20,7 @@ import {
   reconnectDelay,
   TransportError,
   type BlobOptions,
+  type ConnectionInfo,
   type DirectoryPage,
   type MailboxMessage,
   type Transport,
@@ -73,6 +74,7 @@ export class RelayTransport implements Transport {
   #attempt = 0;
   #stopped = true;
   #reconnectTimer: NodeJS.Timeout | null = null;
+  #nextRetryAt: number | null = null;
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #lastHeard = 0;
   #firstOnline: { promise: Promise<void>; resolve: () => void; reject: (e: TransportError) => void } | null = null;
@@ -89,6 +91,9 @@ export class RelayTransport implements Transport {
 
   state(): TransportState {
     return this.#state;
+  }
+  connection(): ConnectionInfo {
+    return { state: this.#state, reconnectAttempt: this.#attempt, nextRetryAt: this.#nextRetryAt };
   }
   onState(listener: (state: TransportState) => void): () => void {
     return this.#stateListeners.add(listener);
@@ -128,6 +133,7 @@ export class RelayTransport implements Transport {
     this.#stopped = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
+    this.#nextRetryAt = null;
     const ws = this.#ws;
     this.#teardown(new TransportError('closed', 'transport closed'));
     if (ws && ws.readyState !== WebSocket.CLOSED) {
@@ -489,8 +495,10 @@ export class RelayTransport implements Transport {
       this.#opts.backoff.maxMs,
       this.#opts.random,
     );
+    this.#nextRetryAt = Date.now() + delay;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
+      this.#nextRetryAt = null;
       this.#open();
     }, delay);
   }

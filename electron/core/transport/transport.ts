@@ -20,6 +20,15 @@ export interface WireEvent {
  */
 export type TransportState = 'offline' | 'connecting' | 'online';
 
+/** For the UI: "offline", "connecting", "reconnecting in 8 s (attempt 4)", "online". */
+export interface ConnectionInfo {
+  state: TransportState;
+  /** Failed attempts since the last time online (0 on the first connect). */
+  reconnectAttempt: number;
+  /** When the next attempt starts (ms since epoch), while waiting out a backoff. */
+  nextRetryAt: number | null;
+}
+
 export interface MailboxMessage {
   messageId: string;
   fromDeviceId: string;
@@ -85,6 +94,8 @@ export interface Transport {
   /** Stops for good: closes the socket, fails pending requests with `closed`, state offline. */
   close(): Promise<void>;
   state(): TransportState;
+  /** State with reconnect details; `onState` fires on every change of `state`. */
+  connection(): ConnectionInfo;
   onState(listener: (state: TransportState) => void): () => void;
   /**
    * Live events after authentication, each with its seq. Pushes may be dropped under

@@ -279,3 +279,28 @@ describe.skipIf(!postgresAvailable())('relay faults on PostgreSQL', () => {
     async () => killDuringBurst(await cluster.createDatabase()),
   );
 });
+
+describe('reconnect', () => {
+  it(
+    'backs off with growing attempts while the relay is down and is online again when it returns',
+    { timeout: 30_000 },
+    async () => {
+      const { org, a } = await setup();
+      const relay = await startTestRelay({ org, mode: 'process' });
+      const alice = deviceTransport(relay.url, a, { backoff: { baseMs: 100, maxMs: 400 } });
+      try {
+        await alice.connect();
+        await relay.kill();
+        await until(() => alice.connection().reconnectAttempt >= 3, 10_000);
+        const info = alice.connection();
+        expect(info.state).toBe('connecting');
+        await relay.restart();
+        await until(() => alice.state() === 'online', 10_000);
+        expect(alice.connection()).toMatchObject({ state: 'online', reconnectAttempt: 0, nextRetryAt: null });
+      } finally {
+        await alice.close();
+        await relay.dispose();
+      }
+    },
+  );
+});

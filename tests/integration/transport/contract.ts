@@ -147,8 +147,10 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
       withWorld(make, async (w) => {
         const states: TransportState[] = [];
         w.bob.onState((s) => states.push(s));
+        expect(w.bob.connection()).toMatchObject({ state: 'online', reconnectAttempt: 0 });
         w.drop(w.bob);
         await until(() => states.includes('connecting'));
+        expect(w.bob.connection().state).not.toBe('offline');
         if (w.bob.state() !== 'online') {
           await expect(w.bob.publish(w.channelId, eventId(), text('x'))).rejects.toSatisfy(
             (e: unknown) => e instanceof TransportError && e.retryable,
