@@ -21,8 +21,14 @@ export const configSchema = z.strictObject({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'postgres://...')
     .optional(),
-  /** Organisation root public key, base64url (32 bytes). */
-  orgPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'base64url Ed25519 public key (43 characters)'),
+  /**
+   * Organisation root public key, base64url (32 bytes). Optional: without it (and none bound
+   * before) the relay waits for the first-run bootstrap by the first admin device.
+   */
+  orgPublicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'base64url Ed25519 public key (43 characters)')
+    .optional(),
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -2,10 +2,12 @@
 // configuration, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL
 // points at PostgreSQL), loads the directory, listens, and shuts down gracefully on SIGTERM or
 // SIGINT (in-flight frames finish, sockets close with 1001 and a reason).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBase64Url } from '../shared/protocol/bytes.ts';
+import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
+import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
@@ -31,15 +33,39 @@ async function main(): Promise<void> {
     );
   }
   await readySodium();
-  const orgPublicKey = fromBase64Url(config.orgPublicKey);
-  if (!orgPublicKey || orgPublicKey.length !== 32) throw new Error('orgPublicKey is not a 32-byte base64url key');
-
   let store;
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
   else {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     store = openSqliteStore(join(config.dataDir, 'relay.db'));
   }
+  const tls =
+    config.tlsCert && config.tlsKey
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : undefined;
+  let port = config.port;
+
+  // The organisation key: configured, or bound earlier by a bootstrap, or bound now by one. A
+  // relay never serves two organisations from one database.
+  const stored = await store.metaGet(ORG_KEY_META);
+  let orgKeyText = config.orgPublicKey ?? stored;
+  if (config.orgPublicKey) {
+    const bound = await store.metaSetOnce(ORG_KEY_META, config.orgPublicKey);
+    if (bound !== config.orgPublicKey)
+      throw new Error('orgPublicKey differs from the organisation this relay database is bound to');
+  }
+  if (!orgKeyText) {
+    const code = randomBytes(16).toString('base64url');
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(config.dataDir, 'bootstrap-code'), `${code}\n`, { mode: 0o600 });
+    const bound = await awaitBootstrap({ store, log, host: config.host, port, code, ...(tls ? { tls } : {}) });
+    rmSync(join(config.dataDir, 'bootstrap-code'), { force: true });
+    port = bound.port;
+    orgKeyText = toBase64Url(bound.orgPublicKey);
+  }
+  const orgPublicKey = fromBase64Url(orgKeyText);
+  if (!orgPublicKey || orgPublicKey.length !== 32) throw new Error('orgPublicKey is not a 32-byte base64url key');
+
   const trust = new DirectoryTrust(store, orgPublicKey);
   await trust.load();
   if (config.importRecords) await importRecords(config.importRecords, trust, log);
@@ -49,14 +75,12 @@ async function main(): Promise<void> {
     trust,
     log,
     host: config.host,
-    port: config.port,
+    port,
     limits: config.limits,
     retentionMs: config.retentionDays * 86_400_000,
     envelopeCheck: config.envelopeCheck ? { orgIdRaw: fromBase64Url(trust.orgId)! } : null,
     ...(config.relayId ? { relayId: config.relayId } : {}),
-    ...(config.tlsCert && config.tlsKey
-      ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }
-      : {}),
+    ...(tls ? { tls } : {}),
   });
 
   let stopping = false;

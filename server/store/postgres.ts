@@ -55,6 +55,13 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX events_by_time ON events (stored_at);
     `,
   },
+  {
+    version: 30,
+    sql: `
+      -- relay settings kept with the data (organisation key bound by the first-run bootstrap)
+      CREATE TABLE relay_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = 0x6b66_0001;
@@ -477,6 +484,18 @@ export async function openPostgresStore(
     onRemoteCommit: (l) => void commitListeners.push(l),
     onRemoteDirectory: (l) => void dirListeners.push(l),
     onRemoteMail: (l) => void mailListeners.push(l),
+    async metaGet(key) {
+      const r = await pool.query<{ value: string }>('SELECT value FROM relay_meta WHERE key = $1', [key]);
+      return r.rows[0]?.value ?? null;
+    },
+    async metaSetOnce(key, value) {
+      await pool.query('INSERT INTO relay_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+        key,
+        value,
+      ]);
+      const r = await pool.query<{ value: string }>('SELECT value FROM relay_meta WHERE key = $1', [key]);
+      return r.rows[0]!.value;
+    },
     async ping() {
       await pool.query('SELECT 1');
     },

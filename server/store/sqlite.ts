@@ -50,6 +50,13 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX events_by_time ON events (stored_at);
     `,
   },
+  {
+    version: 30,
+    sql: `
+      -- relay settings kept with the data (organisation key bound by the first-run bootstrap)
+      CREATE TABLE relay_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -302,6 +309,14 @@ export function openSqliteStore(file: string): RelayStore {
     onRemoteCommit() {},
     onRemoteDirectory() {},
     onRemoteMail() {},
+    async metaGet(key) {
+      const value = db.prepare('SELECT value FROM relay_meta WHERE key = ?').pluck().get(key);
+      return value === undefined ? null : String(value);
+    },
+    async metaSetOnce(key, value) {
+      db.prepare('INSERT OR IGNORE INTO relay_meta (key, value) VALUES (?, ?)').run(key, value);
+      return String(db.prepare('SELECT value FROM relay_meta WHERE key = ?').pluck().get(key));
+    },
     async ping() {
       if (!db.open) throw new Error('store closed');
     },

@@ -137,6 +137,11 @@ export interface RelayStore {
   onRemoteDirectory(listener: DirectoryListener): void;
   onRemoteMail(listener: MailListener): void;
 
+  /** Small settings the relay keeps with its data (the organisation key after a bootstrap). */
+  metaGet(key: string): Promise<string | null>;
+  /** Sets a key only if it is not set yet; returns the value now stored. */
+  metaSetOnce(key: string, value: string): Promise<string>;
+
   /** Cheap round trip to the database, for /healthz. Rejects when it is unreachable. */
   ping(): Promise<void>;
 

@@ -125,6 +125,20 @@ export const dirGetFrame = z.strictObject({
 });
 export const pingFrame = z.strictObject({ t: z.literal('ping'), id: requestId });
 
+/**
+ * First-run bootstrap (only while the relay is not bound to an organisation yet, on its own
+ * endpoint): the first admin device sends the one-time code the relay wrote to its data
+ * directory, the organisation's `org_root` record first, then the first user, enrolment and
+ * device records. The relay binds itself to that organisation key for good.
+ */
+export const bootstrapFrame = z.strictObject({
+  t: z.literal('bootstrap'),
+  id: requestId,
+  code: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  records: z.array(signedRecord).min(1).max(100),
+});
+export type BootstrapFrame = z.output<typeof bootstrapFrame>;
+
 export const clientFrame = z.discriminatedUnion('t', [
   helloFrame,
   authFrame,

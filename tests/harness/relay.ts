@@ -160,6 +160,8 @@ export interface TestRelayOptions {
   port?: number;
   /** Print the relay's logs (debugging). */
   verbose?: boolean;
+  /** Process mode: start without an org key or records, waiting for the first-run bootstrap. */
+  bootstrap?: boolean;
   /** Check envelope headers (default off: most relay tests publish arbitrary bytes). */
   envelopeCheck?: boolean;
   /** PEM certificate and key: the relay speaks wss:// (in-process mode). */
@@ -238,10 +240,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       String(port),
       '--data-dir',
       dataDir,
-      '--org-public-key',
-      options.org.orgPublicKey,
-      '--import-records',
-      recordsFile,
+      ...(options.bootstrap ? [] : ['--org-public-key', options.org.orgPublicKey, '--import-records', recordsFile]),
       ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),
       '--envelope-check',
       String(options.envelopeCheck ?? false),
@@ -259,7 +258,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       proc.stderr!.on('data', (chunk: string) => {
         if (options.verbose) process.stderr.write(chunk);
         buffered += chunk;
-        const match = /"msg":"relay listening","url":"ws:\/\/127\.0\.0\.1:(\d+)"/.exec(buffered);
+        const match = /"msg":"relay listening","url":"wss?:\/\/127\.0\.0\.1:(\d+)"/.exec(buffered);
         if (match) {
           clearTimeout(timer);
           resolve(Number(match[1]));

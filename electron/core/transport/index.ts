@@ -13,3 +13,4 @@ export type {
 export { TransportError, reconnectDelay } from './transport.ts';
 export { RelayTransport, type RelayTransportOptions } from './relay-transport.ts';
 export { LoopbackHub, LoopbackTransport, type LoopbackHubOptions } from './loopback.ts';
+export { bootstrapRelay } from './bootstrap.ts';

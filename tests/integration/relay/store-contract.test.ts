@@ -174,6 +174,10 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       expect(second.duplicate).toBe(false);
       expect((await store.dirList(0, 10)).map((e) => e.type)).toEqual(['user', 'device']);
       expect((await store.dirList(1, 10)).map((e) => e.json)).toEqual(['{"b":2}']);
+      expect(await store.metaGet('org_public_key')).toBeNull();
+      expect(await store.metaSetOnce('org_public_key', 'first')).toBe('first');
+      expect(await store.metaSetOnce('org_public_key', 'second')).toBe('first');
+      expect(await store.metaGet('org_public_key')).toBe('first');
       expect(await store.burnEnrolment('enr00001', 'dev00001')).toBe(true);
       expect(await store.burnEnrolment('enr00001', 'dev00002')).toBe(false);
     });

@@ -34,7 +34,8 @@ describe('relay config', () => {
     expect(loadConfig(['--org-public-key', KEY], { RELAY_DATABASE_URL: 'postgres://u@127.0.0.1/db' }).databaseUrl).toBe(
       'postgres://u@127.0.0.1/db',
     );
-    expect(() => loadConfig([], {})).toThrow(/orgPublicKey/);
+    expect(loadConfig([], {}).orgPublicKey).toBeUndefined();
+    expect(() => loadConfig(['--org-public-key', 'short'], {})).toThrow(/orgPublicKey/);
     expect(() => loadConfig(['--org-public-key', KEY, '--port', '70000'], {})).toThrow(/port/);
     expect(() => loadConfig(['--org-public-key', KEY, '--limit', 'nonsense=1'], {})).toThrow(/limits/);
     expect(() => loadConfig(['--org-public-key', KEY, '--tls-cert', 'c.pem'], {})).toThrow(/tlsKey/);
