@@ -88,6 +88,8 @@ export class MessagingClient {
         if (state === 'online') void this.#onOnline();
       }),
       transport.onMail((mail) => void this.#acceptMail([mail])),
+      // The relay announces new directory records (a roster change, a new device, a revocation).
+      transport.onDirectory(() => void this.#refresh().catch((error: unknown) => this.#deps.log.warn('directory refresh failed', { error: String(error) }))),
     );
     // The engine listens to the transport itself; directory and mail must be current before it
     // opens envelopes, so when already online, refresh first.

@@ -26,7 +26,7 @@ describe('two workstations over the real relay', () => {
     const ben = org.addUser('Ben Öztürk');
     const annaDevice = org.addDevice(anna);
     const benDevice = org.addDevice(ben);
-    relay = await startTestRelay({ org });
+    relay = await startTestRelay({ org, envelopeCheck: true });
     const a = await world.workstation(org, relay.url, annaDevice);
     const b = await world.workstation(org, relay.url, benDevice);
     open.push(a, b);
@@ -55,7 +55,7 @@ describe('two workstations over the real relay', () => {
     const ben = org.addUser('Ben');
     const annaDevice = org.addDevice(anna);
     const benDevice = org.addDevice(ben);
-    relay = await startTestRelay({ org });
+    relay = await startTestRelay({ org, envelopeCheck: true });
     const a = await world.workstation(org, relay.url, annaDevice);
     const b = await world.workstation(org, relay.url, benDevice);
     open.push(b);
