@@ -38,10 +38,12 @@ export async function run(): Promise<BenchResult[]> {
   const anna = org.addUser('Anna');
   const ben = org.addUser('Ben');
   const cara = org.addUser('Cara');
+  // Three first-time sign-ins of Cara's on three workstations: the catch-up is reported as their median.
+  const readers = [org.addDevice(cara), org.addDevice(cara), org.addDevice(cara)];
   const annaDevice = org.addDevice(anna);
   const benDevice = org.addDevice(ben);
-  const caraDevice = org.addDevice(cara);
-  const relay = await startTestRelay({ org, envelopeCheck: true });
+  // The relay runs as its own process, as in production: it must not share the client's event loop.
+  const relay = await startTestRelay({ org, envelopeCheck: true, mode: 'process' });
   const results: BenchResult[] = [];
   try {
     // Latency: Anna sends, Ben's store has it decrypted.
@@ -68,6 +70,10 @@ export async function run(): Promise<BenchResult[]> {
     );
 
     // Catch-up: 10,000 events from Anna and Ben waiting for Cara, who signs in for the first time.
+    // Anna's and Ben's sync stops first, so their own processing of the burst does not share
+    // this process with Cara's catch-up (on a ward PC each runs on its own machine).
+    await a.client.stop();
+    await b.client.stop();
     const total = 10_000;
     const senders = [a, b];
     for (let i = 0; i < total; i += 200) {
@@ -84,21 +90,35 @@ export async function run(): Promise<BenchResult[]> {
         }),
       );
     }
-    let applied = 0;
-    let done: (() => void) | null = null;
-    const c = await workstation(org, relay.url, caraDevice, dir, (n) => {
-      applied += n;
-      // Also the channel's first event and the 320 latency messages sent before.
-      if (applied >= total + 321) done?.();
+    await Promise.all([a.transport.close(), b.transport.close()]);
+    const catchUps: number[] = [];
+    for (const reader of readers) {
+      let applied = 0;
+      let done: (() => void) | null = null;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      const c = await workstation(org, relay.url, reader, dir, (n) => {
+        applied += n;
+        // Also the channel's first event and the 320 latency messages sent before.
+        if (applied >= total + 321) done?.();
+      });
+      const start = performance.now();
+      await c.transport.connect();
+      await c.client.start();
+      await finished;
+      catchUps.push(performance.now() - start);
+      await c.close();
+    }
+    const ms = percentile(catchUps, 50);
+    results.push({
+      suite: 'client',
+      name: 'catch-up of 10,000 events into an empty client, median of 3 (directory, shares, verify, decrypt, apply)',
+      value: ms,
+      unit: 'ms',
+      target: '< 2000 ms',
+      ok: ms < 2000,
+      note: `runs: ${catchUps.map((t) => t.toFixed(0)).join(', ')} ms`,
     });
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const start = performance.now();
-    await c.transport.connect();
-    await c.client.start();
-    await finished;
-    const ms = performance.now() - start;
-    results.push({ suite: 'client', name: 'catch-up of 10,000 events into an empty client (directory, shares, verify, decrypt, apply)', value: ms, unit: 'ms', target: '< 2000 ms', ok: ms < 2000 });
-    await Promise.all([a.close(), b.close(), c.close()]);
+    await Promise.all([a.close(), b.close()]);
   } finally {
     await relay.dispose();
     rmSync(dir, { recursive: true, force: true });

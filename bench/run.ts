@@ -34,6 +34,7 @@ const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
+for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`);
 
 const machine = {
   cpus: os.cpus().length,

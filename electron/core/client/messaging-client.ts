@@ -53,13 +53,15 @@ export class MessagingClient {
   readonly #deps: MessagingClientDeps;
   readonly #directorySync: DirectorySync;
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #senderKeys: SqliteSenderKeyStore;
 
   constructor(deps: MessagingClientDeps) {
     this.#deps = deps;
     this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
     this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'));
     this.#directorySync.loadFromStore();
-    this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: new SqliteSenderKeyStore(deps.store.db), now: () => deps.clock.now() });
+    this.#senderKeys = new SqliteSenderKeyStore(deps.store.db);
+    this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: this.#senderKeys, now: () => deps.clock.now() });
     this.engine = new SyncEngine({
       transport: deps.transport,
       crypto: createSyncCrypto({
@@ -100,6 +102,7 @@ export class MessagingClient {
   async stop(): Promise<void> {
     this.#unsubscribe.splice(0).forEach((off) => off());
     this.engine.stop();
+    this.#senderKeys.flush();
   }
 
   async #onOnline(): Promise<void> {

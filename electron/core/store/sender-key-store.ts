@@ -59,6 +59,8 @@ function decode(text: string): ChainState {
 export class SqliteSenderKeyStore implements SenderKeyStore {
   readonly #db: Db;
   readonly #cache = new Map<string, ChainState>();
+  readonly #dirty = new Set<string>();
+  #flushScheduled = false;
   constructor(db: Db) {
     this.#db = db;
     for (const row of db.prepare('SELECT chain_id, state FROM sender_keys').all() as Array<{ chain_id: string; state: Buffer }>) {
@@ -69,15 +71,45 @@ export class SqliteSenderKeyStore implements SenderKeyStore {
     this.#cache.set(id, state);
     this.#db.prepare('INSERT OR REPLACE INTO sender_keys VALUES (?, ?, ?)').run(id, state.channelId, Buffer.from(encode(state)));
   }
+
+  /**
+   * Inbound chains change with every envelope opened; writing each change (and syncing it to disk)
+   * made a catch-up spend most of its time here. Changes made in one turn of the event loop are
+   * written together. A crash before that write only means an envelope may be opened a second
+   * time, which the store ignores (events are idempotent by id).
+   */
+  #saveLater(id: string, state: ChainState): void {
+    this.#cache.set(id, state);
+    this.#dirty.add(id);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes pending inbound chain changes in one transaction. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#dirty.size === 0 || !this.#db.open) return;
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    const write = this.#db.prepare('INSERT OR REPLACE INTO sender_keys VALUES (?, ?, ?)');
+    this.#db.transaction(() => {
+      for (const id of ids) {
+        const state = this.#cache.get(id);
+        if (state) write.run(id, state.channelId, Buffer.from(encode(state)));
+      }
+    })();
+  }
   get(id: ChainId): ChainState | undefined {
     return this.#cache.get(chainKeyId(id));
   }
   put(state: ChainState): void {
-    this.#save(chainKeyId(state), state);
+    this.#saveLater(chainKeyId(state), state);
   }
   outbound(channelId: string): ChainState | undefined {
     return this.#cache.get(OUTBOUND + channelId);
   }
+  /** Written at once: an index used by a sent envelope must never be handed out again. */
   setOutbound(state: ChainState): void {
     this.#save(OUTBOUND + state.channelId, state);
   }

@@ -53,11 +53,27 @@ export class ChannelPuller {
   }
 
   async #loop(channelId: string): Promise<void> {
+    const fetch = (after: number) => this.#deps.transport.fetchPage(channelId, after, this.#deps.pageSize);
+    let next: Promise<WireEvent[]> | null = null;
+    let nextAfter = -1;
     for (;;) {
       const target = this.#wanted.get(channelId) ?? 0;
-      if (this.cursor(channelId) >= target) return;
-      const page = await this.#deps.transport.fetchPage(channelId, this.cursor(channelId), this.#deps.pageSize);
+      const cursor = this.cursor(channelId);
+      if (cursor >= target) {
+        next?.catch(() => {});
+        return;
+      }
+      // Use the page fetched ahead only if it starts where the cursor now is.
+      const page = await (next && nextAfter === cursor ? next : fetch(cursor));
+      next = null;
       if (page.length === 0) return; // The relay has nothing more (target was optimistic).
+      // Fetch the following page while this one is decrypted and applied.
+      const last = page.at(-1)!.seq;
+      if (last < target) {
+        nextAfter = last;
+        next = fetch(last);
+        next.catch(() => {}); // an error surfaces when the page is awaited
+      }
       await this.#applyPage(channelId, page);
     }
   }
