@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   authChallengeText,
+  enrolLookupText,
   CLOSE_CODES,
   clientFrame,
   MAX_ENVELOPE_BYTES,
@@ -386,6 +387,8 @@ export class Connection {
         return this.#auth(frame);
       case 'ping':
         return this.send({ t: 'pong', id: frame.id, serverTime: Date.now() });
+      case 'enrol_lookup':
+        return this.#enrolLookup(frame);
       default:
         break;
     }
@@ -499,6 +502,22 @@ export class Connection {
     }
     this.#helloDeviceId = frame.deviceId;
     this.send({ t: 'challenge', v: RELAY_PROTOCOL_VERSION, nonce: this.#nonce, relayId: this.#ctx.relayId });
+  }
+
+  #enrolLookup(frame: Extract<ClientFrame, { t: 'enrol_lookup' }>): void {
+    if (this.#device || !this.#helloDeviceId) throw new FrameError('bad_frame', 'enrol_lookup belongs between hello and auth');
+    const message = new TextEncoder().encode(enrolLookupText(this.#nonce, frame.enrolmentId));
+    const found = this.#ctx.trust.enrolmentLookup(frame.enrolmentId, message, unb64(frame.signature));
+    if (!found.ok) {
+      this.#log.warn('enrolment lookup refused', { enrolment: frame.enrolmentId, reason: found.reason });
+      throw new FrameError('not_found', found.reason);
+    }
+    this.#log.info('enrolment lookup', { enrolment: frame.enrolmentId });
+    this.send({
+      t: 'dir_records',
+      id: frame.id,
+      records: found.records.map((record, i) => ({ pos: i + 1, record: record as unknown as Record<string, unknown> })),
+    });
   }
 
   async #auth(frame: Extract<ClientFrame, { t: 'auth' }>): Promise<void> {

@@ -7,6 +7,7 @@
 import { Directory } from '../electron/core/crypto/directory.ts';
 import { defaultVerifier } from '../electron/core/crypto/ed25519.ts';
 import { parseRecord } from '../electron/core/crypto/records.ts';
+import { fromBase64Url } from '../shared/protocol/bytes.ts';
 import { canonicalJson } from '../shared/protocol/canonical.ts';
 import type { SignedRecord } from '../shared/protocol/records.ts';
 import type { DirectoryEntry, RelayStore } from './store/store.ts';
@@ -36,6 +37,8 @@ export interface TrustVerifier {
   channelsOf(userId: string): string[];
   /** Verifies a signed record against the directory and, when valid, stores and applies it. */
   admit(input: unknown): Promise<AdmitResult>;
+  /** Org root, user and enrolment record for a device that proves it holds an open enrolment key. */
+  enrolmentLookup(enrolmentId: string, message: Uint8Array, signature: Uint8Array): { ok: true; records: SignedRecord[] } | { ok: false; reason: string };
   /**
    * Org-signed wipe orders for a device that proved it holds its device key (`message` signed),
    * even when it is revoked: a lost device is revoked and wiped, and it can only learn of the
@@ -71,6 +74,8 @@ export class DirectoryTrust implements TrustVerifier {
   #pos = 0;
   /** Signature -> directory position of every record applied (signatures are unique per record). */
   readonly #known = new Map<string, number>();
+  /** The organisation's root record, handed to new devices in enrol_lookup. */
+  #orgRoot: SignedRecord | null = null;
   /** Wipe orders by target device (the Directory itself keeps none). */
   readonly #wipes = new Map<string, SignedRecord<'wipe'>[]>();
   /** Directory writes and refreshes run one at a time (the in-memory state follows the log order). */
@@ -161,7 +166,27 @@ export class DirectoryTrust implements TrustVerifier {
     return orders.map((r) => ({ ...r }) as unknown as Record<string, unknown>);
   }
 
+  /**
+   * The records a new device needs to sign its certificate, if it proves it holds the enrolment
+   * key of an open enrolment (unused, unexpired, not revoked, user active).
+   */
+  enrolmentLookup(enrolmentId: string, message: Uint8Array, signature: Uint8Array): { ok: true; records: SignedRecord[] } | { ok: false; reason: string } {
+    const dir = this.#directory;
+    const enrolment = dir.enrolments.get(enrolmentId);
+    const key = enrolment ? fromBase64Url(enrolment.body.enrolmentPublicKey) : null;
+    // One answer for unknown and bad proof, so the frame cannot probe for enrolment ids.
+    if (!enrolment || !key || !defaultVerifier.verify(signature, message, key)) return { ok: false, reason: 'unknown registration key' };
+    if (dir.usedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key already used' };
+    if (dir.revokedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key revoked' };
+    if (enrolment.body.expiresAt <= Date.now()) return { ok: false, reason: 'registration key expired' };
+    const user = dir.users.get(enrolment.body.userId);
+    if (!user || !user.body.active || dir.revokedUsers.has(user.body.userId)) return { ok: false, reason: 'user inactive' };
+    if (!this.#orgRoot) return { ok: false, reason: 'organisation root record missing' };
+    return { ok: true, records: [this.#orgRoot, user, enrolment] };
+  }
+
   #noteWipe(record: SignedRecord): void {
+    if (record.type === 'org_root') this.#orgRoot = record;
     if (record.type !== 'wipe') return;
     const wipe = record as SignedRecord<'wipe'>;
     const list = this.#wipes.get(wipe.body.targetDeviceId) ?? [];

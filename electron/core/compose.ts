@@ -1,10 +1,22 @@
 // The composition root of the core: builds every service once from what the shell provides and
 // returns the IPC handlers. Electron main and the test harness both call this, so the harness
 // runs the same core the desktop app runs.
+import { hostname } from 'node:os';
 import type { EventName } from '../../shared/api/names.ts';
-import type { EventPayload, SessionStatus } from '../../shared/api/contract.ts';
+import type { ConnectionView, EventPayload } from '../../shared/api/contract.ts';
+import { AppError } from '../../shared/api/result.ts';
 import type { Handlers } from '../ipc/router.ts';
+import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
+import { messagingHandlers } from './app/messaging-handlers.ts';
+import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
+import type { RuntimeDeps } from './app/profile-runtime.ts';
+import { SessionService } from './app/session-service.ts';
+import { verifyWipeOrders } from './app/wipe.ts';
+import { systemClock, type Clock } from './clock/clock.ts';
+import { checkRegistrationCode } from './crypto/enrolment.ts';
+import { KDF_FLOOR, type KdfCost } from './crypto/kdf.ts';
+import { readySodium } from './crypto/sodium.ts';
 import type { Logger } from './log/logger.ts';
 import type { Platform } from './platform/platform.ts';
 import type { EffectivePolicy } from './policy/resolve.ts';
@@ -21,23 +33,183 @@ export interface CoreDeps {
   dataDir: string;
   log: Logger;
   emit: EventSink;
+  clock?: Clock;
+  /** Argon2id cost for passphrase wraps; the floor (64 MiB, 3 passes) unless calibrated. */
+  kdf?: KdfCost;
+  /** Name of this workstation in device certificates (admin view); the host name by default. */
+  deviceLabel?: string;
+  transportTuning?: RuntimeDeps['transportTuning'];
 }
 
 export interface Core {
   handlers: Handlers;
+  sessions: SessionService;
   close(): Promise<void>;
 }
 
+const done = { done: true as const };
+
 export function createCore(deps: CoreDeps): Core {
-  const sessionStatus = (): SessionStatus => ({ state: 'no_profiles', profileCount: 0, activeProfileId: null });
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log;
+  const values = deps.policy.values;
+  const language = values.uiLanguage ?? 'de';
+  const ready = readySodium();
+
+  // Change events are coalesced per turn: a page of 500 applied events is one reload, not 500.
+  const dirty = new Set<string>();
+  let flush: ReturnType<typeof setTimeout> | null = null;
+  const mark = (key: string) => {
+    dirty.add(key);
+    flush ??= setTimeout(() => {
+      flush = null;
+      const keys = [...dirty];
+      dirty.clear();
+      for (const k of keys) {
+        if (k === 'session') void sessions.status().then((s) => deps.emit('session.changed', s));
+        else if (k === 'channels') deps.emit('channels.changed', {});
+        else if (k === 'connection') {
+          const view = connectionView();
+          if (view) deps.emit('connection.changed', view);
+        } else deps.emit('messages.changed', { channelId: k.slice('messages:'.length) });
+      }
+    }, 10);
+  };
+
+  const isVisible = (profileId: string) => sessions.session.visibleProfile === profileId && !sessions.session.isLocked;
+
+  const sessions: SessionService = new SessionService({
+    dataDir: deps.dataDir,
+    policy: deps.policy,
+    platform: deps.platform,
+    clock,
+    log: log.child('session'),
+    kdf: deps.kdf ?? KDF_FLOOR,
+    deviceLabel: deps.deviceLabel ?? hostname().slice(0, 200),
+    ...(deps.transportTuning ? { transportTuning: deps.transportTuning } : {}),
+    onChanged: () => {
+      mark('session');
+      mark('channels');
+      mark('connection');
+    },
+    onRuntimeEvent: (profileId) => ({
+      // Only the visible profile's changes reach the renderer; the others sync silently.
+      messagesChanged: (channelId) => isVisible(profileId) && mark(`messages:${channelId}`),
+      channelsChanged: () => isVisible(profileId) && mark('channels'),
+      connectionChanged: () => isVisible(profileId) && mark('connection'),
+      received: (events) => {
+        const runtime = sessions.runtime(profileId);
+        if (!runtime) return;
+        const names = runtime.profile.store.db.prepare('SELECT display_name FROM users WHERE user_id = ?').pluck();
+        notifyNewMessages(
+          deps.platform.notifier,
+          {
+            content: values.notificationContent as NotificationContent,
+            language,
+            onScreen: isVisible(profileId),
+            myUserId: runtime.identity.userId,
+            senderName: (userId) => (names.get(userId) as string | undefined) ?? '?',
+          },
+          events,
+        );
+      },
+      fatal: (error) => {
+        log.warn('relay refused this device; signing out', { code: error.code });
+        sessions.signOut(error.code === 'revoked' ? 'revoked' : 'admin', profileId);
+      },
+      wipe: (records) => {
+        const runtime = sessions.runtime(profileId);
+        if (!runtime) return;
+        const verdict = verifyWipeOrders(runtime.identity, records, clock.now());
+        if (!verdict.ok) return void log.warn('wipe order ignored', { reason: verdict.reason });
+        log.warn('wipe order accepted; deleting the profile', { orderId: verdict.orderId });
+        void sessions.wipe(profileId).catch((error: unknown) => log.error('wipe failed', { error: String(error) }));
+      },
+    }),
+  });
+
+  const connectionView = (): ConnectionView | null => {
+    const id = sessions.session.visibleProfile;
+    const runtime = id ? sessions.runtime(id) : undefined;
+    if (!runtime) return null;
+    const info = runtime.transport.connection();
+    const pending = runtime.profile.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    return { state: info.state, syncingChannels: runtime.syncingChannels, pendingSends: pending, nextRetryAt: info.nextRetryAt };
+  };
+
+  const status = async () => {
+    await ready;
+    return sessions.status();
+  };
 
   const handlers: Handlers = {
     'app.info': () => appInfo(deps.build, deps.policy),
-    'session.status': () => sessionStatus(),
+    'session.status': () => status(),
+    'org.create': async (input) => {
+      await ready;
+      return { profileId: await sessions.createOrganisation(input) };
+    },
+    'org.checkRegistrationKey': async ({ registrationKey }) => {
+      await ready;
+      const checked = checkRegistrationCode(registrationKey);
+      return checked.ok ? { valid: true, problem: null } : { valid: false, problem: checked.problem };
+    },
+    'org.join': async (input) => {
+      await ready;
+      return sessions.joinOrganisation(input);
+    },
+    'session.signIn': async ({ profileId, passphrase }) => {
+      await ready;
+      await sessions.signIn(profileId, passphrase);
+      return sessions.status();
+    },
+    'session.signOut': async () => {
+      sessions.signOut('user');
+      return sessions.status();
+    },
+    'session.lock': async () => {
+      sessions.lock();
+      return sessions.status();
+    },
+    'session.unlock': ({ profileId, pin }) => sessions.unlock(profileId, pin),
+    'session.setPin': async ({ pin }) => {
+      await sessions.setPin(pin);
+      return done;
+    },
+    'session.me': () => {
+      const runtime = sessions.visible();
+      const me = runtime.identity;
+      const user = runtime.profile.store.db.prepare('SELECT display_name, role, ward FROM users WHERE user_id = ?').get(me.userId) as
+        | { display_name: string; role: 'admin' | 'member'; ward: string | null }
+        | undefined;
+      return {
+        profileId: runtime.profile.summary.profileId,
+        userId: me.userId,
+        deviceId: me.deviceId,
+        displayName: user?.display_name ?? runtime.profile.summary.displayName,
+        role: user?.role ?? 'member',
+        ward: user?.ward ?? null,
+        orgId: me.orgId,
+        orgName: me.orgName,
+        relayUrl: me.relayUrl,
+        holdsOrgKey: me.orgSecret !== null,
+      };
+    },
+    'connection.status': () => {
+      const view = connectionView();
+      if (!view) throw new AppError('locked', 'No profile is unlocked.');
+      return view;
+    },
+    ...messagingHandlers(sessions, clock),
+    ...adminHandlers(sessions, clock),
   };
 
   return {
     handlers,
-    close: async () => {},
+    sessions,
+    close: async () => {
+      if (flush) clearTimeout(flush);
+      await sessions.close();
+    },
   };
 }

@@ -3,10 +3,40 @@
 // contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
 // or a schema without a name, fails the typecheck.
 
-export const METHOD_NAMES = ['app.info', 'session.status'] as const;
+export const METHOD_NAMES = [
+  'app.info',
+  'session.status',
+  'org.create',
+  'org.checkRegistrationKey',
+  'org.join',
+  'session.signIn',
+  'session.signOut',
+  'session.lock',
+  'session.unlock',
+  'session.setPin',
+  'session.me',
+  'connection.status',
+  'directory.users',
+  'channels.list',
+  'channels.get',
+  'channels.create',
+  'channels.setMembers',
+  'channels.leave',
+  'channels.markRead',
+  'messages.page',
+  'messages.send',
+  'messages.edit',
+  'messages.delete',
+  'messages.ack',
+  'messages.acks',
+  'messages.retry',
+  'search.query',
+  'admin.addUser',
+  'admin.createRegistrationKey',
+] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['session.changed'] as const;
+export const EVENT_NAMES = ['session.changed', 'connection.changed', 'channels.changed', 'messages.changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const isMethodName = (name: unknown): name is MethodName =>

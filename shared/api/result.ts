@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'unavailable',
   /** The caller lacks the role for this action. */
   'not_permitted',
+  /** The passphrase does not open this profile. */
+  'wrong_passphrase',
+  /** The relay cannot be reached (network, address, relay down); local data stays usable. */
+  'relay_unreachable',
   /** A bug: logged with details, shown to staff as a generic error. */
   'internal',
 ] as const;

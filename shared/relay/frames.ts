@@ -124,6 +124,18 @@ export const dirGetFrame = z.strictObject({
   limit: z.number().int().min(1).max(MAX_PAGE),
 });
 export const pingFrame = z.strictObject({ t: z.literal('ping'), id: requestId });
+/**
+ * Before its first authentication a new device learns whom its registration key was made for:
+ * after hello and challenge it proves it holds the enrolment key (signature over the challenge,
+ * see enrolLookupText) and gets the org root, the user and the enrolment record back, so it can
+ * sign its own device certificate. Open (unused, unexpired, unrevoked) enrolments only.
+ */
+export const enrolLookupFrame = z.strictObject({
+  t: z.literal('enrol_lookup'),
+  id: requestId,
+  enrolmentId: relayIdSchema,
+  signature: b64Max(64),
+});
 
 /**
  * First-run bootstrap (only while the relay is not bound to an organisation yet, on its own
@@ -138,6 +150,10 @@ export const bootstrapFrame = z.strictObject({
   records: z.array(signedRecord).min(1).max(100),
 });
 export type BootstrapFrame = z.output<typeof bootstrapFrame>;
+
+/** What the enrolment key signs in enrol_lookup: domain, the connection's nonce and the enrolment id. */
+export const enrolLookupText = (nonceB64: string, enrolmentId: string): string =>
+  `klinikfunk/v1/enrol-lookup\n${nonceB64}\n${enrolmentId}`;
 
 export const clientFrame = z.discriminatedUnion('t', [
   helloFrame,
@@ -154,6 +170,7 @@ export const clientFrame = z.discriminatedUnion('t', [
   dirPutFrame,
   dirGetFrame,
   pingFrame,
+  enrolLookupFrame,
 ]);
 export type ClientFrame = z.output<typeof clientFrame>;
 export type ClientFrameType = ClientFrame['t'];

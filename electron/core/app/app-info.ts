@@ -25,5 +25,7 @@ export function appInfo(build: BuildInfo, policy: EffectivePolicy): AppInfo {
     },
     managedSettings: [...snapshot.managedKeys],
     policyLanguage: snapshot.language,
+    prefill: { relayUrl: policy.managedBy.relayUrl ? policy.values.relayUrl : null },
+    pinMinLength: policy.values.pinMinLength,
   };
 }

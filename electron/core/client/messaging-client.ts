@@ -223,6 +223,17 @@ export class MessagingClient {
     this.#directorySync.ingest(record);
   }
 
+  /** Keeps records this device already holds (its own org's first records, its enrolment) without the relay. */
+  ingestLocal(records: ReadonlyArray<unknown>): void {
+    for (const record of records) this.#directorySync.ingest(record);
+  }
+
+  /** Uploads a signed directory record (a new user, an enrolment) and keeps it locally at once. */
+  async publishRecord(record: { type: string }): Promise<void> {
+    await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
+    this.#directorySync.ingest(record);
+  }
+
   /** Queues any channel event (message, edit, vote...) durably and sends it when possible. */
   async send(channelId: string, payload: ChannelEventPayload): Promise<string> {
     const eventId = newEventId();

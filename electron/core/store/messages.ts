@@ -45,10 +45,26 @@ export class MessagesRepository {
   readonly #db: Db;
   readonly #newest;
   readonly #before;
+  readonly #after;
+  readonly #from;
+  readonly #count;
   constructor(db: Db) {
     this.#db = db;
     this.#newest = db.prepare(`${SELECT} WHERE m.channel_id = ? ORDER BY m.sort_key DESC LIMIT ?`);
     this.#before = db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.sort_key < ? ORDER BY m.sort_key DESC LIMIT ?`);
+    this.#after = db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.sort_key > ? ORDER BY m.sort_key ASC LIMIT ?`);
+    this.#from = db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.sort_key >= ? ORDER BY m.sort_key ASC LIMIT ?`);
+    this.#count = db.prepare('SELECT count(*) AS n FROM messages WHERE channel_id = ?').pluck();
+  }
+
+  /** Oldest first: `limit` messages after `afterSortKey` (the way back down after a jump). */
+  async pageAfter(channelId: string, afterSortKey: number, limit = 50, options: { inclusive?: boolean } = {}): Promise<MessageRow[]> {
+    const statement = options.inclusive ? this.#from : this.#after;
+    return (statement.all(channelId, afterSortKey, Math.min(limit, 500)) as Array<Record<string, unknown>>).map(toRow);
+  }
+
+  async count(channelId: string): Promise<number> {
+    return this.#count.get(channelId) as number;
   }
 
   /** Newest first: `limit` messages before `beforeSortKey` (keyset paging), or the newest. */

@@ -12,22 +12,26 @@ const info = {
   build: { commit: 'abc', date: '2026-11-22', electron: null, node: '24', platform: 'linux' },
   managedSettings: [],
   policyLanguage: null,
+  prefill: { relayUrl: null },
+  pinMinLength: 6,
 };
+const noProfiles = { state: 'no_profiles', profileCount: 0, activeProfileId: null, profiles: [], pinRequired: false, lastSignOutReason: null } as const;
 
 function setup(overrides: Partial<Handlers> = {}, validateOutput = true) {
   const { logger, records } = createMemoryLogger();
   const calls: string[] = [];
-  const handlers: Handlers = {
+  // Only the two methods under test; the router never calls the others here.
+  const handlers = {
     'app.info': () => {
       calls.push('app.info');
       return info;
     },
     'session.status': () => {
       calls.push('session.status');
-      return { state: 'no_profiles', profileCount: 0, activeProfileId: null };
+      return noProfiles;
     },
     ...overrides,
-  };
+  } as Handlers;
   const router = createRouter({ handlers, allowedOrigin: ORIGIN, validateOutput, log: logger });
   return { router, calls, records };
 }

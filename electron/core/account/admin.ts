@@ -1,0 +1,53 @@
+// What an admin device does with the organisation key: add users and make registration keys.
+// Every action is a record signed by the org key, so the relay and every client check it; hiding
+// the buttons in the UI is not the protection.
+import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../crypto/enrolment.ts';
+import { asOrgSigningKey } from '../crypto/keys.ts';
+import { signRecord } from '../crypto/records.ts';
+import { orgSecretOf, type Identity } from './identity.ts';
+import { newId } from './org-setup.ts';
+
+/** Registration keys are valid for 14 days: long enough for a letter through the internal post. */
+export const REGISTRATION_KEY_DAYS = 14;
+
+export class NotAdminError extends Error {}
+
+function orgSigner(identity: Identity) {
+  const secret = orgSecretOf(identity);
+  if (!secret) throw new NotAdminError('this device does not hold the organisation key');
+  return { signer: { kind: 'org' as const, id: identity.orgId }, key: asOrgSigningKey(secret) };
+}
+
+export function signUser(identity: Identity, input: { userId?: string; displayName: string; role: 'admin' | 'member'; ward: string | null; active?: boolean; now: number }): SignedRecord<'user'> {
+  const { signer, key } = orgSigner(identity);
+  return signRecord(
+    'user',
+    { orgId: identity.orgId, userId: input.userId ?? newId('usr'), displayName: input.displayName, role: input.role, ward: input.ward, active: input.active ?? true, issuedAt: input.now },
+    signer,
+    key,
+  );
+}
+
+/** A one-time registration key for a user and the org-signed enrolment record for the relay. */
+export function makeRegistration(identity: Identity, userId: string, now: number): { code: string; record: SignedRecord<'enrolment'> } {
+  const { signer, key } = orgSigner(identity);
+  const code = generateRegistrationCode();
+  const derived = deriveEnrolmentKeys(code);
+  if (!derived.ok) throw new Error('a fresh registration key failed its own check');
+  const record = signRecord(
+    'enrolment',
+    {
+      orgId: identity.orgId,
+      userId,
+      enrolmentId: derived.keys.enrolmentId,
+      enrolmentPublicKey: toBase64Url(derived.keys.publicKey),
+      expiresAt: now + REGISTRATION_KEY_DAYS * 86_400_000,
+      issuedAt: now,
+    },
+    signer,
+    key,
+  );
+  return { code, record };
+}

@@ -1,0 +1,117 @@
+// One signed-in profile at run time: its open store, its identity, its relay connection and its
+// messaging client. Lives from sign-in to sign-out; while the screen is locked it keeps syncing.
+// Tells the composition root what changed (for the renderer's events) and when the relay
+// refused the device for good (revoked), so the session can end at once.
+import { MessagingClient } from '../client/messaging-client.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import type { OpenProfile } from '../session/profiles.ts';
+import type { DecryptedEvent } from '../sync/ports.ts';
+import { RelayTransport } from '../transport/relay-transport.ts';
+import type { TransportError, TransportState } from '../transport/transport.ts';
+import { certificateOf, deviceSigner, orgPublicKeyOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
+
+export interface RuntimeEvents {
+  messagesChanged(channelId: string): void;
+  channelsChanged(): void;
+  connectionChanged(): void;
+  /** New events from others, for notifications. */
+  received(events: DecryptedEvent[]): void;
+  /** The relay refused this device for good (revoked, or its user deactivated). */
+  fatal(error: TransportError): void;
+  wipe(records: Array<Record<string, unknown>>): void;
+}
+
+export interface RuntimeDeps {
+  profile: OpenProfile;
+  identity: Identity;
+  clock: Clock;
+  log: Logger;
+  events: RuntimeEvents;
+  /** Test hook: faster heartbeats and backoff. */
+  transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number } };
+}
+
+export class ProfileRuntime {
+  readonly profile: OpenProfile;
+  readonly transport: RelayTransport;
+  readonly client: MessagingClient;
+  #identity: Identity;
+  readonly #deps: RuntimeDeps;
+  readonly #off: Array<() => void> = [];
+  #syncingChannels = 0;
+
+  constructor(deps: RuntimeDeps) {
+    this.#deps = deps;
+    this.profile = deps.profile;
+    this.#identity = deps.identity;
+    const identity = deps.identity;
+    this.transport = new RelayTransport({
+      url: identity.relayUrl,
+      deviceId: identity.deviceId,
+      sign: deviceSigner(identity),
+      // An enrolled device presents its self-signed certificate until the relay has it.
+      certificate: () => (this.#identity.certificateUploaded ? null : (certificateOf(this.#identity) as unknown as Record<string, unknown>)),
+      ...(deps.transportTuning?.heartbeatMs ? { heartbeatMs: deps.transportTuning.heartbeatMs } : {}),
+      ...(deps.transportTuning?.backoff ? { backoff: deps.transportTuning.backoff } : {}),
+      log: (message, fields) => deps.log.debug(message, fields),
+    });
+    const { events } = deps;
+    this.client = new MessagingClient({
+      store: deps.profile.store,
+      transport: this.transport,
+      self: selfDeviceOf(identity),
+      orgPublicKey: orgPublicKeyOf(identity),
+      clock: deps.clock,
+      log: deps.log.child('client'),
+      listeners: {
+        applied: (channelId, applied) => {
+          events.messagesChanged(channelId);
+          events.channelsChanged();
+          const fromOthers = applied.filter((e) => e.senderUserId !== identity.userId);
+          if (fromOthers.length > 0) events.received(fromOthers);
+        },
+        sent: (item) => events.messagesChanged(item.channelId),
+        sendFailed: (item) => events.messagesChanged(item.channelId),
+        progress: (progress) => {
+          this.#syncingChannels = progress.channelsRemaining;
+          events.connectionChanged();
+        },
+      },
+    });
+    this.#off.push(
+      this.transport.onState((state) => this.#onState(state)),
+      this.transport.onFatal((error) => events.fatal(error)),
+      this.transport.onWipe((records) => events.wipe(records)),
+    );
+  }
+
+  get identity(): Identity {
+    return this.#identity;
+  }
+
+  get syncingChannels(): number {
+    return this.#syncingChannels;
+  }
+
+  /** Starts syncing; offline is fine (the app opens with local data and reconnects by itself). */
+  async start(): Promise<void> {
+    void this.transport.connect().catch((error: unknown) => this.#deps.log.warn('relay refused this device', { error: String(error) }));
+    await this.client.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#off.splice(0).forEach((off) => off());
+    await this.client.stop();
+    await this.transport.close();
+  }
+
+  #onState(state: TransportState): void {
+    if (state === 'online' && !this.#identity.certificateUploaded) {
+      this.#identity = { ...this.#identity, certificateUploaded: true };
+      void saveIdentity(this.profile.store, this.#identity).catch((error: unknown) => this.#deps.log.error('identity not saved', { error: String(error) }));
+    }
+    this.#deps.events.connectionChanged();
+    if (state === 'online') this.#deps.events.channelsChanged();
+  }
+}

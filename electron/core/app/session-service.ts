@@ -1,0 +1,271 @@
+// The workstation's session, as the renderer sees it: profiles on this PC, first run (create or
+// join an organisation), sign-in with the passphrase, lock and PIN, sign-out. It owns the
+// ProfileRuntime of every signed-in profile; the messaging handlers reach only the visible one.
+import type { SessionStatus } from '../../../shared/api/contract.ts';
+import { AppError } from '../../../shared/api/result.ts';
+import { hashSecret, KDF_FLOOR, verifySecret, type KdfCost, type KdfParams } from '../crypto/kdf.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { EffectivePolicy } from '../policy/resolve.ts';
+import { checkPin } from '../session/pin-rules.ts';
+import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
+import { WorkstationSession, type SignOutReason } from '../session/workstation-session.ts';
+import { bootstrapRelay } from '../transport/bootstrap.ts';
+import { lookupEnrolment } from '../transport/enrol-lookup.ts';
+import { TransportError } from '../transport/transport.ts';
+import { loadIdentity, saveIdentity, type Identity } from '../account/identity.ts';
+import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
+import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
+
+const PIN_KEY = 'session.pin';
+/** A six-digit PIN has only a million values: its Argon2id hash gets the full floor cost. */
+const PIN_KDF: KdfCost = KDF_FLOOR;
+
+export interface SessionServiceDeps {
+  dataDir: string;
+  policy: EffectivePolicy;
+  platform: Platform;
+  clock: Clock;
+  log: Logger;
+  /** Argon2id cost of new passphrase wraps (calibrated in the app; the floor in tests). */
+  kdf: KdfCost;
+  deviceLabel: string;
+  /** Per-profile events to the renderer (only the visible profile's reach it). */
+  onRuntimeEvent: (profileId: string) => RuntimeEvents;
+  onChanged: () => void;
+  transportTuning?: RuntimeDeps['transportTuning'];
+}
+
+export class SessionService {
+  readonly profiles: ProfileManager;
+  readonly session: WorkstationSession;
+  readonly #deps: SessionServiceDeps;
+  readonly #runtimes = new Map<string, ProfileRuntime>();
+  #lastSignOut: SessionStatus['lastSignOutReason'] = null;
+  readonly #pinSet = new Map<string, boolean>();
+
+  constructor(deps: SessionServiceDeps) {
+    this.#deps = deps;
+    this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage });
+    const rules = deps.policy.values;
+    this.session = new WorkstationSession({
+      clock: deps.clock,
+      idle: deps.platform.idle,
+      osEvents: deps.platform.osSession,
+      rules: { idleLockSeconds: rules.idleLockSeconds, pinMaxAttempts: rules.pinMaxAttempts, maxSessionHours: rules.maxSessionHours },
+      listeners: {
+        changed: () => deps.onChanged(),
+        signedOut: (profileId, reason) => void this.#closeRuntime(profileId, reason),
+      },
+    });
+  }
+
+  async status(): Promise<SessionStatus> {
+    const list = await this.profiles.list();
+    const visible = this.session.visibleProfile;
+    const locked = this.session.isLocked;
+    const state: SessionStatus['state'] = list.length === 0 ? 'no_profiles' : visible && !locked ? 'unlocked' : locked ? 'locked' : 'signed_out';
+    const activeProfileId = state === 'unlocked' ? visible : null;
+    return {
+      state,
+      profileCount: list.length,
+      activeProfileId,
+      profiles: list.map((p) => {
+        const s = this.session.state(p.profileId);
+        return { profileId: p.profileId, displayName: p.displayName, orgName: null, signedIn: s !== 'signed_out', locked: s === 'locked' };
+      }),
+      pinRequired: activeProfileId !== null && this.#pinSet.get(activeProfileId) !== true,
+      lastSignOutReason: this.#lastSignOut,
+    };
+  }
+
+  /** The visible, unlocked profile; every call that reads or writes content goes through here. */
+  visible(): ProfileRuntime {
+    const id = this.session.visibleProfile;
+    const runtime = id && !this.session.isLocked ? this.#runtimes.get(id) : undefined;
+    if (!runtime) throw new AppError('locked', 'No profile is unlocked.');
+    return runtime;
+  }
+
+  runtime(profileId: string): ProfileRuntime | undefined {
+    return this.#runtimes.get(profileId);
+  }
+
+  async createOrganisation(input: { orgName: string; displayName: string; relayUrl: string; setupCode: string; passphrase: string }): Promise<string> {
+    const created = createOrganisation({ ...input, deviceLabel: this.#deps.deviceLabel, now: this.#deps.clock.now() });
+    try {
+      await bootstrapRelay(input.relayUrl, input.setupCode, created.records as unknown as Array<Record<string, unknown>>);
+    } catch (error) {
+      throw relayError(error, 'setup');
+    }
+    return this.#createProfile(created.identity, input.displayName, input.passphrase, created.records);
+  }
+
+  async joinOrganisation(input: { registrationKey: string; relayUrl: string; passphrase: string }): Promise<{ profileId: string; displayName: string }> {
+    let enrolment;
+    try {
+      enrolment = beginEnrolment(input.registrationKey);
+    } catch (error: unknown) {
+      if (error instanceof SetupError) throw new AppError('invalid_input', `registration key: ${error.problem ?? error.message}`);
+      throw error;
+    }
+    let records;
+    try {
+      records = await lookupEnrolment(input.relayUrl, { deviceId: enrolment.deviceId, enrolmentId: enrolment.enrolmentId, sign: enrolment.signLookup });
+    } catch (error) {
+      throw relayError(error, 'join');
+    }
+    let identity;
+    try {
+      identity = enrolment.complete(records, {
+        relayUrl: input.relayUrl,
+        deviceLabel: this.#deps.deviceLabel,
+        pinnedOrgId: this.#deps.policy.values.orgFingerprint ?? null,
+        now: this.#deps.clock.now(),
+      });
+    } catch (error) {
+      if (error instanceof SetupError) throw new AppError(error.code === 'wrong_org' ? 'not_permitted' : 'unavailable', error.message);
+      throw error;
+    }
+    const { displayName, ...rest } = identity;
+    const profileId = await this.#createProfile(rest, displayName, input.passphrase, [...records, rest.certificate]);
+    return { profileId, displayName };
+  }
+
+  async #createProfile(identity: Identity, displayName: string, passphrase: string, knownRecords: ReadonlyArray<unknown>): Promise<string> {
+    const opened = await this.profiles.create({ displayName, passphrase, orgId: identity.orgId });
+    await saveIdentity(opened.store, identity);
+    await this.#start(opened, identity, knownRecords);
+    return opened.summary.profileId;
+  }
+
+  async signIn(profileId: string, passphrase: string): Promise<void> {
+    const running = this.#runtimes.get(profileId);
+    if (running) {
+      // Signed in already (locked): the passphrase is checked again and the 12-hour clock restarts.
+      const reopened = await this.#open(profileId, passphrase);
+      this.profiles.close(reopened);
+      this.session.signIn(profileId);
+      return;
+    }
+    const opened = await this.#open(profileId, passphrase);
+    const identity = await loadIdentity(opened.store);
+    if (!identity) {
+      this.profiles.close(opened);
+      throw new AppError('not_found', 'This profile was never connected to an organisation.');
+    }
+    await this.#start(opened, identity);
+  }
+
+  async #open(profileId: string, passphrase: string): Promise<OpenProfile> {
+    try {
+      return await this.profiles.open(profileId, passphrase);
+    } catch (error) {
+      if (error instanceof ProfileError) {
+        if (error.code === 'wrong_passphrase') throw new AppError('wrong_passphrase', 'Wrong passphrase.');
+        if (error.code === 'not_found') throw new AppError('not_found', 'Profile not found.');
+        throw new AppError('unavailable', `The profile cannot be opened: ${error.code}`);
+      }
+      throw error;
+    }
+  }
+
+  async #start(opened: OpenProfile, identity: Identity, knownRecords: ReadonlyArray<unknown> = []): Promise<void> {
+    const profileId = opened.summary.profileId;
+    const runtime = new ProfileRuntime({
+      profile: opened,
+      identity,
+      clock: this.#deps.clock,
+      log: this.#deps.log.child(`profile-${profileId.slice(0, 8)}`),
+      events: this.#deps.onRuntimeEvent(profileId),
+      ...(this.#deps.transportTuning ? { transportTuning: this.#deps.transportTuning } : {}),
+    });
+    runtime.client.ingestLocal(knownRecords);
+    this.#runtimes.set(profileId, runtime);
+    this.#pinSet.set(profileId, (await opened.store.getSetting(PIN_KEY)) !== null);
+    this.#lastSignOut = null;
+    this.session.signIn(profileId);
+    await runtime.start();
+  }
+
+  signOut(reason: SignOutReason | 'wiped' = 'user', profileId = this.session.visibleProfile): void {
+    if (!profileId) return;
+    this.#lastSignOut = reason;
+    this.session.signOut(profileId, reason === 'wiped' ? 'admin' : reason);
+  }
+
+  lock(): void {
+    this.session.lock('button');
+  }
+
+  async setPin(pin: string): Promise<void> {
+    const runtime = this.visible();
+    const problem = checkPin(pin, this.#deps.policy.values.pinMinLength);
+    if (problem) throw new AppError('invalid_input', `PIN ${problem}`);
+    await runtime.profile.store.setSetting(PIN_KEY, await hashSecret(pin, PIN_KDF));
+    this.#pinSet.set(runtime.profile.summary.profileId, true);
+    this.#deps.onChanged();
+  }
+
+  async unlock(profileId: string, pin: string): Promise<import('../../../shared/api/contract.ts').UnlockOutcome> {
+    const runtime = this.#runtimes.get(profileId);
+    if (!runtime) return { kind: 'signed_out' };
+    const stored = await runtime.profile.store.getSetting<{ kdf: KdfParams; hashB64: string }>(PIN_KEY);
+    const correct = stored !== null && (await verifySecret(pin, stored));
+    const outcome = this.session.submitPin(profileId, correct);
+    switch (outcome.kind) {
+      case 'unlocked':
+        return { kind: 'unlocked' };
+      case 'wrong_pin':
+        return { kind: 'wrong_pin', attemptsLeft: outcome.attemptsLeft, retryAt: outcome.retryAt };
+      case 'too_soon':
+        return { kind: 'too_soon', retryAt: outcome.retryAt };
+      case 'signed_out':
+        this.#lastSignOut = outcome.reason;
+        return { kind: 'signed_out' };
+      case 'not_signed_in':
+        return { kind: 'signed_out' };
+    }
+  }
+
+  async #closeRuntime(profileId: string, reason: SignOutReason): Promise<void> {
+    this.#lastSignOut ??= reason;
+    const runtime = this.#runtimes.get(profileId);
+    if (!runtime) return;
+    this.#runtimes.delete(profileId);
+    try {
+      await runtime.stop();
+    } catch (error) {
+      this.#deps.log.warn('profile did not stop cleanly', { error: String(error) });
+    }
+    this.profiles.close(runtime.profile);
+    this.#deps.onChanged();
+  }
+
+  /** Deletes a profile's store and files (remote wipe); signs it out first. */
+  async wipe(profileId: string): Promise<void> {
+    this.#lastSignOut = 'wiped';
+    this.session.signOut(profileId, 'admin');
+    await this.#closeRuntime(profileId, 'admin');
+    await this.profiles.delete(profileId);
+    this.#deps.onChanged();
+  }
+
+  async close(): Promise<void> {
+    this.session.dispose();
+    for (const profileId of [...this.#runtimes.keys()]) await this.#closeRuntime(profileId, 'app_exit');
+  }
+}
+
+function relayError(error: unknown, step: 'setup' | 'join'): AppError {
+  if (error instanceof TransportError) {
+    if (error.code === 'offline' || error.code === 'timeout' || error.code === 'disconnected')
+      return new AppError('relay_unreachable', `The relay cannot be reached: ${error.message}`);
+    if (step === 'join' && error.code === 'not_found') return new AppError('not_found', error.message);
+    if (step === 'setup' && error.code === 'auth_failed') return new AppError('not_permitted', 'Wrong setup code.');
+    if (step === 'setup' && error.code === 'bad_frame') return new AppError('unavailable', 'The relay is already set up for an organisation.');
+    return new AppError('unavailable', `${error.code}: ${error.message}`);
+  }
+  return new AppError('internal', String(error));
+}

@@ -1,0 +1,18 @@
+// A remote wipe order is acted on only when the organisation key signed it for this very device.
+// Anything else (unsigned, another org's key, another device) is ignored and logged.
+import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { parseRecord, verifyRecordSignature } from '../crypto/records.ts';
+import { orgPublicKeyOf, type Identity } from '../account/identity.ts';
+
+export function verifyWipeOrders(identity: Identity, records: Array<Record<string, unknown>>, _now: number): { ok: true; orderId: string } | { ok: false; reason: string } {
+  for (const input of records) {
+    const parsed = parseRecord(input);
+    if (!parsed.ok || parsed.record.type !== 'wipe') continue;
+    const record = parsed.record as SignedRecord<'wipe'>;
+    if (record.signer.kind !== 'org' || record.signer.id !== identity.orgId || record.body.orgId !== identity.orgId) continue;
+    if (record.body.targetDeviceId !== identity.deviceId) continue;
+    if (!verifyRecordSignature(record, orgPublicKeyOf(identity))) continue;
+    return { ok: true, orderId: record.body.orderId };
+  }
+  return { ok: false, reason: 'no wipe order signed by the organisation for this device' };
+}

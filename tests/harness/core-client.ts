@@ -1,0 +1,65 @@
+// The core and IPC router of one workstation in Node, called the way the renderer calls them
+// (through the router, with schema validation), for integration tests without a browser.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, MethodName } from '../../shared/api/names.ts';
+import type { EventPayload, MethodInput, MethodOutput } from '../../shared/api/contract.ts';
+import type { Result } from '../../shared/api/result.ts';
+import { createCore, type Core } from '../../electron/core/compose.ts';
+import { createLogger, createMemoryLogger } from '../../electron/core/log/logger.ts';
+import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
+import { builtInPolicy } from '../../electron/core/policy/policy.ts';
+import type { EffectivePolicy } from '../../electron/core/policy/resolve.ts';
+import { createRouter } from '../../electron/ipc/router.ts';
+
+const ORIGIN = 'app://klinikfunk';
+
+export interface CoreClient {
+  core: Core;
+  platform: FakePlatform;
+  dataDir: string;
+  events: Array<{ event: EventName; payload: unknown }>;
+  /** Calls a method through the router; returns the Result. */
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>>;
+  /** Calls and unwraps; throws with the error code when the call failed. */
+  value<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  close(): Promise<void>;
+}
+
+export async function startCoreClient(options: { policy?: EffectivePolicy; dataDir?: string } = {}): Promise<CoreClient> {
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kf-core-')));
+  const platform = createFakePlatform();
+  const events: CoreClient['events'] = [];
+  const { logger } = createMemoryLogger('warn');
+  const core = createCore({
+    build: { name: 'Klinikfunk', version: '0.0.0-test', commit: 'test', date: '2026-12-01', electron: null },
+    policy: options.policy ?? builtInPolicy(),
+    platform,
+    dataDir,
+    log: process.env.KF_DEBUG ? createLogger((r) => console.error(r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})), 'core', 'debug') : logger,
+    emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void events.push({ event, payload }),
+    deviceLabel: 'Stationsrechner Test',
+    transportTuning: { heartbeatMs: 2_000, backoff: { baseMs: 50, maxMs: 500 } },
+  });
+  const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });
+  const sender = { url: `${ORIGIN}/index.html`, isMainFrame: true };
+  const call = async <M extends MethodName>(method: M, input: MethodInput<M>) => (await router.invoke(sender, method, input)) as Result<MethodOutput<M>>;
+  return {
+    core,
+    platform,
+    dataDir,
+    events,
+    call,
+    async value(method, input) {
+      const result = await call(method, input);
+      if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { code: result.error.code });
+      return result.value;
+    },
+    async close() {
+      await core.close();
+      if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
