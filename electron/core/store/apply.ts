@@ -7,7 +7,7 @@ import { applyCalendarEvent, type CalendarEntry, type CalendarPayload } from '..
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './database.ts';
-import { indexTerms } from './search-terms.ts';
+import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
 
 export interface ApplyResult {
   applied: number;
@@ -29,6 +29,8 @@ function sql(db: Db, text: string): Statement {
 
 export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResult {
   const result: ApplyResult = { applied: 0, duplicates: 0, refused: [] };
+  /** Words of texts deleted by this batch; dropped from the vocabulary after it is indexed. */
+  const forget = new Set<string>();
   const logEvent = sql(
     db,
     `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, type, payload)
@@ -42,16 +44,17 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
       result.duplicates++;
       continue;
     }
-    const refusal = materialise(db, event);
+    const refusal = materialise(db, event, forget);
     if (refusal) result.refused.push({ eventId: event.eventId, reason: refusal });
     result.applied++;
   }
   indexTerms(db, searchableTexts(events));
+  forgetTerms(db, forget);
   return result;
 }
 
 /** Returns a reason when the event's effect is refused, null when applied. */
-function materialise(db: Db, event: ChannelEvent): string | null {
+function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string | null {
   const p = event.payload;
   const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
   switch (p.type) {
@@ -75,13 +78,29 @@ function materialise(db: Db, event: ChannelEvent): string | null {
       return null;
     }
     case 'message.delete': {
-      // Delete for everyone: a tombstone stays (who and when), the text is gone, also from search.
-      const changed = sql(
-          db,
-          `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
-        .run(event.createdAt, event.channelId, p.messageId, event.senderUserId);
-      if (changed.changes === 0) return 'delete of an unknown, deleted or foreign message';
+      // Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
+      // from search, and from the decrypted log (the original event and its edits).
+      const before = sql(db, 'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL').get(
+        event.channelId,
+        p.messageId,
+        event.senderUserId,
+      ) as { body: string; edited_at: number | null } | undefined;
+      if (!before) return 'delete of an unknown, deleted or foreign message';
+      sql(db, `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`).run(event.createdAt, event.channelId, p.messageId);
       sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
+      collectTerms(forget, before.body);
+      const scrub = `UPDATE events SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
+      const original = sql(db, 'SELECT payload FROM events WHERE channel_id = ? AND event_id = ?').pluck().get(event.channelId, p.messageId) as string | undefined;
+      for (const text of original ? textsOfPayload(original) : []) collectTerms(forget, text);
+      sql(db, `${scrub} WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).run(event.channelId, p.messageId);
+      if (before.edited_at !== null) {
+        // Edits are looked up only for a message that was edited (rare): a scan of this channel's log.
+        const editsOf = `WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ?`;
+        for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`).pluck().all(event.channelId, p.messageId)) {
+          for (const text of textsOfPayload(payload as string)) collectTerms(forget, text);
+        }
+        sql(db, `${scrub} ${editsOf}`).run(event.channelId, p.messageId);
+      }
       return null;
     }
     case 'message.ack':

@@ -15,8 +15,8 @@ export function scheduleRetention(
   const run = async () => {
     try {
       const result = await store.applyRetention(options.policyDays(), options.clock.now());
-      if (result.messages + result.files + result.events > 0) {
-        options.log.info('retention deleted old content', { messages: result.messages, files: result.files, events: result.events });
+      if (result.messages + result.files + result.events + result.polls > 0) {
+        options.log.info('retention deleted old content', { messages: result.messages, files: result.files, events: result.events, polls: result.polls });
         options.onDeleted?.(result);
       }
     } catch (error) {

@@ -1,68 +1,135 @@
 // Deletion as the DSK whitepaper asks: general (everything older than N days, by org policy or
 // per channel) and selective (one message, one whole conversation). secure_delete is on, so the
-// rows are overwritten, and the FTS index drops the text through the messages triggers.
+// rows are overwritten; the FTS index drops the text through the messages and files triggers, and
+// the words of the deleted texts leave the prefix vocabulary (search-terms.ts) unless something
+// that remains still contains them. A cached attachment is secretstream ciphertext whose key lived
+// only in the deleted rows; its blob id is returned so the caller can remove the file as well.
 import type { Db } from './database.ts';
+import { collectTerms, forgetTerms, textsOfPayload } from './search-terms.ts';
 
 export interface RetentionResult {
   messages: number;
   files: number;
   events: number;
+  polls: number;
   /** Blob ids whose last local reference went away (the caller deletes the encrypted files). */
   orphanedBlobs: string[];
+}
+
+const empty = (): RetentionResult => ({ messages: 0, files: 0, events: 0, polls: 0, orphanedBlobs: [] });
+
+/** Event types whose payload carries text that was indexed for search. */
+const TEXT_EVENTS = `type IN ('message.create', 'message.edit', 'file.share')`;
+
+/** Blob ids of the given file rows that no other remaining file row uses. */
+function orphans(db: Db, blobIds: string[]): string[] {
+  const stillUsed = db.prepare('SELECT 1 FROM files WHERE blob_id = ? LIMIT 1').pluck();
+  return [...new Set(blobIds)].filter((id) => stillUsed.get(id) === undefined);
 }
 
 export function applyRetention(db: Db, policyDays: number, now: number): RetentionResult {
   const day = 86_400_000;
   return db.transaction(() => {
-    const result: RetentionResult = { messages: 0, files: 0, events: 0, orphanedBlobs: [] };
+    const result = empty();
+    const terms = new Set<string>();
+    const blobs: string[] = [];
     const channels = db.prepare('SELECT channel_id, retention_days FROM channels').all() as Array<{ channel_id: string; retention_days: number | null }>;
     for (const channel of channels) {
       // The shorter of org policy and channel setting wins; 0 / null means "no limit".
       const limits = [policyDays, channel.retention_days ?? 0].filter((d) => d > 0);
       if (limits.length === 0) continue;
       const cutoff = now - Math.min(...limits) * day;
-      result.orphanedBlobs.push(
-        ...(db.prepare('SELECT blob_id FROM files WHERE channel_id = ? AND created_at < ?').all(channel.channel_id, cutoff) as Array<{ blob_id: string }>).map((r) => r.blob_id),
-      );
-      result.files += db.prepare('DELETE FROM files WHERE channel_id = ? AND created_at < ?').run(channel.channel_id, cutoff).changes;
-      db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE channel_id = ? AND created_at < ?)').run(
-        channel.channel_id,
-        channel.channel_id,
-        cutoff,
-      );
-      db.prepare('DELETE FROM message_acks WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE channel_id = ? AND created_at < ?)').run(
-        channel.channel_id,
-        channel.channel_id,
-        cutoff,
-      );
-      result.messages += db.prepare('DELETE FROM messages WHERE channel_id = ? AND created_at < ?').run(channel.channel_id, cutoff).changes;
-      result.events += db.prepare('DELETE FROM events WHERE channel_id = ? AND created_at < ?').run(channel.channel_id, cutoff).changes;
+      const id = channel.channel_id;
+      // The words of what goes, before it goes (read first: a statement cannot write while iterating).
+      for (const body of db.prepare('SELECT body FROM messages WHERE channel_id = ? AND created_at < ?').pluck().iterate(id, cutoff)) collectTerms(terms, body as string);
+      for (const payload of db.prepare(`SELECT payload FROM events WHERE channel_id = ? AND created_at < ? AND ${TEXT_EVENTS}`).pluck().iterate(id, cutoff)) {
+        for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
+      }
+      for (const row of db.prepare('SELECT name, blob_id FROM files WHERE channel_id = ? AND created_at < ?').iterate(id, cutoff) as Iterable<{ name: string; blob_id: string }>) {
+        collectTerms(terms, row.name);
+        blobs.push(row.blob_id);
+      }
+      result.files += db.prepare('DELETE FROM files WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
+      db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE channel_id = ? AND created_at < ?)').run(id, id, cutoff);
+      db.prepare('DELETE FROM message_acks WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE channel_id = ? AND created_at < ?)').run(id, id, cutoff);
+      result.messages += db.prepare('DELETE FROM messages WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
+      // Votes go with their poll (foreign key, ON DELETE CASCADE).
+      result.polls += db.prepare('DELETE FROM polls WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
+      result.events += db.prepare('DELETE FROM events WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
     }
+    forgetTerms(db, terms);
+    result.orphanedBlobs = orphans(db, blobs);
     return result;
   })();
 }
 
-/** Removes one message from this workstation (selective deletion; not "delete for everyone"). */
+/**
+ * Removes one message (or one shared file) from this workstation: the materialised row, its
+ * mentions and acknowledgements, and the decrypted events that carry its text (the original and
+ * its edits). Selective deletion, not "delete for everyone". True when something was deleted.
+ */
 export function deleteMessageLocally(db: Db, channelId: string, messageId: string): boolean {
   return db.transaction(() => {
+    const terms = new Set<string>();
+    const message = db.prepare('SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ?').get(channelId, messageId) as
+      | { body: string; edited_at: number | null }
+      | undefined;
+    const file = db.prepare('SELECT name, blob_id FROM files WHERE channel_id = ? AND file_id = ?').get(channelId, messageId) as { name: string; blob_id: string } | undefined;
+    if (message) collectTerms(terms, message.body);
+    if (file) collectTerms(terms, file.name);
+    const own = db.prepare('SELECT payload FROM events WHERE channel_id = ? AND event_id = ?').pluck().get(channelId, messageId) as string | undefined;
+    for (const text of own ? textsOfPayload(own) : []) collectTerms(terms, text);
+    // Edits carry the text too; they are looked up only for a message that was edited (rare).
+    const editsOf = `FROM events WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ?`;
+    if (message !== undefined && message.edited_at !== null) {
+      for (const payload of db.prepare(`SELECT payload ${editsOf}`).pluck().all(channelId, messageId)) {
+        for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
+      }
+      db.prepare(`DELETE ${editsOf}`).run(channelId, messageId);
+    }
     db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
     db.prepare('DELETE FROM message_acks WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
-    db.prepare('DELETE FROM events WHERE channel_id = ? AND event_id = ?').run(channelId, messageId);
-    return db.prepare('DELETE FROM messages WHERE channel_id = ? AND message_id = ?').run(channelId, messageId).changes > 0;
+    const events = db.prepare('DELETE FROM events WHERE channel_id = ? AND event_id = ?').run(channelId, messageId).changes;
+    const messages = db.prepare('DELETE FROM messages WHERE channel_id = ? AND message_id = ?').run(channelId, messageId).changes;
+    const files = db.prepare('DELETE FROM files WHERE channel_id = ? AND file_id = ?').run(channelId, messageId).changes;
+    forgetTerms(db, terms);
+    return messages + files + events > 0;
   })();
 }
 
-/** Removes a whole conversation's content from this workstation. */
+/**
+ * Removes a whole conversation's content from this workstation: messages, files, polls, calendar
+ * entries, the decrypted event log, envelopes still waiting for a key, and the draft. The channel
+ * itself, its members, its cursor and its sender keys stay, so new messages still arrive and old
+ * ones are not fetched again. Unsent messages in the outbox are still sent.
+ */
 export function deleteChannelContent(db: Db, channelId: string): RetentionResult {
   return db.transaction(() => {
-    const orphanedBlobs = (db.prepare('SELECT blob_id FROM files WHERE channel_id = ?').all(channelId) as Array<{ blob_id: string }>).map((r) => r.blob_id);
+    const terms = new Set<string>();
+    const blobs: string[] = [];
+    for (const body of db.prepare('SELECT body FROM messages WHERE channel_id = ?').pluck().iterate(channelId)) collectTerms(terms, body as string);
+    for (const payload of db.prepare(`SELECT payload FROM events WHERE channel_id = ? AND ${TEXT_EVENTS}`).pluck().iterate(channelId)) {
+      for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
+    }
+    for (const row of db.prepare('SELECT name, blob_id FROM files WHERE channel_id = ?').iterate(channelId) as Iterable<{ name: string; blob_id: string }>) {
+      collectTerms(terms, row.name);
+      blobs.push(row.blob_id);
+    }
     db.prepare('DELETE FROM message_mentions WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM message_acks WHERE channel_id = ?').run(channelId);
-    return {
+    db.prepare('DELETE FROM calendar_rsvps WHERE channel_id = ?').run(channelId);
+    db.prepare('DELETE FROM calendar_events WHERE channel_id = ?').run(channelId);
+    db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ?').run(channelId);
+    db.prepare('DELETE FROM drafts WHERE channel_id = ?').run(channelId);
+    const result: RetentionResult = {
       files: db.prepare('DELETE FROM files WHERE channel_id = ?').run(channelId).changes,
       messages: db.prepare('DELETE FROM messages WHERE channel_id = ?').run(channelId).changes,
+      polls: db.prepare('DELETE FROM polls WHERE channel_id = ?').run(channelId).changes,
       events: db.prepare('DELETE FROM events WHERE channel_id = ?').run(channelId).changes,
-      orphanedBlobs,
+      orphanedBlobs: [],
     };
+    forgetTerms(db, terms);
+    result.orphanedBlobs = orphans(db, blobs);
+    return result;
   })();
 }

@@ -1,17 +1,27 @@
 // The vocabulary of the search index as a plain table: every folded word that was ever indexed.
 // Expanding a long prefix ("Übergabeprot") into whole words is then a B-tree range read; FTS5's own
 // vocabulary table would count every occurrence of each candidate word first (60 ms for a common
-// word at 1M messages). Words of deleted messages stay: an expansion may name a word with no
-// remaining match, which costs nothing.
+// word at 1M messages). Deletion (retention, selective delete, delete for everyone) calls
+// `forgetTerms` with the words of what it removed: a word no remaining message body or file name
+// contains leaves the table too, so a deleted message's words (a patient's surname) do not stay.
 import type { Db } from './database.ts';
 
 /** Lowercase without diacritics, split like FTS5's unicode61 tokenizer. */
 export const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 export const words = (text: string) => fold(text).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
 
+/** Words up to this length are served by the FTS5 prefix indexes and not kept in the table. */
+const INDEXED_PREFIX = 6;
+const MAX_TERM = 64;
+
+/** Adds the words of `text` the table would hold to `into`. */
+export function collectTerms(into: Set<string>, text: string): void {
+  for (const word of words(text)) if (word.length > INDEXED_PREFIX && word.length <= MAX_TERM) into.add(word);
+}
+
 export function indexTerms(db: Db, texts: Iterable<string>): void {
   const unique = new Set<string>();
-  for (const text of texts) for (const word of words(text)) if (word.length > 6 && word.length <= 64) unique.add(word);
+  for (const text of texts) collectTerms(unique, text);
   if (unique.size === 0) return;
   const insert = db.prepare('INSERT OR IGNORE INTO search_terms VALUES (?)');
   for (const term of unique) insert.run(term);
@@ -20,4 +30,34 @@ export function indexTerms(db: Db, texts: Iterable<string>): void {
 /** Whole words starting with `prefix` (folded), at most `limit`. */
 export function termsStartingWith(db: Db, prefix: string, limit: number): string[] {
   return (db.prepare(`SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`).all(prefix, `${prefix}\u{10FFFF}`, limit) as Array<{ term: string }>).map((r) => r.term);
+}
+
+/**
+ * After a deletion, in the same transaction: removes each candidate word that no remaining
+ * message body or file name contains (one FTS5 lookup per word). Returns the number removed.
+ */
+export function forgetTerms(db: Db, candidates: ReadonlySet<string>): number {
+  if (candidates.size === 0) return 0;
+  const inMessages = db.prepare('SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT 1').pluck();
+  const inFiles = db.prepare('SELECT 1 FROM files_fts WHERE files_fts MATCH ? LIMIT 1').pluck();
+  const remove = db.prepare('DELETE FROM search_terms WHERE term = ?');
+  let removed = 0;
+  for (const term of candidates) {
+    // Words hold letters and digits only, so the quoted term is never query syntax.
+    if (inMessages.get(`body : "${term}"`) !== undefined || inFiles.get(`name : "${term}"`) !== undefined) continue;
+    removed += remove.run(term).changes;
+  }
+  return removed;
+}
+
+/** The searchable texts of a stored event payload (JSON from the events table). */
+export function textsOfPayload(json: string): string[] {
+  try {
+    const p = JSON.parse(json) as { type?: unknown; body?: unknown; name?: unknown };
+    if ((p.type === 'message.create' || p.type === 'message.edit') && typeof p.body === 'string') return [p.body];
+    if (p.type === 'file.share' && typeof p.name === 'string') return [p.name];
+  } catch {
+    // A damaged row has nothing to contribute.
+  }
+  return [];
 }

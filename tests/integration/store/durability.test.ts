@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -42,22 +42,61 @@ describe('data at rest', () => {
       pending: [],
       newCursor: SECRETS.length,
     });
+    // A file name and a draft are content too.
+    await profile.store.sync.applyBatch(channelId, {
+      events: [
+        {
+          eventId: 'evt-rest-file0',
+          channelId,
+          seq: SECRETS.length + 1,
+          senderUserId: 'usr-anna-0001',
+          senderDeviceId: 'dev-anna-0001',
+          createdAt: 1,
+          contentType: 'message',
+          payload: { type: 'file.share', name: `${SECRETS[0]}.pdf`, mimeType: 'application/pdf', size: 10, blobId: 'blob-0001', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: SECRETS[1]! },
+        },
+      ],
+      pending: [],
+      newCursor: SECRETS.length + 1,
+    });
+    expect((await profile.store.collaboration.files(channelId)).map((f) => f.caption)).toEqual([SECRETS[1]]);
+    profile.store.db.prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(channelId, SECRETS[3], 1);
     // A cached attachment: stored exactly as it arrives, encrypted.
     await pipeline(Readable.from([Buffer.from(SECRETS.join('\n'))]), createEncryptStream(generateFileKey()), createWriteStream(join(profile.filesDir, 'blob-0001')));
-    // Read the files while the store is open (the WAL holds the recent pages).
     const dir = join(root, profile.summary.profileId);
-    const files = [...readdirSync(dir).filter((f) => f.startsWith('store.db')).map((f) => join(dir, f)), ...readdirSync(profile.filesDir).map((f) => join(profile.filesDir, f))];
-    expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
-    for (const file of files) {
-      const bytes = readFileSync(file);
-      expect(bytes.includes('SQLite format 3'), file).toBe(false);
-      for (const secret of SECRETS) {
-        expect(bytes.includes(Buffer.from(secret, 'utf8')), `${file}: ${secret}`).toBe(false);
-        expect(bytes.includes(Buffer.from(secret, 'utf16le')), `${file}: ${secret} (utf16)`).toBe(false);
+    const storeFiles = () => readdirSync(dir).filter((f) => f.startsWith('store.db')).map((f) => join(dir, f));
+    const cached = () => readdirSync(profile.filesDir).map((f) => join(profile.filesDir, f));
+    const checkNoPlaintext = (files: string[]) => {
+      for (const file of files) {
+        const bytes = readFileSync(file);
+        expect(bytes.includes('SQLite format 3'), file).toBe(false);
+        for (const secret of SECRETS) {
+          expect(bytes.includes(Buffer.from(secret, 'utf8')), `${file}: ${secret}`).toBe(false);
+          expect(bytes.includes(Buffer.from(secret, 'utf16le')), `${file}: ${secret} (utf16)`).toBe(false);
+        }
       }
-    }
+    };
+    // While the store is open the WAL holds the recent pages.
+    expect(storeFiles().some((f) => f.endsWith('-wal'))).toBe(true);
+    expect(cached()).toHaveLength(1);
+    checkNoPlaintext([...storeFiles(), ...cached()]);
     profiles.close(profile);
+    // After close the WAL is folded into the database file: every page is there now.
+    expect(statSync(join(dir, 'store.db')).size).toBeGreaterThan(8192);
+    checkNoPlaintext([...storeFiles(), ...cached(), join(dir, 'profile.json')]);
     testing.allowWeakKdf = false;
+  });
+
+  it('a wrong raw key is a typed error and leaves the files as they were', () => {
+    const dir = tempDir();
+    const path = join(dir, 'store.db');
+    const store = ProfileStore.open(path, randomKey(), { create: true });
+    store.db.prepare(`INSERT INTO settings VALUES ('marker', '"x"')`).run();
+    store.close();
+    const snapshot = () => readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]);
+    const before = snapshot();
+    expect(() => ProfileStore.open(path, randomKey(), { create: false })).toThrow(expect.objectContaining({ name: 'StoreError', code: 'unreadable' }));
+    expect(snapshot()).toEqual(before);
   });
 });
 

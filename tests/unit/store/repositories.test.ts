@@ -15,6 +15,21 @@ const ev = (payload: ChannelEventPayload, over: Partial<ChannelEvent> = {}): Cha
 };
 const msg = (body: string, over: Partial<ChannelEvent> = {}) => ev({ type: 'message.create', body, mentions: [], replyTo: null, urgent: false }, over);
 
+/** Rows anywhere in the store's text tables (events log, messages, files, outbox) containing `text`. */
+function textRows(text: string): string[] {
+  const like = `%${text}%`;
+  return (
+    store.db
+      .prepare(
+        `SELECT 'events' AS t FROM events WHERE payload LIKE ? UNION ALL SELECT 'messages' FROM messages WHERE body LIKE ?
+         UNION ALL SELECT 'files' FROM files WHERE name LIKE ? UNION ALL SELECT 'polls' FROM polls WHERE definition LIKE ?
+         UNION ALL SELECT 'calendar' FROM calendar_events WHERE data LIKE ?`,
+      )
+      .all(like, like, like, like, like) as Array<{ t: string }>
+  ).map((r) => r.t);
+}
+const terms = (prefix: string) => (store.db.prepare('SELECT term FROM search_terms WHERE term >= ? AND term < ?').pluck().all(prefix, `${prefix}\u{10FFFF}`) as string[]);
+
 async function apply(events: ChannelEvent[]) {
   const last = Math.max(0, ...events.map((e) => e.seq ?? 0));
   await store.sync.applyBatch(CH, { events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'message' })), pending: [], newCursor: last });
@@ -64,6 +79,20 @@ describe('applying events', () => {
     const tomb = (await store.messages.get(CH, original.eventId))!;
     expect([tomb.body, tomb.deletedAt !== null]).toEqual(['', true]);
     expect(await store.search({ text: 'Blutdruck' })).toHaveLength(0);
+    // The text is gone from the decrypted log too (original and edit), and from the word list.
+    expect(textRows('Blutdruck')).toEqual([]);
+    expect(terms('blutdr')).toEqual([]);
+  });
+
+  it('a delete in the same batch as its message leaves no word behind; a word another message uses stays', async () => {
+    const gone = msg('Dekubitusprophylaxe Bett 4');
+    await apply([msg('Dekubitusprophylaxe Bett 9'), gone, msg('Kontrakturenprophylaxe'), ev({ type: 'message.delete', messageId: gone.eventId })]);
+    await apply([]);
+    const created = msg('Pneumonieprophylaxe nur hier');
+    await apply([created, ev({ type: 'message.delete', messageId: created.eventId })]);
+    expect(terms('pneumon')).toEqual([]);
+    expect(terms('dekubitus')).toEqual(['dekubitusprophylaxe']);
+    expect((await store.search({ text: 'Dekubitusprophyl' })).length).toBe(1);
   });
 
   it('records acknowledgements of urgent messages once per person', async () => {
@@ -103,6 +132,16 @@ describe('search', () => {
     expect(await store.search({ text: 'Zimm' })).toHaveLength(1); // prefix
   });
 
+  it('filters by date: from inclusive, to exclusive', async () => {
+    const day = 86_400_000;
+    await apply([msg('Visite Montag', { createdAt: T0 }), msg('Visite Dienstag', { createdAt: T0 + day }), msg('Visite Mittwoch', { createdAt: T0 + 2 * day })]);
+    const bodies = async (q: { from?: number; to?: number }) =>
+      Promise.all((await store.search({ text: 'Visite', ...q })).map(async (h) => (await store.messages.get(CH, h.id))!.body));
+    expect(await bodies({ from: T0 + day })).toEqual(['Visite Mittwoch', 'Visite Dienstag']);
+    expect(await bodies({ to: T0 + day })).toEqual(['Visite Montag']);
+    expect(await bodies({ from: T0 + day, to: T0 + 2 * day })).toEqual(['Visite Dienstag']);
+  });
+
   it('a long word still being typed finds compounds, and only those with that start', async () => {
     await apply([msg('Übergabeprotokoll liegt im Stationszimmer'), msg('Übergabezeit ist 6 Uhr'), msg('Protokoll fehlt')]);
     const bodiesOf = async (text: string) =>
@@ -120,13 +159,30 @@ describe('search', () => {
 });
 
 describe('retention and deletion', () => {
-  it('deletes messages, events and search entries older than the policy', async () => {
+  it('deletes messages, events, files, polls and search entries older than the policy', async () => {
     const now = T0 + 40 * 86_400_000;
-    await apply([msg('alt: Übergabe', { createdAt: T0 }), msg('neu: Übergabe', { createdAt: now - 86_400_000 })]);
+    const old = { createdAt: T0 };
+    const recent = { createdAt: now - 86_400_000 };
+    await apply([
+      msg('alt: Übergabe Hämoglobin Frau Schreiber', old),
+      msg('neu: Übergabe Frau Schreiberling', recent),
+      ev({ type: 'file.share', name: 'Wundfoto Schreiber.jpg', mimeType: 'image/jpeg', size: 10, blobId: 'blob-alt', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' }, old),
+      ev({ type: 'file.share', name: 'Dienstplan.pdf', mimeType: 'application/pdf', size: 10, blobId: 'blob-neu', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' }, recent),
+      ev({ type: 'poll.create', question: 'Wer betreut Frau Schreiber?', options: [{ id: 'a', label: 'Ich' }, { id: 'b', label: 'Du' }], multipleChoice: false, deadline: null, hideVoters: false }, old),
+    ]);
     const result = await store.applyRetention(30, now);
-    expect(result.messages).toBe(1);
-    expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['neu: Übergabe']);
+    expect(result).toMatchObject({ messages: 1, files: 1, polls: 1, events: 3, orphanedBlobs: ['blob-alt'] });
+    expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['neu: Übergabe Frau Schreiberling']);
     expect((await store.search({ text: 'Ubergabe' })).length).toBe(1);
+    expect(await store.search({ text: 'Hämoglobin' })).toEqual([]);
+    expect(await store.search({ text: 'Wundfoto' })).toEqual([]);
+    expect(textRows('Schreiber ')).toEqual([]);
+    expect(textRows('Schreiber.')).toEqual([]);
+    expect(textRows('Schreiber?')).toEqual([]);
+    expect(terms('hamoglob')).toEqual([]);
+    expect(terms('wundfoto')).toEqual([]);
+    // A word the kept message also uses stays in the vocabulary.
+    expect(terms('schreiber')).toEqual(['schreiberling']);
   });
 
   it('a stricter channel setting wins over the policy; 0 means keep', async () => {
@@ -135,14 +191,60 @@ describe('retention and deletion', () => {
     expect((await store.applyRetention(0, T0 + 10 * 86_400_000)).messages).toBe(1);
   });
 
-  it('deletes one message or a whole conversation selectively', async () => {
-    const keep = msg('bleibt');
-    const drop = msg('weg damit');
+  it('deletes one message selectively: its row, its edits in the log, its search entries and words', async () => {
+    const keep = msg('bleibt: Nachtdienstübergabe');
+    const drop = msg('weg damit: Patient Hinterhuber');
     await apply([keep, drop]);
+    await apply([ev({ type: 'message.edit', messageId: drop.eventId, body: 'weg damit: Patient Hinterhuber, Zimmer 3', mentions: [] })]);
+    await apply([ev({ type: 'message.ack', messageId: drop.eventId }, { senderUserId: 'usr-ben-00001' })]);
     expect(await store.deleteMessageLocally(CH, drop.eventId)).toBe(true);
-    expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['bleibt']);
-    await store.deleteChannelContent(CH);
+    expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['bleibt: Nachtdienstübergabe']);
+    expect(await store.messages.acks(CH, drop.eventId)).toEqual([]);
+    expect(await store.search({ text: 'Hinterhuber' })).toEqual([]);
+    expect(textRows('Hinterhuber')).toEqual([]);
+    expect(terms('hinterh')).toEqual([]);
+    expect((await store.search({ text: 'Nachtdienstüberg' })).length).toBe(1);
+    expect(await store.deleteMessageLocally(CH, drop.eventId)).toBe(false);
+    // A shared file is deleted the same way, by its event id.
+    const file = ev({ type: 'file.share', name: 'Befund Hinterhuber.pdf', mimeType: 'application/pdf', size: 10, blobId: 'blob-befund', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' });
+    await apply([file]);
+    expect(await store.deleteMessageLocally(CH, file.eventId)).toBe(true);
+    expect(await store.collaboration.files(CH)).toEqual([]);
+    expect(textRows('Hinterhuber')).toEqual([]);
+  });
+
+  it('deletes a whole conversation: messages, files, polls, calendar, log, waiting envelopes and draft; other channels stay', async () => {
+    const OTHER = 'chn-other-0001';
+    await apply([
+      msg('Verlegung Frau Oberhauser'),
+      ev({ type: 'file.share', name: 'Arztbrief Oberhauser.pdf', mimeType: 'application/pdf', size: 10, blobId: 'blob-brief', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' }),
+      ev({ type: 'poll.create', question: 'Oberhauser verlegen?', options: [{ id: 'a', label: 'Ja' }, { id: 'b', label: 'Nein' }], multipleChoice: false, deadline: null, hideVoters: false }),
+      ev({ type: 'calendar.put', uid: 'evt-visit-0001', title: 'Visite Oberhauser', start: T0 + 3_600_000, end: T0 + 7_200_000, allDay: false, timeZone: 'Europe/Berlin', attendees: [] }),
+    ]);
+    await store.sync.applyBatch(CH, { events: [], pending: [{ channelId: CH, seq: 99, envelope: new Uint8Array([1, 2, 3]) }], newCursor: 99 });
+    store.db.prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(CH, 'Entwurf zu Oberhauser', T0);
+    await store.sync.applyBatch(OTHER, {
+      events: [{ eventId: 'evt-other-0001', channelId: OTHER, seq: 1, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0, contentType: 'message', payload: { type: 'message.create', body: 'Oberhauser anderswo', mentions: [], replyTo: null, urgent: false } }],
+      pending: [],
+      newCursor: 1,
+    });
+
+    const result = await store.deleteChannelContent(CH);
+    expect(result).toMatchObject({ messages: 1, files: 1, polls: 1, orphanedBlobs: ['blob-brief'] });
     expect(await store.messages.page(CH)).toEqual([]);
+    expect(await store.collaboration.files(CH)).toEqual([]);
+    expect(await store.collaboration.polls(CH, T0)).toEqual([]);
+    expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
+    expect(await store.sync.pending(CH)).toEqual([]);
+    expect(store.db.prepare('SELECT count(*) FROM drafts').pluck().get()).toBe(0);
+    expect(store.db.prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(CH)).toBe(0);
+    expect(await store.search({ text: 'Arztbrief' })).toEqual([]);
+    expect(terms('arztbrief')).toEqual([]);
+    // The channel stays (new messages still arrive and are not fetched twice); the other channel is untouched.
+    expect((await store.sync.cursors())[CH]).toBe(99);
+    expect((await store.messages.page(OTHER)).map((m) => m.body)).toEqual(['Oberhauser anderswo']);
+    expect(terms('oberhaus')).toEqual(['oberhauser']);
+    expect(textRows('Oberhauser')).toEqual(['events', 'messages']);
   });
 });
 

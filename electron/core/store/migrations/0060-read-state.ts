@@ -15,5 +15,9 @@ export const migration0060: Migration = {
       CREATE TABLE drafts (channel_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
     `);
   },
+  sample(db) {
+    db.prepare(`INSERT INTO read_state VALUES ('chn-sample-0001', 1, 1)`).run();
+    db.prepare(`INSERT INTO drafts VALUES ('chn-sample-0001', 'Entwurf', 1)`).run();
+  },
   hotQueries: [{ name: 'read position of a channel', sql: 'SELECT read_up_to FROM read_state WHERE channel_id = ?', params: ['c'] }],
 };

@@ -8,9 +8,10 @@ import { migration0030 } from './0030-channels.ts';
 import { migration0040 } from './0040-messages.ts';
 import { migration0050 } from './0050-collaboration.ts';
 import { migration0060 } from './0060-read-state.ts';
+import { migration0070 } from './0070-file-blobs.ts';
 import type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
 export function schemaVersion(db: Db): number {
