@@ -7,6 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenProfile } from '../session/profiles.ts';
 import type { DecryptedEvent } from '../sync/ports.ts';
+import { scheduleRetention } from '../store/retention-schedule.ts';
 import { RelayTransport } from '../transport/relay-transport.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
 import { certificateOf, deviceSigner, orgPublicKeyOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
@@ -28,6 +29,8 @@ export interface RuntimeDeps {
   clock: Clock;
   log: Logger;
   events: RuntimeEvents;
+  /** Organisation retention in days (0 = keep); per-channel settings may be shorter. */
+  retentionDays: number;
   /** Test hook: faster heartbeats and backoff. */
   transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number } };
 }
@@ -96,6 +99,13 @@ export class ProfileRuntime {
 
   /** Starts syncing; offline is fine (the app opens with local data and reconnects by itself). */
   async start(): Promise<void> {
+    const retention = scheduleRetention(this.profile.store, {
+      clock: this.#deps.clock,
+      log: this.#deps.log.child('retention'),
+      policyDays: () => this.#deps.retentionDays,
+      onDeleted: () => this.#deps.events.channelsChanged(),
+    });
+    this.#off.push(() => retention.stop());
     void this.transport.connect().catch((error: unknown) => this.#deps.log.warn('relay refused this device', { error: String(error) }));
     await this.client.start();
   }

@@ -179,6 +179,7 @@ export class SessionService {
       clock: this.#deps.clock,
       log: this.#deps.log.child(`profile-${profileId.slice(0, 8)}`),
       events: this.#deps.onRuntimeEvent(profileId),
+      retentionDays: this.#deps.policy.values.retentionDays,
       ...(this.#deps.transportTuning ? { transportTuning: this.#deps.transportTuning } : {}),
     });
     runtime.client.ingestLocal(knownRecords);
