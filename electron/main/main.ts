@@ -92,6 +92,8 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow = new BrowserWindow(
       mainWindowOptions({ preloadPath: join(appDir, 'dist', 'electron', 'preload.cjs'), isPackaged: app.isPackaged }),
     );
+    // Screen capture and sharing show a black window when IT asks for it (policy ContentProtection).
+    mainWindow.setContentProtection(policy.values.contentProtection);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
     void mainWindow.loadURL(APP_ENTRY_URL);

@@ -33,6 +33,8 @@ export const METHOD_NAMES = [
   'search.query',
   'admin.addUser',
   'admin.createRegistrationKey',
+  'admin.devices',
+  'admin.revokeDevice',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -1,13 +1,22 @@
-// `npm run demo`: the product in a browser, for anyone without the Electron binary.
+// `npm run demo`: the product in a browser, for anyone without the Electron binary. Starts a
+// fresh relay on loopback (waiting for its first-run set-up, as IT would start it) and one
+// workstation; the console shows the address to open and the relay's one-time setup code.
+import { startClinicRelay } from './clinic-relay.ts';
 import { startWorkstation } from './workstation.ts';
 
-const workstation = await startWorkstation();
+const clinic = await startClinicRelay();
+const workstation = await startWorkstation({ deviceLabel: 'Demo-Arbeitsplatz' });
 console.log('Klinikfunk demo is running. Open this address in Chromium or Chrome:');
 console.log(`  ${workstation.url}`);
+console.log('Choose "Organisation anlegen" and enter:');
+console.log(`  Relay-Adresse:     ${clinic.url}`);
+console.log(`  Einrichtungscode:  ${clinic.setupCode}`);
+console.log('A second workstation: run the demo URL in another browser profile after adding a user (Verwaltung).');
 console.log('Stop with Ctrl+C.');
 
 const stop = async () => {
   await workstation.close();
+  await clinic.relay.dispose();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -35,6 +35,8 @@ export interface WorkstationOptions {
   policy?: EffectivePolicy;
   log?: Logger;
   version?: string;
+  /** Name in the device certificate (admin view). */
+  deviceLabel?: string;
 }
 
 export interface Workstation {
@@ -88,6 +90,9 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     platform,
     dataDir,
     log: log.child('core'),
+    deviceLabel: options.deviceLabel ?? 'Harness-Arbeitsplatz',
+    // Quick reconnects, so an e2e test that stops and starts the relay does not wait 30 s.
+    transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 } },
     emit: (event, payload) => {
       const frame = JSON.stringify({ event, payload: events[event].payload.parse(payload) });
       for (const socket of sockets) socket.send(frame);

@@ -51,3 +51,14 @@ export function makeRegistration(identity: Identity, userId: string, now: number
   );
   return { code, record };
 }
+
+/** A wipe order for a device (stored before the revocation, so the revoked device still gets it). */
+export function signWipe(identity: Identity, deviceId: string, now: number): SignedRecord<'wipe'> {
+  const { signer, key } = orgSigner(identity);
+  return signRecord('wipe', { orgId: identity.orgId, orderId: newId('wip'), targetDeviceId: deviceId, issuedAt: now }, signer, key);
+}
+
+export function signDeviceRevocation(identity: Identity, deviceId: string, reason: string, now: number): SignedRecord<'revocation'> {
+  const { signer, key } = orgSigner(identity);
+  return signRecord('revocation', { orgId: identity.orgId, target: { kind: 'device', deviceId }, reason, revokedAt: now }, signer, key);
+}

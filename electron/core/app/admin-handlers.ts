@@ -4,10 +4,10 @@ import { AppError } from '../../../shared/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { TransportError } from '../transport/transport.ts';
-import { makeRegistration, NotAdminError, signUser } from '../account/admin.ts';
+import { makeRegistration, NotAdminError, signDeviceRevocation, signUser, signWipe } from '../account/admin.ts';
 import type { SessionService } from './session-service.ts';
 
-export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey'> {
+export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.devices' | 'admin.revokeDevice'> {
   const adminRuntime = () => {
     const runtime = sessions.visible();
     if (!runtime.identity.orgSecret) throw new AppError('not_permitted', 'Only admin devices holding the organisation key can do this.');
@@ -45,6 +45,25 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
         registrationKey: code,
         expiresAt: record.body.expiresAt,
       };
+    },
+
+    'admin.devices': () => {
+      const runtime = adminRuntime();
+      const rows = runtime.profile.store.db
+        .prepare('SELECT d.device_id, d.user_id, d.label, d.revoked, u.display_name FROM devices d LEFT JOIN users u USING (user_id) ORDER BY u.display_name COLLATE NOCASE, d.label')
+        .all() as Array<{ device_id: string; user_id: string; label: string; revoked: number; display_name: string | null }>;
+      return rows.map((r) => ({ deviceId: r.device_id, userId: r.user_id, userName: r.display_name ?? '?', label: r.label, revoked: r.revoked === 1, own: r.device_id === runtime.identity.deviceId }));
+    },
+
+    'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {
+      const runtime = adminRuntime();
+      if (deviceId === runtime.identity.deviceId) throw new AppError('not_permitted', 'This device cannot revoke itself.');
+      const known = runtime.profile.store.db.prepare('SELECT revoked FROM devices WHERE device_id = ?').get(deviceId) as { revoked: number } | undefined;
+      if (!known) throw new AppError('not_found', 'No such device.');
+      // The wipe order goes first: the relay hands it to the device only while it still proves its key.
+      if (wipe) await publish(runtime, signWipe(runtime.identity, deviceId, clock.now()));
+      if (known.revoked === 0) await publish(runtime, signDeviceRevocation(runtime.identity, deviceId, reason, clock.now()));
+      return { done: true as const };
     },
   };
 }

@@ -49,16 +49,7 @@ export class ProfileRuntime {
     this.profile = deps.profile;
     this.#identity = deps.identity;
     const identity = deps.identity;
-    this.transport = new RelayTransport({
-      url: identity.relayUrl,
-      deviceId: identity.deviceId,
-      sign: deviceSigner(identity),
-      // An enrolled device presents its self-signed certificate until the relay has it.
-      certificate: () => (this.#identity.certificateUploaded ? null : (certificateOf(this.#identity) as unknown as Record<string, unknown>)),
-      ...(deps.transportTuning?.heartbeatMs ? { heartbeatMs: deps.transportTuning.heartbeatMs } : {}),
-      ...(deps.transportTuning?.backoff ? { backoff: deps.transportTuning.backoff } : {}),
-      log: (message, fields) => deps.log.debug(message, fields),
-    });
+    this.transport = this.#newTransport();
     const { events } = deps;
     this.client = new MessagingClient({
       store: deps.profile.store,
@@ -84,9 +75,43 @@ export class ProfileRuntime {
     });
     this.#off.push(
       this.transport.onState((state) => this.#onState(state)),
-      this.transport.onFatal((error) => events.fatal(error)),
+      this.transport.onFatal((error) => void this.#onFatal(error)),
       this.transport.onWipe((records) => events.wipe(records)),
     );
+  }
+
+  #newTransport(): RelayTransport {
+    const { identity, transportTuning, log } = this.#deps;
+    return new RelayTransport({
+      url: identity.relayUrl,
+      deviceId: identity.deviceId,
+      sign: deviceSigner(identity),
+      // An enrolled device presents its self-signed certificate until the relay has it.
+      certificate: () => (this.#identity.certificateUploaded ? null : (certificateOf(this.#identity) as unknown as Record<string, unknown>)),
+      ...(transportTuning?.heartbeatMs ? { heartbeatMs: transportTuning.heartbeatMs } : {}),
+      ...(transportTuning?.backoff ? { backoff: transportTuning.backoff } : {}),
+      log: (message, fields) => log.debug(message, fields),
+    });
+  }
+
+  /**
+   * Refused for good. A device revoked while connected is cut off before it could learn of a wipe
+   * order; one more authentication gets the relay to hand over the orders stored for it (only a
+   * device that proves its key receives them), then the session ends.
+   */
+  async #onFatal(error: TransportError): Promise<void> {
+    if (error.code === 'revoked') {
+      const probe = this.#newTransport();
+      let wiped = false;
+      probe.onWipe((records) => {
+        wiped = true;
+        this.#deps.events.wipe(records);
+      });
+      await Promise.race([probe.connect().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+      await probe.close();
+      if (wiped) return;
+    }
+    this.#deps.events.fatal(error);
   }
 
   get identity(): Identity {

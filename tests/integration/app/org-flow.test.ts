@@ -1,6 +1,8 @@
 // The first-run and messaging flow through the core and IPC router, two workstations on a real
 // relay process: create an organisation, add a user, make a registration key, join with it,
 // exchange messages both ways, edit, delete, urgent with acknowledgement, search, lock and PIN.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
@@ -154,4 +156,21 @@ describe('organisation set-up and messaging through the core', () => {
     expect((await admin.value('session.signIn', { profileId, passphrase: PASS_A })).state).toBe('unlocked');
     expect((await admin.value('channels.list', {})).map((c) => c.name)).toContain('Station 3B');
   }, 30_000);
+
+  it('revoking a device with a wipe order ends its session and deletes its profile folder', async () => {
+    const devices = await admin.value('admin.devices', {});
+    const nurseDevice = devices.find((d) => d.userId === nurseUserId && !d.revoked);
+    expect(nurseDevice).toBeDefined();
+    expect(devices.find((d) => d.own)?.userName).toBe('Anna Admin');
+    const profileId = (await nurse.value('session.me', {})).profileId;
+    expect(existsSync(join(nurse.dataDir, profileId))).toBe(true);
+
+    await admin.value('admin.revokeDevice', { deviceId: nurseDevice!.deviceId, wipe: true, reason: 'Gerät verloren' });
+    await eventually(async () => (await nurse.value('session.status', {})).profileCount === 0, 20_000, 'nurse wiped');
+    expect(existsSync(join(nurse.dataDir, profileId))).toBe(false);
+    const status = await nurse.value('session.status', {});
+    expect(status).toMatchObject({ state: 'no_profiles', lastSignOutReason: 'wiped' });
+    expect(await nurse.call('channels.list', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect((await admin.value('admin.devices', {})).find((d) => d.deviceId === nurseDevice!.deviceId)?.revoked).toBe(true);
+  }, 40_000);
 });
