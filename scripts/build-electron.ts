@@ -25,10 +25,16 @@ const common: BuildOptions = {
   external: ['electron'],
 };
 
-/** Bundles main and preload into `outDir` (dist/electron for the app; a temp folder for the audit test). */
-export async function buildElectron(outDir = 'dist/electron'): Promise<void> {
+/**
+ * Bundles main and preload into `outDir` (dist/electron for the app; a temp folder for the audit
+ * test). `target` lowers the syntax for the audit only: Electronegativity's parser predates class
+ * private fields, and lowering them changes no call, option or handler it checks.
+ */
+export async function buildElectron(outDir = 'dist/electron', options: { target?: string } = {}): Promise<void> {
+  const target = options.target ?? common.target;
   await build({
     ...common,
+    target,
     entryPoints: ['electron/main/main.ts'],
     outfile: `${outDir}/main.cjs`,
     external: ['electron', ...Object.keys(pkg.dependencies)],
@@ -37,7 +43,7 @@ export async function buildElectron(outDir = 'dist/electron'): Promise<void> {
       __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),
     },
   });
-  await build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: `${outDir}/preload.cjs` });
+  await build({ ...common, target, entryPoints: ['electron/preload/preload.ts'], outfile: `${outDir}/preload.cjs` });
 }
 
 if (import.meta.main) {

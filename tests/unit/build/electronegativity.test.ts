@@ -48,7 +48,7 @@ let control: AuditResult;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kf-audit-'));
-  await buildElectron(join(dir, 'build'));
+  await buildElectron(join(dir, 'build'), { target: 'es2021' });
   // Electronegativity scans .js, .ts, .html and package.json; the bundles are CommonJS .cjs.
   await copyFile(join(dir, 'build', 'main.cjs'), join(dir, 'main.js'));
   await copyFile(join(dir, 'build', 'preload.cjs'), join(dir, 'preload.js'));
