@@ -3,6 +3,8 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { createCore } from '../core/compose.ts';
+import { calibrateKdf } from '../core/crypto/kdf.ts';
+import { readySodium } from '../core/crypto/sodium.ts';
 import { createLogger, jsonLineSink } from '../core/log/logger.ts';
 import { loadMachinePolicy } from '../core/policy/load.ts';
 import { createRegQueryReader } from '../core/policy/registry.ts';
@@ -66,6 +68,11 @@ if (!app.requestSingleInstanceLock()) {
     denyAllPermissions(session.defaultSession);
     const appDir = app.getAppPath();
     handleAppProtocol(join(appDir, 'dist', 'renderer'));
+    // Argon2id cost for new passphrase wraps, chosen for this machine by one derivation at the
+    // floor (about 0.2 s); never below 64 MiB / 3 passes. Existing wraps keep their stored cost.
+    await readySodium();
+    const kdf = await calibrateKdf({ targetMs: 500 });
+    log.info('passphrase KDF calibrated', { memLimitBytes: kdf.memLimitBytes, opsLimit: kdf.opsLimit });
 
     const core = createCore({
       build: {
@@ -78,6 +85,7 @@ if (!app.requestSingleInstanceLock()) {
       policy,
       platform: createElectronPlatform(),
       dataDir: join(app.getPath('userData'), 'profiles'),
+      kdf,
       log: log.child('core'),
       emit: (event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload),
     });

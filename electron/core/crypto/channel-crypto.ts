@@ -38,6 +38,7 @@ export type OpenRejection =
   | 'wrong_channel'
   | 'unknown_sender'
   | 'revoked'
+  | 'expired'
   | 'not_member'
   | 'epoch_rollback'
   | 'future_epoch'
@@ -130,6 +131,9 @@ export class ChannelCrypto {
     const recipients = this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId);
     chain.sharedWith = recipients;
     this.#keys.setOutbound(chain);
+    // The replaced sending chain is never used again (its inbound copy and initial key are
+    // separate buffers), so its key is wiped now rather than left to the garbage collector.
+    if (previous) wipe(previous.chainKey);
     // An inbound copy, so this device also opens its own envelopes when sync brings them back
     // (after a reinstall of the outbox, or on catch-up): it ratchets separately from the sender side.
     this.#keys.put({ ...chain, chainKey: asChainKey(chain.chainKey.slice()), skipped: new Map(), sharedWith: [] });
@@ -235,12 +239,13 @@ export class ChannelCrypto {
   }
 
   /** Accepts a chain-key share addressed to this device. */
-  acceptKeyShare(bytes: Uint8Array): { ok: true; channelId: string } | { ok: false; reason: DirectRejection | 'not_member' | 'revoked' | 'wrong_org' } {
+  acceptKeyShare(bytes: Uint8Array): { ok: true; channelId: string } | { ok: false; reason: DirectRejection | 'not_member' | 'revoked' | 'expired' | 'wrong_org' } {
     const peeked = peekDirect(bytes);
     if (!peeked.ok) return peeked;
     if (!bytesEqual(peeked.header.orgIdRaw, this.#orgIdRaw)) return { ok: false, reason: 'wrong_org' };
     const sender = this.#directory.devices.get(peeked.header.senderDeviceId);
     if (!sender) return { ok: false, reason: 'unknown_signer' };
+    if (this.#directory.isDeviceExpired(peeked.header.senderDeviceId)) return { ok: false, reason: 'expired' };
     if (!this.#directory.isDeviceActive(peeked.header.senderDeviceId)) return { ok: false, reason: 'revoked' };
     const opened = openDirect(bytes, { deviceId: this.#self.deviceId, boxKey: this.#self.boxKey }, sender, this.#verifier);
     if (!opened.ok) return opened;
@@ -251,21 +256,33 @@ export class ChannelCrypto {
       return { ok: false, reason: 'malformed' };
     }
     const key = fromBase64Url(String(share.chainKey));
-    if (!key || key.length !== 32 || !Number.isInteger(share.startIndex) || share.startIndex < 0) return { ok: false, reason: 'malformed' };
+    if (!key || key.length !== 32 || !Number.isInteger(share.startIndex) || share.startIndex < 0) {
+      wipe(key);
+      return { ok: false, reason: 'malformed' };
+    }
     const senderUser = sender.record.body.userId;
     if (share.senderDeviceId !== peeked.header.senderDeviceId) {
       // Someone else's chain: only as history for a new member, from a current member. A wrong
       // key forwarded this way cannot forge anything (envelopes stay signed by their sender).
-      if (!this.#historyAllowed(share.channelId) || !this.#directory.isMember(share.channelId, senderUser)) return { ok: false, reason: 'not_member' };
+      if (!this.#historyAllowed(share.channelId) || !this.#directory.isMember(share.channelId, senderUser)) {
+        wipe(key);
+        return { ok: false, reason: 'not_member' };
+      }
     } else if (!this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser)) {
       // A device shares its own chain only for a channel its user is in at that epoch.
+      wipe(key);
       return { ok: false, reason: 'not_member' };
     }
     const id = { channelId: share.channelId, epoch: share.epoch, senderDeviceId: share.senderDeviceId, generation: share.generation };
     const existing = this.#keys.get(id);
     // Never move an existing chain backwards (that would re-open used indices).
-    if (existing && existing.nextIndex >= share.startIndex) return { ok: true, channelId: share.channelId };
+    if (existing && existing.nextIndex >= share.startIndex) {
+      wipe(key);
+      return { ok: true, channelId: share.channelId };
+    }
     const keepInitial = share.startIndex === 0 && this.#historyAllowed(share.channelId);
+    // The chain jumps forward to the shared start: its old key is replaced (skipped keys stay).
+    if (existing) wipe(existing.chainKey);
     this.#keys.put({
       ...id,
       chainKey: asChainKey(key),
@@ -345,6 +362,7 @@ export class ChannelCrypto {
     if (header.channelId !== channelId) return fail('wrong_channel');
     const sender = this.#directory.devices.get(header.senderDeviceId);
     if (!sender) return fail('unknown_sender');
+    if (this.#directory.isDeviceExpired(header.senderDeviceId)) return fail('expired');
     if (!this.#directory.isDeviceActive(header.senderDeviceId)) return fail('revoked');
     const senderUserId = sender.record.body.userId;
     if (header.epoch > this.#directory.currentEpoch(channelId)) return fail('future_epoch');

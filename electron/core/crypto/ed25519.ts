@@ -1,7 +1,8 @@
 // Ed25519 signatures behind one interface with two implementations: libsodium (wasm) and
 // node:crypto (OpenSSL, native). Verification dominates catch-up (every envelope is signed) and
 // wasm manages ~7k verifies/s on the CI machine, so the main process uses node:crypto for
-// verify; both must agree on every input (tests/unit/crypto/ed25519.test.ts).
+// verify; both must agree on every input (tests/unit/crypto/primitives.test.ts, "Ed25519:
+// libsodium and node:crypto agree").
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { sodium } from './sodium.ts';

@@ -71,7 +71,10 @@ export function recordHash(record: SignedRecord): string {
   return toBase64Url(s.crypto_generichash_final(state, 32));
 }
 
-/** The organisation id: BLAKE2b-256("klinikfunk/v1/org-id" || org public key), base64url, 43 chars. */
+/**
+ * The organisation id: BLAKE2b-256 keyed with the canonical JSON of "klinikfunk/v1/org-id" over the
+ * org public key, base64url, 43 chars.
+ */
 export function orgIdOf(orgPublicKey: Uint8Array): string {
   return toBase64Url(sodium().crypto_generichash(32, orgPublicKey, canonicalBytes('klinikfunk/v1/org-id')));
 }

@@ -5,7 +5,7 @@ import { sealDirect } from '../../../electron/core/crypto/direct.ts';
 import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
 import { takeSendingKey, type ChainState } from '../../../electron/core/crypto/sender-keys.ts';
 import { sodium } from '../../../electron/core/crypto/sodium.ts';
-import { eventId, newId, read, text, World, type TestDevice } from './world.ts';
+import { chainState, eventId, newId, read, text, World, type TestDevice } from './world.ts';
 
 let world: World;
 let anna: TestDevice; // channel admin
@@ -115,14 +115,18 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
   it('replay in the same channel is refused', () => {
     const envelope = send(anna, 'hello');
     expect(ben.crypto.open(channelId, envelope).ok).toBe(true);
+    const before = chainState(ben, channelId);
     expect(ben.crypto.open(channelId, envelope)).toEqual({ ok: false, reason: 'replay' });
+    expect(chainState(ben, channelId)).toEqual(before);
   });
 
   it('replay into another channel is refused', () => {
     const other = newId('chn');
     world.setRoster(other, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna);
     const envelope = send(anna, 'for channel one');
+    const before = chainState(ben, other);
     expect(ben.crypto.open(other, envelope)).toEqual({ ok: false, reason: 'wrong_channel' });
+    expect(chainState(ben, other)).toEqual(before);
     // and it still opens where it belongs: the failed attempt changed nothing
     expect(ben.crypto.open(channelId, envelope).ok).toBe(true);
   });
@@ -131,7 +135,9 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     const envelopes = [send(anna, 'a'), send(anna, 'b'), send(anna, 'c')];
     const broken = envelopes[2]!.slice();
     broken[broken.length - 100]! ^= 1; // ciphertext bit flip: signature fails
+    const before = chainState(ben, channelId);
     expect(ben.crypto.open(channelId, broken)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(chainState(ben, channelId)).toEqual(before);
     expect([2, 0, 1].map((i) => ben.crypto.open(channelId, envelopes[i]!).ok)).toEqual([true, true, true]);
   });
 
@@ -139,7 +145,9 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     send(anna, 'warm-up'); // Ben now holds Anna's chain key
     const annasChain = ben.keys.chainsOf(channelId).find((c) => c.senderDeviceId === anna.self.deviceId)!;
     const forged = forgeEnvelope(annasChain, ben, 'Bitte Medikation sofort absetzen');
+    const before = chainState(cara, channelId);
     expect(cara.crypto.open(channelId, forged)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(chainState(cara, channelId)).toEqual(before);
     // Cara's state did not move: Anna's next genuine message still opens.
     expect(cara.crypto.open(channelId, send(anna, 'genuine')).ok).toBe(true);
   });
@@ -152,7 +160,11 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     const to = new TextEncoder().encode(anna.self.deviceId);
     const at = indexOf(tampered, from);
     tampered.set(to, at);
+    const before = chainState(cara, channelId);
     expect(cara.crypto.open(channelId, tampered)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(chainState(cara, channelId)).toEqual(before);
+    // The genuine envelope still opens, attributed to Ben.
+    expect(cara.crypto.open(channelId, bens)).toMatchObject({ ok: true, senderUserId: ben.self.userId });
   });
 
   it('after a member device is revoked, the next send starts a new chain that the revoked device does not get', () => {
@@ -171,12 +183,16 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     const epochOffset = 2 + 2 + 32 + 1 + channelId.length;
     tampered[epochOffset + 3] = 2;
     world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara.self.userId, role: 'member' }], anna);
+    const before = chainState(ben, channelId);
     expect(ben.crypto.open(channelId, tampered)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(chainState(ben, channelId)).toEqual(before);
+    expect(ben.crypto.open(channelId, envelope).ok).toBe(true);
   });
 
   it('random corruption of a valid envelope is refused with a reason, never throws, and changes nothing', async () => {
     const fc = (await import('fast-check')).default;
     const genuine = send(anna, 'Laborwerte folgen');
+    const before = chainState(ben, channelId);
     fc.assert(
       fc.property(fc.nat(genuine.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(genuine.length - 1), (at, xor, cut) => {
         const flipped = genuine.slice();
@@ -186,6 +202,7 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
           const outcome = ben.crypto.open(channelId, bad);
           expect(outcome.ok).toBe(false);
         }
+        expect(chainState(ben, channelId)).toEqual(before);
       }),
       { numRuns: 300 },
     );
@@ -201,7 +218,9 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
   it('a revoked device is refused', () => {
     const envelope = send(ben, 'before revocation');
     world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'device', deviceId: ben.self.deviceId }, reason: 'lost', revokedAt: world.now }));
+    const before = chainState(cara, channelId);
     expect(cara.crypto.open(channelId, envelope)).toEqual({ ok: false, reason: 'revoked' });
+    expect(chainState(cara, channelId)).toEqual(before);
   });
 
   it('a removed member holding all old keys decrypts nothing of the next epoch, even if it missed the roster record', () => {
@@ -238,7 +257,9 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     world.deliver(anna.crypto.rotate(channelId));
     const newEpoch = anna.crypto.seal(channelId, 'message', eventId(), text('new epoch')).envelope;
     expect(ben.crypto.open(channelId, newEpoch).ok).toBe(true);
+    const before = chainState(ben, channelId);
     expect(ben.crypto.open(channelId, oldEpoch)).toEqual({ ok: false, reason: 'epoch_rollback' });
+    expect(chainState(ben, channelId)).toEqual(before);
   });
 
   it('cross-org injection is refused', async () => {
@@ -247,16 +268,21 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     otherWorld.setRoster(channelId, [{ userId: mallory.self.userId, role: 'admin' }], mallory);
     otherWorld.deliver(mallory.crypto.rotate(channelId));
     const foreign = mallory.crypto.seal(channelId, 'message', eventId(), text('foreign')).envelope;
+    const before = chainState(ben, channelId);
     expect(ben.crypto.open(channelId, foreign)).toEqual({ ok: false, reason: 'wrong_org' });
+    expect(chainState(ben, channelId)).toEqual(before);
   });
 
   it('an unknown or older envelope version is refused (no downgrade)', () => {
     const envelope = send(anna, 'versioned');
+    const before = chainState(ben, channelId);
     for (const version of [0, 2, 255]) {
       const changed = envelope.slice();
       changed[2] = version;
       expect(ben.crypto.open(channelId, changed)).toEqual({ ok: false, reason: 'unsupported_version' });
     }
+    expect(chainState(ben, channelId)).toEqual(before);
+    expect(ben.crypto.open(channelId, envelope).ok).toBe(true);
   });
 
   it('a message whose chain key has not arrived is reported as missing_key, and opens once it does', () => {

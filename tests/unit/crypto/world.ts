@@ -72,7 +72,11 @@ export class World {
   }
 
   /** The new device: keys, certificate signed with the key derived from the typed code. */
-  deviceCertificate(userId: string, typedCode: string): { record: SignedRecord<'device'>; keys: ReturnType<typeof generateDeviceKeys> } {
+  deviceCertificate(
+    userId: string,
+    typedCode: string,
+    expiresAt: number | null = null,
+  ): { record: SignedRecord<'device'>; keys: ReturnType<typeof generateDeviceKeys> } {
     const derived = deriveEnrolmentKeys(typedCode);
     if (!derived.ok) throw new Error(`code rejected: ${derived.problem}`);
     const keys = generateDeviceKeys();
@@ -88,7 +92,7 @@ export class World {
         label: 'Stationsrechner',
         enrolmentId: derived.keys.enrolmentId,
         issuedAt: this.now,
-        expiresAt: null,
+        expiresAt,
       },
       { kind: 'enrolment', id: derived.keys.enrolmentId },
       derived.keys.secretKey,
@@ -96,9 +100,10 @@ export class World {
     return { record, keys };
   }
 
-  addDevice(userId: string): TestDevice {
+  /** A device enrolled with a fresh registration code; `expiresAt` bounds its certificate. */
+  addDevice(userId: string, options: { expiresAt?: number | null } = {}): TestDevice {
     const { code } = this.createEnrolment(userId);
-    const { record, keys } = this.deviceCertificate(userId, code);
+    const { record, keys } = this.deviceCertificate(userId, code, options.expiresAt ?? null);
     this.publish(record);
     const directory = this.newDirectory();
     const store = new MemorySenderKeyStore();
@@ -141,6 +146,22 @@ export class World {
       if (!accepted.ok) throw new Error(`share refused: ${accepted.reason}`);
     }
   }
+}
+
+/**
+ * What a refused envelope or share must leave untouched: every inbound chain of the channel on
+ * that device (position, current key, skipped indices). Attack tests compare it before and after.
+ */
+export function chainState(device: TestDevice, channelId: string) {
+  return device.keys
+    .chainsOf(channelId)
+    .map((c) => ({
+      chain: `${c.senderDeviceId}|${c.epoch}|${c.generation}`,
+      nextIndex: c.nextIndex,
+      chainKey: toBase64Url(c.chainKey),
+      skipped: [...c.skipped.keys()].sort((a, b) => a - b),
+    }))
+    .sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
 }
 
 export const eventId = () => crypto.getRandomValues(new Uint8Array(16));
