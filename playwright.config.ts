@@ -14,6 +14,8 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Loader settings only (typechecking is tsc -b); see the file for why it differs.
+  tsconfig: './tests/e2e/tsconfig.playwright.json',
   outputDir: 'test-results/e2e-artifacts',
   fullyParallel: false,
   workers: 1,

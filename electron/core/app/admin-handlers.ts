@@ -14,6 +14,10 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
     return runtime;
   };
   const publish = async (runtime: ReturnType<typeof adminRuntime>, record: { type: string }) => {
+    // Just signed in or a reconnect under way: give the connection a few seconds before refusing.
+    if (runtime.transport.state() !== 'online') {
+      await Promise.race([runtime.transport.connect().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
+    }
     try {
       await runtime.client.publishRecord(record);
     } catch (error) {

@@ -65,7 +65,10 @@ export class ProfileRuntime {
           const fromOthers = applied.filter((e) => e.senderUserId !== identity.userId);
           if (fromOthers.length > 0) events.received(fromOthers);
         },
-        sent: (item) => events.messagesChanged(item.channelId),
+        sent: (item) => {
+          events.messagesChanged(item.channelId);
+          events.channelsChanged();
+        },
         sendFailed: (item) => events.messagesChanged(item.channelId),
         progress: (progress) => {
           this.#syncingChannels = progress.channelsRemaining;

@@ -61,6 +61,7 @@ export class MessagingClient {
     this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'));
     this.#directorySync.loadFromStore();
     this.#senderKeys = new SqliteSenderKeyStore(deps.store.db);
+    deps.store.sync.setSelf({ userId: deps.self.userId, deviceId: deps.self.deviceId });
     this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: this.#senderKeys, now: () => deps.clock.now() });
     this.engine = new SyncEngine({
       transport: deps.transport,

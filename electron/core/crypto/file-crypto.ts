@@ -28,24 +28,53 @@ export class FileCryptoError extends Error {
   }
 }
 
-/** Collects incoming bytes and hands out exact-size pieces without copying more than needed. */
-class ChunkBuffer {
-  #parts: Buffer[] = [];
-  #length = 0;
-  push(chunk: Buffer): void {
-    this.#parts.push(chunk);
-    this.#length += chunk.length;
+/**
+ * Cuts a byte stream into pieces of exactly `size` bytes. A piece that lies inside one input chunk
+ * is handed out as a view of it (no copy); only a piece that straddles input chunks is assembled,
+ * in one buffer allocated once per stream. A piece is valid only during the `each` call. Nothing
+ * is allocated per chunk, so the only per-chunk allocation of a file stream is its output.
+ */
+class Chunker {
+  readonly #size: number;
+  readonly #holdFull: boolean;
+  readonly #stage: Buffer;
+  #staged = 0;
+  /** `holdFull`: hand out a complete piece only once a byte beyond it has arrived. */
+  constructor(size: number, holdFull: boolean) {
+    this.#size = size;
+    this.#holdFull = holdFull;
+    this.#stage = Buffer.allocUnsafe(size);
   }
-  get length(): number {
-    return this.#length;
+
+  write(input: Uint8Array, each: (piece: Uint8Array) => void): void {
+    const size = this.#size;
+    let offset = 0;
+    if (this.#staged > 0) {
+      if (this.#staged < size) {
+        offset = Math.min(size - this.#staged, input.length);
+        this.#stage.set(input.subarray(0, offset), this.#staged);
+        this.#staged += offset;
+      }
+      if (this.#staged < size || (this.#holdFull && offset === input.length)) return;
+      each(this.#stage);
+      this.#staged = 0;
+    }
+    const hold = this.#holdFull ? 1 : 0;
+    while (input.length - offset >= size + hold) {
+      each(input.subarray(offset, offset + size));
+      offset += size;
+    }
+    if (offset < input.length) {
+      this.#stage.set(input.subarray(offset), 0);
+      this.#staged = input.length - offset;
+    }
   }
-  take(n: number): Buffer {
-    const all = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#length);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.#parts = rest.length ? [rest] : [];
-    this.#length = rest.length;
-    return out;
+
+  /** The bytes left over at the end of the stream (0 up to `size`). */
+  rest(): Uint8Array {
+    const rest = this.#stage.subarray(0, this.#staged);
+    this.#staged = 0;
+    return rest;
   }
 }
 
@@ -53,29 +82,26 @@ class ChunkBuffer {
 export function createEncryptStream(key: FileKey): Transform {
   const s = sodium();
   const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
-  const pending = new ChunkBuffer();
+  // Keep a full chunk back until more data follows: the last chunk must carry the FINAL tag.
+  const chunker = new Chunker(FILE_CHUNK_BYTES, true);
   let headerSent = false;
   const emitHeader = (stream: Transform) => {
     if (!headerSent) {
-      stream.push(Buffer.from(header));
+      stream.push(header);
       headerSent = true;
     }
   };
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
       emitHeader(this);
-      pending.push(chunk);
-      // Keep at least one byte back: the last chunk must carry the FINAL tag.
-      while (pending.length > FILE_CHUNK_BYTES) {
-        const plain = pending.take(FILE_CHUNK_BYTES);
-        this.push(s.crypto_secretstream_xchacha20poly1305_push(state, plain, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
-      }
+      // The wrapper copies `plain` into wasm memory and returns a fresh array with the ciphertext,
+      // which goes downstream as is: one allocation per chunk, the one the consumer receives.
+      chunker.write(chunk, (plain) => this.push(s.crypto_secretstream_xchacha20poly1305_push(state, plain, null, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)));
       done();
     },
     flush(done: TransformCallback) {
       emitHeader(this);
-      const last = pending.take(pending.length);
-      this.push(s.crypto_secretstream_xchacha20poly1305_push(state, last, null, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL));
+      this.push(s.crypto_secretstream_xchacha20poly1305_push(state, chunker.rest(), null, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL));
       done();
     },
   });
@@ -84,43 +110,54 @@ export function createEncryptStream(key: FileKey): Transform {
 /** `header | chunks` in, plaintext out; errors with FileCryptoError on any tampering. */
 export function createDecryptStream(key: FileKey): Transform {
   const s = sodium();
-  const pending = new ChunkBuffer();
+  const header = Buffer.alloc(FILE_HEADER_BYTES);
+  let headerBytes = 0;
   let state: ReturnType<typeof s.crypto_secretstream_xchacha20poly1305_init_pull> | null = null;
   let finished = false;
-  const cipherChunk = FILE_CHUNK_BYTES + FILE_CHUNK_OVERHEAD;
+  // Chunk boundaries are fixed, and the FINAL tag marks the last one, so a complete chunk is
+  // opened as soon as its bytes are in; only a shorter last chunk waits for the end of the stream.
+  const chunker = new Chunker(FILE_CHUNK_BYTES + FILE_CHUNK_OVERHEAD, false);
 
-  const pull = (stream: Transform, bytes: Buffer): FileCryptoError | null => {
-    if (finished) return new FileCryptoError('trailing_data', 'data after the final chunk');
+  const pull = (stream: Transform, bytes: Uint8Array): void => {
+    if (finished) throw new FileCryptoError('trailing_data', 'data after the final chunk');
+    if (bytes.length < FILE_CHUNK_OVERHEAD) throw new FileCryptoError('corrupt', 'chunk shorter than its authentication tag');
     const result = s.crypto_secretstream_xchacha20poly1305_pull(state!, bytes, null);
-    if (!result) return new FileCryptoError('corrupt', 'chunk failed authentication (tampered, reordered or wrong key)');
+    if (!result) throw new FileCryptoError('corrupt', 'chunk failed authentication (tampered, reordered or wrong key)');
     if (result.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL) finished = true;
     stream.push(result.message);
-    return null;
   };
+  const failure = (error: unknown, fallback: string) => (error instanceof FileCryptoError ? error : new FileCryptoError('corrupt', fallback));
 
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
-      pending.push(chunk);
       try {
+        let rest: Uint8Array = chunk;
         if (!state) {
-          if (pending.length < FILE_HEADER_BYTES) return done();
-          state = s.crypto_secretstream_xchacha20poly1305_init_pull(pending.take(FILE_HEADER_BYTES), key);
+          const take = Math.min(FILE_HEADER_BYTES - headerBytes, rest.length);
+          header.set(rest.subarray(0, take), headerBytes);
+          headerBytes += take;
+          rest = rest.subarray(take);
+          if (headerBytes < FILE_HEADER_BYTES) return done();
+          try {
+            state = s.crypto_secretstream_xchacha20poly1305_init_pull(header, key);
+          } catch {
+            throw new FileCryptoError('corrupt', 'invalid stream header');
+          }
         }
-        // Hold back one full chunk: only at the end do we know which one is last.
-        while (pending.length > cipherChunk) {
-          const error = pull(this, pending.take(cipherChunk));
-          if (error) return done(error);
-        }
+        if (finished && rest.length > 0) throw new FileCryptoError('trailing_data', 'data after the final chunk');
+        chunker.write(rest, (bytes) => pull(this, bytes));
         done();
-      } catch {
-        done(new FileCryptoError('corrupt', 'invalid stream header'));
+      } catch (error) {
+        done(failure(error, 'chunk could not be opened'));
       }
     },
     flush(done: TransformCallback) {
       if (!state) return done(new FileCryptoError('truncated', 'stream ended before its header'));
-      if (pending.length > 0) {
-        const error = pull(this, pending.take(pending.length));
-        if (error) return done(error);
+      try {
+        const last = chunker.rest();
+        if (last.length > 0) pull(this, last);
+      } catch (error) {
+        return done(failure(error, 'chunk could not be opened'));
       }
       if (!finished) return done(new FileCryptoError('truncated', 'stream ended without its final chunk'));
       done();

@@ -81,13 +81,32 @@ export class SqliteSyncStore implements SyncStore {
     })();
   }
 
+  #self: { userId: string; deviceId: string } | null = null;
+
+  /** Who this store's device is, so its own sent events can be applied as they were accepted. */
+  setSelf(self: { userId: string; deviceId: string }): void {
+    this.#self = self;
+  }
+
   async markSent(clientEventId: string, seq: number): Promise<void> {
     this.#db.transaction(() => {
-      const row = this.#db.prepare('SELECT channel_id FROM outbox WHERE client_event_id = ?').get(clientEventId) as { channel_id: string } | undefined;
+      const row = this.#db.prepare('SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
+        | { channel_id: string; payload: string; created_at: number }
+        | undefined;
       this.#db.prepare('DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
-      if (row) {
-        this.#db.prepare(`UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(seq, seq, row.channel_id, clientEventId);
-        this.#db.prepare('UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(seq, row.channel_id, clientEventId);
+      if (!row) return;
+      this.#db.prepare(`UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(seq, seq, row.channel_id, clientEventId);
+      this.#db.prepare('UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(seq, row.channel_id, clientEventId);
+      // The device's own envelope never comes back to it as new (its crypto refuses it as a replay),
+      // so its own edits, deletions, acks, votes and channel settings take effect here, once the
+      // relay has given them their place in the channel's order.
+      if (this.#self) {
+        const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
+        if (parsed.success && parsed.data.type !== 'message.create') {
+          applyEvents(this.#db, [
+            { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, payload: parsed.data },
+          ]);
+        }
       }
     })();
   }

@@ -95,6 +95,9 @@ describe('organisation set-up and messaging through the core', () => {
     await admin.value('messages.delete', { channelId, messageId: sent.messageId });
     const tomb = await eventually(async () => (await nurse.value('messages.page', { channelId })).messages.find((m) => m.messageId === sent.messageId && m.deleted), 15_000, 'tombstone at nurse');
     expect(tomb.body).toBe('');
+    // The sender's own edit and deletion take effect on its own workstation too.
+    await eventually(async () => (await admin.value('messages.page', { channelId })).messages.find((m) => m.messageId === sent.messageId && m.deleted), 15_000, 'tombstone at admin');
+    expect((await admin.value('channels.list', {})).map((c) => c.name)).toContain('Station 3B');
   }, 60_000);
 
   it('an urgent message shows who acknowledged and who has not', async () => {

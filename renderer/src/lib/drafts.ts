@@ -1,0 +1,29 @@
+// Composer drafts per channel, in memory only. Cleared when the screen locks or the profile
+// changes, because a draft is message content too.
+
+export interface Draft {
+  body: string;
+  /** userId -> display name of users chosen from the autocomplete. */
+  mentions: Map<string, string>;
+  replyTo: { messageId: string; senderName: string; excerpt: string } | null;
+  urgent: boolean;
+}
+
+const drafts = new Map<string, Draft>();
+
+export function getDraft(channelId: string): Draft {
+  return drafts.get(channelId) ?? { body: '', mentions: new Map(), replyTo: null, urgent: false };
+}
+
+export function saveDraft(channelId: string, draft: Draft): void {
+  if (draft.body === '' && draft.replyTo === null && !draft.urgent) drafts.delete(channelId);
+  else drafts.set(channelId, draft);
+}
+
+export function clearDrafts(): void {
+  drafts.clear();
+}
+
+export function draftCount(): number {
+  return drafts.size;
+}

@@ -1,0 +1,53 @@
+// App-wide session state: app.info, session.status and which pre-main screen is asked for.
+// Anything content-like (drafts, announcements) is dropped the moment the profile is no longer
+// visible and unlocked.
+import type { AppInfo, SessionStatus } from '../../../shared/api/contract.ts';
+import type { ErrorCode } from '../../../shared/api/result.ts';
+import { forceLocale } from '../i18n/i18n.svelte.ts';
+import { announcer } from './announcer.svelte.ts';
+import { call, getApi, listen } from './api.ts';
+import { clearDrafts } from './drafts.ts';
+
+/** Screens the user can ask for while the session state alone would show another one. */
+export type Detour = 'signIn' | 'addProfile' | null;
+
+class AppSession {
+  info = $state.raw<AppInfo | null>(null);
+  status = $state.raw<SessionStatus | null>(null);
+  failure = $state<ErrorCode | 'no_bridge' | null>(null);
+  detour = $state<Detour>(null);
+  #visibleProfile: string | null = null;
+
+  async start(): Promise<void> {
+    if (!getApi()) {
+      this.failure = 'no_bridge';
+      return;
+    }
+    listen('session.changed', (next) => this.apply(next));
+    const [info, status] = await Promise.all([call('app.info', {}), call('session.status', {})]);
+    if (!info.ok) return void (this.failure = info.error.code);
+    if (!status.ok) return void (this.failure = status.error.code);
+    if (info.value.policyLanguage) forceLocale(info.value.policyLanguage);
+    this.info = info.value;
+    this.apply(status.value);
+  }
+
+  async refresh(): Promise<void> {
+    const status = await call('session.status', {});
+    if (status.ok) this.apply(status.value);
+  }
+
+  apply(next: SessionStatus): void {
+    const visible = next.state === 'unlocked' ? next.activeProfileId : null;
+    if (visible !== this.#visibleProfile) {
+      clearDrafts();
+      announcer.clear();
+      this.#visibleProfile = visible;
+    }
+    if (next.state === 'unlocked') this.detour = null;
+    if (next.state === 'no_profiles' && this.detour === 'signIn') this.detour = null;
+    this.status = next;
+  }
+}
+
+export const session = new AppSession();
