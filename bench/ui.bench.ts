@@ -5,6 +5,7 @@
 import { chromium } from '@playwright/test';
 import type { ChannelEvent } from '../shared/domain/events.ts';
 import { applyEvents } from '../electron/core/store/apply.ts';
+import type { Db } from '../electron/core/store/database.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 import { startClinicRelay } from '../tests/harness/clinic-relay.ts';
 import { startWorkstation } from '../tests/harness/workstation.ts';
@@ -15,7 +16,7 @@ const BIG = 'chnBenchStation100k';
 const SMALL = 'chnBenchKleinerKanal';
 const WORDS = 'Übergabe Zimmer Bett Blutdruck Puls Visite Labor Befund Verband Medikation bitte danke heute morgen Nachtdienst Frühdienst'.split(' ');
 
-function seed(db: import('../electron/core/store/database.ts').Db, userId: string): void {
+function seed(db: Db, userId: string): void {
   const now = Date.now();
   for (const [channelId, name] of [
     [BIG, 'Station 100k'],

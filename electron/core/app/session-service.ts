@@ -1,7 +1,7 @@
 // The workstation's session, as the renderer sees it: profiles on this PC, first run (create or
 // join an organisation), sign-in with the passphrase, lock and PIN, sign-out. It owns the
 // ProfileRuntime of every signed-in profile; the messaging handlers reach only the visible one.
-import type { SessionStatus } from '../../../shared/api/contract.ts';
+import type { SessionStatus, UnlockOutcome } from '../../../shared/api/contract.ts';
 import { AppError } from '../../../shared/api/result.ts';
 import { hashSecret, KDF_FLOOR, verifySecret, type KdfCost, type KdfParams } from '../crypto/kdf.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -209,7 +209,7 @@ export class SessionService {
     this.#deps.onChanged();
   }
 
-  async unlock(profileId: string, pin: string): Promise<import('../../../shared/api/contract.ts').UnlockOutcome> {
+  async unlock(profileId: string, pin: string): Promise<UnlockOutcome> {
     const runtime = this.#runtimes.get(profileId);
     if (!runtime) return { kind: 'signed_out' };
     const stored = await runtime.profile.store.getSetting<{ kdf: KdfParams; hashB64: string }>(PIN_KEY);
