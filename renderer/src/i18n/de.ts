@@ -88,7 +88,8 @@ export const de = {
   'relay.label': 'Serveradresse',
   'relay.help': 'Steht in Ihrem Registrierungsbrief, z. B. wss://klinikfunk.klinik.example',
   'relay.managed': 'Von Ihrer Organisation verwaltet',
-  'relay.invalid': 'Die Serveradresse beginnt mit wss:// (z. B. wss://klinikfunk.klinik.example). Bitte prüfen Sie die Eingabe.',
+  'relay.invalid':
+    'Die Serveradresse beginnt mit wss:// (z. B. wss://klinikfunk.klinik.example). Bitte prüfen Sie die Eingabe.',
 
   'create.title': 'Organisation anlegen',
   'create.intro':
@@ -99,13 +100,15 @@ export const de = {
   'create.displayNameHelp': 'So sehen Sie die anderen im Verzeichnis, z. B. „Dr. Anna Meier“.',
   'create.displayNameMissing': 'Bitte geben Sie Ihren Namen ein (mindestens 2 Zeichen).',
   'create.setupCode': 'Einrichtungscode des Servers',
-  'create.setupCodeHelp': 'Ihre IT findet den einmaligen Code in der Datei „bootstrap-code“ im Datenordner des Servers.',
+  'create.setupCodeHelp':
+    'Ihre IT findet den einmaligen Code in der Datei „bootstrap-code“ im Datenordner des Servers.',
   'create.setupCodeInvalid': 'Der Einrichtungscode ist zu kurz. Bitte übernehmen Sie ihn vollständig.',
   'create.submit': 'Organisation anlegen',
   'create.busy': 'Organisation wird angelegt …',
 
   'join.title': 'Mit Registrierungsschlüssel beitreten',
-  'join.intro': 'Geben Sie den Schlüssel aus Ihrem Registrierungsbrief ein und wählen Sie eine Passphrase für Ihr Profil.',
+  'join.intro':
+    'Geben Sie den Schlüssel aus Ihrem Registrierungsbrief ein und wählen Sie eine Passphrase für Ihr Profil.',
   'join.key': 'Registrierungsschlüssel',
   'join.keyHelp': '8 Blöcke zu je 4 Zeichen. Groß- und Kleinschreibung und Bindestriche sind egal.',
   'join.keyMissing': 'Bitte geben Sie den Registrierungsschlüssel aus Ihrem Brief ein.',
@@ -131,7 +134,8 @@ export const de = {
   'signIn.addProfile': 'Weiteres Profil auf diesem Arbeitsplatz einrichten',
   'signIn.reason.too_many_pins':
     'Nach zu vielen falschen PINs wurden Sie abgemeldet. Bitte melden Sie sich mit Ihrer Passphrase neu an.',
-  'signIn.reason.session_expired': 'Aus Sicherheitsgründen ist Ihre Passphrase wieder nötig. Bitte melden Sie sich neu an.',
+  'signIn.reason.session_expired':
+    'Aus Sicherheitsgründen ist Ihre Passphrase wieder nötig. Bitte melden Sie sich neu an.',
   'signIn.reason.admin': 'Ihre Administration hat Sie abgemeldet. Bitte melden Sie sich neu an.',
   'signIn.reason.revoked':
     'Dieses Gerät wurde von Ihrer Administration gesperrt. Wenden Sie sich an Ihre Administration, wenn das ein Irrtum ist.',
@@ -227,7 +231,8 @@ export const de = {
   'message.edit': 'Bearbeiten',
   'message.delete': 'Löschen',
   'message.deleteTitle': 'Nachricht für alle löschen?',
-  'message.deleteText': 'Die Nachricht wird bei allen Mitgliedern gelöscht. Es bleibt nur der Hinweis, dass sie gelöscht wurde.',
+  'message.deleteText':
+    'Die Nachricht wird bei allen Mitgliedern gelöscht. Es bleibt nur der Hinweis, dass sie gelöscht wurde.',
   'message.deleteConfirm': 'Für alle löschen',
   'message.editLabel': 'Nachricht bearbeiten',
   'message.editHint': 'Enter speichert, Esc bricht ab',
@@ -392,8 +397,10 @@ export const de = {
   'error.signIn.not_found': 'Dieses Profil gibt es auf diesem Arbeitsplatz nicht mehr. Bitte wählen Sie ein anderes.',
   'error.orgCreate.unavailable':
     'Der Server ist nicht erreichbar oder bereits eingerichtet. Prüfen Sie Serveradresse und Einrichtungscode; hilft das nicht, wenden Sie sich an Ihre IT.',
-  'error.orgCreate.not_permitted': 'Der Einrichtungscode passt nicht zu diesem Server. Bitte fragen Sie Ihre IT nach dem aktuellen Code.',
-  'error.orgCreate.invalid_input': 'Bitte prüfen Sie Ihre Angaben: Name, Serveradresse, Einrichtungscode und Passphrase.',
+  'error.orgCreate.not_permitted':
+    'Der Einrichtungscode passt nicht zu diesem Server. Bitte fragen Sie Ihre IT nach dem aktuellen Code.',
+  'error.orgCreate.invalid_input':
+    'Bitte prüfen Sie Ihre Angaben: Name, Serveradresse, Einrichtungscode und Passphrase.',
   'error.orgJoin.invalid_input':
     'Im Registrierungsschlüssel steckt ein Tippfehler. Bitte vergleichen Sie ihn Block für Block mit Ihrem Brief.',
   'error.orgJoin.not_found':
@@ -408,14 +415,18 @@ export const de = {
   'error.edit.not_permitted': 'Sie können nur Ihre eigenen Nachrichten bearbeiten.',
   'error.delete.not_permitted': 'Sie können nur Ihre eigenen Nachrichten löschen.',
   'error.ack.not_permitted': 'Diese Nachricht können Sie nicht bestätigen.',
-  'error.retry.unavailable': 'Der Server ist gerade nicht erreichbar. Die Nachricht wird gesendet, sobald die Verbindung steht.',
+  'error.retry.unavailable':
+    'Der Server ist gerade nicht erreichbar. Die Nachricht wird gesendet, sobald die Verbindung steht.',
   'error.channelCreate.invalid_input': 'Bitte prüfen Sie Name und Mitglieder des Kanals.',
-  'error.channelMembers.not_permitted': 'Nur Administratorinnen und Administratoren dieses Kanals können Mitglieder ändern.',
-  'error.channelLeave.not_permitted': 'Sie können diesen Kanal gerade nicht verlassen. Bitte wenden Sie sich an die Administration des Kanals.',
+  'error.channelMembers.not_permitted':
+    'Nur Administratorinnen und Administratoren dieses Kanals können Mitglieder ändern.',
+  'error.channelLeave.not_permitted':
+    'Sie können diesen Kanal gerade nicht verlassen. Bitte wenden Sie sich an die Administration des Kanals.',
   'error.search.invalid_input': 'Bitte geben Sie einen Suchbegriff mit höchstens 200 Zeichen ein.',
   'error.admin.not_permitted':
     'Nur Administrationsgeräte mit dem Organisationsschlüssel können Benutzer anlegen und Schlüssel erstellen.',
-  'error.admin.unavailable': 'Der Server ist nicht erreichbar. Bitte versuchen Sie es erneut, sobald die Verbindung steht.',
+  'error.admin.unavailable':
+    'Der Server ist nicht erreichbar. Bitte versuchen Sie es erneut, sobald die Verbindung steht.',
 } as const;
 
 export type MessageKey = keyof typeof de;

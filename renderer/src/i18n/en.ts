@@ -126,10 +126,12 @@ export const en: Record<MessageKey, string> = {
     'If the server cannot be reached, Klinikfunk opens your stored messages; new ones are sent as soon as the connection is back.',
   'signIn.backToLock': 'Back to the lock screen',
   'signIn.addProfile': 'Set up another profile on this workstation',
-  'signIn.reason.too_many_pins': 'You were signed out after too many wrong PINs. Please sign in again with your passphrase.',
+  'signIn.reason.too_many_pins':
+    'You were signed out after too many wrong PINs. Please sign in again with your passphrase.',
   'signIn.reason.session_expired': 'For security your passphrase is needed again. Please sign in again.',
   'signIn.reason.admin': 'Your administrator signed you out. Please sign in again.',
-  'signIn.reason.revoked': 'Your administrator has blocked this device. Contact your administrator if this is a mistake.',
+  'signIn.reason.revoked':
+    'Your administrator has blocked this device. Contact your administrator if this is a mistake.',
   'signIn.reason.wiped': "This profile's data was deleted on your administrator's instruction.",
   'signIn.reason.user': 'You signed out.',
   'signIn.reason.app_exit': 'Klinikfunk was closed.',
@@ -347,7 +349,8 @@ export const en: Record<MessageKey, string> = {
   'letter.done': 'Done – hide key',
   'letter.title': 'Your access to Klinikfunk',
   'letter.greeting': 'Dear {name},',
-  'letter.intro': 'with this letter you set up Klinikfunk at your workstation. The registration key works once and only for you.',
+  'letter.intro':
+    'with this letter you set up Klinikfunk at your workstation. The registration key works once and only for you.',
   'letter.name': 'Name',
   'letter.organisation': 'Organisation',
   'letter.relay': 'Server address',
@@ -373,16 +376,19 @@ export const en: Record<MessageKey, string> = {
     'The server cannot be reached. Check the server address and the network connection; if that does not help, contact your IT.',
   'error.orgJoin.relay_unreachable':
     'The server cannot be reached. Check the server address from your letter and the network connection; if that does not help, contact your IT.',
-  'error.admin.relay_unreachable': 'The server cannot be reached right now. Please try again once the connection is back (top: "Online").',
+  'error.admin.relay_unreachable':
+    'The server cannot be reached right now. Please try again once the connection is back (top: "Online").',
   'error.not_permitted': 'You do not have permission for this. Ask an administrator.',
   'error.internal': 'An unexpected error occurred. Please try again; if it persists, report it to your IT.',
   'error.signIn.not_permitted': 'The passphrase is not correct. Mind upper and lower case and Caps Lock.',
   'error.signIn.not_found': 'This profile no longer exists on this workstation. Please choose another one.',
   'error.orgCreate.unavailable':
     'The server cannot be reached or is already set up. Check the server address and setup code; if that does not help, contact your IT.',
-  'error.orgCreate.not_permitted': 'The setup code does not match this server. Please ask your IT for the current code.',
+  'error.orgCreate.not_permitted':
+    'The setup code does not match this server. Please ask your IT for the current code.',
   'error.orgCreate.invalid_input': 'Please check your entries: name, server address, setup code and passphrase.',
-  'error.orgJoin.invalid_input': 'There is a typing error in the registration key. Please compare it block by block with your letter.',
+  'error.orgJoin.invalid_input':
+    'There is a typing error in the registration key. Please compare it block by block with your letter.',
   'error.orgJoin.not_found':
     'This registration key is unknown, already used or expired. Please ask your administrator for a new one.',
   'error.orgJoin.unavailable':
@@ -395,11 +401,14 @@ export const en: Record<MessageKey, string> = {
   'error.edit.not_permitted': 'You can only edit your own messages.',
   'error.delete.not_permitted': 'You can only delete your own messages.',
   'error.ack.not_permitted': 'You cannot acknowledge this message.',
-  'error.retry.unavailable': 'The server cannot be reached right now. The message is sent as soon as the connection is back.',
+  'error.retry.unavailable':
+    'The server cannot be reached right now. The message is sent as soon as the connection is back.',
   'error.channelCreate.invalid_input': 'Please check the name and members of the channel.',
   'error.channelMembers.not_permitted': "Only the channel's administrators can change its members.",
-  'error.channelLeave.not_permitted': "You cannot leave this channel right now. Please contact the channel's administrators.",
+  'error.channelLeave.not_permitted':
+    "You cannot leave this channel right now. Please contact the channel's administrators.",
   'error.search.invalid_input': 'Please enter a search term of at most 200 characters.',
-  'error.admin.not_permitted': 'Only administration devices holding the organisation key can add users and create keys.',
+  'error.admin.not_permitted':
+    'Only administration devices holding the organisation key can add users and create keys.',
   'error.admin.unavailable': 'The server cannot be reached. Please try again once the connection is back.',
 };

@@ -110,7 +110,10 @@ export class ChannelMessages {
         return;
       }
       const middle = current.messages[Math.floor(current.messages.length / 2)]!;
-      const page = await this.#page({ aroundSortKey: middle.sortKey, limit: Math.min(MAX_WINDOW, current.messages.length) });
+      const page = await this.#page({
+        aroundSortKey: middle.sortKey,
+        limit: Math.min(MAX_WINDOW, current.messages.length),
+      });
       if (page) this.view = { ...refreshInPlace(this.view, page.messages), total: page.total };
     });
   }

@@ -1,6 +1,20 @@
 // Dates as staff read them: day separators ("Heute", "Gestern", "Montag, 3. März 2025") and
 // clock times, in the UI language, in the workstation's time zone.
 
+// Intl.DateTimeFormat objects are costly to build (a message list formats hundreds of times),
+// so one per locale and style is kept.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, style: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${style}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 export interface DayWords {
   today: string;
   yesterday: string;
@@ -30,22 +44,20 @@ export function dayLabel(timestamp: number, now: number, locale: string, words: 
   if (diff === 0) return words.today;
   if (diff === 1) return words.yesterday;
   const sameYear = new Date(timestamp).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(locale, {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    ...(sameYear ? {} : { year: 'numeric' }),
-  }).format(timestamp);
+  const options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' };
+  return formatter(locale, sameYear ? 'day' : 'dayYear', sameYear ? options : { ...options, year: 'numeric' }).format(
+    timestamp,
+  );
 }
 
 export function timeLabel(timestamp: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(timestamp);
+  return formatter(locale, 'time', { hour: '2-digit', minute: '2-digit' }).format(timestamp);
 }
 
 export function dateTimeLabel(timestamp: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(timestamp);
+  return formatter(locale, 'dateTime', { dateStyle: 'medium', timeStyle: 'short' }).format(timestamp);
 }
 
 export function dateLabel(timestamp: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(timestamp);
+  return formatter(locale, 'date', { day: '2-digit', month: '2-digit', year: 'numeric' }).format(timestamp);
 }

@@ -21,7 +21,7 @@ export interface MentionName {
 }
 
 const MAX_DEPTH = 2;
-const TRAILING_PUNCTUATION = /[.,;:!?'"»«)\]}>]+$/;
+const TRAILING_PUNCTUATION = /^[.,;:!?'"»«)\]}>]$/;
 const URL_END = /[\s<>"]/;
 
 function isWordChar(char: string | undefined): boolean {
@@ -38,13 +38,13 @@ function readLink(line: string, start: number): string | null {
   let end = start;
   while (end < line.length && !URL_END.test(line[end]!)) end++;
   let candidate = line.slice(start, end);
-  // Keep a closing bracket that belongs to the URL, as in Wikipedia links: (a_(b)).
-  const trailing = TRAILING_PUNCTUATION.exec(candidate);
-  if (trailing) {
-    let cut = trailing[0];
-    if (cut.startsWith(')') && (candidate.match(/\(/g)?.length ?? 0) >= (candidate.match(/\)/g)?.length ?? 0))
-      cut = cut.slice(1);
-    candidate = candidate.slice(0, candidate.length - cut.length);
+  // Drop trailing punctuation, but keep a closing bracket that belongs to the URL, as in
+  // Wikipedia links: (https://de.wikipedia.org/wiki/A_(B)).
+  while (TRAILING_PUNCTUATION.test(candidate.at(-1) ?? '')) {
+    const opens = candidate.split('(').length - 1;
+    const closes = candidate.split(')').length - 1;
+    if (candidate.endsWith(')') && opens >= closes) break;
+    candidate = candidate.slice(0, -1);
   }
   if (candidate.length <= 'https://'.length) return null;
   try {

@@ -29,10 +29,7 @@ export function findMentionQuery(text: string, caret: number): MentionQuery | nu
 }
 
 export function normaliseName(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /** Users whose name contains the query, those whose name or a word of it starts with it first. */

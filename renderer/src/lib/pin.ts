@@ -5,8 +5,9 @@ export type PinProblem = 'not_digits' | 'too_short' | 'too_long' | 'trivial';
 
 export const PIN_MAX_LENGTH = 12;
 
+/** Each digit is the previous plus `step`, wrapping 9 -> 0 (1234567890 is a run too). */
 function isRun(digits: number[], step: number): boolean {
-  return digits.every((digit, i) => i === 0 || digit === digits[i - 1]! + step);
+  return digits.every((digit, i) => i === 0 || digit === (digits[i - 1]! + step + 10) % 10);
 }
 
 function hasPeriod(pin: string, period: number): boolean {

@@ -1,6 +1,7 @@
 // App-wide session state: app.info, session.status and which pre-main screen is asked for.
 // Anything content-like (drafts, announcements) is dropped the moment the profile is no longer
 // visible and unlocked.
+import { tick } from 'svelte';
 import type { AppInfo, SessionStatus } from '../../../shared/api/contract.ts';
 import type { ErrorCode } from '../../../shared/api/result.ts';
 import { forceLocale } from '../i18n/i18n.svelte.ts';
@@ -39,14 +40,20 @@ class AppSession {
 
   apply(next: SessionStatus): void {
     const visible = next.state === 'unlocked' ? next.activeProfileId : null;
-    if (visible !== this.#visibleProfile) {
-      clearDrafts();
-      announcer.clear();
-      this.#visibleProfile = visible;
-    }
+    const changed = visible !== this.#visibleProfile;
+    this.#visibleProfile = visible;
     if (next.state === 'unlocked') this.detour = null;
     if (next.state === 'no_profiles' && this.detour === 'signIn') this.detour = null;
     this.status = next;
+    if (changed) {
+      clearDrafts();
+      announcer.clear();
+      // Again once the main view is gone: its composer saves its draft while it unmounts.
+      void tick().then(() => {
+        clearDrafts();
+        announcer.clear();
+      });
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 // Keyboard shortcuts, in one place so the help dialog and the handlers agree.
+import type { MessageKey } from '../i18n/de.ts';
 
 export type ShortcutId = 'quickSwitch' | 'search' | 'lock' | 'help';
 
@@ -31,4 +32,4 @@ export const SHORTCUT_HELP = [
   { keys: ['@'], what: 'shortcuts.mention' },
   { keys: ['↑', '↓'], what: 'shortcuts.lists' },
   { keys: ['↑'], what: 'shortcuts.editLast' },
-] as const;
+] as const satisfies readonly { keys: readonly string[]; what: MessageKey }[];

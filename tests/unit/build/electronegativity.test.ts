@@ -107,7 +107,7 @@ describe('Electronegativity hardening audit', () => {
 
   it('the HTML carries the same CSP as the response header (minus frame-ancestors)', async () => {
     const html = await readFile('renderer/index.html', 'utf8');
-    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     const header = CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
     expect(meta).toBe(header);
   });

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { dayLabel, daysBetween } from '../../../renderer/src/lib/dates.ts';
+
+const words = { today: 'Heute', yesterday: 'Gestern' };
+
+describe('renderer day labels', () => {
+  const now = new Date(2026, 11, 3, 9, 30).getTime();
+
+  it('says Heute and Gestern', () => {
+    expect(dayLabel(new Date(2026, 11, 3, 0, 5).getTime(), now, 'de-DE', words)).toBe('Heute');
+    expect(dayLabel(new Date(2026, 11, 2, 23, 55).getTime(), now, 'de-DE', words)).toBe('Gestern');
+  });
+
+  it('names older days in German, with the year only when it differs', () => {
+    expect(dayLabel(new Date(2026, 10, 30, 12).getTime(), now, 'de-DE', words)).toBe('Montag, 30. November');
+    expect(dayLabel(new Date(2025, 2, 3, 12).getTime(), now, 'de-DE', words)).toBe('Montag, 3. März 2025');
+  });
+
+  it('counts calendar days, not 24-hour periods', () => {
+    expect(daysBetween(new Date(2026, 2, 28, 23).getTime(), new Date(2026, 2, 29, 1).getTime())).toBe(1);
+  });
+});

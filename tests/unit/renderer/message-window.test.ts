@@ -1,0 +1,101 @@
+// The message window keeps at most MAX_WINDOW messages however far the user scrolls.
+import { describe, expect, it } from 'vitest';
+import type { MessagePage, MessageView } from '../../../shared/api/contract.ts';
+import {
+  fromPage,
+  mergeLive,
+  mergeNewer,
+  mergeOlder,
+  refreshInPlace,
+  toRows,
+} from '../../../renderer/src/lib/message-window.ts';
+
+const HOUR = 3_600_000;
+const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView => ({
+  messageId: `msg${String(sortKey).padStart(8, '0')}`,
+  channelId: 'chn00000001',
+  seq: sortKey,
+  sortKey,
+  senderUserId: 'usr00000001',
+  senderName: 'Anna',
+  own: false,
+  createdAt: Date.UTC(2026, 11, 1, 8) + sortKey * 60_000,
+  body: `Nachricht ${sortKey}`,
+  mentions: [],
+  mentionsMe: false,
+  replyTo: null,
+  urgent: false,
+  ack: null,
+  editedAt: null,
+  deleted: false,
+  delivery: 'sent',
+  ...over,
+});
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
+const page = (messages: MessageView[], hasOlder: boolean, hasNewer: boolean, total = 1000): MessagePage => ({
+  messages,
+  hasOlder,
+  hasNewer,
+  total,
+});
+
+describe('renderer message window', () => {
+  it('prepends older pages and drops the newest beyond the cap', () => {
+    let view = fromPage(page(range(951, 1000), true, false));
+    for (let start = 901; start >= 701; start -= 50)
+      view = mergeOlder(view, page(range(start, start + 49), true, true));
+    expect(view.messages).toHaveLength(200);
+    expect(view.messages[0]!.sortKey).toBe(701);
+    expect(view.messages.at(-1)!.sortKey).toBe(900);
+    expect(view.hasNewer).toBe(true);
+  });
+
+  it('appends newer pages after a jump and drops the oldest beyond the cap', () => {
+    let view = fromPage(page(range(101, 150), true, true));
+    for (let start = 151; start <= 351; start += 50)
+      view = mergeNewer(view, page(range(start, start + 49), true, start < 351));
+    expect(view.messages).toHaveLength(200);
+    expect(view.messages[0]!.sortKey).toBe(201);
+    expect(view.hasOlder).toBe(true);
+    expect(view.hasNewer).toBe(false);
+  });
+
+  it('never shows a message twice', () => {
+    const view = mergeOlder(fromPage(page(range(51, 100), true, false)), page(range(40, 60), true, true));
+    expect(new Set(view.messages.map((m) => m.messageId)).size).toBe(view.messages.length);
+  });
+
+  it('a live reload adds new messages without growing the window backwards', () => {
+    const view = fromPage(page(range(951, 1000), true, false));
+    const reloaded = mergeLive(view, page(range(903, 1002), true, false));
+    expect(reloaded.messages[0]!.sortKey).toBe(951);
+    expect(reloaded.messages.at(-1)!.sortKey).toBe(1002);
+    expect(reloaded.hasOlder).toBe(true);
+  });
+
+  it('a live reload after a burst replaces the window rather than leaving a gap', () => {
+    const view = fromPage(page(range(951, 1000), true, false));
+    const reloaded = mergeLive(view, page(range(1101, 1200), true, false));
+    expect(reloaded.messages.map((m) => m.sortKey)).toEqual(range(1101, 1200).map((m) => m.sortKey));
+  });
+
+  it('refreshes edited and deleted messages in place', () => {
+    const view = fromPage(page(range(1, 3), false, true));
+    const next = refreshInPlace(view, [message(2, { deleted: true, body: '' })]);
+    expect(next.messages[1]!.deleted).toBe(true);
+    expect(next.messages.map((m) => m.sortKey)).toEqual([1, 2, 3]);
+  });
+
+  it('puts a day separator before each day and groups a sender within five minutes', () => {
+    const first = message(1);
+    const second = message(2);
+    const nextDay = message(3, { createdAt: first.createdAt + 30 * HOUR });
+    const rows = toRows([first, second, nextDay], (t) => new Date(t).toISOString().slice(0, 10));
+    expect(rows.map((r) => r.kind)).toEqual(['day', 'message', 'message', 'day', 'message']);
+    expect(rows.filter((r) => r.kind === 'message').map((r) => r.kind === 'message' && r.continued)).toEqual([
+      false,
+      true,
+      false,
+    ]);
+  });
+});
