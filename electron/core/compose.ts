@@ -13,6 +13,10 @@ import { notifyNewMessages, type NotificationContent } from './app/notifications
 import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
+import type { HandlerContext } from './app/handler-context.ts';
+import { collabHandlers } from './app/parts/collab-handlers.ts';
+import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
+import { workstationHandlers } from './app/parts/workstation-handlers.ts';
 import { systemClock, type Clock } from './clock/clock.ts';
 import { checkRegistrationCode } from './crypto/enrolment.ts';
 import { KDF_FLOOR, type KdfCost } from './crypto/kdf.ts';
@@ -142,6 +146,8 @@ export function createCore(deps: CoreDeps): Core {
     return sessions.status();
   };
 
+  const context: HandlerContext = { sessions, clock, policy: deps.policy, platform: deps.platform, log, emit: deps.emit };
+
   const handlers: Handlers = {
     'app.info': () => appInfo(deps.build, deps.policy),
     'session.status': () => status(),
@@ -202,6 +208,9 @@ export function createCore(deps: CoreDeps): Core {
     },
     ...messagingHandlers(sessions, clock),
     ...adminHandlers(sessions, clock),
+    ...collabHandlers(context),
+    ...orgAdminHandlers(context),
+    ...workstationHandlers(context),
   };
 
   return {

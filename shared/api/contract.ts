@@ -23,6 +23,9 @@ import {
   userSchema,
 } from './messaging-schemas.ts';
 import type { EventName, MethodName } from './names.ts';
+import { collabEvents, collabMethods } from './parts/collab-contract.ts';
+import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
+import { workstationEvents, workstationMethods } from './parts/workstation-contract.ts';
 import {
   connectionSchema,
   meSchema,
@@ -219,6 +222,9 @@ export const methods = {
     output: done,
     doc: 'Revokes a device: the relay disconnects it at once and refuses it afterwards, its session ends. With `wipe`, a signed wipe order first makes it delete the profile store and files when it next connects.',
   }),
+  ...collabMethods,
+  ...orgAdminMethods,
+  ...workstationMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -238,6 +244,9 @@ export const events = {
     payload: z.object({ channelId }),
     doc: 'Messages of a channel changed (new, edited, deleted, acknowledged, delivered); the renderer reloads what it shows.',
   }),
+  ...collabEvents,
+  ...orgAdminEvents,
+  ...workstationEvents,
 } satisfies Record<EventName, EventSpec>;
 
 export type Methods = typeof methods;

@@ -2,6 +2,9 @@
 // harness bridge standing in for it) can refuse undeclared names without bundling zod.
 // contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
 // or a schema without a name, fails the typecheck.
+import { COLLAB_EVENT_NAMES, COLLAB_METHOD_NAMES } from './parts/collab-names.ts';
+import { ORG_ADMIN_EVENT_NAMES, ORG_ADMIN_METHOD_NAMES } from './parts/org-admin-names.ts';
+import { WORKSTATION_EVENT_NAMES, WORKSTATION_METHOD_NAMES } from './parts/workstation-names.ts';
 
 export const METHOD_NAMES = [
   'app.info',
@@ -35,10 +38,21 @@ export const METHOD_NAMES = [
   'admin.createRegistrationKey',
   'admin.devices',
   'admin.revokeDevice',
+  ...COLLAB_METHOD_NAMES,
+  ...ORG_ADMIN_METHOD_NAMES,
+  ...WORKSTATION_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['session.changed', 'connection.changed', 'channels.changed', 'messages.changed'] as const;
+export const EVENT_NAMES = [
+  'session.changed',
+  'connection.changed',
+  'channels.changed',
+  'messages.changed',
+  ...COLLAB_EVENT_NAMES,
+  ...ORG_ADMIN_EVENT_NAMES,
+  ...WORKSTATION_EVENT_NAMES,
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const isMethodName = (name: unknown): name is MethodName =>

@@ -1,6 +1,13 @@
 // German is the default and the source of truth for keys; en.ts must provide the same keys.
 // Error sentences tell clinical staff what to do next, not what went wrong inside.
+import { deCollab } from './parts/de-collab.ts';
+import { deOrgAdmin } from './parts/de-org-admin.ts';
+import { deWorkstation } from './parts/de-workstation.ts';
+
 export const de = {
+  ...deCollab,
+  ...deOrgAdmin,
+  ...deWorkstation,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',
   'app.loading': 'Klinikfunk wird gestartet …',

@@ -1,0 +1,18 @@
+// What every group of IPC handlers receives from the composition root.
+import type { EventName } from '../../../shared/api/names.ts';
+import type { EventPayload } from '../../../shared/api/contract.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { EffectivePolicy } from '../policy/resolve.ts';
+import type { SessionService } from './session-service.ts';
+
+export interface HandlerContext {
+  sessions: SessionService;
+  clock: Clock;
+  policy: EffectivePolicy;
+  platform: Platform;
+  log: Logger;
+  /** Sends an event to the renderer at once (compose.ts coalesces its own change events). */
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}
