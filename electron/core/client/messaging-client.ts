@@ -171,8 +171,25 @@ export class MessagingClient {
   async #shareWithNewDevices(): Promise<void> {
     for (const channelId of this.#channelIds()) {
       const shares = this.crypto.pendingShares(channelId);
+      if (shares.length === 0) continue;
       await Promise.all(shares.map((s) => this.#deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)));
+      await this.#repeatSettingsFor(channelId);
     }
+  }
+
+  /**
+   * A device that enrolled after the channel was made gets only the keys from now on, so it could
+   * never read the channel's name and settings (the first event). A channel admin sends them again
+   * whenever it shares its keys with new devices.
+   */
+  async #repeatSettingsFor(channelId: string): Promise<void> {
+    const roster = this.directory.rosters.get(channelId)?.current;
+    if (!roster?.members.some((m) => m.userId === this.userId && m.role === 'admin')) return;
+    const row = this.#deps.store.db.prepare('SELECT name, topic, history_for_new_members, retention_days FROM channels WHERE channel_id = ?').get(channelId) as
+      | { name: string; topic: string; history_for_new_members: number; retention_days: number | null }
+      | undefined;
+    if (!row?.name) return;
+    await this.send(channelId, { type: 'channel.update', name: row.name, topic: row.topic, historyForNewMembers: row.history_for_new_members === 1, retentionDays: row.retention_days });
   }
 
   /**
