@@ -139,6 +139,7 @@ test('first run, registration key, and messaging between two workstations', asyn
   await nurseComposer.press('Enter');
   const queued = nurse.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' });
   await expect(queued).toContainText('Wird gesendet');
+  await expect(nurse.getByTestId('pending-sends')).toBeVisible();
   await shot(nurse, testInfo, '11-offline-queued');
   await clinic.relay.restart();
   await expect(admin.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' })).toBeVisible({ timeout: 30_000 });
