@@ -9,9 +9,9 @@ const workstation = await startWorkstation({ deviceLabel: 'Demo-Arbeitsplatz' })
 console.log('Klinikfunk demo is running. Open this address in Chromium or Chrome:');
 console.log(`  ${workstation.url}`);
 console.log('Choose "Organisation anlegen" and enter:');
-console.log(`  Relay-Adresse:     ${clinic.url}`);
-console.log(`  Einrichtungscode:  ${clinic.setupCode}`);
-console.log('A second workstation: run the demo URL in another browser profile after adding a user (Verwaltung).');
+console.log(`  Serveradresse:                 ${clinic.url}`);
+console.log(`  Einrichtungscode des Servers:  ${clinic.setupCode}`);
+console.log('More people on this workstation: add them under "Verwaltung", then sign-in > "Weiteres Profil".');
 console.log('Stop with Ctrl+C.');
 
 const stop = async () => {
