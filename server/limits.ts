@@ -43,8 +43,10 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxQueuedBytes: 8 * 1024 * 1024,
   framesPerSecond: 500,
   frameBurst: 2000,
-  bytesPerSecond: 32 * 1024 * 1024,
-  byteBurst: 64 * 1024 * 1024,
+  // Frame bytes (base64 on the wire): about a gigabit LAN per device, so a large scan uploads at
+  // disk speed while a runaway client still cannot starve the relay for long.
+  bytesPerSecond: 128 * 1024 * 1024,
+  byteBurst: 256 * 1024 * 1024,
   maxBadFrames: 50,
   maxBlobBytes: 200 * 1024 * 1024,
   maxMailboxItems: 10_000,

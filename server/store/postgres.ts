@@ -400,6 +400,9 @@ export async function openPostgresStore(
     blobState: (hash) => blobState(hash),
     async blobAppend(hash, offset, data) {
       return tx(async (c) => {
+        // As on SQLite: a chunk's commit need not wait for the WAL flush (blob_begin tells the
+        // device what survived); the completion commit is synchronous and flushes everything before it.
+        await c.query('SET LOCAL synchronous_commit = off');
         const state = await blobState(hash, c, true);
         if (!state || state.complete || state.received !== offset || offset + data.length > state.size)
           return 'conflict' as const;

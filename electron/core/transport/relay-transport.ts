@@ -57,6 +57,8 @@ const b64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
 const FATAL_CLOSE = new Set<number>([CLOSE_CODES.authFailed, CLOSE_CODES.revoked]);
+/** Blob chunks in flight per transfer: enough to hide the round trip, few enough for the relay's per-connection queue. */
+const BLOB_WINDOW = 6;
 
 export class RelayTransport implements Transport {
   readonly #opts: Required<Pick<RelayTransportOptions, 'heartbeatMs' | 'requestTimeoutMs' | 'backoff' | 'random'>> &
@@ -220,14 +222,19 @@ export class RelayTransport implements Transport {
     const hash = createHash('sha256').update(bytes).digest('hex');
     const total = bytes.length;
     await this.#resuming(options, async () => {
-      let status = await this.#request({ t: 'blob_begin', hash, size: total }, 'blob_status');
+      const status = await this.#request({ t: 'blob_begin', hash, size: total }, 'blob_status');
       options.onProgress?.({ done: status.received, total });
-      while (!status.complete) {
-        const offset = status.received;
-        const data = bytes.subarray(offset, Math.min(total, offset + BLOB_CHUNK_BYTES));
-        status = await this.#request({ t: 'blob_chunk', hash, offset, data: b64(data) }, 'blob_status');
-        options.onProgress?.({ done: status.received, total });
-      }
+      if (status.complete) return;
+      // Several chunks in flight: the relay handles a connection's frames in order, so each one
+      // continues the previous; a refused chunk fails the rest, and the resume starts over from
+      // what the relay holds.
+      const offsets: number[] = [];
+      for (let at = status.received; at < total; at += BLOB_CHUNK_BYTES) offsets.push(at);
+      await this.#pipelined(offsets, (offset) =>
+        this.#request({ t: 'blob_chunk', hash, offset, data: b64(bytes.subarray(offset, Math.min(total, offset + BLOB_CHUNK_BYTES))) }, 'blob_status').then((s) =>
+          options.onProgress?.({ done: s.received, total }),
+        ),
+      );
     });
     return { hash };
   }
@@ -236,21 +243,46 @@ export class RelayTransport implements Transport {
     let buffer: Uint8Array | null = null;
     let done = 0;
     await this.#resuming(options, async () => {
-      for (;;) {
-        const frame = await this.#request({ t: 'blob_get', hash, offset: done, length: BLOB_CHUNK_BYTES }, 'blob_data');
+      const fetchAt = async (offset: number) => {
+        const frame = await this.#request({ t: 'blob_get', hash, offset, length: BLOB_CHUNK_BYTES }, 'blob_data');
         buffer ??= new Uint8Array(frame.size);
         const data = unb64(frame.data);
+        if (data.length === 0 && frame.offset < frame.size) throw new TransportError('protocol', 'relay sent an empty chunk');
         buffer.set(data, frame.offset);
-        done = frame.offset + data.length;
-        options.onProgress?.({ done, total: frame.size });
-        if (done >= frame.size) return;
-        if (data.length === 0) throw new TransportError('protocol', 'relay sent an empty chunk');
-      }
+        return { size: frame.size, end: frame.offset + data.length };
+      };
+      const first = await fetchAt(done);
+      done = first.end;
+      options.onProgress?.({ done, total: first.size });
+      const offsets: number[] = [];
+      for (let at = done; at < first.size; at += BLOB_CHUNK_BYTES) offsets.push(at);
+      await this.#pipelined(offsets, async (offset) => {
+        const { end, size } = await fetchAt(offset);
+        // In-order answers: `done` only ever moves to the end of a contiguous prefix.
+        done = Math.max(done, end);
+        options.onProgress?.({ done, total: size });
+      });
     });
     const result = buffer ?? new Uint8Array(0);
     if (createHash('sha256').update(result).digest('hex') !== hash)
       throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
     return result;
+  }
+
+  /** Runs `step` for each item with at most BLOB_WINDOW in flight; the first failure ends it (after the rest settle). */
+  async #pipelined<T>(items: readonly T[], step: (item: T) => Promise<void>): Promise<void> {
+    const inFlight: Array<Promise<void>> = [];
+    let failure: unknown = null;
+    for (const item of items) {
+      if (failure !== null) break;
+      const run = step(item).catch((error: unknown) => {
+        failure ??= error;
+      });
+      inFlight.push(run);
+      if (inFlight.length >= BLOB_WINDOW) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+    if (failure !== null) throw failure;
   }
 
   /** Runs a transfer, waiting for the connection and starting again (from the relay's state) after a drop. */
