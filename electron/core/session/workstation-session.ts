@@ -107,8 +107,12 @@ export class WorkstationSession {
     if (this.#lockVisible(reason)) this.#listeners.changed?.();
   }
 
-  /** Applies the result of a PIN check (the Argon2id verification happens in the profile service). */
-  submitPin(profileId: string, pinCorrect: boolean): PinOutcome {
+  /**
+   * Whether a PIN attempt would be accepted now: null if so, otherwise the outcome to answer
+   * with (not signed in, session expired, backoff). The profile service asks this before it
+   * spends an Argon2id verification, so waiting out the backoff is not optional.
+   */
+  pinGate(profileId: string): Exclude<PinOutcome, { kind: 'unlocked' | 'wrong_pin' }> | null {
     const profile = this.#profiles.get(profileId);
     if (!profile) return { kind: 'not_signed_in' };
     const now = this.#clock.now();
@@ -117,6 +121,25 @@ export class WorkstationSession {
       return { kind: 'signed_out', reason: 'session_expired' };
     }
     if (now < profile.nextPinAttemptAt) return { kind: 'too_soon', retryAt: profile.nextPinAttemptAt };
+    return null;
+  }
+
+  /** When the passphrase of a signed-in profile is due again (the 12-hour rule), or null. */
+  passphraseDueAt(profileId: string): number | null {
+    const profile = this.#profiles.get(profileId);
+    return profile ? profile.passphraseAt + this.#rules.maxSessionHours * 3_600_000 : null;
+  }
+
+  get rules(): SessionRules {
+    return { ...this.#rules };
+  }
+
+  /** Applies the result of a PIN check (the Argon2id verification happens in the profile service). */
+  submitPin(profileId: string, pinCorrect: boolean): PinOutcome {
+    const gate = this.pinGate(profileId);
+    if (gate) return gate;
+    const profile = this.#profiles.get(profileId)!;
+    const now = this.#clock.now();
     if (!pinCorrect) {
       profile.wrongPins++;
       if (profile.wrongPins >= this.#rules.pinMaxAttempts) {

@@ -212,3 +212,62 @@ describe('workstation session: two profiles', () => {
     expect(t.session.state('ben')).not.toBe('signed_out');
   });
 });
+
+describe('workstation session: rules the profile service relies on', () => {
+  it('an OS unlock or resume never unlocks the app', () => {
+    const t = setup();
+    t.session.signIn('anna');
+    t.os.emit('lock-screen');
+    t.os.emit('unlock-screen');
+    t.os.emit('resume');
+    expect(t.session.state('anna')).toBe('locked');
+  });
+
+  it('the idle check runs every 5 seconds, so the lock comes at most 5 s after the limit', () => {
+    const t = setup({ ...RULES, idleLockSeconds: 30 });
+    t.session.signIn('anna');
+    t.idle.seconds = 29;
+    t.clock.advance(5_000);
+    expect(t.session.state('anna')).toBe('unlocked');
+    t.idle.seconds = 30;
+    t.clock.advance(5_000);
+    expect(t.session.state('anna')).toBe('locked');
+  });
+
+  it('pinGate refuses during the backoff before any PIN is verified, and counts nothing', () => {
+    const t = setup();
+    t.session.signIn('anna');
+    t.session.lock('hotkey');
+    for (let i = 0; i < 3; i++) t.session.submitPin('anna', false);
+    const retryAt = t.clock.now() + pinBackoffSeconds(3) * 1000;
+    expect(t.session.pinGate('anna')).toEqual({ kind: 'too_soon', retryAt });
+    expect(t.session.signedIn()[0]!.wrongPins).toBe(3);
+    t.clock.advance(2_000);
+    expect(t.session.pinGate('anna')).toBeNull();
+    expect(t.session.pinGate('nobody')).toEqual({ kind: 'not_signed_in' });
+  });
+
+  it('pinGate signs out a profile whose 12 hours are over', () => {
+    const t = setup();
+    t.session.signIn('anna');
+    t.session.lock('hotkey');
+    t.session.dispose();
+    t.clock.advance(12 * 3_600_000);
+    expect(t.session.pinGate('anna')).toEqual({ kind: 'signed_out', reason: 'session_expired' });
+    expect(t.signedOut).toEqual([['anna', 'session_expired']]);
+  });
+
+  it('the passphrase is due 12 hours after it was entered; entering it again restarts the count', () => {
+    const t = setup();
+    const start = t.clock.now();
+    t.session.signIn('anna');
+    expect(t.session.passphraseDueAt('anna')).toBe(start + 12 * 3_600_000);
+    t.clock.advance(11 * 3_600_000);
+    t.session.lock('hotkey');
+    t.session.signIn('anna'); // passphrase from the lock screen's "sign in" path
+    t.clock.advance(2 * 3_600_000);
+    expect(t.session.state('anna')).toBe('unlocked');
+    expect(t.session.passphraseDueAt('anna')).toBe(start + 23 * 3_600_000);
+    expect(t.session.passphraseDueAt('ben')).toBeNull();
+  });
+});

@@ -1,0 +1,83 @@
+// Notification content per policy (none | sender | full) and for a profile that is not on screen.
+import { describe, expect, it } from 'vitest';
+import {
+  notifyNewMessages,
+  type NotificationContent,
+  type NotifyContext,
+} from '../../../electron/core/app/notifications.ts';
+import { FakeNotifier } from '../../../electron/core/platform/fakes.ts';
+import type { DecryptedEvent } from '../../../electron/core/sync/ports.ts';
+
+const BODY = 'Herr Meier, Zimmer 12: Blutzucker 250 mg/dl';
+
+function message(overrides: { urgent?: boolean; mentions?: string[]; type?: string } = {}): DecryptedEvent {
+  return {
+    eventId: 'evt-1',
+    channelId: 'chan-station-3b',
+    seq: 7,
+    senderUserId: 'user-anna',
+    senderDeviceId: 'dev-anna',
+    createdAt: 0,
+    payload: {
+      type: overrides.type ?? 'message.create',
+      body: BODY,
+      mentions: overrides.mentions ?? [],
+      replyTo: null,
+      urgent: overrides.urgent ?? false,
+    },
+  } as unknown as DecryptedEvent;
+}
+
+function notify(content: NotificationContent, options: Partial<NotifyContext> = {}, events = [message()]) {
+  const notifier = new FakeNotifier();
+  const count = notifyNewMessages(
+    notifier,
+    { content, language: 'de', onScreen: true, myUserId: 'user-bernd', senderName: () => 'Anna Admin', ...options },
+    events,
+  );
+  return { shown: notifier.shown, count };
+}
+
+describe('notifications by policy', () => {
+  it('none: neither sender nor text', () => {
+    const { shown } = notify('none');
+    expect(shown).toEqual([{ title: 'Klinikfunk: Neue Nachricht', tag: 'chan-station-3b', urgent: false }]);
+  });
+
+  it('sender (the default): the sender, never the text', () => {
+    const { shown } = notify('sender');
+    expect(shown).toEqual([{ title: 'Neue Nachricht von Anna Admin', tag: 'chan-station-3b', urgent: false }]);
+    expect(JSON.stringify(shown)).not.toContain('Meier');
+  });
+
+  it('full: sender and the text', () => {
+    const { shown } = notify('full');
+    expect(shown).toEqual([
+      { title: 'Neue Nachricht von Anna Admin', body: BODY, tag: 'chan-station-3b', urgent: false },
+    ]);
+  });
+
+  it('a profile that is not on screen (locked, or another person) shows only "new message", whatever the policy', () => {
+    for (const content of ['none', 'sender', 'full'] as const) {
+      const { shown } = notify(content, { onScreen: false });
+      expect(shown).toEqual([{ title: 'Klinikfunk: Neue Nachricht', tag: 'chan-station-3b', urgent: false }]);
+    }
+  });
+
+  it('urgent and mention are named, still without content under none', () => {
+    expect(notify('none', {}, [message({ urgent: true })]).shown[0]).toMatchObject({
+      title: 'Klinikfunk: Dringende Nachricht',
+      urgent: true,
+    });
+    expect(notify('none', {}, [message({ mentions: ['user-bernd'] })]).shown[0]).toMatchObject({
+      title: 'Klinikfunk: Sie wurden erwähnt',
+    });
+    expect(notify('sender', { language: 'en' }, [message({ urgent: true })]).shown[0]).toMatchObject({
+      title: 'Urgent message from Anna Admin',
+    });
+  });
+
+  it('only new messages notify (no edits, votes or receipts)', () => {
+    expect(notify('full', {}, [message({ type: 'message.edit' })]).count).toBe(0);
+  });
+});
