@@ -166,7 +166,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     // Every device learns at once that the directory grew (rosters, revocations, new devices).
     const note = JSON.stringify({ t: 'dir_push', pos: change.pos } satisfies ServerFrame);
     for (const conn of connections) if (conn.device) conn.pushRaw(note);
-    if (change.kind === 'revocation' || change.kind === 'device') {
+    if (change.kind === 'revocation' || change.kind === 'device' || change.kind === 'user') {
       for (const conn of connections) {
         const device = conn.device;
         if (device && !trust.isActive(device.deviceId)) {

@@ -22,7 +22,7 @@ export type DeviceCheck =
   { ok: true; device: DeviceIdentity } | { ok: false; code: 'auth_failed' | 'revoked'; reason: string };
 export type AdmitResult = { ok: true; pos: number; duplicate: boolean; type: string } | { ok: false; reason: string };
 /** What changed in the directory: the relay re-checks connections and subscriptions. */
-export type TrustChange = { kind: 'revocation' | 'roster' | 'device' | 'other'; pos: number };
+export type TrustChange = { kind: 'revocation' | 'roster' | 'device' | 'user' | 'other'; pos: number };
 
 export interface TrustVerifier {
   /** Loads the stored directory; call once before serving. */
@@ -62,7 +62,8 @@ function subjectOf(record: SignedRecord): string {
 }
 
 function kindOf(type: string): TrustChange['kind'] {
-  return type === 'revocation' || type === 'roster' || type === 'device' ? type : 'other';
+  // A user record may deactivate its user: the relay then cuts that user's devices off.
+  return type === 'revocation' || type === 'roster' || type === 'device' || type === 'user' ? type : 'other';
 }
 
 export class DirectoryTrust implements TrustVerifier {

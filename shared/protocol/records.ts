@@ -1,5 +1,5 @@
 // Signed records: everything that grants trust (the organisation, users, devices, enrolments,
-// revocations, channel rosters, wipe orders). Each is canonical JSON (canonical.ts) signed with
+// revocations, channel rosters, wipe orders, organisation settings). Each is canonical JSON (canonical.ts) signed with
 // Ed25519 over a per-type context string, so a signature for one kind of record can never be
 // replayed as another. Schemas are strict: unknown fields are refused.
 import { z } from 'zod';
@@ -80,6 +80,25 @@ export const rosterBody = z.strictObject({
 
 export const wipeBody = z.strictObject({ orgId: idSchema, orderId: idSchema, targetDeviceId: idSchema, issuedAt: time });
 
+/**
+ * Organisation-wide settings an admin sets for every workstation. The newest by issuedAt wins;
+ * machine policy (RetentionDays > 0, NotificationContent) still decides where IT has set it.
+ */
+export const orgSettingsBody = z.strictObject({
+  orgId: idSchema,
+  /** Messages and files older than this are deleted on every device; 0 = keep. */
+  retentionDays: z.number().int().min(0).max(3650),
+  /** Whether devices send and show read receipts. */
+  readReceipts: z.boolean(),
+  /** What operating-system notifications show, unless machine policy fixes it. */
+  notificationContent: z.enum(['none', 'sender', 'full']),
+  /** Default of the channel setting "new members read the history". */
+  historyForNewMembers: z.boolean(),
+  /** The admin user who changed the settings (the org key alone does not say which admin). */
+  issuedBy: idSchema,
+  issuedAt: time,
+});
+
 export const RECORD_BODIES = {
   org_root: orgRootBody,
   user: userBody,
@@ -88,6 +107,7 @@ export const RECORD_BODIES = {
   revocation: revocationBody,
   roster: rosterBody,
   wipe: wipeBody,
+  org_settings: orgSettingsBody,
 } as const;
 
 export type RecordType = keyof typeof RECORD_BODIES;
@@ -125,6 +145,7 @@ export const ALLOWED_SIGNERS: Record<RecordType, ReadonlyArray<'org' | 'device' 
   revocation: ['org'],
   roster: ['org', 'device'],
   wipe: ['org'],
+  org_settings: ['org'],
 };
 
 export const recordContext = (type: RecordType) => `klinikfunk/v${RECORD_VERSION}/record/${type}`;

@@ -1,8 +1,9 @@
-// What an admin device does with the organisation key: add users and make registration keys.
+// What an admin device does with the organisation key: add and change users, make and revoke
+// registration keys, revoke and wipe devices, set the organisation's settings.
 // Every action is a record signed by the org key, so the relay and every client check it; hiding
 // the buttons in the UI is not the protection.
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import type { RecordBody, SignedRecord } from '../../../shared/protocol/records.ts';
 import { deriveEnrolmentKeys, generateRegistrationCode } from '../crypto/enrolment.ts';
 import { asOrgSigningKey } from '../crypto/keys.ts';
 import { signRecord } from '../crypto/records.ts';
@@ -61,4 +62,34 @@ export function signWipe(identity: Identity, deviceId: string, now: number): Sig
 export function signDeviceRevocation(identity: Identity, deviceId: string, reason: string, now: number): SignedRecord<'revocation'> {
   const { signer, key } = orgSigner(identity);
   return signRecord('revocation', { orgId: identity.orgId, target: { kind: 'device', deviceId }, reason, revokedAt: now }, signer, key);
+}
+
+/**
+ * A changed user record (role, ward, name, active). Its issuedAt must be later than the record it
+ * replaces, or the Directory keeps the old one: a clock behind the last admin's is moved forward.
+ */
+export function signUserUpdate(identity: Identity, previous: RecordBody<'user'>, change: { displayName?: string; role?: 'admin' | 'member'; ward?: string | null; active?: boolean }, now: number): SignedRecord<'user'> {
+  return signUser(identity, {
+    userId: previous.userId,
+    displayName: change.displayName ?? previous.displayName,
+    role: change.role ?? previous.role,
+    ward: change.ward === undefined ? previous.ward : change.ward,
+    active: change.active ?? previous.active,
+    now: Math.max(now, previous.issuedAt + 1),
+  });
+}
+
+/** Revokes an open registration key: relay and clients then refuse a device signed with it. */
+export function signEnrolmentRevocation(identity: Identity, enrolmentId: string, reason: string, now: number): SignedRecord<'revocation'> {
+  const { signer, key } = orgSigner(identity);
+  return signRecord('revocation', { orgId: identity.orgId, target: { kind: 'enrolment', enrolmentId }, reason, revokedAt: now }, signer, key);
+}
+
+export type OrgSettingsValues = Omit<RecordBody<'org_settings'>, 'orgId' | 'issuedBy' | 'issuedAt'>;
+
+/** New organisation settings, later than the current ones (see signUserUpdate). */
+export function signOrgSettings(identity: Identity, values: OrgSettingsValues, previousIssuedAt: number | null, now: number): SignedRecord<'org_settings'> {
+  const { signer, key } = orgSigner(identity);
+  const issuedAt = previousIssuedAt === null ? now : Math.max(now, previousIssuedAt + 1);
+  return signRecord('org_settings', { orgId: identity.orgId, ...values, issuedBy: identity.userId, issuedAt }, signer, key);
 }

@@ -12,6 +12,7 @@ import { signDetached } from '../crypto/ed25519.ts';
 import { deriveEnrolmentKeys, type CodeProblem } from '../crypto/enrolment.ts';
 import { generateDeviceKeys, generateOrgKeys } from '../crypto/keys.ts';
 import { orgIdOf, parseRecord, signRecord } from '../crypto/records.ts';
+import { directoryChannelId } from '../client/channel-directory.ts';
 import type { Identity } from './identity.ts';
 
 export const newId = (prefix: string): string => `${prefix}${toBase64Url(new Uint8Array(randomBytes(12)))}`;
@@ -29,7 +30,7 @@ export class SetupError extends Error {
 
 export interface NewOrganisation {
   identity: Identity;
-  /** org_root, the admin's user record and this device's certificate, in that order. */
+  /** org_root, the admin's user record, this device's certificate and the directory channel's first roster, in that order. */
   records: SignedRecord[];
 }
 
@@ -58,6 +59,16 @@ export function createOrganisation(input: { orgName: string; displayName: string
     signer,
     org.secretKey,
   );
+  // The organisation-wide directory channel ("Allgemein") exists from the first minute; admin
+  // devices keep its roster at every active user (client/discovery-agent.ts). Signed by the org
+  // key with no channel admin, so no device can change who is in it. History on: people who join
+  // later still see the channels announced before them.
+  const directory = signRecord(
+    'roster',
+    { orgId, channelId: directoryChannelId(orgId), epoch: 1, prevHash: null, kind: 'channel', members: [{ userId, role: 'member' }], historyForNewMembers: true, issuedAt: input.now },
+    signer,
+    org.secretKey,
+  );
   const identity: Identity = {
     v: 1,
     orgId,
@@ -72,7 +83,7 @@ export function createOrganisation(input: { orgName: string; displayName: string
     certificate: certificate as unknown as Record<string, unknown>,
     certificateUploaded: true,
   };
-  return { identity, records: [root, user, certificate] };
+  return { identity, records: [root, user, certificate, directory] };
 }
 
 export interface Enrolment {

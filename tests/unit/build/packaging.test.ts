@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { config, MSI_UPGRADE_CODE } from '../../../build/electron-builder.config.ts';
+import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../build/msi-policy-hook.ts';
 
 const FIXTURE = 'tests/fixtures/msi/project.wxs';
@@ -18,9 +19,16 @@ describe('electron-builder config', () => {
     expect(config.msiProjectCreated).toBe(msiProjectCreated);
   });
 
+  it('names the product and its app id (the MSI and the profile folder derive from them)', () => {
+    expect(config.appId).toBe('de.klinikfunk.desktop');
+    expect(config.productName).toBe('Klinikfunk');
+    expect(config.msi.oneClick).toBe(true);
+  });
+
   it('offers NSIS per machine as the alternative, and AppImage and deb on Linux', () => {
     expect(config.win.target).toContain('nsis');
     expect(config.nsis.perMachine).toBe(true);
+    expect(config.nsis.runAfterFinish).toBe(false);
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
   });
 
@@ -42,6 +50,20 @@ describe('electron-builder config', () => {
     expect(config.asarUnpack.some((p) => p.includes('better-sqlite3-multiple-ciphers') && p.endsWith('.node'))).toBe(true);
     expect(config.files).toContain('!**/*.map');
     expect(config.publish).toBeNull();
+  });
+});
+
+describe('auto-update', () => {
+  it('is not built in: no updater dependency, no update code in the main process, no feed; DisableAutoUpdate defaults to on', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => /updater/i.test(d))).toEqual([]);
+    const files = (await readdir('electron', { recursive: true })).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const withUpdater = [];
+    for (const file of files) if (/autoUpdater|electron-updater|checkForUpdates/.test(await readFile(join('electron', file), 'utf8'))) withUpdater.push(file);
+    expect(withUpdater).toEqual([]);
+    expect(config.publish).toBeNull();
+    expect(resolvePolicy([]).values.disableAutoUpdate).toBe(true);
   });
 });
 

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderAdml, renderAdmx, renderPolicyDocs } from '../../../build/policy/templates.ts';
 import { ALL_POLICIES } from '../../../electron/core/policy/definitions.ts';
@@ -20,6 +22,26 @@ describe('Group Policy templates', () => {
   it('are well-formed XML (xmllint)', () => {
     for (const file of [ADMX, ADML.de, ADML.en]) {
       expect(() => execFileSync('xmllint', ['--noout', file], { stdio: 'pipe' }), file).not.toThrow();
+    }
+  });
+
+  it('validate against the ADMX/ADML schema (subset of Microsoft PolicyDefinitions, xmllint --schema)', () => {
+    const validate = (schema: string, file: string) => execFileSync('xmllint', ['--noout', '--schema', schema, file], { stdio: 'pipe' });
+    expect(() => validate('build/policy/schema/policy-definitions.xsd', ADMX)).not.toThrow();
+    for (const file of [ADML.de, ADML.en]) expect(() => validate('build/policy/schema/policy-definition-resources.xsd', file), file).not.toThrow();
+  });
+
+  it('the schema check fails a template that breaks it (control)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kf-admx-'));
+    try {
+      const bad = join(dir, 'bad.admx');
+      writeFileSync(bad, read(ADMX).replace('class="Both"', 'class="Everyone"'));
+      expect(() => execFileSync('xmllint', ['--noout', '--schema', 'build/policy/schema/policy-definitions.xsd', bad], { stdio: 'pipe' })).toThrow();
+      const duplicate = join(dir, 'duplicate.adml');
+      writeFileSync(duplicate, read(ADML.de).replace('<string id="RelayUrl_Help">', '<string id="RelayUrl">'));
+      expect(() => execFileSync('xmllint', ['--noout', '--schema', 'build/policy/schema/policy-definition-resources.xsd', duplicate], { stdio: 'pipe' })).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
