@@ -78,23 +78,23 @@ export class CollaborationRepository {
          WHERE f.channel_id = ?${filter} ORDER BY ${FILE_ORDER[options.sort ?? 'newest']} LIMIT ${Math.min(options.limit ?? 200, 1000)}`,
       )
       .all(...params) as Array<Record<string, unknown>>;
-    const files = rows.map((r) => ({
-      fileId: r.file_id as string,
-      channelId: r.channel_id as string,
-      name: r.name as string,
-      mimeType: r.mime_type as string,
-      size: r.size as number,
-      blobId: r.blob_id as string,
-      keyB64: r.key_b64 as string,
-      hashB64: r.hash_b64 as string,
-      thumbnailBlobId: r.thumbnail_blob_id as string | null,
-      caption: r.caption as string,
-      uploaderUserId: r.uploader_user_id as string,
-      uploaderName: r.uploader_name as string | null,
-      createdAt: r.created_at as number,
-    }));
+    const files = rows.map(toFileRow);
     // SQLite compares bytes; German users expect Ü next to U.
     return options.sort === 'name' ? files.sort((a, b) => a.name.localeCompare(b.name, 'de', { sensitivity: 'base' })) : files;
+  }
+
+  /** One shared file by its id (the file.share event id). */
+  file(channelId: string, fileId: string): FileRow | null {
+    const row = this.#db
+      .prepare('SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?')
+      .get(channelId, fileId) as Record<string, unknown> | undefined;
+    return row ? toFileRow(row) : null;
+  }
+
+  /** Who created each calendar entry of a channel (the organizer in exports). */
+  calendarCreators(channelId: string): Map<string, string> {
+    const rows = this.#db.prepare('SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; created_by: string }>;
+    return new Map(rows.map((r) => [r.uid, r.created_by]));
   }
 
   /** Calendar entries of a channel with their RSVPs. */
@@ -113,4 +113,22 @@ export class CollaborationRepository {
     const entries = await this.calendarEntries(channelId);
     return entries.flatMap((e) => occurrences(e, from, to).map((o) => ({ ...o, title: e.title }))).sort((a, b) => a.start - b.start);
   }
+}
+
+function toFileRow(r: Record<string, unknown>): FileRow {
+  return {
+    fileId: r.file_id as string,
+    channelId: r.channel_id as string,
+    name: r.name as string,
+    mimeType: r.mime_type as string,
+    size: r.size as number,
+    blobId: r.blob_id as string,
+    keyB64: r.key_b64 as string,
+    hashB64: r.hash_b64 as string,
+    thumbnailBlobId: r.thumbnail_blob_id as string | null,
+    caption: r.caption as string,
+    uploaderUserId: r.uploader_user_id as string,
+    uploaderName: r.uploader_name as string | null,
+    createdAt: r.created_at as number,
+  };
 }

@@ -1,3 +1,26 @@
 // Method and event names of the API part for polls, files and calendar (issue 7); merged into names.ts.
-export const COLLAB_METHOD_NAMES = [] as const;
-export const COLLAB_EVENT_NAMES = [] as const;
+export const COLLAB_METHOD_NAMES = [
+  'polls.list',
+  'polls.create',
+  'polls.vote',
+  'polls.close',
+  'files.policy',
+  'files.list',
+  'files.beginUpload',
+  'files.uploadChunk',
+  'files.finishUpload',
+  'files.cancel',
+  'files.thumbnail',
+  'files.preview',
+  'files.download',
+  'files.exportOpen',
+  'files.exportRead',
+  'files.exportClose',
+  'calendar.range',
+  'calendar.put',
+  'calendar.cancel',
+  'calendar.rsvp',
+  'calendar.exportIcs',
+  'calendar.importIcs',
+] as const;
+export const COLLAB_EVENT_NAMES = ['files.progress'] as const;

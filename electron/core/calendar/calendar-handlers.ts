@@ -1,0 +1,174 @@
+// IPC handlers for the channel calendar: entries and their occurrences, create/edit (the whole new
+// version as one calendar.put; the later one in the channel order wins on every client), cancel,
+// RSVP, and iCalendar export/import through ical.js (ics.ts).
+import { createHash, randomBytes } from 'node:crypto';
+import ICAL from 'ical.js';
+import type { CalendarEntryView } from '../../../shared/api/parts/collab-schemas.ts';
+import { AppError } from '../../../shared/api/result.ts';
+import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import type { Handlers } from '../../ipc/router.ts';
+import type { HandlerContext } from '../app/handler-context.ts';
+import type { ProfileRuntime } from '../app/profile-runtime.ts';
+import { memberRuntime, nameLookup } from '../collab/channel-access.ts';
+import { exportIcs, importIcs } from './ics.ts';
+import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
+import { occurrences } from './recurrence.ts';
+
+type Names = 'calendar.range' | 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.exportIcs' | 'calendar.importIcs';
+type PutPayload = Extract<ChannelEventPayload, { type: 'calendar.put' }>;
+
+const done = { done: true as const };
+const DAY = 86_400_000;
+const ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Throws `invalid_input` for a rule ical.js cannot read or one without an end that repeats faster than daily. */
+export function checkRrule(rule: string): void {
+  try {
+    const recur = ICAL.Recur.fromString(rule);
+    if (!['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(recur.freq)) throw new Error(`FREQ=${recur.freq}`);
+  } catch (error) {
+    throw new AppError('invalid_input', `RRULE: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** iCalendar UIDs may be anything ("040000008200E000…@outlook.com"); ours must be a short id. */
+const importedUid = (uid: string) => (ID.test(uid) ? uid : `ics${createHash('sha256').update(uid).digest('base64url').slice(0, 22)}`);
+
+function entryViews(runtime: ProfileRuntime, channelId: string, entries: CalendarEvent[]): CalendarEntryView[] {
+  const name = nameLookup(runtime.profile.store.db);
+  const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
+  const me = runtime.identity.userId;
+  return entries.map((e) => ({
+    uid: e.uid,
+    title: e.title,
+    start: e.start,
+    end: e.end,
+    allDay: e.allDay,
+    location: e.location ?? '',
+    description: e.description ?? '',
+    meetingUrl: e.meetingUrl ?? '',
+    rrule: e.rrule ?? '',
+    attendees: e.attendees.map((a) => ({ userId: a.userId, displayName: name(a.userId).displayName === 'Unbekannt' ? a.name : name(a.userId).displayName, rsvp: a.rsvp })),
+    organizer: name(creators.get(e.uid) ?? ''),
+    cancelled: e.cancelled,
+    myRsvp: e.attendees.find((a) => a.userId === me)?.rsvp ?? null,
+  }));
+}
+
+export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
+  const entry = async (runtime: ProfileRuntime, channelId: string, uid: string) => {
+    const found = (await runtime.profile.store.collaboration.calendarEntries(channelId)).find((e) => e.uid === uid);
+    if (!found) throw new AppError('not_found', 'No such calendar entry.');
+    return found;
+  };
+
+  const withOrganizers = async (runtime: ProfileRuntime, channelId: string): Promise<CalendarEvent[]> => {
+    const name = nameLookup(runtime.profile.store.db);
+    const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
+    const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
+    return entries.map((e) => {
+      const organizer = creators.get(e.uid);
+      return organizer ? { ...e, organizer: { userId: organizer, name: name(organizer).displayName } } : e;
+    });
+  };
+
+  return {
+    'calendar.range': async ({ channelId, from, to }) => {
+      const runtime = memberRuntime(ctx.sessions, channelId);
+      const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
+      // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off.
+      const found = entries.flatMap((e) => occurrences({ ...e, cancelled: false }, from, to, 500).map((o) => ({ uid: o.uid, start: o.start, end: o.end })));
+      return { entries: entryViews(runtime, channelId, entries), occurrences: found.sort((a, b) => a.start - b.start) };
+    },
+
+    'calendar.put': async (input) => {
+      const runtime = memberRuntime(ctx.sessions, input.channelId);
+      if (input.uid) await entry(runtime, input.channelId, input.uid);
+      if (input.rrule) checkRrule(input.rrule);
+      const name = nameLookup(runtime.profile.store.db);
+      const attendees = [...new Set(input.attendeeUserIds)].map((userId) => {
+        const person = name(userId);
+        if (person.displayName === 'Unbekannt') throw new AppError('invalid_input', `Attendee ${userId} is not in the directory.`);
+        return { userId, name: person.displayName };
+      });
+      // All-day entries are dates: midnight UTC of the first day to midnight UTC after the last.
+      const start = input.allDay ? Math.floor(input.start / DAY) * DAY : input.start;
+      const end = input.allDay ? Math.max(start + DAY, Math.ceil(input.end / DAY) * DAY) : input.end;
+      const uid = input.uid ?? `cal${toBase64Url(new Uint8Array(randomBytes(12)))}`;
+      const payload: PutPayload = {
+        type: 'calendar.put',
+        uid,
+        title: input.title.trim(),
+        start,
+        end,
+        allDay: input.allDay,
+        timeZone: DEFAULT_TIME_ZONE,
+        ...(input.location ? { location: input.location } : {}),
+        ...(input.description ? { description: input.description } : {}),
+        ...(input.meetingUrl ? { meetingUrl: input.meetingUrl } : {}),
+        ...(input.rrule ? { rrule: input.rrule } : {}),
+        attendees,
+      };
+      await runtime.client.send(input.channelId, payload);
+      return { uid };
+    },
+
+    'calendar.cancel': async ({ channelId, uid }) => {
+      const runtime = memberRuntime(ctx.sessions, channelId);
+      await entry(runtime, channelId, uid);
+      await runtime.client.send(channelId, { type: 'calendar.cancel', uid });
+      return done;
+    },
+
+    'calendar.rsvp': async ({ channelId, uid, rsvp }) => {
+      const runtime = memberRuntime(ctx.sessions, channelId);
+      const found = await entry(runtime, channelId, uid);
+      if (!found.attendees.some((a) => a.userId === runtime.identity.userId)) throw new AppError('not_permitted', 'Only attendees answer an invitation.');
+      await runtime.client.send(channelId, { type: 'calendar.rsvp', uid, rsvp });
+      return done;
+    },
+
+    'calendar.exportIcs': async ({ channelId, uid }) => {
+      const runtime = memberRuntime(ctx.sessions, channelId);
+      const all = await withOrganizers(runtime, channelId);
+      const events = uid ? all.filter((e) => e.uid === uid) : all;
+      if (uid && events.length === 0) throw new AppError('not_found', 'No such calendar entry.');
+      const channelName = (runtime.profile.store.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(channelId) as string | undefined) ?? 'Kalender';
+      const base = (uid ? events[0]!.title : channelName).replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'Kalender';
+      return { fileName: `${base}.ics`, text: exportIcs(events, { calendarName: channelName, now: ctx.clock.now() }) };
+    },
+
+    'calendar.importIcs': async ({ channelId, text }) => {
+      const runtime = memberRuntime(ctx.sessions, channelId);
+      const parsed = importIcs(text);
+      const problems = [...parsed.problems];
+      const known = nameLookup(runtime.profile.store.db);
+      let imported = 0;
+      for (const event of parsed.events) {
+        const rrule = event.rrule && /^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)/.test(event.rrule) && event.rrule.length <= 500 ? event.rrule : undefined;
+        if (event.rrule && !rrule) problems.push({ uid: event.uid, reason: 'recurrence not supported, imported as a single event' });
+        const title = event.title.trim().slice(0, 300) || 'Termin';
+        const payload: PutPayload = {
+          type: 'calendar.put',
+          uid: importedUid(event.uid),
+          title,
+          start: event.start,
+          end: event.end,
+          allDay: event.allDay,
+          timeZone: DEFAULT_TIME_ZONE,
+          ...(event.location ? { location: event.location.slice(0, 300) } : {}),
+          ...(event.description ? { description: event.description.slice(0, 5000) } : {}),
+          ...(event.meetingUrl && event.meetingUrl.length <= 2000 ? { meetingUrl: event.meetingUrl } : {}),
+          ...(rrule ? { rrule } : {}),
+          // Only people from this organisation's directory can be attendees.
+          attendees: event.attendees.filter((a) => ID.test(a.userId) && known(a.userId).displayName !== 'Unbekannt').map((a) => ({ userId: a.userId, name: known(a.userId).displayName })),
+        };
+        if (event.cancelled) continue;
+        await runtime.client.send(channelId, payload);
+        imported++;
+      }
+      return { imported, problems };
+    },
+  };
+}

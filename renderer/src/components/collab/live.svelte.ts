@@ -1,0 +1,17 @@
+// Reloads a channel's collaboration data whenever the core reports changes in the channel (polls,
+// files and calendar events arrive as channel events, like messages), coalesced per frame.
+import { listen } from '../../lib/api.ts';
+
+export function reloadOnChange(channelId: string, reload: () => Promise<void> | void): () => void {
+  let queued = false;
+  const stop = listen('messages.changed', (change) => {
+    if (change.channelId !== channelId || queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      void reload();
+    });
+  });
+  void reload();
+  return stop;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { TransferProgress } from '../../../shared/api/parts/collab-schemas.ts';
+import { TransferCancelled, Transfers } from '../../../electron/core/files/transfers.ts';
+
+describe('transfers', () => {
+  it('throttles progress per phase, and a cancel stops the next chunk for the owner only', () => {
+    const events: TransferProgress[] = [];
+    let now = 0;
+    const transfers = new Transfers((p) => events.push(p), () => now);
+    transfers.start('trAAAAAAAA', 'profile-1');
+    transfers.progress('trAAAAAAAA', 'up', 'encrypting', 1, 10);
+    transfers.progress('trAAAAAAAA', 'up', 'encrypting', 2, 10);
+    transfers.progress('trAAAAAAAA', 'up', 'transfer', 3, 10);
+    now = 200;
+    transfers.progress('trAAAAAAAA', 'up', 'transfer', 4, 10);
+    expect(events.map((e) => `${e.phase}:${e.done}`)).toEqual(['encrypting:1', 'transfer:3', 'transfer:4']);
+    transfers.cancel('trAAAAAAAA', 'profile-2');
+    expect(() => transfers.progress('trAAAAAAAA', 'up', 'transfer', 5, 10)).not.toThrow();
+    transfers.cancel('trAAAAAAAA', 'profile-1');
+    expect(() => transfers.progress('trAAAAAAAA', 'up', 'transfer', 6, 10)).toThrow(TransferCancelled);
+    transfers.end('trAAAAAAAA', 'up', 'cancelled', 10);
+    expect(events.at(-1)).toMatchObject({ phase: 'cancelled' });
+  });
+});
