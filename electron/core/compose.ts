@@ -6,6 +6,7 @@ import type { EventName } from '../../shared/api/names.ts';
 import type { ConnectionView, EventPayload } from '../../shared/api/contract.ts';
 import { AppError } from '../../shared/api/result.ts';
 import type { Handlers } from '../ipc/router.ts';
+import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
 import { messagingHandlers } from './app/messaging-handlers.ts';
@@ -108,7 +109,8 @@ export function createCore(deps: CoreDeps): Core {
         notifyNewMessages(
           deps.platform.notifier,
           {
-            content: values.notificationContent as NotificationContent,
+            // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
+            content: effectiveNotificationContent(deps.policy, runtime.client.directory.orgSettings) as NotificationContent,
             language,
             onScreen: isVisible(profileId),
             myUserId: runtime.identity.userId,

@@ -11,6 +11,7 @@ import {
   channelDetailSchema,
   channelId,
   channelSummarySchema,
+  discoverableChannelSchema,
   editInput,
   messagePageInput,
   messagePageSchema,
@@ -155,7 +156,17 @@ export const methods = {
   'channels.leave': method({
     input: z.strictObject({ channelId }),
     output: done,
-    doc: 'Leaves a channel: this user is removed from its roster and the channel disappears from the sidebar.',
+    doc: 'Leaves a channel: this user is removed from its roster and the channel disappears from the sidebar. `not_permitted` for the organisation-wide channel.',
+  }),
+  'channels.discover': method({
+    input: noInput,
+    output: z.array(discoverableChannelSchema),
+    doc: 'Channels announced in the organisation directory that the signed-in user is not a member of, by name; whether a join request is pending.',
+  }),
+  'channels.join': method({
+    input: z.strictObject({ channelId }),
+    output: z.object({ state: z.enum(['requested', 'member']) }),
+    doc: "Asks to join a discoverable channel: a join request in the directory channel, which a device of one of the channel's admins accepts automatically. `not_found` when the channel is not (or no longer) announced.",
   }),
   'channels.markRead': method({
     input: z.strictObject({ channelId, upToSortKey: z.number() }),

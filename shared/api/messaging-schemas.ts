@@ -25,6 +25,8 @@ export const channelSummarySchema = z.object({
   unreadCount: z.number().int().nonnegative(),
   mentionCount: z.number().int().nonnegative(),
   historyForNewMembers: z.boolean(),
+  /** The organisation-wide channel ("Allgemein"): every active user is a member; nobody leaves it. */
+  orgWide: z.boolean(),
 });
 
 export const memberSchema = z.object({ userId, displayName: z.string(), role, ward: z.string().nullable() });
@@ -101,6 +103,19 @@ export const channelCreateInput = z.strictObject({
   topic: z.string().max(500).default(''),
   memberUserIds: z.array(userId).max(2000),
   historyForNewMembers: z.boolean().default(false),
+  /** Listed in the organisation's channel directory (name and topic, encrypted); anyone may ask to join. Channels only. */
+  discoverable: z.boolean().default(false),
+});
+
+/** A channel announced in the directory that the signed-in user is not a member of. */
+export const discoverableChannelSchema = z.object({
+  channelId,
+  name: z.string(),
+  topic: z.string(),
+  historyForNewMembers: z.boolean(),
+  memberCount: z.number().int().nonnegative(),
+  /** `requested`: a join request is on its way or waiting for a channel admin's device. */
+  state: z.enum(['open', 'requested']),
 });
 
 export const searchInput = z.strictObject({ text: z.string().trim().min(1).max(200), channelId: channelId.optional(), limit: z.number().int().min(1).max(100).default(30) });
@@ -138,6 +153,7 @@ export type ChannelSummaryView = z.output<typeof channelSummarySchema>;
 export type ChannelDetailView = z.output<typeof channelDetailSchema>;
 export type MessageView = z.output<typeof messageViewSchema>;
 export type MessagePage = z.output<typeof messagePageSchema>;
+export type DiscoverableChannelView = z.output<typeof discoverableChannelSchema>;
 export type SearchHitView = z.output<typeof searchHitSchema>;
 export type AcksView = z.output<typeof acksSchema>;
 export type RegistrationLetter = z.output<typeof registrationLetterSchema>;

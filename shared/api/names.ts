@@ -25,6 +25,8 @@ export const METHOD_NAMES = [
   'channels.create',
   'channels.setMembers',
   'channels.leave',
+  'channels.discover',
+  'channels.join',
   'channels.markRead',
   'messages.page',
   'messages.send',

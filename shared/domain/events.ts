@@ -75,8 +75,34 @@ export const channelUpdate = z.strictObject({
   retentionDays: z.number().int().min(0).max(3650).nullable(),
 });
 
+/**
+ * Channel discovery (docs/protocol.md "Discoverable channels"). These three travel only in the
+ * organisation's directory channel, whose roster is every active user, so the relay sees neither
+ * the name nor which channel is announced. An announcement counts only while its sender is an
+ * admin of the announced channel's signed roster (checked when listing, not when applying, because
+ * the roster record may arrive after the event).
+ */
+export const channelAnnounce = z.strictObject({
+  type: z.literal('channel.announce'),
+  channelId: id,
+  name: text(100).min(1),
+  topic: text(500).default(''),
+  kind: z.literal('channel'),
+  historyForNewMembers: z.boolean().default(false),
+});
+export const channelUnannounce = z.strictObject({ type: z.literal('channel.unannounce'), channelId: id });
+/**
+ * A user asks to join an announced channel. `knownEpoch` is the channel's roster epoch the
+ * requester saw: the request is fulfilled once the requester is in any roster after it, so an old
+ * request never re-adds someone who has left since (no clocks involved).
+ */
+export const channelJoinRequest = z.strictObject({ type: z.literal('channel.join_request'), channelId: id, knownEpoch: z.number().int().min(0).max(0xffffffff) });
+
 export const channelEventPayload = z.discriminatedUnion('type', [
   channelUpdate,
+  channelAnnounce,
+  channelUnannounce,
+  channelJoinRequest,
   messageCreate,
   messageEdit,
   messageDelete,

@@ -56,7 +56,7 @@ test('first run, registration key, and messaging between two workstations', asyn
 
   // Admin creates a channel with the nurse.
   await admin.getByRole('button', { name: 'Neuer Kanal' }).first().click();
-  await admin.getByLabel('Name', { exact: true }).fill('Station 3B');
+  await admin.getByRole('dialog').getByLabel('Name', { exact: true }).fill('Station 3B');
   await admin.getByLabel('Thema (optional)').fill('Übergaben und Dienstplan');
   await admin.getByRole('checkbox', { name: /Bernd Pflege/ }).check();
   await shot(admin, testInfo, '06-new-channel');

@@ -3,7 +3,7 @@
 // more workstations (each its own browser context = its own PC).
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { startClinicRelay, type ClinicRelay } from '../harness/clinic-relay.ts';
-import { startWorkstation, type Workstation } from '../harness/workstation.ts';
+import { startWorkstation, type Workstation, type WorkstationOptions } from '../harness/workstation.ts';
 
 export interface OpenWorkstation {
   workstation: Workstation;
@@ -13,11 +13,17 @@ export interface OpenWorkstation {
 interface Fixtures {
   workstation: Workstation;
   clinic: ClinicRelay;
-  openWorkstation: (label?: string) => Promise<OpenWorkstation>;
+  /** `options` (policy, clock) go to the harness workstation; the label names its device. */
+  openWorkstation: (label?: string, options?: Omit<WorkstationOptions, 'deviceLabel'>) => Promise<OpenWorkstation>;
 }
 
-async function open(browser: Browser, label: string, cleanups: Array<() => Promise<void>>): Promise<OpenWorkstation> {
-  const workstation = await startWorkstation({ deviceLabel: label });
+async function open(
+  browser: Browser,
+  label: string,
+  options: Omit<WorkstationOptions, 'deviceLabel'>,
+  cleanups: Array<() => Promise<void>>,
+): Promise<OpenWorkstation> {
+  const workstation = await startWorkstation({ ...options, deviceLabel: label });
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'de-DE' });
   const page = await context.newPage();
   await page.goto(workstation.url);
@@ -44,7 +50,7 @@ export const test = base.extend<Fixtures>({
   openWorkstation: async ({ browser }, use) => {
     const cleanups: Array<() => Promise<void>> = [];
     let n = 0;
-    await use((label) => open(browser, label ?? `Arbeitsplatz ${++n}`, cleanups));
+    await use((label, options = {}) => open(browser, label ?? `Arbeitsplatz ${++n}`, options, cleanups));
     for (const cleanup of cleanups.reverse()) await cleanup();
   },
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { EventName, MethodName } from '../../shared/api/names.ts';
 import type { EventPayload, MethodInput, MethodOutput } from '../../shared/api/contract.ts';
 import type { Result } from '../../shared/api/result.ts';
+import type { Clock } from '../../electron/core/clock/clock.ts';
 import { createCore, type Core } from '../../electron/core/compose.ts';
 import { createLogger, createMemoryLogger } from '../../electron/core/log/logger.ts';
 import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
@@ -27,7 +28,7 @@ export interface CoreClient {
   close(): Promise<void>;
 }
 
-export async function startCoreClient(options: { policy?: EffectivePolicy; dataDir?: string } = {}): Promise<CoreClient> {
+export async function startCoreClient(options: { policy?: EffectivePolicy; dataDir?: string; clock?: Clock } = {}): Promise<CoreClient> {
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kf-core-')));
   const platform = createFakePlatform();
@@ -41,6 +42,7 @@ export async function startCoreClient(options: { policy?: EffectivePolicy; dataD
     log: process.env.KF_DEBUG ? createLogger((r) => console.error(r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})), 'core', 'debug') : logger,
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void events.push({ event, payload }),
     deviceLabel: 'Stationsrechner Test',
+    ...(options.clock ? { clock: options.clock } : {}),
     transportTuning: { heartbeatMs: 2_000, backoff: { baseMs: 50, maxMs: 500 } },
   });
   const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });

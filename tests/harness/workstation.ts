@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { events } from '../../shared/api/contract.ts';
+import type { Clock } from '../../electron/core/clock/clock.ts';
 import { createCore, type Core } from '../../electron/core/compose.ts';
 import { createLogger, jsonLineSink, type Logger } from '../../electron/core/log/logger.ts';
 import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
@@ -37,6 +38,8 @@ export interface WorkstationOptions {
   version?: string;
   /** Name in the device certificate (admin view). */
   deviceLabel?: string;
+  /** The core's clock (a FakeClock in tests that move time); the system clock by default. */
+  clock?: Clock;
 }
 
 export interface Workstation {
@@ -91,6 +94,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     dataDir,
     log: log.child('core'),
     deviceLabel: options.deviceLabel ?? 'Harness-Arbeitsplatz',
+    ...(options.clock ? { clock: options.clock } : {}),
     // Quick reconnects, so an e2e test that stops and starts the relay does not wait 30 s.
     transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 } },
     emit: (event, payload) => {

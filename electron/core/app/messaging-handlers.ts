@@ -4,6 +4,8 @@ import type { MessagePage } from '../../../shared/api/contract.ts';
 import { AppError } from '../../../shared/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
+import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
+import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { toMessageViews } from './message-views.ts';
 import type { SessionService } from './session-service.ts';
 
@@ -14,6 +16,8 @@ type MessagingMethods =
   | 'channels.create'
   | 'channels.setMembers'
   | 'channels.leave'
+  | 'channels.discover'
+  | 'channels.join'
   | 'channels.markRead'
   | 'messages.page'
   | 'messages.send'
@@ -33,6 +37,23 @@ interface UserRow {
   role: 'admin' | 'member';
   ward: string | null;
   active: number;
+}
+
+type Runtime = ReturnType<SessionService['visible']>;
+
+/** Whether a channel is listed in the directory right now (by one of its current admins). */
+function isAnnounced(runtime: Runtime, channelId: string): boolean {
+  const roster = runtime.client.directory.rosters.get(channelId)?.current;
+  return roster?.kind === 'channel' && currentAnnouncement(roster, readAnnouncements(runtime.profile.store.db, channelId)) !== null;
+}
+
+/** Channels this device has asked to join with a request still in the outbox (offline, or sending). */
+function queuedJoinRequests(runtime: Runtime): Set<string> {
+  const rows = runtime.profile.store.db
+    .prepare(`SELECT json_extract(payload, '$.channelId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'channel.join_request'`)
+    .pluck()
+    .all(runtime.client.directoryChannelId) as string[];
+  return new Set(rows);
 }
 
 export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, MessagingMethods> {
@@ -65,9 +86,13 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     'channels.list': async () => {
       const runtime = visible();
       const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
-      // A channel whose name has not arrived yet (roster known, first event not) is not shown.
+      // A channel joined from the directory is named by its announcement until its own name event
+      // arrives; one whose name is known from neither (roster known, first event not) is not shown.
+      const announced = (channelId: string) => currentAnnouncement(runtime.client.directory.rosters.get(channelId)?.current, readAnnouncements(runtime.profile.store.db, channelId));
       return rows
+        .map((c) => (c.name === '' ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic } : c))
         .filter((c) => c.name !== '')
+        .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
         .map((c) => ({
           channelId: c.channelId,
           kind: c.kind,
@@ -76,6 +101,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
           unreadCount: c.unreadCount,
           mentionCount: c.mentionCount,
           historyForNewMembers: c.historyForNewMembers,
+          orgWide: c.orgWide,
         }));
     },
 
@@ -95,6 +121,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         unreadCount: summary?.unreadCount ?? 0,
         mentionCount: summary?.mentionCount ?? 0,
         historyForNewMembers: c.history_for_new_members === 1,
+        orgWide: c.org_wide === 1,
         members: members.map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN, role: m.role, ward: m.ward })),
         canManage: members.some((m) => m.user_id === runtime.identity.userId && m.role === 'admin'),
       };
@@ -102,12 +129,16 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
 
     'channels.create': async (input) => {
       const runtime = visible();
+      const discoverable = input.discoverable && input.kind === 'channel';
+      // Announcing needs the org-wide channel; an admin device adds every user to it soon after they are created.
+      if (discoverable && !runtime.client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
       const channelId = await runtime.client.createChannel({
         kind: input.kind,
         name: input.name,
         topic: input.topic,
         memberUserIds: input.memberUserIds,
         historyForNewMembers: input.historyForNewMembers,
+        discoverable,
       });
       return { channelId };
     },
@@ -125,14 +156,60 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
 
     'channels.leave': async ({ channelId }) => {
       const runtime = requireChannel(channelId);
+      if (channelId === runtime.client.directoryChannelId) throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
       const me = runtime.identity.userId;
       const current = await runtime.profile.store.channels.members(channelId);
       const rest = current.filter((m) => m.userId !== me).map((m) => ({ userId: m.userId, role: m.role as 'admin' | 'member' }));
-      // The last admin hands the channel to the remaining members rather than orphaning it.
+      // The last admin hands the channel to the remaining members rather than orphaning it. A
+      // member who is not an admin signs the roster without themselves (docs/protocol.md).
       if (rest.length > 0 && !rest.some((m) => m.role === 'admin')) rest[0]!.role = 'admin';
       if (rest.length > 0) await runtime.client.setMembers(channelId, rest);
+      // The last one out takes the channel out of the directory: nobody would be there to let anyone in.
+      else if (isAnnounced(runtime, channelId)) await runtime.client.unannounce(channelId);
       runtime.profile.store.db.prepare('UPDATE channels SET left_at = ? WHERE channel_id = ?').run(clock.now(), channelId);
       return done;
+    },
+
+    'channels.discover': () => {
+      const runtime = visible();
+      const { db } = runtime.profile.store;
+      const { directory } = runtime.client;
+      const me = runtime.identity.userId;
+      const announcements = readAnnouncements(db);
+      const requests = new Map(readJoinRequests(db).filter((r) => r.userId === me).map((r) => [r.channelId, r]));
+      const queued = queuedJoinRequests(runtime);
+      const list = [];
+      for (const channelId of new Set(announcements.map((a) => a.channelId))) {
+        const roster = directory.rosters.get(channelId);
+        if (!roster || roster.current.kind !== 'channel' || channelId === runtime.client.directoryChannelId) continue;
+        if (directory.isMember(channelId, me)) continue;
+        const announcement = currentAnnouncement(roster.current, announcements.filter((a) => a.channelId === channelId));
+        if (!announcement) continue;
+        list.push({
+          channelId,
+          name: announcement.name,
+          topic: announcement.topic,
+          historyForNewMembers: roster.current.historyForNewMembers,
+          memberCount: roster.current.members.length,
+          state: queued.has(channelId) || requestPending(roster, requests.get(channelId)) ? ('requested' as const) : ('open' as const),
+        });
+      }
+      return list.sort((a, b) => a.name.localeCompare(b.name, 'de'));
+    },
+
+    'channels.join': async ({ channelId }) => {
+      const runtime = visible();
+      const { client } = runtime;
+      const me = runtime.identity.userId;
+      if (!isAnnounced(runtime, channelId)) throw new AppError('not_found', 'This channel is not in the directory (any more).');
+      // A channel left earlier shows again once the roster includes this user.
+      runtime.profile.store.db.prepare('UPDATE channels SET left_at = NULL WHERE channel_id = ?').run(channelId);
+      if (client.directory.isMember(channelId, me)) return { state: 'member' as const };
+      if (!client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
+      const own = readJoinRequests(runtime.profile.store.db).find((r) => r.channelId === channelId && r.userId === me);
+      const alreadyAsked = queuedJoinRequests(runtime).has(channelId) || requestPending(client.directory.rosters.get(channelId), own);
+      if (!alreadyAsked) await client.requestJoin(channelId);
+      return { state: 'requested' as const };
     },
 
     'channels.markRead': async ({ channelId, upToSortKey }) => {

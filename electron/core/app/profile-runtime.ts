@@ -10,7 +10,7 @@ import type { DecryptedEvent } from '../sync/ports.ts';
 import { scheduleRetention } from '../store/retention-schedule.ts';
 import { RelayTransport } from '../transport/relay-transport.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
-import { certificateOf, deviceSigner, orgPublicKeyOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
+import { certificateOf, deviceSigner, orgPublicKeyOf, orgSecretOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
 
 export interface RuntimeEvents {
   messagesChanged(channelId: string): void;
@@ -56,6 +56,7 @@ export class ProfileRuntime {
       transport: this.transport,
       self: selfDeviceOf(identity),
       orgPublicKey: orgPublicKeyOf(identity),
+      orgSigningKey: orgSecretOf(identity),
       clock: deps.clock,
       log: deps.log.child('client'),
       listeners: {
@@ -121,6 +122,13 @@ export class ProfileRuntime {
     return this.#identity;
   }
 
+  /** Makes this device an admin device: keeps the imported organisation key in the encrypted store. */
+  async adoptOrgKey(orgSecretB64: string): Promise<void> {
+    const next = { ...this.#identity, orgSecret: orgSecretB64 };
+    await saveIdentity(this.profile.store, next);
+    this.#identity = next;
+  }
+
   get syncingChannels(): number {
     return this.#syncingChannels;
   }
@@ -130,7 +138,8 @@ export class ProfileRuntime {
     const retention = scheduleRetention(this.profile.store, {
       clock: this.#deps.clock,
       log: this.#deps.log.child('retention'),
-      policyDays: () => this.#deps.retentionDays,
+      // Machine policy (RetentionDays > 0) first, else the organisation's signed setting.
+      policyDays: () => this.#deps.retentionDays || (this.client.directory.orgSettings?.body.retentionDays ?? 0),
       onDeleted: () => this.#deps.events.channelsChanged(),
     });
     this.#off.push(() => retention.stop());

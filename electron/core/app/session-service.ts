@@ -8,14 +8,16 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
+import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { checkPin } from '../session/pin-rules.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
-import { WorkstationSession, type SignOutReason } from '../session/workstation-session.ts';
+import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
 import { bootstrapRelay } from '../transport/bootstrap.ts';
 import { lookupEnrolment } from '../transport/enrol-lookup.ts';
 import { TransportError } from '../transport/transport.ts';
 import { loadIdentity, saveIdentity, type Identity } from '../account/identity.ts';
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
+import type { NotificationContent } from './notifications.ts';
 import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
 
 const PIN_KEY = 'session.pin';
@@ -40,6 +42,8 @@ export interface SessionServiceDeps {
 export class SessionService {
   readonly profiles: ProfileManager;
   readonly session: WorkstationSession;
+  /** Copied message text, removed after policy time and whenever the screen locks or a profile signs out. */
+  readonly clipboard: ClipboardGuard;
   readonly #deps: SessionServiceDeps;
   readonly #runtimes = new Map<string, ProfileRuntime>();
   #lastSignOut: SessionStatus['lastSignOutReason'] = null;
@@ -49,6 +53,9 @@ export class SessionService {
     this.#deps = deps;
     this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage });
     const rules = deps.policy.values;
+    this.clipboard = new ClipboardGuard({ clipboard: deps.platform.clipboard, clock: deps.clock, clearAfterSeconds: rules.clipboardClearSeconds });
+    const clearClipboard = () =>
+      void this.clipboard.clearIfUnchanged().catch((error: unknown) => deps.log.warn('clipboard not cleared', { error: String(error) }));
     this.session = new WorkstationSession({
       clock: deps.clock,
       idle: deps.platform.idle,
@@ -56,7 +63,11 @@ export class SessionService {
       rules: { idleLockSeconds: rules.idleLockSeconds, pinMaxAttempts: rules.pinMaxAttempts, maxSessionHours: rules.maxSessionHours },
       listeners: {
         changed: () => deps.onChanged(),
-        signedOut: (profileId, reason) => void this.#closeRuntime(profileId, reason),
+        locked: () => clearClipboard(),
+        signedOut: (profileId, reason) => {
+          clearClipboard();
+          void this.#closeRuntime(profileId, reason);
+        },
       },
     });
   }
@@ -212,6 +223,13 @@ export class SessionService {
   async unlock(profileId: string, pin: string): Promise<UnlockOutcome> {
     const runtime = this.#runtimes.get(profileId);
     if (!runtime) return { kind: 'signed_out' };
+    // Backoff and the 12-hour limit are checked before the Argon2id verification runs.
+    const gate = this.session.pinGate(profileId);
+    if (gate?.kind === 'too_soon') return { kind: 'too_soon', retryAt: gate.retryAt };
+    if (gate) {
+      if (gate.kind === 'signed_out') this.#lastSignOut = gate.reason;
+      return { kind: 'signed_out' };
+    }
     const stored = await runtime.profile.store.getSetting<{ kdf: KdfParams; hashB64: string }>(PIN_KEY);
     const correct = stored !== null && (await verifySecret(pin, stored));
     const outcome = this.session.submitPin(profileId, correct);
@@ -253,8 +271,22 @@ export class SessionService {
     this.#deps.onChanged();
   }
 
+  /** The session rules in force (for the renderer's hints); no content. */
+  rules(): SessionRules & { notificationContent: NotificationContent; clipboardClearSeconds: number; passphraseDueAt: number | null } {
+    const visible = this.session.visibleProfile;
+    const values = this.#deps.policy.values;
+    return {
+      ...this.session.rules,
+      notificationContent: values.notificationContent as NotificationContent,
+      clipboardClearSeconds: this.clipboard.clearAfterSeconds,
+      passphraseDueAt: visible && !this.session.isLocked ? this.session.passphraseDueAt(visible) : null,
+    };
+  }
+
   async close(): Promise<void> {
     this.session.dispose();
+    this.clipboard.dispose();
+    await this.clipboard.clearIfUnchanged().catch(() => false);
     for (const profileId of [...this.#runtimes.keys()]) await this.#closeRuntime(profileId, 'app_exit');
   }
 }

@@ -6,8 +6,11 @@ import type { Directory } from '../crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { Transport } from '../transport/transport.ts';
+import { directoryChannelId } from './channel-directory.ts';
 
 const POSITION_KEY = 'directory.position';
+/** Default name of the organisation-wide channel (channel names are data, shown as stored). */
+export const ORG_WIDE_NAME = 'Allgemein';
 
 export class DirectorySync {
   readonly #directory: Directory;
@@ -67,11 +70,14 @@ export class DirectorySync {
       db.prepare('INSERT INTO directory_records (type, subject, record, received_at) VALUES (?, ?, ?, ?)').run(record.type, subject, JSON.stringify(record), Date.now());
       const body = record.body as Record<string, unknown>;
       switch (record.type) {
-        case 'user':
+        case 'user': {
+          // The newest record by issuedAt decides (two admins may upload out of order).
+          const current = this.#directory.users.get(String(body.userId))?.body ?? (body as Record<string, unknown>);
           db.prepare(
             `INSERT INTO users VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, ward = excluded.ward, active = excluded.active`,
-          ).run(body.userId, body.displayName, body.role, body.ward, body.active ? 1 : 0);
+          ).run(current.userId, current.displayName, current.role, current.ward, current.active ? 1 : 0);
           break;
+        }
         case 'device':
           db.prepare('INSERT OR IGNORE INTO devices VALUES (?, ?, ?, 0)').run(body.deviceId, body.userId, body.label);
           break;
@@ -90,6 +96,11 @@ export class DirectorySync {
           db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(body.channelId);
           const add = db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)');
           for (const m of members) add.run(body.channelId, m.userId, m.role);
+          // The org-wide channel has no name event (nobody administers it): it is "Allgemein"
+          // until a member renames it, and discovery events count only there.
+          if (body.channelId === directoryChannelId(this.#directory.orgId)) {
+            db.prepare(`UPDATE channels SET org_wide = 1, name = CASE WHEN name = '' THEN ? ELSE name END WHERE channel_id = ?`).run(ORG_WIDE_NAME, body.channelId);
+          }
           break;
         }
         default:

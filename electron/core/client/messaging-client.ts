@@ -14,7 +14,9 @@ import type { ProfileStore } from '../store/profile-store.ts';
 import { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
 import { SyncEngine, type SyncListeners } from '../sync/engine.ts';
 import type { Transport } from '../transport/transport.ts';
+import { directoryChannelId } from './channel-directory.ts';
 import { DirectorySync } from './directory-sync.ts';
+import { DiscoveryAgent } from './discovery-agent.ts';
 import { createSyncCrypto } from './sync-crypto.ts';
 
 export interface MessagingClientDeps {
@@ -25,6 +27,8 @@ export interface MessagingClientDeps {
   clock: Clock;
   log: Logger;
   listeners?: SyncListeners;
+  /** Admin devices only: the organisation signing key (keeps the directory channel's roster complete). */
+  orgSigningKey?: Uint8Array | null;
 }
 
 /** 16 random bytes, base64url: the client event id of everything this device sends. */
@@ -32,6 +36,9 @@ export const newEventId = (): string => toBase64Url(new Uint8Array(randomBytes(1
 
 const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'channel.update': 'channel',
+  'channel.announce': 'channel',
+  'channel.unannounce': 'channel',
+  'channel.join_request': 'channel',
   'message.create': 'message',
   'message.edit': 'message',
   'message.delete': 'message',
@@ -54,6 +61,9 @@ export class MessagingClient {
   readonly #directorySync: DirectorySync;
   readonly #unsubscribe: Array<() => void> = [];
   readonly #senderKeys: SqliteSenderKeyStore;
+  readonly #discovery: DiscoveryAgent;
+  /** The organisation-wide channel that carries the channel directory. */
+  readonly directoryChannelId: string;
 
   constructor(deps: MessagingClientDeps) {
     this.#deps = deps;
@@ -63,6 +73,31 @@ export class MessagingClient {
     this.#senderKeys = new SqliteSenderKeyStore(deps.store.db);
     deps.store.sync.setSelf({ userId: deps.self.userId, deviceId: deps.self.deviceId });
     this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: this.#senderKeys, now: () => deps.clock.now() });
+    this.directoryChannelId = directoryChannelId(this.directory.orgId);
+    // A store from before discovery existed has the org-wide channel unmarked.
+    deps.store.db.prepare('UPDATE channels SET org_wide = 1 WHERE channel_id = ? AND org_wide = 0').run(this.directoryChannelId);
+    this.#discovery = new DiscoveryAgent({
+      directory: this.directory,
+      db: deps.store.db,
+      self: deps.self,
+      holdsOrgKey: !!deps.orgSigningKey,
+      log: deps.log.child('discovery'),
+      publishRoster: (channelId, kind, members, history, signer) => this.#publishRoster(channelId, kind, members, history, signer),
+      refreshDirectory: async () => void (await this.#directorySync.refresh(deps.transport)),
+      send: (channelId, payload) => this.send(channelId, payload),
+      repeatSettings: (channelId) => this.#repeatSettingsFor(channelId),
+      shareHistory: (channelId, deviceIds) => this.crypto.shareHistory(channelId, deviceIds),
+      mail: async (shares) => void (await Promise.all(shares.map((s) => deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)))),
+      now: () => deps.clock.now(),
+    });
+    // A page of the directory channel may hold join requests or announcements to act on.
+    const listeners: SyncListeners = {
+      ...deps.listeners,
+      applied: (channelId, applied) => {
+        if (channelId === this.directoryChannelId) void this.#discovery.schedule();
+        deps.listeners?.applied?.(channelId, applied);
+      },
+    };
     this.engine = new SyncEngine({
       transport: deps.transport,
       crypto: createSyncCrypto({
@@ -75,7 +110,7 @@ export class MessagingClient {
       store: deps.store.sync,
       clock: deps.clock,
       log: deps.log.child('sync'),
-      ...(deps.listeners ? { listeners: deps.listeners } : {}),
+      listeners,
     });
   }
 
@@ -98,6 +133,12 @@ export class MessagingClient {
     // opens envelopes, so when already online, refresh first.
     if (transport.state() === 'online') await this.#refresh();
     await this.engine.start();
+    void this.#discovery.schedule();
+  }
+
+  /** Waits until the discovery agent is idle (tests, and callers that need its effect now). */
+  discoveryIdle(): Promise<void> {
+    return this.#discovery.schedule();
   }
 
   async stop(): Promise<void> {
@@ -120,6 +161,8 @@ export class MessagingClient {
     await this.#directorySync.refresh(this.#deps.transport);
     await this.#shareWithNewDevices();
     await this.#acceptMail(await this.#deps.transport.fetchMail(500));
+    // New users, devices or rosters: the directory roster, join requests and history may be due.
+    void this.#discovery.schedule();
   }
 
   #channelIds(): string[] {
@@ -203,12 +246,35 @@ export class MessagingClient {
     topic?: string;
     memberUserIds: string[];
     historyForNewMembers?: boolean;
+    /** Announced in the directory channel (name and topic encrypted there); channels only. */
+    discoverable?: boolean;
   }): Promise<string> {
     const channelId = `chn${toBase64Url(new Uint8Array(randomBytes(12)))}`;
+    const history = input.historyForNewMembers ?? false;
     const members = [{ userId: this.userId, role: 'admin' as const }, ...input.memberUserIds.filter((u) => u !== this.userId).map((userId) => ({ userId, role: 'member' as const }))];
-    await this.#publishRoster(channelId, input.kind, members, input.historyForNewMembers ?? false);
-    await this.send(channelId, { type: 'channel.update', name: input.name, topic: input.topic ?? '', historyForNewMembers: input.historyForNewMembers ?? false, retentionDays: null });
+    await this.#publishRoster(channelId, input.kind, members, history);
+    // The first members get every key directly; only later members are owed the history.
+    this.#discovery.markHistoryShared(channelId, this.directory.memberDevices(channelId).map((d) => d.record.body.deviceId));
+    await this.send(channelId, { type: 'channel.update', name: input.name, topic: input.topic ?? '', historyForNewMembers: history, retentionDays: null });
+    if (input.discoverable && input.kind === 'channel') {
+      await this.send(this.directoryChannelId, { type: 'channel.announce', channelId, name: input.name, topic: input.topic ?? '', kind: 'channel', historyForNewMembers: history });
+    }
     return channelId;
+  }
+
+  /** Whether this user is in the directory channel (needed to announce or ask to join). */
+  inDirectory(): boolean {
+    return this.directory.isMember(this.directoryChannelId, this.userId);
+  }
+
+  /** Asks the admins of an announced channel to add this user (their devices do it automatically). */
+  async requestJoin(channelId: string): Promise<void> {
+    await this.send(this.directoryChannelId, { type: 'channel.join_request', channelId, knownEpoch: this.directory.currentEpoch(channelId) });
+  }
+
+  /** Withdraws a channel from the directory (its last member leaves it). */
+  async unannounce(channelId: string): Promise<void> {
+    await this.send(this.directoryChannelId, { type: 'channel.unannounce', channelId });
   }
 
   /** A new roster (members added or removed): a new epoch; the next send uses fresh keys. */
@@ -216,9 +282,19 @@ export class MessagingClient {
     const current = this.directory.rosters.get(channelId)?.current;
     if (!current) throw new Error(`unknown channel ${channelId}`);
     await this.#publishRoster(channelId, current.kind, members, current.historyForNewMembers);
+    // Added members hold none of the earlier keys: they learn the name and settings from a repeat
+    // in the new epoch (and the history, where allowed, from the discovery agent's next run).
+    if (members.some((m) => !current.members.some((c) => c.userId === m.userId))) await this.#repeatSettingsFor(channelId);
+    void this.#discovery.schedule();
   }
 
-  async #publishRoster(channelId: string, kind: 'channel' | 'conversation' | 'direct', members: Array<{ userId: string; role: 'admin' | 'member' }>, history: boolean): Promise<void> {
+  async #publishRoster(
+    channelId: string,
+    kind: 'channel' | 'conversation' | 'direct',
+    members: Array<{ userId: string; role: 'admin' | 'member' }>,
+    history: boolean,
+    signer: 'org' | 'device' = 'device',
+  ): Promise<void> {
     const state = this.directory.rosters.get(channelId);
     const record = signRecord(
       'roster',
@@ -232,13 +308,18 @@ export class MessagingClient {
         historyForNewMembers: history,
         issuedAt: this.#deps.clock.now(),
       },
-      { kind: 'device', id: this.#deps.self.deviceId },
-      this.#deps.self.signingKey,
+      ...this.#signer(signer),
     );
     const verdict = this.directory.verify(record);
     if (!verdict.ok) throw new Error(`roster refused: ${verdict.reason}`);
     await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
     this.#directorySync.ingest(record);
+  }
+
+  #signer(kind: 'org' | 'device'): [{ kind: 'org' | 'device'; id: string }, Uint8Array] {
+    if (kind === 'device') return [{ kind: 'device', id: this.#deps.self.deviceId }, this.#deps.self.signingKey];
+    if (!this.#deps.orgSigningKey) throw new Error('this device does not hold the organisation key');
+    return [{ kind: 'org', id: this.directory.orgId }, this.#deps.orgSigningKey];
   }
 
   /** Keeps records this device already holds (its own org's first records, its enrolment) without the relay. */
@@ -250,6 +331,8 @@ export class MessagingClient {
   async publishRecord(record: { type: string }): Promise<void> {
     await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
     this.#directorySync.ingest(record);
+    // A new or changed user: the directory channel's roster follows (admin devices).
+    if (record.type === 'user' || record.type === 'revocation') void this.#discovery.schedule();
   }
 
   /** Queues any channel event (message, edit, vote...) durably and sends it when possible. */

@@ -39,6 +39,8 @@ export class Directory {
   readonly revokedUsers = new Set<string>();
   readonly revokedEnrolments = new Set<string>();
   readonly rosters = new Map<string, RosterState>();
+  /** The newest organisation settings record (by issuedAt), or null while none was signed. */
+  orgSettings: SignedRecord<'org_settings'> | null = null;
 
   constructor(options: DirectoryOptions) {
     this.orgPublicKey = options.orgPublicKey;
@@ -126,7 +128,8 @@ export class Directory {
       // roster, or in the new one when it creates the channel).
       const userId = this.devices.get(record.signer.id)!.record.body.userId;
       const authority = state ? state.current.members : body.members;
-      if (!authority.some((m) => m.userId === userId && m.role === 'admin')) return { ok: false, reason: 'not_permitted', detail: 'signer is not a channel admin' };
+      const admin = authority.some((m) => m.userId === userId && m.role === 'admin');
+      if (!admin && !(state && isSelfRemoval(state.current, body, userId))) return { ok: false, reason: 'not_permitted', detail: 'signer is not a channel admin' };
     }
     if (body.members.some((m) => !this.users.has(m.userId))) return { ok: false, reason: 'unknown_signer', detail: 'roster names an unknown user' };
     return { ok: true, record };
@@ -160,6 +163,11 @@ export class Directory {
         if (target.kind === 'device') this.revokedDevices.add(target.deviceId);
         else if (target.kind === 'user') this.revokedUsers.add(target.userId);
         else this.revokedEnrolments.add(target.enrolmentId);
+        break;
+      }
+      case 'org_settings': {
+        const r = record as SignedRecord<'org_settings'>;
+        if (!this.orgSettings || this.orgSettings.body.issuedAt <= r.body.issuedAt) this.orgSettings = r;
         break;
       }
       case 'roster': {
@@ -210,6 +218,17 @@ export class Directory {
     const record = this.rosters.get(channelId)?.records.find((r) => r.body.epoch === epoch);
     return record?.body.members.some((m) => m.userId === userId) ?? false;
   }
+}
+
+/**
+ * A member who is not an admin may sign exactly one kind of roster: the current one without
+ * themselves, nothing else changed (leaving a channel needs no admin to be online).
+ */
+function isSelfRemoval(current: RecordBody<'roster'>, next: RecordBody<'roster'>, userId: string): boolean {
+  if (next.kind !== current.kind || next.historyForNewMembers !== current.historyForNewMembers) return false;
+  if (!current.members.some((m) => m.userId === userId)) return false;
+  const key = (members: RecordBody<'roster'>['members']) => members.map((m) => `${m.userId}:${m.role}`).sort().join(',');
+  return key(next.members) === key(current.members.filter((m) => m.userId !== userId));
 }
 
 export type { RecordType };

@@ -7,6 +7,7 @@ import { applyCalendarEvent, type CalendarEntry, type CalendarPayload } from '..
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './database.ts';
+import { applyDiscoveryEvent } from './discovery-apply.ts';
 import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
 
 export interface ApplyResult {
@@ -117,6 +118,10 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
          ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, topic = excluded.topic, history_for_new_members = excluded.history_for_new_members, retention_days = excluded.retention_days`,
       ).run(event.channelId, p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, event.createdAt);
       return null;
+    case 'channel.announce':
+    case 'channel.unannounce':
+    case 'channel.join_request':
+      return applyDiscoveryEvent(db, { ...event, payload: p });
     case 'poll.create':
     case 'poll.vote':
     case 'poll.close':

@@ -1,5 +1,33 @@
 import type { Db } from './database.ts';
 
+/** Rows of the directory channel's announcements (migration 0095), every announcer's newest. */
+export function readAnnouncements(db: Db, channelId?: string): Array<{ channelId: string; announcerUserId: string; seq: number; listed: boolean; name: string; topic: string; historyForNewMembers: boolean }> {
+  const rows = (
+    channelId === undefined
+      ? db.prepare('SELECT * FROM channel_announcements').all()
+      : db.prepare('SELECT * FROM channel_announcements WHERE channel_id = ? ORDER BY seq DESC').all(channelId)
+  ) as Array<{ channel_id: string; announcer_user_id: string; seq: number; listed: number; name: string; topic: string; history_for_new_members: number }>;
+  return rows.map((r) => ({
+    channelId: r.channel_id,
+    announcerUserId: r.announcer_user_id,
+    seq: r.seq,
+    listed: r.listed === 1,
+    name: r.name,
+    topic: r.topic,
+    historyForNewMembers: r.history_for_new_members === 1,
+  }));
+}
+
+/** Join requests in relay order (each user's newest per channel). */
+export function readJoinRequests(db: Db): Array<{ channelId: string; userId: string; seq: number; knownEpoch: number }> {
+  return db.prepare('SELECT channel_id AS channelId, user_id AS userId, seq, known_epoch AS knownEpoch FROM join_requests ORDER BY seq').all() as Array<{
+    channelId: string;
+    userId: string;
+    seq: number;
+    knownEpoch: number;
+  }>;
+}
+
 export type ChannelKind = 'channel' | 'conversation' | 'direct';
 
 export interface ChannelRow {
@@ -13,6 +41,7 @@ export interface ChannelRow {
 }
 
 export interface ChannelSummary extends ChannelRow {
+  orgWide: boolean;
   unreadCount: number;
   mentionCount: number;
   lastSortKey: number;
@@ -60,6 +89,7 @@ export class ChannelsRepository {
         historyForNewMembers: r.history_for_new_members === 1,
         retentionDays: r.retention_days as number | null,
         createdAt: r.created_at as number,
+        orgWide: r.org_wide === 1,
         lastSortKey: r.last_sort_key as number,
         unreadCount: (unread.get(r.channel_id, r.read_up_to, userId) as { n: number }).n,
         mentionCount: (mentions.get(userId, r.channel_id, r.read_up_to) as { n: number }).n,

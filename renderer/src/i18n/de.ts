@@ -206,6 +206,31 @@ export const de = {
   'sidebar.unread.other': '{count} ungelesene Nachrichten',
   'sidebar.mentions.one': '1 Erwähnung',
   'sidebar.mentions.other': '{count} Erwähnungen',
+  'sidebar.orgWideShort': 'Alle',
+  'sidebar.browse': 'Kanäle durchsuchen',
+  'sidebar.orgWide': 'für alle in der Organisation',
+  'browse.title': 'Kanäle durchsuchen',
+  'browse.intro':
+    'Hier stehen Kanäle, die ihre Verwaltung auffindbar gemacht hat. Mit „Beitreten“ fragen Sie an; ein Gerät der Kanalverwaltung nimmt Sie automatisch auf, sobald es online ist.',
+  'browse.filter': 'Nach Name oder Thema filtern',
+  'browse.results': 'Auffindbare Kanäle',
+  'browse.empty': 'Zurzeit gibt es keine auffindbaren Kanäle, in denen Sie noch nicht Mitglied sind.',
+  'browse.noMatch': 'Kein Kanal passt zu „{text}“. Bitte prüfen Sie die Schreibweise.',
+  'browse.members.one': '1 Mitglied',
+  'browse.members.other': '{count} Mitglieder',
+  'browse.historyOn': 'Sie sehen auch ältere Nachrichten',
+  'browse.historyOff': 'Sie sehen Nachrichten ab Ihrem Beitritt',
+  'browse.join': 'Beitreten',
+  'browse.joinLabel': '{channel} beitreten',
+  'browse.requested': 'Beitritt angefragt',
+  'browse.requestedHint':
+    'Sie werden aufgenommen, sobald ein Gerät der Kanalverwaltung online ist. Sie können dieses Fenster schließen.',
+  'browse.joined': 'Beigetreten',
+  'browse.open': 'Öffnen',
+  'browse.openLabel': '{channel} öffnen',
+  'browse.error.not_found': 'Dieser Kanal ist nicht mehr im Verzeichnis. Fragen Sie bei Bedarf die Kanalverwaltung.',
+  'browse.error.unavailable':
+    'Das Kanalverzeichnis ist auf diesem Gerät noch nicht bereit. Bitte versuchen Sie es in einigen Minuten erneut.',
 
   'main.noChannels': 'Noch keine Kanäle',
   'main.noChannelsHint': 'Legen Sie einen Kanal für Ihre Station an oder warten Sie, bis Sie hinzugefügt werden.',
@@ -288,6 +313,9 @@ export const de = {
   'newChannel.directMissing': 'Bitte wählen Sie die Person aus, der Sie schreiben möchten.',
   'newChannel.history': 'Neue Mitglieder dürfen ältere Nachrichten lesen',
   'newChannel.historyHelp': 'Ohne Häkchen sehen später hinzugefügte Mitglieder nur Nachrichten ab ihrem Beitritt.',
+  'newChannel.discoverable': 'Im Kanalverzeichnis auffindbar: alle in der Organisation können beitreten',
+  'newChannel.discoverableHelp':
+    'Name und Thema sehen alle in Ihrer Organisation, Nachrichten nur die Mitglieder. Der Server sieht weder Name noch Inhalt.',
   'newChannel.submit': 'Anlegen',
 
   'members.title': 'Mitglieder von {channel}',
@@ -425,10 +453,12 @@ export const de = {
   'error.retry.unavailable':
     'Der Server ist gerade nicht erreichbar. Die Nachricht wird gesendet, sobald die Verbindung steht.',
   'error.channelCreate.invalid_input': 'Bitte prüfen Sie Name und Mitglieder des Kanals.',
+  'error.channelCreate.unavailable':
+    'Das Kanalverzeichnis ist auf diesem Gerät noch nicht bereit. Legen Sie den Kanal ohne „auffindbar“ an oder versuchen Sie es in einigen Minuten erneut.',
   'error.channelMembers.not_permitted':
     'Nur Administratorinnen und Administratoren dieses Kanals können Mitglieder ändern.',
   'error.channelLeave.not_permitted':
-    'Sie können diesen Kanal gerade nicht verlassen. Bitte wenden Sie sich an die Administration des Kanals.',
+    'Den Kanal für die ganze Organisation kann niemand verlassen: Alle Mitarbeitenden gehören dazu.',
   'error.search.invalid_input': 'Bitte geben Sie einen Suchbegriff mit höchstens 200 Zeichen ein.',
   'error.admin.not_permitted':
     'Nur Administrationsgeräte mit dem Organisationsschlüssel können Benutzer anlegen und Schlüssel erstellen.',

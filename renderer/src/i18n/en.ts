@@ -199,6 +199,31 @@ export const en: Record<MessageKey, string> = {
   'sidebar.unread.other': '{count} unread messages',
   'sidebar.mentions.one': '1 mention',
   'sidebar.mentions.other': '{count} mentions',
+  'sidebar.orgWideShort': 'All',
+  'sidebar.browse': 'Browse channels',
+  'sidebar.orgWide': 'for everyone in the organisation',
+  'browse.title': 'Browse channels',
+  'browse.intro':
+    'These channels were made discoverable by their administrators. “Join” sends a request; a device of the channel’s administrators adds you automatically as soon as it is online.',
+  'browse.filter': 'Filter by name or topic',
+  'browse.results': 'Discoverable channels',
+  'browse.empty': 'There are no discoverable channels you are not a member of yet.',
+  'browse.noMatch': 'No channel matches “{text}”. Please check the spelling.',
+  'browse.members.one': '1 member',
+  'browse.members.other': '{count} members',
+  'browse.historyOn': 'You also see older messages',
+  'browse.historyOff': 'You see messages from when you join',
+  'browse.join': 'Join',
+  'browse.joinLabel': 'Join {channel}',
+  'browse.requested': 'Join requested',
+  'browse.requestedHint':
+    'You will be added as soon as a device of the channel’s administrators is online. You can close this window.',
+  'browse.joined': 'Joined',
+  'browse.open': 'Open',
+  'browse.openLabel': 'Open {channel}',
+  'browse.error.not_found': 'This channel is no longer in the directory. Ask its administrators if you need it.',
+  'browse.error.unavailable':
+    'The channel directory is not ready on this device yet. Please try again in a few minutes.',
 
   'main.noChannels': 'No channels yet',
   'main.noChannelsHint': 'Create a channel for your ward or wait until you are added to one.',
@@ -280,6 +305,9 @@ export const en: Record<MessageKey, string> = {
   'newChannel.directMissing': 'Please choose the person you want to write to.',
   'newChannel.history': 'New members may read older messages',
   'newChannel.historyHelp': 'Without the tick, members added later only see messages from when they joined.',
+  'newChannel.discoverable': 'Discoverable in the channel directory: anyone in the organisation can join',
+  'newChannel.discoverableHelp':
+    'Everyone in your organisation sees the name and topic, only members see the messages. The server sees neither name nor content.',
   'newChannel.submit': 'Create',
 
   'members.title': 'Members of {channel}',
@@ -411,9 +439,11 @@ export const en: Record<MessageKey, string> = {
   'error.retry.unavailable':
     'The server cannot be reached right now. The message is sent as soon as the connection is back.',
   'error.channelCreate.invalid_input': 'Please check the name and members of the channel.',
+  'error.channelCreate.unavailable':
+    'The channel directory is not ready on this device yet. Create the channel without “discoverable” or try again in a few minutes.',
   'error.channelMembers.not_permitted': "Only the channel's administrators can change its members.",
   'error.channelLeave.not_permitted':
-    "You cannot leave this channel right now. Please contact the channel's administrators.",
+    'Nobody can leave the channel for the whole organisation: every member of staff belongs to it.',
   'error.search.invalid_input': 'Please enter a search term of at most 200 characters.',
   'error.admin.not_permitted':
     'Only administration devices holding the organisation key can add users and create keys.',

@@ -42,7 +42,8 @@ it('signs in offline with local data, queues a message and delivers it when the 
   const status = await admin.value('session.signIn', { profileId, passphrase: PASS });
   expect(status.state).toBe('unlocked');
   expect((await admin.value('connection.status', {})).state).not.toBe('online');
-  expect((await admin.value('channels.list', {})).map((c) => c.name)).toEqual(['Leitung']);
+  // The organisation-wide channel comes first, then the channel made before going offline.
+  expect((await admin.value('channels.list', {})).map((c) => c.name)).toEqual(['Allgemein', 'Leitung']);
   const { messageId } = await admin.value('messages.send', { channelId, body: 'offline geschrieben' });
   expect((await admin.value('connection.status', {})).pendingSends).toBe(1);
   expect((await admin.value('messages.page', { channelId })).messages.find((m) => m.messageId === messageId)?.delivery).toBe('sending');
