@@ -37,7 +37,8 @@ describe('encryptFile / decryptFile', () => {
     writeFileSync(src!, plain);
     await encryptFile(key, src!, enc!);
     expect(statSync(enc!).size).toBe(encryptedSize(size));
-    expect(readFileSync(enc!).includes(Buffer.from(plain.subarray(0, 64)))).toBe(size === 0);
+    // A 64-byte run of the plaintext never appears in the ciphertext (shorter runs may, by chance).
+    if (size >= 64) expect(readFileSync(enc!).includes(Buffer.from(plain.subarray(0, 64)))).toBe(false);
     await decryptFile(key, enc!, out!);
     expect(Buffer.compare(readFileSync(out!), plain)).toBe(0);
   });
