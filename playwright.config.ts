@@ -19,10 +19,7 @@ export default defineConfig({
   outputDir: 'test-results/e2e-artifacts',
   fullyParallel: false,
   workers: 1,
-  // One retry: about one run in fifteen, a two-workstation spec stalled for its whole timeout
-  // while other heavy jobs shared the two cores (not reproduced in 12 quiet runs); the report
-  // still marks such a test as flaky, so it is seen, not hidden.
-  retries: 1,
+  retries: 0,
   timeout: 60_000,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {

@@ -160,6 +160,31 @@ test('first run, registration key, and messaging between two workstations', asyn
   await hit.click();
   await expect(nurse.getByTestId('message').filter({ hasText: 'Übergabeprotokoll' })).toBeVisible();
 
+  // Read receipts, once the organisation turns them on: the admin sees that the nurse has read.
+  await admin.evaluate(() =>
+    (window as unknown as { klinikfunk: { invoke(m: string, i: unknown): Promise<unknown> } }).klinikfunk.invoke('admin.setOrgSettings', {
+      retentionDays: 0,
+      readReceipts: true,
+      notificationContent: 'sender',
+      historyForNewMembers: false,
+    }),
+  );
+  // The nurse's window is in front and shows the newest messages (a hidden window marks nothing read).
+  // Reopened from the sidebar, so the view is at the newest message again (the search jump left it in the middle).
+  await nurse.bringToFront();
+  await nurse.getByTestId('channel-entry').filter({ hasText: 'Allgemein' }).click();
+  await nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click();
+  await expect(async () => {
+    await adminComposer.fill('Bitte Dienstplan prüfen');
+    await adminComposer.press('Enter');
+    const own = admin.locator('[data-testid="message"][data-own="true"]').filter({ hasText: 'Bitte Dienstplan prüfen' }).last();
+    await expect(own.getByTestId('read-summary')).toHaveText(/Gelesen von 1 von 1/, { timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+  await admin.getByTestId('read-summary').last().click();
+  await expect(admin.getByTestId('readers-read').last()).toContainText('Bernd Pflege');
+  await shot(admin, testInfo, '12b-read-receipts');
+  await expectAccessible(admin, 'read receipts');
+
   // Lock: no message text stays in the DOM; the PIN unlocks.
   await nurse.keyboard.press('Control+l');
   await expect(nurse.getByText('Klinikfunk ist gesperrt')).toBeVisible();

@@ -270,6 +270,10 @@ export const de = {
   'message.editHint': 'Enter speichert, Esc bricht ab',
   'message.save': 'Speichern',
 
+  'receipts.summary': 'Gelesen von {read} von {total}',
+  'receipts.title': 'Lesebestätigungen',
+  'receipts.read': 'Gelesen',
+  'receipts.unread': 'Noch nicht gelesen',
   'ack.confirm': 'Bestätigen',
   'ack.mine': 'Von Ihnen bestätigt',
   'ack.summary': '{acked} von {total} bestätigt',

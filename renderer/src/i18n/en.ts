@@ -262,6 +262,10 @@ export const en: Record<MessageKey, string> = {
   'message.editHint': 'Enter saves, Esc cancels',
   'message.save': 'Save',
 
+  'receipts.summary': 'Read by {read} of {total}',
+  'receipts.title': 'Read receipts',
+  'receipts.read': 'Read',
+  'receipts.unread': 'Not read yet',
   'ack.confirm': 'Acknowledge',
   'ack.mine': 'Acknowledged by you',
   'ack.summary': '{acked} of {total} acknowledged',

@@ -76,10 +76,16 @@ export function mergeLive(current: WindowState, page: MessagePage, cap = MAX_WIN
   let messages = page.messages;
   let droppedOlder = false;
   const oldest = messages[0];
-  if (first && oldest && oldest.sortKey <= first.sortKey) {
+  // The boundary is found by id: a message still being sent has a provisional sort key that
+  // changes once the relay orders it, so comparing keys could drop the whole window.
+  const at = first ? messages.findIndex((m) => m.messageId === first.messageId) : -1;
+  if (at > 0) {
+    droppedOlder = true;
+    messages = messages.slice(at);
+  } else if (at === -1 && first && first.seq !== null && oldest && oldest.sortKey <= first.sortKey) {
     const kept = messages.filter((m) => m.sortKey >= first.sortKey);
     droppedOlder = kept.length < messages.length;
-    messages = kept;
+    messages = kept.length > 0 ? kept : messages;
   }
   if (messages.length > cap) {
     messages = messages.slice(messages.length - cap);

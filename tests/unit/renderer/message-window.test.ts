@@ -26,6 +26,7 @@ const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView 
   replyTo: null,
   urgent: false,
   ack: null,
+  readBy: null,
   editedAt: null,
   deleted: false,
   delivery: 'sent',
@@ -77,6 +78,15 @@ describe('renderer message window', () => {
     const view = fromPage(page(range(951, 1000), true, false));
     const reloaded = mergeLive(view, page(range(1101, 1200), true, false));
     expect(reloaded.messages.map((m) => m.sortKey)).toEqual(range(1101, 1200).map((m) => m.sortKey));
+  });
+
+  it('a reload after the first message of a new channel was sent keeps it (its sort key changed)', () => {
+    // While sending, the message has a provisional key far above any seq; once sent, its seq.
+    const pending = message(1, { seq: null, sortKey: 9e15, delivery: 'sending', own: true });
+    const view = fromPage(page([pending], false, false, 1));
+    const reloaded = mergeLive(view, page([message(1, { own: true, messageId: pending.messageId })], false, false, 1));
+    expect(reloaded.messages.map((m) => m.messageId)).toEqual([pending.messageId]);
+    expect(reloaded.hasOlder).toBe(false);
   });
 
   it('refreshes edited and deleted messages in place', () => {
