@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { event, method, type EventSpec, type MethodSpec } from './define.ts';
 import {
   acksSchema,
+  readersSchema,
   addUserInput,
   channelCreateInput,
   channelDetailSchema,
@@ -202,6 +203,11 @@ export const methods = {
     input: messageRef,
     output: acksSchema,
     doc: 'Who acknowledged an urgent message and who has not yet.',
+  }),
+  'messages.readers': method({
+    input: messageRef,
+    output: readersSchema,
+    doc: 'Who read an own message and who has not yet. `unavailable` while the organisation has read receipts off.',
   }),
   'messages.retry': method({
     input: messageRef,

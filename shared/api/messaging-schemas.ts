@@ -54,6 +54,8 @@ export const messageViewSchema = z.object({
   urgent: z.boolean(),
   /** For urgent messages: how many members acknowledged, of how many, and whether I did. */
   ack: z.object({ acked: z.number().int(), total: z.number().int(), mine: z.boolean() }).nullable(),
+  /** Own messages, only while the organisation turns read receipts on: members who read it, of how many. */
+  readBy: z.object({ read: z.number().int(), total: z.number().int() }).nullable(),
   editedAt: z.number().int().nullable(),
   deleted: z.boolean(),
   delivery: z.enum(['sending', 'sent', 'failed']),
@@ -91,6 +93,11 @@ export const sendInput = z.strictObject({
 
 export const editInput = z.strictObject({ channelId, messageId, body: body.min(1), mentions: z.array(userId).max(200).default([]) });
 export const messageRef = z.strictObject({ channelId, messageId });
+
+export const readersSchema = z.object({
+  read: z.array(z.object({ userId, displayName: z.string(), at: z.number().int() })),
+  unread: z.array(z.object({ userId, displayName: z.string() })),
+});
 
 export const acksSchema = z.object({
   acked: z.array(z.object({ userId, displayName: z.string(), at: z.number().int() })),
@@ -156,4 +163,5 @@ export type MessagePage = z.output<typeof messagePageSchema>;
 export type DiscoverableChannelView = z.output<typeof discoverableChannelSchema>;
 export type SearchHitView = z.output<typeof searchHitSchema>;
 export type AcksView = z.output<typeof acksSchema>;
+export type ReadersView = z.output<typeof readersSchema>;
 export type RegistrationLetter = z.output<typeof registrationLetterSchema>;

@@ -34,6 +34,7 @@ export const METHOD_NAMES = [
   'messages.delete',
   'messages.ack',
   'messages.acks',
+  'messages.readers',
   'messages.retry',
   'search.query',
   'admin.addUser',

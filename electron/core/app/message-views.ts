@@ -10,6 +10,8 @@ export interface ViewContext {
   db: Db;
   myUserId: string;
   unknownName: string;
+  /** The organisation allows read receipts (signed org settings). */
+  readReceipts: boolean;
 }
 
 export function toMessageViews(ctx: ViewContext, channelId: string, rows: MessageRow[]): MessageView[] {
@@ -18,6 +20,9 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
     'SELECT m.body, m.deleted_at, u.display_name AS name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?',
   );
   const acks = ctx.db.prepare('SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?').pluck();
+  const readers = ctx.db
+    .prepare('SELECT count(*) FROM read_receipts r JOIN channel_members m USING (channel_id, user_id) WHERE r.channel_id = ? AND r.up_to_seq >= ? AND r.user_id != ?')
+    .pluck();
   return rows.map((row): MessageView => {
     let replyTo: MessageView['replyTo'] = null;
     if (row.replyTo) {
@@ -47,6 +52,10 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
       replyTo,
       urgent: row.urgent,
       ack,
+      readBy:
+        ctx.readReceipts && row.senderUserId === ctx.myUserId && row.seq !== null && row.deletedAt === null
+          ? { read: readers.get(channelId, row.seq, ctx.myUserId) as number, total: Math.max(0, memberCount - 1) }
+          : null,
       editedAt: row.editedAt,
       deleted: row.deletedAt !== null,
       delivery: row.delivery,

@@ -7,6 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { toMessageViews } from './message-views.ts';
+import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 
 type MessagingMethods =
@@ -25,10 +26,14 @@ type MessagingMethods =
   | 'messages.delete'
   | 'messages.ack'
   | 'messages.acks'
+  | 'messages.readers'
   | 'messages.retry'
   | 'search.query';
 
 const UNKNOWN = 'Unbekannt';
+
+/** Read receipts travel and show only while the organisation's signed settings allow them. */
+const readReceiptsOn = (runtime: ProfileRuntime): boolean => runtime.client.directory.orgSettings?.body.readReceipts === true;
 const done = { done: true as const };
 
 interface UserRow {
@@ -214,7 +219,17 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
 
     'channels.markRead': async ({ channelId, upToSortKey }) => {
       const runtime = requireChannel(channelId);
-      await runtime.profile.store.channels.markRead(channelId, upToSortKey, clock.now());
+      const store = runtime.profile.store;
+      await store.channels.markRead(channelId, upToSortKey, clock.now());
+      if (readReceiptsOn(runtime)) {
+        // A receipt names the highest relay seq read; sent only when it moves, so scrolling sends little.
+        const seq = store.db.prepare('SELECT max(seq) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL').pluck().get(channelId, upToSortKey) as number | null;
+        const sent = (await store.getSetting<number>(`receipt.${channelId}`)) ?? 0;
+        if (seq !== null && seq > sent) {
+          await store.setSetting(`receipt.${channelId}`, seq);
+          await runtime.client.send(channelId, { type: 'read.receipt', upToSeq: seq });
+        }
+      }
       return done;
     },
 
@@ -244,7 +259,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         rows = older.slice(0, limit).reverse();
       }
       const page: MessagePage = {
-        messages: toMessageViews({ db: runtime.profile.store.db, myUserId: runtime.identity.userId, unknownName: UNKNOWN }, channelId, rows),
+        messages: toMessageViews({ db: runtime.profile.store.db, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime) }, channelId, rows),
         hasOlder,
         hasNewer,
         total: await repo.count(channelId),
@@ -295,6 +310,22 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       return {
         acked: acks.filter((a) => a.userId !== row.senderUserId).map((a) => ({ userId: a.userId, displayName: names.get(a.userId) ?? UNKNOWN, at: a.ackedAt })),
         pending: [...names.entries()].filter(([userId]) => userId !== row.senderUserId && !ackedIds.has(userId)).map(([userId, displayName]) => ({ userId, displayName })),
+      };
+    },
+
+    'messages.readers': async ({ channelId, messageId }) => {
+      const runtime = requireChannel(channelId);
+      if (!readReceiptsOn(runtime)) throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
+      const store = runtime.profile.store;
+      const row = await store.messages.get(channelId, messageId);
+      if (!row || row.senderUserId !== runtime.identity.userId) throw new AppError('not_found', 'No own message with this id.');
+      const members = store.db
+        .prepare('SELECT m.user_id, u.display_name, r.up_to_seq, r.read_at FROM channel_members m LEFT JOIN users u USING (user_id) LEFT JOIN read_receipts r ON r.channel_id = m.channel_id AND r.user_id = m.user_id WHERE m.channel_id = ? AND m.user_id != ? ORDER BY u.display_name COLLATE NOCASE')
+        .all(channelId, runtime.identity.userId) as Array<{ user_id: string; display_name: string | null; up_to_seq: number | null; read_at: number | null }>;
+      const hasRead = (m: (typeof members)[number]) => row.seq !== null && m.up_to_seq !== null && m.up_to_seq >= row.seq;
+      return {
+        read: members.filter(hasRead).map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN, at: m.read_at ?? 0 })),
+        unread: members.filter((m) => !hasRead(m)).map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN })),
       };
     },
 

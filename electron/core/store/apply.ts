@@ -108,7 +108,13 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(event.channelId, p.messageId, event.senderUserId, event.createdAt);
       return null;
     case 'read.receipt':
-      return null; // kept in the event log; shown only where policy allows read receipts
+      // Kept always (the organisation may switch receipts on later); shown only while it allows them.
+      sql(
+        db,
+        `INSERT INTO read_receipts VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE
+         SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
+      ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
+      return null;
     case 'channel.update':
       // Roster admins decide membership; the name and settings may be set by any member whose
       // update reaches the log (last writer by seq), as in a shared ward channel.
