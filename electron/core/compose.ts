@@ -140,7 +140,8 @@ export function createCore(deps: CoreDeps): Core {
     if (!runtime) return null;
     const info = runtime.transport.connection();
     const pending = runtime.profile.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
-    return { state: info.state, syncingChannels: runtime.syncingChannels, pendingSends: pending, nextRetryAt: info.nextRetryAt };
+    // The engine's count can dip below zero when a channel finishes twice (a retry and a push); the view never shows that.
+    return { state: info.state, syncingChannels: Math.max(0, runtime.syncingChannels), pendingSends: pending, nextRetryAt: info.nextRetryAt === null ? null : Math.round(info.nextRetryAt) };
   };
 
   const status = async () => {

@@ -148,7 +148,7 @@ export class SyncEngine {
       } catch (error) {
         this.#deps.log.warn('channel catch-up failed', { channelId: channel, error: String(error) });
       }
-      this.#setProgress({ channelsRemaining: this.#progress.channelsRemaining - 1 });
+      this.#setProgress({ channelsRemaining: Math.max(0, this.#progress.channelsRemaining - 1) });
     }
     this.#setProgress({ channelsRemaining: 0, channelsTotal: 0 });
   }

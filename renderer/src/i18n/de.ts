@@ -189,8 +189,8 @@ export const de = {
   'connection.retryIn': 'neuer Versuch in {seconds} s',
   'connection.channels.one': '1 Kanal',
   'connection.channels.other': '{count} Kanäle',
-  'connection.pending.one': '1 Nachricht wartet auf Versand',
-  'connection.pending.other': '{count} Nachrichten warten auf Versand',
+  'connection.pending.one': '1 wartet auf Versand',
+  'connection.pending.other': '{count} warten auf Versand',
   'connection.offlineBanner':
     'Keine Verbindung zum Server. Sie sehen die gespeicherten Nachrichten; was Sie schreiben, wird gesendet, sobald die Verbindung wieder steht.',
 

@@ -182,8 +182,8 @@ export const en: Record<MessageKey, string> = {
   'connection.retryIn': 'retrying in {seconds} s',
   'connection.channels.one': '1 channel',
   'connection.channels.other': '{count} channels',
-  'connection.pending.one': '1 message waiting to be sent',
-  'connection.pending.other': '{count} messages waiting to be sent',
+  'connection.pending.one': '1 waiting to send',
+  'connection.pending.other': '{count} waiting to send',
   'connection.offlineBanner':
     'No connection to the server. You see the stored messages; what you write is sent as soon as the connection is back.',
 
