@@ -38,7 +38,7 @@ test('first run, registration key, and messaging between two workstations', asyn
   await expect(admin.getByText(key!)).toHaveCount(0);
 
   // Second workstation joins; a typo in the key is caught before anything is sent.
-  const { page: nurse } = await openWorkstation('Stationsrechner 2');
+  const { page: nurse, workstation: nurseWs } = await openWorkstation('Stationsrechner 2');
   await nurse.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
   const typo = key!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
   await nurse.getByLabel('Registrierungsschlüssel').fill(typo);
@@ -141,6 +141,8 @@ test('first run, registration key, and messaging between two workstations', asyn
   await expect(queued).toContainText('Wird gesendet');
   await expect(nurse.getByTestId('pending-sends')).toBeVisible();
   await shot(nurse, testInfo, '11-offline-queued');
+  // The queued-send notice in the top bar never makes the page wider than a 1366 px ward PC screen.
+  expect(await nurse.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
   await clinic.relay.restart();
   await expect(admin.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' })).toBeVisible({ timeout: 30_000 });
   await expect(queued).not.toContainText('Wird gesendet', { timeout: 20_000 });
@@ -185,11 +187,18 @@ test('first run, registration key, and messaging between two workstations', asyn
   await shot(admin, testInfo, '12b-read-receipts');
   await expectAccessible(admin, 'read receipts');
 
-  // Lock: no message text stays in the DOM; the PIN unlocks.
+  // Ctrl+C on selected message text goes through the core's clipboard guard.
+  await nurse.bringToFront();
+  await nurse.getByTestId('message').filter({ hasText: 'Übergabeprotokoll' }).getByTestId('message-body').selectText();
+  await nurse.keyboard.press('Control+c');
+  await expect.poll(() => nurseWs.platform.clipboard.text).toContain('Übergabeprotokoll liegt im Stationszimmer');
+
+  // Lock: no message text stays in the DOM (nor on the clipboard); the PIN unlocks.
   await nurse.keyboard.press('Control+l');
   await expect(nurse.getByText('Klinikfunk ist gesperrt')).toBeVisible();
   const html = await nurse.content();
   for (const text of ['Übergabeprotokoll', 'Notfall Zimmer 7', 'Verstanden, ich übernehme', 'Station 3B']) expect(html).not.toContain(text);
+  await expect.poll(() => nurseWs.platform.clipboard.text).toBe('');
   await shot(nurse, testInfo, '13-lock-screen');
   await expectAccessible(nurse, 'lock screen');
   await nurse.getByLabel(/PIN für/).fill('739184');

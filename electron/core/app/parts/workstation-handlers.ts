@@ -23,5 +23,14 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
       await sessions.clipboard.copy(row.body);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
+    'clipboard.copySelection': async ({ channelId, text }) => {
+      const runtime = sessions.visible();
+      const member = runtime.profile.store.db
+        .prepare('SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL')
+        .get(channelId, runtime.identity.userId);
+      if (!member) throw new AppError('not_found', 'No such channel.');
+      await sessions.clipboard.copy(text);
+      return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
+    },
   };
 }
