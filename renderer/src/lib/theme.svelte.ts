@@ -1,5 +1,5 @@
-// Light and high-contrast themes. "auto" follows the system (prefers-contrast: more picks the
-// high-contrast theme in CSS). The choice is stored per workstation in localStorage; it is a
+// Light and high-contrast themes. "auto" follows the system: prefers-contrast: more picks the
+// high-contrast theme, resolved here so the stylesheet holds each palette once. The choice is stored per workstation in localStorage; it is a
 // display preference, not personal data.
 export type ThemeChoice = 'auto' | 'light' | 'contrast';
 export const THEMES: readonly ThemeChoice[] = ['auto', 'light', 'contrast'];
@@ -18,11 +18,15 @@ function stored(): ThemeChoice {
 const initial = stored();
 let current = $state<ThemeChoice>(initial);
 
+const moreContrast = window.matchMedia('(prefers-contrast: more)');
+
 function apply(choice: ThemeChoice): void {
-  document.documentElement.dataset.theme = choice;
+  const resolved = choice === 'auto' ? (moreContrast.matches ? 'contrast' : 'light') : choice;
+  document.documentElement.dataset.theme = resolved;
 }
 
 apply(initial);
+moreContrast.addEventListener('change', () => apply(current));
 
 export const theme = {
   get choice(): ThemeChoice {
