@@ -7,6 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { toMessageViews } from './message-views.ts';
+import { memberRuntime } from './member-runtime.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 
@@ -64,14 +65,7 @@ function queuedJoinRequests(runtime: Runtime): Set<string> {
 export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, MessagingMethods> {
   const visible = () => sessions.visible();
 
-  const requireChannel = (channelId: string) => {
-    const runtime = visible();
-    const member = runtime.profile.store.db
-      .prepare('SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL')
-      .get(channelId, runtime.identity.userId);
-    if (!member) throw new AppError('not_found', 'No such channel for this user.');
-    return runtime;
-  };
+  const requireChannel = (channelId: string) => memberRuntime(sessions, channelId);
 
   const requireOwnMessage = async (channelId: string, messageId: string) => {
     const runtime = requireChannel(channelId);

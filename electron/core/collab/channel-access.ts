@@ -1,19 +1,8 @@
-// Shared by the collaboration handlers: the visible profile's runtime for a channel this user is
-// a member of (else `not_found`, the same answer as for a channel that does not exist, so the
-// renderer cannot probe for channels), and display names from the directory.
-import { AppError } from '../../../shared/api/result.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import type { SessionService } from '../app/session-service.ts';
+// Shared by the collaboration handlers: the member check (app/member-runtime.ts) and display
+// names from the directory.
 import type { Db } from '../store/database.ts';
 
-export function memberRuntime(sessions: SessionService, channelId: string): ProfileRuntime {
-  const runtime = sessions.visible();
-  const member = runtime.profile.store.db
-    .prepare('SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL')
-    .get(channelId, runtime.identity.userId);
-  if (!member) throw new AppError('not_found', 'No such channel for this user.');
-  return runtime;
-}
+export { memberRuntime } from '../app/member-runtime.ts';
 
 export const UNKNOWN_NAME = 'Unbekannt';
 

@@ -3,6 +3,7 @@ import type { WORKSTATION_METHOD_NAMES } from '../../../../shared/api/parts/work
 import { AppError } from '../../../../shared/api/result.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import type { HandlerContext } from '../handler-context.ts';
+import { memberRuntime } from '../member-runtime.ts';
 
 type Names = (typeof WORKSTATION_METHOD_NAMES)[number];
 
@@ -11,24 +12,15 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
   return {
     'session.rules': () => sessions.rules(),
     'clipboard.copyMessage': async ({ channelId, messageId }) => {
-      // visible() throws `locked`: a locked or another person's profile is never reached.
-      const runtime = sessions.visible();
-      const member = runtime.profile.store.db
-        .prepare(
-          'SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL',
-        )
-        .get(channelId, runtime.identity.userId);
-      const row = member ? await runtime.profile.store.messages.get(channelId, messageId) : null;
+      // `locked` for a locked or another person's profile, `not_found` for a foreign channel.
+      const runtime = memberRuntime(sessions, channelId);
+      const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row || row.deletedAt !== null) throw new AppError('not_found', 'No such message.');
       await sessions.clipboard.copy(row.body);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
     'clipboard.copySelection': async ({ channelId, text }) => {
-      const runtime = sessions.visible();
-      const member = runtime.profile.store.db
-        .prepare('SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL')
-        .get(channelId, runtime.identity.userId);
-      if (!member) throw new AppError('not_found', 'No such channel.');
+      memberRuntime(sessions, channelId);
       await sessions.clipboard.copy(text);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
