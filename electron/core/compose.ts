@@ -216,19 +216,6 @@ export function createCore(deps: CoreDeps): Core {
     ...workstationHandlers(context),
   };
 
-  // Queued sends change the outbox count and the list at once (the sync engine reports only when
-  // they leave), so mutating channel calls refresh both without waiting for the relay.
-  const QUEUEING = ['messages.send', 'messages.edit', 'messages.delete', 'messages.ack', 'messages.retry'] as const;
-  for (const name of QUEUEING) {
-    const inner = handlers[name] as (input: { channelId: string }) => unknown;
-    (handlers as Record<string, unknown>)[name] = async (input: { channelId: string }) => {
-      const value = await inner(input);
-      mark(`messages:${input.channelId}`);
-      mark('connection');
-      return value;
-    };
-  }
-
   return {
     handlers,
     sessions,

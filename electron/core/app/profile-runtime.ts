@@ -59,6 +59,10 @@ export class ProfileRuntime {
       orgSigningKey: orgSecretOf(identity),
       clock: deps.clock,
       log: deps.log.child('client'),
+      onQueued: (channelId) => {
+        events.messagesChanged(channelId);
+        events.connectionChanged();
+      },
       listeners: {
         applied: (channelId, applied) => {
           events.messagesChanged(channelId);

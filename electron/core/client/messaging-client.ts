@@ -27,6 +27,8 @@ export interface MessagingClientDeps {
   clock: Clock;
   log: Logger;
   listeners?: SyncListeners;
+  /** An event was queued (the sync engine reports only when it leaves): the list and outbox count change at once. */
+  onQueued?: (channelId: string) => void;
   /** Admin devices only: the organisation signing key (keeps the directory channel's roster complete). */
   orgSigningKey?: Uint8Array | null;
 }
@@ -341,6 +343,7 @@ export class MessagingClient {
     const event = { eventId, channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
     if (payload.type === 'message.create') await this.#deps.store.messages.queueLocal({ ...event, payload }, CONTENT_TYPE[payload.type]);
     else this.#deps.store.db.transaction(() => queueOutbox(this.#deps.store.db, event, CONTENT_TYPE[payload.type]))();
+    this.#deps.onQueued?.(channelId);
     void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: String(error) }));
     return eventId;
   }
