@@ -180,15 +180,19 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       below = batch.at(-1)!.rid;
     }
     const chosen = rowids.slice(0, limit);
-    // Step 2: snippets and highlights for the rows shown, only, one row at a time. The rowid is
-    // bounded as a range: with MATCH, this SQLite's FTS5 ignores `rowid = ?` (and an IN list) and
-    // returns every match, so .get() paired each hit with the first match's snippet
-    // (tests/unit/store/search-snippets.test.ts).
-    const marker = db.prepare(`SELECT ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid >= ? AND rowid <= ?`);
-    const row = db.prepare(`SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at FROM ${src.table} x WHERE x.${src.pk} = ?`);
+    // Step 2: snippets and highlights for the rows shown, only, one row at a time. With MATCH,
+    // this SQLite's FTS5 ignores `rowid = ?` (and an IN list) and walks every match, so the row
+    // is reached as the newest match at or below its rowid, the same descending seek step 1 uses
+    // (tests/unit/store/search-snippets.test.ts; a range scan from the start cost seconds at 1M).
+    const marker = db.prepare(
+      `SELECT rowid AS rid, ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`,
+    );
+    const row = db.prepare(`SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`);
     return chosen.map((rid) => {
-      const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number };
-      const { marked } = marker.get(match, rid, rid) as { marked: string };
+      const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number; text: string };
+      const found = marker.get(match, rid) as { rid: number; marked: string } | undefined;
+      // Never another row's snippet: without the row's own match, its text without highlights.
+      const marked = found?.rid === rid ? found.marked : r.text;
       return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, ...withRanges(marked) };
     });
   };
