@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { pdfjsData } from './vite-pdfjs-data.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -8,7 +9,7 @@ export default defineConfig({
   root,
   // Relative URLs work under app://klinikfunk/ and under the harness's http://127.0.0.1:port/.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), pdfjsData()],
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

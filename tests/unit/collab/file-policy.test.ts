@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extensionOf, uploadRefusal } from '../../../electron/core/files/file-policy.ts';
 import { blobPath, isCached } from '../../../electron/core/files/blob-cache.ts';
-import { fileKind, isPreviewable } from '../../../electron/core/files/file-kinds.ts';
+import { fileKind, isPreviewable, MAX_PREVIEW_BYTES, previewRefusal } from '../../../electron/core/files/file-kinds.ts';
 
 const policy = { maxUploadMegabytes: 10, blockedFileTypes: ['exe', '.BAT'], allowedFileTypes: [] as string[] };
 
@@ -43,5 +43,24 @@ describe('file kinds', () => {
     expect(fileKind('application/zip')).toBe('other');
     expect(isPreviewable('image/jpeg')).toBe(true);
     expect(isPreviewable('image/svg+xml')).toBe(false);
+  });
+});
+
+describe('preview refusals', () => {
+  it('opens PDF and raster images up to the preview limit, nothing else', () => {
+    expect(isPreviewable('application/pdf')).toBe(true);
+    expect(previewRefusal('application/pdf', 1)).toBeNull();
+    expect(previewRefusal('application/pdf', MAX_PREVIEW_BYTES)).toBeNull();
+    expect(previewRefusal('image/png', MAX_PREVIEW_BYTES)).toBeNull();
+    for (const other of ['application/zip', 'image/svg+xml', 'text/html', 'application/x-pdf', ''])
+      expect(previewRefusal(other, 1)).toBe('not_previewable');
+  });
+
+  it('refuses a file above the limit as too large, for PDF and images alike', () => {
+    expect(MAX_PREVIEW_BYTES).toBe(25 * 1024 * 1024);
+    expect(previewRefusal('application/pdf', MAX_PREVIEW_BYTES + 1)).toBe('too_large');
+    expect(previewRefusal('image/jpeg', MAX_PREVIEW_BYTES + 1)).toBe('too_large');
+    // The type decides first: a large zip is "no preview", not "too large".
+    expect(previewRefusal('application/zip', MAX_PREVIEW_BYTES + 1)).toBe('not_previewable');
   });
 });

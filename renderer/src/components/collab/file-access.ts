@@ -5,11 +5,31 @@ import type { AppErrorShape } from '../../../../shared/api/result.ts';
 import { fromBase64, saveBlob } from './bytes.ts';
 
 export type Loaded = { ok: true; url: string; mimeType: string } | { ok: false; error: AppErrorShape };
+export type LoadedBytes = { ok: true; bytes: Uint8Array<ArrayBuffer>; mimeType: string } | { ok: false; error: AppErrorShape };
 
-export async function previewUrl(channelId: string, fileId: string, transferId?: string): Promise<Loaded> {
+/** What the in-app preview shows; the same types the core previews (SVG can carry script: never). */
+export function previewKind(mimeType: string): 'image' | 'pdf' | null {
+  if (mimeType === 'application/pdf') return 'pdf';
+  return ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp'].includes(mimeType) ? 'image' : null;
+}
+
+/** The largest file the preview opens (the core's limit), or null when the core cannot say. */
+export async function maxPreviewBytes(): Promise<number | null> {
+  const result = await call('files.policy', {});
+  return result.ok ? result.value.maxPreviewBytes : null;
+}
+
+/** The decrypted file in renderer memory only: it is drawn (PDF) or shown from a blob URL (image), never saved. */
+export async function previewBytes(channelId: string, fileId: string, transferId?: string): Promise<LoadedBytes> {
   const result = await call('files.preview', { channelId, fileId, ...(transferId ? { transferId } : {}) });
   if (!result.ok) return result;
-  return { ok: true, mimeType: result.value.mimeType, url: URL.createObjectURL(new Blob([fromBase64(result.value.dataB64)], { type: result.value.mimeType })) };
+  return { ok: true, mimeType: result.value.mimeType, bytes: fromBase64(result.value.dataB64) };
+}
+
+export async function previewUrl(channelId: string, fileId: string, transferId?: string): Promise<Loaded> {
+  const loaded = await previewBytes(channelId, fileId, transferId);
+  if (!loaded.ok) return loaded;
+  return { ok: true, mimeType: loaded.mimeType, url: URL.createObjectURL(new Blob([loaded.bytes], { type: loaded.mimeType })) };
 }
 
 export async function thumbnailUrl(channelId: string, fileId: string): Promise<string | null> {
