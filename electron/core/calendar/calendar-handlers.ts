@@ -1,26 +1,27 @@
 // IPC handlers for the channel calendar: entries and their occurrences, create/edit (the whole new
 // version as one calendar.put; the later one in the channel order wins on every client), cancel,
-// RSVP, and iCalendar export/import through ical.js (ics.ts).
-import { createHash, randomBytes } from 'node:crypto';
+// RSVP, and iCalendar export/import through ical.js (ics.ts). Single occurrences of a series are
+// changed and cancelled in occurrence-handlers.ts.
+import { randomBytes } from 'node:crypto';
 import ICAL from 'ical.js';
-import type { CalendarEntryView } from '../../../shared/api/parts/collab-schemas.ts';
+import type { CalendarEntryView, OccurrenceView } from '../../../shared/api/parts/collab-schemas.ts';
 import { AppError } from '../../../shared/api/result.ts';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { memberRuntime, nameLookup } from '../collab/channel-access.ts';
+import { memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
 import { exportIcs, importIcs } from './ics.ts';
+import { importPayloads } from './import-payloads.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
-import { occurrences } from './recurrence.ts';
+import { occurrences, type Occurrence } from './recurrence.ts';
 
 type Names = 'calendar.range' | 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.exportIcs' | 'calendar.importIcs';
 type PutPayload = Extract<ChannelEventPayload, { type: 'calendar.put' }>;
 
 const done = { done: true as const };
 const DAY = 86_400_000;
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Throws `invalid_input` for a rule ical.js cannot read or one without an end that repeats faster than daily. */
 export function checkRrule(rule: string): void {
@@ -31,9 +32,6 @@ export function checkRrule(rule: string): void {
     throw new AppError('invalid_input', `RRULE: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-
-/** iCalendar UIDs may be anything ("040000008200E000…@outlook.com"); ours must be a short id. */
-const importedUid = (uid: string) => (ID.test(uid) ? uid : `ics${createHash('sha256').update(uid).digest('base64url').slice(0, 22)}`);
 
 function entryViews(runtime: ProfileRuntime, channelId: string, entries: CalendarEvent[]): CalendarEntryView[] {
   const name = nameLookup(runtime.profile.store.db);
@@ -54,6 +52,21 @@ function entryViews(runtime: ProfileRuntime, channelId: string, entries: Calenda
     cancelled: e.cancelled,
     myRsvp: e.attendees.find((a) => a.userId === me)?.rsvp ?? null,
   }));
+}
+
+/** An occurrence as the views show it: a changed one with its own title, location and description. */
+function occurrenceView(entry: CalendarEvent, o: Occurrence): OccurrenceView {
+  const own = o.changed;
+  return {
+    uid: o.uid,
+    start: o.start,
+    end: o.end,
+    recurrenceId: o.recurrenceId,
+    changed: !!own,
+    title: own ? own.title : entry.title,
+    location: (own ? own.location : entry.location) ?? '',
+    description: (own ? own.description : entry.description) ?? '',
+  };
 }
 
 export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
@@ -77,8 +90,9 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'calendar.range': async ({ channelId, from, to }) => {
       const runtime = memberRuntime(ctx.sessions, channelId);
       const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
-      // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off.
-      const found = entries.flatMap((e) => occurrences({ ...e, cancelled: false }, from, to, 500).map((o) => ({ uid: o.uid, start: o.start, end: o.end })));
+      // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
+      // a single cancelled occurrence of a series is left out, as an EXDATE is.
+      const found = entries.flatMap((e) => occurrences({ ...e, cancelled: false }, from, to, 500).map((o) => occurrenceView(e, o)));
       return { entries: entryViews(runtime, channelId, entries), occurrences: found.sort((a, b) => a.start - b.start) };
     },
 
@@ -146,26 +160,11 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const known = nameLookup(runtime.profile.store.db);
       let imported = 0;
       for (const event of parsed.events) {
-        const rrule = event.rrule && /^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)/.test(event.rrule) && event.rrule.length <= 500 ? event.rrule : undefined;
-        if (event.rrule && !rrule) problems.push({ uid: event.uid, reason: 'recurrence not supported, imported as a single event' });
-        const title = event.title.trim().slice(0, 300) || 'Termin';
-        const payload: PutPayload = {
-          type: 'calendar.put',
-          uid: importedUid(event.uid),
-          title,
-          start: event.start,
-          end: event.end,
-          allDay: event.allDay,
-          timeZone: DEFAULT_TIME_ZONE,
-          ...(event.location ? { location: event.location.slice(0, 300) } : {}),
-          ...(event.description ? { description: event.description.slice(0, 5000) } : {}),
-          ...(event.meetingUrl && event.meetingUrl.length <= 2000 ? { meetingUrl: event.meetingUrl } : {}),
-          ...(rrule ? { rrule } : {}),
-          // Only people from this organisation's directory can be attendees.
-          attendees: event.attendees.filter((a) => ID.test(a.userId) && known(a.userId).displayName !== 'Unbekannt').map((a) => ({ userId: a.userId, name: known(a.userId).displayName })),
-        };
         if (event.cancelled) continue;
-        await runtime.client.send(channelId, payload);
+        const converted = importPayloads(event, (userId) => (known(userId).displayName === UNKNOWN_NAME ? null : known(userId).displayName));
+        problems.push(...converted.problems);
+        // In order: the series first, then its single occurrences (the outbox keeps the order).
+        for (const payload of converted.payloads) await runtime.client.send(channelId, payload);
         imported++;
       }
       return { imported, problems };

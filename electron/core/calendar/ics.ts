@@ -1,10 +1,13 @@
 // iCalendar (RFC 5545) export and import with ical.js, the parser Thunderbird uses. Export writes
 // timed events in Europe/Berlin with the VTIMEZONE included (Outlook needs it) and all-day events
-// as dates; import accepts what Outlook and Thunderbird write and reports what it skipped.
+// as dates; import accepts what Outlook and Thunderbird write and reports what it skipped. Single
+// occurrences of a series travel as iCalendar has them: a cancelled one as an EXDATE of the series,
+// a changed one as a VEVENT of its own with the series' UID and a RECURRENCE-ID.
 import ICAL from 'ical.js';
 import { BERLIN_VTIMEZONE } from './berlin-zone.ts';
 import { berlinZone, dateOnly, toUtcMs, zonedTime } from './ical-zone.ts';
-import { DEFAULT_TIME_ZONE, type Attendee, type CalendarEvent, type Rsvp } from './model.ts';
+import { DEFAULT_TIME_ZONE, type Attendee, type CalendarEvent, type ChangedOccurrence, type OccurrenceOverride, type Rsvp } from './model.ts';
+import { isOccurrence, occurrenceIds } from './recurrence.ts';
 
 const PRODID = '-//Klinikfunk//Klinikfunk Calendar//DE';
 const PARTSTAT: Record<Rsvp, string> = { yes: 'ACCEPTED', no: 'DECLINED', maybe: 'TENTATIVE', pending: 'NEEDS-ACTION' };
@@ -13,6 +16,34 @@ const RSVP_OF: Record<string, Rsvp> = { ACCEPTED: 'yes', DECLINED: 'no', TENTATI
 /** Attendees have no e-mail in Klinikfunk: the directory user id is carried as a URN. */
 const attendeeUri = (userId: string) => `urn:klinikfunk:user:${encodeURIComponent(userId)}`;
 const userIdOf = (uri: string) => (uri.startsWith('urn:klinikfunk:user:') ? decodeURIComponent(uri.slice(20)) : uri.replace(/^mailto:/i, ''));
+
+/** A DATE for all-day entries, otherwise a DATE-TIME on Berlin wall time with its TZID. */
+function addInstant(vevent: ICAL.Component, name: 'exdate' | 'recurrence-id', utcMs: number, allDay: boolean): void {
+  const prop = vevent.addPropertyWithValue(name, allDay ? dateOnly(utcMs) : zonedTime(utcMs));
+  if (!allDay) prop.setParameter('tzid', DEFAULT_TIME_ZONE);
+}
+
+/**
+ * The series' changed occurrences as VEVENTs of their own (same UID, RECURRENCE-ID = where the
+ * series puts them). Each is a whole event, as RFC 5545 wants: the series' attendees, organiser
+ * and link, with the occurrence's own time, title, location and description.
+ */
+function overrideComponents(event: CalendarEvent, stampMs: number): ICAL.Component[] {
+  if (!event.rrule) return [];
+  const changed = (event.overrides ?? []).filter((o): o is ChangedOccurrence => !o.cancelled);
+  const inSeries = occurrenceIds(event, changed.map((o) => o.recurrenceId));
+  return changed
+    .filter((o) => inSeries.has(o.recurrenceId))
+    .map((o) => {
+      const { rrule: _rrule, overrides: _overrides, location: _location, description: _description, ...series } = event;
+      const vevent = eventComponent(
+        { ...series, title: o.title, start: o.start, end: o.end, sequence: o.sequence, ...(o.location ? { location: o.location } : {}), ...(o.description ? { description: o.description } : {}) },
+        stampMs,
+      );
+      addInstant(vevent, 'recurrence-id', o.recurrenceId, event.allDay);
+      return vevent;
+    });
+}
 
 function eventComponent(event: CalendarEvent, stampMs: number): ICAL.Component {
   berlinZone();
@@ -28,6 +59,9 @@ function eventComponent(event: CalendarEvent, stampMs: number): ICAL.Component {
     end.setParameter('tzid', DEFAULT_TIME_ZONE);
   }
   if (event.rrule) vevent.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.rrule));
+  const cancelled = (event.overrides ?? []).filter((o) => o.cancelled).map((o) => o.recurrenceId);
+  const inSeries = occurrenceIds(event, cancelled);
+  for (const recurrenceId of cancelled.filter((id) => inSeries.has(id))) addInstant(vevent, 'exdate', recurrenceId, event.allDay);
   if (event.location) vevent.addPropertyWithValue('location', event.location);
   const description = [event.description, event.meetingUrl].filter(Boolean).join('\n\n');
   if (description) vevent.addPropertyWithValue('description', description);
@@ -52,7 +86,10 @@ export function exportIcs(events: readonly CalendarEvent[], options: { calendarN
   calendar.addPropertyWithValue('calscale', 'GREGORIAN');
   if (options.calendarName) calendar.addPropertyWithValue('x-wr-calname', options.calendarName);
   if (events.some((e) => !e.allDay)) calendar.addSubcomponent(new ICAL.Component(ICAL.parse(BERLIN_VTIMEZONE) as unknown as unknown[]));
-  for (const event of events) calendar.addSubcomponent(eventComponent(event, options.now ?? Date.now()));
+  for (const event of events) {
+    calendar.addSubcomponent(eventComponent(event, options.now ?? Date.now()));
+    for (const vevent of overrideComponents(event, options.now ?? Date.now())) calendar.addSubcomponent(vevent);
+  }
   return calendar.toString() + '\r\n';
 }
 
@@ -85,21 +122,72 @@ export function importIcs(text: string): ImportResult {
   }
   const events: CalendarEvent[] = [];
   const problems: ImportProblem[] = [];
+  const changed: ICAL.Component[] = [];
   for (const vevent of root.getAllSubcomponents('vevent')) {
     const uid = (vevent.getFirstPropertyValue('uid') as string | null) ?? null;
     try {
-      // Overrides of single occurrences (RECURRENCE-ID) are not modelled yet; say so.
-      if (vevent.hasProperty('recurrence-id')) {
-        problems.push({ uid, reason: 'changed single occurrence skipped' });
-        continue;
-      }
-      events.push(fromComponent(vevent));
+      // Single changed occurrences (RECURRENCE-ID) belong to their series, which may come later in the file.
+      if (vevent.hasProperty('recurrence-id')) changed.push(vevent);
+      else events.push(withExdates(fromComponent(vevent), vevent, problems));
+    } catch (error) {
+      problems.push({ uid, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  for (const vevent of changed) {
+    const uid = (vevent.getFirstPropertyValue('uid') as string | null) ?? null;
+    try {
+      attachOverride(events, vevent);
     } catch (error) {
       problems.push({ uid, reason: error instanceof Error ? error.message : String(error) });
     }
   }
   return { events, problems };
 }
+
+/** EXDATEs become cancelled occurrences; one that the series does not have is reported and dropped. */
+function withExdates(event: CalendarEvent, vevent: ICAL.Component, problems: ImportProblem[]): CalendarEvent {
+  if (!event.rrule) return event;
+  const ids = vevent.getAllProperties('exdate').flatMap((prop) => (prop.getValues() as ICAL.Time[]).map(toUtcMs));
+  const inSeries = occurrenceIds(event, ids);
+  const cancelled = new Map<number, OccurrenceOverride>();
+  for (const recurrenceId of ids) {
+    if (inSeries.has(recurrenceId)) cancelled.set(recurrenceId, { recurrenceId, sequence: 0, cancelled: true });
+    else problems.push({ uid: event.uid, reason: `cancelled occurrence ${new Date(recurrenceId).toISOString()} is not in the series` });
+  }
+  return cancelled.size > 0 ? { ...event, overrides: sortOverrides([...cancelled.values()]) } : event;
+}
+
+/** Adds a VEVENT with RECURRENCE-ID to its series (same UID, the last one in the file); a cancellation wins over a change. */
+function attachOverride(events: CalendarEvent[], vevent: ICAL.Component): void {
+  const uid = vevent.getFirstPropertyValue('uid') as string | null;
+  const index = events.findLastIndex((e) => e.uid === uid);
+  if (index < 0) throw new Error('changed occurrence without its series');
+  const series = events[index]!;
+  if (!series.rrule) throw new Error('changed occurrence of an event that does not repeat');
+  const prop = vevent.getFirstProperty('recurrence-id')!;
+  if (String(prop.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE') throw new Error('changes to this and all later occurrences (RANGE=THISANDFUTURE) not supported');
+  const recurrenceId = toUtcMs(prop.getFirstValue() as ICAL.Time);
+  if (!isOccurrence(series, recurrenceId)) throw new Error(`changed occurrence ${new Date(recurrenceId).toISOString()} is not in the series`);
+  const own = fromComponent(vevent);
+  const existing = series.overrides?.find((o) => o.recurrenceId === recurrenceId);
+  if (existing?.cancelled) return;
+  const override: OccurrenceOverride = own.cancelled
+    ? { recurrenceId, sequence: own.sequence, cancelled: true }
+    : {
+        recurrenceId,
+        sequence: own.sequence,
+        cancelled: false,
+        title: own.title,
+        start: own.start,
+        end: own.end,
+        ...(own.location ? { location: own.location } : {}),
+        ...(own.description ? { description: own.description } : {}),
+      };
+  const others = (series.overrides ?? []).filter((o) => o.recurrenceId !== recurrenceId);
+  events[index] = { ...series, overrides: sortOverrides([...others, override]) };
+}
+
+const sortOverrides = (list: OccurrenceOverride[]) => list.sort((a, b) => a.recurrenceId - b.recurrenceId);
 
 function fromComponent(vevent: ICAL.Component): CalendarEvent {
   const event = new ICAL.Event(vevent);

@@ -30,6 +30,19 @@ export interface CalendarEvent {
   /** Incremented on every change (iCalendar SEQUENCE), so other calendars take the newest. */
   sequence: number;
   cancelled: boolean;
+  /** Single occurrences of a recurring entry changed or cancelled on their own, by recurrence id; absent when none. */
+  overrides?: OccurrenceOverride[];
 }
+
+/**
+ * One occurrence of a series, changed or cancelled on its own (iCalendar RECURRENCE-ID; a
+ * cancelled one is an EXDATE). `recurrenceId` is the occurrence's start as the series gives it,
+ * UTC ms (all-day: midnight UTC of its date); the series keeps attendees, link and all-day.
+ */
+export type OccurrenceOverride =
+  | { recurrenceId: number; sequence: number; cancelled: true }
+  | { recurrenceId: number; sequence: number; cancelled: false; title: string; start: number; end: number; location?: string; description?: string };
+
+export type ChangedOccurrence = Extract<OccurrenceOverride, { cancelled: false }>;
 
 export const DEFAULT_TIME_ZONE = 'Europe/Berlin';

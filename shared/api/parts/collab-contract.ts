@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { event, method, type EventSpec, type MethodSpec } from '../define.ts';
 import { channelId } from '../messaging-schemas.ts';
 import {
+  calendarOccurrencePutInput,
+  calendarOccurrenceRef,
   calendarPutInput,
   calendarRangeInput,
   calendarRangeSchema,
@@ -122,7 +124,7 @@ export const collabMethods = {
   'calendar.range': method({
     input: calendarRangeInput,
     output: calendarRangeSchema,
-    doc: 'Calendar entries of a channel and their occurrences in [from, to), recurring ones expanded on Europe/Berlin wall time.',
+    doc: 'Calendar entries of a channel and their occurrences in [from, to), recurring ones expanded on Europe/Berlin wall time, with single changed occurrences applied and cancelled ones left out.',
   }),
   'calendar.put': method({
     input: calendarPutInput,
@@ -133,6 +135,16 @@ export const collabMethods = {
     input: calendarRef,
     output: done,
     doc: 'Cancels an entry for everyone.',
+  }),
+  'calendar.putOccurrence': method({
+    input: calendarOccurrencePutInput,
+    output: done,
+    doc: 'Changes one occurrence of a recurring entry on its own (time, title, location, description); the rest of the series stays. The later change of the same occurrence in the channel order wins everywhere. `not_found` when the series has no occurrence at `recurrenceId`, `invalid_input` for an entry that does not repeat, `not_permitted` for a cancelled series.',
+  }),
+  'calendar.cancelOccurrence': method({
+    input: calendarOccurrenceRef,
+    output: done,
+    doc: 'Cancels one occurrence of a recurring entry for everyone (it disappears from the views, an EXDATE in exports); the same refusals as `calendar.putOccurrence`.',
   }),
   'calendar.rsvp': method({
     input: calendarRsvpInput,

@@ -19,6 +19,8 @@ export const COLLAB_METHOD_NAMES = [
   'calendar.range',
   'calendar.put',
   'calendar.cancel',
+  'calendar.putOccurrence',
+  'calendar.cancelOccurrence',
   'calendar.rsvp',
   'calendar.exportIcs',
   'calendar.importIcs',

@@ -173,6 +173,21 @@ export const calendarPutInput = z
   .refine((e) => e.end >= e.start, { message: 'end before start', path: ['end'] });
 
 export const calendarRef = z.strictObject({ channelId, uid: calendarUid });
+/** Where the series puts an occurrence (iCalendar RECURRENCE-ID): the `recurrenceId` of its occurrence view. */
+const recurrenceId = z.number().int();
+export const calendarOccurrenceRef = z.strictObject({ channelId, uid: calendarUid, recurrenceId });
+export const calendarOccurrencePutInput = z
+  .strictObject({
+    channelId,
+    uid: calendarUid,
+    recurrenceId,
+    title: z.string().trim().min(1).max(300),
+    start: z.number().int(),
+    end: z.number().int(),
+    location: z.string().max(300).default(''),
+    description: z.string().max(5000).default(''),
+  })
+  .refine((e) => e.end >= e.start, { message: 'end before start', path: ['end'] });
 export const calendarRsvpInput = z.strictObject({ channelId, uid: calendarUid, rsvp: z.enum(['yes', 'no', 'maybe']) });
 
 const attendeeView = z.object({ userId: z.string(), displayName: z.string(), rsvp: z.enum(['yes', 'no', 'maybe', 'pending']) });
@@ -197,7 +212,18 @@ export const calendarRangeInput = z
   .strictObject({ channelId, from: z.number().int(), to: z.number().int() })
   .refine((r) => r.to > r.from && r.to - r.from <= 400 * 86_400_000, { message: 'range: to after from, at most 400 days' });
 
-export const occurrenceSchema = z.object({ uid: z.string(), start: z.number(), end: z.number() });
+export const occurrenceSchema = z.object({
+  uid: z.string(),
+  start: z.number(),
+  end: z.number(),
+  /** The occurrence's place in its series (iCalendar RECURRENCE-ID); null for an entry that does not repeat. */
+  recurrenceId: z.number().nullable(),
+  /** True when this occurrence was changed on its own; title, location and description are then its own. */
+  changed: z.boolean(),
+  title: z.string(),
+  location: z.string(),
+  description: z.string(),
+});
 export const calendarRangeSchema = z.object({ entries: z.array(calendarEntrySchema), occurrences: z.array(occurrenceSchema) });
 
 export const icsExportInput = z.strictObject({ channelId, uid: calendarUid.optional() });

@@ -103,4 +103,46 @@ describe('calendar through the core', () => {
     const entry = await eventually(async () => (await admin.value('calendar.range', { channelId, ...range })).entries.find((e) => e.uid === day), 15_000, 'all-day');
     expect([entry.start, entry.end]).toEqual([Date.UTC(2026, 10, 12), Date.UTC(2026, 10, 12) + DAY]);
   });
+
+  it('one occurrence changed on both workstations at once and another cancelled: both end the same; .ics carries them', async () => {
+    const { admin, nurse, channelId } = w;
+    const { uid: series } = await admin.value('calendar.put', { channelId, title: 'Hygienerunde', start: MONDAY_0700, end: MONDAY_0700 + 3_600_000, allDay: false, rrule: 'FREQ=WEEKLY;COUNT=4' });
+    const ofSeries = async (c: typeof admin) => (await c.value('calendar.range', { channelId, ...range })).occurrences.filter((o) => o.uid === series);
+    await eventually(async () => (await ofSeries(nurse)).length === 4, 15_000, 'series at nurse');
+    const second = MONDAY_0700 + 7 * DAY;
+    const change = { channelId, uid: series, recurrenceId: second, start: second + 3_600_000, end: second + 7_200_000 };
+    await Promise.all([
+      admin.value('calendar.putOccurrence', { ...change, title: 'Hygienerunde (Raum 1)', location: 'Raum 1' }),
+      nurse.value('calendar.putOccurrence', { ...change, title: 'Hygienerunde (Raum 2)', location: 'Raum 2' }),
+    ]);
+    await nurse.value('calendar.cancelOccurrence', { channelId, uid: series, recurrenceId: MONDAY_0700 + 14 * DAY });
+    const settled = await eventually(async () => {
+      const [a, n] = [await ofSeries(admin), await ofSeries(nurse)];
+      return a.length === 3 && JSON.stringify(a) === JSON.stringify(n) && a[1]!.changed ? a : null;
+    }, 15_000, 'occurrences converge');
+    expect(settled.map((o) => [o.start, o.recurrenceId, o.changed])).toEqual([
+      [MONDAY_0700, MONDAY_0700, false],
+      [second + 3_600_000, second, true],
+      [MONDAY_0700 + 21 * DAY, MONDAY_0700 + 21 * DAY, false],
+    ]);
+    expect(['Raum 1', 'Raum 2']).toContain(settled[1]!.location);
+    expect(settled[1]!.title).toBe(`Hygienerunde (${settled[1]!.location})`);
+
+    // Refused at once: no occurrence at that time, an entry that does not repeat.
+    expect(await admin.call('calendar.putOccurrence', { ...change, recurrenceId: second + 60_000, title: 'X' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const { uid: single } = await admin.value('calendar.put', { channelId, title: 'Einmalig', start: MONDAY_0700, end: MONDAY_0700 + 1, allDay: false });
+    await eventually(async () => (await admin.value('calendar.range', { channelId, ...range })).entries.some((e) => e.uid === single), 15_000, 'single');
+    expect(await admin.call('calendar.cancelOccurrence', { channelId, uid: single, recurrenceId: MONDAY_0700 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const ics = await nurse.value('calendar.exportIcs', { channelId, uid: series });
+    expect(ics.text).toContain('EXDATE;TZID=Europe/Berlin:20261116T070000');
+    expect(ics.text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20261109T070000');
+    const { channelId: other } = await admin.value('channels.create', { kind: 'channel', name: 'Hygiene', topic: '', memberUserIds: [] });
+    expect(await admin.value('calendar.importIcs', { channelId: other, text: ics.text })).toEqual({ imported: 1, problems: [] });
+    const copied = await eventually(async () => {
+      const list = (await admin.value('calendar.range', { channelId: other, ...range })).occurrences;
+      return list.length === 3 && list[1]!.changed ? list : null;
+    }, 15_000, 'imported occurrences');
+    expect(copied.map((o) => [o.start, o.title])).toEqual(settled.map((o) => [o.start, o.title]));
+  }, 40_000);
 });

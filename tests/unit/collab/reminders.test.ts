@@ -39,4 +39,20 @@ describe('calendar reminders', () => {
     const window = { from: third - 16 * MIN, to: third - 15 * MIN };
     expect(dueReminders([entry({ rrule: 'FREQ=WEEKLY;COUNT=5' })], creators, 'ben', window).map((r) => r.start)).toEqual([third]);
   });
+
+  it('a changed occurrence reminds at its new time with its own title; a cancelled one not at all', () => {
+    const second = start + 7 * 86_400_000;
+    const third = start + 14 * 86_400_000;
+    const series = entry({
+      rrule: 'FREQ=WEEKLY;COUNT=5',
+      overrides: [
+        { recurrenceId: second, sequence: 0, cancelled: false, title: 'Übergabe (verlegt)', start: second + 60 * MIN, end: second + 90 * MIN },
+        { recurrenceId: third, sequence: 0, cancelled: true },
+      ],
+    });
+    const around = (at: number) => ({ from: at - 16 * MIN, to: at - 15 * MIN });
+    expect(dueReminders([series], creators, 'ben', around(second))).toEqual([]);
+    expect(dueReminders([series], creators, 'ben', around(second + 60 * MIN))).toEqual([{ uid: 'e1', title: 'Übergabe (verlegt)', start: second + 60 * MIN }]);
+    expect(dueReminders([series], creators, 'ben', around(third))).toEqual([]);
+  });
 });

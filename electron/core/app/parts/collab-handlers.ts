@@ -3,6 +3,7 @@
 import type { COLLAB_METHOD_NAMES } from '../../../../shared/api/parts/collab-names.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import { calendarHandlers } from '../../calendar/calendar-handlers.ts';
+import { occurrenceHandlers } from '../../calendar/occurrence-handlers.ts';
 import { startReminderLoop } from '../../calendar/reminder-loop.ts';
 import { pollHandlers } from '../../collab/poll-handlers.ts';
 import { fileHandlers } from '../../files/file-handlers.ts';
@@ -12,5 +13,5 @@ type Names = (typeof COLLAB_METHOD_NAMES)[number];
 
 export function collabHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   startReminderLoop(ctx);
-  return { ...pollHandlers(ctx), ...fileHandlers(ctx), ...calendarHandlers(ctx) };
+  return { ...pollHandlers(ctx), ...fileHandlers(ctx), ...calendarHandlers(ctx), ...occurrenceHandlers(ctx) };
 }

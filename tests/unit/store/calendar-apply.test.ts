@@ -1,0 +1,130 @@
+// Calendar events through the store: single occurrences are checked by the wire schema, decided
+// by the reducer, kept in calendar_overrides across edits of the series, read back with the
+// entry, and removed with the channel's content.
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import { applyEvents } from '../../../electron/core/store/apply.ts';
+import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { deleteChannelContent } from '../../../electron/core/store/retention.ts';
+import { toChannelEvents } from '../../../electron/core/store/sync-store.ts';
+import { randomKey, tempDir } from './helpers.ts';
+
+const CH = 'chn-station-3b';
+const HOUR = 3_600_000;
+// Monday 23 November 2026, 07:00 Berlin; daily, five times.
+const T0 = Date.UTC(2026, 10, 23, 6);
+const DAY = 24 * HOUR;
+let store: ProfileStore;
+let seq = 0;
+
+function apply(...payloads: unknown[]) {
+  const { valid, invalid } = toChannelEvents(
+    payloads.map((payload) => {
+      seq++;
+      return {
+        eventId: `evt${String(seq).padStart(8, '0')}`,
+        channelId: CH,
+        seq,
+        senderUserId: 'usr-anna-0001',
+        senderDeviceId: 'dev-anna-0001',
+        createdAt: T0,
+        payload,
+        contentType: 'calendar',
+      };
+    }),
+  );
+  const result = store.db.transaction(() => applyEvents(store.db, valid))();
+  return { invalid: invalid.map((i) => i.reason), refused: result.refused.map((r) => r.reason) };
+}
+
+const put = (over: Partial<Extract<ChannelEventPayload, { type: 'calendar.put' }>> = {}): ChannelEventPayload => ({
+  type: 'calendar.put',
+  uid: 'evt-handover-01',
+  title: 'Übergabe',
+  start: T0,
+  end: T0 + HOUR / 2,
+  allDay: false,
+  timeZone: 'Europe/Berlin',
+  rrule: 'FREQ=DAILY;COUNT=5',
+  attendees: [],
+  ...over,
+});
+
+beforeEach(async () => {
+  seq = 0;
+  store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
+  await store.channels.upsert(
+    {
+      channelId: CH,
+      kind: 'channel',
+      name: 'Station 3B',
+      topic: '',
+      historyForNewMembers: false,
+      retentionDays: null,
+      createdAt: T0,
+    },
+    [{ userId: 'usr-anna-0001', role: 'admin' }],
+  );
+});
+
+describe('calendar occurrences in the store', () => {
+  it('applies, keeps across an edit of the series, and reads back in order', async () => {
+    expect(apply(put())).toEqual({ invalid: [], refused: [] });
+    expect(
+      apply(
+        { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + 2 * DAY },
+        {
+          type: 'calendar.occurrence.put',
+          uid: 'evt-handover-01',
+          recurrenceId: T0 + DAY,
+          title: 'Übergabe (Raum 2)',
+          start: T0 + DAY + HOUR,
+          end: T0 + DAY + 2 * HOUR,
+          location: 'Raum 2',
+        },
+        put({ title: 'Übergabe 3B' }),
+      ),
+    ).toEqual({ invalid: [], refused: [] });
+    const [entry] = await store.collaboration.calendarEntries(CH);
+    expect(entry).toMatchObject({ title: 'Übergabe 3B', sequence: 1 });
+    expect(entry!.overrides!.map((o) => [o.recurrenceId, o.cancelled])).toEqual([
+      [T0 + DAY, false],
+      [T0 + 2 * DAY, true],
+    ]);
+    const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
+    expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual([
+      [0, null],
+      [25, 'Übergabe (Raum 2)'],
+      [72, null],
+      [96, null],
+    ]);
+  });
+
+  it('refuses a malformed occurrence at the schema and one the series does not have in the reducer, with reasons', () => {
+    apply(put());
+    const result = apply(
+      { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: 'morgen' },
+      { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0, extra: true },
+      {
+        type: 'calendar.occurrence.put',
+        uid: 'evt-handover-01',
+        recurrenceId: T0 + 7 * DAY,
+        title: 'X',
+        start: T0,
+        end: T0 + 1,
+      },
+      { type: 'calendar.occurrence.cancel', uid: 'evt-unknown-01', recurrenceId: T0 },
+    );
+    expect(result.invalid).toHaveLength(2);
+    expect(result.refused).toEqual(['unknown_occurrence', 'unknown_event']);
+    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(0);
+  });
+
+  it('removes the overrides with the channel content', () => {
+    apply(put(), { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 });
+    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(1);
+    deleteChannelContent(store.db, CH);
+    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(0);
+  });
+});
