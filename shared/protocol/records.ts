@@ -120,12 +120,21 @@ export const signerSchema = z.strictObject({
   id: idSchema,
 });
 
+/**
+ * Which admin device made an org-signed record: all admin devices share the org key, so its
+ * signature alone cannot say. The device signs the record's signed bytes and signature with its
+ * own key (crypto/records.ts `stampActor`). The stamp is outside the org signature: a relay can
+ * drop it (the audit log then says "not recorded") but cannot forge another device's.
+ */
+export const actorSchema = z.strictObject({ deviceId: idSchema, sig: signatureSchema });
+
 export const signedRecordSchema = z.strictObject({
   v: z.number().int(),
   type: z.enum(Object.keys(RECORD_BODIES) as [RecordType, ...RecordType[]]),
   body: z.record(z.string(), z.unknown()),
   signer: signerSchema,
   sig: signatureSchema,
+  actor: actorSchema.optional(),
 });
 
 export type SignedRecord<T extends RecordType = RecordType> = {
@@ -134,6 +143,7 @@ export type SignedRecord<T extends RecordType = RecordType> = {
   body: RecordBody<T>;
   signer: z.output<typeof signerSchema>;
   sig: string;
+  actor?: z.output<typeof actorSchema>;
 };
 
 /** Which signers may sign which record (checked before the signature itself). */
@@ -149,3 +159,4 @@ export const ALLOWED_SIGNERS: Record<RecordType, ReadonlyArray<'org' | 'device' 
 };
 
 export const recordContext = (type: RecordType) => `klinikfunk/v${RECORD_VERSION}/record/${type}`;
+export const actorContext = (type: RecordType) => `klinikfunk/v${RECORD_VERSION}/record-actor/${type}`;

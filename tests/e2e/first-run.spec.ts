@@ -2,9 +2,28 @@
 // creates the organisation, adds a user and prints a registration key; the user joins with it on
 // another PC; both exchange messages (mention, reply, edit, delete, urgent with acknowledgement),
 // an HTML message renders inert, a message sent offline goes out on reconnect, search finds an
-// umlaut word. Screenshots of every screen at 1366x768; axe on each.
+// umlaut word. Screenshots of every screen at 1366x768; axe on each. A second test: after a
+// search jump, new messages are marked read once the reader is at the newest message, not before.
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { ADMIN_PASS, createOrganisation, expectAccessible, NURSE_PASS, setPin, shot } from './steps.ts';
+import { ADMIN_PASS, createOrganisation, expectAccessible, invoke, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+
+/**
+ * At 1366 px the top bar shows the channel switcher's words, not clipped; on a narrower window
+ * only its shortcut, with the same accessible name.
+ */
+async function expectSwitcherLabel(page: Page): Promise<void> {
+  const switcher = page.getByRole('button', { name: /^Kanal wechseln/ });
+  const label = switcher.getByText('Kanal wechseln', { exact: true });
+  const clipped = () => label.evaluate((el) => el.scrollWidth > el.clientWidth || el.getBoundingClientRect().width < 20);
+  expect(await clipped()).toBe(false);
+  await page.setViewportSize({ width: 1200, height: 768 });
+  await expect.poll(clipped).toBe(true);
+  await expect(switcher).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1200);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await expect.poll(clipped).toBe(false);
+}
 
 test('first run, registration key, and messaging between two workstations', async ({ clinic, openWorkstation }, testInfo) => {
   test.setTimeout(180_000);
@@ -22,6 +41,7 @@ test('first run, registration key, and messaging between two workstations', asyn
   await expect(admin.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
   await shot(admin, testInfo, '03-main-empty');
   await expectAccessible(admin, 'main view');
+  await expectSwitcherLabel(admin);
 
   // Administration: add a user, the registration letter shows the key once.
   await admin.getByRole('button', { name: 'Verwaltung' }).click();
@@ -143,6 +163,7 @@ test('first run, registration key, and messaging between two workstations', asyn
   await shot(nurse, testInfo, '11-offline-queued');
   // The queued-send notice in the top bar never makes the page wider than a 1366 px ward PC screen.
   expect(await nurse.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+  await expectSwitcherLabel(nurse);
   await clinic.relay.restart();
   await expect(admin.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' })).toBeVisible({ timeout: 30_000 });
   await expect(queued).not.toContainText('Wird gesendet', { timeout: 20_000 });
@@ -171,11 +192,9 @@ test('first run, registration key, and messaging between two workstations', asyn
       historyForNewMembers: false,
     }),
   );
-  // The nurse's window is in front and shows the newest messages (a hidden window marks nothing read).
-  // Reopened from the sidebar, so the view is at the newest message again (the search jump left it in the middle).
+  // The nurse's window is in front (a hidden window marks nothing read) and, after the search
+  // jump to the newest message, at the end of the channel: new messages are read there at once.
   await nurse.bringToFront();
-  await nurse.getByTestId('channel-entry').filter({ hasText: 'Allgemein' }).click();
-  await nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click();
   await expect(async () => {
     await adminComposer.fill('Bitte Dienstplan prüfen');
     await adminComposer.press('Enter');
@@ -205,4 +224,80 @@ test('first run, registration key, and messaging between two workstations', asyn
   await nurse.getByRole('button', { name: 'Entsperren' }).click();
   await expect(nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' })).toBeVisible();
   expect(ADMIN_PASS).not.toBe(NURSE_PASS);
+});
+
+test('after a search jump, new messages are marked read at the newest message, not while reading history', async ({
+  clinic,
+  openWorkstation,
+}) => {
+  test.setTimeout(180_000);
+  const { page: admin } = await openWorkstation('Stationsrechner 1');
+  await createOrganisation(admin, clinic);
+  await setPin(admin);
+  await expect(admin.getByRole('button', { name: 'Neuer Kanal' }).first()).toBeVisible();
+  const { userId } = await invoke(admin, 'admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: null });
+  const letter = await invoke(admin, 'admin.createRegistrationKey', { userId });
+  const { page: nurse } = await openWorkstation('Stationsrechner 2');
+  await joinWithKey(nurse, clinic.url, letter.registrationKey, NURSE_PASS, '739184');
+  await expect
+    .poll(async () => (await invoke(admin, 'admin.devices', {})).filter((d) => !d.own).length, { timeout: 20_000 })
+    .toBe(1);
+  const { channelId } = await invoke(admin, 'channels.create', {
+    kind: 'channel',
+    name: 'Station 3B',
+    memberUserIds: [userId],
+  });
+  // Two pages and more of history, an old message to find among them.
+  for (let i = 1; i <= 80; i++) {
+    const body = i === 3 ? 'Kaliumwert von Bett 4 liegt vor' : `Verlauf Nummer ${i}`;
+    await invoke(admin, 'messages.send', { channelId, body });
+  }
+  const unread = async () => (await invoke(nurse, 'channels.list', {})).find((c) => c.channelId === channelId)?.unreadCount;
+  await expect.poll(unread, { timeout: 30_000 }).toBe(80);
+  await nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click();
+  await expect.poll(unread).toBe(0);
+  // An own message written offline: while it waits it sorts after everything (a provisional key),
+  // and the view at the end marks the channel read meanwhile.
+  await clinic.relay.stop();
+  await expect(nurse.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+  const composer = nurse.getByRole('textbox', { name: /Nachricht an/ });
+  await composer.fill('Bin im Dienst');
+  await composer.press('Enter');
+  await expect(nurse.getByTestId('pending-sends')).toBeVisible();
+  await nurse.waitForTimeout(500);
+  await clinic.relay.restart();
+  const newestAt = async (page: Page) => (await invoke(page, 'messages.page', { channelId, limit: 1 })).messages.at(-1);
+  await expect.poll(async () => (await newestAt(admin))?.body, { timeout: 30_000 }).toBe('Bin im Dienst');
+
+  const arrive = async (body: string) => {
+    await invoke(admin, 'messages.send', { channelId, body });
+    await expect.poll(async () => (await newestAt(nurse))?.body, { timeout: 20_000 }).toBe(body);
+  };
+  const jumpTo = async (text: string) => {
+    await nurse.keyboard.press('Control+f');
+    await nurse.getByLabel('Suchbegriff').fill(text);
+    await nurse.getByLabel('Suchbegriff').press('Enter');
+    await nurse.getByRole('dialog').getByText(text, { exact: false }).first().click();
+    await expect(nurse.getByTestId('message').filter({ hasText: text })).toBeFocused();
+  };
+
+  // Jumped deep into the history: a new message stays unread.
+  await jumpTo('Kaliumwert');
+  await arrive('Neu: Zimmer 7 klingelt');
+  await nurse.waitForTimeout(1_000);
+  expect(await unread()).toBe(1);
+  // Scrolled down to the newest message: read, and so is the next one arriving.
+  const list = nurse.getByTestId('message-list');
+  await expect(async () => {
+    await list.hover();
+    await nurse.mouse.wheel(0, 4_000);
+    expect(await unread()).toBe(0);
+  }).toPass({ timeout: 30_000 });
+  await arrive('Neu: Visite verschoben');
+  await expect.poll(unread).toBe(0);
+
+  // Jumped to the newest message itself: at the end at once, new messages are read.
+  await jumpTo('Visite verschoben');
+  await arrive('Neu: Labor ruft an');
+  await expect.poll(unread).toBe(0);
 });

@@ -1,6 +1,9 @@
 // Steps the e2e tests share: what a person does on the first-run and lock screens.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import type { MethodInput, MethodOutput } from '../../shared/api/contract.ts';
+import type { MethodName } from '../../shared/api/names.ts';
+import type { Result } from '../../shared/api/result.ts';
 
 export const ADMIN_PASS = 'Sonnenblume-Station-3-Nord';
 export const NURSE_PASS = 'Kaffeepause-im-Nachtdienst';
@@ -35,4 +38,30 @@ export async function setPin(page: Page, pin = PIN): Promise<void> {
   await page.getByLabel('Neue PIN').fill(pin);
   await page.getByLabel('PIN wiederholen').fill(pin);
   await page.getByRole('button', { name: 'PIN speichern' }).click();
+}
+
+/** Calls the API from a page, the way the renderer does (through the bridge and the IPC router). */
+export async function invoke<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const result = (await page.evaluate(
+    ([m, i]) =>
+      (window as unknown as { klinikfunk: { invoke(m: string, i: unknown): Promise<unknown> } }).klinikfunk.invoke(
+        m,
+        i,
+      ),
+    [method, input] as const,
+  )) as Result<MethodOutput<M>>;
+  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+/** Joins with a registration key from the first-run screen, sets the PIN and waits until online. */
+export async function joinWithKey(page: Page, relayUrl: string, key: string, passphrase: string, pin: string): Promise<void> {
+  await page.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
+  await page.getByLabel('Registrierungsschlüssel').fill(key);
+  await page.getByLabel('Serveradresse').fill(relayUrl);
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Passphrase wiederholen').fill(passphrase);
+  await page.getByRole('button', { name: 'Beitreten', exact: true }).click();
+  await setPin(page, pin);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
 }

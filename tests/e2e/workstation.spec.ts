@@ -5,12 +5,9 @@
 // passphrase; an admin revoking the device ends the session at once. Screenshots at 1366x768,
 // axe on every screen touched.
 import type { Page } from '@playwright/test';
-import type { MethodInput, MethodOutput } from '../../shared/api/contract.ts';
-import type { MethodName } from '../../shared/api/names.ts';
-import type { Result } from '../../shared/api/result.ts';
 import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
 import { test, expect } from './fixtures.ts';
-import { createOrganisation, expectAccessible, setPin, shot } from './steps.ts';
+import { createOrganisation, expectAccessible, invoke, setPin, shot } from './steps.ts';
 
 const PASS_BERND = 'Kaffeepause-im-Nachtdienst';
 const PASS_CLARA = 'Morgenvisite-auf-Intensiv-2';
@@ -19,20 +16,6 @@ const PIN_BERND = '739184';
 const PIN_CLARA = '620573';
 const TEXT_X = 'Zimmer 12 Verbandswechsel um 10 Uhr';
 const TEXT_Y = 'Bett 4 Kalium 6,1 bitte kontrollieren';
-
-/** Calls the API from a page, the way the renderer does (through the bridge and the IPC router). */
-async function invoke<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const result = (await page.evaluate(
-    ([m, i]) =>
-      (window as unknown as { klinikfunk: { invoke(m: string, i: unknown): Promise<unknown> } }).klinikfunk.invoke(
-        m,
-        i,
-      ),
-    [method, input] as const,
-  )) as Result<MethodOutput<M>>;
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 async function adminWithOrg(page: Page, clinic: { url: string; setupCode: string }): Promise<void> {
   await createOrganisation(page, clinic);

@@ -1,9 +1,11 @@
 // The audit log of administration: every org-signed record in the local directory copy (users,
 // registration keys, revocations, wipe orders, settings) and every device certificate, newest
 // first. Each entry is a verified signed record, so the log cannot hold an action the org key did
-// not sign. Channel rosters signed by members' devices are not admin actions and stay out.
+// not sign, and names the admin who acted (audit-actor.ts). Channel rosters signed by members'
+// devices are not admin actions and stay out. The CSV export is audit-csv.ts.
 import type { SignedRecord } from '../../../shared/protocol/records.ts';
 import type { Db } from '../store/database.ts';
+import { actorOf, knownDevices, type AuditActor } from './audit-actor.ts';
 
 export const AUDIT_ACTIONS = [
   'org_created',
@@ -20,7 +22,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export interface AuditEntry {
+export interface AuditEntry extends AuditActor {
   /** Position in the local directory log (arrival order). */
   pos: number;
   action: AuditAction;
@@ -99,7 +101,7 @@ function detailOf(record: SignedRecord): string {
     case 'wipe':
       return `order=${String(body.orderId)}`;
     case 'org_settings':
-      return `retentionDays=${String(body.retentionDays)}; readReceipts=${String(body.readReceipts)}; notificationContent=${String(body.notificationContent)}; historyForNewMembers=${String(body.historyForNewMembers)}; by=${String(body.issuedBy)}`;
+      return `retentionDays=${String(body.retentionDays)}; readReceipts=${String(body.readReceipts)}; notificationContent=${String(body.notificationContent)}; historyForNewMembers=${String(body.historyForNewMembers)}`;
     default:
       return '';
   }
@@ -171,8 +173,10 @@ export function auditEntries(db: Db): AuditEntry[] {
   const seenSignatures = new Set<string>();
   const seenUsers = new Set<string>();
   const entries: AuditEntry[] = [];
-  for (const row of rows) {
-    const record = JSON.parse(row.record) as SignedRecord;
+  const records = rows.map((row) => ({ pos: row.record_pk, record: JSON.parse(row.record) as SignedRecord }));
+  // All certificates first: the org root and the first admin's user come before its device's.
+  const devices = knownDevices(records.map((r) => r.record));
+  for (const { pos, record } of records) {
     if (seenSignatures.has(record.sig)) continue;
     seenSignatures.add(record.sig);
     const action = actionOf(record, seenUsers);
@@ -182,7 +186,7 @@ export function auditEntries(db: Db): AuditEntry[] {
     if (record.type === 'enrolment') enrolmentUsers.set(String(body.enrolmentId), String(body.userId));
     const subjectId = subjectOf(record);
     entries.push({
-      pos: row.record_pk,
+      pos,
       action,
       type: record.type,
       subjectId,
@@ -191,83 +195,8 @@ export function auditEntries(db: Db): AuditEntry[] {
       signerKind: record.signer.kind,
       signerId: record.signer.id,
       detail: detailOf(record),
+      ...actorOf(record, devices, userNames),
     });
   }
   return entries.reverse();
 }
-
-const CSV_HEADER = {
-  de: ['Zeit (UTC)', 'Aktion', 'Datensatz', 'Betreff-ID', 'Betreff', 'Signiert von', 'Signatur-ID', 'Details'],
-  en: ['Time (UTC)', 'Action', 'Record', 'Subject id', 'Subject', 'Signed by', 'Signer id', 'Details'],
-} as const;
-
-/**
- * One cell per RFC 4180 (quotes doubled, fields with separators quoted). Cells that a spreadsheet
- * would run as a formula (= + - @, tab, CR) get a leading apostrophe: names come from admins but
- * the file is opened by others (CSV injection).
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",;\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function auditCsv(
-  entries: readonly AuditEntry[],
-  language: 'de' | 'en',
-  actionLabel: (action: AuditAction) => string,
-  signerLabel: (kind: AuditEntry['signerKind']) => string,
-): string {
-  const lines = [CSV_HEADER[language].map(csvCell).join(';')];
-  for (const e of entries) {
-    lines.push(
-      [
-        new Date(e.time).toISOString(),
-        actionLabel(e.action),
-        e.type,
-        e.subjectId,
-        e.subjectName ?? '',
-        signerLabel(e.signerKind),
-        e.signerId,
-        e.detail,
-      ]
-        .map(csvCell)
-        .join(';'),
-    );
-  }
-  // Excel on German Windows reads ; as the separator and needs the BOM to see UTF-8 umlauts.
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
-export const AUDIT_LABELS: Record<'de' | 'en', Record<AuditAction, string>> = {
-  de: {
-    org_created: 'Organisation angelegt',
-    user_added: 'Benutzer hinzugefügt',
-    user_changed: 'Benutzer geändert',
-    registration_key_created: 'Registrierungsschlüssel erstellt',
-    device_certified: 'Gerät registriert',
-    device_revoked: 'Gerät gesperrt',
-    user_revoked: 'Benutzer gesperrt',
-    registration_key_revoked: 'Registrierungsschlüssel widerrufen',
-    wipe_ordered: 'Fernlöschung angeordnet',
-    settings_changed: 'Organisationsrichtlinien geändert',
-    roster_signed: 'Kanalmitglieder (Organisation) geändert',
-  },
-  en: {
-    org_created: 'Organisation created',
-    user_added: 'User added',
-    user_changed: 'User changed',
-    registration_key_created: 'Registration key created',
-    device_certified: 'Device registered',
-    device_revoked: 'Device revoked',
-    user_revoked: 'User revoked',
-    registration_key_revoked: 'Registration key revoked',
-    wipe_ordered: 'Remote wipe ordered',
-    settings_changed: 'Organisation policies changed',
-    roster_signed: 'Channel members (organisation) changed',
-  },
-};
-
-export const SIGNER_LABELS: Record<'de' | 'en', Record<AuditEntry['signerKind'], string>> = {
-  de: { org: 'Organisationsschlüssel', device: 'Geräteschlüssel', enrolment: 'Registrierungsschlüssel' },
-  en: { org: 'Organisation key', device: 'Device key', enrolment: 'Registration key' },
-};

@@ -51,11 +51,13 @@ const bytes = (b64: string, length: number, what: string): Uint8Array => {
 export const orgPublicKeyOf = (identity: Identity) => bytes(identity.orgPublicKey, 32, 'org public key');
 export const orgSecretOf = (identity: Identity) => (identity.orgSecret ? bytes(identity.orgSecret, 64, 'org key') : null);
 
+export const deviceSigningKeyOf = (identity: Identity) => asDeviceSigningKey(bytes(identity.signingSecret, 64, 'signing key'));
+
 export function selfDeviceOf(identity: Identity): SelfDevice {
   return {
     deviceId: identity.deviceId,
     userId: identity.userId,
-    signingKey: asDeviceSigningKey(bytes(identity.signingSecret, 64, 'signing key')),
+    signingKey: deviceSigningKeyOf(identity),
     boxKey: asDeviceBoxKey(bytes(identity.boxSecret, 32, 'box key')),
   };
 }

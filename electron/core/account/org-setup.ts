@@ -6,12 +6,12 @@
 //    key), and signs its own device certificate, which it presents at its first authentication.
 import { randomBytes } from 'node:crypto';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import type { RecordBody, RecordType, SignedRecord } from '../../../shared/protocol/records.ts';
 import { Directory } from '../crypto/directory.ts';
 import { signDetached } from '../crypto/ed25519.ts';
 import { deriveEnrolmentKeys, type CodeProblem } from '../crypto/enrolment.ts';
 import { generateDeviceKeys, generateOrgKeys } from '../crypto/keys.ts';
-import { orgIdOf, parseRecord, signRecord } from '../crypto/records.ts';
+import { orgIdOf, parseRecord, signRecord, stampActor } from '../crypto/records.ts';
 import { directoryChannelId } from '../client/channel-directory.ts';
 import type { Identity } from './identity.ts';
 
@@ -41,9 +41,11 @@ export function createOrganisation(input: { orgName: string; displayName: string
   const userId = newId('usr');
   const deviceId = newId('dev');
   const device = generateDeviceKeys();
-  const root = signRecord('org_root', { orgId, name: input.orgName, orgPublicKey: toBase64Url(org.publicKey), createdAt: input.now }, signer, org.secretKey);
-  const user = signRecord('user', { orgId, userId, displayName: input.displayName, role: 'admin', ward: null, active: true, issuedAt: input.now }, signer, org.secretKey);
-  const certificate = signRecord(
+  // Stamped by this first admin device, as admin.ts stamps every later org-signed record (audit log).
+  const sign = <T extends RecordType>(type: T, body: RecordBody<T>) => stampActor(signRecord(type, body, signer, org.secretKey), deviceId, device.signing.secretKey);
+  const root = sign('org_root', { orgId, name: input.orgName, orgPublicKey: toBase64Url(org.publicKey), createdAt: input.now });
+  const user = sign('user', { orgId, userId, displayName: input.displayName, role: 'admin', ward: null, active: true, issuedAt: input.now });
+  const certificate = sign(
     'device',
     {
       orgId,
@@ -56,19 +58,12 @@ export function createOrganisation(input: { orgName: string; displayName: string
       issuedAt: input.now,
       expiresAt: null,
     },
-    signer,
-    org.secretKey,
   );
   // The organisation-wide directory channel ("Allgemein") exists from the first minute; admin
   // devices keep its roster at every active user (client/discovery-agent.ts). Signed by the org
   // key with no channel admin, so no device can change who is in it. History on: people who join
   // later still see the channels announced before them.
-  const directory = signRecord(
-    'roster',
-    { orgId, channelId: directoryChannelId(orgId), epoch: 1, prevHash: null, kind: 'channel', members: [{ userId, role: 'member' }], historyForNewMembers: true, issuedAt: input.now },
-    signer,
-    org.secretKey,
-  );
+  const directory = sign('roster', { orgId, channelId: directoryChannelId(orgId), epoch: 1, prevHash: null, kind: 'channel', members: [{ userId, role: 'member' }], historyForNewMembers: true, issuedAt: input.now });
   const identity: Identity = {
     v: 1,
     orgId,

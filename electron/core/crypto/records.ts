@@ -4,6 +4,7 @@
 import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { canonicalBytes } from '../../../shared/protocol/canonical.ts';
 import {
+  actorContext,
   ALLOWED_SIGNERS,
   RECORD_BODIES,
   RECORD_VERSION,
@@ -40,6 +41,22 @@ export function signRecord<T extends RecordType>(type: T, body: RecordBody<T>, s
   const unsigned = { v: RECORD_VERSION, type, body, signer };
   const sig = signDetached(signedBytes(unsigned), secretKey);
   return { ...unsigned, sig: toBase64Url(sig) };
+}
+
+/** The bytes an actor stamp covers: the record's signed content and its signature, under their own context. */
+function actorBytes(record: SignedRecord): Uint8Array {
+  return canonicalBytes({ ctx: actorContext(record.type), v: record.v, type: record.type, signer: { ...record.signer }, body: record.body, sig: record.sig });
+}
+
+/** Adds the stamp of the admin device that made an org-signed record (which admin acted, for the audit log). */
+export function stampActor<T extends RecordType>(record: SignedRecord<T>, deviceId: string, deviceSigningKey: Uint8Array): SignedRecord<T> {
+  return { ...record, actor: { deviceId, sig: toBase64Url(signDetached(actorBytes(record), deviceSigningKey)) } };
+}
+
+/** Checks a record's actor stamp with the device key from that device's certificate (which the caller trusts). */
+export function verifyRecordActor(record: SignedRecord, deviceSigningPublicKey: Uint8Array, verifier: SignatureVerifier = defaultVerifier): boolean {
+  const sig = record.actor ? fromBase64Url(record.actor.sig) : null;
+  return !!sig && verifier.verify(sig, actorBytes(record), deviceSigningPublicKey);
 }
 
 /** Schema and version check of untrusted input (from the relay, a file, an IPC call). */

@@ -97,12 +97,26 @@ export class ChannelsRepository {
       .sort((a, b) => b.lastSortKey - a.lastSortKey || a.name.localeCompare(b.name, 'de'));
   }
 
+  /**
+   * Marks read up to a sort key, but never past the newest relay-ordered message at or below it:
+   * an own message still being sent has a provisional key above every ordered one (apply.ts), and
+   * a mark up to it counted every later message of the channel as read, for good. A mark left past
+   * all ordered messages that way (by earlier versions) is replaced instead of kept by max().
+   */
   async markRead(channelId: string, upToSortKey: number, now: number): Promise<void> {
+    const ordered = this.#db
+      .prepare('SELECT max(sort_key) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL')
+      .pluck()
+      .get(channelId, upToSortKey) as number | null;
+    if (ordered === null) return;
     this.#db
       .prepare(
-        `INSERT INTO read_state VALUES (?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET read_up_to = max(read_up_to, excluded.read_up_to), updated_at = excluded.updated_at`,
+        `INSERT INTO read_state VALUES (?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET
+           read_up_to = CASE WHEN read_up_to > (SELECT max(sort_key) FROM messages WHERE channel_id = excluded.channel_id AND seq IS NOT NULL)
+             THEN excluded.read_up_to ELSE max(read_up_to, excluded.read_up_to) END,
+           updated_at = excluded.updated_at`,
       )
-      .run(channelId, upToSortKey, now);
+      .run(channelId, ordered, now);
   }
 
   async members(channelId: string): Promise<Array<{ userId: string; role: string }>> {

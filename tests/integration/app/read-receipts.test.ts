@@ -74,3 +74,22 @@ it('once switched on, the sender sees who read a message and who has not', async
   // Only the sender of a message may ask who read it.
   expect(await nurse.call('messages.readers', { channelId, messageId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 }, 60_000);
+
+it('a mark up to an own message still being sent does not count later messages as read', async () => {
+  const unread = async () => (await nurse.value('channels.list', {})).find((c) => c.channelId === channelId)?.unreadCount;
+  const { seq } = await readAtNurse('Vor dem eigenen Entwurf');
+  // The provisional key of an own message in the outbox lies above every relay-ordered one.
+  const provisional = 2 ** 50 + 1;
+  await nurse.value('channels.markRead', { channelId, upToSortKey: provisional });
+  const db = nurse.core.sessions.visible().profile.store.db;
+  expect(db.prepare('SELECT read_up_to FROM read_state WHERE channel_id = ?').pluck().get(channelId)).toBe(seq);
+  const { messageId } = await admin.value('messages.send', { channelId, body: 'Danach geschrieben' });
+  await eventually(async () => (await nurse.value('messages.page', { channelId })).messages.some((m) => m.messageId === messageId), 20_000, 'later message at nurse');
+  expect(await unread()).toBe(1);
+
+  // A mark left there by an earlier version is replaced by the next one, not kept by max().
+  db.prepare('UPDATE read_state SET read_up_to = ? WHERE channel_id = ?').run(provisional, channelId);
+  expect(await unread()).toBe(0);
+  await nurse.value('channels.markRead', { channelId, upToSortKey: seq });
+  expect(await unread()).toBe(1);
+}, 30_000);

@@ -10,38 +10,24 @@ import {
   signUserUpdate,
   NotAdminError,
 } from '../../../electron/core/account/admin.ts';
-import { auditCsv, csvCell } from '../../../electron/core/account/audit.ts';
+import { actorCells, auditCsv, csvCell } from '../../../electron/core/account/audit-csv.ts';
 import {
   effectiveOrgSettings,
   effectiveNotificationContent,
   effectiveRetentionDays,
 } from '../../../electron/core/account/org-settings.ts';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { POLICY_REGISTRY_PATH } from '../../../electron/core/policy/definitions.ts';
 import { FakeRegistry } from '../../../electron/core/policy/registry.ts';
 import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 import { generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
 import { signRecord } from '../../../electron/core/crypto/records.ts';
-import { World } from '../crypto/world.ts';
+import { adminIdentity, World } from '../crypto/world.ts';
 
 let world: World;
 let identity: Identity;
 beforeEach(async () => {
   world = await World.create();
-  identity = {
-    v: 1,
-    orgId: world.orgId,
-    orgName: 'Klinikum Nord',
-    orgPublicKey: toBase64Url(world.org.publicKey),
-    relayUrl: 'ws://127.0.0.1:1',
-    userId: 'usr-admin-0001',
-    deviceId: 'dev-admin-0001',
-    signingSecret: '',
-    boxSecret: '',
-    orgSecret: toBase64Url(world.org.secretKey),
-    certificate: {},
-    certificateUploaded: true,
-  };
+  identity = adminIdentity(world, 'usr-admin-0001', 'dev-admin-0001');
 });
 
 describe('admin records', () => {
@@ -179,7 +165,7 @@ describe('audit CSV', () => {
     expect(csvCell('-1')).toBe("'-1");
   });
 
-  it('writes a BOM, a header and one line per entry with CRLF', () => {
+  it('writes a BOM, a header and one line per entry with CRLF, the acting admin and device first', () => {
     const csv = auditCsv(
       [
         {
@@ -192,16 +178,49 @@ describe('audit CSV', () => {
           signerKind: 'org',
           signerId: 'org1',
           detail: 'role=member; ward=',
+          actorSource: 'device',
+          actorName: '@Anna Admin',
+          actorUserId: 'usr-admin-0001',
+          actorDeviceId: 'dev-admin-0001',
+          actorDeviceLabel: '+Stationsrechner 1',
         },
       ],
       'en',
-      () => 'User added',
-      () => 'Organisation key',
     );
-    expect(csv.startsWith('\uFEFFTime (UTC);Action;')).toBe(true);
+    expect(csv.startsWith('\uFEFFTime (UTC);Performed by;Device;Action;Subject;Details;')).toBe(true);
+    // Names an admin typed cannot run as formulas in the spreadsheet, the person's neither.
     expect(csv.split('\r\n')[1]).toBe(
-      `2026-01-05T08:00:00.000Z;User added;user;usr1;'=cmd|calc;Organisation key;org1;"role=member; ward="`,
+      `2026-01-05T08:00:00.000Z;'@Anna Admin;'+Stationsrechner 1;User added;'=cmd|calc;"role=member; ward=";user;usr1;Organisation key;dev-admin-0001`,
     );
     expect(csv.endsWith('\r\n')).toBe(true);
+  });
+
+  it('says plainly when the person or device cannot be named', () => {
+    const none = { actorName: null, actorUserId: null, actorDeviceId: null, actorDeviceLabel: null };
+    expect(actorCells({ ...none, actorSource: 'unknown_device', actorDeviceId: 'dev-gone-0001' }, 'de')).toEqual([
+      'unbekannt',
+      'unbekanntes Gerät dev-gone-0001',
+    ]);
+    expect(actorCells({ ...none, actorSource: 'unverified', actorDeviceId: 'dev-x-00001' }, 'de')).toEqual([
+      'unbekannt',
+      'Gerätesignatur ungültig (dev-x-00001)',
+    ]);
+    expect(actorCells({ ...none, actorSource: 'not_recorded' }, 'en')).toEqual(['not recorded', 'not recorded']);
+    expect(actorCells({ ...none, actorSource: 'named', actorName: 'Anna Admin', actorUserId: 'usr1' }, 'de')).toEqual([
+      'Anna Admin',
+      'nicht vermerkt',
+    ]);
+    expect(
+      actorCells(
+        {
+          actorSource: 'enrolment',
+          actorName: null,
+          actorUserId: 'usr-b',
+          actorDeviceId: 'dev-b',
+          actorDeviceLabel: '',
+        },
+        'de',
+      ),
+    ).toEqual(['unbekannter Benutzer usr-b', 'dev-b (mit Registrierungsschlüssel)']);
   });
 });

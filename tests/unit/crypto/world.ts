@@ -3,6 +3,7 @@
 // record log, as clients do from the relay.
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import type { RecordBody, SignedRecord } from '../../../shared/protocol/records.ts';
+import type { Identity } from '../../../electron/core/account/identity.ts';
 import { ChannelCrypto, type SelfDevice } from '../../../electron/core/crypto/channel-crypto.ts';
 import { Directory } from '../../../electron/core/crypto/directory.ts';
 import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../electron/core/crypto/enrolment.ts';
@@ -167,3 +168,21 @@ export function chainState(device: TestDevice, channelId: string) {
 export const eventId = () => crypto.getRandomValues(new Uint8Array(16));
 export const text = (s: string) => new TextEncoder().encode(s);
 export const read = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** The identity of an admin device in this world (holding the org key), as account/admin.ts signs with it. */
+export function adminIdentity(world: World, userId: string, deviceId: string, keys = generateDeviceKeys()): Identity {
+  return {
+    v: 1,
+    orgId: world.orgId,
+    orgName: 'Klinikum Nord',
+    orgPublicKey: toBase64Url(world.org.publicKey),
+    relayUrl: 'ws://127.0.0.1:1',
+    userId,
+    deviceId,
+    signingSecret: toBase64Url(keys.signing.secretKey),
+    boxSecret: toBase64Url(keys.box.secretKey),
+    orgSecret: toBase64Url(world.org.secretKey),
+    certificate: {},
+    certificateUploaded: true,
+  };
+}
