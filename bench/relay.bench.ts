@@ -3,7 +3,7 @@
 // and PostgreSQL (fsync on), and publish -> push latency between two clients over SQLite.
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { authChallengeText } from '../shared/relay/frames.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../shared/relay/frames.ts';
 import { startPostgres } from '../tests/harness/postgres.ts';
 import {
   deviceTransport,
@@ -40,7 +40,7 @@ async function counter(url: string, device: TestDevice, onPush: () => void): Pro
       } else if (frame.t === 'auth_ok') resolve();
       else if (frame.t === 'error') reject(new Error(text));
     });
-    ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: 1, deviceId: device.deviceId })));
+    ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: device.deviceId })));
   });
   return ws;
 }

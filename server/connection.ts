@@ -2,10 +2,14 @@
 // connection are handled one after another (a device's publishes keep their order), every frame
 // is parsed with its schema first, and every failure becomes an error frame with a stable code:
 // nothing a device sends can throw out of here.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import { encodeBinaryFrame, splitBinaryFrame } from '../shared/relay/binary-frame.ts';
 import {
   authChallengeText,
+  BLOB_CHUNK_BYTES,
+  blobChunkHeader,
   enrolLookupText,
   CLOSE_CODES,
   clientFrame,
@@ -13,6 +17,7 @@ import {
   MAX_MAILBOX_BYTES,
   RELAY_PROTOCOL_VERSION,
   type ClientFrame,
+  type DeviceSeen,
   type RelayErrorCode,
   type ServerFrame,
 } from '../shared/relay/frames.ts';
@@ -40,7 +45,9 @@ export interface ConnectionContext {
   onAuthenticated(conn: Connection): void;
   onClosed(conn: Connection): void;
   /** A new event was stored: push it to the channel's other subscribers. */
-  committed(channelId: string, seq: number, envelope: Uint8Array, from: Connection): void;
+  committed(channelId: string, seq: number, envelope: Uint8Array, at: number, from: Connection): void;
+  /** Presence of every device in the directory (devices_seen; the caller checked the admin role). */
+  devicesSeen(): Promise<DeviceSeen[]>;
   mailed(
     toDeviceId: string,
     item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number },
@@ -73,12 +80,38 @@ class FrameError extends Error {
   }
 }
 
+type ParsedFrame = { success: true; data: ClientFrame } | { success: false; reason: string };
+
+function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue?.path.join('.') ?? '';
+  return `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`.slice(0, 300);
+}
+
+function parseTextClientFrame(json: unknown): ParsedFrame {
+  if ((json as { t?: unknown } | null)?.t === 'blob_chunk')
+    return { success: false, reason: 'blob chunks travel as binary frames (see docs/relay-protocol.md)' };
+  const parsed = clientFrame.safeParse(json);
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, reason: issueText(parsed.error) };
+}
+
+/** The only binary frame a device sends is blob_chunk: a checked header and 1..BLOB_CHUNK_BYTES of data. */
+function parseBinaryClientFrame(json: unknown, data: Uint8Array): ParsedFrame {
+  const parsed = blobChunkHeader.safeParse(json);
+  if (!parsed.success) return { success: false, reason: issueText(parsed.error) };
+  if (data.length === 0 || data.length > BLOB_CHUNK_BYTES)
+    return { success: false, reason: `blob chunk of ${data.length} bytes (1 to ${BLOB_CHUNK_BYTES})` };
+  return { success: true, data: { ...parsed.data, data } };
+}
+
 const b64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
 
 let nextConnectionId = 1;
 const PRE_AUTH_FRAME_BYTES = 64 * 1024;
+/** Uploads a connection hashes as they arrive; beyond this (abandoned begins) completion reads back. */
+const MAX_RUNNING_HASHES = 8;
 /** Most publishes stored in one transaction. */
 const PUBLISH_BATCH = 64;
 type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
@@ -104,6 +137,8 @@ export class Connection {
   #closed = false;
   readonly #connBuckets: { frames: TokenBucket; bytes: TokenBucket };
   readonly #authTimer: NodeJS.Timeout;
+  /** SHA-256 of uploads this connection began from byte 0, so completing one needs no read-back. */
+  readonly #uploadHashes = new Map<string, { hash: Hash; at: number }>();
   /** Channels this device may read; kept current by the hub on roster changes. */
   channels = new Set<string>();
 
@@ -189,7 +224,12 @@ export class Connection {
       this.close(CLOSE_CODES.tooSlow, 'send buffer full');
       return;
     }
-    this.#ws.send(JSON.stringify(frame));
+    if (frame.t === 'blob_data') {
+      const { data, ...header } = frame;
+      this.#ws.send(encodeBinaryFrame(header, data));
+    } else {
+      this.#ws.send(JSON.stringify(frame));
+    }
   }
 
   #onClose(code: number): void {
@@ -213,16 +253,23 @@ export class Connection {
       );
       return;
     }
-    if (isBinary) {
-      this.#reject(undefined, 'bad_frame', 'binary frames are not used; send JSON text');
-      return;
-    }
     let json: unknown;
-    try {
-      json = JSON.parse(data.toString('utf8'));
-    } catch {
-      this.#reject(undefined, 'bad_frame', 'not JSON');
-      return;
+    let payload: Uint8Array | null = null;
+    if (isBinary) {
+      const split = splitBinaryFrame(data);
+      if (!split.ok) {
+        this.#reject(undefined, 'bad_frame', split.reason);
+        return;
+      }
+      json = split.header;
+      payload = split.data;
+    } else {
+      try {
+        json = JSON.parse(data.toString('utf8'));
+      } catch {
+        this.#reject(undefined, 'bad_frame', 'not JSON');
+        return;
+      }
     }
     const rawId = (json as { id?: unknown } | null)?.id;
     const requestId = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId > 0 ? rawId : undefined;
@@ -233,12 +280,9 @@ export class Connection {
       this.#reject(requestId, 'rate_limited', 'too many frames or bytes; slow down');
       return;
     }
-    const parsed = clientFrame.safeParse(json);
+    const parsed = payload ? parseBinaryClientFrame(json, payload) : parseTextClientFrame(json);
     if (!parsed.success) {
-      const id = requestId;
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.join('.') ?? '';
-      this.#reject(id, 'bad_frame', `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`.slice(0, 300));
+      this.#reject(requestId, 'bad_frame', parsed.reason);
       return;
     }
     // Frames already queued are finished on shutdown; new ones are turned away.
@@ -342,8 +386,15 @@ export class Connection {
     );
     accepted.forEach(({ frame, envelope }, i) => {
       const result = results[i]!;
-      this.send({ t: 'ack', id: frame.id, channelId: frame.channelId, seq: result.seq, duplicate: result.duplicate });
-      if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, this);
+      this.send({
+        t: 'ack',
+        id: frame.id,
+        channelId: frame.channelId,
+        seq: result.seq,
+        duplicate: result.duplicate,
+        at: result.at,
+      });
+      if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, result.at, this);
     });
   }
 
@@ -414,7 +465,7 @@ export class Connection {
           t: 'page',
           id: frame.id,
           channelId: frame.channelId,
-          events: events.map((e) => ({ seq: e.seq, envelope: b64(e.envelope) })),
+          events: events.map((e) => ({ seq: e.seq, envelope: b64(e.envelope), at: e.at })),
           head: heads.get(frame.channelId) ?? 0,
         });
       }
@@ -468,7 +519,7 @@ export class Connection {
           hash: frame.hash,
           offset: frame.offset,
           size: state.size,
-          data: b64(data),
+          data,
         });
       }
       case 'dir_put': {
@@ -481,6 +532,12 @@ export class Connection {
           device: device.deviceId,
         });
         return this.send({ t: 'ok', id: frame.id });
+      }
+      case 'devices_seen': {
+        // Admin role from the org-signed user record: the relay cannot be told otherwise.
+        if (!trust.isAdmin(device.userId))
+          throw new FrameError('not_permitted', 'only devices of an organisation admin may ask when devices were online');
+        return this.send({ t: 'devices_seen_result', id: frame.id, devices: await this.#ctx.devicesSeen() });
       }
       case 'dir_get': {
         const entries = await store.dirList(frame.after, frame.limit);
@@ -571,6 +628,8 @@ export class Connection {
     const begun = await store.blobBegin(frame.hash, frame.size, device.deviceId, Date.now());
     if (begun === 'conflict') throw new FrameError('conflict', 'a blob with this hash and another size exists');
     state = begun;
+    if (!state.complete && state.received === 0 && this.#uploadHashes.size < MAX_RUNNING_HASHES)
+      this.#uploadHashes.set(frame.hash, { hash: createHash('sha256'), at: 0 });
     this.send({
       t: 'blob_status',
       id: frame.id,
@@ -583,19 +642,33 @@ export class Connection {
 
   async #blobChunk(frame: Extract<ClientFrame, { t: 'blob_chunk' }>): Promise<void> {
     const { store } = this.#ctx;
-    const data = unb64(frame.data);
+    const { data } = frame;
     const state = await store.blobAppend(frame.hash, frame.offset, data);
     if (state === 'conflict') {
+      this.#uploadHashes.delete(frame.hash);
       const now = await store.blobState(frame.hash);
       throw new FrameError(
         'conflict',
         `chunk does not continue the upload (relay holds ${now?.received ?? 0} bytes${now?.complete ? ', complete' : ''})`,
       );
     }
+    // The running hash covers the blob only if this connection appended every byte from 0 in
+    // order; otherwise (a resumed upload, another connection in between) the bytes are read back.
+    const running = this.#uploadHashes.get(frame.hash);
+    if (running?.at === frame.offset) {
+      running.hash.update(data);
+      running.at += data.length;
+    } else {
+      this.#uploadHashes.delete(frame.hash);
+    }
     if (state.received === state.size) {
-      const hash = createHash('sha256');
-      for (let at = 0; at < state.size; at += 4 * 1024 * 1024)
-        hash.update(await store.blobRead(frame.hash, at, Math.min(4 * 1024 * 1024, state.size - at)));
+      this.#uploadHashes.delete(frame.hash);
+      let hash = running?.at === state.size ? running.hash : null;
+      if (!hash) {
+        hash = createHash('sha256');
+        for (let at = 0; at < state.size; at += 4 * 1024 * 1024)
+          hash.update(await store.blobRead(frame.hash, at, Math.min(4 * 1024 * 1024, state.size - at)));
+      }
       if (hash.digest('hex') !== frame.hash) {
         await store.blobDelete(frame.hash);
         throw new FrameError('hash_mismatch', 'uploaded bytes do not match the hash; upload again');

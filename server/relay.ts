@@ -11,6 +11,7 @@ import { CLOSE_CODES, type ServerFrame } from '../shared/relay/frames.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
 import type { RelayLog } from './log.ts';
+import { Presence } from './presence.ts';
 import type { RelayStore } from './store/store.ts';
 import type { TrustVerifier } from './trust.ts';
 
@@ -27,6 +28,8 @@ export interface RelayOptions {
   envelopeCheck?: { orgIdRaw: Uint8Array } | null;
   /** Events and mailbox items older than this are deleted hourly (0 or absent: kept). */
   retentionMs?: number;
+  /** How often a connected device's last-seen row is rewritten at most (default one minute; tests shorten it). */
+  presenceRefreshMs?: number;
 }
 
 export interface Relay {
@@ -49,6 +52,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
   let draining = false;
   let pushes = 0;
+  const presence = new Presence({
+    store,
+    log,
+    ...(options.presenceRefreshMs ? { refreshMs: options.presenceRefreshMs } : {}),
+  });
+  presence.start();
 
   const addTo = (map: Map<string, Set<Connection>>, key: string, conn: Connection) => {
     let set = map.get(key);
@@ -69,7 +78,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     conn.channels = next;
   };
 
-  const fanOut = (channelId: string, seq: number, envelope: Uint8Array, except: Connection | null) => {
+  const fanOut = (channelId: string, seq: number, envelope: Uint8Array, at: number, except: Connection | null) => {
     const subscribers = byChannel.get(channelId);
     if (!subscribers || subscribers.size === 0) return;
     const text = JSON.stringify({
@@ -77,6 +86,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       channelId,
       seq,
       envelope: Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength).toString('base64url'),
+      at,
     } satisfies ServerFrame);
     for (const conn of subscribers) {
       if (conn === except) continue;
@@ -105,6 +115,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
     onAuthenticated(conn) {
       addTo(byDevice, conn.device!.deviceId, conn);
+      presence.connected(conn.device!.deviceId);
       subscribe(conn);
     },
     onClosed(conn) {
@@ -112,14 +123,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       buckets.delete(`conn:${conn.id}`);
       const device = conn.device;
       if (device) {
+        presence.disconnected(device.deviceId);
         removeFrom(byDevice, device.deviceId, conn);
         if (!byDevice.has(device.deviceId)) buckets.delete(device.deviceId);
       }
       for (const channel of conn.channels) removeFrom(byChannel, channel, conn);
     },
-    committed(channelId, seq, envelope, from) {
-      fanOut(channelId, seq, envelope, from);
+    committed(channelId, seq, envelope, at, from) {
+      fanOut(channelId, seq, envelope, at, from);
     },
+    devicesSeen: () => presence.snapshot(trust.deviceIds()),
     mailed(toDeviceId, item) {
       const targets = byDevice.get(toDeviceId);
       if (!targets) return;
@@ -145,7 +158,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     remoteQueue = remoteQueue.then(() =>
       store
         .event(channelId, seq)
-        .then((event) => void (event && fanOut(channelId, seq, event.envelope, null)))
+        .then((event) => void (event && fanOut(channelId, seq, event.envelope, event.at, null)))
         .catch((error: unknown) =>
           log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) }),
         ),
@@ -259,6 +272,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Devices still connected are recorded as gone now, before the store closes.
+      await presence.stop();
       await store.close();
       log.info('stopped');
     },

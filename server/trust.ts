@@ -35,6 +35,10 @@ export interface TrustVerifier {
   isMember(channelId: string, userId: string): boolean;
   /** Channels whose current roster names the user. */
   channelsOf(userId: string): string[];
+  /** The user's current org-signed record gives the admin role, and the user is active. */
+  isAdmin(userId: string): boolean;
+  /** Every device with a certificate in the directory (revoked ones too). */
+  deviceIds(): string[];
   /** Verifies a signed record against the directory and, when valid, stores and applies it. */
   admit(input: unknown): Promise<AdmitResult>;
   /** Org root, user and enrolment record for a device that proves it holds an open enrolment key. */
@@ -120,6 +124,15 @@ export class DirectoryTrust implements TrustVerifier {
 
   isMember(channelId: string, userId: string): boolean {
     return this.#directory.isMember(channelId, userId);
+  }
+
+  isAdmin(userId: string): boolean {
+    const user = this.#directory.users.get(userId)?.body;
+    return user?.role === 'admin' && user.active && !this.#directory.revokedUsers.has(userId);
+  }
+
+  deviceIds(): string[] {
+    return [...this.#directory.devices.keys()];
   }
 
   channelsOf(userId: string): string[] {

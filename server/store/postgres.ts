@@ -11,6 +11,7 @@ import type {
   AppendResult,
   BlobState,
   CommitListener,
+  DeviceSeenRow,
   DirectoryEntry,
   DirectoryListener,
   MailListener,
@@ -62,6 +63,22 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE relay_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 40,
+    sql: `
+      -- relay time: events.stored_at is when the relay accepted an event (sent as "at"); the
+      -- channel's latest one is kept with its head, so the next is never earlier (clock steps)
+      ALTER TABLE channel_heads ADD COLUMN head_at BIGINT NOT NULL DEFAULT 0;
+      UPDATE channel_heads h SET head_at = coalesce((SELECT max(stored_at) FROM events e WHERE e.channel = h.channel), 0);
+    `,
+  },
+  {
+    version: 50,
+    sql: `
+      -- presence for the admin's device list: last authentication or disconnect per device
+      CREATE TABLE device_seen (device_id TEXT PRIMARY KEY, last_seen_at BIGINT NOT NULL, online BOOLEAN NOT NULL);
+    `,
+  },
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = 0x6b66_0001;
@@ -75,7 +92,8 @@ const num = (v: unknown): number => Number(v);
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
-async function migrate(client: pg.PoolClient): Promise<void> {
+/** Runs the migrations above the database's version (up to `upTo`: tests build older schemas with it). */
+export async function migratePostgres(client: pg.ClientBase, upTo = POSTGRES_SCHEMA_VERSION): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS relay_schema (version INTEGER NOT NULL)');
@@ -84,7 +102,7 @@ async function migrate(client: pg.PoolClient): Promise<void> {
     if (current > POSTGRES_SCHEMA_VERSION)
       throw new Error(`database has relay schema ${current}, newer than this relay (${POSTGRES_SCHEMA_VERSION})`);
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > upTo) continue;
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
@@ -109,7 +127,7 @@ export async function openPostgresStore(
   pool.on('error', () => {});
   const setup = await pool.connect();
   try {
-    await migrate(setup);
+    await migratePostgres(setup);
   } finally {
     setup.release();
   }
@@ -189,26 +207,41 @@ export async function openPostgresStore(
     );
     return r.rows[0] ? toBlobState(r.rows[0] as Record<string, unknown>) : null;
   };
-  const findClient = async (c: pg.Pool | pg.PoolClient, channelId: string, clientEventId: string) => {
-    const r = await c.query<{ seq: string }>('SELECT seq FROM events WHERE channel = $1 AND client_event_id = $2', [
-      channelId,
-      clientEventId,
-    ]);
-    return r.rows[0] ? num(r.rows[0].seq) : null;
+  const findClient = async (
+    c: pg.Pool | pg.PoolClient,
+    channelId: string,
+    clientEventId: string,
+  ): Promise<AppendResult | null> => {
+    const r = await c.query<{ seq: string; stored_at: string }>(
+      'SELECT seq, stored_at FROM events WHERE channel = $1 AND client_event_id = $2',
+      [channelId, clientEventId],
+    );
+    const row = r.rows[0];
+    return row ? { seq: num(row.seq), duplicate: true, at: num(row.stored_at) } : null;
   };
 
-  /** Inserts one event inside a transaction: bumps the locked head row, stores, notifies. */
-  const insertEvent = async (c: pg.PoolClient, item: AppendItem, marked: string[]): Promise<number> => {
-    const head = await c.query<{ head: string }>(
-      `INSERT INTO channel_heads (channel, head) VALUES ($1, 1)
-       ON CONFLICT (channel) DO UPDATE SET head = channel_heads.head + 1 RETURNING head`,
+  /**
+   * Inserts one event inside a transaction: bumps the locked head row, stores, notifies. The
+   * relay time comes from the database server's clock, so every relay process sharing it stamps
+   * from one clock, and never before the channel's previous event.
+   */
+  const insertEvent = async (
+    c: pg.PoolClient,
+    item: AppendItem,
+    marked: string[],
+  ): Promise<{ seq: number; at: number }> => {
+    const head = await c.query<{ head: string; head_at: string }>(
+      `INSERT INTO channel_heads (channel, head, head_at) VALUES ($1, 1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+       ON CONFLICT (channel) DO UPDATE SET head = channel_heads.head + 1,
+         head_at = greatest(channel_heads.head_at, excluded.head_at) RETURNING head, head_at`,
       [item.channelId],
     );
     const seq = num(head.rows[0]!.head);
+    const at = num(head.rows[0]!.head_at);
     const ins = await c.query(
       `INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, client_event_id) DO NOTHING`,
-      [item.channelId, seq, item.clientEventId, item.senderDeviceId, buf(item.envelope), Date.now()],
+      [item.channelId, seq, item.clientEventId, item.senderDeviceId, buf(item.envelope), at],
     );
     // A concurrent retry of the same event committed first: undo the head bump (gapless).
     if (ins.rowCount === 0) throw new DuplicateRace();
@@ -223,20 +256,20 @@ export async function openPostgresStore(
     await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${item.channelId}:${seq}`]);
     markOwn(`${item.channelId}:${seq}`);
     marked.push(`${item.channelId}:${seq}`);
-    return seq;
+    return { seq, at };
   };
   /** A rolled-back insert never commits: forget its mark, so another process's commit of that seq is not mistaken for ours. */
   const unmark = (marked: string[]) => marked.forEach((key) => own.delete(key));
   const appendOne = async (item: AppendItem): Promise<AppendResult> => {
     const known = await findClient(pool, item.channelId, item.clientEventId);
-    if (known !== null) return { seq: known, duplicate: true };
+    if (known !== null) return known;
     const marked: string[] = [];
     try {
-      return { seq: await tx((c) => insertEvent(c, item, marked)), duplicate: false };
+      return { ...(await tx((c) => insertEvent(c, item, marked))), duplicate: false };
     } catch (error) {
       unmark(marked);
       if (!(error instanceof DuplicateRace)) throw error;
-      return { seq: (await findClient(pool, item.channelId, item.clientEventId))!, duplicate: true };
+      return (await findClient(pool, item.channelId, item.clientEventId))!;
     }
   };
 
@@ -244,16 +277,21 @@ export async function openPostgresStore(
     const results: Array<AppendResult | undefined> = new Array(items.length);
     // Retries are answered without a write transaction.
     const fresh: number[] = [];
-    const knownRows = await pool.query<{ channel: string; client_event_id: string; seq: string }>(
-      `SELECT e.channel, e.client_event_id, e.seq FROM events e
+    const knownRows = await pool.query<{ channel: string; client_event_id: string; seq: string; stored_at: string }>(
+      `SELECT e.channel, e.client_event_id, e.seq, e.stored_at FROM events e
        JOIN unnest($1::text[], $2::text[]) AS k(channel, client_event_id)
          ON e.channel = k.channel AND e.client_event_id = k.client_event_id`,
       [items.map((i) => i.channelId), items.map((i) => i.clientEventId)],
     );
-    const known = new Map(knownRows.rows.map((r) => [`${r.channel}:${r.client_event_id}`, num(r.seq)]));
+    const known = new Map(
+      knownRows.rows.map((r) => [
+        `${r.channel}:${r.client_event_id}`,
+        { seq: num(r.seq), duplicate: true, at: num(r.stored_at) },
+      ]),
+    );
     for (let i = 0; i < items.length; i++) {
-      const seq = known.get(`${items[i]!.channelId}:${items[i]!.clientEventId}`);
-      if (seq !== undefined) results[i] = { seq, duplicate: true };
+      const original = known.get(`${items[i]!.channelId}:${items[i]!.clientEventId}`);
+      if (original !== undefined) results[i] = original;
       else fresh.push(i);
     }
     if (fresh.length === 0) return results as AppendResult[];
@@ -265,18 +303,18 @@ export async function openPostgresStore(
     try {
       const stored = await tx(async (c) => {
         const out: Array<[number, AppendResult]> = [];
-        const inBatch = new Map<string, number>();
+        const inBatch = new Map<string, { seq: number; at: number }>();
         for (const i of fresh) {
           const item = items[i]!;
           const key = `${item.channelId}:${item.clientEventId}`;
           const earlier = inBatch.get(key);
           if (earlier !== undefined) {
-            out.push([i, { seq: earlier, duplicate: true }]);
+            out.push([i, { ...earlier, duplicate: true }]);
             continue;
           }
-          const seq = await insertEvent(c, item, marked);
-          inBatch.set(key, seq);
-          out.push([i, { seq, duplicate: false }]);
+          const stored = await insertEvent(c, item, marked);
+          inBatch.set(key, stored);
+          out.push([i, { ...stored, duplicate: false }]);
         }
         return out;
       });
@@ -307,19 +345,23 @@ export async function openPostgresStore(
       return out;
     },
     async page(channelId, afterSeq, limit) {
-      const r = await pool.query<{ seq: string; envelope: Buffer }>(
-        'SELECT seq, envelope FROM events WHERE channel = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      const r = await pool.query<{ seq: string; envelope: Buffer; stored_at: string }>(
+        'SELECT seq, envelope, stored_at FROM events WHERE channel = $1 AND seq > $2 ORDER BY seq LIMIT $3',
         [channelId, afterSeq, limit],
       );
-      return r.rows.map((row): StoredEvent => ({ seq: num(row.seq), envelope: view(row.envelope) }));
+      return r.rows.map((row): StoredEvent => ({
+        seq: num(row.seq),
+        envelope: view(row.envelope),
+        at: num(row.stored_at),
+      }));
     },
     async event(channelId, seq) {
-      const r = await pool.query<{ seq: string; envelope: Buffer }>(
-        'SELECT seq, envelope FROM events WHERE channel = $1 AND seq = $2',
+      const r = await pool.query<{ seq: string; envelope: Buffer; stored_at: string }>(
+        'SELECT seq, envelope, stored_at FROM events WHERE channel = $1 AND seq = $2',
         [channelId, seq],
       );
       const row = r.rows[0];
-      return row ? { seq: num(row.seq), envelope: view(row.envelope) } : null;
+      return row ? { seq: num(row.seq), envelope: view(row.envelope), at: num(row.stored_at) } : null;
     },
     async trim(channelId, throughSeq) {
       return tx(async (c) => {
@@ -483,6 +525,31 @@ export async function openPostgresStore(
         [enrolmentId, deviceId],
       );
       return r.rowCount === 1;
+    },
+    async markSeen(rows) {
+      // One statement for the lot, one row per device (an upsert may touch a row once); a row
+      // older than the stored one is ignored (relay processes race).
+      const latest = new Map<string, DeviceSeenRow>();
+      for (const r of rows) if ((latest.get(r.deviceId)?.lastSeenAt ?? -1) <= r.lastSeenAt) latest.set(r.deviceId, r);
+      if (latest.size === 0) return;
+      const unique = [...latest.values()];
+      await pool.query(
+        `INSERT INTO device_seen (device_id, last_seen_at, online)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[])
+         ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, online = excluded.online
+         WHERE excluded.last_seen_at >= device_seen.last_seen_at`,
+        [unique.map((r) => r.deviceId), unique.map((r) => r.lastSeenAt), unique.map((r) => r.online)],
+      );
+    },
+    async seenDevices() {
+      const r = await pool.query<{ device_id: string; last_seen_at: string; online: boolean }>(
+        'SELECT device_id, last_seen_at, online FROM device_seen',
+      );
+      return r.rows.map((row): DeviceSeenRow => ({
+        deviceId: row.device_id,
+        lastSeenAt: num(row.last_seen_at),
+        online: row.online,
+      }));
     },
     onRemoteCommit: (l) => void commitListeners.push(l),
     onRemoteDirectory: (l) => void dirListeners.push(l),

@@ -7,6 +7,7 @@ import type {
   AppendItem,
   AppendResult,
   BlobState,
+  DeviceSeenRow,
   DirectoryEntry,
   MailboxItem,
   RelayStore,
@@ -57,6 +58,22 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE relay_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 40,
+    sql: `
+      -- relay time: events.stored_at is when the relay accepted an event (sent as "at"); the
+      -- channel's latest one is kept with its head, so the next is never earlier (clock steps)
+      ALTER TABLE channel_heads ADD COLUMN head_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE channel_heads SET head_at = coalesce((SELECT max(stored_at) FROM events e WHERE e.channel = channel_heads.channel), 0);
+    `,
+  },
+  {
+    version: 50,
+    sql: `
+      -- presence for the admin's device list: last authentication or disconnect per device
+      CREATE TABLE device_seen (device_id TEXT PRIMARY KEY, last_seen_at INTEGER NOT NULL, online INTEGER NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -69,12 +86,13 @@ const bytes = (v: unknown): Uint8Array => {
 /** better-sqlite3 binds Buffers, not plain Uint8Arrays. */
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
 
-export function migrateSqlite(db: Database.Database): void {
+/** Runs the migrations above the file's version (up to `upTo`: tests build older files with it). */
+export function migrateSqlite(db: Database.Database, upTo = SQLITE_SCHEMA_VERSION): void {
   const current = num(db.pragma('user_version', { simple: true }));
   if (current > SQLITE_SCHEMA_VERSION)
     throw new Error(`relay.db has schema ${current}, newer than this relay (${SQLITE_SCHEMA_VERSION})`);
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+    if (m.version <= current || m.version > upTo) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
@@ -90,18 +108,19 @@ export function openSqliteStore(file: string): RelayStore {
   migrateSqlite(db);
 
   const q = {
-    findClient: db.prepare('SELECT seq FROM events WHERE channel = ? AND client_event_id = ?').pluck(),
+    findClient: db.prepare('SELECT seq, stored_at FROM events WHERE channel = ? AND client_event_id = ?'),
     head: db.prepare('SELECT head FROM channel_heads WHERE channel = ?').pluck(),
+    headAt: db.prepare('SELECT head, head_at FROM channel_heads WHERE channel = ?'),
     setHead: db.prepare(
-      'INSERT INTO channel_heads (channel, head) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET head = excluded.head',
+      'INSERT INTO channel_heads (channel, head, head_at) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET head = excluded.head, head_at = excluded.head_at',
     ),
     insertEvent: db.prepare(
       'INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     insertEventBlob: db.prepare('INSERT OR IGNORE INTO event_blobs (channel, seq, hash) VALUES (?, ?, ?)'),
     refBlob: db.prepare('UPDATE blobs SET refs = refs + ? WHERE hash = ?'),
-    page: db.prepare('SELECT seq, envelope FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?'),
-    event: db.prepare('SELECT seq, envelope FROM events WHERE channel = ? AND seq = ?'),
+    page: db.prepare('SELECT seq, envelope, stored_at FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    event: db.prepare('SELECT seq, envelope, stored_at FROM events WHERE channel = ? AND seq = ?'),
     trimBlobs: db.prepare('SELECT hash FROM event_blobs WHERE channel = ? AND seq <= ?').pluck(),
     trimEventBlobs: db.prepare('DELETE FROM event_blobs WHERE channel = ? AND seq <= ?'),
     trimEvents: db.prepare('DELETE FROM events WHERE channel = ? AND seq <= ?'),
@@ -135,6 +154,11 @@ export function openSqliteStore(file: string): RelayStore {
     dirFind: db.prepare('SELECT pos FROM directory WHERE dedupe_key = ?').pluck(),
     dirList: db.prepare('SELECT pos, type, subject, json FROM directory WHERE pos > ? ORDER BY pos LIMIT ?'),
     burn: db.prepare('INSERT OR IGNORE INTO enrolments_burnt (enrolment_id, device_id) VALUES (?, ?)'),
+    markSeen: db.prepare(
+      `INSERT INTO device_seen (device_id, last_seen_at, online) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE
+       SET last_seen_at = excluded.last_seen_at, online = excluded.online WHERE excluded.last_seen_at >= device_seen.last_seen_at`,
+    ),
+    seen: db.prepare('SELECT device_id, last_seen_at, online FROM device_seen'),
   };
 
   const appendTx = db.transaction(
@@ -145,16 +169,18 @@ export function openSqliteStore(file: string): RelayStore {
       envelope: Uint8Array,
       hashes: readonly string[],
     ): AppendResult => {
-      const existing = q.findClient.get(channelId, clientEventId);
-      if (existing !== undefined) return { seq: num(existing), duplicate: true };
-      const seq = num(q.head.get(channelId) ?? 0) + 1;
-      q.insertEvent.run(channelId, seq, clientEventId, sender, buf(envelope), Date.now());
-      q.setHead.run(channelId, seq);
+      const existing = q.findClient.get(channelId, clientEventId) as Row | undefined;
+      if (existing) return { seq: num(existing.seq), duplicate: true, at: num(existing.stored_at) };
+      const head = q.headAt.get(channelId) as Row | undefined;
+      const seq = num(head?.head ?? 0) + 1;
+      const at = Math.max(Date.now(), num(head?.head_at ?? 0));
+      q.insertEvent.run(channelId, seq, clientEventId, sender, buf(envelope), at);
+      q.setHead.run(channelId, seq, at);
       for (const hash of new Set(hashes)) {
         q.insertEventBlob.run(channelId, seq, hash);
         q.refBlob.run(1, hash);
       }
-      return { seq, duplicate: false };
+      return { seq, duplicate: false, at };
     },
   );
   const appendBatchTx = db.transaction((items: readonly AppendItem[]): AppendResult[] =>
@@ -201,6 +227,9 @@ export function openSqliteStore(file: string): RelayStore {
     q.chunkDel.run(hash);
     q.blobDel.run(hash);
   });
+  const markSeenTx = db.transaction((rows: readonly DeviceSeenRow[]) => {
+    for (const r of rows) q.markSeen.run(r.deviceId, r.lastSeenAt, r.online ? 1 : 0);
+  });
   const mailAckTx = db.transaction((toDeviceId: string, messageIds: readonly string[]): number => {
     let removed = 0;
     for (const id of messageIds) removed += q.mailAck.run(toDeviceId, id).changes;
@@ -227,11 +256,12 @@ export function openSqliteStore(file: string): RelayStore {
       return (q.page.all(channelId, afterSeq, limit) as Row[]).map((r): StoredEvent => ({
         seq: num(r.seq),
         envelope: bytes(r.envelope),
+        at: num(r.stored_at),
       }));
     },
     async event(channelId, seq) {
       const row = q.event.get(channelId, seq) as Row | undefined;
-      return row ? { seq: num(row.seq), envelope: bytes(row.envelope) } : null;
+      return row ? { seq: num(row.seq), envelope: bytes(row.envelope), at: num(row.stored_at) } : null;
     },
     async trim(channelId, throughSeq) {
       return trimTx.immediate(channelId, throughSeq);
@@ -314,6 +344,22 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async burnEnrolment(enrolmentId, deviceId) {
       return q.burn.run(enrolmentId, deviceId).changes === 1;
+    },
+    async markSeen(rows) {
+      // Presence needs no fsync of its own: a lost last-seen costs a minute of accuracy.
+      db.pragma('synchronous = NORMAL');
+      try {
+        markSeenTx.immediate(rows);
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+    },
+    async seenDevices() {
+      return (q.seen.all() as Row[]).map((r): DeviceSeenRow => ({
+        deviceId: String(r.device_id),
+        lastSeenAt: num(r.last_seen_at),
+        online: num(r.online) === 1,
+      }));
     },
     onRemoteCommit() {},
     onRemoteDirectory() {},

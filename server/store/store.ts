@@ -8,12 +8,27 @@
 export interface StoredEvent {
   seq: number;
   envelope: Uint8Array;
+  /** Relay time: when the relay accepted the event (ms since epoch; the `stored_at` column). */
+  at: number;
 }
 
 export interface AppendResult {
   seq: number;
-  /** True when (channel, client event id) was stored before; seq is the original one. */
+  /** True when (channel, client event id) was stored before; seq and at are the original ones. */
   duplicate: boolean;
+  /**
+   * Relay time, assigned in the insert transaction: the store's clock, but never before the
+   * channel's previous event, so it does not decrease along seq when a clock steps back.
+   */
+  at: number;
+}
+
+/** When a device was last connected (presence, for the admin's device list). */
+export interface DeviceSeenRow {
+  deviceId: string;
+  lastSeenAt: number;
+  /** Connected when the row was written (a relay that crashed leaves it true: readers check its age). */
+  online: boolean;
 }
 
 export interface AppendItem {
@@ -136,6 +151,14 @@ export interface RelayStore {
   onRemoteCommit(listener: CommitListener): void;
   onRemoteDirectory(listener: DirectoryListener): void;
   onRemoteMail(listener: MailListener): void;
+
+  /**
+   * Records presence; a row older than the stored one changes nothing (two relay processes may
+   * write for one device in either order).
+   */
+  markSeen(rows: readonly DeviceSeenRow[]): Promise<void>;
+  /** Every device's presence row. */
+  seenDevices(): Promise<DeviceSeenRow[]>;
 
   /** Small settings the relay keeps with its data (the organisation key after a bootstrap). */
   metaGet(key: string): Promise<string | null>;

@@ -33,13 +33,20 @@ export const pollCreate = z.strictObject({
 export const pollVote = z.strictObject({ type: z.literal('poll.vote'), pollId: id, optionIds: z.array(z.string().max(16)).max(20) });
 export const pollClose = z.strictObject({ type: z.literal('poll.close'), pollId: id });
 
+/** With the thumbnail, one below the relay's MAX_EVENT_BLOBS; segments grow with the file instead. */
+export const MAX_FILE_PARTS = 63;
 export const fileShare = z.strictObject({
   type: z.literal('file.share'),
   name: text(255).min(1),
   mimeType: text(128),
   size: z.number().int().nonnegative(),
-  /** Content address of the ciphertext in the relay's blob store. */
+  /** The ciphertext's address in the relay's blob store (hex SHA-256); with `parts`, the parts' id (blob-cache.ts partsId). */
   blobId: z.string().min(8).max(128),
+  /**
+   * Large files: the relay blobs (hex SHA-256 each) that hold the ciphertext, in order, uploaded
+   * while the file was still being encrypted. Absent: the one blob `blobId`.
+   */
+  parts: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(2).max(MAX_FILE_PARTS).optional(),
   /** base64url of the 32-byte file key and of the BLAKE2b-256 of the ciphertext. */
   keyB64: z.string().length(43),
   hashB64: z.string().length(43),
@@ -65,6 +72,21 @@ export const calendarPut = z.strictObject({
 });
 export const calendarCancel = z.strictObject({ type: z.literal('calendar.cancel'), uid: id });
 export const calendarRsvp = z.strictObject({ type: z.literal('calendar.rsvp'), uid: id, rsvp });
+/** Where the series puts the occurrence (iCalendar RECURRENCE-ID): its start, UTC ms; all-day series: midnight UTC. */
+const recurrenceId = z.number().int();
+/** One occurrence of a recurring entry changed on its own: its whole new version (attendees, link and all-day stay the series'). */
+export const calendarOccurrencePut = z.strictObject({
+  type: z.literal('calendar.occurrence.put'),
+  uid: id,
+  recurrenceId,
+  title: text(300).min(1),
+  start: z.number().int(),
+  end: z.number().int(),
+  location: text(300).optional(),
+  description: text(5000).optional(),
+});
+/** One occurrence of a recurring entry called off; the rest of the series stays (an EXDATE in iCalendar). */
+export const calendarOccurrenceCancel = z.strictObject({ type: z.literal('calendar.occurrence.cancel'), uid: id, recurrenceId });
 
 /** Channel name, topic and settings travel encrypted: the relay never sees them. */
 export const channelUpdate = z.strictObject({
@@ -115,6 +137,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   calendarPut,
   calendarCancel,
   calendarRsvp,
+  calendarOccurrencePut,
+  calendarOccurrenceCancel,
 ]);
 
 export type ChannelEventPayload = z.output<typeof channelEventPayload>;
@@ -129,7 +153,13 @@ export interface ChannelEvent {
   seq: number | null;
   senderUserId: string;
   senderDeviceId: string;
-  /** When the relay accepted it (UTC ms); the sender's clock for pending local sends. */
+  /** The sender's clock (UTC ms), signed inside the envelope (`sentAt`); what the UI shows. */
   createdAt: number;
+  /**
+   * When the relay accepted it (UTC ms, the relay's clock): time rules such as poll deadlines
+   * decide by it, so no sender's clock matters. Null or absent while a local send is pending, and
+   * for events from before relays stamped them (then createdAt stands in).
+   */
+  relayAt?: number | null;
   payload: ChannelEventPayload;
 }

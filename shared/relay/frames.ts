@@ -1,29 +1,34 @@
 // Wire frames between a Klinikfunk device and the relay. One JSON object per WebSocket text
 // frame; every frame has a type `t`. Requests carry a client-chosen `id` (a positive integer)
 // that the relay copies into its answer or error, so a client can have many requests in flight.
-// Opaque bytes (envelopes, mailbox payloads, blob chunks, auth signatures) travel as base64url
-// without padding. Why JSON and not binary frames: every frame is validated by the same zod
-// schema on both ends, frames are readable in a packet capture without tooling, and base64's
-// one-third overhead is small next to the envelope padding buckets. See docs/relay-protocol.md
-// for the sequence diagrams and the limits.
+// Opaque bytes (envelopes, mailbox payloads, auth signatures) travel as base64url without
+// padding. Why JSON: every frame is validated by the same zod schema on both ends, frames are
+// readable in a packet capture without tooling, and base64's one-third overhead is small next to
+// the envelope padding buckets. Blob chunks are the exception: they are bulk data, so they travel
+// as binary messages with a JSON header (binary-frame.ts). See docs/relay-protocol.md for the
+// sequence diagrams and the limits.
 //
 // The relay never looks inside envelopes, mailbox payloads or blobs: they are ciphertext.
 import { z } from 'zod';
 
-export const RELAY_PROTOCOL_VERSION = 1;
+export const RELAY_PROTOCOL_VERSION = 2;
 
-/** Largest WebSocket message the relay accepts (bytes of the JSON text). */
-export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Largest WebSocket message the relay accepts: a JSON text, or a binary blob chunk with its header. */
+export const MAX_FRAME_BYTES = 1024 * 1024 + 1024;
+/** Most blobs one event may refer to: a large file's segments and its thumbnail. */
+export const MAX_EVENT_BLOBS = 64;
 /** Largest envelope (decoded bytes); the padded size buckets of the envelope format stay below it. */
 export const MAX_ENVELOPE_BYTES = 256 * 1024;
 /** Largest mailbox payload (key shares, wipe orders). */
 export const MAX_MAILBOX_BYTES = 64 * 1024;
 /** Blob chunk size used by uploads and downloads (the last chunk may be shorter). */
-export const BLOB_CHUNK_BYTES = 256 * 1024;
+export const BLOB_CHUNK_BYTES = 1024 * 1024;
 /** Largest number of envelopes in one page. */
 export const MAX_PAGE = 1000;
 /** Largest cursor vector in one sync request. */
 export const MAX_CURSORS = 10_000;
+/** Largest device list in one devices_seen_result (an organisation's devices, revoked ones included). */
+export const MAX_DEVICES_SEEN = 20_000;
 
 const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
 const b64Max = (bytes: number) => b64.max(Math.ceil((bytes * 4) / 3));
@@ -31,6 +36,12 @@ const b64Max = (bytes: number) => b64.max(Math.ceil((bytes * 4) / 3));
 export const relayIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Relay time: when the relay accepted an event (ms since epoch), assigned in the publish
+ * transaction and never decreasing along a channel's seqs. Clients decide time rules (poll
+ * deadlines) by it, so no sender's clock matters (docs/collaboration.md).
+ */
+const relayTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** Blob address: lowercase hex SHA-256 of the ciphertext. */
 export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256');
 /** A signed record of shared/protocol/records.ts; the relay validates it with that module. */
@@ -60,7 +71,7 @@ export const publishFrame = z.strictObject({
    */
   blobs: z
     .array(z.string().regex(/^[0-9a-f]{64}$/))
-    .max(16)
+    .max(MAX_EVENT_BLOBS)
     .optional(),
 });
 export const syncFrame = z.strictObject({
@@ -100,14 +111,15 @@ export const blobBeginFrame = z.strictObject({
   hash: blobHashSchema,
   size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
-export const blobChunkFrame = z.strictObject({
+/** Header of a binary blob_chunk message (shared/relay/binary-frame.ts); the data follows it. */
+export const blobChunkHeader = z.strictObject({
   t: z.literal('blob_chunk'),
   id: requestId,
   hash: blobHashSchema,
   /** Must equal the number of bytes the relay already holds (answered by blob_begin). */
   offset: seq,
-  data: b64Max(BLOB_CHUNK_BYTES).min(1),
 });
+export type BlobChunkFrame = z.output<typeof blobChunkHeader> & { data: Uint8Array };
 export const blobGetFrame = z.strictObject({
   t: z.literal('blob_get'),
   id: requestId,
@@ -124,6 +136,12 @@ export const dirGetFrame = z.strictObject({
   limit: z.number().int().min(1).max(MAX_PAGE),
 });
 export const pingFrame = z.strictObject({ t: z.literal('ping'), id: requestId });
+/**
+ * Admin devices only (the device's user has the admin role in its org-signed user record): when
+ * each device of the organisation was last connected to the relay, and whether it is now. The
+ * relay knows this anyway (it sees every connection); the frame only hands it to IT.
+ */
+export const devicesSeenFrame = z.strictObject({ t: z.literal('devices_seen'), id: requestId });
 /**
  * Before its first authentication a new device learns whom its registration key was made for:
  * after hello and challenge it proves it holds the enrolment key (signature over the challenge,
@@ -165,14 +183,15 @@ export const clientFrame = z.discriminatedUnion('t', [
   mailFetchFrame,
   mailAckFrame,
   blobBeginFrame,
-  blobChunkFrame,
   blobGetFrame,
   dirPutFrame,
   dirGetFrame,
   pingFrame,
   enrolLookupFrame,
+  devicesSeenFrame,
 ]);
-export type ClientFrame = z.output<typeof clientFrame>;
+/** Text frames (JSON) plus the one binary frame a device sends. */
+export type ClientFrame = z.output<typeof clientFrame> | BlobChunkFrame;
 export type ClientFrameType = ClientFrame['t'];
 
 // ---------------------------------------------------------------------------------------------
@@ -199,13 +218,15 @@ export const ackFrame = z.strictObject({
   seq: seq.min(1),
   /** True when this client event id was stored before: seq is the original one. */
   duplicate: z.boolean(),
+  /** Relay time of the event (the original one for a duplicate). */
+  at: relayTime,
 });
 export const changedFrame = z.strictObject({
   t: z.literal('changed'),
   id: requestId,
   heads: z.record(relayIdSchema, seq),
 });
-export const wireEventSchema = z.strictObject({ seq: seq.min(1), envelope: b64 });
+export const wireEventSchema = z.strictObject({ seq: seq.min(1), envelope: b64, at: relayTime });
 export const pageFrame = z.strictObject({
   t: z.literal('page'),
   id: requestId,
@@ -219,6 +240,7 @@ export const pushFrame = z.strictObject({
   channelId: relayIdSchema,
   seq: seq.min(1),
   envelope: b64,
+  at: relayTime,
 });
 /**
  * Live pushes to this connection were paused because it read too slowly (backpressure) and have
@@ -242,14 +264,15 @@ export const blobStatusFrame = z.strictObject({
   received: z.number().int().min(0),
   complete: z.boolean(),
 });
-export const blobDataFrame = z.strictObject({
+/** Header of a binary blob_data message (shared/relay/binary-frame.ts); the data follows it. */
+export const blobDataHeader = z.strictObject({
   t: z.literal('blob_data'),
   id: requestId,
   hash: blobHashSchema,
   offset: seq,
   size: z.number().int().min(0),
-  data: b64,
 });
+export type BlobDataFrame = z.output<typeof blobDataHeader> & { data: Uint8Array };
 export const dirRecordsFrame = z.strictObject({
   t: z.literal('dir_records'),
   id: requestId,
@@ -265,6 +288,19 @@ export const dirPushFrame = z.strictObject({ t: z.literal('dir_push'), pos: seq.
 /** Positive answer to a request without a payload of its own (mail_put, mail_ack, dir_put). */
 export const okFrame = z.strictObject({ t: z.literal('ok'), id: requestId });
 export const pongFrame = z.strictObject({ t: z.literal('pong'), id: requestId, serverTime: z.number().int() });
+export const deviceSeenSchema = z.strictObject({
+  deviceId: relayIdSchema,
+  /** Last authentication or disconnect the relay recorded (ms since epoch); null = not since recording began. */
+  lastSeenAt: z.number().int().min(0).nullable(),
+  /** Connected now (to this relay process, or to another one on the same database within the last minutes). */
+  online: z.boolean(),
+});
+export const devicesSeenResultFrame = z.strictObject({
+  t: z.literal('devices_seen_result'),
+  id: requestId,
+  devices: z.array(deviceSeenSchema).max(MAX_DEVICES_SEEN),
+});
+export type DeviceSeen = z.output<typeof deviceSeenSchema>;
 
 /** Stable error codes; the message is for logs, the code is for programs. */
 export const RELAY_ERROR_CODES = [
@@ -275,6 +311,7 @@ export const RELAY_ERROR_CODES = [
   'auth_failed', // bad signature, unknown device, broken certificate chain
   'revoked',
   'not_member',
+  'not_permitted', // an admin-only request from a device whose user is not an admin
   'rate_limited',
   'quota_exceeded',
   'too_large',
@@ -306,15 +343,16 @@ export const serverFrame = z.discriminatedUnion('t', [
   mailFrame,
   mailPushFrame,
   blobStatusFrame,
-  blobDataFrame,
   dirRecordsFrame,
   dirPushFrame,
   wipeFrame,
   okFrame,
   pongFrame,
+  devicesSeenResultFrame,
   errorFrame,
 ]);
-export type ServerFrame = z.output<typeof serverFrame>;
+/** Text frames (JSON) plus the one binary frame the relay sends. */
+export type ServerFrame = z.output<typeof serverFrame> | BlobDataFrame;
 export type MailItem = z.output<typeof mailItemSchema>;
 
 /** WebSocket close codes the relay uses (4000-4999 are for applications). */

@@ -12,7 +12,7 @@ import { POLICY_REGISTRY_PATH } from '../../electron/core/policy/definitions.ts'
 import { FakeRegistry } from '../../electron/core/policy/registry.ts';
 import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
 import { test, expect } from './fixtures.ts';
-import { createOrganisation, expectAccessible, NURSE_PASS, setPin, shot } from './steps.ts';
+import { createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
 
 const SECOND_PASS = 'Leuchtturm-am-Hafen-Nord';
 const BACKUP_PASS = 'Tresor-im-Keller-2026';
@@ -33,17 +33,6 @@ async function addUserWithLetter(
   expect(key).toBeDefined();
   await admin.getByRole('button', { name: 'Fertig – Schlüssel ausblenden' }).click();
   return key!;
-}
-
-async function joinWith(page: Page, relayUrl: string, key: string, passphrase: string, pin: string): Promise<void> {
-  await page.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
-  await page.getByLabel('Registrierungsschlüssel').fill(key);
-  await page.getByLabel('Serveradresse').fill(relayUrl);
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByLabel('Passphrase wiederholen').fill(passphrase);
-  await page.getByRole('button', { name: 'Beitreten', exact: true }).click();
-  await setPin(page, pin);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
 }
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true });
@@ -79,9 +68,9 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
 
   // Both join on their own workstations.
   const { page: nurse } = await openWorkstation('Stationsrechner 2');
-  await joinWith(nurse, clinic.url, nurseKey, NURSE_PASS, '739184');
+  await joinWithKey(nurse, clinic.url, nurseKey, NURSE_PASS, '739184');
   const { page: second, workstation: secondStation } = await openWorkstation('Empfang 1');
-  await joinWith(second, clinic.url, secondKey, SECOND_PASS, '615273');
+  await joinWithKey(second, clinic.url, secondKey, SECOND_PASS, '615273');
   await tab(admin, 'Benutzer').click();
   await tab(admin, 'Registrierungsschlüssel').click();
   await expect(admin.getByTestId('admin-keys-empty')).toBeVisible();
@@ -166,9 +155,10 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   // Devices: revoke the member's device; its session ends and the sign-in screen says why.
   await tab(admin, 'Geräte').click();
   await expect(admin.getByTestId('admin-device-row')).toHaveCount(3);
-  await expect(
-    admin.getByText('Wann ein Gerät zuletzt online war, meldet der Server nicht.', { exact: false }),
-  ).toBeVisible();
+  // Last seen, as the relay reports it: the admin's own workstation is connected right now.
+  await expect(admin.getByRole('columnheader', { name: 'Zuletzt online' })).toBeVisible();
+  await expect(admin.getByTestId('admin-device-last-seen').filter({ hasText: 'jetzt online' }).first()).toBeVisible();
+  await expect(admin.getByTestId('last-seen-hint')).toHaveCount(0);
   await shot(admin, testInfo, 'admin-07-devices');
   await expectAccessible(admin, 'admin devices');
   await admin.getByRole('button', { name: 'Stationsrechner 2 von Bernd Pflege sperren', exact: true }).click();
@@ -221,6 +211,10 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   ]) {
     await expect(admin.locator(`[data-testid="admin-audit-row"][data-action="${action}"]`).first()).toBeVisible();
   }
+  // Each entry names the admin who acted and, second, their device (not only a key).
+  const wipeRow = admin.locator('[data-testid="admin-audit-row"][data-action="wipe_ordered"]').first();
+  await expect(wipeRow.getByTestId('admin-audit-actor')).toContainText('Anna Admin');
+  await expect(wipeRow.getByTestId('admin-audit-actor')).toContainText('Gerät: Stationsrechner 1');
   await shot(admin, testInfo, 'admin-10-audit');
   await expectAccessible(admin, 'admin audit log');
   const [csvDownload] = await Promise.all([
@@ -232,9 +226,9 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   await csvDownload.saveAs(csvPath);
   const csv = readFileSync(csvPath, 'utf8');
   expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
-    'Zeit (UTC);Aktion;Datensatz;Betreff-ID;Betreff;Signiert von;Signatur-ID;Details',
+    'Zeitpunkt (UTC);Ausgeführt von;Gerät;Aktion;Ziel;Details;Datensatz;Ziel-ID;Signiert von;Geräte-ID',
   );
-  expect(csv).toContain('Fernlöschung angeordnet');
+  expect(csv).toMatch(/;Anna Admin;Stationsrechner 1;Fernlöschung angeordnet;/);
 
   // Edit a user: ward and role in a dialog, a new signed record.
   await tab(admin, 'Benutzer').click();

@@ -2,7 +2,9 @@
 // both vote in, with the same results on both, then closed; a 20 MB file uploaded with progress and
 // saved byte-identical on the other workstation; an image redacted before sending whose received
 // pixels in the rectangle are black; a weekly event the other accepts, exported as .ics and parsed
-// back with ical.js. Screenshots of each view in German at 1366x768; axe on each.
+// back with ical.js; one occurrence of it changed on one workstation and another cancelled on the
+// other; entries over several days on each of their days. Screenshots of each view in German at
+// 1366x768; axe on each.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ICAL from 'ical.js';
@@ -250,5 +252,72 @@ test('polls, files with redaction, and a shared calendar between two workstation
     const recur = vevent.getFirstPropertyValue('rrule') as ICAL.Recur;
     expect([recur.freq, recur.count]).toEqual(['WEEKLY', 6]);
     expect(String(vevent.getFirstProperty('attendee')!.getParameter('partstat'))).toBe('ACCEPTED');
+    await nurse.keyboard.press('Escape');
+  });
+
+  await test.step('calendar: one occurrence changed on one workstation, another cancelled on the other; entries over several days', async () => {
+    // Today's handover moved to 08:00 on its own.
+    await admin.getByRole('button', { name: 'Woche', exact: true }).click();
+    await admin.getByTestId('calendar-week').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' }).first().click();
+    await admin.getByTestId('event-details').getByRole('button', { name: 'Bearbeiten', exact: true }).click();
+    const question = admin.getByRole('group', { name: 'Welche Termine möchten Sie bearbeiten?' });
+    await expect(question.getByRole('button', { name: 'Nur diesen Termin', exact: true })).toBeFocused();
+    await expect(question.getByRole('button', { name: 'Alle Termine der Serie', exact: true })).toBeVisible();
+    await look(admin, testInfo, 'collab-13-occurrence-scope', 'edit which occurrences');
+    await question.getByRole('button', { name: 'Nur diesen Termin', exact: true }).press('Enter');
+    const form = admin.getByTestId('occurrence-form');
+    await form.getByLabel('Titel', { exact: true }).fill('Schichtübergabe (verlegt)');
+    await form.getByLabel('Beginn (Uhrzeit)', { exact: true }).fill('08:00');
+    await form.getByLabel('Ende (Uhrzeit)', { exact: true }).fill('08:45');
+    await form.getByLabel('Ort', { exact: true }).fill('Besprechungsraum 2');
+    await look(admin, testInfo, 'collab-14-occurrence-form', 'occurrence form');
+    await form.getByRole('button', { name: 'Speichern' }).click();
+    await expect(admin.getByTestId('calendar-week').getByText('08:00')).toBeVisible({ timeout: 15_000 });
+
+    // The other workstation sees the change, and cancels next week's handover only.
+    const nurseChips = nurse.getByTestId('calendar-agenda').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' });
+    await expect(nurseChips.filter({ hasText: 'Schichtübergabe (verlegt)' })).toBeVisible({ timeout: 15_000 });
+    const before = await nurseChips.count();
+    await nurseChips.filter({ hasText: 'Schichtübergabe (verlegt)' }).click();
+    const details = nurse.getByTestId('event-details');
+    await expect(details).toContainText('08:00–08:45');
+    await expect(details).toContainText('Besprechungsraum 2');
+    await expect(details.getByTestId('event-changed')).toBeVisible();
+    await nurse.keyboard.press('Escape');
+    await nurseChips.nth(1).click();
+    await details.getByRole('button', { name: 'Termin absagen', exact: true }).click();
+    await details.getByRole('button', { name: 'Nur diesen Termin absagen', exact: true }).click();
+    await expect(nurseChips).toHaveCount(before - 1, { timeout: 15_000 });
+    await admin.getByRole('button', { name: 'Liste', exact: true }).click();
+    await expect(admin.getByTestId('calendar-agenda').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' })).toHaveCount(before - 1, { timeout: 15_000 });
+
+    // A training over three days (all-day) and a night shift across midnight, in this week.
+    const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(new Date()));
+    const day = (offset: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + (offset - weekday) * 86_400_000));
+    const create = async (fields: { title: string; allDay: boolean; start: string; end: string; startTime?: string; endTime?: string }) => {
+      await admin.getByRole('button', { name: 'Neuer Termin', exact: true }).click();
+      const dialog = admin.getByTestId('event-form');
+      await dialog.getByLabel('Titel', { exact: true }).fill(fields.title);
+      if (fields.allDay) await dialog.getByLabel('Ganztägig', { exact: true }).check();
+      await dialog.getByLabel('Beginn (Datum)', { exact: true }).fill(fields.start);
+      if (fields.startTime) await dialog.getByLabel('Beginn (Uhrzeit)', { exact: true }).fill(fields.startTime);
+      await dialog.getByLabel('Ende (Datum)', { exact: true }).fill(fields.end);
+      if (fields.endTime) await dialog.getByLabel('Ende (Uhrzeit)', { exact: true }).fill(fields.endTime);
+      await dialog.getByRole('button', { name: 'Speichern' }).click();
+      await expect(dialog).toBeHidden();
+    };
+    await create({ title: 'Fortbildung Hygiene', allDay: true, start: day(0), end: day(2) });
+    await create({ title: 'Nachtdienst', allDay: false, start: day(1), startTime: '22:00', end: day(2), endTime: '06:00' });
+    await admin.getByRole('button', { name: 'Woche', exact: true }).click();
+    const week = admin.getByTestId('calendar-week');
+    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Fortbildung Hygiene' })).toHaveCount(3, { timeout: 15_000 });
+    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Nachtdienst' })).toHaveCount(2);
+    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Nachtdienst' }).last()).toContainText('bis 06:00');
+    await look(admin, testInfo, 'collab-15-calendar-week-multiday', 'calendar week with entries over several days');
+    await admin.getByRole('button', { name: 'Monat', exact: true }).click();
+    await expect(admin.getByTestId('calendar-month').getByTestId('calendar-chip').filter({ hasText: 'Fortbildung Hygiene' })).toHaveCount(3);
+    await look(admin, testInfo, 'collab-16-calendar-month-multiday', 'calendar month with entries over several days');
+    await admin.getByRole('button', { name: 'Liste', exact: true }).click();
+    await look(admin, testInfo, 'collab-17-calendar-agenda-multiday', 'calendar agenda with entries over several days');
   });
 });

@@ -53,14 +53,14 @@ export class TestOrg {
     return signRecord(type, body, { kind: 'org', id: this.orgId }, this.org.secretKey);
   }
 
-  addUser(name = 'Pflege'): string {
+  addUser(name = 'Pflege', role: 'admin' | 'member' = 'member'): string {
     const userId = testId('usr');
     this.records.push(
       this.sign('user', {
         orgId: this.orgId,
         userId,
         displayName: name,
-        role: 'member',
+        role,
         ward: null,
         active: true,
         issuedAt: Date.now(),
@@ -166,6 +166,8 @@ export interface TestRelayOptions {
   envelopeCheck?: boolean;
   /** PEM certificate and key: the relay speaks wss:// (in-process mode). */
   tls?: { cert: string; key: string };
+  /** In-process: how often connected devices' last-seen rows are rewritten (default one minute). */
+  presenceRefreshMs?: number;
 }
 
 export interface TestRelay {
@@ -225,6 +227,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       limits: options.limits ?? {},
       ...(options.tls ? { tls: options.tls } : {}),
       envelopeCheck: options.envelopeCheck ? { orgIdRaw: fromBase64Url(options.org.orgId)! } : null,
+      ...(options.presenceRefreshMs ? { presenceRefreshMs: options.presenceRefreshMs } : {}),
     });
     port = relay.port;
   };
@@ -240,7 +243,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       String(port),
       '--data-dir',
       dataDir,
-      ...(options.bootstrap ? [] : ['--org-public-key', options.org.orgPublicKey, '--import-records', recordsFile]),
+      ...(options.bootstrap ? [] : [`--org-public-key=${options.org.orgPublicKey}`, '--import-records', recordsFile]),
       ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),
       '--envelope-check',
       String(options.envelopeCheck ?? false),

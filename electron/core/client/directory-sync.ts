@@ -53,8 +53,12 @@ export class DirectorySync {
   ingest(record: unknown): boolean {
     const verdict = this.#directory.ingest(record);
     if (!verdict.ok) {
-      // Already known records come back on every full refresh; only real refusals are news.
-      if (verdict.reason !== 'chain_broken' && verdict.detail !== 'device id already certified') {
+      // Already known records come back on every full refresh (a device's own certificate, signed
+      // with the enrolment it used up, among them); only real refusals are news.
+      const deviceId = (record as { body?: { deviceId?: unknown } } | null)?.body?.deviceId;
+      const ownCertificateAgain = verdict.detail === 'enrolment already used' && typeof deviceId === 'string' && this.#directory.devices.has(deviceId);
+      const known = verdict.reason === 'chain_broken' || verdict.detail === 'device id already certified' || ownCertificateAgain;
+      if (!known) {
         this.#log.warn('directory record refused', { reason: verdict.reason, detail: verdict.detail });
       }
       return false;

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { recordHash, signRecord } from '../crypto/records.ts';
+import { recordHash, signRecord, stampActor } from '../crypto/records.ts';
 import { ChannelCrypto, type SelfDevice } from '../crypto/channel-crypto.ts';
 import { Directory } from '../crypto/directory.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -53,6 +53,8 @@ const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'calendar.put': 'calendar',
   'calendar.cancel': 'calendar',
   'calendar.rsvp': 'calendar',
+  'calendar.occurrence.put': 'calendar',
+  'calendar.occurrence.cancel': 'calendar',
 };
 
 export class MessagingClient {
@@ -298,7 +300,7 @@ export class MessagingClient {
     signer: 'org' | 'device' = 'device',
   ): Promise<void> {
     const state = this.directory.rosters.get(channelId);
-    const record = signRecord(
+    const signed = signRecord(
       'roster',
       {
         orgId: this.directory.orgId,
@@ -312,6 +314,8 @@ export class MessagingClient {
       },
       ...this.#signer(signer),
     );
+    // An org-signed roster (admin devices keep the org-wide channel) names this device for the audit log.
+    const record = signer === 'org' ? stampActor(signed, this.#deps.self.deviceId, this.#deps.self.signingKey) : signed;
     const verdict = this.directory.verify(record);
     if (!verdict.ok) throw new Error(`roster refused: ${verdict.reason}`);
     await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);

@@ -2,8 +2,9 @@
 // (rotating and mailing key shares first when needed) and opens envelopes into store events.
 //
 // The plaintext inside an envelope is JSON { sentAt, payload }. `sentAt` is the sender's clock,
-// signed with the envelope; every client reads the same value, so decisions that depend on time
-// (poll deadlines) come out the same everywhere.
+// signed with the envelope: what the UI shows as the time of a message. Decisions that depend on
+// time (poll deadlines) use the relay's acceptance time from the wire event instead (`relayAt`),
+// because a sender controls their own clock.
 import { randomUUID } from 'node:crypto';
 import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
 import type { ChannelCrypto } from '../crypto/channel-crypto.ts';
@@ -31,7 +32,8 @@ export function clientEventIdBytes(id: string): Uint8Array {
 }
 
 export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
-  const toResult = (channelId: string, seq: number, outcome: ReturnType<ChannelCrypto['open']>): OpenResult => {
+  const toResult = (wire: WireEvent, outcome: ReturnType<ChannelCrypto['open']>): OpenResult => {
+    const { channelId, seq } = wire;
     if (!outcome.ok) {
       if (outcome.reason === 'missing_key') return { kind: 'missing_key', detail: 'chain key not received yet' };
       if (DIRECTORY_BEHIND.has(outcome.reason)) {
@@ -57,6 +59,7 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
         senderDeviceId: outcome.header.senderDeviceId,
         senderUserId: outcome.senderUserId,
         createdAt: inner.sentAt,
+        relayAt: wire.at ?? null,
         contentType: outcome.header.contentType,
         payload: inner.payload,
       },
@@ -78,13 +81,13 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
       return epoch === deps.directory.currentEpoch(channelId);
     },
     async open(wire: WireEvent): Promise<OpenResult> {
-      return toResult(wire.channelId, wire.seq, deps.crypto.open(wire.channelId, wire.envelope));
+      return toResult(wire, deps.crypto.open(wire.channelId, wire.envelope));
     },
     async openPage(wires: readonly WireEvent[]): Promise<OpenResult[]> {
       if (wires.length === 0) return [];
       const channelId = wires[0]!.channelId;
       const outcomes = await deps.crypto.openBatch(channelId, wires.map((w) => w.envelope));
-      return outcomes.map((outcome, i) => toResult(channelId, wires[i]!.seq, outcome));
+      return outcomes.map((outcome, i) => toResult(wires[i]!, outcome));
     },
   };
 }

@@ -67,14 +67,14 @@ export class Directory {
     return this.#checkSemantics(record);
   }
 
-  #signerKey(record: SignedRecord): { ok: true; key: Uint8Array } | { ok: false; reason: 'unknown_signer' | 'revoked' | 'expired' | 'not_permitted' } {
+  #signerKey(record: SignedRecord): { ok: true; key: Uint8Array } | { ok: false; reason: 'unknown_signer' | 'revoked' | 'expired' | 'not_permitted'; detail?: string } {
     const { signer } = record;
     if (signer.kind === 'org') return signer.id === this.orgId ? { ok: true, key: this.orgPublicKey } : { ok: false, reason: 'unknown_signer' };
     if (signer.kind === 'enrolment') {
       const enrolment = this.enrolments.get(signer.id);
       if (!enrolment) return { ok: false, reason: 'unknown_signer' };
       if (this.revokedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked' };
-      if (this.usedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked' };
+      if (this.usedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked', detail: 'enrolment already used' };
       if (enrolment.body.expiresAt < this.#now()) return { ok: false, reason: 'expired' };
       return { ok: true, key: fromBase64Url(enrolment.body.enrolmentPublicKey)! };
     }

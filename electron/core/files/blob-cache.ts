@@ -3,9 +3,9 @@
 // from other people's events, so only the relay's hex SHA-256 form is accepted as a file name
 // (no path can be smuggled in).
 import { existsSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { fromBase64Url } from '../../../shared/protocol/bytes.ts';
 import { AppError } from '../../../shared/api/result.ts';
 import { sodium } from '../crypto/sodium.ts';
@@ -54,8 +54,20 @@ export async function storeBlob(filesDir: string, blobId: string, bytes: Uint8Ar
 }
 
 /**
- * The cached ciphertext's path, downloading it first when missing. `hashB64` (from the event) is
- * checked on top of the relay's SHA-256: the relay chose neither, so a relay swapping blobs is caught.
+ * The cache name of a file in several parts: SHA-256 over its part list under a context string.
+ * Each part is checked against its own hash on download, so hashing the whole ciphertext again
+ * (on both ends) would add nothing; this only makes the name unique and bound to the list.
+ */
+export function partsId(parts: readonly string[]): string {
+  return createHash('sha256').update(`klinikfunk/v1/file-parts\n${parts.join('\n')}`).digest('hex');
+}
+
+/**
+ * The cached ciphertext's path, downloading it first when missing. For a file of one blob,
+ * `hashB64` (from the event) is checked on top of the relay's SHA-256: the relay chose neither, so
+ * a relay swapping blobs is caught. A file in several parts is fetched part by part into a
+ * temporary file (the next part already on its way while one is written); there the sender-chosen
+ * part hashes in the event play that role, and `blobId` must be their partsId.
  */
 export async function ensureCached(
   transport: Transport,
@@ -63,14 +75,59 @@ export async function ensureCached(
   blobId: string,
   hashB64: string | null,
   onProgress?: (progress: BlobProgress) => void,
+  parts: readonly string[] = [blobId],
 ): Promise<string> {
   const path = blobPath(filesDir, blobId);
   if (existsSync(path)) return path;
-  const bytes = await transport.getBlob(blobId, { ...(onProgress ? { onProgress } : {}), timeoutMs: 120_000 });
-  if (hashB64 !== null) {
-    const expected = fromBase64Url(hashB64);
-    const actual = ciphertextHash(bytes);
-    if (!expected || expected.length !== actual.length || !sodium().memcmp(expected, actual)) throw new AppError('internal', 'The downloaded file does not match its hash.');
+  if (parts.length > 1) {
+    if (partsId(parts) !== blobId) throw mismatch();
+    return fetchParts(transport, filesDir, blobId, parts, onProgress);
   }
+  if (parts[0] !== blobId) throw mismatch();
+  const bytes = await transport.getBlob(blobId, { ...(onProgress ? { onProgress } : {}), timeoutMs: 120_000 });
+  if (hashB64 !== null && !sameHash(hashB64, ciphertextHash(bytes))) throw mismatch();
   return storeBlob(filesDir, blobId, bytes);
+}
+
+const mismatch = () => new AppError('internal', 'The downloaded file does not match its hash.');
+
+function sameHash(expectedB64: string, actual: Uint8Array): boolean {
+  const expected = fromBase64Url(expectedB64);
+  return !!expected && expected.length === actual.length && sodium().memcmp(expected, actual);
+}
+
+async function fetchParts(
+  transport: Transport,
+  filesDir: string,
+  blobId: string,
+  parts: readonly string[],
+  onProgress?: (progress: BlobProgress) => void,
+): Promise<string> {
+  const temp = join(filesDir, `.in-${randomUUID()}`);
+  let done = 0;
+  const fetchPart = (i: number) =>
+    transport.getBlob(parts[i]!, {
+      timeoutMs: 120_000,
+      ...(onProgress ? { onProgress: (p: BlobProgress) => onProgress({ done: done + p.done, total: Math.max(done + p.total, done) }) } : {}),
+    });
+  const file = await open(temp, 'wx', 0o600);
+  try {
+    let next: Promise<Uint8Array> | null = fetchPart(0);
+    for (let i = 0; next; i++) {
+      const bytes: Uint8Array = await next;
+      done += bytes.length;
+      next = i + 1 < parts.length ? fetchPart(i + 1) : null;
+      // A failed prefetch is awaited (and thrown) in the next round, never left unhandled.
+      next?.catch(() => {});
+      await file.write(bytes);
+    }
+    await file.close();
+    const target = blobPath(filesDir, blobId);
+    await rename(temp, target);
+    return target;
+  } catch (error) {
+    await file.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw error;
+  }
 }

@@ -16,7 +16,7 @@ import type { FileRow } from '../store/collaboration.ts';
 import { TransportError } from '../transport/transport.ts';
 import { blobPath, ensureCached, isCached } from './blob-cache.ts';
 import { ExportReader } from './export.ts';
-import { fileKind, isPreviewable, MAX_PREVIEW_BYTES } from './file-kinds.ts';
+import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from './file-kinds.ts';
 import { extensionOf, uploadRefusal } from './file-policy.ts';
 import { decryptBytes, decryptFileToMemory } from './memory-crypto.ts';
 import { TransferCancelled, Transfers } from './transfers.ts';
@@ -101,7 +101,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     const id = transferId ?? newTransferId();
     transfers.start(id, profileOf(runtime));
     try {
-      const path = await ensureCached(runtime.transport, filesDir, row.blobId, row.hashB64, (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total));
+      const path = await ensureCached(runtime.transport, filesDir, row.blobId, row.hashB64, (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total), row.parts);
       transfers.end(id, 'down', 'done', row.size);
       return path;
     } catch (error) {
@@ -149,7 +149,9 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       if (refusal) return { status: 'refused' as const, reason: refusal, maxUploadMegabytes: values.maxUploadMegabytes, extension: extensionOf(name) };
       await sweep();
       const uploadId = newTransferId();
-      const upload = new Upload({ uploadId, profileId: profileOf(runtime), channelId, name: name.trim(), mimeType: mimeType || 'application/octet-stream', size }, runtime.profile.filesDir);
+      const upload = new Upload({ uploadId, profileId: profileOf(runtime), channelId, name: name.trim(), mimeType: mimeType || 'application/octet-stream', size }, runtime.profile.filesDir, runtime.transport);
+      // Segments go to the relay while later chunks still arrive; the progress callback is also how a cancel stops it.
+      upload.onProgress((p) => transfers.progress(uploadId, 'up', 'transfer', p.done, p.total));
       uploads.set(uploadId, upload);
       touched.set(uploadId, ctx.clock.now());
       transfers.start(uploadId, profileOf(runtime));
@@ -168,7 +170,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       } catch (error) {
         if (error instanceof RangeError) throw new AppError('invalid_input', error.message);
         if (error instanceof TransferCancelled) return { received: upload.received };
-        throw error;
+        return relayError(error);
       }
     },
 
@@ -188,7 +190,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const thumbnail = thumbnailB64 && meta.mimeType.startsWith('image/') ? strictBase64(thumbnailB64) : null;
       let sealed;
       try {
-        sealed = await upload.seal(runtime.transport, thumbnail, (p) => transfers.progress(uploadId, 'up', 'transfer', p.done, p.total));
+        sealed = await upload.seal(runtime.transport, thumbnail);
       } catch (error) {
         if (error instanceof TransferCancelled) {
           await end('cancelled');
@@ -204,6 +206,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         mimeType: meta.mimeType.slice(0, 128),
         size: meta.size,
         blobId: sealed.blobId,
+        ...(sealed.parts.length > 1 ? { parts: sealed.parts } : {}),
         keyB64: sealed.keyB64,
         hashB64: sealed.hashB64,
         thumbnailBlobId: sealed.thumbnailBlobId,
@@ -232,7 +235,10 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'files.preview': async ({ channelId, fileId, transferId }) => {
       const runtime = memberRuntime(ctx.sessions, channelId);
       const row = await fileRow(runtime, channelId, fileId);
-      if (!isPreviewable(row.mimeType) || row.size > MAX_PREVIEW_BYTES) throw new AppError('unavailable', 'No preview for this file; use save as.');
+      // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
+      const refusal = previewRefusal(row.mimeType, row.size);
+      if (refusal === 'too_large') throw new AppError('unavailable', `Larger than the ${MAX_PREVIEW_BYTES}-byte preview limit; use save as.`);
+      if (refusal) throw new AppError('unavailable', 'No preview for this file type; use save as.');
       const path = await cached(runtime, row, transferId);
       const plain = await decryptFileToMemory(keyOf(row), path, MAX_PREVIEW_BYTES);
       return { mimeType: row.mimeType, dataB64: plain.toString('base64') };

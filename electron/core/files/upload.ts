@@ -1,24 +1,25 @@
 // One upload: plaintext chunks from the renderer go straight into a secretstream encryptor whose
-// output (ciphertext only) is hashed and written to a temporary file in the encrypted cache; on
-// finish the ciphertext goes to the relay's blob store and the file.share event carries its key
-// and hash inside the channel's encryption. The plaintext is never written anywhere.
+// output (ciphertext only) is hashed, written to a temporary file in the encrypted cache and, in
+// segments, sent to the relay while the rest is still arriving (segment-sender.ts). On finish the
+// file.share event carries the key, the hashes and the segment list inside the channel's
+// encryption. The plaintext is never written anywhere, and no more than a few segments of
+// ciphertext are held in memory, whatever the file's size.
 //
-//   renderer ─chunk─► encrypt (64 KiB secretstream) ─► BLAKE2b + files/.up-<id> ─► relay putBlob ─► files/<sha256>
-//
-// The transport's putBlob takes the ciphertext as one buffer (it hashes it for the content address
-// first), so the ciphertext, never the plaintext, is held in memory during the transfer.
+//   renderer ─chunk─► encrypt (64 KiB secretstream) ─► BLAKE2b ─► files/.up-<id> ─► files/<blob id>
+//                                                           └─► segments ─► relay putBlob (overlapping)
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { createEncryptStream, generateFileKey } from '../crypto/file-crypto.ts';
 import type { FileKey } from '../crypto/keys.ts';
 import type { BlobProgress, Transport } from '../transport/transport.ts';
-import { blobPath, CiphertextHasher, storeBlob } from './blob-cache.ts';
+import { blobPath, CiphertextHasher, partsId, storeBlob } from './blob-cache.ts';
 import { encryptBytes } from './memory-crypto.ts';
+import { segmentBytesFor, SegmentSender } from './segment-sender.ts';
 
 export interface UploadMeta {
   uploadId: string;
@@ -30,7 +31,10 @@ export interface UploadMeta {
 }
 
 export interface SealedUpload {
+  /** The cache name: the one blob's hash, or partsId of several. */
   blobId: string;
+  /** Relay blobs holding the ciphertext in order; one part is the blob `blobId` itself. */
+  parts: string[];
   keyB64: string;
   hashB64: string;
   thumbnailBlobId: string | null;
@@ -43,22 +47,49 @@ export class Upload {
   readonly #filesDir: string;
   readonly #encrypt = createEncryptStream(this.#key);
   readonly #hasher = new CiphertextHasher();
+  readonly #sender: SegmentSender;
   readonly #written: Promise<void>;
+  readonly #segmentLimit: number;
+  #segment: Buffer[] = [];
+  #segmentBytes = 0;
   #received = 0;
+  #progress: (p: BlobProgress) => void = () => {};
 
-  constructor(meta: UploadMeta, filesDir: string) {
+  constructor(meta: UploadMeta, filesDir: string, transport: Transport) {
     this.meta = meta;
     this.#filesDir = filesDir;
     this.#temp = join(filesDir, `.up-${meta.uploadId}`);
-    const hash = new PassThrough({
+    this.#segmentLimit = segmentBytesFor(meta.size);
+    this.#sender = new SegmentSender(transport, meta.size, (p) => this.#progress(p));
+    const tap = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
         this.#hasher.update(chunk);
-        done(null, chunk);
+        this.#segment.push(chunk);
+        this.#segmentBytes += chunk.length;
+        if (this.#segmentBytes < this.#segmentLimit) return done(null, chunk);
+        // Waiting here holds the encryptor, and through it the renderer's next chunk.
+        this.#flushSegment().then(() => done(null, chunk), done);
+      },
+      flush: (done) => {
+        this.#flushSegment().then(() => done(), done);
       },
     });
-    this.#written = pipeline(this.#encrypt, hash, createWriteStream(this.#temp, { mode: 0o600 }));
+    this.#written = pipeline(this.#encrypt, tap, createWriteStream(this.#temp, { mode: 0o600 }));
     // Errors surface at the next write or at finish; never as an unhandled rejection.
     this.#written.catch(() => {});
+  }
+
+  /** Progress of the relay transfer, which runs while chunks are still being written. */
+  onProgress(listener: (p: BlobProgress) => void): void {
+    this.#progress = listener;
+  }
+
+  async #flushSegment(): Promise<void> {
+    if (this.#segmentBytes === 0) return;
+    const segment = Buffer.concat(this.#segment, this.#segmentBytes);
+    this.#segment = [];
+    this.#segmentBytes = 0;
+    await this.#sender.push(segment);
   }
 
   get received(): number {
@@ -74,13 +105,13 @@ export class Upload {
     return this.#received;
   }
 
-  /** Ends encryption, uploads ciphertext (and an encrypted thumbnail) to the relay. */
-  async seal(transport: Transport, thumbnail: Uint8Array | null, onProgress: (p: BlobProgress) => void): Promise<SealedUpload> {
+  /** Ends encryption, waits for the last segments to reach the relay, uploads an encrypted thumbnail. */
+  async seal(transport: Transport, thumbnail: Uint8Array | null): Promise<SealedUpload> {
     if (this.#received !== this.meta.size) throw new RangeError(`received ${this.#received} of ${this.meta.size} bytes`);
     this.#encrypt.end();
     await this.#written;
-    const ciphertext = await readFile(this.#temp);
-    const { hash: blobId } = await transport.putBlob(ciphertext, { onProgress, timeoutMs: 120_000 });
+    const parts = await this.#sender.finish();
+    const blobId = parts.length === 1 ? parts[0]! : partsId(parts);
     await rename(this.#temp, blobPath(this.#filesDir, blobId));
     let thumbnailBlobId: string | null = null;
     if (thumbnail) {
@@ -89,11 +120,12 @@ export class Upload {
       thumbnailBlobId = (await transport.putBlob(sealed)).hash;
       await storeBlob(this.#filesDir, thumbnailBlobId, sealed);
     }
-    return { blobId, keyB64: toBase64Url(this.#key), hashB64: toBase64Url(this.#hasher.digest()), thumbnailBlobId };
+    return { blobId, parts, keyB64: toBase64Url(this.#key), hashB64: toBase64Url(this.#hasher.digest()), thumbnailBlobId };
   }
 
   /** Drops the partial ciphertext (cancel, failure, sign-out). */
   async discard(): Promise<void> {
+    this.#sender.abort(new Error('upload discarded'));
     this.#encrypt.destroy();
     await this.#written.catch(() => {});
     await rm(this.#temp, { force: true });

@@ -3,12 +3,12 @@
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
 import type { ChannelEvent } from '../../../shared/domain/events.ts';
-import { applyCalendarEvent, type CalendarEntry, type CalendarPayload } from '../collab/calendar-events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
-import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
+import { applyCalendar } from './calendar-apply.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
 import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
+import { sql } from './statements.ts';
 
 export interface ApplyResult {
   applied: number;
@@ -17,30 +17,19 @@ export interface ApplyResult {
   refused: Array<{ eventId: string; reason: string }>;
 }
 
-// Statements are compiled once per connection: preparing costs more than running them.
-const cache = new WeakMap<Db, Map<string, Statement>>();
-type Statement = BetterSqlite3.Statement<unknown[]>;
-function sql(db: Db, text: string): Statement {
-  let statements = cache.get(db);
-  if (!statements) cache.set(db, (statements = new Map()));
-  let statement = statements.get(text);
-  if (!statement) statements.set(text, (statement = db.prepare(text)));
-  return statement;
-}
-
 export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResult {
   const result: ApplyResult = { applied: 0, duplicates: 0, refused: [] };
   /** Words of texts deleted by this batch; dropped from the vocabulary after it is indexed. */
   const forget = new Set<string>();
   const logEvent = sql(
     db,
-    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, type, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, type, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   for (const event of events) {
-    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.payload.type, JSON.stringify(event.payload));
+    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.payload.type, JSON.stringify(event.payload));
     if (inserted.changes === 0) {
       result.duplicates++;
       continue;
@@ -134,14 +123,16 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       return applyPoll(db, event);
     case 'file.share':
       sql(db, 
-        `INSERT OR IGNORE INTO files (channel_id, file_id, name, mime_type, size, blob_id, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt);
+        `INSERT OR IGNORE INTO files (channel_id, file_id, name, mime_type, size, blob_id, blob_parts, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.parts ? JSON.stringify(p.parts) : null, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt);
       return null;
     case 'calendar.put':
     case 'calendar.cancel':
     case 'calendar.rsvp':
-      return applyCalendar(db, event);
+    case 'calendar.occurrence.put':
+    case 'calendar.occurrence.cancel':
+      return applyCalendar(db, { ...event, payload: p });
   }
 }
 
@@ -185,7 +176,9 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
   }
   const envelope = {
     seq: event.seq ?? 0,
-    relayTime: event.createdAt,
+    // The relay's clock decides deadlines; only events from before relays stamped them fall back
+    // to the sender's signed time.
+    relayTime: event.relayAt ?? event.createdAt,
     senderUserId: event.senderUserId,
     payload:
       p.type === 'poll.create'
@@ -213,59 +206,5 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
     if (vote) sql(db, 'INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(event.channelId, pollId, event.senderUserId, JSON.stringify(vote.optionIds), event.seq);
     else sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(event.channelId, pollId, event.senderUserId);
   }
-  return null;
-}
-
-function applyCalendar(db: Db, event: ChannelEvent): string | null {
-  const p = event.payload as Extract<ChannelEvent['payload'], { type: `calendar.${string}` }>;
-  const entries = new Map<string, CalendarEntry>();
-  const row = sql(db, 'SELECT * FROM calendar_events WHERE channel_id = ? AND uid = ?').get(event.channelId, p.uid) as
-    | { data: string; last_seq: number | null; created_by: string }
-    | undefined;
-  if (row) {
-    const rsvps = sql(db, 'SELECT user_id, rsvp, seq FROM calendar_rsvps WHERE channel_id = ? AND uid = ?').all(event.channelId, p.uid) as Array<{ user_id: string; rsvp: string; seq: number }>;
-    entries.set(p.uid, {
-      event: JSON.parse(row.data) as CalendarEntry['event'],
-      lastSeq: row.last_seq ?? 0,
-      createdBy: row.created_by,
-      rsvps: new Map(rsvps.map((r) => [r.user_id, { rsvp: r.rsvp as 'yes', seq: r.seq }])),
-    });
-  }
-  const payload: CalendarPayload =
-    p.type === 'calendar.put'
-      ? {
-          type: 'calendar.put',
-          event: {
-            uid: p.uid,
-            title: p.title,
-            start: p.start,
-            end: p.end,
-            allDay: p.allDay,
-            timeZone: p.timeZone,
-            ...(p.location !== undefined ? { location: p.location } : {}),
-            ...(p.description !== undefined ? { description: p.description } : {}),
-            ...(p.meetingUrl !== undefined ? { meetingUrl: p.meetingUrl } : {}),
-            ...(p.rrule !== undefined ? { rrule: p.rrule } : {}),
-            attendees: p.attendees.map((a) => ({ ...a, rsvp: 'pending' as const })),
-            cancelled: false,
-          },
-        }
-      : p.type === 'calendar.cancel'
-        ? { type: 'calendar.cancel', uid: p.uid }
-        : { type: 'calendar.rsvp', uid: p.uid, rsvp: p.rsvp };
-  const verdict = applyCalendarEvent(entries, { seq: event.seq ?? 0, senderUserId: event.senderUserId, payload });
-  if (!verdict.accepted) return verdict.reason;
-  const entry = entries.get(p.uid)!;
-  sql(db, 'INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    event.channelId,
-    p.uid,
-    JSON.stringify(entry.event),
-    entry.event.start,
-    entry.lastSeq,
-    entry.createdBy,
-    entry.event.cancelled ? 1 : 0,
-  );
-  const upsertRsvp = sql(db, 'INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
-  for (const [userId, r] of entry.rsvps) upsertRsvp.run(event.channelId, p.uid, userId, r.rsvp, r.seq);
   return null;
 }

@@ -1,6 +1,6 @@
 // Read side of polls, shared files and calendar entries (written by apply.ts from the event log).
 import { occurrences, type Occurrence } from '../calendar/recurrence.ts';
-import type { CalendarEvent } from '../calendar/model.ts';
+import type { CalendarEvent, OccurrenceOverride } from '../calendar/model.ts';
 import { pollResults, type PollResults, type PollState } from '../collab/polls.ts';
 import type { Db } from './database.ts';
 
@@ -11,6 +11,8 @@ export interface FileRow {
   mimeType: string;
   size: number;
   blobId: string;
+  /** Relay blobs holding the ciphertext in order (one part: the blob blobId). */
+  parts: string[];
   keyB64: string;
   hashB64: string;
   thumbnailBlobId: string | null;
@@ -97,14 +99,16 @@ export class CollaborationRepository {
     return new Map(rows.map((r) => [r.uid, r.created_by]));
   }
 
-  /** Calendar entries of a channel with their RSVPs. */
+  /** Calendar entries of a channel with their RSVPs and single-occurrence overrides (in recurrence order). */
   async calendarEntries(channelId: string): Promise<CalendarEvent[]> {
     const rows = this.#db.prepare('SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
     const rsvps = this.#db.prepare('SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
+    const overridesOf = this.#db.prepare('SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id').pluck();
     return rows.map((row) => {
       const event = JSON.parse(row.data) as CalendarEvent;
       const answers = new Map((rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>).map((r) => [r.user_id, r.rsvp]));
-      return { ...event, attendees: event.attendees.map((a) => ({ ...a, rsvp: answers.get(a.userId) ?? 'pending' })) };
+      const overrides = (overridesOf.all(channelId, row.uid) as string[]).map((data) => JSON.parse(data) as OccurrenceOverride);
+      return { ...event, attendees: event.attendees.map((a) => ({ ...a, rsvp: answers.get(a.userId) ?? 'pending' })), ...(overrides.length > 0 ? { overrides } : {}) };
     });
   }
 
@@ -123,6 +127,7 @@ function toFileRow(r: Record<string, unknown>): FileRow {
     mimeType: r.mime_type as string,
     size: r.size as number,
     blobId: r.blob_id as string,
+    parts: typeof r.blob_parts === 'string' ? (JSON.parse(r.blob_parts) as string[]) : [r.blob_id as string],
     keyB64: r.key_b64 as string,
     hashB64: r.hash_b64 as string,
     thumbnailBlobId: r.thumbnail_blob_id as string | null,

@@ -119,6 +119,7 @@ export function deleteChannelContent(db: Db, channelId: string): RetentionResult
     db.prepare('DELETE FROM message_acks WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM read_receipts WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM calendar_rsvps WHERE channel_id = ?').run(channelId);
+    db.prepare('DELETE FROM calendar_overrides WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM calendar_events WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM drafts WHERE channel_id = ?').run(channelId);

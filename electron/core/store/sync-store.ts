@@ -35,7 +35,7 @@ export function toChannelEvents(events: readonly DecryptedEvent[]): { valid: Cha
   for (const e of events) {
     const parsed = channelEventPayload.safeParse(e.payload);
     if (!parsed.success) invalid.push({ eventId: e.eventId, reason: parsed.error.issues[0]?.message ?? 'invalid payload' });
-    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, payload: parsed.data });
+    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, relayAt: e.relayAt ?? null, payload: parsed.data });
   }
   return { valid, invalid };
 }
@@ -88,7 +88,7 @@ export class SqliteSyncStore implements SyncStore {
     this.#self = self;
   }
 
-  async markSent(clientEventId: string, seq: number): Promise<void> {
+  async markSent(clientEventId: string, seq: number, relayAt: number | null = null): Promise<void> {
     this.#db.transaction(() => {
       const row = this.#db.prepare('SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
         | { channel_id: string; payload: string; created_at: number }
@@ -104,7 +104,7 @@ export class SqliteSyncStore implements SyncStore {
         const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
         if (parsed.success && parsed.data.type !== 'message.create') {
           applyEvents(this.#db, [
-            { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, payload: parsed.data },
+            { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt, payload: parsed.data },
           ]);
         }
       }
@@ -120,8 +120,8 @@ export class SqliteSyncStore implements SyncStore {
     const { valid } = toChannelEvents(batch.events);
     const result = this.#db.transaction(() => {
       const applied = applyEvents(this.#db, valid);
-      const insertPending = this.#db.prepare('INSERT OR IGNORE INTO pending_envelopes VALUES (?, ?, ?, ?)');
-      for (const wire of batch.pending) insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now());
+      const insertPending = this.#db.prepare('INSERT OR IGNORE INTO pending_envelopes (channel_id, seq, envelope, received_at, relay_at) VALUES (?, ?, ?, ?, ?)');
+      for (const wire of batch.pending) insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now(), wire.at ?? null);
       this.#db
         .prepare('INSERT INTO sync_cursors VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)')
         .run(channelId, batch.newCursor);
@@ -131,8 +131,8 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   async pending(channelId: string): Promise<WireEvent[]> {
-    const rows = this.#db.prepare('SELECT seq, envelope FROM pending_envelopes WHERE channel_id = ? ORDER BY seq').all(channelId) as Array<{ seq: number; envelope: Buffer }>;
-    return rows.map((r) => ({ channelId, seq: r.seq, envelope: new Uint8Array(r.envelope) }));
+    const rows = this.#db.prepare('SELECT seq, envelope, relay_at FROM pending_envelopes WHERE channel_id = ? ORDER BY seq').all(channelId) as Array<{ seq: number; envelope: Buffer; relay_at: number | null }>;
+    return rows.map((r) => ({ channelId, seq: r.seq, envelope: new Uint8Array(r.envelope), ...(r.relay_at !== null ? { at: r.relay_at } : {}) }));
   }
 
   async resolvePending(channelId: string, resolved: DecryptedEvent[], droppedSeqs: number[]): Promise<void> {

@@ -107,7 +107,9 @@ export class SyncEngine {
       if (opened.kind === 'event') resolved.push(opened.event);
       else if (opened.kind === 'rejected') {
         dropped.push(wire.seq);
-        this.#deps.log.warn('pending event rejected', { channelId, seq: wire.seq, reason: opened.reason });
+        // A replay here is mostly this device's own event, already applied when it was sent.
+        if (opened.reason === 'replay') this.#deps.log.debug('pending event already known', { channelId, seq: wire.seq });
+        else this.#deps.log.warn('pending event rejected', { channelId, seq: wire.seq, reason: opened.reason });
       }
     }
     if (resolved.length === 0 && dropped.length === 0) return;

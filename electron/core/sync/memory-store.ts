@@ -6,6 +6,8 @@ import type { ApplyBatch, DecryptedEvent, OutboxItem, SealedOutgoing, SyncStore,
 export class MemorySyncStore implements SyncStore {
   readonly outbox: OutboxItem[] = [];
   readonly sent = new Map<string, number>();
+  /** Relay time of each sent item, as the transport answered it. */
+  readonly sentAt = new Map<string, number | null>();
   readonly failures: Array<{ clientEventId: string; error: string }> = [];
   readonly events = new Map<string, DecryptedEvent[]>();
   readonly #cursors = new Map<string, number>();
@@ -50,10 +52,11 @@ export class MemorySyncStore implements SyncStore {
     this.failures.push({ clientEventId, error });
   }
 
-  async markSent(clientEventId: string, seq: number): Promise<void> {
+  async markSent(clientEventId: string, seq: number, relayAt: number | null = null): Promise<void> {
     const index = this.outbox.findIndex((i) => i.clientEventId === clientEventId);
     if (index >= 0) this.outbox.splice(index, 1);
     this.sent.set(clientEventId, seq);
+    this.sentAt.set(clientEventId, relayAt);
   }
 
   async cursors(): Promise<Record<string, number>> {

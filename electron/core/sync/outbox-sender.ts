@@ -2,6 +2,7 @@
 // encrypted store, the sealed bytes are kept after the first attempt so a retry is byte-identical
 // (the relay deduplicates by client event id), and an item sealed for an epoch that has since
 // ended (a member was removed) is sealed again before it leaves.
+import { blobsReferencedBy } from '../../../shared/domain/blob-references.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay, SEND_RETRY_BACKOFF } from './backoff.ts';
@@ -75,8 +76,9 @@ export class OutboxSender {
         sealed = await crypto.seal(item);
         await store.saveSealed(item.clientEventId, sealed);
       }
-      const { seq } = await transport.publish(item.channelId, item.clientEventId, sealed.envelope);
-      await store.markSent(item.clientEventId, seq);
+      const blobs = blobsReferencedBy(item.payload);
+      const { seq, at } = await transport.publish(item.channelId, item.clientEventId, sealed.envelope, blobs.length > 0 ? { blobs } : undefined);
+      await store.markSent(item.clientEventId, seq, at ?? null);
       this.#deps.onSent(item, seq);
       return true;
     } catch (error) {

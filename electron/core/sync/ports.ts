@@ -8,6 +8,8 @@ export interface WireEvent {
   channelId: string;
   seq: number;
   envelope: Uint8Array;
+  /** Relay time: when the relay accepted it (ms since epoch), the clock deadlines are judged by. */
+  at?: number;
 }
 
 export type TransportState = 'offline' | 'connecting' | 'online';
@@ -17,8 +19,9 @@ export interface SyncTransport {
   onState(listener: (state: TransportState) => void): () => void;
   /** Live events after catch-up; each carries its seq so the engine can spot gaps. */
   onPush(listener: (event: WireEvent) => void): () => void;
-  /** Idempotent by client event id: a retry returns the seq of the first accepted publish. */
-  publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<{ seq: number }>;
+  /** Idempotent by client event id: a retry returns the seq (and relay time) of the first accepted publish. */
+  /** `blobs`: relay blobs the event refers to, so the relay keeps them as long as the event (blob GC). */
+  publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number; at?: number }>;
   /** Latest seq of every channel the device may read whose head is past the given cursor. */
   changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>>;
   /** Up to `limit` events with seq > afterSeq, ascending. */
@@ -32,7 +35,10 @@ export interface DecryptedEvent {
   seq: number;
   senderDeviceId: string;
   senderUserId: string;
+  /** The sender's clock (signed `sentAt`). */
   createdAt: number;
+  /** The relay's acceptance time from the wire event; null or absent when the transport gave none. */
+  relayAt?: number | null;
   contentType: string;
   payload: unknown;
 }
@@ -90,7 +96,8 @@ export interface SyncStore {
   nextOutboxAttempt(): Promise<number | null>;
   saveSealed(clientEventId: string, sealed: SealedOutgoing): Promise<void>;
   recordFailure(clientEventId: string, nextAttemptAt: number, error: string): Promise<void>;
-  markSent(clientEventId: string, seq: number): Promise<void>;
+  /** The relay accepted the item at `seq` and relay time `relayAt` (null or absent when the transport gave none). */
+  markSent(clientEventId: string, seq: number, relayAt?: number | null): Promise<void>;
   cursors(): Promise<Record<string, number>>;
   applyBatch(channelId: string, batch: ApplyBatch): Promise<void>;
   pending(channelId: string): Promise<WireEvent[]>;

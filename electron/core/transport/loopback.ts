@@ -10,6 +10,7 @@ import {
   type ConnectionInfo,
   type DirectoryPage,
   type MailboxMessage,
+  type PublishResult,
   type Transport,
   type TransportState,
   type WireEvent,
@@ -26,7 +27,7 @@ export interface LoopbackHubOptions {
 
 export class LoopbackHub {
   readonly #logs = new Map<string, WireEvent[]>();
-  readonly #byClientId = new Map<string, number>();
+  readonly #byClientId = new Map<string, WireEvent>();
   readonly #mailboxes = new Map<string, Map<string, MailboxMessage>>();
   readonly #blobs = new Map<string, Uint8Array>();
   readonly #records: Array<{ pos: number; record: Record<string, unknown> }> = [];
@@ -58,17 +59,19 @@ export class LoopbackHub {
     return this.#options.canAccess?.(deviceId, channelId) ?? true;
   }
 
-  publish(from: LoopbackTransport, channelId: string, clientEventId: string, envelope: Uint8Array): { seq: number } {
+  publish(from: LoopbackTransport, channelId: string, clientEventId: string, envelope: Uint8Array): PublishResult {
     const key = `${channelId}\n${clientEventId}`;
     const known = this.#byClientId.get(key);
-    if (known !== undefined) return { seq: known };
+    if (known !== undefined) return { seq: known.seq, at: known.at! };
     const log = this.#logs.get(channelId) ?? [];
-    const event: WireEvent = { channelId, seq: log.length + 1, envelope: envelope.slice() };
+    // Relay time as the relay stamps it: this process's clock, never before the previous event.
+    const at = Math.max(Date.now(), log.at(-1)?.at ?? 0);
+    const event: WireEvent = { channelId, seq: log.length + 1, envelope: envelope.slice(), at };
     log.push(event);
     this.#logs.set(channelId, log);
-    this.#byClientId.set(key, event.seq);
+    this.#byClientId.set(key, event);
     for (const t of this.#transports) if (t !== from && this.canAccess(t.deviceId, channelId)) t.deliver(event);
-    return { seq: event.seq };
+    return { seq: event.seq, at };
   }
 
   changed(deviceId: string, cursors: Readonly<Record<string, number>>): Record<string, number> {
@@ -209,7 +212,7 @@ export class LoopbackTransport implements Transport {
     queueMicrotask(() => this.#mailListeners.emit({ ...message, payload: message.payload.slice() }));
   }
 
-  async publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<{ seq: number }> {
+  async publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<PublishResult> {
     this.#requireOnline();
     this.#requireAccess(channelId);
     return this.#hub.publish(this, channelId, clientEventId, envelope);
@@ -249,6 +252,8 @@ export class LoopbackTransport implements Transport {
     await this.#waitOnline(options.timeoutMs ?? 60_000);
     const blob = this.#hub.blob(hash);
     if (!blob) throw new TransportError('not_found', 'no such blob');
+    // As the relay transport: bytes that are not what the hash names never reach the caller.
+    if (createHash('sha256').update(blob).digest('hex') !== hash) throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
     options.onProgress?.({ done: blob.length, total: blob.length });
     return blob.slice();
   }

@@ -11,6 +11,14 @@ export interface WireEvent {
   channelId: string;
   seq: number;
   envelope: Uint8Array;
+  /** Relay time: when the relay accepted it (ms since epoch); absent only from a transport that has none. */
+  at?: number;
+}
+
+/** What an accepted publish tells the sender: its place in the channel and its relay time. */
+export interface PublishResult {
+  seq: number;
+  at?: number;
 }
 
 /**
@@ -61,6 +69,7 @@ export type TransportErrorCode =
   | 'auth_failed'
   | 'revoked'
   | 'not_member'
+  | 'not_permitted'
   | 'rate_limited'
   | 'quota_exceeded'
   | 'too_large'
@@ -114,13 +123,13 @@ export interface Transport {
   /** The relay refused this device for good (revoked, unknown): no more reconnects. */
   onFatal(listener: (error: TransportError) => void): () => void;
 
-  /** Idempotent by client event id: a retry returns the seq of the first accepted publish. */
+  /** Idempotent by client event id: a retry returns the seq and relay time of the first accepted publish. */
   publish(
     channelId: string,
     clientEventId: string,
     envelope: Uint8Array,
     options?: { blobs?: readonly string[] },
-  ): Promise<{ seq: number }>;
+  ): Promise<PublishResult>;
   /** Latest seq of every channel the device may read whose head is past the given cursor. */
   changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>>;
   /** Up to `limit` events with seq > afterSeq, ascending. */

@@ -61,3 +61,18 @@ export function dateTimeLabel(timestamp: number, locale: string): string {
 export function dateLabel(timestamp: number, locale: string): string {
   return formatter(locale, 'date', { day: '2-digit', month: '2-digit', year: 'numeric' }).format(timestamp);
 }
+
+const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
+
+/**
+ * How long ago something happened, for "last online": "vor 5 Minuten" within the last hour,
+ * otherwise date and time ("03.03.2025, 14:05"), so an old contact reads as a date, not as
+ * "vor 2.000 Stunden".
+ */
+export function sinceLabel(timestamp: number, now: number, locale: string): string {
+  const minutes = Math.floor((now - timestamp) / 60_000);
+  if (minutes < 0 || minutes >= 60) return `${dateLabel(timestamp, locale)}, ${timeLabel(timestamp, locale)}`;
+  let format = relativeFormatters.get(locale);
+  if (!format) relativeFormatters.set(locale, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
+  return format.format(-Math.max(1, minutes), 'minute');
+}

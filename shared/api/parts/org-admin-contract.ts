@@ -50,7 +50,7 @@ export const adminDeviceSchema = z.object({
   userId,
   userName: z.string(),
   label: z.string(),
-  /** issuedAt of the device certificate: the relay does not report when a device was last online. */
+  /** issuedAt of the device certificate. */
   certifiedAt: time,
   expiresAt: time.nullable(),
   /** Registered with a registration key (else signed by the organisation, the first admin device). */
@@ -59,6 +59,12 @@ export const adminDeviceSchema = z.object({
   revokedAt: time.nullable(),
   wipeOrderedAt: time.nullable(),
   own: z.boolean(),
+  /** When the relay last saw the device connect or disconnect (its clock); null = not since it records it, or unknown. */
+  lastSeenAt: time.nullable(),
+  /** Connected to the relay now. */
+  online: z.boolean(),
+  /** False when the relay could not be asked (offline, timeout): then lastSeenAt is null and online false, meaning "unknown". */
+  lastSeenKnown: z.boolean(),
 });
 
 export const adminChannelSchema = z.object({
@@ -115,6 +121,18 @@ export const auditEntrySchema = z.object({
   signerKind: z.enum(['org', 'device', 'enrolment']),
   signerId: z.string(),
   detail: z.string(),
+  /**
+   * Who acted (electron/core/account/audit-actor.ts): `device` when the acting device's stamp
+   * verifies with its certificate's key, `enrolment` for a device its user registered with a
+   * registration key, `named` when only the body names the person (org settings), otherwise why
+   * nobody can be named (`unknown_device`, `unverified`, `not_recorded`).
+   */
+  actorSource: z.enum(['device', 'enrolment', 'named', 'unknown_device', 'unverified', 'not_recorded']),
+  /** The acting person's display name from the signed directory (device → user). */
+  actorName: z.string().nullable(),
+  actorUserId: z.string().nullable(),
+  actorDeviceId: z.string().nullable(),
+  actorDeviceLabel: z.string().nullable(),
 });
 
 export const managedPolicySchema = z.object({
@@ -154,7 +172,7 @@ export const orgAdminMethods = {
   'admin.deviceList': method({
     input: noInput,
     output: z.array(adminDeviceSchema),
-    doc: 'Every device with its user, certificate date, revocation and wipe order. The relay does not report when a device was last online, so the certificate date is shown instead.',
+    doc: 'Every device with its user, certificate date, revocation and wipe order, and when it was last online as the relay reports it (devices_seen, admin devices only). When the relay does not answer within a few seconds the list still comes, with `lastSeenKnown: false`.',
   }),
   'admin.channels': method({
     input: noInput,
@@ -169,7 +187,7 @@ export const orgAdminMethods = {
   'admin.auditLog': method({
     input: noInput,
     output: z.array(auditEntrySchema),
-    doc: 'Every administrative action as the signed records show it (type, subject, time, signer), newest first.',
+    doc: 'Every administrative action as the signed records show it (type, subject, time, signer, and the admin who acted with their device), newest first.',
   }),
   'admin.exportAuditCsv': method({
     input: z.strictObject({ language: z.enum(['de', 'en']).default('de') }),

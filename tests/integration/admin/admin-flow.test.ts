@@ -382,6 +382,14 @@ describe('organisation administration', () => {
     const nurseDevice = devices.find((d) => d.userId === nurseId)!;
     expect(nurseDevice).toMatchObject({ enrolled: true, revoked: false, revokedAt: null, wipeOrderedAt: null });
     expect(nurseDevice.certifiedAt).toBeGreaterThan(Date.now() - 10 * 60_000);
+    // Last online, as the relay reports it: the admin's and the nurse's workstations are connected
+    // now; the deactivated second admin's device was cut off and shows when it was last seen.
+    expect(own).toMatchObject({ online: true, lastSeenKnown: true });
+    expect(nurseDevice).toMatchObject({ online: true, lastSeenKnown: true });
+    const secondDevice = devices.find((d) => d.userId === secondId)!;
+    expect(secondDevice).toMatchObject({ online: false, lastSeenKnown: true });
+    expect(secondDevice.lastSeenAt).toBeGreaterThan(nurseDevice.certifiedAt);
+    expect(secondDevice.lastSeenAt).toBeLessThanOrEqual(Date.now());
 
     await admin.value('admin.revokeDevice', { deviceId: nurseDevice.deviceId, wipe: true, reason: 'Gerät verloren' });
     await eventually(async () => (await nurse.value('session.status', {})).profileCount === 0, 20_000, 'nurse wiped');
@@ -389,6 +397,16 @@ describe('organisation administration', () => {
     expect(after.revoked).toBe(true);
     expect(after.revokedAt).not.toBeNull();
     expect(after.wipeOrderedAt).not.toBeNull();
+    expect(after).toMatchObject({ online: false, lastSeenKnown: true });
+    expect(after.lastSeenAt).toBeGreaterThanOrEqual(after.revokedAt!);
+
+    // Without the relay the list still comes, with "last online" unknown.
+    const transport = admin.core.sessions.visible().transport;
+    await transport.close();
+    const offline = await admin.value('admin.deviceList', {});
+    expect(offline.length).toBe(devices.length);
+    expect(offline.every((d) => !d.lastSeenKnown && d.lastSeenAt === null && !d.online)).toBe(true);
+    await transport.connect();
     expect(await admin.call('admin.revokeDevice', { deviceId: own.deviceId })).toMatchObject({
       ok: false,
       error: { code: 'not_permitted' },
@@ -423,15 +441,38 @@ describe('organisation administration', () => {
     expect(log.some((e) => e.subjectId === stationChannelId)).toBe(false);
     expect(log.every((e) => e.type !== 'roster' || e.signerKind === 'org')).toBe(true);
 
+    // Every entry names the person who acted and their device (stamp checked with the device key),
+    // also the second admin, who shares the org key, and the nurse who registered her own device.
+    expect(log.filter((e) => e.actorSource !== 'device' && e.actorSource !== 'enrolment')).toEqual([]);
+    const byAnna = { actorName: 'Anna Admin', actorUserId: adminId, actorDeviceLabel: 'Stationsrechner Test' };
+    expect(log.find((e) => e.action === 'org_created')).toMatchObject(byAnna);
+    expect(log.find((e) => e.action === 'wipe_ordered')).toMatchObject(byAnna);
+    expect(log.find((e) => e.action === 'settings_changed')).toMatchObject(byAnna);
+    const emil = log.find((e) => e.action === 'user_added' && e.subjectName === 'Emil vom Zweitadmin');
+    expect(emil).toMatchObject({ actorSource: 'device', actorName: 'Carla Zweitadmin', actorUserId: secondId });
+    const carlaDevice = (await admin.value('admin.devices', {})).find((d) => d.userId === secondId)?.deviceId;
+    expect(emil?.actorDeviceId).toBe(carlaDevice);
+    expect(log.find((e) => e.action === 'device_certified' && e.subjectId === emil?.actorDeviceId)).toMatchObject({
+      actorSource: 'enrolment',
+      actorName: 'Carla Zweitadmin',
+    });
+
     const { fileName, csv } = await admin.value('admin.exportAuditCsv', { language: 'de' });
     expect(fileName).toMatch(/^klinikfunk-protokoll-\d{4}-\d{2}-\d{2}\.csv$/);
     const lines = csv
       .replace(/^\uFEFF/, '')
       .trimEnd()
       .split('\r\n');
-    expect(lines[0]).toBe('Zeit (UTC);Aktion;Datensatz;Betreff-ID;Betreff;Signiert von;Signatur-ID;Details');
+    expect(lines[0]).toBe(
+      'Zeitpunkt (UTC);Ausgeführt von;Gerät;Aktion;Ziel;Details;Datensatz;Ziel-ID;Signiert von;Geräte-ID',
+    );
     expect(lines).toHaveLength(log.length + 1);
-    expect(csv).toContain(';Fernlöschung angeordnet;wipe;');
+    expect(lines.find((l) => l.includes(';Fernlöschung angeordnet;'))).toMatch(
+      /^[^;]+;Anna Admin;Stationsrechner Test;Fernlöschung angeordnet;/,
+    );
+    expect(lines.find((l) => l.includes(';Emil vom Zweitadmin;'))).toMatch(
+      /^[^;]+;Carla Zweitadmin;[^;]+;Benutzer hinzugefügt;/,
+    );
     expect(csv).not.toMatch(/Zimmer 4/);
   });
 });

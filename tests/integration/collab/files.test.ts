@@ -5,6 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { partsId } from '../../../electron/core/files/blob-cache.ts';
 import { FILE_CHUNK_MAX_BYTES } from '../../../shared/api/parts/collab-schemas.ts';
 import type { CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';
@@ -54,7 +56,7 @@ describe('files through the core', () => {
     expect(result.status).toBe('sent');
     const progress = admin.events.filter((e) => e.event === 'files.progress' && (e.payload as { transferId: string }).transferId === uploadId).map((e) => e.payload as { phase: string; done: number; total: number });
     expect(progress.some((p) => p.phase === 'encrypting' && p.done > 0)).toBe(true);
-    expect(progress.some((p) => p.phase === 'transfer' && p.total > bytes.length)).toBe(true);
+    expect(progress.some((p) => p.phase === 'transfer' && p.total === bytes.length && p.done === p.total)).toBe(true);
     expect(progress.at(-1)).toMatchObject({ phase: 'done' });
 
     const listed = await eventually(async () => (await nurse.value('files.list', { channelId, query: 'ubergabe' }))[0], 15_000, 'file at nurse');
@@ -71,7 +73,7 @@ describe('files through the core', () => {
     expect(await folderContains(nurse.dataDir, marker)).toEqual([]);
   }, 60_000);
 
-  it('previews an image in memory and serves its encrypted thumbnail; refuses previews of other types', async () => {
+  it('previews an image and a PDF in memory and serves its encrypted thumbnail; refuses previews of other types', async () => {
     const { admin, nurse, channelId } = w;
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), randomBytes(2000)]);
     const thumb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), randomBytes(300)]);
@@ -84,6 +86,10 @@ describe('files through the core', () => {
     expect(Buffer.from(thumbnail!.dataB64, 'base64').equals(thumb)).toBe(true);
     const pdf = (await nurse.value('files.list', { channelId, kind: 'pdf' }))[0]!;
     expect(await nurse.value('files.thumbnail', { channelId, fileId: pdf.fileId })).toBeNull();
+    // PDF previews the same way (rendered by pdf.js in the renderer); the plaintext stays in memory.
+    const pdfPreview = await nurse.value('files.preview', { channelId, fileId: pdf.fileId });
+    expect(pdfPreview.mimeType).toBe('application/pdf');
+    expect(Buffer.from(pdfPreview.dataB64, 'base64').length).toBe(pdf.size);
     const zip = await upload(admin, channelId, 'Archiv.zip', 'application/zip', randomBytes(100));
     if (zip.result.status !== 'sent') throw new Error('not sent');
     await eventually(async () => (await nurse.value('files.list', { channelId, kind: 'other' })).length === 1, 15_000, 'zip at nurse');
@@ -128,4 +134,28 @@ describe('files through the core', () => {
     const leftovers = (await readdir(admin.dataDir, { recursive: true })).filter((f) => String(f).includes(`.up-${begun.uploadId}`));
     expect(leftovers).toEqual([]);
   });
+  it('sends a large file in segments while it is encrypted; the relay keeps every part for the event; the other side gets identical bytes', async () => {
+    const { admin, nurse, channelId, relay } = w;
+    const bytes = randomBytes(20 * 1024 * 1024 + 4321);
+    const { result } = await upload(admin, channelId, 'Röntgen-Serie.zip', 'application/zip', bytes);
+    if (result.status !== 'sent') throw new Error('not sent');
+    const row = await eventually(async () => admin.core.sessions.visible().profile.store.collaboration.file(channelId, result.fileId), 15_000, 'own file stored');
+    expect(row.parts).toHaveLength(3);
+    expect(row.blobId).toBe(partsId(row.parts));
+
+    // The publish named the parts: the relay counts a reference on each (blob GC keeps them).
+    const relayDb = new Database(join(relay.relay.dataDir, 'relay.db'), { readonly: true });
+    try {
+      await eventually(async () => {
+        const refs = row.parts.map((hash) => (relayDb.prepare('SELECT refs FROM blobs WHERE hash = ?').get(hash) as { refs: number } | undefined)?.refs ?? 0);
+        return refs.every((r) => r >= 1);
+      }, 10_000, 'parts referenced at the relay');
+    } finally {
+      relayDb.close();
+    }
+
+    await eventually(async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === result.fileId), 15_000, 'large file at nurse');
+    await nurse.value('files.download', { channelId, fileId: result.fileId });
+    expect((await exportAll(nurse, channelId, result.fileId)).equals(bytes)).toBe(true);
+  }, 90_000);
 });

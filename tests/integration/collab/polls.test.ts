@@ -1,6 +1,7 @@
 // Polls between two workstations through the core and the real relay: both vote, results agree,
 // a vote is changed, only the creator closes, and a vote after closing is refused on every client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../../electron/core/clock/clock.ts';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';
 
@@ -57,5 +58,90 @@ describe('polls through the core', () => {
     const poll = await eventually(async () => (await admin.value('polls.list', { channelId })).find((p) => p.pollId === pollId && p.totalVoters === 1), 15_000, 'vote at admin');
     expect(poll.options.map((o) => o.count)).toEqual([1, 0, 1]);
     expect(poll.options.every((o) => o.voters === null)).toBe(true);
+  }, 30_000);
+});
+
+/** A workstation clock that is off by `offset` ms (a wrong clock), running in real time. */
+class SkewedClock implements Clock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  after(ms: number, fn: () => void) {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    handle.unref?.();
+    return { cancel: () => clearTimeout(handle) };
+  }
+}
+
+describe('poll deadlines by the relay clock', () => {
+  const nurseClock = new SkewedClock();
+  let w: TwoWorkstations;
+  beforeAll(async () => {
+    w = await twoWorkstations({ nurseClock });
+  }, 90_000);
+  afterAll(async () => w?.close());
+
+  const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+  /** The nurse's vote event as a workstation stored it: sender clock and relay time. */
+  const storedVote = (client: TwoWorkstations['admin'], pollId: string) =>
+    client.core.sessions
+      .visible()
+      .profile.store.db.prepare(`SELECT created_at, relay_at FROM events WHERE type = 'poll.vote' AND json_extract(payload, '$.pollId') = ?`)
+      .get(pollId) as { created_at: number; relay_at: number | null } | undefined;
+  const pollAt = async (client: TwoWorkstations['admin'], pollId: string) => (await client.value('polls.list', { channelId: w.channelId })).find((p) => p.pollId === pollId)!;
+
+  async function pollWithDeadline(question: string, inMs: number) {
+    const deadline = Date.now() + inMs;
+    const { pollId } = await w.admin.value('polls.create', { channelId: w.channelId, question, options: ['Ja', 'Nein'], multipleChoice: false, deadline, hideVoters: false });
+    await eventually(async () => (await w.nurse.value('polls.list', { channelId: w.channelId })).find((p) => p.pollId === pollId), 15_000, 'poll at nurse');
+    return { pollId, deadline };
+  }
+
+  it('refuses, on both workstations, a vote signed before the deadline by a clock two hours behind but accepted by the relay after it', async () => {
+    const { pollId, deadline } = await pollWithDeadline('Fortbildung am Mittwoch?', 3_000);
+    await sleepUntil(deadline + 200);
+    nurseClock.offset = -2 * 3_600_000;
+    try {
+      // By its own (wrong) clock the poll is still open, so the nurse's workstation lets the vote go out.
+      expect((await pollAt(w.nurse, pollId)).state).toBe('open');
+      await w.nurse.value('polls.vote', { channelId: w.channelId, pollId, optionIds: ['o1'] });
+      await eventually(async () => !(await pollAt(w.nurse, pollId)).myVotePending, 15_000, 'vote sent');
+      const atAdmin = await eventually(() => storedVote(w.admin, pollId), 15_000, 'vote at admin');
+      const atNurse = storedVote(w.nurse, pollId)!;
+      for (const stored of [atAdmin, atNurse]) {
+        expect(stored.created_at).toBeLessThan(deadline);
+        expect(stored.relay_at).toBeGreaterThan(deadline);
+      }
+      expect((await pollAt(w.admin, pollId)).totalVoters).toBe(0);
+      expect((await pollAt(w.nurse, pollId)).totalVoters).toBe(0);
+      expect((await pollAt(w.nurse, pollId)).myOptionIds).toEqual([]);
+    } finally {
+      nurseClock.offset = 0;
+    }
+  }, 60_000);
+
+  it('refuses, on both workstations, a vote cast offline before the deadline that reaches the relay after it', async () => {
+    const { pollId, deadline } = await pollWithDeadline('Grillen am Freitag?', 4_000);
+    const transport = w.nurse.core.sessions.visible().transport;
+    await transport.close();
+    await w.nurse.value('polls.vote', { channelId: w.channelId, pollId, optionIds: ['o2'] });
+    expect((await pollAt(w.nurse, pollId)).myVotePending).toBe(true);
+    await sleepUntil(deadline + 200);
+    await transport.connect();
+    await eventually(async () => !(await pollAt(w.nurse, pollId)).myVotePending, 15_000, 'queued vote sent');
+    const atAdmin = await eventually(() => storedVote(w.admin, pollId), 15_000, 'vote at admin');
+    expect(atAdmin.created_at).toBeLessThan(deadline);
+    expect(atAdmin.relay_at).toBeGreaterThan(deadline);
+    expect((await pollAt(w.admin, pollId)).totalVoters).toBe(0);
+    expect((await pollAt(w.nurse, pollId)).totalVoters).toBe(0);
+  }, 60_000);
+
+  it('counts a vote the relay took before the deadline, with the relay time stored beside the sender time', async () => {
+    const { pollId, deadline } = await pollWithDeadline('Kuchen zur Übergabe?', 60_000);
+    await w.nurse.value('polls.vote', { channelId: w.channelId, pollId, optionIds: ['o1'] });
+    await eventually(async () => (await pollAt(w.admin, pollId)).totalVoters === 1, 15_000, 'vote counted at admin');
+    expect((await pollAt(w.nurse, pollId)).totalVoters).toBe(1);
+    expect(storedVote(w.admin, pollId)!.relay_at).toBeLessThan(deadline);
   }, 30_000);
 });

@@ -2,6 +2,7 @@
 // key exactly as staff do it, with a shared channel: the set-up of the collaboration tests.
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
+import type { Clock } from '../../../electron/core/clock/clock.ts';
 import type { EffectivePolicy } from '../../../electron/core/policy/resolve.ts';
 import { eventually } from '../client/client-world.ts';
 
@@ -15,10 +16,14 @@ export interface TwoWorkstations {
   close(): Promise<void>;
 }
 
-export async function twoWorkstations(options: { policy?: EffectivePolicy } = {}): Promise<TwoWorkstations> {
+/** `nurseClock`: the nurse's workstation clock (a test makes it wrong). */
+export async function twoWorkstations(options: { policy?: EffectivePolicy; nurseClock?: Clock } = {}): Promise<TwoWorkstations> {
   const relay = await startClinicRelay({ verbose: !!process.env.KF_DEBUG });
   const admin = await startCoreClient(options.policy ? { policy: options.policy } : {});
-  const nurse = await startCoreClient(options.policy ? { policy: options.policy } : {});
+  const nurse = await startCoreClient({
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.nurseClock ? { clock: options.nurseClock } : {}),
+  });
   await admin.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
   await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
   const { userId: nurseUserId } = await admin.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: 'Station 3B' });

@@ -200,7 +200,7 @@ describe('relay faults', () => {
         t: 'blob_status',
         received: 0,
       });
-      expect(await raw.request({ t: 'blob_chunk', hash: fake, offset: 0, data: 'AAAAAA' })).toMatchObject({
+      expect(await raw.requestBinary({ t: 'blob_chunk', hash: fake, offset: 0 }, new Uint8Array(4))).toMatchObject({
         code: 'hash_mismatch',
       });
       expect(await store.blobState(fake)).toBeNull();

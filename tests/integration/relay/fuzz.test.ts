@@ -3,7 +3,7 @@
 // client afterwards.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES, serverFrame } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
 import {
   deviceTransport,
   startTestRelay,
@@ -15,6 +15,14 @@ import {
 import { RawClient } from './raw-client.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
+
+/** The binary layout of shared/relay/binary-frame.ts without its length check, so headers can be oversized too. */
+function binaryMessage(headerText: string, data: Uint8Array): Uint8Array {
+  const head = Buffer.from(headerText);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(head.length);
+  return Buffer.concat([length, head, data]);
+}
 
 function validFrames(channelId: string, deviceId: string): Array<Record<string, unknown>> {
   return [
@@ -34,7 +42,7 @@ function validFrames(channelId: string, deviceId: string): Array<Record<string, 
     },
     { t: 'dir_get', id: 11, after: 0, limit: 3 },
     { t: 'ping', id: 12 },
-    { t: 'hello', v: 1, deviceId },
+    { t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId },
     { t: 'auth', id: 13, signature: b64('x'.repeat(64)) },
   ];
 }
@@ -96,6 +104,11 @@ describe('relay fuzz', () => {
       fc.json({ maxDepth: 3 }),
       fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u).toString('latin1')),
       mutated(validFrames('chanfuzz001', 'devfuzz0001')),
+      // Binary messages: random bytes, and blob_chunk headers mutated like the text frames.
+      fc.uint8Array({ maxLength: 64 }),
+      fc
+        .tuple(mutated([{ t: 'blob_chunk', id: 8, hash: 'ab'.repeat(32), offset: 0 }]), fc.uint8Array({ maxLength: 32 }))
+        .map(([header, data]) => binaryMessage(header, data)),
     );
 
   for (const authenticated of [false, true]) {
@@ -111,7 +124,7 @@ describe('relay fuzz', () => {
         let raw = await open();
         let sent = 0;
         await fc.assert(
-          fc.asyncProperty(frameText(), async (text) => {
+          fc.asyncProperty(frameText(), async (text: string | Uint8Array) => {
             raw.frames.length = 0;
             raw.send(text);
             sent++;
@@ -147,10 +160,16 @@ describe('relay fuzz', () => {
     );
   }
 
-  it('answers binary frames, bad JSON and unknown types with bad_frame', async () => {
+  it('answers malformed binary frames, bad JSON and unknown types with bad_frame', async () => {
     const raw = await RawClient.open(relay.url);
     raw.send(new Uint8Array([0, 1, 2, 3]));
     expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame' });
+    raw.send(new Uint8Array([0, 0, 0, 5, 0x7b]));
+    expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame', message: expect.stringContaining('past the end') });
+    raw.send({ t: 'blob_chunk', id: 4, hash: 'ab'.repeat(32), offset: 0, data: 'AAAA' });
+    expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame', id: 4, message: expect.stringContaining('binary') });
+    raw.send(binaryMessage(JSON.stringify({ t: 'publish', id: 6, channelId, clientEventId: 'evtfuzz00002' }), new Uint8Array(8)));
+    expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame', id: 6 });
     raw.send('{not json');
     expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame' });
     raw.send({ t: 'teleport', id: 5 });

@@ -2,7 +2,7 @@
 // writes publish frames and SIGKILLs itself right after the last write, before any ack is read.
 // Input (JSON in argv[2]): { url, deviceId, secretKey (base64url), channelId, ids: string[] }.
 import WebSocket from 'ws';
-import { authChallengeText } from '../../../shared/relay/frames.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
 import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
 import { readySodium } from '../../../electron/core/crypto/sodium.ts';
 
@@ -33,4 +33,4 @@ ws.on('message', (data) => {
     ws.send(JSON.stringify({ t: 'ping', id: 9 }), () => process.kill(process.pid, 'SIGKILL'));
   }
 });
-ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', v: 1, deviceId: input.deviceId })));
+ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: input.deviceId })));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../shared/relay/frames.ts';
 import {
   deviceTransport,
   startTestRelay,
@@ -72,7 +72,7 @@ describe('relay limits', () => {
   it('answers an oversized frame with frame_too_large and keeps the connection', async () => {
     const raw = await RawClient.open(relay.url);
     await raw.authenticate(a);
-    raw.send(JSON.stringify({ t: 'ping', id: 1, pad: 'x'.repeat(1024 * 1024 + 10) }));
+    raw.send(JSON.stringify({ t: 'ping', id: 1, pad: 'x'.repeat(MAX_FRAME_BYTES + 10) }));
     expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'frame_too_large' });
     expect(await raw.request({ t: 'ping' })).toMatchObject({ t: 'pong' });
     raw.close();

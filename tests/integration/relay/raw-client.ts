@@ -1,7 +1,8 @@
 // A raw WebSocket client for relay tests: sends anything (valid or not) and collects what the
 // relay answers, without the transport's validation in between.
 import WebSocket from 'ws';
-import { authChallengeText } from '../../../shared/relay/frames.ts';
+import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
 import type { TestDevice } from '../../harness/relay.ts';
 
 export interface RawAnswer {
@@ -21,7 +22,13 @@ export class RawClient {
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        // blob_data: the header with the raw bytes as `data` (a Buffer).
+        const split = splitBinaryFrame(data as Buffer);
+        this.frames.push(split.ok ? { ...(split.header as RawAnswer), data: Buffer.from(split.data) } : { t: '<bad binary>' });
+        return this.#wake();
+      }
       try {
         this.frames.push(JSON.parse(String(data)) as RawAnswer);
       } catch {
@@ -60,6 +67,13 @@ export class RawClient {
     return this.next((f) => f.id === id, timeoutMs);
   }
 
+  /** Sends a binary frame (a JSON header and raw bytes) with a fresh id and waits for its answer. */
+  async requestBinary(header: Record<string, unknown>, data: Uint8Array, timeoutMs = 5000): Promise<RawAnswer> {
+    const id = this.#nextId++;
+    this.send(encodeBinaryFrame({ ...header, id }, data));
+    return this.next((f) => f.id === id, timeoutMs);
+  }
+
   /** Waits for (and removes) the first collected frame matching `match`. */
   async next(match: (f: RawAnswer) => boolean = () => true, timeoutMs = 5000): Promise<RawAnswer> {
     const deadline = Date.now() + timeoutMs;
@@ -94,7 +108,7 @@ export class RawClient {
     signAs: (m: Uint8Array) => Uint8Array = device.sign,
     certificate?: unknown,
   ): Promise<RawAnswer> {
-    this.send({ t: 'hello', v: 1, deviceId: device.deviceId });
+    this.send({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: device.deviceId });
     const challenge = await this.next((f) => f.t === 'challenge' || f.t === 'error');
     if (challenge.t !== 'challenge') return challenge;
     const signature = Buffer.from(

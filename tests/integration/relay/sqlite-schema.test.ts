@@ -30,14 +30,35 @@ describe('relay SQLite schema', () => {
 
   it('runs 0020 and later on a 0010 database, keeping its events', () => {
     const db = new Database(join(dir, 'old.db'));
-    migrateSqlite(db);
-    db.exec('DROP INDEX events_by_time; DROP TABLE relay_meta');
-    db.pragma('user_version = 10');
+    migrateSqlite(db, 10);
+    expect(Number(db.pragma('user_version', { simple: true }))).toBe(10);
     db.prepare("INSERT INTO events VALUES ('chan0001', 1, 'evt00001', 'dev00001', x'01', 5)").run();
+    db.prepare("INSERT INTO channel_heads VALUES ('chan0001', 1)").run();
     migrateSqlite(db);
     expect(Number(db.pragma('user_version', { simple: true }))).toBe(SQLITE_SCHEMA_VERSION);
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
+    // 0040: the head remembers its event's relay time, so the next one is never stamped earlier.
+    expect(db.prepare("SELECT head, head_at FROM channel_heads WHERE channel = 'chan0001'").get()).toEqual({
+      head: 1,
+      head_at: 5,
+    });
     db.close();
+  });
+
+  it('stamps after a relay time that lies ahead of the clock (a clock stepped back), never before it', async () => {
+    const file = join(dir, 'ahead.db');
+    const store = openSqliteStore(file);
+    const first = await store.append('chan0001', 'evt00001', 'dev00001', new Uint8Array([1]));
+    await store.close();
+    const ahead = first.at + 3_600_000;
+    const db = new Database(file);
+    db.prepare("UPDATE channel_heads SET head_at = ? WHERE channel = 'chan0001'").run(ahead);
+    db.close();
+    const reopened = openSqliteStore(file);
+    const second = await reopened.append('chan0001', 'evt00002', 'dev00001', new Uint8Array([2]));
+    expect(second.at).toBe(ahead);
+    expect((await reopened.page('chan0001', 1, 1))[0]!.at).toBe(ahead);
+    await reopened.close();
   });
 
   it('serves the hot queries from indexes', () => {
@@ -57,6 +78,10 @@ describe('relay SQLite schema', () => {
     expect(
       plan("SELECT message_id FROM mailbox WHERE to_device = 'd' ORDER BY stored_at, message_id LIMIT 10"),
     ).toMatch(/mailbox_by_time|sqlite_autoindex_mailbox/);
+    // presence upsert: the primary key
+    expect(plan("SELECT last_seen_at FROM device_seen WHERE device_id = 'd'")).toMatch(
+      /PRIMARY KEY|sqlite_autoindex_device_seen/,
+    );
     db.close();
   });
 });

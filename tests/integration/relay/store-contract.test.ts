@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../../server/store/postgres.ts';
+import pg from 'pg';
+import { migratePostgres, openPostgresStore, POSTGRES_SCHEMA_VERSION } from '../../../server/store/postgres.ts';
 import { openSqliteStore } from '../../../server/store/sqlite.ts';
 import type { RelayStore } from '../../../server/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
@@ -23,11 +24,26 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
     });
 
     it('assigns gapless per-channel seqs and returns the first seq on a retry', async () => {
-      expect(await store.append('chan0001', 'evt00001', 'dev00001', bytes('a'))).toEqual({ seq: 1, duplicate: false });
-      expect(await store.append('chan0001', 'evt00002', 'dev00001', bytes('b'))).toEqual({ seq: 2, duplicate: false });
-      expect(await store.append('chan0002', 'evt00001', 'dev00001', bytes('c'))).toEqual({ seq: 1, duplicate: false });
-      expect(await store.append('chan0001', 'evt00001', 'dev00001', bytes('a'))).toEqual({ seq: 1, duplicate: true });
-      expect(await store.append('chan0001', 'evt00003', 'dev00001', bytes('d'))).toEqual({ seq: 3, duplicate: false });
+      expect(await store.append('chan0001', 'evt00001', 'dev00001', bytes('a'))).toMatchObject({
+        seq: 1,
+        duplicate: false,
+      });
+      expect(await store.append('chan0001', 'evt00002', 'dev00001', bytes('b'))).toMatchObject({
+        seq: 2,
+        duplicate: false,
+      });
+      expect(await store.append('chan0002', 'evt00001', 'dev00001', bytes('c'))).toMatchObject({
+        seq: 1,
+        duplicate: false,
+      });
+      expect(await store.append('chan0001', 'evt00001', 'dev00001', bytes('a'))).toMatchObject({
+        seq: 1,
+        duplicate: true,
+      });
+      expect(await store.append('chan0001', 'evt00003', 'dev00001', bytes('d'))).toMatchObject({
+        seq: 3,
+        duplicate: false,
+      });
       const heads = await store.heads(['chan0001', 'chan0002', 'chan0003']);
       expect(Object.fromEntries(heads)).toEqual({ chan0001: 3, chan0002: 1 });
       const page = await store.page('chan0001', 1, 10);
@@ -37,6 +53,54 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       ]);
       expect((await store.event('chan0001', 2))?.envelope).toEqual(bytes('b'));
       expect(await store.event('chan0001', 9)).toBeNull();
+    });
+
+    it('stamps each event with its relay time: in the append result, page and event alike, never decreasing, the original for a retry', async () => {
+      const before = Date.now();
+      const first = await store.append('chantime', 'evt00001', 'dev00001', bytes('a'));
+      const second = await store.append('chantime', 'evt00002', 'dev00001', bytes('b'));
+      const after = Date.now();
+      // SQLite stamps with the relay's clock, PostgreSQL with the database server's (here: the same machine).
+      expect(first.at).toBeGreaterThanOrEqual(before - 1000);
+      expect(second.at).toBeLessThanOrEqual(after + 1000);
+      expect(second.at).toBeGreaterThanOrEqual(first.at);
+      const page = await store.page('chantime', 0, 10);
+      expect(page.map((e) => e.at)).toEqual([first.at, second.at]);
+      expect((await store.event('chantime', 2))?.at).toBe(second.at);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await store.append('chantime', 'evt00001', 'dev00001', bytes('a'))).toEqual({
+        seq: 1,
+        duplicate: true,
+        at: first.at,
+      });
+      const batch = await store.appendBatch([
+        { channelId: 'chantime', clientEventId: 'evt00002', senderDeviceId: 'dev00001', envelope: bytes('b') },
+        { channelId: 'chantime', clientEventId: 'evt00003', senderDeviceId: 'dev00001', envelope: bytes('c') },
+      ]);
+      expect(batch[0]).toEqual({ seq: 2, duplicate: true, at: second.at });
+      expect(batch[1]!.at).toBeGreaterThanOrEqual(second.at);
+    });
+
+    it('records presence: newest row per device wins, whatever order relay processes write in', async () => {
+      expect(await store.seenDevices()).toEqual([]);
+      await store.markSeen([
+        { deviceId: 'devseen1', lastSeenAt: 1_000, online: true },
+        { deviceId: 'devseen2', lastSeenAt: 2_000, online: false },
+      ]);
+      await store.markSeen([{ deviceId: 'devseen1', lastSeenAt: 3_000, online: false }]);
+      // A late write of an older state (another relay process) changes nothing.
+      await store.markSeen([{ deviceId: 'devseen1', lastSeenAt: 2_500, online: true }]);
+      // The same device twice in one batch: the newer row counts.
+      await store.markSeen([
+        { deviceId: 'devseen2', lastSeenAt: 4_000, online: true },
+        { deviceId: 'devseen2', lastSeenAt: 3_500, online: false },
+      ]);
+      await store.markSeen([]);
+      const rows = (await store.seenDevices()).sort((a, b) => a.deviceId.localeCompare(b.deviceId));
+      expect(rows).toEqual([
+        { deviceId: 'devseen1', lastSeenAt: 3_000, online: false },
+        { deviceId: 'devseen2', lastSeenAt: 4_000, online: true },
+      ]);
     });
 
     it('keeps seqs gapless and unique under concurrent publishes, including racing retries', async () => {
@@ -68,7 +132,9 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
         item('chanbat2', 'evt00003'),
         item('chanbat1', 'evt00002'),
       ]);
-      expect(results).toEqual([
+      // An in-batch repeat carries the relay time of its first occurrence.
+      expect(results[4]!.at).toBe(results[1]!.at);
+      expect(results.map(({ seq, duplicate }) => ({ seq, duplicate }))).toEqual([
         { seq: 1, duplicate: false },
         { seq: 2, duplicate: false },
         { seq: 1, duplicate: true },
@@ -104,7 +170,10 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       expect((await store.blobState(hash))?.refs).toBe(0);
       expect(await store.blobGc(Date.now() + 1000, 0)).toEqual([hash]);
       expect(await store.blobState(hash)).toBeNull();
-      expect(await store.append('chantrim', 'evt00003', 'dev00001', bytes('z'))).toEqual({ seq: 3, duplicate: false });
+      expect(await store.append('chantrim', 'evt00003', 'dev00001', bytes('z'))).toMatchObject({
+        seq: 3,
+        duplicate: false,
+      });
     });
 
     it('expires events and mailbox items by age (retention), releasing blob references; seqs continue', async () => {
@@ -122,7 +191,7 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       expect((await store.mailFetch('devbbbbb', 10)).map((m) => m.messageId)).toEqual(['msgnew01']);
       expect((await store.blobState(hash))?.refs).toBe(0);
       expect(await store.blobGc(Date.now() + 1000, 0)).toEqual([hash]);
-      expect(await store.append('chanexp1', 'evt00002', 'dev00001', bytes('new'))).toEqual({
+      expect(await store.append('chanexp1', 'evt00002', 'dev00001', bytes('new'))).toMatchObject({
         seq: 2,
         duplicate: false,
       });
@@ -188,7 +257,7 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
         await store.close();
         store = await reopen();
         expect((await store.page('chankeep', 0, 10)).map((e) => e.seq)).toEqual([1]);
-        expect(await store.append('chankeep', 'evt00001', 'dev00001', bytes('kept'))).toEqual({
+        expect(await store.append('chankeep', 'evt00001', 'dev00001', bytes('kept'))).toMatchObject({
           seq: 1,
           duplicate: true,
         });
@@ -224,6 +293,37 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     },
     async () => openPostgresStore(url, { poolSize: 8 }),
   );
+
+  it('migrates a schema-30 database forward: relay times of the heads from the stored events, presence table added', async () => {
+    const url30 = await cluster.createDatabase();
+    const client = new pg.Client({ connectionString: url30 });
+    await client.connect();
+    await migratePostgres(client, 30);
+    await client.query("INSERT INTO channel_heads VALUES ('chanold1', 2)");
+    await client.query(
+      "INSERT INTO events VALUES ('chanold1', 1, 'evt00001', 'dev00001', '\\x01', 5000), ('chanold1', 2, 'evt00002', 'dev00001', '\\x02', 9000)",
+    );
+    await client.end();
+    // A relay time far in the future on the old head: the next event must not be stamped before it.
+    const store = await openPostgresStore(url30);
+    expect((await store.page('chanold1', 0, 10)).map((e) => [e.seq, e.at])).toEqual([
+      [1, 5000],
+      [2, 9000],
+    ]);
+    const next = await store.append('chanold1', 'evt00003', 'dev00001', bytes('c'));
+    expect(next.seq).toBe(3);
+    expect(next.at).toBeGreaterThan(9000);
+    await store.markSeen([{ deviceId: 'devold01', lastSeenAt: 1, online: false }]);
+    expect(await store.seenDevices()).toHaveLength(1);
+    await store.close();
+    const check = new pg.Client({ connectionString: url30 });
+    await check.connect();
+    const version = await check.query<{ v: number }>('SELECT max(version) AS v FROM relay_schema');
+    expect(version.rows[0]!.v).toBe(POSTGRES_SCHEMA_VERSION);
+    const head = await check.query<{ head_at: string }>("SELECT head_at FROM channel_heads WHERE channel = 'chanold1'");
+    expect(Number(head.rows[0]!.head_at)).toBe(next.at);
+    await check.end();
+  });
 
   it('tells other processes of commits by NOTIFY carrying (channel, seq) only', async () => {
     const shared = await cluster.createDatabase();

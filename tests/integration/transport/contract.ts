@@ -61,9 +61,29 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
         expect(alice.state()).toBe('online');
         await Promise.all([alice.connect(), alice.connect()]);
         const first = eventId();
-        expect(await alice.publish(channelId, first, text('one'))).toEqual({ seq: 1 });
-        expect(await alice.publish(channelId, eventId(), text('two'))).toEqual({ seq: 2 });
-        expect(await alice.publish(channelId, first, text('one'))).toEqual({ seq: 1 });
+        expect(await alice.publish(channelId, first, text('one'))).toMatchObject({ seq: 1 });
+        expect(await alice.publish(channelId, eventId(), text('two'))).toMatchObject({ seq: 2 });
+        expect(await alice.publish(channelId, first, text('one'))).toMatchObject({ seq: 1 });
+      }));
+
+    it('stamps every event with one relay time: the same in the ack, the push and the page, never decreasing, the original on a retry', () =>
+      withWorld(make, async ({ alice, bob, channelId }) => {
+        const pushed: WireEvent[] = [];
+        bob.onPush((e) => pushed.push(e));
+        const before = Date.now();
+        const id = eventId();
+        const first = await alice.publish(channelId, id, text('one'));
+        const second = await alice.publish(channelId, eventId(), text('two'));
+        expect(first.at).toBeGreaterThanOrEqual(before - 1000);
+        expect(second.at).toBeGreaterThanOrEqual(first.at!);
+        await new Promise((r) => setTimeout(r, 5));
+        expect(await alice.publish(channelId, id, text('one'))).toEqual({ seq: 1, at: first.at });
+        await until(() => pushed.length === 2);
+        expect(pushed.map((e) => e.at)).toEqual([first.at, second.at]);
+        expect((await bob.fetchPage(channelId, 0, 10)).map((e) => [e.seq, e.at])).toEqual([
+          [1, first.at],
+          [2, second.at],
+        ]);
       }));
 
     it('pushes live events with their seq to the other members', () =>
@@ -157,7 +177,7 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
           );
         }
         await until(() => w.bob.state() === 'online');
-        expect(await w.bob.publish(w.channelId, eventId(), text('back'))).toEqual({ seq: 1 });
+        expect(await w.bob.publish(w.channelId, eventId(), text('back'))).toMatchObject({ seq: 1 });
         await w.bob.close();
         expect(w.bob.state()).toBe('offline');
         await expect(w.bob.changedChannels({})).rejects.toBeInstanceOf(TransportError);

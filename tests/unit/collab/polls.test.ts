@@ -53,6 +53,28 @@ describe('poll reducer', () => {
     expect(verdicts.map((v) => (v.accepted ? 'ok' : v.reason))).toEqual(['ok', 'ok', 'deadline_passed', 'ok', 'poll_closed']);
   });
 
+  it('decides the deadline by relay time alone: on the deadline counts, one millisecond after does not', () => {
+    const deadline = T0 + 3_600_000;
+    const { verdicts } = run([
+      create({ deadline }),
+      ev('ben', { type: 'poll.vote', pollId: 'p1', optionIds: ['a'] }, deadline),
+      ev('cara', { type: 'poll.vote', pollId: 'p1', optionIds: ['a'] }, deadline + 1),
+    ]);
+    expect(verdicts.map((v) => (v.accepted ? 'ok' : v.reason))).toEqual(['ok', 'ok', 'deadline_passed']);
+  });
+
+  it('a vote is accepted exactly when the relay took it by the deadline, whatever else the log holds', () => {
+    const deadline = T0 + 3_600_000;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -7200, max: 7200 }), { minLength: 1, maxLength: 30 }), (offsets) => {
+        const votes = offsets.map((dt, i) => ev(`user${i}`, { type: 'poll.vote', pollId: 'p1', optionIds: ['b'] }, deadline + dt * 1000));
+        const { verdicts } = run([create({ deadline }), ...votes]);
+        expect(verdicts.slice(1).map((v) => v.accepted)).toEqual(offsets.map((dt) => dt <= 0));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('only the creator may close', () => {
     const { verdicts, polls } = run([create(), ev('ben', { type: 'poll.close', pollId: 'p1' })]);
     expect(verdicts[1]).toEqual({ accepted: false, reason: 'not_creator' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel, daysBetween } from '../../../renderer/src/lib/dates.ts';
+import { dayLabel, daysBetween, sinceLabel } from '../../../renderer/src/lib/dates.ts';
 
 const words = { today: 'Heute', yesterday: 'Gestern' };
 
@@ -18,5 +18,12 @@ describe('renderer day labels', () => {
 
   it('counts calendar days, not 24-hour periods', () => {
     expect(daysBetween(new Date(2026, 2, 28, 23).getTime(), new Date(2026, 2, 29, 1).getTime())).toBe(1);
+  });
+
+  it('says how long ago a device was online: minutes within the hour, then date and time', () => {
+    expect(sinceLabel(now - 20_000, now, 'de-DE')).toBe('vor 1 Minute');
+    expect(sinceLabel(now - 5 * 60_000, now, 'de-DE')).toBe('vor 5 Minuten');
+    expect(sinceLabel(now - 59 * 60_000, now, 'en-GB')).toBe('59 minutes ago');
+    expect(sinceLabel(new Date(2026, 11, 1, 14, 5).getTime(), now, 'de-DE')).toBe('01.12.2026, 14:05');
   });
 });

@@ -8,13 +8,15 @@ import { toBase64Url } from '../../../../shared/protocol/bytes.ts';
 import { AppError } from '../../../../shared/api/result.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import { signEnrolmentRevocation, signOrgSettings, signUserUpdate } from '../../account/admin.ts';
-import { AUDIT_LABELS, auditCsv, auditEntries, SIGNER_LABELS } from '../../account/audit.ts';
+import { auditCsv } from '../../account/audit-csv.ts';
+import { auditEntries } from '../../account/audit.ts';
 import { orgPublicKeyOf, orgSecretOf } from '../../account/identity.ts';
 import { backupFileName, exportOrgKeyBackup, openOrgKeyBackup } from '../../account/org-key-backup.ts';
 import { effectiveOrgSettings } from '../../account/org-settings.ts';
 import { wipe } from '../../crypto/keys.ts';
 import { ALL_POLICIES } from '../../policy/definitions.ts';
 import { publishAdminRecord, requireAdminRuntime } from '../admin-handlers.ts';
+import { devicePresence } from '../device-presence.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 
@@ -111,8 +113,11 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return done;
     },
 
-    'admin.deviceList': () => {
+    'admin.deviceList': async () => {
       const runtime = admin();
+      // Asked first: the relay's answer is the only part that can take time.
+      const presence = await devicePresence(runtime.transport);
+      if (!presence.ok) ctx.log.info('device presence unknown', { reason: presence.reason });
       const dir = runtime.client.directory;
       const db = runtime.profile.store.db;
       const revokedAt = new Map<string, number>();
@@ -139,6 +144,9 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
           revokedAt: revokedAt.get(body.deviceId) ?? null,
           wipeOrderedAt: wipedAt.get(body.deviceId) ?? null,
           own: body.deviceId === runtime.identity.deviceId,
+          lastSeenAt: presence.ok ? (presence.seen.get(body.deviceId)?.lastSeenAt ?? null) : null,
+          online: presence.ok ? (presence.seen.get(body.deviceId)?.online ?? false) : false,
+          lastSeenKnown: presence.ok,
         }))
         .sort((a, b) => a.userName.localeCompare(b.userName, 'de') || a.label.localeCompare(b.label, 'de'));
     },
@@ -191,12 +199,7 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
 
     'admin.exportAuditCsv': ({ language }) => {
       const runtime = admin();
-      const csv = auditCsv(
-        auditEntries(runtime.profile.store.db),
-        language,
-        (a) => AUDIT_LABELS[language][a],
-        (k) => SIGNER_LABELS[language][k],
-      );
+      const csv = auditCsv(auditEntries(runtime.profile.store.db), language);
       const fileName = `klinikfunk-protokoll-${new Date(clock.now()).toISOString().slice(0, 10)}.csv`;
       ctx.log.info('audit log exported', { entries: csv.split('\r\n').length - 2 });
       return { fileName, csv };

@@ -11,9 +11,12 @@ import { migration0060 } from './0060-read-state.ts';
 import { migration0070 } from './0070-file-blobs.ts';
 import { migration0095 } from './0095-discoverable.ts';
 import { migration0100 } from './0100-read-receipts.ts';
+import { migration0105 } from './0105-calendar-overrides.ts';
+import { migration0110 } from './0110-relay-time.ts';
+import { migration0120 } from './0120-file-parts.ts';
 import type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0095, migration0100];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0095, migration0100, migration0105, migration0110, migration0120];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
 export function schemaVersion(db: Db): number {

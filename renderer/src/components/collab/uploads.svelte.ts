@@ -1,6 +1,6 @@
 // Uploads of one open channel: the file is read in 512 KiB slices (never whole), each slice
-// handed to the core, which encrypts it at once; then the core uploads the ciphertext with
-// progress events. Refusals by policy become a clear sentence before any byte is read.
+// handed to the core, which encrypts it at once and sends the ciphertext in segments meanwhile,
+// with progress events. Refusals by policy become a clear sentence before any byte is read.
 import type { FilePolicyView, TransferProgress, UploadRefusal } from '../../../../shared/api/parts/collab-schemas.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
 import { call, listen } from '../../lib/api.ts';
@@ -14,8 +14,10 @@ export interface UploadItem {
   name: string;
   size: number;
   uploadId: string | null;
-  /** 0..1 over reading+encrypting (first half) and sending (second half). */
+  /** 0..1: the mean of `read` (slices read and encrypted) and `sent` (ciphertext at the relay). */
   fraction: number;
+  read: number;
+  sent: number;
   state: 'reading' | 'sending' | 'done' | 'cancelled' | 'failed';
   message: string;
 }
@@ -47,8 +49,11 @@ export class UploadQueue {
   #onProgress(p: TransferProgress): void {
     const item = this.items.find((i) => i.uploadId === p.transferId);
     if (!item || p.direction !== 'up') return;
-    if (p.phase === 'encrypting') item.fraction = (p.done / Math.max(1, p.total)) * 0.5;
-    else if (p.phase === 'transfer') item.fraction = 0.5 + (p.done / Math.max(1, p.total)) * 0.5;
+    // The core sends segments while later slices are still being read, so both halves move together.
+    const part = p.done / Math.max(1, p.total);
+    if (p.phase === 'encrypting') item.read = part;
+    else if (p.phase === 'transfer') item.sent = part;
+    item.fraction = (item.read + item.sent) / 2;
   }
 
   async policy(): Promise<FilePolicyView | null> {
@@ -72,7 +77,7 @@ export class UploadQueue {
   /** Uploads a file or a redacted image; resolves when shared, cancelled or refused. */
   async upload(file: Blob, name: string, thumbnail: Blob | null = null, caption = ''): Promise<boolean> {
     const key = this.#next++;
-    this.items.push({ key, name, size: file.size, uploadId: null, fraction: 0, state: 'reading', message: '' });
+    this.items.push({ key, name, size: file.size, uploadId: null, fraction: 0, read: 0, sent: 0, state: 'reading', message: '' });
     const item = this.items.find((i) => i.key === key)!;
     const fail = (message: string) => {
       item.state = 'failed';

@@ -60,8 +60,12 @@ export const deOrgAdmin = {
   'orgAdmin.devices.title': 'Geräte',
   'orgAdmin.devices.help':
     'Sperren Sie ein verlorenes oder ausgemustertes Gerät: Der Server trennt es sofort, die Sitzung dort endet. Mit Fernlöschung löscht das Gerät außerdem das Profil mit allen Nachrichten, sobald es sich das nächste Mal verbindet.',
-  'orgAdmin.devices.lastSeenNote':
-    'Wann ein Gerät zuletzt online war, meldet der Server nicht. Angezeigt wird das Datum der Registrierung.',
+  'orgAdmin.devices.lastSeen': 'Zuletzt online',
+  'orgAdmin.devices.onlineNow': 'jetzt online',
+  'orgAdmin.devices.neverSeen': 'noch nicht erfasst',
+  'orgAdmin.devices.lastSeenUnknown': 'unbekannt',
+  'orgAdmin.devices.lastSeenUnknownHint':
+    'Der Server war nicht erreichbar. Wann die Geräte zuletzt online waren, ist darum unbekannt; öffnen Sie die Liste später erneut.',
   'orgAdmin.devices.user': 'Person',
   'orgAdmin.devices.label': 'Gerät',
   'orgAdmin.devices.registered': 'Registriert',
@@ -123,8 +127,17 @@ export const deOrgAdmin = {
 
   'orgAdmin.audit.title': 'Protokoll der Verwaltung',
   'orgAdmin.audit.help':
-    'Jede Aktion ist ein mit dem Organisationsschlüssel signierter Eintrag. Der Schlüssel ist für alle Administrationsgeräte derselbe: Das Protokoll zeigt, dass ein Administrationsgerät gehandelt hat, nicht welches.',
+    'Jede Aktion ist ein mit dem Organisationsschlüssel signierter Eintrag. Zusätzlich signiert das handelnde Gerät mit seinem eigenen Schlüssel; so nennt das Protokoll die Person und ihr Gerät.',
   'orgAdmin.audit.time': 'Zeit',
+  'orgAdmin.audit.actor': 'Ausgeführt von',
+  'orgAdmin.audit.actorDevice': 'Gerät: {device}',
+  'orgAdmin.audit.actorWithKey': 'Gerät: {device} (mit Registrierungsschlüssel)',
+  'orgAdmin.audit.actorUnknownUser': 'Unbekannter Benutzer {id}',
+  'orgAdmin.audit.actorUnknown': 'Unbekannt',
+  'orgAdmin.audit.actorUnknownDevice': 'unbekanntes Gerät {id}',
+  'orgAdmin.audit.actorUnverified': 'Gerätesignatur ungültig ({id})',
+  'orgAdmin.audit.actorNotRecorded': 'Nicht vermerkt',
+  'orgAdmin.audit.actorNoDevice': 'Gerät nicht vermerkt',
   'orgAdmin.audit.action': 'Aktion',
   'orgAdmin.audit.subject': 'Betreff',
   'orgAdmin.audit.signer': 'Signiert von',

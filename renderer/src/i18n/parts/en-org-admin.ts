@@ -60,8 +60,12 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.devices.title': 'Devices',
   'orgAdmin.devices.help':
     'Revoke a lost or retired device: the relay disconnects it at once and its session ends. With remote wipe the device also deletes the profile with all messages the next time it connects.',
-  'orgAdmin.devices.lastSeenNote':
-    'The relay does not report when a device was last online. The registration date is shown instead.',
+  'orgAdmin.devices.lastSeen': 'Last online',
+  'orgAdmin.devices.onlineNow': 'online now',
+  'orgAdmin.devices.neverSeen': 'not recorded yet',
+  'orgAdmin.devices.lastSeenUnknown': 'unknown',
+  'orgAdmin.devices.lastSeenUnknownHint':
+    'The relay could not be reached, so when the devices were last online is unknown; open the list again later.',
   'orgAdmin.devices.user': 'Person',
   'orgAdmin.devices.label': 'Device',
   'orgAdmin.devices.registered': 'Registered',
@@ -122,8 +126,17 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
 
   'orgAdmin.audit.title': 'Administration audit log',
   'orgAdmin.audit.help':
-    'Every action is an entry signed with the organisation key. All admin devices share that key: the log shows that an admin device acted, not which one.',
+    'Every action is an entry signed with the organisation key. The acting device also signs it with its own key, so the log names the person and their device.',
   'orgAdmin.audit.time': 'Time',
+  'orgAdmin.audit.actor': 'Performed by',
+  'orgAdmin.audit.actorDevice': 'Device: {device}',
+  'orgAdmin.audit.actorWithKey': 'Device: {device} (with registration key)',
+  'orgAdmin.audit.actorUnknownUser': 'Unknown user {id}',
+  'orgAdmin.audit.actorUnknown': 'Unknown',
+  'orgAdmin.audit.actorUnknownDevice': 'unknown device {id}',
+  'orgAdmin.audit.actorUnverified': 'device signature invalid ({id})',
+  'orgAdmin.audit.actorNotRecorded': 'Not recorded',
+  'orgAdmin.audit.actorNoDevice': 'Device not recorded',
   'orgAdmin.audit.action': 'Action',
   'orgAdmin.audit.subject': 'Subject',
   'orgAdmin.audit.signer': 'Signed by',
