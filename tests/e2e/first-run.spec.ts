@@ -167,6 +167,8 @@ test('first run, registration key, and messaging between two workstations', asyn
   await clinic.relay.restart();
   await expect(admin.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' })).toBeVisible({ timeout: 30_000 });
   await expect(queued).not.toContainText('Wird gesendet', { timeout: 20_000 });
+  // The top bar's count follows the outbox down to zero, not only up.
+  await expect(nurse.getByTestId('pending-sends')).toHaveCount(0);
 
   // Search finds an umlaut word typed without the umlaut and jumps into context.
   await adminComposer.fill('Übergabeprotokoll liegt im Stationszimmer');

@@ -70,11 +70,16 @@ export class ProfileRuntime {
           const fromOthers = applied.filter((e) => e.senderUserId !== identity.userId);
           if (fromOthers.length > 0) events.received(fromOthers);
         },
+        // The outbox count in the connection view changes with every send, queued or done.
         sent: (item) => {
           events.messagesChanged(item.channelId);
           events.channelsChanged();
+          events.connectionChanged();
         },
-        sendFailed: (item) => events.messagesChanged(item.channelId),
+        sendFailed: (item) => {
+          events.messagesChanged(item.channelId);
+          events.connectionChanged();
+        },
         progress: (progress) => {
           this.#syncingChannels = progress.channelsRemaining;
           events.connectionChanged();
