@@ -1,7 +1,7 @@
 // Collaboration benchmarks on two workstations (core + IPC router each) and a real relay process
 // on loopback:
 // - a 100 MB file end to end: the renderer's path through the router (512 KiB base64 chunks),
-//   streaming encryption into the cache with the relay upload of 8 MiB segments overlapping it;
+//   streaming encryption into the cache with the relay upload of 4 MiB segments overlapping it;
 //   on the other workstation the download of the segments, and the decrypting export read back
 //   through the router;
 // - a poll with 200 voters: 200 real devices are too heavy for this machine, so the 200 votes are

@@ -47,7 +47,7 @@ export const fileShare = z.strictObject({
    * while the file was still being encrypted. Absent: the one blob `blobId`.
    */
   parts: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(2).max(MAX_FILE_PARTS).optional(),
-  /** base64url of the 32-byte file key and of the BLAKE2b-256 of the ciphertext. */
+  /** base64url of the 32-byte file key, and of the ciphertext's hash: BLAKE2b-256 for one blob, the 32 bytes of blobId (partsId) for a file in parts. */
   keyB64: z.string().length(43),
   hashB64: z.string().length(43),
   /** Encrypted thumbnail blob, for images. */

@@ -81,6 +81,7 @@ export async function ensureCached(
   if (existsSync(path)) return path;
   if (parts.length > 1) {
     if (partsId(parts) !== blobId) throw mismatch();
+    if (hashB64 !== null && !sameHash(hashB64, Buffer.from(blobId, 'hex'))) throw mismatch();
     return fetchParts(transport, filesDir, blobId, parts, onProgress);
   }
   if (parts[0] !== blobId) throw mismatch();

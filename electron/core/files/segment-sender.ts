@@ -11,9 +11,9 @@
 import { MAX_FILE_PARTS } from '../../../shared/domain/events.ts';
 import type { BlobProgress, Transport } from '../transport/transport.ts';
 
-export const SEGMENT_BYTES = 8 * 1024 * 1024;
+export const SEGMENT_BYTES = 4 * 1024 * 1024;
 
-/** 8 MiB, or larger for files that would need more than MAX_FILE_PARTS segments (ciphertext is a little larger than the plaintext). */
+/** 4 MiB (SEGMENT_BYTES), or larger for files that would need more than MAX_FILE_PARTS segments (ciphertext is a little larger than the plaintext). */
 export function segmentBytesFor(plaintextSize: number): number {
   return Math.max(SEGMENT_BYTES, Math.ceil(plaintextSize / MAX_FILE_PARTS) + 1024 * 1024);
 }

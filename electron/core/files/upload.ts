@@ -5,7 +5,7 @@
 // encryption. The plaintext is never written anywhere, and no more than a few segments of
 // ciphertext are held in memory, whatever the file's size.
 //
-//   renderer ─chunk─► encrypt (64 KiB secretstream) ─► BLAKE2b ─► files/.up-<id> ─► files/<blob id>
+//   renderer ─chunk─► encrypt (64 KiB secretstream) ─► (BLAKE2b) ─► files/.up-<id> ─► files/<blob id>
 //                                                           └─► segments ─► relay putBlob (overlapping)
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -52,6 +52,7 @@ export class Upload {
   readonly #segmentLimit: number;
   #segment: Buffer[] = [];
   #segmentBytes = 0;
+  #flushedAny = false;
   #received = 0;
   #progress: (p: BlobProgress) => void = () => {};
 
@@ -63,7 +64,8 @@ export class Upload {
     this.#sender = new SegmentSender(transport, meta.size, (p) => this.#progress(p));
     const tap = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
-        this.#hasher.update(chunk);
+        // BLAKE2b only while the file may still be one part; a file in parts is vouched for by its parts' hashes.
+        if (!this.#flushedAny) this.#hasher.update(chunk);
         this.#segment.push(chunk);
         this.#segmentBytes += chunk.length;
         if (this.#segmentBytes < this.#segmentLimit) return done(null, chunk);
@@ -86,6 +88,7 @@ export class Upload {
 
   async #flushSegment(): Promise<void> {
     if (this.#segmentBytes === 0) return;
+    this.#flushedAny = true;
     const segment = Buffer.concat(this.#segment, this.#segmentBytes);
     this.#segment = [];
     this.#segmentBytes = 0;
@@ -120,7 +123,8 @@ export class Upload {
       thumbnailBlobId = (await transport.putBlob(sealed)).hash;
       await storeBlob(this.#filesDir, thumbnailBlobId, sealed);
     }
-    return { blobId, parts, keyB64: toBase64Url(this.#key), hashB64: toBase64Url(this.#hasher.digest()), thumbnailBlobId };
+    const hashB64 = toBase64Url(parts.length === 1 ? this.#hasher.digest() : Buffer.from(blobId, 'hex'));
+    return { blobId, parts, keyB64: toBase64Url(this.#key), hashB64, thumbnailBlobId };
   }
 
   /** Drops the partial ciphertext (cancel, failure, sign-out). */

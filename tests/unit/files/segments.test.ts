@@ -93,6 +93,10 @@ describe('download of a file in parts', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kf-parts-'));
     await expect(ensureCached(transport, dir, partsId([...parts].reverse()), null, undefined, parts)).rejects.toThrow(/does not match/);
     await expect(ensureCached(transport, dir, 'a'.repeat(64), null, undefined, ['b'.repeat(64)])).rejects.toThrow(/does not match/);
+    // hashB64 of a file in parts is its partsId; another value is refused.
+    await expect(ensureCached(transport, dir, partsId(parts), Buffer.alloc(32, 7).toString('base64url'), undefined, parts)).rejects.toThrow(/does not match/);
+    const path = await ensureCached(transport, dir, partsId(parts), Buffer.from(partsId(parts), 'hex').toString('base64url'), undefined, parts);
+    expect((await readFile(path)).length).toBe(20);
   });
 
   it('leaves nothing in the cache when a part was swapped by the relay', async () => {
