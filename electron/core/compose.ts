@@ -141,7 +141,7 @@ export function createCore(deps: CoreDeps): Core {
     const info = runtime.transport.connection();
     const pending = runtime.profile.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
     // The engine's count can dip below zero when a channel finishes twice (a retry and a push); the view never shows that.
-    return { state: info.state, syncingChannels: Math.max(0, runtime.syncingChannels), pendingSends: pending, nextRetryAt: info.nextRetryAt === null ? null : Math.round(info.nextRetryAt) };
+    return { state: info.state, syncingChannels: Math.max(0, runtime.syncingChannels), pendingSends: pending, nextRetryAt: info.nextRetryAt === null ? null : Math.round(info.nextRetryAt), problem: info.problem };
   };
 
   const status = async () => {

@@ -79,6 +79,8 @@ export const connectionSchema = z.object({
   pendingSends: z.number().int().nonnegative(),
   /** When the next reconnect attempt is due (UTC ms), for "reconnecting in 8 s". */
   nextRetryAt: z.number().int().nullable(),
+  /** relay_version: the relay speaks another protocol version; IT must update one side. */
+  problem: z.enum(['relay_version']).nullable(),
 });
 
 export type ProfileSummaryView = z.output<typeof profileSummarySchema>;

@@ -153,6 +153,7 @@ export class LoopbackTransport implements Transport {
       state: this.#state,
       reconnectAttempt: this.#state === 'connecting' && !this.#stopped ? 1 : 0,
       nextRetryAt: null,
+      problem: null,
     };
   }
   onState(listener: (state: TransportState) => void): () => void {

@@ -101,6 +101,7 @@ export class RelayTransport implements Transport {
   readonly #dirListeners = new Listeners<number>();
   readonly #wipeListeners = new Listeners<Array<Record<string, unknown>>>();
   #attempt = 0;
+  #problem: ConnectionInfo['problem'] = null;
   #stopped = true;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #nextRetryAt: number | null = null;
@@ -122,7 +123,7 @@ export class RelayTransport implements Transport {
     return this.#state;
   }
   connection(): ConnectionInfo {
-    return { state: this.#state, reconnectAttempt: this.#attempt, nextRetryAt: this.#nextRetryAt };
+    return { state: this.#state, reconnectAttempt: this.#attempt, nextRetryAt: this.#nextRetryAt, problem: this.#problem };
   }
   onState(listener: (state: TransportState) => void): () => void {
     return this.#stateListeners.add(listener);
@@ -478,6 +479,7 @@ export class RelayTransport implements Transport {
       );
       if (this.#ws !== ws) return;
       this.#attempt = 0;
+      this.#problem = null;
       this.#startHeartbeat(ws);
       this.#setState('online');
       this.#firstOnline?.resolve();
@@ -519,7 +521,13 @@ export class RelayTransport implements Transport {
     }
     const id = 'id' in frame ? frame.id : undefined;
     if (id === undefined) {
-      if (frame.t === 'error') this.#opts.log?.('relay error', { code: frame.code, message: frame.message });
+      if (frame.t !== 'error') return;
+      this.#opts.log?.('relay error', { code: frame.code, message: frame.message });
+      if (frame.code === 'unsupported_version' && this.#problem === null) {
+        this.#problem = 'relay_version';
+        // Same state, new reason: listeners refresh the connection view.
+        this.#setState(this.#state, true);
+      }
       return;
     }
     const pending = this.#pending.get(id);

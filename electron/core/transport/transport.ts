@@ -35,6 +35,12 @@ export interface ConnectionInfo {
   reconnectAttempt: number;
   /** When the next attempt starts (ms since epoch), while waiting out a backoff. */
   nextRetryAt: number | null;
+  /**
+   * Why connecting keeps failing, when the relay said so: `relay_version`, the relay speaks another
+   * protocol version (one side was updated without the other). Attempts go on: the other side may
+   * be updated any minute.
+   */
+  problem: 'relay_version' | null;
 }
 
 export interface MailboxMessage {

@@ -191,6 +191,8 @@ export const de = {
   'connection.channels.other': '{count} Kanäle',
   'connection.pending.one': '1 wartet auf Versand',
   'connection.pending.other': '{count} warten auf Versand',
+  'connection.relayVersionBanner':
+    'Keine Verbindung: Der Server und dieses Klinikfunk passen nicht zusammen (verschiedene Versionen). Bitte melden Sie das der IT. Sie sehen die gespeicherten Nachrichten; was Sie schreiben, wird gesendet, sobald die IT das Update eingespielt hat.',
   'connection.offlineBanner':
     'Keine Verbindung zum Server. Sie sehen die gespeicherten Nachrichten; was Sie schreiben, wird gesendet, sobald die Verbindung wieder steht.',
 

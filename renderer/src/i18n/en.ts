@@ -184,6 +184,8 @@ export const en: Record<MessageKey, string> = {
   'connection.channels.other': '{count} channels',
   'connection.pending.one': '1 waiting to send',
   'connection.pending.other': '{count} waiting to send',
+  'connection.relayVersionBanner':
+    'No connection: the server and this Klinikfunk do not match (different versions). Please tell IT. You see the stored messages; what you write is sent once IT has installed the update.',
   'connection.offlineBanner':
     'No connection to the server. You see the stored messages; what you write is sent as soon as the connection is back.',
 
