@@ -138,7 +138,7 @@ export class Connection {
   readonly #connBuckets: { frames: TokenBucket; bytes: TokenBucket };
   readonly #authTimer: NodeJS.Timeout;
   /** SHA-256 of uploads this connection began from byte 0, so completing one needs no read-back. */
-  readonly #uploadHashes = new Map<string, { hash: Hash; at: number }>();
+  readonly #uploadHashes = new Map<string, { hash: Hash; at: number; generation: number }>();
   /** Channels this device may read; kept current by the hub on roster changes. */
   channels = new Set<string>();
 
@@ -609,6 +609,9 @@ export class Connection {
       return refuse(check.code, check.reason);
     }
     if (!trust.verifyAuth(check.device, message, unb64(frame.signature))) return refuse('auth_failed', 'bad signature');
+    // The socket may have closed while the certificate was stored (an await): onClosed already ran
+    // without a device, so registering one now would leave it "online" for good.
+    if (this.#closed) return;
     this.#device = check.device;
     clearTimeout(this.#authTimer);
     this.#log.info('authenticated', { device: deviceId, user: check.device.userId });
@@ -629,7 +632,7 @@ export class Connection {
     if (begun === 'conflict') throw new FrameError('conflict', 'a blob with this hash and another size exists');
     state = begun;
     if (!state.complete && state.received === 0 && this.#uploadHashes.size < MAX_RUNNING_HASHES)
-      this.#uploadHashes.set(frame.hash, { hash: createHash('sha256'), at: 0 });
+      this.#uploadHashes.set(frame.hash, { hash: createHash('sha256'), at: 0, generation: state.generation });
     this.send({
       t: 'blob_status',
       id: frame.id,
@@ -653,9 +656,10 @@ export class Connection {
       );
     }
     // The running hash covers the blob only if this connection appended every byte from 0 in
-    // order; otherwise (a resumed upload, another connection in between) the bytes are read back.
+    // order to the same row; otherwise (a resumed upload, another connection in between, the blob
+    // deleted and begun again by someone else: another generation) the bytes are read back.
     const running = this.#uploadHashes.get(frame.hash);
-    if (running?.at === frame.offset) {
+    if (running?.at === frame.offset && running.generation === state.generation) {
       running.hash.update(data);
       running.at += data.length;
     } else {

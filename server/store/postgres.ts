@@ -19,6 +19,7 @@ import type {
   RelayStore,
   StoredEvent,
 } from './store.ts';
+import { newBlobGeneration } from './store.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
@@ -77,6 +78,13 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     sql: `
       -- presence for the admin's device list: last authentication or disconnect per device
       CREATE TABLE device_seen (device_id TEXT PRIMARY KEY, last_seen_at BIGINT NOT NULL, online BOOLEAN NOT NULL);
+    `,
+  },
+  {
+    version: 60,
+    sql: `
+      -- as on SQLite: a random number per blob_begin that created the row (running hashes)
+      ALTER TABLE blobs ADD COLUMN generation BIGINT NOT NULL DEFAULT 0;
     `,
   },
 ];
@@ -195,6 +203,7 @@ export async function openPostgresStore(
     complete: r.complete === true,
     ownerDeviceId: String(r.owner_device),
     refs: num(r.refs),
+    generation: num(r.generation),
   });
   const blobState = async (
     hash: string,
@@ -202,7 +211,7 @@ export async function openPostgresStore(
     lock = false,
   ): Promise<BlobState | null> => {
     const r = await c.query(
-      `SELECT hash, size, received, complete, owner_device, refs FROM blobs WHERE hash = $1${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT hash, size, received, complete, owner_device, refs, generation FROM blobs WHERE hash = $1${lock ? ' FOR UPDATE' : ''}`,
       [hash],
     );
     return r.rows[0] ? toBlobState(r.rows[0] as Record<string, unknown>) : null;
@@ -432,9 +441,9 @@ export async function openPostgresStore(
     },
     async blobBegin(hash, size, ownerDeviceId, now) {
       await pool.query(
-        `INSERT INTO blobs (hash, size, received, complete, owner_device, created_at) VALUES ($1, $2, 0, false, $3, $4)
+        `INSERT INTO blobs (hash, size, received, complete, owner_device, created_at, generation) VALUES ($1, $2, 0, false, $3, $4, $5)
          ON CONFLICT (hash) DO NOTHING`,
-        [hash, size, ownerDeviceId, now],
+        [hash, size, ownerDeviceId, now, newBlobGeneration()],
       );
       const state = (await blobState(hash))!;
       return state.size === size ? state : 'conflict';

@@ -13,6 +13,7 @@ import type {
   RelayStore,
   StoredEvent,
 } from './store.ts';
+import { newBlobGeneration } from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -74,6 +75,14 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE device_seen (device_id TEXT PRIMARY KEY, last_seen_at INTEGER NOT NULL, online INTEGER NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 60,
+    sql: `
+      -- a random number per blob_begin that created the row: a connection's running hash is only
+      -- trusted while the blob it hashed is still the same row (not deleted and begun again)
+      ALTER TABLE blobs ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -132,9 +141,9 @@ export function openSqliteStore(file: string): RelayStore {
     ),
     mailAck: db.prepare('DELETE FROM mailbox WHERE to_device = ? AND message_id = ?'),
     mailCount: db.prepare('SELECT count(*) FROM mailbox WHERE to_device = ?').pluck(),
-    blob: db.prepare('SELECT hash, size, received, complete, owner_device, refs FROM blobs WHERE hash = ?'),
+    blob: db.prepare('SELECT hash, size, received, complete, owner_device, refs, generation FROM blobs WHERE hash = ?'),
     blobInsert: db.prepare(
-      'INSERT INTO blobs (hash, size, received, complete, owner_device, created_at) VALUES (?, ?, 0, 0, ?, ?)',
+      'INSERT INTO blobs (hash, size, received, complete, owner_device, created_at, generation) VALUES (?, ?, 0, 0, ?, ?, ?)',
     ),
     chunkInsert: db.prepare('INSERT INTO blob_chunks (hash, offset, data) VALUES (?, ?, ?)'),
     blobReceived: db.prepare('UPDATE blobs SET received = ? WHERE hash = ?'),
@@ -214,6 +223,7 @@ export function openSqliteStore(file: string): RelayStore {
       complete: num(row.complete) === 1,
       ownerDeviceId: String(row.owner_device),
       refs: num(row.refs),
+      generation: num(row.generation),
     };
   };
   const blobAppendTx = db.transaction((hash: string, offset: number, data: Uint8Array): BlobState | 'conflict' => {
@@ -289,7 +299,7 @@ export function openSqliteStore(file: string): RelayStore {
     async blobBegin(hash, size, ownerDeviceId, now) {
       const state = blobState(hash);
       if (state) return state.size === size ? state : 'conflict';
-      q.blobInsert.run(hash, size, ownerDeviceId, now);
+      q.blobInsert.run(hash, size, ownerDeviceId, now, newBlobGeneration());
       return blobState(hash)!;
     },
     async blobState(hash) {

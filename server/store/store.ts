@@ -4,6 +4,7 @@
 //
 // Everything stored is either ciphertext (envelopes, mailbox payloads, blobs) or a signed
 // record that is public inside the organisation (directory). The relay stores no plaintext.
+import { randomInt } from 'node:crypto';
 
 export interface StoredEvent {
   seq: number;
@@ -54,6 +55,13 @@ export interface BlobState {
   ownerDeviceId: string;
   /** Retained events that declared this blob when published. */
   refs: number;
+  /** Random per row creation (blob_begin): a blob deleted and begun again has another one. */
+  generation: number;
+}
+
+/** A fresh blob generation: 48 random bits, safe as a JavaScript number and as SQL integers. */
+export function newBlobGeneration(): number {
+  return randomInt(1, 2 ** 48);
 }
 
 export interface DirectoryEntry {

@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
-import { fromBase64Url } from '../../../shared/protocol/bytes.ts';
+import { randomUUID } from 'node:crypto';
+import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
 import { AppError } from '../../../shared/api/result.ts';
+import { FILE_CHUNK_BYTES, FILE_CHUNK_OVERHEAD } from '../crypto/file-crypto.ts';
 import { sodium } from '../crypto/sodium.ts';
 import type { BlobProgress, Transport } from '../transport/transport.ts';
 
@@ -54,12 +55,15 @@ export async function storeBlob(filesDir: string, blobId: string, bytes: Uint8Ar
 }
 
 /**
- * The cache name of a file in several parts: SHA-256 over its part list under a context string.
+ * The cache name of a file in several parts: BLAKE2b-256 over its part list under a context string.
  * Each part is checked against its own hash on download, so hashing the whole ciphertext again
- * (on both ends) would add nothing; this only makes the name unique and bound to the list.
+ * (on both ends) would add nothing; this only makes the name unique and bound to the list. Not
+ * SHA-256: single blobs are cached under their SHA-256, and anyone could upload the bytes of a part
+ * list as a blob (a thumbnail) whose SHA-256 would then be this name and fill the cache entry first.
  */
 export function partsId(parts: readonly string[]): string {
-  return createHash('sha256').update(`klinikfunk/v1/file-parts\n${parts.join('\n')}`).digest('hex');
+  const text = utf8.encode(`klinikfunk/v1/file-parts\n${parts.join('\n')}`);
+  return Buffer.from(sodium().crypto_generichash(32, text, null)).toString('hex');
 }
 
 /**
@@ -76,13 +80,14 @@ export async function ensureCached(
   hashB64: string | null,
   onProgress?: (progress: BlobProgress) => void,
   parts: readonly string[] = [blobId],
+  plainSize?: number,
 ): Promise<string> {
   const path = blobPath(filesDir, blobId);
   if (existsSync(path)) return path;
   if (parts.length > 1) {
     if (partsId(parts) !== blobId) throw mismatch();
     if (hashB64 !== null && !sameHash(hashB64, Buffer.from(blobId, 'hex'))) throw mismatch();
-    return fetchParts(transport, filesDir, blobId, parts, onProgress);
+    return fetchParts(transport, filesDir, blobId, parts, onProgress, plainSize);
   }
   if (parts[0] !== blobId) throw mismatch();
   const bytes = await transport.getBlob(blobId, { ...(onProgress ? { onProgress } : {}), timeoutMs: 120_000 });
@@ -91,6 +96,11 @@ export async function ensureCached(
 }
 
 const mismatch = () => new AppError('internal', 'The downloaded file does not match its hash.');
+
+/** secretstream: a 24-byte header and 17 bytes per 64 KiB chunk (the last one may be empty). */
+function ciphertextSizeLimit(plainSize: number): number {
+  return plainSize + 24 + FILE_CHUNK_OVERHEAD * (Math.floor(plainSize / FILE_CHUNK_BYTES) + 1);
+}
 
 function sameHash(expectedB64: string, actual: Uint8Array): boolean {
   const expected = fromBase64Url(expectedB64);
@@ -103,20 +113,24 @@ async function fetchParts(
   blobId: string,
   parts: readonly string[],
   onProgress?: (progress: BlobProgress) => void,
+  plainSize?: number,
 ): Promise<string> {
   const temp = join(filesDir, `.in-${randomUUID()}`);
+  // The ciphertext of `plainSize` bytes is at most this long: parts that add up to more are not
+  // this file, and are not written to disk past it.
+  const limit = plainSize === undefined ? Infinity : ciphertextSizeLimit(plainSize);
   let done = 0;
+  const report = (at: number, partTotal: number) =>
+    onProgress?.(plainSize === undefined ? { done: at, total: Math.max(at, done + partTotal) } : { done: Math.min(plainSize, at), total: plainSize });
   const fetchPart = (i: number) =>
-    transport.getBlob(parts[i]!, {
-      timeoutMs: 120_000,
-      ...(onProgress ? { onProgress: (p: BlobProgress) => onProgress({ done: done + p.done, total: Math.max(done + p.total, done) }) } : {}),
-    });
+    transport.getBlob(parts[i]!, { timeoutMs: 120_000, onProgress: (p: BlobProgress) => report(done + p.done, p.total) });
   const file = await open(temp, 'wx', 0o600);
   try {
     let next: Promise<Uint8Array> | null = fetchPart(0);
     for (let i = 0; next; i++) {
       const bytes: Uint8Array = await next;
       done += bytes.length;
+      if (done > limit) throw mismatch();
       next = i + 1 < parts.length ? fetchPart(i + 1) : null;
       // A failed prefetch is awaited (and thrown) in the next round, never left unhandled.
       next?.catch(() => {});

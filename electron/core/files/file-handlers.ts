@@ -76,6 +76,15 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       await upload?.discard();
     }
   };
+  /** Ends an upload that will not be shared: its partial ciphertext goes, the renderer hears why. */
+  const dropUpload = async (uploadId: string, phase: 'failed' | 'cancelled') => {
+    const upload = uploads.get(uploadId);
+    uploads.delete(uploadId);
+    touched.delete(uploadId);
+    if (!upload) return;
+    transfers.end(uploadId, 'up', phase, upload.meta.size);
+    await upload.discard();
+  };
   const exports = new Map<string, ExportReader>();
   const transfers = new Transfers((progress) => ctx.emit('files.progress', progress), () => ctx.clock.now());
   const values = ctx.policy.values;
@@ -101,7 +110,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     const id = transferId ?? newTransferId();
     transfers.start(id, profileOf(runtime));
     try {
-      const path = await ensureCached(runtime.transport, filesDir, row.blobId, row.hashB64, (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total), row.parts);
+      const path = await ensureCached(runtime.transport, filesDir, row.blobId, row.hashB64, (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total), row.parts, row.size);
       transfers.end(id, 'down', 'done', row.size);
       return path;
     } catch (error) {
@@ -170,6 +179,9 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       } catch (error) {
         if (error instanceof RangeError) throw new AppError('invalid_input', error.message);
         if (error instanceof TransferCancelled) return { received: upload.received };
+        // A segment the relay refused or never took: this upload cannot finish, so it is dropped
+        // now (temp file, queued segments) rather than at the next sweep.
+        await dropUpload(uploadId, 'failed');
         return relayError(error);
       }
     },
@@ -219,6 +231,9 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'files.cancel': async ({ transferId }) => {
       const runtime = ctx.sessions.visible();
       transfers.cancel(transferId, profileOf(runtime));
+      // An upload waiting for the relay (offline) stops at once, not at its next progress report.
+      const upload = uploads.get(transferId);
+      if (upload && upload.meta.profileId === profileOf(runtime)) upload.cancel();
       return done;
     },
 

@@ -31,6 +31,8 @@ export class SegmentSender {
   #failure: unknown = null;
   #room: (() => void) | null = null;
   #aborted = false;
+  #onAbort: () => void = () => {};
+  readonly #abortedSignal = new Promise<void>((resolve) => (this.#onAbort = resolve));
 
   /** `total` is the expected ciphertext size, for progress only. */
   constructor(transport: Transport, total: number, onProgress: (p: BlobProgress) => void) {
@@ -55,7 +57,8 @@ export class SegmentSender {
 
   /** Waits for every queued segment; the relay blob ids in file order. */
   async finish(): Promise<string[]> {
-    await this.#running;
+    // An abort ends the wait at once, even while a segment still waits for the relay to come back.
+    await Promise.race([this.#running, this.#abortedSignal]);
     this.#check();
     return [...this.#parts];
   }
@@ -63,6 +66,7 @@ export class SegmentSender {
   /** Stops at the next chunk; a pending finish() rejects. */
   abort(reason: unknown): void {
     this.#aborted = true;
+    this.#onAbort();
     this.#failure ??= reason;
     this.#queue.length = 0;
     this.#wake();
@@ -87,6 +91,8 @@ export class SegmentSender {
       }
     } catch (error) {
       this.#failure ??= error;
+      // Nothing more will be sent: let go of the waiting segments at once.
+      this.#queue.length = 0;
       this.#wake();
     } finally {
       this.#running = null;

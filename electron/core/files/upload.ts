@@ -20,6 +20,7 @@ import type { BlobProgress, Transport } from '../transport/transport.ts';
 import { blobPath, CiphertextHasher, partsId, storeBlob } from './blob-cache.ts';
 import { encryptBytes } from './memory-crypto.ts';
 import { segmentBytesFor, SegmentSender } from './segment-sender.ts';
+import { TransferCancelled } from './transfers.ts';
 
 export interface UploadMeta {
   uploadId: string;
@@ -125,6 +126,11 @@ export class Upload {
     }
     const hashB64 = toBase64Url(parts.length === 1 ? this.#hasher.digest() : Buffer.from(blobId, 'hex'));
     return { blobId, parts, keyB64: toBase64Url(this.#key), hashB64, thumbnailBlobId };
+  }
+
+  /** Stops sending: the next write or seal fails with TransferCancelled. */
+  cancel(): void {
+    this.#sender.abort(new TransferCancelled());
   }
 
   /** Drops the partial ciphertext (cancel, failure, sign-out). */

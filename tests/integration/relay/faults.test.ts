@@ -1,7 +1,7 @@
 // Faults: the relay process is SIGKILLed during a burst of publishes and restarted (nothing
 // lost, nothing doubled, order kept); the socket drops in the middle of a catch-up, an upload
 // and a download (each resumes where it was).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
@@ -204,6 +204,22 @@ describe('relay faults', () => {
         code: 'hash_mismatch',
       });
       expect(await store.blobState(fake)).toBeNull();
+
+      // Two connections: the first hashes as it sends; meanwhile the second fails the blob (it is
+      // deleted) and begins it again with other bytes. The first's running hash must not vouch
+      // for that new row: the relay reads the bytes back and refuses them.
+      const real = randomBytes(8);
+      const address = createHash('sha256').update(real).digest('hex');
+      const other = await RawClient.open(relay.url);
+      await other.authenticate(a);
+      await raw.request({ t: 'blob_begin', hash: address, size: 8 });
+      await raw.requestBinary({ t: 'blob_chunk', hash: address, offset: 0 }, real.subarray(0, 4));
+      expect(await other.requestBinary({ t: 'blob_chunk', hash: address, offset: 4 }, Buffer.from('XXXX'))).toMatchObject({ code: 'hash_mismatch' });
+      await other.request({ t: 'blob_begin', hash: address, size: 8 });
+      await other.requestBinary({ t: 'blob_chunk', hash: address, offset: 0 }, Buffer.from('GGGG'));
+      expect(await raw.requestBinary({ t: 'blob_chunk', hash: address, offset: 4 }, real.subarray(4, 8))).toMatchObject({ code: 'hash_mismatch' });
+      expect(await store.blobState(address)).toBeNull();
+      other.close();
       raw.close();
     } finally {
       await alice.close();

@@ -68,6 +68,15 @@ describe('segment sender', () => {
     await expect(aborted.push(new Uint8Array([1]))).rejects.toThrow('cancelled');
   });
 
+  it('ends at once on abort, even while a segment waits for the relay that never answers', async () => {
+    const stuck = { putBlob: () => new Promise(() => {}) } as unknown as LoopbackTransport;
+    const sender = new SegmentSender(stuck, 1, () => {});
+    await sender.push(new Uint8Array([1]));
+    const finished = sender.finish();
+    sender.abort(new Error('cancelled by the user'));
+    await expect(finished).rejects.toThrow('cancelled by the user');
+  });
+
   it('grows segments for very large files so the part list stays within its limit', () => {
     expect(segmentBytesFor(100 * 1024 * 1024)).toBe(SEGMENT_BYTES);
     const huge = 4 * 1024 * 1024 * 1024;
@@ -97,6 +106,17 @@ describe('download of a file in parts', () => {
     await expect(ensureCached(transport, dir, partsId(parts), Buffer.alloc(32, 7).toString('base64url'), undefined, parts)).rejects.toThrow(/does not match/);
     const path = await ensureCached(transport, dir, partsId(parts), Buffer.from(partsId(parts), 'hex').toString('base64url'), undefined, parts);
     expect((await readFile(path)).length).toBe(20);
+  });
+
+  it('stops when the parts add up to more than a file of the announced size can be', async () => {
+    const { transport } = await online();
+    const parts = [(await transport.putBlob(randomBytes(4000))).hash, (await transport.putBlob(randomBytes(4000))).hash];
+    const dir = await mkdtemp(join(tmpdir(), 'kf-parts-'));
+    await expect(ensureCached(transport, dir, partsId(parts), null, undefined, parts, 1000)).rejects.toThrow(/does not match/);
+    expect(await readdir(dir)).toEqual([]);
+    const progress: Array<{ done: number; total: number }> = [];
+    await ensureCached(transport, dir, partsId(parts), null, (p) => progress.push(p), parts, 7990);
+    expect(progress.every((p) => p.total === 7990 && p.done <= 7990)).toBe(true);
   });
 
   it('leaves nothing in the cache when a part was swapped by the relay', async () => {
