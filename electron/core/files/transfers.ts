@@ -13,8 +13,8 @@ export class TransferCancelled extends Error {
 interface Entry {
   profileId: string;
   cancelled: boolean;
-  lastEmit: number;
-  lastPhase: string;
+  /** Per phase: an upload reports encrypting and transfer interleaved, each throttled on its own. */
+  lastEmit: Map<string, number>;
 }
 
 const EMIT_EVERY_MS = 100;
@@ -30,7 +30,7 @@ export class Transfers {
   }
 
   start(id: string, profileId: string): void {
-    this.#entries.set(id, { profileId, cancelled: false, lastEmit: 0, lastPhase: '' });
+    this.#entries.set(id, { profileId, cancelled: false, lastEmit: new Map() });
   }
 
   /** Only the profile that started a transfer may cancel it. Unknown ids are ignored (it may just have ended). */
@@ -53,9 +53,9 @@ export class Transfers {
     const entry = this.#entries.get(id);
     const now = this.#now();
     // The first event of each phase always goes out, then at most one per interval (and the last).
-    if (!entry || (entry.lastPhase === phase && now - entry.lastEmit < EMIT_EVERY_MS && done < total)) return;
-    entry.lastEmit = now;
-    entry.lastPhase = phase;
+    const last = entry?.lastEmit.get(phase);
+    if (!entry || (last !== undefined && now - last < EMIT_EVERY_MS && done < total)) return;
+    entry.lastEmit.set(phase, now);
     this.#emit({ transferId: id, direction, phase, done, total });
   }
 

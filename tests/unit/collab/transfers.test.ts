@@ -14,6 +14,13 @@ describe('transfers', () => {
     now = 200;
     transfers.progress('trAAAAAAAA', 'up', 'transfer', 4, 10);
     expect(events.map((e) => `${e.phase}:${e.done}`)).toEqual(['encrypting:1', 'transfer:3', 'transfer:4']);
+    // Interleaved phases (an upload sends while it encrypts) are each still throttled.
+    events.length = 0;
+    now = 250;
+    transfers.progress('trAAAAAAAA', 'up', 'encrypting', 5, 10);
+    transfers.progress('trAAAAAAAA', 'up', 'transfer', 5, 10);
+    transfers.progress('trAAAAAAAA', 'up', 'encrypting', 6, 10);
+    expect(events.map((e) => `${e.phase}:${e.done}`)).toEqual(['encrypting:5']);
     transfers.cancel('trAAAAAAAA', 'profile-2');
     expect(() => transfers.progress('trAAAAAAAA', 'up', 'transfer', 5, 10)).not.toThrow();
     transfers.cancel('trAAAAAAAA', 'profile-1');
