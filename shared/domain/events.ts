@@ -72,8 +72,16 @@ export const calendarPut = z.strictObject({
 });
 export const calendarCancel = z.strictObject({ type: z.literal('calendar.cancel'), uid: id });
 export const calendarRsvp = z.strictObject({ type: z.literal('calendar.rsvp'), uid: id, rsvp });
+/**
+ * Bounds of a recurrence id that need no other event to check (1900 to 2200), so every client
+ * decides alike whatever else it has seen. The bound that keeps expansion cheap is relative to
+ * the series (at most 10 years after its start) and is applied when the series is expanded
+ * (electron/core/calendar/recurrence.ts), since the series may change or arrive later.
+ */
+export const RECURRENCE_ID_MIN = Date.UTC(1900, 0, 1);
+export const RECURRENCE_ID_MAX = Date.UTC(2200, 0, 1);
 /** Where the series puts the occurrence (iCalendar RECURRENCE-ID): its start, UTC ms; all-day series: midnight UTC. */
-const recurrenceId = z.number().int();
+const recurrenceId = z.number().int().min(RECURRENCE_ID_MIN).max(RECURRENCE_ID_MAX);
 /** One occurrence of a recurring entry changed on its own: its whole new version (attendees, link and all-day stay the series'). */
 export const calendarOccurrencePut = z.strictObject({
   type: z.literal('calendar.occurrence.put'),

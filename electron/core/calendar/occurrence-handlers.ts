@@ -5,16 +5,22 @@ import { AppError } from '../../../shared/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
+import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
 import { memberRuntime } from '../collab/channel-access.ts';
 import type { CalendarEvent } from './model.ts';
-import { isOccurrence } from './recurrence.ts';
+import { inOverrideHorizon, isOccurrence } from './recurrence.ts';
 
 type Names = 'calendar.putOccurrence' | 'calendar.cancelOccurrence';
 
 const done = { done: true as const };
 const DAY = 86_400_000;
 
-/** The series, if this occurrence of it can be changed: it exists, repeats, is not cancelled, and has the occurrence. */
+/**
+ * The series, if this occurrence of it can be changed: it exists, repeats, is not cancelled, has
+ * the occurrence within 10 years of its start, and room for one more override. The reducer takes
+ * any well-formed override (others may see the series differently when it arrives); these checks
+ * keep this workstation from sending one its own views would ignore.
+ */
 async function seriesWith(
   runtime: ProfileRuntime,
   channelId: string,
@@ -25,8 +31,13 @@ async function seriesWith(
   if (!series) throw new AppError('not_found', 'No such calendar entry.');
   if (!series.rrule) throw new AppError('invalid_input', 'The entry does not repeat; edit the entry itself.');
   if (series.cancelled) throw new AppError('not_permitted', 'The series is cancelled.');
+  if (!inOverrideHorizon(series, recurrenceId))
+    throw new AppError('invalid_input', 'Only occurrences from the start of the series up to 10 years after it can be changed on their own.');
   if (!isOccurrence(series, recurrenceId))
     throw new AppError('not_found', 'The series has no occurrence at that time.');
+  const overrides = series.overrides ?? [];
+  if (overrides.length >= MAX_OVERRIDES && !overrides.some((o) => o.recurrenceId === recurrenceId))
+    throw new AppError('invalid_input', `A series can have at most ${MAX_OVERRIDES} single changes or cancellations.`);
   return series;
 }
 

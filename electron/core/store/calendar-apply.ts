@@ -1,9 +1,17 @@
 // Materialises calendar events (entries, cancellations, RSVPs, single occurrences) through the
-// reducer in collab/calendar-events.ts. Runs in applyEvents' transaction: loads the one entry the
-// event names, lets the reducer decide, and writes back only what changed.
+// reducer in collab/calendar-events.ts. Runs in applyEvents' transaction: loads the one entry (or
+// the one entry's overrides) the event names, lets the reducer decide, and writes back only what
+// changed. Overrides are stored whether or not their series is here yet: calendar_overrides has
+// no foreign key to calendar_events, and the views read them only with their series.
 import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import type { OccurrenceOverride } from '../calendar/model.ts';
-import { applyCalendarEvent, type CalendarEntry, type CalendarPayload } from '../collab/calendar-events.ts';
+import {
+  applyCalendarEvent,
+  applyOccurrenceEvent,
+  type CalendarEntry,
+  type OccurrenceSlots,
+  type SeriesPayload,
+} from '../collab/calendar-events.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
@@ -19,7 +27,16 @@ function loadEntry(db: Db, channelId: string, uid: string): CalendarEntry | null
     channelId,
     uid,
   ) as Array<{ user_id: string; rsvp: string; seq: number }>;
-  const overrides = sql(
+  return {
+    event: JSON.parse(row.data) as CalendarEntry['event'],
+    lastSeq: row.last_seq ?? 0,
+    createdBy: row.created_by,
+    rsvps: new Map(rsvps.map((r) => [r.user_id, { rsvp: r.rsvp as 'yes', seq: r.seq }])),
+  };
+}
+
+function loadOverrides(db: Db, channelId: string, uid: string): OccurrenceSlots {
+  const rows = sql(
     db,
     'SELECT recurrence_id, data, seq FROM calendar_overrides WHERE channel_id = ? AND uid = ?',
   ).all(channelId, uid) as Array<{
@@ -27,18 +44,29 @@ function loadEntry(db: Db, channelId: string, uid: string): CalendarEntry | null
     data: string;
     seq: number | null;
   }>;
-  return {
-    event: JSON.parse(row.data) as CalendarEntry['event'],
-    lastSeq: row.last_seq ?? 0,
-    createdBy: row.created_by,
-    rsvps: new Map(rsvps.map((r) => [r.user_id, { rsvp: r.rsvp as 'yes', seq: r.seq }])),
-    overrides: new Map(
-      overrides.map((o) => [o.recurrence_id, { override: JSON.parse(o.data) as OccurrenceOverride, seq: o.seq ?? 0 }]),
-    ),
-  };
+  return new Map(rows.map((o) => [o.recurrence_id, { override: JSON.parse(o.data) as OccurrenceOverride, seq: o.seq ?? 0 }]));
 }
 
-function toPayload(p: CalendarChannelEvent['payload']): CalendarPayload {
+type OccurrenceChannelPayload = Extract<CalendarChannelEvent['payload'], { type: 'calendar.occurrence.put' | 'calendar.occurrence.cancel' }>;
+
+function applyOccurrence(db: Db, channelId: string, seq: number, p: OccurrenceChannelPayload): string | null {
+  const slots = loadOverrides(db, channelId, p.uid);
+  const verdict = applyOccurrenceEvent(slots, seq, p);
+  if (!verdict.accepted) return verdict.reason;
+  const changed = slots.get(p.recurrenceId)!;
+  sql(db, 'INSERT OR REPLACE INTO calendar_overrides VALUES (?, ?, ?, ?, ?)').run(
+    channelId,
+    p.uid,
+    p.recurrenceId,
+    JSON.stringify(changed.override),
+    changed.seq,
+  );
+  if (verdict.evicted !== null)
+    sql(db, 'DELETE FROM calendar_overrides WHERE channel_id = ? AND uid = ? AND recurrence_id = ?').run(channelId, p.uid, verdict.evicted);
+  return null;
+}
+
+function toPayload(p: Exclude<CalendarChannelEvent['payload'], OccurrenceChannelPayload>): SeriesPayload {
   switch (p.type) {
     case 'calendar.put':
       return {
@@ -62,16 +90,13 @@ function toPayload(p: CalendarChannelEvent['payload']): CalendarPayload {
       return { type: 'calendar.cancel', uid: p.uid };
     case 'calendar.rsvp':
       return { type: 'calendar.rsvp', uid: p.uid, rsvp: p.rsvp };
-    case 'calendar.occurrence.put':
-      return p;
-    case 'calendar.occurrence.cancel':
-      return p;
   }
 }
 
 /** Returns a reason when the event's effect is refused, null when applied. */
 export function applyCalendar(db: Db, event: CalendarChannelEvent): string | null {
   const p = event.payload;
+  if (p.type === 'calendar.occurrence.put' || p.type === 'calendar.occurrence.cancel') return applyOccurrence(db, event.channelId, event.seq ?? 0, p);
   const entries = new Map<string, CalendarEntry>();
   const loaded = loadEntry(db, event.channelId, p.uid);
   if (loaded) entries.set(p.uid, loaded);
@@ -80,19 +105,9 @@ export function applyCalendar(db: Db, event: CalendarChannelEvent): string | nul
     senderUserId: event.senderUserId,
     payload: toPayload(p),
   });
-  if (!verdict.accepted) return verdict.reason;
+  // A stale put or cancel is refused but still counts towards the entry's SEQUENCE (the reducer's rule).
+  if (!verdict.accepted && (verdict.reason !== 'stale' || p.type === 'calendar.rsvp')) return verdict.reason;
   const entry = entries.get(p.uid)!;
-  if (p.type === 'calendar.occurrence.put' || p.type === 'calendar.occurrence.cancel') {
-    const changed = entry.overrides.get(p.recurrenceId)!;
-    sql(db, 'INSERT OR REPLACE INTO calendar_overrides VALUES (?, ?, ?, ?, ?)').run(
-      event.channelId,
-      p.uid,
-      p.recurrenceId,
-      JSON.stringify(changed.override),
-      changed.seq,
-    );
-    return null;
-  }
   sql(db, 'INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     event.channelId,
     p.uid,
@@ -102,6 +117,7 @@ export function applyCalendar(db: Db, event: CalendarChannelEvent): string | nul
     entry.createdBy,
     entry.event.cancelled ? 1 : 0,
   );
+  if (!verdict.accepted) return verdict.reason;
   const upsertRsvp = sql(db, 'INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
   for (const [userId, r] of entry.rsvps) upsertRsvp.run(event.channelId, p.uid, userId, r.rsvp, r.seq);
   return null;

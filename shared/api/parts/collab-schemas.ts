@@ -1,6 +1,7 @@
 // Schemas of the collaboration API part (polls, files, calendar): inputs are strict objects with
 // bounded strings and arrays, so a hostile or buggy renderer is refused before any logic runs.
 import { z } from 'zod';
+import { RECURRENCE_ID_MAX, RECURRENCE_ID_MIN } from '../../domain/events.ts';
 import { channelId, userId } from '../messaging-schemas.ts';
 
 const objectId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id');
@@ -174,7 +175,7 @@ export const calendarPutInput = z
 
 export const calendarRef = z.strictObject({ channelId, uid: calendarUid });
 /** Where the series puts an occurrence (iCalendar RECURRENCE-ID): the `recurrenceId` of its occurrence view. */
-const recurrenceId = z.number().int();
+const recurrenceId = z.number().int().min(RECURRENCE_ID_MIN).max(RECURRENCE_ID_MAX);
 export const calendarOccurrenceRef = z.strictObject({ channelId, uid: calendarUid, recurrenceId });
 export const calendarOccurrencePutInput = z
   .strictObject({

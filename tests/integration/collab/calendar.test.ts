@@ -130,6 +130,9 @@ describe('calendar through the core', () => {
 
     // Refused at once: no occurrence at that time, an entry that does not repeat.
     expect(await admin.call('calendar.putOccurrence', { ...change, recurrenceId: second + 60_000, title: 'X' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Before the series or more than 10 years after its start: refused without walking the rule.
+    for (const recurrenceId of [MONDAY_0700 - 7 * DAY, MONDAY_0700 + 3654 * DAY])
+      expect(await admin.call('calendar.cancelOccurrence', { channelId, uid: series, recurrenceId })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const { uid: single } = await admin.value('calendar.put', { channelId, title: 'Einmalig', start: MONDAY_0700, end: MONDAY_0700 + 1, allDay: false });
     await eventually(async () => (await admin.value('calendar.range', { channelId, ...range })).entries.some((e) => e.uid === single), 15_000, 'single');
     expect(await admin.call('calendar.cancelOccurrence', { channelId, uid: single, recurrenceId: MONDAY_0700 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

@@ -1,6 +1,7 @@
 // Single occurrences of a series through the reducer: a change applies to that occurrence only,
 // a cancellation removes it from the views, concurrent changes of the same occurrence converge to
-// the higher relay seq, and an override of an occurrence the series does not have is refused.
+// the higher relay seq, and whether an override names a real occurrence is decided when the
+// series is expanded, so any arrival order of the same events ends in the same calendar.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CalendarEvent } from '../../../electron/core/calendar/model.ts';
@@ -12,6 +13,7 @@ import {
   type CalendarEntry,
   type CalendarLogEvent,
   type CalendarPayload,
+  type OccurrenceSlots,
 } from '../../../electron/core/collab/calendar-events.ts';
 
 const HOUR = 3_600_000;
@@ -51,10 +53,13 @@ const cancel = (recurrenceId: number): Extract<CalendarPayload, { type: 'calenda
   recurrenceId,
 });
 
+/** Applies the events in the order given, as a client does (its own on the relay's ack, others' as fetched). */
 function replay(log: CalendarLogEvent[]) {
   const entries = new Map<string, CalendarEntry>();
-  const verdicts = [...log].sort((a, b) => a.seq - b.seq).map((e) => applyCalendarEvent(entries, e));
-  return { entries, verdicts, view: entries.has('handover') ? calendarView(entries.get('handover')!) : null };
+  const overrides = new Map<string, OccurrenceSlots>();
+  const verdicts = log.map((e) => applyCalendarEvent(entries, e, overrides));
+  const entry = entries.get('handover');
+  return { entries, overrides, verdicts, view: entry ? calendarView(entry, overrides.get('handover')) : null };
 }
 const starts = (event: CalendarEvent, from = MONDAY - DAY, to = week(6)) =>
   occurrences(event, from, to).map((o) => new Date(o.start).toISOString());
@@ -79,7 +84,8 @@ describe('single occurrences of a series', () => {
     const { view } = replay([create, { seq: 2, senderUserId: 'anna', payload: cancel(week(2)) }]);
     expect(view!.cancelled).toBe(false);
     expect(starts(view!)).toEqual([0, 1, 3, 4, 5].map((n) => new Date(week(n)).toISOString()));
-    expect(view!.overrides).toEqual([{ recurrenceId: week(2), sequence: 0, cancelled: true }]);
+    // Its SEQUENCE is the seq of its last change: it grows with every change, in any arrival order.
+    expect(view!.overrides).toEqual([{ recurrenceId: week(2), sequence: 2, cancelled: true }]);
   });
 
   it('a change of the same occurrence on two workstations converges to the higher seq, in any arrival order', () => {
@@ -89,13 +95,10 @@ describe('single occurrences of a series', () => {
     const b = replay([byBen, create, byAnna]);
     expect(a.view).toEqual(b.view);
     expect(a.view!.overrides).toEqual([
-      expect.objectContaining({ recurrenceId: week(1), location: 'Raum 4', sequence: 1 }),
+      expect.objectContaining({ recurrenceId: week(1), location: 'Raum 4', sequence: 3 }),
     ]);
     // Applied one at a time, the earlier one arriving late is stale.
-    const entries = new Map<string, CalendarEntry>();
-    applyCalendarEvent(entries, create);
-    applyCalendarEvent(entries, byBen);
-    expect(applyCalendarEvent(entries, byAnna)).toEqual({ accepted: false, reason: 'stale' });
+    expect(replay([create, byBen, byAnna]).verdicts[2]).toEqual({ accepted: false, reason: 'stale' });
   });
 
   it('a cancellation and a change of one occurrence: the later by seq wins', () => {
@@ -113,56 +116,94 @@ describe('single occurrences of a series', () => {
     expect(occurrences(restored.view!, MONDAY, week(6))[1]).toMatchObject({ start: week(1) + HOUR });
   });
 
-  it('refuses an override of an occurrence the series does not have, with a reason', () => {
+  it('refuses only malformed overrides; one the series does not have is kept and not shown', () => {
     const single: CalendarLogEvent = {
       seq: 2,
       senderUserId: 'anna',
       payload: { type: 'calendar.put', event: { ...series, uid: 'single1', rrule: undefined } },
     };
-    const { verdicts, view } = replay([
+    const { verdicts, view, entries, overrides } = replay([
       create,
       single,
       { seq: 3, senderUserId: 'ben', payload: change(week(1) + 60_000) }, // not at an occurrence's start
       { seq: 4, senderUserId: 'ben', payload: cancel(week(6)) }, // after COUNT=6
-      { seq: 5, senderUserId: 'ben', payload: { ...cancel(MONDAY), uid: 'single1' } },
-      { seq: 6, senderUserId: 'ben', payload: { ...cancel(MONDAY), uid: 'nowhere1' } },
-      { seq: 7, senderUserId: 'ben', payload: change(week(1), { end: week(1) - 1 }) },
-      { seq: 8, senderUserId: 'ben', payload: change(week(1), { title: '  ' }) },
+      { seq: 5, senderUserId: 'ben', payload: { ...cancel(MONDAY), uid: 'single1' } }, // does not repeat (yet)
+      { seq: 6, senderUserId: 'ben', payload: { ...cancel(MONDAY), uid: 'nowhere1' } }, // series not here (yet)
+      { seq: 7, senderUserId: 'ben', payload: cancel(MONDAY - 7 * DAY) }, // before the series starts
+      { seq: 8, senderUserId: 'ben', payload: change(week(1), { end: week(1) - 1 }) },
+      { seq: 9, senderUserId: 'ben', payload: change(week(1), { title: '  ' }) },
+      { seq: 10, senderUserId: 'ben', payload: cancel(Date.UTC(2300, 0, 1)) },
+      { seq: 11, senderUserId: 'ben', payload: cancel(week(2) + 0.5) },
     ]);
     expect(verdicts.slice(2)).toEqual([
-      { accepted: false, reason: 'unknown_occurrence' },
-      { accepted: false, reason: 'unknown_occurrence' },
-      { accepted: false, reason: 'not_recurring' },
-      { accepted: false, reason: 'unknown_event' },
+      ...Array.from({ length: 5 }, () => ({ accepted: true })),
       { accepted: false, reason: 'invalid_event' },
       { accepted: false, reason: 'invalid_event' },
+      { accepted: false, reason: 'recurrence_out_of_range' },
+      { accepted: false, reason: 'recurrence_out_of_range' },
     ]);
-    expect(view!.overrides).toBeUndefined();
+    // Kept, but the views expand only the occurrences the series has: all six, unchanged.
+    expect(view!.overrides).toHaveLength(3);
+    expect(occurrences(view!, MONDAY - 8 * DAY, week(7)).map((o) => [o.start, o.changed])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((n) => [week(n), undefined]),
+    );
+    expect(occurrences(calendarView(entries.get('single1')!, overrides.get('single1')), MONDAY, week(1))).toHaveLength(1);
+    expect(overrides.get('nowhere1')!.size).toBe(1);
   });
 
-  it('an edit of the whole series keeps its single changes; one made against the old times is refused', () => {
+  it('an override that arrives before its series applies once the series is there', () => {
+    const early = replay([{ seq: 2, senderUserId: 'ben', payload: cancel(week(1)) }, create]);
+    expect(early.verdicts).toEqual([{ accepted: true }, { accepted: true }]);
+    expect(starts(early.view!)).toHaveLength(5);
+    expect(early.view).toEqual(replay([create, { seq: 2, senderUserId: 'ben', payload: cancel(week(1)) }]).view);
+  });
+
+  it("does not depend on the series' state on arrival: the reviewer's 1, 3, 2, 4", () => {
+    // 1: series at 07:00; 2: moved to 08:00; 3: week 1's 07:00 occurrence cancelled (sent by Ben,
+    // who applies it on the relay's ack before fetching 2); 4: back to 07:00.
+    const log: CalendarLogEvent[] = [
+      create,
+      { seq: 2, senderUserId: 'anna', payload: { type: 'calendar.put', event: { ...series, start: MONDAY + HOUR, end: MONDAY + 1.5 * HOUR } } },
+      { seq: 3, senderUserId: 'ben', payload: cancel(week(1)) },
+      { seq: 4, senderUserId: 'anna', payload: { type: 'calendar.put', event: series } },
+    ];
+    const inSeq = replay(log);
+    const ownFirst = replay([log[0]!, log[2]!, log[1]!, log[3]!]);
+    expect(ownFirst.view).toEqual(inSeq.view);
+    expect(starts(inSeq.view!)).toEqual([0, 2, 3, 4, 5].map((n) => new Date(week(n)).toISOString()));
+    // While the series stood at 08:00, the cancellation did not apply.
+    expect(starts(replay(log.slice(0, 3)).view!)).toHaveLength(6);
+  });
+
+  it('an edit of the whole series keeps its single changes; those for times it no longer has are ignored until it returns', () => {
+    const moved: CalendarLogEvent = {
+      seq: 4,
+      senderUserId: 'anna',
+      payload: { type: 'calendar.put', event: { ...series, start: MONDAY + HOUR, end: MONDAY + HOUR + HOUR / 2 } },
+    };
     const { verdicts, view } = replay([
       create,
       { seq: 2, senderUserId: 'anna', payload: cancel(week(3)) },
       { seq: 3, senderUserId: 'anna', payload: { type: 'calendar.put', event: { ...series, title: 'Übergabe 3B' } } },
-      {
-        seq: 4,
-        senderUserId: 'anna',
-        payload: { type: 'calendar.put', event: { ...series, start: MONDAY + HOUR, end: MONDAY + HOUR + HOUR / 2 } },
-      },
+      moved,
       // Sent by Ben before he saw the new time: the series has no occurrence at 07:00 any more.
       { seq: 5, senderUserId: 'ben', payload: change(week(1)) },
     ]);
-    expect(verdicts[4]).toEqual({ accepted: false, reason: 'unknown_occurrence' });
-    // The cancellation of week 3 was for 07:00; at 08:00 the series no longer has that occurrence, so it is ignored.
-    expect(view!.overrides).toHaveLength(1);
+    expect(verdicts[4]).toEqual({ accepted: true });
+    // Both were for 07:00; at 08:00 the series no longer has those occurrences, so they are ignored.
+    expect(view!.overrides).toHaveLength(2);
+    expect(occurrences(view!, MONDAY - DAY, week(6)).filter((o) => o.changed)).toEqual([]);
     expect(starts(view!)).toHaveLength(6);
-    const atSeven = replay([
+    const back = replay([
       create,
       { seq: 2, senderUserId: 'anna', payload: cancel(week(3)) },
       { seq: 3, senderUserId: 'anna', payload: { type: 'calendar.put', event: { ...series, title: 'Übergabe 3B' } } },
+      moved,
+      { seq: 5, senderUserId: 'ben', payload: change(week(1)) },
+      { seq: 6, senderUserId: 'anna', payload: { type: 'calendar.put', event: series } },
     ]);
-    expect(starts(atSeven.view!)).toHaveLength(5);
+    expect(starts(back.view!)).toHaveLength(5);
+    expect(occurrences(back.view!, MONDAY, week(6))[1]).toMatchObject({ start: week(1) + HOUR, changed: { location: 'Raum 2' } });
   });
 
   it('an occurrence moved into a range from outside it appears there; one moved out leaves it', () => {
@@ -188,36 +229,29 @@ describe('single occurrences of a series', () => {
     ]);
   });
 
-  it('bounds the number of overrides of one entry', () => {
+  it('bounds the number of overrides of one entry, keeping the latest by seq in any arrival order', () => {
     const daily: CalendarLogEvent = {
       seq: 1,
       senderUserId: 'anna',
       payload: { type: 'calendar.put', event: { ...series, rrule: 'FREQ=DAILY' } },
     };
-    const entries = new Map<string, CalendarEntry>();
-    applyCalendarEvent(entries, daily);
     // Daily at 07:00 Berlin: the UTC instants shift with summer time, so take them from the series.
-    const ids = seriesOccurrences(
-      { ...entries.get('handover')!.event },
-      MONDAY,
-      MONDAY + 1200 * DAY,
-      MAX_OVERRIDES + 1,
-    ).map((o) => o.start);
-    for (let i = 0; i < MAX_OVERRIDES; i++)
-      expect(applyCalendarEvent(entries, { seq: i + 2, senderUserId: 'anna', payload: cancel(ids[i]!) }).accepted).toBe(
-        true,
-      );
-    expect(
-      applyCalendarEvent(entries, {
-        seq: MAX_OVERRIDES + 2,
-        senderUserId: 'anna',
-        payload: cancel(ids[MAX_OVERRIDES]!),
-      }),
-    ).toEqual({ accepted: false, reason: 'too_many_overrides' });
+    const ids = seriesOccurrences({ ...series, rrule: 'FREQ=DAILY', sequence: 0 }, MONDAY, MONDAY + 1200 * DAY, MAX_OVERRIDES + 3).map(
+      (o) => o.start,
+    );
+    // Seqs 10.. for the first MAX_OVERRIDES + 2 occurrences; seq 2 for the last one.
+    const flood: CalendarLogEvent[] = ids.slice(0, MAX_OVERRIDES + 2).map((id, i) => ({ seq: i + 10, senderUserId: 'anna', payload: cancel(id) }));
+    const early: CalendarLogEvent = { seq: 2, senderUserId: 'anna', payload: cancel(ids[MAX_OVERRIDES + 2]!) };
+    const inSeq = replay([daily, early, ...flood]);
+    const kept = (r: ReturnType<typeof replay>) => [...r.view!.overrides!].map((o) => o.recurrenceId);
+    expect(inSeq.view!.overrides).toHaveLength(MAX_OVERRIDES);
+    // The three lowest seqs (2, 10, 11) gave way.
+    expect(kept(inSeq)).toEqual(ids.slice(2, MAX_OVERRIDES + 2));
+    const reversed = replay([...flood].reverse().concat(early, daily));
+    expect(reversed.verdicts.at(-2)).toEqual({ accepted: false, reason: 'too_many_overrides' });
+    expect(reversed.view).toEqual(inSeq.view);
     // A change of an occurrence that already has an override is still accepted.
-    expect(
-      applyCalendarEvent(entries, { seq: MAX_OVERRIDES + 3, senderUserId: 'anna', payload: change(MONDAY) }).accepted,
-    ).toBe(true);
+    expect(applyCalendarEvent(inSeq.entries, { seq: 1000, senderUserId: 'anna', payload: change(ids[5]!) }, inSeq.overrides)).toEqual({ accepted: true });
   });
 
   it('converges for any arrival order of series edits and single changes (property)', () => {
@@ -226,54 +260,56 @@ describe('single occurrences of a series', () => {
         kind: fc.constant('series' as const),
         title: fc.constantFrom('A', 'B'),
         hour: fc.constantFrom(0, 1),
+        rrule: fc.constantFrom('FREQ=WEEKLY;COUNT=6', 'FREQ=WEEKLY;COUNT=3', undefined),
       }),
       fc.record({
         kind: fc.constant('change' as const),
-        week: fc.integer({ min: 0, max: 6 }),
+        week: fc.integer({ min: -1, max: 6 }),
         hourAt: fc.constantFrom(0, 1),
         location: fc.constantFrom('R1', 'R2'),
+        by: fc.constantFrom('anna', 'ben'),
       }),
       fc.record({
         kind: fc.constant('cancel' as const),
-        week: fc.integer({ min: 0, max: 6 }),
+        week: fc.integer({ min: -1, max: 6 }),
         hourAt: fc.constantFrom(0, 1),
+        by: fc.constantFrom('anna', 'ben'),
       }),
     );
-    fc.assert(
-      fc.property(fc.array(action, { maxLength: 20 }), fc.integer(), (steps, shuffleSeed) => {
-        const log: CalendarLogEvent[] = [create];
-        steps.forEach((a, i) => {
-          const seq = i + 2;
-          if (a.kind === 'series')
-            log.push({
-              seq,
-              senderUserId: 'anna',
-              payload: {
-                type: 'calendar.put',
-                event: {
-                  ...series,
-                  title: a.title,
-                  start: MONDAY + a.hour * HOUR,
-                  end: MONDAY + a.hour * HOUR + HOUR / 2,
-                },
+    // A log and a genuine permutation of it: the order one client applied it in.
+    const logAndOrder = fc.array(action, { maxLength: 20 }).chain((steps) => {
+      const log: CalendarLogEvent[] = [create];
+      steps.forEach((a, i) => {
+        const seq = i + 2;
+        if (a.kind === 'series') {
+          const { rrule: _rrule, ...rest } = series;
+          log.push({
+            seq,
+            senderUserId: 'anna',
+            payload: {
+              type: 'calendar.put',
+              event: {
+                ...rest,
+                ...(a.rrule ? { rrule: a.rrule } : {}),
+                title: a.title,
+                start: MONDAY + a.hour * HOUR,
+                end: MONDAY + a.hour * HOUR + HOUR / 2,
               },
-            });
-          else if (a.kind === 'change')
-            log.push({
-              seq,
-              senderUserId: 'ben',
-              payload: change(week(a.week) + a.hourAt * HOUR, { location: a.location }),
-            });
-          else log.push({ seq, senderUserId: 'ben', payload: cancel(week(a.week) + a.hourAt * HOUR) });
-        });
-        const shuffled = [...log].sort(
-          (x, y) => ((x.seq * 7919 + shuffleSeed) % 101) - ((y.seq * 7919 + shuffleSeed) % 101),
-        );
+            },
+          });
+        } else if (a.kind === 'change')
+          log.push({ seq, senderUserId: a.by, payload: change(week(a.week) + a.hourAt * HOUR, { location: a.location }) });
+        else log.push({ seq, senderUserId: a.by, payload: cancel(week(a.week) + a.hourAt * HOUR) });
+      });
+      return fc.tuple(fc.constant(log), fc.shuffledSubarray(log, { minLength: log.length, maxLength: log.length }));
+    });
+    fc.assert(
+      fc.property(logAndOrder, ([log, shuffled]) => {
         const [a, b] = [replay(shuffled).view!, replay(log).view!];
         expect(a).toEqual(b);
-        expect(occurrences(a, MONDAY - DAY, week(7))).toEqual(occurrences(b, MONDAY - DAY, week(7)));
+        expect(occurrences(a, MONDAY - 8 * DAY, week(7))).toEqual(occurrences(b, MONDAY - 8 * DAY, week(7)));
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });

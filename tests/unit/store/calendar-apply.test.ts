@@ -1,9 +1,10 @@
 // Calendar events through the store: single occurrences are checked by the wire schema, decided
-// by the reducer, kept in calendar_overrides across edits of the series, read back with the
-// entry, and removed with the channel's content.
+// by the reducer (independent of the series), kept in calendar_overrides across edits of the
+// series and before it arrives, read back with the entry, and removed with the channel's content.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import { MAX_OVERRIDES } from '../../../electron/core/collab/calendar-events.ts';
 import { applyEvents } from '../../../electron/core/store/apply.ts';
 import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
 import { deleteChannelContent } from '../../../electron/core/store/retention.ts';
@@ -101,11 +102,13 @@ describe('calendar occurrences in the store', () => {
     ]);
   });
 
-  it('refuses a malformed occurrence at the schema and one the series does not have in the reducer, with reasons', () => {
+  it('refuses a malformed occurrence at the schema and in the reducer; keeps one the series does not have, unshown', async () => {
     apply(put());
     const result = apply(
       { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: 'morgen' },
       { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0, extra: true },
+      { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: Date.UTC(2300, 0, 1) },
+      { type: 'calendar.occurrence.put', uid: 'evt-handover-01', recurrenceId: T0, title: 'X', start: T0, end: T0 - 1 },
       {
         type: 'calendar.occurrence.put',
         uid: 'evt-handover-01',
@@ -116,9 +119,40 @@ describe('calendar occurrences in the store', () => {
       },
       { type: 'calendar.occurrence.cancel', uid: 'evt-unknown-01', recurrenceId: T0 },
     );
-    expect(result.invalid).toHaveLength(2);
-    expect(result.refused).toEqual(['unknown_occurrence', 'unknown_event']);
-    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(0);
+    expect(result.invalid).toHaveLength(3);
+    expect(result.refused).toEqual(['invalid_event']);
+    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(2);
+    // After COUNT=5: kept with the entry but not expanded.
+    const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
+    expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual([0, 24, 48, 72, 96].map((h) => [h, null]));
+  });
+
+  it("an occurrence applied before its series (its sender's own, on the relay ack) shows once the series arrives", async () => {
+    seq = 5;
+    expect(apply({ type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + DAY })).toEqual({ invalid: [], refused: [] });
+    expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
+    seq = 0;
+    apply(put());
+    const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
+    expect(range.map((o) => (o.start - T0) / HOUR)).toEqual([0, 48, 72, 96]);
+  });
+
+  it("a series edit arriving after a later one is stale and still counts towards the entry's SEQUENCE", async () => {
+    seq = 2;
+    apply(put({ title: 'Übergabe 3B' }));
+    seq = 0;
+    expect(apply(put()).refused).toEqual(['stale']);
+    const [entry] = await store.collaboration.calendarEntries(CH);
+    expect(entry).toMatchObject({ title: 'Übergabe 3B', sequence: 1 });
+  });
+
+  it('keeps at most MAX_OVERRIDES per entry: the lowest seq gives way, in the table too', () => {
+    apply(put({ rrule: 'FREQ=DAILY' }));
+    const cancels = Array.from({ length: MAX_OVERRIDES + 1 }, (_, i) => ({ type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + i * DAY }));
+    expect(apply(...cancels).refused).toEqual([]);
+    const ids = store.db.prepare('SELECT recurrence_id FROM calendar_overrides ORDER BY recurrence_id').pluck().all() as number[];
+    expect(ids).toHaveLength(MAX_OVERRIDES);
+    expect(ids[0]).toBe(T0 + DAY);
   });
 
   it('removes the overrides with the channel content', () => {
