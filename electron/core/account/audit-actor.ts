@@ -80,6 +80,7 @@ export function actorOf(
   record: SignedRecord,
   devices: ReadonlyMap<string, KnownDevice>,
   userNames: ReadonlyMap<string, string>,
+  isAdmin: (userId: string) => boolean = () => true,
 ): AuditActor {
   // Device- and enrolment-signed records were verified with that key when they entered the directory.
   if (record.signer.kind === 'device') return byDevice('device', record.signer.id, devices, userNames);
@@ -92,6 +93,10 @@ export function actorOf(
     // A stamp that does not verify names nobody: showing the claimed person would misattribute.
     if (key === null || (key && !verifyRecordActor(record, key)))
       return { ...nobody('unverified'), actorDeviceId: deviceId };
+    // Only an admin's device holds the org key; any device can stamp a record it has seen, so a
+    // stamp by someone who was not an admin then names nobody.
+    const userId = devices.get(deviceId)?.userId;
+    if (userId !== undefined && !isAdmin(userId)) return { ...nobody('unverified'), actorDeviceId: deviceId };
     return byDevice('device', deviceId, devices, userNames);
   }
   const issuedBy = (record.body as { issuedBy?: unknown }).issuedBy;

@@ -176,9 +176,30 @@ export function auditEntries(db: Db): AuditEntry[] {
   const records = rows.map((row) => ({ pos: row.record_pk, record: JSON.parse(row.record) as SignedRecord }));
   // All certificates first: the org root and the first admin's user come before its device's.
   const devices = knownDevices(records.map((r) => r.record));
+  // Admin roles as the log goes: a stamp counts only from a user who is an admin by then (the
+  // record itself included, so the first admin's own user record at org creation names them).
+  // The org's first records (org root, rosters) come before the first admin's own user record, so
+  // a user not yet seen counts by their first user record.
+  const roles = new Map<string, { role: unknown; active: unknown; issuedAt: number }>();
+  const firstRole = new Map<string, unknown>();
+  for (const { record } of records) {
+    if (record.type !== 'user' || record.signer.kind !== 'org') continue;
+    const user = record.body as Body;
+    if (!firstRole.has(String(user.userId))) firstRole.set(String(user.userId), user.role);
+  }
+  const isAdmin = (userId: string) => {
+    const user = roles.get(userId);
+    if (!user) return firstRole.get(userId) === 'admin';
+    return user.role === 'admin' && user.active !== false;
+  };
   for (const { pos, record } of records) {
     if (seenSignatures.has(record.sig)) continue;
     seenSignatures.add(record.sig);
+    if (record.type === 'user' && record.signer.kind === 'org') {
+      const user = record.body as Body;
+      const known = roles.get(String(user.userId));
+      if (!known || Number(user.issuedAt) >= known.issuedAt) roles.set(String(user.userId), { role: user.role, active: user.active, issuedAt: Number(user.issuedAt) });
+    }
     const action = actionOf(record, seenUsers);
     if (!action) continue;
     const body = record.body as Body;
@@ -195,7 +216,7 @@ export function auditEntries(db: Db): AuditEntry[] {
       signerKind: record.signer.kind,
       signerId: record.signer.id,
       detail: detailOf(record),
-      ...actorOf(record, devices, userNames),
+      ...actorOf(record, devices, userNames, isAdmin),
     });
   }
   return entries.reverse();
