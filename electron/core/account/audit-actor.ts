@@ -3,6 +3,7 @@
 // `stampActor`) says which one. The stamp is checked here with the signing key from that device's
 // certificate in the signed directory, and the device leads to its user: the log names a person,
 // never a bare key. A record without a valid stamp says so instead of guessing.
+import type { AUDIT_ACTOR_SOURCES } from '../../../shared/api/parts/org-admin-contract.ts';
 import { fromBase64Url } from '../../../shared/protocol/bytes.ts';
 import type { SignedRecord } from '../../../shared/protocol/records.ts';
 import { verifyRecordActor } from '../crypto/records.ts';
@@ -16,8 +17,7 @@ import { verifyRecordActor } from '../crypto/records.ts';
  * - unverified: the stamp does not verify with that device's key (altered or foreign);
  * - not_recorded: no stamp (a record from before stamps, or one a relay stripped).
  */
-export const ACTOR_SOURCES = ['device', 'enrolment', 'named', 'unknown_device', 'unverified', 'not_recorded'] as const;
-export type ActorSource = (typeof ACTOR_SOURCES)[number];
+export type ActorSource = (typeof AUDIT_ACTOR_SOURCES)[number];
 
 export interface AuditActor {
   actorSource: ActorSource;

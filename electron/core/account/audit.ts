@@ -5,38 +5,12 @@
 // devices are not admin actions and stay out. The CSV export is audit-csv.ts.
 import type { SignedRecord } from '../../../shared/protocol/records.ts';
 import type { Db } from '../store/database.ts';
-import { actorOf, knownDevices, type AuditActor } from './audit-actor.ts';
+import type { AuditEntryView } from '../../../shared/api/parts/org-admin-contract.ts';
+import { actorOf, knownDevices } from './audit-actor.ts';
 
-export const AUDIT_ACTIONS = [
-  'org_created',
-  'user_added',
-  'user_changed',
-  'registration_key_created',
-  'device_certified',
-  'device_revoked',
-  'user_revoked',
-  'registration_key_revoked',
-  'wipe_ordered',
-  'settings_changed',
-  'roster_signed',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export interface AuditEntry extends AuditActor {
-  /** Position in the local directory log (arrival order). */
-  pos: number;
-  action: AuditAction;
-  type: string;
-  subjectId: string;
-  /** User name or device label where the directory knows it. */
-  subjectName: string | null;
-  /** Time the record states (issuedAt, revokedAt, createdAt). */
-  time: number;
-  signerKind: 'org' | 'device' | 'enrolment';
-  signerId: string;
-  /** Short facts from the record body (role, ward, reason...), no secrets and no content. */
-  detail: string;
-}
+/** One entry as the admin view gets it: the contract's schema is the one definition. */
+export type AuditEntry = AuditEntryView;
+export type AuditAction = AuditEntry['action'];
 
 type Body = Record<string, unknown>;
 

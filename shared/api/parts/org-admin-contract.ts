@@ -99,21 +99,26 @@ export const orgSettingsSchema = z.object({
   issuedByName: z.string().nullable(),
 });
 
+/** What an audit entry records, one per kind of signed record (electron/core/account/audit.ts). */
+export const AUDIT_ACTIONS = [
+  'org_created',
+  'user_added',
+  'user_changed',
+  'registration_key_created',
+  'device_certified',
+  'device_revoked',
+  'user_revoked',
+  'registration_key_revoked',
+  'wipe_ordered',
+  'settings_changed',
+  'roster_signed',
+] as const;
+/** How the acting person was found (electron/core/account/audit-actor.ts); see actorSource below. */
+export const AUDIT_ACTOR_SOURCES = ['device', 'enrolment', 'named', 'unknown_device', 'unverified', 'not_recorded'] as const;
+
 export const auditEntrySchema = z.object({
   pos: z.number().int(),
-  action: z.enum([
-    'org_created',
-    'user_added',
-    'user_changed',
-    'registration_key_created',
-    'device_certified',
-    'device_revoked',
-    'user_revoked',
-    'registration_key_revoked',
-    'wipe_ordered',
-    'settings_changed',
-    'roster_signed',
-  ]),
+  action: z.enum(AUDIT_ACTIONS),
   type: z.string(),
   subjectId: z.string(),
   subjectName: z.string().nullable(),
@@ -127,7 +132,7 @@ export const auditEntrySchema = z.object({
    * registration key, `named` when only the body names the person (org settings), otherwise why
    * nobody can be named (`unknown_device`, `unverified`, `not_recorded`).
    */
-  actorSource: z.enum(['device', 'enrolment', 'named', 'unknown_device', 'unverified', 'not_recorded']),
+  actorSource: z.enum(AUDIT_ACTOR_SOURCES),
   /** The acting person's display name from the signed directory (device → user). */
   actorName: z.string().nullable(),
   actorUserId: z.string().nullable(),
