@@ -12,28 +12,10 @@ import { POLICY_REGISTRY_PATH } from '../../electron/core/policy/definitions.ts'
 import { FakeRegistry } from '../../electron/core/policy/registry.ts';
 import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
 import { test, expect } from './fixtures.ts';
-import { createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
 
 const SECOND_PASS = 'Leuchtturm-am-Hafen-Nord';
 const BACKUP_PASS = 'Tresor-im-Keller-2026';
-const KEY = /([0-9A-Z]{4}-){7}[0-9A-Z]{4}/;
-
-async function addUserWithLetter(
-  admin: Page,
-  name: string,
-  ward: string,
-  role: 'Mitglied' | 'Administration',
-): Promise<string> {
-  await admin.getByLabel('Name', { exact: true }).fill(name);
-  await admin.getByLabel('Rolle').selectOption({ label: role });
-  await admin.getByLabel('Station oder Bereich (optional)').fill(ward);
-  await admin.getByRole('button', { name: 'Hinzufügen und Schlüssel erstellen' }).click();
-  await expect(admin.getByText('Ihr Zugang zu Klinikfunk').first()).toBeVisible({ timeout: 15_000 });
-  const key = KEY.exec((await admin.locator('.letter-view').innerText()).replace(/\s+/g, ' '))?.[0];
-  expect(key).toBeDefined();
-  await admin.getByRole('button', { name: 'Fertig – Schlüssel ausblenden' }).click();
-  return key!;
-}
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true });
 
@@ -50,8 +32,8 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   // Users: a member and a second admin, each with a registration letter.
   await admin.getByRole('button', { name: 'Verwaltung' }).click();
   await expect(tab(admin, 'Benutzer')).toHaveAttribute('aria-selected', 'true');
-  const nurseKey = await addUserWithLetter(admin, 'Bernd Pflege', 'Station 3B', 'Mitglied');
-  const secondKey = await addUserWithLetter(admin, 'Clara Empfang', 'Empfang', 'Administration');
+  const nurseKey = await addUserWithKey(admin, 'Bernd Pflege', { ward: 'Station 3B', role: 'Mitglied' });
+  const secondKey = await addUserWithKey(admin, 'Clara Empfang', { ward: 'Empfang', role: 'Administration' });
   const rows = admin.getByTestId('admin-user-row');
   await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: 'Clara Empfang' })).toContainText('Administration');

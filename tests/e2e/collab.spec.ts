@@ -11,7 +11,7 @@ import ICAL from 'ical.js';
 import type { Page, TestInfo } from '@playwright/test';
 import type { KlinikfunkBridge } from '../../shared/api/bridge.ts';
 import { test, expect, type OpenWorkstation } from './fixtures.ts';
-import { createOrganisation, expectAccessible, NURSE_PASS, setPin, shot } from './steps.ts';
+import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
 
 const CHANNEL = 'Station 3B';
 
@@ -23,22 +23,10 @@ async function twoStaff(clinic: { url: string; setupCode: string }, openWorkstat
   await setPin(admin);
   await expect(admin.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
   await admin.getByRole('button', { name: 'Verwaltung' }).click();
-  await admin.getByLabel('Name', { exact: true }).fill('Bernd Pflege');
-  await admin.getByLabel('Station oder Bereich (optional)').fill('Station 3B');
-  await admin.getByRole('button', { name: 'Hinzufügen und Schlüssel erstellen' }).click();
-  await expect(admin.getByText('Ihr Zugang zu Klinikfunk').first()).toBeVisible({ timeout: 15_000 });
-  const key = /([0-9A-Z]{4}-){7}[0-9A-Z]{4}/.exec((await admin.locator('body').innerText()).replace(/\s+/g, ' '))?.[0];
-  expect(key).toBeDefined();
-  await admin.getByRole('button', { name: 'Fertig – Schlüssel ausblenden' }).click();
+  const key = await addUserWithKey(admin, 'Bernd Pflege', { ward: 'Station 3B' });
 
   const { page: nurse } = await openWorkstation('Stationsrechner 2');
-  await nurse.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
-  await nurse.getByLabel('Registrierungsschlüssel').fill(key!);
-  await nurse.getByLabel('Serveradresse').fill(clinic.url);
-  await nurse.getByLabel('Passphrase', { exact: true }).fill(NURSE_PASS);
-  await nurse.getByLabel('Passphrase wiederholen').fill(NURSE_PASS);
-  await nurse.getByRole('button', { name: 'Beitreten', exact: true }).click();
-  await setPin(nurse, '739184');
+  await joinWithKey(nurse, clinic.url, key, NURSE_PASS, '739184');
   await expect(nurse.getByText('Bernd Pflege').first()).toBeVisible({ timeout: 20_000 });
 
   await admin.getByRole('button', { name: 'Neuer Kanal' }).first().click();

@@ -3,7 +3,7 @@
 // is added by the admin's workstation by itself and reads the message from before joining.
 // Screenshots at 1366x768; axe on each new screen.
 import { test, expect } from './fixtures.ts';
-import { createOrganisation, expectAccessible, NURSE_PASS, setPin, shot } from './steps.ts';
+import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
 
 test('a member finds a discoverable channel and joins it', async ({ clinic, openWorkstation }, testInfo) => {
   test.setTimeout(180_000);
@@ -17,21 +17,10 @@ test('a member finds a discoverable channel and joins it', async ({ clinic, open
 
   // The same first-run steps as first-run.spec.ts: add a user, hand over the registration key.
   await admin.getByRole('button', { name: 'Verwaltung' }).click();
-  await admin.getByLabel('Name', { exact: true }).fill('Bernd Pflege');
-  await admin.getByRole('button', { name: 'Hinzufügen und Schlüssel erstellen' }).click();
-  await expect(admin.getByText('Ihr Zugang zu Klinikfunk').first()).toBeVisible({ timeout: 15_000 });
-  const key = /([0-9A-Z]{4}-){7}[0-9A-Z]{4}/.exec((await admin.locator('body').innerText()).replace(/\s+/g, ' '))?.[0];
-  expect(key).toBeDefined();
-  await admin.getByRole('button', { name: 'Fertig – Schlüssel ausblenden' }).click();
+  const key = await addUserWithKey(admin, 'Bernd Pflege');
 
   const { page: nurse } = await openWorkstation('Stationsrechner 2');
-  await nurse.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
-  await nurse.getByLabel('Registrierungsschlüssel').fill(key!);
-  await nurse.getByLabel('Serveradresse').fill(clinic.url);
-  await nurse.getByLabel('Passphrase', { exact: true }).fill(NURSE_PASS);
-  await nurse.getByLabel('Passphrase wiederholen').fill(NURSE_PASS);
-  await nurse.getByRole('button', { name: 'Beitreten', exact: true }).click();
-  await setPin(nurse, '739184');
+  await joinWithKey(nurse, clinic.url, key, NURSE_PASS, '739184');
   await expect(nurse.getByTestId('channel-entry').filter({ hasText: 'Allgemein' })).toBeVisible({ timeout: 30_000 });
 
   // The admin creates a discoverable channel (with history) and a private one, and writes in it.

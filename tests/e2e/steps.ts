@@ -54,6 +54,19 @@ export async function invoke<M extends MethodName>(page: Page, method: M, input:
   return result.value;
 }
 
+/** In the open admin view: adds a user and reads the registration key off the letter, then hides it. */
+export async function addUserWithKey(admin: Page, name: string, options: { ward?: string; role?: 'Mitglied' | 'Administration' } = {}): Promise<string> {
+  await admin.getByLabel('Name', { exact: true }).fill(name);
+  if (options.role) await admin.getByLabel('Rolle').selectOption({ label: options.role });
+  if (options.ward) await admin.getByLabel('Station oder Bereich (optional)').fill(options.ward);
+  await admin.getByRole('button', { name: 'Hinzufügen und Schlüssel erstellen' }).click();
+  await expect(admin.getByText('Ihr Zugang zu Klinikfunk').first()).toBeVisible({ timeout: 15_000 });
+  const key = /([0-9A-Z]{4}-){7}[0-9A-Z]{4}/.exec((await admin.locator('.letter-view').innerText()).replace(/\s+/g, ' '))?.[0];
+  expect(key).toBeDefined();
+  await admin.getByRole('button', { name: 'Fertig – Schlüssel ausblenden' }).click();
+  return key!;
+}
+
 /** Joins with a registration key from the first-run screen, sets the PIN and waits until online. */
 export async function joinWithKey(page: Page, relayUrl: string, key: string, passphrase: string, pin: string): Promise<void> {
   await page.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
