@@ -147,12 +147,12 @@ export const methods = {
   'channels.create': method({
     input: channelCreateInput,
     output: z.object({ channelId }),
-    doc: 'Creates a channel, conversation or direct chat with members from the directory; the creator is its admin.',
+    doc: 'Creates a channel, conversation or direct chat with members from the directory; the creator is its admin. `not_found` when a member id is not in the signed directory.',
   }),
   'channels.setMembers': method({
     input: z.strictObject({ channelId, memberUserIds: z.array(userId).max(2000) }),
     output: done,
-    doc: 'Replaces the members of a channel (admins of the channel only): a new key epoch, removed members read nothing new.',
+    doc: 'Replaces the members of a channel (admins of the channel only): a new key epoch, removed members read nothing new. `not_found` when a member id is not in the signed directory.',
   }),
   'channels.leave': method({
     input: z.strictObject({ channelId }),

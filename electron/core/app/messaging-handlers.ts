@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
+import { UnknownUsersError } from '../client/messaging-client.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { toMessageViews } from './message-views.ts';
 import { memberRuntime } from './member-runtime.ts';
@@ -131,14 +132,16 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const discoverable = input.discoverable && input.kind === 'channel';
       // Announcing needs the org-wide channel; an admin device adds every user to it soon after they are created.
       if (discoverable && !runtime.client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
-      const channelId = await runtime.client.createChannel({
-        kind: input.kind,
-        name: input.name,
-        topic: input.topic,
-        memberUserIds: input.memberUserIds,
-        historyForNewMembers: input.historyForNewMembers,
-        discoverable,
-      });
+      const channelId = await knownMembers(() =>
+        runtime.client.createChannel({
+          kind: input.kind,
+          name: input.name,
+          topic: input.topic,
+          memberUserIds: input.memberUserIds,
+          historyForNewMembers: input.historyForNewMembers,
+          discoverable,
+        }),
+      );
       return { channelId };
     },
 
@@ -149,7 +152,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       if (!current.some((m) => m.userId === me && m.role === 'admin')) throw new AppError('not_permitted', 'Only channel admins change members.');
       const admins = new Set(current.filter((m) => m.role === 'admin').map((m) => m.userId));
       const next = [...new Set([me, ...memberUserIds])].map((userId) => ({ userId, role: admins.has(userId) ? ('admin' as const) : ('member' as const) }));
-      await runtime.client.setMembers(channelId, next);
+      await knownMembers(() => runtime.client.setMembers(channelId, next));
       return done;
     },
 
@@ -358,4 +361,14 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         }));
     },
   };
+}
+
+/** A roster naming someone the signed directory does not know is the caller's pick, not a bug. */
+async function knownMembers<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof UnknownUsersError) throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
+    throw error;
+  }
 }

@@ -156,6 +156,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'calendar.importIcs': async ({ channelId, text }) => {
       const runtime = memberRuntime(ctx.sessions, channelId);
       const parsed = importIcs(text);
+      if (parsed.unreadable) throw new AppError('invalid_input', `The file cannot be imported: ${parsed.unreadable}`);
       const problems = [...parsed.problems];
       const known = nameLookup(runtime.profile.store.db);
       let imported = 0;

@@ -101,19 +101,28 @@ export interface ImportProblem {
 export interface ImportResult {
   events: CalendarEvent[];
   problems: ImportProblem[];
+  /** Why the file as a whole cannot be read (empty, not iCalendar, too large), or null. */
+  unreadable: string | null;
 }
 
 const MAX_ICS_BYTES = 5 * 1024 * 1024;
 
-/** Reads an .ics file. Never throws: a file it cannot read comes back as one problem. */
+const unreadable = (reason: string): ImportResult => ({ events: [], problems: [{ uid: null, reason }], unreadable: reason });
+
+/** Reads an .ics file. Never throws: a file it cannot read comes back as `unreadable` (and one problem). */
 export function importIcs(text: string): ImportResult {
-  if (text.length > MAX_ICS_BYTES) return { events: [], problems: [{ uid: null, reason: 'file too large' }] };
+  if (text.length > MAX_ICS_BYTES) return unreadable('file too large');
+  // ical.js answers an empty file with nothing at all, and the component built from that throws later.
+  if (text.trim() === '') return unreadable('empty file');
   let root: ICAL.Component;
   try {
-    root = new ICAL.Component(ICAL.parse(text) as unknown as unknown[]);
+    const parsed = ICAL.parse(text) as unknown as unknown[];
+    // Several top-level components come back as a list of them; the first one has to be the calendar.
+    root = new ICAL.Component((Array.isArray(parsed[0]) ? parsed[0] : parsed) as unknown[]);
   } catch (error) {
-    return { events: [], problems: [{ uid: null, reason: `not an iCalendar file: ${error instanceof Error ? error.message : String(error)}` }] };
+    return unreadable(`not an iCalendar file: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (root.name !== 'vcalendar') return unreadable(`not an iCalendar file: ${root.name.toUpperCase()} instead of VCALENDAR`);
   berlinZone();
   // Register the file's own zones so its TZIDs resolve (Outlook writes Windows zone names).
   for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
@@ -141,7 +150,7 @@ export function importIcs(text: string): ImportResult {
       problems.push({ uid, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { events, problems };
+  return { events, problems, unreadable: null };
 }
 
 /** EXDATEs become cancelled occurrences; one that the series does not have is reported and dropped. */

@@ -57,6 +57,16 @@ const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'calendar.occurrence.cancel': 'calendar',
 };
 
+/** A roster would name user ids the signed directory does not know (a stale or made-up pick). */
+export class UnknownUsersError extends Error {
+  readonly userIds: string[];
+  constructor(userIds: string[]) {
+    super(`unknown users: ${userIds.join(', ')}`);
+    this.name = 'UnknownUsersError';
+    this.userIds = userIds;
+  }
+}
+
 export class MessagingClient {
   readonly directory: Directory;
   readonly crypto: ChannelCrypto;
@@ -299,6 +309,10 @@ export class MessagingClient {
     history: boolean,
     signer: 'org' | 'device' = 'device',
   ): Promise<void> {
+    // Every client would refuse such a roster (Directory.verify); saying which ids are unknown
+    // before signing lets the caller answer not_found instead of a refused record.
+    const unknown = members.map((m) => m.userId).filter((userId) => !this.directory.users.has(userId));
+    if (unknown.length > 0) throw new UnknownUsersError(unknown);
     const state = this.directory.rosters.get(channelId);
     const signed = signRecord(
       'roster',

@@ -461,6 +461,12 @@ export const de = {
   'error.channelCreate.invalid_input': 'Bitte prüfen Sie Name und Mitglieder des Kanals.',
   'error.channelCreate.unavailable':
     'Das Kanalverzeichnis ist auf diesem Gerät noch nicht bereit. Legen Sie den Kanal ohne „auffindbar“ an oder versuchen Sie es in einigen Minuten erneut.',
+  'error.channelCreate.not_found':
+    'Mindestens eine ausgewählte Person ist in Ihrer Organisation nicht (mehr) bekannt. Bitte öffnen Sie den Dialog neu und wählen Sie die Mitglieder erneut aus.',
+  'error.channelMembers.not_found':
+    'Mindestens eine ausgewählte Person ist in Ihrer Organisation nicht (mehr) bekannt. Bitte öffnen Sie die Mitgliederliste neu und wählen Sie erneut aus.',
+  'error.icsImport.invalid_input':
+    'Die Datei ist leer oder keine Kalenderdatei (.ics). Bitte exportieren Sie den Termin erneut aus Ihrem Kalenderprogramm und wählen Sie diese Datei.',
   'error.channelMembers.not_permitted':
     'Nur Administratorinnen und Administratoren dieses Kanals können Mitglieder ändern.',
   'error.channelLeave.not_permitted':

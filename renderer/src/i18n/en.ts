@@ -447,6 +447,12 @@ export const en: Record<MessageKey, string> = {
   'error.channelCreate.invalid_input': 'Please check the name and members of the channel.',
   'error.channelCreate.unavailable':
     'The channel directory is not ready on this device yet. Create the channel without “discoverable” or try again in a few minutes.',
+  'error.channelCreate.not_found':
+    'At least one of the people you chose is no longer known in your organisation. Please open the dialog again and choose the members anew.',
+  'error.channelMembers.not_found':
+    'At least one of the people you chose is no longer known in your organisation. Please open the member list again and choose anew.',
+  'error.icsImport.invalid_input':
+    'The file is empty or not a calendar file (.ics). Please export the appointment from your calendar program again and choose that file.',
   'error.channelMembers.not_permitted': "Only the channel's administrators can change its members.",
   'error.channelLeave.not_permitted':
     'Nobody can leave the channel for the whole organisation: every member of staff belongs to it.',

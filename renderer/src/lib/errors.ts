@@ -18,6 +18,7 @@ export type ErrorContext =
   | 'channelLeave'
   | 'channelMembers'
   | 'search'
+  | 'icsImport'
   | 'admin';
 
 export function errorText(error: AppErrorShape | ErrorCode, context?: ErrorContext): string {

@@ -159,7 +159,7 @@ export const collabMethods = {
   'calendar.importIcs': method({
     input: icsImportInput,
     output: icsImportSchema,
-    doc: 'Imports the events of an .ics file into the channel calendar and lists what it skipped.',
+    doc: 'Imports the events of an .ics file into the channel calendar and lists what it skipped. `invalid_input` when the file as a whole is empty or not iCalendar.',
   }),
 } satisfies Record<string, MethodSpec>;
 

@@ -78,7 +78,7 @@ describe('calendar through the core', () => {
     const copy = await eventually(async () => (await admin.value('calendar.range', { channelId: other, ...range })).entries[0], 15_000, 'imported entry');
     expect(copy).toMatchObject({ title: 'Schichtübergabe', start: MONDAY_0700 });
     expect(copy.rrule.split(';').sort()).toEqual(['BYDAY=MO', 'COUNT=6', 'FREQ=WEEKLY']);
-    expect(await admin.value('calendar.importIcs', { channelId: other, text: 'kein kalender' })).toMatchObject({ imported: 0, problems: [{ uid: null }] });
+    expect(await admin.call('calendar.importIcs', { channelId: other, text: 'kein kalender' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   }, 30_000);
 
   it('edits by different members and a cancellation converge to the same state on both', async () => {

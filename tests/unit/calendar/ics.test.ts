@@ -121,10 +121,14 @@ describe('iCalendar import', () => {
   it.each([
     ['not a calendar', 'hello world'],
     ['a truncated file', 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026'],
-  ])('reports %s as a problem instead of throwing', (_label, text) => {
+    ['an empty file', ''],
+    ['blank lines', ' \r\n\n  '],
+    ['another component than VCALENDAR', 'BEGIN:VTODO\r\nEND:VTODO'],
+  ])('reports %s as unreadable instead of throwing', (_label, text) => {
     const result = importIcs(text);
     expect(result.events).toEqual([]);
     expect(result.problems.length).toBeGreaterThan(0);
+    expect(result.unreadable).toEqual(expect.any(String));
   });
 
   it('skips an event without UID and keeps the rest', () => {
