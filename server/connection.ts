@@ -25,7 +25,7 @@ import { bytesEqual, toBase64Url } from '../shared/protocol/bytes.ts';
 import { parseEnvelope } from '../shared/protocol/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
-import type { RelayStore } from './store/store.ts';
+import type { BlobAccess, RelayStore } from './store/store.ts';
 import type { DeviceIdentity, TrustVerifier } from './trust.ts';
 
 export interface ConnectionContext {
@@ -375,6 +375,24 @@ export class Connection {
       accepted.push({ frame, envelope });
     }
     if (accepted.length === 0) return;
+    // A publish may reference only blobs its sender may read: its own uploads, or blobs an event
+    // of one of its channels references. Otherwise listing a hash would unlock the blob for the
+    // channel's members and pin it against the GC.
+    const listed = accepted.flatMap(({ frame }) => frame.blobs ?? []);
+    if (listed.length > 0) {
+      const access = await this.#ctx.store.blobAccess(listed);
+      for (let i = accepted.length - 1; i >= 0; i--) {
+        const { frame } = accepted[i]!;
+        const foreign = (frame.blobs ?? []).find((hash) => {
+          const blob = access.get(hash);
+          return blob !== undefined && !this.#mayRead(blob, device);
+        });
+        if (foreign === undefined) continue;
+        this.#reject(frame.id, 'not_permitted', `blob ${foreign.slice(0, 12)}… is another device's and in none of your channels`);
+        accepted.splice(i, 1);
+      }
+      if (accepted.length === 0) return;
+    }
     const results = await this.#ctx.store.appendBatch(
       accepted.map(({ frame, envelope }) => ({
         channelId: frame.channelId,
@@ -386,6 +404,10 @@ export class Connection {
     );
     accepted.forEach(({ frame, envelope }, i) => {
       const result = results[i]!;
+      if (result.taken) {
+        this.#reject(frame.id, 'conflict', 'another device published an event with this client event id here');
+        return;
+      }
       this.send({
         t: 'ack',
         id: frame.id,
@@ -393,6 +415,7 @@ export class Connection {
         seq: result.seq,
         duplicate: result.duplicate,
         at: result.at,
+        incarnation: this.#ctx.store.incarnation(),
       });
       if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, result.at, this);
     });
@@ -425,6 +448,14 @@ export class Connection {
     return this.#device;
   }
 
+  /** The uploader, or a device whose user belongs to a channel with a retained event referencing the blob. */
+  #mayRead(blob: BlobAccess, device: DeviceIdentity): boolean {
+    return (
+      blob.ownerDeviceId === device.deviceId ||
+      blob.channels.some((channel) => this.#ctx.trust.isMember(channel, device.userId))
+    );
+  }
+
   #requireMember(channelId: string, device: DeviceIdentity): void {
     if (!this.#ctx.trust.isMember(channelId, device.userId))
       throw new FrameError('not_member', 'not a current member of this channel');
@@ -448,25 +479,22 @@ export class Connection {
     switch (frame.t) {
       case 'publish':
         return this.#publishBatch([frame], device);
-      case 'sync': {
-        const channels = trust.channelsOf(device.userId);
-        const heads = await store.heads(channels);
-        const changed: Record<string, number> = {};
-        for (const [channel, head] of heads) if (head > (frame.cursors[channel] ?? 0)) changed[channel] = head;
-        return this.send({ t: 'changed', id: frame.id, heads: changed });
-      }
+      case 'sync':
+        return this.#sync(frame, device);
       case 'fetch': {
         this.#requireMember(frame.channelId, device);
-        const [events, heads] = await Promise.all([
-          store.page(frame.channelId, frame.afterSeq, frame.limit),
-          store.heads([frame.channelId]),
-        ]);
+        // History first, then the page: every event up to that head is visible to the page, so a
+        // short page that ends below the head means the relay lacks those seqs (a real gap).
+        const history = (await store.histories([frame.channelId])).get(frame.channelId);
+        const events = await store.page(frame.channelId, frame.afterSeq, frame.limit);
         return this.send({
           t: 'page',
           id: frame.id,
           channelId: frame.channelId,
           events: events.map((e) => ({ seq: e.seq, envelope: b64(e.envelope), at: e.at })),
-          head: heads.get(frame.channelId) ?? 0,
+          head: history?.head ?? 0,
+          historyStart: history?.historyStart ?? 1,
+          incarnation: store.incarnation(),
         });
       }
       case 'mail_put': {
@@ -507,8 +535,11 @@ export class Connection {
       case 'blob_begin':
         return this.#blobBegin(frame, device);
       case 'blob_chunk':
-        return this.#blobChunk(frame);
+        return this.#blobChunk(frame, device);
       case 'blob_get': {
+        // A blob the device may not read is answered like one that does not exist.
+        const access = (await store.blobAccess([frame.hash])).get(frame.hash);
+        if (!access?.complete || !this.#mayRead(access, device)) throw new FrameError('not_found', 'no such blob');
         const state = await store.blobState(frame.hash);
         if (!state?.complete) throw new FrameError('not_found', 'no such blob');
         if (frame.offset > state.size) throw new FrameError('conflict', 'offset past the end');
@@ -548,6 +579,26 @@ export class Connection {
         });
       }
     }
+  }
+
+  /**
+   * Heads past the device's cursors; when the device names another incarnation (a restored
+   * database, or a new one), also every channel's restore point, so it can reset its cursors.
+   */
+  async #sync(frame: Extract<ClientFrame, { t: 'sync' }>, device: DeviceIdentity): Promise<void> {
+    const { store, trust } = this.#ctx;
+    const channels = trust.channelsOf(device.userId);
+    const histories = await store.histories(channels);
+    const incarnation = store.incarnation();
+    const changed: Record<string, number> = {};
+    for (const [channel, h] of histories) if (h.head > (frame.cursors[channel] ?? 0)) changed[channel] = h.head;
+    let bases: Record<string, number> | undefined;
+    if (frame.incarnation !== undefined && frame.incarnation !== incarnation) {
+      // A channel without a restore point began after the last restore: nothing in it is shared.
+      bases = Object.fromEntries(channels.map((channel) => [channel, histories.get(channel)?.base ?? 0]));
+      this.#log.info('device from another incarnation', { device: device.deviceId, channels: channels.length });
+    }
+    this.send({ t: 'changed', id: frame.id, heads: changed, incarnation, ...(bases ? { bases } : {}) });
   }
 
   #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {
@@ -623,6 +674,13 @@ export class Connection {
     const { store, limits } = this.#ctx;
     if (frame.size > limits.maxBlobBytes) throw new FrameError('too_large', `blob over ${limits.maxBlobBytes} bytes`);
     let state = await store.blobState(frame.hash);
+    if (state && state.ownerDeviceId !== device.deviceId) {
+      // Another device's upload: only a reader of the complete blob learns its state (it needs no
+      // upload then); anyone else learns neither size nor progress, and cannot touch it.
+      const access = (await store.blobAccess([frame.hash])).get(frame.hash);
+      if (!access?.complete || !this.#mayRead(access, device))
+        throw new FrameError('not_permitted', "this hash names another device's upload");
+    }
     if (!state) {
       const used = await store.blobUsage(device.deviceId);
       if (used + frame.size > limits.blobQuotaBytes)
@@ -643,10 +701,11 @@ export class Connection {
     });
   }
 
-  async #blobChunk(frame: Extract<ClientFrame, { t: 'blob_chunk' }>): Promise<void> {
+  async #blobChunk(frame: Extract<ClientFrame, { t: 'blob_chunk' }>, device: DeviceIdentity): Promise<void> {
     const { store } = this.#ctx;
     const { data } = frame;
-    const state = await store.blobAppend(frame.hash, frame.offset, data);
+    const state = await store.blobAppend(frame.hash, frame.offset, data, device.deviceId);
+    if (state === 'not_owner') throw new FrameError('not_found', 'no upload of this device with this hash');
     if (state === 'conflict') {
       this.#uploadHashes.delete(frame.hash);
       const now = await store.blobState(frame.hash);

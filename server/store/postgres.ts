@@ -9,17 +9,20 @@ import { sliceChunks } from './sqlite.ts';
 import type {
   AppendItem,
   AppendResult,
+  BlobAccess,
   BlobState,
+  ChannelHistory,
   CommitListener,
   DeviceSeenRow,
   DirectoryEntry,
   DirectoryListener,
   MailListener,
   MailboxItem,
+  MailQuotaHit,
   RelayStore,
   StoredEvent,
 } from './store.ts';
-import { newBlobGeneration } from './store.ts';
+import { INCARNATION_META, newBlobGeneration, newIncarnation } from './store.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
@@ -87,10 +90,32 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE blobs ADD COLUMN generation BIGINT NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 70,
+    sql: `
+      -- as on SQLite: mailbox quotas per sender, blob readers by hash, channels created per device
+      CREATE INDEX mailbox_by_sender ON mailbox (from_device, to_device);
+      CREATE INDEX event_blobs_by_hash ON event_blobs (hash);
+      CREATE TABLE channel_creations (device_id TEXT NOT NULL, channel_id TEXT NOT NULL, created_at BIGINT NOT NULL,
+        PRIMARY KEY (device_id, channel_id));
+      CREATE INDEX channel_creations_by_time ON channel_creations (device_id, created_at);
+    `,
+  },
+  {
+    version: 80,
+    sql: `
+      -- as on SQLite: declared history start (floor + 1) and the restore point of relay restore
+      ALTER TABLE channel_heads ADD COLUMN floor BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE channel_heads ADD COLUMN base BIGINT;
+      UPDATE channel_heads h SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = h.channel), h.head + 1) - 1;
+    `,
+  },
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = 0x6b66_0001;
 const DIRECTORY_LOCK = 0x6b66_0002;
+/** Serialises one sender's mailbox puts (transaction-scoped), so quota checks cannot race. */
+const MAIL_LOCK_SPACE = 0x6b66_0003;
 const NOTIFY_COMMIT = 'klinikfunk_commit';
 const NOTIFY_DIR = 'klinikfunk_dir';
 const NOTIFY_MAIL = 'klinikfunk_mail';
@@ -180,6 +205,23 @@ export async function openPostgresStore(
     listener = client;
   }
   await listen();
+  await pool.query('INSERT INTO relay_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+    INCARNATION_META,
+    newIncarnation(),
+  ]);
+  let incarnation = (await pool.query<{ value: string }>('SELECT value FROM relay_meta WHERE key = $1', [INCARNATION_META]))
+    .rows[0]!.value;
+  /** Raises declared history starts; head rows are locked in channel order, as appends lock them. */
+  const raiseFloors = async (c: pg.PoolClient, throughs: ReadonlyArray<{ channel: string; through: number }>) => {
+    if (throughs.length === 0) return;
+    const channels = throughs.map((t) => t.channel);
+    await c.query('SELECT 1 FROM channel_heads WHERE channel = ANY($1) ORDER BY channel FOR UPDATE', [channels]);
+    await c.query(
+      `UPDATE channel_heads h SET floor = greatest(h.floor, least(h.head, x.through))
+       FROM unnest($1::text[], $2::bigint[]) AS x(channel, through) WHERE h.channel = x.channel`,
+      [channels, throughs.map((t) => t.through)],
+    );
+  };
 
   async function tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
@@ -220,13 +262,17 @@ export async function openPostgresStore(
     c: pg.Pool | pg.PoolClient,
     channelId: string,
     clientEventId: string,
+    senderDeviceId: string,
   ): Promise<AppendResult | null> => {
-    const r = await c.query<{ seq: string; stored_at: string }>(
-      'SELECT seq, stored_at FROM events WHERE channel = $1 AND client_event_id = $2',
+    const r = await c.query<{ seq: string; stored_at: string; sender_device: string }>(
+      'SELECT seq, stored_at, sender_device FROM events WHERE channel = $1 AND client_event_id = $2',
       [channelId, clientEventId],
     );
     const row = r.rows[0];
-    return row ? { seq: num(row.seq), duplicate: true, at: num(row.stored_at) } : null;
+    if (!row) return null;
+    return row.sender_device === senderDeviceId
+      ? { seq: num(row.seq), duplicate: true, at: num(row.stored_at) }
+      : TAKEN;
   };
 
   /**
@@ -270,7 +316,7 @@ export async function openPostgresStore(
   /** A rolled-back insert never commits: forget its mark, so another process's commit of that seq is not mistaken for ours. */
   const unmark = (marked: string[]) => marked.forEach((key) => own.delete(key));
   const appendOne = async (item: AppendItem): Promise<AppendResult> => {
-    const known = await findClient(pool, item.channelId, item.clientEventId);
+    const known = await findClient(pool, item.channelId, item.clientEventId, item.senderDeviceId);
     if (known !== null) return known;
     const marked: string[] = [];
     try {
@@ -278,7 +324,7 @@ export async function openPostgresStore(
     } catch (error) {
       unmark(marked);
       if (!(error instanceof DuplicateRace)) throw error;
-      return (await findClient(pool, item.channelId, item.clientEventId))!;
+      return (await findClient(pool, item.channelId, item.clientEventId, item.senderDeviceId))!;
     }
   };
 
@@ -286,8 +332,14 @@ export async function openPostgresStore(
     const results: Array<AppendResult | undefined> = new Array(items.length);
     // Retries are answered without a write transaction.
     const fresh: number[] = [];
-    const knownRows = await pool.query<{ channel: string; client_event_id: string; seq: string; stored_at: string }>(
-      `SELECT e.channel, e.client_event_id, e.seq, e.stored_at FROM events e
+    const knownRows = await pool.query<{
+      channel: string;
+      client_event_id: string;
+      seq: string;
+      stored_at: string;
+      sender_device: string;
+    }>(
+      `SELECT e.channel, e.client_event_id, e.seq, e.stored_at, e.sender_device FROM events e
        JOIN unnest($1::text[], $2::text[]) AS k(channel, client_event_id)
          ON e.channel = k.channel AND e.client_event_id = k.client_event_id`,
       [items.map((i) => i.channelId), items.map((i) => i.clientEventId)],
@@ -295,13 +347,17 @@ export async function openPostgresStore(
     const known = new Map(
       knownRows.rows.map((r) => [
         `${r.channel}:${r.client_event_id}`,
-        { seq: num(r.seq), duplicate: true, at: num(r.stored_at) },
+        { seq: num(r.seq), duplicate: true, at: num(r.stored_at), sender: r.sender_device },
       ]),
     );
     for (let i = 0; i < items.length; i++) {
       const original = known.get(`${items[i]!.channelId}:${items[i]!.clientEventId}`);
-      if (original !== undefined) results[i] = original;
-      else fresh.push(i);
+      if (original === undefined) fresh.push(i);
+      else
+        results[i] =
+          original.sender === items[i]!.senderDeviceId
+            ? { seq: original.seq, duplicate: true, at: original.at }
+            : TAKEN;
     }
     if (fresh.length === 0) return results as AppendResult[];
     // Head rows are locked in channel order, so two batches never wait on each other in a cycle.
@@ -312,17 +368,20 @@ export async function openPostgresStore(
     try {
       const stored = await tx(async (c) => {
         const out: Array<[number, AppendResult]> = [];
-        const inBatch = new Map<string, { seq: number; at: number }>();
+        const inBatch = new Map<string, { seq: number; at: number; sender: string }>();
         for (const i of fresh) {
           const item = items[i]!;
           const key = `${item.channelId}:${item.clientEventId}`;
           const earlier = inBatch.get(key);
           if (earlier !== undefined) {
-            out.push([i, { ...earlier, duplicate: true }]);
+            out.push([
+              i,
+              earlier.sender === item.senderDeviceId ? { seq: earlier.seq, at: earlier.at, duplicate: true } : TAKEN,
+            ]);
             continue;
           }
           const stored = await insertEvent(c, item, marked);
-          inBatch.set(key, stored);
+          inBatch.set(key, { ...stored, sender: item.senderDeviceId });
           out.push([i, { ...stored, duplicate: false }]);
         }
         return out;
@@ -339,6 +398,31 @@ export async function openPostgresStore(
 
   return {
     kind: 'postgres',
+    async histories(channelIds) {
+      const out = new Map<string, ChannelHistory>();
+      if (channelIds.length === 0) return out;
+      const r = await pool.query<{ channel: string; head: string; floor: string; base: string | null }>(
+        'SELECT channel, head, floor, base FROM channel_heads WHERE channel = ANY($1)',
+        [channelIds],
+      );
+      for (const row of r.rows)
+        out.set(row.channel, {
+          head: num(row.head),
+          historyStart: num(row.floor) + 1,
+          base: row.base === null ? null : num(row.base),
+        });
+      return out;
+    },
+    incarnation: () => incarnation,
+    async markRestored() {
+      const next = newIncarnation();
+      await tx(async (c) => {
+        await c.query('UPDATE relay_meta SET value = $1 WHERE key = $2', [next, INCARNATION_META]);
+        await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head)');
+      });
+      incarnation = next;
+      return next;
+    },
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []): Promise<AppendResult> {
       return (await appendBatch([{ channelId, clientEventId, senderDeviceId, envelope, blobHashes }]))[0]!;
     },
@@ -374,6 +458,7 @@ export async function openPostgresStore(
     },
     async trim(channelId, throughSeq) {
       return tx(async (c) => {
+        await raiseFloors(c, [{ channel: channelId, through: throughSeq }]);
         await c.query(
           `UPDATE blobs SET refs = refs - x.n FROM
              (SELECT hash, count(*) AS n FROM event_blobs WHERE channel = $1 AND seq <= $2 GROUP BY hash) x
@@ -388,6 +473,15 @@ export async function openPostgresStore(
     },
     async expire(cutoff) {
       return tx(async (c) => {
+        // Relay time never decreases along a channel's seqs, so what goes is a prefix: declare it.
+        const expiring = await c.query<{ channel: string; through: string }>(
+          'SELECT channel, max(seq) AS through FROM events WHERE stored_at < $1 GROUP BY channel',
+          [cutoff],
+        );
+        await raiseFloors(
+          c,
+          expiring.rows.map((r) => ({ channel: r.channel, through: num(r.through) })),
+        );
         await c.query(
           `UPDATE blobs SET refs = refs - x.n FROM
              (SELECT eb.hash, count(*) AS n FROM event_blobs eb JOIN events e ON e.channel = eb.channel AND e.seq = eb.seq
@@ -404,8 +498,28 @@ export async function openPostgresStore(
         return { events, mail };
       });
     },
-    async mailPut(toDeviceId, messageId, fromDeviceId, payload, now) {
-      return tx(async (c) => {
+    async mailPut(toDeviceId, messageId, fromDeviceId, payload, now, quota) {
+      return tx(async (c): Promise<boolean | MailQuotaHit> => {
+        const exists = await c.query('SELECT 1 FROM mailbox WHERE to_device = $1 AND message_id = $2', [
+          toDeviceId,
+          messageId,
+        ]);
+        if (exists.rowCount) return false;
+        if (quota) {
+          // One sender's puts one at a time (relay processes alike), so its caps hold exactly;
+          // the per-recipient count may overshoot by the senders racing at that moment.
+          await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MAIL_LOCK_SPACE, fromDeviceId]);
+          const counts = await c.query<{ pair: string; sender: string; recipient: string }>(
+            `SELECT (SELECT count(*) FROM mailbox WHERE from_device = $1 AND to_device = $2) AS pair,
+                    (SELECT count(*) FROM mailbox WHERE from_device = $1) AS sender,
+                    (SELECT count(*) FROM mailbox WHERE to_device = $2) AS recipient`,
+            [fromDeviceId, toDeviceId],
+          );
+          const row = counts.rows[0]!;
+          if (num(row.pair) >= quota.perSenderRecipient) return 'sender_recipient_full';
+          if (num(row.sender) >= quota.perSender) return 'sender_full';
+          if (num(row.recipient) >= quota.perRecipient) return 'recipient_full';
+        }
         const r = await c.query(
           `INSERT INTO mailbox (to_device, message_id, from_device, payload, stored_at) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT DO NOTHING`,
@@ -428,6 +542,9 @@ export async function openPostgresStore(
         storedAt: num(row.stored_at),
       }));
     },
+    async mailExpire(cutoff) {
+      return (await pool.query('DELETE FROM mailbox WHERE stored_at < $1', [cutoff])).rowCount ?? 0;
+    },
     async mailCount(toDeviceId) {
       const r = await pool.query<{ n: string }>('SELECT count(*) AS n FROM mailbox WHERE to_device = $1', [toDeviceId]);
       return num(r.rows[0]?.n ?? 0);
@@ -449,18 +566,33 @@ export async function openPostgresStore(
       return state.size === size ? state : 'conflict';
     },
     blobState: (hash) => blobState(hash),
-    async blobAppend(hash, offset, data) {
+    async blobAppend(hash, offset, data, ownerDeviceId) {
       return tx(async (c) => {
         // As on SQLite: a chunk's commit need not wait for the WAL flush (blob_begin tells the
         // device what survived); the completion commit is synchronous and flushes everything before it.
         await c.query('SET LOCAL synchronous_commit = off');
         const state = await blobState(hash, c, true);
+        if (state && ownerDeviceId !== undefined && state.ownerDeviceId !== ownerDeviceId) return 'not_owner' as const;
         if (!state || state.complete || state.received !== offset || offset + data.length > state.size)
           return 'conflict' as const;
         await c.query('INSERT INTO blob_chunks (hash, "offset", data) VALUES ($1, $2, $3)', [hash, offset, buf(data)]);
         await c.query('UPDATE blobs SET received = $2 WHERE hash = $1', [hash, offset + data.length]);
         return { ...state, received: offset + data.length };
       });
+    },
+    async blobAccess(hashes) {
+      const out = new Map<string, BlobAccess>();
+      const unique = [...new Set(hashes)];
+      if (unique.length === 0) return out;
+      const r = await pool.query<{ hash: string; owner_device: string; complete: boolean; channels: string[] | null }>(
+        `SELECT b.hash, b.owner_device, b.complete,
+                (SELECT array_agg(DISTINCT eb.channel) FROM event_blobs eb WHERE eb.hash = b.hash) AS channels
+         FROM blobs b WHERE b.hash = ANY($1)`,
+        [unique],
+      );
+      for (const row of r.rows)
+        out.set(row.hash, { ownerDeviceId: row.owner_device, complete: row.complete, channels: row.channels ?? [] });
+      return out;
     },
     async blobMarkComplete(hash) {
       await pool.query('UPDATE blobs SET complete = true, completed_at = $2 WHERE hash = $1', [hash, Date.now()]);
@@ -528,6 +660,19 @@ export async function openPostgresStore(
         json: row.json,
       }));
     },
+    async noteChannelCreated(deviceId, channelId, at) {
+      await pool.query(
+        'INSERT INTO channel_creations (device_id, channel_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [deviceId, channelId, at],
+      );
+    },
+    async channelsCreatedSince(deviceId, since) {
+      const r = await pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM channel_creations WHERE device_id = $1 AND created_at >= $2',
+        [deviceId, since],
+      );
+      return num(r.rows[0]?.n ?? 0);
+    },
     async burnEnrolment(enrolmentId, deviceId) {
       const r = await pool.query(
         'INSERT INTO enrolments_burnt (enrolment_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
@@ -587,3 +732,6 @@ export async function openPostgresStore(
 }
 
 class DuplicateRace extends Error {}
+
+/** The answer to a client event id another device's event in the channel holds (see AppendResult.taken). */
+const TAKEN: AppendResult = { seq: 0, duplicate: false, at: 0, taken: true };

@@ -6,14 +6,18 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type {
   AppendItem,
   AppendResult,
+  BlobAccess,
   BlobState,
+  ChannelHistory,
   DeviceSeenRow,
   DirectoryEntry,
   MailboxItem,
+  MailQuota,
+  MailQuotaHit,
   RelayStore,
   StoredEvent,
 } from './store.ts';
-import { newBlobGeneration } from './store.ts';
+import { INCARNATION_META, newBlobGeneration, newIncarnation } from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -83,6 +87,29 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE blobs ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 70,
+    sql: `
+      -- mailbox quotas per sender: per (sender, recipient) and across recipients
+      CREATE INDEX mailbox_by_sender ON mailbox (from_device, to_device);
+      -- blob reads: the channels whose events reference a blob
+      CREATE INDEX event_blobs_by_hash ON event_blobs (hash);
+      -- channels each device created (its first roster), for the per-day cap
+      CREATE TABLE channel_creations (device_id TEXT NOT NULL, channel_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, channel_id)) WITHOUT ROWID;
+      CREATE INDEX channel_creations_by_time ON channel_creations (device_id, created_at);
+    `,
+  },
+  {
+    version: 80,
+    sql: `
+      -- declared history: seqs up to floor were deleted by retention or trim (history starts at
+      -- floor + 1); base is the restore point of \`relay restore\` (NULL: never restored)
+      ALTER TABLE channel_heads ADD COLUMN floor INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channel_heads ADD COLUMN base INTEGER;
+      UPDATE channel_heads SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = channel_heads.channel), head + 1) - 1;
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -117,7 +144,7 @@ export function openSqliteStore(file: string): RelayStore {
   migrateSqlite(db);
 
   const q = {
-    findClient: db.prepare('SELECT seq, stored_at FROM events WHERE channel = ? AND client_event_id = ?'),
+    findClient: db.prepare('SELECT seq, stored_at, sender_device FROM events WHERE channel = ? AND client_event_id = ?'),
     head: db.prepare('SELECT head FROM channel_heads WHERE channel = ?').pluck(),
     headAt: db.prepare('SELECT head, head_at FROM channel_heads WHERE channel = ?'),
     setHead: db.prepare(
@@ -133,6 +160,9 @@ export function openSqliteStore(file: string): RelayStore {
     trimBlobs: db.prepare('SELECT hash FROM event_blobs WHERE channel = ? AND seq <= ?').pluck(),
     trimEventBlobs: db.prepare('DELETE FROM event_blobs WHERE channel = ? AND seq <= ?'),
     trimEvents: db.prepare('DELETE FROM events WHERE channel = ? AND seq <= ?'),
+    raiseFloor: db.prepare('UPDATE channel_heads SET floor = max(floor, min(head, ?)) WHERE channel = ?'),
+    expiring: db.prepare('SELECT channel, max(seq) AS through FROM events WHERE stored_at < ? GROUP BY channel'),
+    history: db.prepare('SELECT head, floor, base FROM channel_heads WHERE channel = ?'),
     mailPut: db.prepare(
       'INSERT OR IGNORE INTO mailbox (to_device, message_id, from_device, payload, stored_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -141,6 +171,17 @@ export function openSqliteStore(file: string): RelayStore {
     ),
     mailAck: db.prepare('DELETE FROM mailbox WHERE to_device = ? AND message_id = ?'),
     mailCount: db.prepare('SELECT count(*) FROM mailbox WHERE to_device = ?').pluck(),
+    mailExists: db.prepare('SELECT 1 FROM mailbox WHERE to_device = ? AND message_id = ?').pluck(),
+    mailFromTo: db.prepare('SELECT count(*) FROM mailbox WHERE from_device = ? AND to_device = ?').pluck(),
+    mailFrom: db.prepare('SELECT count(*) FROM mailbox WHERE from_device = ?').pluck(),
+    mailExpire: db.prepare('DELETE FROM mailbox WHERE stored_at < ?'),
+    blobChannels: db.prepare('SELECT DISTINCT channel FROM event_blobs WHERE hash = ?').pluck(),
+    noteCreated: db.prepare(
+      'INSERT OR IGNORE INTO channel_creations (device_id, channel_id, created_at) VALUES (?, ?, ?)',
+    ),
+    createdSince: db
+      .prepare('SELECT count(*) FROM channel_creations WHERE device_id = ? AND created_at >= ?')
+      .pluck(),
     blob: db.prepare('SELECT hash, size, received, complete, owner_device, refs, generation FROM blobs WHERE hash = ?'),
     blobInsert: db.prepare(
       'INSERT INTO blobs (hash, size, received, complete, owner_device, created_at, generation) VALUES (?, ?, 0, 0, ?, ?, ?)',
@@ -179,6 +220,7 @@ export function openSqliteStore(file: string): RelayStore {
       hashes: readonly string[],
     ): AppendResult => {
       const existing = q.findClient.get(channelId, clientEventId) as Row | undefined;
+      if (existing && String(existing.sender_device) !== sender) return { seq: 0, duplicate: false, at: 0, taken: true };
       if (existing) return { seq: num(existing.seq), duplicate: true, at: num(existing.stored_at) };
       const head = q.headAt.get(channelId) as Row | undefined;
       const seq = num(head?.head ?? 0) + 1;
@@ -196,11 +238,14 @@ export function openSqliteStore(file: string): RelayStore {
     items.map((i) => appendTx(i.channelId, i.clientEventId, i.senderDeviceId, i.envelope, i.blobHashes ?? [])),
   );
   const trimTx = db.transaction((channelId: string, throughSeq: number): number => {
+    q.raiseFloor.run(throughSeq, channelId);
     for (const hash of q.trimBlobs.all(channelId, throughSeq)) q.refBlob.run(-1, hash);
     q.trimEventBlobs.run(channelId, throughSeq);
     return q.trimEvents.run(channelId, throughSeq).changes;
   });
   const expireTx = db.transaction((cutoff: number) => {
+    // Relay time never decreases along a channel's seqs, so what goes is a prefix: declare it.
+    for (const row of q.expiring.all(cutoff) as Row[]) q.raiseFloor.run(num(row.through), String(row.channel));
     db.prepare(
       `UPDATE blobs SET refs = refs - (SELECT count(*) FROM event_blobs eb JOIN events e ON e.channel = eb.channel AND e.seq = eb.seq
          WHERE eb.hash = blobs.hash AND e.stored_at < ?)
@@ -226,13 +271,34 @@ export function openSqliteStore(file: string): RelayStore {
       generation: num(row.generation),
     };
   };
-  const blobAppendTx = db.transaction((hash: string, offset: number, data: Uint8Array): BlobState | 'conflict' => {
+  const blobAppendTx = db.transaction(
+    (hash: string, offset: number, data: Uint8Array, owner: string | undefined): BlobState | 'conflict' | 'not_owner' => {
     const state = blobState(hash);
+    if (state && owner !== undefined && state.ownerDeviceId !== owner) return 'not_owner';
     if (!state || state.complete || state.received !== offset || offset + data.length > state.size) return 'conflict';
     q.chunkInsert.run(hash, offset, buf(data));
     q.blobReceived.run(offset + data.length, hash);
     return { ...state, received: offset + data.length };
-  });
+  },
+  );
+  const mailPutTx = db.transaction(
+    (
+      to: string,
+      messageId: string,
+      from: string,
+      payload: Uint8Array,
+      now: number,
+      quota: MailQuota | undefined,
+    ): boolean | MailQuotaHit => {
+      if (q.mailExists.get(to, messageId) !== undefined) return false;
+      if (quota) {
+        if (num(q.mailFromTo.get(from, to)) >= quota.perSenderRecipient) return 'sender_recipient_full';
+        if (num(q.mailFrom.get(from)) >= quota.perSender) return 'sender_full';
+        if (num(q.mailCount.get(to)) >= quota.perRecipient) return 'recipient_full';
+      }
+      return q.mailPut.run(to, messageId, from, buf(payload), now).changes === 1;
+    },
+  );
   const blobDeleteTx = db.transaction((hash: string) => {
     q.chunkDel.run(hash);
     q.blobDel.run(hash);
@@ -246,8 +312,35 @@ export function openSqliteStore(file: string): RelayStore {
     return removed;
   });
 
+  db.prepare('INSERT OR IGNORE INTO relay_meta (key, value) VALUES (?, ?)').run(INCARNATION_META, newIncarnation());
+  let incarnation = String(db.prepare('SELECT value FROM relay_meta WHERE key = ?').pluck().get(INCARNATION_META));
+  const markRestoredTx = db.transaction((next: string) => {
+    db.prepare('UPDATE relay_meta SET value = ? WHERE key = ?').run(next, INCARNATION_META);
+    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head)').run();
+  });
+
   return {
     kind: 'sqlite',
+    async histories(channelIds) {
+      const out = new Map<string, ChannelHistory>();
+      for (const channel of channelIds) {
+        const row = q.history.get(channel) as Row | undefined;
+        if (row)
+          out.set(channel, {
+            head: num(row.head),
+            historyStart: num(row.floor) + 1,
+            base: row.base === null ? null : num(row.base),
+          });
+      }
+      return out;
+    },
+    incarnation: () => incarnation,
+    async markRestored() {
+      const next = newIncarnation();
+      markRestoredTx.immediate(next);
+      incarnation = next;
+      return next;
+    },
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []) {
       return appendTx.immediate(channelId, clientEventId, senderDeviceId, envelope, blobHashes);
     },
@@ -279,8 +372,11 @@ export function openSqliteStore(file: string): RelayStore {
     async expire(cutoff) {
       return expireTx.immediate(cutoff);
     },
-    async mailPut(toDeviceId, messageId, fromDeviceId, payload, now) {
-      return q.mailPut.run(toDeviceId, messageId, fromDeviceId, buf(payload), now).changes === 1;
+    async mailPut(toDeviceId, messageId, fromDeviceId, payload, now, quota) {
+      return mailPutTx.immediate(toDeviceId, messageId, fromDeviceId, payload, now, quota);
+    },
+    async mailExpire(cutoff) {
+      return q.mailExpire.run(cutoff).changes;
     },
     async mailFetch(toDeviceId, limit) {
       return (q.mailFetch.all(toDeviceId, limit) as Row[]).map((r): MailboxItem => ({
@@ -305,17 +401,30 @@ export function openSqliteStore(file: string): RelayStore {
     async blobState(hash) {
       return blobState(hash);
     },
-    async blobAppend(hash, offset, data) {
+    async blobAppend(hash, offset, data, ownerDeviceId) {
       // A chunk needs no fsync of its own: blob_begin reports what survived a crash and the
       // device resumes from there. The completion below is committed with FULL, which makes the
       // WAL, and every chunk before it, durable. All of this is synchronous, so no other write
       // runs under the relaxed setting.
       db.pragma('synchronous = NORMAL');
       try {
-        return blobAppendTx.immediate(hash, offset, data);
+        return blobAppendTx.immediate(hash, offset, data, ownerDeviceId);
       } finally {
         db.pragma('synchronous = FULL');
       }
+    },
+    async blobAccess(hashes) {
+      const out = new Map<string, BlobAccess>();
+      for (const hash of new Set(hashes)) {
+        const state = blobState(hash);
+        if (state)
+          out.set(hash, {
+            ownerDeviceId: state.ownerDeviceId,
+            complete: state.complete,
+            channels: (q.blobChannels.all(hash) as unknown[]).map(String),
+          });
+      }
+      return out;
     },
     async blobMarkComplete(hash) {
       q.blobComplete.run(Date.now(), hash);
@@ -351,6 +460,12 @@ export function openSqliteStore(file: string): RelayStore {
         subject: String(r.subject),
         json: String(r.json),
       }));
+    },
+    async noteChannelCreated(deviceId, channelId, at) {
+      q.noteCreated.run(deviceId, channelId, at);
+    },
+    async channelsCreatedSince(deviceId, since) {
+      return num(q.createdSince.get(deviceId, since));
     },
     async burnEnrolment(enrolmentId, deviceId) {
       return q.burn.run(enrolmentId, deviceId).changes === 1;

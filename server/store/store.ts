@@ -4,7 +4,7 @@
 //
 // Everything stored is either ciphertext (envelopes, mailbox payloads, blobs) or a signed
 // record that is public inside the organisation (directory). The relay stores no plaintext.
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 export interface StoredEvent {
   seq: number;
@@ -15,14 +15,39 @@ export interface StoredEvent {
 
 export interface AppendResult {
   seq: number;
-  /** True when (channel, client event id) was stored before; seq and at are the original ones. */
+  /** True when (channel, client event id) was stored before by the same sender; seq and at are the original ones. */
   duplicate: boolean;
+  /**
+   * True when another device's event in this channel holds the client event id: nothing stored,
+   * seq and at are 0. A retry is answered from the event only if the same device sent it, so a
+   * device that copies someone's client event id cannot pass its event off as theirs.
+   */
+  taken?: true;
   /**
    * Relay time, assigned in the insert transaction: the store's clock, but never before the
    * channel's previous event, so it does not decrease along seq when a clock steps back.
    */
   at: number;
 }
+
+/** What the relay can say about a channel's log besides its events. */
+export interface ChannelHistory {
+  head: number;
+  /** Declared history start: seqs below it were deleted by retention or trim (1 when none were). */
+  historyStart: number;
+  /**
+   * Restore point: the lowest head a `relay restore` left this channel at, over every restore in
+   * this database's lineage (null: never restored). Seqs above it may differ from what a device
+   * saw in an earlier incarnation.
+   */
+  base: number | null;
+}
+
+/** A new random incarnation id (docs/operations.md, "Backup and restore"). */
+export function newIncarnation(): string {
+  return randomBytes(12).toString('base64url');
+}
+export const INCARNATION_META = 'incarnation';
 
 /** When a device was last connected (presence, for the admin's device list). */
 export interface DeviceSeenRow {
@@ -45,6 +70,25 @@ export interface MailboxItem {
   fromDeviceId: string;
   payload: Uint8Array;
   storedAt: number;
+}
+
+/** Per-mailbox caps checked inside the insert (mailPut), so concurrent puts cannot overshoot. */
+export interface MailQuota {
+  /** Items waiting for the recipient from all senders. */
+  perRecipient: number;
+  /** Items waiting for the recipient from this one sender. */
+  perSenderRecipient: number;
+  /** Items waiting from this sender across all recipients. */
+  perSender: number;
+}
+/** Which cap a put hit. */
+export type MailQuotaHit = 'recipient_full' | 'sender_recipient_full' | 'sender_full';
+
+/** Who may read a blob: its uploader and the channels whose retained events reference it. */
+export interface BlobAccess {
+  ownerDeviceId: string;
+  complete: boolean;
+  channels: string[];
 }
 
 export interface BlobState {
@@ -102,40 +146,71 @@ export interface RelayStore {
   appendBatch(items: readonly AppendItem[]): Promise<AppendResult[]>;
   /** Head seq of each given channel (channels without events are left out). */
   heads(channelIds: readonly string[]): Promise<Map<string, number>>;
+  /** Head, declared history start and restore point of each given channel that has a head. */
+  histories(channelIds: readonly string[]): Promise<Map<string, ChannelHistory>>;
+  /**
+   * This database's incarnation: made at its first open and kept across restarts; only
+   * `markRestored` changes it. Seqs and cursors are only comparable within one incarnation.
+   */
+  incarnation(): string;
+  /**
+   * `relay restore` (after the database was replaced by a backup, relays stopped): a new
+   * incarnation, and each channel's restore point lowered to its current head, in one
+   * transaction. Returns the new incarnation.
+   */
+  markRestored(): Promise<string>;
   /** Up to `limit` events with seq > afterSeq, ascending. */
   page(channelId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** One event by seq (fan-out of a commit another relay process made). */
   event(channelId: string, seq: number): Promise<StoredEvent | null>;
   /**
    * Deletes a channel's events up to and including seq (retention); the head stays, so seqs are
-   * never reused. Blob references held by the deleted events are released.
+   * never reused, and the declared history start moves past them. Blob references held by the
+   * deleted events are released.
    */
   trim(channelId: string, throughSeq: number): Promise<number>;
 
   /**
    * Retention: deletes every event stored before `cutoff` (all channels) and mailbox items
-   * stored before it, releasing blob references. Heads stay, seqs are never reused.
+   * stored before it, releasing blob references. Heads stay, seqs are never reused; each
+   * channel's declared history start moves past its highest deleted seq.
    */
   expire(cutoff: number): Promise<{ events: number; mail: number }>;
 
-  /** Stores once per (to, messageId); false when it was there already. */
+  /**
+   * Stores once per (to, messageId); false when it was there already (checked before the
+   * quota). With a quota, a put that would pass one of its caps stores nothing and names the cap.
+   */
   mailPut(
     toDeviceId: string,
     messageId: string,
     fromDeviceId: string,
     payload: Uint8Array,
     now: number,
-  ): Promise<boolean>;
+    quota?: MailQuota,
+  ): Promise<boolean | MailQuotaHit>;
   mailFetch(toDeviceId: string, limit: number): Promise<MailboxItem[]>;
   /** Items waiting in a device's mailbox (the per-recipient cap). */
   mailCount(toDeviceId: string): Promise<number>;
   mailAck(toDeviceId: string, messageIds: readonly string[]): Promise<number>;
+  /** Deletes mailbox items stored before `cutoff` (mail expiry, whatever the event retention). */
+  mailExpire(cutoff: number): Promise<number>;
 
   /** Starts (or finds) an upload. Conflict when the hash is known with another size. */
   blobBegin(hash: string, size: number, ownerDeviceId: string, now: number): Promise<BlobState | 'conflict'>;
   blobState(hash: string): Promise<BlobState | null>;
-  /** Appends a chunk at exactly `offset` == received; returns the new state or 'conflict'. */
-  blobAppend(hash: string, offset: number, data: Uint8Array): Promise<BlobState | 'conflict'>;
+  /**
+   * Appends a chunk at exactly `offset` == received; returns the new state or 'conflict'. With
+   * `ownerDeviceId`, only that device's upload takes the chunk ('not_owner' otherwise).
+   */
+  blobAppend(
+    hash: string,
+    offset: number,
+    data: Uint8Array,
+    ownerDeviceId?: string,
+  ): Promise<BlobState | 'conflict' | 'not_owner'>;
+  /** Owner and referencing channels of the blobs that exist among `hashes`. */
+  blobAccess(hashes: readonly string[]): Promise<Map<string, BlobAccess>>;
   blobMarkComplete(hash: string): Promise<void>;
   blobRead(hash: string, offset: number, length: number): Promise<Uint8Array>;
   /** Bytes of all blobs (complete or not) the device owns. */
@@ -152,6 +227,10 @@ export interface RelayStore {
   /** Appends a verified signed record; `dedupeKey` makes a re-upload of the same record a no-op. */
   dirPut(type: string, subject: string, dedupeKey: string, json: string): Promise<{ pos: number; duplicate: boolean }>;
   dirList(afterPos: number, limit: number): Promise<DirectoryEntry[]>;
+  /** Notes that a device created a channel (its first roster), for the per-day cap. */
+  noteChannelCreated(deviceId: string, channelId: string, at: number): Promise<void>;
+  /** Channels the device created at or after `since`. */
+  channelsCreatedSince(deviceId: string, since: number): Promise<number>;
   /** Marks a registration key as used; false when it was burnt before. */
   burnEnrolment(enrolmentId: string, deviceId: string): Promise<boolean>;
 

@@ -132,7 +132,7 @@ describe('relay faults', () => {
   });
 
   it('socket dropped mid-upload and mid-download: both resume from the bytes already transferred', async () => {
-    const { org, a, b } = await setup();
+    const { org, a, b, channelId } = await setup();
     const relay = await startTestRelay({ org });
     const alice = deviceTransport(relay.url, a);
     const bob = deviceTransport(relay.url, b);
@@ -155,6 +155,7 @@ describe('relay faults', () => {
       // The first status after the reconnect reports what the relay already held: no restart from 0.
       expect(afterDrop[0]).toBeGreaterThanOrEqual(1024 * 1024);
       expect(upProgress.at(-1)).toBe(data.length);
+      await persist(alice, () => alice.publish(channelId, 'evtfile00001', new Uint8Array([1]), { blobs: [hash] }));
 
       const downProgress: number[] = [];
       let droppedDown = false;

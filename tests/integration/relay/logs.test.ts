@@ -48,6 +48,7 @@ describe('relay logs', () => {
     await alice.sendMail(b.deviceId, testId('msg'), secret);
     await bob.fetchMail(10);
     const { hash } = await alice.putBlob(new Uint8Array(Buffer.from(SECRET.repeat(1000))));
+    await alice.publish(channelId, testId('evt'), secret, { blobs: [hash] });
     await bob.getBlob(hash);
     const record = org.setRoster(testId('chan'), [a.userId]);
     await alice.putRecord(record as unknown as Record<string, unknown>);

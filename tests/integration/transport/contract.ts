@@ -137,12 +137,14 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
       }));
 
     it('stores blobs by content hash with progress and refuses unknown hashes', () =>
-      withWorld(make, async ({ alice, bob }) => {
+      withWorld(make, async ({ alice, bob, channelId }) => {
         const data = new Uint8Array(700 * 1024).map((_, i) => (i * 7) % 256);
         const progress: number[] = [];
         const { hash } = await alice.putBlob(data, { onProgress: (p) => progress.push(p.done) });
         expect(hash).toMatch(/^[0-9a-f]{64}$/);
         expect(progress.at(-1)).toBe(data.length);
+        // The relay lets members of a channel whose event references the blob read it.
+        await alice.publish(channelId, eventId(), text('file'), { blobs: [hash] });
         const back = await bob.getBlob(hash);
         expect(back).toEqual(data);
         await expect(bob.getBlob('0'.repeat(64))).rejects.toMatchObject({ code: 'not_found' });
