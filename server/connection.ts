@@ -25,7 +25,7 @@ import { bytesEqual, toBase64Url } from '../shared/protocol/bytes.ts';
 import { parseEnvelope } from '../shared/protocol/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
-import type { BlobAccess, RelayStore } from './store/store.ts';
+import type { BlobAccess, MailQuotaHit, RelayStore } from './store/store.ts';
 import type { DeviceIdentity, TrustVerifier } from './trust.ts';
 
 export interface ConnectionContext {
@@ -107,6 +107,13 @@ function parseBinaryClientFrame(json: unknown, data: Uint8Array): ParsedFrame {
 const b64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
+
+const MAIL_QUOTA_TEXT: Record<MailQuotaHit, (l: RelayLimits) => string> = {
+  sender_recipient_full: (l) =>
+    `this device has ${l.maxMailboxItemsPerPair} items waiting for the recipient; it must fetch them first`,
+  sender_full: (l) => `this device has ${l.maxMailboxItemsPerSender} mailbox items waiting in all; recipients must fetch them first`,
+  recipient_full: (l) => `the recipient mailbox is full (${l.maxMailboxItems} items)`,
+};
 
 let nextConnectionId = 1;
 const PRE_AUTH_FRAME_BYTES = 64 * 1024;
@@ -501,11 +508,14 @@ export class Connection {
         if (!trust.isActive(frame.toDeviceId)) throw new FrameError('not_found', 'no such active device');
         const payload = unb64(frame.payload);
         if (payload.length > MAX_MAILBOX_BYTES) throw new FrameError('too_large', 'mailbox payload too large');
-        if ((await store.mailCount(frame.toDeviceId)) >= this.#ctx.limits.maxMailboxItems) {
-          throw new FrameError('quota_exceeded', 'the recipient mailbox is full');
-        }
+        const { limits } = this.#ctx;
         const storedAt = Date.now();
-        const fresh = await store.mailPut(frame.toDeviceId, frame.messageId, device.deviceId, payload, storedAt);
+        const fresh = await store.mailPut(frame.toDeviceId, frame.messageId, device.deviceId, payload, storedAt, {
+          perRecipient: limits.maxMailboxItems,
+          perSenderRecipient: limits.maxMailboxItemsPerPair,
+          perSender: limits.maxMailboxItemsPerSender,
+        });
+        if (typeof fresh === 'string') throw new FrameError('quota_exceeded', MAIL_QUOTA_TEXT[fresh](limits));
         this.send({ t: 'ok', id: frame.id });
         if (fresh)
           this.#ctx.mailed(frame.toDeviceId, {

@@ -24,6 +24,15 @@ export interface RelayLimits {
   maxBlobBytes: number;
   /** Items waiting in one device's mailbox; more get `quota_exceeded` (a device that never comes back). */
   maxMailboxItems: number;
+  /**
+   * Items one sender may have waiting in one recipient's mailbox: a flooder fills only its own
+   * share, so other devices' key shares still arrive.
+   */
+  maxMailboxItemsPerPair: number;
+  /** Items one sender may have waiting across all mailboxes. */
+  maxMailboxItemsPerSender: number;
+  /** Mail items older than this are deleted (hourly), whatever the event retention. */
+  mailMaxAgeMs: number;
   blobQuotaBytes: number;
   /** Seconds to send hello and auth. */
   authTimeoutMs: number;
@@ -50,6 +59,11 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBadFrames: 50,
   maxBlobBytes: 200 * 1024 * 1024,
   maxMailboxItems: 10_000,
+  // Key shares: one per channel and sender-key rotation; 2,000 for one offline device is months
+  // of a busy colleague's channels.
+  maxMailboxItemsPerPair: 2_000,
+  maxMailboxItemsPerSender: 50_000,
+  mailMaxAgeMs: 30 * 24 * 3600_000,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 10_000,
   heartbeatMs: 20_000,

@@ -36,7 +36,7 @@ export interface Relay {
   readonly url: string;
   readonly port: number;
   stats(): { connections: number; authenticated: number; pushes: number; maxBufferedBytes: number };
-  /** Runs retention (when configured) and then the blob GC hook now (both also run hourly); returns the blob hashes removed. */
+  /** Runs retention (when configured), mail expiry and then the blob GC hook now (all also run hourly); returns the blob hashes removed. */
   gcBlobs(): Promise<string[]>;
   /** Stops accepting, finishes in-flight frames, closes sockets with a reason, closes the store. */
   close(reason?: string): Promise<void>;
@@ -87,6 +87,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       seq,
       envelope: Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength).toString('base64url'),
       at,
+      incarnation: store.incarnation(),
     } satisfies ServerFrame);
     for (const conn of subscribers) {
       if (conn === except) continue;
@@ -229,6 +230,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const expired = await store.expire(now - options.retentionMs);
       if (expired.events + expired.mail > 0) log.info('retention', expired);
     }
+    const mail = await store.mailExpire(now - limits.mailMaxAgeMs);
+    if (mail > 0) log.info('mail expired', { mail });
     const removed = await store.blobGc(now - limits.blobGraceMs, now - limits.incompleteBlobMaxAgeMs);
     if (removed.length > 0) log.info('blob gc', { removed: removed.length });
     return removed;
