@@ -33,6 +33,15 @@ export function termsStartingWith(db: Db, prefix: string, limit: number): string
 }
 
 /**
+ * Whole words containing a folded `part` of three or more characters anywhere, at most `limit`:
+ * the trigram index over this table (migration 0130, kept in step by triggers on search_terms).
+ */
+export function termsContaining(db: Db, part: string, limit: number): string[] {
+  // Parts hold letters and digits only, so the quoted part is never query syntax.
+  return (db.prepare('SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? LIMIT ?').all(`"${part}"`, limit) as Array<{ term: string }>).map((r) => r.term);
+}
+
+/**
  * After a deletion, in the same transaction: removes each candidate word that no remaining
  * message body or file name contains (one FTS5 lookup per word). Returns the number removed.
  */

@@ -4,7 +4,7 @@
 // carry highlight ranges (offsets into the snippet), never HTML: the renderer marks them up
 // itself, so a message can never inject markup through search.
 import type { Db } from './database.ts';
-import { fold, termsStartingWith } from './search-terms.ts';
+import { fold, termsContaining, termsStartingWith } from './search-terms.ts';
 
 export interface SearchHit {
   kind: 'message' | 'file';
@@ -30,11 +30,14 @@ const CLOSE = '\u0003';
 
 /** Prefix lengths with an FTS5 prefix index (migrations 0040, 0050). */
 const INDEXED_PREFIX = 6;
-/** A longer prefix with more completions than this falls back to its indexed start and a check. */
+/** A longer prefix with more completions than this falls back to its indexed start. */
 const MAX_EXPANSION = 50;
-/** Upper bound of rows read for that check, so a search never stalls the main process. */
-const MAX_CHECKED_ROWS = 5000;
-
+/** A word part is looked for inside words from three letters on (trigrams, migration 0130). */
+const WORD_PART = 3;
+/** Words containing a typed part, at most; a part in more words is searched as a word start only. */
+const MAX_CONTAINING = 60;
+/** Spellings of one word searched at most (each ß/ss or umlaut/ae point doubles them). */
+const MAX_VARIANTS = 16;
 
 const quote = (term: string) => `"${term.replace(/"/g, '')}"`;
 
@@ -46,44 +49,113 @@ export function searchWords(text: string): string[] {
     .slice(0, 12);
 }
 
-export interface FtsQuery {
-  match: string;
-  /** Set when rows must also contain a word starting with this (long prefix with many completions). */
-  postFilterPrefix: string | null;
+/** German spellings that stand for each other: typed without the key, or written so in the text. */
+const SPELLINGS: ReadonlyArray<readonly [string, string]> = [
+  ['ss', 'ß'],
+  ['ae', 'ä'],
+  ['oe', 'ö'],
+  ['ue', 'ü'],
+];
+
+/**
+ * The spellings of a search word: lower case, each "ss"/"ß" and "ae"/"ä" ("oe", "ue") both ways,
+ * so "GRÖSSE", "groesse" and "größe" find "Größe" and "Groesse". (A plain vowel needs no variant:
+ * the index folds "Sättigung" to "sattigung".) At most MAX_VARIANTS; further points keep the
+ * spelling typed.
+ */
+export function searchVariants(word: string): string[] {
+  const w = word.normalize('NFC').toLowerCase();
+  let variants = [''];
+  for (let i = 0; i < w.length; ) {
+    const pair = SPELLINGS.find(([two]) => w.startsWith(two, i));
+    const single = SPELLINGS.find(([, one]) => one === w[i]);
+    let options = pair ? [pair[0], pair[1]] : single ? [single[1], single[0]] : [w[i]!];
+    if (variants.length * options.length > MAX_VARIANTS) options = options.slice(0, 1);
+    variants = variants.flatMap((v) => options.map((o) => v + o));
+    i += pair ? 2 : 1;
+  }
+  return variants;
+}
+
+/** Where the index's words come from: word starts (search_terms) and word parts (search_terms_sub). */
+export interface Vocabulary {
+  /** Whole words starting with a folded prefix longer than the indexed ones; null when too many. */
+  startingWith(prefix: string): string[] | null;
+  /** Whole words containing a folded part; null when too many. */
+  containing(part: string): string[] | null;
 }
 
 /**
- * Turns what staff type into an FTS5 query: all words required, no syntax errors possible.
- * Complete words are exact terms (FTS5 walks them lazily, newest first). The last word is a
- * prefix, because it may still be being typed ("Überg" finds "Übergabe", and the compound
- * "Übergabeprotokoll"). Prefixes of up to 6 characters come from FTS5 prefix indexes; a longer one
- * is expanded, through the table of indexed words (search-terms.ts), into the words that start with it, so FTS5
- * never merges the doclists of a long prefix. `expand` returns those words (folded), or null when
- * there are more than the expansion limit.
+ * One typed word as FTS5 terms: a word start, or (from three letters) a part anywhere inside a
+ * word, in each German spelling. Starts of up to 6 characters come from the FTS5 prefix indexes.
+ * A part inside a word is expanded, through the trigram index of the word list, into the whole
+ * words that contain it ("desinfektion" → "handedesinfektion"): FTS5 then reads a few exact
+ * doclists, newest first, instead of a trigram index over every message. Returns null when no
+ * indexed word can match.
  */
-export function toFtsQuery(text: string, column: string, expand: (prefix: string) => string[] | null): FtsQuery | 'no_match' | null {
-  const words = searchWords(text);
-  if (words.length === 0) return null;
-  const last = words.at(-1)!;
-  const exact = words.slice(0, -1).map(quote);
-  let lastTerm: string;
-  let postFilterPrefix: string | null = null;
-  if ([...last].length <= INDEXED_PREFIX) lastTerm = `${quote(last)}*`;
-  else {
-    const completions = expand(fold(last));
-    if (completions === null) {
-      lastTerm = `${quote([...last].slice(0, INDEXED_PREFIX).join(''))}*`;
-      postFilterPrefix = fold(last);
-    } else if (completions.length === 0) return 'no_match';
-    else lastTerm = `(${completions.map(quote).join(' OR ')})`;
+function wordTerms(word: string, isLast: boolean, vocabulary: Vocabulary): string[] | null {
+  if ([...word].length < WORD_PART) return [isLast ? `${quote(word)}*` : quote(word)];
+  const terms = new Set<string>();
+  for (const variant of new Set(searchVariants(word).map(fold))) {
+    const length = [...variant].length;
+    if (length <= INDEXED_PREFIX) terms.add(`${quote(variant)}*`);
+    const inside = length >= WORD_PART ? vocabulary.containing(variant) : [];
+    if (inside !== null) {
+      for (const term of inside) terms.add(quote(term));
+      continue;
+    }
+    // A part found in too many words is searched as a word start only.
+    if (length <= INDEXED_PREFIX) continue;
+    const starting = vocabulary.startingWith(variant);
+    if (starting === null) terms.add(`${quote([...variant].slice(0, INDEXED_PREFIX).join(''))}*`);
+    else for (const term of starting) terms.add(quote(term));
   }
-  return { match: `${column} : (${[...exact, lastTerm].join(' AND ')})`, postFilterPrefix };
+  return terms.size === 0 ? null : [...terms];
 }
 
-function hasWordStartingWith(body: string, prefix: string): boolean {
-  return fold(body)
-    .split(/[^\p{L}\p{N}]+/u)
-    .some((word) => word.startsWith(prefix));
+/** Turns what staff type into an FTS5 query: all words required, no syntax errors possible. */
+export function toFtsQuery(text: string, column: string, vocabulary: Vocabulary): string | 'no_match' | null {
+  const words = searchWords(text);
+  if (words.length === 0) return null;
+  const parts: string[] = [];
+  for (const [i, word] of words.entries()) {
+    const terms = wordTerms(word, i === words.length - 1, vocabulary);
+    if (terms === null) return 'no_match';
+    parts.push(terms.length === 1 ? terms[0]! : `(${terms.join(' OR ')})`);
+  }
+  return `${column} : (${parts.join(' AND ')})`;
+}
+
+/**
+ * FTS5 marks whole words ("Händedesinfektion"); where a typed word is a part of one, only that
+ * part is marked ("desinfektion"), found in the word letter by letter with the same folding.
+ */
+export function narrowHighlights(snippet: string, highlights: Array<[number, number]>, text: string): Array<[number, number]> {
+  const parts = searchWords(text)
+    .filter((w) => [...w].length >= WORD_PART)
+    .flatMap((w) => searchVariants(w).map(fold));
+  return highlights.map(([start, end]) => {
+    // Fold letter by letter, remembering where each folded letter came from.
+    let folded = '';
+    const origin: number[] = [];
+    for (let i = start; i < end; ) {
+      const char = String.fromCodePoint(snippet.codePointAt(i)!);
+      for (const f of fold(char)) {
+        folded += f;
+        origin.push(i);
+      }
+      i += char.length;
+    }
+    origin.push(end);
+    let best: [number, number] | null = null;
+    for (const part of parts) {
+      const at = folded.indexOf(part);
+      if (at < 0) continue;
+      const range: [number, number] = [origin[at]!, at + part.length < origin.length - 1 ? origin[at + part.length]! : end];
+      if (best === null || range[1] - range[0] > best[1] - best[0]) best = range;
+    }
+    return best ?? [start, end];
+  });
 }
 
 /** The token the channel_id column of the FTS tables holds for a channel (hex of its UTF-8 id). */
@@ -152,34 +224,31 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     filters.push('AND x.created_at < ?');
     filterParams.push(query.to);
   }
+  const vocabulary: Vocabulary = {
+    startingWith(prefix) {
+      const terms = termsStartingWith(db, prefix, MAX_EXPANSION + 1);
+      return terms.length > MAX_EXPANSION ? null : terms;
+    },
+    containing(part) {
+      const terms = termsContaining(db, part, MAX_CONTAINING + 1);
+      return terms.length > MAX_CONTAINING ? null : terms;
+    },
+  };
 
   const run = (kind: 'message' | 'file'): SearchHit[] => {
     const src = SOURCES[kind];
-    const expand = (prefix: string) => {
-      const terms = termsStartingWith(db, prefix, MAX_EXPANSION + 1);
-      return terms.length > MAX_EXPANSION ? null : terms;
-    };
-    const fts = toFtsQuery(query.text, src.column, expand);
+    const fts = toFtsQuery(query.text, src.column, vocabulary);
     if (fts === null || fts === 'no_match') return [];
-    const match = query.channelId ? `${fts.match} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts.match;
-    // Step 1, cheap: matching rows newest first. Only with a long, ambiguous prefix are rows read
-    // and checked, in batches below the last rowid seen, at most MAX_CHECKED_ROWS.
-    const candidates = db.prepare(
-      `SELECT f.rowid AS rid${fts.postFilterPrefix ? `, x.${src.text} AS text` : ''}
-       FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
-       WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} AND f.rowid < ?
-       ORDER BY f.rowid DESC LIMIT ?`,
-    );
-    const rowids: number[] = [];
-    let below = Number.MAX_SAFE_INTEGER;
-    for (let checked = 0; rowids.length < limit && checked < MAX_CHECKED_ROWS; ) {
-      const batch = candidates.all(match, ...filterParams, below, fts.postFilterPrefix ? 250 : limit) as Array<{ rid: number; text?: string }>;
-      checked += batch.length;
-      for (const row of batch) if (!fts.postFilterPrefix || hasWordStartingWith(row.text ?? '', fts.postFilterPrefix)) rowids.push(row.rid);
-      if (batch.length === 0 || !fts.postFilterPrefix) break;
-      below = batch.at(-1)!.rid;
-    }
-    const chosen = rowids.slice(0, limit);
+    const match = query.channelId ? `${fts} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts;
+    // Step 1, cheap: matching rows newest first.
+    const rowids = (
+      db
+        .prepare(
+          `SELECT f.rowid AS rid FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
+           WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} ORDER BY f.rowid DESC LIMIT ?`,
+        )
+        .all(match, ...filterParams, limit) as Array<{ rid: number }>
+    ).map((r) => r.rid);
     // Step 2: snippets and highlights for the rows shown, only, one row at a time. With MATCH,
     // this SQLite's FTS5 ignores `rowid = ?` (and an IN list) and walks every match, so the row
     // is reached as the newest match at or below its rowid, the same descending seek step 1 uses
@@ -188,12 +257,12 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       `SELECT rowid AS rid, ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`,
     );
     const row = db.prepare(`SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`);
-    return chosen.map((rid) => {
+    return rowids.map((rid) => {
       const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number; text: string };
       const found = marker.get(match, rid) as { rid: number; marked: string } | undefined;
       // Never another row's snippet: without the row's own match, its text without highlights.
-      const marked = found?.rid === rid ? found.marked : r.text;
-      return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, ...withRanges(marked) };
+      const { snippet, highlights } = withRanges(found?.rid === rid ? found.marked : r.text);
+      return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, snippet, highlights: narrowHighlights(snippet, highlights, query.text) };
     });
   };
   return [...run('message'), ...run('file')];

@@ -1,0 +1,150 @@
+// German compounds: a search finds a word inside another ("desinfektion" in "Händedesinfektion"),
+// with German folding (ß/ss, umlauts typed as ae/oe/ue or without dots, any case), and the snippet
+// is the original text with exactly the matched part highlighted. Against a real SQLCipher store.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openEncryptedDatabase } from '../../../electron/core/store/database.ts';
+import { migrate } from '../../../electron/core/store/migrations/index.ts';
+import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { applyEvents } from '../../../electron/core/store/apply.ts';
+import { search, searchVariants } from '../../../electron/core/store/search.ts';
+import { randomKey, tempDir } from './helpers.ts';
+
+const CH = 'chn-substring-01';
+const OTHER = 'chn-substring-02';
+let n = 0;
+
+function message(channelId: string, body: string, seq: number) {
+  n += 1;
+  return {
+    eventId: `evtsubstr${String(n).padStart(6, '0')}`,
+    channelId,
+    seq,
+    senderUserId: 'usr-anna-0001',
+    senderDeviceId: 'dev-anna-0001',
+    createdAt: 1_000 * n,
+    contentType: 'message',
+    payload: { type: 'message.create' as const, body, mentions: [], replyTo: null, urgent: false },
+  };
+}
+
+async function storeWith(bodies: string[], other: string[] = []) {
+  const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
+  for (const id of [CH, OTHER]) {
+    await store.channels.upsert({ channelId: id, kind: 'channel', name: id, topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 1 }, [{ userId: 'usr-anna-0001', role: 'admin' }]);
+  }
+  const events = bodies.map((b, i) => message(CH, b, i + 1));
+  await store.sync.applyBatch(CH, { events, pending: [], newCursor: events.length });
+  if (other.length > 0) {
+    const more = other.map((b, i) => message(OTHER, b, i + 1));
+    await store.sync.applyBatch(OTHER, { events: more, pending: [], newCursor: more.length });
+  }
+  return { store, events };
+}
+
+/** The highlighted parts of each hit, as text. */
+const marked = (hits: Array<{ snippet: string; highlights: Array<[number, number]> }>) => hits.map((h) => h.highlights.map(([s, e]) => h.snippet.slice(s, e)));
+
+describe('search inside words, German folding', () => {
+  const BODIES = ['Händedesinfektion vor jedem Patientenkontakt', 'Kittel in Übergröße bestellt', 'Größe der Wunde 3 cm', 'Sättigung 91 %, Sauerstoff 2 l', 'Kompressionsstrümpfe Groesse M'];
+
+  it.each([
+    ['desinfektion', 'Händedesinfektion vor jedem Patientenkontakt', ['desinfektion']],
+    ['größe', 'Kittel in Übergröße bestellt', ['größe']],
+    ['sattigung', 'Sättigung 91 %, Sauerstoff 2 l', ['Sättigung']],
+    ['GRÖSSE', 'Größe der Wunde 3 cm', ['Größe']],
+    ['groesse', 'Größe der Wunde 3 cm', ['Größe']],
+    ['strumpf', 'Kompressionsstrümpfe Groesse M', ['strümpf']],
+    ['kontakt', 'Händedesinfektion vor jedem Patientenkontakt', ['kontakt']],
+  ])('"%s" finds "%s" and highlights the original letters', async (query, body, parts) => {
+    const { store } = await storeWith(BODIES);
+    const hits = await store.search({ text: query });
+    const hit = hits.find((h) => h.snippet === body);
+    expect(hit, `${query}: ${JSON.stringify(hits.map((h) => h.snippet))}`).toBeDefined();
+    expect(marked([hit!])[0]).toEqual(parts);
+    store.close();
+  });
+
+  it('"größe" finds every spelling: Übergröße, Größe and Groesse, newest first', async () => {
+    const { store } = await storeWith(BODIES);
+    const hits = await store.search({ text: 'größe' });
+    expect(hits.map((h) => h.snippet)).toEqual(['Kompressionsstrümpfe Groesse M', 'Größe der Wunde 3 cm', 'Kittel in Übergröße bestellt']);
+    expect(marked(hits)).toEqual([['Groesse'], ['Größe'], ['größe']]);
+    store.close();
+  });
+
+  it('all words are required, each anywhere in a word', async () => {
+    const { store } = await storeWith(BODIES);
+    expect((await store.search({ text: 'wunde größe' })).map((h) => h.snippet)).toEqual(['Größe der Wunde 3 cm']);
+    expect(await store.search({ text: 'größe sättigung' })).toEqual([]);
+    store.close();
+  });
+
+  it('a long message gets a snippet around the match, cut at word boundaries', async () => {
+    const long = `${'Vorbereitung der Station für den Tag mit allen Aufgaben '.repeat(6)}und dann die Händedesinfektion ${'nach Plan und Standard der Klinik '.repeat(6)}`;
+    const { store } = await storeWith([long]);
+    const [hit] = await store.search({ text: 'desinfektion' });
+    expect(hit!.snippet.length).toBeLessThan(160);
+    expect(hit!.snippet.startsWith('…') && hit!.snippet.endsWith('…')).toBe(true);
+    expect(hit!.snippet).toContain('Händedesinfektion');
+    expect(marked([hit!])[0]).toEqual(['desinfektion']);
+    store.close();
+  });
+
+  it('within a channel: only that channel, also when the word is common elsewhere', async () => {
+    const elsewhere = Array.from({ length: 300 }, (_, i) => `Händedesinfektion Runde ${i}`);
+    const { store } = await storeWith(['Flächendesinfektion Zimmer 4', 'Visite'], elsewhere);
+    const hits = await store.search({ text: 'desinfektion', channelId: CH });
+    expect(hits.map((h) => h.snippet)).toEqual(['Flächendesinfektion Zimmer 4']);
+    store.close();
+  });
+
+  it('an edit and a delete for everyone leave the index: the old text is no longer found', async () => {
+    const { store, events } = await storeWith(['Wunddesinfektion Bett 2', 'Blutdruckmessung Bett 3']);
+    const edit = { ...message(CH, '', 3), payload: { type: 'message.edit' as const, messageId: events[0]!.eventId, body: 'Verbandwechsel Bett 2', mentions: [] } };
+    const del = { ...message(CH, '', 4), payload: { type: 'message.delete' as const, messageId: events[1]!.eventId } };
+    await store.sync.applyBatch(CH, { events: [edit, del], pending: [], newCursor: 4 });
+    expect(await store.search({ text: 'desinfektion' })).toEqual([]);
+    expect(await store.search({ text: 'druckmess' })).toEqual([]);
+    expect((await store.search({ text: 'wechsel' })).map((h) => h.snippet)).toEqual(['Verbandwechsel Bett 2']);
+    store.close();
+  });
+
+  it('short words still search by word start (trigrams need three letters)', async () => {
+    const { store } = await storeWith(['Zimmer 12 Bett 1', 'Zimmer 2 Bett 12']);
+    expect((await store.search({ text: 'Zimmer 12' })).map((h) => h.snippet)).toEqual(['Zimmer 2 Bett 12', 'Zimmer 12 Bett 1']);
+    store.close();
+  });
+
+  it('finds messages stored before the index existed (the migration fills it)', () => {
+    const db = openEncryptedDatabase(join(tempDir(), 'store.db'), randomKey(), { create: true });
+    migrate(db, 120);
+    db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', 'Station', 1)`).run(CH);
+    applyEvents(db, [message(CH, 'Händedesinfektion geprüft', 1)]);
+    migrate(db);
+    expect(search(db, { text: 'desinfektion' }).map((h) => h.snippet)).toEqual(['Händedesinfektion geprüft']);
+    db.close();
+  });
+
+  it('a word part in too many words is searched as a word start, and stays fast', async () => {
+    const many = Array.from({ length: 80 }, (_, i) => `Nachtdienst${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} Bericht`);
+    const { store } = await storeWith([...many, 'Wochenenddienst Plan']);
+    // "dienst" is inside 81 words: more than are expanded, so only word starts count here.
+    expect((await store.search({ text: 'dienst' })).map((h) => h.snippet)).toEqual([]);
+    expect((await store.search({ text: 'wochenenddienst' })).map((h) => h.snippet)).toEqual(['Wochenenddienst Plan']);
+    store.close();
+  });
+});
+
+describe('searchVariants', () => {
+  it('spells ß/ss and umlauts both ways, lower case', () => {
+    expect(searchVariants('GRÖSSE').sort()).toEqual(['groesse', 'groeße', 'grösse', 'größe'].sort());
+    expect(searchVariants('groesse').sort()).toEqual(['groesse', 'groeße', 'grösse', 'größe'].sort());
+    expect(searchVariants('sattigung')).toEqual(['sattigung']);
+    expect(searchVariants('Übergabe').sort()).toEqual(['uebergabe', 'übergabe'].sort());
+  });
+
+  it('bounds the number of spellings of one word', () => {
+    expect(searchVariants('aeaeaeaeaeaeaeae').length).toBeLessThanOrEqual(16);
+  });
+});
