@@ -42,6 +42,8 @@ export interface ConnectionContext {
   envelopeCheck: { orgIdRaw: Uint8Array } | null;
   /** Per-device rate buckets, shared by a device's connections in this process. */
   buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
+  /** Per-device bucket for directory records (kept while the device is away, so reconnecting refills nothing). */
+  recordBucket(deviceId: string): TokenBucket;
   onAuthenticated(conn: Connection): void;
   onClosed(conn: Connection): void;
   /** A new event was stored: push it to the channel's other subscribers. */
@@ -564,8 +566,10 @@ export class Connection {
         });
       }
       case 'dir_put': {
+        const creates = await this.#checkRecordLimits(frame.record, device);
         const result = await trust.admit(frame.record);
         if (!result.ok) throw new FrameError('record_rejected', result.reason);
+        if (creates && !result.duplicate) await store.noteChannelCreated(device.deviceId, creates, Date.now());
         this.#log.info('record stored', {
           type: result.type,
           pos: result.pos,
@@ -609,6 +613,33 @@ export class Connection {
       this.#log.info('device from another incarnation', { device: device.deviceId, channels: channels.length });
     }
     this.send({ t: 'changed', id: frame.id, heads: changed, incarnation, ...(bases ? { bases } : {}) });
+  }
+
+  /**
+   * Directory spam: a record not signed by the organisation costs a token of the device's record
+   * bucket, and a first roster of a channel counts against the device's channels per day. Returns
+   * the channel id when the record would create a channel.
+   */
+  async #checkRecordLimits(record: Record<string, unknown>, device: DeviceIdentity): Promise<string | null> {
+    const signer = (record.signer as { kind?: unknown } | undefined)?.kind;
+    if (signer === 'org') return null;
+    const { limits, store } = this.#ctx;
+    if (!this.#ctx.recordBucket(device.deviceId).take(1))
+      throw new FrameError(
+        'rate_limited',
+        `more than ${limits.recordsPerMinute} directory records a minute from this device; slow down`,
+      );
+    const body = record.body as { channelId?: unknown; prevHash?: unknown } | undefined;
+    if (record.type !== 'roster' || body?.prevHash !== null || typeof body.channelId !== 'string') return null;
+    // A retry of the device's own creation (the channel exists and names its user) is no new channel.
+    if (this.#ctx.trust.isMember(body.channelId, device.userId)) return null;
+    const created = await store.channelsCreatedSince(device.deviceId, Date.now() - 24 * 3600_000);
+    if (created >= limits.channelsPerDevicePerDay)
+      throw new FrameError(
+        'quota_exceeded',
+        `this device created ${created} channels in the last 24 hours (limit ${limits.channelsPerDevicePerDay}); try again tomorrow or ask IT`,
+      );
+    return body.channelId;
   }
 
   #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {

@@ -33,6 +33,14 @@ export interface RelayLimits {
   maxMailboxItemsPerSender: number;
   /** Mail items older than this are deleted (hourly), whatever the event retention. */
   mailMaxAgeMs: number;
+  /**
+   * Token bucket per device for directory records it publishes (dir_put), except org-signed
+   * ones (only admins hold the org key): every stored record makes every device refetch.
+   */
+  recordsPerMinute: number;
+  recordBurst: number;
+  /** Channels one device may create (its first roster of a channel) in any 24 hours. */
+  channelsPerDevicePerDay: number;
   blobQuotaBytes: number;
   /** Seconds to send hello and auth. */
   authTimeoutMs: number;
@@ -64,6 +72,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxMailboxItemsPerPair: 2_000,
   maxMailboxItemsPerSender: 50_000,
   mailMaxAgeMs: 30 * 24 * 3600_000,
+  recordsPerMinute: 30,
+  recordBurst: 60,
+  channelsPerDevicePerDay: 50,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 10_000,
   heartbeatMs: 20_000,

@@ -50,6 +50,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const byChannel = new Map<string, Set<Connection>>();
   const connections = new Set<Connection>();
   const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
+  const recordBuckets = new Map<string, TokenBucket>();
   let draining = false;
   let pushes = 0;
   const presence = new Presence({
@@ -113,6 +114,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         buckets.set(key, entry);
       }
       return entry;
+    },
+    recordBucket(deviceId) {
+      let bucket = recordBuckets.get(deviceId);
+      if (!bucket) recordBuckets.set(deviceId, (bucket = new TokenBucket(limits.recordsPerMinute / 60, limits.recordBurst)));
+      return bucket;
     },
     onAuthenticated(conn) {
       addTo(byDevice, conn.device!.deviceId, conn);
