@@ -169,5 +169,11 @@ export interface ChannelEvent {
    * for events from before relays stamped them (then createdAt stands in).
    */
   relayAt?: number | null;
+  /**
+   * The roster epoch the envelope was sealed in (signed in its header): the roster that decides
+   * what the sender may do (electron/core/store/authorise.ts). Absent for events queued on this
+   * device; then the current roster decides.
+   */
+  epoch?: number | null;
   payload: ChannelEventPayload;
 }

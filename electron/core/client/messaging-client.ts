@@ -9,6 +9,7 @@ import { ChannelCrypto, type SelfDevice } from '../crypto/channel-crypto.ts';
 import { Directory } from '../crypto/directory.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
+import { isAuthorityRefusal } from '../store/authorise.ts';
 import { queueOutbox } from '../store/messages.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
@@ -86,6 +87,10 @@ export class MessagingClient {
     this.#directorySync.loadFromStore();
     this.#senderKeys = new SqliteSenderKeyStore(deps.store.db);
     deps.store.sync.setSelf({ userId: deps.self.userId, deviceId: deps.self.deviceId });
+    // Refusals by the rule table are what a hostile or outdated member tried; reducer refusals (a late vote) are routine.
+    deps.store.sync.onRefused((channelId, refused) => {
+      for (const { eventId, reason } of refused) (isAuthorityRefusal(reason) ? deps.log.warn : deps.log.debug).call(deps.log, 'channel event refused', { channelId, eventId, reason });
+    });
     this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: this.#senderKeys, now: () => deps.clock.now() });
     this.directoryChannelId = directoryChannelId(this.directory.orgId);
     // A store from before discovery existed has the org-wide channel unmarked.

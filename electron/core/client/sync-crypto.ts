@@ -60,6 +60,7 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
         senderUserId: outcome.senderUserId,
         createdAt: inner.sentAt,
         relayAt: wire.at ?? null,
+        epoch: outcome.header.epoch,
         contentType: outcome.header.contentType,
         payload: inner.payload,
       },

@@ -4,6 +4,7 @@
 // client, so every workstation ends with the same state from the same log.
 import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
+import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
@@ -13,7 +14,10 @@ import { sql } from './statements.ts';
 export interface ApplyResult {
   applied: number;
   duplicates: number;
-  /** Events accepted into the log whose effect was refused (late vote, foreign edit...), with reasons. */
+  /**
+   * Events kept in the log (by id, without their content) whose effect was refused, with reasons:
+   * by the rule table (authorise.ts: not_channel_admin, not_author...) or by a reducer (late vote...).
+   */
   refused: Array<{ eventId: string; reason: string }>;
 }
 
@@ -28,19 +32,35 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
   );
   const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
+  const accepted: ChannelEvent[] = [];
   for (const event of events) {
     const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.payload.type, JSON.stringify(event.payload));
     if (inserted.changes === 0) {
       result.duplicates++;
       continue;
     }
-    const refusal = materialise(db, event, forget);
-    if (refusal) result.refused.push({ eventId: event.eventId, reason: refusal });
+    // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
+    // its sender may do changes nothing on any client.
+    const refusal = authoriseEvent(db, event) ?? materialise(db, event, forget);
+    if (refusal) {
+      // Kept for idempotency (the event id), but without its content: a refused edit's text or a
+      // refused rename stays nowhere in the store.
+      scrubLogged(db, inserted.lastInsertRowid, forget);
+      result.refused.push({ eventId: event.eventId, reason: refusal });
+    } else accepted.push(event);
     result.applied++;
   }
-  indexTerms(db, searchableTexts(events));
+  indexTerms(db, searchableTexts(accepted));
   forgetTerms(db, forget);
   return result;
+}
+
+function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): void {
+  const payload = sql(db, 'SELECT payload FROM events WHERE event_pk = ?').pluck().get(eventPk) as string | undefined;
+  for (const text of payload ? textsOfPayload(payload) : []) collectTerms(forget, text);
+  sql(db, `UPDATE events SET payload = json_object('type', type) WHERE event_pk = ?`).run(eventPk);
+  // A refused own event: the sender's plaintext copy goes too (its sealed bytes stay for a resend).
+  sql(db, `UPDATE sent_log SET payload = json_object('type', json_extract(payload, '$.type')) WHERE client_event_id = (SELECT event_id FROM events WHERE event_pk = ?)`).run(eventPk);
 }
 
 /** Returns a reason when the event's effect is refused, null when applied. */
@@ -58,6 +78,11 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       return null;
     }
     case 'message.edit': {
+      // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
+      // message, the logged create and earlier edits, the search index and its vocabulary).
+      const before = sql(db, 'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as
+        | { body: string; edited_at: number | null }
+        | undefined;
       const changed = sql(
           db,
           `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
@@ -65,6 +90,8 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
       const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as { sort_key: number };
       replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
+      if (before) collectTerms(forget, before.body);
+      scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
       return null;
     }
     case 'message.delete': {
@@ -79,18 +106,7 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       sql(db, `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`).run(event.createdAt, event.channelId, p.messageId);
       sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
       collectTerms(forget, before.body);
-      const scrub = `UPDATE events SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
-      const original = sql(db, 'SELECT payload FROM events WHERE channel_id = ? AND event_id = ?').pluck().get(event.channelId, p.messageId) as string | undefined;
-      for (const text of original ? textsOfPayload(original) : []) collectTerms(forget, text);
-      sql(db, `${scrub} WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).run(event.channelId, p.messageId);
-      if (before.edited_at !== null) {
-        // Edits are looked up only for a message that was edited (rare): a scan of this channel's log.
-        const editsOf = `WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ?`;
-        for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`).pluck().all(event.channelId, p.messageId)) {
-          for (const text of textsOfPayload(payload as string)) collectTerms(forget, text);
-        }
-        sql(db, `${scrub} ${editsOf}`).run(event.channelId, p.messageId);
-      }
+      scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
       return null;
     }
     case 'message.ack':
@@ -104,15 +120,22 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
          SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
       ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
       return null;
-    case 'channel.update':
-      // Roster admins decide membership; the name and settings may be set by any member whose
-      // update reaches the log (last writer by seq), as in a shared ward channel.
-      sql(
+    case 'channel.update': {
+      // Only a channel admin gets here (authorise.ts). The newest by relay seq is in force, so an
+      // older update opened late never undoes a newer one. A changed retention applies to what
+      // arrives after this update only (retention_since_seq, retention.ts): lowering it never
+      // deletes what members already have. An own update not yet sequenced takes effect now and
+      // gets its seq when the relay acknowledges it (applied again then).
+      const since = event.seq ?? (sql(db, 'SELECT coalesce(max(seq), 0) FROM events WHERE channel_id = ?').pluck().get(event.channelId) as number);
+      const changed = sql(
         db,
-        `INSERT INTO channels (channel_id, kind, name, topic, history_for_new_members, retention_days, created_at) VALUES (?, 'channel', ?, ?, ?, ?, ?)
-         ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, topic = excluded.topic, history_for_new_members = excluded.history_for_new_members, retention_days = excluded.retention_days`,
-      ).run(event.channelId, p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, event.createdAt);
-      return null;
+        `UPDATE channels SET name = ?, topic = ?, history_for_new_members = ?,
+           retention_since_seq = CASE WHEN retention_days IS ? THEN retention_since_seq ELSE ? END,
+           retention_days = ?, settings_seq = coalesce(?, settings_seq)
+         WHERE channel_id = ? AND (? IS NULL OR settings_seq < ?)`,
+      ).run(p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, since, p.retentionDays, event.seq, event.channelId, event.seq, event.seq);
+      return changed.changes === 0 ? 'stale' : null;
+    }
     case 'channel.announce':
     case 'channel.unannounce':
     case 'channel.join_request':
@@ -123,9 +146,9 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       return applyPoll(db, event);
     case 'file.share':
       sql(db, 
-        `INSERT OR IGNORE INTO files (channel_id, file_id, name, mime_type, size, blob_id, blob_parts, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.parts ? JSON.stringify(p.parts) : null, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt);
+        `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, blob_parts, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, file_id) DO UPDATE SET seq = coalesce(excluded.seq, seq)`,
+      ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.parts ? JSON.stringify(p.parts) : null, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt, event.seq);
       return null;
     case 'calendar.put':
     case 'calendar.cancel':
@@ -134,6 +157,30 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'calendar.occurrence.cancel':
       return applyCalendar(db, { ...event, payload: p });
   }
+}
+
+/**
+ * Blanks the texts of a message in the decrypted log: its create event and its edits (except
+ * `keepEventId`, the edit now in force), collecting their words for the vocabulary. Edits are
+ * looked up only for a message that was edited before (rare): a scan of this channel's log.
+ */
+function scrubLoggedTexts(db: Db, channelId: string, messageId: string, edited: boolean, forget: Set<string>, keepEventId: string | null): void {
+  const scrub = `UPDATE events SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
+  const original = sql(db, `SELECT payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).pluck().get(channelId, messageId) as string | undefined;
+  for (const text of original ? textsOfPayload(original) : []) collectTerms(forget, text);
+  sql(db, `${scrub} WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).run(channelId, messageId);
+  // The sender's copy of what it sent (kept for a relay restored from a backup, sync-history.ts)
+  // keeps its sealed bytes, which is all a resend needs; the plaintext copy goes like the log's.
+  const sentScrub = `UPDATE sent_log SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
+  sql(db, `${sentScrub} WHERE client_event_id = ? AND channel_id = ?`).run(messageId, channelId);
+  if (!edited) return;
+  const editsOf = `WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND event_id IS NOT ?`;
+  for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`).pluck().all(channelId, messageId, keepEventId)) {
+    for (const text of textsOfPayload(payload as string)) collectTerms(forget, text);
+  }
+  sql(db, `${scrub} ${editsOf}`).run(channelId, messageId, keepEventId);
+  const sentEditsOf = `WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND client_event_id IS NOT ?`;
+  sql(db, `${sentScrub} ${sentEditsOf}`).run(channelId, messageId, keepEventId);
 }
 
 function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {

@@ -49,17 +49,20 @@ function loadOverrides(db: Db, channelId: string, uid: string): OccurrenceSlots 
 
 type OccurrenceChannelPayload = Extract<CalendarChannelEvent['payload'], { type: 'calendar.occurrence.put' | 'calendar.occurrence.cancel' }>;
 
-function applyOccurrence(db: Db, channelId: string, seq: number, p: OccurrenceChannelPayload): string | null {
+function applyOccurrence(db: Db, channelId: string, seq: number, senderUserId: string, p: OccurrenceChannelPayload): string | null {
   const slots = loadOverrides(db, channelId, p.uid);
   const verdict = applyOccurrenceEvent(slots, seq, p);
   if (!verdict.accepted) return verdict.reason;
   const changed = slots.get(p.recurrenceId)!;
-  sql(db, 'INSERT OR REPLACE INTO calendar_overrides VALUES (?, ?, ?, ?, ?)').run(
+  // The sender is kept for an override that came before its series (authorise.ts let it through
+  // with nobody to compare against): dropOverridesNotBy checks it once the series is here.
+  sql(db, 'INSERT OR REPLACE INTO calendar_overrides (channel_id, uid, recurrence_id, data, seq, sender_user_id) VALUES (?, ?, ?, ?, ?, ?)').run(
     channelId,
     p.uid,
     p.recurrenceId,
     JSON.stringify(changed.override),
     changed.seq,
+    senderUserId,
   );
   if (verdict.evicted !== null)
     sql(db, 'DELETE FROM calendar_overrides WHERE channel_id = ? AND uid = ? AND recurrence_id = ?').run(channelId, p.uid, verdict.evicted);
@@ -96,7 +99,7 @@ function toPayload(p: Exclude<CalendarChannelEvent['payload'], OccurrenceChannel
 /** Returns a reason when the event's effect is refused, null when applied. */
 export function applyCalendar(db: Db, event: CalendarChannelEvent): string | null {
   const p = event.payload;
-  if (p.type === 'calendar.occurrence.put' || p.type === 'calendar.occurrence.cancel') return applyOccurrence(db, event.channelId, event.seq ?? 0, p);
+  if (p.type === 'calendar.occurrence.put' || p.type === 'calendar.occurrence.cancel') return applyOccurrence(db, event.channelId, event.seq ?? 0, event.senderUserId, p);
   const entries = new Map<string, CalendarEntry>();
   const loaded = loadEntry(db, event.channelId, p.uid);
   if (loaded) entries.set(p.uid, loaded);
@@ -108,6 +111,7 @@ export function applyCalendar(db: Db, event: CalendarChannelEvent): string | nul
   // A stale put or cancel is refused but still counts towards the entry's SEQUENCE (the reducer's rule).
   if (!verdict.accepted && (verdict.reason !== 'stale' || p.type === 'calendar.rsvp')) return verdict.reason;
   const entry = entries.get(p.uid)!;
+  if (!loaded) dropOverridesNotBy(db, event.channelId, p.uid, entry.createdBy);
   sql(db, 'INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     event.channelId,
     p.uid,
@@ -121,4 +125,17 @@ export function applyCalendar(db: Db, event: CalendarChannelEvent): string | nul
   const upsertRsvp = sql(db, 'INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
   for (const [userId, r] of entry.rsvps) upsertRsvp.run(event.channelId, p.uid, userId, r.rsvp, r.seq);
   return null;
+}
+
+/**
+ * The series just arrived: overrides stored before it, from senders who may not change it (not
+ * its creator, not a channel admin: authorise.ts), go. Roles are the current roster's here, since
+ * the override's epoch is not kept; overrides before their series are rare (a key that arrived late).
+ */
+function dropOverridesNotBy(db: Db, channelId: string, uid: string, creator: string): void {
+  sql(
+    db,
+    `DELETE FROM calendar_overrides WHERE channel_id = ? AND uid = ? AND sender_user_id IS NOT NULL AND sender_user_id != ?
+       AND sender_user_id NOT IN (SELECT user_id FROM channel_members WHERE channel_id = ? AND role = 'admin')`,
+  ).run(channelId, uid, creator, channelId);
 }

@@ -27,35 +27,46 @@ function orphans(db: Db, blobIds: string[]): string[] {
   return [...new Set(blobIds)].filter((id) => stillUsed.get(id) === undefined);
 }
 
+/**
+ * Deletes what is past its time. The organisation's limit (policy) applies to everything; a
+ * channel's own limit only to what arrived after the channel.update that set it (relay seq above
+ * `retention_since_seq`): a channel admin who lowers retention never deletes what members already
+ * had (docs/protocol.md "Authorisation"). The shorter limit that applies to a row wins; 0 / null
+ * means "no limit".
+ */
 export function applyRetention(db: Db, policyDays: number, now: number): RetentionResult {
   const day = 86_400_000;
   return db.transaction(() => {
     const result = empty();
     const terms = new Set<string>();
     const blobs: string[] = [];
-    const channels = db.prepare('SELECT channel_id, retention_days FROM channels').all() as Array<{ channel_id: string; retention_days: number | null }>;
+    const channels = db.prepare('SELECT channel_id, retention_days, retention_since_seq FROM channels').all() as Array<{ channel_id: string; retention_days: number | null; retention_since_seq: number }>;
     for (const channel of channels) {
-      // The shorter of org policy and channel setting wins; 0 / null means "no limit".
-      const limits = [policyDays, channel.retention_days ?? 0].filter((d) => d > 0);
-      if (limits.length === 0) continue;
-      const cutoff = now - Math.min(...limits) * day;
+      const channelDays = channel.retention_days ?? 0;
+      if (policyDays <= 0 && channelDays <= 0) continue;
+      // Rows older than the policy cutoff go; rows older than the channel cutoff go when they came after the setting.
+      const policyCutoff = policyDays > 0 ? now - policyDays * day : Number.MIN_SAFE_INTEGER;
+      const channelCutoff = channelDays > 0 ? now - channelDays * day : Number.MIN_SAFE_INTEGER;
+      const since = channel.retention_since_seq;
+      const due = (seq: string) => `channel_id = ? AND (created_at < ? OR (created_at < ? AND (${seq} IS NULL OR ${seq} > ?)))`;
       const id = channel.channel_id;
+      const args = [id, policyCutoff, channelCutoff, since];
       // The words of what goes, before it goes (read first: a statement cannot write while iterating).
-      for (const body of db.prepare('SELECT body FROM messages WHERE channel_id = ? AND created_at < ?').pluck().iterate(id, cutoff)) collectTerms(terms, body as string);
-      for (const payload of db.prepare(`SELECT payload FROM events WHERE channel_id = ? AND created_at < ? AND ${TEXT_EVENTS}`).pluck().iterate(id, cutoff)) {
+      for (const body of db.prepare(`SELECT body FROM messages WHERE ${due('seq')}`).pluck().iterate(...args)) collectTerms(terms, body as string);
+      for (const payload of db.prepare(`SELECT payload FROM events WHERE ${due('seq')} AND ${TEXT_EVENTS}`).pluck().iterate(...args)) {
         for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
       }
-      for (const row of db.prepare('SELECT name, blob_id FROM files WHERE channel_id = ? AND created_at < ?').iterate(id, cutoff) as Iterable<{ name: string; blob_id: string }>) {
+      for (const row of db.prepare(`SELECT name, blob_id FROM files WHERE ${due('seq')}`).iterate(...args) as Iterable<{ name: string; blob_id: string }>) {
         collectTerms(terms, row.name);
         blobs.push(row.blob_id);
       }
-      result.files += db.prepare('DELETE FROM files WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
-      db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE channel_id = ? AND created_at < ?)').run(id, id, cutoff);
-      db.prepare('DELETE FROM message_acks WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE channel_id = ? AND created_at < ?)').run(id, id, cutoff);
-      result.messages += db.prepare('DELETE FROM messages WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
+      result.files += db.prepare(`DELETE FROM files WHERE ${due('seq')}`).run(...args).changes;
+      db.prepare(`DELETE FROM message_mentions WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE ${due('seq')})`).run(id, ...args);
+      db.prepare(`DELETE FROM message_acks WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE ${due('seq')})`).run(id, ...args);
+      result.messages += db.prepare(`DELETE FROM messages WHERE ${due('seq')}`).run(...args).changes;
       // Votes go with their poll (foreign key, ON DELETE CASCADE).
-      result.polls += db.prepare('DELETE FROM polls WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
-      result.events += db.prepare('DELETE FROM events WHERE channel_id = ? AND created_at < ?').run(id, cutoff).changes;
+      result.polls += db.prepare(`DELETE FROM polls WHERE ${due('created_seq')}`).run(...args).changes;
+      result.events += db.prepare(`DELETE FROM events WHERE ${due('seq')}`).run(...args).changes;
     }
     forgetTerms(db, terms);
     result.orphanedBlobs = orphans(db, blobs);

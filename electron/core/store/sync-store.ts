@@ -35,7 +35,7 @@ export function toChannelEvents(events: readonly DecryptedEvent[]): { valid: Cha
   for (const e of events) {
     const parsed = channelEventPayload.safeParse(e.payload);
     if (!parsed.success) invalid.push({ eventId: e.eventId, reason: parsed.error.issues[0]?.message ?? 'invalid payload' });
-    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, relayAt: e.relayAt ?? null, payload: parsed.data });
+    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, relayAt: e.relayAt ?? null, epoch: e.epoch ?? null, payload: parsed.data });
   }
   return { valid, invalid };
 }
@@ -88,6 +88,13 @@ export class SqliteSyncStore implements SyncStore {
     this.#self = self;
   }
 
+  #refused: (channelId: string, refused: ApplyResult['refused']) => void = () => {};
+
+  /** Where refused events are reported: once each, since a redelivered event is a duplicate, not refused again. */
+  onRefused(listener: (channelId: string, refused: ApplyResult['refused']) => void): void {
+    this.#refused = listener;
+  }
+
   async markSent(clientEventId: string, seq: number, relayAt: number | null = null): Promise<void> {
     this.#db.transaction(() => {
       const row = this.#db.prepare('SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
@@ -128,6 +135,7 @@ export class SqliteSyncStore implements SyncStore {
       return applied;
     })();
     this.#onApplied(channelId, result);
+    if (result.refused.length > 0) this.#refused(channelId, result.refused);
   }
 
   async pending(channelId: string): Promise<WireEvent[]> {
@@ -145,5 +153,6 @@ export class SqliteSyncStore implements SyncStore {
       return applied;
     })();
     this.#onApplied(channelId, result);
+    if (result.refused.length > 0) this.#refused(channelId, result.refused);
   }
 }

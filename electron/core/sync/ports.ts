@@ -39,6 +39,8 @@ export interface DecryptedEvent {
   createdAt: number;
   /** The relay's acceptance time from the wire event; null or absent when the transport gave none. */
   relayAt?: number | null;
+  /** The roster epoch named in the envelope header (authorisation decides by that roster). */
+  epoch?: number | null;
   contentType: string;
   payload: unknown;
 }

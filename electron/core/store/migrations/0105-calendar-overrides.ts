@@ -21,7 +21,7 @@ export const migration0105: Migration = {
   },
   sample(db) {
     db.prepare(
-      `INSERT INTO calendar_overrides VALUES ('chn-sample-0001', 'cal-sample-0001', 1, '{"recurrenceId":1,"sequence":0,"cancelled":true}', 6)`,
+      `INSERT INTO calendar_overrides (channel_id, uid, recurrence_id, data, seq) VALUES ('chn-sample-0001', 'cal-sample-0001', 1, '{"recurrenceId":1,"sequence":0,"cancelled":true}', 6)`,
     ).run();
   },
   hotQueries: [

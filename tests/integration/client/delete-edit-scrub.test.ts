@@ -1,0 +1,55 @@
+// "Delete for everyone" and edits over the real relay with real SQLCipher stores: afterwards the
+// decrypted store of every device, the sender's included, is scanned table by table (FTS5 shadow
+// tables and the search vocabulary too) for the old text.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
+import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { findInStore } from './store-scan.ts';
+
+let org: TestOrg;
+let relay: TestRelay;
+const world = new ClientWorld();
+const open: Workstation[] = [];
+
+beforeAll(async () => {
+  org = await TestOrg.create();
+});
+afterEach(async () => {
+  for (const ws of open.splice(0)) await ws.shutdown().catch(() => {});
+  await relay?.dispose();
+});
+afterAll(() => world.dispose());
+
+const bodyOf = async (ws: Workstation, channelId: string, messageId: string) => (await ws.store.messages.get(channelId, messageId))?.body;
+
+describe('delete and edit leave no old text on any device', () => {
+  it('an edit keeps no earlier text and a delete no text at all, on the sender and the receiver', async () => {
+    const anna = org.addUser('Anna');
+    const ben = org.addUser('Ben');
+    const annaDevice = org.addDevice(anna);
+    const benDevice = org.addDevice(ben);
+    relay = await startTestRelay({ org, envelopeCheck: true });
+    const a = await world.workstation(org, relay.url, annaDevice);
+    const b = await world.workstation(org, relay.url, benDevice);
+    open.push(a, b);
+    const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
+
+    const messageId = await a.client.sendMessage(channelId, 'Patient Xylofonquark Zimmer 12');
+    await eventually(async () => (await bodyOf(b, channelId, messageId)) === 'Patient Xylofonquark Zimmer 12', 10_000, 'Ben receives');
+    await a.client.send(channelId, { type: 'message.edit', messageId, body: 'Patient Zebrawortlaut Zimmer 16', mentions: [] });
+    await eventually(async () => (await bodyOf(b, channelId, messageId)) === 'Patient Zebrawortlaut Zimmer 16', 10_000, 'Ben sees the edit');
+    await eventually(() => (a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'edit sent');
+    for (const ws of [a, b]) expect(findInStore(ws.store.db, 'Xylofonquark'), `old text after the edit on ${ws.device.userId}`).toEqual([]);
+
+    await a.client.send(channelId, { type: 'message.delete', messageId });
+    await eventually(async () => (await b.store.messages.get(channelId, messageId))?.deletedAt !== null, 10_000, 'Ben sees the delete');
+    await eventually(() => (a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'delete sent');
+    expect((await a.store.messages.get(channelId, messageId))?.deletedAt).not.toBeNull();
+    for (const ws of [a, b]) {
+      expect(findInStore(ws.store.db, 'Zebrawortlaut'), `text after the delete on ${ws.device.userId}`).toEqual([]);
+      expect(findInStore(ws.store.db, 'Xylofonquark')).toEqual([]);
+      // The tombstone stays: who deleted what, when.
+      expect(await ws.store.messages.get(channelId, messageId)).toMatchObject({ body: '' });
+    }
+  });
+});
