@@ -197,6 +197,14 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   const wipeRow = admin.locator('[data-testid="admin-audit-row"][data-action="wipe_ordered"]').first();
   await expect(wipeRow.getByTestId('admin-audit-actor')).toContainText('Anna Admin');
   await expect(wipeRow.getByTestId('admin-audit-actor')).toContainText('Gerät: Stationsrechner 1');
+  // Details as German sentences, not key=value fields, and the table fits the window at 1366 px.
+  const settingsRow = admin.locator('[data-testid="admin-audit-row"][data-action="settings_changed"]').first();
+  await expect(settingsRow.getByTestId('admin-audit-detail')).toContainText('Lesebestätigungen sind');
+  await expect(admin.getByTestId('admin-audit')).not.toContainText('=');
+  const overflow = await admin
+    .getByTestId('admin-audit')
+    .evaluate((table) => table.getBoundingClientRect().right - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
   await shot(admin, testInfo, 'admin-10-audit');
   await expectAccessible(admin, 'admin audit log');
   const [csvDownload] = await Promise.all([

@@ -1,6 +1,7 @@
 // The audit log as CSV for a spreadsheet: semicolon separated, UTF-8 with BOM, CRLF (what Excel
 // on German Windows opens as is). The first columns answer who did what to whom and when; the
 // record type, ids and signer follow for whoever has to check an entry against the directory.
+import { auditDetailSentences } from '../../../shared/domain/audit-detail.ts';
 import type { AuditActor } from './audit-actor.ts';
 import type { AuditAction, AuditEntry } from './audit.ts';
 
@@ -84,6 +85,10 @@ export function actorCells(actor: AuditActor, language: Language): [person: stri
   }
 }
 
+/** A time inside a sentence, in this workstation's time zone (the time column stays UTC, sortable). */
+const localTime = (ms: number, language: Language) =>
+  new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+
 export function auditCsv(entries: readonly AuditEntry[], language: Language): string {
   const lines = [CSV_HEADER[language].map(csvCell).join(';')];
   for (const e of entries) {
@@ -93,7 +98,7 @@ export function auditCsv(entries: readonly AuditEntry[], language: Language): st
         ...actorCells(e, language),
         AUDIT_LABELS[language][e.action],
         e.subjectName ?? e.subjectId,
-        e.detail,
+        auditDetailSentences(e.type, e.facts, language, (ms) => localTime(ms, language)).join(' '),
         e.type,
         e.subjectId,
         SIGNER_LABELS[language][e.signerKind],

@@ -6,6 +6,7 @@
 import type { SignedRecord } from '../../../shared/protocol/records.ts';
 import type { Db } from '../store/database.ts';
 import type { AuditEntryView } from '../../../shared/api/parts/org-admin-contract.ts';
+import type { AuditFacts } from '../../../shared/domain/audit-detail.ts';
 import { actorOf, knownDevices } from './audit-actor.ts';
 
 /** One entry as the admin view gets it: the contract's schema is the one definition. */
@@ -79,6 +80,27 @@ function detailOf(record: SignedRecord): string {
     default:
       return '';
   }
+}
+
+const FACT_FIELDS: Partial<Record<SignedRecord['type'], Array<[string, string]>>> = {
+  org_root: [['name', 'name']],
+  user: [['name', 'displayName'], ['role', 'role'], ['ward', 'ward'], ['active', 'active']],
+  enrolment: [['userId', 'userId'], ['expiresAt', 'expiresAt']],
+  device: [['userId', 'userId'], ['label', 'label']],
+  revocation: [['reason', 'reason']],
+  wipe: [['orderId', 'orderId']],
+  org_settings: [['retentionDays', 'retentionDays'], ['readReceipts', 'readReceipts'], ['notificationContent', 'notificationContent'], ['historyForNewMembers', 'historyForNewMembers']],
+};
+
+/** The fields the view and the CSV explain in sentences (shared/domain/audit-detail.ts). */
+export function factsOf(record: SignedRecord): AuditFacts {
+  const body = record.body as Body;
+  const facts: AuditFacts = {};
+  for (const [name, field] of FACT_FIELDS[record.type] ?? []) {
+    const value = body[field];
+    facts[name] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  }
+  return facts;
 }
 
 interface Names {
@@ -190,6 +212,7 @@ export function auditEntries(db: Db): AuditEntry[] {
       signerKind: record.signer.kind,
       signerId: record.signer.id,
       detail: detailOf(record),
+      facts: factsOf(record),
       ...actorOf(record, devices, userNames, isAdmin),
     });
   }

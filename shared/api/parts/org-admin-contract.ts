@@ -125,7 +125,10 @@ export const auditEntrySchema = z.object({
   time,
   signerKind: z.enum(['org', 'device', 'enrolment']),
   signerId: z.string(),
+  /** The record's fields as key=value text, for checking an entry against the directory. */
   detail: z.string(),
+  /** The fields the view explains in sentences (shared/domain/audit-detail.ts). */
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   /**
    * Who acted (electron/core/account/audit-actor.ts): `device` when the acting device's stamp
    * verifies with its certificate's key, `enrolment` for a device its user registered with a

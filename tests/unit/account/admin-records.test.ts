@@ -178,6 +178,7 @@ describe('audit CSV', () => {
           signerKind: 'org',
           signerId: 'org1',
           detail: 'role=member; ward=',
+          facts: { name: 'Bernd Pflege', role: 'member', ward: null, active: true },
           actorSource: 'device',
           actorName: '@Anna Admin',
           actorUserId: 'usr-admin-0001',
@@ -190,7 +191,7 @@ describe('audit CSV', () => {
     expect(csv.startsWith('\uFEFFTime (UTC);Performed by;Device;Action;Subject;Details;')).toBe(true);
     // Names an admin typed cannot run as formulas in the spreadsheet, the person's neither.
     expect(csv.split('\r\n')[1]).toBe(
-      `2026-01-05T08:00:00.000Z;'@Anna Admin;'+Stationsrechner 1;User added;'=cmd|calc;"role=member; ward=";user;usr1;Organisation key;dev-admin-0001`,
+      `2026-01-05T08:00:00.000Z;'@Anna Admin;'+Stationsrechner 1;User added;'=cmd|calc;"Bernd Pflege is a member, no ward. The account is active.";user;usr1;Organisation key;dev-admin-0001`,
     );
     expect(csv.endsWith('\r\n')).toBe(true);
   });
