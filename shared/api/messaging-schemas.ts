@@ -81,7 +81,9 @@ export const messagePageSchema = z.object({
   total: z.number().int().nonnegative(),
 });
 
-const body = z.string().max(20_000);
+/** Longest message body, in UTF-16 code units (what `string.length` counts in the composer). */
+export const MAX_MESSAGE_CHARS = 20_000;
+const body = z.string().max(MAX_MESSAGE_CHARS);
 
 export const sendInput = z.strictObject({
   channelId,

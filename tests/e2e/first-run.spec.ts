@@ -30,6 +30,11 @@ test('first run, registration key, and messaging between two workstations', asyn
   const { page: admin } = await openWorkstation('Stationsrechner 1');
   await expect(admin.getByRole('button', { name: 'Organisation anlegen' }).first()).toBeVisible();
   await shot(admin, testInfo, '01-first-run');
+  // The first admin has no registration letter: the server address hint does not point to one.
+  await admin.getByRole('button', { name: 'Organisation anlegen' }).first().click();
+  await expect(admin.getByText('Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat', { exact: false })).toBeVisible();
+  await expect(admin.locator('form')).not.toContainText('Registrierungsbrief');
+  await shot(admin, testInfo, '01b-create-org');
   await expectAccessible(admin, 'first run');
 
   await createOrganisation(admin, clinic);

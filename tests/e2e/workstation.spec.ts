@@ -75,6 +75,10 @@ test('two people on one workstation: own channels only, switching user from the 
   await page.getByRole('button', { name: 'Weiteres Profil auf diesem Arbeitsplatz einrichten' }).click();
   await expect(page.getByRole('heading', { name: 'Weiteres Profil einrichten' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Gemeinsam genutzte Geräte' })).toBeVisible();
+  // This PC already belongs to an organisation: the join form, and creating one only as a small link.
+  await expect(page.getByLabel('Registrierungsschlüssel', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Organisation anlegen' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'neue Organisation anlegen' })).toBeVisible();
   await shot(page, testInfo, 'ws-02-add-profile');
   await expectAccessible(page, 'add profile');
   await join(page, clinic.url, clara.key, PASS_CLARA);

@@ -41,6 +41,9 @@ export const de = {
   'firstRun.create': 'Organisation anlegen',
   'firstRun.createText': 'Für die erste Administratorin oder den ersten Administrator Ihrer Einrichtung.',
   'firstRun.join': 'Mit Registrierungsschlüssel beitreten',
+  'firstRun.otherOrgText': 'Nur für die IT einer weiteren Einrichtung:',
+  'firstRun.otherOrg': 'neue Organisation anlegen',
+  'firstRun.backToJoin': 'Zurück: mit Registrierungsschlüssel beitreten',
   'firstRun.joinText': 'Sie haben einen Registrierungsbrief von Ihrer Administration erhalten.',
 
   'privacy.link': 'Datenschutz',
@@ -94,6 +97,7 @@ export const de = {
 
   'relay.label': 'Serveradresse',
   'relay.help': 'Steht in Ihrem Registrierungsbrief, z. B. wss://klinikfunk.klinik.example',
+  'relay.helpCreate': 'Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat, z. B. wss://klinikfunk.klinik.example',
   'relay.managed': 'Von Ihrer Organisation verwaltet',
   'relay.invalid':
     'Die Serveradresse beginnt mit wss:// (z. B. wss://klinikfunk.klinik.example). Bitte prüfen Sie die Eingabe.',
@@ -461,6 +465,7 @@ export const de = {
   'error.channelCreate.invalid_input': 'Bitte prüfen Sie Name und Mitglieder des Kanals.',
   'error.channelCreate.unavailable':
     'Das Kanalverzeichnis ist auf diesem Gerät noch nicht bereit. Legen Sie den Kanal ohne „auffindbar“ an oder versuchen Sie es in einigen Minuten erneut.',
+  'error.send.tooLong': 'Die Nachricht ist {length} Zeichen lang, erlaubt sind höchstens {max}. Bitte kürzen Sie sie oder teilen Sie den Text als Datei.',
   'error.channelCreate.not_found':
     'Mindestens eine ausgewählte Person ist in Ihrer Organisation nicht (mehr) bekannt. Bitte öffnen Sie den Dialog neu und wählen Sie die Mitglieder erneut aus.',
   'error.channelMembers.not_found':

@@ -41,6 +41,9 @@ export const en: Record<MessageKey, string> = {
   'firstRun.create': 'Create organisation',
   'firstRun.createText': 'For the first administrator of your organisation.',
   'firstRun.join': 'Join with a registration key',
+  'firstRun.otherOrgText': 'Only for the IT of another organisation:',
+  'firstRun.otherOrg': 'create a new organisation',
+  'firstRun.backToJoin': 'Back: join with a registration key',
   'firstRun.joinText': 'You received a registration letter from your administrator.',
 
   'privacy.link': 'Privacy',
@@ -93,6 +96,7 @@ export const en: Record<MessageKey, string> = {
 
   'relay.label': 'Server address',
   'relay.help': 'It is in your registration letter, e.g. wss://klinikfunk.clinic.example',
+  'relay.helpCreate': 'The address of the Klinikfunk server your IT has set up, e.g. wss://klinikfunk.clinic.example',
   'relay.managed': 'Managed by your organisation',
   'relay.invalid': 'The server address starts with wss:// (e.g. wss://klinikfunk.clinic.example). Please check it.',
 
@@ -447,6 +451,7 @@ export const en: Record<MessageKey, string> = {
   'error.channelCreate.invalid_input': 'Please check the name and members of the channel.',
   'error.channelCreate.unavailable':
     'The channel directory is not ready on this device yet. Create the channel without “discoverable” or try again in a few minutes.',
+  'error.send.tooLong': 'The message is {length} characters long; at most {max} are allowed. Please shorten it or share the text as a file.',
   'error.channelCreate.not_found':
     'At least one of the people you chose is no longer known in your organisation. Please open the dialog again and choose the members anew.',
   'error.channelMembers.not_found':
