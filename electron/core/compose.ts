@@ -21,6 +21,7 @@ import { workstationHandlers } from './app/parts/workstation-handlers.ts';
 import { systemClock, type Clock } from './clock/clock.ts';
 import { checkRegistrationCode } from './crypto/enrolment.ts';
 import { KDF_FLOOR, type KdfCost } from './crypto/kdf.ts';
+import type { SecretKdf } from './session/secret-kdf.ts';
 import { readySodium } from './crypto/sodium.ts';
 import type { Logger } from './log/logger.ts';
 import type { Platform } from './platform/platform.ts';
@@ -44,6 +45,8 @@ export interface CoreDeps {
   /** Name of this workstation in device certificates (admin view); the host name by default. */
   deviceLabel?: string;
   transportTuning?: RuntimeDeps['transportTuning'];
+  /** The Argon2id checks of passphrases and PINs; tests pass a counting wrapper. */
+  secrets?: SecretKdf;
 }
 
 export interface Core {
@@ -92,6 +95,7 @@ export function createCore(deps: CoreDeps): Core {
     kdf: deps.kdf ?? KDF_FLOOR,
     deviceLabel: deps.deviceLabel ?? hostname().slice(0, 200),
     ...(deps.transportTuning ? { transportTuning: deps.transportTuning } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     onChanged: () => {
       mark('session');
       mark('channels');

@@ -2,15 +2,12 @@
 // power events, clipboard. The core sees only the interfaces in core/platform.
 import { clipboard, Notification, powerMonitor, safeStorage } from 'electron';
 import type { OsSessionEvent, Platform } from '../core/platform/platform.ts';
+import { electronSafeStorage } from './safe-storage.ts';
 
 export function createElectronPlatform(): Platform {
   const clickListeners = new Set<(tag: string | undefined) => void>();
   return {
-    safeStorage: {
-      isAvailable: () => safeStorage.isEncryptionAvailable(),
-      encrypt: (plain) => new Uint8Array(safeStorage.encryptString(Buffer.from(plain).toString('base64'))),
-      decrypt: (sealed) => new Uint8Array(Buffer.from(safeStorage.decryptString(Buffer.from(sealed)), 'base64')),
-    },
+    safeStorage: electronSafeStorage(safeStorage),
     notifier: {
       isSupported: () => Notification.isSupported(),
       show: (request) => {

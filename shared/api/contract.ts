@@ -97,7 +97,7 @@ export const methods = {
   'session.signIn': method({
     input: z.strictObject({ profileId, passphrase }),
     output: sessionStatusSchema,
-    doc: 'Opens a profile with its passphrase and makes it the visible one. `not_permitted` for a wrong passphrase. Works offline (local data).',
+    doc: 'Opens a profile with its passphrase and makes it the visible one. `wrong_passphrase` for a wrong passphrase (counted per profile on disk); `too_many_attempts` while the backoff after wrong passphrases runs (checked before any Argon2id); `secure_store_unavailable` when the key is sealed by the OS secure store of another Windows account or PC. Works offline (local data).',
   }),
   'session.signOut': method({
     input: noInput,

@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'not_permitted',
   /** The passphrase does not open this profile. */
   'wrong_passphrase',
+  /** Too many wrong passphrases for this profile: the next attempt is accepted only after a wait. */
+  'too_many_attempts',
+  /** The profile's key is sealed by the OS secure store of another Windows account or PC (or none is available). */
+  'secure_store_unavailable',
   /** The relay cannot be reached (network, address, relay down); local data stays usable. */
   'relay_unreachable',
   /** A bug: logged with details, shown to staff as a generic error. */

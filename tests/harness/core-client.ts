@@ -11,6 +11,7 @@ import { createCore, type Core } from '../../electron/core/compose.ts';
 import { createLogger, createMemoryLogger } from '../../electron/core/log/logger.ts';
 import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../../electron/core/policy/policy.ts';
+import type { SecretKdf } from '../../electron/core/session/secret-kdf.ts';
 import type { EffectivePolicy } from '../../electron/core/policy/resolve.ts';
 import { createRouter } from '../../electron/ipc/router.ts';
 
@@ -28,10 +29,20 @@ export interface CoreClient {
   close(): Promise<void>;
 }
 
-export async function startCoreClient(options: { policy?: EffectivePolicy; dataDir?: string; clock?: Clock } = {}): Promise<CoreClient> {
+export interface CoreClientOptions {
+  policy?: EffectivePolicy;
+  dataDir?: string;
+  clock?: Clock;
+  /** Counts or wraps the Argon2id checks of passphrases and PINs. */
+  secrets?: SecretKdf;
+  /** The OS account the fake secure store (DPAPI) acts for. */
+  osUser?: string;
+}
+
+export async function startCoreClient(options: CoreClientOptions = {}): Promise<CoreClient> {
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kf-core-')));
-  const platform = createFakePlatform();
+  const platform = createFakePlatform(options.osUser ? { osUser: options.osUser } : {});
   const events: CoreClient['events'] = [];
   const { logger } = createMemoryLogger('warn');
   const core = createCore({
@@ -43,6 +54,7 @@ export async function startCoreClient(options: { policy?: EffectivePolicy; dataD
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void events.push({ event, payload }),
     deviceLabel: 'Stationsrechner Test',
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
     transportTuning: { heartbeatMs: 2_000, backoff: { baseMs: 50, maxMs: 500 } },
   });
   const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });

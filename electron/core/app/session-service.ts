@@ -3,7 +3,7 @@
 // ProfileRuntime of every signed-in profile; the messaging handlers reach only the visible one.
 import type { SessionStatus, UnlockOutcome } from '../../../shared/api/contract.ts';
 import { AppError } from '../../../shared/api/result.ts';
-import { hashSecret, KDF_FLOOR, verifySecret, type KdfCost, type KdfParams } from '../crypto/kdf.ts';
+import { hashSecret, KDF_FLOOR, type KdfCost, type KdfParams } from '../crypto/kdf.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -11,6 +11,7 @@ import type { EffectivePolicy } from '../policy/resolve.ts';
 import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { checkPin } from '../session/pin-rules.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
+import { argon2idSecrets, type SecretKdf } from '../session/secret-kdf.ts';
 import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
 import { bootstrapRelay } from '../transport/bootstrap.ts';
 import { lookupEnrolment } from '../transport/enrol-lookup.ts';
@@ -37,6 +38,8 @@ export interface SessionServiceDeps {
   onRuntimeEvent: (profileId: string) => RuntimeEvents;
   onChanged: () => void;
   transportTuning?: RuntimeDeps['transportTuning'];
+  /** The Argon2id checks of passphrases and PINs (tests count them). */
+  secrets?: SecretKdf;
 }
 
 export class SessionService {
@@ -51,7 +54,7 @@ export class SessionService {
 
   constructor(deps: SessionServiceDeps) {
     this.#deps = deps;
-    this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage });
+    this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage, clock: deps.clock, secrets: deps.secrets ?? argon2idSecrets });
     const rules = deps.policy.values;
     this.clipboard = new ClipboardGuard({ clipboard: deps.platform.clipboard, clock: deps.clock, clearAfterSeconds: rules.clipboardClearSeconds });
     const clearClipboard = () =>
@@ -176,6 +179,8 @@ export class SessionService {
       if (error instanceof ProfileError) {
         if (error.code === 'wrong_passphrase') throw new AppError('wrong_passphrase', 'Wrong passphrase.');
         if (error.code === 'not_found') throw new AppError('not_found', 'Profile not found.');
+        if (error.code === 'too_soon') throw new AppError('too_many_attempts', `Too many wrong passphrases; try again after ${new Date(error.retryAt ?? 0).toISOString()}.`);
+        if (error.code === 'os_key_unavailable') throw new AppError('secure_store_unavailable', error.message);
         throw new AppError('unavailable', `The profile cannot be opened: ${error.code}`);
       }
       throw error;
@@ -220,7 +225,12 @@ export class SessionService {
     this.#deps.onChanged();
   }
 
-  async unlock(profileId: string, pin: string): Promise<UnlockOutcome> {
+  /** One PIN attempt at a time per profile (shared with passphrase attempts), so the backoff holds for concurrent calls. */
+  unlock(profileId: string, pin: string): Promise<UnlockOutcome> {
+    return this.profiles.exclusive(profileId, () => this.#unlockOnce(profileId, pin));
+  }
+
+  async #unlockOnce(profileId: string, pin: string): Promise<UnlockOutcome> {
     const runtime = this.#runtimes.get(profileId);
     if (!runtime) return { kind: 'signed_out' };
     // Backoff and the 12-hour limit are checked before the Argon2id verification runs.
@@ -231,7 +241,7 @@ export class SessionService {
       return { kind: 'signed_out' };
     }
     const stored = await runtime.profile.store.getSetting<{ kdf: KdfParams; hashB64: string }>(PIN_KEY);
-    const correct = stored !== null && (await verifySecret(pin, stored));
+    const correct = stored !== null && (await (this.#deps.secrets ?? argon2idSecrets).verify(pin, stored));
     const outcome = this.session.submitPin(profileId, correct);
     switch (outcome.kind) {
       case 'unlocked':

@@ -1,7 +1,9 @@
 // In-memory twins of the platform interfaces, for Node, tests and the browser harness.
-// They behave like the real ones where behaviour matters (safeStorage really encrypts, with a
-// per-instance random key, so a test cannot pass by reading the "sealed" bytes as plaintext).
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+// They behave like the real ones where behaviour matters: safeStorage really encrypts, with a key
+// per OS account (as DPAPI does), so a test cannot pass by reading the "sealed" bytes as plaintext,
+// two instances for the same account (an app restart) open each other's bytes, and another
+// account's instance cannot.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type {
   Clipboard,
   IdleSource,
@@ -14,25 +16,43 @@ import type {
   SafeStorage,
 } from './platform.ts';
 
+/** The OS account the fakes act for unless a test names another one. */
+export const FAKE_OS_USER = 'pflege-station-3b';
+
 export class FakeSafeStorage implements SafeStorage {
-  readonly #key = randomBytes(32);
+  readonly #key: Buffer;
   available = true;
-  isAvailable(): boolean {
+  /** The next decrypt reports a rotated OS key (Electron's shouldReEncrypt). */
+  rotated = false;
+  /** Calls to encrypt and decrypt, for tests that check the layer is used (or not). */
+  calls = 0;
+  readonly osUser: string;
+  constructor(osUser: string = FAKE_OS_USER) {
+    this.osUser = osUser;
+    // Derived from the account name, so another process for the same account has the same key.
+    this.#key = createHash('sha256').update(`klinikfunk fake DPAPI key\0${osUser}`).digest();
+  }
+  async isAvailable(): Promise<boolean> {
     return this.available;
   }
-  encrypt(plain: Uint8Array): Uint8Array {
+  async encrypt(plain: Uint8Array): Promise<Uint8Array> {
+    this.calls++;
     if (!this.available) throw new Error('safeStorage is not available');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const body = Buffer.concat([cipher.update(plain), cipher.final()]);
     return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
   }
-  decrypt(sealed: Uint8Array): Uint8Array {
+  async decrypt(sealed: Uint8Array): Promise<{ plain: Uint8Array; reseal: boolean }> {
+    this.calls++;
     if (!this.available) throw new Error('safeStorage is not available');
     const buf = Buffer.from(sealed);
     const decipher = createDecipheriv('aes-256-gcm', this.#key, buf.subarray(0, 12));
     decipher.setAuthTag(buf.subarray(12, 28));
-    return new Uint8Array(Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]));
+    const plain = new Uint8Array(Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]));
+    const reseal = this.rotated;
+    this.rotated = false;
+    return { plain, reseal };
   }
 }
 
@@ -98,9 +118,9 @@ export interface FakePlatform extends Platform {
   clipboard: FakeClipboard;
 }
 
-export function createFakePlatform(): FakePlatform {
+export function createFakePlatform(options: { osUser?: string } = {}): FakePlatform {
   return {
-    safeStorage: new FakeSafeStorage(),
+    safeStorage: new FakeSafeStorage(options.osUser),
     notifier: new FakeNotifier(),
     idle: new FakeIdleSource(),
     osSession: new FakeOsSessionEvents(),

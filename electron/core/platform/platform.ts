@@ -2,12 +2,20 @@
 // electron/core/platform/fakes.ts implements them in memory for Node, tests and the harness.
 // The core receives one Platform from the composition root and never imports 'electron'.
 
-/** OS-level encryption bound to the signed-in Windows/Linux user (Electron safeStorage, DPAPI on Windows). */
+/**
+ * OS-level encryption bound to the signed-in Windows/Linux user (Electron safeStorage, DPAPI on
+ * Windows): bytes sealed here open only for the same OS account (on Windows, DPAPI also ties a
+ * local account to the machine). Asynchronous, as Electron's safeStorage is since Electron 45.
+ */
 export interface SafeStorage {
   /** False when the OS offers no protected storage (then callers must not pretend it does). */
-  isAvailable(): boolean;
-  encrypt(plain: Uint8Array): Uint8Array;
-  decrypt(sealed: Uint8Array): Uint8Array;
+  isAvailable(): Promise<boolean>;
+  encrypt(plain: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Throws when the bytes were sealed for another account (or are damaged). `reseal` asks the
+   * caller to seal the plaintext again because the OS rotated its key.
+   */
+  decrypt(sealed: Uint8Array): Promise<{ plain: Uint8Array; reseal: boolean }>;
 }
 
 export interface NotificationRequest {

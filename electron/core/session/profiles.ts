@@ -1,21 +1,34 @@
 // Profiles on one workstation: a folder per person with
-//   profile.json  id, display name, org id, KDF parameters and the wrapped DB key (no secret in clear)
-//   store.db      the SQLCipher database
-//   files/        encrypted file cache
+//   profile.json   id, display name, org id and the wrapped DB key (no secret in clear)
+//   attempts.json  wrong passphrases and when the next try is allowed (sign-in-attempts.ts)
+//   store.db       the SQLCipher database
+//   files/         encrypted file cache
 // The DB key is random; the passphrase only unwraps it (Argon2id), so changing the passphrase
-// re-wraps the key and never re-encrypts the database. A second wrap with the OS's protected
-// storage (DPAPI through Electron safeStorage) is optional; there is never a constant key.
+// re-wraps the key and never re-encrypts the database. Where the OS offers a secure store (DPAPI
+// through Electron safeStorage on Windows), the passphrase wrap is sealed by it as well: a copied
+// folder then needs both the Windows account's key and the passphrase. There is never a constant key.
+//
+//   profile.json v2  keyWrap = { layer: 'passphrase', wrappedKey }                 no OS store here
+//                            | { layer: 'os_and_passphrase', osSealedB64 }         safeStorage(JSON(wrappedKey))
+//   profile.json v1  (before) wrappedKey in clear: still opens; rewritten as v2 with the OS layer
+//                    at the next sign-in where the OS store is available.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile, open as openFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { asDbKey, wipe, type DbKey } from '../crypto/keys.ts';
-import { generateDbKey, unwrapKeyWithPassphrase, wrapKeyWithPassphrase, type KdfCost, type WrappedKey } from '../crypto/kdf.ts';
+import { fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import { wipe, type DbKey } from '../crypto/keys.ts';
+import { generateDbKey, wrapKeyWithPassphrase, type KdfCost, type WrappedKey } from '../crypto/kdf.ts';
 import type { SafeStorage } from '../platform/platform.ts';
 import { StoreError } from '../store/errors.ts';
 import { ProfileStore } from '../store/profile-store.ts';
+import { PerKeyQueue } from './per-key-queue.ts';
+import { argon2idSecrets, type SecretKdf } from './secret-kdf.ts';
+import { countWrong, readAttempts, resetAttempts } from './sign-in-attempts.ts';
+
+const FORMAT_VERSION = 2;
 
 const wrappedKeySchema = z.object({
   v: z.literal(1),
@@ -24,18 +37,26 @@ const wrappedKeySchema = z.object({
   ciphertextB64: z.string(),
 });
 
-const profileFileSchema = z.object({
-  v: z.literal(1),
+const summaryFields = {
   profileId: z.string().uuid(),
   displayName: z.string().min(1).max(200),
   orgId: z.string().nullable(),
   createdAt: z.number().int(),
-  wrappedKey: wrappedKeySchema,
-  /** Second wrap with OS protected storage, base64url; null when not enabled or not available. */
-  safeStorageKey: z.string().nullable(),
-});
+};
+
+const keyWrapSchema = z.discriminatedUnion('layer', [
+  z.object({ layer: z.literal('passphrase'), wrappedKey: wrappedKeySchema }),
+  /** The passphrase wrap sealed by the OS secure store of the Windows account that wrote it. */
+  z.object({ layer: z.literal('os_and_passphrase'), osSealedB64: z.string().min(1) }),
+]);
+
+const profileFileSchema = z.object({ v: z.literal(2), ...summaryFields, keyWrap: keyWrapSchema });
+
+/** The format before the OS layer; its optional passphrase-free `safeStorageKey` is dropped on upgrade. */
+const profileFileV1Schema = z.object({ v: z.literal(1), ...summaryFields, wrappedKey: wrappedKeySchema, safeStorageKey: z.string().nullable() });
 
 export type ProfileFile = z.output<typeof profileFileSchema>;
+type KeyWrap = ProfileFile['keyWrap'];
 
 export interface ProfileSummary {
   profileId: string;
@@ -43,14 +64,27 @@ export interface ProfileSummary {
   orgId: string | null;
 }
 
-export type ProfileErrorCode = 'wrong_passphrase' | 'not_found' | 'corrupt' | 'newer_version' | 'unavailable' | 'io';
+export type ProfileErrorCode =
+  | 'wrong_passphrase'
+  /** Too many wrong passphrases: no attempt before `retryAt`. */
+  | 'too_soon'
+  /** The key is sealed by an OS secure store this Windows account cannot open (or none is available now). */
+  | 'os_key_unavailable'
+  | 'not_found'
+  | 'corrupt'
+  | 'newer_version'
+  | 'unavailable'
+  | 'io';
 
 export class ProfileError extends Error {
   readonly code: ProfileErrorCode;
-  constructor(code: ProfileErrorCode, message: string) {
+  /** For `too_soon` and `wrong_passphrase`: when the next passphrase is accepted (ms since the epoch). */
+  readonly retryAt: number | undefined;
+  constructor(code: ProfileErrorCode, message: string, retryAt?: number) {
     super(message);
     this.name = 'ProfileError';
     this.code = code;
+    this.retryAt = retryAt;
   }
 }
 
@@ -66,17 +100,27 @@ export interface ProfileManagerOptions {
   rootDir: string;
   kdf: KdfCost;
   safeStorage?: SafeStorage;
+  /** Decides the passphrase backoff; the system clock by default. */
+  clock?: Clock;
+  /** The Argon2id runs on guessed secrets; tests count them. */
+  secrets?: SecretKdf;
 }
 
 export class ProfileManager {
   readonly #root: string;
   readonly #kdf: KdfCost;
   readonly #safeStorage: SafeStorage | undefined;
+  readonly #clock: Clock;
+  readonly #secrets: SecretKdf;
+  /** Every attempt at a profile's passphrase or PIN runs alone (SessionService.unlock shares it). */
+  readonly #attempts = new PerKeyQueue();
 
   constructor(options: ProfileManagerOptions) {
     this.#root = options.rootDir;
     this.#kdf = options.kdf;
     this.#safeStorage = options.safeStorage;
+    this.#clock = options.clock ?? systemClock;
+    this.#secrets = options.secrets ?? argon2idSecrets;
   }
 
   #dir(profileId: string): string {
@@ -84,16 +128,28 @@ export class ProfileManager {
     return join(this.#root, profileId);
   }
 
-  async #read(profileId: string): Promise<ProfileFile> {
+  /** The file as v2; `upgrade` when it is in an older format and should be rewritten. */
+  async #read(profileId: string): Promise<{ file: ProfileFile; upgrade: boolean }> {
     let text: string;
     try {
       text = await readFile(join(this.#dir(profileId), 'profile.json'), 'utf8');
     } catch {
       throw new ProfileError('not_found', `no profile ${profileId}`);
     }
-    const parsed = profileFileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new ProfileError('corrupt', 'profile.json is damaged');
-    return parsed.data;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new ProfileError('corrupt', 'profile.json is not JSON');
+    }
+    const version = (raw as { v?: unknown } | null)?.v;
+    if (typeof version === 'number' && version > FORMAT_VERSION) throw new ProfileError('newer_version', `profile.json v${version} is from a newer Klinikfunk`);
+    const current = profileFileSchema.safeParse(raw);
+    if (current.success) return { file: current.data, upgrade: false };
+    const old = profileFileV1Schema.safeParse(raw);
+    if (!old.success) throw new ProfileError('corrupt', 'profile.json is damaged');
+    const { wrappedKey, safeStorageKey: _dropped, v: _v1, ...summary } = old.data;
+    return { file: { v: 2, ...summary, keyWrap: { layer: 'passphrase', wrappedKey } }, upgrade: true };
   }
 
   /** Written atomically (temp file + rename), so a crash never leaves half a profile.json. */
@@ -104,6 +160,75 @@ export class ProfileManager {
     await rename(temp, join(dir, 'profile.json'));
   }
 
+  /** The passphrase wrap, sealed by the OS secure store where there is one. */
+  async #seal(wrappedKey: WrappedKey): Promise<KeyWrap> {
+    const store = this.#safeStorage;
+    try {
+      if (store && (await store.isAvailable())) {
+        const sealed = await store.encrypt(utf8.encode(JSON.stringify(wrappedKey)));
+        return { layer: 'os_and_passphrase', osSealedB64: toBase64Url(sealed) };
+      }
+    } catch {
+      // An OS store that claims to work but fails to seal is treated as absent ("where available").
+    }
+    return { layer: 'passphrase', wrappedKey };
+  }
+
+  /** Opens the OS layer (no Argon2id, no attempt counted); `reseal` when the OS rotated its key. */
+  async #passphraseWrap(file: ProfileFile): Promise<{ wrappedKey: WrappedKey; reseal: boolean }> {
+    const wrap = file.keyWrap;
+    if (wrap.layer === 'passphrase') return { wrappedKey: wrap.wrappedKey as WrappedKey, reseal: false };
+    const store = this.#safeStorage;
+    if (!store || !(await store.isAvailable())) throw new ProfileError('os_key_unavailable', 'this profile is sealed by an OS secure store that is not available here');
+    const sealed = fromBase64Url(wrap.osSealedB64);
+    let opened: { plain: Uint8Array; reseal: boolean };
+    try {
+      if (!sealed) throw new Error('not base64url');
+      opened = await store.decrypt(sealed);
+    } catch {
+      throw new ProfileError('os_key_unavailable', 'the OS secure store of this account cannot open the key (another Windows account or PC)');
+    }
+    let inner: unknown;
+    try {
+      inner = JSON.parse(utf8.decode(opened.plain));
+    } catch {
+      throw new ProfileError('corrupt', 'the sealed key wrap is damaged');
+    }
+    const parsed = wrappedKeySchema.safeParse(inner);
+    if (!parsed.success) throw new ProfileError('corrupt', 'the sealed key wrap is damaged');
+    return { wrappedKey: parsed.data as WrappedKey, reseal: opened.reseal };
+  }
+
+  /**
+   * Checks the passphrase backoff, opens the OS layer and runs Argon2id, in that order and one
+   * attempt at a time per profile; counts a wrong passphrase on disk before answering.
+   */
+  async #unwrap(profileId: string, passphrase: string): Promise<{ file: ProfileFile; key: DbKey; wrappedKey: WrappedKey; rewrite: boolean }> {
+    const dir = this.#dir(profileId);
+    const { file, upgrade } = await this.#read(profileId);
+    const attempts = await readAttempts(dir);
+    if (this.#clock.now() < attempts.nextAttemptAt) throw new ProfileError('too_soon', 'too many wrong passphrases: wait', attempts.nextAttemptAt);
+    const { wrappedKey, reseal } = await this.#passphraseWrap(file);
+    const unwrapped = await this.#secrets.unwrap(wrappedKey, passphrase);
+    if (!unwrapped.ok) {
+      if (unwrapped.reason !== 'wrong_passphrase') throw new ProfileError('corrupt', `cannot unlock profile: ${unwrapped.reason}`);
+      const counted = await countWrong(dir, this.#clock.now());
+      throw new ProfileError('wrong_passphrase', 'cannot unlock profile: wrong passphrase', counted.nextAttemptAt);
+    }
+    try {
+      await resetAttempts(dir);
+    } catch (error) {
+      wipe(unwrapped.key);
+      throw error;
+    }
+    return { file, key: unwrapped.key, wrappedKey, rewrite: upgrade || reseal || file.keyWrap.layer === 'passphrase' };
+  }
+
+  /** Runs `task` after every earlier attempt on this profile (passphrase or PIN) has finished. */
+  exclusive<T>(profileId: string, task: () => Promise<T>): Promise<T> {
+    return this.#attempts.run(profileId, task);
+  }
+
   async list(): Promise<ProfileSummary[]> {
     if (!existsSync(this.#root)) return [];
     const entries = await readdir(this.#root, { withFileTypes: true });
@@ -111,7 +236,7 @@ export class ProfileManager {
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       try {
-        const file = await this.#read(entry.name);
+        const { file } = await this.#read(entry.name);
         profiles.push({ profileId: file.profileId, displayName: file.displayName, orgId: file.orgId });
       } catch {
         // A folder that is not a readable profile is skipped (and left alone).
@@ -120,20 +245,18 @@ export class ProfileManager {
     return profiles.sort((a, b) => a.displayName.localeCompare(b.displayName, 'de'));
   }
 
-  async create(input: { displayName: string; passphrase: string; orgId?: string | null; useSafeStorage?: boolean }): Promise<OpenProfile> {
+  async create(input: { displayName: string; passphrase: string; orgId?: string | null }): Promise<OpenProfile> {
     const profileId = randomUUID();
     const dir = this.#dir(profileId);
     await mkdir(join(dir, 'files'), { recursive: true, mode: 0o700 });
     const key = generateDbKey();
-    const wrappedKey = await wrapKeyWithPassphrase(key, input.passphrase, this.#kdf);
     const file: ProfileFile = {
-      v: 1,
+      v: 2,
       profileId,
       displayName: input.displayName,
       orgId: input.orgId ?? null,
-      createdAt: Date.now(),
-      wrappedKey,
-      safeStorageKey: input.useSafeStorage && this.#safeStorage?.isAvailable() ? toBase64Url(this.#safeStorage.encrypt(key)) : null,
+      createdAt: this.#clock.now(),
+      keyWrap: await this.#seal(await wrapKeyWithPassphrase(key, input.passphrase, this.#kdf)),
     };
     await this.#write(file);
     const store = ProfileStore.open(join(dir, 'store.db'), key, { create: true });
@@ -141,24 +264,23 @@ export class ProfileManager {
   }
 
   async open(profileId: string, passphrase: string): Promise<OpenProfile> {
-    const file = await this.#read(profileId);
-    const unwrapped = await unwrapKeyWithPassphrase(file.wrappedKey as WrappedKey, passphrase);
-    if (!unwrapped.ok) throw new ProfileError(unwrapped.reason === 'wrong_passphrase' ? 'wrong_passphrase' : 'corrupt', `cannot unlock profile: ${unwrapped.reason}`);
-    return this.#openStore(file, unwrapped.key);
+    return this.exclusive(profileId, async () => {
+      const { file, key, wrappedKey, rewrite } = await this.#unwrap(profileId, passphrase);
+      // Older profiles get the OS layer (and a key the OS rotated is sealed again) now that the
+      // passphrase proved to be right; if that fails, the profile still opens as it was.
+      const upgraded = rewrite ? await this.#upgrade(file, wrappedKey) : file;
+      return this.#openStore(upgraded, key);
+    });
   }
 
-  /** Opens with the OS-protected second wrap (no passphrase), when the profile has one. */
-  async openWithSafeStorage(profileId: string): Promise<OpenProfile> {
-    const file = await this.#read(profileId);
-    const sealed = file.safeStorageKey ? fromBase64Url(file.safeStorageKey) : null;
-    if (!sealed || !this.#safeStorage?.isAvailable()) throw new ProfileError('unavailable', 'no protected-storage key for this profile');
-    let key: DbKey;
+  async #upgrade(file: ProfileFile, wrappedKey: WrappedKey): Promise<ProfileFile> {
+    const next: ProfileFile = { ...file, keyWrap: await this.#seal(wrappedKey) };
     try {
-      key = asDbKey(this.#safeStorage.decrypt(sealed));
+      await this.#write(next);
+      return next;
     } catch {
-      throw new ProfileError('unavailable', 'the protected-storage key cannot be read on this Windows account');
+      return file;
     }
-    return this.#openStore(file, key);
   }
 
   #openStore(file: ProfileFile, key: DbKey): OpenProfile {
@@ -184,14 +306,14 @@ export class ProfileManager {
 
   /** Re-wraps the same DB key under a new passphrase; the database is not re-encrypted. */
   async changePassphrase(profileId: string, oldPassphrase: string, newPassphrase: string): Promise<void> {
-    const file = await this.#read(profileId);
-    const unwrapped = await unwrapKeyWithPassphrase(file.wrappedKey as WrappedKey, oldPassphrase);
-    if (!unwrapped.ok) throw new ProfileError('wrong_passphrase', 'the current passphrase is wrong');
-    try {
-      await this.#write({ ...file, wrappedKey: await wrapKeyWithPassphrase(unwrapped.key, newPassphrase, this.#kdf) });
-    } finally {
-      wipe(unwrapped.key);
-    }
+    await this.exclusive(profileId, async () => {
+      const { file, key } = await this.#unwrap(profileId, oldPassphrase);
+      try {
+        await this.#write({ ...file, keyWrap: await this.#seal(await wrapKeyWithPassphrase(key, newPassphrase, this.#kdf)) });
+      } finally {
+        wipe(key);
+      }
+    });
   }
 
   /**
@@ -208,9 +330,9 @@ export class ProfileManager {
     await rm(dir, { recursive: true, force: true });
   }
 
-  /** The first-wrap KDF parameters, for tests and the admin's "about this profile". */
+  /** The passphrase wrap's KDF parameters, for tests and the admin's "about this profile". */
   async kdfOf(profileId: string): Promise<KdfCost> {
-    const { kdf } = (await this.#read(profileId)).wrappedKey;
+    const { kdf } = (await this.#passphraseWrap((await this.#read(profileId)).file)).wrappedKey;
     return { alg: kdf.alg, opsLimit: kdf.opsLimit, memLimitBytes: kdf.memLimitBytes };
   }
 }

@@ -12,6 +12,7 @@
 // locks the one that was visible, so a switch of user never shows the previous person's content.
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { IdleSource, OsSessionEvent, OsSessionEvents } from '../platform/platform.ts';
+import { backoffSeconds } from './attempt-backoff.ts';
 
 export type LockReason = 'idle' | 'os_lock' | 'suspend' | 'hotkey' | 'button' | 'switch_user';
 export type SignOutReason = 'user' | 'too_many_pins' | 'session_expired' | 'admin' | 'revoked' | 'app_exit';
@@ -45,10 +46,8 @@ export interface SessionListeners {
   locked?(reason: LockReason): void;
 }
 
-/** Seconds to wait after the n-th wrong PIN (n from 1): none for the first two typos, then doubling. */
-export function pinBackoffSeconds(wrongPins: number): number {
-  return wrongPins <= 2 ? 0 : Math.min(300, 2 ** (wrongPins - 2));
-}
+/** Seconds to wait after the n-th wrong PIN (n from 1): the schedule wrong passphrases follow too. */
+export const pinBackoffSeconds = backoffSeconds;
 
 const CHECK_INTERVAL_MS = 5_000;
 

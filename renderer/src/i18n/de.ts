@@ -425,6 +425,10 @@ export const de = {
   'error.unavailable': 'Diese Funktion ist auf diesem Arbeitsplatz abgeschaltet. Fragen Sie Ihre IT.',
   'error.wrong_passphrase':
     'Die Passphrase ist nicht richtig. Bitte achten Sie auf Groß- und Kleinschreibung und die Feststelltaste.',
+  'error.too_many_attempts':
+    'Die Passphrase wurde mehrmals falsch eingegeben. Zum Schutz Ihrer Daten ist die Anmeldung kurz gesperrt: Bitte warten Sie einige Minuten (höchstens fünf) und versuchen Sie es dann erneut.',
+  'error.secure_store_unavailable':
+    'Dieses Profil ist an ein anderes Windows-Benutzerkonto oder einen anderen Rechner gebunden und lässt sich hier nicht öffnen. Melden Sie sich unter dem Windows-Konto an, unter dem das Profil eingerichtet wurde, oder wenden Sie sich an Ihre IT.',
   'error.relay_unreachable':
     'Der Server Ihrer Einrichtung ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung und versuchen Sie es gleich noch einmal; hilft das nicht, wenden Sie sich an Ihre IT.',
   'error.orgCreate.relay_unreachable':

@@ -415,6 +415,10 @@ export const en: Record<MessageKey, string> = {
   'error.not_found': 'The item was not found. It may have been deleted.',
   'error.unavailable': 'This function is switched off on this workstation. Ask your IT.',
   'error.wrong_passphrase': 'The passphrase is not correct. Mind upper and lower case and Caps Lock.',
+  'error.too_many_attempts':
+    'The passphrase was entered wrongly several times. To protect your data, signing in is blocked for a short while: please wait a few minutes (five at most) and try again.',
+  'error.secure_store_unavailable':
+    'This profile is bound to another Windows account or another computer and cannot be opened here. Sign in to Windows with the account the profile was set up under, or contact your IT.',
   'error.relay_unreachable':
     "Your organisation's server cannot be reached. Check the network connection and try again shortly; if that does not help, contact your IT.",
   'error.orgCreate.relay_unreachable':

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testing } from '../../../electron/core/crypto/kdf.ts';
 import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
+import type { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
 import { ProfileManager } from '../../../electron/core/session/profiles.ts';
 import { tempDir } from './helpers.ts';
 
@@ -33,16 +33,20 @@ describe('profiles on one workstation', () => {
     profiles.close(reopened);
   });
 
-  it('a wrong passphrase is a typed error and changes nothing on disk', async () => {
+  it('a wrong passphrase is a typed error and changes nothing on disk but the attempt count', async () => {
     const root = tempDir();
     const profiles = manager(root);
     const anna = await profiles.create({ displayName: 'Anna', passphrase: 'richtig richtig' });
     profiles.close(anna);
     const dir = join(root, anna.summary.profileId);
-    const before = readdirSync(dir).map((f) => [f, existsSync(join(dir, f)) && statSync(join(dir, f)).isFile() ? readFileSync(join(dir, f)).toString('base64') : 'dir']);
+    const snapshot = () =>
+      readdirSync(dir)
+        .filter((f) => f !== 'attempts.json')
+        .map((f) => [f, existsSync(join(dir, f)) && statSync(join(dir, f)).isFile() ? readFileSync(join(dir, f)).toString('base64') : 'dir']);
+    const before = snapshot();
     await expect(profiles.open(anna.summary.profileId, 'falsch')).rejects.toMatchObject({ code: 'wrong_passphrase' });
-    const after = readdirSync(dir).map((f) => [f, existsSync(join(dir, f)) && statSync(join(dir, f)).isFile() ? readFileSync(join(dir, f)).toString('base64') : 'dir']);
-    expect(after).toEqual(before);
+    expect(snapshot()).toEqual(before);
+    expect(JSON.parse(readFileSync(join(dir, 'attempts.json'), 'utf8'))).toMatchObject({ wrong: 1 });
   });
 
   it('changing the passphrase re-wraps the key; the old one stops working; data stays', async () => {
@@ -69,22 +73,6 @@ describe('profiles on one workstation', () => {
     await expect(profiles.open(anna.summary.profileId, 'pass pass')).rejects.toMatchObject({ code: 'corrupt' });
     truncateSync(db, 100);
     await expect(profiles.open(anna.summary.profileId, 'pass pass')).rejects.toMatchObject({ code: 'corrupt' });
-  });
-
-  it('the optional second wrap opens with the OS key store, and only there', async () => {
-    const safe = new FakeSafeStorage();
-    const root = tempDir();
-    const profiles = manager(root, safe);
-    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'pass pass', useSafeStorage: true });
-    profiles.close(anna);
-    const viaOs = await profiles.openWithSafeStorage(anna.summary.profileId);
-    profiles.close(viaOs);
-    // Another Windows account (another safeStorage key) cannot use it.
-    await expect(manager(root, new FakeSafeStorage()).openWithSafeStorage(anna.summary.profileId)).rejects.toMatchObject({ code: 'unavailable' });
-    // Without OS protection there is no second wrap at all, never a constant key.
-    const plain = await manager(tempDir()).create({ displayName: 'Ben', passphrase: 'x', useSafeStorage: true });
-    expect(JSON.parse(readFileSync(join(plain.filesDir, '..', 'profile.json'), 'utf8')).safeStorageKey).toBeNull();
-    plain.store.close();
   });
 
   it('deleting a profile removes its database and files', async () => {
