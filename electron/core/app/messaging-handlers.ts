@@ -6,6 +6,7 @@ import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
 import { UnknownUsersError } from '../client/messaging-client.ts';
+import { assertPermitted } from '../collab/channel-access.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { toMessageViews } from './message-views.ts';
 import { memberRuntime } from './member-runtime.ts';
@@ -272,7 +273,10 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
 
     'messages.edit': async ({ channelId, messageId, body, mentions }) => {
       const { runtime } = await requireOwnMessage(channelId, messageId);
-      await runtime.client.send(channelId, { type: 'message.edit', messageId, body, mentions });
+      const edit = { type: 'message.edit' as const, messageId, body, mentions };
+      // An urgent message somebody acknowledged is refused by every client: say so now.
+      assertPermitted(runtime, channelId, edit);
+      await runtime.client.send(channelId, edit);
       return done;
     },
 

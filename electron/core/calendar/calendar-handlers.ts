@@ -11,7 +11,8 @@ import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
+import { assertPermitted, memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
+import { authoriseEvent } from '../store/authorise-facts.ts';
 import { exportIcs, importIcs } from './ics.ts';
 import { importPayloads } from './import-payloads.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
@@ -124,6 +125,8 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         ...(input.rrule ? { rrule: input.rrule } : {}),
         attendees,
       };
+      // Changing someone else's entry is refused by every client (creator or channel admin only).
+      assertPermitted(runtime, input.channelId, payload);
       await runtime.client.send(input.channelId, payload);
       return { uid };
     },
@@ -131,6 +134,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'calendar.cancel': async ({ channelId, uid }) => {
       const runtime = memberRuntime(ctx.sessions, channelId);
       await entry(runtime, channelId, uid);
+      assertPermitted(runtime, channelId, { type: 'calendar.cancel', uid });
       await runtime.client.send(channelId, { type: 'calendar.cancel', uid });
       return done;
     },
@@ -164,6 +168,12 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         if (event.cancelled) continue;
         const converted = importPayloads(event, (userId) => (known(userId).displayName === UNKNOWN_NAME ? null : known(userId).displayName));
         problems.push(...converted.problems);
+        // An entry already here from someone else (same UID) is theirs to change: every client would refuse it.
+        const [series] = converted.payloads;
+        if (series && authoriseEvent(runtime.profile.store.db, { eventId: 'local-check', channelId, seq: null, senderUserId: runtime.identity.userId, senderDeviceId: '', createdAt: 0, payload: series })) {
+          problems.push({ uid: event.uid, reason: 'An entry with this UID exists and belongs to someone else.' });
+          continue;
+        }
         // In order: the series first, then its single occurrences (the outbox keeps the order).
         for (const payload of converted.payloads) await runtime.client.send(channelId, payload);
         imported++;

@@ -6,7 +6,7 @@ import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
-import { memberRuntime } from '../collab/channel-access.ts';
+import { assertPermitted, memberRuntime } from '../collab/channel-access.ts';
 import type { CalendarEvent } from './model.ts';
 import { inOverrideHorizon, isOccurrence } from './recurrence.ts';
 
@@ -29,6 +29,8 @@ async function seriesWith(
 ): Promise<CalendarEvent> {
   const series = (await runtime.profile.store.collaboration.calendarEntries(channelId)).find((e) => e.uid === uid);
   if (!series) throw new AppError('not_found', 'No such calendar entry.');
+  // Only the series' creator or a channel admin changes its occurrences (every client refuses others).
+  assertPermitted(runtime, channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
   if (!series.rrule) throw new AppError('invalid_input', 'The entry does not repeat; edit the entry itself.');
   if (series.cancelled) throw new AppError('not_permitted', 'The series is cancelled.');
   if (!inOverrideHorizon(series, recurrenceId))

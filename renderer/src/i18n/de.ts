@@ -461,7 +461,8 @@ export const de = {
   'error.unlock.invalid_input': 'Die PIN besteht nur aus Ziffern. Bitte prüfen Sie Ihre Eingabe.',
   'error.send.invalid_input': 'Die Nachricht ist leer oder zu lang (höchstens 20.000 Zeichen).',
   'error.send.not_permitted': 'Sie sind nicht mehr Mitglied dieses Kanals und können hier nicht schreiben.',
-  'error.edit.not_permitted': 'Sie können nur Ihre eigenen Nachrichten bearbeiten.',
+  'error.edit.not_permitted':
+    'Sie können nur Ihre eigenen Nachrichten bearbeiten, und eine dringende Nachricht nicht mehr, sobald jemand sie bestätigt hat. Löschen Sie sie dann und senden Sie eine neue.',
   'error.delete.not_permitted': 'Sie können nur Ihre eigenen Nachrichten löschen.',
   'error.ack.not_permitted': 'Diese Nachricht können Sie nicht bestätigen.',
   'error.retry.unavailable':

@@ -447,7 +447,8 @@ export const en: Record<MessageKey, string> = {
   'error.unlock.invalid_input': 'The PIN consists of digits only. Please check your entry.',
   'error.send.invalid_input': 'The message is empty or too long (at most 20,000 characters).',
   'error.send.not_permitted': 'You are no longer a member of this channel and cannot write here.',
-  'error.edit.not_permitted': 'You can only edit your own messages.',
+  'error.edit.not_permitted':
+    'You can only edit your own messages, and an urgent message no longer once someone has acknowledged it. Delete it then and send a new one.',
   'error.delete.not_permitted': 'You can only delete your own messages.',
   'error.ack.not_permitted': 'You cannot acknowledge this message.',
   'error.retry.unavailable':
