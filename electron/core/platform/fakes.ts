@@ -24,8 +24,6 @@ export class FakeSafeStorage implements SafeStorage {
   available = true;
   /** The next decrypt reports a rotated OS key (Electron's shouldReEncrypt). */
   rotated = false;
-  /** Calls to encrypt and decrypt, for tests that check the layer is used (or not). */
-  calls = 0;
   readonly osUser: string;
   constructor(osUser: string = FAKE_OS_USER) {
     this.osUser = osUser;
@@ -36,7 +34,6 @@ export class FakeSafeStorage implements SafeStorage {
     return this.available;
   }
   async encrypt(plain: Uint8Array): Promise<Uint8Array> {
-    this.calls++;
     if (!this.available) throw new Error('safeStorage is not available');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
@@ -44,7 +41,6 @@ export class FakeSafeStorage implements SafeStorage {
     return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
   }
   async decrypt(sealed: Uint8Array): Promise<{ plain: Uint8Array; reseal: boolean }> {
-    this.calls++;
     if (!this.available) throw new Error('safeStorage is not available');
     const buf = Buffer.from(sealed);
     const decipher = createDecipheriv('aes-256-gcm', this.#key, buf.subarray(0, 12));
