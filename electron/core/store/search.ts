@@ -30,8 +30,10 @@ const CLOSE = '\u0003';
 
 /** Prefix lengths with an FTS5 prefix index (migrations 0040, 0050). */
 const INDEXED_PREFIX = 6;
-/** A longer prefix with more completions than this falls back to its indexed start. */
+/** A longer prefix with more completions than this falls back to its indexed start and a check. */
 const MAX_EXPANSION = 50;
+/** Upper bound of rows read for that check, so a search never stalls the main process. */
+const MAX_CHECKED_ROWS = 5000;
 /** A word part is looked for inside words from three letters on (trigrams, migration 0130). */
 const WORD_PART = 3;
 /** Words containing a typed part, at most; a part in more words is searched as a word start only. */
@@ -93,37 +95,63 @@ export interface Vocabulary {
  * doclists, newest first, instead of a trigram index over every message. Returns null when no
  * indexed word can match.
  */
-function wordTerms(word: string, isLast: boolean, vocabulary: Vocabulary): string[] | null {
-  if ([...word].length < WORD_PART) return [isLast ? `${quote(word)}*` : quote(word)];
+function wordTerms(word: string, isLast: boolean, vocabulary: Vocabulary): { terms: string[]; check: string[] } | null {
+  if ([...word].length < WORD_PART) return { terms: [isLast ? `${quote(word)}*` : quote(word)], check: [] };
   const terms = new Set<string>();
+  // The word starts each term accepts: needed only when a long start was cut to its indexed
+  // first characters, whose matches are then checked against all of them.
+  const starts = new Set<string>();
+  let cut = false;
+  const add = (term: string, start: string) => {
+    terms.add(term);
+    starts.add(start);
+  };
   for (const variant of new Set(searchVariants(word).map(fold))) {
     const length = [...variant].length;
-    if (length <= INDEXED_PREFIX) terms.add(`${quote(variant)}*`);
+    if (length <= INDEXED_PREFIX) add(`${quote(variant)}*`, variant);
     const inside = length >= WORD_PART ? vocabulary.containing(variant) : [];
     if (inside !== null) {
-      for (const term of inside) terms.add(quote(term));
+      for (const term of inside) add(quote(term), term);
       continue;
     }
     // A part found in too many words is searched as a word start only.
     if (length <= INDEXED_PREFIX) continue;
     const starting = vocabulary.startingWith(variant);
-    if (starting === null) terms.add(`${quote([...variant].slice(0, INDEXED_PREFIX).join(''))}*`);
-    else for (const term of starting) terms.add(quote(term));
+    if (starting === null) {
+      add(`${quote([...variant].slice(0, INDEXED_PREFIX).join(''))}*`, variant);
+      cut = true;
+    } else for (const term of starting) add(quote(term), term);
   }
-  return terms.size === 0 ? null : [...terms];
+  if (terms.size === 0) return null;
+  return { terms: [...terms], check: cut ? [...starts] : [] };
+}
+
+export interface FtsQuery {
+  match: string;
+  /** Per typed word whose long start was searched by its first characters: the starts, one of which a word of the row must have. */
+  checks: string[][];
 }
 
 /** Turns what staff type into an FTS5 query: all words required, no syntax errors possible. */
-export function toFtsQuery(text: string, column: string, vocabulary: Vocabulary): string | 'no_match' | null {
+export function toFtsQuery(text: string, column: string, vocabulary: Vocabulary): FtsQuery | 'no_match' | null {
   const words = searchWords(text);
   if (words.length === 0) return null;
   const parts: string[] = [];
+  const checks: string[][] = [];
   for (const [i, word] of words.entries()) {
-    const terms = wordTerms(word, i === words.length - 1, vocabulary);
-    if (terms === null) return 'no_match';
-    parts.push(terms.length === 1 ? terms[0]! : `(${terms.join(' OR ')})`);
+    const found = wordTerms(word, i === words.length - 1, vocabulary);
+    if (found === null) return 'no_match';
+    parts.push(found.terms.length === 1 ? found.terms[0]! : `(${found.terms.join(' OR ')})`);
+    if (found.check.length > 0) checks.push(found.check);
   }
-  return `${column} : (${parts.join(' AND ')})`;
+  return { match: `${column} : (${parts.join(' AND ')})`, checks };
+}
+
+/** Whether the text passes every check: for each, one of its words starts with one of the starts. */
+function passes(text: string, checks: string[][]): boolean {
+  if (checks.length === 0) return true;
+  const starts = fold(text).split(/[^\p{L}\p{N}]+/u);
+  return checks.every((check) => starts.some((word) => check.some((start) => word.startsWith(start))));
 }
 
 /**
@@ -239,16 +267,26 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     const src = SOURCES[kind];
     const fts = toFtsQuery(query.text, src.column, vocabulary);
     if (fts === null || fts === 'no_match') return [];
-    const match = query.channelId ? `${fts} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts;
-    // Step 1, cheap: matching rows newest first.
-    const rowids = (
-      db
-        .prepare(
-          `SELECT f.rowid AS rid FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
-           WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} ORDER BY f.rowid DESC LIMIT ?`,
-        )
-        .all(match, ...filterParams, limit) as Array<{ rid: number }>
-    ).map((r) => r.rid);
+    const match = query.channelId ? `${fts.match} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts.match;
+    // Step 1, cheap: matching rows newest first. Only with a long start cut to its indexed first
+    // characters are rows read and checked, in batches below the last rowid seen, at most MAX_CHECKED_ROWS.
+    const check = fts.checks.length > 0;
+    const candidates = db.prepare(
+      `SELECT f.rowid AS rid${check ? `, x.${src.text} AS text` : ''}
+       FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
+       WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} AND f.rowid < ?
+       ORDER BY f.rowid DESC LIMIT ?`,
+    );
+    const rowids: number[] = [];
+    let below = Number.MAX_SAFE_INTEGER;
+    for (let checked = 0; rowids.length < limit && checked < MAX_CHECKED_ROWS; ) {
+      const batch = candidates.all(match, ...filterParams, below, check ? 250 : limit) as Array<{ rid: number; text?: string }>;
+      checked += batch.length;
+      for (const row of batch) if (passes(row.text ?? '', fts.checks)) rowids.push(row.rid);
+      if (batch.length === 0 || !check) break;
+      below = batch.at(-1)!.rid;
+    }
+    rowids.splice(limit);
     // Step 2: snippets and highlights for the rows shown, only, one row at a time. With MATCH,
     // this SQLite's FTS5 ignores `rowid = ?` (and an IN list) and walks every match, so the row
     // is reached as the newest match at or below its rowid, the same descending seek step 1 uses

@@ -148,3 +148,15 @@ describe('searchVariants', () => {
     expect(searchVariants('aeaeaeaeaeaeaeae').length).toBeLessThanOrEqual(16);
   });
 });
+
+describe('a long start with many completions', () => {
+  it('is searched by its first characters and the rows checked: no hit for another word with the same start', async () => {
+    // 70 words start with "stationsab…" and contain it: more than are expanded either way.
+    const many = Array.from({ length: 70 }, (_, i) => `Stationsablauf${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} Plan`);
+    const { store } = await storeWith(['Stationsarzt kommt', ...many]);
+    const hits = await store.search({ text: 'Stationsabl', limit: 100 });
+    expect(hits).toHaveLength(70);
+    expect(hits.map((h) => h.snippet)).not.toContain('Stationsarzt kommt');
+    store.close();
+  });
+});
