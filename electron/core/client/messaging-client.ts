@@ -5,7 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { recordHash, signRecord, stampActor } from '../crypto/records.ts';
-import { ChannelCrypto, type SelfDevice } from '../crypto/channel-crypto.ts';
+import { ChannelCrypto, isKeyRequest, type KeyShare, type SelfDevice } from '../crypto/channel-crypto.ts';
+import { chainKeyId, type ChainId } from '../crypto/sender-keys.ts';
 import { Directory } from '../crypto/directory.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
@@ -18,7 +19,7 @@ import type { Transport } from '../transport/transport.ts';
 import { directoryChannelId } from './channel-directory.ts';
 import { DirectorySync } from './directory-sync.ts';
 import { DiscoveryAgent } from './discovery-agent.ts';
-import { createSyncCrypto } from './sync-crypto.ts';
+import { createSyncCrypto, mailShares } from './sync-crypto.ts';
 
 export interface MessagingClientDeps {
   store: ProfileStore;
@@ -113,7 +114,7 @@ export class MessagingClient {
     const listeners: SyncListeners = {
       ...deps.listeners,
       applied: (channelId, applied) => {
-        if (channelId === this.directoryChannelId) void this.#discovery.schedule();
+        if (channelId === this.directoryChannelId) this.#scheduleDiscovery();
         deps.listeners?.applied?.(channelId, applied);
       },
     };
@@ -125,6 +126,7 @@ export class MessagingClient {
         transport: deps.transport,
         log: deps.log,
         onDirectoryBehind: (channelId) => this.#catchUpDirectory(channelId),
+        onMissingKey: (chain) => this.#requestKey(chain),
       }),
       store: deps.store.sync,
       clock: deps.clock,
@@ -142,9 +144,9 @@ export class MessagingClient {
     const { transport } = this.#deps;
     this.#unsubscribe.push(
       transport.onState((state) => {
-        if (state === 'online') void this.#onOnline();
+        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('reconnect handling failed', { error: String(error) }));
       }),
-      transport.onMail((mail) => void this.#acceptMail([mail])),
+      transport.onMail((mail) => this.#onMail(mail)),
       // The relay announces new directory records (a roster change, a new device, a revocation).
       transport.onDirectory(() => void this.#refresh().catch((error: unknown) => this.#deps.log.warn('directory refresh failed', { error: String(error) }))),
     );
@@ -152,7 +154,12 @@ export class MessagingClient {
     // opens envelopes, so when already online, refresh first.
     if (transport.state() === 'online') await this.#refresh();
     await this.engine.start();
-    void this.#discovery.schedule();
+    this.#scheduleDiscovery();
+  }
+
+  /** Runs the discovery agent in the background; a failed run is logged (the next trigger runs it again). */
+  #scheduleDiscovery(): void {
+    this.#discovery.schedule().catch((error: unknown) => this.#deps.log.warn('discovery run failed', { error: String(error) }));
   }
 
   /** Waits until the discovery agent is idle (tests, and callers that need its effect now). */
@@ -167,6 +174,8 @@ export class MessagingClient {
   }
 
   async #onOnline(): Promise<void> {
+    // A request sent before the drop may have been lost with it: envelopes still waiting ask again.
+    this.#askedKeys.clear();
     try {
       await this.#refresh();
       // Keys may have arrived for envelopes kept as pending.
@@ -181,18 +190,35 @@ export class MessagingClient {
     await this.#shareWithNewDevices();
     await this.#acceptMail(await this.#deps.transport.fetchMail(500));
     // New users, devices or rosters: the directory roster, join requests and history may be due.
-    void this.#discovery.schedule();
+    this.#scheduleDiscovery();
   }
 
   #channelIds(): string[] {
     return [...this.directory.rosters.keys()];
   }
 
+  /**
+   * Mail pushed by the relay. Handled without a caller to report to, so a failure (the connection
+   * dropped mid-way) is logged here; the mail stays in the mailbox unacknowledged and comes again
+   * with the fetch after the reconnect.
+   */
+  #onMail(mail: { messageId: string; payload: Uint8Array }): void {
+    this.#acceptMail([mail]).catch((error: unknown) => this.#deps.log.warn('mail handling failed, retried after reconnect', { error: String(error) }));
+  }
+
   async #acceptMail(mails: Array<{ messageId: string; payload: Uint8Array }>): Promise<void> {
     if (mails.length === 0) return;
     const channels = new Set<string>();
+    const answers: KeyShare[] = [];
     const tryAll = (list: typeof mails) =>
       list.filter((mail) => {
+        if (isKeyRequest(mail.payload)) {
+          const answered = this.crypto.answerKeyRequest(mail.payload);
+          if (answered.ok) answers.push(answered.share);
+          else this.#deps.log.warn('key request refused', { messageId: mail.messageId, reason: answered.reason });
+          // A refused request is not retried after a directory refresh: only a share is worth the wait.
+          return !answered.ok && (answered.reason === 'unknown_signer' || answered.reason === 'not_member');
+        }
         const accepted = this.crypto.acceptKeyShare(mail.payload);
         if (accepted.ok) channels.add(accepted.channelId);
         return !accepted.ok;
@@ -205,7 +231,29 @@ export class MessagingClient {
       for (const mail of refused) this.#deps.log.warn('mailbox message refused', { messageId: mail.messageId });
     }
     await this.#deps.transport.ackMail(mails.map((m) => m.messageId));
+    await mailShares(this.crypto, this.#deps.transport, answers, this.#deps.log);
     for (const channel of channels) await this.engine.retryPending(channel);
+  }
+
+  /** Chains this device already asked for since it connected (one request each, again after a reconnect). */
+  readonly #askedKeys = new Set<string>();
+
+  /**
+   * An envelope waits for a key that never arrived: ask its sender device (signed request; the
+   * sender answers only a current member). If the sender is offline the request waits in its
+   * mailbox, so the envelope opens as soon as the sender is back.
+   */
+  #requestKey(chain: ChainId & { index: number }): void {
+    const id = chainKeyId(chain);
+    if (this.#askedKeys.has(id)) return;
+    const request = this.crypto.requestKey(chain);
+    if (!request) return;
+    this.#askedKeys.add(id);
+    this.#deps.transport.sendMail(request.recipientDeviceId, randomUUID(), request.envelope).catch((error: unknown) => {
+      // Not sent (offline, the sender's mailbox full): the next envelope of the chain asks again.
+      this.#askedKeys.delete(id);
+      this.#deps.log.warn('key request not sent', { channelId: chain.channelId, error: String(error) });
+    });
   }
 
   #directoryCatchUp: Promise<void> | null = null;
@@ -234,8 +282,8 @@ export class MessagingClient {
     for (const channelId of this.#channelIds()) {
       const shares = this.crypto.pendingShares(channelId);
       if (shares.length === 0) continue;
-      await Promise.all(shares.map((s) => this.#deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)));
-      await this.#repeatSettingsFor(channelId);
+      // Shares that failed before (mailbox full, connection lost) are retried here too.
+      if ((await mailShares(this.crypto, this.#deps.transport, shares, this.#deps.log)) > 0) await this.#repeatSettingsFor(channelId);
     }
   }
 
@@ -304,7 +352,7 @@ export class MessagingClient {
     // Added members hold none of the earlier keys: they learn the name and settings from a repeat
     // in the new epoch (and the history, where allowed, from the discovery agent's next run).
     if (members.some((m) => !current.members.some((c) => c.userId === m.userId))) await this.#repeatSettingsFor(channelId);
-    void this.#discovery.schedule();
+    this.#scheduleDiscovery();
   }
 
   async #publishRoster(
@@ -357,7 +405,7 @@ export class MessagingClient {
     await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
     this.#directorySync.ingest(record);
     // A new or changed user: the directory channel's roster follows (admin devices).
-    if (record.type === 'user' || record.type === 'revocation') void this.#discovery.schedule();
+    if (record.type === 'user' || record.type === 'revocation') this.#scheduleDiscovery();
   }
 
   /** Queues any channel event (message, edit, vote...) durably and sends it when possible. */

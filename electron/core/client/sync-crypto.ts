@@ -7,7 +7,7 @@
 // because a sender controls their own clock.
 import { randomUUID } from 'node:crypto';
 import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
-import type { ChannelCrypto } from '../crypto/channel-crypto.ts';
+import type { ChannelCrypto, KeyShare } from '../crypto/channel-crypto.ts';
 import type { Directory } from '../crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenResult, OutboxItem, SealedOutgoing, SyncCrypto, WireEvent } from '../sync/ports.ts';
@@ -20,6 +20,31 @@ export interface SyncCryptoDeps {
   log: Logger;
   /** The envelope names a roster epoch or device this device has not seen: refresh the directory. */
   onDirectoryBehind?: (channelId: string) => void;
+  /** No chain key for this envelope (its share never arrived): ask its sender device. */
+  onMissingKey?: (chain: { channelId: string; epoch: number; senderDeviceId: string; generation: number; index: number }) => void;
+}
+
+/**
+ * Mails key shares and records each one the relay acknowledged as shared. A share that fails
+ * (mailbox full, connection lost) stays owed: `pendingShares` offers it again with the next send,
+ * on reconnect and on request. Never throws; returns how many went out.
+ */
+export async function mailShares(
+  crypto: Pick<ChannelCrypto, 'markShared'>,
+  transport: Pick<Transport, 'sendMail'>,
+  shares: readonly KeyShare[],
+  log: Logger,
+): Promise<number> {
+  if (shares.length === 0) return 0;
+  const results = await Promise.allSettled(shares.map((share) => transport.sendMail(share.recipientDeviceId, randomUUID(), share.envelope)));
+  const sent = shares.filter((_, i) => results[i]!.status === 'fulfilled');
+  crypto.markShared(sent);
+  results.forEach((result, i) => {
+    if (result.status === 'rejected') {
+      log.warn('key share not sent, will retry', { channelId: shares[i]!.chain.channelId, recipientDeviceId: shares[i]!.recipientDeviceId, error: String(result.reason) });
+    }
+  });
+  return sent.length;
 }
 
 /** Reasons that mean "this device's directory is behind", not "this envelope is bad". */
@@ -35,7 +60,11 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
   const toResult = (wire: WireEvent, outcome: ReturnType<ChannelCrypto['open']>): OpenResult => {
     const { channelId, seq } = wire;
     if (!outcome.ok) {
-      if (outcome.reason === 'missing_key') return { kind: 'missing_key', detail: 'chain key not received yet' };
+      if (outcome.reason === 'missing_key') {
+        const h = outcome.header;
+        deps.onMissingKey?.({ channelId, epoch: h.epoch, senderDeviceId: h.senderDeviceId, generation: h.generation, index: h.index });
+        return { kind: 'missing_key', detail: 'chain key not received yet' };
+      }
       if (DIRECTORY_BEHIND.has(outcome.reason)) {
         // Kept as pending and opened again after the directory caught up.
         deps.onDirectoryBehind?.(channelId);
@@ -69,12 +98,12 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
 
   return {
     async seal(item: OutboxItem): Promise<SealedOutgoing> {
-      if (deps.crypto.needsNewChain(item.channelId)) {
-        const shares = deps.crypto.rotate(item.channelId);
-        // Shares go out before the first envelope of the chain: a member that receives the
-        // envelope first keeps it as pending and opens it when the share arrives.
-        await Promise.all(shares.map((share) => deps.transport.sendMail(share.recipientDeviceId, randomUUID(), share.envelope)));
-      }
+      if (deps.crypto.needsNewChain(item.channelId)) deps.crypto.rotate(item.channelId);
+      // Shares go out before the envelope: a new chain's, and any still owed from earlier sends.
+      // A member whose share failed keeps the envelope as pending; the next send, a reconnect or
+      // its own key request brings the share (from the chain's start), so one full mailbox does
+      // not hold up the channel for everyone else.
+      await mailShares(deps.crypto, deps.transport, deps.crypto.pendingShares(item.channelId), deps.log);
       const plaintext = utf8.encode(JSON.stringify({ sentAt: item.createdAt, payload: item.payload }));
       return deps.crypto.seal(item.channelId, item.contentType, clientEventIdBytes(item.clientEventId), plaintext);
     },

@@ -15,16 +15,19 @@ import {
   type EnvelopeHeader,
   type ParsedEnvelope,
 } from '../../../shared/protocol/envelope-layout.ts';
-import type { Directory } from './directory.ts';
+import { keyRequestPayload, keySharePayload, type KeyRequestPayload, type KeySharePayload } from '../../../shared/protocol/key-mail.ts';
+import type { DeviceEntry, Directory } from './directory.ts';
 import { openDirect, peekDirect, sealDirect, type DirectRejection } from './direct.ts';
 import { defaultVerifier, signDetached, type SignatureItem, type SignatureVerifier } from './ed25519.ts';
 import { asChainKey, wipe, type DeviceBoxKey, type DeviceSigningKey } from './keys.ts';
 import {
+  chainKeyId,
   newChain,
   planReceive,
   ROTATE_AFTER_MESSAGES,
   ROTATE_AFTER_MS,
   takeSendingKey,
+  type ChainId,
   type ChainState,
   type SenderKeyStore,
 } from './sender-keys.ts';
@@ -62,21 +65,23 @@ export interface SelfDevice {
 export interface KeyShare {
   recipientDeviceId: string;
   envelope: Uint8Array;
+  /** The chain this share carries (for `markShared` once the relay acknowledged the mail). */
+  chain: ChainId;
 }
+
+export type KeyRequestRejection = DirectRejection | 'wrong_org' | 'revoked' | 'expired' | 'not_member' | 'unknown_chain';
 
 const KEY_SHARE_TYPE = 'key-share';
+export const KEY_REQUEST_TYPE = 'key-request';
 const ENVELOPE_CONTEXT_BYTES = utf8.encode(ENVELOPE_SIGNATURE_CONTEXT);
 
-interface KeySharePayload {
-  channelId: string;
-  epoch: number;
-  senderDeviceId: string;
-  generation: number;
-  startIndex: number;
-  chainKey: string;
-}
-
 type Prechecked = { ok: true; parsed: ParsedEnvelope; senderUserId: string; item: SignatureItem } | { ok: false; outcome: OpenOutcome };
+
+/** Whether a mailbox message is a key request (anything else is taken as a key share). */
+export function isKeyRequest(bytes: Uint8Array): boolean {
+  const peeked = peekDirect(bytes);
+  return peeked.ok && peeked.header.contentType === KEY_REQUEST_TYPE;
+}
 
 /** BLAKE2b-256 of a whole envelope: the link of a chain's hash chain. */
 export function envelopeHash(envelope: Uint8Array): Uint8Array {
@@ -110,8 +115,9 @@ export class ChannelCrypto {
     if (!chain) return true;
     if (chain.epoch !== this.#directory.currentEpoch(channelId)) return true;
     if (chain.nextIndex >= ROTATE_AFTER_MESSAGES || this.#now() - chain.createdAt >= ROTATE_AFTER_MS) return true;
-    // A device that received this chain key was revoked since: it must not read what comes next.
-    if (chain.sharedWith?.some((deviceId) => !this.#directory.isDeviceActive(deviceId))) return true;
+    // A device that received (or may have received) this chain key was revoked since: it must not
+    // read what comes next. A share the relay stored but never acknowledged counts as received.
+    if ([...(chain.sharedWith ?? []), ...(chain.offeredTo ?? [])].some((deviceId) => !this.#directory.isDeviceActive(deviceId))) return true;
     return false;
   }
 
@@ -119,7 +125,11 @@ export class ChannelCrypto {
     return this.#directory.rosters.get(channelId)?.current.historyForNewMembers ?? false;
   }
 
-  /** Starts a new chain for this device in the channel and returns its key shares for every member device. */
+  /**
+   * Starts a new chain for this device in the channel and returns its key shares for every member
+   * device. None of them counts as shared until `markShared` (the relay acknowledged the mail);
+   * until then `pendingShares` offers them again, from the chain's first index.
+   */
   rotate(channelId: string): KeyShare[] {
     const epoch = this.#directory.currentEpoch(channelId);
     if (epoch === 0) throw new Error(`no roster for channel ${channelId}`);
@@ -128,15 +138,28 @@ export class ChannelCrypto {
     const generation = previous && previous.epoch === epoch ? (previous.generation + 1) & 0xffff : 0;
     const chain = newChain({ channelId, epoch, senderDeviceId: this.#self.deviceId, generation }, this.#now());
     if (this.#historyAllowed(channelId)) chain.initialKey = asChainKey(chain.chainKey.slice());
-    const recipients = this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId);
-    chain.sharedWith = recipients;
+    const recipients = this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId).filter((id) => id !== this.#self.deviceId);
+    chain.sharedWith = [];
+    chain.offeredTo = recipients;
+    if (recipients.length > 0) chain.startKey = asChainKey(chain.chainKey.slice());
     this.#keys.setOutbound(chain);
     // The replaced sending chain is never used again (its inbound copy and initial key are
     // separate buffers), so its key is wiped now rather than left to the garbage collector.
-    if (previous) wipe(previous.chainKey);
+    if (previous) wipe(previous.chainKey, previous.startKey);
     // An inbound copy, so this device also opens its own envelopes when sync brings them back
     // (after a reinstall of the outbox, or on catch-up): it ratchets separately from the sender side.
-    this.#keys.put({ ...chain, chainKey: asChainKey(chain.chainKey.slice()), skipped: new Map(), sharedWith: [] });
+    this.#keys.put({
+      channelId: chain.channelId,
+      epoch: chain.epoch,
+      senderDeviceId: chain.senderDeviceId,
+      generation: chain.generation,
+      chainKey: asChainKey(chain.chainKey.slice()),
+      nextIndex: 0,
+      skipped: new Map(),
+      createdAt: chain.createdAt,
+      sharedWith: [],
+      ...(chain.initialKey ? { initialKey: chain.initialKey } : {}),
+    });
     return this.#sharesFor(chain, recipients);
   }
 
@@ -158,7 +181,11 @@ export class ChannelCrypto {
       .map((c) => ({ senderDeviceId: c.senderDeviceId, epoch: c.epoch, generation: c.generation, missing: [...c.skipped.keys()].sort((a, b) => a - b) }));
   }
 
-  /** Key shares of the current outbound chain for member devices that do not have it yet. */
+  /**
+   * Key shares of the current outbound chain for member devices whose share the relay has not
+   * acknowledged yet: those that joined since, and those whose share failed to send (mailbox full,
+   * connection lost). They start at the chain's first index while its start key is kept.
+   */
   pendingShares(channelId: string): KeyShare[] {
     const chain = this.#keys.outbound(channelId);
     if (!chain || chain.epoch !== this.#directory.currentEpoch(channelId)) return [];
@@ -170,13 +197,34 @@ export class ChannelCrypto {
     return missing.length ? this.shareWith(channelId, missing) : [];
   }
 
-  /** Shares the current outbound chain with devices that joined after it was shared. */
+  /** Shares the current outbound chain with these devices (counted as shared only after `markShared`). */
   shareWith(channelId: string, deviceIds: string[]): KeyShare[] {
     const chain = this.#keys.outbound(channelId);
     if (!chain) return [];
-    chain.sharedWith = [...new Set([...(chain.sharedWith ?? []), ...deviceIds])];
+    chain.offeredTo = [...new Set([...(chain.offeredTo ?? []), ...deviceIds])];
     this.#keys.setOutbound(chain);
     return this.#sharesFor(chain, deviceIds);
+  }
+
+  /**
+   * The relay acknowledged these shares: their devices hold the chain now. When every member
+   * device does, the start key is wiped (forward secrecy is back to the chain's own ratchet).
+   */
+  markShared(shares: readonly KeyShare[]): void {
+    const chain = this.#keys.outbound(shares[0]?.chain.channelId ?? '');
+    if (!chain) return;
+    const ofChain = shares.filter((s) => chainKeyId(s.chain) === chainKeyId(chain));
+    if (ofChain.length === 0) return;
+    chain.sharedWith = [...new Set([...(chain.sharedWith ?? []), ...ofChain.map((s) => s.recipientDeviceId)])];
+    const have = new Set(chain.sharedWith);
+    const owed = this.#directory
+      .memberDevices(chain.channelId)
+      .some((d) => d.record.body.deviceId !== this.#self.deviceId && this.#directory.isDeviceActive(d.record.body.deviceId) && !have.has(d.record.body.deviceId));
+    if (!owed && chain.startKey) {
+      wipe(chain.startKey);
+      delete chain.startKey;
+    }
+    this.#keys.setOutbound(chain);
   }
 
   #sharesFor(chain: ChainState, deviceIds: string[]): KeyShare[] {
@@ -185,13 +233,15 @@ export class ChannelCrypto {
       if (deviceId === this.#self.deviceId) continue;
       const device = this.#directory.devices.get(deviceId);
       if (!device || !this.#directory.isDeviceActive(deviceId)) continue;
+      // An outbound chain that still keeps its start key is shared from its first message.
+      const start = chain.startKey;
       const payload: KeySharePayload = {
         channelId: chain.channelId,
         epoch: chain.epoch,
         senderDeviceId: chain.senderDeviceId,
         generation: chain.generation,
-        startIndex: chain.nextIndex,
-        chainKey: toBase64Url(chain.chainKey),
+        startIndex: start ? 0 : chain.nextIndex,
+        chainKey: toBase64Url(start ?? chain.chainKey),
       };
       const envelope = sealDirect(
         { orgIdRaw: this.#orgIdRaw, senderDeviceId: this.#self.deviceId, recipientDeviceId: deviceId, contentType: KEY_SHARE_TYPE, sentAt: this.#now() },
@@ -199,7 +249,7 @@ export class ChannelCrypto {
         { signingKey: this.#self.signingKey, boxKey: this.#self.boxKey },
         device.boxPublicKey,
       );
-      shares.push({ recipientDeviceId: deviceId, envelope });
+      shares.push({ recipientDeviceId: deviceId, envelope, chain: { channelId: chain.channelId, epoch: chain.epoch, senderDeviceId: chain.senderDeviceId, generation: chain.generation } });
     }
     return shares;
   }
@@ -240,28 +290,16 @@ export class ChannelCrypto {
 
   /** Accepts a chain-key share addressed to this device. */
   acceptKeyShare(bytes: Uint8Array): { ok: true; channelId: string } | { ok: false; reason: DirectRejection | 'not_member' | 'revoked' | 'expired' | 'wrong_org' } {
-    const peeked = peekDirect(bytes);
-    if (!peeked.ok) return peeked;
-    if (!bytesEqual(peeked.header.orgIdRaw, this.#orgIdRaw)) return { ok: false, reason: 'wrong_org' };
-    const sender = this.#directory.devices.get(peeked.header.senderDeviceId);
-    if (!sender) return { ok: false, reason: 'unknown_signer' };
-    if (this.#directory.isDeviceExpired(peeked.header.senderDeviceId)) return { ok: false, reason: 'expired' };
-    if (!this.#directory.isDeviceActive(peeked.header.senderDeviceId)) return { ok: false, reason: 'revoked' };
-    const opened = openDirect(bytes, { deviceId: this.#self.deviceId, boxKey: this.#self.boxKey }, sender, this.#verifier);
-    if (!opened.ok) return opened;
-    let share: KeySharePayload;
-    try {
-      share = JSON.parse(utf8.decode(opened.direct.payload)) as KeySharePayload;
-    } catch {
-      return { ok: false, reason: 'malformed' };
-    }
-    const key = fromBase64Url(String(share.chainKey));
-    if (!key || key.length !== 32 || !Number.isInteger(share.startIndex) || share.startIndex < 0) {
+    const mail = this.#openMail(bytes, KEY_SHARE_TYPE, keySharePayload);
+    if (!mail.ok) return mail;
+    const { payload: share, sender } = mail;
+    const key = fromBase64Url(share.chainKey);
+    if (!key || key.length !== 32) {
       wipe(key);
       return { ok: false, reason: 'malformed' };
     }
     const senderUser = sender.record.body.userId;
-    if (share.senderDeviceId !== peeked.header.senderDeviceId) {
+    if (share.senderDeviceId !== sender.record.body.deviceId) {
       // Someone else's chain: only as history for a new member, from a current member. A wrong
       // key forwarded this way cannot forge anything (envelopes stay signed by their sender).
       if (!this.#historyAllowed(share.channelId) || !this.#directory.isMember(share.channelId, senderUser)) {
@@ -292,6 +330,76 @@ export class ChannelCrypto {
       ...(keepInitial ? { initialKey: asChainKey(key.slice()) } : {}),
     });
     return { ok: true, channelId: share.channelId };
+  }
+
+  /**
+   * Checks a direct mail of one content type down to its payload: organisation, an active sender
+   * device, signature and box, then the payload's schema.
+   */
+  #openMail<T>(
+    bytes: Uint8Array,
+    contentType: string,
+    schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } },
+  ): { ok: true; payload: T; sender: DeviceEntry } | { ok: false; reason: DirectRejection | 'revoked' | 'expired' | 'wrong_org' } {
+    const peeked = peekDirect(bytes);
+    if (!peeked.ok) return peeked;
+    if (peeked.header.contentType !== contentType) return { ok: false, reason: 'malformed' };
+    if (!bytesEqual(peeked.header.orgIdRaw, this.#orgIdRaw)) return { ok: false, reason: 'wrong_org' };
+    const sender = this.#directory.devices.get(peeked.header.senderDeviceId);
+    if (!sender) return { ok: false, reason: 'unknown_signer' };
+    if (this.#directory.isDeviceExpired(peeked.header.senderDeviceId)) return { ok: false, reason: 'expired' };
+    if (!this.#directory.isDeviceActive(peeked.header.senderDeviceId)) return { ok: false, reason: 'revoked' };
+    const opened = openDirect(bytes, { deviceId: this.#self.deviceId, boxKey: this.#self.boxKey }, sender, this.#verifier);
+    if (!opened.ok) return opened;
+    let json: unknown;
+    try {
+      json = JSON.parse(utf8.decode(opened.direct.payload));
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) return { ok: false, reason: 'malformed' };
+    return { ok: true, payload: parsed.data, sender };
+  }
+
+  /**
+   * A signed request to a chain's sender device for its key, for an envelope this device holds
+   * but cannot open (its share never arrived). Null when that device cannot be asked.
+   */
+  requestKey(chain: ChainId & { index: number }): { recipientDeviceId: string; envelope: Uint8Array } | null {
+    if (chain.senderDeviceId === this.#self.deviceId) return null;
+    const device = this.#directory.devices.get(chain.senderDeviceId);
+    if (!device || !this.#directory.isDeviceActive(chain.senderDeviceId)) return null;
+    const payload: KeyRequestPayload = { channelId: chain.channelId, epoch: chain.epoch, senderDeviceId: chain.senderDeviceId, generation: chain.generation, index: chain.index };
+    const envelope = sealDirect(
+      { orgIdRaw: this.#orgIdRaw, senderDeviceId: this.#self.deviceId, recipientDeviceId: chain.senderDeviceId, contentType: KEY_REQUEST_TYPE, sentAt: this.#now() },
+      utf8.encode(JSON.stringify(payload)),
+      { signingKey: this.#self.signingKey, boxKey: this.#self.boxKey },
+      device.boxPublicKey,
+    );
+    return { recipientDeviceId: chain.senderDeviceId, envelope };
+  }
+
+  /**
+   * Answers a key request with a share of this device's current chain, only when the requesting
+   * device is active and its user is a member of the channel now (by the signed roster) and was
+   * at the chain's epoch. The share counts as given only after `markShared`.
+   */
+  answerKeyRequest(bytes: Uint8Array): { ok: true; share: KeyShare } | { ok: false; reason: KeyRequestRejection } {
+    const mail = this.#openMail(bytes, KEY_REQUEST_TYPE, keyRequestPayload);
+    if (!mail.ok) return mail;
+    const { payload: request, sender } = mail;
+    const requester = sender.record.body;
+    if (!this.#directory.isMember(request.channelId, requester.userId) || !this.#directory.wasMemberAt(request.channelId, request.epoch, requester.userId)) {
+      return { ok: false, reason: 'not_member' };
+    }
+    const chain = this.#keys.outbound(request.channelId);
+    // Only this device's own, current chain: an older one's key is gone (wiped on rotation).
+    if (request.senderDeviceId !== this.#self.deviceId || !chain || chain.epoch !== request.epoch || chain.generation !== request.generation) {
+      return { ok: false, reason: 'unknown_chain' };
+    }
+    const [share] = this.shareWith(request.channelId, [requester.deviceId]);
+    return share ? { ok: true, share } : { ok: false, reason: 'revoked' };
   }
 
   /** Opens an envelope that the relay delivered in `channelId`. */

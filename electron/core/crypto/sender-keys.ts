@@ -32,8 +32,19 @@ export interface ChainState extends ChainId {
   createdAt: number;
   /** Outbound only: BLAKE2b-256 of this chain's last envelope (the next one's prevHash). */
   lastHash?: Uint8Array;
-  /** Outbound only: devices the chain key was shared with (a revoked one forces a new chain). */
+  /**
+   * Outbound only: devices whose share of this chain the relay acknowledged. Only these count as
+   * having the key; every other member device is owed a share (retried with the next send, on
+   * reconnect, and on request).
+   */
   sharedWith?: string[];
+  /** Outbound only: devices a share was made for, acknowledged or not (a revoked one forces a new chain). */
+  offeredTo?: string[];
+  /**
+   * Outbound only: the key of index 0, kept while a member device still lacks its share, so a share
+   * sent late opens the chain from its first message. Wiped once every device is served.
+   */
+  startKey?: ChainKey;
   /** Kept only in channels that give new members the history: the key of index 0. */
   initialKey?: ChainKey;
 }

@@ -17,6 +17,8 @@ interface StoredChain {
   createdAt: number;
   lastHash?: string;
   sharedWith?: string[];
+  offeredTo?: string[];
+  startKey?: string;
   initialKey?: string;
 }
 
@@ -34,6 +36,8 @@ function encode(state: ChainState): string {
     createdAt: state.createdAt,
     ...(state.lastHash ? { lastHash: toBase64Url(state.lastHash) } : {}),
     ...(state.sharedWith ? { sharedWith: state.sharedWith } : {}),
+    ...(state.offeredTo ? { offeredTo: state.offeredTo } : {}),
+    ...(state.startKey ? { startKey: toBase64Url(state.startKey) } : {}),
     ...(state.initialKey ? { initialKey: toBase64Url(state.initialKey) } : {}),
   };
   return JSON.stringify(stored);
@@ -52,6 +56,8 @@ function decode(text: string): ChainState {
     createdAt: s.createdAt,
     ...(s.lastHash ? { lastHash: fromBase64Url(s.lastHash)! } : {}),
     ...(s.sharedWith ? { sharedWith: s.sharedWith } : {}),
+    ...(s.offeredTo ? { offeredTo: s.offeredTo } : {}),
+    ...(s.startKey ? { startKey: asChainKey(fromBase64Url(s.startKey)!) } : {}),
     ...(s.initialKey ? { initialKey: asChainKey(fromBase64Url(s.initialKey)!) } : {}),
   };
 }

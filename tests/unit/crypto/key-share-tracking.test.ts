@@ -1,0 +1,171 @@
+// Issue 14, item 4: a member counts as having a chain key only once the relay acknowledged its
+// share; until then the share is offered again, from the chain's first message. A member that
+// holds an envelope it cannot open asks the sender's device, which answers only a current member.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
+import { KEY_REQUEST_TYPE } from '../../../electron/core/crypto/channel-crypto.ts';
+import { sealDirect } from '../../../electron/core/crypto/direct.ts';
+import { eventId, newId, read, text, World, type TestDevice } from './world.ts';
+
+let world: World;
+let anna: TestDevice;
+let ben: TestDevice;
+let cara: TestDevice;
+let channelId: string;
+
+beforeEach(async () => {
+  world = await World.create();
+  const annaId = world.addUser('Anna Berger', 'admin');
+  const benId = world.addUser('Ben Öztürk');
+  const caraId = world.addUser('Cara Schmidt');
+  anna = world.addDevice(annaId);
+  ben = world.addDevice(benId);
+  cara = world.addDevice(caraId);
+  channelId = newId('chn');
+  world.setRoster(
+    channelId,
+    [
+      { userId: annaId, role: 'admin' },
+      { userId: benId, role: 'member' },
+    ],
+    anna,
+  );
+});
+
+const seal = (from: TestDevice, body: string) => from.crypto.seal(channelId, 'message', eventId(), text(body)).envelope;
+
+describe('a share counts only once the relay acknowledged it', () => {
+  it('a share that was never acknowledged is offered again from the first message, until it is', () => {
+    const [lost] = anna.crypto.rotate(channelId);
+    expect(lost?.recipientDeviceId).toBe(ben.self.deviceId);
+    const first = seal(anna, 'erste');
+    const second = seal(anna, 'zweite');
+    // The mail failed (mailbox full): the next send finds Ben still owed, from index 0.
+    const again = anna.crypto.pendingShares(channelId);
+    expect(again.map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
+    world.deliver(again);
+    for (const [envelope, body] of [
+      [first, 'erste'],
+      [second, 'zweite'],
+    ] as const) {
+      const opened = ben.crypto.open(channelId, envelope);
+      expect(opened.ok && read(opened.payload)).toBe(body);
+    }
+    // Still not acknowledged: offered again. Acknowledged: nothing owed, the start key is gone.
+    expect(anna.crypto.pendingShares(channelId)).toHaveLength(1);
+    anna.crypto.markShared(again);
+    expect(anna.crypto.pendingShares(channelId)).toEqual([]);
+    expect(anna.keys.outbound(channelId)?.startKey).toBeUndefined();
+  });
+
+  it('a device that joins the chain later gets it from the current message on (no start key kept)', () => {
+    const shares = anna.crypto.rotate(channelId);
+    anna.crypto.markShared(shares);
+    seal(anna, 'vorher');
+    const benSecond = world.addDevice(ben.self.userId);
+    const [late] = anna.crypto.pendingShares(channelId);
+    expect(late?.recipientDeviceId).toBe(benSecond.self.deviceId);
+    world.deliver([late!]);
+    expect(benSecond.keys.chainsOf(channelId)[0]?.nextIndex).toBe(1);
+  });
+
+  it('a revoked device that was offered a share (even unacknowledged) forces a new chain', () => {
+    anna.crypto.rotate(channelId);
+    expect(anna.crypto.needsNewChain(channelId)).toBe(false);
+    world.publish(
+      world.orgSign('revocation', {
+        orgId: world.orgId,
+        target: { kind: 'device', deviceId: ben.self.deviceId },
+        reason: 'lost',
+        revokedAt: world.now,
+      }),
+    );
+    expect(anna.crypto.needsNewChain(channelId)).toBe(true);
+  });
+});
+
+describe('key requests', () => {
+  const request = (from: TestDevice) =>
+    from.crypto.requestKey({ channelId, epoch: 1, senderDeviceId: anna.self.deviceId, generation: 0, index: 0 })!;
+
+  it('a member asks the sender device and opens the envelope with the answer', () => {
+    anna.crypto.rotate(channelId);
+    const envelope = seal(anna, 'Zimmer 12 isoliert');
+    expect(ben.crypto.open(channelId, envelope)).toMatchObject({ ok: false, reason: 'missing_key' });
+    const answer = anna.crypto.answerKeyRequest(request(ben).envelope);
+    expect(answer.ok).toBe(true);
+    if (!answer.ok) return;
+    world.deliver([answer.share]);
+    const opened = ben.crypto.open(channelId, envelope);
+    expect(opened.ok && read(opened.payload)).toBe('Zimmer 12 isoliert');
+  });
+
+  it('is refused for a device whose user is not a member of the channel now', () => {
+    anna.crypto.rotate(channelId);
+    expect(anna.crypto.answerKeyRequest(request(cara).envelope)).toEqual({ ok: false, reason: 'not_member' });
+    // Ben removed: a member at the chain's epoch, but not any more.
+    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }], anna);
+    expect(anna.crypto.answerKeyRequest(request(ben).envelope)).toEqual({ ok: false, reason: 'not_member' });
+  });
+
+  it('is refused when the signature is forged or the request names someone else', () => {
+    anna.crypto.rotate(channelId);
+    const forged = request(ben).envelope.slice();
+    forged[forged.length - 1]! ^= 1;
+    expect(anna.crypto.answerKeyRequest(forged)).toEqual({ ok: false, reason: 'bad_signature' });
+    // Cara signs a request that claims to come from Ben's device: checked against Ben's key, refused.
+    const claimed = sealDirect(
+      {
+        orgIdRaw: fromBase64Url(world.orgId)!,
+        senderDeviceId: ben.self.deviceId,
+        recipientDeviceId: anna.self.deviceId,
+        contentType: KEY_REQUEST_TYPE,
+        sentAt: world.now,
+      },
+      utf8.encode(JSON.stringify({ channelId, epoch: 1, senderDeviceId: anna.self.deviceId, generation: 0, index: 0 })),
+      { signingKey: cara.self.signingKey, boxKey: cara.self.boxKey },
+      fromBase64Url(anna.record.body.boxPublicKey)!,
+    );
+    expect(anna.crypto.answerKeyRequest(claimed)).toEqual({ ok: false, reason: 'bad_signature' });
+    // A share is not a request, and a request is not a share.
+    expect(anna.crypto.answerKeyRequest(anna.crypto.pendingShares(channelId)[0]!.envelope)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(anna.crypto.acceptKeyShare(request(ben).envelope)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('is refused for a chain the device does not hold, and for a malformed payload', () => {
+    anna.crypto.rotate(channelId);
+    const other = ben.crypto.requestKey({
+      channelId,
+      epoch: 1,
+      senderDeviceId: anna.self.deviceId,
+      generation: 7,
+      index: 0,
+    })!;
+    expect(anna.crypto.answerKeyRequest(other.envelope)).toEqual({ ok: false, reason: 'unknown_chain' });
+    const bad = sealDirect(
+      {
+        orgIdRaw: fromBase64Url(world.orgId)!,
+        senderDeviceId: ben.self.deviceId,
+        recipientDeviceId: anna.self.deviceId,
+        contentType: KEY_REQUEST_TYPE,
+        sentAt: world.now,
+      },
+      utf8.encode(
+        JSON.stringify({
+          channelId,
+          epoch: -1,
+          senderDeviceId: anna.self.deviceId,
+          generation: 0,
+          index: 0,
+          extra: true,
+        }),
+      ),
+      { signingKey: ben.self.signingKey, boxKey: ben.self.boxKey },
+      fromBase64Url(anna.record.body.boxPublicKey)!,
+    );
+    expect(anna.crypto.answerKeyRequest(bad)).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
