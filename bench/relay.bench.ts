@@ -13,6 +13,7 @@ import {
   type TestDevice,
   type TestRelay,
 } from '../tests/harness/relay.ts';
+import { hostileLoad } from '../tests/integration/relay/hostile-load.ts';
 import type { BenchResult } from './types.ts';
 
 const SUITE = 'relay';
@@ -250,8 +251,35 @@ async function latency(): Promise<BenchResult[]> {
   }
 }
 
+/** Documented in docs/security.md (issue 14, item 8). */
+export const HOSTILE_RSS_CEILING_MIB = 512;
+
+/** 2,000 hostile sockets (half never authenticate, half of 20 member devices reading no blob data) while 200 devices exchange. */
+export async function hostile(): Promise<BenchResult[]> {
+  const r = await hostileLoad({
+    honestDevices: 200,
+    hostileSockets: 2000,
+    hostileDevices: 20,
+    messagesPerDevice: 5,
+    silentPerAddress: 50,
+  });
+  const note = `idle ${r.idleRssMiB} MiB; silent sockets ended ${JSON.stringify(r.hostileClosed)}; relay holds ${r.relayConnections} sockets at the end; ${r.delivered}/${r.expected} events delivered`;
+  return [
+    {
+      suite: SUITE,
+      name: 'relay RSS under 2,000 hostile sockets while 200 devices exchange (highest sample)',
+      value: r.loadRssMiB,
+      unit: 'MiB',
+      target: `< ${HOSTILE_RSS_CEILING_MIB} MiB, every event delivered`,
+      ok: r.loadRssMiB < HOSTILE_RSS_CEILING_MIB && r.delivered === r.expected,
+      note,
+    },
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
+  results.push(...(await hostile()));
   results.push(...(await fanOut()));
   results.push(await publishRate('SQLite (synchronous=FULL)'));
   const cluster = await startPostgres({ fsync: true });

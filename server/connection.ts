@@ -119,6 +119,10 @@ const MAIL_QUOTA_TEXT: Record<MailQuotaHit, (l: RelayLimits) => string> = {
 
 let nextConnectionId = 1;
 const PRE_AUTH_FRAME_BYTES = 64 * 1024;
+/** Frames an unauthenticated socket may have queued: hello, enrol_lookup, auth and a ping need no more. */
+const PRE_AUTH_QUEUED_FRAMES = 8;
+/** How often a connection waiting for its send buffer to drain looks again. */
+const DRAIN_POLL_MS = 20;
 /** Uploads a connection hashes as they arrive; beyond this (abandoned begins) completion reads back. */
 const MAX_RUNNING_HASHES = 8;
 /** Most publishes stored in one transaction. */
@@ -127,6 +131,8 @@ type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
 
 export class Connection {
   readonly id = nextConnectionId++;
+  /** The peer's address (per-address limits on unauthenticated sockets). */
+  readonly remote: string;
   readonly #ws: WebSocket;
   readonly #ctx: ConnectionContext;
   readonly #log: RelayLog;
@@ -154,6 +160,7 @@ export class Connection {
   constructor(ws: WebSocket, ctx: ConnectionContext, remote: string) {
     this.#ws = ws;
     this.#ctx = ctx;
+    this.remote = remote;
     this.#log = ctx.log.child({ conn: this.id });
     this.#connBuckets = ctx.buckets(`conn:${this.id}`);
     this.#log.debug('connection opened', { remote });
@@ -173,6 +180,11 @@ export class Connection {
 
   get device(): DeviceIdentity | null {
     return this.#device;
+  }
+
+  /** Closed or closing: no longer counts as one of its device's sockets. */
+  get closing(): boolean {
+    return this.#closed;
   }
 
   /** Heartbeat tick: false when the peer did not answer the last ping (then it is terminated). */
@@ -197,6 +209,12 @@ export class Connection {
     this.#closed = true;
     clearTimeout(this.#authTimer);
     this.#log.info('closing', { code, reason });
+    // A peer that does not read would not see the close frame behind its unread data: cut it off
+    // now rather than hold that data (a device replaced by its newer sockets, say) for seconds.
+    if (this.#ws.bufferedAmount > this.#ctx.limits.sendBufferPauseBytes) {
+      this.#ws.terminate();
+      return;
+    }
     this.#ws.close(code, reason);
     // A peer that never answers the close handshake is cut off.
     setTimeout(() => this.#ws.terminate(), 2000).unref();
@@ -300,7 +318,7 @@ export class Connection {
       return;
     }
     if (
-      this.#inbox.length >= this.#ctx.limits.maxQueuedFrames ||
+      this.#inbox.length >= (this.#device ? this.#ctx.limits.maxQueuedFrames : PRE_AUTH_QUEUED_FRAMES) ||
       this.#inboxBytes + bytes > this.#ctx.limits.maxQueuedBytes
     ) {
       this.#reject('id' in parsed.data ? parsed.data.id : undefined, 'rate_limited', 'too many frames in flight');
@@ -320,6 +338,10 @@ export class Connection {
     this.#pumping = true;
     try {
       while (this.#inbox.length > 0) {
+        // Backpressure: nothing more is read from the store for a device that does not read its
+        // answers (a blob download it never takes); its queue fills and further frames get
+        // rate_limited, so relay memory per socket stays bounded.
+        if (!(await this.#drained())) return;
         const frame = this.#take()!;
         if (frame.t === 'publish' && this.#device) {
           const batch = [frame];
@@ -333,6 +355,18 @@ export class Connection {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** Waits until the send buffer is below the pause bound; false when the socket closed meanwhile. */
+  async #drained(): Promise<boolean> {
+    const bound = this.#ctx.limits.sendBufferPauseBytes;
+    while (!this.#closed && this.#ws.bufferedAmount > bound)
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    if (this.#closed) {
+      this.#inbox.length = 0;
+      this.#inboxBytes = 0;
+    }
+    return !this.#closed;
   }
 
   #take(): ClientFrame | undefined {
@@ -445,7 +479,9 @@ export class Connection {
         this.#floodSuppressed = 0;
       }
     } else this.#floodSuppressed++;
-    this.send({ t: 'error', ...(id !== undefined ? { id } : {}), code, message });
+    // A device that does not read its answers gets no more error frames piled up for it.
+    if (this.#ws.bufferedAmount <= this.#ctx.limits.sendBufferPauseBytes)
+      this.send({ t: 'error', ...(id !== undefined ? { id } : {}), code, message });
     if (code === 'bad_frame' || code === 'frame_too_large') {
       if (++this.#badFrames >= this.#ctx.limits.maxBadFrames)
         this.close(CLOSE_CODES.protocolError, 'too many bad frames');

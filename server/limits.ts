@@ -42,11 +42,15 @@ export interface RelayLimits {
   /** Channels one device may create (its first roster of a channel) in any 24 hours. */
   channelsPerDevicePerDay: number;
   blobQuotaBytes: number;
-  /** Seconds to send hello and auth. */
+  /** Milliseconds to send hello and auth. */
   authTimeoutMs: number;
   /** WebSocket ping interval; a connection silent for two intervals is dropped. */
   heartbeatMs: number;
   maxConnections: number;
+  /** Authenticated sockets per device; a newer one closes the oldest (4010). */
+  maxConnectionsPerDevice: number;
+  /** Sockets from one address that have not authenticated yet; more are closed at once (1013). */
+  maxUnauthenticatedPerAddress: number;
   /** Unreferenced complete blobs are kept this long (time to publish the event), incomplete uploads this long. */
   blobGraceMs: number;
   incompleteBlobMaxAgeMs: number;
@@ -76,9 +80,13 @@ export const DEFAULT_LIMITS: RelayLimits = {
   recordBurst: 60,
   channelsPerDevicePerDay: 50,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
-  authTimeoutMs: 10_000,
+  authTimeoutMs: 5_000,
   heartbeatMs: 20_000,
   maxConnections: 20_000,
+  maxConnectionsPerDevice: 4,
+  // A terminal server with many sessions connects from one address, but each socket is
+  // unauthenticated for a round trip only.
+  maxUnauthenticatedPerAddress: 32,
   blobGraceMs: 24 * 3600_000,
   incompleteBlobMaxAgeMs: 7 * 24 * 3600_000,
 };

@@ -51,6 +51,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const connections = new Set<Connection>();
   const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
   const recordBuckets = new Map<string, TokenBucket>();
+  /** Sockets per remote address that have not authenticated yet. */
+  const unauthenticated = new Map<string, number>();
+  const leaveUnauthenticated = (conn: Connection) => {
+    const left = (unauthenticated.get(conn.remote) ?? 1) - 1;
+    if (left > 0) unauthenticated.set(conn.remote, left);
+    else unauthenticated.delete(conn.remote);
+  };
   let draining = false;
   let pushes = 0;
   const presence = new Presence({
@@ -121,6 +128,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       return bucket;
     },
     onAuthenticated(conn) {
+      leaveUnauthenticated(conn);
+      // Newest wins: a device keeps a few sockets at most (a restarted client's old socket may
+      // not be closed yet); one that opens more pushes its oldest out instead of piling up memory.
+      const live = [...(byDevice.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
+      for (const old of live.slice(0, Math.max(0, live.length - limits.maxConnectionsPerDevice + 1)))
+        old.close(CLOSE_CODES.replaced, 'replaced by a newer connection of this device');
       addTo(byDevice, conn.device!.deviceId, conn);
       presence.connected(conn.device!.deviceId);
       subscribe(conn);
@@ -129,6 +142,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       connections.delete(conn);
       buckets.delete(`conn:${conn.id}`);
       const device = conn.device;
+      if (!device) leaveUnauthenticated(conn);
       if (device) {
         presence.disconnected(device.deviceId);
         removeFrom(byDevice, device.deviceId, conn);
@@ -225,7 +239,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   wss.on('connection', (ws, req) => {
     if (draining) return ws.close(CLOSE_CODES.shutdown, 'relay shutting down');
     if (connections.size >= limits.maxConnections) return ws.close(1013, 'relay full; try later');
-    connections.add(new Connection(ws, ctx, req.socket.remoteAddress ?? ''));
+    // Per address, so sockets that never authenticate from one place cannot lock everyone out.
+    const remote = req.socket.remoteAddress ?? '';
+    const waiting = unauthenticated.get(remote) ?? 0;
+    if (waiting >= limits.maxUnauthenticatedPerAddress) {
+      log.info('refused: too many unauthenticated sockets from one address', { remote, waiting });
+      return ws.close(1013, 'too many unauthenticated connections from this address; try later');
+    }
+    unauthenticated.set(remote, waiting + 1);
+    connections.add(new Connection(ws, ctx, remote));
   });
   wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
 

@@ -368,6 +368,8 @@ export const CLOSE_CODES = {
   tooSlow: 4008,
   /** No hello/auth in time. */
   authTimeout: 4009,
+  /** The device authenticated on more sockets than the relay keeps per device: the oldest goes. Reconnect. */
+  replaced: 4010,
 } as const;
 
 /** The bytes a device signs to authenticate: context, relay nonce, device id (see relay-protocol.md). */
