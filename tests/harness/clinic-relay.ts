@@ -2,6 +2,7 @@
 // admin device's bootstrap with the one-time code it wrote to its data folder.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RelayLimits } from '../../server/limits.ts';
 import { startTestRelay, TestOrg, type TestRelay } from './relay.ts';
 
 export interface ClinicRelay {
@@ -11,9 +12,16 @@ export interface ClinicRelay {
   setupCode: string;
 }
 
-export async function startClinicRelay(options: { verbose?: boolean } = {}): Promise<ClinicRelay> {
+export async function startClinicRelay(options: { verbose?: boolean; limits?: Partial<RelayLimits> } = {}): Promise<ClinicRelay> {
   // TestOrg is only a placeholder here: a bootstrapping relay imports no records.
-  const relay = await startTestRelay({ org: await TestOrg.create(), mode: 'process', bootstrap: true, envelopeCheck: true, ...(options.verbose ? { verbose: true } : {}) });
+  const relay = await startTestRelay({
+    org: await TestOrg.create(),
+    mode: 'process',
+    bootstrap: true,
+    envelopeCheck: true,
+    ...(options.verbose ? { verbose: true } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   const setupCode = (await readFile(join(relay.dataDir, 'bootstrap-code'), 'utf8')).trim();
   return { relay, url: relay.url, setupCode };
 }

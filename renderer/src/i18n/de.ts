@@ -471,6 +471,8 @@ export const de = {
   'error.channelCreate.unavailable':
     'Das Kanalverzeichnis ist auf diesem Gerät noch nicht bereit. Legen Sie den Kanal ohne „auffindbar“ an oder versuchen Sie es in einigen Minuten erneut.',
   'error.send.tooLong': 'Die Nachricht ist {length} Zeichen lang, erlaubt sind höchstens {max}. Bitte kürzen Sie sie oder teilen Sie den Text als Datei.',
+  'error.channelCreate.not_permitted':
+    'Von diesem Arbeitsplatz wurden heute schon so viele Kanäle angelegt, wie Ihre Einrichtung erlaubt. Legen Sie den Kanal morgen an oder wenden Sie sich an Ihre IT.',
   'error.channelCreate.not_found':
     'Mindestens eine ausgewählte Person ist in Ihrer Organisation nicht (mehr) bekannt. Bitte öffnen Sie den Dialog neu und wählen Sie die Mitglieder erneut aus.',
   'error.channelMembers.not_found':

@@ -457,6 +457,8 @@ export const en: Record<MessageKey, string> = {
   'error.channelCreate.unavailable':
     'The channel directory is not ready on this device yet. Create the channel without “discoverable” or try again in a few minutes.',
   'error.send.tooLong': 'The message is {length} characters long; at most {max} are allowed. Please shorten it or share the text as a file.',
+  'error.channelCreate.not_permitted':
+    'This workstation has already created as many channels today as your organisation allows. Create the channel tomorrow or contact your IT.',
   'error.channelCreate.not_found':
     'At least one of the people you chose is no longer known in your organisation. Please open the dialog again and choose the members anew.',
   'error.channelMembers.not_found':
