@@ -203,7 +203,7 @@ export class ProfileManager {
    * Checks the passphrase backoff, opens the OS layer and runs Argon2id, in that order and one
    * attempt at a time per profile; counts a wrong passphrase on disk before answering.
    */
-  async #unwrap(profileId: string, passphrase: string): Promise<{ file: ProfileFile; key: DbKey; wrappedKey: WrappedKey; rewrite: boolean }> {
+  async #unwrap(profileId: string, passphrase: string): Promise<{ file: ProfileFile; key: DbKey; wrappedKey: WrappedKey; mustRewrite: boolean }> {
     const dir = this.#dir(profileId);
     const { file, upgrade } = await this.#read(profileId);
     const attempts = await readAttempts(dir);
@@ -221,7 +221,7 @@ export class ProfileManager {
       wipe(unwrapped.key);
       throw error;
     }
-    return { file, key: unwrapped.key, wrappedKey, rewrite: upgrade || reseal || file.keyWrap.layer === 'passphrase' };
+    return { file, key: unwrapped.key, wrappedKey, mustRewrite: upgrade || reseal };
   }
 
   /** Runs `task` after every earlier attempt on this profile (passphrase or PIN) has finished. */
@@ -265,16 +265,18 @@ export class ProfileManager {
 
   async open(profileId: string, passphrase: string): Promise<OpenProfile> {
     return this.exclusive(profileId, async () => {
-      const { file, key, wrappedKey, rewrite } = await this.#unwrap(profileId, passphrase);
+      const { file, key, wrappedKey, mustRewrite } = await this.#unwrap(profileId, passphrase);
       // Older profiles get the OS layer (and a key the OS rotated is sealed again) now that the
       // passphrase proved to be right; if that fails, the profile still opens as it was.
-      const upgraded = rewrite ? await this.#upgrade(file, wrappedKey) : file;
+      const upgraded = mustRewrite || file.keyWrap.layer === 'passphrase' ? await this.#upgrade(file, wrappedKey, mustRewrite) : file;
       return this.#openStore(upgraded, key);
     });
   }
 
-  async #upgrade(file: ProfileFile, wrappedKey: WrappedKey): Promise<ProfileFile> {
+  async #upgrade(file: ProfileFile, wrappedKey: WrappedKey, mustRewrite: boolean): Promise<ProfileFile> {
     const next: ProfileFile = { ...file, keyWrap: await this.#seal(wrappedKey) };
+    // Still no OS store here: a current-format file stays as it is (no write at every sign-in).
+    if (!mustRewrite && next.keyWrap.layer === 'passphrase') return file;
     try {
       await this.#write(next);
       return next;

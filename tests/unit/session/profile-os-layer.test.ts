@@ -2,7 +2,7 @@
 // Electron safeStorage), so a profile folder copied to another Windows account or PC is useless
 // without that account's key, whatever passphrase is tried. Real files, real SQLCipher stores;
 // the OS store is the fake with a key per OS account (the Electron binary cannot run here).
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
@@ -89,6 +89,10 @@ describe('DB key wrap with the OS secure store', () => {
     const root = tempDir();
     const profileId = await createProfile(root);
     expect(profileJson(root, profileId)).toMatchObject({ v: 2, keyWrap: { layer: 'passphrase' } });
+    // Signing in where there is still no OS store leaves the file alone (it is replaced by rename when written).
+    const inode = statSync(join(root, profileId, 'profile.json')).ino;
+    (await manager(root).open(profileId, PASS)).store.close();
+    expect(statSync(join(root, profileId, 'profile.json')).ino).toBe(inode);
     const safe = new FakeSafeStorage('anna.berger');
     const opened = await manager(root, safe).open(profileId, PASS);
     opened.store.close();
