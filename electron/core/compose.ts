@@ -74,7 +74,7 @@ export function createCore(deps: CoreDeps): Core {
       const keys = [...dirty];
       dirty.clear();
       for (const k of keys) {
-        if (k === 'session') void sessions.status().then((s) => deps.emit('session.changed', s));
+        if (k === 'session') sessions.status().then((s) => deps.emit('session.changed', s)).catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
         else if (k === 'channels') deps.emit('channels.changed', {});
         else if (k === 'connection') {
           const view = connectionView();
@@ -125,7 +125,7 @@ export function createCore(deps: CoreDeps): Core {
       },
       fatal: (error) => {
         log.warn('relay refused this device; signing out', { code: error.code });
-        sessions.signOut(error.code === 'revoked' ? 'revoked' : 'admin', profileId);
+        sessions.signOut(error.code === 'revoked' ? 'revoked' : 'relay_refused', profileId);
       },
       wipe: (records) => {
         const runtime = sessions.runtime(profileId);

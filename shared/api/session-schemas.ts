@@ -29,8 +29,11 @@ export const sessionStatusSchema = z.object({
   profiles: z.array(profileSummarySchema),
   /** The visible profile still has to choose a PIN (first sign-in on this workstation). */
   pinRequired: z.boolean(),
-  /** Why the last profile was signed out, for the sign-in screen's explanation. */
-  lastSignOutReason: z.enum(['user', 'too_many_pins', 'session_expired', 'admin', 'revoked', 'app_exit', 'wiped']).nullable(),
+  /**
+   * Why the last profile was signed out, for the sign-in screen's explanation. `relay_refused`: the
+   * relay refused the device's authentication for good (not a revocation).
+   */
+  lastSignOutReason: z.enum(['user', 'too_many_pins', 'session_expired', 'admin', 'revoked', 'app_exit', 'wiped', 'relay_refused']).nullable(),
 });
 
 export const orgCreateInput = z.strictObject({

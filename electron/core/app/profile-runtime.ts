@@ -9,8 +9,12 @@ import type { OpenProfile } from '../session/profiles.ts';
 import type { DecryptedEvent } from '../sync/ports.ts';
 import { scheduleRetention } from '../store/retention-schedule.ts';
 import { RelayTransport } from '../transport/relay-transport.ts';
+import { verifyWipeOrders } from './wipe.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
 import { certificateOf, deviceSigner, orgPublicKeyOf, orgSecretOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
+
+/** How long a revoked device waits for its wipe orders before it signs out anyway. */
+const WIPE_PROBE_MS = 10_000;
 
 export interface RuntimeEvents {
   messagesChanged(channelId: string): void;
@@ -18,8 +22,9 @@ export interface RuntimeEvents {
   connectionChanged(): void;
   /** New events from others, for notifications. */
   received(events: DecryptedEvent[]): void;
-  /** The relay refused this device for good (revoked, or its user deactivated). */
+  /** The relay refused this device for good (revoked, or its user deactivated): end the session. */
   fatal(error: TransportError): void;
+  /** A wipe order the organisation key signed for this device (already verified). */
   wipe(records: Array<Record<string, unknown>>): void;
 }
 
@@ -88,8 +93,10 @@ export class ProfileRuntime {
     });
     this.#off.push(
       this.transport.onState((state) => this.#onState(state)),
-      this.transport.onFatal((error) => void this.#onFatal(error)),
-      this.transport.onWipe((records) => events.wipe(records)),
+      this.transport.onFatal((error) => this.#onFatal(error)),
+      this.transport.onWipe((records) => {
+        this.#onWipe(records);
+      }),
     );
   }
 
@@ -108,23 +115,54 @@ export class ProfileRuntime {
   }
 
   /**
-   * Refused for good. A device revoked while connected is cut off before it could learn of a wipe
-   * order; one more authentication gets the relay to hand over the orders stored for it (only a
-   * device that proves its key receives them), then the session ends.
+   * A wipe order from the relay is passed on only when the organisation key signed it for this
+   * device (app/wipe.ts); anything else is logged and changes nothing. True when passed on.
    */
-  async #onFatal(error: TransportError): Promise<void> {
-    if (error.code === 'revoked') {
-      const probe = this.#newTransport();
-      let wiped = false;
-      probe.onWipe((records) => {
-        wiped = true;
-        this.#deps.events.wipe(records);
-      });
-      await Promise.race([probe.connect().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
-      await probe.close();
-      if (wiped) return;
+  #onWipe(records: Array<Record<string, unknown>>): boolean {
+    const verdict = verifyWipeOrders(this.#identity, records, this.#deps.clock.now());
+    if (!verdict.ok) {
+      this.#deps.log.warn('wipe order ignored', { reason: verdict.reason, records: records.length });
+      return false;
     }
-    this.#deps.events.fatal(error);
+    this.#deps.events.wipe(records);
+    return true;
+  }
+
+  /**
+   * Refused for good: the transport stops reconnecting, so this always ends the session (with the
+   * reason on the sign-in screen) unless a verified wipe order ends it instead. A device revoked
+   * while connected is cut off before it could learn of a wipe order; one more authentication gets
+   * the relay to hand over the orders stored for it (only a device that proves its key receives
+   * them). A forged or unverifiable order, a probe that fails or hangs: signed out all the same.
+   */
+  #onFatal(error: TransportError): void {
+    const end = () => this.#deps.events.fatal(error);
+    if (error.code !== 'revoked') return end();
+    this.#probeForWipe().then(
+      (wiped) => {
+        if (!wiped) end();
+      },
+      (probeError: unknown) => {
+        this.#deps.log.warn('wipe probe failed', { error: String(probeError) });
+        end();
+      },
+    );
+  }
+
+  async #probeForWipe(): Promise<boolean> {
+    const probe = this.#newTransport();
+    let wiped = false;
+    probe.onWipe((records) => {
+      if (!wiped) wiped = this.#onWipe(records);
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([probe.connect().catch(() => {}), new Promise((r) => (timer = setTimeout(r, WIPE_PROBE_MS)))]);
+    } finally {
+      clearTimeout(timer);
+      await probe.close();
+    }
+    return wiped;
   }
 
   get identity(): Identity {

@@ -56,7 +56,12 @@ export class SessionService {
     this.#deps = deps;
     this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage, clock: deps.clock, secrets: deps.secrets ?? argon2idSecrets });
     const rules = deps.policy.values;
-    this.clipboard = new ClipboardGuard({ clipboard: deps.platform.clipboard, clock: deps.clock, clearAfterSeconds: rules.clipboardClearSeconds });
+    this.clipboard = new ClipboardGuard({
+      clipboard: deps.platform.clipboard,
+      clock: deps.clock,
+      clearAfterSeconds: rules.clipboardClearSeconds,
+      onClearFailed: (error) => deps.log.warn('clipboard not cleared', { error: String(error) }),
+    });
     const clearClipboard = () =>
       void this.clipboard.clearIfUnchanged().catch((error: unknown) => deps.log.warn('clipboard not cleared', { error: String(error) }));
     this.session = new WorkstationSession({
@@ -69,7 +74,7 @@ export class SessionService {
         locked: () => clearClipboard(),
         signedOut: (profileId, reason) => {
           clearClipboard();
-          void this.#closeRuntime(profileId, reason);
+          this.#closeRuntime(profileId, reason).catch((error: unknown) => deps.log.error('profile not closed after sign-out', { error: String(error) }));
         },
       },
     });
@@ -206,10 +211,10 @@ export class SessionService {
     await runtime.start();
   }
 
-  signOut(reason: SignOutReason | 'wiped' = 'user', profileId = this.session.visibleProfile): void {
+  signOut(reason: SignOutReason | 'wiped' | 'relay_refused' = 'user', profileId = this.session.visibleProfile): void {
     if (!profileId) return;
     this.#lastSignOut = reason;
-    this.session.signOut(profileId, reason === 'wiped' ? 'admin' : reason);
+    this.session.signOut(profileId, reason === 'wiped' || reason === 'relay_refused' ? 'admin' : reason);
   }
 
   lock(): void {

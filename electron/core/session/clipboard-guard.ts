@@ -10,6 +10,8 @@ export interface ClipboardGuardDeps {
   clock: Clock;
   /** Seconds until a copy is removed; 0 keeps it until the screen locks. */
   clearAfterSeconds: number;
+  /** A timed clear that failed (the clipboard was busy): reported, not thrown into the timer. */
+  onClearFailed?: (error: unknown) => void;
 }
 
 export class ClipboardGuard {
@@ -40,7 +42,9 @@ export class ClipboardGuard {
     await this.#deps.clipboard.writeText(text);
     this.#written = text;
     const seconds = this.#deps.clearAfterSeconds;
-    if (seconds > 0) this.#timer = this.#deps.clock.after(seconds * 1000, () => void this.clearIfUnchanged());
+    if (seconds > 0) this.#timer = this.#deps.clock.after(seconds * 1000, () => {
+        this.clearIfUnchanged().catch((error: unknown) => this.#deps.onClearFailed?.(error));
+      });
   }
 
   /** Removes the copied text if the clipboard still holds exactly it; returns whether it did. */

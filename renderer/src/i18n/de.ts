@@ -151,6 +151,8 @@ export const de = {
   'signIn.reason.revoked':
     'Dieses Gerät wurde von Ihrer Administration gesperrt. Wenden Sie sich an Ihre Administration, wenn das ein Irrtum ist.',
   'signIn.reason.wiped': 'Die Daten dieses Profils wurden auf Anweisung Ihrer Administration gelöscht.',
+  'signIn.reason.relay_refused':
+    'Der Server hat die Anmeldung dieses Geräts abgelehnt, die Verbindung wurde getrennt. Bitte melden Sie sich neu an; geschieht das wieder, rufen Sie die IT an.',
   'signIn.reason.user': 'Sie haben sich abgemeldet.',
   'signIn.reason.app_exit': 'Klinikfunk wurde beendet.',
 

@@ -144,6 +144,8 @@ export const en: Record<MessageKey, string> = {
   'signIn.reason.revoked':
     'Your administrator has blocked this device. Contact your administrator if this is a mistake.',
   'signIn.reason.wiped': "This profile's data was deleted on your administrator's instruction.",
+  'signIn.reason.relay_refused':
+    'The server refused this device and the connection was closed. Please sign in again; if it happens again, call IT.',
   'signIn.reason.user': 'You signed out.',
   'signIn.reason.app_exit': 'Klinikfunk was closed.',
 
