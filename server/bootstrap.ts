@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
 import { Directory } from '../electron/core/crypto/directory.ts';
 import { parseRecord } from '../electron/core/crypto/records.ts';
 import { fromBase64Url } from '../shared/protocol/bytes.ts';
@@ -55,8 +55,8 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
 
   const orgPublicKey = await new Promise<Uint8Array>((resolve) => {
     wss.on('connection', (ws) => {
-      ws.on('message', async (data, isBinary) => {
-        const answer = (frame: ServerFrame) => ws.send(JSON.stringify(frame));
+      const answer = (frame: ServerFrame) => ws.send(JSON.stringify(frame));
+      const onMessage = async (data: RawData, isBinary: boolean) => {
         let json: unknown;
         try {
           json = isBinary ? null : JSON.parse(String(data));
@@ -88,6 +88,13 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
         } finally {
           busy = false;
         }
+      };
+      // A store that fails while binding is answered and logged; the relay keeps waiting.
+      ws.on('message', (data, isBinary) => {
+        onMessage(data, isBinary).catch((error: unknown) => {
+          log.error('bootstrap failed', { error: String(error) });
+          answer({ t: 'error', code: 'internal', message: 'bootstrap failed; see the relay log' });
+        });
       });
       ws.on('error', () => {});
     });

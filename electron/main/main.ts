@@ -6,6 +6,7 @@ import { createCore } from '../core/compose.ts';
 import { calibrateKdf } from '../core/crypto/kdf.ts';
 import { readySodium } from '../core/crypto/sodium.ts';
 import { createLogger, jsonLineSink } from '../core/log/logger.ts';
+import { installProcessGuards } from '../core/log/process-guard.ts';
 import { loadMachinePolicy } from '../core/policy/load.ts';
 import { createRegQueryReader } from '../core/policy/registry.ts';
 import { createRouter } from '../ipc/router.ts';
@@ -18,6 +19,8 @@ declare const __KLINIKFUNK_COMMIT__: string;
 declare const __KLINIKFUNK_BUILD_DATE__: string;
 
 const log = createLogger(jsonLineSink, 'main');
+// Logged, and the app keeps running (why: electron/core/log/process-guard.ts).
+installProcessGuards(log.child('process'), { exitOnUncaughtException: false });
 
 // Sandbox every renderer, including any created by a library, before anything else runs.
 app.enableSandbox();
@@ -56,7 +59,7 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(async () => {
+  const start = async (): Promise<void> => {
     const policy = await loadMachinePolicy(
       {
         platform: process.platform,
@@ -104,8 +107,18 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.setContentProtection(policy.values.contentProtection);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
-    void mainWindow.loadURL(APP_ENTRY_URL);
+    mainWindow.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window did not load', { error: String(error) }));
 
-    app.on('before-quit', () => void core.close());
-  });
+    app.on('before-quit', () => {
+      core.close().catch((error: unknown) => log.error('core did not close cleanly', { error: String(error) }));
+    });
+  };
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      // Without policy, store or window there is nothing to show: log why and end.
+      log.error('start failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      app.exit(1);
+    });
 }

@@ -86,7 +86,10 @@ export function hardenWebContents(contents: WebContents, deps: GuardDeps): void 
   });
   contents.setWindowOpenHandler(({ url }) => {
     if (isHttpsUrl(url)) {
-      void deps.confirmExternal(url).then((yes) => (yes ? deps.openExternal(url) : undefined));
+      deps
+        .confirmExternal(url)
+        .then((yes) => (yes ? deps.openExternal(url) : undefined))
+        .catch((error: unknown) => deps.log.warn('external link not opened', { error: String(error) }));
     } else {
       deps.log.warn('window.open refused', { scheme: safeScheme(url) });
     }

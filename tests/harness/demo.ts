@@ -1,8 +1,13 @@
 // `npm run demo`: the product in a browser, for anyone without the Electron binary. Starts a
 // fresh relay on loopback (waiting for its first-run set-up, as IT would start it) and one
 // workstation; the console shows the address to open and the relay's one-time setup code.
+import { createLogger, jsonLineSink } from '../../electron/core/log/logger.ts';
+import { installProcessGuards } from '../../electron/core/log/process-guard.ts';
 import { startClinicRelay } from './clinic-relay.ts';
 import { startWorkstation } from './workstation.ts';
+
+// Like the Electron main process: a stray rejection or exception is logged, the demo keeps running.
+installProcessGuards(createLogger(jsonLineSink, 'demo'), { exitOnUncaughtException: false });
 
 const clinic = await startClinicRelay();
 const workstation = await startWorkstation({ deviceLabel: 'Demo-Arbeitsplatz' });
@@ -19,5 +24,9 @@ const stop = async () => {
   await clinic.relay.dispose();
   process.exit(0);
 };
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => {
+  stop().catch((error: unknown) => console.error('demo did not stop cleanly', error));
+});
+process.on('SIGTERM', () => {
+  stop().catch((error: unknown) => console.error('demo did not stop cleanly', error));
+});

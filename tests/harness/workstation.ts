@@ -16,6 +16,7 @@ import { events } from '../../shared/api/contract.ts';
 import type { Clock } from '../../electron/core/clock/clock.ts';
 import { createCore, type Core } from '../../electron/core/compose.ts';
 import { createLogger, jsonLineSink, type Logger } from '../../electron/core/log/logger.ts';
+import { installProcessGuards } from '../../electron/core/log/process-guard.ts';
 import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../../electron/core/policy/policy.ts';
 import type { EffectivePolicy } from '../../electron/core/policy/resolve.ts';
@@ -73,8 +74,15 @@ async function readPackageVersion(): Promise<string> {
 const tokenMatches = (given: string | null, token: string) =>
   given !== null && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
 
+/** Once per process: the harness survives a stray rejection as the Electron main process does. */
+let guarded = false;
+
 export async function startWorkstation(options: WorkstationOptions = {}): Promise<Workstation> {
   const log = options.log ?? createLogger(jsonLineSink, 'harness', 'warn');
+  if (!guarded) {
+    guarded = true;
+    installProcessGuards(log.child('process'), { exitOnUncaughtException: false });
+  }
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'klinikfunk-ws-')));
   const token = randomBytes(24).toString('hex');

@@ -50,7 +50,14 @@ export function startReminderLoop(ctx: HandlerContext): void {
         );
       }
     }
-    ctx.clock.after(CHECK_EVERY_MS, () => void tick());
+    ctx.clock.after(CHECK_EVERY_MS, next);
   };
-  ctx.clock.after(CHECK_EVERY_MS, () => void tick());
+  // A tick that throws (a profile closing under it) must not end the loop or the process.
+  const next = () => {
+    tick().catch((error: unknown) => {
+      ctx.log.warn('calendar reminder tick failed', { error: String(error) });
+      ctx.clock.after(CHECK_EVERY_MS, next);
+    });
+  };
+  ctx.clock.after(CHECK_EVERY_MS, next);
 }

@@ -22,9 +22,13 @@ export function scheduleRetention(
     } catch (error) {
       options.log.error('retention failed', { error: String(error) });
     }
-    if (!stopped) timer = options.clock.after(RETENTION_INTERVAL_MS, () => void run());
+    if (!stopped) timer = options.clock.after(RETENTION_INTERVAL_MS, start);
   };
-  void run();
+  // run() logs its own failures; the catch is for anything past that (a closed clock).
+  const start = () => {
+    run().catch((error: unknown) => options.log.error('retention schedule failed', { error: String(error) }));
+  };
+  start();
   return {
     stop() {
       stopped = true;

@@ -72,7 +72,7 @@ export class SyncEngine {
     this.#unsubscribe.push(
       this.#deps.transport.onState((state) => {
         this.#setProgress({ connection: state });
-        if (state === 'online') void this.#onOnline();
+        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('sync after reconnect failed', { error: String(error) }));
       }),
       this.#deps.transport.onPush((event) => {
         this.#puller.onPush(event).catch((error: unknown) => this.#deps.log.warn('push apply failed', { error: String(error) }));

@@ -43,10 +43,15 @@ export class OutboxSender {
       this.#flushing = null;
       if (this.#again) {
         this.#again = false;
-        void this.flush();
+        this.#flushInBackground();
       }
     });
     return this.#flushing;
+  }
+
+  /** A flush nobody waits for (timer, follow-up round): a store failure is logged, the next trigger retries. */
+  #flushInBackground(): void {
+    this.flush().catch((error: unknown) => this.#deps.log.warn('outbox flush failed', { error: String(error) }));
   }
 
   stop(): void {
@@ -98,6 +103,6 @@ export class OutboxSender {
     const next = await this.#deps.store.nextOutboxAttempt();
     if (next === null) return;
     const wait = Math.max(0, next - this.#deps.clock.now());
-    this.#timer = this.#deps.clock.after(wait, () => void this.flush());
+    this.#timer = this.#deps.clock.after(wait, () => this.#flushInBackground());
   }
 }

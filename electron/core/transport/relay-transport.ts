@@ -431,7 +431,8 @@ export class RelayTransport implements Transport {
       ws.send(
         JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: this.#opts.deviceId } satisfies ClientFrame),
       );
-      void this.#authenticate(ws, challenged);
+      // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
+      this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: String(error) }));
     });
     ws.on('message', (data, isBinary) => {
       this.#lastHeard = Date.now();
