@@ -98,12 +98,12 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
 
   return {
     async seal(item: OutboxItem): Promise<SealedOutgoing> {
-      if (deps.crypto.needsNewChain(item.channelId)) deps.crypto.rotate(item.channelId);
-      // Shares go out before the envelope: a new chain's, and any still owed from earlier sends.
+      // Shares go out before the envelope: a new chain's, or any still owed from earlier sends.
       // A member whose share failed keeps the envelope as pending; the next send, a reconnect or
       // its own key request brings the share (from the chain's start), so one full mailbox does
       // not hold up the channel for everyone else.
-      await mailShares(deps.crypto, deps.transport, deps.crypto.pendingShares(item.channelId), deps.log);
+      const shares = deps.crypto.needsNewChain(item.channelId) ? deps.crypto.rotate(item.channelId) : deps.crypto.pendingShares(item.channelId);
+      await mailShares(deps.crypto, deps.transport, shares, deps.log);
       const plaintext = utf8.encode(JSON.stringify({ sentAt: item.createdAt, payload: item.payload }));
       return deps.crypto.seal(item.channelId, item.contentType, clientEventIdBytes(item.clientEventId), plaintext);
     },
