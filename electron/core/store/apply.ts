@@ -41,11 +41,13 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     }
     // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
     // its sender may do changes nothing on any client.
-    const refusal = authoriseEvent(db, event) ?? materialise(db, event, forget);
+    const denied = authoriseEvent(db, event);
+    const refusal = denied ?? materialise(db, event, forget);
     if (refusal) {
-      // Kept for idempotency (the event id), but without its content: a refused edit's text or a
-      // refused rename stays nowhere in the store.
-      scrubLogged(db, inserted.lastInsertRowid, forget);
+      // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
+      // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
+      // change): kept as the record of what was refused, but never with a message text.
+      if (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0) scrubLogged(db, inserted.lastInsertRowid, forget);
       result.refused.push({ eventId: event.eventId, reason: refusal });
     } else accepted.push(event);
     result.applied++;

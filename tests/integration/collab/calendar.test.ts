@@ -81,20 +81,31 @@ describe('calendar through the core', () => {
     expect(await admin.call('calendar.importIcs', { channelId: other, text: 'kein kalender' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   }, 30_000);
 
-  it('edits by different members and a cancellation converge to the same state on both', async () => {
+  it('edits by the creator and a channel admin at once, and a cancellation, converge to the same state on both; other members may not', async () => {
     const { admin, nurse, channelId } = w;
     const current = (await nurse.value('calendar.range', { channelId, ...range })).entries[0]!;
     const edit = { channelId, uid, title: current.title, start: current.start, end: current.end, allDay: false, rrule: current.rrule, attendeeUserIds: current.attendees.map((a) => a.userId) };
-    await Promise.all([admin.value('calendar.put', { ...edit, location: 'Raum 1' }), nurse.value('calendar.put', { ...edit, location: 'Raum 2' })]);
-    const view = async (c: typeof admin) => (await c.value('calendar.range', { channelId, ...range })).entries[0]!;
-    await eventually(async () => {
-      const [a, n] = [await view(admin), await view(nurse)];
-      return a.location !== 'Stationszimmer 3B' && a.location === n.location;
-    }, 15_000, 'edits converge');
+    // The admin made this entry; the nurse, a member, may neither change nor cancel it (docs/protocol.md "Authorisation").
+    expect(await nurse.call('calendar.put', { ...edit, location: 'Raum 9' })).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    expect(await nurse.call('calendar.cancel', { channelId, uid })).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    await admin.value('calendar.put', { ...edit, location: 'Raum 1' });
+    const view = async (c: typeof admin, id = uid) => (await c.value('calendar.range', { channelId, ...range })).entries.find((e) => e.uid === id)!;
+    await eventually(async () => (await view(nurse)).location === 'Raum 1', 15_000, 'edit at nurse');
     // An edit keeps the attendee's answer.
     expect((await view(admin)).attendees[0]!.rsvp).toBe('yes');
-    await nurse.value('calendar.cancel', { channelId, uid });
-    await eventually(async () => (await view(admin)).cancelled && (await view(nurse)).cancelled, 15_000, 'cancel converges');
+
+    // The nurse's own entry: she made it, the admin administers the channel; both change it at once.
+    const { uid: own } = await nurse.value('calendar.put', { channelId, title: 'Teambesprechung', start: MONDAY_0700, end: MONDAY_0700 + 3_600_000, allDay: false, location: 'Stationszimmer 3B' });
+    await eventually(async () => (await view(admin, own)) !== undefined, 15_000, 'entry at admin');
+    const mine = { channelId, uid: own, title: 'Teambesprechung', start: MONDAY_0700, end: MONDAY_0700 + 3_600_000, allDay: false };
+    await Promise.all([admin.value('calendar.put', { ...mine, location: 'Raum 1' }), nurse.value('calendar.put', { ...mine, location: 'Raum 2' })]);
+    await eventually(async () => {
+      const [a, n] = [await view(admin, own), await view(nurse, own)];
+      return a.location !== 'Stationszimmer 3B' && a.location === n.location;
+    }, 15_000, 'edits converge');
+    await nurse.value('calendar.cancel', { channelId, uid: own });
+    await admin.value('calendar.cancel', { channelId, uid });
+    await eventually(async () => (await view(admin)).cancelled && (await view(nurse)).cancelled && (await view(admin, own)).cancelled && (await view(nurse, own)).cancelled, 15_000, 'cancel converges');
   }, 30_000);
 
   it('an all-day entry is stored as dates', async () => {
@@ -106,9 +117,10 @@ describe('calendar through the core', () => {
 
   it('one occurrence changed on both workstations at once and another cancelled: both end the same; .ics carries them', async () => {
     const { admin, nurse, channelId } = w;
-    const { uid: series } = await admin.value('calendar.put', { channelId, title: 'Hygienerunde', start: MONDAY_0700, end: MONDAY_0700 + 3_600_000, allDay: false, rrule: 'FREQ=WEEKLY;COUNT=4' });
+    // The nurse's series: she (its creator) and the admin (a channel admin) may change its occurrences.
+    const { uid: series } = await nurse.value('calendar.put', { channelId, title: 'Hygienerunde', start: MONDAY_0700, end: MONDAY_0700 + 3_600_000, allDay: false, rrule: 'FREQ=WEEKLY;COUNT=4' });
     const ofSeries = async (c: typeof admin) => (await c.value('calendar.range', { channelId, ...range })).occurrences.filter((o) => o.uid === series);
-    await eventually(async () => (await ofSeries(nurse)).length === 4, 15_000, 'series at nurse');
+    await eventually(async () => (await ofSeries(admin)).length === 4, 15_000, 'series at admin');
     const second = MONDAY_0700 + 7 * DAY;
     const change = { channelId, uid: series, recurrenceId: second, start: second + 3_600_000, end: second + 7_200_000 };
     await Promise.all([
