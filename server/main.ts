@@ -7,27 +7,32 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
-import { installProcessGuards } from '../electron/core/log/process-guard.ts';
 import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
+import { restoreArgs, restoreRelay } from './restore.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { DirectoryTrust } from './trust.ts';
 
 async function main(): Promise<void> {
+  // `restore [--from backup.db] [flags]`: after putting a backup in place (docs/operations.md).
+  const restoring = process.argv[2] === 'restore';
+  const { from, rest } = restoreArgs(process.argv.slice(restoring ? 3 : 2));
   let config;
   try {
-    config = loadConfig(process.argv.slice(2), process.env);
+    if (!restoring && from !== null) throw new Error('--from belongs to the restore command');
+    config = loadConfig(rest, process.env);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
   const log = createRelayLog(undefined, config.logLevel);
-  // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
-  // manager to restart (why: electron/core/log/process-guard.ts).
-  installProcessGuards(log, { exitOnUncaughtException: true });
+  if (restoring) {
+    await restoreRelay(config, from, log);
+    return;
+  }
   if (!config.tlsCert && !isLoopback(config.host)) {
     log.warn(
       'plain ws on a non-loopback address: traffic metadata is readable on the network; configure tlsCert and tlsKey',

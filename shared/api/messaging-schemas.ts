@@ -79,6 +79,12 @@ export const messagePageSchema = z.object({
   hasNewer: z.boolean(),
   /** Messages in the channel, for the scroll bar of the virtual list. */
   total: z.number().int().nonnegative(),
+  /**
+   * The relay declared that this channel's history starts at this seq: older events were deleted
+   * by its retention before this device fetched them. The timeline says so where the history
+   * starts. Null: nothing was skipped.
+   */
+  historyStart: z.number().int().min(1).nullable(),
 });
 
 /** Longest message body, in UTF-16 code units (what `string.length` counts in the composer). */

@@ -11,7 +11,7 @@
 // The relay never looks inside envelopes, mailbox payloads or blobs: they are ciphertext.
 import { z } from 'zod';
 
-export const RELAY_PROTOCOL_VERSION = 2;
+export const RELAY_PROTOCOL_VERSION = 3;
 
 /** Largest WebSocket message the relay accepts: a JSON text, or a binary blob chunk with its header. */
 export const MAX_FRAME_BYTES = 1024 * 1024 + 1024;
@@ -42,6 +42,12 @@ const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
  * deadlines) by it, so no sender's clock matters (docs/collaboration.md).
  */
 const relayTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Relay incarnation: random per relay database, kept across restarts, new after `relay restore`
+ * (docs/operations.md). Seqs are only comparable within one incarnation: a device that meets
+ * another one than it last saw resets its cursors to the relay's restore points (`changed.bases`).
+ */
+export const incarnationSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'incarnation: 8-64 base64url characters');
 /** Blob address: lowercase hex SHA-256 of the ciphertext. */
 export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256');
 /** A signed record of shared/protocol/records.ts; the relay validates it with that module. */
@@ -79,6 +85,8 @@ export const syncFrame = z.strictObject({
   id: requestId,
   /** Last seq the device holds per channel; channels it has never seen may be left out. */
   cursors: z.record(relayIdSchema, seq).refine((c) => Object.keys(c).length <= MAX_CURSORS, 'too many cursors'),
+  /** The relay incarnation these cursors belong to (absent: the device has not met this relay yet). */
+  incarnation: incarnationSchema.optional(),
 });
 export const fetchFrame = z.strictObject({
   t: z.literal('fetch'),
@@ -220,11 +228,23 @@ export const ackFrame = z.strictObject({
   duplicate: z.boolean(),
   /** Relay time of the event (the original one for a duplicate). */
   at: relayTime,
+  /** The incarnation the seq belongs to: the event is in this incarnation's durable store. */
+  incarnation: incarnationSchema,
 });
 export const changedFrame = z.strictObject({
   t: z.literal('changed'),
   id: requestId,
   heads: z.record(relayIdSchema, seq),
+  incarnation: incarnationSchema,
+  /**
+   * Only when `sync` named another incarnation: per channel of the user, the last seq that the
+   * named incarnation and this one may share (restore point; 0 for channels without one). The
+   * device resets its cursors above it and republishes its own events above it.
+   */
+  bases: z
+    .record(relayIdSchema, seq)
+    .refine((b) => Object.keys(b).length <= MAX_CURSORS, 'too many bases')
+    .optional(),
 });
 export const wireEventSchema = z.strictObject({ seq: seq.min(1), envelope: b64, at: relayTime });
 export const pageFrame = z.strictObject({
@@ -234,6 +254,13 @@ export const pageFrame = z.strictObject({
   events: z.array(wireEventSchema).max(MAX_PAGE),
   /** Head of the channel when the page was read. */
   head: seq,
+  /**
+   * Declared history start: seqs below it were deleted by retention (or trim) and will never be
+   * served. A device whose cursor is below `historyStart - 1` skips to it and shows where the
+   * history starts; any other missing seq is a gap the relay did not declare.
+   */
+  historyStart: seq.min(1),
+  incarnation: incarnationSchema,
 });
 export const pushFrame = z.strictObject({
   t: z.literal('push'),
@@ -241,6 +268,7 @@ export const pushFrame = z.strictObject({
   seq: seq.min(1),
   envelope: b64,
   at: relayTime,
+  incarnation: incarnationSchema,
 });
 /**
  * Live pushes to this connection were paused because it read too slowly (backpressure) and have

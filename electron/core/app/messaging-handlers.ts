@@ -6,9 +6,9 @@ import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
 import { UnknownUsersError } from '../client/messaging-client.ts';
-import { TransportError } from '../transport/transport.ts';
 import { assertPermitted } from '../collab/channel-access.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
+import { historyStart } from '../store/sync-history.ts';
 import { toMessageViews } from './message-views.ts';
 import { memberRuntime } from './member-runtime.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
@@ -262,6 +262,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         hasOlder,
         hasNewer,
         total: await repo.count(channelId),
+        historyStart: historyStart(runtime.profile.store.db, channelId),
       };
       return page;
     },
@@ -374,8 +375,6 @@ async function knownMembers<T>(change: () => Promise<T>): Promise<T> {
     return await change();
   } catch (error) {
     if (error instanceof UnknownUsersError) throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
-    // The relay's cap on channels a device creates per day (docs/security.md).
-    if (error instanceof TransportError && error.code === 'quota_exceeded') throw new AppError('not_permitted', error.message);
     throw error;
   }
 }

@@ -1,9 +1,13 @@
 // The encrypted store as the sync engine sees it (electron/core/sync/ports.ts): outbox, cursors,
 // batch apply with the cursor in the same transaction, and envelopes waiting for keys.
 import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/events.ts';
-import type { ApplyBatch, DecryptedEvent, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
+import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
 import type { Db } from './database.ts';
+import { keepSent, replaceGaps, resetToBases } from './sync-history.ts';
+
+/** Setting that names the relay incarnation the cursors belong to. */
+const INCARNATION_SETTING = 'sync.incarnation';
 
 interface OutboxRow {
   client_event_id: string;
@@ -95,11 +99,12 @@ export class SqliteSyncStore implements SyncStore {
     this.#refused = listener;
   }
 
-  async markSent(clientEventId: string, seq: number, relayAt: number | null = null): Promise<void> {
+  async markSent(clientEventId: string, seq: number, relayAt: number | null = null, incarnation: string | null = null): Promise<void> {
     this.#db.transaction(() => {
       const row = this.#db.prepare('SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
         | { channel_id: string; payload: string; created_at: number }
         | undefined;
+      keepSent(this.#db, clientEventId, seq, incarnation);
       this.#db.prepare('DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
       if (!row) return;
       this.#db.prepare(`UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(seq, seq, row.channel_id, clientEventId);
@@ -130,12 +135,34 @@ export class SqliteSyncStore implements SyncStore {
       const insertPending = this.#db.prepare('INSERT OR IGNORE INTO pending_envelopes (channel_id, seq, envelope, received_at, relay_at) VALUES (?, ?, ?, ?, ?)');
       for (const wire of batch.pending) insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now(), wire.at ?? null);
       this.#db
-        .prepare('INSERT INTO sync_cursors VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)')
+        .prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)')
         .run(channelId, batch.newCursor);
+      if (batch.historyStart !== undefined)
+        this.#db.prepare('UPDATE sync_cursors SET history_start = max(coalesce(history_start, 1), ?) WHERE channel_id = ?').run(batch.historyStart, channelId);
+      if (batch.gaps) replaceGaps(this.#db, channelId, batch.gaps);
       return applied;
     })();
     this.#onApplied(channelId, result);
     if (result.refused.length > 0) this.#refused(channelId, result.refused);
+  }
+
+  async gaps(): Promise<Record<string, GapRange[]>> {
+    const rows = this.#db.prepare('SELECT channel_id, from_seq, to_seq FROM sync_gaps ORDER BY channel_id, from_seq').all() as Array<{ channel_id: string; from_seq: number; to_seq: number }>;
+    const out: Record<string, GapRange[]> = {};
+    for (const r of rows) (out[r.channel_id] ??= []).push({ from: r.from_seq, to: r.to_seq });
+    return out;
+  }
+
+  async incarnation(): Promise<string | null> {
+    const row = this.#db.prepare('SELECT value FROM settings WHERE key = ?').get(INCARNATION_SETTING) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as string) : null;
+  }
+
+  async adoptIncarnation(incarnation: string, bases: Readonly<Record<string, number>> | null): Promise<{ requeued: number }> {
+    return this.#db.transaction(() => {
+      this.#db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(INCARNATION_SETTING, JSON.stringify(incarnation));
+      return { requeued: bases ? resetToBases(this.#db, incarnation, bases) : 0 };
+    })();
   }
 
   async pending(channelId: string): Promise<WireEvent[]> {

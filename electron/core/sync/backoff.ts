@@ -7,6 +7,8 @@ export interface BackoffPolicy {
 
 export const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000 };
 export const SEND_RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 60_000 };
+/** A gap the relay did not declare: asked again, ever more slowly, while newer events flow on. */
+export const GAP_RETRY_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 5 * 60_000 };
 
 /** Delay before attempt number `attempt` (0 = first retry). `random` returns [0, 1). */
 export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {

@@ -6,7 +6,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { ChannelPuller } from './channel-puller.ts';
 import { OutboxSender } from './outbox-sender.ts';
-import type { DecryptedEvent, OutboxItem, SyncCrypto, SyncStore, SyncTransport, TransportState } from './ports.ts';
+import type { ChangedHeads, DecryptedEvent, GapRange, OutboxItem, SyncCrypto, SyncStore, SyncTransport, TransportState } from './ports.ts';
 
 export interface SyncProgress {
   connection: TransportState;
@@ -20,6 +20,10 @@ export interface SyncListeners {
   sent?(item: OutboxItem, seq: number): void;
   sendFailed?(item: OutboxItem, error: string): void;
   progress?(progress: SyncProgress): void;
+  /** Seqs the relay neither delivered nor declared gone, still open (`attempt` 0 when first seen). */
+  gap?(channelId: string, gaps: readonly GapRange[], attempt: number): void;
+  /** The relay is another incarnation (restored from a backup): `requeued` own events go out again. */
+  incarnationChanged?(incarnation: string, requeued: number): void;
 }
 
 export interface SyncEngineDeps {
@@ -40,6 +44,8 @@ export class SyncEngine {
   readonly #unsubscribe: Array<() => void> = [];
   #openChannel: string | null = null;
   #catchUp: Promise<void> | null = null;
+  /** A page or push named another incarnation during a round: sync again after it. */
+  #resync = false;
   #progress: SyncProgress;
 
   constructor(deps: SyncEngineDeps) {
@@ -51,8 +57,12 @@ export class SyncEngine {
       crypto: deps.crypto,
       store: deps.store,
       log: deps.log,
+      clock: deps.clock,
+      ...(deps.random ? { random: deps.random } : {}),
       pageSize: deps.pageSize ?? 500,
       onApplied: (channelId, events) => listeners.applied?.(channelId, events),
+      onIncarnationChanged: () => this.#requestResync(),
+      onGap: (channelId, gaps, attempt) => listeners.gap?.(channelId, gaps, attempt),
     });
     this.#outbox = new OutboxSender({
       transport: deps.transport,
@@ -68,6 +78,8 @@ export class SyncEngine {
 
   async start(): Promise<void> {
     this.#puller.setCursors(await this.#deps.store.cursors());
+    this.#puller.setIncarnation(await this.#deps.store.incarnation());
+    this.#puller.setGaps(await this.#deps.store.gaps());
     this.#setProgress({ connection: this.#deps.transport.state() });
     this.#unsubscribe.push(
       this.#deps.transport.onState((state) => {
@@ -84,6 +96,7 @@ export class SyncEngine {
   stop(): void {
     this.#unsubscribe.splice(0).forEach((off) => off());
     this.#outbox.stop();
+    this.#puller.stop();
   }
 
   /** The channel on screen is caught up first. */
@@ -132,12 +145,62 @@ export class SyncEngine {
     await this.#outbox.flush();
   }
 
+  #requestResync(): void {
+    this.#resync = true;
+    if (!this.#catchUp && this.#deps.transport.state() === 'online') {
+      this.#onOnline().catch((error: unknown) => this.#deps.log.warn('resync failed', { error: String(error) }));
+    }
+  }
+
   async #runCatchUp(): Promise<void> {
+    do {
+      this.#resync = false;
+      await this.#catchUpRound();
+    } while (this.#resync && this.#deps.transport.state() === 'online');
+  }
+
+  /** Cursors as far as the store and the puller know. */
+  async #cursors(): Promise<Record<string, number>> {
     const cursors: Record<string, number> = {};
     for (const [channel, seq] of Object.entries(await this.#deps.store.cursors())) cursors[channel] = Math.max(seq, this.#puller.cursor(channel));
+    return cursors;
+  }
+
+  /**
+   * Heads past the cursors. When the relay is another incarnation than the cursors belong to
+   * (restored from a backup), the store adopts it first: cursors go back to the relay's restore
+   * points and own events the relay lost are queued again; then the heads are asked anew.
+   */
+  async #changedHeads(): Promise<Record<string, number>> {
+    const { store, transport, log } = this.#deps;
+    const known = await store.incarnation();
+    const answer: ChangedHeads = await transport.changedSince(await this.#cursors(), known);
+    if (answer.incarnation === null || answer.incarnation === known) return answer.heads;
+    if (known === null) {
+      // First meeting (or a store from before incarnations): nothing to compare with.
+      await store.adoptIncarnation(answer.incarnation, null);
+      this.#puller.setIncarnation(answer.incarnation);
+      return answer.heads;
+    }
+    // A relay that names no restore points shares nothing with the old cursors.
+    const bases = answer.bases ?? Object.fromEntries(Object.keys(await store.cursors()).map((c) => [c, 0]));
+    const { requeued } = await store.adoptIncarnation(answer.incarnation, bases);
+    log.warn('relay restored from a backup: cursors reset to its restore points, lost own events queued again', {
+      incarnation: answer.incarnation,
+      requeued,
+    });
+    this.#puller.resetCursors(await store.cursors());
+    this.#puller.setGaps(await store.gaps());
+    this.#puller.setIncarnation(answer.incarnation);
+    this.#deps.listeners?.incarnationChanged?.(answer.incarnation, requeued);
+    const again = await transport.changedSince(await this.#cursors(), answer.incarnation);
+    return again.heads;
+  }
+
+  async #catchUpRound(): Promise<void> {
     let heads: Record<string, number>;
     try {
-      heads = await this.#deps.transport.changedChannels(cursors);
+      heads = await this.#changedHeads();
     } catch (error) {
       this.#deps.log.warn('catch-up failed', { error: String(error) });
       return;

@@ -1,7 +1,7 @@
 // In-memory twin of SyncStore with the same rules as the SQLCipher adapter (outbox order per
 // channel, cursor advanced with the batch, pending envelopes kept). Used by the sync engine's
 // tests and by anything that needs a store without a profile.
-import type { ApplyBatch, DecryptedEvent, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from './ports.ts';
+import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from './ports.ts';
 
 export class MemorySyncStore implements SyncStore {
   readonly outbox: OutboxItem[] = [];
@@ -10,8 +10,14 @@ export class MemorySyncStore implements SyncStore {
   readonly sentAt = new Map<string, number | null>();
   readonly failures: Array<{ clientEventId: string; error: string }> = [];
   readonly events = new Map<string, DecryptedEvent[]>();
+  /** Sent items with their seq and incarnation, kept so a restored relay can be given them again. */
+  readonly sentLog = new Map<string, { item: OutboxItem; seq: number; incarnation: string | null }>();
+  /** Declared history start per channel (relay retention). */
+  readonly historyStarts = new Map<string, number>();
   readonly #cursors = new Map<string, number>();
   readonly #pending = new Map<string, WireEvent[]>();
+  readonly #gaps = new Map<string, GapRange[]>();
+  #incarnation: string | null = null;
 
   enqueue(item: Omit<OutboxItem, 'attempts' | 'nextAttemptAt' | 'sealed'>): void {
     this.outbox.push({ ...item, attempts: 0, nextAttemptAt: item.createdAt, sealed: null });
@@ -52,15 +58,43 @@ export class MemorySyncStore implements SyncStore {
     this.failures.push({ clientEventId, error });
   }
 
-  async markSent(clientEventId: string, seq: number, relayAt: number | null = null): Promise<void> {
+  async markSent(clientEventId: string, seq: number, relayAt: number | null = null, incarnation: string | null = null): Promise<void> {
     const index = this.outbox.findIndex((i) => i.clientEventId === clientEventId);
-    if (index >= 0) this.outbox.splice(index, 1);
+    if (index >= 0) this.sentLog.set(clientEventId, { item: this.outbox.splice(index, 1)[0]!, seq, incarnation });
     this.sent.set(clientEventId, seq);
     this.sentAt.set(clientEventId, relayAt);
   }
 
   async cursors(): Promise<Record<string, number>> {
     return Object.fromEntries(this.#cursors);
+  }
+
+  async gaps(): Promise<Record<string, GapRange[]>> {
+    return Object.fromEntries([...this.#gaps].map(([c, g]) => [c, g.map((x) => ({ ...x }))]));
+  }
+
+  async incarnation(): Promise<string | null> {
+    return this.#incarnation;
+  }
+
+  async adoptIncarnation(incarnation: string, bases: Readonly<Record<string, number>> | null): Promise<{ requeued: number }> {
+    this.#incarnation = incarnation;
+    if (!bases) return { requeued: 0 };
+    const known = [...this.#cursors.keys(), ...this.#gaps.keys(), ...this.#pending.keys(), ...[...this.sentLog.values()].map((s) => s.item.channelId)];
+    bases = { ...Object.fromEntries(known.map((c) => [c, 0])), ...bases };
+    for (const [channel, base] of Object.entries(bases)) {
+      if ((this.#cursors.get(channel) ?? 0) > base) this.#cursors.set(channel, base);
+      const gaps = (this.#gaps.get(channel) ?? []).filter((g) => g.from <= base).map((g) => ({ from: g.from, to: Math.min(g.to, base) }));
+      if (gaps.length > 0) this.#gaps.set(channel, gaps);
+      else this.#gaps.delete(channel);
+      this.#pending.set(channel, (this.#pending.get(channel) ?? []).filter((w) => w.seq <= base));
+    }
+    const lost = [...this.sentLog.values()]
+      .filter((s) => s.incarnation !== incarnation && bases[s.item.channelId] !== undefined && s.seq > bases[s.item.channelId]!)
+      .sort((a, b) => a.seq - b.seq);
+    for (const s of lost) this.sentLog.delete(s.item.clientEventId);
+    this.outbox.unshift(...lost.map((s) => ({ ...s.item, attempts: 0, nextAttemptAt: 0 })));
+    return { requeued: lost.length };
   }
 
   async applyBatch(channelId: string, batch: ApplyBatch): Promise<void> {
@@ -71,6 +105,11 @@ export class MemorySyncStore implements SyncStore {
     this.events.set(channelId, list);
     this.#pending.set(channelId, [...(this.#pending.get(channelId) ?? []), ...batch.pending]);
     this.#cursors.set(channelId, batch.newCursor);
+    if (batch.historyStart !== undefined) this.historyStarts.set(channelId, Math.max(batch.historyStart, this.historyStarts.get(channelId) ?? 1));
+    if (batch.gaps) {
+      if (batch.gaps.length > 0) this.#gaps.set(channelId, batch.gaps.map((g) => ({ ...g })));
+      else this.#gaps.delete(channelId);
+    }
   }
 
   async pending(channelId: string): Promise<WireEvent[]> {

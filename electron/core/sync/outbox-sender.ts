@@ -82,8 +82,8 @@ export class OutboxSender {
         await store.saveSealed(item.clientEventId, sealed);
       }
       const blobs = blobsReferencedBy(item.payload);
-      const { seq, at } = await transport.publish(item.channelId, item.clientEventId, sealed.envelope, blobs.length > 0 ? { blobs } : undefined);
-      await store.markSent(item.clientEventId, seq, at ?? null);
+      const { seq, at, incarnation } = await transport.publish(item.channelId, item.clientEventId, sealed.envelope, blobs.length > 0 ? { blobs } : undefined);
+      await store.markSent(item.clientEventId, seq, at ?? null, incarnation ?? null);
       this.#deps.onSent(item, seq);
       return true;
     } catch (error) {

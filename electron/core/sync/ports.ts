@@ -10,6 +10,37 @@ export interface WireEvent {
   envelope: Uint8Array;
   /** Relay time: when the relay accepted it (ms since epoch), the clock deadlines are judged by. */
   at?: number;
+  /** The relay incarnation the seq belongs to (live pushes; absent from a transport that has none). */
+  incarnation?: string;
+}
+
+/** One page of a channel's log, with what the relay declares about the log around it. */
+export interface WirePage {
+  /** Ascending, seq > the `afterSeq` asked for. */
+  events: WireEvent[];
+  /** The channel's head when the page was read: a short page that ends below it has a gap. */
+  head: number;
+  /** Seqs below this were deleted by the relay's retention (declared, never served again); 1 = none. */
+  historyStart: number;
+  /** The relay incarnation the seqs belong to; null from a transport that has none. */
+  incarnation: string | null;
+}
+
+/** Heads past the device's cursors, and the relay's incarnation. */
+export interface ChangedHeads {
+  heads: Record<string, number>;
+  incarnation: string | null;
+  /**
+   * When the device named another incarnation: per channel, the last seq both may share (the
+   * relay's restore point). Cursors above it go back to it; own events above it are sent again.
+   */
+  bases?: Record<string, number>;
+}
+
+/** Seqs `from`..`to` (inclusive) the relay did not deliver and did not declare gone. */
+export interface GapRange {
+  from: number;
+  to: number;
 }
 
 export type TransportState = 'offline' | 'connecting' | 'online';
@@ -21,11 +52,15 @@ export interface SyncTransport {
   onPush(listener: (event: WireEvent) => void): () => void;
   /** Idempotent by client event id: a retry returns the seq (and relay time) of the first accepted publish. */
   /** `blobs`: relay blobs the event refers to, so the relay keeps them as long as the event (blob GC). */
-  publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number; at?: number }>;
-  /** Latest seq of every channel the device may read whose head is past the given cursor. */
-  changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>>;
-  /** Up to `limit` events with seq > afterSeq, ascending. */
-  fetchPage(channelId: string, afterSeq: number, limit: number): Promise<WireEvent[]>;
+  /** `incarnation`: the relay incarnation whose durable store holds the event. */
+  publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number; at?: number; incarnation?: string }>;
+  /**
+   * Latest seq of every channel the device may read whose head is past the given cursor, and the
+   * relay's incarnation; `incarnation` is the one the cursors belong to (null: none known yet).
+   */
+  changedSince(cursors: Readonly<Record<string, number>>, incarnation: string | null): Promise<ChangedHeads>;
+  /** Up to `limit` events with seq > afterSeq, ascending, with the head and declared history start. */
+  readPage(channelId: string, afterSeq: number, limit: number): Promise<WirePage>;
 }
 
 /** A decrypted, verified channel event, ready for the store. */
@@ -83,8 +118,12 @@ export interface ApplyBatch {
   events: DecryptedEvent[];
   /** Envelopes that could not be decrypted yet: stored, retried when keys arrive. */
   pending: WireEvent[];
-  /** Advanced in the same transaction as the events. */
+  /** Advanced in the same transaction as the events (never moved back). */
   newCursor: number;
+  /** The relay declared that the channel's history starts here (retention): kept for the timeline. */
+  historyStart?: number;
+  /** The channel's undeclared gaps after this batch (the whole list; absent: unchanged). */
+  gaps?: GapRange[];
 }
 
 export interface SyncStore {
@@ -98,9 +137,26 @@ export interface SyncStore {
   nextOutboxAttempt(): Promise<number | null>;
   saveSealed(clientEventId: string, sealed: SealedOutgoing): Promise<void>;
   recordFailure(clientEventId: string, nextAttemptAt: number, error: string): Promise<void>;
-  /** The relay accepted the item at `seq` and relay time `relayAt` (null or absent when the transport gave none). */
-  markSent(clientEventId: string, seq: number, relayAt?: number | null): Promise<void>;
+  /**
+   * The relay accepted the item at `seq` and relay time `relayAt` (null or absent when the
+   * transport gave none), in relay incarnation `incarnation`. The sealed bytes are kept a while
+   * (sent log), so the item can be sent again if that incarnation is lost to a restore.
+   */
+  markSent(clientEventId: string, seq: number, relayAt?: number | null, incarnation?: string | null): Promise<void>;
   cursors(): Promise<Record<string, number>>;
+  /** Undeclared gaps per channel, still to be fetched again. */
+  gaps(): Promise<Record<string, GapRange[]>>;
+  /** The relay incarnation the cursors belong to (null before the first sync). */
+  incarnation(): Promise<string | null>;
+  /**
+   * Takes on another relay incarnation, in one transaction. With `bases` (the relay was restored):
+   * per channel (one the relay did not list counts as base 0: it may have lost the channel's
+   * roster too), a cursor above its base goes back to it, gaps and pending envelopes above
+   * it are dropped, and this device's own events sent in another incarnation with a seq above it
+   * go back to the outbox (in their old order, before anything queued since), shown as sending.
+   * Returns how many events were queued again.
+   */
+  adoptIncarnation(incarnation: string, bases: Readonly<Record<string, number>> | null): Promise<{ requeued: number }>;
   applyBatch(channelId: string, batch: ApplyBatch): Promise<void>;
   pending(channelId: string): Promise<WireEvent[]>;
   /** Replaces pending envelopes by their decrypted events (or drops rejected ones). */

@@ -2,11 +2,13 @@
 // client event id, membership checks, device mailboxes, content-addressed blobs, a directory
 // log. One LoopbackHub stands in for the relay; each device gets a LoopbackTransport on it.
 // Used by tests and the single-process demo; passes the same contract suite as the relay.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   Listeners,
   TransportError,
   type BlobOptions,
+  type ChangedHeads,
+  type ChannelPage,
   type ConnectionInfo,
   type DirectoryPage,
   type MailboxMessage,
@@ -33,6 +35,8 @@ export class LoopbackHub {
   readonly #records: Array<{ pos: number; record: Record<string, unknown> }> = [];
   readonly #transports = new Set<LoopbackTransport>();
   readonly #options: LoopbackHubOptions;
+  /** Like a relay database's: one per hub (a loopback relay is never restored). */
+  readonly incarnation = randomBytes(12).toString('base64url');
 
   constructor(options: LoopbackHubOptions = {}) {
     this.#options = options;
@@ -62,7 +66,7 @@ export class LoopbackHub {
   publish(from: LoopbackTransport, channelId: string, clientEventId: string, envelope: Uint8Array): PublishResult {
     const key = `${channelId}\n${clientEventId}`;
     const known = this.#byClientId.get(key);
-    if (known !== undefined) return { seq: known.seq, at: known.at! };
+    if (known !== undefined) return { seq: known.seq, at: known.at!, incarnation: this.incarnation };
     const log = this.#logs.get(channelId) ?? [];
     // Relay time as the relay stamps it: this process's clock, never before the previous event.
     const at = Math.max(Date.now(), log.at(-1)?.at ?? 0);
@@ -71,7 +75,21 @@ export class LoopbackHub {
     this.#logs.set(channelId, log);
     this.#byClientId.set(key, event);
     for (const t of this.#transports) if (t !== from && this.canAccess(t.deviceId, channelId)) t.deliver(event);
-    return { seq: event.seq, at };
+    return { seq: event.seq, at, incarnation: this.incarnation };
+  }
+
+  changedSince(deviceId: string, cursors: Readonly<Record<string, number>>, incarnation: string | null): ChangedHeads {
+    const heads = this.changed(deviceId, cursors);
+    if (incarnation === null || incarnation === this.incarnation) return { heads, incarnation: this.incarnation };
+    // Cursors of another relay: nothing is shared with this one.
+    const bases: Record<string, number> = {};
+    for (const channel of this.#logs.keys()) if (this.canAccess(deviceId, channel)) bases[channel] = 0;
+    return { heads, incarnation: this.incarnation, bases };
+  }
+
+  readPage(channelId: string, afterSeq: number, limit: number): ChannelPage {
+    const events = this.page(channelId, afterSeq, limit);
+    return { events, head: this.#logs.get(channelId)?.length ?? 0, historyStart: 1, incarnation: this.incarnation };
   }
 
   changed(deviceId: string, cursors: Readonly<Record<string, number>>): Record<string, number> {
@@ -226,6 +244,15 @@ export class LoopbackTransport implements Transport {
     this.#requireOnline();
     this.#requireAccess(channelId);
     return this.#hub.page(channelId, afterSeq, limit);
+  }
+  async changedSince(cursors: Readonly<Record<string, number>>, incarnation: string | null): Promise<ChangedHeads> {
+    this.#requireOnline();
+    return this.#hub.changedSince(this.deviceId, cursors, incarnation);
+  }
+  async readPage(channelId: string, afterSeq: number, limit: number): Promise<ChannelPage> {
+    this.#requireOnline();
+    this.#requireAccess(channelId);
+    return this.#hub.readPage(channelId, afterSeq, limit);
   }
   async sendMail(toDeviceId: string, messageId: string, payload: Uint8Array): Promise<void> {
     this.#requireOnline();

@@ -23,6 +23,8 @@ import {
   reconnectDelay,
   TransportError,
   type BlobOptions,
+  type ChangedHeads,
+  type ChannelPage,
   type ConnectionInfo,
   type DirectoryPage,
   type MailboxMessage,
@@ -208,16 +210,33 @@ export class RelayTransport implements Transport {
       },
       'ack',
     );
-    return { seq: frame.seq, at: frame.at };
+    return { seq: frame.seq, at: frame.at, incarnation: frame.incarnation };
   }
 
   async changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>> {
     return (await this.#request({ t: 'sync', cursors: { ...cursors } }, 'changed')).heads;
   }
 
+  async changedSince(cursors: Readonly<Record<string, number>>, incarnation: string | null): Promise<ChangedHeads> {
+    const frame = await this.#request(
+      { t: 'sync', cursors: { ...cursors }, ...(incarnation !== null ? { incarnation } : {}) },
+      'changed',
+    );
+    return { heads: frame.heads, incarnation: frame.incarnation, ...(frame.bases ? { bases: frame.bases } : {}) };
+  }
+
   async fetchPage(channelId: string, afterSeq: number, limit: number): Promise<WireEvent[]> {
+    return (await this.readPage(channelId, afterSeq, limit)).events;
+  }
+
+  async readPage(channelId: string, afterSeq: number, limit: number): Promise<ChannelPage> {
     const page = await this.#request({ t: 'fetch', channelId, afterSeq, limit }, 'page');
-    return page.events.map((e) => ({ channelId, seq: e.seq, envelope: unb64(e.envelope), at: e.at }));
+    return {
+      events: page.events.map((e) => ({ channelId, seq: e.seq, envelope: unb64(e.envelope), at: e.at })),
+      head: page.head,
+      historyStart: page.historyStart,
+      incarnation: page.incarnation,
+    };
   }
 
   /**
@@ -501,6 +520,7 @@ export class RelayTransport implements Transport {
           seq: frame.seq,
           envelope: unb64(frame.envelope),
           at: frame.at,
+          incarnation: frame.incarnation,
         });
       case 'mail_push':
         return this.#mailListeners.emit({

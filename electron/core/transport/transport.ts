@@ -13,12 +13,32 @@ export interface WireEvent {
   envelope: Uint8Array;
   /** Relay time: when the relay accepted it (ms since epoch); absent only from a transport that has none. */
   at?: number;
+  /** The relay incarnation the seq belongs to (pushes). */
+  incarnation?: string;
 }
 
 /** What an accepted publish tells the sender: its place in the channel and its relay time. */
 export interface PublishResult {
   seq: number;
   at?: number;
+  /** The relay incarnation whose durable store holds the event. */
+  incarnation?: string;
+}
+
+/** A page of a channel's log with the head, the declared history start and the incarnation. */
+export interface ChannelPage {
+  events: WireEvent[];
+  head: number;
+  /** Seqs below it were deleted by the relay's retention (declared gone); 1 when none were. */
+  historyStart: number;
+  incarnation: string | null;
+}
+
+/** Heads past the cursors, the relay's incarnation and, after a restore, its restore points. */
+export interface ChangedHeads {
+  heads: Record<string, number>;
+  incarnation: string | null;
+  bases?: Record<string, number>;
 }
 
 /**
@@ -140,6 +160,13 @@ export interface Transport {
   changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>>;
   /** Up to `limit` events with seq > afterSeq, ascending. */
   fetchPage(channelId: string, afterSeq: number, limit: number): Promise<WireEvent[]>;
+  /**
+   * changedChannels for cursors of a known incarnation (null: none yet); the answer names the
+   * relay's incarnation and, when it differs from the given one, its restore points.
+   */
+  changedSince(cursors: Readonly<Record<string, number>>, incarnation: string | null): Promise<ChangedHeads>;
+  /** fetchPage with what the relay declares about the log (head, history start, incarnation). */
+  readPage(channelId: string, afterSeq: number, limit: number): Promise<ChannelPage>;
 
   /** Stores once per (device, messageId). */
   sendMail(toDeviceId: string, messageId: string, payload: Uint8Array): Promise<void>;

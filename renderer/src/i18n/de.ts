@@ -254,6 +254,7 @@ export const de = {
   'messages.loadingNewer': 'Neuere Nachrichten werden geladen …',
   'messages.empty': 'Noch keine Nachrichten. Schreiben Sie die erste!',
   'messages.start': 'Anfang von {channel}',
+  'messages.historyStart': 'Ältere Nachrichten wurden nach der Aufbewahrungsfrist gelöscht.',
   'messages.newBelow': 'Neue Nachrichten ↓',
   'messages.toNewest': 'Zu den neuesten Nachrichten ↓',
   'day.today': 'Heute',

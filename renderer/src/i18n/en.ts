@@ -247,6 +247,7 @@ export const en: Record<MessageKey, string> = {
   'messages.loadingNewer': 'Loading newer messages …',
   'messages.empty': 'No messages yet. Write the first one!',
   'messages.start': 'Beginning of {channel}',
+  'messages.historyStart': 'Older messages were deleted after the retention period.',
   'messages.newBelow': 'New messages ↓',
   'messages.toNewest': 'Go to newest messages ↓',
   'day.today': 'Today',

@@ -12,12 +12,14 @@ export interface WindowState {
   hasOlder: boolean;
   hasNewer: boolean;
   total: number;
+  /** Where the relay declared the channel's history to start (retention); null: nothing skipped. */
+  historyStart: number | null;
 }
 
-export const emptyWindow = (): WindowState => ({ messages: [], hasOlder: false, hasNewer: false, total: 0 });
+export const emptyWindow = (): WindowState => ({ messages: [], hasOlder: false, hasNewer: false, total: 0, historyStart: null });
 
 export function fromPage(page: MessagePage): WindowState {
-  return { messages: page.messages, hasOlder: page.hasOlder, hasNewer: page.hasNewer, total: page.total };
+  return { messages: page.messages, hasOlder: page.hasOlder, hasNewer: page.hasNewer, total: page.total, historyStart: page.historyStart };
 }
 
 function withoutDuplicates(existing: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
@@ -34,6 +36,7 @@ export function mergeOlder(current: WindowState, page: MessagePage, cap = MAX_WI
     hasOlder: page.hasOlder,
     hasNewer: current.hasNewer || trimmed,
     total: page.total,
+    historyStart: page.historyStart,
   };
 }
 
@@ -46,6 +49,7 @@ export function mergeNewer(current: WindowState, page: MessagePage, cap = MAX_WI
     hasOlder: current.hasOlder || trimmed,
     hasNewer: page.hasNewer,
     total: page.total,
+    historyStart: page.historyStart,
   };
 }
 
@@ -91,12 +95,14 @@ export function mergeLive(current: WindowState, page: MessagePage, cap = MAX_WIN
     messages = messages.slice(messages.length - cap);
     droppedOlder = true;
   }
-  return { messages, hasOlder: page.hasOlder || droppedOlder, hasNewer: page.hasNewer, total: page.total };
+  return { messages, hasOlder: page.hasOlder || droppedOlder, hasNewer: page.hasNewer, total: page.total, historyStart: page.historyStart };
 }
 
 export type Row =
   | { kind: 'day'; key: string; day: string; timestamp: number }
-  | { kind: 'message'; key: string; message: MessageView; continued: boolean };
+  | { kind: 'message'; key: string; message: MessageView; continued: boolean }
+  /** "Older messages were deleted after the retention period": where the declared history starts. */
+  | { kind: 'history-start'; key: string };
 
 const GROUP_GAP_MS = 5 * 60_000;
 
@@ -105,11 +111,28 @@ const GROUP_GAP_MS = 5 * 60_000;
  * for a message that follows the same sender within five minutes (its name is shown only to
  * screen readers).
  */
-export function toRows(messages: readonly MessageView[], dayOf: (timestamp: number) => string): Row[] {
+export function toRows(
+  messages: readonly MessageView[],
+  dayOf: (timestamp: number) => string,
+  history: { historyStart: number | null; hasOlder: boolean } = { historyStart: null, hasOlder: true },
+): Row[] {
   const rows: Row[] = [];
   let previous: MessageView | null = null;
   let previousDay = '';
+  const start = history.historyStart;
+  // The notice goes before the first message at or after the start whose predecessor (shown, or
+  // none at all when nothing older exists) is before it; or alone when nothing is left.
+  let noticeShown = start === null;
+  if (!noticeShown && messages.length === 0 && !history.hasOlder) {
+    rows.push({ kind: 'history-start', key: 'history-start' });
+    noticeShown = true;
+  }
   for (const message of messages) {
+    if (!noticeShown && message.seq !== null && message.seq >= start!) {
+      const before = previous === null ? !history.hasOlder : previous.seq !== null && previous.seq < start!;
+      if (before) rows.push({ kind: 'history-start', key: 'history-start' });
+      noticeShown = true;
+    }
     const day = dayOf(message.createdAt);
     if (day !== previousDay) rows.push({ kind: 'day', key: `day-${day}`, day, timestamp: message.createdAt });
     const continued =

@@ -38,8 +38,8 @@ const dying: SyncTransport = {
   state: () => transport.state(),
   onState: (l) => transport.onState(l),
   onPush: (l) => transport.onPush(l),
-  changedChannels: (c) => transport.changedChannels(c),
-  fetchPage: (c, a, l) => transport.fetchPage(c, a, l),
+  changedSince: (c, i) => transport.changedSince(c, i),
+  readPage: (c, a, l) => transport.readPage(c, a, l),
   publish(channelId, clientEventId, envelope) {
     const answer = transport.publish(channelId, clientEventId, envelope);
     // The frame is on the socket; the ack cannot have been read yet (same tick).

@@ -33,11 +33,12 @@ const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView 
   ...over,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
-const page = (messages: MessageView[], hasOlder: boolean, hasNewer: boolean, total = 1000): MessagePage => ({
+const page = (messages: MessageView[], hasOlder: boolean, hasNewer: boolean, total = 1000, historyStart: number | null = null): MessagePage => ({
   messages,
   hasOlder,
   hasNewer,
   total,
+  historyStart,
 });
 
 describe('renderer message window', () => {
@@ -107,5 +108,35 @@ describe('renderer message window', () => {
       true,
       false,
     ]);
+  });
+
+  describe('where the relay declared the history to start (retention)', () => {
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    const kinds = (rows: ReturnType<typeof toRows>) => rows.map((r) => (r.kind === 'message' ? r.message.seq : r.kind));
+
+    it('at the top when nothing older exists', () => {
+      const view = fromPage(page(range(8, 10), false, false, 3, 8));
+      expect(kinds(toRows(view.messages, day, view))).toEqual(['history-start', 'day', 8, 9, 10]);
+    });
+
+    it('between the messages kept from before and the first after the deleted ones', () => {
+      const rows = toRows([message(1), message(2), message(8), message(9)], day, { historyStart: 8, hasOlder: false });
+      expect(kinds(rows)).toEqual(['day', 1, 2, 'history-start', 8, 9]);
+    });
+
+    it('not at the top of a window that has older messages above it, nor without a declared start', () => {
+      expect(kinds(toRows(range(20, 22), day, { historyStart: 8, hasOlder: true }))).toEqual(['day', 20, 21, 22]);
+      expect(kinds(toRows(range(8, 9), day, { historyStart: null, hasOlder: false }))).toEqual(['day', 8, 9]);
+    });
+
+    it('alone when every message was deleted', () => {
+      expect(kinds(toRows([], day, { historyStart: 5, hasOlder: false }))).toEqual(['history-start']);
+    });
+
+    it('is carried through paging', () => {
+      const view = mergeOlder(fromPage(page(range(10, 12), true, false, 5, 8)), page(range(8, 9), false, true, 5, 8));
+      expect(view.historyStart).toBe(8);
+      expect(kinds(toRows(view.messages, day, view))[0]).toBe('history-start');
+    });
   });
 });

@@ -2,6 +2,7 @@
 // seq per channel, idempotent publish by client event id) and a crypto layer whose envelopes
 // are JSON, with switches for missing keys, forgeries and epoch changes.
 import type {
+  ChangedHeads,
   OpenResult,
   OutboxItem,
   SealedOutgoing,
@@ -9,12 +10,20 @@ import type {
   SyncTransport,
   TransportState,
   WireEvent,
+  WirePage,
 } from '../../../electron/core/sync/ports.ts';
 
 export class FakeRelayTransport implements SyncTransport {
   #state: TransportState = 'offline';
   readonly log = new Map<string, WireEvent[]>();
-  readonly #byClientId = new Map<string, number>();
+  /** Per channel: the last seq ever given (seqs are never reused, whatever was deleted). */
+  readonly #heads = new Map<string, number>();
+  /** Per channel: the highest seq deleted by retention (declared: history starts after it). */
+  readonly #floors = new Map<string, number>();
+  /** Per channel: the restore point (the lowest head a restore left it at). */
+  readonly #bases = new Map<string, number>();
+  incarnation = 'incarnation-1';
+  #byClientId = new Map<string, number>();
   readonly #stateListeners = new Set<(s: TransportState) => void>();
   readonly #pushListeners = new Set<(e: WireEvent) => void>();
   readonly fetchCalls: Array<{ channelId: string; afterSeq: number }> = [];
@@ -44,12 +53,46 @@ export class FakeRelayTransport implements SyncTransport {
   /** Appends as another device would, returning the stored event (not pushed). */
   append(channelId: string, envelope: Uint8Array): WireEvent {
     const list = this.log.get(channelId) ?? [];
-    const event = { channelId, seq: list.length + 1, envelope };
+    const event = { channelId, seq: (this.#heads.get(channelId) ?? 0) + 1, envelope };
+    this.#heads.set(channelId, event.seq);
     list.push(event);
     this.log.set(channelId, list);
     return event;
   }
-  async publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<{ seq: number }> {
+  /** Retention: deletes the channel's events up to `seq` and declares it (as the relay's store does). */
+  expireThrough(channelId: string, seq: number): void {
+    this.log.set(channelId, (this.log.get(channelId) ?? []).filter((e) => e.seq > seq));
+    this.#floors.set(channelId, Math.max(this.#floors.get(channelId) ?? 0, seq));
+  }
+  /** A relay that lost an event and says nothing. */
+  lose(channelId: string, seq: number): WireEvent {
+    const list = this.log.get(channelId) ?? [];
+    const at = list.findIndex((e) => e.seq === seq);
+    return list.splice(at, 1)[0]!;
+  }
+  /** Puts a lost event back (the relay found it again). */
+  restoreEvent(event: WireEvent): void {
+    const list = this.log.get(event.channelId) ?? [];
+    list.push(event);
+    list.sort((a, b) => a.seq - b.seq);
+  }
+  /** What a backup holds. */
+  backup(): { log: Map<string, WireEvent[]>; heads: Map<string, number>; byClientId: Map<string, number> } {
+    return { log: new Map([...this.log].map(([c, l]) => [c, [...l]])), heads: new Map(this.#heads), byClientId: new Map(this.#byClientId) };
+  }
+  /** Restore from a backup and `relay restore`: a new incarnation, restore points at the heads. */
+  restore(backup: ReturnType<FakeRelayTransport['backup']>, incarnation: string): void {
+    this.log.clear();
+    for (const [c, l] of backup.log) this.log.set(c, [...l]);
+    this.#heads.clear();
+    for (const [c, h] of backup.heads) {
+      this.#heads.set(c, h);
+      this.#bases.set(c, Math.min(this.#bases.get(c) ?? h, h));
+    }
+    this.#byClientId = new Map(backup.byClientId);
+    this.incarnation = incarnation;
+  }
+  async publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<{ seq: number; incarnation: string }> {
     if (this.#state !== 'online') throw new Error('offline');
     if (this.failNextPublishes > 0) {
       this.failNextPublishes--;
@@ -65,16 +108,40 @@ export class FakeRelayTransport implements SyncTransport {
       this.loseNextAck = false;
       throw new Error('connection lost before ack');
     }
-    return { seq };
+    return { seq, incarnation: this.incarnation };
   }
-  async changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+  async changedSince(cursors: Readonly<Record<string, number>>, incarnation: string | null): Promise<ChangedHeads> {
+    if (this.#state !== 'online') throw new Error('offline');
     const heads: Record<string, number> = {};
-    for (const [channel, list] of this.log) if (list.length > (cursors[channel] ?? 0)) heads[channel] = list.length;
-    return heads;
+    for (const [channel, head] of this.#heads) if (head > (cursors[channel] ?? 0)) heads[channel] = head;
+    if (incarnation === null || incarnation === this.incarnation) return { heads, incarnation: this.incarnation };
+    // Every channel the device may read (here: every channel it or the relay knows); 0 where the
+    // channel has no restore point (it began after the restore, or the backup did not have it).
+    const channels = new Set([...this.#heads.keys(), ...Object.keys(cursors)]);
+    return { heads, incarnation: this.incarnation, bases: Object.fromEntries([...channels].map((c) => [c, this.#bases.get(c) ?? 0])) };
+  }
+  /**
+   * The pre-incarnation calls, so these twins also drive an engine that knows only them (to show
+   * that a test fails there). Both count as fetches.
+   */
+  async changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    return (await this.changedSince(cursors, null)).heads;
   }
   async fetchPage(channelId: string, afterSeq: number, limit: number): Promise<WireEvent[]> {
+    return (await this.readPage(channelId, afterSeq, limit)).events;
+  }
+  /** A runaway puller fails here instead of spinning for ever. */
+  maxFetches = 1_000;
+  async readPage(channelId: string, afterSeq: number, limit: number): Promise<WirePage> {
+    if (this.#state !== 'online') throw new Error('offline');
+    if (this.fetchCalls.length >= this.maxFetches) throw new Error('too many fetches');
     this.fetchCalls.push({ channelId, afterSeq });
-    return (this.log.get(channelId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit);
+    return {
+      events: (this.log.get(channelId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit).map((e) => ({ ...e })),
+      head: this.#heads.get(channelId) ?? 0,
+      historyStart: (this.#floors.get(channelId) ?? 0) + 1,
+      incarnation: this.incarnation,
+    };
   }
 }
 

@@ -1,0 +1,78 @@
+// The store's side of a relay log that is not the one the device expects (docs/protocol.md,
+// "Gaps, history start and relay incarnations"): undeclared gaps kept for another try, and the
+// sent log that lets a device give a restored relay back the own events it lost.
+import type { GapRange } from '../sync/ports.ts';
+import type { Db } from './database.ts';
+
+/** How long sent events are kept for a relay restored from a backup (older backups: see operations.md). */
+export const SENT_LOG_KEEP_MS = 30 * 86_400_000;
+
+/** Copies an outbox item that the relay accepted into the sent log (same transaction as markSent). */
+export function keepSent(db: Db, clientEventId: string, seq: number, incarnation: string | null, now = Date.now()): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO sent_log (client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, seq, incarnation, sent_at)
+     SELECT client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, ?, ?, ? FROM outbox WHERE client_event_id = ?`,
+  ).run(seq, incarnation, now, clientEventId);
+  db.prepare('DELETE FROM sent_log WHERE sent_at < ?').run(now - SENT_LOG_KEEP_MS);
+}
+
+export function replaceGaps(db: Db, channelId: string, gaps: readonly GapRange[]): void {
+  db.prepare('DELETE FROM sync_gaps WHERE channel_id = ?').run(channelId);
+  const insert = db.prepare('INSERT OR REPLACE INTO sync_gaps (channel_id, from_seq, to_seq) VALUES (?, ?, ?)');
+  for (const gap of gaps) insert.run(channelId, gap.from, gap.to);
+}
+
+/** Where the relay declared the channel's history to start (retention), or null. */
+export function historyStart(db: Db, channelId: string): number | null {
+  const row = db.prepare('SELECT history_start FROM sync_cursors WHERE channel_id = ?').get(channelId) as { history_start: number | null } | undefined;
+  return row?.history_start ?? null;
+}
+
+interface SentRow {
+  client_event_id: string;
+  channel_id: string;
+  content_type: string;
+  payload: string;
+  created_at: number;
+  sealed: Buffer | null;
+  sealed_epoch: number | null;
+}
+
+/**
+ * The relay was restored: per channel, nothing above its restore point is shared with what this
+ * device saw. Cursors, gaps and pending envelopes go back to the base; own events sent in another
+ * incarnation above it return to the outbox ahead of everything queued since (same bytes and
+ * client event ids, so the relay stores each once), and their messages show "sending" again.
+ */
+export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record<string, number>>): number {
+  const lost: SentRow[] = [];
+  const select = db.prepare(
+    `SELECT client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch FROM sent_log
+     WHERE channel_id = ? AND seq > ? AND (incarnation IS NULL OR incarnation <> ?) ORDER BY seq`,
+  );
+  const known = db
+    .prepare('SELECT channel_id FROM sync_cursors UNION SELECT channel_id FROM sync_gaps UNION SELECT channel_id FROM pending_envelopes UNION SELECT channel_id FROM sent_log')
+    .pluck()
+    .all() as string[];
+  // A channel the relay did not list may have lost its roster in the restore too: nothing shared.
+  const all: Record<string, number> = { ...Object.fromEntries(known.map((c) => [c, 0])), ...bases };
+  for (const [channelId, base] of Object.entries(all)) {
+    db.prepare('UPDATE sync_cursors SET seq = ? WHERE channel_id = ? AND seq > ?').run(base, channelId, base);
+    db.prepare('DELETE FROM sync_gaps WHERE channel_id = ? AND from_seq > ?').run(channelId, base);
+    db.prepare('UPDATE sync_gaps SET to_seq = ? WHERE channel_id = ? AND to_seq > ?').run(base, channelId, base);
+    db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ? AND seq > ?').run(channelId, base);
+    lost.push(...(select.all(channelId, base, incarnation) as SentRow[]));
+  }
+  if (lost.length === 0) return 0;
+  const first = (db.prepare('SELECT coalesce(min(queue_order), 1) AS n FROM outbox').get() as { n: number }).n;
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, attempts, next_attempt_at, sealed, sealed_epoch)
+     VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
+  );
+  lost.forEach((row, i) => {
+    insert.run(row.client_event_id, row.channel_id, row.content_type, row.payload, row.created_at, first - lost.length + i, row.sealed, row.sealed_epoch);
+    db.prepare(`UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`).run(row.channel_id, row.client_event_id);
+    db.prepare('DELETE FROM sent_log WHERE client_event_id = ?').run(row.client_event_id);
+  });
+  return lost.length;
+}

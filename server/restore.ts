@@ -1,0 +1,55 @@
+// `node server/main.ts restore ...`: the second half of restoring the relay from a backup. The
+// backup brings back an older state, whose seqs devices may already have seen with other events
+// behind them; this step gives the database a new incarnation and records each channel's restore
+// point, so devices notice, reset their cursors and republish what the relay lost
+// (docs/operations.md, "Backup and restore"). Run it with every relay process stopped.
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RelayConfig } from './config.ts';
+import type { RelayLog } from './log.ts';
+import { openPostgresStore } from './store/postgres.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import type { RelayStore } from './store/store.ts';
+
+/** Splits `--from <file>` (the SQLite backup to put in place) off the other arguments. */
+export function restoreArgs(argv: readonly string[]): { from: string | null; rest: string[] } {
+  const rest: string[] = [];
+  let from: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--from') from = argv[++i] ?? null;
+    else if (arg.startsWith('--from=')) from = arg.slice('--from='.length);
+    else rest.push(arg);
+  }
+  return { from, rest };
+}
+
+/**
+ * SQLite: puts the backup file in place of relay.db (dropping the old WAL) and marks it restored.
+ * PostgreSQL: the database was restored with pg_restore before; marks it restored.
+ */
+export async function restoreRelay(config: RelayConfig, from: string | null, log: RelayLog): Promise<string> {
+  let store: RelayStore;
+  if (config.databaseUrl) {
+    if (from) throw new Error('restore: --from is for SQLite; restore PostgreSQL with pg_restore first');
+    store = await openPostgresStore(config.databaseUrl, { poolSize: 1 });
+  } else {
+    const file = join(config.dataDir, 'relay.db');
+    if (from) {
+      if (!existsSync(from)) throw new Error(`restore: backup ${from} not found`);
+      for (const stale of [file, `${file}-wal`, `${file}-shm`]) rmSync(stale, { force: true });
+      copyFileSync(from, file);
+    } else if (!existsSync(file)) {
+      throw new Error(`restore: no ${file}; name the backup with --from`);
+    }
+    store = openSqliteStore(file);
+  }
+  try {
+    const before = store.incarnation();
+    const incarnation = await store.markRestored();
+    log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation });
+    return incarnation;
+  } finally {
+    await store.close();
+  }
+}
