@@ -262,6 +262,7 @@ export async function hostile(): Promise<BenchResult[]> {
     hostileDevices: 20,
     messagesPerDevice: 5,
     silentPerAddress: 50,
+    blobBytes: 4 * 1024 * 1024,
   });
   const note = `idle ${r.idleRssMiB} MiB; silent sockets ended ${JSON.stringify(r.hostileClosed)}; relay holds ${r.relayConnections} sockets at the end; ${r.delivered}/${r.expected} events delivered`;
   return [

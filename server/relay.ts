@@ -166,7 +166,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           storedAt: item.storedAt,
         },
       };
-      for (const conn of targets) conn.send(frame);
+      // Paused like event pushes for a device that does not read: after `lag` it fetches its mail.
+      const text = JSON.stringify(frame);
+      for (const conn of targets) conn.pushRaw(text);
     },
     draining: () => draining,
   };

@@ -22,6 +22,8 @@ export interface HostileLoadOptions {
   messagesPerDevice: number;
   /** Unauthenticated sockets per source address (the relay allows maxUnauthenticatedPerAddress). */
   silentPerAddress: number;
+  /** Size of each hostile member's own blob, which its sockets ask for and never read. */
+  blobBytes: number;
 }
 
 export interface HostileLoadResult {
@@ -39,7 +41,6 @@ export interface HostileLoadResult {
   relayConnections: number;
 }
 
-const BLOB_BYTES = 4 * 1024 * 1024;
 /** Each hostile member device connects from an address of its own (127.0.1.x). */
 const memberAddress = (device: number) => `127.0.1.${1 + device}`;
 
@@ -70,7 +71,7 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
     const hashes: string[] = [];
     for (const [i, device] of hostile.entries()) {
       const first = await authenticatedSocket(relay.url, device, memberAddress(i));
-      hashes.push(await uploadBlob(first, BLOB_BYTES));
+      hashes.push(await uploadBlob(first, options.blobBytes));
       first.ws.terminate();
     }
     const silentCount = Math.floor(options.hostileSockets / 2);
@@ -84,7 +85,7 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
         const socket = await authenticatedSocket(relay.url, hostile[device]!, memberAddress(device));
         if (socket.closed === null) {
           stopReading(socket);
-          requestBlobReads(socket, hashes[device]!, BLOB_BYTES, 64);
+          requestBlobReads(socket, hashes[device]!, options.blobBytes, 64);
         }
         return socket;
       });
@@ -101,7 +102,7 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
     );
     await attack;
     // Let the hostile sockets press on the relay a while longer (auth deadline, blob reads).
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 2200));
     let delivered = 0;
     await Promise.all(
       transports.map(async (t, i) => {
