@@ -3,7 +3,7 @@
 // limited per address and cut at a short deadline, blob reads stop while a socket's send buffer
 // is past its bound, mail pushes pause like event pushes. The load against a relay process is in
 // hostile-load.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
 import { startTestRelay, TestOrg, type TestDevice, type TestRelay } from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
