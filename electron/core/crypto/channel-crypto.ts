@@ -26,6 +26,7 @@ import {
   planReceive,
   ROTATE_AFTER_MESSAGES,
   ROTATE_AFTER_MS,
+  RETAIN_OWED_MS,
   takeSendingKey,
   type ChainId,
   type ChainState,
@@ -144,8 +145,12 @@ export class ChannelCrypto {
     if (recipients.length > 0) chain.startKey = asChainKey(chain.chainKey.slice());
     this.#keys.setOutbound(chain);
     // The replaced sending chain is never used again (its inbound copy and initial key are
-    // separate buffers), so its key is wiped now rather than left to the garbage collector.
-    if (previous) wipe(previous.chainKey, previous.startKey);
+    // separate buffers), so its key is wiped now rather than left to the garbage collector. Its
+    // start key moves to the inbound copy while a device is still owed that chain.
+    if (previous) {
+      wipe(previous.chainKey);
+      this.#retainOwed(previous);
+    }
     // An inbound copy, so this device also opens its own envelopes when sync brings them back
     // (after a reinstall of the outbox, or on catch-up): it ratchets separately from the sender side.
     this.#keys.put({
@@ -184,17 +189,72 @@ export class ChannelCrypto {
   /**
    * Key shares of the current outbound chain for member devices whose share the relay has not
    * acknowledged yet: those that joined since, and those whose share failed to send (mailbox full,
-   * connection lost). They start at the chain's first index while its start key is kept.
+   * connection lost). They start at the chain's first index while its start key is kept. Also the
+   * shares still owed of this device's replaced chains (below).
    */
   pendingShares(channelId: string): KeyShare[] {
+    const retained = this.#retainedShares(channelId);
     const chain = this.#keys.outbound(channelId);
-    if (!chain || chain.epoch !== this.#directory.currentEpoch(channelId)) return [];
+    if (!chain || chain.epoch !== this.#directory.currentEpoch(channelId)) return retained;
     const have = new Set(chain.sharedWith ?? []);
     const missing = this.#directory
       .memberDevices(channelId)
       .map((d) => d.record.body.deviceId)
       .filter((id) => id !== this.#self.deviceId && !have.has(id));
-    return missing.length ? this.shareWith(channelId, missing) : [];
+    return missing.length ? [...retained, ...this.shareWith(channelId, missing)] : retained;
+  }
+
+  /**
+   * A chain replaced (new roster epoch, rotation) while a device's share of it was still owed keeps
+   * its start key on the inbound copy, so messages sealed with it still reach that device: the share
+   * is offered again like the current chain's, and a key request for it is answered. Kept until
+   * every device it was made for acknowledged it, or RETAIN_OWED_MS after the chain began.
+   */
+  #retainOwed(previous: ChainState): void {
+    const copy = this.#keys.get(previous);
+    if (!previous.startKey || !copy || this.#owedOf(previous).length === 0) {
+      wipe(previous.startKey);
+      return;
+    }
+    wipe(copy.startKey);
+    copy.startKey = previous.startKey;
+    copy.offeredTo = previous.offeredTo ?? [];
+    copy.sharedWith = previous.sharedWith ?? [];
+    this.#keys.put(copy);
+  }
+
+  /** Devices a (replaced) chain was made for that lack it and may still have it: active, their user a member now and at its epoch. */
+  #owedOf(chain: ChainState): string[] {
+    const have = new Set(chain.sharedWith ?? []);
+    return (chain.offeredTo ?? []).filter((deviceId) => {
+      if (have.has(deviceId) || !this.#directory.isDeviceActive(deviceId)) return false;
+      const userId = this.#directory.devices.get(deviceId)?.record.body.userId;
+      return userId !== undefined && this.#directory.isMember(chain.channelId, userId) && this.#directory.wasMemberAt(chain.channelId, chain.epoch, userId);
+    });
+  }
+
+  #retainedChains(channelId: string): ChainState[] {
+    const current = this.#keys.outbound(channelId);
+    return this.#keys
+      .chainsOf(channelId)
+      .filter((c) => c.startKey && c.senderDeviceId === this.#self.deviceId && (!current || chainKeyId(c) !== chainKeyId(current)));
+  }
+
+  #retainedShares(channelId: string): KeyShare[] {
+    const shares: KeyShare[] = [];
+    for (const chain of this.#retainedChains(channelId)) {
+      const owed = this.#owedOf(chain);
+      if (owed.length === 0 || this.#now() - chain.createdAt >= RETAIN_OWED_MS) this.#dropStartKey(chain);
+      else shares.push(...this.#sharesFor(chain, owed));
+    }
+    return shares;
+  }
+
+  #dropStartKey(chain: ChainState): void {
+    wipe(chain.startKey);
+    delete chain.startKey;
+    delete chain.offeredTo;
+    this.#keys.put(chain);
   }
 
   /** Shares the current outbound chain with these devices (counted as shared only after `markShared`). */
@@ -211,6 +271,13 @@ export class ChannelCrypto {
    * device does, the start key is wiped (forward secrecy is back to the chain's own ratchet).
    */
   markShared(shares: readonly KeyShare[]): void {
+    for (const chain of this.#retainedChains(shares[0]?.chain.channelId ?? '')) {
+      const acked = shares.filter((s) => chainKeyId(s.chain) === chainKeyId(chain)).map((s) => s.recipientDeviceId);
+      if (acked.length === 0) continue;
+      chain.sharedWith = [...new Set([...(chain.sharedWith ?? []), ...acked])];
+      if (this.#owedOf(chain).length === 0) this.#dropStartKey(chain);
+      else this.#keys.put(chain);
+    }
     const chain = this.#keys.outbound(shares[0]?.chain.channelId ?? '');
     if (!chain) return;
     const ofChain = shares.filter((s) => chainKeyId(s.chain) === chainKeyId(chain));
@@ -393,12 +460,17 @@ export class ChannelCrypto {
     if (!this.#directory.isMember(request.channelId, requester.userId) || !this.#directory.wasMemberAt(request.channelId, request.epoch, requester.userId)) {
       return { ok: false, reason: 'not_member' };
     }
+    if (request.senderDeviceId !== this.#self.deviceId) return { ok: false, reason: 'unknown_chain' };
     const chain = this.#keys.outbound(request.channelId);
-    // Only this device's own, current chain: an older one's key is gone (wiped on rotation).
-    if (request.senderDeviceId !== this.#self.deviceId || !chain || chain.epoch !== request.epoch || chain.generation !== request.generation) {
-      return { ok: false, reason: 'unknown_chain' };
+    const asked = chainKeyId(request);
+    let share: KeyShare | undefined;
+    if (chain && chainKeyId(chain) === asked) [share] = this.shareWith(request.channelId, [requester.deviceId]);
+    else {
+      // A replaced chain only while its start key is kept; otherwise its keys are gone.
+      const retained = this.#retainedChains(request.channelId).find((c) => chainKeyId(c) === asked);
+      if (!retained) return { ok: false, reason: 'unknown_chain' };
+      [share] = this.#sharesFor(retained, [requester.deviceId]);
     }
-    const [share] = this.shareWith(request.channelId, [requester.deviceId]);
     return share ? { ok: true, share } : { ok: false, reason: 'revoked' };
   }
 

@@ -15,6 +15,8 @@ export const MAX_STORED_SKIPPED = 2000;
 /** Rotate to a new generation after this many messages or this age. */
 export const ROTATE_AFTER_MESSAGES = 100;
 export const ROTATE_AFTER_MS = 7 * 24 * 3_600_000;
+/** A replaced chain's start key is kept for a device still owed its share at most this long after the chain began. */
+export const RETAIN_OWED_MS = 14 * 24 * 3_600_000;
 
 export interface ChainId {
   channelId: string;

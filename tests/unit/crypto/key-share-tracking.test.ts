@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
 import { KEY_REQUEST_TYPE } from '../../../electron/core/crypto/channel-crypto.ts';
 import { sealDirect } from '../../../electron/core/crypto/direct.ts';
+import { RETAIN_OWED_MS } from '../../../electron/core/crypto/sender-keys.ts';
 import { eventId, newId, read, text, World, type TestDevice } from './world.ts';
 
 let world: World;
@@ -81,6 +82,87 @@ describe('a share counts only once the relay acknowledged it', () => {
       }),
     );
     expect(anna.crypto.needsNewChain(channelId)).toBe(true);
+  });
+});
+
+describe('a chain replaced while a share of it was still owed', () => {
+  it('is still offered from its start after a roster change, until acknowledged, then its start key goes', () => {
+    anna.crypto.rotate(channelId); // Ben's share is lost
+    const old = seal(anna, 'vor dem Wechsel');
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+        { userId: cara.self.userId, role: 'member' },
+      ],
+      anna,
+    );
+    expect(anna.crypto.needsNewChain(channelId)).toBe(true);
+    const fresh = anna.crypto.rotate(channelId);
+    anna.crypto.markShared(fresh);
+    // The new chain is everyone's; the old one is still owed to Ben (not to Cara: not hers).
+    const owed = anna.crypto.pendingShares(channelId);
+    expect(owed.map((s) => [s.recipientDeviceId, s.chain.epoch])).toEqual([[ben.self.deviceId, 1]]);
+    world.deliver(owed);
+    const opened = ben.crypto.open(channelId, old);
+    expect(opened.ok && read(opened.payload)).toBe('vor dem Wechsel');
+    anna.crypto.markShared(owed);
+    expect(anna.crypto.pendingShares(channelId)).toEqual([]);
+    expect(anna.keys.chainsOf(channelId).some((c) => c.startKey)).toBe(false);
+  });
+
+  it('is answered on request, and never to someone removed since', () => {
+    anna.crypto.rotate(channelId);
+    const old = seal(anna, 'alt');
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+    );
+    anna.crypto.markShared(anna.crypto.rotate(channelId));
+    const ask = ben.crypto.requestKey({
+      channelId,
+      epoch: 1,
+      senderDeviceId: anna.self.deviceId,
+      generation: 0,
+      index: 0,
+    })!;
+    const answer = anna.crypto.answerKeyRequest(ask.envelope);
+    expect(answer.ok).toBe(true);
+    if (answer.ok) world.deliver([answer.share]);
+    const opened = ben.crypto.open(channelId, old);
+    expect(opened.ok && read(opened.payload)).toBe('alt');
+    // Ben leaves: the old chain is no longer offered to him, nor answered.
+    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }], anna);
+    expect(anna.crypto.pendingShares(channelId)).toEqual([]);
+    expect(anna.crypto.answerKeyRequest(ask.envelope)).toEqual({ ok: false, reason: 'not_member' });
+  });
+
+  it('is dropped after RETAIN_OWED_MS: a request for it is then refused', () => {
+    anna.crypto.rotate(channelId);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+    );
+    anna.crypto.markShared(anna.crypto.rotate(channelId));
+    world.now += RETAIN_OWED_MS;
+    expect(anna.crypto.pendingShares(channelId)).toEqual([]);
+    const ask = ben.crypto.requestKey({
+      channelId,
+      epoch: 1,
+      senderDeviceId: anna.self.deviceId,
+      generation: 0,
+      index: 0,
+    })!;
+    expect(anna.crypto.answerKeyRequest(ask.envelope)).toEqual({ ok: false, reason: 'unknown_chain' });
   });
 });
 
