@@ -14,7 +14,7 @@
 //                    at the next sign-in where the OS store is available.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile, open as openFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, open as openFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
@@ -24,6 +24,7 @@ import { generateDbKey, wrapKeyWithPassphrase, type KdfCost, type WrappedKey } f
 import type { SafeStorage } from '../platform/platform.ts';
 import { StoreError } from '../store/errors.ts';
 import { ProfileStore } from '../store/profile-store.ts';
+import { replaceFileDurably } from './durable-file.ts';
 import { PerKeyQueue } from './per-key-queue.ts';
 import { argon2idSecrets, type SecretKdf } from './secret-kdf.ts';
 import { countWrong, readAttempts, resetAttempts } from './sign-in-attempts.ts';
@@ -152,12 +153,9 @@ export class ProfileManager {
     return { file: { v: 2, ...summary, keyWrap: { layer: 'passphrase', wrappedKey } }, upgrade: true };
   }
 
-  /** Written atomically (temp file + rename), so a crash never leaves half a profile.json. */
+  /** Written atomically and durably (flushed temp file + rename), so a crash never leaves half a profile.json. */
   async #write(file: ProfileFile): Promise<void> {
-    const dir = this.#dir(file.profileId);
-    const temp = join(dir, `profile.json.${process.pid}.tmp`);
-    await writeFile(temp, JSON.stringify(file, null, 2), { mode: 0o600 });
-    await rename(temp, join(dir, 'profile.json'));
+    await replaceFileDurably(join(this.#dir(file.profileId), 'profile.json'), JSON.stringify(file, null, 2));
   }
 
   /** The passphrase wrap, sealed by the OS secure store where there is one. */

@@ -3,10 +3,11 @@
 // there is no final limit, because a profile must not become unusable by someone else's guesses.
 // This throttles guessing at the keyboard; someone who can write the folder can also copy it and
 // guess offline, which the Argon2id cost (and the OS layer of the key wrap) is there for.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { backoffSeconds } from './attempt-backoff.ts';
+import { replaceFileDurably } from './durable-file.ts';
 
 const FILE = 'attempts.json';
 
@@ -50,7 +51,5 @@ export async function resetAttempts(profileDir: string): Promise<void> {
 }
 
 async function write(profileDir: string, attempts: SignInAttempts): Promise<void> {
-  const temp = join(profileDir, `${FILE}.${process.pid}.tmp`);
-  await writeFile(temp, JSON.stringify({ v: 1, ...attempts }), { mode: 0o600 });
-  await rename(temp, join(profileDir, FILE));
+  await replaceFileDurably(join(profileDir, FILE), JSON.stringify({ v: 1, ...attempts }));
 }
