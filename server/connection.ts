@@ -712,7 +712,8 @@ export class Connection {
     const refuse = (code: 'auth_failed' | 'revoked', reason: string) => {
       this.#log.warn('auth refused', { device: deviceId, code, reason });
       this.send({ t: 'error', id: frame.id, code, message: reason });
-      this.close(code === 'revoked' ? CLOSE_CODES.revoked : CLOSE_CODES.authFailed, code);
+      // A revoked device's close reason says why (user inactive, or the device), for its notice.
+      this.close(code === 'revoked' ? CLOSE_CODES.revoked : CLOSE_CODES.authFailed, code === 'revoked' ? reason.slice(0, 100) : code);
     };
     if (frame.certificate) {
       const body = frame.certificate.body as { deviceId?: unknown } | undefined;

@@ -207,8 +207,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         const device = conn.device;
         if (device && !trust.isActive(device.deviceId)) {
           log.info('disconnecting revoked device', { device: device.deviceId });
-          conn.send({ t: 'error', code: 'revoked', message: 'this device was revoked' });
-          conn.close(CLOSE_CODES.revoked, 'revoked');
+          const check = trust.checkDevice(device.deviceId);
+          const why = check.ok ? 'revoked' : check.reason;
+          conn.send({ t: 'error', code: 'revoked', message: why });
+          conn.close(CLOSE_CODES.revoked, why);
         }
       }
     }

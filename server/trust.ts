@@ -106,8 +106,13 @@ export class DirectoryTrust implements TrustVerifier {
   checkDevice(deviceId: string): DeviceCheck {
     const entry = this.#directory.devices.get(deviceId);
     if (!entry) return { ok: false, code: 'auth_failed', reason: 'unknown device' };
-    if (!this.#directory.isDeviceActive(deviceId))
-      return { ok: false, code: 'revoked', reason: 'device revoked, expired or user inactive' };
+    if (!this.#directory.isDeviceActive(deviceId)) {
+      // Which of the two, so the refused workstation can tell that person why (its own directory
+      // may not have the record yet); only the wording there depends on it.
+      const userId = entry.record.body.userId;
+      const inactive = this.#directory.users.get(userId)?.body.active !== true || this.#directory.revokedUsers.has(userId);
+      return { ok: false, code: 'revoked', reason: inactive ? 'user inactive' : 'device revoked or expired' };
+    }
     return {
       ok: true,
       device: { deviceId, userId: entry.record.body.userId, signingPublicKey: entry.signingPublicKey },

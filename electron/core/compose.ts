@@ -125,7 +125,9 @@ export function createCore(deps: CoreDeps): Core {
       },
       fatal: (error) => {
         log.warn('relay refused this device; signing out', { code: error.code });
-        sessions.signOut(error.code === 'revoked' ? 'revoked' : 'relay_refused', profileId);
+        // Revoked: only this profile is signed out, with the reason on its own tile.
+        if (error.code === 'revoked') sessions.blockProfile(profileId, error.message).catch((e: unknown) => log.error('profile not signed out', { error: String(e) }));
+        else sessions.signOut('relay_refused', profileId);
       },
       wipe: (records) => {
         const runtime = sessions.runtime(profileId);
@@ -143,9 +145,19 @@ export function createCore(deps: CoreDeps): Core {
     const runtime = id ? sessions.runtime(id) : undefined;
     if (!runtime) return null;
     const info = runtime.transport.connection();
-    const pending = runtime.profile.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    const db = runtime.profile.store.db;
+    const pending = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    const urgent = db.prepare(`SELECT count(*) FROM outbox WHERE json_extract(payload, '$.type') = 'message.create' AND json_extract(payload, '$.urgent') = 1`).pluck().get() as number;
     // The engine's count can dip below zero when a channel finishes twice (a retry and a push); the view never shows that.
-    return { state: info.state, syncingChannels: Math.max(0, runtime.syncingChannels), pendingSends: pending, nextRetryAt: info.nextRetryAt === null ? null : Math.round(info.nextRetryAt), problem: info.problem };
+    return {
+      state: info.state,
+      syncingChannels: Math.max(0, runtime.syncingChannels),
+      pendingSends: pending,
+      nextRetryAt: info.nextRetryAt === null ? null : Math.round(info.nextRetryAt),
+      problem: info.problem,
+      outageSince: runtime.outageSince,
+      pendingUrgent: urgent,
+    };
   };
 
   const status = async () => {

@@ -59,6 +59,8 @@ export const messageViewSchema = z.object({
   editedAt: z.number().int().nullable(),
   deleted: z.boolean(),
   delivery: z.enum(['sending', 'sent', 'failed']),
+  /** When the relay accepted it (its clock), null while unsent or for events stored before relays stamped them. */
+  deliveredAt: z.number().int().nullable(),
 });
 
 export const messagePageInput = z.strictObject({

@@ -18,6 +18,11 @@ export const profileSummarySchema = z.object({
   /** The passphrase was entered and the key is in main-process memory (the profile keeps syncing). */
   signedIn: z.boolean(),
   locked: z.boolean(),
+  /**
+   * The relay refused this profile's device for good, and when: `revoked` (the device) or
+   * `deactivated` (its user). Shown on this profile's tile only; cleared when it is accepted again.
+   */
+  notice: z.object({ reason: z.enum(['revoked', 'deactivated']), at: z.number().int() }).nullable(),
 });
 
 export const sessionStatusSchema = z.object({
@@ -84,6 +89,10 @@ export const connectionSchema = z.object({
   nextRetryAt: z.number().int().nullable(),
   /** relay_version: the relay speaks another protocol version; IT must update one side. */
   problem: z.enum(['relay_version']).nullable(),
+  /** Since when the relay is out of reach, once that lasted long enough for a banner (about 20 s); null otherwise. */
+  outageSince: z.number().int().nullable(),
+  /** Urgent messages of this user still in the outbox (not delivered to the relay yet). */
+  pendingUrgent: z.number().int().nonnegative(),
 });
 
 export type ProfileSummaryView = z.output<typeof profileSummarySchema>;

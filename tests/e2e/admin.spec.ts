@@ -152,7 +152,8 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
     'Gesperrt am',
     { timeout: 15_000 },
   );
-  await expect(nurse.getByText('Dieses Gerät wurde von Ihrer Administration gesperrt.', { exact: false })).toBeVisible({
+  // The reason is on the profile's own tile (other profiles on a shared PC are not affected).
+  await expect(nurse.getByTestId('profile-notice')).toContainText('Ihre Administration hat den Zugang von Bernd Pflege an diesem Arbeitsplatz gesperrt', {
     timeout: 30_000,
   });
   await expect(nurse.getByLabel('Passphrase', { exact: true })).toBeVisible();

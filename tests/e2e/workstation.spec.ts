@@ -238,7 +238,7 @@ test('idle lock after the policy time, five wrong PINs sign out, an admin revoki
   const device = (await invoke(admin, 'admin.devices', {})).find((d) => d.label === 'Empfang 1');
   expect(device).toBeDefined();
   await invoke(admin, 'admin.revokeDevice', { deviceId: device!.deviceId });
-  await expect(page.getByText('Dieses Gerät wurde von Ihrer Administration gesperrt')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('profile-notice')).toContainText('Gerät gesperrt', { timeout: 20_000 });
   await expect(page.getByRole('heading', { name: 'Anmelden' })).toBeVisible();
   await expect(page.getByTestId('channel-entry')).toHaveCount(0);
   expect((await invoke(page, 'session.status', {})).lastSignOutReason).toBe('revoked');

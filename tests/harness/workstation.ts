@@ -41,6 +41,8 @@ export interface WorkstationOptions {
   deviceLabel?: string;
   /** The core's clock (a FakeClock in tests that move time); the system clock by default. */
   clock?: Clock;
+  /** How long without the relay before the outage banner (20 s in the app); short in tests. */
+  outageNoticeMs?: number;
 }
 
 export interface Workstation {
@@ -104,7 +106,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     deviceLabel: options.deviceLabel ?? 'Harness-Arbeitsplatz',
     ...(options.clock ? { clock: options.clock } : {}),
     // Quick reconnects, so an e2e test that stops and starts the relay does not wait 30 s.
-    transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 } },
+    transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 }, ...(options.outageNoticeMs ? { outageNoticeMs: options.outageNoticeMs } : {}) },
     emit: (event, payload) => {
       const frame = JSON.stringify({ event, payload: events[event].payload.parse(payload) });
       for (const socket of sockets) socket.send(frame);

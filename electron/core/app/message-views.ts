@@ -20,6 +20,8 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
     'SELECT m.body, m.deleted_at, u.display_name AS name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?',
   );
   const acks = ctx.db.prepare('SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?').pluck();
+  // The relay's time of the message itself (its create event), for "geschrieben … · zugestellt …".
+  const relayAt = ctx.db.prepare('SELECT relay_at FROM events WHERE channel_id = ? AND event_id = ?').pluck();
   const readers = ctx.db
     .prepare('SELECT count(*) FROM read_receipts r JOIN channel_members m USING (channel_id, user_id) WHERE r.channel_id = ? AND r.up_to_seq >= ? AND r.user_id != ?')
     .pluck();
@@ -59,6 +61,7 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
       editedAt: row.editedAt,
       deleted: row.deletedAt !== null,
       delivery: row.delivery,
+      deliveredAt: (relayAt.get(channelId, row.messageId) as number | null | undefined) ?? null,
     };
   });
 }

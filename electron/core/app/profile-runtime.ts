@@ -11,6 +11,7 @@ import { scheduleRetention } from '../store/retention-schedule.ts';
 import { RelayTransport } from '../transport/relay-transport.ts';
 import { verifyWipeOrders } from './wipe.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
+import { OutageWatch } from './outage-watch.ts';
 import { certificateOf, deviceSigner, orgPublicKeyOf, orgSecretOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
 
 /** How long a revoked device waits for its wipe orders before it signs out anyway. */
@@ -37,7 +38,7 @@ export interface RuntimeDeps {
   /** Organisation retention in days (0 = keep); per-channel settings may be shorter. */
   retentionDays: number;
   /** Test hook: faster heartbeats and backoff. */
-  transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number } };
+  transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number }; outageNoticeMs?: number };
 }
 
 export class ProfileRuntime {
@@ -48,6 +49,8 @@ export class ProfileRuntime {
   readonly #deps: RuntimeDeps;
   readonly #off: Array<() => void> = [];
   #syncingChannels = 0;
+  /** A lasting loss of the relay, for the main screen's banner. */
+  readonly #outage: OutageWatch;
 
   constructor(deps: RuntimeDeps) {
     this.#deps = deps;
@@ -56,6 +59,13 @@ export class ProfileRuntime {
     const identity = deps.identity;
     this.transport = this.#newTransport();
     const { events } = deps;
+    this.#outage = new OutageWatch({
+      clock: deps.clock,
+      ...(deps.transportTuning?.outageNoticeMs ? { noticeAfterMs: deps.transportTuning.outageNoticeMs } : {}),
+      changed: () => events.connectionChanged(),
+      initial: this.transport.state(),
+    });
+    this.#off.push(() => this.#outage.stop());
     this.client = new MessagingClient({
       store: deps.profile.store,
       transport: this.transport,
@@ -176,6 +186,11 @@ export class ProfileRuntime {
     this.#identity = next;
   }
 
+  /** Since when the relay is out of reach, once that has lasted long enough to show; else null. */
+  get outageSince(): number | null {
+    return this.#outage.since;
+  }
+
   get syncingChannels(): number {
     return this.#syncingChannels;
   }
@@ -201,6 +216,7 @@ export class ProfileRuntime {
   }
 
   #onState(state: TransportState): void {
+    this.#outage.update(state);
     if (state === 'online' && !this.#identity.certificateUploaded) {
       this.#identity = { ...this.#identity, certificateUploaded: true };
       void saveIdentity(this.profile.store, this.#identity).catch((error: unknown) => this.#deps.log.error('identity not saved', { error: String(error) }));

@@ -10,6 +10,7 @@ import type { Platform } from '../platform/platform.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { checkPin } from '../session/pin-rules.ts';
+import { ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
 import { argon2idSecrets, type SecretKdf } from '../session/secret-kdf.ts';
 import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
@@ -51,9 +52,12 @@ export class SessionService {
   readonly #runtimes = new Map<string, ProfileRuntime>();
   #lastSignOut: SessionStatus['lastSignOutReason'] = null;
   readonly #pinSet = new Map<string, boolean>();
+  /** Per profile: the relay refused its device for good (shown on that profile's tile only). */
+  readonly #notices: ProfileNotices;
 
   constructor(deps: SessionServiceDeps) {
     this.#deps = deps;
+    this.#notices = new ProfileNotices(deps.dataDir, (message) => deps.log.warn(message));
     this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage, clock: deps.clock, secrets: deps.secrets ?? argon2idSecrets });
     const rules = deps.policy.values;
     this.clipboard = new ClipboardGuard({
@@ -81,6 +85,7 @@ export class SessionService {
   }
 
   async status(): Promise<SessionStatus> {
+    await this.#notices.load();
     const list = await this.profiles.list();
     const visible = this.session.visibleProfile;
     const locked = this.session.isLocked;
@@ -92,7 +97,7 @@ export class SessionService {
       activeProfileId,
       profiles: list.map((p) => {
         const s = this.session.state(p.profileId);
-        return { profileId: p.profileId, displayName: p.displayName, orgName: null, signedIn: s !== 'signed_out', locked: s === 'locked' };
+        return { profileId: p.profileId, displayName: p.displayName, orgName: null, signedIn: s !== 'signed_out', locked: s === 'locked', notice: this.#notices.get(p.profileId) };
       }),
       pinRequired: activeProfileId !== null && this.#pinSet.get(activeProfileId) !== true,
       lastSignOutReason: this.#lastSignOut,
@@ -207,8 +212,31 @@ export class SessionService {
     this.#runtimes.set(profileId, runtime);
     this.#pinSet.set(profileId, (await opened.store.getSetting(PIN_KEY)) !== null);
     this.#lastSignOut = null;
+    // Accepted by the relay again (the admin re-activated the user): the tile's notice goes.
+    runtime.transport.onState((state) => {
+      if (state !== 'online' || !this.#notices.get(profileId)) return;
+      this.#notices
+        .clear(profileId)
+        .then(() => this.#deps.onChanged())
+        .catch((error: unknown) => this.#deps.log.warn('profile notice not cleared', { error: String(error) }));
+    });
     this.session.signIn(profileId);
     await runtime.start();
+  }
+
+  /**
+   * The relay refused this profile's device for good. Only this profile is signed out, and the
+   * reason is kept for its tile: the workstation's other profiles go on as they were.
+   */
+  async blockProfile(profileId: string, relayReason = ''): Promise<void> {
+    const runtime = this.#runtimes.get(profileId);
+    // The relay's word (its close reason) or this device's directory; only the wording depends on it.
+    const deactivated = relayReason.includes('user inactive') || (runtime !== undefined && userDeactivated(runtime));
+    const reason: ProfileNoticeReason = deactivated ? 'deactivated' : 'revoked';
+    await this.#notices.set(profileId, { reason, at: this.#deps.clock.now() });
+    // lastSignOutReason says 'revoked' as before; the screens show it on this profile's tile only.
+    this.signOut('revoked', profileId);
+    this.#deps.onChanged();
   }
 
   signOut(reason: SignOutReason | 'wiped' | 'relay_refused' = 'user', profileId = this.session.visibleProfile): void {
@@ -304,6 +332,13 @@ export class SessionService {
     await this.clipboard.clearIfUnchanged().catch(() => false);
     for (const profileId of [...this.#runtimes.keys()]) await this.#closeRuntime(profileId, 'app_exit');
   }
+}
+
+/** The signed directory this device holds says its user was deactivated (else: the device was revoked). */
+function userDeactivated(runtime: ProfileRuntime): boolean {
+  const { directory } = runtime.client;
+  const userId = runtime.identity.userId;
+  return directory.users.get(userId)?.body.active === false || directory.revokedUsers.has(userId);
 }
 
 function relayError(error: unknown, step: 'setup' | 'join'): AppError {

@@ -111,12 +111,12 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
       return epoch === deps.directory.currentEpoch(channelId);
     },
     async open(wire: WireEvent): Promise<OpenResult> {
-      return toResult(wire, deps.crypto.open(wire.channelId, wire.envelope));
+      return toResult(wire, deps.crypto.open(wire.channelId, wire.envelope, wire.seq));
     },
     async openPage(wires: readonly WireEvent[]): Promise<OpenResult[]> {
       if (wires.length === 0) return [];
       const channelId = wires[0]!.channelId;
-      const outcomes = await deps.crypto.openBatch(channelId, wires.map((w) => w.envelope));
+      const outcomes = await deps.crypto.openBatch(channelId, wires.map((w) => w.envelope), wires.map((w) => w.seq));
       return outcomes.map((outcome, i) => toResult(wires[i]!, outcome));
     },
   };

@@ -97,8 +97,12 @@ export class ChannelCrypto {
   readonly #now: () => number;
   /** Client event ids already accepted (replay across chains, e.g. a re-sealed copy). */
   readonly #seenEvents = new Set<string>();
-  /** Highest epoch seen per (channel, sender device): an older epoch afterwards is a rollback. */
-  readonly #maxEpoch = new Map<string, number>();
+  /**
+   * Highest epoch seen per (channel, sender device), with the lowest relay seq it was seen at: an
+   * older epoch later in the log is a rollback. One earlier in the log is not (an envelope kept
+   * for its key, such as the history a new member is given, opens after newer ones).
+   */
+  readonly #maxEpoch = new Map<string, { epoch: number; seq: number | undefined }>();
   readonly #orgIdRaw: Uint8Array;
 
   constructor(deps: { directory: Directory; self: SelfDevice; keys: SenderKeyStore; verifier?: SignatureVerifier; now?: () => number }) {
@@ -300,8 +304,11 @@ export class ChannelCrypto {
       if (deviceId === this.#self.deviceId) continue;
       const device = this.#directory.devices.get(deviceId);
       if (!device || !this.#directory.isDeviceActive(deviceId)) continue;
-      // An outbound chain that still keeps its start key is shared from its first message.
-      const start = chain.startKey;
+      // An outbound chain that still keeps its start key is shared from its first message. So is
+      // any chain of a channel with history for new members: a device enrolled after the chain
+      // began would otherwise hold it from the middle and then refuse the history share from
+      // index 0 as moving the chain backwards (protocol.md "Key schedule").
+      const start = chain.startKey ?? (this.#historyAllowed(chain.channelId) ? chain.initialKey : undefined);
       const payload: KeySharePayload = {
         channelId: chain.channelId,
         epoch: chain.epoch,
@@ -475,11 +482,11 @@ export class ChannelCrypto {
   }
 
   /** Opens an envelope that the relay delivered in `channelId`. */
-  open(channelId: string, bytes: Uint8Array): OpenOutcome {
+  open(channelId: string, bytes: Uint8Array, seq?: number): OpenOutcome {
     const checked = this.#precheck(channelId, bytes);
     if (!checked.ok) return checked.outcome;
     const signatureOk = this.#verifier.verify(checked.item.signature, checked.item.message, checked.item.publicKey);
-    return this.#finish(channelId, checked, signatureOk);
+    return this.#finish(channelId, checked, signatureOk, seq);
   }
 
   /**
@@ -487,10 +494,10 @@ export class ChannelCrypto {
    * threads by the verifier; keys and replay state then advance one envelope at a time, exactly
    * as `open` would.
    */
-  async openBatch(channelId: string, envelopes: readonly Uint8Array[]): Promise<OpenOutcome[]> {
+  async openBatch(channelId: string, envelopes: readonly Uint8Array[], seqs?: readonly number[]): Promise<OpenOutcome[]> {
     const checked = envelopes.map((bytes) => this.#precheck(channelId, bytes));
     const signatureOk = await this.#verifyRuns(envelopes, checked);
-    return checked.map((c, i) => (c.ok ? this.#finish(channelId, c, signatureOk[i]!) : c.outcome));
+    return checked.map((c, i) => (c.ok ? this.#finish(channelId, c, signatureOk[i]!, seqs?.[i]) : c.outcome));
   }
 
   /**
@@ -555,10 +562,12 @@ export class ChannelCrypto {
     };
   }
 
-  #finish(channelId: string, checked: { parsed: ParsedEnvelope; senderUserId: string }, signatureOk: boolean): OpenOutcome {
+  #finish(channelId: string, checked: { parsed: ParsedEnvelope; senderUserId: string }, signatureOk: boolean, seq?: number): OpenOutcome {
     const { header, headerBytes, nonce, ciphertext } = checked.parsed;
     const epochKey = `${channelId}|${header.senderDeviceId}`;
-    if (header.epoch < (this.#maxEpoch.get(epochKey) ?? 0)) return { ok: false, reason: 'epoch_rollback' };
+    const max = this.#maxEpoch.get(epochKey);
+    const earlierInLog = seq !== undefined && max?.seq !== undefined && seq < max.seq;
+    if (max && header.epoch < max.epoch && !earlierInLog) return { ok: false, reason: 'epoch_rollback' };
     if (!signatureOk) return { ok: false, reason: 'bad_signature' };
     const eventId = toBase64Url(header.clientEventId);
     if (this.#seenEvents.has(`${channelId}|${eventId}`)) return { ok: false, reason: 'replay' };
@@ -581,7 +590,8 @@ export class ChannelCrypto {
     planned.plan.commit();
     this.#keys.put(chain);
     this.#seenEvents.add(`${channelId}|${eventId}`);
-    this.#maxEpoch.set(epochKey, Math.max(header.epoch, this.#maxEpoch.get(epochKey) ?? 0));
+    if (!max || header.epoch > max.epoch) this.#maxEpoch.set(epochKey, { epoch: header.epoch, seq });
+    else if (header.epoch === max.epoch && seq !== undefined && (max.seq === undefined || seq < max.seq)) max.seq = seq;
     return { ok: true, header, senderUserId: checked.senderUserId, payload, clientEventId: eventId };
   }
 }

@@ -3,11 +3,13 @@
 import { deCollab } from './parts/de-collab.ts';
 import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
+import { deStatus } from './parts/de-status.ts';
 
 export const de = {
   ...deCollab,
   ...deOrgAdmin,
   ...deWorkstation,
+  ...deStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',
   'app.loading': 'Klinikfunk wird gestartet …',

@@ -57,6 +57,8 @@ export const adminDeviceSchema = z.object({
   enrolled: z.boolean(),
   revoked: z.boolean(),
   revokedAt: time.nullable(),
+  /** The device's user is active in the signed directory (a deactivated user's devices are refused like revoked ones). */
+  userActive: z.boolean(),
   wipeOrderedAt: time.nullable(),
   own: z.boolean(),
   /** When the relay last saw the device connect or disconnect (its clock); null = not since it records it, or unknown. */

@@ -30,6 +30,7 @@ const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView 
   editedAt: null,
   deleted: false,
   delivery: 'sent',
+  deliveredAt: null,
   ...over,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));

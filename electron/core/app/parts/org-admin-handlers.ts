@@ -142,6 +142,7 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
           enrolled: body.enrolmentId !== null,
           revoked: dir.revokedDevices.has(body.deviceId),
           revokedAt: revokedAt.get(body.deviceId) ?? null,
+          userActive: dir.users.get(body.userId)?.body.active === true && !dir.revokedUsers.has(body.userId),
           wipeOrderedAt: wipedAt.get(body.deviceId) ?? null,
           own: body.deviceId === runtime.identity.deviceId,
           lastSeenAt: presence.ok ? (presence.seen.get(body.deviceId)?.lastSeenAt ?? null) : null,

@@ -1,0 +1,30 @@
+// German strings for what the app tells people about its state: a profile blocked by the
+// administration (on its own tile), an outage that lasts, late delivery, and the admin's view of
+// revoked and wiped devices.
+export const deStatus = {
+  'profileNotice.revoked.title': 'Gerät gesperrt',
+  'profileNotice.revoked.text':
+    'Ihre Administration hat den Zugang von {name} an diesem Arbeitsplatz gesperrt ({time}). Andere Profile hier sind nicht betroffen. Bitte wenden Sie sich an Ihre Administration, wenn das ein Irrtum ist.',
+  'profileNotice.deactivated.title': 'Benutzer deaktiviert',
+  'profileNotice.deactivated.text':
+    'Ihre Administration hat {name} deaktiviert ({time}). Andere Profile hier sind nicht betroffen. Bitte wenden Sie sich an Ihre Administration, wenn das ein Irrtum ist.',
+  'profileNotice.lockSummary': 'Nicht mehr nutzbar an diesem Arbeitsplatz:',
+
+  'outage.title': 'Keine Verbindung zum Server seit {time}',
+  'outage.kept':
+    'Sie sehen die gespeicherten Nachrichten. Was Sie schreiben, bleibt auf diesem Rechner und wird automatisch gesendet, sobald die Verbindung wieder steht.',
+  'outage.pending.one': '1 Nachricht wartet auf Versand.',
+  'outage.pending.other': '{count} Nachrichten warten auf Versand.',
+  'outage.urgent.one': '1 dringende Nachricht ist noch nicht zugestellt.',
+  'outage.urgent.other': '{count} dringende Nachrichten sind noch nicht zugestellt.',
+  'outage.whatToDo':
+    'Dauert das an, melden Sie es bitte der IT. Dringendes bitte zusätzlich telefonisch weitergeben.',
+
+  'delivery.urgentPending': 'Dringend – noch nicht zugestellt',
+  'delivery.urgentPendingHint': 'Wird automatisch gesendet, sobald die Verbindung steht. Bitte Dringendes telefonisch weitergeben.',
+  'message.writtenDelivered': 'geschrieben {written} · zugestellt {delivered}',
+
+  'orgAdmin.devices.userInactive': 'Benutzer deaktiviert',
+  'orgAdmin.devices.wipeDone': 'Löschung ausgeführt am {time}',
+  'orgAdmin.devices.wipePending': 'Löschung angeordnet am {date}, noch nicht bestätigt',
+} as const;
