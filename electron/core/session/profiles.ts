@@ -27,7 +27,7 @@ import { ProfileStore } from '../store/profile-store.ts';
 import { replaceFileDurably } from './durable-file.ts';
 import { PerKeyQueue } from './per-key-queue.ts';
 import { argon2idSecrets, type SecretKdf } from './secret-kdf.ts';
-import { countWrong, readAttempts, resetAttempts } from './sign-in-attempts.ts';
+import { countWrong, nextAttemptAt, resetAttempts } from './sign-in-attempts.ts';
 
 const FORMAT_VERSION = 2;
 
@@ -204,8 +204,8 @@ export class ProfileManager {
   async #unwrap(profileId: string, passphrase: string): Promise<{ file: ProfileFile; key: DbKey; wrappedKey: WrappedKey; mustRewrite: boolean }> {
     const dir = this.#dir(profileId);
     const { file, upgrade } = await this.#read(profileId);
-    const attempts = await readAttempts(dir);
-    if (this.#clock.now() < attempts.nextAttemptAt) throw new ProfileError('too_soon', 'too many wrong passphrases: wait', attempts.nextAttemptAt);
+    const waitUntil = await nextAttemptAt(dir, this.#clock.now());
+    if (this.#clock.now() < waitUntil) throw new ProfileError('too_soon', 'too many wrong passphrases: wait', waitUntil);
     const { wrappedKey, reseal } = await this.#passphraseWrap(file);
     const unwrapped = await this.#secrets.unwrap(wrappedKey, passphrase);
     if (!unwrapped.ok) {

@@ -37,6 +37,19 @@ export async function readAttempts(profileDir: string): Promise<SignInAttempts> 
   }
 }
 
+/**
+ * When the next passphrase may be tried. A wait further off than the schedule allows for the
+ * count was set while the PC clock ran ahead (or by hand): it is cut to the schedule from now and
+ * written back, so putting the clock right never locks a person out for the clock's error.
+ */
+export async function nextAttemptAt(profileDir: string, now: number): Promise<number> {
+  const attempts = await readAttempts(profileDir);
+  const latest = now + backoffSeconds(attempts.wrong) * 1000;
+  if (attempts.nextAttemptAt <= latest) return attempts.nextAttemptAt;
+  await write(profileDir, { wrong: attempts.wrong, nextAttemptAt: latest });
+  return latest;
+}
+
 /** Counts one wrong passphrase and returns the new state (written before the caller answers). */
 export async function countWrong(profileDir: string, now: number): Promise<SignInAttempts> {
   const previous = await readAttempts(profileDir);

@@ -99,6 +99,21 @@ describe('passphrase attempts', () => {
     expect(t.seam.runs).toBe(runs);
   });
 
+  it('a wait counted while the PC clock ran ahead lasts no longer than the schedule once the clock is put right', async () => {
+    const t = await setup();
+    const month = 30 * 24 * 3600 * 1000;
+    t.clock.advance(month);
+    for (let i = 0; i < 3; i++) await expect(t.profiles.open(t.profileId, `falsch ${i}`)).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    t.clock.advance(-month);
+    const refused = (await t.profiles.open(t.profileId, PASS).catch((error: ProfileError) => error)) as ProfileError;
+    expect(refused.code).toBe('too_soon');
+    expect(refused.retryAt).toBeLessThanOrEqual(t.clock.now() + backoffSeconds(3) * 1000);
+    // The bound holds across checks (it does not move along with the clock), and across a restart.
+    t.clock.advance(backoffSeconds(3) * 1000);
+    const opened = await t.make().open(t.profileId, PASS);
+    t.profiles.close(opened);
+  });
+
   it("one profile's wrong passphrases never slow down another's", async () => {
     const t = await setup();
     const ben = await t.profiles.create({ displayName: 'Ben', passphrase: 'Frühdienst mit Kaffee' });
