@@ -10,6 +10,7 @@ import { chainKeyId, type ChainId } from '../crypto/sender-keys.ts';
 import { Directory } from '../crypto/directory.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
+import { applyEvents } from '../store/apply.ts';
 import { isAuthorityRefusal } from '../store/authorise.ts';
 import { queueOutbox } from '../store/messages.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
@@ -412,8 +413,14 @@ export class MessagingClient {
   async send(channelId: string, payload: ChannelEventPayload): Promise<string> {
     const eventId = newEventId();
     const event = { eventId, channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
-    if (payload.type === 'message.create') await this.#deps.store.messages.queueLocal({ ...event, payload }, CONTENT_TYPE[payload.type]);
-    else this.#deps.store.db.transaction(() => queueOutbox(this.#deps.store.db, event, CONTENT_TYPE[payload.type]))();
+    // Every own event takes effect now, through the same rules as a received one (a new channel's
+    // name, an edit, a vote...): nothing the user did waits for the relay to become visible. The
+    // relay's ack only gives it its seq (SqliteSyncStore.markSent).
+    const { db } = this.#deps.store;
+    db.transaction(() => {
+      queueOutbox(db, event, CONTENT_TYPE[payload.type]);
+      applyEvents(db, [event]);
+    })();
     this.#deps.onQueued?.(channelId);
     void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: String(error) }));
     return eventId;

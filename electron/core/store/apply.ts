@@ -71,11 +71,12 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
   const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
   switch (p.type) {
     case 'message.create': {
+      // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
       sql(db, 
         `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')
-         ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = 'sent'`,
-      ).run(event.channelId, event.eventId, event.seq, sortKey, event.senderUserId, event.createdAt, p.body, JSON.stringify(p.mentions), p.replyTo, p.urgent ? 1 : 0);
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
+      ).run(event.channelId, event.eventId, event.seq, sortKey, event.senderUserId, event.createdAt, p.body, JSON.stringify(p.mentions), p.replyTo, p.urgent ? 1 : 0, event.seq === null ? 'sending' : 'sent');
       replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
       return null;
     }

@@ -109,16 +109,28 @@ export class SqliteSyncStore implements SyncStore {
       if (!row) return;
       this.#db.prepare(`UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(seq, seq, row.channel_id, clientEventId);
       this.#db.prepare('UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(seq, row.channel_id, clientEventId);
-      // The device's own envelope never comes back to it as new (its crypto refuses it as a replay),
-      // so its own edits, deletions, acks, votes and channel settings take effect here, once the
-      // relay has given them their place in the channel's order.
+      // Own events took effect when queued (MessagingClient.send). The ack gives them their place:
+      // the seq in the log, and the rules that go by seq (last name by seq, poll and calendar
+      // verdicts, discovery) decide again with it. The device's own envelope never comes back to
+      // it as new (its crypto refuses it as a replay), so this is the only time.
       if (this.#self) {
         const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
-        if (parsed.success && parsed.data.type !== 'message.create') {
-          applyEvents(this.#db, [
-            { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt, payload: parsed.data },
-          ]);
+        if (!parsed.success) return;
+        const type = parsed.data.type;
+        if (type === 'message.create') {
+          this.#db.prepare('UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(seq, relayAt, row.channel_id, clientEventId);
+          return;
         }
+        this.#db.prepare('DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(row.channel_id, clientEventId);
+        const own = applyEvents(this.#db, [
+          { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt, payload: parsed.data },
+        ]);
+        if (own.refused.length > 0) this.#refused(row.channel_id, own.refused);
+        // A poll's creation and close are kept once, and a vote stays when the own close queued
+        // after it refuses it now: only their seq was missing.
+        if (type === 'poll.vote') this.#db.prepare('UPDATE poll_votes SET seq = ? WHERE channel_id = ? AND poll_id = ? AND user_id = ? AND seq IS NULL').run(seq, row.channel_id, parsed.data.pollId, this.#self.userId);
+        if (type === 'poll.create') this.#db.prepare('UPDATE polls SET created_seq = ? WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL').run(seq, row.channel_id, clientEventId);
+        if (type === 'poll.close') this.#db.prepare('UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(seq, row.channel_id, parsed.data.pollId);
       }
     })();
   }
