@@ -146,7 +146,8 @@ export const methods = {
   }),
   'channels.create': method({
     input: channelCreateInput,
-    output: z.object({ channelId }),
+    /** The new channel as channels.list names it: its name takes effect before the relay acknowledges it, so the UI opens it at once. */
+    output: z.object({ channelId, channel: channelSummarySchema }),
     doc: 'Creates a channel, conversation or direct chat with members from the directory; the creator is its admin. `not_found` when a member id is not in the signed directory.',
   }),
   'channels.setMembers': method({

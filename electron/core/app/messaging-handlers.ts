@@ -1,6 +1,6 @@
 // IPC handlers for directory, channels, messages and search. Each acts on the visible, unlocked
 // profile only (SessionService.visible() throws `locked` otherwise).
-import type { MessagePage } from '../../../shared/api/contract.ts';
+import type { ChannelSummaryView, MessagePage } from '../../../shared/api/contract.ts';
 import { AppError } from '../../../shared/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -9,6 +9,7 @@ import { UnknownUsersError } from '../client/messaging-client.ts';
 import { assertPermitted } from '../collab/channel-access.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { historyStart } from '../store/sync-history.ts';
+import { channelTitles } from './channel-titles.ts';
 import { toMessageViews } from './message-views.ts';
 import { memberRuntime } from './member-runtime.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
@@ -65,6 +66,31 @@ function queuedJoinRequests(runtime: Runtime): Set<string> {
   return new Set(rows);
 }
 
+/**
+ * The sidebar's channels, named for the reader (channel-titles.ts). A channel joined from the
+ * directory is named by its announcement until its own name event arrives; one whose name is known
+ * from neither (roster known, first event not) is not shown.
+ */
+async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]> {
+  const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
+  const title = channelTitles(runtime.profile.store.db, runtime.identity.userId);
+  const announced = (channelId: string) => currentAnnouncement(runtime.client.directory.rosters.get(channelId)?.current, readAnnouncements(runtime.profile.store.db, channelId));
+  return rows
+    .map((c) => (c.name === '' && c.kind !== 'direct' ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic } : { ...c, name: title(c) }))
+    .filter((c) => c.name !== '')
+    .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
+    .map((c) => ({
+      channelId: c.channelId,
+      kind: c.kind,
+      name: c.name,
+      topic: c.topic,
+      unreadCount: c.unreadCount,
+      mentionCount: c.mentionCount,
+      historyForNewMembers: c.historyForNewMembers,
+      orgWide: c.orgWide,
+    }));
+}
+
 export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, MessagingMethods> {
   const visible = () => sessions.visible();
 
@@ -85,27 +111,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, ward: r.ward, active: r.active === 1 }));
     },
 
-    'channels.list': async () => {
-      const runtime = visible();
-      const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
-      // A channel joined from the directory is named by its announcement until its own name event
-      // arrives; one whose name is known from neither (roster known, first event not) is not shown.
-      const announced = (channelId: string) => currentAnnouncement(runtime.client.directory.rosters.get(channelId)?.current, readAnnouncements(runtime.profile.store.db, channelId));
-      return rows
-        .map((c) => (c.name === '' ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic } : c))
-        .filter((c) => c.name !== '')
-        .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
-        .map((c) => ({
-          channelId: c.channelId,
-          kind: c.kind,
-          name: c.name,
-          topic: c.topic,
-          unreadCount: c.unreadCount,
-          mentionCount: c.mentionCount,
-          historyForNewMembers: c.historyForNewMembers,
-          orgWide: c.orgWide,
-        }));
-    },
+    'channels.list': () => channelSummaries(visible()),
 
     'channels.get': async ({ channelId }) => {
       const runtime = requireChannel(channelId);
@@ -118,7 +124,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       return {
         channelId,
         kind: c.kind as 'channel' | 'conversation' | 'direct',
-        name: c.name as string,
+        name: channelTitles(db, runtime.identity.userId)({ channelId, kind: c.kind as string, name: c.name as string }),
         topic: c.topic as string,
         unreadCount: summary?.unreadCount ?? 0,
         mentionCount: summary?.mentionCount ?? 0,
@@ -144,7 +150,11 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
           discoverable,
         }),
       );
-      return { channelId };
+      // The new channel, as the sidebar will list it: its name took effect when queued, so the UI
+      // opens it now instead of waiting for a list that has it.
+      const channel = (await channelSummaries(runtime)).find((c) => c.channelId === channelId);
+      if (!channel) throw new AppError('internal', 'The new channel is not in the list.');
+      return { channelId, channel };
     },
 
     'channels.setMembers': async ({ channelId, memberUserIds }) => {
@@ -220,6 +230,9 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = requireChannel(channelId);
       const store = runtime.profile.store;
       await store.channels.markRead(channelId, upToSortKey, clock.now());
+      // The unread badge is computed from the read position: without this the sidebar kept the
+      // count of its last reload until some other change happened to reload it.
+      runtime.channelsChanged();
       if (readReceiptsOn(runtime)) {
         // A receipt names the highest relay seq read; sent only when it moves, so scrolling sends little.
         const seq = store.db.prepare('SELECT max(seq) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL').pluck().get(channelId, upToSortKey) as number | null;
@@ -350,7 +363,8 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const store = runtime.profile.store;
       if (channelId) requireChannel(channelId);
       const hits = await store.search({ text, ...(channelId ? { channelId } : {}), limit });
-      const mine = new Map((await store.channels.listFor(runtime.identity.userId)).map((c) => [c.channelId, c.name]));
+      const title = channelTitles(store.db, runtime.identity.userId);
+      const mine = new Map((await store.channels.listFor(runtime.identity.userId)).map((c) => [c.channelId, title(c)]));
       const sender = store.db.prepare('SELECT u.display_name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?').pluck();
       return hits
         .filter((h) => mine.has(h.channelId))

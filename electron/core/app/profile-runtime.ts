@@ -74,8 +74,10 @@ export class ProfileRuntime {
       orgSigningKey: orgSecretOf(identity),
       clock: deps.clock,
       log: deps.log.child('client'),
+      // Own events take effect when queued (a channel's name, a receipt...), so the list changes too.
       onQueued: (channelId) => {
         events.messagesChanged(channelId);
+        events.channelsChanged();
         events.connectionChanged();
       },
       listeners: {
@@ -184,6 +186,11 @@ export class ProfileRuntime {
     const next = { ...this.#identity, orgSecret: orgSecretB64 };
     await saveIdentity(this.profile.store, next);
     this.#identity = next;
+  }
+
+  /** Something only this workstation changed (the read position): the sidebar's counts follow at once. */
+  channelsChanged(): void {
+    this.#deps.events.channelsChanged();
   }
 
   /** Since when the relay is out of reach, once that has lasted long enough to show; else null. */
