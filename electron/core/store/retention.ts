@@ -67,6 +67,8 @@ export function applyRetention(db: Db, policyDays: number, now: number): Retenti
       // Votes go with their poll (foreign key, ON DELETE CASCADE).
       result.polls += db.prepare(`DELETE FROM polls WHERE ${due('created_seq')}`).run(...args).changes;
       result.events += db.prepare(`DELETE FROM events WHERE ${due('seq')}`).run(...args).changes;
+      // Own sent events kept for a restored relay go with the messages they carry.
+      db.prepare(`DELETE FROM sent_log WHERE ${due('seq')}`).run(...args);
     }
     forgetTerms(db, terms);
     result.orphanedBlobs = orphans(db, blobs);
@@ -133,6 +135,7 @@ export function deleteChannelContent(db: Db, channelId: string): RetentionResult
     db.prepare('DELETE FROM calendar_overrides WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM calendar_events WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ?').run(channelId);
+    db.prepare('DELETE FROM sent_log WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM drafts WHERE channel_id = ?').run(channelId);
     const result: RetentionResult = {
       files: db.prepare('DELETE FROM files WHERE channel_id = ?').run(channelId).changes,

@@ -1,0 +1,90 @@
+// The encrypted store's side of gaps, history start and relay incarnations (SQLCipher, real
+// migrations): what a device keeps so that a restored relay gets back the own events it lost.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { historyStart } from '../../../electron/core/store/sync-history.ts';
+import { outboxMessage } from '../../integration/transport/outbox-kill-fixtures.ts';
+import { randomKey, tempDir } from './helpers.ts';
+
+const CH = 'chn-history-0001';
+
+async function storeWithChannel(): Promise<ProfileStore> {
+  const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
+  await store.channels.upsert({ channelId: CH, kind: 'conversation', name: 'Station 1', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 0 }, []);
+  return store;
+}
+
+const delivery = (store: ProfileStore) => store.db.prepare('SELECT message_id, delivery, seq FROM messages ORDER BY message_id').all();
+
+describe('sync store: relay incarnations', () => {
+  it('keeps sent events with seq and incarnation; a restore puts those above the restore point back in the outbox, first and in order', async () => {
+    const store = await storeWithChannel();
+    for (let i = 1; i <= 3; i++) await store.messages.queueLocal(outboxMessage(CH, 'dev-a', i), 'message');
+    const [one, two, three] = await store.sync.dueOutbox(Date.now(), 10);
+    for (const [item, seq] of [[one!, 5], [two!, 6], [three!, 7]] as const) {
+      await store.sync.saveSealed(item.clientEventId, { envelope: new Uint8Array([seq]), epoch: 1 });
+      await store.sync.markSent(item.clientEventId, seq, 1000 + seq, 'incarnation-1');
+    }
+    await store.messages.queueLocal(outboxMessage(CH, 'dev-a', 4), 'message');
+    await store.sync.applyBatch(CH, { events: [], pending: [{ channelId: CH, seq: 7, envelope: new Uint8Array([1]) }], newCursor: 8, gaps: [{ from: 3, to: 3 }, { from: 6, to: 7 }] });
+    await store.sync.adoptIncarnation('incarnation-1', null);
+    expect(await store.sync.incarnation()).toBe('incarnation-1');
+
+    // Restored to a backup whose head was 5: seqs 6 and 7 are gone.
+    expect(await store.sync.adoptIncarnation('incarnation-2', { [CH]: 5 })).toEqual({ requeued: 2 });
+    expect(await store.sync.incarnation()).toBe('incarnation-2');
+    expect(await store.sync.cursors()).toEqual({ [CH]: 5 });
+    expect(await store.sync.gaps()).toEqual({ [CH]: [{ from: 3, to: 3 }] });
+    expect(await store.sync.pending(CH)).toEqual([]);
+    const due = await store.sync.dueOutbox(Date.now(), 10);
+    expect(due.map((i) => i.clientEventId)).toEqual([two!.clientEventId, three!.clientEventId, outboxMessage(CH, 'dev-a', 4).eventId]);
+    // The very same bytes go out again (the relay keeps one per client event id).
+    expect(due[0]!.sealed).toEqual({ envelope: new Uint8Array([6]), epoch: 1 });
+    expect(delivery(store)).toEqual([
+      { message_id: one!.clientEventId, delivery: 'sent', seq: 5 },
+      { message_id: two!.clientEventId, delivery: 'sending', seq: 6 },
+      { message_id: three!.clientEventId, delivery: 'sending', seq: 7 },
+      { message_id: outboxMessage(CH, 'dev-a', 4).eventId, delivery: 'sending', seq: null },
+    ]);
+    // Sent again in the new incarnation: a later restore to the same point leaves them alone.
+    await store.sync.markSent(two!.clientEventId, 6, 2000, 'incarnation-2');
+    expect(await store.sync.adoptIncarnation('incarnation-2', { [CH]: 5 })).toEqual({ requeued: 0 });
+    store.close();
+  });
+
+  it('a channel the restored relay does not list counts as restore point 0', async () => {
+    const store = await storeWithChannel();
+    await store.messages.queueLocal(outboxMessage(CH, 'dev-a', 1), 'message');
+    const [item] = await store.sync.dueOutbox(Date.now(), 10);
+    await store.sync.markSent(item!.clientEventId, 1, 1, 'incarnation-1');
+    await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 4 });
+    expect(await store.sync.adoptIncarnation('incarnation-2', {})).toEqual({ requeued: 1 });
+    expect(await store.sync.cursors()).toEqual({ [CH]: 0 });
+    store.close();
+  });
+
+  it('remembers the declared history start (never lowered) and the gaps per channel', async () => {
+    const store = await storeWithChannel();
+    expect(historyStart(store.db, CH)).toBeNull();
+    await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 9, historyStart: 7, gaps: [{ from: 8, to: 8 }] });
+    await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 9, historyStart: 4 });
+    expect(historyStart(store.db, CH)).toBe(7);
+    expect(await store.sync.gaps()).toEqual({ [CH]: [{ from: 8, to: 8 }] });
+    await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 9, gaps: [] });
+    expect(await store.sync.gaps()).toEqual({});
+    store.close();
+  });
+
+  it('retention and deleting a conversation remove the kept sent events too', async () => {
+    const store = await storeWithChannel();
+    await store.messages.queueLocal(outboxMessage(CH, 'dev-a', 1), 'message');
+    const [item] = await store.sync.dueOutbox(Date.now(), 10);
+    await store.sync.markSent(item!.clientEventId, 1, 1, 'incarnation-1');
+    const kept = () => store.db.prepare('SELECT count(*) FROM sent_log').pluck().get();
+    expect(kept()).toBe(1);
+    await store.applyRetention(30, outboxMessage(CH, 'dev-a', 1).createdAt + 40 * 86_400_000);
+    expect(kept()).toBe(0);
+    store.close();
+  });
+});
