@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import { ClipboardGuard } from '../session/clipboard-guard.ts';
+import { PerKeyQueue } from '../session/per-key-queue.ts';
 import { checkPin } from '../session/pin-rules.ts';
 import { ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
@@ -52,6 +53,8 @@ export class SessionService {
   readonly #runtimes = new Map<string, ProfileRuntime>();
   #lastSignOut: SessionStatus['lastSignOutReason'] = null;
   readonly #pinSet = new Map<string, boolean>();
+  /** Sign-ins per profile, one after another (separate from the attempt queue that profiles.open takes). */
+  readonly #signIns = new PerKeyQueue();
   /** Per profile: the relay refused its device for good (shown on that profile's tile only). */
   readonly #notices: ProfileNotices;
 
@@ -164,7 +167,15 @@ export class SessionService {
     return opened.summary.profileId;
   }
 
-  async signIn(profileId: string, passphrase: string): Promise<void> {
+  /**
+   * One sign-in per profile at a time: two at once (a double Enter) would both find no runtime and
+   * start two, the first orphaned with its socket, store and key after sign-out.
+   */
+  signIn(profileId: string, passphrase: string): Promise<void> {
+    return this.#signIns.run(profileId, () => this.#signInOnce(profileId, passphrase));
+  }
+
+  async #signInOnce(profileId: string, passphrase: string): Promise<void> {
     const running = this.#runtimes.get(profileId);
     if (running) {
       // Signed in already (locked): the passphrase is checked again and the 12-hour clock restarts.
