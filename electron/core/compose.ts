@@ -10,7 +10,7 @@ import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
 import { messagingHandlers } from './app/messaging-handlers.ts';
-import { notificationChannelLabel, notifyNewMessages, type NotificationContent } from './app/notifications.ts';
+import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
 import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
@@ -119,7 +119,6 @@ export function createCore(deps: CoreDeps): Core {
             onScreen: isVisible(profileId),
             myUserId: runtime.identity.userId,
             senderName: (userId) => (names.get(userId) as string | undefined) ?? '?',
-            channelLabel: notificationChannelLabel(runtime.profile.store.db, runtime.identity.userId),
           },
           events,
         );

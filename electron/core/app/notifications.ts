@@ -3,15 +3,13 @@
 // on screen (locked, or another person's turn) never shows more than "new message".
 import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
 import type { Notifier } from '../platform/platform.ts';
-import type { Db } from '../store/database.ts';
 import type { DecryptedEvent } from '../sync/ports.ts';
-import { channelTitles } from './channel-titles.ts';
 
 export type NotificationContent = 'none' | 'sender' | 'full';
 
 const TEXT = {
-  de: { title: 'Klinikfunk', message: 'Neue Nachricht', mention: 'Sie wurden erwähnt', urgent: 'Dringende Nachricht', from: (n: string) => `von ${n}`, in: (c: string) => ` in ${c}` },
-  en: { title: 'Klinikfunk', message: 'New message', mention: 'You were mentioned', urgent: 'Urgent message', from: (n: string) => `from ${n}`, in: (c: string) => ` in ${c}` },
+  de: { title: 'Klinikfunk', message: 'Neue Nachricht', mention: 'Sie wurden erwähnt', urgent: 'Dringende Nachricht', from: (n: string) => `von ${n}` },
+  en: { title: 'Klinikfunk', message: 'New message', mention: 'You were mentioned', urgent: 'Urgent message', from: (n: string) => `from ${n}` },
 };
 
 export interface NotifyContext {
@@ -20,29 +18,12 @@ export interface NotifyContext {
   onScreen: boolean;
   myUserId: string;
   senderName(userId: string): string;
-  /** Where the message is, as the sidebar names it; null for a direct chat (the sender is the other person). */
-  channelLabel(channelId: string): string | null;
-}
-
-/** "#Station 6" or "Übergabe 3B" for the notification; a direct chat needs no place besides its sender. */
-export function notificationChannelLabel(db: Db, myUserId: string): (channelId: string) => string | null {
-  const title = channelTitles(db, myUserId);
-  const row = db.prepare('SELECT kind, name FROM channels WHERE channel_id = ?');
-  return (channelId) => {
-    const channel = row.get(channelId) as { kind: string; name: string } | undefined;
-    if (!channel || channel.kind === 'direct' || channel.name === '') return null;
-    return channel.kind === 'channel' ? `#${title({ channelId, ...channel })}` : title({ channelId, ...channel });
-  };
 }
 
 export function notifyNewMessages(notifier: Notifier, ctx: NotifyContext, events: DecryptedEvent[]): number {
   if (!notifier.isSupported()) return 0;
   const text = TEXT[ctx.language];
   let shown = 0;
-  const where = (channelId: string) => {
-    const label = ctx.channelLabel(channelId);
-    return label ? text.in(label) : '';
-  };
   for (const event of events) {
     const payload = event.payload as ChannelEventPayload;
     if (payload.type !== 'message.create') continue;
@@ -50,7 +31,7 @@ export function notifyNewMessages(notifier: Notifier, ctx: NotifyContext, events
     const kind = payload.urgent ? text.urgent : mentioned ? text.mention : text.message;
     const level = ctx.onScreen ? ctx.content : 'none';
     const request = {
-      title: level === 'none' ? `${text.title}: ${kind}` : `${kind} ${text.from(ctx.senderName(event.senderUserId))}${where(event.channelId)}`,
+      title: level === 'none' ? `${text.title}: ${kind}` : `${kind} ${text.from(ctx.senderName(event.senderUserId))}`,
       ...(level === 'full' ? { body: payload.body.slice(0, 200) } : {}),
       tag: event.channelId,
       urgent: payload.urgent,

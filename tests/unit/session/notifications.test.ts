@@ -32,7 +32,7 @@ function notify(content: NotificationContent, options: Partial<NotifyContext> = 
   const notifier = new FakeNotifier();
   const count = notifyNewMessages(
     notifier,
-    { content, language: 'de', onScreen: true, myUserId: 'user-bernd', senderName: () => 'Anna Admin', channelLabel: () => null, ...options },
+    { content, language: 'de', onScreen: true, myUserId: 'user-bernd', senderName: () => 'Anna Admin', ...options },
     events,
   );
   return { shown: notifier.shown, count };
@@ -55,11 +55,6 @@ describe('notifications by policy', () => {
     expect(shown).toEqual([
       { title: 'Neue Nachricht von Anna Admin', body: BODY, tag: 'chan-station-3b', urgent: false },
     ]);
-  });
-
-  it('names the channel a message is in, never under none', () => {
-    expect(notify('sender', { channelLabel: () => '#Station 3B' }).shown[0]?.title).toBe('Neue Nachricht von Anna Admin in #Station 3B');
-    expect(notify('none', { channelLabel: () => '#Station 3B' }).shown[0]?.title).toBe('Klinikfunk: Neue Nachricht');
   });
 
   it('a profile that is not on screen (locked, or another person) shows only "new message", whatever the policy', () => {
