@@ -1,6 +1,6 @@
 // German strings for what the app tells people about its state: a profile blocked by the
 // administration (on its own tile), an outage that lasts, late delivery, and the admin's view of
-// revoked and wiped devices.
+// deactivated users' devices.
 export const deStatus = {
   'profileNotice.revoked.title': 'Gerät gesperrt',
   'profileNotice.revoked.text':
@@ -25,6 +25,4 @@ export const deStatus = {
   'message.writtenDelivered': 'geschrieben {written} · zugestellt {delivered}',
 
   'orgAdmin.devices.userInactive': 'Benutzer deaktiviert',
-  'orgAdmin.devices.wipeDone': 'Löschung ausgeführt am {time}',
-  'orgAdmin.devices.wipePending': 'Löschung angeordnet am {date}, noch nicht bestätigt',
 } as const;

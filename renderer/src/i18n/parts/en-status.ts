@@ -24,6 +24,4 @@ export const enStatus: Record<keyof typeof deStatus, string> = {
   'message.writtenDelivered': 'written {written} · delivered {delivered}',
 
   'orgAdmin.devices.userInactive': 'User deactivated',
-  'orgAdmin.devices.wipeDone': 'Wipe carried out on {time}',
-  'orgAdmin.devices.wipePending': 'Wipe ordered on {date}, not confirmed yet',
 };
