@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
+import { installProcessGuards } from '../electron/core/log/process-guard.ts';
 import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createRelayLog(undefined, config.logLevel);
+  // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
+  // manager to restart (why: electron/core/log/process-guard.ts).
+  installProcessGuards(log, { exitOnUncaughtException: true });
   if (restoring) {
     await restoreRelay(config, from, log);
     return;
