@@ -66,7 +66,7 @@ function fill(db: Database.Database, total: number): number {
     db.transaction(() => {
       for (const [channelId, list] of batch) {
         applyEvents(db, list);
-        db.prepare('INSERT INTO sync_cursors VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = excluded.seq').run(channelId, list.at(-1)!.seq!);
+        db.prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = excluded.seq').run(channelId, list.at(-1)!.seq!);
       }
     })();
   }

@@ -23,6 +23,8 @@ export const profileSummarySchema = z.object({
    * `deactivated` (its user). Shown on this profile's tile only; cleared when it is accepted again.
    */
   notice: z.object({ reason: z.enum(['revoked', 'deactivated']), at: z.number().int() }).nullable(),
+  /** The relay this profile uses (no secret), offered when another profile is set up; null before its first sign-in here. */
+  relayUrl: relayUrl.nullable(),
 });
 
 export const sessionStatusSchema = z.object({

@@ -77,8 +77,11 @@ test('two people on one workstation: own channels only, switching user from the 
   await expect(page.getByRole('heading', { name: 'Gemeinsam genutzte Geräte' })).toBeVisible();
   // This PC already belongs to an organisation: the join form, and creating one only as a small link.
   await expect(page.getByLabel('Registrierungsschlüssel', { exact: true })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Organisation anlegen' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Organisation anlegen', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'neue Organisation anlegen' })).toBeVisible();
+  // The server address of the profile already here is filled in.
+  await expect(page.getByLabel('Serveradresse')).toHaveValue(clinic.url);
+  await expect(page.getByText('Dieselbe Adresse wie bei den anderen Profilen', { exact: false })).toBeVisible();
   await shot(page, testInfo, 'ws-02-add-profile');
   await expectAccessible(page, 'add profile');
   await join(page, clinic.url, clara.key, PASS_CLARA);

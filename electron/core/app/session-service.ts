@@ -12,6 +12,7 @@ import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { PerKeyQueue } from '../session/per-key-queue.ts';
 import { checkPin } from '../session/pin-rules.ts';
 import { ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
+import { ProfileRelays } from '../session/profile-relays.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
 import { argon2idSecrets, type SecretKdf } from '../session/secret-kdf.ts';
 import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
@@ -57,10 +58,13 @@ export class SessionService {
   readonly #signIns = new PerKeyQueue();
   /** Per profile: the relay refused its device for good (shown on that profile's tile only). */
   readonly #notices: ProfileNotices;
+  /** Per profile: its relay address, offered when another profile is set up here. */
+  readonly #relays: ProfileRelays;
 
   constructor(deps: SessionServiceDeps) {
     this.#deps = deps;
     this.#notices = new ProfileNotices(deps.dataDir, (message) => deps.log.warn(message));
+    this.#relays = new ProfileRelays(deps.dataDir, (message) => deps.log.warn(message));
     this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage, clock: deps.clock, secrets: deps.secrets ?? argon2idSecrets });
     const rules = deps.policy.values;
     this.clipboard = new ClipboardGuard({
@@ -89,6 +93,7 @@ export class SessionService {
 
   async status(): Promise<SessionStatus> {
     await this.#notices.load();
+    await this.#relays.load();
     const list = await this.profiles.list();
     const visible = this.session.visibleProfile;
     const locked = this.session.isLocked;
@@ -100,7 +105,7 @@ export class SessionService {
       activeProfileId,
       profiles: list.map((p) => {
         const s = this.session.state(p.profileId);
-        return { profileId: p.profileId, displayName: p.displayName, orgName: null, signedIn: s !== 'signed_out', locked: s === 'locked', notice: this.#notices.get(p.profileId) };
+        return { profileId: p.profileId, displayName: p.displayName, orgName: null, signedIn: s !== 'signed_out', locked: s === 'locked', notice: this.#notices.get(p.profileId), relayUrl: this.#relays.get(p.profileId) };
       }),
       pinRequired: activeProfileId !== null && this.#pinSet.get(activeProfileId) !== true,
       lastSignOutReason: this.#lastSignOut,
@@ -222,6 +227,8 @@ export class SessionService {
     runtime.client.ingestLocal(knownRecords);
     this.#runtimes.set(profileId, runtime);
     this.#pinSet.set(profileId, (await opened.store.getSetting(PIN_KEY)) !== null);
+    // Offered when another profile is set up on this PC; a failed write costs only that offer.
+    await this.#relays.remember(profileId, identity.relayUrl, this.#deps.clock.now()).catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: String(error) }));
     this.#lastSignOut = null;
     // Accepted by the relay again (the admin re-activated the user): the tile's notice goes.
     runtime.transport.onState((state) => {

@@ -100,6 +100,8 @@ export const de = {
   'relay.label': 'Serveradresse',
   'relay.help': 'Steht in Ihrem Registrierungsbrief, z. B. wss://klinikfunk.klinik.example',
   'relay.helpCreate': 'Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat, z. B. wss://klinikfunk.klinik.example',
+  'relay.fromProfiles': 'Dieselbe Adresse wie bei den anderen Profilen auf diesem Arbeitsplatz. Ändern Sie sie nur, wenn Ihr Registrierungsbrief eine andere nennt.',
+  'relay.offer': 'Adressen der anderen Profile auf diesem Arbeitsplatz:',
   'relay.managed': 'Von Ihrer Organisation verwaltet',
   'relay.invalid':
     'Die Serveradresse beginnt mit wss:// (z. B. wss://klinikfunk.klinik.example). Bitte prüfen Sie die Eingabe.',

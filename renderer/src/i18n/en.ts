@@ -99,6 +99,8 @@ export const en: Record<MessageKey, string> = {
   'relay.label': 'Server address',
   'relay.help': 'It is in your registration letter, e.g. wss://klinikfunk.clinic.example',
   'relay.helpCreate': 'The address of the Klinikfunk server your IT has set up, e.g. wss://klinikfunk.clinic.example',
+  'relay.fromProfiles': 'The same address as the other profiles on this workstation. Change it only if your registration letter names another.',
+  'relay.offer': 'Addresses of the other profiles on this workstation:',
   'relay.managed': 'Managed by your organisation',
   'relay.invalid': 'The server address starts with wss:// (e.g. wss://klinikfunk.clinic.example). Please check it.',
 
