@@ -55,12 +55,6 @@ function acknowledgedUrgent(db: Db, channelId: string, messageId: string): boole
   );
 }
 
-export function isChannelAdmin(db: Db, channelId: string, userId: string, epoch?: number | null): boolean {
-  const orgWide = sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(channelId) === 1;
-  if (orgWide) return sql(db, `SELECT 1 FROM users WHERE user_id = ? AND role = 'admin' AND active = 1`).pluck().get(userId) !== undefined;
-  return rosterRole(db, channelId, userId, epoch) === 'admin';
-}
-
 export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
   const p = event.payload;
   const orgWide = sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) === 1;
