@@ -105,6 +105,36 @@ describe('key shares that failed to send', () => {
     );
   });
 
+  it('mailbox full, then a member is added (new epoch): the earlier messages still reach the member whose share failed', async () => {
+    const anna = org.addUser('Anna');
+    const ben = org.addUser('Ben');
+    const cara = org.addUser('Cara');
+    const annaDevice = org.addDevice(anna);
+    const benDevice = org.addDevice(ben);
+    org.addDevice(cara);
+    relay = await startTestRelay({ org, envelopeCheck: true, limits: { maxMailboxItems: MAILBOX_LIMIT } });
+    const a = await world.workstation(org, relay.url, annaDevice);
+    open.push(a);
+    await fillMailbox(a, benDevice);
+    const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
+    await a.client.sendMessage(channelId, 'vor Cara');
+    await eventually(() => outboxEmpty(a), 10_000, 'published');
+    // Cara joins: a new epoch and a new chain; the old chain's share is still owed to Ben.
+    await a.client.setMembers(channelId, [
+      { userId: anna, role: 'admin' },
+      { userId: ben, role: 'member' },
+      { userId: cara, role: 'member' },
+    ]);
+    await drainJunk(benDevice, annaDevice);
+    await a.client.sendMessage(channelId, 'mit Cara');
+    await eventually(() => outboxEmpty(a), 10_000, 'published in the new epoch');
+
+    const b = await world.workstation(org, relay.url, benDevice);
+    open.push(b);
+    await eventually(async () => (await bodies(b, channelId)).length >= 2, 10_000, 'Ben reads both epochs');
+    expect(await bodies(b, channelId)).toEqual(expect.arrayContaining(['vor Cara', 'mit Cara']));
+  });
+
   it('socket dropped while the share is being mailed: the share goes out after the reconnect', async () => {
     const anna = org.addUser('Anna');
     const ben = org.addUser('Ben');
