@@ -182,14 +182,14 @@ export class SessionService {
 
   async #signInOnce(profileId: string, passphrase: string): Promise<void> {
     const running = this.#runtimes.get(profileId);
-    if (running) {
+    const opened = await this.#open(profileId, passphrase);
+    if (running && this.#runtimes.get(profileId) === running) {
       // Signed in already (locked): the passphrase is checked again and the 12-hour clock restarts.
-      const reopened = await this.#open(profileId, passphrase);
-      this.profiles.close(reopened);
+      this.profiles.close(opened);
       this.session.signIn(profileId);
       return;
     }
-    const opened = await this.#open(profileId, passphrase);
+    // Not running, or its runtime ended (12 hours, PIN limit, admin) while the passphrase was checked.
     const identity = await loadIdentity(opened.store);
     if (!identity) {
       this.profiles.close(opened);
