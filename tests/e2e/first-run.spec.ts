@@ -87,7 +87,8 @@ test('first run, registration key, and messaging between two workstations', asyn
   await shot(admin, testInfo, '06-new-channel');
   await expectAccessible(admin, 'new channel');
   await admin.getByRole('button', { name: 'Anlegen', exact: true }).click();
-  const adminComposer = admin.getByRole('textbox', { name: /Nachricht an/ });
+  // The new channel opens at once; its composer names it (never the org-wide one).
+  const adminComposer = admin.getByRole('textbox', { name: 'Nachricht an #Station 3B', exact: true });
   await expect(adminComposer).toBeVisible();
 
   // A mention, picked from the directory.
@@ -111,7 +112,7 @@ test('first run, registration key, and messaging between two workstations', asyn
   // Reply from the nurse; an HTML/script message renders as text.
   await handover.hover();
   await handover.getByRole('button', { name: 'Antworten' }).click();
-  const nurseComposer = nurse.getByRole('textbox', { name: /Nachricht an/ });
+  const nurseComposer = nurse.getByRole('textbox', { name: 'Nachricht an #Station 3B', exact: true });
   await nurseComposer.fill('Verstanden, ich übernehme');
   await nurseComposer.press('Enter');
   await nurseComposer.fill('<script>window.__pwned = 1</script><b>fett?</b> <img src=x onerror="window.__pwned=2">');
@@ -267,7 +268,7 @@ test('after a search jump, new messages are marked read at the newest message, n
   // and the view at the end marks the channel read meanwhile.
   await clinic.relay.stop();
   await expect(nurse.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'online', { timeout: 20_000 });
-  const composer = nurse.getByRole('textbox', { name: /Nachricht an/ });
+  const composer = nurse.getByRole('textbox', { name: 'Nachricht an #Station 3B', exact: true });
   await composer.fill('Bin im Dienst');
   await composer.press('Enter');
   await expect(nurse.getByTestId('pending-sends')).toBeVisible();

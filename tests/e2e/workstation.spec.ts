@@ -132,7 +132,7 @@ test('two people on one workstation: own channels only, switching user from the 
   await messageY.getByRole('button', { name: 'Text der Nachricht von Anna Admin kopieren' }).click();
   await expect.poll(() => workstation.platform.clipboard.text).toBe(TEXT_Y);
   await expect(page.getByText('Text kopiert. Klinikfunk leert die Zwischenablage nach 60 Sekunden')).toBeAttached();
-  const composer = page.getByRole('textbox', { name: /Nachricht an/ });
+  const composer = page.getByRole('textbox', { name: 'Nachricht an #Intensiv 2', exact: true });
   await composer.fill('Entwurf: Angehörige von Bett 4 anrufen');
 
   // The lock button: nothing of Clara's stays in the DOM, in the composer's memory, or on the clipboard.
@@ -167,7 +167,7 @@ test('two people on one workstation: own channels only, switching user from the 
   expect(await page.content()).not.toContain('Verbandswechsel');
   await unlockAs(page, 'Clara Intensiv', PIN_CLARA);
   await page.getByTestId('channel-entry').filter({ hasText: 'Intensiv 2' }).click();
-  await expect(page.getByRole('textbox', { name: /Nachricht an/ })).toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'Nachricht an #Intensiv 2', exact: true })).toHaveValue('');
   await expect(page.getByTestId('channel-entry').filter({ hasText: 'Station 3B' })).toHaveCount(0);
 
   // The sign-in screen lists both profiles by name only and offers another profile.

@@ -241,6 +241,9 @@ export const en: Record<MessageKey, string> = {
   'main.noChannelsHint': 'Create a channel for your ward or wait until you are added to one.',
   'main.chooseChannel': 'No channel open',
   'main.chooseChannelHint': 'Choose a channel or conversation on the left.',
+  'main.goneLeft': 'You left {channel}.',
+  'main.goneRemoved': '{channel} is no longer available: you were removed or it was closed.',
+  'main.goneHint': 'No channel is open. Choose on the left where you want to write.',
 
   'channel.members': 'Members',
   'channel.searchHere': 'Search this channel',

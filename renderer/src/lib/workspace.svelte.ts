@@ -28,6 +28,15 @@ export class Workspace {
   searchInChannel = $state(false);
   error = $state.raw<AppErrorShape | null>(null);
   loaded = $state(false);
+  /**
+   * The channel that was open and is no longer listed (the user left it or was removed): the main
+   * view says so instead of opening another channel, so nothing is written where it was not meant.
+   */
+  gone = $state.raw<{ name: string; kind: ChannelSummaryView['kind']; left: boolean } | null>(null);
+  /** Channels created here that a channels.list answer has not shown yet (one asked for before they existed). */
+  // Not state: read only when a list arrives, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #created = new Map<string, ChannelSummaryView>();
 
   // A fresh Map per directory change, never mutated, so no SvelteMap is needed.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -62,6 +71,8 @@ export class Workspace {
     if (directory.ok) this.directory = directory.value;
     if (connection.ok) this.connection = connection.value;
     if (channels.ok) this.#setChannels(channels.value);
+    // The first channel opens when the view starts; after that the selection changes only when the user picks.
+    if (!this.selectedId && this.panel === 'channel' && !this.gone) this.selectedId = this.channels[0]?.channelId ?? null;
     const failed = [me, channels].find((r) => !r.ok);
     this.error = failed && !failed.ok ? failed.error : null;
     this.loaded = true;
@@ -78,9 +89,33 @@ export class Workspace {
   }
 
   #setChannels(list: ChannelSummaryView[]): void {
-    this.channels = list;
-    if (this.selectedId && !list.some((c) => c.channelId === this.selectedId)) this.selectedId = null;
-    if (!this.selectedId && this.panel === 'channel') this.selectedId = list[0]?.channelId ?? null;
+    for (const id of [...this.#created.keys()]) if (list.some((c) => c.channelId === id)) this.#created.delete(id);
+    const next = [...list, ...this.#created.values()];
+    const open = this.channels.find((c) => c.channelId === this.selectedId);
+    this.channels = next;
+    // Never another channel by itself: the selection only goes empty, with the reason on screen.
+    if (open && !next.some((c) => c.channelId === open.channelId)) this.#lose(open, false);
+  }
+
+  #lose(channel: ChannelSummaryView, left: boolean): void {
+    this.gone = { name: channel.name, kind: channel.kind, left };
+    this.selectedId = null;
+    this.jump = null;
+  }
+
+  /** A channel just created here: listed and opened at once, whatever the next list answer says. */
+  openCreated(channel: ChannelSummaryView): void {
+    this.#created.set(channel.channelId, channel);
+    if (!this.channels.some((c) => c.channelId === channel.channelId)) this.channels = [...this.channels, channel];
+    this.open(channel.channelId);
+  }
+
+  /** The user left the open channel: nothing is selected, and the main view says why. */
+  left(channelId: string): void {
+    const channel = this.channels.find((c) => c.channelId === channelId);
+    this.#created.delete(channelId);
+    this.channels = this.channels.filter((c) => c.channelId !== channelId);
+    if (channel && this.selectedId === channelId) this.#lose(channel, true);
   }
 
   openSearch(inChannel: boolean): void {
@@ -89,6 +124,7 @@ export class Workspace {
   }
 
   open(channelId: string, jump: JumpTarget | null = null): void {
+    this.gone = null;
     this.panel = 'channel';
     this.selectedId = channelId;
     this.jump = jump;
