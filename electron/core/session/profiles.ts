@@ -31,9 +31,20 @@ import { countWrong, nextAttemptAt, resetAttempts } from './sign-in-attempts.ts'
 
 const FORMAT_VERSION = 2;
 
+/**
+ * Far above what calibrateKdf picks (10 passes, 256 MiB): a file asking for more was not written by
+ * this app, and running it would stall the main process for hours or fail inside libsodium.
+ */
+const KDF_CEILING = { opsLimit: 32, memLimitBytes: 1024 * 1024 * 1024 };
+
 const wrappedKeySchema = z.object({
   v: z.literal(1),
-  kdf: z.object({ alg: z.literal('argon2id13'), opsLimit: z.number().int(), memLimitBytes: z.number().int(), saltB64: z.string() }),
+  kdf: z.object({
+    alg: z.literal('argon2id13'),
+    opsLimit: z.number().int().min(1).max(KDF_CEILING.opsLimit),
+    memLimitBytes: z.number().int().min(8 * 1024).max(KDF_CEILING.memLimitBytes),
+    saltB64: z.string(),
+  }),
   nonceB64: z.string(),
   ciphertextB64: z.string(),
 });

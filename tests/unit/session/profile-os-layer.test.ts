@@ -149,6 +149,27 @@ describe('DB key wrap with the OS secure store', () => {
     expect(profileJson(root, profileId).keyWrap.osSealedB64).not.toBe(before);
   });
 
+  it('a profile.json asking for an absurd Argon2id cost is damaged: no Argon2id runs (it would stall the app for hours)', async () => {
+    const root = tempDir();
+    const profileId = await createProfile(root);
+    const path = join(root, profileId, 'profile.json');
+    const good = JSON.parse(readFileSync(path, 'utf8'));
+    let runs = 0;
+    // Counts and refuses, so a missing check shows as a count instead of a hang.
+    const refusing: SecretKdf = { unwrap: async () => (runs++, { ok: false, reason: 'malformed' }), verify: argon2idSecrets.verify };
+    for (const kdf of [
+      { opsLimit: 1_000_000_000 },
+      { memLimitBytes: 2 ** 42 },
+      { opsLimit: 0 },
+      { memLimitBytes: -1 },
+    ]) {
+      const wrappedKey = { ...good.keyWrap.wrappedKey, kdf: { ...good.keyWrap.wrappedKey.kdf, ...kdf } };
+      writeFileSync(path, JSON.stringify({ ...good, keyWrap: { layer: 'passphrase', wrappedKey } }));
+      await expect(manager(root, undefined, refusing).open(profileId, PASS)).rejects.toMatchObject({ code: 'corrupt' });
+    }
+    expect(runs).toBe(0);
+  });
+
   it('a damaged, foreign or newer profile.json is a typed error, never a crash', async () => {
     const root = tempDir();
     const profileId = await createProfile(root, new FakeSafeStorage('anna.berger'));
