@@ -153,6 +153,10 @@ test('first run, registration key, and messaging between two workstations', asyn
   await urgent.getByRole('button', { name: 'Bestätigen' }).click();
   const summary = admin.getByTestId('message').filter({ hasText: 'Notfall Zimmer 7' }).getByTestId('ack-summary');
   await expect(summary).toHaveText(/1 von 1 bestätigt/, { timeout: 20_000 });
+  // Acknowledged: what the nurse confirmed stays as she read it; no "Bearbeiten" (deleting still works).
+  const sentUrgent = admin.getByTestId('message').filter({ hasText: 'Notfall Zimmer 7' });
+  await expect(sentUrgent.getByRole('button', { name: 'Bearbeiten' })).toHaveCount(0);
+  await expect(sentUrgent.getByRole('button', { name: 'Löschen' })).toHaveCount(1);
   await summary.click();
   await expect(admin.getByTestId('ack-acked')).toContainText('Bernd Pflege');
   await shot(admin, testInfo, '10-urgent-sender');
