@@ -52,8 +52,9 @@ test('a new group: whatever is typed at once after "Anlegen" lands in the group,
     await composer.fill(`Patient in Zimmer ${i}: Übergabe an den Spätdienst`);
     await composer.press('Enter');
     // It was the new group's composer, and it still is: the selection never moved by itself.
-    await expect(admin.getByTestId('composer-target')).toHaveText(`Nachricht an Übergabe ${i}`);
     await expect(admin.getByTestId('channel-name')).toHaveText(`Übergabe ${i}`);
+    await expect(admin.getByTestId('message').filter({ hasText: `Patient in Zimmer ${i}:` })).toBeVisible();
+    await expect(admin.getByTestId('composer-target')).toHaveText(`Nachricht an Übergabe ${i}`);
   }
   await shot(admin, testInfo, 'state-01-new-group-first-message');
   for (let i = 1; i <= 10; i++) {
