@@ -3,9 +3,10 @@
 // one profile: the other people on a shared ward PC keep working and are told nothing about them.
 // Kept in one small file beside the profile folders (no content, only the reason and its time),
 // so it survives the sign-out and a restart; a profile that comes online again clears it.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { replaceFileDurably } from './durable-file.ts';
 
 export const profileNoticeReason = z.enum(['revoked', 'deactivated']);
 export type ProfileNoticeReason = z.output<typeof profileNoticeReason>;
@@ -66,14 +67,15 @@ export class ProfileNotices {
     await this.#save();
   }
 
-  /** Serial writes, each atomic (temp file + rename). */
+  /**
+   * Serial writes, each durable and atomic (durable-file.ts). A failed write is reported to its
+   * caller only: the next one starts afresh (with the whole current state) instead of inheriting
+   * the rejection, which would leave every later notice unwritten until a restart.
+   */
   #save(): Promise<void> {
     const text = JSON.stringify(this.#notices);
-    this.#writes = this.#writes.then(async () => {
-      const temp = `${this.#path}.${process.pid}.tmp`;
-      await writeFile(temp, text, { mode: 0o600 });
-      await rename(temp, this.#path);
-    });
-    return this.#writes;
+    const write = this.#writes.catch(() => undefined).then(() => replaceFileDurably(this.#path, text));
+    this.#writes = write;
+    return write;
   }
 }
