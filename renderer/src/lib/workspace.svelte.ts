@@ -5,6 +5,7 @@ import { getContext, setContext } from 'svelte';
 import type { ChannelSummaryView, ConnectionView, Me, UserView } from '../../../shared/api/contract.ts';
 import type { AppErrorShape } from '../../../shared/api/result.ts';
 import { call, listen } from './api.ts';
+import { applyChannelList } from './channel-selection.ts';
 
 export interface JumpTarget {
   channelId: string;
@@ -34,9 +35,7 @@ export class Workspace {
    */
   gone = $state.raw<{ name: string; kind: ChannelSummaryView['kind']; left: boolean } | null>(null);
   /** Channels created here that a channels.list answer has not shown yet (one asked for before they existed). */
-  // Not state: read only when a list arrives, never rendered.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #created = new Map<string, ChannelSummaryView>();
+  #created: ChannelSummaryView[] = [];
 
   // A fresh Map per directory change, never mutated, so no SvelteMap is needed.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -89,12 +88,11 @@ export class Workspace {
   }
 
   #setChannels(list: ChannelSummaryView[]): void {
-    for (const id of [...this.#created.keys()]) if (list.some((c) => c.channelId === id)) this.#created.delete(id);
-    const next = [...list, ...this.#created.values()];
-    const open = this.channels.find((c) => c.channelId === this.selectedId);
-    this.channels = next;
+    const change = applyChannelList(this.channels, list, this.#created, this.selectedId);
+    this.#created = change.created;
+    this.channels = change.channels;
     // Never another channel by itself: the selection only goes empty, with the reason on screen.
-    if (open && !next.some((c) => c.channelId === open.channelId)) this.#lose(open, false);
+    if (change.lost) this.#lose(change.lost, false);
   }
 
   #lose(channel: ChannelSummaryView, left: boolean): void {
@@ -105,7 +103,7 @@ export class Workspace {
 
   /** A channel just created here: listed and opened at once, whatever the next list answer says. */
   openCreated(channel: ChannelSummaryView): void {
-    this.#created.set(channel.channelId, channel);
+    this.#created = [...this.#created.filter((c) => c.channelId !== channel.channelId), channel];
     if (!this.channels.some((c) => c.channelId === channel.channelId)) this.channels = [...this.channels, channel];
     this.open(channel.channelId);
   }
@@ -113,7 +111,7 @@ export class Workspace {
   /** The user left the open channel: nothing is selected, and the main view says why. */
   left(channelId: string): void {
     const channel = this.channels.find((c) => c.channelId === channelId);
-    this.#created.delete(channelId);
+    this.#created = this.#created.filter((c) => c.channelId !== channelId);
     this.channels = this.channels.filter((c) => c.channelId !== channelId);
     if (channel && this.selectedId === channelId) this.#lose(channel, true);
   }
