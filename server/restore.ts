@@ -4,6 +4,7 @@
 // point, so devices notice, reset their cursors and republish what the relay lost
 // (docs/operations.md, "Backup and restore"). Run it with every relay process stopped.
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { RelayConfig } from './config.ts';
 import type { RelayLog } from './log.ts';
@@ -24,11 +25,28 @@ export function restoreArgs(argv: readonly string[]): { from: string | null; res
   return { from, rest };
 }
 
+/** True when something accepts connections on the relay's address (a relay still running). */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 /**
  * SQLite: puts the backup file in place of relay.db (dropping the old WAL) and marks it restored.
  * PostgreSQL: the database was restored with pg_restore before; marks it restored.
  */
 export async function restoreRelay(config: RelayConfig, from: string | null, log: RelayLog): Promise<string> {
+  // A running relay would keep serving the old incarnation (and SQLite's file is replaced under it).
+  if (await listening(config.host, config.port))
+    throw new Error(`restore: a relay is listening on ${config.host}:${config.port}; stop every relay process first`);
   let store: RelayStore;
   if (config.databaseUrl) {
     if (from) throw new Error('restore: --from is for SQLite; restore PostgreSQL with pg_restore first');

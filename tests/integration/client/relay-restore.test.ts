@@ -37,8 +37,8 @@ async function backup(dataDir: string, file: string): Promise<void> {
 }
 
 /** `node server/main.ts restore --from <backup> --data-dir <dir>`; returns its log lines. */
-async function restoreCommand(dataDir: string, from: string): Promise<Array<Record<string, unknown>>> {
-  const { stderr } = await run(process.execPath, [join(repoRoot, 'server', 'main.ts'), 'restore', '--from', from, '--data-dir', dataDir]);
+async function restoreCommand(dataDir: string, from: string, port: number): Promise<Array<Record<string, unknown>>> {
+  const { stderr } = await run(process.execPath, [join(repoRoot, 'server', 'main.ts'), 'restore', '--from', from, '--data-dir', dataDir, '--port', String(port)]);
   return stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -70,7 +70,7 @@ describe('relay restored from a backup (SQLite, relay as a process)', () => {
     await eventually(async () => (await a.store.messages.page(channelId)).every((m) => m.delivery === 'sent'), 10_000, 'sent');
 
     await relay.stop();
-    const log = await restoreCommand(relay.dataDir, backupFile);
+    const log = await restoreCommand(relay.dataDir, backupFile, relay.port);
     const restored = log.find((l) => l.msg === 'relay restored');
     expect(restored).toBeDefined();
     expect(restored!.incarnation).not.toBe(restored!.previousIncarnation);

@@ -3,6 +3,7 @@
 // restored with pg_restore, each followed by `node server/main.ts restore`.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,9 +136,18 @@ describe('relay restore on SQLite', () => {
     await store.close();
   });
 
-  it('refuses --from outside the restore command, and a restore without a backup or database', async () => {
+  it('refuses --from outside the restore command, a restore without a backup or database, and one while a relay listens', async () => {
     await expect(relayCli('--from', 'x.db', '--data-dir', join(dir, 'none'))).rejects.toMatchObject({ code: 2 });
     await expect(relayCli('restore', '--data-dir', join(dir, 'none'))).rejects.toMatchObject({ code: 1 });
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const refused = relayCli('restore', '--from', join(dir, 'backup.db'), '--data-dir', join(dir, 'data'), '--port', String(port));
+      await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('stop every relay process first') });
+    } finally {
+      server.close();
+    }
   });
 });
 
