@@ -97,3 +97,29 @@ describe('epoch rollback is judged in relay order', () => {
     expect(second?.ok).toBe(true);
   });
 });
+
+describe('a member removed from a channel with history (shares from index 0 must not reach them)', () => {
+  it('gets no share of the chains after the removal, by re-share, history share or key request, and reads nothing sent after', () => {
+    roster(true);
+    const dora = world.addDevice(doraId);
+    startChain();
+    const before = anna.crypto.seal(channelId, 'message', eventId(), text('vor der Entfernung')).envelope;
+    expect(dora.crypto.open(channelId, before).ok).toBe(true);
+    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna, true);
+    const shares = anna.crypto.rotate(channelId);
+    expect(shares.map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
+    world.deliver(shares);
+    const after = anna.crypto.seal(channelId, 'message', eventId(), text('nach der Entfernung')).envelope;
+    // Ben's share is not acknowledged yet, so the chain's first key is kept and offered again: to Ben only.
+    expect(anna.crypto.pendingShares(channelId).map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
+    const ask = dora.crypto.requestKey({ channelId, epoch: 2, senderDeviceId: anna.self.deviceId, generation: 0, index: 0 })!;
+    expect(anna.crypto.answerKeyRequest(ask.envelope)).toEqual({ ok: false, reason: 'not_member' });
+    // Once acknowledged, the first key kept for history (not the start key) is what a share would carry.
+    anna.crypto.markShared(shares);
+    expect(anna.crypto.pendingShares(channelId)).toEqual([]);
+    expect(anna.crypto.answerKeyRequest(ask.envelope)).toEqual({ ok: false, reason: 'not_member' });
+    expect(dora.crypto.open(channelId, after)).toMatchObject({ ok: false, reason: 'missing_key' });
+    const opened = ben.crypto.open(channelId, after, 5);
+    expect(opened.ok && read(opened.payload)).toBe('nach der Entfernung');
+  });
+});
