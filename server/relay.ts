@@ -51,13 +51,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const connections = new Set<Connection>();
   const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
   const recordBuckets = new Map<string, TokenBucket>();
-  /** Sockets per remote address that have not authenticated yet. */
-  const unauthenticated = new Map<string, number>();
-  const leaveUnauthenticated = (conn: Connection) => {
-    const left = (unauthenticated.get(conn.remote) ?? 1) - 1;
-    if (left > 0) unauthenticated.set(conn.remote, left);
-    else unauthenticated.delete(conn.remote);
-  };
+  /** Sockets per remote address that have not authenticated yet, oldest first. */
+  const unauthenticated = new Map<string, Set<Connection>>();
+  const leaveUnauthenticated = (conn: Connection) => removeFrom(unauthenticated, conn.remote, conn);
   let draining = false;
   let pushes = 0;
   const presence = new Presence({
@@ -146,7 +142,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (device) {
         presence.disconnected(device.deviceId);
         removeFrom(byDevice, device.deviceId, conn);
-        if (!byDevice.has(device.deviceId)) buckets.delete(device.deviceId);
       }
       for (const channel of conn.channels) removeFrom(byChannel, channel, conn);
     },
@@ -243,19 +238,36 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   wss.on('connection', (ws, req) => {
     if (draining) return ws.close(CLOSE_CODES.shutdown, 'relay shutting down');
     if (connections.size >= limits.maxConnections) return ws.close(1013, 'relay full; try later');
-    // Per address, so sockets that never authenticate from one place cannot lock everyone out.
+    // Per address, so sockets that never authenticate from one place cannot take every slot. At
+    // the bound the address's oldest waiting socket goes, not the new one: honest devices behind
+    // the same address (a clinic's NAT, a reverse proxy) finish hello and auth in a round trip,
+    // so an attacker there has to open sockets faster than that to keep them out, instead of
+    // holding 32 idle ones.
     const remote = req.socket.remoteAddress ?? '';
-    const waiting = unauthenticated.get(remote) ?? 0;
-    if (waiting >= limits.maxUnauthenticatedPerAddress) {
-      log.info('refused: too many unauthenticated sockets from one address', { remote, waiting });
-      return ws.close(1013, 'too many unauthenticated connections from this address; try later');
+    const waiting = unauthenticated.get(remote);
+    if (waiting && waiting.size >= limits.maxUnauthenticatedPerAddress) {
+      const oldest = waiting.values().next().value!;
+      waiting.delete(oldest);
+      log.info('too many unauthenticated sockets from one address: the oldest goes', { remote });
+      oldest.close(1013, 'too many unauthenticated connections from this address; try later');
     }
-    unauthenticated.set(remote, waiting + 1);
-    connections.add(new Connection(ws, ctx, remote));
+    const conn = new Connection(ws, ctx, remote);
+    addTo(unauthenticated, remote, conn);
+    connections.add(conn);
   });
   wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
 
-  const heartbeat = setInterval(() => connections.forEach((c) => c.heartbeat()), limits.heartbeatMs);
+  // A device's buckets outlive its sockets until they are full again, so closing every socket
+  // and reconnecting refills nothing; forgetting a full bucket changes nothing.
+  const forgetFullBuckets = () => {
+    for (const [key, entry] of buckets)
+      if (!key.startsWith('conn:') && !byDevice.has(key) && entry.frames.full() && entry.bytes.full()) buckets.delete(key);
+    for (const [deviceId, bucket] of recordBuckets) if (!byDevice.has(deviceId) && bucket.full()) recordBuckets.delete(deviceId);
+  };
+  const heartbeat = setInterval(() => {
+    connections.forEach((c) => c.heartbeat());
+    forgetFullBuckets();
+  }, limits.heartbeatMs);
   const gcBlobs = async () => {
     const now = Date.now();
     if (options.retentionMs) {
