@@ -69,7 +69,7 @@ describe('history for members added later', () => {
       },
       30_000,
       'history of Allgemein at the late user',
-    ).catch(async (e) => { console.log('SEEN', await bodies(late, generalId), (await late.value('channels.list', {})).find((c) => c.orgWide)); throw e; });
+    );
     // New messages of both still arrive after the history.
     await early.value('messages.send', { channelId: generalId, body: 'Pflege nachher' });
     await admin.value('messages.send', { channelId: generalId, body: 'Admin nachher' });
