@@ -19,10 +19,11 @@ import { keyRequestPayload, keySharePayload, type KeyRequestPayload, type KeySha
 import type { DeviceEntry, Directory } from './directory.ts';
 import { openDirect, peekDirect, sealDirect, type DirectRejection } from './direct.ts';
 import { defaultVerifier, signDetached, type SignatureItem, type SignatureVerifier } from './ed25519.ts';
-import { asChainKey, wipe, type DeviceBoxKey, type DeviceSigningKey } from './keys.ts';
+import { asChainKey, wipe, type ChainKey, type DeviceBoxKey, type DeviceSigningKey } from './keys.ts';
 import {
   chainKeyId,
   newChain,
+  nextChainKey,
   planReceive,
   ROTATE_AFTER_MESSAGES,
   ROTATE_AFTER_MS,
@@ -82,6 +83,17 @@ type Prechecked = { ok: true; parsed: ParsedEnvelope; senderUserId: string; item
 export function isKeyRequest(bytes: Uint8Array): boolean {
   const peeked = peekDirect(bytes);
   return peeked.ok && peeked.header.contentType === KEY_REQUEST_TYPE;
+}
+
+/** The chain key `steps` indices after `key`: `key` itself when steps is 0, else a new buffer (`key` is left as it is). */
+function advance(key: ChainKey, steps: number): ChainKey {
+  let cursor = key;
+  for (let i = 0; i < steps; i++) {
+    const next = nextChainKey(cursor);
+    if (cursor !== key) wipe(cursor);
+    cursor = next;
+  }
+  return cursor;
 }
 
 /** BLAKE2b-256 of a whole envelope: the link of a chain's hash chain. */
@@ -199,7 +211,10 @@ export class ChannelCrypto {
   pendingShares(channelId: string): KeyShare[] {
     const retained = this.#retainedShares(channelId);
     const chain = this.#keys.outbound(channelId);
-    if (!chain || chain.epoch !== this.#directory.currentEpoch(channelId)) return retained;
+    if (!chain) return retained;
+    // Not to be sent with again (new epoch, rotation due, a revoked device): owed like a replaced
+    // chain, here too, so a reconnect without a send still delivers it or lets its start key go.
+    if (this.needsNewChain(channelId)) return [...retained, ...this.#staleShares(chain)];
     const have = new Set(chain.sharedWith ?? []);
     const missing = this.#directory
       .memberDevices(channelId)
@@ -224,6 +239,7 @@ export class ChannelCrypto {
     copy.startKey = previous.startKey;
     copy.offeredTo = previous.offeredTo ?? [];
     copy.sharedWith = previous.sharedWith ?? [];
+    if (previous.lateFrom) copy.lateFrom = previous.lateFrom;
     this.#keys.put(copy);
   }
 
@@ -245,19 +261,39 @@ export class ChannelCrypto {
   }
 
   #retainedShares(channelId: string): KeyShare[] {
-    const shares: KeyShare[] = [];
-    for (const chain of this.#retainedChains(channelId)) {
-      const owed = this.#owedOf(chain);
-      if (owed.length === 0 || this.#now() - chain.createdAt >= RETAIN_OWED_MS) this.#dropStartKey(chain);
-      else shares.push(...this.#sharesFor(chain, owed));
-    }
-    return shares;
+    return this.#keptRetainedChains(channelId).flatMap((chain) => this.#sharesFor(chain, this.#owedOf(chain)));
+  }
+
+  /** The replaced chains whose start key is still kept, after dropping those nobody is owed any more or past RETAIN_OWED_MS. */
+  #keptRetainedChains(channelId: string): ChainState[] {
+    return this.#retainedChains(channelId).filter((chain) => {
+      if (this.#owedOf(chain).length > 0 && this.#now() - chain.createdAt < RETAIN_OWED_MS) return true;
+      this.#dropStartKey(chain);
+      return false;
+    });
+  }
+
+  /** The owed shares of an outbound chain that will not be sent with again, or none (and its start key goes). */
+  #staleShares(chain: ChainState): KeyShare[] {
+    return this.#keepsStaleStart(chain) ? this.#sharesFor(chain, this.#owedOf(chain)) : [];
+  }
+
+  /** Whether such a chain still keeps its start key: someone is owed it and it began less than RETAIN_OWED_MS ago (else it goes now). */
+  #keepsStaleStart(chain: ChainState): boolean {
+    if (!chain.startKey) return false;
+    if (this.#owedOf(chain).length > 0 && this.#now() - chain.createdAt < RETAIN_OWED_MS) return true;
+    wipe(chain.startKey);
+    delete chain.startKey;
+    delete chain.lateFrom;
+    this.#keys.setOutbound(chain);
+    return false;
   }
 
   #dropStartKey(chain: ChainState): void {
     wipe(chain.startKey);
     delete chain.startKey;
     delete chain.offeredTo;
+    delete chain.lateFrom;
     this.#keys.put(chain);
   }
 
@@ -265,7 +301,14 @@ export class ChannelCrypto {
   shareWith(channelId: string, deviceIds: string[]): KeyShare[] {
     const chain = this.#keys.outbound(channelId);
     if (!chain) return [];
-    chain.offeredTo = [...new Set([...(chain.offeredTo ?? []), ...deviceIds])];
+    // A device not offered this chain before was not known when it began: from the next message on.
+    const offered = new Set(chain.offeredTo ?? []);
+    for (const deviceId of deviceIds) {
+      if (offered.has(deviceId)) continue;
+      chain.lateFrom = { ...chain.lateFrom, [deviceId]: chain.nextIndex };
+      offered.add(deviceId);
+    }
+    chain.offeredTo = [...offered];
     this.#keys.setOutbound(chain);
     return this.#sharesFor(chain, deviceIds);
   }
@@ -288,12 +331,15 @@ export class ChannelCrypto {
     if (ofChain.length === 0) return;
     chain.sharedWith = [...new Set([...(chain.sharedWith ?? []), ...ofChain.map((s) => s.recipientDeviceId)])];
     const have = new Set(chain.sharedWith);
-    const owed = this.#directory
-      .memberDevices(chain.channelId)
-      .some((d) => d.record.body.deviceId !== this.#self.deviceId && this.#directory.isDeviceActive(d.record.body.deviceId) && !have.has(d.record.body.deviceId));
+    const owed = this.needsNewChain(chain.channelId)
+      ? this.#owedOf(chain).length > 0
+      : this.#directory
+          .memberDevices(chain.channelId)
+          .some((d) => d.record.body.deviceId !== this.#self.deviceId && this.#directory.isDeviceActive(d.record.body.deviceId) && !have.has(d.record.body.deviceId));
     if (!owed && chain.startKey) {
       wipe(chain.startKey);
       delete chain.startKey;
+      delete chain.lateFrom;
     }
     this.#keys.setOutbound(chain);
   }
@@ -308,15 +354,20 @@ export class ChannelCrypto {
       // any chain of a channel with history for new members: a device enrolled after the chain
       // began would otherwise hold it from the middle and then refuse the history share from
       // index 0 as moving the chain backwards (protocol.md "Key schedule").
-      const start = chain.startKey ?? (this.#historyAllowed(chain.channelId) ? chain.initialKey : undefined);
+      // Without history, a device first offered the chain after it began starts where it was offered it.
+      const history = this.#historyAllowed(chain.channelId);
+      const start = chain.startKey ?? (history ? chain.initialKey : undefined);
+      const startIndex = start ? (history ? 0 : (chain.lateFrom?.[deviceId] ?? 0)) : chain.nextIndex;
+      const key = start ? advance(start, startIndex) : chain.chainKey;
       const payload: KeySharePayload = {
         channelId: chain.channelId,
         epoch: chain.epoch,
         senderDeviceId: chain.senderDeviceId,
         generation: chain.generation,
-        startIndex: start ? 0 : chain.nextIndex,
-        chainKey: toBase64Url(start ?? chain.chainKey),
+        startIndex,
+        chainKey: toBase64Url(key),
       };
+      if (key !== start && key !== chain.chainKey) wipe(key);
       const envelope = sealDirect(
         { orgIdRaw: this.#orgIdRaw, senderDeviceId: this.#self.deviceId, recipientDeviceId: deviceId, contentType: KEY_SHARE_TYPE, sentAt: this.#now() },
         utf8.encode(JSON.stringify(payload)),
@@ -471,11 +522,16 @@ export class ChannelCrypto {
     const chain = this.#keys.outbound(request.channelId);
     const asked = chainKeyId(request);
     let share: KeyShare | undefined;
-    if (chain && chainKeyId(chain) === asked) [share] = this.shareWith(request.channelId, [requester.deviceId]);
+    if (chain && chainKeyId(chain) === asked) {
+      // A chain not sent with any more keeps its start key only as long as a replaced one would.
+      if (this.needsNewChain(request.channelId)) this.#keepsStaleStart(chain);
+      [share] = this.shareWith(request.channelId, [requester.deviceId]);
+    }
     else {
       // A replaced chain only while its start key is kept; otherwise its keys are gone.
-      const retained = this.#retainedChains(request.channelId).find((c) => chainKeyId(c) === asked);
-      if (!retained) return { ok: false, reason: 'unknown_chain' };
+      // Only to a device it was made for: one enrolled after its last use never had a claim on it.
+      const retained = this.#keptRetainedChains(request.channelId).find((c) => chainKeyId(c) === asked);
+      if (!retained || !(retained.offeredTo ?? []).includes(requester.deviceId)) return { ok: false, reason: 'unknown_chain' };
       [share] = this.#sharesFor(retained, [requester.deviceId]);
     }
     return share ? { ok: true, share } : { ok: false, reason: 'revoked' };

@@ -47,6 +47,12 @@ export interface ChainState extends ChainId {
    * sent late opens the chain from its first message. Wiped once every device is served.
    */
   startKey?: ChainKey;
+  /**
+   * Outbound only: devices first offered this chain after it began (enrolled since), with the index
+   * they were offered it from. A share made from the start key for them starts there, never at 0:
+   * without history for new members a device reads nothing sealed before it was known.
+   */
+  lateFrom?: Record<string, number>;
   /** Kept only in channels that give new members the history: the key of index 0. */
   initialKey?: ChainKey;
 }

@@ -19,6 +19,7 @@ interface StoredChain {
   sharedWith?: string[];
   offeredTo?: string[];
   startKey?: string;
+  lateFrom?: Record<string, number>;
   initialKey?: string;
 }
 
@@ -38,6 +39,7 @@ function encode(state: ChainState): string {
     ...(state.sharedWith ? { sharedWith: state.sharedWith } : {}),
     ...(state.offeredTo ? { offeredTo: state.offeredTo } : {}),
     ...(state.startKey ? { startKey: toBase64Url(state.startKey) } : {}),
+    ...(state.lateFrom ? { lateFrom: state.lateFrom } : {}),
     ...(state.initialKey ? { initialKey: toBase64Url(state.initialKey) } : {}),
   };
   return JSON.stringify(stored);
@@ -58,6 +60,7 @@ function decode(text: string): ChainState {
     ...(s.sharedWith ? { sharedWith: s.sharedWith } : {}),
     ...(s.offeredTo ? { offeredTo: s.offeredTo } : {}),
     ...(s.startKey ? { startKey: asChainKey(fromBase64Url(s.startKey)!) } : {}),
+    ...(s.lateFrom ? { lateFrom: s.lateFrom } : {}),
     ...(s.initialKey ? { initialKey: asChainKey(fromBase64Url(s.initialKey)!) } : {}),
   };
 }
