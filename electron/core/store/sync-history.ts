@@ -28,6 +28,19 @@ export function historyStart(db: Db, channelId: string): number | null {
   return row?.history_start ?? null;
 }
 
+/**
+ * Whether the device lacks a seq between its cursor and a declared history start. Its own events
+ * never come back to it, so a cursor behind a start may skip only what it has: then nothing was
+ * lost and the timeline shows no notice. Runs before the cursor moves (same transaction); rare, so
+ * the walk over the channel's log is fine.
+ */
+export function missedBefore(db: Db, channelId: string, start: number): boolean {
+  const cursor = (db.prepare('SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(channelId) as number | undefined) ?? 0;
+  if (start - 1 <= cursor) return false;
+  const have = db.prepare('SELECT count(DISTINCT seq) FROM events WHERE channel_id = ? AND seq > ? AND seq < ?').pluck().get(channelId, cursor, start) as number;
+  return have < start - 1 - cursor;
+}
+
 interface SentRow {
   client_event_id: string;
   channel_id: string;

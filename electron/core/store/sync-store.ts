@@ -4,7 +4,7 @@ import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/e
 import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
 import type { Db } from './database.ts';
-import { keepSent, replaceGaps, resetToBases } from './sync-history.ts';
+import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
 
 /** Setting that names the relay incarnation the cursors belong to. */
 const INCARNATION_SETTING = 'sync.incarnation';
@@ -143,13 +143,14 @@ export class SqliteSyncStore implements SyncStore {
   async applyBatch(channelId: string, batch: ApplyBatch): Promise<void> {
     const { valid } = toChannelEvents(batch.events);
     const result = this.#db.transaction(() => {
+      const missed = batch.historyStart !== undefined && missedBefore(this.#db, channelId, batch.historyStart);
       const applied = applyEvents(this.#db, valid);
       const insertPending = this.#db.prepare('INSERT OR IGNORE INTO pending_envelopes (channel_id, seq, envelope, received_at, relay_at) VALUES (?, ?, ?, ?, ?)');
       for (const wire of batch.pending) insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now(), wire.at ?? null);
       this.#db
         .prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)')
         .run(channelId, batch.newCursor);
-      if (batch.historyStart !== undefined)
+      if (missed)
         this.#db.prepare('UPDATE sync_cursors SET history_start = max(coalesce(history_start, 1), ?) WHERE channel_id = ?').run(batch.historyStart, channelId);
       if (batch.gaps) replaceGaps(this.#db, channelId, batch.gaps);
       return applied;

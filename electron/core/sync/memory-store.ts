@@ -100,12 +100,15 @@ export class MemorySyncStore implements SyncStore {
   async applyBatch(channelId: string, batch: ApplyBatch): Promise<void> {
     const current = this.#cursors.get(channelId) ?? 0;
     if (batch.newCursor < current) throw new Error('cursor must not move back');
+    // As the SQLCipher store: a start is kept only when the device lacks a seq it skips.
+    const have = new Set((this.events.get(channelId) ?? []).map((e) => e.seq).filter((seq) => seq > current && seq < (batch.historyStart ?? 0)));
+    const missed = batch.historyStart !== undefined && have.size < batch.historyStart - 1 - current;
     const list = this.events.get(channelId) ?? [];
     for (const event of batch.events) if (!list.some((e) => e.eventId === event.eventId)) list.push(event);
     this.events.set(channelId, list);
     this.#pending.set(channelId, [...(this.#pending.get(channelId) ?? []), ...batch.pending]);
     this.#cursors.set(channelId, batch.newCursor);
-    if (batch.historyStart !== undefined) this.historyStarts.set(channelId, Math.max(batch.historyStart, this.historyStarts.get(channelId) ?? 1));
+    if (missed) this.historyStarts.set(channelId, Math.max(batch.historyStart!, this.historyStarts.get(channelId) ?? 1));
     if (batch.gaps) {
       if (batch.gaps.length > 0) this.#gaps.set(channelId, batch.gaps.map((g) => ({ ...g })));
       else this.#gaps.delete(channelId);

@@ -76,6 +76,19 @@ describe('sync store: relay incarnations', () => {
     store.close();
   });
 
+  it('no history start when the skipped seqs are all events the device has (its own)', async () => {
+    const store = await storeWithChannel();
+    const own = outboxMessage(CH, 'dev-a', 1);
+    // The device's own event, in its log with the seq the relay gave it; its cursor is still behind.
+    await store.sync.applyBatch(CH, { events: [{ ...own, seq: 1, contentType: 'message' }], pending: [], newCursor: 0 });
+    await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 1, historyStart: 2 });
+    expect(historyStart(store.db, CH)).toBeNull();
+    // A seq it never had: the notice goes there.
+    await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 4, historyStart: 4 });
+    expect(historyStart(store.db, CH)).toBe(4);
+    store.close();
+  });
+
   it('retention and deleting a conversation remove the kept sent events too', async () => {
     const store = await storeWithChannel();
     await store.messages.queueLocal(outboxMessage(CH, 'dev-a', 1), 'message');
