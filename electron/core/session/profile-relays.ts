@@ -3,10 +3,11 @@
 // always the same organisation). The address lives in each profile's encrypted store; this small
 // file beside the profile folders repeats only the address (no key, no content), written when a
 // profile is created, joined or signed in. Profiles since deleted are filtered out by the caller.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { relayUrl } from '../../../shared/api/session-schemas.ts';
+import { replaceFileDurably } from './durable-file.ts';
 
 const entrySchema = z.strictObject({ url: relayUrl, at: z.number().int().nonnegative() });
 const fileSchema = z.record(z.string().regex(/^[0-9a-f-]{36}$/), entrySchema);
@@ -58,14 +59,14 @@ export class ProfileRelays {
     await this.#save();
   }
 
-  /** Serial writes, each atomic (temp file + rename). */
+  /**
+   * Serial writes, each durable and atomic (durable-file.ts). A failed write is reported to its
+   * caller only (who logs it): the next one starts afresh with the whole current state.
+   */
   #save(): Promise<void> {
     const text = JSON.stringify(this.#entries);
-    this.#writes = this.#writes.then(async () => {
-      const temp = `${this.#path}.${process.pid}.tmp`;
-      await writeFile(temp, text, { mode: 0o600 });
-      await rename(temp, this.#path);
-    });
-    return this.#writes;
+    const write = this.#writes.catch(() => undefined).then(() => replaceFileDurably(this.#path, text));
+    this.#writes = write;
+    return write;
   }
 }
