@@ -103,6 +103,42 @@ describe('a member cannot do what the rule table reserves to others', () => {
     expect(channel(c, channelId).retentionDays).toBe(30);
   });
 
+  it('a demoted admin whose client seals in the epoch where it was admin still changes nothing', async () => {
+    const { ben, cara, anna, a, b, c } = await threeWorkstations();
+    const channelId = await a.client.createChannel({ kind: 'channel', name: 'Station 3B', topic: 'Pflege', memberUserIds: [ben, cara] });
+    const named = (ws: Workstation) => ws.store.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(channelId) === 'Station 3B';
+    for (const ws of [b, c]) await eventually(() => named(ws), 10_000, 'name arrives');
+    await a.client.setMembers(channelId, [
+      { userId: anna, role: 'admin' },
+      { userId: ben, role: 'admin' },
+      { userId: cara, role: 'member' },
+    ]);
+    await eventually(() => b.client.directory.currentEpoch(channelId) === 2, 10_000, 'Ben learns he is admin');
+    // Ben's chain of the epoch where he is admin, known to every member.
+    await b.client.sendMessage(channelId, 'Ich übernehme die Station');
+    for (const ws of [a, c]) await eventually(() => hasMessage(ws, channelId, 'Ich übernehme die Station'), 10_000, 'Ben’s chain arrives');
+    await a.client.setMembers(channelId, [
+      { userId: anna, role: 'admin' },
+      { userId: ben, role: 'member' },
+      { userId: cara, role: 'member' },
+    ]);
+    await eventually(() => b.client.directory.currentEpoch(channelId) === 3 && c.client.directory.currentEpoch(channelId) === 3, 10_000, 'demotion known');
+    // Ben's client ignores its demotion: it forgets the new roster and seals in epoch 2 with the
+    // chain it holds (the header's epoch is the sender's choice), a rename and a one-day retention.
+    const rosters = b.client.directory.rosters;
+    const state = rosters.get(channelId)!;
+    const admin = state.records.find((r) => r.body.epoch === 2)!;
+    rosters.set(channelId, { ...state, records: state.records.filter((r) => r.body.epoch <= 2), current: admin.body });
+    await b.client.send(channelId, { type: 'channel.update', name: 'Gekapert', topic: '', historyForNewMembers: false, retentionDays: 1 });
+    await b.client.sendMessage(channelId, 'Ende der Versuche');
+    await eventually(() => outboxEmpty(b), 10_000, 'Ben’s events accepted by the relay');
+    for (const ws of [a, c]) await eventually(() => hasMessage(ws, channelId, 'Ende der Versuche'), 10_000, 'caught up');
+    for (const ws of [a, c]) {
+      expect(channel(ws, channelId), ws.device.userId).toEqual({ name: 'Station 3B', topic: 'Pflege', retentionDays: null });
+      expect(findInStore(ws.store.db, 'Gekapert'), ws.device.userId).toEqual([]);
+    }
+  });
+
   it('an acknowledged urgent message keeps its text: an edit after the acknowledgement is refused on every client', async () => {
     const { ben, cara, a, b, c } = await threeWorkstations();
     const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Notaufnahme', memberUserIds: [ben, cara] });

@@ -66,16 +66,16 @@ const NOW = Date.UTC(2026, 11, 7, 12);
 let store: ProfileStore;
 let seq = 0;
 
-function rosterRecord(epoch: number, members: Array<{ userId: string; role: 'admin' | 'member' }>): void {
+function rosterRecord(epoch: number, members: Array<{ userId: string; role: 'admin' | 'member' }>, issuedAt?: number): void {
   // directory_records holds verified records (directory-sync.ts); the store trusts them as such.
   store.db
     .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
-    .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, members } }));
+    .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, members, ...(issuedAt !== undefined ? { issuedAt } : {}) } }));
   store.db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
   for (const m of members) store.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
 }
 
-function apply(from: string, payload: ChannelEventPayload, options: { epoch?: number; createdAt?: number } = {}) {
+function apply(from: string, payload: ChannelEventPayload, options: { epoch?: number; createdAt?: number; relayAt?: number } = {}) {
   seq++;
   const event: ChannelEvent = {
     eventId: `evt${String(seq).padStart(8, '0')}`,
@@ -85,6 +85,7 @@ function apply(from: string, payload: ChannelEventPayload, options: { epoch?: nu
     senderDeviceId: `dev-${from}`,
     createdAt: options.createdAt ?? NOW,
     epoch: options.epoch ?? 1,
+    ...(options.relayAt !== undefined ? { relayAt: options.relayAt } : {}),
     payload,
   };
   const result = store.db.transaction(() => applyEvents(store.db, [event]))();
@@ -135,6 +136,41 @@ describe('authorisation through the store', () => {
     expect(apply(BEN, settings({ name: 'Alt' }), { epoch: 1 }).refused).toEqual(['not_channel_admin']);
     expect(apply(BEN, settings({ name: 'Station 3B Nord' }), { epoch: 2 }).refused).toEqual([]);
     expect(channelRow()).toMatchObject({ name: 'Station 3B Nord' });
+  });
+
+  it('a demoted admin cannot pick the epoch it is judged by: the roster in force at the relay’s time decides when it is newer', () => {
+    // Ben was admin in epoch 2 and was demoted in epoch 3. His client still holds its epoch-2 chain
+    // and seals a rename in epoch 2 after the demotion (the header epoch is the sender's choice).
+    rosterRecord(2, [{ userId: ANNA, role: 'admin' }, { userId: BEN, role: 'admin' }], NOW - 2 * DAY);
+    expect(apply(BEN, settings({ name: 'Als Admin' }), { epoch: 2, relayAt: NOW - DAY }).refused).toEqual([]);
+    rosterRecord(3, [{ userId: ANNA, role: 'admin' }, { userId: BEN, role: 'member' }], NOW - 60_000);
+    expect(apply(BEN, settings({ name: 'Nach der Herabstufung', retentionDays: 1 }), { epoch: 2, relayAt: NOW }).refused).toEqual(['not_channel_admin']);
+    expect(channelRow()).toEqual({ name: 'Als Admin', retention_days: null });
+  });
+
+  it('organisation admin status is the user record in force at the relay’s time, not whatever record this device holds now', () => {
+    const ORG = 'chn-org-wide-01';
+    store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1)`).run(ORG);
+    const userRecord = (role: 'admin' | 'member', issuedAt: number, active = true) => {
+      store.db
+        .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('user', ?, ?, 0)`)
+        .run(BEN, JSON.stringify({ v: 1, type: 'user', body: { userId: BEN, role, active, issuedAt } }));
+      store.db.prepare('INSERT OR REPLACE INTO users VALUES (?, ?, ?, NULL, ?)').run(BEN, 'Ben', role, active ? 1 : 0);
+    };
+    const rename = (name: string, relayAt: number) => {
+      seq++;
+      const event: ChannelEvent = { eventId: `evt-org-${String(seq).padStart(6, '0')}`, channelId: ORG, seq, senderUserId: BEN, senderDeviceId: 'dev-ben', createdAt: relayAt, relayAt, payload: settings({ name }) };
+      return store.db.transaction(() => applyEvents(store.db, [event]))().refused.map((r) => r.reason);
+    };
+    userRecord('admin', NOW - 3 * DAY);
+    userRecord('member', NOW - DAY);
+    // A device that catches up now holds the demotion already: the rename Ben made while he was
+    // an admin counts there as it did on the devices that applied it back then.
+    expect(rename('Allgemein (Klinik)', NOW - 2 * DAY)).toEqual([]);
+    // His rename after the demotion counts nowhere, also where the users table still said admin.
+    store.db.prepare(`UPDATE users SET role = 'admin' WHERE user_id = ?`).run(BEN);
+    expect(rename('Bens Kanal', NOW)).toEqual(['not_org_admin']);
+    expect(store.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(ORG)).toBe('Allgemein (Klinik)');
   });
 
   it('an older channel.update applied late never undoes a newer one', () => {
