@@ -318,6 +318,12 @@ export class ChannelCrypto {
    * device does, the start key is wiped (forward secrecy is back to the chain's own ratchet).
    */
   markShared(shares: readonly KeyShare[]): void {
+    // Answers to key requests come in batches that may span channels.
+    const channels = new Set(shares.map((s) => s.chain.channelId));
+    if (channels.size > 1) {
+      for (const channelId of channels) this.markShared(shares.filter((s) => s.chain.channelId === channelId));
+      return;
+    }
     for (const chain of this.#retainedChains(shares[0]?.chain.channelId ?? '')) {
       const acked = shares.filter((s) => chainKeyId(s.chain) === chainKeyId(chain)).map((s) => s.recipientDeviceId);
       if (acked.length === 0) continue;

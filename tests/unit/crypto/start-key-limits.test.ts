@@ -186,3 +186,27 @@ describe('a key request for the chain this device last sent with, once it is sta
     expect(anna.keys.outbound(channelId)?.startKey).toBeUndefined();
   });
 });
+
+describe('acknowledged shares of several channels at once (answers to key requests)', () => {
+  it('count in every channel, not only the first one named', () => {
+    const second = newId('chn');
+    world.setRoster(
+      second,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+    );
+    anna.crypto.markShared(anna.crypto.rotate(channelId));
+    anna.crypto.rotate(second); // Ben's share of this one failed
+    const asked = ben.crypto.requestKey({ channelId: second, epoch: 1, senderDeviceId: anna.self.deviceId, generation: 0, index: 0 })!;
+    const answer = anna.crypto.answerKeyRequest(asked.envelope);
+    const first = anna.crypto.answerKeyRequest(keyRequest(ben));
+    expect(answer.ok && first.ok).toBe(true);
+    if (!answer.ok || !first.ok) return;
+    anna.crypto.markShared([first.share, answer.share]);
+    expect(anna.crypto.pendingShares(second)).toEqual([]);
+    expect(anna.keys.outbound(second)?.startKey).toBeUndefined();
+  });
+});
