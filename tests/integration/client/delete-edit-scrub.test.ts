@@ -52,4 +52,35 @@ describe('delete and edit leave no old text on any device', () => {
       expect(await ws.store.messages.get(channelId, messageId)).toMatchObject({ body: '' });
     }
   });
+
+  it('a message written and deleted (or edited) while offline leaves no text on the sender once the relay has them all', async () => {
+    const anna = org.addUser('Anna');
+    const ben = org.addUser('Ben');
+    const annaDevice = org.addDevice(anna);
+    const benDevice = org.addDevice(ben);
+    relay = await startTestRelay({ org, envelopeCheck: true });
+    const a = await world.workstation(org, relay.url, annaDevice);
+    const b = await world.workstation(org, relay.url, benDevice);
+    open.push(b);
+    const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
+    await eventually(() => (a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'channel sent');
+
+    // Offline: the message, its edit and its delete all wait in the outbox.
+    await a.transport.close();
+    const deleted = await a.client.sendMessage(channelId, 'Patient Quendelmoorbach Zimmer 12');
+    await a.client.send(channelId, { type: 'message.delete', messageId: deleted });
+    const edited = await a.client.sendMessage(channelId, 'Patient Wurzelfichtenau Zimmer 14');
+    await a.client.send(channelId, { type: 'message.edit', messageId: edited, body: 'Patient Zimmer 15', mentions: [] });
+    await a.shutdown();
+
+    const again = await world.workstation(org, relay.url, annaDevice);
+    open.push(again);
+    await eventually(() => (again.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'outbox drained');
+    await eventually(async () => (await b.store.messages.get(channelId, deleted))?.deletedAt != null, 10_000, 'Ben sees the delete');
+    await eventually(async () => (await bodyOf(b, channelId, edited)) === 'Patient Zimmer 15', 10_000, 'Ben sees the edit');
+    for (const ws of [again, b]) {
+      expect(findInStore(ws.store.db, 'Quendelmoorbach'), `deleted text on ${ws.device.userId}`).toEqual([]);
+      expect(findInStore(ws.store.db, 'Wurzelfichtenau'), `edited text on ${ws.device.userId}`).toEqual([]);
+    }
+  });
 });
