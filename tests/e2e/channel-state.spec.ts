@@ -93,6 +93,7 @@ test('the timeline stays after switching tabs: Nachrichten → Umfragen, Dateien
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Kanal', 'Station 3B', 'Bernd Pflege');
+  await entry(admin, 'Station 3B').click();
   const composer = composerOf(admin, '#Station 3B');
   for (const body of ['Visite um 9', 'Zimmer 4 entlassen', 'Labor ruft zurück']) {
     await composer.fill(body);
@@ -121,6 +122,7 @@ test('a direct chat is named after the other person on both sides: sidebar, titl
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Direktnachricht', '', 'Bernd Pflege');
+  await entry(admin, 'Bernd Pflege').click();
   const adminComposer = composerOf(admin, 'Bernd Pflege');
   await adminComposer.fill('Kurze Frage zur Medikation in Zimmer 7');
   await adminComposer.press('Enter');
@@ -153,6 +155,7 @@ test('a message on screen in a focused window is read at once; in a window witho
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Kanal', 'Station 5', 'Bernd Pflege');
+  await entry(admin, 'Station 5').click();
   const composer = composerOf(admin, '#Station 5');
   await composer.fill('Guten Morgen');
   await composer.press('Enter');
