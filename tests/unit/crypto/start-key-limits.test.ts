@@ -210,3 +210,31 @@ describe('acknowledged shares of several channels at once (answers to key reques
     expect(anna.keys.outbound(second)?.startKey).toBeUndefined();
   });
 });
+
+describe('a key request from a member who was not one at the chain epoch', () => {
+  it('is refused, for the chain last sent with and for a replaced one', () => {
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+    );
+    anna.crypto.rotate(channelId); // epoch 2, without Cara; nobody acknowledged, the first key is kept
+    seal(anna, 'ohne Cara');
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+        { userId: cara.self.userId, role: 'member' },
+      ],
+      anna,
+    );
+    expect(anna.crypto.answerKeyRequest(keyRequest(cara, 2))).toEqual({ ok: false, reason: 'not_member' });
+    anna.crypto.markShared(anna.crypto.rotate(channelId));
+    expect(anna.crypto.answerKeyRequest(keyRequest(cara, 2))).toEqual({ ok: false, reason: 'not_member' });
+    expect(anna.crypto.answerKeyRequest(keyRequest(ben, 2)).ok).toBe(true);
+  });
+});
