@@ -61,6 +61,11 @@ export const messageViewSchema = z.object({
   delivery: z.enum(['sending', 'sent', 'failed']),
   /** When the relay accepted it (its clock), null while unsent or for events stored before relays stamped them. */
   deliveredAt: z.number().int().nullable(),
+  /**
+   * Delivered much later than written (an outage): both times on the relay's clock, so a sender's
+   * wrong clock neither fakes nor hides it (electron/core/app/late-delivery.ts); null otherwise.
+   */
+  late: z.object({ writtenAt: z.number().int(), deliveredAt: z.number().int() }).nullable(),
 });
 
 export const messagePageInput = z.strictObject({

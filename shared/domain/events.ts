@@ -170,6 +170,12 @@ export interface ChannelEvent {
    */
   relayAt?: number | null;
   /**
+   * When it was written, in relay time: the sender's `sentAt` moved by the offset to the relay's
+   * clock it learned from its acks (signed `writtenAtRelay`). Compared with relayAt it tells a
+   * delivery delayed by an outage from a sender's wrong clock. Null or absent from older senders.
+   */
+  writtenAtRelay?: number | null;
+  /**
    * The roster epoch the envelope was sealed in (signed in its header): the roster that decides
    * what the sender may do (electron/core/store/authorise.ts). Absent for events queued on this
    * device; then the current roster decides.

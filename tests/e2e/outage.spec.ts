@@ -2,8 +2,10 @@
 // short delay (injected, 20 s in the app) a banner says what is wrong, that messages are kept and
 // sent automatically and what to do; a pending urgent message is marked prominently; once the
 // relay is back, the message written during the outage shows when it was written and when it
-// was delivered. No minute-long waits: the workstation's clock runs 90 s behind while the message
-// is written, so the relay's time of delivery is "much later" at once.
+// was delivered. The workstation's clock runs 90 s behind the relay's throughout: a message sent
+// online is not marked for that (the time of writing is sealed in relay time, learned from the
+// acks), and the one queued through the real outage is. No minute-long waits: "much later" is
+// injected as 3 s (60 s in the app), and the outage lasts longer than that.
 import type { Page } from '@playwright/test';
 import { systemClock, type Clock } from '../../electron/core/clock/clock.ts';
 import { test, expect } from './fixtures.ts';
@@ -19,7 +21,7 @@ test('a lasting outage: banner, urgent message marked, and both times once deliv
   test.setTimeout(180_000);
   let skew = 0;
   const clock: Clock = { now: () => Date.now() + skew, after: (ms, fn) => systemClock.after(ms, fn) };
-  const { page } = await openWorkstation('Stationsrechner 1', { outageNoticeMs: 1_500, clock });
+  const { page } = await openWorkstation('Stationsrechner 1', { outageNoticeMs: 1_500, lateDeliveryMs: 3_000, clock });
   await createOrganisation(page, clinic);
   await setPin(page);
   const status = page.getByTestId('connection-status');
@@ -27,17 +29,23 @@ test('a lasting outage: banner, urgent message marked, and both times once deliv
   await general(page);
   await expect(page.getByTestId('outage-banner')).toHaveCount(0);
 
+  // From here on the PC's clock runs 90 s behind the relay's: online, no message is marked late.
+  skew = -90_000;
+  const composer = page.getByRole('textbox', { name: /Nachricht an/ });
+  await composer.fill('Visite beginnt um 9 Uhr');
+  await composer.press('Enter');
+  const online = page.getByTestId('message').filter({ hasText: 'Visite beginnt' });
+  await expect(online.getByTestId('delivery')).toHaveAttribute('data-state', 'sent', { timeout: 15_000 });
+  await expect(online.getByTestId('late-delivery')).toHaveCount(0);
+
   await clinic.relay.stop();
   await expect(status).not.toHaveAttribute('data-state', 'online', { timeout: 20_000 });
-  const composer = page.getByRole('textbox', { name: /Nachricht an/ });
-  skew = -90_000;
   await composer.fill('Notfall Zimmer 12: Arzt bitte sofort');
   await page.getByRole('checkbox', { name: /Dringend/ }).check();
   await composer.press('Enter');
   await composer.fill('Übergabe verschoben auf 14:30');
   await composer.press('Enter');
   await expect(page.getByTestId('message').filter({ hasText: 'Übergabe verschoben' })).toBeVisible();
-  skew = 0;
 
   const banner = page.getByTestId('outage-banner');
   await expect(banner).toBeVisible({ timeout: 15_000 });
@@ -54,5 +62,6 @@ test('a lasting outage: banner, urgent message marked, and both times once deliv
   await expect(status).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
   await expect(banner).toHaveCount(0);
   await expect(urgent.getByTestId('late-delivery')).toContainText(/geschrieben \d\d:\d\d · zugestellt \d\d:\d\d/, { timeout: 30_000 });
+  await expect(online.getByTestId('late-delivery')).toHaveCount(0);
   await shot(page, testInfo, 'outage-late-delivery');
 });

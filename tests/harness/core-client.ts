@@ -37,6 +37,8 @@ export interface CoreClientOptions {
   secrets?: SecretKdf;
   /** The OS account the fake secure store (DPAPI) acts for. */
   osUser?: string;
+  /** How much later than written a delivery shows both times (60 s in the app); short in tests. */
+  lateDeliveryMs?: number;
 }
 
 export async function startCoreClient(options: CoreClientOptions = {}): Promise<CoreClient> {
@@ -55,7 +57,7 @@ export async function startCoreClient(options: CoreClientOptions = {}): Promise<
     deviceLabel: 'Stationsrechner Test',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
-    transportTuning: { heartbeatMs: 2_000, backoff: { baseMs: 50, maxMs: 500 } },
+    transportTuning: { heartbeatMs: 2_000, backoff: { baseMs: 50, maxMs: 500 }, ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}) },
   });
   const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });
   const sender = { url: `${ORIGIN}/index.html`, isMainFrame: true };

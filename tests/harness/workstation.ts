@@ -43,6 +43,8 @@ export interface WorkstationOptions {
   clock?: Clock;
   /** How long without the relay before the outage banner (20 s in the app); short in tests. */
   outageNoticeMs?: number;
+  /** How much later than written a delivery shows both times (60 s in the app); short in tests. */
+  lateDeliveryMs?: number;
 }
 
 export interface Workstation {
@@ -106,7 +108,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     deviceLabel: options.deviceLabel ?? 'Harness-Arbeitsplatz',
     ...(options.clock ? { clock: options.clock } : {}),
     // Quick reconnects, so an e2e test that stops and starts the relay does not wait 30 s.
-    transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 }, ...(options.outageNoticeMs ? { outageNoticeMs: options.outageNoticeMs } : {}) },
+    transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 }, ...(options.outageNoticeMs ? { outageNoticeMs: options.outageNoticeMs } : {}), ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}) },
     emit: (event, payload) => {
       const frame = JSON.stringify({ event, payload: events[event].payload.parse(payload) });
       for (const socket of sockets) socket.send(frame);

@@ -3,6 +3,7 @@
 import type { MessageView } from '../../../shared/api/contract.ts';
 import type { Db } from '../store/database.ts';
 import type { MessageRow } from '../store/messages.ts';
+import { lateDelivery } from './late-delivery.ts';
 
 const EXCERPT_CHARS = 140;
 
@@ -12,6 +13,8 @@ export interface ViewContext {
   unknownName: string;
   /** The organisation allows read receipts (signed org settings). */
   readReceipts: boolean;
+  /** How much later than written a delivery shows both times (late-delivery.ts; short in tests). */
+  lateDeliveryMs?: number;
 }
 
 export function toMessageViews(ctx: ViewContext, channelId: string, rows: MessageRow[]): MessageView[] {
@@ -20,8 +23,9 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
     'SELECT m.body, m.deleted_at, u.display_name AS name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?',
   );
   const acks = ctx.db.prepare('SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?').pluck();
-  // The relay's time of the message itself (its create event), for "geschrieben … · zugestellt …".
-  const relayAt = ctx.db.prepare('SELECT relay_at FROM events WHERE channel_id = ? AND event_id = ?').pluck();
+  // The relay's time of the message itself (its create event) and when it was written in relay
+  // time, for "geschrieben … · zugestellt …".
+  const times = ctx.db.prepare('SELECT relay_at, written_at_relay FROM events WHERE channel_id = ? AND event_id = ?');
   const readers = ctx.db
     .prepare('SELECT count(*) FROM read_receipts r JOIN channel_members m USING (channel_id, user_id) WHERE r.channel_id = ? AND r.up_to_seq >= ? AND r.user_id != ?')
     .pluck();
@@ -39,6 +43,8 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
       const others = ackers.filter((u) => u !== row.senderUserId);
       ack = { acked: others.length, total: Math.max(0, memberCount - 1), mine: ackers.includes(ctx.myUserId) };
     }
+    const event = times.get(channelId, row.messageId) as { relay_at: number | null; written_at_relay: number | null } | undefined;
+    const deliveredAt = event?.relay_at ?? null;
     return {
       messageId: row.messageId,
       channelId: row.channelId,
@@ -61,7 +67,8 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
       editedAt: row.editedAt,
       deleted: row.deletedAt !== null,
       delivery: row.delivery,
-      deliveredAt: (relayAt.get(channelId, row.messageId) as number | null | undefined) ?? null,
+      deliveredAt,
+      late: lateDelivery({ createdAt: row.createdAt, relayAt: deliveredAt, writtenAtRelay: event?.written_at_relay ?? null }, ctx.lateDeliveryMs),
     };
   });
 }

@@ -271,7 +271,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         rows = older.slice(0, limit).reverse();
       }
       const page: MessagePage = {
-        messages: toMessageViews({ db: runtime.profile.store.db, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime) }, channelId, rows),
+        messages: toMessageViews({ db: runtime.profile.store.db, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime), lateDeliveryMs: runtime.lateDeliveryMs }, channelId, rows),
         hasOlder,
         hasNewer,
         total: await repo.count(channelId),

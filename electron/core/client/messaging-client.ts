@@ -16,6 +16,7 @@ import { queueOutbox } from '../store/messages.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
 import { SyncEngine, type SyncListeners } from '../sync/engine.ts';
+import { RelayClock } from '../sync/relay-clock.ts';
 import type { Transport } from '../transport/transport.ts';
 import { directoryChannelId } from './channel-directory.ts';
 import { DirectorySync } from './directory-sync.ts';
@@ -119,6 +120,8 @@ export class MessagingClient {
         deps.listeners?.applied?.(channelId, applied);
       },
     };
+    // This profile's offset to the relay's clock: learned from the outbox's acks, sealed into each event.
+    const relayClock = new RelayClock();
     this.engine = new SyncEngine({
       transport: deps.transport,
       crypto: createSyncCrypto({
@@ -128,9 +131,11 @@ export class MessagingClient {
         log: deps.log,
         onDirectoryBehind: (channelId) => this.#catchUpDirectory(channelId),
         onMissingKey: (chain) => this.#requestKey(chain),
+        relayClock,
       }),
       store: deps.store.sync,
       clock: deps.clock,
+      relayClock,
       log: deps.log.child('sync'),
       listeners,
     });

@@ -4,12 +4,15 @@
 // The plaintext inside an envelope is JSON { sentAt, payload }. `sentAt` is the sender's clock,
 // signed with the envelope: what the UI shows as the time of a message. Decisions that depend on
 // time (poll deadlines) use the relay's acceptance time from the wire event instead (`relayAt`),
-// because a sender controls their own clock.
+// because a sender controls their own clock. `writtenAtRelay` (optional) is the time of writing in
+// relay time as the sender estimated it (sync/relay-clock.ts): what a late delivery is judged by.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
 import type { ChannelCrypto, KeyShare } from '../crypto/channel-crypto.ts';
 import type { Directory } from '../crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
+import type { RelayClock } from '../sync/relay-clock.ts';
 import type { OpenResult, OutboxItem, SealedOutgoing, SyncCrypto, WireEvent } from '../sync/ports.ts';
 import type { Transport } from '../transport/transport.ts';
 
@@ -22,7 +25,13 @@ export interface SyncCryptoDeps {
   onDirectoryBehind?: (channelId: string) => void;
   /** No chain key for this envelope (its share never arrived): ask its sender device. */
   onMissingKey?: (chain: { channelId: string; epoch: number; senderDeviceId: string; generation: number; index: number }) => void;
+  /** The offset to the relay's clock, for `writtenAtRelay`; without it the field is left out. */
+  relayClock?: Pick<RelayClock, 'toRelay'>;
 }
+
+const time = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** The signed plaintext around an event's payload; unknown fields are ignored (a newer sender's additions). */
+const innerSchema = z.object({ sentAt: z.number().int().safe(), writtenAtRelay: time.optional(), payload: z.unknown() });
 
 /**
  * Mails key shares and records each one the relay acknowledged as shared. A share that fails
@@ -72,13 +81,18 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
       }
       return { kind: 'rejected', reason: outcome.reason };
     }
-    let inner: { sentAt?: unknown; payload?: unknown };
+    let json: unknown;
     try {
-      inner = JSON.parse(utf8.decode(outcome.payload)) as typeof inner;
+      json = JSON.parse(utf8.decode(outcome.payload));
     } catch {
       return { kind: 'rejected', reason: 'payload is not JSON' };
     }
-    if (typeof inner.sentAt !== 'number' || !Number.isSafeInteger(inner.sentAt)) return { kind: 'rejected', reason: 'payload without sentAt' };
+    const parsed = innerSchema.safeParse(json);
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0];
+      return { kind: 'rejected', reason: field === 'writtenAtRelay' ? 'bad writtenAtRelay' : 'payload without sentAt' };
+    }
+    const inner = parsed.data;
     return {
       kind: 'event',
       event: {
@@ -89,6 +103,7 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
         senderUserId: outcome.senderUserId,
         createdAt: inner.sentAt,
         relayAt: wire.at ?? null,
+        writtenAtRelay: inner.writtenAtRelay ?? null,
         epoch: outcome.header.epoch,
         contentType: outcome.header.contentType,
         payload: inner.payload,
@@ -104,8 +119,14 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
       // not hold up the channel for everyone else.
       const shares = deps.crypto.needsNewChain(item.channelId) ? deps.crypto.rotate(item.channelId) : deps.crypto.pendingShares(item.channelId);
       await mailShares(deps.crypto, deps.transport, shares, deps.log);
-      const plaintext = utf8.encode(JSON.stringify({ sentAt: item.createdAt, payload: item.payload }));
-      return deps.crypto.seal(item.channelId, item.contentType, clientEventIdBytes(item.clientEventId), plaintext);
+      // Estimated when sealed (the first attempt, or again for a new epoch) with the offset known
+      // then: the time of writing is the item's, so a message queued through an outage still
+      // reads as written before it, however long the relay was away.
+      const writtenAtRelay = deps.relayClock?.toRelay(item.createdAt) ?? null;
+      const inner = writtenAtRelay === null ? { sentAt: item.createdAt, payload: item.payload } : { sentAt: item.createdAt, writtenAtRelay, payload: item.payload };
+      const plaintext = utf8.encode(JSON.stringify(inner));
+      const sealed = await deps.crypto.seal(item.channelId, item.contentType, clientEventIdBytes(item.clientEventId), plaintext);
+      return writtenAtRelay === null ? sealed : { ...sealed, writtenAtRelay };
     },
     isCurrentEpoch(channelId: string, epoch: number): boolean {
       return epoch === deps.directory.currentEpoch(channelId);

@@ -27,14 +27,14 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
   const forget = new Set<string>();
   const logEvent = sql(
     db,
-    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, type, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, written_at_relay, type, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   const accepted: ChannelEvent[] = [];
   for (const event of events) {
-    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.payload.type, JSON.stringify(event.payload));
+    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.writtenAtRelay ?? null, event.payload.type, JSON.stringify(event.payload));
     if (inserted.changes === 0) {
       result.duplicates++;
       continue;

@@ -39,7 +39,7 @@ export function toChannelEvents(events: readonly DecryptedEvent[]): { valid: Cha
   for (const e of events) {
     const parsed = channelEventPayload.safeParse(e.payload);
     if (!parsed.success) invalid.push({ eventId: e.eventId, reason: parsed.error.issues[0]?.message ?? 'invalid payload' });
-    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, relayAt: e.relayAt ?? null, epoch: e.epoch ?? null, payload: parsed.data });
+    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, relayAt: e.relayAt ?? null, writtenAtRelay: e.writtenAtRelay ?? null, epoch: e.epoch ?? null, payload: parsed.data });
   }
   return { valid, invalid };
 }
@@ -74,6 +74,11 @@ export class SqliteSyncStore implements SyncStore {
 
   async saveSealed(clientEventId: string, sealed: SealedOutgoing): Promise<void> {
     this.#db.prepare('UPDATE outbox SET sealed = ?, sealed_epoch = ? WHERE client_event_id = ?').run(Buffer.from(sealed.envelope), sealed.epoch, clientEventId);
+    // The own event shows as it was sealed: its time of writing in relay time (late delivery).
+    if (sealed.writtenAtRelay !== undefined)
+      this.#db
+        .prepare('UPDATE events SET written_at_relay = ? WHERE event_id = ? AND channel_id = (SELECT channel_id FROM outbox WHERE client_event_id = ?)')
+        .run(sealed.writtenAtRelay, clientEventId, clientEventId);
   }
 
   async recordFailure(clientEventId: string, nextAttemptAt: number, error: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { ChannelPuller } from './channel-puller.ts';
 import { OutboxSender } from './outbox-sender.ts';
+import type { RelayClock } from './relay-clock.ts';
 import type { ChangedHeads, DecryptedEvent, GapRange, OutboxItem, SyncCrypto, SyncStore, SyncTransport, TransportState } from './ports.ts';
 
 export interface SyncProgress {
@@ -35,6 +36,8 @@ export interface SyncEngineDeps {
   listeners?: SyncListeners;
   pageSize?: number;
   random?: () => number;
+  /** Learns the relay's clock from publish acks, for the time of writing sealed in relay time. */
+  relayClock?: RelayClock;
 }
 
 export class SyncEngine {
@@ -71,6 +74,7 @@ export class SyncEngine {
       clock: deps.clock,
       log: deps.log,
       ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.relayClock ? { relayClock: deps.relayClock } : {}),
       onSent: (item, seq) => listeners.sent?.(item, seq),
       onFailed: (item, error) => listeners.sendFailed?.(item, error),
     });

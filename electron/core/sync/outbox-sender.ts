@@ -5,6 +5,7 @@
 import { blobsReferencedBy } from '../../../shared/domain/blob-references.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
+import type { RelayClock } from './relay-clock.ts';
 import { backoffDelay, SEND_RETRY_BACKOFF } from './backoff.ts';
 import type { OutboxItem, SyncCrypto, SyncStore, SyncTransport } from './ports.ts';
 
@@ -15,6 +16,8 @@ export interface OutboxDeps {
   clock: Clock;
   log: Logger;
   random?: () => number;
+  /** Learns the relay's clock from each ack (relay-clock.ts). */
+  relayClock?: Pick<RelayClock, 'observe'>;
   onSent(item: OutboxItem, seq: number): void;
   onFailed(item: OutboxItem, error: string): void;
 }
@@ -82,7 +85,9 @@ export class OutboxSender {
         await store.saveSealed(item.clientEventId, sealed);
       }
       const blobs = blobsReferencedBy(item.payload);
+      const sentAt = this.#deps.clock.now();
       const { seq, at, incarnation } = await transport.publish(item.channelId, item.clientEventId, sealed.envelope, blobs.length > 0 ? { blobs } : undefined);
+      if (at !== undefined && item.attempts === 0) this.#deps.relayClock?.observe({ sentAt, ackAt: this.#deps.clock.now(), relayAt: at });
       await store.markSent(item.clientEventId, seq, at ?? null, incarnation ?? null);
       this.#deps.onSent(item, seq);
       return true;

@@ -74,6 +74,8 @@ export interface DecryptedEvent {
   createdAt: number;
   /** The relay's acceptance time from the wire event; null or absent when the transport gave none. */
   relayAt?: number | null;
+  /** When it was written, in relay time as the sender estimated it (signed `writtenAtRelay`); null from older senders. */
+  writtenAtRelay?: number | null;
   /** The roster epoch named in the envelope header (authorisation decides by that roster). */
   epoch?: number | null;
   contentType: string;
@@ -91,6 +93,8 @@ export interface SealedOutgoing {
   envelope: Uint8Array;
   /** The channel epoch the envelope was sealed for. */
   epoch: number;
+  /** The time of writing in relay time sealed into it (absent: the offset to the relay was not known yet). */
+  writtenAtRelay?: number;
 }
 
 export interface OutboxItem {

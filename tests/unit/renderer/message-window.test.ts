@@ -31,6 +31,7 @@ const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView 
   deleted: false,
   delivery: 'sent',
   deliveredAt: null,
+  late: null,
   ...over,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));

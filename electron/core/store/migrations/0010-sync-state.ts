@@ -37,7 +37,7 @@ export const migration0010: Migration = {
   },
   sample(db) {
     db.prepare(`INSERT INTO settings VALUES ('ui.language', '"de"')`).run();
-    db.prepare(`INSERT INTO sync_cursors VALUES ('chn-sample-0001', 41)`).run();
+    db.prepare(`INSERT INTO sync_cursors (channel_id, seq) VALUES ('chn-sample-0001', 41)`).run();
     db.prepare(`INSERT INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, next_attempt_at) VALUES ('evt-sample-0001', 'chn-sample-0001', 'message', '{}', 1, 1, 1)`).run();
   },
   hotQueries: [
