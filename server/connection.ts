@@ -516,6 +516,8 @@ export class Connection {
         return this.send({ t: 'pong', id: frame.id, serverTime: Date.now() });
       case 'enrol_lookup':
         return this.#enrolLookup(frame);
+      case 'wipe_done':
+        return this.#wipeDone(frame);
       default:
         break;
     }
@@ -703,6 +705,25 @@ export class Connection {
       id: frame.id,
       records: found.records.map((record, i) => ({ pos: i + 1, record: record as unknown as Record<string, unknown> })),
     });
+  }
+
+  /**
+   * The one thing a revoked device may still store: its signed confirmation of a wipe order for
+   * it. The directory decides (signer's key, an order for this device, not confirmed before).
+   */
+  async #wipeDone(frame: Extract<ClientFrame, { t: 'wipe_done' }>): Promise<void> {
+    const deviceId = this.#helloDeviceId;
+    if (this.#device || !deviceId) throw new FrameError('bad_frame', 'wipe_done belongs between hello and auth');
+    const signer = frame.record.signer as { kind?: unknown; id?: unknown } | undefined;
+    if (frame.record.type !== 'wipe_done' || signer?.kind !== 'device' || signer.id !== deviceId)
+      throw new FrameError('record_rejected', 'only a wipe_done record signed by the hello device');
+    const result = await this.#ctx.trust.admit(frame.record);
+    if (!result.ok) {
+      this.#log.warn('wipe confirmation refused', { device: deviceId, reason: result.reason });
+      throw new FrameError('record_rejected', result.reason);
+    }
+    this.#log.warn('wipe confirmed by device', { device: deviceId, pos: result.pos, duplicate: result.duplicate });
+    this.send({ t: 'ok', id: frame.id });
   }
 
   async #auth(frame: Extract<ClientFrame, { t: 'auth' }>): Promise<void> {

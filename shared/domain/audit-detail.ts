@@ -55,6 +55,7 @@ export function auditDetailSentences(type: string, facts: AuditFacts, language: 
     case 'revocation':
       return [w.reason(text(facts.reason).trim())];
     case 'wipe':
+    case 'wipe_done':
       return [w.order(text(facts.orderId))];
     case 'org_settings':
       return [

@@ -1,5 +1,5 @@
 // Signed records: everything that grants trust (the organisation, users, devices, enrolments,
-// revocations, channel rosters, wipe orders, organisation settings). Each is canonical JSON (canonical.ts) signed with
+// revocations, channel rosters, wipe orders and their confirmations, organisation settings). Each is canonical JSON (canonical.ts) signed with
 // Ed25519 over a per-type context string, so a signature for one kind of record can never be
 // replayed as another. Schemas are strict: unknown fields are refused.
 import { z } from 'zod';
@@ -81,6 +81,13 @@ export const rosterBody = z.strictObject({
 export const wipeBody = z.strictObject({ orgId: idSchema, orderId: idSchema, targetDeviceId: idSchema, issuedAt: time });
 
 /**
+ * A wiped device's confirmation that it executed a wipe order: signed with that device's own key
+ * right before it deletes its keys (the relay, which never holds a device key, cannot forge it).
+ * Valid only from the order's target device and only for an order in the directory, once.
+ */
+export const wipeDoneBody = z.strictObject({ orgId: idSchema, orderId: idSchema, deviceId: idSchema, executedAt: time });
+
+/**
  * Organisation-wide settings an admin sets for every workstation. The newest by issuedAt wins;
  * machine policy (RetentionDays > 0, NotificationContent) still decides where IT has set it.
  */
@@ -107,6 +114,7 @@ export const RECORD_BODIES = {
   revocation: revocationBody,
   roster: rosterBody,
   wipe: wipeBody,
+  wipe_done: wipeDoneBody,
   org_settings: orgSettingsBody,
 } as const;
 
@@ -155,6 +163,7 @@ export const ALLOWED_SIGNERS: Record<RecordType, ReadonlyArray<'org' | 'device' 
   revocation: ['org'],
   roster: ['org', 'device'],
   wipe: ['org'],
+  wipe_done: ['device'],
   org_settings: ['org'],
 };
 

@@ -164,6 +164,15 @@ export const enrolLookupFrame = z.strictObject({
 });
 
 /**
+ * A device that executes a remote wipe confirms it before it deletes its keys: revoked by then, it
+ * cannot authenticate, so after hello and challenge it sends this one `wipe_done` record (signed
+ * with its own device key, signer = the hello's device) instead of auth. The relay stores it in
+ * the directory if the directory accepts it (an order for this device, not yet confirmed) and
+ * answers ok; nothing else is open to the socket.
+ */
+export const wipeDoneFrame = z.strictObject({ t: z.literal('wipe_done'), id: requestId, record: signedRecord });
+
+/**
  * First-run bootstrap (only while the relay is not bound to an organisation yet, on its own
  * endpoint): the first admin device sends the one-time code the relay wrote to its data
  * directory, the organisation's `org_root` record first, then the first user, enrolment and
@@ -197,6 +206,7 @@ export const clientFrame = z.discriminatedUnion('t', [
   pingFrame,
   enrolLookupFrame,
   devicesSeenFrame,
+  wipeDoneFrame,
 ]);
 /** Text frames (JSON) plus the one binary frame a device sends. */
 export type ClientFrame = z.output<typeof clientFrame> | BlobChunkFrame;

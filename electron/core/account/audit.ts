@@ -1,5 +1,6 @@
 // The audit log of administration: every org-signed record in the local directory copy (users,
-// registration keys, revocations, wipe orders, settings) and every device certificate, newest
+// registration keys, revocations, wipe orders, settings), every device certificate and every
+// wipe confirmation (signed by the wiped device), newest
 // first. Each entry is a verified signed record, so the log cannot hold an action the org key did
 // not sign, and names the admin who acted (audit-actor.ts). Channel rosters signed by members'
 // devices are not admin actions and stay out. The CSV export is audit-csv.ts.
@@ -28,7 +29,7 @@ function subjectOf(record: SignedRecord): string {
 }
 
 function timeOf(body: Body): number {
-  return Number(body.issuedAt ?? body.revokedAt ?? body.createdAt ?? 0);
+  return Number(body.issuedAt ?? body.revokedAt ?? body.createdAt ?? body.executedAt ?? 0);
 }
 
 function actionOf(record: SignedRecord, seenUsers: Set<string>): AuditAction | null {
@@ -51,6 +52,8 @@ function actionOf(record: SignedRecord, seenUsers: Set<string>): AuditAction | n
     }
     case 'wipe':
       return 'wipe_ordered';
+    case 'wipe_done':
+      return 'wipe_executed';
     case 'org_settings':
       return 'settings_changed';
     case 'roster':
@@ -74,6 +77,7 @@ function detailOf(record: SignedRecord): string {
     case 'revocation':
       return `reason=${String(body.reason)}`;
     case 'wipe':
+    case 'wipe_done':
       return `order=${String(body.orderId)}`;
     case 'org_settings':
       return `retentionDays=${String(body.retentionDays)}; readReceipts=${String(body.readReceipts)}; notificationContent=${String(body.notificationContent)}; historyForNewMembers=${String(body.historyForNewMembers)}`;
@@ -89,6 +93,7 @@ const FACT_FIELDS: Partial<Record<SignedRecord['type'], Array<[string, string]>>
   device: [['userId', 'userId'], ['label', 'label']],
   revocation: [['reason', 'reason']],
   wipe: [['orderId', 'orderId']],
+  wipe_done: [['orderId', 'orderId']],
   org_settings: [['retentionDays', 'retentionDays'], ['readReceipts', 'readReceipts'], ['notificationContent', 'notificationContent'], ['historyForNewMembers', 'historyForNewMembers']],
 };
 
@@ -132,6 +137,7 @@ function subjectNameOf(record: SignedRecord, subjectId: string, names: Names): s
       return names.deviceLabels.get(subjectId) ?? null;
     }
     case 'wipe':
+    case 'wipe_done':
       return names.deviceLabels.get(subjectId) ?? null;
     case 'roster':
       return names.channelNames.get(subjectId) ?? null;

@@ -9,7 +9,8 @@ import type { OpenProfile } from '../session/profiles.ts';
 import type { DecryptedEvent } from '../sync/ports.ts';
 import { scheduleRetention } from '../store/retention-schedule.ts';
 import { RelayTransport } from '../transport/relay-transport.ts';
-import { verifyWipeOrders } from './wipe.ts';
+import { signWipeDone, verifyWipeOrders } from './wipe.ts';
+import { sendWipeDone } from '../transport/wipe-done.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
 import { OutageWatch } from './outage-watch.ts';
 import { LATE_DELIVERY_MS } from './late-delivery.ts';
@@ -17,6 +18,8 @@ import { certificateOf, deviceSigner, orgPublicKeyOf, orgSecretOf, saveIdentity,
 
 /** How long a revoked device waits for its wipe orders before it signs out anyway. */
 const WIPE_PROBE_MS = 10_000;
+/** How long a wipe waits for the relay to take its confirmation (the wipe runs all the same). */
+const WIPE_CONFIRM_MS = 5_000;
 
 export interface RuntimeEvents {
   messagesChanged(channelId: string): void;
@@ -52,6 +55,8 @@ export class ProfileRuntime {
   #syncingChannels = 0;
   /** A lasting loss of the relay, for the main screen's banner. */
   readonly #outage: OutageWatch;
+  /** The confirmation of the wipe under way (one per runtime: the order may arrive twice). */
+  #wipeConfirmation: Promise<void> | null = null;
 
   /** How much later than written a delivery shows both times (late-delivery.ts); a test hook shortens it. */
   get lateDeliveryMs(): number {
@@ -142,8 +147,23 @@ export class ProfileRuntime {
       this.#deps.log.warn('wipe order ignored', { reason: verdict.reason, records: records.length });
       return false;
     }
-    this.#deps.events.wipe(records);
+    // Signed now, while the device key exists; the wipe follows once the relay took it or gave up.
+    this.#wipeConfirmation ??= this.#confirmWipe(verdict.orderId);
+    this.#wipeConfirmation
+      .then(() => this.#deps.events.wipe(records))
+      .catch((error: unknown) => this.#deps.log.error('wipe not started', { error: String(error) }));
     return true;
+  }
+
+  /** Tells the organisation the order was executed (docs/protocol.md "Wipe confirmation"); never throws. */
+  async #confirmWipe(orderId: string): Promise<void> {
+    try {
+      const record = signWipeDone(this.#identity, orderId, this.#deps.clock.now());
+      await sendWipeDone(this.#identity.relayUrl, record, { timeoutMs: WIPE_CONFIRM_MS });
+      this.#deps.log.warn('wipe confirmed to the relay', { orderId });
+    } catch (error) {
+      this.#deps.log.warn('wipe confirmation not delivered', { orderId, error: String(error) });
+    }
   }
 
   /**

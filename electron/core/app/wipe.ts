@@ -1,8 +1,8 @@
 // A remote wipe order is acted on only when the organisation key signed it for this very device.
 // Anything else (unsigned, another org's key, another device) is ignored and logged.
 import type { SignedRecord } from '../../../shared/protocol/records.ts';
-import { parseRecord, verifyRecordSignature } from '../crypto/records.ts';
-import { orgPublicKeyOf, type Identity } from '../account/identity.ts';
+import { parseRecord, signRecord, verifyRecordSignature } from '../crypto/records.ts';
+import { deviceSigningKeyOf, orgPublicKeyOf, type Identity } from '../account/identity.ts';
 
 export function verifyWipeOrders(identity: Identity, records: Array<Record<string, unknown>>, _now: number): { ok: true; orderId: string } | { ok: false; reason: string } {
   for (const input of records) {
@@ -15,4 +15,9 @@ export function verifyWipeOrders(identity: Identity, records: Array<Record<strin
     return { ok: true, orderId: record.body.orderId };
   }
   return { ok: false, reason: 'no wipe order signed by the organisation for this device' };
+}
+
+/** This device's confirmation that it executes the order, signed with its own key before the key is deleted. */
+export function signWipeDone(identity: Identity, orderId: string, now: number): SignedRecord<'wipe_done'> {
+  return signRecord('wipe_done', { orgId: identity.orgId, orderId, deviceId: identity.deviceId, executedAt: now }, { kind: 'device', id: identity.deviceId }, deviceSigningKeyOf(identity));
 }

@@ -39,6 +39,10 @@ export class Directory {
   readonly revokedUsers = new Set<string>();
   readonly revokedEnrolments = new Set<string>();
   readonly rosters = new Map<string, RosterState>();
+  /** Org-signed wipe orders by order id. */
+  readonly wipeOrders = new Map<string, SignedRecord<'wipe'>>();
+  /** Wipe confirmations signed by the wiped device, by order id (at most one per order). */
+  readonly wipesDone = new Map<string, SignedRecord<'wipe_done'>>();
   /** The newest organisation settings record (by issuedAt), or null while none was signed. */
   orgSettings: SignedRecord<'org_settings'> | null = null;
 
@@ -80,6 +84,9 @@ export class Directory {
     }
     const device = this.devices.get(signer.id);
     if (!device) return { ok: false, reason: 'unknown_signer' };
+    // A wipe confirmation comes from a device that is revoked (or expired) by then as a rule: its
+    // key still counts for this one record, which #checkWipeDone ties to an order for it.
+    if (record.type === 'wipe_done') return { ok: true, key: device.signingPublicKey };
     if (this.isDeviceExpired(signer.id)) return { ok: false, reason: 'expired' };
     if (!this.isDeviceActive(signer.id)) return { ok: false, reason: 'revoked' };
     return { ok: true, key: device.signingPublicKey };
@@ -104,6 +111,8 @@ export class Directory {
       }
       case 'roster':
         return this.#checkRoster(record as SignedRecord<'roster'>);
+      case 'wipe_done':
+        return this.#checkWipeDone(record as SignedRecord<'wipe_done'>);
       case 'org_root': {
         const body = record.body as RecordBody<'org_root'>;
         const key = fromBase64Url(body.orgPublicKey);
@@ -135,8 +144,28 @@ export class Directory {
     return { ok: true, record };
   }
 
+  #checkWipeDone(record: SignedRecord<'wipe_done'>): RecordVerdict {
+    const { body } = record;
+    if (record.signer.id !== body.deviceId) return { ok: false, reason: 'not_permitted', detail: 'only the wiped device confirms its wipe' };
+    const order = this.wipeOrders.get(body.orderId);
+    if (!order) return { ok: false, reason: 'not_permitted', detail: 'no such wipe order' };
+    if (order.body.targetDeviceId !== body.deviceId) return { ok: false, reason: 'not_permitted', detail: 'the wipe order is for another device' };
+    if (this.wipesDone.has(body.orderId)) return { ok: false, reason: 'not_permitted', detail: 'wipe already confirmed' };
+    return { ok: true, record };
+  }
+
   #apply(record: SignedRecord): void {
     switch (record.type) {
+      case 'wipe': {
+        const r = record as SignedRecord<'wipe'>;
+        this.wipeOrders.set(r.body.orderId, r);
+        break;
+      }
+      case 'wipe_done': {
+        const r = record as SignedRecord<'wipe_done'>;
+        this.wipesDone.set(r.body.orderId, r);
+        break;
+      }
       case 'user': {
         const r = record as SignedRecord<'user'>;
         const previous = this.users.get(r.body.userId);

@@ -60,6 +60,8 @@ export const adminDeviceSchema = z.object({
   /** The device's user is active in the signed directory (a deactivated user's devices are refused like revoked ones). */
   userActive: z.boolean(),
   wipeOrderedAt: time.nullable(),
+  /** When the device executed the wipe, by its own signed confirmation (its clock); null = not confirmed yet. */
+  wipeExecutedAt: time.nullable(),
   own: z.boolean(),
   /** When the relay last saw the device connect or disconnect (its clock); null = not since it records it, or unknown. */
   lastSeenAt: time.nullable(),
@@ -112,6 +114,7 @@ export const AUDIT_ACTIONS = [
   'user_revoked',
   'registration_key_revoked',
   'wipe_ordered',
+  'wipe_executed',
   'settings_changed',
   'roster_signed',
 ] as const;

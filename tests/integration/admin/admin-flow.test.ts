@@ -429,10 +429,12 @@ describe('organisation administration', () => {
     ] as const) {
       expect(actions.has(a), a).toBe(true);
     }
-    // Newest first, every entry once, only org-signed records plus device certificates.
+    // Newest first, every entry once, only org-signed records plus device certificates and the
+    // wiped device's own confirmation (signed with its key).
     expect(log.map((e) => e.time)).toEqual([...log.map((e) => e.time)].sort((a, b) => b - a));
     expect(new Set(log.map((e) => e.pos)).size).toBe(log.length);
-    expect(log.every((e) => e.signerKind === 'org' || e.type === 'device')).toBe(true);
+    expect(log.every((e) => e.signerKind === 'org' || e.type === 'device' || e.type === 'wipe_done')).toBe(true);
+    expect(log.find((e) => e.action === 'wipe_executed')).toMatchObject({ signerKind: 'device', type: 'wipe_done' });
     expect(log.find((e) => e.action === 'user_changed' && e.subjectId === nurseId)?.detail).toContain(
       'ward=Notaufnahme',
     );

@@ -131,6 +131,8 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         else if ((body.target as { kind: string }).kind === 'device')
           revokedAt.set(String((body.target as { deviceId: string }).deviceId), Number(body.revokedAt));
       }
+      // Confirmations the Directory accepted only: signed by the wiped device for an order for it.
+      const executedAt = new Map([...dir.wipesDone.values()].map((r) => [r.body.deviceId, r.body.executedAt]));
       return [...dir.devices.values()]
         .map(({ record: { body } }) => ({
           deviceId: body.deviceId,
@@ -144,6 +146,7 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
           revokedAt: revokedAt.get(body.deviceId) ?? null,
           userActive: dir.users.get(body.userId)?.body.active === true && !dir.revokedUsers.has(body.userId),
           wipeOrderedAt: wipedAt.get(body.deviceId) ?? null,
+          wipeExecutedAt: executedAt.get(body.deviceId) ?? null,
           own: body.deviceId === runtime.identity.deviceId,
           lastSeenAt: presence.ok ? (presence.seen.get(body.deviceId)?.lastSeenAt ?? null) : null,
           online: presence.ok ? (presence.seen.get(body.deviceId)?.online ?? false) : false,
