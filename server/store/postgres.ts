@@ -110,6 +110,32 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       UPDATE channel_heads h SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = h.channel), h.head + 1) - 1;
     `,
   },
+  {
+    version: 90,
+    sql: `
+      -- as on SQLite: items each sender has waiting, kept by triggers, so the per-sender cap
+      -- reads one row. Deletes (acks, expiry, retention) lower the senders they touch in one
+      -- statement, locking those rows in sender order: two acks never wait on each other in a cycle.
+      CREATE TABLE mail_senders (from_device TEXT PRIMARY KEY, waiting BIGINT NOT NULL);
+      INSERT INTO mail_senders (from_device, waiting) SELECT from_device, count(*) FROM mailbox GROUP BY from_device;
+      CREATE FUNCTION mailbox_sender_in() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO mail_senders (from_device, waiting) VALUES (NEW.from_device, 1)
+          ON CONFLICT (from_device) DO UPDATE SET waiting = mail_senders.waiting + 1;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER mailbox_sender_in AFTER INSERT ON mailbox FOR EACH ROW EXECUTE FUNCTION mailbox_sender_in();
+      CREATE FUNCTION mailbox_sender_out() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM 1 FROM mail_senders WHERE from_device IN (SELECT from_device FROM gone) ORDER BY from_device FOR UPDATE;
+        UPDATE mail_senders s SET waiting = s.waiting - g.n
+          FROM (SELECT from_device, count(*) AS n FROM gone GROUP BY from_device) g WHERE s.from_device = g.from_device;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER mailbox_sender_out AFTER DELETE ON mailbox REFERENCING OLD TABLE AS gone
+        FOR EACH STATEMENT EXECUTE FUNCTION mailbox_sender_out();
+    `,
+  },
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = 0x6b66_0001;
@@ -511,7 +537,7 @@ export async function openPostgresStore(
           await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MAIL_LOCK_SPACE, fromDeviceId]);
           const counts = await c.query<{ pair: string; sender: string; recipient: string }>(
             `SELECT (SELECT count(*) FROM mailbox WHERE from_device = $1 AND to_device = $2) AS pair,
-                    (SELECT count(*) FROM mailbox WHERE from_device = $1) AS sender,
+                    (SELECT coalesce(max(waiting), 0) FROM mail_senders WHERE from_device = $1) AS sender,
                     (SELECT count(*) FROM mailbox WHERE to_device = $2) AS recipient`,
             [fromDeviceId, toDeviceId],
           );

@@ -110,6 +110,23 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       UPDATE channel_heads SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = channel_heads.channel), head + 1) - 1;
     `,
   },
+  {
+    version: 90,
+    sql: `
+      -- items each sender has waiting, kept by triggers on every insert and delete (puts, acks,
+      -- expiry, retention): the per-sender cap reads one row instead of counting up to 50,000
+      -- index entries inside the write lock at every put
+      CREATE TABLE mail_senders (from_device TEXT PRIMARY KEY, waiting INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO mail_senders (from_device, waiting) SELECT from_device, count(*) FROM mailbox GROUP BY from_device;
+      CREATE TRIGGER mailbox_sender_in AFTER INSERT ON mailbox BEGIN
+        INSERT INTO mail_senders (from_device, waiting) VALUES (new.from_device, 1)
+          ON CONFLICT (from_device) DO UPDATE SET waiting = waiting + 1;
+      END;
+      CREATE TRIGGER mailbox_sender_out AFTER DELETE ON mailbox BEGIN
+        UPDATE mail_senders SET waiting = waiting - 1 WHERE from_device = old.from_device;
+      END;
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -173,7 +190,7 @@ export function openSqliteStore(file: string): RelayStore {
     mailCount: db.prepare('SELECT count(*) FROM mailbox WHERE to_device = ?').pluck(),
     mailExists: db.prepare('SELECT 1 FROM mailbox WHERE to_device = ? AND message_id = ?').pluck(),
     mailFromTo: db.prepare('SELECT count(*) FROM mailbox WHERE from_device = ? AND to_device = ?').pluck(),
-    mailFrom: db.prepare('SELECT count(*) FROM mailbox WHERE from_device = ?').pluck(),
+    mailFrom: db.prepare('SELECT coalesce((SELECT waiting FROM mail_senders WHERE from_device = ?), 0)').pluck(),
     mailExpire: db.prepare('DELETE FROM mailbox WHERE stored_at < ?'),
     blobChannels: db.prepare('SELECT DISTINCT channel FROM event_blobs WHERE hash = ?').pluck(),
     noteCreated: db.prepare(

@@ -40,6 +40,26 @@ function abuseContract(name: string, open: () => Promise<RelayStore>) {
       expect(await store.mailPut('devbbbbb', 'msgnocap', 'devmmmmm', bytes('x'), Date.now())).toBe(true);
     });
 
+    it("a sender's cap frees as its items go, by ack, mail expiry or retention, and counts only its own", async () => {
+      const cap: MailQuota = { perRecipient: 100, perSenderRecipient: 100, perSender: 3 };
+      const put = (to: string, id: string, at = Date.now()) => store.mailPut(to, id, 'devsendr', bytes(id), at, cap);
+      expect(await put('devbbbbb', 'msgs0001', 1000)).toBe(true);
+      expect(await put('devccccc', 'msgs0002')).toBe(true);
+      expect(await put('devddddd', 'msgs0003')).toBe(true);
+      expect(await store.mailPut('devccccc', 'msgother', 'devother', bytes('o'), Date.now(), cap)).toBe(true);
+      expect(await put('deveeeee', 'msgs0004')).toBe('sender_full');
+      // An ack of several senders' items at once frees each sender's share.
+      expect(await store.mailAck('devccccc', ['msgs0002', 'msgother'])).toBe(2);
+      expect(await put('deveeeee', 'msgs0004')).toBe(true);
+      expect(await put('devfffff', 'msgs0005')).toBe('sender_full');
+      expect(await store.mailExpire(2000)).toBe(1);
+      expect(await put('devfffff', 'msgs0005')).toBe(true);
+      expect(await put('devggggg', 'msgs0006')).toBe('sender_full');
+      await store.expire(Date.now() + 1000);
+      for (let i = 7; i <= 9; i++) expect(await put('devggggg', `msgs000${i}`)).toBe(true);
+      expect(await put('devggggg', 'msgs0010')).toBe('sender_full');
+    });
+
     it('mailExpire deletes items stored before the cutoff only', async () => {
       await store.mailPut('devbbbbb', 'msgold01', 'devaaaaa', bytes('x'), 1000);
       await store.mailPut('devbbbbb', 'msgnew01', 'devaaaaa', bytes('y'), 5000);
