@@ -10,7 +10,9 @@ import { Directory } from '../../../electron/core/crypto/directory.ts';
 import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
 import { signRecord } from '../../../electron/core/crypto/records.ts';
 import { sendWipeDone } from '../../../electron/core/transport/wipe-done.ts';
+import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import { eventually } from '../client/client-world.ts';
 import { RawClient } from './raw-client.ts';
 
 function wipeDone(device: TestDevice, org: TestOrg, orderId: string, signAs: { id: string; key: Uint8Array } = { id: device.deviceId, key: device.keys.signing.secretKey }, executedAt = Date.now()): SignedRecord<'wipe_done'> {
@@ -121,4 +123,41 @@ describe('wipe confirmation at the relay', () => {
     expect(verdicts.find((v) => v.sig === forged.sig)?.verdict).toMatchObject({ ok: false, reason: 'bad_signature' });
     expect(dir.wipesDone.has(otherOrder.body.orderId)).toBe(false);
   });
+});
+
+describe.skipIf(!postgresAvailable())('wipe confirmation across relay processes on PostgreSQL', () => {
+  let cluster: PgCluster;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('confirmed at one relay, seen by an admin connected to the other; a second confirmation is refused there', async () => {
+    const org = await TestOrg.create();
+    const admin = org.addDevice(org.addUser('Anna Admin', 'admin'));
+    const lost = org.addDevice(org.addUser());
+    const order = org.wipeOrder(lost.deviceId);
+    org.revokeDevice(lost.deviceId);
+    const databaseUrl = await cluster.createDatabase();
+    const relayA = await startTestRelay({ org, databaseUrl });
+    const relayB = await startTestRelay({ org, databaseUrl });
+    try {
+      await sendWipeDone(relayA.url, wipeDone(lost, org, order.body.orderId));
+      const a = deviceTransport(relayB.url, admin);
+      await a.connect();
+      const found = await eventually(
+        async () => (await a.getRecords(0, 500)).records.find((r) => r.record.type === 'wipe_done'),
+        5_000,
+        'confirmation via the other relay',
+      );
+      expect(found.record.body).toMatchObject({ orderId: order.body.orderId, deviceId: lost.deviceId });
+      await a.close();
+      await expect(sendWipeDone(relayB.url, wipeDone(lost, org, order.body.orderId, undefined, Date.now() + 5))).rejects.toMatchObject({ code: 'record_rejected' });
+    } finally {
+      await relayA.dispose();
+      await relayB.dispose();
+    }
+  }, 30_000);
 });
