@@ -33,28 +33,103 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
   const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   const accepted: ChannelEvent[] = [];
+  const waiting = new WaitingForTarget(db);
+  const decide = (event: ChannelEvent, eventPk: number | bigint): void => {
+    // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
+    // its sender may do changes nothing on any client.
+    const denied = authoriseEvent(db, event);
+    // An edit, delete or close opened before its target (the target's key came later) waits in
+    // the log with its content and is decided when the target arrives, as on a device that opened
+    // them in order.
+    if (denied === 'unknown_target' && WAITS_FOR_TARGET.has(event.payload.type)) return;
+    const refusal = denied ?? materialise(db, event, forget);
+    if (refusal) {
+      // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
+      // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
+      // change): kept as the record of what was refused, but never with a message text.
+      if (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0) scrubLogged(db, eventPk, forget);
+      result.refused.push({ eventId: event.eventId, reason: refusal });
+      return;
+    }
+    accepted.push(event);
+    for (const late of waiting.for(event)) decide(late.event, late.eventPk);
+  };
   for (const event of events) {
     const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.writtenAtRelay ?? null, event.payload.type, JSON.stringify(event.payload));
     if (inserted.changes === 0) {
       result.duplicates++;
       continue;
     }
-    // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
-    // its sender may do changes nothing on any client.
-    const denied = authoriseEvent(db, event);
-    const refusal = denied ?? materialise(db, event, forget);
-    if (refusal) {
-      // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
-      // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
-      // change): kept as the record of what was refused, but never with a message text.
-      if (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0) scrubLogged(db, inserted.lastInsertRowid, forget);
-      result.refused.push({ eventId: event.eventId, reason: refusal });
-    } else accepted.push(event);
+    decide(event, inserted.lastInsertRowid);
     result.applied++;
   }
   indexTerms(db, searchableTexts(accepted));
   forgetTerms(db, forget);
   return result;
+}
+
+/** Events that change a message or poll: when opened before it, they wait for it (WaitingForTarget). */
+const WAITS_FOR_TARGET = new Set(['message.edit', 'message.delete', 'poll.close']);
+
+/**
+ * The events waiting in the log for a message or poll that has just arrived. Only a target applied
+ * late can have any: one at or below the channel's cursor (an envelope opened after later ones);
+ * own events not yet sequenced never wait (their target is here). The channel's log is read once
+ * per batch for the waiting ids; an event refused by the rule table keeps no target id there, so
+ * only waiting ones (and accepted ones, whose target exists) match.
+ */
+class WaitingForTarget {
+  readonly #db: Db;
+  readonly #ids = new Map<string, Set<string>>();
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  for(target: ChannelEvent): Array<{ event: ChannelEvent; eventPk: number }> {
+    const p = target.payload;
+    if ((p.type !== 'message.create' && p.type !== 'poll.create') || target.seq === null) return [];
+    const cursor = sql(this.#db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(target.channelId) as number | undefined;
+    if (cursor === undefined || target.seq > cursor) return [];
+    const field = p.type === 'message.create' ? '$.messageId' : '$.pollId';
+    let ids = this.#ids.get(target.channelId);
+    if (!ids) {
+      ids = new Set(
+        sql(this.#db, `SELECT coalesce(json_extract(payload, '$.messageId'), json_extract(payload, '$.pollId')) FROM events WHERE channel_id = ? AND type IN ('message.edit', 'message.delete', 'poll.close') AND seq IS NOT NULL`)
+          .pluck()
+          .all(target.channelId) as string[],
+      );
+      this.#ids.set(target.channelId, ids);
+    }
+    if (!ids.has(target.eventId)) return [];
+    const types = p.type === 'message.create' ? ['message.edit', 'message.delete'] : ['poll.close'];
+    const rows = sql(
+      this.#db,
+      `SELECT event_pk, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, payload FROM events
+       WHERE channel_id = ? AND type IN (?, ?) AND json_extract(payload, '${field}') = ? AND seq IS NOT NULL ORDER BY seq`,
+    ).all(target.channelId, types[0], types[1] ?? types[0], target.eventId) as Array<{
+      event_pk: number;
+      event_id: string;
+      seq: number | null;
+      sender_user_id: string;
+      sender_device_id: string;
+      created_at: number;
+      relay_at: number | null;
+      payload: string;
+    }>;
+    return rows.map((r) => ({
+      eventPk: r.event_pk,
+      event: {
+        eventId: r.event_id,
+        channelId: target.channelId,
+        seq: r.seq,
+        senderUserId: r.sender_user_id,
+        senderDeviceId: r.sender_device_id,
+        createdAt: r.created_at,
+        relayAt: r.relay_at,
+        payload: JSON.parse(r.payload) as ChannelEvent['payload'],
+      },
+    }));
+  }
 }
 
 function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): void {
@@ -86,6 +161,9 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       const before = sql(db, 'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as
         | { body: string; edited_at: number | null }
         | undefined;
+      // The edit latest in the log is in force, also when an earlier one is opened after it (its
+      // key came late). Only a message edited before has any: the scan of the log is rare.
+      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq)) return 'stale';
       const changed = sql(
           db,
           `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
@@ -110,6 +188,11 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
       collectTerms(forget, before.body);
       scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
+      // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
+      // delete goes to it again, so a member who lacks the message never gets its text back.
+      sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
+      if (before.edited_at !== null)
+        sql(db, `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`).run(event.channelId, p.messageId);
       return null;
     }
     case 'message.ack':
@@ -184,6 +267,15 @@ function scrubLoggedTexts(db: Db, channelId: string, messageId: string, edited: 
   sql(db, `${scrub} ${editsOf}`).run(channelId, messageId, keepEventId);
   const sentEditsOf = `WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND client_event_id IS NOT ?`;
   sql(db, `${sentScrub} ${sentEditsOf}`).run(channelId, messageId, keepEventId);
+}
+
+/** An accepted edit of the message later in the log (refused ones keep no message id, waiting ones have no message yet). */
+function newerEdit(db: Db, channelId: string, messageId: string, seq: number): boolean {
+  return (
+    sql(db, `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq > ? AND json_extract(payload, '$.messageId') = ? LIMIT 1`)
+      .pluck()
+      .get(channelId, seq, messageId) !== undefined
+  );
 }
 
 function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {

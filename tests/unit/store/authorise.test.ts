@@ -210,3 +210,68 @@ describe('authorisation through the store', () => {
     expect(applyRetention(store.db, 5, NOW).messages).toBe(1);
   });
 });
+
+describe('verdicts do not depend on the order envelopes are opened in', () => {
+  // A device opens an envelope late when its key came late (pending envelopes, a new member reading
+  // history): the log is the same, the order of applying it is not.
+  // Applied as the sync store does: the cursor moves past each batch (a late envelope is below it).
+  const at = (eventSeq: number, from: string, payload: ChannelEventPayload, eventId = `evt-seq-${String(eventSeq).padStart(6, '0')}`) =>
+    store.db.transaction(() => {
+      const result = applyEvents(store.db, [{ eventId, channelId: CH, seq: eventSeq, senderUserId: from, senderDeviceId: `dev-${from}`, createdAt: NOW, relayAt: NOW, payload }]);
+      store.db.prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, eventSeq);
+      return result;
+    })();
+  const create = (body: string, urgent = false): ChannelEventPayload => ({ type: 'message.create', body, mentions: [], replyTo: null, urgent });
+  const message = (id: string) => store.db.prepare('SELECT body, deleted_at IS NOT NULL AS deleted FROM messages WHERE message_id = ?').get(id);
+
+  beforeEach(() => {
+    store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
+    store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+    rosterRecord(1, [
+      { userId: ANNA, role: 'admin' },
+      { userId: BEN, role: 'member' },
+    ]);
+  });
+
+  it('a delete for everyone opened before its message still deletes it, and leaves no text', () => {
+    const id = 'evt-seq-000001';
+    at(2, ANNA, { type: 'message.delete', messageId: id });
+    at(1, ANNA, create('Patient Quastenflosser Zimmer 12'), id);
+    expect(message(id)).toEqual({ body: '', deleted: 1 });
+    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Quastenflosser%'`).pluck().get()).toBe(0);
+  });
+
+  it('an edit opened before its message is in force once the message is there; a foreign one is refused then', () => {
+    const id = 'evt-seq-000001';
+    at(3, BEN, { type: 'message.edit', messageId: id, body: 'Fälschung', mentions: [] });
+    at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] });
+    at(1, ANNA, create('Zimmer 12'), id);
+    expect(message(id)).toEqual({ body: 'Zimmer 16', deleted: 0 });
+    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschung%' OR payload LIKE '%Zimmer 12%'`).pluck().get()).toBe(0);
+  });
+
+  it('of two edits the later one in the log is in force, whichever was opened first', () => {
+    const id = 'evt-seq-000001';
+    at(1, ANNA, create('Zimmer 12'), id);
+    at(3, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] });
+    expect(at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 14', mentions: [] }).refused.map((r) => r.reason)).toEqual(['stale']);
+    expect(message(id)).toEqual({ body: 'Zimmer 16', deleted: 0 });
+    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get()).toBe(0);
+  });
+
+  it('a poll closed by its creator before the poll was opened here is closed', () => {
+    const pollId = 'evt-seq-000001';
+    at(2, ANNA, { type: 'poll.close', pollId });
+    at(1, ANNA, { type: 'poll.create', question: 'Teamessen?', options: [{ id: 'o1', label: 'Ja' }, { id: 'o2', label: 'Nein' }], multipleChoice: false, deadline: null, hideVoters: false }, pollId);
+    expect(store.db.prepare('SELECT closed_seq FROM polls WHERE poll_id = ?').pluck().get(pollId)).toBe(2);
+  });
+
+  it('an acknowledgement counts against edits after it in the log, not against an earlier edit opened late', () => {
+    const id = 'evt-seq-000001';
+    at(1, ANNA, create('Zimmer 12', true), id);
+    at(3, BEN, { type: 'message.ack', messageId: id });
+    expect(at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 14', mentions: [] }).refused).toEqual([]);
+    expect(at(4, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] }).refused.map((r) => r.reason)).toEqual(['acknowledged_urgent']);
+    expect(message(id)).toEqual({ body: 'Zimmer 14', deleted: 0 });
+  });
+});
