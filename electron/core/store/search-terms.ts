@@ -5,6 +5,7 @@
 // `forgetTerms` with the words of what it removed: a word no remaining message body or file name
 // contains leaves the table too, so a deleted message's words (a patient's surname) do not stay.
 import type { Db } from './database.ts';
+import { sql } from './statements.ts';
 
 /** Lowercase without diacritics, split like FTS5's unicode61 tokenizer. */
 export const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
@@ -29,7 +30,7 @@ export function indexTerms(db: Db, texts: Iterable<string>): void {
 
 /** Whole words starting with `prefix` (folded), at most `limit`. */
 export function termsStartingWith(db: Db, prefix: string, limit: number): string[] {
-  return (db.prepare(`SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`).all(prefix, `${prefix}\u{10FFFF}`, limit) as Array<{ term: string }>).map((r) => r.term);
+  return (sql(db, `SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`).all(prefix, `${prefix}\u{10FFFF}`, limit) as Array<{ term: string }>).map((r) => r.term);
 }
 
 /**
@@ -38,7 +39,7 @@ export function termsStartingWith(db: Db, prefix: string, limit: number): string
  */
 export function termsContaining(db: Db, part: string, limit: number): string[] {
   // Parts hold letters and digits only, so the quoted part is never query syntax.
-  return (db.prepare('SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? LIMIT ?').all(`"${part}"`, limit) as Array<{ term: string }>).map((r) => r.term);
+  return (sql(db, 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? LIMIT ?').all(`"${part}"`, limit) as Array<{ term: string }>).map((r) => r.term);
 }
 
 /**

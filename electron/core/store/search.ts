@@ -4,6 +4,7 @@
 // carry highlight ranges (offsets into the snippet), never HTML: the renderer marks them up
 // itself, so a message can never inject markup through search.
 import type { Db } from './database.ts';
+import { sql } from './statements.ts';
 import { fold, termsContaining, termsStartingWith } from './search-terms.ts';
 
 export interface SearchHit {
@@ -108,7 +109,9 @@ function wordTerms(word: string, isLast: boolean, vocabulary: Vocabulary): { ter
   };
   for (const variant of new Set(searchVariants(word).map(fold))) {
     const length = [...variant].length;
-    if (length <= INDEXED_PREFIX) add(`${quote(variant)}*`, variant);
+    // A complete word (not the last one) is an exact term: FTS5 reads a prefix term's whole doclist
+    // before the first row, an exact one lazily, newest first. Longer words containing it follow.
+    if (length <= INDEXED_PREFIX) add(isLast ? `${quote(variant)}*` : quote(variant), variant);
     const inside = length >= WORD_PART ? vocabulary.containing(variant) : [];
     if (inside !== null) {
       for (const term of inside) add(quote(term), term);
@@ -154,14 +157,17 @@ function passes(text: string, checks: string[][]): boolean {
   return checks.every((check) => starts.some((word) => check.some((start) => word.startsWith(start))));
 }
 
+/** The folded spellings of the typed words a highlight may be narrowed to. */
+export const typedParts = (text: string): string[] =>
+  searchWords(text)
+    .filter((w) => [...w].length >= WORD_PART)
+    .flatMap((w) => searchVariants(w).map(fold));
+
 /**
  * FTS5 marks whole words ("Händedesinfektion"); where a typed word is a part of one, only that
  * part is marked ("desinfektion"), found in the word letter by letter with the same folding.
  */
-export function narrowHighlights(snippet: string, highlights: Array<[number, number]>, text: string): Array<[number, number]> {
-  const parts = searchWords(text)
-    .filter((w) => [...w].length >= WORD_PART)
-    .flatMap((w) => searchVariants(w).map(fold));
+export function narrowHighlights(snippet: string, highlights: Array<[number, number]>, parts: readonly string[]): Array<[number, number]> {
   return highlights.map(([start, end]) => {
     // Fold letter by letter, remembering where each folded letter came from.
     let folded = '';
@@ -252,16 +258,26 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     filters.push('AND x.created_at < ?');
     filterParams.push(query.to);
   }
+  // Looked up once per search, for messages and file names alike.
+  const starting = new Map<string, string[] | null>();
+  const containing = new Map<string, string[] | null>();
   const vocabulary: Vocabulary = {
     startingWith(prefix) {
-      const terms = termsStartingWith(db, prefix, MAX_EXPANSION + 1);
-      return terms.length > MAX_EXPANSION ? null : terms;
+      if (!starting.has(prefix)) {
+        const terms = termsStartingWith(db, prefix, MAX_EXPANSION + 1);
+        starting.set(prefix, terms.length > MAX_EXPANSION ? null : terms);
+      }
+      return starting.get(prefix)!;
     },
     containing(part) {
-      const terms = termsContaining(db, part, MAX_CONTAINING + 1);
-      return terms.length > MAX_CONTAINING ? null : terms;
+      if (!containing.has(part)) {
+        const terms = termsContaining(db, part, MAX_CONTAINING + 1);
+        containing.set(part, terms.length > MAX_CONTAINING ? null : terms);
+      }
+      return containing.get(part)!;
     },
   };
+  const parts = typedParts(query.text);
 
   const run = (kind: 'message' | 'file'): SearchHit[] => {
     const src = SOURCES[kind];
@@ -271,7 +287,8 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     // Step 1, cheap: matching rows newest first. Only with a long start cut to its indexed first
     // characters are rows read and checked, in batches below the last rowid seen, at most MAX_CHECKED_ROWS.
     const check = fts.checks.length > 0;
-    const candidates = db.prepare(
+    const candidates = sql(
+      db,
       `SELECT f.rowid AS rid${check ? `, x.${src.text} AS text` : ''}
        FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
        WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} AND f.rowid < ?
@@ -291,16 +308,17 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     // this SQLite's FTS5 ignores `rowid = ?` (and an IN list) and walks every match, so the row
     // is reached as the newest match at or below its rowid, the same descending seek step 1 uses
     // (tests/unit/store/search-snippets.test.ts; a range scan from the start cost seconds at 1M).
-    const marker = db.prepare(
+    const marker = sql(
+      db,
       `SELECT rowid AS rid, ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`,
     );
-    const row = db.prepare(`SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`);
+    const row = sql(db, `SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`);
     return rowids.map((rid) => {
       const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number; text: string };
       const found = marker.get(match, rid) as { rid: number; marked: string } | undefined;
       // Never another row's snippet: without the row's own match, its text without highlights.
       const { snippet, highlights } = withRanges(found?.rid === rid ? found.marked : r.text);
-      return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, snippet, highlights: narrowHighlights(snippet, highlights, query.text) };
+      return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, snippet, highlights: narrowHighlights(snippet, highlights, parts) };
     });
   };
   return [...run('message'), ...run('file')];
