@@ -11,14 +11,17 @@ export const SENT_LOG_KEEP_MS = 30 * 86_400_000;
  * Copies an outbox item that the relay accepted into the sent log (same transaction as markSent).
  * Its plaintext is the event log's copy where there is one: the own event was applied when queued,
  * so a message deleted or edited before it left has its text blanked there already, and the
- * outbox's copy would bring it back (the sealed bytes are what a resend needs).
+ * outbox's copy would bring it back (the sealed bytes are what a resend needs). A message its sender
+ * deleted for everyone, and its edits, are not kept at all: a restored relay gets only the delete.
  */
 export function keepSent(db: Db, clientEventId: string, seq: number, incarnation: string | null, now = Date.now()): void {
   db.prepare(
     `INSERT OR REPLACE INTO sent_log (client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, seq, incarnation, sent_at)
      SELECT o.client_event_id, o.channel_id, o.content_type,
        coalesce((SELECT e.payload FROM events e WHERE e.channel_id = o.channel_id AND e.event_id = o.client_event_id), o.payload),
-       o.created_at, o.sealed, o.sealed_epoch, ?, ?, ? FROM outbox o WHERE o.client_event_id = ?`,
+       o.created_at, o.sealed, o.sealed_epoch, ?, ?, ? FROM outbox o WHERE o.client_event_id = ?
+       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = o.channel_id AND m.deleted_at IS NOT NULL
+         AND m.message_id = CASE json_extract(o.payload, '$.type') WHEN 'message.create' THEN o.client_event_id WHEN 'message.edit' THEN json_extract(o.payload, '$.messageId') END)`,
   ).run(seq, incarnation, now, clientEventId);
   db.prepare('DELETE FROM sent_log WHERE sent_at < ?').run(now - SENT_LOG_KEEP_MS);
 }

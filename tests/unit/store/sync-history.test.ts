@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
 import { historyStart } from '../../../electron/core/store/sync-history.ts';
-import { outboxMessage } from '../../integration/transport/outbox-kill-fixtures.ts';
+import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import { applyEvents } from '../../../electron/core/store/apply.ts';
+import { queueOutbox } from '../../../electron/core/store/messages.ts';
+import { outboxEventId, outboxMessage } from '../../integration/transport/outbox-kill-fixtures.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-history-0001';
@@ -86,6 +89,44 @@ describe('sync store: relay incarnations', () => {
     // A seq it never had: the notice goes there.
     await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 4, historyStart: 4 });
     expect(historyStart(store.db, CH)).toBe(4);
+    store.close();
+  });
+
+  it('a message its sender deleted for everyone is not sent again to a restored relay, only the delete (sent before or after the delete)', async () => {
+    const store = await storeWithChannel();
+    store.sync.setSelf({ userId: 'dev-a', deviceId: 'dev-a' });
+    const own = (i: number, payload: ChannelEvent['payload']): ChannelEvent => ({ ...outboxMessage(CH, 'dev-a', i), eventId: outboxEventId(i), payload });
+    // As MessagingClient.send does: queued and applied in one transaction.
+    const send = (event: ChannelEvent) =>
+      store.db.transaction(() => {
+        queueOutbox(store.db, event, 'message');
+        applyEvents(store.db, [event]);
+      })();
+    const sent = async (event: ChannelEvent, seq: number) => {
+      await store.sync.saveSealed(event.eventId, { envelope: new Uint8Array([seq]), epoch: 1 });
+      await store.sync.markSent(event.eventId, seq, 1000 + seq, 'incarnation-1');
+    };
+    const text = (i: number) => ({ type: 'message.create' as const, body: `Zimmer ${i} Geheimtext`, mentions: [], replyTo: null, urgent: false });
+    // Message 1 left before its delete; message 3 was deleted while it still waited in the outbox.
+    const one = own(1, text(1));
+    send(one);
+    await sent(one, 5);
+    const edit = own(2, { type: 'message.edit', messageId: one.eventId, body: 'Zimmer 1 Geheimtext neu', mentions: [] });
+    send(edit);
+    await sent(edit, 6);
+    const deleteOne = own(4, { type: 'message.delete', messageId: one.eventId });
+    send(deleteOne);
+    const three = own(3, text(3));
+    send(three);
+    send(own(5, { type: 'message.delete', messageId: three.eventId }));
+    await sent(deleteOne, 7);
+    await sent(three, 8);
+    await sent(own(5, { type: 'message.delete', messageId: three.eventId }), 9);
+    expect(store.db.prepare('SELECT client_event_id FROM sent_log ORDER BY seq').pluck().all()).toEqual([deleteOne.eventId, outboxEventId(5)]);
+
+    expect(await store.sync.adoptIncarnation('incarnation-2', { [CH]: 4 })).toEqual({ requeued: 2 });
+    expect((await store.sync.dueOutbox(Date.now(), 10)).map((i) => i.clientEventId)).toEqual([deleteOne.eventId, outboxEventId(5)]);
+    expect(delivery(store).filter((m) => m.delivery === 'sending')).toEqual([]);
     store.close();
   });
 
