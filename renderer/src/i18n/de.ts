@@ -250,7 +250,7 @@ export const de = {
   'main.chooseChannelHint': 'Wählen Sie links einen Kanal oder eine Unterhaltung.',
   'main.goneLeft': 'Sie haben {channel} verlassen.',
   'main.goneRemoved': '{channel} ist nicht mehr verfügbar: Sie wurden entfernt oder der Kanal wurde aufgelöst.',
-  'main.goneHint': 'Es ist kein Kanal geöffnet. Wählen Sie links, wohin Sie schreiben möchten.',
+  'main.goneHint': 'Wählen Sie links, wohin Sie schreiben möchten.',
 
   'channel.members': 'Mitglieder',
   'channel.searchHere': 'In diesem Kanal suchen',

@@ -243,7 +243,7 @@ export const en: Record<MessageKey, string> = {
   'main.chooseChannelHint': 'Choose a channel or conversation on the left.',
   'main.goneLeft': 'You left {channel}.',
   'main.goneRemoved': '{channel} is no longer available: you were removed or it was closed.',
-  'main.goneHint': 'No channel is open. Choose on the left where you want to write.',
+  'main.goneHint': 'Choose on the left where you want to write.',
 
   'channel.members': 'Members',
   'channel.searchHere': 'Search this channel',
