@@ -148,7 +148,8 @@ describe('relay restore on SQLite', () => {
     } finally {
       server.close();
     }
-  });
+    // Three relay processes one after the other (about 5 s each alone, far more on a busy machine).
+  }, 90_000);
 });
 
 describe.skipIf(!postgresAvailable())('postgres', () => {
