@@ -121,7 +121,7 @@ export class MessagingClient {
       },
     };
     // This profile's offset to the relay's clock: learned from the outbox's acks, sealed into each event.
-    const relayClock = new RelayClock();
+    const relayClock = relayClockOf(deps.store.db, deps.log);
     this.engine = new SyncEngine({
       transport: deps.transport,
       crypto: createSyncCrypto({
@@ -434,4 +434,30 @@ export class MessagingClient {
   async sendMessage(channelId: string, body: string, options: { mentions?: string[]; replyTo?: string | null; urgent?: boolean } = {}): Promise<string> {
     return this.send(channelId, { type: 'message.create', body, mentions: options.mentions ?? [], replyTo: options.replyTo ?? null, urgent: options.urgent ?? false });
   }
+}
+
+/** Setting that keeps the profile's offset to the relay's clock across restarts (relay-clock.ts). */
+const RELAY_CLOCK_SETTING = 'sync.relayClockOffset';
+
+function relayClockOf(db: ProfileStore['db'], log: Logger): RelayClock {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(RELAY_CLOCK_SETTING) as { value: string } | undefined;
+  let initial: number | null = null;
+  try {
+    const value: unknown = row ? JSON.parse(row.value) : null;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) initial = value;
+  } catch {
+    log.warn('remembered relay clock offset ignored: not JSON');
+  }
+  return new RelayClock({
+    initial,
+    // Called right after an ack: a store that cannot take it (closing at sign-out) must not turn
+    // the accepted send into a failure; the estimate is learned again from the next acks.
+    remember: (offset) => {
+      try {
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(RELAY_CLOCK_SETTING, JSON.stringify(offset));
+      } catch (error) {
+        log.warn('relay clock offset not remembered', { error: String(error) });
+      }
+    },
+  });
 }

@@ -9,8 +9,23 @@ const MAX_ROUND_TRIP_MS = 5_000;
 /** Smoothing: one ack with a delayed answer moves the estimate by a quarter, not all the way. */
 const WEIGHT = 0.25;
 
+/** A change smaller than this is not worth a write of the remembered estimate. */
+const REMEMBER_STEP_MS = 1_000;
+
 export class RelayClock {
-  #offset: number | null = null;
+  #offset: number | null;
+  #remembered: number | null;
+  readonly #remember: ((offset: number) => void) | undefined;
+
+  /**
+   * `initial`: the estimate remembered from an earlier run, so a profile signed in again during
+   * an outage still seals its messages in relay time; `remember` keeps a changed estimate.
+   */
+  constructor(options: { initial?: number | null; remember?: (offset: number) => void } = {}) {
+    this.#offset = options.initial ?? null;
+    this.#remembered = this.#offset;
+    this.#remember = options.remember;
+  }
 
   /**
    * One publish acknowledged: sent and answered at `sentAt`/`ackAt` on this device's clock,
@@ -22,6 +37,10 @@ export class RelayClock {
     if (roundTrip < 0 || roundTrip > MAX_ROUND_TRIP_MS || !Number.isFinite(sample.relayAt)) return;
     const offset = sample.relayAt - (sample.sentAt + sample.ackAt) / 2;
     this.#offset = this.#offset === null ? offset : this.#offset + (offset - this.#offset) * WEIGHT;
+    if (this.#remembered === null || Math.abs(this.#offset - this.#remembered) >= REMEMBER_STEP_MS) {
+      this.#remembered = this.#offset;
+      this.#remember?.(Math.round(this.#offset));
+    }
   }
 
   /** A time on this device's clock in relay time; null before the first ack (nothing to go by). */

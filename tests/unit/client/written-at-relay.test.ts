@@ -95,4 +95,15 @@ describe('writtenAtRelay', () => {
     expect(clock.offset()).toBe(91_000);
     expect(LATE_DELIVERY_MS).toBe(60_000);
   });
+
+  it('the estimate is remembered when it changes by a second or more, and a new run starts from it', () => {
+    const kept: number[] = [];
+    const clock = new RelayClock({ remember: (offset) => kept.push(offset) });
+    clock.observe({ sentAt: 0, ackAt: 20, relayAt: 90_010 });
+    clock.observe({ sentAt: 0, ackAt: 20, relayAt: 90_410 });
+    clock.observe({ sentAt: 0, ackAt: 20, relayAt: 96_010 });
+    expect(kept).toEqual([90_000, 91_575]);
+    // Signed in again during an outage: the first message is sealed in relay time all the same.
+    expect(new RelayClock({ initial: kept.at(-1)! }).toRelay(5_000)).toBe(96_575);
+  });
 });
