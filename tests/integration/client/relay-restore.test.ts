@@ -166,7 +166,9 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   expect(stored.incarnation).toBe(restored!.incarnation);
 }
 
-describe('relay restored from a backup (relay as a process)', () => {
+// Each test starts relay processes, runs the restore command and three workstations: about 20 s
+// alone, past the default 30 s on a busy machine.
+describe('relay restored from a backup (relay as a process)', { timeout: 90_000 }, () => {
   it('SQLite: every message sent before and after the restore reaches every member exactly once', () =>
     everyMessageOnce(sqliteBackups()));
 
