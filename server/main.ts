@@ -10,6 +10,7 @@ import { readySodium } from '../electron/core/crypto/sodium.ts';
 import { installProcessGuards } from '../electron/core/log/process-guard.ts';
 import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
+import { checkHighWater, keepHighWater } from './high-water.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
 import { restoreArgs, restoreRelay } from './restore.ts';
@@ -47,11 +48,12 @@ async function main(): Promise<void> {
   }
   await readySodium();
   let store;
+  // The data dir also holds the log's high-water mark on PostgreSQL (server/high-water.ts).
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
-  else {
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    store = openSqliteStore(join(config.dataDir, 'relay.db'));
-  }
+  else store = openSqliteStore(join(config.dataDir, 'relay.db'));
+  // A database put back without `relay restore` is marked restored here, before anyone is served.
+  const highWater = keepHighWater(store, config.dataDir, log, await checkHighWater(store, config.dataDir, log));
   const tls =
     config.tlsCert && config.tlsKey
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     envelopeCheck: config.envelopeCheck ? { orgIdRaw: fromBase64Url(trust.orgId)! } : null,
     ...(config.relayId ? { relayId: config.relayId } : {}),
     ...(tls ? { tls } : {}),
+    beforeStoreClose: () => highWater.stop(),
   });
 
   let stopping = false;

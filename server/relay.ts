@@ -30,6 +30,8 @@ export interface RelayOptions {
   retentionMs?: number;
   /** How often a connected device's last-seen row is rewritten at most (default one minute; tests shorten it). */
   presenceRefreshMs?: number;
+  /** On close, after the last commit and before the store closes (the high-water mark's last write). */
+  beforeStoreClose?: () => Promise<void>;
 }
 
 export interface Relay {
@@ -321,6 +323,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Devices still connected are recorded as gone now, before the store closes.
       await presence.stop();
+      await options.beforeStoreClose?.();
       await store.close();
       log.info('stopped');
     },

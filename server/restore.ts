@@ -3,10 +3,11 @@
 // behind them; this step gives the database a new incarnation and records each channel's restore
 // point, so devices notice, reset their cursors and republish what the relay lost
 // (docs/operations.md, "Backup and restore"). Run it with every relay process stopped.
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { RelayConfig } from './config.ts';
+import { writeHighWater } from './high-water.ts';
 import type { RelayLog } from './log.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -65,6 +66,9 @@ export async function restoreRelay(config: RelayConfig, from: string | null, log
   try {
     const before = store.incarnation();
     const incarnation = await store.markRestored();
+    // The restored database is behind the relay's mark; it is the new baseline, not a rollback.
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    await writeHighWater(store, config.dataDir);
     log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation });
     return incarnation;
   } finally {

@@ -449,6 +449,10 @@ export async function openPostgresStore(
       incarnation = next;
       return next;
     },
+    async logHigh() {
+      const r = await pool.query<{ high: string }>('SELECT coalesce(sum(head), 0) AS high FROM channel_heads');
+      return num(r.rows[0]!.high);
+    },
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []): Promise<AppendResult> {
       return (await appendBatch([{ channelId, clientEventId, senderDeviceId, envelope, blobHashes }]))[0]!;
     },

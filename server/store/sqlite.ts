@@ -358,6 +358,9 @@ export function openSqliteStore(file: string): RelayStore {
       incarnation = next;
       return next;
     },
+    async logHigh() {
+      return num(db.prepare('SELECT coalesce(sum(head), 0) FROM channel_heads').pluck().get());
+    },
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []) {
       return appendTx.immediate(channelId, clientEventId, senderDeviceId, envelope, blobHashes);
     },

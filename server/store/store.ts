@@ -159,6 +159,12 @@ export interface RelayStore {
    * transaction. Returns the new incarnation.
    */
   markRestored(): Promise<string>;
+  /**
+   * The log's high-water mark: the sum of all channel heads. Only ever grows (heads never go
+   * back, rows are never deleted), except when the database is put back to an older state:
+   * server/high-water.ts compares it with the mark kept beside the database.
+   */
+  logHigh(): Promise<number>;
   /** Up to `limit` events with seq > afterSeq, ascending. */
   page(channelId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** One event by seq (fan-out of a commit another relay process made). */

@@ -196,7 +196,8 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
 
     const restoredUrl = await cluster.createDatabase();
     await run(join(pgBin, 'pg_restore'), ['--no-owner', '-d', restoredUrl, dump]);
-    await relayCli('restore', '--database-url', restoredUrl);
+    // The data dir gets the relay's high-water mark (server/high-water.ts); not the working folder.
+    await relayCli('restore', '--database-url', restoredUrl, '--data-dir', join(dir, 'pgdata'));
     store = await openPostgresStore(restoredUrl);
     expect(store.incarnation()).not.toBe(before);
     expect(Object.fromEntries(await store.histories(['chanpg01', 'chanpg02']))).toEqual({ chanpg01: { head: 2, historyStart: 1, base: 2 } });
