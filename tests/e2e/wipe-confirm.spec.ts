@@ -52,7 +52,6 @@ test('a remote wipe shows when it ran; one not yet executed says so', async ({ c
   await expect(awayRow.getByTestId('admin-device-wipe')).toContainText('noch nicht ausgeführt');
   await expect(nurse.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first()).toBeVisible({ timeout: 20_000 });
   await shot(admin, testInfo, 'wipe-confirmed');
-  await admin.screenshot({ path: '/work/notes/shots/wipe-confirmed.png' });
   await expectAccessible(admin, 'admin devices with wipe confirmation');
 
   // The audit log: the execution, signed by the wiped device's key.
