@@ -6,6 +6,7 @@ import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
 import { UnknownUsersError } from '../client/messaging-client.ts';
+import { TransportError } from '../transport/transport.ts';
 import { assertPermitted } from '../collab/channel-access.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import { historyStart } from '../store/sync-history.ts';
@@ -389,6 +390,8 @@ async function knownMembers<T>(change: () => Promise<T>): Promise<T> {
     return await change();
   } catch (error) {
     if (error instanceof UnknownUsersError) throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
+    // The relay's cap on channels a device creates per day (docs/security.md).
+    if (error instanceof TransportError && error.code === 'quota_exceeded') throw new AppError('not_permitted', error.message);
     throw error;
   }
 }
