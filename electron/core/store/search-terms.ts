@@ -34,12 +34,16 @@ export function termsStartingWith(db: Db, prefix: string, limit: number): string
 }
 
 /**
- * Whole words containing a folded `part` of three or more characters anywhere, at most `limit`:
- * the trigram index over this table (migration 0130, kept in step by triggers on search_terms).
+ * Whole words containing a folded `part` of three or more characters after their first letter
+ * ("handedesinfektion" for "desinfektion", not "desinfektionsplan"), at most `limit`: the trigram
+ * index over this table (migration 0130, kept in step by triggers on search_terms). Words starting
+ * with the part are found by their start; counted here, they would crowd out the compounds.
  */
-export function termsContaining(db: Db, part: string, limit: number): string[] {
+export function termsWithPartInside(db: Db, part: string, limit: number): string[] {
   // Parts hold letters and digits only, so the quoted part is never query syntax.
-  return (sql(db, 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? LIMIT ?').all(`"${part}"`, limit) as Array<{ term: string }>).map((r) => r.term);
+  return (
+    sql(db, 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? AND instr(term, ?) <> 1 LIMIT ?').all(`"${part}"`, part, limit) as Array<{ term: string }>
+  ).map((r) => r.term);
 }
 
 /**

@@ -5,7 +5,7 @@
 // itself, so a message can never inject markup through search.
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
-import { fold, termsContaining, termsStartingWith } from './search-terms.ts';
+import { fold, termsStartingWith, termsWithPartInside } from './search-terms.ts';
 
 export interface SearchHit {
   kind: 'message' | 'file';
@@ -37,8 +37,8 @@ const MAX_EXPANSION = 50;
 const MAX_CHECKED_ROWS = 5000;
 /** A word part is looked for inside words from three letters on (trigrams, migration 0130). */
 const WORD_PART = 3;
-/** Words containing a typed part, at most; a part in more words is searched as a word start only. */
-const MAX_CONTAINING = 60;
+/** Words with a typed part inside (not at their start), at most; a part inside more is searched as a word start only. */
+const MAX_INSIDE = 60;
 /** Spellings of one word searched at most (each ß/ss or umlaut/ae point doubles them). */
 const MAX_VARIANTS = 16;
 
@@ -84,8 +84,8 @@ export function searchVariants(word: string): string[] {
 export interface Vocabulary {
   /** Whole words starting with a folded prefix longer than the indexed ones; null when too many. */
   startingWith(prefix: string): string[] | null;
-  /** Whole words containing a folded part; null when too many. */
-  containing(part: string): string[] | null;
+  /** Whole words containing a folded part after their first letter; null when too many. */
+  inside(part: string): string[] | null;
 }
 
 /**
@@ -109,21 +109,23 @@ function wordTerms(word: string, isLast: boolean, vocabulary: Vocabulary): { ter
   };
   for (const variant of new Set(searchVariants(word).map(fold))) {
     const length = [...variant].length;
-    // A complete word (not the last one) is an exact term: FTS5 reads a prefix term's whole doclist
-    // before the first row, an exact one lazily, newest first. Longer words containing it follow.
-    if (length <= INDEXED_PREFIX) add(isLast ? `${quote(variant)}*` : quote(variant), variant);
-    const inside = length >= WORD_PART ? vocabulary.containing(variant) : [];
-    if (inside !== null) {
-      for (const term of inside) add(quote(term), term);
-      continue;
+    // Words starting with it. A complete word (not the last one) is an exact term: FTS5 reads a
+    // prefix term's whole doclist before the first row, an exact one lazily, newest first; its
+    // longer completions follow as exact terms too, or its indexed prefix when there are too many.
+    if (length <= INDEXED_PREFIX && isLast) add(`${quote(variant)}*`, variant);
+    else {
+      if (length <= INDEXED_PREFIX) add(quote(variant), variant);
+      const starting = vocabulary.startingWith(variant);
+      if (starting !== null) for (const term of starting) add(quote(term), term);
+      else if (length <= INDEXED_PREFIX) add(`${quote(variant)}*`, variant);
+      else {
+        add(`${quote([...variant].slice(0, INDEXED_PREFIX).join(''))}*`, variant);
+        cut = true;
+      }
     }
-    // A part found in too many words is searched as a word start only.
-    if (length <= INDEXED_PREFIX) continue;
-    const starting = vocabulary.startingWith(variant);
-    if (starting === null) {
-      add(`${quote([...variant].slice(0, INDEXED_PREFIX).join(''))}*`, variant);
-      cut = true;
-    } else for (const term of starting) add(quote(term), term);
+    // Words with it inside; a part inside too many words is searched as a word start only.
+    const inside = length >= WORD_PART ? vocabulary.inside(variant) : [];
+    if (inside !== null) for (const term of inside) add(quote(term), term);
   }
   if (terms.size === 0) return null;
   return { terms: [...terms], check: cut ? [...starts] : [] };
@@ -260,7 +262,7 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
   }
   // Looked up once per search, for messages and file names alike.
   const starting = new Map<string, string[] | null>();
-  const containing = new Map<string, string[] | null>();
+  const inside = new Map<string, string[] | null>();
   const vocabulary: Vocabulary = {
     startingWith(prefix) {
       if (!starting.has(prefix)) {
@@ -269,12 +271,12 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       }
       return starting.get(prefix)!;
     },
-    containing(part) {
-      if (!containing.has(part)) {
-        const terms = termsContaining(db, part, MAX_CONTAINING + 1);
-        containing.set(part, terms.length > MAX_CONTAINING ? null : terms);
+    inside(part) {
+      if (!inside.has(part)) {
+        const terms = termsWithPartInside(db, part, MAX_INSIDE + 1);
+        inside.set(part, terms.length > MAX_INSIDE ? null : terms);
       }
-      return containing.get(part)!;
+      return inside.get(part)!;
     },
   };
   const parts = typedParts(query.text);

@@ -137,6 +137,21 @@ describe('search inside words, German folding', () => {
     expect((await store.search({ text: 'wochenenddienst' })).map((h) => h.snippet)).toEqual(['Wochenenddienst Plan']);
     store.close();
   });
+
+  it('words starting with the part do not crowd out the compounds it ends: "desinfektion" finds "Händedesinfektion" beside 70 "Desinfektions…" words', async () => {
+    // A store of a few years holds many words starting with a common part; they are found by their
+    // start anyway, so only the words with the part inside count against the expansion limit.
+    const many = Array.from({ length: 70 }, (_, i) => `Desinfektionsplan${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} neu`);
+    const { store } = await storeWith(['Händedesinfektion geprüft', ...many, 'Dienstplan']);
+    for (const text of ['desinfektion', 'desinfektion geprüft', 'hände desinfektion', 'desinf', 'desinf geprüft']) {
+      const hits = await store.search({ text, limit: 100 });
+      expect(hits.map((h) => h.snippet), text).toContain('Händedesinfektion geprüft');
+      expect(hits.map((h) => h.snippet), text).not.toContain('Dienstplan');
+    }
+    expect(await store.search({ text: 'desinfektion', limit: 100 })).toHaveLength(71);
+    expect(await store.search({ text: 'desinf neu', limit: 100 })).toHaveLength(70);
+    store.close();
+  });
 });
 
 describe('searchVariants', () => {
