@@ -126,7 +126,7 @@ describe('sync store: relay incarnations', () => {
 
     expect(await store.sync.adoptIncarnation('incarnation-2', { [CH]: 4 })).toEqual({ requeued: 2 });
     expect((await store.sync.dueOutbox(Date.now(), 10)).map((i) => i.clientEventId)).toEqual([deleteOne.eventId, outboxEventId(5)]);
-    expect(delivery(store).filter((m) => m.delivery === 'sending')).toEqual([]);
+    expect((delivery(store) as Array<{ delivery: string }>).filter((m) => m.delivery === 'sending')).toEqual([]);
     store.close();
   });
 
