@@ -154,6 +154,35 @@ describe('search inside words, German folding', () => {
   });
 });
 
+describe('work per search', () => {
+  it('reads the full-text index once per source, not again for each hit shown', async () => {
+    // A part expanded into many words makes a MATCH of hundreds of terms; making each hit's
+    // snippet with its own MATCH repeated that work per hit (30 hits: 160 ms on a small store).
+    const pair = (i: number) => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26));
+    const bodies = [...Array.from({ length: 50 }, (_, i) => `Haupt${pair(i)}strasse gesperrt`), ...Array.from({ length: 40 }, (_, i) => `Strasse${pair(i)} frei`)];
+    const { store } = await storeWith(bodies);
+    let matches = 0;
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((source: string) => {
+      const statement = prepare(source);
+      if (!/_fts MATCH/.test(source) || source.includes('search_terms_fts')) return statement;
+      for (const method of ['get', 'all', 'iterate'] as const) {
+        const run = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
+        (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+          matches += 1;
+          return run(...args);
+        };
+      }
+      return statement;
+    }) as typeof store.db.prepare;
+    const hits = await store.search({ text: 'strasse' });
+    expect(hits).toHaveLength(30);
+    expect(marked(hits).every((m) => m.length === 1 && m[0]!.toLowerCase() === 'strasse')).toBe(true);
+    expect(matches).toBeLessThanOrEqual(2);
+    store.close();
+  });
+});
+
 describe('searchVariants', () => {
   it('spells ß/ss and umlauts both ways, lower case', () => {
     expect(searchVariants('GRÖSSE').sort()).toEqual(['groesse', 'groeße', 'grösse', 'größe'].sort());
