@@ -6,6 +6,7 @@ import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
+import { isCalendarEvent, openedLate, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
 import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
@@ -27,14 +28,29 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
   const forget = new Set<string>();
   const logEvent = sql(
     db,
-    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, written_at_relay, type, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, written_at_relay, epoch, type, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   const accepted: ChannelEvent[] = [];
   const waiting = new WaitingForTarget(db);
+  /** Calendar entries to recompute after this batch, with the batch's events of each. */
+  const replays = new Map<string, { channelId: string; uid: string; events: ChannelEvent[] }>();
   const decide = (event: ChannelEvent, eventPk: number | bigint): void => {
+    // A calendar event opened after later ones of its entry: the entry is recomputed from its log
+    // in seq order, so its creator and every verdict are an in-order device's (calendar-replay.ts).
+    // Once per entry and batch (history opened newest first would otherwise recompute it per event);
+    // the batch's later events of that entry wait for it too.
+    if (isCalendarEvent(event)) {
+      const key = `${event.channelId}\u0000${event.payload.uid}`;
+      const replay = replays.get(key) ?? (openedLate(db, event) ? { channelId: event.channelId, uid: event.payload.uid, events: [] } : null);
+      if (replay) {
+        replay.events.push(event);
+        replays.set(key, replay);
+        return;
+      }
+    }
     // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
     // its sender may do changes nothing on any client.
     const denied = authoriseEvent(db, event);
@@ -46,8 +62,10 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     if (refusal) {
       // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
       // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
-      // change): kept as the record of what was refused, but never with a message text.
-      if (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0) scrubLogged(db, eventPk, forget);
+      // change): kept as the record of what was refused, but never with a message text. A refused
+      // calendar event keeps its payload: an earlier event of its entry opened later may make it
+      // the accepted one (calendar-replay.ts).
+      if (!isCalendarEvent(event) && (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)) scrubLogged(db, eventPk, forget);
       result.refused.push({ eventId: event.eventId, reason: refusal });
       return;
     }
@@ -55,13 +73,21 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     for (const late of waiting.for(event)) decide(late.event, late.eventPk);
   };
   for (const event of events) {
-    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.writtenAtRelay ?? null, event.payload.type, JSON.stringify(event.payload));
+    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.writtenAtRelay ?? null, event.epoch ?? null, event.payload.type, JSON.stringify(event.payload));
     if (inserted.changes === 0) {
       result.duplicates++;
       continue;
     }
     decide(event, inserted.lastInsertRowid);
     result.applied++;
+  }
+  for (const { channelId, uid, events: late } of replays.values()) {
+    const verdicts = replayCalendarEntry(db, channelId, uid);
+    for (const event of late) {
+      const reason = verdicts.get(event.eventId) ?? null;
+      if (reason) result.refused.push({ eventId: event.eventId, reason });
+      else accepted.push(event);
+    }
   }
   indexTerms(db, searchableTexts(accepted));
   forgetTerms(db, forget);
