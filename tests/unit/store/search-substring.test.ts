@@ -181,6 +181,16 @@ describe('work per search', () => {
     expect(matches).toBeLessThanOrEqual(2);
     store.close();
   });
+
+  it('file names get their highlight from the same query', async () => {
+    const { store } = await storeWith(['Visite 8 Uhr']);
+    const share = { ...message(CH, '', 2), payload: { type: 'file.share' as const, name: 'Händedesinfektionsplan Station 3.pdf', mimeType: 'application/pdf', size: 2000, blobId: 'blob-plan-0001', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' } };
+    await store.sync.applyBatch(CH, { events: [share], pending: [], newCursor: 2 });
+    const hits = await store.search({ text: 'desinfektion' });
+    expect(hits.map((h) => [h.kind, h.snippet])).toEqual([['file', 'Händedesinfektionsplan Station 3.pdf']]);
+    expect(marked(hits)).toEqual([['desinfektion']]);
+    store.close();
+  });
 });
 
 describe('searchVariants', () => {
