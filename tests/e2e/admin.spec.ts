@@ -11,6 +11,7 @@ import { methods } from '../../shared/api/contract.ts';
 import { POLICY_REGISTRY_PATH } from '../../electron/core/policy/definitions.ts';
 import { FakeRegistry } from '../../electron/core/policy/registry.ts';
 import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
+import type { Workstation } from '../harness/workstation.ts';
 import { test, expect } from './fixtures.ts';
 import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
 
@@ -18,6 +19,22 @@ const SECOND_PASS = 'Leuchtturm-am-Hafen-Nord';
 const BACKUP_PASS = 'Tresor-im-Keller-2026';
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true });
+
+/** Holds the workstation's answers to one method until released: what the UI shows before they arrive. */
+function holdMethod(station: Workstation, method: 'org.settings'): () => void {
+  const handlers = station.core.handlers;
+  const original = handlers[method];
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  handlers[method] = async (input) => {
+    await gate;
+    return original(input);
+  };
+  return () => {
+    handlers[method] = original;
+    release();
+  };
+}
 
 test('admin view: users, keys, channels, policies, org key hand-over, revoke ends a session, wipe deletes the profile', async ({
   clinic,
@@ -121,8 +138,18 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   await shot(admin, testInfo, 'admin-05-channels');
   await expectAccessible(admin, 'admin channels');
 
-  // Organisation policies, signed; the member's workstation gets them.
+  // Organisation policies, signed; the member's workstation gets them. The form waits for the
+  // settings (held back here, like a slow PC): typed before they arrived, the admin's input was lost.
+  const releaseSettings = holdMethod(adminStation, 'org.settings');
   await tab(admin, 'Richtlinien').click();
+  const settingsLoading = admin.getByTestId('org-settings-loading');
+  await expect(settingsLoading).toHaveText('Wird geladen …');
+  await expect(settingsLoading).toHaveAttribute('aria-busy', 'true');
+  await expect(admin.getByLabel('Aufbewahrung in Tagen')).toHaveCount(0);
+  await shot(admin, testInfo, 'admin-06a-policies-loading');
+  releaseSettings();
+  await expect(admin.getByTestId('org-settings-form')).toHaveAttribute('aria-busy', 'false');
+  await expect(settingsLoading).toHaveCount(0);
   await admin.getByLabel('Aufbewahrung in Tagen').fill('abc');
   await admin.getByRole('button', { name: 'Richtlinien speichern' }).click();
   await expect(admin.getByText('Bitte eine ganze Zahl von 0 bis 3650 eingeben.')).toBeVisible();

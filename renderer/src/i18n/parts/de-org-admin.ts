@@ -122,6 +122,9 @@ export const deOrgAdmin = {
   'orgAdmin.settings.history': 'Neue Mitglieder sehen den bisherigen Verlauf (Voreinstellung für neue Kanäle)',
   'orgAdmin.settings.save': 'Richtlinien speichern',
   'orgAdmin.settings.saved': 'Richtlinien gespeichert und signiert.',
+  'orgAdmin.settings.newer':
+    'Die Einstellungen wurden inzwischen geändert. Ihre Eingaben stehen noch da; „Neu laden“ zeigt die aktuellen Werte und verwirft Ihre Eingaben.',
+  'orgAdmin.settings.reload': 'Neu laden',
   'orgAdmin.settings.lastChange': 'Zuletzt geändert am {date} von {name}.',
   'orgAdmin.settings.neverChanged': 'Noch nie geändert: Es gelten die Voreinstellungen.',
   'orgAdmin.settings.overridden': 'Auf diesem Arbeitsplatz gilt die Gruppenrichtlinie: {value}',

@@ -121,6 +121,9 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.settings.history': 'New members see the history so far (default for new channels)',
   'orgAdmin.settings.save': 'Save policies',
   'orgAdmin.settings.saved': 'Policies saved and signed.',
+  'orgAdmin.settings.newer':
+    'The settings have been changed meanwhile. Your input is still there; “Reload” shows the current values and discards your input.',
+  'orgAdmin.settings.reload': 'Reload',
   'orgAdmin.settings.lastChange': 'Last changed on {date} by {name}.',
   'orgAdmin.settings.neverChanged': 'Never changed: the defaults apply.',
   'orgAdmin.settings.overridden': 'On this workstation the Group Policy applies: {value}',
