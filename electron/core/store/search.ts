@@ -166,11 +166,12 @@ export const typedParts = (text: string): string[] =>
     .flatMap((w) => searchVariants(w).map(fold));
 
 /**
- * FTS5 marks whole words ("Händedesinfektion"); where a typed word is a part of one, only that
- * part is marked ("desinfektion"), found in the word letter by letter with the same folding.
+ * FTS5 marks whole words ("Händedesinfektion"); where typed words are parts of one, only those
+ * parts are marked ("desinfektion"; "Patient" and "kontakt" in "Patientenkontakt"), found in the
+ * word letter by letter with the same folding. A word none of them is found in keeps its whole mark.
  */
 export function narrowHighlights(snippet: string, highlights: Array<[number, number]>, parts: readonly string[]): Array<[number, number]> {
-  return highlights.map(([start, end]) => {
+  return highlights.flatMap(([start, end]): Array<[number, number]> => {
     // Fold letter by letter, remembering where each folded letter came from.
     let folded = '';
     const origin: number[] = [];
@@ -183,14 +184,21 @@ export function narrowHighlights(snippet: string, highlights: Array<[number, num
       i += char.length;
     }
     origin.push(end);
-    let best: [number, number] | null = null;
+    const found: Array<[number, number]> = [];
     for (const part of parts) {
       const at = folded.indexOf(part);
-      if (at < 0) continue;
-      const range: [number, number] = [origin[at]!, at + part.length < origin.length - 1 ? origin[at + part.length]! : end];
-      if (best === null || range[1] - range[0] > best[1] - best[0]) best = range;
+      if (at >= 0) found.push([origin[at]!, at + part.length < origin.length - 1 ? origin[at + part.length]! : end]);
     }
-    return best ?? [start, end];
+    if (found.length === 0) return [[start, end]];
+    // Spellings of one word and overlapping words become one range.
+    found.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const range of found) {
+      const last = merged.at(-1);
+      if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+      else merged.push(range);
+    }
+    return merged;
   });
 }
 

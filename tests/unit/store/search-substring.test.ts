@@ -72,6 +72,15 @@ describe('search inside words, German folding', () => {
     store.close();
   });
 
+  it('every typed word found inside the same word is highlighted, not only the longest', async () => {
+    const { store } = await storeWith(BODIES);
+    const hit = async (text: string) => marked(await store.search({ text }))[0];
+    expect(await hit('patient kontakt')).toEqual(['Patient', 'kontakt']);
+    expect(await hit('hände desinfektion')).toEqual(['Händedesinfektion']);
+    expect(await hit('kontakt tient')).toEqual(['tient', 'kontakt']);
+    store.close();
+  });
+
   it('all words are required, each anywhere in a word', async () => {
     const { store } = await storeWith(BODIES);
     expect((await store.search({ text: 'wunde größe' })).map((h) => h.snippet)).toEqual(['Größe der Wunde 3 cm']);
