@@ -6,7 +6,7 @@ import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
-import { isCalendarEvent, openedLate, replayCalendarEntry } from './calendar-replay.ts';
+import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
 import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
@@ -44,7 +44,7 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     // the batch's later events of that entry wait for it too.
     if (isCalendarEvent(event)) {
       const key = `${event.channelId}\u0000${event.payload.uid}`;
-      const replay = replays.get(key) ?? (openedLate(db, event) ? { channelId: event.channelId, uid: event.payload.uid, events: [] } : null);
+      const replay = replays.get(key) ?? (openedLate(db, event) && replayable(db, event.channelId, event.payload.uid) ? { channelId: event.channelId, uid: event.payload.uid, events: [] } : null);
       if (replay) {
         replay.events.push(event);
         replays.set(key, replay);

@@ -112,15 +112,13 @@ export function applyCalendar(db: Db, event: CalendarChannelEvent): string | nul
   if (!verdict.accepted && (verdict.reason !== 'stale' || p.type === 'calendar.rsvp')) return verdict.reason;
   const entry = entries.get(p.uid)!;
   if (!loaded) dropOverridesNotBy(db, event.channelId, p.uid, entry.createdBy);
-  sql(db, 'INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    event.channelId,
-    p.uid,
-    JSON.stringify(entry.event),
-    entry.event.start,
-    entry.lastSeq,
-    entry.createdBy,
-    entry.event.cancelled ? 1 : 0,
-  );
+  // created_seq: the seq of the put that created the entry, kept across changes (calendar-replay.ts
+  // recomputes an entry only while that put is still in the log).
+  sql(
+    db,
+    `INSERT INTO calendar_events (channel_id, uid, data, start, last_seq, created_by, cancelled, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (channel_id, uid) DO UPDATE SET data = excluded.data, start = excluded.start, last_seq = excluded.last_seq, created_by = excluded.created_by, cancelled = excluded.cancelled`,
+  ).run(event.channelId, p.uid, JSON.stringify(entry.event), entry.event.start, entry.lastSeq, entry.createdBy, entry.event.cancelled ? 1 : 0, loaded ? null : event.seq);
   if (!verdict.accepted) return verdict.reason;
   const upsertRsvp = sql(db, 'INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
   for (const [userId, r] of entry.rsvps) upsertRsvp.run(event.channelId, p.uid, userId, r.rsvp, r.seq);

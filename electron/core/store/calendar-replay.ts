@@ -36,6 +36,30 @@ export function openedLate(db: Db, event: CalendarChannelEvent): boolean {
 }
 
 /**
+ * Whether the log still holds every event the entry's current state came from: the put that created
+ * it, the last change of the series, each answer and each single occurrence, by seq. Retention
+ * removes events from the log (by age) but keeps the calendar, so after it a recompute from what is
+ * left would lose the entry's beginning (a later put's author would become its creator); then the
+ * late event is decided against the state as it is, as before this rule.
+ */
+export function replayable(db: Db, channelId: string, uid: string): boolean {
+  const missing = sql(
+    db,
+    `SELECT 1 FROM (
+       SELECT created_seq AS seq FROM calendar_events WHERE channel_id = @channelId AND uid = @uid
+       UNION SELECT last_seq FROM calendar_events WHERE channel_id = @channelId AND uid = @uid
+       UNION SELECT seq FROM calendar_rsvps WHERE channel_id = @channelId AND uid = @uid
+       UNION SELECT seq FROM calendar_overrides WHERE channel_id = @channelId AND uid = @uid
+     ) AS s
+     WHERE s.seq > 0 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.channel_id = @channelId AND e.type LIKE 'calendar.%' AND json_extract(e.payload, '$.uid') = @uid AND e.seq = s.seq)
+     LIMIT 1`,
+  )
+    .pluck()
+    .get({ channelId, uid });
+  return missing === undefined;
+}
+
+/**
  * Recomputes one entry (series, answers, single occurrences) from its events in the log, in seq
  * order, then own events not yet sequenced as they were queued. Each is judged by the rule table
  * against the entry as it stands at that point of the log, with the roles of its epoch and relay

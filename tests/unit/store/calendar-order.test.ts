@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
 import { applyEvents } from '../../../electron/core/store/apply.ts';
 import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { applyRetention } from '../../../electron/core/store/retention.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-station-3b';
@@ -139,5 +140,21 @@ describe('calendar verdicts do not depend on the order envelopes are opened in',
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('an event opened late after retention removed older events of the entry from the log does not recompute the entry from what is left', () => {
+    const store = freshStore();
+    const at = (index: number, createdAt: number) => store.db.transaction(() => applyEvents(store.db, [{ ...event(index), createdAt }]))();
+    at(0, NOW - 40 * DAY);
+    at(2, NOW);
+    // The organisation keeps 30 days: Anna's put leaves the log, her entry stays.
+    applyRetention(store.db, 30, NOW);
+    expect(store.db.prepare(`SELECT count(*) FROM events WHERE seq = 1`).pluck().get()).toBe(0);
+    at(1, NOW - DAY);
+    const state = calendarState(store);
+    expect(state.entries).toHaveLength(1);
+    expect(state.entries[0]).toMatchObject({ created_by: ANNA, last_seq: 1 });
+    expect(JSON.parse((state.entries[0] as { data: string }).data)).toMatchObject({ title: 'Übergabe' });
+    expect(state.rsvps).toEqual([{ uid: UID, user_id: BEN, rsvp: 'yes', seq: 3 }]);
   });
 });

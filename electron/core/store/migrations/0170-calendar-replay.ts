@@ -6,6 +6,9 @@ import type { Migration } from './migration.ts';
  * header, which authorise-facts.ts decides roles by), and an index of calendar events by entry uid
  * so finding the later ones and reading the entry's log does not scan the channel's messages.
  * Events from before this migration have no epoch: they are judged by relay time alone.
+ * `calendar_events.created_seq` is the seq of the put that created the entry: while the log still
+ * holds it (and every event the entry's state came from), recomputing from the log is complete;
+ * after retention removed one, it is not (NULL for entries from before: not checked).
  */
 export const migration0170: Migration = {
   version: 170,
@@ -13,6 +16,7 @@ export const migration0170: Migration = {
   up(db) {
     db.exec(`
       ALTER TABLE events ADD COLUMN epoch INTEGER;
+      ALTER TABLE calendar_events ADD COLUMN created_seq INTEGER;
       CREATE INDEX events_calendar_by_uid ON events (channel_id, json_extract(payload, '$.uid'), seq) WHERE type LIKE 'calendar.%';
     `);
   },
