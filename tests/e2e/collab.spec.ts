@@ -271,13 +271,21 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(details).toContainText('08:00–08:45');
     await expect(details).toContainText('Besprechungsraum 2');
     await expect(details.getByTestId('event-changed')).toBeVisible();
+    // The nurse did not create the series: she is told who can change it, and offered no button every client would refuse.
+    await expect(details.getByTestId('event-not-yours')).toContainText('nur, wer ihn angelegt hat');
+    await expect(details.getByRole('button', { name: 'Termin absagen', exact: true })).toHaveCount(0);
+    await expect(details.getByRole('button', { name: 'Bearbeiten', exact: true })).toHaveCount(0);
     await nurse.keyboard.press('Escape');
-    await nurseChips.nth(1).click();
-    await details.getByRole('button', { name: 'Termin absagen', exact: true }).click();
-    await details.getByRole('button', { name: 'Nur diesen Termin absagen', exact: true }).click();
-    await expect(nurseChips).toHaveCount(before - 1, { timeout: 15_000 });
+    // The organiser cancels next week's handover only; the nurse's calendar follows.
     await admin.getByRole('button', { name: 'Liste', exact: true }).click();
-    await expect(admin.getByTestId('calendar-agenda').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' })).toHaveCount(before - 1, { timeout: 15_000 });
+    const adminChips = admin.getByTestId('calendar-agenda').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' });
+    await expect(adminChips).toHaveCount(before, { timeout: 15_000 });
+    await adminChips.nth(1).click();
+    const adminDetails = admin.getByTestId('event-details');
+    await adminDetails.getByRole('button', { name: 'Termin absagen', exact: true }).click();
+    await adminDetails.getByRole('button', { name: 'Nur diesen Termin absagen', exact: true }).click();
+    await expect(adminChips).toHaveCount(before - 1, { timeout: 15_000 });
+    await expect(nurseChips).toHaveCount(before - 1, { timeout: 15_000 });
 
     // A training over three days (all-day) and a night shift across midnight, in this week.
     const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(new Date()));

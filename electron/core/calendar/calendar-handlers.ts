@@ -52,6 +52,8 @@ function entryViews(runtime: ProfileRuntime, channelId: string, entries: Calenda
     organizer: name(creators.get(e.uid) ?? ''),
     cancelled: e.cancelled,
     myRsvp: e.attendees.find((a) => a.userId === me)?.rsvp ?? null,
+    // The same rule every client applies to a cancel, so the UI never offers what would be refused.
+    mayChange: authoriseEvent(runtime.profile.store.db, { eventId: 'local-check', channelId, seq: null, senderUserId: me, senderDeviceId: '', createdAt: 0, payload: { type: 'calendar.cancel', uid: e.uid } }) === null,
   }));
 }
 

@@ -207,6 +207,8 @@ export const calendarEntrySchema = z.object({
   cancelled: z.boolean(),
   /** This user's answer; null when not invited. */
   myRsvp: z.enum(['yes', 'no', 'maybe', 'pending']).nullable(),
+  /** Whether this user may change or cancel the entry (its creator or a channel admin; the rule every client applies). */
+  mayChange: z.boolean(),
 });
 
 export const calendarRangeInput = z

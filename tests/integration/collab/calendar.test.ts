@@ -47,7 +47,9 @@ describe('calendar through the core', () => {
       const r = await nurse.value('calendar.range', { channelId, ...range });
       return r.entries.length === 1 ? r : null;
     }, 15_000, 'entry at nurse');
-    expect(atNurse.entries[0]).toMatchObject({ title: 'Schichtübergabe', organizer: { displayName: 'Anna Admin' }, myRsvp: 'pending', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=6' });
+    expect(atNurse.entries[0]).toMatchObject({ title: 'Schichtübergabe', organizer: { displayName: 'Anna Admin' }, myRsvp: 'pending', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=6', mayChange: false });
+    // The organiser (an admin) may change it; the invited nurse is told so instead of offered a button that would be refused.
+    expect((await admin.value('calendar.range', { channelId, ...range })).entries[0]!.mayChange).toBe(true);
     // November 2026 has Mondays 2, 9, 16, 23, 30; always 07:00 Berlin time.
     expect(atNurse.occurrences.map((o) => new Date(o.start).toISOString())).toEqual([2, 9, 16, 23, 30].map((d) => new Date(Date.UTC(2026, 10, d, 6)).toISOString()));
 

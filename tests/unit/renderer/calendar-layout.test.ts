@@ -19,6 +19,7 @@ const entry = (uid: string, allDay: boolean, title = uid): CalendarEntryView => 
   organizer: { userId: 'anna', displayName: 'Anna' },
   cancelled: false,
   myRsvp: null,
+  mayChange: true,
 });
 const occurrence = (uid: string, start: number, end: number, over: Partial<OccurrenceView> = {}): OccurrenceView => ({
   uid,

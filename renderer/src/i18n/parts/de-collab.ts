@@ -199,6 +199,7 @@ export const deCollab = {
   'calendar.answer.no': 'Absagen',
   'calendar.exportOne': 'Als .ics exportieren',
   'calendar.edit': 'Bearbeiten',
+  'calendar.onlyOrganizer': 'Ändern oder absagen kann diesen Termin nur, wer ihn angelegt hat, oder die Kanalverwaltung. Bitten Sie sie darum.',
   'calendar.cancelEntry': 'Termin absagen',
   'calendar.cancelConfirm': 'Für alle absagen',
   'calendar.from': 'ab {time}',

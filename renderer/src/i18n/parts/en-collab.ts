@@ -201,6 +201,7 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'calendar.answer.no': 'Decline',
   'calendar.exportOne': 'Export as .ics',
   'calendar.edit': 'Edit',
+  'calendar.onlyOrganizer': 'Only whoever created this event, or the channel admins, can change or cancel it. Ask them to.',
   'calendar.cancelEntry': 'Cancel event',
   'calendar.cancelConfirm': 'Cancel for everyone',
   'calendar.from': 'from {time}',
