@@ -534,13 +534,18 @@ export class Connection {
         // short page that ends below the head means the relay lacks those seqs (a real gap).
         const history = (await store.histories([frame.channelId])).get(frame.channelId);
         const events = await store.page(frame.channelId, frame.afterSeq, frame.limit);
+        const head = history?.head ?? 0;
+        // What the page covers: up to its last event when full (more follow), else up to the head.
+        const covers = events.length >= frame.limit ? events.at(-1)!.seq : head;
+        const gone = history?.base != null ? await store.goneRanges(frame.channelId, frame.afterSeq, covers) : [];
         return this.send({
           t: 'page',
           id: frame.id,
           channelId: frame.channelId,
           events: events.map((e) => ({ seq: e.seq, envelope: b64(e.envelope), at: e.at })),
-          head: history?.head ?? 0,
+          head,
           historyStart: history?.historyStart ?? 1,
+          ...(gone.length > 0 ? { gone } : {}),
           incarnation: store.incarnation(),
         });
       }

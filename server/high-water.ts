@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { replaceFileDurably } from '../electron/core/session/durable-file.ts';
 import type { RelayLog } from './log.ts';
-import type { RelayStore } from './store/store.ts';
+import { restoreJump, type RelayStore } from './store/store.ts';
 
 export const HIGH_WATER_FILE = 'relay-high-water.json';
 /** How often a running relay checks whether its log grew and writes the mark (never per publish). */
@@ -45,7 +45,8 @@ async function writeMark(dataDir: string, mark: Mark): Promise<void> {
 
 /**
  * At start, before the relay serves anyone: when the database's log is behind the mark, it was
- * put back to an older state, and it gets a new incarnation and restore points (markRestored).
+ * put back to an older state, and it gets a new incarnation, restore points and seqs that jump
+ * past anything the lost state handed out (markRestored, restoreJump).
  * Then the mark is written for this database. A missing mark (a new relay) is not an error.
  * Returns the mark written.
  */
@@ -54,7 +55,8 @@ export async function checkHighWater(store: RelayStore, dataDir: string, log: Re
   const logHigh = await store.logHigh();
   if (mark && logHigh < mark.logHigh) {
     const previousIncarnation = store.incarnation();
-    const incarnation = await store.markRestored();
+    const jump = restoreJump(mark.logHigh - logHigh);
+    const incarnation = await store.markRestored(jump);
     log.error(
       'relay database is older than this relay has been (restored from a backup without `relay restore`?): marked restored, devices will resync and send their lost messages again',
       {
@@ -64,11 +66,22 @@ export async function checkHighWater(store: RelayStore, dataDir: string, log: Re
         markIncarnation: mark.incarnation,
         previousIncarnation,
         incarnation,
+        seqJump: jump,
       },
     );
   }
-  await writeMark(dataDir, { logHigh, incarnation: store.incarnation() });
-  return logHigh;
+  const now = await store.logHigh();
+  await writeMark(dataDir, { logHigh: now, incarnation: store.incarnation() });
+  return now;
+}
+
+/**
+ * For `relay restore`: how many seqs the restored database lacks behind the mark in dataDir (null
+ * without a readable mark), for restoreJump.
+ */
+export async function lostBehindMark(store: RelayStore, dataDir: string, log: RelayLog): Promise<number | null> {
+  const mark = await readMark(dataDir, log);
+  return mark ? Math.max(0, mark.logHigh - (await store.logHigh())) : null;
 }
 
 /** Writes the mark for the store as it is now (after `relay restore`). */

@@ -1,17 +1,18 @@
 // `node server/main.ts restore ...`: the second half of restoring the relay from a backup. The
 // backup brings back an older state, whose seqs devices may already have seen with other events
-// behind them; this step gives the database a new incarnation and records each channel's restore
-// point, so devices notice, reset their cursors and republish what the relay lost
+// behind them; this step gives the database a new incarnation, records each channel's restore
+// point and moves its seqs past anything the lost state handed out (the skipped ones declared
+// gone), so devices notice, reset their cursors and republish what the relay lost under new seqs
 // (docs/operations.md, "Backup and restore"). Run it with every relay process stopped.
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { RelayConfig } from './config.ts';
-import { writeHighWater } from './high-water.ts';
+import { lostBehindMark, writeHighWater } from './high-water.ts';
 import type { RelayLog } from './log.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
-import type { RelayStore } from './store/store.ts';
+import { restoreJump, type RelayStore } from './store/store.ts';
 
 /** Splits `--from <file>` (the SQLite backup to put in place) off the other arguments. */
 export function restoreArgs(argv: readonly string[]): { from: string | null; rest: string[] } {
@@ -65,11 +66,13 @@ export async function restoreRelay(config: RelayConfig, from: string | null, log
   }
   try {
     const before = store.incarnation();
-    const incarnation = await store.markRestored();
+    // The relay's mark (when this data dir has one) bounds how many seqs the backup lacks.
+    const jump = restoreJump(await lostBehindMark(store, config.dataDir, log));
+    const incarnation = await store.markRestored(jump);
     // The restored database is behind the relay's mark; it is the new baseline, not a rollback.
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     await writeHighWater(store, config.dataDir);
-    log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation });
+    log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation, seqJump: jump });
     return incarnation;
   } finally {
     await store.close();

@@ -22,6 +22,7 @@ import type {
   RelayStore,
   StoredEvent,
 } from './store.ts';
+import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
 import { INCARNATION_META, newBlobGeneration, newIncarnation } from './store.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -134,6 +135,14 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       END $$;
       CREATE TRIGGER mailbox_sender_out AFTER DELETE ON mailbox REFERENCING OLD TABLE AS gone
         FOR EACH STATEMENT EXECUTE FUNCTION mailbox_sender_out();
+    `,
+  },
+  {
+    version: 100,
+    sql: `
+      -- as on SQLite: seqs a restore skipped, declared gone and never served
+      CREATE TABLE gone_ranges (channel TEXT NOT NULL, from_seq BIGINT NOT NULL, to_seq BIGINT NOT NULL,
+        PRIMARY KEY (channel, from_seq));
     `,
   },
 ];
@@ -440,14 +449,23 @@ export async function openPostgresStore(
       return out;
     },
     incarnation: () => incarnation,
-    async markRestored() {
+    async markRestored(jump) {
       const next = newIncarnation();
       await tx(async (c) => {
         await c.query('UPDATE relay_meta SET value = $1 WHERE key = $2', [next, INCARNATION_META]);
-        await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head)');
+        await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, head + $1 FROM channel_heads', [jump]);
+        // The SET expressions read the row as it was: the restore point is the head before the jump.
+        await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head), head = head + $1', [jump]);
       });
       incarnation = next;
       return next;
+    },
+    async goneRanges(channelId, afterSeq, upToSeq) {
+      const r = await pool.query<{ from_seq: string; to_seq: string }>(
+        'SELECT from_seq, to_seq FROM gone_ranges WHERE channel = $1 AND to_seq > $2 AND from_seq <= $3 ORDER BY from_seq LIMIT $4',
+        [channelId, afterSeq, upToSeq, MAX_GONE_RANGES],
+      );
+      return r.rows.map((row) => ({ from: num(row.from_seq), to: num(row.to_seq) }));
     },
     async logHigh() {
       const r = await pool.query<{ high: string }>('SELECT coalesce(sum(head), 0) AS high FROM channel_heads');

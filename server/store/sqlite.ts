@@ -17,6 +17,7 @@ import type {
   RelayStore,
   StoredEvent,
 } from './store.ts';
+import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
 import { INCARNATION_META, newBlobGeneration, newIncarnation } from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
@@ -125,6 +126,14 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TRIGGER mailbox_sender_out AFTER DELETE ON mailbox BEGIN
         UPDATE mail_senders SET waiting = waiting - 1 WHERE from_device = old.from_device;
       END;
+    `,
+  },
+  {
+    version: 100,
+    sql: `
+      -- seqs a restore skipped (the lost state may have handed them out): declared gone, never served
+      CREATE TABLE gone_ranges (channel TEXT NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL,
+        PRIMARY KEY (channel, from_seq)) WITHOUT ROWID;
     `,
   },
 ];
@@ -331,10 +340,15 @@ export function openSqliteStore(file: string): RelayStore {
 
   db.prepare('INSERT OR IGNORE INTO relay_meta (key, value) VALUES (?, ?)').run(INCARNATION_META, newIncarnation());
   let incarnation = String(db.prepare('SELECT value FROM relay_meta WHERE key = ?').pluck().get(INCARNATION_META));
-  const markRestoredTx = db.transaction((next: string) => {
+  const markRestoredTx = db.transaction((next: string, jump: number) => {
     db.prepare('UPDATE relay_meta SET value = ? WHERE key = ?').run(next, INCARNATION_META);
-    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head)').run();
+    db.prepare('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, head + ? FROM channel_heads').run(jump);
+    // The SET expressions read the row as it was: the restore point is the head before the jump.
+    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head), head = head + ?').run(jump);
   });
+  const goneQuery = db.prepare(
+    'SELECT from_seq, to_seq FROM gone_ranges WHERE channel = ? AND to_seq > ? AND from_seq <= ? ORDER BY from_seq LIMIT ?',
+  );
 
   return {
     kind: 'sqlite',
@@ -352,11 +366,14 @@ export function openSqliteStore(file: string): RelayStore {
       return out;
     },
     incarnation: () => incarnation,
-    async markRestored() {
+    async markRestored(jump) {
       const next = newIncarnation();
-      markRestoredTx.immediate(next);
+      markRestoredTx.immediate(next, jump);
       incarnation = next;
       return next;
+    },
+    async goneRanges(channelId, afterSeq, upToSeq) {
+      return (goneQuery.all(channelId, afterSeq, upToSeq, MAX_GONE_RANGES) as Row[]).map((r) => ({ from: num(r.from_seq), to: num(r.to_seq) }));
     },
     async logHigh() {
       return num(db.prepare('SELECT coalesce(sum(head), 0) FROM channel_heads').pluck().get());

@@ -43,6 +43,27 @@ export interface ChannelHistory {
   base: number | null;
 }
 
+/** Seqs a restore skipped in one channel, both ends included. */
+export interface GoneRange {
+  from: number;
+  to: number;
+}
+export { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
+
+/**
+ * How far a restore moves every channel's seqs (docs/operations.md, "Backup and restore"). The
+ * lost state handed out at most `lost` seqs in any channel (the high-water mark minus the restored
+ * log: heads only grow, so no channel grew by more than their sum), but the mark may lag the crash
+ * window of up to 5 s, or come from another relay process that stopped earlier, and without a mark
+ * nothing is known: a fixed margin of 1,000,000 seqs covers that (far above what the relay's rate
+ * limits let any channel take in such a window) and still leaves some 9 x 10^9 restores before a
+ * seq leaves JavaScript's safe integers.
+ */
+export const RESTORE_JUMP = 1_000_000;
+export function restoreJump(lost: number | null): number {
+  return RESTORE_JUMP + Math.max(0, lost ?? 0);
+}
+
 /** A new random incarnation id (docs/operations.md, "Backup and restore"). */
 export function newIncarnation(): string {
   return randomBytes(12).toString('base64url');
@@ -155,10 +176,17 @@ export interface RelayStore {
   incarnation(): string;
   /**
    * `relay restore` (after the database was replaced by a backup, relays stopped): a new
-   * incarnation, and each channel's restore point lowered to its current head, in one
-   * transaction. Returns the new incarnation.
+   * incarnation, each channel's restore point lowered to its current head, and its head raised
+   * by `jump` (restoreJump) with the skipped seqs recorded as gone, in one transaction: the lost
+   * state may have handed those seqs out already, so they are never given again. Returns the new
+   * incarnation.
    */
-  markRestored(): Promise<string>;
+  markRestored(jump: number): Promise<string>;
+  /**
+   * The channel's gone ranges (seqs skipped by a restore, never served) that meet
+   * (afterSeq, upToSeq], ascending, at most MAX_GONE_RANGES.
+   */
+  goneRanges(channelId: string, afterSeq: number, upToSeq: number): Promise<GoneRange[]>;
   /**
    * The log's high-water mark: the sum of all channel heads. Only ever grows (heads never go
    * back, rows are never deleted), except when the database is put back to an older state:

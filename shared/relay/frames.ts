@@ -257,6 +257,12 @@ export const changedFrame = z.strictObject({
     .optional(),
 });
 export const wireEventSchema = z.strictObject({ seq: seq.min(1), envelope: b64, at: relayTime });
+/** Gone ranges one page declares at most (one per restore in the database's lineage). */
+export const MAX_GONE_RANGES = 64;
+/** Seqs a relay restore skipped in a channel (both ends included): never served, never lost. */
+export const goneRangeSchema = z
+  .strictObject({ from: seq.min(1), to: seq.min(1) })
+  .refine((r) => r.from <= r.to, 'gone range: from after to');
 export const pageFrame = z.strictObject({
   t: z.literal('page'),
   id: requestId,
@@ -270,6 +276,17 @@ export const pageFrame = z.strictObject({
    * history starts; any other missing seq is a gap the relay did not declare.
    */
   historyStart: seq.min(1),
+  /**
+   * Gone ranges that meet what the page covers (after the seq asked for, up to its last event,
+   * or the head when the page is not full), ascending: seqs a relay restore skipped so that none
+   * a device may have seen is given again (docs/relay-protocol.md). A device skips them without
+   * a notice; they hide nothing. Absent from relays before them: none.
+   */
+  gone: z
+    .array(goneRangeSchema)
+    .max(MAX_GONE_RANGES)
+    .refine((list) => list.every((r, i) => i === 0 || list[i - 1]!.to < r.from), 'gone ranges: ascending, not overlapping')
+    .optional(),
   incarnation: incarnationSchema,
 });
 export const pushFrame = z.strictObject({

@@ -6,7 +6,9 @@
 // `historyStart`) are skipped and the history start is kept for the timeline. Seqs it neither
 // delivers nor declares (a relay that lost an event) become a gap: the cursor moves past them so
 // newer events keep arriving, the gap is kept in the store and asked for again with backoff
-// until the relay delivers or declares it, and each miss is reported.
+// until the relay delivers or declares it, and each miss is reported. Seqs a relay restore skipped
+// (the page's `gone` ranges) are skipped too, without the retention notice: nothing is lost there,
+// and the events below them stay.
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay, GAP_RETRY_BACKOFF } from './backoff.ts';
@@ -38,6 +40,22 @@ function subtract(gaps: readonly GapRange[], start: number, found: readonly numb
       from = seq + 1;
     }
     if (from <= gap.to) out.push({ from, to: gap.to });
+  }
+  return out;
+}
+
+/** `ranges` without the seqs in `gone` (both ascending). */
+function minus(ranges: readonly GapRange[], gone: readonly GapRange[]): GapRange[] {
+  if (gone.length === 0) return [...ranges];
+  const out: GapRange[] = [];
+  for (const range of ranges) {
+    let from = range.from;
+    for (const g of gone) {
+      if (g.to < from || g.from > range.to) continue;
+      if (g.from > from) out.push({ from, to: g.from - 1 });
+      from = g.to + 1;
+    }
+    if (from <= range.to) out.push({ from, to: range.to });
   }
   return out;
 }
@@ -179,7 +197,7 @@ export class ChannelPuller {
       historyStart = page.historyStart;
       expected = page.historyStart;
     }
-    const found: GapRange[] = [];
+    let found: GapRange[] = [];
     const inOrder: WireEvent[] = [];
     for (const wire of page.events) {
       if (wire.channelId !== channelId || wire.seq < expected) continue; // known, or out of order
@@ -191,7 +209,10 @@ export class ChannelPuller {
       found.push({ from: expected, to: page.head });
       expected = page.head + 1;
     }
-    gaps = [...subtract(gaps, page.historyStart, []), ...found];
+    // Seqs a restore skipped are declared, not missing: no gap, no notice.
+    const gone = page.gone ?? [];
+    found = minus(found, gone);
+    gaps = minus([...subtract(gaps, page.historyStart, []), ...found], gone);
     const newCursor = expected - 1;
     if (newCursor === cursor && sameGaps(gaps, before)) return false;
     if (historyStart !== undefined) this.#deps.log.info('channel history starts later (relay retention)', { channelId, historyStart });
@@ -274,11 +295,13 @@ export class ChannelPuller {
     const found: number[] = [];
     const wires: WireEvent[] = [];
     let start = 1;
+    const gone: GapRange[] = [];
     for (const gap of before) {
       // One page per gap is enough: what it cannot hold is asked for next time.
       const page = await this.#deps.transport.readPage(channelId, gap.from - 1, Math.min(this.#deps.pageSize, gap.to - gap.from + 1));
       if (this.#foreign(page.incarnation)) return;
       start = Math.max(start, page.historyStart);
+      for (const g of page.gone ?? []) if (!gone.some((h) => h.from === g.from)) gone.push(g);
       for (const wire of page.events) {
         if (wire.seq < gap.from || wire.seq > gap.to || found.includes(wire.seq)) continue;
         found.push(wire.seq);
@@ -286,7 +309,8 @@ export class ChannelPuller {
       }
     }
     found.sort((a, b) => a - b);
-    const gaps = subtract(before, start, found);
+    gone.sort((a, b) => a.from - b.from);
+    const gaps = minus(subtract(before, start, found), gone);
     const { events, pending } = await this.#open(channelId, wires.filter((w) => w.seq >= start));
     const cursor = this.cursor(channelId);
     await this.#deps.store.applyBatch(channelId, { events, pending, newCursor: cursor, gaps });

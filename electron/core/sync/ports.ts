@@ -22,6 +22,11 @@ export interface WirePage {
   head: number;
   /** Seqs below this were deleted by the relay's retention (declared, never served again); 1 = none. */
   historyStart: number;
+  /**
+   * Seqs a relay restore skipped (declared gone, ascending): never served, nothing lost, so
+   * neither a gap nor a history start. Absent: none.
+   */
+  gone?: GapRange[];
   /** The relay incarnation the seqs belong to; null from a transport that has none. */
   incarnation: string | null;
 }

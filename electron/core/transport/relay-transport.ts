@@ -235,6 +235,7 @@ export class RelayTransport implements Transport {
       events: page.events.map((e) => ({ channelId, seq: e.seq, envelope: unb64(e.envelope), at: e.at })),
       head: page.head,
       historyStart: page.historyStart,
+      ...(page.gone ? { gone: page.gone } : {}),
       incarnation: page.incarnation,
     };
   }

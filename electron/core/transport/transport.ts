@@ -31,6 +31,8 @@ export interface ChannelPage {
   head: number;
   /** Seqs below it were deleted by the relay's retention (declared gone); 1 when none were. */
   historyStart: number;
+  /** Seqs a relay restore skipped (declared gone, not retention); absent: none. */
+  gone?: { from: number; to: number }[];
   incarnation: string | null;
 }
 

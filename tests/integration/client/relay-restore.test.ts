@@ -2,7 +2,8 @@
 // (sqlite3 .backup; pg_dump), messages sent after it, stop, put it back (`node server/main.ts
 // restore --from`; pg_restore, then `restore --database-url`), start. Every
 // message sent before and after the restore reaches every member exactly once, also a member
-// whose device first connects after the restore; the sender sees each as sent. The same holds when
+// whose device first connects after the restore; the sender sees each as sent. What is sent after
+// the restore never takes a seq a device has seen: it sorts after what the device had and is unread. The same holds when
 // the operator puts the backup back by hand and skips `restore`: the relay notices that its
 // database is behind the high-water mark it keeps beside it, and restores by itself.
 import { execFile } from 'node:child_process';
@@ -117,7 +118,7 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
     envelopeCheck: true,
     ...(backups.databaseUrl ? { databaseUrl: backups.databaseUrl } : {}),
   });
-  const a = await world.workstation(org, relay.url, annaDevice);
+  let a = await world.workstation(org, relay.url, annaDevice);
   const b = await world.workstation(org, relay.url, benDevice);
   open.push(a, b);
 
@@ -139,7 +140,12 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
     'sent',
   );
 
+  // Both have read everything; Anna's workstation is off until Ben has written after the restore.
+  await a.store.channels.markRead(channelId, Number.MAX_SAFE_INTEGER, Date.now());
+  await b.store.channels.markRead(channelId, Number.MAX_SAFE_INTEGER, Date.now());
   const before = (await b.transport.readPage(channelId, 0, 1)).incarnation;
+  open.splice(open.indexOf(a), 1);
+  await a.shutdown();
   await relay.stop();
   const log = await backups.restore(relay);
   const restored = log?.find((l) => l.msg === 'relay restored');
@@ -150,9 +156,21 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   }
   await relay.restart();
 
-  await eventually(() => a.transport.state() === 'online' && b.transport.state() === 'online', 15_000, 'reconnected');
-  await a.client.sendMessage(channelId, 'nach der Wiederherstellung');
+  await eventually(() => b.transport.state() === 'online', 15_000, 'reconnected');
   await b.client.sendMessage(channelId, 'Ben nach der Wiederherstellung');
+  await eventually(
+    async () => (await b.store.messages.page(channelId)).every((m) => m.delivery === 'sent'),
+    10_000,
+    'ben: sent after the restore',
+  );
+  // The relay must not give Ben's new message a seq Anna has seen (her 'nach der Sicherung' was
+  // lost with it): there it counted as read and sorted among the old ones.
+  a = await world.workstation(org, relay.url, annaDevice);
+  open.push(a);
+  await eventually(async () => (await bodies(a, channelId)).includes('Ben nach der Wiederherstellung'), 15_000, 'anna has Ben\'s');
+  const annaSummary = (await a.store.channels.listFor(anna)).find((c) => c.channelId === channelId);
+  expect(annaSummary?.unreadCount).toBe(1);
+  await a.client.sendMessage(channelId, 'nach der Wiederherstellung');
 
   const all = [
     'vor der Sicherung',
@@ -168,6 +186,9 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   );
   expect((await bodies(b, channelId)).sort()).toEqual(sorted);
   expect((await bodies(a, channelId)).sort()).toEqual(sorted);
+  // Ben keeps what he had where it was; what came after the restore follows it, and Anna's new one is unread.
+  expect(await bodies(b, channelId)).toEqual(all.slice(0, 2).concat('Ben nach der Wiederherstellung', 'nach der Wiederherstellung'));
+  expect((await b.store.channels.listFor(ben)).find((c) => c.channelId === channelId)?.unreadCount).toBe(1);
 
   // Carl's device connects for the first time: the relay lost "nach der Sicherung", Anna sent it again.
   const c = await world.workstation(org, relay.url, carlDevice);
@@ -189,6 +210,10 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   // Once each on the relay, too.
   const stored = await b.transport.readPage(channelId, 0, 100);
   expect(stored.events.length).toBeGreaterThanOrEqual(4);
+  // The seqs the restore skipped are declared gone on the page, one range right above the restore point.
+  expect(stored.gone).toHaveLength(1);
+  expect(stored.gone![0]!.to - stored.gone![0]!.from + 1).toBeGreaterThanOrEqual(1_000_000);
+  expect(stored.events.filter((e) => e.seq >= stored.gone![0]!.from).every((e) => e.seq > stored.gone![0]!.to)).toBe(true);
   expect(stored.incarnation).not.toBe(before);
   if (restored) expect(stored.incarnation).toBe(restored.incarnation);
 }

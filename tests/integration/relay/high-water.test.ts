@@ -119,8 +119,10 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       const restored = store.incarnation();
       expect(restored).not.toBe(before);
       expect(Object.fromEntries(await store.histories(['chanhw04', 'chanhw05']))).toEqual({
-        chanhw04: { head: 2, historyStart: 1, base: 2 },
+        chanhw04: { head: 1_000_006, historyStart: 1, base: 2 },
       });
+      // The mark says at most 6 - 2 events were lost: seqs jump past them and the fixed margin.
+      expect(await store.goneRanges('chanhw04', 2, 3)).toEqual([{ from: 3, to: 1_000_006 }]);
       expect(lines).toContainEqual(
         expect.objectContaining({
           level: 'error',
@@ -130,9 +132,9 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
           incarnation: restored,
         }),
       );
-      expect(await markIn(db.dataDir)).toEqual({ logHigh: 2, incarnation: restored });
-      // Seqs go on from the restored head; the next start keeps the incarnation.
-      expect((await store.append('chanhw04', 'evtafter', 'dev00001', bytes('n'))).seq).toBe(3);
+      expect(await markIn(db.dataDir)).toEqual({ logHigh: 1_000_006, incarnation: restored });
+      // Seqs go on above the jump, never again at one a device may have seen; the next start keeps the incarnation.
+      expect((await store.append('chanhw04', 'evtafter', 'dev00001', bytes('n'))).seq).toBe(1_000_007);
       await keeper.stop();
       await store.close();
       store = await db.open();
@@ -156,6 +158,8 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       await db.restoreCommand();
       store = await db.open();
       const restored = store.incarnation();
+      // The restore command read the relay's mark (3, the backup has 1): the jump covers the 2 lost.
+      expect((await store.histories(['chanhw06'])).get('chanhw06')).toEqual({ head: 1_000_003, historyStart: 1, base: 1 });
       const { lines, log } = capturingLog();
       keeper = await start(store, db.dataDir, log);
       expect(store.incarnation()).toBe(restored);

@@ -61,18 +61,26 @@ function historyContract(name: string, open: () => Promise<{ store: RelayStore; 
       let store = await reopen();
       try {
         expect(store.incarnation()).toBe(incarnation);
-        const second = await store.markRestored();
+        const second = await store.markRestored(1000);
         expect(second).not.toBe(incarnation);
         expect(store.incarnation()).toBe(second);
-        expect((await store.histories(['chaninc1'])).get('chaninc1')).toEqual({ head: 3, historyStart: 1, base: 3 });
+        // Seqs jump past anything the lost state could have handed out; the skipped ones are gone.
+        expect((await store.histories(['chaninc1'])).get('chaninc1')).toEqual({ head: 1003, historyStart: 1, base: 3 });
+        expect(await store.goneRanges('chaninc1', 0, 5000)).toEqual([{ from: 4, to: 1003 }]);
         await fill(store, 'chaninc2', 1);
-        await store.append('chaninc1', 'evtchaninc1more', 'dev00001', bytes('m'));
-        await store.markRestored();
+        expect((await store.append('chaninc1', 'evtchaninc1more', 'dev00001', bytes('m'))).seq).toBe(1004);
+        await store.markRestored(10);
         // The lowest point over both restores stays (a device from before the first one shares no more).
         expect(Object.fromEntries(await store.histories(['chaninc1', 'chaninc2']))).toEqual({
-          chaninc1: { head: 4, historyStart: 1, base: 3 },
-          chaninc2: { head: 1, historyStart: 1, base: 1 },
+          chaninc1: { head: 1014, historyStart: 1, base: 3 },
+          chaninc2: { head: 11, historyStart: 1, base: 1 },
         });
+        // Only the ranges that meet (after, upTo] are declared.
+        expect(await store.goneRanges('chaninc1', 0, 5000)).toEqual([{ from: 4, to: 1003 }, { from: 1005, to: 1014 }]);
+        expect(await store.goneRanges('chaninc1', 1003, 1004)).toEqual([]);
+        expect(await store.goneRanges('chaninc1', 1004, 1005)).toEqual([{ from: 1005, to: 1014 }]);
+        expect(await store.goneRanges('chaninc2', 0, 11)).toEqual([{ from: 2, to: 11 }]);
+        expect(await store.goneRanges('chaninc3', 0, 11)).toEqual([]);
         await store.close();
         store = await reopen();
         expect(store.incarnation()).not.toBe(incarnation);
@@ -128,7 +136,9 @@ describe('relay restore on SQLite', () => {
     await relayCli('restore', '--from', join(dir, 'backup.db'), '--data-dir', dataDir);
     store = openSqliteStore(live);
     expect(store.incarnation()).not.toBe(before);
-    expect(Object.fromEntries(await store.histories(['chanbak1', 'chanbak2']))).toEqual({ chanbak1: { head: 2, historyStart: 1, base: 2 } });
+    expect(Object.fromEntries(await store.histories(['chanbak1', 'chanbak2']))).toEqual({ chanbak1: { head: 1_000_002, historyStart: 1, base: 2 } });
+    // No high-water mark in this data dir: the fixed jump (RESTORE_JUMP).
+    expect(await store.goneRanges('chanbak1', 0, 2_000_000)).toEqual([{ from: 3, to: 1_000_002 }]);
     const after = store.incarnation();
     await store.close();
     store = openSqliteStore(live);
@@ -200,7 +210,8 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     await relayCli('restore', '--database-url', restoredUrl, '--data-dir', join(dir, 'pgdata'));
     store = await openPostgresStore(restoredUrl);
     expect(store.incarnation()).not.toBe(before);
-    expect(Object.fromEntries(await store.histories(['chanpg01', 'chanpg02']))).toEqual({ chanpg01: { head: 2, historyStart: 1, base: 2 } });
+    expect(Object.fromEntries(await store.histories(['chanpg01', 'chanpg02']))).toEqual({ chanpg01: { head: 1_000_002, historyStart: 1, base: 2 } });
+    expect(await store.goneRanges('chanpg01', 0, 2_000_000)).toEqual([{ from: 3, to: 1_000_002 }]);
     await store.close();
   });
 });

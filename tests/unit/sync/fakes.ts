@@ -3,6 +3,7 @@
 // are JSON, with switches for missing keys, forgeries and epoch changes.
 import type {
   ChangedHeads,
+  GapRange,
   OpenResult,
   OutboxItem,
   SealedOutgoing,
@@ -22,6 +23,8 @@ export class FakeRelayTransport implements SyncTransport {
   readonly #floors = new Map<string, number>();
   /** Per channel: the restore point (the lowest head a restore left it at). */
   readonly #bases = new Map<string, number>();
+  /** Per channel: seqs a restore skipped (declared gone, ascending). */
+  readonly #gone = new Map<string, GapRange[]>();
   incarnation = 'incarnation-1';
   #byClientId = new Map<string, number>();
   readonly #stateListeners = new Set<(s: TransportState) => void>();
@@ -80,14 +83,18 @@ export class FakeRelayTransport implements SyncTransport {
   backup(): { log: Map<string, WireEvent[]>; heads: Map<string, number>; byClientId: Map<string, number> } {
     return { log: new Map([...this.log].map(([c, l]) => [c, [...l]])), heads: new Map(this.#heads), byClientId: new Map(this.#byClientId) };
   }
-  /** Restore from a backup and `relay restore`: a new incarnation, restore points at the heads. */
-  restore(backup: ReturnType<FakeRelayTransport['backup']>, incarnation: string): void {
+  /**
+   * Restore from a backup and `relay restore`: a new incarnation, restore points at the heads,
+   * and seqs that go on `jump` above them (the skipped ones declared gone), as the relay's store does.
+   */
+  restore(backup: ReturnType<FakeRelayTransport['backup']>, incarnation: string, jump = 100): void {
     this.log.clear();
     for (const [c, l] of backup.log) this.log.set(c, [...l]);
     this.#heads.clear();
     for (const [c, h] of backup.heads) {
-      this.#heads.set(c, h);
+      this.#heads.set(c, h + jump);
       this.#bases.set(c, Math.min(this.#bases.get(c) ?? h, h));
+      this.#gone.set(c, [...(this.#gone.get(c) ?? []), { from: h + 1, to: h + jump }]);
     }
     this.#byClientId = new Map(backup.byClientId);
     this.incarnation = incarnation;
@@ -136,10 +143,15 @@ export class FakeRelayTransport implements SyncTransport {
     if (this.#state !== 'online') throw new Error('offline');
     if (this.fetchCalls.length >= this.maxFetches) throw new Error('too many fetches');
     this.fetchCalls.push({ channelId, afterSeq });
+    const events = (this.log.get(channelId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit).map((e) => ({ ...e }));
+    const head = this.#heads.get(channelId) ?? 0;
+    const covers = events.length >= limit ? events.at(-1)!.seq : head;
+    const gone = (this.#gone.get(channelId) ?? []).filter((g) => g.to > afterSeq && g.from <= covers);
     return {
-      events: (this.log.get(channelId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit).map((e) => ({ ...e })),
-      head: this.#heads.get(channelId) ?? 0,
+      events,
+      head,
       historyStart: (this.#floors.get(channelId) ?? 0) + 1,
+      ...(gone.length > 0 ? { gone } : {}),
       incarnation: this.incarnation,
     };
   }

@@ -168,7 +168,8 @@ describe('sync engine: a relay restored from a backup', () => {
     expect(bodies(a.store)).toEqual(['1:a1', '2:a2', '3:b3']);
     expect(a.store.sent).toEqual(new Map([['a1', 1], ['a2', 2]]));
 
-    // The relay goes back to the backup (seq 1 only) and is marked restored.
+    // The relay goes back to the backup (seq 1 only) and is marked restored: its seqs go on at
+    // 102, 2..101 are declared gone.
     relay.setState('offline');
     relay.restore(backup, 'incarnation-2');
     relay.setState('online');
@@ -176,16 +177,22 @@ describe('sync engine: a relay restored from a backup', () => {
     await a.engine.idle();
     await settle();
 
-    // a2 went out again in the new incarnation; the cursor went back to the restore point.
-    expect(relay.log.get('ch-1')!.map((e) => e.seq)).toEqual([1, 2]);
-    expect(a.store.sentLog.get('a2')).toMatchObject({ seq: 2, incarnation: 'incarnation-2' });
+    // a2 went out again in the new incarnation, under a new seq above every one the device saw.
+    expect(relay.log.get('ch-1')!.map((e) => e.seq)).toEqual([1, 102]);
+    expect(a.store.sentLog.get('a2')).toMatchObject({ seq: 102, incarnation: 'incarnation-2' });
     expect(await a.store.incarnation()).toBe('incarnation-2');
 
-    // A new event takes seq 3 again: it is a new event, not the b3 the device saw before.
+    // A new event comes after everything the device had, never at a seq it saw (3 was b3).
     relay.push(other(relay, 'c3'));
     await settle();
     await a.engine.idle();
-    expect(bodies(a.store)).toEqual(['1:a1', '2:a2', '3:b3', '3:c3']);
+    expect(bodies(a.store).at(-1)).toBe('103:c3');
+    expect(bodies(a.store).filter((b) => b.startsWith('3:'))).toEqual(['3:b3']);
+    // The skipped seqs are declared: no gap to ask for, no retention notice.
+    expect(await a.store.cursors()).toEqual({ 'ch-1': 103 });
+    expect(await a.store.gaps()).toEqual({});
+    expect(a.gaps).toEqual([]);
+    expect(a.store.historyStarts.has('ch-1')).toBe(false);
 
     // Each of a's events is on the relay exactly once.
     const ids = relay.log.get('ch-1')!.map((e) => (JSON.parse(new TextDecoder().decode(e.envelope)) as { id: string }).id);
@@ -228,7 +235,7 @@ describe('sync engine: a relay restored from a backup', () => {
     await settle();
     await a.engine.idle();
     await settle();
-    expect(bodies(a.store)).toEqual(['1:e1', '2:e2', '3:e3', '2:n2']);
-    expect(await a.store.cursors()).toEqual({ 'ch-1': 2 });
+    expect(bodies(a.store)).toEqual(['1:e1', '2:e2', '3:e3', '102:n2']);
+    expect(await a.store.cursors()).toEqual({ 'ch-1': 102 });
   });
 });
