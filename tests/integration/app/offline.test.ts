@@ -35,7 +35,9 @@ it('signs in offline with local data, queues a message and delivers it when the 
   const { profileId } = await admin.value('org.create', { orgName: 'Praxis Ost', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: PASS });
   await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'online');
   const { channelId } = await admin.value('channels.create', { kind: 'conversation', name: 'Leitung', memberUserIds: [] });
-  await eventually(async () => (await admin.value('channels.list', {})).some((c) => c.channelId === channelId), 15_000, 'channel');
+  // Own events show at once (the channel is listed before the relay has it), so wait for the outbox instead.
+  expect((await admin.value('channels.list', {})).some((c) => c.channelId === channelId)).toBe(true);
+  await eventually(async () => (await admin.value('connection.status', {})).pendingSends === 0, 15_000, 'channel sent');
   await admin.value('session.signOut', {});
 
   await relay.relay.stop();
