@@ -45,6 +45,8 @@ export interface ChannelSummary extends ChannelRow {
   unreadCount: number;
   mentionCount: number;
   lastSortKey: number;
+  /** When the newest message was written (the channel's creation when it has none): the sidebar's order. */
+  lastActivityAt: number;
 }
 
 export class ChannelsRepository {
@@ -73,7 +75,9 @@ export class ChannelsRepository {
       .prepare(
         `SELECT c.*,
            coalesce((SELECT read_up_to FROM read_state r WHERE r.channel_id = c.channel_id), 0) AS read_up_to,
-           coalesce((SELECT max(sort_key) FROM messages m WHERE m.channel_id = c.channel_id), 0) AS last_sort_key
+           coalesce((SELECT max(sort_key) FROM messages m WHERE m.channel_id = c.channel_id), 0) AS last_sort_key,
+           -- Sort keys are per channel, so the sidebar orders by the newest message's time (messages_page index).
+           coalesce((SELECT m.created_at FROM messages m WHERE m.channel_id = c.channel_id ORDER BY m.sort_key DESC LIMIT 1), c.created_at) AS last_activity_at
          FROM channel_members mem JOIN channels c USING (channel_id)
          WHERE mem.user_id = ? AND c.left_at IS NULL`,
       )
@@ -91,10 +95,11 @@ export class ChannelsRepository {
         createdAt: r.created_at as number,
         orgWide: r.org_wide === 1,
         lastSortKey: r.last_sort_key as number,
+        lastActivityAt: r.last_activity_at as number,
         unreadCount: (unread.get(r.channel_id, r.read_up_to, userId) as { n: number }).n,
         mentionCount: (mentions.get(userId, r.channel_id, r.read_up_to) as { n: number }).n,
       }))
-      .sort((a, b) => b.lastSortKey - a.lastSortKey || a.name.localeCompare(b.name, 'de'));
+      .sort((a, b) => b.lastActivityAt - a.lastActivityAt || a.name.localeCompare(b.name, 'de'));
   }
 
   /**

@@ -103,6 +103,21 @@ describe('applying events', () => {
     expect((await store.messages.acks(CH, urgent.eventId)).map((a) => a.userId)).toEqual(['usr-ben-00001']);
   });
 
+  it('lists the channel with the newest message first, whatever the channels\' sequence numbers', async () => {
+    // Station 3B has many old messages (high seqs); Labor has one newer message at seq 1.
+    await apply([msg('alt 1'), msg('alt 2'), msg('alt 3'), msg('alt 4')]);
+    const LAB = 'chn-labor-00001';
+    await store.channels.upsert({ channelId: LAB, kind: 'channel', name: 'Labor', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: T0 }, [
+      { userId: 'usr-ben-00001', role: 'member' },
+    ]);
+    await store.sync.applyBatch(LAB, {
+      events: [{ ...msg('Befund da', { channelId: LAB, seq: 1, createdAt: T0 + 3_600_000 }), contentType: 'message' } as never],
+      pending: [],
+      newCursor: 1,
+    });
+    expect((await store.channels.listFor('usr-ben-00001')).map((c) => c.name)).toEqual(['Labor', 'Station 3B']);
+  });
+
   it('counts unread messages and mentions for the sidebar', async () => {
     await apply([msg('hallo'), msg('@Ben bitte Bett 4', { senderUserId: 'usr-anna-0001' }), msg('eigene', { senderUserId: 'usr-ben-00001' })]);
     store.db.prepare(`UPDATE messages SET mentions = '["usr-ben-00001"]' WHERE body LIKE '@Ben%'`).run();
