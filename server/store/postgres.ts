@@ -23,7 +23,7 @@ import type {
   StoredEvent,
 } from './store.ts';
 import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
-import { INCARNATION_META, newBlobGeneration, newIncarnation } from './store.ts';
+import { INCARNATION_META, newBlobGeneration, newIncarnation, SEQ_FLOOR_META } from './store.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
@@ -320,14 +320,19 @@ export async function openPostgresStore(
     item: AppendItem,
     marked: string[],
   ): Promise<{ seq: number; at: number }> => {
-    const head = await c.query<{ head: string; head_at: string }>(
-      `INSERT INTO channel_heads (channel, head, head_at) VALUES ($1, 1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+    // A new channel after a restore starts above every jump (store.ts, SEQ_FLOOR_META); base 0
+    // marks it for the gone-range lookup. xmax = 0: the row was inserted, not updated.
+    const head = await c.query<{ head: string; head_at: string; created: boolean }>(
+      `INSERT INTO channel_heads (channel, head, head_at, base)
+       SELECT $1, f.floor + 1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, CASE WHEN f.floor > 0 THEN 0 END
+         FROM (SELECT coalesce((SELECT value::bigint FROM relay_meta WHERE key = $2), 0) AS floor) f
        ON CONFLICT (channel) DO UPDATE SET head = channel_heads.head + 1,
-         head_at = greatest(channel_heads.head_at, excluded.head_at) RETURNING head, head_at`,
-      [item.channelId],
+         head_at = greatest(channel_heads.head_at, excluded.head_at) RETURNING head, head_at, xmax = 0 AS created`,
+      [item.channelId, SEQ_FLOOR_META],
     );
     const seq = num(head.rows[0]!.head);
     const at = num(head.rows[0]!.head_at);
+    if (head.rows[0]!.created && seq > 1) await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) VALUES ($1, 1, $2)', [item.channelId, seq - 1]);
     const ins = await c.query(
       `INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, client_event_id) DO NOTHING`,
@@ -456,6 +461,11 @@ export async function openPostgresStore(
         await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, head + $1 FROM channel_heads', [jump]);
         // The SET expressions read the row as it was: the restore point is the head before the jump.
         await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head), head = head + $1', [jump]);
+        await c.query(
+          `INSERT INTO relay_meta (key, value) VALUES ($1, $2::text)
+           ON CONFLICT (key) DO UPDATE SET value = (relay_meta.value::bigint + excluded.value::bigint)::text`,
+          [SEQ_FLOOR_META, jump],
+        );
       });
       incarnation = next;
       return next;

@@ -18,7 +18,7 @@ import type {
   StoredEvent,
 } from './store.ts';
 import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
-import { INCARNATION_META, newBlobGeneration, newIncarnation } from './store.ts';
+import { INCARNATION_META, newBlobGeneration, newIncarnation, SEQ_FLOOR_META } from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -189,6 +189,9 @@ export function openSqliteStore(file: string): RelayStore {
     raiseFloor: db.prepare('UPDATE channel_heads SET floor = max(floor, min(head, ?)) WHERE channel = ?'),
     expiring: db.prepare('SELECT channel, max(seq) AS through FROM events WHERE stored_at < ? GROUP BY channel'),
     history: db.prepare('SELECT head, floor, base FROM channel_heads WHERE channel = ?'),
+    seqFloor: db.prepare('SELECT CAST(value AS INTEGER) FROM relay_meta WHERE key = ?').pluck(),
+    insertGone: db.prepare('INSERT INTO gone_ranges (channel, from_seq, to_seq) VALUES (?, ?, ?)'),
+    setBase: db.prepare('UPDATE channel_heads SET base = ? WHERE channel = ?'),
     mailPut: db.prepare(
       'INSERT OR IGNORE INTO mailbox (to_device, message_id, from_device, payload, stored_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -249,10 +252,16 @@ export function openSqliteStore(file: string): RelayStore {
       if (existing && String(existing.sender_device) !== sender) return { seq: 0, duplicate: false, at: 0, taken: true };
       if (existing) return { seq: num(existing.seq), duplicate: true, at: num(existing.stored_at) };
       const head = q.headAt.get(channelId) as Row | undefined;
-      const seq = num(head?.head ?? 0) + 1;
+      // A new channel after a restore starts above every jump (store.ts, SEQ_FLOOR_META).
+      const floor = head ? 0 : num(q.seqFloor.get(SEQ_FLOOR_META) ?? 0);
+      const seq = num(head?.head ?? floor) + 1;
       const at = Math.max(Date.now(), num(head?.head_at ?? 0));
       q.insertEvent.run(channelId, seq, clientEventId, sender, buf(envelope), at);
       q.setHead.run(channelId, seq, at);
+      if (floor > 0) {
+        q.insertGone.run(channelId, 1, floor);
+        q.setBase.run(0, channelId);
+      }
       for (const hash of new Set(hashes)) {
         q.insertEventBlob.run(channelId, seq, hash);
         q.refBlob.run(1, hash);
@@ -345,6 +354,10 @@ export function openSqliteStore(file: string): RelayStore {
     db.prepare('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, head + ? FROM channel_heads').run(jump);
     // The SET expressions read the row as it was: the restore point is the head before the jump.
     db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head), head = head + ?').run(jump);
+    db.prepare(
+      `INSERT INTO relay_meta (key, value) VALUES (?, CAST(? AS TEXT))
+       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)`,
+    ).run(SEQ_FLOOR_META, jump);
   });
   const goneQuery = db.prepare(
     'SELECT from_seq, to_seq FROM gone_ranges WHERE channel = ? AND to_seq > ? AND from_seq <= ? ORDER BY from_seq LIMIT ?',

@@ -69,6 +69,12 @@ export function newIncarnation(): string {
   return randomBytes(12).toString('base64url');
 }
 export const INCARNATION_META = 'incarnation';
+/**
+ * relay_meta key: the sum of every restore's jump. A channel the restored database lacks may have
+ * handed out seqs before the restore too (it was created after the backup), so a channel's first
+ * head row starts there, its seqs below declared gone.
+ */
+export const SEQ_FLOOR_META = 'seq_floor';
 
 /** When a device was last connected (presence, for the admin's device list). */
 export interface DeviceSeenRow {
