@@ -12,7 +12,9 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyEvents } from '../store/apply.ts';
 import { isAuthorityRefusal } from '../store/authorise.ts';
+import { authoriseEvent } from '../store/authorise-facts.ts';
 import { queueOutbox } from '../store/messages.ts';
+import { refusalError } from '../store/refusal-error.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
 import { SyncEngine, type SyncListeners } from '../sync/engine.ts';
@@ -420,9 +422,14 @@ export class MessagingClient {
     const event = { eventId, channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
     // Every own event takes effect now, through the same rules as a received one (a new channel's
     // name, an edit, a vote...): nothing the user did waits for the relay to become visible. The
-    // relay's ack only gives it its seq (SqliteSyncStore.markSent).
+    // relay's ack gives it its seq and relay time and judges it again with them
+    // (SqliteSyncStore.markSent); refused then, its effect is undone (store/own-refused.ts).
     const { db } = this.#deps.store;
     db.transaction(() => {
+      // What the rule table refuses already here, every client refuses: it is never queued (the
+      // handlers check the same earlier, channel-access.ts; this holds for every caller).
+      const refusal = authoriseEvent(db, event);
+      if (refusal) throw refusalError(refusal);
       queueOutbox(db, event, CONTENT_TYPE[payload.type]);
       applyEvents(db, [event]);
     })();

@@ -1,11 +1,10 @@
 // Shared by the channel handlers: the member check (app/member-runtime.ts), the rule table's
 // verdict before anything is queued, and display names from the directory.
 import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { AppError } from '../../../shared/api/result.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import type { AuthorityRefusal } from '../store/authorise.ts';
 import { authoriseEvent } from '../store/authorise-facts.ts';
 import type { Db } from '../store/database.ts';
+import { refusalError } from '../store/refusal-error.ts';
 
 export { memberRuntime } from '../app/member-runtime.ts';
 
@@ -17,14 +16,6 @@ export function nameLookup(db: Db): (userId: string) => { userId: string; displa
   const names = new Map(rows.map((r) => [r.user_id, r.display_name]));
   return (userId) => ({ userId, displayName: names.get(userId) ?? UNKNOWN_NAME });
 }
-
-const REFUSED: Record<AuthorityRefusal, string> = {
-  not_channel_admin: 'Only channel admins change this.',
-  not_org_admin: 'Only organisation admins change the organisation-wide channel.',
-  not_author: 'Only its author changes this.',
-  unknown_target: 'Not found.',
-  acknowledged_urgent: 'An acknowledged urgent message cannot be edited; delete it and send a new one.',
-};
 
 /**
  * Refuses at once (`not_permitted`) what every receiving client would refuse anyway: the same rule
@@ -40,6 +31,5 @@ export function assertPermitted(runtime: ProfileRuntime, channelId: string, payl
     createdAt: 0,
     payload,
   });
-  if (refusal === 'unknown_target') throw new AppError('not_found', REFUSED[refusal]);
-  if (refusal) throw new AppError('not_permitted', REFUSED[refusal]);
+  if (refusal) throw refusalError(refusal);
 }

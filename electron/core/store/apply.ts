@@ -232,22 +232,8 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
          SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
       ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
       return null;
-    case 'channel.update': {
-      // Only a channel admin gets here (authorise.ts). The newest by relay seq is in force, so an
-      // older update opened late never undoes a newer one. A changed retention applies to what
-      // arrives after this update only (retention_since_seq, retention.ts): lowering it never
-      // deletes what members already have. An own update not yet sequenced takes effect now and
-      // gets its seq when the relay acknowledges it (applied again then).
-      const since = event.seq ?? (sql(db, 'SELECT coalesce(max(seq), 0) FROM events WHERE channel_id = ?').pluck().get(event.channelId) as number);
-      const changed = sql(
-        db,
-        `UPDATE channels SET name = ?, topic = ?, history_for_new_members = ?,
-           retention_since_seq = CASE WHEN retention_days IS ? THEN retention_since_seq ELSE ? END,
-           retention_days = ?, settings_seq = coalesce(?, settings_seq)
-         WHERE channel_id = ? AND (? IS NULL OR settings_seq < ?)`,
-      ).run(p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, since, p.retentionDays, event.seq, event.channelId, event.seq, event.seq);
-      return changed.changes === 0 ? 'stale' : null;
-    }
+    case 'channel.update':
+      return applySettings(db, { ...event, payload: p });
     case 'channel.announce':
     case 'channel.unannounce':
     case 'channel.join_request':
@@ -269,6 +255,25 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'calendar.occurrence.cancel':
       return applyCalendar(db, { ...event, payload: p });
   }
+}
+
+/** A channel.update (its sender authorised already): the newest by seq is in force. */
+export function applySettings(db: Db, event: ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'channel.update' }> }): string | null {
+  const p = event.payload;
+  // Only a channel admin gets here (authorise.ts). The newest by relay seq is in force, so an
+  // older update opened late never undoes a newer one. A changed retention applies to what
+  // arrives after this update only (retention_since_seq, retention.ts): lowering it never
+  // deletes what members already have. An own update not yet sequenced takes effect now and
+  // gets its seq when the relay acknowledges it (applied again then).
+  const since = event.seq ?? (sql(db, 'SELECT coalesce(max(seq), 0) FROM events WHERE channel_id = ?').pluck().get(event.channelId) as number);
+  const changed = sql(
+    db,
+    `UPDATE channels SET name = ?, topic = ?, history_for_new_members = ?,
+       retention_since_seq = CASE WHEN retention_days IS ? THEN retention_since_seq ELSE ? END,
+       retention_days = ?, settings_seq = coalesce(?, settings_seq)
+     WHERE channel_id = ? AND (? IS NULL OR settings_seq < ?)`,
+  ).run(p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, since, p.retentionDays, event.seq, event.channelId, event.seq, event.seq);
+  return changed.changes === 0 ? 'stale' : null;
 }
 
 /**

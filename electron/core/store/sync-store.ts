@@ -4,6 +4,7 @@ import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/e
 import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
 import type { Db } from './database.ts';
+import { undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
 
 /** Setting that names the relay incarnation the cursors belong to. */
@@ -127,12 +128,14 @@ export class SqliteSyncStore implements SyncStore {
           return;
         }
         this.#db.prepare('DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(row.channel_id, clientEventId);
-        const own = applyEvents(this.#db, [
-          { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt, payload: parsed.data },
-        ]);
+        const event = { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt, payload: parsed.data };
+        const own = applyEvents(this.#db, [event]);
         if (own.refused.length > 0) this.#refused(row.channel_id, own.refused);
-        // A poll's creation and close are kept once, and a vote stays when the own close queued
-        // after it refuses it now: only their seq was missing.
+        // Refused now (by the relay's seq or time): every receiver refuses it without applying it,
+        // so its queued effect is undone here (own-refused.ts).
+        if (own.refused.some((r) => r.eventId === clientEventId) && undoRefusedOwn(this.#db, event)) return;
+        // A poll's creation and close are kept once (refused again only as applied already): only
+        // their seq was missing. A vote the own close queued after it refuses now is recomputed above.
         if (type === 'poll.vote') this.#db.prepare('UPDATE poll_votes SET seq = ? WHERE channel_id = ? AND poll_id = ? AND user_id = ? AND seq IS NULL').run(seq, row.channel_id, parsed.data.pollId, this.#self.userId);
         if (type === 'poll.create') this.#db.prepare('UPDATE polls SET created_seq = ? WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL').run(seq, row.channel_id, clientEventId);
         if (type === 'poll.close') this.#db.prepare('UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(seq, row.channel_id, parsed.data.pollId);

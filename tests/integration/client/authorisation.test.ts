@@ -5,7 +5,10 @@
 // table (electron/core/store/authorise.ts) stands in the way: every client, the sender's own
 // included, ignores them. Real relay, real SQLCipher stores, three workstations.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
 import { directoryChannelId } from '../../../electron/core/client/channel-directory.ts';
+import { newEventId } from '../../../electron/core/client/messaging-client.ts';
+import { queueOutbox } from '../../../electron/core/store/messages.ts';
 import { applyRetention } from '../../../electron/core/store/retention.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
@@ -24,6 +27,21 @@ afterEach(async () => {
   await relay?.dispose();
 });
 afterAll(() => world.dispose());
+
+/**
+ * A client without the engine's check (MessagingClient.send refuses these with not_permitted): the
+ * event goes straight to the outbox, validly sealed and signed when sent, and nothing is applied
+ * locally; the relay's ack judges it at the sender too.
+ */
+async function sendUnchecked(ws: Workstation, channelId: string, payload: ChannelEventPayload): Promise<void> {
+  const queued = () => ws.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  const before = queued();
+  await expect(ws.client.send(channelId, payload)).rejects.toMatchObject({ code: 'not_permitted' });
+  expect(queued()).toBe(before);
+  const event = { eventId: newEventId(), channelId, seq: null, senderUserId: ws.device.userId, senderDeviceId: ws.device.deviceId, createdAt: Date.now(), payload };
+  queueOutbox(ws.store.db, event, 'x');
+  await ws.client.engine.notifyQueued();
+}
 
 const outboxEmpty = (ws: Workstation) => (ws.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0;
 const hasMessage = async (ws: Workstation, channelId: string, body: string) => (await ws.store.messages.page(channelId, { limit: 200 })).some((m) => m.body === body);
@@ -66,13 +84,13 @@ describe('a member cannot do what the rule table reserves to others', () => {
 
     // Ben, a member, sends with his own valid keys what the UI would never offer him.
     const orgWide = directoryChannelId(org.orgId);
-    await b.client.send(channelId, { type: 'channel.update', name: 'Gekapert', topic: '', historyForNewMembers: false, retentionDays: 1 });
-    await b.client.send(orgWide, { type: 'channel.update', name: 'Bens Kanal', topic: '', historyForNewMembers: false, retentionDays: 1 });
-    await b.client.send(channelId, { type: 'message.edit', messageId, body: 'Übergabe Zimmer 16', mentions: [] });
-    await b.client.send(channelId, { type: 'message.delete', messageId });
-    await b.client.send(channelId, { type: 'poll.close', pollId });
-    await b.client.send(channelId, { ...entry, title: 'Fällt aus' });
-    await b.client.send(channelId, { type: 'calendar.cancel', uid: entry.uid });
+    await sendUnchecked(b, channelId, { type: 'channel.update', name: 'Gekapert', topic: '', historyForNewMembers: false, retentionDays: 1 });
+    await sendUnchecked(b, orgWide, { type: 'channel.update', name: 'Bens Kanal', topic: '', historyForNewMembers: false, retentionDays: 1 });
+    await sendUnchecked(b, channelId, { type: 'message.edit', messageId, body: 'Übergabe Zimmer 16', mentions: [] });
+    await sendUnchecked(b, channelId, { type: 'message.delete', messageId });
+    await sendUnchecked(b, channelId, { type: 'poll.close', pollId });
+    await sendUnchecked(b, channelId, { ...entry, title: 'Fällt aus' });
+    await sendUnchecked(b, channelId, { type: 'calendar.cancel', uid: entry.uid });
     await b.client.sendMessage(channelId, 'Ende der Versuche');
     await b.client.sendMessage(orgWide, 'Ende der Versuche');
     await eventually(() => outboxEmpty(b), 10_000, 'Ben’s events accepted by the relay');
@@ -129,7 +147,7 @@ describe('a member cannot do what the rule table reserves to others', () => {
     const state = rosters.get(channelId)!;
     const admin = state.records.find((r) => r.body.epoch === 2)!;
     rosters.set(channelId, { ...state, records: state.records.filter((r) => r.body.epoch <= 2), current: admin.body });
-    await b.client.send(channelId, { type: 'channel.update', name: 'Gekapert', topic: '', historyForNewMembers: false, retentionDays: 1 });
+    await sendUnchecked(b, channelId, { type: 'channel.update', name: 'Gekapert', topic: '', historyForNewMembers: false, retentionDays: 1 });
     await b.client.sendMessage(channelId, 'Ende der Versuche');
     await eventually(() => outboxEmpty(b), 10_000, 'Ben’s events accepted by the relay');
     for (const ws of [a, c]) await eventually(() => hasMessage(ws, channelId, 'Ende der Versuche'), 10_000, 'caught up');
@@ -148,7 +166,7 @@ describe('a member cannot do what the rule table reserves to others', () => {
     for (const ws of [a, b]) await eventually(async () => (await ws.store.messages.acks(channelId, messageId)).length === 1, 10_000, 'ack arrives');
 
     // Anna's client sends the edit anyway (the handler would refuse it).
-    await a.client.send(channelId, { type: 'message.edit', messageId, body: 'Reanimation Zimmer 16', mentions: [] });
+    await sendUnchecked(a, channelId, { type: 'message.edit', messageId, body: 'Reanimation Zimmer 16', mentions: [] });
     await a.client.sendMessage(channelId, 'danach');
     for (const ws of [b, c]) await eventually(() => hasMessage(ws, channelId, 'danach'), 10_000, 'caught up');
     await eventually(() => outboxEmpty(a), 10_000, 'Anna’s events accepted');

@@ -1,0 +1,93 @@
+// An own event takes effect when queued (MessagingClient.send) and is judged again when the relay
+// acknowledges it (SqliteSyncStore.markSent): only then are its seq and relay time known, and the
+// rules that go by them (a poll's deadline by relay time, the roster in force at relay time, the
+// order of changes) may refuse it now. Every receiver refuses it without ever applying it; here
+// its queued effect is undone by recomputing what it touched from the log, the way the reducers
+// decide, so the sender ends with the receivers' state.
+import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import { applyPollEvent, type PollState } from '../collab/polls.ts';
+import { applySettings } from './apply.ts';
+import { isCalendarEvent, replayable, replayCalendarEntry } from './calendar-replay.ts';
+import type { Db } from './database.ts';
+import { sql } from './statements.ts';
+
+/**
+ * Undoes the queued effect of an own event the relay's seq or time made refused: true when its
+ * state was recomputed. Poll creation and close (only their author's, kept once) are refused again
+ * merely as applied already; they only lack their seq and are not undone.
+ */
+export function undoRefusedOwn(db: Db, event: ChannelEvent): boolean {
+  const p = event.payload;
+  if (p.type === 'poll.vote') recomputeVote(db, event.channelId, p.pollId, event.senderUserId);
+  else if (p.type === 'channel.update') recomputeSettings(db, event.channelId);
+  // The entry is recomputed from its log (the refused event is judged there again, refused again).
+  // After retention removed part of its log a recompute would lose its beginning: left as it is.
+  else if (isCalendarEvent(event) && replayable(db, event.channelId, event.payload.uid)) replayCalendarEntry(db, event.channelId, event.payload.uid);
+  else return false;
+  return true;
+}
+
+/**
+ * The voter's vote on one poll from the log: their votes in seq order, then those still queued,
+ * each judged by the poll reducer (deadline by relay time; after the poll's close none counts).
+ * The last one accepted stands; none, no vote. Other voters' votes are not touched.
+ */
+function recomputeVote(db: Db, channelId: string, pollId: string, userId: string): void {
+  const row = sql(db, 'SELECT definition, creator_user_id, created_seq, closed_seq FROM polls WHERE channel_id = ? AND poll_id = ?').get(channelId, pollId) as
+    | { definition: string; creator_user_id: string; created_seq: number | null; closed_seq: number | null }
+    | undefined;
+  if (!row) return;
+  const poll: PollState = { definition: JSON.parse(row.definition) as PollState['definition'], creatorUserId: row.creator_user_id, createdSeq: row.created_seq ?? 0, closedSeq: null, votes: new Map() };
+  const polls = new Map([[pollId, poll]]);
+  const votes = sql(
+    db,
+    `SELECT event_pk, seq, created_at, relay_at, json_extract(payload, '$.optionIds') AS option_ids FROM events
+     WHERE channel_id = ? AND type = 'poll.vote' AND sender_user_id = ? AND json_extract(payload, '$.pollId') = ? ORDER BY seq IS NULL, seq, event_pk`,
+  ).all(channelId, userId, pollId) as Array<{ event_pk: number; seq: number | null; created_at: number; relay_at: number | null; option_ids: string | null }>;
+  let standing: { optionIds: string[]; seq: number | null } | null = null;
+  // An own close still queued (closed_seq 0) refuses the votes queued after it. The outbox sends a
+  // channel's events in queue order, so every vote the relay has ordered was queued before it.
+  const queuedClose =
+    row.closed_seq === 0
+      ? (sql(db, `SELECT min(event_pk) FROM events WHERE channel_id = ? AND type = 'poll.close' AND seq IS NULL AND json_extract(payload, '$.pollId') = ?`).pluck().get(channelId, pollId) as number | null)
+      : null;
+  for (const v of votes) {
+    // A close the relay has ordered refuses every vote after it, and every vote still queued.
+    if (row.closed_seq !== null && row.closed_seq > 0 && (v.seq === null || v.seq > row.closed_seq)) continue;
+    if (queuedClose !== null && v.seq === null && v.event_pk > queuedClose) continue;
+    if (v.option_ids === null) continue;
+    const verdict = applyPollEvent(polls, { seq: v.seq ?? 0, relayTime: v.relay_at ?? v.created_at, senderUserId: userId, payload: { type: 'poll.vote', pollId, optionIds: JSON.parse(v.option_ids) as string[] } });
+    if (!verdict.accepted) continue;
+    const vote = poll.votes.get(userId);
+    standing = vote ? { optionIds: vote.optionIds, seq: v.seq } : null;
+  }
+  if (standing) sql(db, 'INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(channelId, pollId, userId, JSON.stringify(standing.optionIds), standing.seq);
+  else sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(channelId, pollId, userId);
+}
+
+/**
+ * The channel's settings from its channel.update events: in seq order, then those still queued,
+ * as every device applies them (the newest by seq wins). Events the rule table refused keep no
+ * content in the log and take no part. Without any update left in the log (retention), the
+ * settings stay as they are.
+ */
+function recomputeSettings(db: Db, channelId: string): void {
+  const updates = sql(
+    db,
+    `SELECT event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, payload FROM events
+     WHERE channel_id = ? AND type = 'channel.update' AND json_extract(payload, '$.name') IS NOT NULL ORDER BY seq IS NULL, seq, event_pk`,
+  ).all(channelId) as Array<{ event_id: string; seq: number | null; sender_user_id: string; sender_device_id: string; created_at: number; relay_at: number | null; payload: string }>;
+  if (updates.length === 0) return;
+  sql(db, 'UPDATE channels SET settings_seq = 0 WHERE channel_id = ?').run(channelId);
+  for (const u of updates)
+    applySettings(db, {
+      eventId: u.event_id,
+      channelId,
+      seq: u.seq,
+      senderUserId: u.sender_user_id,
+      senderDeviceId: u.sender_device_id,
+      createdAt: u.created_at,
+      relayAt: u.relay_at,
+      payload: JSON.parse(u.payload) as Extract<ChannelEvent['payload'], { type: 'channel.update' }>,
+    });
+}
