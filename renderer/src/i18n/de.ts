@@ -469,6 +469,7 @@ export const de = {
   'error.setPin.invalid_input': 'Diese PIN ist zu kurz oder zu leicht zu erraten. Bitte wählen Sie eine andere.',
   'error.unlock.not_found': 'Dieses Profil ist nicht mehr angemeldet. Bitte melden Sie sich mit Ihrer Passphrase an.',
   'error.unlock.invalid_input': 'Die PIN besteht nur aus Ziffern. Bitte prüfen Sie Ihre Eingabe.',
+  'error.send.tooLong': 'Die Nachricht ist {length} Zeichen lang, erlaubt sind höchstens {max}. Bitte kürzen Sie sie oder teilen Sie den Text als Datei.',
   'error.send.invalid_input': 'Die Nachricht ist leer oder zu lang (höchstens 20.000 Zeichen).',
   'error.send.not_permitted': 'Sie sind nicht mehr Mitglied dieses Kanals und können hier nicht schreiben.',
   'error.edit.not_permitted':
@@ -480,7 +481,6 @@ export const de = {
   'error.channelCreate.invalid_input': 'Bitte prüfen Sie Name und Mitglieder des Kanals.',
   'error.channelCreate.unavailable':
     'Das Kanalverzeichnis ist auf diesem Gerät noch nicht bereit. Legen Sie den Kanal ohne „auffindbar“ an oder versuchen Sie es in einigen Minuten erneut.',
-  'error.send.tooLong': 'Die Nachricht ist {length} Zeichen lang, erlaubt sind höchstens {max}. Bitte kürzen Sie sie oder teilen Sie den Text als Datei.',
   'error.channelCreate.not_permitted':
     'Von diesem Arbeitsplatz wurden heute schon so viele Kanäle angelegt, wie Ihre Einrichtung erlaubt. Legen Sie den Kanal morgen an oder wenden Sie sich an Ihre IT.',
   'error.channelCreate.not_found':

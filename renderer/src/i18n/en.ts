@@ -455,6 +455,7 @@ export const en: Record<MessageKey, string> = {
   'error.setPin.invalid_input': 'This PIN is too short or too easy to guess. Please choose another one.',
   'error.unlock.not_found': 'This profile is no longer signed in. Please sign in with your passphrase.',
   'error.unlock.invalid_input': 'The PIN consists of digits only. Please check your entry.',
+  'error.send.tooLong': 'The message is {length} characters long; at most {max} are allowed. Please shorten it or share the text as a file.',
   'error.send.invalid_input': 'The message is empty or too long (at most 20,000 characters).',
   'error.send.not_permitted': 'You are no longer a member of this channel and cannot write here.',
   'error.edit.not_permitted':
@@ -466,7 +467,6 @@ export const en: Record<MessageKey, string> = {
   'error.channelCreate.invalid_input': 'Please check the name and members of the channel.',
   'error.channelCreate.unavailable':
     'The channel directory is not ready on this device yet. Create the channel without “discoverable” or try again in a few minutes.',
-  'error.send.tooLong': 'The message is {length} characters long; at most {max} are allowed. Please shorten it or share the text as a file.',
   'error.channelCreate.not_permitted':
     'This workstation has already created as many channels today as your organisation allows. Create the channel tomorrow or contact your IT.',
   'error.channelCreate.not_found':
