@@ -18,6 +18,13 @@ export function channelTitles(db: Db, myUserId: string): ChannelTitles {
     .all(myUserId, myUserId) as Array<{ channel_id: string; display_name: string }>;
   const others = new Map<string, string[]>();
   for (const row of rows) others.set(row.channel_id, [...(others.get(row.channel_id) ?? []), row.display_name]);
-  // A direct chat whose other member left (or is not in the directory yet) keeps its stored name.
-  return (channel) => (channel.kind === 'direct' ? others.get(channel.channelId)?.join(', ') || channel.name : channel.name);
+  // A direct chat whose other members all left is named after who was ever in it besides the reader
+  // (its roster history): the stored name is the reader's own name when someone else created it.
+  // Only a chat with oneself, or one whose members are not in the directory yet, keeps its stored name.
+  const former = db.prepare(
+    `SELECT DISTINCT u.display_name FROM directory_records r, json_each(r.record, '$.body.members') m JOIN users u ON u.user_id = json_extract(m.value, '$.userId')
+     WHERE r.type = 'roster' AND r.subject = ? AND u.user_id != ? ORDER BY u.display_name COLLATE NOCASE`,
+  ).pluck();
+  const formerNames = (channelId: string) => (former.all(channelId, myUserId) as string[]).join(', ');
+  return (channel) => (channel.kind === 'direct' ? others.get(channel.channelId)?.join(', ') || formerNames(channel.channelId) || channel.name : channel.name);
 }
