@@ -60,6 +60,10 @@ function minus(ranges: readonly GapRange[], gone: readonly GapRange[]): GapRange
   return out;
 }
 
+/** The parts of `ranges` inside `gone` (both ascending): what declaring them gone skipped. */
+const within = (ranges: readonly GapRange[], gone: readonly GapRange[]): GapRange[] =>
+  ranges.flatMap((r) => minus([r], minus([r], gone)));
+
 const sameGaps = (a: readonly GapRange[], b: readonly GapRange[]) =>
   a.length === b.length && a.every((g, i) => g.from === b[i]!.from && g.to === b[i]!.to);
 
@@ -211,11 +215,13 @@ export class ChannelPuller {
     }
     // Seqs a restore skipped are declared, not missing: no gap, no notice.
     const gone = page.gone ?? [];
+    const missing = [...subtract(gaps, page.historyStart, []), ...found];
     found = minus(found, gone);
-    gaps = minus([...subtract(gaps, page.historyStart, []), ...found], gone);
+    gaps = minus(missing, gone);
     const newCursor = expected - 1;
     if (newCursor === cursor && sameGaps(gaps, before)) return false;
     if (historyStart !== undefined) this.#deps.log.info('channel history starts later (relay retention)', { channelId, historyStart });
+    this.#logGone(channelId, within(missing, gone));
     for (const gap of found) this.#deps.log.warn('gap in channel log: seqs neither delivered nor declared gone', { channelId, from: gap.from, to: gap.to });
     const { events, pending } = await this.#open(channelId, inOrder);
     await this.#deps.store.applyBatch(channelId, {
@@ -234,6 +240,14 @@ export class ChannelPuller {
       this.#scheduleRepair(channelId);
     }
     return newCursor !== cursor;
+  }
+
+  /**
+   * Only the relay vouches that gone seqs held nothing (a relay restore skipped them); a relay that
+   * withheld events that way would otherwise leave no trace, unlike a gap. Logged once per skip.
+   */
+  #logGone(channelId: string, skipped: readonly GapRange[]): void {
+    for (const range of skipped) this.#deps.log.info('seqs skipped: declared gone by the relay (a relay restore)', { channelId, from: range.from, to: range.to });
   }
 
   async #open(channelId: string, wires: WireEvent[]): Promise<{ events: DecryptedEvent[]; pending: WireEvent[] }> {
@@ -310,7 +324,9 @@ export class ChannelPuller {
     }
     found.sort((a, b) => a - b);
     gone.sort((a, b) => a.from - b.from);
-    const gaps = minus(subtract(before, start, found), gone);
+    const missing = subtract(before, start, found);
+    const gaps = minus(missing, gone);
+    this.#logGone(channelId, within(missing, gone));
     const { events, pending } = await this.#open(channelId, wires.filter((w) => w.seq >= start));
     const cursor = this.cursor(channelId);
     await this.#deps.store.applyBatch(channelId, { events, pending, newCursor: cursor, gaps });

@@ -221,6 +221,29 @@ describe('sync engine: a relay restored from a backup', () => {
     expect(bodies(c.store)).toEqual(['1:a1']);
   });
 
+  it('seqs a relay declares gone are skipped with a log entry naming them, never silently (a relay could hide events that way)', async () => {
+    // A hostile relay withholds 2..4 and declares them gone instead of leaving a gap.
+    class HidingRelay extends FakeRelayTransport {
+      override async readPage(channelId: string, afterSeq: number, limit: number) {
+        const page = await super.readPage(channelId, afterSeq, limit);
+        return afterSeq < 4 ? { ...page, gone: [{ from: 2, to: 4 }] } : page;
+      }
+    }
+    const relay = new HidingRelay();
+    for (let i = 1; i <= 5; i++) other(relay, `e${i}`);
+    relay.log.set('ch-1', relay.log.get('ch-1')!.filter((e) => e.seq < 2 || e.seq > 4));
+    const t = setup('device-a', relay);
+    relay.setState('online');
+    await t.engine.start();
+    await t.engine.idle();
+
+    expect(bodies(t.store)).toEqual(['1:e1', '5:e5']);
+    expect(await t.store.gaps()).toEqual({});
+    const skipped = t.records.filter((r) => r.message.startsWith('seqs skipped: declared gone'));
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatchObject({ level: 'info', fields: { channelId: 'ch-1', from: 2, to: 4 } });
+  });
+
   it('a push of another incarnation is not applied on the old cursors: the device syncs first', async () => {
     const relay = new FakeRelayTransport();
     const a = setup('device-a', relay);
