@@ -184,8 +184,8 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'message.edit': {
       // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
       // message, the logged create and earlier edits, the search index and its vocabulary).
-      const before = sql(db, 'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as
-        | { body: string; edited_at: number | null }
+      const before = sql(db, 'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as
+        | { body: string; edited_at: number | null; urgent: number }
         | undefined;
       // The edit latest in the log is in force, also when an earlier one is opened after it (its
       // key came late). Only a message edited before has any: the scan of the log is rare.
@@ -198,7 +198,10 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as { sort_key: number };
       replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
       if (before) collectTerms(forget, before.body);
-      scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
+      // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
+      // acknowledgement the relay orders before it makes every client refuse it, and markSent then
+      // puts that text back (own-refused.ts). Ordered, it is applied again and scrubs it then.
+      if (event.seq !== null || before?.urgent !== 1) scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
       return null;
     }
     case 'message.delete': {
@@ -324,7 +327,7 @@ export function nextPendingSortKey(db: Db, channelId: string): number {
   return (row.k ?? PENDING_BASE) + 1;
 }
 
-function replaceMentions(db: Db, channelId: string, messageId: string, sortKey: number, mentions: readonly string[]): void {
+export function replaceMentions(db: Db, channelId: string, messageId: string, sortKey: number, mentions: readonly string[]): void {
   sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
   const insert = sql(db, 'INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
   for (const userId of mentions) insert.run(userId, channelId, sortKey, messageId);

@@ -6,9 +6,10 @@
 // decide, so the sender ends with the receivers' state.
 import type { ChannelEvent } from '../../../shared/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
-import { applySettings } from './apply.ts';
+import { applySettings, replaceMentions } from './apply.ts';
 import { isCalendarEvent, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
+import { indexTerms } from './search-terms.ts';
 import { sql } from './statements.ts';
 
 /**
@@ -20,6 +21,7 @@ export function undoRefusedOwn(db: Db, event: ChannelEvent): boolean {
   const p = event.payload;
   if (p.type === 'poll.vote') recomputeVote(db, event.channelId, p.pollId, event.senderUserId);
   else if (p.type === 'channel.update') recomputeSettings(db, event.channelId);
+  else if (p.type === 'message.edit') restoreText(db, event.channelId, p.messageId);
   // The entry is recomputed from its log (the refused event is judged there again, refused again).
   // After retention removed part of its log a recompute would lose its beginning: left as it is.
   else if (isCalendarEvent(event) && replayable(db, event.channelId, event.payload.uid)) replayCalendarEntry(db, event.channelId, event.payload.uid);
@@ -90,4 +92,28 @@ function recomputeSettings(db: Db, channelId: string): void {
       relayAt: u.relay_at,
       payload: JSON.parse(u.payload) as Extract<ChannelEvent['payload'], { type: 'channel.update' }>,
     });
+}
+
+/**
+ * An own edit refused once ordered (an urgent message acknowledged before it): the message gets
+ * back the text in force, the newest accepted edit's or the original's. The queued edit of an
+ * urgent message left that text in the log for this (apply.ts); a refused edit's own text is
+ * scrubbed from the log, so it is never taken.
+ */
+function restoreText(db: Db, channelId: string, messageId: string): void {
+  const edit = sql(
+    db,
+    `SELECT created_at, payload FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq IS NOT NULL
+       AND json_extract(payload, '$.messageId') = ? AND json_extract(payload, '$.body') != '' ORDER BY seq DESC LIMIT 1`,
+  ).get(channelId, messageId) as { created_at: number; payload: string } | undefined;
+  const source = edit ?? (sql(db, `SELECT NULL AS created_at, payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).get(channelId, messageId) as
+    | { created_at: null; payload: string }
+    | undefined);
+  if (!source) return;
+  const text = JSON.parse(source.payload) as { body: string; mentions: string[] };
+  const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ? AND deleted_at IS NULL').get(channelId, messageId) as { sort_key: number } | undefined;
+  if (!row) return;
+  sql(db, 'UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ?').run(text.body, JSON.stringify(text.mentions), source.created_at, channelId, messageId);
+  replaceMentions(db, channelId, messageId, row.sort_key, text.mentions);
+  indexTerms(db, [text.body]);
 }
