@@ -11,13 +11,19 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { replaceFileDurably } from '../electron/core/session/durable-file.ts';
 import type { RelayLog } from './log.ts';
-import { restoreJump, type RelayStore } from './store/store.ts';
+import { restoreTarget, type RelayStore } from './store/store.ts';
 
 export const HIGH_WATER_FILE = 'relay-high-water.json';
 /** How often a running relay checks whether its log grew and writes the mark (never per publish). */
 export const HIGH_WATER_EVERY_MS = 5_000;
 
-const markSchema = z.object({ logHigh: z.number().int().nonnegative(), incarnation: z.string().max(200) });
+// logHigh (sum of heads) tells a rolled-back database; seqHigh (the highest seq any channel handed
+// out) says how far its seqs must move. Marks written before seqHigh existed lack it.
+const markSchema = z.object({
+  logHigh: z.number().int().nonnegative(),
+  seqHigh: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  incarnation: z.string().max(200),
+});
 type Mark = z.infer<typeof markSchema>;
 
 /** The mark in dataDir; null when there is none (a new relay) or it cannot be read (logged). */
@@ -55,8 +61,8 @@ export async function checkHighWater(store: RelayStore, dataDir: string, log: Re
   const logHigh = await store.logHigh();
   if (mark && logHigh < mark.logHigh) {
     const previousIncarnation = store.incarnation();
-    const jump = restoreJump(mark.logHigh - logHigh);
-    const incarnation = await store.markRestored(jump);
+    const target = restoreTarget(mark.seqHigh ?? mark.logHigh);
+    const incarnation = await store.markRestored(target);
     log.error(
       'relay database is older than this relay has been (restored from a backup without `relay restore`?): marked restored, devices will resync and send their lost messages again',
       {
@@ -66,27 +72,28 @@ export async function checkHighWater(store: RelayStore, dataDir: string, log: Re
         markIncarnation: mark.incarnation,
         previousIncarnation,
         incarnation,
-        seqJump: jump,
+        seqJump: target.jump,
+        seqAtLeast: target.atLeast,
       },
     );
   }
   const now = await store.logHigh();
-  await writeMark(dataDir, { logHigh: now, incarnation: store.incarnation() });
+  await writeMark(dataDir, { logHigh: now, seqHigh: await store.seqHigh(), incarnation: store.incarnation() });
   return now;
 }
 
 /**
- * For `relay restore`: how many seqs the restored database lacks behind the mark in dataDir (null
- * without a readable mark), for restoreJump.
+ * For `relay restore`: the highest seq the relay had handed out by the mark in dataDir (null
+ * without a readable mark), for restoreTarget.
  */
-export async function lostBehindMark(store: RelayStore, dataDir: string, log: RelayLog): Promise<number | null> {
+export async function markSeqHigh(dataDir: string, log: RelayLog): Promise<number | null> {
   const mark = await readMark(dataDir, log);
-  return mark ? Math.max(0, mark.logHigh - (await store.logHigh())) : null;
+  return mark ? (mark.seqHigh ?? mark.logHigh) : null;
 }
 
 /** Writes the mark for the store as it is now (after `relay restore`). */
 export async function writeHighWater(store: RelayStore, dataDir: string): Promise<void> {
-  await writeMark(dataDir, { logHigh: await store.logHigh(), incarnation: store.incarnation() });
+  await writeMark(dataDir, { logHigh: await store.logHigh(), seqHigh: await store.seqHigh(), incarnation: store.incarnation() });
 }
 
 export interface HighWaterKeeper {
@@ -119,7 +126,7 @@ export function keepHighWater(
       });
     }
     if (logHigh <= written) return;
-    await writeMark(dataDir, { logHigh, incarnation: store.incarnation() });
+    await writeMark(dataDir, { logHigh, seqHigh: await store.seqHigh(), incarnation: store.incarnation() });
     written = logHigh;
   };
   // One write at a time: the temp file name is per process.

@@ -8,11 +8,11 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { RelayConfig } from './config.ts';
-import { lostBehindMark, writeHighWater } from './high-water.ts';
+import { markSeqHigh, writeHighWater } from './high-water.ts';
 import type { RelayLog } from './log.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
-import { restoreJump, type RelayStore } from './store/store.ts';
+import { restoreTarget, type RelayStore } from './store/store.ts';
 
 /** Splits `--from <file>` (the SQLite backup to put in place) off the other arguments. */
 export function restoreArgs(argv: readonly string[]): { from: string | null; rest: string[] } {
@@ -66,13 +66,13 @@ export async function restoreRelay(config: RelayConfig, from: string | null, log
   }
   try {
     const before = store.incarnation();
-    // The relay's mark (when this data dir has one) bounds how many seqs the backup lacks.
-    const jump = restoreJump(await lostBehindMark(store, config.dataDir, log));
-    const incarnation = await store.markRestored(jump);
+    // The relay's mark (when this data dir has one) says how far the lost state's seqs went.
+    const target = restoreTarget(await markSeqHigh(config.dataDir, log));
+    const incarnation = await store.markRestored(target);
     // The restored database is behind the relay's mark; it is the new baseline, not a rollback.
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     await writeHighWater(store, config.dataDir);
-    log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation, seqJump: jump });
+    log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation, seqJump: target.jump, seqAtLeast: target.atLeast });
     return incarnation;
   } finally {
     await store.close();

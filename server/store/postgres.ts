@@ -454,17 +454,17 @@ export async function openPostgresStore(
       return out;
     },
     incarnation: () => incarnation,
-    async markRestored(jump) {
+    async markRestored({ jump, atLeast }) {
       const next = newIncarnation();
       await tx(async (c) => {
         await c.query('UPDATE relay_meta SET value = $1 WHERE key = $2', [next, INCARNATION_META]);
-        await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, head + $1 FROM channel_heads', [jump]);
+        await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, greatest(head + $1::bigint, $2::bigint) FROM channel_heads', [jump, atLeast]);
         // The SET expressions read the row as it was: the restore point is the head before the jump.
-        await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head), head = head + $1', [jump]);
+        await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head), head = greatest(head + $1::bigint, $2::bigint)', [jump, atLeast]);
         await c.query(
-          `INSERT INTO relay_meta (key, value) VALUES ($1, $2::text)
-           ON CONFLICT (key) DO UPDATE SET value = (relay_meta.value::bigint + excluded.value::bigint)::text`,
-          [SEQ_FLOOR_META, jump],
+          `INSERT INTO relay_meta (key, value) VALUES ($1, greatest($2::bigint, $3::bigint)::text)
+           ON CONFLICT (key) DO UPDATE SET value = greatest(relay_meta.value::bigint + $2::bigint, $3::bigint)::text`,
+          [SEQ_FLOOR_META, jump, atLeast],
         );
       });
       incarnation = next;
@@ -479,6 +479,13 @@ export async function openPostgresStore(
     },
     async logHigh() {
       const r = await pool.query<{ high: string }>('SELECT coalesce(sum(head), 0) AS high FROM channel_heads');
+      return num(r.rows[0]!.high);
+    },
+    async seqHigh() {
+      const r = await pool.query<{ high: string }>(
+        "SELECT greatest((SELECT coalesce(max(head), 0) FROM channel_heads), (SELECT coalesce(max(value::bigint), 0) FROM relay_meta WHERE key = $1)) AS high",
+        [SEQ_FLOOR_META],
+      );
       return num(r.rows[0]!.high);
     },
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []): Promise<AppendResult> {

@@ -18,7 +18,7 @@ import type {
   StoredEvent,
 } from './store.ts';
 import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
-import { INCARNATION_META, newBlobGeneration, newIncarnation, SEQ_FLOOR_META } from './store.ts';
+import { INCARNATION_META, newBlobGeneration, newIncarnation, SEQ_FLOOR_META, type RestoreTarget } from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -349,15 +349,15 @@ export function openSqliteStore(file: string): RelayStore {
 
   db.prepare('INSERT OR IGNORE INTO relay_meta (key, value) VALUES (?, ?)').run(INCARNATION_META, newIncarnation());
   let incarnation = String(db.prepare('SELECT value FROM relay_meta WHERE key = ?').pluck().get(INCARNATION_META));
-  const markRestoredTx = db.transaction((next: string, jump: number) => {
+  const markRestoredTx = db.transaction((next: string, { jump, atLeast }: RestoreTarget) => {
     db.prepare('UPDATE relay_meta SET value = ? WHERE key = ?').run(next, INCARNATION_META);
-    db.prepare('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, head + ? FROM channel_heads').run(jump);
+    db.prepare('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, max(head + ?, ?) FROM channel_heads').run(jump, atLeast);
     // The SET expressions read the row as it was: the restore point is the head before the jump.
-    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head), head = head + ?').run(jump);
+    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head), head = max(head + ?, ?)').run(jump, atLeast);
     db.prepare(
-      `INSERT INTO relay_meta (key, value) VALUES (?, CAST(? AS TEXT))
-       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)`,
-    ).run(SEQ_FLOOR_META, jump);
+      `INSERT INTO relay_meta (key, value) VALUES (?, CAST(max(?, ?) AS TEXT))
+       ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER) + ?, ?) AS TEXT)`,
+    ).run(SEQ_FLOOR_META, jump, atLeast, jump, atLeast);
   });
   const goneQuery = db.prepare(
     'SELECT from_seq, to_seq FROM gone_ranges WHERE channel = ? AND to_seq > ? AND from_seq <= ? ORDER BY from_seq LIMIT ?',
@@ -379,9 +379,9 @@ export function openSqliteStore(file: string): RelayStore {
       return out;
     },
     incarnation: () => incarnation,
-    async markRestored(jump) {
+    async markRestored(target) {
       const next = newIncarnation();
-      markRestoredTx.immediate(next, jump);
+      markRestoredTx.immediate(next, target);
       incarnation = next;
       return next;
     },
@@ -390,6 +390,10 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async logHigh() {
       return num(db.prepare('SELECT coalesce(sum(head), 0) FROM channel_heads').pluck().get());
+    },
+    async seqHigh() {
+      const head = num(db.prepare('SELECT coalesce(max(head), 0) FROM channel_heads').pluck().get());
+      return Math.max(head, num(q.seqFloor.get(SEQ_FLOOR_META) ?? 0));
     },
     async append(channelId, clientEventId, senderDeviceId, envelope, blobHashes = []) {
       return appendTx.immediate(channelId, clientEventId, senderDeviceId, envelope, blobHashes);

@@ -51,17 +51,22 @@ export interface GoneRange {
 export { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
 
 /**
- * How far a restore moves every channel's seqs (docs/operations.md, "Backup and restore"). The
- * lost state handed out at most `lost` seqs in any channel (the high-water mark minus the restored
- * log: heads only grow, so no channel grew by more than their sum), but the mark may lag the crash
- * window of up to 5 s, or come from another relay process that stopped earlier, and without a mark
- * nothing is known: a fixed margin of 1,000,000 seqs covers that (far above what the relay's rate
- * limits let any channel take in such a window) and still leaves some 9 x 10^9 restores before a
- * seq leaves JavaScript's safe integers.
+ * Where a restore moves every channel's seqs (docs/operations.md, "Backup and restore"): each head
+ * becomes at least its own value plus RESTORE_JUMP and at least `atLeast`, the highest seq the
+ * lost state had handed out in any channel (the high-water mark's seqHigh, store.seqHigh()) plus
+ * RESTORE_JUMP. The mark may lag the crash window of up to 5 s, or come from another relay process
+ * that stopped earlier, and without a mark nothing is known: the margin of 1,000,000 seqs covers
+ * that (far above what the relay's rate limits let any channel take in such a window). Heads grow
+ * by about the margin per restore, whatever the number of channels or how old the backup is, so
+ * some 9 x 10^9 restores fit before a seq leaves JavaScript's safe integers.
  */
 export const RESTORE_JUMP = 1_000_000;
-export function restoreJump(lost: number | null): number {
-  return RESTORE_JUMP + Math.max(0, lost ?? 0);
+export interface RestoreTarget {
+  jump: number;
+  atLeast: number;
+}
+export function restoreTarget(markSeqHigh: number | null): RestoreTarget {
+  return { jump: RESTORE_JUMP, atLeast: markSeqHigh === null ? 0 : markSeqHigh + RESTORE_JUMP };
 }
 
 /** A new random incarnation id (docs/operations.md, "Backup and restore"). */
@@ -70,7 +75,7 @@ export function newIncarnation(): string {
 }
 export const INCARNATION_META = 'incarnation';
 /**
- * relay_meta key: the sum of every restore's jump. A channel the restored database lacks may have
+ * relay_meta key: the seq every restore moved past. A channel the restored database lacks may have
  * handed out seqs before the restore too (it was created after the backup), so a channel's first
  * head row starts there, its seqs below declared gone.
  */
@@ -182,12 +187,14 @@ export interface RelayStore {
   incarnation(): string;
   /**
    * `relay restore` (after the database was replaced by a backup, relays stopped): a new
-   * incarnation, each channel's restore point lowered to its current head, and its head raised
-   * by `jump` (restoreJump) with the skipped seqs recorded as gone, in one transaction: the lost
-   * state may have handed those seqs out already, so they are never given again. Returns the new
-   * incarnation.
+   * incarnation, each channel's restore point lowered to its current head, and its head raised to
+   * max(head + target.jump, target.atLeast) (restoreTarget), with the skipped seqs recorded as gone,
+   * in one transaction: the lost state may have handed those seqs out already, so they are never
+   * given again. Returns the new incarnation.
    */
-  markRestored(jump: number): Promise<string>;
+  markRestored(target: RestoreTarget): Promise<string>;
+  /** The highest seq handed out or skipped in any channel (the high-water mark's seqHigh). */
+  seqHigh(): Promise<number>;
   /**
    * The channel's gone ranges (seqs skipped by a restore, never served) that meet
    * (afterSeq, upToSeq], ascending, at most MAX_GONE_RANGES.

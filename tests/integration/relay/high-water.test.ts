@@ -13,7 +13,7 @@ import { checkHighWater, HIGH_WATER_FILE, keepHighWater } from '../../../server/
 import { createRelayLog } from '../../../server/log.ts';
 import { openPostgresStore } from '../../../server/store/postgres.ts';
 import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import type { RelayStore } from '../../../server/store/store.ts';
+import { RESTORE_JUMP, type RelayStore } from '../../../server/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const run = promisify(execFile);
@@ -39,7 +39,7 @@ function capturingLog() {
 }
 
 const markIn = async (dataDir: string) =>
-  JSON.parse(await readFile(join(dataDir, HIGH_WATER_FILE), 'utf8')) as { logHigh: number; incarnation: string };
+  JSON.parse(await readFile(join(dataDir, HIGH_WATER_FILE), 'utf8')) as { logHigh: number; seqHigh?: number; incarnation: string };
 
 interface Db {
   dataDir: string;
@@ -66,11 +66,11 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       const { lines, log } = capturingLog();
       const keeper = await start(store, db.dataDir, log);
       expect(store.incarnation()).toBe(incarnation);
-      expect(await markIn(db.dataDir)).toEqual({ logHigh: 0, incarnation });
+      expect(await markIn(db.dataDir)).toEqual({ logHigh: 0, seqHigh: 0, incarnation });
       await fill(store, 'chanhw01', 3);
       await fill(store, 'chanhw02', 2);
       await keeper.stop();
-      expect(await markIn(db.dataDir)).toEqual({ logHigh: 5, incarnation });
+      expect(await markIn(db.dataDir)).toEqual({ logHigh: 5, seqHigh: 3, incarnation });
       await store.close();
       expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
     });
@@ -119,10 +119,10 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       const restored = store.incarnation();
       expect(restored).not.toBe(before);
       expect(Object.fromEntries(await store.histories(['chanhw04', 'chanhw05']))).toEqual({
-        chanhw04: { head: 1_000_006, historyStart: 1, base: 2 },
+        chanhw04: { head: 1_000_005, historyStart: 1, base: 2 },
       });
-      // The mark says at most 6 - 2 events were lost: seqs jump past them and the fixed margin.
-      expect(await store.goneRanges('chanhw04', 2, 3)).toEqual([{ from: 3, to: 1_000_006 }]);
+      // The mark says no channel had gone past seq 5: seqs move past it and the fixed margin.
+      expect(await store.goneRanges('chanhw04', 2, 3)).toEqual([{ from: 3, to: 1_000_005 }]);
       expect(lines).toContainEqual(
         expect.objectContaining({
           level: 'error',
@@ -132,14 +132,46 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
           incarnation: restored,
         }),
       );
-      expect(await markIn(db.dataDir)).toEqual({ logHigh: 1_000_006, incarnation: restored });
+      expect(await markIn(db.dataDir)).toEqual({ logHigh: 1_000_005, seqHigh: 1_000_005, incarnation: restored });
       // Seqs go on above the jump, never again at one a device may have seen; the next start keeps the incarnation.
-      expect((await store.append('chanhw04', 'evtafter', 'dev00001', bytes('n'))).seq).toBe(1_000_007);
+      expect((await store.append('chanhw04', 'evtafter', 'dev00001', bytes('n'))).seq).toBe(1_000_006);
       await keeper.stop();
       await store.close();
       store = await db.open();
       keeper = await start(store, db.dataDir);
       expect(store.incarnation()).toBe(restored);
+      await keeper.stop();
+      await store.close();
+    });
+
+    it('the same old backup put back twice: seqs pass everything handed out, growing by the margin, not by a sum over channels', async () => {
+      const db = await make();
+      const channels = Array.from({ length: 40 }, (_, i) => `chanhwm${String(i).padStart(2, '0')}`);
+      let store = await db.open();
+      let keeper = await start(store, db.dataDir);
+      for (const c of channels) await fill(store, c, 1);
+      await db.backup();
+      await fill(store, 'chanhwm00', 2);
+      await keeper.stop();
+      await store.close();
+
+      await db.putBack();
+      store = await db.open();
+      keeper = await start(store, db.dataDir);
+      const handedOut = (await store.append('chanhwm01', 'evtfirstafter', 'dev00001', bytes('a'))).seq;
+      expect(handedOut).toBeGreaterThan(3);
+      await keeper.stop();
+      await store.close();
+
+      // The backup from before the first restore, again: it knows nothing of that restore.
+      await db.putBack();
+      store = await db.open();
+      keeper = await start(store, db.dataDir);
+      const heads = [...(await store.histories(channels)).values()].map((h) => h.head);
+      expect(Math.min(...heads)).toBeGreaterThan(handedOut);
+      // A sum over 40 channels would have moved them by some 40 million.
+      expect(Math.max(...heads)).toBeLessThan(handedOut + 2 * RESTORE_JUMP);
+      expect((await store.append('chanhwm01', 'evtsecondafter', 'dev00001', bytes('b'))).seq).toBeGreaterThan(handedOut);
       await keeper.stop();
       await store.close();
     });
@@ -158,7 +190,7 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       await db.restoreCommand();
       store = await db.open();
       const restored = store.incarnation();
-      // The restore command read the relay's mark (3, the backup has 1): the jump covers the 2 lost.
+      // The restore command read the relay's mark (seq 3 handed out, the backup has 1): seqs move past 3 and the margin.
       expect((await store.histories(['chanhw06'])).get('chanhw06')).toEqual({ head: 1_000_003, historyStart: 1, base: 1 });
       const { lines, log } = capturingLog();
       keeper = await start(store, db.dataDir, log);
@@ -180,7 +212,7 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       expect(lines).toContainEqual(
         expect.objectContaining({ level: 'warn', msg: expect.stringContaining('unreadable') }),
       );
-      expect(await markIn(db.dataDir)).toEqual({ logHigh: 2, incarnation });
+      expect(await markIn(db.dataDir)).toEqual({ logHigh: 2, seqHigh: 2, incarnation });
       await keeper.stop();
       await store.close();
     });
