@@ -20,6 +20,16 @@ export function saveDraft(channelId: string, draft: Draft): void {
   else drafts.set(channelId, draft);
 }
 
+/**
+ * After a send succeeded: the channel's draft is dropped if it still holds the sent text. A draft is
+ * saved when the composer goes away, so switching channel while a send was still on its way kept
+ * the sent text as a draft, and Enter in that channel later sent it twice.
+ */
+export function forgetSentDraft(channelId: string, sentText: string): void {
+  const draft = drafts.get(channelId);
+  if (draft && draft.body.trim() === sentText) drafts.delete(channelId);
+}
+
 export function clearDrafts(): void {
   drafts.clear();
 }
