@@ -5,7 +5,7 @@ import { sealDirect } from '../../../electron/core/crypto/direct.ts';
 import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
 import { takeSendingKey, type ChainState } from '../../../electron/core/crypto/sender-keys.ts';
 import { sodium } from '../../../electron/core/crypto/sodium.ts';
-import { chainState, eventId, newId, read, text, World, type TestDevice } from './world.ts';
+import { chainState, eventId, newId, read, text, wardChannel, type TestDevice, World } from './world.ts';
 
 let world: World;
 let anna: TestDevice; // channel admin
@@ -14,23 +14,7 @@ let cara: TestDevice;
 let channelId: string;
 
 beforeEach(async () => {
-  world = await World.create();
-  const annaId = world.addUser('Anna Berger', 'admin');
-  const benId = world.addUser('Ben Öztürk');
-  const caraId = world.addUser('Cara Schmidt');
-  anna = world.addDevice(annaId);
-  ben = world.addDevice(benId);
-  cara = world.addDevice(caraId);
-  channelId = newId('chn');
-  world.setRoster(
-    channelId,
-    [
-      { userId: annaId, role: 'admin' },
-      { userId: benId, role: 'member' },
-      { userId: caraId, role: 'member' },
-    ],
-    anna,
-  );
+  ({ world, anna, ben, cara, channelId } = await wardChannel());
 });
 
 function send(from: TestDevice, body: string, id = eventId()) {

@@ -6,7 +6,7 @@ import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
 import { KEY_REQUEST_TYPE } from '../../../electron/core/crypto/channel-crypto.ts';
 import { sealDirect } from '../../../electron/core/crypto/direct.ts';
 import { RETAIN_OWED_MS } from '../../../electron/core/crypto/sender-keys.ts';
-import { eventId, newId, read, text, World, type TestDevice } from './world.ts';
+import { eventId, read, text, wardChannel, type TestDevice, type World } from './world.ts';
 
 let world: World;
 let anna: TestDevice;
@@ -15,22 +15,7 @@ let cara: TestDevice;
 let channelId: string;
 
 beforeEach(async () => {
-  world = await World.create();
-  const annaId = world.addUser('Anna Berger', 'admin');
-  const benId = world.addUser('Ben Öztürk');
-  const caraId = world.addUser('Cara Schmidt');
-  anna = world.addDevice(annaId);
-  ben = world.addDevice(benId);
-  cara = world.addDevice(caraId);
-  channelId = newId('chn');
-  world.setRoster(
-    channelId,
-    [
-      { userId: annaId, role: 'admin' },
-      { userId: benId, role: 'member' },
-    ],
-    anna,
-  );
+  ({ world, anna, ben, cara, channelId } = await wardChannel({ caraInChannel: false }));
 });
 
 const seal = (from: TestDevice, body: string) => from.crypto.seal(channelId, 'message', eventId(), text(body)).envelope;

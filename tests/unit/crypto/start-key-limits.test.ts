@@ -5,7 +5,7 @@
 // RETAIN_OWED_MS, on reconnect too, and a key request never reaches past that.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RETAIN_OWED_MS } from '../../../electron/core/crypto/sender-keys.ts';
-import { eventId, newId, read, text, World, type TestDevice } from './world.ts';
+import { eventId, newId, read, text, wardChannel, type TestDevice, type World } from './world.ts';
 
 let world: World;
 let anna: TestDevice;
@@ -14,23 +14,7 @@ let cara: TestDevice;
 let channelId: string;
 
 beforeEach(async () => {
-  world = await World.create();
-  const annaId = world.addUser('Anna Berger', 'admin');
-  const benId = world.addUser('Ben Öztürk');
-  const caraId = world.addUser('Cara Schmidt');
-  anna = world.addDevice(annaId);
-  ben = world.addDevice(benId);
-  cara = world.addDevice(caraId);
-  channelId = newId('chn');
-  world.setRoster(
-    channelId,
-    [
-      { userId: annaId, role: 'admin' },
-      { userId: benId, role: 'member' },
-      { userId: caraId, role: 'member' },
-    ],
-    anna,
-  );
+  ({ world, anna, ben, cara, channelId } = await wardChannel());
 });
 
 const seal = (from: TestDevice, body: string) => from.crypto.seal(channelId, 'message', eventId(), text(body)).envelope;

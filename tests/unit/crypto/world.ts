@@ -186,3 +186,25 @@ export function adminIdentity(world: World, userId: string, deviceId: string, ke
     certificateUploaded: true,
   };
 }
+
+/**
+ * The usual cast: Anna (channel admin), Ben and Cara with one device each, and one channel whose
+ * roster Anna signs; Cara is in it unless `caraInChannel` is false (she joins later in the test).
+ */
+export async function wardChannel(options: { caraInChannel?: boolean } = {}) {
+  const world = await World.create();
+  const annaId = world.addUser('Anna Berger', 'admin');
+  const benId = world.addUser('Ben Öztürk');
+  const caraId = world.addUser('Cara Schmidt');
+  const anna = world.addDevice(annaId);
+  const ben = world.addDevice(benId);
+  const cara = world.addDevice(caraId);
+  const channelId = newId('chn');
+  const members = [
+    { userId: annaId, role: 'admin' as const },
+    { userId: benId, role: 'member' as const },
+    ...(options.caraInChannel === false ? [] : [{ userId: caraId, role: 'member' as const }]),
+  ];
+  world.setRoster(channelId, members, anna);
+  return { world, anna, ben, cara, channelId };
+}
