@@ -275,6 +275,7 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(details.getByTestId('event-not-yours')).toContainText('nur, wer ihn angelegt hat');
     await expect(details.getByRole('button', { name: 'Termin absagen', exact: true })).toHaveCount(0);
     await expect(details.getByRole('button', { name: 'Bearbeiten', exact: true })).toHaveCount(0);
+    await look(nurse, testInfo, 'collab-14b-event-details-not-yours', 'event details of someone else\'s entry');
     await nurse.keyboard.press('Escape');
     // The organiser cancels next week's handover only; the nurse's calendar follows.
     await admin.getByRole('button', { name: 'Liste', exact: true }).click();
