@@ -59,6 +59,11 @@ export const messageViewSchema = z.object({
   editedAt: z.number().int().nullable(),
   deleted: z.boolean(),
   delivery: z.enum(['sending', 'sent', 'failed']),
+  /**
+   * Failed because the relay refused it for good (never retried by itself): the sender is no
+   * longer a member, it is too large, or another refusal; null while it may still go out.
+   */
+  refusal: z.enum(['not_member', 'too_large', 'refused']).nullable(),
   /** When the relay accepted it (its clock), null while unsent or for events stored before relays stamped them. */
   deliveredAt: z.number().int().nullable(),
   /**

@@ -17,6 +17,14 @@ export interface ViewContext {
   lateDeliveryMs?: number;
 }
 
+/** The relay's code in the words the sender's screen has for it. */
+function refusalOf(code: string | null): MessageView['refusal'] {
+  if (code === null) return null;
+  if (code === 'not_member') return 'not_member';
+  if (code === 'too_large' || code === 'frame_too_large') return 'too_large';
+  return 'refused';
+}
+
 export function toMessageViews(ctx: ViewContext, channelId: string, rows: MessageRow[]): MessageView[] {
   const memberCount = (ctx.db.prepare('SELECT count(*) FROM channel_members WHERE channel_id = ?').pluck().get(channelId) as number) ?? 0;
   const quote = ctx.db.prepare(
@@ -67,6 +75,7 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
       editedAt: row.editedAt,
       deleted: row.deletedAt !== null,
       delivery: row.delivery,
+      refusal: refusalOf(row.refusedCode),
       deliveredAt,
       late: lateDelivery({ createdAt: row.createdAt, relayAt: deliveredAt, writtenAtRelay: event?.written_at_relay ?? null }, ctx.lateDeliveryMs),
     };

@@ -9,6 +9,7 @@ import { UnknownUsersError } from '../client/messaging-client.ts';
 import { TransportError } from '../transport/transport.ts';
 import { assertPermitted } from '../collab/channel-access.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
+import { requeueRefusedMessage } from '../store/own-refused.ts';
 import { historyStart } from '../store/sync-history.ts';
 import { channelTitles } from './channel-titles.ts';
 import { toMessageViews } from './message-views.ts';
@@ -350,6 +351,8 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = requireChannel(channelId);
       const db = runtime.profile.store.db;
       const changed = db.transaction(() => {
+        // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
+        if (requeueRefusedMessage(db, channelId, messageId)) return 1;
         const queued = db.prepare('UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE client_event_id = ? AND channel_id = ?').run(clock.now(), messageId, channelId);
         db.prepare(`UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery = 'failed'`).run(channelId, messageId);
         return queued.changes;

@@ -101,6 +101,20 @@ export function envelopeHash(envelope: Uint8Array): Uint8Array {
   return sodium().crypto_generichash(32, envelope, null);
 }
 
+/**
+ * The signed roster no longer names this device's user: nothing it queued for the channel can be
+ * sealed, now or later. Final like the relay's `not_member` (sync/ports.ts PublishRefusal), so the
+ * outbox marks it instead of retrying it for ever.
+ */
+export class NotAMemberError extends Error {
+  readonly refusedForGood = true;
+  readonly code = 'not_member';
+  constructor() {
+    super('this device is not a member of the channel');
+    this.name = 'NotAMemberError';
+  }
+}
+
 export class ChannelCrypto {
   readonly #directory: Directory;
   readonly #self: SelfDevice;
@@ -150,7 +164,7 @@ export class ChannelCrypto {
   rotate(channelId: string): KeyShare[] {
     const epoch = this.#directory.currentEpoch(channelId);
     if (epoch === 0) throw new Error(`no roster for channel ${channelId}`);
-    if (!this.#directory.isMember(channelId, this.#self.userId)) throw new Error('this device is not a member of the channel');
+    if (!this.#directory.isMember(channelId, this.#self.userId)) throw new NotAMemberError();
     const previous = this.#keys.outbound(channelId);
     const generation = previous && previous.epoch === epoch ? (previous.generation + 1) & 0xffff : 0;
     const chain = newChain({ channelId, epoch, senderDeviceId: this.#self.deviceId, generation }, this.#now());

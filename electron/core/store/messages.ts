@@ -18,6 +18,8 @@ export interface MessageRow {
   editedAt: number | null;
   deletedAt: number | null;
   delivery: 'sending' | 'sent' | 'failed';
+  /** The relay refused it for good, with this code (own-refused.ts); null otherwise. */
+  refusedCode: string | null;
 }
 
 const SELECT = `SELECT m.*, u.display_name AS sender_name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id`;
@@ -38,6 +40,7 @@ function toRow(r: Record<string, unknown>): MessageRow {
     editedAt: r.edited_at as number | null,
     deletedAt: r.deleted_at as number | null,
     delivery: r.delivery as MessageRow['delivery'],
+    refusedCode: (r.refused_code as string | null | undefined) ?? null,
   };
 }
 

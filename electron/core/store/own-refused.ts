@@ -4,13 +4,67 @@
 // order of changes) may refuse it now. Every receiver refuses it without ever applying it; here
 // its queued effect is undone by recomputing what it touched from the log, the way the reducers
 // decide, so the sender ends with the receivers' state.
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { applySettings, replaceMentions } from './apply.ts';
 import { isCalendarEvent, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
+import { queueOutbox } from './messages.ts';
 import { indexTerms } from './search-terms.ts';
 import { sql } from './statements.ts';
+
+/**
+ * An own event the relay refused for good (not a member any more, too large, a blob the sender
+ * may not use: `code`) never reaches anyone: its queued effect is undone. An own message stays,
+ * marked not sent with the reason, so its text is not lost and the user can send it again
+ * (`requeueRefusedMessage`). What cannot be recomputed (a delete already scrubbed the text)
+ * stays as it is on this device.
+ */
+export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
+  const p = event.payload;
+  if (p.type === 'message.create') {
+    sql(db, `UPDATE messages SET delivery = 'failed', refused_code = ? WHERE channel_id = ? AND message_id = ? AND seq IS NULL`).run(code, event.channelId, event.eventId);
+    return;
+  }
+  sql(db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(event.channelId, event.eventId);
+  if (p.type === 'poll.create') {
+    sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ?').run(event.channelId, event.eventId);
+    sql(db, 'DELETE FROM polls WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL').run(event.channelId, event.eventId);
+  } else if (p.type === 'poll.close') sql(db, 'UPDATE polls SET closed_seq = NULL WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(event.channelId, p.pollId);
+  else if (p.type === 'file.share') sql(db, 'DELETE FROM files WHERE channel_id = ? AND file_id = ? AND seq IS NULL').run(event.channelId, event.eventId);
+  else if (p.type === 'message.ack' && !ownAckLogged(db, event)) sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(event.channelId, p.messageId, event.senderUserId);
+  else undoRefusedOwn(db, event);
+}
+
+/**
+ * The user sends a refused message again (say, after being added back to the channel): it is
+ * queued anew under its own id (the relay never took it, so the id is free) and its time of
+ * writing (receivers see how late it came). False when there is no refused message of that id.
+ */
+export function requeueRefusedMessage(db: Db, channelId: string, messageId: string): boolean {
+  const row = sql(
+    db,
+    `SELECT e.payload, e.sender_user_id, e.sender_device_id, e.created_at FROM messages m JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
+     WHERE m.channel_id = ? AND m.message_id = ? AND m.refused_code IS NOT NULL AND e.seq IS NULL`,
+  ).get(channelId, messageId) as { payload: string; sender_user_id: string; sender_device_id: string; created_at: number } | undefined;
+  if (!row) return false;
+  const payload = channelEventPayload.parse(JSON.parse(row.payload));
+  queueOutbox(db, { eventId: messageId, channelId, seq: null, senderUserId: row.sender_user_id, senderDeviceId: row.sender_device_id, createdAt: row.created_at, relayAt: null, payload }, 'message');
+  sql(db, `UPDATE messages SET delivery = 'sending', refused_code = NULL WHERE channel_id = ? AND message_id = ?`).run(channelId, messageId);
+  return true;
+}
+
+/** Another accepted ack of the same message by this user is in the log: the acknowledgement stands. */
+function ownAckLogged(db: Db, event: ChannelEvent): boolean {
+  const p = event.payload as { messageId: string };
+  return (
+    sql(db, `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.ack' AND sender_user_id = ? AND seq IS NOT NULL AND json_extract(payload, '$.messageId') = ? LIMIT 1`).get(
+      event.channelId,
+      event.senderUserId,
+      p.messageId,
+    ) !== undefined
+  );
+}
 
 /**
  * Undoes the queued effect of an own event the relay's seq or time made refused: true when its

@@ -4,7 +4,7 @@ import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/e
 import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
 import type { Db } from './database.ts';
-import { undoRefusedOwn } from './own-refused.ts';
+import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
 
 /** Setting that names the relay incarnation the cursors belong to. */
@@ -88,6 +88,20 @@ export class SqliteSyncStore implements SyncStore {
       const row = this.#db.prepare('SELECT attempts, channel_id FROM outbox WHERE client_event_id = ?').get(clientEventId) as { attempts: number; channel_id: string } | undefined;
       // After a few failures the message shows "failed, retry" (it keeps retrying in the background).
       if (row && row.attempts >= 3) this.#db.prepare(`UPDATE messages SET delivery = 'failed' WHERE channel_id = ? AND message_id = ? AND delivery = 'sending'`).run(row.channel_id, clientEventId);
+    })();
+  }
+
+  async markRefused(clientEventId: string, code: string): Promise<void> {
+    this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
+        | { channel_id: string; payload: string; created_at: number }
+        | undefined;
+      if (!row) return;
+      this.#db.prepare('DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
+      const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
+      if (!parsed.success || !this.#self) return;
+      const event: ChannelEvent = { eventId: clientEventId, channelId: row.channel_id, seq: null, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt: null, payload: parsed.data };
+      undoQueuedOwn(this.#db, event, code);
     })();
   }
 

@@ -58,6 +58,14 @@ export class MemorySyncStore implements SyncStore {
     this.failures.push({ clientEventId, error });
   }
 
+  readonly refused: Array<{ clientEventId: string; code: string }> = [];
+
+  async markRefused(clientEventId: string, code: string): Promise<void> {
+    const index = this.outbox.findIndex((i) => i.clientEventId === clientEventId);
+    if (index >= 0) this.outbox.splice(index, 1);
+    this.refused.push({ clientEventId, code });
+  }
+
   async markSent(clientEventId: string, seq: number, relayAt: number | null = null, incarnation: string | null = null): Promise<void> {
     const index = this.outbox.findIndex((i) => i.clientEventId === clientEventId);
     if (index >= 0) this.sentLog.set(clientEventId, { item: this.outbox.splice(index, 1)[0]!, seq, incarnation });

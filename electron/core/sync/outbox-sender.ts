@@ -7,7 +7,7 @@ import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RelayClock } from './relay-clock.ts';
 import { backoffDelay, SEND_RETRY_BACKOFF } from './backoff.ts';
-import type { OutboxItem, SyncCrypto, SyncStore, SyncTransport } from './ports.ts';
+import { isPublishRefusal, type OutboxItem, type SyncCrypto, type SyncStore, type SyncTransport } from './ports.ts';
 
 export interface OutboxDeps {
   transport: SyncTransport;
@@ -93,6 +93,13 @@ export class OutboxSender {
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (isPublishRefusal(error)) {
+        // Never retried: the same bytes can never be taken. The channel's next events go on.
+        await store.markRefused(item.clientEventId, error.code);
+        log.warn('relay refused an own event for good', { channelId: item.channelId, code: error.code });
+        this.#deps.onFailed(item, message);
+        return true;
+      }
       const delay = backoffDelay(SEND_RETRY_BACKOFF, item.attempts, this.#deps.random);
       await store.recordFailure(item.clientEventId, this.#deps.clock.now() + delay, message);
       log.warn('send failed, will retry', { channelId: item.channelId, attempts: item.attempts + 1, error: message });

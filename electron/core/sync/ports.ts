@@ -50,6 +50,21 @@ export interface GapRange {
 
 export type TransportState = 'offline' | 'connecting' | 'online';
 
+/**
+ * A publish the relay refuses for good (the sender is no longer a member, the event is too large
+ * or names a blob the sender may not use): sending the same bytes again can never succeed, so the
+ * outbox takes it out of the queue instead of retrying it forever in front of the channel's next ones.
+ */
+export interface PublishRefusal {
+  readonly refusedForGood: true;
+  /** The relay's stable error code (docs/relay-protocol.md). */
+  readonly code: string;
+}
+
+export function isPublishRefusal(error: unknown): error is PublishRefusal {
+  return typeof error === 'object' && error !== null && (error as { refusedForGood?: unknown }).refusedForGood === true && typeof (error as { code?: unknown }).code === 'string';
+}
+
 export interface SyncTransport {
   state(): TransportState;
   onState(listener: (state: TransportState) => void): () => void;
@@ -58,6 +73,7 @@ export interface SyncTransport {
   /** Idempotent by client event id: a retry returns the seq (and relay time) of the first accepted publish. */
   /** `blobs`: relay blobs the event refers to, so the relay keeps them as long as the event (blob GC). */
   /** `incarnation`: the relay incarnation whose durable store holds the event. */
+  /** Rejects with a `PublishRefusal` when the relay will never take this event; anything else is retried. */
   publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number; at?: number; incarnation?: string }>;
   /**
    * Latest seq of every channel the device may read whose head is past the given cursor, and the
@@ -146,6 +162,11 @@ export interface SyncStore {
   nextOutboxAttempt(): Promise<number | null>;
   saveSealed(clientEventId: string, sealed: SealedOutgoing): Promise<void>;
   recordFailure(clientEventId: string, nextAttemptAt: number, error: string): Promise<void>;
+  /**
+   * The relay refused the item for good (`code`): it leaves the queue and its queued effect is
+   * undone; an own message stays, marked as not sent, and can be queued again by the user.
+   */
+  markRefused(clientEventId: string, code: string): Promise<void>;
   /**
    * The relay accepted the item at `seq` and relay time `relayAt` (null or absent when the
    * transport gave none), in relay incarnation `incarnation`. The sealed bytes are kept a while

@@ -119,7 +119,17 @@ export class TransportError extends Error {
   get retryable(): boolean {
     return ['offline', 'disconnected', 'timeout', 'rate_limited', 'unavailable'].includes(this.code);
   }
+  /**
+   * The relay's answer to this request is final: the same bytes will never be taken (sync/ports.ts
+   * `PublishRefusal`). Storage trouble, limits and lost connections are not: they pass.
+   */
+  get refusedForGood(): boolean {
+    return (REFUSED_FOR_GOOD as readonly string[]).includes(this.code);
+  }
 }
+
+/** Answers that no retry of the same request can change (a publish: docs/relay-protocol.md "Errors"). */
+const REFUSED_FOR_GOOD = ['not_member', 'not_permitted', 'too_large', 'frame_too_large', 'bad_frame', 'conflict'] as const;
 
 export interface DirectoryPage {
   records: Array<{ pos: number; record: Record<string, unknown> }>;

@@ -32,6 +32,7 @@ const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView 
   delivery: 'sent',
   deliveredAt: null,
   late: null,
+  refusal: null,
   ...over,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));

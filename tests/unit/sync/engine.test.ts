@@ -64,6 +64,25 @@ describe('sync engine: outbox', () => {
     expect([...t.store.sent.entries()]).toEqual([['first', 1], ['second', 2]]);
   });
 
+  it('an event the relay refuses for good leaves the queue at once and holds back nothing after it', async () => {
+    const t = setup();
+    t.relay.setState('online');
+    await t.engine.start();
+    t.relay.refuse.set('refused', 'not_permitted');
+    queue(t.store, 'before');
+    queue(t.store, 'refused');
+    queue(t.store, 'after');
+    await t.engine.notifyQueued();
+    expect([...t.store.sent.entries()]).toEqual([['before', 1], ['after', 2]]);
+    expect(t.store.refused).toEqual([{ clientEventId: 'refused', code: 'not_permitted' }]);
+    expect(t.store.outbox).toHaveLength(0);
+    // Never tried again: no timer left, and a later flush sends nothing more.
+    t.clock.advance(10 * 60_000);
+    await settle();
+    expect(t.relay.log.get('ch-1')).toHaveLength(2);
+    expect(t.records.some((r) => r.message === 'relay refused an own event for good' && r.fields?.['code'] === 'not_permitted')).toBe(true);
+  });
+
   it('a retry after a lost ack publishes the same bytes and gets the original seq (no duplicate)', async () => {
     const t = setup();
     t.relay.setState('online');

@@ -34,6 +34,8 @@ export class FakeRelayTransport implements SyncTransport {
   failNextPublishes = 0;
   /** Store the next publish, then fail as if the ack was lost. */
   loseNextAck = false;
+  /** Refuse publishes of these client event ids for good, as the relay does a non-member's or an oversized one. */
+  readonly refuse = new Map<string, string>();
 
   state(): TransportState {
     return this.#state;
@@ -105,6 +107,8 @@ export class FakeRelayTransport implements SyncTransport {
       this.failNextPublishes--;
       throw new Error('relay unavailable');
     }
+    const refusal = this.refuse.get(clientEventId);
+    if (refusal !== undefined) throw Object.assign(new Error(`refused: ${refusal}`), { code: refusal, refusedForGood: true });
     const key = `${channelId}/${clientEventId}`;
     let seq = this.#byClientId.get(key);
     if (seq === undefined) {

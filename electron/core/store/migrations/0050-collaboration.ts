@@ -83,7 +83,8 @@ export const migration0050: Migration = {
     db.prepare(
       `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, key_b64, hash_b64, uploader_user_id, created_at) VALUES ('chn-sample-0001', 'fil-sample-0000', 'Übergabe.pdf', 'application/pdf', 10, 'blob-sample-0000', 'k', 'h', 'usr-sample-0001', 1)`,
     ).run();
-    db.prepare(`INSERT INTO calendar_events VALUES ('chn-sample-0001', 'cal-sample-0001', '{}', 1, 4, 'usr-sample-0001', 0)`).run();
+    // Named columns: later migrations add some (0170), and a later migration's test runs this sample.
+    db.prepare(`INSERT INTO calendar_events (channel_id, uid, data, start, last_seq, created_by, cancelled) VALUES ('chn-sample-0001', 'cal-sample-0001', '{}', 1, 4, 'usr-sample-0001', 0)`).run();
     db.prepare(`INSERT INTO calendar_rsvps VALUES ('chn-sample-0001', 'cal-sample-0001', 'usr-sample-0001', 'yes', 5)`).run();
   },
   hotQueries: [
