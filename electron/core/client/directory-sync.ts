@@ -1,14 +1,17 @@
 // Keeps the local copy of the organisation directory: verified signed records from the relay,
 // replayed into the crypto Directory at start, and projected into the users, devices and
 // channel tables the UI reads. A record the Directory refuses is logged and never stored.
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { signedRecordSchema, type SignedRecord } from '../../../shared/protocol/records.ts';
+import { recordHash } from '../crypto/records.ts';
 import type { Directory } from '../crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
-import type { Transport } from '../transport/transport.ts';
+import { TransportError, type Transport } from '../transport/transport.ts';
 import { directoryChannelId } from './channel-directory.ts';
 
 const POSITION_KEY = 'directory.position';
+/** Set while the directory must be read whole and given back to a restored relay (`afterRestore`). */
+const RESTORE_PENDING_KEY = 'directory.restorePending';
 /** Default name of the organisation-wide channel (channel names are data, shown as stored). */
 export const ORG_WIDE_NAME = 'Allgemein';
 
@@ -33,7 +36,7 @@ export class DirectorySync {
   }
 
   /** Fetches records the relay stored since last time. Returns how many were added. */
-  async refresh(transport: Pick<Transport, 'getRecords'>): Promise<number> {
+  async refresh(transport: Pick<Transport, 'getRecords'>, seen?: (record: Record<string, unknown>) => void): Promise<number> {
     let position = (await this.#store.getSetting<number>(POSITION_KEY)) ?? 0;
     let added = 0;
     for (;;) {
@@ -41,12 +44,53 @@ export class DirectorySync {
       if (page.records.length === 0) break;
       for (const { pos, record } of page.records) {
         position = Math.max(position, pos);
+        seen?.(record);
         if (this.ingest(record)) added++;
       }
       await this.#store.setSetting(POSITION_KEY, position);
       if (page.records.length < 500) break;
     }
     return added;
+  }
+
+  /**
+   * The relay was restored from a backup (another incarnation): it lost the records stored since
+   * the backup, and its positions started again below this device's, so new records there would
+   * sit below the position this device asks after and never be read. Reads the whole directory
+   * again and gives the relay back every record this device holds and it lacks, in the order this
+   * device learned them (a user before their devices), so a device enrolled since the backup can
+   * sign in again and every device learns who was added. Kept pending across a lost connection or
+   * a restart until done; records the relay refuses (superseded meanwhile) are logged and skipped.
+   */
+  async afterRestore(transport: Pick<Transport, 'getRecords' | 'putRecord'>): Promise<{ uploaded: number }> {
+    await this.#store.setSetting(RESTORE_PENDING_KEY, true);
+    await this.#store.setSetting(POSITION_KEY, 0);
+    const relayHas = new Set<string>();
+    await this.refresh(transport, (record) => {
+      const parsed = signedRecordSchema.safeParse(record);
+      if (parsed.success) relayHas.add(recordHash(parsed.data as SignedRecord));
+    });
+    const held = this.#store.db.prepare('SELECT record FROM directory_records ORDER BY record_pk').pluck().all() as string[];
+    let uploaded = 0;
+    for (const json of held) {
+      const record = JSON.parse(json) as SignedRecord;
+      if (relayHas.has(recordHash(record))) continue;
+      try {
+        await transport.putRecord(record as unknown as Record<string, unknown>);
+        uploaded++;
+      } catch (error) {
+        if (!(error instanceof TransportError) || error.code !== 'record_rejected') throw error;
+        this.#log.info('record not given back to the restored relay', { type: record.type, reason: error.message.slice(0, 200) });
+      }
+    }
+    await this.#store.setSetting(RESTORE_PENDING_KEY, false);
+    if (uploaded > 0) this.#log.info('directory records given back to the restored relay', { uploaded });
+    return { uploaded };
+  }
+
+  /** An `afterRestore` cut short (connection lost, app closed) is still to be done. */
+  async restorePending(): Promise<boolean> {
+    return (await this.#store.getSetting<boolean>(RESTORE_PENDING_KEY)) === true;
   }
 
   /** Verifies and keeps one record (from the relay, or one this device just signed). */

@@ -121,6 +121,14 @@ export class MessagingClient {
         if (channelId === this.directoryChannelId) this.#scheduleDiscovery();
         deps.listeners?.applied?.(channelId, applied);
       },
+      // A restored relay lost the records stored since its backup: read all, give back what it lacks.
+      incarnationChanged: (incarnation, requeued) => {
+        this.#directorySync
+          .afterRestore(deps.transport)
+          .then(() => this.#scheduleDiscovery())
+          .catch((error: unknown) => deps.log.warn('directory not yet given back to the restored relay', { error: String(error) }));
+        deps.listeners?.incarnationChanged?.(incarnation, requeued);
+      },
     };
     // This profile's offset to the relay's clock: learned from the outbox's acks, sealed into each event.
     const relayClock = relayClockOf(deps.store.db, deps.log);
@@ -194,7 +202,8 @@ export class MessagingClient {
   }
 
   async #refresh(): Promise<void> {
-    await this.#directorySync.refresh(this.#deps.transport);
+    if (await this.#directorySync.restorePending()) await this.#directorySync.afterRestore(this.#deps.transport);
+    else await this.#directorySync.refresh(this.#deps.transport);
     await this.#shareWithNewDevices();
     await this.#acceptMail(await this.#deps.transport.fetchMail(500));
     // New users, devices or rosters: the directory roster, join requests and history may be due.
