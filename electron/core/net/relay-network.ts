@@ -15,7 +15,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import type { Agent } from 'node:http';
-import { createSecureContext, getCACertificates, type DetailedPeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, createSecureContext, getCACertificates, type DetailedPeerCertificate, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Logger } from '../log/logger.ts';
 import type { NetworkPlatform } from '../platform/platform.ts';
@@ -32,7 +32,7 @@ export interface RelayNetworkPolicy {
 /** One connection attempt: the options for the socket, and what its failure means. */
 export interface RelayDial {
   /** Spread into the ws (or https) options. */
-  options: { agent?: Agent; secureContext?: SecureContext };
+  options: { agent?: Agent; secureContext?: SecureContext; checkServerIdentity?: typeof checkServerIdentity };
   /** Which proxy was chosen (redacted), for the log. */
   via: string;
   /** The network reason a failed attempt failed, or null when the relay itself answered. */
@@ -124,8 +124,14 @@ class PolicyRelayNetwork implements RelayNetwork {
     }
     const agent = makeAgent();
     const via = choice.kind === 'direct' ? 'direct' : redactProxy(choice.url);
+    // The name is checked against the relay's own host: through the proxy's tunnel Node would
+    // otherwise check an IP address relay against "localhost".
+    const relayHost = url.hostname.replace(/^\[|\]$/g, '');
     return {
-      options: { ...(agent ? { agent } : {}), ...(secureContext ? { secureContext } : {}) },
+      options: {
+        ...(agent ? { agent } : {}),
+        ...(secureContext ? { secureContext, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(relayHost, cert) } : {}),
+      },
       via,
       problem: (error) => {
         if (lastProxyStatus !== null && lastProxyStatus !== 200) return lastProxyStatus === 407 ? 'proxy_auth' : 'proxy_refused';
