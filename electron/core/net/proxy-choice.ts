@@ -19,7 +19,9 @@ export function parseProxyServer(raw: string): URL | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (!url.hostname || !url.port) return null;
+  // The port is required, also when it is the scheme's default (which URL then leaves out).
+  const authority = withScheme.replace(/^[^:]+:\/\//, '').split('/')[0] ?? '';
+  if (!url.hostname || !/:\d{1,5}$/.test(authority)) return null;
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return null;
   return url;
 }
