@@ -483,7 +483,9 @@ export class RelayTransport implements Transport {
     ws.on('error', (error) => {
       const problem = dial?.problem(error) ?? null;
       this.#opts.log?.('socket error', { error: error.message, ...(problem ? { problem, via: dial?.via } : {}) });
-      if (problem && problem !== this.#problem) {
+      // A network reason holds until an attempt fails for another reason or succeeds.
+      const previousWasNetwork = this.#problem !== null && this.#problem !== 'relay_version';
+      if (problem !== this.#problem && (problem !== null || previousWasNetwork)) {
         this.#problem = problem;
         // Same state, new reason: listeners refresh the connection view.
         this.#setState(this.#state, true);
