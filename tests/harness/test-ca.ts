@@ -43,8 +43,37 @@ export async function issueServerCert(dir: string, ca: TestCa, name: string): Pr
   const certFile = join(dir, `${name}.pem`);
   const ext = join(dir, `${name}.ext`);
   await writeFile(ext, 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=relay.klinik.test', '-keyout', keyFile, '-out', csr]);
-  await run('openssl', ['x509', '-req', '-in', csr, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', certFile]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=relay.klinik.test',
+    '-keyout',
+    keyFile,
+    '-out',
+    csr,
+  ]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+    '-out',
+    certFile,
+  ]);
   const cert = await readFile(certFile, 'utf8');
   return { key: await readFile(keyFile, 'utf8'), cert, fullChain: cert + ca.pem };
 }

@@ -4,7 +4,8 @@
 // screens and the log all carry them, and the renderer words them in German and English.
 export const NETWORK_PROBLEMS = ['relay_untrusted', 'proxy_refused', 'proxy_auth', 'proxy_unreachable'] as const;
 export type NetworkProblem = (typeof NETWORK_PROBLEMS)[number];
-export const isNetworkProblem = (code: string): code is NetworkProblem => (NETWORK_PROBLEMS as readonly string[]).includes(code);
+export const isNetworkProblem = (code: string): code is NetworkProblem =>
+  (NETWORK_PROBLEMS as readonly string[]).includes(code);
 
 /** OpenSSL/Node verification failures: the chain does not end at a trusted CA, or not for this name. */
 const UNTRUSTED_TLS_CODES = new Set([

@@ -66,14 +66,19 @@ export const asHttpUrl = (relayUrl: string): string => relayUrl.replace(/^ws(s?)
 export function fromEnvironment(relayUrl: string, env: NodeJS.ProcessEnv): ProxyChoice {
   const target = new URL(asHttpUrl(relayUrl));
   const secure = target.protocol === 'https:';
-  const proxy = secure ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+  const proxy = secure
+    ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy)
+    : (env.HTTP_PROXY ?? env.http_proxy);
   if (!proxy) return { kind: 'direct' };
   const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[,\s]+/).filter(Boolean);
   const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
   const port = target.port || (secure ? '443' : '80');
   for (const rule of noProxy) {
     if (rule === '*') return { kind: 'direct' };
-    const [ruleHost = '', rulePort] = rule.toLowerCase().replace(/^\*?\./, '.').split(/:(?=\d+$)/);
+    const [ruleHost = '', rulePort] = rule
+      .toLowerCase()
+      .replace(/^\*?\./, '.')
+      .split(/:(?=\d+$)/);
     if (rulePort && rulePort !== port) continue;
     const bare = ruleHost.replace(/^\./, '');
     if (host === bare || host.endsWith(`.${bare}`)) return { kind: 'direct' };

@@ -19,4 +19,7 @@ export function parseRelayCaEntry(raw: string): RelayCaEntry | null {
 export const relayCaEntrySchema = z
   .string()
   .max(1024)
-  .refine((s) => parseRelayCaEntry(s) !== null, 'must be a SHA-256 thumbprint (64 hex digits) or the absolute path of a certificate file');
+  .refine(
+    (s) => parseRelayCaEntry(s) !== null,
+    'must be a SHA-256 thumbprint (64 hex digits) or the absolute path of a certificate file',
+  );

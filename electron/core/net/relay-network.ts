@@ -15,7 +15,15 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import type { Agent } from 'node:http';
-import { checkServerIdentity, createSecureContext, getCACertificates, type DetailedPeerCertificate, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  checkServerIdentity,
+  createSecureContext,
+  getCACertificates,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Logger } from '../log/logger.ts';
 import type { NetworkPlatform } from '../platform/platform.ts';
@@ -85,7 +93,11 @@ async function loadAnchors(files: readonly string[], log: Logger): Promise<strin
       log.info('relay CA certificates loaded', { path, count: found.length });
     } catch (error) {
       // Logged with the path: without it the relay stays untrusted and the screen says to call IT.
-      log.warn('relay CA file not usable', { code: 'ca_file_unusable', path, error: error instanceof Error ? error.message : String(error) });
+      log.warn('relay CA file not usable', {
+        code: 'ca_file_unusable',
+        path,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return anchors;
@@ -130,11 +142,17 @@ class PolicyRelayNetwork implements RelayNetwork {
     return {
       options: {
         ...(agent ? { agent } : {}),
-        ...(secureContext ? { secureContext, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(relayHost, cert) } : {}),
+        ...(secureContext
+          ? {
+              secureContext,
+              checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(relayHost, cert),
+            }
+          : {}),
       },
       via,
       problem: (error) => {
-        if (lastProxyStatus !== null && lastProxyStatus !== 200) return lastProxyStatus === 407 ? 'proxy_auth' : 'proxy_refused';
+        if (lastProxyStatus !== null && lastProxyStatus !== 200)
+          return lastProxyStatus === 407 ? 'proxy_auth' : 'proxy_refused';
         if (isUntrustedCertificate(error)) {
           // A CA rotated on the relay: learn its chain again at the next attempt.
           this.#learned.delete(url.origin);
@@ -153,7 +171,10 @@ class PolicyRelayNetwork implements RelayNetwork {
     if (policy.proxyMode === 'fixed') {
       const server = policy.proxyServer ? parseProxyServer(policy.proxyServer) : null;
       if (server) return { kind: 'proxy', url: server.href };
-      if (!this.#warnedFixed) log.warn('ProxyMode is fixed but ProxyServer is not set: connecting directly', { code: 'proxy_server_missing' });
+      if (!this.#warnedFixed)
+        log.warn('ProxyMode is fixed but ProxyServer is not set: connecting directly', {
+          code: 'proxy_server_missing',
+        });
       this.#warnedFixed = true;
       return { kind: 'direct' };
     }
@@ -170,7 +191,14 @@ class PolicyRelayNetwork implements RelayNetwork {
     const key = learned.length > 0 ? origin : '';
     let context = this.#contexts.get(key);
     if (!context) {
-      const ca = [...new Set([...getCACertificates('default'), ...this.#deps.platform.systemCaCertificates(), ...policyAnchors, ...learned])];
+      const ca = [
+        ...new Set([
+          ...getCACertificates('default'),
+          ...this.#deps.platform.systemCaCertificates(),
+          ...policyAnchors,
+          ...learned,
+        ]),
+      ];
       // An issuing CA given by file or thumbprint is an anchor of its own: the clinic's root need
       // not be anywhere else.
       context = createSecureContext({ ca, allowPartialTrustChain: true });
@@ -185,16 +213,32 @@ class PolicyRelayNetwork implements RelayNetwork {
     try {
       chain = await probeChain(url, agent);
     } catch (error) {
-      this.#deps.log.warn('relay certificate chain not fetched', { error: error instanceof Error ? error.message : String(error) });
+      this.#deps.log.warn('relay certificate chain not fetched', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
-    const matches = chain.filter((der) => this.#thumbprints.has(sha256(der))).map((der) => new X509Certificate(der).toString());
+    const matches = chain
+      .filter((der) => this.#thumbprints.has(sha256(der)))
+      .map((der) => new X509Certificate(der).toString());
     if (matches.length > 0) this.#learned.set(url.origin, matches);
-    else this.#deps.log.warn('no certificate in the relay chain matches RelayCaCertificates', { code: 'relay_untrusted', chainLength: chain.length });
+    else
+      this.#deps.log.warn('no certificate in the relay chain matches RelayCaCertificates', {
+        code: 'relay_untrusted',
+        chainLength: chain.length,
+      });
   }
 }
 
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+]);
 const isConnectFailure = (error: unknown) =>
   typeof error === 'object' && error !== null && CONNECT_FAILURES.has(String((error as { code?: unknown }).code));
 

@@ -12,7 +12,10 @@ export interface RelaySocketOptions {
   tls?: { ca?: string | Buffer };
 }
 
-export async function openRelaySocket(url: string, options: RelaySocketOptions): Promise<{ ws: WebSocket; failure(error: Error): TransportError }> {
+export async function openRelaySocket(
+  url: string,
+  options: RelaySocketOptions,
+): Promise<{ ws: WebSocket; failure(error: Error): TransportError }> {
   const dial = options.network ? await options.network.dial(url) : null;
   const ws = new WebSocket(url, { perMessageDeflate: false, ...(dial ? dial.options : (options.tls ?? {})) });
   return {

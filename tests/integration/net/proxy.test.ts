@@ -15,7 +15,14 @@ import { lookupEnrolment } from '../../../electron/core/transport/enrol-lookup.t
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
 import { TransportError } from '../../../electron/core/transport/transport.ts';
 import { de } from '../../../renderer/src/i18n/de.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { issueServerCert, makeCa, type TestCa } from '../../harness/test-ca.ts';
 import { startTinyproxy, type Tinyproxy } from '../../harness/tinyproxy.ts';
 
@@ -59,13 +66,21 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     proxies.push(started);
     return started;
   };
-  const network = (policy: Omit<RelayNetworkPolicy, 'relayCaCertificates'>, platform: NetworkPlatform = nodeNetwork({})) => {
+  const network = (
+    policy: Omit<RelayNetworkPolicy, 'relayCaCertificates'>,
+    platform: NetworkPlatform = nodeNetwork({}),
+  ) => {
     const { logger, records } = createMemoryLogger();
-    return { network: createRelayNetwork({ platform, policy: { ...policy, relayCaCertificates: [ca.certFile] }, log: logger }), records };
+    return {
+      network: createRelayNetwork({ platform, policy: { ...policy, relayCaCertificates: [ca.certFile] }, log: logger }),
+      records,
+    };
   };
   /** ProxyServer as IT writes it, through the policy table's schema. */
   const proxyServerPolicy = (value: string) => {
-    const resolved = resolvePolicy([{ name: 'file', kind: 'json', path: 'policy.json', values: { proxyMode: 'fixed', proxyServer: value } }]);
+    const resolved = resolvePolicy([
+      { name: 'file', kind: 'json', path: 'policy.json', values: { proxyMode: 'fixed', proxyServer: value } },
+    ]);
     expect(resolved.problems).toEqual([]);
     return { proxyMode: 'fixed' as const, proxyServer: resolved.values.proxyServer };
   };
@@ -97,7 +112,11 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     const a = deviceTransport(relay.url, alice, { network: net });
     a.connect().catch(() => {});
     try {
-      await until(a, () => a.connection().problem === 'proxy_refused' && a.connection().reconnectAttempt >= 3, 'refused and retried');
+      await until(
+        a,
+        () => a.connection().problem === 'proxy_refused' && a.connection().reconnectAttempt >= 3,
+        'refused and retried',
+      );
       expect(a.state()).toBe('connecting');
     } finally {
       await a.close();
@@ -110,13 +129,19 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
   it('a proxy that denies this client: proxy_refused for the enrolment lookup too', async () => {
     const tp = await proxy({ allow: ['10.254.254.254'] });
     const { network: net } = network(proxyServerPolicy(`127.0.0.1:${tp.port}`));
-    const lookup = lookupEnrolment(relay.url, { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) }, { network: net });
+    const lookup = lookupEnrolment(
+      relay.url,
+      { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) },
+      { network: net },
+    );
     await expect(lookup).rejects.toSatisfy((e: unknown) => e instanceof TransportError && e.code === 'proxy_refused');
   });
 
   it('a proxy that needs credentials works with them in ProxyServer and says proxy_auth without', async () => {
     const tp = await proxy({ basicAuth: { user: 'klinikfunk', password: 'geheim' } });
-    const withCredentials = deviceTransport(relay.url, alice, { network: network(proxyServerPolicy(`http://klinikfunk:geheim@127.0.0.1:${tp.port}`)).network });
+    const withCredentials = deviceTransport(relay.url, alice, {
+      network: network(proxyServerPolicy(`http://klinikfunk:geheim@127.0.0.1:${tp.port}`)).network,
+    });
     try {
       await withCredentials.connect();
       await withCredentials.publish(channelId, testId('evt'), new Uint8Array([5]));
@@ -125,10 +150,16 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     }
     expect(await tp.connects()).toContain(`127.0.0.1:${relay.port}`);
 
-    const without = deviceTransport(relay.url, alice, { network: network(proxyServerPolicy(`127.0.0.1:${tp.port}`)).network });
+    const without = deviceTransport(relay.url, alice, {
+      network: network(proxyServerPolicy(`127.0.0.1:${tp.port}`)).network,
+    });
     without.connect().catch(() => {});
     try {
-      await until(without, () => without.connection().problem === 'proxy_auth' && without.connection().reconnectAttempt >= 2, 'asked for credentials');
+      await until(
+        without,
+        () => without.connection().problem === 'proxy_auth' && without.connection().reconnectAttempt >= 2,
+        'asked for credentials',
+      );
     } finally {
       await without.close();
     }
@@ -143,7 +174,11 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     const a = deviceTransport(relay.url, alice, { network: network(proxyServerPolicy(`127.0.0.1:${port}`)).network });
     a.connect().catch(() => {});
     try {
-      await until(a, () => a.connection().problem === 'proxy_unreachable' && a.connection().reconnectAttempt >= 2, 'unreachable');
+      await until(
+        a,
+        () => a.connection().problem === 'proxy_unreachable' && a.connection().reconnectAttempt >= 2,
+        'unreachable',
+      );
     } finally {
       await a.close();
     }
@@ -152,7 +187,9 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
   it('ProxyMode=system goes through the proxy the platform names (Node: HTTPS_PROXY, NO_PROXY)', async () => {
     const tp = await proxy({});
     const platform = nodeNetwork({ HTTPS_PROXY: tp.url, NO_PROXY: 'localhost' });
-    const a = deviceTransport(relay.url, alice, { network: network({ proxyMode: 'system', proxyServer: null }, platform).network });
+    const a = deviceTransport(relay.url, alice, {
+      network: network({ proxyMode: 'system', proxyServer: null }, platform).network,
+    });
     try {
       await a.connect();
     } finally {
@@ -162,7 +199,12 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
 
     // NO_PROXY naming the relay's host: directly, the proxy sees nothing more.
     const before = (await tp.connects()).length;
-    const direct = deviceTransport(relay.url, alice, { network: network({ proxyMode: 'system', proxyServer: null }, nodeNetwork({ HTTPS_PROXY: tp.url, NO_PROXY: '127.0.0.1' })).network });
+    const direct = deviceTransport(relay.url, alice, {
+      network: network(
+        { proxyMode: 'system', proxyServer: null },
+        nodeNetwork({ HTTPS_PROXY: tp.url, NO_PROXY: '127.0.0.1' }),
+      ).network,
+    });
     try {
       await direct.connect();
     } finally {
@@ -173,7 +215,12 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
 
   it('ProxyMode=direct ignores the system proxy', async () => {
     const tp = await proxy({});
-    const a = deviceTransport(relay.url, alice, { network: network({ proxyMode: 'direct', proxyServer: `127.0.0.1:${tp.port}` }, nodeNetwork({ HTTPS_PROXY: tp.url })).network });
+    const a = deviceTransport(relay.url, alice, {
+      network: network(
+        { proxyMode: 'direct', proxyServer: `127.0.0.1:${tp.port}` },
+        nodeNetwork({ HTTPS_PROXY: tp.url }),
+      ).network,
+    });
     try {
       await a.connect();
     } finally {

@@ -15,10 +15,21 @@ import { lookupEnrolment } from '../../../electron/core/transport/enrol-lookup.t
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
 import { TransportError } from '../../../electron/core/transport/transport.ts';
 import { de } from '../../../renderer/src/i18n/de.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { issueServerCert, makeCa, type TestCa } from '../../harness/test-ca.ts';
 
-const policy = (relayCaCertificates: string[]): RelayNetworkPolicy => ({ proxyMode: 'direct', proxyServer: null, relayCaCertificates });
+const policy = (relayCaCertificates: string[]): RelayNetworkPolicy => ({
+  proxyMode: 'direct',
+  proxyServer: null,
+  relayCaCertificates,
+});
 
 /** Waits (bounded) until the transport reports `want`, or fails with what it reported instead. */
 async function until(transport: RelayTransport, check: () => boolean, what: string): Promise<void> {
@@ -56,7 +67,11 @@ describe('relay certificates from the clinic CA', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const connectWith = async (target: TestRelay, relayCaCertificates: string[], platform: NetworkPlatform = nodeNetwork({})) => {
+  const connectWith = async (
+    target: TestRelay,
+    relayCaCertificates: string[],
+    platform: NetworkPlatform = nodeNetwork({}),
+  ) => {
     const { logger, records } = createMemoryLogger();
     const network = createRelayNetwork({ platform, policy: policy(relayCaCertificates), log: logger });
     const transport = deviceTransport(target.url, device, { network });
@@ -67,7 +82,11 @@ describe('relay certificates from the clinic CA', () => {
   it('refuses the relay without trust in the clinic CA: relay_untrusted, retried, with a German sentence saying what to do', async () => {
     const { transport } = await connectWith(relay, []);
     try {
-      await until(transport, () => transport.connection().problem === 'relay_untrusted' && transport.connection().reconnectAttempt >= 2, 'refused and retried');
+      await until(
+        transport,
+        () => transport.connection().problem === 'relay_untrusted' && transport.connection().reconnectAttempt >= 2,
+        'refused and retried',
+      );
       expect(transport.state()).toBe('connecting');
     } finally {
       await transport.close();
@@ -77,8 +96,16 @@ describe('relay certificates from the clinic CA', () => {
   });
 
   it('the enrolment lookup fails with the same stable code', async () => {
-    const network = createRelayNetwork({ platform: nodeNetwork({}), policy: policy([]), log: createMemoryLogger().logger });
-    const lookup = lookupEnrolment(relay.url, { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) }, { network });
+    const network = createRelayNetwork({
+      platform: nodeNetwork({}),
+      policy: policy([]),
+      log: createMemoryLogger().logger,
+    });
+    const lookup = lookupEnrolment(
+      relay.url,
+      { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) },
+      { network },
+    );
     await expect(lookup).rejects.toSatisfy((e: unknown) => e instanceof TransportError && e.code === 'relay_untrusted');
   });
 
@@ -94,7 +121,9 @@ describe('relay certificates from the clinic CA', () => {
 
   it('accepts the relay with the CA thumbprint in the policy (as openssl prints it; the relay sends the CA in its chain)', async () => {
     // Through the policy resolver: the value IT types must pass the table's schema.
-    const resolved = resolvePolicy([{ name: 'file', kind: 'json', path: 'policy.json', values: { relayCaCertificates: [clinicCa.thumbprint] } }]);
+    const resolved = resolvePolicy([
+      { name: 'file', kind: 'json', path: 'policy.json', values: { relayCaCertificates: [clinicCa.thumbprint] } },
+    ]);
     expect(resolved.problems).toEqual([]);
     const { transport } = await connectWith(relay, resolved.values.relayCaCertificates);
     try {
@@ -107,18 +136,27 @@ describe('relay certificates from the clinic CA', () => {
   it('refuses a relay certificate of another CA even with the policy set (file and thumbprint)', async () => {
     const { transport, records } = await connectWith(foreignRelay, [clinicCa.certFile, clinicCa.thumbprint]);
     try {
-      await until(transport, () => transport.connection().problem === 'relay_untrusted' && transport.connection().reconnectAttempt >= 2, 'refused');
+      await until(
+        transport,
+        () => transport.connection().problem === 'relay_untrusted' && transport.connection().reconnectAttempt >= 2,
+        'refused',
+      );
       expect(transport.state()).toBe('connecting');
     } finally {
       await transport.close();
     }
-    expect(records.some((r) => r.message === 'no certificate in the relay chain matches RelayCaCertificates')).toBe(true);
+    expect(records.some((r) => r.message === 'no certificate in the relay chain matches RelayCaCertificates')).toBe(
+      true,
+    );
   });
 
   it('trusts a CA from the OS certificate store', async () => {
     // The OS store cannot be written without privileges here: the platform hands the store's list
     // to the same trust code, as Electron's and Node's tls.getCACertificates('system') do.
-    const withClinicCa: NetworkPlatform = { systemCaCertificates: () => [...nodeNetwork({}).systemCaCertificates(), clinicCa.pem], resolveProxy: async () => ({ kind: 'direct' }) };
+    const withClinicCa: NetworkPlatform = {
+      systemCaCertificates: () => [...nodeNetwork({}).systemCaCertificates(), clinicCa.pem],
+      resolveProxy: async () => ({ kind: 'direct' }),
+    };
     const { transport } = await connectWith(relay, [], withClinicCa);
     try {
       await until(transport, () => transport.state() === 'online', 'online');
@@ -141,6 +179,9 @@ describe('relay certificates from the clinic CA', () => {
     } finally {
       await transport.close();
     }
-    expect(records.find((r) => r.message === 'relay CA file not usable')?.fields).toMatchObject({ code: 'ca_file_unusable', path: missing });
+    expect(records.find((r) => r.message === 'relay CA file not usable')?.fields).toMatchObject({
+      code: 'ca_file_unusable',
+      path: missing,
+    });
   });
 });

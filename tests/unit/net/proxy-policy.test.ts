@@ -1,7 +1,12 @@
 // The formats IT writes into ProxyServer and RelayCaCertificates, the PAC answers Chromium gives
 // and the proxy environment under Node: what they are read as, and what is refused.
 import { describe, expect, it } from 'vitest';
-import { fromEnvironment, fromPacResult, parseProxyServer, redactProxy } from '../../../electron/core/net/proxy-choice.ts';
+import {
+  fromEnvironment,
+  fromPacResult,
+  parseProxyServer,
+  redactProxy,
+} from '../../../electron/core/net/proxy-choice.ts';
 import { parseRelayCaEntry } from '../../../electron/core/net/relay-ca-policy.ts';
 import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 
@@ -15,11 +20,14 @@ describe('ProxyServer', () => {
     expect(parseProxyServer(value)?.href).toBe(href);
   });
 
-  it.each(['proxy.klinik.local', 'socks5://proxy:1080', 'http://proxy:8080/pfad', 'ftp://proxy:21', ''])('refuses %s', (value) => {
-    expect(parseProxyServer(value)).toBeNull();
-    const resolved = resolvePolicy([{ name: 'file', kind: 'json', path: 'p.json', values: { proxyServer: value } }]);
-    expect(resolved.problems.map((p) => p.key)).toEqual(['proxyServer']);
-  });
+  it.each(['proxy.klinik.local', 'socks5://proxy:1080', 'http://proxy:8080/pfad', 'ftp://proxy:21', ''])(
+    'refuses %s',
+    (value) => {
+      expect(parseProxyServer(value)).toBeNull();
+      const resolved = resolvePolicy([{ name: 'file', kind: 'json', path: 'p.json', values: { proxyServer: value } }]);
+      expect(resolved.problems.map((p) => p.key)).toEqual(['proxyServer']);
+    },
+  );
 
   it('shows no password', () => {
     expect(redactProxy('http://svc-kf:geheim@proxy:8080')).toBe('(Zugangsdaten) http://proxy:8080');
@@ -55,17 +63,25 @@ describe('RelayCaCertificates entries', () => {
     [hex, { kind: 'thumbprint', sha256: hex.toLowerCase() }],
     [hex.match(/../g)!.join(':'), { kind: 'thumbprint', sha256: hex.toLowerCase() }],
     [hex.match(/../g)!.join(' '), { kind: 'thumbprint', sha256: hex.toLowerCase() }],
-    ['C:\\ProgramData\\Klinikfunk\\klinik-ca.pem', { kind: 'file', path: 'C:\\ProgramData\\Klinikfunk\\klinik-ca.pem' }],
+    [
+      'C:\\ProgramData\\Klinikfunk\\klinik-ca.pem',
+      { kind: 'file', path: 'C:\\ProgramData\\Klinikfunk\\klinik-ca.pem' },
+    ],
     ['\\\\fs01\\pki\\klinik-ca.cer', { kind: 'file', path: '\\\\fs01\\pki\\klinik-ca.cer' }],
     ['/etc/klinikfunk/klinik-ca.pem', { kind: 'file', path: '/etc/klinikfunk/klinik-ca.pem' }],
   ])('reads %s', (value, entry) => {
     expect(parseRelayCaEntry(value)).toEqual(entry);
   });
 
-  it.each(['klinik-ca.pem', 'AB'.repeat(20), 'ZZ'.repeat(32)])('refuses %s (a relative path, a SHA-1 thumbprint, no hex)', (value) => {
-    expect(parseRelayCaEntry(value)).toBeNull();
-    const resolved = resolvePolicy([{ name: 'file', kind: 'json', path: 'p.json', values: { relayCaCertificates: [value] } }]);
-    expect(resolved.problems.map((p) => p.key)).toEqual(['relayCaCertificates']);
-    expect(resolved.values.relayCaCertificates).toEqual([]);
-  });
+  it.each(['klinik-ca.pem', 'AB'.repeat(20), 'ZZ'.repeat(32)])(
+    'refuses %s (a relative path, a SHA-1 thumbprint, no hex)',
+    (value) => {
+      expect(parseRelayCaEntry(value)).toBeNull();
+      const resolved = resolvePolicy([
+        { name: 'file', kind: 'json', path: 'p.json', values: { relayCaCertificates: [value] } },
+      ]);
+      expect(resolved.problems.map((p) => p.key)).toEqual(['relayCaCertificates']);
+      expect(resolved.values.relayCaCertificates).toEqual([]);
+    },
+  );
 });
