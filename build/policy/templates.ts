@@ -151,5 +151,39 @@ Klinikfunk after a change. Settings set by any source are shown locked in the ap
 | registry value | JSON key | type | allowed | default | effect |
 | --- | --- | --- | --- | --- | --- |
 ${rows}
+
+## Relay certificate and proxy
+
+Every connection to the relay (the device's WebSocket with messages and file transfers, and the
+short connections at setup, enrolment and remote wipe) follows these three policies.
+
+**\`RelayCaCertificates\`**: the relay's certificate is checked against the CAs Node ships, the
+operating system's store (Windows: the trusted roots where Group Policy
+puts the clinic's CA; Linux: the system bundle), and the entries of this policy. A file entry is an
+absolute path to a PEM file (one or more certificates) or a DER \`.cer\` file, read at start; a file
+that cannot be read is logged (\`ca_file_unusable\` with the path) and adds nothing. A thumbprint entry
+is the SHA-256 fingerprint of a CA certificate (64 hex digits; colons and spaces are accepted, as in the
+output of \`openssl x509 -fingerprint -sha256\`); it works only for a CA certificate the
+relay sends in its chain (an issuing CA, or the root when the relay sends its full chain): Klinikfunk
+fetches the chain once per relay address without trusting it, takes the certificates with a listed
+fingerprint as trusted, and then verifies every connection as usual, the relay's host name included.
+A CA named by file or thumbprint may be an intermediate: it is trusted on its own. A certificate no
+trusted CA issued is refused: the app shows *Der Server wurde abgelehnt …* (code \`relay_untrusted\`)
+and keeps trying.
+
+**\`ProxyMode\`** / **\`ProxyServer\`**: \`direct\` connects directly; \`fixed\` tunnels through the HTTP
+proxy in \`ProxyServer\` with \`CONNECT\` (\`host:port\`, \`http://host:port\`, or
+\`http://user:password@host:port\` for a proxy with Basic authentication; \`https://\` for a proxy
+spoken to over TLS); \`fixed\` without \`ProxyServer\` connects directly and logs
+\`proxy_server_missing\`. \`system\` (the default) asks the operating system for the relay's address
+(as an \`https://\` URL for \`wss://\`): in the desktop app Chromium's proxy resolution, i.e. the Windows
+proxy setting, automatic detection (WPAD) and PAC scripts; the first entry of the answer that is
+\`DIRECT\`, \`PROXY\` or \`HTTPS\` is used, SOCKS entries are skipped. Outside Electron (the
+test harness) \`HTTPS_PROXY\`/\`HTTP_PROXY\` and \`NO_PROXY\` decide. Only HTTP proxies with
+\`CONNECT\` are supported (no SOCKS, no NTLM or Kerberos authentication). When the proxy refuses the
+connection (\`proxy_refused\`), wants credentials (\`proxy_auth\`) or cannot be reached
+(\`proxy_unreachable\`), the app says so in German with what IT has to check and keeps trying with
+backoff. The password in \`ProxyServer\` is readable by anyone who can read the policy; the app's
+*Verwaltete Einstellungen* show the proxy without it.
 `;
 }

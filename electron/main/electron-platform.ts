@@ -1,12 +1,22 @@
 // The real platform: Electron's safeStorage (DPAPI on Windows), notifications, idle time and
-// power events, clipboard. The core sees only the interfaces in core/platform.
-import { clipboard, Notification, powerMonitor, safeStorage } from 'electron';
+// power events, clipboard, the OS certificate store and proxy resolution. The core sees only the
+// interfaces in core/platform.
+import { getCACertificates } from 'node:tls';
+import { clipboard, Notification, powerMonitor, safeStorage, session } from 'electron';
+import { fromPacResult } from '../core/net/proxy-choice.ts';
 import type { OsSessionEvent, Platform } from '../core/platform/platform.ts';
 import { electronSafeStorage } from './safe-storage.ts';
 
 export function createElectronPlatform(): Platform {
   const clickListeners = new Set<(tag: string | undefined) => void>();
   return {
+    network: {
+      // Node in Electron's main process reads the OS store as plain Node does (Windows: the
+      // machine's and the user's trusted roots, where GPO puts the clinic CA).
+      systemCaCertificates: () => getCACertificates('system'),
+      // Chromium's resolution: the Windows/macOS/GNOME setting, WPAD and PAC scripts.
+      resolveProxy: async (url) => fromPacResult(await session.defaultSession.resolveProxy(url)),
+    },
     safeStorage: electronSafeStorage(safeStorage),
     notifier: {
       isSupported: () => Notification.isSupported(),

@@ -29,6 +29,14 @@ export const ERROR_CODES = [
   'secure_store_unavailable',
   /** The relay cannot be reached (network, address, relay down); local data stays usable. */
   'relay_unreachable',
+  /** The relay's certificate is not from a CA this workstation trusts (OS store, policy RelayCaCertificates). */
+  'relay_untrusted',
+  /** The proxy refused the connection to the relay (ProxyMode/ProxyServer, or the proxy's own rules). */
+  'proxy_refused',
+  /** The proxy wants credentials that ProxyServer does not give, or refused them. */
+  'proxy_auth',
+  /** The proxy in ProxyServer or the system setting cannot be reached. */
+  'proxy_unreachable',
   /** A bug: logged with details, shown to staff as a generic error. */
   'internal',
 ] as const;

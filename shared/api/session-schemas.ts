@@ -89,8 +89,12 @@ export const connectionSchema = z.object({
   pendingSends: z.number().int().nonnegative(),
   /** When the next reconnect attempt is due (UTC ms), for "reconnecting in 8 s". */
   nextRetryAt: z.number().int().nullable(),
-  /** relay_version: the relay speaks another protocol version; IT must update one side. */
-  problem: z.enum(['relay_version']).nullable(),
+  /**
+   * relay_version: the relay speaks another protocol version; IT must update one side.
+   * relay_untrusted: the relay's certificate is from a CA this PC does not trust (policy RelayCaCertificates).
+   * proxy_refused / proxy_auth / proxy_unreachable: the proxy refused the connection, wants credentials, is not reachable.
+   */
+  problem: z.enum(['relay_version', 'relay_untrusted', 'proxy_refused', 'proxy_auth', 'proxy_unreachable']).nullable(),
   /** Since when the relay is out of reach, once that lasted long enough for a banner (about 20 s); null otherwise. */
   outageSince: z.number().int().nullable(),
   /** Urgent messages of this user still in the outbox (not delivered to the relay yet). */

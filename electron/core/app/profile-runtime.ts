@@ -9,6 +9,7 @@ import type { OpenProfile } from '../session/profiles.ts';
 import type { DecryptedEvent } from '../sync/ports.ts';
 import { scheduleRetention } from '../store/retention-schedule.ts';
 import { RelayTransport } from '../transport/relay-transport.ts';
+import type { RelayNetwork } from '../net/relay-network.ts';
 import { signWipeDone, verifyWipeOrders } from './wipe.ts';
 import { sendWipeDone } from '../transport/wipe-done.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
@@ -41,6 +42,8 @@ export interface RuntimeDeps {
   events: RuntimeEvents;
   /** Organisation retention in days (0 = keep); per-channel settings may be shorter. */
   retentionDays: number;
+  /** Trust store and proxy of relay connections (policy and OS); Node defaults when absent. */
+  network?: RelayNetwork;
   /** Test hook: faster heartbeats and backoff. */
   transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number }; outageNoticeMs?: number; lateDeliveryMs?: number };
 }
@@ -124,9 +127,10 @@ export class ProfileRuntime {
   }
 
   #newTransport(): RelayTransport {
-    const { identity, transportTuning, log } = this.#deps;
+    const { identity, transportTuning, log, network } = this.#deps;
     return new RelayTransport({
       url: identity.relayUrl,
+      ...(network ? { network } : {}),
       deviceId: identity.deviceId,
       sign: deviceSigner(identity),
       // An enrolled device presents its self-signed certificate until the relay has it.
@@ -159,7 +163,7 @@ export class ProfileRuntime {
   async #confirmWipe(orderId: string): Promise<void> {
     try {
       const record = signWipeDone(this.#identity, orderId, this.#deps.clock.now());
-      await sendWipeDone(this.#identity.relayUrl, record, { timeoutMs: WIPE_CONFIRM_MS });
+      await sendWipeDone(this.#identity.relayUrl, record, { timeoutMs: WIPE_CONFIRM_MS, ...(this.#deps.network ? { network: this.#deps.network } : {}) });
       this.#deps.log.warn('wipe confirmed to the relay', { orderId });
     } catch (error) {
       this.#deps.log.warn('wipe confirmation not delivered', { orderId, error: String(error) });

@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
+import { createRelayNetwork, type RelayNetwork, type RelayNetworkPolicy } from '../net/relay-network.ts';
 import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { PerKeyQueue } from '../session/per-key-queue.ts';
 import { checkPin } from '../session/pin-rules.ts';
@@ -19,6 +20,7 @@ import { WorkstationSession, type SessionRules, type SignOutReason } from '../se
 import { bootstrapRelay } from '../transport/bootstrap.ts';
 import { lookupEnrolment } from '../transport/enrol-lookup.ts';
 import { TransportError } from '../transport/transport.ts';
+import { isNetworkProblem } from '../net/network-problem.ts';
 import { loadIdentity, saveIdentity, type Identity } from '../account/identity.ts';
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
 import type { NotificationContent } from './notifications.ts';
@@ -60,6 +62,8 @@ export class SessionService {
   readonly #notices: ProfileNotices;
   /** Per profile: its relay address, offered when another profile is set up here. */
   readonly #relays: ProfileRelays;
+  /** Trust store and proxy of every relay connection on this workstation (policy and OS). */
+  readonly network: RelayNetwork;
 
   constructor(deps: SessionServiceDeps) {
     this.#deps = deps;
@@ -67,6 +71,11 @@ export class SessionService {
     this.#relays = new ProfileRelays(deps.dataDir, (message) => deps.log.warn(message));
     this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage, clock: deps.clock, secrets: deps.secrets ?? argon2idSecrets });
     const rules = deps.policy.values;
+    this.network = createRelayNetwork({
+      platform: deps.platform.network,
+      policy: { proxyMode: rules.proxyMode as RelayNetworkPolicy['proxyMode'], proxyServer: rules.proxyServer, relayCaCertificates: rules.relayCaCertificates },
+      log: deps.log.child('net'),
+    });
     this.clipboard = new ClipboardGuard({
       clipboard: deps.platform.clipboard,
       clock: deps.clock,
@@ -127,7 +136,7 @@ export class SessionService {
   async createOrganisation(input: { orgName: string; displayName: string; relayUrl: string; setupCode: string; passphrase: string }): Promise<string> {
     const created = createOrganisation({ ...input, deviceLabel: this.#deps.deviceLabel, now: this.#deps.clock.now() });
     try {
-      await bootstrapRelay(input.relayUrl, input.setupCode, created.records as unknown as Array<Record<string, unknown>>);
+      await bootstrapRelay(input.relayUrl, input.setupCode, created.records as unknown as Array<Record<string, unknown>>, { network: this.network });
     } catch (error) {
       throw relayError(error, 'setup');
     }
@@ -144,7 +153,11 @@ export class SessionService {
     }
     let records;
     try {
-      records = await lookupEnrolment(input.relayUrl, { deviceId: enrolment.deviceId, enrolmentId: enrolment.enrolmentId, sign: enrolment.signLookup });
+      records = await lookupEnrolment(
+        input.relayUrl,
+        { deviceId: enrolment.deviceId, enrolmentId: enrolment.enrolmentId, sign: enrolment.signLookup },
+        { network: this.network },
+      );
     } catch (error) {
       throw relayError(error, 'join');
     }
@@ -222,6 +235,7 @@ export class SessionService {
       log: this.#deps.log.child(`profile-${profileId.slice(0, 8)}`),
       events: this.#deps.onRuntimeEvent(profileId),
       retentionDays: this.#deps.policy.values.retentionDays,
+      network: this.network,
       ...(this.#deps.transportTuning ? { transportTuning: this.#deps.transportTuning } : {}),
     });
     runtime.client.ingestLocal(knownRecords);
@@ -361,6 +375,8 @@ function userDeactivated(runtime: ProfileRuntime): boolean {
 
 function relayError(error: unknown, step: 'setup' | 'join'): AppError {
   if (error instanceof TransportError) {
+    // The network's own reasons keep their codes: each says what to do (certificate, proxy).
+    if (isNetworkProblem(error.code)) return new AppError(error.code, `The relay cannot be reached: ${error.message}`);
     if (error.code === 'offline' || error.code === 'timeout' || error.code === 'disconnected')
       return new AppError('relay_unreachable', `The relay cannot be reached: ${error.message}`);
     if (step === 'join' && error.code === 'not_found') return new AppError('not_found', error.message);

@@ -4,10 +4,12 @@
 // two instances for the same account (an app restart) open each other's bytes, and another
 // account's instance cannot.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { nodeNetwork } from '../net/node-network.ts';
 import type {
   Clipboard,
   IdleSource,
   IdleState,
+  NetworkPlatform,
   NotificationRequest,
   Notifier,
   OsSessionEvent,
@@ -114,8 +116,10 @@ export interface FakePlatform extends Platform {
   clipboard: FakeClipboard;
 }
 
-export function createFakePlatform(options: { osUser?: string } = {}): FakePlatform {
+/** The network part is the real Node one (OS store, proxy environment) unless a test passes its own. */
+export function createFakePlatform(options: { osUser?: string; network?: NetworkPlatform } = {}): FakePlatform {
   return {
+    network: options.network ?? nodeNetwork(),
     safeStorage: new FakeSafeStorage(options.osUser),
     notifier: new FakeNotifier(),
     idle: new FakeIdleSource(),

@@ -4,6 +4,8 @@
 // and docs/operations.md are generated from. Adding a policy here is the only step needed for
 // the resolver, the templates and the docs to know it (tests check they stay in step).
 import { z } from 'zod';
+import { proxyServerSchema } from '../net/proxy-choice.ts';
+import { relayCaEntrySchema } from '../net/relay-ca-policy.ts';
 
 /** How the value sits in the registry (ADMX element in brackets). */
 export type RegistryKind = 'string' /* REG_SZ, <text> */ | 'dword' /* REG_DWORD, <decimal> */ | 'boolean' /* REG_DWORD 0/1, <boolean> */ | 'enum' /* REG_SZ, <enum> */ | 'list' /* REG_MULTI_SZ, <multiText> */;
@@ -235,6 +237,18 @@ export const POLICY_DEFINITIONS = [
     },
   }),
   def({
+    key: 'relayCaCertificates',
+    valueName: 'RelayCaCertificates',
+    kind: 'list',
+    schema: z.array(relayCaEntrySchema).max(50),
+    defaultValue: [],
+    label: { de: 'Zusätzliche Zertifizierungsstellen für das Relay', en: 'Additional certificate authorities for the relay' },
+    help: {
+      de: 'Klinikfunk vertraut dem Zertifikatsspeicher des Betriebssystems (dort verteilt die Gruppenrichtlinie die Zertifizierungsstelle der Klinik) und zusätzlich den hier genannten, einer pro Zeile: der absolute Pfad einer Zertifikatsdatei (PEM oder DER, z. B. C:\\ProgramData\\Klinikfunk\\klinik-ca.pem) oder der SHA-256-Fingerabdruck (64 Hexadezimalziffern) eines Zertifikats der Zertifizierungsstelle, das das Relay in seiner Zertifikatskette mitsendet.',
+      en: "Klinikfunk trusts the operating system's certificate store (where Group Policy distributes the clinic's CA) and also the ones given here, one per line: the absolute path of a certificate file (PEM or DER, e.g. C:\\ProgramData\\Klinikfunk\\clinic-ca.pem) or the SHA-256 thumbprint (64 hex digits) of a CA certificate the relay sends in its certificate chain.",
+    },
+  }),
+  def({
     key: 'proxyMode',
     valueName: 'ProxyMode',
     kind: 'enum',
@@ -247,22 +261,21 @@ export const POLICY_DEFINITIONS = [
     ],
     label: { de: 'Proxy', en: 'Proxy' },
     help: {
-      de: 'Wie Klinikfunk das Relay erreicht. Standard: die Proxy-Einstellung von Windows.',
-      en: 'How Klinikfunk reaches the relay. Default: the Windows proxy setting.',
+      de: 'Wie Klinikfunk das Relay erreicht. Systemeinstellung (Standard): der Proxy, den Windows für die Relay-Adresse nennt (auch über PAC-Datei oder automatische Erkennung). Kein Proxy: direkt. Fester Proxy: über den Proxy-Server aus der Richtlinie ProxyServer. Nur HTTP-Proxys mit CONNECT werden unterstützt.',
+      en: 'How Klinikfunk reaches the relay. System setting (default): the proxy Windows names for the relay address (also through a PAC file or automatic detection). No proxy: directly. Fixed proxy: through the server in the policy ProxyServer. Only HTTP proxies with CONNECT are supported.',
     },
   }),
   def({
     key: 'proxyServer',
     valueName: 'ProxyServer',
     kind: 'string',
-    schema: z
-      .string()
-      .max(500)
-      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
-      .nullable(),
+    schema: proxyServerSchema.nullable(),
     defaultValue: null,
     label: { de: 'Proxy-Server', en: 'Proxy server' },
-    help: { de: 'host:port, nur bei Proxy = Fester Proxy.', en: 'host:port, only with Proxy = Fixed proxy.' },
+    help: {
+      de: 'host:port oder http://benutzer:passwort@host:port (Sonderzeichen im Passwort URL-kodiert), nur bei Proxy = Fester Proxy. Das Passwort ist für jeden lesbar, der die Richtlinie lesen kann: ein eigenes Dienstkonto nur für den Proxy verwenden.',
+      en: 'host:port or http://user:password@host:port (special characters in the password URL-encoded), only with Proxy = Fixed proxy. The password is readable by anyone who can read the policy: use a service account for the proxy only.',
+    },
   }),
   def({
     key: 'uiLanguage',

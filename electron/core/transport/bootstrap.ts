@@ -1,17 +1,17 @@
 // First-run bootstrap of a relay from the first admin device: sends the one-time code IT read
 // from the relay's data directory together with the organisation's first signed records
 // (org_root first, then the first admin user, enrolment and device). See server/bootstrap.ts.
-import WebSocket from 'ws';
 import { serverFrame, type BootstrapFrame } from '../../../shared/relay/frames.ts';
+import { openRelaySocket, type RelaySocketOptions } from './relay-socket.ts';
 import { TransportError, type TransportErrorCode } from './transport.ts';
 
 export async function bootstrapRelay(
   url: string,
   code: string,
   records: ReadonlyArray<Record<string, unknown>>,
-  options: { tls?: { ca?: string | Buffer }; timeoutMs?: number } = {},
+  options: RelaySocketOptions & { timeoutMs?: number } = {},
 ): Promise<void> {
-  const ws = new WebSocket(url, { perMessageDeflate: false, ...(options.tls ?? {}) });
+  const { ws, failure } = await openRelaySocket(url, options);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -20,7 +20,7 @@ export async function bootstrapRelay(
       );
       ws.once('error', (error) => {
         clearTimeout(timer);
-        reject(new TransportError('offline', error.message));
+        reject(failure(error));
       });
       ws.once('open', () => {
         const frame: BootstrapFrame = { t: 'bootstrap', id: 1, code, records: [...records] };

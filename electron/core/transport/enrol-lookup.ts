@@ -1,8 +1,8 @@
 // Before its first authentication a new device asks the relay whom its registration key was made
 // for (docs/relay-protocol.md "Enrolment lookup"): hello -> challenge -> enrol_lookup signed by
 // the enrolment key -> the org root, user and enrolment records. One short socket, closed after.
-import WebSocket from 'ws';
 import { enrolLookupText, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
+import { openRelaySocket, type RelaySocketOptions } from './relay-socket.ts';
 import { TransportError, type TransportErrorCode } from './transport.ts';
 
 export interface EnrolLookupRequest {
@@ -16,9 +16,9 @@ export interface EnrolLookupRequest {
 export async function lookupEnrolment(
   url: string,
   request: EnrolLookupRequest,
-  options: { tls?: { ca?: string | Buffer }; timeoutMs?: number } = {},
+  options: RelaySocketOptions & { timeoutMs?: number } = {},
 ): Promise<Array<Record<string, unknown>>> {
-  const ws = new WebSocket(url, { perMessageDeflate: false, ...(options.tls ?? {}) });
+  const { ws, failure } = await openRelaySocket(url, options);
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new TransportError('timeout', 'no answer from the relay')), options.timeoutMs ?? 15_000);
@@ -26,7 +26,7 @@ export async function lookupEnrolment(
         clearTimeout(timer);
         reject(error);
       };
-      ws.once('error', (error) => fail(new TransportError('offline', error.message)));
+      ws.once('error', (error) => fail(failure(error)));
       ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: request.deviceId })));
       ws.on('message', (data) => {
         let parsed;

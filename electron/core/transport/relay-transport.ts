@@ -6,6 +6,7 @@
 // retryable `disconnected`; blob transfers resume by themselves from what the relay holds.
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
+import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
 import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
 import {
   authChallengeText,
@@ -47,7 +48,9 @@ export interface RelayTransportOptions {
   requestTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
-  /** TLS options for wss (e.g. a pinned CA of the clinic). */
+  /** Trust store and proxy from policy and OS (net/relay-network.ts); the app always passes it. */
+  network?: RelayNetwork;
+  /** TLS options for wss without a network (a test pinning its own CA). */
   tls?: { ca?: string | Buffer };
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -432,6 +435,20 @@ export class RelayTransport implements Transport {
   #open(): void {
     if (this.#stopped) return;
     this.#setState('connecting');
+    const network = this.#opts.network;
+    if (!network) return this.#openSocket(null);
+    network.dial(this.#opts.url).then(
+      (dial) => this.#openSocket(dial),
+      (error: unknown) => {
+        // Nothing to connect through (should not happen: dial catches its own failures): try again later.
+        this.#opts.log?.('connection not prepared', { error: String(error) });
+        this.#scheduleReconnect();
+      },
+    );
+  }
+
+  #openSocket(dial: RelayDial | null): void {
+    if (this.#stopped) return;
     const ws = new WebSocket(this.#opts.url, {
       maxPayload: 4 * 1024 * 1024,
       perMessageDeflate: false,
@@ -440,7 +457,7 @@ export class RelayTransport implements Transport {
       // proxy sees; this client runs no foreign script, sends only ciphertext and signed JSON, and
       // talks TLS to the clinic's relay. See docs/relay-protocol.md.
       generateMask: (mask: Buffer) => mask.fill(0),
-      ...(this.#opts.tls ?? {}),
+      ...(dial ? dial.options : (this.#opts.tls ?? {})),
     });
     this.#ws = ws;
     this.#lastHeard = Date.now();
@@ -463,7 +480,17 @@ export class RelayTransport implements Transport {
       this.#dispatch(frame);
     });
     ws.on('pong', () => (this.#lastHeard = Date.now()));
-    ws.on('error', (error) => this.#opts.log?.('socket error', { error: error.message }));
+    ws.on('error', (error) => {
+      const problem = dial?.problem(error) ?? null;
+      this.#opts.log?.('socket error', { error: error.message, ...(problem ? { problem, via: dial?.via } : {}) });
+      // A network reason holds until an attempt fails for another reason or succeeds.
+      const previousWasNetwork = this.#problem !== null && this.#problem !== 'relay_version';
+      if (problem !== this.#problem && (problem !== null || previousWasNetwork)) {
+        this.#problem = problem;
+        // Same state, new reason: listeners refresh the connection view.
+        this.#setState(this.#state, true);
+      }
+    });
     ws.on('close', (code, reason) => {
       if (this.#ws !== ws) return;
       this.#teardown(new TransportError('disconnected', `connection closed (${code})`));

@@ -6,6 +6,8 @@
 // a superset of the sync engine's SyncTransport port, so an instance plugs straight in; a third
 // transport (e.g. Matrix) implements this and nothing in sync/ changes.
 
+import { NETWORK_PROBLEMS, type NetworkProblem } from '../net/network-problem.ts';
+
 /** One ciphertext event as the relay orders it: per channel, gapless seq from 1. */
 export interface WireEvent {
   channelId: string;
@@ -60,9 +62,10 @@ export interface ConnectionInfo {
   /**
    * Why connecting keeps failing, when the relay said so: `relay_version`, the relay speaks another
    * protocol version (one side was updated without the other). Attempts go on: the other side may
-   * be updated any minute.
+   * be updated any minute. Or the network's reason (net/network-problem.ts): the relay's
+   * certificate is not trusted, or the proxy refused, wants credentials or is not reachable.
    */
-  problem: 'relay_version' | null;
+  problem: 'relay_version' | NetworkProblem | null;
 }
 
 export interface MailboxMessage {
@@ -106,7 +109,9 @@ export type TransportErrorCode =
   | 'hash_mismatch'
   | 'record_rejected'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  // The network between workstation and relay (net/network-problem.ts): retried like offline.
+  | NetworkProblem;
 
 export class TransportError extends Error {
   readonly code: TransportErrorCode;
@@ -117,7 +122,7 @@ export class TransportError extends Error {
   }
   /** Worth retrying later on the same or a new connection (the outbox does). */
   get retryable(): boolean {
-    return ['offline', 'disconnected', 'timeout', 'rate_limited', 'unavailable'].includes(this.code);
+    return ['offline', 'disconnected', 'timeout', 'rate_limited', 'unavailable', ...NETWORK_PROBLEMS].includes(this.code);
   }
   /**
    * The relay's answer to this request is final: the same bytes will never be taken (sync/ports.ts

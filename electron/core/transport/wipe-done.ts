@@ -1,17 +1,17 @@
 // A device executing a remote wipe tells the organisation that it did (docs/relay-protocol.md
 // "Wipe confirmation"): revoked by then, it cannot authenticate, so it opens one short socket,
 // hello -> challenge -> wipe_done with its signed confirmation -> ok, and closes it.
-import WebSocket from 'ws';
 import { RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
 import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { openRelaySocket, type RelaySocketOptions } from './relay-socket.ts';
 import { TransportError, type TransportErrorCode } from './transport.ts';
 
 export async function sendWipeDone(
   url: string,
   record: SignedRecord<'wipe_done'>,
-  options: { tls?: { ca?: string | Buffer }; timeoutMs?: number } = {},
+  options: RelaySocketOptions & { timeoutMs?: number } = {},
 ): Promise<void> {
-  const ws = new WebSocket(url, { perMessageDeflate: false, ...(options.tls ?? {}) });
+  const { ws, failure } = await openRelaySocket(url, options);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TransportError('timeout', 'no answer from the relay')), options.timeoutMs ?? 5_000);
@@ -19,7 +19,7 @@ export async function sendWipeDone(
         clearTimeout(timer);
         reject(error);
       };
-      ws.once('error', (error) => fail(new TransportError('offline', error.message)));
+      ws.once('error', (error) => fail(failure(error)));
       ws.once('close', () => fail(new TransportError('offline', 'relay closed the connection')));
       ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: record.body.deviceId })));
       ws.on('message', (data) => {

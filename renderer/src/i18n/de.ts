@@ -203,6 +203,8 @@ export const de = {
   'connection.pending.other': '{count} warten auf Versand',
   'connection.relayVersionBanner':
     'Keine Verbindung: Der Server und dieses Klinikfunk passen nicht zusammen (verschiedene Versionen). Bitte melden Sie das der IT. Sie sehen die gespeicherten Nachrichten; was Sie schreiben, wird gesendet, sobald die IT das Update eingespielt hat.',
+  'connection.networkProblemRetrying':
+    'Klinikfunk versucht es weiter. Sie sehen die gespeicherten Nachrichten; was Sie schreiben, wird gesendet, sobald die Verbindung steht.',
   'connection.offlineBanner':
     'Keine Verbindung zum Server. Sie sehen die gespeicherten Nachrichten; was Sie schreiben, wird gesendet, sobald die Verbindung wieder steht.',
 
@@ -442,6 +444,14 @@ export const de = {
     'Die Passphrase wurde mehrmals falsch eingegeben. Zum Schutz Ihrer Daten ist die Anmeldung kurz gesperrt: Bitte warten Sie einige Minuten (höchstens fünf) und versuchen Sie es dann erneut.',
   'error.secure_store_unavailable':
     'Dieses Profil ist an ein anderes Windows-Benutzerkonto oder einen anderen Rechner gebunden und lässt sich hier nicht öffnen. Melden Sie sich unter dem Windows-Konto an, unter dem das Profil eingerichtet wurde, oder wenden Sie sich an Ihre IT.',
+  'error.relay_untrusted':
+    'Der Server wurde abgelehnt: Sein Zertifikat stammt von einer Zertifizierungsstelle, der dieser Rechner nicht vertraut. Bitte melden Sie das der IT: Die Zertifizierungsstelle der Klinik gehört in den Zertifikatsspeicher von Windows oder in die Richtlinie „RelayCaCertificates“.',
+  'error.proxy_refused':
+    'Der Proxy-Server Ihrer Einrichtung lässt die Verbindung zum Klinikfunk-Server nicht zu. Bitte melden Sie das der IT: Der Proxy muss Verbindungen (CONNECT) zur Adresse und zum Port des Servers erlauben.',
+  'error.proxy_auth':
+    'Der Proxy-Server verlangt eine Anmeldung, die Klinikfunk nicht hat oder die er ablehnt. Bitte melden Sie das der IT: Die Zugangsdaten in der Richtlinie „ProxyServer“ müssen stimmen.',
+  'error.proxy_unreachable':
+    'Der Proxy-Server ist nicht erreichbar. Bitte melden Sie das der IT: Die Adresse in der Richtlinie „ProxyServer“ oder die Proxy-Einstellung von Windows muss stimmen.',
   'error.relay_unreachable':
     'Der Server Ihrer Einrichtung ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung und versuchen Sie es gleich noch einmal; hilft das nicht, wenden Sie sich an Ihre IT.',
   'error.orgCreate.relay_unreachable':

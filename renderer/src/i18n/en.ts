@@ -196,6 +196,8 @@ export const en: Record<MessageKey, string> = {
   'connection.pending.other': '{count} waiting to send',
   'connection.relayVersionBanner':
     'No connection: the server and this Klinikfunk do not match (different versions). Please tell IT. You see the stored messages; what you write is sent once IT has installed the update.',
+  'connection.networkProblemRetrying':
+    'Klinikfunk keeps trying. You see the stored messages; what you write is sent as soon as the connection is back.',
   'connection.offlineBanner':
     'No connection to the server. You see the stored messages; what you write is sent as soon as the connection is back.',
 
@@ -432,6 +434,14 @@ export const en: Record<MessageKey, string> = {
     'The passphrase was entered wrongly several times. To protect your data, signing in is blocked for a short while: please wait a few minutes (five at most) and try again.',
   'error.secure_store_unavailable':
     'This profile is bound to another Windows account or another computer and cannot be opened here. Sign in to Windows with the account the profile was set up under, or contact your IT.',
+  'error.relay_untrusted':
+    "The server was refused: its certificate is from a certificate authority this computer does not trust. Please tell IT: the clinic's certificate authority belongs in the Windows certificate store or in the policy “RelayCaCertificates”.",
+  'error.proxy_refused':
+    "Your organisation's proxy server does not allow the connection to the Klinikfunk server. Please tell IT: the proxy must allow connections (CONNECT) to the server's address and port.",
+  'error.proxy_auth':
+    'The proxy server asks for a sign-in that Klinikfunk does not have or that it refuses. Please tell IT: the credentials in the policy “ProxyServer” must be right.',
+  'error.proxy_unreachable':
+    'The proxy server cannot be reached. Please tell IT: the address in the policy “ProxyServer” or the Windows proxy setting must be right.',
   'error.relay_unreachable':
     "Your organisation's server cannot be reached. Check the network connection and try again shortly; if that does not help, contact your IT.",
   'error.orgCreate.relay_unreachable':

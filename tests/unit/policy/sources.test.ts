@@ -37,6 +37,10 @@ const VALID: Record<string, { reg: RegistryValue; json: unknown }> = {
   blockedFileTypes: { reg: { type: 'REG_MULTI_SZ', value: ['exe'] }, json: ['exe'] },
   allowedFileTypes: { reg: { type: 'REG_MULTI_SZ', value: ['pdf'] }, json: ['pdf'] },
   disableAutoUpdate: { reg: { type: 'REG_DWORD', value: 0 }, json: false },
+  relayCaCertificates: {
+    reg: { type: 'REG_MULTI_SZ', value: ['C:\\ProgramData\\Klinikfunk\\klinik-ca.pem'] },
+    json: ['C:\\ProgramData\\Klinikfunk\\klinik-ca.pem'],
+  },
   proxyMode: { reg: { type: 'REG_SZ', value: 'direct' }, json: 'direct' },
   proxyServer: { reg: { type: 'REG_SZ', value: 'proxy.klinik.local:3128' }, json: 'proxy.klinik.local:3128' },
   uiLanguage: { reg: { type: 'REG_SZ', value: 'en' }, json: 'en' },
@@ -130,7 +134,9 @@ describe('every policy on its own', () => {
       'maxUploadMegabytes',
       'blockedFileTypes',
       'disableAutoUpdate',
+      'relayCaCertificates',
       'proxyMode',
+      'proxyServer',
       'uiLanguage',
     ]) {
       expect(keys.has(key), key).toBe(true);

@@ -19,6 +19,7 @@ import { publishAdminRecord, requireAdminRuntime } from '../admin-handlers.ts';
 import { devicePresence } from '../device-presence.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
+import { redactProxy } from '../../net/proxy-choice.ts';
 
 type Names = (typeof ORG_ADMIN_METHOD_NAMES)[number];
 
@@ -281,7 +282,8 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
             valueName: def.valueName,
             label: def.label,
             source,
-            value: policyText(policy.values[def.key as keyof typeof policy.values]),
+            // The proxy's password stays in the policy: the view shows only that there is one.
+            value: def.key === 'proxyServer' && policy.values.proxyServer ? redactProxy(policy.values.proxyServer) : policyText(policy.values[def.key as keyof typeof policy.values]),
             rejected,
           },
         ];
