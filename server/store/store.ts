@@ -305,4 +305,4 @@ export interface RelayStore {
   close(): Promise<void>;
 }
 
-export class StoreUnavailableError extends Error {}
+

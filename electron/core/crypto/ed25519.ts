@@ -80,7 +80,3 @@ export const defaultVerifier: SignatureVerifier = createNodeVerifier();
 export function signDetached(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   return sodium().crypto_sign_detached(message, secretKey);
 }
-
-export function publicKeyOfSecret(secretKey: Uint8Array): Uint8Array {
-  return sodium().crypto_sign_ed25519_sk_to_pk(secretKey);
-}

@@ -1,8 +1,8 @@
-// Decrypting readers over cached ciphertext: "save as" hands the plaintext out in pieces (to the
-// renderer, which offers it as a download in the harness) or writes it to a path the user chose in
-// Electron's save dialog (`exportToPath`); the only moment plaintext touches the disk is there.
+// Decrypting readers over cached ciphertext: "save as" hands the plaintext out in pieces to the
+// renderer, which offers it as a download; the only moment plaintext touches the disk is where
+// the user saves it.
 import { createReadStream } from 'node:fs';
-import { createDecryptStream, decryptFile } from '../crypto/file-crypto.ts';
+import { createDecryptStream } from '../crypto/file-crypto.ts';
 import type { FileKey } from '../crypto/keys.ts';
 
 export class ExportReader {
@@ -39,9 +39,4 @@ export class ExportReader {
   close(): void {
     this.#stop();
   }
-}
-
-/** For Electron main: decrypts a cached file to the path chosen in a save dialog. */
-export function exportToPath(key: FileKey, cachedPath: string, target: string): Promise<void> {
-  return decryptFile(key, cachedPath, target);
 }

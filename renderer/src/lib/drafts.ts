@@ -33,7 +33,3 @@ export function forgetSentDraft(channelId: string, sentText: string): void {
 export function clearDrafts(): void {
   drafts.clear();
 }
-
-export function draftCount(): number {
-  return drafts.size;
-}

@@ -4,7 +4,6 @@ import { call } from '../../lib/api.ts';
 import type { AppErrorShape } from '../../../../shared/api/result.ts';
 import { fromBase64, saveBlob } from './bytes.ts';
 
-export type Loaded = { ok: true; url: string; mimeType: string } | { ok: false; error: AppErrorShape };
 export type LoadedBytes = { ok: true; bytes: Uint8Array<ArrayBuffer>; mimeType: string } | { ok: false; error: AppErrorShape };
 
 /** What the in-app preview shows; the same types the core previews (SVG can carry script: never). */
@@ -24,12 +23,6 @@ export async function previewBytes(channelId: string, fileId: string, transferId
   const result = await call('files.preview', { channelId, fileId, ...(transferId ? { transferId } : {}) });
   if (!result.ok) return result;
   return { ok: true, mimeType: result.value.mimeType, bytes: fromBase64(result.value.dataB64) };
-}
-
-export async function previewUrl(channelId: string, fileId: string, transferId?: string): Promise<Loaded> {
-  const loaded = await previewBytes(channelId, fileId, transferId);
-  if (!loaded.ok) return loaded;
-  return { ok: true, mimeType: loaded.mimeType, url: URL.createObjectURL(new Blob([loaded.bytes], { type: loaded.mimeType })) };
 }
 
 export async function thumbnailUrl(channelId: string, fileId: string): Promise<string | null> {
