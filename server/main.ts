@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     ...(config.relayId ? { relayId: config.relayId } : {}),
     ...(tls ? { tls } : {}),
     beforeStoreClose: () => highWater.stop(),
+    metrics: config.metricsPort === undefined ? null : { host: config.metricsHost, port: config.metricsPort },
   });
 
   closeOnSignal = () => relay.close();

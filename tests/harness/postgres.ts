@@ -19,6 +19,9 @@ export interface PgCluster {
   url(database?: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server process, keeping its data (an outage); `resume` starts it again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,7 +81,9 @@ export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluste
     `-c fsync=${pgOptions.fsync ? 'on' : 'off'}`,
     '-c max_connections=200',
   ].join(' ');
-  await exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  const start = () =>
+    exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  await start();
 
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
@@ -93,6 +98,12 @@ export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluste
         await client.end();
       }
       return url(name);
+    },
+    async halt() {
+      await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async resume() {
+      await start();
     },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
