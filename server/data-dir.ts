@@ -50,14 +50,25 @@ export class DataDirLockedError extends Error {
   }
 }
 
-/** Sets umask 077 and makes the data directory 0700 with every file in it 0600. */
-export function prepareDataDir(dataDir: string): void {
+/**
+ * Sets umask 077 and makes the data directory 0700 with every file in it 0600. A file the relay
+ * may not chmod (another owner's, put there by hand) is logged, not fatal: the relay's own files
+ * are its own.
+ */
+export function prepareDataDir(dataDir: string, log: RelayLog): void {
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // mkdir leaves an existing folder's mode alone.
   chmodSync(dataDir, 0o700);
-  for (const entry of readdirSync(dataDir, { withFileTypes: true }))
-    if (entry.isFile()) chmodSync(join(dataDir, entry.name), 0o600);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(dataDir, entry.name);
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      log.warn('data directory: file mode not set to 0600', { file, error: String(error) });
+    }
+  }
 }
 
 /** Creates `file` with O_EXCL and mode 0600 holding `text`; false when it exists. */

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   installProcessGuards(log, { exitOnUncaughtException: true });
   // Before anything is written there: 0700/0600 and one relay process per data directory
   // (server/data-dir.ts). The lock goes with every exit but kill -9, after which it is stale.
-  prepareDataDir(config.dataDir);
+  prepareDataDir(config.dataDir, log);
   try {
     const lock = lockDataDir(config.dataDir, log);
     process.on('exit', () => lock.release());

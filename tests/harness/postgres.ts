@@ -3,7 +3,7 @@
 // root, so as root the server runs as the `postgres` user (runuser). Needs Debian's
 // postgresql package (binaries in /usr/lib/postgresql/15/bin; PG_BIN overrides).
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,11 @@ export interface PgCluster {
   /** Stops the server process, keeping its data (an outage); `resume` starts it again on the same port. */
   halt(): Promise<void>;
   resume(): Promise<void>;
+  /**
+   * SIGSTOP (or SIGCONT) to the server and its backends by pid: connections stay open but nothing
+   * answers, as with a database host that hangs.
+   */
+  freeze(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -98,6 +103,21 @@ export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluste
         await client.end();
       }
       return url(name);
+    },
+    freeze(on: boolean) {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .filter((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+      for (const pid of [postmaster, ...children]) process.kill(pid, on ? 'SIGSTOP' : 'SIGCONT');
     },
     async halt() {
       await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);

@@ -155,7 +155,7 @@ describe('one relay per data directory', () => {
   );
 });
 
-describe.skipIf(!postgresAvailable())('first-run bootstrap with two relays on one PostgreSQL', () => {
+describe.skipIf(!postgresAvailable())('relays on PostgreSQL: shutdown bound and first-run bootstrap', () => {
   let cluster: PgCluster;
   beforeAll(async () => {
     cluster = await startPostgres();
@@ -163,6 +163,34 @@ describe.skipIf(!postgresAvailable())('first-run bootstrap with two relays on on
   afterAll(async () => {
     await cluster?.stop();
   });
+
+  it(
+    'SIGTERM while the database hangs: the relay exits 1 with a log line after its 10 s bound',
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const user = org.addUser();
+      const device = org.addDevice(user);
+      const relay = await startTestRelay({ org, mode: 'process', databaseUrl: await cluster.createDatabase() });
+      const t = deviceTransport(relay.url, device);
+      try {
+        await t.connect();
+        cluster.freeze(true);
+        const started = Date.now();
+        // The last presence and high-water writes wait for a database that does not answer.
+        await relay.stop();
+        const took = Date.now() - started;
+        expect(relay.lastExit).toEqual({ code: 1, signal: null });
+        expect(relay.output()).toMatch(/"level":"error","msg":"shutdown took too long, exiting","boundMs":10000/);
+        expect(took).toBeGreaterThanOrEqual(10_000);
+        expect(took).toBeLessThan(20_000);
+      } finally {
+        cluster.freeze(false);
+        await t.close();
+        await relay.dispose();
+      }
+    },
+  );
 
   it('the relay the bootstrap did not reach leaves setup mode without a restart', { timeout: 90_000 }, async () => {
     const org = await TestOrg.create();
