@@ -4,6 +4,8 @@
 // then it serves nothing else: /healthz answers 503 "bootstrap", every other frame an error.
 // The records are checked as a chain with the crypto module's Directory before anything is
 // stored; afterwards the key is kept in the store (relay_meta) and the normal relay starts.
+// Several relay processes on one PostgreSQL all wait like this; the bootstrap reaches one of
+// them (a load balancer picks it), and the others learn of it by polling relay_meta.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -27,6 +29,8 @@ export interface BootstrapOptions {
   port: number;
   code: string;
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** How often the store is asked whether another relay process was bound meanwhile (default 2 s). */
+  pollMs?: number;
 }
 
 /** Serves the bootstrap endpoint until it succeeds; resolves with the org key and the port used. */
@@ -54,6 +58,28 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
   let busy = false;
 
   const orgPublicKey = await new Promise<Uint8Array>((resolve) => {
+    // Bound through another relay process on the same database: serve that organisation too.
+    let polling = false;
+    let settled = false;
+    const poll = setInterval(() => {
+      if (polling || busy) return;
+      polling = true;
+      store
+        .metaGet(ORG_KEY_META)
+        .then((text) => {
+          const key = text ? fromBase64Url(text) : null;
+          if (!key || key.length !== 32 || busy || settled) return;
+          settled = true;
+          clearInterval(poll);
+          log.info('bootstrap: bound to organisation by another relay process');
+          resolve(key);
+        })
+        .catch((error: unknown) => log.warn('bootstrap: store not readable', { error: String(error) }))
+        .finally(() => {
+          polling = false;
+        });
+    }, options.pollMs ?? 2_000);
+    poll.unref();
     wss.on('connection', (ws) => {
       const answer = (frame: ServerFrame) => ws.send(JSON.stringify(frame));
       const onMessage = async (data: RawData, isBinary: boolean) => {
@@ -82,6 +108,8 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
             return answer({ t: 'error', id: frame.id, code: 'record_rejected', message: key });
           }
           log.info('bootstrap: bound to organisation', { records: frame.records.length });
+          settled = true;
+          clearInterval(poll);
           answer({ t: 'ok', id: frame.id });
           ws.close(1001, 'bootstrap done; reconnect');
           resolve(key);

@@ -40,6 +40,10 @@ export const configSchema = z.strictObject({
   /** Days to keep events and undelivered mailbox items (0 = forever). */
   retentionDays: z.coerce.number().int().min(0).default(0),
   limits: limitsSchema.default({}),
+  /** Prometheus metrics on their own listener (GET /metrics); absent: no metrics. */
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Address of the metrics listener; loopback unless the scraper runs elsewhere. */
+  metricsHost: z.string().default('127.0.0.1'),
 });
 export type RelayConfig = z.output<typeof configSchema>;
 
@@ -55,6 +59,8 @@ const ENV: Record<string, keyof RelayConfig> = {
   RELAY_ID: 'relayId',
   RELAY_RETENTION_DAYS: 'retentionDays',
   RELAY_ENVELOPE_CHECK: 'envelopeCheck',
+  RELAY_METRICS_PORT: 'metricsPort',
+  RELAY_METRICS_HOST: 'metricsHost',
 };
 
 const FLAGS = {
@@ -71,6 +77,8 @@ const FLAGS = {
   'import-records': { type: 'string' },
   'retention-days': { type: 'string' },
   'envelope-check': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   /** Repeatable: --limit sendBufferMaxBytes=1048576 */
   limit: { type: 'string', multiple: true },
 } as const;
@@ -96,6 +104,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     'import-records': 'importRecords',
     'retention-days': 'retentionDays',
     'envelope-check': 'envelopeCheck',
+    'metrics-port': 'metricsPort',
+    'metrics-host': 'metricsHost',
   };
   for (const [flag, key] of Object.entries(flagMap)) {
     const value = values[flag as keyof typeof values];

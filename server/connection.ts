@@ -55,6 +55,12 @@ export interface ConnectionContext {
     item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number },
   ): void;
   draining(): boolean;
+  /**
+   * A request was answered `unavailable` because its handler threw (the store, nearly always):
+   * counted, and the store's health checked now. True while the store is known to be failing
+   * (then the request's own log line is debug: the state change was logged once).
+   */
+  requestFailed(error: unknown): boolean;
 }
 
 /** Why an envelope's header does not match its publish frame, or null when it does. */
@@ -156,6 +162,8 @@ export class Connection {
   readonly #uploadHashes = new Map<string, { hash: Hash; at: number; generation: number }>();
   /** Channels this device may read; kept current by the hub on roster changes. */
   channels = new Set<string>();
+  /** The relay protocol version the client said in hello (metrics), null before. */
+  protocolVersion: number | null = null;
 
   constructor(ws: WebSocket, ctx: ConnectionContext, remote: string) {
     this.#ws = ws;
@@ -386,7 +394,8 @@ export class Connection {
         const id = 'id' in frame ? frame.id : undefined;
         if (error instanceof FrameError) this.#reject(id, error.code, error.message);
         else {
-          this.#log.error('handler failed', {
+          const known = this.#ctx.requestFailed(error);
+          this.#log[known ? 'debug' : 'error']('handler failed', {
             type: frame.t,
             error: error instanceof Error ? error.message : String(error),
           });
@@ -693,6 +702,7 @@ export class Connection {
       return;
     }
     this.#helloDeviceId = frame.deviceId;
+    this.protocolVersion = frame.v;
     this.send({ t: 'challenge', v: RELAY_PROTOCOL_VERSION, nonce: this.#nonce, relayId: this.#ctx.relayId });
   }
 

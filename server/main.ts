@@ -1,22 +1,31 @@
-// Composition root of the relay: `node server/main.ts [flags]` (or `npm run relay`). Reads the
-// configuration, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL
-// points at PostgreSQL), loads the directory, listens, and shuts down gracefully on SIGTERM or
-// SIGINT (in-flight frames finish, sockets close with 1001 and a reason).
+// Composition root of the relay: `node server/main.ts [flags]` (`npm run relay` execs the same,
+// so signals reach this process). Reads the configuration, makes the data directory private and
+// locks it, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL points at
+// PostgreSQL), loads the directory, listens, and shuts down gracefully on SIGTERM or SIGINT
+// (in-flight frames finish, sockets close with 1001 and a reason) within SHUTDOWN_BOUND_MS.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
 import { installProcessGuards } from '../electron/core/log/process-guard.ts';
 import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
+import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir } from './data-dir.ts';
 import { checkHighWater, keepHighWater } from './high-water.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
 import { restoreArgs, restoreRelay } from './restore.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import type { RelayStore } from './store/store.ts';
 import { DirectoryTrust } from './trust.ts';
+
+/**
+ * SIGTERM/SIGINT to exit: the relay waits up to 5 s for frames in flight (relay.close), then
+ * closes sockets and the store; past this bound it exits 1. Keep systemd's TimeoutStopSec above it.
+ */
+const SHUTDOWN_BOUND_MS = 10_000;
 
 async function main(): Promise<void> {
   // `restore [--from backup.db] [flags]`: after putting a backup in place (docs/operations.md).
@@ -34,6 +43,17 @@ async function main(): Promise<void> {
   // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
   // manager to restart (why: electron/core/log/process-guard.ts).
   installProcessGuards(log, { exitOnUncaughtException: true });
+  // Before anything is written there: 0700/0600 and one relay process per data directory
+  // (server/data-dir.ts). The lock goes with every exit but kill -9, after which it is stale.
+  prepareDataDir(config.dataDir, log);
+  try {
+    const lock = lockDataDir(config.dataDir, log);
+    process.on('exit', () => lock.release());
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    log.error('relay not started: data directory in use', { reason: error.message, lock: error.file });
+    process.exit(EXIT_DATA_DIR_LOCKED);
+  }
   if (restoring) {
     await restoreRelay(config, from, log);
     return;
@@ -46,10 +66,34 @@ async function main(): Promise<void> {
       },
     );
   }
+  // Installed before the store opens: a signal during start-up or the first-run bootstrap also
+  // ends the process cleanly (the store closed once it is open), not only a serving relay.
+  let closeOnSignal: () => Promise<void> = async () => {
+    await store?.close();
+  };
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('signal', { signal });
+    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
+    setTimeout(() => {
+      log.error('shutdown took too long, exiting', { boundMs: SHUTDOWN_BOUND_MS });
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
+    closeOnSignal().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   await readySodium();
-  let store;
+  let store: RelayStore | undefined;
   // The data dir also holds the log's high-water mark on PostgreSQL (server/high-water.ts).
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
   else store = openSqliteStore(join(config.dataDir, 'relay.db'));
   // A database put back without `relay restore` is marked restored here, before anyone is served.
@@ -71,7 +115,6 @@ async function main(): Promise<void> {
   }
   if (!orgKeyText) {
     const code = randomBytes(16).toString('base64url');
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(join(config.dataDir, 'bootstrap-code'), `${code}\n`, { mode: 0o600 });
     const bound = await awaitBootstrap({ store, log, host: config.host, port, code, ...(tls ? { tls } : {}) });
     rmSync(join(config.dataDir, 'bootstrap-code'), { force: true });
@@ -97,28 +140,10 @@ async function main(): Promise<void> {
     ...(config.relayId ? { relayId: config.relayId } : {}),
     ...(tls ? { tls } : {}),
     beforeStoreClose: () => highWater.stop(),
+    metrics: config.metricsPort === undefined ? null : { host: config.metricsHost, port: config.metricsPort },
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('signal', { signal });
-    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
-    setTimeout(() => {
-      log.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, 15_000).unref();
-    relay.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error('shutdown failed', { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  closeOnSignal = () => relay.close();
 }
 
 /**

@@ -1,6 +1,7 @@
-// The relay: an HTTP(S) server with /healthz and a WebSocket endpoint, the registry of
-// authenticated connections, fan-out of commits (local and from other relay processes) and
-// graceful shutdown. Built from a store and a trust verifier handed in by the composition root
+// The relay: an HTTP(S) server with /healthz (liveness), /readyz (the store takes writes) and a
+// WebSocket endpoint, the registry of authenticated connections, fan-out of commits (local and
+// from other relay processes), metrics on their own listener when configured, and graceful
+// shutdown. Built from a store and a trust verifier handed in by the composition root
 // (server/main.ts) or a test harness.
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,7 +12,9 @@ import { CLOSE_CODES, type ServerFrame } from '../shared/relay/frames.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
 import type { RelayLog } from './log.ts';
+import { createRelayMetrics, startMetricsListener, type MetricsListener } from './relay-metrics.ts';
 import { Presence } from './presence.ts';
+import { StorageHealth } from './storage-health.ts';
 import type { RelayStore } from './store/store.ts';
 import type { TrustVerifier } from './trust.ts';
 
@@ -32,11 +35,17 @@ export interface RelayOptions {
   presenceRefreshMs?: number;
   /** On close, after the last commit and before the store closes (the high-water mark's last write). */
   beforeStoreClose?: () => Promise<void>;
+  /** How often the store's writability is probed while nobody asks /readyz (default 10 s). */
+  readyProbeMs?: number;
+  /** Prometheus metrics on their own plain-HTTP listener (GET /metrics); absent: none. */
+  metrics?: { host: string; port: number } | null;
 }
 
 export interface Relay {
   readonly url: string;
   readonly port: number;
+  /** http://host:port/metrics when metrics are configured, else null. */
+  readonly metricsUrl: string | null;
   stats(): { connections: number; authenticated: number; pushes: number; maxBufferedBytes: number };
   /** Runs retention (when configured), mail expiry and then the blob GC hook now (all also run hourly); returns the blob hashes removed. */
   gcBlobs(): Promise<string[]>;
@@ -64,6 +73,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     ...(options.presenceRefreshMs ? { refreshMs: options.presenceRefreshMs } : {}),
   });
   presence.start();
+  const metrics = createRelayMetrics({
+    store,
+    connections: () => connections,
+    devices: () => byDevice.size,
+  });
+  const health = new StorageHealth(store, log, () => metrics.storageErrors.inc());
+  health.start(options.readyProbeMs ?? 10_000);
 
   const addTo = (map: Map<string, Set<Connection>>, key: string, conn: Connection) => {
     let set = map.get(key);
@@ -95,10 +111,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       at,
       incarnation: store.incarnation(),
     } satisfies ServerFrame);
+    // From the commit's relay time (stored with the event) to the push handed to the sockets.
+    if (subscribers.size > (except && subscribers.has(except) ? 1 : 0))
+      metrics.publishToPush.observe(Math.max(0, Date.now() - at) / 1000);
     for (const conn of subscribers) {
       if (conn === except) continue;
       conn.pushRaw(text);
       pushes++;
+      metrics.deliveries.inc();
     }
   };
 
@@ -148,6 +168,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       for (const channel of conn.channels) removeFrom(byChannel, channel, conn);
     },
     committed(channelId, seq, envelope, at, from) {
+      metrics.publishes.inc();
       fanOut(channelId, seq, envelope, at, from);
     },
     devicesSeen: () => presence.snapshot(trust.deviceIds()),
@@ -165,9 +186,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       };
       // Paused like event pushes for a device that does not read: after `lag` it fetches its mail.
       const text = JSON.stringify(frame);
-      for (const conn of targets) conn.pushRaw(text);
+      for (const conn of targets) {
+        conn.pushRaw(text);
+        metrics.deliveries.inc();
+      }
     },
     draining: () => draining,
+    requestFailed() {
+      metrics.failedRequests.inc();
+      health.kick();
+      return health.failing;
+    },
   };
 
   // Commits of other relay processes on the same PostgreSQL: only (channel, seq) arrives. Read
@@ -214,18 +243,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (change.kind === 'roster' || change.kind === 'revocation') for (const conn of connections) subscribe(conn);
   });
 
-  const health = (req: IncomingMessage, res: ServerResponse) => {
+  const answer = (res: ServerResponse, code: number, body: Record<string, unknown>) => {
+    res.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  const endpoints = (req: IncomingMessage, res: ServerResponse) => {
+    // Liveness: the process serves. It touches no store, so a service manager or load balancer
+    // does not restart or drop a relay for a database outage it cannot fix by restarting.
     if (req.method === 'GET' && req.url === '/healthz') {
-      const answer = (status: 'ok' | 'draining' | 'store_unreachable') => {
-        res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ status, store: store.kind, connections: connections.size }));
-      };
-      if (draining) return answer('draining');
-      // The load balancer takes a relay out of rotation when its database is gone.
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
-      Promise.race([store.ping(), timeout]).then(
-        () => answer('ok'),
-        () => answer('store_unreachable'),
+      if (draining) return answer(res, 503, { status: 'draining', store: store.kind, connections: connections.size });
+      return answer(res, 200, { status: 'ok', store: store.kind, connections: connections.size });
+    }
+    // Readiness: the store takes a real write and has this relay's schema.
+    if (req.method === 'GET' && req.url === '/readyz') {
+      if (draining) return answer(res, 503, { status: 'draining', store: store.kind });
+      health.check().then(
+        (ok) => answer(res, ok ? 200 : 503, { status: ok ? 'ready' : 'store_not_writable', store: store.kind }),
+        () => answer(res, 503, { status: 'store_not_writable', store: store.kind }),
       );
       return;
     }
@@ -233,8 +267,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     res.end('not found\n');
   };
   const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, health)
-    : createHttpServer(health);
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, endpoints)
+    : createHttpServer(endpoints);
   // ws closes (1009) what passes 4x the frame limit; below that the relay answers frame_too_large.
   const wss = new WebSocketServer({ server, maxPayload: limits.maxFrameBytes * 4, perMessageDeflate: false });
   wss.on('connection', (ws, req) => {
@@ -295,10 +329,22 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const port = (server.address() as AddressInfo).port;
   const url = `${options.tls ? 'wss' : 'ws'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   log.info('relay listening', { url, store: store.kind, relayId });
+  let metricsListener: MetricsListener | null = null;
+  if (options.metrics) {
+    try {
+      metricsListener = await startMetricsListener(metrics.registry, options.metrics, log);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+  // The state at start, logged if failing (and the baseline for "recovered").
+  health.kick();
 
   return {
     url,
     port,
+    metricsUrl: metricsListener?.url ?? null,
     stats: () => ({
       connections: connections.size,
       authenticated: [...byDevice.values()].reduce((n, s) => n + s.size, 0),
@@ -311,6 +357,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       draining = true;
       clearInterval(heartbeat);
       clearInterval(gcTimer);
+      health.stop();
       log.info('shutting down', { connections: connections.size });
       // Finish the frames already received (an acked publish is committed), bounded in time.
       await Promise.race([
@@ -323,6 +370,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Devices still connected are recorded as gone now, before the store closes.
       await presence.stop();
+      await metricsListener?.close();
       await options.beforeStoreClose?.();
       await store.close();
       log.info('stopped');

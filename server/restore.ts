@@ -4,7 +4,7 @@
 // point and moves its seqs past anything the lost state handed out (the skipped ones declared
 // gone), so devices notice, reset their cursors and republish what the relay lost under new seqs
 // (docs/operations.md, "Backup and restore"). Run it with every relay process stopped.
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { RelayConfig } from './config.ts';
@@ -59,6 +59,8 @@ export async function restoreRelay(config: RelayConfig, from: string | null, log
       if (!existsSync(from)) throw new Error(`restore: backup ${from} not found`);
       for (const stale of [file, `${file}-wal`, `${file}-shm`]) rmSync(stale, { force: true });
       copyFileSync(from, file);
+      // copyFile keeps the backup's mode, which an admin's umask may have left 0644.
+      chmodSync(file, 0o600);
     } else if (!existsSync(file)) {
       throw new Error(`restore: no ${file}; name the backup with --from`);
     }

@@ -23,7 +23,7 @@ import type {
   StoredEvent,
 } from './store.ts';
 import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
-import { INCARNATION_META, newBlobGeneration, newIncarnation, SEQ_FLOOR_META } from './store.ts';
+import { INCARNATION_META, newBlobGeneration, newIncarnation, PROBE_META, SEQ_FLOOR_META } from './store.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
@@ -787,6 +787,21 @@ export async function openPostgresStore(
     },
     async ping() {
       await pool.query('SELECT 1');
+    },
+    async probeWritable() {
+      const row = (await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM relay_schema')).rows[0];
+      if ((row?.v ?? 0) !== POSTGRES_SCHEMA_VERSION)
+        throw new Error(`database has relay schema ${row?.v ?? 0}, this relay writes ${POSTGRES_SCHEMA_VERSION}`);
+      await pool.query(
+        'INSERT INTO relay_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [PROBE_META, String(Date.now())],
+      );
+    },
+    async usage() {
+      const r = await pool.query<{ mail: string; bytes: string }>(
+        'SELECT (SELECT count(*) FROM mailbox) AS mail, (SELECT coalesce(sum(received), 0) FROM blobs) AS bytes',
+      );
+      return { mailboxItems: num(r.rows[0]!.mail), blobBytes: num(r.rows[0]!.bytes) };
     },
     async close() {
       closed = true;

@@ -18,7 +18,14 @@ import type {
   StoredEvent,
 } from './store.ts';
 import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
-import { INCARNATION_META, newBlobGeneration, newIncarnation, SEQ_FLOOR_META, type RestoreTarget } from './store.ts';
+import {
+  INCARNATION_META,
+  newBlobGeneration,
+  newIncarnation,
+  PROBE_META,
+  SEQ_FLOOR_META,
+  type RestoreTarget,
+} from './store.ts';
 
 /** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
@@ -553,6 +560,20 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async ping() {
       if (!db.open) throw new Error('store closed');
+    },
+    async probeWritable() {
+      if (!db.open) throw new Error('store closed');
+      const version = num(db.pragma('user_version', { simple: true }));
+      if (version !== SQLITE_SCHEMA_VERSION)
+        throw new Error(`relay.db has schema ${version}, this relay writes ${SQLITE_SCHEMA_VERSION}`);
+      db.prepare(
+        'INSERT INTO relay_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(PROBE_META, String(Date.now()));
+    },
+    async usage() {
+      const mailboxItems = num(db.prepare('SELECT count(*) FROM mailbox').pluck().get());
+      const blobBytes = num(db.prepare('SELECT coalesce(sum(received), 0) FROM blobs').pluck().get());
+      return { mailboxItems, blobBytes };
     },
     async close() {
       if (db.open) db.close();

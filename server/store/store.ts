@@ -80,6 +80,8 @@ export const INCARNATION_META = 'incarnation';
  * head row starts there, its seqs below declared gone.
  */
 export const SEQ_FLOOR_META = 'seq_floor';
+/** relay_meta key the readiness probe rewrites (probeWritable). */
+export const PROBE_META = 'ready_probe';
 
 /** When a device was last connected (presence, for the admin's device list). */
 export interface DeviceSeenRow {
@@ -299,8 +301,16 @@ export interface RelayStore {
   /** Sets a key only if it is not set yet; returns the value now stored. */
   metaSetOnce(key: string, value: string): Promise<string>;
 
-  /** Cheap round trip to the database, for /healthz. Rejects when it is unreachable. */
+  /** Cheap round trip to the database. Rejects when it is unreachable. */
   ping(): Promise<void>;
+  /**
+   * Readiness (/readyz): the schema is the one this relay writes, and a real write commits (a
+   * row in relay_meta rewritten in a transaction: a full disk, a read-only file or a database
+   * that is down fail it). Rejects with the reason otherwise.
+   */
+  probeWritable(): Promise<void>;
+  /** Sizes for the metrics: mailbox items waiting and bytes of all blobs (complete or not). */
+  usage(): Promise<{ mailboxItems: number; blobBytes: number }>;
 
   close(): Promise<void>;
 }

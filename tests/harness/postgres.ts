@@ -3,7 +3,7 @@
 // root, so as root the server runs as the `postgres` user (runuser). Needs Debian's
 // postgresql package (binaries in /usr/lib/postgresql/15/bin; PG_BIN overrides).
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,14 @@ export interface PgCluster {
   url(database?: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server process, keeping its data (an outage); `resume` starts it again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
+  /**
+   * SIGSTOP (or SIGCONT) to the server and its backends by pid: connections stay open but nothing
+   * answers, as with a database host that hangs.
+   */
+  freeze(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -78,7 +86,9 @@ export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluste
     `-c fsync=${pgOptions.fsync ? 'on' : 'off'}`,
     '-c max_connections=200',
   ].join(' ');
-  await exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  const start = () =>
+    exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  await start();
 
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
@@ -93,6 +103,27 @@ export async function startPostgres(pgOptions: PgOptions = {}): Promise<PgCluste
         await client.end();
       }
       return url(name);
+    },
+    freeze(on: boolean) {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .filter((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+      for (const pid of [postmaster, ...children]) process.kill(pid, on ? 'SIGSTOP' : 'SIGCONT');
+    },
+    async halt() {
+      await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async resume() {
+      await start();
     },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});

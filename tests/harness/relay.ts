@@ -168,6 +168,8 @@ export interface TestRelayOptions {
   tls?: { cert: string; key: string };
   /** In-process: how often connected devices' last-seen rows are rewritten (default one minute). */
   presenceRefreshMs?: number;
+  /** Process mode: more command-line flags for server/main.ts. */
+  args?: string[];
 }
 
 export interface TestRelay {
@@ -178,6 +180,10 @@ export interface TestRelay {
   relay: Relay | null;
   /** Process mode only: the relay's pid (for RSS). */
   pid: number | null;
+  /** Process mode: everything the relay processes wrote to stderr so far (its JSON log lines). */
+  output(): string;
+  /** Process mode: how the last relay process ended (null while it runs or before). */
+  lastExit: { code: number | null; signal: NodeJS.Signals | null } | null;
   store: RelayStore | null;
   /** Graceful stop (SIGTERM for a process). */
   stop(): Promise<void>;
@@ -214,6 +220,8 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
   let child: ChildProcess | null = null;
   let relay: Relay | null = null;
   let store: RelayStore | null = null;
+  let output = '';
+  let lastExit: TestRelay['lastExit'] = null;
 
   const launchInProcess = async () => {
     store = await openStore(options, dataDir);
@@ -248,12 +256,15 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       '--envelope-check',
       String(options.envelopeCheck ?? false),
       ...Object.entries(options.limits ?? {}).flatMap(([k, v]) => ['--limit', `${k}=${v}`]),
+      ...(options.args ?? []),
     ];
     const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, RELAY_DATABASE_URL: '' },
     });
     child = proc;
+    lastExit = null;
+    proc.once('exit', (code, signal) => (lastExit = { code, signal }));
     port = await new Promise<number>((resolve, reject) => {
       let buffered = '';
       const timer = setTimeout(() => reject(new Error(`relay did not start: ${buffered.slice(-2000)}`)), 20_000);
@@ -261,6 +272,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       proc.stderr!.on('data', (chunk: string) => {
         if (options.verbose) process.stderr.write(chunk);
         buffered += chunk;
+        output += chunk;
         const match = /"msg":"relay listening","url":"wss?:\/\/127\.0\.0\.1:(\d+)"/.exec(buffered);
         if (match) {
           clearTimeout(timer);
@@ -298,6 +310,10 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
     },
     get pid() {
       return child?.pid ?? null;
+    },
+    output: () => output,
+    get lastExit() {
+      return lastExit;
     },
     async stop() {
       if (relay) await relay.close();

@@ -103,7 +103,7 @@ describe('relay limits', () => {
     raw.close();
   });
 
-  it('caps a device mailbox and reports a relay without its database as unhealthy', async () => {
+  it('caps a device mailbox and reports a relay without its database as not ready', async () => {
     const own = await startTestRelay({ org, limits: { maxMailboxItems: 3 } });
     try {
       const alice = deviceTransport(own.url, a);
@@ -114,11 +114,13 @@ describe('relay limits', () => {
         code: 'quota_exceeded',
       });
       await alice.close();
-      expect((await fetch(`http://127.0.0.1:${own.port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${own.port}/readyz`)).status).toBe(200);
       await own.store!.close();
-      const res = await fetch(`http://127.0.0.1:${own.port}/healthz`);
+      const res = await fetch(`http://127.0.0.1:${own.port}/readyz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: 'store_unreachable' });
+      expect(await res.json()).toMatchObject({ status: 'store_not_writable' });
+      // Liveness stays: the process serves, restarting it would not bring the database back.
+      expect((await fetch(`http://127.0.0.1:${own.port}/healthz`)).status).toBe(200);
     } finally {
       await own.dispose();
     }

@@ -42,6 +42,19 @@ describe('relay config', () => {
     expect(() => loadConfig(['--bogus'], {})).toThrow();
   });
 
+  it('has metrics off by default and takes their port and address from every source', () => {
+    const plain = loadConfig([], {});
+    expect(plain.metricsPort).toBeUndefined();
+    expect(plain.metricsHost).toBe('127.0.0.1');
+    expect(loadConfig(['--metrics-port', '9464'], {}).metricsPort).toBe(9464);
+    expect(loadConfig([], { RELAY_METRICS_PORT: '9465', RELAY_METRICS_HOST: '10.0.0.5' })).toMatchObject({
+      metricsPort: 9465,
+      metricsHost: '10.0.0.5',
+    });
+    expect(() => loadConfig(['--metrics-port', 'x'], {})).toThrow(/metricsPort/);
+    expect(() => loadConfig(['--metrics-port', '70000'], {})).toThrow(/metricsPort/);
+  });
+
   it('knows loopback addresses', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('::1')).toBe(true);
