@@ -151,5 +151,23 @@ Klinikfunk after a change. Settings set by any source are shown locked in the ap
 | registry value | JSON key | type | allowed | default | effect |
 | --- | --- | --- | --- | --- | --- |
 ${rows}
+
+## The organisation fingerprint (\`OrgFingerprint\`)
+
+One format everywhere: 36 characters in 9 groups of 4, such as \`YF2D F42H CNV4 JBYB KA0J QWCF H289 XJKE Z6H8\`.
+The first 8 groups are the first 160 bits of the organisation id (which is itself a hash of the organisation key),
+in Crockford base32 (digits and letters without I, L, O, U); the last group is a check group (CRC-20) that catches
+every single mistyped character and every swap of two neighbours. Case, spaces and hyphens do not matter, and O, I
+and L are read as 0, 1 and 1. Code: \`shared/protocol/org-fingerprint.ts\` (client, admin view and relay).
+
+Where to read it: the admin view, tab *Organisationsschlüssel*, field *Fingerabdruck der Organisation* (with a
+*Kopieren* button), and the relay's log, in the line \`bootstrap: bound to organisation\` of its first run and in the
+line \`organisation\` at every start (field \`orgFingerprint\`).
+
+A mistyped value (wrong length, a character outside the alphabet, or a check group that does not fit) is refused
+with the reason, shown under **Verwaltete Einstellungen**, and joining an organisation on that workstation is
+refused until IT corrects it (the pin does not silently fall away). A workstation with \`OrgFingerprint\` set cannot
+create a new organisation. The bare 43-character organisation id, which earlier versions compared, is still
+accepted (exactly, case-sensitive).
 `;
 }

@@ -37,16 +37,23 @@ export interface TestDevice {
 }
 
 export class TestOrg {
-  readonly org = generateOrgKeys();
-  readonly orgId = orgIdOf(this.org.publicKey);
-  readonly orgPublicKey = toBase64Url(this.org.publicKey);
+  readonly org: ReturnType<typeof generateOrgKeys>;
+  readonly orgId: string;
+  readonly orgPublicKey: string;
   /** Records the relay should hold before clients connect (in order). */
   readonly records: SignedRecord[] = [];
   readonly #rosters = new Map<string, SignedRecord<'roster'>>();
 
-  static async create(): Promise<TestOrg> {
+  private constructor(keys: ReturnType<typeof generateOrgKeys>) {
+    this.org = keys;
+    this.orgId = orgIdOf(keys.publicKey);
+    this.orgPublicKey = toBase64Url(keys.publicKey);
+  }
+
+  /** A fresh organisation; with `keys` (tests/harness/org-keys.ts) one with a chosen org id. */
+  static async create(keys?: ReturnType<typeof generateOrgKeys>): Promise<TestOrg> {
     await readySodium();
-    return new TestOrg();
+    return new TestOrg(keys ?? generateOrgKeys());
   }
 
   sign<T extends RecordType>(type: T, body: RecordBody<T>): SignedRecord<T> {
@@ -178,6 +185,8 @@ export interface TestRelay {
   relay: Relay | null;
   /** Process mode only: the relay's pid (for RSS). */
   pid: number | null;
+  /** Process mode only: everything the relay wrote to stderr (its JSON log lines) since it was first started. */
+  output(): string;
   store: RelayStore | null;
   /** Graceful stop (SIGTERM for a process). */
   stop(): Promise<void>;
@@ -214,6 +223,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
   let child: ChildProcess | null = null;
   let relay: Relay | null = null;
   let store: RelayStore | null = null;
+  let output = '';
 
   const launchInProcess = async () => {
     store = await openStore(options, dataDir);
@@ -261,6 +271,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       proc.stderr!.on('data', (chunk: string) => {
         if (options.verbose) process.stderr.write(chunk);
         buffered += chunk;
+        output += chunk;
         const match = /"msg":"relay listening","url":"wss?:\/\/127\.0\.0\.1:(\d+)"/.exec(buffered);
         if (match) {
           clearTimeout(timer);
@@ -296,6 +307,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
     get store() {
       return store;
     },
+    output: () => output,
     get pid() {
       return child?.pid ?? null;
     },

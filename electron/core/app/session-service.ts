@@ -125,6 +125,9 @@ export class SessionService {
   }
 
   async createOrganisation(input: { orgName: string; displayName: string; relayUrl: string; setupCode: string; passphrase: string }): Promise<string> {
+    this.#checkManagedRelay(input.relayUrl);
+    if (this.#deps.policy.managedBy.orgFingerprint)
+      throw new AppError('not_permitted', 'This workstation is pinned to one organisation (policy OrgFingerprint); a new organisation cannot be created here.');
     const created = createOrganisation({ ...input, deviceLabel: this.#deps.deviceLabel, now: this.#deps.clock.now() });
     try {
       await bootstrapRelay(input.relayUrl, input.setupCode, created.records as unknown as Array<Record<string, unknown>>);
@@ -135,6 +138,7 @@ export class SessionService {
   }
 
   async joinOrganisation(input: { registrationKey: string; relayUrl: string; passphrase: string }): Promise<{ profileId: string; displayName: string }> {
+    this.#checkManagedRelay(input.relayUrl);
     let enrolment;
     try {
       enrolment = beginEnrolment(input.registrationKey);
@@ -142,6 +146,10 @@ export class SessionService {
       if (error instanceof SetupError) throw new AppError('invalid_input', `registration key: ${error.problem ?? error.message}`);
       throw error;
     }
+    // A mistyped OrgFingerprint policy pins nothing the resolver keeps (it falls back to unset):
+    // joining then would trust any organisation, so it stops here and says what is wrong.
+    const badPin = this.#deps.policy.problems.find((p) => p.key === 'orgFingerprint');
+    if (badPin) throw new AppError('not_permitted', `The OrgFingerprint policy of this workstation is not valid (${badPin.detail}); ask IT to correct it.`);
     let records;
     try {
       records = await lookupEnrolment(input.relayUrl, { deviceId: enrolment.deviceId, enrolmentId: enrolment.enrolmentId, sign: enrolment.signLookup });
@@ -153,7 +161,7 @@ export class SessionService {
       identity = enrolment.complete(records, {
         relayUrl: input.relayUrl,
         deviceLabel: this.#deps.deviceLabel,
-        pinnedOrgId: this.#deps.policy.values.orgFingerprint ?? null,
+        pinnedFingerprint: this.#deps.policy.values.orgFingerprint ?? null,
         now: this.#deps.clock.now(),
       });
     } catch (error) {
@@ -163,6 +171,13 @@ export class SessionService {
     const { displayName, ...rest } = identity;
     const profileId = await this.#createProfile(rest, displayName, input.passphrase, [...records, rest.certificate]);
     return { profileId, displayName };
+  }
+
+  /** Where IT set RelayUrl, setup uses that address and no other (the field is locked in the UI too). */
+  #checkManagedRelay(relayUrl: string): void {
+    const managed = this.#deps.policy.values.relayUrl;
+    if (managed !== null && relayUrl !== managed)
+      throw new AppError('not_permitted', `This workstation is configured for the relay ${managed} (policy RelayUrl).`);
   }
 
   async #createProfile(identity: Identity, displayName: string, passphrase: string, knownRecords: ReadonlyArray<unknown>): Promise<string> {

@@ -4,6 +4,7 @@
 // and docs/operations.md are generated from. Adding a policy here is the only step needed for
 // the resolver, the templates and the docs to know it (tests check they stay in step).
 import { z } from 'zod';
+import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 
 /** How the value sits in the registry (ADMX element in brackets). */
 export type RegistryKind = 'string' /* REG_SZ, <text> */ | 'dword' /* REG_DWORD, <decimal> */ | 'boolean' /* REG_DWORD 0/1, <boolean> */ | 'enum' /* REG_SZ, <enum> */ | 'list' /* REG_MULTI_SZ, <multiText> */;
@@ -33,10 +34,14 @@ const wsUrl = z
   .string()
   .max(2048)
   .refine((s) => /^wss?:\/\/[^\s/]+/i.test(s), 'must be a ws:// or wss:// URL');
+// The one fingerprint format (shared/protocol/org-fingerprint.ts); a typo is refused with what is wrong.
 const fingerprint = z
   .string()
   .max(200)
-  .refine((s) => /^[A-Za-z0-9][A-Za-z0-9 :-]{15,}$/.test(s), 'must be the organisation fingerprint as shown in the admin view');
+  .superRefine((s, ctx) => {
+    const parsed = parseOrgFingerprint(s);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `organisation fingerprint ${parsed.message}` });
+  });
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const fileType = z
   .string()
@@ -64,8 +69,8 @@ export const POLICY_DEFINITIONS = [
     defaultValue: null,
     label: { de: 'Fingerabdruck der Organisation', en: 'Organisation fingerprint' },
     help: {
-      de: 'Fingerabdruck des Organisationsschlüssels. Klinikfunk tritt nur einer Organisation mit genau diesem Schlüssel bei.',
-      en: 'Fingerprint of the organisation key. Klinikfunk joins only an organisation with exactly this key.',
+      de: 'Fingerabdruck der Organisation, wie ihn die Verwaltung (Organisationsschlüssel) und das Relay beim ersten Start zeigen: 9 Gruppen zu 4 Zeichen, Groß-/Kleinschreibung egal. Klinikfunk tritt nur dieser Organisation bei; ein Tippfehler wird erkannt und blockiert die Einrichtung.',
+      en: 'Fingerprint of the organisation as the admin view (organisation key) and the relay at first start show it: 9 groups of 4 characters, any case. Klinikfunk joins only this organisation; a typo is detected and blocks setup.',
     },
   }),
   def({
