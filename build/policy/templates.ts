@@ -169,5 +169,19 @@ with the reason, shown under **Verwaltete Einstellungen**, and joining an organi
 refused until IT corrects it (the pin does not silently fall away). A workstation with \`OrgFingerprint\` set cannot
 create a new organisation. The bare 43-character organisation id, which earlier versions compared, is still
 accepted (exactly, case-sensitive).
+
+## Moving the relay (\`RelayUrl\`)
+
+Each profile keeps the relay address it was set up with. When \`RelayUrl\` names another address (the relay
+moved to another host or port, or now speaks \`wss://\`), each profile on the PC moves at its next sign-in (after
+setting the policy, restart Klinikfunk; every profile then signs in again). Before it moves, it checks the relay
+at the new address as at enrolment: the relay must accept this device and its directory must begin with the
+organisation root signed by the organisation key the profile trusts. Then the profile uses the new address from
+then on (also if the policy is removed later) and its tile, and the main view after sign-in, say *Die
+Serveradresse wurde von Ihrer IT auf … geändert.* A relay of another organisation moves nobody: the profile
+stays on its relay and says *Neue Serveradresse abgelehnt* with the address. A relay that does not answer at
+sign-in moves nobody either, without a notice; the next sign-in tries again (logged as \`relay the policy names
+not reached\`). The relay at the new address must serve the same data (the same database, or the data folder
+moved with it): it has to know the devices.
 `;
 }

@@ -11,20 +11,23 @@ import type { EffectivePolicy } from '../policy/resolve.ts';
 import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { PerKeyQueue } from '../session/per-key-queue.ts';
 import { checkPin } from '../session/pin-rules.ts';
-import { ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
+import { isRelayNotice, ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
 import { ProfileRelays } from '../session/profile-relays.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
 import { argon2idSecrets, type SecretKdf } from '../session/secret-kdf.ts';
 import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
 import { bootstrapRelay } from '../transport/bootstrap.ts';
 import { lookupEnrolment } from '../transport/enrol-lookup.ts';
+import { checkRelayOrg } from '../transport/relay-org-check.ts';
 import { TransportError } from '../transport/transport.ts';
-import { loadIdentity, saveIdentity, type Identity } from '../account/identity.ts';
+import { certificateOf, deviceSigner, loadIdentity, orgPublicKeyOf, saveIdentity, type Identity } from '../account/identity.ts';
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
 import type { NotificationContent } from './notifications.ts';
 import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
 
 const PIN_KEY = 'session.pin';
+/** How long a sign-in waits for the relay a changed RelayUrl names before going on without moving. */
+const RELAY_CHECK_MS = 8_000;
 /** A six-digit PIN has only a million values: its Argon2id hash gets the full floor cost. */
 const PIN_KDF: KdfCost = KDF_FLOOR;
 
@@ -205,12 +208,55 @@ export class SessionService {
       return;
     }
     // Not running, or its runtime ended (12 hours, PIN limit, admin) while the passphrase was checked.
-    const identity = await loadIdentity(opened.store);
-    if (!identity) {
+    const stored = await loadIdentity(opened.store);
+    if (!stored) {
       this.profiles.close(opened);
       throw new AppError('not_found', 'This profile was never connected to an organisation.');
     }
+    let identity = stored;
+    try {
+      identity = await this.#followRelayPolicy(profileId, opened, stored);
+    } catch (error) {
+      // The move is tried again at the next sign-in; this one goes on with the known relay.
+      this.#deps.log.warn('relay move not completed', { error: String(error) });
+    }
     await this.#start(opened, identity);
+  }
+
+  /**
+   * A RelayUrl policy that names another relay than the profile's moves the profile there, but
+   * only after that relay proved it serves this profile's organisation, as at enrolment
+   * (transport/relay-org-check.ts): a policy cannot hand a profile to another organisation's
+   * relay. Either way the profile's tile says what happened. A relay that does not answer gives no
+   * verdict: the profile stays where it is and the next sign-in tries again.
+   */
+  async #followRelayPolicy(profileId: string, opened: OpenProfile, identity: Identity): Promise<Identity> {
+    await this.#notices.load();
+    const previous = this.#notices.get(profileId);
+    if (previous && isRelayNotice(previous.reason)) await this.#notices.clear(profileId);
+    const target = this.#deps.policy.values.relayUrl;
+    if (target === null || target === identity.relayUrl) return identity;
+    const check = await checkRelayOrg(target, {
+      deviceId: identity.deviceId,
+      sign: deviceSigner(identity),
+      certificate: identity.certificateUploaded ? null : (certificateOf(identity) as unknown as Record<string, unknown>),
+      orgPublicKey: orgPublicKeyOf(identity),
+    }, { timeoutMs: RELAY_CHECK_MS });
+    const at = this.#deps.clock.now();
+    if (check.ok) {
+      const moved = { ...identity, relayUrl: target };
+      await saveIdentity(opened.store, moved);
+      await this.#notices.set(profileId, { reason: 'relay_moved', at, url: target });
+      this.#deps.log.info('profile moved to the relay the policy names', { from: identity.relayUrl, to: target });
+      return moved;
+    }
+    if (check.reason === 'unreachable') {
+      this.#deps.log.warn('relay the policy names not reached; profile stays on its relay until the next sign-in', { to: target, detail: check.detail });
+      return identity;
+    }
+    await this.#notices.set(profileId, { reason: 'relay_move_refused', at, url: target });
+    this.#deps.log.warn('relay the policy names is not this organisation\'s; profile not moved', { to: target, detail: check.detail });
+    return identity;
   }
 
   async #open(profileId: string, passphrase: string): Promise<OpenProfile> {
@@ -245,9 +291,10 @@ export class SessionService {
     // Offered when another profile is set up on this PC; a failed write costs only that offer.
     await this.#relays.remember(profileId, identity.relayUrl, this.#deps.clock.now()).catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: String(error) }));
     this.#lastSignOut = null;
-    // Accepted by the relay again (the admin re-activated the user): the tile's notice goes.
+    // Accepted by the relay again (the admin re-activated the user): the tile's refusal notice goes.
     runtime.transport.onState((state) => {
-      if (state !== 'online' || !this.#notices.get(profileId)) return;
+      const notice = this.#notices.get(profileId);
+      if (state !== 'online' || !notice || isRelayNotice(notice.reason)) return;
       this.#notices
         .clear(profileId)
         .then(() => this.#deps.onChanged())

@@ -57,8 +57,8 @@ export const POLICY_DEFINITIONS = [
     defaultValue: null,
     label: { de: 'Relay-Adresse', en: 'Relay address' },
     help: {
-      de: 'Adresse des Klinikfunk-Relays Ihrer Einrichtung, z. B. wss://klinikfunk.klinik.local. Ist sie gesetzt, ist sie bei der Einrichtung vorbelegt und nicht änderbar.',
-      en: "Address of your organisation's Klinikfunk relay, e.g. wss://klinikfunk.klinik.local. When set, it is prefilled at setup and cannot be changed.",
+      de: 'Adresse des Klinikfunk-Relays Ihrer Einrichtung, z. B. wss://klinikfunk.klinik.local. Ist sie gesetzt, ist sie bei der Einrichtung vorbelegt und dort nicht änderbar. Wird sie geändert, zieht jedes Profil auf diesem PC bei seiner nächsten Anmeldung auf die neue Adresse um, nachdem geprüft ist, dass das Relay dort zur selben Organisation gehört; sonst bleibt es beim bisherigen Relay und sagt, warum.',
+      en: "Address of your organisation's Klinikfunk relay, e.g. wss://klinikfunk.klinik.local. When set, it is prefilled at setup and cannot be changed there. When it changes, every profile on this PC moves to the new address at its next sign-in, once the relay there is checked to belong to the same organisation; otherwise it stays on its relay and says why.",
     },
   }),
   def({
