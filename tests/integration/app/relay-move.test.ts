@@ -5,6 +5,7 @@
 // says why. Before, the address was fixed per profile at enrolment: profiles kept dialling the
 // old relay ("Verbinde …") for good.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,20 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     await nurse.value('session.signIn', { profileId: nurseProfile, passphrase: PASS_B });
     expect((await nurse.value('session.status', {})).profiles[0]).toMatchObject({ relayUrl: moved.url, notice: null });
   }, 120_000);
+
+  it('a relay the policy names that does not answer moves nobody yet: no notice, the profile works on', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    await nurse.close();
+    nurse = await startCoreClient({ dataDir: nurseDir, policy: relayPolicy(`ws://127.0.0.1:${closed}`) });
+    await nurse.value('session.signIn', { profileId: nurseProfile, passphrase: PASS_B });
+    expect((await nurse.value('session.status', {})).profiles[0]).toMatchObject({ relayUrl: moved.url, notice: null });
+    await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 20_000, 'online on its relay');
+  }, 60_000);
 
   it("a RelayUrl naming another organisation's relay moves nobody, and the profile says why", async () => {
     foreign = await startClinicRelay();
