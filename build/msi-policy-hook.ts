@@ -1,11 +1,12 @@
 // electron-builder `msiProjectCreated` hook: makes the MSI take the relay address and the
 // organisation fingerprint as public properties and write them to the machine policy key, so
 //
-//   msiexec /i Klinikfunk.msi /qn RELAYURL=wss://klinikfunk.klinik.local ORGFINGERPRINT=ABCD-...
+//   msiexec /i Klinikfunk.msi /qn RELAYURL=wss://klinikfunk.klinik.local ORGFINGERPRINT="YF2D F42H ... Z6H8"
 //
 // configures a workstation in one step. Secure="yes" lets the properties pass from the client to
 // the elevated server side of a per-machine install. Each value is its own component with a
-// condition, so an install without the property writes nothing (Group Policy may set it).
+// condition, so an install without the property writes nothing (Group Policy may set it). The value
+// is written as typed; the app checks it like any OrgFingerprint policy (shared/protocol/org-fingerprint.ts).
 import { readFile, writeFile } from 'node:fs/promises';
 import { POLICY_REGISTRY_PATH } from '../electron/core/policy/definitions.ts';
 

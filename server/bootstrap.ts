@@ -12,8 +12,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData } from 'ws';
 import { Directory } from '../electron/core/crypto/directory.ts';
-import { parseRecord } from '../electron/core/crypto/records.ts';
+import { orgIdOf, parseRecord } from '../electron/core/crypto/records.ts';
 import { fromBase64Url } from '../shared/protocol/bytes.ts';
+import { orgFingerprint } from '../shared/protocol/org-fingerprint.ts';
 import type { RecordBody } from '../shared/protocol/records.ts';
 import { bootstrapFrame, type ServerFrame } from '../shared/relay/frames.ts';
 import type { RelayLog } from './log.ts';
@@ -107,7 +108,8 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
             log.warn('bootstrap refused', { reason: key });
             return answer({ t: 'error', id: frame.id, code: 'record_rejected', message: key });
           }
-          log.info('bootstrap: bound to organisation', { records: frame.records.length });
+          // The first-run output names the fingerprint IT pins on the workstations.
+          log.info('bootstrap: bound to organisation', { records: frame.records.length, orgFingerprint: orgFingerprint(orgIdOf(key)) });
           settled = true;
           clearInterval(poll);
           answer({ t: 'ok', id: frame.id });

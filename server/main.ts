@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
+import { orgFingerprint } from '../shared/protocol/org-fingerprint.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
 import { installProcessGuards } from '../electron/core/log/process-guard.ts';
 import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
@@ -126,6 +127,12 @@ async function main(): Promise<void> {
 
   const trust = new DirectoryTrust(store, orgPublicKey);
   await trust.load();
+  // What IT pins on the workstations (policy OrgFingerprint, msiexec ORGFINGERPRINT), on every
+  // start, so it can be read off the service log as well as off the admin view.
+  log.info('organisation', {
+    orgFingerprint: orgFingerprint(trust.orgId),
+    hint: 'pin it on the workstations: policy OrgFingerprint or msiexec ORGFINGERPRINT (docs/it-rollout.md)',
+  });
   if (config.importRecords) await importRecords(config.importRecords, trust, log);
 
   const relay = await startRelay({

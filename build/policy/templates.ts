@@ -185,5 +185,37 @@ connection (\`proxy_refused\`), wants credentials (\`proxy_auth\`) or cannot be 
 (\`proxy_unreachable\`), the app says so in German with what IT has to check and keeps trying with
 backoff. The password in \`ProxyServer\` is readable by anyone who can read the policy; the app's
 *Verwaltete Einstellungen* show the proxy without it.
+
+## The organisation fingerprint (\`OrgFingerprint\`)
+
+One format everywhere: 36 characters in 9 groups of 4, such as \`YF2D F42H CNV4 JBYB KA0J QWCF H289 XJKE Z6H8\`.
+The first 8 groups are the first 160 bits of the organisation id (which is itself a hash of the organisation key),
+in Crockford base32 (digits and letters without I, L, O, U); the last group is a check group (CRC-20) that catches
+every single mistyped character and every swap of two neighbours. Case, spaces and hyphens do not matter, and O, I
+and L are read as 0, 1 and 1. Code: \`shared/protocol/org-fingerprint.ts\` (client, admin view and relay).
+
+Where to read it: the admin view, tab *Organisationsschlüssel*, field *Fingerabdruck der Organisation* (with a
+*Kopieren* button), and the relay's log, in the line \`bootstrap: bound to organisation\` of its first run and in the
+line \`organisation\` at every start (field \`orgFingerprint\`).
+
+A mistyped value (wrong length, a character outside the alphabet, or a check group that does not fit) is refused
+with the reason, shown under **Verwaltete Einstellungen**, and joining an organisation on that workstation is
+refused until IT corrects it (the pin does not silently fall away). A workstation with \`OrgFingerprint\` set cannot
+create a new organisation. The bare 43-character organisation id, which earlier versions compared, is still
+accepted (exactly, case-sensitive).
+
+## Moving the relay (\`RelayUrl\`)
+
+Each profile keeps the relay address it was set up with. When \`RelayUrl\` names another address (the relay
+moved to another host or port, or now speaks \`wss://\`), each profile on the PC moves at its next sign-in (after
+setting the policy, restart Klinikfunk; every profile then signs in again). Before it moves, it checks the relay
+at the new address as at enrolment: the relay must accept this device and its directory must begin with the
+organisation root signed by the organisation key the profile trusts. Then the profile uses the new address from
+then on (also if the policy is removed later) and its tile, and the main view after sign-in, say *Die
+Serveradresse wurde von Ihrer IT auf … geändert.* A relay of another organisation moves nobody: the profile
+stays on its relay and says *Neue Serveradresse abgelehnt* with the address. A relay that does not answer at
+sign-in moves nobody either, without a notice; the next sign-in tries again (logged as \`relay the policy names
+not reached\`). The relay at the new address must serve the same data (the same database, or the data folder
+moved with it): it has to know the devices.
 `;
 }

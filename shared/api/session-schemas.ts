@@ -20,9 +20,14 @@ export const profileSummarySchema = z.object({
   locked: z.boolean(),
   /**
    * The relay refused this profile's device for good, and when: `revoked` (the device) or
-   * `deactivated` (its user). Shown on this profile's tile only; cleared when it is accepted again.
+   * `deactivated` (its user); cleared when it is accepted again. Or IT changed the relay address
+   * (policy RelayUrl) to `url`: `relay_moved` (the profile uses it now) or `relay_move_refused`
+   * (that relay is not this organisation's; the profile stays where it was); cleared at the next
+   * sign-in. Shown on this profile's tile only (and, for the signed-in profile, in the app).
    */
-  notice: z.object({ reason: z.enum(['revoked', 'deactivated']), at: z.number().int() }).nullable(),
+  notice: z
+    .object({ reason: z.enum(['revoked', 'deactivated', 'relay_moved', 'relay_move_refused']), at: z.number().int(), url: relayUrl.optional() })
+    .nullable(),
   /** The relay this profile uses (no secret), offered when another profile is set up; null before its first sign-in here. */
   relayUrl: relayUrl.nullable(),
 });

@@ -11,6 +11,7 @@ import { methods } from '../../shared/api/contract.ts';
 import { POLICY_REGISTRY_PATH } from '../../electron/core/policy/definitions.ts';
 import { FakeRegistry } from '../../electron/core/policy/registry.ts';
 import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
+import { orgFingerprint } from '../../shared/protocol/org-fingerprint.ts';
 import type { Workstation } from '../harness/workstation.ts';
 import { test, expect } from './fixtures.ts';
 import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
@@ -74,8 +75,14 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   await tab(admin, 'Registrierungsschlüssel').click();
   await expect(admin.getByTestId('admin-keys-empty')).toBeVisible();
 
-  // Organisation key: a short passphrase is refused, then the backup downloads.
+  // Organisation key: the fingerprint IT pins (policy OrgFingerprint), copyable; a short
+  // passphrase is refused, then the backup downloads.
   await tab(admin, 'Organisationsschlüssel').click();
+  const fingerprint = orgFingerprint(adminStation.core.sessions.visible().identity.orgId);
+  await expect(admin.getByRole('textbox', { name: 'Fingerabdruck der Organisation' })).toHaveValue(fingerprint);
+  await admin.getByTestId('org-fingerprint-copy').click();
+  await expect(admin.getByText('Fingerabdruck in die Zwischenablage kopiert.')).toBeVisible();
+  await expect.poll(() => adminStation.platform.clipboard.text).toBe(fingerprint);
   await admin.getByLabel('Passphrase für die Sicherung').fill('zu-kurz');
   await admin.getByLabel('Passphrase wiederholen').fill('zu-kurz');
   await admin.getByRole('button', { name: 'Sicherungsdatei herunterladen' }).click();

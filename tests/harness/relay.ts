@@ -37,16 +37,23 @@ export interface TestDevice {
 }
 
 export class TestOrg {
-  readonly org = generateOrgKeys();
-  readonly orgId = orgIdOf(this.org.publicKey);
-  readonly orgPublicKey = toBase64Url(this.org.publicKey);
+  readonly org: ReturnType<typeof generateOrgKeys>;
+  readonly orgId: string;
+  readonly orgPublicKey: string;
   /** Records the relay should hold before clients connect (in order). */
   readonly records: SignedRecord[] = [];
   readonly #rosters = new Map<string, SignedRecord<'roster'>>();
 
-  static async create(): Promise<TestOrg> {
+  private constructor(keys: ReturnType<typeof generateOrgKeys>) {
+    this.org = keys;
+    this.orgId = orgIdOf(keys.publicKey);
+    this.orgPublicKey = toBase64Url(keys.publicKey);
+  }
+
+  /** A fresh organisation; with `keys` (tests/harness/org-keys.ts) one with a chosen org id. */
+  static async create(keys?: ReturnType<typeof generateOrgKeys>): Promise<TestOrg> {
     await readySodium();
-    return new TestOrg();
+    return new TestOrg(keys ?? generateOrgKeys());
   }
 
   sign<T extends RecordType>(type: T, body: RecordBody<T>): SignedRecord<T> {

@@ -6,6 +6,7 @@
 //    key), and signs its own device certificate, which it presents at its first authentication.
 import { randomBytes } from 'node:crypto';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import { fingerprintMatches, orgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 import type { RecordBody, RecordType, SignedRecord } from '../../../shared/protocol/records.ts';
 import { Directory } from '../crypto/directory.ts';
 import { signDetached } from '../crypto/ed25519.ts';
@@ -87,7 +88,7 @@ export interface Enrolment {
   /** Signs the relay's lookup challenge with the enrolment key. */
   signLookup(message: Uint8Array): Uint8Array;
   /** Checks the relay's answer and makes the identity with a self-signed device certificate. */
-  complete(records: Array<Record<string, unknown>>, options: { relayUrl: string; deviceLabel: string; pinnedOrgId: string | null; now: number }): Identity & { displayName: string };
+  complete(records: Array<Record<string, unknown>>, options: { relayUrl: string; deviceLabel: string; pinnedFingerprint: string | null; now: number }): Identity & { displayName: string };
 }
 
 /** Step one of joining: checks the typed key locally (typos never reach the relay). */
@@ -107,8 +108,11 @@ export function beginEnrolment(registrationKey: string): Enrolment {
       const rootBody = (root.record as SignedRecord<'org_root'>).body;
       const orgKeyBytes = Buffer.from(rootBody.orgPublicKey, 'base64url');
       const directory = new Directory({ orgPublicKey: new Uint8Array(orgKeyBytes), now: () => options.now });
-      if (options.pinnedOrgId !== null && directory.orgId !== options.pinnedOrgId)
-        throw new SetupError('wrong_org', 'the relay belongs to another organisation than the one this workstation is configured for');
+      if (options.pinnedFingerprint !== null && !fingerprintMatches(options.pinnedFingerprint, directory.orgId))
+        throw new SetupError(
+          'wrong_org',
+          `the relay belongs to the organisation with fingerprint ${orgFingerprint(directory.orgId)}, not to the one this workstation is configured for (policy OrgFingerprint ${options.pinnedFingerprint})`,
+        );
       // Every record must verify against the org key, and the enrolment must be for our key.
       for (const parsed of [root, user, enrolment]) {
         const verdict = directory.ingest(parsed.record);

@@ -12,21 +12,24 @@ import { createRelayNetwork, type RelayNetwork, type RelayNetworkPolicy } from '
 import { ClipboardGuard } from '../session/clipboard-guard.ts';
 import { PerKeyQueue } from '../session/per-key-queue.ts';
 import { checkPin } from '../session/pin-rules.ts';
-import { ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
+import { isRelayNotice, ProfileNotices, type ProfileNoticeReason } from '../session/profile-notices.ts';
 import { ProfileRelays } from '../session/profile-relays.ts';
 import { ProfileError, ProfileManager, type OpenProfile } from '../session/profiles.ts';
 import { argon2idSecrets, type SecretKdf } from '../session/secret-kdf.ts';
 import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
 import { bootstrapRelay } from '../transport/bootstrap.ts';
 import { lookupEnrolment } from '../transport/enrol-lookup.ts';
+import { checkRelayOrg } from '../transport/relay-org-check.ts';
 import { TransportError } from '../transport/transport.ts';
 import { isNetworkProblem } from '../net/network-problem.ts';
-import { loadIdentity, saveIdentity, type Identity } from '../account/identity.ts';
+import { certificateOf, deviceSigner, loadIdentity, orgPublicKeyOf, saveIdentity, type Identity } from '../account/identity.ts';
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
 import type { NotificationContent } from './notifications.ts';
 import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
 
 const PIN_KEY = 'session.pin';
+/** How long a sign-in waits for the relay a changed RelayUrl names before going on without moving. */
+const RELAY_CHECK_MS = 8_000;
 /** A six-digit PIN has only a million values: its Argon2id hash gets the full floor cost. */
 const PIN_KDF: KdfCost = KDF_FLOOR;
 
@@ -134,6 +137,9 @@ export class SessionService {
   }
 
   async createOrganisation(input: { orgName: string; displayName: string; relayUrl: string; setupCode: string; passphrase: string }): Promise<string> {
+    this.#checkManagedRelay(input.relayUrl);
+    if (this.#deps.policy.managedBy.orgFingerprint)
+      throw new AppError('not_permitted', 'This workstation is pinned to one organisation (policy OrgFingerprint); a new organisation cannot be created here.');
     const created = createOrganisation({ ...input, deviceLabel: this.#deps.deviceLabel, now: this.#deps.clock.now() });
     try {
       await bootstrapRelay(input.relayUrl, input.setupCode, created.records as unknown as Array<Record<string, unknown>>, { network: this.network });
@@ -144,6 +150,7 @@ export class SessionService {
   }
 
   async joinOrganisation(input: { registrationKey: string; relayUrl: string; passphrase: string }): Promise<{ profileId: string; displayName: string }> {
+    this.#checkManagedRelay(input.relayUrl);
     let enrolment;
     try {
       enrolment = beginEnrolment(input.registrationKey);
@@ -151,6 +158,10 @@ export class SessionService {
       if (error instanceof SetupError) throw new AppError('invalid_input', `registration key: ${error.problem ?? error.message}`);
       throw error;
     }
+    // A mistyped OrgFingerprint policy pins nothing the resolver keeps (it falls back to unset):
+    // joining then would trust any organisation, so it stops here and says what is wrong.
+    const badPin = this.#deps.policy.problems.find((p) => p.key === 'orgFingerprint');
+    if (badPin) throw new AppError('not_permitted', `The OrgFingerprint policy of this workstation is not valid (${badPin.detail}); ask IT to correct it.`);
     let records;
     try {
       records = await lookupEnrolment(
@@ -166,7 +177,7 @@ export class SessionService {
       identity = enrolment.complete(records, {
         relayUrl: input.relayUrl,
         deviceLabel: this.#deps.deviceLabel,
-        pinnedOrgId: this.#deps.policy.values.orgFingerprint ?? null,
+        pinnedFingerprint: this.#deps.policy.values.orgFingerprint ?? null,
         now: this.#deps.clock.now(),
       });
     } catch (error) {
@@ -176,6 +187,13 @@ export class SessionService {
     const { displayName, ...rest } = identity;
     const profileId = await this.#createProfile(rest, displayName, input.passphrase, [...records, rest.certificate]);
     return { profileId, displayName };
+  }
+
+  /** Where IT set RelayUrl, setup uses that address and no other (the field is locked in the UI too). */
+  #checkManagedRelay(relayUrl: string): void {
+    const managed = this.#deps.policy.values.relayUrl;
+    if (managed !== null && relayUrl !== managed)
+      throw new AppError('not_permitted', `This workstation is configured for the relay ${managed} (policy RelayUrl).`);
   }
 
   async #createProfile(identity: Identity, displayName: string, passphrase: string, knownRecords: ReadonlyArray<unknown>): Promise<string> {
@@ -203,12 +221,55 @@ export class SessionService {
       return;
     }
     // Not running, or its runtime ended (12 hours, PIN limit, admin) while the passphrase was checked.
-    const identity = await loadIdentity(opened.store);
-    if (!identity) {
+    const stored = await loadIdentity(opened.store);
+    if (!stored) {
       this.profiles.close(opened);
       throw new AppError('not_found', 'This profile was never connected to an organisation.');
     }
+    let identity = stored;
+    try {
+      identity = await this.#followRelayPolicy(profileId, opened, stored);
+    } catch (error) {
+      // The move is tried again at the next sign-in; this one goes on with the known relay.
+      this.#deps.log.warn('relay move not completed', { error: String(error) });
+    }
     await this.#start(opened, identity);
+  }
+
+  /**
+   * A RelayUrl policy that names another relay than the profile's moves the profile there, but
+   * only after that relay proved it serves this profile's organisation, as at enrolment
+   * (transport/relay-org-check.ts): a policy cannot hand a profile to another organisation's
+   * relay. Either way the profile's tile says what happened. A relay that does not answer gives no
+   * verdict: the profile stays where it is and the next sign-in tries again.
+   */
+  async #followRelayPolicy(profileId: string, opened: OpenProfile, identity: Identity): Promise<Identity> {
+    await this.#notices.load();
+    const previous = this.#notices.get(profileId);
+    if (previous && isRelayNotice(previous.reason)) await this.#notices.clear(profileId);
+    const target = this.#deps.policy.values.relayUrl;
+    if (target === null || target === identity.relayUrl) return identity;
+    const check = await checkRelayOrg(target, {
+      deviceId: identity.deviceId,
+      sign: deviceSigner(identity),
+      certificate: identity.certificateUploaded ? null : (certificateOf(identity) as unknown as Record<string, unknown>),
+      orgPublicKey: orgPublicKeyOf(identity),
+    }, { timeoutMs: RELAY_CHECK_MS });
+    const at = this.#deps.clock.now();
+    if (check.ok) {
+      const moved = { ...identity, relayUrl: target };
+      await saveIdentity(opened.store, moved);
+      await this.#notices.set(profileId, { reason: 'relay_moved', at, url: target });
+      this.#deps.log.info('profile moved to the relay the policy names', { from: identity.relayUrl, to: target });
+      return moved;
+    }
+    if (check.reason === 'unreachable') {
+      this.#deps.log.warn('relay the policy names not reached; profile stays on its relay until the next sign-in', { to: target, detail: check.detail });
+      return identity;
+    }
+    await this.#notices.set(profileId, { reason: 'relay_move_refused', at, url: target });
+    this.#deps.log.warn('relay the policy names is not this organisation\'s; profile not moved', { to: target, detail: check.detail });
+    return identity;
   }
 
   async #open(profileId: string, passphrase: string): Promise<OpenProfile> {
@@ -244,9 +305,10 @@ export class SessionService {
     // Offered when another profile is set up on this PC; a failed write costs only that offer.
     await this.#relays.remember(profileId, identity.relayUrl, this.#deps.clock.now()).catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: String(error) }));
     this.#lastSignOut = null;
-    // Accepted by the relay again (the admin re-activated the user): the tile's notice goes.
+    // Accepted by the relay again (the admin re-activated the user): the tile's refusal notice goes.
     runtime.transport.onState((state) => {
-      if (state !== 'online' || !this.#notices.get(profileId)) return;
+      const notice = this.#notices.get(profileId);
+      if (state !== 'online' || !notice || isRelayNotice(notice.reason)) return;
       this.#notices
         .clear(profileId)
         .then(() => this.#deps.onChanged())

@@ -4,6 +4,7 @@
 // and docs/operations.md are generated from. Adding a policy here is the only step needed for
 // the resolver, the templates and the docs to know it (tests check they stay in step).
 import { z } from 'zod';
+import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 import { proxyServerSchema } from '../net/proxy-choice.ts';
 import { relayCaEntrySchema } from '../net/relay-ca-policy.ts';
 
@@ -35,10 +36,14 @@ const wsUrl = z
   .string()
   .max(2048)
   .refine((s) => /^wss?:\/\/[^\s/]+/i.test(s), 'must be a ws:// or wss:// URL');
+// The one fingerprint format (shared/protocol/org-fingerprint.ts); a typo is refused with what is wrong.
 const fingerprint = z
   .string()
   .max(200)
-  .refine((s) => /^[A-Za-z0-9][A-Za-z0-9 :-]{15,}$/.test(s), 'must be the organisation fingerprint as shown in the admin view');
+  .superRefine((s, ctx) => {
+    const parsed = parseOrgFingerprint(s);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `organisation fingerprint ${parsed.message}` });
+  });
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const fileType = z
   .string()
@@ -54,8 +59,8 @@ export const POLICY_DEFINITIONS = [
     defaultValue: null,
     label: { de: 'Relay-Adresse', en: 'Relay address' },
     help: {
-      de: 'Adresse des Klinikfunk-Relays Ihrer Einrichtung, z. B. wss://klinikfunk.klinik.local. Ist sie gesetzt, ist sie bei der Einrichtung vorbelegt und nicht änderbar.',
-      en: "Address of your organisation's Klinikfunk relay, e.g. wss://klinikfunk.klinik.local. When set, it is prefilled at setup and cannot be changed.",
+      de: 'Adresse des Klinikfunk-Relays Ihrer Einrichtung, z. B. wss://klinikfunk.klinik.local. Ist sie gesetzt, ist sie bei der Einrichtung vorbelegt und dort nicht änderbar. Wird sie geändert, zieht jedes Profil auf diesem PC bei seiner nächsten Anmeldung auf die neue Adresse um, nachdem geprüft ist, dass das Relay dort zur selben Organisation gehört; sonst bleibt es beim bisherigen Relay und sagt, warum.',
+      en: "Address of your organisation's Klinikfunk relay, e.g. wss://klinikfunk.klinik.local. When set, it is prefilled at setup and cannot be changed there. When it changes, every profile on this PC moves to the new address at its next sign-in, once the relay there is checked to belong to the same organisation; otherwise it stays on its relay and says why.",
     },
   }),
   def({
@@ -66,8 +71,8 @@ export const POLICY_DEFINITIONS = [
     defaultValue: null,
     label: { de: 'Fingerabdruck der Organisation', en: 'Organisation fingerprint' },
     help: {
-      de: 'Fingerabdruck des Organisationsschlüssels. Klinikfunk tritt nur einer Organisation mit genau diesem Schlüssel bei.',
-      en: 'Fingerprint of the organisation key. Klinikfunk joins only an organisation with exactly this key.',
+      de: 'Fingerabdruck der Organisation, wie ihn die Verwaltung (Organisationsschlüssel) und das Relay beim ersten Start zeigen: 9 Gruppen zu 4 Zeichen, Groß-/Kleinschreibung egal. Klinikfunk tritt nur dieser Organisation bei; ein Tippfehler wird erkannt und blockiert die Einrichtung.',
+      en: 'Fingerprint of the organisation as the admin view (organisation key) and the relay at first start show it: 9 groups of 4 characters, any case. Klinikfunk joins only this organisation; a typo is detected and blocks setup.',
     },
   }),
   def({

@@ -37,5 +37,10 @@ export const workstationMethods = {
     output: z.object({ clearAfterSeconds: seconds }),
     doc: 'Copies text selected in the open channel (Ctrl+C in the message list) through the core, which removes it from the clipboard again like clipboard.copyMessage. `not_found` for a channel the visible profile is not in.',
   }),
+  'clipboard.copyOrgFingerprint': method({
+    input: z.strictObject({}),
+    output: z.object({ fingerprint: z.string(), clearAfterSeconds: seconds }),
+    doc: "Copies the organisation fingerprint of the visible profile (shared/protocol/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.",
+  }),
 } satisfies Record<string, MethodSpec>;
 export const workstationEvents = {} satisfies Record<string, EventSpec>;

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootstrapRelay } from '../../../electron/core/transport/bootstrap.ts';
+import { orgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
 
@@ -41,6 +42,9 @@ describe('relay first-run bootstrap', () => {
         await bootstrapRelay(relay.url, code, records);
         // The code is single-use: the relay deletes it once bound.
         await until(() => !existsSync(codeFile));
+        // The first-run output names the fingerprint IT pins on the workstations, and so does every start.
+        const pinned = `"orgFingerprint":"${orgFingerprint(org.orgId)}"`;
+        await until(() => relay.output().includes(`"msg":"bootstrap: bound to organisation"`) && relay.output().split(pinned).length === 3, 15_000);
 
         const t = deviceTransport(relay.url, adminDevice);
         await t.connect();

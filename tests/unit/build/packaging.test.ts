@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { config, MSI_UPGRADE_CODE } from '../../../build/electron-builder.config.ts';
 import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../build/msi-policy-hook.ts';
+import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 
 const FIXTURE = 'tests/fixtures/msi/project.wxs';
 
@@ -72,6 +73,20 @@ describe('MSI policy hook', () => {
     const wxs = addPolicyProperties(await readFile(FIXTURE, 'utf8'));
     expect(wxs).toContain('<Property Id="RELAYURL" Secure="yes"/>');
     expect(wxs).toContain('<Property Id="ORGFINGERPRINT" Secure="yes"/>');
+  });
+
+  it('the ORGFINGERPRINT of the documented msiexec line, written as REG_SZ, is a valid OrgFingerprint policy', async () => {
+    const doc = await readFile('docs/it-rollout.md', 'utf8');
+    const value = /ORGFINGERPRINT="([^"]+)"/.exec(doc)?.[1];
+    expect(value).toBeDefined();
+    expect(parseOrgFingerprint(value!)).toMatchObject({ ok: true, kind: 'fingerprint' });
+    const policy = resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['OrgFingerprint', { type: 'REG_SZ', value: value! }]]) }]);
+    expect(policy.problems).toEqual([]);
+    expect(policy.values.orgFingerprint).toBe(value);
+    // The same property with one character mistyped is refused with the reason.
+    const typo = (value![0] === 'A' ? 'B' : 'A') + value!.slice(1);
+    const bad = resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['OrgFingerprint', { type: 'REG_SZ', value: typo }]]) }]);
+    expect(bad.problems).toMatchObject([{ key: 'orgFingerprint', reason: 'invalid_value', detail: expect.stringContaining('mistyped') }]);
   });
 
   it('writes each property to the HKLM policy key, only when it was given', async () => {

@@ -21,8 +21,8 @@ afterEach(async () => {
 const VALID: Record<string, { reg: RegistryValue; json: unknown }> = {
   relayUrl: { reg: { type: 'REG_SZ', value: 'wss://klinikfunk.klinik.local' }, json: 'wss://klinikfunk.klinik.local' },
   orgFingerprint: {
-    reg: { type: 'REG_SZ', value: 'q0VhBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' },
-    json: 'q0VhBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
+    reg: { type: 'REG_SZ', value: 'YF2D F42H CNV4 JBYB KA0J QWCF H289 XJKE Z6H8' },
+    json: 'YF2D F42H CNV4 JBYB KA0J QWCF H289 XJKE Z6H8',
   },
   workstationPreset: { reg: { type: 'REG_SZ', value: 'reception' }, json: 'reception' },
   idleLockSeconds: { reg: { type: 'REG_DWORD', value: 120 }, json: 120 },

@@ -1,6 +1,7 @@
 // IPC handlers of the API part for shared workstations (issue 8) (shared/api/parts/workstation-contract.ts).
 import type { WORKSTATION_METHOD_NAMES } from '../../../../shared/api/parts/workstation-names.ts';
 import { AppError } from '../../../../shared/api/result.ts';
+import { orgFingerprint } from '../../../../shared/protocol/org-fingerprint.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { memberRuntime } from '../member-runtime.ts';
@@ -23,6 +24,11 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
       memberRuntime(sessions, channelId);
       await sessions.clipboard.copy(text);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
+    },
+    'clipboard.copyOrgFingerprint': async () => {
+      const fingerprint = orgFingerprint(sessions.visible().identity.orgId);
+      await sessions.clipboard.copy(fingerprint);
+      return { fingerprint, clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
   };
 }

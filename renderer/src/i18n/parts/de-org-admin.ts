@@ -171,6 +171,11 @@ export const deOrgAdmin = {
   'orgAdmin.orgKey.held': 'Dieses Gerät hält den Organisationsschlüssel.',
   'orgAdmin.orgKey.notHeld':
     'Dieses Gerät hat den Organisationsschlüssel noch nicht. Importieren Sie die Sicherungsdatei, die Ihnen eine andere Administratorin oder ein anderer Administrator gegeben hat.',
+  'orgAdmin.orgKey.fingerprint': 'Fingerabdruck der Organisation',
+  'orgAdmin.orgKey.fingerprintHelp':
+    'Geben Sie diesen Wert Ihrer IT: Mit der Richtlinie „OrgFingerprint“ (oder ORGFINGERPRINT bei der MSI-Installation) treten Arbeitsplätze nur dieser Organisation bei. Zum Vorlesen in Vierergruppen; Groß- und Kleinschreibung spielt keine Rolle, Tippfehler werden erkannt.',
+  'orgAdmin.orgKey.fingerprintCopy': 'Kopieren',
+  'orgAdmin.orgKey.fingerprintCopied': 'Fingerabdruck in die Zwischenablage kopiert.',
   'orgAdmin.orgKey.export': 'Sicherung erstellen',
   'orgAdmin.orgKey.exportHelp':
     'Mindestens 12 Zeichen. Ohne diese Passphrase lässt sich die Sicherung nicht öffnen – auch nicht vom Hersteller.',

@@ -8,6 +8,12 @@ export const deStatus = {
   'profileNotice.deactivated.title': 'Benutzer deaktiviert',
   'profileNotice.deactivated.text':
     'Ihre Administration hat {name} deaktiviert ({time}). Andere Profile hier sind nicht betroffen. Bitte wenden Sie sich an Ihre Administration, wenn das ein Irrtum ist.',
+  'profileNotice.relay_moved.title': 'Serveradresse geändert',
+  'profileNotice.relay_moved.text':
+    'Die Serveradresse wurde von Ihrer IT auf {url} geändert ({time}). Klinikfunk hat geprüft, dass der Server zu Ihrer Organisation gehört, und verbindet sich jetzt dorthin. Sie müssen nichts tun.',
+  'profileNotice.relay_move_refused.title': 'Neue Serveradresse abgelehnt',
+  'profileNotice.relay_move_refused.text':
+    'Ihre IT hat die Serveradresse auf {url} geändert ({time}), aber dieser Server gehört nicht zu Ihrer Organisation. Klinikfunk bleibt deshalb beim bisherigen Server. Bitte geben Sie diese Meldung an Ihre IT weiter.',
   'profileNotice.lockSummary': 'Nicht mehr nutzbar an diesem Arbeitsplatz:',
 
   'outage.title': 'Keine Verbindung zum Server seit {time}',

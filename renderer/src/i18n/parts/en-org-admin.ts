@@ -170,6 +170,11 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.orgKey.held': 'This device holds the organisation key.',
   'orgAdmin.orgKey.notHeld':
     'This device does not hold the organisation key yet. Import the backup file another admin gave you.',
+  'orgAdmin.orgKey.fingerprint': 'Organisation fingerprint',
+  'orgAdmin.orgKey.fingerprintHelp':
+    'Give this value to your IT: with the policy "OrgFingerprint" (or ORGFINGERPRINT when installing the MSI) workstations join only this organisation. Grouped in fours for reading aloud; case does not matter, typos are detected.',
+  'orgAdmin.orgKey.fingerprintCopy': 'Copy',
+  'orgAdmin.orgKey.fingerprintCopied': 'Fingerprint copied to the clipboard.',
   'orgAdmin.orgKey.export': 'Create a backup',
   'orgAdmin.orgKey.exportHelp':
     'At least 12 characters. Without this passphrase nobody can open the backup – not even the vendor.',

@@ -8,6 +8,12 @@ export const enStatus: Record<keyof typeof deStatus, string> = {
   'profileNotice.deactivated.title': 'User deactivated',
   'profileNotice.deactivated.text':
     'Your administration deactivated {name} ({time}). Other profiles here are not affected. Please contact your administration if this is a mistake.',
+  'profileNotice.relay_moved.title': 'Server address changed',
+  'profileNotice.relay_moved.text':
+    'Your IT changed the server address to {url} ({time}). Klinikfunk checked that the server belongs to your organisation and now connects there. You need not do anything.',
+  'profileNotice.relay_move_refused.title': 'New server address refused',
+  'profileNotice.relay_move_refused.text':
+    'Your IT changed the server address to {url} ({time}), but that server does not belong to your organisation. Klinikfunk therefore stays with the previous server. Please pass this message on to your IT.',
   'profileNotice.lockSummary': 'No longer usable on this workstation:',
 
   'outage.title': 'No connection to the server since {time}',
