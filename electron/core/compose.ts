@@ -94,6 +94,7 @@ export function createCore(deps: CoreDeps): Core {
     log: log.child('session'),
     kdf: deps.kdf ?? KDF_FLOOR,
     deviceLabel: deps.deviceLabel ?? hostname().slice(0, 200),
+    appVersion: deps.build.version,
     ...(deps.transportTuning ? { transportTuning: deps.transportTuning } : {}),
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
     onChanged: () => {

@@ -41,6 +41,8 @@ export interface RuntimeDeps {
   events: RuntimeEvents;
   /** Organisation retention in days (0 = keep); per-channel settings may be shorter. */
   retentionDays: number;
+  /** This build's version, reported to the relay on connect (admin's device list). */
+  appVersion?: string;
   /** Test hook: faster heartbeats and backoff. */
   transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number }; outageNoticeMs?: number; lateDeliveryMs?: number };
 }
@@ -124,13 +126,14 @@ export class ProfileRuntime {
   }
 
   #newTransport(): RelayTransport {
-    const { identity, transportTuning, log } = this.#deps;
+    const { identity, transportTuning, log, appVersion } = this.#deps;
     return new RelayTransport({
       url: identity.relayUrl,
       deviceId: identity.deviceId,
       sign: deviceSigner(identity),
       // An enrolled device presents its self-signed certificate until the relay has it.
       certificate: () => (this.#identity.certificateUploaded ? null : (certificateOf(this.#identity) as unknown as Record<string, unknown>)),
+      ...(appVersion ? { appVersion } : {}),
       ...(transportTuning?.heartbeatMs ? { heartbeatMs: transportTuning.heartbeatMs } : {}),
       ...(transportTuning?.backoff ? { backoff: transportTuning.backoff } : {}),
       log: (message, fields) => log.debug(message, fields),

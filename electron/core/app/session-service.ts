@@ -37,6 +37,8 @@ export interface SessionServiceDeps {
   /** Argon2id cost of new passphrase wraps (calibrated in the app; the floor in tests). */
   kdf: KdfCost;
   deviceLabel: string;
+  /** This build's version, reported to the relay by every profile's connection. */
+  appVersion?: string;
   /** Per-profile events to the renderer (only the visible profile's reach it). */
   onRuntimeEvent: (profileId: string) => RuntimeEvents;
   onChanged: () => void;
@@ -222,6 +224,7 @@ export class SessionService {
       log: this.#deps.log.child(`profile-${profileId.slice(0, 8)}`),
       events: this.#deps.onRuntimeEvent(profileId),
       retentionDays: this.#deps.policy.values.retentionDays,
+      ...(this.#deps.appVersion ? { appVersion: this.#deps.appVersion } : {}),
       ...(this.#deps.transportTuning ? { transportTuning: this.#deps.transportTuning } : {}),
     });
     runtime.client.ingestLocal(knownRecords);

@@ -12,6 +12,7 @@ import {
   BLOB_CHUNK_BYTES,
   blobDataHeader,
   CLOSE_CODES,
+  appVersionSchema,
   RELAY_PROTOCOL_VERSION,
   serverFrame,
   type ClientFrame,
@@ -47,6 +48,11 @@ export interface RelayTransportOptions {
   requestTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
+  /**
+   * This build's app version, told to the relay in hello (protocol v4) so the admin's device list
+   * shows which workstations still wait for an update. Left out when it is not a plain version.
+   */
+  appVersion?: string;
   /** TLS options for wss (e.g. a pinned CA of the clinic). */
   tls?: { ca?: string | Buffer };
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -448,8 +454,14 @@ export class RelayTransport implements Transport {
     const challenged = new Promise<string>((resolve) => (challenge = resolve));
 
     ws.on('open', () => {
+      const app = appVersionSchema.safeParse(this.#opts.appVersion);
       ws.send(
-        JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: this.#opts.deviceId } satisfies ClientFrame),
+        JSON.stringify({
+          t: 'hello',
+          v: RELAY_PROTOCOL_VERSION,
+          deviceId: this.#opts.deviceId,
+          ...(app.success ? { app: app.data } : {}),
+        } satisfies ClientFrame),
       );
       // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
       this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: String(error) }));
