@@ -122,6 +122,11 @@ export class SessionService {
     return runtime;
   }
 
+  /** Every signed-in profile's runtime, with its id (the support package reads their connection state). */
+  running(): Array<[profileId: string, runtime: ProfileRuntime]> {
+    return [...this.#runtimes.entries()];
+  }
+
   runtime(profileId: string): ProfileRuntime | undefined {
     return this.#runtimes.get(profileId);
   }

@@ -37,5 +37,15 @@ export const workstationMethods = {
     output: z.object({ clearAfterSeconds: seconds }),
     doc: 'Copies text selected in the open channel (Ctrl+C in the message list) through the core, which removes it from the clipboard again like clipboard.copyMessage. `not_found` for a channel the visible profile is not in.',
   }),
+  'support.exportPackage': method({
+    input: z.strictObject({}),
+    output: z.object({
+      /** False when the user cancelled the save dialog. */
+      saved: z.boolean(),
+      /** Name of the file written (not its folder), or null when cancelled. */
+      fileName: z.string().nullable(),
+    }),
+    doc: 'Writes a support package (ZIP: versions, machine policy, connection state of the signed-in profiles, the log files; nothing from a profile store) where the user chooses in the system save dialog. Available signed in or not, also when locked. `unavailable` when the file could not be written.',
+  }),
 } satisfies Record<string, MethodSpec>;
 export const workstationEvents = {} satisfies Record<string, EventSpec>;
