@@ -21,6 +21,7 @@ import {
   type RelayErrorCode,
   type ServerFrame,
 } from '../shared/relay/frames.ts';
+import { frameForVersion, relayServesVersion, versionRefusalText } from '../shared/relay/version-window.ts';
 import { bytesEqual, toBase64Url } from '../shared/protocol/bytes.ts';
 import { parseEnvelope } from '../shared/protocol/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
@@ -144,6 +145,9 @@ export class Connection {
   readonly #log: RelayLog;
   readonly #nonce = randomBytes(32).toString('base64url');
   #helloDeviceId: string | null = null;
+  /** The protocol version the device announced in hello (inside the window); frames go out in its shape. */
+  #version = RELAY_PROTOCOL_VERSION;
+  #appVersion: string | null = null;
   #device: DeviceIdentity | null = null;
   #queue: Promise<void> = Promise.resolve();
   readonly #inbox: ClientFrame[] = [];
@@ -190,6 +194,11 @@ export class Connection {
     return this.#device;
   }
 
+  /** What the device said in hello: its protocol version and app version (null: a v3 device says none). */
+  get announced(): { protocol: number; appVersion: string | null } {
+    return { protocol: this.#version, appVersion: this.#appVersion };
+  }
+
   /** Closed or closing: no longer counts as one of its device's sockets. */
   get closing(): boolean {
     return this.#closed;
@@ -228,7 +237,11 @@ export class Connection {
     setTimeout(() => this.#ws.terminate(), 2000).unref();
   }
 
-  /** Live push of a pre-serialised frame; skipped (and the device told to pull) while lagging. */
+  /**
+   * Live push of a pre-serialised frame; skipped (and the device told to pull) while lagging.
+   * Pushes (push, mail_push, dir_push) are the same in every version of the window; a version
+   * bump that changes one must serialise it per version (shared/relay/version-window.ts).
+   */
   pushRaw(text: string): void {
     if (this.#closed || this.#ws.readyState !== this.#ws.OPEN || this.#lagTimer) return;
     const buffered = this.#ws.bufferedAmount;
@@ -263,7 +276,7 @@ export class Connection {
       const { data, ...header } = frame;
       this.#ws.send(encodeBinaryFrame(header, data));
     } else {
-      this.#ws.send(JSON.stringify(frame));
+      this.#ws.send(JSON.stringify(frameForVersion(frame, this.#version)));
     }
   }
 
@@ -696,14 +709,18 @@ export class Connection {
 
   #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {
     if (this.#device || this.#helloDeviceId) throw new FrameError('bad_frame', 'hello was sent already');
-    if (frame.v !== RELAY_PROTOCOL_VERSION) {
-      this.send({ t: 'error', code: 'unsupported_version', message: `relay speaks v${RELAY_PROTOCOL_VERSION}` });
+    if (!relayServesVersion(frame.v)) {
+      this.#log.info('protocol version outside the window', { device: frame.deviceId, protocol: frame.v });
+      this.send({ t: 'error', code: 'unsupported_version', message: versionRefusalText(frame.v) });
       this.close(CLOSE_CODES.protocolError, 'unsupported version');
       return;
     }
     this.#helloDeviceId = frame.deviceId;
     this.protocolVersion = frame.v;
-    this.send({ t: 'challenge', v: RELAY_PROTOCOL_VERSION, nonce: this.#nonce, relayId: this.#ctx.relayId });
+    this.#version = frame.v;
+    this.#appVersion = frame.app ?? null;
+    // The challenge names the version this connection speaks from now on.
+    this.send({ t: 'challenge', v: frame.v, nonce: this.#nonce, relayId: this.#ctx.relayId });
   }
 
   #enrolLookup(frame: Extract<ClientFrame, { t: 'enrol_lookup' }>): void {

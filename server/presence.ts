@@ -12,6 +12,12 @@ import type { RelayLog } from './log.ts';
 import type { DeviceSeenRow, RelayStore } from './store/store.ts';
 
 export const DEFAULT_PRESENCE_REFRESH_MS = 60_000;
+
+/** What a device said in hello: its protocol version and app version (kept with its row, for the admin's list). */
+export interface DeviceRelease {
+  protocol: number;
+  appVersion: string | null;
+}
 const STALE_FACTOR = 3;
 
 export interface PresenceOptions {
@@ -28,7 +34,7 @@ export class Presence {
   readonly #now: () => number;
   readonly #refreshMs: number;
   /** Devices connected to this process: open connections and when their row was last written. */
-  readonly #connected = new Map<string, { connections: number; writtenAt: number }>();
+  readonly #connected = new Map<string, { connections: number; writtenAt: number } & DeviceRelease>();
   #writes: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -46,17 +52,22 @@ export class Presence {
     this.#timer.unref();
   }
 
-  /** A connection of the device authenticated. */
-  connected(deviceId: string): void {
+  /**
+   * A connection of the device authenticated. The newest connection's versions count (a device
+   * updated while an old socket lingers says its new version at once).
+   */
+  connected(deviceId: string, release: DeviceRelease): void {
     if (this.#stopped) return;
     const entry = this.#connected.get(deviceId);
+    const now = this.#now();
     if (entry) {
       entry.connections++;
-      return;
+      if (entry.protocol === release.protocol && entry.appVersion === release.appVersion) return;
+      Object.assign(entry, release, { writtenAt: now });
+    } else {
+      this.#connected.set(deviceId, { connections: 1, writtenAt: now, ...release });
     }
-    const now = this.#now();
-    this.#connected.set(deviceId, { connections: 1, writtenAt: now });
-    this.#write([{ deviceId, lastSeenAt: now, online: true }]);
+    this.#write([{ deviceId, lastSeenAt: now, online: true, ...release }]);
   }
 
   /** An authenticated connection of the device closed. */
@@ -76,7 +87,7 @@ export class Presence {
     for (const [deviceId, entry] of this.#connected) {
       if (now - entry.writtenAt < this.#refreshMs) continue;
       entry.writtenAt = now;
-      due.push({ deviceId, lastSeenAt: now, online: true });
+      due.push({ deviceId, lastSeenAt: now, online: true, protocol: entry.protocol, appVersion: entry.appVersion });
     }
     if (due.length > 0) this.#write(due);
   }
@@ -86,11 +97,18 @@ export class Presence {
     const now = this.#now();
     const rows = new Map((await this.#store.seenDevices()).map((r) => [r.deviceId, r]));
     return deviceIds.map((deviceId): DeviceSeen => {
-      if (this.#connected.has(deviceId)) return { deviceId, lastSeenAt: now, online: true };
+      const here = this.#connected.get(deviceId);
+      if (here) return { deviceId, lastSeenAt: now, online: true, appVersion: here.appVersion, protocol: here.protocol };
       const row = rows.get(deviceId);
-      if (!row) return { deviceId, lastSeenAt: null, online: false };
+      if (!row) return { deviceId, lastSeenAt: null, online: false, appVersion: null, protocol: null };
       const fresh = now - row.lastSeenAt < STALE_FACTOR * this.#refreshMs;
-      return { deviceId, lastSeenAt: row.lastSeenAt, online: row.online && fresh };
+      return {
+        deviceId,
+        lastSeenAt: row.lastSeenAt,
+        online: row.online && fresh,
+        appVersion: row.appVersion ?? null,
+        protocol: row.protocol ?? null,
+      };
     });
   }
 

@@ -153,7 +153,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       for (const old of live.slice(0, Math.max(0, live.length - limits.maxConnectionsPerDevice + 1)))
         old.close(CLOSE_CODES.replaced, 'replaced by a newer connection of this device');
       addTo(byDevice, conn.device!.deviceId, conn);
-      presence.connected(conn.device!.deviceId);
+      presence.connected(conn.device!.deviceId, conn.announced);
       subscribe(conn);
     },
     onClosed(conn) {

@@ -47,6 +47,8 @@ export interface CoreDeps {
   transportTuning?: RuntimeDeps['transportTuning'];
   /** The Argon2id checks of passphrases and PINs; tests pass a counting wrapper. */
   secrets?: SecretKdf;
+  /** The workstation's log files for the support package, oldest first (log/rotating-file.ts). */
+  logFiles?: () => string[];
 }
 
 export interface Core {
@@ -94,6 +96,7 @@ export function createCore(deps: CoreDeps): Core {
     log: log.child('session'),
     kdf: deps.kdf ?? KDF_FLOOR,
     deviceLabel: deps.deviceLabel ?? hostname().slice(0, 200),
+    appVersion: deps.build.version,
     ...(deps.transportTuning ? { transportTuning: deps.transportTuning } : {}),
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
     onChanged: () => {
@@ -165,7 +168,16 @@ export function createCore(deps: CoreDeps): Core {
     return sessions.status();
   };
 
-  const context: HandlerContext = { sessions, clock, policy: deps.policy, platform: deps.platform, log, emit: deps.emit };
+  const context: HandlerContext = {
+    sessions,
+    clock,
+    policy: deps.policy,
+    platform: deps.platform,
+    log,
+    emit: deps.emit,
+    build: deps.build,
+    logFiles: deps.logFiles ?? (() => []),
+  };
 
   const handlers: Handlers = {
     'app.info': () => appInfo(deps.build, deps.policy),

@@ -1,8 +1,8 @@
 // The real platform: Electron's safeStorage (DPAPI on Windows), notifications, idle time and
-// power events, clipboard, the OS certificate store and proxy resolution. The core sees only the
-// interfaces in core/platform.
+// power events, clipboard, the save dialog, the OS certificate store and proxy resolution. The
+// core sees only the interfaces in core/platform.
 import { getCACertificates } from 'node:tls';
-import { clipboard, Notification, powerMonitor, safeStorage, session } from 'electron';
+import { BrowserWindow, clipboard, dialog, Notification, powerMonitor, safeStorage, session } from 'electron';
 import { fromPacResult } from '../core/net/proxy-choice.ts';
 import type { OsSessionEvent, Platform } from '../core/platform/platform.ts';
 import { electronSafeStorage } from './safe-storage.ts';
@@ -59,6 +59,20 @@ export function createElectronPlatform(): Platform {
       readText: () => clipboard.readText(),
       writeText: (text) => clipboard.writeText(text),
       clear: () => clipboard.clear(),
+    },
+    saveDialog: {
+      choosePath: async (request) => {
+        const options = {
+          title: request.title,
+          defaultPath: request.suggestedName,
+          filters: [request.filter],
+          properties: ['showOverwriteConfirmation' as const],
+        };
+        // Modal to the app's window when there is one, so it cannot get lost behind it.
+        const window = BrowserWindow.getFocusedWindow();
+        const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
     },
   };
 }

@@ -6,6 +6,7 @@ import { createCore } from '../core/compose.ts';
 import { calibrateKdf } from '../core/crypto/kdf.ts';
 import { readySodium } from '../core/crypto/sodium.ts';
 import { createLogger, jsonLineSink } from '../core/log/logger.ts';
+import { openRotatingLog, teeSink } from '../core/log/rotating-file.ts';
 import { installProcessGuards } from '../core/log/process-guard.ts';
 import { loadMachinePolicy } from '../core/policy/load.ts';
 import { createRegQueryReader } from '../core/policy/registry.ts';
@@ -18,7 +19,10 @@ import { APP_ENTRY_URL, APP_ORIGIN, denyAllPermissions, hardenWebContents, mainW
 declare const __KLINIKFUNK_COMMIT__: string;
 declare const __KLINIKFUNK_BUILD_DATE__: string;
 
-const log = createLogger(jsonLineSink, 'main');
+// stderr as before, and a rotating file beside the profiles for support (5 × 2 MiB; the support
+// package carries it, docs/operations.md "Log file and support package").
+const logFile = openRotatingLog({ dir: join(app.getPath('userData'), 'logs') });
+const log = createLogger(teeSink(jsonLineSink, logFile.sink), 'main');
 // Logged, and the app keeps running (why: electron/core/log/process-guard.ts).
 installProcessGuards(log.child('process'), { exitOnUncaughtException: false });
 
@@ -90,6 +94,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir: join(app.getPath('userData'), 'profiles'),
       kdf,
       log: log.child('core'),
+      logFiles: () => logFile.files(),
       emit: (event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload),
     });
     const router = createRouter({

@@ -145,6 +145,14 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         PRIMARY KEY (channel, from_seq));
     `,
   },
+  {
+    version: 110,
+    sql: `
+      -- as on SQLite: the protocol and app version of each device's last connection
+      ALTER TABLE device_seen ADD COLUMN protocol INTEGER;
+      ALTER TABLE device_seen ADD COLUMN app_version TEXT;
+    `,
+  },
 ];
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = 0x6b66_0001;
@@ -753,21 +761,30 @@ export async function openPostgresStore(
       if (latest.size === 0) return;
       const unique = [...latest.values()];
       await pool.query(
-        `INSERT INTO device_seen (device_id, last_seen_at, online)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[])
-         ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, online = excluded.online
+        `INSERT INTO device_seen (device_id, last_seen_at, online, protocol, app_version)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::integer[], $5::text[])
+         ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, online = excluded.online,
+           protocol = coalesce(excluded.protocol, device_seen.protocol),
+           app_version = CASE WHEN excluded.protocol IS NULL THEN device_seen.app_version ELSE excluded.app_version END
          WHERE excluded.last_seen_at >= device_seen.last_seen_at`,
-        [unique.map((r) => r.deviceId), unique.map((r) => r.lastSeenAt), unique.map((r) => r.online)],
+        [
+          unique.map((r) => r.deviceId),
+          unique.map((r) => r.lastSeenAt),
+          unique.map((r) => r.online),
+          unique.map((r) => r.protocol ?? null),
+          unique.map((r) => (r.protocol === undefined ? null : (r.appVersion ?? null))),
+        ],
       );
     },
     async seenDevices() {
-      const r = await pool.query<{ device_id: string; last_seen_at: string; online: boolean }>(
-        'SELECT device_id, last_seen_at, online FROM device_seen',
+      const r = await pool.query<{ device_id: string; last_seen_at: string; online: boolean; protocol: number | null; app_version: string | null }>(
+        'SELECT device_id, last_seen_at, online, protocol, app_version FROM device_seen',
       );
       return r.rows.map((row): DeviceSeenRow => ({
         deviceId: row.device_id,
         lastSeenAt: num(row.last_seen_at),
         online: row.online,
+        ...(row.protocol === null ? {} : { protocol: row.protocol, appVersion: row.app_version }),
       }));
     },
     onRemoteCommit: (l) => void commitListeners.push(l),

@@ -143,6 +143,14 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         PRIMARY KEY (channel, from_seq)) WITHOUT ROWID;
     `,
   },
+  {
+    version: 110,
+    sql: `
+      -- rolling upgrades: the protocol and app version of each device's last connection (admin's list)
+      ALTER TABLE device_seen ADD COLUMN protocol INTEGER;
+      ALTER TABLE device_seen ADD COLUMN app_version TEXT;
+    `,
+  },
 ];
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -241,10 +249,14 @@ export function openSqliteStore(file: string): RelayStore {
     dirList: db.prepare('SELECT pos, type, subject, json FROM directory WHERE pos > ? ORDER BY pos LIMIT ?'),
     burn: db.prepare('INSERT OR IGNORE INTO enrolments_burnt (enrolment_id, device_id) VALUES (?, ?)'),
     markSeen: db.prepare(
-      `INSERT INTO device_seen (device_id, last_seen_at, online) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE
-       SET last_seen_at = excluded.last_seen_at, online = excluded.online WHERE excluded.last_seen_at >= device_seen.last_seen_at`,
+      `INSERT INTO device_seen (device_id, last_seen_at, online, protocol, app_version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (device_id) DO UPDATE
+       SET last_seen_at = excluded.last_seen_at, online = excluded.online,
+         protocol = coalesce(excluded.protocol, device_seen.protocol),
+         app_version = CASE WHEN excluded.protocol IS NULL THEN device_seen.app_version ELSE excluded.app_version END
+       WHERE excluded.last_seen_at >= device_seen.last_seen_at`,
     ),
-    seen: db.prepare('SELECT device_id, last_seen_at, online FROM device_seen'),
+    seen: db.prepare('SELECT device_id, last_seen_at, online, protocol, app_version FROM device_seen'),
   };
 
   const appendTx = db.transaction(
@@ -346,7 +358,8 @@ export function openSqliteStore(file: string): RelayStore {
     q.blobDel.run(hash);
   });
   const markSeenTx = db.transaction((rows: readonly DeviceSeenRow[]) => {
-    for (const r of rows) q.markSeen.run(r.deviceId, r.lastSeenAt, r.online ? 1 : 0);
+    for (const r of rows)
+      q.markSeen.run(r.deviceId, r.lastSeenAt, r.online ? 1 : 0, r.protocol ?? null, r.protocol === undefined ? null : (r.appVersion ?? null));
   });
   const mailAckTx = db.transaction((toDeviceId: string, messageIds: readonly string[]): number => {
     let removed = 0;
@@ -545,6 +558,7 @@ export function openSqliteStore(file: string): RelayStore {
         deviceId: String(r.device_id),
         lastSeenAt: num(r.last_seen_at),
         online: num(r.online) === 1,
+        ...(r.protocol === null ? {} : { protocol: num(r.protocol), appVersion: r.app_version === null ? null : String(r.app_version) }),
       }));
     },
     onRemoteCommit() {},

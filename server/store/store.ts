@@ -89,6 +89,13 @@ export interface DeviceSeenRow {
   lastSeenAt: number;
   /** Connected when the row was written (a relay that crashed leaves it true: readers check its age). */
   online: boolean;
+  /**
+   * The protocol version and app version of the device's connection (written when it connects and
+   * while it stays; absent on a disconnect row, which keeps the stored ones). Null app version:
+   * the device reported none (protocol 3).
+   */
+  protocol?: number;
+  appVersion?: string | null;
 }
 
 export interface AppendItem {

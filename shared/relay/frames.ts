@@ -11,7 +11,13 @@
 // The relay never looks inside envelopes, mailbox payloads or blobs: they are ciphertext.
 import { z } from 'zod';
 
-export const RELAY_PROTOCOL_VERSION = 3;
+/**
+ * The protocol this build speaks. The relay also serves the version before it
+ * (shared/relay/version-window.ts), so relay and workstations need not be updated at once.
+ * v4: `hello.app` (the device's app version) and `appVersion`/`protocol` per device in
+ * `devices_seen_result`. v3: relay incarnations, declared history start, restore points.
+ */
+export const RELAY_PROTOCOL_VERSION = 4;
 
 /** Largest WebSocket message the relay accepts: a JSON text, or a binary blob chunk with its header. */
 export const MAX_FRAME_BYTES = 1024 * 1024 + 1024;
@@ -56,7 +62,22 @@ const signedRecord = z.record(z.string(), z.unknown());
 // ---------------------------------------------------------------------------------------------
 // Device -> relay
 
-export const helloFrame = z.strictObject({ t: z.literal('hello'), v: z.number().int(), deviceId: relayIdSchema });
+/**
+ * A device's app version as it reports it in `hello` (package version, e.g. "1.4.2" or
+ * "1.5.0-rc.1"): bounded and plain, because the relay keeps it and admins see it.
+ */
+export const appVersionSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/, 'app version: letters, digits and . + _ -');
+export const helloFrame = z.strictObject({
+  t: z.literal('hello'),
+  v: z.number().int(),
+  deviceId: relayIdSchema,
+  /** Since v4: the app version of the device (absent: a v3 device, or a tool). */
+  app: appVersionSchema.optional(),
+});
 export const authFrame = z.strictObject({
   t: z.literal('auth'),
   id: requestId,
@@ -349,6 +370,10 @@ export const deviceSeenSchema = z.strictObject({
   lastSeenAt: z.number().int().min(0).nullable(),
   /** Connected now (to this relay process, or to another one on the same database within the last minutes). */
   online: z.boolean(),
+  /** Since v4: the app version the device reported at its last connection (null: none reported). */
+  appVersion: appVersionSchema.nullable(),
+  /** Since v4: the protocol version of its last connection (null: not since the relay records it). */
+  protocol: z.number().int().min(1).max(1_000_000).nullable(),
 });
 export const devicesSeenResultFrame = z.strictObject({
   t: z.literal('devices_seen_result'),

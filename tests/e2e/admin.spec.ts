@@ -66,8 +66,8 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   await shot(admin, testInfo, 'admin-02-keys');
   await expectAccessible(admin, 'admin registration keys');
 
-  // Both join on their own workstations.
-  const { page: nurse } = await openWorkstation('Stationsrechner 2');
+  // Both join on their own workstations; the nurse's still runs an older build (a rolling upgrade).
+  const { page: nurse } = await openWorkstation('Stationsrechner 2', { version: '0.0.9' });
   await joinWithKey(nurse, clinic.url, nurseKey, NURSE_PASS, '739184');
   const { page: second, workstation: secondStation } = await openWorkstation('Empfang 1');
   await joinWithKey(second, clinic.url, secondKey, SECOND_PASS, '615273');
@@ -175,6 +175,15 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   await expect(admin.getByRole('columnheader', { name: 'Zuletzt online' })).toBeVisible();
   await expect(admin.getByTestId('admin-device-last-seen').filter({ hasText: 'jetzt online' }).first()).toBeVisible();
   await expect(admin.getByTestId('last-seen-hint')).toHaveCount(0);
+  // Versions as each workstation reported them to the relay: the nurse's is not updated yet.
+  const version = (await adminStation.core.handlers['app.info']({})).version;
+  await expect(admin.getByRole('columnheader', { name: 'Version' })).toBeVisible();
+  await expect(admin.getByTestId('device-version-summary')).toContainText(`Neueste Version: ${version} auf 2 Geräten`);
+  await expect(admin.getByTestId('device-version-behind')).toHaveText('noch nicht aktualisiert: 1');
+  const nurseRow = admin.getByTestId('admin-device-row').filter({ hasText: 'Stationsrechner 2' });
+  await expect(nurseRow.getByTestId('admin-device-version')).toContainText('0.0.9');
+  await expect(nurseRow.getByTestId('admin-device-version')).toContainText('noch nicht aktualisiert');
+  await expect(nurseRow.getByTestId('admin-device-version')).toHaveAttribute('data-behind', 'true');
   await shot(admin, testInfo, 'admin-07-devices');
   await expectAccessible(admin, 'admin devices');
   await admin.getByRole('button', { name: 'Stationsrechner 2 von Bernd Pflege sperren', exact: true }).click();

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { test, expect } from './fixtures.ts';
+import { expectAccessible } from './steps.ts';
 
 test('the shell loads in German and shows the version from app.info', async ({ page, workstation }, testInfo) => {
   const cspViolations: string[] = [];
@@ -52,4 +54,21 @@ test('the bridge refuses undeclared methods and the router refuses bad input', a
 test('a page without the token gets nothing', async ({ page, workstation }) => {
   const response = await page.goto(workstation.origin + '/');
   expect(response?.status()).toBe(403);
+});
+
+test('Supportpaket exportieren saves a ZIP where the save dialog points, and says so', async ({ page, workstation }) => {
+  await page.goto(workstation.url);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const target = join(workstation.dataDir, '..', `support-${Date.now()}.zip`);
+  workstation.platform.saveDialog.answer = target;
+  await page.getByRole('button', { name: 'Supportpaket exportieren' }).click();
+  await expect(page.getByTestId('support-status')).toContainText(`Supportpaket gespeichert: ${basename(target)}`);
+  const zip = await readFile(target);
+  expect(zip.subarray(0, 4).toString('hex')).toBe('504b0304');
+  await rm(target);
+  // Cancelled: nothing is said, nothing written.
+  workstation.platform.saveDialog.answer = null;
+  await page.getByRole('button', { name: 'Supportpaket exportieren' }).click();
+  await expect(page.getByTestId('support-status')).toBeEmpty();
+  await expectAccessible(page, 'support export');
 });

@@ -8,7 +8,7 @@ import type { EventPayload, MethodInput, MethodOutput } from '../../shared/api/c
 import type { Result } from '../../shared/api/result.ts';
 import type { Clock } from '../../electron/core/clock/clock.ts';
 import { createCore, type Core } from '../../electron/core/compose.ts';
-import { createLogger, createMemoryLogger } from '../../electron/core/log/logger.ts';
+import { createLogger, createMemoryLogger, type Logger } from '../../electron/core/log/logger.ts';
 import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../../electron/core/policy/policy.ts';
 import type { SecretKdf } from '../../electron/core/session/secret-kdf.ts';
@@ -39,6 +39,9 @@ export interface CoreClientOptions {
   osUser?: string;
   /** How much later than written a delivery shows both times (60 s in the app); short in tests. */
   lateDeliveryMs?: number;
+  /** The core's logger (default: warnings kept in memory) and its log files for the support package. */
+  log?: Logger;
+  logFiles?: () => string[];
 }
 
 export async function startCoreClient(options: CoreClientOptions = {}): Promise<CoreClient> {
@@ -52,7 +55,8 @@ export async function startCoreClient(options: CoreClientOptions = {}): Promise<
     policy: options.policy ?? builtInPolicy(),
     platform,
     dataDir,
-    log: process.env.KF_DEBUG ? createLogger((r) => console.error(r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})), 'core', 'debug') : logger,
+    log: options.log ?? (process.env.KF_DEBUG ? createLogger((r) => console.error(r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})), 'core', 'debug') : logger),
+    ...(options.logFiles ? { logFiles: options.logFiles } : {}),
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void events.push({ event, payload }),
     deviceLabel: 'Stationsrechner Test',
     ...(options.clock ? { clock: options.clock } : {}),

@@ -44,6 +44,8 @@ export interface RuntimeDeps {
   retentionDays: number;
   /** Trust store and proxy of relay connections (policy and OS); Node defaults when absent. */
   network?: RelayNetwork;
+  /** This build's version, reported to the relay on connect (admin's device list). */
+  appVersion?: string;
   /** Test hook: faster heartbeats and backoff. */
   transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number }; outageNoticeMs?: number; lateDeliveryMs?: number };
 }
@@ -127,7 +129,7 @@ export class ProfileRuntime {
   }
 
   #newTransport(): RelayTransport {
-    const { identity, transportTuning, log, network } = this.#deps;
+    const { identity, transportTuning, log, network, appVersion } = this.#deps;
     return new RelayTransport({
       url: identity.relayUrl,
       ...(network ? { network } : {}),
@@ -135,6 +137,7 @@ export class ProfileRuntime {
       sign: deviceSigner(identity),
       // An enrolled device presents its self-signed certificate until the relay has it.
       certificate: () => (this.#identity.certificateUploaded ? null : (certificateOf(this.#identity) as unknown as Record<string, unknown>)),
+      ...(appVersion ? { appVersion } : {}),
       ...(transportTuning?.heartbeatMs ? { heartbeatMs: transportTuning.heartbeatMs } : {}),
       ...(transportTuning?.backoff ? { backoff: transportTuning.backoff } : {}),
       log: (message, fields) => log.debug(message, fields),

@@ -42,6 +42,8 @@ export interface SessionServiceDeps {
   /** Argon2id cost of new passphrase wraps (calibrated in the app; the floor in tests). */
   kdf: KdfCost;
   deviceLabel: string;
+  /** This build's version, reported to the relay by every profile's connection. */
+  appVersion?: string;
   /** Per-profile events to the renderer (only the visible profile's reach it). */
   onRuntimeEvent: (profileId: string) => RuntimeEvents;
   onChanged: () => void;
@@ -130,6 +132,11 @@ export class SessionService {
     const runtime = id && !this.session.isLocked ? this.#runtimes.get(id) : undefined;
     if (!runtime) throw new AppError('locked', 'No profile is unlocked.');
     return runtime;
+  }
+
+  /** Every signed-in profile's runtime, with its id (the support package reads their connection state). */
+  running(): Array<[profileId: string, runtime: ProfileRuntime]> {
+    return [...this.#runtimes.entries()];
   }
 
   runtime(profileId: string): ProfileRuntime | undefined {
@@ -297,6 +304,7 @@ export class SessionService {
       events: this.#deps.onRuntimeEvent(profileId),
       retentionDays: this.#deps.policy.values.retentionDays,
       network: this.network,
+      ...(this.#deps.appVersion ? { appVersion: this.#deps.appVersion } : {}),
       ...(this.#deps.transportTuning ? { transportTuning: this.#deps.transportTuning } : {}),
     });
     runtime.client.ingestLocal(knownRecords);

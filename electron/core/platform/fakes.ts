@@ -16,6 +16,8 @@ import type {
   OsSessionEvents,
   Platform,
   SafeStorage,
+  SaveDialog,
+  SaveRequest,
 } from './platform.ts';
 
 /** The OS account the fakes act for unless a test names another one. */
@@ -108,12 +110,23 @@ export class FakeClipboard implements Clipboard {
   }
 }
 
+/** Answers every save dialog with `answer` (a path, or null = cancelled) and keeps the requests. */
+export class FakeSaveDialog implements SaveDialog {
+  answer: string | null = null;
+  readonly requests: SaveRequest[] = [];
+  async choosePath(request: SaveRequest): Promise<string | null> {
+    this.requests.push(request);
+    return this.answer;
+  }
+}
+
 export interface FakePlatform extends Platform {
   safeStorage: FakeSafeStorage;
   notifier: FakeNotifier;
   idle: FakeIdleSource;
   osSession: FakeOsSessionEvents;
   clipboard: FakeClipboard;
+  saveDialog: FakeSaveDialog;
 }
 
 /** The network part is the real Node one (OS store, proxy environment) unless a test passes its own. */
@@ -125,5 +138,6 @@ export function createFakePlatform(options: { osUser?: string; network?: Network
     idle: new FakeIdleSource(),
     osSession: new FakeOsSessionEvents(),
     clipboard: new FakeClipboard(),
+    saveDialog: new FakeSaveDialog(),
   };
 }

@@ -70,6 +70,21 @@ export interface NetworkPlatform {
   resolveProxy(url: string): Promise<ProxyChoice>;
 }
 
+export interface SaveRequest {
+  /** Window title of the dialog. */
+  title: string;
+  /** File name offered; the user may change name and folder. */
+  suggestedName: string;
+  /** Label of the file type filter, with the extensions it allows (without dots). */
+  filter: { name: string; extensions: string[] };
+}
+
+/** The system's "save as" dialog (Electron dialog.showSaveDialog). */
+export interface SaveDialog {
+  /** The path the user chose, or null when they cancelled. */
+  choosePath(request: SaveRequest): Promise<string | null>;
+}
+
 export interface Platform {
   network: NetworkPlatform;
   safeStorage: SafeStorage;
@@ -77,4 +92,5 @@ export interface Platform {
   idle: IdleSource;
   osSession: OsSessionEvents;
   clipboard: Clipboard;
+  saveDialog: SaveDialog;
 }

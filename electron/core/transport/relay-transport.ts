@@ -13,6 +13,7 @@ import {
   BLOB_CHUNK_BYTES,
   blobDataHeader,
   CLOSE_CODES,
+  appVersionSchema,
   RELAY_PROTOCOL_VERSION,
   serverFrame,
   type ClientFrame,
@@ -50,6 +51,11 @@ export interface RelayTransportOptions {
   random?: () => number;
   /** Trust store and proxy from policy and OS (net/relay-network.ts); the app always passes it. */
   network?: RelayNetwork;
+  /**
+   * This build's app version, told to the relay in hello (protocol v4) so the admin's device list
+   * shows which workstations still wait for an update. Left out when it is not a plain version.
+   */
+  appVersion?: string;
   /** TLS options for wss without a network (a test pinning its own CA). */
   tls?: { ca?: string | Buffer };
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -465,8 +471,14 @@ export class RelayTransport implements Transport {
     const challenged = new Promise<string>((resolve) => (challenge = resolve));
 
     ws.on('open', () => {
+      const app = appVersionSchema.safeParse(this.#opts.appVersion);
       ws.send(
-        JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: this.#opts.deviceId } satisfies ClientFrame),
+        JSON.stringify({
+          t: 'hello',
+          v: RELAY_PROTOCOL_VERSION,
+          deviceId: this.#opts.deviceId,
+          ...(app.success ? { app: app.data } : {}),
+        } satisfies ClientFrame),
       );
       // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
       this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: String(error) }));

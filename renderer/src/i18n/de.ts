@@ -29,6 +29,10 @@ export const de = {
   'key.ctrl': 'Strg',
   'key.shift': 'Umschalt',
   'about.version': 'Version',
+  'support.export': 'Supportpaket exportieren',
+  'support.busy': 'Supportpaket wird erstellt …',
+  'support.saved': 'Supportpaket gespeichert: {file}. Geben Sie die Datei der IT; sie enthält keine Nachrichten und keine Namen.',
+  'support.failed': 'Das Supportpaket konnte dort nicht gespeichert werden. Bitte wählen Sie einen anderen Ordner.',
 
   'welcome.title': 'Willkommen bei Klinikfunk',
   'welcome.body':

@@ -29,6 +29,10 @@ export const en: Record<MessageKey, string> = {
   'key.ctrl': 'Ctrl',
   'key.shift': 'Shift',
   'about.version': 'Version',
+  'support.export': 'Export support package',
+  'support.busy': 'Creating the support package …',
+  'support.saved': 'Support package saved: {file}. Give the file to IT; it contains no messages and no names.',
+  'support.failed': 'The support package could not be saved there. Please choose another folder.',
 
   'welcome.title': 'Welcome to Klinikfunk',
   'welcome.body':

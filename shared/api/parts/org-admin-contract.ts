@@ -69,6 +69,10 @@ export const adminDeviceSchema = z.object({
   online: z.boolean(),
   /** False when the relay could not be asked (offline, timeout): then lastSeenAt is null and online false, meaning "unknown". */
   lastSeenKnown: z.boolean(),
+  /** The app version the device reported to the relay at its last connection; null = none reported (older app, not seen, or unknown). */
+  appVersion: z.string().max(40).nullable(),
+  /** The relay protocol version of its last connection; null = not seen since the relay records it, or unknown. */
+  protocol: z.number().int().nullable(),
 });
 
 export const adminChannelSchema = z.object({
@@ -185,7 +189,7 @@ export const orgAdminMethods = {
   'admin.deviceList': method({
     input: noInput,
     output: z.array(adminDeviceSchema),
-    doc: 'Every device with its user, certificate date, revocation and wipe order, and when it was last online as the relay reports it (devices_seen, admin devices only). When the relay does not answer within a few seconds the list still comes, with `lastSeenKnown: false`.',
+    doc: 'Every device with its user, certificate date, revocation and wipe order, when it was last online and which app and protocol version it reported on its last connection, as the relay reports it (devices_seen, admin devices only). When the relay does not answer within a few seconds the list still comes, with `lastSeenKnown: false`.',
   }),
   'admin.channels': method({
     input: noInput,

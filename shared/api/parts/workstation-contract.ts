@@ -42,5 +42,15 @@ export const workstationMethods = {
     output: z.object({ fingerprint: z.string(), clearAfterSeconds: seconds }),
     doc: "Copies the organisation fingerprint of the visible profile (shared/protocol/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.",
   }),
+  'support.exportPackage': method({
+    input: z.strictObject({}),
+    output: z.object({
+      /** False when the user cancelled the save dialog. */
+      saved: z.boolean(),
+      /** Name of the file written (not its folder), or null when cancelled. */
+      fileName: z.string().nullable(),
+    }),
+    doc: 'Writes a support package (ZIP: versions, machine policy, connection state of the signed-in profiles, the log files; nothing from a profile store) where the user chooses in the system save dialog. Available signed in or not, also when locked. `unavailable` when the file could not be written.',
+  }),
 } satisfies Record<string, MethodSpec>;
 export const workstationEvents = {} satisfies Record<string, EventSpec>;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG_ADMIN_METHOD_NAMES } from '../../../shared/api/parts/org-admin-names.ts';
 import type { MethodInput } from '../../../shared/api/contract.ts';
 import type { MethodName } from '../../../shared/api/names.ts';
+import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
 import { exportOrgKeyBackup } from '../../../electron/core/account/org-key-backup.ts';
 import { signRecord } from '../../../electron/core/crypto/records.ts';
 import { generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
@@ -386,6 +387,9 @@ describe('organisation administration', () => {
     // now; the deactivated second admin's device was cut off and shows when it was last seen.
     expect(own).toMatchObject({ online: true, lastSeenKnown: true });
     expect(nurseDevice).toMatchObject({ online: true, lastSeenKnown: true });
+    // Each workstation told the relay its build's version when it connected (rolling upgrades).
+    expect(own).toMatchObject({ appVersion: '0.0.0-test', protocol: RELAY_PROTOCOL_VERSION });
+    expect(nurseDevice).toMatchObject({ appVersion: '0.0.0-test', protocol: RELAY_PROTOCOL_VERSION });
     const secondDevice = devices.find((d) => d.userId === secondId)!;
     expect(secondDevice).toMatchObject({ online: false, lastSeenKnown: true });
     expect(secondDevice.lastSeenAt).toBeGreaterThan(nurseDevice.certifiedAt);
@@ -405,7 +409,7 @@ describe('organisation administration', () => {
     await transport.close();
     const offline = await admin.value('admin.deviceList', {});
     expect(offline.length).toBe(devices.length);
-    expect(offline.every((d) => !d.lastSeenKnown && d.lastSeenAt === null && !d.online)).toBe(true);
+    expect(offline.every((d) => !d.lastSeenKnown && d.lastSeenAt === null && !d.online && d.appVersion === null)).toBe(true);
     await transport.connect();
     expect(await admin.call('admin.revokeDevice', { deviceId: own.deviceId })).toMatchObject({
       ok: false,

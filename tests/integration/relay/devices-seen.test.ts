@@ -4,6 +4,7 @@
 // connected to one relay process shows as online to an admin asking another one.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
 import { openSqliteStore } from '../../../server/store/sqlite.ts';
 import { eventually } from '../client/client-world.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
@@ -53,6 +54,8 @@ describe('devices_seen: when devices were last online', () => {
       deviceId: spareDevice.deviceId,
       lastSeenAt: null,
       online: false,
+      appVersion: null,
+      protocol: null,
     });
 
     // While connected the row is refreshed now and then (here every 200 ms), not per frame.
@@ -111,7 +114,13 @@ describe('devices_seen: when devices were last online', () => {
     const admin = deviceTransport(relay.url, adminDevice);
     await admin.connect();
     const nurseSeen = (await admin.devicesSeen()).find((d) => d.deviceId === nurseDevice.deviceId);
-    expect(nurseSeen).toEqual({ deviceId: nurseDevice.deviceId, lastSeenAt: row.lastSeenAt, online: false });
+    expect(nurseSeen).toEqual({
+      deviceId: nurseDevice.deviceId,
+      lastSeenAt: row.lastSeenAt,
+      online: false,
+      appVersion: null,
+      protocol: RELAY_PROTOCOL_VERSION,
+    });
     await admin.close();
   });
 });

@@ -103,6 +103,30 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       ]);
     });
 
+    it("keeps the versions of a device's last connection; a disconnect row keeps them, a newer connection replaces them", async () => {
+      await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 1_000, online: true, protocol: 3, appVersion: null }]);
+      expect((await store.seenDevices()).find((r) => r.deviceId === 'devvers1')).toEqual({
+        deviceId: 'devvers1',
+        lastSeenAt: 1_000,
+        online: true,
+        protocol: 3,
+        appVersion: null,
+      });
+      await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 2_000, online: false }]);
+      expect((await store.seenDevices()).find((r) => r.deviceId === 'devvers1')).toMatchObject({ online: false, protocol: 3, appVersion: null });
+      await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 3_000, online: true, protocol: 4, appVersion: '2.0.0-rc.1' }]);
+      await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 4_000, online: false }]);
+      // An older connection row (another relay process, late) changes nothing.
+      await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 3_500, online: true, protocol: 3, appVersion: null }]);
+      expect((await store.seenDevices()).find((r) => r.deviceId === 'devvers1')).toEqual({
+        deviceId: 'devvers1',
+        lastSeenAt: 4_000,
+        online: false,
+        protocol: 4,
+        appVersion: '2.0.0-rc.1',
+      });
+    });
+
     it('keeps seqs gapless and unique under concurrent publishes, including racing retries', async () => {
       const tasks: Array<Promise<{ seq: number; duplicate: boolean }>> = [];
       for (let i = 0; i < 60; i++)

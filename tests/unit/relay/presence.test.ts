@@ -21,6 +21,7 @@ function fakeStore(failing = false) {
   return { store, rows, writes };
 }
 
+const v4 = { protocol: 4, appVersion: '1.2.0' };
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('relay presence', () => {
@@ -28,8 +29,8 @@ describe('relay presence', () => {
     let now = 1_000_000;
     const { store, writes } = fakeStore();
     const presence = new Presence({ store, log: silentLog, now: () => now, refreshMs: 60_000 });
-    presence.connected('devnurse1');
-    presence.connected('devnurse1'); // a second connection of the same device
+    presence.connected('devnurse1', v4);
+    presence.connected('devnurse1', v4); // a second connection of the same device
     for (let i = 0; i < 100; i++) {
       now += 1_000;
       presence.refresh(); // the timer ticks; a busy device sends frames meanwhile, which cost nothing here
@@ -39,8 +40,8 @@ describe('relay presence', () => {
     presence.disconnected('devnurse1');
     await presence.stop();
     expect(writes).toEqual([
-      [{ deviceId: 'devnurse1', lastSeenAt: 1_000_000, online: true }],
-      [{ deviceId: 'devnurse1', lastSeenAt: 1_060_000, online: true }],
+      [{ deviceId: 'devnurse1', lastSeenAt: 1_000_000, online: true, ...v4 }],
+      [{ deviceId: 'devnurse1', lastSeenAt: 1_060_000, online: true, ...v4 }],
       [{ deviceId: 'devnurse1', lastSeenAt: 1_101_000, online: false }],
     ]);
   });
@@ -48,29 +49,47 @@ describe('relay presence', () => {
   it('answers connected devices as online now, others from their rows, stale "online" rows as offline', async () => {
     let now = 5_000_000;
     const { store, rows } = fakeStore();
-    rows.set('devgone01', { deviceId: 'devgone01', lastSeenAt: now - 10_000, online: false });
-    rows.set('devother1', { deviceId: 'devother1', lastSeenAt: now - 30_000, online: true }); // on another relay process
+    rows.set('devgone01', { deviceId: 'devgone01', lastSeenAt: now - 10_000, online: false, protocol: 3, appVersion: null });
+    rows.set('devother1', { deviceId: 'devother1', lastSeenAt: now - 30_000, online: true, ...v4 }); // on another relay process
     rows.set('devcrash1', { deviceId: 'devcrash1', lastSeenAt: now - 600_000, online: true }); // its relay crashed
     const presence = new Presence({ store, log: silentLog, now: () => now, refreshMs: 60_000 });
-    presence.connected('devhere01');
+    presence.connected('devhere01', v4);
     now += 5;
     expect(await presence.snapshot(['devhere01', 'devgone01', 'devother1', 'devcrash1', 'devnever1'])).toEqual([
-      { deviceId: 'devhere01', lastSeenAt: now, online: true },
-      { deviceId: 'devgone01', lastSeenAt: 4_990_000, online: false },
-      { deviceId: 'devother1', lastSeenAt: 4_970_000, online: true },
-      { deviceId: 'devcrash1', lastSeenAt: 4_400_000, online: false },
-      { deviceId: 'devnever1', lastSeenAt: null, online: false },
+      { deviceId: 'devhere01', lastSeenAt: now, online: true, ...v4 },
+      { deviceId: 'devgone01', lastSeenAt: 4_990_000, online: false, protocol: 3, appVersion: null },
+      { deviceId: 'devother1', lastSeenAt: 4_970_000, online: true, ...v4 },
+      { deviceId: 'devcrash1', lastSeenAt: 4_400_000, online: false, protocol: null, appVersion: null },
+      { deviceId: 'devnever1', lastSeenAt: null, online: false, protocol: null, appVersion: null },
     ]);
+    await presence.stop();
+  });
+
+  it('writes again when a device connects with another version, and not for the same one', async () => {
+    let now = 2_000_000;
+    const { store, writes } = fakeStore();
+    const presence = new Presence({ store, log: silentLog, now: () => now, refreshMs: 60_000 });
+    presence.connected('devnurse1', { protocol: 3, appVersion: null });
+    now += 1_000;
+    presence.connected('devnurse1', { protocol: 3, appVersion: null }); // a second socket, same build
+    now += 1_000;
+    presence.connected('devnurse1', v4); // updated while the old socket lingers
+    await settle();
+    expect(writes).toEqual([
+      [{ deviceId: 'devnurse1', lastSeenAt: 2_000_000, online: true, protocol: 3, appVersion: null }],
+      [{ deviceId: 'devnurse1', lastSeenAt: 2_002_000, online: true, ...v4 }],
+    ]);
+    expect((await presence.snapshot(['devnurse1']))[0]).toMatchObject(v4);
     await presence.stop();
   });
 
   it('records devices still connected as offline on shutdown, and ignores what comes after', async () => {
     const { store, writes } = fakeStore();
     const presence = new Presence({ store, log: silentLog, now: () => 7, refreshMs: 60_000 });
-    presence.connected('devadmin1');
+    presence.connected('devadmin1', v4);
     await presence.stop();
     presence.disconnected('devadmin1');
-    presence.connected('devlate01');
+    presence.connected('devlate01', v4);
     await settle();
     expect(writes.at(-1)).toEqual([{ deviceId: 'devadmin1', lastSeenAt: 7, online: false }]);
     expect(writes).toHaveLength(2);
@@ -81,7 +100,7 @@ describe('relay presence', () => {
     const warnings: string[] = [];
     const log = { ...silentLog, warn: (message: string) => void warnings.push(message) };
     const presence = new Presence({ store, log, refreshMs: 60_000 });
-    presence.connected('devnurse1');
+    presence.connected('devnurse1', v4);
     await presence.stop();
     expect(warnings).toEqual(['presence not recorded', 'presence not recorded']);
   });

@@ -152,6 +152,8 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
           lastSeenAt: presence.ok ? (presence.seen.get(body.deviceId)?.lastSeenAt ?? null) : null,
           online: presence.ok ? (presence.seen.get(body.deviceId)?.online ?? false) : false,
           lastSeenKnown: presence.ok,
+          appVersion: presence.ok ? (presence.seen.get(body.deviceId)?.appVersion ?? null) : null,
+          protocol: presence.ok ? (presence.seen.get(body.deviceId)?.protocol ?? null) : null,
         }))
         .sort((a, b) => a.userName.localeCompare(b.userName, 'de') || a.label.localeCompare(b.label, 'de'));
     },

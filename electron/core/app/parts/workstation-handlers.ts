@@ -1,15 +1,20 @@
 // IPC handlers of the API part for shared workstations (issue 8) (shared/api/parts/workstation-contract.ts).
 import type { WORKSTATION_METHOD_NAMES } from '../../../../shared/api/parts/workstation-names.ts';
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { AppError } from '../../../../shared/api/result.ts';
 import { orgFingerprint } from '../../../../shared/protocol/org-fingerprint.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import type { HandlerContext } from '../handler-context.ts';
+import { appInfo } from '../app-info.ts';
 import { memberRuntime } from '../member-runtime.ts';
+import { buildSupportPackage, supportFileName } from '../support-package.ts';
 
 type Names = (typeof WORKSTATION_METHOD_NAMES)[number];
 
 export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const { sessions } = ctx;
+  const language = ctx.policy.values.uiLanguage ?? 'de';
   return {
     'session.rules': () => sessions.rules(),
     'clipboard.copyMessage': async ({ channelId, messageId }) => {
@@ -29,6 +34,37 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
       const fingerprint = orgFingerprint(sessions.visible().identity.orgId);
       await sessions.clipboard.copy(fingerprint);
       return { fingerprint, clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
+    },
+    'support.exportPackage': async () => {
+      const now = new Date(ctx.clock.now());
+      const path = await ctx.platform.saveDialog.choosePath({
+        title: language === 'en' ? 'Export support package' : 'Supportpaket exportieren',
+        suggestedName: supportFileName(now),
+        filter: { name: language === 'en' ? 'ZIP archive' : 'ZIP-Archiv', extensions: ['zip'] },
+      });
+      if (path === null) return { saved: false, fileName: null };
+      const visible = sessions.session.visibleProfile;
+      const bytes = buildSupportPackage({
+        app: appInfo(ctx.build, ctx.policy),
+        policy: ctx.policy,
+        profiles: sessions.running().map(([profileId, runtime]) => ({
+          visible: profileId === visible,
+          connection: runtime.transport.connection(),
+          outageSince: runtime.outageSince,
+        })),
+        profileCount: (await sessions.status()).profileCount,
+        logFiles: ctx.logFiles(),
+        now,
+      });
+      try {
+        await writeFile(path, bytes, { mode: 0o600 });
+      } catch (error) {
+        // The code only: the message names the path, which may hold the Windows user's name.
+        ctx.log.warn('support package not written', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+        throw new AppError('unavailable', 'The support package could not be written there; choose another folder.');
+      }
+      ctx.log.info('support package written', { bytes: bytes.length });
+      return { saved: true, fileName: basename(path) };
     },
   };
 }

@@ -64,6 +64,15 @@ export const deOrgAdmin = {
   'orgAdmin.devices.onlineNow': 'jetzt online',
   'orgAdmin.devices.neverSeen': 'noch nicht erfasst',
   'orgAdmin.devices.lastSeenUnknown': 'unbekannt',
+  'orgAdmin.devices.version': 'Version',
+  'orgAdmin.devices.versionOlder': 'ältere Version (Protokoll {protocol})',
+  'orgAdmin.devices.versionBehind': 'noch nicht aktualisiert',
+  'orgAdmin.devices.versionNone': 'noch nicht erfasst',
+  'orgAdmin.devices.versionNewest': 'Neueste Version: {version} auf {count} Geräten',
+  'orgAdmin.devices.versionBehindCount': 'noch nicht aktualisiert: {count}',
+  'orgAdmin.devices.versionUnknownCount': 'Version noch nicht erfasst: {count}',
+  'orgAdmin.devices.versionHelp':
+    'Jedes Gerät meldet dem Server beim Verbinden seine Version. Gesperrte Geräte zählen nicht mit. Geräte mit älterer Version verbinden sich weiter, solange der Server ihr Protokoll noch spricht; aktualisieren Sie sie bis zum nächsten Server-Update.',
   'orgAdmin.devices.lastSeenUnknownHint':
     'Der Server war nicht erreichbar. Wann die Geräte zuletzt online waren, ist darum unbekannt; öffnen Sie die Liste später erneut.',
   'orgAdmin.devices.user': 'Person',

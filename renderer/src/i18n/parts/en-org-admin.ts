@@ -64,6 +64,15 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.devices.onlineNow': 'online now',
   'orgAdmin.devices.neverSeen': 'not recorded yet',
   'orgAdmin.devices.lastSeenUnknown': 'unknown',
+  'orgAdmin.devices.version': 'Version',
+  'orgAdmin.devices.versionOlder': 'older version (protocol {protocol})',
+  'orgAdmin.devices.versionBehind': 'not updated yet',
+  'orgAdmin.devices.versionNone': 'not recorded yet',
+  'orgAdmin.devices.versionNewest': 'Newest version: {version} on {count} devices',
+  'orgAdmin.devices.versionBehindCount': 'not updated yet: {count}',
+  'orgAdmin.devices.versionUnknownCount': 'version not recorded yet: {count}',
+  'orgAdmin.devices.versionHelp':
+    'Every device tells the relay its version when it connects. Revoked devices are not counted. Devices on an older version keep connecting as long as the relay still speaks their protocol; update them before the next relay update.',
   'orgAdmin.devices.lastSeenUnknownHint':
     'The relay could not be reached, so when the devices were last online is unknown; open the list again later.',
   'orgAdmin.devices.user': 'Person',

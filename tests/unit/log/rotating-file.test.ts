@@ -1,0 +1,112 @@
+// The workstation's rotating log file (electron/core/log/rotating-file.ts): bounded in size and
+// count, oldest dropped, scalar fields only (stacks kept), private file modes, and a failing disk
+// costs lines, never an exception.
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../electron/core/log/logger.ts';
+import { LOG_FILE_NAME, openRotatingLog } from '../../../electron/core/log/rotating-file.ts';
+
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kf-logs-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const lines = async (path: string) =>
+  (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { message: string; fields?: Record<string, unknown> });
+
+describe('rotating log file', () => {
+  it('keeps at most `files` files of at most `maxBytes` each, newest in klinikfunk.log, oldest dropped', async () => {
+    const dir = join(await tempDir(), 'logs');
+    const file = openRotatingLog({ dir, maxBytes: 1_000, files: 3 });
+    const log = createLogger(file.sink, 'test');
+    for (let i = 0; i < 200; i++) log.info('line', { n: i, pad: 'x'.repeat(50) });
+    file.close();
+    const names = (await readdir(dir)).sort();
+    expect(names).toEqual(['klinikfunk.1.log', 'klinikfunk.2.log', LOG_FILE_NAME]);
+    for (const name of names) expect((await stat(join(dir, name))).size).toBeLessThanOrEqual(1_000);
+    // Lines follow each other across the files, oldest file first, and end with the last one.
+    const all = [];
+    for (const path of file.files()) all.push(...(await lines(path)));
+    const numbers = all.map((l) => l.fields!.n as number);
+    expect(numbers.at(-1)).toBe(199);
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+    expect(numbers[0]).toBeGreaterThan(0); // the oldest lines went with the oldest file
+    expect(file.files().map((p) => p.slice(dir.length + 1))).toEqual(['klinikfunk.2.log', 'klinikfunk.1.log', LOG_FILE_NAME]);
+  });
+
+  it('appends to the file of an earlier run and counts its size', async () => {
+    const dir = await tempDir();
+    const first = openRotatingLog({ dir, maxBytes: 10_000, files: 2 });
+    createLogger(first.sink, 'run1').info('first run');
+    first.close();
+    const second = openRotatingLog({ dir, maxBytes: 10_000, files: 2 });
+    createLogger(second.sink, 'run2').info('second run');
+    second.close();
+    expect((await lines(join(dir, LOG_FILE_NAME))).map((l) => l.message)).toEqual(['first run', 'second run']);
+  });
+
+  it('writes scalar fields only: objects and arrays are dropped, long strings cut, stacks kept', async () => {
+    const dir = await tempDir();
+    const file = openRotatingLog({ dir });
+    const error = new Error('boom');
+    createLogger(file.sink, 'test').error('failed', {
+      device: 'devnurse1',
+      count: 3,
+      ok: false,
+      none: null,
+      stack: error.stack,
+      message: { body: 'Patient Müller, Zimmer 4' },
+      names: ['Bernd Pflege'],
+      huge: 'y'.repeat(20_000),
+    });
+    file.close();
+    const text = await readFile(join(dir, LOG_FILE_NAME), 'utf8');
+    expect(text).not.toContain('Müller');
+    expect(text).not.toContain('Bernd Pflege');
+    const [line] = await lines(join(dir, LOG_FILE_NAME));
+    expect(line!.fields).toMatchObject({
+      device: 'devnurse1',
+      count: 3,
+      ok: false,
+      none: null,
+      message: '[dropped: object]',
+      names: '[dropped: array]',
+    });
+    expect(line!.fields!.stack).toContain('Error: boom');
+    expect(line!.fields!.stack).toContain('rotating-file.test.ts');
+    expect((line!.fields!.huge as string).length).toBeLessThanOrEqual(8_001);
+  });
+
+  it('creates the folder 0700 and the files 0600', async () => {
+    const dir = join(await tempDir(), 'logs');
+    const file = openRotatingLog({ dir });
+    createLogger(file.sink, 'test').info('hello');
+    file.close();
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, LOG_FILE_NAME))).mode & 0o777).toBe(0o600);
+  });
+
+  it('a folder it cannot write costs the lines, reported once, and never throws', async () => {
+    const base = await tempDir();
+    const blocker = join(base, 'not-a-folder');
+    await import('node:fs/promises').then((fs) => fs.writeFile(blocker, 'x'));
+    const errors: unknown[] = [];
+    const file = openRotatingLog({ dir: join(blocker, 'logs'), onError: (e) => errors.push(e) });
+    const log = createLogger(file.sink, 'test');
+    expect(() => {
+      for (let i = 0; i < 5; i++) log.warn('cannot land', { i });
+    }).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(file.files()).toEqual([]);
+  });
+});
