@@ -66,6 +66,6 @@ it('marking read tells the renderer the sidebar changed, so the badge goes at on
   await new Promise((r) => setTimeout(r, 100));
   bernd.events.splice(0);
   await bernd.value('channels.markRead', { channelId, upToSortKey: message.sortKey });
-  await eventually(() => bernd.events.some((e) => e.event === 'channels.changed'), 2_000, 'channels.changed after markRead');
+  await eventually(() => bernd.events.some((e) => e.event === 'channels.changed'), 10_000, 'channels.changed after markRead');
   expect((await bernd.value('channels.list', {})).find((c) => c.channelId === channelId)?.unreadCount).toBe(0);
 }, 30_000);

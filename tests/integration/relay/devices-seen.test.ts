@@ -62,7 +62,7 @@ describe('devices_seen: when devices were last online', () => {
     const store = relay.store!;
     const rowOf = async () => (await store.seenDevices()).find((r) => r.deviceId === nurseDevice.deviceId)!;
     const firstWrite = (await rowOf()).lastSeenAt;
-    await eventually(async () => (await rowOf()).lastSeenAt > firstWrite, 5_000, 'presence refreshed');
+    await eventually(async () => (await rowOf()).lastSeenAt > firstWrite, 15_000, 'presence refreshed');
 
     const beforeLeave = Date.now();
     await nurse.close();
@@ -148,14 +148,14 @@ describe.skipIf(!postgresAvailable())('devices_seen across relay processes on Po
       await admin.connect();
       const seen = await eventually(
         async () => (await admin.devicesSeen()).find((d) => d.deviceId === nurseDevice.deviceId && d.online),
-        5_000,
+        15_000,
         'nurse online via the other relay',
       );
       expect(seen.lastSeenAt).toBeGreaterThan(Date.now() - 60_000);
       await nurse.close();
       await eventually(
         async () => (await admin.devicesSeen()).find((d) => d.deviceId === nurseDevice.deviceId && !d.online),
-        5_000,
+        15_000,
         'nurse offline via the other relay',
       );
       await admin.close();

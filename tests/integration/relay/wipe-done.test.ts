@@ -149,7 +149,7 @@ describe.skipIf(!postgresAvailable())('wipe confirmation across relay processes 
       await a.connect();
       const found = await eventually(
         async () => (await a.getRecords(0, 500)).records.find((r) => r.record.type === 'wipe_done'),
-        5_000,
+        15_000,
         'confirmation via the other relay',
       );
       expect(found.record.body).toMatchObject({ orderId: order.body.orderId, deviceId: lost.deviceId });
