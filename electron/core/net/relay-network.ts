@@ -22,7 +22,7 @@ import {
   type DetailedPeerCertificate,
   type PeerCertificate,
   type SecureContext,
-  type TLSSocket,
+  TLSSocket,
 } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Logger } from '../log/logger.ts';
@@ -265,10 +265,19 @@ function probeChain(url: URL, agent: Agent | undefined): Promise<Buffer[]> {
       return chain;
     };
     req.once('response', (res) => {
-      const chain = take(res.socket as TLSSocket);
-      res.destroy();
-      req.destroy();
-      resolve(chain);
+      const socket = res.socket;
+      try {
+        // A proxy that refused the tunnel (403, 407, 502) answers itself, on a plain socket: there
+        // is no relay certificate to take, and the dial reports the proxy's status.
+        if (!(socket instanceof TLSSocket)) reject(new Error(`the proxy answered ${res.statusCode ?? 'nothing'}`));
+        // Taken before the socket is destroyed: afterwards it has no peer certificate.
+        else resolve(take(socket));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        res.destroy();
+        req.destroy();
+      }
     });
     req.once('timeout', () => req.destroy(new Error('probe timed out')));
     req.once('error', reject);

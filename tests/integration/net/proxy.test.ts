@@ -126,6 +126,35 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     expect(de['error.proxy_refused']).toContain('IT');
   });
 
+  it('with a thumbprint policy, a proxy that refuses or wants credentials is named (the chain probe does not crash on its answer)', async () => {
+    // The probe that fetches the relay's chain for RelayCaCertificates thumbprints goes through the
+    // same proxy: its refusal must end the probe, not throw from inside the HTTP client.
+    for (const options of [{ connectPorts: [443] }, { basicAuth: { user: 'klinikfunk', password: 'geheim' } }]) {
+      const tp = await proxy(options);
+      const { logger, records } = createMemoryLogger();
+      const net = createRelayNetwork({
+        platform: nodeNetwork({}),
+        policy: { ...proxyServerPolicy(`127.0.0.1:${tp.port}`), relayCaCertificates: [ca.thumbprint] },
+        log: logger,
+      });
+      const want = 'basicAuth' in options ? 'proxy_auth' : 'proxy_refused';
+      const lookup = lookupEnrolment(
+        relay.url,
+        { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) },
+        { network: net },
+      );
+      await expect(lookup).rejects.toSatisfy((e: unknown) => e instanceof TransportError && e.code === want);
+      const a = deviceTransport(relay.url, alice, { network: net });
+      a.connect().catch(() => {});
+      try {
+        await until(a, () => a.connection().problem === want && a.connection().reconnectAttempt >= 2, want);
+      } finally {
+        await a.close();
+      }
+      expect(records.find((r) => r.message === 'relay certificate chain not fetched')).toBeDefined();
+    }
+  });
+
   it('a proxy that denies this client: proxy_refused for the enrolment lookup too', async () => {
     const tp = await proxy({ allow: ['10.254.254.254'] });
     const { network: net } = network(proxyServerPolicy(`127.0.0.1:${tp.port}`));
