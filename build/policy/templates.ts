@@ -167,7 +167,9 @@ output of \`openssl x509 -fingerprint -sha256\`); it works only for a CA certifi
 relay sends in its chain (an issuing CA, or the root when the relay sends its full chain): Klinikfunk
 fetches the chain once per relay address without trusting it, takes the certificates with a listed
 fingerprint as trusted, and then verifies every connection as usual, the relay's host name included.
-A CA named by file or thumbprint may be an intermediate: it is trusted on its own. A certificate no
+A CA named by file or thumbprint may be an intermediate: it is trusted on its own. Intermediate CAs
+that are only in the operating system's store (Windows: *Zwischenzertifizierungsstellen*) are not:
+a chain through them must end at a trusted root. A certificate no
 trusted CA issued is refused: the app shows *Der Server wurde abgelehnt …* (code \`relay_untrusted\`)
 and keeps trying.
 

@@ -54,6 +54,16 @@ export interface RelayNetwork {
 const PROBE_TIMEOUT_MS = 10_000;
 const sha256 = (der: Buffer) => createHash('sha256').update(der).digest('hex');
 
+/** A root: issued by itself and signed with its own key (an intermediate is neither). */
+function selfSigned(pem: string): boolean {
+  try {
+    const cert = new X509Certificate(pem);
+    return cert.checkIssued(cert) && cert.verify(cert.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /** Certificates in a PEM bundle, or the one certificate of a DER file. */
 export function certificatesIn(bytes: Buffer): string[] {
   const text = bytes.toString('latin1');
@@ -191,17 +201,16 @@ class PolicyRelayNetwork implements RelayNetwork {
     const key = learned.length > 0 ? origin : '';
     let context = this.#contexts.get(key);
     if (!context) {
-      const ca = [
-        ...new Set([
-          ...getCACertificates('default'),
-          ...this.#deps.platform.systemCaCertificates(),
-          ...policyAnchors,
-          ...learned,
-        ]),
-      ];
+      const named = [...new Set([...policyAnchors, ...learned])];
+      const platform = [...new Set([...getCACertificates('default'), ...this.#deps.platform.systemCaCertificates()])];
       // An issuing CA given by file or thumbprint is an anchor of its own: the clinic's root need
-      // not be anywhere else.
-      context = createSecureContext({ ca, allowPartialTrustChain: true });
+      // not be anywhere else. That OpenSSL flag covers the whole store, so it is set only when the
+      // policy names such a CA, and then without the store's own intermediates: Windows lists its
+      // "Intermediate Certification Authorities" among the system certificates (cached ones too,
+      // whose root may be gone or distrusted), and those must help build a chain, never end one.
+      const partial = named.some((pem) => !selfSigned(pem));
+      const ca = [...new Set([...(partial ? platform.filter(selfSigned) : platform), ...named])];
+      context = createSecureContext({ ca, allowPartialTrustChain: partial });
       this.#contexts.set(key, context);
     }
     return context;
