@@ -184,8 +184,8 @@ proxy setting, automatic detection (WPAD) and PAC scripts; the first entry of th
 test harness) \`HTTPS_PROXY\`/\`HTTP_PROXY\` and \`NO_PROXY\` decide. Only HTTP proxies with
 \`CONNECT\` are supported (no SOCKS, no NTLM or Kerberos authentication). When the proxy refuses the
 connection (\`proxy_refused\`), wants credentials (\`proxy_auth\`) or cannot be reached
-(\`proxy_unreachable\`), the app says so in German with what IT has to check and keeps trying with
-backoff. The password in \`ProxyServer\` is readable by anyone who can read the policy; the app's
+(\`proxy_unreachable\`, also when it does not answer the \`CONNECT\` within 15 s), the app says so
+in German with what IT has to check and keeps trying with backoff. The password in \`ProxyServer\` is readable by anyone who can read the policy; the app's
 *Verwaltete Einstellungen* show the proxy without it.
 `;
 }

@@ -76,6 +76,50 @@ export interface RelayNetworkDeps {
   platform: NetworkPlatform;
   policy: RelayNetworkPolicy;
   log: Logger;
+  /** How long a proxy may take to answer the CONNECT (default 15 s; tests shorten it). */
+  proxyAnswerMs?: number;
+}
+
+const PROXY_ANSWER_MS = 15_000;
+
+/**
+ * One tunnel through the proxy, given up when the proxy does not answer the CONNECT in time
+ * (a hung proxy, or a port that takes the connection and waits). Node's HTTP timeout starts only
+ * once the tunnel is there, so without this the attempt would wait for ever. The socket to the
+ * proxy is closed through the signal, which https-proxy-agent hands to net.connect.
+ */
+class BoundedProxyAgent extends HttpsProxyAgent<string> {
+  readonly #abort: AbortController;
+  readonly #answerMs: number;
+  /** Set when the proxy did not answer in time: the attempt's failure is then proxy_unreachable. */
+  silent = false;
+
+  constructor(proxy: string, answerMs: number) {
+    const abort = new AbortController();
+    super(proxy, { signal: abort.signal } as ConstructorParameters<typeof HttpsProxyAgent>[1]);
+    this.#abort = abort;
+    this.#answerMs = answerMs;
+  }
+
+  override async connect(
+    ...args: Parameters<HttpsProxyAgent<string>['connect']>
+  ): ReturnType<HttpsProxyAgent<string>['connect']> {
+    let timer: NodeJS.Timeout | undefined;
+    // The race ends the attempt even where the signal does not reach the socket.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.silent = true;
+        const error = Object.assign(new Error('the proxy did not answer the CONNECT'), { code: 'ETIMEDOUT' });
+        this.#abort.abort(error);
+        reject(error);
+      }, this.#answerMs);
+    });
+    try {
+      return await Promise.race([super.connect(...args), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /**
@@ -131,20 +175,20 @@ class PolicyRelayNetwork implements RelayNetwork {
   async dial(relayUrl: string): Promise<RelayDial> {
     const url = new URL(relayUrl);
     const choice = await this.#proxyFor(relayUrl);
-    let lastProxyStatus: number | null = null;
-    const makeAgent = () => {
-      if (choice.kind === 'direct') return undefined;
-      const agent = new HttpsProxyAgent(choice.url);
-      agent.on('proxyConnect', (connect: { statusCode: number }) => (lastProxyStatus = connect.statusCode));
-      return agent;
-    };
+    const makeAgent = () =>
+      choice.kind === 'direct'
+        ? undefined
+        : new BoundedProxyAgent(choice.url, this.#deps.proxyAnswerMs ?? PROXY_ANSWER_MS);
     const secure = url.protocol === 'wss:';
     let secureContext: SecureContext | undefined;
     if (secure) {
       if (this.#thumbprints.size > 0 && !this.#learned.has(url.origin)) await this.#learn(url, makeAgent());
       secureContext = this.#context(url.origin, await this.#policyAnchors);
     }
+    // The proxy's answer to this connection's own CONNECT (not the probe's) says what failed.
+    let lastProxyStatus: number | null = null;
     const agent = makeAgent();
+    agent?.on('proxyConnect', (connect: { statusCode: number }) => (lastProxyStatus = connect.statusCode));
     const via = choice.kind === 'direct' ? 'direct' : redactProxy(choice.url);
     // The name is checked against the relay's own host: through the proxy's tunnel Node would
     // otherwise check an IP address relay against "localhost".
@@ -169,7 +213,8 @@ class PolicyRelayNetwork implements RelayNetwork {
           this.#contexts.delete(url.origin);
           return 'relay_untrusted';
         }
-        if (choice.kind === 'proxy' && lastProxyStatus === null && isConnectFailure(error)) return 'proxy_unreachable';
+        if (choice.kind === 'proxy' && lastProxyStatus === null && (isConnectFailure(error) || agent?.silent))
+          return 'proxy_unreachable';
         return null;
       },
     };

@@ -2,6 +2,7 @@
 // probe) before it opens its socket. A close() and a new connect() while that wait is under way
 // must not leave the first attempt's socket behind: it would stay connected, unseen by the
 // transport and never closed.
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
@@ -31,7 +32,7 @@ describe('a connection attempt cancelled while the network is prepared', () => {
 
   it('close() then connect() before the first dial finished leaves one socket, and close() ends it', async () => {
     const address = server.address();
-    const url = `ws://127.0.0.1:${typeof address === 'object' ? address.port : 0}`;
+    const url = `ws://127.0.0.1:${(address as AddressInfo).port}`;
     const network = createRelayNetwork({
       platform: nodeNetwork({}),
       policy: { proxyMode: 'direct', proxyServer: null, relayCaCertificates: [] },

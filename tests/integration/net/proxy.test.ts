@@ -3,6 +3,7 @@
 // wants credentials and one that is not there give stable codes while the transport keeps
 // retrying; ProxyMode=system takes the platform's answer.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,6 +211,55 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
       );
     } finally {
       await a.close();
+    }
+  });
+
+  it('a proxy that accepts but never answers the CONNECT: proxy_unreachable and retried, the probe included', async () => {
+    // A wrong port that takes the connection and waits, or a hung proxy: without a bound the
+    // attempt waited for ever and the transport stayed "Verbinde …" without a reason or a retry.
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      // Reads and ignores the CONNECT (reading is what lets this side see the client's close).
+      socket.resume();
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const { logger } = createMemoryLogger();
+      const net = createRelayNetwork({
+        platform: nodeNetwork({}),
+        policy: { ...proxyServerPolicy(`127.0.0.1:${port}`), relayCaCertificates: [ca.thumbprint] },
+        log: logger,
+        proxyAnswerMs: 300,
+      });
+      const lookup = lookupEnrolment(
+        relay.url,
+        { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) },
+        { network: net, timeoutMs: 60_000 },
+      );
+      await expect(lookup).rejects.toSatisfy(
+        (e: unknown) => e instanceof TransportError && e.code === 'proxy_unreachable',
+      );
+      const a = deviceTransport(relay.url, alice, { network: net });
+      a.connect().catch(() => {});
+      try {
+        await until(
+          a,
+          () => a.connection().problem === 'proxy_unreachable' && a.connection().reconnectAttempt >= 2,
+          'proxy silent',
+        );
+      } finally {
+        await a.close();
+      }
+      // The abandoned attempts' sockets to the proxy are closed, not left waiting.
+      const deadline = Date.now() + 10_000;
+      while (held.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(held.size).toBe(0);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 
