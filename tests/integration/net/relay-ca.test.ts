@@ -23,6 +23,7 @@ import {
   type TestDevice,
   type TestRelay,
 } from '../../harness/relay.ts';
+import { startTinyproxy } from '../../harness/tinyproxy.ts';
 import { issueIntermediateCa, issueServerCert, makeCa, type TestCa } from '../../harness/test-ca.ts';
 
 const policy = (relayCaCertificates: string[]): RelayNetworkPolicy => ({
@@ -130,6 +131,29 @@ describe('relay certificates from the clinic CA', () => {
       await until(transport, () => transport.state() === 'online', 'online');
     } finally {
       await transport.close();
+    }
+  });
+
+  it('learns the thumbprint CA through the proxy too (the chain probe goes through the tunnel)', async () => {
+    const tp = await startTinyproxy({});
+    try {
+      const { logger, records } = createMemoryLogger();
+      const network = createRelayNetwork({
+        platform: nodeNetwork({}),
+        policy: { proxyMode: 'fixed', proxyServer: `127.0.0.1:${tp.port}`, relayCaCertificates: [clinicCa.thumbprint] },
+        log: logger,
+      });
+      const transport = deviceTransport(relay.url, device, { network });
+      try {
+        await transport.connect();
+      } finally {
+        await transport.close();
+      }
+      expect(records.filter((r) => r.level !== 'info')).toEqual([]);
+      // The probe and the connection: two tunnels to the relay.
+      expect((await tp.connects()).filter((c) => c === `127.0.0.1:${relay.port}`).length).toBe(2);
+    } finally {
+      await tp.stop();
     }
   });
 
