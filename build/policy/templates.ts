@@ -176,7 +176,7 @@ and keeps trying.
 **\`ProxyMode\`** / **\`ProxyServer\`**: \`direct\` connects directly; \`fixed\` tunnels through the HTTP
 proxy in \`ProxyServer\` with \`CONNECT\` (\`host:port\`, \`http://host:port\`, or
 \`http://user:password@host:port\` for a proxy with Basic authentication; \`https://\` for a proxy
-spoken to over TLS); \`fixed\` without \`ProxyServer\` connects directly and logs
+spoken to over TLS, whose certificate is checked like the relay's, against the same CAs); \`fixed\` without \`ProxyServer\` connects directly and logs
 \`proxy_server_missing\`. \`system\` (the default) asks the operating system for the relay's address
 (as an \`https://\` URL for \`wss://\`): in the desktop app Chromium's proxy resolution, i.e. the Windows
 proxy setting, automatic detection (WPAD) and PAC scripts; the first entry of the answer that is

@@ -94,9 +94,10 @@ class BoundedProxyAgent extends HttpsProxyAgent<string> {
   /** Set when the proxy did not answer in time: the attempt's failure is then proxy_unreachable. */
   silent = false;
 
-  constructor(proxy: string, answerMs: number) {
+  /** `trust` verifies a proxy spoken to over TLS (https://), with the same CAs as the relay. */
+  constructor(proxy: string, answerMs: number, trust: SecureContext) {
     const abort = new AbortController();
-    super(proxy, { signal: abort.signal } as ConstructorParameters<typeof HttpsProxyAgent>[1]);
+    super(proxy, { signal: abort.signal, secureContext: trust } as ConstructorParameters<typeof HttpsProxyAgent>[1]);
     this.#abort = abort;
     this.#answerMs = answerMs;
   }
@@ -175,10 +176,12 @@ class PolicyRelayNetwork implements RelayNetwork {
   async dial(relayUrl: string): Promise<RelayDial> {
     const url = new URL(relayUrl);
     const choice = await this.#proxyFor(relayUrl);
+    // The proxy's own certificate (https:// proxies) is checked against the OS store and the
+    // policy's CA files, like the relay's: Node's bundled CAs alone would refuse a clinic's proxy.
+    const proxy =
+      choice.kind === 'proxy' ? { url: choice.url, trust: this.#context('', await this.#policyAnchors) } : null;
     const makeAgent = () =>
-      choice.kind === 'direct'
-        ? undefined
-        : new BoundedProxyAgent(choice.url, this.#deps.proxyAnswerMs ?? PROXY_ANSWER_MS);
+      proxy ? new BoundedProxyAgent(proxy.url, this.#deps.proxyAnswerMs ?? PROXY_ANSWER_MS, proxy.trust) : undefined;
     const secure = url.protocol === 'wss:';
     let secureContext: SecureContext | undefined;
     if (secure) {

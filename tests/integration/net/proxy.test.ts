@@ -3,7 +3,8 @@
 // wants credentials and one that is not there give stable codes while the transport keeps
 // retrying; ProxyMode=system takes the platform's answer.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +261,36 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     } finally {
       for (const socket of held) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('a proxy spoken to over TLS (https://) with a certificate of the clinic CA is trusted like the relay', async () => {
+    // TLS in front of tinyproxy, as a clinic's HTTPS proxy: its certificate is from the clinic
+    // CA, which the workstation trusts through RelayCaCertificates (or the OS store).
+    const tp = await proxy({});
+    const proxyCert = await issueServerCert(dir, ca, 'https-proxy');
+    const piped = new Set<Socket>();
+    const front = createTlsServer({ cert: proxyCert.cert, key: proxyCert.key }, (socket) => {
+      const upstream = connect(tp.port, '127.0.0.1');
+      piped.add(socket).add(upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { network: net } = network(proxyServerPolicy(`https://127.0.0.1:${(front.address() as AddressInfo).port}`));
+      const a = deviceTransport(relay.url, alice, { network: net });
+      a.connect().catch(() => {});
+      try {
+        await until(a, () => a.state() === 'online', 'online through the HTTPS proxy');
+      } finally {
+        await a.close();
+      }
+      expect(await tp.connects()).toContain(`127.0.0.1:${relay.port}`);
+    } finally {
+      for (const socket of piped) socket.destroy();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
     }
   });
 
