@@ -1,11 +1,21 @@
 // Bundles the main process and the preload with esbuild. The preload must be one CommonJS file
 // because sandboxed preloads cannot load other modules; runtime dependencies of main stay
-// external so electron-builder ships them from node_modules (the SQLCipher addon is native).
+// external so electron-builder ships them from node_modules (the SQLCipher addon is native),
+// except the ESM-only ones, which are bundled (BUNDLED_ESM).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { build, type BuildOptions } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+
+/**
+ * Dependencies that ship only ES modules: bundled into main.cjs, since a require() of them from
+ * node_modules inside app.asar goes through require(esm), which packaged Electron apps have
+ * failed on (tests/unit/build/main-bundle.test.ts). `kerberos` is the proxy agent's optional
+ * Negotiate peer, loaded only on request (never: ProxyServer takes Basic credentials only).
+ */
+const BUNDLED_ESM = ['https-proxy-agent'];
+const OPTIONAL_PEERS = ['kerberos'];
 
 function gitCommit(): string {
   try {
@@ -37,7 +47,11 @@ export async function buildElectron(outDir = 'dist/electron', options: { target?
     target,
     entryPoints: ['electron/main/main.ts'],
     outfile: `${outDir}/main.cjs`,
-    external: ['electron', ...Object.keys(pkg.dependencies)],
+    external: [
+      'electron',
+      ...OPTIONAL_PEERS,
+      ...Object.keys(pkg.dependencies).filter((name) => !BUNDLED_ESM.includes(name)),
+    ],
     define: {
       __KLINIKFUNK_COMMIT__: JSON.stringify(gitCommit()),
       __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),

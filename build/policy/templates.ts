@@ -167,14 +167,16 @@ output of \`openssl x509 -fingerprint -sha256\`); it works only for a CA certifi
 relay sends in its chain (an issuing CA, or the root when the relay sends its full chain): Klinikfunk
 fetches the chain once per relay address without trusting it, takes the certificates with a listed
 fingerprint as trusted, and then verifies every connection as usual, the relay's host name included.
-A CA named by file or thumbprint may be an intermediate: it is trusted on its own. A certificate no
+A CA named by file or thumbprint may be an intermediate: it is trusted on its own. Intermediate CAs
+that are only in the operating system's store (Windows: *Zwischenzertifizierungsstellen*) are not:
+a chain through them must end at a trusted root. A certificate no
 trusted CA issued is refused: the app shows *Der Server wurde abgelehnt …* (code \`relay_untrusted\`)
 and keeps trying.
 
 **\`ProxyMode\`** / **\`ProxyServer\`**: \`direct\` connects directly; \`fixed\` tunnels through the HTTP
 proxy in \`ProxyServer\` with \`CONNECT\` (\`host:port\`, \`http://host:port\`, or
 \`http://user:password@host:port\` for a proxy with Basic authentication; \`https://\` for a proxy
-spoken to over TLS); \`fixed\` without \`ProxyServer\` connects directly and logs
+spoken to over TLS, whose certificate is checked like the relay's, against the same CAs); \`fixed\` without \`ProxyServer\` connects directly and logs
 \`proxy_server_missing\`. \`system\` (the default) asks the operating system for the relay's address
 (as an \`https://\` URL for \`wss://\`): in the desktop app Chromium's proxy resolution, i.e. the Windows
 proxy setting, automatic detection (WPAD) and PAC scripts; the first entry of the answer that is
@@ -182,8 +184,8 @@ proxy setting, automatic detection (WPAD) and PAC scripts; the first entry of th
 test harness) \`HTTPS_PROXY\`/\`HTTP_PROXY\` and \`NO_PROXY\` decide. Only HTTP proxies with
 \`CONNECT\` are supported (no SOCKS, no NTLM or Kerberos authentication). When the proxy refuses the
 connection (\`proxy_refused\`), wants credentials (\`proxy_auth\`) or cannot be reached
-(\`proxy_unreachable\`), the app says so in German with what IT has to check and keeps trying with
-backoff. The password in \`ProxyServer\` is readable by anyone who can read the policy; the app's
+(\`proxy_unreachable\`, also when it does not answer the \`CONNECT\` within 15 s), the app says so
+in German with what IT has to check and keeps trying with backoff. The password in \`ProxyServer\` is readable by anyone who can read the policy; the app's
 *Verwaltete Einstellungen* show the proxy without it.
 
 ## The organisation fingerprint (\`OrgFingerprint\`)

@@ -77,3 +77,22 @@ export async function issueServerCert(dir: string, ca: TestCa, name: string): Pr
   const cert = await readFile(certFile, 'utf8');
   return { key: await readFile(keyFile, 'utf8'), cert, fullChain: cert + ca.pem };
 }
+
+/** An issuing CA (CA:TRUE, pathlen 0) signed by `root`, as a clinic's two-tier PKI has. */
+export async function issueIntermediateCa(dir: string, root: TestCa, name: string): Promise<TestCa> {
+  const keyFile = join(dir, `${name}.key`);
+  const csr = join(dir, `${name}.csr`);
+  const certFile = join(dir, `${name}.pem`);
+  const ext = join(dir, `${name}.ext`);
+  await writeFile(ext, 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  await run('openssl', [
+    'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name} Issuing CA`,
+    '-keyout', keyFile, '-out', csr,
+  ]); // prettier-ignore
+  await run('openssl', [
+    'x509', '-req', '-in', csr, '-CA', root.certFile, '-CAkey', root.keyFile, '-CAcreateserial', '-days', '2',
+    '-extfile', ext, '-out', certFile,
+  ]); // prettier-ignore
+  const { stdout } = await run('openssl', ['x509', '-in', certFile, '-noout', '-fingerprint', '-sha256']);
+  return { name, certFile, keyFile, pem: await readFile(certFile, 'utf8'), thumbprint: stdout.trim().split('=')[1]! };
+}

@@ -22,7 +22,7 @@ import {
   type DetailedPeerCertificate,
   type PeerCertificate,
   type SecureContext,
-  type TLSSocket,
+  TLSSocket,
 } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Logger } from '../log/logger.ts';
@@ -54,6 +54,16 @@ export interface RelayNetwork {
 const PROBE_TIMEOUT_MS = 10_000;
 const sha256 = (der: Buffer) => createHash('sha256').update(der).digest('hex');
 
+/** A root: issued by itself and signed with its own key (an intermediate is neither). */
+function selfSigned(pem: string): boolean {
+  try {
+    const cert = new X509Certificate(pem);
+    return cert.checkIssued(cert) && cert.verify(cert.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /** Certificates in a PEM bundle, or the one certificate of a DER file. */
 export function certificatesIn(bytes: Buffer): string[] {
   const text = bytes.toString('latin1');
@@ -66,6 +76,51 @@ export interface RelayNetworkDeps {
   platform: NetworkPlatform;
   policy: RelayNetworkPolicy;
   log: Logger;
+  /** How long a proxy may take to answer the CONNECT (default 15 s; tests shorten it). */
+  proxyAnswerMs?: number;
+}
+
+const PROXY_ANSWER_MS = 15_000;
+
+/**
+ * One tunnel through the proxy, given up when the proxy does not answer the CONNECT in time
+ * (a hung proxy, or a port that takes the connection and waits). Node's HTTP timeout starts only
+ * once the tunnel is there, so without this the attempt would wait for ever. The socket to the
+ * proxy is closed through the signal, which https-proxy-agent hands to net.connect.
+ */
+class BoundedProxyAgent extends HttpsProxyAgent<string> {
+  readonly #abort: AbortController;
+  readonly #answerMs: number;
+  /** Set when the proxy did not answer in time: the attempt's failure is then proxy_unreachable. */
+  silent = false;
+
+  /** `trust` verifies a proxy spoken to over TLS (https://), with the same CAs as the relay. */
+  constructor(proxy: string, answerMs: number, trust: SecureContext) {
+    const abort = new AbortController();
+    super(proxy, { signal: abort.signal, secureContext: trust } as ConstructorParameters<typeof HttpsProxyAgent>[1]);
+    this.#abort = abort;
+    this.#answerMs = answerMs;
+  }
+
+  override async connect(
+    ...args: Parameters<HttpsProxyAgent<string>['connect']>
+  ): ReturnType<HttpsProxyAgent<string>['connect']> {
+    let timer: NodeJS.Timeout | undefined;
+    // The race ends the attempt even where the signal does not reach the socket.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.silent = true;
+        const error = Object.assign(new Error('the proxy did not answer the CONNECT'), { code: 'ETIMEDOUT' });
+        this.#abort.abort(error);
+        reject(error);
+      }, this.#answerMs);
+    });
+    try {
+      return await Promise.race([super.connect(...args), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /**
@@ -121,20 +176,22 @@ class PolicyRelayNetwork implements RelayNetwork {
   async dial(relayUrl: string): Promise<RelayDial> {
     const url = new URL(relayUrl);
     const choice = await this.#proxyFor(relayUrl);
-    let lastProxyStatus: number | null = null;
-    const makeAgent = () => {
-      if (choice.kind === 'direct') return undefined;
-      const agent = new HttpsProxyAgent(choice.url);
-      agent.on('proxyConnect', (connect: { statusCode: number }) => (lastProxyStatus = connect.statusCode));
-      return agent;
-    };
+    // The proxy's own certificate (https:// proxies) is checked against the OS store and the
+    // policy's CA files, like the relay's: Node's bundled CAs alone would refuse a clinic's proxy.
+    const proxy =
+      choice.kind === 'proxy' ? { url: choice.url, trust: this.#context('', await this.#policyAnchors) } : null;
+    const makeAgent = () =>
+      proxy ? new BoundedProxyAgent(proxy.url, this.#deps.proxyAnswerMs ?? PROXY_ANSWER_MS, proxy.trust) : undefined;
     const secure = url.protocol === 'wss:';
     let secureContext: SecureContext | undefined;
     if (secure) {
       if (this.#thumbprints.size > 0 && !this.#learned.has(url.origin)) await this.#learn(url, makeAgent());
       secureContext = this.#context(url.origin, await this.#policyAnchors);
     }
+    // The proxy's answer to this connection's own CONNECT (not the probe's) says what failed.
+    let lastProxyStatus: number | null = null;
     const agent = makeAgent();
+    agent?.on('proxyConnect', (connect: { statusCode: number }) => (lastProxyStatus = connect.statusCode));
     const via = choice.kind === 'direct' ? 'direct' : redactProxy(choice.url);
     // The name is checked against the relay's own host: through the proxy's tunnel Node would
     // otherwise check an IP address relay against "localhost".
@@ -159,7 +216,8 @@ class PolicyRelayNetwork implements RelayNetwork {
           this.#contexts.delete(url.origin);
           return 'relay_untrusted';
         }
-        if (choice.kind === 'proxy' && lastProxyStatus === null && isConnectFailure(error)) return 'proxy_unreachable';
+        if (choice.kind === 'proxy' && lastProxyStatus === null && (isConnectFailure(error) || agent?.silent))
+          return 'proxy_unreachable';
         return null;
       },
     };
@@ -191,17 +249,16 @@ class PolicyRelayNetwork implements RelayNetwork {
     const key = learned.length > 0 ? origin : '';
     let context = this.#contexts.get(key);
     if (!context) {
-      const ca = [
-        ...new Set([
-          ...getCACertificates('default'),
-          ...this.#deps.platform.systemCaCertificates(),
-          ...policyAnchors,
-          ...learned,
-        ]),
-      ];
+      const named = [...new Set([...policyAnchors, ...learned])];
+      const platform = [...new Set([...getCACertificates('default'), ...this.#deps.platform.systemCaCertificates()])];
       // An issuing CA given by file or thumbprint is an anchor of its own: the clinic's root need
-      // not be anywhere else.
-      context = createSecureContext({ ca, allowPartialTrustChain: true });
+      // not be anywhere else. That OpenSSL flag covers the whole store, so it is set only when the
+      // policy names such a CA, and then without the store's own intermediates: Windows lists its
+      // "Intermediate Certification Authorities" among the system certificates (cached ones too,
+      // whose root may be gone or distrusted), and those must help build a chain, never end one.
+      const partial = named.some((pem) => !selfSigned(pem));
+      const ca = [...new Set([...(partial ? platform.filter(selfSigned) : platform), ...named])];
+      context = createSecureContext({ ca, allowPartialTrustChain: partial });
       this.#contexts.set(key, context);
     }
     return context;
@@ -265,10 +322,19 @@ function probeChain(url: URL, agent: Agent | undefined): Promise<Buffer[]> {
       return chain;
     };
     req.once('response', (res) => {
-      const chain = take(res.socket as TLSSocket);
-      res.destroy();
-      req.destroy();
-      resolve(chain);
+      const socket = res.socket;
+      try {
+        // A proxy that refused the tunnel (403, 407, 502) answers itself, on a plain socket: there
+        // is no relay certificate to take, and the dial reports the proxy's status.
+        if (!(socket instanceof TLSSocket)) reject(new Error(`the proxy answered ${res.statusCode ?? 'nothing'}`));
+        // Taken before the socket is destroyed: afterwards it has no peer certificate.
+        else resolve(take(socket));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        res.destroy();
+        req.destroy();
+      }
     });
     req.once('timeout', () => req.destroy(new Error('probe timed out')));
     req.once('error', reject);

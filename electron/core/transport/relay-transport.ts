@@ -114,6 +114,8 @@ export class RelayTransport implements Transport {
   #attempt = 0;
   #problem: ConnectionInfo['problem'] = null;
   #stopped = true;
+  /** Counts connection attempts that wait for the network layer; see #open. */
+  #dialSeq = 0;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #nextRetryAt: number | null = null;
   #heartbeatTimer: NodeJS.Timeout | null = null;
@@ -172,6 +174,7 @@ export class RelayTransport implements Transport {
 
   async close(): Promise<void> {
     this.#stopped = true;
+    this.#dialSeq++; // A dial under way opens nothing.
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
     this.#nextRetryAt = null;
@@ -443,9 +446,15 @@ export class RelayTransport implements Transport {
     this.#setState('connecting');
     const network = this.#opts.network;
     if (!network) return this.#openSocket(null);
+    // Only the newest attempt may open its socket: a close() and connect() while this dial is
+    // under way start another one, and this one's socket would be left connected, never closed.
+    const attempt = ++this.#dialSeq;
     network.dial(this.#opts.url).then(
-      (dial) => this.#openSocket(dial),
+      (dial) => {
+        if (attempt === this.#dialSeq) this.#openSocket(dial);
+      },
       (error: unknown) => {
+        if (attempt !== this.#dialSeq) return;
         // Nothing to connect through (should not happen: dial catches its own failures): try again later.
         this.#opts.log?.('connection not prepared', { error: String(error) });
         this.#scheduleReconnect();

@@ -3,6 +3,8 @@
 // wants credentials and one that is not there give stable codes while the transport keeps
 // retrying; ProxyMode=system takes the platform's answer.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +128,35 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
     expect(de['error.proxy_refused']).toContain('IT');
   });
 
+  it('with a thumbprint policy, a proxy that refuses or wants credentials is named (the chain probe does not crash on its answer)', async () => {
+    // The probe that fetches the relay's chain for RelayCaCertificates thumbprints goes through the
+    // same proxy: its refusal must end the probe, not throw from inside the HTTP client.
+    for (const options of [{ connectPorts: [443] }, { basicAuth: { user: 'klinikfunk', password: 'geheim' } }]) {
+      const tp = await proxy(options);
+      const { logger, records } = createMemoryLogger();
+      const net = createRelayNetwork({
+        platform: nodeNetwork({}),
+        policy: { ...proxyServerPolicy(`127.0.0.1:${tp.port}`), relayCaCertificates: [ca.thumbprint] },
+        log: logger,
+      });
+      const want = 'basicAuth' in options ? 'proxy_auth' : 'proxy_refused';
+      const lookup = lookupEnrolment(
+        relay.url,
+        { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) },
+        { network: net },
+      );
+      await expect(lookup).rejects.toSatisfy((e: unknown) => e instanceof TransportError && e.code === want);
+      const a = deviceTransport(relay.url, alice, { network: net });
+      a.connect().catch(() => {});
+      try {
+        await until(a, () => a.connection().problem === want && a.connection().reconnectAttempt >= 2, want);
+      } finally {
+        await a.close();
+      }
+      expect(records.find((r) => r.message === 'relay certificate chain not fetched')).toBeDefined();
+    }
+  });
+
   it('a proxy that denies this client: proxy_refused for the enrolment lookup too', async () => {
     const tp = await proxy({ allow: ['10.254.254.254'] });
     const { network: net } = network(proxyServerPolicy(`127.0.0.1:${tp.port}`));
@@ -181,6 +212,85 @@ describe('relay connections through an HTTP CONNECT proxy (tinyproxy)', () => {
       );
     } finally {
       await a.close();
+    }
+  });
+
+  it('a proxy that accepts but never answers the CONNECT: proxy_unreachable and retried, the probe included', async () => {
+    // A wrong port that takes the connection and waits, or a hung proxy: without a bound the
+    // attempt waited for ever and the transport stayed "Verbinde …" without a reason or a retry.
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      // Reads and ignores the CONNECT (reading is what lets this side see the client's close).
+      socket.resume();
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const { logger } = createMemoryLogger();
+      const net = createRelayNetwork({
+        platform: nodeNetwork({}),
+        policy: { ...proxyServerPolicy(`127.0.0.1:${port}`), relayCaCertificates: [ca.thumbprint] },
+        log: logger,
+        proxyAnswerMs: 300,
+      });
+      const lookup = lookupEnrolment(
+        relay.url,
+        { deviceId: testId('dev'), enrolmentId: 'x'.repeat(43), sign: () => new Uint8Array(64) },
+        { network: net, timeoutMs: 60_000 },
+      );
+      await expect(lookup).rejects.toSatisfy(
+        (e: unknown) => e instanceof TransportError && e.code === 'proxy_unreachable',
+      );
+      const a = deviceTransport(relay.url, alice, { network: net });
+      a.connect().catch(() => {});
+      try {
+        await until(
+          a,
+          () => a.connection().problem === 'proxy_unreachable' && a.connection().reconnectAttempt >= 2,
+          'proxy silent',
+        );
+      } finally {
+        await a.close();
+      }
+      // The abandoned attempts' sockets to the proxy are closed, not left waiting.
+      const deadline = Date.now() + 10_000;
+      while (held.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(held.size).toBe(0);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('a proxy spoken to over TLS (https://) with a certificate of the clinic CA is trusted like the relay', async () => {
+    // TLS in front of tinyproxy, as a clinic's HTTPS proxy: its certificate is from the clinic
+    // CA, which the workstation trusts through RelayCaCertificates (or the OS store).
+    const tp = await proxy({});
+    const proxyCert = await issueServerCert(dir, ca, 'https-proxy');
+    const piped = new Set<Socket>();
+    const front = createTlsServer({ cert: proxyCert.cert, key: proxyCert.key }, (socket) => {
+      const upstream = connect(tp.port, '127.0.0.1');
+      piped.add(socket).add(upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { network: net } = network(proxyServerPolicy(`https://127.0.0.1:${(front.address() as AddressInfo).port}`));
+      const a = deviceTransport(relay.url, alice, { network: net });
+      a.connect().catch(() => {});
+      try {
+        await until(a, () => a.state() === 'online', 'online through the HTTPS proxy');
+      } finally {
+        await a.close();
+      }
+      expect(await tp.connects()).toContain(`127.0.0.1:${relay.port}`);
+    } finally {
+      for (const socket of piped) socket.destroy();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
     }
   });
 

@@ -23,7 +23,8 @@ import {
   type TestDevice,
   type TestRelay,
 } from '../../harness/relay.ts';
-import { issueServerCert, makeCa, type TestCa } from '../../harness/test-ca.ts';
+import { startTinyproxy } from '../../harness/tinyproxy.ts';
+import { issueIntermediateCa, issueServerCert, makeCa, type TestCa } from '../../harness/test-ca.ts';
 
 const policy = (relayCaCertificates: string[]): RelayNetworkPolicy => ({
   proxyMode: 'direct',
@@ -133,6 +134,29 @@ describe('relay certificates from the clinic CA', () => {
     }
   });
 
+  it('learns the thumbprint CA through the proxy too (the chain probe goes through the tunnel)', async () => {
+    const tp = await startTinyproxy({});
+    try {
+      const { logger, records } = createMemoryLogger();
+      const network = createRelayNetwork({
+        platform: nodeNetwork({}),
+        policy: { proxyMode: 'fixed', proxyServer: `127.0.0.1:${tp.port}`, relayCaCertificates: [clinicCa.thumbprint] },
+        log: logger,
+      });
+      const transport = deviceTransport(relay.url, device, { network });
+      try {
+        await transport.connect();
+      } finally {
+        await transport.close();
+      }
+      expect(records.filter((r) => r.level !== 'info')).toEqual([]);
+      // The probe and the connection: two tunnels to the relay.
+      expect((await tp.connects()).filter((c) => c === `127.0.0.1:${relay.port}`).length).toBe(2);
+    } finally {
+      await tp.stop();
+    }
+  });
+
   it('refuses a relay certificate of another CA even with the policy set (file and thumbprint)', async () => {
     const { transport, records } = await connectWith(foreignRelay, [clinicCa.certFile, clinicCa.thumbprint]);
     try {
@@ -163,6 +187,50 @@ describe('relay certificates from the clinic CA', () => {
     } finally {
       await transport.close();
     }
+  });
+
+  describe('a two-tier PKI (root and issuing CA)', () => {
+    let issuing: TestCa;
+    let twoTierRelay: TestRelay;
+    beforeAll(async () => {
+      const root = await makeCa(dir, 'wurzel');
+      issuing = await issueIntermediateCa(dir, root, 'ausstellend');
+      const cert = await issueServerCert(dir, issuing, 'relay-2stufig');
+      // The relay sends leaf and issuing CA, not the root.
+      twoTierRelay = await startTestRelay({ org, tls: { cert: cert.cert + issuing.pem, key: cert.key } });
+    });
+    afterAll(async () => {
+      await twoTierRelay?.dispose();
+    });
+
+    it('an issuing CA named in the policy is trusted on its own', async () => {
+      const { transport } = await connectWith(twoTierRelay, [issuing.certFile]);
+      try {
+        await until(transport, () => transport.state() === 'online', 'online');
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('an issuing CA that is only in the OS store is no anchor without its root (Windows keeps intermediates there)', async () => {
+      // Windows' "Intermediate Certification Authorities" store, which Node's system list
+      // includes, holds CAs whose root may be removed or distrusted: they help build a chain but
+      // must not end one.
+      const withIntermediate: NetworkPlatform = {
+        systemCaCertificates: () => [...nodeNetwork({}).systemCaCertificates(), issuing.pem],
+        resolveProxy: async () => ({ kind: 'direct' }),
+      };
+      const { transport } = await connectWith(twoTierRelay, [], withIntermediate);
+      try {
+        await until(
+          transport,
+          () => transport.connection().problem === 'relay_untrusted' && transport.connection().reconnectAttempt >= 2,
+          'refused',
+        );
+      } finally {
+        await transport.close();
+      }
+    });
   });
 
   it('the Node platform returns the OS store (the list the trust code is given)', () => {
