@@ -79,6 +79,37 @@ describe('an own event the relay refuses for good', () => {
     expect((await ben.messages.get(CH, 'msg-sent-000001'))?.body).toBe('Übergabe um 14:30 Uhr');
   });
 
+  it('an own event the relay had taken before a restore lost it is not undone when refused on sending it again', async () => {
+    const CARA = 'usr-cara-0001';
+    ben.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CARA, 'member');
+    queueOwn('msg-taken-00001', message('Zimmer 12: Verband wechseln'));
+    queueOwn('poll-taken-0001', {
+      type: 'poll.create',
+      question: 'Dienstplan tauschen?',
+      options: [
+        { id: 'a', label: 'Ja' },
+        { id: 'b', label: 'Nein' },
+      ],
+      multipleChoice: false,
+      deadline: null,
+      hideVoters: false,
+    });
+    await ben.sync.markSent('msg-taken-00001', 1, T0, 'incarnation-1');
+    await ben.sync.markSent('poll-taken-0001', 2, T0, 'incarnation-1');
+    const vote = { eventId: 'vote-cara-00001', channelId: CH, seq: 3, senderUserId: CARA, senderDeviceId: 'dev-cara-00001', createdAt: T0, relayAt: T0, payload: { type: 'poll.vote', pollId: 'poll-taken-0001', optionIds: ['b'] } } as const;
+    await ben.sync.applyBatch(CH, { events: [{ ...vote, contentType: 'poll' }], pending: [], newCursor: 3 });
+    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
+    // The relay is restored from a backup without them: they go out again, and are refused for good
+    // (Ben was removed since). Everyone who had them keeps them, and so does Ben.
+    expect((await ben.sync.adoptIncarnation('incarnation-2', { [CH]: 0 })).requeued).toBe(2);
+    await ben.sync.markRefused('msg-taken-00001', 'not_member');
+    await ben.sync.markRefused('poll-taken-0001', 'not_member');
+    expect(outboxIds()).toEqual([]);
+    expect(await ben.messages.get(CH, 'msg-taken-00001')).toMatchObject({ delivery: 'sent', refusedCode: null, body: 'Zimmer 12: Verband wechseln' });
+    expect(ben.db.prepare('SELECT count(*) FROM polls').pluck().get()).toBe(1);
+    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
+  });
+
   it('a poll the relay refused disappears with the own vote on it', async () => {
     queueOwn('poll-refused-001', {
       type: 'poll.create',
