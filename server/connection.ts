@@ -634,7 +634,7 @@ export class Connection {
         const creates = await this.#checkRecordLimits(frame.record, device);
         const result = await trust.admit(frame.record);
         if (!result.ok) throw new FrameError('record_rejected', result.reason);
-        if (creates && !result.duplicate) await store.noteChannelCreated(device.deviceId, creates, Date.now());
+        if (creates && !result.duplicate) await store.noteChannelCreated(creates.creator, creates.channelId, Date.now());
         this.#log.info('record stored', {
           type: result.type,
           pos: result.pos,
@@ -682,13 +682,16 @@ export class Connection {
 
   /**
    * Directory spam: a record not signed by the organisation costs a token of the device's record
-   * bucket, and a first roster of a channel counts against the device's channels per day. Returns
-   * the channel id when the record would create a channel.
+   * bucket, and a first roster of a channel counts against its signer's channels per day. Returns
+   * the channel and the device that made it when the record would create a channel.
    */
-  async #checkRecordLimits(record: Record<string, unknown>, device: DeviceIdentity): Promise<string | null> {
-    const signer = (record.signer as { kind?: unknown } | undefined)?.kind;
-    if (signer === 'org') return null;
-    const { limits, store } = this.#ctx;
+  async #checkRecordLimits(
+    record: Record<string, unknown>,
+    device: DeviceIdentity,
+  ): Promise<{ channelId: string; creator: string } | null> {
+    const signer = record.signer as { kind?: unknown; id?: unknown } | undefined;
+    if (signer?.kind === 'org') return null;
+    const { limits, store, trust } = this.#ctx;
     if (!this.#ctx.recordBucket(device.deviceId).take(1))
       throw new FrameError(
         'rate_limited',
@@ -696,15 +699,21 @@ export class Connection {
       );
     const body = record.body as { channelId?: unknown; prevHash?: unknown } | undefined;
     if (record.type !== 'roster' || body?.prevHash !== null || typeof body.channelId !== 'string') return null;
-    // A retry of the device's own creation (the channel exists and names its user) is no new channel.
-    if (this.#ctx.trust.isMember(body.channelId, device.userId)) return null;
-    const created = await store.channelsCreatedSince(device.deviceId, Date.now() - 24 * 3600_000);
+    // The device that signed it made the channel: one that gives back another's roster (a relay
+    // restored from a backup, client/directory-sync.ts afterRestore) made none, and uploading
+    // through another device is no way round the signer's cap.
+    const creator = signer?.kind === 'device' && typeof signer.id === 'string' ? signer.id : device.deviceId;
+    const known = trust.checkDevice(creator);
+    const creatorUser = known.ok ? known.device.userId : device.userId;
+    // A retry of a creation (the channel exists and names its creator or this user) is no new channel.
+    if (trust.isMember(body.channelId, creatorUser) || trust.isMember(body.channelId, device.userId)) return null;
+    const created = await store.channelsCreatedSince(creator, Date.now() - 24 * 3600_000);
     if (created >= limits.channelsPerDevicePerDay)
       throw new FrameError(
         'quota_exceeded',
-        `this device created ${created} channels in the last 24 hours (limit ${limits.channelsPerDevicePerDay}); try again tomorrow or ask IT`,
+        `${creator === device.deviceId ? 'this device' : 'the device that signed this roster'} created ${created} channels in the last 24 hours (limit ${limits.channelsPerDevicePerDay}); try again tomorrow or ask IT`,
       );
-    return body.channelId;
+    return { channelId: body.channelId, creator };
   }
 
   #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {

@@ -19,6 +19,13 @@ export class DirectorySync {
   readonly #directory: Directory;
   readonly #store: ProfileStore;
   readonly #log: Logger;
+  /**
+   * Signatures of the records kept (unique per record, as the relay's trust counts them). The
+   * Directory takes a user, enrolment, revocation or settings record it has again: read anew (from
+   * the start after a restore, or one this device signed coming back from the relay), it would be
+   * stored and projected once more each time.
+   */
+  readonly #held = new Set<string>();
 
   constructor(directory: Directory, store: ProfileStore, log: Logger) {
     this.#directory = directory;
@@ -30,7 +37,12 @@ export class DirectorySync {
   loadFromStore(): void {
     const rows = this.#store.db.prepare('SELECT record FROM directory_records ORDER BY record_pk').all() as Array<{ record: string }>;
     for (const row of rows) {
-      const verdict = this.#directory.ingest(JSON.parse(row.record));
+      const record = JSON.parse(row.record) as { sig?: unknown };
+      if (typeof record.sig === 'string') {
+        if (this.#held.has(record.sig)) continue;
+        this.#held.add(record.sig);
+      }
+      const verdict = this.#directory.ingest(record);
       if (!verdict.ok) this.#log.warn('stored directory record no longer verifies', { reason: verdict.reason });
     }
   }
@@ -95,6 +107,8 @@ export class DirectorySync {
 
   /** Verifies and keeps one record (from the relay, or one this device just signed). */
   ingest(record: unknown): boolean {
+    const sig = (record as { sig?: unknown } | null)?.sig;
+    if (typeof sig === 'string' && this.#held.has(sig)) return false;
     const verdict = this.#directory.ingest(record);
     if (!verdict.ok) {
       // Already known records come back on every full refresh (a device's own certificate, signed
@@ -155,6 +169,7 @@ export class DirectorySync {
           break;
       }
     })();
+    this.#held.add(record.sig);
   }
 }
 

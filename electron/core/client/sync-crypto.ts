@@ -131,6 +131,9 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
     isCurrentEpoch(channelId: string, epoch: number): boolean {
       return epoch === deps.directory.currentEpoch(channelId);
     },
+    isMember(channelId: string): boolean {
+      return deps.crypto.isMember(channelId);
+    },
     async open(wire: WireEvent): Promise<OpenResult> {
       return toResult(wire, deps.crypto.open(wire.channelId, wire.envelope, wire.seq));
     },

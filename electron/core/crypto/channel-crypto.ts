@@ -140,6 +140,11 @@ export class ChannelCrypto {
     this.#orgIdRaw = fromBase64Url(deps.directory.orgId)!;
   }
 
+  /** The channel's current signed roster, as this device holds it, names this device's user. */
+  isMember(channelId: string): boolean {
+    return this.#directory.isMember(channelId, this.#self.userId);
+  }
+
   /** True when the next send needs a new chain (new epoch, revoked member device, rotation due). */
   needsNewChain(channelId: string): boolean {
     const chain = this.#keys.outbound(channelId);
@@ -164,7 +169,7 @@ export class ChannelCrypto {
   rotate(channelId: string): KeyShare[] {
     const epoch = this.#directory.currentEpoch(channelId);
     if (epoch === 0) throw new Error(`no roster for channel ${channelId}`);
-    if (!this.#directory.isMember(channelId, this.#self.userId)) throw new NotAMemberError();
+    if (!this.isMember(channelId)) throw new NotAMemberError();
     const previous = this.#keys.outbound(channelId);
     const generation = previous && previous.epoch === epoch ? (previous.generation + 1) & 0xffff : 0;
     const chain = newChain({ channelId, epoch, senderDeviceId: this.#self.deviceId, generation }, this.#now());

@@ -17,8 +17,9 @@ import { sql } from './statements.ts';
  * An own event the relay refused for good (not a member any more, too large, a blob the sender
  * may not use: `code`) never reaches anyone: its queued effect is undone. An own message stays,
  * marked not sent with the reason, so its text is not lost and the user can send it again
- * (`requeueRefusedMessage`). What cannot be recomputed (a delete already scrubbed the text)
- * stays as it is on this device.
+ * (`requeueRefusedMessage`, with the text on screen). What cannot be recomputed (a delete, or an
+ * edit of a message that is not urgent, already took the earlier text out of this store) stays as
+ * it is on this device.
  */
 export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
   const p = event.payload;
@@ -33,6 +34,9 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
   } else if (p.type === 'poll.close') sql(db, 'UPDATE polls SET closed_seq = NULL WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(event.channelId, p.pollId);
   else if (p.type === 'file.share') sql(db, 'DELETE FROM files WHERE channel_id = ? AND file_id = ? AND seq IS NULL').run(event.channelId, event.eventId);
   else if (p.type === 'message.ack' && !ownAckLogged(db, event)) sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(event.channelId, p.messageId, event.senderUserId);
+  // Queued, an edit of a message that is not urgent took the earlier text out of this store at
+  // once (apply.ts): a recompute would blank the message, so the text stays as written.
+  else if (p.type === 'message.edit' && !urgentMessage(db, event.channelId, p.messageId)) return;
   else undoRefusedOwn(db, event);
 }
 
@@ -44,14 +48,20 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
 export function requeueRefusedMessage(db: Db, channelId: string, messageId: string): boolean {
   const row = sql(
     db,
-    `SELECT e.payload, e.sender_user_id, e.sender_device_id, e.created_at FROM messages m JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
+    `SELECT e.payload, e.sender_user_id, e.sender_device_id, e.created_at, m.body, m.mentions FROM messages m JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
      WHERE m.channel_id = ? AND m.message_id = ? AND m.refused_code IS NOT NULL AND e.seq IS NULL`,
-  ).get(channelId, messageId) as { payload: string; sender_user_id: string; sender_device_id: string; created_at: number } | undefined;
+  ).get(channelId, messageId) as { payload: string; sender_user_id: string; sender_device_id: string; created_at: number; body: string; mentions: string } | undefined;
   if (!row) return false;
-  const payload = channelEventPayload.parse(JSON.parse(row.payload));
+  const logged = channelEventPayload.parse(JSON.parse(row.payload));
+  // With the text on screen: an own edit since (refused too, or not) blanked the logged one (apply.ts).
+  const payload = logged.type === 'message.create' ? { ...logged, body: row.body, mentions: JSON.parse(row.mentions) as string[] } : logged;
   queueOutbox(db, { eventId: messageId, channelId, seq: null, senderUserId: row.sender_user_id, senderDeviceId: row.sender_device_id, createdAt: row.created_at, relayAt: null, payload }, 'message');
   sql(db, `UPDATE messages SET delivery = 'sending', refused_code = NULL WHERE channel_id = ? AND message_id = ?`).run(channelId, messageId);
   return true;
+}
+
+function urgentMessage(db: Db, channelId: string, messageId: string): boolean {
+  return sql(db, 'SELECT urgent FROM messages WHERE channel_id = ? AND message_id = ?').pluck().get(channelId, messageId) === 1;
 }
 
 /** Another accepted ack of the same message by this user is in the log: the acknowledgement stands. */

@@ -98,6 +98,12 @@ export class SqliteSyncStore implements SyncStore {
         | undefined;
       if (!row) return;
       this.#db.prepare('DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
+      // Taken before a relay restore lost it and sent again (sync-history.ts): the members who had
+      // it keep it, and so does this device; it shows as sent, as it was.
+      if (this.#db.prepare('SELECT 1 FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NOT NULL').get(row.channel_id, clientEventId)) {
+        this.#db.prepare(`UPDATE messages SET delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(row.channel_id, clientEventId);
+        return;
+      }
       const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
       if (!parsed.success || !this.#self) return;
       const event: ChannelEvent = { eventId: clientEventId, channelId: row.channel_id, seq: null, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt: null, payload: parsed.data };

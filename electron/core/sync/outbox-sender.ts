@@ -93,7 +93,10 @@ export class OutboxSender {
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (isPublishRefusal(error)) {
+      // A relay that answers not_member while this device's own signed roster names its user lacks
+      // that roster (restored from a backup before it; another relay process behind): it takes the
+      // event once a device gave the roster back (DirectorySync.afterRestore), so it is retried.
+      if (isPublishRefusal(error) && !(error.code === 'not_member' && crypto.isMember(item.channelId))) {
         // Never retried: the same bytes can never be taken. The channel's next events go on.
         await store.markRefused(item.clientEventId, error.code);
         log.warn('relay refused an own event for good', { channelId: item.channelId, code: error.code });

@@ -134,6 +134,13 @@ export interface SyncCrypto {
   seal(item: OutboxItem): Promise<SealedOutgoing>;
   /** False after a removal or revocation started a new epoch: the envelope must be sealed again. */
   isCurrentEpoch(channelId: string, epoch: number): boolean;
+  /**
+   * The channel's current signed roster, as this device holds it, names its user. A relay's
+   * `not_member` is final only when it does not: else the relay lacks that roster (restored from
+   * a backup before it, or another relay process has not read it yet) and takes the event once a
+   * device gave the roster back.
+   */
+  isMember(channelId: string): boolean;
   open(event: WireEvent): Promise<OpenResult>;
   /** A whole page in order (catch-up); implementations may verify signatures together. */
   openPage?(events: readonly WireEvent[]): Promise<OpenResult[]>;

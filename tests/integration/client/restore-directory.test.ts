@@ -87,4 +87,30 @@ describe('the directory after a relay restore', () => {
     await eventually(() => b.client.directory.users.has(emil), 20_000, 'Ben knows Emil');
     expect(b.client.directory.users.has(dora)).toBe(true);
   });
+
+  it('reading the directory again from the start keeps each record once', { timeout: 60_000 }, async () => {
+    const org = await TestOrg.create();
+    const anna = org.addUser('Anna', 'admin');
+    const ben = org.addUser('Ben');
+    org.addUser('Cara');
+    const annaDevice = org.addDevice(anna);
+    org.addDevice(ben);
+    relay = await startTestRelay({ org, envelopeCheck: true });
+    let a = await world.workstation(org, relay.url, annaDevice);
+    const rows = () => a.store.db.prepare('SELECT count(*) FROM directory_records').pluck().get() as number;
+    const distinct = () => a.store.db.prepare("SELECT count(DISTINCT json_extract(record, '$.sig')) FROM directory_records").pluck().get() as number;
+    const before = rows();
+    expect(before).toBe(distinct());
+    await a.shutdown();
+
+    // The device meets the relay as another incarnation, as after a restore: every record the
+    // relay lists comes again.
+    a = await world.workstation(org, relay.url, annaDevice, { connect: false });
+    open.push(a);
+    a.store.db.prepare(`UPDATE settings SET value = '"an-older-incarnation"' WHERE key = 'sync.incarnation'`).run();
+    await a.transport.connect();
+    await eventually(() => a.store.db.prepare(`SELECT value FROM settings WHERE key = 'directory.restorePending'`).pluck().get() === 'false', 15_000, 'directory read again');
+    expect(rows()).toBe(before);
+    expect(distinct()).toBe(before);
+  });
 });

@@ -74,6 +74,28 @@ function directorySuite(name: string, databaseUrl: () => Promise<string | undefi
       }
     });
 
+    it("a roster given back by another device (after a restore) counts against the device that signed it, not the one that uploads it", async () => {
+      const org = await TestOrg.create();
+      const [ua, ub] = [org.addUser('Anna'), org.addUser('Ben')];
+      const [a, b] = [org.addDevice(ua), org.addDevice(ub)];
+      const url = await databaseUrl();
+      const relay = await startTestRelay({ org, ...(url ? { databaseUrl: url } : {}), limits: { channelsPerDevicePerDay: 2 } });
+      const raw = await RawClient.open(relay.url);
+      try {
+        await raw.authenticate(b);
+        // Ben's workstation gives back two conversations Anna's device made (DirectorySync.afterRestore).
+        for (let i = 0; i < 2; i++) expect(await raw.request({ t: 'dir_put', record: deviceRoster(org, a, testId('chan'), [ua, ub]) })).toMatchObject({ t: 'ok' });
+        // Ben can still make his own.
+        expect(await raw.request({ t: 'dir_put', record: deviceRoster(org, b, testId('chan'), [ub, ua]) })).toMatchObject({ t: 'ok' });
+        // And uploading through another device is no way round the signer's cap.
+        const third = await raw.request({ t: 'dir_put', record: deviceRoster(org, a, testId('chan'), [ua, ub]) });
+        expect(third).toMatchObject({ t: 'error', code: 'quota_exceeded' });
+      } finally {
+        raw.close();
+        await relay.dispose();
+      }
+    });
+
     it('rate-limits the records a device signs itself, not org-signed ones', async () => {
       const org = await TestOrg.create();
       const [um, ub] = [org.addUser('Mallory'), org.addUser('Ben')];

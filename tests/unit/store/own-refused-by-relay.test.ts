@@ -58,6 +58,58 @@ describe('an own event the relay refuses for good', () => {
     expect(requeueRefusedMessage(ben.db, CH, 'msg-refused-0001')).toBe(false);
   });
 
+  it('a refused message edited meanwhile keeps the text last written, and is sent again with it', async () => {
+    // Written offline, corrected before it went out, then removed from the channel: both refused.
+    queueOwn('msg-refused-0001', message('Zimmer 12: Verband wechseln'));
+    queueOwn('edit-refused-01', { type: 'message.edit', messageId: 'msg-refused-0001', body: 'Zimmer 14: Verband wechseln', mentions: [] });
+    await ben.sync.markRefused('msg-refused-0001', 'not_member');
+    await ben.sync.markRefused('edit-refused-01', 'not_member');
+    expect(await ben.messages.get(CH, 'msg-refused-0001')).toMatchObject({ delivery: 'failed', refusedCode: 'not_member', body: 'Zimmer 14: Verband wechseln' });
+    expect(requeueRefusedMessage(ben.db, CH, 'msg-refused-0001')).toBe(true);
+    const [item] = await ben.sync.dueOutbox(T0, 10);
+    expect(item).toMatchObject({ clientEventId: 'msg-refused-0001', payload: { type: 'message.create', body: 'Zimmer 14: Verband wechseln' } });
+  });
+
+  it('a refused edit of a message the relay took leaves the text as written: the earlier one is gone from this store', async () => {
+    const sent = { eventId: 'msg-sent-000001', channelId: CH, seq: 1, senderUserId: BEN.userId, senderDeviceId: BEN.deviceId, createdAt: T0 - 60_000, relayAt: T0 - 60_000, payload: message('Übergabe um 14 Uhr') } as const;
+    await ben.sync.applyBatch(CH, { events: [{ ...sent, contentType: 'message' }], pending: [], newCursor: 1 });
+    queueOwn('edit-refused-01', { type: 'message.edit', messageId: 'msg-sent-000001', body: 'Übergabe um 14:30 Uhr', mentions: [] });
+    await ben.sync.markRefused('edit-refused-01', 'not_member');
+    expect(outboxIds()).toEqual([]);
+    expect((await ben.messages.get(CH, 'msg-sent-000001'))?.body).toBe('Übergabe um 14:30 Uhr');
+  });
+
+  it('an own event the relay had taken before a restore lost it is not undone when refused on sending it again', async () => {
+    const CARA = 'usr-cara-0001';
+    ben.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CARA, 'member');
+    queueOwn('msg-taken-00001', message('Zimmer 12: Verband wechseln'));
+    queueOwn('poll-taken-0001', {
+      type: 'poll.create',
+      question: 'Dienstplan tauschen?',
+      options: [
+        { id: 'a', label: 'Ja' },
+        { id: 'b', label: 'Nein' },
+      ],
+      multipleChoice: false,
+      deadline: null,
+      hideVoters: false,
+    });
+    await ben.sync.markSent('msg-taken-00001', 1, T0, 'incarnation-1');
+    await ben.sync.markSent('poll-taken-0001', 2, T0, 'incarnation-1');
+    const vote = { eventId: 'vote-cara-00001', channelId: CH, seq: 3, senderUserId: CARA, senderDeviceId: 'dev-cara-00001', createdAt: T0, relayAt: T0, payload: { type: 'poll.vote', pollId: 'poll-taken-0001', optionIds: ['b'] } } as const;
+    await ben.sync.applyBatch(CH, { events: [{ ...vote, contentType: 'poll' }], pending: [], newCursor: 3 });
+    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
+    // The relay is restored from a backup without them: they go out again, and are refused for good
+    // (Ben was removed since). Everyone who had them keeps them, and so does Ben.
+    expect((await ben.sync.adoptIncarnation('incarnation-2', { [CH]: 0 })).requeued).toBe(2);
+    await ben.sync.markRefused('msg-taken-00001', 'not_member');
+    await ben.sync.markRefused('poll-taken-0001', 'not_member');
+    expect(outboxIds()).toEqual([]);
+    expect(await ben.messages.get(CH, 'msg-taken-00001')).toMatchObject({ delivery: 'sent', refusedCode: null, body: 'Zimmer 12: Verband wechseln' });
+    expect(ben.db.prepare('SELECT count(*) FROM polls').pluck().get()).toBe(1);
+    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
+  });
+
   it('a poll the relay refused disappears with the own vote on it', async () => {
     queueOwn('poll-refused-001', {
       type: 'poll.create',

@@ -83,6 +83,31 @@ describe('sync engine: outbox', () => {
     expect(t.records.some((r) => r.message === 'relay refused an own event for good' && r.fields?.['code'] === 'not_permitted')).toBe(true);
   });
 
+  it("the relay's not_member is retried while this device's own roster names its user, and final once it does not", async () => {
+    const t = setup();
+    t.relay.setState('online');
+    await t.engine.start();
+    // A restored relay lacks the channel's roster until a device gives it back.
+    t.relay.refuse.set('lost', 'not_member');
+    queue(t.store, 'lost');
+    queue(t.store, 'next');
+    await t.engine.notifyQueued();
+    expect(t.store.refused).toEqual([]);
+    expect(t.store.outbox.map((i) => i.clientEventId)).toEqual(['lost', 'next']);
+    t.relay.refuse.delete('lost');
+    t.clock.advance(60_000);
+    await settle();
+    await settle();
+    expect([...t.store.sent.entries()]).toEqual([['lost', 1], ['next', 2]]);
+
+    // Removed from the channel by the roster this device holds: the answer is final.
+    t.crypto.notMemberOf.add('ch-2');
+    t.relay.refuse.set('removed', 'not_member');
+    queue(t.store, 'removed', 'ch-2');
+    await t.engine.notifyQueued();
+    expect(t.store.refused).toEqual([{ clientEventId: 'removed', code: 'not_member' }]);
+  });
+
   it('a retry after a lost ack publishes the same bytes and gets the original seq (no duplicate)', async () => {
     const t = setup();
     t.relay.setState('online');

@@ -191,6 +191,11 @@ export class FakeSyncCrypto implements SyncCrypto {
   isCurrentEpoch(channelId: string, epoch: number): boolean {
     return epoch === this.epoch(channelId);
   }
+  /** Channels whose roster, as this device holds it, no longer names its user. */
+  readonly notMemberOf = new Set<string>();
+  isMember(channelId: string): boolean {
+    return !this.notMemberOf.has(channelId);
+  }
   async open(wire: WireEvent): Promise<OpenResult> {
     let parsed: FakeEnvelope;
     try {
