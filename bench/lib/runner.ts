@@ -1,0 +1,68 @@
+// Runs suites one after the other, each isolated: a suite that throws (or whose preparation, such
+// as a build, fails) is recorded with its error and the next one still runs. Every record carries
+// the load average before and after, so a slow number can be told from a busy machine.
+import os from 'node:os';
+import type { BenchResult } from '../types.ts';
+import type { Machine, SuiteRecord } from './results-file.ts';
+
+export interface Suite {
+  /** The file's name without `.bench.ts`, e.g. "relay". */
+  name: string;
+  /** Work the suite needs first that is not measured (a build); its failure fails the suite. */
+  prepare?: () => Promise<void>;
+  run: () => Promise<BenchResult[]>;
+}
+
+export interface RunnerDeps {
+  machine: Machine;
+  loadavg?: () => number[];
+  now?: () => Date;
+  onStart?: (suite: Suite) => void;
+  onEnd?: (record: SuiteRecord) => void;
+}
+
+const roundLoad = (l: number[]) => [l[0] ?? 0, l[1] ?? 0, l[2] ?? 0].map((x) => Math.round(x * 100) / 100) as [number, number, number];
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2000);
+  return String(error).slice(0, 2000);
+}
+
+export async function runSuites(suites: readonly Suite[], deps: RunnerDeps): Promise<SuiteRecord[]> {
+  const loadavg = deps.loadavg ?? (() => os.loadavg());
+  const now = deps.now ?? (() => new Date());
+  const records: SuiteRecord[] = [];
+  for (const suite of suites) {
+    deps.onStart?.(suite);
+    let results: BenchResult[] = [];
+    let error: string | undefined;
+    try {
+      await suite.prepare?.();
+    } catch (e) {
+      error = `preparation failed: ${describe(e)}`;
+    }
+    const date = now().toISOString();
+    const loadBefore = roundLoad(loadavg());
+    const start = performance.now();
+    if (error === undefined) {
+      try {
+        results = await suite.run();
+      } catch (e) {
+        error = describe(e);
+      }
+    }
+    const record: SuiteRecord = {
+      suite: suite.name,
+      date,
+      machine: deps.machine,
+      loadBefore,
+      loadAfter: roundLoad(loadavg()),
+      seconds: Math.round((performance.now() - start) / 100) / 10,
+      ...(error === undefined ? {} : { error }),
+      results,
+    };
+    records.push(record);
+    deps.onEnd?.(record);
+  }
+  return records;
+}
