@@ -35,7 +35,7 @@ export function consoleReport(records: readonly SuiteRecord[]): string {
   for (const s of records) for (const r of s.results) if (r.note) out.push(`  ${r.name}: ${r.note}`);
   out.push('');
   for (const s of records) {
-    out.push(`${s.suite}: ${s.error ? `FAILED (${s.error})` : `${s.results.length} results`} in ${s.seconds} s, load average (1/5/15 min) ${loadText(s.loadBefore)} before, ${loadText(s.loadAfter)} after`);
+    out.push(`${s.suite}: ${s.error ? `FAILED (${s.error})` : s.skipped ? `SKIPPED (${s.skipped})` : `${s.results.length} results`} in ${s.seconds} s, load average (1/5/15 min) ${loadText(s.loadBefore)} before, ${loadText(s.loadAfter)} after`);
   }
   return out.join('\n');
 }
@@ -56,7 +56,7 @@ export function docSection(file: ResultsFile): string {
     '',
     '| suite | ran | commit | seconds | load before | load after | status |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...suites.map((s) => `| ${s.suite} | ${s.date.slice(0, 16).replace('T', ' ')} UTC | ${s.machine.commit} | ${s.seconds} | ${loadText(s.loadBefore)} | ${loadText(s.loadAfter)} | ${s.error ? `**failed**: ${cell(s.error)}` : 'ok'} |`),
+    ...suites.map((s) => `| ${s.suite} | ${s.date.slice(0, 16).replace('T', ' ')} UTC | ${s.machine.commit} | ${s.seconds} | ${loadText(s.loadBefore)} | ${loadText(s.loadAfter)} | ${s.error ? `**failed**: ${cell(s.error)}` : s.skipped ? `skipped: ${cell(s.skipped)}` : 'ok'} |`),
     '',
     '| suite | benchmark | result | runs | target | |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -39,6 +39,8 @@ export const suiteRecordSchema = z.object({
   seconds: finite,
   /** Set when the suite threw: its results are what it returned before (none), the error says why. */
   error: z.string().optional(),
+  /** Set when the suite could not run here (a program it measures against is not installed). */
+  skipped: z.string().optional(),
   results: z.array(resultSchema),
 });
 export type SuiteRecord = z.infer<typeof suiteRecordSchema>;

@@ -5,6 +5,11 @@ import os from 'node:os';
 import type { BenchResult } from '../types.ts';
 import type { Machine, SuiteRecord } from './results-file.ts';
 
+/** Thrown by a suite that cannot run here (a missing program): recorded as skipped with the reason, not as a failure. */
+export class SuiteSkipped extends Error {
+  override name = 'SuiteSkipped';
+}
+
 export interface Suite {
   /** The file's name without `.bench.ts`, e.g. "relay". */
   name: string;
@@ -36,6 +41,7 @@ export async function runSuites(suites: readonly Suite[], deps: RunnerDeps): Pro
     deps.onStart?.(suite);
     let results: BenchResult[] = [];
     let error: string | undefined;
+    let skipped: string | undefined;
     try {
       await suite.prepare?.();
     } catch (e) {
@@ -48,7 +54,8 @@ export async function runSuites(suites: readonly Suite[], deps: RunnerDeps): Pro
       try {
         results = await suite.run();
       } catch (e) {
-        error = describe(e);
+        if (e instanceof SuiteSkipped) skipped = e.message;
+        else error = describe(e);
       }
     }
     const record: SuiteRecord = {
@@ -59,6 +66,7 @@ export async function runSuites(suites: readonly Suite[], deps: RunnerDeps): Pro
       loadAfter: roundLoad(loadavg()),
       seconds: Math.round((performance.now() - start) / 100) / 10,
       ...(error === undefined ? {} : { error }),
+      ...(skipped === undefined ? {} : { skipped }),
       results,
     };
     records.push(record);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { percentile, repeated, summarize } from '../../../bench/lib/stats.ts';
-import { runSuites, type Suite } from '../../../bench/lib/runner.ts';
+import { runSuites, SuiteSkipped, type Suite } from '../../../bench/lib/runner.ts';
 import { mergeResults, readResults, readResultsStrict, writeResults, emptyResults, type SuiteRecord } from '../../../bench/lib/results-file.ts';
 import { consoleReport, DOC_END, DOC_START, docSection, replaceDocSection } from '../../../bench/lib/report.ts';
 
@@ -73,6 +73,14 @@ describe('runSuites', () => {
     expect(ran).toBe(false);
     expect(records[0]!.error).toBe('preparation failed: Error: vite build failed');
     expect(records[1]!.results).toHaveLength(1);
+  });
+
+  it('records a suite that cannot run here as skipped with its reason, not as failed', async () => {
+    const records = await runSuites([{ name: 'peers', run: () => Promise.reject(new SuiteSkipped('mosquitto is not installed')) }], { machine, loadavg: () => [0, 0, 0] });
+    expect(records[0]).toMatchObject({ suite: 'peers', skipped: 'mosquitto is not installed', results: [] });
+    expect(records[0]!.error).toBeUndefined();
+    expect(consoleReport(records)).toContain('peers: SKIPPED (mosquitto is not installed)');
+    expect(docSection(mergeResults(emptyResults(), records))).toContain('| skipped: mosquitto is not installed |');
   });
 
   it('writes the suites that succeeded and the failure to the results file, keeping suites not run', async () => {
