@@ -76,6 +76,7 @@ const machine: Machine = {
 const records = await runSuites(suites, {
   machine,
   onStart: (s) => process.stderr.write(`running ${s.name} (load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}) ...\n`),
+  onError: (s, e) => process.stderr.write(`${s.name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
   onEnd: (r) => process.stderr.write(r.error ? `${r.suite} FAILED after ${r.seconds} s: ${r.error}\n` : `${r.suite} done in ${r.seconds} s\n`),
 });
 

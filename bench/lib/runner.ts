@@ -10,6 +10,32 @@ export class SuiteSkipped extends Error {
   override name = 'SuiteSkipped';
 }
 
+/** Thrown by a suite of independent parts when some failed: the results of the others are kept. */
+export class SuitePartlyFailed extends Error {
+  override name = 'SuitePartlyFailed';
+  readonly results: BenchResult[];
+  constructor(message: string, results: BenchResult[]) {
+    super(message);
+    this.results = results;
+  }
+}
+
+/** Runs independent parts of a suite in order; a part that throws does not stop the others. */
+export async function runParts(parts: ReadonlyArray<readonly [string, () => Promise<BenchResult[]>]>): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const failures: string[] = [];
+  for (const [name, part] of parts) {
+    try {
+      results.push(...(await part()));
+    } catch (e) {
+      failures.push(`${name}: ${describe(e)}`);
+      process.stderr.write(`part ${name} failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    }
+  }
+  if (failures.length > 0) throw new SuitePartlyFailed(failures.join('; '), results);
+  return results;
+}
+
 export interface Suite {
   /** The file's name without `.bench.ts`, e.g. "relay". */
   name: string;
@@ -24,6 +50,8 @@ export interface RunnerDeps {
   now?: () => Date;
   onStart?: (suite: Suite) => void;
   onEnd?: (record: SuiteRecord) => void;
+  /** A suite's error with its stack, for the console (the record keeps the message). */
+  onError?: (suite: Suite, error: unknown) => void;
 }
 
 const roundLoad = (l: number[]) => [l[0] ?? 0, l[1] ?? 0, l[2] ?? 0].map((x) => Math.round(x * 100) / 100) as [number, number, number];
@@ -55,7 +83,11 @@ export async function runSuites(suites: readonly Suite[], deps: RunnerDeps): Pro
         results = await suite.run();
       } catch (e) {
         if (e instanceof SuiteSkipped) skipped = e.message;
-        else error = describe(e);
+        else {
+          if (e instanceof SuitePartlyFailed) results = e.results;
+          error = e instanceof SuitePartlyFailed ? e.message : describe(e);
+          deps.onError?.(suite, e);
+        }
       }
     }
     const record: SuiteRecord = {

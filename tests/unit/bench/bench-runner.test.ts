@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { percentile, repeated, summarize } from '../../../bench/lib/stats.ts';
-import { runSuites, SuiteSkipped, type Suite } from '../../../bench/lib/runner.ts';
+import { runParts, runSuites, SuiteSkipped, type Suite } from '../../../bench/lib/runner.ts';
 import { mergeResults, readResults, readResultsStrict, writeResults, emptyResults, type SuiteRecord } from '../../../bench/lib/results-file.ts';
 import { consoleReport, DOC_END, DOC_START, docSection, replaceDocSection } from '../../../bench/lib/report.ts';
 
@@ -73,6 +73,16 @@ describe('runSuites', () => {
     expect(ran).toBe(false);
     expect(records[0]!.error).toBe('preparation failed: Error: vite build failed');
     expect(records[1]!.results).toHaveLength(1);
+  });
+
+  it('keeps the results of the parts of a suite that succeeded when another part throws', async () => {
+    const part = (value: number) => async () => [{ suite: 'relay', name: `part ${value}`, value, unit: 'ms' }];
+    const records = await runSuites(
+      [{ name: 'relay', run: () => runParts([['one', part(1)], ['two', () => Promise.reject(new Error('not connected'))], ['three', part(3)]]) }],
+      { machine, loadavg: () => [0, 0, 0], onError: () => {} },
+    );
+    expect(records[0]!.results.map((r) => r.value)).toEqual([1, 3]);
+    expect(records[0]!.error).toBe('two: Error: not connected');
   });
 
   it('records a suite that cannot run here as skipped with its reason, not as failed', async () => {
