@@ -27,12 +27,13 @@ function commit(): string {
   }
 }
 
-/** `npm run <script>` with the npm that started this run (npm_execpath), output passed through. */
+/** `npm run <script>` with the npm that started this run (npm_execpath). */
 function npmRun(script: string): Promise<void> {
   const npm = process.env.npm_execpath;
   const [cmd, args] = npm ? [process.execPath, [npm, 'run', script]] : ['npm', ['run', script]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+    // The build's output goes to stderr: stdout is the results table.
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 2, 2] });
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run ${script} exited with ${code}`))));
   });
