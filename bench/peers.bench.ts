@@ -29,8 +29,8 @@ const DEADLINE_MS = 90_000;
 /** No new round starts after this long. */
 const BUDGET_MS = 150_000;
 const UNLIMITED = { framesPerSecond: 1_000_000, frameBurst: 1_000_000 };
-const RELAY_GUARANTEE = 'relay: ack = durable (SQLite synchronous=FULL), envelope check on';
-const MQTT_GUARANTEE = 'mosquitto QoS 1, persistence off: ack = in memory, not durable';
+const RELAY_GUARANTEE = 'ack = durable (SQLite synchronous=FULL), envelope check on';
+const MQTT_GUARANTEE = 'QoS 1, persistence off: ack = in memory, not durable';
 
 interface Tally {
   rates: number[];
