@@ -5,7 +5,8 @@
 // sends), saturated (32 in flight) and paced (20,000 deliveries/s at either size, latency of every
 // delivery from its send). The guarantees differ and are stated next to the numbers: the relay acks a publish after
 // it is durable in SQLite (synchronous=FULL); mosquitto without persistence acks QoS 1 from memory.
-// Opt-in (`npm run bench -- peers`), about 2–3 minutes; skipped with a message without mosquitto.
+// Opt-in (`npm run bench -- peers`), bounded in time (BUDGET_MS, DEADLINE_MS); recorded as skipped,
+// with the reason, where mosquitto is not installed.
 import { startTestRelay, TestOrg, testId } from '../tests/harness/relay.ts';
 import { paced, saturated, type Fleet, type Group } from './lib/fanout.ts';
 import { MOSQUITTO_PATH, startMosquitto } from './lib/mosquitto.ts';
