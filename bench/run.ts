@@ -1,49 +1,91 @@
-// Runs every bench/*.bench.ts (or those whose name contains an argument), prints one table and
-// writes bench/results.json. Usage: npm run bench [-- crypto store]
-import { readdir, writeFile } from 'node:fs/promises';
+// Runs bench/*.bench.ts (or those whose name contains an argument), prints one table and merges the
+// suites' records into bench/results.json (see lib/results-file.ts); `npm run bench:doc` turns that
+// file into the table in docs/performance.md. Usage: npm run bench [-- crypto store]
+// Each suite is isolated: one that fails is reported with its error and the others still run and
+// are written. Opt-in suites (peers: needs mosquitto, runs minutes) run only when named.
+import { execFileSync, spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import os from 'node:os';
 import type { BenchResult } from './types.ts';
+import { mergeResults, readResults, writeResults, type Machine } from './lib/results-file.ts';
+import { consoleReport } from './lib/report.ts';
+import { runSuites, type Suite } from './lib/runner.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const filters = process.argv.slice(2);
-const files = (await readdir(here))
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const repoRoot = join(here, '..');
+const OPT_IN = new Set(['peers']);
 
-const results: BenchResult[] = [];
-for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { run: () => Promise<BenchResult[]> };
-  process.stderr.write(`running ${file} ...\n`);
-  results.push(...(await mod.run()));
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
-const rows = results.map((r) => [
-  r.suite,
-  r.name,
-  `${fmt(r.value)} ${r.unit}`,
-  r.target ?? '',
-  r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
-]);
-const header = ['suite', 'benchmark', 'result', 'target', ''];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(line(header));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(line(r));
-for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`);
+/** `npm run <script>` with the npm that started this run (npm_execpath). */
+function npmRun(script: string): Promise<void> {
+  const npm = process.env.npm_execpath;
+  const [cmd, args] = npm ? [process.execPath, [npm, 'run', script]] : ['npm', ['run', script]];
+  return new Promise((resolve, reject) => {
+    // The build's output goes to stderr: stdout is the results table.
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run ${script} exited with ${code}`))));
+  });
+}
 
-const machine = {
-  cpus: os.cpus().length,
-  cpuModel: os.cpus()[0]?.model ?? 'unknown',
-  memGiB: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
+/** What a suite needs built before it can run. */
+const PREPARE: Record<string, () => Promise<void>> = {
+  ui: () => npmRun('build:renderer'),
 };
-await writeFile(
-  join(here, 'results.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n',
-);
-if (results.some((r) => r.ok === false)) process.exitCode = 1;
+
+const filters = process.argv.slice(2);
+const names = (await readdir(here))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.slice(0, -'.bench.ts'.length))
+  .filter((n) => (filters.length === 0 ? !OPT_IN.has(n) : filters.some((x) => n.includes(x))))
+  .sort();
+if (names.length === 0) {
+  process.stderr.write(`no bench suite matches ${filters.join(', ')}\n`);
+  process.exit(2);
+}
+
+const suites: Suite[] = names.map((name) => ({
+  name,
+  ...(PREPARE[name] ? { prepare: PREPARE[name] } : {}),
+  run: async () => {
+    const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as { run: () => Promise<BenchResult[]> };
+    return mod.run();
+  },
+}));
+
+// A suite that leaves a rejected promise behind must not end the whole run: report it and go on.
+process.on('unhandledRejection', (reason) => process.stderr.write(`unhandled rejection during the bench (a suite's bug): ${String(reason)}\n`));
+
+const machine: Machine = {
+  node: process.version,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  cpus: os.cpus().length,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  commit: commit(),
+};
+const records = await runSuites(suites, {
+  machine,
+  onStart: (s) => process.stderr.write(`running ${s.name} (load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}) ...\n`),
+  onError: (s, e) => process.stderr.write(`${s.name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
+  onEnd: (r) => process.stderr.write(r.error ? `${r.suite} FAILED after ${r.seconds} s: ${r.error}\n` : `${r.suite} done in ${r.seconds} s\n`),
+});
+
+console.log(consoleReport(records));
+const resultsPath = join(here, 'results.json');
+await writeResults(resultsPath, mergeResults(await readResults(resultsPath), records));
+console.log(`\nwritten to bench/results.json; \`npm run bench:doc\` puts it into docs/performance.md`);
+const failed = records.some((r) => r.error !== undefined);
+const missed = records.some((r) => r.results.some((x) => x.ok === false));
+// Every suite ran; the exit code says whether one failed or missed a target.
+process.exit(failed || missed ? 1 : 0);

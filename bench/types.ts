@@ -4,9 +4,14 @@ export interface BenchResult {
   suite: string;
   /** What was measured, e.g. "envelope seal (200 B)". */
   name: string;
+  /** A single measurement, or the median of `runs` when the measurement was repeated. */
   value: number;
   /** e.g. "ops/s", "ms", "MB/s", "MB". */
   unit: string;
+  /** Present when the measurement was repeated: how often, and the lowest and highest run. */
+  runs?: { n: number; min: number; max: number };
+  /** For percentiles and latencies: how many samples the figure was taken from. */
+  samples?: number;
   /** The budget in words, e.g. "< 30 ms" (empty when there is none). */
   target?: string;
   /** Whether the budget held; undefined when there is no budget. */
