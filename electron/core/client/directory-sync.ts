@@ -74,7 +74,16 @@ export class DirectorySync {
    * sign in again and every device learns who was added. Kept pending across a lost connection or
    * a restart until done; records the relay refuses (superseded meanwhile) are logged and skipped.
    */
-  async afterRestore(transport: Pick<Transport, 'getRecords' | 'putRecord'>): Promise<{ uploaded: number }> {
+  afterRestore(transport: Pick<Transport, 'getRecords' | 'putRecord'>): Promise<{ uploaded: number }> {
+    // One run at a time: the new incarnation and a directory refresh may both ask for it, and a
+    // second run beside the first would upload every record twice (and spend the tokens twice).
+    this.#restoring ??= this.#giveBack(transport).finally(() => (this.#restoring = null));
+    return this.#restoring;
+  }
+
+  #restoring: Promise<{ uploaded: number }> | null = null;
+
+  async #giveBack(transport: Pick<Transport, 'getRecords' | 'putRecord'>): Promise<{ uploaded: number }> {
     await this.#store.setSetting(RESTORE_PENDING_KEY, true);
     await this.#store.setSetting(POSITION_KEY, 0);
     const relayHas = new Set<string>();
@@ -91,7 +100,9 @@ export class DirectorySync {
         await transport.putRecord(record as unknown as Record<string, unknown>);
         uploaded++;
       } catch (error) {
-        if (!(error instanceof TransportError) || error.code !== 'record_rejected') throw error;
+        // Refused for good (superseded meanwhile, or a quota): skipped, the rest still goes back.
+        // A rate limit or a lost connection ends the run; it is still pending and runs again.
+        if (!(error instanceof TransportError) || (error.code !== 'record_rejected' && error.code !== 'quota_exceeded')) throw error;
         this.#log.info('record not given back to the restored relay', { type: record.type, reason: error.message.slice(0, 200) });
       }
     }

@@ -8,7 +8,7 @@ import { recordHash, signRecord, stampActor } from '../crypto/records.ts';
 import { ChannelCrypto, isKeyRequest, type KeyShare, type SelfDevice } from '../crypto/channel-crypto.ts';
 import { chainKeyId, type ChainId } from '../crypto/sender-keys.ts';
 import { Directory } from '../crypto/directory.ts';
-import type { Clock } from '../clock/clock.ts';
+import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyEvents } from '../store/apply.ts';
 import { isAuthorityRefusal } from '../store/authorise.ts';
@@ -123,10 +123,7 @@ export class MessagingClient {
       },
       // A restored relay lost the records stored since its backup: read all, give back what it lacks.
       incarnationChanged: (incarnation, requeued) => {
-        this.#directorySync
-          .afterRestore(deps.transport)
-          .then(() => this.#scheduleDiscovery())
-          .catch((error: unknown) => deps.log.warn('directory not yet given back to the restored relay', { error: String(error) }));
+        this.#giveBackDirectory();
         deps.listeners?.incarnationChanged?.(incarnation, requeued);
       },
     };
@@ -173,6 +170,26 @@ export class MessagingClient {
     this.#scheduleDiscovery();
   }
 
+  /**
+   * Gives a restored relay back the directory records it lacks (DirectorySync.afterRestore). Cut
+   * short (the relay's record rate limit, a lost connection), it runs again a minute later, and at
+   * every directory refresh, until done.
+   */
+  #giveBackDirectory(): void {
+    this.#directoryRetry?.cancel();
+    this.#directoryRetry = null;
+    this.#directorySync
+      .afterRestore(this.#deps.transport)
+      .then(() => this.#scheduleDiscovery())
+      .catch((error: unknown) => {
+        this.#deps.log.warn('directory not yet given back to the restored relay', { error: String(error) });
+        if (!this.#stopped) this.#directoryRetry = this.#deps.clock.after(DIRECTORY_RETRY_MS, () => this.#giveBackDirectory());
+      });
+  }
+
+  #directoryRetry: Timer | null = null;
+  #stopped = false;
+
   /** Runs the discovery agent in the background; a failed run is logged (the next trigger runs it again). */
   #scheduleDiscovery(): void {
     this.#discovery.schedule().catch((error: unknown) => this.#deps.log.warn('discovery run failed', { error: String(error) }));
@@ -184,6 +201,8 @@ export class MessagingClient {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#directoryRetry?.cancel();
     this.#unsubscribe.splice(0).forEach((off) => off());
     this.engine.stop();
     this.#senderKeys.flush();
@@ -453,6 +472,9 @@ export class MessagingClient {
 }
 
 /** Setting that keeps the profile's offset to the relay's clock across restarts (relay-clock.ts). */
+/** How long after a cut-short give-back to the restored relay it is tried again. */
+const DIRECTORY_RETRY_MS = 60_000;
+
 const RELAY_CLOCK_SETTING = 'sync.relayClockOffset';
 
 function relayClockOf(db: ProfileStore['db'], log: Logger): RelayClock {

@@ -302,7 +302,7 @@ export const en: Record<MessageKey, string> = {
   'delivery.failed': 'Failed',
   'delivery.retry': 'Send again',
   'delivery.refused.not_member': 'Not delivered: you are no longer a member of this conversation. The text stays here; once you are added back you can send it again.',
-  'delivery.refused.too_large': 'Not delivered: the message is too large for the server. Please shorten it and send it anew.',
+  'delivery.refused.too_large': 'Not delivered: the message is too large for the server. Please copy the text, shorten it and send it as a new message.',
   'delivery.refused.refused': 'Not delivered: the server refused the message. Please tell your IT; the text stays here.',
 
   'composer.label': 'Message to {channel}',
