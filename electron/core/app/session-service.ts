@@ -261,7 +261,7 @@ export class SessionService {
       sign: deviceSigner(identity),
       certificate: identity.certificateUploaded ? null : (certificateOf(identity) as unknown as Record<string, unknown>),
       orgPublicKey: orgPublicKeyOf(identity),
-    }, { timeoutMs: RELAY_CHECK_MS });
+    }, { timeoutMs: RELAY_CHECK_MS, network: this.network });
     const at = this.#deps.clock.now();
     if (check.ok) {
       const moved = { ...identity, relayUrl: target };

@@ -4,11 +4,13 @@
 // the org root signed by the org key this profile trusts. A relay of another organisation fails
 // one or the other. One short socket, closed after: hello -> challenge -> auth -> auth_ok ->
 // dir_get(after 0, limit 1) -> dir_records.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import type { RelayNetwork } from '../net/relay-network.ts';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { authChallengeText, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
 import { Directory } from '../crypto/directory.ts';
 import { parseRecord } from '../crypto/records.ts';
+import { openRelaySocket } from './relay-socket.ts';
 
 export interface RelayOrgCheckRequest {
   deviceId: string;
@@ -25,10 +27,15 @@ export type RelayOrgCheck =
   /** `foreign`: the relay answered and is not this organisation's; `unreachable`: no verdict (try again later). */
   | { ok: false; reason: 'foreign' | 'unreachable'; detail: string };
 
-export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, options: { timeoutMs?: number } = {}): Promise<RelayOrgCheck> {
+/**
+ * `network`: the trust store and proxy every relay connection of the workstation uses
+ * (net/relay-network.ts), so a relay moved behind the clinic's CA or proxy is reached like the
+ * device's own connection would reach it; without it, Node's defaults (tests).
+ */
+export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, options: { timeoutMs?: number; network?: RelayNetwork } = {}): Promise<RelayOrgCheck> {
   let ws: WebSocket;
   try {
-    ws = new WebSocket(url, { perMessageDeflate: false });
+    ({ ws } = await openRelaySocket(url, options.network ? { network: options.network } : {}));
   } catch (error) {
     return { ok: false, reason: 'unreachable', detail: String(error) };
   }

@@ -12,6 +12,7 @@ import { createRelayNetwork, type RelayNetworkPolicy } from '../../../electron/c
 import type { NetworkPlatform } from '../../../electron/core/platform/platform.ts';
 import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 import { lookupEnrolment } from '../../../electron/core/transport/enrol-lookup.ts';
+import { checkRelayOrg } from '../../../electron/core/transport/relay-org-check.ts';
 import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
 import { TransportError } from '../../../electron/core/transport/transport.ts';
 import { de } from '../../../renderer/src/i18n/de.ts';
@@ -94,6 +95,20 @@ describe('relay certificates from the clinic CA', () => {
     }
     expect(de['error.relay_untrusted']).toContain('RelayCaCertificates');
     expect(de['error.relay_untrusted']).toContain('IT');
+  });
+
+  it("a moved relay's organisation check (RelayUrl changed to TLS) goes through the same trust: refused without the clinic CA, passed with it", async () => {
+    const networkWith = (entries: string[]) => createRelayNetwork({ platform: nodeNetwork({}), policy: policy(entries), log: createMemoryLogger().logger });
+    const request = { deviceId: device.deviceId, sign: (m: Uint8Array) => device.sign(m), certificate: null, orgPublicKey: org.org.publicKey };
+    const untrusted = await checkRelayOrg(relay.url, request, { timeoutMs: 10_000, network: networkWith([]) });
+    expect(untrusted).toMatchObject({ ok: false, reason: 'unreachable' });
+    // Trusted, the check gets through TLS and the device's authentication to the directory; this
+    // test org has no org root record, so the verdict is about that, not about the connection.
+    expect(await checkRelayOrg(relay.url, request, { timeoutMs: 10_000, network: networkWith([clinicCa.certFile]) })).toEqual({
+      ok: false,
+      reason: 'foreign',
+      detail: 'the relay has no organisation root',
+    });
   });
 
   it('the enrolment lookup fails with the same stable code', async () => {
