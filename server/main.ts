@@ -16,6 +16,7 @@ import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir }
 import { checkHighWater, keepHighWater } from './high-water.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
+import { exportArgs, exportRecords } from './export-records.ts';
 import { restoreArgs, restoreRelay } from './restore.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -31,16 +32,25 @@ const SHUTDOWN_BOUND_MS = 10_000;
 async function main(): Promise<void> {
   // `restore [--from backup.db] [flags]`: after putting a backup in place (docs/operations.md).
   const restoring = process.argv[2] === 'restore';
-  const { from, rest } = restoreArgs(process.argv.slice(restoring ? 3 : 2));
+  // `export-records --out <file> [flags]`: the directory for another relay database (export-records.ts).
+  const exporting = process.argv[2] === 'export-records';
+  const { from, rest: afterRestoreArgs } = restoreArgs(process.argv.slice(restoring || exporting ? 3 : 2));
+  const { out, rest } = exportArgs(afterRestoreArgs);
   let config;
   try {
     if (!restoring && from !== null) throw new Error('--from belongs to the restore command');
+    if (exporting !== (out !== null)) throw new Error('export-records needs --out <file>, and --out belongs to export-records');
     config = loadConfig(rest, process.env);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
   const log = createRelayLog(undefined, config.logLevel);
+  if (exporting) {
+    // Reads only: no data-directory lock, so it runs beside the serving relay.
+    await exportRecords(config, out!, log);
+    return;
+  }
   // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
   // manager to restart (why: electron/core/log/process-guard.ts).
   installProcessGuards(log, { exitOnUncaughtException: true });
@@ -131,6 +141,8 @@ async function main(): Promise<void> {
   // start, so it can be read off the service log as well as off the admin view.
   log.info('organisation', {
     orgFingerprint: orgFingerprint(trust.orgId),
+    // With `export-records`, what another relay database for this organisation starts from.
+    orgPublicKey: toBase64Url(orgPublicKey),
     hint: 'pin it on the workstations: policy OrgFingerprint or msiexec ORGFINGERPRINT (docs/it-rollout.md)',
   });
   if (config.importRecords) await importRecords(config.importRecords, trust, log);
@@ -154,8 +166,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * Bootstrap: admits every signed record of a JSON array file (the admin tool's export of the
- * organisation root's first users and enrolments). Each record is verified like an upload;
+ * Admits every signed record of a JSON array file (what `export-records` writes from another
+ * relay database of the organisation). Each record is verified like an upload, in file order;
  * already stored records are skipped, refused ones are logged.
  */
 async function importRecords(file: string, trust: DirectoryTrust, log: RelayLog): Promise<void> {
