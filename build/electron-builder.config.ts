@@ -31,6 +31,8 @@ export const config = {
   },
   win: { target: ['msi', 'nsis'] },
   msi: {
+    // The name docs/it-rollout.md gives IT for msiexec (electron-builder's default has a space).
+    artifactName: '${productName}-${version}.${ext}',
     perMachine: true,
     oneClick: true,
     runAfterFinish: false,

@@ -237,8 +237,8 @@ export const POLICY_DEFINITIONS = [
     defaultValue: true,
     label: { de: 'Automatische Updates abschalten', en: 'Disable automatic updates' },
     help: {
-      de: 'Standard: aus, Updates verteilt die IT (MSI). Nur auf 0 setzen, wenn Klinikfunk sich selbst aktualisieren soll.',
-      en: 'Default: off, IT distributes updates (MSI). Set to 0 only if Klinikfunk should update itself.',
+      de: 'Klinikfunk hat keinen eingebauten Updater: Updates verteilt die IT als MSI. Der Wert ist für eine spätere Version reserviert und hat derzeit keine Wirkung.',
+      en: 'Klinikfunk has no built-in updater: IT distributes updates as MSI. The value is reserved for a later version and has no effect today.',
     },
   }),
   def({

@@ -16,6 +16,8 @@ describe('electron-builder config', () => {
     expect(config.msi.perMachine).toBe(true);
     expect(config.msi.runAfterFinish).toBe(false);
     expect(config.msi.upgradeCode).toBe(MSI_UPGRADE_CODE);
+    // The file name docs/it-rollout.md tells IT to run (msiexec /i Klinikfunk-<version>.msi).
+    expect(config.msi.artifactName.replace('${productName}', config.productName).replace('${version}', '<version>').replace('${ext}', 'msi')).toBe('Klinikfunk-<version>.msi');
     expect(MSI_UPGRADE_CODE).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
     expect(config.msiProjectCreated).toBe(msiProjectCreated);
   });
