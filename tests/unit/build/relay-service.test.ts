@@ -1,0 +1,31 @@
+// The shipped systemd unit (deploy/klinikfunk-relay.service): valid for systemd, hardened so
+// that `systemd-analyze security` rates it under 3.0 (issue 18 item 5), and starting node itself
+// (an npm wrapper swallowed SIGTERM and left the relay running as an orphan).
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const UNIT = 'deploy/klinikfunk-relay.service';
+
+describe('the relay systemd unit', () => {
+  it('is rated under 3.0 by systemd-analyze security', async () => {
+    const { stdout } = await run('systemd-analyze', ['security', '--offline=true', '--no-pager', UNIT]);
+    const score = Number(/Overall exposure level for klinikfunk-relay\.service: ([\d.]+)/.exec(stdout)?.[1]);
+    expect(score).toBeGreaterThan(0);
+    expect(score).toBeLessThan(3.0);
+  });
+
+  it('starts node on server/main.ts directly, with its own user, data folder and a stop timeout above the relay bound', async () => {
+    const unit = await readFile(UNIT, 'utf8');
+    expect(unit).toMatch(/^ExecStart=\S+\/node server\/main\.ts --config /m);
+    expect(unit).not.toMatch(/^ExecStart=.*\bnpm\b/m);
+    expect(unit).toMatch(/^DynamicUser=yes$/m);
+    expect(unit).toMatch(/^StateDirectory=klinikfunk-relay$/m);
+    expect(unit).toMatch(/^UMask=0077$/m);
+    const stop = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
+    // server/main.ts SHUTDOWN_BOUND_MS is 10 s.
+    expect(stop).toBeGreaterThan(10);
+  });
+});
