@@ -2,6 +2,7 @@
 // RELAY_CONFIG), environment variables (RELAY_*), command-line flags (--name value). Everything
 // is validated with zod; an unknown key or a bad value stops the relay with a clear message.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
@@ -44,6 +45,14 @@ export const configSchema = z.strictObject({
   metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
   /** Address of the metrics listener; loopback unless the scraper runs elsewhere. */
   metricsHost: z.string().default('127.0.0.1'),
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (server/client-address.ts): their
+   * addresses exactly (IPv4 or IPv6, no ranges). Empty: the header is ignored.
+   */
+  trustedProxies: z
+    .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a !== ''))])
+    .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'an IP address (no names, no ranges)')).max(64))
+    .default([]),
 });
 export type RelayConfig = z.output<typeof configSchema>;
 
@@ -61,6 +70,7 @@ const ENV: Record<string, keyof RelayConfig> = {
   RELAY_ENVELOPE_CHECK: 'envelopeCheck',
   RELAY_METRICS_PORT: 'metricsPort',
   RELAY_METRICS_HOST: 'metricsHost',
+  RELAY_TRUSTED_PROXIES: 'trustedProxies',
 };
 
 const FLAGS = {
@@ -79,6 +89,8 @@ const FLAGS = {
   'envelope-check': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
+  /** Comma-separated, like RELAY_TRUSTED_PROXIES. */
+  'trusted-proxies': { type: 'string' },
   /** Repeatable: --limit sendBufferMaxBytes=1048576 */
   limit: { type: 'string', multiple: true },
 } as const;
@@ -106,6 +118,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     'envelope-check': 'envelopeCheck',
     'metrics-port': 'metricsPort',
     'metrics-host': 'metricsHost',
+    'trusted-proxies': 'trustedProxies',
   };
   for (const [flag, key] of Object.entries(flagMap)) {
     const value = values[flag as keyof typeof values];

@@ -160,6 +160,7 @@ async function main(): Promise<void> {
     ...(tls ? { tls } : {}),
     beforeStoreClose: () => highWater.stop(),
     metrics: config.metricsPort === undefined ? null : { host: config.metricsHost, port: config.metricsPort },
+    trustedProxies: config.trustedProxies,
   });
 
   closeOnSignal = () => relay.close();

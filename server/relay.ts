@@ -17,6 +17,7 @@ import { Presence } from './presence.ts';
 import { StorageHealth } from './storage-health.ts';
 import type { RelayStore } from './store/store.ts';
 import type { TrustVerifier } from './trust.ts';
+import { clientAddress, normaliseAddress } from './client-address.ts';
 
 export interface RelayOptions {
   store: RelayStore;
@@ -39,6 +40,8 @@ export interface RelayOptions {
   readyProbeMs?: number;
   /** Prometheus metrics on their own plain-HTTP listener (GET /metrics); absent: none. */
   metrics?: { host: string; port: number } | null;
+  /** Reverse proxies whose X-Forwarded-For names the client (client-address.ts); absent: none. */
+  trustedProxies?: readonly string[];
 }
 
 export interface Relay {
@@ -57,6 +60,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const { store, trust, log } = options;
   const relayId = options.relayId ?? randomBytes(6).toString('base64url');
+  const trustedProxies = new Set((options.trustedProxies ?? []).map(normaliseAddress));
   const byDevice = new Map<string, Set<Connection>>();
   const byChannel = new Map<string, Set<Connection>>();
   const connections = new Set<Connection>();
@@ -279,7 +283,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     // the same address (a clinic's NAT, a reverse proxy) finish hello and auth in a round trip,
     // so an attacker there has to open sockets faster than that to keep them out, instead of
     // holding 32 idle ones.
-    const remote = req.socket.remoteAddress ?? '';
+    const remote = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trustedProxies);
     const waiting = unauthenticated.get(remote);
     if (waiting && waiting.size >= limits.maxUnauthenticatedPerAddress) {
       const oldest = waiting.values().next().value!;
