@@ -20,7 +20,7 @@ declare const __KLINIKFUNK_COMMIT__: string;
 declare const __KLINIKFUNK_BUILD_DATE__: string;
 
 // stderr as before, and a rotating file beside the profiles for support (5 × 2 MiB; the support
-// package carries it, docs/operations.md "Log file and support package").
+// package carries it, docs/it-rollout.md "Log file and support package").
 const logFile = openRotatingLog({ dir: join(app.getPath('userData'), 'logs') });
 const log = createLogger(teeSink(jsonLineSink, logFile.sink), 'main');
 // Logged, and the app keeps running (why: electron/core/log/process-guard.ts).

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-/** One API method: what goes in, what comes out, and what it does (shown in docs/api.md). */
+/** One API method: what goes in, what comes out, and what it does (the reference for whoever calls it: renderer, tests). */
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   input: I;
   output: O;
