@@ -7,6 +7,9 @@
 // the elevated server side of a per-machine install. Each value is its own component with a
 // condition, so an install without the property writes nothing (Group Policy may set it). The value
 // is written as typed; the app checks it like any OrgFingerprint policy (shared/protocol/org-fingerprint.ts).
+// An upgrade run without the properties keeps the values: a major upgrade removes the old product
+// (and its registry values) before the new one writes, so each property is first read back from
+// the registry (SAVED_<PROPERTY>, AppSearch) and taken when the command line gave none.
 import { readFile, writeFile } from 'node:fs/promises';
 import { POLICY_REGISTRY_PATH } from '../electron/core/policy/definitions.ts';
 
@@ -33,7 +36,13 @@ export function addPolicyProperties(wxs: string): string {
   if (!wxs.includes(FEATURE_ANCHOR)) throw new Error('msi policy hook: ProductComponents reference not found in the WiX project');
   if (!wxs.includes('</Product>')) throw new Error('msi policy hook: </Product> not found in the WiX project');
 
-  const properties = MSI_POLICY_PROPERTIES.map((p) => `    <Property Id="${p.property}" Secure="yes"/>`).join('\n');
+  const properties = MSI_POLICY_PROPERTIES.map(
+    (p) => `    <Property Id="${p.property}" Secure="yes"/>
+    <Property Id="SAVED_${p.property}" Secure="yes">
+      <RegistrySearch Id="Saved${p.valueName}" Root="HKLM" Key="${POLICY_REGISTRY_PATH}" Name="${p.valueName}" Type="raw"/>
+    </Property>
+    <SetProperty Id="${p.property}" Value="[SAVED_${p.property}]" After="AppSearch" Sequence="both"><![CDATA[SAVED_${p.property} AND NOT ${p.property}]]></SetProperty>`,
+  ).join('\n');
   const components = MSI_POLICY_PROPERTIES.map(
     (p) => `      <Component Id="Policy${p.valueName}" Guid="${p.componentGuid}">
         <Condition>${p.property}</Condition>

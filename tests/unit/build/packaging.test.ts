@@ -99,6 +99,9 @@ describe('MSI policy hook', () => {
       );
       expect(wxs).toContain(`<Condition>${p.property}</Condition>`);
       expect(wxs).toContain(`Guid="${p.componentGuid}"`);
+      // An upgrade without the property on the command line keeps what the registry holds.
+      expect(wxs).toContain(`<RegistrySearch Id="Saved${p.valueName}" Root="HKLM" Key="Software\\Policies\\Klinikfunk" Name="${p.valueName}" Type="raw"/>`);
+      expect(wxs).toContain(`<SetProperty Id="${p.property}" Value="[SAVED_${p.property}]" After="AppSearch" Sequence="both"><![CDATA[SAVED_${p.property} AND NOT ${p.property}]]></SetProperty>`);
     }
   });
 
