@@ -217,7 +217,9 @@ then on (also if the policy is removed later) and its tile, and the main view af
 Serveradresse wurde von Ihrer IT auf … geändert.* A relay of another organisation moves nobody: the profile
 stays on its relay and says *Neue Serveradresse abgelehnt* with the address. A relay that does not answer at
 sign-in moves nobody either, without a notice; the next sign-in tries again (logged as \`relay the policy names
-not reached\`). The relay at the new address must serve the same data (the same database, or the data folder
+not reached\`). A relay this PC cannot reach through its network (the relay's certificate is not trusted here, or the
+proxy refuses the connection, wants credentials or cannot be reached) moves nobody, and since that needs IT, the
+profile says *Neue Serveradresse nicht erreichbar*; the next sign-in tries again. The relay at the new address must serve the same data (the same database, or the data folder
 moved with it): it has to know the devices.
 `;
 }

@@ -22,11 +22,17 @@ export const profileSummarySchema = z.object({
    * The relay refused this profile's device for good, and when: `revoked` (the device) or
    * `deactivated` (its user); cleared when it is accepted again. Or IT changed the relay address
    * (policy RelayUrl) to `url`: `relay_moved` (the profile uses it now) or `relay_move_refused`
-   * (that relay is not this organisation's; the profile stays where it was); cleared at the next
+   * (that relay is not this organisation's; the profile stays where it was) or `relay_move_blocked`
+   * (this workstation's network does not let it reach that relay: its certificate is not trusted
+   * here, or the proxy refused; the profile stays where it was); cleared at the next
    * sign-in. Shown on this profile's tile only (and, for the signed-in profile, in the app).
    */
   notice: z
-    .object({ reason: z.enum(['revoked', 'deactivated', 'relay_moved', 'relay_move_refused']), at: z.number().int(), url: relayUrl.optional() })
+    .object({
+      reason: z.enum(['revoked', 'deactivated', 'relay_moved', 'relay_move_refused', 'relay_move_blocked']),
+      at: z.number().int(),
+      url: relayUrl.optional(),
+    })
     .nullable(),
   /** The relay this profile uses (no secret), offered when another profile is set up; null before its first sign-in here. */
   relayUrl: relayUrl.nullable(),

@@ -79,8 +79,16 @@ export function orgFingerprint(orgId: string): string {
 /** Checks a typed or configured fingerprint; the message says what is wrong, for people. */
 export function parseOrgFingerprint(input: string): ParsedFingerprint {
   const trimmed = input.trim();
-  // An org id is exactly 43 base64url characters and case-sensitive; a fingerprint never has 43.
+  const fingerprint = parseGrouped(trimmed);
+  if (fingerprint.ok) return fingerprint;
+  // An org id is exactly 43 base64url characters and case-sensitive. A fingerprint written with
+  // hyphens and one left out has that shape too (36 + 7), so the fingerprint reading, whose check
+  // group fits by chance once in a million, goes first.
   if (/^[A-Za-z0-9_-]{43}$/.test(trimmed) && fromBase64Url(trimmed)?.length === 32) return { ok: true, kind: 'org_id', orgId: trimmed };
+  return fingerprint;
+}
+
+function parseGrouped(trimmed: string): ParsedFingerprint & ({ ok: false } | { kind: 'fingerprint' }) {
   const compact = trimmed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (compact.length !== TOTAL_CHARS)
     return {

@@ -270,6 +270,13 @@ export class SessionService {
       this.#deps.log.info('profile moved to the relay the policy names', { from: identity.relayUrl, to: target });
       return moved;
     }
+    if (check.reason === 'network') {
+      // The relay's certificate is not trusted here, or the proxy stands in the way: IT has to fix
+      // that (the old relay may be gone already), so the tile says so instead of only the log.
+      await this.#notices.set(profileId, { reason: 'relay_move_blocked', at, url: target });
+      this.#deps.log.warn('relay the policy names not reached through this workstation\'s network; profile not moved', { to: target, problem: check.problem, detail: check.detail });
+      return identity;
+    }
     if (check.reason === 'unreachable') {
       this.#deps.log.warn('relay the policy names not reached; profile stays on its relay until the next sign-in', { to: target, detail: check.detail });
       return identity;

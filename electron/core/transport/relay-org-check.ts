@@ -5,12 +5,14 @@
 // one or the other. One short socket, closed after: hello -> challenge -> auth -> auth_ok ->
 // dir_get(after 0, limit 1) -> dir_records.
 import type WebSocket from 'ws';
+import { isNetworkProblem, type NetworkProblem } from '../net/network-problem.ts';
 import type { RelayNetwork } from '../net/relay-network.ts';
 import { toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { authChallengeText, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
 import { Directory } from '../crypto/directory.ts';
 import { parseRecord } from '../crypto/records.ts';
 import { openRelaySocket } from './relay-socket.ts';
+import { TransportError } from './transport.ts';
 
 export interface RelayOrgCheckRequest {
   deviceId: string;
@@ -25,7 +27,13 @@ export interface RelayOrgCheckRequest {
 export type RelayOrgCheck =
   | { ok: true }
   /** `foreign`: the relay answered and is not this organisation's; `unreachable`: no verdict (try again later). */
-  | { ok: false; reason: 'foreign' | 'unreachable'; detail: string };
+  | { ok: false; reason: 'foreign' | 'unreachable'; detail: string }
+  /**
+   * This workstation's network stands in the way (the relay's certificate is not trusted here, the
+   * proxy refused, wants credentials or is not reached): no verdict on the organisation either, but
+   * one that IT has to fix, so unlike `unreachable` the user is told.
+   */
+  | { ok: false; reason: 'network'; problem: NetworkProblem; detail: string };
 
 /**
  * `network`: the trust store and proxy every relay connection of the workstation uses
@@ -34,9 +42,11 @@ export type RelayOrgCheck =
  */
 export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, options: { timeoutMs?: number; network?: RelayNetwork } = {}): Promise<RelayOrgCheck> {
   let ws: WebSocket;
+  let failure: (error: Error) => TransportError;
   try {
-    ({ ws } = await openRelaySocket(url, options.network ? { network: options.network } : {}));
+    ({ ws, failure } = await openRelaySocket(url, options.network ? { network: options.network } : {}));
   } catch (error) {
+    if (error instanceof TransportError && isNetworkProblem(error.code)) return { ok: false, reason: 'network', problem: error.code, detail: error.message };
     return { ok: false, reason: 'unreachable', detail: String(error) };
   }
   try {
@@ -46,7 +56,10 @@ export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, 
         clearTimeout(timer);
         resolve(verdict);
       };
-      ws.once('error', (error) => done({ ok: false, reason: 'unreachable', detail: error.message }));
+      ws.once('error', (error) => {
+        const { code } = failure(error);
+        done(isNetworkProblem(code) ? { ok: false, reason: 'network', problem: code, detail: error.message } : { ok: false, reason: 'unreachable', detail: error.message });
+      });
       ws.once('close', () => done({ ok: false, reason: 'unreachable', detail: 'the relay closed the connection' }));
       ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: request.deviceId })));
       ws.on('message', (data, isBinary) => {

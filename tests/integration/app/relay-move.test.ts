@@ -13,6 +13,7 @@ import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
+import { issueServerCert, makeCa } from '../../harness/test-ca.ts';
 import { eventually } from '../client/client-world.ts';
 
 const PASS_A = 'Sonnenblume-Station-3';
@@ -100,6 +101,30 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     await nurse.value('session.signIn', { profileId: nurseProfile, passphrase: PASS_B });
     expect((await nurse.value('session.status', {})).profiles[0]).toMatchObject({ relayUrl: moved.url, notice: null });
     await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 20_000, 'online on its relay');
+  }, 60_000);
+
+  it('a RelayUrl whose relay this PC cannot reach securely (certificate not trusted here) moves nobody, and the profile says so', async () => {
+    // The relay switched to TLS with a certificate of a CA this workstation does not trust: the
+    // check must not count that as "does not answer" (silent, and the old relay may be gone for
+    // good), but tell the user to pass it on to IT.
+    const caDir = await mkdtemp(join(tmpdir(), 'kf-move-ca-'));
+    let tlsRelay: TestRelay | null = null;
+    try {
+      const ca = await makeCa(caDir, 'unbekannt');
+      const cert = await issueServerCert(caDir, ca, 'relay');
+      tlsRelay = await startTestRelay({ org: await TestOrg.create(), tls: { cert: cert.fullChain, key: cert.key } });
+      await nurse.close();
+      nurse = await startCoreClient({ dataDir: nurseDir, policy: relayPolicy(tlsRelay.url) });
+      await nurse.value('session.signIn', { profileId: nurseProfile, passphrase: PASS_B });
+      expect((await nurse.value('session.status', {})).profiles[0]).toMatchObject({
+        relayUrl: moved.url,
+        notice: { reason: 'relay_move_blocked', url: tlsRelay.url },
+      });
+      await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 20_000, 'online on its relay');
+    } finally {
+      await tlsRelay?.dispose();
+      await rm(caDir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("a RelayUrl naming another organisation's relay moves nobody, and the profile says why", async () => {

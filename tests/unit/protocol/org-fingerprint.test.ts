@@ -43,6 +43,19 @@ describe('organisation fingerprint', () => {
     }
   });
 
+  it('reads a fingerprint written with hyphens and one left out (43 characters, like an org id) as the fingerprint', () => {
+    // 36 characters and 7 hyphens have the length and alphabet of a bare org id: read as one, such
+    // a value never matched and the policy reported nothing wrong, so every join failed as "another organisation".
+    for (const id of [underscoreId, dashId]) {
+      const fp = orgFingerprint(id);
+      const oneMissing = fp.replace(/ /g, '-').replace(/-(?=[^-]*$)/, '');
+      expect(oneMissing).toHaveLength(43);
+      expect(parseOrgFingerprint(oneMissing)).toEqual({ ok: true, kind: 'fingerprint', fingerprint: fp });
+      expect(fingerprintMatches(oneMissing, id)).toBe(true);
+      expect(fingerprintMatches(oneMissing.toLowerCase(), id)).toBe(true);
+    }
+  });
+
   it('catches every single mistyped character and every swap of two different neighbours', () => {
     const compact = orgFingerprint(underscoreId).replace(/ /g, '');
     for (let i = 0; i < compact.length; i++) {

@@ -13,7 +13,10 @@ export const deStatus = {
     'Die Serveradresse wurde von Ihrer IT auf {url} geändert ({time}). Klinikfunk hat geprüft, dass der Server zu Ihrer Organisation gehört, und verbindet sich jetzt dorthin. Sie müssen nichts tun.',
   'profileNotice.relay_move_refused.title': 'Neue Serveradresse abgelehnt',
   'profileNotice.relay_move_refused.text':
-    'Ihre IT hat die Serveradresse auf {url} geändert ({time}), aber dieser Server gehört nicht zu Ihrer Organisation. Klinikfunk bleibt deshalb beim bisherigen Server. Bitte geben Sie diese Meldung an Ihre IT weiter.',
+    'Ihre IT hat die Serveradresse auf {url} geändert ({time}), aber der Server dort hat sich nicht als Server Ihrer Organisation ausgewiesen (er gehört zu einer anderen Organisation oder kennt diesen Arbeitsplatz nicht). Klinikfunk bleibt deshalb beim bisherigen Server. Bitte geben Sie diese Meldung an Ihre IT weiter.',
+  'profileNotice.relay_move_blocked.title': 'Neue Serveradresse nicht erreichbar',
+  'profileNotice.relay_move_blocked.text':
+    'Ihre IT hat die Serveradresse auf {url} geändert ({time}), aber dieser Arbeitsplatz kann den Server dort nicht sicher erreichen: Seinem Zertifikat wird hier nicht vertraut, oder der Proxy lässt die Verbindung nicht zu oder ist nicht erreichbar. Klinikfunk bleibt deshalb beim bisherigen Server und versucht es bei der nächsten Anmeldung erneut. Bitte geben Sie diese Meldung an Ihre IT weiter.',
   'profileNotice.lockSummary': 'Nicht mehr nutzbar an diesem Arbeitsplatz:',
 
   'outage.title': 'Keine Verbindung zum Server seit {time}',

@@ -13,7 +13,10 @@ export const enStatus: Record<keyof typeof deStatus, string> = {
     'Your IT changed the server address to {url} ({time}). Klinikfunk checked that the server belongs to your organisation and now connects there. You need not do anything.',
   'profileNotice.relay_move_refused.title': 'New server address refused',
   'profileNotice.relay_move_refused.text':
-    'Your IT changed the server address to {url} ({time}), but that server does not belong to your organisation. Klinikfunk therefore stays with the previous server. Please pass this message on to your IT.',
+    'Your IT changed the server address to {url} ({time}), but the server there did not prove that it belongs to your organisation (it belongs to another organisation or does not know this workstation). Klinikfunk therefore stays with the previous server. Please pass this message on to your IT.',
+  'profileNotice.relay_move_blocked.title': 'New server address not reachable',
+  'profileNotice.relay_move_blocked.text':
+    'Your IT changed the server address to {url} ({time}), but this workstation cannot reach the server there securely: its certificate is not trusted here, or the proxy does not allow the connection or cannot be reached. Klinikfunk therefore stays with the previous server and tries again at the next sign-in. Please pass this message on to your IT.',
   'profileNotice.lockSummary': 'No longer usable on this workstation:',
 
   'outage.title': 'No connection to the server since {time}',
