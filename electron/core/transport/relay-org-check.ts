@@ -79,8 +79,11 @@ export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, 
         } else if (frame.t === 'dir_records') {
           done(checkRoot(frame.records[0]?.record, request.orgPublicKey));
         } else if (frame.t === 'error') {
-          // auth_failed / revoked: the relay does not know this device as an active one of its organisation.
-          done({ ok: false, reason: 'foreign', detail: `the relay refused this device (${frame.code}: ${frame.message})` });
+          // auth_failed / revoked: the relay does not know this device as an active one of its
+          // organisation. Anything else (a relay of another version, one shutting down or out of
+          // storage) says nothing about the organisation: no verdict, the next sign-in tries again.
+          const refused = frame.code === 'auth_failed' || frame.code === 'revoked';
+          done({ ok: false, reason: refused ? 'foreign' : 'unreachable', detail: `the relay ${refused ? 'refused this device' : 'answered'} (${frame.code}: ${frame.message})` });
         }
       });
     });
