@@ -7,6 +7,8 @@
 // fields (strings, numbers, booleans, null; strings cut at 8,000 characters, enough for a stack):
 // an object or array that a caller passed by mistake is written as "[dropped: object]", never its
 // contents. Callers never pass message content or names (logger.ts); this is the second fence.
+// Every string (message and fields, stacks too) also loses URL credentials and the Windows
+// user's folder and name (log/redact.ts): Node's file errors name paths under C:\Users\<name>.
 //
 // Writes are synchronous: a log line must be on disk before a crash that it explains, and a
 // line is a few hundred bytes. A write that fails (disk full, folder gone) costs that line and is
@@ -14,6 +16,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogRecord } from './logger.ts';
+import { createRedactor } from './redact.ts';
 
 export const LOG_FILE_NAME = 'klinikfunk.log';
 export const DEFAULT_LOG_FILE_BYTES = 2 * 1024 * 1024;
@@ -28,6 +31,8 @@ export interface RotatingLogOptions {
   files?: number;
   /** Where a failed write is reported once (stderr by default). */
   onError?: (error: unknown) => void;
+  /** Applied to every string written (createRedactor() for this machine by default). */
+  redact?: (text: string) => string;
 }
 
 export interface RotatingLog {
@@ -38,24 +43,25 @@ export interface RotatingLog {
   close(): void;
 }
 
-/** The field value as written: scalars as they are (long strings cut), anything else dropped. */
-function scalar(value: unknown): string | number | boolean | null {
+/** The field value as written: scalars as they are (long strings cut, redacted), anything else dropped. */
+function scalar(value: unknown, redact: (text: string) => string): string | number | boolean | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (typeof value === 'string') return redact(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return value.toString();
   return `[dropped: ${Array.isArray(value) ? 'array' : typeof value}]`;
 }
 
 /** The record as one line: level, scope, message, scalar fields, time. */
-export function logLine(record: LogRecord): string {
-  const fields = record.fields ? Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, scalar(v)])) : undefined;
-  return `${JSON.stringify({ ...record, message: scalar(record.message), ...(fields ? { fields } : {}) })}\n`;
+export function logLine(record: LogRecord, redact: (text: string) => string): string {
+  const fields = record.fields ? Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, scalar(v, redact)])) : undefined;
+  return `${JSON.stringify({ ...record, message: scalar(record.message, redact), ...(fields ? { fields } : {}) })}\n`;
 }
 
 export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
   const maxBytes = options.maxBytes ?? DEFAULT_LOG_FILE_BYTES;
   const keep = Math.max(1, options.files ?? DEFAULT_LOG_FILES);
+  const redact = options.redact ?? createRedactor();
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
   const path = (n: number) => join(options.dir, n === 0 ? LOG_FILE_NAME : LOG_FILE_NAME.replace(/\.log$/, `.${n}.log`));
   let fd: number | null = null;
@@ -84,7 +90,7 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
   return {
     sink(record) {
       try {
-        const line = Buffer.from(logLine(record), 'utf8');
+        const line = Buffer.from(logLine(record, redact), 'utf8');
         if (fd === null) open();
         if (size > 0 && size + line.length > maxBytes) rotate();
         // A single line longer than a file still goes in (alone); the cut strings keep that rare.

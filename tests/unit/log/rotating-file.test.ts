@@ -2,10 +2,11 @@
 // count, oldest dropped, scalar fields only (stacks kept), private file modes, and a failing disk
 // costs lines, never an exception.
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../electron/core/log/logger.ts';
+import { createRedactor } from '../../../electron/core/log/redact.ts';
 import { LOG_FILE_NAME, openRotatingLog } from '../../../electron/core/log/rotating-file.ts';
 
 const dirs: string[] = [];
@@ -108,5 +109,41 @@ describe('rotating log file', () => {
     }).not.toThrow();
     expect(errors).toHaveLength(1);
     expect(file.files()).toEqual([]);
+  });
+});
+
+describe('rotating log file: what leaves the PC with it', () => {
+  it('takes URL credentials and the Windows user folder and name out of every string', async () => {
+    const dir = await tempDir();
+    const file = openRotatingLog({ dir, redact: createRedactor({ homeDir: 'C:\\Users\\anna.schmidt', userName: 'anna.schmidt' }) });
+    createLogger(file.sink, 'test').warn('profile relay not recorded', {
+      error: "Error: EPERM: operation not permitted, open 'C:\\Users\\Anna.Schmidt\\AppData\\Roaming\\Klinikfunk\\profiles\\p1\\relay.json'",
+      redirected: '\\\\fs01\\home$\\anna.schmidt\\AppData\\Roaming\\Klinikfunk',
+      forward: 'C:/Users/anna.schmidt/AppData',
+      from: 'wss://it:Geheim42@relay.klinik.local/',
+      to: 'wss://relay-neu.klinik.local/',
+    });
+    file.close();
+    const text = await readFile(join(dir, LOG_FILE_NAME), 'utf8');
+    expect(text.toLowerCase()).not.toContain('anna');
+    expect(text).not.toContain('Geheim42');
+    const [line] = await lines(join(dir, LOG_FILE_NAME));
+    expect(line!.fields).toMatchObject({
+      error: "Error: EPERM: operation not permitted, open '~\\AppData\\Roaming\\Klinikfunk\\profiles\\p1\\relay.json'",
+      redirected: '\\\\fs01\\home$\\<Benutzer>\\AppData\\Roaming\\Klinikfunk',
+      forward: '~/AppData',
+      from: 'wss://***@relay.klinik.local/',
+      to: 'wss://relay-neu.klinik.local/',
+    });
+  });
+
+  it('by default takes out this machine\'s home folder', async () => {
+    const dir = await tempDir();
+    const file = openRotatingLog({ dir });
+    createLogger(file.sink, 'test').error(`not written: ${join(homedir(), 'x')}`, { path: join(homedir(), 'AppData', 'y') });
+    file.close();
+    const text = await readFile(join(dir, LOG_FILE_NAME), 'utf8');
+    expect(text).not.toContain(JSON.stringify(homedir()).slice(1, -1));
+    expect(text).toContain('~');
   });
 });
