@@ -9,7 +9,7 @@
 // Nothing is read from a profile's store (no messages, names, channel names, keys): profiles are
 // numbered, not named; their connection state comes from the transport in memory. Credentials in
 // a URL (a proxy password) and the Windows user's name in paths are taken out (log/redact.ts).
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { arch, release } from 'node:os';
 import { basename } from 'node:path';
 import type { AppInfo } from '../../../shared/api/contract.ts';
@@ -71,13 +71,13 @@ export function supportFileName(now: Date): string {
   return `Klinikfunk-Supportpaket-${stamp}.zip`;
 }
 
-export function buildSupportPackage(input: SupportPackageInput): Uint8Array {
+export async function buildSupportPackage(input: SupportPackageInput): Promise<Uint8Array> {
   const entries: ZipEntry[] = [
     { name: 'support.json', data: new TextEncoder().encode(`${JSON.stringify(supportSummary(input), null, 2)}\n`) },
   ];
   for (const file of input.logFiles) {
     try {
-      entries.push({ name: `logs/${basename(file)}`, data: readFileSync(file) });
+      entries.push({ name: `logs/${basename(file)}`, data: await readFile(file) });
     } catch {
       // Rotated away between listing and reading: the package goes without it.
     }

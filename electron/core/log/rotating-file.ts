@@ -10,10 +10,14 @@
 // Every string (message and fields, stacks too) also loses URL credentials and the Windows
 // user's folder and name (log/redact.ts): Node's file errors name paths under C:\Users\<name>.
 //
-// Writes are synchronous: a log line must be on disk before a crash that it explains, and a
-// line is a few hundred bytes. A write that fails (disk full, folder gone) costs that line and is
-// reported once on stderr; logging never throws into the caller.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+// Writes never block the caller: the main process logs from IPC handlers and timers, and
+// %APPDATA% often sits on a file server (folder redirection), where one synchronous write can
+// hang the window for seconds. A line is queued (at most MAX_QUEUED_BYTES; beyond that lines are
+// counted and the count written when the disk takes lines again) and written in order by one
+// asynchronous writer. `flush()` waits for the queue (support package, quit). A write that fails
+// (disk full, folder gone) costs its lines and is reported once on stderr; logging never throws
+// into the caller.
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogRecord } from './logger.ts';
 import { createRedactor } from './redact.ts';
@@ -22,6 +26,8 @@ export const LOG_FILE_NAME = 'klinikfunk.log';
 export const DEFAULT_LOG_FILE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_LOG_FILES = 5;
 const MAX_STRING = 8_000;
+/** Lines held while the disk does not take them (a few thousand lines; then they are counted, not kept). */
+const MAX_QUEUED_BYTES = 1024 * 1024;
 
 export interface RotatingLogOptions {
   /** Folder of the log files (created 0700 when missing). */
@@ -36,11 +42,14 @@ export interface RotatingLogOptions {
 }
 
 export interface RotatingLog {
-  /** A logger sink (createLogger) that appends one JSON line per record. */
+  /** A logger sink (createLogger) that queues one JSON line per record and returns at once. */
   sink(record: LogRecord): void;
-  /** The log files that exist, oldest first (the current one last). */
-  files(): string[];
-  close(): void;
+  /** Resolves when every line queued so far is written (or failed). */
+  flush(): Promise<void>;
+  /** The log files that exist after a flush, oldest first (the current one last). */
+  files(): Promise<string[]>;
+  /** Flushes and closes the file; lines logged afterwards open it again. */
+  close(): Promise<void>;
 }
 
 /** The field value as written: scalars as they are (long strings cut, redacted), anything else dropped. */
@@ -64,54 +73,128 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
   const redact = options.redact ?? createRedactor();
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
   const path = (n: number) => join(options.dir, n === 0 ? LOG_FILE_NAME : LOG_FILE_NAME.replace(/\.log$/, `.${n}.log`));
-  let fd: number | null = null;
+  let file: FileHandle | null = null;
   let size = 0;
   let reported = false;
+  let queue: Buffer[] = [];
+  let queued = 0;
+  let dropped = 0;
+  /** The writer running now (one at a time, so lines keep their order), or null when idle. */
+  let writing: Promise<void> | null = null;
 
-  const open = () => {
-    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-    fd = openSync(path(0), 'a', 0o600);
-    size = statSync(path(0)).size;
+  const openFile = async (): Promise<FileHandle> => {
+    await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    const handle = await open(path(0), 'a', 0o600);
+    try {
+      size = (await handle.stat()).size;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return handle;
   };
-  const rotate = () => {
-    if (fd !== null) closeSync(fd);
-    fd = null;
-    rmSync(path(keep - 1), { force: true });
+  const closeFile = async () => {
+    const handle = file;
+    file = null;
+    await handle?.close().catch(() => {
+      // the descriptor is gone either way; the next line opens the file again
+    });
+  };
+  const rotate = async () => {
+    await closeFile();
+    await rm(path(keep - 1), { force: true });
     for (let n = keep - 2; n >= 0; n--) {
       try {
-        renameSync(path(n), path(n + 1));
+        await rename(path(n), path(n + 1));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
-    open();
+  };
+  /** Writes `lines` in order, rotating before a line that would pass maxBytes. */
+  const writeLines = async (lines: Buffer[]) => {
+    let chunk: Buffer[] = [];
+    let chunkBytes = 0;
+    const writeChunk = async () => {
+      if (chunk.length === 0) return;
+      file ??= await openFile();
+      const data = Buffer.concat(chunk);
+      chunk = [];
+      chunkBytes = 0;
+      await file.write(data);
+      size += data.length;
+    };
+    for (const line of lines) {
+      file ??= await openFile();
+      // A single line longer than a file still goes in (alone); the cut strings keep that rare.
+      if (size + chunkBytes > 0 && size + chunkBytes + line.length > maxBytes) {
+        await writeChunk();
+        await rotate();
+        file = await openFile();
+      }
+      chunk.push(line);
+      chunkBytes += line.length;
+    }
+    await writeChunk();
+  };
+  const drain = async () => {
+    while (queue.length > 0) {
+      const lines = queue;
+      queue = [];
+      queued = 0;
+      if (dropped > 0) {
+        const note = logLine(
+          { level: 'warn', scope: 'log', message: 'log lines dropped: the disk did not take them in time', fields: { count: dropped }, time: new Date().toISOString() },
+          redact,
+        );
+        lines.unshift(Buffer.from(note, 'utf8'));
+        dropped = 0;
+      }
+      try {
+        await writeLines(lines);
+        reported = false;
+      } catch (error) {
+        if (!reported) onError(error);
+        reported = true;
+        await closeFile();
+      }
+    }
+  };
+  const kick = () => {
+    writing ??= drain().finally(() => {
+      writing = null;
+      // Lines queued while the last write finished.
+      if (queue.length > 0) kick();
+    });
+  };
+  const flush = async () => {
+    while (writing) await writing;
   };
 
   return {
     sink(record) {
       try {
         const line = Buffer.from(logLine(record, redact), 'utf8');
-        if (fd === null) open();
-        if (size > 0 && size + line.length > maxBytes) rotate();
-        // A single line longer than a file still goes in (alone); the cut strings keep that rare.
-        size += writeSync(fd!, line);
-        reported = false;
+        if (queued + line.length > MAX_QUEUED_BYTES && queue.length > 0) {
+          dropped++;
+          return;
+        }
+        queue.push(line);
+        queued += line.length;
+        kick();
       } catch (error) {
+        // A record that cannot be serialised costs that line.
         if (!reported) onError(error);
         reported = true;
-        try {
-          if (fd !== null) closeSync(fd);
-        } catch {
-          // the descriptor is gone either way; the next line opens the file again
-        }
-        fd = null;
       }
     },
-    files() {
+    flush,
+    async files() {
+      await flush();
       const found: string[] = [];
       for (let n = keep - 1; n >= 0; n--) {
         try {
-          statSync(path(n));
+          await stat(path(n));
           found.push(path(n));
         } catch {
           // not there (yet)
@@ -119,9 +202,9 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
       }
       return found;
     },
-    close() {
-      if (fd !== null) closeSync(fd);
-      fd = null;
+    async close() {
+      await flush();
+      await closeFile();
     },
   };
 }
