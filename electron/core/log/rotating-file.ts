@@ -76,6 +76,7 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
   let file: FileHandle | null = null;
   let size = 0;
   let reported = false;
+  let rotateReported = false;
   let queue: Buffer[] = [];
   let queued = 0;
   let dropped = 0;
@@ -129,8 +130,21 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
       // A single line longer than a file still goes in (alone); the cut strings keep that rare.
       if (size + chunkBytes > 0 && size + chunkBytes + line.length > maxBytes) {
         await writeChunk();
-        await rotate();
-        file = await openFile();
+        try {
+          await rotate();
+          rotateReported = false;
+        } catch (error) {
+          // Another program holds a log file (on Windows a `Get-Content -Wait` or a virus scan
+          // keeps it from being renamed): keep appending to the current one, up to twice the
+          // bound, and try again at the next line that passes it.
+          if (!rotateReported) onError(error);
+          rotateReported = true;
+          if (size + line.length > 2 * maxBytes) {
+            dropped++;
+            continue;
+          }
+        }
+        file ??= await openFile();
       }
       chunk.push(line);
       chunkBytes += line.length;

@@ -3,7 +3,7 @@
 // file modes; a failing disk costs lines, never an exception, and a hanging one never blocks.
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -114,6 +114,33 @@ describe('rotating log file', () => {
     }
     expect(errors).toHaveLength(1);
     expect(await file.files()).toEqual([]);
+  });
+});
+
+describe('rotating log file when rotation fails', () => {
+  it('keeps appending to the current file (up to twice its bound) while another program holds the old ones, and rotates once it can', async () => {
+    const dir = await tempDir();
+    // klinikfunk.1.log cannot be replaced: on Windows a `Get-Content -Wait` or a virus scan holds
+    // it; here it is a folder with a file in it.
+    const held = join(dir, 'klinikfunk.1.log');
+    await mkdir(held);
+    await writeFile(join(held, 'x'), 'x');
+    const errors: unknown[] = [];
+    const file = openRotatingLog({ dir, maxBytes: 1_000, files: 2, onError: (e) => errors.push(e) });
+    const log = createLogger(file.sink, 'test');
+    for (let n = 0; n < 15; n++) log.info('line', { n }); // about 100 bytes each
+    await file.flush();
+    expect(errors).toHaveLength(1);
+    const current = await lines(join(dir, LOG_FILE_NAME));
+    expect(current.map((l) => l.fields!.n)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect((await stat(join(dir, LOG_FILE_NAME))).size).toBeLessThanOrEqual(2_000);
+
+    // Released: the next line that passes the bound rotates as usual.
+    await rm(held, { recursive: true });
+    log.info('line', { n: 15 });
+    await file.close();
+    expect((await lines(held)).map((l) => l.fields!.n)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect((await lines(join(dir, LOG_FILE_NAME))).map((l) => l.fields!.n)).toEqual([15]);
   });
 });
 
