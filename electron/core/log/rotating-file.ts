@@ -134,7 +134,7 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
           await rotate();
           rotateReported = false;
         } catch (error) {
-          // Another program holds a log file (on Windows a `Get-Content -Wait` or a virus scan
+          // Another program holds a log file (on Windows one that opened it without sharing, a scan
           // keeps it from being renamed): keep appending to the current one, up to twice the
           // bound, and try again at the next line that passes it.
           if (!rotateReported) onError(error);

@@ -120,7 +120,7 @@ describe('rotating log file', () => {
 describe('rotating log file when rotation fails', () => {
   it('keeps appending to the current file (up to twice its bound) while another program holds the old ones, and rotates once it can', async () => {
     const dir = await tempDir();
-    // klinikfunk.1.log cannot be replaced: on Windows a `Get-Content -Wait` or a virus scan holds
+    // klinikfunk.1.log cannot be replaced: on Windows a program that opened it without sharing holds
     // it; here it is a folder with a file in it.
     const held = join(dir, 'klinikfunk.1.log');
     await mkdir(held);
