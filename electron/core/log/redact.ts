@@ -39,7 +39,10 @@ export function createRedactor(options: RedactOptions = {}): (text: string) => s
   const homePattern = home.length > 1 ? new RegExp(escape(home).replace(/\\\\|\//g, '[\\\\/]'), 'gi') : null;
   const userPattern = user.length > 1 ? new RegExp(`(^|[\\\\/])${escape(user)}(?=[\\\\/]|$|['"\\s])`, 'gim') : null;
   return (text) => {
-    let out = text.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '***@');
+    let out = text.replace(URL_CREDENTIALS, '$1***@');
+    // A bare "user:secret@host:port" is a whole value (ProxyServer, at most 500 characters); the
+    // bound keeps the backtracking of its pattern small on long texts such as stacks.
+    if (out.length <= 500) out = out.replace(BARE_CREDENTIALS, '***@');
     if (homePattern) out = out.replace(homePattern, '~');
     if (userPattern) out = out.replace(userPattern, '$1<Benutzer>');
     return out;
