@@ -48,7 +48,7 @@ export interface CoreDeps {
   /** The Argon2id checks of passphrases and PINs; tests pass a counting wrapper. */
   secrets?: SecretKdf;
   /** The workstation's log files for the support package, oldest first (log/rotating-file.ts). */
-  logFiles?: () => string[];
+  logFiles?: () => Promise<string[]>;
 }
 
 export interface Core {
@@ -176,7 +176,7 @@ export function createCore(deps: CoreDeps): Core {
     log,
     emit: deps.emit,
     build: deps.build,
-    logFiles: deps.logFiles ?? (() => []),
+    logFiles: deps.logFiles ?? (() => Promise.resolve([])),
   };
 
   const handlers: Handlers = {

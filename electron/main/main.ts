@@ -124,6 +124,10 @@ if (!app.requestSingleInstanceLock()) {
     .catch((error: unknown) => {
       // Without policy, store or window there is nothing to show: log why and end.
       log.error('start failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      app.exit(1);
+      // The log file writes in the background: let it take this line before the process ends.
+      logFile.close().then(
+        () => app.exit(1),
+        () => app.exit(1),
+      );
     });
 }

@@ -72,3 +72,17 @@ test('Supportpaket exportieren saves a ZIP where the save dialog points, and say
   await expect(page.getByTestId('support-status')).toBeEmpty();
   await expectAccessible(page, 'support export');
 });
+
+test('Supportpaket exportieren by keyboard keeps the focus on the button', async ({ page, workstation }) => {
+  await page.goto(workstation.url);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const target = join(workstation.dataDir, '..', `support-keys-${Date.now()}.zip`);
+  workstation.platform.saveDialog.answer = target;
+  const button = page.getByRole('button', { name: 'Supportpaket exportieren' });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('support-status')).toContainText('Supportpaket gespeichert');
+  // A keyboard user goes on from where they were (a button disabled while busy drops the focus).
+  await expect(button).toBeFocused();
+  await rm(target);
+});

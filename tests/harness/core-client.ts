@@ -41,7 +41,7 @@ export interface CoreClientOptions {
   lateDeliveryMs?: number;
   /** The core's logger (default: warnings kept in memory) and its log files for the support package. */
   log?: Logger;
-  logFiles?: () => string[];
+  logFiles?: () => Promise<string[]>;
 }
 
 export async function startCoreClient(options: CoreClientOptions = {}): Promise<CoreClient> {

@@ -18,5 +18,5 @@ export interface HandlerContext {
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   build: BuildInfo;
   /** This workstation's log files, oldest first (none where the shell keeps no log file). */
-  logFiles: () => string[];
+  logFiles: () => Promise<string[]>;
 }

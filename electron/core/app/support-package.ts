@@ -8,13 +8,14 @@
 //
 // Nothing is read from a profile's store (no messages, names, channel names, keys): profiles are
 // numbered, not named; their connection state comes from the transport in memory. Credentials in
-// a proxy URL are masked.
-import { readFileSync } from 'node:fs';
+// a URL (a proxy password) and the Windows user's name in paths are taken out (log/redact.ts).
+import { readFile } from 'node:fs/promises';
 import { arch, release } from 'node:os';
 import { basename } from 'node:path';
 import type { AppInfo } from '../../../shared/api/contract.ts';
 import { OLDEST_RELAY_PROTOCOL_VERSION } from '../../../shared/relay/version-window.ts';
 import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
+import { createRedactor, redactDeep } from '../log/redact.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { ConnectionInfo } from '../transport/transport.ts';
 import { writeZip, type ZipEntry } from './zip.ts';
@@ -38,18 +39,15 @@ export interface SupportPackageInput {
   now: Date;
 }
 
-/** "user:secret@" in a URL becomes "***@": proxy credentials must not travel in a support package. */
-const maskCredentials = (value: unknown): unknown =>
-  typeof value === 'string' ? value.replace(/(\/\/)[^/@\s]*@/g, '$1***@') : value;
-
 export function supportSummary(input: SupportPackageInput): Record<string, unknown> {
+  const redact = createRedactor();
   return {
     createdAt: input.now.toISOString(),
     app: { name: input.app.name, version: input.app.version, build: input.app.build },
     relayProtocol: { speaks: RELAY_PROTOCOL_VERSION, oldestServedByThisRelayRelease: OLDEST_RELAY_PROTOCOL_VERSION },
     os: { platform: process.platform, release: release(), arch: arch() },
     policy: {
-      values: Object.fromEntries(Object.entries(input.policy.values).map(([k, v]) => [k, maskCredentials(v)])),
+      values: redactDeep(input.policy.values, redact),
       managedBy: input.policy.managedBy,
       problems: input.policy.problems,
     },
@@ -73,13 +71,13 @@ export function supportFileName(now: Date): string {
   return `Klinikfunk-Supportpaket-${stamp}.zip`;
 }
 
-export function buildSupportPackage(input: SupportPackageInput): Uint8Array {
+export async function buildSupportPackage(input: SupportPackageInput): Promise<Uint8Array> {
   const entries: ZipEntry[] = [
     { name: 'support.json', data: new TextEncoder().encode(`${JSON.stringify(supportSummary(input), null, 2)}\n`) },
   ];
   for (const file of input.logFiles) {
     try {
-      entries.push({ name: `logs/${basename(file)}`, data: readFileSync(file) });
+      entries.push({ name: `logs/${basename(file)}`, data: await readFile(file) });
     } catch {
       // Rotated away between listing and reading: the package goes without it.
     }

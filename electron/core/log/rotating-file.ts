@@ -7,18 +7,27 @@
 // fields (strings, numbers, booleans, null; strings cut at 8,000 characters, enough for a stack):
 // an object or array that a caller passed by mistake is written as "[dropped: object]", never its
 // contents. Callers never pass message content or names (logger.ts); this is the second fence.
+// Every string (message and fields, stacks too) also loses URL credentials and the Windows
+// user's folder and name (log/redact.ts): Node's file errors name paths under C:\Users\<name>.
 //
-// Writes are synchronous: a log line must be on disk before a crash that it explains, and a
-// line is a few hundred bytes. A write that fails (disk full, folder gone) costs that line and is
-// reported once on stderr; logging never throws into the caller.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+// Writes never block the caller: the main process logs from IPC handlers and timers, and
+// %APPDATA% often sits on a file server (folder redirection), where one synchronous write can
+// hang the window for seconds. A line is queued (at most MAX_QUEUED_BYTES; beyond that lines are
+// counted and the count written when the disk takes lines again) and written in order by one
+// asynchronous writer. `flush()` waits for the queue (support package, quit). A write that fails
+// (disk full, folder gone) costs its lines and is reported once on stderr; logging never throws
+// into the caller.
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogRecord } from './logger.ts';
+import { createRedactor } from './redact.ts';
 
 export const LOG_FILE_NAME = 'klinikfunk.log';
 export const DEFAULT_LOG_FILE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_LOG_FILES = 5;
 const MAX_STRING = 8_000;
+/** Lines held while the disk does not take them (a few thousand lines; then they are counted, not kept). */
+const MAX_QUEUED_BYTES = 1024 * 1024;
 
 export interface RotatingLogOptions {
   /** Folder of the log files (created 0700 when missing). */
@@ -28,84 +37,178 @@ export interface RotatingLogOptions {
   files?: number;
   /** Where a failed write is reported once (stderr by default). */
   onError?: (error: unknown) => void;
+  /** Applied to every string written (createRedactor() for this machine by default). */
+  redact?: (text: string) => string;
 }
 
 export interface RotatingLog {
-  /** A logger sink (createLogger) that appends one JSON line per record. */
+  /** A logger sink (createLogger) that queues one JSON line per record and returns at once. */
   sink(record: LogRecord): void;
-  /** The log files that exist, oldest first (the current one last). */
-  files(): string[];
-  close(): void;
+  /** Resolves when every line queued so far is written (or failed). */
+  flush(): Promise<void>;
+  /** The log files that exist after a flush, oldest first (the current one last). */
+  files(): Promise<string[]>;
+  /** Flushes and closes the file; lines logged afterwards open it again. */
+  close(): Promise<void>;
 }
 
-/** The field value as written: scalars as they are (long strings cut), anything else dropped. */
-function scalar(value: unknown): string | number | boolean | null {
+/** The field value as written: scalars as they are (long strings cut, redacted), anything else dropped. */
+function scalar(value: unknown, redact: (text: string) => string): string | number | boolean | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (typeof value === 'string') return redact(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return value.toString();
   return `[dropped: ${Array.isArray(value) ? 'array' : typeof value}]`;
 }
 
 /** The record as one line: level, scope, message, scalar fields, time. */
-export function logLine(record: LogRecord): string {
-  const fields = record.fields ? Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, scalar(v)])) : undefined;
-  return `${JSON.stringify({ ...record, message: scalar(record.message), ...(fields ? { fields } : {}) })}\n`;
+export function logLine(record: LogRecord, redact: (text: string) => string): string {
+  const fields = record.fields ? Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, scalar(v, redact)])) : undefined;
+  return `${JSON.stringify({ ...record, message: scalar(record.message, redact), ...(fields ? { fields } : {}) })}\n`;
 }
 
 export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
   const maxBytes = options.maxBytes ?? DEFAULT_LOG_FILE_BYTES;
   const keep = Math.max(1, options.files ?? DEFAULT_LOG_FILES);
+  const redact = options.redact ?? createRedactor();
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
   const path = (n: number) => join(options.dir, n === 0 ? LOG_FILE_NAME : LOG_FILE_NAME.replace(/\.log$/, `.${n}.log`));
-  let fd: number | null = null;
+  let file: FileHandle | null = null;
   let size = 0;
   let reported = false;
+  let rotateReported = false;
+  let queue: Buffer[] = [];
+  let queued = 0;
+  let dropped = 0;
+  /** The writer running now (one at a time, so lines keep their order), or null when idle. */
+  let writing: Promise<void> | null = null;
 
-  const open = () => {
-    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-    fd = openSync(path(0), 'a', 0o600);
-    size = statSync(path(0)).size;
+  const openFile = async (): Promise<FileHandle> => {
+    await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    const handle = await open(path(0), 'a', 0o600);
+    try {
+      size = (await handle.stat()).size;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return handle;
   };
-  const rotate = () => {
-    if (fd !== null) closeSync(fd);
-    fd = null;
-    rmSync(path(keep - 1), { force: true });
+  const closeFile = async () => {
+    const handle = file;
+    file = null;
+    await handle?.close().catch(() => {
+      // the descriptor is gone either way; the next line opens the file again
+    });
+  };
+  const rotate = async () => {
+    await closeFile();
+    await rm(path(keep - 1), { force: true });
     for (let n = keep - 2; n >= 0; n--) {
       try {
-        renameSync(path(n), path(n + 1));
+        await rename(path(n), path(n + 1));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
-    open();
+  };
+  /** Writes `lines` in order, rotating before a line that would pass maxBytes. */
+  const writeLines = async (lines: Buffer[]) => {
+    let chunk: Buffer[] = [];
+    let chunkBytes = 0;
+    const writeChunk = async () => {
+      if (chunk.length === 0) return;
+      file ??= await openFile();
+      const data = Buffer.concat(chunk);
+      chunk = [];
+      chunkBytes = 0;
+      await file.write(data);
+      size += data.length;
+    };
+    for (const line of lines) {
+      file ??= await openFile();
+      // A single line longer than a file still goes in (alone); the cut strings keep that rare.
+      if (size + chunkBytes > 0 && size + chunkBytes + line.length > maxBytes) {
+        await writeChunk();
+        try {
+          await rotate();
+          rotateReported = false;
+        } catch (error) {
+          // Another program holds a log file (on Windows one that opened it without sharing, a scan
+          // keeps it from being renamed): keep appending to the current one, up to twice the
+          // bound, and try again at the next line that passes it.
+          if (!rotateReported) onError(error);
+          rotateReported = true;
+          if (size + line.length > 2 * maxBytes) {
+            dropped++;
+            continue;
+          }
+        }
+        file ??= await openFile();
+      }
+      chunk.push(line);
+      chunkBytes += line.length;
+    }
+    await writeChunk();
+  };
+  const drain = async () => {
+    while (queue.length > 0) {
+      const lines = queue;
+      queue = [];
+      queued = 0;
+      if (dropped > 0) {
+        const note = logLine(
+          { level: 'warn', scope: 'log', message: 'log lines dropped: the disk did not take them in time', fields: { count: dropped }, time: new Date().toISOString() },
+          redact,
+        );
+        lines.unshift(Buffer.from(note, 'utf8'));
+        dropped = 0;
+      }
+      try {
+        await writeLines(lines);
+        reported = false;
+      } catch (error) {
+        if (!reported) onError(error);
+        reported = true;
+        await closeFile();
+      }
+    }
+  };
+  const kick = () => {
+    writing ??= drain().finally(() => {
+      writing = null;
+      // Lines queued while the last write finished.
+      if (queue.length > 0) kick();
+    });
+  };
+  const flush = async () => {
+    while (writing) await writing;
   };
 
   return {
     sink(record) {
       try {
-        const line = Buffer.from(logLine(record), 'utf8');
-        if (fd === null) open();
-        if (size > 0 && size + line.length > maxBytes) rotate();
-        // A single line longer than a file still goes in (alone); the cut strings keep that rare.
-        size += writeSync(fd!, line);
-        reported = false;
+        const line = Buffer.from(logLine(record, redact), 'utf8');
+        if (queued + line.length > MAX_QUEUED_BYTES && queue.length > 0) {
+          dropped++;
+          return;
+        }
+        queue.push(line);
+        queued += line.length;
+        kick();
       } catch (error) {
+        // A record that cannot be serialised costs that line.
         if (!reported) onError(error);
         reported = true;
-        try {
-          if (fd !== null) closeSync(fd);
-        } catch {
-          // the descriptor is gone either way; the next line opens the file again
-        }
-        fd = null;
       }
     },
-    files() {
+    flush,
+    async files() {
+      await flush();
       const found: string[] = [];
       for (let n = keep - 1; n >= 0; n--) {
         try {
-          statSync(path(n));
+          await stat(path(n));
           found.push(path(n));
         } catch {
           // not there (yet)
@@ -113,9 +216,9 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
       }
       return found;
     },
-    close() {
-      if (fd !== null) closeSync(fd);
-      fd = null;
+    async close() {
+      await flush();
+      await closeFile();
     },
   };
 }

@@ -477,6 +477,7 @@ export class RelayTransport implements Transport {
     this.#ws = ws;
     this.#lastHeard = Date.now();
     let challenge: ((nonce: string) => void) | null = null;
+    let challengedYet = false;
     const challenged = new Promise<string>((resolve) => (challenge = resolve));
 
     ws.on('open', () => {
@@ -497,7 +498,17 @@ export class RelayTransport implements Transport {
       const parsed = isBinary ? parseBinaryServerFrame(data as Buffer) : parseTextServerFrame(data as Buffer);
       if (!parsed.ok) return this.#opts.log?.(parsed.reason);
       const frame = parsed.frame;
-      if (frame.t === 'challenge') return challenge?.(frame.nonce);
+      if (frame.t === 'challenge') {
+        challengedYet = true;
+        return challenge?.(frame.nonce);
+      }
+      // Before the challenge only hello was sent: a relay that cannot parse it speaks an older
+      // protocol (the previous release refuses hello's `app` as an unknown key, with bad_frame
+      // rather than unsupported_version), which is the workstation updated before the relay.
+      if (!challengedYet && frame.t === 'error' && frame.code === 'bad_frame' && frame.id === undefined) {
+        this.#opts.log?.('relay refused hello', { code: frame.code, message: frame.message });
+        return this.#relayVersionProblem();
+      }
       this.#dispatch(frame);
     });
     ws.on('pong', () => (this.#lastHeard = Date.now()));
@@ -593,11 +604,7 @@ export class RelayTransport implements Transport {
     if (id === undefined) {
       if (frame.t !== 'error') return;
       this.#opts.log?.('relay error', { code: frame.code, message: frame.message });
-      if (frame.code === 'unsupported_version' && this.#problem === null) {
-        this.#problem = 'relay_version';
-        // Same state, new reason: listeners refresh the connection view.
-        this.#setState(this.#state, true);
-      }
+      if (frame.code === 'unsupported_version') this.#relayVersionProblem();
       return;
     }
     const pending = this.#pending.get(id);
@@ -606,6 +613,14 @@ export class RelayTransport implements Transport {
     clearTimeout(pending.timer);
     if (frame.t === 'error') pending.reject(new TransportError(frame.code as TransportErrorCode, frame.message));
     else pending.resolve(frame);
+  }
+
+  /** The relay speaks another protocol version: said in the connection info until an attempt succeeds. */
+  #relayVersionProblem(): void {
+    if (this.#problem !== null) return;
+    this.#problem = 'relay_version';
+    // Same state, new reason: listeners refresh the connection view.
+    this.#setState(this.#state, true);
   }
 
   #startHeartbeat(ws: WebSocket): void {

@@ -13,6 +13,7 @@ import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type
 import { eventually } from '../client/client-world.ts';
 import { until } from '../transport/contract.ts';
 import { RawClient, type RawAnswer } from './raw-client.ts';
+import { serverFrame as releasedV3ServerFrame } from '../../fixtures/relay/frames-v3.ts';
 
 const PREVIOUS = OLDEST_RELAY_PROTOCOL_VERSION;
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
@@ -29,6 +30,9 @@ async function previousVersionDevice(url: string, device: TestDevice): Promise<{
     if (isBinary) return;
     const parsed = previousServerFrame.safeParse(JSON.parse(String(data)));
     if (!parsed.success) invalid.push(`${String(data).slice(0, 200)}: ${parsed.error.issues[0]?.message}`);
+    // And as the released v3 client parses it (its frames frozen), not only as version-window.ts says.
+    const released = releasedV3ServerFrame.safeParse(JSON.parse(String(data)));
+    if (!released.success) invalid.push(`${String(data).slice(0, 200)}: released v3 refuses it: ${released.error.issues[0]?.message}`);
   });
   raw.send({ t: 'hello', v: PREVIOUS, deviceId: device.deviceId });
   const challenge = await raw.next((f) => f.t === 'challenge' || f.t === 'error');

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { z } from 'zod';
 import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
 import { deviceTransport, startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { until } from './contract.ts';
@@ -39,6 +40,34 @@ describe('relay protocol version', () => {
     expect(transport.connection().state).not.toBe('online');
     await until(() => hellos >= 2);
     expect(states.length).toBeGreaterThan(0);
+  });
+
+  it('reports relay_version when a relay of the previous release refuses the hello as a bad frame (workstation updated first)', async () => {
+    const org = await TestOrg.create();
+    const device = org.addDevice(org.addUser());
+    // The relay of the previous release (protocol 3) parses hello strictly, without `app`, and
+    // answers a frame it cannot parse with bad_frame (no id: hello has none), keeping the socket.
+    const previousHello = z.strictObject({ t: z.literal('hello'), v: z.number().int(), deviceId: z.string() });
+    const previous = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(previous, 'listening');
+    const hellos: unknown[] = [];
+    previous.on('connection', (ws) => {
+      ws.on('message', (data) => {
+        const json = JSON.parse(String(data)) as unknown;
+        hellos.push(json);
+        const parsed = previousHello.safeParse(json);
+        if (!parsed.success) ws.send(JSON.stringify({ t: 'error', code: 'bad_frame', message: parsed.error.issues[0]!.message }));
+        else ws.send(JSON.stringify({ t: 'error', code: 'unsupported_version', message: 'relay speaks v3' }));
+      });
+    });
+    cleanups.push(() => new Promise((resolve) => previous.close(resolve)));
+    const transport = deviceTransport(`ws://127.0.0.1:${(previous.address() as AddressInfo).port}`, device, { appVersion: '2.0.0' });
+    cleanups.push(() => transport.close());
+    void transport.connect().catch(() => {});
+    await until(() => hellos.length >= 1);
+    expect(hellos[0]).toMatchObject({ t: 'hello', app: '2.0.0' });
+    await until(() => transport.connection().problem === 'relay_version');
+    expect(transport.connection().state).not.toBe('online');
   });
 
   it('has no problem on a relay of this version', async () => {

@@ -68,7 +68,7 @@ describe('support package', () => {
 
   afterAll(async () => {
     await Promise.all([admin?.close(), nurse?.close()]);
-    logFile?.close();
+    await logFile?.close();
     await relay?.relay.dispose();
     if (logDir) await rm(logDir, { recursive: true, force: true });
   });

@@ -44,7 +44,7 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
       });
       if (path === null) return { saved: false, fileName: null };
       const visible = sessions.session.visibleProfile;
-      const bytes = buildSupportPackage({
+      const bytes = await buildSupportPackage({
         app: appInfo(ctx.build, ctx.policy),
         policy: ctx.policy,
         profiles: sessions.running().map(([profileId, runtime]) => ({
@@ -53,7 +53,7 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
           outageSince: runtime.outageSince,
         })),
         profileCount: (await sessions.status()).profileCount,
-        logFiles: ctx.logFiles(),
+        logFiles: await ctx.logFiles(),
         now,
       });
       try {
