@@ -15,19 +15,6 @@ import type { RelayStore } from './store/store.ts';
 
 const PAGE = 1_000;
 
-/** Splits `--out <file>` off the other arguments. */
-export function exportArgs(argv: readonly string[]): { out: string | null; rest: string[] } {
-  const rest: string[] = [];
-  let out: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--out') out = argv[++i] ?? null;
-    else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
-    else rest.push(arg);
-  }
-  return { out, rest };
-}
-
 export async function exportRecords(config: RelayConfig, out: string, log: RelayLog): Promise<number> {
   let store: RelayStore;
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl, { poolSize: 1 });

@@ -16,8 +16,9 @@ import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir }
 import { checkHighWater, keepHighWater } from './high-water.ts';
 import { createRelayLog, type RelayLog } from './log.ts';
 import { startRelay } from './relay.ts';
-import { exportArgs, exportRecords } from './export-records.ts';
-import { restoreArgs, restoreRelay } from './restore.ts';
+import { takeOption } from './command-option.ts';
+import { exportRecords } from './export-records.ts';
+import { restoreRelay } from './restore.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { RelayStore } from './store/store.ts';
@@ -34,8 +35,8 @@ async function main(): Promise<void> {
   const restoring = process.argv[2] === 'restore';
   // `export-records --out <file> [flags]`: the directory for another relay database (export-records.ts).
   const exporting = process.argv[2] === 'export-records';
-  const { from, rest: afterRestoreArgs } = restoreArgs(process.argv.slice(restoring || exporting ? 3 : 2));
-  const { out, rest } = exportArgs(afterRestoreArgs);
+  const { value: from, rest: afterRestoreArgs } = takeOption(process.argv.slice(restoring || exporting ? 3 : 2), 'from');
+  const { value: out, rest } = takeOption(afterRestoreArgs, 'out');
   let config;
   try {
     if (!restoring && from !== null) throw new Error('--from belongs to the restore command');

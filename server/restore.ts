@@ -14,19 +14,6 @@ import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { restoreTarget, type RelayStore } from './store/store.ts';
 
-/** Splits `--from <file>` (the SQLite backup to put in place) off the other arguments. */
-export function restoreArgs(argv: readonly string[]): { from: string | null; rest: string[] } {
-  const rest: string[] = [];
-  let from: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--from') from = argv[++i] ?? null;
-    else if (arg.startsWith('--from=')) from = arg.slice('--from='.length);
-    else rest.push(arg);
-  }
-  return { from, rest };
-}
-
 /** True when something accepts connections on the relay's address (a relay still running). */
 function listening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
