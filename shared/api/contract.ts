@@ -66,6 +66,11 @@ export const appInfoSchema = z.object({
   prefill: z.object({ relayUrl: z.string().nullable() }),
   /** Minimum PIN length by policy. */
   pinMinLength: z.number().int(),
+  /**
+   * Whether the support package may be exported with no profile unlocked. Not on a reception
+   * terminal (preset `reception`): its save dialog would be a file browser for anyone at the desk.
+   */
+  supportExportSignedOut: z.boolean(),
 });
 
 export const methods = {

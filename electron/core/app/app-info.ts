@@ -27,5 +27,11 @@ export function appInfo(build: BuildInfo, policy: EffectivePolicy): AppInfo {
     policyLanguage: snapshot.language,
     prefill: { relayUrl: policy.managedBy.relayUrl ? policy.values.relayUrl : null },
     pinMinLength: policy.values.pinMinLength,
+    supportExportSignedOut: supportExportSignedOut(policy),
   };
+}
+
+/** A reception terminal faces the public: its save dialog opens only for an unlocked profile. */
+export function supportExportSignedOut(policy: EffectivePolicy): boolean {
+  return policy.values.workstationPreset !== 'reception';
 }

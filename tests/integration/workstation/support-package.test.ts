@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 import { createLogger } from '../../../electron/core/log/logger.ts';
 import { openRotatingLog, type RotatingLog } from '../../../electron/core/log/rotating-file.ts';
 import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
@@ -124,5 +125,20 @@ describe('support package', () => {
     expect(await nurse.value('support.exportPackage', {})).toMatchObject({ saved: true });
     const summary = JSON.parse(readZip(await readFile(join(logDir, 'abgemeldet.zip'))).get('support.json')!.toString('utf8'));
     expect(summary).toMatchObject({ profiles: { onThisPc: 1, signedIn: 0 }, connections: [], logFiles: [] });
+  });
+
+  it('on a reception terminal only from an unlocked profile: signed out, the save dialog (a file browser) is not offered', async () => {
+    const reception = await startCoreClient({
+      policy: resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['WorkstationPreset', { type: 'REG_SZ', value: 'reception' }]]) }]),
+    });
+    try {
+      expect((await reception.value('app.info', {})).supportExportSignedOut).toBe(false);
+      reception.platform.saveDialog.answer = join(logDir, 'empfang.zip');
+      expect(await reception.call('support.exportPackage', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
+      expect(reception.platform.saveDialog.requests).toHaveLength(0);
+    } finally {
+      await reception.close();
+    }
+    expect((await admin.value('app.info', {})).supportExportSignedOut).toBe(true);
   });
 });

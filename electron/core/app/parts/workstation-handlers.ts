@@ -6,7 +6,7 @@ import { AppError } from '../../../../shared/api/result.ts';
 import { orgFingerprint } from '../../../../shared/protocol/org-fingerprint.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import type { HandlerContext } from '../handler-context.ts';
-import { appInfo } from '../app-info.ts';
+import { appInfo, supportExportSignedOut } from '../app-info.ts';
 import { memberRuntime } from '../member-runtime.ts';
 import { buildSupportPackage, supportFileName } from '../support-package.ts';
 
@@ -36,6 +36,8 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
       return { fingerprint, clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
     'support.exportPackage': async () => {
+      if (!supportExportSignedOut(ctx.policy) && (sessions.session.isLocked || sessions.session.visibleProfile === null))
+        throw new AppError('locked', 'On a reception terminal the support package is exported from an unlocked profile.');
       const now = new Date(ctx.clock.now());
       const path = await ctx.platform.saveDialog.choosePath({
         title: language === 'en' ? 'Export support package' : 'Supportpaket exportieren',
