@@ -3,7 +3,7 @@
 // by a relay killed with SIGKILL is taken over), and relays sharing one PostgreSQL all leave the
 // first-run bootstrap when it was done through one of them.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,43 @@ describe('one relay per data directory', () => {
           expect(lockPid(relay.dataDir)).toBe(relay.pid);
           await relay.stop();
         }
+        expect(relay.output().match(/lock taken over from a relay that no longer runs/g)).toHaveLength(2);
+      } finally {
+        await relay.dispose();
+      }
+    },
+  );
+  it(
+    'takes over an empty lock a power cut left behind, and a takeover file left by a relay that crashed in it',
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      org.addDevice(org.addUser());
+      const relay = await startTestRelay({ org, mode: 'process' });
+      try {
+        await relay.stop();
+        const lockFile = join(relay.dataDir, LOCK_FILE);
+        const guardFile = join(relay.dataDir, `${LOCK_FILE}.takeover`);
+        const aMinuteAgo = new Date(Date.now() - 60_000);
+        // A power cut soon after a start can leave the lock created but empty (its content was
+        // still in the page cache): no relay can be writing it a minute later.
+        writeFileSync(lockFile, '');
+        utimesSync(lockFile, aMinuteAgo, aMinuteAgo);
+        await relay.restart();
+        expect(lockPid(relay.dataDir)).toBe(relay.pid);
+        await relay.stop();
+        // A relay that died in the instant of a takeover left its takeover file, and its pid
+        // runs another process now (this test's): the takeover file lives for an instant only.
+        const dead = { pid: 2 ** 22 + 1, host: hostname(), since: aMinuteAgo.toISOString() };
+        writeFileSync(lockFile, JSON.stringify(dead));
+        writeFileSync(
+          guardFile,
+          JSON.stringify({ pid: process.pid, host: hostname(), since: aMinuteAgo.toISOString() }),
+        );
+        utimesSync(guardFile, aMinuteAgo, aMinuteAgo);
+        await relay.restart();
+        expect(lockPid(relay.dataDir)).toBe(relay.pid);
+        expect(() => readFileSync(guardFile)).toThrow(/ENOENT/);
         expect(relay.output().match(/lock taken over from a relay that no longer runs/g)).toHaveLength(2);
       } finally {
         await relay.dispose();
