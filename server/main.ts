@@ -44,6 +44,36 @@ async function main(): Promise<void> {
   // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
   // manager to restart (why: electron/core/log/process-guard.ts).
   installProcessGuards(log, { exitOnUncaughtException: true });
+  // Installed before anything is written (the data directory, its lock) and before the store
+  // opens: a signal during start-up or the first-run bootstrap also ends the process cleanly
+  // (the store closed once it is open, the lock released), not only a serving relay.
+  let store: RelayStore | undefined;
+  let closeOnSignal: () => Promise<void> = async () => {
+    await store?.close();
+  };
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('signal', { signal });
+    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
+    setTimeout(() => {
+      log.error('shutdown took too long, exiting', { boundMs: SHUTDOWN_BOUND_MS });
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
+    closeOnSignal().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  // A restore keeps the default: a signal ends it at once, not with exit code 0.
+  if (!restoring) {
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  }
   // Before anything is written there: 0700/0600 and one relay process per data directory
   // (server/data-dir.ts). The lock goes with every exit but kill -9, after which it is stale.
   prepareDataDir(config.dataDir, log);
@@ -67,33 +97,7 @@ async function main(): Promise<void> {
       },
     );
   }
-  // Installed before the store opens: a signal during start-up or the first-run bootstrap also
-  // ends the process cleanly (the store closed once it is open), not only a serving relay.
-  let closeOnSignal: () => Promise<void> = async () => {
-    await store?.close();
-  };
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('signal', { signal });
-    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
-    setTimeout(() => {
-      log.error('shutdown took too long, exiting', { boundMs: SHUTDOWN_BOUND_MS });
-      process.exit(1);
-    }, SHUTDOWN_BOUND_MS).unref();
-    closeOnSignal().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error('shutdown failed', { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   await readySodium();
-  let store: RelayStore | undefined;
   // The data dir also holds the log's high-water mark on PostgreSQL (server/high-water.ts).
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
   else store = openSqliteStore(join(config.dataDir, 'relay.db'));

@@ -3,7 +3,7 @@
 // by a relay killed with SIGKILL is taken over), and relays sharing one PostgreSQL all leave the
 // first-run bootstrap when it was done through one of them.
 import { spawn } from 'node:child_process';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,52 @@ describe('relay start and stop', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+  it(
+    'SIGTERM while the relay is still starting ends it cleanly (exit 0, lock released)',
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const dataDir = await mkdtemp(join(tmpdir(), 'kf-relay-early-'));
+      // The lock is the relay's first visible step; a signal from then on is the relay's to handle.
+      const watcher = watch(dataDir);
+      const relay = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'server', 'main.ts'),
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--data-dir',
+          dataDir,
+          `--org-public-key=${org.orgPublicKey}`,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RELAY_DATABASE_URL: '' } },
+      );
+      let log = '';
+      relay.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        relay.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      try {
+        await new Promise<void>((resolve) =>
+          watcher.on('change', (_, name) => {
+            if (name === LOCK_FILE) resolve();
+          }),
+        );
+        relay.kill('SIGTERM');
+        expect(await exited).toEqual({ code: 0, signal: null });
+        expect(log).toMatch(/"msg":"signal","signal":"SIGTERM"/);
+        expect(log).not.toMatch(/shutdown failed/);
+        // Not left behind for the next start to take over.
+        expect(() => readFileSync(join(dataDir, LOCK_FILE))).toThrow(/ENOENT/);
+      } finally {
+        watcher.close();
+        relay.kill('SIGKILL');
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('one relay per data directory', () => {
