@@ -10,7 +10,7 @@ import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
 import { orgFingerprint } from '../shared/protocol/org-fingerprint.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
 import { installProcessGuards } from '../electron/core/log/process-guard.ts';
-import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
+import { awaitBootstrap, BOUND_META, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir } from './data-dir.ts';
 import { checkHighWater, keepHighWater } from './high-water.ts';
@@ -138,6 +138,8 @@ async function main(): Promise<void> {
     hint: 'pin it on the workstations: policy OrgFingerprint or msiexec ORGFINGERPRINT (docs/it-rollout.md)',
   });
   if (config.importRecords) await importRecords(config.importRecords, trust, log);
+  // Relays on the same database still waiting for the bootstrap serve this organisation too.
+  await store.metaSetOnce(BOUND_META, orgKeyText);
 
   const relay = await startRelay({
     store,

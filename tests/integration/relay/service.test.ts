@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapRelay } from '../../../electron/core/transport/bootstrap.ts';
 import { EXIT_DATA_DIR_LOCKED, LOCK_FILE } from '../../../server/data-dir.ts';
@@ -312,4 +313,60 @@ describe.skipIf(!postgresAvailable())('relays on PostgreSQL: shutdown bound and 
       await Promise.all([one.dispose(), two.dispose()]);
     }
   });
+
+  it(
+    'a bootstrap that failed half-way leaves every relay in setup mode, and a retry binds them all',
+    { timeout: 90_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const root = org.sign('org_root', {
+        orgId: org.orgId,
+        name: 'Klinikum Süd',
+        orgPublicKey: org.orgPublicKey,
+        createdAt: Date.now(),
+      });
+      const adminDevice = org.addDevice(org.addUser('Admin', 'admin'));
+      const records = [root, ...org.records] as unknown as Array<Record<string, unknown>>;
+      const databaseUrl = await cluster.createDatabase();
+      const one = await startTestRelay({ org, mode: 'process', bootstrap: true, databaseUrl });
+      const two = await startTestRelay({ org, mode: 'process', bootstrap: true, databaseUrl });
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        // The database refuses device records (as a full disk or an outage would, mid-way): the
+        // organisation key and the first records are stored, the admin's device is not.
+        await db.query(`CREATE FUNCTION refuse_device() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$`);
+        await db.query(`CREATE TRIGGER refuse_device BEFORE INSERT ON directory FOR EACH ROW
+          WHEN (NEW.type = 'device') EXECUTE FUNCTION refuse_device()`);
+        const code = readFileSync(join(one.dataDir, 'bootstrap-code'), 'utf8').trim();
+        await expect(bootstrapRelay(one.url, code, records)).rejects.toThrow(/bootstrap failed/);
+        // Three of the relays' 2 s polls of the database: neither may take the half-done
+        // binding for a finished one (the admin's device could never sign in, and setup could
+        // not be repeated). A wait for something that must not happen.
+        await new Promise((r) => setTimeout(r, 7_000));
+        for (const relay of [one, two])
+          expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`)).status).toBe(503);
+        expect(`${one.output()}${two.output()}`).not.toMatch(/bound to organisation by another relay process/);
+
+        // The disk has room again: the setup repeated through the same relay binds both.
+        await db.query('DROP TRIGGER refuse_device ON directory');
+        await bootstrapRelay(one.url, code, records);
+        await eventually(
+          () =>
+            fetch(`http://127.0.0.1:${two.port}/healthz`).then(
+              (r) => r.status === 200,
+              () => false,
+            ),
+          30_000,
+        );
+        const t = deviceTransport(two.url, adminDevice);
+        await t.connect();
+        await t.close();
+      } finally {
+        await db.end();
+        await Promise.all([one.dispose(), two.dispose()]);
+      }
+    },
+  );
 });
