@@ -67,15 +67,21 @@ export class DataDirLockedError extends Error {
 }
 
 /**
- * Sets umask 077 and makes the data directory 0700 with every file in it 0600. A file the relay
- * may not chmod (another owner's, put there by hand) is logged, not fatal: the relay's own files
- * are its own.
+ * Sets umask 077 and makes the data directory 0700 with every file in it 0600. A directory or
+ * file the relay may not chmod (another owner's: a folder root made and gave the service
+ * account's group to write, a file put there by hand) is logged, not fatal: the relay's own files
+ * are its own, and such a folder's access is what its owner chose.
  */
 export function prepareDataDir(dataDir: string, log: RelayLog): void {
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // mkdir leaves an existing folder's mode alone.
-  chmodSync(dataDir, 0o700);
+  try {
+    // mkdir leaves an existing folder's mode alone.
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    log.warn('data directory: mode not set to 0700', { dir: dataDir, error: String(error) });
+  }
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = join(dataDir, entry.name);
