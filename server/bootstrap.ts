@@ -22,6 +22,12 @@ import type { RelayStore } from './store/store.ts';
 import { DirectoryTrust } from './trust.ts';
 
 export const ORG_KEY_META = 'org_public_key';
+/**
+ * relay_meta key set once the organisation's first records are stored too: the key alone is
+ * written first (it claims the database for one organisation) and stays when storing the records
+ * fails; a relay waiting for the bootstrap takes the binding only with this mark.
+ */
+export const BOUND_META = 'org_bound';
 
 export interface BootstrapOptions {
   store: RelayStore;
@@ -65,10 +71,9 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
     const poll = setInterval(() => {
       if (polling || busy) return;
       polling = true;
-      store
-        .metaGet(ORG_KEY_META)
-        .then((text) => {
-          const key = text ? fromBase64Url(text) : null;
+      Promise.all([store.metaGet(ORG_KEY_META), store.metaGet(BOUND_META)])
+        .then(([text, bound]) => {
+          const key = text && bound === text ? fromBase64Url(text) : null;
           if (!key || key.length !== 32 || busy || settled) return;
           settled = true;
           clearInterval(poll);
@@ -155,5 +160,6 @@ async function bind(store: RelayStore, records: ReadonlyArray<Record<string, unk
     const result = await trust.admit(record);
     if (!result.ok) return `record refused: ${result.reason}`;
   }
+  await store.metaSetOnce(BOUND_META, keyText);
   return key;
 }

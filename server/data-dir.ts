@@ -14,8 +14,22 @@
 // and holds the owner's pid and host. A lock whose pid no longer runs on this host (a relay
 // killed with kill -9, a power cut) is stale: the next relay takes it over and logs that. The
 // takeover itself is serialised by a second O_EXCL file, so two relays starting at once after a
-// crash cannot both delete the stale lock and both go on.
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// crash cannot both delete the stale lock and both go on. A lock that names no owner (a power cut
+// shortly after a start leaves it empty: the content was still in the page cache) and a takeover
+// file are written within an instant of their creation; older than LEFT_OVER_MS they were left
+// by a crash, whatever pid they name, and do not keep every later relay from starting.
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -25,6 +39,8 @@ export const LOCK_FILE = 'relay.lock';
 const TAKEOVER_FILE = 'relay.lock.takeover';
 /** Exit code of a relay that finds its data directory in use by another running relay. */
 export const EXIT_DATA_DIR_LOCKED = 3;
+/** Age past which a lock naming no owner, or a takeover file, was left by a crash. */
+const LEFT_OVER_MS = 10_000;
 
 const lockSchema = z.object({
   pid: z.number().int().positive(),
@@ -51,15 +67,21 @@ export class DataDirLockedError extends Error {
 }
 
 /**
- * Sets umask 077 and makes the data directory 0700 with every file in it 0600. A file the relay
- * may not chmod (another owner's, put there by hand) is logged, not fatal: the relay's own files
- * are its own.
+ * Sets umask 077 and makes the data directory 0700 with every file in it 0600. A directory or
+ * file the relay may not chmod (another owner's: a folder root made and gave the service
+ * account's group to write, a file put there by hand) is logged, not fatal: the relay's own files
+ * are its own, and such a folder's access is what its owner chose.
  */
 export function prepareDataDir(dataDir: string, log: RelayLog): void {
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // mkdir leaves an existing folder's mode alone.
-  chmodSync(dataDir, 0o700);
+  try {
+    // mkdir leaves an existing folder's mode alone.
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    log.warn('data directory: mode not set to 0700', { dir: dataDir, error: String(error) });
+  }
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = join(dataDir, entry.name);
@@ -82,10 +104,21 @@ function createExclusive(file: string, text: string): boolean {
   }
   try {
     writeSync(fd, text);
+    // On disk before the relay goes on: after a power cut the lock names its owner.
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   return true;
+}
+
+/** The file was last written longer than LEFT_OVER_MS ago (false when it is gone). */
+function leftOver(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > LEFT_OVER_MS;
+  } catch {
+    return false;
+  }
 }
 
 function readOwner(file: string): { owner: LockOwner | null; text: string } | null {
@@ -159,7 +192,7 @@ export function lockDataDir(dataDir: string, log: RelayLog): DataDirLock {
     if (createExclusive(file, mine)) return lock;
     const found = readOwner(file);
     if (!found) continue; // released between our two calls: try again
-    if (!found.owner || alive(found.owner)) throw new DataDirLockedError(file, found.owner);
+    if (found.owner ? alive(found.owner) : !leftOver(file)) throw new DataDirLockedError(file, found.owner);
     takeOver(dataDir, file, found.text, mine, log, found.owner);
     if (readOwner(file)?.text === mine) return lock;
   }
@@ -173,14 +206,15 @@ function takeOver(
   staleText: string,
   mine: string,
   log: RelayLog,
-  stale: LockOwner,
+  stale: LockOwner | null,
 ): void {
   const guard = join(dataDir, TAKEOVER_FILE);
-  const me = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })}\n`;
+  const me = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), ...processIdentity(process.pid) } satisfies LockOwner)}\n`;
   if (!createExclusive(guard, me)) {
-    // Another relay is taking over right now, or died while doing so (then its guard is stale too).
+    // Another relay is taking over right now, or died while doing so (then its guard is stale
+    // too: its process is gone, or the guard is older than a takeover ever takes).
     const other = readOwner(guard);
-    if (other?.owner && !alive(other.owner)) rmSync(guard, { force: true });
+    if (other && (leftOver(guard) || (other.owner && !alive(other.owner)))) rmSync(guard, { force: true });
     return;
   }
   try {
@@ -190,8 +224,8 @@ function takeOver(
     if (createExclusive(file, mine))
       log.warn('data directory lock taken over from a relay that no longer runs', {
         file,
-        stalePid: stale.pid,
-        staleSince: stale.since,
+        stalePid: stale?.pid ?? null,
+        staleSince: stale?.since ?? null,
       });
   } finally {
     rmSync(guard, { force: true });

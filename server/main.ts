@@ -10,7 +10,7 @@ import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
 import { orgFingerprint } from '../shared/protocol/org-fingerprint.ts';
 import { readySodium } from '../electron/core/crypto/sodium.ts';
 import { installProcessGuards } from '../electron/core/log/process-guard.ts';
-import { awaitBootstrap, ORG_KEY_META } from './bootstrap.ts';
+import { awaitBootstrap, BOUND_META, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir } from './data-dir.ts';
 import { checkHighWater, keepHighWater } from './high-water.ts';
@@ -55,6 +55,36 @@ async function main(): Promise<void> {
   // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
   // manager to restart (why: electron/core/log/process-guard.ts).
   installProcessGuards(log, { exitOnUncaughtException: true });
+  // Installed before anything is written (the data directory, its lock) and before the store
+  // opens: a signal during start-up or the first-run bootstrap also ends the process cleanly
+  // (the store closed once it is open, the lock released), not only a serving relay.
+  let store: RelayStore | undefined;
+  let closeOnSignal: () => Promise<void> = async () => {
+    await store?.close();
+  };
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('signal', { signal });
+    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
+    setTimeout(() => {
+      log.error('shutdown took too long, exiting', { boundMs: SHUTDOWN_BOUND_MS });
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
+    closeOnSignal().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  // A restore keeps the default: a signal ends it at once, not with exit code 0.
+  if (!restoring) {
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  }
   // Before anything is written there: 0700/0600 and one relay process per data directory
   // (server/data-dir.ts). The lock goes with every exit but kill -9, after which it is stale.
   prepareDataDir(config.dataDir, log);
@@ -78,33 +108,7 @@ async function main(): Promise<void> {
       },
     );
   }
-  // Installed before the store opens: a signal during start-up or the first-run bootstrap also
-  // ends the process cleanly (the store closed once it is open), not only a serving relay.
-  let closeOnSignal: () => Promise<void> = async () => {
-    await store?.close();
-  };
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('signal', { signal });
-    // Never hang on shutdown (a stuck database): the service manager restarts us anyway.
-    setTimeout(() => {
-      log.error('shutdown took too long, exiting', { boundMs: SHUTDOWN_BOUND_MS });
-      process.exit(1);
-    }, SHUTDOWN_BOUND_MS).unref();
-    closeOnSignal().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error('shutdown failed', { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   await readySodium();
-  let store: RelayStore | undefined;
   // The data dir also holds the log's high-water mark on PostgreSQL (server/high-water.ts).
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
   else store = openSqliteStore(join(config.dataDir, 'relay.db'));
@@ -147,6 +151,8 @@ async function main(): Promise<void> {
     hint: 'pin it on the workstations: policy OrgFingerprint or msiexec ORGFINGERPRINT (docs/it-rollout.md)',
   });
   if (config.importRecords) await importRecords(config.importRecords, trust, log);
+  // Relays on the same database still waiting for the bootstrap serve this organisation too.
+  await store.metaSetOnce(BOUND_META, orgKeyText);
 
   const relay = await startRelay({
     store,

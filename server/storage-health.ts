@@ -8,6 +8,13 @@ import type { RelayStore } from './store/store.ts';
 
 /** A probe that takes longer than this counts as failed (a database that does not answer). */
 export const PROBE_TIMEOUT_MS = 2_000;
+/**
+ * A check this soon after the last probe ended takes its answer: /readyz needs no authentication
+ * on the workstations' port, and a probe per request would let anyone (or a load balancer that
+ * checks often) drive a stream of commits into the store, which every relay on one PostgreSQL
+ * makes to the same row.
+ */
+export const PROBE_MIN_INTERVAL_MS = 1_000;
 
 export class StorageHealth {
   readonly #store: RelayStore;
@@ -15,6 +22,7 @@ export class StorageHealth {
   readonly #onError: () => void;
   #failing = false;
   #running: Promise<boolean> | null = null;
+  #last: { at: number; ok: boolean } | null = null;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(store: RelayStore, log: RelayLog, onError: () => void) {
@@ -46,11 +54,22 @@ export class StorageHealth {
     );
   }
 
-  /** Runs the probe (one at a time: callers meanwhile share its answer); true when writable. */
+  /**
+   * Runs the probe (one at a time: callers meanwhile share its answer, and within
+   * PROBE_MIN_INTERVAL_MS of its end take that answer); true when writable.
+   */
   check(): Promise<boolean> {
-    this.#running ??= this.#probe().finally(() => {
-      this.#running = null;
-    });
+    if (this.#running) return this.#running;
+    const last = this.#last;
+    if (last && Date.now() - last.at < PROBE_MIN_INTERVAL_MS) return Promise.resolve(last.ok);
+    this.#running = this.#probe()
+      .then((ok) => {
+        this.#last = { at: Date.now(), ok };
+        return ok;
+      })
+      .finally(() => {
+        this.#running = null;
+      });
     return this.#running;
   }
 

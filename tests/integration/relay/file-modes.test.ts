@@ -1,7 +1,7 @@
 // Files at rest: the relay's data directory is 0700 and every file in it 0600 (the database with
 // its -wal and -shm, the high-water mark, the lock, a restored backup), also when the directory
 // was made by hand with looser modes and whatever umask the relay was started with.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
+import { until } from '../transport/contract.ts';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -90,6 +91,55 @@ describe('relay files at rest', () => {
         expect(modes(dataDir)).toEqual({ 'relay.db': 0o600, 'relay-high-water.json': 0o600 });
       } finally {
         await relay.dispose();
+        await rm(parent, { recursive: true, force: true });
+      }
+    },
+  );
+
+  // Needs root to start the relay as another user (nobody) than the directory's owner.
+  it.skipIf(process.getuid?.() !== 0)(
+    "starts on a data directory it may write but not chmod (root's, group-writable), and says so",
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const parent = await mkdtemp(join(tmpdir(), 'kf-foreign-dir-'));
+      chmodSync(parent, 0o755);
+      // As an admin makes it: owned by root, writable by the service account's group (here
+      // everyone: the relay runs as nobody).
+      const dataDir = join(parent, 'data');
+      mkdirSync(dataDir);
+      chmodSync(dataDir, 0o777);
+      const relay = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'server', 'main.ts'),
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--data-dir',
+          dataDir,
+          `--org-public-key=${org.orgPublicKey}`,
+        ],
+        {
+          uid: 65534,
+          gid: 65534,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, RELAY_DATABASE_URL: '' },
+        },
+      );
+      let log = '';
+      relay.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+      let exit: number | null = null;
+      relay.once('exit', (code) => (exit = code ?? -1));
+      try {
+        await until(() => /"msg":"relay listening"/.test(log) || exit !== null, 30_000);
+        expect(log).not.toMatch(/relay failed to start/);
+        expect(log).toMatch(/"level":"warn","msg":"data directory: mode not set to 0700"/);
+        // What the relay creates is its own and private all the same.
+        expect(mode(join(dataDir, 'relay.db'))).toBe(0o600);
+      } finally {
+        relay.kill('SIGKILL');
         await rm(parent, { recursive: true, force: true });
       }
     },

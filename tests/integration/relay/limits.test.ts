@@ -116,7 +116,13 @@ describe('relay limits', () => {
       await alice.close();
       expect((await fetch(`http://127.0.0.1:${own.port}/readyz`)).status).toBe(200);
       await own.store!.close();
-      const res = await fetch(`http://127.0.0.1:${own.port}/readyz`);
+      // Within a second of the last check /readyz repeats its answer (storage-health.ts).
+      let res = await fetch(`http://127.0.0.1:${own.port}/readyz`);
+      for (const deadline = Date.now() + 10_000; res.status === 200 && Date.now() < deadline;) {
+        await res.arrayBuffer();
+        await new Promise((r) => setTimeout(r, 100));
+        res = await fetch(`http://127.0.0.1:${own.port}/readyz`);
+      }
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ status: 'store_not_writable' });
       // Liveness stays: the process serves, restarting it would not bring the database back.

@@ -4,6 +4,7 @@
 // so once when it starts and once when it ends, also when nobody asks /readyz.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestRelay } from '../../harness/relay.ts';
@@ -101,6 +102,42 @@ describe.skipIf(!postgresAvailable())('relay readiness on PostgreSQL', () => {
         expect(await status(relay, '/readyz')).toBe(200);
         expect(lines(relay, 'storage failing')).toBe(1);
       } finally {
+        await relay.dispose();
+      }
+    },
+  );
+
+  it(
+    'requests to /readyz, however many, write to the database about once a second at most',
+    { timeout: 60_000 },
+    async () => {
+      const { org } = await setup();
+      const databaseUrl = await cluster.createDatabase();
+      const relay = await startTestRelay({ org, databaseUrl });
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        // Counts the probe's writes (the relay rewrites one relay_meta row per probe).
+        await db.query('CREATE TABLE probe_writes (at TIMESTAMPTZ NOT NULL DEFAULT now())');
+        await db.query(`CREATE FUNCTION count_probe() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN INSERT INTO probe_writes DEFAULT VALUES; RETURN NULL; END $$`);
+        await db.query(`CREATE TRIGGER count_probe AFTER INSERT OR UPDATE ON relay_meta FOR EACH ROW
+          WHEN (NEW.key = 'ready_probe') EXECUTE FUNCTION count_probe()`);
+        // /readyz is on the workstations' port and needs no authentication: anyone who reaches
+        // it (or a load balancer checking often) must not turn it into a stream of commits.
+        const started = Date.now();
+        for (let i = 0; i < 100; i++) expect(await status(relay, '/readyz')).toBe(200);
+        const seconds = (Date.now() - started) / 1000;
+        const count = async () => Number((await db.query('SELECT count(*) AS n FROM probe_writes')).rows[0].n);
+        const writes = await count();
+        expect(writes).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+        // The count sees the probe's write (the relay's own statement, run here once).
+        await db.query(
+          "INSERT INTO relay_meta (key, value) VALUES ('ready_probe', '0') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        );
+        expect(await count()).toBe(writes + 1);
+      } finally {
+        await db.end();
         await relay.dispose();
       }
     },

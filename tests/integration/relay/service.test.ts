@@ -3,11 +3,12 @@
 // by a relay killed with SIGKILL is taken over), and relays sharing one PostgreSQL all leave the
 // first-run bootstrap when it was done through one of them.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapRelay } from '../../../electron/core/transport/bootstrap.ts';
 import { EXIT_DATA_DIR_LOCKED, LOCK_FILE } from '../../../server/data-dir.ts';
@@ -75,6 +76,52 @@ describe('relay start and stop', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+  it(
+    'SIGTERM while the relay is still starting ends it cleanly (exit 0, lock released)',
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const dataDir = await mkdtemp(join(tmpdir(), 'kf-relay-early-'));
+      // The lock is the relay's first visible step; a signal from then on is the relay's to handle.
+      const watcher = watch(dataDir);
+      const relay = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'server', 'main.ts'),
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--data-dir',
+          dataDir,
+          `--org-public-key=${org.orgPublicKey}`,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RELAY_DATABASE_URL: '' } },
+      );
+      let log = '';
+      relay.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        relay.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      try {
+        await new Promise<void>((resolve) =>
+          watcher.on('change', (_, name) => {
+            if (name === LOCK_FILE) resolve();
+          }),
+        );
+        relay.kill('SIGTERM');
+        expect(await exited).toEqual({ code: 0, signal: null });
+        expect(log).toMatch(/"msg":"signal","signal":"SIGTERM"/);
+        expect(log).not.toMatch(/shutdown failed/);
+        // Not left behind for the next start to take over.
+        expect(() => readFileSync(join(dataDir, LOCK_FILE))).toThrow(/ENOENT/);
+      } finally {
+        watcher.close();
+        relay.kill('SIGKILL');
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('one relay per data directory', () => {
@@ -147,6 +194,43 @@ describe('one relay per data directory', () => {
           expect(lockPid(relay.dataDir)).toBe(relay.pid);
           await relay.stop();
         }
+        expect(relay.output().match(/lock taken over from a relay that no longer runs/g)).toHaveLength(2);
+      } finally {
+        await relay.dispose();
+      }
+    },
+  );
+  it(
+    'takes over an empty lock a power cut left behind, and a takeover file left by a relay that crashed in it',
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      org.addDevice(org.addUser());
+      const relay = await startTestRelay({ org, mode: 'process' });
+      try {
+        await relay.stop();
+        const lockFile = join(relay.dataDir, LOCK_FILE);
+        const guardFile = join(relay.dataDir, `${LOCK_FILE}.takeover`);
+        const aMinuteAgo = new Date(Date.now() - 60_000);
+        // A power cut soon after a start can leave the lock created but empty (its content was
+        // still in the page cache): no relay can be writing it a minute later.
+        writeFileSync(lockFile, '');
+        utimesSync(lockFile, aMinuteAgo, aMinuteAgo);
+        await relay.restart();
+        expect(lockPid(relay.dataDir)).toBe(relay.pid);
+        await relay.stop();
+        // A relay that died in the instant of a takeover left its takeover file, and its pid
+        // runs another process now (this test's): the takeover file lives for an instant only.
+        const dead = { pid: 2 ** 22 + 1, host: hostname(), since: aMinuteAgo.toISOString() };
+        writeFileSync(lockFile, JSON.stringify(dead));
+        writeFileSync(
+          guardFile,
+          JSON.stringify({ pid: process.pid, host: hostname(), since: aMinuteAgo.toISOString() }),
+        );
+        utimesSync(guardFile, aMinuteAgo, aMinuteAgo);
+        await relay.restart();
+        expect(lockPid(relay.dataDir)).toBe(relay.pid);
+        expect(() => readFileSync(guardFile)).toThrow(/ENOENT/);
         expect(relay.output().match(/lock taken over from a relay that no longer runs/g)).toHaveLength(2);
       } finally {
         await relay.dispose();
@@ -229,4 +313,60 @@ describe.skipIf(!postgresAvailable())('relays on PostgreSQL: shutdown bound and 
       await Promise.all([one.dispose(), two.dispose()]);
     }
   });
+
+  it(
+    'a bootstrap that failed half-way leaves every relay in setup mode, and a retry binds them all',
+    { timeout: 90_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const root = org.sign('org_root', {
+        orgId: org.orgId,
+        name: 'Klinikum Süd',
+        orgPublicKey: org.orgPublicKey,
+        createdAt: Date.now(),
+      });
+      const adminDevice = org.addDevice(org.addUser('Admin', 'admin'));
+      const records = [root, ...org.records] as unknown as Array<Record<string, unknown>>;
+      const databaseUrl = await cluster.createDatabase();
+      const one = await startTestRelay({ org, mode: 'process', bootstrap: true, databaseUrl });
+      const two = await startTestRelay({ org, mode: 'process', bootstrap: true, databaseUrl });
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        // The database refuses device records (as a full disk or an outage would, mid-way): the
+        // organisation key and the first records are stored, the admin's device is not.
+        await db.query(`CREATE FUNCTION refuse_device() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$`);
+        await db.query(`CREATE TRIGGER refuse_device BEFORE INSERT ON directory FOR EACH ROW
+          WHEN (NEW.type = 'device') EXECUTE FUNCTION refuse_device()`);
+        const code = readFileSync(join(one.dataDir, 'bootstrap-code'), 'utf8').trim();
+        await expect(bootstrapRelay(one.url, code, records)).rejects.toThrow(/bootstrap failed/);
+        // Three of the relays' 2 s polls of the database: neither may take the half-done
+        // binding for a finished one (the admin's device could never sign in, and setup could
+        // not be repeated). A wait for something that must not happen.
+        await new Promise((r) => setTimeout(r, 7_000));
+        for (const relay of [one, two])
+          expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`)).status).toBe(503);
+        expect(`${one.output()}${two.output()}`).not.toMatch(/bound to organisation by another relay process/);
+
+        // The disk has room again: the setup repeated through the same relay binds both.
+        await db.query('DROP TRIGGER refuse_device ON directory');
+        await bootstrapRelay(one.url, code, records);
+        await eventually(
+          () =>
+            fetch(`http://127.0.0.1:${two.port}/healthz`).then(
+              (r) => r.status === 200,
+              () => false,
+            ),
+          30_000,
+        );
+        const t = deviceTransport(two.url, adminDevice);
+        await t.connect();
+        await t.close();
+      } finally {
+        await db.end();
+        await Promise.all([one.dispose(), two.dispose()]);
+      }
+    },
+  );
 });
