@@ -21,7 +21,8 @@ describe('the relay systemd unit', () => {
     const unit = await readFile(UNIT, 'utf8');
     expect(unit).toMatch(/^ExecStart=\S+\/node server\/main\.ts --config /m);
     expect(unit).not.toMatch(/^ExecStart=.*\bnpm\b/m);
-    expect(unit).toMatch(/^DynamicUser=yes$/m);
+    expect(unit).toMatch(/^User=klinikfunk$/m);
+    expect(unit).toMatch(/^RestartPreventExitStatus=3$/m);
     expect(unit).toMatch(/^StateDirectory=klinikfunk-relay$/m);
     expect(unit).toMatch(/^UMask=0077$/m);
     const stop = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
