@@ -309,7 +309,7 @@ export const de = {
   'delivery.sent': 'Gesendet',
   'delivery.failed': 'Fehlgeschlagen',
   'delivery.retry': 'Erneut senden',
-  'delivery.refused.not_member': 'Nicht zugestellt: Sie sind nicht mehr Mitglied dieser Unterhaltung. Der Text bleibt hier; wer Sie wieder aufnimmt, ermöglicht das erneute Senden.',
+  'delivery.refused.not_member': 'Nicht zugestellt: Sie sind nicht mehr Mitglied dieser Unterhaltung. Der Text bleibt hier. Sobald Sie wieder aufgenommen sind, können Sie ihn erneut senden.',
   'delivery.refused.too_large': 'Nicht zugestellt: Die Nachricht ist zu groß für den Server. Bitte kopieren Sie den Text, kürzen Sie ihn und senden Sie ihn als neue Nachricht.',
   'delivery.refused.refused': 'Nicht zugestellt: Der Server hat die Nachricht abgelehnt. Bitte melden Sie das Ihrer IT; der Text bleibt hier erhalten.',
 
