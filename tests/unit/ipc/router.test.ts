@@ -14,6 +14,7 @@ const info = {
   policyLanguage: null,
   prefill: { relayUrl: null },
   pinMinLength: 6,
+  supportExportSignedOut: true,
 };
 const noProfiles = { state: 'no_profiles', profileCount: 0, activeProfileId: null, profiles: [], pinRequired: false, lastSignOutReason: null } as const;
 
