@@ -14,7 +14,7 @@
 //                    at the next sign-in where the OS store is available.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, open as openFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, open as openFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
@@ -29,6 +29,8 @@ import { PerKeyQueue } from './per-key-queue.ts';
 import { argon2idSecrets, type SecretKdf } from './secret-kdf.ts';
 import { countWrong, nextAttemptAt, resetAttempts } from './sign-in-attempts.ts';
 
+/** A profile folder renamed to this prefix is being wiped: out of every list at once, finished on the next list. */
+export const WIPE_PREFIX = '.wipe-';
 const FORMAT_VERSION = 2;
 
 /**
@@ -120,6 +122,7 @@ export interface ProfileManagerOptions {
 
 export class ProfileManager {
   readonly #root: string;
+  readonly #wipes = new Map<string, Promise<void>>();
   readonly #kdf: KdfCost;
   readonly #safeStorage: SafeStorage | undefined;
   readonly #clock: Clock;
@@ -244,6 +247,11 @@ export class ProfileManager {
     const profiles: ProfileSummary[] = [];
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
+      if (entry.name.startsWith(WIPE_PREFIX)) {
+        // Not finished now (a file still locked): it stays out of the list and is tried again next time.
+        await this.#finishWipe(join(this.#root, entry.name)).catch(() => {});
+        continue;
+      }
       try {
         const { file } = await this.#read(entry.name);
         profiles.push({ profileId: file.profileId, displayName: file.displayName, orgId: file.orgId });
@@ -334,11 +342,21 @@ export class ProfileManager {
   async delete(profileId: string): Promise<void> {
     const dir = this.#dir(profileId);
     if (!existsSync(dir)) throw new ProfileError('not_found', `no profile ${profileId}`);
-    const targets = ['store.db', 'store.db-wal', 'store.db-shm', 'profile.json'].map((f) => join(dir, f));
-    const filesDir = join(dir, 'files');
-    if (existsSync(filesDir)) for (const f of await readdir(filesDir)) targets.push(join(filesDir, f));
-    for (const target of targets) await overwrite(target);
-    await rm(dir, { recursive: true, force: true });
+    // One rename takes the profile out of every list at once; the overwriting follows under the
+    // tombstone's name, and a wipe cut short by a crash is finished by the next list().
+    const tombstone = join(this.#root, `${WIPE_PREFIX}${profileId}`);
+    await rename(dir, tombstone);
+    await this.#finishWipe(tombstone);
+  }
+
+  /** Overwrites and removes a tombstoned profile folder; concurrent callers share one run. */
+  #finishWipe(tombstone: string): Promise<void> {
+    let run = this.#wipes.get(tombstone);
+    if (!run) {
+      run = wipeFolder(tombstone).finally(() => this.#wipes.delete(tombstone));
+      this.#wipes.set(tombstone, run);
+    }
+    return run;
   }
 
   /** The passphrase wrap's KDF parameters, for tests and the admin's "about this profile". */
@@ -346,6 +364,14 @@ export class ProfileManager {
     const { kdf } = (await this.#passphraseWrap((await this.#read(profileId)).file)).wrappedKey;
     return { alg: kdf.alg, opsLimit: kdf.opsLimit, memLimitBytes: kdf.memLimitBytes };
   }
+}
+
+async function wipeFolder(dir: string): Promise<void> {
+  const targets = ['store.db', 'store.db-wal', 'store.db-shm', 'profile.json'].map((f) => join(dir, f));
+  const filesDir = join(dir, 'files');
+  if (existsSync(filesDir)) for (const f of await readdir(filesDir)) targets.push(join(filesDir, f));
+  for (const target of targets) await overwrite(target);
+  await rm(dir, { recursive: true, force: true });
 }
 
 async function overwrite(path: string): Promise<void> {

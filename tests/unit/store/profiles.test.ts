@@ -1,10 +1,10 @@
-import { readFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, renameSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testing } from '../../../electron/core/crypto/kdf.ts';
 import { readySodium } from '../../../electron/core/crypto/sodium.ts';
 import type { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
-import { ProfileManager } from '../../../electron/core/session/profiles.ts';
+import { ProfileManager, WIPE_PREFIX } from '../../../electron/core/session/profiles.ts';
 import { tempDir } from './helpers.ts';
 
 // Cheap Argon2id here; tests/unit/crypto covers the production parameters.
@@ -83,5 +83,39 @@ describe('profiles on one workstation', () => {
     await profiles.delete(anna.summary.profileId);
     expect(existsSync(join(root, anna.summary.profileId))).toBe(false);
     expect(await profiles.list()).toEqual([]);
+  });
+
+  it('while a wipe runs, the profile is either listed or its folder is gone: never a listed-as-gone profile still on disk', async () => {
+    const root = tempDir();
+    const profiles = manager(root);
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'p' });
+    // Something to overwrite: the wipe takes many turns of the event loop.
+    for (let i = 0; i < 20; i++) await anna.store.setSetting(`filler.${i}`, 'x'.repeat(64 * 1024));
+    profiles.close(anna);
+    const dir = join(root, anna.summary.profileId);
+    let done = false;
+    const wipe = profiles.delete(anna.summary.profileId).finally(() => (done = true));
+    const seen: Array<{ listed: boolean; onDisk: boolean }> = [];
+    for (let i = 0; i < 500 && !done; i++) {
+      const listed = (await profiles.list()).length === 1;
+      seen.push({ listed, onDisk: existsSync(dir) });
+    }
+    await wipe;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((s) => !s.listed && s.onDisk)).toEqual([]);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('a wipe cut short (the app died after it began) is finished the next time profiles are listed', async () => {
+    const root = tempDir();
+    const profiles = manager(root);
+    const anna = await profiles.create({ displayName: 'Anna', passphrase: 'p' });
+    const ben = await profiles.create({ displayName: 'Ben', passphrase: 'q' });
+    profiles.close(anna);
+    profiles.close(ben);
+    // The state a wipe leaves when the process dies right after taking the profile out of the list.
+    renameSync(join(root, anna.summary.profileId), join(root, `${WIPE_PREFIX}${anna.summary.profileId}`));
+    expect((await manager(root).list()).map((p) => p.displayName)).toEqual(['Ben']);
+    expect(readdirSync(root)).toEqual([ben.summary.profileId]);
   });
 });
