@@ -101,8 +101,11 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
       }),
     );
     await attack;
-    // Let the hostile sockets press on the relay a while longer (auth deadline, blob reads).
-    await new Promise((r) => setTimeout(r, 2200));
+    // Let the hostile sockets press on the relay a while longer (blob reads) until the relay has cut
+    // every silent one at its auth deadline (2 s; later on a loaded machine, so wait for it, bounded).
+    const silentSockets = sockets.slice(0, silentCount);
+    const until = Date.now() + 30_000;
+    while (silentSockets.some((s) => s.closed === null) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     let delivered = 0;
     await Promise.all(
       transports.map(async (t, i) => {
@@ -117,7 +120,7 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
     // Member sockets stopped reading, so they never see their close frame: count the silent ones
     // here and ask the relay how many sockets it still holds.
     const hostileClosed: Record<string, number> = {};
-    for (const s of sockets.slice(0, silentCount)) {
+    for (const s of silentSockets) {
       const key = String(s.closed ?? 'open');
       hostileClosed[key] = (hostileClosed[key] ?? 0) + 1;
     }
