@@ -30,7 +30,8 @@ const baseConfig = {
     loadBrowserProcessSpecificV8Snapshot: false,
     grantFileProtocolExtraPrivileges: false,
   },
-  win: { target: ['msi', 'nsis'] },
+  // Drawn by build/icon-mark.ts (`npm run icons`).
+  win: { target: ['msi', 'nsis'], icon: 'build/icon.ico' },
   msi: {
     // The name docs/it-rollout.md gives IT for msiexec (electron-builder's default has a space).
     artifactName: '${productName}-${version}.${ext}',
@@ -44,7 +45,7 @@ const baseConfig = {
   },
   msiProjectCreated,
   nsis: { perMachine: true, oneClick: false, allowElevation: true, runAfterFinish: false },
-  linux: { target: ['AppImage', 'deb'], category: 'Network;InstantMessaging', maintainer: 'Klinikfunk' },
+  linux: { target: ['AppImage', 'deb'], category: 'Network;InstantMessaging', maintainer: 'Klinikfunk <support@klinikfunk.de>', icon: 'build/icon.png' },
 } satisfies Configuration;
 
 /**
