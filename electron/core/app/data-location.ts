@@ -3,7 +3,7 @@
 // holds the key the OS secure store (DPAPI) seals each profile's key with. They stay together: a
 // profile folder without its `Local State` cannot be opened (docs/security.md).
 //   the ProfileRoot policy, expanded for the account, else local app data (%LOCALAPPDATA%\Klinikfunk)
-// Versions up to 0.1 used the roaming %APPDATA%\Klinikfunk; that folder (or, once ProfileRoot is
+// Earlier versions used the roaming %APPDATA%\Klinikfunk; that folder (or, once ProfileRoot is
 // set, the default local one) is moved when the new folder is empty. When it is not, or the old
 // folder is held by another program, the old folder stays in use and the log says why; the next
 // start tries again (docs/policies.md "Where profiles live").
@@ -33,7 +33,7 @@ export function settleDataDir(paths: AppPaths, profileRoot: string | null, log: 
     if (expanded.ok) to = expanded.path;
     else log.warn('ProfileRoot policy not used, data stays in the default folder', { detail: expanded.detail, folder: paths.localData });
   }
-  // Oldest first: the roaming folder of versions up to 0.1, then the default a ProfileRoot replaces.
+  // Oldest first: the roaming folder of earlier versions, then the default a ProfileRoot replaces.
   const sources = [paths.legacyData, paths.localData].filter((s, i, all) => s !== to && all.indexOf(s) === i);
   for (const from of sources) {
     const outcome = moveFolderOnce({ from, to, ...(rename ? { rename } : {}) });

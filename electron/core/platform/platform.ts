@@ -88,9 +88,9 @@ export interface SaveDialog {
 /**
  * Where the app keeps an OS account's files. `localData` stays on this machine: on Windows
  * %LOCALAPPDATA%\Klinikfunk, which a roaming profile does not copy to the file server at every
- * sign-out (stores of hundreds of MB, opened by the app while the sync runs). Up to 0.1 profiles
- * and logs were in Electron's userData, the roaming %APPDATA%\Klinikfunk: `legacyData`, from where
- * they are moved once (core/app/data-location.ts). On Linux both are ~/.config/Klinikfunk.
+ * sign-out (stores of hundreds of MB, opened by the app while the sync runs). Earlier versions kept
+ * profiles and logs in Electron's default userData, the roaming %APPDATA%\Klinikfunk: `legacyData`,
+ * from where they are moved once (core/app/data-location.ts). On Linux both are ~/.config/Klinikfunk.
  */
 export interface AppPaths {
   os: NodeJS.Platform;
