@@ -52,15 +52,15 @@ const baseConfig = {
  * The configuration for a build machine's environment: the signing variables (build/windows-signing.ts)
  * decide whether and how the Windows files are signed; everything else is fixed.
  */
-export type BuilderConfig = typeof baseConfig & { forceCodeSigning: boolean; win: typeof baseConfig.win & Omit<WindowsSigning, 'mode'> };
+export type BuilderConfig = typeof baseConfig & { win: typeof baseConfig.win & Omit<WindowsSigning, 'mode'> & { forceCodeSigning: boolean } };
 
 export function builderConfig(env: Readonly<Record<string, string | undefined>> = process.env): BuilderConfig {
   const { mode, ...signing } = windowsSigning(env);
   return {
     ...baseConfig,
-    // A signing build that cannot sign a file fails instead of shipping it unsigned.
-    forceCodeSigning: mode !== 'unsigned',
-    win: { ...baseConfig.win, ...signing },
+    // A signing build that cannot sign a file fails instead of shipping it unsigned (Windows
+    // only: the Linux packages are not signed, and must still build on a machine with the variables).
+    win: { ...baseConfig.win, ...signing, forceCodeSigning: mode !== 'unsigned' },
   } satisfies Configuration;
 }
 

@@ -62,17 +62,18 @@ describe('windows signing configuration', () => {
   it('without signing variables builds unsigned and does not require signing', () => {
     expect(windowsSigning({}).mode).toBe('unsigned');
     const cfg = builderConfig({});
-    expect(cfg.forceCodeSigning).toBe(false);
+    expect(cfg.win.forceCodeSigning).toBe(false);
     expect(cfg.win).not.toHaveProperty('signtoolOptions');
     expect(cfg.win).not.toHaveProperty('azureSignOptions');
     // Nothing switches signing off: the day a certificate is configured, the same files get signed.
     for (const [file, artefact] of [[APP_EXE, false], [MSI, true], [NSIS, true]] as const) expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
     expect(config).toEqual(cfg);
+    expect(cfg).not.toHaveProperty('forceCodeSigning');
   });
 
   it('with a certificate thumbprint signs the app exe, its addon, the MSI and the NSIS installer from the store, and fails the build if it cannot', async () => {
     const cfg = builderConfig({ KLINIKFUNK_SIGN_CERT_SHA1: '01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67' });
-    expect(cfg.forceCodeSigning).toBe(true);
+    expect(cfg.win.forceCodeSigning).toBe(true);
     expect(cfg.win.signtoolOptions).toMatchObject({ certificateSha1: THUMBPRINT, signingHashAlgorithms: ['sha256'] });
     for (const [file, artefact] of [[APP_EXE, false], [ADDON, false], [MSI, true], [NSIS, true]] as const) expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
     expect(electronBuilderSigns(cfg.win, 'release/win-unpacked/LICENSES.chromium.html', false)).toBe(false);
@@ -118,7 +119,7 @@ describe('windows signing configuration', () => {
 
     it('hands the app exe and the MSI to the hook, once each with SHA-256', async () => {
       const cfg = builderConfig({ KLINIKFUNK_SIGN_HOOK: join(dir, 'sign-hook.mjs') });
-      expect(cfg.forceCodeSigning).toBe(true);
+      expect(cfg.win.forceCodeSigning).toBe(true);
       expect(electronBuilderSigns(cfg.win, APP_EXE, false)).toBe(true);
       expect(electronBuilderSigns(cfg.win, MSI, true)).toBe(true);
       const manager = new WindowsSignToolManager(fakePackager(cfg.win));
@@ -136,7 +137,7 @@ describe('windows signing configuration', () => {
       KLINIKFUNK_SIGN_PUBLISHER: 'Klinikfunk GmbH',
     };
     const cfg = builderConfig(env);
-    expect(cfg.forceCodeSigning).toBe(true);
+    expect(cfg.win.forceCodeSigning).toBe(true);
     expect(cfg.win.azureSignOptions).toEqual({
       endpoint: env.KLINIKFUNK_AZURE_SIGN_ENDPOINT,
       codeSigningAccountName: 'klinikfunk',
@@ -150,7 +151,7 @@ describe('windows signing configuration', () => {
 
   it('with a .pfx through electron-builder’s WIN_CSC_LINK requires signing and keeps the SHA-256 time stamp', () => {
     const cfg = builderConfig({ WIN_CSC_LINK: 'C:\\secure\\klinikfunk.pfx' });
-    expect(cfg.forceCodeSigning).toBe(true);
+    expect(cfg.win.forceCodeSigning).toBe(true);
     expect(cfg.win.signtoolOptions).toEqual({ rfc3161TimeStampServer: 'http://timestamp.digicert.com', signingHashAlgorithms: ['sha256'] });
   });
 
