@@ -49,7 +49,7 @@ const policy = loadMachinePolicySync(
   },
   log.child('policy'),
 );
-const dataDir = settleDataDir(paths, policy.values.profileRoot, log.child('data'));
+const dataDir = settleDataDir(paths, policy, log.child('data'));
 app.setPath('userData', dataDir);
 
 if (!app.requestSingleInstanceLock()) {

@@ -9,6 +9,7 @@
 // start tries again (docs/policies.md "Where profiles live").
 import type { Logger } from '../log/logger.ts';
 import { expandProfileRoot } from '../policy/profile-root.ts';
+import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { AppPaths } from '../platform/platform.ts';
 import { moveFolderOnce, type MoveFolderOptions, type MoveOutcome } from './move-folder-once.ts';
 
@@ -25,13 +26,22 @@ function report(log: Logger, outcome: MoveOutcome, to: string): void {
   }
 }
 
-/** The account's data folder (ProfileRoot or local app data), with earlier data moved into it. */
-export function settleDataDir(paths: AppPaths, profileRoot: string | null, log: Logger, rename?: MoveFolderOptions['rename']): string {
+/**
+ * The account's data folder (ProfileRoot or local app data), with earlier data moved into it. A
+ * ProfileRoot that cannot be used for this account is added to the policy's problems, so that
+ * *Verwaltete Einstellungen* marks it as rejected, not only the log.
+ */
+export function settleDataDir(paths: AppPaths, policy: Pick<EffectivePolicy, 'values' | 'managedBy' | 'problems'>, log: Logger, rename?: MoveFolderOptions['rename']): string {
   let to = paths.localData;
+  const profileRoot = policy.values.profileRoot;
   if (profileRoot !== null) {
     const expanded = expandProfileRoot(profileRoot, paths.environment, paths.os);
     if (expanded.ok) to = expanded.path;
-    else log.warn('ProfileRoot policy not used, data stays in the default folder', { detail: expanded.detail, folder: paths.localData });
+    else {
+      log.warn('ProfileRoot policy not used, data stays in the default folder', { detail: expanded.detail, folder: paths.localData });
+      const source = policy.managedBy.profileRoot;
+      if (source) policy.problems.push({ source, key: 'profileRoot', reason: 'invalid_value', detail: expanded.detail });
+    }
   }
   // Oldest first: the roaming folder of earlier versions, then the default a ProfileRoot replaces.
   const sources = [paths.legacyData, paths.localData].filter((s, i, all) => s !== to && all.indexOf(s) === i);

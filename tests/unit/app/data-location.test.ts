@@ -14,6 +14,11 @@ import { moveFolderOnce } from '../../../electron/core/app/move-folder-once.ts';
 import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
 import { fakeAppPaths } from '../../../electron/core/platform/fakes.ts';
 import type { AppPaths } from '../../../electron/core/platform/platform.ts';
+import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+
+/** The effective policy with ProfileRoot from HKLM, or none. */
+const withRoot = (profileRoot: string | null) =>
+  resolvePolicy(profileRoot === null ? [] : [{ name: 'HKLM', kind: 'registry', values: new Map([['ProfileRoot', { type: 'REG_EXPAND_SZ', value: profileRoot }]]) }]);
 
 const PROFILE = '3f0c2a9e-5b7d-4c1e-9a62-0d4f7b8e1c55';
 
@@ -63,7 +68,7 @@ describe('the data folder in local app data', () => {
 
   it('a new install uses local app data and moves nothing', () => {
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger)).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), logger)).toBe(local);
     expect(local).toContain(join('AppData', 'Local', 'Klinikfunk'));
     expect(records).toEqual([]);
   });
@@ -71,7 +76,7 @@ describe('the data folder in local app data', () => {
   it('moves the folder of an earlier version out of the roaming profile, once, with every file and its Local State', async () => {
     await writeData(roaming, 'old');
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger)).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), logger)).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
     expect(await localState(local)).toContain('"old"');
     expect((await readFile(join(local, 'profiles', PROFILE, 'files', 'blob-1'))).length).toBe(200_000);
@@ -80,14 +85,14 @@ describe('the data folder in local app data', () => {
     expect(records).toMatchObject([{ level: 'info', message: 'data folder moved to its new place', fields: { from: roaming, to: local } }]);
     // The next start finds nothing to move.
     const again = createMemoryLogger();
-    expect(settleDataDir(paths, null, again.logger)).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), again.logger)).toBe(local);
     expect(again.records).toEqual([]);
   });
 
   it('moves into an empty folder an earlier start left at the new place', async () => {
     await writeData(roaming, 'old');
     await mkdir(local, { recursive: true });
-    expect(settleDataDir(paths, null, createMemoryLogger().logger)).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
   });
 
@@ -95,7 +100,7 @@ describe('the data folder in local app data', () => {
     await writeData(roaming, 'old');
     await writeData(local, 'new');
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger)).toBe(roaming);
+    expect(settleDataDir(paths, withRoot(null), logger)).toBe(roaming);
     expect(await store(roaming)).toBe('sqlcipher pages of old');
     expect(await store(local)).toBe('sqlcipher pages of new');
     expect(await localState(local)).toContain('"new"');
@@ -109,7 +114,7 @@ describe('the data folder in local app data', () => {
     await mkdir(join(roaming, 'Cache'), { recursive: true });
     await writeFile(join(roaming, 'Preferences'), '{}');
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger)).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), logger)).toBe(local);
     expect(records).toEqual([]);
     expect(await store(local)).toBe('sqlcipher pages of new');
   });
@@ -117,18 +122,18 @@ describe('the data folder in local app data', () => {
   it('keeps using the old folder while a program holds a file in it, and moves at the next start', async () => {
     await writeData(roaming, 'old');
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger, heldOpen)).toBe(roaming);
+    expect(settleDataDir(paths, withRoot(null), logger, heldOpen)).toBe(roaming);
     expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'locked', error: expect.stringContaining('EBUSY') } }]);
     expect(await store(roaming)).toBe('sqlcipher pages of old');
     expect(await exists(local)).toBe(false);
 
-    expect(settleDataDir(paths, null, createMemoryLogger().logger)).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
   });
 
   it('copies across volumes (a redirected %APPDATA% on a file server) and deletes the old copy after', async () => {
     await writeData(roaming, 'old');
-    expect(settleDataDir(paths, null, createMemoryLogger().logger, otherVolume(roaming))).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger, otherVolume(roaming))).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
     expect(await localState(local)).toContain('"old"');
     expect((await readFile(join(local, 'profiles', PROFILE, 'files', 'blob-1'))).length).toBe(200_000);
@@ -159,14 +164,14 @@ describe('the data folder in local app data', () => {
       otherVolume(roaming)(from, to);
     };
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger, moveFails)).toBe(roaming);
+    expect(settleDataDir(paths, withRoot(null), logger, moveFails)).toBe(roaming);
     expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'failed', error: expect.stringContaining('EIO') } }]);
     expect(await store(roaming)).toBe('sqlcipher pages of old');
     expect(await readdir(join(roaming, '..'))).toEqual(['Klinikfunk']);
     expect(await exists(local)).toBe(false);
     expect(await exists(`${local}.partial`)).toBe(false);
 
-    expect(settleDataDir(paths, null, createMemoryLogger().logger, otherVolume(roaming))).toBe(local);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger, otherVolume(roaming))).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
   });
 
@@ -176,7 +181,7 @@ describe('the data folder in local app data', () => {
     await mkdir(join(local, '..', '..'), { recursive: true });
     await writeFile(join(local, '..'), 'not a folder');
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, null, logger)).toBe(roaming);
+    expect(settleDataDir(paths, withRoot(null), logger)).toBe(roaming);
     expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'failed' } }]);
     expect(await store(roaming)).toBe('sqlcipher pages of old');
   });
@@ -186,28 +191,31 @@ describe('the data folder in local app data', () => {
     const profileRoot = `${vdiDisk}/Klinikfunk/%USERNAME%`;
     const target = join(vdiDisk, 'Klinikfunk', 'pflege-station-3b');
     await writeData(roaming, 'old');
-    expect(settleDataDir(paths, profileRoot, createMemoryLogger().logger)).toBe(target);
+    expect(settleDataDir(paths, withRoot(profileRoot), createMemoryLogger().logger)).toBe(target);
     expect(await store(target)).toBe('sqlcipher pages of old');
     expect(await localState(target)).toContain('"old"');
 
     // A PC that ran this version before IT set the policy: the default local folder moves.
     await rm(target, { recursive: true });
     await writeData(local, 'local');
-    expect(settleDataDir(paths, profileRoot, createMemoryLogger().logger)).toBe(target);
+    expect(settleDataDir(paths, withRoot(profileRoot), createMemoryLogger().logger)).toBe(target);
     expect(await store(target)).toBe('sqlcipher pages of local');
     expect(await exists(local)).toBe(false);
   });
 
-  it('a ProfileRoot that does not expand for this account is not used, and the log says why', () => {
+  it('a ProfileRoot that does not expand for this account is not used, and the log and the managed settings say why', () => {
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir(paths, '%HOMEPATH%/Klinikfunk', logger)).toBe(local);
+    const policy = withRoot('%HOMEPATH%/Klinikfunk');
+    expect(policy.problems).toEqual([]);
+    expect(settleDataDir(paths, policy, logger)).toBe(local);
     expect(records).toMatchObject([{ level: 'warn', message: expect.stringContaining('ProfileRoot policy not used'), fields: { detail: expect.stringContaining('HOMEPATH') } }]);
+    expect(policy.problems).toMatchObject([{ source: 'HKLM', key: 'profileRoot', reason: 'invalid_value', detail: expect.stringContaining('HOMEPATH') }]);
   });
 
   it('where local and roaming are one folder (Linux) nothing moves', async () => {
     await writeData(local, 'linux');
     const { logger, records } = createMemoryLogger();
-    expect(settleDataDir({ ...paths, legacyData: local }, null, logger)).toBe(local);
+    expect(settleDataDir({ ...paths, legacyData: local }, withRoot(null), logger)).toBe(local);
     expect(records).toEqual([]);
     expect(await store(local)).toBe('sqlcipher pages of linux');
   });
