@@ -38,17 +38,29 @@ function inTriangle(x: number, y: number, a: Point, b: Point, c: Point): boolean
 function sample(x: number, y: number, small: boolean): Rgb | null {
   const outer = small ? { half: 0.5, r: 3 / 16 } : { half: 0.47, r: 0.2 };
   if (roundedRect(x, y, 0.5, 0.5, outer.half, outer.half, outer.r) > 0) return null;
-  const bubble = small ? { cx: 0.5, cy: 7 / 16, hx: 6 / 16, hy: 5 / 16, r: 2 / 16 } : { cx: 0.5, cy: 0.46, hx: 0.3, hy: 0.24, r: 0.1 };
+  const bubble = small
+    ? { cx: 0.5, cy: 7 / 16, hx: 6 / 16, hy: 5 / 16, r: 2 / 16 }
+    : { cx: 0.5, cy: 0.46, hx: 0.3, hy: 0.24, r: 0.1 };
   const bottom = bubble.cy + bubble.hy;
   const tail: [Point, Point, Point] = small
-    ? [[3 / 16, bottom - 0.02], [7 / 16, bottom - 0.02], [3 / 16, 14.5 / 16]]
-    : [[0.3, bottom - 0.02], [0.46, bottom - 0.02], [0.29, 0.82]];
-  const inBubble = roundedRect(x, y, bubble.cx, bubble.cy, bubble.hx, bubble.hy, bubble.r) <= 0 || inTriangle(x, y, ...tail);
+    ? [
+        [3 / 16, bottom - 0.02],
+        [7 / 16, bottom - 0.02],
+        [3 / 16, 14.5 / 16],
+      ]
+    : [
+        [0.3, bottom - 0.02],
+        [0.46, bottom - 0.02],
+        [0.29, 0.82],
+      ];
+  const inBubble =
+    roundedRect(x, y, bubble.cx, bubble.cy, bubble.hx, bubble.hy, bubble.r) <= 0 || inTriangle(x, y, ...tail);
   if (!inBubble) return BLUE;
   const arm = small ? 3 / 16 : 0.14;
   const half = small ? 1 / 16 : 0.045;
   const inCross =
-    (Math.abs(x - bubble.cx) <= half && Math.abs(y - bubble.cy) <= arm) || (Math.abs(y - bubble.cy) <= half && Math.abs(x - bubble.cx) <= arm);
+    (Math.abs(x - bubble.cx) <= half && Math.abs(y - bubble.cy) <= arm) ||
+    (Math.abs(y - bubble.cy) <= half && Math.abs(x - bubble.cx) <= arm);
   return inCross ? BLUE : WHITE;
 }
 
@@ -104,8 +116,14 @@ export function encodePng(size: number, rgba: Uint8Array): Buffer {
   ihdr[8] = 8; // bits per channel
   ihdr[9] = 6; // RGBA
   const raw = Buffer.alloc(size * (size * 4 + 1));
-  for (let y = 0; y < size; y++) Buffer.from(rgba.buffer, rgba.byteOffset + y * size * 4, size * 4).copy(raw, y * (size * 4 + 1) + 1);
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  for (let y = 0; y < size; y++)
+    Buffer.from(rgba.buffer, rgba.byteOffset + y * size * 4, size * 4).copy(raw, y * (size * 4 + 1) + 1);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /**

@@ -30,7 +30,12 @@ export type WindowsSigning = Pick<WindowsConfiguration, 'signtoolOptions' | 'azu
 /** Besides .exe (always): DLLs and the SQLCipher addon, so application control (WDAC, AppLocker) can allow them by publisher. */
 export const SIGNED_EXTENSIONS = ['.exe', '.dll', '.node'] as const;
 
-const AZURE_VARIABLES = ['KLINIKFUNK_AZURE_SIGN_ENDPOINT', 'KLINIKFUNK_AZURE_SIGN_ACCOUNT', 'KLINIKFUNK_AZURE_SIGN_PROFILE', 'KLINIKFUNK_SIGN_PUBLISHER'] as const;
+const AZURE_VARIABLES = [
+  'KLINIKFUNK_AZURE_SIGN_ENDPOINT',
+  'KLINIKFUNK_AZURE_SIGN_ACCOUNT',
+  'KLINIKFUNK_AZURE_SIGN_PROFILE',
+  'KLINIKFUNK_SIGN_PUBLISHER',
+] as const;
 
 const value = (env: Env, name: string): string | undefined => {
   const v = env[name]?.trim();
@@ -43,16 +48,28 @@ export function windowsSigning(env: Env = process.env): WindowsSigning {
   const subject = value(env, 'KLINIKFUNK_SIGN_CERT_SUBJECT');
   const hook = value(env, 'KLINIKFUNK_SIGN_HOOK');
   const pfx = value(env, 'WIN_CSC_LINK') ?? value(env, 'CSC_LINK');
-  const azureGiven = AZURE_VARIABLES.filter((name) => value(env, name) !== undefined && name !== 'KLINIKFUNK_SIGN_PUBLISHER');
+  const azureGiven = AZURE_VARIABLES.filter(
+    (name) => value(env, name) !== undefined && name !== 'KLINIKFUNK_SIGN_PUBLISHER',
+  );
   const timestamp = value(env, 'KLINIKFUNK_SIGN_TIMESTAMP_URL');
 
-  const ways = [sha1 || subject ? 'certificate store' : null, hook ? 'KLINIKFUNK_SIGN_HOOK' : null, pfx ? 'WIN_CSC_LINK' : null, azureGiven.length ? 'Azure Trusted Signing' : null].filter(
-    (w): w is string => w !== null,
-  );
+  const ways = [
+    sha1 || subject ? 'certificate store' : null,
+    hook ? 'KLINIKFUNK_SIGN_HOOK' : null,
+    pfx ? 'WIN_CSC_LINK' : null,
+    azureGiven.length ? 'Azure Trusted Signing' : null,
+  ].filter((w): w is string => w !== null);
   if (ways.length > 1) throw new Error(`windows signing: choose one way to sign, not ${ways.join(' and ')}`);
-  if (sha1 !== undefined && !/^[0-9A-F]{40}$/.test(sha1)) throw new Error('windows signing: KLINIKFUNK_SIGN_CERT_SHA1 must be the 40 hex digits of the certificate thumbprint');
-  if (timestamp !== undefined && !/^https?:\/\/\S+$/.test(timestamp)) throw new Error('windows signing: KLINIKFUNK_SIGN_TIMESTAMP_URL must be an http(s) URL');
-  const stamp = { rfc3161TimeStampServer: timestamp ?? 'http://timestamp.digicert.com', signingHashAlgorithms: ['sha256' as const] };
+  if (sha1 !== undefined && !/^[0-9A-F]{40}$/.test(sha1))
+    throw new Error(
+      'windows signing: KLINIKFUNK_SIGN_CERT_SHA1 must be the 40 hex digits of the certificate thumbprint',
+    );
+  if (timestamp !== undefined && !/^https?:\/\/\S+$/.test(timestamp))
+    throw new Error('windows signing: KLINIKFUNK_SIGN_TIMESTAMP_URL must be an http(s) URL');
+  const stamp = {
+    rfc3161TimeStampServer: timestamp ?? 'http://timestamp.digicert.com',
+    signingHashAlgorithms: ['sha256' as const],
+  };
 
   if (azureGiven.length) {
     const missing = AZURE_VARIABLES.filter((name) => value(env, name) === undefined);

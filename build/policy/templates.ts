@@ -16,7 +16,7 @@ function admxElements(def: PolicyDefinition): string {
   const id = def.valueName;
   switch (def.kind) {
     case 'string':
-      return `<elements><text id="${id}" valueName="${id}"${def.expandable ? ' expandable="true"' : ''} maxLength="2048" /></elements>`;
+      return `<elements><text id="${id}" valueName="${id}"${def.expandable ? ' expandable="true"' : ''} maxLength="${def.maxLength ?? 2048}" /></elements>`;
     case 'dword':
       return `<elements><decimal id="${id}" valueName="${id}" minValue="${def.range!.min}" maxValue="${def.range!.max}" /></elements>`;
     case 'enum': {

@@ -15,14 +15,23 @@ import { moveFolderOnce, type MoveFolderOptions, type MoveOutcome } from './move
 
 function report(log: Logger, outcome: MoveOutcome, to: string): void {
   if (outcome.moved) {
-    log.info('data folder moved to its new place', { from: outcome.from, to: outcome.dir, ...(outcome.leftover ? { leftover: outcome.leftover } : {}) });
+    log.info('data folder moved to its new place', {
+      from: outcome.from,
+      to: outcome.dir,
+      ...(outcome.leftover ? { leftover: outcome.leftover } : {}),
+    });
   } else if (outcome.reason !== 'nothing_to_move') {
     const why = {
       target_not_empty: 'the new folder already holds files; move or delete one of the two folders by hand',
       locked: 'another program holds a file in the old folder; it is tried again at the next start',
       failed: 'the move failed; it is tried again at the next start',
     }[outcome.reason];
-    log.warn(`data folder stays in its old place: ${why}`, { old: outcome.dir, new: to, reason: outcome.reason, ...(outcome.error ? { error: outcome.error } : {}) });
+    log.warn(`data folder stays in its old place: ${why}`, {
+      old: outcome.dir,
+      new: to,
+      reason: outcome.reason,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    });
   }
 }
 
@@ -31,16 +40,25 @@ function report(log: Logger, outcome: MoveOutcome, to: string): void {
  * ProfileRoot that cannot be used for this account is added to the policy's problems, so that
  * *Verwaltete Einstellungen* marks it as rejected, not only the log.
  */
-export function settleDataDir(paths: AppPaths, policy: Pick<EffectivePolicy, 'values' | 'managedBy' | 'problems'>, log: Logger, rename?: MoveFolderOptions['rename']): string {
+export function settleDataDir(
+  paths: AppPaths,
+  policy: Pick<EffectivePolicy, 'values' | 'managedBy' | 'problems'>,
+  log: Logger,
+  rename?: MoveFolderOptions['rename'],
+): string {
   let to = paths.localData;
   const profileRoot = policy.values.profileRoot;
   if (profileRoot !== null) {
     const expanded = expandProfileRoot(profileRoot, paths.environment, paths.os);
     if (expanded.ok) to = expanded.path;
     else {
-      log.warn('ProfileRoot policy not used, data stays in the default folder', { detail: expanded.detail, folder: paths.localData });
+      log.warn('ProfileRoot policy not used, data stays in the default folder', {
+        detail: expanded.detail,
+        folder: paths.localData,
+      });
       const source = policy.managedBy.profileRoot;
-      if (source) policy.problems.push({ source, key: 'profileRoot', reason: 'invalid_value', detail: expanded.detail });
+      if (source)
+        policy.problems.push({ source, key: 'profileRoot', reason: 'invalid_value', detail: expanded.detail });
     }
   }
   // Oldest first: the roaming folder of earlier versions, then the default a ProfileRoot replaces.

@@ -77,7 +77,9 @@ function move(options: MoveFolderOptions): MoveOutcome {
   if (!holdsSomething(source)) return { dir: to, moved: false, reason: 'nothing_to_move' };
   if (holdsSomething(to)) {
     // An old folder without profiles (caches, old logs) is not worth keeping the old place for.
-    return holdsProfiles(source) ? { dir: source, moved: false, reason: 'target_not_empty' } : { dir: to, moved: false, reason: 'nothing_to_move' };
+    return holdsProfiles(source)
+      ? { dir: source, moved: false, reason: 'target_not_empty' }
+      : { dir: to, moved: false, reason: 'nothing_to_move' };
   }
 
   mkdirSync(dirname(to), { recursive: true });
@@ -91,7 +93,13 @@ function move(options: MoveFolderOptions): MoveOutcome {
     rename(source, to);
     return { dir: to, moved: true, from };
   } catch (error) {
-    if (code(error) !== 'EXDEV') return { dir: source, moved: false, reason: LOCKED.has(code(error)) ? 'locked' : 'failed', error: message(error) };
+    if (code(error) !== 'EXDEV')
+      return {
+        dir: source,
+        moved: false,
+        reason: LOCKED.has(code(error)) ? 'locked' : 'failed',
+        error: message(error),
+      };
   }
 
   // Another volume: copy, then delete.

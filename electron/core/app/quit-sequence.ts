@@ -20,7 +20,9 @@ export function quitSequence(parts: () => QuitParts): () => Promise<void> {
     try {
       await core?.close();
     } catch (error) {
-      log.error('core did not close cleanly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      log.error('core did not close cleanly', {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
     log.info('Klinikfunk stopped');
     await logFile?.close().catch(() => {

@@ -29,7 +29,13 @@ export function deferredSink(): DeferredSink {
       held = [];
       for (const record of earlier) next(record);
       if (dropped > 0) {
-        next({ level: 'warn', scope: 'log', message: 'log lines dropped before the log file was open', fields: { count: dropped }, time: new Date().toISOString() });
+        next({
+          level: 'warn',
+          scope: 'log',
+          message: 'log lines dropped before the log file was open',
+          fields: { count: dropped },
+          time: new Date().toISOString(),
+        });
         dropped = 0;
       }
     },

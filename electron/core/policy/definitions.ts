@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 import { proxyServerSchema } from '../net/proxy-choice.ts';
 import { relayCaEntrySchema } from '../net/relay-ca-policy.ts';
-import { profileRootSchema } from './profile-root.ts';
+import { PROFILE_ROOT_MAX_LENGTH, profileRootSchema } from './profile-root.ts';
 
 /** How the value sits in the registry (ADMX element in brackets). */
 export type RegistryKind = 'string' /* REG_SZ, <text> */ | 'dword' /* REG_DWORD, <decimal> */ | 'boolean' /* REG_DWORD 0/1, <boolean> */ | 'enum' /* REG_SZ, <enum> */ | 'list' /* REG_MULTI_SZ, <multiText> */;
@@ -27,6 +27,8 @@ export interface PolicyDefinition<T = unknown, K extends string = string> {
   options?: ReadonlyArray<{ value: string; label: Texts }>;
   /** For strings: stored as REG_EXPAND_SZ (<text expandable="true">), %VARIABLES% expanded by the app. */
   expandable?: boolean;
+  /** For strings: the longest value the template's text box takes (also enforced by the schema); 2048 if not set. */
+  maxLength?: number;
   /** For dwords: the allowed range (also enforced by the schema). */
   range?: { min: number; max: number };
   label: Texts;
@@ -290,6 +292,7 @@ export const POLICY_DEFINITIONS = [
     valueName: 'ProfileRoot',
     kind: 'string',
     expandable: true,
+    maxLength: PROFILE_ROOT_MAX_LENGTH,
     schema: profileRootSchema.nullable(),
     defaultValue: null,
     label: { de: 'Ordner der Profile', en: 'Profile folder' },

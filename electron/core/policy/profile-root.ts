@@ -15,19 +15,33 @@ import { posix, win32 } from 'node:path';
 import { z } from 'zod';
 
 /** Variables that differ per Windows (or Linux) account. */
-export const PER_ACCOUNT_VARIABLES = ['LOCALAPPDATA', 'APPDATA', 'USERPROFILE', 'USERNAME', 'HOMEPATH', 'HOME', 'USER'] as const;
+export const PER_ACCOUNT_VARIABLES = [
+  'LOCALAPPDATA',
+  'APPDATA',
+  'USERPROFILE',
+  'USERNAME',
+  'HOMEPATH',
+  'HOME',
+  'USER',
+] as const;
+
+/** Leaves room below the folder for the profiles' own folders and files within Windows' classic 260-character path limit. */
+export const PROFILE_ROOT_MAX_LENGTH = 240;
 
 const VARIABLE = /%([A-Za-z_][A-Za-z0-9_()]*)%/g;
 const isUnc = (p: string) => /^[\\/]{2}/.test(p);
 
 /** What is wrong with the policy value as written, or null. */
 function problemOf(value: string): string | null {
-  if (value.replace(VARIABLE, '').includes('%')) return 'has a % that does not enclose a variable name (write %LOCALAPPDATA%)';
-  if (isUnc(value)) return 'is a network path; profiles must be on a local disk (SQLite stores over SMB can be corrupted)';
+  if (value.replace(VARIABLE, '').includes('%'))
+    return 'has a % that does not enclose a variable name (write %LOCALAPPDATA%)';
+  if (isUnc(value))
+    return 'is a network path; profiles must be on a local disk (SQLite stores over SMB can be corrupted)';
   const names = [...value.matchAll(VARIABLE)].map((m) => m[1]!.toUpperCase());
   if (!names.some((n) => (PER_ACCOUNT_VARIABLES as readonly string[]).includes(n)))
     return `must name a folder per account: include one of ${PER_ACCOUNT_VARIABLES.map((v) => `%${v}%`).join(', ')}`;
-  if (!/^(%[^%]+%|[A-Za-z]:[\\/]|\/)/.test(value)) return 'must be an absolute path (C:\\..., or starting with a variable such as %LOCALAPPDATA%)';
+  if (!/^(%[^%]+%|[A-Za-z]:[\\/]|\/)/.test(value))
+    return 'must be an absolute path (C:\\..., or starting with a variable such as %LOCALAPPDATA%)';
   if (/(^|[\\/])\.\.([\\/]|$)/.test(value)) return 'must not contain ..';
   return null;
 }
@@ -35,7 +49,7 @@ function problemOf(value: string): string | null {
 export const profileRootSchema = z
   .string()
   .trim()
-  .max(240)
+  .max(PROFILE_ROOT_MAX_LENGTH)
   .superRefine((value, ctx) => {
     const problem = problemOf(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `profile folder ${problem}` });
@@ -59,8 +73,10 @@ export function expandProfileRoot(
     if (!v) missing.push(name);
     return v ?? '';
   });
-  if (missing.length) return { ok: false, detail: `profile folder names %${missing.join('%, %')}%, which is not set for this account` };
-  if (isUnc(expanded)) return { ok: false, detail: 'profile folder expands to a network path; profiles must be on a local disk' };
+  if (missing.length)
+    return { ok: false, detail: `profile folder names %${missing.join('%, %')}%, which is not set for this account` };
+  if (isUnc(expanded))
+    return { ok: false, detail: 'profile folder expands to a network path; profiles must be on a local disk' };
   const path = os === 'win32' ? win32 : posix;
   const absolute = os === 'win32' ? /^[A-Za-z]:[\\/]/.test(expanded) : posix.isAbsolute(expanded);
   if (!absolute) return { ok: false, detail: 'profile folder does not expand to an absolute path' };

@@ -18,7 +18,17 @@ import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 
 /** The effective policy with ProfileRoot from HKLM, or none. */
 const withRoot = (profileRoot: string | null) =>
-  resolvePolicy(profileRoot === null ? [] : [{ name: 'HKLM', kind: 'registry', values: new Map([['ProfileRoot', { type: 'REG_EXPAND_SZ', value: profileRoot }]]) }]);
+  resolvePolicy(
+    profileRoot === null
+      ? []
+      : [
+          {
+            name: 'HKLM',
+            kind: 'registry',
+            values: new Map([['ProfileRoot', { type: 'REG_EXPAND_SZ', value: profileRoot }]]),
+          },
+        ],
+  );
 
 const PROFILE = '3f0c2a9e-5b7d-4c1e-9a62-0d4f7b8e1c55';
 
@@ -35,10 +45,11 @@ async function writeData(dir: string, marker: string): Promise<void> {
 const store = (dir: string) => readFile(join(dir, 'profiles', PROFILE, 'store.db'), 'utf8');
 const localState = (dir: string) => readFile(join(dir, 'Local State'), 'utf8');
 
-const exists = (path: string) => readdir(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  readdir(path).then(
+    () => true,
+    () => false,
+  );
 
 const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
 /** Windows: a program holds a file in the folder, so the folder cannot be renamed. */
@@ -82,7 +93,9 @@ describe('the data folder in local app data', () => {
     expect((await readFile(join(local, 'profiles', PROFILE, 'files', 'blob-1'))).length).toBe(200_000);
     expect(await readFile(join(local, 'logs', 'klinikfunk.log'), 'utf8')).toContain('old');
     expect(await exists(roaming)).toBe(false);
-    expect(records).toMatchObject([{ level: 'info', message: 'data folder moved to its new place', fields: { from: roaming, to: local } }]);
+    expect(records).toMatchObject([
+      { level: 'info', message: 'data folder moved to its new place', fields: { from: roaming, to: local } },
+    ]);
     // The next start finds nothing to move.
     const again = createMemoryLogger();
     expect(settleDataDir(paths, withRoot(null), again.logger)).toBe(local);
@@ -105,7 +118,11 @@ describe('the data folder in local app data', () => {
     expect(await store(local)).toBe('sqlcipher pages of new');
     expect(await localState(local)).toContain('"new"');
     expect(records).toMatchObject([
-      { level: 'warn', message: expect.stringMatching(/^data folder stays in its old place: the new folder already holds files/), fields: { old: roaming, new: local, reason: 'target_not_empty' } },
+      {
+        level: 'warn',
+        message: expect.stringMatching(/^data folder stays in its old place: the new folder already holds files/),
+        fields: { old: roaming, new: local, reason: 'target_not_empty' },
+      },
     ]);
   });
 
@@ -123,7 +140,9 @@ describe('the data folder in local app data', () => {
     await writeData(roaming, 'old');
     const { logger, records } = createMemoryLogger();
     expect(settleDataDir(paths, withRoot(null), logger, heldOpen)).toBe(roaming);
-    expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'locked', error: expect.stringContaining('EBUSY') } }]);
+    expect(records).toMatchObject([
+      { level: 'warn', fields: { reason: 'locked', error: expect.stringContaining('EBUSY') } },
+    ]);
     expect(await store(roaming)).toBe('sqlcipher pages of old');
     expect(await exists(local)).toBe(false);
 
@@ -145,7 +164,10 @@ describe('the data folder in local app data', () => {
     // Interrupted while copying: the old folder is marked .moving, half a copy lies at .partial.
     await writeData(`${roaming}.moving`, 'old');
     await mkdir(join(`${local}.partial`, 'profiles', PROFILE), { recursive: true });
-    expect(moveFolderOnce({ from: roaming, to: local, rename: otherVolume(roaming) })).toMatchObject({ moved: true, dir: local });
+    expect(moveFolderOnce({ from: roaming, to: local, rename: otherVolume(roaming) })).toMatchObject({
+      moved: true,
+      dir: local,
+    });
     expect(await store(local)).toBe('sqlcipher pages of old');
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
@@ -165,7 +187,9 @@ describe('the data folder in local app data', () => {
     };
     const { logger, records } = createMemoryLogger();
     expect(settleDataDir(paths, withRoot(null), logger, moveFails)).toBe(roaming);
-    expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'failed', error: expect.stringContaining('EIO') } }]);
+    expect(records).toMatchObject([
+      { level: 'warn', fields: { reason: 'failed', error: expect.stringContaining('EIO') } },
+    ]);
     expect(await store(roaming)).toBe('sqlcipher pages of old');
     expect(await readdir(join(roaming, '..'))).toEqual(['Klinikfunk']);
     expect(await exists(local)).toBe(false);
@@ -208,8 +232,16 @@ describe('the data folder in local app data', () => {
     const policy = withRoot('%HOMEPATH%/Klinikfunk');
     expect(policy.problems).toEqual([]);
     expect(settleDataDir(paths, policy, logger)).toBe(local);
-    expect(records).toMatchObject([{ level: 'warn', message: expect.stringContaining('ProfileRoot policy not used'), fields: { detail: expect.stringContaining('HOMEPATH') } }]);
-    expect(policy.problems).toMatchObject([{ source: 'HKLM', key: 'profileRoot', reason: 'invalid_value', detail: expect.stringContaining('HOMEPATH') }]);
+    expect(records).toMatchObject([
+      {
+        level: 'warn',
+        message: expect.stringContaining('ProfileRoot policy not used'),
+        fields: { detail: expect.stringContaining('HOMEPATH') },
+      },
+    ]);
+    expect(policy.problems).toMatchObject([
+      { source: 'HKLM', key: 'profileRoot', reason: 'invalid_value', detail: expect.stringContaining('HOMEPATH') },
+    ]);
   });
 
   it('where local and roaming are one folder (Linux) nothing moves', async () => {

@@ -56,7 +56,12 @@ function decodeIco(ico: Buffer): Array<{ size: number; format: 'bmp' | 'png'; rg
       continue;
     }
     // BITMAPINFOHEADER: height counts the colour rows and the AND mask rows.
-    expect([body.readUInt32LE(0), body.readInt32LE(4), body.readInt32LE(8), body.readUInt16LE(14)]).toEqual([40, size, size * 2, 32]);
+    expect([body.readUInt32LE(0), body.readInt32LE(4), body.readInt32LE(8), body.readUInt16LE(14)]).toEqual([
+      40,
+      size,
+      size * 2,
+      32,
+    ]);
     expect(length).toBe(40 + size * size * 4 + Math.ceil(size / 32) * 4 * size);
     const rgba = Buffer.alloc(size * size * 4);
     for (let y = 0; y < size; y++) {
@@ -70,7 +75,9 @@ function decodeIco(ico: Buffer): Array<{ size: number; format: 'bmp' | 'png'; rg
   return images;
 }
 
-const pixel = (rgba: Uint8Array, size: number, x: number, y: number) => [...rgba.subarray((y * size + x) * 4, (y * size + x) * 4 + 4)];
+const pixel = (rgba: Uint8Array, size: number, x: number, y: number) => [
+  ...rgba.subarray((y * size + x) * 4, (y * size + x) * 4 + 4),
+];
 
 describe('app icons', () => {
   it('build/icon.ico holds 16 to 256 px, bitmaps below 256 and PNG at 256, each what icon-mark.ts draws', async () => {
@@ -78,7 +85,8 @@ describe('app icons', () => {
     expect(images.map((i) => i.size)).toEqual([16, 24, 32, 48, 64, 128, 256]);
     expect(images.map((i) => i.size)).toEqual([...ICO_SIZES]);
     expect(images.map((i) => i.format)).toEqual(['bmp', 'bmp', 'bmp', 'bmp', 'bmp', 'bmp', 'png']);
-    for (const image of images) expect(image.rgba.equals(Buffer.from(renderMark(image.size))), `${image.size} px`).toBe(true);
+    for (const image of images)
+      expect(image.rgba.equals(Buffer.from(renderMark(image.size))), `${image.size} px`).toBe(true);
   });
 
   it('build/icon.png is the 512 px mark for Linux', async () => {
@@ -92,9 +100,29 @@ describe('app icons', () => {
     const blue = [0x1f, 0x6a, 0xa5, 255];
     const white = [255, 255, 255, 255];
     // Cross arms 2 px thick around the bubble's centre (x 7-8, y 6-7).
-    for (const [x, y] of [[7, 6], [8, 7], [5, 6], [10, 7], [7, 4], [8, 9]] as const) expect(pixel(m, 16, x, y), `cross ${x},${y}`).toEqual(blue);
-    for (const [x, y] of [[4, 4], [11, 4], [4, 9], [11, 9]] as const) expect(pixel(m, 16, x, y), `bubble ${x},${y}`).toEqual(white);
-    for (const [x, y] of [[0, 8], [15, 8], [8, 0], [8, 15]] as const) expect(pixel(m, 16, x, y), `border ${x},${y}`).toEqual(blue);
+    for (const [x, y] of [
+      [7, 6],
+      [8, 7],
+      [5, 6],
+      [10, 7],
+      [7, 4],
+      [8, 9],
+    ] as const)
+      expect(pixel(m, 16, x, y), `cross ${x},${y}`).toEqual(blue);
+    for (const [x, y] of [
+      [4, 4],
+      [11, 4],
+      [4, 9],
+      [11, 9],
+    ] as const)
+      expect(pixel(m, 16, x, y), `bubble ${x},${y}`).toEqual(white);
+    for (const [x, y] of [
+      [0, 8],
+      [15, 8],
+      [8, 0],
+      [8, 15],
+    ] as const)
+      expect(pixel(m, 16, x, y), `border ${x},${y}`).toEqual(blue);
     // Rounded corners: the very corner is transparent.
     expect(pixel(m, 16, 0, 0)[3]).toBe(0);
   });

@@ -20,7 +20,15 @@ const require = createRequire(import.meta.url);
 // The package's entry first: its modules import each other in a cycle that only resolves in this order.
 require('app-builder-lib');
 const { WinPackager } = require('app-builder-lib/out/winPackager') as {
-  WinPackager: { prototype: { shouldSignFile(this: { platformSpecificBuildOptions: WindowsConfiguration }, file: string, fallback?: boolean): boolean } };
+  WinPackager: {
+    prototype: {
+      shouldSignFile(
+        this: { platformSpecificBuildOptions: WindowsConfiguration },
+        file: string,
+        fallback?: boolean,
+      ): boolean;
+    };
+  };
 };
 const { WindowsSignToolManager } = require('app-builder-lib/out/codeSign/windowsSignToolManager') as {
   WindowsSignToolManager: new (packager: object) => SignToolManager;
@@ -31,7 +39,8 @@ const THUMBPRINT = '0123456789ABCDEF0123456789ABCDEF01234567';
 const APP_EXE = 'release/win-unpacked/Klinikfunk.exe';
 const MSI = 'release/Klinikfunk-0.1.0.msi';
 const NSIS = 'release/Klinikfunk Setup 0.1.0.exe';
-const ADDON = 'release/win-unpacked/resources/app.asar.unpacked/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node';
+const ADDON =
+  'release/win-unpacked/resources/app.asar.unpacked/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node';
 
 /** electron-builder's decision for one file: the app folder walk (signApp) or an artefact (signIf). */
 function electronBuilderSigns(win: WindowsConfiguration, file: string, artefact: boolean): boolean {
@@ -66,41 +75,84 @@ describe('windows signing configuration', () => {
     expect(cfg.win).not.toHaveProperty('signtoolOptions');
     expect(cfg.win).not.toHaveProperty('azureSignOptions');
     // Nothing switches signing off: the day a certificate is configured, the same files get signed.
-    for (const [file, artefact] of [[APP_EXE, false], [MSI, true], [NSIS, true]] as const) expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
+    for (const [file, artefact] of [
+      [APP_EXE, false],
+      [MSI, true],
+      [NSIS, true],
+    ] as const)
+      expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
     expect(config).toEqual(cfg);
     expect(cfg).not.toHaveProperty('forceCodeSigning');
   });
 
   it('with a certificate thumbprint signs the app exe, its addon, the MSI and the NSIS installer from the store, and fails the build if it cannot', async () => {
-    const cfg = builderConfig({ KLINIKFUNK_SIGN_CERT_SHA1: '01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67' });
+    const cfg = builderConfig({
+      KLINIKFUNK_SIGN_CERT_SHA1: '01 23 45 67 89 ab cd ef 01 23 45 67 89 ab cd ef 01 23 45 67',
+    });
     expect(cfg.win.forceCodeSigning).toBe(true);
     expect(cfg.win.signtoolOptions).toMatchObject({ certificateSha1: THUMBPRINT, signingHashAlgorithms: ['sha256'] });
-    for (const [file, artefact] of [[APP_EXE, false], [ADDON, false], [MSI, true], [NSIS, true]] as const) expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
+    for (const [file, artefact] of [
+      [APP_EXE, false],
+      [ADDON, false],
+      [MSI, true],
+      [NSIS, true],
+    ] as const)
+      expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
     expect(electronBuilderSigns(cfg.win, 'release/win-unpacked/LICENSES.chromium.html', false)).toBe(false);
 
     // The certificate electron-builder finds in the store, and the signtool line it would run for each file.
     const packager = fakePackager(
       cfg.win,
       JSON.stringify([
-        { Subject: 'CN=Other', PSParentPath: 'Microsoft.PowerShell.Security\\Certificate::CurrentUser\\My', Thumbprint: 'F'.repeat(40) },
-        { Subject: 'CN=Klinikfunk', PSParentPath: 'Microsoft.PowerShell.Security\\Certificate::LocalMachine\\My', Thumbprint: THUMBPRINT },
+        {
+          Subject: 'CN=Other',
+          PSParentPath: 'Microsoft.PowerShell.Security\\Certificate::CurrentUser\\My',
+          Thumbprint: 'F'.repeat(40),
+        },
+        {
+          Subject: 'CN=Klinikfunk',
+          PSParentPath: 'Microsoft.PowerShell.Security\\Certificate::LocalMachine\\My',
+          Thumbprint: THUMBPRINT,
+        },
       ]),
     );
     const manager = new WindowsSignToolManager(packager);
     const cscInfo = await manager.cscInfo.value;
     expect(cscInfo).toMatchObject({ thumbprint: THUMBPRINT, store: 'My', isLocalMachineStore: true });
     for (const file of [APP_EXE, MSI]) {
-      const args = manager.computeSignToolArgs({ path: file, options: cfg.win, name: 'Klinikfunk', site: null, cscInfo, hash: 'sha256', isNest: false }, true, packager.vmForTest);
-      expect(args).toEqual(expect.arrayContaining(['/sha1', THUMBPRINT, '/sm', '/fd', 'sha256', '/tr', 'http://timestamp.digicert.com']));
+      const args = manager.computeSignToolArgs(
+        { path: file, options: cfg.win, name: 'Klinikfunk', site: null, cscInfo, hash: 'sha256', isNest: false },
+        true,
+        packager.vmForTest,
+      );
+      expect(args).toEqual(
+        expect.arrayContaining(['/sha1', THUMBPRINT, '/sm', '/fd', 'sha256', '/tr', 'http://timestamp.digicert.com']),
+      );
       expect(args.at(-1)).toBe(file);
     }
   });
 
   it('with a certificate subject name picks that certificate from the store', async () => {
-    const cfg = builderConfig({ KLINIKFUNK_SIGN_CERT_SUBJECT: 'Klinikfunk GmbH', KLINIKFUNK_SIGN_TIMESTAMP_URL: 'http://timestamp.example.test' });
-    expect(cfg.win.signtoolOptions).toMatchObject({ certificateSubjectName: 'Klinikfunk GmbH', rfc3161TimeStampServer: 'http://timestamp.example.test' });
-    const packager = fakePackager(cfg.win, JSON.stringify({ Subject: 'CN=Klinikfunk GmbH, O=Klinikfunk', PSParentPath: 'X\\Certificate::CurrentUser\\My', Thumbprint: THUMBPRINT }));
-    expect(await new WindowsSignToolManager(packager).cscInfo.value).toMatchObject({ thumbprint: THUMBPRINT, isLocalMachineStore: false });
+    const cfg = builderConfig({
+      KLINIKFUNK_SIGN_CERT_SUBJECT: 'Klinikfunk GmbH',
+      KLINIKFUNK_SIGN_TIMESTAMP_URL: 'http://timestamp.example.test',
+    });
+    expect(cfg.win.signtoolOptions).toMatchObject({
+      certificateSubjectName: 'Klinikfunk GmbH',
+      rfc3161TimeStampServer: 'http://timestamp.example.test',
+    });
+    const packager = fakePackager(
+      cfg.win,
+      JSON.stringify({
+        Subject: 'CN=Klinikfunk GmbH, O=Klinikfunk',
+        PSParentPath: 'X\\Certificate::CurrentUser\\My',
+        Thumbprint: THUMBPRINT,
+      }),
+    );
+    expect(await new WindowsSignToolManager(packager).cscInfo.value).toMatchObject({
+      thumbprint: THUMBPRINT,
+      isLocalMachineStore: false,
+    });
   });
 
   describe('through a signing hook (a signing service)', () => {
@@ -145,21 +197,36 @@ describe('windows signing configuration', () => {
       publisherName: 'Klinikfunk GmbH',
     });
     expect(cfg.win).not.toHaveProperty('signtoolOptions');
-    for (const [file, artefact] of [[APP_EXE, false], [MSI, true]] as const) expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
-    expect(() => builderConfig({ ...env, KLINIKFUNK_AZURE_SIGN_PROFILE: ' ' })).toThrow(/needs KLINIKFUNK_AZURE_SIGN_PROFILE/);
+    for (const [file, artefact] of [
+      [APP_EXE, false],
+      [MSI, true],
+    ] as const)
+      expect(electronBuilderSigns(cfg.win, file, artefact)).toBe(true);
+    expect(() => builderConfig({ ...env, KLINIKFUNK_AZURE_SIGN_PROFILE: ' ' })).toThrow(
+      /needs KLINIKFUNK_AZURE_SIGN_PROFILE/,
+    );
   });
 
   it('with a .pfx through electron-builder’s WIN_CSC_LINK requires signing and keeps the SHA-256 time stamp', () => {
     const cfg = builderConfig({ WIN_CSC_LINK: 'C:\\secure\\klinikfunk.pfx' });
     expect(cfg.win.forceCodeSigning).toBe(true);
-    expect(cfg.win.signtoolOptions).toEqual({ rfc3161TimeStampServer: 'http://timestamp.digicert.com', signingHashAlgorithms: ['sha256'] });
+    expect(cfg.win.signtoolOptions).toEqual({
+      rfc3161TimeStampServer: 'http://timestamp.digicert.com',
+      signingHashAlgorithms: ['sha256'],
+    });
   });
 
   it('refuses two ways at once, a malformed thumbprint and a time stamp server that is not a URL', () => {
-    expect(() => windowsSigning({ KLINIKFUNK_SIGN_CERT_SHA1: THUMBPRINT, KLINIKFUNK_SIGN_HOOK: '/x.mjs' })).toThrow(/choose one way/);
-    expect(() => windowsSigning({ KLINIKFUNK_SIGN_CERT_SUBJECT: 'X', WIN_CSC_LINK: 'a.pfx' })).toThrow(/choose one way/);
+    expect(() => windowsSigning({ KLINIKFUNK_SIGN_CERT_SHA1: THUMBPRINT, KLINIKFUNK_SIGN_HOOK: '/x.mjs' })).toThrow(
+      /choose one way/,
+    );
+    expect(() => windowsSigning({ KLINIKFUNK_SIGN_CERT_SUBJECT: 'X', WIN_CSC_LINK: 'a.pfx' })).toThrow(
+      /choose one way/,
+    );
     expect(() => windowsSigning({ KLINIKFUNK_SIGN_CERT_SHA1: 'abc' })).toThrow(/40 hex digits/);
-    expect(() => windowsSigning({ KLINIKFUNK_SIGN_HOOK: '/x.mjs', KLINIKFUNK_SIGN_TIMESTAMP_URL: 'digicert' })).toThrow(/http\(s\) URL/);
+    expect(() => windowsSigning({ KLINIKFUNK_SIGN_HOOK: '/x.mjs', KLINIKFUNK_SIGN_TIMESTAMP_URL: 'digicert' })).toThrow(
+      /http\(s\) URL/,
+    );
     expect(SIGNED_EXTENSIONS).toContain('.exe');
   });
 });

@@ -29,17 +29,25 @@ async function runChild(mode: 'awaited' | 'floating'): Promise<string[]> {
 }
 
 describe('quit', () => {
-  it('the log file holds every line up to "Klinikfunk stopped" when the process ends', { timeout: 90_000 }, async () => {
-    const messages = await runChild('awaited');
-    expect(messages.length).toBe(2_002);
-    expect(messages.slice(-2)).toEqual(['core closed', 'Klinikfunk stopped']);
-  });
+  it(
+    'the log file holds every line up to "Klinikfunk stopped" when the process ends',
+    { timeout: 90_000 },
+    async () => {
+      const messages = await runChild('awaited');
+      expect(messages.length).toBe(2_002);
+      expect(messages.slice(-2)).toEqual(['core closed', 'Klinikfunk stopped']);
+    },
+  );
 
-  it('without waiting for the log file (the earlier quit) the last lines are lost (control)', { timeout: 90_000 }, async () => {
-    const messages = await runChild('floating');
-    expect(messages).not.toContain('Klinikfunk stopped');
-    expect(messages.length).toBeLessThan(2_002);
-  });
+  it(
+    'without waiting for the log file (the earlier quit) the last lines are lost (control)',
+    { timeout: 90_000 },
+    async () => {
+      const messages = await runChild('floating');
+      expect(messages).not.toContain('Klinikfunk stopped');
+      expect(messages.length).toBeLessThan(2_002);
+    },
+  );
 
   it('runs once, logs a core that fails to close, and still closes the log file', async () => {
     const { logger, records } = createMemoryLogger();

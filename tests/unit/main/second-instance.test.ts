@@ -73,7 +73,11 @@ describe('a second start of the desktop app', () => {
     expect(calls.slice(lock + 1)).toEqual(['quit']);
     expect(calls).not.toContain('whenReady');
     // The line was logged (stderr) before the lock, but no log file was opened for it.
-    expect((stderr.mock.calls as unknown[][]).some(([chunk]) => String(chunk).includes('data folder stays in its old place'))).toBe(true);
+    expect(
+      (stderr.mock.calls as unknown[][]).some(([chunk]) =>
+        String(chunk).includes('data folder stays in its old place'),
+      ),
+    ).toBe(true);
     // A log file writes in the background: give one that was wrongly opened time to appear.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await readdir(state.userData)).toEqual(['profiles']);

@@ -36,20 +36,40 @@ describe('ProfileRoot policy', () => {
   ])('refuses %s with the reason, and falls back to the default', (value, reason) => {
     const policy = fromHklm(value);
     expect(policy.values.profileRoot).toBeNull();
-    expect(policy.problems).toMatchObject([{ key: 'profileRoot', reason: 'invalid_value', detail: expect.stringMatching(reason) }]);
+    expect(policy.problems).toMatchObject([
+      { key: 'profileRoot', reason: 'invalid_value', detail: expect.stringMatching(reason) },
+    ]);
   });
 
   it('expands variables for the account, names case-insensitive as on Windows', () => {
-    expect(expandProfileRoot('%localappdata%\\Klinikfunk\\Profile', WINDOWS_ENV, 'win32')).toEqual({ ok: true, path: 'C:\\Users\\pflege3b\\AppData\\Local\\Klinikfunk\\Profile' });
-    expect(expandProfileRoot('D:\\VDI\\%USERNAME%\\Klinikfunk\\', WINDOWS_ENV, 'win32')).toEqual({ ok: true, path: 'D:\\VDI\\pflege3b\\Klinikfunk' });
-    expect(expandProfileRoot('%HOME%/klinikfunk', { HOME: '/home/pflege' }, 'linux')).toEqual({ ok: true, path: '/home/pflege/klinikfunk' });
+    expect(expandProfileRoot('%localappdata%\\Klinikfunk\\Profile', WINDOWS_ENV, 'win32')).toEqual({
+      ok: true,
+      path: 'C:\\Users\\pflege3b\\AppData\\Local\\Klinikfunk\\Profile',
+    });
+    expect(expandProfileRoot('D:\\VDI\\%USERNAME%\\Klinikfunk\\', WINDOWS_ENV, 'win32')).toEqual({
+      ok: true,
+      path: 'D:\\VDI\\pflege3b\\Klinikfunk',
+    });
+    expect(expandProfileRoot('%HOME%/klinikfunk', { HOME: '/home/pflege' }, 'linux')).toEqual({
+      ok: true,
+      path: '/home/pflege/klinikfunk',
+    });
   });
 
   it('refuses after expansion a network path, an unset variable and a relative result', () => {
     // Folder redirection puts %APPDATA% on a file server.
-    expect(expandProfileRoot('%APPDATA%\\Klinikfunk', WINDOWS_ENV, 'win32')).toMatchObject({ ok: false, detail: expect.stringMatching(/network path/) });
-    expect(expandProfileRoot('%HOMEPATH%\\Klinikfunk', WINDOWS_ENV, 'win32')).toMatchObject({ ok: false, detail: expect.stringMatching(/HOMEPATH.*not set/) });
-    expect(expandProfileRoot('%USERNAME%\\Klinikfunk', WINDOWS_ENV, 'win32')).toMatchObject({ ok: false, detail: expect.stringMatching(/absolute/) });
+    expect(expandProfileRoot('%APPDATA%\\Klinikfunk', WINDOWS_ENV, 'win32')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/network path/),
+    });
+    expect(expandProfileRoot('%HOMEPATH%\\Klinikfunk', WINDOWS_ENV, 'win32')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/HOMEPATH.*not set/),
+    });
+    expect(expandProfileRoot('%USERNAME%\\Klinikfunk', WINDOWS_ENV, 'win32')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/absolute/),
+    });
   });
 
   it('the schema and the expansion agree on what the value may look like', () => {
