@@ -25,7 +25,7 @@ export const PER_ACCOUNT_VARIABLES = [
   'USER',
 ] as const;
 
-/** Leaves room below the folder for the profiles' own folders and files within Windows' classic 260-character path limit. */
+/** An upper bound, not a guarantee: the profiles' files below the folder (about 80 more characters) must still fit Windows' classic 260-character paths. */
 export const PROFILE_ROOT_MAX_LENGTH = 240;
 
 const VARIABLE = /%([A-Za-z_][A-Za-z0-9_()]*)%/g;
