@@ -16,7 +16,7 @@ function admxElements(def: PolicyDefinition): string {
   const id = def.valueName;
   switch (def.kind) {
     case 'string':
-      return `<elements><text id="${id}" valueName="${id}" maxLength="2048" /></elements>`;
+      return `<elements><text id="${id}" valueName="${id}"${def.expandable ? ' expandable="true"' : ''} maxLength="${def.maxLength ?? 2048}" /></elements>`;
     case 'dword':
       return `<elements><decimal id="${id}" valueName="${id}" minValue="${def.range!.min}" maxValue="${def.range!.max}" /></elements>`;
     case 'enum': {
@@ -122,7 +122,7 @@ ${presentations}
 }
 
 const registryType = (def: PolicyDefinition) =>
-  ({ string: 'REG_SZ', enum: 'REG_SZ', dword: 'REG_DWORD', boolean: 'REG_DWORD (0/1)', list: 'REG_MULTI_SZ' })[def.kind];
+  ({ string: def.expandable ? 'REG_EXPAND_SZ' : 'REG_SZ', enum: 'REG_SZ', dword: 'REG_DWORD', boolean: 'REG_DWORD (0/1)', list: 'REG_MULTI_SZ' })[def.kind];
 
 const showDefault = (value: unknown) =>
   value === null ? '(not set)' : Array.isArray(value) ? (value.length ? value.join(', ') : '(empty)') : String(value);
@@ -221,5 +221,43 @@ not reached\`). A relay this PC cannot reach through its network (the relay's ce
 proxy refuses the connection, wants credentials or cannot be reached) moves nobody, and since that needs IT, the
 profile says *Neue Serveradresse nicht erreichbar*; the next sign-in tries again. The relay at the new address must serve the same data (the same database, or the data folder
 moved with it): it has to know the devices.
+
+## Where profiles live (\`ProfileRoot\`)
+
+Each Windows account keeps its Klinikfunk data in one folder, by default \`%LOCALAPPDATA%\\Klinikfunk\`: the
+\`profiles\` folder (each profile's encrypted store, file cache and identity), the \`logs\` folder, and Chromium's
+\`Local State\` file, which holds the key the Windows secure store (DPAPI) seals each profile's key with; a sealed profile
+cannot be opened without the \`Local State\` beside it (security.md). Local app data is not copied to the file
+server by a roaming profile at sign-out (Linux: \`~/.config/Klinikfunk/\`). In a VDI with a profile container
+(FSLogix and the like) that folder is on the container's disk and stays with the account.
+
+\`ProfileRoot\` puts this folder elsewhere, e.g. \`D:\\Klinikfunk\\%USERNAME%\` on a persistent disk of a
+non-persistent VDI; profiles are then in \`D:\\Klinikfunk\\<account>\\profiles\`. The value is a REG_EXPAND_SZ (the
+template writes it so) or REG_SZ; \`%VARIABLES%\` are replaced with the signed-in account's environment at start
+(names in any case). Klinikfunk refuses, with the reason under **Verwaltete Einstellungen**, a value that
+
+- does not contain one of \`%LOCALAPPDATA%\`, \`%APPDATA%\`, \`%USERPROFILE%\`, \`%USERNAME%\`, \`%HOMEPATH%\` (or, on
+  Linux, \`%HOME%\`, \`%USER%\`): every account needs its own folder, or each would see the others' profiles;
+- is not absolute (it starts with a drive, \`C:\\…\`, or with a variable), or contains \`..\`;
+- is a network path (UNC, two backslashes and a server name). Each profile is an SQLite database with a
+  write-ahead log, and SQLite's file locking is not reliable over SMB: a dropped connection can damage the store.
+
+A value that passes but cannot be used for the account at start (a variable that is not set, or one that expands
+to a network path, such as \`%APPDATA%\` under folder redirection) is not used either: the data stays in the
+default folder, **Verwaltete Einstellungen** marks the value as rejected and the log says why
+(\`ProfileRoot policy not used\`). The folder in use is logged at each start
+(\`data folder\`). The policy is read before the app window opens, like every policy: restart Klinikfunk after a
+change.
+
+**Moving existing data.** At start, before anything in it is opened, Klinikfunk moves the folder of earlier
+versions, the roaming \`%APPDATA%\\Klinikfunk\` (and, when \`ProfileRoot\` is set, the default
+\`%LOCALAPPDATA%\\Klinikfunk\`), to the folder in use, all of it (profiles, \`Local State\`, logs). It moves only
+when the new folder is empty; on one disk that is a rename, across disks a copy that is used only once it is
+complete, after which the old folder is deleted (an interrupted copy is finished at the next start). When the new
+folder already holds something and the old folder holds profiles, or the old folder cannot be moved because another
+program holds a file in it, Klinikfunk keeps using the old folder, logs why (\`data folder stays in its old place:
+…\`) and tries again at the next start; if both folders hold profiles, move or delete one by hand while Klinikfunk
+is closed. An old folder without profiles in it does not hold the new one back. Changing \`ProfileRoot\` again
+later does not move the earlier \`ProfileRoot\` folder: move it by hand while Klinikfunk is closed.
 `;
 }

@@ -1,15 +1,33 @@
 // The real platform: Electron's safeStorage (DPAPI on Windows), notifications, idle time and
 // power events, clipboard, the save dialog, the OS certificate store and proxy resolution. The
 // core sees only the interfaces in core/platform.
+import { basename, join } from 'node:path';
 import { getCACertificates } from 'node:tls';
-import { BrowserWindow, clipboard, dialog, Notification, powerMonitor, safeStorage, session } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Notification, powerMonitor, safeStorage, session } from 'electron';
 import { fromPacResult } from '../core/net/proxy-choice.ts';
-import type { OsSessionEvent, Platform } from '../core/platform/platform.ts';
+import type { AppPaths, OsSessionEvent, Platform } from '../core/platform/platform.ts';
 import { electronSafeStorage } from './safe-storage.ts';
 
-export function createElectronPlatform(): Platform {
+/**
+ * Electron has no name for local app data: on Windows it is %LOCALAPPDATA% (set for every
+ * interactive account); elsewhere the app stays in userData (~/.config/Klinikfunk), nothing roams.
+ */
+export function electronAppPaths(): AppPaths {
+  const userData = app.getPath('userData');
+  const localAppData = process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined;
+  return {
+    os: process.platform,
+    // The same folder name as userData's (Klinikfunk).
+    localData: localAppData ? join(localAppData, basename(userData)) : userData,
+    legacyData: userData,
+    environment: { ...process.env },
+  };
+}
+
+export function createElectronPlatform(paths: AppPaths = electronAppPaths()): Platform {
   const clickListeners = new Set<(tag: string | undefined) => void>();
   return {
+    paths,
     network: {
       // Node in Electron's main process reads the OS store as plain Node does (Windows: the
       // machine's and the user's trusted roots, where GPO puts the clinic CA).

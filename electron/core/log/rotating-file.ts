@@ -11,7 +11,8 @@
 // user's folder and name (log/redact.ts): Node's file errors name paths under C:\Users\<name>.
 //
 // Writes never block the caller: the main process logs from IPC handlers and timers, and
-// %APPDATA% often sits on a file server (folder redirection), where one synchronous write can
+// the data folder may sit on a file server (a profile container, or the %APPDATA% of earlier versions under
+// folder redirection until it has moved), where one synchronous write can
 // hang the window for seconds. A line is queued (at most MAX_QUEUED_BYTES; beyond that lines are
 // counted and the count written when the disk takes lines again) and written in order by one
 // asynchronous writer. `flush()` waits for the queue (support package, quit). A write that fails

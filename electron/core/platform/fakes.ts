@@ -4,8 +4,11 @@
 // two instances for the same account (an app restart) open each other's bytes, and another
 // account's instance cannot.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nodeNetwork } from '../net/node-network.ts';
 import type {
+  AppPaths,
   Clipboard,
   IdleSource,
   IdleState,
@@ -129,9 +132,26 @@ export interface FakePlatform extends Platform {
   saveDialog: FakeSaveDialog;
 }
 
-/** The network part is the real Node one (OS store, proxy environment) unless a test passes its own. */
-export function createFakePlatform(options: { osUser?: string; network?: NetworkPlatform } = {}): FakePlatform {
+/**
+ * Paths as Windows would give them, under `root` (nothing is created): local and roaming app data
+ * of one account, and its environment.
+ */
+export function fakeAppPaths(root: string, osUser: string = FAKE_OS_USER): AppPaths {
+  const home = join(root, 'Users', osUser);
+  const localAppData = join(home, 'AppData', 'Local');
+  const appData = join(home, 'AppData', 'Roaming');
   return {
+    os: process.platform,
+    localData: join(localAppData, 'Klinikfunk'),
+    legacyData: join(appData, 'Klinikfunk'),
+    environment: { USERNAME: osUser, USERPROFILE: home, LOCALAPPDATA: localAppData, APPDATA: appData },
+  };
+}
+
+/** The network part is the real Node one (OS store, proxy environment) unless a test passes its own. */
+export function createFakePlatform(options: { osUser?: string; network?: NetworkPlatform; paths?: AppPaths } = {}): FakePlatform {
+  return {
+    paths: options.paths ?? fakeAppPaths(join(tmpdir(), 'klinikfunk-fake-paths'), options.osUser),
     network: options.network ?? nodeNetwork(),
     safeStorage: new FakeSafeStorage(options.osUser),
     notifier: new FakeNotifier(),

@@ -85,7 +85,23 @@ export interface SaveDialog {
   choosePath(request: SaveRequest): Promise<string | null>;
 }
 
+/**
+ * Where the app keeps an OS account's files. `localData` stays on this machine: on Windows
+ * %LOCALAPPDATA%\Klinikfunk, which a roaming profile does not copy to the file server at every
+ * sign-out (stores of hundreds of MB, opened by the app while the sync runs). Earlier versions kept
+ * profiles and logs in Electron's default userData, the roaming %APPDATA%\Klinikfunk: `legacyData`,
+ * from where they are moved once (core/app/data-location.ts). On Linux both are ~/.config/Klinikfunk.
+ */
+export interface AppPaths {
+  os: NodeJS.Platform;
+  localData: string;
+  legacyData: string;
+  /** The process environment, for %VARIABLES% in the ProfileRoot policy. */
+  environment: Readonly<Record<string, string | undefined>>;
+}
+
 export interface Platform {
+  paths: AppPaths;
   network: NetworkPlatform;
   safeStorage: SafeStorage;
   notifier: Notifier;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
 import { proxyServerSchema } from '../net/proxy-choice.ts';
 import { relayCaEntrySchema } from '../net/relay-ca-policy.ts';
+import { PROFILE_ROOT_MAX_LENGTH, profileRootSchema } from './profile-root.ts';
 
 /** How the value sits in the registry (ADMX element in brackets). */
 export type RegistryKind = 'string' /* REG_SZ, <text> */ | 'dword' /* REG_DWORD, <decimal> */ | 'boolean' /* REG_DWORD 0/1, <boolean> */ | 'enum' /* REG_SZ, <enum> */ | 'list' /* REG_MULTI_SZ, <multiText> */;
@@ -24,6 +25,10 @@ export interface PolicyDefinition<T = unknown, K extends string = string> {
   defaultValue: T;
   /** For enums: the allowed strings with their labels. */
   options?: ReadonlyArray<{ value: string; label: Texts }>;
+  /** For strings: stored as REG_EXPAND_SZ (<text expandable="true">), %VARIABLES% expanded by the app. */
+  expandable?: boolean;
+  /** For strings: the longest value the template's text box takes (also enforced by the schema); 2048 if not set. */
+  maxLength?: number;
   /** For dwords: the allowed range (also enforced by the schema). */
   range?: { min: number; max: number };
   label: Texts;
@@ -280,6 +285,20 @@ export const POLICY_DEFINITIONS = [
     help: {
       de: 'host:port oder http://benutzer:passwort@host:port (Sonderzeichen im Passwort URL-kodiert), nur bei Proxy = Fester Proxy. Das Passwort ist für jeden lesbar, der die Richtlinie lesen kann: ein eigenes Dienstkonto nur für den Proxy verwenden.',
       en: 'host:port or http://user:password@host:port (special characters in the password URL-encoded), only with Proxy = Fixed proxy. The password is readable by anyone who can read the policy: use a service account for the proxy only.',
+    },
+  }),
+  def({
+    key: 'profileRoot',
+    valueName: 'ProfileRoot',
+    kind: 'string',
+    expandable: true,
+    maxLength: PROFILE_ROOT_MAX_LENGTH,
+    schema: profileRootSchema.nullable(),
+    defaultValue: null,
+    label: { de: 'Ordner der Profile', en: 'Profile folder' },
+    help: {
+      de: 'Ordner, in dem Klinikfunk die Daten eines Windows-Kontos ablegt (die Profile, die Schlüsseldatei des Windows-Schlüsselspeichers »Local State« und die Protokolldateien), für VDI- und Roaming-Umgebungen. Nicht gesetzt: %LOCALAPPDATA%\\Klinikfunk (lokal, wandert nicht mit einem servergespeicherten Profil). Umgebungsvariablen wie %LOCALAPPDATA%, %USERPROFILE% oder %USERNAME% werden für das angemeldete Konto ersetzt; der Pfad muss absolut sein und eine dieser kontobezogenen Variablen enthalten, damit jedes Konto seinen eigenen Ordner hat. Netzwerkpfade (UNC) werden abgelehnt: die verschlüsselten Datenbanken der Profile können über SMB beschädigt werden. Daten am bisherigen Ort werden beim nächsten Start einmal hierher verschoben, wenn der neue Ordner leer ist.',
+      en: "Folder in which Klinikfunk keeps a Windows account's data (the profiles, the key file of the Windows secure store 'Local State' and the log files), for VDI and roaming setups. Not set: %LOCALAPPDATA%\\Klinikfunk (local, does not travel with a roaming profile). Environment variables such as %LOCALAPPDATA%, %USERPROFILE% or %USERNAME% are replaced for the signed-in account; the path must be absolute and contain one of these per-account variables, so that each account has its own folder. Network paths (UNC) are refused: the profiles' encrypted databases can be corrupted over SMB. Data in the previous place is moved here once at the next start, when the new folder is empty.",
     },
   }),
   def({

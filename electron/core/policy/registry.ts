@@ -1,7 +1,7 @@
 // Reading Group Policy values from the Windows registry. The core cannot use a native registry
 // module (no compiler on IT's build path, and it would tie the core to Windows), so the real
 // reader runs `reg query` and parses its output; tests use the in-memory twin.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 
 export type Hive = 'HKLM' | 'HKCU';
 
@@ -14,6 +14,11 @@ export type RegistryValue =
 export interface RegistryReader {
   /** Values directly under `hive\path`; an empty map when the key does not exist. */
   readValues(hive: Hive, path: string): Promise<Map<string, RegistryValue>>;
+}
+
+/** The same, blocking: for the policy read before Electron is ready (core/app/data-location.ts). */
+export interface SyncRegistryReader {
+  readValuesSync(hive: Hive, path: string): Map<string, RegistryValue>;
 }
 
 const LINE = /^ {4}(.+?) {4}(REG_[A-Z_]+)(?: {4}(.*))?$/;
@@ -69,8 +74,29 @@ export function createRegQueryReader(exec: Exec = execReg): RegistryReader {
   };
 }
 
+type ExecSync = (file: string, args: string[]) => { stdout: string; code: number };
+
+const execRegSync: ExecSync = (file, args) => {
+  try {
+    return { stdout: execFileSync(file, args, { windowsHide: true, timeout: 5_000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), code: 0 };
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    return { stdout: '', code: typeof status === 'number' ? status : 1 };
+  }
+};
+
+/** The real blocking reader (Windows), with reg.exe's rules as createRegQueryReader. */
+export function createRegQuerySyncReader(exec: ExecSync = execRegSync): SyncRegistryReader {
+  return {
+    readValuesSync(hive, path) {
+      const { stdout, code } = exec('reg', ['query', `${hive}\\${path}`]);
+      return code === 0 ? parseRegQueryOutput(stdout) : new Map();
+    },
+  };
+}
+
 /** In-memory twin for tests and non-Windows platforms' tests. */
-export class FakeRegistry implements RegistryReader {
+export class FakeRegistry implements RegistryReader, SyncRegistryReader {
   readonly #keys = new Map<string, Map<string, RegistryValue>>();
   set(hive: Hive, path: string, name: string, value: RegistryValue): this {
     const id = `${hive}\\${path}`.toLowerCase();
@@ -80,6 +106,9 @@ export class FakeRegistry implements RegistryReader {
     return this;
   }
   async readValues(hive: Hive, path: string): Promise<Map<string, RegistryValue>> {
+    return this.readValuesSync(hive, path);
+  }
+  readValuesSync(hive: Hive, path: string): Map<string, RegistryValue> {
     return new Map(this.#keys.get(`${hive}\\${path}`.toLowerCase()) ?? []);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRegQueryReader, parseRegQueryOutput } from '../../../electron/core/policy/registry.ts';
+import { createRegQueryReader, createRegQuerySyncReader, parseRegQueryOutput } from '../../../electron/core/policy/registry.ts';
 
 // Captured shape of `reg query HKLM\Software\Policies\Klinikfunk` on Windows 11 (CRLF, four-space columns).
 const SAMPLE = [
@@ -43,6 +43,17 @@ describe('reg query parser', () => {
     const values = await reader.readValues('HKCU', 'Software\\Policies\\Klinikfunk');
     expect(calls).toEqual([['query', 'HKCU\\Software\\Policies\\Klinikfunk']]);
     expect(values.get('IdleLockSeconds')).toEqual({ type: 'REG_DWORD', value: 300 });
+  });
+
+  it('the blocking reader runs the same query and treats exit 1 as no values', () => {
+    const calls: string[][] = [];
+    const reader = createRegQuerySyncReader((_file, args) => {
+      calls.push(args);
+      return { stdout: SAMPLE, code: 0 };
+    });
+    expect(reader.readValuesSync('HKLM', 'Software\\Policies\\Klinikfunk').get('IdleLockSeconds')).toEqual({ type: 'REG_DWORD', value: 300 });
+    expect(calls).toEqual([['query', 'HKLM\\Software\\Policies\\Klinikfunk']]);
+    expect(createRegQuerySyncReader(() => ({ stdout: '', code: 1 })).readValuesSync('HKCU', 'Software\\Policies\\Klinikfunk').size).toBe(0);
   });
 
   it('ignores garbage lines', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
 import { POLICY_REGISTRY_PATH } from '../../../electron/core/policy/definitions.ts';
-import { loadMachinePolicy } from '../../../electron/core/policy/load.ts';
+import { loadMachinePolicy, loadMachinePolicySync } from '../../../electron/core/policy/load.ts';
 import { FakeRegistry } from '../../../electron/core/policy/registry.ts';
 import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
 
@@ -140,5 +140,25 @@ describe('machine policy precedence', () => {
     const policy = await loadMachinePolicy({ platform: 'win32', registry: broken, policyFile: path }, logger);
     expect(policy.values.pinMinLength).toBe(9);
     expect(records.filter((r) => r.message === 'registry policy could not be read')).toHaveLength(2);
+  });
+
+  it('the blocking loader (read before Electron is ready, for ProfileRoot) resolves the same sources the same way', async () => {
+    const registry = new FakeRegistry()
+      .set('HKLM', P, 'ProfileRoot', { type: 'REG_EXPAND_SZ', value: 'D:\\Klinikfunk\\%USERNAME%' })
+      .set('HKLM', P, 'IdleLockSeconds', { type: 'REG_SZ', value: '60' })
+      .set('HKCU', P, 'PinMinLength', { type: 'REG_DWORD', value: 8 });
+    const content = JSON.stringify({ pinMinLength: 10, retentionDays: 30, bogus: 1 });
+    const asynchronous = await load(registry, content);
+    const { logger, records } = createMemoryLogger();
+    const path = await policyFile(content);
+    const blocking = loadMachinePolicySync({ platform: 'win32', registry, policyFile: path }, logger);
+    expect(blocking).toEqual(asynchronous.policy);
+    expect(blocking.values).toMatchObject({ profileRoot: 'D:\\Klinikfunk\\%USERNAME%', pinMinLength: 8, retentionDays: 30, idleLockSeconds: 300 });
+    expect(records.map((r) => r.message)).toEqual(asynchronous.records.map((r) => r.message));
+
+    const broken = { readValuesSync: () => { throw new Error('reg.exe missing'); } };
+    const { logger: brokenLog, records: brokenRecords } = createMemoryLogger();
+    expect(loadMachinePolicySync({ platform: 'win32', registry: broken, policyFile: path }, brokenLog).values.retentionDays).toBe(30);
+    expect(brokenRecords.filter((r) => r.message === 'registry policy could not be read')).toHaveLength(2);
   });
 });

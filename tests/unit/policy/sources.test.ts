@@ -43,6 +43,7 @@ const VALID: Record<string, { reg: RegistryValue; json: unknown }> = {
   },
   proxyMode: { reg: { type: 'REG_SZ', value: 'direct' }, json: 'direct' },
   proxyServer: { reg: { type: 'REG_SZ', value: 'proxy.klinik.local:3128' }, json: 'proxy.klinik.local:3128' },
+  profileRoot: { reg: { type: 'REG_EXPAND_SZ', value: 'D:\\Klinikfunk\\%USERNAME%' }, json: 'D:\\Klinikfunk\\%USERNAME%' },
   uiLanguage: { reg: { type: 'REG_SZ', value: 'en' }, json: 'en' },
 };
 
@@ -137,6 +138,7 @@ describe('every policy on its own', () => {
       'relayCaCertificates',
       'proxyMode',
       'proxyServer',
+      'profileRoot',
       'uiLanguage',
     ]) {
       expect(keys.has(key), key).toBe(true);

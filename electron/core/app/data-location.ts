@@ -1,0 +1,73 @@
+// The folder that holds an OS account's Klinikfunk data, decided once at start before Electron is
+// ready (it becomes Electron's userData): `profiles/`, `logs/` and Chromium's `Local State`, which
+// holds the key the OS secure store (DPAPI) seals each profile's key with. They stay together: a
+// profile folder without its `Local State` cannot be opened (docs/security.md).
+//   the ProfileRoot policy, expanded for the account, else local app data (%LOCALAPPDATA%\Klinikfunk)
+// Earlier versions used the roaming %APPDATA%\Klinikfunk; that folder (or, once ProfileRoot is
+// set, the default local one) is moved when the new folder is empty. When it is not, or the old
+// folder is held by another program, the old folder stays in use and the log says why; the next
+// start tries again (docs/policies.md "Where profiles live").
+import type { Logger } from '../log/logger.ts';
+import { expandProfileRoot } from '../policy/profile-root.ts';
+import type { EffectivePolicy } from '../policy/resolve.ts';
+import type { AppPaths } from '../platform/platform.ts';
+import { moveFolderOnce, type MoveFolderOptions, type MoveOutcome } from './move-folder-once.ts';
+
+function report(log: Logger, outcome: MoveOutcome, to: string): void {
+  if (outcome.moved) {
+    log.info('data folder moved to its new place', {
+      from: outcome.from,
+      to: outcome.dir,
+      ...(outcome.leftover ? { leftover: outcome.leftover } : {}),
+    });
+  } else if (outcome.reason !== 'nothing_to_move') {
+    const why = {
+      target_not_empty: 'the new folder already holds files; move or delete one of the two folders by hand',
+      locked: 'another program holds a file in the old folder; it is tried again at the next start',
+      failed: 'the move failed; it is tried again at the next start',
+    }[outcome.reason];
+    log.warn(`data folder stays in its old place: ${why}`, {
+      old: outcome.dir,
+      new: to,
+      reason: outcome.reason,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    });
+  }
+}
+
+/**
+ * The account's data folder (ProfileRoot or local app data), with earlier data moved into it. A
+ * ProfileRoot that cannot be used for this account is added to the policy's problems, so that
+ * *Verwaltete Einstellungen* marks it as rejected, not only the log.
+ */
+export function settleDataDir(
+  paths: AppPaths,
+  policy: Pick<EffectivePolicy, 'values' | 'managedBy' | 'problems'>,
+  log: Logger,
+  rename?: MoveFolderOptions['rename'],
+): string {
+  let to = paths.localData;
+  const profileRoot = policy.values.profileRoot;
+  if (profileRoot !== null) {
+    const expanded = expandProfileRoot(profileRoot, paths.environment, paths.os);
+    if (expanded.ok) to = expanded.path;
+    else {
+      log.warn('ProfileRoot policy not used, data stays in the default folder', {
+        detail: expanded.detail,
+        folder: paths.localData,
+      });
+      const source = policy.managedBy.profileRoot;
+      if (source)
+        policy.problems.push({ source, key: 'profileRoot', reason: 'invalid_value', detail: expanded.detail });
+    }
+  }
+  // Oldest first: the roaming folder of earlier versions, then the default a ProfileRoot replaces.
+  const sources = [paths.legacyData, paths.localData].filter((s, i, all) => s !== to && all.indexOf(s) === i);
+  for (const from of sources) {
+    const outcome = moveFolderOnce({ from, to, ...(rename ? { rename } : {}) });
+    report(log, outcome, to);
+    // The first folder that still holds profiles and could not move is the one in use.
+    if (!outcome.moved && outcome.reason !== 'nothing_to_move') return outcome.dir;
+  }
+  return to;
+}

@@ -1,0 +1,140 @@
+// Moves the app's data folder of an OS account (profiles, logs and Chromium's `Local State`, which
+// holds the key the OS secure store seals profiles with) to its new place once, at start. The
+// rule: move when the new place is empty; when it already holds something while the old folder
+// holds profiles, or the old folder cannot be moved (on Windows, another program such as a second
+// session of Klinikfunk or a scanner holds a file in it), keep using the old folder and say why.
+//
+// Synchronous on purpose: it runs before Electron's `ready`, because Chromium reads `Local State`
+// from the data folder at start-up and the folder must not change under it afterwards. Nothing
+// else runs in the process yet, and the common case is one rename.
+//
+// On one volume the move is one rename, which either happens or not. Across volumes (a redirected
+// %APPDATA% on a file server to a local %LOCALAPPDATA%) the folder is first renamed to
+// `<old>.moving` beside itself (the lock check, and the mark of a move under way), copied to
+// `<new>.partial`, which is renamed to `<new>` once complete, and then deleted. A start after an
+// interruption finds `<old>.moving` and finishes the move (or, when `<new>` is already complete,
+// only the deletion); nothing is used while half copied.
+import { cpSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export type MoveOutcome =
+  | { dir: string; moved: false; reason: 'nothing_to_move' }
+  | { dir: string; moved: true; from: string; leftover?: string }
+  | { dir: string; moved: false; reason: 'target_not_empty' | 'locked' | 'failed'; error?: string };
+
+export interface MoveFolderOptions {
+  from: string;
+  to: string;
+  /** fs.renameSync unless a test stands in for Windows, where a held file makes a rename fail. */
+  rename?: (from: string, to: string) => void;
+}
+
+const LOCKED = new Set(['EBUSY', 'EPERM', 'EACCES']);
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? '';
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** True when the folder exists and has an entry. */
+export function holdsSomething(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch (error) {
+    if (code(error) === 'ENOENT' || code(error) === 'ENOTDIR') return false;
+    throw error;
+  }
+}
+
+const holdsProfiles = (dir: string) => holdsSomething(join(dir, 'profiles'));
+
+/** Never throws: anything unexpected (a folder that cannot be read or created) keeps the old folder in use. */
+export function moveFolderOnce(options: MoveFolderOptions): MoveOutcome {
+  try {
+    return move(options);
+  } catch (error) {
+    let dir = options.from;
+    try {
+      if (holdsSomething(`${options.from}.moving`)) dir = `${options.from}.moving`;
+    } catch {
+      // the old folder's name stands
+    }
+    return { dir, moved: false, reason: 'failed', error: message(error) };
+  }
+}
+
+function move(options: MoveFolderOptions): MoveOutcome {
+  const { from, to } = options;
+  const rename = options.rename ?? renameSync;
+  const moving = `${from}.moving`;
+  const partial = `${to}.partial`;
+  if (from === to) return { dir: to, moved: false, reason: 'nothing_to_move' };
+
+  const resuming = holdsSomething(moving);
+  if (resuming && holdsSomething(to)) {
+    // Interrupted after the copy was complete: only the old copy is left to delete.
+    rmSync(moving, { recursive: true, force: true });
+    return { dir: to, moved: true, from };
+  }
+  const source = resuming ? moving : from;
+  if (!holdsSomething(source)) return { dir: to, moved: false, reason: 'nothing_to_move' };
+  if (holdsSomething(to)) {
+    // An old folder without profiles (caches, old logs) is not worth keeping the old place for.
+    return holdsProfiles(source)
+      ? { dir: source, moved: false, reason: 'target_not_empty' }
+      : { dir: to, moved: false, reason: 'nothing_to_move' };
+  }
+
+  mkdirSync(dirname(to), { recursive: true });
+  // An empty folder in the way (created by an earlier start): Windows does not rename onto it.
+  try {
+    rmdirSync(to);
+  } catch (error) {
+    if (code(error) !== 'ENOENT') throw error;
+  }
+  try {
+    rename(source, to);
+    return { dir: to, moved: true, from };
+  } catch (error) {
+    if (code(error) !== 'EXDEV')
+      return {
+        dir: source,
+        moved: false,
+        reason: LOCKED.has(code(error)) ? 'locked' : 'failed',
+        error: message(error),
+      };
+  }
+
+  // Another volume: copy, then delete.
+  if (!resuming) {
+    try {
+      rename(from, moving);
+    } catch (error) {
+      return { dir: from, moved: false, reason: LOCKED.has(code(error)) ? 'locked' : 'failed', error: message(error) };
+    }
+  }
+  try {
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(moving, partial, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
+    rename(partial, to);
+  } catch (error) {
+    try {
+      rmSync(partial, { recursive: true, force: true });
+    } catch {
+      // what is left is named .partial and removed by the next attempt
+    }
+    // Back where it was, so the app keeps working with it; if that fails too, from where it is.
+    let back = moving;
+    try {
+      rename(moving, from);
+      back = from;
+    } catch {
+      // the next start resumes from .moving
+    }
+    return { dir: back, moved: false, reason: 'failed', error: message(error) };
+  }
+  try {
+    rmSync(moving, { recursive: true, force: true });
+    return { dir: to, moved: true, from };
+  } catch (error) {
+    // The move is done; the old copy is deleted at the next start (the resume case above).
+    return { dir: to, moved: true, from, leftover: `${moving}: ${message(error)}` };
+  }
+}
