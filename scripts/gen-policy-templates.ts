@@ -1,6 +1,6 @@
 // Writes build/policy/*.admx|adml and docs/policies.md from the policy definitions.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { renderAdml, renderAdmx, renderPolicyDocs } from '../build/policy/templates.ts';
+import { renderAdml, renderAdmx, renderPolicyDocs } from '../apps/desktop/build/policy/templates.ts';
 
 await mkdir('build/policy/de-DE', { recursive: true });
 await mkdir('build/policy/en-US', { recursive: true });

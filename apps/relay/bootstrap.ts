@@ -11,12 +11,12 @@ import { createServer as createHttpServer, type ServerResponse } from 'node:http
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData } from 'ws';
-import { Directory } from '../electron/core/crypto/directory.ts';
-import { orgIdOf, parseRecord } from '../electron/core/crypto/records.ts';
-import { fromBase64Url } from '../shared/protocol/bytes.ts';
-import { orgFingerprint } from '../shared/protocol/org-fingerprint.ts';
-import type { RecordBody } from '../shared/protocol/records.ts';
-import { bootstrapFrame, type ServerFrame } from '../shared/relay/frames.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { orgIdOf, parseRecord } from '@klinikfunk/crypto/records.ts';
+import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
+import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
+import { bootstrapFrame, type ServerFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import type { RelayLog } from './log.ts';
 import type { RelayStore } from './store/store.ts';
 import { DirectoryTrust } from './trust.ts';

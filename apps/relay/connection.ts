@@ -5,7 +5,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
-import { encodeBinaryFrame, splitBinaryFrame } from '../shared/relay/binary-frame.ts';
+import { encodeBinaryFrame, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
 import {
   authChallengeText,
   BLOB_CHUNK_BYTES,
@@ -20,10 +20,10 @@ import {
   type DeviceSeen,
   type RelayErrorCode,
   type ServerFrame,
-} from '../shared/relay/frames.ts';
-import { frameForVersion, relayServesVersion, versionRefusalText } from '../shared/relay/version-window.ts';
-import { bytesEqual, toBase64Url } from '../shared/protocol/bytes.ts';
-import { parseEnvelope } from '../shared/protocol/envelope-layout.ts';
+} from '@klinikfunk/protocol/relay/frames.ts';
+import { frameForVersion, relayServesVersion, versionRefusalText } from '@klinikfunk/protocol/relay/version-window.ts';
+import { bytesEqual, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { parseEnvelope } from '@klinikfunk/protocol/wire/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
 import type { BlobAccess, MailQuotaHit, RelayStore } from './store/store.ts';

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { replaceFileDurably } from '../electron/core/session/durable-file.ts';
+import { replaceFileDurably } from '@klinikfunk/node-common/durable-file.ts';
 import type { RelayLog } from './log.ts';
 import { restoreTarget, type RelayStore } from './store/store.ts';
 

@@ -1,6 +1,6 @@
 // Relay limits: sizes, rates and buffers. Defaults suit a clinic; every value can be set by the
 // config file, environment or flags (server/config.ts).
-import { MAX_FRAME_BYTES } from '../shared/relay/frames.ts';
+import { MAX_FRAME_BYTES } from '@klinikfunk/protocol/relay/frames.ts';
 
 export interface RelayLimits {
   /** Largest frame accepted; bigger ones get `frame_too_large` (4x this closes the socket). */

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBase64Url, toBase64Url } from '../shared/protocol/bytes.ts';
-import { orgFingerprint } from '../shared/protocol/org-fingerprint.ts';
-import { readySodium } from '../electron/core/crypto/sodium.ts';
-import { installProcessGuards } from '../electron/core/log/process-guard.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
 import { awaitBootstrap, BOUND_META, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir } from './data-dir.ts';

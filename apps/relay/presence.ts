@@ -7,7 +7,7 @@
 // one refresh per `refreshMs` at most, batched for all devices. Frames a busy device sends cost
 // nothing here. A crashed relay leaves rows saying "online": a row counts as online only while it
 // is fresher than STALE_FACTOR refresh periods, so such a row turns into "last seen" by itself.
-import type { DeviceSeen } from '../shared/relay/frames.ts';
+import type { DeviceSeen } from '@klinikfunk/protocol/relay/frames.ts';
 import type { RelayLog } from './log.ts';
 import type { DeviceSeenRow, RelayStore } from './store/store.ts';
 

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { CLOSE_CODES, type ServerFrame } from '../shared/relay/frames.ts';
+import { CLOSE_CODES, type ServerFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
 import type { RelayLog } from './log.ts';

@@ -4,12 +4,12 @@
 // accepts. The implementation delegates every signature and chain check to the crypto module's
 // Directory (electron/core/crypto/directory.ts), the same code the clients run, so the relay
 // cannot be talked into trusting what a client would refuse.
-import { Directory } from '../electron/core/crypto/directory.ts';
-import { defaultVerifier } from '../electron/core/crypto/ed25519.ts';
-import { parseRecord } from '../electron/core/crypto/records.ts';
-import { fromBase64Url } from '../shared/protocol/bytes.ts';
-import { canonicalJson } from '../shared/protocol/canonical.ts';
-import type { SignedRecord } from '../shared/protocol/records.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { defaultVerifier } from '@klinikfunk/crypto/ed25519.ts';
+import { parseRecord } from '@klinikfunk/crypto/records.ts';
+import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { canonicalJson } from '@klinikfunk/protocol/wire/canonical.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { DirectoryEntry, RelayStore } from './store/store.ts';
 
 export interface DeviceIdentity {

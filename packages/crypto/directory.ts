@@ -2,8 +2,8 @@
 // and devices are, which enrolments are open, what was revoked, and each channel's roster chain.
 // The client and the relay both use this class, so a compromised relay cannot add a device or a
 // member: the clients would refuse the record just as the relay's own copy does.
-import { fromBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { RecordBody, RecordType, SignedRecord } from '../../../shared/protocol/records.ts';
+import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { defaultVerifier, type SignatureVerifier } from './ed25519.ts';
 import { orgIdOf, parseRecord, recordHash, verifyRecordSignature, type RecordVerdict } from './records.ts';
 

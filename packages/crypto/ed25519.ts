@@ -4,7 +4,7 @@
 // verify; both must agree on every input (tests/unit/crypto/primitives.test.ts, "Ed25519:
 // libsodium and node:crypto agree").
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { sodium } from './sodium.ts';
 
 export interface SignatureItem {

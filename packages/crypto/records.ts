@@ -1,8 +1,8 @@
 // Signing and verifying the signed records of shared/protocol/records.ts. Verification here is
 // stateless (schema, signer kind, signature); whether a signer is trusted, expired or revoked is
 // the directory's decision (directory.ts), which calls this first.
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { canonicalBytes } from '../../../shared/protocol/canonical.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { canonicalBytes } from '@klinikfunk/protocol/wire/canonical.ts';
 import {
   actorContext,
   ALLOWED_SIGNERS,
@@ -13,7 +13,7 @@ import {
   type RecordBody,
   type RecordType,
   type SignedRecord,
-} from '../../../shared/protocol/records.ts';
+} from '@klinikfunk/protocol/wire/records.ts';
 import { defaultVerifier, signDetached, type SignatureVerifier } from './ed25519.ts';
 import { sodium } from './sodium.ts';
 

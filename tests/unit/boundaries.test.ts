@@ -73,7 +73,7 @@ describe('build boundaries', () => {
   });
 
   it('renderer/ cannot import electron/, server/ or Node modules', async () => {
-    for (const source of ['../../electron/core/compose.ts', '../../server/index.ts', 'node:fs', 'electron']) {
+    for (const source of ['../../apps/desktop/electron/core/compose.ts', '../../apps/relay/index.ts', 'node:fs', 'electron']) {
       const messages = await lintProbe(
         'renderer/src/__probe.ts',
         `import * as x from '${source}';\nexport const y = x;\n`,

@@ -22,7 +22,7 @@ import type {
   RelayStore,
   StoredEvent,
 } from './store.ts';
-import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
+import { MAX_GONE_RANGES } from '@klinikfunk/protocol/relay/frames.ts';
 import { INCARNATION_META, newBlobGeneration, newIncarnation, PROBE_META, SEQ_FLOOR_META } from './store.ts';
 
 const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [

@@ -17,7 +17,7 @@ import type {
   RelayStore,
   StoredEvent,
 } from './store.ts';
-import { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
+import { MAX_GONE_RANGES } from '@klinikfunk/protocol/relay/frames.ts';
 import {
   INCARNATION_META,
   newBlobGeneration,

@@ -48,7 +48,7 @@ export interface GoneRange {
   from: number;
   to: number;
 }
-export { MAX_GONE_RANGES } from '../../shared/relay/frames.ts';
+export { MAX_GONE_RANGES } from '@klinikfunk/protocol/relay/frames.ts';
 
 /**
  * Where a restore moves every channel's seqs (docs/operations.md, "Backup and restore"): each head

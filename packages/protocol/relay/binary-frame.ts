@@ -8,7 +8,7 @@
 //   | n: u32 big-end | header: n bytes JSON | data: the chunk's raw bytes |
 //
 // n is at most MAX_BINARY_HEADER_BYTES; data is 0 (only an empty tail read) to BLOB_CHUNK_BYTES.
-import { utf8 } from '../protocol/bytes.ts';
+import { utf8 } from '../wire/bytes.ts';
 
 export const MAX_BINARY_HEADER_BYTES = 512;
 

@@ -3,7 +3,7 @@
 // client afterwards.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import {
   deviceTransport,
   startTestRelay,

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkHighWater, HIGH_WATER_FILE, keepHighWater } from '../../../server/high-water.ts';
-import { createRelayLog } from '../../../server/log.ts';
-import { openPostgresStore } from '../../../server/store/postgres.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import { RESTORE_JUMP, type RelayStore } from '../../../server/store/store.ts';
+import { checkHighWater, HIGH_WATER_FILE, keepHighWater } from '../../../apps/relay/high-water.ts';
+import { createRelayLog } from '../../../apps/relay/log.ts';
+import { openPostgresStore } from '../../../apps/relay/store/postgres.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import { RESTORE_JUMP, type RelayStore } from '../../../apps/relay/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const run = promisify(execFile);

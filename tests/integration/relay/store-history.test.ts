@@ -11,9 +11,9 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratePostgres, openPostgresStore } from '../../../server/store/postgres.ts';
-import { migrateSqlite, openSqliteStore } from '../../../server/store/sqlite.ts';
-import type { RelayStore } from '../../../server/store/store.ts';
+import { migratePostgres, openPostgresStore } from '../../../apps/relay/store/postgres.ts';
+import { migrateSqlite, openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import type { RelayStore } from '../../../apps/relay/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const run = promisify(execFile);

@@ -4,8 +4,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { supportSummary } from '../../../electron/core/app/support-package.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { supportSummary } from '../../../apps/desktop/electron/core/app/support-package.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 
 const summaryFor = (values: Record<string, unknown>) =>
   JSON.stringify(

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/core/security/csp.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../apps/desktop/electron/core/security/csp.ts';
 import { buildElectron } from '../../../scripts/build-electron.ts';
 
 interface Finding {

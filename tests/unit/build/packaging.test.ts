@@ -3,10 +3,10 @@ import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { config, MSI_UPGRADE_CODE } from '../../../build/electron-builder.config.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
-import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../build/msi-policy-hook.ts';
-import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
+import { config, MSI_UPGRADE_CODE } from '../../../apps/desktop/build/electron-builder.config.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
+import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../apps/desktop/build/msi-policy-hook.ts';
+import { parseOrgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 
 const FIXTURE = 'tests/fixtures/msi/project.wxs';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderAdml, renderAdmx, renderPolicyDocs } from '../../../build/policy/templates.ts';
-import { ALL_POLICIES } from '../../../electron/core/policy/definitions.ts';
+import { renderAdml, renderAdmx, renderPolicyDocs } from '../../../apps/desktop/build/policy/templates.ts';
+import { ALL_POLICIES } from '../../../apps/desktop/electron/core/policy/definitions.ts';
 
 const ADMX = 'build/policy/klinikfunk.admx';
 const ADML = { de: 'build/policy/de-DE/klinikfunk.adml', en: 'build/policy/en-US/klinikfunk.adml' } as const;

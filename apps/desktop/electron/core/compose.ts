@@ -2,9 +2,9 @@
 // returns the IPC handlers. Electron main and the test harness both call this, so the harness
 // runs the same core the desktop app runs.
 import { hostname } from 'node:os';
-import type { EventName } from '../../shared/api/names.ts';
-import type { ConnectionView, EventPayload } from '../../shared/api/contract.ts';
-import { AppError } from '../../shared/api/result.ts';
+import type { EventName } from '@klinikfunk/protocol/api/names.ts';
+import type { ConnectionView, EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '../ipc/router.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
@@ -22,7 +22,7 @@ import { systemClock, type Clock } from './clock/clock.ts';
 import { checkRegistrationCode } from './crypto/enrolment.ts';
 import { KDF_FLOOR, type KdfCost } from './crypto/kdf.ts';
 import type { SecretKdf } from './session/secret-kdf.ts';
-import { readySodium } from './crypto/sodium.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import type { Logger } from './log/logger.ts';
 import type { Platform } from './platform/platform.ts';
 import type { EffectivePolicy } from './policy/resolve.ts';

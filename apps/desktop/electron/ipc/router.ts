@@ -2,9 +2,9 @@
 // sender frame, the method name and the input schema before any core code runs, and it turns
 // every outcome (including bugs) into a Result. Electron's ipcMain and the test harness both call
 // `invoke`, so the browser tests exercise exactly this path.
-import { methods, type MethodOutput, type MethodParsedInput } from '../../shared/api/contract.ts';
-import { isMethodName, type MethodName } from '../../shared/api/names.ts';
-import { AppError, fail, ok, type Result } from '../../shared/api/result.ts';
+import { methods, type MethodOutput, type MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
+import { isMethodName, type MethodName } from '@klinikfunk/protocol/api/names.ts';
+import { AppError, fail, ok, type Result } from '@klinikfunk/protocol/api/result.ts';
 import { isTrustedSender, type SenderInfo } from './sender.ts';
 
 export type Handler<M extends MethodName> = (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;

@@ -1,9 +1,9 @@
 // Connects Electron's ipcMain to the router. The sender frame travels with every call so the
 // router can refuse anything but the app's own top frame.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { EventPayload } from '../../shared/api/contract.ts';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type EventName } from '../../shared/api/names.ts';
-import { events } from '../../shared/api/contract.ts';
+import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type EventName } from '@klinikfunk/protocol/api/names.ts';
+import { events } from '@klinikfunk/protocol/api/contract.ts';
 import type { Router } from '../ipc/router.ts';
 import type { SenderInfo } from '../ipc/sender.ts';
 

@@ -1,7 +1,7 @@
 // Exposes window.klinikfunk: invoke and on, for contract names only. No logic lives here; the
 // main process validates everything again.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, isMethodName } from '../../shared/api/names.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isEventName, isMethodName } from '@klinikfunk/protocol/api/names.ts';
 
 contextBridge.exposeInMainWorld('klinikfunk', {
   invoke(method: unknown, input: unknown): Promise<unknown> {

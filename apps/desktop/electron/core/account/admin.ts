@@ -2,11 +2,11 @@
 // registration keys, revoke and wipe devices, set the organisation's settings.
 // Every action is a record signed by the org key, so the relay and every client check it; hiding
 // the buttons in the UI is not the protection.
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { RecordBody, RecordType, SignedRecord } from '../../../shared/protocol/records.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { deriveEnrolmentKeys, generateRegistrationCode } from '../crypto/enrolment.ts';
-import { asOrgSigningKey } from '../crypto/keys.ts';
-import { signRecord, stampActor } from '../crypto/records.ts';
+import { asOrgSigningKey } from '@klinikfunk/crypto/keys.ts';
+import { signRecord, stampActor } from '@klinikfunk/crypto/records.ts';
 import { deviceSigningKeyOf, orgSecretOf, type Identity } from './identity.ts';
 import { newId } from './org-setup.ts';
 

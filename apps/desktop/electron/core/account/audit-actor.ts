@@ -3,10 +3,10 @@
 // `stampActor`) says which one. The stamp is checked here with the signing key from that device's
 // certificate in the signed directory, and the device leads to its user: the log names a person,
 // never a bare key. A record without a valid stamp says so instead of guessing.
-import type { AUDIT_ACTOR_SOURCES } from '../../../shared/api/parts/org-admin-contract.ts';
-import { fromBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
-import { verifyRecordActor } from '../crypto/records.ts';
+import type { AUDIT_ACTOR_SOURCES } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { verifyRecordActor } from '@klinikfunk/crypto/records.ts';
 
 /**
  * How the actor is known:

@@ -1,7 +1,7 @@
 // The audit log as CSV for a spreadsheet: semicolon separated, UTF-8 with BOM, CRLF (what Excel
 // on German Windows opens as is). The first columns answer who did what to whom and when; the
 // record type, ids and signer follow for whoever has to check an entry against the directory.
-import { auditDetailSentences } from '../../../shared/domain/audit-detail.ts';
+import { auditDetailSentences } from '@klinikfunk/protocol/domain/audit-detail.ts';
 import type { AuditActor } from './audit-actor.ts';
 import type { AuditAction, AuditEntry } from './audit.ts';
 

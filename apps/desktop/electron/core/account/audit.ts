@@ -4,10 +4,10 @@
 // first. Each entry is a verified signed record, so the log cannot hold an action the org key did
 // not sign, and names the admin who acted (audit-actor.ts). Channel rosters signed by members'
 // devices are not admin actions and stay out. The CSV export is audit-csv.ts.
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { Db } from '../store/database.ts';
-import type { AuditEntryView } from '../../../shared/api/parts/org-admin-contract.ts';
-import type { AuditFacts } from '../../../shared/domain/audit-detail.ts';
+import type { AuditEntryView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import type { AuditFacts } from '@klinikfunk/protocol/domain/audit-detail.ts';
 import { actorOf, knownDevices } from './audit-actor.ts';
 
 /** One entry as the admin view gets it: the contract's schema is the one definition. */

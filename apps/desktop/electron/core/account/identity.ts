@@ -2,11 +2,11 @@
 // it trusts and, on admin devices, the org signing key. Kept only inside the profile's encrypted
 // store (settings table of the SQLCipher database), never in profile.json.
 import { z } from 'zod';
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { SelfDevice } from '../crypto/channel-crypto.ts';
-import { signDetached } from '../crypto/ed25519.ts';
-import { asDeviceBoxKey, asDeviceSigningKey } from '../crypto/keys.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { asDeviceBoxKey, asDeviceSigningKey } from '@klinikfunk/crypto/keys.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 
 const IDENTITY_KEY = 'identity';

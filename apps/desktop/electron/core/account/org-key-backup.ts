@@ -12,11 +12,11 @@
 // must equal the organisation key this device already trusts, so a backup can never swap in a
 // foreign organisation.
 import { z } from 'zod';
-import { bytesEqual, fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
-import { canonicalBytes } from '../../../shared/protocol/canonical.ts';
+import { bytesEqual, fromBase64Url, toBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { canonicalBytes } from '@klinikfunk/protocol/wire/canonical.ts';
 import { KDF_FLOOR, testing, type KdfCost, type KdfParams } from '../crypto/kdf.ts';
-import { wipe } from '../crypto/keys.ts';
-import { sodium } from '../crypto/sodium.ts';
+import { wipe } from '@klinikfunk/crypto/keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export const ORG_KEY_BACKUP_FORMAT = 'klinikfunk-org-key-backup';
 const CONTEXT = 'klinikfunk/v1/org-key-backup';

@@ -6,7 +6,7 @@
 //   notification content:  NotificationContent policy (or the reception preset)  >  org setting  >  'sender'
 //   read receipts:         org setting  >  off
 //   history for new members (default of the channel setting): org setting  >  off
-import type { RecordBody, SignedRecord } from '../../../shared/protocol/records.ts';
+import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { OrgSettingsValues } from './admin.ts';
 

@@ -5,14 +5,14 @@
 //    key, learns from the relay whom the key was made for (checking every record against the org
 //    key), and signs its own device certificate, which it presents at its first authentication.
 import { randomBytes } from 'node:crypto';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { fingerprintMatches, orgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
-import type { RecordBody, RecordType, SignedRecord } from '../../../shared/protocol/records.ts';
-import { Directory } from '../crypto/directory.ts';
-import { signDetached } from '../crypto/ed25519.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fingerprintMatches, orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
+import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
 import { deriveEnrolmentKeys, type CodeProblem } from '../crypto/enrolment.ts';
-import { generateDeviceKeys, generateOrgKeys } from '../crypto/keys.ts';
-import { orgIdOf, parseRecord, signRecord, stampActor } from '../crypto/records.ts';
+import { generateDeviceKeys, generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { orgIdOf, parseRecord, signRecord, stampActor } from '@klinikfunk/crypto/records.ts';
 import { directoryChannelId } from '../client/channel-directory.ts';
 import type { Identity } from './identity.ts';
 

@@ -1,7 +1,7 @@
 // IPC handlers for the first administration methods: add a user, make a registration key, list
 // and revoke devices (the rest is in parts/org-admin-handlers.ts). The org key signs every change;
 // a device without it, or a user who is not an admin, gets `not_permitted` whatever the UI shows.
-import { AppError } from '../../../shared/api/result.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { TransportError } from '../transport/transport.ts';

@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../shared/api/contract.ts';
+import type { AppInfo } from '@klinikfunk/protocol/api/contract.ts';
 import { snapshotOf } from '../policy/policy.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 

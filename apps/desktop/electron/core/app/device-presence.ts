@@ -2,7 +2,7 @@
 // Only the relay knows: it sees every connection. The admin's device list comes from the signed
 // directory either way; presence is added when the relay answers in time, so a slow or absent
 // relay costs the column ("unknown"), never the list.
-import type { DeviceSeen } from '../../../shared/relay/frames.ts';
+import type { DeviceSeen } from '@klinikfunk/protocol/relay/frames.ts';
 import type { TransportState } from '../transport/transport.ts';
 
 export interface PresenceSource {

@@ -1,6 +1,6 @@
 // What every group of IPC handlers receives from the composition root.
-import type { EventName } from '../../../shared/api/names.ts';
-import type { EventPayload } from '../../../shared/api/contract.ts';
+import type { EventName } from '@klinikfunk/protocol/api/names.ts';
+import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';

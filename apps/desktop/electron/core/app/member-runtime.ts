@@ -1,7 +1,7 @@
 // The visible profile's runtime for a channel its user is a member of, else `not_found` (the same
 // answer as for a channel that does not exist, so the renderer cannot probe for channels). Every
 // handler that touches one channel goes through here.
-import { AppError } from '../../../shared/api/result.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 

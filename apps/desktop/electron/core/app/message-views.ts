@@ -1,6 +1,6 @@
 // Store rows to the renderer's view of a message: sender names from the directory, the quoted
 // message's excerpt, acknowledgement counts of urgent messages. Bodies stay plain text.
-import type { MessageView } from '../../../shared/api/contract.ts';
+import type { MessageView } from '@klinikfunk/protocol/api/contract.ts';
 import type { Db } from '../store/database.ts';
 import type { MessageRow } from '../store/messages.ts';
 import { lateDelivery } from './late-delivery.ts';

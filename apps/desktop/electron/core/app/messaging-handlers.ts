@@ -1,7 +1,7 @@
 // IPC handlers for directory, channels, messages and search. Each acts on the visible, unlocked
 // profile only (SessionService.visible() throws `locked` otherwise).
-import type { ChannelSummaryView, MessagePage } from '../../../shared/api/contract.ts';
-import { AppError } from '../../../shared/api/result.ts';
+import type { ChannelSummaryView, MessagePage } from '@klinikfunk/protocol/api/contract.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';

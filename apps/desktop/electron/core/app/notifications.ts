@@ -1,7 +1,7 @@
 // Operating-system notifications for new messages, with as much content as policy allows:
 // none (reception terminals), sender only (default), or sender and text. A profile that is not
 // on screen (locked, or another person's turn) never shows more than "new message".
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { Notifier } from '../platform/platform.ts';
 import type { DecryptedEvent } from '../sync/ports.ts';
 

@@ -1,8 +1,8 @@
 // The workstation's session, as the renderer sees it: profiles on this PC, first run (create or
 // join an organisation), sign-in with the passphrase, lock and PIN, sign-out. It owns the
 // ProfileRuntime of every signed-in profile; the messaging handlers reach only the visible one.
-import type { SessionStatus, UnlockOutcome } from '../../../shared/api/contract.ts';
-import { AppError } from '../../../shared/api/result.ts';
+import type { SessionStatus, UnlockOutcome } from '@klinikfunk/protocol/api/contract.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { hashSecret, KDF_FLOOR, type KdfCost, type KdfParams } from '../crypto/kdf.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';

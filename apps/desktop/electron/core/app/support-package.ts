@@ -12,9 +12,9 @@
 import { readFile } from 'node:fs/promises';
 import { arch, release } from 'node:os';
 import { basename } from 'node:path';
-import type { AppInfo } from '../../../shared/api/contract.ts';
-import { OLDEST_RELAY_PROTOCOL_VERSION } from '../../../shared/relay/version-window.ts';
-import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
+import type { AppInfo } from '@klinikfunk/protocol/api/contract.ts';
+import { OLDEST_RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/version-window.ts';
+import { RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
 import { createRedactor, redactDeep } from '../log/redact.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { ConnectionInfo } from '../transport/transport.ts';

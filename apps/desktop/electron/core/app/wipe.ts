@@ -1,7 +1,7 @@
 // A remote wipe order is acted on only when the organisation key signed it for this very device.
 // Anything else (unsigned, another org's key, another device) is ignored and logged.
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
-import { parseRecord, signRecord, verifyRecordSignature } from '../crypto/records.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { parseRecord, signRecord, verifyRecordSignature } from '@klinikfunk/crypto/records.ts';
 import { deviceSigningKeyOf, orgPublicKeyOf, type Identity } from '../account/identity.ts';
 
 export function verifyWipeOrders(identity: Identity, records: Array<Record<string, unknown>>, _now: number): { ok: true; orderId: string } | { ok: false; reason: string } {

@@ -4,10 +4,10 @@
 // changed and cancelled in occurrence-handlers.ts.
 import { randomBytes } from 'node:crypto';
 import ICAL from 'ical.js';
-import type { CalendarEntryView, OccurrenceView } from '../../../shared/api/parts/collab-schemas.ts';
-import { AppError } from '../../../shared/api/result.ts';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';

@@ -2,7 +2,7 @@
 // series), then one event per single occurrence changed or cancelled in the file. Bounded to what
 // the wire schemas accept, with a problem for everything dropped, so staff learn what was skipped.
 import { createHash } from 'node:crypto';
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
 import type { ImportProblem } from './ics.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';

@@ -1,7 +1,7 @@
 // IPC handlers for single occurrences of a recurring entry: change one ("only this occurrence")
 // or cancel one, each as one encrypted channel event. The reducer decides again on every client
 // (collab/calendar-events.ts); the checks here only answer at once what is already decided locally.
-import { AppError } from '../../../shared/api/result.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';

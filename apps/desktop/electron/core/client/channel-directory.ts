@@ -2,9 +2,9 @@
 // materialised from the directory channel (docs/protocol.md "Discoverable channels"). Every device
 // computes the same answers from the same log, so several admin devices accepting join requests
 // at once agree on what to do; the roster chain then lets only one of them do it per epoch.
-import { toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
-import type { RecordBody } from '../../../shared/protocol/records.ts';
-import { sodium } from '../crypto/sodium.ts';
+import { toBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 type Roster = Pick<RecordBody<'roster'>, 'epoch' | 'members'>;
 export interface RosterHistory {

@@ -1,9 +1,9 @@
 // Keeps the local copy of the organisation directory: verified signed records from the relay,
 // replayed into the crypto Directory at start, and projected into the users, devices and
 // channel tables the UI reads. A record the Directory refuses is logged and never stored.
-import { signedRecordSchema, type SignedRecord } from '../../../shared/protocol/records.ts';
-import { recordHash } from '../crypto/records.ts';
-import type { Directory } from '../crypto/directory.ts';
+import { signedRecordSchema, type SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { recordHash } from '@klinikfunk/crypto/records.ts';
+import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { TransportError, type Transport } from '../transport/transport.ts';

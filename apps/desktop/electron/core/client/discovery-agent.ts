@@ -7,9 +7,9 @@
 // Runs are serial and coalesced. Two admin devices racing for the same roster epoch: the relay
 // takes one (the chain's prevHash refuses the other); the loser refreshes and finds the work done
 // or builds on the new epoch.
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { KeyShare } from '../crypto/channel-crypto.ts';
-import type { Directory } from '../crypto/directory.ts';
+import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import type { Db } from '../store/database.ts';

@@ -2,12 +2,12 @@
 // the sync engine and the transport, wired together. Everything the UI does with channels and
 // messages goes through here; nothing here knows about windows or IPC.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { recordHash, signRecord, stampActor } from '../crypto/records.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { recordHash, signRecord, stampActor } from '@klinikfunk/crypto/records.ts';
 import { ChannelCrypto, isKeyRequest, type KeyShare, type SelfDevice } from '../crypto/channel-crypto.ts';
 import { chainKeyId, type ChainId } from '../crypto/sender-keys.ts';
-import { Directory } from '../crypto/directory.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyEvents } from '../store/apply.ts';

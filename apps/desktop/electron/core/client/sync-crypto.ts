@@ -8,9 +8,9 @@
 // relay time as the sender estimated it (sync/relay-clock.ts): what a late delivery is judged by.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
+import { fromBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { ChannelCrypto, KeyShare } from '../crypto/channel-crypto.ts';
-import type { Directory } from '../crypto/directory.ts';
+import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RelayClock } from '../sync/relay-clock.ts';
 import type { OpenResult, OutboxItem, SealedOutgoing, SyncCrypto, WireEvent } from '../sync/ports.ts';

@@ -11,7 +11,7 @@
 // names a real occurrence of the series is therefore decided only when the entry is expanded
 // (calendar/recurrence.ts), from state that every client reaches alike from the same events.
 import type { CalendarEvent, OccurrenceOverride, Rsvp } from '../calendar/model.ts';
-import { RECURRENCE_ID_MAX, RECURRENCE_ID_MIN } from '../../../shared/domain/events.ts';
+import { RECURRENCE_ID_MAX, RECURRENCE_ID_MIN } from '@klinikfunk/protocol/domain/events.ts';
 
 export type SeriesPayload =
   | { type: 'calendar.put'; event: Omit<CalendarEvent, 'sequence' | 'overrides'> }

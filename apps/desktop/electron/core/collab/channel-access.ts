@@ -1,6 +1,6 @@
 // Shared by the channel handlers: the member check (app/member-runtime.ts), the rule table's
 // verdict before anything is queued, and display names from the directory.
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { authoriseEvent } from '../store/authorise-facts.ts';
 import type { Db } from '../store/database.ts';

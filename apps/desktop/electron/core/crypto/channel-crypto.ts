@@ -3,7 +3,7 @@
 // format and version, organisation, channel, sender device (known, active, member at that
 // epoch), epoch (no rollback), signature, chain key (missing → kept for later), replay, AEAD.
 // Nothing changes in the chain state or the replay set unless every check passed.
-import { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
+import { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
 import {
   ENVELOPE_KIND_CHANNEL,
   ENVELOPE_SIGNATURE_CONTEXT,
@@ -14,12 +14,12 @@ import {
   unpad,
   type EnvelopeHeader,
   type ParsedEnvelope,
-} from '../../../shared/protocol/envelope-layout.ts';
-import { keyRequestPayload, keySharePayload, type KeyRequestPayload, type KeySharePayload } from '../../../shared/protocol/key-mail.ts';
-import type { DeviceEntry, Directory } from './directory.ts';
+} from '@klinikfunk/protocol/wire/envelope-layout.ts';
+import { keyRequestPayload, keySharePayload, type KeyRequestPayload, type KeySharePayload } from '@klinikfunk/protocol/wire/key-mail.ts';
+import type { DeviceEntry, Directory } from '@klinikfunk/crypto/directory.ts';
 import { openDirect, peekDirect, sealDirect, type DirectRejection } from './direct.ts';
-import { defaultVerifier, signDetached, type SignatureItem, type SignatureVerifier } from './ed25519.ts';
-import { asChainKey, wipe, type ChainKey, type DeviceBoxKey, type DeviceSigningKey } from './keys.ts';
+import { defaultVerifier, signDetached, type SignatureItem, type SignatureVerifier } from '@klinikfunk/crypto/ed25519.ts';
+import { asChainKey, wipe, type ChainKey, type DeviceBoxKey, type DeviceSigningKey } from '@klinikfunk/crypto/keys.ts';
 import {
   chainKeyId,
   newChain,
@@ -33,7 +33,7 @@ import {
   type ChainState,
   type SenderKeyStore,
 } from './sender-keys.ts';
-import { sodium } from './sodium.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export type OpenRejection =
   | 'malformed'

@@ -5,10 +5,10 @@
 //
 //   direct = u16 headerLength | header | nonce (24) | box ciphertext | signature (64)
 //   header = u8 version | u8 kind (2 = direct) | 32 orgIdRaw | str senderDeviceId | str recipientDeviceId | str contentType | u64 sentAt
-import { concatBytes, utf8 } from '../../../shared/protocol/bytes.ts';
-import type { DeviceBoxKey, DeviceSigningKey } from './keys.ts';
-import { defaultVerifier, signDetached, type SignatureVerifier } from './ed25519.ts';
-import { sodium } from './sodium.ts';
+import { concatBytes, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { DeviceBoxKey, DeviceSigningKey } from '@klinikfunk/crypto/keys.ts';
+import { defaultVerifier, signDetached, type SignatureVerifier } from '@klinikfunk/crypto/ed25519.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export const DIRECT_VERSION = 1;
 const KIND_DIRECT = 2;

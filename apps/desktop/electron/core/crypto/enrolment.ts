@@ -9,9 +9,9 @@
 // relay then burns the enrolment. The checksum catches typing errors before anything is sent
 // (a wrong character passes with probability 2^-24). Crockford's alphabet has no I, L, O, U and
 // reads I/L as 1 and O as 0, so the letter survives a bad printer and a tired night shift.
-import { utf8 } from '../../../shared/protocol/bytes.ts';
-import { asEnrolmentPublicKey, type EnrolmentPublicKey, type EnrolmentSigningKey } from './keys.ts';
-import { sodium } from './sodium.ts';
+import { utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { asEnrolmentPublicKey, type EnrolmentPublicKey, type EnrolmentSigningKey } from '@klinikfunk/crypto/keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const SECRET_BYTES = 17;

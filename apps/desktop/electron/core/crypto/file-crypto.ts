@@ -19,8 +19,8 @@
 // array per call, cannot do.
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
-import { asFileKey, type FileKey } from './keys.ts';
-import { sodium } from './sodium.ts';
+import { asFileKey, type FileKey } from '@klinikfunk/crypto/keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export const FILE_CHUNK_BYTES = 64 * 1024;
 export const FILE_HEADER_BYTES = 24;

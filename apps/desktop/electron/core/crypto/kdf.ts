@@ -7,10 +7,10 @@
 // The KDF parameters are bound as associated data, so an attacker who edits profile.json to
 // weaker parameters makes unwrapping fail instead of speeding up a guess. Changing the
 // passphrase re-wraps the same DB key; the database is not re-encrypted.
-import { fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
-import { canonicalBytes } from '../../../shared/protocol/canonical.ts';
-import { asDbKey, wipe, type DbKey, type WrapKey } from './keys.ts';
-import { sodium } from './sodium.ts';
+import { fromBase64Url, toBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { canonicalBytes } from '@klinikfunk/protocol/wire/canonical.ts';
+import { asDbKey, wipe, type DbKey, type WrapKey } from '@klinikfunk/crypto/keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export interface KdfParams {
   alg: 'argon2id13';

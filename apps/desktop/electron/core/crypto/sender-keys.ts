@@ -7,8 +7,8 @@
 // The chain only moves forward and each used key is wiped, so a key stolen today does not open
 // yesterday's messages (forward secrecy within a chain). Out-of-order delivery is handled by
 // keeping the message keys of skipped indices, at most MAX_SKIP ahead and MAX_STORED in total.
-import { asChainKey, wipe, type ChainKey, type MessageKey } from './keys.ts';
-import { sodium } from './sodium.ts';
+import { asChainKey, wipe, type ChainKey, type MessageKey } from '@klinikfunk/crypto/keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export const MAX_SKIP = 1000;
 export const MAX_STORED_SKIPPED = 2000;

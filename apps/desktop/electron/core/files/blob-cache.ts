@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
-import { AppError } from '../../../shared/api/result.ts';
+import { fromBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { FILE_CHUNK_BYTES, FILE_CHUNK_OVERHEAD } from '../crypto/file-crypto.ts';
-import { sodium } from '../crypto/sodium.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 import type { BlobProgress, Transport } from '../transport/transport.ts';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;

@@ -3,7 +3,7 @@
 // the user saves it.
 import { createReadStream } from 'node:fs';
 import { createDecryptStream } from '../crypto/file-crypto.ts';
-import type { FileKey } from '../crypto/keys.ts';
+import type { FileKey } from '@klinikfunk/crypto/keys.ts';
 
 export class ExportReader {
   readonly profileId: string;

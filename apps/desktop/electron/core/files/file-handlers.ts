@@ -4,14 +4,14 @@
 // profile on the same workstation cannot continue, read or cancel them.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { FILE_CHUNK_MAX_BYTES, type FileView } from '../../../shared/api/parts/collab-schemas.ts';
-import { AppError } from '../../../shared/api/result.ts';
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
+import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { memberRuntime, nameLookup } from '../collab/channel-access.ts';
-import { asFileKey } from '../crypto/keys.ts';
+import { asFileKey } from '@klinikfunk/crypto/keys.ts';
 import type { FileRow } from '../store/collaboration.ts';
 import { TransportError } from '../transport/transport.ts';
 import { blobPath, ensureCached, isCached } from './blob-cache.ts';

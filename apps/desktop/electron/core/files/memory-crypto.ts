@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDecryptStream, createEncryptStream } from '../crypto/file-crypto.ts';
-import type { FileKey } from '../crypto/keys.ts';
+import type { FileKey } from '@klinikfunk/crypto/keys.ts';
 
 async function collect(source: Readable, transform: NodeJS.ReadWriteStream, limit: number): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -8,7 +8,7 @@
 //                 │      │               so memory stays at a few segments whatever the file size
 //                 ▼      ▼
 //              putBlob putBlob …        one after another, each with its chunks pipelined
-import { MAX_FILE_PARTS } from '../../../shared/domain/events.ts';
+import { MAX_FILE_PARTS } from '@klinikfunk/protocol/domain/events.ts';
 import type { BlobProgress, Transport } from '../transport/transport.ts';
 
 export const SEGMENT_BYTES = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
 // and docs/operations.md are generated from. Adding a policy here is the only step needed for
 // the resolver, the templates and the docs to know it (tests check they stay in step).
 import { z } from 'zod';
-import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
+import { parseOrgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import { proxyServerSchema } from '../net/proxy-choice.ts';
 import { relayCaEntrySchema } from '../net/relay-ca-policy.ts';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { replaceFileDurably } from './durable-file.ts';
+import { replaceFileDurably } from '@klinikfunk/node-common/durable-file.ts';
 
 const profileId = z.string().regex(/^[0-9a-f-]{36}$/);
 

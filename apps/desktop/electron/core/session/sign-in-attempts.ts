@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { backoffSeconds } from './attempt-backoff.ts';
-import { replaceFileDurably } from './durable-file.ts';
+import { replaceFileDurably } from '@klinikfunk/node-common/durable-file.ts';
 
 const FILE = 'attempts.json';
 

@@ -2,7 +2,7 @@
 // `applyEvents` runs inside the caller's transaction (together with the cursor), is idempotent
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';

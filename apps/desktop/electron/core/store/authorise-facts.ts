@@ -7,7 +7,7 @@
 // demoted admin cannot get its old role back by sealing in an old epoch (the header epoch is the
 // sender's choice). An event without relay time (queued on this device, or from before relays
 // stamped it) is judged by its epoch's roster, or the current one, and the current user record.
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { authorise, RULES, type AuthorityFacts, type AuthorityRefusal } from './authorise.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';

@@ -4,7 +4,7 @@
 // holds them at that point of the log (authorise-facts.ts). A sealed envelope only proves that a
 // member sent it; this table decides whether that member may do what it asks, the same way on
 // every client. docs/protocol.md "Authorisation" is this table in prose.
-import type { ChannelEventType } from '../../../shared/domain/events.ts';
+import type { ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
 
 /**
  * - `member`: any member (the envelope check already proved membership at the event's epoch).

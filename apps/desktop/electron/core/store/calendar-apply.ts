@@ -3,7 +3,7 @@
 // the one entry's overrides) the event names, lets the reducer decide, and writes back only what
 // changed. Overrides are stored whether or not their series is here yet: calendar_overrides has
 // no foreign key to calendar_events, and the views read them only with their series.
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { OccurrenceOverride } from '../calendar/model.ts';
 import {
   applyCalendarEvent,

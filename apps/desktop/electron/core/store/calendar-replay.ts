@@ -11,7 +11,7 @@
 // fetched later), so holding back would wait without end or guess. Recomputing needs only the
 // log this store already has: for it, refused calendar events keep their payload (apply.ts; a
 // calendar payload holds no message text and reaches no search index).
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
 import type { Db } from './database.ts';

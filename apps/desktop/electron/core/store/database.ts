@@ -14,7 +14,7 @@
 //   temp_store=MEMORY     sort and FTS temp data never reaches disk unencrypted
 import Database from 'better-sqlite3-multiple-ciphers';
 import { existsSync } from 'node:fs';
-import type { DbKey } from '../crypto/keys.ts';
+import type { DbKey } from '@klinikfunk/crypto/keys.ts';
 import { StoreError } from './errors.ts';
 
 export type Db = Database.Database;

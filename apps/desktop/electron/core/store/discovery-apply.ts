@@ -2,7 +2,7 @@
 // channel.unannounce, channel.join_request) into channel_announcements and join_requests. Runs in
 // applyEvents' transaction. Events with the same key keep the newest by relay seq, so applying a
 // page twice or out of order ends in the same rows on every client.
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { Db } from './database.ts';
 
 type DiscoveryEvent = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'channel.announce' | 'channel.unannounce' | 'channel.join_request' }> };

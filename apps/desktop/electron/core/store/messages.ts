@@ -1,4 +1,4 @@
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { nextPendingSortKey } from './apply.ts';
 import type { Db } from './database.ts';
 import { indexTerms } from './search-terms.ts';

@@ -4,7 +4,7 @@
 // order of changes) may refuse it now. Every receiver refuses it without ever applying it; here
 // its queued effect is undone by recomputing what it touched from the log, the way the reducers
 // decide, so the sender ends with the receivers' state.
-import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/events.ts';
+import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { applySettings, replaceMentions } from './apply.ts';
 import { isCalendarEvent, replayable, replayCalendarEntry } from './calendar-replay.ts';

@@ -1,7 +1,7 @@
 // One profile's encrypted store: the database and the repositories over it. The API is async
 // although the driver is synchronous, so the work can move to a worker thread later without
 // touching callers.
-import type { DbKey } from '../crypto/keys.ts';
+import type { DbKey } from '@klinikfunk/crypto/keys.ts';
 import type { ApplyResult } from './apply.ts';
 import { ChannelsRepository } from './channels.ts';
 import { CollaborationRepository } from './collaboration.ts';

@@ -1,8 +1,8 @@
 // Sender-key chains persisted in the encrypted store, so a restart neither loses the keys of
 // chains others shared with this device nor re-opens indices already used. A write-through cache
 // keeps the hot path (opening envelopes) free of JSON parsing.
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { asChainKey, type MessageKey } from '../crypto/keys.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { asChainKey, type MessageKey } from '@klinikfunk/crypto/keys.ts';
 import { chainKeyId, type ChainId, type ChainState, type SenderKeyStore } from '../crypto/sender-keys.ts';
 import type { Db } from './database.ts';
 

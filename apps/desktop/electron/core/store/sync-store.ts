@@ -1,6 +1,6 @@
 // The encrypted store as the sync engine sees it (electron/core/sync/ports.ts): outbox, cursors,
 // batch apply with the cursor in the same transaction, and envelopes waiting for keys.
-import { channelEventPayload, type ChannelEvent } from '../../../shared/domain/events.ts';
+import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
 import type { Db } from './database.ts';

@@ -2,7 +2,7 @@
 // encrypted store, the sealed bytes are kept after the first attempt so a retry is byte-identical
 // (the relay deduplicates by client event id), and an item sealed for an epoch that has since
 // ended (a member was removed) is sealed again before it leaves.
-import { blobsReferencedBy } from '../../../shared/domain/blob-references.ts';
+import { blobsReferencedBy } from '@klinikfunk/protocol/domain/blob-references.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RelayClock } from './relay-clock.ts';

@@ -1,7 +1,7 @@
 // Before its first authentication a new device asks the relay whom its registration key was made
 // for (docs/relay-protocol.md "Enrolment lookup"): hello -> challenge -> enrol_lookup signed by
 // the enrolment key -> the org root, user and enrolment records. One short socket, closed after.
-import { enrolLookupText, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
+import { enrolLookupText, RELAY_PROTOCOL_VERSION, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import { openRelaySocket, type RelaySocketOptions } from './relay-socket.ts';
 import { TransportError, type TransportErrorCode } from './transport.ts';
 

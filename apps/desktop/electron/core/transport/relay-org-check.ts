@@ -7,10 +7,10 @@
 import type WebSocket from 'ws';
 import { isNetworkProblem, type NetworkProblem } from '../net/network-problem.ts';
 import type { RelayNetwork } from '../net/relay-network.ts';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { authChallengeText, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
-import { Directory } from '../crypto/directory.ts';
-import { parseRecord } from '../crypto/records.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { parseRecord } from '@klinikfunk/crypto/records.ts';
 import { openRelaySocket } from './relay-socket.ts';
 import { TransportError } from './transport.ts';
 

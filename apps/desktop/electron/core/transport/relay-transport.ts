@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
-import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
+import { encodeBinaryFrame, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
 import {
   authChallengeText,
   BLOB_CHUNK_BYTES,
@@ -19,7 +19,7 @@ import {
   type ClientFrame,
   type DeviceSeen,
   type ServerFrame,
-} from '../../../shared/relay/frames.ts';
+} from '@klinikfunk/protocol/relay/frames.ts';
 import {
   Listeners,
   reconnectDelay,

@@ -1,8 +1,8 @@
 // A device executing a remote wipe tells the organisation that it did (docs/relay-protocol.md
 // "Wipe confirmation"): revoked by then, it cannot authenticate, so it opens one short socket,
 // hello -> challenge -> wipe_done with its signed confirmation -> ok, and closes it.
-import { RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { RELAY_PROTOCOL_VERSION, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { openRelaySocket, type RelaySocketOptions } from './relay-socket.ts';
 import { TransportError, type TransportErrorCode } from './transport.ts';
 

@@ -1,9 +1,9 @@
 // The renderer's only way into the app: window.klinikfunk, provided by the preload in Electron
 // and by the harness bridge in a browser. Both refuse names outside the contract.
-import type { KlinikfunkBridge } from '../../../shared/api/bridge.ts';
-import type { EventPayload, MethodInput, MethodOutput } from '../../../shared/api/contract.ts';
-import type { EventName, MethodName } from '../../../shared/api/names.ts';
-import type { Result } from '../../../shared/api/result.ts';
+import type { KlinikfunkBridge } from '@klinikfunk/protocol/api/bridge.ts';
+import type { EventPayload, MethodInput, MethodOutput } from '@klinikfunk/protocol/api/contract.ts';
+import type { EventName, MethodName } from '@klinikfunk/protocol/api/names.ts';
+import type { Result } from '@klinikfunk/protocol/api/result.ts';
 
 declare global {
   interface Window {

@@ -1,7 +1,7 @@
 // The message window of the open channel as reactive state. Operations run one after another,
 // so a reload after messages.changed never races a page being loaded while scrolling.
-import type { MessageView, MethodInput } from '../../../shared/api/contract.ts';
-import type { AppErrorShape } from '../../../shared/api/result.ts';
+import type { MessageView, MethodInput } from '@klinikfunk/protocol/api/contract.ts';
+import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { call } from './api.ts';
 import {
   emptyWindow,

@@ -3,7 +3,7 @@
 // because a list without the group (its name not acknowledged yet) made the view fall back to the
 // first channel. A channel created here stays listed until a list has it (an answer asked for
 // before it existed); a listed channel that disappears leaves nothing open, and says which it was.
-import type { ChannelSummaryView } from '../../../shared/api/contract.ts';
+import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
 
 export interface ListChange {
   channels: ChannelSummaryView[];

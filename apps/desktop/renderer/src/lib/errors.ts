@@ -1,6 +1,6 @@
 // Error codes become sentences that tell staff what to do. A context (the action that failed)
 // may have its own sentence, e.g. a wrong passphrase is `not_permitted` from session.signIn.
-import type { AppErrorShape, ErrorCode } from '../../../shared/api/result.ts';
+import type { AppErrorShape, ErrorCode } from '@klinikfunk/protocol/api/result.ts';
 import { hasKey, t } from '../i18n/i18n.svelte.ts';
 
 export type ErrorContext =

@@ -2,7 +2,7 @@
 // sort key. Loading older messages drops the newest beyond the cap (and the other way round), so
 // a channel of 100k messages never costs more than a few pages. Pure functions; the reactive
 // wrapper lives in channel-messages.svelte.ts.
-import type { MessagePage, MessageView } from '../../../shared/api/contract.ts';
+import type { MessagePage, MessageView } from '@klinikfunk/protocol/api/contract.ts';
 
 export const MAX_WINDOW = 200;
 export const PAGE_SIZE = 50;

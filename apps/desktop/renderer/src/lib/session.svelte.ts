@@ -2,8 +2,8 @@
 // Anything content-like (drafts, announcements) is dropped the moment the profile is no longer
 // visible and unlocked.
 import { tick } from 'svelte';
-import type { AppInfo, SessionStatus } from '../../../shared/api/contract.ts';
-import type { ErrorCode } from '../../../shared/api/result.ts';
+import type { AppInfo, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
+import type { ErrorCode } from '@klinikfunk/protocol/api/result.ts';
 import { forceLocale } from '../i18n/i18n.svelte.ts';
 import { announcer } from './announcer.svelte.ts';
 import { call, getApi, listen } from './api.ts';

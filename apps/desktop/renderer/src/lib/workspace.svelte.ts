@@ -2,8 +2,8 @@
 // connection. Built when the main view mounts and dropped with it (on lock or sign-out), so no
 // content outlives the unlocked session.
 import { getContext, setContext } from 'svelte';
-import type { ChannelSummaryView, ConnectionView, Me, UserView } from '../../../shared/api/contract.ts';
-import type { AppErrorShape } from '../../../shared/api/result.ts';
+import type { ChannelSummaryView, ConnectionView, Me, UserView } from '@klinikfunk/protocol/api/contract.ts';
+import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { call, listen } from './api.ts';
 import { applyChannelList } from './channel-selection.ts';
 

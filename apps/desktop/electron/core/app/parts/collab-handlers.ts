@@ -1,6 +1,6 @@
 // IPC handlers of the API part for polls, files and calendar (issue 7) (shared/api/parts/collab-contract.ts).
 // One module per domain; this file only joins them and starts the calendar reminders.
-import type { COLLAB_METHOD_NAMES } from '../../../../shared/api/parts/collab-names.ts';
+import type { COLLAB_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/collab-names.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import { calendarHandlers } from '../../calendar/calendar-handlers.ts';
 import { occurrenceHandlers } from '../../calendar/occurrence-handlers.ts';

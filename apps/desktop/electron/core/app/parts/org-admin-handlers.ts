@@ -2,10 +2,10 @@
 // Reads come from the verified local directory (the crypto Directory and its projection in the
 // store); every change is an org-signed record uploaded to the relay, which verifies it as every
 // client does. Access: requireAdminRuntime (active admin in the directory + org key on this device).
-import type { ORG_ADMIN_METHOD_NAMES } from '../../../../shared/api/parts/org-admin-names.ts';
-import type { AdminUser, OrgSettingsView } from '../../../../shared/api/parts/org-admin-contract.ts';
-import { toBase64Url } from '../../../../shared/protocol/bytes.ts';
-import { AppError } from '../../../../shared/api/result.ts';
+import type { ORG_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/org-admin-names.ts';
+import type { AdminUser, OrgSettingsView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import { signEnrolmentRevocation, signOrgSettings, signUserUpdate } from '../../account/admin.ts';
 import { auditCsv } from '../../account/audit-csv.ts';
@@ -13,7 +13,7 @@ import { auditEntries } from '../../account/audit.ts';
 import { orgPublicKeyOf, orgSecretOf } from '../../account/identity.ts';
 import { backupFileName, exportOrgKeyBackup, openOrgKeyBackup } from '../../account/org-key-backup.ts';
 import { effectiveOrgSettings } from '../../account/org-settings.ts';
-import { wipe } from '../../crypto/keys.ts';
+import { wipe } from '@klinikfunk/crypto/keys.ts';
 import { ALL_POLICIES } from '../../policy/definitions.ts';
 import { publishAdminRecord, requireAdminRuntime } from '../admin-handlers.ts';
 import { devicePresence } from '../device-presence.ts';

@@ -1,9 +1,9 @@
 // IPC handlers of the API part for shared workstations (issue 8) (shared/api/parts/workstation-contract.ts).
-import type { WORKSTATION_METHOD_NAMES } from '../../../../shared/api/parts/workstation-names.ts';
+import type { WORKSTATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/workstation-names.ts';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AppError } from '../../../../shared/api/result.ts';
-import { orgFingerprint } from '../../../../shared/protocol/org-fingerprint.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import type { Handlers } from '../../../ipc/router.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { appInfo, supportExportSignedOut } from '../app-info.ts';

@@ -1,5 +1,5 @@
 // Small helpers of the admin views: error sentences per code, date display, file downloads.
-import type { AppErrorShape } from '../../../../shared/api/result.ts';
+import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { hasKey, i18n, t } from '../../i18n/i18n.svelte.ts';
 import { dateLabel, dateTimeLabel } from '../../lib/dates.ts';
 import { errorText } from '../../lib/errors.ts';

@@ -1,7 +1,7 @@
 // Reading shared files out of the core: previews and thumbnails as in-memory blob URLs (the
 // plaintext is never written to disk), and "save as" streamed in pieces into a download.
 import { call } from '../../lib/api.ts';
-import type { AppErrorShape } from '../../../../shared/api/result.ts';
+import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64, saveBlob } from './bytes.ts';
 
 export type LoadedBytes = { ok: true; bytes: Uint8Array<ArrayBuffer>; mimeType: string } | { ok: false; error: AppErrorShape };
