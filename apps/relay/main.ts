@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Composition root of the relay: `node server/main.ts [flags]` (`npm run relay` execs the same,
 // so signals reach this process). Reads the configuration, makes the data directory private and
 // locks it, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL points at
