@@ -3,5 +3,7 @@
 import { build } from 'electron-builder';
 import { config } from '../apps/desktop/build/electron-builder.config.ts';
 
-const artifacts = await build({ config });
+// The desktop app's folder is the project: its package.json, dist/ and build/resources; output in
+// apps/desktop/release/.
+const artifacts = await build({ config, projectDir: 'apps/desktop' });
 console.log(artifacts.join('\n'));

@@ -1,5 +1,5 @@
 // A real relay for tests, on 127.0.0.1 only: in-process (fast, inspectable) or as a child
-// process `node server/main.ts` (for SIGKILL and restart), on SQLite in a temp data dir or on
+// process `node apps/relay/main.ts` (for SIGKILL and restart), on SQLite in a temp data dir or on
 // a PostgreSQL URL. TestOrg makes the signed records a relay needs (org root, users, devices,
 // rosters, revocations) with the crypto module's own functions.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -161,7 +161,7 @@ export interface TestRelayOptions {
   /** PostgreSQL URL; SQLite in `dataDir` when absent. */
   databaseUrl?: string;
   dataDir?: string;
-  /** 'process' spawns node server/main.ts (kill/restart possible). Default 'in-process'. */
+  /** 'process' spawns node apps/relay/main.ts (kill/restart possible). Default 'in-process'. */
   mode?: 'in-process' | 'process';
   limits?: Partial<RelayLimits>;
   port?: number;
@@ -175,7 +175,7 @@ export interface TestRelayOptions {
   tls?: { cert: string; key: string };
   /** In-process: how often connected devices' last-seen rows are rewritten (default one minute). */
   presenceRefreshMs?: number;
-  /** Process mode: more command-line flags for server/main.ts. */
+  /** Process mode: more command-line flags for apps/relay/main.ts. */
   args?: string[];
 }
 
@@ -251,7 +251,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
     const recordsFile = join(dataDir, 'import-records.json');
     await writeFile(recordsFile, JSON.stringify(options.org.records));
     const args = [
-      join(repoRoot, 'server', 'main.ts'),
+      join(repoRoot, 'apps', 'relay', 'main.ts'),
       '--host',
       '127.0.0.1',
       '--port',

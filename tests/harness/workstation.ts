@@ -25,7 +25,7 @@ import { mimeTypeFor, resolveStaticPath } from '../../apps/desktop/electron/core
 import { createRouter } from '../../apps/desktop/electron/ipc/router.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const RENDERER_DIR = join(repoRoot, 'dist', 'renderer');
+export const RENDERER_DIR = join(repoRoot, 'apps', 'desktop', 'dist', 'renderer');
 const BRIDGE_ENTRY = join(repoRoot, 'tests', 'harness', 'browser', 'bridge.ts');
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -71,7 +71,7 @@ function bridgeBundle(): Promise<string> {
 }
 
 async function readPackageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'apps', 'desktop', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

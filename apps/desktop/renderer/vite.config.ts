@@ -11,7 +11,7 @@ export default defineConfig({
   base: './',
   plugins: [svelte(), pdfjsData()],
   build: {
-    outDir: fileURLToPath(new URL('../../../dist/renderer', import.meta.url)),
+    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
     // Workstations run a recent Chromium (Electron 45); no legacy transforms needed.

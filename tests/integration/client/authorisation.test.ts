@@ -2,7 +2,7 @@
 // retention, a rename of the organisation-wide channel, an edit of someone else's message, the
 // close of someone else's poll, a change and a cancel of someone else's calendar entry, an edit of
 // an acknowledged urgent message. The envelopes are validly sealed and signed, so only the rule
-// table (electron/core/store/authorise.ts) stands in the way: every client, the sender's own
+// table (apps/desktop/electron/core/store/authorise.ts) stands in the way: every client, the sender's own
 // included, ignores them. Real relay, real SQLCipher stores, three workstations.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';

@@ -1,4 +1,4 @@
-// The relay's high-water mark beside its database (server/high-water.ts), on both stores: a
+// The relay's high-water mark beside its database (apps/relay/high-water.ts), on both stores: a
 // database put back to an older state without `relay restore` (an SQLite backup copied over
 // relay.db; pg_restore --clean) is marked restored at the next start, by itself and loudly; a
 // plain restart, a new database without a mark, and `relay restore` are left alone.
@@ -48,7 +48,7 @@ interface Db {
   backup(): Promise<void>;
   /** Puts the backup back by hand (the store closed), without `relay restore`. */
   putBack(): Promise<void>;
-  /** Runs `node server/main.ts restore` with the relay's data dir (the store closed). */
+  /** Runs `node apps/relay/main.ts restore` with the relay's data dir (the store closed). */
   restoreCommand(): Promise<void>;
 }
 
@@ -220,7 +220,7 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
 }
 
 let n = 0;
-const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'server', 'main.ts'), ...args]);
+const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), ...args]);
 
 highWaterContract('sqlite', async () => {
   const dataDir = join(dir, `sqlite-${++n}`);

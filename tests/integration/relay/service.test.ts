@@ -87,7 +87,7 @@ describe('relay start and stop', () => {
       const relay = spawn(
         process.execPath,
         [
-          join(repoRoot, 'server', 'main.ts'),
+          join(repoRoot, 'apps', 'relay', 'main.ts'),
           '--host',
           '127.0.0.1',
           '--port',

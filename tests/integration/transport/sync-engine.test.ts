@@ -1,4 +1,4 @@
-// The lead's sync engine (electron/core/sync) running on the real relay transport against a real
+// The lead's sync engine (apps/desktop/electron/core/sync) running on the real relay transport against a real
 // relay: the Transport plugs into the engine's SyncTransport port unchanged. Offline outbox,
 // catch-up, live pushes and recovery after a dropped socket, end to end over WebSockets.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// What support.json says of the machine policy (electron/core/app/support-package.ts): the
+// What support.json says of the machine policy (apps/desktop/electron/core/app/support-package.ts): the
 // package leaves the PC, so a proxy password never travels in it, whichever of the accepted
 // ProxyServer forms carries it, and paths under the Windows user's folder lose the user's name.
 import { homedir } from 'node:os';

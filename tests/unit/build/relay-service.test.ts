@@ -17,7 +17,7 @@ describe('the relay systemd unit', () => {
     expect(score).toBeLessThan(3.0);
   });
 
-  it('starts node on server/main.ts directly, with its own user, data folder and a stop timeout above the relay bound', async () => {
+  it('starts node on apps/relay/main.ts directly, with its own user, data folder and a stop timeout above the relay bound', async () => {
     const unit = await readFile(UNIT, 'utf8');
     expect(unit).toMatch(/^ExecStart=\S+\/node server\/main\.ts --config /m);
     expect(unit).not.toMatch(/^ExecStart=.*\bnpm\b/m);
@@ -26,7 +26,7 @@ describe('the relay systemd unit', () => {
     expect(unit).toMatch(/^StateDirectory=klinikfunk-relay$/m);
     expect(unit).toMatch(/^UMask=0077$/m);
     const stop = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
-    // server/main.ts SHUTDOWN_BOUND_MS is 10 s.
+    // apps/relay/main.ts SHUTDOWN_BOUND_MS is 10 s.
     expect(stop).toBeGreaterThan(10);
   });
 });

@@ -1,4 +1,4 @@
-// The workstation's rotating log file (electron/core/log/rotating-file.ts): bounded in size and
+// The workstation's rotating log file (apps/desktop/electron/core/log/rotating-file.ts): bounded in size and
 // count, oldest dropped, scalar fields only (stacks kept), no credentials or user folders, private
 // file modes; a failing disk costs lines, never an exception, and a hanging one never blocks.
 import { execFileSync } from 'node:child_process';

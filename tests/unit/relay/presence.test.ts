@@ -1,4 +1,4 @@
-// Presence bookkeeping of the relay (server/presence.ts): few writes (online, offline, one
+// Presence bookkeeping of the relay (apps/relay/presence.ts): few writes (online, offline, one
 // refresh per period while connected), and what devices_seen answers from them.
 import { describe, expect, it } from 'vitest';
 import { silentLog } from '../../../apps/relay/log.ts';
