@@ -46,7 +46,7 @@ export const configSchema = z.strictObject({
   /** Address of the metrics listener; loopback unless the scraper runs elsewhere. */
   metricsHost: z.string().default('127.0.0.1'),
   /**
-   * Reverse proxies whose X-Forwarded-For names the client (server/client-address.ts): their
+   * Reverse proxies whose X-Forwarded-For names the client (apps/relay/client-address.ts): their
    * addresses exactly (IPv4 or IPv6, no ranges). Empty: the header is ignored.
    */
   trustedProxies: z

@@ -36,7 +36,7 @@ export interface ConnectionContext {
   log: RelayLog;
   relayId: string;
   /**
-   * When set, every published envelope must parse (shared/protocol/envelope-layout.ts) and its
+   * When set, every published envelope must parse (packages/protocol/wire/envelope-layout.ts) and its
    * header must name this organisation, the publish frame's channel and client event id, and the
    * authenticated device as sender. Off only for tests that publish arbitrary bytes.
    */
@@ -240,7 +240,7 @@ export class Connection {
   /**
    * Live push of a pre-serialised frame; skipped (and the device told to pull) while lagging.
    * Pushes (push, mail_push, dir_push) are the same in every version of the window; a version
-   * bump that changes one must serialise it per version (shared/relay/version-window.ts).
+   * bump that changes one must serialise it per version (packages/protocol/relay/version-window.ts).
    */
   pushRaw(text: string): void {
     if (this.#closed || this.#ws.readyState !== this.#ws.OPEN || this.#lagTimer) return;

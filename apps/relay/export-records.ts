@@ -1,4 +1,4 @@
-// `node server/main.ts export-records --out <file> [flags]`: every signed directory record the
+// `node apps/relay/main.ts export-records --out <file> [flags]`: every signed directory record the
 // relay holds (organisation root, users, devices, rosters, revocations...), in directory order,
 // as the JSON array `--import-records` admits. With the organisation key from the log line
 // `organisation`, it sets up another relay database for the same organisation (a move from

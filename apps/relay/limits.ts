@@ -1,5 +1,5 @@
 // Relay limits: sizes, rates and buffers. Defaults suit a clinic; every value can be set by the
-// config file, environment or flags (server/config.ts).
+// config file, environment or flags (apps/relay/config.ts).
 import { MAX_FRAME_BYTES } from '@klinikfunk/protocol/relay/frames.ts';
 
 export interface RelayLimits {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Composition root of the relay: `node server/main.ts [flags]` (`npm run relay` execs the same,
+// Composition root of the relay: `node apps/relay/main.ts [flags]` (`npm run relay` execs the same,
 // so signals reach this process). Reads the configuration, makes the data directory private and
 // locks it, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL points at
 // PostgreSQL), loads the directory, listens, and shuts down gracefully on SIGTERM or SIGINT
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     return;
   }
   // Rejections logged and survived; an uncaught exception logged, then exit 1 for the service
-  // manager to restart (why: electron/core/log/process-guard.ts).
+  // manager to restart (why: packages/node-common/process-guard.ts).
   installProcessGuards(log, { exitOnUncaughtException: true });
   // Installed before anything is written (the data directory, its lock) and before the store
   // opens: a signal during start-up or the first-run bootstrap also ends the process cleanly
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
   }
   // Before anything is written there: 0700/0600 and one relay process per data directory
-  // (server/data-dir.ts). The lock goes with every exit but kill -9, after which it is stale.
+  // (apps/relay/data-dir.ts). The lock goes with every exit but kill -9, after which it is stale.
   prepareDataDir(config.dataDir, log);
   try {
     const lock = lockDataDir(config.dataDir, log);
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     );
   }
   await readySodium();
-  // The data dir also holds the log's high-water mark on PostgreSQL (server/high-water.ts).
+  // The data dir also holds the log's high-water mark on PostgreSQL (apps/relay/high-water.ts).
   if (config.databaseUrl) store = await openPostgresStore(config.databaseUrl);
   else store = openSqliteStore(join(config.dataDir, 'relay.db'));
   // A database put back without `relay restore` is marked restored here, before anyone is served.

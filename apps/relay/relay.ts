@@ -2,7 +2,7 @@
 // WebSocket endpoint, the registry of authenticated connections, fan-out of commits (local and
 // from other relay processes), metrics on their own listener when configured, and graceful
 // shutdown. Built from a store and a trust verifier handed in by the composition root
-// (server/main.ts) or a test harness.
+// (apps/relay/main.ts) or a test harness.
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';

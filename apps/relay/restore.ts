@@ -1,4 +1,4 @@
-// `node server/main.ts restore ...`: the second half of restoring the relay from a backup. The
+// `node apps/relay/main.ts restore ...`: the second half of restoring the relay from a backup. The
 // backup brings back an older state, whose seqs devices may already have seen with other events
 // behind them; this step gives the database a new incarnation, records each channel's restore
 // point and moves its seqs past anything the lost state handed out (the skipped ones declared

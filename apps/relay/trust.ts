@@ -2,7 +2,7 @@
 // chains to the org root, not revoked, auth signature valid), who may read and publish a
 // channel (current member by the signed roster records), and which records the directory
 // accepts. The implementation delegates every signature and chain check to the crypto module's
-// Directory (electron/core/crypto/directory.ts), the same code the clients run, so the relay
+// Directory (packages/crypto/directory.ts), the same code the clients run, so the relay
 // cannot be talked into trusting what a client would refuse.
 import { Directory } from '@klinikfunk/crypto/directory.ts';
 import { defaultVerifier } from '@klinikfunk/crypto/ed25519.ts';

@@ -1,4 +1,4 @@
-// Envelopes as a client seals them (electron/core/client/sync-crypto.ts): the device's sender chain
+// Envelopes as a client seals them (apps/desktop/electron/core/client/sync-crypto.ts): the device's sender chain
 // in ChannelCrypto, JSON { sentAt, payload } inside, the client event id bound into the header. So
 // the relay benches publish what the relay really receives, with its envelope check on. Key shares
 // are counted as sent without mailing them: the receivers in the benches count pushes and never

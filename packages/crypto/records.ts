@@ -1,4 +1,4 @@
-// Signing and verifying the signed records of shared/protocol/records.ts. Verification here is
+// Signing and verifying the signed records of packages/protocol/wire/records.ts. Verification here is
 // stateless (schema, signer kind, signature); whether a signer is trusted, expired or revoked is
 // the directory's decision (directory.ts), which calls this first.
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';

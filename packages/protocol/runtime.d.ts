@@ -1,5 +1,5 @@
 // The few globals every runtime this code meets has (browsers, Node, Electron), declared here
-// because shared/ compiles without the DOM and Node type libraries on purpose.
+// because packages/protocol/ compiles without the DOM and Node type libraries on purpose.
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }

@@ -6,7 +6,7 @@
 // configures a workstation in one step. Secure="yes" lets the properties pass from the client to
 // the elevated server side of a per-machine install. Each value is its own component with a
 // condition, so an install without the property writes nothing (Group Policy may set it). The value
-// is written as typed; the app checks it like any OrgFingerprint policy (shared/protocol/org-fingerprint.ts).
+// is written as typed; the app checks it like any OrgFingerprint policy (packages/protocol/wire/org-fingerprint.ts).
 // An upgrade run without the properties keeps the values: a major upgrade removes the old product
 // (and its registry values) before the new one writes, so each property is first read back from
 // the registry (SAVED_<PROPERTY>, AppSearch) and taken when the command line gave none.
@@ -50,7 +50,7 @@ export function addPolicyProperties(wxs: string): string {
       </Component>`,
   ).join('\n');
   const block = `
-    <!-- Klinikfunk machine policy from msiexec properties (build/msi-policy-hook.ts) -->
+    <!-- Klinikfunk machine policy from msiexec properties (apps/desktop/build/msi-policy-hook.ts) -->
 ${properties}
     <ComponentGroup Id="${GROUP_ID}" Directory="APPLICATIONFOLDER">
 ${components}

@@ -2,7 +2,7 @@
 // PDFs whose CJK fonts are not embedded), the standard fonts (PDFs that name Helvetica or Times
 // without embedding them) and the JavaScript JPEG 2000 and JBIG2 decoders (scans). The PDF
 // preview reads them from the app's own origin, never from the network
-// (renderer/src/components/collab/pdf-options.ts). Names stay as pdf.js asks for them, unhashed.
+// (apps/desktop/renderer/src/components/collab/pdf-options.ts). Names stay as pdf.js asks for them, unhashed.
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -152,7 +152,7 @@ export function newBlobGeneration(): number {
 export interface DirectoryEntry {
   /** Position in the directory log: increasing, and never visible out of order (a cursor). */
   pos: number;
-  /** Record type (shared/protocol records.ts). */
+  /** Record type (packages/protocol/wire records.ts). */
   type: string;
   /** Natural key the record is about (user id, device id, channel id...). */
   subject: string;
@@ -212,7 +212,7 @@ export interface RelayStore {
   /**
    * The log's high-water mark: the sum of all channel heads. Only ever grows (heads never go
    * back, rows are never deleted), except when the database is put back to an older state:
-   * server/high-water.ts compares it with the mark kept beside the database.
+   * apps/relay/high-water.ts compares it with the mark kept beside the database.
    */
   logHigh(): Promise<number>;
   /** Up to `limit` events with seq > afterSeq, ascending. */

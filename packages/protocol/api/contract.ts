@@ -1,5 +1,5 @@
 // The single API contract between renderer and main process. Main registers a handler for every
-// method (electron/ipc), the preload exposes only these names, the renderer gets a typed client.
+// method (apps/desktop/electron/ipc), the preload exposes only these names, the renderer gets a typed client.
 // Methods that touch a profile's data act on the visible, unlocked profile only and fail with
 // `locked` otherwise, so no call can reach another person's store (tenant separation).
 import { z } from 'zod';

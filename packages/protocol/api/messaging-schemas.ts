@@ -68,7 +68,7 @@ export const messageViewSchema = z.object({
   deliveredAt: z.number().int().nullable(),
   /**
    * Delivered much later than written (an outage): both times on the relay's clock, so a sender's
-   * wrong clock neither fakes nor hides it (electron/core/app/late-delivery.ts); null otherwise.
+   * wrong clock neither fakes nor hides it (apps/desktop/electron/core/app/late-delivery.ts); null otherwise.
    */
   late: z.object({ writtenAt: z.number().int(), deliveredAt: z.number().int() }).nullable(),
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * Stable error codes. The renderer maps each to a German/English sentence that tells staff what
- * to do (renderer/src/i18n); `message` is for logs and developers.
+ * to do (apps/desktop/renderer/src/i18n); `message` is for logs and developers.
  */
 export const ERROR_CODES = [
   /** The input did not match the method's schema. */

@@ -2,7 +2,7 @@
 // record's key=value fields: the admin view and the CSV export use the same words. Times are given
 // by the caller, formatted in the reader's local time zone.
 
-/** The fields of a record the log explains (electron/core/account/audit.ts, `factsOf`). */
+/** The fields of a record the log explains (apps/desktop/electron/core/account/audit.ts, `factsOf`). */
 export type AuditFacts = Record<string, string | number | boolean | null>;
 export type AuditLanguage = 'de' | 'en';
 

@@ -1,6 +1,6 @@
 // Which relay blobs an outgoing event refers to. The relay cannot read the event, so the publish
 // frame names them (`blobs`): the relay then keeps a blob as long as an event refers to it, instead
-// of deleting it as unreferenced after its grace period (server/limits.ts blobGraceMs).
+// of deleting it as unreferenced after its grace period (apps/relay/limits.ts blobGraceMs).
 import { fileShare } from './events.ts';
 
 const RELAY_BLOB = /^[0-9a-f]{64}$/;

@@ -76,7 +76,7 @@ export const calendarRsvp = z.strictObject({ type: z.literal('calendar.rsvp'), u
  * Bounds of a recurrence id that need no other event to check (1900 to 2200), so every client
  * decides alike whatever else it has seen. The bound that keeps expansion cheap is relative to
  * the series (at most 10 years after its start) and is applied when the series is expanded
- * (electron/core/calendar/recurrence.ts), since the series may change or arrive later.
+ * (apps/desktop/electron/core/calendar/recurrence.ts), since the series may change or arrive later.
  */
 export const RECURRENCE_ID_MIN = Date.UTC(1900, 0, 1);
 export const RECURRENCE_ID_MAX = Date.UTC(2200, 0, 1);
@@ -177,7 +177,7 @@ export interface ChannelEvent {
   writtenAtRelay?: number | null;
   /**
    * The roster epoch the envelope was sealed in (signed in its header): the roster that decides
-   * what the sender may do (electron/core/store/authorise.ts). Absent for events queued on this
+   * what the sender may do (apps/desktop/electron/core/store/authorise.ts). Absent for events queued on this
    * device; then the current roster decides.
    */
   epoch?: number | null;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 
 /**
  * The protocol this build speaks. The relay also serves the version before it
- * (shared/relay/version-window.ts), so relay and workstations need not be updated at once.
+ * (packages/protocol/relay/version-window.ts), so relay and workstations need not be updated at once.
  * v4: `hello.app` (the device's app version) and `appVersion`/`protocol` per device in
  * `devices_seen_result`. v3: relay incarnations, declared history start, restore points.
  */
@@ -38,7 +38,7 @@ export const MAX_DEVICES_SEEN = 20_000;
 
 const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
 const b64Max = (bytes: number) => b64.max(Math.ceil((bytes * 4) / 3));
-/** Same alphabet and length as the ids of shared/protocol records. */
+/** Same alphabet and length as the ids of packages/protocol/wire records. */
 export const relayIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -56,7 +56,7 @@ const relayTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const incarnationSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'incarnation: 8-64 base64url characters');
 /** Blob address: lowercase hex SHA-256 of the ciphertext. */
 export const blobHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256');
-/** A signed record of shared/protocol/records.ts; the relay validates it with that module. */
+/** A signed record of packages/protocol/wire/records.ts; the relay validates it with that module. */
 const signedRecord = z.record(z.string(), z.unknown());
 
 // ---------------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ export const blobBeginFrame = z.strictObject({
   hash: blobHashSchema,
   size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
-/** Header of a binary blob_chunk message (shared/relay/binary-frame.ts); the data follows it. */
+/** Header of a binary blob_chunk message (packages/protocol/relay/binary-frame.ts); the data follows it. */
 export const blobChunkHeader = z.strictObject({
   t: z.literal('blob_chunk'),
   id: requestId,
@@ -340,7 +340,7 @@ export const blobStatusFrame = z.strictObject({
   received: z.number().int().min(0),
   complete: z.boolean(),
 });
-/** Header of a binary blob_data message (shared/relay/binary-frame.ts); the data follows it. */
+/** Header of a binary blob_data message (packages/protocol/relay/binary-frame.ts); the data follows it. */
 export const blobDataHeader = z.strictObject({
   t: z.literal('blob_data'),
   id: requestId,

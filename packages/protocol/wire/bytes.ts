@@ -1,4 +1,4 @@
-// Byte helpers that run anywhere (no Buffer in shared/). base64url without padding is the text
+// Byte helpers that run anywhere (no Buffer in packages/protocol/). base64url without padding is the text
 // form of every key, id, nonce and signature in records and frames.
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const LOOKUP = new Map([...ALPHABET].map((c, i) => [c, i]));

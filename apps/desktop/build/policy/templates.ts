@@ -1,5 +1,5 @@
 // Generates the Group Policy templates (ADMX + ADML de-DE/en-US) and the policy reference table
-// from the one definitions table in electron/core/policy. `npm run policy:templates` writes them;
+// from the one definitions table in apps/desktop/electron/core/policy. `npm run policy:templates` writes them;
 // a unit test checks the committed files equal what this produces.
 import { ALL_POLICIES, POLICY_REGISTRY_PATH, type PolicyDefinition } from '../../electron/core/policy/definitions.ts';
 
@@ -50,7 +50,7 @@ export function renderAdmx(): string {
     return `    <policy ${attrs}>\n      <parentCategory ref="Klinikfunk" />\n      <supportedOn ref="${SUPPORTED}" />\n      ${body}\n    </policy>`;
   }).join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
-<!-- Generated from electron/core/policy/definitions.ts by build/policy/templates.ts. Do not edit. -->
+<!-- Generated from apps/desktop/electron/core/policy/definitions.ts by apps/desktop/build/policy/templates.ts. Do not edit. -->
 <policyDefinitions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="${NS}">
   <policyNamespaces>
     <target prefix="klinikfunk" namespace="Klinikfunk.Policies.Klinikfunk" />
@@ -105,7 +105,7 @@ export function renderAdml(lang: Lang): string {
     .join('\n');
   const description = lang === 'de' ? 'Richtlinien für Klinikfunk' : 'Policies for Klinikfunk';
   return `<?xml version="1.0" encoding="utf-8"?>
-<!-- Generated from electron/core/policy/definitions.ts by build/policy/templates.ts. Do not edit. -->
+<!-- Generated from apps/desktop/electron/core/policy/definitions.ts by apps/desktop/build/policy/templates.ts. Do not edit. -->
 <policyDefinitionResources xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="${NS}">
   <displayName>Klinikfunk</displayName>
   <description>${description}</description>
@@ -135,10 +135,10 @@ export function renderPolicyDocs(): string {
   }).join('\n');
   return `# Machine policies
 
-Generated from \`electron/core/policy/definitions.ts\` (\`npm run policy:templates\`); do not edit by hand.
+Generated from \`apps/desktop/electron/core/policy/definitions.ts\` (\`npm run policy:templates\`); do not edit by hand.
 
 Registry: \`HKLM\\${POLICY_REGISTRY_PATH}\` (machine) and \`HKCU\\${POLICY_REGISTRY_PATH}\` (user), set by Group
-Policy with the templates in \`build/policy/\` (copy \`klinikfunk.admx\` to \`PolicyDefinitions\\\` and the
+Policy with the templates in \`apps/desktop/build/policy/\` (copy \`klinikfunk.admx\` to \`PolicyDefinitions\\\` and the
 \`.adml\` files to \`PolicyDefinitions\\de-DE\\\` and \`PolicyDefinitions\\en-US\\\`). File: \`%ProgramData%\\Klinikfunk\\policy.json\`
 on Windows, \`/etc/klinikfunk/policy.json\` on Linux, a JSON object with the keys in the second column.
 
@@ -194,7 +194,7 @@ One format everywhere: 36 characters in 9 groups of 4, such as \`YF2D F42H CNV4 
 The first 8 groups are the first 160 bits of the organisation id (which is itself a hash of the organisation key),
 in Crockford base32 (digits and letters without I, L, O, U); the last group is a check group (CRC-20) that catches
 every single mistyped character and every swap of two neighbours. Case, spaces and hyphens do not matter, and O, I
-and L are read as 0, 1 and 1. Code: \`shared/protocol/org-fingerprint.ts\` (client, admin view and relay).
+and L are read as 0, 1 and 1. Code: \`packages/protocol/wire/org-fingerprint.ts\` (client, admin view and relay).
 
 Where to read it: the admin view, tab *Organisationsschlüssel*, field *Fingerabdruck der Organisation* (with a
 *Kopieren* button), and the relay's log, in the line \`bootstrap: bound to organisation\` of its first run and in the

@@ -1,5 +1,5 @@
 // Composition root of the desktop app: lifecycle, single instance, sandbox, the window, the
-// app:// protocol, IPC. Everything with logic lives in electron/core and is tested under Node.
+// app:// protocol, IPC. Everything with logic lives in apps/desktop/electron/core and is tested under Node.
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { createCore } from '../core/compose.ts';
@@ -23,7 +23,7 @@ declare const __KLINIKFUNK_BUILD_DATE__: string;
 // package carries it, docs/it-rollout.md "Log file and support package").
 const logFile = openRotatingLog({ dir: join(app.getPath('userData'), 'logs') });
 const log = createLogger(teeSink(jsonLineSink, logFile.sink), 'main');
-// Logged, and the app keeps running (why: electron/core/log/process-guard.ts).
+// Logged, and the app keeps running (why: packages/node-common/process-guard.ts).
 installProcessGuards(log.child('process'), { exitOnUncaughtException: false });
 
 // Sandbox every renderer, including any created by a library, before anything else runs.

@@ -1,7 +1,7 @@
 // API part for polls, files and calendar (issue 7): methods and events with their schemas and doc comments. Merged into
 // contract.ts; the names are listed in ./collab-names.ts. Every method acts on the visible, unlocked profile (`locked`
 // otherwise) and on channels this user is a member of (`not_found` otherwise). Everything written travels as an
-// encrypted channel event; the reducers in electron/core/collab decide what it does, identically on every client.
+// encrypted channel event; the reducers in apps/desktop/electron/core/collab decide what it does, identically on every client.
 import { z } from 'zod';
 import { event, method, type EventSpec, type MethodSpec } from '../define.ts';
 import { channelId } from '../messaging-schemas.ts';
@@ -109,7 +109,7 @@ export const collabMethods = {
   'files.exportOpen': method({
     input: fileRef,
     output: exportOpenSchema,
-    doc: '"Save as": opens a decrypting reader over the cached file (download first). Electron main may instead write the same stream to a path chosen in a save dialog (electron/core/files/export.ts).',
+    doc: '"Save as": opens a decrypting reader over the cached file (download first). Electron main may instead write the same stream to a path chosen in a save dialog (apps/desktop/electron/core/files/export.ts).',
   }),
   'files.exportRead': method({
     input: z.strictObject({ exportId: transferId }),

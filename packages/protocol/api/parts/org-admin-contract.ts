@@ -107,7 +107,7 @@ export const orgSettingsSchema = z.object({
   issuedByName: z.string().nullable(),
 });
 
-/** What an audit entry records, one per kind of signed record (electron/core/account/audit.ts). */
+/** What an audit entry records, one per kind of signed record (apps/desktop/electron/core/account/audit.ts). */
 export const AUDIT_ACTIONS = [
   'org_created',
   'user_added',
@@ -122,7 +122,7 @@ export const AUDIT_ACTIONS = [
   'settings_changed',
   'roster_signed',
 ] as const;
-/** How the acting person was found (electron/core/account/audit-actor.ts); see actorSource below. */
+/** How the acting person was found (apps/desktop/electron/core/account/audit-actor.ts); see actorSource below. */
 export const AUDIT_ACTOR_SOURCES = ['device', 'enrolment', 'named', 'unknown_device', 'unverified', 'not_recorded'] as const;
 
 export const auditEntrySchema = z.object({
@@ -136,10 +136,10 @@ export const auditEntrySchema = z.object({
   signerId: z.string(),
   /** The record's fields as key=value text, for checking an entry against the directory. */
   detail: z.string(),
-  /** The fields the view explains in sentences (shared/domain/audit-detail.ts). */
+  /** The fields the view explains in sentences (packages/protocol/domain/audit-detail.ts). */
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   /**
-   * Who acted (electron/core/account/audit-actor.ts): `device` when the acting device's stamp
+   * Who acted (apps/desktop/electron/core/account/audit-actor.ts): `device` when the acting device's stamp
    * verifies with its certificate's key, `enrolment` for a device its user registered with a
    * registration key, `named` when only the body names the person (org settings), otherwise why
    * nobody can be named (`unknown_device`, `unverified`, `not_recorded`).

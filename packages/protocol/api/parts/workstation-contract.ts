@@ -40,7 +40,7 @@ export const workstationMethods = {
   'clipboard.copyOrgFingerprint': method({
     input: z.strictObject({}),
     output: z.object({ fingerprint: z.string(), clearAfterSeconds: seconds }),
-    doc: "Copies the organisation fingerprint of the visible profile (shared/protocol/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.",
+    doc: "Copies the organisation fingerprint of the visible profile (packages/protocol/wire/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.",
   }),
   'support.exportPackage': method({
     input: z.strictObject({}),

@@ -97,7 +97,7 @@ const FACT_FIELDS: Partial<Record<SignedRecord['type'], Array<[string, string]>>
   org_settings: [['retentionDays', 'retentionDays'], ['readReceipts', 'readReceipts'], ['notificationContent', 'notificationContent'], ['historyForNewMembers', 'historyForNewMembers']],
 };
 
-/** The fields the view and the CSV explain in sentences (shared/domain/audit-detail.ts). */
+/** The fields the view and the CSV explain in sentences (packages/protocol/domain/audit-detail.ts). */
 export function factsOf(record: SignedRecord): AuditFacts {
   const body = record.body as Body;
   const facts: AuditFacts = {};

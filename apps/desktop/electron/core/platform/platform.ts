@@ -1,5 +1,5 @@
-// What the core needs from the desktop shell. Electron implements these in electron/main;
-// electron/core/platform/fakes.ts implements them in memory for Node, tests and the harness.
+// What the core needs from the desktop shell. Electron implements these in apps/desktop/electron/main;
+// apps/desktop/electron/core/platform/fakes.ts implements them in memory for Node, tests and the harness.
 // The core receives one Platform from the composition root and never imports 'electron'.
 import type { ProxyChoice } from '../net/proxy-choice.ts';
 
@@ -56,7 +56,7 @@ export interface Clipboard {
 }
 
 /**
- * What the network layer needs from the OS (electron/core/net): the OS certificate store, where
+ * What the network layer needs from the OS (apps/desktop/electron/core/net): the OS certificate store, where
  * Windows Group Policy distributes the clinic's CA, and the OS proxy setting. The trust decision
  * and the proxy tunnel themselves are core code, the same in Electron and under Node.
  */

@@ -36,7 +36,7 @@ const wsUrl = z
   .string()
   .max(2048)
   .refine((s) => /^wss?:\/\/[^\s/]+/i.test(s), 'must be a ws:// or wss:// URL');
-// The one fingerprint format (shared/protocol/org-fingerprint.ts); a typo is refused with what is wrong.
+// The one fingerprint format (packages/protocol/wire/org-fingerprint.ts); a typo is refused with what is wrong.
 const fingerprint = z
   .string()
   .max(200)

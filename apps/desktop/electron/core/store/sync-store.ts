@@ -1,4 +1,4 @@
-// The encrypted store as the sync engine sees it (electron/core/sync/ports.ts): outbox, cursors,
+// The encrypted store as the sync engine sees it (apps/desktop/electron/core/sync/ports.ts): outbox, cursors,
 // batch apply with the cursor in the same transaction, and envelopes waiting for keys.
 import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';

@@ -1,6 +1,6 @@
 // First-run bootstrap of a relay from the first admin device: sends the one-time code IT read
 // from the relay's data directory together with the organisation's first signed records
-// (org_root first, then the first admin user, enrolment and device). See server/bootstrap.ts.
+// (org_root first, then the first admin user, enrolment and device). See apps/relay/bootstrap.ts.
 import { serverFrame, type BootstrapFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import { openRelaySocket, type RelaySocketOptions } from './relay-socket.ts';
 import { TransportError, type TransportErrorCode } from './transport.ts';

@@ -421,7 +421,7 @@ export class RelayTransport implements Transport {
         reject,
         timer,
       });
-      // Blob chunks go as binary messages (shared/relay/binary-frame.ts), everything else as JSON.
+      // Blob chunks go as binary messages (packages/protocol/relay/binary-frame.ts), everything else as JSON.
       const message = frame.t === 'blob_chunk' ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data) : JSON.stringify({ ...frame, id });
       ws.send(message, (error) => {
         if (!error) return;

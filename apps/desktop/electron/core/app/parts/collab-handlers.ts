@@ -1,4 +1,4 @@
-// IPC handlers of the API part for polls, files and calendar (issue 7) (shared/api/parts/collab-contract.ts).
+// IPC handlers of the API part for polls, files and calendar (issue 7) (packages/protocol/api/parts/collab-contract.ts).
 // One module per domain; this file only joins them and starts the calendar reminders.
 import type { COLLAB_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/collab-names.ts';
 import type { Handlers } from '../../../ipc/router.ts';

@@ -1,4 +1,4 @@
-// IPC handlers of the API part for organisation administration (issue 9) (shared/api/parts/org-admin-contract.ts).
+// IPC handlers of the API part for organisation administration (issue 9) (packages/protocol/api/parts/org-admin-contract.ts).
 // Reads come from the verified local directory (the crypto Directory and its projection in the
 // store); every change is an org-signed record uploaded to the relay, which verifies it as every
 // client does. Access: requireAdminRuntime (active admin in the directory + org key on this device).

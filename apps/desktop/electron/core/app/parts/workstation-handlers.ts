@@ -1,4 +1,4 @@
-// IPC handlers of the API part for shared workstations (issue 8) (shared/api/parts/workstation-contract.ts).
+// IPC handlers of the API part for shared workstations (issue 8) (packages/protocol/api/parts/workstation-contract.ts).
 import type { WORKSTATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/workstation-names.ts';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';

@@ -1,4 +1,4 @@
-// Klinikfunk plans in Europe/Berlin (electron/core/calendar/model.ts), whatever zone the
+// Klinikfunk plans in Europe/Berlin (apps/desktop/electron/core/calendar/model.ts), whatever zone the
 // workstation's clock is set to: wall-clock parts of an instant there, and the instant of a wall
 // time there, through Intl (the browser's time-zone database), so summer time is right.
 export const ZONE = 'Europe/Berlin';

@@ -4,7 +4,7 @@
 import type { DocumentInitParameters } from 'pdfjs-dist/types/src/display/api';
 
 /**
- * Where the build copies pdf.js's data files (renderer/vite-pdfjs-data.ts), relative to the
+ * Where the build copies pdf.js's data files (apps/desktop/renderer/vite-pdfjs-data.ts), relative to the
  * renderer's index.html. Everything pdf.js may load comes from the app's own origin.
  */
 export const PDFJS_DATA_DIR = 'pdfjs';
