@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Composition root of the relay: `node apps/relay/main.ts [flags]` (`npm run relay` execs the same,
-// so signals reach this process). Reads the configuration, makes the data directory private and
+// Composition root of the relay: the package's `klinikfunk-relay` bin, or `node apps/relay/main.ts
+// [flags]` (`npm run relay` execs the same, so signals reach this process). Reads the configuration, makes the data directory private and
 // locks it, opens the store (SQLite in the data directory unless RELAY_DATABASE_URL points at
 // PostgreSQL), loads the directory, listens, and shuts down gracefully on SIGTERM or SIGINT
 // (in-flight frames finish, sockets close with 1001 and a reason) within SHUTDOWN_BOUND_MS.
