@@ -1,6 +1,8 @@
-// Flat config. The import rules enforce the process boundaries of docs/architecture.md:
-// only electron/main and electron/preload may import 'electron'; the renderer reaches the
-// core only through the typed API object; shared/ knows neither Node nor the DOM.
+// Flat config. The import rules enforce the package and process boundaries of
+// docs/architecture.md ("Layout"): every package and app imports only what its package.json
+// declares and never reaches above its own folder by a relative path; only apps/desktop/electron/main
+// and /preload may import 'electron'; the renderer reaches the core only through the typed API
+// object; packages/protocol knows neither Node nor the DOM. tests/unit/boundaries.test.ts probes them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
@@ -11,11 +13,55 @@ const noElectron = {
     {
       name: 'electron',
       message:
-        "Only electron/main and electron/preload may import 'electron'; use the interfaces in electron/core/platform.",
+        "Only apps/desktop/electron/main and /preload may import 'electron'; use the interfaces in electron/core/platform.",
     },
   ],
-  patterns: [{ group: ['electron/*'], message: "Only electron/main and electron/preload may import 'electron'." }],
+  patterns: [{ group: ['electron/*'], message: "Only apps/desktop/electron/main and /preload may import 'electron'." }],
 };
+
+const SOURCES = ['*.ts', '*.svelte', '*.svelte.ts'];
+const MAX_DEPTH = 8;
+
+/** A module name pattern: `node:*` is every Node built-in, `@klinikfunk/*` every workspace package. */
+function moduleRegex(name) {
+  const escaped = name.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return escaped.endsWith('*') ? escaped.slice(0, -1) : `${escaped}(/|$)`;
+}
+
+/**
+ * no-restricted-imports for the files of one package or app: relative imports stay inside `root`
+ * (a file d folders deep may climb at most d levels), bare imports only from `allowed` (module
+ * names, `x/*` for a scope or prefix) or, without `allowed`, anything but `denied`.
+ * Returns one config object per depth, since each needs its own bound. `within` narrows the files
+ * to these subfolders of `root` (the bound still counts from `root`); `electron` lets them import it.
+ */
+function boundary(root, { allowed, denied = [], electron = false, within, message, extra = {} }) {
+  const bare = allowed
+    ? [{ regex: `^(?!\\.{1,2}/|${allowed.map(moduleRegex).join('|')})`, message }]
+    : denied.length > 0
+      ? [{ regex: `^(${denied.map(moduleRegex).join('|')})`, message }]
+      : [];
+  const folders = (depth) => (within ? `{${within.join(',')}}/${'*/'.repeat(depth - 1)}` : '*/'.repeat(depth));
+  return Array.from({ length: MAX_DEPTH }, (_, depth) => depth)
+    .filter((depth) => !within || depth > 0)
+    .map((depth) => ({
+      ...extra,
+      files: SOURCES.map((ext) => `${root}/${folders(depth)}${ext}`),
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            ...(electron ? {} : { paths: noElectron.paths }),
+            patterns: [
+              ...(electron ? [] : noElectron.patterns),
+              { regex: `^(\\.\\./){${depth + 1},}`, message: `Stays inside ${root}/: ${message}` },
+              ...bare,
+            ],
+          },
+        ],
+      },
+    }));
+}
 
 export default tseslint.config(
   {
@@ -41,56 +87,57 @@ export default tseslint.config(
       'no-restricted-imports': ['error', noElectron],
     },
   },
-  {
-    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
+  // The workspace packages (package.json "dependencies" each).
+  ...boundary('packages/protocol', {
+    allowed: ['zod'],
+    message: 'packages/protocol runs anywhere: zod and its own files only (no Node, no DOM, no app code).',
+    extra: { languageOptions: { globals: {} } },
+  }),
+  ...boundary('packages/crypto', {
+    allowed: ['@klinikfunk/protocol', 'libsodium-wrappers-sumo', 'node:crypto'],
+    message: 'packages/crypto runs in the relay and the desktop core: protocol, libsodium and node:crypto only.',
+  }),
+  ...boundary('packages/node-common', {
+    allowed: ['node:*'],
+    message: 'packages/node-common runs in the relay and the desktop main process: Node built-ins only.',
+  }),
+  // The relay ships alone (npm ci --omit=dev -w klinikfunk-relay): the workspace packages and its
+  // own dependencies, never a file of the desktop app.
+  ...boundary('apps/relay', {
+    allowed: ['@klinikfunk/*', 'node:*', 'better-sqlite3-multiple-ciphers', 'pg', 'ws', 'zod'],
+    message: 'the relay imports only packages/* and its own dependencies (apps/relay/package.json).',
+  }),
+  // The desktop app: core and IPC under plain Node (no 'electron'), the shell with Electron.
+  ...boundary('apps/desktop/electron', {
+    denied: ['klinikfunk-relay'],
+    message: 'the desktop app imports the workspace packages by name, never the relay.',
+  }),
+  ...boundary('apps/desktop/electron', {
+    within: ['main', 'preload'],
+    electron: true,
+    denied: ['klinikfunk-relay'],
+    message: 'the desktop app imports the workspace packages by name, never the relay.',
+  }),
   {
     // Unit tests of the shell replace 'electron' with a fake via vi.mock.
     files: ['tests/unit/main/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.svelte', 'renderer/src/**/*.svelte.ts'],
+    files: [
+      'apps/desktop/renderer/src/**/*.ts',
+      'apps/desktop/renderer/src/**/*.svelte',
+      'apps/desktop/renderer/src/**/*.svelte.ts',
+    ],
     languageOptions: {
       globals: { ...globals.browser },
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
     },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: noElectron.paths,
-          patterns: [
-            ...noElectron.patterns,
-            {
-              group: ['**/electron/**', '**/server/**', 'node:*'],
-              message: 'The renderer talks to the core only through window.klinikfunk (shared/api).',
-            },
-          ],
-        },
-      ],
-    },
   },
-  {
-    files: ['shared/**/*.ts'],
-    languageOptions: { globals: {} },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: noElectron.paths,
-          patterns: [
-            ...noElectron.patterns,
-            {
-              group: ['node:*', '**/electron/**', '**/renderer/**', '**/server/**'],
-              message: 'shared/ runs anywhere: no Node, no DOM, no app code.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...boundary('apps/desktop/renderer/src', {
+    denied: ['node:*', '@klinikfunk/crypto', '@klinikfunk/node-common', 'ws', 'better-sqlite3-multiple-ciphers'],
+    message: 'The renderer talks to the core only through window.klinikfunk (@klinikfunk/protocol/api).',
+  }),
   {
     files: ['tests/harness/browser/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
@@ -99,10 +146,20 @@ export default tseslint.config(
     // A rejected promise nobody awaits ends the process (Node's default), so every promise in the
     // main process and the relay is awaited, returned, or given a .catch that logs. `void` does not
     // count as handling it. Type-aware, hence only these folders (about 20 s).
-    files: ['electron/**/*.ts', 'server/**/*.ts'],
+    files: [
+      'apps/desktop/electron/**/*.ts',
+      'apps/relay/**/*.ts',
+      'packages/crypto/**/*.ts',
+      'packages/node-common/**/*.ts',
+    ],
     // The boundary test lints probe files that exist only in memory: they get the default project.
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['electron/*/__probe.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['apps/desktop/electron/*/__probe.ts', 'apps/relay/__probe.ts', 'apps/relay/*/__probe.ts', 'packages/*/__probe.ts'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],

@@ -1,10 +1,10 @@
 // IPC router round trip: the fixed cost every renderer call pays in the main process before the
 // core does any work (sender check, name check, schema parse, output validation).
-import { createCore } from '../electron/core/compose.ts';
-import { createMemoryLogger } from '../electron/core/log/logger.ts';
-import { createFakePlatform } from '../electron/core/platform/fakes.ts';
-import { builtInPolicy } from '../electron/core/policy/policy.ts';
-import { createRouter } from '../electron/ipc/router.ts';
+import { createCore } from '../apps/desktop/electron/core/compose.ts';
+import { createMemoryLogger } from '../apps/desktop/electron/core/log/logger.ts';
+import { createFakePlatform } from '../apps/desktop/electron/core/platform/fakes.ts';
+import { builtInPolicy } from '../apps/desktop/electron/core/policy/policy.ts';
+import { createRouter } from '../apps/desktop/electron/ipc/router.ts';
 import { repeated } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
 

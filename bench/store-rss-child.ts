@@ -1,7 +1,7 @@
 // Opens a large store in a fresh process, opens a channel and searches, then reports RSS: what a
 // signed-in workstation's main process holds with that store open.
-import { asDbKey } from '../electron/core/crypto/keys.ts';
-import { ProfileStore } from '../electron/core/store/profile-store.ts';
+import { asDbKey } from '@klinikfunk/crypto/keys.ts';
+import { ProfileStore } from '../apps/desktop/electron/core/store/profile-store.ts';
 
 const [path, keyHex] = process.argv.slice(2) as [string, string];
 const store = ProfileStore.open(path, asDbKey(new Uint8Array(Buffer.from(keyHex, 'hex'))), { create: false });

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import type { ChannelEvent } from '../shared/domain/events.ts';
-import { asDbKey } from '../electron/core/crypto/keys.ts';
-import { applyEvents } from '../electron/core/store/apply.ts';
-import { migrate } from '../electron/core/store/migrations/index.ts';
-import { ProfileStore } from '../electron/core/store/profile-store.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { asDbKey } from '@klinikfunk/crypto/keys.ts';
+import { applyEvents } from '../apps/desktop/electron/core/store/apply.ts';
+import { migrate } from '../apps/desktop/electron/core/store/migrations/index.ts';
+import { ProfileStore } from '../apps/desktop/electron/core/store/profile-store.ts';
 import { percentile } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
 

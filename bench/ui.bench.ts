@@ -3,9 +3,9 @@
 // The profile is real (SQLCipher store, created through org.create against a real relay); the
 // 100k messages are applied with the store's own materialiser, as sync would.
 import { chromium } from '@playwright/test';
-import type { ChannelEvent } from '../shared/domain/events.ts';
-import { applyEvents } from '../electron/core/store/apply.ts';
-import type { Db } from '../electron/core/store/database.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { applyEvents } from '../apps/desktop/electron/core/store/apply.ts';
+import type { Db } from '../apps/desktop/electron/core/store/database.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 import { startClinicRelay } from '../tests/harness/clinic-relay.ts';
 import { startWorkstation } from '../tests/harness/workstation.ts';

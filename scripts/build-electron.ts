@@ -1,12 +1,14 @@
 // Bundles the main process and the preload with esbuild. The preload must be one CommonJS file
 // because sandboxed preloads cannot load other modules; runtime dependencies of main stay
 // external so electron-builder ships them from node_modules (the SQLCipher addon is native),
-// except the ESM-only ones, which are bundled (BUNDLED_ESM).
+// except the ESM-only ones, which are bundled (BUNDLED_ESM). The workspace packages
+// (@klinikfunk/protocol, /crypto, /node-common) are TypeScript sources and always bundled.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { build, type BuildOptions } from 'esbuild';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+/** The desktop app's package: its `dependencies` are what the installer ships beside the bundles. */
+const pkg = JSON.parse(readFileSync('apps/desktop/package.json', 'utf8')) as { dependencies: Record<string, string> };
 
 /**
  * Dependencies that ship only ES modules: bundled into main.cjs, since a require() of them from
@@ -36,16 +38,16 @@ const common: BuildOptions = {
 };
 
 /**
- * Bundles main and preload into `outDir` (dist/electron for the app; a temp folder for the audit
+ * Bundles main and preload into `outDir` (apps/desktop/dist/electron for the app; a temp folder for the audit
  * test). `target` lowers the syntax for the audit only: Electronegativity's parser predates class
  * private fields, and lowering them changes no call, option or handler it checks.
  */
-export async function buildElectron(outDir = 'dist/electron', options: { target?: string } = {}): Promise<void> {
+export async function buildElectron(outDir = 'apps/desktop/dist/electron', options: { target?: string } = {}): Promise<void> {
   const target = options.target ?? common.target;
   await build({
     ...common,
     target,
-    entryPoints: ['electron/main/main.ts'],
+    entryPoints: ['apps/desktop/electron/main/main.ts'],
     outfile: `${outDir}/main.cjs`,
     external: [
       'electron',
@@ -57,10 +59,10 @@ export async function buildElectron(outDir = 'dist/electron', options: { target?
       __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),
     },
   });
-  await build({ ...common, target, entryPoints: ['electron/preload/preload.ts'], outfile: `${outDir}/preload.cjs` });
+  await build({ ...common, target, entryPoints: ['apps/desktop/electron/preload/preload.ts'], outfile: `${outDir}/preload.cjs` });
 }
 
 if (import.meta.main) {
   await buildElectron();
-  console.log('built dist/electron/main.cjs and dist/electron/preload.cjs');
+  console.log('built apps/desktop/dist/electron/main.cjs and apps/desktop/dist/electron/preload.cjs');
 }

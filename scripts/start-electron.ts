@@ -33,5 +33,6 @@ if (!binary) {
   process.exit(1);
 }
 
-const child = spawn(binary, ['.'], { stdio: 'inherit' });
+// The app is the desktop package (its package.json names dist/electron/main.cjs).
+const child = spawn(binary, ['apps/desktop'], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

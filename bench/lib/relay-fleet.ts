@@ -2,7 +2,7 @@
 // count push frames (no JSON parse, so the bench process spends as little as it can per delivery);
 // the publisher is the client's own RelayTransport.
 import WebSocket from 'ws';
-import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../../shared/relay/frames.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
 import { deviceTransport, type TestDevice } from '../../tests/harness/relay.ts';
 import type { Fleet, Group } from './fanout.ts';
 

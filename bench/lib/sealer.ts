@@ -1,14 +1,14 @@
-// Envelopes as a client seals them (electron/core/client/sync-crypto.ts): the device's sender chain
+// Envelopes as a client seals them (apps/desktop/electron/core/client/sync-crypto.ts): the device's sender chain
 // in ChannelCrypto, JSON { sentAt, payload } inside, the client event id bound into the header. So
 // the relay benches publish what the relay really receives, with its envelope check on. Key shares
 // are counted as sent without mailing them: the receivers in the benches count pushes and never
 // decrypt.
 import { randomBytes } from 'node:crypto';
-import { toBase64Url, utf8 } from '../../shared/protocol/bytes.ts';
-import { ChannelCrypto } from '../../electron/core/crypto/channel-crypto.ts';
-import { Directory } from '../../electron/core/crypto/directory.ts';
-import { MemorySenderKeyStore } from '../../electron/core/crypto/sender-keys.ts';
-import { clientEventIdBytes } from '../../electron/core/client/sync-crypto.ts';
+import { toBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { ChannelCrypto } from '../../apps/desktop/electron/core/crypto/channel-crypto.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { MemorySenderKeyStore } from '../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import { clientEventIdBytes } from '../../apps/desktop/electron/core/client/sync-crypto.ts';
 import type { TestDevice, TestOrg } from '../../tests/harness/relay.ts';
 
 /** A ward message of about this many characters seals into an envelope of about 1 KB. */

@@ -7,11 +7,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { methods } from '../../shared/api/contract.ts';
-import { POLICY_REGISTRY_PATH } from '../../electron/core/policy/definitions.ts';
-import { FakeRegistry } from '../../electron/core/policy/registry.ts';
-import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
-import { orgFingerprint } from '../../shared/protocol/org-fingerprint.ts';
+import { methods } from '@klinikfunk/protocol/api/contract.ts';
+import { POLICY_REGISTRY_PATH } from '../../apps/desktop/electron/core/policy/definitions.ts';
+import { FakeRegistry } from '../../apps/desktop/electron/core/policy/registry.ts';
+import { resolvePolicy } from '../../apps/desktop/electron/core/policy/resolve.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import type { Workstation } from '../harness/workstation.ts';
 import { test, expect } from './fixtures.ts';
 import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ICAL from 'ical.js';
 import type { Page, TestInfo } from '@playwright/test';
-import type { KlinikfunkBridge } from '../../shared/api/bridge.ts';
+import type { KlinikfunkBridge } from '@klinikfunk/protocol/api/bridge.ts';
 import { test, expect, type OpenWorkstation } from './fixtures.ts';
 import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
 

@@ -1,7 +1,7 @@
 // The relay's retention deleted a channel's older messages before a workstation fetched them: the
 // timeline says so where its history starts, and the newer messages are there.
 import { join } from 'node:path';
-import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { openSqliteStore } from '../../apps/relay/store/sqlite.ts';
 import { test, expect } from './fixtures.ts';
 import { addUserWithKey, createOrganisation, joinWithKey, setPin } from './steps.ts';
 import type { Page } from '@playwright/test';

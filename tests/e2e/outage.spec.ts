@@ -7,7 +7,7 @@
 // acks), and the one queued through the real outage is. No minute-long waits: "much later" is
 // injected as 3 s (60 s in the app), and the outage is held for 5 s.
 import type { Page } from '@playwright/test';
-import { systemClock, type Clock } from '../../electron/core/clock/clock.ts';
+import { systemClock, type Clock } from '../../apps/desktop/electron/core/clock/clock.ts';
 import { test, expect } from './fixtures.ts';
 import { createOrganisation, setPin, shot } from './steps.ts';
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
-import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
+import { resolvePolicy } from '../../apps/desktop/electron/core/policy/resolve.ts';
 import { startTestRelay, TestOrg } from '../harness/relay.ts';
 import { issueServerCert, makeCa } from '../harness/test-ca.ts';
 import { startWorkstation, type WorkstationOptions } from '../harness/workstation.ts';

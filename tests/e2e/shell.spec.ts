@@ -15,7 +15,7 @@ test('the shell loads in German and shows the version from app.info', async ({ p
   await expect(page.locator('html')).toHaveAttribute('lang', 'de');
   await expect(page.getByText('Auf diesem Arbeitsplatz ist noch kein Profil eingerichtet.')).toBeVisible();
 
-  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { version: string };
   await expect(page.getByTestId('app-version')).toHaveText(pkg.version);
 
   const shot = testInfo.outputPath('shell-de-1366x768.png');

@@ -1,9 +1,9 @@
 // Steps the e2e tests share: what a person does on the first-run and lock screens.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
-import type { MethodInput, MethodOutput } from '../../shared/api/contract.ts';
-import type { MethodName } from '../../shared/api/names.ts';
-import type { Result } from '../../shared/api/result.ts';
+import type { MethodInput, MethodOutput } from '@klinikfunk/protocol/api/contract.ts';
+import type { MethodName } from '@klinikfunk/protocol/api/names.ts';
+import type { Result } from '@klinikfunk/protocol/api/result.ts';
 
 export const ADMIN_PASS = 'Sonnenblume-Station-3-Nord';
 export const NURSE_PASS = 'Kaffeepause-im-Nachtdienst';

@@ -5,7 +5,7 @@
 // passphrase; an admin revoking the device ends the session at once. Screenshots at 1366x768,
 // axe on every screen touched.
 import type { Page } from '@playwright/test';
-import { resolvePolicy } from '../../electron/core/policy/resolve.ts';
+import { resolvePolicy } from '../../apps/desktop/electron/core/policy/resolve.ts';
 import { test, expect } from './fixtures.ts';
 import { createOrganisation, expectAccessible, invoke, setPin, shot } from './steps.ts';
 

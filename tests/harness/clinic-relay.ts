@@ -2,7 +2,7 @@
 // admin device's bootstrap with the one-time code it wrote to its data folder.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RelayLimits } from '../../server/limits.ts';
+import type { RelayLimits } from '../../apps/relay/limits.ts';
 import { startTestRelay, TestOrg, type TestRelay } from './relay.ts';
 
 export interface ClinicRelay {

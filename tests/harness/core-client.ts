@@ -3,17 +3,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventName, MethodName } from '../../shared/api/names.ts';
-import type { EventPayload, MethodInput, MethodOutput } from '../../shared/api/contract.ts';
-import type { Result } from '../../shared/api/result.ts';
-import type { Clock } from '../../electron/core/clock/clock.ts';
-import { createCore, type Core } from '../../electron/core/compose.ts';
-import { createLogger, createMemoryLogger, type Logger } from '../../electron/core/log/logger.ts';
-import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
-import { builtInPolicy } from '../../electron/core/policy/policy.ts';
-import type { SecretKdf } from '../../electron/core/session/secret-kdf.ts';
-import type { EffectivePolicy } from '../../electron/core/policy/resolve.ts';
-import { createRouter } from '../../electron/ipc/router.ts';
+import type { EventName, MethodName } from '@klinikfunk/protocol/api/names.ts';
+import type { EventPayload, MethodInput, MethodOutput } from '@klinikfunk/protocol/api/contract.ts';
+import type { Result } from '@klinikfunk/protocol/api/result.ts';
+import type { Clock } from '../../apps/desktop/electron/core/clock/clock.ts';
+import { createCore, type Core } from '../../apps/desktop/electron/core/compose.ts';
+import { createLogger, createMemoryLogger, type Logger } from '../../apps/desktop/electron/core/log/logger.ts';
+import { createFakePlatform, type FakePlatform } from '../../apps/desktop/electron/core/platform/fakes.ts';
+import { builtInPolicy } from '../../apps/desktop/electron/core/policy/policy.ts';
+import type { SecretKdf } from '../../apps/desktop/electron/core/session/secret-kdf.ts';
+import type { EffectivePolicy } from '../../apps/desktop/electron/core/policy/resolve.ts';
+import { createRouter } from '../../apps/desktop/electron/ipc/router.ts';
 
 const ORIGIN = 'app://klinikfunk';
 

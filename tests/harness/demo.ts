@@ -1,8 +1,8 @@
 // `npm run demo`: the product in a browser, for anyone without the Electron binary. Starts a
 // fresh relay on loopback (waiting for its first-run set-up, as IT would start it) and one
 // workstation; the console shows the address to open and the relay's one-time setup code.
-import { createLogger, jsonLineSink } from '../../electron/core/log/logger.ts';
-import { installProcessGuards } from '../../electron/core/log/process-guard.ts';
+import { createLogger, jsonLineSink } from '../../apps/desktop/electron/core/log/logger.ts';
+import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
 import { startClinicRelay } from './clinic-relay.ts';
 import { startWorkstation } from './workstation.ts';
 

@@ -2,7 +2,7 @@
 // heartbeats behave as in the app), and `jump(ms)` moves it forward at once, firing every timer
 // that falls due, the way a suspended laptop or a long shift would. The pure FakeClock stands
 // still unless advanced, which stalls the sync engine's timers in such tests.
-import type { Clock, Timer } from '../../electron/core/clock/clock.ts';
+import type { Clock, Timer } from '../../apps/desktop/electron/core/clock/clock.ts';
 
 interface Pending {
   at: number;

@@ -1,9 +1,9 @@
 // Organisation keys with a chosen kind of org id, the same on every run: half of all org ids
 // contain `_` or `-` (base64url), and those once broke the OrgFingerprint pin. The seeds are
 // tried in order 0, 1, 2, … so a test always gets the same key.
-import { asOrgPublicKey, asOrgSigningKey, type generateOrgKeys } from '../../electron/core/crypto/keys.ts';
-import { orgIdOf } from '../../electron/core/crypto/records.ts';
-import { readySodium, sodium } from '../../electron/core/crypto/sodium.ts';
+import { asOrgPublicKey, asOrgSigningKey, type generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { orgIdOf } from '@klinikfunk/crypto/records.ts';
+import { readySodium, sodium } from '@klinikfunk/crypto/sodium.ts';
 
 export async function orgKeysWithIdContaining(chars: readonly string[], skip = 0): Promise<ReturnType<typeof generateOrgKeys>> {
   await readySodium();

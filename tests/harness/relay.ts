@@ -1,5 +1,5 @@
 // A real relay for tests, on 127.0.0.1 only: in-process (fast, inspectable) or as a child
-// process `node server/main.ts` (for SIGKILL and restart), on SQLite in a temp data dir or on
+// process `node apps/relay/main.ts` (for SIGKILL and restart), on SQLite in a temp data dir or on
 // a PostgreSQL URL. TestOrg makes the signed records a relay needs (org root, users, devices,
 // rosters, revocations) with the crypto module's own functions.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,21 +7,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes.ts';
-import type { RecordBody, RecordType, SignedRecord } from '../../shared/protocol/records.ts';
-import { signDetached } from '../../electron/core/crypto/ed25519.ts';
-import { deriveEnrolmentKeys, generateRegistrationCode } from '../../electron/core/crypto/enrolment.ts';
-import { generateDeviceKeys, generateOrgKeys, type DeviceKeyPairs } from '../../electron/core/crypto/keys.ts';
-import { orgIdOf, recordHash, signRecord } from '../../electron/core/crypto/records.ts';
-import { readySodium } from '../../electron/core/crypto/sodium.ts';
-import { RelayTransport, type RelayTransportOptions } from '../../electron/core/transport/relay-transport.ts';
-import type { RelayLimits } from '../../server/limits.ts';
-import { createRelayLog, silentLog } from '../../server/log.ts';
-import { startRelay, type Relay } from '../../server/relay.ts';
-import { openPostgresStore } from '../../server/store/postgres.ts';
-import { openSqliteStore } from '../../server/store/sqlite.ts';
-import type { RelayStore } from '../../server/store/store.ts';
-import { DirectoryTrust } from '../../server/trust.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../../apps/desktop/electron/core/crypto/enrolment.ts';
+import { generateDeviceKeys, generateOrgKeys, type DeviceKeyPairs } from '@klinikfunk/crypto/keys.ts';
+import { orgIdOf, recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { RelayTransport, type RelayTransportOptions } from '../../apps/desktop/electron/core/transport/relay-transport.ts';
+import type { RelayLimits } from '../../apps/relay/limits.ts';
+import { createRelayLog, silentLog } from '../../apps/relay/log.ts';
+import { startRelay, type Relay } from '../../apps/relay/relay.ts';
+import { openPostgresStore } from '../../apps/relay/store/postgres.ts';
+import { openSqliteStore } from '../../apps/relay/store/sqlite.ts';
+import type { RelayStore } from '../../apps/relay/store/store.ts';
+import { DirectoryTrust } from '../../apps/relay/trust.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 let idCounter = 0;
@@ -161,7 +161,7 @@ export interface TestRelayOptions {
   /** PostgreSQL URL; SQLite in `dataDir` when absent. */
   databaseUrl?: string;
   dataDir?: string;
-  /** 'process' spawns node server/main.ts (kill/restart possible). Default 'in-process'. */
+  /** 'process' spawns node apps/relay/main.ts (kill/restart possible). Default 'in-process'. */
   mode?: 'in-process' | 'process';
   limits?: Partial<RelayLimits>;
   port?: number;
@@ -175,7 +175,7 @@ export interface TestRelayOptions {
   tls?: { cert: string; key: string };
   /** In-process: how often connected devices' last-seen rows are rewritten (default one minute). */
   presenceRefreshMs?: number;
-  /** Process mode: more command-line flags for server/main.ts. */
+  /** Process mode: more command-line flags for apps/relay/main.ts. */
   args?: string[];
 }
 
@@ -251,7 +251,7 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
     const recordsFile = join(dataDir, 'import-records.json');
     await writeFile(recordsFile, JSON.stringify(options.org.records));
     const args = [
-      join(repoRoot, 'server', 'main.ts'),
+      join(repoRoot, 'apps', 'relay', 'main.ts'),
       '--host',
       '127.0.0.1',
       '--port',

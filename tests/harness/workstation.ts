@@ -12,20 +12,20 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { events } from '../../shared/api/contract.ts';
-import type { Clock } from '../../electron/core/clock/clock.ts';
-import { createCore, type Core } from '../../electron/core/compose.ts';
-import { createLogger, jsonLineSink, type Logger } from '../../electron/core/log/logger.ts';
-import { installProcessGuards } from '../../electron/core/log/process-guard.ts';
-import { createFakePlatform, type FakePlatform } from '../../electron/core/platform/fakes.ts';
-import { builtInPolicy } from '../../electron/core/policy/policy.ts';
-import type { EffectivePolicy } from '../../electron/core/policy/resolve.ts';
-import { SECURITY_HEADERS } from '../../electron/core/security/csp.ts';
-import { mimeTypeFor, resolveStaticPath } from '../../electron/core/security/static-files.ts';
-import { createRouter } from '../../electron/ipc/router.ts';
+import { events } from '@klinikfunk/protocol/api/contract.ts';
+import type { Clock } from '../../apps/desktop/electron/core/clock/clock.ts';
+import { createCore, type Core } from '../../apps/desktop/electron/core/compose.ts';
+import { createLogger, jsonLineSink, type Logger } from '../../apps/desktop/electron/core/log/logger.ts';
+import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
+import { createFakePlatform, type FakePlatform } from '../../apps/desktop/electron/core/platform/fakes.ts';
+import { builtInPolicy } from '../../apps/desktop/electron/core/policy/policy.ts';
+import type { EffectivePolicy } from '../../apps/desktop/electron/core/policy/resolve.ts';
+import { SECURITY_HEADERS } from '../../apps/desktop/electron/core/security/csp.ts';
+import { mimeTypeFor, resolveStaticPath } from '../../apps/desktop/electron/core/security/static-files.ts';
+import { createRouter } from '../../apps/desktop/electron/ipc/router.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const RENDERER_DIR = join(repoRoot, 'dist', 'renderer');
+export const RENDERER_DIR = join(repoRoot, 'apps', 'desktop', 'dist', 'renderer');
 const BRIDGE_ENTRY = join(repoRoot, 'tests', 'harness', 'browser', 'bridge.ts');
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -71,7 +71,7 @@ function bridgeBundle(): Promise<string> {
 }
 
 async function readPackageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'apps', 'desktop', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

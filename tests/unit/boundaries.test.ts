@@ -1,5 +1,6 @@
-// The process boundaries are enforced by the build, not by review: these tests compile and lint
-// small probe files as if they sat in shared/, electron/core/ and renderer/, and expect failure.
+// The package and process boundaries are enforced by the build, not by review: these tests compile
+// and lint small probe files as if they sat in each package and app (packages/protocol, packages/crypto,
+// apps/relay, apps/desktop/electron/core, apps/desktop/renderer), and expect failure.
 import { join, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
@@ -7,11 +8,17 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 
-function typecheckProbe(project: string, probeName: string, code: string): string[] {
+/**
+ * Compiles `code` as a file of `project`. With `asPartOfProject` the probe joins the project's own
+ * files and project references, as in `tsc -b`: a file outside them fails (TS6307).
+ */
+function typecheckProbe(project: string, probeName: string, code: string, asPartOfProject = false): string[] {
   const configPath = join(root, project, 'tsconfig.json');
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, join(root, project));
-  const options = { ...parsed.options, noEmit: true, composite: false, emitDeclarationOnly: false, declaration: false };
+  const options = asPartOfProject
+    ? { ...parsed.options, noEmit: true, emitDeclarationOnly: false }
+    : { ...parsed.options, noEmit: true, composite: false, emitDeclarationOnly: false, declaration: false };
   const probePath = join(root, project, probeName);
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -19,7 +26,9 @@ function typecheckProbe(project: string, probeName: string, code: string): strin
     file === probePath ? ts.createSourceFile(file, code, lang) : getSourceFile(file, lang, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => file === probePath || fileExists(file);
-  const program = ts.createProgram([probePath], options, host);
+  const program = asPartOfProject
+    ? ts.createProgram({ rootNames: [...parsed.fileNames, probePath], options, host, projectReferences: parsed.projectReferences })
+    : ts.createProgram([probePath], options, host);
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file?.fileName === probePath)
@@ -32,53 +41,122 @@ async function lintProbe(relativePath: string, code: string): Promise<string[]> 
   return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
-describe('build boundaries', () => {
+/** Lints `code` as the file `relativePath` and returns the no-restricted-imports messages. */
+async function restricted(relativePath: string, code: string): Promise<string[]> {
+  return (await lintProbe(relativePath, code)).filter((m) => m.startsWith('no-restricted-imports'));
+}
+
+const importOf = (source: string) => `import * as x from '${source}';\nexport const y = x;\n`;
+
+/** Every `refused` import is flagged, every `allowed` one passes, from a probe at `probePath`. */
+async function expectImports(probePath: string, refused: string[], allowed: string[]): Promise<void> {
+  for (const source of refused) expect((await restricted(probePath, importOf(source))).join('\n'), source).toMatch(/no-restricted-imports/);
+  for (const source of allowed) expect(await restricted(probePath, importOf(source)), source).toEqual([]);
+}
+
+// Type-aware lint of a probe builds a TypeScript program: slow on a loaded 2-core machine.
+describe('build boundaries', { timeout: 180_000 }, () => {
   it('the probe itself compiles clean code without errors (control)', () => {
-    expect(typecheckProbe('shared', '__probe_ok.ts', 'export const n: number = [1, 2].length;\n')).toEqual([]);
+    expect(typecheckProbe('packages/protocol', '__probe_ok.ts', 'export const n: number = [1, 2].length;\n')).toEqual([]);
   });
 
-  it('shared/ cannot use the DOM', () => {
-    const errors = typecheckProbe('shared', '__probe_dom.ts', 'export const title = document.title;\n');
+  it('packages/protocol cannot use the DOM', () => {
+    const errors = typecheckProbe('packages/protocol', '__probe_dom.ts', 'export const title = document.title;\n');
     expect(errors.join('\n')).toMatch(/Cannot find name 'document'/);
   });
 
-  it('shared/ cannot use Node', () => {
-    const errors = typecheckProbe('shared', '__probe_node.ts', 'export const cwd = process.cwd();\n');
+  it('packages/protocol cannot use Node', () => {
+    const errors = typecheckProbe('packages/protocol', '__probe_node.ts', 'export const cwd = process.cwd();\n');
     expect(errors.join('\n')).toMatch(/Cannot find name 'process'/);
   });
 
-  it("electron/core cannot import 'electron' (typecheck)", () => {
+  it('packages/protocol imports zod and its own files only (lint)', async () => {
+    await expectImports(
+      'packages/protocol/__probe.ts',
+      ['node:fs', 'libsodium-wrappers-sumo', '@klinikfunk/crypto/sodium.ts', '../crypto/sodium.ts', '../../apps/relay/config.ts', 'electron'],
+      ['zod', './wire/bytes.ts'],
+    );
+  });
+
+  it('packages/crypto imports the protocol, libsodium and node:crypto only (lint)', async () => {
+    await expectImports(
+      'packages/crypto/__probe.ts',
+      ['node:fs', 'ws', '@klinikfunk/node-common/durable-file.ts', '../../apps/desktop/electron/core/compose.ts', '../protocol/wire/bytes.ts'],
+      ['@klinikfunk/protocol/wire/bytes.ts', 'libsodium-wrappers-sumo', 'node:crypto', './sodium.ts'],
+    );
+  });
+
+  it('packages/node-common imports Node built-ins only (lint)', async () => {
+    await expectImports('packages/node-common/__probe.ts', ['zod', '@klinikfunk/protocol/wire/bytes.ts', '../crypto/sodium.ts'], ['node:fs', './durable-file.ts']);
+  });
+
+  it('the relay imports packages/* and its own dependencies, never the desktop app (lint)', async () => {
+    await expectImports(
+      'apps/relay/__probe.ts',
+      [
+        '../desktop/electron/core/compose.ts',
+        '../../apps/desktop/electron/core/crypto/channel-crypto.ts',
+        'klinikfunk/electron/core/compose.ts',
+        'electron',
+        'svelte',
+        'https-proxy-agent',
+      ],
+      ['@klinikfunk/crypto/records.ts', '@klinikfunk/protocol/relay/frames.ts', 'ws', 'pg', 'node:fs', './config.ts'],
+    );
+    await expectImports('apps/relay/store/__probe.ts', ['../../desktop/electron/core/compose.ts'], ['../config.ts', './store.ts']);
+  });
+
+  it('the relay cannot compile a desktop file into its build (typecheck)', () => {
     const errors = typecheckProbe(
-      'electron/core',
+      'apps/relay',
+      '__probe_desktop.ts',
+      "import { systemClock } from '../desktop/electron/core/clock/clock.ts';\nexport const c = systemClock;\n",
+      true,
+    );
+    expect(errors.join('\n')).toMatch(/is not listed within the file list of project/);
+    // Control: the relay's own files and the workspace packages compile in the same setting.
+    const own = typecheckProbe(
+      'apps/relay',
+      '__probe_own.ts',
+      "import { isLoopback } from './config.ts';\nimport { orgIdOf } from '@klinikfunk/crypto/records.ts';\nexport const c = [isLoopback, orgIdOf];\n",
+      true,
+    );
+    expect(own).toEqual([]);
+  });
+
+  it("apps/desktop/electron/core cannot import 'electron' (typecheck)", () => {
+    const errors = typecheckProbe(
+      'apps/desktop/electron/core',
       '__probe_electron.ts',
       "import { app } from 'electron';\nexport const a = app;\n",
     );
     expect(errors.join('\n')).toMatch(/has no exported member 'app'/);
   });
 
-  it("electron/core cannot import 'electron' (lint)", async () => {
-    const messages = await lintProbe(
-      'electron/core/__probe.ts',
-      "import { app } from 'electron';\nexport const a = app;\n",
+  it("apps/desktop/electron/core cannot import 'electron' or the relay (lint)", async () => {
+    await expectImports(
+      'apps/desktop/electron/core/__probe.ts',
+      ['electron', '../../../relay/main.ts', 'klinikfunk-relay/main.ts'],
+      ['@klinikfunk/crypto/records.ts', './compose.ts', '../ipc/router.ts'],
     );
-    expect(messages.join('\n')).toMatch(/no-restricted-imports/);
   });
 
-  it("electron/main may import 'electron'", async () => {
-    const messages = await lintProbe(
-      'electron/main/__probe.ts',
-      "import { app } from 'electron';\nexport const a = app;\n",
-    );
-    expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toEqual([]);
+  it("apps/desktop/electron/main may import 'electron'", async () => {
+    await expectImports('apps/desktop/electron/main/__probe.ts', ['../../../relay/main.ts'], ['electron', '../core/compose.ts']);
   });
 
-  it('renderer/ cannot import electron/, server/ or Node modules', async () => {
-    for (const source of ['../../electron/core/compose.ts', '../../server/index.ts', 'node:fs', 'electron']) {
-      const messages = await lintProbe(
-        'renderer/src/__probe.ts',
-        `import * as x from '${source}';\nexport const y = x;\n`,
-      );
-      expect(messages.join('\n'), source).toMatch(/no-restricted-imports/);
-    }
+  it('the renderer cannot import the core, the relay, other packages than the protocol, or Node modules', async () => {
+    await expectImports(
+      'apps/desktop/renderer/src/__probe.ts',
+      [
+        '../../electron/core/compose.ts',
+        '../../../relay/main.ts',
+        '@klinikfunk/crypto/sodium.ts',
+        '@klinikfunk/node-common/durable-file.ts',
+        'node:fs',
+        'electron',
+      ],
+      ['@klinikfunk/protocol/api/contract.ts', 'svelte', './lib/device-versions.ts'],
+    );
   });
 });

@@ -1,8 +1,8 @@
 // Browser side of the test harness: implements window.klinikfunk over a WebSocket to the same IPC
 // router Electron uses. It stands in for the preload, so it does what the preload does and no
 // more: refuse names outside the contract, forward everything else.
-import type { KlinikfunkBridge } from '../../../shared/api/bridge.ts';
-import { isEventName, isMethodName } from '../../../shared/api/names.ts';
+import type { KlinikfunkBridge } from '@klinikfunk/protocol/api/bridge.ts';
+import { isEventName, isMethodName } from '@klinikfunk/protocol/api/names.ts';
 
 type Pending = { resolve: (value: unknown) => void };
 

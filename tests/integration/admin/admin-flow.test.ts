@@ -4,15 +4,15 @@
 // org key from a passphrase-protected backup, and the negative cases: a member, a demoted admin,
 // a record signed by a foreign key (refused by the relay and by clients).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORG_ADMIN_METHOD_NAMES } from '../../../shared/api/parts/org-admin-names.ts';
-import type { MethodInput } from '../../../shared/api/contract.ts';
-import type { MethodName } from '../../../shared/api/names.ts';
-import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
-import { exportOrgKeyBackup } from '../../../electron/core/account/org-key-backup.ts';
-import { signRecord } from '../../../electron/core/crypto/records.ts';
-import { generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { TransportError } from '../../../electron/core/transport/transport.ts';
+import { ORG_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/org-admin-names.ts';
+import type { MethodInput } from '@klinikfunk/protocol/api/contract.ts';
+import type { MethodName } from '@klinikfunk/protocol/api/names.ts';
+import { RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import { exportOrgKeyBackup } from '../../../apps/desktop/electron/core/account/org-key-backup.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { TransportError } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';

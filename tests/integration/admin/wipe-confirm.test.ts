@@ -5,10 +5,10 @@
 // database) is refused by the admin's directory: the list still says "not executed".
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
-import { signRecord } from '../../../electron/core/crypto/records.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
+import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';

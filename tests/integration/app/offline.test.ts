@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';
-import { generateRegistrationCode } from '../../../electron/core/crypto/enrolment.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { generateRegistrationCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 const PASS = 'Sonnenblume-Station-3';
 let relay: ClinicRelay;

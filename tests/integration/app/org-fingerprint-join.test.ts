@@ -4,10 +4,10 @@
 // each with a message that says what is wrong. Before, the grouped value made every join fail
 // with not_permitted, and ids with `_` were refused by the policy check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { orgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
-import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../electron/core/crypto/enrolment.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 import { startCoreClient } from '../../harness/core-client.ts';
 import { orgKeysWithIdContaining } from '../../harness/org-keys.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';

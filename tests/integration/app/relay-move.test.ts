@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';

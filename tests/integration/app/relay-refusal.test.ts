@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, type ServerFrame } from '../../../shared/relay/frames.ts';
-import { signWipe } from '../../../electron/core/account/admin.ts';
-import { createOrganisation } from '../../../electron/core/account/org-setup.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, type ServerFrame } from '@klinikfunk/protocol/relay/frames.ts';
+import { signWipe } from '../../../apps/desktop/electron/core/account/admin.ts';
+import { createOrganisation } from '../../../apps/desktop/electron/core/account/org-setup.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';

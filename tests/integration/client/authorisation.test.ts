@@ -2,14 +2,14 @@
 // retention, a rename of the organisation-wide channel, an edit of someone else's message, the
 // close of someone else's poll, a change and a cancel of someone else's calendar entry, an edit of
 // an acknowledged urgent message. The envelopes are validly sealed and signed, so only the rule
-// table (electron/core/store/authorise.ts) stands in the way: every client, the sender's own
+// table (apps/desktop/electron/core/store/authorise.ts) stands in the way: every client, the sender's own
 // included, ignores them. Real relay, real SQLCipher stores, three workstations.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { directoryChannelId } from '../../../electron/core/client/channel-directory.ts';
-import { newEventId } from '../../../electron/core/client/messaging-client.ts';
-import { queueOutbox } from '../../../electron/core/store/messages.ts';
-import { applyRetention } from '../../../electron/core/store/retention.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { directoryChannelId } from '../../../apps/desktop/electron/core/client/channel-directory.ts';
+import { newEventId } from '../../../apps/desktop/electron/core/client/messaging-client.ts';
+import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
+import { applyRetention } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
 import { findInStore } from './store-scan.ts';

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { historyStart } from '../../../electron/core/store/sync-history.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
+import { historyStart } from '../../../apps/desktop/electron/core/store/sync-history.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
 

@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessagingClient } from '../../../electron/core/client/messaging-client.ts';
-import { systemClock } from '../../../electron/core/clock/clock.ts';
-import { asDbKey, type DbKey } from '../../../electron/core/crypto/keys.ts';
-import { createLogger, createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { MessagingClient } from '../../../apps/desktop/electron/core/client/messaging-client.ts';
+import { systemClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { asDbKey, type DbKey } from '@klinikfunk/crypto/keys.ts';
+import { createLogger, createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import { deviceTransport, type TestDevice, type TestOrg } from '../../harness/relay.ts';
 
 export interface Workstation {

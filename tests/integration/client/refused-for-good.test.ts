@@ -94,7 +94,7 @@ describe('an own event the relay refuses for good', () => {
       { userId: ben, role: 'member' },
     ]);
     await eventually(async () => (b.store.db.prepare('SELECT count(*) FROM channel_members WHERE channel_id = ? AND user_id = ?').pluck().get(channelId, ben) as number) === 1, 15_000, 'Ben sees himself added back');
-    const { requeueRefusedMessage } = await import('../../../electron/core/store/own-refused.ts');
+    const { requeueRefusedMessage } = await import('../../../apps/desktop/electron/core/store/own-refused.ts');
     expect(requeueRefusedMessage(b.store.db, channelId, written)).toBe(true);
     await b.client.engine.notifyQueued();
     await eventually(async () => (await bodies(a, channelId)).filter((x) => x === 'Zimmer 7 braucht Schmerzmittel').length === 1, 15_000, 'Anna gets the message sent again');

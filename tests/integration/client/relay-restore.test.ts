@@ -1,5 +1,5 @@
 // Restoring the relay from a backup, as docs/operations.md says: a backup while the relay runs
-// (sqlite3 .backup; pg_dump), messages sent after it, stop, put it back (`node server/main.ts
+// (sqlite3 .backup; pg_dump), messages sent after it, stop, put it back (`node apps/relay/main.ts
 // restore --from`; pg_restore, then `restore --database-url`), start. Every
 // message sent before and after the restore reaches every member exactly once, also a member
 // whose device first connects after the restore; the sender sees each as sent. What is sent after
@@ -37,9 +37,9 @@ async function bodies(ws: Workstation, channelId: string): Promise<string[]> {
   return (await ws.store.messages.page(channelId)).map((m) => m.body).reverse();
 }
 
-/** `node server/main.ts restore ...`; returns its log lines. */
+/** `node apps/relay/main.ts restore ...`; returns its log lines. */
 async function restoreCommand(args: string[]): Promise<Array<Record<string, unknown>>> {
-  const { stderr } = await run(process.execPath, [join(repoRoot, 'server', 'main.ts'), 'restore', ...args]);
+  const { stderr } = await run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), 'restore', ...args]);
   return stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))

@@ -52,7 +52,7 @@ describe('the directory after a relay restore', () => {
     open.splice(0);
 
     await relay.stop();
-    await run(process.execPath, [join(repoRoot, 'server', 'main.ts'), 'restore', '--from', join(relay.dataDir, 'backup.db'), '--data-dir', relay.dataDir, '--port', String(relay.port)]);
+    await run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), 'restore', '--from', join(relay.dataDir, 'backup.db'), '--data-dir', relay.dataDir, '--port', String(relay.port)]);
     await relay.restart();
 
     // Emil is created right after the restore, before any workstation is back: his record takes

@@ -47,7 +47,7 @@ describe('own events sent again to a restored relay that lost their channel', ()
     open.splice(0);
 
     await relay.stop();
-    await run(process.execPath, [join(repoRoot, 'server', 'main.ts'), 'restore', '--from', join(relay.dataDir, 'backup.db'), '--data-dir', relay.dataDir, '--port', String(relay.port)]);
+    await run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), 'restore', '--from', join(relay.dataDir, 'backup.db'), '--data-dir', relay.dataDir, '--port', String(relay.port)]);
     await relay.restart();
 
     // Anna's workstation notices the new incarnation, sends the lost events again and gives the

@@ -1,6 +1,6 @@
 // Reads every table of a decrypted profile store (FTS5 shadow tables included) and reports where
 // a word still occurs: the check that a deleted or edited text is gone from the device.
-import type { Db } from '../../../electron/core/store/database.ts';
+import type { Db } from '../../../apps/desktop/electron/core/store/database.ts';
 
 /** Tables and columns whose values contain `word` (case-insensitive; blobs as raw bytes). */
 export function findInStore(db: Db, word: string): string[] {

@@ -1,7 +1,7 @@
 // Polls between two workstations through the core and the real relay: both vote, results agree,
 // a vote is changed, only the creator closes, and a vote after closing is refused on every client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../electron/core/clock/clock.ts';
+import type { Clock } from '../../../apps/desktop/electron/core/clock/clock.ts';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';
 

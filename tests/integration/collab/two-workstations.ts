@@ -2,8 +2,8 @@
 // key exactly as staff do it, with a shared channel: the set-up of the collaboration tests.
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
-import type { Clock } from '../../../electron/core/clock/clock.ts';
-import type { EffectivePolicy } from '../../../electron/core/policy/resolve.ts';
+import type { Clock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import type { EffectivePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 import { eventually } from '../client/client-world.ts';
 
 export interface TwoWorkstations {

@@ -5,10 +5,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { nodeNetwork } from '../../../electron/core/net/node-network.ts';
-import { createRelayNetwork } from '../../../electron/core/net/relay-network.ts';
-import { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { nodeNetwork } from '../../../apps/desktop/electron/core/net/node-network.ts';
+import { createRelayNetwork } from '../../../apps/desktop/electron/core/net/relay-network.ts';
+import { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 
 describe('a connection attempt cancelled while the network is prepared', () => {
   let server: WebSocketServer;

@@ -8,15 +8,15 @@ import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { nodeNetwork } from '../../../electron/core/net/node-network.ts';
-import { createRelayNetwork, type RelayNetworkPolicy } from '../../../electron/core/net/relay-network.ts';
-import type { NetworkPlatform } from '../../../electron/core/platform/platform.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
-import { lookupEnrolment } from '../../../electron/core/transport/enrol-lookup.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
-import { TransportError } from '../../../electron/core/transport/transport.ts';
-import { de } from '../../../renderer/src/i18n/de.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { nodeNetwork } from '../../../apps/desktop/electron/core/net/node-network.ts';
+import { createRelayNetwork, type RelayNetworkPolicy } from '../../../apps/desktop/electron/core/net/relay-network.ts';
+import type { NetworkPlatform } from '../../../apps/desktop/electron/core/platform/platform.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
+import { lookupEnrolment } from '../../../apps/desktop/electron/core/transport/enrol-lookup.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
+import { TransportError } from '../../../apps/desktop/electron/core/transport/transport.ts';
+import { de } from '../../../apps/desktop/renderer/src/i18n/de.ts';
 import {
   deviceTransport,
   startTestRelay,

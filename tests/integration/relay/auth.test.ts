@@ -1,10 +1,10 @@
 // Who gets in: only a device whose certificate chains to the org root, that is not revoked,
 // and that signs the relay's fresh challenge with its own key. Revocation cuts it off at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
-import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
-import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
-import { TransportError } from '../../../electron/core/transport/transport.ts';
+import { CLOSE_CODES } from '@klinikfunk/protocol/relay/frames.ts';
+import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { TransportError } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import {
   deviceTransport,
   startTestRelay,

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootstrapRelay } from '../../../electron/core/transport/bootstrap.ts';
-import { orgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
+import { bootstrapRelay } from '../../../apps/desktop/electron/core/transport/bootstrap.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
 

@@ -4,8 +4,8 @@
 // connected to one relay process shows as online to an admin asking another one.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
+import { RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
 import { eventually } from '../client/client-world.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, type TestDevice, type TestRelay } from '../../harness/relay.ts';

@@ -2,8 +2,8 @@
 // and PostgreSQL: records a device signs itself are rate-limited per device, and a device may
 // create only so many channels a day; org-signed records (admins) are not held back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordHash, signRecord } from '../../../electron/core/crypto/records.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { startTestRelay, TestOrg, testId, type TestDevice } from '../../harness/relay.ts';
 import { RawClient } from './raw-client.ts';

@@ -1,12 +1,12 @@
 // Enrolment lookup: a new device learns whom its registration key was made for, but only by
 // proving it holds the enrolment key, and only while the enrolment is open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../electron/core/crypto/enrolment.ts';
-import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
-import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
-import { lookupEnrolment } from '../../../electron/core/transport/enrol-lookup.ts';
-import { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
+import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { lookupEnrolment } from '../../../apps/desktop/electron/core/transport/enrol-lookup.ts';
+import { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import { startTestRelay, TestOrg, testId, type TestRelay } from '../../harness/relay.ts';
 
 function enrolment(org: TestOrg, userId: string, expiresAt = Date.now() + 86_400_000) {
@@ -68,7 +68,7 @@ describe('relay enrolment lookup', () => {
   it('refuses an enrolment once a device used it', async () => {
     const keys = generateDeviceKeys();
     const deviceId = testId('dev');
-    const { signRecord } = await import('../../../electron/core/crypto/records.ts');
+    const { signRecord } = await import('@klinikfunk/crypto/records.ts');
     const certificate = signRecord(
       'device',
       {

@@ -2,9 +2,9 @@
 // the organisation, channel, sender device and client event id its header names.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatBytes, fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { encodeHeader, ENVELOPE_KIND_CHANNEL, ENVELOPE_VERSION } from '../../../shared/protocol/envelope-layout.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { concatBytes, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { encodeHeader, ENVELOPE_KIND_CHANNEL, ENVELOPE_VERSION } from '@klinikfunk/protocol/wire/envelope-layout.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import {
   deviceTransport,
   startTestRelay,

@@ -3,8 +3,8 @@
 // (commits travel by NOTIFY carrying only channel and seq).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
-import type { WireEvent } from '../../../electron/core/transport/transport.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
+import type { WireEvent } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import {
   deviceTransport,

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deviceTransport, startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 
 const run = promisify(execFile);
-const main = fileURLToPath(new URL('../../../server/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../../../apps/relay/main.ts', import.meta.url));
 const relays: TestRelay[] = [];
 const dirs: string[] = [];
 

@@ -4,8 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
-import { TransportError, type WireEvent } from '../../../electron/core/transport/transport.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
+import { TransportError, type WireEvent } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
 

@@ -78,7 +78,7 @@ describe('relay files at rest', () => {
         chmodSync(backup, 0o644);
         const dataDir = join(parent, 'restored');
         await run(process.execPath, [
-          join(repoRoot, 'server', 'main.ts'),
+          join(repoRoot, 'apps', 'relay', 'main.ts'),
           'restore',
           '--from',
           backup,
@@ -112,7 +112,7 @@ describe('relay files at rest', () => {
       const relay = spawn(
         process.execPath,
         [
-          join(repoRoot, 'server', 'main.ts'),
+          join(repoRoot, 'apps', 'relay', 'main.ts'),
           '--host',
           '127.0.0.1',
           '--port',

@@ -3,7 +3,7 @@
 // client afterwards.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, serverFrame } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES, RELAY_PROTOCOL_VERSION, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import {
   deviceTransport,
   startTestRelay,
@@ -16,7 +16,7 @@ import { RawClient } from './raw-client.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 
-/** The binary layout of shared/relay/binary-frame.ts without its length check, so headers can be oversized too. */
+/** The binary layout of packages/protocol/relay/binary-frame.ts without its length check, so headers can be oversized too. */
 function binaryMessage(headerText: string, data: Uint8Array): Uint8Array {
   const head = Buffer.from(headerText);
   const length = Buffer.alloc(4);

@@ -1,4 +1,4 @@
-// The relay's high-water mark beside its database (server/high-water.ts), on both stores: a
+// The relay's high-water mark beside its database (apps/relay/high-water.ts), on both stores: a
 // database put back to an older state without `relay restore` (an SQLite backup copied over
 // relay.db; pg_restore --clean) is marked restored at the next start, by itself and loudly; a
 // plain restart, a new database without a mark, and `relay restore` are left alone.
@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkHighWater, HIGH_WATER_FILE, keepHighWater } from '../../../server/high-water.ts';
-import { createRelayLog } from '../../../server/log.ts';
-import { openPostgresStore } from '../../../server/store/postgres.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import { RESTORE_JUMP, type RelayStore } from '../../../server/store/store.ts';
+import { checkHighWater, HIGH_WATER_FILE, keepHighWater } from '../../../apps/relay/high-water.ts';
+import { createRelayLog } from '../../../apps/relay/log.ts';
+import { openPostgresStore } from '../../../apps/relay/store/postgres.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import { RESTORE_JUMP, type RelayStore } from '../../../apps/relay/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const run = promisify(execFile);
@@ -48,7 +48,7 @@ interface Db {
   backup(): Promise<void>;
   /** Puts the backup back by hand (the store closed), without `relay restore`. */
   putBack(): Promise<void>;
-  /** Runs `node server/main.ts restore` with the relay's data dir (the store closed). */
+  /** Runs `node apps/relay/main.ts restore` with the relay's data dir (the store closed). */
   restoreCommand(): Promise<void>;
 }
 
@@ -220,7 +220,7 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
 }
 
 let n = 0;
-const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'server', 'main.ts'), ...args]);
+const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), ...args]);
 
 highWaterContract('sqlite', async () => {
   const dataDir = join(dir, `sqlite-${++n}`);

@@ -4,7 +4,7 @@
 // is past its bound, mail pushes pause like event pushes. The load against a relay process is in
 // hostile-load.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES } from '@klinikfunk/protocol/relay/frames.ts';
 import { startTestRelay, TestOrg, type TestDevice, type TestRelay } from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
 import { RawClient } from './raw-client.ts';

@@ -2,7 +2,7 @@
 // item 8), scaled down: 200 hostile sockets, 20 honest devices. The full size (2,000 and 200) is
 // the relay bench case `hostile` (bench/relay.bench.ts); both ceilings are in docs/security.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES } from '@klinikfunk/protocol/relay/frames.ts';
 import { hostileLoad } from './hostile-load.ts';
 
 describe('hostile load against a relay process', () => {

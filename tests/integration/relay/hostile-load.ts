@@ -2,7 +2,7 @@
 // item 8), against a real relay process so its RSS is its own. Used scaled down by
 // hostile-connections.test.ts and at full size (2,000 hostile sockets, 200 honest devices) by
 // the relay bench. Bounded in count and time, loopback only.
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice } from '../../harness/relay.ts';
 import {
   authenticatedSocket,

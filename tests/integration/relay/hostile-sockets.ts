@@ -5,8 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { encodeBinaryFrame } from '../../../shared/relay/binary-frame.ts';
-import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
+import { encodeBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
 import type { TestDevice } from '../../harness/relay.ts';
 
 export interface HostileSocket {

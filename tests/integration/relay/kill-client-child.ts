@@ -2,9 +2,9 @@
 // writes publish frames and SIGKILLs itself right after the last write, before any ack is read.
 // Input (JSON in argv[2]): { url, deviceId, secretKey (base64url), channelId, ids: string[] }.
 import WebSocket from 'ws';
-import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
-import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 const input = JSON.parse(process.argv[2]!) as {
   url: string;

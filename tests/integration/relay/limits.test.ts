@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import { CLOSE_CODES, MAX_FRAME_BYTES } from '../../../shared/relay/frames.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import { CLOSE_CODES, MAX_FRAME_BYTES } from '@klinikfunk/protocol/relay/frames.ts';
 import {
   deviceTransport,
   startTestRelay,

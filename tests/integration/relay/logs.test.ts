@@ -2,10 +2,10 @@
 // what devices send: no envelope, mailbox payload, blob chunk, signature or record body, not even
 // when the frame carrying it is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { createRelayLog } from '../../../server/log.ts';
-import { startRelay, type Relay } from '../../../server/relay.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { createRelayLog } from '../../../apps/relay/log.ts';
+import { startRelay, type Relay } from '../../../apps/relay/relay.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
 import { deviceTransport, seedRecords, TestOrg, testId, type TestDevice } from '../../harness/relay.ts';
 import { RawClient } from './raw-client.ts';
 

@@ -1,8 +1,8 @@
 // Prometheus metrics: off unless configured; then on their own listener, with the documented
 // names, moving with traffic, and without a user, device, channel or name in any label.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import {
   deviceTransport,
   startTestRelay,

@@ -1,8 +1,8 @@
 // A raw WebSocket client for relay tests: sends anything (valid or not) and collects what the
 // relay answers, without the transport's validation in between.
 import WebSocket from 'ws';
-import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
-import { authChallengeText, RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
+import { encodeBinaryFrame, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
 import type { TestDevice } from '../../harness/relay.ts';
 
 export interface RawAnswer {

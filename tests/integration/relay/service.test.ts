@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapRelay } from '../../../electron/core/transport/bootstrap.ts';
-import { EXIT_DATA_DIR_LOCKED, LOCK_FILE } from '../../../server/data-dir.ts';
+import { bootstrapRelay } from '../../../apps/desktop/electron/core/transport/bootstrap.ts';
+import { EXIT_DATA_DIR_LOCKED, LOCK_FILE } from '../../../apps/relay/data-dir.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
 import { until } from '../transport/contract.ts';
@@ -87,7 +87,7 @@ describe('relay start and stop', () => {
       const relay = spawn(
         process.execPath,
         [
-          join(repoRoot, 'server', 'main.ts'),
+          join(repoRoot, 'apps', 'relay', 'main.ts'),
           '--host',
           '127.0.0.1',
           '--port',

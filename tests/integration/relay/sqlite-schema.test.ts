@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateSqlite, openSqliteStore, SQLITE_SCHEMA_VERSION } from '../../../server/store/sqlite.ts';
+import { migrateSqlite, openSqliteStore, SQLITE_SCHEMA_VERSION } from '../../../apps/relay/store/sqlite.ts';
 
 describe('relay SQLite schema', () => {
   let dir = '';

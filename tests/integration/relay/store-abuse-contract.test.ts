@@ -6,9 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../../server/store/postgres.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import type { MailQuota, RelayStore } from '../../../server/store/store.ts';
+import { openPostgresStore } from '../../../apps/relay/store/postgres.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import type { MailQuota, RelayStore } from '../../../apps/relay/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { migratePostgres, openPostgresStore, POSTGRES_SCHEMA_VERSION } from '../../../server/store/postgres.ts';
-import { openSqliteStore } from '../../../server/store/sqlite.ts';
-import type { RelayStore } from '../../../server/store/store.ts';
+import { migratePostgres, openPostgresStore, POSTGRES_SCHEMA_VERSION } from '../../../apps/relay/store/postgres.ts';
+import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import type { RelayStore } from '../../../apps/relay/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -1,6 +1,6 @@
 // Declared history start, incarnation and restore points behave the same on both relay stores,
 // and "restore" is what the backup tools give back: an SQLite online backup file, a pg_dump
-// restored with pg_restore, each followed by `node server/main.ts restore`.
+// restored with pg_restore, each followed by `node apps/relay/main.ts restore`.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -11,15 +11,15 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratePostgres, openPostgresStore } from '../../../server/store/postgres.ts';
-import { migrateSqlite, openSqliteStore } from '../../../server/store/sqlite.ts';
-import type { RelayStore } from '../../../server/store/store.ts';
+import { migratePostgres, openPostgresStore } from '../../../apps/relay/store/postgres.ts';
+import { migrateSqlite, openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
+import type { RelayStore } from '../../../apps/relay/store/store.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const bytes = (text: string) => new TextEncoder().encode(text);
-const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'server', 'main.ts'), ...args]);
+const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), ...args]);
 
 async function fill(store: RelayStore, channel: string, n: number): Promise<number[]> {
   const ats: number[] = [];
@@ -225,7 +225,7 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
 
     const restoredUrl = await cluster.createDatabase();
     await run(join(pgBin, 'pg_restore'), ['--no-owner', '-d', restoredUrl, dump]);
-    // The data dir gets the relay's high-water mark (server/high-water.ts); not the working folder.
+    // The data dir gets the relay's high-water mark (apps/relay/high-water.ts); not the working folder.
     await relayCli('restore', '--database-url', restoredUrl, '--data-dir', join(dir, 'pgdata'));
     store = await openPostgresStore(restoredUrl);
     expect(store.incarnation()).not.toBe(before);

@@ -5,9 +5,9 @@
 // `unsupported_version` and a German sentence for staff. Each device's app and protocol version
 // reach the admin through devices_seen, across a restart and across relay processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WireEvent } from '../../../electron/core/transport/transport.ts';
-import { authChallengeText, CLOSE_CODES, RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
-import { OLDEST_RELAY_PROTOCOL_VERSION, previousServerFrame } from '../../../shared/relay/version-window.ts';
+import type { WireEvent } from '../../../apps/desktop/electron/core/transport/transport.ts';
+import { authChallengeText, CLOSE_CODES, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import { OLDEST_RELAY_PROTOCOL_VERSION, previousServerFrame } from '@klinikfunk/protocol/relay/version-window.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
 import { eventually } from '../client/client-world.ts';

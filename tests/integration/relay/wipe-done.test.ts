@@ -4,12 +4,12 @@
 // another device's order, twice, or sent as anything but the hello device; and a confirmation the
 // relay made up (stored past its checks) is refused by every client's directory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELAY_PROTOCOL_VERSION } from '../../../shared/relay/frames.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
-import { Directory } from '../../../electron/core/crypto/directory.ts';
-import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
-import { signRecord } from '../../../electron/core/crypto/records.ts';
-import { sendWipeDone } from '../../../electron/core/transport/wipe-done.ts';
+import { RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { sendWipeDone } from '../../../apps/desktop/electron/core/transport/wipe-done.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
 import { eventually } from '../client/client-world.ts';

@@ -5,11 +5,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEncryptStream, generateFileKey } from '../../../electron/core/crypto/file-crypto.ts';
-import { testing } from '../../../electron/core/crypto/kdf.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { ProfileManager } from '../../../electron/core/session/profiles.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { createEncryptStream, generateFileKey } from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
+import { testing } from '../../../apps/desktop/electron/core/crypto/kdf.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { ProfileManager } from '../../../apps/desktop/electron/core/session/profiles.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from '../../unit/store/helpers.ts';
 
 const SECRETS = ['Patientin Müller Zimmer 12', 'Hämoglobin 7,9 g/dl', 'Dienstplan Weihnachten', 'Verdacht auf Sepsis'];

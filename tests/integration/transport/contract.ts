@@ -6,7 +6,7 @@ import {
   type Transport,
   type TransportState,
   type WireEvent,
-} from '../../../electron/core/transport/transport.ts';
+} from '../../../apps/desktop/electron/core/transport/transport.ts';
 
 export interface ContractWorld {
   alice: Transport;

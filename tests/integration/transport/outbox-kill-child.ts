@@ -3,15 +3,15 @@
 // goes online and is SIGKILLed by itself right after the publish frame of message `killAt` left
 // (the frame is written synchronously), before its ack can be read.
 // Input (JSON in argv[2]): { url, deviceId, secretKey (base64url), channelId, storePath, keyHex, count, killAt }.
-import { systemClock } from '../../../electron/core/clock/clock.ts';
-import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
-import { asDbKey } from '../../../electron/core/crypto/keys.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { SyncEngine } from '../../../electron/core/sync/engine.ts';
-import type { SyncTransport } from '../../../electron/core/sync/ports.ts';
-import { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { systemClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { asDbKey } from '@klinikfunk/crypto/keys.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { SyncEngine } from '../../../apps/desktop/electron/core/sync/engine.ts';
+import type { SyncTransport } from '../../../apps/desktop/electron/core/sync/ports.ts';
+import { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import { FakeSyncCrypto } from '../../unit/sync/fakes.ts';
 import { outboxMessage } from './outbox-kill-fixtures.ts';
 

@@ -1,5 +1,5 @@
 // The messages of the outbox-kill test, shared by the test and its child process.
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 
 export const outboxEventId = (i: number) => `evtoutbox${String(i).padStart(5, '0')}`;
 

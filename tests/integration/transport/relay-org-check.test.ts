@@ -5,7 +5,7 @@
 // it at another organisation. A misbehaving relay on loopback (ws server) plays each answer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { checkRelayOrg } from '../../../electron/core/transport/relay-org-check.ts';
+import { checkRelayOrg } from '../../../apps/desktop/electron/core/transport/relay-org-check.ts';
 
 let server: WebSocketServer | null = null;
 afterEach(async () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { CLOSE_CODES } from '../../../shared/relay/frames.ts';
+import { CLOSE_CODES } from '@klinikfunk/protocol/relay/frames.ts';
 import { deviceTransport, startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { until } from './contract.ts';
 

@@ -1,13 +1,13 @@
-// The lead's sync engine (electron/core/sync) running on the real relay transport against a real
+// The lead's sync engine (apps/desktop/electron/core/sync) running on the real relay transport against a real
 // relay: the Transport plugs into the engine's SyncTransport port unchanged. Offline outbox,
 // catch-up, live pushes and recovery after a dropped socket, end to end over WebSockets.
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../../electron/core/clock/clock.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { SyncEngine } from '../../../electron/core/sync/engine.ts';
-import { MemorySyncStore } from '../../../electron/core/sync/memory-store.ts';
-import type { SyncTransport } from '../../../electron/core/sync/ports.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
+import { systemClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { SyncEngine } from '../../../apps/desktop/electron/core/sync/engine.ts';
+import { MemorySyncStore } from '../../../apps/desktop/electron/core/sync/memory-store.ts';
+import type { SyncTransport } from '../../../apps/desktop/electron/core/sync/ports.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import { FakeSyncCrypto } from '../../unit/sync/fakes.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice } from '../../harness/relay.ts';
 import { until } from './contract.ts';

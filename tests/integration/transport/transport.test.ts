@@ -1,8 +1,8 @@
 // The Transport contract against the loopback hub and against a real relay (SQLite) over
 // real WebSockets on 127.0.0.1.
-import { LoopbackHub, type LoopbackTransport } from '../../../electron/core/transport/loopback.ts';
-import type { RelayTransport } from '../../../electron/core/transport/relay-transport.ts';
-import type { Transport } from '../../../electron/core/transport/transport.ts';
+import { LoopbackHub, type LoopbackTransport } from '../../../apps/desktop/electron/core/transport/loopback.ts';
+import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
+import type { Transport } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
 import { transportContract } from './contract.ts';
 

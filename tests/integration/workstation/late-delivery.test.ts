@@ -5,8 +5,8 @@
 // relay is away (the relay process stopped, the threshold shortened to 3 s for the test) is
 // marked on both sides, with the time of writing converted to the relay's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../../electron/core/clock/clock.ts';
-import type { MessageView } from '../../../shared/api/contract.ts';
+import { systemClock, type Clock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import type { MessageView } from '@klinikfunk/protocol/api/contract.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argon2idSecrets, type SecretKdf } from '../../../electron/core/session/secret-kdf.ts';
+import { argon2idSecrets, type SecretKdf } from '../../../apps/desktop/electron/core/session/secret-kdf.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { JumpClock } from '../../harness/jump-clock.ts';

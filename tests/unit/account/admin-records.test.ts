@@ -2,25 +2,25 @@
 // only when newer, org settings (newest wins), enrolment revocation; and how org settings and
 // machine policy combine.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Identity } from '../../../electron/core/account/identity.ts';
+import type { Identity } from '../../../apps/desktop/electron/core/account/identity.ts';
 import {
   signEnrolmentRevocation,
   signOrgSettings,
   signUser,
   signUserUpdate,
   NotAdminError,
-} from '../../../electron/core/account/admin.ts';
-import { actorCells, auditCsv, csvCell } from '../../../electron/core/account/audit-csv.ts';
+} from '../../../apps/desktop/electron/core/account/admin.ts';
+import { actorCells, auditCsv, csvCell } from '../../../apps/desktop/electron/core/account/audit-csv.ts';
 import {
   effectiveOrgSettings,
   effectiveNotificationContent,
   effectiveRetentionDays,
-} from '../../../electron/core/account/org-settings.ts';
-import { POLICY_REGISTRY_PATH } from '../../../electron/core/policy/definitions.ts';
-import { FakeRegistry } from '../../../electron/core/policy/registry.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
-import { generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
-import { signRecord } from '../../../electron/core/crypto/records.ts';
+} from '../../../apps/desktop/electron/core/account/org-settings.ts';
+import { POLICY_REGISTRY_PATH } from '../../../apps/desktop/electron/core/policy/definitions.ts';
+import { FakeRegistry } from '../../../apps/desktop/electron/core/policy/registry.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
+import { generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
 import { adminIdentity, World } from '../crypto/world.ts';
 
 let world: World;

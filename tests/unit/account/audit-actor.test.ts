@@ -2,13 +2,13 @@
 // stamp; the stamp verifies only with that device's certificate key and only on that record, and
 // leads to the admin's name. Unknown devices, bad stamps and missing stamps name nobody.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { actorOf, knownDevices } from '../../../electron/core/account/audit-actor.ts';
-import { signOrgSettings, signUser } from '../../../electron/core/account/admin.ts';
-import type { Identity } from '../../../electron/core/account/identity.ts';
-import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
-import { parseRecord, stampActor } from '../../../electron/core/crypto/records.ts';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
+import { actorOf, knownDevices } from '../../../apps/desktop/electron/core/account/audit-actor.ts';
+import { signOrgSettings, signUser } from '../../../apps/desktop/electron/core/account/admin.ts';
+import type { Identity } from '../../../apps/desktop/electron/core/account/identity.ts';
+import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
+import { parseRecord, stampActor } from '@klinikfunk/crypto/records.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { adminIdentity, World } from '../crypto/world.ts';
 
 let world: World;

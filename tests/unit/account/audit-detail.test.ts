@@ -1,10 +1,10 @@
 // The audit log explains each signed record in sentences, not its key=value fields, with times in
 // the reader's local time: what the admin view and the CSV export show.
 import { describe, expect, it } from 'vitest';
-import { auditCsv } from '../../../electron/core/account/audit-csv.ts';
-import { factsOf } from '../../../electron/core/account/audit.ts';
-import type { SignedRecord } from '../../../shared/protocol/records.ts';
-import { auditDetailSentences } from '../../../shared/domain/audit-detail.ts';
+import { auditCsv } from '../../../apps/desktop/electron/core/account/audit-csv.ts';
+import { factsOf } from '../../../apps/desktop/electron/core/account/audit.ts';
+import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { auditDetailSentences } from '@klinikfunk/protocol/domain/audit-detail.ts';
 
 const record = (type: string, body: Record<string, unknown>) => ({ type, body, signer: { kind: 'org', id: 'org1' }, sig: 's' }) as unknown as SignedRecord;
 const german = (type: string, body: Record<string, unknown>) => auditDetailSentences(type, factsOf(record(type, body)), 'de', (ms) => `LOCAL(${ms})`);

@@ -3,10 +3,10 @@ import {
   exportOrgKeyBackup,
   openOrgKeyBackup,
   ORG_KEY_BACKUP_KDF,
-} from '../../../electron/core/account/org-key-backup.ts';
-import { generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
-import { orgIdOf } from '../../../electron/core/crypto/records.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+} from '../../../apps/desktop/electron/core/account/org-key-backup.ts';
+import { generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { orgIdOf } from '@klinikfunk/crypto/records.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 const PASS = 'Tresor-im-Keller-2026';
 let org: ReturnType<typeof generateOrgKeys>;

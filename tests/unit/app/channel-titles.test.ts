@@ -3,8 +3,8 @@
 // never be the fallback there: a chat whose creator left is still named after him.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { channelTitles } from '../../../electron/core/app/channel-titles.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { channelTitles } from '../../../apps/desktop/electron/core/app/channel-titles.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from '../store/helpers.ts';
 
 const ANNA = 'usr-anna-0001';

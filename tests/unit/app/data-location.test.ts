@@ -9,12 +9,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { settleDataDir } from '../../../electron/core/app/data-location.ts';
-import { moveFolderOnce } from '../../../electron/core/app/move-folder-once.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { fakeAppPaths } from '../../../electron/core/platform/fakes.ts';
-import type { AppPaths } from '../../../electron/core/platform/platform.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { settleDataDir } from '../../../apps/desktop/electron/core/app/data-location.ts';
+import { moveFolderOnce } from '../../../apps/desktop/electron/core/app/move-folder-once.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { fakeAppPaths } from '../../../apps/desktop/electron/core/platform/fakes.ts';
+import type { AppPaths } from '../../../apps/desktop/electron/core/platform/platform.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 
 /** The effective policy with ProfileRoot from HKLM, or none. */
 const withRoot = (profileRoot: string | null) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../electron/core/clock/clock.ts';
-import { OUTAGE_NOTICE_MS, OutageWatch } from '../../../electron/core/app/outage-watch.ts';
+import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { OUTAGE_NOTICE_MS, OutageWatch } from '../../../apps/desktop/electron/core/app/outage-watch.ts';
 
 describe('outage notice', () => {
   it('a short reconnect shows nothing; a lasting one shows since when, and goes when online again', () => {

@@ -1,11 +1,11 @@
-// What support.json says of the machine policy (electron/core/app/support-package.ts): the
+// What support.json says of the machine policy (apps/desktop/electron/core/app/support-package.ts): the
 // package leaves the PC, so a proxy password never travels in it, whichever of the accepted
 // ProxyServer forms carries it, and paths under the Windows user's folder lose the user's name.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { supportSummary } from '../../../electron/core/app/support-package.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { supportSummary } from '../../../apps/desktop/electron/core/app/support-package.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 
 const summaryFor = (values: Record<string, unknown>) =>
   JSON.stringify(

@@ -1,11 +1,11 @@
 // A wipe order deletes a profile, so only one the organisation key signed for this very device
 // counts; everything else is ignored.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signWipe } from '../../../electron/core/account/admin.ts';
-import type { Identity } from '../../../electron/core/account/identity.ts';
-import { createOrganisation } from '../../../electron/core/account/org-setup.ts';
-import { verifyWipeOrders } from '../../../electron/core/app/wipe.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { signWipe } from '../../../apps/desktop/electron/core/account/admin.ts';
+import type { Identity } from '../../../apps/desktop/electron/core/account/identity.ts';
+import { createOrganisation } from '../../../apps/desktop/electron/core/account/org-setup.ts';
+import { verifyWipeOrders } from '../../../apps/desktop/electron/core/app/wipe.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 let mine: Identity;
 let foreign: Identity;

@@ -1,8 +1,8 @@
-// The support package's ZIP writer (electron/core/app/zip.ts): entries come back byte for byte,
+// The support package's ZIP writer (apps/desktop/electron/core/app/zip.ts): entries come back byte for byte,
 // compressed, with UTF-8 names; an archive without entries is still a valid ZIP.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { writeZip } from '../../../electron/core/app/zip.ts';
+import { writeZip } from '../../../apps/desktop/electron/core/app/zip.ts';
 import { readZip } from '../../harness/read-zip.ts';
 
 describe('zip writer', () => {

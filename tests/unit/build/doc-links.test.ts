@@ -56,7 +56,7 @@ describe('links into the docs', () => {
 
   it('every pointer from code to a docs page names a page, anchor and quoted section that exist', () => {
     const broken: string[] = [];
-    for (const file of ['electron', 'server', 'shared', 'renderer/src', 'bench', 'scripts', 'build', 'tests'].flatMap(sourceFiles)) {
+    for (const file of ['packages', 'apps', 'bench', 'scripts', 'tests'].flatMap(sourceFiles)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/docs\/([\w-]+\.md)(#[\w-]+)?(?:,? ?["“]([^"”\n]{3,80})["”])?/g)) {
         const page = `docs/${m[1]}`;

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/core/security/csp.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../apps/desktop/electron/core/security/csp.ts';
 import { buildElectron } from '../../../scripts/build-electron.ts';
 
 interface Finding {
@@ -19,7 +19,7 @@ interface Finding {
 /** Findings that were reviewed, with the reason each does not apply. */
 const SUPPRESSED: Record<string, string> = {
   // These checks report every call site "for manual review", not a defect: the handler
-  // (electron/main/window.ts denyAllPermissions) denies every request, and its test proves it.
+  // (apps/desktop/electron/main/window.ts denyAllPermissions) denies every request, and its test proves it.
   PERMISSION_REQUEST_HANDLER_JS_CHECK: 'reviewed: denyAllPermissions refuses every permission (tests/unit/main/window.test.ts)',
   PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK: 'reviewed: see PERMISSION_REQUEST_HANDLER_JS_CHECK',
   // will-navigate / will-redirect / setWindowOpenHandler call sites, reported for review; the
@@ -29,7 +29,7 @@ const SUPPRESSED: Record<string, string> = {
   // shell.openExternal is reached only for https URLs after the user confirms in a dialog.
   OPEN_EXTERNAL_JS_CHECK: 'reviewed: https only, after confirmation (isHttpsUrl + confirmExternal, tested)',
   // protocol.handle for app:// is how the UI is served instead of file://; path traversal is refused (tested).
-  PROTOCOL_HANDLERS_JS_CHECK: 'reviewed: app:// serves only files under dist/renderer (tests/unit/main/app-protocol.test.ts)',
+  PROTOCOL_HANDLERS_JS_CHECK: 'reviewed: app:// serves only files under apps/desktop/dist/renderer (tests/unit/main/app-protocol.test.ts)',
   // csp-evaluator's "maybe" note on script-src 'self' (a risk when an origin hosts JSONP or user
   // uploads). app://klinikfunk serves only the packaged, static renderer; decrypted attachments
   // are never served from it (previews use blob: URLs), so 'self' names only our own code.
@@ -53,8 +53,8 @@ beforeAll(async () => {
   await copyFile(join(dir, 'build', 'main.cjs'), join(dir, 'main.js'));
   await copyFile(join(dir, 'build', 'preload.cjs'), join(dir, 'preload.js'));
   await rm(join(dir, 'build'), { recursive: true });
-  await copyFile('renderer/index.html', join(dir, 'index.html'));
-  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { devDependencies: Record<string, string> };
+  await copyFile('apps/desktop/renderer/index.html', join(dir, 'index.html'));
+  const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { devDependencies: Record<string, string> };
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'klinikfunk', devDependencies: { electron: pkg.devDependencies.electron } }));
 
   // The tool fetches translations and Electron release data from the internet. Machines here
@@ -106,7 +106,7 @@ describe('Electronegativity hardening audit', () => {
   });
 
   it('the HTML carries the same CSP as the response header (minus frame-ancestors)', async () => {
-    const html = await readFile('renderer/index.html', 'utf8');
+    const html = await readFile('apps/desktop/renderer/index.html', 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     const header = CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
     expect(meta).toBe(header);

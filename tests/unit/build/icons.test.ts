@@ -1,10 +1,11 @@
-// The committed icons parse as what Windows and Linux read, show what build/icon-mark.ts draws
+// The committed icons parse as what Windows and Linux read, show what apps/desktop/build/icon-mark.ts draws
 // (so `npm run icons` was run after a change), and the packaging config points at them.
 import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { config } from '../../../build/electron-builder.config.ts';
-import { ICO_SIZES, PNG_SIGNATURE, PNG_SIZE, renderMark } from '../../../build/icon-mark.ts';
+import { config } from '../../../apps/desktop/build/electron-builder.config.ts';
+import { ICO_SIZES, PNG_SIGNATURE, PNG_SIZE, renderMark } from '../../../apps/desktop/build/icon-mark.ts';
 
 /** Width, height and RGBA pixels of an 8-bit RGBA PNG whose rows all use filter 0 (as ours do). */
 function decodePng(png: Buffer): { width: number; height: number; rgba: Buffer } {
@@ -81,7 +82,7 @@ const pixel = (rgba: Uint8Array, size: number, x: number, y: number) => [
 
 describe('app icons', () => {
   it('build/icon.ico holds 16 to 256 px, bitmaps below 256 and PNG at 256, each what icon-mark.ts draws', async () => {
-    const images = decodeIco(await readFile('build/icon.ico'));
+    const images = decodeIco(await readFile('apps/desktop/build/icon.ico'));
     expect(images.map((i) => i.size)).toEqual([16, 24, 32, 48, 64, 128, 256]);
     expect(images.map((i) => i.size)).toEqual([...ICO_SIZES]);
     expect(images.map((i) => i.format)).toEqual(['bmp', 'bmp', 'bmp', 'bmp', 'bmp', 'bmp', 'png']);
@@ -90,7 +91,7 @@ describe('app icons', () => {
   });
 
   it('build/icon.png is the 512 px mark for Linux', async () => {
-    const png = decodePng(await readFile('build/icon.png'));
+    const png = decodePng(await readFile('apps/desktop/build/icon.png'));
     expect([png.width, png.height]).toEqual([PNG_SIZE, PNG_SIZE]);
     expect(png.rgba.equals(Buffer.from(renderMark(PNG_SIZE)))).toBe(true);
   });
@@ -132,11 +133,12 @@ describe('app icons', () => {
   });
 
   it('the packaging config references the committed icons, and the package names its author', async () => {
-    await access(config.win.icon);
-    await access(config.linux.icon);
+    // electron-builder resolves them from the desktop app's folder (scripts/package.ts: projectDir).
+    await access(join('apps/desktop', config.win.icon));
+    await access(join('apps/desktop', config.linux.icon));
     expect(config.win.icon).toBe('build/icon.ico');
     expect(config.linux.icon).toBe('build/icon.png');
-    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { author?: { name?: string; email?: string } };
+    const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { author?: { name?: string; email?: string } };
     expect(pkg.author).toEqual({ name: 'Klinikfunk', email: expect.stringMatching(/^[^@\s]+@klinikfunk\.de$/) });
     expect(config.linux.maintainer).toBe(`${pkg.author!.name} <${pkg.author!.email}>`);
   });

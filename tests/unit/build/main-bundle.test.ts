@@ -43,7 +43,7 @@ describe('main process bundle', () => {
     );
     // The bundle does keep dependencies external (the native SQLCipher addon must be).
     expect(externals).toContain('better-sqlite3-multiple-ciphers');
-    const requireFromApp = createRequire(resolve('package.json'));
+    const requireFromApp = createRequire(resolve('apps/desktop/package.json'));
     const esmOnly = externals.filter((name) => formatOf(requireFromApp.resolve(name)) === 'module');
     expect(esmOnly).toEqual([]);
   });

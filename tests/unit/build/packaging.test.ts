@@ -3,10 +3,10 @@ import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { config, MSI_UPGRADE_CODE } from '../../../build/electron-builder.config.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
-import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../build/msi-policy-hook.ts';
-import { parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
+import { config, MSI_UPGRADE_CODE } from '../../../apps/desktop/build/electron-builder.config.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
+import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../apps/desktop/build/msi-policy-hook.ts';
+import { parseOrgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 
 const FIXTURE = 'tests/fixtures/msi/project.wxs';
 
@@ -58,12 +58,12 @@ describe('electron-builder config', () => {
 
 describe('auto-update', () => {
   it('is not built in: no updater dependency, no update code in the main process, no feed; DisableAutoUpdate defaults to on', async () => {
-    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => /updater/i.test(d))).toEqual([]);
-    const files = (await readdir('electron', { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const files = (await readdir('apps/desktop/electron', { recursive: true })).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(20);
     const withUpdater = [];
-    for (const file of files) if (/autoUpdater|electron-updater|checkForUpdates/.test(await readFile(join('electron', file), 'utf8'))) withUpdater.push(file);
+    for (const file of files) if (/autoUpdater|electron-updater|checkForUpdates/.test(await readFile(join('apps/desktop/electron', file), 'utf8'))) withUpdater.push(file);
     expect(withUpdater).toEqual([]);
     expect(config.publish).toBeNull();
     expect(resolvePolicy([]).values.disableAutoUpdate).toBe(true);

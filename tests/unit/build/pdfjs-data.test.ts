@@ -1,8 +1,8 @@
 // The build plugin that copies pdf.js's data files: the folders and names are the ones the PDF
 // preview's options point at, and no WebAssembly is shipped (the CSP would refuse it).
 import { describe, expect, it } from 'vitest';
-import { PDFJS_DATA_DIR } from '../../../renderer/src/components/collab/pdf-options.ts';
-import { pdfjsData } from '../../../renderer/vite-pdfjs-data.ts';
+import { PDFJS_DATA_DIR } from '../../../apps/desktop/renderer/src/components/collab/pdf-options.ts';
+import { pdfjsData } from '../../../apps/desktop/renderer/vite-pdfjs-data.ts';
 
 type Hook = (this: object, ...args: unknown[]) => Promise<void>;
 

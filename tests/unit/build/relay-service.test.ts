@@ -17,16 +17,21 @@ describe('the relay systemd unit', () => {
     expect(score).toBeLessThan(3.0);
   });
 
-  it('starts node on server/main.ts directly, with its own user, data folder and a stop timeout above the relay bound', async () => {
+  it("starts node on the relay package's bin directly, with its own user, data folder and a stop timeout above the relay bound", async () => {
     const unit = await readFile(UNIT, 'utf8');
-    expect(unit).toMatch(/^ExecStart=\S+\/node server\/main\.ts --config /m);
+    expect(unit).toMatch(/^ExecStart=\S+\/node node_modules\/\.bin\/klinikfunk-relay --config /m);
+    expect(unit).toMatch(/^WorkingDirectory=\/opt\/klinikfunk$/m);
+    // The bin the unit names is the relay package's (npm links it to apps/relay/main.ts).
+    const pkg = JSON.parse(await readFile('apps/relay/package.json', 'utf8')) as { name: string; bin: Record<string, string> };
+    expect(pkg.name).toBe('klinikfunk-relay');
+    expect(pkg.bin['klinikfunk-relay']).toBe('main.ts');
     expect(unit).not.toMatch(/^ExecStart=.*\bnpm\b/m);
     expect(unit).toMatch(/^User=klinikfunk$/m);
     expect(unit).toMatch(/^RestartPreventExitStatus=3$/m);
     expect(unit).toMatch(/^StateDirectory=klinikfunk-relay$/m);
     expect(unit).toMatch(/^UMask=0077$/m);
     const stop = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
-    // server/main.ts SHUTDOWN_BOUND_MS is 10 s.
+    // apps/relay/main.ts SHUTDOWN_BOUND_MS is 10 s.
     expect(stop).toBeGreaterThan(10);
   });
 });

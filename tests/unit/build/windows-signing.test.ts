@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowsConfiguration } from 'electron-builder';
-import { builderConfig, config } from '../../../build/electron-builder.config.ts';
-import { SIGNED_EXTENSIONS, windowsSigning } from '../../../build/windows-signing.ts';
+import { builderConfig, config } from '../../../apps/desktop/build/electron-builder.config.ts';
+import { SIGNED_EXTENSIONS, windowsSigning } from '../../../apps/desktop/build/windows-signing.ts';
 
 interface SignToolManager {
   cscInfo: { value: Promise<unknown> };

@@ -1,8 +1,8 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { exportIcs, importIcs } from '../../../electron/core/calendar/ics.ts';
-import type { CalendarEvent } from '../../../electron/core/calendar/model.ts';
-import { occurrences } from '../../../electron/core/calendar/recurrence.ts';
+import { exportIcs, importIcs } from '../../../apps/desktop/electron/core/calendar/ics.ts';
+import type { CalendarEvent } from '../../../apps/desktop/electron/core/calendar/model.ts';
+import { occurrences } from '../../../apps/desktop/electron/core/calendar/recurrence.ts';
 
 const handover: CalendarEvent = {
   uid: 'evt-handover-1',

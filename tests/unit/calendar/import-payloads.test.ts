@@ -1,9 +1,9 @@
 // An imported series becomes a calendar.put followed by one event per changed or cancelled
 // occurrence, every one of them valid for the wire schema; what cannot be kept is reported.
 import { describe, expect, it } from 'vitest';
-import { channelEventPayload } from '../../../shared/domain/events.ts';
-import { importPayloads } from '../../../electron/core/calendar/import-payloads.ts';
-import type { CalendarEvent } from '../../../electron/core/calendar/model.ts';
+import { channelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { importPayloads } from '../../../apps/desktop/electron/core/calendar/import-payloads.ts';
+import type { CalendarEvent } from '../../../apps/desktop/electron/core/calendar/model.ts';
 
 const start = Date.UTC(2026, 10, 10, 13);
 const series: CalendarEvent = {

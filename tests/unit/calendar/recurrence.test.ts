@@ -2,14 +2,14 @@
 // however far off their recurrence ids are: overrides beyond the 10-year horizon are ignored
 // without walking, and the rest are checked against one walk (kept for the next call).
 import { describe, expect, it } from 'vitest';
-import type { CalendarEvent, OccurrenceOverride } from '../../../electron/core/calendar/model.ts';
+import type { CalendarEvent, OccurrenceOverride } from '../../../apps/desktop/electron/core/calendar/model.ts';
 import {
   isOccurrence,
   occurrenceIds,
   occurrences,
   OVERRIDE_HORIZON_MS,
   type WalkCounter,
-} from '../../../electron/core/calendar/recurrence.ts';
+} from '../../../apps/desktop/electron/core/calendar/recurrence.ts';
 
 const DAY = 86_400_000;
 // All-day and daily from Friday 1 January 2027: occurrence n is at exactly START + n days.

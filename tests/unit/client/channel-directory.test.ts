@@ -11,8 +11,8 @@ import {
   type AnnouncementRow,
   type JoinRequestRow,
   type RosterHistory,
-} from '../../../electron/core/client/channel-directory.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+} from '../../../apps/desktop/electron/core/client/channel-directory.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 const ANNA = 'usr-anna-0001';
 const BEN = 'usr-ben-00001';

@@ -4,11 +4,11 @@
 // rate limit ends the run, which stays pending.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectorySync } from '../../../electron/core/client/directory-sync.ts';
-import { Directory } from '../../../electron/core/crypto/directory.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { TransportError } from '../../../electron/core/transport/transport.ts';
+import { DirectorySync } from '../../../apps/desktop/electron/core/client/directory-sync.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { TransportError } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import { TestOrg } from '../../harness/relay.ts';
 import { randomKey, tempDir } from '../store/helpers.ts';
 

@@ -2,12 +2,12 @@
 // from publish acks, sealed and signed with the event, schema-checked when opened, and what a
 // late delivery is judged by. Events of older senders (without it) fall back to a wide margin.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { lateDelivery, LATE_DELIVERY_MS, LATE_WITHOUT_RELAY_TIME_MS } from '../../../electron/core/app/late-delivery.ts';
-import { clientEventIdBytes, createSyncCrypto } from '../../../electron/core/client/sync-crypto.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import type { OutboxItem } from '../../../electron/core/sync/ports.ts';
-import { RelayClock } from '../../../electron/core/sync/relay-clock.ts';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
+import { lateDelivery, LATE_DELIVERY_MS, LATE_WITHOUT_RELAY_TIME_MS } from '../../../apps/desktop/electron/core/app/late-delivery.ts';
+import { clientEventIdBytes, createSyncCrypto } from '../../../apps/desktop/electron/core/client/sync-crypto.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import type { OutboxItem } from '../../../apps/desktop/electron/core/sync/ports.ts';
+import { RelayClock } from '../../../apps/desktop/electron/core/sync/relay-clock.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { eventId, newId, text, World, type TestDevice } from '../crypto/world.ts';
 
 let world: World;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CalendarEvent } from '../../../electron/core/calendar/model.ts';
-import { applyCalendarEvent, calendarView, type CalendarEntry, type CalendarLogEvent } from '../../../electron/core/collab/calendar-events.ts';
+import type { CalendarEvent } from '../../../apps/desktop/electron/core/calendar/model.ts';
+import { applyCalendarEvent, calendarView, type CalendarEntry, type CalendarLogEvent } from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
 
 const base: Omit<CalendarEvent, 'sequence'> = {
   uid: 'e1',

@@ -4,8 +4,8 @@
 // series is expanded, so any arrival order of the same events ends in the same calendar.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CalendarEvent } from '../../../electron/core/calendar/model.ts';
-import { occurrences, seriesOccurrences } from '../../../electron/core/calendar/recurrence.ts';
+import type { CalendarEvent } from '../../../apps/desktop/electron/core/calendar/model.ts';
+import { occurrences, seriesOccurrences } from '../../../apps/desktop/electron/core/calendar/recurrence.ts';
 import {
   applyCalendarEvent,
   calendarView,
@@ -14,7 +14,7 @@ import {
   type CalendarLogEvent,
   type CalendarPayload,
   type OccurrenceSlots,
-} from '../../../electron/core/collab/calendar-events.ts';
+} from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyPollEvent, pollResults, type PollEventEnvelope, type PollPayload, type PollState } from '../../../electron/core/collab/polls.ts';
+import { applyPollEvent, pollResults, type PollEventEnvelope, type PollPayload, type PollState } from '../../../apps/desktop/electron/core/collab/polls.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0);
 let seq = 0;

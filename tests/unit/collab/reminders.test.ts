@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CalendarEvent } from '../../../electron/core/calendar/model.ts';
-import { dueReminders } from '../../../electron/core/calendar/reminders.ts';
+import type { CalendarEvent } from '../../../apps/desktop/electron/core/calendar/model.ts';
+import { dueReminders } from '../../../apps/desktop/electron/core/calendar/reminders.ts';
 
 const MIN = 60_000;
 const start = Date.UTC(2026, 10, 2, 6); // Monday 07:00 Berlin

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TransferProgress } from '../../../shared/api/parts/collab-schemas.ts';
-import { TransferCancelled, Transfers } from '../../../electron/core/files/transfers.ts';
+import type { TransferProgress } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { TransferCancelled, Transfers } from '../../../apps/desktop/electron/core/files/transfers.ts';
 
 describe('transfers', () => {
   it('throttles progress per phase, and a cancel stops the next chunk for the owner only', () => {

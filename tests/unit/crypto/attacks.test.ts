@@ -6,22 +6,22 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { concatBytes, fromBase64Url, toBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
+import { concatBytes, fromBase64Url, toBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
 import {
   encodeHeader,
   ENVELOPE_SIGNATURE_CONTEXT,
   MAX_ENVELOPE_BYTES,
   pad,
   PAYLOAD_BUCKETS,
-} from '../../../shared/protocol/envelope-layout.ts';
-import type { RecordBody } from '../../../shared/protocol/records.ts';
-import { openDirect, peekDirect, sealDirect } from '../../../electron/core/crypto/direct.ts';
-import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
-import { createDecryptStream, createEncryptStream, FILE_CHUNK_BYTES, FILE_CHUNK_OVERHEAD, FILE_HEADER_BYTES, generateFileKey, type FileCryptoError } from '../../../electron/core/crypto/file-crypto.ts';
-import { generateOrgKeys, wipe, type ChainKey } from '../../../electron/core/crypto/keys.ts';
-import { recordHash, signRecord } from '../../../electron/core/crypto/records.ts';
-import { MAX_SKIP, MAX_STORED_SKIPPED, takeSendingKey, type ChainState } from '../../../electron/core/crypto/sender-keys.ts';
-import { sodium } from '../../../electron/core/crypto/sodium.ts';
+} from '@klinikfunk/protocol/wire/envelope-layout.ts';
+import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
+import { openDirect, peekDirect, sealDirect } from '../../../apps/desktop/electron/core/crypto/direct.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { createDecryptStream, createEncryptStream, FILE_CHUNK_BYTES, FILE_CHUNK_OVERHEAD, FILE_HEADER_BYTES, generateFileKey, type FileCryptoError } from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
+import { generateOrgKeys, wipe, type ChainKey } from '@klinikfunk/crypto/keys.ts';
+import { recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
+import { MAX_SKIP, MAX_STORED_SKIPPED, takeSendingKey, type ChainState } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 import { chainState, eventId, newId, read, text, World, type TestDevice } from './world.ts';
 
 let world: World;

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { concatBytes, fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { encodeHeader, pad } from '../../../shared/protocol/envelope-layout.ts';
-import { sealDirect } from '../../../electron/core/crypto/direct.ts';
-import { signDetached } from '../../../electron/core/crypto/ed25519.ts';
-import { takeSendingKey, type ChainState } from '../../../electron/core/crypto/sender-keys.ts';
-import { sodium } from '../../../electron/core/crypto/sodium.ts';
+import { concatBytes, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { encodeHeader, pad } from '@klinikfunk/protocol/wire/envelope-layout.ts';
+import { sealDirect } from '../../../apps/desktop/electron/core/crypto/direct.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { takeSendingKey, type ChainState } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import { sodium } from '@klinikfunk/crypto/sodium.ts';
 import { chainState, eventId, newId, read, text, wardChannel, type TestDevice, World } from './world.ts';
 
 let world: World;

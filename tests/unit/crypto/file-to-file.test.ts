@@ -17,8 +17,8 @@ import {
   FILE_CHUNK_BYTES,
   FILE_HEADER_BYTES,
   generateFileKey,
-} from '../../../electron/core/crypto/file-crypto.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+} from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 let dir: string;
 beforeAll(async () => {

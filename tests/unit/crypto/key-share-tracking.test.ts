@@ -2,10 +2,10 @@
 // share; until then the share is offered again, from the chain's first message. A member that
 // holds an envelope it cannot open asks the sender's device, which answers only a current member.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fromBase64Url, utf8 } from '../../../shared/protocol/bytes.ts';
-import { KEY_REQUEST_TYPE } from '../../../electron/core/crypto/channel-crypto.ts';
-import { sealDirect } from '../../../electron/core/crypto/direct.ts';
-import { RETAIN_OWED_MS } from '../../../electron/core/crypto/sender-keys.ts';
+import { fromBase64Url, utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { KEY_REQUEST_TYPE } from '../../../apps/desktop/electron/core/crypto/channel-crypto.ts';
+import { sealDirect } from '../../../apps/desktop/electron/core/crypto/direct.ts';
+import { RETAIN_OWED_MS } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
 import { eventId, read, text, wardChannel, type TestDevice, type World } from './world.ts';
 
 let world: World;

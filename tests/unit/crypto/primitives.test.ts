@@ -2,15 +2,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { canonicalJson } from '../../../shared/protocol/canonical.ts';
-import { parseEnvelope } from '../../../shared/protocol/envelope-layout.ts';
-import { createNodeVerifier, signDetached, sodiumVerifier } from '../../../electron/core/crypto/ed25519.ts';
-import { createDecryptStream, createEncryptStream, encryptedSize, FILE_CHUNK_BYTES, generateFileKey } from '../../../electron/core/crypto/file-crypto.ts';
-import { generateDbKey, hashSecret, KDF_FLOOR, testing, unwrapKeyWithPassphrase, verifySecret, wrapKeyWithPassphrase } from '../../../electron/core/crypto/kdf.ts';
-import { generateDeviceKeys } from '../../../electron/core/crypto/keys.ts';
-import { MAX_SKIP, newChain, planReceive, takeSendingKey } from '../../../electron/core/crypto/sender-keys.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { canonicalJson } from '@klinikfunk/protocol/wire/canonical.ts';
+import { parseEnvelope } from '@klinikfunk/protocol/wire/envelope-layout.ts';
+import { createNodeVerifier, signDetached, sodiumVerifier } from '@klinikfunk/crypto/ed25519.ts';
+import { createDecryptStream, createEncryptStream, encryptedSize, FILE_CHUNK_BYTES, generateFileKey } from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
+import { generateDbKey, hashSecret, KDF_FLOOR, testing, unwrapKeyWithPassphrase, verifySecret, wrapKeyWithPassphrase } from '../../../apps/desktop/electron/core/crypto/kdf.ts';
+import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
+import { MAX_SKIP, newChain, planReceive, takeSendingKey } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 beforeAll(async () => {
   await readySodium();

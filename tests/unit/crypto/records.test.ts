@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { canonicalJson } from '../../../shared/protocol/canonical.ts';
-import { checkRegistrationCode, deriveEnrolmentKeys, generateRegistrationCode, normaliseCode } from '../../../electron/core/crypto/enrolment.ts';
-import { generateDeviceKeys, generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
-import { signRecord } from '../../../electron/core/crypto/records.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { canonicalJson } from '@klinikfunk/protocol/wire/canonical.ts';
+import { checkRegistrationCode, deriveEnrolmentKeys, generateRegistrationCode, normaliseCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
+import { generateDeviceKeys, generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
 import { newId, World } from './world.ts';
 
 let world: World;

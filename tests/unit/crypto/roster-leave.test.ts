@@ -1,8 +1,8 @@
 // Who may sign a roster: a channel admin's device anything; a member's device only the current
 // roster without themselves (leaving needs no admin online); the org key anything.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RecordBody } from '../../../shared/protocol/records.ts';
-import { recordHash, signRecord } from '../../../electron/core/crypto/records.ts';
+import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
+import { recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
 import { newId, World, type TestDevice } from './world.ts';
 
 let world: World;

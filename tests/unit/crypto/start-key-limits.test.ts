@@ -4,7 +4,7 @@
 // key of a chain this device no longer sends with goes as soon as nobody is owed it or after
 // RETAIN_OWED_MS, on reconnect too, and a key request never reaches past that.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RETAIN_OWED_MS } from '../../../electron/core/crypto/sender-keys.ts';
+import { RETAIN_OWED_MS } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
 import { eventId, newId, read, text, wardChannel, type TestDevice, type World } from './world.ts';
 
 let world: World;

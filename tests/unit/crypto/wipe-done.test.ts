@@ -1,9 +1,9 @@
 // The directory's rule for wipe confirmations: only the order's target device signs one (its key
 // counts although it is revoked or expired), only for an order already in the directory, once.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Directory } from '../../../electron/core/crypto/directory.ts';
-import { signRecord } from '../../../electron/core/crypto/records.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { TestOrg, testId, type TestDevice } from '../../harness/relay.ts';
 
 const confirm = (org: TestOrg, device: TestDevice, orderId: string, signer: TestDevice = device, executedAt = 1_000) =>

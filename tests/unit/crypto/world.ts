@@ -1,16 +1,16 @@
 // A small organisation for crypto tests: an org key, users, devices enrolled with registration
 // codes, channels with signed rosters. Every device keeps its own Directory fed from the shared
 // record log, as clients do from the relay.
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import type { RecordBody, SignedRecord } from '../../../shared/protocol/records.ts';
-import type { Identity } from '../../../electron/core/account/identity.ts';
-import { ChannelCrypto, type SelfDevice } from '../../../electron/core/crypto/channel-crypto.ts';
-import { Directory } from '../../../electron/core/crypto/directory.ts';
-import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../electron/core/crypto/enrolment.ts';
-import { generateDeviceKeys, generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
-import { orgIdOf, recordHash, signRecord } from '../../../electron/core/crypto/records.ts';
-import { MemorySenderKeyStore } from '../../../electron/core/crypto/sender-keys.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import type { Identity } from '../../../apps/desktop/electron/core/account/identity.ts';
+import { ChannelCrypto, type SelfDevice } from '../../../apps/desktop/electron/core/crypto/channel-crypto.ts';
+import { Directory } from '@klinikfunk/crypto/directory.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
+import { generateDeviceKeys, generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { orgIdOf, recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
+import { MemorySenderKeyStore } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 export const NOW = Date.UTC(2026, 10, 23, 8, 0);
 let counter = 0;

@@ -6,11 +6,11 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { ensureCached, partsId } from '../../../electron/core/files/blob-cache.ts';
-import { SEGMENT_BYTES, SegmentSender, segmentBytesFor } from '../../../electron/core/files/segment-sender.ts';
-import { LoopbackHub, type LoopbackTransport } from '../../../electron/core/transport/loopback.ts';
-import { MAX_FILE_PARTS } from '../../../shared/domain/events.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { ensureCached, partsId } from '../../../apps/desktop/electron/core/files/blob-cache.ts';
+import { SEGMENT_BYTES, SegmentSender, segmentBytesFor } from '../../../apps/desktop/electron/core/files/segment-sender.ts';
+import { LoopbackHub, type LoopbackTransport } from '../../../apps/desktop/electron/core/transport/loopback.ts';
+import { MAX_FILE_PARTS } from '@klinikfunk/protocol/domain/events.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, type Handlers } from '../../../electron/ipc/router.ts';
-import { AppError } from '../../../shared/api/result.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
+import { createRouter, type Handlers } from '../../../apps/desktop/electron/ipc/router.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
 
 const ORIGIN = 'app://klinikfunk';
 const APP_FRAME = { url: 'app://klinikfunk/index.html', isMainFrame: true };

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const guard = fileURLToPath(new URL('../../../electron/core/log/process-guard.ts', import.meta.url));
+const guard = fileURLToPath(new URL('../../../packages/node-common/process-guard.ts', import.meta.url));
 
 function run(exitOnUncaughtException: boolean): { status: number | null; lines: string[] } {
   const script = `

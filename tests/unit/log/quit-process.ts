@@ -2,9 +2,9 @@
 // and then ends the process at once, as Electron does when its quit handlers return.
 //   node quit-process.ts <log dir> awaited   the desktop app's quit sequence, awaited
 //   node quit-process.ts <log dir> floating  the earlier behaviour: core.close() started, not awaited
-import { createLogger } from '../../../electron/core/log/logger.ts';
-import { openRotatingLog } from '../../../electron/core/log/rotating-file.ts';
-import { quitSequence } from '../../../electron/core/app/quit-sequence.ts';
+import { createLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { openRotatingLog } from '../../../apps/desktop/electron/core/log/rotating-file.ts';
+import { quitSequence } from '../../../apps/desktop/electron/core/app/quit-sequence.ts';
 
 const [dir, mode] = process.argv.slice(2) as [string, 'awaited' | 'floating'];
 const logFile = openRotatingLog({ dir });

@@ -1,15 +1,15 @@
 // The desktop app's quit: every line logged up to the end, the last one included, is in the log
-// file when the process ends (electron/core/app/quit-sequence.ts). A real child process ends
+// file when the process ends (apps/desktop/electron/core/app/quit-sequence.ts). A real child process ends
 // right after the sequence, as Electron's does after its quit handlers.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { quitSequence } from '../../../electron/core/app/quit-sequence.ts';
-import { deferredSink } from '../../../electron/core/log/deferred-sink.ts';
-import { createLogger, createMemoryLogger, type LogRecord } from '../../../electron/core/log/logger.ts';
-import { LOG_FILE_NAME } from '../../../electron/core/log/rotating-file.ts';
+import { quitSequence } from '../../../apps/desktop/electron/core/app/quit-sequence.ts';
+import { deferredSink } from '../../../apps/desktop/electron/core/log/deferred-sink.ts';
+import { createLogger, createMemoryLogger, type LogRecord } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { LOG_FILE_NAME } from '../../../apps/desktop/electron/core/log/rotating-file.ts';
 
 const CHILD = join(import.meta.dirname, 'quit-process.ts');
 const dirs: string[] = [];

@@ -1,4 +1,4 @@
-// The workstation's rotating log file (electron/core/log/rotating-file.ts): bounded in size and
+// The workstation's rotating log file (apps/desktop/electron/core/log/rotating-file.ts): bounded in size and
 // count, oldest dropped, scalar fields only (stacks kept), no credentials or user folders, private
 // file modes; a failing disk costs lines, never an exception, and a hanging one never blocks.
 import { execFileSync } from 'node:child_process';
@@ -8,9 +8,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../electron/core/log/logger.ts';
-import { createRedactor } from '../../../electron/core/log/redact.ts';
-import { LOG_FILE_NAME, openRotatingLog } from '../../../electron/core/log/rotating-file.ts';
+import { createLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { createRedactor } from '../../../apps/desktop/electron/core/log/redact.ts';
+import { LOG_FILE_NAME, openRotatingLog } from '../../../apps/desktop/electron/core/log/rotating-file.ts';
 
 const dirs: string[] = [];
 const tempDir = async () => {

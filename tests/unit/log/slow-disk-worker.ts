@@ -2,8 +2,8 @@
 // reads yet (a disk that does not answer), and says when the logging calls have returned and
 // when the log is closed. Run in a worker so that a logger that blocks cannot block the test.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger } from '../../../electron/core/log/logger.ts';
-import { openRotatingLog } from '../../../electron/core/log/rotating-file.ts';
+import { createLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { openRotatingLog } from '../../../apps/desktop/electron/core/log/rotating-file.ts';
 
 const { dir, count, pad } = workerData as { dir: string; count: number; pad: number };
 const file = openRotatingLog({ dir });

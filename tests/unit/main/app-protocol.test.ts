@@ -13,8 +13,8 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { registerAppScheme, serveAppRequest } = await import('../../../electron/main/app-protocol.ts');
-const { CONTENT_SECURITY_POLICY } = await import('../../../electron/core/security/csp.ts');
+const { registerAppScheme, serveAppRequest } = await import('../../../apps/desktop/electron/main/app-protocol.ts');
+const { CONTENT_SECURITY_POLICY } = await import('../../../apps/desktop/electron/core/security/csp.ts');
 
 let dir: string;
 beforeAll(async () => {

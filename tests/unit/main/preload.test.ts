@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../../shared/api/names.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@klinikfunk/protocol/api/names.ts';
 
 type Exposed = {
   invoke(method: unknown, input: unknown): Promise<unknown>;
@@ -27,7 +27,7 @@ vi.mock('electron', () => ({
 }));
 
 beforeAll(async () => {
-  await import('../../../electron/preload/preload.ts');
+  await import('../../../apps/desktop/electron/preload/preload.ts');
 });
 
 describe('preload', () => {

@@ -3,7 +3,7 @@
 // string-only API, a rotated OS key asks for a new seal, a failure to open is an error, and
 // Linux's built-in 'basic_text' key never counts as a secure store.
 import { describe, expect, it } from 'vitest';
-import { electronSafeStorage } from '../../../electron/main/safe-storage.ts';
+import { electronSafeStorage } from '../../../apps/desktop/electron/main/safe-storage.ts';
 
 type Backend = Parameters<typeof electronSafeStorage>[0];
 

@@ -1,4 +1,4 @@
-// The desktop app's start-up order in electron/main/main.ts, against a stand-in for Electron's
+// The desktop app's start-up order in apps/desktop/electron/main/main.ts, against a stand-in for Electron's
 // `app` (the binary cannot run here): the data folder is settled and made Electron's userData
 // before the single-instance lock is asked for (the lock is per userData), and a second start,
 // which does not get the lock, quits without ever writing the log file, though it logged lines
@@ -35,7 +35,7 @@ vi.mock('electron', () => ({
   protocol: { registerSchemesAsPrivileged: () => calls.push('registerSchemesAsPrivileged') },
 }));
 // The real guards would stay installed in the test worker.
-vi.mock('../../../electron/core/log/process-guard.ts', () => ({ installProcessGuards: () => () => undefined }));
+vi.mock('../../../packages/node-common/process-guard.ts', () => ({ installProcessGuards: () => () => undefined }));
 
 describe('a second start of the desktop app', () => {
   let root: string;
@@ -65,7 +65,7 @@ describe('a second start of the desktop app', () => {
   });
 
   it('settles the data folder before the lock, quits without the lock and writes no log file', async () => {
-    await import('../../../electron/main/main.ts');
+    await import('../../../apps/desktop/electron/main/main.ts');
     const lock = calls.indexOf('requestSingleInstanceLock');
     expect(lock).toBeGreaterThan(-1);
     expect(calls.indexOf(`setPath userData ${state.userData}`)).toBeGreaterThan(-1);

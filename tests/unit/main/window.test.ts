@@ -6,7 +6,7 @@ import {
   hardenWebContents,
   isAppUrl,
   mainWindowOptions,
-} from '../../../electron/main/window.ts';
+} from '../../../apps/desktop/electron/main/window.ts';
 import { FakeSession, FakeWebContents } from './fake-electron.ts';
 
 describe('main window options', () => {

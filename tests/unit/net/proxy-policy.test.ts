@@ -6,9 +6,9 @@ import {
   fromPacResult,
   parseProxyServer,
   redactProxy,
-} from '../../../electron/core/net/proxy-choice.ts';
-import { parseRelayCaEntry } from '../../../electron/core/net/relay-ca-policy.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+} from '../../../apps/desktop/electron/core/net/proxy-choice.ts';
+import { parseRelayCaEntry } from '../../../apps/desktop/electron/core/net/relay-ca-policy.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 
 describe('ProxyServer', () => {
   it.each([

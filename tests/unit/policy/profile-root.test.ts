@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
-import { expandProfileRoot, profileRootSchema } from '../../../electron/core/policy/profile-root.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
+import { expandProfileRoot, profileRootSchema } from '../../../apps/desktop/electron/core/policy/profile-root.ts';
 
 const WINDOWS_ENV = {
   USERNAME: 'pflege3b',

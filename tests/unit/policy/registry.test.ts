@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRegQueryReader, createRegQuerySyncReader, parseRegQueryOutput } from '../../../electron/core/policy/registry.ts';
+import { createRegQueryReader, createRegQuerySyncReader, parseRegQueryOutput } from '../../../apps/desktop/electron/core/policy/registry.ts';
 
 // Captured shape of `reg query HKLM\Software\Policies\Klinikfunk` on Windows 11 (CRLF, four-space columns).
 const SAMPLE = [

@@ -2,11 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { POLICY_REGISTRY_PATH } from '../../../electron/core/policy/definitions.ts';
-import { loadMachinePolicy, loadMachinePolicySync } from '../../../electron/core/policy/load.ts';
-import { FakeRegistry } from '../../../electron/core/policy/registry.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { POLICY_REGISTRY_PATH } from '../../../apps/desktop/electron/core/policy/definitions.ts';
+import { loadMachinePolicy, loadMachinePolicySync } from '../../../apps/desktop/electron/core/policy/load.ts';
+import { FakeRegistry } from '../../../apps/desktop/electron/core/policy/registry.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 
 const P = POLICY_REGISTRY_PATH;
 const dirs: string[] = [];

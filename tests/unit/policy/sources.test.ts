@@ -5,11 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { ALL_POLICIES, POLICY_REGISTRY_PATH } from '../../../electron/core/policy/definitions.ts';
-import { loadMachinePolicy, policyFilePath } from '../../../electron/core/policy/load.ts';
-import { FakeRegistry, type RegistryValue } from '../../../electron/core/policy/registry.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { ALL_POLICIES, POLICY_REGISTRY_PATH } from '../../../apps/desktop/electron/core/policy/definitions.ts';
+import { loadMachinePolicy, policyFilePath } from '../../../apps/desktop/electron/core/policy/load.ts';
+import { FakeRegistry, type RegistryValue } from '../../../apps/desktop/electron/core/policy/registry.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
 
 const P = POLICY_REGISTRY_PATH;
 const dirs: string[] = [];

@@ -2,9 +2,9 @@
 // relay, pinned by policy OrgFingerprint / MSI ORGFINGERPRINT. Grouped, any case, typo-checked,
 // and it works for org ids with `_` and `-` (half of all ids), which the old policy check refused.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { orgIdOf } from '../../../electron/core/crypto/records.ts';
-import { resolvePolicy } from '../../../electron/core/policy/resolve.ts';
-import { fingerprintMatches, orgFingerprint, parseOrgFingerprint } from '../../../shared/protocol/org-fingerprint.ts';
+import { orgIdOf } from '@klinikfunk/crypto/records.ts';
+import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
+import { fingerprintMatches, orgFingerprint, parseOrgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import { orgKeysWithIdContaining } from '../../harness/org-keys.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBinaryFrame, MAX_BINARY_HEADER_BYTES, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
+import { encodeBinaryFrame, MAX_BINARY_HEADER_BYTES, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
 
 const withLength = (n: number, rest: number[]) => new Uint8Array([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255, ...rest]);
 

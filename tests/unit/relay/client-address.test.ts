@@ -2,8 +2,8 @@
 // write any address into it, dodge the per-address limit on unauthenticated sockets, or blame
 // another address in the relay's logs.
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from '../../../server/client-address.ts';
-import { loadConfig } from '../../../server/config.ts';
+import { clientAddress } from '../../../apps/relay/client-address.ts';
+import { loadConfig } from '../../../apps/relay/config.ts';
 
 const proxy = new Set(['10.0.0.5']);
 

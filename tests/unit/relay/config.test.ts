@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLoopback, loadConfig } from '../../../server/config.ts';
-import { TokenBucket } from '../../../server/limits.ts';
-import { reconnectDelay } from '../../../electron/core/transport/transport.ts';
+import { isLoopback, loadConfig } from '../../../apps/relay/config.ts';
+import { TokenBucket } from '../../../apps/relay/limits.ts';
+import { reconnectDelay } from '../../../apps/desktop/electron/core/transport/transport.ts';
 
 const KEY = 'A'.repeat(43);
 

@@ -1,6 +1,6 @@
 // The relay wire schemas: strict objects, size bounds, id and hash formats.
 import { describe, expect, it } from 'vitest';
-import { authChallengeText, clientFrame, MAX_ENVELOPE_BYTES, serverFrame } from '../../../shared/relay/frames.ts';
+import { authChallengeText, clientFrame, MAX_ENVELOPE_BYTES, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
 
 describe('relay frames', () => {
   it('accepts a well-formed publish and refuses unknown fields', () => {

@@ -1,9 +1,9 @@
-// Presence bookkeeping of the relay (server/presence.ts): few writes (online, offline, one
+// Presence bookkeeping of the relay (apps/relay/presence.ts): few writes (online, offline, one
 // refresh per period while connected), and what devices_seen answers from them.
 import { describe, expect, it } from 'vitest';
-import { silentLog } from '../../../server/log.ts';
-import { Presence } from '../../../server/presence.ts';
-import type { DeviceSeenRow, RelayStore } from '../../../server/store/store.ts';
+import { silentLog } from '../../../apps/relay/log.ts';
+import { Presence } from '../../../apps/relay/presence.ts';
+import type { DeviceSeenRow, RelayStore } from '../../../apps/relay/store/store.ts';
 
 function fakeStore(failing = false) {
   const rows = new Map<string, DeviceSeenRow>();

@@ -1,9 +1,9 @@
 // Which days of the month, week and agenda views an occurrence appears on: every day it spans,
 // all-day ones up to their exclusive end, timed ones across midnight, in Berlin wall time.
 import { describe, expect, it } from 'vitest';
-import type { CalendarEntryView, OccurrenceView } from '../../../shared/api/parts/collab-schemas.ts';
-import { byDay, dayKeysOf, partOf, visibleRange } from '../../../renderer/src/components/collab/calendar-layout.ts';
-import { fromWall } from '../../../renderer/src/components/collab/berlin-time.ts';
+import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { byDay, dayKeysOf, partOf, visibleRange } from '../../../apps/desktop/renderer/src/components/collab/calendar-layout.ts';
+import { fromWall } from '../../../apps/desktop/renderer/src/components/collab/berlin-time.ts';
 
 const entry = (uid: string, allDay: boolean, title = uid): CalendarEntryView => ({
   uid,

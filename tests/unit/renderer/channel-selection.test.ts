@@ -1,7 +1,7 @@
 // Issue 15, item 1: a channels.list answer never swaps the open channel for another one.
 import { describe, expect, it } from 'vitest';
-import type { ChannelSummaryView } from '../../../shared/api/contract.ts';
-import { applyChannelList } from '../../../renderer/src/lib/channel-selection.ts';
+import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
+import { applyChannelList } from '../../../apps/desktop/renderer/src/lib/channel-selection.ts';
 
 const channel = (channelId: string, name: string, orgWide = false): ChannelSummaryView => ({
   channelId,

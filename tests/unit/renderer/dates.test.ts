@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel, daysBetween, sinceLabel } from '../../../renderer/src/lib/dates.ts';
+import { dayLabel, daysBetween, sinceLabel } from '../../../apps/desktop/renderer/src/lib/dates.ts';
 
 const words = { today: 'Heute', yesterday: 'Gestern' };
 

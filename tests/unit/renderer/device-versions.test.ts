@@ -1,6 +1,6 @@
-// The admin's "noch nicht aktualisiert" count during a rolling upgrade (renderer/src/lib/device-versions.ts).
+// The admin's "noch nicht aktualisiert" count during a rolling upgrade (apps/desktop/renderer/src/lib/device-versions.ts).
 import { describe, expect, it } from 'vitest';
-import { compareVersions, versionSummary, type VersionedDevice } from '../../../renderer/src/lib/device-versions.ts';
+import { compareVersions, versionSummary, type VersionedDevice } from '../../../apps/desktop/renderer/src/lib/device-versions.ts';
 
 const device = (appVersion: string | null, protocol: number | null, extra: Partial<VersionedDevice> = {}): VersionedDevice => ({
   appVersion,

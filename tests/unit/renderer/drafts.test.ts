@@ -1,7 +1,7 @@
 // Drafts per channel: a sent message never comes back as a draft, also when the composer went away
 // (channel switched) while the send was on its way.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clearDrafts, forgetSentDraft, getDraft, saveDraft } from '../../../renderer/src/lib/drafts.ts';
+import { clearDrafts, forgetSentDraft, getDraft, saveDraft } from '../../../apps/desktop/renderer/src/lib/drafts.ts';
 
 const draft = (body: string) => ({ body, mentions: new Map<string, string>(), replyTo: null, urgent: false });
 

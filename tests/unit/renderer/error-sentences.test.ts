@@ -1,9 +1,9 @@
 // Every stable error code the core can answer has a sentence in German and English, and the
 // actions with their own wording (a wrong pick of members, an unreadable calendar file) have theirs.
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../shared/api/result.ts';
-import { de } from '../../../renderer/src/i18n/de.ts';
-import { en } from '../../../renderer/src/i18n/en.ts';
+import { ERROR_CODES } from '@klinikfunk/protocol/api/result.ts';
+import { de } from '../../../apps/desktop/renderer/src/i18n/de.ts';
+import { en } from '../../../apps/desktop/renderer/src/i18n/en.ts';
 
 const sentences: Record<string, Record<string, string>> = { de, en };
 

@@ -1,7 +1,7 @@
 // File types in words, not MIME types; a text file is "Textdatei" with a TEXT icon, never "PLAI".
 import { describe, expect, it } from 'vitest';
-import { FILE_TYPES, fileType } from '../../../renderer/src/components/collab/file-type.ts';
-import { de } from '../../../renderer/src/i18n/de.ts';
+import { FILE_TYPES, fileType } from '../../../apps/desktop/renderer/src/components/collab/file-type.ts';
+import { de } from '../../../apps/desktop/renderer/src/i18n/de.ts';
 
 const word = (mime: string, name = '') => de[`files.type.${fileType(mime, name)}`];
 const icon = (mime: string, name = '') => de[`files.icon.${fileType(mime, name)}`];

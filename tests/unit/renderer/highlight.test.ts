@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightParts } from '../../../renderer/src/lib/highlight.ts';
+import { highlightParts } from '../../../apps/desktop/renderer/src/lib/highlight.ts';
 
 describe('renderer search highlights', () => {
   it('slices a snippet into plain and marked parts', () => {

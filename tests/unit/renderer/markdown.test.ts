@@ -1,6 +1,6 @@
 // The message markdown subset: tokens only, never HTML, so markup in a body stays text.
 import { describe, expect, it } from 'vitest';
-import { plainText, tokenize, type InlineToken } from '../../../renderer/src/lib/markdown.ts';
+import { plainText, tokenize, type InlineToken } from '../../../apps/desktop/renderer/src/lib/markdown.ts';
 
 describe('renderer markdown tokenizer', () => {
   it('keeps HTML and script as plain text', () => {

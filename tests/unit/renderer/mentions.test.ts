@@ -4,7 +4,7 @@ import {
   insertMention,
   mentionedUserIds,
   rankCandidates,
-} from '../../../renderer/src/lib/mentions.ts';
+} from '../../../apps/desktop/renderer/src/lib/mentions.ts';
 
 const users = [
   { userId: 'usr00000001', displayName: 'Dr. Anna Meier', ward: null },

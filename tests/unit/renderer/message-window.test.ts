@@ -1,6 +1,6 @@
 // The message window keeps at most MAX_WINDOW messages however far the user scrolls.
 import { describe, expect, it } from 'vitest';
-import type { MessagePage, MessageView } from '../../../shared/api/contract.ts';
+import type { MessagePage, MessageView } from '@klinikfunk/protocol/api/contract.ts';
 import {
   fromPage,
   mergeLive,
@@ -8,7 +8,7 @@ import {
   mergeOlder,
   refreshInPlace,
   toRows,
-} from '../../../renderer/src/lib/message-window.ts';
+} from '../../../apps/desktop/renderer/src/lib/message-window.ts';
 
 const HOUR = 3_600_000;
 const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgSettingsView } from '../../../shared/api/parts/org-admin-contract.ts';
-import { afterSave, formFrom, receive } from '../../../renderer/src/components/admin/org-settings-form.ts';
+import type { OrgSettingsView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import { afterSave, formFrom, receive } from '../../../apps/desktop/renderer/src/components/admin/org-settings-form.ts';
 
 function view(retentionDays: number, readReceipts = true): OrgSettingsView {
   const org = { retentionDays, readReceipts, notificationContent: 'sender' as const, historyForNewMembers: false };

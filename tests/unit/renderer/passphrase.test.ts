@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASSPHRASE_MIN_SCORE, strengthScore } from '../../../renderer/src/lib/passphrase.ts';
+import { PASSPHRASE_MIN_SCORE, strengthScore } from '../../../apps/desktop/renderer/src/lib/passphrase.ts';
 
 describe('renderer passphrase strength', () => {
   it('rates short, repetitive and common passphrases below the minimum', () => {

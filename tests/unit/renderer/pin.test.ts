@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrivialPin, pinProblem } from '../../../renderer/src/lib/pin.ts';
+import { isTrivialPin, pinProblem } from '../../../apps/desktop/renderer/src/lib/pin.ts';
 
 describe('renderer PIN rules', () => {
   it('refuses trivial PINs', () => {

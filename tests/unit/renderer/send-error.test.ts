@@ -1,7 +1,7 @@
 // A message over the limit: the error says how long it is and how long it may be.
 import { describe, expect, it } from 'vitest';
-import { tooLongText } from '../../../renderer/src/lib/send-error.ts';
-import { de } from '../../../renderer/src/i18n/de.ts';
+import { tooLongText } from '../../../apps/desktop/renderer/src/lib/send-error.ts';
+import { de } from '../../../apps/desktop/renderer/src/i18n/de.ts';
 
 describe('too-long message error', () => {
   it('names the current length and the limit', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../electron/core/clock/clock.ts';
-import { FakeClipboard } from '../../../electron/core/platform/fakes.ts';
-import { ClipboardGuard } from '../../../electron/core/session/clipboard-guard.ts';
+import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { FakeClipboard } from '../../../apps/desktop/electron/core/platform/fakes.ts';
+import { ClipboardGuard } from '../../../apps/desktop/electron/core/session/clipboard-guard.ts';
 
 function setup(clearAfterSeconds = 60) {
   const clock = new FakeClock();

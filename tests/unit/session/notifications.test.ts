@@ -4,9 +4,9 @@ import {
   notifyNewMessages,
   type NotificationContent,
   type NotifyContext,
-} from '../../../electron/core/app/notifications.ts';
-import { FakeNotifier } from '../../../electron/core/platform/fakes.ts';
-import type { DecryptedEvent } from '../../../electron/core/sync/ports.ts';
+} from '../../../apps/desktop/electron/core/app/notifications.ts';
+import { FakeNotifier } from '../../../apps/desktop/electron/core/platform/fakes.ts';
+import type { DecryptedEvent } from '../../../apps/desktop/electron/core/sync/ports.ts';
 
 const BODY = 'Herr Meier, Zimmer 12: Blutzucker 250 mg/dl';
 

@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../electron/core/clock/clock.ts';
-import { testing } from '../../../electron/core/crypto/kdf.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
-import { backoffSeconds } from '../../../electron/core/session/attempt-backoff.ts';
-import { ProfileManager, type ProfileError } from '../../../electron/core/session/profiles.ts';
-import { argon2idSecrets, type SecretKdf } from '../../../electron/core/session/secret-kdf.ts';
+import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { testing } from '../../../apps/desktop/electron/core/crypto/kdf.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { FakeSafeStorage } from '../../../apps/desktop/electron/core/platform/fakes.ts';
+import { backoffSeconds } from '../../../apps/desktop/electron/core/session/attempt-backoff.ts';
+import { ProfileManager, type ProfileError } from '../../../apps/desktop/electron/core/session/profiles.ts';
+import { argon2idSecrets, type SecretKdf } from '../../../apps/desktop/electron/core/session/secret-kdf.ts';
 import { tempDir } from '../store/helpers.ts';
 
 const KDF = { alg: 'argon2id13' as const, opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 };

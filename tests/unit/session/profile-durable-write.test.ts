@@ -34,10 +34,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...real, open, rename, default: { ...real, open, rename } };
 });
 
-const { testing } = await import('../../../electron/core/crypto/kdf.ts');
-const { readySodium } = await import('../../../electron/core/crypto/sodium.ts');
-const { FakeSafeStorage } = await import('../../../electron/core/platform/fakes.ts');
-const { ProfileManager } = await import('../../../electron/core/session/profiles.ts');
+const { testing } = await import('../../../apps/desktop/electron/core/crypto/kdf.ts');
+const { readySodium } = await import('@klinikfunk/crypto/sodium.ts');
+const { FakeSafeStorage } = await import('../../../apps/desktop/electron/core/platform/fakes.ts');
+const { ProfileManager } = await import('../../../apps/desktop/electron/core/session/profiles.ts');
 const { tempDir } = await import('../store/helpers.ts');
 
 const KDF = { alg: 'argon2id13' as const, opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 };

@@ -5,12 +5,12 @@
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { testing, wrapKeyWithPassphrase, type WrappedKey } from '../../../electron/core/crypto/kdf.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
-import { ProfileManager } from '../../../electron/core/session/profiles.ts';
-import { argon2idSecrets, type SecretKdf } from '../../../electron/core/session/secret-kdf.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { testing, wrapKeyWithPassphrase, type WrappedKey } from '../../../apps/desktop/electron/core/crypto/kdf.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { FakeSafeStorage } from '../../../apps/desktop/electron/core/platform/fakes.ts';
+import { ProfileManager } from '../../../apps/desktop/electron/core/session/profiles.ts';
+import { argon2idSecrets, type SecretKdf } from '../../../apps/desktop/electron/core/session/secret-kdf.ts';
 import { tempDir } from '../store/helpers.ts';
 
 const KDF = { alg: 'argon2id13' as const, opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 };

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProfileRelays } from '../../../electron/core/session/profile-relays.ts';
+import { ProfileRelays } from '../../../apps/desktop/electron/core/session/profile-relays.ts';
 
 const anna = '0b9e7c52-3f1a-4c56-9d2e-1a2b3c4d5e6f';
 const ben = '7d3e1f00-aa11-4b22-8c33-445566778899';

@@ -3,11 +3,11 @@
 // a lowered channel retention deletes only what came after it.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelEvent, ChannelEventPayload, ChannelEventType } from '../../../shared/domain/events.ts';
-import { authorise, RULES, type AuthorityFacts } from '../../../electron/core/store/authorise.ts';
-import { applyEvents } from '../../../electron/core/store/apply.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { applyRetention } from '../../../electron/core/store/retention.ts';
+import type { ChannelEvent, ChannelEventPayload, ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
+import { authorise, RULES, type AuthorityFacts } from '../../../apps/desktop/electron/core/store/authorise.ts';
+import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { applyRetention } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const ANNA = 'usr-anna-0001';

@@ -3,12 +3,12 @@
 // series and before it arrives, read back with the entry, and removed with the channel's content.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { MAX_OVERRIDES } from '../../../electron/core/collab/calendar-events.ts';
-import { applyEvents } from '../../../electron/core/store/apply.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { deleteChannelContent } from '../../../electron/core/store/retention.ts';
-import { toChannelEvents } from '../../../electron/core/store/sync-store.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { MAX_OVERRIDES } from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
+import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { deleteChannelContent } from '../../../apps/desktop/electron/core/store/retention.ts';
+import { toChannelEvents } from '../../../apps/desktop/electron/core/store/sync-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-station-3b';

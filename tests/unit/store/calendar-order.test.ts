@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { applyEvents } from '../../../electron/core/store/apply.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { applyRetention } from '../../../electron/core/store/retention.ts';
+import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { applyRetention } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-station-3b';

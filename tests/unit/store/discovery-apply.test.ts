@@ -2,9 +2,9 @@
 // idempotent, newest by seq per key whatever the arrival order, and only from the org-wide channel.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { readAnnouncements, readJoinRequests } from '../../../electron/core/store/channels.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { readAnnouncements, readJoinRequests } from '../../../apps/desktop/electron/core/store/channels.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const DIR = 'chnorg-directory-01';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { asDbKey, type DbKey } from '../../../electron/core/crypto/keys.ts';
+import { asDbKey, type DbKey } from '@klinikfunk/crypto/keys.ts';
 
 const dirs: string[] = [];
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openEncryptedDatabase } from '../../../electron/core/store/database.ts';
-import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../../electron/core/store/migrations/index.ts';
+import { openEncryptedDatabase } from '../../../apps/desktop/electron/core/store/database.ts';
+import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../../apps/desktop/electron/core/store/migrations/index.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 /** Plan rows that read a whole table (FTS virtual-table scans use their own index and are fine). */

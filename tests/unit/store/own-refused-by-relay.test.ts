@@ -4,11 +4,11 @@
 // reason and can be queued again by the user.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { applyEvents } from '../../../electron/core/store/apply.ts';
-import { queueOutbox } from '../../../electron/core/store/messages.ts';
-import { requeueRefusedMessage } from '../../../electron/core/store/own-refused.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
+import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
+import { requeueRefusedMessage } from '../../../apps/desktop/electron/core/store/own-refused.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-station-3b';

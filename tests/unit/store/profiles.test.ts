@@ -1,10 +1,10 @@
 import { readFileSync, existsSync, readdirSync, renameSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testing } from '../../../electron/core/crypto/kdf.ts';
-import { readySodium } from '../../../electron/core/crypto/sodium.ts';
-import type { FakeSafeStorage } from '../../../electron/core/platform/fakes.ts';
-import { ProfileManager, WIPE_PREFIX } from '../../../electron/core/session/profiles.ts';
+import { testing } from '../../../apps/desktop/electron/core/crypto/kdf.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import type { FakeSafeStorage } from '../../../apps/desktop/electron/core/platform/fakes.ts';
+import { ProfileManager, WIPE_PREFIX } from '../../../apps/desktop/electron/core/session/profiles.ts';
 import { tempDir } from './helpers.ts';
 
 // Cheap Argon2id here; tests/unit/crypto covers the production parameters.

@@ -3,9 +3,9 @@
 // from before relays stamped events fall back to created_at.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { queueOutbox } from '../../../electron/core/store/messages.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-station-3b';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelEvent, ChannelEventPayload } from '../../../shared/domain/events.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-station-3b';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../electron/core/clock/clock.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { RETENTION_INTERVAL_MS, scheduleRetention } from '../../../electron/core/store/retention-schedule.ts';
+import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { RETENTION_INTERVAL_MS, scheduleRetention } from '../../../apps/desktop/electron/core/store/retention-schedule.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 describe('retention schedule', () => {

@@ -2,7 +2,7 @@
 // differ elsewhere must come back with their own text, never the first hit's.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 it('gives every hit its own snippet and highlight', async () => {

@@ -3,10 +3,10 @@
 // is the original text with exactly the matched part highlighted. Against a real SQLCipher store.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openEncryptedDatabase } from '../../../electron/core/store/database.ts';
-import { migrate } from '../../../electron/core/store/migrations/index.ts';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { search, searchVariants } from '../../../electron/core/store/search.ts';
+import { openEncryptedDatabase } from '../../../apps/desktop/electron/core/store/database.ts';
+import { migrate } from '../../../apps/desktop/electron/core/store/migrations/index.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { search, searchVariants } from '../../../apps/desktop/electron/core/store/search.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 const CH = 'chn-substring-01';

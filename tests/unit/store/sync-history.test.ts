@@ -2,11 +2,11 @@
 // migrations): what a device keeps so that a restored relay gets back the own events it lost.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProfileStore } from '../../../electron/core/store/profile-store.ts';
-import { historyStart } from '../../../electron/core/store/sync-history.ts';
-import type { ChannelEvent } from '../../../shared/domain/events.ts';
-import { applyEvents } from '../../../electron/core/store/apply.ts';
-import { queueOutbox } from '../../../electron/core/store/messages.ts';
+import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { historyStart } from '../../../apps/desktop/electron/core/store/sync-history.ts';
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
+import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
 import { outboxEventId, outboxMessage } from '../../integration/transport/outbox-kill-fixtures.ts';
 import { randomKey, tempDir } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, RECONNECT_BACKOFF } from '../../../electron/core/sync/backoff.ts';
+import { backoffDelay, RECONNECT_BACKOFF } from '../../../apps/desktop/electron/core/sync/backoff.ts';
 
 describe('backoff with jitter', () => {
   it('grows exponentially up to the cap', () => {

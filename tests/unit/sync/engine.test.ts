@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../electron/core/clock/clock.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { SyncEngine, type SyncProgress } from '../../../electron/core/sync/engine.ts';
-import { MemorySyncStore } from '../../../electron/core/sync/memory-store.ts';
+import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { SyncEngine, type SyncProgress } from '../../../apps/desktop/electron/core/sync/engine.ts';
+import { MemorySyncStore } from '../../../apps/desktop/electron/core/sync/memory-store.ts';
 import { envelopeFor, FakeRelayTransport, FakeSyncCrypto } from './fakes.ts';
 
 function setup(store = new MemorySyncStore(), relay = new FakeRelayTransport()) {

@@ -12,7 +12,7 @@ import type {
   TransportState,
   WireEvent,
   WirePage,
-} from '../../../electron/core/sync/ports.ts';
+} from '../../../apps/desktop/electron/core/sync/ports.ts';
 
 export class FakeRelayTransport implements SyncTransport {
   #state: TransportState = 'offline';

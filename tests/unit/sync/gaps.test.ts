@@ -2,11 +2,11 @@
 // working: declared gaps are skipped, undeclared ones retried with backoff (never a hot loop)
 // while newer events flow on, and a restored relay's seqs are never mistaken for known ones.
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../electron/core/clock/clock.ts';
-import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
-import { SyncEngine } from '../../../electron/core/sync/engine.ts';
-import { MemorySyncStore } from '../../../electron/core/sync/memory-store.ts';
-import type { GapRange } from '../../../electron/core/sync/ports.ts';
+import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
+import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
+import { SyncEngine } from '../../../apps/desktop/electron/core/sync/engine.ts';
+import { MemorySyncStore } from '../../../apps/desktop/electron/core/sync/memory-store.ts';
+import type { GapRange } from '../../../apps/desktop/electron/core/sync/ports.ts';
 import { envelopeFor, FakeRelayTransport, FakeSyncCrypto } from './fakes.ts';
 
 function setup(device = 'device-a', relay = new FakeRelayTransport()) {

@@ -1,0 +1,22 @@
+// What every group of IPC handlers receives from the composition root.
+import type { EventName } from '@klinikfunk/protocol/api/names.ts';
+import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Platform } from '../platform/platform.ts';
+import type { EffectivePolicy } from '../policy/resolve.ts';
+import type { BuildInfo } from './app-info.ts';
+import type { SessionService } from './session-service.ts';
+
+export interface HandlerContext {
+  sessions: SessionService;
+  clock: Clock;
+  policy: EffectivePolicy;
+  platform: Platform;
+  log: Logger;
+  /** Sends an event to the renderer at once (compose.ts coalesces its own change events). */
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  build: BuildInfo;
+  /** This workstation's log files, oldest first (none where the shell keeps no log file). */
+  logFiles: () => Promise<string[]>;
+}

@@ -1,0 +1,400 @@
+// IPC handlers for directory, channels, messages and search. Each acts on the visible, unlocked
+// profile only (SessionService.visible() throws `locked` otherwise).
+import type { ChannelSummaryView, MessagePage } from '@klinikfunk/protocol/api/contract.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import type { Handlers } from '../../ipc/router.ts';
+import type { Clock } from '../clock/clock.ts';
+import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
+import { UnknownUsersError } from '../client/messaging-client.ts';
+import { TransportError } from '../transport/transport.ts';
+import { assertPermitted } from '../collab/channel-access.ts';
+import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
+import { requeueRefusedMessage } from '../store/own-refused.ts';
+import { historyStart } from '../store/sync-history.ts';
+import { channelTitles } from './channel-titles.ts';
+import { toMessageViews } from './message-views.ts';
+import { memberRuntime } from './member-runtime.ts';
+import type { ProfileRuntime } from './profile-runtime.ts';
+import type { SessionService } from './session-service.ts';
+
+type MessagingMethods =
+  | 'directory.users'
+  | 'channels.list'
+  | 'channels.get'
+  | 'channels.create'
+  | 'channels.setMembers'
+  | 'channels.leave'
+  | 'channels.discover'
+  | 'channels.join'
+  | 'channels.markRead'
+  | 'messages.page'
+  | 'messages.send'
+  | 'messages.edit'
+  | 'messages.delete'
+  | 'messages.ack'
+  | 'messages.acks'
+  | 'messages.readers'
+  | 'messages.retry'
+  | 'search.query';
+
+const UNKNOWN = 'Unbekannt';
+
+/** Read receipts travel and show only while the organisation's signed settings allow them. */
+const readReceiptsOn = (runtime: ProfileRuntime): boolean => runtime.client.directory.orgSettings?.body.readReceipts === true;
+const done = { done: true as const };
+
+interface UserRow {
+  user_id: string;
+  display_name: string;
+  role: 'admin' | 'member';
+  ward: string | null;
+  active: number;
+}
+
+type Runtime = ReturnType<SessionService['visible']>;
+
+/** Whether a channel is listed in the directory right now (by one of its current admins). */
+function isAnnounced(runtime: Runtime, channelId: string): boolean {
+  const roster = runtime.client.directory.rosters.get(channelId)?.current;
+  return roster?.kind === 'channel' && currentAnnouncement(roster, readAnnouncements(runtime.profile.store.db, channelId)) !== null;
+}
+
+/** Channels this device has asked to join with a request still in the outbox (offline, or sending). */
+function queuedJoinRequests(runtime: Runtime): Set<string> {
+  const rows = runtime.profile.store.db
+    .prepare(`SELECT json_extract(payload, '$.channelId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'channel.join_request'`)
+    .pluck()
+    .all(runtime.client.directoryChannelId) as string[];
+  return new Set(rows);
+}
+
+/**
+ * The sidebar's channels, named for the reader (channel-titles.ts). A channel joined from the
+ * directory is named by its announcement until its own name event arrives; one whose name is known
+ * from neither (roster known, first event not) is not shown.
+ */
+async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]> {
+  const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
+  const title = channelTitles(runtime.profile.store.db, runtime.identity.userId);
+  const announced = (channelId: string) => currentAnnouncement(runtime.client.directory.rosters.get(channelId)?.current, readAnnouncements(runtime.profile.store.db, channelId));
+  return rows
+    .map((c) => (c.name === '' && c.kind !== 'direct' ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic } : { ...c, name: title(c) }))
+    .filter((c) => c.name !== '')
+    .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
+    .map((c) => ({
+      channelId: c.channelId,
+      kind: c.kind,
+      name: c.name,
+      topic: c.topic,
+      unreadCount: c.unreadCount,
+      mentionCount: c.mentionCount,
+      historyForNewMembers: c.historyForNewMembers,
+      orgWide: c.orgWide,
+    }));
+}
+
+export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, MessagingMethods> {
+  const visible = () => sessions.visible();
+
+  const requireChannel = (channelId: string) => memberRuntime(sessions, channelId);
+
+  const requireOwnMessage = async (channelId: string, messageId: string) => {
+    const runtime = requireChannel(channelId);
+    const row = await runtime.profile.store.messages.get(channelId, messageId);
+    if (!row) throw new AppError('not_found', 'No such message.');
+    if (row.senderUserId !== runtime.identity.userId) throw new AppError('not_permitted', 'Only the sender can change a message.');
+    if (row.deletedAt !== null) throw new AppError('not_found', 'The message was deleted.');
+    return { runtime, row };
+  };
+
+  return {
+    'directory.users': () => {
+      const rows = visible().profile.store.db.prepare('SELECT * FROM users ORDER BY display_name COLLATE NOCASE').all() as UserRow[];
+      return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, ward: r.ward, active: r.active === 1 }));
+    },
+
+    'channels.list': () => channelSummaries(visible()),
+
+    'channels.get': async ({ channelId }) => {
+      const runtime = requireChannel(channelId);
+      const db = runtime.profile.store.db;
+      const c = db.prepare('SELECT * FROM channels WHERE channel_id = ?').get(channelId) as Record<string, unknown>;
+      const members = db
+        .prepare('SELECT m.user_id, m.role, u.display_name, u.ward FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ? ORDER BY m.role, u.display_name COLLATE NOCASE')
+        .all(channelId) as Array<{ user_id: string; role: 'admin' | 'member'; display_name: string | null; ward: string | null }>;
+      const summary = (await runtime.profile.store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
+      return {
+        channelId,
+        kind: c.kind as 'channel' | 'conversation' | 'direct',
+        name: channelTitles(db, runtime.identity.userId)({ channelId, kind: c.kind as string, name: c.name as string }),
+        topic: c.topic as string,
+        unreadCount: summary?.unreadCount ?? 0,
+        mentionCount: summary?.mentionCount ?? 0,
+        historyForNewMembers: c.history_for_new_members === 1,
+        orgWide: c.org_wide === 1,
+        members: members.map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN, role: m.role, ward: m.ward })),
+        canManage: members.some((m) => m.user_id === runtime.identity.userId && m.role === 'admin'),
+      };
+    },
+
+    'channels.create': async (input) => {
+      const runtime = visible();
+      const discoverable = input.discoverable && input.kind === 'channel';
+      // Announcing needs the org-wide channel; an admin device adds every user to it soon after they are created.
+      if (discoverable && !runtime.client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
+      const channelId = await knownMembers(() =>
+        runtime.client.createChannel({
+          kind: input.kind,
+          name: input.name,
+          topic: input.topic,
+          memberUserIds: input.memberUserIds,
+          historyForNewMembers: input.historyForNewMembers,
+          discoverable,
+        }),
+      );
+      // The new channel, as the sidebar will list it: its name took effect when queued, so the UI
+      // opens it now instead of waiting for a list that has it.
+      const channel = (await channelSummaries(runtime)).find((c) => c.channelId === channelId);
+      if (!channel) throw new AppError('internal', 'The new channel is not in the list.');
+      return { channelId, channel };
+    },
+
+    'channels.setMembers': async ({ channelId, memberUserIds }) => {
+      const runtime = requireChannel(channelId);
+      const current = await runtime.profile.store.channels.members(channelId);
+      const me = runtime.identity.userId;
+      if (!current.some((m) => m.userId === me && m.role === 'admin')) throw new AppError('not_permitted', 'Only channel admins change members.');
+      const admins = new Set(current.filter((m) => m.role === 'admin').map((m) => m.userId));
+      const next = [...new Set([me, ...memberUserIds])].map((userId) => ({ userId, role: admins.has(userId) ? ('admin' as const) : ('member' as const) }));
+      await knownMembers(() => runtime.client.setMembers(channelId, next));
+      return done;
+    },
+
+    'channels.leave': async ({ channelId }) => {
+      const runtime = requireChannel(channelId);
+      if (channelId === runtime.client.directoryChannelId) throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
+      const me = runtime.identity.userId;
+      const current = await runtime.profile.store.channels.members(channelId);
+      const rest = current.filter((m) => m.userId !== me).map((m) => ({ userId: m.userId, role: m.role as 'admin' | 'member' }));
+      // The last admin hands the channel to the remaining members rather than orphaning it. A
+      // member who is not an admin signs the roster without themselves (docs/protocol.md).
+      if (rest.length > 0 && !rest.some((m) => m.role === 'admin')) rest[0]!.role = 'admin';
+      if (rest.length > 0) await runtime.client.setMembers(channelId, rest);
+      // The last one out takes the channel out of the directory: nobody would be there to let anyone in.
+      else if (isAnnounced(runtime, channelId)) await runtime.client.unannounce(channelId);
+      runtime.profile.store.db.prepare('UPDATE channels SET left_at = ? WHERE channel_id = ?').run(clock.now(), channelId);
+      return done;
+    },
+
+    'channels.discover': () => {
+      const runtime = visible();
+      const { db } = runtime.profile.store;
+      const { directory } = runtime.client;
+      const me = runtime.identity.userId;
+      const announcements = readAnnouncements(db);
+      const requests = new Map(readJoinRequests(db).filter((r) => r.userId === me).map((r) => [r.channelId, r]));
+      const queued = queuedJoinRequests(runtime);
+      const list = [];
+      for (const channelId of new Set(announcements.map((a) => a.channelId))) {
+        const roster = directory.rosters.get(channelId);
+        if (!roster || roster.current.kind !== 'channel' || channelId === runtime.client.directoryChannelId) continue;
+        if (directory.isMember(channelId, me)) continue;
+        const announcement = currentAnnouncement(roster.current, announcements.filter((a) => a.channelId === channelId));
+        if (!announcement) continue;
+        list.push({
+          channelId,
+          name: announcement.name,
+          topic: announcement.topic,
+          historyForNewMembers: roster.current.historyForNewMembers,
+          memberCount: roster.current.members.length,
+          state: queued.has(channelId) || requestPending(roster, requests.get(channelId)) ? ('requested' as const) : ('open' as const),
+        });
+      }
+      return list.sort((a, b) => a.name.localeCompare(b.name, 'de'));
+    },
+
+    'channels.join': async ({ channelId }) => {
+      const runtime = visible();
+      const { client } = runtime;
+      const me = runtime.identity.userId;
+      if (!isAnnounced(runtime, channelId)) throw new AppError('not_found', 'This channel is not in the directory (any more).');
+      // A channel left earlier shows again once the roster includes this user.
+      runtime.profile.store.db.prepare('UPDATE channels SET left_at = NULL WHERE channel_id = ?').run(channelId);
+      if (client.directory.isMember(channelId, me)) return { state: 'member' as const };
+      if (!client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
+      const own = readJoinRequests(runtime.profile.store.db).find((r) => r.channelId === channelId && r.userId === me);
+      const alreadyAsked = queuedJoinRequests(runtime).has(channelId) || requestPending(client.directory.rosters.get(channelId), own);
+      if (!alreadyAsked) await client.requestJoin(channelId);
+      return { state: 'requested' as const };
+    },
+
+    'channels.markRead': async ({ channelId, upToSortKey }) => {
+      const runtime = requireChannel(channelId);
+      const store = runtime.profile.store;
+      await store.channels.markRead(channelId, upToSortKey, clock.now());
+      // The unread badge is computed from the read position: without this the sidebar kept the
+      // count of its last reload until some other change happened to reload it.
+      runtime.channelsChanged();
+      if (readReceiptsOn(runtime)) {
+        // A receipt names the highest relay seq read; sent only when it moves, so scrolling sends little.
+        const seq = store.db.prepare('SELECT max(seq) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL').pluck().get(channelId, upToSortKey) as number | null;
+        const sent = (await store.getSetting<number>(`receipt.${channelId}`)) ?? 0;
+        if (seq !== null && seq > sent) {
+          await store.setSetting(`receipt.${channelId}`, seq);
+          await runtime.client.send(channelId, { type: 'read.receipt', upToSeq: seq });
+        }
+      }
+      return done;
+    },
+
+    'messages.page': async (input) => {
+      const runtime = requireChannel(input.channelId);
+      const repo = runtime.profile.store.messages;
+      const { channelId, limit } = input;
+      let rows;
+      let hasOlder: boolean;
+      let hasNewer: boolean;
+      if (input.aroundSortKey !== undefined) {
+        const half = Math.ceil(limit / 2);
+        const older = await repo.page(channelId, { beforeSortKey: input.aroundSortKey, limit: half + 1 });
+        const newer = await repo.pageAfter(channelId, input.aroundSortKey, half + 1, { inclusive: true });
+        hasOlder = older.length > half;
+        hasNewer = newer.length > half;
+        rows = [...older.slice(0, half).reverse(), ...newer.slice(0, half)];
+      } else if (input.afterSortKey !== undefined) {
+        const newer = await repo.pageAfter(channelId, input.afterSortKey, limit + 1);
+        hasNewer = newer.length > limit;
+        hasOlder = true;
+        rows = newer.slice(0, limit);
+      } else {
+        const older = await repo.page(channelId, { ...(input.beforeSortKey !== undefined ? { beforeSortKey: input.beforeSortKey } : {}), limit: limit + 1 });
+        hasOlder = older.length > limit;
+        hasNewer = input.beforeSortKey !== undefined;
+        rows = older.slice(0, limit).reverse();
+      }
+      const page: MessagePage = {
+        messages: toMessageViews({ db: runtime.profile.store.db, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime), lateDeliveryMs: runtime.lateDeliveryMs }, channelId, rows),
+        hasOlder,
+        hasNewer,
+        total: await repo.count(channelId),
+        historyStart: historyStart(runtime.profile.store.db, channelId),
+      };
+      return page;
+    },
+
+    'messages.send': async (input) => {
+      const runtime = requireChannel(input.channelId);
+      const messageId = await runtime.client.sendMessage(input.channelId, input.body, { mentions: input.mentions, replyTo: input.replyTo, urgent: input.urgent });
+      return { messageId };
+    },
+
+    'messages.edit': async ({ channelId, messageId, body, mentions }) => {
+      const { runtime } = await requireOwnMessage(channelId, messageId);
+      const edit = { type: 'message.edit' as const, messageId, body, mentions };
+      // An urgent message somebody acknowledged is refused by every client: say so now.
+      assertPermitted(runtime, channelId, edit);
+      await runtime.client.send(channelId, edit);
+      return done;
+    },
+
+    'messages.delete': async ({ channelId, messageId }) => {
+      const { runtime } = await requireOwnMessage(channelId, messageId);
+      await runtime.client.send(channelId, { type: 'message.delete', messageId });
+      return done;
+    },
+
+    'messages.ack': async ({ channelId, messageId }) => {
+      const runtime = requireChannel(channelId);
+      const row = await runtime.profile.store.messages.get(channelId, messageId);
+      if (!row?.urgent) throw new AppError('not_found', 'No urgent message to acknowledge.');
+      const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some((a) => a.userId === runtime.identity.userId);
+      if (!already) await runtime.client.send(channelId, { type: 'message.ack', messageId });
+      return done;
+    },
+
+    'messages.acks': async ({ channelId, messageId }) => {
+      const runtime = requireChannel(channelId);
+      const store = runtime.profile.store;
+      const row = await store.messages.get(channelId, messageId);
+      if (!row) throw new AppError('not_found', 'No such message.');
+      const acks = await store.messages.acks(channelId, messageId);
+      const names = new Map(
+        (store.db.prepare('SELECT m.user_id, u.display_name FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ?').all(channelId) as Array<{ user_id: string; display_name: string | null }>).map((r) => [
+          r.user_id,
+          r.display_name ?? UNKNOWN,
+        ]),
+      );
+      const ackedIds = new Set(acks.map((a) => a.userId));
+      return {
+        acked: acks.filter((a) => a.userId !== row.senderUserId).map((a) => ({ userId: a.userId, displayName: names.get(a.userId) ?? UNKNOWN, at: a.ackedAt })),
+        pending: [...names.entries()].filter(([userId]) => userId !== row.senderUserId && !ackedIds.has(userId)).map(([userId, displayName]) => ({ userId, displayName })),
+      };
+    },
+
+    'messages.readers': async ({ channelId, messageId }) => {
+      const runtime = requireChannel(channelId);
+      if (!readReceiptsOn(runtime)) throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
+      const store = runtime.profile.store;
+      const row = await store.messages.get(channelId, messageId);
+      if (!row || row.senderUserId !== runtime.identity.userId) throw new AppError('not_found', 'No own message with this id.');
+      const members = store.db
+        .prepare('SELECT m.user_id, u.display_name, r.up_to_seq, r.read_at FROM channel_members m LEFT JOIN users u USING (user_id) LEFT JOIN read_receipts r ON r.channel_id = m.channel_id AND r.user_id = m.user_id WHERE m.channel_id = ? AND m.user_id != ? ORDER BY u.display_name COLLATE NOCASE')
+        .all(channelId, runtime.identity.userId) as Array<{ user_id: string; display_name: string | null; up_to_seq: number | null; read_at: number | null }>;
+      const hasRead = (m: (typeof members)[number]) => row.seq !== null && m.up_to_seq !== null && m.up_to_seq >= row.seq;
+      return {
+        read: members.filter(hasRead).map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN, at: m.read_at ?? 0 })),
+        unread: members.filter((m) => !hasRead(m)).map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN })),
+      };
+    },
+
+    'messages.retry': async ({ channelId, messageId }) => {
+      const runtime = requireChannel(channelId);
+      const db = runtime.profile.store.db;
+      const changed = db.transaction(() => {
+        // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
+        if (requeueRefusedMessage(db, channelId, messageId)) return 1;
+        const queued = db.prepare('UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE client_event_id = ? AND channel_id = ?').run(clock.now(), messageId, channelId);
+        db.prepare(`UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery = 'failed'`).run(channelId, messageId);
+        return queued.changes;
+      })();
+      if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
+      void runtime.client.engine.notifyQueued().catch(() => {});
+      return done;
+    },
+
+    'search.query': async ({ text, channelId, limit }) => {
+      const runtime = visible();
+      const store = runtime.profile.store;
+      if (channelId) requireChannel(channelId);
+      const hits = await store.search({ text, ...(channelId ? { channelId } : {}), limit });
+      const title = channelTitles(store.db, runtime.identity.userId);
+      const mine = new Map((await store.channels.listFor(runtime.identity.userId)).map((c) => [c.channelId, title(c)]));
+      const sender = store.db.prepare('SELECT u.display_name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?').pluck();
+      return hits
+        .filter((h) => mine.has(h.channelId))
+        .map((h) => ({
+          kind: h.kind,
+          channelId: h.channelId,
+          channelName: mine.get(h.channelId) ?? '',
+          id: h.id,
+          sortKey: h.sortKey,
+          createdAt: h.createdAt,
+          senderName: h.kind === 'message' ? ((sender.get(h.channelId, h.id) as string | null) ?? UNKNOWN) : '',
+          snippet: h.snippet,
+          highlights: h.highlights,
+        }));
+    },
+  };
+}
+
+/** A roster naming someone the signed directory does not know is the caller's pick, not a bug. */
+async function knownMembers<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof UnknownUsersError) throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
+    // The relay's cap on channels a device creates per day (docs/security.md).
+    if (error instanceof TransportError && error.code === 'quota_exceeded') throw new AppError('not_permitted', error.message);
+    throw error;
+  }
+}

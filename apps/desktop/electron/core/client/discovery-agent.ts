@@ -1,0 +1,202 @@
+// What a device does by itself for channel discovery, after each directory refresh and each page
+// of the directory channel (docs/protocol.md "Discoverable channels"):
+//  - devices holding the org key keep the directory channel's roster at every active user;
+//  - devices of a channel's admins accept open join requests for it while it is announced, keep
+//    its announcement current (renamed, or its announcing admin left) and re-share its history
+//    to new member devices when the channel allows that.
+// Runs are serial and coalesced. Two admin devices racing for the same roster epoch: the relay
+// takes one (the chain's prevHash refuses the other); the loser refreshes and finds the work done
+// or builds on the new epoch.
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import type { KeyShare } from '../crypto/channel-crypto.ts';
+import type { Directory } from '@klinikfunk/crypto/directory.ts';
+import type { Logger } from '../log/logger.ts';
+import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
+import type { Db } from '../store/database.ts';
+import { currentAnnouncement, directoryChannelId, directoryMembers, joinsToAccept, sameMembers, type AnnouncementRow, type JoinRequestRow } from './channel-directory.ts';
+
+type Member = { userId: string; role: 'admin' | 'member' };
+
+export interface DiscoveryAgentDeps {
+  directory: Directory;
+  db: Db;
+  self: { userId: string; deviceId: string };
+  /** This device holds the organisation key (an admin device). */
+  holdsOrgKey: boolean;
+  log: Logger;
+  publishRoster(channelId: string, kind: 'channel' | 'conversation' | 'direct', members: Member[], history: boolean, signer: 'org' | 'device'): Promise<void>;
+  refreshDirectory(): Promise<void>;
+  send(channelId: string, payload: ChannelEventPayload): Promise<string>;
+  /** Sends the channel's name and settings again (so members added just now learn them). */
+  repeatSettings(channelId: string): Promise<void>;
+  shareHistory(channelId: string, deviceIds: string[]): KeyShare[];
+  mail(shares: KeyShare[]): Promise<void>;
+  now(): number;
+}
+
+/** A refused roster is retried this often (after a refresh) before waiting for the next run. */
+const ATTEMPTS = 4;
+
+export class DiscoveryAgent {
+  readonly #deps: DiscoveryAgentDeps;
+  readonly directoryId: string;
+  #running: Promise<void> | null = null;
+  #again = false;
+
+  constructor(deps: DiscoveryAgentDeps) {
+    this.#deps = deps;
+    this.directoryId = directoryChannelId(deps.directory.orgId);
+  }
+
+  /** Asks for a run; a call during a run makes one more run after it. Resolves when idle. */
+  schedule(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        await this.#step('directory roster', () => this.#ensureDirectory());
+        await this.#step('join requests', () => this.#acceptJoins());
+        await this.#step('announcements', () => this.#keepAnnouncements());
+        await this.#step('history', () => this.#shareOwedHistory());
+      } while (this.#again);
+      this.#running = null;
+    })();
+    return this.#running;
+  }
+
+  async #step(name: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.#deps.log.warn(`discovery: ${name} failed`, { error: String(error) });
+    }
+  }
+
+  /** Publishes a roster, refreshing and recomputing after a refusal; `next` returns null when nothing is left to do. */
+  async #publishWithRetry(channelId: string, signer: 'org' | 'device', next: () => { members: Member[]; kind: 'channel' | 'conversation' | 'direct'; history: boolean } | null): Promise<boolean> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const plan = next();
+      if (!plan) return false;
+      try {
+        await this.#deps.publishRoster(channelId, plan.kind, plan.members, plan.history, signer);
+        return true;
+      } catch (error) {
+        this.#deps.log.info('discovery: roster refused, refreshing', { channelId, attempt, error: String(error) });
+        await this.#deps.refreshDirectory();
+      }
+    }
+    return false;
+  }
+
+  async #ensureDirectory(): Promise<void> {
+    if (!this.#deps.holdsOrgKey) return;
+    const { directory } = this.#deps;
+    await this.#publishWithRetry(this.directoryId, 'org', () => {
+      const desired = directoryMembers(
+        [...directory.users.values()].map((u) => ({ userId: u.body.userId, active: u.body.active })),
+        directory.revokedUsers,
+      );
+      const state = directory.rosters.get(this.directoryId);
+      if (desired.length === 0 || (state && sameMembers(state.current.members, desired))) return null;
+      return { members: desired, kind: 'channel', history: state?.current.historyForNewMembers ?? true };
+    });
+  }
+
+  #leftChannels(): Set<string> {
+    return new Set(this.#deps.db.prepare('SELECT channel_id FROM channels WHERE left_at IS NOT NULL').pluck().all() as string[]);
+  }
+
+  async #acceptJoins(): Promise<void> {
+    const { directory, db, self } = this.#deps;
+    const requests: JoinRequestRow[] = readJoinRequests(db);
+    if (requests.length === 0) return;
+    const left = this.#leftChannels();
+    const plan = joinsToAccept({
+      selfUserId: self.userId,
+      rosters: directory.rosters,
+      announcements: readAnnouncements(db),
+      requests,
+      isActiveUser: (userId) => directory.users.get(userId)?.body.active === true && !directory.revokedUsers.has(userId),
+    });
+    for (const [channelId, userIds] of plan) {
+      if (left.has(channelId)) continue;
+      const added = await this.#publishWithRetry(channelId, 'device', () => {
+        const current = directory.rosters.get(channelId)?.current;
+        if (!current?.members.some((m) => m.userId === self.userId && m.role === 'admin')) return null;
+        const missing = userIds.filter((u) => !current.members.some((m) => m.userId === u));
+        if (missing.length === 0) return null;
+        return { members: [...current.members, ...missing.map((userId) => ({ userId, role: 'member' as const }))], kind: current.kind, history: current.historyForNewMembers };
+      });
+      if (added) {
+        this.#deps.log.info('discovery: join requests accepted', { channelId, count: userIds.length });
+        await this.#deps.repeatSettings(channelId);
+      }
+    }
+  }
+
+  async #keepAnnouncements(): Promise<void> {
+    const { directory, db, self } = this.#deps;
+    const rows = readAnnouncements(db);
+    if (rows.length === 0) return;
+    const left = this.#leftChannels();
+    const pending = new Set(
+      db.prepare(`SELECT json_extract(payload, '$.channelId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') IN ('channel.announce', 'channel.unannounce')`).pluck().all(this.directoryId) as string[],
+    );
+    const settings = db.prepare('SELECT name, topic, history_for_new_members FROM channels WHERE channel_id = ?');
+    for (const channelId of new Set(rows.map((r) => r.channelId))) {
+      const state = directory.rosters.get(channelId);
+      if (!state || left.has(channelId) || pending.has(channelId)) continue;
+      if (!state.current.members.some((m) => m.userId === self.userId && m.role === 'admin')) continue;
+      const mine = rows.filter((r) => r.channelId === channelId);
+      // Only admins' word counts: current admins first, else those who were admins at some epoch
+      // (a member's fake announcement must never make an admin publish a private channel).
+      const wasAdmin = (userId: string) => state.records.some((r) => r.body.members.some((m) => m.userId === userId && m.role === 'admin'));
+      const isAdminNow = (userId: string) => state.current.members.some((m) => m.userId === userId && m.role === 'admin');
+      const newest = (list: AnnouncementRow[]) => [...list].sort((a, b) => b.seq - a.seq)[0];
+      const reference = newest(mine.filter((r) => isAdminNow(r.announcerUserId))) ?? newest(mine.filter((r) => wasAdmin(r.announcerUserId)));
+      if (!reference?.listed) continue;
+      const local = settings.get(channelId) as { name: string; topic: string; history_for_new_members: number } | undefined;
+      if (!local?.name) continue;
+      const inForce = currentAnnouncement(state.current, mine);
+      const history = local.history_for_new_members === 1;
+      if (inForce && inForce.name === local.name && inForce.topic === local.topic && inForce.historyForNewMembers === history) continue;
+      await this.#deps.send(this.directoryId, { type: 'channel.announce', channelId, name: local.name, topic: local.topic, kind: 'channel', historyForNewMembers: history });
+    }
+  }
+
+  /** Chain keys from the start for member devices this device has not given them to yet. */
+  async #shareOwedHistory(): Promise<void> {
+    const { directory, db, self } = this.#deps;
+    const left = this.#leftChannels();
+    const given = db.prepare('SELECT device_id FROM history_shares WHERE channel_id = ?').pluck();
+    const record = db.prepare('INSERT OR IGNORE INTO history_shares VALUES (?, ?, ?)');
+    for (const [channelId, state] of directory.rosters) {
+      const roster = state.current;
+      if (!roster.historyForNewMembers || left.has(channelId)) continue;
+      const responsible =
+        channelId === this.directoryId
+          ? this.#deps.holdsOrgKey && roster.members.some((m) => m.userId === self.userId)
+          : roster.members.some((m) => m.userId === self.userId && m.role === 'admin');
+      if (!responsible) continue;
+      const done = new Set(given.all(channelId) as string[]);
+      const owed = directory
+        .memberDevices(channelId)
+        .map((d) => d.record.body.deviceId)
+        .filter((id) => id !== self.deviceId && !done.has(id));
+      if (owed.length === 0) continue;
+      await this.#deps.mail(this.#deps.shareHistory(channelId, owed));
+      const now = this.#deps.now();
+      db.transaction(() => owed.forEach((id) => record.run(channelId, id, now)))();
+    }
+  }
+
+  /** Devices that got every key directly (members when the channel was made) owe nothing. */
+  markHistoryShared(channelId: string, deviceIds: readonly string[]): void {
+    const record = this.#deps.db.prepare('INSERT OR IGNORE INTO history_shares VALUES (?, ?, ?)');
+    const now = this.#deps.now();
+    this.#deps.db.transaction(() => deviceIds.forEach((id) => record.run(channelId, id, now)))();
+  }
+}

@@ -1,0 +1,255 @@
+// The composition root of the core: builds every service once from what the shell provides and
+// returns the IPC handlers. Electron main and the test harness both call this, so the harness
+// runs the same core the desktop app runs.
+import { hostname } from 'node:os';
+import type { EventName } from '@klinikfunk/protocol/api/names.ts';
+import type { ConnectionView, EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import type { Handlers } from '../ipc/router.ts';
+import { effectiveNotificationContent } from './account/org-settings.ts';
+import { adminHandlers } from './app/admin-handlers.ts';
+import { appInfo, type BuildInfo } from './app/app-info.ts';
+import { messagingHandlers } from './app/messaging-handlers.ts';
+import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
+import type { RuntimeDeps } from './app/profile-runtime.ts';
+import { SessionService } from './app/session-service.ts';
+import { verifyWipeOrders } from './app/wipe.ts';
+import type { HandlerContext } from './app/handler-context.ts';
+import { collabHandlers } from './app/parts/collab-handlers.ts';
+import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
+import { workstationHandlers } from './app/parts/workstation-handlers.ts';
+import { systemClock, type Clock } from './clock/clock.ts';
+import { checkRegistrationCode } from './crypto/enrolment.ts';
+import { KDF_FLOOR, type KdfCost } from './crypto/kdf.ts';
+import type { SecretKdf } from './session/secret-kdf.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import type { Logger } from './log/logger.ts';
+import type { Platform } from './platform/platform.ts';
+import type { EffectivePolicy } from './policy/resolve.ts';
+
+/** Delivers an event to the renderer (webContents.send in Electron, a WebSocket in the harness). */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface CoreDeps {
+  build: BuildInfo;
+  /** Resolved machine policy (registry, policy file, defaults). */
+  policy: EffectivePolicy;
+  platform: Platform;
+  /** Root folder for this workstation's profiles. */
+  dataDir: string;
+  log: Logger;
+  emit: EventSink;
+  clock?: Clock;
+  /** Argon2id cost for passphrase wraps; the floor (64 MiB, 3 passes) unless calibrated. */
+  kdf?: KdfCost;
+  /** Name of this workstation in device certificates (admin view); the host name by default. */
+  deviceLabel?: string;
+  transportTuning?: RuntimeDeps['transportTuning'];
+  /** The Argon2id checks of passphrases and PINs; tests pass a counting wrapper. */
+  secrets?: SecretKdf;
+  /** The workstation's log files for the support package, oldest first (log/rotating-file.ts). */
+  logFiles?: () => Promise<string[]>;
+}
+
+export interface Core {
+  handlers: Handlers;
+  sessions: SessionService;
+  close(): Promise<void>;
+}
+
+const done = { done: true as const };
+
+export function createCore(deps: CoreDeps): Core {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log;
+  const values = deps.policy.values;
+  const language = values.uiLanguage ?? 'de';
+  const ready = readySodium();
+
+  // Change events are coalesced per turn: a page of 500 applied events is one reload, not 500.
+  const dirty = new Set<string>();
+  let flush: ReturnType<typeof setTimeout> | null = null;
+  const mark = (key: string) => {
+    dirty.add(key);
+    flush ??= setTimeout(() => {
+      flush = null;
+      const keys = [...dirty];
+      dirty.clear();
+      for (const k of keys) {
+        if (k === 'session') sessions.status().then((s) => deps.emit('session.changed', s)).catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
+        else if (k === 'channels') deps.emit('channels.changed', {});
+        else if (k === 'connection') {
+          const view = connectionView();
+          if (view) deps.emit('connection.changed', view);
+        } else deps.emit('messages.changed', { channelId: k.slice('messages:'.length) });
+      }
+    }, 10);
+  };
+
+  const isVisible = (profileId: string) => sessions.session.visibleProfile === profileId && !sessions.session.isLocked;
+
+  const sessions: SessionService = new SessionService({
+    dataDir: deps.dataDir,
+    policy: deps.policy,
+    platform: deps.platform,
+    clock,
+    log: log.child('session'),
+    kdf: deps.kdf ?? KDF_FLOOR,
+    deviceLabel: deps.deviceLabel ?? hostname().slice(0, 200),
+    appVersion: deps.build.version,
+    ...(deps.transportTuning ? { transportTuning: deps.transportTuning } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
+    onChanged: () => {
+      mark('session');
+      mark('channels');
+      mark('connection');
+    },
+    onRuntimeEvent: (profileId) => ({
+      // Only the visible profile's changes reach the renderer; the others sync silently.
+      messagesChanged: (channelId) => isVisible(profileId) && mark(`messages:${channelId}`),
+      channelsChanged: () => isVisible(profileId) && mark('channels'),
+      connectionChanged: () => isVisible(profileId) && mark('connection'),
+      received: (events) => {
+        const runtime = sessions.runtime(profileId);
+        if (!runtime) return;
+        const names = runtime.profile.store.db.prepare('SELECT display_name FROM users WHERE user_id = ?').pluck();
+        notifyNewMessages(
+          deps.platform.notifier,
+          {
+            // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
+            content: effectiveNotificationContent(deps.policy, runtime.client.directory.orgSettings) as NotificationContent,
+            language,
+            onScreen: isVisible(profileId),
+            myUserId: runtime.identity.userId,
+            senderName: (userId) => (names.get(userId) as string | undefined) ?? '?',
+          },
+          events,
+        );
+      },
+      fatal: (error) => {
+        log.warn('relay refused this device; signing out', { code: error.code });
+        // Revoked: only this profile is signed out, with the reason on its own tile.
+        if (error.code === 'revoked') sessions.blockProfile(profileId, error.message).catch((e: unknown) => log.error('profile not signed out', { error: String(e) }));
+        else sessions.signOut('relay_refused', profileId);
+      },
+      wipe: (records) => {
+        const runtime = sessions.runtime(profileId);
+        if (!runtime) return;
+        const verdict = verifyWipeOrders(runtime.identity, records, clock.now());
+        if (!verdict.ok) return void log.warn('wipe order ignored', { reason: verdict.reason });
+        log.warn('wipe order accepted; deleting the profile', { orderId: verdict.orderId });
+        void sessions.wipe(profileId).catch((error: unknown) => log.error('wipe failed', { error: String(error) }));
+      },
+    }),
+  });
+
+  const connectionView = (): ConnectionView | null => {
+    const id = sessions.session.visibleProfile;
+    const runtime = id ? sessions.runtime(id) : undefined;
+    if (!runtime) return null;
+    const info = runtime.transport.connection();
+    const db = runtime.profile.store.db;
+    const pending = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    const urgent = db.prepare(`SELECT count(*) FROM outbox WHERE json_extract(payload, '$.type') = 'message.create' AND json_extract(payload, '$.urgent') = 1`).pluck().get() as number;
+    // The engine's count can dip below zero when a channel finishes twice (a retry and a push); the view never shows that.
+    return {
+      state: info.state,
+      syncingChannels: Math.max(0, runtime.syncingChannels),
+      pendingSends: pending,
+      nextRetryAt: info.nextRetryAt === null ? null : Math.round(info.nextRetryAt),
+      problem: info.problem,
+      outageSince: runtime.outageSince,
+      pendingUrgent: urgent,
+    };
+  };
+
+  const status = async () => {
+    await ready;
+    return sessions.status();
+  };
+
+  const context: HandlerContext = {
+    sessions,
+    clock,
+    policy: deps.policy,
+    platform: deps.platform,
+    log,
+    emit: deps.emit,
+    build: deps.build,
+    logFiles: deps.logFiles ?? (() => Promise.resolve([])),
+  };
+
+  const handlers: Handlers = {
+    'app.info': () => appInfo(deps.build, deps.policy),
+    'session.status': () => status(),
+    'org.create': async (input) => {
+      await ready;
+      return { profileId: await sessions.createOrganisation(input) };
+    },
+    'org.checkRegistrationKey': async ({ registrationKey }) => {
+      await ready;
+      const checked = checkRegistrationCode(registrationKey);
+      return checked.ok ? { valid: true, problem: null } : { valid: false, problem: checked.problem };
+    },
+    'org.join': async (input) => {
+      await ready;
+      return sessions.joinOrganisation(input);
+    },
+    'session.signIn': async ({ profileId, passphrase }) => {
+      await ready;
+      await sessions.signIn(profileId, passphrase);
+      return sessions.status();
+    },
+    'session.signOut': async () => {
+      sessions.signOut('user');
+      return sessions.status();
+    },
+    'session.lock': async () => {
+      sessions.lock();
+      return sessions.status();
+    },
+    'session.unlock': ({ profileId, pin }) => sessions.unlock(profileId, pin),
+    'session.setPin': async ({ pin }) => {
+      await sessions.setPin(pin);
+      return done;
+    },
+    'session.me': () => {
+      const runtime = sessions.visible();
+      const me = runtime.identity;
+      const user = runtime.profile.store.db.prepare('SELECT display_name, role, ward FROM users WHERE user_id = ?').get(me.userId) as
+        | { display_name: string; role: 'admin' | 'member'; ward: string | null }
+        | undefined;
+      return {
+        profileId: runtime.profile.summary.profileId,
+        userId: me.userId,
+        deviceId: me.deviceId,
+        displayName: user?.display_name ?? runtime.profile.summary.displayName,
+        role: user?.role ?? 'member',
+        ward: user?.ward ?? null,
+        orgId: me.orgId,
+        orgName: me.orgName,
+        relayUrl: me.relayUrl,
+        holdsOrgKey: me.orgSecret !== null,
+      };
+    },
+    'connection.status': () => {
+      const view = connectionView();
+      if (!view) throw new AppError('locked', 'No profile is unlocked.');
+      return view;
+    },
+    ...messagingHandlers(sessions, clock),
+    ...adminHandlers(sessions, clock),
+    ...collabHandlers(context),
+    ...orgAdminHandlers(context),
+    ...workstationHandlers(context),
+  };
+
+  return {
+    handlers,
+    sessions,
+    close: async () => {
+      if (flush) clearTimeout(flush);
+      await sessions.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// Who may change what in a channel: one table, one pure function. Every event a client applies
+// (received from the relay, or its own once queued or sent) passes `authorise` before it touches
+// any state, with facts taken from the signed roster and organisation records as the local store
+// holds them at that point of the log (authorise-facts.ts). A sealed envelope only proves that a
+// member sent it; this table decides whether that member may do what it asks, the same way on
+// every client. docs/protocol.md "Authorisation" is this table in prose.
+import type { ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
+
+/**
+ * - `member`: any member (the envelope check already proved membership at the event's epoch).
+ * - `channel_admin`: an admin of the channel's roster at the event's epoch; in the organisation-
+ *   wide channel, whose roster only the org key signs and where everybody is a member, an
+ *   organisation admin (user record role `admin`).
+ * - `author`: the user who created the thing the event changes (message, poll).
+ * - `author_or_channel_admin`: that user, or a channel admin (as above).
+ * - `new_or_author_or_channel_admin`: anyone may create a new thing; an existing one as above.
+ */
+export type Authority = 'member' | 'channel_admin' | 'author' | 'author_or_channel_admin' | 'new_or_author_or_channel_admin';
+
+export interface Rule {
+  who: Authority;
+  /** message.edit: an urgent message somebody has acknowledged is never edited (what they confirmed stays what they read). */
+  notAcknowledgedUrgent?: true;
+}
+
+export const RULES: Readonly<Record<ChannelEventType, Rule>> = {
+  'channel.update': { who: 'channel_admin' },
+  'channel.announce': { who: 'member' },
+  'channel.unannounce': { who: 'member' },
+  'channel.join_request': { who: 'member' },
+  'message.create': { who: 'member' },
+  'message.edit': { who: 'author', notAcknowledgedUrgent: true },
+  'message.delete': { who: 'author' },
+  'message.ack': { who: 'member' },
+  'read.receipt': { who: 'member' },
+  'poll.create': { who: 'member' },
+  'poll.vote': { who: 'member' },
+  'poll.close': { who: 'author' },
+  'file.share': { who: 'member' },
+  'calendar.put': { who: 'new_or_author_or_channel_admin' },
+  'calendar.cancel': { who: 'author_or_channel_admin' },
+  'calendar.rsvp': { who: 'member' },
+  'calendar.occurrence.put': { who: 'new_or_author_or_channel_admin' },
+  'calendar.occurrence.cancel': { who: 'new_or_author_or_channel_admin' },
+};
+
+export interface AuthorityFacts {
+  senderUserId: string;
+  /** The sender's role in the channel's roster at the event's epoch; null when not in it. */
+  channelRole: 'admin' | 'member' | null;
+  /** The channel is the organisation-wide (directory) channel. */
+  orgWide: boolean;
+  /** The sender's user record says role `admin` (organisation admin). */
+  orgAdmin: boolean;
+  /**
+   * Who created the message, poll or calendar entry the event changes: a user id; null when the
+   * target is not in the store; undefined for event types that change no existing thing.
+   */
+  author?: string | null;
+  /** The target is an urgent message acknowledged by someone other than its author. */
+  acknowledgedUrgent?: boolean;
+}
+
+const REFUSALS = ['not_channel_admin', 'not_org_admin', 'not_author', 'unknown_target', 'acknowledged_urgent'] as const;
+export type AuthorityRefusal = (typeof REFUSALS)[number];
+
+export const isAuthorityRefusal = (reason: string): reason is AuthorityRefusal => (REFUSALS as readonly string[]).includes(reason);
+
+/** Null when the sender may do this; otherwise why not (logged, never applied). */
+export function authorise(type: ChannelEventType, facts: AuthorityFacts): AuthorityRefusal | null {
+  const rule = RULES[type];
+  const admin = facts.orgWide ? facts.orgAdmin : facts.channelRole === 'admin';
+  const adminRefusal: AuthorityRefusal = facts.orgWide ? 'not_org_admin' : 'not_channel_admin';
+  switch (rule.who) {
+    case 'member':
+      return null;
+    case 'channel_admin':
+      return admin ? null : adminRefusal;
+    case 'author':
+      if (facts.author === null || facts.author === undefined) return 'unknown_target';
+      if (facts.author !== facts.senderUserId) return 'not_author';
+      break;
+    case 'author_or_channel_admin':
+      if (facts.author === null || facts.author === undefined) return 'unknown_target';
+      if (facts.author !== facts.senderUserId && !admin) return 'not_author';
+      break;
+    case 'new_or_author_or_channel_admin':
+      if (facts.author !== null && facts.author !== undefined && facts.author !== facts.senderUserId && !admin) return 'not_author';
+      break;
+  }
+  if (rule.notAcknowledgedUrgent && facts.acknowledgedUrgent) return 'acknowledged_urgent';
+  return null;
+}

@@ -1,0 +1,76 @@
+// The IPC router: the only way from the renderer into the core. For every call it checks the
+// sender frame, the method name and the input schema before any core code runs, and it turns
+// every outcome (including bugs) into a Result. Electron's ipcMain and the test harness both call
+// `invoke`, so the browser tests exercise exactly this path.
+import { methods, type MethodOutput, type MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
+import { isMethodName, type MethodName } from '@klinikfunk/protocol/api/names.ts';
+import { AppError, fail, ok, type Result } from '@klinikfunk/protocol/api/result.ts';
+import { isTrustedSender, type SenderInfo } from './sender.ts';
+
+export type Handler<M extends MethodName> = (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+export interface RouterLog {
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RouterOptions {
+  handlers: Handlers;
+  /** Scheme and host the app is served from: "app://klinikfunk" in Electron. */
+  allowedOrigin: string;
+  /** Check handler output against the contract too (development and tests). */
+  validateOutput: boolean;
+  log: RouterLog;
+}
+
+export interface Router {
+  invoke(sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>>;
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const { handlers, allowedOrigin, validateOutput, log } = options;
+
+  async function invoke(sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> {
+    if (!isTrustedSender(sender, allowedOrigin)) {
+      log.warn('ipc call from a foreign frame refused', { url: sender.url, isMainFrame: sender.isMainFrame });
+      return fail('forbidden_sender', 'Calls are accepted only from the app window.');
+    }
+    if (!isMethodName(method)) {
+      const name = describeName(method);
+      log.warn('ipc call to an unknown method refused', { method: name });
+      return fail('unknown_method', `Unknown method: ${name}`);
+    }
+    const spec = methods[method];
+    const parsed = spec.input.safeParse(input);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+      return fail('invalid_input', message);
+    }
+    try {
+      // The map type ties each handler to its own method; TypeScript cannot follow that through
+      // an index by a union key, so the call goes through a widened signature.
+      const handler = handlers[method] as (input: unknown) => unknown;
+      const value = await handler(parsed.data);
+      if (validateOutput) {
+        const checked = spec.output.safeParse(value);
+        if (!checked.success) {
+          log.error('handler returned output that breaks the contract', { method, issues: checked.error.issues });
+          return fail('internal', `Output of ${method} does not match the contract.`);
+        }
+      }
+      return ok(value);
+    } catch (error) {
+      if (error instanceof AppError) return fail(error.code, error.message);
+      log.error('handler failed', { method, error: error instanceof Error ? error.stack : String(error) });
+      return fail('internal', 'An internal error occurred.');
+    }
+  }
+
+  return { invoke };
+}
+
+/** A printable, bounded name for logs; never calls into the value (it may be hostile). */
+function describeName(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 80) : `(${typeof value})`;
+}
