@@ -42,6 +42,33 @@ export default tseslint.config(
     },
   },
   {
+    // The profile store is reached through its repositories only (profile-store.ts), so moving it
+    // off the main thread later is a change of one adapter. The relay's own store (server/store/)
+    // is its repository layer. Tests and bench build fixtures through store/test-database.ts.
+    files: ['electron/**/*.ts', 'server/**/*.ts', 'shared/**/*.ts'],
+    ignores: ['electron/core/store/**', 'server/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message: 'SQL stays in the store: add a method to a repository in electron/core/store/ instead of preparing a statement here.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noElectron.paths,
+          patterns: [
+            ...noElectron.patterns,
+            { group: ['**/store/test-database.ts'], message: 'Raw store access is for test and bench fixtures only.' },
+            { group: ['**/store/profile-store.ts'], importNames: ['storeDatabase'], message: 'The database stays in the store folder.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { sql } from './statements.ts';
 
 /** Rows of the directory channel's announcements (migration 0095), every announcer's newest. */
 export function readAnnouncements(db: Db, channelId?: string): Array<{ channelId: string; announcerUserId: string; seq: number; listed: boolean; name: string; topic: string; historyForNewMembers: boolean }> {
@@ -38,6 +39,16 @@ export interface ChannelRow {
   historyForNewMembers: boolean;
   retentionDays: number | null;
   createdAt: number;
+}
+
+/** A channel's own row: its settings as the last name event left them. */
+export interface ChannelSettings {
+  kind: ChannelKind;
+  name: string;
+  topic: string;
+  historyForNewMembers: boolean;
+  retentionDays: number | null;
+  orgWide: boolean;
 }
 
 export interface ChannelSummary extends ChannelRow {
@@ -126,5 +137,45 @@ export class ChannelsRepository {
 
   async members(channelId: string): Promise<Array<{ userId: string; role: string }>> {
     return (this.#db.prepare('SELECT user_id AS userId, role FROM channel_members WHERE channel_id = ?').all(channelId) as Array<{ userId: string; role: string }>);
+  }
+  async settings(channelId: string): Promise<ChannelSettings | null> {
+    const r = sql(this.#db, 'SELECT kind, name, topic, history_for_new_members, retention_days, org_wide FROM channels WHERE channel_id = ?').get(channelId) as
+      | { kind: ChannelKind; name: string; topic: string; history_for_new_members: number; retention_days: number | null; org_wide: number }
+      | undefined;
+    return r ? { kind: r.kind, name: r.name, topic: r.topic, historyForNewMembers: r.history_for_new_members === 1, retentionDays: r.retention_days, orgWide: r.org_wide === 1 } : null;
+  }
+
+  /** Names of the channels that have one (a channel known from its roster only has none yet). */
+  async names(): Promise<Map<string, string>> {
+    const rows = sql(this.#db, "SELECT channel_id, name FROM channels WHERE name != ''").all() as Array<{ channel_id: string; name: string }>;
+    return new Map(rows.map((r) => [r.channel_id, r.name]));
+  }
+
+  /** Messages per channel, counted only (no body is read). */
+  async messageCounts(): Promise<Map<string, number>> {
+    const rows = sql(this.#db, 'SELECT channel_id, count(*) AS n FROM messages GROUP BY channel_id').all() as Array<{ channel_id: string; n: number }>;
+    return new Map(rows.map((r) => [r.channel_id, r.n]));
+  }
+
+  /** This user left the channel at `at` (hidden from the sidebar), or null: shown again. */
+  async setLeft(channelId: string, at: number | null): Promise<void> {
+    sql(this.#db, 'UPDATE channels SET left_at = ? WHERE channel_id = ?').run(at, channelId);
+  }
+
+  async leftIds(): Promise<Set<string>> {
+    return new Set(sql(this.#db, 'SELECT channel_id FROM channels WHERE left_at IS NOT NULL').pluck().all() as string[]);
+  }
+
+  /** A store from before discovery existed has the org-wide channel unmarked. */
+  async markOrgWide(channelId: string): Promise<void> {
+    sql(this.#db, 'UPDATE channels SET org_wide = 1 WHERE channel_id = ? AND org_wide = 0').run(channelId);
+  }
+
+  async announcements(channelId?: string): Promise<ReturnType<typeof readAnnouncements>> {
+    return readAnnouncements(this.#db, channelId);
+  }
+
+  async joinRequests(): Promise<ReturnType<typeof readJoinRequests>> {
+    return readJoinRequests(this.#db);
   }
 }

@@ -3,6 +3,7 @@ import { occurrences, type Occurrence } from '../calendar/recurrence.ts';
 import type { CalendarEvent, OccurrenceOverride } from '../calendar/model.ts';
 import { pollResults, type PollResults, type PollState } from '../collab/polls.ts';
 import type { Db } from './database.ts';
+import { sql } from './statements.ts';
 
 export interface FileRow {
   fileId: string;
@@ -60,6 +61,25 @@ export class CollaborationRepository {
       };
       return { ...pollResults(state, now), question: definition.question, creatorUserId: row.creator_user_id, multipleChoice: definition.multipleChoice, deadline: definition.deadline };
     });
+  }
+
+  /** Per poll of a channel: when it was made and whether voters are hidden, whether its creator closed it, and this user's vote. */
+  async pollDetails(
+    channelId: string,
+    userId: string,
+  ): Promise<{ created: Map<string, { createdAt: number; hideVoters: boolean }>; closedByCreator: Set<string>; myVotes: Map<string, string[]> }> {
+    const polls = sql(this.#db, 'SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?').all(channelId) as Array<{
+      poll_id: string;
+      created_at: number;
+      definition: string;
+      closed_seq: number | null;
+    }>;
+    const votes = sql(this.#db, 'SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(channelId, userId) as Array<{ poll_id: string; option_ids: string }>;
+    return {
+      created: new Map(polls.map((r) => [r.poll_id, { createdAt: r.created_at, hideVoters: (JSON.parse(r.definition) as { hideVoters: boolean }).hideVoters }])),
+      closedByCreator: new Set(polls.filter((r) => r.closed_seq !== null).map((r) => r.poll_id)),
+      myVotes: new Map(votes.map((r) => [r.poll_id, JSON.parse(r.option_ids) as string[]])),
+    };
   }
 
   /** The channel's file store: sort, filter by type prefix (e.g. "image/"), search by name. */
