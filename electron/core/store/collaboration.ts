@@ -40,14 +40,14 @@ export class CollaborationRepository {
 
   /** Open and closed polls of a channel with their current results. */
   async polls(channelId: string, now: number): Promise<Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>> {
-    const rows = this.#db.prepare('SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(channelId) as Array<{
+    const rows = sql(this.#db, 'SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(channelId) as Array<{
       poll_id: string;
       creator_user_id: string;
       definition: string;
       created_seq: number | null;
       closed_seq: number | null;
     }>;
-    const votes = this.#db.prepare('SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?');
+    const votes = sql(this.#db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?');
     return rows.map((row) => {
       const definition = JSON.parse(row.definition) as PollState['definition'];
       const state: PollState = {
@@ -107,23 +107,22 @@ export class CollaborationRepository {
 
   /** One shared file by its id (the file.share event id). */
   file(channelId: string, fileId: string): FileRow | null {
-    const row = this.#db
-      .prepare('SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?')
+    const row = sql(this.#db, 'SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?')
       .get(channelId, fileId) as Record<string, unknown> | undefined;
     return row ? toFileRow(row) : null;
   }
 
   /** Who created each calendar entry of a channel (the organizer in exports). */
   calendarCreators(channelId: string): Map<string, string> {
-    const rows = this.#db.prepare('SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; created_by: string }>;
+    const rows = sql(this.#db, 'SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; created_by: string }>;
     return new Map(rows.map((r) => [r.uid, r.created_by]));
   }
 
   /** Calendar entries of a channel with their RSVPs and single-occurrence overrides (in recurrence order). */
   async calendarEntries(channelId: string): Promise<CalendarEvent[]> {
-    const rows = this.#db.prepare('SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
-    const rsvps = this.#db.prepare('SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
-    const overridesOf = this.#db.prepare('SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id').pluck();
+    const rows = sql(this.#db, 'SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
+    const rsvps = sql(this.#db, 'SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
+    const overridesOf = sql(this.#db, 'SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id').pluck();
     return rows.map((row) => {
       const event = JSON.parse(row.data) as CalendarEvent;
       const answers = new Map((rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>).map((r) => [r.user_id, r.rsvp]));
