@@ -72,6 +72,20 @@ describe('build boundaries', () => {
     expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toEqual([]);
   });
 
+  it('SQL stays in the store: .prepare( outside electron/core/store is refused, in tests it is not (control)', async () => {
+    const code = "declare const db: { prepare(text: string): unknown };\nexport const s = db.prepare('SELECT 1');\n";
+    expect((await lintProbe('electron/core/__probe.ts', code)).join('\n')).toMatch(/no-restricted-syntax: SQL stays in the store/);
+    expect((await lintProbe('tests/unit/__probe.ts', code)).filter((m) => m.startsWith('no-restricted-syntax'))).toEqual([]);
+  });
+
+  it("the store's raw database is for test fixtures only", async () => {
+    const messages = await lintProbe(
+      'electron/core/__probe.ts',
+      "import { testDatabase } from './store/test-database.ts';\nimport { storeDatabase } from './store/profile-store.ts';\nexport const x = [testDatabase, storeDatabase];\n",
+    );
+    expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(2);
+  });
+
   it('renderer/ cannot import electron/, server/ or Node modules', async () => {
     for (const source of ['../../electron/core/compose.ts', '../../server/index.ts', 'node:fs', 'electron']) {
       const messages = await lintProbe(
