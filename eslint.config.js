@@ -119,6 +119,31 @@ export default tseslint.config(
     message: 'the desktop app imports the workspace packages by name, never the relay.',
   }),
   {
+    // The profile store is reached through its repositories only (profile-store.ts), so moving it
+    // off the main thread later is a change of one adapter. The relay's own store (apps/relay/store/)
+    // is its repository layer. Tests and bench build fixtures through store/test-database.ts.
+    // no-restricted-syntax, not no-restricted-imports: the boundary blocks above own that rule.
+    files: ['apps/**/*.ts', 'packages/**/*.ts'],
+    ignores: ['apps/desktop/electron/core/store/**', 'apps/relay/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message: 'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
+        },
+        {
+          selector: "ImportDeclaration[source.value=/store\\/test-database\\.ts$/]",
+          message: 'Raw store access is for test and bench fixtures only.',
+        },
+        {
+          selector: "ImportSpecifier[imported.name='storeDatabase']",
+          message: 'The database stays in the store folder.',
+        },
+      ],
+    },
+  },
+  {
     // Unit tests of the shell replace 'electron' with a fake via vi.mock.
     files: ['tests/unit/main/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -20,7 +20,7 @@ import type { BenchResult } from './types.ts';
 async function workstation(org: TestOrg, url: string, device: TestDevice, dir: string, onApplied?: (count: number) => void) {
   const store = ProfileStore.open(join(dir, `${device.deviceId}.db`), asDbKey(new Uint8Array(randomBytes(32))), { create: true });
   const transport = deviceTransport(url, device);
-  const client = new MessagingClient({
+  const client = await MessagingClient.open({
     store,
     transport,
     self: { deviceId: device.deviceId, userId: device.userId, signingKey: device.keys.signing.secretKey, boxKey: device.keys.box.secretKey },

@@ -17,6 +17,7 @@ import { eventually } from '../tests/integration/client/client-world.ts';
 import { twoWorkstations } from '../tests/integration/collab/two-workstations.ts';
 import { repeated } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
+import { testDatabase } from '../apps/desktop/electron/core/store/test-database.ts';
 
 /** Runs of each transfer; figures are their medians. */
 const ROUNDS = 5;
@@ -124,7 +125,7 @@ export async function run(): Promise<BenchResult[]> {
     const s0 = performance.now();
     await Promise.all([admin.value('polls.vote', { channelId, pollId, optionIds: ['o1'] }), nurse.value('polls.vote', { channelId, pollId, optionIds: ['o2'] })]);
     for (const client of [admin, nurse]) {
-      const db = runtimeOf(client).profile.store.db;
+      const db = testDatabase(runtimeOf(client).profile.store);
       db.transaction(() => applyEvents(db, votes))();
     }
     const [a, n] = await Promise.all([eventually(settled(admin), 5_000, 'poll settles at admin'), eventually(settled(nurse), 5_000, 'poll settles at nurse')]);

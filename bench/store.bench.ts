@@ -13,6 +13,7 @@ import { migrate } from '../apps/desktop/electron/core/store/migrations/index.ts
 import { ProfileStore } from '../apps/desktop/electron/core/store/profile-store.ts';
 import { percentile } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
+import { testDatabase } from '../apps/desktop/electron/core/store/test-database.ts';
 
 const TOTAL = Number(process.env.KF_BENCH_MESSAGES ?? 1_000_000);
 const CHANNELS = 10;
@@ -108,11 +109,11 @@ export async function run(): Promise<BenchResult[]> {
 
     // synchronous NORMAL vs FULL on the encrypted store (the durability choice in docs/store.md).
     const normal = ProfileStore.open(join(dir, 'normal.db'), key, { create: true, synchronous: 'NORMAL' });
-    const normalRate = fill(normal.db, compared).rate;
+    const normalRate = fill(testDatabase(normal), compared).rate;
     normal.close();
 
     const store = ProfileStore.open(join(dir, 'store.db'), key, { create: true });
-    const full = fill(store.db, TOTAL, compared);
+    const full = fill(testDatabase(store), TOTAL, compared);
     const single = 'one run (long); compare rows of the same row count only';
     results.push(
       { suite: 'store', name: `apply the first ${rows} messages, batches of ${BATCH} (SQLCipher, FULL)`, value: full.firstRate, unit: 'rows/s', note: single },

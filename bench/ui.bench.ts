@@ -11,6 +11,7 @@ import { startClinicRelay } from '../tests/harness/clinic-relay.ts';
 import { startWorkstation } from '../tests/harness/workstation.ts';
 import { repeated } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
+import { testDatabase } from '../apps/desktop/electron/core/store/test-database.ts';
 
 const MESSAGES = Number(process.env.KF_BENCH_UI_MESSAGES ?? 100_000);
 const BIG = 'chnBenchStation100k';
@@ -59,7 +60,7 @@ export async function run(): Promise<BenchResult[]> {
     await h['org.create']({ orgName: 'Bench-Klinik', displayName: 'Bench Admin', relayUrl: clinic.url, setupCode: clinic.setupCode, passphrase: 'Bench-Passphrase-lang' });
     await h['session.setPin']({ pin: '482915' });
     const runtime = workstation.core.sessions.visible();
-    seed(runtime.profile.store.db, runtime.identity.userId);
+    seed(testDatabase(runtime.profile.store), runtime.identity.userId);
 
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'de-DE' })).newPage();
     await page.goto(workstation.url);

@@ -145,6 +145,20 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports('apps/desktop/electron/main/__probe.ts', ['../../../relay/main.ts'], ['electron', '../core/compose.ts']);
   });
 
+  it('SQL stays in the store: .prepare( outside apps/desktop/electron/core/store is refused, in tests it is not (control)', async () => {
+    const code = "declare const db: { prepare(text: string): unknown };\nexport const s = db.prepare('SELECT 1');\n";
+    expect((await lintProbe('apps/desktop/electron/core/__probe.ts', code)).join('\n')).toMatch(/no-restricted-syntax: SQL stays in the store/);
+    expect((await lintProbe('tests/unit/__probe.ts', code)).filter((m) => m.startsWith('no-restricted-syntax'))).toEqual([]);
+  });
+
+  it("the store's raw database is for test fixtures only", async () => {
+    const messages = await lintProbe(
+      'apps/desktop/electron/core/__probe.ts',
+      "import { testDatabase } from './store/test-database.ts';\nimport { storeDatabase } from './store/profile-store.ts';\nexport const x = [testDatabase, storeDatabase];\n",
+    );
+    expect(messages.filter((m) => /no-restricted-syntax: (Raw store access|The database stays)/.test(m))).toHaveLength(2);
+  });
+
   it('the renderer cannot import the core, the relay, other packages than the protocol, or Node modules', async () => {
     await expectImports(
       'apps/desktop/renderer/src/__probe.ts',

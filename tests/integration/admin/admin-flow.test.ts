@@ -137,7 +137,7 @@ describe('organisation administration', () => {
     expect((upload as TransportError).code).toBe('record_rejected');
     expect(String((upload as Error).message)).toMatch(/bad_signature/);
     // publishRecord ingests only after the relay took it; a record arriving any other way is verified too.
-    runtime.client.ingestLocal([forged]);
+    await runtime.client.ingestLocal([forged]);
     expect(runtime.client.directory.users.get(nurseId)?.body.role).toBe('member');
     expect((await nurse.value('session.me', {})).role).toBe('member');
     // A device key may never sign a user record (schema of signers), whoever's device it is.

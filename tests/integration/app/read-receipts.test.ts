@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 let relay: ClinicRelay;
 let admin: CoreClient;
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 const receiptsSentBy = (client: CoreClient) =>
-  client.core.sessions.visible().profile.store.db.prepare(`SELECT count(*) FROM events WHERE channel_id = ? AND payload LIKE '%read.receipt%'`).pluck().get(channelId) as number;
+  testDatabase(client.core.sessions.visible().profile.store).prepare(`SELECT count(*) FROM events WHERE channel_id = ? AND payload LIKE '%read.receipt%'`).pluck().get(channelId) as number;
 
 async function readAtNurse(body: string): Promise<{ messageId: string; seq: number }> {
   const { messageId } = await admin.value('messages.send', { channelId, body });
@@ -81,7 +82,7 @@ it('a mark up to an own message still being sent does not count later messages a
   // The provisional key of an own message in the outbox lies above every relay-ordered one.
   const provisional = 2 ** 50 + 1;
   await nurse.value('channels.markRead', { channelId, upToSortKey: provisional });
-  const db = nurse.core.sessions.visible().profile.store.db;
+  const db = testDatabase(nurse.core.sessions.visible().profile.store);
   expect(db.prepare('SELECT read_up_to FROM read_state WHERE channel_id = ?').pluck().get(channelId)).toBe(seq);
   const { messageId } = await admin.value('messages.send', { channelId, body: 'Danach geschrieben' });
   await eventually(async () => (await nurse.value('messages.page', { channelId })).messages.some((m) => m.messageId === messageId), 20_000, 'later message at nurse');

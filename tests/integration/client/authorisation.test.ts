@@ -13,6 +13,7 @@ import { applyRetention } from '../../../apps/desktop/electron/core/store/retent
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
 import { findInStore } from './store-scan.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 let org: TestOrg;
 let relay: TestRelay;
@@ -34,19 +35,19 @@ afterAll(() => world.dispose());
  * locally; the relay's ack judges it at the sender too.
  */
 async function sendUnchecked(ws: Workstation, channelId: string, payload: ChannelEventPayload): Promise<void> {
-  const queued = () => ws.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  const queued = () => testDatabase(ws.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number;
   const before = queued();
   await expect(ws.client.send(channelId, payload)).rejects.toMatchObject({ code: 'not_permitted' });
   expect(queued()).toBe(before);
   const event = { eventId: newEventId(), channelId, seq: null, senderUserId: ws.device.userId, senderDeviceId: ws.device.deviceId, createdAt: Date.now(), payload };
-  queueOutbox(ws.store.db, event, 'x');
+  queueOutbox(testDatabase(ws.store), event, 'x');
   await ws.client.engine.notifyQueued();
 }
 
-const outboxEmpty = (ws: Workstation) => (ws.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0;
+const outboxEmpty = (ws: Workstation) => (testDatabase(ws.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0;
 const hasMessage = async (ws: Workstation, channelId: string, body: string) => (await ws.store.messages.page(channelId, { limit: 200 })).some((m) => m.body === body);
 const channel = (ws: Workstation, channelId: string) =>
-  ws.store.db.prepare('SELECT name, topic, retention_days AS retentionDays FROM channels WHERE channel_id = ?').get(channelId) as { name: string; topic: string; retentionDays: number | null };
+  testDatabase(ws.store).prepare('SELECT name, topic, retention_days AS retentionDays FROM channels WHERE channel_id = ?').get(channelId) as { name: string; topic: string; retentionDays: number | null };
 
 async function threeWorkstations() {
   const anna = org.addUser('Anna Berger', 'admin');
@@ -80,7 +81,7 @@ describe('a member cannot do what the rule table reserves to others', () => {
     const start = Date.now() + 86_400_000;
     const entry = { type: 'calendar.put' as const, uid: 'cal-fortbildung-01', title: 'Fortbildung', start, end: start + 3_600_000, allDay: false, timeZone: 'Europe/Berlin', attendees: [] };
     await a.client.send(channelId, entry);
-    for (const ws of [b, c]) await eventually(() => ws.store.db.prepare('SELECT 1 FROM calendar_events WHERE uid = ?').get(entry.uid), 10_000, 'entry arrives');
+    for (const ws of [b, c]) await eventually(() => testDatabase(ws.store).prepare('SELECT 1 FROM calendar_events WHERE uid = ?').get(entry.uid), 10_000, 'entry arrives');
 
     // Ben, a member, sends with his own valid keys what the UI would never offer him.
     const orgWide = directoryChannelId(org.orgId);
@@ -105,14 +106,14 @@ describe('a member cannot do what the rule table reserves to others', () => {
       expect(channel(ws, orgWide).name, who).toBe('Allgemein');
       expect(channel(ws, orgWide).retentionDays, who).toBeNull();
       expect(await ws.store.messages.get(channelId, messageId), who).toMatchObject({ body: 'Übergabe Zimmer 12', editedAt: null, deletedAt: null });
-      expect(ws.store.db.prepare('SELECT closed_seq FROM polls WHERE poll_id = ?').pluck().get(pollId), who).toBeNull();
-      const stored = ws.store.db.prepare('SELECT data, cancelled FROM calendar_events WHERE uid = ?').get(entry.uid) as { data: string; cancelled: number };
+      expect(testDatabase(ws.store).prepare('SELECT closed_seq FROM polls WHERE poll_id = ?').pluck().get(pollId), who).toBeNull();
+      const stored = testDatabase(ws.store).prepare('SELECT data, cancelled FROM calendar_events WHERE uid = ?').get(entry.uid) as { data: string; cancelled: number };
       expect({ title: (JSON.parse(stored.data) as { title: string }).title, cancelled: stored.cancelled }, who).toEqual({ title: 'Fortbildung', cancelled: 0 });
       // A refused event leaves no trace of its content.
-      expect(findInStore(ws.store.db, 'Gekapert'), who).toEqual([]);
-      expect(findInStore(ws.store.db, 'Zimmer 16'), who).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Gekapert'), who).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Zimmer 16'), who).toEqual([]);
       // Retention (no policy limit) deletes nothing: the one-day setting never took effect.
-      expect(applyRetention(ws.store.db, 0, Date.now() + 3 * 86_400_000).messages, who).toBe(0);
+      expect(applyRetention(testDatabase(ws.store), 0, Date.now() + 3 * 86_400_000).messages, who).toBe(0);
     }
 
     // The channel admin may: her settings reach every client.
@@ -124,7 +125,7 @@ describe('a member cannot do what the rule table reserves to others', () => {
   it('a demoted admin whose client seals in the epoch where it was admin still changes nothing', async () => {
     const { ben, cara, anna, a, b, c } = await threeWorkstations();
     const channelId = await a.client.createChannel({ kind: 'channel', name: 'Station 3B', topic: 'Pflege', memberUserIds: [ben, cara] });
-    const named = (ws: Workstation) => ws.store.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(channelId) === 'Station 3B';
+    const named = (ws: Workstation) => testDatabase(ws.store).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(channelId) === 'Station 3B';
     for (const ws of [b, c]) await eventually(() => named(ws), 10_000, 'name arrives');
     await a.client.setMembers(channelId, [
       { userId: anna, role: 'admin' },
@@ -153,7 +154,7 @@ describe('a member cannot do what the rule table reserves to others', () => {
     for (const ws of [a, c]) await eventually(() => hasMessage(ws, channelId, 'Ende der Versuche'), 10_000, 'caught up');
     for (const ws of [a, c]) {
       expect(channel(ws, channelId), ws.device.userId).toEqual({ name: 'Station 3B', topic: 'Pflege', retentionDays: null });
-      expect(findInStore(ws.store.db, 'Gekapert'), ws.device.userId).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Gekapert'), ws.device.userId).toEqual([]);
     }
   });
 

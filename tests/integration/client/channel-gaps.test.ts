@@ -10,6 +10,7 @@ import { historyStart } from '../../../apps/desktop/electron/core/store/sync-his
 import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const run = promisify(execFile);
 let org: TestOrg;
@@ -87,7 +88,7 @@ describe('gaps in a channel log (relay as a process)', () => {
     await eventually(async () => (await bodies(b, channelId)).includes('neu'), 15_000, 'ben gets the newer message');
     expect(await bodies(b, channelId)).toEqual(['früh', 'neu']);
     // The store remembers where the relay said the history starts (the timeline shows it there).
-    expect(historyStart(b.store.db, channelId)).toBe(stored.at(-1)!.seq + 1);
+    expect(historyStart(testDatabase(b.store), channelId)).toBe(stored.at(-1)!.seq + 1);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(fetches.count).toBeLessThanOrEqual(5);
   });

@@ -35,7 +35,7 @@ export class ClientWorld {
     }
     const store = ProfileStore.open(profile.path, profile.key, { create: true });
     const transport = deviceTransport(url, device);
-    const client = new MessagingClient({
+    const client = await MessagingClient.open({
       store,
       transport,
       self: { deviceId: device.deviceId, userId: device.userId, signingKey: device.keys.signing.secretKey, boxKey: device.keys.box.secretKey },

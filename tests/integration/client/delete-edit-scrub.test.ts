@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
 import { findInStore } from './store-scan.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 let org: TestOrg;
 let relay: TestRelay;
@@ -38,16 +39,16 @@ describe('delete and edit leave no old text on any device', () => {
     await eventually(async () => (await bodyOf(b, channelId, messageId)) === 'Patient Xylofonquark Zimmer 12', 10_000, 'Ben receives');
     await a.client.send(channelId, { type: 'message.edit', messageId, body: 'Patient Zebrawortlaut Zimmer 16', mentions: [] });
     await eventually(async () => (await bodyOf(b, channelId, messageId)) === 'Patient Zebrawortlaut Zimmer 16', 10_000, 'Ben sees the edit');
-    await eventually(() => (a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'edit sent');
-    for (const ws of [a, b]) expect(findInStore(ws.store.db, 'Xylofonquark'), `old text after the edit on ${ws.device.userId}`).toEqual([]);
+    await eventually(() => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'edit sent');
+    for (const ws of [a, b]) expect(findInStore(testDatabase(ws.store), 'Xylofonquark'), `old text after the edit on ${ws.device.userId}`).toEqual([]);
 
     await a.client.send(channelId, { type: 'message.delete', messageId });
     await eventually(async () => (await b.store.messages.get(channelId, messageId))?.deletedAt !== null, 10_000, 'Ben sees the delete');
-    await eventually(() => (a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'delete sent');
+    await eventually(() => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'delete sent');
     expect((await a.store.messages.get(channelId, messageId))?.deletedAt).not.toBeNull();
     for (const ws of [a, b]) {
-      expect(findInStore(ws.store.db, 'Zebrawortlaut'), `text after the delete on ${ws.device.userId}`).toEqual([]);
-      expect(findInStore(ws.store.db, 'Xylofonquark')).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Zebrawortlaut'), `text after the delete on ${ws.device.userId}`).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Xylofonquark')).toEqual([]);
       // The tombstone stays: who deleted what, when.
       expect(await ws.store.messages.get(channelId, messageId)).toMatchObject({ body: '' });
     }
@@ -63,7 +64,7 @@ describe('delete and edit leave no old text on any device', () => {
     const b = await world.workstation(org, relay.url, benDevice);
     open.push(b);
     const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
-    await eventually(() => (a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'channel sent');
+    await eventually(() => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'channel sent');
 
     // Offline: the message, its edit and its delete all wait in the outbox.
     await a.transport.close();
@@ -75,12 +76,12 @@ describe('delete and edit leave no old text on any device', () => {
 
     const again = await world.workstation(org, relay.url, annaDevice);
     open.push(again);
-    await eventually(() => (again.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'outbox drained');
+    await eventually(() => (testDatabase(again.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'outbox drained');
     await eventually(async () => (await b.store.messages.get(channelId, deleted))?.deletedAt != null, 10_000, 'Ben sees the delete');
     await eventually(async () => (await bodyOf(b, channelId, edited)) === 'Patient Zimmer 15', 10_000, 'Ben sees the edit');
     for (const ws of [again, b]) {
-      expect(findInStore(ws.store.db, 'Quendelmoorbach'), `deleted text on ${ws.device.userId}`).toEqual([]);
-      expect(findInStore(ws.store.db, 'Wurzelfichtenau'), `edited text on ${ws.device.userId}`).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Quendelmoorbach'), `deleted text on ${ws.device.userId}`).toEqual([]);
+      expect(findInStore(testDatabase(ws.store), 'Wurzelfichtenau'), `edited text on ${ws.device.userId}`).toEqual([]);
     }
   });
 });

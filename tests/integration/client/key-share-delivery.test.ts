@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTransport, startTestRelay, TestOrg, type TestDevice, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 let org: TestOrg;
 let relay: TestRelay;
@@ -25,7 +26,7 @@ async function bodies(ws: Workstation, channelId: string): Promise<string[]> {
   return (await ws.store.messages.page(channelId)).map((m) => m.body).reverse();
 }
 
-const outboxEmpty = (ws: Workstation) => ws.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() === 0;
+const outboxEmpty = (ws: Workstation) => testDatabase(ws.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0;
 
 /** Ben is away and his mailbox is full (of Anna's junk, up to the relay's limit). */
 async function fillMailbox(a: Workstation, to: TestDevice): Promise<void> {

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 let org: TestOrg;
 let relay: TestRelay;
@@ -21,10 +22,10 @@ afterEach(async () => {
 afterAll(() => world.dispose());
 
 const channelRow = (ws: Workstation, channelId: string) =>
-  ws.store.db.prepare('SELECT name, topic, retention_days FROM channels WHERE channel_id = ?').get(channelId) as { name: string; topic: string; retention_days: number | null };
+  testDatabase(ws.store).prepare('SELECT name, topic, retention_days FROM channels WHERE channel_id = ?').get(channelId) as { name: string; topic: string; retention_days: number | null };
 const pollRow = (ws: Workstation, channelId: string) =>
-  ws.store.db.prepare('SELECT poll_id, created_seq, closed_seq FROM polls WHERE channel_id = ?').get(channelId) as { poll_id: string; created_seq: number | null; closed_seq: number | null } | undefined;
-const votes = (ws: Workstation, channelId: string) => ws.store.db.prepare('SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ?').all(channelId) as Array<{ user_id: string; option_ids: string; seq: number | null }>;
+  testDatabase(ws.store).prepare('SELECT poll_id, created_seq, closed_seq FROM polls WHERE channel_id = ?').get(channelId) as { poll_id: string; created_seq: number | null; closed_seq: number | null } | undefined;
+const votes = (ws: Workstation, channelId: string) => testDatabase(ws.store).prepare('SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ?').all(channelId) as Array<{ user_id: string; option_ids: string; seq: number | null }>;
 
 describe('own events take effect when queued', () => {
   it('a new channel is listed with its name as soon as createChannel returns, before the relay acknowledged anything', async () => {
@@ -38,7 +39,7 @@ describe('own events take effect when queued', () => {
     // No I/O turn has passed since the name event was queued: only a queue-time apply can show it.
     const listed = (await a.store.channels.listFor(anna)).find((c) => c.channelId === channelId);
     expect(listed?.name).toBe('Übergabe 3B');
-    expect(await a.store.db.prepare('SELECT count(*) FROM outbox WHERE channel_id = ?').pluck().get(channelId)).toBe(1);
+    expect(await testDatabase(a.store).prepare('SELECT count(*) FROM outbox WHERE channel_id = ?').pluck().get(channelId)).toBe(1);
   });
 
   it('settings, edits, deletes, acks and polls written offline are visible at once, and keep their effect once the relay orders them', async () => {
@@ -78,13 +79,13 @@ describe('own events take effect when queued', () => {
     // Back online: the relay orders them; the state stays, now with the relay's seqs, and Ben agrees.
     const again = await world.workstation(org, relay.url, annaDevice);
     open.push(again);
-    await eventually(() => again.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() === 0, 10_000, 'outbox drained');
+    await eventually(() => testDatabase(again.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0, 10_000, 'outbox drained');
     await eventually(() => pollRow(b, channelId)?.closed_seq, 10_000, 'Ben sees the poll closed');
     await eventually(() => channelRow(b, channelId).name === 'Nachtdienst 3B', 10_000, 'Ben sees the new name');
     expect(channelRow(again, channelId)).toEqual(channelRow(b, channelId));
     expect(pollRow(again, channelId)).toEqual(pollRow(b, channelId));
     expect(votes(again, channelId)).toEqual(votes(b, channelId));
-    const logged = again.store.db.prepare('SELECT count(*) FROM events WHERE channel_id = ? AND sender_user_id = ? AND seq IS NULL').pluck().get(channelId, anna);
+    const logged = testDatabase(again.store).prepare('SELECT count(*) FROM events WHERE channel_id = ? AND sender_user_id = ? AND seq IS NULL').pluck().get(channelId, anna);
     expect(logged).toBe(0);
     const bodies = async (ws: Workstation) => (await ws.store.messages.page(channelId)).map((m) => [m.messageId, m.body, m.deletedAt !== null, m.seq]);
     expect(await bodies(again)).toEqual(await bodies(b));

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 let org: TestOrg;
 let relay: TestRelay;
@@ -20,7 +21,7 @@ afterEach(async () => {
 });
 afterAll(() => world.dispose());
 
-const outboxCount = (ws: Workstation) => ws.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+const outboxCount = (ws: Workstation) => testDatabase(ws.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number;
 const bodies = async (ws: Workstation, channelId: string) => (await ws.store.messages.page(channelId)).map((m) => m.body);
 
 describe('an own event the relay refuses for good', () => {
@@ -56,8 +57,8 @@ describe('an own event the relay refuses for good', () => {
 
     await eventually(async () => (await bodies(a, channelId)).includes('Befund kommt per Post'), 15_000, 'Anna gets the message after the refused file');
     await eventually(() => outboxCount(b) === 0, 10_000, "Ben's outbox empty");
-    expect(b.store.db.prepare('SELECT count(*) FROM files WHERE file_id = ?').pluck().get(share)).toBe(0);
-    expect(a.store.db.prepare('SELECT count(*) FROM files').pluck().get()).toBe(0);
+    expect(testDatabase(b.store).prepare('SELECT count(*) FROM files WHERE file_id = ?').pluck().get(share)).toBe(0);
+    expect(testDatabase(a.store).prepare('SELECT count(*) FROM files').pluck().get()).toBe(0);
     const sent = (await b.store.messages.page(channelId)).find((m) => m.body === 'Befund kommt per Post');
     expect(sent?.delivery).toBe('sent');
   });
@@ -79,7 +80,7 @@ describe('an own event the relay refuses for good', () => {
     const written = await b.client.sendMessage(channelId, 'Zimmer 7 braucht Schmerzmittel');
     await b.shutdown();
     await a.client.setMembers(channelId, [{ userId: anna, role: 'admin' }]);
-    await eventually(() => a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() === 0, 10_000, "Anna's roster sent");
+    await eventually(() => testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0, 10_000, "Anna's roster sent");
 
     b = await world.workstation(org, relay.url, benDevice);
     open.push(b);
@@ -93,9 +94,9 @@ describe('an own event the relay refuses for good', () => {
       { userId: anna, role: 'admin' },
       { userId: ben, role: 'member' },
     ]);
-    await eventually(async () => (b.store.db.prepare('SELECT count(*) FROM channel_members WHERE channel_id = ? AND user_id = ?').pluck().get(channelId, ben) as number) === 1, 15_000, 'Ben sees himself added back');
+    await eventually(async () => (testDatabase(b.store).prepare('SELECT count(*) FROM channel_members WHERE channel_id = ? AND user_id = ?').pluck().get(channelId, ben) as number) === 1, 15_000, 'Ben sees himself added back');
     const { requeueRefusedMessage } = await import('../../../apps/desktop/electron/core/store/own-refused.ts');
-    expect(requeueRefusedMessage(b.store.db, channelId, written)).toBe(true);
+    expect(requeueRefusedMessage(testDatabase(b.store), channelId, written)).toBe(true);
     await b.client.engine.notifyQueued();
     await eventually(async () => (await bodies(a, channelId)).filter((x) => x === 'Zimmer 7 braucht Schmerzmittel').length === 1, 15_000, 'Anna gets the message sent again');
     await eventually(async () => (await b.store.messages.get(channelId, written))?.delivery === 'sent', 10_000, 'sent at Ben');

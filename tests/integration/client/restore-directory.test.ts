@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceTransport, startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -97,8 +98,8 @@ describe('the directory after a relay restore', () => {
     org.addDevice(ben);
     relay = await startTestRelay({ org, envelopeCheck: true });
     let a = await world.workstation(org, relay.url, annaDevice);
-    const rows = () => a.store.db.prepare('SELECT count(*) FROM directory_records').pluck().get() as number;
-    const distinct = () => a.store.db.prepare("SELECT count(DISTINCT json_extract(record, '$.sig')) FROM directory_records").pluck().get() as number;
+    const rows = () => testDatabase(a.store).prepare('SELECT count(*) FROM directory_records').pluck().get() as number;
+    const distinct = () => testDatabase(a.store).prepare("SELECT count(DISTINCT json_extract(record, '$.sig')) FROM directory_records").pluck().get() as number;
     const before = rows();
     expect(before).toBe(distinct());
     await a.shutdown();
@@ -107,9 +108,9 @@ describe('the directory after a relay restore', () => {
     // relay lists comes again.
     a = await world.workstation(org, relay.url, annaDevice, { connect: false });
     open.push(a);
-    a.store.db.prepare(`UPDATE settings SET value = '"an-older-incarnation"' WHERE key = 'sync.incarnation'`).run();
+    testDatabase(a.store).prepare(`UPDATE settings SET value = '"an-older-incarnation"' WHERE key = 'sync.incarnation'`).run();
     await a.transport.connect();
-    await eventually(() => a.store.db.prepare(`SELECT value FROM settings WHERE key = 'directory.restorePending'`).pluck().get() === 'false', 15_000, 'directory read again');
+    await eventually(() => testDatabase(a.store).prepare(`SELECT value FROM settings WHERE key = 'directory.restorePending'`).pluck().get() === 'false', 15_000, 'directory read again');
     expect(rows()).toBe(before);
     expect(distinct()).toBe(before);
   });

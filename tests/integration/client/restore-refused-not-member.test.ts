@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceTransport, startTestRelay, TestOrg, type TestRelay } from '../../harness/relay.ts';
 import { ClientWorld, eventually, type Workstation } from './client-world.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -74,7 +75,7 @@ describe('own events sent again to a restored relay that lost their channel', ()
     };
     await transport.connect();
     // Every event Anna had sent there (its name and settings, the message) is on the relay again.
-    const sentThere = a.store.db.prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(channelId) as number;
+    const sentThere = testDatabase(a.store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(channelId) as number;
     expect(sentThere).toBeGreaterThanOrEqual(2);
     const benTransport = deviceTransport(relay.url, benDevice);
     await benTransport.connect();
@@ -86,7 +87,7 @@ describe('own events sent again to a restored relay that lost their channel', ()
       await benTransport.close();
     }
     await eventually(
-      async () => (await a.store.messages.get(channelId, written))?.delivery === 'sent' && a.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() === 0,
+      async () => (await a.store.messages.get(channelId, written))?.delivery === 'sent' && testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0,
       10_000,
       'shown as sent, nothing left to send',
     );

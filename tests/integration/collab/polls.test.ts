@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../apps/desktop/electron/core/clock/clock.ts';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 describe('polls through the core', () => {
   let w: TwoWorkstations;
@@ -85,9 +86,8 @@ describe('poll deadlines by the relay clock', () => {
   const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
   /** The nurse's vote event as a workstation stored it: sender clock and relay time. */
   const storedVote = (client: TwoWorkstations['admin'], pollId: string) =>
-    client.core.sessions
-      .visible()
-      .profile.store.db.prepare(`SELECT created_at, relay_at FROM events WHERE type = 'poll.vote' AND json_extract(payload, '$.pollId') = ?`)
+    testDatabase(client.core.sessions.visible().profile.store)
+      .prepare(`SELECT created_at, relay_at FROM events WHERE type = 'poll.vote' AND json_extract(payload, '$.pollId') = ?`)
       .get(pollId) as { created_at: number; relay_at: number | null } | undefined;
   const pollAt = async (client: TwoWorkstations['admin'], pollId: string) => (await client.value('polls.list', { channelId: w.channelId })).find((p) => p.pollId === pollId)!;
 

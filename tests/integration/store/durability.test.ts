@@ -11,6 +11,7 @@ import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { ProfileManager } from '../../../apps/desktop/electron/core/session/profiles.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from '../../unit/store/helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const SECRETS = ['Patientin Müller Zimmer 12', 'Hämoglobin 7,9 g/dl', 'Dienstplan Weihnachten', 'Verdacht auf Sepsis'];
 
@@ -60,7 +61,7 @@ describe('data at rest', () => {
       newCursor: SECRETS.length + 1,
     });
     expect((await profile.store.collaboration.files(channelId)).map((f) => f.caption)).toEqual([SECRETS[1]]);
-    profile.store.db.prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(channelId, SECRETS[3], 1);
+    testDatabase(profile.store).prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(channelId, SECRETS[3], 1);
     // A cached attachment: stored exactly as it arrives, encrypted.
     await pipeline(Readable.from([Buffer.from(SECRETS.join('\n'))]), createEncryptStream(generateFileKey()), createWriteStream(join(profile.filesDir, 'blob-0001')));
     const dir = join(root, profile.summary.profileId);
@@ -91,7 +92,7 @@ describe('data at rest', () => {
     const dir = tempDir();
     const path = join(dir, 'store.db');
     const store = ProfileStore.open(path, randomKey(), { create: true });
-    store.db.prepare(`INSERT INTO settings VALUES ('marker', '"x"')`).run();
+    testDatabase(store).prepare(`INSERT INTO settings VALUES ('marker', '"x"')`).run();
     store.close();
     const snapshot = () => readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]);
     const before = snapshot();
@@ -132,11 +133,11 @@ describe('crash safety', () => {
 
     const store = ProfileStore.open(path, key, { create: false });
     const cursor = (await store.sync.cursors())[channelId]!;
-    const count = (store.db.prepare('SELECT count(*) AS c, max(seq) AS m FROM messages WHERE channel_id = ?').get(channelId) as { c: number; m: number });
+    const count = (testDatabase(store).prepare('SELECT count(*) AS c, max(seq) AS m FROM messages WHERE channel_id = ?').get(channelId) as { c: number; m: number });
     expect(cursor).toBeGreaterThanOrEqual(lastCommitted * 10);
     expect(cursor % 10).toBe(0); // whole batches only
     expect(count).toEqual({ c: cursor, m: cursor });
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(testDatabase(store).pragma('integrity_check', { simple: true })).toBe('ok');
     store.close();
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import { FakeSyncCrypto } from '../../unit/sync/fakes.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId } from '../../harness/relay.ts';
 import { until } from './contract.ts';
 import { outboxEventId } from './outbox-kill-fixtures.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 describe('client faults with the durable outbox', () => {
   it(
@@ -60,7 +61,7 @@ describe('client faults with the durable outbox', () => {
         await expect.poll(async () => (await relay.store!.heads([channelId])).get(channelId), { timeout: 5_000 }).toBe(killAt);
 
         const store = ProfileStore.open(storePath, asDbKey(new Uint8Array(key)), { create: false });
-        const outbox = () => store.db.prepare('SELECT client_event_id FROM outbox ORDER BY queue_order').pluck().all() as string[];
+        const outbox = () => testDatabase(store).prepare('SELECT client_event_id FROM outbox ORDER BY queue_order').pluck().all() as string[];
         expect(outbox()).toEqual(Array.from({ length: count - killAt + 1 }, (_, i) => outboxEventId(killAt - 1 + i)));
         expect((await store.messages.get(channelId, outboxEventId(killAt - 1)))!.delivery).toBe('sending');
 

@@ -18,7 +18,7 @@ async function held() {
   org.addDevice(org.addUser('Ben'));
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   const sync = new DirectorySync(new Directory({ orgPublicKey: org.org.publicKey }), store, createMemoryLogger().logger);
-  for (const record of org.records) expect(sync.ingest(record)).toBe(true);
+  for (const record of org.records) expect(await sync.ingest(record)).toBe(true);
   return { org, store, sync };
 }
 

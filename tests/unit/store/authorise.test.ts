@@ -9,6 +9,7 @@ import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts'
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { applyRetention } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const ANNA = 'usr-anna-0001';
 const BEN = 'usr-ben-00001';
@@ -68,11 +69,11 @@ let seq = 0;
 
 function rosterRecord(epoch: number, members: Array<{ userId: string; role: 'admin' | 'member' }>, issuedAt?: number): void {
   // directory_records holds verified records (directory-sync.ts); the store trusts them as such.
-  store.db
+  testDatabase(store)
     .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
     .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, members, ...(issuedAt !== undefined ? { issuedAt } : {}) } }));
-  store.db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
-  for (const m of members) store.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
+  testDatabase(store).prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
+  for (const m of members) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
 }
 
 function apply(from: string, payload: ChannelEventPayload, options: { epoch?: number; createdAt?: number; relayAt?: number } = {}) {
@@ -88,7 +89,7 @@ function apply(from: string, payload: ChannelEventPayload, options: { epoch?: nu
     ...(options.relayAt !== undefined ? { relayAt: options.relayAt } : {}),
     payload,
   };
-  const result = store.db.transaction(() => applyEvents(store.db, [event]))();
+  const result = testDatabase(store).transaction(() => applyEvents(testDatabase(store), [event]))();
   return { eventId: event.eventId, refused: result.refused.map((r) => r.reason) };
 }
 
@@ -100,13 +101,13 @@ const settings = (over: Partial<Extract<ChannelEventPayload, { type: 'channel.up
   retentionDays: null,
   ...over,
 });
-const channelRow = () => store.db.prepare('SELECT name, retention_days FROM channels WHERE channel_id = ?').get(CH);
+const channelRow = () => testDatabase(store).prepare('SELECT name, retention_days FROM channels WHERE channel_id = ?').get(CH);
 
 describe('authorisation through the store', () => {
   beforeEach(() => {
     seq = 0;
     store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-    store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+    testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
     rosterRecord(1, [
       { userId: ANNA, role: 'admin' },
       { userId: BEN, role: 'member' },
@@ -118,11 +119,11 @@ describe('authorisation through the store', () => {
     const { eventId, refused } = apply(BEN, settings({ name: 'Gekapert', retentionDays: 1 }));
     expect(refused).toEqual(['not_channel_admin']);
     expect(channelRow()).toEqual({ name: 'Station 3B', retention_days: null });
-    const logged = store.db.prepare('SELECT payload FROM events WHERE event_id = ?').pluck().get(eventId) as string;
+    const logged = testDatabase(store).prepare('SELECT payload FROM events WHERE event_id = ?').pluck().get(eventId) as string;
     expect(JSON.parse(logged)).toEqual({ type: 'channel.update' });
     // Delivered again: a duplicate, not a second refusal.
-    const again = store.db.transaction(() =>
-      applyEvents(store.db, [{ eventId, channelId: CH, seq: 99, senderUserId: BEN, senderDeviceId: 'd', createdAt: NOW, epoch: 1, payload: settings({ name: 'Gekapert' }) }]),
+    const again = testDatabase(store).transaction(() =>
+      applyEvents(testDatabase(store), [{ eventId, channelId: CH, seq: 99, senderUserId: BEN, senderDeviceId: 'd', createdAt: NOW, epoch: 1, payload: settings({ name: 'Gekapert' }) }]),
     )();
     expect(again).toMatchObject({ duplicates: 1, refused: [] });
   });
@@ -150,17 +151,17 @@ describe('authorisation through the store', () => {
 
   it('organisation admin status is the user record in force at the relay’s time, not whatever record this device holds now', () => {
     const ORG = 'chn-org-wide-01';
-    store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1)`).run(ORG);
+    testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1)`).run(ORG);
     const userRecord = (role: 'admin' | 'member', issuedAt: number, active = true) => {
-      store.db
+      testDatabase(store)
         .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('user', ?, ?, 0)`)
         .run(BEN, JSON.stringify({ v: 1, type: 'user', body: { userId: BEN, role, active, issuedAt } }));
-      store.db.prepare('INSERT OR REPLACE INTO users VALUES (?, ?, ?, NULL, ?)').run(BEN, 'Ben', role, active ? 1 : 0);
+      testDatabase(store).prepare('INSERT OR REPLACE INTO users VALUES (?, ?, ?, NULL, ?)').run(BEN, 'Ben', role, active ? 1 : 0);
     };
     const rename = (name: string, relayAt: number) => {
       seq++;
       const event: ChannelEvent = { eventId: `evt-org-${String(seq).padStart(6, '0')}`, channelId: ORG, seq, senderUserId: BEN, senderDeviceId: 'dev-ben', createdAt: relayAt, relayAt, payload: settings({ name }) };
-      return store.db.transaction(() => applyEvents(store.db, [event]))().refused.map((r) => r.reason);
+      return testDatabase(store).transaction(() => applyEvents(testDatabase(store), [event]))().refused.map((r) => r.reason);
     };
     userRecord('admin', NOW - 3 * DAY);
     userRecord('member', NOW - DAY);
@@ -168,15 +169,15 @@ describe('authorisation through the store', () => {
     // an admin counts there as it did on the devices that applied it back then.
     expect(rename('Allgemein (Klinik)', NOW - 2 * DAY)).toEqual([]);
     // His rename after the demotion counts nowhere, also where the users table still said admin.
-    store.db.prepare(`UPDATE users SET role = 'admin' WHERE user_id = ?`).run(BEN);
+    testDatabase(store).prepare(`UPDATE users SET role = 'admin' WHERE user_id = ?`).run(BEN);
     expect(rename('Bens Kanal', NOW)).toEqual(['not_org_admin']);
-    expect(store.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(ORG)).toBe('Allgemein (Klinik)');
+    expect(testDatabase(store).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(ORG)).toBe('Allgemein (Klinik)');
   });
 
   it('an older channel.update applied late never undoes a newer one', () => {
     apply(ANNA, settings({ name: 'Neu' }));
-    const late = store.db.transaction(() =>
-      applyEvents(store.db, [{ eventId: 'evt-late-00001', channelId: CH, seq: 1, senderUserId: ANNA, senderDeviceId: 'd', createdAt: NOW, epoch: 1, payload: settings({ name: 'Uralt' }) }]),
+    const late = testDatabase(store).transaction(() =>
+      applyEvents(testDatabase(store), [{ eventId: 'evt-late-00001', channelId: CH, seq: 1, senderUserId: ANNA, senderDeviceId: 'd', createdAt: NOW, epoch: 1, payload: settings({ name: 'Uralt' }) }]),
     )();
     expect(late.refused.map((r) => r.reason)).toEqual(['stale']);
     expect(channelRow()).toMatchObject({ name: 'Neu' });
@@ -185,8 +186,8 @@ describe('authorisation through the store', () => {
   it('a refused foreign edit leaves its text nowhere, not even in the search vocabulary', () => {
     const { eventId: messageId } = apply(ANNA, { type: 'message.create', body: 'Übergabe Zimmer 12', mentions: [], replyTo: null, urgent: false });
     expect(apply(BEN, { type: 'message.edit', messageId, body: 'Fälschungsversuch Zimmer 16', mentions: [] }).refused).toEqual(['not_author']);
-    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschungsversuch%'`).pluck().get()).toBe(0);
-    expect(store.db.prepare(`SELECT count(*) FROM search_terms WHERE term = 'falschungsversuch'`).pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschungsversuch%'`).pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare(`SELECT count(*) FROM search_terms WHERE term = 'falschungsversuch'`).pluck().get()).toBe(0);
   });
 
   it('an acknowledged urgent message is not edited, by its author either', () => {
@@ -194,20 +195,20 @@ describe('authorisation through the store', () => {
     expect(apply(ANNA, { type: 'message.edit', messageId, body: 'Zimmer 14', mentions: [] }).refused).toEqual([]);
     apply(BEN, { type: 'message.ack', messageId });
     expect(apply(ANNA, { type: 'message.edit', messageId, body: 'Zimmer 16', mentions: [] }).refused).toEqual(['acknowledged_urgent']);
-    expect(store.db.prepare('SELECT body FROM messages WHERE message_id = ?').pluck().get(messageId)).toBe('Zimmer 14');
+    expect(testDatabase(store).prepare('SELECT body FROM messages WHERE message_id = ?').pluck().get(messageId)).toBe('Zimmer 14');
   });
 
   it('lowering a channel’s retention deletes only what came after the change', () => {
     const old = apply(BEN, { type: 'message.create', body: 'vor der Änderung', mentions: [], replyTo: null, urgent: false }, { createdAt: NOW - 10 * DAY });
     apply(ANNA, settings({ retentionDays: 1 }));
     const after = apply(BEN, { type: 'message.create', body: 'nach der Änderung', mentions: [], replyTo: null, urgent: false }, { createdAt: NOW - 2 * DAY });
-    const result = applyRetention(store.db, 0, NOW);
+    const result = applyRetention(testDatabase(store), 0, NOW);
     expect(result.messages).toBe(1);
-    const left = store.db.prepare('SELECT message_id FROM messages').pluck().all();
+    const left = testDatabase(store).prepare('SELECT message_id FROM messages').pluck().all();
     expect(left).toEqual([old.eventId]);
     expect(left).not.toContain(after.eventId);
     // The organisation's retention still applies to everything.
-    expect(applyRetention(store.db, 5, NOW).messages).toBe(1);
+    expect(applyRetention(testDatabase(store), 5, NOW).messages).toBe(1);
   });
 });
 
@@ -216,17 +217,17 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
   // history): the log is the same, the order of applying it is not.
   // Applied as the sync store does: the cursor moves past each batch (a late envelope is below it).
   const at = (eventSeq: number, from: string, payload: ChannelEventPayload, eventId = `evt-seq-${String(eventSeq).padStart(6, '0')}`) =>
-    store.db.transaction(() => {
-      const result = applyEvents(store.db, [{ eventId, channelId: CH, seq: eventSeq, senderUserId: from, senderDeviceId: `dev-${from}`, createdAt: NOW, relayAt: NOW, payload }]);
-      store.db.prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, eventSeq);
+    testDatabase(store).transaction(() => {
+      const result = applyEvents(testDatabase(store), [{ eventId, channelId: CH, seq: eventSeq, senderUserId: from, senderDeviceId: `dev-${from}`, createdAt: NOW, relayAt: NOW, payload }]);
+      testDatabase(store).prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, eventSeq);
       return result;
     })();
   const create = (body: string, urgent = false): ChannelEventPayload => ({ type: 'message.create', body, mentions: [], replyTo: null, urgent });
-  const message = (id: string) => store.db.prepare('SELECT body, deleted_at IS NOT NULL AS deleted FROM messages WHERE message_id = ?').get(id);
+  const message = (id: string) => testDatabase(store).prepare('SELECT body, deleted_at IS NOT NULL AS deleted FROM messages WHERE message_id = ?').get(id);
 
   beforeEach(() => {
     store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-    store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+    testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
     rosterRecord(1, [
       { userId: ANNA, role: 'admin' },
       { userId: BEN, role: 'member' },
@@ -238,7 +239,7 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
     at(2, ANNA, { type: 'message.delete', messageId: id });
     at(1, ANNA, create('Patient Quastenflosser Zimmer 12'), id);
     expect(message(id)).toEqual({ body: '', deleted: 1 });
-    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Quastenflosser%'`).pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Quastenflosser%'`).pluck().get()).toBe(0);
   });
 
   it('an edit opened before its message is in force once the message is there; a foreign one is refused then', () => {
@@ -247,7 +248,7 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
     at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] });
     at(1, ANNA, create('Zimmer 12'), id);
     expect(message(id)).toEqual({ body: 'Zimmer 16', deleted: 0 });
-    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschung%' OR payload LIKE '%Zimmer 12%'`).pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschung%' OR payload LIKE '%Zimmer 12%'`).pluck().get()).toBe(0);
   });
 
   it('of two edits the later one in the log is in force, whichever was opened first', () => {
@@ -256,14 +257,14 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
     at(3, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] });
     expect(at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 14', mentions: [] }).refused.map((r) => r.reason)).toEqual(['stale']);
     expect(message(id)).toEqual({ body: 'Zimmer 16', deleted: 0 });
-    expect(store.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get()).toBe(0);
   });
 
   it('a poll closed by its creator before the poll was opened here is closed', () => {
     const pollId = 'evt-seq-000001';
     at(2, ANNA, { type: 'poll.close', pollId });
     at(1, ANNA, { type: 'poll.create', question: 'Teamessen?', options: [{ id: 'o1', label: 'Ja' }, { id: 'o2', label: 'Nein' }], multipleChoice: false, deadline: null, hideVoters: false }, pollId);
-    expect(store.db.prepare('SELECT closed_seq FROM polls WHERE poll_id = ?').pluck().get(pollId)).toBe(2);
+    expect(testDatabase(store).prepare('SELECT closed_seq FROM polls WHERE poll_id = ?').pluck().get(pollId)).toBe(2);
   });
 
   it('an acknowledgement counts against edits after it in the log, not against an earlier edit opened late', () => {

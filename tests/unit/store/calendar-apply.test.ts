@@ -10,6 +10,7 @@ import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-
 import { deleteChannelContent } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { toChannelEvents } from '../../../apps/desktop/electron/core/store/sync-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const HOUR = 3_600_000;
@@ -35,7 +36,7 @@ function apply(...payloads: unknown[]) {
       };
     }),
   );
-  const result = store.db.transaction(() => applyEvents(store.db, valid))();
+  const result = testDatabase(store).transaction(() => applyEvents(testDatabase(store), valid))();
   return { invalid: invalid.map((i) => i.reason), refused: result.refused.map((r) => r.reason) };
 }
 
@@ -121,7 +122,7 @@ describe('calendar occurrences in the store', () => {
     );
     expect(result.invalid).toHaveLength(3);
     expect(result.refused).toEqual(['invalid_event']);
-    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(2);
+    expect(testDatabase(store).prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(2);
     // After COUNT=5: kept with the entry but not expanded.
     const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
     expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual([0, 24, 48, 72, 96].map((h) => [h, null]));
@@ -152,15 +153,15 @@ describe('calendar occurrences in the store', () => {
     apply(put({ rrule: 'FREQ=DAILY' }));
     const cancels = Array.from({ length: MAX_OVERRIDES + 1 }, (_, i) => ({ type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + i * DAY }));
     expect(apply(...cancels).refused).toEqual([]);
-    const ids = store.db.prepare('SELECT recurrence_id FROM calendar_overrides ORDER BY recurrence_id').pluck().all() as number[];
+    const ids = testDatabase(store).prepare('SELECT recurrence_id FROM calendar_overrides ORDER BY recurrence_id').pluck().all() as number[];
     expect(ids).toHaveLength(MAX_OVERRIDES);
     expect(ids[0]).toBe(T0 + DAY);
   });
 
   it('removes the overrides with the channel content', () => {
     apply(put(), { type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 });
-    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(1);
-    deleteChannelContent(store.db, CH);
-    expect(store.db.prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(1);
+    deleteChannelContent(testDatabase(store), CH);
+    expect(testDatabase(store).prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(0);
   });
 });

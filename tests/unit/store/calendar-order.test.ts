@@ -10,6 +10,7 @@ import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts'
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { applyRetention } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const ANNA = 'usr-anna-0001';
@@ -62,16 +63,16 @@ afterEach(() => {
 function freshStore(): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   stores.push(store);
-  store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
   const roster = (epoch: number, issuedAt: number, clara: 'admin' | 'member') =>
-    store.db.prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`).run(
+    testDatabase(store).prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`).run(
       CH,
       JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, issuedAt, members: [{ userId: ANNA, role: 'member' }, { userId: BEN, role: 'member' }, { userId: CLARA, role: clara }] } }),
     );
   roster(1, NOW - DAY, 'member');
   roster(2, NOW + 60_000, 'admin');
-  for (const userId of [ANNA, BEN]) store.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, userId, 'member');
-  store.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CLARA, 'admin');
+  for (const userId of [ANNA, BEN]) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, userId, 'member');
+  testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CLARA, 'admin');
   return store;
 }
 
@@ -95,9 +96,9 @@ function openInOrder(order: readonly number[], batchSize: number): ProfileStore 
   const store = freshStore();
   for (let i = 0; i < order.length; i += batchSize) {
     const batch = order.slice(i, i + batchSize).map(event);
-    store.db.transaction(() => {
-      applyEvents(store.db, batch);
-      store.db.prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, Math.max(...batch.map((e) => e.seq!)));
+    testDatabase(store).transaction(() => {
+      applyEvents(testDatabase(store), batch);
+      testDatabase(store).prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, Math.max(...batch.map((e) => e.seq!)));
     })();
   }
   return store;
@@ -105,9 +106,9 @@ function openInOrder(order: readonly number[], batchSize: number): ProfileStore 
 
 function calendarState(store: ProfileStore) {
   return {
-    entries: store.db.prepare('SELECT uid, data, start, last_seq, created_by, cancelled FROM calendar_events ORDER BY uid').all(),
-    rsvps: store.db.prepare('SELECT uid, user_id, rsvp, seq FROM calendar_rsvps ORDER BY uid, user_id').all(),
-    overrides: store.db.prepare('SELECT uid, recurrence_id, data, seq FROM calendar_overrides ORDER BY uid, recurrence_id').all(),
+    entries: testDatabase(store).prepare('SELECT uid, data, start, last_seq, created_by, cancelled FROM calendar_events ORDER BY uid').all(),
+    rsvps: testDatabase(store).prepare('SELECT uid, user_id, rsvp, seq FROM calendar_rsvps ORDER BY uid, user_id').all(),
+    overrides: testDatabase(store).prepare('SELECT uid, recurrence_id, data, seq FROM calendar_overrides ORDER BY uid, recurrence_id').all(),
   };
 }
 
@@ -144,12 +145,12 @@ describe('calendar verdicts do not depend on the order envelopes are opened in',
 
   it('an event opened late after retention removed older events of the entry from the log does not recompute the entry from what is left', () => {
     const store = freshStore();
-    const at = (index: number, createdAt: number) => store.db.transaction(() => applyEvents(store.db, [{ ...event(index), createdAt }]))();
+    const at = (index: number, createdAt: number) => testDatabase(store).transaction(() => applyEvents(testDatabase(store), [{ ...event(index), createdAt }]))();
     at(0, NOW - 40 * DAY);
     at(2, NOW);
     // The organisation keeps 30 days: Anna's put leaves the log, her entry stays.
-    applyRetention(store.db, 30, NOW);
-    expect(store.db.prepare(`SELECT count(*) FROM events WHERE seq = 1`).pluck().get()).toBe(0);
+    applyRetention(testDatabase(store), 30, NOW);
+    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE seq = 1`).pluck().get()).toBe(0);
     at(1, NOW - DAY);
     const state = calendarState(store);
     expect(state.entries).toHaveLength(1);

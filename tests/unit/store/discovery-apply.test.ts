@@ -6,6 +6,7 @@ import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/dom
 import { readAnnouncements, readJoinRequests } from '../../../apps/desktop/electron/core/store/channels.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const DIR = 'chnorg-directory-01';
 const OTHER = 'chn-station-3b';
@@ -26,7 +27,7 @@ async function apply(channelId: string, events: ChannelEvent[]) {
 beforeEach(() => {
   n = 0;
   store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-  store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1), (?, 'channel', 'Station 3B', 0, 0)`).run(DIR, OTHER);
+  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1), (?, 'channel', 'Station 3B', 0, 0)`).run(DIR, OTHER);
 });
 
 describe('discovery events', () => {
@@ -35,11 +36,11 @@ describe('discovery events', () => {
     const renamed = announce('Hygieneteam Nord');
     await apply(DIR, [renamed]);
     await apply(DIR, [first, renamed]);
-    expect(readAnnouncements(store.db)).toEqual([
+    expect(readAnnouncements(testDatabase(store))).toEqual([
       { channelId: 'chn-hygiene-01', announcerUserId: 'usr-anna-0001', seq: renamed.seq, listed: true, name: 'Hygieneteam Nord', topic: 'Händehygiene', historyForNewMembers: true },
     ]);
     await apply(DIR, [ev({ type: 'channel.unannounce', channelId: 'chn-hygiene-01' })]);
-    expect(readAnnouncements(store.db)[0]).toMatchObject({ listed: false, name: '' });
+    expect(readAnnouncements(testDatabase(store))[0]).toMatchObject({ listed: false, name: '' });
   });
 
   it('keep one join request per user and channel, the newest, with the epoch it named', async () => {
@@ -48,14 +49,14 @@ describe('discovery events', () => {
     const newer = ask(3);
     await apply(DIR, [newer]);
     await apply(DIR, [older]);
-    expect(readJoinRequests(store.db)).toEqual([{ channelId: 'chn-hygiene-01', userId: 'usr-ben-00001', seq: newer.seq, knownEpoch: 3 }]);
+    expect(readJoinRequests(testDatabase(store))).toEqual([{ channelId: 'chn-hygiene-01', userId: 'usr-ben-00001', seq: newer.seq, knownEpoch: 3 }]);
   });
 
   it('count only in the org-wide channel: the same events in another channel change nothing', async () => {
     await apply(OTHER, [announce('Gefälscht', { channelId: OTHER }), ev({ type: 'channel.join_request', channelId: 'chn-hygiene-01', knownEpoch: 1 }, { channelId: OTHER })]);
-    expect(readAnnouncements(store.db)).toEqual([]);
-    expect(readJoinRequests(store.db)).toEqual([]);
+    expect(readAnnouncements(testDatabase(store))).toEqual([]);
+    expect(readJoinRequests(testDatabase(store))).toEqual([]);
     // The events stay in that channel's log (applied is not the same as effective).
-    expect(store.db.prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(OTHER)).toBe(2);
+    expect(testDatabase(store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(OTHER)).toBe(2);
   });
 });

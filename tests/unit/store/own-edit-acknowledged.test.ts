@@ -9,6 +9,7 @@ import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts'
 import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const ANNA = { userId: 'usr-anna-0001', deviceId: 'dev-anna-0001' };
@@ -18,12 +19,12 @@ const T = Date.UTC(2026, 10, 23, 12, 0);
 function openClient(self: { userId: string; deviceId: string }): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   store.sync.setSelf(self);
-  store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
   const members = [ANNA, BEN].map((m) => ({ userId: m.userId, role: 'member' as const }));
-  store.db
+  testDatabase(store)
     .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
     .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch: 1, members, issuedAt: 0 } }));
-  for (const m of members) store.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
+  for (const m of members) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
   return store;
 }
 
@@ -32,14 +33,14 @@ const received = (store: ProfileStore, events: ChannelEvent[]) =>
 
 function queueOwn(store: ProfileStore, eventId: string, payload: ChannelEventPayload, createdAt: number): ChannelEvent {
   const event: ChannelEvent = { eventId, channelId: CH, seq: null, senderUserId: BEN.userId, senderDeviceId: BEN.deviceId, createdAt, epoch: 1, payload };
-  store.db.transaction(() => {
-    queueOutbox(store.db, event, 'x');
-    applyEvents(store.db, [event]);
+  testDatabase(store).transaction(() => {
+    queueOutbox(testDatabase(store), event, 'x');
+    applyEvents(testDatabase(store), [event]);
   })();
   return event;
 }
 
-const body = (store: ProfileStore, messageId: string) => store.db.prepare('SELECT body FROM messages WHERE channel_id = ? AND message_id = ?').pluck().get(CH, messageId);
+const body = (store: ProfileStore, messageId: string) => testDatabase(store).prepare('SELECT body FROM messages WHERE channel_id = ? AND message_id = ?').pluck().get(CH, messageId);
 
 it('an own edit of an urgent message that the relay orders after an acknowledgement is refused at the sender too, the confirmed text kept', async () => {
   const ben = openClient(BEN);
@@ -56,9 +57,9 @@ it('an own edit of an urgent message that the relay orders after an acknowledgem
   await received(anna, [{ ...alarm, seq: 1, relayAt: T }, ack, { ...edit, seq: 3, relayAt: T + 1_000 }]);
   expect(body(anna, alarm.eventId)).toBe('Reanimation Zimmer 4');
   expect(body(ben, alarm.eventId)).toBe('Reanimation Zimmer 4');
-  expect(ben.db.prepare('SELECT edited_at FROM messages WHERE message_id = ?').pluck().get(alarm.eventId)).toBeNull();
+  expect(testDatabase(ben).prepare('SELECT edited_at FROM messages WHERE message_id = ?').pluck().get(alarm.eventId)).toBeNull();
   // The refused text stays nowhere in the sender's log either.
-  expect(ben.db.prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get()).toBe(0);
+  expect(testDatabase(ben).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get()).toBe(0);
   ben.close();
   anna.close();
 });
@@ -72,6 +73,6 @@ it('an own edit of an urgent message nobody confirmed before it takes effect whe
   await ben.sync.markSent(edit.eventId, 2, T + 1_000);
   expect(body(ben, alarm.eventId)).toBe('Reanimation Zimmer 14');
   // Ordered and accepted, the earlier text is gone from the log as for any edit.
-  expect(ben.db.prepare(`SELECT json_extract(payload, '$.body') FROM events WHERE event_id = ?`).pluck().get(alarm.eventId)).toBe('');
+  expect(testDatabase(ben).prepare(`SELECT json_extract(payload, '$.body') FROM events WHERE event_id = ?`).pluck().get(alarm.eventId)).toBe('');
   ben.close();
 });

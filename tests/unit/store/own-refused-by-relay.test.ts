@@ -10,6 +10,7 @@ import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.
 import { requeueRefusedMessage } from '../../../apps/desktop/electron/core/store/own-refused.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const BEN = { userId: 'usr-ben-00001', deviceId: 'dev-ben-00001' };
@@ -19,22 +20,22 @@ let ben: ProfileStore;
 
 function queueOwn(eventId: string, payload: ChannelEventPayload, createdAt = T0): ChannelEvent {
   const event: ChannelEvent = { eventId, channelId: CH, seq: null, senderUserId: BEN.userId, senderDeviceId: BEN.deviceId, createdAt, payload };
-  ben.db.transaction(() => {
-    queueOutbox(ben.db, event, 'x');
-    applyEvents(ben.db, [event]);
+  testDatabase(ben).transaction(() => {
+    queueOutbox(testDatabase(ben), event, 'x');
+    applyEvents(testDatabase(ben), [event]);
   })();
   return event;
 }
 
 const message = (body: string): ChannelEventPayload => ({ type: 'message.create', body, mentions: [], replyTo: null, urgent: false });
-const outboxIds = () => ben.db.prepare('SELECT client_event_id FROM outbox ORDER BY queue_order').pluck().all();
+const outboxIds = () => testDatabase(ben).prepare('SELECT client_event_id FROM outbox ORDER BY queue_order').pluck().all();
 
 describe('an own event the relay refuses for good', () => {
   beforeEach(() => {
     ben = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
     ben.sync.setSelf(BEN);
-    ben.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', 'Station 3B', 0)`).run(CH);
-    ben.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, BEN.userId, 'member');
+    testDatabase(ben).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', 'Station 3B', 0)`).run(CH);
+    testDatabase(ben).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, BEN.userId, 'member');
   });
 
   it('a message leaves the queue, stays with its reason and text, and the next one is due at once', async () => {
@@ -50,12 +51,12 @@ describe('an own event the relay refuses for good', () => {
   it('sent again by the user, it is queued anew with its time of writing and its reason cleared', async () => {
     queueOwn('msg-refused-0001', message('Zimmer 12: Verband wechseln'), T0 - 60_000);
     await ben.sync.markRefused('msg-refused-0001', 'not_member');
-    expect(requeueRefusedMessage(ben.db, CH, 'msg-refused-0001')).toBe(true);
+    expect(requeueRefusedMessage(testDatabase(ben), CH, 'msg-refused-0001')).toBe(true);
     const [item] = await ben.sync.dueOutbox(T0, 10);
     expect(item).toMatchObject({ clientEventId: 'msg-refused-0001', createdAt: T0 - 60_000, payload: { type: 'message.create', body: 'Zimmer 12: Verband wechseln' } });
     expect(await ben.messages.get(CH, 'msg-refused-0001')).toMatchObject({ delivery: 'sending', refusedCode: null });
     // Only a refused message can be: one still queued or one that was sent is not queued twice.
-    expect(requeueRefusedMessage(ben.db, CH, 'msg-refused-0001')).toBe(false);
+    expect(requeueRefusedMessage(testDatabase(ben), CH, 'msg-refused-0001')).toBe(false);
   });
 
   it('a refused message edited meanwhile keeps the text last written, and is sent again with it', async () => {
@@ -65,7 +66,7 @@ describe('an own event the relay refuses for good', () => {
     await ben.sync.markRefused('msg-refused-0001', 'not_member');
     await ben.sync.markRefused('edit-refused-01', 'not_member');
     expect(await ben.messages.get(CH, 'msg-refused-0001')).toMatchObject({ delivery: 'failed', refusedCode: 'not_member', body: 'Zimmer 14: Verband wechseln' });
-    expect(requeueRefusedMessage(ben.db, CH, 'msg-refused-0001')).toBe(true);
+    expect(requeueRefusedMessage(testDatabase(ben), CH, 'msg-refused-0001')).toBe(true);
     const [item] = await ben.sync.dueOutbox(T0, 10);
     expect(item).toMatchObject({ clientEventId: 'msg-refused-0001', payload: { type: 'message.create', body: 'Zimmer 14: Verband wechseln' } });
   });
@@ -81,7 +82,7 @@ describe('an own event the relay refuses for good', () => {
 
   it('an own event the relay had taken before a restore lost it is not undone when refused on sending it again', async () => {
     const CARA = 'usr-cara-0001';
-    ben.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CARA, 'member');
+    testDatabase(ben).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CARA, 'member');
     queueOwn('msg-taken-00001', message('Zimmer 12: Verband wechseln'));
     queueOwn('poll-taken-0001', {
       type: 'poll.create',
@@ -98,7 +99,7 @@ describe('an own event the relay refuses for good', () => {
     await ben.sync.markSent('poll-taken-0001', 2, T0, 'incarnation-1');
     const vote = { eventId: 'vote-cara-00001', channelId: CH, seq: 3, senderUserId: CARA, senderDeviceId: 'dev-cara-00001', createdAt: T0, relayAt: T0, payload: { type: 'poll.vote', pollId: 'poll-taken-0001', optionIds: ['b'] } } as const;
     await ben.sync.applyBatch(CH, { events: [{ ...vote, contentType: 'poll' }], pending: [], newCursor: 3 });
-    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
     // The relay is restored from a backup without them: they go out again, and are refused for good
     // (Ben was removed since). Everyone who had them keeps them, and so does Ben.
     expect((await ben.sync.adoptIncarnation('incarnation-2', { [CH]: 0 })).requeued).toBe(2);
@@ -106,8 +107,8 @@ describe('an own event the relay refuses for good', () => {
     await ben.sync.markRefused('poll-taken-0001', 'not_member');
     expect(outboxIds()).toEqual([]);
     expect(await ben.messages.get(CH, 'msg-taken-00001')).toMatchObject({ delivery: 'sent', refusedCode: null, body: 'Zimmer 12: Verband wechseln' });
-    expect(ben.db.prepare('SELECT count(*) FROM polls').pluck().get()).toBe(1);
-    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM polls').pluck().get()).toBe(1);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(1);
   });
 
   it('a poll the relay refused disappears with the own vote on it', async () => {
@@ -125,22 +126,22 @@ describe('an own event the relay refuses for good', () => {
     queueOwn('vote-on-refused1', { type: 'poll.vote', pollId: 'poll-refused-001', optionIds: ['a'] });
     await ben.sync.markRefused('poll-refused-001', 'not_member');
     await ben.sync.markRefused('vote-on-refused1', 'not_member');
-    expect(ben.db.prepare('SELECT count(*) FROM polls').pluck().get()).toBe(0);
-    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(0);
-    expect(ben.db.prepare('SELECT count(*) FROM events WHERE seq IS NULL').pluck().get()).toBe(0);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM polls').pluck().get()).toBe(0);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(0);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM events WHERE seq IS NULL').pluck().get()).toBe(0);
     expect(outboxIds()).toEqual([]);
   });
 
   it('a rename the relay refused gives the channel back its name', async () => {
-    ben.db.prepare(`UPDATE channel_members SET role = 'admin' WHERE channel_id = ?`).run(CH);
+    testDatabase(ben).prepare(`UPDATE channel_members SET role = 'admin' WHERE channel_id = ?`).run(CH);
     const named = { eventId: 'name-first-0001', channelId: CH, seq: 1, senderUserId: BEN.userId, senderDeviceId: BEN.deviceId, createdAt: T0 - 60_000, relayAt: T0 - 60_000, payload: { type: 'channel.update', name: 'Station 3B', topic: '', historyForNewMembers: true, retentionDays: null } } as const;
     await ben.sync.applyBatch(CH, { events: [{ ...named, contentType: 'channel' }], pending: [], newCursor: 1 });
     queueOwn('rename-refused1', { type: 'channel.update', name: 'Station 3B – Isolierung', topic: '', historyForNewMembers: true, retentionDays: null });
-    expect(ben.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Station 3B – Isolierung');
+    expect(testDatabase(ben).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Station 3B – Isolierung');
     await ben.sync.markRefused('rename-refused1', 'not_permitted');
     expect(outboxIds()).toEqual([]);
-    expect(ben.db.prepare(`SELECT count(*) FROM events WHERE event_id = 'rename-refused1'`).pluck().get()).toBe(0);
-    expect(ben.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Station 3B');
+    expect(testDatabase(ben).prepare(`SELECT count(*) FROM events WHERE event_id = 'rename-refused1'`).pluck().get()).toBe(0);
+    expect(testDatabase(ben).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Station 3B');
   });
 
   it('a shared file the relay refused (a blob the sender may not use) is gone from the files list', async () => {
@@ -156,6 +157,6 @@ describe('an own event the relay refuses for good', () => {
       caption: '',
     });
     await ben.sync.markRefused('file-refused-001', 'not_permitted');
-    expect(ben.db.prepare('SELECT count(*) FROM files').pluck().get()).toBe(0);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM files').pluck().get()).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts'
 import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const HOUR = 3_600_000;
@@ -21,16 +22,16 @@ let anna: ProfileStore;
 function openClient(self: { userId: string; deviceId: string }): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   store.sync.setSelf(self);
-  store.db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
   return store;
 }
 
 function rosterRecord(store: ProfileStore, epoch: number, members: Array<{ userId: string; role: 'admin' | 'member' }>, issuedAt: number): void {
-  store.db
+  testDatabase(store)
     .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
     .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, members, issuedAt } }));
-  store.db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
-  for (const m of members) store.db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
+  testDatabase(store).prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
+  for (const m of members) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
 }
 
 const received = (store: ProfileStore, events: ChannelEvent[]) =>
@@ -39,9 +40,9 @@ const received = (store: ProfileStore, events: ChannelEvent[]) =>
 /** What MessagingClient.send does: queue and apply in one transaction. */
 function queueOwn(store: ProfileStore, self: typeof BEN, eventId: string, payload: ChannelEventPayload, createdAt: number, epoch = 1): ChannelEvent {
   const event: ChannelEvent = { eventId, channelId: CH, seq: null, senderUserId: self.userId, senderDeviceId: self.deviceId, createdAt, epoch, payload };
-  store.db.transaction(() => {
-    queueOutbox(store.db, event, 'x');
-    applyEvents(store.db, [event]);
+  testDatabase(store).transaction(() => {
+    queueOutbox(testDatabase(store), event, 'x');
+    applyEvents(testDatabase(store), [event]);
   })();
   return event;
 }
@@ -81,7 +82,7 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
     expect((await ben.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(1);
     await ben.sync.markSent(late.eventId, 2, DEADLINE + 60_000);
     expect((await ben.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(0);
-    expect(ben.db.prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(0);
+    expect(testDatabase(ben).prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(0);
     await received(anna, [pollCreate, { ...late, seq: 2, relayAt: DEADLINE + 60_000 }]);
     expect((await anna.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(0);
   });
@@ -92,9 +93,9 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
     await ben.sync.markSent(first.eventId, 2, DEADLINE - 2 * HOUR);
     const change = queueOwn(ben, BEN, 'vote-ben-change1', votePayload(['b']), DEADLINE - HOUR);
     await ben.sync.markSent(change.eventId, 3, DEADLINE + 60_000);
-    expect(ben.db.prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
+    expect(testDatabase(ben).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
     await received(anna, [pollCreate, { ...first, seq: 2, relayAt: DEADLINE - 2 * HOUR }, { ...change, seq: 3, relayAt: DEADLINE + 60_000 }]);
-    expect(anna.db.prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
+    expect(testDatabase(anna).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
   });
 
   it('a vote queued before the own close counts, one queued after it does not, at the sender as at every receiver', async () => {
@@ -104,12 +105,12 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
     const close = queueOwn(ben, BEN, 'close-ben-00001', { type: 'poll.close', pollId: own.eventId }, DEADLINE - 3 * HOUR);
     const after = queueOwn(ben, BEN, 'vote-ben-after01', votePayload(['b']), DEADLINE - 3 * HOUR);
     await ben.sync.markSent(before.eventId, 2, DEADLINE - 2 * HOUR);
-    expect(ben.db.prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
+    expect(testDatabase(ben).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
     await ben.sync.markSent(close.eventId, 3, DEADLINE - 2 * HOUR);
     await ben.sync.markSent(after.eventId, 4, DEADLINE - 2 * HOUR);
     const state = (store: ProfileStore) => ({
-      votes: store.db.prepare('SELECT user_id, option_ids, seq FROM poll_votes').all(),
-      closed: store.db.prepare('SELECT closed_seq FROM polls').pluck().get(),
+      votes: testDatabase(store).prepare('SELECT user_id, option_ids, seq FROM poll_votes').all(),
+      closed: testDatabase(store).prepare('SELECT closed_seq FROM polls').pluck().get(),
     });
     expect(state(ben)).toEqual({ votes: [{ user_id: BEN.userId, option_ids: '["a"]', seq: 2 }], closed: 3 });
     const at = { relayAt: DEADLINE - 2 * HOUR };
@@ -126,12 +127,12 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
       await received(store, [named]);
     }
     const rename = queueOwn(ben, BEN, 'evt-rename-ben1', settings('Gekapert'), NOW);
-    expect(ben.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Gekapert');
+    expect(testDatabase(ben).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Gekapert');
     // Anna demotes Ben (roster epoch 2) before the relay takes his rename.
     for (const store of [ben, anna]) rosterRecord(store, 2, [{ userId: ANNA.userId, role: 'admin' }, { userId: BEN.userId, role: 'member' }], NOW + 1_000);
     await ben.sync.markSent(rename.eventId, 2, NOW + 60_000);
-    expect(ben.db.prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({ name: 'Station 3B', settings_seq: 1 });
+    expect(testDatabase(ben).prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({ name: 'Station 3B', settings_seq: 1 });
     await received(anna, [{ ...rename, seq: 2, relayAt: NOW + 60_000 }]);
-    expect(anna.db.prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({ name: 'Station 3B', settings_seq: 1 });
+    expect(testDatabase(anna).prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({ name: 'Station 3B', settings_seq: 1 });
   });
 });

@@ -7,6 +7,7 @@ import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/dom
 import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const DEADLINE = Date.UTC(2026, 10, 23, 12, 0);
@@ -80,7 +81,7 @@ describe('poll deadlines by relay time', () => {
     for (const client of [anna, ben]) {
       await apply(client, [pollCreate, late]);
       expect(await voters(client)).toBe(0);
-      expect(client.db.prepare('SELECT relay_at FROM events WHERE event_id = ?').pluck().get(late.eventId)).toBe(
+      expect(testDatabase(client).prepare('SELECT relay_at FROM events WHERE event_id = ?').pluck().get(late.eventId)).toBe(
         DEADLINE + 1,
       );
     }
@@ -104,7 +105,7 @@ describe('poll deadlines by relay time', () => {
     await apply(ben, [pollCreate]);
     // Cast offline before the deadline, by Ben's clock; the relay accepts it after the deadline.
     const queued = vote('vote-ben-offline', 0, BEN, { createdAt: DEADLINE - HOUR });
-    queueOutbox(ben.db, { ...queued, seq: null }, 'poll');
+    queueOutbox(testDatabase(ben), { ...queued, seq: null }, 'poll');
     await ben.sync.markSent(queued.eventId, 2, DEADLINE + 60_000);
     expect(await voters(ben)).toBe(0);
     // The same event as every other member receives it: the same verdict.

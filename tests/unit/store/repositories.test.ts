@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
 const T0 = Date.UTC(2026, 10, 23, 7, 0);
@@ -19,7 +20,7 @@ const msg = (body: string, over: Partial<ChannelEvent> = {}) => ev({ type: 'mess
 function textRows(text: string): string[] {
   const like = `%${text}%`;
   return (
-    store.db
+    testDatabase(store)
       .prepare(
         `SELECT 'events' AS t FROM events WHERE payload LIKE ? UNION ALL SELECT 'messages' FROM messages WHERE body LIKE ?
          UNION ALL SELECT 'files' FROM files WHERE name LIKE ? UNION ALL SELECT 'polls' FROM polls WHERE definition LIKE ?
@@ -28,7 +29,7 @@ function textRows(text: string): string[] {
       .all(like, like, like, like, like) as Array<{ t: string }>
   ).map((r) => r.t);
 }
-const terms = (prefix: string) => (store.db.prepare('SELECT term FROM search_terms WHERE term >= ? AND term < ?').pluck().all(prefix, `${prefix}\u{10FFFF}`) as string[]);
+const terms = (prefix: string) => (testDatabase(store).prepare('SELECT term FROM search_terms WHERE term >= ? AND term < ?').pluck().all(prefix, `${prefix}\u{10FFFF}`) as string[]);
 
 async function apply(events: ChannelEvent[]) {
   const last = Math.max(0, ...events.map((e) => e.seq ?? 0));
@@ -45,7 +46,7 @@ beforeEach(async () => {
       { userId: 'usr-ben-00001', role: 'member' },
     ],
   );
-  store.db.prepare(`INSERT INTO users VALUES ('usr-anna-0001', 'Anna Berger', 'admin', NULL, 1), ('usr-ben-00001', 'Ben Öztürk', 'member', NULL, 1)`).run();
+  testDatabase(store).prepare(`INSERT INTO users VALUES ('usr-anna-0001', 'Anna Berger', 'admin', NULL, 1), ('usr-ben-00001', 'Ben Öztürk', 'member', NULL, 1)`).run();
 });
 
 describe('applying events', () => {
@@ -54,7 +55,7 @@ describe('applying events', () => {
     await apply([e]);
     await apply([e, e]);
     expect(await store.messages.page(CH)).toHaveLength(1);
-    expect((store.db.prepare('SELECT count(*) AS c FROM events').get() as { c: number }).c).toBe(1);
+    expect((testDatabase(store).prepare('SELECT count(*) AS c FROM events').get() as { c: number }).c).toBe(1);
   });
 
   it('orders by channel sequence, newest first, with keyset paging and sender names', async () => {
@@ -120,7 +121,7 @@ describe('applying events', () => {
 
   it('counts unread messages and mentions for the sidebar', async () => {
     await apply([msg('hallo'), msg('@Ben bitte Bett 4', { senderUserId: 'usr-anna-0001' }), msg('eigene', { senderUserId: 'usr-ben-00001' })]);
-    store.db.prepare(`UPDATE messages SET mentions = '["usr-ben-00001"]' WHERE body LIKE '@Ben%'`).run();
+    testDatabase(store).prepare(`UPDATE messages SET mentions = '["usr-ben-00001"]' WHERE body LIKE '@Ben%'`).run();
     await apply([ev({ type: 'message.create', body: 'noch mal @Ben', mentions: ['usr-ben-00001'], replyTo: null, urgent: false })]);
     const [summary] = await store.channels.listFor('usr-ben-00001');
     expect(summary).toMatchObject({ unreadCount: 3, mentionCount: 1 });
@@ -132,7 +133,7 @@ describe('applying events', () => {
     const poll = ev({ type: 'poll.create', question: 'Wer übernimmt?', options: [{ id: 'a', label: 'Ich' }, { id: 'b', label: 'Du' }], multipleChoice: false, deadline: T0 + 10_000, hideVoters: false });
     await apply([poll]);
     await apply([ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['a'] }, { senderUserId: 'usr-ben-00001', createdAt: T0 + 20_000 })]);
-    expect(store.db.prepare('SELECT count(*) AS c FROM poll_votes').get()).toEqual({ c: 0 });
+    expect(testDatabase(store).prepare('SELECT count(*) AS c FROM poll_votes').get()).toEqual({ c: 0 });
   });
 });
 
@@ -202,7 +203,7 @@ describe('retention and deletion', () => {
   });
 
   it('a stricter channel setting wins over the policy; 0 means keep', async () => {
-    store.db.prepare('UPDATE channels SET retention_days = 7').run();
+    testDatabase(store).prepare('UPDATE channels SET retention_days = 7').run();
     await apply([msg('10 Tage alt', { createdAt: T0 })]);
     expect((await store.applyRetention(0, T0 + 10 * 86_400_000)).messages).toBe(1);
   });
@@ -238,7 +239,7 @@ describe('retention and deletion', () => {
       ev({ type: 'calendar.put', uid: 'evt-visit-0001', title: 'Visite Oberhauser', start: T0 + 3_600_000, end: T0 + 7_200_000, allDay: false, timeZone: 'Europe/Berlin', attendees: [] }),
     ]);
     await store.sync.applyBatch(CH, { events: [], pending: [{ channelId: CH, seq: 99, envelope: new Uint8Array([1, 2, 3]) }], newCursor: 99 });
-    store.db.prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(CH, 'Entwurf zu Oberhauser', T0);
+    testDatabase(store).prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(CH, 'Entwurf zu Oberhauser', T0);
     await store.sync.applyBatch(OTHER, {
       events: [{ eventId: 'evt-other-0001', channelId: OTHER, seq: 1, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0, contentType: 'message', payload: { type: 'message.create', body: 'Oberhauser anderswo', mentions: [], replyTo: null, urgent: false } }],
       pending: [],
@@ -252,8 +253,8 @@ describe('retention and deletion', () => {
     expect(await store.collaboration.polls(CH, T0)).toEqual([]);
     expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
     expect(await store.sync.pending(CH)).toEqual([]);
-    expect(store.db.prepare('SELECT count(*) FROM drafts').pluck().get()).toBe(0);
-    expect(store.db.prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(CH)).toBe(0);
+    expect(testDatabase(store).prepare('SELECT count(*) FROM drafts').pluck().get()).toBe(0);
+    expect(testDatabase(store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(CH)).toBe(0);
     expect(await store.search({ text: 'Arztbrief' })).toEqual([]);
     expect(terms('arztbrief')).toEqual([]);
     // The channel stays (new messages still arrive and are not fetched twice); the other channel is untouched.

@@ -8,6 +8,7 @@ import { migrate } from '../../../apps/desktop/electron/core/store/migrations/in
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { search, searchVariants } from '../../../apps/desktop/electron/core/store/search.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-substring-01';
 const OTHER = 'chn-substring-02';
@@ -171,8 +172,9 @@ describe('work per search', () => {
     const bodies = [...Array.from({ length: 50 }, (_, i) => `Haupt${pair(i)}strasse gesperrt`), ...Array.from({ length: 40 }, (_, i) => `Strasse${pair(i)} frei`)];
     const { store } = await storeWith(bodies);
     let matches = 0;
-    const prepare = store.db.prepare.bind(store.db);
-    store.db.prepare = ((source: string) => {
+    const db = testDatabase(store);
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((source: string) => {
       const statement = prepare(source);
       if (!/_fts MATCH/.test(source) || source.includes('search_terms_fts')) return statement;
       for (const method of ['get', 'all', 'iterate'] as const) {
@@ -183,7 +185,7 @@ describe('work per search', () => {
         };
       }
       return statement;
-    }) as typeof store.db.prepare;
+    }) as typeof db.prepare;
     const hits = await store.search({ text: 'strasse' });
     expect(hits).toHaveLength(30);
     expect(marked(hits).every((m) => m.length === 1 && m[0]!.toLowerCase() === 'strasse')).toBe(true);

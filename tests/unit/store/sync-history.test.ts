@@ -9,6 +9,7 @@ import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts'
 import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
 import { outboxEventId, outboxMessage } from '../../integration/transport/outbox-kill-fixtures.ts';
 import { randomKey, tempDir } from './helpers.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-history-0001';
 
@@ -18,7 +19,7 @@ async function storeWithChannel(): Promise<ProfileStore> {
   return store;
 }
 
-const delivery = (store: ProfileStore) => store.db.prepare('SELECT message_id, delivery, seq FROM messages ORDER BY message_id').all();
+const delivery = (store: ProfileStore) => testDatabase(store).prepare('SELECT message_id, delivery, seq FROM messages ORDER BY message_id').all();
 
 describe('sync store: relay incarnations', () => {
   it('keeps sent events with seq and incarnation; a restore puts those above the restore point back in the outbox, first and in order', async () => {
@@ -69,10 +70,10 @@ describe('sync store: relay incarnations', () => {
 
   it('remembers the declared history start (never lowered) and the gaps per channel', async () => {
     const store = await storeWithChannel();
-    expect(historyStart(store.db, CH)).toBeNull();
+    expect(historyStart(testDatabase(store), CH)).toBeNull();
     await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 9, historyStart: 7, gaps: [{ from: 8, to: 8 }] });
     await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 9, historyStart: 4 });
-    expect(historyStart(store.db, CH)).toBe(7);
+    expect(historyStart(testDatabase(store), CH)).toBe(7);
     expect(await store.sync.gaps()).toEqual({ [CH]: [{ from: 8, to: 8 }] });
     await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 9, gaps: [] });
     expect(await store.sync.gaps()).toEqual({});
@@ -85,10 +86,10 @@ describe('sync store: relay incarnations', () => {
     // The device's own event, in its log with the seq the relay gave it; its cursor is still behind.
     await store.sync.applyBatch(CH, { events: [{ ...own, seq: 1, contentType: 'message' }], pending: [], newCursor: 0 });
     await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 1, historyStart: 2 });
-    expect(historyStart(store.db, CH)).toBeNull();
+    expect(historyStart(testDatabase(store), CH)).toBeNull();
     // A seq it never had: the notice goes there.
     await store.sync.applyBatch(CH, { events: [], pending: [], newCursor: 4, historyStart: 4 });
-    expect(historyStart(store.db, CH)).toBe(4);
+    expect(historyStart(testDatabase(store), CH)).toBe(4);
     store.close();
   });
 
@@ -98,9 +99,9 @@ describe('sync store: relay incarnations', () => {
     const own = (i: number, payload: ChannelEvent['payload']): ChannelEvent => ({ ...outboxMessage(CH, 'dev-a', i), eventId: outboxEventId(i), payload });
     // As MessagingClient.send does: queued and applied in one transaction.
     const send = (event: ChannelEvent) =>
-      store.db.transaction(() => {
-        queueOutbox(store.db, event, 'message');
-        applyEvents(store.db, [event]);
+      testDatabase(store).transaction(() => {
+        queueOutbox(testDatabase(store), event, 'message');
+        applyEvents(testDatabase(store), [event]);
       })();
     const sent = async (event: ChannelEvent, seq: number) => {
       await store.sync.saveSealed(event.eventId, { envelope: new Uint8Array([seq]), epoch: 1 });
@@ -122,7 +123,7 @@ describe('sync store: relay incarnations', () => {
     await sent(deleteOne, 7);
     await sent(three, 8);
     await sent(own(5, { type: 'message.delete', messageId: three.eventId }), 9);
-    expect(store.db.prepare('SELECT client_event_id FROM sent_log ORDER BY seq').pluck().all()).toEqual([deleteOne.eventId, outboxEventId(5)]);
+    expect(testDatabase(store).prepare('SELECT client_event_id FROM sent_log ORDER BY seq').pluck().all()).toEqual([deleteOne.eventId, outboxEventId(5)]);
 
     expect(await store.sync.adoptIncarnation('incarnation-2', { [CH]: 4 })).toEqual({ requeued: 2 });
     expect((await store.sync.dueOutbox(Date.now(), 10)).map((i) => i.clientEventId)).toEqual([deleteOne.eventId, outboxEventId(5)]);
@@ -135,7 +136,7 @@ describe('sync store: relay incarnations', () => {
     await store.messages.queueLocal(outboxMessage(CH, 'dev-a', 1), 'message');
     const [item] = await store.sync.dueOutbox(Date.now(), 10);
     await store.sync.markSent(item!.clientEventId, 1, 1, 'incarnation-1');
-    const kept = () => store.db.prepare('SELECT count(*) FROM sent_log').pluck().get();
+    const kept = () => testDatabase(store).prepare('SELECT count(*) FROM sent_log').pluck().get();
     expect(kept()).toBe(1);
     await store.applyRetention(30, outboxMessage(CH, 'dev-a', 1).createdAt + 40 * 86_400_000);
     expect(kept()).toBe(0);

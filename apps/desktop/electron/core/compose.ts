@@ -75,15 +75,22 @@ export function createCore(deps: CoreDeps): Core {
       flush = null;
       const keys = [...dirty];
       dirty.clear();
-      for (const k of keys) {
-        if (k === 'session') sessions.status().then((s) => deps.emit('session.changed', s)).catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
-        else if (k === 'channels') deps.emit('channels.changed', {});
-        else if (k === 'connection') {
-          const view = connectionView();
-          if (view) deps.emit('connection.changed', view);
-        } else deps.emit('messages.changed', { channelId: k.slice('messages:'.length) });
-      }
+      emitChanges(keys).catch((error: unknown) => log.warn('change events not sent', { error: String(error) }));
     }, 10);
+  };
+  // In the order marked: the connection view reads the store, the others follow it.
+  const emitChanges = async (keys: string[]) => {
+    for (const k of keys) {
+      if (k === 'session') sessions.status().then((s) => deps.emit('session.changed', s)).catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
+      else if (k === 'channels') deps.emit('channels.changed', {});
+      else if (k === 'connection') {
+        const view = await connectionView().catch((error: unknown) => {
+          log.warn('connection view not sent', { error: String(error) });
+          return null;
+        });
+        if (view) deps.emit('connection.changed', view);
+      } else deps.emit('messages.changed', { channelId: k.slice('messages:'.length) });
+    }
   };
 
   const isVisible = (profileId: string) => sessions.session.visibleProfile === profileId && !sessions.session.isLocked;
@@ -112,19 +119,17 @@ export function createCore(deps: CoreDeps): Core {
       received: (events) => {
         const runtime = sessions.runtime(profileId);
         if (!runtime) return;
-        const names = runtime.profile.store.db.prepare('SELECT display_name FROM users WHERE user_id = ?').pluck();
-        notifyNewMessages(
-          deps.platform.notifier,
-          {
-            // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
-            content: effectiveNotificationContent(deps.policy, runtime.client.directory.orgSettings) as NotificationContent,
-            language,
-            onScreen: isVisible(profileId),
-            myUserId: runtime.identity.userId,
-            senderName: (userId) => (names.get(userId) as string | undefined) ?? '?',
-          },
-          events,
-        );
+        const context = {
+          // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
+          content: effectiveNotificationContent(deps.policy, runtime.client.directory.orgSettings) as NotificationContent,
+          language,
+          onScreen: isVisible(profileId),
+          myUserId: runtime.identity.userId,
+        };
+        runtime.profile.store.directory
+          .displayNamesOf([...new Set(events.map((e) => e.senderUserId))])
+          .then((names) => notifyNewMessages(deps.platform.notifier, { ...context, senderName: (userId) => names.get(userId) ?? '?' }, events))
+          .catch((error: unknown) => log.warn('notification not shown', { error: String(error) }));
       },
       fatal: (error) => {
         log.warn('relay refused this device; signing out', { code: error.code });
@@ -143,14 +148,12 @@ export function createCore(deps: CoreDeps): Core {
     }),
   });
 
-  const connectionView = (): ConnectionView | null => {
+  const connectionView = async (): Promise<ConnectionView | null> => {
     const id = sessions.session.visibleProfile;
     const runtime = id ? sessions.runtime(id) : undefined;
     if (!runtime) return null;
     const info = runtime.transport.connection();
-    const db = runtime.profile.store.db;
-    const pending = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
-    const urgent = db.prepare(`SELECT count(*) FROM outbox WHERE json_extract(payload, '$.type') = 'message.create' AND json_extract(payload, '$.urgent') = 1`).pluck().get() as number;
+    const { pending, urgent } = await runtime.profile.store.outbox.counts();
     // The engine's count can dip below zero when a channel finishes twice (a retry and a push); the view never shows that.
     return {
       state: info.state,
@@ -213,17 +216,15 @@ export function createCore(deps: CoreDeps): Core {
       await sessions.setPin(pin);
       return done;
     },
-    'session.me': () => {
+    'session.me': async () => {
       const runtime = sessions.visible();
       const me = runtime.identity;
-      const user = runtime.profile.store.db.prepare('SELECT display_name, role, ward FROM users WHERE user_id = ?').get(me.userId) as
-        | { display_name: string; role: 'admin' | 'member'; ward: string | null }
-        | undefined;
+      const user = await runtime.profile.store.directory.user(me.userId);
       return {
         profileId: runtime.profile.summary.profileId,
         userId: me.userId,
         deviceId: me.deviceId,
-        displayName: user?.display_name ?? runtime.profile.summary.displayName,
+        displayName: user?.displayName ?? runtime.profile.summary.displayName,
         role: user?.role ?? 'member',
         ward: user?.ward ?? null,
         orgId: me.orgId,
@@ -232,8 +233,8 @@ export function createCore(deps: CoreDeps): Core {
         holdsOrgKey: me.orgSecret !== null,
       };
     },
-    'connection.status': () => {
-      const view = connectionView();
+    'connection.status': async () => {
+      const view = await connectionView();
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },

@@ -5,7 +5,7 @@
 // not sign, and names the admin who acted (audit-actor.ts). Channel rosters signed by members'
 // devices are not admin actions and stay out. The CSV export is audit-csv.ts.
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
-import type { Db } from '../store/database.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { AuditEntryView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
 import type { AuditFacts } from '@klinikfunk/protocol/domain/audit-detail.ts';
 import { actorOf, knownDevices } from './audit-actor.ts';
@@ -147,35 +147,17 @@ function subjectNameOf(record: SignedRecord, subjectId: string, names: Names): s
 }
 
 /** Every admin action in the local directory, newest first (a record kept twice counts once). */
-export function auditEntries(db: Db): AuditEntry[] {
-  const rows = db.prepare('SELECT record_pk, record FROM directory_records ORDER BY record_pk').all() as Array<{
-    record_pk: number;
-    record: string;
-  }>;
-  const userNames = new Map(
-    (
-      db.prepare('SELECT user_id, display_name FROM users').all() as Array<{ user_id: string; display_name: string }>
-    ).map((u) => [u.user_id, u.display_name]),
-  );
-  const deviceLabels = new Map(
-    (db.prepare('SELECT device_id, label FROM devices').all() as Array<{ device_id: string; label: string }>).map(
-      (d) => [d.device_id, d.label],
-    ),
-  );
-  const channelNames = new Map(
-    (
-      db.prepare("SELECT channel_id, name FROM channels WHERE name != ''").all() as Array<{
-        channel_id: string;
-        name: string;
-      }>
-    ).map((c) => [c.channel_id, c.name]),
-  );
+export async function auditEntries(store: ProfileStore): Promise<AuditEntry[]> {
+  const rows = await store.directory.records();
+  const userNames = await store.directory.displayNames();
+  const deviceLabels = await store.directory.deviceLabels();
+  const channelNames = await store.channels.names();
   const enrolmentUsers = new Map<string, string>();
   let orgName: string | null = null;
   const seenSignatures = new Set<string>();
   const seenUsers = new Set<string>();
   const entries: AuditEntry[] = [];
-  const records = rows.map((row) => ({ pos: row.record_pk, record: JSON.parse(row.record) as SignedRecord }));
+  const records = rows.map((row) => ({ pos: row.recordPk, record: JSON.parse(row.record) as SignedRecord }));
   // All certificates first: the org root and the first admin's user come before its device's.
   const devices = knownDevices(records.map((r) => r.record));
   // Admin roles as the log goes: a stamp counts only from a user who is an admin by then (the

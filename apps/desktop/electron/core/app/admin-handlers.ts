@@ -55,13 +55,13 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
 
     'admin.createRegistrationKey': async ({ userId }) => {
       const runtime = adminRuntime();
-      const user = runtime.profile.store.db.prepare('SELECT display_name, active FROM users WHERE user_id = ?').get(userId) as { display_name: string; active: number } | undefined;
+      const user = await runtime.profile.store.directory.user(userId);
       if (!user?.active) throw new AppError('not_found', 'No active user with this id.');
       const { code, record } = makeRegistration(runtime.identity, userId, clock.now());
       await publish(runtime, record);
       return {
         userId,
-        displayName: user.display_name,
+        displayName: user.displayName,
         orgName: runtime.identity.orgName,
         relayUrl: runtime.identity.relayUrl,
         registrationKey: code,
@@ -69,22 +69,20 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
       };
     },
 
-    'admin.devices': () => {
+    'admin.devices': async () => {
       const runtime = adminRuntime();
-      const rows = runtime.profile.store.db
-        .prepare('SELECT d.device_id, d.user_id, d.label, d.revoked, u.display_name FROM devices d LEFT JOIN users u USING (user_id) ORDER BY u.display_name COLLATE NOCASE, d.label')
-        .all() as Array<{ device_id: string; user_id: string; label: string; revoked: number; display_name: string | null }>;
-      return rows.map((r) => ({ deviceId: r.device_id, userId: r.user_id, userName: r.display_name ?? '?', label: r.label, revoked: r.revoked === 1, own: r.device_id === runtime.identity.deviceId }));
+      const rows = await runtime.profile.store.directory.devices();
+      return rows.map((r) => ({ deviceId: r.deviceId, userId: r.userId, userName: r.userName ?? '?', label: r.label, revoked: r.revoked, own: r.deviceId === runtime.identity.deviceId }));
     },
 
     'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {
       const runtime = adminRuntime();
       if (deviceId === runtime.identity.deviceId) throw new AppError('not_permitted', 'This device cannot revoke itself.');
-      const known = runtime.profile.store.db.prepare('SELECT revoked FROM devices WHERE device_id = ?').get(deviceId) as { revoked: number } | undefined;
+      const known = await runtime.profile.store.directory.device(deviceId);
       if (!known) throw new AppError('not_found', 'No such device.');
       // The wipe order goes first: the relay hands it to the device only while it still proves its key.
       if (wipe) await publish(runtime, signWipe(runtime.identity, deviceId, clock.now()));
-      if (known.revoked === 0) await publish(runtime, signDeviceRevocation(runtime.identity, deviceId, reason, clock.now()));
+      if (!known.revoked) await publish(runtime, signDeviceRevocation(runtime.identity, deviceId, reason, clock.now()));
       return { done: true as const };
     },
   };

@@ -5,11 +5,8 @@ import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 
-export function memberRuntime(sessions: SessionService, channelId: string): ProfileRuntime {
+export async function memberRuntime(sessions: SessionService, channelId: string): Promise<ProfileRuntime> {
   const runtime = sessions.visible();
-  const member = runtime.profile.store.db
-    .prepare('SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL')
-    .get(channelId, runtime.identity.userId);
-  if (!member) throw new AppError('not_found', 'No such channel for this user.');
+  if (!(await runtime.profile.store.members.isActiveMember(channelId, runtime.identity.userId))) throw new AppError('not_found', 'No such channel for this user.');
   return runtime;
 }

@@ -1,14 +1,14 @@
 // Store rows to the renderer's view of a message: sender names from the directory, the quoted
 // message's excerpt, acknowledgement counts of urgent messages. Bodies stay plain text.
 import type { MessageView } from '@klinikfunk/protocol/api/contract.ts';
-import type { Db } from '../store/database.ts';
 import type { MessageRow } from '../store/messages.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import { lateDelivery } from './late-delivery.ts';
 
 const EXCERPT_CHARS = 140;
 
 export interface ViewContext {
-  db: Db;
+  store: ProfileStore;
   myUserId: string;
   unknownName: string;
   /** The organisation allows read receipts (signed org settings). */
@@ -25,34 +25,29 @@ function refusalOf(code: string | null): MessageView['refusal'] {
   return 'refused';
 }
 
-export function toMessageViews(ctx: ViewContext, channelId: string, rows: MessageRow[]): MessageView[] {
-  const memberCount = (ctx.db.prepare('SELECT count(*) FROM channel_members WHERE channel_id = ?').pluck().get(channelId) as number) ?? 0;
-  const quote = ctx.db.prepare(
-    'SELECT m.body, m.deleted_at, u.display_name AS name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?',
+export async function toMessageViews(ctx: ViewContext, channelId: string, rows: MessageRow[]): Promise<MessageView[]> {
+  // One query for the whole page (store/message-details.ts): quotes, acks, relay times, readers.
+  const { memberCount, details } = await ctx.store.messageDetails.of(
+    channelId,
+    rows.map((r) => r.messageId),
+    { userId: ctx.myUserId, readReceipts: ctx.readReceipts },
   );
-  const acks = ctx.db.prepare('SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?').pluck();
-  // The relay's time of the message itself (its create event) and when it was written in relay
-  // time, for "geschrieben … · zugestellt …".
-  const times = ctx.db.prepare('SELECT relay_at, written_at_relay FROM events WHERE channel_id = ? AND event_id = ?');
-  const readers = ctx.db
-    .prepare('SELECT count(*) FROM read_receipts r JOIN channel_members m USING (channel_id, user_id) WHERE r.channel_id = ? AND r.up_to_seq >= ? AND r.user_id != ?')
-    .pluck();
   return rows.map((row): MessageView => {
+    const detail = details.get(row.messageId);
     let replyTo: MessageView['replyTo'] = null;
     if (row.replyTo) {
-      const q = quote.get(channelId, row.replyTo) as { body: string; deleted_at: number | null; name: string | null } | undefined;
+      const q = detail?.quote;
       replyTo = q
-        ? { messageId: row.replyTo, senderName: q.name ?? ctx.unknownName, excerpt: q.body.slice(0, EXCERPT_CHARS), deleted: q.deleted_at !== null }
+        ? { messageId: row.replyTo, senderName: q.senderName ?? ctx.unknownName, excerpt: q.body.slice(0, EXCERPT_CHARS), deleted: q.deletedAt !== null }
         : { messageId: row.replyTo, senderName: ctx.unknownName, excerpt: '', deleted: true };
     }
     let ack: MessageView['ack'] = null;
     if (row.urgent && row.deletedAt === null) {
-      const ackers = acks.all(channelId, row.messageId) as string[];
+      const ackers = detail?.ackers ?? [];
       const others = ackers.filter((u) => u !== row.senderUserId);
       ack = { acked: others.length, total: Math.max(0, memberCount - 1), mine: ackers.includes(ctx.myUserId) };
     }
-    const event = times.get(channelId, row.messageId) as { relay_at: number | null; written_at_relay: number | null } | undefined;
-    const deliveredAt = event?.relay_at ?? null;
+    const deliveredAt = detail?.relayAt ?? null;
     return {
       messageId: row.messageId,
       channelId: row.channelId,
@@ -70,14 +65,14 @@ export function toMessageViews(ctx: ViewContext, channelId: string, rows: Messag
       ack,
       readBy:
         ctx.readReceipts && row.senderUserId === ctx.myUserId && row.seq !== null && row.deletedAt === null
-          ? { read: readers.get(channelId, row.seq, ctx.myUserId) as number, total: Math.max(0, memberCount - 1) }
+          ? { read: detail?.readers ?? 0, total: Math.max(0, memberCount - 1) }
           : null,
       editedAt: row.editedAt,
       deleted: row.deletedAt !== null,
       delivery: row.delivery,
       refusal: refusalOf(row.refusedCode),
       deliveredAt,
-      late: lateDelivery({ createdAt: row.createdAt, relayAt: deliveredAt, writtenAtRelay: event?.written_at_relay ?? null }, ctx.lateDeliveryMs),
+      late: lateDelivery({ createdAt: row.createdAt, relayAt: deliveredAt, writtenAtRelay: detail?.writtenAtRelay ?? null }, ctx.lateDeliveryMs),
     };
   });
 }

@@ -8,9 +8,6 @@ import { currentAnnouncement, requestPending } from '../client/channel-directory
 import { UnknownUsersError } from '../client/messaging-client.ts';
 import { TransportError } from '../transport/transport.ts';
 import { assertPermitted } from '../collab/channel-access.ts';
-import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
-import { requeueRefusedMessage } from '../store/own-refused.ts';
-import { historyStart } from '../store/sync-history.ts';
 import { channelTitles } from './channel-titles.ts';
 import { toMessageViews } from './message-views.ts';
 import { memberRuntime } from './member-runtime.ts';
@@ -43,29 +40,17 @@ const UNKNOWN = 'Unbekannt';
 const readReceiptsOn = (runtime: ProfileRuntime): boolean => runtime.client.directory.orgSettings?.body.readReceipts === true;
 const done = { done: true as const };
 
-interface UserRow {
-  user_id: string;
-  display_name: string;
-  role: 'admin' | 'member';
-  ward: string | null;
-  active: number;
-}
-
 type Runtime = ReturnType<SessionService['visible']>;
 
 /** Whether a channel is listed in the directory right now (by one of its current admins). */
-function isAnnounced(runtime: Runtime, channelId: string): boolean {
+async function isAnnounced(runtime: Runtime, channelId: string): Promise<boolean> {
   const roster = runtime.client.directory.rosters.get(channelId)?.current;
-  return roster?.kind === 'channel' && currentAnnouncement(roster, readAnnouncements(runtime.profile.store.db, channelId)) !== null;
+  return roster?.kind === 'channel' && currentAnnouncement(roster, await runtime.profile.store.channels.announcements(channelId)) !== null;
 }
 
 /** Channels this device has asked to join with a request still in the outbox (offline, or sending). */
-function queuedJoinRequests(runtime: Runtime): Set<string> {
-  const rows = runtime.profile.store.db
-    .prepare(`SELECT json_extract(payload, '$.channelId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'channel.join_request'`)
-    .pluck()
-    .all(runtime.client.directoryChannelId) as string[];
-  return new Set(rows);
+function queuedJoinRequests(runtime: Runtime): Promise<Set<string>> {
+  return runtime.profile.store.outbox.queuedChannelIds(runtime.client.directoryChannelId, ['channel.join_request']);
 }
 
 /**
@@ -75,8 +60,14 @@ function queuedJoinRequests(runtime: Runtime): Set<string> {
  */
 async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]> {
   const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
-  const title = channelTitles(runtime.profile.store.db, runtime.identity.userId);
-  const announced = (channelId: string) => currentAnnouncement(runtime.client.directory.rosters.get(channelId)?.current, readAnnouncements(runtime.profile.store.db, channelId));
+  const title = await channelTitles(runtime.profile.store, runtime.identity.userId, rows);
+  // Announcements are read only for channels without a name of their own (few).
+  const announcements = new Map<string, ReturnType<typeof currentAnnouncement>>();
+  for (const c of rows) {
+    if (c.name === '' && c.kind !== 'direct')
+      announcements.set(c.channelId, currentAnnouncement(runtime.client.directory.rosters.get(c.channelId)?.current, await runtime.profile.store.channels.announcements(c.channelId)));
+  }
+  const announced = (channelId: string) => announcements.get(channelId);
   return rows
     .map((c) => (c.name === '' && c.kind !== 'direct' ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic } : { ...c, name: title(c) }))
     .filter((c) => c.name !== '')
@@ -99,7 +90,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
   const requireChannel = (channelId: string) => memberRuntime(sessions, channelId);
 
   const requireOwnMessage = async (channelId: string, messageId: string) => {
-    const runtime = requireChannel(channelId);
+    const runtime = await requireChannel(channelId);
     const row = await runtime.profile.store.messages.get(channelId, messageId);
     if (!row) throw new AppError('not_found', 'No such message.');
     if (row.senderUserId !== runtime.identity.userId) throw new AppError('not_permitted', 'Only the sender can change a message.');
@@ -108,32 +99,29 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
   };
 
   return {
-    'directory.users': () => {
-      const rows = visible().profile.store.db.prepare('SELECT * FROM users ORDER BY display_name COLLATE NOCASE').all() as UserRow[];
-      return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, ward: r.ward, active: r.active === 1 }));
-    },
+    'directory.users': () => visible().profile.store.directory.users(),
 
     'channels.list': () => channelSummaries(visible()),
 
     'channels.get': async ({ channelId }) => {
-      const runtime = requireChannel(channelId);
-      const db = runtime.profile.store.db;
-      const c = db.prepare('SELECT * FROM channels WHERE channel_id = ?').get(channelId) as Record<string, unknown>;
-      const members = db
-        .prepare('SELECT m.user_id, m.role, u.display_name, u.ward FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ? ORDER BY m.role, u.display_name COLLATE NOCASE')
-        .all(channelId) as Array<{ user_id: string; role: 'admin' | 'member'; display_name: string | null; ward: string | null }>;
-      const summary = (await runtime.profile.store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
+      const runtime = await requireChannel(channelId);
+      const store = runtime.profile.store;
+      // A member's channel always has its row (member-runtime.ts joins on it).
+      const c = (await store.channels.settings(channelId))!;
+      const members = await store.members.withNames(channelId);
+      const summary = (await store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
+      const title = await channelTitles(store, runtime.identity.userId, [{ channelId, kind: c.kind }]);
       return {
         channelId,
-        kind: c.kind as 'channel' | 'conversation' | 'direct',
-        name: channelTitles(db, runtime.identity.userId)({ channelId, kind: c.kind as string, name: c.name as string }),
-        topic: c.topic as string,
+        kind: c.kind,
+        name: title({ channelId, kind: c.kind, name: c.name }),
+        topic: c.topic,
         unreadCount: summary?.unreadCount ?? 0,
         mentionCount: summary?.mentionCount ?? 0,
-        historyForNewMembers: c.history_for_new_members === 1,
-        orgWide: c.org_wide === 1,
-        members: members.map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN, role: m.role, ward: m.ward })),
-        canManage: members.some((m) => m.user_id === runtime.identity.userId && m.role === 'admin'),
+        historyForNewMembers: c.historyForNewMembers,
+        orgWide: c.orgWide,
+        members: members.map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN, role: m.role, ward: m.ward })),
+        canManage: members.some((m) => m.userId === runtime.identity.userId && m.role === 'admin'),
       };
     },
 
@@ -160,7 +148,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'channels.setMembers': async ({ channelId, memberUserIds }) => {
-      const runtime = requireChannel(channelId);
+      const runtime = await requireChannel(channelId);
       const current = await runtime.profile.store.channels.members(channelId);
       const me = runtime.identity.userId;
       if (!current.some((m) => m.userId === me && m.role === 'admin')) throw new AppError('not_permitted', 'Only channel admins change members.');
@@ -171,7 +159,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'channels.leave': async ({ channelId }) => {
-      const runtime = requireChannel(channelId);
+      const runtime = await requireChannel(channelId);
       if (channelId === runtime.client.directoryChannelId) throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
       const me = runtime.identity.userId;
       const current = await runtime.profile.store.channels.members(channelId);
@@ -181,19 +169,19 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       if (rest.length > 0 && !rest.some((m) => m.role === 'admin')) rest[0]!.role = 'admin';
       if (rest.length > 0) await runtime.client.setMembers(channelId, rest);
       // The last one out takes the channel out of the directory: nobody would be there to let anyone in.
-      else if (isAnnounced(runtime, channelId)) await runtime.client.unannounce(channelId);
-      runtime.profile.store.db.prepare('UPDATE channels SET left_at = ? WHERE channel_id = ?').run(clock.now(), channelId);
+      else if (await isAnnounced(runtime, channelId)) await runtime.client.unannounce(channelId);
+      await runtime.profile.store.channels.setLeft(channelId, clock.now());
       return done;
     },
 
-    'channels.discover': () => {
+    'channels.discover': async () => {
       const runtime = visible();
-      const { db } = runtime.profile.store;
+      const { store } = runtime.profile;
       const { directory } = runtime.client;
       const me = runtime.identity.userId;
-      const announcements = readAnnouncements(db);
-      const requests = new Map(readJoinRequests(db).filter((r) => r.userId === me).map((r) => [r.channelId, r]));
-      const queued = queuedJoinRequests(runtime);
+      const announcements = await store.channels.announcements();
+      const requests = new Map((await store.channels.joinRequests()).filter((r) => r.userId === me).map((r) => [r.channelId, r]));
+      const queued = await queuedJoinRequests(runtime);
       const list = [];
       for (const channelId of new Set(announcements.map((a) => a.channelId))) {
         const roster = directory.rosters.get(channelId);
@@ -217,19 +205,19 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = visible();
       const { client } = runtime;
       const me = runtime.identity.userId;
-      if (!isAnnounced(runtime, channelId)) throw new AppError('not_found', 'This channel is not in the directory (any more).');
+      if (!(await isAnnounced(runtime, channelId))) throw new AppError('not_found', 'This channel is not in the directory (any more).');
       // A channel left earlier shows again once the roster includes this user.
-      runtime.profile.store.db.prepare('UPDATE channels SET left_at = NULL WHERE channel_id = ?').run(channelId);
+      await runtime.profile.store.channels.setLeft(channelId, null);
       if (client.directory.isMember(channelId, me)) return { state: 'member' as const };
       if (!client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
-      const own = readJoinRequests(runtime.profile.store.db).find((r) => r.channelId === channelId && r.userId === me);
-      const alreadyAsked = queuedJoinRequests(runtime).has(channelId) || requestPending(client.directory.rosters.get(channelId), own);
+      const own = (await runtime.profile.store.channels.joinRequests()).find((r) => r.channelId === channelId && r.userId === me);
+      const alreadyAsked = (await queuedJoinRequests(runtime)).has(channelId) || requestPending(client.directory.rosters.get(channelId), own);
       if (!alreadyAsked) await client.requestJoin(channelId);
       return { state: 'requested' as const };
     },
 
     'channels.markRead': async ({ channelId, upToSortKey }) => {
-      const runtime = requireChannel(channelId);
+      const runtime = await requireChannel(channelId);
       const store = runtime.profile.store;
       await store.channels.markRead(channelId, upToSortKey, clock.now());
       // The unread badge is computed from the read position: without this the sidebar kept the
@@ -237,7 +225,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       runtime.channelsChanged();
       if (readReceiptsOn(runtime)) {
         // A receipt names the highest relay seq read; sent only when it moves, so scrolling sends little.
-        const seq = store.db.prepare('SELECT max(seq) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL').pluck().get(channelId, upToSortKey) as number | null;
+        const seq = await store.messageDetails.orderedSeqUpTo(channelId, upToSortKey);
         const sent = (await store.getSetting<number>(`receipt.${channelId}`)) ?? 0;
         if (seq !== null && seq > sent) {
           await store.setSetting(`receipt.${channelId}`, seq);
@@ -248,7 +236,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.page': async (input) => {
-      const runtime = requireChannel(input.channelId);
+      const runtime = await requireChannel(input.channelId);
       const repo = runtime.profile.store.messages;
       const { channelId, limit } = input;
       let rows;
@@ -273,17 +261,17 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         rows = older.slice(0, limit).reverse();
       }
       const page: MessagePage = {
-        messages: toMessageViews({ db: runtime.profile.store.db, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime), lateDeliveryMs: runtime.lateDeliveryMs }, channelId, rows),
+        messages: await toMessageViews({ store: runtime.profile.store, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime), lateDeliveryMs: runtime.lateDeliveryMs }, channelId, rows),
         hasOlder,
         hasNewer,
         total: await repo.count(channelId),
-        historyStart: historyStart(runtime.profile.store.db, channelId),
+        historyStart: await runtime.profile.store.messageDetails.historyStart(channelId),
       };
       return page;
     },
 
     'messages.send': async (input) => {
-      const runtime = requireChannel(input.channelId);
+      const runtime = await requireChannel(input.channelId);
       const messageId = await runtime.client.sendMessage(input.channelId, input.body, { mentions: input.mentions, replyTo: input.replyTo, urgent: input.urgent });
       return { messageId };
     },
@@ -292,7 +280,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const { runtime } = await requireOwnMessage(channelId, messageId);
       const edit = { type: 'message.edit' as const, messageId, body, mentions };
       // An urgent message somebody acknowledged is refused by every client: say so now.
-      assertPermitted(runtime, channelId, edit);
+      await assertPermitted(runtime, channelId, edit);
       await runtime.client.send(channelId, edit);
       return done;
     },
@@ -304,7 +292,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.ack': async ({ channelId, messageId }) => {
-      const runtime = requireChannel(channelId);
+      const runtime = await requireChannel(channelId);
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row?.urgent) throw new AppError('not_found', 'No urgent message to acknowledge.');
       const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some((a) => a.userId === runtime.identity.userId);
@@ -313,17 +301,12 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.acks': async ({ channelId, messageId }) => {
-      const runtime = requireChannel(channelId);
+      const runtime = await requireChannel(channelId);
       const store = runtime.profile.store;
       const row = await store.messages.get(channelId, messageId);
       if (!row) throw new AppError('not_found', 'No such message.');
       const acks = await store.messages.acks(channelId, messageId);
-      const names = new Map(
-        (store.db.prepare('SELECT m.user_id, u.display_name FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ?').all(channelId) as Array<{ user_id: string; display_name: string | null }>).map((r) => [
-          r.user_id,
-          r.display_name ?? UNKNOWN,
-        ]),
-      );
+      const names = new Map([...(await store.members.names(channelId))].map(([userId, name]) => [userId, name ?? UNKNOWN]));
       const ackedIds = new Set(acks.map((a) => a.userId));
       return {
         acked: acks.filter((a) => a.userId !== row.senderUserId).map((a) => ({ userId: a.userId, displayName: names.get(a.userId) ?? UNKNOWN, at: a.ackedAt })),
@@ -332,31 +315,23 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.readers': async ({ channelId, messageId }) => {
-      const runtime = requireChannel(channelId);
+      const runtime = await requireChannel(channelId);
       if (!readReceiptsOn(runtime)) throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
       const store = runtime.profile.store;
       const row = await store.messages.get(channelId, messageId);
       if (!row || row.senderUserId !== runtime.identity.userId) throw new AppError('not_found', 'No own message with this id.');
-      const members = store.db
-        .prepare('SELECT m.user_id, u.display_name, r.up_to_seq, r.read_at FROM channel_members m LEFT JOIN users u USING (user_id) LEFT JOIN read_receipts r ON r.channel_id = m.channel_id AND r.user_id = m.user_id WHERE m.channel_id = ? AND m.user_id != ? ORDER BY u.display_name COLLATE NOCASE')
-        .all(channelId, runtime.identity.userId) as Array<{ user_id: string; display_name: string | null; up_to_seq: number | null; read_at: number | null }>;
-      const hasRead = (m: (typeof members)[number]) => row.seq !== null && m.up_to_seq !== null && m.up_to_seq >= row.seq;
+      const members = await store.members.readPositions(channelId, runtime.identity.userId);
+      const hasRead = (m: (typeof members)[number]) => row.seq !== null && m.upToSeq !== null && m.upToSeq >= row.seq;
       return {
-        read: members.filter(hasRead).map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN, at: m.read_at ?? 0 })),
-        unread: members.filter((m) => !hasRead(m)).map((m) => ({ userId: m.user_id, displayName: m.display_name ?? UNKNOWN })),
+        read: members.filter(hasRead).map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN, at: m.readAt ?? 0 })),
+        unread: members.filter((m) => !hasRead(m)).map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN })),
       };
     },
 
     'messages.retry': async ({ channelId, messageId }) => {
-      const runtime = requireChannel(channelId);
-      const db = runtime.profile.store.db;
-      const changed = db.transaction(() => {
-        // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
-        if (requeueRefusedMessage(db, channelId, messageId)) return 1;
-        const queued = db.prepare('UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE client_event_id = ? AND channel_id = ?').run(clock.now(), messageId, channelId);
-        db.prepare(`UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery = 'failed'`).run(channelId, messageId);
-        return queued.changes;
-      })();
+      const runtime = await requireChannel(channelId);
+      // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
+      const changed = await runtime.profile.store.outbox.retry(channelId, messageId, clock.now());
       if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
       void runtime.client.engine.notifyQueued().catch(() => {});
       return done;
@@ -365,13 +340,15 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     'search.query': async ({ text, channelId, limit }) => {
       const runtime = visible();
       const store = runtime.profile.store;
-      if (channelId) requireChannel(channelId);
+      if (channelId) await requireChannel(channelId);
       const hits = await store.search({ text, ...(channelId ? { channelId } : {}), limit });
-      const title = channelTitles(store.db, runtime.identity.userId);
-      const mine = new Map((await store.channels.listFor(runtime.identity.userId)).map((c) => [c.channelId, title(c)]));
-      const sender = store.db.prepare('SELECT u.display_name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?').pluck();
-      return hits
-        .filter((h) => mine.has(h.channelId))
+      const channels = await store.channels.listFor(runtime.identity.userId);
+      const title = await channelTitles(store, runtime.identity.userId, channels);
+      const mine = new Map(channels.map((c) => [c.channelId, title(c)]));
+      const shown = hits.filter((h) => mine.has(h.channelId));
+      const senders = new Map<string, string | null>();
+      for (const h of shown) if (h.kind === 'message') senders.set(`${h.channelId}/${h.id}`, await store.messageDetails.senderName(h.channelId, h.id));
+      return shown
         .map((h) => ({
           kind: h.kind,
           channelId: h.channelId,
@@ -379,7 +356,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
           id: h.id,
           sortKey: h.sortKey,
           createdAt: h.createdAt,
-          senderName: h.kind === 'message' ? ((sender.get(h.channelId, h.id) as string | null) ?? UNKNOWN) : '',
+          senderName: h.kind === 'message' ? (senders.get(`${h.channelId}/${h.id}`) ?? UNKNOWN) : '',
           snippet: h.snippet,
           highlights: h.highlights,
         }));

@@ -2,7 +2,7 @@
 // messaging client. Lives from sign-in to sign-out; while the screen is locked it keeps syncing.
 // Tells the composition root what changed (for the renderer's events) and when the relay
 // refused the device for good (revoked), so the session can end at once.
-import { MessagingClient } from '../client/messaging-client.ts';
+import { MessagingClient, type StoredClientState } from '../client/messaging-client.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenProfile } from '../session/profiles.ts';
@@ -68,7 +68,13 @@ export class ProfileRuntime {
     return this.#deps.transportTuning?.lateDeliveryMs ?? LATE_DELIVERY_MS;
   }
 
-  constructor(deps: RuntimeDeps) {
+  /** Reads what the messaging client starts from (MessagingClient.load), then makes the runtime. */
+  static async open(deps: RuntimeDeps): Promise<ProfileRuntime> {
+    const stored = await MessagingClient.load({ store: deps.profile.store, orgPublicKey: orgPublicKeyOf(deps.identity), log: deps.log.child('client') });
+    return new ProfileRuntime(deps, stored);
+  }
+
+  private constructor(deps: RuntimeDeps, stored: StoredClientState) {
     this.#deps = deps;
     this.profile = deps.profile;
     this.#identity = deps.identity;
@@ -84,6 +90,7 @@ export class ProfileRuntime {
     this.#off.push(() => this.#outage.stop());
     this.client = new MessagingClient({
       store: deps.profile.store,
+      stored,
       transport: this.transport,
       self: selfDeviceOf(identity),
       orgPublicKey: orgPublicKeyOf(identity),

@@ -303,7 +303,7 @@ export class SessionService {
 
   async #start(opened: OpenProfile, identity: Identity, knownRecords: ReadonlyArray<unknown> = []): Promise<void> {
     const profileId = opened.summary.profileId;
-    const runtime = new ProfileRuntime({
+    const runtime = await ProfileRuntime.open({
       profile: opened,
       identity,
       clock: this.#deps.clock,
@@ -314,7 +314,7 @@ export class SessionService {
       ...(this.#deps.appVersion ? { appVersion: this.#deps.appVersion } : {}),
       ...(this.#deps.transportTuning ? { transportTuning: this.#deps.transportTuning } : {}),
     });
-    runtime.client.ingestLocal(knownRecords);
+    await runtime.client.ingestLocal(knownRecords);
     this.#runtimes.set(profileId, runtime);
     this.#pinSet.set(profileId, (await opened.store.getSetting(PIN_KEY)) !== null);
     // Offered when another profile is set up on this PC; a failed write costs only that offer.

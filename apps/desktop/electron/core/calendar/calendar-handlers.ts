@@ -12,7 +12,6 @@ import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { assertPermitted, memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
-import { authoriseEvent } from '../store/authorise-facts.ts';
 import { exportIcs, importIcs } from './ics.ts';
 import { importPayloads } from './import-payloads.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
@@ -34,10 +33,16 @@ export function checkRrule(rule: string): void {
   }
 }
 
-function entryViews(runtime: ProfileRuntime, channelId: string, entries: CalendarEvent[]): CalendarEntryView[] {
-  const name = nameLookup(runtime.profile.store.db);
+async function entryViews(runtime: ProfileRuntime, channelId: string, entries: CalendarEvent[]): Promise<CalendarEntryView[]> {
+  const name = await nameLookup(runtime.profile.store);
   const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
   const me = runtime.identity.userId;
+  // The same rule every client applies to a cancel, so the UI never offers what would be refused.
+  const mayChange = new Map<string, boolean>();
+  for (const e of entries) {
+    const refusal = await runtime.profile.store.authorise({ eventId: 'local-check', channelId, seq: null, senderUserId: me, senderDeviceId: '', createdAt: 0, payload: { type: 'calendar.cancel', uid: e.uid } });
+    mayChange.set(e.uid, refusal === null);
+  }
   return entries.map((e) => ({
     uid: e.uid,
     title: e.title,
@@ -52,8 +57,7 @@ function entryViews(runtime: ProfileRuntime, channelId: string, entries: Calenda
     organizer: name(creators.get(e.uid) ?? ''),
     cancelled: e.cancelled,
     myRsvp: e.attendees.find((a) => a.userId === me)?.rsvp ?? null,
-    // The same rule every client applies to a cancel, so the UI never offers what would be refused.
-    mayChange: authoriseEvent(runtime.profile.store.db, { eventId: 'local-check', channelId, seq: null, senderUserId: me, senderDeviceId: '', createdAt: 0, payload: { type: 'calendar.cancel', uid: e.uid } }) === null,
+    mayChange: mayChange.get(e.uid) === true,
   }));
 }
 
@@ -80,7 +84,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   };
 
   const withOrganizers = async (runtime: ProfileRuntime, channelId: string): Promise<CalendarEvent[]> => {
-    const name = nameLookup(runtime.profile.store.db);
+    const name = await nameLookup(runtime.profile.store);
     const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
     const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
     return entries.map((e) => {
@@ -91,19 +95,19 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
 
   return {
     'calendar.range': async ({ channelId, from, to }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
       // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
       // a single cancelled occurrence of a series is left out, as an EXDATE is.
       const found = entries.flatMap((e) => occurrences({ ...e, cancelled: false }, from, to, 500).map((o) => occurrenceView(e, o)));
-      return { entries: entryViews(runtime, channelId, entries), occurrences: found.sort((a, b) => a.start - b.start) };
+      return { entries: await entryViews(runtime, channelId, entries), occurrences: found.sort((a, b) => a.start - b.start) };
     },
 
     'calendar.put': async (input) => {
-      const runtime = memberRuntime(ctx.sessions, input.channelId);
+      const runtime = await memberRuntime(ctx.sessions, input.channelId);
       if (input.uid) await entry(runtime, input.channelId, input.uid);
       if (input.rrule) checkRrule(input.rrule);
-      const name = nameLookup(runtime.profile.store.db);
+      const name = await nameLookup(runtime.profile.store);
       const attendees = [...new Set(input.attendeeUserIds)].map((userId) => {
         const person = name(userId);
         if (person.displayName === 'Unbekannt') throw new AppError('invalid_input', `Attendee ${userId} is not in the directory.`);
@@ -128,21 +132,21 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         attendees,
       };
       // Changing someone else's entry is refused by every client (creator or channel admin only).
-      assertPermitted(runtime, input.channelId, payload);
+      await assertPermitted(runtime, input.channelId, payload);
       await runtime.client.send(input.channelId, payload);
       return { uid };
     },
 
     'calendar.cancel': async ({ channelId, uid }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       await entry(runtime, channelId, uid);
-      assertPermitted(runtime, channelId, { type: 'calendar.cancel', uid });
+      await assertPermitted(runtime, channelId, { type: 'calendar.cancel', uid });
       await runtime.client.send(channelId, { type: 'calendar.cancel', uid });
       return done;
     },
 
     'calendar.rsvp': async ({ channelId, uid, rsvp }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const found = await entry(runtime, channelId, uid);
       if (!found.attendees.some((a) => a.userId === runtime.identity.userId)) throw new AppError('not_permitted', 'Only attendees answer an invitation.');
       await runtime.client.send(channelId, { type: 'calendar.rsvp', uid, rsvp });
@@ -150,21 +154,21 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.exportIcs': async ({ channelId, uid }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const all = await withOrganizers(runtime, channelId);
       const events = uid ? all.filter((e) => e.uid === uid) : all;
       if (uid && events.length === 0) throw new AppError('not_found', 'No such calendar entry.');
-      const channelName = (runtime.profile.store.db.prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(channelId) as string | undefined) ?? 'Kalender';
+      const channelName = (await runtime.profile.store.channels.settings(channelId))?.name ?? 'Kalender';
       const base = (uid ? events[0]!.title : channelName).replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'Kalender';
       return { fileName: `${base}.ics`, text: exportIcs(events, { calendarName: channelName, now: ctx.clock.now() }) };
     },
 
     'calendar.importIcs': async ({ channelId, text }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const parsed = importIcs(text);
       if (parsed.unreadable) throw new AppError('invalid_input', `The file cannot be imported: ${parsed.unreadable}`);
       const problems = [...parsed.problems];
-      const known = nameLookup(runtime.profile.store.db);
+      const known = await nameLookup(runtime.profile.store);
       let imported = 0;
       for (const event of parsed.events) {
         if (event.cancelled) continue;
@@ -172,7 +176,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         problems.push(...converted.problems);
         // An entry already here from someone else (same UID) is theirs to change: every client would refuse it.
         const [series] = converted.payloads;
-        if (series && authoriseEvent(runtime.profile.store.db, { eventId: 'local-check', channelId, seq: null, senderUserId: runtime.identity.userId, senderDeviceId: '', createdAt: 0, payload: series })) {
+        if (series && (await runtime.profile.store.authorise({ eventId: 'local-check', channelId, seq: null, senderUserId: runtime.identity.userId, senderDeviceId: '', createdAt: 0, payload: series }))) {
           problems.push({ uid: event.uid, reason: 'An entry with this UID exists and belongs to someone else.' });
           continue;
         }

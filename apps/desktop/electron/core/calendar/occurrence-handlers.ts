@@ -30,7 +30,7 @@ async function seriesWith(
   const series = (await runtime.profile.store.collaboration.calendarEntries(channelId)).find((e) => e.uid === uid);
   if (!series) throw new AppError('not_found', 'No such calendar entry.');
   // Only the series' creator or a channel admin changes its occurrences (every client refuses others).
-  assertPermitted(runtime, channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
+  await assertPermitted(runtime, channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
   if (!series.rrule) throw new AppError('invalid_input', 'The entry does not repeat; edit the entry itself.');
   if (series.cancelled) throw new AppError('not_permitted', 'The series is cancelled.');
   if (!inOverrideHorizon(series, recurrenceId))
@@ -46,7 +46,7 @@ async function seriesWith(
 export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   return {
     'calendar.putOccurrence': async (input) => {
-      const runtime = memberRuntime(ctx.sessions, input.channelId);
+      const runtime = await memberRuntime(ctx.sessions, input.channelId);
       const series = await seriesWith(runtime, input.channelId, input.uid, input.recurrenceId);
       // An occurrence of an all-day series stays all-day: whole dates, as calendar.put stores them.
       const start = series.allDay ? Math.floor(input.start / DAY) * DAY : input.start;
@@ -65,7 +65,7 @@ export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.cancelOccurrence': async ({ channelId, uid, recurrenceId }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       await seriesWith(runtime, channelId, uid, recurrenceId);
       await runtime.client.send(channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
       return done;

@@ -18,10 +18,7 @@ export async function checkReminders(ctx: HandlerContext, runtime: ProfileRuntim
   const text = TEXT[ctx.policy.values.uiLanguage ?? 'de'];
   const showTitle = onScreen && ctx.policy.values.notificationContent !== 'none';
   const store = runtime.profile.store;
-  const channels = store.db
-    .prepare('SELECT m.channel_id FROM channel_members m JOIN channels c USING (channel_id) WHERE m.user_id = ? AND c.left_at IS NULL')
-    .pluck()
-    .all(runtime.identity.userId) as string[];
+  const channels = await store.members.activeChannelIds(runtime.identity.userId);
   let shown = 0;
   for (const channelId of channels) {
     const entries = await store.collaboration.calendarEntries(channelId);

@@ -5,6 +5,7 @@ import { signedRecordSchema, type SignedRecord } from '@klinikfunk/protocol/wire
 import { recordHash } from '@klinikfunk/crypto/records.ts';
 import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
+import type { StoredRecord } from '../store/directory.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { TransportError, type Transport } from '../transport/transport.ts';
 import { directoryChannelId } from './channel-directory.ts';
@@ -33,10 +34,9 @@ export class DirectorySync {
     this.#log = log;
   }
 
-  /** Replays the stored records (already verified once) into the Directory at start. */
-  loadFromStore(): void {
-    const rows = this.#store.db.prepare('SELECT record FROM directory_records ORDER BY record_pk').all() as Array<{ record: string }>;
-    for (const row of rows) {
+  /** Replays the stored records (already verified once, read by `store.directory.records()`) into the Directory at start. */
+  replay(stored: readonly StoredRecord[]): void {
+    for (const row of stored) {
       const record = JSON.parse(row.record) as { sig?: unknown };
       if (typeof record.sig === 'string') {
         if (this.#held.has(record.sig)) continue;
@@ -57,7 +57,7 @@ export class DirectorySync {
       for (const { pos, record } of page.records) {
         position = Math.max(position, pos);
         seen?.(record);
-        if (this.ingest(record)) added++;
+        if (await this.ingest(record)) added++;
       }
       await this.#store.setSetting(POSITION_KEY, position);
       if (page.records.length < 500) break;
@@ -91,7 +91,7 @@ export class DirectorySync {
       const parsed = signedRecordSchema.safeParse(record);
       if (parsed.success) relayHas.add(recordHash(parsed.data as SignedRecord));
     });
-    const held = this.#store.db.prepare('SELECT record FROM directory_records ORDER BY record_pk').pluck().all() as string[];
+    const held = (await this.#store.directory.records()).map((r) => r.record);
     let uploaded = 0;
     for (const json of held) {
       const record = JSON.parse(json) as SignedRecord;
@@ -117,7 +117,7 @@ export class DirectorySync {
   }
 
   /** Verifies and keeps one record (from the relay, or one this device just signed). */
-  ingest(record: unknown): boolean {
+  async ingest(record: unknown): Promise<boolean> {
     const sig = (record as { sig?: unknown } | null)?.sig;
     if (typeof sig === 'string' && this.#held.has(sig)) return false;
     const verdict = this.#directory.ingest(record);
@@ -132,55 +132,27 @@ export class DirectorySync {
       }
       return false;
     }
-    this.#project(verdict.record);
+    await this.#project(verdict.record);
     return true;
   }
 
-  #project(record: SignedRecord): void {
-    const db = this.#store.db;
-    db.transaction(() => {
-      const subject = subjectOf(record);
-      db.prepare('INSERT INTO directory_records (type, subject, record, received_at) VALUES (?, ?, ?, ?)').run(record.type, subject, JSON.stringify(record), Date.now());
-      const body = record.body as Record<string, unknown>;
-      switch (record.type) {
-        case 'user': {
-          // The newest record by issuedAt decides (two admins may upload out of order).
-          const current = this.#directory.users.get(String(body.userId))?.body ?? (body as Record<string, unknown>);
-          db.prepare(
-            `INSERT INTO users VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, ward = excluded.ward, active = excluded.active`,
-          ).run(current.userId, current.displayName, current.role, current.ward, current.active ? 1 : 0);
-          break;
-        }
-        case 'device':
-          db.prepare('INSERT OR IGNORE INTO devices VALUES (?, ?, ?, 0)').run(body.deviceId, body.userId, body.label);
-          break;
-        case 'revocation': {
-          const target = body.target as { kind: string; deviceId?: string; userId?: string };
-          if (target.kind === 'device') db.prepare('UPDATE devices SET revoked = 1 WHERE device_id = ?').run(target.deviceId);
-          if (target.kind === 'user') db.prepare('UPDATE users SET active = 0 WHERE user_id = ?').run(target.userId);
-          break;
-        }
-        case 'roster': {
-          const members = body.members as Array<{ userId: string; role: string }>;
-          db.prepare(
-            `INSERT INTO channels (channel_id, kind, name, history_for_new_members, created_at) VALUES (?, ?, '', ?, ?)
-             ON CONFLICT (channel_id) DO UPDATE SET kind = excluded.kind, history_for_new_members = excluded.history_for_new_members`,
-          ).run(body.channelId, body.kind, body.historyForNewMembers ? 1 : 0, body.issuedAt);
-          db.prepare('DELETE FROM channel_members WHERE channel_id = ?').run(body.channelId);
-          const add = db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)');
-          for (const m of members) add.run(body.channelId, m.userId, m.role);
-          // The org-wide channel has no name event (nobody administers it): it is "Allgemein"
-          // until a member renames it, and discovery events count only there.
-          if (body.channelId === directoryChannelId(this.#directory.orgId)) {
-            db.prepare(`UPDATE channels SET org_wide = 1, name = CASE WHEN name = '' THEN ? ELSE name END WHERE channel_id = ?`).run(ORG_WIDE_NAME, body.channelId);
-          }
-          break;
-        }
-        default:
-          break;
-      }
-    })();
+  async #project(record: SignedRecord): Promise<void> {
+    const body = record.body as Record<string, unknown>;
+    // The newest user record by issuedAt decides (two admins may upload out of order).
+    const currentUser = record.type === 'user' ? this.#directory.users.get(String(body.userId))?.body : undefined;
+    // Held before the write returns: a second copy arriving meanwhile (a refresh beside a publish) is not kept twice.
     this.#held.add(record.sig);
+    try {
+      await this.#store.directory.keep(
+        record,
+        subjectOf(record),
+        { ...(currentUser ? { currentUser: currentUser as unknown as Record<string, unknown> } : {}), orgWideChannelId: directoryChannelId(this.#directory.orgId), orgWideName: ORG_WIDE_NAME },
+        Date.now(),
+      );
+    } catch (error) {
+      this.#held.delete(record.sig);
+      throw error;
+    }
   }
 }
 

@@ -11,15 +11,14 @@ import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts'
 import type { KeyShare } from '../crypto/channel-crypto.ts';
 import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
-import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
-import type { Db } from '../store/database.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import { currentAnnouncement, directoryChannelId, directoryMembers, joinsToAccept, sameMembers, type AnnouncementRow, type JoinRequestRow } from './channel-directory.ts';
 
 type Member = { userId: string; role: 'admin' | 'member' };
 
 export interface DiscoveryAgentDeps {
   directory: Directory;
-  db: Db;
+  store: ProfileStore;
   self: { userId: string; deviceId: string };
   /** This device holds the organisation key (an admin device). */
   holdsOrgKey: boolean;
@@ -105,19 +104,19 @@ export class DiscoveryAgent {
     });
   }
 
-  #leftChannels(): Set<string> {
-    return new Set(this.#deps.db.prepare('SELECT channel_id FROM channels WHERE left_at IS NOT NULL').pluck().all() as string[]);
+  #leftChannels(): Promise<Set<string>> {
+    return this.#deps.store.channels.leftIds();
   }
 
   async #acceptJoins(): Promise<void> {
-    const { directory, db, self } = this.#deps;
-    const requests: JoinRequestRow[] = readJoinRequests(db);
+    const { directory, store, self } = this.#deps;
+    const requests: JoinRequestRow[] = await store.channels.joinRequests();
     if (requests.length === 0) return;
-    const left = this.#leftChannels();
+    const left = await this.#leftChannels();
     const plan = joinsToAccept({
       selfUserId: self.userId,
       rosters: directory.rosters,
-      announcements: readAnnouncements(db),
+      announcements: await store.channels.announcements(),
       requests,
       isActiveUser: (userId) => directory.users.get(userId)?.body.active === true && !directory.revokedUsers.has(userId),
     });
@@ -138,14 +137,11 @@ export class DiscoveryAgent {
   }
 
   async #keepAnnouncements(): Promise<void> {
-    const { directory, db, self } = this.#deps;
-    const rows = readAnnouncements(db);
+    const { directory, store, self } = this.#deps;
+    const rows = await store.channels.announcements();
     if (rows.length === 0) return;
-    const left = this.#leftChannels();
-    const pending = new Set(
-      db.prepare(`SELECT json_extract(payload, '$.channelId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') IN ('channel.announce', 'channel.unannounce')`).pluck().all(this.directoryId) as string[],
-    );
-    const settings = db.prepare('SELECT name, topic, history_for_new_members FROM channels WHERE channel_id = ?');
+    const left = await this.#leftChannels();
+    const pending = await store.outbox.queuedChannelIds(this.directoryId, ['channel.announce', 'channel.unannounce']);
     for (const channelId of new Set(rows.map((r) => r.channelId))) {
       const state = directory.rosters.get(channelId);
       if (!state || left.has(channelId) || pending.has(channelId)) continue;
@@ -158,10 +154,10 @@ export class DiscoveryAgent {
       const newest = (list: AnnouncementRow[]) => [...list].sort((a, b) => b.seq - a.seq)[0];
       const reference = newest(mine.filter((r) => isAdminNow(r.announcerUserId))) ?? newest(mine.filter((r) => wasAdmin(r.announcerUserId)));
       if (!reference?.listed) continue;
-      const local = settings.get(channelId) as { name: string; topic: string; history_for_new_members: number } | undefined;
+      const local = await store.channels.settings(channelId);
       if (!local?.name) continue;
       const inForce = currentAnnouncement(state.current, mine);
-      const history = local.history_for_new_members === 1;
+      const history = local.historyForNewMembers;
       if (inForce && inForce.name === local.name && inForce.topic === local.topic && inForce.historyForNewMembers === history) continue;
       await this.#deps.send(this.directoryId, { type: 'channel.announce', channelId, name: local.name, topic: local.topic, kind: 'channel', historyForNewMembers: history });
     }
@@ -169,10 +165,8 @@ export class DiscoveryAgent {
 
   /** Chain keys from the start for member devices this device has not given them to yet. */
   async #shareOwedHistory(): Promise<void> {
-    const { directory, db, self } = this.#deps;
-    const left = this.#leftChannels();
-    const given = db.prepare('SELECT device_id FROM history_shares WHERE channel_id = ?').pluck();
-    const record = db.prepare('INSERT OR IGNORE INTO history_shares VALUES (?, ?, ?)');
+    const { directory, store, self } = this.#deps;
+    const left = await this.#leftChannels();
     for (const [channelId, state] of directory.rosters) {
       const roster = state.current;
       if (!roster.historyForNewMembers || left.has(channelId)) continue;
@@ -181,22 +175,19 @@ export class DiscoveryAgent {
           ? this.#deps.holdsOrgKey && roster.members.some((m) => m.userId === self.userId)
           : roster.members.some((m) => m.userId === self.userId && m.role === 'admin');
       if (!responsible) continue;
-      const done = new Set(given.all(channelId) as string[]);
+      const done = await store.historyShares.given(channelId);
       const owed = directory
         .memberDevices(channelId)
         .map((d) => d.record.body.deviceId)
         .filter((id) => id !== self.deviceId && !done.has(id));
       if (owed.length === 0) continue;
       await this.#deps.mail(this.#deps.shareHistory(channelId, owed));
-      const now = this.#deps.now();
-      db.transaction(() => owed.forEach((id) => record.run(channelId, id, now)))();
+      await store.historyShares.record(channelId, owed, this.#deps.now());
     }
   }
 
   /** Devices that got every key directly (members when the channel was made) owe nothing. */
-  markHistoryShared(channelId: string, deviceIds: readonly string[]): void {
-    const record = this.#deps.db.prepare('INSERT OR IGNORE INTO history_shares VALUES (?, ?, ?)');
-    const now = this.#deps.now();
-    this.#deps.db.transaction(() => deviceIds.forEach((id) => record.run(channelId, id, now)))();
+  markHistoryShared(channelId: string, deviceIds: readonly string[]): Promise<void> {
+    return this.#deps.store.historyShares.record(channelId, deviceIds, this.#deps.now());
   }
 }

@@ -10,13 +10,11 @@ import { chainKeyId, type ChainId } from '../crypto/sender-keys.ts';
 import { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
-import { applyEvents } from '../store/apply.ts';
+import { orgIdOf } from '@klinikfunk/crypto/records.ts';
 import { isAuthorityRefusal } from '../store/authorise.ts';
-import { authoriseEvent } from '../store/authorise-facts.ts';
-import { queueOutbox } from '../store/messages.ts';
-import { refusalError } from '../store/refusal-error.ts';
+import type { StoredRecord } from '../store/directory.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
-import { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
+import type { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
 import { SyncEngine, type SyncListeners } from '../sync/engine.ts';
 import { RelayClock } from '../sync/relay-clock.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -37,6 +35,13 @@ export interface MessagingClientDeps {
   onQueued?: (channelId: string) => void;
   /** Admin devices only: the organisation signing key (keeps the directory channel's roster complete). */
   orgSigningKey?: Uint8Array | null;
+}
+
+/** What the client reads from its store before it is made (MessagingClient.load). */
+export interface StoredClientState {
+  directoryRecords: StoredRecord[];
+  /** This profile's remembered offset to the relay's clock, null when none (or unreadable). */
+  relayClockOffset: number | null;
 }
 
 /** 16 random bytes, base64url: the client event id of everything this device sends. */
@@ -85,12 +90,36 @@ export class MessagingClient {
   /** The organisation-wide channel that carries the channel directory. */
   readonly directoryChannelId: string;
 
-  constructor(deps: MessagingClientDeps) {
-    this.#deps = deps;
+  /** Reads what the client starts from, then makes it. */
+  static async open(deps: MessagingClientDeps): Promise<MessagingClient> {
+    return new MessagingClient({ ...deps, stored: await MessagingClient.load(deps) });
+  }
+
+  /**
+   * The stored state a client starts from: the directory records to replay and the relay clock
+   * offset. A store from before discovery existed has the org-wide channel unmarked: marked here.
+   */
+  static async load(deps: Pick<MessagingClientDeps, 'store' | 'orgPublicKey' | 'log'>): Promise<StoredClientState> {
+    const directoryRecords = await deps.store.directory.records();
+    await deps.store.channels.markOrgWide(directoryChannelId(orgIdOf(deps.orgPublicKey)));
+    let relayClockOffset: number | null = null;
+    try {
+      const value = await deps.store.getSetting<unknown>(RELAY_CLOCK_SETTING);
+      if (typeof value === 'number' && Number.isSafeInteger(value)) relayClockOffset = value;
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      deps.log.warn('remembered relay clock offset ignored: not JSON');
+    }
+    return { directoryRecords, relayClockOffset };
+  }
+
+  constructor(deps: MessagingClientDeps & { stored: StoredClientState }) {
+    const { stored, ...rest } = deps;
+    this.#deps = rest;
     this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
     this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'));
-    this.#directorySync.loadFromStore();
-    this.#senderKeys = new SqliteSenderKeyStore(deps.store.db);
+    this.#directorySync.replay(stored.directoryRecords);
+    this.#senderKeys = deps.store.openSenderKeys();
     deps.store.sync.setSelf({ userId: deps.self.userId, deviceId: deps.self.deviceId });
     // Refusals by the rule table are what a hostile or outdated member tried; reducer refusals (a late vote) are routine.
     deps.store.sync.onRefused((channelId, refused) => {
@@ -98,11 +127,9 @@ export class MessagingClient {
     });
     this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: this.#senderKeys, now: () => deps.clock.now() });
     this.directoryChannelId = directoryChannelId(this.directory.orgId);
-    // A store from before discovery existed has the org-wide channel unmarked.
-    deps.store.db.prepare('UPDATE channels SET org_wide = 1 WHERE channel_id = ? AND org_wide = 0').run(this.directoryChannelId);
     this.#discovery = new DiscoveryAgent({
       directory: this.directory,
-      db: deps.store.db,
+      store: deps.store,
       self: deps.self,
       holdsOrgKey: !!deps.orgSigningKey,
       log: deps.log.child('discovery'),
@@ -128,7 +155,7 @@ export class MessagingClient {
       },
     };
     // This profile's offset to the relay's clock: learned from the outbox's acks, sealed into each event.
-    const relayClock = relayClockOf(deps.store.db, deps.log);
+    const relayClock = relayClockOf(deps.store, stored.relayClockOffset, deps.log);
     this.engine = new SyncEngine({
       transport: deps.transport,
       crypto: createSyncCrypto({
@@ -331,11 +358,9 @@ export class MessagingClient {
   async #repeatSettingsFor(channelId: string): Promise<void> {
     const roster = this.directory.rosters.get(channelId)?.current;
     if (!roster?.members.some((m) => m.userId === this.userId && m.role === 'admin')) return;
-    const row = this.#deps.store.db.prepare('SELECT name, topic, history_for_new_members, retention_days FROM channels WHERE channel_id = ?').get(channelId) as
-      | { name: string; topic: string; history_for_new_members: number; retention_days: number | null }
-      | undefined;
+    const row = await this.#deps.store.channels.settings(channelId);
     if (!row?.name) return;
-    await this.send(channelId, { type: 'channel.update', name: row.name, topic: row.topic, historyForNewMembers: row.history_for_new_members === 1, retentionDays: row.retention_days });
+    await this.send(channelId, { type: 'channel.update', name: row.name, topic: row.topic, historyForNewMembers: row.historyForNewMembers, retentionDays: row.retentionDays });
   }
 
   /**
@@ -357,7 +382,7 @@ export class MessagingClient {
     const members = [{ userId: this.userId, role: 'admin' as const }, ...input.memberUserIds.filter((u) => u !== this.userId).map((userId) => ({ userId, role: 'member' as const }))];
     await this.#publishRoster(channelId, input.kind, members, history);
     // The first members get every key directly; only later members are owed the history.
-    this.#discovery.markHistoryShared(channelId, this.directory.memberDevices(channelId).map((d) => d.record.body.deviceId));
+    await this.#discovery.markHistoryShared(channelId, this.directory.memberDevices(channelId).map((d) => d.record.body.deviceId));
     await this.send(channelId, { type: 'channel.update', name: input.name, topic: input.topic ?? '', historyForNewMembers: history, retentionDays: null });
     if (input.discoverable && input.kind === 'channel') {
       await this.send(this.directoryChannelId, { type: 'channel.announce', channelId, name: input.name, topic: input.topic ?? '', kind: 'channel', historyForNewMembers: history });
@@ -422,7 +447,7 @@ export class MessagingClient {
     const verdict = this.directory.verify(record);
     if (!verdict.ok) throw new Error(`roster refused: ${verdict.reason}`);
     await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
-    this.#directorySync.ingest(record);
+    await this.#directorySync.ingest(record);
   }
 
   #signer(kind: 'org' | 'device'): [{ kind: 'org' | 'device'; id: string }, Uint8Array] {
@@ -432,14 +457,14 @@ export class MessagingClient {
   }
 
   /** Keeps records this device already holds (its own org's first records, its enrolment) without the relay. */
-  ingestLocal(records: ReadonlyArray<unknown>): void {
-    for (const record of records) this.#directorySync.ingest(record);
+  async ingestLocal(records: ReadonlyArray<unknown>): Promise<void> {
+    for (const record of records) await this.#directorySync.ingest(record);
   }
 
   /** Uploads a signed directory record (a new user, an enrolment) and keeps it locally at once. */
   async publishRecord(record: { type: string }): Promise<void> {
     await this.#deps.transport.putRecord(record as unknown as Record<string, unknown>);
-    this.#directorySync.ingest(record);
+    await this.#directorySync.ingest(record);
     // A new or changed user: the directory channel's roster follows (admin devices).
     if (record.type === 'user' || record.type === 'revocation') this.#scheduleDiscovery();
   }
@@ -452,15 +477,9 @@ export class MessagingClient {
     // name, an edit, a vote...): nothing the user did waits for the relay to become visible. The
     // relay's ack gives it its seq and relay time and judges it again with them
     // (SqliteSyncStore.markSent); refused then, its effect is undone (store/own-refused.ts).
-    const { db } = this.#deps.store;
-    db.transaction(() => {
-      // What the rule table refuses already here, every client refuses: it is never queued (the
-      // handlers check the same earlier, channel-access.ts; this holds for every caller).
-      const refusal = authoriseEvent(db, event);
-      if (refusal) throw refusalError(refusal);
-      queueOutbox(db, event, CONTENT_TYPE[payload.type]);
-      applyEvents(db, [event]);
-    })();
+    // What the rule table refuses already here, every client refuses: it is never queued (the
+    // handlers check the same earlier, channel-access.ts; this holds for every caller).
+    await this.#deps.store.outbox.queueOwn(event, CONTENT_TYPE[payload.type]);
     this.#deps.onQueued?.(channelId);
     void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: String(error) }));
     return eventId;
@@ -477,25 +496,13 @@ const DIRECTORY_RETRY_MS = 60_000;
 
 const RELAY_CLOCK_SETTING = 'sync.relayClockOffset';
 
-function relayClockOf(db: ProfileStore['db'], log: Logger): RelayClock {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(RELAY_CLOCK_SETTING) as { value: string } | undefined;
-  let initial: number | null = null;
-  try {
-    const value: unknown = row ? JSON.parse(row.value) : null;
-    if (typeof value === 'number' && Number.isSafeInteger(value)) initial = value;
-  } catch {
-    log.warn('remembered relay clock offset ignored: not JSON');
-  }
+function relayClockOf(store: ProfileStore, initial: number | null, log: Logger): RelayClock {
   return new RelayClock({
     initial,
     // Called right after an ack: a store that cannot take it (closing at sign-out) must not turn
     // the accepted send into a failure; the estimate is learned again from the next acks.
     remember: (offset) => {
-      try {
-        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(RELAY_CLOCK_SETTING, JSON.stringify(offset));
-      } catch (error) {
-        log.warn('relay clock offset not remembered', { error: String(error) });
-      }
+      store.setSetting(RELAY_CLOCK_SETTING, offset).catch((error: unknown) => log.warn('relay clock offset not remembered', { error: String(error) }));
     },
   });
 }

@@ -13,32 +13,16 @@ type Names = 'polls.list' | 'polls.create' | 'polls.vote' | 'polls.close';
 const done = { done: true as const };
 
 /** Poll ids with a vote of this device still in the outbox (shown as "being sent"). */
-function pendingVotes(runtime: ProfileRuntime, channelId: string): Set<string> {
-  const rows = runtime.profile.store.db
-    .prepare(`SELECT json_extract(payload, '$.pollId') AS poll_id FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'poll.vote'`)
-    .all(channelId) as Array<{ poll_id: string }>;
-  return new Set(rows.map((r) => r.poll_id));
+function pendingVotes(runtime: ProfileRuntime, channelId: string): Promise<Set<string>> {
+  return runtime.profile.store.outbox.queuedVotes(channelId);
 }
 
 export async function pollViews(runtime: ProfileRuntime, channelId: string, now: number): Promise<PollView[]> {
   const store = runtime.profile.store;
   const me = runtime.identity.userId;
-  const name = nameLookup(store.db);
-  const created = new Map(
-    (store.db.prepare('SELECT poll_id, created_at, definition FROM polls WHERE channel_id = ?').all(channelId) as Array<{ poll_id: string; created_at: number; definition: string }>).map(
-      (r) => [r.poll_id, { createdAt: r.created_at, hideVoters: (JSON.parse(r.definition) as { hideVoters: boolean }).hideVoters }],
-    ),
-  );
-  const closedByCreator = new Set(
-    (store.db.prepare('SELECT poll_id FROM polls WHERE channel_id = ? AND closed_seq IS NOT NULL').all(channelId) as Array<{ poll_id: string }>).map((r) => r.poll_id),
-  );
-  const myVotes = new Map(
-    (store.db.prepare('SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(channelId, me) as Array<{ poll_id: string; option_ids: string }>).map((r) => [
-      r.poll_id,
-      JSON.parse(r.option_ids) as string[],
-    ]),
-  );
-  const pending = pendingVotes(runtime, channelId);
+  const name = await nameLookup(store);
+  const { created, closedByCreator, myVotes } = await store.collaboration.pollDetails(channelId, me);
+  const pending = await pendingVotes(runtime, channelId);
   const polls = await store.collaboration.polls(channelId, now);
   return polls.map((p) => {
     const state = closedByCreator.has(p.pollId) ? 'closed' : p.closed ? 'deadline' : 'open';
@@ -62,17 +46,17 @@ export async function pollViews(runtime: ProfileRuntime, channelId: string, now:
 
 export function pollHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const find = async (channelId: string, pollId: string) => {
-    const runtime = memberRuntime(ctx.sessions, channelId);
+    const runtime = await memberRuntime(ctx.sessions, channelId);
     const poll = (await pollViews(runtime, channelId, ctx.clock.now())).find((p) => p.pollId === pollId);
     if (!poll) throw new AppError('not_found', 'No such poll.');
     return { runtime, poll };
   };
 
   return {
-    'polls.list': async ({ channelId }) => pollViews(memberRuntime(ctx.sessions, channelId), channelId, ctx.clock.now()),
+    'polls.list': async ({ channelId }) => pollViews(await memberRuntime(ctx.sessions, channelId), channelId, ctx.clock.now()),
 
     'polls.create': async (input) => {
-      const runtime = memberRuntime(ctx.sessions, input.channelId);
+      const runtime = await memberRuntime(ctx.sessions, input.channelId);
       const labels = input.options.map((o) => o.trim());
       if (new Set(labels.map((l) => l.toLocaleLowerCase('de'))).size !== labels.length) throw new AppError('invalid_input', 'Options must differ.');
       if (input.deadline !== null && input.deadline <= ctx.clock.now()) throw new AppError('invalid_input', 'The deadline is in the past.');

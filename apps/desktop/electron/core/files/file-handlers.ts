@@ -123,7 +123,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const views = async (runtime: ProfileRuntime, channelId: string, input: { sort: 'newest' | 'oldest' | 'name' | 'size'; kind: string; query: string }): Promise<FileView[]> => {
     const rows = await runtime.profile.store.collaboration.files(channelId, { sort: input.sort, limit: 1000 });
     const query = fold(input.query.trim());
-    const name = nameLookup(runtime.profile.store.db);
+    const name = await nameLookup(runtime.profile.store);
     const me = runtime.identity.userId;
     return rows
       .filter((r) => (input.kind === 'all' || fileKind(r.mimeType) === input.kind) && (query === '' || fold(r.name).includes(query)))
@@ -150,10 +150,10 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       maxPreviewBytes: MAX_PREVIEW_BYTES,
     }),
 
-    'files.list': async (input) => views(memberRuntime(ctx.sessions, input.channelId), input.channelId, input),
+    'files.list': async (input) => views(await memberRuntime(ctx.sessions, input.channelId), input.channelId, input),
 
     'files.beginUpload': async ({ channelId, name, mimeType, size }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const refusal = uploadRefusal(values, name, size);
       if (refusal) return { status: 'refused' as const, reason: refusal, maxUploadMegabytes: values.maxUploadMegabytes, extension: extensionOf(name) };
       await sweep();
@@ -238,7 +238,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.thumbnail': async ({ channelId, fileId }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const row = await fileRow(runtime, channelId, fileId);
       if (!row.thumbnailBlobId) return null;
       // Authenticated by the AEAD under the file key; the relay's SHA-256 guards the transfer.
@@ -248,7 +248,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.preview': async ({ channelId, fileId, transferId }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const row = await fileRow(runtime, channelId, fileId);
       // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
       const refusal = previewRefusal(row.mimeType, row.size);
@@ -260,14 +260,14 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.download': async ({ channelId, fileId, transferId }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const row = await fileRow(runtime, channelId, fileId);
       await cached(runtime, row, transferId);
       return { size: row.size };
     },
 
     'files.exportOpen': async ({ channelId, fileId }) => {
-      const runtime = memberRuntime(ctx.sessions, channelId);
+      const runtime = await memberRuntime(ctx.sessions, channelId);
       const row = await fileRow(runtime, channelId, fileId);
       const path = await cached(runtime, row, undefined);
       const exportId = newTransferId();

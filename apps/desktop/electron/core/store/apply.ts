@@ -173,7 +173,7 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
   switch (p.type) {
     case 'message.create': {
       // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
-      sql(db, 
+      sql(db,
         `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
@@ -246,7 +246,7 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'poll.close':
       return applyPoll(db, event);
     case 'file.share':
-      sql(db, 
+      sql(db,
         `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, blob_parts, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at, seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, file_id) DO UPDATE SET seq = coalesce(excluded.seq, seq)`,
       ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.parts ? JSON.stringify(p.parts) : null, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt, event.seq);

@@ -3,6 +3,7 @@ import { occurrences, type Occurrence } from '../calendar/recurrence.ts';
 import type { CalendarEvent, OccurrenceOverride } from '../calendar/model.ts';
 import { pollResults, type PollResults, type PollState } from '../collab/polls.ts';
 import type { Db } from './database.ts';
+import { sql } from './statements.ts';
 
 export interface FileRow {
   fileId: string;
@@ -39,14 +40,14 @@ export class CollaborationRepository {
 
   /** Open and closed polls of a channel with their current results. */
   async polls(channelId: string, now: number): Promise<Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>> {
-    const rows = this.#db.prepare('SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(channelId) as Array<{
+    const rows = sql(this.#db, 'SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(channelId) as Array<{
       poll_id: string;
       creator_user_id: string;
       definition: string;
       created_seq: number | null;
       closed_seq: number | null;
     }>;
-    const votes = this.#db.prepare('SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?');
+    const votes = sql(this.#db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?');
     return rows.map((row) => {
       const definition = JSON.parse(row.definition) as PollState['definition'];
       const state: PollState = {
@@ -60,6 +61,25 @@ export class CollaborationRepository {
       };
       return { ...pollResults(state, now), question: definition.question, creatorUserId: row.creator_user_id, multipleChoice: definition.multipleChoice, deadline: definition.deadline };
     });
+  }
+
+  /** Per poll of a channel: when it was made and whether voters are hidden, whether its creator closed it, and this user's vote. */
+  async pollDetails(
+    channelId: string,
+    userId: string,
+  ): Promise<{ created: Map<string, { createdAt: number; hideVoters: boolean }>; closedByCreator: Set<string>; myVotes: Map<string, string[]> }> {
+    const polls = sql(this.#db, 'SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?').all(channelId) as Array<{
+      poll_id: string;
+      created_at: number;
+      definition: string;
+      closed_seq: number | null;
+    }>;
+    const votes = sql(this.#db, 'SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(channelId, userId) as Array<{ poll_id: string; option_ids: string }>;
+    return {
+      created: new Map(polls.map((r) => [r.poll_id, { createdAt: r.created_at, hideVoters: (JSON.parse(r.definition) as { hideVoters: boolean }).hideVoters }])),
+      closedByCreator: new Set(polls.filter((r) => r.closed_seq !== null).map((r) => r.poll_id)),
+      myVotes: new Map(votes.map((r) => [r.poll_id, JSON.parse(r.option_ids) as string[]])),
+    };
   }
 
   /** The channel's file store: sort, filter by type prefix (e.g. "image/"), search by name. */
@@ -87,23 +107,22 @@ export class CollaborationRepository {
 
   /** One shared file by its id (the file.share event id). */
   file(channelId: string, fileId: string): FileRow | null {
-    const row = this.#db
-      .prepare('SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?')
+    const row = sql(this.#db, 'SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?')
       .get(channelId, fileId) as Record<string, unknown> | undefined;
     return row ? toFileRow(row) : null;
   }
 
   /** Who created each calendar entry of a channel (the organizer in exports). */
   calendarCreators(channelId: string): Map<string, string> {
-    const rows = this.#db.prepare('SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; created_by: string }>;
+    const rows = sql(this.#db, 'SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; created_by: string }>;
     return new Map(rows.map((r) => [r.uid, r.created_by]));
   }
 
   /** Calendar entries of a channel with their RSVPs and single-occurrence overrides (in recurrence order). */
   async calendarEntries(channelId: string): Promise<CalendarEvent[]> {
-    const rows = this.#db.prepare('SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
-    const rsvps = this.#db.prepare('SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
-    const overridesOf = this.#db.prepare('SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id').pluck();
+    const rows = sql(this.#db, 'SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
+    const rsvps = sql(this.#db, 'SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
+    const overridesOf = sql(this.#db, 'SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id').pluck();
     return rows.map((row) => {
       const event = JSON.parse(row.data) as CalendarEvent;
       const answers = new Map((rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>).map((r) => [r.user_id, r.rsvp]));

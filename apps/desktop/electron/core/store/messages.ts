@@ -2,6 +2,7 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { nextPendingSortKey } from './apply.ts';
 import type { Db } from './database.ts';
 import { indexTerms } from './search-terms.ts';
+import { sql } from './statements.ts';
 
 export interface MessageRow {
   messageId: string;
@@ -53,11 +54,11 @@ export class MessagesRepository {
   readonly #count;
   constructor(db: Db) {
     this.#db = db;
-    this.#newest = db.prepare(`${SELECT} WHERE m.channel_id = ? ORDER BY m.sort_key DESC LIMIT ?`);
-    this.#before = db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.sort_key < ? ORDER BY m.sort_key DESC LIMIT ?`);
-    this.#after = db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.sort_key > ? ORDER BY m.sort_key ASC LIMIT ?`);
-    this.#from = db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.sort_key >= ? ORDER BY m.sort_key ASC LIMIT ?`);
-    this.#count = db.prepare('SELECT count(*) AS n FROM messages WHERE channel_id = ?').pluck();
+    this.#newest = sql(db, `${SELECT} WHERE m.channel_id = ? ORDER BY m.sort_key DESC LIMIT ?`);
+    this.#before = sql(db, `${SELECT} WHERE m.channel_id = ? AND m.sort_key < ? ORDER BY m.sort_key DESC LIMIT ?`);
+    this.#after = sql(db, `${SELECT} WHERE m.channel_id = ? AND m.sort_key > ? ORDER BY m.sort_key ASC LIMIT ?`);
+    this.#from = sql(db, `${SELECT} WHERE m.channel_id = ? AND m.sort_key >= ? ORDER BY m.sort_key ASC LIMIT ?`);
+    this.#count = sql(db, 'SELECT count(*) AS n FROM messages WHERE channel_id = ?').pluck();
   }
 
   /** Oldest first: `limit` messages after `afterSortKey` (the way back down after a jump). */
@@ -78,7 +79,7 @@ export class MessagesRepository {
   }
 
   async get(channelId: string, messageId: string): Promise<MessageRow | null> {
-    const row = this.#db.prepare(`${SELECT} WHERE m.channel_id = ? AND m.message_id = ?`).get(channelId, messageId) as Record<string, unknown> | undefined;
+    const row = sql(this.#db, `${SELECT} WHERE m.channel_id = ? AND m.message_id = ?`).get(channelId, messageId) as Record<string, unknown> | undefined;
     return row ? toRow(row) : null;
   }
 
@@ -90,8 +91,7 @@ export class MessagesRepository {
     this.#db.transaction(() => {
       const sortKey = nextPendingSortKey(this.#db, event.channelId);
       const p = event.payload;
-      this.#db
-        .prepare(
+      sql(this.#db,
           `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
            VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'sending')`,
         )
@@ -103,7 +103,7 @@ export class MessagesRepository {
 
   /** Who acknowledged an urgent message. */
   async acks(channelId: string, messageId: string): Promise<Array<{ userId: string; ackedAt: number }>> {
-    return this.#db.prepare('SELECT user_id AS userId, acked_at AS ackedAt FROM message_acks WHERE channel_id = ? AND message_id = ? ORDER BY acked_at').all(channelId, messageId) as Array<{
+    return sql(this.#db, 'SELECT user_id AS userId, acked_at AS ackedAt FROM message_acks WHERE channel_id = ? AND message_id = ? ORDER BY acked_at').all(channelId, messageId) as Array<{
       userId: string;
       ackedAt: number;
     }>;
@@ -112,8 +112,8 @@ export class MessagesRepository {
 
 /** Adds any event to the outbox (messages, votes, edits...) in the caller's transaction. */
 export function queueOutbox(db: Db, event: ChannelEvent, contentType: string): void {
-  const order = (db.prepare('SELECT coalesce(max(queue_order), 0) + 1 AS n FROM outbox').get() as { n: number }).n;
-  db.prepare(
+  const order = (sql(db, 'SELECT coalesce(max(queue_order), 0) + 1 AS n FROM outbox').get() as { n: number }).n;
+  sql(db,
     `INSERT INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(event.eventId, event.channelId, contentType, JSON.stringify(event.payload), event.createdAt, order, event.createdAt);
 }

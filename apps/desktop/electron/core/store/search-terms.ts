@@ -24,7 +24,7 @@ export function indexTerms(db: Db, texts: Iterable<string>): void {
   const unique = new Set<string>();
   for (const text of texts) collectTerms(unique, text);
   if (unique.size === 0) return;
-  const insert = db.prepare('INSERT OR IGNORE INTO search_terms VALUES (?)');
+  const insert = sql(db, 'INSERT OR IGNORE INTO search_terms VALUES (?)');
   for (const term of unique) insert.run(term);
 }
 
@@ -52,9 +52,9 @@ export function termsWithPartInside(db: Db, part: string, limit: number): string
  */
 export function forgetTerms(db: Db, candidates: ReadonlySet<string>): number {
   if (candidates.size === 0) return 0;
-  const inMessages = db.prepare('SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT 1').pluck();
-  const inFiles = db.prepare('SELECT 1 FROM files_fts WHERE files_fts MATCH ? LIMIT 1').pluck();
-  const remove = db.prepare('DELETE FROM search_terms WHERE term = ?');
+  const inMessages = sql(db, 'SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT 1').pluck();
+  const inFiles = sql(db, 'SELECT 1 FROM files_fts WHERE files_fts MATCH ? LIMIT 1').pluck();
+  const remove = sql(db, 'DELETE FROM search_terms WHERE term = ?');
   let removed = 0;
   for (const term of candidates) {
     // Words hold letters and digits only, so the quoted term is never query syntax.

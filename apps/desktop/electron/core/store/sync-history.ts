@@ -3,6 +3,7 @@
 // sent log that lets a device give a restored relay back the own events it lost.
 import type { GapRange } from '../sync/ports.ts';
 import type { Db } from './database.ts';
+import { sql } from './statements.ts';
 
 /** How long sent events are kept for a relay restored from a backup (older backups: see operations.md). */
 export const SENT_LOG_KEEP_MS = 30 * 86_400_000;
@@ -15,7 +16,7 @@ export const SENT_LOG_KEEP_MS = 30 * 86_400_000;
  * deleted for everyone, and its edits, are not kept at all: a restored relay gets only the delete.
  */
 export function keepSent(db: Db, clientEventId: string, seq: number, incarnation: string | null, now = Date.now()): void {
-  db.prepare(
+  sql(db,
     `INSERT OR REPLACE INTO sent_log (client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, seq, incarnation, sent_at)
      SELECT o.client_event_id, o.channel_id, o.content_type,
        coalesce((SELECT e.payload FROM events e WHERE e.channel_id = o.channel_id AND e.event_id = o.client_event_id), o.payload),
@@ -23,18 +24,18 @@ export function keepSent(db: Db, clientEventId: string, seq: number, incarnation
        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = o.channel_id AND m.deleted_at IS NOT NULL
          AND m.message_id = CASE json_extract(o.payload, '$.type') WHEN 'message.create' THEN o.client_event_id WHEN 'message.edit' THEN json_extract(o.payload, '$.messageId') END)`,
   ).run(seq, incarnation, now, clientEventId);
-  db.prepare('DELETE FROM sent_log WHERE sent_at < ?').run(now - SENT_LOG_KEEP_MS);
+  sql(db, 'DELETE FROM sent_log WHERE sent_at < ?').run(now - SENT_LOG_KEEP_MS);
 }
 
 export function replaceGaps(db: Db, channelId: string, gaps: readonly GapRange[]): void {
-  db.prepare('DELETE FROM sync_gaps WHERE channel_id = ?').run(channelId);
-  const insert = db.prepare('INSERT OR REPLACE INTO sync_gaps (channel_id, from_seq, to_seq) VALUES (?, ?, ?)');
+  sql(db, 'DELETE FROM sync_gaps WHERE channel_id = ?').run(channelId);
+  const insert = sql(db, 'INSERT OR REPLACE INTO sync_gaps (channel_id, from_seq, to_seq) VALUES (?, ?, ?)');
   for (const gap of gaps) insert.run(channelId, gap.from, gap.to);
 }
 
 /** Where the relay declared the channel's history to start (retention), or null. */
 export function historyStart(db: Db, channelId: string): number | null {
-  const row = db.prepare('SELECT history_start FROM sync_cursors WHERE channel_id = ?').get(channelId) as { history_start: number | null } | undefined;
+  const row = sql(db, 'SELECT history_start FROM sync_cursors WHERE channel_id = ?').get(channelId) as { history_start: number | null } | undefined;
   return row?.history_start ?? null;
 }
 
@@ -45,9 +46,9 @@ export function historyStart(db: Db, channelId: string): number | null {
  * the walk over the channel's log is fine.
  */
 export function missedBefore(db: Db, channelId: string, start: number): boolean {
-  const cursor = (db.prepare('SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(channelId) as number | undefined) ?? 0;
+  const cursor = (sql(db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(channelId) as number | undefined) ?? 0;
   if (start - 1 <= cursor) return false;
-  const have = db.prepare('SELECT count(DISTINCT seq) FROM events WHERE channel_id = ? AND seq > ? AND seq < ?').pluck().get(channelId, cursor, start) as number;
+  const have = sql(db, 'SELECT count(DISTINCT seq) FROM events WHERE channel_id = ? AND seq > ? AND seq < ?').pluck().get(channelId, cursor, start) as number;
   return have < start - 1 - cursor;
 }
 
@@ -69,33 +70,32 @@ interface SentRow {
  */
 export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record<string, number>>): number {
   const lost: SentRow[] = [];
-  const select = db.prepare(
+  const select = sql(db,
     `SELECT client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch FROM sent_log
      WHERE channel_id = ? AND seq > ? AND (incarnation IS NULL OR incarnation <> ?) ORDER BY seq`,
   );
-  const known = db
-    .prepare('SELECT channel_id FROM sync_cursors UNION SELECT channel_id FROM sync_gaps UNION SELECT channel_id FROM pending_envelopes UNION SELECT channel_id FROM sent_log')
+  const known = sql(db, 'SELECT channel_id FROM sync_cursors UNION SELECT channel_id FROM sync_gaps UNION SELECT channel_id FROM pending_envelopes UNION SELECT channel_id FROM sent_log')
     .pluck()
     .all() as string[];
   // A channel the relay did not list may have lost its roster in the restore too: nothing shared.
   const all: Record<string, number> = { ...Object.fromEntries(known.map((c) => [c, 0])), ...bases };
   for (const [channelId, base] of Object.entries(all)) {
-    db.prepare('UPDATE sync_cursors SET seq = ? WHERE channel_id = ? AND seq > ?').run(base, channelId, base);
-    db.prepare('DELETE FROM sync_gaps WHERE channel_id = ? AND from_seq > ?').run(channelId, base);
-    db.prepare('UPDATE sync_gaps SET to_seq = ? WHERE channel_id = ? AND to_seq > ?').run(base, channelId, base);
-    db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ? AND seq > ?').run(channelId, base);
+    sql(db, 'UPDATE sync_cursors SET seq = ? WHERE channel_id = ? AND seq > ?').run(base, channelId, base);
+    sql(db, 'DELETE FROM sync_gaps WHERE channel_id = ? AND from_seq > ?').run(channelId, base);
+    sql(db, 'UPDATE sync_gaps SET to_seq = ? WHERE channel_id = ? AND to_seq > ?').run(base, channelId, base);
+    sql(db, 'DELETE FROM pending_envelopes WHERE channel_id = ? AND seq > ?').run(channelId, base);
     lost.push(...(select.all(channelId, base, incarnation) as SentRow[]));
   }
   if (lost.length === 0) return 0;
-  const first = (db.prepare('SELECT coalesce(min(queue_order), 1) AS n FROM outbox').get() as { n: number }).n;
-  const insert = db.prepare(
+  const first = (sql(db, 'SELECT coalesce(min(queue_order), 1) AS n FROM outbox').get() as { n: number }).n;
+  const insert = sql(db,
     `INSERT OR IGNORE INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, attempts, next_attempt_at, sealed, sealed_epoch)
      VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
   );
   lost.forEach((row, i) => {
     insert.run(row.client_event_id, row.channel_id, row.content_type, row.payload, row.created_at, first - lost.length + i, row.sealed, row.sealed_epoch);
-    db.prepare(`UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`).run(row.channel_id, row.client_event_id);
-    db.prepare('DELETE FROM sent_log WHERE client_event_id = ?').run(row.client_event_id);
+    sql(db, `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`).run(row.channel_id, row.client_event_id);
+    sql(db, 'DELETE FROM sent_log WHERE client_event_id = ?').run(row.client_event_id);
   });
   return lost.length;
 }

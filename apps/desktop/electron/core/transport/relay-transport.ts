@@ -1,4 +1,4 @@
-// Transport over a WebSocket to the Klinikfunk relay (server/). One socket per device:
+// Transport over a WebSocket to the Klinikfunk relay (apps/relay/). One socket per device:
 // hello -> challenge -> auth (signed by the device key through a callback; no key material
 // here) -> online. A heartbeat ping every `heartbeatMs` notices a dead link; a drop moves to
 // `connecting` and reconnects with exponential backoff and full jitter; on `online` the sync

@@ -1,7 +1,7 @@
 // The client's view of "a relay": publish ciphertext to a channel and get its seq, learn which
 // channels moved past a cursor vector, page through a channel, receive live pushes, device
 // mailboxes (key shares, wipe orders), blobs (encrypted files) and the signed directory.
-// Implementations: `relay` (WebSocket to server/, relay-transport.ts) and `loopback`
+// Implementations: `relay` (WebSocket to the relay in apps/relay/, relay-transport.ts) and `loopback`
 // (in-memory, loopback.ts). Both pass tests/integration/transport/contract.ts. The interface is
 // a superset of the sync engine's SyncTransport port, so an instance plugs straight in; a third
 // transport (e.g. Matrix) implements this and nothing in sync/ changes.

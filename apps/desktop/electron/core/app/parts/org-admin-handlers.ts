@@ -120,12 +120,9 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const presence = await devicePresence(runtime.transport);
       if (!presence.ok) ctx.log.info('device presence unknown', { reason: presence.reason });
       const dir = runtime.client.directory;
-      const db = runtime.profile.store.db;
       const revokedAt = new Map<string, number>();
       const wipedAt = new Map<string, number>();
-      const rows = db
-        .prepare("SELECT type, record FROM directory_records WHERE type IN ('revocation', 'wipe')")
-        .all() as Array<{ type: string; record: string }>;
+      const rows = await runtime.profile.store.directory.records(['revocation', 'wipe']);
       for (const row of rows) {
         const body = (JSON.parse(row.record) as { body: Record<string, unknown> }).body;
         if (row.type === 'wipe') wipedAt.set(String(body.targetDeviceId), Number(body.issuedAt));
@@ -158,24 +155,12 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         .sort((a, b) => a.userName.localeCompare(b.userName, 'de') || a.label.localeCompare(b.label, 'de'));
     },
 
-    'admin.channels': () => {
+    'admin.channels': async () => {
       const runtime = admin();
       const dir = runtime.client.directory;
-      const db = runtime.profile.store.db;
       // Counts only: no message body is read.
-      const messageCounts = new Map(
-        (
-          db.prepare('SELECT channel_id, count(*) AS n FROM messages GROUP BY channel_id').all() as Array<{
-            channel_id: string;
-            n: number;
-          }>
-        ).map((r) => [r.channel_id, r.n]),
-      );
-      const names = new Map(
-        (db.prepare('SELECT channel_id, name FROM channels').all() as Array<{ channel_id: string; name: string }>).map(
-          (r) => [r.channel_id, r.name],
-        ),
-      );
+      const messageCounts = await runtime.profile.store.channels.messageCounts();
+      const names = await runtime.profile.store.channels.names();
       const myUserId = runtime.identity.userId;
       return [...dir.rosters.entries()]
         .map(([channelId, state]) => {
@@ -202,11 +187,11 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return settingsView(ctx, runtime);
     },
 
-    'admin.auditLog': () => auditEntries(admin().profile.store.db),
+    'admin.auditLog': () => auditEntries(admin().profile.store),
 
-    'admin.exportAuditCsv': ({ language }) => {
+    'admin.exportAuditCsv': async ({ language }) => {
       const runtime = admin();
-      const csv = auditCsv(auditEntries(runtime.profile.store.db), language);
+      const csv = auditCsv(await auditEntries(runtime.profile.store), language);
       const fileName = `klinikfunk-protokoll-${new Date(clock.now()).toISOString().slice(0, 10)}.csv`;
       ctx.log.info('audit log exported', { entries: csv.split('\r\n').length - 2 });
       return { fileName, csv };

@@ -19,14 +19,14 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
     'session.rules': () => sessions.rules(),
     'clipboard.copyMessage': async ({ channelId, messageId }) => {
       // `locked` for a locked or another person's profile, `not_found` for a foreign channel.
-      const runtime = memberRuntime(sessions, channelId);
+      const runtime = await memberRuntime(sessions, channelId);
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row || row.deletedAt !== null) throw new AppError('not_found', 'No such message.');
       await sessions.clipboard.copy(row.body);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
     'clipboard.copySelection': async ({ channelId, text }) => {
-      memberRuntime(sessions, channelId);
+      await memberRuntime(sessions, channelId);
       await sessions.clipboard.copy(text);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
