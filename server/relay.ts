@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { toBase64Url } from '../shared/protocol/bytes.ts';
 import { CLOSE_CODES, type ServerFrame } from '../shared/relay/frames.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
@@ -111,7 +112,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       t: 'push',
       channelId,
       seq,
-      envelope: Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength).toString('base64url'),
+      envelope: toBase64Url(envelope),
       at,
       incarnation: store.incarnation(),
     } satisfies ServerFrame);
@@ -184,7 +185,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         item: {
           messageId: item.messageId,
           fromDeviceId: item.fromDeviceId,
-          payload: Buffer.from(item.payload).toString('base64url'),
+          payload: toBase64Url(item.payload),
           storedAt: item.storedAt,
         },
       };

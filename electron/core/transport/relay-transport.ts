@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
+import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
 import {
   authChallengeText,
@@ -68,9 +69,13 @@ type Pending = {
 };
 type Request = ClientFrame extends infer F ? (F extends { id: number } ? Omit<F, 'id'> : never) : never;
 
-const b64 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
+const b64 = toBase64Url;
+/** Frame bytes: the frame schema passed only canonical base64url, so null here would be a schema gap. */
+const unb64 = (text: string): Uint8Array => {
+  const bytes = fromBase64Url(text);
+  if (!bytes) throw new TransportError('protocol', 'relay sent bytes that are not canonical base64url');
+  return bytes;
+};
 type ParsedServerFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };
 
 function parseTextServerFrame(data: Buffer): ParsedServerFrame {
