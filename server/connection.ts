@@ -176,7 +176,7 @@ export class Connection {
     this.#ws = ws;
     this.#ctx = ctx;
     this.remote = remote;
-    this.#log = ctx.log.child({ conn: this.id });
+    this.#log = ctx.log.child('conn', { conn: this.id });
     this.#connBuckets = ctx.buckets(`conn:${this.id}`);
     this.#log.debug('connection opened', { remote });
     this.#authTimer = setTimeout(() => {

@@ -19,6 +19,7 @@ import { StorageHealth } from './storage-health.ts';
 import type { RelayStore } from './store/store.ts';
 import type { TrustVerifier } from './trust.ts';
 import { clientAddress, normaliseAddress } from './client-address.ts';
+import { loggable } from '../shared/log/logger.ts';
 
 export interface RelayOptions {
   store: RelayStore;
@@ -214,7 +215,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         .event(channelId, seq)
         .then((event) => void (event && fanOut(channelId, seq, event.envelope, event.at, null)))
         .catch((error: unknown) =>
-          log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) }),
+          log.warn('remote commit fetch failed', { channel: channelId, seq, error: loggable(error) }),
         ),
     );
   });
@@ -223,11 +224,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     store
       .mailFetch(toDeviceId, 100)
       .then((items) => items.forEach((item) => ctx.mailed(toDeviceId, item)))
-      .catch((error: unknown) => log.warn('remote mail fetch failed', { error: String(error) }));
+      .catch((error: unknown) => log.warn('remote mail fetch failed', { error: loggable(error) }));
   });
   store.onRemoteDirectory(
     () =>
-      void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: String(error) })),
+      void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: loggable(error) })),
   );
   trust.onChange((change) => {
     // Every device learns at once that the directory grew (rosters, revocations, new devices).
@@ -322,7 +323,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return removed;
   };
   const gcTimer = setInterval(
-    () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: String(e) })),
+    () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: loggable(e) })),
     3600_000,
   );
   gcTimer.unref();

@@ -15,6 +15,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { createElectronPlatform } from './electron-platform.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { APP_ENTRY_URL, APP_ORIGIN, denyAllPermissions, hardenWebContents, mainWindowOptions } from './window.ts';
+import { loggable } from '../../shared/log/logger.ts';
 
 declare const __KLINIKFUNK_COMMIT__: string;
 declare const __KLINIKFUNK_BUILD_DATE__: string;
@@ -112,10 +113,10 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.setContentProtection(policy.values.contentProtection);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
-    mainWindow.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window did not load', { error: String(error) }));
+    mainWindow.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window did not load', { error: loggable(error) }));
 
     app.on('before-quit', () => {
-      core.close().catch((error: unknown) => log.error('core did not close cleanly', { error: String(error) }));
+      core.close().catch((error: unknown) => log.error('core did not close cleanly', { error: loggable(error) }));
     });
   };
   app

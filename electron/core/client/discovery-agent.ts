@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger.ts';
 import { readAnnouncements, readJoinRequests } from '../store/channels.ts';
 import type { Db } from '../store/database.ts';
 import { currentAnnouncement, directoryChannelId, directoryMembers, joinsToAccept, sameMembers, type AnnouncementRow, type JoinRequestRow } from './channel-directory.ts';
+import { loggable } from '../../../shared/log/logger.ts';
 
 type Member = { userId: string; role: 'admin' | 'member' };
 
@@ -71,7 +72,7 @@ export class DiscoveryAgent {
     try {
       await run();
     } catch (error) {
-      this.#deps.log.warn(`discovery: ${name} failed`, { error: String(error) });
+      this.#deps.log.warn(`discovery: ${name} failed`, { error: loggable(error) });
     }
   }
 
@@ -84,7 +85,7 @@ export class DiscoveryAgent {
         await this.#deps.publishRoster(channelId, plan.kind, plan.members, plan.history, signer);
         return true;
       } catch (error) {
-        this.#deps.log.info('discovery: roster refused, refreshing', { channelId, attempt, error: String(error) });
+        this.#deps.log.info('discovery: roster refused, refreshing', { channelId, attempt, error: loggable(error) });
         await this.#deps.refreshDirectory();
       }
     }

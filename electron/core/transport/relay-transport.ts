@@ -6,6 +6,7 @@
 // retryable `disconnected`; blob transfers resume by themselves from what the relay holds.
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
+import type { LogFields } from '../../../shared/log/logger.ts';
 import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
 import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
@@ -37,6 +38,7 @@ import {
   type TransportState,
   type WireEvent,
 } from './transport.ts';
+import { loggable } from '../../../shared/log/logger.ts';
 
 export interface RelayTransportOptions {
   /** ws://127.0.0.1:port (loopback) or wss://relay.klinik.example */
@@ -59,7 +61,7 @@ export interface RelayTransportOptions {
   appVersion?: string;
   /** TLS options for wss without a network (a test pinning its own CA). */
   tls?: { ca?: string | Buffer };
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  log?: (message: string, fields?: LogFields) => void;
 }
 
 type Pending = {
@@ -461,7 +463,7 @@ export class RelayTransport implements Transport {
       (error: unknown) => {
         if (attempt !== this.#dialSeq) return;
         // Nothing to connect through (should not happen: dial catches its own failures): try again later.
-        this.#opts.log?.('connection not prepared', { error: String(error) });
+        this.#opts.log?.('connection not prepared', { error: loggable(error) });
         this.#scheduleReconnect();
       },
     );
@@ -496,7 +498,7 @@ export class RelayTransport implements Transport {
         } satisfies ClientFrame),
       );
       // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
-      this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: String(error) }));
+      this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: loggable(error) }));
     });
     ws.on('message', (data, isBinary) => {
       this.#lastHeard = Date.now();
@@ -571,7 +573,7 @@ export class RelayTransport implements Transport {
       this.#firstOnline = null;
     } catch (error) {
       // Auth refusals come with a close code (handled in 'close'); anything else: drop and retry.
-      this.#opts.log?.('authentication did not complete', { error: String(error) });
+      this.#opts.log?.('authentication did not complete', { error: loggable(error) });
       if (error instanceof TransportError && (error.code === 'auth_failed' || error.code === 'revoked')) return;
       ws.terminate();
     }
