@@ -8,16 +8,14 @@ import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { LogFields } from '../../../shared/log/logger.ts';
 import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
+import { closeError, createRelaySocket, encodeClientFrame, parseServerFrame, relayError } from './relay-socket.ts';
 import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
-import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
+import { encodeBinaryFrame } from '../../../shared/relay/binary-frame.ts';
 import {
   authChallengeText,
   BLOB_CHUNK_BYTES,
-  blobDataHeader,
-  CLOSE_CODES,
   appVersionSchema,
   RELAY_PROTOCOL_VERSION,
-  serverFrame,
   type ClientFrame,
   type DeviceSeen,
   type ServerFrame,
@@ -34,7 +32,6 @@ import {
   type MailboxMessage,
   type PublishResult,
   type Transport,
-  type TransportErrorCode,
   type TransportState,
   type WireEvent,
 } from './transport.ts';
@@ -78,30 +75,6 @@ const unb64 = (text: string): Uint8Array => {
   if (!bytes) throw new TransportError('protocol', 'relay sent bytes that are not canonical base64url');
   return bytes;
 };
-type ParsedServerFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };
-
-function parseTextServerFrame(data: Buffer): ParsedServerFrame {
-  let json: unknown;
-  try {
-    json = JSON.parse(data.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'relay sent non-JSON' };
-  }
-  const parsed = serverFrame.safeParse(json);
-  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, reason: `relay sent an invalid frame: ${parsed.error.issues[0]?.message}` };
-}
-
-/** The relay's only binary frame is blob_data: a checked header and at most one chunk of data. */
-function parseBinaryServerFrame(data: Buffer): ParsedServerFrame {
-  const split = splitBinaryFrame(data);
-  if (!split.ok) return { ok: false, reason: `relay sent a bad binary frame: ${split.reason}` };
-  const header = blobDataHeader.safeParse(split.header);
-  if (!header.success) return { ok: false, reason: `relay sent an invalid binary frame: ${header.error.issues[0]?.message}` };
-  if (split.data.length > BLOB_CHUNK_BYTES) return { ok: false, reason: 'relay sent an oversized blob chunk' };
-  return { ok: true, frame: { ...header.data, data: split.data } };
-}
-
-const FATAL_CLOSE = new Set<number>([CLOSE_CODES.authFailed, CLOSE_CODES.revoked]);
 /** Blob chunks in flight per transfer: enough to hide the round trip, few enough for the relay's per-connection queue. */
 const BLOB_WINDOW = 6;
 
@@ -429,7 +402,7 @@ export class RelayTransport implements Transport {
         timer,
       });
       // Blob chunks go as binary messages (shared/relay/binary-frame.ts), everything else as JSON.
-      const message = frame.t === 'blob_chunk' ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data) : JSON.stringify({ ...frame, id });
+      const message = frame.t === 'blob_chunk' ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data) : encodeClientFrame({ ...frame, id });
       ws.send(message, (error) => {
         if (!error) return;
         const pending = this.#pending.get(id);
@@ -471,16 +444,7 @@ export class RelayTransport implements Transport {
 
   #openSocket(dial: RelayDial | null): void {
     if (this.#stopped) return;
-    const ws = new WebSocket(this.#opts.url, {
-      maxPayload: 4 * 1024 * 1024,
-      perMessageDeflate: false,
-      // A zero masking key, which ws then skips (XOR over every byte sent, 0.3 s of CPU per 100 MB
-      // upload). Masking (RFC 6455 section 10.3) keeps script in a browser from steering the bytes a
-      // proxy sees; this client runs no foreign script, sends only ciphertext and signed JSON, and
-      // talks TLS to the clinic's relay. See docs/relay-protocol.md.
-      generateMask: (mask: Buffer) => mask.fill(0),
-      ...(dial ? dial.options : (this.#opts.tls ?? {})),
-    });
+    const ws = createRelaySocket(this.#opts.url, dial, this.#opts.tls);
     this.#ws = ws;
     this.#lastHeard = Date.now();
     let challenge: ((nonce: string) => void) | null = null;
@@ -490,19 +454,19 @@ export class RelayTransport implements Transport {
     ws.on('open', () => {
       const app = appVersionSchema.safeParse(this.#opts.appVersion);
       ws.send(
-        JSON.stringify({
+        encodeClientFrame({
           t: 'hello',
           v: RELAY_PROTOCOL_VERSION,
           deviceId: this.#opts.deviceId,
           ...(app.success ? { app: app.data } : {}),
-        } satisfies ClientFrame),
+        }),
       );
       // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
       this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: loggable(error) }));
     });
     ws.on('message', (data, isBinary) => {
       this.#lastHeard = Date.now();
-      const parsed = isBinary ? parseBinaryServerFrame(data as Buffer) : parseTextServerFrame(data as Buffer);
+      const parsed = parseServerFrame(data, isBinary);
       if (!parsed.ok) return this.#opts.log?.(parsed.reason);
       const frame = parsed.frame;
       if (frame.t === 'challenge') {
@@ -533,11 +497,8 @@ export class RelayTransport implements Transport {
     ws.on('close', (code, reason) => {
       if (this.#ws !== ws) return;
       this.#teardown(new TransportError('disconnected', `connection closed (${code})`));
-      if (FATAL_CLOSE.has(code)) {
-        const error = new TransportError(
-          code === CLOSE_CODES.revoked ? 'revoked' : 'auth_failed',
-          reason.toString() || 'refused by the relay',
-        );
+      const { fatal, error } = closeError(code, reason.toString());
+      if (fatal) {
         this.#stopped = true;
         this.#setState('offline');
         this.#firstOnline?.reject(error);
@@ -618,7 +579,7 @@ export class RelayTransport implements Transport {
     if (!pending) return;
     this.#pending.delete(id);
     clearTimeout(pending.timer);
-    if (frame.t === 'error') pending.reject(new TransportError(frame.code as TransportErrorCode, frame.message));
+    if (frame.t === 'error') pending.reject(relayError(frame));
     else pending.resolve(frame);
   }
 
