@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { fromBase64, fromBase64Url, isBase64Url, toBase64Url } from '../../../shared/protocol/bytes.ts';
 import { strictBase64 } from '../../../electron/core/files/file-handlers.ts';
 import { AppError } from '../../../shared/api/result.ts';
+import { generateDeviceKeys, generateOrgKeys } from '../../../electron/core/crypto/keys.ts';
+import { parseRecord, signRecord } from '../../../electron/core/crypto/records.ts';
+import { readySodium } from '../../../electron/core/crypto/sodium.ts';
 
 /** Texts Buffer.from(text, 'base64url') turns into bytes although no encoder writes them. */
 const NON_CANONICAL_URL = [
@@ -67,5 +70,33 @@ describe('strict standard base64 (the API file bytes)', () => {
       expect(() => strictBase64(text), JSON.stringify(text)).toThrow(AppError);
     }
     expect(new Uint8Array(strictBase64('QQ=='))).toEqual(new Uint8Array([65]));
+  });
+});
+
+describe('signed records take keys and signatures in their one spelling only', () => {
+  it('refuses a record whose key or signature is a second spelling of the same bytes', async () => {
+    await readySodium();
+    const org = generateOrgKeys();
+    const keys = generateDeviceKeys();
+    const body = {
+      orgId: 'orgtest0001',
+      userId: 'usrtest0001',
+      deviceId: 'devtest0001',
+      signingPublicKey: toBase64Url(keys.signing.publicKey),
+      boxPublicKey: toBase64Url(keys.box.publicKey),
+      label: 'Station 3',
+      enrolmentId: null,
+      issuedAt: 1,
+      expiresAt: null,
+    };
+    const record = signRecord('device', body, { kind: 'org', id: 'orgtest0001' }, org.secretKey);
+    expect(parseRecord(record).ok).toBe(true);
+    // 32 bytes end mid-character (43 characters): a set bit after the last byte is the same key to a loose decoder.
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const second = (text: string) => text.slice(0, -1) + ALPHABET[ALPHABET.indexOf(text.at(-1)!) | 1]!;
+    const otherKey = { ...record, body: { ...record.body, signingPublicKey: second(body.signingPublicKey) } };
+    expect(Buffer.from(otherKey.body.signingPublicKey, 'base64url')).toEqual(Buffer.from(keys.signing.publicKey));
+    expect(parseRecord(otherKey)).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(parseRecord({ ...record, sig: second(record.sig) })).toMatchObject({ ok: false, reason: 'malformed' });
   });
 });
