@@ -20,6 +20,7 @@ import { bootstrapFrame, type ServerFrame } from '@klinikfunk/protocol/relay/fra
 import type { RelayLog } from './log.ts';
 import type { RelayStore } from './store/store.ts';
 import { DirectoryTrust } from './trust.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export const ORG_KEY_META = 'org_public_key';
 /**
@@ -80,7 +81,7 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
           log.info('bootstrap: bound to organisation by another relay process');
           resolve(key);
         })
-        .catch((error: unknown) => log.warn('bootstrap: store not readable', { error: String(error) }))
+        .catch((error: unknown) => log.warn('bootstrap: store not readable', { error: loggable(error) }))
         .finally(() => {
           polling = false;
         });
@@ -127,7 +128,7 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
       // A store that fails while binding is answered and logged; the relay keeps waiting.
       ws.on('message', (data, isBinary) => {
         onMessage(data, isBinary).catch((error: unknown) => {
-          log.error('bootstrap failed', { error: String(error) });
+          log.error('bootstrap failed', { error: loggable(error) });
           answer({ t: 'error', code: 'internal', message: 'bootstrap failed; see the relay log' });
         });
       });

@@ -22,7 +22,7 @@ import {
   type ServerFrame,
 } from '@klinikfunk/protocol/relay/frames.ts';
 import { frameForVersion, relayServesVersion, versionRefusalText } from '@klinikfunk/protocol/relay/version-window.ts';
-import { bytesEqual, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { bytesEqual, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { parseEnvelope } from '@klinikfunk/protocol/wire/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
@@ -113,9 +113,12 @@ function parseBinaryClientFrame(json: unknown, data: Uint8Array): ParsedFrame {
   return { success: true, data: { ...parsed.data, data } };
 }
 
-const b64 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-const unb64 = (text: string): Uint8Array => Buffer.from(text, 'base64url');
+/** Frame bytes: the frame schema passed only canonical base64url, so a refusal here is a schema gap, answered as bad_frame. */
+const unb64 = (text: string): Uint8Array => {
+  const bytes = fromBase64Url(text);
+  if (!bytes) throw new FrameError('bad_frame', 'not canonical base64url');
+  return bytes;
+};
 
 const MAIL_QUOTA_TEXT: Record<MailQuotaHit, (l: RelayLimits) => string> = {
   sender_recipient_full: (l) =>
@@ -173,7 +176,7 @@ export class Connection {
     this.#ws = ws;
     this.#ctx = ctx;
     this.remote = remote;
-    this.#log = ctx.log.child({ conn: this.id });
+    this.#log = ctx.log.child('conn', { conn: this.id });
     this.#connBuckets = ctx.buckets(`conn:${this.id}`);
     this.#log.debug('connection opened', { remote });
     this.#authTimer = setTimeout(() => {
@@ -425,7 +428,11 @@ export class Connection {
         this.#reject(frame.id, 'not_member', 'not a current member of this channel');
         continue;
       }
-      const envelope = unb64(frame.envelope);
+      const envelope = fromBase64Url(frame.envelope);
+      if (!envelope) {
+        this.#reject(frame.id, 'bad_frame', 'envelope: not canonical base64url');
+        continue;
+      }
       if (envelope.length > MAX_ENVELOPE_BYTES) {
         this.#reject(frame.id, 'too_large', 'envelope too large');
         continue;
@@ -564,7 +571,7 @@ export class Connection {
           t: 'page',
           id: frame.id,
           channelId: frame.channelId,
-          events: events.map((e) => ({ seq: e.seq, envelope: b64(e.envelope), at: e.at })),
+          events: events.map((e) => ({ seq: e.seq, envelope: toBase64Url(e.envelope), at: e.at })),
           head,
           historyStart: history?.historyStart ?? 1,
           ...(gone.length > 0 ? { gone } : {}),
@@ -601,7 +608,7 @@ export class Connection {
           items: items.map((i) => ({
             messageId: i.messageId,
             fromDeviceId: i.fromDeviceId,
-            payload: b64(i.payload),
+            payload: toBase64Url(i.payload),
             storedAt: i.storedAt,
           })),
         });

@@ -34,6 +34,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RelayLog } from './log.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export const LOCK_FILE = 'relay.lock';
 const TAKEOVER_FILE = 'relay.lock.takeover';
@@ -80,7 +81,7 @@ export function prepareDataDir(dataDir: string, log: RelayLog): void {
     chmodSync(dataDir, 0o700);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
-    log.warn('data directory: mode not set to 0700', { dir: dataDir, error: String(error) });
+    log.warn('data directory: mode not set to 0700', { dir: dataDir, error: loggable(error) });
   }
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -88,7 +89,7 @@ export function prepareDataDir(dataDir: string, log: RelayLog): void {
     try {
       chmodSync(file, 0o600);
     } catch (error) {
-      log.warn('data directory: file mode not set to 0600', { file, error: String(error) });
+      log.warn('data directory: file mode not set to 0600', { file, error: loggable(error) });
     }
   }
 }

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { replaceFileDurably } from '@klinikfunk/node-common/durable-file.ts';
 import type { RelayLog } from './log.ts';
 import { restoreTarget, type RelayStore } from './store/store.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export const HIGH_WATER_FILE = 'relay-high-water.json';
 /** How often a running relay checks whether its log grew and writes the mark (never per publish). */
@@ -134,7 +135,7 @@ export function keepHighWater(
   const tick = (): void => {
     chain = chain
       .then(save)
-      .catch((error: unknown) => log.warn('high-water mark not written', { error: String(error) }));
+      .catch((error: unknown) => log.warn('high-water mark not written', { error: loggable(error) }));
   };
   const timer = setInterval(tick, everyMs);
   timer.unref();

@@ -24,6 +24,7 @@ import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { RelayStore } from './store/store.ts';
 import { DirectoryTrust } from './trust.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 /**
  * SIGTERM/SIGINT to exit: the relay waits up to 5 s for frames in flight (relay.close), then
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     closeOnSignal().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error('shutdown failed', { error: String(error) });
+        log.error('shutdown failed', { error: loggable(error) });
         process.exit(1);
       },
     );

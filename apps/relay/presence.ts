@@ -10,6 +10,7 @@
 import type { DeviceSeen } from '@klinikfunk/protocol/relay/frames.ts';
 import type { RelayLog } from './log.ts';
 import type { DeviceSeenRow, RelayStore } from './store/store.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export const DEFAULT_PRESENCE_REFRESH_MS = 60_000;
 
@@ -130,7 +131,7 @@ export class Presence {
   #write(rows: DeviceSeenRow[]): void {
     this.#writes = this.#writes.then(() =>
       this.#store.markSeen(rows).catch((error: unknown) => {
-        this.#log.warn('presence not recorded', { devices: rows.length, error: String(error) });
+        this.#log.warn('presence not recorded', { devices: rows.length, error: loggable(error) });
       }),
     );
   }

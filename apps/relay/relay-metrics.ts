@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { RelayLog } from './log.ts';
 import { EXPOSITION_CONTENT_TYPE, MetricsRegistry, type Counter, type Histogram } from './metrics.ts';
 import type { RelayStore } from './store/store.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 /** What the metrics read from the relay when scraped. */
 export interface RelayMetricsSource {
@@ -116,7 +117,7 @@ export async function startMetricsListener(
         res.end(text);
       },
       (error: unknown) => {
-        log.warn('metrics scrape failed', { error: String(error) });
+        log.warn('metrics scrape failed', { error: loggable(error) });
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('metrics failed\n');
       },

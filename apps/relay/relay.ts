@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { CLOSE_CODES, type ServerFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
@@ -18,6 +19,7 @@ import { StorageHealth } from './storage-health.ts';
 import type { RelayStore } from './store/store.ts';
 import type { TrustVerifier } from './trust.ts';
 import { clientAddress, normaliseAddress } from './client-address.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface RelayOptions {
   store: RelayStore;
@@ -111,7 +113,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       t: 'push',
       channelId,
       seq,
-      envelope: Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength).toString('base64url'),
+      envelope: toBase64Url(envelope),
       at,
       incarnation: store.incarnation(),
     } satisfies ServerFrame);
@@ -184,7 +186,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         item: {
           messageId: item.messageId,
           fromDeviceId: item.fromDeviceId,
-          payload: Buffer.from(item.payload).toString('base64url'),
+          payload: toBase64Url(item.payload),
           storedAt: item.storedAt,
         },
       };
@@ -213,7 +215,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         .event(channelId, seq)
         .then((event) => void (event && fanOut(channelId, seq, event.envelope, event.at, null)))
         .catch((error: unknown) =>
-          log.warn('remote commit fetch failed', { channel: channelId, seq, error: String(error) }),
+          log.warn('remote commit fetch failed', { channel: channelId, seq, error: loggable(error) }),
         ),
     );
   });
@@ -222,11 +224,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     store
       .mailFetch(toDeviceId, 100)
       .then((items) => items.forEach((item) => ctx.mailed(toDeviceId, item)))
-      .catch((error: unknown) => log.warn('remote mail fetch failed', { error: String(error) }));
+      .catch((error: unknown) => log.warn('remote mail fetch failed', { error: loggable(error) }));
   });
   store.onRemoteDirectory(
     () =>
-      void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: String(error) })),
+      void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: loggable(error) })),
   );
   trust.onChange((change) => {
     // Every device learns at once that the directory grew (rosters, revocations, new devices).
@@ -321,7 +323,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return removed;
   };
   const gcTimer = setInterval(
-    () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: String(e) })),
+    () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: loggable(e) })),
     3600_000,
   );
   gcTimer.unref();

@@ -18,6 +18,7 @@ import type {
   StoredEvent,
 } from './store.ts';
 import { MAX_GONE_RANGES } from '@klinikfunk/protocol/relay/frames.ts';
+import { migrationsFor } from './migrations/index.ts';
 import {
   INCARNATION_META,
   newBlobGeneration,
@@ -27,131 +28,8 @@ import {
   type RestoreTarget,
 } from './store.ts';
 
-/** Forward-only, numbered with gaps; a database written by a newer relay is refused. */
-const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
-  {
-    version: 10,
-    sql: `
-      CREATE TABLE channel_heads (channel TEXT PRIMARY KEY, head INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE TABLE events (
-        channel TEXT NOT NULL, seq INTEGER NOT NULL, client_event_id TEXT NOT NULL,
-        sender_device TEXT NOT NULL, envelope BLOB NOT NULL, stored_at INTEGER NOT NULL,
-        PRIMARY KEY (channel, seq));
-      -- publish retry: find the original seq of (channel, client event id)
-      CREATE UNIQUE INDEX events_client_id ON events (channel, client_event_id);
-      CREATE TABLE event_blobs (channel TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
-        PRIMARY KEY (channel, seq, hash)) WITHOUT ROWID;
-      CREATE TABLE mailbox (to_device TEXT NOT NULL, message_id TEXT NOT NULL, from_device TEXT NOT NULL,
-        payload BLOB NOT NULL, stored_at INTEGER NOT NULL, PRIMARY KEY (to_device, message_id));
-      -- mail_fetch: a device's items oldest first
-      CREATE INDEX mailbox_by_time ON mailbox (to_device, stored_at);
-      CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, received INTEGER NOT NULL,
-        complete INTEGER NOT NULL, owner_device TEXT NOT NULL, refs INTEGER NOT NULL DEFAULT 0,
-        created_at INTEGER NOT NULL, completed_at INTEGER);
-      -- quota: bytes per owner
-      CREATE INDEX blobs_by_owner ON blobs (owner_device);
-      CREATE TABLE blob_chunks (hash TEXT NOT NULL, offset INTEGER NOT NULL, data BLOB NOT NULL,
-        PRIMARY KEY (hash, offset));
-      CREATE TABLE directory (pos INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, subject TEXT NOT NULL,
-        dedupe_key TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
-      CREATE TABLE enrolments_burnt (enrolment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL);
-    `,
-  },
-  {
-    version: 20,
-    sql: `
-      -- retention: events stored before a cutoff, across channels
-      CREATE INDEX events_by_time ON events (stored_at);
-    `,
-  },
-  {
-    version: 30,
-    sql: `
-      -- relay settings kept with the data (organisation key bound by the first-run bootstrap)
-      CREATE TABLE relay_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    `,
-  },
-  {
-    version: 40,
-    sql: `
-      -- relay time: events.stored_at is when the relay accepted an event (sent as "at"); the
-      -- channel's latest one is kept with its head, so the next is never earlier (clock steps)
-      ALTER TABLE channel_heads ADD COLUMN head_at INTEGER NOT NULL DEFAULT 0;
-      UPDATE channel_heads SET head_at = coalesce((SELECT max(stored_at) FROM events e WHERE e.channel = channel_heads.channel), 0);
-    `,
-  },
-  {
-    version: 50,
-    sql: `
-      -- presence for the admin's device list: last authentication or disconnect per device
-      CREATE TABLE device_seen (device_id TEXT PRIMARY KEY, last_seen_at INTEGER NOT NULL, online INTEGER NOT NULL) WITHOUT ROWID;
-    `,
-  },
-  {
-    version: 60,
-    sql: `
-      -- a random number per blob_begin that created the row: a connection's running hash is only
-      -- trusted while the blob it hashed is still the same row (not deleted and begun again)
-      ALTER TABLE blobs ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
-    `,
-  },
-  {
-    version: 70,
-    sql: `
-      -- mailbox quotas per sender: per (sender, recipient) and across recipients
-      CREATE INDEX mailbox_by_sender ON mailbox (from_device, to_device);
-      -- blob reads: the channels whose events reference a blob
-      CREATE INDEX event_blobs_by_hash ON event_blobs (hash);
-      -- channels each device created (its first roster), for the per-day cap
-      CREATE TABLE channel_creations (device_id TEXT NOT NULL, channel_id TEXT NOT NULL, created_at INTEGER NOT NULL,
-        PRIMARY KEY (device_id, channel_id)) WITHOUT ROWID;
-      CREATE INDEX channel_creations_by_time ON channel_creations (device_id, created_at);
-    `,
-  },
-  {
-    version: 80,
-    sql: `
-      -- declared history: seqs up to floor were deleted by retention or trim (history starts at
-      -- floor + 1); base is the restore point of \`relay restore\` (NULL: never restored)
-      ALTER TABLE channel_heads ADD COLUMN floor INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE channel_heads ADD COLUMN base INTEGER;
-      UPDATE channel_heads SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = channel_heads.channel), head + 1) - 1;
-    `,
-  },
-  {
-    version: 90,
-    sql: `
-      -- items each sender has waiting, kept by triggers on every insert and delete (puts, acks,
-      -- expiry, retention): the per-sender cap reads one row instead of counting up to 50,000
-      -- index entries inside the write lock at every put
-      CREATE TABLE mail_senders (from_device TEXT PRIMARY KEY, waiting INTEGER NOT NULL) WITHOUT ROWID;
-      INSERT INTO mail_senders (from_device, waiting) SELECT from_device, count(*) FROM mailbox GROUP BY from_device;
-      CREATE TRIGGER mailbox_sender_in AFTER INSERT ON mailbox BEGIN
-        INSERT INTO mail_senders (from_device, waiting) VALUES (new.from_device, 1)
-          ON CONFLICT (from_device) DO UPDATE SET waiting = waiting + 1;
-      END;
-      CREATE TRIGGER mailbox_sender_out AFTER DELETE ON mailbox BEGIN
-        UPDATE mail_senders SET waiting = waiting - 1 WHERE from_device = old.from_device;
-      END;
-    `,
-  },
-  {
-    version: 100,
-    sql: `
-      -- seqs a restore skipped (the lost state may have handed them out): declared gone, never served
-      CREATE TABLE gone_ranges (channel TEXT NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL,
-        PRIMARY KEY (channel, from_seq)) WITHOUT ROWID;
-    `,
-  },
-  {
-    version: 110,
-    sql: `
-      -- rolling upgrades: the protocol and app version of each device's last connection (admin's list)
-      ALTER TABLE device_seen ADD COLUMN protocol INTEGER;
-      ALTER TABLE device_seen ADD COLUMN app_version TEXT;
-    `,
-  },
-];
+/** One file each in ./migrations, rendered for SQLite; a database written by a newer relay is refused. */
+const MIGRATIONS = migrationsFor('sqlite');
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 type Row = Record<string, unknown>;

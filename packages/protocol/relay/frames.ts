@@ -10,6 +10,7 @@
 //
 // The relay never looks inside envelopes, mailbox payloads or blobs: they are ciphertext.
 import { z } from 'zod';
+import { isBase64Url } from '../wire/bytes.ts';
 
 /**
  * The protocol this build speaks. The relay also serves the version before it
@@ -36,8 +37,9 @@ export const MAX_CURSORS = 10_000;
 /** Largest device list in one devices_seen_result (an organisation's devices, revoked ones included). */
 export const MAX_DEVICES_SEEN = 20_000;
 
-const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
-const b64Max = (bytes: number) => b64.max(Math.ceil((bytes * 4) / 3));
+/** Canonical base64url without padding (wire/bytes.ts): one text per byte string, so both ends decode what the schema passed. */
+const b64 = z.string().refine(isBase64Url, 'canonical base64url without padding');
+const b64Max = (bytes: number) => z.string().max(Math.ceil((bytes * 4) / 3)).refine(isBase64Url, 'canonical base64url without padding');
 /** Same alphabet and length as the ids of packages/protocol/wire records. */
 export const relayIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -3,13 +3,16 @@
 // Ed25519 over a per-type context string, so a signature for one kind of record can never be
 // replayed as another. Schemas are strict: unknown fields are refused.
 import { z } from 'zod';
+import { isBase64Url } from './bytes.ts';
 
 export const RECORD_VERSION = 1;
 
+/** Canonical base64url (bytes.ts): a key or signature has one spelling, the one its signer wrote. */
 const b64 = (bytes?: number) =>
   z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
+    .refine(isBase64Url, 'canonical base64url')
     .refine((s) => bytes === undefined || Math.floor((s.length * 3) / 4) === bytes, bytes === undefined ? 'base64url' : `must encode ${bytes} bytes`);
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');

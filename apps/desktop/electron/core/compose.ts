@@ -26,6 +26,7 @@ import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import type { Logger } from './log/logger.ts';
 import type { Platform } from './platform/platform.ts';
 import type { EffectivePolicy } from './policy/resolve.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 /** Delivers an event to the renderer (webContents.send in Electron, a WebSocket in the harness). */
 export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -75,7 +76,7 @@ export function createCore(deps: CoreDeps): Core {
       flush = null;
       const keys = [...dirty];
       dirty.clear();
-      emitChanges(keys).catch((error: unknown) => log.warn('change events not sent', { error: String(error) }));
+      emitChanges(keys).catch((error: unknown) => log.warn('change events not sent', { error: loggable(error) }));
     }, 10);
   };
   // In the order marked: the connection view reads the store, the others follow it.
@@ -134,7 +135,7 @@ export function createCore(deps: CoreDeps): Core {
       fatal: (error) => {
         log.warn('relay refused this device; signing out', { code: error.code });
         // Revoked: only this profile is signed out, with the reason on its own tile.
-        if (error.code === 'revoked') sessions.blockProfile(profileId, error.message).catch((e: unknown) => log.error('profile not signed out', { error: String(e) }));
+        if (error.code === 'revoked') sessions.blockProfile(profileId, error.message).catch((e: unknown) => log.error('profile not signed out', { error: loggable(e) }));
         else sessions.signOut('relay_refused', profileId);
       },
       wipe: (records) => {
@@ -143,7 +144,7 @@ export function createCore(deps: CoreDeps): Core {
         const verdict = verifyWipeOrders(runtime.identity, records, clock.now());
         if (!verdict.ok) return void log.warn('wipe order ignored', { reason: verdict.reason });
         log.warn('wipe order accepted; deleting the profile', { orderId: verdict.orderId });
-        void sessions.wipe(profileId).catch((error: unknown) => log.error('wipe failed', { error: String(error) }));
+        void sessions.wipe(profileId).catch((error: unknown) => log.error('wipe failed', { error: loggable(error) }));
       },
     }),
   });

@@ -18,6 +18,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { createElectronPlatform, electronAppPaths } from './electron-platform.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { APP_ENTRY_URL, APP_ORIGIN, denyAllPermissions, hardenWebContents, mainWindowOptions } from './window.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 declare const __KLINIKFUNK_COMMIT__: string;
 declare const __KLINIKFUNK_BUILD_DATE__: string;
@@ -146,7 +147,7 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.setContentProtection(policy.values.contentProtection);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
-    mainWindow.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window did not load', { error: String(error) }));
+    mainWindow.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window did not load', { error: loggable(error) }));
   };
   app
     .whenReady()

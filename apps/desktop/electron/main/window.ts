@@ -1,6 +1,7 @@
 // The one app window and the rules every web contents lives by. Kept free of app lifecycle so the
 // options and handlers can be tested against a fake of Electron's objects.
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'klinikfunk';
@@ -89,7 +90,7 @@ export function hardenWebContents(contents: WebContents, deps: GuardDeps): void 
       deps
         .confirmExternal(url)
         .then((yes) => (yes ? deps.openExternal(url) : undefined))
-        .catch((error: unknown) => deps.log.warn('external link not opened', { error: String(error) }));
+        .catch((error: unknown) => deps.log.warn('external link not opened', { error: loggable(error) }));
     } else {
       deps.log.warn('window.open refused', { scheme: safeScheme(url) });
     }

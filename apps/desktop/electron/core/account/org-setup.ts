@@ -5,7 +5,7 @@
 //    key, learns from the relay whom the key was made for (checking every record against the org
 //    key), and signs its own device certificate, which it presents at its first authentication.
 import { randomBytes } from 'node:crypto';
-import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { fingerprintMatches, orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { Directory } from '@klinikfunk/crypto/directory.ts';
@@ -106,8 +106,9 @@ export function beginEnrolment(registrationKey: string): Enrolment {
       if (!root?.ok || root.record.type !== 'org_root' || !user?.ok || user.record.type !== 'user' || !enrolment?.ok || enrolment.record.type !== 'enrolment')
         throw new SetupError('relay', 'the relay answered with unexpected records');
       const rootBody = (root.record as SignedRecord<'org_root'>).body;
-      const orgKeyBytes = Buffer.from(rootBody.orgPublicKey, 'base64url');
-      const directory = new Directory({ orgPublicKey: new Uint8Array(orgKeyBytes), now: () => options.now });
+      const orgKeyBytes = fromBase64Url(rootBody.orgPublicKey);
+      if (!orgKeyBytes) throw new SetupError('relay', 'the relay answered with unexpected records');
+      const directory = new Directory({ orgPublicKey: orgKeyBytes, now: () => options.now });
       if (options.pinnedFingerprint !== null && !fingerprintMatches(options.pinnedFingerprint, directory.orgId))
         throw new SetupError(
           'wrong_org',

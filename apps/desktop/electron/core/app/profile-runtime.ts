@@ -16,6 +16,7 @@ import type { TransportError, TransportState } from '../transport/transport.ts';
 import { OutageWatch } from './outage-watch.ts';
 import { LATE_DELIVERY_MS } from './late-delivery.ts';
 import { certificateOf, deviceSigner, orgPublicKeyOf, orgSecretOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 /** How long a revoked device waits for its wipe orders before it signs out anyway. */
 const WIPE_PROBE_MS = 10_000;
@@ -165,7 +166,7 @@ export class ProfileRuntime {
     this.#wipeConfirmation ??= this.#confirmWipe(verdict.orderId);
     this.#wipeConfirmation
       .then(() => this.#deps.events.wipe(records))
-      .catch((error: unknown) => this.#deps.log.error('wipe not started', { error: String(error) }));
+      .catch((error: unknown) => this.#deps.log.error('wipe not started', { error: loggable(error) }));
     return true;
   }
 
@@ -176,7 +177,7 @@ export class ProfileRuntime {
       await sendWipeDone(this.#identity.relayUrl, record, { timeoutMs: WIPE_CONFIRM_MS, ...(this.#deps.network ? { network: this.#deps.network } : {}) });
       this.#deps.log.warn('wipe confirmed to the relay', { orderId });
     } catch (error) {
-      this.#deps.log.warn('wipe confirmation not delivered', { orderId, error: String(error) });
+      this.#deps.log.warn('wipe confirmation not delivered', { orderId, error: loggable(error) });
     }
   }
 
@@ -195,7 +196,7 @@ export class ProfileRuntime {
         if (!wiped) end();
       },
       (probeError: unknown) => {
-        this.#deps.log.warn('wipe probe failed', { error: String(probeError) });
+        this.#deps.log.warn('wipe probe failed', { error: loggable(probeError) });
         end();
       },
     );
@@ -252,7 +253,7 @@ export class ProfileRuntime {
       onDeleted: () => this.#deps.events.channelsChanged(),
     });
     this.#off.push(() => retention.stop());
-    void this.transport.connect().catch((error: unknown) => this.#deps.log.warn('relay refused this device', { error: String(error) }));
+    void this.transport.connect().catch((error: unknown) => this.#deps.log.warn('relay refused this device', { error: loggable(error) }));
     await this.client.start();
   }
 
@@ -266,7 +267,7 @@ export class ProfileRuntime {
     this.#outage.update(state);
     if (state === 'online' && !this.#identity.certificateUploaded) {
       this.#identity = { ...this.#identity, certificateUploaded: true };
-      void saveIdentity(this.profile.store, this.#identity).catch((error: unknown) => this.#deps.log.error('identity not saved', { error: String(error) }));
+      void saveIdentity(this.profile.store, this.#identity).catch((error: unknown) => this.#deps.log.error('identity not saved', { error: loggable(error) }));
     }
     this.#deps.events.connectionChanged();
     if (state === 'online') this.#deps.events.channelsChanged();

@@ -26,6 +26,7 @@ import { certificateOf, deviceSigner, loadIdentity, orgPublicKeyOf, saveIdentity
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
 import type { NotificationContent } from './notifications.ts';
 import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 const PIN_KEY = 'session.pin';
 /** How long a sign-in waits for the relay a changed RelayUrl names before going on without moving. */
@@ -85,10 +86,10 @@ export class SessionService {
       clipboard: deps.platform.clipboard,
       clock: deps.clock,
       clearAfterSeconds: rules.clipboardClearSeconds,
-      onClearFailed: (error) => deps.log.warn('clipboard not cleared', { error: String(error) }),
+      onClearFailed: (error) => deps.log.warn('clipboard not cleared', { error: loggable(error) }),
     });
     const clearClipboard = () =>
-      void this.clipboard.clearIfUnchanged().catch((error: unknown) => deps.log.warn('clipboard not cleared', { error: String(error) }));
+      void this.clipboard.clearIfUnchanged().catch((error: unknown) => deps.log.warn('clipboard not cleared', { error: loggable(error) }));
     this.session = new WorkstationSession({
       clock: deps.clock,
       idle: deps.platform.idle,
@@ -99,7 +100,7 @@ export class SessionService {
         locked: () => clearClipboard(),
         signedOut: (profileId, reason) => {
           clearClipboard();
-          this.#closeRuntime(profileId, reason).catch((error: unknown) => deps.log.error('profile not closed after sign-out', { error: String(error) }));
+          this.#closeRuntime(profileId, reason).catch((error: unknown) => deps.log.error('profile not closed after sign-out', { error: loggable(error) }));
         },
       },
     });
@@ -238,7 +239,7 @@ export class SessionService {
       identity = await this.#followRelayPolicy(profileId, opened, stored);
     } catch (error) {
       // The move is tried again at the next sign-in; this one goes on with the known relay.
-      this.#deps.log.warn('relay move not completed', { error: String(error) });
+      this.#deps.log.warn('relay move not completed', { error: loggable(error) });
     }
     await this.#start(opened, identity);
   }
@@ -318,7 +319,7 @@ export class SessionService {
     this.#runtimes.set(profileId, runtime);
     this.#pinSet.set(profileId, (await opened.store.getSetting(PIN_KEY)) !== null);
     // Offered when another profile is set up on this PC; a failed write costs only that offer.
-    await this.#relays.remember(profileId, identity.relayUrl, this.#deps.clock.now()).catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: String(error) }));
+    await this.#relays.remember(profileId, identity.relayUrl, this.#deps.clock.now()).catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: loggable(error) }));
     this.#lastSignOut = null;
     // Accepted by the relay again (the admin re-activated the user): the tile's refusal notice goes.
     runtime.transport.onState((state) => {
@@ -327,7 +328,7 @@ export class SessionService {
       this.#notices
         .clear(profileId)
         .then(() => this.#deps.onChanged())
-        .catch((error: unknown) => this.#deps.log.warn('profile notice not cleared', { error: String(error) }));
+        .catch((error: unknown) => this.#deps.log.warn('profile notice not cleared', { error: loggable(error) }));
     });
     this.session.signIn(profileId);
     await runtime.start();
@@ -408,7 +409,7 @@ export class SessionService {
     try {
       await runtime.stop();
     } catch (error) {
-      this.#deps.log.warn('profile did not stop cleanly', { error: String(error) });
+      this.#deps.log.warn('profile did not stop cleanly', { error: loggable(error) });
     }
     this.profiles.close(runtime.profile);
     this.#deps.onChanged();

@@ -5,6 +5,7 @@
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { dueReminders, REMINDER_LEAD_MS } from './reminders.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 const CHECK_EVERY_MS = 30_000;
 const TEXT = {
@@ -43,7 +44,7 @@ export function startReminderLoop(ctx: HandlerContext): void {
       last.set(profileId, now);
       if (now > from) {
         await checkReminders(ctx, runtime, !ctx.sessions.session.isLocked, { from, to: now }).catch((error: unknown) =>
-          ctx.log.warn('calendar reminders failed', { error: String(error) }),
+          ctx.log.warn('calendar reminders failed', { error: loggable(error) }),
         );
       }
     }
@@ -52,7 +53,7 @@ export function startReminderLoop(ctx: HandlerContext): void {
   // A tick that throws (a profile closing under it) must not end the loop or the process.
   const next = () => {
     tick().catch((error: unknown) => {
-      ctx.log.warn('calendar reminder tick failed', { error: String(error) });
+      ctx.log.warn('calendar reminder tick failed', { error: loggable(error) });
       ctx.clock.after(CHECK_EVERY_MS, next);
     });
   };

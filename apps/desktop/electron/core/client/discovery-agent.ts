@@ -13,6 +13,7 @@ import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { currentAnnouncement, directoryChannelId, directoryMembers, joinsToAccept, sameMembers, type AnnouncementRow, type JoinRequestRow } from './channel-directory.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 type Member = { userId: string; role: 'admin' | 'member' };
 
@@ -70,7 +71,7 @@ export class DiscoveryAgent {
     try {
       await run();
     } catch (error) {
-      this.#deps.log.warn(`discovery: ${name} failed`, { error: String(error) });
+      this.#deps.log.warn(`discovery: ${name} failed`, { error: loggable(error) });
     }
   }
 
@@ -83,7 +84,7 @@ export class DiscoveryAgent {
         await this.#deps.publishRoster(channelId, plan.kind, plan.members, plan.history, signer);
         return true;
       } catch (error) {
-        this.#deps.log.info('discovery: roster refused, refreshing', { channelId, attempt, error: String(error) });
+        this.#deps.log.info('discovery: roster refused, refreshing', { channelId, attempt, error: loggable(error) });
         await this.#deps.refreshDirectory();
       }
     }

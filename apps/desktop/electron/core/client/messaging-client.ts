@@ -22,6 +22,7 @@ import { directoryChannelId } from './channel-directory.ts';
 import { DirectorySync } from './directory-sync.ts';
 import { DiscoveryAgent } from './discovery-agent.ts';
 import { createSyncCrypto, mailShares } from './sync-crypto.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface MessagingClientDeps {
   store: ProfileStore;
@@ -184,11 +185,11 @@ export class MessagingClient {
     const { transport } = this.#deps;
     this.#unsubscribe.push(
       transport.onState((state) => {
-        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('reconnect handling failed', { error: String(error) }));
+        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('reconnect handling failed', { error: loggable(error) }));
       }),
       transport.onMail((mail) => this.#onMail(mail)),
       // The relay announces new directory records (a roster change, a new device, a revocation).
-      transport.onDirectory(() => void this.#refresh().catch((error: unknown) => this.#deps.log.warn('directory refresh failed', { error: String(error) }))),
+      transport.onDirectory(() => void this.#refresh().catch((error: unknown) => this.#deps.log.warn('directory refresh failed', { error: loggable(error) }))),
     );
     // The engine listens to the transport itself; directory and mail must be current before it
     // opens envelopes, so when already online, refresh first.
@@ -209,7 +210,7 @@ export class MessagingClient {
       .afterRestore(this.#deps.transport)
       .then(() => this.#scheduleDiscovery())
       .catch((error: unknown) => {
-        this.#deps.log.warn('directory not yet given back to the restored relay', { error: String(error) });
+        this.#deps.log.warn('directory not yet given back to the restored relay', { error: loggable(error) });
         if (!this.#stopped) this.#directoryRetry = this.#deps.clock.after(DIRECTORY_RETRY_MS, () => this.#giveBackDirectory());
       });
   }
@@ -219,7 +220,7 @@ export class MessagingClient {
 
   /** Runs the discovery agent in the background; a failed run is logged (the next trigger runs it again). */
   #scheduleDiscovery(): void {
-    this.#discovery.schedule().catch((error: unknown) => this.#deps.log.warn('discovery run failed', { error: String(error) }));
+    this.#discovery.schedule().catch((error: unknown) => this.#deps.log.warn('discovery run failed', { error: loggable(error) }));
   }
 
   /** Waits until the discovery agent is idle (tests, and callers that need its effect now). */
@@ -243,7 +244,7 @@ export class MessagingClient {
       // Keys may have arrived for envelopes kept as pending.
       for (const channel of this.#channelIds()) await this.engine.retryPending(channel);
     } catch (error) {
-      this.#deps.log.warn('refresh after reconnect failed', { error: String(error) });
+      this.#deps.log.warn('refresh after reconnect failed', { error: loggable(error) });
     }
   }
 
@@ -266,7 +267,7 @@ export class MessagingClient {
    * with the fetch after the reconnect.
    */
   #onMail(mail: { messageId: string; payload: Uint8Array }): void {
-    this.#acceptMail([mail]).catch((error: unknown) => this.#deps.log.warn('mail handling failed, retried after reconnect', { error: String(error) }));
+    this.#acceptMail([mail]).catch((error: unknown) => this.#deps.log.warn('mail handling failed, retried after reconnect', { error: loggable(error) }));
   }
 
   async #acceptMail(mails: Array<{ messageId: string; payload: Uint8Array }>): Promise<void> {
@@ -315,7 +316,7 @@ export class MessagingClient {
     this.#deps.transport.sendMail(request.recipientDeviceId, randomUUID(), request.envelope).catch((error: unknown) => {
       // Not sent (offline, the sender's mailbox full): the next envelope of the chain asks again.
       this.#askedKeys.delete(id);
-      this.#deps.log.warn('key request not sent', { channelId: chain.channelId, error: String(error) });
+      this.#deps.log.warn('key request not sent', { channelId: chain.channelId, error: loggable(error) });
     });
   }
 
@@ -331,7 +332,7 @@ export class MessagingClient {
       try {
         await this.#refresh();
       } catch (error) {
-        this.#deps.log.warn('directory catch-up failed', { error: String(error) });
+        this.#deps.log.warn('directory catch-up failed', { error: loggable(error) });
       }
       const channels = [...this.#behindChannels];
       this.#behindChannels.clear();
@@ -481,7 +482,7 @@ export class MessagingClient {
     // handlers check the same earlier, channel-access.ts; this holds for every caller).
     await this.#deps.store.outbox.queueOwn(event, CONTENT_TYPE[payload.type]);
     this.#deps.onQueued?.(channelId);
-    void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: String(error) }));
+    void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: loggable(error) }));
     return eventId;
   }
 
@@ -502,7 +503,7 @@ function relayClockOf(store: ProfileStore, initial: number | null, log: Logger):
     // Called right after an ack: a store that cannot take it (closing at sign-out) must not turn
     // the accepted send into a failure; the estimate is learned again from the next acks.
     remember: (offset) => {
-      store.setSetting(RELAY_CLOCK_SETTING, offset).catch((error: unknown) => log.warn('relay clock offset not remembered', { error: String(error) }));
+      store.setSetting(RELAY_CLOCK_SETTING, offset).catch((error: unknown) => log.warn('relay clock offset not remembered', { error: loggable(error) }));
     },
   });
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.ts';
 import type { RelayClock } from '../sync/relay-clock.ts';
 import type { OpenResult, OutboxItem, SealedOutgoing, SyncCrypto, WireEvent } from '../sync/ports.ts';
 import type { Transport } from '../transport/transport.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface SyncCryptoDeps {
   crypto: ChannelCrypto;
@@ -50,7 +51,7 @@ export async function mailShares(
   crypto.markShared(sent);
   results.forEach((result, i) => {
     if (result.status === 'rejected') {
-      log.warn('key share not sent, will retry', { channelId: shares[i]!.chain.channelId, recipientDeviceId: shares[i]!.recipientDeviceId, error: String(result.reason) });
+      log.warn('key share not sent, will retry', { channelId: shares[i]!.chain.channelId, recipientDeviceId: shares[i]!.recipientDeviceId, error: loggable(result.reason) });
     }
   });
   return sent.length;

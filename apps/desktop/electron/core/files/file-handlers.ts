@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fromBase64, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
@@ -46,12 +46,11 @@ const keyOf = (row: FileRow) => {
   return asFileKey(bytes);
 };
 
-/** Decodes base64 strictly: Node skips characters outside the alphabet, so a length mismatch means bad input. */
+/** The API's file bytes (standard base64, padded), strict: a second spelling of the same bytes is refused too. */
 export function strictBase64(text: string): Buffer {
-  const bytes = Buffer.from(text, 'base64');
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  if (text.length % 4 !== 0 || bytes.length !== (text.length / 4) * 3 - padding) throw new AppError('invalid_input', 'Not base64.');
-  return bytes;
+  const bytes = fromBase64(text);
+  if (!bytes) throw new AppError('invalid_input', 'Not base64.');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Case and accents do not matter when searching by name ("ubergabe" finds "Übergabe.pdf"). */

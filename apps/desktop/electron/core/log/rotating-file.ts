@@ -20,13 +20,12 @@
 // into the caller.
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LogRecord } from './logger.ts';
+import { scalarField, type LoggedValue, type LogRecord } from '@klinikfunk/node-common/logger.ts';
 import { createRedactor } from './redact.ts';
 
 export const LOG_FILE_NAME = 'klinikfunk.log';
 export const DEFAULT_LOG_FILE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_LOG_FILES = 5;
-const MAX_STRING = 8_000;
 /** Lines held while the disk does not take them (a few thousand lines; then they are counted, not kept). */
 const MAX_QUEUED_BYTES = 1024 * 1024;
 
@@ -53,13 +52,10 @@ export interface RotatingLog {
   close(): Promise<void>;
 }
 
-/** The field value as written: scalars as they are (long strings cut, redacted), anything else dropped. */
-function scalar(value: unknown, redact: (text: string) => string): string | number | boolean | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return redact(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'bigint') return value.toString();
-  return `[dropped: ${Array.isArray(value) ? 'array' : typeof value}]`;
+/** The field value as written (packages/node-common/logger.ts), every string redacted. */
+function scalar(value: unknown, redact: (text: string) => string): LoggedValue {
+  const written = scalarField(value);
+  return typeof written === 'string' ? redact(written) : written;
 }
 
 /** The record as one line: level, scope, message, scalar fields, time. */

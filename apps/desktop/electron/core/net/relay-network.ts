@@ -30,6 +30,7 @@ import type { NetworkPlatform } from '../platform/platform.ts';
 import { isUntrustedCertificate, type NetworkProblem } from './network-problem.ts';
 import { asHttpUrl, fromEnvironment, parseProxyServer, redactProxy, type ProxyChoice } from './proxy-choice.ts';
 import { parseRelayCaEntry } from './relay-ca-policy.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface RelayNetworkPolicy {
   proxyMode: 'system' | 'direct' | 'fixed';
@@ -239,7 +240,7 @@ class PolicyRelayNetwork implements RelayNetwork {
     try {
       return await platform.resolveProxy(asHttpUrl(relayUrl));
     } catch (error) {
-      log.warn('system proxy not resolved: trying the environment, else directly', { error: String(error) });
+      log.warn('system proxy not resolved: trying the environment, else directly', { error: loggable(error) });
       return fromEnvironment(relayUrl, process.env);
     }
   }

@@ -3,6 +3,7 @@ import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from './profile-store.ts';
 import type { RetentionResult } from './retention.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export const RETENTION_INTERVAL_MS = 24 * 3_600_000;
 
@@ -20,13 +21,13 @@ export function scheduleRetention(
         options.onDeleted?.(result);
       }
     } catch (error) {
-      options.log.error('retention failed', { error: String(error) });
+      options.log.error('retention failed', { error: loggable(error) });
     }
     if (!stopped) timer = options.clock.after(RETENTION_INTERVAL_MS, start);
   };
   // run() logs its own failures; the catch is for anything past that (a closed clock).
   const start = () => {
-    run().catch((error: unknown) => options.log.error('retention schedule failed', { error: String(error) }));
+    run().catch((error: unknown) => options.log.error('retention schedule failed', { error: loggable(error) }));
   };
   start();
   return {

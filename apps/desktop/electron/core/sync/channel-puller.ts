@@ -13,6 +13,7 @@ import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay, GAP_RETRY_BACKOFF } from './backoff.ts';
 import type { DecryptedEvent, GapRange, SyncCrypto, SyncStore, SyncTransport, WireEvent, WirePage } from './ports.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface PullerDeps {
   transport: SyncTransport;
@@ -290,7 +291,7 @@ export class ChannelPuller {
         })()
           .catch((error: unknown) => {
             this.#gapAttempts.set(channelId, attempt + 1);
-            this.#deps.log.warn('gap retry failed', { channelId, error: String(error) });
+            this.#deps.log.warn('gap retry failed', { channelId, error: loggable(error) });
           })
           .finally(() => {
             this.#repairing.delete(channelId);

@@ -8,6 +8,7 @@ import { ChannelPuller } from './channel-puller.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import type { RelayClock } from './relay-clock.ts';
 import type { ChangedHeads, DecryptedEvent, GapRange, OutboxItem, SyncCrypto, SyncStore, SyncTransport, TransportState } from './ports.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface SyncProgress {
   connection: TransportState;
@@ -88,10 +89,10 @@ export class SyncEngine {
     this.#unsubscribe.push(
       this.#deps.transport.onState((state) => {
         this.#setProgress({ connection: state });
-        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('sync after reconnect failed', { error: String(error) }));
+        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('sync after reconnect failed', { error: loggable(error) }));
       }),
       this.#deps.transport.onPush((event) => {
-        this.#puller.onPush(event).catch((error: unknown) => this.#deps.log.warn('push apply failed', { error: String(error) }));
+        this.#puller.onPush(event).catch((error: unknown) => this.#deps.log.warn('push apply failed', { error: loggable(error) }));
       }),
     );
     if (this.#deps.transport.state() === 'online') await this.#onOnline();
@@ -152,7 +153,7 @@ export class SyncEngine {
   #requestResync(): void {
     this.#resync = true;
     if (!this.#catchUp && this.#deps.transport.state() === 'online') {
-      this.#onOnline().catch((error: unknown) => this.#deps.log.warn('resync failed', { error: String(error) }));
+      this.#onOnline().catch((error: unknown) => this.#deps.log.warn('resync failed', { error: loggable(error) }));
     }
   }
 
@@ -206,7 +207,7 @@ export class SyncEngine {
     try {
       heads = await this.#changedHeads();
     } catch (error) {
-      this.#deps.log.warn('catch-up failed', { error: String(error) });
+      this.#deps.log.warn('catch-up failed', { error: loggable(error) });
       return;
     }
     const channels = Object.keys(heads).sort((a, b) => Number(b === this.#openChannel) - Number(a === this.#openChannel));
@@ -215,7 +216,7 @@ export class SyncEngine {
       try {
         await this.#puller.pullTo(channel, heads[channel]!);
       } catch (error) {
-        this.#deps.log.warn('channel catch-up failed', { channelId: channel, error: String(error) });
+        this.#deps.log.warn('channel catch-up failed', { channelId: channel, error: loggable(error) });
       }
       this.#setProgress({ channelsRemaining: Math.max(0, this.#progress.channelsRemaining - 1) });
     }

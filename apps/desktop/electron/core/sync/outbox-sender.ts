@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import type { RelayClock } from './relay-clock.ts';
 import { backoffDelay, SEND_RETRY_BACKOFF } from './backoff.ts';
 import { isPublishRefusal, type OutboxItem, type SyncCrypto, type SyncStore, type SyncTransport } from './ports.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface OutboxDeps {
   transport: SyncTransport;
@@ -54,7 +55,7 @@ export class OutboxSender {
 
   /** A flush nobody waits for (timer, follow-up round): a store failure is logged, the next trigger retries. */
   #flushInBackground(): void {
-    this.flush().catch((error: unknown) => this.#deps.log.warn('outbox flush failed', { error: String(error) }));
+    this.flush().catch((error: unknown) => this.#deps.log.warn('outbox flush failed', { error: loggable(error) }));
   }
 
   stop(): void {

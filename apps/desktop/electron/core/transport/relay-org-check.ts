@@ -4,14 +4,13 @@
 // the org root signed by the org key this profile trusts. A relay of another organisation fails
 // one or the other. One short socket, closed after: hello -> challenge -> auth -> auth_ok ->
 // dir_get(after 0, limit 1) -> dir_records.
-import type WebSocket from 'ws';
 import { isNetworkProblem, type NetworkProblem } from '../net/network-problem.ts';
 import type { RelayNetwork } from '../net/relay-network.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import { authChallengeText, RELAY_PROTOCOL_VERSION, serverFrame } from '@klinikfunk/protocol/relay/frames.ts';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
 import { Directory } from '@klinikfunk/crypto/directory.ts';
 import { parseRecord } from '@klinikfunk/crypto/records.ts';
-import { openRelaySocket } from './relay-socket.ts';
+import { relayDialog } from './relay-socket.ts';
 import { TransportError } from './transport.ts';
 
 export interface RelayOrgCheckRequest {
@@ -41,54 +40,31 @@ export type RelayOrgCheck =
  * device's own connection would reach it; without it, Node's defaults (tests).
  */
 export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, options: { timeoutMs?: number; network?: RelayNetwork } = {}): Promise<RelayOrgCheck> {
-  let ws: WebSocket;
-  let failure: (error: Error) => TransportError;
   try {
-    ({ ws, failure } = await openRelaySocket(url, options.network ? { network: options.network } : {}));
-  } catch (error) {
-    if (error instanceof TransportError && isNetworkProblem(error.code)) return { ok: false, reason: 'network', problem: error.code, detail: error.message };
-    return { ok: false, reason: 'unreachable', detail: String(error) };
-  }
-  try {
-    return await new Promise<RelayOrgCheck>((resolve) => {
-      const timer = setTimeout(() => resolve({ ok: false, reason: 'unreachable', detail: 'no answer from the relay' }), options.timeoutMs ?? 15_000);
-      const done = (verdict: RelayOrgCheck) => {
-        clearTimeout(timer);
-        resolve(verdict);
-      };
-      ws.once('error', (error) => {
-        const { code } = failure(error);
-        done(isNetworkProblem(code) ? { ok: false, reason: 'network', problem: code, detail: error.message } : { ok: false, reason: 'unreachable', detail: error.message });
-      });
-      ws.once('close', () => done({ ok: false, reason: 'unreachable', detail: 'the relay closed the connection' }));
-      ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: request.deviceId })));
-      ws.on('message', (data, isBinary) => {
-        let parsed;
-        try {
-          parsed = isBinary ? null : serverFrame.safeParse(JSON.parse(String(data)));
-        } catch {
-          parsed = null;
-        }
-        if (!parsed?.success) return done({ ok: false, reason: 'foreign', detail: 'the relay answered with a frame Klinikfunk does not know' });
-        const frame = parsed.data;
+    return await relayDialog<RelayOrgCheck>(url, options.network ? { network: options.network } : {}, {
+      first: { t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: request.deviceId },
+      timeoutMs: options.timeoutMs ?? 15_000,
+      onFrame: (frame, send) => {
         if (frame.t === 'challenge') {
           const signature = request.sign(new TextEncoder().encode(authChallengeText(frame.nonce, request.deviceId)));
-          ws.send(JSON.stringify({ t: 'auth', id: 1, signature: toBase64Url(signature), ...(request.certificate ? { certificate: request.certificate } : {}) }));
-        } else if (frame.t === 'auth_ok') {
-          ws.send(JSON.stringify({ t: 'dir_get', id: 2, after: 0, limit: 1 }));
-        } else if (frame.t === 'dir_records') {
-          done(checkRoot(frame.records[0]?.record, request.orgPublicKey));
-        } else if (frame.t === 'error') {
+          send({ t: 'auth', id: 1, signature: toBase64Url(signature), ...(request.certificate ? { certificate: request.certificate } : {}) });
+        } else if (frame.t === 'auth_ok') send({ t: 'dir_get', id: 2, after: 0, limit: 1 });
+        else if (frame.t === 'dir_records') return { done: checkRoot(frame.records[0]?.record, request.orgPublicKey) };
+        else if (frame.t === 'error') {
           // auth_failed / revoked: the relay does not know this device as an active one of its
           // organisation. Anything else (a relay of another version, one shutting down or out of
           // storage) says nothing about the organisation: no verdict, the next sign-in tries again.
           const refused = frame.code === 'auth_failed' || frame.code === 'revoked';
-          done({ ok: false, reason: refused ? 'foreign' : 'unreachable', detail: `the relay ${refused ? 'refused this device' : 'answered'} (${frame.code}: ${frame.message})` });
+          return { done: { ok: false, reason: refused ? 'foreign' : 'unreachable', detail: `the relay ${refused ? 'refused this device' : 'answered'} (${frame.code}: ${frame.message})` } };
         }
-      });
+        return undefined;
+      },
     });
-  } finally {
-    ws.terminate();
+  } catch (error) {
+    if (!(error instanceof TransportError)) return { ok: false, reason: 'unreachable', detail: String(error) };
+    if (isNetworkProblem(error.code)) return { ok: false, reason: 'network', problem: error.code, detail: error.message };
+    if (error.code === 'protocol') return { ok: false, reason: 'foreign', detail: 'the relay answered with a frame Klinikfunk does not know' };
+    return { ok: false, reason: 'unreachable', detail: error.message };
   }
 }
 

@@ -6,16 +6,16 @@
 // retryable `disconnected`; blob transfers resume by themselves from what the relay holds.
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
+import type { LogFields } from '@klinikfunk/node-common/logger.ts';
 import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
-import { encodeBinaryFrame, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
+import { closeError, createRelaySocket, encodeClientFrame, parseServerFrame, relayError } from './relay-socket.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { encodeBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
 import {
   authChallengeText,
   BLOB_CHUNK_BYTES,
-  blobDataHeader,
-  CLOSE_CODES,
   appVersionSchema,
   RELAY_PROTOCOL_VERSION,
-  serverFrame,
   type ClientFrame,
   type DeviceSeen,
   type ServerFrame,
@@ -32,10 +32,10 @@ import {
   type MailboxMessage,
   type PublishResult,
   type Transport,
-  type TransportErrorCode,
   type TransportState,
   type WireEvent,
 } from './transport.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface RelayTransportOptions {
   /** ws://127.0.0.1:port (loopback) or wss://relay.klinik.example */
@@ -58,7 +58,7 @@ export interface RelayTransportOptions {
   appVersion?: string;
   /** TLS options for wss without a network (a test pinning its own CA). */
   tls?: { ca?: string | Buffer };
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  log?: (message: string, fields?: LogFields) => void;
 }
 
 type Pending = {
@@ -68,33 +68,13 @@ type Pending = {
 };
 type Request = ClientFrame extends infer F ? (F extends { id: number } ? Omit<F, 'id'> : never) : never;
 
-const b64 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64url'));
-type ParsedServerFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };
-
-function parseTextServerFrame(data: Buffer): ParsedServerFrame {
-  let json: unknown;
-  try {
-    json = JSON.parse(data.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'relay sent non-JSON' };
-  }
-  const parsed = serverFrame.safeParse(json);
-  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, reason: `relay sent an invalid frame: ${parsed.error.issues[0]?.message}` };
-}
-
-/** The relay's only binary frame is blob_data: a checked header and at most one chunk of data. */
-function parseBinaryServerFrame(data: Buffer): ParsedServerFrame {
-  const split = splitBinaryFrame(data);
-  if (!split.ok) return { ok: false, reason: `relay sent a bad binary frame: ${split.reason}` };
-  const header = blobDataHeader.safeParse(split.header);
-  if (!header.success) return { ok: false, reason: `relay sent an invalid binary frame: ${header.error.issues[0]?.message}` };
-  if (split.data.length > BLOB_CHUNK_BYTES) return { ok: false, reason: 'relay sent an oversized blob chunk' };
-  return { ok: true, frame: { ...header.data, data: split.data } };
-}
-
-const FATAL_CLOSE = new Set<number>([CLOSE_CODES.authFailed, CLOSE_CODES.revoked]);
+const b64 = toBase64Url;
+/** Frame bytes: the frame schema passed only canonical base64url, so null here would be a schema gap. */
+const unb64 = (text: string): Uint8Array => {
+  const bytes = fromBase64Url(text);
+  if (!bytes) throw new TransportError('protocol', 'relay sent bytes that are not canonical base64url');
+  return bytes;
+};
 /** Blob chunks in flight per transfer: enough to hide the round trip, few enough for the relay's per-connection queue. */
 const BLOB_WINDOW = 6;
 
@@ -422,7 +402,7 @@ export class RelayTransport implements Transport {
         timer,
       });
       // Blob chunks go as binary messages (packages/protocol/relay/binary-frame.ts), everything else as JSON.
-      const message = frame.t === 'blob_chunk' ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data) : JSON.stringify({ ...frame, id });
+      const message = frame.t === 'blob_chunk' ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data) : encodeClientFrame({ ...frame, id });
       ws.send(message, (error) => {
         if (!error) return;
         const pending = this.#pending.get(id);
@@ -456,7 +436,7 @@ export class RelayTransport implements Transport {
       (error: unknown) => {
         if (attempt !== this.#dialSeq) return;
         // Nothing to connect through (should not happen: dial catches its own failures): try again later.
-        this.#opts.log?.('connection not prepared', { error: String(error) });
+        this.#opts.log?.('connection not prepared', { error: loggable(error) });
         this.#scheduleReconnect();
       },
     );
@@ -464,16 +444,7 @@ export class RelayTransport implements Transport {
 
   #openSocket(dial: RelayDial | null): void {
     if (this.#stopped) return;
-    const ws = new WebSocket(this.#opts.url, {
-      maxPayload: 4 * 1024 * 1024,
-      perMessageDeflate: false,
-      // A zero masking key, which ws then skips (XOR over every byte sent, 0.3 s of CPU per 100 MB
-      // upload). Masking (RFC 6455 section 10.3) keeps script in a browser from steering the bytes a
-      // proxy sees; this client runs no foreign script, sends only ciphertext and signed JSON, and
-      // talks TLS to the clinic's relay. See docs/relay-protocol.md.
-      generateMask: (mask: Buffer) => mask.fill(0),
-      ...(dial ? dial.options : (this.#opts.tls ?? {})),
-    });
+    const ws = createRelaySocket(this.#opts.url, dial, this.#opts.tls);
     this.#ws = ws;
     this.#lastHeard = Date.now();
     let challenge: ((nonce: string) => void) | null = null;
@@ -483,19 +454,19 @@ export class RelayTransport implements Transport {
     ws.on('open', () => {
       const app = appVersionSchema.safeParse(this.#opts.appVersion);
       ws.send(
-        JSON.stringify({
+        encodeClientFrame({
           t: 'hello',
           v: RELAY_PROTOCOL_VERSION,
           deviceId: this.#opts.deviceId,
           ...(app.success ? { app: app.data } : {}),
-        } satisfies ClientFrame),
+        }),
       );
       // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
-      this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: String(error) }));
+      this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: loggable(error) }));
     });
     ws.on('message', (data, isBinary) => {
       this.#lastHeard = Date.now();
-      const parsed = isBinary ? parseBinaryServerFrame(data as Buffer) : parseTextServerFrame(data as Buffer);
+      const parsed = parseServerFrame(data, isBinary);
       if (!parsed.ok) return this.#opts.log?.(parsed.reason);
       const frame = parsed.frame;
       if (frame.t === 'challenge') {
@@ -526,11 +497,8 @@ export class RelayTransport implements Transport {
     ws.on('close', (code, reason) => {
       if (this.#ws !== ws) return;
       this.#teardown(new TransportError('disconnected', `connection closed (${code})`));
-      if (FATAL_CLOSE.has(code)) {
-        const error = new TransportError(
-          code === CLOSE_CODES.revoked ? 'revoked' : 'auth_failed',
-          reason.toString() || 'refused by the relay',
-        );
+      const { fatal, error } = closeError(code, reason.toString());
+      if (fatal) {
         this.#stopped = true;
         this.#setState('offline');
         this.#firstOnline?.reject(error);
@@ -566,7 +534,7 @@ export class RelayTransport implements Transport {
       this.#firstOnline = null;
     } catch (error) {
       // Auth refusals come with a close code (handled in 'close'); anything else: drop and retry.
-      this.#opts.log?.('authentication did not complete', { error: String(error) });
+      this.#opts.log?.('authentication did not complete', { error: loggable(error) });
       if (error instanceof TransportError && (error.code === 'auth_failed' || error.code === 'revoked')) return;
       ws.terminate();
     }
@@ -611,7 +579,7 @@ export class RelayTransport implements Transport {
     if (!pending) return;
     this.#pending.delete(id);
     clearTimeout(pending.timer);
-    if (frame.t === 'error') pending.reject(new TransportError(frame.code as TransportErrorCode, frame.message));
+    if (frame.t === 'error') pending.reject(relayError(frame));
     else pending.resolve(frame);
   }
 
