@@ -4,8 +4,9 @@
 // here is stood in for by the rename function only: Windows refusing to rename a folder while a
 // program holds a file in it (EBUSY), and a redirected %APPDATA% on another volume (EXDEV, then the
 // real copy runs).
+import { spawnSync } from 'node:child_process';
 import { renameSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +198,54 @@ describe('the data folder in local app data', () => {
 
     expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger, otherVolume(roaming))).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
+  });
+
+  it('a second start while the first is still copying across volumes ends and touches nothing (a double click when no window shows yet)', async () => {
+    await writeData(roaming, 'old');
+    const second = createMemoryLogger();
+    let secondStart: string | null | undefined;
+    const doubleClickDuringCopy = (from: string, to: string) => {
+      otherVolume(roaming)(from, to);
+      // The first start has marked the old folder .moving and is about to copy it.
+      if (to === `${roaming}.moving` && secondStart === undefined)
+        secondStart = settleDataDir(paths, withRoot(null), second.logger, otherVolume(roaming));
+    };
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger, doubleClickDuringCopy)).toBe(local);
+    expect(secondStart).toBeNull();
+    expect(second.records).toMatchObject([
+      { level: 'info', message: expect.stringContaining('another start of Klinikfunk is moving the data folder') },
+    ]);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect(await localState(local)).toContain('"old"');
+    expect(await readdir(join(roaming, '..'))).toEqual([]);
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+  });
+
+  it('the move lock of a start that is gone (or older than hours) is taken over; a live one is not', async () => {
+    await writeData(roaming, 'old');
+    const lock = `${local}.move-lock`;
+    await mkdir(join(lock, '..'), { recursive: true });
+    // A live process other than this one: the test runner that started this worker.
+    await writeFile(lock, String(process.ppid));
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBeNull();
+    expect(await store(roaming)).toBe('sqlcipher pages of old');
+    expect(await exists(local)).toBe(false);
+
+    // The same live id, but the lock was written long ago: the id was reused after a crash.
+    const longAgo = new Date(Date.now() - 7 * 60 * 60_000);
+    await utimes(lock, longAgo, longAgo);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+
+    // A lock left by a start that crashed: its process is gone.
+    await rm(local, { recursive: true });
+    await writeData(roaming, 'again');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lock, String(gone));
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
+    expect(await store(local)).toBe('sqlcipher pages of again');
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
   });
 
   it('a new folder that cannot be created keeps the old one in use instead of stopping the start', async () => {
