@@ -11,9 +11,11 @@
 // On one volume the move is one rename, which either happens or not. Across volumes (a redirected
 // %APPDATA% on a file server to a local %LOCALAPPDATA%) the folder is first renamed to
 // `<old>.moving` beside itself (the lock check, and the mark of a move under way), copied to
-// `<new>.partial`, which is renamed to `<new>` once complete, and then deleted. A start after an
-// interruption finds `<old>.moving` and finishes the move (or, when `<new>` is already complete,
-// only the deletion); nothing is used while half copied.
+// `<new>.partial`, which is renamed to `<new>` once complete; then the old copy is renamed to
+// `<old>.moved` (the mark of a finished copy) and deleted. A start after an interruption finds
+// `<old>.moving` and finishes the copy, or `<old>.moved` and only deletes it; nothing is used while
+// half copied. `<old>.moving` beside a `<new>` that holds something is never deleted: that `<new>`
+// is not its copy (the policy named another folder since), so it is the old data's only copy.
 import { cpSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -64,14 +66,26 @@ function move(options: MoveFolderOptions): MoveOutcome {
   const { from, to } = options;
   const rename = options.rename ?? renameSync;
   const moving = `${from}.moving`;
+  const moved = `${from}.moved`;
   const partial = `${to}.partial`;
   if (from === to) return { dir: to, moved: false, reason: 'nothing_to_move' };
 
+  if (holdsSomething(moved)) {
+    // Interrupted after the copy was complete: only the old copy is left to delete.
+    rmSync(moved, { recursive: true, force: true });
+    if (!holdsSomething(moving) && !holdsSomething(from)) return { dir: to, moved: true, from };
+  }
   const resuming = holdsSomething(moving);
   if (resuming && holdsSomething(to)) {
-    // Interrupted after the copy was complete: only the old copy is left to delete.
-    rmSync(moving, { recursive: true, force: true });
-    return { dir: to, moved: true, from };
+    // Half copied to a folder that has since become another one: the old data under its own name again.
+    let dir = moving;
+    try {
+      rename(moving, from);
+      dir = from;
+    } catch {
+      // used from where it is; the next start tries again
+    }
+    return { dir, moved: false, reason: 'target_not_empty' };
   }
   const source = resuming ? moving : from;
   if (!holdsSomething(source)) return { dir: to, moved: false, reason: 'nothing_to_move' };
@@ -130,11 +144,14 @@ function move(options: MoveFolderOptions): MoveOutcome {
     }
     return { dir: back, moved: false, reason: 'failed', error: message(error) };
   }
+  let old = moving;
   try {
-    rmSync(moving, { recursive: true, force: true });
+    rename(moving, moved);
+    old = moved;
+    rmSync(moved, { recursive: true, force: true });
     return { dir: to, moved: true, from };
   } catch (error) {
-    // The move is done; the old copy is deleted at the next start (the resume case above).
-    return { dir: to, moved: true, from, leftover: `${moving}: ${message(error)}` };
+    // The move is done; the old copy (when marked .moved) is deleted at the next start.
+    return { dir: to, moved: true, from, leftover: `${old}: ${message(error)}` };
   }
 }

@@ -173,10 +173,26 @@ describe('the data folder in local app data', () => {
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
 
-    // Interrupted after the copy was complete: only the old copy is deleted.
-    await writeData(`${roaming}.moving`, 'old');
-    expect(moveFolderOnce({ from: roaming, to: local })).toMatchObject({ moved: true, dir: local });
+    // Interrupted after the copy was complete (it marks the old copy .moved): only the old copy is deleted.
+    await writeData(`${roaming}.moved`, 'old');
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
     expect(await readdir(join(roaming, '..'))).toEqual([]);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+  });
+
+  it('an interrupted move whose new folder meanwhile holds other data deletes neither (the policy named another folder)', async () => {
+    // Interrupted while copying to local app data; before the next start IT set ProfileRoot to a
+    // disk that already holds this account's data from elsewhere.
+    await writeData(`${roaming}.moving`, 'old');
+    const vdiDisk = join(root, 'D', 'Klinikfunk', 'pflege-station-3b');
+    await writeData(vdiDisk, 'persistent disk');
+    const { logger, records } = createMemoryLogger();
+    const dir = settleDataDir(paths, withRoot(`${join(root, 'D')}/Klinikfunk/%USERNAME%`), logger);
+    expect(dir).toBe(roaming);
+    expect(await store(roaming)).toBe('sqlcipher pages of old');
+    expect(await localState(roaming)).toContain('"old"');
+    expect(await store(vdiDisk)).toBe('sqlcipher pages of persistent disk');
+    expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'target_not_empty' } }]);
   });
 
   it('a failed copy leaves the old folder where it was and in use, and the next start moves it', async () => {
