@@ -78,7 +78,9 @@ export function settleDataDir(
   const sources = [paths.legacyData, paths.localData].filter((s, i, all) => s !== to && all.indexOf(s) === i);
   // The common start (everything moved long ago) creates no lock file.
   if (!sources.some(pending)) return to;
-  const lock = takeMoveLock(`${to}.move-lock`);
+  // In the account's own local app data, not beside a ProfileRoot folder, where other accounts may
+  // create files (and so could hold this account's move back).
+  const lock = takeMoveLock(`${paths.localData}.move-lock`);
   if (lock === 'busy') {
     log.info('another start of Klinikfunk is moving the data folder; this start ends', { new: to });
     return null;

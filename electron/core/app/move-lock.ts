@@ -3,8 +3,8 @@
 // decides), and across volumes it copies for minutes with no window on screen, the moment a user
 // double-clicks again. A second start would then resume the same move from the other side: delete
 // the first one's copy or its source under it, and each start would end up with a different data
-// folder (and so its own single-instance lock). The lock is a file beside the new folder holding
-// the mover's process id, created exclusively; a start that finds it held steps back.
+// folder (and so its own single-instance lock). The lock is a file in the account's local app data
+// holding the mover's process id, created exclusively; a start that finds it held steps back.
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 

@@ -5,7 +5,7 @@
 // program holds a file in it (EBUSY), and a redirected %APPDATA% on another volume (EXDEV, then the
 // real copy runs).
 import { spawnSync } from 'node:child_process';
-import { renameSync } from 'node:fs';
+import { readdirSync, renameSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -280,9 +280,16 @@ describe('the data folder in local app data', () => {
     const profileRoot = `${vdiDisk}/Klinikfunk/%USERNAME%`;
     const target = join(vdiDisk, 'Klinikfunk', 'pflege-station-3b');
     await writeData(roaming, 'old');
-    expect(settleDataDir(paths, withRoot(profileRoot), createMemoryLogger().logger)).toBe(target);
+    let besideTarget: string[] = [];
+    const lookBeside = (from: string, to: string) => {
+      renameSync(from, to);
+      besideTarget = readdirSync(join(target, '..'));
+    };
+    expect(settleDataDir(paths, withRoot(profileRoot), createMemoryLogger().logger, lookBeside)).toBe(target);
     expect(await store(target)).toBe('sqlcipher pages of old');
     expect(await localState(target)).toContain('"old"');
+    // The move lock is in the account's own folder, not where other accounts' folders are.
+    expect(besideTarget).toEqual(['pflege-station-3b']);
 
     // A PC that ran this version before IT set the policy: the default local folder moves.
     await rm(target, { recursive: true });
