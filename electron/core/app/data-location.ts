@@ -37,10 +37,10 @@ function report(log: Logger, outcome: MoveOutcome, to: string): void {
   }
 }
 
-/** Something is (still) to move from `from`: the folder, or a cross-volume move of it under way or to clean up. */
+/** Something is (still) to move from `from`: the folder, or a cross-volume move of it under way. */
 function pending(from: string): boolean {
   try {
-    return holdsSomething(from) || holdsSomething(`${from}.moving`) || holdsSomething(`${from}.moved`);
+    return holdsSomething(from) || holdsSomething(`${from}.moving`);
   } catch {
     // unreadable: moveFolderOnce says why
     return true;

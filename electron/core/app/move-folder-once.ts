@@ -11,12 +11,13 @@
 // On one volume the move is one rename, which either happens or not. Across volumes (a redirected
 // %APPDATA% on a file server to a local %LOCALAPPDATA%) the folder is first renamed to
 // `<old>.moving` beside itself (the lock check, and the mark of a move under way), copied to
-// `<new>.partial`, which is renamed to `<new>` once complete; then the old copy is renamed to
-// `<old>.moved` (the mark of a finished copy) and deleted. A start after an interruption finds
-// `<old>.moving` and finishes the copy, or `<old>.moved` and only deletes it; nothing is used while
-// half copied. `<old>.moving` beside a `<new>` that holds something is never deleted: that `<new>`
-// is not its copy (the policy named another folder since), so it is the old data's only copy.
-import { cpSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+// `<new>.partial`, which gets a mark naming `<old>.moving` (MOVED_FROM_MARK) and is renamed to
+// `<new>` once complete; then the old copy is deleted, then the mark. A start after an interruption
+// finds `<old>.moving` and finishes the copy, or, when `<new>` carries the mark naming it, only
+// deletes it; nothing is used while half copied. `<old>.moving` beside a `<new>` without that mark
+// is never deleted: that `<new>` is not its copy (the policy named another folder since), so it is
+// the old data's only copy.
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type MoveOutcome =
@@ -62,20 +63,41 @@ export function moveFolderOnce(options: MoveFolderOptions): MoveOutcome {
   }
 }
 
+/** In a finished cross-volume copy until its source is deleted: the source's path. */
+export const MOVED_FROM_MARK = '.klinikfunk-moved-from';
+
+function markNames(dir: string, source: string): boolean {
+  try {
+    return readFileSync(join(dir, MOVED_FROM_MARK), 'utf8') === source;
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes the finished copy's source, then the mark; what is left, or null. */
+function deleteSource(moving: string, to: string): string | null {
+  try {
+    rmSync(moving, { recursive: true, force: true });
+  } catch (error) {
+    return `${moving}: ${message(error)}`;
+  }
+  rmSync(join(to, MOVED_FROM_MARK), { force: true });
+  return null;
+}
+
 function move(options: MoveFolderOptions): MoveOutcome {
   const { from, to } = options;
   const rename = options.rename ?? renameSync;
   const moving = `${from}.moving`;
-  const moved = `${from}.moved`;
   const partial = `${to}.partial`;
   if (from === to) return { dir: to, moved: false, reason: 'nothing_to_move' };
 
-  if (holdsSomething(moved)) {
-    // Interrupted after the copy was complete: only the old copy is left to delete.
-    rmSync(moved, { recursive: true, force: true });
-    if (!holdsSomething(moving) && !holdsSomething(from)) return { dir: to, moved: true, from };
-  }
   const resuming = holdsSomething(moving);
+  if (resuming && markNames(to, moving)) {
+    // Interrupted after the copy was complete: only the old copy is left to delete.
+    const leftover = deleteSource(moving, to);
+    return { dir: to, moved: true, from, ...(leftover ? { leftover } : {}) };
+  }
   if (resuming && holdsSomething(to)) {
     // Half copied to a folder that has since become another one: the old data under its own name again.
     let dir = moving;
@@ -127,6 +149,7 @@ function move(options: MoveFolderOptions): MoveOutcome {
   try {
     rmSync(partial, { recursive: true, force: true });
     cpSync(moving, partial, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
+    writeFileSync(join(partial, MOVED_FROM_MARK), moving);
     rename(partial, to);
   } catch (error) {
     try {
@@ -144,14 +167,7 @@ function move(options: MoveFolderOptions): MoveOutcome {
     }
     return { dir: back, moved: false, reason: 'failed', error: message(error) };
   }
-  let old = moving;
-  try {
-    rename(moving, moved);
-    old = moved;
-    rmSync(moved, { recursive: true, force: true });
-    return { dir: to, moved: true, from };
-  } catch (error) {
-    // The move is done; the old copy (when marked .moved) is deleted at the next start.
-    return { dir: to, moved: true, from, leftover: `${old}: ${message(error)}` };
-  }
+  // The move is done; an old copy that cannot be deleted now is deleted at the next start (by the mark).
+  const leftover = deleteSource(moving, to);
+  return { dir: to, moved: true, from, ...(leftover ? { leftover } : {}) };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleDataDir } from '../../../electron/core/app/data-location.ts';
-import { moveFolderOnce } from '../../../electron/core/app/move-folder-once.ts';
+import { MOVED_FROM_MARK, moveFolderOnce } from '../../../electron/core/app/move-folder-once.ts';
 import { createMemoryLogger } from '../../../electron/core/log/logger.ts';
 import { fakeAppPaths } from '../../../electron/core/platform/fakes.ts';
 import type { AppPaths } from '../../../electron/core/platform/platform.ts';
@@ -159,6 +159,7 @@ describe('the data folder in local app data', () => {
     expect((await readFile(join(local, 'profiles', PROFILE, 'files', 'blob-1'))).length).toBe(200_000);
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+    expect((await readdir(local)).sort()).toEqual(['Local State', 'logs', 'profiles']);
   });
 
   it('finishes a cross-volume move that was interrupted while copying, and one interrupted before deleting', async () => {
@@ -173,11 +174,15 @@ describe('the data folder in local app data', () => {
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
 
-    // Interrupted after the copy was complete (it marks the old copy .moved): only the old copy is deleted.
-    await writeData(`${roaming}.moved`, 'old');
+    // Interrupted after the copy was complete (the copy carries the mark naming its source), with
+    // the old copy half deleted: only the rest of it is deleted.
+    await writeData(`${roaming}.moving`, 'old');
+    await rm(join(`${roaming}.moving`, 'logs'), { recursive: true });
+    await writeFile(join(local, MOVED_FROM_MARK), `${roaming}.moving`);
     expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await store(local)).toBe('sqlcipher pages of old');
+    expect((await readdir(local)).sort()).toEqual(['Local State', 'logs', 'profiles']);
   });
 
   it('an interrupted move whose new folder meanwhile holds other data deletes neither (the policy named another folder)', async () => {
