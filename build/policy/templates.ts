@@ -255,7 +255,8 @@ template writes it so) or REG_SZ; \`%VARIABLES%\` are replaced with the signed-i
   A drive letter mapped to a share (\`H:\\\`) is not recognised as one: do not use it either.
 
 A value that passes but cannot be used for the account at start (a variable that is not set, or one that expands
-to a network path, such as \`%APPDATA%\` under folder redirection) is not used either: the data stays in the
+to a network path, such as \`%APPDATA%\` under folder redirection, or a folder that cannot be created, such as on a
+VDI disk that is not attached) is not used either: the data stays in the
 default folder, **Verwaltete Einstellungen** marks the value as rejected and the log says why
 (\`ProfileRoot policy not used\`). The folder in use is logged at each start
 (\`data folder\`). The policy is read before the app window opens, like every policy: restart Klinikfunk after a

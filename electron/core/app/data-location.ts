@@ -8,6 +8,7 @@
 // folder is held by another program, the old folder stays in use and the log says why; the next
 // start tries again (docs/policies.md "Where profiles live"). Only one start moves at a time
 // (core/app/move-lock.ts); another start meanwhile gets null and ends, as a second instance does.
+import { mkdirSync } from 'node:fs';
 import type { Logger } from '../log/logger.ts';
 import { expandProfileRoot } from '../policy/profile-root.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
@@ -48,6 +49,22 @@ function pending(from: string): boolean {
 }
 
 /**
+ * The folder exists (or is created now, only its owner may enter it on Linux). Electron cannot
+ * run on a data folder it cannot create (a VDI disk that is not attached, a drive that does not
+ * exist): the start would end without a window or a word.
+ */
+function creatable(expanded: ReturnType<typeof expandProfileRoot>): ReturnType<typeof expandProfileRoot> {
+  if (!expanded.ok) return expanded;
+  try {
+    mkdirSync(expanded.path, { recursive: true, mode: 0o700 });
+    return expanded;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return { ok: false, detail: `profile folder cannot be created for this account (${code})` };
+  }
+}
+
+/**
  * The account's data folder (ProfileRoot or local app data), with earlier data moved into it, or
  * null while another start of the app is moving it (this start must use neither folder). A
  * ProfileRoot that cannot be used for this account is added to the policy's problems, so that
@@ -62,7 +79,7 @@ export function settleDataDir(
   let to = paths.localData;
   const profileRoot = policy.values.profileRoot;
   if (profileRoot !== null) {
-    const expanded = expandProfileRoot(profileRoot, paths.environment, paths.os);
+    const expanded = creatable(expandProfileRoot(profileRoot, paths.environment, paths.os));
     if (expanded.ok) to = expanded.path;
     else {
       log.warn('ProfileRoot policy not used, data stays in the default folder', {

@@ -321,6 +321,23 @@ describe('the data folder in local app data', () => {
     ]);
   });
 
+  it('a ProfileRoot folder that cannot be created (a VDI disk not attached) is not used, and the managed settings say why', async () => {
+    // A file stands where the disk's folder should be.
+    await writeFile(join(root, 'D'), 'no disk here');
+    const { logger, records } = createMemoryLogger();
+    const policy = withRoot(`${join(root, 'D')}/Klinikfunk/%USERNAME%`);
+    expect(policy.problems).toEqual([]);
+    expect(settleDataDir(paths, policy, logger)).toBe(local);
+    expect(records).toMatchObject([
+      {
+        level: 'warn',
+        message: expect.stringContaining('ProfileRoot policy not used'),
+        fields: { detail: expect.stringContaining('cannot be created') },
+      },
+    ]);
+    expect(policy.problems).toMatchObject([{ key: 'profileRoot', reason: 'invalid_value' }]);
+  });
+
   it('where local and roaming are one folder (Linux) nothing moves', async () => {
     await writeData(local, 'linux');
     const { logger, records } = createMemoryLogger();
