@@ -4,12 +4,19 @@
 // double-clicks again. A second start would then resume the same move from the other side: delete
 // the first one's copy or its source under it, and each start would end up with a different data
 // folder (and so its own single-instance lock). The lock is a file in the account's local app data
-// holding the mover's process id, created exclusively; a start that finds it held steps back.
+// holding the mover's process id and when the machine started, created exclusively; a start that
+// finds it held by a live process steps back. After a crash the id may belong to another program
+// (Windows reuses ids soon): a lock from before the last reboot, or older than hours, is stale.
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 
 /** A lock older than this is taken over even when its process id is alive (reused after a crash). */
-export const MOVE_LOCK_STALE_MS = 6 * 60 * 60_000;
+export const MOVE_LOCK_STALE_MS = 2 * 60 * 60_000;
+/** Boot times computed at two moments differ by rounding and clock steps; a reboot moves it by far more. */
+const BOOT_SLACK_MS = 5 * 60_000;
+
+const bootTime = (now: number) => now - uptime() * 1000;
 /** A lock file without a process id yet: its writer is between creating and writing it, unless it crashed there. */
 const UNWRITTEN_STALE_MS = 60_000;
 
@@ -40,15 +47,18 @@ function stale(path: string, now: number): boolean {
     // Released between our attempt and this look: free now.
     return code(error) === 'ENOENT';
   }
-  const pid = Number.parseInt(text, 10);
+  const [pidText = '', bootText = ''] = text.split(' ');
+  const pid = Number.parseInt(pidText, 10);
   if (!Number.isSafeInteger(pid) || pid <= 0) return age > UNWRITTEN_STALE_MS;
-  return age > MOVE_LOCK_STALE_MS || !alive(pid);
+  const boot = Number.parseInt(bootText, 10);
+  const rebooted = !Number.isSafeInteger(boot) || Math.abs(boot - bootTime(now)) > BOOT_SLACK_MS;
+  return rebooted || age > MOVE_LOCK_STALE_MS || !alive(pid);
 }
 
-function create(path: string): MoveLock {
+function create(path: string, now: number): MoveLock {
   const fd = openSync(path, 'wx');
   try {
-    writeSync(fd, String(process.pid));
+    writeSync(fd, `${process.pid} ${Math.round(bootTime(now))}`);
   } finally {
     closeSync(fd);
   }
@@ -74,7 +84,7 @@ export function takeMoveLock(path: string, now: number = Date.now()): MoveLock |
     mkdirSync(dirname(path), { recursive: true });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        return create(path);
+        return create(path, now);
       } catch (error) {
         if (code(error) !== 'EEXIST') return none;
         if (!stale(path, now)) return 'busy';

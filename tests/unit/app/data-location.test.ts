@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, renameSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleDataDir } from '../../../electron/core/app/data-location.ts';
@@ -242,18 +242,28 @@ describe('the data folder in local app data', () => {
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
   });
 
-  it('the move lock of a start that is gone (or older than hours) is taken over; a live one is not', async () => {
+  it('the move lock of a start that is gone (or from before the last reboot, or hours old) is taken over; a live one is not', async () => {
     await writeData(roaming, 'old');
     const lock = `${local}.move-lock`;
     await mkdir(join(lock, '..'), { recursive: true });
-    // A live process other than this one: the test runner that started this worker.
-    await writeFile(lock, String(process.ppid));
+    // A live process other than this one (the test runner that started this worker), since this boot.
+    const bootedAt = Math.round(Date.now() - uptime() * 1000);
+    await writeFile(lock, `${process.ppid} ${bootedAt}`);
     expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBeNull();
     expect(await store(roaming)).toBe('sqlcipher pages of old');
     expect(await exists(local)).toBe(false);
 
-    // The same live id, but the lock was written long ago: the id was reused after a crash.
-    const longAgo = new Date(Date.now() - 7 * 60 * 60_000);
+    // The same live id, but the lock is from before the machine last started: the id was reused after a crash.
+    await writeFile(lock, `${process.ppid} ${bootedAt - 3_600_000}`);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+
+    // The same live id and boot, but the lock was written hours ago.
+    await rm(local, { recursive: true });
+    await writeData(roaming, 'old');
+    await writeFile(lock, `${process.ppid} ${bootedAt}`);
+    const longAgo = new Date(Date.now() - 3 * 60 * 60_000);
     await utimes(lock, longAgo, longAgo);
     expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
     expect(await store(local)).toBe('sqlcipher pages of old');
