@@ -81,7 +81,11 @@ function deleteSource(moving: string, to: string): string | null {
   } catch (error) {
     return `${moving}: ${message(error)}`;
   }
-  rmSync(join(to, MOVED_FROM_MARK), { force: true });
+  try {
+    rmSync(join(to, MOVED_FROM_MARK), { force: true });
+  } catch {
+    // harmless where it is: it names a folder that no longer exists
+  }
   return null;
 }
 
