@@ -4,13 +4,14 @@
 // here is stood in for by the rename function only: Windows refusing to rename a folder while a
 // program holds a file in it (EBUSY), and a redirected %APPDATA% on another volume (EXDEV, then the
 // real copy runs).
-import { renameSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, renameSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleDataDir } from '../../../apps/desktop/electron/core/app/data-location.ts';
-import { moveFolderOnce } from '../../../apps/desktop/electron/core/app/move-folder-once.ts';
+import { MOVED_FROM_MARK, moveFolderOnce } from '../../../apps/desktop/electron/core/app/move-folder-once.ts';
 import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
 import { fakeAppPaths } from '../../../apps/desktop/electron/core/platform/fakes.ts';
 import type { AppPaths } from '../../../apps/desktop/electron/core/platform/platform.ts';
@@ -158,6 +159,7 @@ describe('the data folder in local app data', () => {
     expect((await readFile(join(local, 'profiles', PROFILE, 'files', 'blob-1'))).length).toBe(200_000);
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+    expect((await readdir(local)).sort()).toEqual(['Local State', 'logs', 'profiles']);
   });
 
   it('finishes a cross-volume move that was interrupted while copying, and one interrupted before deleting', async () => {
@@ -172,10 +174,30 @@ describe('the data folder in local app data', () => {
     expect(await readdir(join(roaming, '..'))).toEqual([]);
     expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
 
-    // Interrupted after the copy was complete: only the old copy is deleted.
+    // Interrupted after the copy was complete (the copy carries the mark naming its source), with
+    // the old copy half deleted: only the rest of it is deleted.
     await writeData(`${roaming}.moving`, 'old');
-    expect(moveFolderOnce({ from: roaming, to: local })).toMatchObject({ moved: true, dir: local });
+    await rm(join(`${roaming}.moving`, 'logs'), { recursive: true });
+    await writeFile(join(local, MOVED_FROM_MARK), `${roaming}.moving`);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
     expect(await readdir(join(roaming, '..'))).toEqual([]);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect((await readdir(local)).sort()).toEqual(['Local State', 'logs', 'profiles']);
+  });
+
+  it('an interrupted move whose new folder meanwhile holds other data deletes neither (the policy named another folder)', async () => {
+    // Interrupted while copying to local app data; before the next start IT set ProfileRoot to a
+    // disk that already holds this account's data from elsewhere.
+    await writeData(`${roaming}.moving`, 'old');
+    const vdiDisk = join(root, 'D', 'Klinikfunk', 'pflege-station-3b');
+    await writeData(vdiDisk, 'persistent disk');
+    const { logger, records } = createMemoryLogger();
+    const dir = settleDataDir(paths, withRoot(`${join(root, 'D')}/Klinikfunk/%USERNAME%`), logger);
+    expect(dir).toBe(roaming);
+    expect(await store(roaming)).toBe('sqlcipher pages of old');
+    expect(await localState(roaming)).toContain('"old"');
+    expect(await store(vdiDisk)).toBe('sqlcipher pages of persistent disk');
+    expect(records).toMatchObject([{ level: 'warn', fields: { reason: 'target_not_empty' } }]);
   });
 
   it('a failed copy leaves the old folder where it was and in use, and the next start moves it', async () => {
@@ -199,6 +221,64 @@ describe('the data folder in local app data', () => {
     expect(await store(local)).toBe('sqlcipher pages of old');
   });
 
+  it('a second start while the first is still copying across volumes ends and touches nothing (a double click when no window shows yet)', async () => {
+    await writeData(roaming, 'old');
+    const second = createMemoryLogger();
+    let secondStart: string | null | undefined;
+    const doubleClickDuringCopy = (from: string, to: string) => {
+      otherVolume(roaming)(from, to);
+      // The first start has marked the old folder .moving and is about to copy it.
+      if (to === `${roaming}.moving` && secondStart === undefined)
+        secondStart = settleDataDir(paths, withRoot(null), second.logger, otherVolume(roaming));
+    };
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger, doubleClickDuringCopy)).toBe(local);
+    expect(secondStart).toBeNull();
+    expect(second.records).toMatchObject([
+      { level: 'info', message: expect.stringContaining('another start of Klinikfunk is moving the data folder') },
+    ]);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect(await localState(local)).toContain('"old"');
+    expect(await readdir(join(roaming, '..'))).toEqual([]);
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+  });
+
+  it('the move lock of a start that is gone (or from before the last reboot, or hours old) is taken over; a live one is not', async () => {
+    await writeData(roaming, 'old');
+    const lock = `${local}.move-lock`;
+    await mkdir(join(lock, '..'), { recursive: true });
+    // A live process other than this one (the test runner that started this worker), since this boot.
+    const bootedAt = Math.round(Date.now() - uptime() * 1000);
+    await writeFile(lock, `${process.ppid} ${bootedAt}`);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBeNull();
+    expect(await store(roaming)).toBe('sqlcipher pages of old');
+    expect(await exists(local)).toBe(false);
+
+    // The same live id, but the lock is from before the machine last started: the id was reused after a crash.
+    await writeFile(lock, `${process.ppid} ${bootedAt - 3_600_000}`);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+
+    // The same live id and boot, but the lock was written hours ago.
+    await rm(local, { recursive: true });
+    await writeData(roaming, 'old');
+    await writeFile(lock, `${process.ppid} ${bootedAt}`);
+    const longAgo = new Date(Date.now() - 3 * 60 * 60_000);
+    await utimes(lock, longAgo, longAgo);
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
+    expect(await store(local)).toBe('sqlcipher pages of old');
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+
+    // A lock left by a start that crashed: its process is gone.
+    await rm(local, { recursive: true });
+    await writeData(roaming, 'again');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lock, String(gone));
+    expect(settleDataDir(paths, withRoot(null), createMemoryLogger().logger)).toBe(local);
+    expect(await store(local)).toBe('sqlcipher pages of again');
+    expect(await readdir(join(local, '..'))).toEqual(['Klinikfunk']);
+  });
+
   it('a new folder that cannot be created keeps the old one in use instead of stopping the start', async () => {
     await writeData(roaming, 'old');
     // A file stands where the local app data folder should be.
@@ -215,9 +295,16 @@ describe('the data folder in local app data', () => {
     const profileRoot = `${vdiDisk}/Klinikfunk/%USERNAME%`;
     const target = join(vdiDisk, 'Klinikfunk', 'pflege-station-3b');
     await writeData(roaming, 'old');
-    expect(settleDataDir(paths, withRoot(profileRoot), createMemoryLogger().logger)).toBe(target);
+    let besideTarget: string[] = [];
+    const lookBeside = (from: string, to: string) => {
+      renameSync(from, to);
+      besideTarget = readdirSync(join(target, '..'));
+    };
+    expect(settleDataDir(paths, withRoot(profileRoot), createMemoryLogger().logger, lookBeside)).toBe(target);
     expect(await store(target)).toBe('sqlcipher pages of old');
     expect(await localState(target)).toContain('"old"');
+    // The move lock is in the account's own folder, not where other accounts' folders are.
+    expect(besideTarget).toEqual(['pflege-station-3b']);
 
     // A PC that ran this version before IT set the policy: the default local folder moves.
     await rm(target, { recursive: true });
@@ -242,6 +329,23 @@ describe('the data folder in local app data', () => {
     expect(policy.problems).toMatchObject([
       { source: 'HKLM', key: 'profileRoot', reason: 'invalid_value', detail: expect.stringContaining('HOMEPATH') },
     ]);
+  });
+
+  it('a ProfileRoot folder that cannot be created (a VDI disk not attached) is not used, and the managed settings say why', async () => {
+    // A file stands where the disk's folder should be.
+    await writeFile(join(root, 'D'), 'no disk here');
+    const { logger, records } = createMemoryLogger();
+    const policy = withRoot(`${join(root, 'D')}/Klinikfunk/%USERNAME%`);
+    expect(policy.problems).toEqual([]);
+    expect(settleDataDir(paths, policy, logger)).toBe(local);
+    expect(records).toMatchObject([
+      {
+        level: 'warn',
+        message: expect.stringContaining('ProfileRoot policy not used'),
+        fields: { detail: expect.stringContaining('cannot be created') },
+      },
+    ]);
+    expect(policy.problems).toMatchObject([{ key: 'profileRoot', reason: 'invalid_value' }]);
   });
 
   it('where local and roaming are one folder (Linux) nothing moves', async () => {

@@ -66,6 +66,21 @@ describe('quit', () => {
     ]);
   });
 
+  it('a core that never finishes closing or a log file on a hanging disk does not keep the process alive', async () => {
+    const { logger, records } = createMemoryLogger();
+    const never = () => new Promise<void>(() => undefined);
+    const quit = quitSequence(() => ({ core: { close: never }, logFile: { close: never }, log: logger }), {
+      coreMs: 50,
+      logMs: 50,
+    });
+    // Without a bound this never settles and the test runs into its timeout.
+    await expect(quit()).resolves.toBeUndefined();
+    expect(records.map((r) => [r.level, r.message])).toEqual([
+      ['error', 'core did not close in time; quitting without it'],
+      ['info', 'Klinikfunk stopped'],
+    ]);
+  });
+
   it('lines logged before the log file opens are written to it first, in order', () => {
     const held = deferredSink();
     const log = createLogger(held.sink, 'main');

@@ -33,6 +33,11 @@ describe('ProfileRoot policy', () => {
     ['Klinikfunk\\%USERNAME%', /absolute/],
     ['D:\\Klinikfunk\\%USERNAME%\\..\\..\\Windows', /\.\./],
     ['%LOCALAPPDATA\\Klinikfunk', /%/],
+    // The account's own folders themselves: Chromium's caches and Local State would land in them, and
+    // deleting "the data folder" (docs/it-rollout.md, uninstall) would delete the account's app data.
+    ['%LOCALAPPDATA%', /folder of its own/],
+    ['%USERPROFILE%\\', /folder of its own/],
+    ['%appdata%/', /folder of its own/],
   ])('refuses %s with the reason, and falls back to the default', (value, reason) => {
     const policy = fromHklm(value);
     expect(policy.values.profileRoot).toBeNull();

@@ -232,18 +232,31 @@ server by a roaming profile at sign-out (Linux: \`~/.config/Klinikfunk/\`). In a
 (FSLogix and the like) that folder is on the container's disk and stays with the account.
 
 \`ProfileRoot\` puts this folder elsewhere, e.g. \`D:\\Klinikfunk\\%USERNAME%\` on a persistent disk of a
-non-persistent VDI; profiles are then in \`D:\\Klinikfunk\\<account>\\profiles\`. The value is a REG_EXPAND_SZ (the
+non-persistent VDI; profiles are then in \`D:\\Klinikfunk\\<account>\\profiles\`. Klinikfunk sets no permissions on
+the folders it creates there: they get those of the folder above, and the default permissions of a data disk that
+Windows formatted let every signed-in user read and change everything below its root (Authenticated Users: Modify),
+so each account could read the others' profile lists and reset their wrong-passphrase counters. Create the folder
+above once, as for home folders, so that each account gets only its own folder: \`icacls D:\\Klinikfunk
+/inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-3-0:(OI)(CI)(IO)F *S-1-5-11:(X,RA,AD)\`
+(SYSTEM and Administrators full control; whoever creates a folder in it full control of that folder; signed-in
+users may only create folders). Below \`%LOCALAPPDATA%\` or \`%USERPROFILE%\` the account's own folder already
+has such permissions. The value is a REG_EXPAND_SZ (the
 template writes it so) or REG_SZ; \`%VARIABLES%\` are replaced with the signed-in account's environment at start
 (names in any case). Klinikfunk refuses, with the reason under **Verwaltete Einstellungen**, a value that
 
 - does not contain one of \`%LOCALAPPDATA%\`, \`%APPDATA%\`, \`%USERPROFILE%\`, \`%USERNAME%\`, \`%HOMEPATH%\` (or, on
   Linux, \`%HOME%\`, \`%USER%\`): every account needs its own folder, or each would see the others' profiles;
 - is not absolute (it starts with a drive, \`C:\\…\`, or with a variable), or contains \`..\`;
+- is one of the account's own folders itself (\`%LOCALAPPDATA%\`, \`%USERPROFILE%\`): Klinikfunk needs a folder of
+  its own there, such as \`%LOCALAPPDATA%\\Klinikfunk\`, or Chromium's files would mix with other programs' and
+  removing Klinikfunk's data folder would remove theirs;
 - is a network path (UNC, two backslashes and a server name). Each profile is an SQLite database with a
   write-ahead log, and SQLite's file locking is not reliable over SMB: a dropped connection can damage the store.
+  A drive letter mapped to a share (\`H:\\\`) is not recognised as one: do not use it either.
 
 A value that passes but cannot be used for the account at start (a variable that is not set, or one that expands
-to a network path, such as \`%APPDATA%\` under folder redirection) is not used either: the data stays in the
+to a network path, such as \`%APPDATA%\` under folder redirection, or a folder that cannot be created, such as on a
+VDI disk that is not attached) is not used either: the data stays in the
 default folder, **Verwaltete Einstellungen** marks the value as rejected and the log says why
 (\`ProfileRoot policy not used\`). The folder in use is logged at each start
 (\`data folder\`). The policy is read before the app window opens, like every policy: restart Klinikfunk after a
@@ -257,7 +270,9 @@ complete, after which the old folder is deleted (an interrupted copy is finished
 folder already holds something and the old folder holds profiles, or the old folder cannot be moved because another
 program holds a file in it, Klinikfunk keeps using the old folder, logs why (\`data folder stays in its old place:
 …\`) and tries again at the next start; if both folders hold profiles, move or delete one by hand while Klinikfunk
-is closed. An old folder without profiles in it does not hold the new one back. Changing \`ProfileRoot\` again
+is closed. An old folder without profiles in it does not hold the new one back. A second start of Klinikfunk while
+the first is still moving (a copy across disks can take minutes before the window opens) ends at once and touches
+neither folder; the first start opens the window when it is done. Changing \`ProfileRoot\` again
 later does not move the earlier \`ProfileRoot\` folder: move it by hand while Klinikfunk is closed.
 `;
 }

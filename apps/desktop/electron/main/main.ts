@@ -51,11 +51,12 @@ const policy = loadMachinePolicySync(
   log.child('policy'),
 );
 const dataDir = settleDataDir(paths, policy, log.child('data'));
-app.setPath('userData', dataDir);
+if (dataDir !== null) app.setPath('userData', dataDir);
 
-if (!app.requestSingleInstanceLock()) {
+if (dataDir === null || !app.requestSingleInstanceLock()) {
   // A second start (double click on a ward PC) focuses the running window instead, and never
-  // opens the running app's log file or profiles.
+  // opens the running app's log file or profiles. One that comes while the first start is still
+  // moving the data folder (no window yet, no lock to find) ends the same way.
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;

@@ -11,10 +11,13 @@
 // On one volume the move is one rename, which either happens or not. Across volumes (a redirected
 // %APPDATA% on a file server to a local %LOCALAPPDATA%) the folder is first renamed to
 // `<old>.moving` beside itself (the lock check, and the mark of a move under way), copied to
-// `<new>.partial`, which is renamed to `<new>` once complete, and then deleted. A start after an
-// interruption finds `<old>.moving` and finishes the move (or, when `<new>` is already complete,
-// only the deletion); nothing is used while half copied.
-import { cpSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+// `<new>.partial`, which gets a mark naming `<old>.moving` (MOVED_FROM_MARK) and is renamed to
+// `<new>` once complete; then the old copy is deleted, then the mark. A start after an interruption
+// finds `<old>.moving` and finishes the copy, or, when `<new>` carries the mark naming it, only
+// deletes it; nothing is used while half copied. `<old>.moving` beside a `<new>` without that mark
+// is never deleted: that `<new>` is not its copy (the policy named another folder since), so it is
+// the old data's only copy.
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type MoveOutcome =
@@ -60,6 +63,32 @@ export function moveFolderOnce(options: MoveFolderOptions): MoveOutcome {
   }
 }
 
+/** In a finished cross-volume copy until its source is deleted: the source's path. */
+export const MOVED_FROM_MARK = '.klinikfunk-moved-from';
+
+function markNames(dir: string, source: string): boolean {
+  try {
+    return readFileSync(join(dir, MOVED_FROM_MARK), 'utf8') === source;
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes the finished copy's source, then the mark; what is left, or null. */
+function deleteSource(moving: string, to: string): string | null {
+  try {
+    rmSync(moving, { recursive: true, force: true });
+  } catch (error) {
+    return `${moving}: ${message(error)}`;
+  }
+  try {
+    rmSync(join(to, MOVED_FROM_MARK), { force: true });
+  } catch {
+    // harmless where it is: it names a folder that no longer exists
+  }
+  return null;
+}
+
 function move(options: MoveFolderOptions): MoveOutcome {
   const { from, to } = options;
   const rename = options.rename ?? renameSync;
@@ -68,10 +97,21 @@ function move(options: MoveFolderOptions): MoveOutcome {
   if (from === to) return { dir: to, moved: false, reason: 'nothing_to_move' };
 
   const resuming = holdsSomething(moving);
-  if (resuming && holdsSomething(to)) {
+  if (resuming && markNames(to, moving)) {
     // Interrupted after the copy was complete: only the old copy is left to delete.
-    rmSync(moving, { recursive: true, force: true });
-    return { dir: to, moved: true, from };
+    const leftover = deleteSource(moving, to);
+    return { dir: to, moved: true, from, ...(leftover ? { leftover } : {}) };
+  }
+  if (resuming && holdsSomething(to)) {
+    // Half copied to a folder that has since become another one: the old data under its own name again.
+    let dir = moving;
+    try {
+      rename(moving, from);
+      dir = from;
+    } catch {
+      // used from where it is; the next start tries again
+    }
+    return { dir, moved: false, reason: 'target_not_empty' };
   }
   const source = resuming ? moving : from;
   if (!holdsSomething(source)) return { dir: to, moved: false, reason: 'nothing_to_move' };
@@ -113,6 +153,7 @@ function move(options: MoveFolderOptions): MoveOutcome {
   try {
     rmSync(partial, { recursive: true, force: true });
     cpSync(moving, partial, { recursive: true, errorOnExist: true, force: false, preserveTimestamps: true });
+    writeFileSync(join(partial, MOVED_FROM_MARK), moving);
     rename(partial, to);
   } catch (error) {
     try {
@@ -130,11 +171,7 @@ function move(options: MoveFolderOptions): MoveOutcome {
     }
     return { dir: back, moved: false, reason: 'failed', error: message(error) };
   }
-  try {
-    rmSync(moving, { recursive: true, force: true });
-    return { dir: to, moved: true, from };
-  } catch (error) {
-    // The move is done; the old copy is deleted at the next start (the resume case above).
-    return { dir: to, moved: true, from, leftover: `${moving}: ${message(error)}` };
-  }
+  // The move is done; an old copy that cannot be deleted now is deleted at the next start (by the mark).
+  const leftover = deleteSource(moving, to);
+  return { dir: to, moved: true, from, ...(leftover ? { leftover } : {}) };
 }

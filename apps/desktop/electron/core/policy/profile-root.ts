@@ -43,6 +43,10 @@ function problemOf(value: string): string | null {
   if (!/^(%[^%]+%|[A-Za-z]:[\\/]|\/)/.test(value))
     return 'must be an absolute path (C:\\..., or starting with a variable such as %LOCALAPPDATA%)';
   if (/(^|[\\/])\.\.([\\/]|$)/.test(value)) return 'must not contain ..';
+  // %LOCALAPPDATA% itself would put Chromium's caches and Local State among the account's other
+  // programs' folders, and removing Klinikfunk's data folder would remove theirs.
+  if (/^%[^%]+%[\\/]*$/.test(value))
+    return "must name a folder of its own below the account's folder (e.g. %LOCALAPPDATA%\\Klinikfunk)";
   return null;
 }
 
