@@ -1,4 +1,4 @@
-// The desktop app's start in electron/main/main.ts while another start is still moving the data
+// The desktop app's start in apps/desktop/electron/main/main.ts while another start is still moving the data
 // folder (a double click when the first start shows no window yet, core/app/move-lock.ts): this
 // start sets no data folder, asks for no single-instance lock (it would get one for a folder the
 // first start is about to leave) and quits. Electron's `app` is stood in for as in
