@@ -25,6 +25,7 @@ export default tseslint.config(
       'out/',
       'release/',
       '.tsbuild/',
+      '**/.svelte-check/',
       'test-results/',
       'playwright-report/',
       'bench/results.json',
