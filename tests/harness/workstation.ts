@@ -115,7 +115,13 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     },
   });
 
-  const server = createServer((req, res) => void serveHttp(req, res));
+  const server = createServer((req, res) => {
+    serveHttp(req, res).catch((error: unknown) => {
+      log.warn('harness http request failed', { path: req.url ?? '', error: String(error) });
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+      res.end();
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -173,9 +179,10 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
           log.warn('harness frame refused: not a request');
           return;
         }
-        void router
+        router
           .invoke(sender, frame.method, frame.input)
-          .then((result) => ws.send(JSON.stringify({ id: frame.id, result })));
+          .then((result) => ws.send(JSON.stringify({ id: frame.id, result })))
+          .catch((error: unknown) => log.warn('harness frame failed', { method: frame.method, error: String(error) }));
       });
     });
   });

@@ -597,8 +597,25 @@ export class RelayTransport implements Transport {
         // Pushes were dropped: announce online again so the consumer pulls by seq.
         if (this.#state === 'online') this.#setState('online', true);
         return;
-      default:
+      // Answers to a request (or a relay error): matched by id below.
+      case 'ack':
+      case 'auth_ok':
+      case 'blob_data':
+      case 'blob_status':
+      case 'challenge':
+      case 'changed':
+      case 'devices_seen_result':
+      case 'dir_records':
+      case 'error':
+      case 'mail':
+      case 'ok':
+      case 'page':
+      case 'pong':
         break;
+      default: {
+        const _unhandled: never = frame;
+        break;
+      }
     }
     const id = 'id' in frame ? frame.id : undefined;
     if (id === undefined) {
