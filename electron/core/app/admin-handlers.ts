@@ -41,7 +41,7 @@ export async function publishAdminRecord(runtime: ProfileRuntime, record: { type
   }
 }
 
-export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.devices' | 'admin.revokeDevice'> {
+export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.revokeDevice'> {
   const adminRuntime = () => requireAdminRuntime(sessions);
   const publish = publishAdminRecord;
 
@@ -67,14 +67,6 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
         registrationKey: code,
         expiresAt: record.body.expiresAt,
       };
-    },
-
-    'admin.devices': () => {
-      const runtime = adminRuntime();
-      const rows = runtime.profile.store.db
-        .prepare('SELECT d.device_id, d.user_id, d.label, d.revoked, u.display_name FROM devices d LEFT JOIN users u USING (user_id) ORDER BY u.display_name COLLATE NOCASE, d.label')
-        .all() as Array<{ device_id: string; user_id: string; label: string; revoked: number; display_name: string | null }>;
-      return rows.map((r) => ({ deviceId: r.device_id, userId: r.user_id, userName: r.display_name ?? '?', label: r.label, revoked: r.revoked === 1, own: r.device_id === runtime.identity.deviceId }));
     },
 
     'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {
