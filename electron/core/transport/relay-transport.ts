@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
+import { backoffDelay, RECONNECT_BACKOFF } from '../sync/backoff.ts';
 import { encodeBinaryFrame, splitBinaryFrame } from '../../../shared/relay/binary-frame.ts';
 import {
   authChallengeText,
@@ -22,7 +23,6 @@ import {
 } from '../../../shared/relay/frames.ts';
 import {
   Listeners,
-  reconnectDelay,
   TransportError,
   type BlobOptions,
   type ChangedHeads,
@@ -126,7 +126,7 @@ export class RelayTransport implements Transport {
     this.#opts = {
       heartbeatMs: 15_000,
       requestTimeoutMs: 15_000,
-      backoff: { baseMs: 500, maxMs: 30_000 },
+      backoff: RECONNECT_BACKOFF,
       random: Math.random,
       ...options,
     };
@@ -668,12 +668,7 @@ export class RelayTransport implements Transport {
   #scheduleReconnect(): void {
     if (this.#stopped) return;
     this.#setState('connecting');
-    const delay = reconnectDelay(
-      this.#attempt++,
-      this.#opts.backoff.baseMs,
-      this.#opts.backoff.maxMs,
-      this.#opts.random,
-    );
+    const delay = backoffDelay(this.#opts.backoff, this.#attempt++, this.#opts.random);
     this.#nextRetryAt = Date.now() + delay;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
