@@ -108,7 +108,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     // The boundary test lints probe files that exist only in memory: they get the default project.
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['electron/*/__probe.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['electron/*/__probe.ts', 'renderer/src/__probe.ts'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
