@@ -79,21 +79,22 @@ export async function run(): Promise<BenchResult[]> {
     const total = 10_000;
     const senders = [a, b];
     for (let i = 0; i < total; i += 200) {
-      await Promise.all(
-        Array.from({ length: 200 }, (_, k) => {
-          const s = senders[(i + k) % 2]!;
-          if (s.client.crypto.needsNewChain(channelId)) {
-            const shares = s.client.crypto.rotate(channelId);
-            for (const share of shares) void s.transport.sendMail(share.recipientDeviceId, newEventId(), share.envelope);
-            // Set-up, not the measurement: counted as shared at once, so later sends do not offer them again.
-            s.client.crypto.markShared(shares);
-          }
-          const id = newEventId();
-          const payload = { sentAt: Date.now(), payload: { type: 'message.create', body: `Verlauf ${i + k}: Blutdruck 120/80, Zimmer ${(i + k) % 40}`, mentions: [], replyTo: null, urgent: false } };
-          const { envelope } = s.client.crypto.seal(channelId, 'message', clientEventIdBytes(id), utf8.encode(JSON.stringify(payload)));
-          return s.transport.publish(channelId, id, envelope);
-        }),
-      );
+      // Key shares go out beside the batch (not before it) and are awaited with it: a failed one fails the run.
+      const shareSends: Promise<void>[] = [];
+      const publishes = Array.from({ length: 200 }, (_, k) => {
+        const s = senders[(i + k) % 2]!;
+        if (s.client.crypto.needsNewChain(channelId)) {
+          const shares = s.client.crypto.rotate(channelId);
+          for (const share of shares) shareSends.push(s.transport.sendMail(share.recipientDeviceId, newEventId(), share.envelope));
+          // Set-up, not the measurement: counted as shared at once, so later sends do not offer them again.
+          s.client.crypto.markShared(shares);
+        }
+        const id = newEventId();
+        const payload = { sentAt: Date.now(), payload: { type: 'message.create', body: `Verlauf ${i + k}: Blutdruck 120/80, Zimmer ${(i + k) % 40}`, mentions: [], replyTo: null, urgent: false } };
+        const { envelope } = s.client.crypto.seal(channelId, 'message', clientEventIdBytes(id), utf8.encode(JSON.stringify(payload)));
+        return s.transport.publish(channelId, id, envelope);
+      });
+      await Promise.all([...publishes, ...shareSends]);
     }
     await Promise.all([a.transport.close(), b.transport.close()]);
     const catchUps: number[] = [];

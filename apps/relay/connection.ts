@@ -547,8 +547,24 @@ export class Connection {
         return this.#enrolLookup(frame);
       case 'wipe_done':
         return this.#wipeDone(frame);
-      default:
+      // The rest needs an authenticated device: handled below.
+      case 'publish':
+      case 'sync':
+      case 'fetch':
+      case 'mail_put':
+      case 'mail_fetch':
+      case 'mail_ack':
+      case 'blob_begin':
+      case 'blob_chunk':
+      case 'blob_get':
+      case 'dir_get':
+      case 'dir_put':
+      case 'devices_seen':
         break;
+      default: {
+        const _unhandled: never = frame;
+        break;
+      }
     }
     const device = this.#requireDevice();
     const { store, trust } = this.#ctx;

@@ -118,8 +118,17 @@ export class Directory {
         const key = fromBase64Url(body.orgPublicKey);
         return key && orgIdOf(key) === this.orgId ? { ok: true, record } : { ok: false, reason: 'wrong_org' };
       }
-      default:
+      // The signer check above is all these need.
+      case 'user':
+      case 'enrolment':
+      case 'revocation':
+      case 'wipe':
+      case 'org_settings':
         return { ok: true, record };
+      default: {
+        const _unhandled: never = record.type;
+        return { ok: true, record };
+      }
     }
   }
 
@@ -205,8 +214,12 @@ export class Directory {
         this.rosters.set(r.body.channelId, { records: [...(state?.records ?? []), r], current: r.body, hash: recordHash(r) });
         break;
       }
-      default:
+      case 'org_root':
+        // The root is the trust anchor itself, checked against the org id; nothing to index.
         break;
+      default: {
+        const _unhandled: never = record.type;
+      }
     }
   }
 

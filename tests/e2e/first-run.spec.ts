@@ -252,7 +252,7 @@ test('after a search jump, new messages are marked read at the newest message, n
   const { page: nurse } = await openWorkstation('Stationsrechner 2');
   await joinWithKey(nurse, clinic.url, letter.registrationKey, NURSE_PASS, '739184');
   await expect
-    .poll(async () => (await invoke(admin, 'admin.devices', {})).filter((d) => !d.own).length, { timeout: 20_000 })
+    .poll(async () => (await invoke(admin, 'admin.deviceList', {})).filter((d) => !d.own).length, { timeout: 20_000 })
     .toBe(1);
   const { channelId } = await invoke(admin, 'channels.create', {
     kind: 'channel',

@@ -90,7 +90,7 @@ test('two people on one workstation: own channels only, switching user from the 
 
   // The admin makes one channel per person, once both devices are known (keys go to known devices).
   await expect
-    .poll(async () => (await invoke(admin, 'admin.devices', {})).filter((d) => !d.own && !d.revoked).length, {
+    .poll(async () => (await invoke(admin, 'admin.deviceList', {})).filter((d) => !d.own && !d.revoked).length, {
       timeout: 20_000,
     })
     .toBe(2);
@@ -238,7 +238,7 @@ test('idle lock after the policy time, five wrong PINs sign out, an admin revoki
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
 
   // The admin revokes this device (the admin view's button calls the same method).
-  const device = (await invoke(admin, 'admin.devices', {})).find((d) => d.label === 'Empfang 1');
+  const device = (await invoke(admin, 'admin.deviceList', {})).find((d) => d.label === 'Empfang 1');
   expect(device).toBeDefined();
   await invoke(admin, 'admin.revokeDevice', { deviceId: device!.deviceId });
   await expect(page.getByTestId('profile-notice')).toContainText('Gerät gesperrt', { timeout: 20_000 });

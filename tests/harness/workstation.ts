@@ -16,6 +16,7 @@ import { events } from '@klinikfunk/protocol/api/contract.ts';
 import type { Clock } from '../../apps/desktop/electron/core/clock/clock.ts';
 import { createCore, type Core } from '../../apps/desktop/electron/core/compose.ts';
 import { createLogger, jsonLineSink, type Logger } from '../../apps/desktop/electron/core/log/logger.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
 import { createFakePlatform, type FakePlatform } from '../../apps/desktop/electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../../apps/desktop/electron/core/policy/policy.ts';
@@ -115,7 +116,13 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     },
   });
 
-  const server = createServer((req, res) => void serveHttp(req, res));
+  const server = createServer((req, res) => {
+    serveHttp(req, res).catch((error: unknown) => {
+      log.warn('harness http request failed', { path: req.url ?? '', error: loggable(error) });
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+      res.end();
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -173,9 +180,10 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
           log.warn('harness frame refused: not a request');
           return;
         }
-        void router
+        router
           .invoke(sender, frame.method, frame.input)
-          .then((result) => ws.send(JSON.stringify({ id: frame.id, result })));
+          .then((result) => ws.send(JSON.stringify({ id: frame.id, result })))
+          .catch((error: unknown) => log.warn('harness frame failed', { method: String(frame.method), error: loggable(error) }));
       });
     });
   });

@@ -235,11 +235,6 @@ export const methods = {
     output: registrationLetterSchema,
     doc: 'Creates a one-time registration key for a user, valid 14 days. The key is returned once, for the letter, and not kept.',
   }),
-  'admin.devices': method({
-    input: noInput,
-    output: z.array(z.object({ deviceId: z.string(), userId, userName: z.string(), label: z.string(), revoked: z.boolean(), own: z.boolean() })),
-    doc: 'Every device of the organisation with its user and whether it is revoked (admin devices only).',
-  }),
   'admin.revokeDevice': method({
     input: z.strictObject({ deviceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), wipe: z.boolean().default(false), reason: z.string().max(500).default('') }),
     output: done,

@@ -39,7 +39,6 @@ export const METHOD_NAMES = [
   'search.query',
   'admin.addUser',
   'admin.createRegistrationKey',
-  'admin.devices',
   'admin.revokeDevice',
   ...COLLAB_METHOD_NAMES,
   ...ORG_ADMIN_METHOD_NAMES,

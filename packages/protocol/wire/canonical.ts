@@ -34,6 +34,10 @@ function encode(value: unknown, depth: number): string {
       entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${encode(v, depth + 1)}`).join(',')}}`;
     }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
     default:
       throw new CanonicalError(`type ${typeof value} is not allowed`);
   }

@@ -96,7 +96,7 @@ describe('organisation administration', () => {
     };
     const adminMethods = ORG_ADMIN_METHOD_NAMES.filter((m) => m.startsWith('admin.'));
     expect(adminMethods.length).toBeGreaterThanOrEqual(11);
-    for (const method of [...adminMethods, 'admin.addUser', 'admin.devices', 'admin.revokeDevice'] as const) {
+    for (const method of [...adminMethods, 'admin.addUser', 'admin.revokeDevice'] as const) {
       const input = (inputs[method] ??
         (method === 'admin.addUser'
           ? { displayName: 'Eve' }
@@ -456,7 +456,7 @@ describe('organisation administration', () => {
     expect(log.find((e) => e.action === 'settings_changed')).toMatchObject(byAnna);
     const emil = log.find((e) => e.action === 'user_added' && e.subjectName === 'Emil vom Zweitadmin');
     expect(emil).toMatchObject({ actorSource: 'device', actorName: 'Carla Zweitadmin', actorUserId: secondId });
-    const carlaDevice = (await admin.value('admin.devices', {})).find((d) => d.userId === secondId)?.deviceId;
+    const carlaDevice = (await admin.value('admin.deviceList', {})).find((d) => d.userId === secondId)?.deviceId;
     expect(emil?.actorDeviceId).toBe(carlaDevice);
     expect(log.find((e) => e.action === 'device_certified' && e.subjectId === emil?.actorDeviceId)).toMatchObject({
       actorSource: 'enrolment',

@@ -24,7 +24,7 @@ beforeAll(async () => {
   ({ userId: berndId } = await anna.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: null }));
   const letter = await anna.value('admin.createRegistrationKey', { userId: berndId });
   await bernd.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Nachtdienst' });
-  await eventually(async () => (await anna.value('admin.devices', {})).some((d) => d.userId === berndId), 15_000, 'nurse device known');
+  await eventually(async () => (await anna.value('admin.deviceList', {})).some((d) => d.userId === berndId), 15_000, 'nurse device known');
   ({ channelId } = await anna.value('channels.create', { kind: 'channel', name: 'Station 6', memberUserIds: [berndId] }));
   await eventually(async () => (await bernd.value('channels.list', {})).some((c) => c.channelId === channelId && c.name === 'Station 6'), 20_000, 'channel at Bernd');
 }, 90_000);

@@ -20,7 +20,7 @@ beforeAll(async () => {
   ({ userId: berndId } = await anna.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: null }));
   const letter = await anna.value('admin.createRegistrationKey', { userId: berndId });
   await bernd.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Nachtdienst' });
-  await eventually(async () => (await anna.value('admin.devices', {})).some((d) => d.userId === berndId), 15_000, 'nurse device known');
+  await eventually(async () => (await anna.value('admin.deviceList', {})).some((d) => d.userId === berndId), 15_000, 'nurse device known');
 }, 90_000);
 
 afterAll(async () => {

@@ -161,7 +161,7 @@ describe('organisation set-up and messaging through the core', () => {
   }, 30_000);
 
   it('revoking a device with a wipe order ends its session and deletes its profile folder', async () => {
-    const devices = await admin.value('admin.devices', {});
+    const devices = await admin.value('admin.deviceList', {});
     const nurseDevice = devices.find((d) => d.userId === nurseUserId && !d.revoked);
     expect(nurseDevice).toBeDefined();
     expect(devices.find((d) => d.own)?.userName).toBe('Anna Admin');
@@ -174,6 +174,6 @@ describe('organisation set-up and messaging through the core', () => {
     const status = await nurse.value('session.status', {});
     expect(status).toMatchObject({ state: 'no_profiles', lastSignOutReason: 'wiped' });
     expect(await nurse.call('channels.list', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
-    expect((await admin.value('admin.devices', {})).find((d) => d.deviceId === nurseDevice!.deviceId)?.revoked).toBe(true);
+    expect((await admin.value('admin.deviceList', {})).find((d) => d.deviceId === nurseDevice!.deviceId)?.revoked).toBe(true);
   }, 40_000);
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const { userId } = await admin.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: null });
   const letter = await admin.value('admin.createRegistrationKey', { userId });
   await nurse.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Nachtdienst' });
-  await eventually(async () => (await admin.value('admin.devices', {})).some((d) => d.userId === userId), 15_000, 'nurse device known');
+  await eventually(async () => (await admin.value('admin.deviceList', {})).some((d) => d.userId === userId), 15_000, 'nurse device known');
   ({ channelId } = await admin.value('channels.create', { kind: 'channel', name: 'Station 6', memberUserIds: [userId] }));
 }, 90_000);
 

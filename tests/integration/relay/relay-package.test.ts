@@ -83,10 +83,13 @@ describe('the relay package', () => {
             done(Number(match[1]));
           }
         });
-        void exited.then(({ code }) => {
-          clearTimeout(timer);
-          fail(new Error(`relay exited with ${code}: ${log.slice(-2000)}`));
-        });
+        // `exited` never rejects (it settles on the child's exit event).
+        exited
+          .then(({ code }) => {
+            clearTimeout(timer);
+            fail(new Error(`relay exited with ${code}: ${log.slice(-2000)}`));
+          })
+          .catch(fail);
       });
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);

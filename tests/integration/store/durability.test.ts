@@ -43,7 +43,7 @@ describe('data at rest', () => {
       pending: [],
       newCursor: SECRETS.length,
     });
-    // A file name and a draft are content too.
+    // A file name and a caption are content too.
     await profile.store.sync.applyBatch(channelId, {
       events: [
         {
@@ -61,7 +61,6 @@ describe('data at rest', () => {
       newCursor: SECRETS.length + 1,
     });
     expect((await profile.store.collaboration.files(channelId)).map((f) => f.caption)).toEqual([SECRETS[1]]);
-    testDatabase(profile.store).prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(channelId, SECRETS[3], 1);
     // A cached attachment: stored exactly as it arrives, encrypted.
     await pipeline(Readable.from([Buffer.from(SECRETS.join('\n'))]), createEncryptStream(generateFileKey()), createWriteStream(join(profile.filesDir, 'blob-0001')));
     const dir = join(root, profile.summary.profileId);

@@ -58,7 +58,7 @@ describe('shared workstation: two profiles, clipboard, 12 hours', () => {
     // Channel keys go to the devices the admin knows, so wait until both enrolled devices are known.
     await eventually(
       async () => {
-        const devices = await admin.value('admin.devices', {});
+        const devices = await admin.value('admin.deviceList', {});
         return devices.some((d) => d.userId === b.userId) && devices.some((d) => d.userId === c.userId);
       },
       20_000,

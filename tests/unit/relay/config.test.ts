@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLoopback, loadConfig } from '../../../apps/relay/config.ts';
 import { TokenBucket } from '../../../apps/relay/limits.ts';
-import { reconnectDelay } from '../../../apps/desktop/electron/core/transport/transport.ts';
 
 const KEY = 'A'.repeat(43);
 
@@ -71,14 +70,5 @@ describe('token bucket', () => {
     now += 100;
     expect(bucket.take()).toBe(true);
     expect(bucket.take()).toBe(false);
-  });
-});
-
-describe('reconnect backoff', () => {
-  it('grows exponentially up to the cap, with full jitter and a floor', () => {
-    expect(reconnectDelay(0, 500, 30_000, () => 0.999)).toBe(499);
-    expect(reconnectDelay(3, 500, 30_000, () => 0.999)).toBe(3996);
-    expect(reconnectDelay(20, 500, 30_000, () => 0.999)).toBe(29_970);
-    expect(reconnectDelay(5, 500, 30_000, () => 0)).toBe(125);
   });
 });

@@ -42,7 +42,12 @@ describe('migrations', () => {
 
     migrate(db, migration.version);
     expect(schemaVersion(db)).toBe(migration.version);
+    const dropped = migration.drops ?? [];
+    for (const table of dropped) expect(tables, `${table} existed before`).toContain(table);
+    const left = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    for (const table of dropped) expect(left, `${table} dropped`).not.toContain(table);
     for (const [table, n] of Object.entries(counts)) {
+      if (dropped.includes(table)) continue;
       expect((db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n, table).toBe(n);
     }
     migration.sample?.(db);

@@ -230,7 +230,7 @@ describe('retention and deletion', () => {
     expect(textRows('Hinterhuber')).toEqual([]);
   });
 
-  it('deletes a whole conversation: messages, files, polls, calendar, log, waiting envelopes and draft; other channels stay', async () => {
+  it('deletes a whole conversation: messages, files, polls, calendar, log and waiting envelopes; other channels stay', async () => {
     const OTHER = 'chn-other-0001';
     await apply([
       msg('Verlegung Frau Oberhauser'),
@@ -239,7 +239,6 @@ describe('retention and deletion', () => {
       ev({ type: 'calendar.put', uid: 'evt-visit-0001', title: 'Visite Oberhauser', start: T0 + 3_600_000, end: T0 + 7_200_000, allDay: false, timeZone: 'Europe/Berlin', attendees: [] }),
     ]);
     await store.sync.applyBatch(CH, { events: [], pending: [{ channelId: CH, seq: 99, envelope: new Uint8Array([1, 2, 3]) }], newCursor: 99 });
-    testDatabase(store).prepare('INSERT INTO drafts VALUES (?, ?, ?)').run(CH, 'Entwurf zu Oberhauser', T0);
     await store.sync.applyBatch(OTHER, {
       events: [{ eventId: 'evt-other-0001', channelId: OTHER, seq: 1, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0, contentType: 'message', payload: { type: 'message.create', body: 'Oberhauser anderswo', mentions: [], replyTo: null, urgent: false } }],
       pending: [],
@@ -253,7 +252,6 @@ describe('retention and deletion', () => {
     expect(await store.collaboration.polls(CH, T0)).toEqual([]);
     expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
     expect(await store.sync.pending(CH)).toEqual([]);
-    expect(testDatabase(store).prepare('SELECT count(*) FROM drafts').pluck().get()).toBe(0);
     expect(testDatabase(store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(CH)).toBe(0);
     expect(await store.search({ text: 'Arztbrief' })).toEqual([]);
     expect(terms('arztbrief')).toEqual([]);

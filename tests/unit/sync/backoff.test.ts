@@ -15,4 +15,12 @@ describe('backoff with jitter', () => {
     expect(new Set(delays).size).toBe(4);
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(RECONNECT_BACKOFF.baseMs / 4);
   });
+
+  // Moved from tests/unit/relay/config.test.ts with the transport's own copy of this function.
+  it('reconnects after 0.5 s at most at first, 30 s at most later, never sooner than 125 ms', () => {
+    expect(backoffDelay(RECONNECT_BACKOFF, 0, () => 0.999)).toBe(499);
+    expect(backoffDelay(RECONNECT_BACKOFF, 3, () => 0.999)).toBe(3996);
+    expect(backoffDelay(RECONNECT_BACKOFF, 20, () => 0.999)).toBe(29_970);
+    expect(backoffDelay(RECONNECT_BACKOFF, 5, () => 0)).toBe(125);
+  });
 });

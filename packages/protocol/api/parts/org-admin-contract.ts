@@ -240,6 +240,5 @@ export type RegistrationKeyView = z.output<typeof registrationKeySchema>;
 export type AdminDevice = z.output<typeof adminDeviceSchema>;
 export type AdminChannel = z.output<typeof adminChannelSchema>;
 export type OrgSettingsView = z.output<typeof orgSettingsSchema>;
-export type OrgSettingsInput = z.output<typeof orgSettingsValuesSchema>;
 export type AuditEntryView = z.output<typeof auditEntrySchema>;
 export type ManagedPolicyView = z.output<typeof managedPolicySchema>;

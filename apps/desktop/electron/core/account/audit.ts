@@ -81,8 +81,13 @@ function detailOf(record: SignedRecord): string {
       return `order=${String(body.orderId)}`;
     case 'org_settings':
       return `retentionDays=${String(body.retentionDays)}; readReceipts=${String(body.readReceipts)}; notificationContent=${String(body.notificationContent)}; historyForNewMembers=${String(body.historyForNewMembers)}`;
-    default:
+    case 'roster':
+      // The subject column names the channel; members and roles are in the record itself.
       return '';
+    default: {
+      const _unhandled: never = record.type;
+      return '';
+    }
   }
 }
 
@@ -141,8 +146,12 @@ function subjectNameOf(record: SignedRecord, subjectId: string, names: Names): s
       return names.deviceLabels.get(subjectId) ?? null;
     case 'roster':
       return names.channelNames.get(subjectId) ?? null;
-    default:
+    case 'user':
+      return user(subjectId);
+    default: {
+      const _unhandled: never = record.type;
       return user(subjectId) ?? names.deviceLabels.get(subjectId) ?? null;
+    }
   }
 }
 

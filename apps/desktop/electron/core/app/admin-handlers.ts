@@ -41,7 +41,7 @@ export async function publishAdminRecord(runtime: ProfileRuntime, record: { type
   }
 }
 
-export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.devices' | 'admin.revokeDevice'> {
+export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.revokeDevice'> {
   const adminRuntime = () => requireAdminRuntime(sessions);
   const publish = publishAdminRecord;
 
@@ -67,12 +67,6 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
         registrationKey: code,
         expiresAt: record.body.expiresAt,
       };
-    },
-
-    'admin.devices': async () => {
-      const runtime = adminRuntime();
-      const rows = await runtime.profile.store.directory.devices();
-      return rows.map((r) => ({ deviceId: r.deviceId, userId: r.userId, userName: r.userName ?? '?', label: r.label, revoked: r.revoked, own: r.deviceId === runtime.identity.deviceId }));
     },
 
     'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {

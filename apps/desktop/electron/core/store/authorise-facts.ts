@@ -85,8 +85,23 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
     case 'calendar.occurrence.put':
     case 'calendar.occurrence.cancel':
       return one('SELECT created_by FROM calendar_events WHERE channel_id = ? AND uid = ?', p.uid);
-    default:
+    // New things, or votes, acknowledgements and receipts whose rules ask for membership, not authorship.
+    case 'message.create':
+    case 'message.ack':
+    case 'read.receipt':
+    case 'file.share':
+    case 'poll.create':
+    case 'poll.vote':
+    case 'calendar.rsvp':
+    case 'channel.update':
+    case 'channel.announce':
+    case 'channel.unannounce':
+    case 'channel.join_request':
       return undefined;
+    default: {
+      const _unhandled: never = p;
+      return undefined;
+    }
   }
 }
 

@@ -149,8 +149,16 @@ export class DirectoryRepository {
           }
           break;
         }
-        default:
+        // Kept in the Directory only (and in directory_records): no table of their own.
+        case 'enrolment':
+        case 'org_root':
+        case 'org_settings':
+        case 'wipe':
+        case 'wipe_done':
           break;
+        default: {
+          const _unhandled: never = record.type;
+        }
       }
     })();
   }

@@ -112,9 +112,9 @@ export function deleteMessageLocally(db: Db, channelId: string, messageId: strin
 
 /**
  * Removes a whole conversation's content from this workstation: messages, files, polls, calendar
- * entries, the decrypted event log, envelopes still waiting for a key, and the draft. The channel
- * itself, its members, its cursor and its sender keys stay, so new messages still arrive and old
- * ones are not fetched again. Unsent messages in the outbox are still sent.
+ * entries, the decrypted event log and envelopes still waiting for a key. The channel itself,
+ * its members, its cursor and its sender keys stay, so new messages still arrive and old ones are
+ * not fetched again. Unsent messages in the outbox are still sent.
  */
 export function deleteChannelContent(db: Db, channelId: string): RetentionResult {
   return db.transaction(() => {
@@ -136,7 +136,6 @@ export function deleteChannelContent(db: Db, channelId: string): RetentionResult
     db.prepare('DELETE FROM calendar_events WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM pending_envelopes WHERE channel_id = ?').run(channelId);
     db.prepare('DELETE FROM sent_log WHERE channel_id = ?').run(channelId);
-    db.prepare('DELETE FROM drafts WHERE channel_id = ?').run(channelId);
     const result: RetentionResult = {
       files: db.prepare('DELETE FROM files WHERE channel_id = ?').run(channelId).changes,
       messages: db.prepare('DELETE FROM messages WHERE channel_id = ?').run(channelId).changes,

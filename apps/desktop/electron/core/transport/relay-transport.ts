@@ -11,6 +11,7 @@ import type { RelayDial, RelayNetwork } from '../net/relay-network.ts';
 import { closeError, createRelaySocket, encodeClientFrame, parseServerFrame, relayError } from './relay-socket.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { encodeBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
+import { backoffDelay, RECONNECT_BACKOFF } from '../sync/backoff.ts';
 import {
   authChallengeText,
   BLOB_CHUNK_BYTES,
@@ -22,7 +23,6 @@ import {
 } from '@klinikfunk/protocol/relay/frames.ts';
 import {
   Listeners,
-  reconnectDelay,
   TransportError,
   type BlobOptions,
   type ChangedHeads,
@@ -106,7 +106,7 @@ export class RelayTransport implements Transport {
     this.#opts = {
       heartbeatMs: 15_000,
       requestTimeoutMs: 15_000,
-      backoff: { baseMs: 500, maxMs: 30_000 },
+      backoff: RECONNECT_BACKOFF,
       random: Math.random,
       ...options,
     };
@@ -565,8 +565,25 @@ export class RelayTransport implements Transport {
         // Pushes were dropped: announce online again so the consumer pulls by seq.
         if (this.#state === 'online') this.#setState('online', true);
         return;
-      default:
+      // Answers to a request (or a relay error): matched by id below.
+      case 'ack':
+      case 'auth_ok':
+      case 'blob_data':
+      case 'blob_status':
+      case 'challenge':
+      case 'changed':
+      case 'devices_seen_result':
+      case 'dir_records':
+      case 'error':
+      case 'mail':
+      case 'ok':
+      case 'page':
+      case 'pong':
         break;
+      default: {
+        const _unhandled: never = frame;
+        break;
+      }
     }
     const id = 'id' in frame ? frame.id : undefined;
     if (id === undefined) {
@@ -619,12 +636,7 @@ export class RelayTransport implements Transport {
   #scheduleReconnect(): void {
     if (this.#stopped) return;
     this.#setState('connecting');
-    const delay = reconnectDelay(
-      this.#attempt++,
-      this.#opts.backoff.baseMs,
-      this.#opts.backoff.maxMs,
-      this.#opts.random,
-    );
+    const delay = backoffDelay(this.#opts.backoff, this.#attempt++, this.#opts.random);
     this.#nextRetryAt = Date.now() + delay;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;

@@ -201,17 +201,6 @@ export interface Transport {
   getRecords(after: number, limit: number): Promise<DirectoryPage>;
 }
 
-/** Exponential backoff with full jitter; never 0 so a failing relay is not hammered. */
-export function reconnectDelay(
-  attempt: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.max(baseMs / 4, Math.floor(random() * ceiling));
-}
-
 /** Small listener set shared by the implementations. */
 export class Listeners<T> {
   readonly #set = new Set<(value: T) => void>();

@@ -192,8 +192,15 @@ export function plainText(tokens: readonly InlineToken[]): string {
         case 'strong':
         case 'em':
           return plainText(token.children);
-        default:
+        case 'code':
+        case 'link':
+        case 'mention':
+        case 'text':
           return token.text;
+        default: {
+          const _unhandled: never = token;
+          return '';
+        }
       }
     })
     .join('');

@@ -49,6 +49,7 @@ class AppSession {
       clearDrafts();
       announcer.clear();
       // Again once the main view is gone: its composer saves its draft while it unmounts.
+      // Not awaited: apply() is called from an event listener; tick() resolves after the next update.
       void tick().then(() => {
         clearDrafts();
         announcer.clear();

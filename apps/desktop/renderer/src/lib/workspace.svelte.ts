@@ -47,6 +47,7 @@ export class Workspace {
   start(): () => void {
     const stops = [
       // No directory event in the contract: new users (names for mentions) come with channel changes.
+      // Listeners do not wait: call() never rejects, and a failed reload keeps what is shown.
       listen('channels.changed', () => void Promise.all([this.reloadChannels(), this.reloadDirectory()])),
       listen('connection.changed', (next) => (this.connection = next)),
       // A channel the sidebar does not know yet (e.g. its first message arrived before its
@@ -55,6 +56,7 @@ export class Workspace {
         if (!this.channels.some((c) => c.channelId === channelId)) void this.reloadChannels();
       }),
     ];
+    // Not awaited: start() returns the cleanup at once; #loadAll() reports failures in this.error.
     void this.#loadAll();
     return () => stops.forEach((stop) => stop());
   }

@@ -20,9 +20,10 @@ import { migration0150 } from './0150-sync-history.ts';
 import { migration0160 } from './0160-written-at-relay.ts';
 import { migration0170 } from './0170-calendar-replay.ts';
 import { migration0180 } from './0180-refused-messages.ts';
+import { migration0190 } from './0190-drop-drafts.ts';
 import type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0095, migration0100, migration0105, migration0110, migration0120, migration0130, migration0140, migration0150, migration0160, migration0170, migration0180];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0095, migration0100, migration0105, migration0110, migration0120, migration0130, migration0140, migration0150, migration0160, migration0170, migration0180, migration0190];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
 export function schemaVersion(db: Db): number {

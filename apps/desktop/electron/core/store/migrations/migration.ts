@@ -14,5 +14,7 @@ export interface Migration {
   up(db: Db): void;
   /** Rows the migration test writes before the next migration runs, to prove data survives. */
   sample?(db: Db): void;
+  /** Tables the migration removes on purpose: the migration test checks they are gone instead of their rows. */
+  drops?: string[];
   hotQueries: HotQuery[];
 }

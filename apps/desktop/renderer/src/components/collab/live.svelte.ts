@@ -9,9 +9,11 @@ export function reloadOnChange(channelId: string, reload: () => Promise<void> | 
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
+      // Not awaited: reload() shows its own failure (its calls return Results, never reject).
       void reload();
     });
   });
+  // The first load, not awaited for the same reason.
   void reload();
   return stop;
 }

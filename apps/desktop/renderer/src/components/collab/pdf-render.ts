@@ -53,7 +53,8 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfOpened> {
   try {
     return { ok: true, doc: wrap(await task.promise) };
   } catch (error) {
-    void task.destroy();
+    // Frees the worker's copy; the preview already shows the failure, so nothing waits for this.
+    task.destroy().catch(() => undefined);
     return { ok: false, reason: failureOf(error) };
   }
 }

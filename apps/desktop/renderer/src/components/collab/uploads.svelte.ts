@@ -67,6 +67,7 @@ export class UploadQueue {
   cancel(key: number): void {
     this.#cancelled.add(key);
     const item = this.items.find((i) => i.key === key);
+    // Not awaited: the row goes at once; call() never rejects, and a cancel that fails leaves an upload the core ends itself.
     if (item?.uploadId) void call('files.cancel', { transferId: item.uploadId });
   }
 
