@@ -190,6 +190,9 @@ export default tseslint.config(
             'packages/*/__probe.ts',
             'tests/unit/__probe.ts',
           ],
+          // Only the boundary test's in-memory probes use the default project; it lints more than
+          // the default 8 in one process (one per package and folder it probes).
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32,
         },
         tsconfigRootDir: import.meta.dirname,
       },
