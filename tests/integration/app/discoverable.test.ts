@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
+import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 import { eventually } from '../client/client-world.ts';
 
 const OPEN_NAME = 'Hygieneteam Nord';
@@ -112,4 +113,18 @@ describe('discoverable channels', () => {
     expect(await nurse.value('channels.join', { channelId: openId })).toEqual({ state: 'requested' });
     await eventually(async () => (await nurse.value('channels.list', {})).some((c) => c.channelId === openId), 30_000, 'rejoined');
   }, 90_000);
+
+  it('asking twice at once (a double click) sends one join request', async () => {
+    const { channelId } = await admin.value('channels.create', { kind: 'channel', name: 'Wundversorgung', memberUserIds: [], discoverable: true });
+    await eventually(async () => (await nurse.value('channels.discover', {})).some((c) => c.channelId === channelId), 20_000, 'announcement at the nurse');
+    const answers = await Promise.all([nurse.value('channels.join', { channelId }), nurse.value('channels.join', { channelId })]);
+    expect(answers).toEqual([{ state: 'requested' }, { state: 'requested' }]);
+    // Own events are kept in the log from the moment they are queued, sent or not.
+    const requests = testDatabase(nurse.core.sessions.visible().profile.store)
+      .prepare(`SELECT count(*) FROM events WHERE type = 'channel.join_request' AND json_extract(payload, '$.channelId') = ?`)
+      .pluck()
+      .get(channelId);
+    expect(requests).toBe(1);
+    await eventually(async () => (await nurse.value('channels.list', {})).some((c) => c.channelId === channelId), 30_000, 'joined');
+  }, 60_000);
 });

@@ -398,7 +398,9 @@ export class MessagingClient {
 
   /** Asks the admins of an announced channel to add this user (their devices do it automatically). */
   async requestJoin(channelId: string): Promise<void> {
-    await this.send(this.directoryChannelId, { type: 'channel.join_request', channelId, knownEpoch: this.directory.currentEpoch(channelId) });
+    const event = this.#ownEvent(this.directoryChannelId, { type: 'channel.join_request' as const, channelId, knownEpoch: this.directory.currentEpoch(channelId) });
+    // One request waiting per channel, decided where it is queued (OutboxRepository.queueJoinRequest).
+    if (await this.#deps.store.outbox.queueJoinRequest(event, CONTENT_TYPE[event.payload.type])) this.#queued(event.channelId);
   }
 
   /** Withdraws a channel from the directory (its last member leaves it). */
@@ -472,8 +474,7 @@ export class MessagingClient {
 
   /** Queues any channel event (message, edit, vote...) durably and sends it when possible. */
   async send(channelId: string, payload: ChannelEventPayload): Promise<string> {
-    const eventId = newEventId();
-    const event = { eventId, channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
+    const event = this.#ownEvent(channelId, payload);
     // Every own event takes effect now, through the same rules as a received one (a new channel's
     // name, an edit, a vote...): nothing the user did waits for the relay to become visible. The
     // relay's ack gives it its seq and relay time and judges it again with them
@@ -481,9 +482,19 @@ export class MessagingClient {
     // What the rule table refuses already here, every client refuses: it is never queued (the
     // handlers check the same earlier, channel-access.ts; this holds for every caller).
     await this.#deps.store.outbox.queueOwn(event, CONTENT_TYPE[payload.type]);
+    this.#queued(channelId);
+    return event.eventId;
+  }
+
+  /** An event of this device, not yet ordered by the relay. */
+  #ownEvent<P extends ChannelEventPayload>(channelId: string, payload: P) {
+    return { eventId: newEventId(), channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
+  }
+
+  /** Queued: the views change, and the engine sends when it can. */
+  #queued(channelId: string): void {
     this.#deps.onQueued?.(channelId);
     void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: loggable(error) }));
-    return eventId;
   }
 
   async sendMessage(channelId: string, body: string, options: { mentions?: string[]; replyTo?: string | null; urgent?: boolean } = {}): Promise<string> {

@@ -52,11 +52,25 @@ export class OutboxRepository {
    */
   async queueOwn(event: ChannelEvent, contentType: string): Promise<void> {
     const db = this.#db;
-    db.transaction(() => {
-      const refusal = authoriseEvent(db, event);
-      if (refusal) throw refusalError(refusal);
-      queueOutbox(db, event, contentType);
-      applyEvents(db, [event]);
+    db.transaction(() => queueOwnNow(db, event, contentType))();
+  }
+
+  /**
+   * A join request queued as queueOwn does, unless one for the same channel still waits in the
+   * outbox: asked twice at once (a double click), the second finds the first in the same
+   * transaction. The handler's "already asked" check reads in several steps and cannot tell.
+   * False when nothing was queued.
+   */
+  async queueJoinRequest(event: ChannelEvent & { payload: { type: 'channel.join_request' } }, contentType: string): Promise<boolean> {
+    const db = this.#db;
+    return db.transaction(() => {
+      const waiting = sql(
+        db,
+        `SELECT 1 FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'channel.join_request' AND json_extract(payload, '$.channelId') = ?`,
+      ).get(event.channelId, event.payload.channelId);
+      if (waiting !== undefined) return false;
+      queueOwnNow(db, event, contentType);
+      return true;
     })();
   }
 
@@ -73,4 +87,12 @@ export class OutboxRepository {
       return queued.changes;
     })();
   }
+}
+
+/** Inside the caller's transaction: refused by the rule table (thrown), or queued and applied. */
+function queueOwnNow(db: Db, event: ChannelEvent, contentType: string): void {
+  const refusal = authoriseEvent(db, event);
+  if (refusal) throw refusalError(refusal);
+  queueOutbox(db, event, contentType);
+  applyEvents(db, [event]);
 }
