@@ -131,10 +131,11 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.property.name='prepare']",
-          message: 'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
+          message:
+            'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
         },
         {
-          selector: "ImportDeclaration[source.value=/store\\/test-database\\.ts$/]",
+          selector: 'ImportDeclaration[source.value=/store\\/test-database\\.ts$/]',
           message: 'Raw store access is for test and bench fixtures only.',
         },
         {
