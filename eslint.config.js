@@ -65,11 +65,13 @@ function boundary(root, { allowed, denied = [], electron = false, within, messag
 
 export default tseslint.config(
   {
+    // Build output at any depth (apps/desktop/dist/, apps/desktop/release/), as in .gitignore: a
+    // pattern without `**/` matches only beside this file.
     ignores: [
       'node_modules/',
-      'dist/',
-      'out/',
-      'release/',
+      '**/dist/',
+      '**/out/',
+      '**/release/',
       '.tsbuild/',
       '**/.svelte-check/',
       'test-results/',
