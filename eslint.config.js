@@ -7,6 +7,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 const noElectron = {
   paths: [
@@ -17,6 +19,28 @@ const noElectron = {
     },
   ],
   patterns: [{ group: ['electron/*'], message: "Only apps/desktop/electron/main and /preload may import 'electron'." }],
+};
+
+/**
+ * svelte-check --incremental (npm run typecheck) resolves an import of a missing .svelte file to
+ * svelte's own `declare module '*.svelte'` and passes it; this rule fails it instead.
+ */
+const svelteImportExists = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const check = (source) => {
+      const name = source?.type === 'Literal' ? source.value : undefined;
+      if (typeof name !== 'string' || !name.startsWith('.') || !name.endsWith('.svelte')) return;
+      if (!existsSync(resolve(dirname(context.filename), name)))
+        context.report({ node: source, message: `No component ${name} next to this file: fix the path or the component's name.` });
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+    };
+  },
 };
 
 const SOURCES = ['*.ts', '*.svelte', '*.svelte.ts'];
@@ -161,6 +185,11 @@ export default tseslint.config(
       globals: { ...globals.browser },
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
     },
+  },
+  {
+    files: ['apps/desktop/renderer/src/**/*.ts', 'apps/desktop/renderer/src/**/*.svelte'],
+    plugins: { klinikfunk: { rules: { 'svelte-import-exists': svelteImportExists } } },
+    rules: { 'klinikfunk/svelte-import-exists': 'error' },
   },
   ...boundary('apps/desktop/renderer/src', {
     denied: ['node:*', '@klinikfunk/crypto', '@klinikfunk/node-common', 'ws', 'better-sqlite3-multiple-ciphers'],
