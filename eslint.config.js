@@ -43,6 +43,31 @@ const svelteImportExists = {
   },
 };
 
+/**
+ * no-restricted-imports sees static imports only: an `import('electron')` in the relay would pass
+ * the boundary rules and the typecheck (the root node_modules has it) and fail only where the relay
+ * is installed alone. So import() takes a file of its own package (a relative path) and nothing else.
+ */
+const dynamicImportOwnFiles = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    return {
+      ImportExpression(node) {
+        const { source } = node;
+        const name =
+          source.type === 'Literal' ? source.value : source.type === 'TemplateLiteral' && source.expressions.length === 0 ? source.quasis[0].value.cooked : undefined;
+        if (typeof name === 'string' && /^\.{1,2}\//.test(name)) return;
+        context.report({
+          node: source,
+          message: 'import() only of a file of this package (a relative path); import other modules statically, where the boundary rules check them.',
+        });
+      },
+    };
+  },
+};
+
+const klinikfunkRules = { rules: { 'svelte-import-exists': svelteImportExists, 'dynamic-import-own-files': dynamicImportOwnFiles } };
+
 const SOURCES = ['*.ts', '*.svelte', '*.svelte.ts'];
 const MAX_DEPTH = 8;
 
@@ -113,6 +138,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': ['error', noElectron],
     },
+  },
+  {
+    plugins: { klinikfunk: klinikfunkRules },
+  },
+  {
+    files: ['packages/**/*.ts', 'apps/relay/**/*.ts', 'apps/desktop/electron/**/*.ts', 'apps/desktop/renderer/src/**/*.{ts,svelte}'],
+    rules: { 'klinikfunk/dynamic-import-own-files': 'error' },
   },
   // The workspace packages (package.json "dependencies" each).
   ...boundary('packages/protocol', {
@@ -188,7 +220,6 @@ export default tseslint.config(
   },
   {
     files: ['apps/desktop/renderer/src/**/*.ts', 'apps/desktop/renderer/src/**/*.svelte'],
-    plugins: { klinikfunk: { rules: { 'svelte-import-exists': svelteImportExists } } },
     rules: { 'klinikfunk/svelte-import-exists': 'error' },
   },
   ...boundary('apps/desktop/renderer/src', {
