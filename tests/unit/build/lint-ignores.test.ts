@@ -20,10 +20,12 @@ describe('lint ignores', () => {
     expect(await eslint.isPathIgnored(resolve(root, file))).toBe(true);
   });
 
-  it.each(['apps/desktop/electron/main/main.ts', 'apps/relay/main.ts', 'scripts/build-electron.ts', 'eslint.config.js'])(
-    'lints the source %s (control)',
-    async (file) => {
-      expect(await eslint.isPathIgnored(resolve(root, file))).toBe(false);
-    },
-  );
+  it.each([
+    'apps/desktop/electron/main/main.ts',
+    'apps/relay/main.ts',
+    'scripts/build-electron.ts',
+    'eslint.config.js',
+  ])('lints the source %s (control)', async (file) => {
+    expect(await eslint.isPathIgnored(resolve(root, file))).toBe(false);
+  });
 });

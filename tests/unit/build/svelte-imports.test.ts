@@ -19,19 +19,35 @@ const component = (source: string) => `<script lang="ts">\n  import X from '${so
 
 describe('imports of Svelte components', { timeout: 120_000 }, () => {
   it('a component that does not exist fails the lint, from a component and from a .ts file', async () => {
-    expect((await messages('apps/desktop/renderer/src/components/__Probe.svelte', component('./NoSuchNotice.svelte'))).join('\n')).toMatch(
-      /NoSuchNotice\.svelte/,
-    );
     expect(
-      (await messages('apps/desktop/renderer/src/components/__Probe.svelte', '<script lang="ts">\n  const p = import(\'./collab/NoSuchPreview.svelte\');\n</script>\n\n{#await p}{/await}\n')).join('\n'),
+      (await messages('apps/desktop/renderer/src/components/__Probe.svelte', component('./NoSuchNotice.svelte'))).join(
+        '\n',
+      ),
+    ).toMatch(/NoSuchNotice\.svelte/);
+    expect(
+      (
+        await messages(
+          'apps/desktop/renderer/src/components/__Probe.svelte',
+          '<script lang="ts">\n  const p = import(\'./collab/NoSuchPreview.svelte\');\n</script>\n\n{#await p}{/await}\n',
+        )
+      ).join('\n'),
     ).toMatch(/NoSuchPreview\.svelte/);
     expect(
-      (await messages('apps/desktop/renderer/src/__probe.ts', "import App from './NoSuchApp.svelte';\nexport const app = App;\n")).join('\n'),
+      (
+        await messages(
+          'apps/desktop/renderer/src/__probe.ts',
+          "import App from './NoSuchApp.svelte';\nexport const app = App;\n",
+        )
+      ).join('\n'),
     ).toMatch(/NoSuchApp\.svelte/);
   });
 
   it('an existing component passes (control)', async () => {
-    expect(await messages('apps/desktop/renderer/src/components/__Probe.svelte', component('./ErrorNotice.svelte'))).toEqual([]);
-    expect(await messages('apps/desktop/renderer/src/components/__Probe.svelte', component('../screens/SignIn.svelte'))).toEqual([]);
+    expect(
+      await messages('apps/desktop/renderer/src/components/__Probe.svelte', component('./ErrorNotice.svelte')),
+    ).toEqual([]);
+    expect(
+      await messages('apps/desktop/renderer/src/components/__Probe.svelte', component('../screens/SignIn.svelte')),
+    ).toEqual([]);
   });
 });
