@@ -32,7 +32,10 @@ const svelteImportExists = {
       const name = source?.type === 'Literal' ? source.value : undefined;
       if (typeof name !== 'string' || !name.startsWith('.') || !name.endsWith('.svelte')) return;
       if (!existsSync(resolve(dirname(context.filename), name)))
-        context.report({ node: source, message: `No component ${name} next to this file: fix the path or the component's name.` });
+        context.report({
+          node: source,
+          message: `No component ${name} next to this file: fix the path or the component's name.`,
+        });
     };
     return {
       ImportDeclaration: (node) => check(node.source),
@@ -55,18 +58,25 @@ const dynamicImportOwnFiles = {
       ImportExpression(node) {
         const { source } = node;
         const name =
-          source.type === 'Literal' ? source.value : source.type === 'TemplateLiteral' && source.expressions.length === 0 ? source.quasis[0].value.cooked : undefined;
+          source.type === 'Literal'
+            ? source.value
+            : source.type === 'TemplateLiteral' && source.expressions.length === 0
+              ? source.quasis[0].value.cooked
+              : undefined;
         if (typeof name === 'string' && /^\.{1,2}\//.test(name)) return;
         context.report({
           node: source,
-          message: 'import() only of a file of this package (a relative path); import other modules statically, where the boundary rules check them.',
+          message:
+            'import() only of a file of this package (a relative path); import other modules statically, where the boundary rules check them.',
         });
       },
     };
   },
 };
 
-const klinikfunkRules = { rules: { 'svelte-import-exists': svelteImportExists, 'dynamic-import-own-files': dynamicImportOwnFiles } };
+const klinikfunkRules = {
+  rules: { 'svelte-import-exists': svelteImportExists, 'dynamic-import-own-files': dynamicImportOwnFiles },
+};
 
 const SOURCES = ['*.ts', '*.svelte', '*.svelte.ts'];
 const MAX_DEPTH = 8;
@@ -143,7 +153,12 @@ export default tseslint.config(
     plugins: { klinikfunk: klinikfunkRules },
   },
   {
-    files: ['packages/**/*.ts', 'apps/relay/**/*.ts', 'apps/desktop/electron/**/*.ts', 'apps/desktop/renderer/src/**/*.{ts,svelte}'],
+    files: [
+      'packages/**/*.ts',
+      'apps/relay/**/*.ts',
+      'apps/desktop/electron/**/*.ts',
+      'apps/desktop/renderer/src/**/*.{ts,svelte}',
+    ],
     rules: { 'klinikfunk/dynamic-import-own-files': 'error' },
   },
   // The workspace packages (package.json "dependencies" each).
@@ -189,10 +204,11 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.property.name='prepare']",
-          message: 'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
+          message:
+            'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
         },
         {
-          selector: "ImportDeclaration[source.value=/store\\/test-database\\.ts$/]",
+          selector: 'ImportDeclaration[source.value=/store\\/test-database\\.ts$/]',
           message: 'Raw store access is for test and bench fixtures only.',
         },
         {

@@ -16,20 +16,41 @@ import { deviceTransport, startTestRelay, TestOrg, type TestDevice } from '../te
 import { percentile, repeated } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
 
-
-async function workstation(org: TestOrg, url: string, device: TestDevice, dir: string, onApplied?: (count: number) => void) {
-  const store = ProfileStore.open(join(dir, `${device.deviceId}.db`), asDbKey(new Uint8Array(randomBytes(32))), { create: true });
+async function workstation(
+  org: TestOrg,
+  url: string,
+  device: TestDevice,
+  dir: string,
+  onApplied?: (count: number) => void,
+) {
+  const store = ProfileStore.open(join(dir, `${device.deviceId}.db`), asDbKey(new Uint8Array(randomBytes(32))), {
+    create: true,
+  });
   const transport = deviceTransport(url, device);
   const client = await MessagingClient.open({
     store,
     transport,
-    self: { deviceId: device.deviceId, userId: device.userId, signingKey: device.keys.signing.secretKey, boxKey: device.keys.box.secretKey },
+    self: {
+      deviceId: device.deviceId,
+      userId: device.userId,
+      signingKey: device.keys.signing.secretKey,
+      boxKey: device.keys.box.secretKey,
+    },
     orgPublicKey: org.org.publicKey,
     clock: systemClock,
     log: createMemoryLogger('error').logger,
     ...(onApplied ? { listeners: { applied: (_c, events) => onApplied(events.length) } } : {}),
   });
-  return { store, transport, client, async close() { await client.stop(); await transport.close(); store.close(); } };
+  return {
+    store,
+    transport,
+    client,
+    async close() {
+      await client.stop();
+      await transport.close();
+      store.close();
+    },
+  };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -45,7 +66,12 @@ export async function run(): Promise<BenchResult[]> {
   // The relay runs as its own process, as in production: it must not share the client's event loop.
   // The per-device frame limit (500/s) is lifted: the 10,000-event history is written by the bench
   // in bursts far faster than any ward PC sends; it is set-up, not what is measured.
-  const relay = await startTestRelay({ org, envelopeCheck: true, mode: 'process', limits: { framesPerSecond: 1_000_000, frameBurst: 1_000_000 } });
+  const relay = await startTestRelay({
+    org,
+    envelopeCheck: true,
+    mode: 'process',
+    limits: { framesPerSecond: 1_000_000, frameBurst: 1_000_000 },
+  });
   const results: BenchResult[] = [];
   try {
     // Latency: Anna sends, Ben's store has it decrypted.
@@ -67,8 +93,25 @@ export async function run(): Promise<BenchResult[]> {
     const samples: number[] = [];
     for (let i = 0; i < 300; i++) samples.push(await roundTrip(`Nachricht ${i}: Übergabe Zimmer ${i % 40}`));
     results.push(
-      { suite: 'client', name: 'send → decrypted and stored on another client, relay on loopback (p50)', value: percentile(samples, 50), unit: 'ms', samples: samples.length, target: '< 15 ms', ok: percentile(samples, 50) < 15, note: '20 warm-up messages before' },
-      { suite: 'client', name: 'the same (p99)', value: percentile(samples, 99), unit: 'ms', samples: samples.length, target: '< 50 ms', ok: percentile(samples, 99) < 50 },
+      {
+        suite: 'client',
+        name: 'send → decrypted and stored on another client, relay on loopback (p50)',
+        value: percentile(samples, 50),
+        unit: 'ms',
+        samples: samples.length,
+        target: '< 15 ms',
+        ok: percentile(samples, 50) < 15,
+        note: '20 warm-up messages before',
+      },
+      {
+        suite: 'client',
+        name: 'the same (p99)',
+        value: percentile(samples, 99),
+        unit: 'ms',
+        samples: samples.length,
+        target: '< 50 ms',
+        ok: percentile(samples, 99) < 50,
+      },
     );
 
     // Catch-up: 10,000 events from Anna and Ben waiting for Cara, who signs in for the first time.
@@ -85,13 +128,28 @@ export async function run(): Promise<BenchResult[]> {
         const s = senders[(i + k) % 2]!;
         if (s.client.crypto.needsNewChain(channelId)) {
           const shares = s.client.crypto.rotate(channelId);
-          for (const share of shares) shareSends.push(s.transport.sendMail(share.recipientDeviceId, newEventId(), share.envelope));
+          for (const share of shares)
+            shareSends.push(s.transport.sendMail(share.recipientDeviceId, newEventId(), share.envelope));
           // Set-up, not the measurement: counted as shared at once, so later sends do not offer them again.
           s.client.crypto.markShared(shares);
         }
         const id = newEventId();
-        const payload = { sentAt: Date.now(), payload: { type: 'message.create', body: `Verlauf ${i + k}: Blutdruck 120/80, Zimmer ${(i + k) % 40}`, mentions: [], replyTo: null, urgent: false } };
-        const { envelope } = s.client.crypto.seal(channelId, 'message', clientEventIdBytes(id), utf8.encode(JSON.stringify(payload)));
+        const payload = {
+          sentAt: Date.now(),
+          payload: {
+            type: 'message.create',
+            body: `Verlauf ${i + k}: Blutdruck 120/80, Zimmer ${(i + k) % 40}`,
+            mentions: [],
+            replyTo: null,
+            urgent: false,
+          },
+        };
+        const { envelope } = s.client.crypto.seal(
+          channelId,
+          'message',
+          clientEventIdBytes(id),
+          utf8.encode(JSON.stringify(payload)),
+        );
         return s.transport.publish(channelId, id, envelope);
       });
       await Promise.all([...publishes, ...shareSends]);
@@ -114,7 +172,12 @@ export async function run(): Promise<BenchResult[]> {
       catchUps.push(performance.now() - start);
       await c.close();
     }
-    const catchUp = repeated(catchUps, { suite: 'client', name: 'catch-up of 10,000 events into an empty client (directory, shares, verify, decrypt, apply)', unit: 'ms', target: '< 2000 ms' });
+    const catchUp = repeated(catchUps, {
+      suite: 'client',
+      name: 'catch-up of 10,000 events into an empty client (directory, shares, verify, decrypt, apply)',
+      unit: 'ms',
+      target: '< 2000 ms',
+    });
     results.push({ ...catchUp, ok: catchUp.value < 2000 });
     await Promise.all([a.close(), b.close()]);
   } finally {

@@ -25,10 +25,19 @@ const ROUNDS = 5;
 const MB = 1024 * 1024;
 
 async function uploadFile(client: CoreClient, channelId: string, bytes: Buffer): Promise<string> {
-  const begun = await client.value('files.beginUpload', { channelId, name: 'Bench.bin', mimeType: 'application/octet-stream', size: bytes.length });
+  const begun = await client.value('files.beginUpload', {
+    channelId,
+    name: 'Bench.bin',
+    mimeType: 'application/octet-stream',
+    size: bytes.length,
+  });
   if (begun.status !== 'started') throw new Error(`refused ${begun.reason}`);
   for (let offset = 0; offset < bytes.length; offset += FILE_CHUNK_MAX_BYTES) {
-    await client.value('files.uploadChunk', { uploadId: begun.uploadId, offset, dataB64: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES).toString('base64') });
+    await client.value('files.uploadChunk', {
+      uploadId: begun.uploadId,
+      offset,
+      dataB64: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES).toString('base64'),
+    });
   }
   const finished = await client.value('files.finishUpload', { uploadId: begun.uploadId });
   if (finished.status !== 'sent') throw new Error('cancelled');
@@ -55,7 +64,11 @@ export async function run(): Promise<BenchResult[]> {
     const { admin, nurse, channelId } = w;
     // Warm-up: a small file, so the first measured run does not pay for JIT and connections.
     const warm = await uploadFile(admin, channelId, randomBytes(2 * MB));
-    await eventually(async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === warm), 15_000, 'warm-up file');
+    await eventually(
+      async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === warm),
+      15_000,
+      'warm-up file',
+    );
     await downloadFile(nurse, channelId, warm);
 
     // Five runs, each with fresh random bytes (blobs are content-addressed: the same bytes again
@@ -68,7 +81,11 @@ export async function run(): Promise<BenchResult[]> {
       const t0 = performance.now();
       const fileId = await uploadFile(admin, channelId, bytes);
       const t1 = performance.now();
-      await eventually(async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === fileId), 15_000, 'file at nurse');
+      await eventually(
+        async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === fileId),
+        15_000,
+        'file at nurse',
+      );
       const t2 = performance.now();
       const size = await downloadFile(nurse, channelId, fileId);
       const t3 = performance.now();
@@ -77,13 +94,27 @@ export async function run(): Promise<BenchResult[]> {
       down.push(100 / ((t3 - t2) / 1000));
       total.push(100 / ((t1 - t0 + (t3 - t2)) / 1000));
     }
-    const upload = repeated(up, { suite: 'collab', name: 'file upload 100 MB (IPC chunks, encrypt, relay)', unit: 'MB/s', target: '>= 100 MB/s' });
-    const download = repeated(down, { suite: 'collab', name: 'file download 100 MB (relay, hash check, decrypt, IPC chunks)', unit: 'MB/s', target: '>= 100 MB/s' });
+    const upload = repeated(up, {
+      suite: 'collab',
+      name: 'file upload 100 MB (IPC chunks, encrypt, relay)',
+      unit: 'MB/s',
+      target: '>= 100 MB/s',
+    });
+    const download = repeated(down, {
+      suite: 'collab',
+      name: 'file download 100 MB (relay, hash check, decrypt, IPC chunks)',
+      unit: 'MB/s',
+      target: '>= 100 MB/s',
+    });
     results.push(
       { ...upload, ok: upload.value >= 100 },
       { ...download, ok: download.value >= 100 },
       // Informational: 100 MB over the sum of both times (each direction has the 100 MB/s target above).
-      repeated(total, { suite: 'collab', name: 'file 100 MB from one workstation to the other (upload + download time)', unit: 'MB/s' }),
+      repeated(total, {
+        suite: 'collab',
+        name: 'file 100 MB from one workstation to the other (upload + download time)',
+        unit: 'MB/s',
+      }),
     );
 
     // The same bytes through the transport alone (no IPC, no crypto): the relay blob protocol's own
@@ -104,13 +135,32 @@ export async function run(): Promise<BenchResult[]> {
       get.push(100 / ((r2 - r1) / 1000));
     }
     results.push(
-      repeated(put, { suite: 'collab', name: 'relay putBlob 100 MB alone (transport, 1 MiB binary frames)', unit: 'MB/s' }),
-      repeated(get, { suite: 'collab', name: 'relay getBlob 100 MB alone (transport, 1 MiB binary frames)', unit: 'MB/s' }),
+      repeated(put, {
+        suite: 'collab',
+        name: 'relay putBlob 100 MB alone (transport, 1 MiB binary frames)',
+        unit: 'MB/s',
+      }),
+      repeated(get, {
+        suite: 'collab',
+        name: 'relay getBlob 100 MB alone (transport, 1 MiB binary frames)',
+        unit: 'MB/s',
+      }),
     );
 
     // Poll with 200 voters.
-    const { pollId } = await admin.value('polls.create', { channelId, question: 'Bench?', options: ['A', 'B', 'C'], multipleChoice: false, deadline: null, hideVoters: true });
-    await eventually(async () => (await nurse.value('polls.list', { channelId })).some((p) => p.pollId === pollId), 15_000, 'poll at nurse');
+    const { pollId } = await admin.value('polls.create', {
+      channelId,
+      question: 'Bench?',
+      options: ['A', 'B', 'C'],
+      multipleChoice: false,
+      deadline: null,
+      hideVoters: true,
+    });
+    await eventually(
+      async () => (await nurse.value('polls.list', { channelId })).some((p) => p.pollId === pollId),
+      15_000,
+      'poll at nurse',
+    );
     const seq = 1_000_000;
     const votes: ChannelEvent[] = Array.from({ length: 200 }, (_, i) => ({
       eventId: `benchvote${String(i).padStart(6, '0')}`,
@@ -121,14 +171,21 @@ export async function run(): Promise<BenchResult[]> {
       createdAt: Date.now(),
       payload: { type: 'poll.vote', pollId, optionIds: [`o${(i % 3) + 1}`] },
     }));
-    const settled = (client: CoreClient) => async () => (await client.value('polls.list', { channelId })).find((p) => p.pollId === pollId && p.totalVoters === 202);
+    const settled = (client: CoreClient) => async () =>
+      (await client.value('polls.list', { channelId })).find((p) => p.pollId === pollId && p.totalVoters === 202);
     const s0 = performance.now();
-    await Promise.all([admin.value('polls.vote', { channelId, pollId, optionIds: ['o1'] }), nurse.value('polls.vote', { channelId, pollId, optionIds: ['o2'] })]);
+    await Promise.all([
+      admin.value('polls.vote', { channelId, pollId, optionIds: ['o1'] }),
+      nurse.value('polls.vote', { channelId, pollId, optionIds: ['o2'] }),
+    ]);
     for (const client of [admin, nurse]) {
       const db = testDatabase(runtimeOf(client).profile.store);
       db.transaction(() => applyEvents(db, votes))();
     }
-    const [a, n] = await Promise.all([eventually(settled(admin), 5_000, 'poll settles at admin'), eventually(settled(nurse), 5_000, 'poll settles at nurse')]);
+    const [a, n] = await Promise.all([
+      eventually(settled(admin), 5_000, 'poll settles at admin'),
+      eventually(settled(nurse), 5_000, 'poll settles at nurse'),
+    ]);
     const settle = performance.now() - s0;
     const same = JSON.stringify(a.options) === JSON.stringify(n.options);
     results.push({

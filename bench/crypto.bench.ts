@@ -10,9 +10,21 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ChannelCrypto } from '../apps/desktop/electron/core/crypto/channel-crypto.ts';
 import { sodiumVerifier } from '@klinikfunk/crypto/ed25519.ts';
-import { createDecryptStream, createEncryptStream, decryptFile, encryptedSize, encryptFile, generateFileKey } from '../apps/desktop/electron/core/crypto/file-crypto.ts';
+import {
+  createDecryptStream,
+  createEncryptStream,
+  decryptFile,
+  encryptedSize,
+  encryptFile,
+  generateFileKey,
+} from '../apps/desktop/electron/core/crypto/file-crypto.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
-import { calibrateKdf, generateDbKey, KDF_FLOOR, wrapKeyWithPassphrase } from '../apps/desktop/electron/core/crypto/kdf.ts';
+import {
+  calibrateKdf,
+  generateDbKey,
+  KDF_FLOOR,
+  wrapKeyWithPassphrase,
+} from '../apps/desktop/electron/core/crypto/kdf.ts';
 import { MemorySenderKeyStore } from '../apps/desktop/electron/core/crypto/sender-keys.ts';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { eventId, newId, World, type TestDevice } from '../tests/unit/crypto/world.ts';
@@ -29,7 +41,14 @@ async function envelopeRates(): Promise<BenchResult[]> {
   const sender = world.addDevice(world.addUser('Sender', 'admin'));
   const reader = world.addDevice(world.addUser('Reader'));
   const channel = newId('chn');
-  world.setRoster(channel, [{ userId: sender.self.userId, role: 'admin' }, { userId: reader.self.userId, role: 'member' }], sender);
+  world.setRoster(
+    channel,
+    [
+      { userId: sender.self.userId, role: 'admin' },
+      { userId: reader.self.userId, role: 'member' },
+    ],
+    sender,
+  );
   const n = 2000;
   const seal: number[] = [];
   const open: number[] = [];
@@ -46,7 +65,12 @@ async function envelopeRates(): Promise<BenchResult[]> {
     open.push(n / ((performance.now() - start) / 1000));
   }
   return [
-    repeated(seal, { suite: 'crypto', name: 'envelope seal (200 B payload)', unit: 'ops/s', note: `${n.toLocaleString('en')} envelopes per run` }),
+    repeated(seal, {
+      suite: 'crypto',
+      name: 'envelope seal (200 B payload)',
+      unit: 'ops/s',
+      note: `${n.toLocaleString('en')} envelopes per run`,
+    }),
     repeated(open, { suite: 'crypto', name: 'envelope verify + open (200 B payload)', unit: 'ops/s' }),
   ];
 }
@@ -57,7 +81,14 @@ async function catchUp(): Promise<BenchResult[]> {
   for (let i = 0; i < 20; i++) senders.push(world.addDevice(world.addUser(`Sender ${i}`, 'admin')));
   const reader = world.addDevice(world.addUser('Reader'));
   const channel = newId('chn');
-  world.setRoster(channel, [...senders.map((s) => ({ userId: s.self.userId, role: 'admin' as const })), { userId: reader.self.userId, role: 'member' }], senders[0]!);
+  world.setRoster(
+    channel,
+    [
+      ...senders.map((s) => ({ userId: s.self.userId, role: 'admin' as const })),
+      { userId: reader.self.userId, role: 'member' },
+    ],
+    senders[0]!,
+  );
   const envelopes: Uint8Array[] = [];
   for (let round = 0; round < 500; round++) {
     for (const sender of senders) {
@@ -66,15 +97,27 @@ async function catchUp(): Promise<BenchResult[]> {
     }
   }
   // Snapshot the reader's received chains so every run starts from the same state.
-  const snapshot = reader.keys.chainsOf(channel).map((c) => ({ ...c, chainKey: c.chainKey.slice() as typeof c.chainKey, skipped: new Map(c.skipped) }));
-  const verifiers = [['node:crypto', undefined], ['libsodium wasm', sodiumVerifier]] as const;
+  const snapshot = reader.keys
+    .chainsOf(channel)
+    .map((c) => ({ ...c, chainKey: c.chainKey.slice() as typeof c.chainKey, skipped: new Map(c.skipped) }));
+  const verifiers = [
+    ['node:crypto', undefined],
+    ['libsodium wasm', sodiumVerifier],
+  ] as const;
   const times = new Map<string, number[]>(verifiers.map(([label]) => [label, []]));
   // The two verifiers take turns, so load on the machine falls on both.
   for (let round = 0; round < ROUNDS; round++) {
     for (const [label, verifier] of round % 2 === 0 ? verifiers : [...verifiers].reverse()) {
       const keys = new MemorySenderKeyStore();
-      for (const chain of snapshot) keys.put({ ...chain, chainKey: chain.chainKey.slice() as typeof chain.chainKey, skipped: new Map() });
-      const crypto = new ChannelCrypto({ directory: reader.directory, self: reader.self, keys, now: () => world.now, ...(verifier ? { verifier } : {}) });
+      for (const chain of snapshot)
+        keys.put({ ...chain, chainKey: chain.chainKey.slice() as typeof chain.chainKey, skipped: new Map() });
+      const crypto = new ChannelCrypto({
+        directory: reader.directory,
+        self: reader.self,
+        keys,
+        now: () => world.now,
+        ...(verifier ? { verifier } : {}),
+      });
       const start = performance.now();
       // As the sync engine does it: pages of 500, signatures of a page verified together.
       for (let i = 0; i < envelopes.length; i += 500) {
@@ -85,7 +128,11 @@ async function catchUp(): Promise<BenchResult[]> {
     }
   }
   return verifiers.map(([label]) => {
-    const r = repeated(times.get(label)!, { suite: 'crypto', name: `verify + decrypt 10,000 envelopes, 20 senders (${label})`, unit: 'ms' });
+    const r = repeated(times.get(label)!, {
+      suite: 'crypto',
+      name: `verify + decrypt 10,000 envelopes, 20 senders (${label})`,
+      unit: 'ms',
+    });
     return label === 'node:crypto' ? { ...r, target: '< 1000 ms', ok: r.value < 1000 } : r;
   });
 }
@@ -146,25 +193,63 @@ async function files(): Promise<BenchResult[]> {
     await handle.close();
     const plainHash = await sha256(path('plain'));
     const child = (run: FileRun, from: string, to: string) =>
-      JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'file-child', run, path(from), path(to), keyHex], { encoding: 'utf8' })) as { seconds: number; growthMB: number };
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [fileURLToPath(import.meta.url), 'file-child', run, path(from), path(to), keyHex],
+          { encoding: 'utf8' },
+        ),
+      ) as { seconds: number; growthMB: number };
     const roundTrip = (encrypt: FileRun, decrypt: FileRun) => {
       const enc = child(encrypt, 'plain', 'cipher');
       const dec = child(decrypt, 'cipher', 'out');
       return { enc, dec, cipherBytes: statSync(path('cipher')).size };
     };
     const checked = async (run: ReturnType<typeof roundTrip>) => {
-      if (run.cipherBytes !== encryptedSize(size) || (await sha256(path('out'))) !== plainHash) throw new Error('file round trip failed');
+      if (run.cipherBytes !== encryptedSize(size) || (await sha256(path('out'))) !== plainHash)
+        throw new Error('file round trip failed');
       return run;
     };
     // Five runs of each path, the paths taking turns.
-    const runs = { encFile: [] as number[], decFile: [] as number[], encFileMB: [] as number[], decFileMB: [] as number[], encStream: [] as number[], decStream: [] as number[], encStreamMB: [] as number[], decStreamMB: [] as number[], copyMB: [] as number[], memEnc: [] as number[], memDec: [] as number[] };
+    const runs = {
+      encFile: [] as number[],
+      decFile: [] as number[],
+      encFileMB: [] as number[],
+      decFileMB: [] as number[],
+      encStream: [] as number[],
+      decStream: [] as number[],
+      encStreamMB: [] as number[],
+      decStreamMB: [] as number[],
+      copyMB: [] as number[],
+      memEnc: [] as number[],
+      memDec: [] as number[],
+    };
     // The streams without disk I/O, for encryption and stream plumbing alone (in this process, so
     // no RSS figure): 1 MiB pieces from memory into a discarding sink.
     const piece = Buffer.alloc(1024 * 1024, 0x5a);
-    const source = () => Readable.from((function* () { for (let i = 0; i < size / piece.length; i++) yield piece; })());
-    const discard = () => new Writable({ write(_chunk: Buffer, _e, done) { done(); } });
+    const source = () =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < size / piece.length; i++) yield piece;
+        })(),
+      );
+    const discard = () =>
+      new Writable({
+        write(_chunk: Buffer, _e, done) {
+          done();
+        },
+      });
     const ciphertext: Buffer[] = [];
-    await pipeline(source(), createEncryptStream(key), new Writable({ write(chunk: Buffer, _e, done) { ciphertext.push(chunk); done(); } }));
+    await pipeline(
+      source(),
+      createEncryptStream(key),
+      new Writable({
+        write(chunk: Buffer, _e, done) {
+          ciphertext.push(chunk);
+          done();
+        },
+      }),
+    );
     for (let round = 0; round < ROUNDS; round++) {
       const file = await checked(roundTrip('encrypt-file', 'decrypt-file'));
       const stream = await checked(roundTrip('encrypt-stream', 'decrypt-stream'));
@@ -227,7 +312,12 @@ async function argon(): Promise<BenchResult[]> {
   }
   return [
     repeated(floor, { suite: 'crypto', name: 'Argon2id at the floor (64 MiB, 3 passes)', unit: 'ms' }),
-    repeated(tuned, { suite: 'crypto', name: `Argon2id calibrated for ~0.5 s on this machine (${calibrated.memLimitBytes / 2 ** 20} MiB, ${calibrated.opsLimit} passes)`, unit: 'ms', note: 'parameters calibrated once at the start of the run; the floor and calibrated runs alternate' }),
+    repeated(tuned, {
+      suite: 'crypto',
+      name: `Argon2id calibrated for ~0.5 s on this machine (${calibrated.memLimitBytes / 2 ** 20} MiB, ${calibrated.opsLimit} passes)`,
+      unit: 'ms',
+      note: 'parameters calibrated once at the start of the run; the floor and calibrated runs alternate',
+    }),
   ];
 }
 

@@ -44,7 +44,10 @@ const tally = (): Tally => ({ rates: [], p50: [], p99: [], samples: 0, unmatched
 
 export async function run(): Promise<BenchResult[]> {
   const broker = await startMosquitto();
-  if (!broker) throw new SuiteSkipped(`mosquitto is not installed at ${MOSQUITTO_PATH} (Debian package mosquitto, which .ci/run installs); the peers bench needs it`);
+  if (!broker)
+    throw new SuiteSkipped(
+      `mosquitto is not installed at ${MOSQUITTO_PATH} (Debian package mosquitto, which .ci/run installs); the peers bench needs it`,
+    );
   const org = await TestOrg.create();
   const users = Array.from({ length: Math.max(...SIZES) }, (_, i) => org.addUser(`Nutzer ${i}`));
   const devices = users.map((u) => org.addDevice(u));
@@ -58,7 +61,13 @@ export async function run(): Promise<BenchResult[]> {
   let relay: Awaited<ReturnType<typeof startTestRelay>> | null = null;
   const fleets: Fleet[] = [];
   try {
-    relay = await startTestRelay({ org, mode: 'process', envelopeCheck: true, limits: UNLIMITED, verbose: process.env.KF_BENCH_VERBOSE === '1' });
+    relay = await startTestRelay({
+      org,
+      mode: 'process',
+      envelopeCheck: true,
+      limits: UNLIMITED,
+      verbose: process.env.KF_BENCH_VERBOSE === '1',
+    });
     const relayF = await relayFleet(relay.url, devices[0]!, devices.slice(1), RELAY_GUARANTEE);
     fleets.push(relayF);
     const mqttF = await mqttFleet(broker.port, groups, devices.length - 1, MQTT_GUARANTEE);
@@ -69,7 +78,9 @@ export async function run(): Promise<BenchResult[]> {
       if (!tallies.has(key)) tallies.set(key, tally());
       return tallies.get(key)!;
     };
-    const ratios = new Map<number, { throughput: number[]; p50: number[] }>(SIZES.map((n) => [n, { throughput: [], p50: [] }]));
+    const ratios = new Map<number, { throughput: number[]; p50: number[] }>(
+      SIZES.map((n) => [n, { throughput: [], p50: [] }]),
+    );
     let envelopeBytes = 0;
 
     // Warm-up: connections, JIT and the relay's statements, not measured.
@@ -106,7 +117,9 @@ export async function run(): Promise<BenchResult[]> {
         }
         ratios.get(g.members)!.throughput.push(rate.get(relayF)! / rate.get(mqttF)!);
         ratios.get(g.members)!.p50.push(p50.get(relayF)! / p50.get(mqttF)!);
-        process.stderr.write(`peers round ${round + 1}/${ROUNDS}, ${g.members} members: relay ${rate.get(relayF)!.toFixed(0)} vs mosquitto ${rate.get(mqttF)!.toFixed(0)} deliveries/s; paced p50 ${p50.get(relayF)!.toFixed(2)} vs ${p50.get(mqttF)!.toFixed(2)} ms\n`);
+        process.stderr.write(
+          `peers round ${round + 1}/${ROUNDS}, ${g.members} members: relay ${rate.get(relayF)!.toFixed(0)} vs mosquitto ${rate.get(mqttF)!.toFixed(0)} deliveries/s; paced p50 ${p50.get(relayF)!.toFixed(2)} vs ${p50.get(mqttF)!.toFixed(2)} ms\n`,
+        );
       }
     }
     const relayMem = rssMiB(relay.pid!);
@@ -118,23 +131,76 @@ export async function run(): Promise<BenchResult[]> {
       const n = g.members;
       for (const f of [relayF, mqttF]) {
         const t = of(f, g);
-        results.push(repeated(t.rates, { suite: SUITE, name: `fan-out ${n} members, saturated (${IN_FLIGHT} in flight): ${f.label}`, unit: 'deliveries/s', note: `${f.guarantee}; ${shared}` }));
+        results.push(
+          repeated(t.rates, {
+            suite: SUITE,
+            name: `fan-out ${n} members, saturated (${IN_FLIGHT} in flight): ${f.label}`,
+            unit: 'deliveries/s',
+            note: `${f.guarantee}; ${shared}`,
+          }),
+        );
       }
       const r = ratios.get(n)!;
       const ratio = summarize(r.throughput).median;
-      results.push(repeated(r.throughput, { suite: SUITE, name: `fan-out ${n} members, saturated: relay / mosquitto`, unit: '×', target: '>= 1.3 (issue 21)', ok: ratio >= 1.3 }));
+      results.push(
+        repeated(r.throughput, {
+          suite: SUITE,
+          name: `fan-out ${n} members, saturated: relay / mosquitto`,
+          unit: '×',
+          target: '>= 1.3 (issue 21)',
+          ok: ratio >= 1.3,
+        }),
+      );
       for (const f of [relayF, mqttF]) {
         const t = of(f, g);
-        const unmatched = t.unmatched === 0 ? 'every delivery matched a sent message' : `${t.unmatched} deliveries matched no sent message`;
-        results.push(repeated(t.p50, { suite: SUITE, name: `fan-out ${n} members, paced ${pacedRate(n)} messages/s, send → delivery p50: ${f.label}`, unit: 'ms', samples: t.samples, note: `${f.guarantee}; ${unmatched}` }));
-        results.push(repeated(t.p99, { suite: SUITE, name: `fan-out ${n} members, paced ${pacedRate(n)} messages/s, send → delivery p99: ${f.label}`, unit: 'ms', samples: t.samples }));
+        const unmatched =
+          t.unmatched === 0
+            ? 'every delivery matched a sent message'
+            : `${t.unmatched} deliveries matched no sent message`;
+        results.push(
+          repeated(t.p50, {
+            suite: SUITE,
+            name: `fan-out ${n} members, paced ${pacedRate(n)} messages/s, send → delivery p50: ${f.label}`,
+            unit: 'ms',
+            samples: t.samples,
+            note: `${f.guarantee}; ${unmatched}`,
+          }),
+        );
+        results.push(
+          repeated(t.p99, {
+            suite: SUITE,
+            name: `fan-out ${n} members, paced ${pacedRate(n)} messages/s, send → delivery p99: ${f.label}`,
+            unit: 'ms',
+            samples: t.samples,
+          }),
+        );
       }
       const latency = summarize(r.p50).median;
-      results.push(repeated(r.p50, { suite: SUITE, name: `fan-out ${n} members, paced p50: relay / mosquitto`, unit: '×', target: '<= 1.0 (issue 21)', ok: latency <= 1 }));
+      results.push(
+        repeated(r.p50, {
+          suite: SUITE,
+          name: `fan-out ${n} members, paced p50: relay / mosquitto`,
+          unit: '×',
+          target: '<= 1.0 (issue 21)',
+          ok: latency <= 1,
+        }),
+      );
     }
     results.push(
-      { suite: SUITE, name: 'relay RSS after the rounds (199 devices connected)', value: relayMem.rss, unit: 'MiB', note: `peak ${relayMem.peak.toFixed(0)} MiB` },
-      { suite: SUITE, name: `mosquitto ${broker.version} RSS after the rounds (200 clients connected)`, value: brokerMem.rss, unit: 'MiB', note: `peak ${brokerMem.peak.toFixed(0)} MiB` },
+      {
+        suite: SUITE,
+        name: 'relay RSS after the rounds (199 devices connected)',
+        value: relayMem.rss,
+        unit: 'MiB',
+        note: `peak ${relayMem.peak.toFixed(0)} MiB`,
+      },
+      {
+        suite: SUITE,
+        name: `mosquitto ${broker.version} RSS after the rounds (200 clients connected)`,
+        value: brokerMem.rss,
+        unit: 'MiB',
+        note: `peak ${brokerMem.peak.toFixed(0)} MiB`,
+      },
     );
     return results;
   } finally {

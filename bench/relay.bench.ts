@@ -25,7 +25,13 @@ const VERBOSE = process.env.KF_BENCH_VERBOSE === '1';
 const PATIENT = { heartbeatMs: 15_000, requestTimeoutMs: 60_000 };
 
 /** Two members of a channel, with a sealer for the first. */
-async function pair(): Promise<{ org: TestOrg; a: TestDevice; b: TestDevice; channelId: string; seal: () => SealedEvent }> {
+async function pair(): Promise<{
+  org: TestOrg;
+  a: TestDevice;
+  b: TestDevice;
+  channelId: string;
+  seal: () => SealedEvent;
+}> {
   const org = await TestOrg.create();
   const [ua, ub] = [org.addUser(), org.addUser()];
   const a = org.addDevice(ua);
@@ -36,7 +42,11 @@ async function pair(): Promise<{ org: TestOrg; a: TestDevice; b: TestDevice; cha
 }
 
 /** Publishes `events` keeping `inFlight` unacknowledged (each ack frees a slot). */
-async function publishAll(publish: (e: SealedEvent) => Promise<unknown>, events: readonly SealedEvent[], inFlight: number): Promise<void> {
+async function publishAll(
+  publish: (e: SealedEvent) => Promise<unknown>,
+  events: readonly SealedEvent[],
+  inFlight: number,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < events.length) await publish(events[next++]!);
@@ -53,7 +63,13 @@ export async function fanOut(): Promise<BenchResult[]> {
     devices.map((d) => d.userId),
   );
   const seal = channelSealer(org, devices[0]!, channelId);
-  const relay = await startTestRelay({ org, mode: 'process', envelopeCheck: true, limits: UNLIMITED, verbose: VERBOSE });
+  const relay = await startTestRelay({
+    org,
+    mode: 'process',
+    envelopeCheck: true,
+    limits: UNLIMITED,
+    verbose: VERBOSE,
+  });
   try {
     const idle = rssMiB(relay.pid!);
     const fleet = await relayFleet(relay.url, devices[0]!, devices.slice(1), 'ack = durable');
@@ -61,7 +77,13 @@ export async function fanOut(): Promise<BenchResult[]> {
     const events = 400;
     let bytes = 0;
     try {
-      await saturated(fleet, group, Array.from({ length: 40 }, () => seal()), 32, 60_000);
+      await saturated(
+        fleet,
+        group,
+        Array.from({ length: 40 }, () => seal()),
+        32,
+        60_000,
+      );
       const rates = await repeat(ROUNDS, async () => {
         const batch = Array.from({ length: events }, () => seal());
         bytes = batch[0]!.envelope.length;
@@ -78,7 +100,13 @@ export async function fanOut(): Promise<BenchResult[]> {
       return [
         { ...result, ok: result.value >= 5000 },
         { suite: SUITE, name: 'relay RSS idle (directory of 200 devices loaded)', value: idle.rss, unit: 'MiB' },
-        { suite: SUITE, name: 'relay RSS with 200 connected devices (after fan-out)', value: mem.rss, unit: 'MiB', note: `peak ${mem.peak.toFixed(0)} MiB` },
+        {
+          suite: SUITE,
+          name: 'relay RSS with 200 connected devices (after fan-out)',
+          value: mem.rss,
+          unit: 'MiB',
+          note: `peak ${mem.peak.toFixed(0)} MiB`,
+        },
       ];
     } finally {
       await fleet.close();
@@ -90,13 +118,24 @@ export async function fanOut(): Promise<BenchResult[]> {
 
 export async function publishRate(label: string, databaseUrl?: string): Promise<BenchResult> {
   const { org, a, channelId, seal } = await pair();
-  const relay = await startTestRelay({ org, mode: 'process', envelopeCheck: true, limits: UNLIMITED, verbose: VERBOSE, ...(databaseUrl ? { databaseUrl } : {}) });
+  const relay = await startTestRelay({
+    org,
+    mode: 'process',
+    envelopeCheck: true,
+    limits: UNLIMITED,
+    verbose: VERBOSE,
+    ...(databaseUrl ? { databaseUrl } : {}),
+  });
   try {
     const t = deviceTransport(relay.url, a, PATIENT);
     await t.connect();
     const publish = (e: SealedEvent) => t.publish(channelId, e.clientEventId, e.envelope);
     const n = 2000;
-    await publishAll(publish, Array.from({ length: 200 }, () => seal()), 64);
+    await publishAll(
+      publish,
+      Array.from({ length: 200 }, () => seal()),
+      64,
+    );
     const rates = await repeat(ROUNDS, async () => {
       const events = Array.from({ length: n }, () => seal());
       const start = performance.now();
@@ -104,7 +143,12 @@ export async function publishRate(label: string, databaseUrl?: string): Promise<
       return n / ((performance.now() - start) / 1000);
     });
     await t.close();
-    return repeated(rates, { suite: SUITE, name: `publish throughput, ${label} (sealed envelopes, 64 in flight, acked = durable)`, unit: 'publishes/s', note: `${n.toLocaleString('en')} publishes per run` });
+    return repeated(rates, {
+      suite: SUITE,
+      name: `publish throughput, ${label} (sealed envelopes, 64 in flight, acked = durable)`,
+      unit: 'publishes/s',
+      note: `${n.toLocaleString('en')} publishes per run`,
+    });
   } finally {
     await relay.dispose();
   }
@@ -112,12 +156,22 @@ export async function publishRate(label: string, databaseUrl?: string): Promise<
 
 export async function catchUp(): Promise<BenchResult> {
   const { org, a, b, channelId, seal } = await pair();
-  const relay = await startTestRelay({ org, mode: 'process', envelopeCheck: true, limits: UNLIMITED, verbose: VERBOSE });
+  const relay = await startTestRelay({
+    org,
+    mode: 'process',
+    envelopeCheck: true,
+    limits: UNLIMITED,
+    verbose: VERBOSE,
+  });
   try {
     const alice = deviceTransport(relay.url, a, PATIENT);
     await alice.connect();
     const n = 10_000;
-    await publishAll((e) => alice.publish(channelId, e.clientEventId, e.envelope), Array.from({ length: n }, () => seal()), 250);
+    await publishAll(
+      (e) => alice.publish(channelId, e.clientEventId, e.envelope),
+      Array.from({ length: n }, () => seal()),
+      250,
+    );
     await alice.close();
     const bob = deviceTransport(relay.url, b, PATIENT);
     await bob.connect();
@@ -125,7 +179,7 @@ export async function catchUp(): Promise<BenchResult> {
       const start = performance.now();
       const heads = await bob.changedChannels({});
       let got = 0;
-      for (let cursor = 0; cursor < heads[channelId]!; ) {
+      for (let cursor = 0; cursor < heads[channelId]!;) {
         const page = await bob.fetchPage(channelId, cursor, 500);
         got += page.length;
         cursor = page.at(-1)!.seq;
@@ -180,13 +234,31 @@ export async function latency(): Promise<BenchResult[]> {
       if (i === warmUp - 1) times.length = 0;
     }
     await Promise.all([alice.close(), bob.close()]);
-    if (times.length !== total - warmUp) throw new Error(`latency: ${times.length} samples of ${total - warmUp}, ${unmatched} unmatched pushes`);
+    if (times.length !== total - warmUp)
+      throw new Error(`latency: ${times.length} samples of ${total - warmUp}, ${unmatched} unmatched pushes`);
     const note = `${warmUp} warm-up messages before; ${unmatched} pushes matched no sent message`;
     const p50 = percentile(times, 50);
     const p99 = percentile(times, 99);
     return [
-      { suite: SUITE, name: 'publish -> push at the other client, SQLite, p50 (transport only)', value: p50, unit: 'ms', samples: times.length, target: '< 15 ms (whole path)', ok: p50 < 15, note },
-      { suite: SUITE, name: 'publish -> push at the other client, SQLite, p99 (transport only)', value: p99, unit: 'ms', samples: times.length, target: '< 50 ms (whole path)', ok: p99 < 50 },
+      {
+        suite: SUITE,
+        name: 'publish -> push at the other client, SQLite, p50 (transport only)',
+        value: p50,
+        unit: 'ms',
+        samples: times.length,
+        target: '< 15 ms (whole path)',
+        ok: p50 < 15,
+        note,
+      },
+      {
+        suite: SUITE,
+        name: 'publish -> push at the other client, SQLite, p99 (transport only)',
+        value: p99,
+        unit: 'ms',
+        samples: times.length,
+        target: '< 50 ms (whole path)',
+        ok: p99 < 50,
+      },
     ];
   } finally {
     await relay.dispose();

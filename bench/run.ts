@@ -20,7 +20,11 @@ const OPT_IN = new Set(['peers']);
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      }).trim() !== '';
     return dirty ? `${head}+changes` : head;
   } catch {
     return 'unknown';
@@ -59,13 +63,17 @@ const suites: Suite[] = names.map((name) => ({
   name,
   ...(PREPARE[name] ? { prepare: PREPARE[name] } : {}),
   run: async () => {
-    const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as { run: () => Promise<BenchResult[]> };
+    const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as {
+      run: () => Promise<BenchResult[]>;
+    };
     return mod.run();
   },
 }));
 
 // A suite that leaves a rejected promise behind must not end the whole run: report it and go on.
-process.on('unhandledRejection', (reason) => process.stderr.write(`unhandled rejection during the bench (a suite's bug): ${String(reason)}\n`));
+process.on('unhandledRejection', (reason) =>
+  process.stderr.write(`unhandled rejection during the bench (a suite's bug): ${String(reason)}\n`),
+);
 
 const machine: Machine = {
   node: process.version,
@@ -76,9 +84,18 @@ const machine: Machine = {
 };
 const records = await runSuites(suites, {
   machine,
-  onStart: (s) => process.stderr.write(`running ${s.name} (load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}) ...\n`),
+  onStart: (s) =>
+    process.stderr.write(
+      `running ${s.name} (load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' / ')}) ...\n`,
+    ),
   onError: (s, e) => process.stderr.write(`${s.name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
-  onEnd: (r) => process.stderr.write(r.error ? `${r.suite} FAILED after ${r.seconds} s: ${r.error}\n` : `${r.suite} done in ${r.seconds} s\n`),
+  onEnd: (r) =>
+    process.stderr.write(
+      r.error ? `${r.suite} FAILED after ${r.seconds} s: ${r.error}\n` : `${r.suite} done in ${r.seconds} s\n`,
+    ),
 });
 
 console.log(consoleReport(records));

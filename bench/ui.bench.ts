@@ -16,7 +16,10 @@ import { testDatabase } from '../apps/desktop/electron/core/store/test-database.
 const MESSAGES = Number(process.env.KF_BENCH_UI_MESSAGES ?? 100_000);
 const BIG = 'chnBenchStation100k';
 const SMALL = 'chnBenchKleinerKanal';
-const WORDS = 'Übergabe Zimmer Bett Blutdruck Puls Visite Labor Befund Verband Medikation bitte danke heute morgen Nachtdienst Frühdienst'.split(' ');
+const WORDS =
+  'Übergabe Zimmer Bett Blutdruck Puls Visite Labor Befund Verband Medikation bitte danke heute morgen Nachtdienst Frühdienst'.split(
+    ' ',
+  );
 
 function seed(db: Db, userId: string): void {
   const now = Date.now();
@@ -24,7 +27,9 @@ function seed(db: Db, userId: string): void {
     [BIG, 'Station 100k'],
     [SMALL, 'Kleiner Kanal'],
   ] as const) {
-    db.prepare(`INSERT INTO channels (channel_id, kind, name, topic, history_for_new_members, created_at) VALUES (?, 'channel', ?, '', 0, ?)`).run(channelId, name, now);
+    db.prepare(
+      `INSERT INTO channels (channel_id, kind, name, topic, history_for_new_members, created_at) VALUES (?, 'channel', ?, '', 0, ?)`,
+    ).run(channelId, name, now);
     db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(channelId, userId, 'admin');
   }
   const make = (channelId: string, i: number, total: number): ChannelEvent => ({
@@ -46,10 +51,14 @@ function seed(db: Db, userId: string): void {
     const batch = Array.from({ length: Math.min(1000, MESSAGES - i) }, (_, k) => make(BIG, i + k, MESSAGES));
     db.transaction(() => applyEvents(db, batch))();
   }
-  db.transaction(() => applyEvents(db, Array.from({ length: 60 }, (_, k) => make(SMALL, k, 60))))();
+  db.transaction(() =>
+    applyEvents(
+      db,
+      Array.from({ length: 60 }, (_, k) => make(SMALL, k, 60)),
+    ),
+  )();
   db.prepare('INSERT INTO read_state VALUES (?, ?, ?), (?, ?, ?)').run(BIG, 1e12, now, SMALL, 1e12, now);
 }
-
 
 export async function run(): Promise<BenchResult[]> {
   const clinic = await startClinicRelay();
@@ -57,12 +66,20 @@ export async function run(): Promise<BenchResult[]> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   try {
     const h = workstation.core.handlers;
-    await h['org.create']({ orgName: 'Bench-Klinik', displayName: 'Bench Admin', relayUrl: clinic.url, setupCode: clinic.setupCode, passphrase: 'Bench-Passphrase-lang' });
+    await h['org.create']({
+      orgName: 'Bench-Klinik',
+      displayName: 'Bench Admin',
+      relayUrl: clinic.url,
+      setupCode: clinic.setupCode,
+      passphrase: 'Bench-Passphrase-lang',
+    });
     await h['session.setPin']({ pin: '482915' });
     const runtime = workstation.core.sessions.visible();
     seed(testDatabase(runtime.profile.store), runtime.identity.userId);
 
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'de-DE' })).newPage();
+    const page = await (
+      await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'de-DE' })
+    ).newPage();
     await page.goto(workstation.url);
     await page.locator(`[data-testid="channel-entry"][data-channel-id="${SMALL}"]`).waitFor();
 
@@ -76,7 +93,9 @@ export async function run(): Promise<BenchResult[]> {
       openTimes.push(
         await page.evaluate(
           async ({ big, newest }) => {
-            const button = document.querySelector<HTMLButtonElement>(`[data-testid="channel-entry"][data-channel-id="${big}"]`)!;
+            const button = document.querySelector<HTMLButtonElement>(
+              `[data-testid="channel-entry"][data-channel-id="${big}"]`,
+            )!;
             const t0 = performance.now();
             button.click();
             await new Promise<void>((resolve) => {
@@ -102,7 +121,11 @@ export async function run(): Promise<BenchResult[]> {
       observer.observe({ type: 'longtask', buffered: false });
       const list = document.querySelector('[data-testid="message-list"]')!;
       let scroller: HTMLElement | null = list as HTMLElement;
-      while (scroller && !(scroller.scrollHeight > scroller.clientHeight && getComputedStyle(scroller).overflowY !== 'visible')) scroller = scroller.parentElement;
+      while (
+        scroller &&
+        !(scroller.scrollHeight > scroller.clientHeight && getComputedStyle(scroller).overflowY !== 'visible')
+      )
+        scroller = scroller.parentElement;
       if (!scroller) throw new Error('no scroll container');
       const seen = new Set<string>();
       const frames: number[] = [];
@@ -114,18 +137,39 @@ export async function run(): Promise<BenchResult[]> {
         const now = performance.now();
         frames.push(now - last);
         last = now;
-        for (const el of document.querySelectorAll<HTMLElement>('[data-testid="message"]')) seen.add(el.dataset.messageId ?? '');
+        for (const el of document.querySelectorAll<HTMLElement>('[data-testid="message"]'))
+          seen.add(el.dataset.messageId ?? '');
       }
       await new Promise((r) => setTimeout(r, 100));
       observer.disconnect();
       frames.sort((a, b) => a - b);
-      return { seen: seen.size, frames: frames.length, p95: frames[Math.floor(frames.length * 0.95)]!, max: frames.at(-1)!, longTaskMax: Math.max(0, ...longTasks), longTasks: longTasks.length };
+      return {
+        seen: seen.size,
+        frames: frames.length,
+        p95: frames[Math.floor(frames.length * 0.95)]!,
+        max: frames.at(-1)!,
+        longTaskMax: Math.max(0, ...longTasks),
+        longTasks: longTasks.length,
+      };
     }, 1000);
 
-    const open = repeated(openTimes, { suite: 'ui', name: `open a ${MESSAGES.toLocaleString('en')}-message channel to the newest 50 painted`, unit: 'ms', target: '< 100 ms' });
+    const open = repeated(openTimes, {
+      suite: 'ui',
+      name: `open a ${MESSAGES.toLocaleString('en')}-message channel to the newest 50 painted`,
+      unit: 'ms',
+      target: '< 100 ms',
+    });
     return [
       { ...open, ok: open.value < 100 },
-      { suite: 'ui', name: `scroll back through ${scroll.seen} messages: longest task`, value: scroll.longTaskMax, unit: 'ms', target: 'no long task > 50 ms', ok: scroll.longTaskMax <= 50, note: `${scroll.longTasks} long tasks` },
+      {
+        suite: 'ui',
+        name: `scroll back through ${scroll.seen} messages: longest task`,
+        value: scroll.longTaskMax,
+        unit: 'ms',
+        target: 'no long task > 50 ms',
+        ok: scroll.longTaskMax <= 50,
+        note: `${scroll.longTasks} long tasks`,
+      },
       { suite: 'ui', name: 'scroll: frame interval p95', value: scroll.p95, unit: 'ms', samples: scroll.frames },
       { suite: 'ui', name: 'scroll: longest frame interval', value: scroll.max, unit: 'ms' },
     ];

@@ -42,7 +42,10 @@ const common: BuildOptions = {
  * test). `target` lowers the syntax for the audit only: Electronegativity's parser predates class
  * private fields, and lowering them changes no call, option or handler it checks.
  */
-export async function buildElectron(outDir = 'apps/desktop/dist/electron', options: { target?: string } = {}): Promise<void> {
+export async function buildElectron(
+  outDir = 'apps/desktop/dist/electron',
+  options: { target?: string } = {},
+): Promise<void> {
   const target = options.target ?? common.target;
   await build({
     ...common,
@@ -59,7 +62,12 @@ export async function buildElectron(outDir = 'apps/desktop/dist/electron', optio
       __KLINIKFUNK_BUILD_DATE__: JSON.stringify(new Date().toISOString()),
     },
   });
-  await build({ ...common, target, entryPoints: ['apps/desktop/electron/preload/preload.ts'], outfile: `${outDir}/preload.cjs` });
+  await build({
+    ...common,
+    target,
+    entryPoints: ['apps/desktop/electron/preload/preload.ts'],
+    outfile: `${outDir}/preload.cjs`,
+  });
 }
 
 if (import.meta.main) {

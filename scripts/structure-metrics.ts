@@ -15,7 +15,15 @@ const STORE_DIRS = ['apps/desktop/electron/core/store', 'apps/relay/store'];
  * count as the folder itself; a path belongs to its longest root, so electron/ipc is a node beside
  * electron/core's folders).
  */
-const CYCLE_ROOTS = ['apps/desktop/electron/core', 'apps/desktop/electron', 'apps/relay', 'packages/protocol', 'packages/crypto', 'packages/node-common', 'apps/desktop/renderer/src'];
+const CYCLE_ROOTS = [
+  'apps/desktop/electron/core',
+  'apps/desktop/electron',
+  'apps/relay',
+  'packages/protocol',
+  'packages/crypto',
+  'packages/node-common',
+  'apps/desktop/renderer/src',
+];
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.tsbuild', '.svelte-check']);
 const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 80;
@@ -44,7 +52,8 @@ interface Script {
 
 /** The TypeScript of a file: the whole of a .ts file, each `<script>` block of a .svelte file. */
 function scriptsOf(path: string, text: string): Script[] {
-  if (path.endsWith('.ts')) return [{ source: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true), lineOffset: 0 }];
+  if (path.endsWith('.ts'))
+    return [{ source: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true), lineOffset: 0 }];
   const scripts: Script[] = [];
   for (const match of text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)) {
     const start = match.index + match[0].indexOf('>') + 1;
@@ -58,11 +67,16 @@ const lineOf = (source: ts.SourceFile, pos: number) => source.getLineAndCharacte
 
 function functionName(node: ts.Node): string {
   const named = node as { name?: ts.Node };
-  if (named.name && (ts.isIdentifier(named.name) || ts.isStringLiteral(named.name) || ts.isPrivateIdentifier(named.name))) return named.name.text;
+  if (
+    named.name &&
+    (ts.isIdentifier(named.name) || ts.isStringLiteral(named.name) || ts.isPrivateIdentifier(named.name))
+  )
+    return named.name.text;
   if (ts.isConstructorDeclaration(node)) return 'constructor';
   const parent = node.parent;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) return parent.name.text;
+  if (ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name)))
+    return parent.name.text;
   if (ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (ts.isCallExpression(parent)) return `(callback of ${parent.expression.getText().slice(0, 40)})`;
   return '(anonymous)';
@@ -94,18 +108,41 @@ function factsOf(file: string): FileFacts {
   };
   for (const { source, lineOffset } of scriptsOf(file, text)) {
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'prepare') facts.prepareCalls++;
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === 'prepare'
+      )
+        facts.prepareCalls++;
       if (ts.isFunctionLike(node) && 'body' in node && node.body) {
         const length = lineOf(source, node.end) - lineOf(source, node.getStart(source)) + 1;
-        if (length > MAX_FUNCTION_LINES) facts.longFunctions.push({ name: functionName(node), line: lineOf(source, node.getStart(source)) + lineOffset + 1, lines: length });
+        if (length > MAX_FUNCTION_LINES)
+          facts.longFunctions.push({
+            name: functionName(node),
+            line: lineOf(source, node.getStart(source)) + lineOffset + 1,
+            lines: length,
+          });
       }
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         const clause = node.importClause;
-        const typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+        const typeOnly =
+          !!clause &&
+          (clause.isTypeOnly ||
+            (!clause.name &&
+              !!clause.namedBindings &&
+              ts.isNamedImports(clause.namedBindings) &&
+              clause.namedBindings.elements.every((e) => e.isTypeOnly)));
         addImport(node.moduleSpecifier.text, typeOnly);
       }
-      if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) addImport(node.moduleSpecifier.text, node.isTypeOnly);
-      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) addImport(node.arguments[0].text, false);
+      if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+        addImport(node.moduleSpecifier.text, node.isTypeOnly);
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteral(node.arguments[0])
+      )
+        addImport(node.arguments[0].text, false);
       ts.forEachChild(node, visit);
     };
     visit(source);
@@ -155,11 +192,16 @@ function cycles(graph: Map<string, Set<string>>): string[][] {
 }
 
 const roots = SOURCE_ROOTS.filter((r) => existsSync(join(root, r)));
-const files = roots.flatMap((r) => walk(join(root, r), [])).map(factsOf).sort((a, b) => a.path.localeCompare(b.path));
+const files = roots
+  .flatMap((r) => walk(join(root, r), []))
+  .map(factsOf)
+  .sort((a, b) => a.path.localeCompare(b.path));
 
 const outsideStore = files.filter((f) => f.prepareCalls > 0 && !STORE_DIRS.some((d) => under(f.path, d)));
 const large = files.filter((f) => f.lines > MAX_FILE_LINES).sort((a, b) => b.lines - a.lines);
-const longFunctions = files.flatMap((f) => f.longFunctions.map((fn) => ({ ...fn, path: f.path }))).sort((a, b) => b.lines - a.lines);
+const longFunctions = files
+  .flatMap((f) => f.longFunctions.map((fn) => ({ ...fn, path: f.path })))
+  .sort((a, b) => b.lines - a.lines);
 
 // Edges between folders, with the file imports behind each (to say what to move).
 const graph = new Map<string, Set<string>>();
@@ -173,7 +215,10 @@ for (const file of files) {
     if (!to || to === from) continue;
     graph.get(from)!.add(to);
     const key = `${from} -> ${to}`;
-    edgeImports.set(key, [...(edgeImports.get(key) ?? []), { from: file.path, to: imported.target, typeOnly: imported.typeOnly }]);
+    edgeImports.set(key, [
+      ...(edgeImports.get(key) ?? []),
+      { from: file.path, to: imported.target, typeOnly: imported.typeOnly },
+    ]);
   }
 }
 const components = cycles(graph);
@@ -181,15 +226,20 @@ const components = cycles(graph);
 const prepareTotal = outsideStore.reduce((sum, f) => sum + f.prepareCalls, 0);
 console.log(`# Structure metrics (${roots.join(', ')}; ${files.length} files)\n`);
 console.log(`prepare( outside ${STORE_DIRS.join(' and ')}: ${prepareTotal} calls in ${outsideStore.length} files`);
-console.log(`files over ${MAX_FILE_LINES} lines: ${large.length}, ${large.filter((f) => f.sizeReason).length} of them with a "size:" reason at the top`);
+console.log(
+  `files over ${MAX_FILE_LINES} lines: ${large.length}, ${large.filter((f) => f.sizeReason).length} of them with a "size:" reason at the top`,
+);
 console.log(`functions over ${MAX_FUNCTION_LINES} lines: ${longFunctions.length}`);
-console.log(`folder cycles: ${components.length} (${components.reduce((sum, c) => sum + c.length, 0)} folders in them)`);
+console.log(
+  `folder cycles: ${components.length} (${components.reduce((sum, c) => sum + c.length, 0)} folders in them)`,
+);
 
 console.log(`\n## prepare( outside the store\n`);
 for (const f of outsideStore) console.log(`${String(f.prepareCalls).padStart(4)}  ${f.path}`);
 
 console.log(`\n## Files over ${MAX_FILE_LINES} lines\n`);
-for (const f of large) console.log(`${String(f.lines).padStart(5)}  ${f.path}${f.sizeReason ? '  (size: reason given)' : ''}`);
+for (const f of large)
+  console.log(`${String(f.lines).padStart(5)}  ${f.path}${f.sizeReason ? '  (size: reason given)' : ''}`);
 
 console.log(`\n## Functions over ${MAX_FUNCTION_LINES} lines\n`);
 for (const fn of longFunctions) console.log(`${String(fn.lines).padStart(5)}  ${fn.path}:${fn.line}  ${fn.name}`);
@@ -203,7 +253,9 @@ for (const component of components) {
       const imports = edgeImports.get(`${from} -> ${to}`)!;
       const typeOnly = imports.every((i) => i.typeOnly) ? ', types only' : '';
       const example = imports[0]!;
-      console.log(`    ${from} -> ${to}: ${imports.length} import${imports.length === 1 ? '' : 's'}${typeOnly} (e.g. ${example.from} -> ${example.to})`);
+      console.log(
+        `    ${from} -> ${to}: ${imports.length} import${imports.length === 1 ? '' : 's'}${typeOnly} (e.g. ${example.from} -> ${example.to})`,
+      );
     }
   }
 }

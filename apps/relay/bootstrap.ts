@@ -115,7 +115,10 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
             return answer({ t: 'error', id: frame.id, code: 'record_rejected', message: key });
           }
           // The first-run output names the fingerprint IT pins on the workstations.
-          log.info('bootstrap: bound to organisation', { records: frame.records.length, orgFingerprint: orgFingerprint(orgIdOf(key)) });
+          log.info('bootstrap: bound to organisation', {
+            records: frame.records.length,
+            orgFingerprint: orgFingerprint(orgIdOf(key)),
+          });
           settled = true;
           clearInterval(poll);
           answer({ t: 'ok', id: frame.id });

@@ -17,7 +17,11 @@ export function normaliseAddress(address: string): string {
  * trusted proxy itself. A header entry that is not an IP address ends the walk there: what lies
  * left of it came from the client and proves nothing.
  */
-export function clientAddress(peer: string, forwardedFor: string | string[] | undefined, trusted: ReadonlySet<string>): string {
+export function clientAddress(
+  peer: string,
+  forwardedFor: string | string[] | undefined,
+  trusted: ReadonlySet<string>,
+): string {
   let address = normaliseAddress(peer);
   if (!trusted.has(address) || forwardedFor === undefined) return address;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)

@@ -50,7 +50,15 @@ export const configSchema = z.strictObject({
    * addresses exactly (IPv4 or IPv6, no ranges). Empty: the header is ignored.
    */
   trustedProxies: z
-    .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a !== ''))])
+    .union([
+      z.array(z.string()),
+      z.string().transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a !== ''),
+      ),
+    ])
     .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'an IP address (no names, no ranges)')).max(64))
     .default([]),
 });

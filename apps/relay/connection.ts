@@ -123,7 +123,8 @@ const unb64 = (text: string): Uint8Array => {
 const MAIL_QUOTA_TEXT: Record<MailQuotaHit, (l: RelayLimits) => string> = {
   sender_recipient_full: (l) =>
     `this device has ${l.maxMailboxItemsPerPair} items waiting for the recipient; it must fetch them first`,
-  sender_full: (l) => `this device has ${l.maxMailboxItemsPerSender} mailbox items waiting in all; recipients must fetch them first`,
+  sender_full: (l) =>
+    `this device has ${l.maxMailboxItemsPerSender} mailbox items waiting in all; recipients must fetch them first`,
   recipient_full: (l) => `the recipient mailbox is full (${l.maxMailboxItems} items)`,
 };
 
@@ -460,7 +461,11 @@ export class Connection {
           return blob !== undefined && !this.#mayRead(blob, device);
         });
         if (foreign === undefined) continue;
-        this.#reject(frame.id, 'not_permitted', `blob ${foreign.slice(0, 12)}… is another device's and in none of your channels`);
+        this.#reject(
+          frame.id,
+          'not_permitted',
+          `blob ${foreign.slice(0, 12)}… is another device's and in none of your channels`,
+        );
         accepted.splice(i, 1);
       }
       if (accepted.length === 0) return;
@@ -657,7 +662,8 @@ export class Connection {
         const creates = await this.#checkRecordLimits(frame.record, device);
         const result = await trust.admit(frame.record);
         if (!result.ok) throw new FrameError('record_rejected', result.reason);
-        if (creates && !result.duplicate) await store.noteChannelCreated(creates.creator, creates.channelId, Date.now());
+        if (creates && !result.duplicate)
+          await store.noteChannelCreated(creates.creator, creates.channelId, Date.now());
         this.#log.info('record stored', {
           type: result.type,
           pos: result.pos,
@@ -669,7 +675,10 @@ export class Connection {
       case 'devices_seen': {
         // Admin role from the org-signed user record: the relay cannot be told otherwise.
         if (!trust.isAdmin(device.userId))
-          throw new FrameError('not_permitted', 'only devices of an organisation admin may ask when devices were online');
+          throw new FrameError(
+            'not_permitted',
+            'only devices of an organisation admin may ask when devices were online',
+          );
         return this.send({ t: 'devices_seen_result', id: frame.id, devices: await this.#ctx.devicesSeen() });
       }
       case 'dir_get': {
@@ -756,7 +765,8 @@ export class Connection {
   }
 
   #enrolLookup(frame: Extract<ClientFrame, { t: 'enrol_lookup' }>): void {
-    if (this.#device || !this.#helloDeviceId) throw new FrameError('bad_frame', 'enrol_lookup belongs between hello and auth');
+    if (this.#device || !this.#helloDeviceId)
+      throw new FrameError('bad_frame', 'enrol_lookup belongs between hello and auth');
     const message = new TextEncoder().encode(enrolLookupText(this.#nonce, frame.enrolmentId));
     const found = this.#ctx.trust.enrolmentLookup(frame.enrolmentId, message, unb64(frame.signature));
     if (!found.ok) {
@@ -798,7 +808,10 @@ export class Connection {
       this.#log.warn('auth refused', { device: deviceId, code, reason });
       this.send({ t: 'error', id: frame.id, code, message: reason });
       // A revoked device's close reason says why (user inactive, or the device), for its notice.
-      this.close(code === 'revoked' ? CLOSE_CODES.revoked : CLOSE_CODES.authFailed, code === 'revoked' ? reason.slice(0, 100) : code);
+      this.close(
+        code === 'revoked' ? CLOSE_CODES.revoked : CLOSE_CODES.authFailed,
+        code === 'revoked' ? reason.slice(0, 100) : code,
+      );
     };
     if (frame.certificate) {
       const body = frame.certificate.body as { deviceId?: unknown } | undefined;

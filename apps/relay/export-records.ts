@@ -25,7 +25,7 @@ export async function exportRecords(config: RelayConfig, out: string, log: Relay
   }
   try {
     const records: unknown[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await store.dirList(after, PAGE);
       for (const entry of page) records.push(JSON.parse(entry.json));
       if (page.length < PAGE) break;

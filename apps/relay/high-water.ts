@@ -94,7 +94,11 @@ export async function markSeqHigh(dataDir: string, log: RelayLog): Promise<numbe
 
 /** Writes the mark for the store as it is now (after `relay restore`). */
 export async function writeHighWater(store: RelayStore, dataDir: string): Promise<void> {
-  await writeMark(dataDir, { logHigh: await store.logHigh(), seqHigh: await store.seqHigh(), incarnation: store.incarnation() });
+  await writeMark(dataDir, {
+    logHigh: await store.logHigh(),
+    seqHigh: await store.seqHigh(),
+    incarnation: store.incarnation(),
+  });
 }
 
 export interface HighWaterKeeper {

@@ -37,12 +37,16 @@ async function main(): Promise<void> {
   const restoring = process.argv[2] === 'restore';
   // `export-records --out <file> [flags]`: the directory for another relay database (export-records.ts).
   const exporting = process.argv[2] === 'export-records';
-  const { value: from, rest: afterRestoreArgs } = takeOption(process.argv.slice(restoring || exporting ? 3 : 2), 'from');
+  const { value: from, rest: afterRestoreArgs } = takeOption(
+    process.argv.slice(restoring || exporting ? 3 : 2),
+    'from',
+  );
   const { value: out, rest } = takeOption(afterRestoreArgs, 'out');
   let config;
   try {
     if (!restoring && from !== null) throw new Error('--from belongs to the restore command');
-    if (exporting !== (out !== null)) throw new Error('export-records needs --out <file>, and --out belongs to export-records');
+    if (exporting !== (out !== null))
+      throw new Error('export-records needs --out <file>, and --out belongs to export-records');
     config = loadConfig(rest, process.env);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -99,7 +99,8 @@ export class Presence {
     const rows = new Map((await this.#store.seenDevices()).map((r) => [r.deviceId, r]));
     return deviceIds.map((deviceId): DeviceSeen => {
       const here = this.#connected.get(deviceId);
-      if (here) return { deviceId, lastSeenAt: now, online: true, appVersion: here.appVersion, protocol: here.protocol };
+      if (here)
+        return { deviceId, lastSeenAt: now, online: true, appVersion: here.appVersion, protocol: here.protocol };
       const row = rows.get(deviceId);
       if (!row) return { deviceId, lastSeenAt: null, online: false, appVersion: null, protocol: null };
       const fresh = now - row.lastSeenAt < STALE_FACTOR * this.#refreshMs;

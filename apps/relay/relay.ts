@@ -148,7 +148,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
     recordBucket(deviceId) {
       let bucket = recordBuckets.get(deviceId);
-      if (!bucket) recordBuckets.set(deviceId, (bucket = new TokenBucket(limits.recordsPerMinute / 60, limits.recordBurst)));
+      if (!bucket)
+        recordBuckets.set(deviceId, (bucket = new TokenBucket(limits.recordsPerMinute / 60, limits.recordBurst)));
       return bucket;
     },
     onAuthenticated(conn) {
@@ -303,8 +304,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   // and reconnecting refills nothing; forgetting a full bucket changes nothing.
   const forgetFullBuckets = () => {
     for (const [key, entry] of buckets)
-      if (!key.startsWith('conn:') && !byDevice.has(key) && entry.frames.full() && entry.bytes.full()) buckets.delete(key);
-    for (const [deviceId, bucket] of recordBuckets) if (!byDevice.has(deviceId) && bucket.full()) recordBuckets.delete(deviceId);
+      if (!key.startsWith('conn:') && !byDevice.has(key) && entry.frames.full() && entry.bytes.full())
+        buckets.delete(key);
+    for (const [deviceId, bucket] of recordBuckets)
+      if (!byDevice.has(deviceId) && bucket.full()) recordBuckets.delete(deviceId);
   };
   const heartbeat = setInterval(() => {
     connections.forEach((c) => c.heartbeat());

@@ -61,7 +61,14 @@ export async function restoreRelay(config: RelayConfig, from: string | null, log
     // The restored database is behind the relay's mark; it is the new baseline, not a rollback.
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     await writeHighWater(store, config.dataDir);
-    log.info('relay restored', { store: store.kind, from: from ?? undefined, previousIncarnation: before, incarnation, seqJump: target.jump, seqAtLeast: target.atLeast });
+    log.info('relay restored', {
+      store: store.kind,
+      from: from ?? undefined,
+      previousIncarnation: before,
+      incarnation,
+      seqJump: target.jump,
+      seqAtLeast: target.atLeast,
+    });
     return incarnation;
   } finally {
     await store.close();

@@ -42,7 +42,11 @@ export interface TrustVerifier {
   /** Verifies a signed record against the directory and, when valid, stores and applies it. */
   admit(input: unknown): Promise<AdmitResult>;
   /** Org root, user and enrolment record for a device that proves it holds an open enrolment key. */
-  enrolmentLookup(enrolmentId: string, message: Uint8Array, signature: Uint8Array): { ok: true; records: SignedRecord[] } | { ok: false; reason: string };
+  enrolmentLookup(
+    enrolmentId: string,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): { ok: true; records: SignedRecord[] } | { ok: false; reason: string };
   /**
    * Org-signed wipe orders for a device that proved it holds its device key (`message` signed),
    * even when it is revoked: a lost device is revoked and wiped, and it can only learn of the
@@ -110,7 +114,8 @@ export class DirectoryTrust implements TrustVerifier {
       // Which of the two, so the refused workstation can tell that person why (its own directory
       // may not have the record yet); only the wording there depends on it.
       const userId = entry.record.body.userId;
-      const inactive = this.#directory.users.get(userId)?.body.active !== true || this.#directory.revokedUsers.has(userId);
+      const inactive =
+        this.#directory.users.get(userId)?.body.active !== true || this.#directory.revokedUsers.has(userId);
       return { ok: false, code: 'revoked', reason: inactive ? 'user inactive' : 'device revoked or expired' };
     }
     return {
@@ -189,17 +194,23 @@ export class DirectoryTrust implements TrustVerifier {
    * The records a new device needs to sign its certificate, if it proves it holds the enrolment
    * key of an open enrolment (unused, unexpired, not revoked, user active).
    */
-  enrolmentLookup(enrolmentId: string, message: Uint8Array, signature: Uint8Array): { ok: true; records: SignedRecord[] } | { ok: false; reason: string } {
+  enrolmentLookup(
+    enrolmentId: string,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): { ok: true; records: SignedRecord[] } | { ok: false; reason: string } {
     const dir = this.#directory;
     const enrolment = dir.enrolments.get(enrolmentId);
     const key = enrolment ? fromBase64Url(enrolment.body.enrolmentPublicKey) : null;
     // One answer for unknown and bad proof, so the frame cannot probe for enrolment ids.
-    if (!enrolment || !key || !defaultVerifier.verify(signature, message, key)) return { ok: false, reason: 'unknown registration key' };
+    if (!enrolment || !key || !defaultVerifier.verify(signature, message, key))
+      return { ok: false, reason: 'unknown registration key' };
     if (dir.usedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key already used' };
     if (dir.revokedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key revoked' };
     if (enrolment.body.expiresAt <= Date.now()) return { ok: false, reason: 'registration key expired' };
     const user = dir.users.get(enrolment.body.userId);
-    if (!user || !user.body.active || dir.revokedUsers.has(user.body.userId)) return { ok: false, reason: 'user inactive' };
+    if (!user || !user.body.active || dir.revokedUsers.has(user.body.userId))
+      return { ok: false, reason: 'user inactive' };
     if (!this.#orgRoot) return { ok: false, reason: 'organisation root record missing' };
     return { ok: true, records: [this.#orgRoot, user, enrolment] };
   }

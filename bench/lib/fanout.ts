@@ -42,7 +42,13 @@ export interface SaturatedRun {
   perSecond: number;
 }
 
-export async function saturated(fleet: Fleet, group: Group, events: readonly SealedEvent[], inFlight: number, deadlineMs: number): Promise<SaturatedRun> {
+export async function saturated(
+  fleet: Fleet,
+  group: Group,
+  events: readonly SealedEvent[],
+  inFlight: number,
+  deadlineMs: number,
+): Promise<SaturatedRun> {
   const expected = events.length * (group.members - 1);
   let delivered = 0;
   let lastAt = 0;
@@ -60,7 +66,8 @@ export async function saturated(fleet: Fleet, group: Group, events: readonly Sea
   const lane = async () => {
     while (next < events.length) await fleet.send(group, events[next++]!);
   };
-  const what = () => `${fleet.label}: ${delivered} of ${expected} deliveries, ${next} of ${events.length} sent after ${deadlineMs} ms`;
+  const what = () =>
+    `${fleet.label}: ${delivered} of ${expected} deliveries, ${next} of ${events.length} sent after ${deadlineMs} ms`;
   await deadline(Promise.all(Array.from({ length: inFlight }, lane)), deadlineMs, what);
   await deadline(all, Math.max(1, deadlineMs - (performance.now() - start)), what);
   fleet.onDelivery = () => {};
@@ -77,7 +84,13 @@ export interface PacedRun {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function paced(fleet: Fleet, group: Group, events: readonly SealedEvent[], perSecond: number, deadlineMs: number): Promise<PacedRun> {
+export async function paced(
+  fleet: Fleet,
+  group: Group,
+  events: readonly SealedEvent[],
+  perSecond: number,
+  deadlineMs: number,
+): Promise<PacedRun> {
   const expected = events.length * (group.members - 1);
   const keys = events.map((e) => envelopeKey(e.envelope));
   const sentAt = new Map<string, number>();

@@ -86,7 +86,12 @@ export function parsePublish(flags: number, body: Buffer): Publish {
 }
 
 /** Connects, subscribes and resolves once SUBACK granted QoS 1 for every topic; `onPublish` sees each message. */
-export async function mqttReceiver(port: number, clientId: string, topics: readonly string[], onPublish: (payload: Buffer) => void): Promise<Socket> {
+export async function mqttReceiver(
+  port: number,
+  clientId: string,
+  topics: readonly string[],
+  onPublish: (payload: Buffer) => void,
+): Promise<Socket> {
   const socket = createConnection({ host: '127.0.0.1', port, noDelay: true });
   return new Promise<Socket>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`MQTT receiver ${clientId} not subscribed after 30 s`)), 30_000);
@@ -111,7 +116,8 @@ export async function mqttReceiver(port: number, clientId: string, topics: reado
         else if (topics.length === 0) ready();
         else socket.write(subscribePacket(topics));
       } else if (type === 9) {
-        if ([...body.subarray(2)].some((granted) => granted !== 1)) fail(new Error(`SUBACK did not grant QoS 1: ${[...body.subarray(2)].join(',')}`));
+        if ([...body.subarray(2)].some((granted) => granted !== 1))
+          fail(new Error(`SUBACK did not grant QoS 1: ${[...body.subarray(2)].join(',')}`));
         else ready();
       }
     });

@@ -29,12 +29,19 @@ export async function receiver(url: string, device: TestDevice, onPush: (text: s
         resolve();
       } else if (frame.t === 'error') reject(new Error(text));
     });
-    ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: device.deviceId })));
+    ws.once('open', () =>
+      ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: device.deviceId })),
+    );
   });
   return ws;
 }
 
-export async function relayFleet(url: string, publisher: TestDevice, receivers: readonly TestDevice[], guarantee: string): Promise<Fleet> {
+export async function relayFleet(
+  url: string,
+  publisher: TestDevice,
+  receivers: readonly TestDevice[],
+  guarantee: string,
+): Promise<Fleet> {
   const sockets: WebSocket[] = [];
   // The product's heartbeat (15 s), not the tests' 2 s: in a saturated run of the other system the
   // shared bench process may not read this idle publisher's pong within the tests' 5 s.
@@ -53,7 +60,13 @@ export async function relayFleet(url: string, publisher: TestDevice, receivers: 
     },
   };
   for (let i = 0; i < receivers.length; i += 20) {
-    sockets.push(...(await Promise.all(receivers.slice(i, i + 20).map((d) => receiver(url, d, (text) => fleet.onDelivery(fleet.keyed ? pushKey(text) : null))))));
+    sockets.push(
+      ...(await Promise.all(
+        receivers
+          .slice(i, i + 20)
+          .map((d) => receiver(url, d, (text) => fleet.onDelivery(fleet.keyed ? pushKey(text) : null))),
+      )),
+    );
   }
   await transport.connect();
   return fleet;

@@ -19,7 +19,11 @@ export function formatResult(r: BenchResult): string {
 
 /** "median of 5: 3.1–4.2", "1 run", with the sample count of percentile figures. */
 export function formatRuns(r: BenchResult): string {
-  const runs = r.runs ? (r.runs.n === 1 ? '1 run' : `median of ${r.runs.n}: ${formatNumber(r.runs.min)}–${formatNumber(r.runs.max)}`) : '1 run';
+  const runs = r.runs
+    ? r.runs.n === 1
+      ? '1 run'
+      : `median of ${r.runs.n}: ${formatNumber(r.runs.min)}–${formatNumber(r.runs.max)}`
+    : '1 run';
   return r.samples === undefined ? runs : `${runs}; ${r.samples.toLocaleString('en')} samples`;
 }
 
@@ -28,14 +32,22 @@ const loadText = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / '
 
 export function consoleReport(records: readonly SuiteRecord[]): string {
   const header = ['suite', 'benchmark', 'result', 'runs', 'target', ''];
-  const rows = records.flatMap((s) => s.results.map((r) => [r.suite, r.name, formatResult(r), formatRuns(r), r.target ?? '', verdict(r)]));
+  const rows = records.flatMap((s) =>
+    s.results.map((r) => [r.suite, r.name, formatResult(r), formatRuns(r), r.target ?? '', verdict(r)]),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   for (const s of records) for (const r of s.results) if (r.note) out.push(`  ${r.name}: ${r.note}`);
   out.push('');
   for (const s of records) {
-    out.push(`${s.suite}: ${s.error ? `FAILED (${s.error})` : s.skipped ? `SKIPPED (${s.skipped})` : `${s.results.length} results`} in ${s.seconds} s, load average (1/5/15 min) ${loadText(s.loadBefore)} before, ${loadText(s.loadAfter)} after`);
+    out.push(
+      `${s.suite}: ${s.error ? `FAILED (${s.error})` : s.skipped ? `SKIPPED (${s.skipped})` : `${s.results.length} results`} in ${s.seconds} s, load average (1/5/15 min) ${loadText(s.loadBefore)} before, ${loadText(s.loadAfter)} after`,
+    );
   }
   return out.join('\n');
 }
@@ -45,7 +57,13 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The generated section, markers included. */
 export function docSection(file: ResultsFile): string {
   const suites = Object.values(file.suites);
-  const machines = [...new Set(suites.map((s) => `${s.machine.cpuModel}, ${s.machine.cpus} cores, ${s.machine.memGiB} GiB, Node ${s.machine.node}`))];
+  const machines = [
+    ...new Set(
+      suites.map(
+        (s) => `${s.machine.cpuModel}, ${s.machine.cpus} cores, ${s.machine.memGiB} GiB, Node ${s.machine.node}`,
+      ),
+    ),
+  ];
   const out = [
     DOC_START,
     '',
@@ -56,14 +74,24 @@ export function docSection(file: ResultsFile): string {
     '',
     '| suite | ran | commit | seconds | load before | load after | status |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...suites.map((s) => `| ${s.suite} | ${s.date.slice(0, 16).replace('T', ' ')} UTC | ${s.machine.commit} | ${s.seconds} | ${loadText(s.loadBefore)} | ${loadText(s.loadAfter)} | ${s.error ? `**failed**: ${cell(s.error)}` : s.skipped ? `skipped: ${cell(s.skipped)}` : 'ok'} |`),
+    ...suites.map(
+      (s) =>
+        `| ${s.suite} | ${s.date.slice(0, 16).replace('T', ' ')} UTC | ${s.machine.commit} | ${s.seconds} | ${loadText(s.loadBefore)} | ${loadText(s.loadAfter)} | ${s.error ? `**failed**: ${cell(s.error)}` : s.skipped ? `skipped: ${cell(s.skipped)}` : 'ok'} |`,
+    ),
     '',
     '| suite | benchmark | result | runs | target | |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...suites.flatMap((s) => s.results.map((r) => `| ${r.suite} | ${cell(r.name)} | ${formatResult(r)} | ${formatRuns(r)} | ${cell(r.target ?? '')} | ${verdict(r) === 'MISSED' ? '**missed**' : verdict(r)} |`)),
+    ...suites.flatMap((s) =>
+      s.results.map(
+        (r) =>
+          `| ${r.suite} | ${cell(r.name)} | ${formatResult(r)} | ${formatRuns(r)} | ${cell(r.target ?? '')} | ${verdict(r) === 'MISSED' ? '**missed**' : verdict(r)} |`,
+      ),
+    ),
     '',
   ];
-  const notes = suites.flatMap((s) => s.results.filter((r) => r.note).map((r) => `- ${r.suite}, ${cell(r.name)}: ${cell(r.note!)}`));
+  const notes = suites.flatMap((s) =>
+    s.results.filter((r) => r.note).map((r) => `- ${r.suite}, ${cell(r.name)}: ${cell(r.note!)}`),
+  );
   if (notes.length > 0) out.push('Notes from the run:', '', ...notes, '');
   out.push(DOC_END);
   return out.join('\n');

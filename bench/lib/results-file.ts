@@ -76,7 +76,8 @@ export async function readResults(path: string): Promise<ResultsFile> {
 /** Strict read for the docs: a missing or malformed file is an error, not an empty table. */
 export async function readResultsStrict(path: string): Promise<ResultsFile> {
   const parsed = resultsFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} is not a bench results file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(`${path} is not a bench results file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 

@@ -21,7 +21,9 @@ export class SuitePartlyFailed extends Error {
 }
 
 /** Runs independent parts of a suite in order; a part that throws does not stop the others. */
-export async function runParts(parts: ReadonlyArray<readonly [string, () => Promise<BenchResult[]>]>): Promise<BenchResult[]> {
+export async function runParts(
+  parts: ReadonlyArray<readonly [string, () => Promise<BenchResult[]>]>,
+): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const failures: string[] = [];
   for (const [name, part] of parts) {
@@ -54,7 +56,8 @@ export interface RunnerDeps {
   onError?: (suite: Suite, error: unknown) => void;
 }
 
-const roundLoad = (l: number[]) => [l[0] ?? 0, l[1] ?? 0, l[2] ?? 0].map((x) => Math.round(x * 100) / 100) as [number, number, number];
+const roundLoad = (l: number[]) =>
+  [l[0] ?? 0, l[1] ?? 0, l[2] ?? 0].map((x) => Math.round(x * 100) / 100) as [number, number, number];
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2000);

@@ -12,7 +12,8 @@ import { clientEventIdBytes } from '../../apps/desktop/electron/core/client/sync
 import type { TestDevice, TestOrg } from '../../tests/harness/relay.ts';
 
 /** A ward message of about this many characters seals into an envelope of about 1 KB. */
-const BODY = 'Übergabe Zimmer 12, Bett 2: Blutdruck 135/85, Puls 78, kein Fieber. Infusion läuft bis 14 Uhr, danach bitte Verband wechseln und Mobilisation mit Physio. Angehörige kommen um 16 Uhr, Gespräch mit Dr. Weber ist vereinbart. Schmerz 3 von 10 nach Medikation um 10 Uhr, Labor ist angefordert, Befund kommt am Nachmittag. Sauerstoff abgesetzt, Sättigung 96 % bei Raumluft. Nächste Visite morgen früh, bitte Wundversorgung dokumentieren und Katheter prüfen. ';
+const BODY =
+  'Übergabe Zimmer 12, Bett 2: Blutdruck 135/85, Puls 78, kein Fieber. Infusion läuft bis 14 Uhr, danach bitte Verband wechseln und Mobilisation mit Physio. Angehörige kommen um 16 Uhr, Gespräch mit Dr. Weber ist vereinbart. Schmerz 3 von 10 nach Medikation um 10 Uhr, Labor ist angefordert, Befund kommt am Nachmittag. Sauerstoff abgesetzt, Sättigung 96 % bei Raumluft. Nächste Visite morgen früh, bitte Wundversorgung dokumentieren und Katheter prüfen. ';
 
 export interface SealedEvent {
   clientEventId: string;
@@ -27,14 +28,27 @@ export function channelSealer(org: TestOrg, device: TestDevice, channelId: strin
   }
   const crypto = new ChannelCrypto({
     directory,
-    self: { deviceId: device.deviceId, userId: device.userId, signingKey: device.keys.signing.secretKey, boxKey: device.keys.box.secretKey },
+    self: {
+      deviceId: device.deviceId,
+      userId: device.userId,
+      signingKey: device.keys.signing.secretKey,
+      boxKey: device.keys.box.secretKey,
+    },
     keys: new MemorySenderKeyStore(),
   });
   return (text = BODY) => {
     if (crypto.needsNewChain(channelId)) crypto.markShared(crypto.rotate(channelId));
     const clientEventId = toBase64Url(new Uint8Array(randomBytes(16)));
-    const inner = { sentAt: Date.now(), payload: { type: 'message.create', body: text, mentions: [], replyTo: null, urgent: false } };
-    const { envelope } = crypto.seal(channelId, 'message', clientEventIdBytes(clientEventId), utf8.encode(JSON.stringify(inner)));
+    const inner = {
+      sentAt: Date.now(),
+      payload: { type: 'message.create', body: text, mentions: [], replyTo: null, urgent: false },
+    };
+    const { envelope } = crypto.seal(
+      channelId,
+      'message',
+      clientEventIdBytes(clientEventId),
+      utf8.encode(JSON.stringify(inner)),
+    );
     return { clientEventId, envelope };
   };
 }

@@ -11,7 +11,8 @@ export interface Spread {
 
 export function summarize(values: readonly number[]): Spread {
   if (values.length === 0) throw new Error('summarize: no values');
-  if (values.some((v) => !Number.isFinite(v))) throw new Error(`summarize: not a finite number in ${values.join(', ')}`);
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new Error(`summarize: not a finite number in ${values.join(', ')}`);
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -71,9 +71,14 @@ export class Directory {
     return this.#checkSemantics(record);
   }
 
-  #signerKey(record: SignedRecord): { ok: true; key: Uint8Array } | { ok: false; reason: 'unknown_signer' | 'revoked' | 'expired' | 'not_permitted'; detail?: string } {
+  #signerKey(
+    record: SignedRecord,
+  ):
+    | { ok: true; key: Uint8Array }
+    | { ok: false; reason: 'unknown_signer' | 'revoked' | 'expired' | 'not_permitted'; detail?: string } {
     const { signer } = record;
-    if (signer.kind === 'org') return signer.id === this.orgId ? { ok: true, key: this.orgPublicKey } : { ok: false, reason: 'unknown_signer' };
+    if (signer.kind === 'org')
+      return signer.id === this.orgId ? { ok: true, key: this.orgPublicKey } : { ok: false, reason: 'unknown_signer' };
     if (signer.kind === 'enrolment') {
       const enrolment = this.enrolments.get(signer.id);
       if (!enrolment) return { ok: false, reason: 'unknown_signer' };
@@ -105,7 +110,8 @@ export class Directory {
             return { ok: false, reason: 'not_permitted', detail: 'enrolment is for another user' };
           }
         }
-        if (this.devices.has(body.deviceId)) return { ok: false, reason: 'not_permitted', detail: 'device id already certified' };
+        if (this.devices.has(body.deviceId))
+          return { ok: false, reason: 'not_permitted', detail: 'device id already certified' };
         if (body.expiresAt !== null && body.expiresAt < this.#now()) return { ok: false, reason: 'expired' };
         return { ok: true, record };
       }
@@ -136,10 +142,13 @@ export class Directory {
     const body = record.body;
     const state = this.rosters.get(body.channelId);
     if (!state) {
-      if (body.epoch !== 1 || body.prevHash !== null) return { ok: false, reason: 'chain_broken', detail: 'first roster must be epoch 1' };
+      if (body.epoch !== 1 || body.prevHash !== null)
+        return { ok: false, reason: 'chain_broken', detail: 'first roster must be epoch 1' };
     } else {
-      if (body.epoch !== state.current.epoch + 1) return { ok: false, reason: 'chain_broken', detail: `epoch ${body.epoch} after ${state.current.epoch}` };
-      if (body.prevHash !== state.hash) return { ok: false, reason: 'chain_broken', detail: 'previous hash does not match' };
+      if (body.epoch !== state.current.epoch + 1)
+        return { ok: false, reason: 'chain_broken', detail: `epoch ${body.epoch} after ${state.current.epoch}` };
+      if (body.prevHash !== state.hash)
+        return { ok: false, reason: 'chain_broken', detail: 'previous hash does not match' };
     }
     if (record.signer.kind === 'device') {
       // A device may change a roster only for a user who is a channel admin (in the previous
@@ -147,19 +156,24 @@ export class Directory {
       const userId = this.devices.get(record.signer.id)!.record.body.userId;
       const authority = state ? state.current.members : body.members;
       const admin = authority.some((m) => m.userId === userId && m.role === 'admin');
-      if (!admin && !(state && isSelfRemoval(state.current, body, userId))) return { ok: false, reason: 'not_permitted', detail: 'signer is not a channel admin' };
+      if (!admin && !(state && isSelfRemoval(state.current, body, userId)))
+        return { ok: false, reason: 'not_permitted', detail: 'signer is not a channel admin' };
     }
-    if (body.members.some((m) => !this.users.has(m.userId))) return { ok: false, reason: 'unknown_signer', detail: 'roster names an unknown user' };
+    if (body.members.some((m) => !this.users.has(m.userId)))
+      return { ok: false, reason: 'unknown_signer', detail: 'roster names an unknown user' };
     return { ok: true, record };
   }
 
   #checkWipeDone(record: SignedRecord<'wipe_done'>): RecordVerdict {
     const { body } = record;
-    if (record.signer.id !== body.deviceId) return { ok: false, reason: 'not_permitted', detail: 'only the wiped device confirms its wipe' };
+    if (record.signer.id !== body.deviceId)
+      return { ok: false, reason: 'not_permitted', detail: 'only the wiped device confirms its wipe' };
     const order = this.wipeOrders.get(body.orderId);
     if (!order) return { ok: false, reason: 'not_permitted', detail: 'no such wipe order' };
-    if (order.body.targetDeviceId !== body.deviceId) return { ok: false, reason: 'not_permitted', detail: 'the wipe order is for another device' };
-    if (this.wipesDone.has(body.orderId)) return { ok: false, reason: 'not_permitted', detail: 'wipe already confirmed' };
+    if (order.body.targetDeviceId !== body.deviceId)
+      return { ok: false, reason: 'not_permitted', detail: 'the wipe order is for another device' };
+    if (this.wipesDone.has(body.orderId))
+      return { ok: false, reason: 'not_permitted', detail: 'wipe already confirmed' };
     return { ok: true, record };
   }
 
@@ -211,7 +225,11 @@ export class Directory {
       case 'roster': {
         const r = record as SignedRecord<'roster'>;
         const state = this.rosters.get(r.body.channelId);
-        this.rosters.set(r.body.channelId, { records: [...(state?.records ?? []), r], current: r.body, hash: recordHash(r) });
+        this.rosters.set(r.body.channelId, {
+          records: [...(state?.records ?? []), r],
+          current: r.body,
+          hash: recordHash(r),
+        });
         break;
       }
       case 'org_root':
@@ -244,7 +262,9 @@ export class Directory {
     const roster = this.rosters.get(channelId)?.current;
     if (!roster) return [];
     const members = new Set(roster.members.map((m) => m.userId));
-    return [...this.devices.values()].filter((d) => members.has(d.record.body.userId) && this.isDeviceActive(d.record.body.deviceId));
+    return [...this.devices.values()].filter(
+      (d) => members.has(d.record.body.userId) && this.isDeviceActive(d.record.body.deviceId),
+    );
   }
 
   isMember(channelId: string, userId: string): boolean {
@@ -269,7 +289,11 @@ export class Directory {
 function isSelfRemoval(current: RecordBody<'roster'>, next: RecordBody<'roster'>, userId: string): boolean {
   if (next.kind !== current.kind || next.historyForNewMembers !== current.historyForNewMembers) return false;
   if (!current.members.some((m) => m.userId === userId)) return false;
-  const key = (members: RecordBody<'roster'>['members']) => members.map((m) => `${m.userId}:${m.role}`).sort().join(',');
+  const key = (members: RecordBody<'roster'>['members']) =>
+    members
+      .map((m) => `${m.userId}:${m.role}`)
+      .sort()
+      .join(',');
   return key(next.members) === key(current.members.filter((m) => m.userId !== userId));
 }
 

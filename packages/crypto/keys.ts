@@ -32,14 +32,16 @@ export type WrapKey = Branded<'WrapKey'>;
 export class KeyLengthError extends Error {}
 
 function branded<T extends Uint8Array>(bytes: Uint8Array, length: number, name: string): T {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== length) throw new KeyLengthError(`${name} must be ${length} bytes`);
+  if (!(bytes instanceof Uint8Array) || bytes.length !== length)
+    throw new KeyLengthError(`${name} must be ${length} bytes`);
   return bytes as T;
 }
 
 export const asOrgPublicKey = (b: Uint8Array) => branded<OrgPublicKey>(b, 32, 'OrgPublicKey');
 export const asOrgSigningKey = (b: Uint8Array) => branded<OrgSigningKey>(b, 64, 'OrgSigningKey');
 export const asDeviceSigningKey = (b: Uint8Array) => branded<DeviceSigningKey>(b, 64, 'DeviceSigningKey');
-export const asDeviceSigningPublicKey = (b: Uint8Array) => branded<DeviceSigningPublicKey>(b, 32, 'DeviceSigningPublicKey');
+export const asDeviceSigningPublicKey = (b: Uint8Array) =>
+  branded<DeviceSigningPublicKey>(b, 32, 'DeviceSigningPublicKey');
 export const asDeviceBoxKey = (b: Uint8Array) => branded<DeviceBoxKey>(b, 32, 'DeviceBoxKey');
 export const asDeviceBoxPublicKey = (b: Uint8Array) => branded<DeviceBoxPublicKey>(b, 32, 'DeviceBoxPublicKey');
 export const asEnrolmentPublicKey = (b: Uint8Array) => branded<EnrolmentPublicKey>(b, 32, 'EnrolmentPublicKey');
@@ -67,7 +69,10 @@ export function generateDeviceKeys(): DeviceKeyPairs {
   const signing = s.crypto_sign_keypair();
   const box = s.crypto_box_keypair();
   return {
-    signing: { publicKey: asDeviceSigningPublicKey(signing.publicKey), secretKey: asDeviceSigningKey(signing.privateKey) },
+    signing: {
+      publicKey: asDeviceSigningPublicKey(signing.publicKey),
+      secretKey: asDeviceSigningKey(signing.privateKey),
+    },
     box: { publicKey: asDeviceBoxPublicKey(box.publicKey), secretKey: asDeviceBoxKey(box.privateKey) },
   };
 }

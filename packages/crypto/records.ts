@@ -28,16 +28,28 @@ export type RecordRejection =
   | 'not_permitted'
   | 'chain_broken';
 
-export type RecordVerdict<T extends RecordType = RecordType> = { ok: true; record: SignedRecord<T> } | { ok: false; reason: RecordRejection; detail?: string };
+export type RecordVerdict<T extends RecordType = RecordType> =
+  { ok: true; record: SignedRecord<T> } | { ok: false; reason: RecordRejection; detail?: string };
 
 export type SignerRef = SignedRecord['signer'];
 
 /** The bytes a record's signature covers: context, version, type, signer and body, canonically. */
 export function signedBytes(record: Pick<SignedRecord, 'v' | 'type' | 'body' | 'signer'>): Uint8Array {
-  return canonicalBytes({ ctx: recordContext(record.type), v: record.v, type: record.type, signer: { ...record.signer }, body: record.body });
+  return canonicalBytes({
+    ctx: recordContext(record.type),
+    v: record.v,
+    type: record.type,
+    signer: { ...record.signer },
+    body: record.body,
+  });
 }
 
-export function signRecord<T extends RecordType>(type: T, body: RecordBody<T>, signer: SignerRef, secretKey: Uint8Array): SignedRecord<T> {
+export function signRecord<T extends RecordType>(
+  type: T,
+  body: RecordBody<T>,
+  signer: SignerRef,
+  secretKey: Uint8Array,
+): SignedRecord<T> {
   const unsigned = { v: RECORD_VERSION, type, body, signer };
   const sig = signDetached(signedBytes(unsigned), secretKey);
   return { ...unsigned, sig: toBase64Url(sig) };
@@ -45,16 +57,31 @@ export function signRecord<T extends RecordType>(type: T, body: RecordBody<T>, s
 
 /** The bytes an actor stamp covers: the record's signed content and its signature, under their own context. */
 function actorBytes(record: SignedRecord): Uint8Array {
-  return canonicalBytes({ ctx: actorContext(record.type), v: record.v, type: record.type, signer: { ...record.signer }, body: record.body, sig: record.sig });
+  return canonicalBytes({
+    ctx: actorContext(record.type),
+    v: record.v,
+    type: record.type,
+    signer: { ...record.signer },
+    body: record.body,
+    sig: record.sig,
+  });
 }
 
 /** Adds the stamp of the admin device that made an org-signed record (which admin acted, for the audit log). */
-export function stampActor<T extends RecordType>(record: SignedRecord<T>, deviceId: string, deviceSigningKey: Uint8Array): SignedRecord<T> {
+export function stampActor<T extends RecordType>(
+  record: SignedRecord<T>,
+  deviceId: string,
+  deviceSigningKey: Uint8Array,
+): SignedRecord<T> {
   return { ...record, actor: { deviceId, sig: toBase64Url(signDetached(actorBytes(record), deviceSigningKey)) } };
 }
 
 /** Checks a record's actor stamp with the device key from that device's certificate (which the caller trusts). */
-export function verifyRecordActor(record: SignedRecord, deviceSigningPublicKey: Uint8Array, verifier: SignatureVerifier = defaultVerifier): boolean {
+export function verifyRecordActor(
+  record: SignedRecord,
+  deviceSigningPublicKey: Uint8Array,
+  verifier: SignatureVerifier = defaultVerifier,
+): boolean {
   const sig = record.actor ? fromBase64Url(record.actor.sig) : null;
   return !!sig && verifier.verify(sig, actorBytes(record), deviceSigningPublicKey);
 }
@@ -73,7 +100,11 @@ export function parseRecord(input: unknown): RecordVerdict {
 }
 
 /** Checks the signature with the signer's public key (which the caller looked up and trusts). */
-export function verifyRecordSignature(record: SignedRecord, signerPublicKey: Uint8Array, verifier: SignatureVerifier = defaultVerifier): boolean {
+export function verifyRecordSignature(
+  record: SignedRecord,
+  signerPublicKey: Uint8Array,
+  verifier: SignatureVerifier = defaultVerifier,
+): boolean {
   const sig = fromBase64Url(record.sig);
   return !!sig && verifier.verify(sig, signedBytes(record), signerPublicKey);
 }

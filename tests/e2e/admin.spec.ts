@@ -14,7 +14,15 @@ import { resolvePolicy } from '../../apps/desktop/electron/core/policy/resolve.t
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import type { Workstation } from '../harness/workstation.ts';
 import { test, expect } from './fixtures.ts';
-import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import {
+  addUserWithKey,
+  createOrganisation,
+  expectAccessible,
+  joinWithKey,
+  NURSE_PASS,
+  setPin,
+  shot,
+} from './steps.ts';
 
 const SECOND_PASS = 'Leuchtturm-am-Hafen-Nord';
 const BACKUP_PASS = 'Tresor-im-Keller-2026';
@@ -196,9 +204,12 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
     { timeout: 15_000 },
   );
   // The reason is on the profile's own tile (other profiles on a shared PC are not affected).
-  await expect(nurse.getByTestId('profile-notice')).toContainText('Ihre Administration hat den Zugang von Bernd Pflege an diesem Arbeitsplatz gesperrt', {
-    timeout: 30_000,
-  });
+  await expect(nurse.getByTestId('profile-notice')).toContainText(
+    'Ihre Administration hat den Zugang von Bernd Pflege an diesem Arbeitsplatz gesperrt',
+    {
+      timeout: 30_000,
+    },
+  );
   await expect(nurse.getByLabel('Passphrase', { exact: true })).toBeVisible();
   await shot(nurse, testInfo, 'admin-09-revoked-sign-in');
   await expectAccessible(nurse, 'revoked sign-in');

@@ -17,7 +17,10 @@ async function joinHere(page: Page, relayUrl: string, key: string, passphrase: s
   await page.getByRole('button', { name: 'Beitreten', exact: true }).click();
 }
 
-test('a deactivated user on a shared ward PC: the notice is on that profile only', async ({ clinic, openWorkstation }, testInfo) => {
+test('a deactivated user on a shared ward PC: the notice is on that profile only', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(240_000);
   const { page: admin } = await openWorkstation('Stationsrechner 1');
   await createOrganisation(admin, clinic);
@@ -53,7 +56,9 @@ test('a deactivated user on a shared ward PC: the notice is on that profile only
   await ward.getByRole('button', { name: 'Anderes Profil anmelden' }).click();
   const claraTile = ward.locator('label.profile').filter({ hasText: 'Clara Nacht' });
   const berndTile = ward.locator('label.profile').filter({ hasText: 'Bernd Pflege' });
-  await expect(claraTile.getByTestId('profile-notice')).toContainText('Ihre Administration hat Clara Nacht deaktiviert');
+  await expect(claraTile.getByTestId('profile-notice')).toContainText(
+    'Ihre Administration hat Clara Nacht deaktiviert',
+  );
   await expect(berndTile.getByTestId('profile-notice')).toHaveCount(0);
   await shot(ward, testInfo, 'blocked-sign-in-tile');
   await claraTile.click();
@@ -70,6 +75,8 @@ test('a deactivated user on a shared ward PC: the notice is on that profile only
   await admin.getByRole('tab', { name: 'Geräte', exact: true }).click();
   const row = admin.getByTestId('admin-device-row').filter({ hasText: 'Clara Nacht' });
   await expect(row.getByTestId('admin-device-state')).toHaveText('Benutzer deaktiviert', { timeout: 15_000 });
-  await expect(admin.getByTestId('admin-device-row').filter({ hasText: 'Bernd Pflege' }).getByTestId('admin-device-state')).toHaveText('Aktiv');
+  await expect(
+    admin.getByTestId('admin-device-row').filter({ hasText: 'Bernd Pflege' }).getByTestId('admin-device-state'),
+  ).toHaveText('Aktiv');
   await shot(admin, testInfo, 'blocked-admin-devices');
 });

@@ -5,10 +5,21 @@
 // first defect showed only while the relay's ack was slow.
 import type { Page, TestInfo } from '@playwright/test';
 import { test, expect, type OpenWorkstation } from './fixtures.ts';
-import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import {
+  addUserWithKey,
+  createOrganisation,
+  expectAccessible,
+  joinWithKey,
+  NURSE_PASS,
+  setPin,
+  shot,
+} from './steps.ts';
 
 /** An admin and a nurse who joined, both online, both with the organisation-wide channel open. */
-async function adminAndNurse(clinic: { url: string; setupCode: string }, openWorkstation: (label?: string) => Promise<OpenWorkstation>): Promise<{ admin: Page; nurse: Page }> {
+async function adminAndNurse(
+  clinic: { url: string; setupCode: string },
+  openWorkstation: (label?: string) => Promise<OpenWorkstation>,
+): Promise<{ admin: Page; nurse: Page }> {
   const { page: admin } = await openWorkstation('Stationsrechner 1');
   await createOrganisation(admin, clinic);
   await expect(admin.getByLabel('Neue PIN')).toBeVisible({ timeout: 20_000 });
@@ -19,15 +30,24 @@ async function adminAndNurse(clinic: { url: string; setupCode: string }, openWor
   const { page: nurse } = await openWorkstation('Stationsrechner 2');
   await joinWithKey(nurse, clinic.url, key, NURSE_PASS, '739184');
   await admin.getByTestId('channel-entry').filter({ hasText: 'Allgemein' }).click();
-  await expect(admin.getByRole('textbox', { name: 'Nachricht an #Allgemein', exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(admin.getByRole('textbox', { name: 'Nachricht an #Allgemein', exact: true })).toBeVisible({
+    timeout: 20_000,
+  });
   return { admin, nurse };
 }
 
 /** The composer of exactly this channel (its label names the target). */
-const composerOf = (page: Page, label: string) => page.getByRole('textbox', { name: `Nachricht an ${label}`, exact: true });
-const entry = (page: Page, name: string) => page.getByTestId('channel-entry').filter({ has: page.getByText(name, { exact: true }) });
+const composerOf = (page: Page, label: string) =>
+  page.getByRole('textbox', { name: `Nachricht an ${label}`, exact: true });
+const entry = (page: Page, name: string) =>
+  page.getByTestId('channel-entry').filter({ has: page.getByText(name, { exact: true }) });
 
-async function newChannel(page: Page, kind: 'Kanal' | 'Unterhaltung' | 'Direktnachricht', name: string, member: string): Promise<void> {
+async function newChannel(
+  page: Page,
+  kind: 'Kanal' | 'Unterhaltung' | 'Direktnachricht',
+  name: string,
+  member: string,
+): Promise<void> {
   await page.getByRole('button', { name: 'Neuer Kanal' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Neuer Kanal' });
   await dialog.getByRole('radio', { name: new RegExp(`^${kind}`) }).check();
@@ -42,7 +62,10 @@ async function look(page: Page, testInfo: TestInfo, name: string, screen: string
   await expectAccessible(page, screen);
 }
 
-test('a new group: whatever is typed at once after "Anlegen" lands in the group, 10 times in a row', async ({ clinic, openWorkstation }, testInfo) => {
+test('a new group: whatever is typed at once after "Anlegen" lands in the group, 10 times in a row', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   for (let i = 1; i <= 10; i++) {
@@ -60,7 +83,9 @@ test('a new group: whatever is typed at once after "Anlegen" lands in the group,
   for (let i = 1; i <= 10; i++) {
     await entry(admin, `Übergabe ${i}`).click();
     await expect(composerOf(admin, `Übergabe ${i}`)).toBeVisible();
-    await expect(admin.getByTestId('message')).toHaveText([new RegExp(`Patient in Zimmer ${i}: Übergabe`)], { timeout: 20_000 });
+    await expect(admin.getByTestId('message')).toHaveText([new RegExp(`Patient in Zimmer ${i}: Übergabe`)], {
+      timeout: 20_000,
+    });
   }
   // Nothing reached the organisation-wide channel, on either workstation.
   for (const page of [admin, nurse]) {
@@ -76,7 +101,10 @@ test('a new group: whatever is typed at once after "Anlegen" lands in the group,
   await look(admin, testInfo, 'state-02-group-composer-target', 'group composer');
 });
 
-test('the open channel is left: nothing else is selected, and the main view says why', async ({ clinic, openWorkstation }, testInfo) => {
+test('the open channel is left: nothing else is selected, and the main view says why', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(300_000);
   const { admin } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Unterhaltung', 'Nachtdienst', 'Bernd Pflege');
@@ -89,7 +117,10 @@ test('the open channel is left: nothing else is selected, and the main view says
   await look(admin, testInfo, 'state-03-left-channel', 'left channel');
 });
 
-test('the timeline stays after switching tabs: Nachrichten → Umfragen, Dateien, Kalender → Nachrichten', async ({ clinic, openWorkstation }, testInfo) => {
+test('the timeline stays after switching tabs: Nachrichten → Umfragen, Dateien, Kalender → Nachrichten', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Kanal', 'Station 3B', 'Bernd Pflege');
@@ -114,11 +145,16 @@ test('the timeline stays after switching tabs: Nachrichten → Umfragen, Dateien
   // New messages still arrive in the rebuilt timeline.
   await composer.fill('Nach dem Tabwechsel');
   await composer.press('Enter');
-  await expect(nurse.getByTestId('message').filter({ hasText: 'Nach dem Tabwechsel' })).toBeVisible({ timeout: 20_000 });
+  await expect(nurse.getByTestId('message').filter({ hasText: 'Nach dem Tabwechsel' })).toBeVisible({
+    timeout: 20_000,
+  });
   await look(nurse, testInfo, 'state-04-timeline-after-tabs', 'timeline after tabs');
 });
 
-test('a direct chat is named after the other person on both sides: sidebar, title, composer, search', async ({ clinic, openWorkstation }, testInfo) => {
+test('a direct chat is named after the other person on both sides: sidebar, title, composer, search', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Direktnachricht', '', 'Bernd Pflege');
@@ -135,13 +171,21 @@ test('a direct chat is named after the other person on both sides: sidebar, titl
   await expect(nurse.getByTestId('channel-name')).toHaveText('Anna Admin');
   const nurseComposer = composerOf(nurse, 'Anna Admin');
   await expect(nurseComposer).toHaveAttribute('placeholder', 'Nachricht an Anna Admin');
-  await expect(nurse.getByTestId('message').filter({ hasText: 'Kurze Frage zur Medikation' })).toBeVisible({ timeout: 20_000 });
+  await expect(nurse.getByTestId('message').filter({ hasText: 'Kurze Frage zur Medikation' })).toBeVisible({
+    timeout: 20_000,
+  });
   await nurseComposer.fill('Gebe ich gleich durch');
   await nurseComposer.press('Enter');
   await look(nurse, testInfo, 'state-05-direct-recipient', 'direct chat at the recipient');
 
-  for (const [page, other] of [[nurse, 'Anna Admin'], [admin, 'Bernd Pflege']] as const) {
-    await page.getByRole('button', { name: /Suchen/ }).first().click();
+  for (const [page, other] of [
+    [nurse, 'Anna Admin'],
+    [admin, 'Bernd Pflege'],
+  ] as const) {
+    await page
+      .getByRole('button', { name: /Suchen/ })
+      .first()
+      .click();
     await page.getByLabel('Suchbegriff').fill('Medikation');
     const hit = page.getByTestId('search-hit').filter({ hasText: 'Medikation' });
     await expect(hit).toBeVisible({ timeout: 20_000 });
@@ -151,7 +195,10 @@ test('a direct chat is named after the other person on both sides: sidebar, titl
   }
 });
 
-test('a message on screen in a focused window is read at once; in a window without focus only once it comes back', async ({ clinic, openWorkstation }, testInfo) => {
+test('a message on screen in a focused window is read at once; in a window without focus only once it comes back', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(300_000);
   const { admin, nurse } = await adminAndNurse(clinic, openWorkstation);
   await newChannel(admin, 'Kanal', 'Station 5', 'Bernd Pflege');
@@ -168,7 +215,9 @@ test('a message on screen in a focused window is read at once; in a window witho
   for (let i = 1; i <= 3; i++) {
     await composer.fill(`Neuer Patient ${i}`);
     await composer.press('Enter');
-    await expect(nurse.getByTestId('message').filter({ hasText: `Neuer Patient ${i}` })).toBeVisible({ timeout: 20_000 });
+    await expect(nurse.getByTestId('message').filter({ hasText: `Neuer Patient ${i}` })).toBeVisible({
+      timeout: 20_000,
+    });
     // On screen, focused, scrolled to the end: read, and the badge goes without any other change.
     await expect(badge).toHaveCount(0, { timeout: 3_000 });
   }
@@ -180,7 +229,9 @@ test('a message on screen in a focused window is read at once; in a window witho
   });
   await composer.fill('Bitte Rückruf Labor');
   await composer.press('Enter');
-  await expect(nurse.getByTestId('message').filter({ hasText: 'Bitte Rückruf Labor' })).toBeVisible({ timeout: 20_000 });
+  await expect(nurse.getByTestId('message').filter({ hasText: 'Bitte Rückruf Labor' })).toBeVisible({
+    timeout: 20_000,
+  });
   await expect(badge).toHaveText(/^1/, { timeout: 5_000 });
   await shot(nurse, testInfo, 'state-07-unread-unfocused');
   await nurse.evaluate(() => {

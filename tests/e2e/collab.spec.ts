@@ -11,12 +11,23 @@ import ICAL from 'ical.js';
 import type { Page, TestInfo } from '@playwright/test';
 import type { KlinikfunkBridge } from '@klinikfunk/protocol/api/bridge.ts';
 import { test, expect, type OpenWorkstation } from './fixtures.ts';
-import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import {
+  addUserWithKey,
+  createOrganisation,
+  expectAccessible,
+  joinWithKey,
+  NURSE_PASS,
+  setPin,
+  shot,
+} from './steps.ts';
 
 const CHANNEL = 'Station 3B';
 
 /** The first-run flow of first-run.spec.ts, condensed: an admin, a nurse who joined, a shared channel. */
-async function twoStaff(clinic: { url: string; setupCode: string }, openWorkstation: (label?: string) => Promise<OpenWorkstation>): Promise<{ admin: Page; nurse: Page }> {
+async function twoStaff(
+  clinic: { url: string; setupCode: string },
+  openWorkstation: (label?: string) => Promise<OpenWorkstation>,
+): Promise<{ admin: Page; nurse: Page }> {
   const { page: admin } = await openWorkstation('Stationsrechner 1');
   await createOrganisation(admin, clinic);
   await expect(admin.getByLabel('Neue PIN')).toBeVisible({ timeout: 20_000 });
@@ -41,7 +52,8 @@ async function twoStaff(clinic: { url: string; setupCode: string }, openWorkstat
   return { admin, nurse };
 }
 
-const tab = (page: Page, name: 'Nachrichten' | 'Umfragen' | 'Dateien' | 'Kalender') => page.getByRole('tab', { name, exact: true }).click();
+const tab = (page: Page, name: 'Nachrichten' | 'Umfragen' | 'Dateien' | 'Kalender') =>
+  page.getByRole('tab', { name, exact: true }).click();
 
 async function look(page: Page, testInfo: TestInfo, name: string, screen: string): Promise<void> {
   await shot(page, testInfo, name);
@@ -64,7 +76,10 @@ async function testImage(page: Page): Promise<Buffer> {
   return Buffer.from(dataUrl.split(',')[1]!, 'base64');
 }
 
-test('polls, files with redaction, and a shared calendar between two workstations', async ({ clinic, openWorkstation }, testInfo) => {
+test('polls, files with redaction, and a shared calendar between two workstations', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(300_000);
   const { admin, nurse } = await twoStaff(clinic, openWorkstation);
 
@@ -96,7 +111,10 @@ test('polls, files with redaction, and a shared calendar between two workstation
     // The nurse changes her mind; both see the same new result.
     await nursePoll.getByLabel('Suppe', { exact: true }).check();
     await nursePoll.getByRole('button', { name: 'Stimme ändern' }).click();
-    for (const poll of [adminPoll, nursePoll]) await expect(poll.getByTestId('poll-count')).toHaveText(['1 Stimme', '0 Stimmen', '1 Stimme'], { timeout: 15_000 });
+    for (const poll of [adminPoll, nursePoll])
+      await expect(poll.getByTestId('poll-count')).toHaveText(['1 Stimme', '0 Stimmen', '1 Stimme'], {
+        timeout: 15_000,
+      });
     await expect(adminPoll).toContainText('Bernd Pflege');
     await look(nurse, testInfo, 'collab-02-polls', 'polls');
 
@@ -118,7 +136,9 @@ test('polls, files with redaction, and a shared calendar between two workstation
       });
     });
     const bytes = randomBytes(20 * 1024 * 1024);
-    await admin.getByTestId('attach-input').setInputFiles({ name: 'Dienstplan-Dezember.pdf', mimeType: 'application/pdf', buffer: bytes });
+    await admin
+      .getByTestId('attach-input')
+      .setInputFiles({ name: 'Dienstplan-Dezember.pdf', mimeType: 'application/pdf', buffer: bytes });
     const item = admin.getByTestId('upload-item').filter({ hasText: 'Dienstplan-Dezember.pdf' });
     await expect(item.getByTestId('upload-progress')).toBeVisible();
     await shot(admin, testInfo, 'collab-04-upload-progress');
@@ -142,7 +162,9 @@ test('polls, files with redaction, and a shared calendar between two workstation
 
   await test.step('redaction: the received pixels inside the rectangle are black, outside unchanged', async () => {
     await tab(admin, 'Nachrichten');
-    await admin.getByTestId('attach-input').setInputFiles({ name: 'Wunde-Zimmer-12.png', mimeType: 'image/png', buffer: await testImage(admin) });
+    await admin
+      .getByTestId('attach-input')
+      .setInputFiles({ name: 'Wunde-Zimmer-12.png', mimeType: 'image/png', buffer: await testImage(admin) });
     const dialog = admin.getByTestId('redact-dialog');
     await expect(dialog).toBeVisible();
     const canvas = admin.getByTestId('redact-canvas');
@@ -157,7 +179,11 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(dialog.getByText('Bereich 1: geschwärzt')).toBeVisible();
     await look(admin, testInfo, 'collab-05-redact', 'redaction');
     await admin.getByTestId('redact-send').click();
-    await expect(admin.getByTestId('upload-item').filter({ hasText: 'Wunde-Zimmer-12.png' })).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    await expect(admin.getByTestId('upload-item').filter({ hasText: 'Wunde-Zimmer-12.png' })).toHaveAttribute(
+      'data-state',
+      'done',
+      { timeout: 30_000 },
+    );
 
     const row = nurse.getByTestId('file-row').filter({ hasText: 'Wunde-Zimmer-12.png' });
     await expect(row).toBeVisible({ timeout: 20_000 });
@@ -178,7 +204,12 @@ test('polls, files with redaction, and a shared calendar between two workstation
       const ctx = canvas.getContext('2d')!;
       ctx.drawImage(img, 0, 0);
       const at = (x: number, y: number) => [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)];
-      return { size: [img.naturalWidth, img.naturalHeight], center: at(200, 150), insideEdge: at(152, 102), outside: at(20, 20) };
+      return {
+        size: [img.naturalWidth, img.naturalHeight],
+        center: at(200, 150),
+        insideEdge: at(152, 102),
+        outside: at(20, 20),
+      };
     });
     expect(pixels.size).toEqual([400, 300]);
     expect(pixels.center).toEqual([0, 0, 0]);
@@ -200,11 +231,15 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await admin.getByLabel('Wiederholung', { exact: true }).selectOption('weekly');
     await admin.getByLabel('Anzahl Termine', { exact: true }).fill('6');
     await admin.getByLabel('Ort', { exact: true }).fill('Stationszimmer 3B');
-    await admin.getByLabel('Link zur Videokonferenz', { exact: true }).fill('https://jitsi.klinikum-nord.example/uebergabe');
+    await admin
+      .getByLabel('Link zur Videokonferenz', { exact: true })
+      .fill('https://jitsi.klinikum-nord.example/uebergabe');
     await admin.getByRole('checkbox', { name: /Bernd Pflege/ }).check();
     await look(admin, testInfo, 'collab-08-event-form', 'event form');
     await admin.getByRole('button', { name: 'Speichern' }).click();
-    await expect(admin.getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' }).first()).toBeVisible({ timeout: 15_000 });
+    await expect(admin.getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' }).first()).toBeVisible({
+      timeout: 15_000,
+    });
     await look(admin, testInfo, 'collab-09-calendar-month', 'calendar month');
     await admin.getByRole('button', { name: 'Woche', exact: true }).click();
     await expect(admin.getByTestId('calendar-week').getByText('07:00')).toBeVisible();
@@ -226,7 +261,9 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await look(nurse, testInfo, 'collab-12-event-details', 'event details');
 
     await admin.getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' }).first().click();
-    await expect(admin.getByTestId('event-details').getByTestId('attendee')).toHaveAttribute('data-rsvp', 'yes', { timeout: 15_000 });
+    await expect(admin.getByTestId('event-details').getByTestId('attendee')).toHaveAttribute('data-rsvp', 'yes', {
+      timeout: 15_000,
+    });
     await admin.keyboard.press('Escape');
 
     const download = nurse.waitForEvent('download');
@@ -236,7 +273,11 @@ test('polls, files with redaction, and a shared calendar between two workstation
     const event = new ICAL.Event(vevent);
     expect(event.summary).toBe('Schichtübergabe');
     expect(event.location).toBe('Stationszimmer 3B');
-    expect([event.startDate.hour, event.startDate.minute, vevent.getFirstProperty('dtstart')!.getParameter('tzid')]).toEqual([7, 0, 'Europe/Berlin']);
+    expect([
+      event.startDate.hour,
+      event.startDate.minute,
+      vevent.getFirstProperty('dtstart')!.getParameter('tzid'),
+    ]).toEqual([7, 0, 'Europe/Berlin']);
     const recur = vevent.getFirstPropertyValue('rrule') as ICAL.Recur;
     expect([recur.freq, recur.count]).toEqual(['WEEKLY', 6]);
     expect(String(vevent.getFirstProperty('attendee')!.getParameter('partstat'))).toBe('ACCEPTED');
@@ -246,7 +287,12 @@ test('polls, files with redaction, and a shared calendar between two workstation
   await test.step('calendar: one occurrence changed on one workstation, another cancelled on the other; entries over several days', async () => {
     // Today's handover moved to 08:00 on its own.
     await admin.getByRole('button', { name: 'Woche', exact: true }).click();
-    await admin.getByTestId('calendar-week').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' }).first().click();
+    await admin
+      .getByTestId('calendar-week')
+      .getByTestId('calendar-chip')
+      .filter({ hasText: 'Schichtübergabe' })
+      .first()
+      .click();
     await admin.getByTestId('event-details').getByRole('button', { name: 'Bearbeiten', exact: true }).click();
     const question = admin.getByRole('group', { name: 'Welche Termine möchten Sie bearbeiten?' });
     await expect(question.getByRole('button', { name: 'Nur diesen Termin', exact: true })).toBeFocused();
@@ -263,7 +309,10 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(admin.getByTestId('calendar-week').getByText('08:00')).toBeVisible({ timeout: 15_000 });
 
     // The other workstation sees the change, and cancels next week's handover only.
-    const nurseChips = nurse.getByTestId('calendar-agenda').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' });
+    const nurseChips = nurse
+      .getByTestId('calendar-agenda')
+      .getByTestId('calendar-chip')
+      .filter({ hasText: 'Schichtübergabe' });
     await expect(nurseChips.filter({ hasText: 'Schichtübergabe (verlegt)' })).toBeVisible({ timeout: 15_000 });
     const before = await nurseChips.count();
     await nurseChips.filter({ hasText: 'Schichtübergabe (verlegt)' }).click();
@@ -275,11 +324,14 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(details.getByTestId('event-not-yours')).toContainText('nur, wer ihn angelegt hat');
     await expect(details.getByRole('button', { name: 'Termin absagen', exact: true })).toHaveCount(0);
     await expect(details.getByRole('button', { name: 'Bearbeiten', exact: true })).toHaveCount(0);
-    await look(nurse, testInfo, 'collab-14b-event-details-not-yours', 'event details of someone else\'s entry');
+    await look(nurse, testInfo, 'collab-14b-event-details-not-yours', "event details of someone else's entry");
     await nurse.keyboard.press('Escape');
     // The organiser cancels next week's handover only; the nurse's calendar follows.
     await admin.getByRole('button', { name: 'Liste', exact: true }).click();
-    const adminChips = admin.getByTestId('calendar-agenda').getByTestId('calendar-chip').filter({ hasText: 'Schichtübergabe' });
+    const adminChips = admin
+      .getByTestId('calendar-agenda')
+      .getByTestId('calendar-chip')
+      .filter({ hasText: 'Schichtübergabe' });
     await expect(adminChips).toHaveCount(before, { timeout: 15_000 });
     await adminChips.nth(1).click();
     const adminDetails = admin.getByTestId('event-details');
@@ -289,9 +341,21 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(nurseChips).toHaveCount(before - 1, { timeout: 15_000 });
 
     // A training over three days (all-day) and a night shift across midnight, in this week.
-    const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(new Date()));
-    const day = (offset: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + (offset - weekday) * 86_400_000));
-    const create = async (fields: { title: string; allDay: boolean; start: string; end: string; startTime?: string; endTime?: string }) => {
+    const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(
+      new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(new Date()),
+    );
+    const day = (offset: number) =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(
+        new Date(Date.now() + (offset - weekday) * 86_400_000),
+      );
+    const create = async (fields: {
+      title: string;
+      allDay: boolean;
+      start: string;
+      end: string;
+      startTime?: string;
+      endTime?: string;
+    }) => {
       await admin.getByRole('button', { name: 'Neuer Termin', exact: true }).click();
       const dialog = admin.getByTestId('event-form');
       await dialog.getByLabel('Titel', { exact: true }).fill(fields.title);
@@ -304,15 +368,28 @@ test('polls, files with redaction, and a shared calendar between two workstation
       await expect(dialog).toBeHidden();
     };
     await create({ title: 'Fortbildung Hygiene', allDay: true, start: day(0), end: day(2) });
-    await create({ title: 'Nachtdienst', allDay: false, start: day(1), startTime: '22:00', end: day(2), endTime: '06:00' });
+    await create({
+      title: 'Nachtdienst',
+      allDay: false,
+      start: day(1),
+      startTime: '22:00',
+      end: day(2),
+      endTime: '06:00',
+    });
     await admin.getByRole('button', { name: 'Woche', exact: true }).click();
     const week = admin.getByTestId('calendar-week');
-    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Fortbildung Hygiene' })).toHaveCount(3, { timeout: 15_000 });
+    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Fortbildung Hygiene' })).toHaveCount(3, {
+      timeout: 15_000,
+    });
     await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Nachtdienst' })).toHaveCount(2);
-    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Nachtdienst' }).last()).toContainText('bis 06:00');
+    await expect(week.getByTestId('calendar-chip').filter({ hasText: 'Nachtdienst' }).last()).toContainText(
+      'bis 06:00',
+    );
     await look(admin, testInfo, 'collab-15-calendar-week-multiday', 'calendar week with entries over several days');
     await admin.getByRole('button', { name: 'Monat', exact: true }).click();
-    await expect(admin.getByTestId('calendar-month').getByTestId('calendar-chip').filter({ hasText: 'Fortbildung Hygiene' })).toHaveCount(3);
+    await expect(
+      admin.getByTestId('calendar-month').getByTestId('calendar-chip').filter({ hasText: 'Fortbildung Hygiene' }),
+    ).toHaveCount(3);
     await look(admin, testInfo, 'collab-16-calendar-month-multiday', 'calendar month with entries over several days');
     await admin.getByRole('button', { name: 'Liste', exact: true }).click();
     await look(admin, testInfo, 'collab-17-calendar-agenda-multiday', 'calendar agenda with entries over several days');

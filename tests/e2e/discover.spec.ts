@@ -3,7 +3,15 @@
 // is added by the admin's workstation by itself and reads the message from before joining.
 // Screenshots at 1366x768; axe on each new screen.
 import { test, expect } from './fixtures.ts';
-import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import {
+  addUserWithKey,
+  createOrganisation,
+  expectAccessible,
+  joinWithKey,
+  NURSE_PASS,
+  setPin,
+  shot,
+} from './steps.ts';
 
 test('a member finds a discoverable channel and joins it', async ({ clinic, openWorkstation }, testInfo) => {
   test.setTimeout(180_000);
@@ -73,7 +81,10 @@ test('a member finds a discoverable channel and joins it', async ({ clinic, open
   await shot(nurse, testInfo, '04-joined');
   await expectAccessible(nurse, 'joined');
   await open.click();
-  await expect(nurse.getByTestId('channel-entry').filter({ hasText: 'Hygieneteam Nord' })).toHaveAttribute('aria-current', 'page');
+  await expect(nurse.getByTestId('channel-entry').filter({ hasText: 'Hygieneteam Nord' })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
   // History allowed: the message from before the join is there.
   await expect(nurse.getByTestId('message').filter({ hasText: 'Desinfektionsplan' })).toBeVisible({ timeout: 30_000 });
   await shot(nurse, testInfo, '05-joined-channel');

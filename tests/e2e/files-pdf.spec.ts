@@ -126,13 +126,11 @@ test('a shared PDF opens in the preview: pages, keyboard, zoom, own-origin pdf.j
   await expect(dialog).toHaveCount(0);
 
   // A damaged file says what to do instead of showing nothing.
-  await page
-    .getByTestId('attach-input')
-    .setInputFiles({
-      name: 'Kaputt.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('Das ist keine PDF-Datei.'),
-    });
+  await page.getByTestId('attach-input').setInputFiles({
+    name: 'Kaputt.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('Das ist keine PDF-Datei.'),
+  });
   await expect(page.getByTestId('upload-item').filter({ hasText: 'Kaputt.pdf' })).toHaveAttribute(
     'data-state',
     'done',

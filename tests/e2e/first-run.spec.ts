@@ -6,7 +6,16 @@
 // search jump, new messages are marked read once the reader is at the newest message, not before.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { ADMIN_PASS, createOrganisation, expectAccessible, invoke, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import {
+  ADMIN_PASS,
+  createOrganisation,
+  expectAccessible,
+  invoke,
+  joinWithKey,
+  NURSE_PASS,
+  setPin,
+  shot,
+} from './steps.ts';
 
 /**
  * At 1366 px the top bar shows the channel switcher's words, not clipped; on a narrower window
@@ -15,7 +24,8 @@ import { ADMIN_PASS, createOrganisation, expectAccessible, invoke, joinWithKey, 
 async function expectSwitcherLabel(page: Page): Promise<void> {
   const switcher = page.getByRole('button', { name: /^Kanal wechseln/ });
   const label = switcher.getByText('Kanal wechseln', { exact: true });
-  const clipped = () => label.evaluate((el) => el.scrollWidth > el.clientWidth || el.getBoundingClientRect().width < 20);
+  const clipped = () =>
+    label.evaluate((el) => el.scrollWidth > el.clientWidth || el.getBoundingClientRect().width < 20);
   expect(await clipped()).toBe(false);
   await page.setViewportSize({ width: 1200, height: 768 });
   await expect.poll(clipped).toBe(true);
@@ -25,14 +35,19 @@ async function expectSwitcherLabel(page: Page): Promise<void> {
   await expect.poll(clipped).toBe(false);
 }
 
-test('first run, registration key, and messaging between two workstations', async ({ clinic, openWorkstation }, testInfo) => {
+test('first run, registration key, and messaging between two workstations', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(180_000);
   const { page: admin } = await openWorkstation('Stationsrechner 1');
   await expect(admin.getByRole('button', { name: 'Organisation anlegen' }).first()).toBeVisible();
   await shot(admin, testInfo, '01-first-run');
   // The first admin has no registration letter: the server address hint does not point to one.
   await admin.getByRole('button', { name: 'Organisation anlegen' }).first().click();
-  await expect(admin.getByText('Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat', { exact: false })).toBeVisible();
+  await expect(
+    admin.getByText('Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat', { exact: false }),
+  ).toBeVisible();
   await expect(admin.locator('form')).not.toContainText('Registrierungsbrief');
   await shot(admin, testInfo, '01b-create-org');
   await expectAccessible(admin, 'first run');
@@ -134,7 +149,9 @@ test('first run, registration key, and messaging between two workstations', asyn
   const editor = admin.getByRole('textbox', { name: 'Nachricht bearbeiten' });
   await editor.fill('Übergabe um 15 Uhr, Zimmer 12');
   await editor.press('Enter');
-  await expect(nurse.locator('[data-testid="message"][data-own="false"]').filter({ hasText: 'Übergabe um 15 Uhr' }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(
+    nurse.locator('[data-testid="message"][data-own="false"]').filter({ hasText: 'Übergabe um 15 Uhr' }).first(),
+  ).toBeVisible({ timeout: 20_000 });
   const edited = admin.locator('[data-testid="message"][data-own="true"]').filter({ hasText: 'Übergabe um 15 Uhr' });
   await edited.hover();
   await edited.getByRole('button', { name: 'Löschen' }).click();
@@ -175,7 +192,9 @@ test('first run, registration key, and messaging between two workstations', asyn
   expect(await nurse.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
   await expectSwitcherLabel(nurse);
   await clinic.relay.restart();
-  await expect(admin.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' })).toBeVisible({ timeout: 30_000 });
+  await expect(admin.getByTestId('message').filter({ hasText: 'Nachricht im Funkloch' })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(queued).not.toContainText('Wird gesendet', { timeout: 20_000 });
   // The top bar's count follows the outbox down to zero, not only up.
   await expect(nurse.getByTestId('pending-sends')).toHaveCount(0);
@@ -197,12 +216,15 @@ test('first run, registration key, and messaging between two workstations', asyn
 
   // Read receipts, once the organisation turns them on: the admin sees that the nurse has read.
   await admin.evaluate(() =>
-    (window as unknown as { klinikfunk: { invoke(m: string, i: unknown): Promise<unknown> } }).klinikfunk.invoke('admin.setOrgSettings', {
-      retentionDays: 0,
-      readReceipts: true,
-      notificationContent: 'sender',
-      historyForNewMembers: false,
-    }),
+    (window as unknown as { klinikfunk: { invoke(m: string, i: unknown): Promise<unknown> } }).klinikfunk.invoke(
+      'admin.setOrgSettings',
+      {
+        retentionDays: 0,
+        readReceipts: true,
+        notificationContent: 'sender',
+        historyForNewMembers: false,
+      },
+    ),
   );
   // The nurse's window is in front (a hidden window marks nothing read) and, after the search
   // jump to the newest message, at the end of the channel: new messages are read there at once.
@@ -210,7 +232,10 @@ test('first run, registration key, and messaging between two workstations', asyn
   await expect(async () => {
     await adminComposer.fill('Bitte Dienstplan prüfen');
     await adminComposer.press('Enter');
-    const own = admin.locator('[data-testid="message"][data-own="true"]').filter({ hasText: 'Bitte Dienstplan prüfen' }).last();
+    const own = admin
+      .locator('[data-testid="message"][data-own="true"]')
+      .filter({ hasText: 'Bitte Dienstplan prüfen' })
+      .last();
     await expect(own.getByTestId('read-summary')).toHaveText(/Gelesen von 1 von 1/, { timeout: 5_000 });
   }).toPass({ timeout: 30_000 });
   await admin.getByTestId('read-summary').last().click();
@@ -228,7 +253,8 @@ test('first run, registration key, and messaging between two workstations', asyn
   await nurse.keyboard.press('Control+l');
   await expect(nurse.getByText('Klinikfunk ist gesperrt')).toBeVisible();
   const html = await nurse.content();
-  for (const text of ['Übergabeprotokoll', 'Notfall Zimmer 7', 'Verstanden, ich übernehme', 'Station 3B']) expect(html).not.toContain(text);
+  for (const text of ['Übergabeprotokoll', 'Notfall Zimmer 7', 'Verstanden, ich übernehme', 'Station 3B'])
+    expect(html).not.toContain(text);
   await expect.poll(() => nurseWs.platform.clipboard.text).toBe('');
   await shot(nurse, testInfo, '13-lock-screen');
   await expectAccessible(nurse, 'lock screen');
@@ -264,7 +290,8 @@ test('after a search jump, new messages are marked read at the newest message, n
     const body = i === 3 ? 'Kaliumwert von Bett 4 liegt vor' : `Verlauf Nummer ${i}`;
     await invoke(admin, 'messages.send', { channelId, body });
   }
-  const unread = async () => (await invoke(nurse, 'channels.list', {})).find((c) => c.channelId === channelId)?.unreadCount;
+  const unread = async () =>
+    (await invoke(nurse, 'channels.list', {})).find((c) => c.channelId === channelId)?.unreadCount;
   await expect.poll(unread, { timeout: 30_000 }).toBe(80);
   await nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click();
   await expect.poll(unread).toBe(0);

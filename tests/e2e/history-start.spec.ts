@@ -19,7 +19,10 @@ async function openGeneral(page: Page): Promise<void> {
   await entry.click();
 }
 
-test('older messages deleted by the relay retention: "Ältere Nachrichten wurden nach der Aufbewahrungsfrist gelöscht."', async ({ clinic, openWorkstation }) => {
+test('older messages deleted by the relay retention: "Ältere Nachrichten wurden nach der Aufbewahrungsfrist gelöscht."', async ({
+  clinic,
+  openWorkstation,
+}) => {
   test.setTimeout(240_000);
   const { page: admin } = await openWorkstation('Stationsrechner 1');
   await createOrganisation(admin, clinic);
@@ -29,7 +32,9 @@ test('older messages deleted by the relay retention: "Ältere Nachrichten wurden
   const clara = await addUserWithKey(admin, 'Clara Spät');
   await openGeneral(admin);
   await say(admin, 'Alte Übergabe vom Montag');
-  await expect(admin.getByTestId('message').filter({ hasText: 'Alte Übergabe vom Montag' })).toContainText('Gesendet', { timeout: 20_000 });
+  await expect(admin.getByTestId('message').filter({ hasText: 'Alte Übergabe vom Montag' })).toContainText('Gesendet', {
+    timeout: 20_000,
+  });
 
   // The relay's retention runs (what its hourly job does with retentionDays): every event so far goes.
   await clinic.relay.stop();
@@ -43,8 +48,12 @@ test('older messages deleted by the relay retention: "Ältere Nachrichten wurden
   const { page: late } = await openWorkstation('Stationsrechner 2');
   await joinWithKey(late, clinic.url, clara, 'Frühdienst-Kaffee-Station', '615243');
   await openGeneral(late);
-  await expect(late.getByTestId('message').filter({ hasText: 'Neue Übergabe vom Dienstag' })).toBeVisible({ timeout: 30_000 });
-  await expect(late.getByTestId('history-start')).toHaveText('Ältere Nachrichten wurden nach der Aufbewahrungsfrist gelöscht.');
+  await expect(late.getByTestId('message').filter({ hasText: 'Neue Übergabe vom Dienstag' })).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(late.getByTestId('history-start')).toHaveText(
+    'Ältere Nachrichten wurden nach der Aufbewahrungsfrist gelöscht.',
+  );
   await expect(late.getByTestId('message').filter({ hasText: 'Alte Übergabe vom Montag' })).toHaveCount(0);
   // The workstation that had the older message keeps it and shows no notice.
   await expect(admin.getByTestId('message').filter({ hasText: 'Alte Übergabe vom Montag' })).toBeVisible();

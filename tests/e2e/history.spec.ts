@@ -32,14 +32,18 @@ test('a user added later reads the earlier messages of "Allgemein"', async ({ cl
   await openGeneral(admin);
   await say(admin, 'Willkommen im Klinikfunk');
   await openGeneral(nurse);
-  await expect(nurse.getByTestId('message').filter({ hasText: 'Willkommen im Klinikfunk' })).toBeVisible({ timeout: 30_000 });
+  await expect(nurse.getByTestId('message').filter({ hasText: 'Willkommen im Klinikfunk' })).toBeVisible({
+    timeout: 30_000,
+  });
   await say(nurse, 'Danke, Station 3B ist dabei');
 
   // The third user is added; both go on writing before that user's device exists.
   await admin.getByRole('button', { name: 'Verwaltung' }).click();
   const clara = await addUserWithKey(admin, 'Clara Spät');
   await openGeneral(admin);
-  await expect(admin.getByTestId('message').filter({ hasText: 'Station 3B ist dabei' })).toBeVisible({ timeout: 30_000 });
+  await expect(admin.getByTestId('message').filter({ hasText: 'Station 3B ist dabei' })).toBeVisible({
+    timeout: 30_000,
+  });
   await say(admin, 'Morgen Fortbildung Hygiene, 14 Uhr');
   await say(nurse, 'Wir schicken zwei Leute');
 
@@ -51,7 +55,10 @@ test('a user added later reads the earlier messages of "Allgemein"', async ({ cl
   }
   await shot(late, testInfo, 'history-allgemein-late-member');
   // The promise in the members panel is the one just kept.
-  await late.getByRole('button', { name: /Mitglieder/ }).first().click();
+  await late
+    .getByRole('button', { name: /Mitglieder/ })
+    .first()
+    .click();
   await expect(late.getByRole('dialog').getByText('Neue Mitglieder können ältere Nachrichten lesen.')).toBeVisible();
   await shot(late, testInfo, 'history-allgemein-members');
 });

@@ -17,7 +17,10 @@ async function general(page: Page): Promise<void> {
   await entry.click();
 }
 
-test('a lasting outage: banner, urgent message marked, and both times once delivered', async ({ clinic, openWorkstation }, testInfo) => {
+test('a lasting outage: banner, urgent message marked, and both times once delivered', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
   test.setTimeout(180_000);
   let skew = 0;
   const clock: Clock = { now: () => Date.now() + skew, after: (ms, fn) => systemClock.after(ms, fn) };
@@ -66,7 +69,9 @@ test('a lasting outage: banner, urgent message marked, and both times once deliv
   await clinic.relay.restart();
   await expect(status).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
   await expect(banner).toHaveCount(0);
-  await expect(urgent.getByTestId('late-delivery')).toContainText(/geschrieben \d\d:\d\d · zugestellt \d\d:\d\d/, { timeout: 30_000 });
+  await expect(urgent.getByTestId('late-delivery')).toContainText(/geschrieben \d\d:\d\d · zugestellt \d\d:\d\d/, {
+    timeout: 30_000,
+  });
   await expect(online.getByTestId('late-delivery')).toHaveCount(0);
   await shot(page, testInfo, 'outage-late-delivery');
 });

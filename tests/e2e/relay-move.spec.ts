@@ -22,7 +22,10 @@ async function openOn(browser: Browser, options: WorkstationOptions) {
   return { page, close: async () => (await context.close(), await workstation.close()) };
 }
 
-test('IT moves the relay: the profile follows at its next sign-in and says so', async ({ clinic, browser }, testInfo) => {
+test('IT moves the relay: the profile follows at its next sign-in and says so', async ({
+  clinic,
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'kf-e2e-move-'));
   const caDir = await mkdtemp(join(tmpdir(), 'kf-e2e-move-ca-'));
@@ -32,13 +35,23 @@ test('IT moves the relay: the profile follows at its next sign-in and says so', 
     const before = await openOn(browser, { dataDir });
     await createOrganisation(before.page, clinic);
     await setPin(before.page);
-    await expect(before.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+    await expect(before.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', {
+      timeout: 20_000,
+    });
     await before.close();
 
     // The relay moves to another port on the same data; IT sets RelayUrl to it.
     await clinic.relay.stop();
-    moved = await startTestRelay({ org: await TestOrg.create(), mode: 'process', bootstrap: true, dataDir: clinic.relay.dataDir, envelopeCheck: true });
-    const policy = resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['RelayUrl', { type: 'REG_SZ', value: moved.url }]]) }]);
+    moved = await startTestRelay({
+      org: await TestOrg.create(),
+      mode: 'process',
+      bootstrap: true,
+      dataDir: clinic.relay.dataDir,
+      envelopeCheck: true,
+    });
+    const policy = resolvePolicy([
+      { name: 'HKLM', kind: 'registry', values: new Map([['RelayUrl', { type: 'REG_SZ', value: moved.url }]]) },
+    ]);
     const after = await openOn(browser, { dataDir, policy });
     try {
       const { page } = after;
@@ -60,7 +73,9 @@ test('IT moves the relay: the profile follows at its next sign-in and says so', 
     const ca = await makeCa(caDir, 'unbekannt');
     const cert = await issueServerCert(caDir, ca, 'relay');
     tlsRelay = await startTestRelay({ org: await TestOrg.create(), tls: { cert: cert.fullChain, key: cert.key } });
-    const tlsPolicy = resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['RelayUrl', { type: 'REG_SZ', value: tlsRelay.url }]]) }]);
+    const tlsPolicy = resolvePolicy([
+      { name: 'HKLM', kind: 'registry', values: new Map([['RelayUrl', { type: 'REG_SZ', value: tlsRelay.url }]]) },
+    ]);
     const blocked = await openOn(browser, { dataDir, policy: tlsPolicy });
     try {
       const { page } = blocked;

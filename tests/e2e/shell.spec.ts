@@ -56,7 +56,10 @@ test('a page without the token gets nothing', async ({ page, workstation }) => {
   expect(response?.status()).toBe(403);
 });
 
-test('Supportpaket exportieren saves a ZIP where the save dialog points, and says so', async ({ page, workstation }) => {
+test('Supportpaket exportieren saves a ZIP where the save dialog points, and says so', async ({
+  page,
+  workstation,
+}) => {
   await page.goto(workstation.url);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   const target = join(workstation.dataDir, '..', `support-${Date.now()}.zip`);

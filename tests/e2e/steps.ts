@@ -20,9 +20,14 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   // Legacy mode: the app has no frames, and the default mode opens a blank page and injects axe
   // into it again for every scan, the slowest part of admin.spec's 14 scans on a loaded machine.
-  const results = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ['violations'] }).analyze();
+  const results = await new AxeBuilder({ page })
+    .setLegacyMode()
+    .options({ resultTypes: ['violations'] })
+    .analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 }
 
 export async function createOrganisation(page: Page, relay: { url: string; setupCode: string }): Promise<void> {
@@ -43,7 +48,11 @@ export async function setPin(page: Page, pin = PIN): Promise<void> {
 }
 
 /** Calls the API from a page, the way the renderer does (through the bridge and the IPC router). */
-export async function invoke<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+export async function invoke<M extends MethodName>(
+  page: Page,
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodOutput<M>> {
   const result = (await page.evaluate(
     ([m, i]) =>
       (window as unknown as { klinikfunk: { invoke(m: string, i: unknown): Promise<unknown> } }).klinikfunk.invoke(
@@ -57,20 +66,32 @@ export async function invoke<M extends MethodName>(page: Page, method: M, input:
 }
 
 /** In the open admin view: adds a user and reads the registration key off the letter, then hides it. */
-export async function addUserWithKey(admin: Page, name: string, options: { ward?: string; role?: 'Mitglied' | 'Administration' } = {}): Promise<string> {
+export async function addUserWithKey(
+  admin: Page,
+  name: string,
+  options: { ward?: string; role?: 'Mitglied' | 'Administration' } = {},
+): Promise<string> {
   await admin.getByLabel('Name', { exact: true }).fill(name);
   if (options.role) await admin.getByLabel('Rolle').selectOption({ label: options.role });
   if (options.ward) await admin.getByLabel('Station oder Bereich (optional)').fill(options.ward);
   await admin.getByRole('button', { name: 'Hinzufügen und Schlüssel erstellen' }).click();
   await expect(admin.getByText('Ihr Zugang zu Klinikfunk').first()).toBeVisible({ timeout: 15_000 });
-  const key = /([0-9A-Z]{4}-){7}[0-9A-Z]{4}/.exec((await admin.locator('.letter-view').innerText()).replace(/\s+/g, ' '))?.[0];
+  const key = /([0-9A-Z]{4}-){7}[0-9A-Z]{4}/.exec(
+    (await admin.locator('.letter-view').innerText()).replace(/\s+/g, ' '),
+  )?.[0];
   expect(key).toBeDefined();
   await admin.getByRole('button', { name: 'Fertig – Schlüssel ausblenden' }).click();
   return key!;
 }
 
 /** Joins with a registration key from the first-run screen, sets the PIN and waits until online. */
-export async function joinWithKey(page: Page, relayUrl: string, key: string, passphrase: string, pin: string): Promise<void> {
+export async function joinWithKey(
+  page: Page,
+  relayUrl: string,
+  key: string,
+  passphrase: string,
+  pin: string,
+): Promise<void> {
   await page.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first().click();
   await page.getByLabel('Registrierungsschlüssel').fill(key);
   await page.getByLabel('Serveradresse').fill(relayUrl);

@@ -8,7 +8,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { addUserWithKey, createOrganisation, expectAccessible, joinWithKey, NURSE_PASS, setPin, shot } from './steps.ts';
+import {
+  addUserWithKey,
+  createOrganisation,
+  expectAccessible,
+  joinWithKey,
+  NURSE_PASS,
+  setPin,
+  shot,
+} from './steps.ts';
 
 const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true });
 
@@ -30,27 +38,41 @@ test('a remote wipe shows when it ran; one not yet executed says so', async ({ c
   await awayStation.core.sessions.visible().transport.close();
   await tab(admin, 'Geräte').click();
   await expect(admin.getByTestId('admin-device-row')).toHaveCount(3);
-  await admin.getByRole('button', { name: 'Stationsrechner 3 von Dora Urlaub sperren und löschen', exact: true }).click();
+  await admin
+    .getByRole('button', { name: 'Stationsrechner 3 von Dora Urlaub sperren und löschen', exact: true })
+    .click();
   await admin.getByRole('dialog').getByRole('button', { name: 'Sperren und löschen', exact: true }).click();
   const awayRow = admin.getByTestId('admin-device-row').filter({ hasText: 'Stationsrechner 3' });
-  await expect(awayRow.getByTestId('admin-device-wipe')).toHaveText(/^Fernlöschung angeordnet am .+, noch nicht ausgeführt$/, { timeout: 15_000 });
+  await expect(awayRow.getByTestId('admin-device-wipe')).toHaveText(
+    /^Fernlöschung angeordnet am .+, noch nicht ausgeführt$/,
+    { timeout: 15_000 },
+  );
   await expect(away.getByTestId('connection-status')).toBeVisible();
 
   // Stationsrechner 2 is connected: it confirms, then deletes its profile.
-  const profileDir = join(nurseStation.dataDir, readdirSync(nurseStation.dataDir, { withFileTypes: true }).find((e) => e.isDirectory())!.name);
+  const profileDir = join(
+    nurseStation.dataDir,
+    readdirSync(nurseStation.dataDir, { withFileTypes: true }).find((e) => e.isDirectory())!.name,
+  );
   const orderedFrom = Date.now();
-  await admin.getByRole('button', { name: 'Stationsrechner 2 von Bernd Pflege sperren und löschen', exact: true }).click();
+  await admin
+    .getByRole('button', { name: 'Stationsrechner 2 von Bernd Pflege sperren und löschen', exact: true })
+    .click();
   await admin.getByRole('dialog').getByRole('button', { name: 'Sperren und löschen', exact: true }).click();
   await expect.poll(() => existsSync(profileDir), { timeout: 30_000 }).toBe(false);
   const nurseRow = admin.getByTestId('admin-device-row').filter({ hasText: 'Stationsrechner 2' });
   const executed = nurseRow.getByTestId('admin-device-wipe');
   // No reload: the open list looks again while a wipe waits for its confirmation.
-  await expect(executed).toHaveText(/^Fernlöschung ausgeführt am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/, { timeout: 30_000 });
+  await expect(executed).toHaveText(/^Fernlöschung ausgeführt am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/, {
+    timeout: 30_000,
+  });
   const when = Date.parse((await executed.locator('time').getAttribute('datetime'))!);
   expect(when).toBeGreaterThanOrEqual(orderedFrom - 1000);
   expect(when).toBeLessThanOrEqual(Date.now());
   await expect(awayRow.getByTestId('admin-device-wipe')).toContainText('noch nicht ausgeführt');
-  await expect(nurse.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(nurse.getByRole('button', { name: 'Mit Registrierungsschlüssel beitreten' }).first()).toBeVisible({
+    timeout: 20_000,
+  });
   await shot(admin, testInfo, 'wipe-confirmed');
   await expectAccessible(admin, 'admin devices with wipe confirmation');
 

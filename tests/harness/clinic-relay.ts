@@ -12,7 +12,9 @@ export interface ClinicRelay {
   setupCode: string;
 }
 
-export async function startClinicRelay(options: { verbose?: boolean; limits?: Partial<RelayLimits> } = {}): Promise<ClinicRelay> {
+export async function startClinicRelay(
+  options: { verbose?: boolean; limits?: Partial<RelayLimits> } = {},
+): Promise<ClinicRelay> {
   // TestOrg is only a placeholder here: a bootstrapping relay imports no records.
   const relay = await startTestRelay({
     org: await TestOrg.create(),

@@ -55,17 +55,30 @@ export async function startCoreClient(options: CoreClientOptions = {}): Promise<
     policy: options.policy ?? builtInPolicy(),
     platform,
     dataDir,
-    log: options.log ?? (process.env.KF_DEBUG ? createLogger((r) => console.error(r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})), 'core', 'debug') : logger),
+    log:
+      options.log ??
+      (process.env.KF_DEBUG
+        ? createLogger(
+            (r) => console.error(r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})),
+            'core',
+            'debug',
+          )
+        : logger),
     ...(options.logFiles ? { logFiles: options.logFiles } : {}),
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void events.push({ event, payload }),
     deviceLabel: 'Stationsrechner Test',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
-    transportTuning: { heartbeatMs: 2_000, backoff: { baseMs: 50, maxMs: 500 }, ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}) },
+    transportTuning: {
+      heartbeatMs: 2_000,
+      backoff: { baseMs: 50, maxMs: 500 },
+      ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}),
+    },
   });
   const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });
   const sender = { url: `${ORIGIN}/index.html`, isMainFrame: true };
-  const call = async <M extends MethodName>(method: M, input: MethodInput<M>) => (await router.invoke(sender, method, input)) as Result<MethodOutput<M>>;
+  const call = async <M extends MethodName>(method: M, input: MethodInput<M>) =>
+    (await router.invoke(sender, method, input)) as Result<MethodOutput<M>>;
   return {
     core,
     platform,
@@ -74,7 +87,10 @@ export async function startCoreClient(options: CoreClientOptions = {}): Promise<
     call,
     async value(method, input) {
       const result = await call(method, input);
-      if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { code: result.error.code });
+      if (!result.ok)
+        throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), {
+          code: result.error.code,
+        });
       return result.value;
     },
     async close() {

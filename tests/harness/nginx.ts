@@ -16,21 +16,27 @@ export interface Nginx {
 
 const NGINX = '/usr/sbin/nginx';
 
-
-
 /**
  * The shipped block, pointed at `upstreamPort` with the given certificate, listening on a free
  * port; `bindAddress`: the loopback address nginx connects to the relay from (so a test can tell
  * the proxy's address from the device's).
  */
-export async function startNginx(options: { upstreamPort: number; fullChain: string; key: string; bindAddress: string }): Promise<Nginx> {
+export async function startNginx(options: {
+  upstreamPort: number;
+  fullChain: string;
+  key: string;
+  bindAddress: string;
+}): Promise<Nginx> {
   const dir = await mkdtemp(join(tmpdir(), 'kf-nginx-'));
   await writeFile(join(dir, 'fullchain.pem'), options.fullChain);
   await writeFile(join(dir, 'relay.key'), options.key, { mode: 0o600 });
   const block = (await readFile('deploy/nginx-klinikfunk-relay.conf', 'utf8'))
     .replace('/etc/klinikfunk/tls/relay-fullchain.pem', join(dir, 'fullchain.pem'))
     .replace('/etc/klinikfunk/tls/relay.key', join(dir, 'relay.key'))
-    .replace('proxy_pass http://127.0.0.1:8443;', `proxy_pass http://127.0.0.1:${options.upstreamPort};\n        proxy_bind ${options.bindAddress};`);
+    .replace(
+      'proxy_pass http://127.0.0.1:8443;',
+      `proxy_pass http://127.0.0.1:${options.upstreamPort};\n        proxy_bind ${options.bindAddress};`,
+    );
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const conf = [
@@ -45,7 +51,11 @@ export async function startNginx(options: { upstreamPort: number; fullChain: str
       '}',
     ].join('\n');
     await writeFile(join(dir, 'nginx.conf'), conf);
-    const proc: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: 'ignore' });
+    const proc: ChildProcess = spawn(
+      NGINX,
+      ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
+      { stdio: 'ignore' },
+    );
     let exited = false;
     proc.once('exit', () => (exited = true));
     const deadline = Date.now() + 10_000;

@@ -5,7 +5,10 @@ import { asOrgPublicKey, asOrgSigningKey, type generateOrgKeys } from '@klinikfu
 import { orgIdOf } from '@klinikfunk/crypto/records.ts';
 import { readySodium, sodium } from '@klinikfunk/crypto/sodium.ts';
 
-export async function orgKeysWithIdContaining(chars: readonly string[], skip = 0): Promise<ReturnType<typeof generateOrgKeys>> {
+export async function orgKeysWithIdContaining(
+  chars: readonly string[],
+  skip = 0,
+): Promise<ReturnType<typeof generateOrgKeys>> {
   await readySodium();
   let found = 0;
   for (let i = 0; i < 10_000; i++) {
@@ -13,7 +16,8 @@ export async function orgKeysWithIdContaining(chars: readonly string[], skip = 0
     new DataView(seed.buffer).setUint32(0, i);
     const pair = sodium().crypto_sign_seed_keypair(seed);
     const id = orgIdOf(asOrgPublicKey(pair.publicKey));
-    if (chars.every((c) => id.includes(c)) && found++ === skip) return { publicKey: asOrgPublicKey(pair.publicKey), secretKey: asOrgSigningKey(pair.privateKey) };
+    if (chars.every((c) => id.includes(c)) && found++ === skip)
+      return { publicKey: asOrgPublicKey(pair.publicKey), secretKey: asOrgSigningKey(pair.privateKey) };
   }
   throw new Error(`no org id with ${chars.join(' and ')} among 10,000 seeds`);
 }

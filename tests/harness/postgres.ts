@@ -44,7 +44,6 @@ export function postgresAvailable(): boolean {
   return findBinDir() !== null;
 }
 
-
 let dbCounter = 0;
 
 export interface PgOptions {

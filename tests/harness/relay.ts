@@ -14,7 +14,10 @@ import { deriveEnrolmentKeys, generateRegistrationCode } from '../../apps/deskto
 import { generateDeviceKeys, generateOrgKeys, type DeviceKeyPairs } from '@klinikfunk/crypto/keys.ts';
 import { orgIdOf, recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
-import { RelayTransport, type RelayTransportOptions } from '../../apps/desktop/electron/core/transport/relay-transport.ts';
+import {
+  RelayTransport,
+  type RelayTransportOptions,
+} from '../../apps/desktop/electron/core/transport/relay-transport.ts';
 import type { RelayLimits } from '../../apps/relay/limits.ts';
 import { createRelayLog, silentLog } from '../../apps/relay/log.ts';
 import { startRelay, type Relay } from '../../apps/relay/relay.ts';

@@ -29,8 +29,6 @@ export interface Tinyproxy {
 
 const TINYPROXY = '/usr/bin/tinyproxy';
 
-
-
 export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Tinyproxy> {
   const dir = await mkdtemp(join(tmpdir(), 'kf-tinyproxy-'));
   const logFile = join(dir, 'tinyproxy.log');

@@ -72,7 +72,9 @@ function bridgeBundle(): Promise<string> {
 }
 
 async function readPackageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'apps', 'desktop', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'apps', 'desktop', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -109,7 +111,12 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     deviceLabel: options.deviceLabel ?? 'Harness-Arbeitsplatz',
     ...(options.clock ? { clock: options.clock } : {}),
     // Quick reconnects, so an e2e test that stops and starts the relay does not wait 30 s.
-    transportTuning: { heartbeatMs: 5_000, backoff: { baseMs: 100, maxMs: 1_000 }, ...(options.outageNoticeMs ? { outageNoticeMs: options.outageNoticeMs } : {}), ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}) },
+    transportTuning: {
+      heartbeatMs: 5_000,
+      backoff: { baseMs: 100, maxMs: 1_000 },
+      ...(options.outageNoticeMs ? { outageNoticeMs: options.outageNoticeMs } : {}),
+      ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}),
+    },
     emit: (event, payload) => {
       const frame = JSON.stringify({ event, payload: events[event].payload.parse(payload) });
       for (const socket of sockets) socket.send(frame);
@@ -183,7 +190,9 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
         router
           .invoke(sender, frame.method, frame.input)
           .then((result) => ws.send(JSON.stringify({ id: frame.id, result })))
-          .catch((error: unknown) => log.warn('harness frame failed', { method: String(frame.method), error: loggable(error) }));
+          .catch((error: unknown) =>
+            log.warn('harness frame failed', { method: String(frame.method), error: loggable(error) }),
+          );
       });
     });
   });

@@ -27,7 +27,12 @@ function typecheckProbe(project: string, probeName: string, code: string, asPart
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => file === probePath || fileExists(file);
   const program = asPartOfProject
-    ? ts.createProgram({ rootNames: [...parsed.fileNames, probePath], options, host, projectReferences: parsed.projectReferences })
+    ? ts.createProgram({
+        rootNames: [...parsed.fileNames, probePath],
+        options,
+        host,
+        projectReferences: parsed.projectReferences,
+      })
     : ts.createProgram([probePath], options, host);
   return ts
     .getPreEmitDiagnostics(program)
@@ -50,14 +55,17 @@ const importOf = (source: string) => `import * as x from '${source}';\nexport co
 
 /** Every `refused` import is flagged, every `allowed` one passes, from a probe at `probePath`. */
 async function expectImports(probePath: string, refused: string[], allowed: string[]): Promise<void> {
-  for (const source of refused) expect((await restricted(probePath, importOf(source))).join('\n'), source).toMatch(/no-restricted-imports/);
+  for (const source of refused)
+    expect((await restricted(probePath, importOf(source))).join('\n'), source).toMatch(/no-restricted-imports/);
   for (const source of allowed) expect(await restricted(probePath, importOf(source)), source).toEqual([]);
 }
 
 // Type-aware lint of a probe builds a TypeScript program: slow on a loaded 2-core machine.
 describe('build boundaries', { timeout: 180_000 }, () => {
   it('the probe itself compiles clean code without errors (control)', () => {
-    expect(typecheckProbe('packages/protocol', '__probe_ok.ts', 'export const n: number = [1, 2].length;\n')).toEqual([]);
+    expect(typecheckProbe('packages/protocol', '__probe_ok.ts', 'export const n: number = [1, 2].length;\n')).toEqual(
+      [],
+    );
   });
 
   it('packages/protocol cannot use the DOM', () => {
@@ -73,7 +81,14 @@ describe('build boundaries', { timeout: 180_000 }, () => {
   it('packages/protocol imports zod and its own files only (lint)', async () => {
     await expectImports(
       'packages/protocol/__probe.ts',
-      ['node:fs', 'libsodium-wrappers-sumo', '@klinikfunk/crypto/sodium.ts', '../crypto/sodium.ts', '../../apps/relay/config.ts', 'electron'],
+      [
+        'node:fs',
+        'libsodium-wrappers-sumo',
+        '@klinikfunk/crypto/sodium.ts',
+        '../crypto/sodium.ts',
+        '../../apps/relay/config.ts',
+        'electron',
+      ],
       ['zod', './wire/bytes.ts'],
     );
   });
@@ -81,13 +96,23 @@ describe('build boundaries', { timeout: 180_000 }, () => {
   it('packages/crypto imports the protocol, libsodium and node:crypto only (lint)', async () => {
     await expectImports(
       'packages/crypto/__probe.ts',
-      ['node:fs', 'ws', '@klinikfunk/node-common/durable-file.ts', '../../apps/desktop/electron/core/compose.ts', '../protocol/wire/bytes.ts'],
+      [
+        'node:fs',
+        'ws',
+        '@klinikfunk/node-common/durable-file.ts',
+        '../../apps/desktop/electron/core/compose.ts',
+        '../protocol/wire/bytes.ts',
+      ],
       ['@klinikfunk/protocol/wire/bytes.ts', 'libsodium-wrappers-sumo', 'node:crypto', './sodium.ts'],
     );
   });
 
   it('packages/node-common imports Node built-ins only (lint)', async () => {
-    await expectImports('packages/node-common/__probe.ts', ['zod', '@klinikfunk/protocol/wire/bytes.ts', '../crypto/sodium.ts'], ['node:fs', './durable-file.ts']);
+    await expectImports(
+      'packages/node-common/__probe.ts',
+      ['zod', '@klinikfunk/protocol/wire/bytes.ts', '../crypto/sodium.ts'],
+      ['node:fs', './durable-file.ts'],
+    );
   });
 
   it('the relay imports packages/* and its own dependencies, never the desktop app (lint)', async () => {
@@ -103,7 +128,11 @@ describe('build boundaries', { timeout: 180_000 }, () => {
       ],
       ['@klinikfunk/crypto/records.ts', '@klinikfunk/protocol/relay/frames.ts', 'ws', 'pg', 'node:fs', './config.ts'],
     );
-    await expectImports('apps/relay/store/__probe.ts', ['../../desktop/electron/core/compose.ts'], ['../config.ts', './store.ts']);
+    await expectImports(
+      'apps/relay/store/__probe.ts',
+      ['../../desktop/electron/core/compose.ts'],
+      ['../config.ts', './store.ts'],
+    );
   });
 
   it('a dynamic import() takes only a file of its own package: the boundary rules above see static imports only', async () => {
@@ -121,7 +150,9 @@ describe('build boundaries', { timeout: 180_000 }, () => {
       ['apps/desktop/electron/core/__probe.ts', 'electron'],
     ];
     for (const [probePath, source] of cases)
-      expect((await refusals(probePath, source)).join('\n'), `${probePath}: ${source}`).toMatch(/dynamic-import-own-files/);
+      expect((await refusals(probePath, source)).join('\n'), `${probePath}: ${source}`).toMatch(
+        /dynamic-import-own-files/,
+      );
     expect(await refusals('apps/relay/__probe.ts', './config.ts')).toEqual([]);
     expect(await refusals('apps/desktop/renderer/src/__probe.ts', './components/collab/PdfPreview.svelte')).toEqual([]);
   });
@@ -162,13 +193,21 @@ describe('build boundaries', { timeout: 180_000 }, () => {
   });
 
   it("apps/desktop/electron/main may import 'electron'", async () => {
-    await expectImports('apps/desktop/electron/main/__probe.ts', ['../../../relay/main.ts'], ['electron', '../core/compose.ts']);
+    await expectImports(
+      'apps/desktop/electron/main/__probe.ts',
+      ['../../../relay/main.ts'],
+      ['electron', '../core/compose.ts'],
+    );
   });
 
   it('SQL stays in the store: .prepare( outside apps/desktop/electron/core/store is refused, in tests it is not (control)', async () => {
     const code = "declare const db: { prepare(text: string): unknown };\nexport const s = db.prepare('SELECT 1');\n";
-    expect((await lintProbe('apps/desktop/electron/core/__probe.ts', code)).join('\n')).toMatch(/no-restricted-syntax: SQL stays in the store/);
-    expect((await lintProbe('tests/unit/__probe.ts', code)).filter((m) => m.startsWith('no-restricted-syntax'))).toEqual([]);
+    expect((await lintProbe('apps/desktop/electron/core/__probe.ts', code)).join('\n')).toMatch(
+      /no-restricted-syntax: SQL stays in the store/,
+    );
+    expect(
+      (await lintProbe('tests/unit/__probe.ts', code)).filter((m) => m.startsWith('no-restricted-syntax')),
+    ).toEqual([]);
   });
 
   it("the store's raw database is for test fixtures only", async () => {
@@ -176,7 +215,9 @@ describe('build boundaries', { timeout: 180_000 }, () => {
       'apps/desktop/electron/core/__probe.ts',
       "import { testDatabase } from './store/test-database.ts';\nimport { storeDatabase } from './store/profile-store.ts';\nexport const x = [testDatabase, storeDatabase];\n",
     );
-    expect(messages.filter((m) => /no-restricted-syntax: (Raw store access|The database stays)/.test(m))).toHaveLength(2);
+    expect(messages.filter((m) => /no-restricted-syntax: (Raw store access|The database stays)/.test(m))).toHaveLength(
+      2,
+    );
   });
 
   it('the renderer cannot import the core, the relay, other packages than the protocol, or Node modules', async () => {

@@ -45,14 +45,21 @@ const baseConfig = {
   },
   msiProjectCreated,
   nsis: { perMachine: true, oneClick: false, allowElevation: true, runAfterFinish: false },
-  linux: { target: ['AppImage', 'deb'], category: 'Network;InstantMessaging', maintainer: 'Klinikfunk <support@klinikfunk.de>', icon: 'build/icon.png' },
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'Network;InstantMessaging',
+    maintainer: 'Klinikfunk <support@klinikfunk.de>',
+    icon: 'build/icon.png',
+  },
 } satisfies Configuration;
 
 /**
  * The configuration for a build machine's environment: the signing variables (build/windows-signing.ts)
  * decide whether and how the Windows files are signed; everything else is fixed.
  */
-export type BuilderConfig = typeof baseConfig & { win: typeof baseConfig.win & Omit<WindowsSigning, 'mode'> & { forceCodeSigning: boolean } };
+export type BuilderConfig = typeof baseConfig & {
+  win: typeof baseConfig.win & Omit<WindowsSigning, 'mode'> & { forceCodeSigning: boolean };
+};
 
 export function builderConfig(env: Readonly<Record<string, string | undefined>> = process.env): BuilderConfig {
   const { mode, ...signing } = windowsSigning(env);

@@ -33,7 +33,8 @@ const FEATURE_ANCHOR = '<ComponentGroupRef Id="ProductComponents"/>';
 /** Adds the properties, the registry components and their reference to a WiX project. */
 export function addPolicyProperties(wxs: string): string {
   if (wxs.includes(GROUP_ID)) throw new Error('msi policy hook: project already has the policy components');
-  if (!wxs.includes(FEATURE_ANCHOR)) throw new Error('msi policy hook: ProductComponents reference not found in the WiX project');
+  if (!wxs.includes(FEATURE_ANCHOR))
+    throw new Error('msi policy hook: ProductComponents reference not found in the WiX project');
   if (!wxs.includes('</Product>')) throw new Error('msi policy hook: </Product> not found in the WiX project');
 
   const properties = MSI_POLICY_PROPERTIES.map(
@@ -57,7 +58,9 @@ ${components}
     </ComponentGroup>
   </Product>`;
 
-  return wxs.replace(FEATURE_ANCHOR, `${FEATURE_ANCHOR}\n      <ComponentGroupRef Id="${GROUP_ID}"/>`).replace('</Product>', block);
+  return wxs
+    .replace(FEATURE_ANCHOR, `${FEATURE_ANCHOR}\n      <ComponentGroupRef Id="${GROUP_ID}"/>`)
+    .replace('</Product>', block);
 }
 
 /** The hook itself: electron-builder passes the path of the generated project.wxs. */

@@ -126,8 +126,9 @@ export async function openPostgresStore(
     INCARNATION_META,
     newIncarnation(),
   ]);
-  let incarnation = (await pool.query<{ value: string }>('SELECT value FROM relay_meta WHERE key = $1', [INCARNATION_META]))
-    .rows[0]!.value;
+  let incarnation = (
+    await pool.query<{ value: string }>('SELECT value FROM relay_meta WHERE key = $1', [INCARNATION_META])
+  ).rows[0]!.value;
   /** Raises declared history starts; head rows are locked in channel order, as appends lock them. */
   const raiseFloors = async (c: pg.PoolClient, throughs: ReadonlyArray<{ channel: string; through: number }>) => {
     if (throughs.length === 0) return;
@@ -214,7 +215,11 @@ export async function openPostgresStore(
     );
     const seq = num(head.rows[0]!.head);
     const at = num(head.rows[0]!.head_at);
-    if (head.rows[0]!.created && seq > 1) await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) VALUES ($1, 1, $2)', [item.channelId, seq - 1]);
+    if (head.rows[0]!.created && seq > 1)
+      await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) VALUES ($1, 1, $2)', [
+        item.channelId,
+        seq - 1,
+      ]);
     const ins = await c.query(
       `INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, client_event_id) DO NOTHING`,
@@ -340,9 +345,15 @@ export async function openPostgresStore(
       const next = newIncarnation();
       await tx(async (c) => {
         await c.query('UPDATE relay_meta SET value = $1 WHERE key = $2', [next, INCARNATION_META]);
-        await c.query('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, greatest(head + $1::bigint, $2::bigint) FROM channel_heads', [jump, atLeast]);
+        await c.query(
+          'INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, greatest(head + $1::bigint, $2::bigint) FROM channel_heads',
+          [jump, atLeast],
+        );
         // The SET expressions read the row as it was: the restore point is the head before the jump.
-        await c.query('UPDATE channel_heads SET base = least(coalesce(base, head), head), head = greatest(head + $1::bigint, $2::bigint)', [jump, atLeast]);
+        await c.query(
+          'UPDATE channel_heads SET base = least(coalesce(base, head), head), head = greatest(head + $1::bigint, $2::bigint)',
+          [jump, atLeast],
+        );
         await c.query(
           `INSERT INTO relay_meta (key, value) VALUES ($1, greatest($2::bigint, $3::bigint)::text)
            ON CONFLICT (key) DO UPDATE SET value = greatest(relay_meta.value::bigint + $2::bigint, $3::bigint)::text`,
@@ -365,7 +376,7 @@ export async function openPostgresStore(
     },
     async seqHigh() {
       const r = await pool.query<{ high: string }>(
-        "SELECT greatest((SELECT coalesce(max(head), 0) FROM channel_heads), (SELECT coalesce(max(value::bigint), 0) FROM relay_meta WHERE key = $1)) AS high",
+        'SELECT greatest((SELECT coalesce(max(head), 0) FROM channel_heads), (SELECT coalesce(max(value::bigint), 0) FROM relay_meta WHERE key = $1)) AS high',
         [SEQ_FLOOR_META],
       );
       return num(r.rows[0]!.high);
@@ -651,9 +662,13 @@ export async function openPostgresStore(
       );
     },
     async seenDevices() {
-      const r = await pool.query<{ device_id: string; last_seen_at: string; online: boolean; protocol: number | null; app_version: string | null }>(
-        'SELECT device_id, last_seen_at, online, protocol, app_version FROM device_seen',
-      );
+      const r = await pool.query<{
+        device_id: string;
+        last_seen_at: string;
+        online: boolean;
+        protocol: number | null;
+        app_version: string | null;
+      }>('SELECT device_id, last_seen_at, online, protocol, app_version FROM device_seen');
       return r.rows.map((row): DeviceSeenRow => ({
         deviceId: row.device_id,
         lastSeenAt: num(row.last_seen_at),

@@ -63,7 +63,9 @@ export function openSqliteStore(file: string): RelayStore {
   migrateSqlite(db);
 
   const q = {
-    findClient: db.prepare('SELECT seq, stored_at, sender_device FROM events WHERE channel = ? AND client_event_id = ?'),
+    findClient: db.prepare(
+      'SELECT seq, stored_at, sender_device FROM events WHERE channel = ? AND client_event_id = ?',
+    ),
     head: db.prepare('SELECT head FROM channel_heads WHERE channel = ?').pluck(),
     headAt: db.prepare('SELECT head, head_at FROM channel_heads WHERE channel = ?'),
     setHead: db.prepare(
@@ -101,9 +103,7 @@ export function openSqliteStore(file: string): RelayStore {
     noteCreated: db.prepare(
       'INSERT OR IGNORE INTO channel_creations (device_id, channel_id, created_at) VALUES (?, ?, ?)',
     ),
-    createdSince: db
-      .prepare('SELECT count(*) FROM channel_creations WHERE device_id = ? AND created_at >= ?')
-      .pluck(),
+    createdSince: db.prepare('SELECT count(*) FROM channel_creations WHERE device_id = ? AND created_at >= ?').pluck(),
     blob: db.prepare('SELECT hash, size, received, complete, owner_device, refs, generation FROM blobs WHERE hash = ?'),
     blobInsert: db.prepare(
       'INSERT INTO blobs (hash, size, received, complete, owner_device, created_at, generation) VALUES (?, ?, 0, 0, ?, ?, ?)',
@@ -146,7 +146,8 @@ export function openSqliteStore(file: string): RelayStore {
       hashes: readonly string[],
     ): AppendResult => {
       const existing = q.findClient.get(channelId, clientEventId) as Row | undefined;
-      if (existing && String(existing.sender_device) !== sender) return { seq: 0, duplicate: false, at: 0, taken: true };
+      if (existing && String(existing.sender_device) !== sender)
+        return { seq: 0, duplicate: false, at: 0, taken: true };
       if (existing) return { seq: num(existing.seq), duplicate: true, at: num(existing.stored_at) };
       const head = q.headAt.get(channelId) as Row | undefined;
       // A new channel after a restore starts above every jump (store.ts, SEQ_FLOOR_META).
@@ -204,14 +205,19 @@ export function openSqliteStore(file: string): RelayStore {
     };
   };
   const blobAppendTx = db.transaction(
-    (hash: string, offset: number, data: Uint8Array, owner: string | undefined): BlobState | 'conflict' | 'not_owner' => {
-    const state = blobState(hash);
-    if (state && owner !== undefined && state.ownerDeviceId !== owner) return 'not_owner';
-    if (!state || state.complete || state.received !== offset || offset + data.length > state.size) return 'conflict';
-    q.chunkInsert.run(hash, offset, buf(data));
-    q.blobReceived.run(offset + data.length, hash);
-    return { ...state, received: offset + data.length };
-  },
+    (
+      hash: string,
+      offset: number,
+      data: Uint8Array,
+      owner: string | undefined,
+    ): BlobState | 'conflict' | 'not_owner' => {
+      const state = blobState(hash);
+      if (state && owner !== undefined && state.ownerDeviceId !== owner) return 'not_owner';
+      if (!state || state.complete || state.received !== offset || offset + data.length > state.size) return 'conflict';
+      q.chunkInsert.run(hash, offset, buf(data));
+      q.blobReceived.run(offset + data.length, hash);
+      return { ...state, received: offset + data.length };
+    },
   );
   const mailPutTx = db.transaction(
     (
@@ -237,7 +243,13 @@ export function openSqliteStore(file: string): RelayStore {
   });
   const markSeenTx = db.transaction((rows: readonly DeviceSeenRow[]) => {
     for (const r of rows)
-      q.markSeen.run(r.deviceId, r.lastSeenAt, r.online ? 1 : 0, r.protocol ?? null, r.protocol === undefined ? null : (r.appVersion ?? null));
+      q.markSeen.run(
+        r.deviceId,
+        r.lastSeenAt,
+        r.online ? 1 : 0,
+        r.protocol ?? null,
+        r.protocol === undefined ? null : (r.appVersion ?? null),
+      );
   });
   const mailAckTx = db.transaction((toDeviceId: string, messageIds: readonly string[]): number => {
     let removed = 0;
@@ -249,9 +261,14 @@ export function openSqliteStore(file: string): RelayStore {
   let incarnation = String(db.prepare('SELECT value FROM relay_meta WHERE key = ?').pluck().get(INCARNATION_META));
   const markRestoredTx = db.transaction((next: string, { jump, atLeast }: RestoreTarget) => {
     db.prepare('UPDATE relay_meta SET value = ? WHERE key = ?').run(next, INCARNATION_META);
-    db.prepare('INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, max(head + ?, ?) FROM channel_heads').run(jump, atLeast);
+    db.prepare(
+      'INSERT INTO gone_ranges (channel, from_seq, to_seq) SELECT channel, head + 1, max(head + ?, ?) FROM channel_heads',
+    ).run(jump, atLeast);
     // The SET expressions read the row as it was: the restore point is the head before the jump.
-    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head), head = max(head + ?, ?)').run(jump, atLeast);
+    db.prepare('UPDATE channel_heads SET base = min(coalesce(base, head), head), head = max(head + ?, ?)').run(
+      jump,
+      atLeast,
+    );
     db.prepare(
       `INSERT INTO relay_meta (key, value) VALUES (?, CAST(max(?, ?) AS TEXT))
        ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER) + ?, ?) AS TEXT)`,
@@ -284,7 +301,10 @@ export function openSqliteStore(file: string): RelayStore {
       return next;
     },
     async goneRanges(channelId, afterSeq, upToSeq) {
-      return (goneQuery.all(channelId, afterSeq, upToSeq, MAX_GONE_RANGES) as Row[]).map((r) => ({ from: num(r.from_seq), to: num(r.to_seq) }));
+      return (goneQuery.all(channelId, afterSeq, upToSeq, MAX_GONE_RANGES) as Row[]).map((r) => ({
+        from: num(r.from_seq),
+        to: num(r.to_seq),
+      }));
     },
     async logHigh() {
       return num(db.prepare('SELECT coalesce(sum(head), 0) FROM channel_heads').pluck().get());
@@ -436,7 +456,9 @@ export function openSqliteStore(file: string): RelayStore {
         deviceId: String(r.device_id),
         lastSeenAt: num(r.last_seen_at),
         online: num(r.online) === 1,
-        ...(r.protocol === null ? {} : { protocol: num(r.protocol), appVersion: r.app_version === null ? null : String(r.app_version) }),
+        ...(r.protocol === null
+          ? {}
+          : { protocol: num(r.protocol), appVersion: r.app_version === null ? null : String(r.app_version) }),
       }));
     },
     onRemoteCommit() {},

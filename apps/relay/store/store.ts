@@ -321,5 +321,3 @@ export interface RelayStore {
 
   close(): Promise<void>;
 }
-
-

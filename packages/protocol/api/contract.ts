@@ -236,7 +236,11 @@ export const methods = {
     doc: 'Creates a one-time registration key for a user, valid 14 days. The key is returned once, for the letter, and not kept.',
   }),
   'admin.revokeDevice': method({
-    input: z.strictObject({ deviceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), wipe: z.boolean().default(false), reason: z.string().max(500).default('') }),
+    input: z.strictObject({
+      deviceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      wipe: z.boolean().default(false),
+      reason: z.string().max(500).default(''),
+    }),
     output: done,
     doc: 'Revokes a device: the relay disconnects it at once and refuses it afterwards, its session ends. With `wipe`, a signed wipe order first makes it delete the profile store and files when it next connects.',
   }),

@@ -111,7 +111,12 @@ export const sendInput = z.strictObject({
   urgent: z.boolean().default(false),
 });
 
-export const editInput = z.strictObject({ channelId, messageId, body: body.min(1), mentions: z.array(userId).max(200).default([]) });
+export const editInput = z.strictObject({
+  channelId,
+  messageId,
+  body: body.min(1),
+  mentions: z.array(userId).max(200).default([]),
+});
 export const messageRef = z.strictObject({ channelId, messageId });
 
 export const readersSchema = z.object({
@@ -145,7 +150,11 @@ export const discoverableChannelSchema = z.object({
   state: z.enum(['open', 'requested']),
 });
 
-export const searchInput = z.strictObject({ text: z.string().trim().min(1).max(200), channelId: channelId.optional(), limit: z.number().int().min(1).max(100).default(30) });
+export const searchInput = z.strictObject({
+  text: z.string().trim().min(1).max(200),
+  channelId: channelId.optional(),
+  limit: z.number().int().min(1).max(100).default(30),
+});
 
 export const searchHitSchema = z.object({
   kind: z.enum(['message', 'file']),

@@ -51,7 +51,9 @@ export const sessionStatusSchema = z.object({
    * Why the last profile was signed out, for the sign-in screen's explanation. `relay_refused`: the
    * relay refused the device's authentication for good (not a revocation).
    */
-  lastSignOutReason: z.enum(['user', 'too_many_pins', 'session_expired', 'admin', 'revoked', 'app_exit', 'wiped', 'relay_refused']).nullable(),
+  lastSignOutReason: z
+    .enum(['user', 'too_many_pins', 'session_expired', 'admin', 'revoked', 'app_exit', 'wiped', 'relay_refused'])
+    .nullable(),
 });
 
 export const orgCreateInput = z.strictObject({

@@ -20,28 +20,45 @@ const WORDS = {
     device: (label: string) => `Gerätename: ${label}.`,
     reason: (reason: string) => (reason ? `Grund: ${sentence(reason)}` : 'Kein Grund angegeben.'),
     order: (id: string) => `Auftragsnummer ${id}.`,
-    retention: (days: number) => (days === 0 ? 'Nachrichten werden unbegrenzt aufbewahrt.' : `Nachrichten werden nach ${days} Tagen gelöscht.`),
+    retention: (days: number) =>
+      days === 0 ? 'Nachrichten werden unbegrenzt aufbewahrt.' : `Nachrichten werden nach ${days} Tagen gelöscht.`,
     receipts: (on: boolean) => (on ? 'Lesebestätigungen sind eingeschaltet.' : 'Lesebestätigungen sind ausgeschaltet.'),
-    notification: { none: 'Benachrichtigungen zeigen keinen Inhalt.', sender: 'Benachrichtigungen zeigen nur den Absender.', full: 'Benachrichtigungen zeigen Absender und Text.' } as Record<string, string>,
-    history: (on: boolean) => (on ? 'Neue Mitglieder sehen den bisherigen Verlauf.' : 'Neue Mitglieder sehen nur neue Nachrichten.'),
+    notification: {
+      none: 'Benachrichtigungen zeigen keinen Inhalt.',
+      sender: 'Benachrichtigungen zeigen nur den Absender.',
+      full: 'Benachrichtigungen zeigen Absender und Text.',
+    } as Record<string, string>,
+    history: (on: boolean) =>
+      on ? 'Neue Mitglieder sehen den bisherigen Verlauf.' : 'Neue Mitglieder sehen nur neue Nachrichten.',
   },
   en: {
     orgName: (name: string) => `Organisation name: ${name}.`,
-    user: (name: string, admin: boolean, ward: string) => `${name} is ${admin ? 'an administrator' : 'a member'}${ward ? ` on ${ward}` : ', no ward'}.`,
+    user: (name: string, admin: boolean, ward: string) =>
+      `${name} is ${admin ? 'an administrator' : 'a member'}${ward ? ` on ${ward}` : ', no ward'}.`,
     active: (active: boolean) => (active ? 'The account is active.' : 'The account is deactivated.'),
     expires: (when: string) => `Valid until ${when}.`,
     device: (label: string) => `Device name: ${label}.`,
     reason: (reason: string) => (reason ? `Reason: ${sentence(reason)}` : 'No reason given.'),
     order: (id: string) => `Order number ${id}.`,
-    retention: (days: number) => (days === 0 ? 'Messages are kept without limit.' : `Messages are deleted after ${days} days.`),
+    retention: (days: number) =>
+      days === 0 ? 'Messages are kept without limit.' : `Messages are deleted after ${days} days.`,
     receipts: (on: boolean) => (on ? 'Read receipts are on.' : 'Read receipts are off.'),
-    notification: { none: 'Notifications show no content.', sender: 'Notifications show the sender only.', full: 'Notifications show sender and text.' } as Record<string, string>,
+    notification: {
+      none: 'Notifications show no content.',
+      sender: 'Notifications show the sender only.',
+      full: 'Notifications show sender and text.',
+    } as Record<string, string>,
     history: (on: boolean) => (on ? 'New members see the earlier history.' : 'New members see new messages only.'),
   },
 } as const;
 
 /** The sentences for one entry (record type and its facts), one per line; none for a roster. */
-export function auditDetailSentences(type: string, facts: AuditFacts, language: AuditLanguage, formatTime: (ms: number) => string): string[] {
+export function auditDetailSentences(
+  type: string,
+  facts: AuditFacts,
+  language: AuditLanguage,
+  formatTime: (ms: number) => string,
+): string[] {
   const w = WORDS[language];
   switch (type) {
     case 'org_root':

@@ -4,7 +4,11 @@
 // client is refused rather than half-applied; a newer client bumps the type's version instead.
 import { z } from 'zod';
 
-const id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const id = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 const text = (max: number) => z.string().max(max);
 
 export const messageCreate = z.strictObject({
@@ -17,7 +21,12 @@ export const messageCreate = z.strictObject({
   urgent: z.boolean().default(false),
 });
 
-export const messageEdit = z.strictObject({ type: z.literal('message.edit'), messageId: id, body: text(20_000), mentions: z.array(id).max(200).default([]) });
+export const messageEdit = z.strictObject({
+  type: z.literal('message.edit'),
+  messageId: id,
+  body: text(20_000),
+  mentions: z.array(id).max(200).default([]),
+});
 export const messageDelete = z.strictObject({ type: z.literal('message.delete'), messageId: id });
 export const messageAck = z.strictObject({ type: z.literal('message.ack'), messageId: id });
 export const readReceipt = z.strictObject({ type: z.literal('read.receipt'), upToSeq: z.number().int().nonnegative() });
@@ -25,12 +34,19 @@ export const readReceipt = z.strictObject({ type: z.literal('read.receipt'), upT
 export const pollCreate = z.strictObject({
   type: z.literal('poll.create'),
   question: text(500).min(1),
-  options: z.array(z.strictObject({ id: z.string().min(1).max(16), label: text(200).min(1) })).min(2).max(20),
+  options: z
+    .array(z.strictObject({ id: z.string().min(1).max(16), label: text(200).min(1) }))
+    .min(2)
+    .max(20),
   multipleChoice: z.boolean(),
   deadline: z.number().int().nullable(),
   hideVoters: z.boolean(),
 });
-export const pollVote = z.strictObject({ type: z.literal('poll.vote'), pollId: id, optionIds: z.array(z.string().max(16)).max(20) });
+export const pollVote = z.strictObject({
+  type: z.literal('poll.vote'),
+  pollId: id,
+  optionIds: z.array(z.string().max(16)).max(20),
+});
 export const pollClose = z.strictObject({ type: z.literal('poll.close'), pollId: id });
 
 /** With the thumbnail, one below the relay's MAX_EVENT_BLOBS; segments grow with the file instead. */
@@ -46,7 +62,11 @@ export const fileShare = z.strictObject({
    * Large files: the relay blobs (hex SHA-256 each) that hold the ciphertext, in order, uploaded
    * while the file was still being encrypted. Absent: the one blob `blobId`.
    */
-  parts: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(2).max(MAX_FILE_PARTS).optional(),
+  parts: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .min(2)
+    .max(MAX_FILE_PARTS)
+    .optional(),
   /** base64url of the 32-byte file key, and of the ciphertext's hash: BLAKE2b-256 for one blob, the 32 bytes of blobId (partsId) for a file in parts. */
   keyB64: z.string().length(43),
   hashB64: z.string().length(43),
@@ -94,7 +114,11 @@ export const calendarOccurrencePut = z.strictObject({
   description: text(5000).optional(),
 });
 /** One occurrence of a recurring entry called off; the rest of the series stays (an EXDATE in iCalendar). */
-export const calendarOccurrenceCancel = z.strictObject({ type: z.literal('calendar.occurrence.cancel'), uid: id, recurrenceId });
+export const calendarOccurrenceCancel = z.strictObject({
+  type: z.literal('calendar.occurrence.cancel'),
+  uid: id,
+  recurrenceId,
+});
 
 /** Channel name, topic and settings travel encrypted: the relay never sees them. */
 export const channelUpdate = z.strictObject({
@@ -126,7 +150,11 @@ export const channelUnannounce = z.strictObject({ type: z.literal('channel.unann
  * requester saw: the request is fulfilled once the requester is in any roster after it, so an old
  * request never re-adds someone who has left since (no clocks involved).
  */
-export const channelJoinRequest = z.strictObject({ type: z.literal('channel.join_request'), channelId: id, knownEpoch: z.number().int().min(0).max(0xffffffff) });
+export const channelJoinRequest = z.strictObject({
+  type: z.literal('channel.join_request'),
+  channelId: id,
+  knownEpoch: z.number().int().min(0).max(0xffffffff),
+});
 
 export const channelEventPayload = z.discriminatedUnion('type', [
   channelUpdate,

@@ -39,7 +39,11 @@ export const MAX_DEVICES_SEEN = 20_000;
 
 /** Canonical base64url without padding (wire/bytes.ts): one text per byte string, so both ends decode what the schema passed. */
 const b64 = z.string().refine(isBase64Url, 'canonical base64url without padding');
-const b64Max = (bytes: number) => z.string().max(Math.ceil((bytes * 4) / 3)).refine(isBase64Url, 'canonical base64url without padding');
+const b64Max = (bytes: number) =>
+  z
+    .string()
+    .max(Math.ceil((bytes * 4) / 3))
+    .refine(isBase64Url, 'canonical base64url without padding');
 /** Same alphabet and length as the ids of packages/protocol/wire records. */
 export const relayIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -308,7 +312,10 @@ export const pageFrame = z.strictObject({
   gone: z
     .array(goneRangeSchema)
     .max(MAX_GONE_RANGES)
-    .refine((list) => list.every((r, i) => i === 0 || list[i - 1]!.to < r.from), 'gone ranges: ascending, not overlapping')
+    .refine(
+      (list) => list.every((r, i) => i === 0 || list[i - 1]!.to < r.from),
+      'gone ranges: ascending, not overlapping',
+    )
     .optional(),
   incarnation: incarnationSchema,
 });

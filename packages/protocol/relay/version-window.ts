@@ -14,7 +14,8 @@ import { deviceSeenSchema, RELAY_PROTOCOL_VERSION, serverFrame, type ServerFrame
 export const OLDEST_RELAY_PROTOCOL_VERSION = RELAY_PROTOCOL_VERSION - 1;
 
 /** True for a version inside the window. */
-export const relayServesVersion = (v: number): boolean => v >= OLDEST_RELAY_PROTOCOL_VERSION && v <= RELAY_PROTOCOL_VERSION;
+export const relayServesVersion = (v: number): boolean =>
+  v >= OLDEST_RELAY_PROTOCOL_VERSION && v <= RELAY_PROTOCOL_VERSION;
 
 // v3 versus v4. Device -> relay: v3's hello has no `app` (the schema takes it as optional, so a
 // v3 hello parses unchanged). Relay -> device: v3's devices_seen_result lists devices without
@@ -39,7 +40,10 @@ export type WindowFrame = ServerFrame | PreviousServerFrame;
 export function frameForVersion(frame: ServerFrame, version: number): WindowFrame {
   if (version >= RELAY_PROTOCOL_VERSION) return frame;
   if (frame.t === 'devices_seen_result')
-    return { ...frame, devices: frame.devices.map(({ deviceId, lastSeenAt, online }) => ({ deviceId, lastSeenAt, online })) };
+    return {
+      ...frame,
+      devices: frame.devices.map(({ deviceId, lastSeenAt, online }) => ({ deviceId, lastSeenAt, online })),
+    };
   return frame;
 }
 

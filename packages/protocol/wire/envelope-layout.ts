@@ -123,11 +123,25 @@ export function parseHeader(bytes: Uint8Array): EnvelopeHeader {
   const clientEventId = r.take(16);
   const prevHash = r.take(32);
   if (r.offset !== bytes.length) throw new RangeError('trailing header bytes');
-  return { version, kind, orgIdRaw, channelId, epoch, senderDeviceId, generation, index, contentType, clientEventId, prevHash };
+  return {
+    version,
+    kind,
+    orgIdRaw,
+    channelId,
+    epoch,
+    senderDeviceId,
+    generation,
+    index,
+    contentType,
+    clientEventId,
+    prevHash,
+  };
 }
 
 /** Splits an envelope into its parts; never throws. */
-export function parseEnvelope(bytes: Uint8Array): { ok: true; envelope: ParsedEnvelope } | { ok: false; reason: EnvelopeParseError } {
+export function parseEnvelope(
+  bytes: Uint8Array,
+): { ok: true; envelope: ParsedEnvelope } | { ok: false; reason: EnvelopeParseError } {
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'malformed' };
   if (bytes.length > MAX_ENVELOPE_BYTES) return { ok: false, reason: 'oversized' };
   try {
@@ -145,7 +159,17 @@ export function parseEnvelope(bytes: Uint8Array): { ok: true; envelope: ParsedEn
     if (rest < AEAD_TAG_BYTES + PAYLOAD_BUCKETS[0]) return { ok: false, reason: 'malformed' };
     const ciphertext = r.take(rest);
     const signature = r.take(SIGNATURE_BYTES);
-    return { ok: true, envelope: { header, headerBytes, nonce, ciphertext, signature, signedPart: bytes.subarray(0, bytes.length - SIGNATURE_BYTES) } };
+    return {
+      ok: true,
+      envelope: {
+        header,
+        headerBytes,
+        nonce,
+        ciphertext,
+        signature,
+        signedPart: bytes.subarray(0, bytes.length - SIGNATURE_BYTES),
+      },
+    };
   } catch {
     return { ok: false, reason: 'malformed' };
   }

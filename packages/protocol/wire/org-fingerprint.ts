@@ -84,7 +84,8 @@ export function parseOrgFingerprint(input: string): ParsedFingerprint {
   // An org id is exactly 43 base64url characters and case-sensitive. A fingerprint written with
   // hyphens and one left out has that shape too (36 + 7), so the fingerprint reading, whose check
   // group fits by chance once in a million, goes first.
-  if (/^[A-Za-z0-9_-]{43}$/.test(trimmed) && fromBase64Url(trimmed)?.length === 32) return { ok: true, kind: 'org_id', orgId: trimmed };
+  if (/^[A-Za-z0-9_-]{43}$/.test(trimmed) && fromBase64Url(trimmed)?.length === 32)
+    return { ok: true, kind: 'org_id', orgId: trimmed };
   return fingerprint;
 }
 
@@ -99,13 +100,22 @@ function parseGrouped(trimmed: string): ParsedFingerprint & ({ ok: false } | { k
   const symbols: number[] = [];
   for (const char of compact) {
     const index = ALPHABET.indexOf(char);
-    if (index < 0) return { ok: false, problem: 'character', message: `contains "${char}", which no organisation fingerprint contains (only 0-9 and A-Z without I, L, O, U)` };
+    if (index < 0)
+      return {
+        ok: false,
+        problem: 'character',
+        message: `contains "${char}", which no organisation fingerprint contains (only 0-9 and A-Z without I, L, O, U)`,
+      };
     symbols.push(index);
   }
   const data = symbols.slice(0, DATA_CHARS);
   const check = checkSymbols(data);
   if (check.some((s, i) => s !== symbols[DATA_CHARS + i]))
-    return { ok: false, problem: 'checksum', message: 'the check group (the last 4 characters) does not fit the others: a character is mistyped' };
+    return {
+      ok: false,
+      problem: 'checksum',
+      message: 'the check group (the last 4 characters) does not fit the others: a character is mistyped',
+    };
   return { ok: true, kind: 'fingerprint', fingerprint: grouped(symbols) };
 }
 

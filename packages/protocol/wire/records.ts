@@ -13,14 +13,22 @@ const b64 = (bytes?: number) =>
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
     .refine(isBase64Url, 'canonical base64url')
-    .refine((s) => bytes === undefined || Math.floor((s.length * 3) / 4) === bytes, bytes === undefined ? 'base64url' : `must encode ${bytes} bytes`);
+    .refine(
+      (s) => bytes === undefined || Math.floor((s.length * 3) / 4) === bytes,
+      bytes === undefined ? 'base64url' : `must encode ${bytes} bytes`,
+    );
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id: 8-64 base64url characters');
 export const publicKeySchema = b64(32);
 export const signatureSchema = b64(64);
 const time = z.number().int().nonnegative();
 
-export const orgRootBody = z.strictObject({ orgId: idSchema, name: z.string().min(1).max(200), orgPublicKey: publicKeySchema, createdAt: time });
+export const orgRootBody = z.strictObject({
+  orgId: idSchema,
+  name: z.string().min(1).max(200),
+  orgPublicKey: publicKeySchema,
+  createdAt: time,
+});
 
 export const userBody = z.strictObject({
   orgId: idSchema,
@@ -81,14 +89,24 @@ export const rosterBody = z.strictObject({
   issuedAt: time,
 });
 
-export const wipeBody = z.strictObject({ orgId: idSchema, orderId: idSchema, targetDeviceId: idSchema, issuedAt: time });
+export const wipeBody = z.strictObject({
+  orgId: idSchema,
+  orderId: idSchema,
+  targetDeviceId: idSchema,
+  issuedAt: time,
+});
 
 /**
  * A wiped device's confirmation that it executed a wipe order: signed with that device's own key
  * right before it deletes its keys (the relay, which never holds a device key, cannot forge it).
  * Valid only from the order's target device and only for an order in the directory, once.
  */
-export const wipeDoneBody = z.strictObject({ orgId: idSchema, orderId: idSchema, deviceId: idSchema, executedAt: time });
+export const wipeDoneBody = z.strictObject({
+  orgId: idSchema,
+  orderId: idSchema,
+  deviceId: idSchema,
+  executedAt: time,
+});
 
 /**
  * Organisation-wide settings an admin sets for every workstation. The newest by issuedAt wins;

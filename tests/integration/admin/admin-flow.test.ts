@@ -409,7 +409,9 @@ describe('organisation administration', () => {
     await transport.close();
     const offline = await admin.value('admin.deviceList', {});
     expect(offline.length).toBe(devices.length);
-    expect(offline.every((d) => !d.lastSeenKnown && d.lastSeenAt === null && !d.online && d.appVersion === null)).toBe(true);
+    expect(offline.every((d) => !d.lastSeenKnown && d.lastSeenAt === null && !d.online && d.appVersion === null)).toBe(
+      true,
+    );
     await transport.connect();
     expect(await admin.call('admin.revokeDevice', { deviceId: own.deviceId })).toMatchObject({
       ok: false,

@@ -17,7 +17,11 @@ async function join_(client: CoreClient, admin: CoreClient, relayUrl: string, di
   const { userId } = await admin.value('admin.addUser', { displayName, role: 'member', ward: 'Station 3B' });
   const letter = await admin.value('admin.createRegistrationKey', { userId });
   await client.value('org.join', { registrationKey: letter.registrationKey, relayUrl, passphrase });
-  await eventually(async () => (await client.value('connection.status', {})).state === 'online', 15_000, `${displayName} online`);
+  await eventually(
+    async () => (await client.value('connection.status', {})).state === 'online',
+    15_000,
+    `${displayName} online`,
+  );
   return userId;
 }
 
@@ -42,7 +46,11 @@ describe('remote wipe confirmation', () => {
       setupCode: relay.setupCode,
       passphrase: 'Sonnenblume-Station-3',
     });
-    await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
+    await eventually(
+      async () => (await admin.value('connection.status', {})).state === 'online',
+      15_000,
+      'admin online',
+    );
     nurseId = await join_(nurse, admin, relay.url, 'Bernd Pflege', 'Kaffeepause-Nachtdienst');
     awayId = await join_(away, admin, relay.url, 'Dora Urlaub', 'Leuchtturm-Hafen-Nord');
   }, 90_000);
@@ -61,7 +69,9 @@ describe('remote wipe confirmation', () => {
     expect(listed.wipeExecutedAt).toBeNull();
 
     // The relay's own database gets a confirmation the device never signed (no relay holds a device key).
-    const order = [...admin.core.sessions.visible().client.directory.wipeOrders.values()].find((o) => o.body.targetDeviceId === device.deviceId)!;
+    const order = [...admin.core.sessions.visible().client.directory.wipeOrders.values()].find(
+      (o) => o.body.targetDeviceId === device.deviceId,
+    )!;
     const forged = signRecord(
       'wipe_done',
       { orgId: order.body.orgId, orderId: order.body.orderId, deviceId: device.deviceId, executedAt: Date.now() },
@@ -86,7 +96,9 @@ describe('remote wipe confirmation', () => {
     await eventually(async () => (await nurse.value('session.status', {})).profileCount === 0, 20_000, 'nurse wiped');
     const wipedBy = Date.now();
     await eventually(
-      async () => (await admin.value('admin.deviceList', {})).find((d) => d.deviceId === device.deviceId)!.wipeExecutedAt !== null,
+      async () =>
+        (await admin.value('admin.deviceList', {})).find((d) => d.deviceId === device.deviceId)!.wipeExecutedAt !==
+        null,
       15_000,
       'confirmation at the admin',
     );
@@ -95,14 +107,21 @@ describe('remote wipe confirmation', () => {
     expect(listed.wipeExecutedAt).toBeGreaterThanOrEqual(orderedFrom);
     expect(listed.wipeExecutedAt).toBeLessThanOrEqual(wipedBy);
     const entry = (await admin.value('admin.auditLog', {})).find((e) => e.action === 'wipe_executed')!;
-    expect(entry).toMatchObject({ subjectId: device.deviceId, signerKind: 'device', signerId: device.deviceId, time: listed.wipeExecutedAt });
+    expect(entry).toMatchObject({
+      subjectId: device.deviceId,
+      signerKind: 'device',
+      signerId: device.deviceId,
+      time: listed.wipeExecutedAt,
+    });
     expect(entry.subjectName).toBe(device.label);
 
     // The admin fetched the relay's made-up confirmation with the real one (it sits before it in
     // the directory) and refused it: the workstation that is off still shows "not executed".
     const page = await admin.core.sessions.visible().transport.getRecords(0, 500);
     expect(page.records.some((r) => r.record.sig === forgedSig)).toBe(true);
-    expect((await admin.value('admin.deviceList', {})).find((d) => d.deviceId === awayDeviceId)).toMatchObject({ wipeExecutedAt: null });
+    expect((await admin.value('admin.deviceList', {})).find((d) => d.deviceId === awayDeviceId)).toMatchObject({
+      wipeExecutedAt: null,
+    });
     expect((await admin.value('admin.auditLog', {})).filter((e) => e.action === 'wipe_executed')).toHaveLength(1);
   }, 40_000);
 });

@@ -13,8 +13,18 @@ describe('channels per device and day', () => {
   beforeAll(async () => {
     relay = await startClinicRelay({ limits: { channelsPerDevicePerDay: 4 } });
     admin = await startCoreClient();
-    await admin.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
-    await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
+    await admin.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: 'Sonnenblume-Station-3',
+    });
+    await eventually(
+      async () => (await admin.value('connection.status', {})).state === 'online',
+      15_000,
+      'admin online',
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -26,7 +36,12 @@ describe('channels per device and day', () => {
     const answers: string[] = [];
     for (let i = 0; i < 6 && !answers.includes('not_permitted'); i++) {
       const before = (await admin.value('channels.list', {})).length;
-      const result = await admin.call('channels.create', { kind: 'channel', name: `Station ${i}`, topic: '', memberUserIds: [] });
+      const result = await admin.call('channels.create', {
+        kind: 'channel',
+        name: `Station ${i}`,
+        topic: '',
+        memberUserIds: [],
+      });
       answers.push(result.ok ? 'ok' : result.error.code);
       if (!result.ok) expect((await admin.value('channels.list', {})).length).toBe(before);
     }

@@ -13,9 +13,24 @@ describe('stable error codes for unknown people and empty calendar files', () =>
   beforeAll(async () => {
     relay = await startClinicRelay();
     admin = await startCoreClient();
-    await admin.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
-    await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
-    ({ channelId } = await admin.value('channels.create', { kind: 'channel', name: 'Leitung', topic: '', memberUserIds: [] }));
+    await admin.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: 'Sonnenblume-Station-3',
+    });
+    await eventually(
+      async () => (await admin.value('connection.status', {})).state === 'online',
+      15_000,
+      'admin online',
+    );
+    ({ channelId } = await admin.value('channels.create', {
+      kind: 'channel',
+      name: 'Leitung',
+      topic: '',
+      memberUserIds: [],
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -26,7 +41,12 @@ describe('stable error codes for unknown people and empty calendar files', () =>
   it('channels.create with a user id nobody in the organisation has is not_found, and nothing is created', async () => {
     const before = (await admin.value('channels.list', {})).length;
     for (const kind of ['channel', 'direct'] as const) {
-      const result = await admin.call('channels.create', { kind, name: 'Geister', topic: '', memberUserIds: ['usrNotInDirectory1'] });
+      const result = await admin.call('channels.create', {
+        kind,
+        name: 'Geister',
+        topic: '',
+        memberUserIds: ['usrNotInDirectory1'],
+      });
       expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
     expect((await admin.value('channels.list', {})).length).toBe(before);

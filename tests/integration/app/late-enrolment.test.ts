@@ -22,17 +22,41 @@ afterAll(async () => {
 });
 
 it('a member who enrols after the channel was made sees it, named, and gets new messages', async () => {
-  await admin.value('org.create', { orgName: 'Klinikum Süd', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
+  await admin.value('org.create', {
+    orgName: 'Klinikum Süd',
+    displayName: 'Anna Admin',
+    relayUrl: relay.url,
+    setupCode: relay.setupCode,
+    passphrase: 'Sonnenblume-Station-3',
+  });
   await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
   const { userId } = await admin.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: null });
-  const { channelId } = await admin.value('channels.create', { kind: 'channel', name: 'Station 5', topic: 'Früh', memberUserIds: [userId] });
+  const { channelId } = await admin.value('channels.create', {
+    kind: 'channel',
+    name: 'Station 5',
+    topic: 'Früh',
+    memberUserIds: [userId],
+  });
   await admin.value('messages.send', { channelId, body: 'vor dem Beitritt' });
   const letter = await admin.value('admin.createRegistrationKey', { userId });
 
-  await nurse.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Nachtdienst' });
-  const channel = await eventually(async () => (await nurse.value('channels.list', {})).find((c) => c.channelId === channelId), 20_000, 'channel at the late member');
+  await nurse.value('org.join', {
+    registrationKey: letter.registrationKey,
+    relayUrl: relay.url,
+    passphrase: 'Kaffeepause-Nachtdienst',
+  });
+  const channel = await eventually(
+    async () => (await nurse.value('channels.list', {})).find((c) => c.channelId === channelId),
+    20_000,
+    'channel at the late member',
+  );
   expect(channel).toMatchObject({ name: 'Station 5', topic: 'Früh' });
 
   await admin.value('messages.send', { channelId, body: 'nach dem Beitritt' });
-  await eventually(async () => (await nurse.value('messages.page', { channelId })).messages.some((m) => m.body === 'nach dem Beitritt'), 20_000, 'new message at the late member');
+  await eventually(
+    async () =>
+      (await nurse.value('messages.page', { channelId })).messages.some((m) => m.body === 'nach dem Beitritt'),
+    20_000,
+    'new message at the late member',
+  );
 }, 90_000);

@@ -26,15 +26,29 @@ afterAll(async () => {
 
 it('joining with an unreachable relay address fails with relay_unreachable and creates no profile', async () => {
   await readySodium();
-  const result = await stranger.call('org.join', { registrationKey: generateRegistrationCode(), relayUrl: 'ws://127.0.0.1:9', passphrase: PASS });
+  const result = await stranger.call('org.join', {
+    registrationKey: generateRegistrationCode(),
+    relayUrl: 'ws://127.0.0.1:9',
+    passphrase: PASS,
+  });
   expect(result).toMatchObject({ ok: false, error: { code: 'relay_unreachable' } });
   expect((await stranger.value('session.status', {})).profileCount).toBe(0);
 });
 
 it('signs in offline with local data, queues a message and delivers it when the relay is back', async () => {
-  const { profileId } = await admin.value('org.create', { orgName: 'Praxis Ost', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: PASS });
+  const { profileId } = await admin.value('org.create', {
+    orgName: 'Praxis Ost',
+    displayName: 'Anna Admin',
+    relayUrl: relay.url,
+    setupCode: relay.setupCode,
+    passphrase: PASS,
+  });
   await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'online');
-  const { channelId } = await admin.value('channels.create', { kind: 'conversation', name: 'Leitung', memberUserIds: [] });
+  const { channelId } = await admin.value('channels.create', {
+    kind: 'conversation',
+    name: 'Leitung',
+    memberUserIds: [],
+  });
   // Own events show at once (the channel is listed before the relay has it), so wait for the outbox instead.
   expect((await admin.value('channels.list', {})).some((c) => c.channelId === channelId)).toBe(true);
   await eventually(async () => (await admin.value('connection.status', {})).pendingSends === 0, 15_000, 'channel sent');
@@ -48,9 +62,18 @@ it('signs in offline with local data, queues a message and delivers it when the 
   expect((await admin.value('channels.list', {})).map((c) => c.name)).toEqual(['Allgemein', 'Leitung']);
   const { messageId } = await admin.value('messages.send', { channelId, body: 'offline geschrieben' });
   expect((await admin.value('connection.status', {})).pendingSends).toBe(1);
-  expect((await admin.value('messages.page', { channelId })).messages.find((m) => m.messageId === messageId)?.delivery).toBe('sending');
+  expect(
+    (await admin.value('messages.page', { channelId })).messages.find((m) => m.messageId === messageId)?.delivery,
+  ).toBe('sending');
 
   await relay.relay.restart();
-  await eventually(async () => (await admin.value('messages.page', { channelId })).messages.find((m) => m.messageId === messageId && m.delivery === 'sent'), 30_000, 'sent after reconnect');
+  await eventually(
+    async () =>
+      (await admin.value('messages.page', { channelId })).messages.find(
+        (m) => m.messageId === messageId && m.delivery === 'sent',
+      ),
+    30_000,
+    'sent after reconnect',
+  );
   expect((await admin.value('connection.status', {})).pendingSends).toBe(0);
 }, 90_000);

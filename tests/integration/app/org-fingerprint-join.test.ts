@@ -44,7 +44,14 @@ describe('joining with a pinned organisation fingerprint', () => {
   beforeAll(async () => {
     // An org id with both `_` and `-`, the same on every run.
     org = await TestOrg.create(await orgKeysWithIdContaining(['_', '-']));
-    org.records.push(org.sign('org_root', { orgId: org.orgId, name: 'Klinikum Süd', orgPublicKey: org.orgPublicKey, createdAt: Date.now() }));
+    org.records.push(
+      org.sign('org_root', {
+        orgId: org.orgId,
+        name: 'Klinikum Süd',
+        orgPublicKey: org.orgPublicKey,
+        createdAt: Date.now(),
+      }),
+    );
     for (const name of ['Bernd Pflege', 'Clara Empfang', 'Dora Nacht', 'Emil Labor']) keys.push(letter(org, name));
     relay = await startTestRelay({ org, mode: 'process' });
   }, 60_000);
@@ -59,7 +66,11 @@ describe('joining with a pinned organisation fingerprint', () => {
     for (const [i, value] of [fp, fp.replace(/ /g, '').toLowerCase()].entries()) {
       const station = await startCoreClient({ policy: pinnedTo(value) });
       try {
-        const joined = await station.value('org.join', { registrationKey: keys[i]!, relayUrl: relay.url, passphrase: PASS });
+        const joined = await station.value('org.join', {
+          registrationKey: keys[i]!,
+          relayUrl: relay.url,
+          passphrase: PASS,
+        });
         expect(joined.displayName).toBe(['Bernd Pflege', 'Clara Empfang'][i]);
       } finally {
         await station.close();
@@ -71,8 +82,15 @@ describe('joining with a pinned organisation fingerprint', () => {
     const other = orgFingerprint(org.orgId.startsWith('A') ? `B${org.orgId.slice(1)}` : `A${org.orgId.slice(1)}`);
     const station = await startCoreClient({ policy: pinnedTo(other) });
     try {
-      const refused = await station.call('org.join', { registrationKey: keys[2]!, relayUrl: relay.url, passphrase: PASS });
-      expect(refused).toMatchObject({ ok: false, error: { code: 'not_permitted', message: expect.stringContaining(orgFingerprint(org.orgId)) } });
+      const refused = await station.call('org.join', {
+        registrationKey: keys[2]!,
+        relayUrl: relay.url,
+        passphrase: PASS,
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'not_permitted', message: expect.stringContaining(orgFingerprint(org.orgId)) },
+      });
       expect(refused).toMatchObject({ error: { message: expect.stringContaining(other) } });
       expect((await station.value('session.status', {})).profiles).toEqual([]);
     } finally {
@@ -85,8 +103,15 @@ describe('joining with a pinned organisation fingerprint', () => {
     const typo = (fp[0] === 'A' ? 'B' : 'A') + fp.slice(1);
     const station = await startCoreClient({ policy: pinnedTo(typo) });
     try {
-      const refused = await station.call('org.join', { registrationKey: keys[3]!, relayUrl: relay.url, passphrase: PASS });
-      expect(refused).toMatchObject({ ok: false, error: { code: 'not_permitted', message: expect.stringMatching(/OrgFingerprint.*mistyped/) } });
+      const refused = await station.call('org.join', {
+        registrationKey: keys[3]!,
+        relayUrl: relay.url,
+        passphrase: PASS,
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'not_permitted', message: expect.stringMatching(/OrgFingerprint.*mistyped/) },
+      });
       expect((await station.value('session.status', {})).profiles).toEqual([]);
     } finally {
       await station.close();
@@ -94,7 +119,10 @@ describe('joining with a pinned organisation fingerprint', () => {
     // The letter was not used up: with the right pin it still works.
     const right = await startCoreClient({ policy: pinnedTo(fp) });
     try {
-      expect((await right.value('org.join', { registrationKey: keys[3]!, relayUrl: relay.url, passphrase: PASS })).displayName).toBe('Emil Labor');
+      expect(
+        (await right.value('org.join', { registrationKey: keys[3]!, relayUrl: relay.url, passphrase: PASS }))
+          .displayName,
+      ).toBe('Emil Labor');
     } finally {
       await right.close();
     }

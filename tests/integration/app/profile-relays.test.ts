@@ -27,11 +27,19 @@ describe('relay of the profiles on this workstation', () => {
 
   it('names the relay of a profile once it is set up, also after a restart', async () => {
     expect((await station.value('session.status', {})).profiles).toEqual([]);
-    const { profileId } = await station.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
+    const { profileId } = await station.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: 'Sonnenblume-Station-3',
+    });
     const status = await station.value('session.status', {});
     expect(status.profiles).toMatchObject([{ profileId, relayUrl: relay.url }]);
     // Only the address is kept outside the encrypted store.
-    expect(JSON.parse(await readFile(join(dataDir, 'profile-relays.json'), 'utf8'))).toEqual({ [profileId]: { url: relay.url, at: expect.any(Number) } });
+    expect(JSON.parse(await readFile(join(dataDir, 'profile-relays.json'), 'utf8'))).toEqual({
+      [profileId]: { url: relay.url, at: expect.any(Number) },
+    });
 
     await station.close();
     station = await startCoreClient({ dataDir });

@@ -19,7 +19,8 @@ import { eventually } from '../client/client-world.ts';
 const PASS_A = 'Sonnenblume-Station-3';
 const PASS_B = 'Kaffeepause-Nachtdienst';
 
-const relayPolicy = (url: string) => resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['RelayUrl', { type: 'REG_SZ', value: url }]]) }]);
+const relayPolicy = (url: string) =>
+  resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['RelayUrl', { type: 'REG_SZ', value: url }]]) }]);
 
 describe('a changed RelayUrl policy moves the profiles on the PC', () => {
   let old: ClinicRelay;
@@ -40,20 +41,53 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     nurseDir = await mkdtemp(join(tmpdir(), 'kf-move-nurse-'));
     admin = await startCoreClient({ dataDir: adminDir });
     nurse = await startCoreClient({ dataDir: nurseDir });
-    ({ profileId: adminProfile } = await admin.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: old.url, setupCode: old.setupCode, passphrase: PASS_A }));
+    ({ profileId: adminProfile } = await admin.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: old.url,
+      setupCode: old.setupCode,
+      passphrase: PASS_A,
+    }));
     const { userId } = await admin.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: null });
     const letter = await admin.value('admin.createRegistrationKey', { userId });
-    ({ profileId: nurseProfile } = await nurse.value('org.join', { registrationKey: letter.registrationKey, relayUrl: old.url, passphrase: PASS_B }));
-    await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 15_000, 'nurse online');
-    await eventually(async () => (await admin.value('directory.users', {})).some((u) => u.userId === userId), 15_000, 'nurse in the directory');
-    ({ channelId } = await admin.value('channels.create', { kind: 'channel', name: 'Station 3B', topic: '', memberUserIds: [userId] }));
+    ({ profileId: nurseProfile } = await nurse.value('org.join', {
+      registrationKey: letter.registrationKey,
+      relayUrl: old.url,
+      passphrase: PASS_B,
+    }));
+    await eventually(
+      async () => (await nurse.value('connection.status', {})).state === 'online',
+      15_000,
+      'nurse online',
+    );
+    await eventually(
+      async () => (await admin.value('directory.users', {})).some((u) => u.userId === userId),
+      15_000,
+      'nurse in the directory',
+    );
+    ({ channelId } = await admin.value('channels.create', {
+      kind: 'channel',
+      name: 'Station 3B',
+      topic: '',
+      memberUserIds: [userId],
+    }));
     await admin.value('messages.send', { channelId, body: 'Vor dem Umzug' });
-    await eventually(async () => (await nurse.value('channels.list', {})).some((c) => c.channelId === channelId), 15_000, 'channel at nurse');
+    await eventually(
+      async () => (await nurse.value('channels.list', {})).some((c) => c.channelId === channelId),
+      15_000,
+      'channel at nurse',
+    );
     // Both workstations shut down; the relay moves to another port on the same data.
     await admin.close();
     await nurse.close();
     await old.relay.stop();
-    moved = await startTestRelay({ org: await TestOrg.create(), mode: 'process', bootstrap: true, dataDir: old.relay.dataDir, envelopeCheck: true });
+    moved = await startTestRelay({
+      org: await TestOrg.create(),
+      mode: 'process',
+      bootstrap: true,
+      dataDir: old.relay.dataDir,
+      envelopeCheck: true,
+    });
     expect(moved.url).not.toBe(old.url);
   }, 120_000);
 
@@ -71,16 +105,34 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     nurse = await startCoreClient({ dataDir: nurseDir, policy: relayPolicy(moved.url) });
     await admin.value('session.signIn', { profileId: adminProfile, passphrase: PASS_A });
     await nurse.value('session.signIn', { profileId: nurseProfile, passphrase: PASS_B });
-    for (const [station, profileId] of [[admin, adminProfile], [nurse, nurseProfile]] as const) {
-      await eventually(async () => (await station.value('connection.status', {})).state === 'online', 20_000, 'online on the new relay');
+    for (const [station, profileId] of [
+      [admin, adminProfile],
+      [nurse, nurseProfile],
+    ] as const) {
+      await eventually(
+        async () => (await station.value('connection.status', {})).state === 'online',
+        20_000,
+        'online on the new relay',
+      );
       const status = await station.value('session.status', {});
-      expect(status.profiles.find((p) => p.profileId === profileId)).toMatchObject({ relayUrl: moved.url, notice: { reason: 'relay_moved', url: moved.url } });
+      expect(status.profiles.find((p) => p.profileId === profileId)).toMatchObject({
+        relayUrl: moved.url,
+        notice: { reason: 'relay_moved', url: moved.url },
+      });
       expect(await station.value('session.me', {})).toMatchObject({ relayUrl: moved.url });
     }
     await admin.value('messages.send', { channelId, body: 'Nach dem Umzug' });
-    await eventually(async () => (await nurse.value('messages.page', { channelId })).messages.find((m) => m.body === 'Nach dem Umzug'), 20_000, 'message at nurse after the move');
+    await eventually(
+      async () => (await nurse.value('messages.page', { channelId })).messages.find((m) => m.body === 'Nach dem Umzug'),
+      20_000,
+      'message at nurse after the move',
+    );
     await nurse.value('messages.send', { channelId, body: 'Angekommen' });
-    await eventually(async () => (await admin.value('messages.page', { channelId })).messages.find((m) => m.body === 'Angekommen'), 20_000, 'reply at admin after the move');
+    await eventually(
+      async () => (await admin.value('messages.page', { channelId })).messages.find((m) => m.body === 'Angekommen'),
+      20_000,
+      'reply at admin after the move',
+    );
 
     // The next sign-in with the same policy moves nothing and drops the notice.
     await nurse.close();
@@ -100,7 +152,11 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     nurse = await startCoreClient({ dataDir: nurseDir, policy: relayPolicy(`ws://127.0.0.1:${closed}`) });
     await nurse.value('session.signIn', { profileId: nurseProfile, passphrase: PASS_B });
     expect((await nurse.value('session.status', {})).profiles[0]).toMatchObject({ relayUrl: moved.url, notice: null });
-    await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 20_000, 'online on its relay');
+    await eventually(
+      async () => (await nurse.value('connection.status', {})).state === 'online',
+      20_000,
+      'online on its relay',
+    );
   }, 60_000);
 
   it('a RelayUrl whose relay this PC cannot reach securely (certificate not trusted here) moves nobody, and the profile says so', async () => {
@@ -120,7 +176,11 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
         relayUrl: moved.url,
         notice: { reason: 'relay_move_blocked', url: tlsRelay.url },
       });
-      await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 20_000, 'online on its relay');
+      await eventually(
+        async () => (await nurse.value('connection.status', {})).state === 'online',
+        20_000,
+        'online on its relay',
+      );
     } finally {
       await tlsRelay?.dispose();
       await rm(caDir, { recursive: true, force: true });
@@ -131,7 +191,13 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     foreign = await startClinicRelay();
     const stranger = await startCoreClient();
     try {
-      await stranger.value('org.create', { orgName: 'Fremde Klinik', displayName: 'Mallory', relayUrl: foreign.url, setupCode: foreign.setupCode, passphrase: PASS_A });
+      await stranger.value('org.create', {
+        orgName: 'Fremde Klinik',
+        displayName: 'Mallory',
+        relayUrl: foreign.url,
+        setupCode: foreign.setupCode,
+        passphrase: PASS_A,
+      });
     } finally {
       await stranger.close();
     }
@@ -142,8 +208,16 @@ describe('a changed RelayUrl policy moves the profiles on the PC', () => {
     expect(profile).toMatchObject({ relayUrl: moved.url, notice: { reason: 'relay_move_refused', url: foreign.url } });
     expect(await nurse.value('session.me', {})).toMatchObject({ relayUrl: moved.url });
     // It keeps working on its own organisation's relay.
-    await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 20_000, 'still online on its relay');
+    await eventually(
+      async () => (await nurse.value('connection.status', {})).state === 'online',
+      20_000,
+      'still online on its relay',
+    );
     await admin.value('messages.send', { channelId, body: 'Noch da?' });
-    await eventually(async () => (await nurse.value('messages.page', { channelId })).messages.find((m) => m.body === 'Noch da?'), 20_000, 'message after the refused move');
+    await eventually(
+      async () => (await nurse.value('messages.page', { channelId })).messages.find((m) => m.body === 'Noch da?'),
+      20_000,
+      'message after the refused move',
+    );
   }, 120_000);
 });

@@ -30,7 +30,11 @@ afterEach(async () => {
 });
 
 /** A relay that completes the handshake, then sends `wipe` (if any) and refuses the device as revoked. */
-function refusingRelay(port: number, wipeRecords: unknown[] | null, code: 'revoked' | 'auth_failed'): Promise<{ auths: () => number }> {
+function refusingRelay(
+  port: number,
+  wipeRecords: unknown[] | null,
+  code: 'revoked' | 'auth_failed',
+): Promise<{ auths: () => number }> {
   let auths = 0;
   const server = new WebSocketServer({ host: '127.0.0.1', port });
   fake = server;
@@ -38,11 +42,20 @@ function refusingRelay(port: number, wipeRecords: unknown[] | null, code: 'revok
     const send = (frame: ServerFrame | { t: 'wipe'; records: unknown[] }) => ws.send(JSON.stringify(frame));
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { t: string; id?: number };
-      if (frame.t === 'hello') send({ t: 'challenge', v: RELAY_PROTOCOL_VERSION, nonce: randomBytes(32).toString('base64url'), relayId: 'boese' });
+      if (frame.t === 'hello')
+        send({
+          t: 'challenge',
+          v: RELAY_PROTOCOL_VERSION,
+          nonce: randomBytes(32).toString('base64url'),
+          relayId: 'boese',
+        });
       else if (frame.t === 'auth') {
         auths++;
         if (wipeRecords) send({ t: 'wipe', records: wipeRecords });
-        const refusal: ServerFrame = frame.id !== undefined ? { t: 'error', id: frame.id, code, message: code } : { t: 'error', code, message: code };
+        const refusal: ServerFrame =
+          frame.id !== undefined
+            ? { t: 'error', id: frame.id, code, message: code }
+            : { t: 'error', code, message: code };
         send(refusal);
         ws.close(code === 'revoked' ? CLOSE_CODES.revoked : CLOSE_CODES.authFailed, code);
       }
@@ -58,7 +71,13 @@ function refusingRelay(port: number, wipeRecords: unknown[] | null, code: 'revok
 async function signedInThenRelayGone(): Promise<{ port: number; deviceId: string; profileId: string }> {
   relay = await startClinicRelay();
   client = await startCoreClient();
-  const { profileId } = await client.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: PASS });
+  const { profileId } = await client.value('org.create', {
+    orgName: 'Klinikum Nord',
+    displayName: 'Anna Admin',
+    relayUrl: relay.url,
+    setupCode: relay.setupCode,
+    passphrase: PASS,
+  });
   await eventually(async () => (await client!.value('connection.status', {})).state === 'online', 15_000, 'online');
   const deviceId = client.core.sessions.runtime(profileId)!.identity.deviceId;
   const port = relay.relay.port;
@@ -69,13 +88,27 @@ async function signedInThenRelayGone(): Promise<{ port: number; deviceId: string
 describe('a relay that refuses the device for good', () => {
   it('revoked, then a wipe order another organisation signed: signed out with the reason, nothing deleted', async () => {
     const { port, deviceId } = await signedInThenRelayGone();
-    const foreign = createOrganisation({ orgName: 'Fremde Klinik', displayName: 'Mallory', relayUrl: 'ws://127.0.0.1:1', deviceLabel: 'PC', now: Date.now() }).identity;
+    const foreign = createOrganisation({
+      orgName: 'Fremde Klinik',
+      displayName: 'Mallory',
+      relayUrl: 'ws://127.0.0.1:1',
+      deviceLabel: 'PC',
+      now: Date.now(),
+    }).identity;
     const forged = signWipe(foreign, deviceId, Date.now());
     const mine = client!.core.sessions.runtime((await client!.value('session.status', {})).activeProfileId!)!.identity;
-    const claimingMine = { ...forged, signer: { kind: 'org', id: mine.orgId }, body: { ...forged.body, orgId: mine.orgId } };
+    const claimingMine = {
+      ...forged,
+      signer: { kind: 'org', id: mine.orgId },
+      body: { ...forged.body, orgId: mine.orgId },
+    };
     const double = await refusingRelay(port, [forged, claimingMine], 'revoked');
 
-    await eventually(async () => (await client!.value('session.status', {})).state === 'signed_out', 20_000, 'signed out');
+    await eventually(
+      async () => (await client!.value('session.status', {})).state === 'signed_out',
+      20_000,
+      'signed out',
+    );
     const status = await client!.value('session.status', {});
     expect(status).toMatchObject({ state: 'signed_out', lastSignOutReason: 'revoked', profileCount: 1 });
     // The device authenticated again to fetch its wipe orders (the probe), and the profile is still there.
@@ -85,14 +118,25 @@ describe('a relay that refuses the device for good', () => {
   it('revoked with a wipe frame that is not a record at all: signed out, not stuck', async () => {
     const { port } = await signedInThenRelayGone();
     await refusingRelay(port, [{ type: 'wipe', body: {} }], 'revoked');
-    await eventually(async () => (await client!.value('session.status', {})).state === 'signed_out', 20_000, 'signed out');
+    await eventually(
+      async () => (await client!.value('session.status', {})).state === 'signed_out',
+      20_000,
+      'signed out',
+    );
     expect(await client!.value('session.status', {})).toMatchObject({ lastSignOutReason: 'revoked', profileCount: 1 });
   }, 60_000);
 
   it('authentication refused for good: signed out with its own reason, not "your administrator signed you out"', async () => {
     const { port } = await signedInThenRelayGone();
     await refusingRelay(port, null, 'auth_failed');
-    await eventually(async () => (await client!.value('session.status', {})).state === 'signed_out', 20_000, 'signed out');
-    expect(await client!.value('session.status', {})).toMatchObject({ lastSignOutReason: 'relay_refused', profileCount: 1 });
+    await eventually(
+      async () => (await client!.value('session.status', {})).state === 'signed_out',
+      20_000,
+      'signed out',
+    );
+    expect(await client!.value('session.status', {})).toMatchObject({
+      lastSignOutReason: 'relay_refused',
+      profileCount: 1,
+    });
   }, 60_000);
 });

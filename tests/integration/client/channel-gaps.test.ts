@@ -42,7 +42,8 @@ function countFetches(ws: Workstation): { count: number } {
   return counter;
 }
 
-const sql = (dataDir: string, statement: string) => run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'relay.db'), statement]);
+const sql = (dataDir: string, statement: string) =>
+  run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'relay.db'), statement]);
 
 async function twoOnChannel(name: string) {
   const anna = org.addUser('Anna');
@@ -70,7 +71,11 @@ describe('gaps in a channel log (relay as a process)', () => {
     const { a, channelId, reopenBen } = await twoOnChannel('Retention');
     await a.client.sendMessage(channelId, 'alt 1');
     await a.client.sendMessage(channelId, 'alt 2');
-    await eventually(async () => (await a.store.messages.page(channelId)).every((m) => m.delivery === 'sent'), 10_000, 'sent');
+    await eventually(
+      async () => (await a.store.messages.page(channelId)).every((m) => m.delivery === 'sent'),
+      10_000,
+      'sent',
+    );
 
     // Retention runs on the relay's store (what the hourly job does): everything up to "alt 2".
     await relay.stop();
@@ -98,12 +103,19 @@ describe('gaps in a channel log (relay as a process)', () => {
     await a.client.sendMessage(channelId, 'eins');
     await a.client.sendMessage(channelId, 'zwei');
     await a.client.sendMessage(channelId, 'drei');
-    await eventually(async () => (await a.store.messages.page(channelId)).every((m) => m.delivery === 'sent'), 10_000, 'sent');
+    await eventually(
+      async () => (await a.store.messages.page(channelId)).every((m) => m.delivery === 'sent'),
+      10_000,
+      'sent',
+    );
     const zwei = (await a.store.messages.page(channelId)).find((m) => m.body === 'zwei')!.seq!;
 
     // The relay loses "zwei" (kept aside to put back later) and says nothing about it.
     await relay.stop();
-    await sql(relay.dataDir, `CREATE TABLE lost AS SELECT * FROM events WHERE channel = '${channelId}' AND seq = ${zwei}; DELETE FROM events WHERE channel = '${channelId}' AND seq = ${zwei};`);
+    await sql(
+      relay.dataDir,
+      `CREATE TABLE lost AS SELECT * FROM events WHERE channel = '${channelId}' AND seq = ${zwei}; DELETE FROM events WHERE channel = '${channelId}' AND seq = ${zwei};`,
+    );
     await relay.restart();
 
     const b = await reopenBen();

@@ -25,7 +25,12 @@ export class ClientWorld {
   readonly dirs: string[] = [];
   readonly #keys = new Map<string, { path: string; key: DbKey }>();
 
-  async workstation(org: TestOrg, url: string, device: TestDevice, options: { connect?: boolean } = {}): Promise<Workstation> {
+  async workstation(
+    org: TestOrg,
+    url: string,
+    device: TestDevice,
+    options: { connect?: boolean } = {},
+  ): Promise<Workstation> {
     let profile = this.#keys.get(device.deviceId);
     if (!profile) {
       const dir = mkdtempSync(join(tmpdir(), 'kf-client-'));
@@ -38,10 +43,22 @@ export class ClientWorld {
     const client = await MessagingClient.open({
       store,
       transport,
-      self: { deviceId: device.deviceId, userId: device.userId, signingKey: device.keys.signing.secretKey, boxKey: device.keys.box.secretKey },
+      self: {
+        deviceId: device.deviceId,
+        userId: device.userId,
+        signingKey: device.keys.signing.secretKey,
+        boxKey: device.keys.box.secretKey,
+      },
       orgPublicKey: org.org.publicKey,
       clock: systemClock,
-      log: process.env.KF_DEBUG ? createLogger((r) => console.error(device.deviceId.slice(-4), r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})), 'client', 'debug') : createMemoryLogger('warn').logger,
+      log: process.env.KF_DEBUG
+        ? createLogger(
+            (r) =>
+              console.error(device.deviceId.slice(-4), r.level, r.scope, r.message, JSON.stringify(r.fields ?? {})),
+            'client',
+            'debug',
+          )
+        : createMemoryLogger('warn').logger,
     });
     if (options.connect !== false) await transport.connect();
     await client.start();
@@ -64,7 +81,11 @@ export class ClientWorld {
 }
 
 /** Waits until `check` returns a truthy value (polling), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T> | T, ms = 10_000, label = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  ms = 10_000,
+  label = 'condition',
+): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 afterAll(() => world.dispose());
 
-const bodyOf = async (ws: Workstation, channelId: string, messageId: string) => (await ws.store.messages.get(channelId, messageId))?.body;
+const bodyOf = async (ws: Workstation, channelId: string, messageId: string) =>
+  (await ws.store.messages.get(channelId, messageId))?.body;
 
 describe('delete and edit leave no old text on any device', () => {
   it('an edit keeps no earlier text and a delete no text at all, on the sender and the receiver', async () => {
@@ -36,18 +37,50 @@ describe('delete and edit leave no old text on any device', () => {
     const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
 
     const messageId = await a.client.sendMessage(channelId, 'Patient Xylofonquark Zimmer 12');
-    await eventually(async () => (await bodyOf(b, channelId, messageId)) === 'Patient Xylofonquark Zimmer 12', 10_000, 'Ben receives');
-    await a.client.send(channelId, { type: 'message.edit', messageId, body: 'Patient Zebrawortlaut Zimmer 16', mentions: [] });
-    await eventually(async () => (await bodyOf(b, channelId, messageId)) === 'Patient Zebrawortlaut Zimmer 16', 10_000, 'Ben sees the edit');
-    await eventually(() => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'edit sent');
-    for (const ws of [a, b]) expect(findInStore(testDatabase(ws.store), 'Xylofonquark'), `old text after the edit on ${ws.device.userId}`).toEqual([]);
+    await eventually(
+      async () => (await bodyOf(b, channelId, messageId)) === 'Patient Xylofonquark Zimmer 12',
+      10_000,
+      'Ben receives',
+    );
+    await a.client.send(channelId, {
+      type: 'message.edit',
+      messageId,
+      body: 'Patient Zebrawortlaut Zimmer 16',
+      mentions: [],
+    });
+    await eventually(
+      async () => (await bodyOf(b, channelId, messageId)) === 'Patient Zebrawortlaut Zimmer 16',
+      10_000,
+      'Ben sees the edit',
+    );
+    await eventually(
+      () => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0,
+      10_000,
+      'edit sent',
+    );
+    for (const ws of [a, b])
+      expect(
+        findInStore(testDatabase(ws.store), 'Xylofonquark'),
+        `old text after the edit on ${ws.device.userId}`,
+      ).toEqual([]);
 
     await a.client.send(channelId, { type: 'message.delete', messageId });
-    await eventually(async () => (await b.store.messages.get(channelId, messageId))?.deletedAt !== null, 10_000, 'Ben sees the delete');
-    await eventually(() => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'delete sent');
+    await eventually(
+      async () => (await b.store.messages.get(channelId, messageId))?.deletedAt !== null,
+      10_000,
+      'Ben sees the delete',
+    );
+    await eventually(
+      () => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0,
+      10_000,
+      'delete sent',
+    );
     expect((await a.store.messages.get(channelId, messageId))?.deletedAt).not.toBeNull();
     for (const ws of [a, b]) {
-      expect(findInStore(testDatabase(ws.store), 'Zebrawortlaut'), `text after the delete on ${ws.device.userId}`).toEqual([]);
+      expect(
+        findInStore(testDatabase(ws.store), 'Zebrawortlaut'),
+        `text after the delete on ${ws.device.userId}`,
+      ).toEqual([]);
       expect(findInStore(testDatabase(ws.store), 'Xylofonquark')).toEqual([]);
       // The tombstone stays: who deleted what, when.
       expect(await ws.store.messages.get(channelId, messageId)).toMatchObject({ body: '' });
@@ -64,21 +97,42 @@ describe('delete and edit leave no old text on any device', () => {
     const b = await world.workstation(org, relay.url, benDevice);
     open.push(b);
     const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
-    await eventually(() => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'channel sent');
+    await eventually(
+      () => (testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0,
+      10_000,
+      'channel sent',
+    );
 
     // Offline: the message, its edit and its delete all wait in the outbox.
     await a.transport.close();
     const deleted = await a.client.sendMessage(channelId, 'Patient Quendelmoorbach Zimmer 12');
     await a.client.send(channelId, { type: 'message.delete', messageId: deleted });
     const edited = await a.client.sendMessage(channelId, 'Patient Wurzelfichtenau Zimmer 14');
-    await a.client.send(channelId, { type: 'message.edit', messageId: edited, body: 'Patient Zimmer 15', mentions: [] });
+    await a.client.send(channelId, {
+      type: 'message.edit',
+      messageId: edited,
+      body: 'Patient Zimmer 15',
+      mentions: [],
+    });
     await a.shutdown();
 
     const again = await world.workstation(org, relay.url, annaDevice);
     open.push(again);
-    await eventually(() => (testDatabase(again.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0, 10_000, 'outbox drained');
-    await eventually(async () => (await b.store.messages.get(channelId, deleted))?.deletedAt != null, 10_000, 'Ben sees the delete');
-    await eventually(async () => (await bodyOf(b, channelId, edited)) === 'Patient Zimmer 15', 10_000, 'Ben sees the edit');
+    await eventually(
+      () => (testDatabase(again.store).prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0,
+      10_000,
+      'outbox drained',
+    );
+    await eventually(
+      async () => (await b.store.messages.get(channelId, deleted))?.deletedAt != null,
+      10_000,
+      'Ben sees the delete',
+    );
+    await eventually(
+      async () => (await bodyOf(b, channelId, edited)) === 'Patient Zimmer 15',
+      10_000,
+      'Ben sees the edit',
+    );
     for (const ws of [again, b]) {
       expect(findInStore(testDatabase(ws.store), 'Quendelmoorbach'), `deleted text on ${ws.device.userId}`).toEqual([]);
       expect(findInStore(testDatabase(ws.store), 'Wurzelfichtenau'), `edited text on ${ws.device.userId}`).toEqual([]);

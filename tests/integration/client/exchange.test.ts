@@ -33,9 +33,17 @@ describe('two workstations over the real relay', () => {
 
     const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Station 3B', memberUserIds: [ben] });
     await a.client.sendMessage(channelId, 'Übergabe: Zimmer 12 isoliert');
-    await eventually(async () => (await bodies(b, channelId)).includes('Übergabe: Zimmer 12 isoliert'), 10_000, 'Ben receives');
+    await eventually(
+      async () => (await bodies(b, channelId)).includes('Übergabe: Zimmer 12 isoliert'),
+      10_000,
+      'Ben receives',
+    );
     await b.client.sendMessage(channelId, 'Verstanden, übernehme.');
-    await eventually(async () => (await bodies(a, channelId)).includes('Verstanden, übernehme.'), 10_000, 'Anna receives');
+    await eventually(
+      async () => (await bodies(a, channelId)).includes('Verstanden, übernehme.'),
+      10_000,
+      'Anna receives',
+    );
 
     expect(await bodies(a, channelId)).toEqual(['Übergabe: Zimmer 12 isoliert', 'Verstanden, übernehme.']);
     expect(await bodies(b, channelId)).toEqual(['Übergabe: Zimmer 12 isoliert', 'Verstanden, übernehme.']);
@@ -66,14 +74,25 @@ describe('two workstations over the real relay', () => {
     // Anna's PC loses the network, she writes anyway, then the app is closed.
     await a.transport.close();
     await a.client.sendMessage(channelId, 'offline geschrieben');
-    expect((await a.store.messages.page(channelId))[0]).toMatchObject({ body: 'offline geschrieben', delivery: 'sending' });
+    expect((await a.store.messages.page(channelId))[0]).toMatchObject({
+      body: 'offline geschrieben',
+      delivery: 'sending',
+    });
     await a.shutdown();
 
     // Next start: the outbox is still there and goes out.
     const again = await world.workstation(org, relay.url, annaDevice);
     open.push(again);
-    await eventually(async () => (await bodies(b, channelId)).includes('offline geschrieben'), 10_000, 'queued message delivered');
-    await eventually(async () => (await again.store.messages.page(channelId))[0]?.delivery === 'sent', 10_000, 'marked sent');
+    await eventually(
+      async () => (await bodies(b, channelId)).includes('offline geschrieben'),
+      10_000,
+      'queued message delivered',
+    );
+    await eventually(
+      async () => (await again.store.messages.page(channelId))[0]?.delivery === 'sent',
+      10_000,
+      'marked sent',
+    );
     expect(await bodies(b, channelId)).toEqual(['erste', 'offline geschrieben']);
   });
 });

@@ -26,7 +26,8 @@ async function bodies(ws: Workstation, channelId: string): Promise<string[]> {
   return (await ws.store.messages.page(channelId)).map((m) => m.body).reverse();
 }
 
-const outboxEmpty = (ws: Workstation) => testDatabase(ws.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0;
+const outboxEmpty = (ws: Workstation) =>
+  testDatabase(ws.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0;
 
 /** Ben is away and his mailbox is full (of Anna's junk, up to the relay's limit). */
 async function fillMailbox(a: Workstation, to: TestDevice): Promise<void> {

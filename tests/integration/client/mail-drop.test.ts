@@ -63,9 +63,17 @@ describe('the connection drops during key-share handling', () => {
     expect(drops).toBe(DROPS);
     await eventually(() => b.transport.state() === 'online', 10_000, 'Ben online at the end');
     // Everything that was mailed is handled and acknowledged after the last reconnect.
-    await eventually(async () => (await relay.store!.mailFetch(benDevice.deviceId, 100)).length === 0, 10_000, 'mailbox drained');
+    await eventually(
+      async () => (await relay.store!.mailFetch(benDevice.deviceId, 100)).length === 0,
+      10_000,
+      'mailbox drained',
+    );
     await a.client.sendMessage(channelId, 'nachher');
-    await eventually(async () => (await b.store.messages.page(channelId)).length === 2, 10_000, 'message after the drops');
+    await eventually(
+      async () => (await b.store.messages.page(channelId)).length === 2,
+      10_000,
+      'message after the drops',
+    );
     expect(unhandled).toEqual([]);
   }, 120_000);
 });

@@ -167,7 +167,11 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   // lost with it): there it counted as read and sorted among the old ones.
   a = await world.workstation(org, relay.url, annaDevice);
   open.push(a);
-  await eventually(async () => (await bodies(a, channelId)).includes('Ben nach der Wiederherstellung'), 15_000, 'anna has Ben\'s');
+  await eventually(
+    async () => (await bodies(a, channelId)).includes('Ben nach der Wiederherstellung'),
+    15_000,
+    "anna has Ben's",
+  );
   const annaSummary = (await a.store.channels.listFor(anna)).find((c) => c.channelId === channelId);
   expect(annaSummary?.unreadCount).toBe(1);
   await a.client.sendMessage(channelId, 'nach der Wiederherstellung');
@@ -187,7 +191,9 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   expect((await bodies(b, channelId)).sort()).toEqual(sorted);
   expect((await bodies(a, channelId)).sort()).toEqual(sorted);
   // Ben keeps what he had where it was; what came after the restore follows it, and Anna's new one is unread.
-  expect(await bodies(b, channelId)).toEqual(all.slice(0, 2).concat('Ben nach der Wiederherstellung', 'nach der Wiederherstellung'));
+  expect(await bodies(b, channelId)).toEqual(
+    all.slice(0, 2).concat('Ben nach der Wiederherstellung', 'nach der Wiederherstellung'),
+  );
   expect((await b.store.channels.listFor(ben)).find((c) => c.channelId === channelId)?.unreadCount).toBe(1);
 
   // Carl's device connects for the first time: the relay lost "nach der Sicherung", Anna sent it again.
@@ -213,7 +219,9 @@ async function everyMessageOnce(backups: Backups): Promise<void> {
   // The seqs the restore skipped are declared gone on the page, one range right above the restore point.
   expect(stored.gone).toHaveLength(1);
   expect(stored.gone![0]!.to - stored.gone![0]!.from + 1).toBeGreaterThanOrEqual(1_000_000);
-  expect(stored.events.filter((e) => e.seq >= stored.gone![0]!.from).every((e) => e.seq > stored.gone![0]!.to)).toBe(true);
+  expect(stored.events.filter((e) => e.seq >= stored.gone![0]!.from).every((e) => e.seq > stored.gone![0]!.to)).toBe(
+    true,
+  );
   expect(stored.incarnation).not.toBe(before);
   if (restored) expect(stored.incarnation).toBe(restored.incarnation);
 }

@@ -43,12 +43,25 @@ describe('own events sent again to a restored relay that lost their channel', ()
     // After the backup: a new conversation and a message in it, accepted by the relay.
     const channelId = await a.client.createChannel({ kind: 'conversation', name: 'Nachtdienst', memberUserIds: [ben] });
     const written = await a.client.sendMessage(channelId, 'Zimmer 7 braucht Schmerzmittel');
-    await eventually(async () => (await a.store.messages.get(channelId, written))?.delivery === 'sent', 15_000, 'sent before the restore');
+    await eventually(
+      async () => (await a.store.messages.get(channelId, written))?.delivery === 'sent',
+      15_000,
+      'sent before the restore',
+    );
     await a.shutdown();
     open.splice(0);
 
     await relay.stop();
-    await run(process.execPath, [join(repoRoot, 'apps', 'relay', 'main.ts'), 'restore', '--from', join(relay.dataDir, 'backup.db'), '--data-dir', relay.dataDir, '--port', String(relay.port)]);
+    await run(process.execPath, [
+      join(repoRoot, 'apps', 'relay', 'main.ts'),
+      'restore',
+      '--from',
+      join(relay.dataDir, 'backup.db'),
+      '--data-dir',
+      relay.dataDir,
+      '--port',
+      String(relay.port),
+    ]);
     await relay.restart();
 
     // Anna's workstation notices the new incarnation, sends the lost events again and gives the
@@ -75,19 +88,28 @@ describe('own events sent again to a restored relay that lost their channel', ()
     };
     await transport.connect();
     // Every event Anna had sent there (its name and settings, the message) is on the relay again.
-    const sentThere = testDatabase(a.store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(channelId) as number;
+    const sentThere = testDatabase(a.store)
+      .prepare('SELECT count(*) FROM events WHERE channel_id = ?')
+      .pluck()
+      .get(channelId) as number;
     expect(sentThere).toBeGreaterThanOrEqual(2);
     const benTransport = deviceTransport(relay.url, benDevice);
     await benTransport.connect();
     try {
       // Refused to Ben too (not_member) until the roster is back.
-      const onRelay = () => benTransport.fetchPage(channelId, 0, 100).then((events) => events.length, () => 0);
+      const onRelay = () =>
+        benTransport.fetchPage(channelId, 0, 100).then(
+          (events) => events.length,
+          () => 0,
+        );
       await eventually(async () => (await onRelay()) === sentThere, 30_000, "Anna's events on the relay again");
     } finally {
       await benTransport.close();
     }
     await eventually(
-      async () => (await a.store.messages.get(channelId, written))?.delivery === 'sent' && testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0,
+      async () =>
+        (await a.store.messages.get(channelId, written))?.delivery === 'sent' &&
+        testDatabase(a.store).prepare('SELECT count(*) FROM outbox').pluck().get() === 0,
       10_000,
       'shown as sent, nothing left to send',
     );

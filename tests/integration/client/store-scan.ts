@@ -6,7 +6,10 @@ import type { Db } from '../../../apps/desktop/electron/core/store/database.ts';
 export function findInStore(db: Db, word: string): string[] {
   const needle = word.toLowerCase();
   const bytes = Buffer.from(needle, 'utf8');
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .pluck()
+    .all() as string[];
   const hits: string[] = [];
   for (const table of tables) {
     // The FTS5 tables themselves are views over their content table; their shadow tables hold the index.
@@ -15,7 +18,11 @@ export function findInStore(db: Db, word: string): string[] {
     for (const row of db.prepare(`SELECT * FROM "${table}"`).iterate() as Iterable<Record<string, unknown>>) {
       for (const [column, value] of Object.entries(row)) {
         const found =
-          typeof value === 'string' ? value.toLowerCase().includes(needle) : Buffer.isBuffer(value) ? Buffer.from(value).toString('latin1').toLowerCase().includes(bytes.toString('latin1')) : false;
+          typeof value === 'string'
+            ? value.toLowerCase().includes(needle)
+            : Buffer.isBuffer(value)
+              ? Buffer.from(value).toString('latin1').toLowerCase().includes(bytes.toString('latin1'))
+              : false;
         if (found) hits.push(`${table}.${column}`);
       }
     }

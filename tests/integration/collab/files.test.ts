@@ -13,13 +13,31 @@ import type { CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';
 
-async function upload(client: CoreClient, channelId: string, name: string, mimeType: string, bytes: Buffer, thumbnail: Buffer | null = null) {
+async function upload(
+  client: CoreClient,
+  channelId: string,
+  name: string,
+  mimeType: string,
+  bytes: Buffer,
+  thumbnail: Buffer | null = null,
+) {
   const begun = await client.value('files.beginUpload', { channelId, name, mimeType, size: bytes.length });
   if (begun.status !== 'started') throw new Error(`refused: ${begun.reason}`);
   for (let offset = 0; offset < bytes.length; offset += FILE_CHUNK_MAX_BYTES) {
-    await client.value('files.uploadChunk', { uploadId: begun.uploadId, offset, dataB64: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES).toString('base64') });
+    await client.value('files.uploadChunk', {
+      uploadId: begun.uploadId,
+      offset,
+      dataB64: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES).toString('base64'),
+    });
   }
-  return { uploadId: begun.uploadId, result: await client.value('files.finishUpload', { uploadId: begun.uploadId, caption: '', thumbnailB64: thumbnail?.toString('base64') ?? null }) };
+  return {
+    uploadId: begun.uploadId,
+    result: await client.value('files.finishUpload', {
+      uploadId: begun.uploadId,
+      caption: '',
+      thumbnailB64: thumbnail?.toString('base64') ?? null,
+    }),
+  };
 }
 
 async function exportAll(client: CoreClient, channelId: string, fileId: string): Promise<Buffer> {
@@ -55,17 +73,37 @@ describe('files through the core', () => {
     const bytes = Buffer.concat([marker, randomBytes(3 * 1024 * 1024 + 12345), marker]);
     const { uploadId, result } = await upload(admin, channelId, 'Übergabeprotokoll.pdf', 'application/pdf', bytes);
     expect(result.status).toBe('sent');
-    const progress = admin.events.filter((e) => e.event === 'files.progress' && (e.payload as { transferId: string }).transferId === uploadId).map((e) => e.payload as { phase: string; done: number; total: number });
+    const progress = admin.events
+      .filter((e) => e.event === 'files.progress' && (e.payload as { transferId: string }).transferId === uploadId)
+      .map((e) => e.payload as { phase: string; done: number; total: number });
     expect(progress.some((p) => p.phase === 'encrypting' && p.done > 0)).toBe(true);
     expect(progress.some((p) => p.phase === 'transfer' && p.total === bytes.length && p.done === p.total)).toBe(true);
     expect(progress.at(-1)).toMatchObject({ phase: 'done' });
 
-    const listed = await eventually(async () => (await nurse.value('files.list', { channelId, query: 'ubergabe' }))[0], 15_000, 'file at nurse');
-    expect(listed).toMatchObject({ name: 'Übergabeprotokoll.pdf', mimeType: 'application/pdf', size: bytes.length, uploader: { displayName: 'Anna Admin' }, cached: false, own: false });
+    const listed = await eventually(
+      async () => (await nurse.value('files.list', { channelId, query: 'ubergabe' }))[0],
+      15_000,
+      'file at nurse',
+    );
+    expect(listed).toMatchObject({
+      name: 'Übergabeprotokoll.pdf',
+      mimeType: 'application/pdf',
+      size: bytes.length,
+      uploader: { displayName: 'Anna Admin' },
+      cached: false,
+      own: false,
+    });
     expect(await nurse.value('files.list', { channelId, kind: 'image' })).toEqual([]);
 
     await nurse.value('files.download', { channelId, fileId: listed.fileId, transferId: 'trDownload0001' });
-    expect(nurse.events.some((e) => e.event === 'files.progress' && (e.payload as { transferId: string; phase: string }).transferId === 'trDownload0001' && (e.payload as { phase: string }).phase === 'done')).toBe(true);
+    expect(
+      nurse.events.some(
+        (e) =>
+          e.event === 'files.progress' &&
+          (e.payload as { transferId: string; phase: string }).transferId === 'trDownload0001' &&
+          (e.payload as { phase: string }).phase === 'done',
+      ),
+    ).toBe(true);
     const exported = await exportAll(nurse, channelId, listed.fileId);
     expect(createHash('sha256').update(exported).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect((await nurse.value('files.list', { channelId }))[0]!.cached).toBe(true);
@@ -80,7 +118,11 @@ describe('files through the core', () => {
     const thumb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), randomBytes(300)]);
     const { result } = await upload(admin, channelId, 'Wunde.png', 'image/png', png, thumb);
     if (result.status !== 'sent') throw new Error('not sent');
-    await eventually(async () => (await nurse.value('files.list', { channelId, kind: 'image' })).length === 1, 15_000, 'image at nurse');
+    await eventually(
+      async () => (await nurse.value('files.list', { channelId, kind: 'image' })).length === 1,
+      15_000,
+      'image at nurse',
+    );
     const preview = await nurse.value('files.preview', { channelId, fileId: result.fileId });
     expect(Buffer.from(preview.dataB64, 'base64').equals(png)).toBe(true);
     const thumbnail = await nurse.value('files.thumbnail', { channelId, fileId: result.fileId });
@@ -93,8 +135,15 @@ describe('files through the core', () => {
     expect(Buffer.from(pdfPreview.dataB64, 'base64').length).toBe(pdf.size);
     const zip = await upload(admin, channelId, 'Archiv.zip', 'application/zip', randomBytes(100));
     if (zip.result.status !== 'sent') throw new Error('not sent');
-    await eventually(async () => (await nurse.value('files.list', { channelId, kind: 'other' })).length === 1, 15_000, 'zip at nurse');
-    expect(await nurse.call('files.preview', { channelId, fileId: zip.result.fileId })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await eventually(
+      async () => (await nurse.value('files.list', { channelId, kind: 'other' })).length === 1,
+      15_000,
+      'zip at nurse',
+    );
+    expect(await nurse.call('files.preview', { channelId, fileId: zip.result.fileId })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
   }, 30_000);
 
   it('sorts, filters and searches the file store', async () => {
@@ -108,31 +157,76 @@ describe('files through the core', () => {
 
   it('refuses by policy with a reason, and out-of-order chunks with invalid_input', async () => {
     const { admin, channelId } = w;
-    expect(await admin.value('files.beginUpload', { channelId, name: 'setup.exe', mimeType: 'application/octet-stream', size: 10 })).toEqual({ status: 'refused', reason: 'blocked_type', maxUploadMegabytes: 100, extension: 'exe' });
-    expect(await admin.value('files.beginUpload', { channelId, name: 'Röntgen.dcm', mimeType: '', size: 101 * 1024 * 1024 })).toMatchObject({ status: 'refused', reason: 'too_large' });
-    const begun = await admin.value('files.beginUpload', { channelId, name: 'a.txt', mimeType: 'text/plain', size: 10 });
+    expect(
+      await admin.value('files.beginUpload', {
+        channelId,
+        name: 'setup.exe',
+        mimeType: 'application/octet-stream',
+        size: 10,
+      }),
+    ).toEqual({ status: 'refused', reason: 'blocked_type', maxUploadMegabytes: 100, extension: 'exe' });
+    expect(
+      await admin.value('files.beginUpload', { channelId, name: 'Röntgen.dcm', mimeType: '', size: 101 * 1024 * 1024 }),
+    ).toMatchObject({ status: 'refused', reason: 'too_large' });
+    const begun = await admin.value('files.beginUpload', {
+      channelId,
+      name: 'a.txt',
+      mimeType: 'text/plain',
+      size: 10,
+    });
     if (begun.status !== 'started') throw new Error('refused');
-    expect(await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 5, dataB64: 'AAAA' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'A!!A' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'AAA' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: Buffer.alloc(11).toString('base64') })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await admin.call('files.uploadChunk', { uploadId: 'trUnknownUpload', offset: 0, dataB64: 'AAAA' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 5, dataB64: 'AAAA' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(
+      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'A!!A' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(
+      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'AAA' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(
+      await admin.call('files.uploadChunk', {
+        uploadId: begun.uploadId,
+        offset: 0,
+        dataB64: Buffer.alloc(11).toString('base64'),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(
+      await admin.call('files.uploadChunk', { uploadId: 'trUnknownUpload', offset: 0, dataB64: 'AAAA' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Another workstation cannot continue someone else's upload.
-    expect(await w.nurse.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'AAAA' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await w.nurse.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'AAAA' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('cancels an upload: nothing is shared and the partial ciphertext is gone', async () => {
     const { admin, channelId } = w;
     const before = (await admin.value('files.list', { channelId })).length;
-    const begun = await admin.value('files.beginUpload', { channelId, name: 'gross.bin', mimeType: 'application/octet-stream', size: 2 * FILE_CHUNK_MAX_BYTES });
+    const begun = await admin.value('files.beginUpload', {
+      channelId,
+      name: 'gross.bin',
+      mimeType: 'application/octet-stream',
+      size: 2 * FILE_CHUNK_MAX_BYTES,
+    });
     if (begun.status !== 'started') throw new Error('refused');
-    await admin.value('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: randomBytes(FILE_CHUNK_MAX_BYTES).toString('base64') });
+    await admin.value('files.uploadChunk', {
+      uploadId: begun.uploadId,
+      offset: 0,
+      dataB64: randomBytes(FILE_CHUNK_MAX_BYTES).toString('base64'),
+    });
     await admin.value('files.cancel', { transferId: begun.uploadId });
-    await admin.value('files.uploadChunk', { uploadId: begun.uploadId, offset: FILE_CHUNK_MAX_BYTES, dataB64: randomBytes(FILE_CHUNK_MAX_BYTES).toString('base64') });
+    await admin.value('files.uploadChunk', {
+      uploadId: begun.uploadId,
+      offset: FILE_CHUNK_MAX_BYTES,
+      dataB64: randomBytes(FILE_CHUNK_MAX_BYTES).toString('base64'),
+    });
     expect(await admin.value('files.finishUpload', { uploadId: begun.uploadId })).toEqual({ status: 'cancelled' });
     await new Promise((r) => setTimeout(r, 300));
     expect((await admin.value('files.list', { channelId })).length).toBe(before);
-    const leftovers = (await readdir(admin.dataDir, { recursive: true })).filter((f) => String(f).includes(`.up-${begun.uploadId}`));
+    const leftovers = (await readdir(admin.dataDir, { recursive: true })).filter((f) =>
+      String(f).includes(`.up-${begun.uploadId}`),
+    );
     expect(leftovers).toEqual([]);
   });
   it('sends a large file in segments while it is encrypted; the relay keeps every part for the event; the other side gets identical bytes', async () => {
@@ -140,7 +234,11 @@ describe('files through the core', () => {
     const bytes = randomBytes(20 * 1024 * 1024 + 4321);
     const { result } = await upload(admin, channelId, 'Röntgen-Serie.zip', 'application/zip', bytes);
     if (result.status !== 'sent') throw new Error('not sent');
-    const row = await eventually(async () => admin.core.sessions.visible().profile.store.collaboration.file(channelId, result.fileId), 15_000, 'own file stored');
+    const row = await eventually(
+      async () => admin.core.sessions.visible().profile.store.collaboration.file(channelId, result.fileId),
+      15_000,
+      'own file stored',
+    );
     // Cut at the first encrypted chunk boundary past each SEGMENT_BYTES.
     expect(row.parts.length).toBeGreaterThan(2);
     expect(row.parts.length).toBeLessThanOrEqual(Math.ceil(bytes.length / SEGMENT_BYTES));
@@ -149,15 +247,27 @@ describe('files through the core', () => {
     // The publish named the parts: the relay counts a reference on each (blob GC keeps them).
     const relayDb = new Database(join(relay.relay.dataDir, 'relay.db'), { readonly: true });
     try {
-      await eventually(async () => {
-        const refs = row.parts.map((hash) => (relayDb.prepare('SELECT refs FROM blobs WHERE hash = ?').get(hash) as { refs: number } | undefined)?.refs ?? 0);
-        return refs.every((r) => r >= 1);
-      }, 10_000, 'parts referenced at the relay');
+      await eventually(
+        async () => {
+          const refs = row.parts.map(
+            (hash) =>
+              (relayDb.prepare('SELECT refs FROM blobs WHERE hash = ?').get(hash) as { refs: number } | undefined)
+                ?.refs ?? 0,
+          );
+          return refs.every((r) => r >= 1);
+        },
+        10_000,
+        'parts referenced at the relay',
+      );
     } finally {
       relayDb.close();
     }
 
-    await eventually(async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === result.fileId), 15_000, 'large file at nurse');
+    await eventually(
+      async () => (await nurse.value('files.list', { channelId })).some((f) => f.fileId === result.fileId),
+      15_000,
+      'large file at nurse',
+    );
     await nurse.value('files.download', { channelId, fileId: result.fileId });
     expect((await exportAll(nurse, channelId, result.fileId)).equals(bytes)).toBe(true);
   }, 90_000);

@@ -17,21 +17,46 @@ export interface TwoWorkstations {
 }
 
 /** `nurseClock`: the nurse's workstation clock (a test makes it wrong). */
-export async function twoWorkstations(options: { policy?: EffectivePolicy; nurseClock?: Clock } = {}): Promise<TwoWorkstations> {
+export async function twoWorkstations(
+  options: { policy?: EffectivePolicy; nurseClock?: Clock } = {},
+): Promise<TwoWorkstations> {
   const relay = await startClinicRelay({ verbose: !!process.env.KF_DEBUG });
   const admin = await startCoreClient(options.policy ? { policy: options.policy } : {});
   const nurse = await startCoreClient({
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.nurseClock ? { clock: options.nurseClock } : {}),
   });
-  await admin.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
+  await admin.value('org.create', {
+    orgName: 'Klinikum Nord',
+    displayName: 'Anna Admin',
+    relayUrl: relay.url,
+    setupCode: relay.setupCode,
+    passphrase: 'Sonnenblume-Station-3',
+  });
   await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
-  const { userId: nurseUserId } = await admin.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: 'Station 3B' });
+  const { userId: nurseUserId } = await admin.value('admin.addUser', {
+    displayName: 'Bernd Pflege',
+    role: 'member',
+    ward: 'Station 3B',
+  });
   const letter = await admin.value('admin.createRegistrationKey', { userId: nurseUserId });
-  await nurse.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Nachtdienst' });
+  await nurse.value('org.join', {
+    registrationKey: letter.registrationKey,
+    relayUrl: relay.url,
+    passphrase: 'Kaffeepause-Nachtdienst',
+  });
   await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 15_000, 'nurse online');
-  await eventually(async () => (await admin.value('directory.users', {})).some((u) => u.userId === nurseUserId), 10_000, 'directory has nurse');
-  const { channelId } = await admin.value('channels.create', { kind: 'channel', name: 'Station 3B', topic: '', memberUserIds: [nurseUserId] });
+  await eventually(
+    async () => (await admin.value('directory.users', {})).some((u) => u.userId === nurseUserId),
+    10_000,
+    'directory has nurse',
+  );
+  const { channelId } = await admin.value('channels.create', {
+    kind: 'channel',
+    name: 'Station 3B',
+    topic: '',
+    memberUserIds: [nurseUserId],
+  });
   // Membership as the collaboration methods check it (the roster has reached the nurse's store).
   await eventually(async () => (await nurse.call('polls.list', { channelId })).ok, 15_000, 'channel at nurse');
   const adminUserId = (await admin.value('session.me', {})).userId;

@@ -98,14 +98,22 @@ describe('relay certificates from the clinic CA', () => {
   });
 
   it("a moved relay's organisation check (RelayUrl changed to TLS) goes through the same trust: refused without the clinic CA, passed with it", async () => {
-    const networkWith = (entries: string[]) => createRelayNetwork({ platform: nodeNetwork({}), policy: policy(entries), log: createMemoryLogger().logger });
-    const request = { deviceId: device.deviceId, sign: (m: Uint8Array) => device.sign(m), certificate: null, orgPublicKey: org.org.publicKey };
+    const networkWith = (entries: string[]) =>
+      createRelayNetwork({ platform: nodeNetwork({}), policy: policy(entries), log: createMemoryLogger().logger });
+    const request = {
+      deviceId: device.deviceId,
+      sign: (m: Uint8Array) => device.sign(m),
+      certificate: null,
+      orgPublicKey: org.org.publicKey,
+    };
     const untrusted = await checkRelayOrg(relay.url, request, { timeoutMs: 10_000, network: networkWith([]) });
     // Not "unreachable" (no verdict, silent): a certificate not trusted here will not pass by itself.
     expect(untrusted).toMatchObject({ ok: false, reason: 'network', problem: 'relay_untrusted' });
     // Trusted, the check gets through TLS and the device's authentication to the directory; this
     // test org has no org root record, so the verdict is about that, not about the connection.
-    expect(await checkRelayOrg(relay.url, request, { timeoutMs: 10_000, network: networkWith([clinicCa.certFile]) })).toEqual({
+    expect(
+      await checkRelayOrg(relay.url, request, { timeoutMs: 10_000, network: networkWith([clinicCa.certFile]) }),
+    ).toEqual({
       ok: false,
       reason: 'foreign',
       detail: 'the relay has no organisation root',

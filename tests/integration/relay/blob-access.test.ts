@@ -65,7 +65,13 @@ function blobAccessSuite(name: string, databaseUrl: () => Promise<string | undef
         expect(await get(a)).toMatchObject({ t: 'blob_data', size: 5000 });
         expect(await get(b)).toMatchObject({ t: 'error', code: 'not_found' });
         expect(
-          await a.request({ t: 'publish', channelId: w.ab, clientEventId: 'evtfile1', envelope: b64('file'), blobs: [hash] }),
+          await a.request({
+            t: 'publish',
+            channelId: w.ab,
+            clientEventId: 'evtfile1',
+            envelope: b64('file'),
+            blobs: [hash],
+          }),
         ).toMatchObject({ t: 'ack' });
         const atB = await get(b);
         expect(atB).toMatchObject({ t: 'blob_data', size: 5000 });
@@ -93,7 +99,13 @@ function blobAccessSuite(name: string, databaseUrl: () => Promise<string | undef
       const [a, m] = await Promise.all([connect(w.relay, w.a), connect(w.relay, w.m)]);
       try {
         const hash = await upload(a, randomBytes(3000));
-        await a.request({ t: 'publish', channelId: w.ab, clientEventId: 'evtfile2', envelope: b64('f'), blobs: [hash] });
+        await a.request({
+          t: 'publish',
+          channelId: w.ab,
+          clientEventId: 'evtfile2',
+          envelope: b64('f'),
+          blobs: [hash],
+        });
         expect((await w.relay.store!.blobState(hash))?.refs).toBe(1);
         // Mallory lists Anna's blob in a channel Anna shares with her, to read it there.
         const pub = await m.request({
@@ -108,7 +120,13 @@ function blobAccessSuite(name: string, databaseUrl: () => Promise<string | undef
         expect(await m.request({ t: 'blob_get', hash, offset: 0, length: 10 })).toMatchObject({ code: 'not_found' });
         // A member of the referencing channel may forward it (she can read it anyway).
         expect(
-          await a.request({ t: 'publish', channelId: w.am, clientEventId: 'evtfwd01', envelope: b64('f'), blobs: [hash] }),
+          await a.request({
+            t: 'publish',
+            channelId: w.am,
+            clientEventId: 'evtfwd01',
+            envelope: b64('f'),
+            blobs: [hash],
+          }),
         ).toMatchObject({ t: 'ack' });
         expect(await m.request({ t: 'blob_get', hash, offset: 0, length: 10 })).toMatchObject({ t: 'blob_data' });
       } finally {
@@ -145,12 +163,12 @@ function blobAccessSuite(name: string, databaseUrl: () => Promise<string | undef
       try {
         const first = await a.request({ t: 'publish', channelId: w.am, clientEventId: 'evtsame1', envelope: b64('a') });
         expect(first).toMatchObject({ t: 'ack', seq: 1, duplicate: false });
-        expect(await a.request({ t: 'publish', channelId: w.am, clientEventId: 'evtsame1', envelope: b64('a') })).toMatchObject(
-          { t: 'ack', seq: 1, duplicate: true },
-        );
-        expect(await m.request({ t: 'publish', channelId: w.am, clientEventId: 'evtsame1', envelope: b64('m') })).toMatchObject(
-          { t: 'error', code: 'conflict' },
-        );
+        expect(
+          await a.request({ t: 'publish', channelId: w.am, clientEventId: 'evtsame1', envelope: b64('a') }),
+        ).toMatchObject({ t: 'ack', seq: 1, duplicate: true });
+        expect(
+          await m.request({ t: 'publish', channelId: w.am, clientEventId: 'evtsame1', envelope: b64('m') }),
+        ).toMatchObject({ t: 'error', code: 'conflict' });
         // In one batch (group commit) as well.
         m.send({ t: 'publish', id: 1, channelId: w.am, clientEventId: 'evtmall1', envelope: b64('m1') });
         m.send({ t: 'publish', id: 2, channelId: w.am, clientEventId: 'evtsame1', envelope: b64('m2') });

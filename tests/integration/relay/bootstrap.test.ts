@@ -44,7 +44,12 @@ describe('relay first-run bootstrap', () => {
         await until(() => !existsSync(codeFile));
         // The first-run output names the fingerprint IT pins on the workstations, and so does every start.
         const pinned = `"orgFingerprint":"${orgFingerprint(org.orgId)}"`;
-        await until(() => relay.output().includes(`"msg":"bootstrap: bound to organisation"`) && relay.output().split(pinned).length === 3, 15_000);
+        await until(
+          () =>
+            relay.output().includes(`"msg":"bootstrap: bound to organisation"`) &&
+            relay.output().split(pinned).length === 3,
+          15_000,
+        );
 
         const t = deviceTransport(relay.url, adminDevice);
         await t.connect();

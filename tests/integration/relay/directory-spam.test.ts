@@ -40,7 +40,11 @@ function directorySuite(name: string, databaseUrl: () => Promise<string | undefi
       const [um, ub] = [org.addUser('Mallory'), org.addUser('Ben')];
       const m = org.addDevice(um);
       const url = await databaseUrl();
-      const relay = await startTestRelay({ org, ...(url ? { databaseUrl: url } : {}), limits: { channelsPerDevicePerDay: 3 } });
+      const relay = await startTestRelay({
+        org,
+        ...(url ? { databaseUrl: url } : {}),
+        limits: { channelsPerDevicePerDay: 3 },
+      });
       const raw = await RawClient.open(relay.url);
       try {
         await raw.authenticate(m);
@@ -55,18 +59,27 @@ function directorySuite(name: string, databaseUrl: () => Promise<string | undefi
         expect(String(fourth.message)).toContain('channels in the last 24 hours');
         // A retry of a creation, and a change to an existing channel, are no new channels.
         expect(await raw.request({ t: 'dir_put', record: created[0] })).toMatchObject({ t: 'ok' });
-        expect(await raw.request({ t: 'dir_put', record: deviceRoster(org, m, created[1]!.body.channelId, [um], created[1]) })).toMatchObject({ t: 'ok' });
+        expect(
+          await raw.request({
+            t: 'dir_put',
+            record: deviceRoster(org, m, created[1]!.body.channelId, [um], created[1]),
+          }),
+        ).toMatchObject({ t: 'ok' });
         // The count survives a restart of the relay (it is in the store, shared by relay processes).
         raw.close();
         await relay.stop();
         await relay.restart();
         const again = await RawClient.open(relay.url);
         await again.authenticate(m);
-        expect(await again.request({ t: 'dir_put', record: deviceRoster(org, m, testId('chan'), [um, ub]) })).toMatchObject({
+        expect(
+          await again.request({ t: 'dir_put', record: deviceRoster(org, m, testId('chan'), [um, ub]) }),
+        ).toMatchObject({
           code: 'quota_exceeded',
         });
         // An admin's org-signed roster is not counted against anyone.
-        expect(await again.request({ t: 'dir_put', record: org.setRoster(testId('chan'), [um, ub]) })).toMatchObject({ t: 'ok' });
+        expect(await again.request({ t: 'dir_put', record: org.setRoster(testId('chan'), [um, ub]) })).toMatchObject({
+          t: 'ok',
+        });
         again.close();
       } finally {
         raw.close();
@@ -74,19 +87,28 @@ function directorySuite(name: string, databaseUrl: () => Promise<string | undefi
       }
     });
 
-    it("a roster given back by another device (after a restore) counts against the device that signed it, not the one that uploads it", async () => {
+    it('a roster given back by another device (after a restore) counts against the device that signed it, not the one that uploads it', async () => {
       const org = await TestOrg.create();
       const [ua, ub] = [org.addUser('Anna'), org.addUser('Ben')];
       const [a, b] = [org.addDevice(ua), org.addDevice(ub)];
       const url = await databaseUrl();
-      const relay = await startTestRelay({ org, ...(url ? { databaseUrl: url } : {}), limits: { channelsPerDevicePerDay: 2 } });
+      const relay = await startTestRelay({
+        org,
+        ...(url ? { databaseUrl: url } : {}),
+        limits: { channelsPerDevicePerDay: 2 },
+      });
       const raw = await RawClient.open(relay.url);
       try {
         await raw.authenticate(b);
         // Ben's workstation gives back two conversations Anna's device made (DirectorySync.afterRestore).
-        for (let i = 0; i < 2; i++) expect(await raw.request({ t: 'dir_put', record: deviceRoster(org, a, testId('chan'), [ua, ub]) })).toMatchObject({ t: 'ok' });
+        for (let i = 0; i < 2; i++)
+          expect(
+            await raw.request({ t: 'dir_put', record: deviceRoster(org, a, testId('chan'), [ua, ub]) }),
+          ).toMatchObject({ t: 'ok' });
         // Ben can still make his own.
-        expect(await raw.request({ t: 'dir_put', record: deviceRoster(org, b, testId('chan'), [ub, ua]) })).toMatchObject({ t: 'ok' });
+        expect(
+          await raw.request({ t: 'dir_put', record: deviceRoster(org, b, testId('chan'), [ub, ua]) }),
+        ).toMatchObject({ t: 'ok' });
         // And uploading through another device is no way round the signer's cap.
         const third = await raw.request({ t: 'dir_put', record: deviceRoster(org, a, testId('chan'), [ua, ub]) });
         expect(third).toMatchObject({ t: 'error', code: 'quota_exceeded' });
@@ -122,7 +144,9 @@ function directorySuite(name: string, databaseUrl: () => Promise<string | undefi
         expect(answers).toEqual([...Array<string>(4).fill('ok'), ...Array<string>(6).fill('rate_limited')]);
         // Admin records (org-signed) pass: only an admin holds the org key.
         for (let i = 0; i < 8; i++)
-          expect(await raw.request({ t: 'dir_put', record: org.setRoster(testId('chan'), [um]) })).toMatchObject({ t: 'ok' });
+          expect(await raw.request({ t: 'dir_put', record: org.setRoster(testId('chan'), [um]) })).toMatchObject({
+            t: 'ok',
+          });
         // Reconnecting does not refill the bucket.
         raw.close();
         const again = await RawClient.open(relay.url);

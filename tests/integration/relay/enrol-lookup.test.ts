@@ -35,7 +35,14 @@ describe('relay enrolment lookup', () => {
 
   beforeAll(async () => {
     org = await TestOrg.create();
-    org.records.push(org.sign('org_root', { orgId: org.orgId, name: 'Praxis Süd', orgPublicKey: org.orgPublicKey, createdAt: Date.now() }));
+    org.records.push(
+      org.sign('org_root', {
+        orgId: org.orgId,
+        name: 'Praxis Süd',
+        orgPublicKey: org.orgPublicKey,
+        createdAt: Date.now(),
+      }),
+    );
     userId = org.addUser('Clara Empfang');
     open = enrolment(org, userId);
     expired = enrolment(org, userId, Date.now() + 1500);
@@ -57,12 +64,21 @@ describe('relay enrolment lookup', () => {
 
   it('refuses a lookup signed with another key, without saying whether the enrolment exists', async () => {
     const stranger = generateDeviceKeys();
-    await expect(lookup(open.enrolmentId, stranger.signing.secretKey)).rejects.toMatchObject({ code: 'not_found', message: 'unknown registration key' });
-    await expect(lookup('enrDOESNOTEXIST00', stranger.signing.secretKey)).rejects.toMatchObject({ code: 'not_found', message: 'unknown registration key' });
+    await expect(lookup(open.enrolmentId, stranger.signing.secretKey)).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'unknown registration key',
+    });
+    await expect(lookup('enrDOESNOTEXIST00', stranger.signing.secretKey)).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'unknown registration key',
+    });
   });
 
   it('refuses an expired enrolment', async () => {
-    await expect(lookup(expired.enrolmentId, expired.secretKey)).rejects.toMatchObject({ code: 'not_found', message: 'registration key expired' });
+    await expect(lookup(expired.enrolmentId, expired.secretKey)).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'registration key expired',
+    });
   });
 
   it('refuses an enrolment once a device used it', async () => {
@@ -86,9 +102,17 @@ describe('relay enrolment lookup', () => {
       open.secretKey,
     );
     // The first authentication with the self-signed certificate burns the enrolment.
-    const transport = new RelayTransport({ url: relay.url, deviceId, sign: (m) => signDetached(m, keys.signing.secretKey), certificate: () => certificate as unknown as Record<string, unknown> });
+    const transport = new RelayTransport({
+      url: relay.url,
+      deviceId,
+      sign: (m) => signDetached(m, keys.signing.secretKey),
+      certificate: () => certificate as unknown as Record<string, unknown>,
+    });
     await transport.connect();
     await transport.close();
-    await expect(lookup(open.enrolmentId, open.secretKey)).rejects.toMatchObject({ code: 'not_found', message: 'registration key already used' });
+    await expect(lookup(open.enrolmentId, open.secretKey)).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'registration key already used',
+    });
   });
 });

@@ -23,47 +23,64 @@ afterAll(async () => {
 });
 
 describe('export-records', () => {
-  it('exports the directory beside a serving relay, and a new database starts from it with the logged key', { timeout: 60_000 }, async () => {
-    const org = await TestOrg.create();
-    const anna = org.addDevice(org.addUser('Anna', 'admin'));
-    const first = await startTestRelay({ org, mode: 'process' });
-    relays.push(first);
-    // A user added after the relay's first start, through the app's upload path.
-    const imported = org.records.length;
-    const ben = org.addDevice(org.addUser('Ben'));
-    const uploader = deviceTransport(first.url, anna);
-    await uploader.connect();
-    for (const record of org.records.slice(imported)) await uploader.putRecord(record as unknown as Record<string, unknown>);
-    await uploader.close();
+  it(
+    'exports the directory beside a serving relay, and a new database starts from it with the logged key',
+    { timeout: 60_000 },
+    async () => {
+      const org = await TestOrg.create();
+      const anna = org.addDevice(org.addUser('Anna', 'admin'));
+      const first = await startTestRelay({ org, mode: 'process' });
+      relays.push(first);
+      // A user added after the relay's first start, through the app's upload path.
+      const imported = org.records.length;
+      const ben = org.addDevice(org.addUser('Ben'));
+      const uploader = deviceTransport(first.url, anna);
+      await uploader.connect();
+      for (const record of org.records.slice(imported))
+        await uploader.putRecord(record as unknown as Record<string, unknown>);
+      await uploader.close();
 
-    const dir = await mkdtemp(join(tmpdir(), 'kf-export-'));
-    dirs.push(dir);
-    const file = join(dir, 'records.json');
-    await run(process.execPath, [main, 'export-records', '--out', file, '--data-dir', first.dataDir]);
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const records = JSON.parse(await readFile(file, 'utf8')) as Array<{ type: string; body: { userId?: string; deviceId?: string } }>;
-    expect(records).toHaveLength(org.records.length);
-    expect(records.some((r) => r.type === 'device' && r.body.deviceId === ben.deviceId)).toBe(true);
+      const dir = await mkdtemp(join(tmpdir(), 'kf-export-'));
+      dirs.push(dir);
+      const file = join(dir, 'records.json');
+      await run(process.execPath, [main, 'export-records', '--out', file, '--data-dir', first.dataDir]);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const records = JSON.parse(await readFile(file, 'utf8')) as Array<{
+        type: string;
+        body: { userId?: string; deviceId?: string };
+      }>;
+      expect(records).toHaveLength(org.records.length);
+      expect(records.some((r) => r.type === 'device' && r.body.deviceId === ben.deviceId)).toBe(true);
 
-    const line = first
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"msg":"organisation"'))
-      .map((l) => JSON.parse(l) as { orgPublicKey?: string; orgFingerprint?: string })[0];
-    expect(line?.orgPublicKey).toBe(org.orgPublicKey);
+      const line = first
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"msg":"organisation"'))
+        .map((l) => JSON.parse(l) as { orgPublicKey?: string; orgFingerprint?: string })[0];
+      expect(line?.orgPublicKey).toBe(org.orgPublicKey);
 
-    const second = await startTestRelay({ org, mode: 'process', bootstrap: true, args: [`--org-public-key=${line!.orgPublicKey!}`, '--import-records', file] });
-    relays.push(second);
-    for (const device of [anna, ben]) {
-      const transport = deviceTransport(second.url, device);
-      await transport.connect();
-      expect(transport.state()).toBe('online');
-      await transport.close();
-    }
-  });
+      const second = await startTestRelay({
+        org,
+        mode: 'process',
+        bootstrap: true,
+        args: [`--org-public-key=${line!.orgPublicKey!}`, '--import-records', file],
+      });
+      relays.push(second);
+      for (const device of [anna, ben]) {
+        const transport = deviceTransport(second.url, device);
+        await transport.connect();
+        expect(transport.state()).toBe('online');
+        await transport.close();
+      }
+    },
+  );
 
   it('refuses to run without --out, and --out without the command', async () => {
-    await expect(run(process.execPath, [main, 'export-records', '--data-dir', tmpdir()])).rejects.toMatchObject({ code: 2 });
-    await expect(run(process.execPath, [main, '--out', 'x.json', '--data-dir', tmpdir()])).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [main, 'export-records', '--data-dir', tmpdir()])).rejects.toMatchObject({
+      code: 2,
+    });
+    await expect(run(process.execPath, [main, '--out', 'x.json', '--data-dir', tmpdir()])).rejects.toMatchObject({
+      code: 2,
+    });
   });
 });

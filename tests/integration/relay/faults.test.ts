@@ -233,10 +233,14 @@ describe('relay faults', () => {
       await other.authenticate(a);
       await raw.request({ t: 'blob_begin', hash: address, size: 8 });
       await raw.requestBinary({ t: 'blob_chunk', hash: address, offset: 0 }, real.subarray(0, 4));
-      expect(await other.requestBinary({ t: 'blob_chunk', hash: address, offset: 4 }, Buffer.from('XXXX'))).toMatchObject({ code: 'hash_mismatch' });
+      expect(
+        await other.requestBinary({ t: 'blob_chunk', hash: address, offset: 4 }, Buffer.from('XXXX')),
+      ).toMatchObject({ code: 'hash_mismatch' });
       await other.request({ t: 'blob_begin', hash: address, size: 8 });
       await other.requestBinary({ t: 'blob_chunk', hash: address, offset: 0 }, Buffer.from('GGGG'));
-      expect(await raw.requestBinary({ t: 'blob_chunk', hash: address, offset: 4 }, real.subarray(4, 8))).toMatchObject({ code: 'hash_mismatch' });
+      expect(await raw.requestBinary({ t: 'blob_chunk', hash: address, offset: 4 }, real.subarray(4, 8))).toMatchObject(
+        { code: 'hash_mismatch' },
+      );
       expect(await store.blobState(address)).toBeNull();
       other.close();
       raw.close();

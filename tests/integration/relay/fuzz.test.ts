@@ -107,7 +107,10 @@ describe('relay fuzz', () => {
       // Binary messages: random bytes, and blob_chunk headers mutated like the text frames.
       fc.uint8Array({ maxLength: 64 }),
       fc
-        .tuple(mutated([{ t: 'blob_chunk', id: 8, hash: 'ab'.repeat(32), offset: 0 }]), fc.uint8Array({ maxLength: 32 }))
+        .tuple(
+          mutated([{ t: 'blob_chunk', id: 8, hash: 'ab'.repeat(32), offset: 0 }]),
+          fc.uint8Array({ maxLength: 32 }),
+        )
         .map(([header, data]) => binaryMessage(header, data)),
     );
 
@@ -165,10 +168,22 @@ describe('relay fuzz', () => {
     raw.send(new Uint8Array([0, 1, 2, 3]));
     expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame' });
     raw.send(new Uint8Array([0, 0, 0, 5, 0x7b]));
-    expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame', message: expect.stringContaining('past the end') });
+    expect(await raw.next((f) => f.t === 'error')).toMatchObject({
+      code: 'bad_frame',
+      message: expect.stringContaining('past the end'),
+    });
     raw.send({ t: 'blob_chunk', id: 4, hash: 'ab'.repeat(32), offset: 0, data: 'AAAA' });
-    expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame', id: 4, message: expect.stringContaining('binary') });
-    raw.send(binaryMessage(JSON.stringify({ t: 'publish', id: 6, channelId, clientEventId: 'evtfuzz00002' }), new Uint8Array(8)));
+    expect(await raw.next((f) => f.t === 'error')).toMatchObject({
+      code: 'bad_frame',
+      id: 4,
+      message: expect.stringContaining('binary'),
+    });
+    raw.send(
+      binaryMessage(
+        JSON.stringify({ t: 'publish', id: 6, channelId, clientEventId: 'evtfuzz00002' }),
+        new Uint8Array(8),
+      ),
+    );
     expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame', id: 6 });
     raw.send('{not json');
     expect(await raw.next((f) => f.t === 'error')).toMatchObject({ code: 'bad_frame' });

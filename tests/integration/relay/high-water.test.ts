@@ -39,7 +39,11 @@ function capturingLog() {
 }
 
 const markIn = async (dataDir: string) =>
-  JSON.parse(await readFile(join(dataDir, HIGH_WATER_FILE), 'utf8')) as { logHigh: number; seqHigh?: number; incarnation: string };
+  JSON.parse(await readFile(join(dataDir, HIGH_WATER_FILE), 'utf8')) as {
+    logHigh: number;
+    seqHigh?: number;
+    incarnation: string;
+  };
 
 interface Db {
   dataDir: string;
@@ -171,7 +175,9 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       expect(Math.min(...heads)).toBeGreaterThan(handedOut);
       // A sum over 40 channels would have moved them by some 40 million.
       expect(Math.max(...heads)).toBeLessThan(handedOut + 2 * RESTORE_JUMP);
-      expect((await store.append('chanhwm01', 'evtsecondafter', 'dev00001', bytes('b'))).seq).toBeGreaterThan(handedOut);
+      expect((await store.append('chanhwm01', 'evtsecondafter', 'dev00001', bytes('b'))).seq).toBeGreaterThan(
+        handedOut,
+      );
       await keeper.stop();
       await store.close();
     });
@@ -191,7 +197,11 @@ function highWaterContract(name: string, make: () => Promise<Db>) {
       store = await db.open();
       const restored = store.incarnation();
       // The restore command read the relay's mark (seq 3 handed out, the backup has 1): seqs move past 3 and the margin.
-      expect((await store.histories(['chanhw06'])).get('chanhw06')).toEqual({ head: 1_000_003, historyStart: 1, base: 1 });
+      expect((await store.histories(['chanhw06'])).get('chanhw06')).toEqual({
+        head: 1_000_003,
+        historyStart: 1,
+        base: 1,
+      });
       const { lines, log } = capturingLog();
       keeper = await start(store, db.dataDir, log);
       expect(store.incarnation()).toBe(restored);

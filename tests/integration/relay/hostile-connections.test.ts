@@ -34,7 +34,10 @@ describe('hostile sockets', () => {
     try {
       for (let i = 0; i < 10; i++) sockets.push(await authenticatedSocket(relay.url, m));
       await until(() => sockets.filter((s) => s.closed !== null).length >= 6, 5000);
-      expect(sockets.map((s) => s.closed)).toEqual([...Array<number>(6).fill(CLOSE_CODES.replaced), ...Array<null>(4).fill(null)]);
+      expect(sockets.map((s) => s.closed)).toEqual([
+        ...Array<number>(6).fill(CLOSE_CODES.replaced),
+        ...Array<null>(4).fill(null),
+      ]);
       expect(relay.relay!.stats().authenticated).toBe(4);
     } finally {
       sockets.forEach((s) => s.ws.terminate());
@@ -125,7 +128,12 @@ describe('hostile sockets', () => {
       for (let i = 0; i < 150; i += 50) {
         const answers = await Promise.all(
           Array.from({ length: 50 }, (_, k) =>
-            reader.request({ t: 'mail_put', toDeviceId: m.deviceId, messageId: `msgflood${String(i + k).padStart(4, '0')}`, payload }),
+            reader.request({
+              t: 'mail_put',
+              toDeviceId: m.deviceId,
+              messageId: `msgflood${String(i + k).padStart(4, '0')}`,
+              payload,
+            }),
           ),
         );
         expect(answers.every((a) => a.t === 'ok')).toBe(true);

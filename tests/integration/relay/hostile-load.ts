@@ -49,7 +49,9 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
   const honest: TestDevice[] = [];
   const channels: string[] = [];
   for (let c = 0; c < Math.ceil(options.honestDevices / 10); c++) {
-    const users = Array.from({ length: Math.min(10, options.honestDevices - c * 10) }, (_, i) => org.addUser(`Pflege ${c}-${i}`));
+    const users = Array.from({ length: Math.min(10, options.honestDevices - c * 10) }, (_, i) =>
+      org.addUser(`Pflege ${c}-${i}`),
+    );
     honest.push(...users.map((u) => org.addDevice(u)));
     const channelId = testId('chan');
     org.setRoster(channelId, users);
@@ -105,7 +107,8 @@ export async function hostileLoad(options: HostileLoadOptions): Promise<HostileL
     // every silent one at its auth deadline (2 s; later on a loaded machine, so wait for it, bounded).
     const silentSockets = sockets.slice(0, silentCount);
     const until = Date.now() + 30_000;
-    while (silentSockets.some((s) => s.closed === null) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (silentSockets.some((s) => s.closed === null) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     let delivered = 0;
     await Promise.all(
       transports.map(async (t, i) => {

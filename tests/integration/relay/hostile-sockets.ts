@@ -33,7 +33,11 @@ export function silentSocket(url: string, localAddress: string): Promise<Hostile
 }
 
 /** Authenticates as `device` on a new socket; resolves with the socket (closed one on refusal). */
-export function authenticatedSocket(url: string, device: TestDevice, localAddress = '127.0.0.1'): Promise<HostileSocket> {
+export function authenticatedSocket(
+  url: string,
+  device: TestDevice,
+  localAddress = '127.0.0.1',
+): Promise<HostileSocket> {
   return new Promise((resolve) => {
     const socket = track(new WebSocket(url, { localAddress, perMessageDeflate: false }));
     const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
@@ -91,7 +95,13 @@ export async function uploadBlob(socket: HostileSocket, size: number): Promise<s
 }
 
 /** Asks for `count` 1 MiB reads of a blob (answers it will not read while paused). */
-export function requestBlobReads(socket: HostileSocket, hash: string, size: number, count: number, firstId = 100): void {
+export function requestBlobReads(
+  socket: HostileSocket,
+  hash: string,
+  size: number,
+  count: number,
+  firstId = 100,
+): void {
   for (let i = 0; i < count; i++) {
     const offset = ((i * 1024 * 1024) % size) - (((i * 1024 * 1024) % size) % (1024 * 1024));
     socket.ws.send(JSON.stringify({ t: 'blob_get', id: firstId + i, hash, offset, length: 1024 * 1024 }));

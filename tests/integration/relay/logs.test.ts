@@ -33,7 +33,13 @@ describe('relay logs', () => {
     org.setRoster(channelId, [ua, ub]);
     const store = openSqliteStore(':memory:');
     const trust = await seedRecords(store, org);
-    relay = await startRelay({ store, trust, log: createRelayLog((line) => lines.push(line), 'debug'), host: '127.0.0.1', port: 0 });
+    relay = await startRelay({
+      store,
+      trust,
+      log: createRelayLog((line) => lines.push(line), 'debug'),
+      host: '127.0.0.1',
+      port: 0,
+    });
   });
   afterAll(async () => {
     await relay.close();
@@ -65,7 +71,13 @@ describe('relay logs', () => {
       signatures.push(Buffer.from(sig).toString('base64url'));
       return sig;
     });
-    raw.send({ t: 'publish', id: 7, channelId, clientEventId: 'x', envelope: Buffer.from(SECRET).toString('base64url') });
+    raw.send({
+      t: 'publish',
+      id: 7,
+      channelId,
+      clientEventId: 'x',
+      envelope: Buffer.from(SECRET).toString('base64url'),
+    });
     await raw.next((f) => f.t === 'error');
     raw.send({ t: 'mail_put', id: 8, toDeviceId: b.deviceId, messageId: testId('msg'), payload: 42, note: SECRET });
     await raw.next((f) => f.t === 'error');
@@ -85,13 +97,15 @@ describe('relay logs', () => {
 
     expect(lines.length).toBeGreaterThan(10);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    for (const entry of parsed) expect(entry).toMatchObject({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) });
+    for (const entry of parsed)
+      expect(entry).toMatchObject({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) });
     expect(parsed.some((e) => e.msg === 'frame rejected' && e.code === 'not_member')).toBe(true);
     expect(parsed.some((e) => e.msg === 'auth refused')).toBe(true);
     const text = lines.join('\n');
     // Ids are what the logs are for.
     expect(text.includes(a.deviceId)).toBe(true);
-    for (const form of [...forms(SECRET), ...forms(SECRET.repeat(4)).slice(1), ...signatures, record.sig]) expect(text.includes(form), form).toBe(false);
+    for (const form of [...forms(SECRET), ...forms(SECRET.repeat(4)).slice(1), ...signatures, record.sig])
+      expect(text.includes(form), form).toBe(false);
     expect(text.includes(JSON.stringify(record.body))).toBe(false);
   });
 });

@@ -26,7 +26,12 @@ async function connect(url: string, device: TestDevice): Promise<RawClient> {
 }
 
 const put = (raw: RawClient, to: TestDevice, messageId: string) =>
-  raw.request({ t: 'mail_put', toDeviceId: to.deviceId, messageId: `msg${messageId}`.padEnd(8, '_'), payload: b64(messageId) });
+  raw.request({
+    t: 'mail_put',
+    toDeviceId: to.deviceId,
+    messageId: `msg${messageId}`.padEnd(8, '_'),
+    payload: b64(messageId),
+  });
 
 function mailboxSuite(name: string, databaseUrl: () => Promise<string | undefined>) {
   describe(`mailbox against a flooding member (${name})`, () => {
@@ -38,7 +43,11 @@ function mailboxSuite(name: string, databaseUrl: () => Promise<string | undefine
         ...(url ? { databaseUrl: url } : {}),
         limits: { maxMailboxItems: 50, maxMailboxItemsPerPair: 10, maxMailboxItemsPerSender: 15 },
       });
-      const [anna, ben, mallory] = await Promise.all([connect(relay.url, a), connect(relay.url, b), connect(relay.url, m)]);
+      const [anna, ben, mallory] = await Promise.all([
+        connect(relay.url, a),
+        connect(relay.url, b),
+        connect(relay.url, m),
+      ]);
       try {
         for (let i = 0; i < 10; i++) expect(await put(mallory, b, `junk${i}`)).toMatchObject({ t: 'ok' });
         const full = await put(mallory, b, 'junk10');
@@ -55,7 +64,10 @@ function mailboxSuite(name: string, databaseUrl: () => Promise<string | undefine
         // Ben fetches and acks: Mallory's share frees up again.
         const mail = await ben.request({ t: 'mail_fetch', limit: 100 });
         expect((mail.items as Array<{ messageId: string }>).map((i) => i.messageId)).toContain('msgkeyshare');
-        await ben.request({ t: 'mail_ack', messageIds: (mail.items as Array<{ messageId: string }>).map((i) => i.messageId) });
+        await ben.request({
+          t: 'mail_ack',
+          messageIds: (mail.items as Array<{ messageId: string }>).map((i) => i.messageId),
+        });
         expect(await put(mallory, b, 'junk11')).toMatchObject({ t: 'ok' });
       } finally {
         [anna, ben, mallory].forEach((s) => s.close());

@@ -27,8 +27,17 @@ describe('the relay behind the shipped nginx example', { timeout: 90_000 }, () =
     ca = await makeCa(dir, 'klinik');
     const cert = await issueServerCert(dir, ca, 'relay');
     org = await TestOrg.create();
-    relay = await startTestRelay({ org, mode: 'process', args: ['--log-level', 'debug', '--trusted-proxies', PROXY_ADDRESS] });
-    nginx = await startNginx({ upstreamPort: relay.port, fullChain: cert.fullChain, key: cert.key, bindAddress: PROXY_ADDRESS });
+    relay = await startTestRelay({
+      org,
+      mode: 'process',
+      args: ['--log-level', 'debug', '--trusted-proxies', PROXY_ADDRESS],
+    });
+    nginx = await startNginx({
+      upstreamPort: relay.port,
+      fullChain: cert.fullChain,
+      key: cert.key,
+      bindAddress: PROXY_ADDRESS,
+    });
   }, 60_000);
   afterAll(async () => {
     await nginx?.stop();
@@ -81,7 +90,8 @@ describe('the relay behind the shipped nginx example', { timeout: 90_000 }, () =
     });
     ws.close();
     const deadline = Date.now() + 10_000;
-    while (!opened().slice(before).includes('127.0.0.1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (!opened().slice(before).includes('127.0.0.1') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
     expect(opened().slice(before)).toContain('127.0.0.1');
     expect(relay.output()).not.toContain('203.0.113.66');
   });

@@ -26,7 +26,9 @@ export class RawClient {
       if (isBinary) {
         // blob_data: the header with the raw bytes as `data` (a Buffer).
         const split = splitBinaryFrame(data as Buffer);
-        this.frames.push(split.ok ? { ...(split.header as RawAnswer), data: Buffer.from(split.data) } : { t: '<bad binary>' });
+        this.frames.push(
+          split.ok ? { ...(split.header as RawAnswer), data: Buffer.from(split.data) } : { t: '<bad binary>' },
+        );
         return this.#wake();
       }
       try {

@@ -16,7 +16,18 @@ import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../../..');
 /** Devdependencies of the root and of the desktop app: none may reach the relay's install. */
-const DEV_ONLY = ['electron', 'electron-builder', 'vite', 'svelte', '@playwright/test', 'playwright', 'vitest', 'typescript', 'esbuild', 'node'];
+const DEV_ONLY = [
+  'electron',
+  'electron-builder',
+  'vite',
+  'svelte',
+  '@playwright/test',
+  'playwright',
+  'vitest',
+  'typescript',
+  'esbuild',
+  'node',
+];
 /** Production dependencies of the desktop app alone. */
 const DESKTOP_ONLY = ['https-proxy-agent', 'ical.js', 'klinikfunk'];
 
@@ -26,7 +37,11 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'klinikfunk-relay-package-'));
-  const { stdout } = await run('git', ['ls-files', 'package.json', 'package-lock.json', '.npmrc', 'packages', 'apps/relay'], { cwd: repoRoot });
+  const { stdout } = await run(
+    'git',
+    ['ls-files', 'package.json', 'package-lock.json', '.npmrc', 'packages', 'apps/relay'],
+    { cwd: repoRoot },
+  );
   const files = stdout.split('\n').filter(Boolean);
   expect(files).toContain('apps/relay/package.json');
   for (const file of files) {
@@ -51,7 +66,17 @@ afterAll(async () => {
 describe('the relay package', () => {
   it('installs the relay, the workspace packages and its own dependencies, nothing of the desktop app or the dev tools', () => {
     const installed = (name: string) => existsSync(join(dir, 'node_modules', name, 'package.json'));
-    for (const name of ['klinikfunk-relay', '@klinikfunk/protocol', '@klinikfunk/crypto', '@klinikfunk/node-common', 'ws', 'pg', 'zod', 'better-sqlite3-multiple-ciphers', 'libsodium-wrappers-sumo'])
+    for (const name of [
+      'klinikfunk-relay',
+      '@klinikfunk/protocol',
+      '@klinikfunk/crypto',
+      '@klinikfunk/node-common',
+      'ws',
+      'pg',
+      'zod',
+      'better-sqlite3-multiple-ciphers',
+      'libsodium-wrappers-sumo',
+    ])
       expect(installed(name), name).toBe(true);
     for (const name of [...DEV_ONLY, ...DESKTOP_ONLY]) expect(installed(name), name).toBe(false);
     expect(existsSync(join(dir, 'node_modules', '.bin', 'node'))).toBe(false);
@@ -65,7 +90,14 @@ describe('the relay package', () => {
     const child: ChildProcess = spawn(
       bin,
       ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, `--org-public-key=${toBase64Url(randomBytes(32))}`],
-      { env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, RELAY_DATABASE_URL: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        env: {
+          ...env,
+          PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+          RELAY_DATABASE_URL: '',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
       child.once('exit', (code, signal) => done({ code, signal })),

@@ -21,18 +21,33 @@ const HASH = 'ab'.repeat(32);
 /** One row in every table of the v110 schema, `$n` placeholders; `yes` is true as the dialect stores it. */
 function sampleRows(yes: unknown): Array<[string, unknown[]]> {
   return [
-    ['INSERT INTO channel_heads (channel, head, head_at, floor, base) VALUES ($1, $2, $3, $4, $5)', ['chan0001', 4, 2000, 0, null]],
-    ['INSERT INTO events VALUES ($1, $2, $3, $4, $5, $6)', ['chan0001', 1, 'evt00001', 'devaaaa01', Buffer.from([1, 2, 3]), 1000]],
-    ['INSERT INTO events VALUES ($1, $2, $3, $4, $5, $6)', ['chan0001', 2, 'evt00002', 'devaaaa01', Buffer.from([4, 5]), 2000]],
+    [
+      'INSERT INTO channel_heads (channel, head, head_at, floor, base) VALUES ($1, $2, $3, $4, $5)',
+      ['chan0001', 4, 2000, 0, null],
+    ],
+    [
+      'INSERT INTO events VALUES ($1, $2, $3, $4, $5, $6)',
+      ['chan0001', 1, 'evt00001', 'devaaaa01', Buffer.from([1, 2, 3]), 1000],
+    ],
+    [
+      'INSERT INTO events VALUES ($1, $2, $3, $4, $5, $6)',
+      ['chan0001', 2, 'evt00002', 'devaaaa01', Buffer.from([4, 5]), 2000],
+    ],
     ['INSERT INTO event_blobs VALUES ($1, $2, $3)', ['chan0001', 2, HASH]],
     ['INSERT INTO gone_ranges VALUES ($1, $2, $3)', ['chan0001', 3, 4]],
-    ['INSERT INTO mailbox VALUES ($1, $2, $3, $4, $5)', ['devbbbb01', 'msg00001', 'devaaaa01', Buffer.from([9, 9]), 1500]],
+    [
+      'INSERT INTO mailbox VALUES ($1, $2, $3, $4, $5)',
+      ['devbbbb01', 'msg00001', 'devaaaa01', Buffer.from([9, 9]), 1500],
+    ],
     [
       'INSERT INTO blobs (hash, size, received, complete, owner_device, refs, created_at, completed_at, generation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [HASH, 3, 3, yes, 'devaaaa01', 1, 1000, 1100, 7],
     ],
     ['INSERT INTO blob_chunks VALUES ($1, $2, $3)', [HASH, 0, Buffer.from([7, 8, 9])]],
-    ['INSERT INTO directory (type, subject, dedupe_key, json) VALUES ($1, $2, $3, $4)', ['org_root', 'orgtest01', 'org_root:orgtest01', '{"type":"org_root"}']],
+    [
+      'INSERT INTO directory (type, subject, dedupe_key, json) VALUES ($1, $2, $3, $4)',
+      ['org_root', 'orgtest01', 'org_root:orgtest01', '{"type":"org_root"}'],
+    ],
     ['INSERT INTO enrolments_burnt VALUES ($1, $2)', ['enr000001', 'devbbbb01']],
     ['INSERT INTO relay_meta VALUES ($1, $2)', ['frozen_test', 'kept']],
     ['INSERT INTO device_seen VALUES ($1, $2, $3, $4, $5)', ['devaaaa01', 3000, yes, 4, '2.3.0']],
@@ -51,21 +66,30 @@ async function expectSampleServed(store: RelayStore): Promise<void> {
   const next = await store.append('chan0001', 'evt00005', 'devaaaa01', new Uint8Array([5]));
   expect(next.seq).toBe(5);
   expect(next.at).toBeGreaterThanOrEqual(2000);
-  expect((await store.mailFetch('devbbbb01', 10)).map((m) => [m.messageId, [...m.payload]])).toEqual([['msg00001', [9, 9]]]);
+  expect((await store.mailFetch('devbbbb01', 10)).map((m) => [m.messageId, [...m.payload]])).toEqual([
+    ['msg00001', [9, 9]],
+  ]);
   // The per-sender count the triggers keep: one waiting from devaaaa01, so a cap of 2 takes one more, not two.
   const quota = { perRecipient: 100, perSenderRecipient: 100, perSender: 2 };
   expect(await store.mailPut('devcccc01', 'msg00002', 'devaaaa01', new Uint8Array([1]), 4000, quota)).toBe(true);
-  expect(await store.mailPut('devcccc01', 'msg00003', 'devaaaa01', new Uint8Array([1]), 4000, quota)).toBe('sender_full');
+  expect(await store.mailPut('devcccc01', 'msg00003', 'devaaaa01', new Uint8Array([1]), 4000, quota)).toBe(
+    'sender_full',
+  );
   expect(await store.mailAck('devbbbb01', ['msg00001'])).toBe(1);
   expect(await store.mailPut('devcccc01', 'msg00003', 'devaaaa01', new Uint8Array([1]), 4000, quota)).toBe(true);
   expect(await store.blobState(HASH)).toMatchObject({ size: 3, complete: true });
   expect([...(await store.blobRead(HASH, 0, 3))]).toEqual([7, 8, 9]);
   expect((await store.dirList(0, 10)).map((d) => [d.pos, d.type])).toEqual([[1, 'org_root']]);
-  expect(await store.dirPut('user', 'usr000001', 'user:usr000001', '{"type":"user"}')).toEqual({ pos: 2, duplicate: false });
+  expect(await store.dirPut('user', 'usr000001', 'user:usr000001', '{"type":"user"}')).toEqual({
+    pos: 2,
+    duplicate: false,
+  });
   expect(await store.burnEnrolment('enr000001', 'devbbbb01')).toBe(false);
   expect(await store.metaGet('frozen_test')).toBe('kept');
   expect(await store.channelsCreatedSince('devaaaa01', 0)).toBe(1);
-  expect(await store.seenDevices()).toEqual([{ deviceId: 'devaaaa01', lastSeenAt: 3000, online: true, protocol: 4, appVersion: '2.3.0' }]);
+  expect(await store.seenDevices()).toEqual([
+    { deviceId: 'devaaaa01', lastSeenAt: 3000, online: true, protocol: 4, appVersion: '2.3.0' },
+  ]);
 }
 
 describe('relay SQLite databases made by the frozen schema text', () => {
@@ -86,9 +110,13 @@ describe('relay SQLite databases made by the frozen schema text', () => {
     return db;
   };
   const schemaOf = (db: Database.Database) =>
-    (db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as Array<Record<string, string | null>>).map(
-      (r) => ({ ...r, sql: (r.sql ?? '').replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim() }),
-    );
+    (
+      db
+        .prepare(
+          "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )
+        .all() as Array<Record<string, string | null>>
+    ).map((r) => ({ ...r, sql: (r.sql ?? '').replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim() }));
 
   it('the description renders the frozen schema exactly, and stops at the same version', () => {
     expect(SQLITE_SCHEMA_VERSION).toBe(FROZEN_VERSIONS.at(-1));
@@ -156,10 +184,16 @@ describe.runIf(postgresAvailable())('relay PostgreSQL databases made by the froz
       columns: await q(
         "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
       ),
-      indexes: await q("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname"),
-      triggers: await q('SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname'),
+      indexes: await q(
+        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
+      ),
+      triggers: await q(
+        'SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname',
+      ),
       functions: (
-        (await q("SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname")) as Array<{ proname: string; prosrc: string }>
+        (await q(
+          "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname",
+        )) as Array<{ proname: string; prosrc: string }>
       ).map((f) => ({ ...f, prosrc: f.prosrc.replace(/\s+/g, ' ').trim() })),
     };
   }
@@ -184,7 +218,9 @@ describe.runIf(postgresAvailable())('relay PostgreSQL databases made by the froz
       try {
         await migratePostgres(client);
         expect(await schemaOf(client), `from ${version}`).toEqual(want);
-        expect((await client.query('SELECT max(version) AS v FROM relay_schema')).rows[0]).toEqual({ v: POSTGRES_SCHEMA_VERSION });
+        expect((await client.query('SELECT max(version) AS v FROM relay_schema')).rows[0]).toEqual({
+          v: POSTGRES_SCHEMA_VERSION,
+        });
       } finally {
         await client.end();
       }

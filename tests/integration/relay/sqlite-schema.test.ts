@@ -84,16 +84,22 @@ describe('relay SQLite schema', () => {
     );
     // mailbox cap per sender, at every put inside the write lock: one row, not the sender's items
     // (a flooder at 50,000 made each put count them: about 3.6 ms of a blocked event loop)
-    expect(plan("SELECT waiting FROM mail_senders WHERE from_device = 'd'")).toMatch(/PRIMARY KEY|sqlite_autoindex_mail_senders/);
+    expect(plan("SELECT waiting FROM mail_senders WHERE from_device = 'd'")).toMatch(
+      /PRIMARY KEY|sqlite_autoindex_mail_senders/,
+    );
     db.close();
   });
 
-  it("0090 counts the mail a sender already has waiting toward its cap, and the count follows puts and acks", async () => {
+  it('0090 counts the mail a sender already has waiting toward its cap, and the count follows puts and acks', async () => {
     const file = join(dir, 'mail.db');
     const db = new Database(file);
     migrateSqlite(db, 80);
     const insert = db.prepare("INSERT INTO mailbox VALUES (?, ?, 'devsendr', x'01', 5)");
-    for (const [to, id] of [['devbbbbb', 'msg00001'], ['devccccc', 'msg00002']]) insert.run(to, id);
+    for (const [to, id] of [
+      ['devbbbbb', 'msg00001'],
+      ['devccccc', 'msg00002'],
+    ])
+      insert.run(to, id);
     db.close();
     const store = openSqliteStore(file);
     const cap = { perRecipient: 100, perSenderRecipient: 100, perSender: 3 };

@@ -33,7 +33,8 @@ function abuseContract(name: string, open: () => Promise<RelayStore>) {
       expect(await put('devbbbbb', 'msgm0001', 'devmmmmm')).toBe(false);
       expect(await put('devccccc', 'msgm0004', 'devmmmmm')).toBe(true);
       expect(await put('devddddd', 'msgm0005', 'devmmmmm')).toBe('sender_full');
-      for (const from of ['deva0001', 'deva0002', 'deva0003']) expect(await put('devbbbbb', `msg${from}`, from)).toBe(true);
+      for (const from of ['deva0001', 'deva0002', 'deva0003'])
+        expect(await put('devbbbbb', `msg${from}`, from)).toBe(true);
       expect(await put('devbbbbb', 'msgdeva4', 'deva0004')).toBe('recipient_full');
       expect(await store.mailCount('devbbbbb')).toBe(5);
       // Without a quota (tests, tools) nothing is capped.

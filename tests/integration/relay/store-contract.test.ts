@@ -113,8 +113,14 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
         appVersion: null,
       });
       await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 2_000, online: false }]);
-      expect((await store.seenDevices()).find((r) => r.deviceId === 'devvers1')).toMatchObject({ online: false, protocol: 3, appVersion: null });
-      await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 3_000, online: true, protocol: 4, appVersion: '2.0.0-rc.1' }]);
+      expect((await store.seenDevices()).find((r) => r.deviceId === 'devvers1')).toMatchObject({
+        online: false,
+        protocol: 3,
+        appVersion: null,
+      });
+      await store.markSeen([
+        { deviceId: 'devvers1', lastSeenAt: 3_000, online: true, protocol: 4, appVersion: '2.0.0-rc.1' },
+      ]);
       await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 4_000, online: false }]);
       // An older connection row (another relay process, late) changes nothing.
       await store.markSeen([{ deviceId: 'devvers1', lastSeenAt: 3_500, online: true, protocol: 3, appVersion: null }]);

@@ -23,7 +23,8 @@ const relayCli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'a
 
 async function fill(store: RelayStore, channel: string, n: number): Promise<number[]> {
   const ats: number[] = [];
-  for (let i = 1; i <= n; i++) ats.push((await store.append(channel, `evt${channel}${String(i).padStart(4, '0')}`, 'dev00001', bytes(`${i}`))).at);
+  for (let i = 1; i <= n; i++)
+    ats.push((await store.append(channel, `evt${channel}${String(i).padStart(4, '0')}`, 'dev00001', bytes(`${i}`))).at);
   return ats;
 }
 
@@ -47,7 +48,11 @@ function historyContract(name: string, open: () => Promise<{ store: RelayStore; 
         // Appends can share a millisecond: everything accepted up to the second remaining event's time goes.
         const expired = page.filter((e) => e.at <= page[1]!.at);
         expect(await store.expire(page[1]!.at + 1)).toMatchObject({ events: expired.length });
-        expect((await store.histories(['chanhis1'])).get('chanhis1')).toEqual({ head: 6, historyStart: expired.at(-1)!.seq + 1, base: null });
+        expect((await store.histories(['chanhis1'])).get('chanhis1')).toEqual({
+          head: 6,
+          historyStart: expired.at(-1)!.seq + 1,
+          base: null,
+        });
         expect((await store.append('chanhis1', 'evtchanhis1new1', 'dev00001', bytes('n'))).seq).toBe(7);
       } finally {
         await store.close();
@@ -83,10 +88,16 @@ function historyContract(name: string, open: () => Promise<{ store: RelayStore; 
         });
         expect((await store.append('chaninc3', 'evtchaninc3first', 'dev00001', bytes('f'))).seq).toBe(1011);
         // Only the ranges that meet (after, upTo] are declared.
-        expect(await store.goneRanges('chaninc1', 0, 5000)).toEqual([{ from: 4, to: 1003 }, { from: 1005, to: 1014 }]);
+        expect(await store.goneRanges('chaninc1', 0, 5000)).toEqual([
+          { from: 4, to: 1003 },
+          { from: 1005, to: 1014 },
+        ]);
         expect(await store.goneRanges('chaninc1', 1003, 1004)).toEqual([]);
         expect(await store.goneRanges('chaninc1', 1004, 1005)).toEqual([{ from: 1005, to: 1014 }]);
-        expect(await store.goneRanges('chaninc2', 0, 2000)).toEqual([{ from: 1, to: 1000 }, { from: 1002, to: 1011 }]);
+        expect(await store.goneRanges('chaninc2', 0, 2000)).toEqual([
+          { from: 1, to: 1000 },
+          { from: 1002, to: 1011 },
+        ]);
         expect(await store.goneRanges('chaninc3', 0, 2000)).toEqual([{ from: 1, to: 1010 }]);
         expect(await store.goneRanges('chaninc4', 0, 2000)).toEqual([]);
         // With the mark's highest seq known, every channel moves above it, not by a sum over channels:
@@ -155,7 +166,9 @@ describe('relay restore on SQLite', () => {
     await relayCli('restore', '--from', join(dir, 'backup.db'), '--data-dir', dataDir);
     store = openSqliteStore(live);
     expect(store.incarnation()).not.toBe(before);
-    expect(Object.fromEntries(await store.histories(['chanbak1', 'chanbak2']))).toEqual({ chanbak1: { head: 1_000_002, historyStart: 1, base: 2 } });
+    expect(Object.fromEntries(await store.histories(['chanbak1', 'chanbak2']))).toEqual({
+      chanbak1: { head: 1_000_002, historyStart: 1, base: 2 },
+    });
     // No high-water mark in this data dir: the fixed jump (RESTORE_JUMP).
     expect(await store.goneRanges('chanbak1', 0, 2_000_000)).toEqual([{ from: 3, to: 1_000_002 }]);
     const after = store.incarnation();
@@ -172,8 +185,19 @@ describe('relay restore on SQLite', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const refused = relayCli('restore', '--from', join(dir, 'backup.db'), '--data-dir', join(dir, 'data'), '--port', String(port));
-      await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('stop every relay process first') });
+      const refused = relayCli(
+        'restore',
+        '--from',
+        join(dir, 'backup.db'),
+        '--data-dir',
+        join(dir, 'data'),
+        '--port',
+        String(port),
+      );
+      await expect(refused).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('stop every relay process first'),
+      });
     } finally {
       server.close();
     }
@@ -192,7 +216,10 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
 
   historyContract('postgres', async () => {
     const url = await cluster.createDatabase();
-    return { store: await openPostgresStore(url, { poolSize: 4 }), reopen: () => openPostgresStore(url, { poolSize: 4 }) };
+    return {
+      store: await openPostgresStore(url, { poolSize: 4 }),
+      reopen: () => openPostgresStore(url, { poolSize: 4 }),
+    };
   });
 
   it('a database from before migration 80 declares what retention had deleted', async () => {
@@ -200,8 +227,12 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await migratePostgres(client, 70);
-    await client.query(`INSERT INTO channel_heads (channel, head, head_at) VALUES ('chanold1', 5, 9), ('chanold2', 2, 9)`);
-    await client.query(`INSERT INTO events VALUES ('chanold1', 4, 'e4', 'dev00001', '\\x01', 8), ('chanold1', 5, 'e5', 'dev00001', '\\x02', 9)`);
+    await client.query(
+      `INSERT INTO channel_heads (channel, head, head_at) VALUES ('chanold1', 5, 9), ('chanold2', 2, 9)`,
+    );
+    await client.query(
+      `INSERT INTO events VALUES ('chanold1', 4, 'e4', 'dev00001', '\\x01', 8), ('chanold1', 5, 'e5', 'dev00001', '\\x02', 9)`,
+    );
     await client.end();
     const store = await openPostgresStore(url);
     expect(Object.fromEntries(await store.histories(['chanold1', 'chanold2']))).toEqual({
@@ -218,7 +249,8 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     const before = store.incarnation();
     const dump = join(dir, 'relay.dump');
     const bin = '/usr/lib/postgresql';
-    const pgBin = process.env.PG_BIN ?? join(bin, (await run('ls', [bin])).stdout.trim().split('\n').sort().at(-1)!, 'bin');
+    const pgBin =
+      process.env.PG_BIN ?? join(bin, (await run('ls', [bin])).stdout.trim().split('\n').sort().at(-1)!, 'bin');
     await run(join(pgBin, 'pg_dump'), ['-Fc', '-f', dump, url]);
     await fill(store, 'chanpg02', 1);
     await store.close();
@@ -229,7 +261,9 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     await relayCli('restore', '--database-url', restoredUrl, '--data-dir', join(dir, 'pgdata'));
     store = await openPostgresStore(restoredUrl);
     expect(store.incarnation()).not.toBe(before);
-    expect(Object.fromEntries(await store.histories(['chanpg01', 'chanpg02']))).toEqual({ chanpg01: { head: 1_000_002, historyStart: 1, base: 2 } });
+    expect(Object.fromEntries(await store.histories(['chanpg01', 'chanpg02']))).toEqual({
+      chanpg01: { head: 1_000_002, historyStart: 1, base: 2 },
+    });
     expect(await store.goneRanges('chanpg01', 0, 2_000_000)).toEqual([{ from: 3, to: 1_000_002 }]);
     await store.close();
   });

@@ -9,7 +9,14 @@ import type { WireEvent } from '../../../apps/desktop/electron/core/transport/tr
 import { authChallengeText, CLOSE_CODES, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
 import { OLDEST_RELAY_PROTOCOL_VERSION, previousServerFrame } from '@klinikfunk/protocol/relay/version-window.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { eventually } from '../client/client-world.ts';
 import { until } from '../transport/contract.ts';
 import { RawClient, type RawAnswer } from './raw-client.ts';
@@ -23,7 +30,10 @@ const text = (s: string) => new TextEncoder().encode(s);
  * A device of the previous protocol version: hello without an app version, and every text frame
  * it gets checked with the previous version's strict schemas (what its own client would do).
  */
-async function previousVersionDevice(url: string, device: TestDevice): Promise<{ raw: RawClient; invalid: () => string[] }> {
+async function previousVersionDevice(
+  url: string,
+  device: TestDevice,
+): Promise<{ raw: RawClient; invalid: () => string[] }> {
   const raw = await RawClient.open(url);
   const invalid: string[] = [];
   raw.ws.on('message', (data, isBinary) => {
@@ -32,17 +42,24 @@ async function previousVersionDevice(url: string, device: TestDevice): Promise<{
     if (!parsed.success) invalid.push(`${String(data).slice(0, 200)}: ${parsed.error.issues[0]?.message}`);
     // And as the released v3 client parses it (its frames frozen), not only as version-window.ts says.
     const released = releasedV3ServerFrame.safeParse(JSON.parse(String(data)));
-    if (!released.success) invalid.push(`${String(data).slice(0, 200)}: released v3 refuses it: ${released.error.issues[0]?.message}`);
+    if (!released.success)
+      invalid.push(`${String(data).slice(0, 200)}: released v3 refuses it: ${released.error.issues[0]?.message}`);
   });
   raw.send({ t: 'hello', v: PREVIOUS, deviceId: device.deviceId });
   const challenge = await raw.next((f) => f.t === 'challenge' || f.t === 'error');
   expect(challenge).toMatchObject({ t: 'challenge', v: PREVIOUS });
-  const signature = Buffer.from(device.sign(text(authChallengeText(String(challenge.nonce), device.deviceId)))).toString('base64url');
+  const signature = Buffer.from(
+    device.sign(text(authChallengeText(String(challenge.nonce), device.deviceId))),
+  ).toString('base64url');
   expect(await raw.request({ t: 'auth', signature })).toMatchObject({ t: 'auth_ok', deviceId: device.deviceId });
   return { raw, invalid: () => invalid };
 }
 
-async function refusal(url: string, device: TestDevice, v: number): Promise<{ error: RawAnswer; closed: { code: number; reason: string } }> {
+async function refusal(
+  url: string,
+  device: TestDevice,
+  v: number,
+): Promise<{ error: RawAnswer; closed: { code: number; reason: string } }> {
   const raw = await RawClient.open(url);
   raw.send({ t: 'hello', v, deviceId: device.deviceId });
   const error = await raw.next((f) => f.t === 'error' || f.t === 'challenge');
@@ -86,7 +103,12 @@ describe('protocol version window: the relay serves the current and the previous
     await current.connect();
     try {
       // Old -> new: publish, acked with seq and incarnation as v3 knows them, pushed to the new device.
-      const ack = await old.raw.request({ t: 'publish', channelId, clientEventId: testId('evt'), envelope: b64('vom alten Gerät') });
+      const ack = await old.raw.request({
+        t: 'publish',
+        channelId,
+        clientEventId: testId('evt'),
+        envelope: b64('vom alten Gerät'),
+      });
       expect(ack).toMatchObject({ t: 'ack', channelId, seq: 1, duplicate: false });
       await until(() => atCurrent.length === 1);
       expect(new TextDecoder().decode(atCurrent[0]!.envelope)).toBe('vom alten Gerät');
@@ -98,10 +120,9 @@ describe('protocol version window: the relay serves the current and the previous
       const changed = await old.raw.request({ t: 'sync', cursors: {} });
       expect(changed).toMatchObject({ t: 'changed', heads: { [channelId]: 2 } });
       const page = await old.raw.request({ t: 'fetch', channelId, afterSeq: 0, limit: 10 });
-      expect((page.events as Array<{ envelope: string }>).map((e) => Buffer.from(e.envelope, 'base64url').toString())).toEqual([
-        'vom alten Gerät',
-        'vom neuen Gerät',
-      ]);
+      expect(
+        (page.events as Array<{ envelope: string }>).map((e) => Buffer.from(e.envelope, 'base64url').toString()),
+      ).toEqual(['vom alten Gerät', 'vom neuen Gerät']);
       expect(await old.raw.request({ t: 'ping' })).toMatchObject({ t: 'pong' });
       expect(old.invalid()).toEqual([]);
     } finally {
@@ -119,7 +140,11 @@ describe('protocol version window: the relay serves the current and the previous
     try {
       const seen = new Map((await adminTransport.devicesSeen()).map((d) => [d.deviceId, d]));
       expect(seen.get(nurse.deviceId)).toMatchObject({ online: true, protocol: PREVIOUS, appVersion: null });
-      expect(seen.get(doctor.deviceId)).toMatchObject({ online: true, protocol: RELAY_PROTOCOL_VERSION, appVersion: '2.0.0' });
+      expect(seen.get(doctor.deviceId)).toMatchObject({
+        online: true,
+        protocol: RELAY_PROTOCOL_VERSION,
+        appVersion: '2.0.0',
+      });
       expect(seen.get(admin.deviceId)).toMatchObject({ protocol: RELAY_PROTOCOL_VERSION, appVersion: '2.0.0' });
     } finally {
       old.raw.close();
@@ -160,9 +185,15 @@ describe('protocol version window: the relay serves the current and the previous
   it('refuses an app version that is not a plain version string, before anything else', async () => {
     const raw = await RawClient.open(relay.url);
     raw.send({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: nurse.deviceId, app: 'Bernd <script>' });
-    expect(await raw.next((f) => f.t === 'error' || f.t === 'challenge')).toMatchObject({ t: 'error', code: 'bad_frame' });
+    expect(await raw.next((f) => f.t === 'error' || f.t === 'challenge')).toMatchObject({
+      t: 'error',
+      code: 'bad_frame',
+    });
     raw.send({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: nurse.deviceId, app: '1'.repeat(41) });
-    expect(await raw.next((f) => f.t === 'error' || f.t === 'challenge')).toMatchObject({ t: 'error', code: 'bad_frame' });
+    expect(await raw.next((f) => f.t === 'error' || f.t === 'challenge')).toMatchObject({
+      t: 'error',
+      code: 'bad_frame',
+    });
     raw.close();
   });
 
@@ -176,7 +207,11 @@ describe('protocol version window: the relay serves the current and the previous
     await adminTransport.connect();
     try {
       const seen = new Map((await adminTransport.devicesSeen()).map((d) => [d.deviceId, d]));
-      expect(seen.get(doctor.deviceId)).toMatchObject({ online: false, protocol: RELAY_PROTOCOL_VERSION, appVersion: '2.0.1' });
+      expect(seen.get(doctor.deviceId)).toMatchObject({
+        online: false,
+        protocol: RELAY_PROTOCOL_VERSION,
+        appVersion: '2.0.1',
+      });
       expect(seen.get(nurse.deviceId)).toMatchObject({ online: false, protocol: PREVIOUS, appVersion: null });
     } finally {
       await adminTransport.close();

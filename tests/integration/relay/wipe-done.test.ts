@@ -11,12 +11,30 @@ import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
 import { signRecord } from '@klinikfunk/crypto/records.ts';
 import { sendWipeDone } from '../../../apps/desktop/electron/core/transport/wipe-done.ts';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
-import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice, type TestRelay } from '../../harness/relay.ts';
+import {
+  deviceTransport,
+  startTestRelay,
+  TestOrg,
+  testId,
+  type TestDevice,
+  type TestRelay,
+} from '../../harness/relay.ts';
 import { eventually } from '../client/client-world.ts';
 import { RawClient } from './raw-client.ts';
 
-function wipeDone(device: TestDevice, org: TestOrg, orderId: string, signAs: { id: string; key: Uint8Array } = { id: device.deviceId, key: device.keys.signing.secretKey }, executedAt = Date.now()): SignedRecord<'wipe_done'> {
-  return signRecord('wipe_done', { orgId: org.orgId, orderId, deviceId: device.deviceId, executedAt }, { kind: 'device', id: signAs.id }, signAs.key);
+function wipeDone(
+  device: TestDevice,
+  org: TestOrg,
+  orderId: string,
+  signAs: { id: string; key: Uint8Array } = { id: device.deviceId, key: device.keys.signing.secretKey },
+  executedAt = Date.now(),
+): SignedRecord<'wipe_done'> {
+  return signRecord(
+    'wipe_done',
+    { orgId: org.orgId, orderId, deviceId: device.deviceId, executedAt },
+    { kind: 'device', id: signAs.id },
+    signAs.key,
+  );
 }
 
 /** hello as `deviceId`, then the record in a wipe_done frame; the relay's answer. */
@@ -64,7 +82,11 @@ describe('wipe confirmation at the relay', () => {
     // A record naming the lost device as signer but signed with another key.
     const stranger = generateDeviceKeys();
     const badKey = wipeDone(lost, org, order.body.orderId, { id: lost.deviceId, key: stranger.signing.secretKey });
-    expect(await sendRaw(relay.url, lost.deviceId, badKey)).toMatchObject({ t: 'error', code: 'record_rejected', message: 'bad_signature' });
+    expect(await sendRaw(relay.url, lost.deviceId, badKey)).toMatchObject({
+      t: 'error',
+      code: 'record_rejected',
+      message: 'bad_signature',
+    });
   });
 
   it('refuses a confirmation for an order that does not exist or is for another device', async () => {
@@ -76,7 +98,15 @@ describe('wipe confirmation at the relay', () => {
   });
 
   it('takes nothing else from an unauthenticated socket: not another record type, not a schema-less body', async () => {
-    const user = org.sign('user', { orgId: org.orgId, userId: lost.userId, displayName: 'X', role: 'admin', ward: null, active: true, issuedAt: Date.now() });
+    const user = org.sign('user', {
+      orgId: org.orgId,
+      userId: lost.userId,
+      displayName: 'X',
+      role: 'admin',
+      ward: null,
+      active: true,
+      issuedAt: Date.now(),
+    });
     expect(await sendRaw(relay.url, lost.deviceId, user)).toMatchObject({ t: 'error', code: 'record_rejected' });
     const bad = { ...wipeDone(lost, org, order.body.orderId), body: { orgId: org.orgId, orderId: order.body.orderId } };
     expect(await sendRaw(relay.url, lost.deviceId, bad)).toMatchObject({ t: 'error', code: 'record_rejected' });
@@ -87,7 +117,9 @@ describe('wipe confirmation at the relay', () => {
     const record = wipeDone(lost, org, order.body.orderId);
     await sendWipeDone(relay.url, record);
     // A second confirmation of the same order is refused; the same record again is a duplicate.
-    await expect(sendWipeDone(relay.url, wipeDone(lost, org, order.body.orderId, undefined, Date.now() + 1))).rejects.toMatchObject({ code: 'record_rejected' });
+    await expect(
+      sendWipeDone(relay.url, wipeDone(lost, org, order.body.orderId, undefined, Date.now() + 1)),
+    ).rejects.toMatchObject({ code: 'record_rejected' });
     await sendWipeDone(relay.url, record);
     // The device is still refused for everything else.
     const t = deviceTransport(relay.url, lost);
@@ -101,7 +133,10 @@ describe('wipe confirmation at the relay', () => {
     expect(confirmations).toHaveLength(1);
     const dir = new Directory({ orgPublicKey: org.org.publicKey });
     for (const { record } of page.records) dir.ingest(record);
-    expect(dir.wipesDone.get(order.body.orderId)?.body).toMatchObject({ deviceId: lost.deviceId, executedAt: record.body.executedAt });
+    expect(dir.wipesDone.get(order.body.orderId)?.body).toMatchObject({
+      deviceId: lost.deviceId,
+      executedAt: record.body.executedAt,
+    });
   });
 
   it('a confirmation the relay made up is refused by the directory every client runs', async () => {
@@ -154,7 +189,9 @@ describe.skipIf(!postgresAvailable())('wipe confirmation across relay processes 
       );
       expect(found.record.body).toMatchObject({ orderId: order.body.orderId, deviceId: lost.deviceId });
       await a.close();
-      await expect(sendWipeDone(relayB.url, wipeDone(lost, org, order.body.orderId, undefined, Date.now() + 5))).rejects.toMatchObject({ code: 'record_rejected' });
+      await expect(
+        sendWipeDone(relayB.url, wipeDone(lost, org, order.body.orderId, undefined, Date.now() + 5)),
+      ).rejects.toMatchObject({ code: 'record_rejected' });
     } finally {
       await relayA.dispose();
       await relayB.dispose();

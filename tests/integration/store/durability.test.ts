@@ -23,12 +23,24 @@ describe('data at rest', () => {
   it('the database, its WAL and every cached file contain no plaintext and no SQLite header', async () => {
     testing.allowWeakKdf = true;
     const root = tempDir();
-    const profiles = new ProfileManager({ rootDir: root, kdf: { alg: 'argon2id13', opsLimit: 1, memLimitBytes: 8 << 20 } });
+    const profiles = new ProfileManager({
+      rootDir: root,
+      kdf: { alg: 'argon2id13', opsLimit: 1, memLimitBytes: 8 << 20 },
+    });
     const profile = await profiles.create({ displayName: 'Anna', passphrase: 'geheim geheim' });
     const channelId = 'chn-rest-00001';
-    await profile.store.channels.upsert({ channelId, kind: 'channel', name: SECRETS[2]!, topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 0 }, [
-      { userId: 'usr-anna-0001', role: 'admin' },
-    ]);
+    await profile.store.channels.upsert(
+      {
+        channelId,
+        kind: 'channel',
+        name: SECRETS[2]!,
+        topic: '',
+        historyForNewMembers: false,
+        retentionDays: null,
+        createdAt: 0,
+      },
+      [{ userId: 'usr-anna-0001', role: 'admin' }],
+    );
     await profile.store.sync.applyBatch(channelId, {
       events: SECRETS.map((body, i) => ({
         eventId: `evt-rest-${i}aaaa`,
@@ -54,7 +66,17 @@ describe('data at rest', () => {
           senderDeviceId: 'dev-anna-0001',
           createdAt: 1,
           contentType: 'message',
-          payload: { type: 'file.share', name: `${SECRETS[0]}.pdf`, mimeType: 'application/pdf', size: 10, blobId: 'blob-0001', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: SECRETS[1]! },
+          payload: {
+            type: 'file.share',
+            name: `${SECRETS[0]}.pdf`,
+            mimeType: 'application/pdf',
+            size: 10,
+            blobId: 'blob-0001',
+            keyB64: 'k'.repeat(43),
+            hashB64: 'h'.repeat(43),
+            thumbnailBlobId: null,
+            caption: SECRETS[1]!,
+          },
         },
       ],
       pending: [],
@@ -62,9 +84,16 @@ describe('data at rest', () => {
     });
     expect((await profile.store.collaboration.files(channelId)).map((f) => f.caption)).toEqual([SECRETS[1]]);
     // A cached attachment: stored exactly as it arrives, encrypted.
-    await pipeline(Readable.from([Buffer.from(SECRETS.join('\n'))]), createEncryptStream(generateFileKey()), createWriteStream(join(profile.filesDir, 'blob-0001')));
+    await pipeline(
+      Readable.from([Buffer.from(SECRETS.join('\n'))]),
+      createEncryptStream(generateFileKey()),
+      createWriteStream(join(profile.filesDir, 'blob-0001')),
+    );
     const dir = join(root, profile.summary.profileId);
-    const storeFiles = () => readdirSync(dir).filter((f) => f.startsWith('store.db')).map((f) => join(dir, f));
+    const storeFiles = () =>
+      readdirSync(dir)
+        .filter((f) => f.startsWith('store.db'))
+        .map((f) => join(dir, f));
     const cached = () => readdirSync(profile.filesDir).map((f) => join(profile.filesDir, f));
     const checkNoPlaintext = (files: string[]) => {
       for (const file of files) {
@@ -95,7 +124,9 @@ describe('data at rest', () => {
     store.close();
     const snapshot = () => readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]);
     const before = snapshot();
-    expect(() => ProfileStore.open(path, randomKey(), { create: false })).toThrow(expect.objectContaining({ name: 'StoreError', code: 'unreadable' }));
+    expect(() => ProfileStore.open(path, randomKey(), { create: false })).toThrow(
+      expect.objectContaining({ name: 'StoreError', code: 'unreadable' }),
+    );
     expect(snapshot()).toEqual(before);
   });
 });
@@ -106,12 +137,32 @@ describe('crash safety', () => {
     const key = randomKey();
     const channelId = 'chn-crash-0001';
     const setup = ProfileStore.open(path, key, { create: true });
-    await setup.channels.upsert({ channelId, kind: 'channel', name: 'Crash', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 0 }, [{ userId: 'usr-crash-0001', role: 'admin' }]);
+    await setup.channels.upsert(
+      {
+        channelId,
+        kind: 'channel',
+        name: 'Crash',
+        topic: '',
+        historyForNewMembers: false,
+        retentionDays: null,
+        createdAt: 0,
+      },
+      [{ userId: 'usr-crash-0001', role: 'admin' }],
+    );
     setup.close();
 
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../../fixtures/store/crash-writer.ts'), path, Buffer.from(key).toString('hex'), channelId], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../fixtures/store/crash-writer.ts'),
+        path,
+        Buffer.from(key).toString('hex'),
+        channelId,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let lastCommitted = 0;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -126,13 +177,17 @@ describe('crash safety', () => {
           resolve();
         }
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${stderr}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${stderr}`)),
+      );
     });
     await new Promise((r) => child.on('close', r));
 
     const store = ProfileStore.open(path, key, { create: false });
     const cursor = (await store.sync.cursors())[channelId]!;
-    const count = (testDatabase(store).prepare('SELECT count(*) AS c, max(seq) AS m FROM messages WHERE channel_id = ?').get(channelId) as { c: number; m: number });
+    const count = testDatabase(store)
+      .prepare('SELECT count(*) AS c, max(seq) AS m FROM messages WHERE channel_id = ?')
+      .get(channelId) as { c: number; m: number };
     expect(cursor).toBeGreaterThanOrEqual(lastCommitted * 10);
     expect(cursor % 10).toBe(0); // whole batches only
     expect(count).toEqual({ c: cursor, m: cursor });

@@ -77,7 +77,11 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
         expect(first.at).toBeGreaterThanOrEqual(before - 1000);
         expect(second.at).toBeGreaterThanOrEqual(first.at!);
         await new Promise((r) => setTimeout(r, 5));
-        expect(await alice.publish(channelId, id, text('one'))).toEqual({ seq: 1, at: first.at, incarnation: first.incarnation });
+        expect(await alice.publish(channelId, id, text('one'))).toEqual({
+          seq: 1,
+          at: first.at,
+          incarnation: first.incarnation,
+        });
         await until(() => pushed.length === 2);
         expect(pushed.map((e) => e.at)).toEqual([first.at, second.at]);
         expect((await bob.fetchPage(channelId, 0, 10)).map((e) => [e.seq, e.at])).toEqual([
@@ -97,7 +101,11 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
         expect(await bob.changedSince({}, incarnation!)).toEqual({ heads: { [channelId]: 2 }, incarnation });
         expect(await bob.changedSince({}, null)).toEqual({ heads: { [channelId]: 2 }, incarnation });
         // Cursors of another incarnation: nothing is shared with a relay that was never restored.
-        expect(await bob.changedSince({ [channelId]: 2 }, 'another-incarnation')).toMatchObject({ heads: {}, incarnation, bases: { [channelId]: 0 } });
+        expect(await bob.changedSince({ [channelId]: 2 }, 'another-incarnation')).toMatchObject({
+          heads: {},
+          incarnation,
+          bases: { [channelId]: 0 },
+        });
       }));
 
     it('pushes live events with their seq to the other members', () =>

@@ -27,12 +27,32 @@ const input = JSON.parse(process.argv[2]!) as {
 };
 await readySodium();
 const secretKey = new Uint8Array(Buffer.from(input.secretKey, 'base64url'));
-const store = ProfileStore.open(input.storePath, asDbKey(new Uint8Array(Buffer.from(input.keyHex, 'hex'))), { create: true });
-await store.channels.upsert({ channelId: input.channelId, kind: 'conversation', name: 'Nachtdienst', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 0 }, []);
+const store = ProfileStore.open(input.storePath, asDbKey(new Uint8Array(Buffer.from(input.keyHex, 'hex'))), {
+  create: true,
+});
+await store.channels.upsert(
+  {
+    channelId: input.channelId,
+    kind: 'conversation',
+    name: 'Nachtdienst',
+    topic: '',
+    historyForNewMembers: false,
+    retentionDays: null,
+    createdAt: 0,
+  },
+  [],
+);
 // Written while offline: in the store and its outbox, one transaction each.
-for (let i = 0; i < input.count; i++) await store.messages.queueLocal(outboxMessage(input.channelId, input.deviceId, i), 'message');
+for (let i = 0; i < input.count; i++)
+  await store.messages.queueLocal(outboxMessage(input.channelId, input.deviceId, i), 'message');
 
-const transport = new RelayTransport({ url: input.url, deviceId: input.deviceId, sign: (m) => signDetached(m, secretKey), heartbeatMs: 2_000, requestTimeoutMs: 10_000 });
+const transport = new RelayTransport({
+  url: input.url,
+  deviceId: input.deviceId,
+  sign: (m) => signDetached(m, secretKey),
+  heartbeatMs: 2_000,
+  requestTimeoutMs: 10_000,
+});
 let publishes = 0;
 const dying: SyncTransport = {
   state: () => transport.state(),
@@ -47,6 +67,12 @@ const dying: SyncTransport = {
     return answer;
   },
 };
-const engine = new SyncEngine({ transport: dying, crypto: new FakeSyncCrypto(input.deviceId), store: store.sync, clock: systemClock, log: createMemoryLogger('error').logger });
+const engine = new SyncEngine({
+  transport: dying,
+  crypto: new FakeSyncCrypto(input.deviceId),
+  store: store.sync,
+  clock: systemClock,
+  log: createMemoryLogger('error').logger,
+});
 await engine.start();
 await transport.connect();

@@ -55,19 +55,33 @@ describe('client faults with the durable outbox', () => {
           ],
           { stdio: ['ignore', 'ignore', 'inherit'] },
         );
-        const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+        const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+          child.once('exit', (_code, sig) => resolve(sig)),
+        );
         expect(signal).toBe('SIGKILL');
         // The relay stored message `killAt` (its frame left before the kill), but its ack was never read.
-        await expect.poll(async () => (await relay.store!.heads([channelId])).get(channelId), { timeout: 5_000 }).toBe(killAt);
+        await expect
+          .poll(async () => (await relay.store!.heads([channelId])).get(channelId), { timeout: 5_000 })
+          .toBe(killAt);
 
         const store = ProfileStore.open(storePath, asDbKey(new Uint8Array(key)), { create: false });
-        const outbox = () => testDatabase(store).prepare('SELECT client_event_id FROM outbox ORDER BY queue_order').pluck().all() as string[];
+        const outbox = () =>
+          testDatabase(store)
+            .prepare('SELECT client_event_id FROM outbox ORDER BY queue_order')
+            .pluck()
+            .all() as string[];
         expect(outbox()).toEqual(Array.from({ length: count - killAt + 1 }, (_, i) => outboxEventId(killAt - 1 + i)));
         expect((await store.messages.get(channelId, outboxEventId(killAt - 1)))!.delivery).toBe('sending');
 
         // Restart: the same store, a new engine and connection.
         const transport = deviceTransport(relay.url, a);
-        const engine = new SyncEngine({ transport, crypto: new FakeSyncCrypto(a.deviceId), store: store.sync, clock: systemClock, log: createMemoryLogger('error').logger });
+        const engine = new SyncEngine({
+          transport,
+          crypto: new FakeSyncCrypto(a.deviceId),
+          store: store.sync,
+          clock: systemClock,
+          log: createMemoryLogger('error').logger,
+        });
         try {
           await engine.start();
           await transport.connect();
@@ -86,7 +100,9 @@ describe('client faults with the durable outbox', () => {
         expect(ids).toEqual(Array.from({ length: count }, (_, i) => outboxEventId(i)));
         // Every message is sent with the seq the relay gave it first (the resent one kept its number).
         const page = (await store.messages.page(channelId, { limit: 100 })).reverse();
-        expect(page.map((m) => [m.messageId, m.seq, m.delivery])).toEqual(Array.from({ length: count }, (_, i) => [outboxEventId(i), i + 1, 'sent']));
+        expect(page.map((m) => [m.messageId, m.seq, m.delivery])).toEqual(
+          Array.from({ length: count }, (_, i) => [outboxEventId(i), i + 1, 'sent']),
+        );
         store.close();
       } finally {
         await relay.dispose();

@@ -44,7 +44,11 @@ const wipeDone = { type: 'wipe_done', body: { deviceId: 'devlost000001' } } as u
 const dialogs = {
   'the setup': (url: string) => bootstrapRelay(url, 'A'.repeat(22), [{ type: 'org_root' }], { timeoutMs }),
   'the enrolment lookup': (url: string) =>
-    lookupEnrolment(url, { deviceId: 'devnew000001', enrolmentId: 'enrtest000001', sign: () => new Uint8Array(64) }, { timeoutMs }),
+    lookupEnrolment(
+      url,
+      { deviceId: 'devnew000001', enrolmentId: 'enrtest000001', sign: () => new Uint8Array(64) },
+      { timeoutMs },
+    ),
   'the wipe confirmation': (url: string) => sendWipeDone(url, wipeDone, { timeoutMs }),
 };
 
@@ -58,9 +62,18 @@ describe('one frame layer for the short relay sockets', () => {
       });
 
   it('the check of a moved relay gives its verdicts from the same layer', async () => {
-    const request = { deviceId: 'devanna000001', sign: () => new Uint8Array(64), certificate: null, orgPublicKey: new Uint8Array(32) };
-    expect(await checkRelayOrg(await relayThat(MISBEHAVIOUR['closes the socket']), request, { timeoutMs })).toMatchObject({ ok: false, reason: 'unreachable' });
+    const request = {
+      deviceId: 'devanna000001',
+      sign: () => new Uint8Array(64),
+      certificate: null,
+      orgPublicKey: new Uint8Array(32),
+    };
+    expect(
+      await checkRelayOrg(await relayThat(MISBEHAVIOUR['closes the socket']), request, { timeoutMs }),
+    ).toMatchObject({ ok: false, reason: 'unreachable' });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
-    expect(await checkRelayOrg(await relayThat(MISBEHAVIOUR['answers something that is not JSON']), request, { timeoutMs })).toMatchObject({ ok: false, reason: 'foreign' });
+    expect(
+      await checkRelayOrg(await relayThat(MISBEHAVIOUR['answers something that is not JSON']), request, { timeoutMs }),
+    ).toMatchObject({ ok: false, reason: 'foreign' });
   });
 });

@@ -56,12 +56,15 @@ describe('relay protocol version', () => {
         const json = JSON.parse(String(data)) as unknown;
         hellos.push(json);
         const parsed = previousHello.safeParse(json);
-        if (!parsed.success) ws.send(JSON.stringify({ t: 'error', code: 'bad_frame', message: parsed.error.issues[0]!.message }));
+        if (!parsed.success)
+          ws.send(JSON.stringify({ t: 'error', code: 'bad_frame', message: parsed.error.issues[0]!.message }));
         else ws.send(JSON.stringify({ t: 'error', code: 'unsupported_version', message: 'relay speaks v3' }));
       });
     });
     cleanups.push(() => new Promise((resolve) => previous.close(resolve)));
-    const transport = deviceTransport(`ws://127.0.0.1:${(previous.address() as AddressInfo).port}`, device, { appVersion: '2.0.0' });
+    const transport = deviceTransport(`ws://127.0.0.1:${(previous.address() as AddressInfo).port}`, device, {
+      appVersion: '2.0.0',
+    });
     cleanups.push(() => transport.close());
     void transport.connect().catch(() => {});
     await until(() => hellos.length >= 1);

@@ -105,7 +105,13 @@ describe('sync engine over the relay transport', () => {
           await Promise.all(
             Array.from({ length: 50 }, (_, k) => {
               const id = `evtdrop${String(i + k).padStart(5, '0')}`;
-              return alice.publish(channelId, id, new TextEncoder().encode(JSON.stringify({ id, sender: a.deviceId, epoch: 1, body: { text: `d${i + k}` } })));
+              return alice.publish(
+                channelId,
+                id,
+                new TextEncoder().encode(
+                  JSON.stringify({ id, sender: a.deviceId, epoch: 1, body: { text: `d${i + k}` } }),
+                ),
+              );
             }),
           );
         }
@@ -129,7 +135,9 @@ describe('sync engine over the relay transport', () => {
         // Resumed, not restarted: no page was applied twice.
         expect(handedOver).toBe(total);
         expect(events().map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-        expect(events().map((e) => (e.payload as { text: string }).text)).toEqual(Array.from({ length: total }, (_, i) => `d${i}`));
+        expect(events().map((e) => (e.payload as { text: string }).text)).toEqual(
+          Array.from({ length: total }, (_, i) => `d${i}`),
+        );
         expect(await bob.store.cursors()).toEqual({ [channelId]: total });
       } finally {
         bob.engine.stop();

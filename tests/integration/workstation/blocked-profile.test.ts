@@ -21,14 +21,35 @@ describe('revocation and deactivation on a shared workstation', () => {
     admin = await startCoreClient();
     wardDir = await mkdtemp(join(tmpdir(), 'kf-ward-'));
     ward = await startCoreClient({ dataDir: wardDir });
-    await admin.value('org.create', { orgName: 'Klinikum Mitte', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
-    await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
-    for (const [key, name] of [['bernd', 'Bernd Pflege'], ['clara', 'Clara Nacht']] as const) {
+    await admin.value('org.create', {
+      orgName: 'Klinikum Mitte',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: 'Sonnenblume-Station-3',
+    });
+    await eventually(
+      async () => (await admin.value('connection.status', {})).state === 'online',
+      15_000,
+      'admin online',
+    );
+    for (const [key, name] of [
+      ['bernd', 'Bernd Pflege'],
+      ['clara', 'Clara Nacht'],
+    ] as const) {
       const { userId } = await admin.value('admin.addUser', { displayName: name, role: 'member', ward: '3B' });
       const letter = await admin.value('admin.createRegistrationKey', { userId });
-      const { profileId } = await ward.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: `Kaffeepause-${key}-Nachtdienst` });
+      const { profileId } = await ward.value('org.join', {
+        registrationKey: letter.registrationKey,
+        relayUrl: relay.url,
+        passphrase: `Kaffeepause-${key}-Nachtdienst`,
+      });
       await ward.value('session.setPin', { pin: '482915' });
-      await eventually(async () => (await ward.value('connection.status', {})).state === 'online', 15_000, `${name} online`);
+      await eventually(
+        async () => (await ward.value('connection.status', {})).state === 'online',
+        15_000,
+        `${name} online`,
+      );
       ids[key] = { userId, profileId, deviceId: (await ward.value('session.me', {})).deviceId };
     }
   }, 90_000);
@@ -39,7 +60,8 @@ describe('revocation and deactivation on a shared workstation', () => {
     await rm(wardDir, { recursive: true, force: true });
   });
 
-  const profile = async (key: 'bernd' | 'clara') => (await ward.value('session.status', {})).profiles.find((p) => p.profileId === ids[key].profileId)!;
+  const profile = async (key: 'bernd' | 'clara') =>
+    (await ward.value('session.status', {})).profiles.find((p) => p.profileId === ids[key].profileId)!;
 
   it('a deactivated user: only that profile is signed out, with the reason on its own tile', async () => {
     const before = Date.now();

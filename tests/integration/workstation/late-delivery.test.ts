@@ -21,7 +21,8 @@ describe('late delivery, judged on the relay clock', () => {
   let channelId: string;
 
   const behind: Clock = { now: () => Date.now() + SKEW_MS, after: (ms, fn) => systemClock.after(ms, fn) };
-  const online = (client: CoreClient, name: string) => eventually(async () => (await client.value('connection.status', {})).state === 'online', 20_000, `${name} online`);
+  const online = (client: CoreClient, name: string) =>
+    eventually(async () => (await client.value('connection.status', {})).state === 'online', 20_000, `${name} online`);
   const message = async (client: CoreClient, body: string): Promise<MessageView | undefined> =>
     (await client.value('messages.page', { channelId })).messages.find((m) => m.body === body);
   const delivered = async (body: string): Promise<{ mine: MessageView; theirs: MessageView }> => {
@@ -34,15 +35,29 @@ describe('late delivery, judged on the relay clock', () => {
     relay = await startClinicRelay({ verbose: !!process.env.KF_DEBUG });
     sender = await startCoreClient({ clock: behind, lateDeliveryMs: LATE_MS });
     receiver = await startCoreClient({ lateDeliveryMs: LATE_MS });
-    await sender.value('org.create', { orgName: 'Klinikum Mitte', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: 'Sonnenblume-Station-3' });
+    await sender.value('org.create', {
+      orgName: 'Klinikum Mitte',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: 'Sonnenblume-Station-3',
+    });
     await online(sender, 'sender');
     const { userId } = await sender.value('admin.addUser', { displayName: 'Bernd Pflege', role: 'member', ward: '3B' });
     const letter = await sender.value('admin.createRegistrationKey', { userId });
-    await receiver.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Bernd-Nachtdienst' });
+    await receiver.value('org.join', {
+      registrationKey: letter.registrationKey,
+      relayUrl: relay.url,
+      passphrase: 'Kaffeepause-Bernd-Nachtdienst',
+    });
     await receiver.value('session.setPin', { pin: '482915' });
     await online(receiver, 'receiver');
     channelId = (await sender.value('channels.list', {})).find((c) => c.name === 'Allgemein')!.channelId;
-    await eventually(async () => (await receiver.value('channels.list', {})).some((c) => c.channelId === channelId), 20_000, 'receiver sees Allgemein');
+    await eventually(
+      async () => (await receiver.value('channels.list', {})).some((c) => c.channelId === channelId),
+      20_000,
+      'receiver sees Allgemein',
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -63,7 +78,11 @@ describe('late delivery, judged on the relay clock', () => {
 
   it('a message queued through an outage shows both times, on the relay clock, on both sides', async () => {
     await relay.relay.stop();
-    await eventually(async () => (await sender.value('connection.status', {})).state !== 'online', 20_000, 'sender offline');
+    await eventually(
+      async () => (await sender.value('connection.status', {})).state !== 'online',
+      20_000,
+      'sender offline',
+    );
     const writtenAt = Date.now();
     await sender.value('messages.send', { channelId, body: 'Notfall Zimmer 12' });
     // The outage lasts longer than the (shortened) threshold.

@@ -68,7 +68,13 @@ describe('signing in to one profile while something else happens to it', () => {
     relay = await startClinicRelay();
     dataDir = await mkdtemp(join(tmpdir(), 'kf-signin-race-'));
     client = await startCoreClient({ dataDir, clock, secrets });
-    ({ profileId } = await client.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: PASS }));
+    ({ profileId } = await client.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: PASS,
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -80,7 +86,10 @@ describe('signing in to one profile while something else happens to it', () => {
   it('twice at once starts one runtime; signing out leaves no socket, store or key behind', async () => {
     await client.value('session.signOut', {});
     expect(await settleAt(relay, 0)).toBe(0);
-    const results = await Promise.all([client.call('session.signIn', { profileId, passphrase: PASS }), client.call('session.signIn', { profileId, passphrase: PASS })]);
+    const results = await Promise.all([
+      client.call('session.signIn', { profileId, passphrase: PASS }),
+      client.call('session.signIn', { profileId, passphrase: PASS }),
+    ]);
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(await settleAt(relay, 1)).toBe(1);
     await client.value('session.signOut', {});

@@ -33,7 +33,10 @@ describe('support package', () => {
     logDir = await mkdtemp(join(tmpdir(), 'kf-support-'));
     logFile = openRotatingLog({ dir: join(logDir, 'logs') });
     relay = await startClinicRelay({});
-    admin = await startCoreClient({ log: createLogger(logFile.sink, 'core', 'debug'), logFiles: () => logFile.files() });
+    admin = await startCoreClient({
+      log: createLogger(logFile.sink, 'core', 'debug'),
+      logFiles: () => logFile.files(),
+    });
     nurse = await startCoreClient();
     await admin.value('org.create', {
       orgName: 'Klinikum Süd',
@@ -42,12 +45,33 @@ describe('support package', () => {
       setupCode: relay.setupCode,
       passphrase: 'Sonnenblume-Station-3',
     });
-    await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin online');
-    const { userId } = await admin.value('admin.addUser', { displayName: NURSE_NAME, role: 'member', ward: 'Station 3B' });
+    await eventually(
+      async () => (await admin.value('connection.status', {})).state === 'online',
+      15_000,
+      'admin online',
+    );
+    const { userId } = await admin.value('admin.addUser', {
+      displayName: NURSE_NAME,
+      role: 'member',
+      ward: 'Station 3B',
+    });
     const letter = await admin.value('admin.createRegistrationKey', { userId });
-    await nurse.value('org.join', { registrationKey: letter.registrationKey, relayUrl: relay.url, passphrase: 'Kaffeepause-Nachtdienst' });
-    await eventually(async () => (await nurse.value('connection.status', {})).state === 'online', 15_000, 'nurse online');
-    const { channelId } = await admin.value('channels.create', { kind: 'channel', name: CHANNEL_NAME, topic: '', memberUserIds: [userId] });
+    await nurse.value('org.join', {
+      registrationKey: letter.registrationKey,
+      relayUrl: relay.url,
+      passphrase: 'Kaffeepause-Nachtdienst',
+    });
+    await eventually(
+      async () => (await nurse.value('connection.status', {})).state === 'online',
+      15_000,
+      'nurse online',
+    );
+    const { channelId } = await admin.value('channels.create', {
+      kind: 'channel',
+      name: CHANNEL_NAME,
+      topic: '',
+      memberUserIds: [userId],
+    });
     await admin.value('messages.send', { channelId, body: BODY });
     await eventually(
       async () => {
@@ -61,10 +85,14 @@ describe('support package', () => {
       'message arrived',
     );
     await nurse.value('messages.send', { channelId, body: `${BODY} – erledigt` });
-    await eventually(async () => {
-      const page = await admin.value('messages.page', { channelId });
-      return JSON.stringify(page).includes('erledigt');
-    }, 20_000, 'answer arrived');
+    await eventually(
+      async () => {
+        const page = await admin.value('messages.page', { channelId });
+        return JSON.stringify(page).includes('erledigt');
+      },
+      20_000,
+      'answer arrived',
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -102,7 +130,17 @@ describe('support package', () => {
     expect(log).toContain('"message":"support package written"');
 
     const everything = [...entries.values()].map((b) => b.toString('utf8')).join('\n');
-    for (const secret of [BODY, 'Kalium', ADMIN_NAME, NURSE_NAME, 'Adminsky', 'Pflegewitz', CHANNEL_NAME, 'Klinikum Süd', 'Sonnenblume'])
+    for (const secret of [
+      BODY,
+      'Kalium',
+      ADMIN_NAME,
+      NURSE_NAME,
+      'Adminsky',
+      'Pflegewitz',
+      CHANNEL_NAME,
+      'Klinikum Süd',
+      'Sonnenblume',
+    ])
       expect(everything, secret).not.toContain(secret);
   });
 
@@ -123,13 +161,23 @@ describe('support package', () => {
     await nurse.value('session.signOut', {});
     nurse.platform.saveDialog.answer = join(logDir, 'abgemeldet.zip');
     expect(await nurse.value('support.exportPackage', {})).toMatchObject({ saved: true });
-    const summary = JSON.parse(readZip(await readFile(join(logDir, 'abgemeldet.zip'))).get('support.json')!.toString('utf8'));
+    const summary = JSON.parse(
+      readZip(await readFile(join(logDir, 'abgemeldet.zip')))
+        .get('support.json')!
+        .toString('utf8'),
+    );
     expect(summary).toMatchObject({ profiles: { onThisPc: 1, signedIn: 0 }, connections: [], logFiles: [] });
   });
 
   it('on a reception terminal only from an unlocked profile: signed out, the save dialog (a file browser) is not offered', async () => {
     const reception = await startCoreClient({
-      policy: resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['WorkstationPreset', { type: 'REG_SZ', value: 'reception' }]]) }]),
+      policy: resolvePolicy([
+        {
+          name: 'HKLM',
+          kind: 'registry',
+          values: new Map([['WorkstationPreset', { type: 'REG_SZ', value: 'reception' }]]),
+        },
+      ]),
     });
     try {
       expect((await reception.value('app.info', {})).supportExportSignedOut).toBe(false);

@@ -45,7 +45,13 @@ describe('unlock attempts are throttled before Argon2id', () => {
     relay = await startClinicRelay();
     dataDir = await mkdtemp(join(tmpdir(), 'kf-throttle-'));
     client = await startCoreClient({ dataDir, clock, secrets: seam, osUser: OS_USER });
-    ({ profileId } = await client.value('org.create', { orgName: 'Klinikum Nord', displayName: 'Anna Admin', relayUrl: relay.url, setupCode: relay.setupCode, passphrase: PASS }));
+    ({ profileId } = await client.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: PASS,
+    }));
     await client.value('session.setPin', { pin: PIN });
   }, 60_000);
 
@@ -58,7 +64,11 @@ describe('unlock attempts are throttled before Argon2id', () => {
   it('30 wrong PINs at once: three Argon2id checks, the rest wait; the right PIN waits too', async () => {
     await client.value('session.lock', {});
     seam.verifies = 0;
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => client.value('session.unlock', { profileId, pin: String(100000 + i * 7919) })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        client.value('session.unlock', { profileId, pin: String(100000 + i * 7919) }),
+      ),
+    );
     expect(seam.verifies).toBe(3);
     expect(outcomes.filter((o) => o.kind === 'wrong_pin')).toHaveLength(3);
     expect(outcomes.filter((o) => o.kind === 'too_soon')).toHaveLength(27);
@@ -71,22 +81,33 @@ describe('unlock attempts are throttled before Argon2id', () => {
   it('30 wrong passphrases at once: three Argon2id runs, the rest answer too_many_attempts', async () => {
     await client.value('session.signOut', {});
     seam.unwraps = 0;
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.call('session.signIn', { profileId, passphrase: `geraten-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => client.call('session.signIn', { profileId, passphrase: `geraten-${i}` })),
+    );
     expect(seam.unwraps).toBe(3);
     const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
     expect(codes.filter((c) => c === 'wrong_passphrase')).toHaveLength(3);
     expect(codes.filter((c) => c === 'too_many_attempts')).toHaveLength(27);
-    expect(await client.call('session.signIn', { profileId, passphrase: PASS })).toMatchObject({ ok: false, error: { code: 'too_many_attempts' } });
+    expect(await client.call('session.signIn', { profileId, passphrase: PASS })).toMatchObject({
+      ok: false,
+      error: { code: 'too_many_attempts' },
+    });
     expect(seam.unwraps).toBe(3);
   }, 30_000);
 
   it('the passphrase wait survives a restart of the app, then the right passphrase opens', async () => {
     await client.close();
     client = await startCoreClient({ dataDir, clock, secrets: seam, osUser: OS_USER });
-    expect(await client.call('session.signIn', { profileId, passphrase: PASS })).toMatchObject({ ok: false, error: { code: 'too_many_attempts' } });
+    expect(await client.call('session.signIn', { profileId, passphrase: PASS })).toMatchObject({
+      ok: false,
+      error: { code: 'too_many_attempts' },
+    });
     expect(seam.unwraps).toBe(3);
     clock.jump(2_000);
-    expect(await client.value('session.signIn', { profileId, passphrase: PASS })).toMatchObject({ state: 'unlocked', activeProfileId: profileId });
+    expect(await client.value('session.signIn', { profileId, passphrase: PASS })).toMatchObject({
+      state: 'unlocked',
+      activeProfileId: profileId,
+    });
     expect(seam.unwraps).toBe(4);
   }, 30_000);
 
@@ -97,7 +118,10 @@ describe('unlock attempts are throttled before Argon2id', () => {
     const elsewhere = await startCoreClient({ dataDir: copy, clock, secrets: seam, osUser: 'anderer.nutzer' });
     try {
       const before = seam.unwraps;
-      expect(await elsewhere.call('session.signIn', { profileId, passphrase: PASS })).toMatchObject({ ok: false, error: { code: 'secure_store_unavailable' } });
+      expect(await elsewhere.call('session.signIn', { profileId, passphrase: PASS })).toMatchObject({
+        ok: false,
+        error: { code: 'secure_store_unavailable' },
+      });
       expect(seam.unwraps).toBe(before);
     } finally {
       await elsewhere.close();

@@ -74,8 +74,15 @@ describe('audit actor', () => {
   it('a valid stamp by a device whose user is not an admin names nobody (any device can stamp a record it has seen)', () => {
     const devices = knownDevices([certificate]);
     const record = newUser();
-    expect(actorOf(record, devices, userNames, () => false)).toMatchObject({ actorSource: 'unverified', actorName: null, actorDeviceId: DEVICE_ID });
-    expect(actorOf(record, devices, userNames, (id) => id === identity.userId)).toMatchObject({ actorSource: 'device', actorName: 'Anna Admin' });
+    expect(actorOf(record, devices, userNames, () => false)).toMatchObject({
+      actorSource: 'unverified',
+      actorName: null,
+      actorDeviceId: DEVICE_ID,
+    });
+    expect(actorOf(record, devices, userNames, (id) => id === identity.userId)).toMatchObject({
+      actorSource: 'device',
+      actorName: 'Anna Admin',
+    });
   });
 
   it('a device the directory does not know, or a record without stamp, falls back plainly', () => {

@@ -14,19 +14,38 @@ const CARLA = 'usr-carla-001';
 
 function storeOf(): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-  for (const [id, name, active] of [[ANNA, 'Anna Admin', 1], [BEN, 'Ben Pflege', 1], [CARLA, 'Carla Arzt', 0]] as const)
+  for (const [id, name, active] of [
+    [ANNA, 'Anna Admin', 1],
+    [BEN, 'Ben Pflege', 1],
+    [CARLA, 'Carla Arzt', 0],
+  ] as const)
     testDatabase(store).prepare(`INSERT INTO users VALUES (?, ?, 'member', NULL, ?)`).run(id, name, active);
   return store;
 }
 
-function direct(store: ProfileStore, channelId: string, storedName: string, rosters: string[][]): { channelId: string; kind: string; name: string } {
-  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'direct', ?, 0)`).run(channelId, storedName);
+function direct(
+  store: ProfileStore,
+  channelId: string,
+  storedName: string,
+  rosters: string[][],
+): { channelId: string; kind: string; name: string } {
+  testDatabase(store)
+    .prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'direct', ?, 0)`)
+    .run(channelId, storedName);
   rosters.forEach((members, i) =>
     testDatabase(store)
       .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
-      .run(channelId, JSON.stringify({ v: 1, type: 'roster', body: { channelId, epoch: i + 1, members: members.map((userId) => ({ userId, role: 'admin' })), issuedAt: i } })),
+      .run(
+        channelId,
+        JSON.stringify({
+          v: 1,
+          type: 'roster',
+          body: { channelId, epoch: i + 1, members: members.map((userId) => ({ userId, role: 'admin' })), issuedAt: i },
+        }),
+      ),
   );
-  for (const userId of rosters.at(-1) ?? []) testDatabase(store).prepare(`INSERT INTO channel_members VALUES (?, ?, 'admin')`).run(channelId, userId);
+  for (const userId of rosters.at(-1) ?? [])
+    testDatabase(store).prepare(`INSERT INTO channel_members VALUES (?, ?, 'admin')`).run(channelId, userId);
   return { channelId, kind: 'direct', name: storedName };
 }
 

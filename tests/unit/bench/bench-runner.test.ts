@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { percentile, repeated, summarize } from '../../../bench/lib/stats.ts';
 import { runParts, runSuites, SuiteSkipped, type Suite } from '../../../bench/lib/runner.ts';
-import { mergeResults, readResults, readResultsStrict, writeResults, emptyResults, type SuiteRecord } from '../../../bench/lib/results-file.ts';
+import {
+  mergeResults,
+  readResults,
+  readResultsStrict,
+  writeResults,
+  emptyResults,
+  type SuiteRecord,
+} from '../../../bench/lib/results-file.ts';
 import { consoleReport, DOC_END, DOC_START, docSection, replaceDocSection } from '../../../bench/lib/report.ts';
 
 const machine = { node: 'v24.9.0', cpuModel: 'Test CPU', cpus: 2, memGiB: 4, commit: 'abc1234567' };
@@ -39,17 +46,23 @@ describe('summarize', () => {
 });
 
 describe('runSuites', () => {
-  const ok = (name: string, value: number): Suite => ({ name, run: async () => [{ suite: name, name: `${name} bench`, value, unit: 'ms' }] });
+  const ok = (name: string, value: number): Suite => ({
+    name,
+    run: async () => [{ suite: name, name: `${name} bench`, value, unit: 'ms' }],
+  });
 
   it('records a throwing suite with its error and still runs the ones after it', async () => {
-    const loads = [[0.5, 0.4, 0.3], [0.7, 0.5, 0.3], [0.8, 0.5, 0.3], [0.9, 0.6, 0.3], [1, 0.6, 0.3], [1.2, 0.6, 0.3]];
+    const loads = [
+      [0.5, 0.4, 0.3],
+      [0.7, 0.5, 0.3],
+      [0.8, 0.5, 0.3],
+      [0.9, 0.6, 0.3],
+      [1, 0.6, 0.3],
+      [1.2, 0.6, 0.3],
+    ];
     let call = 0;
     const records = await runSuites(
-      [
-        ok('alpha', 1),
-        { name: 'broken', run: () => Promise.reject(new Error('relay did not start')) },
-        ok('gamma', 3),
-      ],
+      [ok('alpha', 1), { name: 'broken', run: () => Promise.reject(new Error('relay did not start')) }, ok('gamma', 3)],
       { machine, loadavg: () => loads[call++]!, now: () => new Date('2026-12-07T08:00:00Z') },
     );
     expect(records.map((r) => [r.suite, r.error ?? null, r.results.length])).toEqual([
@@ -57,7 +70,12 @@ describe('runSuites', () => {
       ['broken', 'Error: relay did not start', 0],
       ['gamma', null, 1],
     ]);
-    expect(records[0]).toMatchObject({ loadBefore: [0.5, 0.4, 0.3], loadAfter: [0.7, 0.5, 0.3], machine, date: '2026-12-07T08:00:00.000Z' });
+    expect(records[0]).toMatchObject({
+      loadBefore: [0.5, 0.4, 0.3],
+      loadAfter: [0.7, 0.5, 0.3],
+      machine,
+      date: '2026-12-07T08:00:00.000Z',
+    });
     expect(records[2]).toMatchObject({ loadBefore: [1, 0.6, 0.3], loadAfter: [1.2, 0.6, 0.3] });
   });
 
@@ -65,7 +83,11 @@ describe('runSuites', () => {
     let ran = false;
     const records = await runSuites(
       [
-        { name: 'ui', prepare: () => Promise.reject(new Error('vite build failed')), run: async () => ((ran = true), []) },
+        {
+          name: 'ui',
+          prepare: () => Promise.reject(new Error('vite build failed')),
+          run: async () => ((ran = true), []),
+        },
         ok('store', 2),
       ],
       { machine, loadavg: () => [0, 0, 0] },
@@ -78,7 +100,17 @@ describe('runSuites', () => {
   it('keeps the results of the parts of a suite that succeeded when another part throws', async () => {
     const part = (value: number) => async () => [{ suite: 'relay', name: `part ${value}`, value, unit: 'ms' }];
     const records = await runSuites(
-      [{ name: 'relay', run: () => runParts([['one', part(1)], ['two', () => Promise.reject(new Error('not connected'))], ['three', part(3)]]) }],
+      [
+        {
+          name: 'relay',
+          run: () =>
+            runParts([
+              ['one', part(1)],
+              ['two', () => Promise.reject(new Error('not connected'))],
+              ['three', part(3)],
+            ]),
+        },
+      ],
       { machine, loadavg: () => [0, 0, 0], onError: () => {} },
     );
     expect(records[0]!.results.map((r) => r.value)).toEqual([1, 3]);
@@ -86,7 +118,10 @@ describe('runSuites', () => {
   });
 
   it('records a suite that cannot run here as skipped with its reason, not as failed', async () => {
-    const records = await runSuites([{ name: 'peers', run: () => Promise.reject(new SuiteSkipped('mosquitto is not installed')) }], { machine, loadavg: () => [0, 0, 0] });
+    const records = await runSuites(
+      [{ name: 'peers', run: () => Promise.reject(new SuiteSkipped('mosquitto is not installed')) }],
+      { machine, loadavg: () => [0, 0, 0] },
+    );
     expect(records[0]).toMatchObject({ suite: 'peers', skipped: 'mosquitto is not installed', results: [] });
     expect(records[0]!.error).toBeUndefined();
     expect(consoleReport(records)).toContain('peers: SKIPPED (mosquitto is not installed)');
@@ -99,7 +134,10 @@ describe('runSuites', () => {
       const path = join(dir, 'results.json');
       const first = await runSuites([ok('alpha', 1), ok('beta', 2)], { machine, loadavg: () => [0, 0, 0] });
       await writeResults(path, mergeResults(await readResults(path), first));
-      const second = await runSuites([{ name: 'beta', run: () => Promise.reject(new Error('boom')) }, ok('gamma', 3)], { machine, loadavg: () => [0, 0, 0] });
+      const second = await runSuites([{ name: 'beta', run: () => Promise.reject(new Error('boom')) }, ok('gamma', 3)], {
+        machine,
+        loadavg: () => [0, 0, 0],
+      });
       await writeResults(path, mergeResults(await readResults(path), second));
       const file = await readResultsStrict(path);
       expect(Object.keys(file.suites)).toEqual(['alpha', 'beta', 'gamma']);
@@ -138,7 +176,15 @@ describe('docs table', () => {
     loadAfter: [1.1, 0.8, 0.7],
     seconds: 95.3,
     results: [
-      { suite: 'relay', name: 'fan-out | 200', value: 82_123.4, unit: 'deliveries/s', runs: { n: 5, min: 79_000, max: 84_000 }, target: '>= 5,000/s', ok: true },
+      {
+        suite: 'relay',
+        name: 'fan-out | 200',
+        value: 82_123.4,
+        unit: 'deliveries/s',
+        runs: { n: 5, min: 79_000, max: 84_000 },
+        target: '>= 5,000/s',
+        ok: true,
+      },
       { suite: 'relay', name: 'latency p50', value: 0.512, unit: 'ms', samples: 600, note: 'no sample dropped' },
       { suite: 'relay', name: 'missed one', value: 60, unit: 'ms', target: '< 50 ms', ok: false },
     ],
@@ -148,9 +194,15 @@ describe('docs table', () => {
   it('shows each suite with its load, commit and status, and every result with its runs', () => {
     const section = docSection(mergeResults(emptyResults(), [record, failed]));
     expect(section.startsWith(DOC_START) && section.endsWith(DOC_END)).toBe(true);
-    expect(section).toContain('| relay | 2026-12-07 08:00 UTC | abc1234567 | 95.3 | 0.52 / 0.60 / 0.70 | 1.10 / 0.80 / 0.70 | ok |');
-    expect(section).toContain('| ui | 2026-12-07 08:00 UTC | abc1234567 | 95.3 | 0.52 / 0.60 / 0.70 | 1.10 / 0.80 / 0.70 | **failed**: Error: no dist/renderer |');
-    expect(section).toContain('| relay | fan-out \\| 200 | 82,123 deliveries/s | median of 5: 79,000–84,000 | >= 5,000/s | ok |');
+    expect(section).toContain(
+      '| relay | 2026-12-07 08:00 UTC | abc1234567 | 95.3 | 0.52 / 0.60 / 0.70 | 1.10 / 0.80 / 0.70 | ok |',
+    );
+    expect(section).toContain(
+      '| ui | 2026-12-07 08:00 UTC | abc1234567 | 95.3 | 0.52 / 0.60 / 0.70 | 1.10 / 0.80 / 0.70 | **failed**: Error: no dist/renderer |',
+    );
+    expect(section).toContain(
+      '| relay | fan-out \\| 200 | 82,123 deliveries/s | median of 5: 79,000–84,000 | >= 5,000/s | ok |',
+    );
     expect(section).toContain('| relay | latency p50 | 0.51 ms | 1 run; 600 samples |  |  |');
     expect(section).toContain('| relay | missed one | 60.0 ms | 1 run | < 50 ms | **missed** |');
     expect(section).toContain('- relay, latency p50: no sample dropped');

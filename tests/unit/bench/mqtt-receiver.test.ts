@@ -5,7 +5,12 @@ import { connectPacket, PacketReader, parsePublish, subscribePacket } from '../.
 
 function publish(topic: string, payload: Buffer, packetId: number | null): Buffer {
   const t = Buffer.from(topic);
-  const body = Buffer.concat([Buffer.from([t.length >> 8, t.length & 0xff]), t, packetId === null ? Buffer.alloc(0) : Buffer.from([packetId >> 8, packetId & 0xff]), payload]);
+  const body = Buffer.concat([
+    Buffer.from([t.length >> 8, t.length & 0xff]),
+    t,
+    packetId === null ? Buffer.alloc(0) : Buffer.from([packetId >> 8, packetId & 0xff]),
+    payload,
+  ]);
   const len: number[] = [];
   let n = body.length;
   do {
@@ -20,7 +25,12 @@ function publish(topic: string, payload: Buffer, packetId: number | null): Buffe
 describe('PacketReader', () => {
   it('frames publishes split at every byte boundary, with their topic, packet id and payload', () => {
     const big = Buffer.alloc(16_500, 7); // a three-byte remaining length
-    const stream = Buffer.concat([publish('kf/a', Buffer.from('eins'), 1), publish('kf/b', big, 65_535), publish('kf/a', Buffer.from('drei'), null), Buffer.from([0x90, 3, 0, 1, 1])]);
+    const stream = Buffer.concat([
+      publish('kf/a', Buffer.from('eins'), 1),
+      publish('kf/b', big, 65_535),
+      publish('kf/a', Buffer.from('drei'), null),
+      Buffer.from([0x90, 3, 0, 1, 1]),
+    ]);
     for (const step of [3, 7, 127, 128, 129, 5000, stream.length]) {
       const seen: string[] = [];
       const reader = new PacketReader((type, flags, body) => {

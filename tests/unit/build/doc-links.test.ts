@@ -6,7 +6,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const PAGES = ['README.md', 'CONTRIBUTING.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 const slug = (heading: string) =>
@@ -21,7 +27,9 @@ const slug = (heading: string) =>
 function headingsOf(page: string): { anchors: Set<string>; titles: string[] } {
   const lines = readFileSync(page, 'utf8').split('\n');
   const headingTitles = lines.filter((l) => /^#{1,6} /.test(l)).map((l) => l.replace(/^#+ /, '').trim());
-  const leadIns = lines.flatMap((l) => [...l.matchAll(/^(?:\d+\. |- )?\*\*([^*]{3,80})\*\*/g)].map((m) => m[1]!.trim()));
+  const leadIns = lines.flatMap((l) =>
+    [...l.matchAll(/^(?:\d+\. |- )?\*\*([^*]{3,80})\*\*/g)].map((m) => m[1]!.trim()),
+  );
   return { anchors: new Set(headingTitles.map(slug)), titles: [...headingTitles, ...leadIns] };
 }
 
@@ -66,7 +74,8 @@ describe('links into the docs', () => {
           continue;
         }
         if (m[2] && !known.anchors.has(m[2].slice(1))) broken.push(`${file}: ${m[0]} (no heading)`);
-        if (m[3] && !known.titles.some((t) => t.toLowerCase().includes(m[3]!.toLowerCase().replace(/[.,]$/, '')))) broken.push(`${file}: ${m[0]} (no section of that name)`);
+        if (m[3] && !known.titles.some((t) => t.toLowerCase().includes(m[3]!.toLowerCase().replace(/[.,]$/, ''))))
+          broken.push(`${file}: ${m[0]} (no section of that name)`);
       }
     }
     expect(broken).toEqual([]);

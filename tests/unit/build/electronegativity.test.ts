@@ -20,7 +20,8 @@ interface Finding {
 const SUPPRESSED: Record<string, string> = {
   // These checks report every call site "for manual review", not a defect: the handler
   // (apps/desktop/electron/main/window.ts denyAllPermissions) denies every request, and its test proves it.
-  PERMISSION_REQUEST_HANDLER_JS_CHECK: 'reviewed: denyAllPermissions refuses every permission (tests/unit/main/window.test.ts)',
+  PERMISSION_REQUEST_HANDLER_JS_CHECK:
+    'reviewed: denyAllPermissions refuses every permission (tests/unit/main/window.test.ts)',
   PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK: 'reviewed: see PERMISSION_REQUEST_HANDLER_JS_CHECK',
   // will-navigate / will-redirect / setWindowOpenHandler call sites, reported for review; the
   // handlers refuse everything outside app://klinikfunk (tests/unit/main/window.test.ts).
@@ -29,13 +30,15 @@ const SUPPRESSED: Record<string, string> = {
   // shell.openExternal is reached only for https URLs after the user confirms in a dialog.
   OPEN_EXTERNAL_JS_CHECK: 'reviewed: https only, after confirmation (isHttpsUrl + confirmExternal, tested)',
   // protocol.handle for app:// is how the UI is served instead of file://; path traversal is refused (tested).
-  PROTOCOL_HANDLERS_JS_CHECK: 'reviewed: app:// serves only files under apps/desktop/dist/renderer (tests/unit/main/app-protocol.test.ts)',
+  PROTOCOL_HANDLERS_JS_CHECK:
+    'reviewed: app:// serves only files under apps/desktop/dist/renderer (tests/unit/main/app-protocol.test.ts)',
   // csp-evaluator's "maybe" note on script-src 'self' (a risk when an origin hosts JSONP or user
   // uploads). app://klinikfunk serves only the packaged, static renderer; decrypted attachments
   // are never served from it (previews use blob: URLs), so 'self' names only our own code.
   CSP_GLOBAL_CHECK: "reviewed: script-src 'self' on an origin with no JSONP and no user content",
   // A preload is how the typed API reaches the renderer; it exposes only contract names (tested).
-  PRELOAD_JS_CHECK: 'reviewed: contextBridge exposes invoke/on for contract names only (tests/unit/main/preload.test.ts)',
+  PRELOAD_JS_CHECK:
+    'reviewed: contextBridge exposes invoke/on for contract names only (tests/unit/main/preload.test.ts)',
 };
 
 type AuditResult = { issues: Finding[]; errors: Array<{ file: string; message: string; tolerable: boolean }> };
@@ -54,15 +57,27 @@ beforeAll(async () => {
   await copyFile(join(dir, 'build', 'preload.cjs'), join(dir, 'preload.js'));
   await rm(join(dir, 'build'), { recursive: true });
   await copyFile('apps/desktop/renderer/index.html', join(dir, 'index.html'));
-  const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { devDependencies: Record<string, string> };
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'klinikfunk', devDependencies: { electron: pkg.devDependencies.electron } }));
+  const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as {
+    devDependencies: Record<string, string>;
+  };
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'klinikfunk', devDependencies: { electron: pkg.devDependencies.electron } }),
+  );
 
   // The tool fetches translations and Electron release data from the internet. Machines here
   // are offline by design; its HTTP client is replaced by one that fails at once.
   const toolRequire = createRequire(createRequire(import.meta.url).resolve('@doyensec/electronegativity'));
   const gotPath = toolRequire.resolve('got');
-  const offline = Object.assign(() => Promise.reject(new Error('offline audit')), { head: () => Promise.reject(new Error('offline audit')) });
-  toolRequire.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: offline } as unknown as NodeJS.Module;
+  const offline = Object.assign(() => Promise.reject(new Error('offline audit')), {
+    head: () => Promise.reject(new Error('offline audit')),
+  });
+  toolRequire.cache[gotPath] = {
+    id: gotPath,
+    filename: gotPath,
+    loaded: true,
+    exports: offline,
+  } as unknown as NodeJS.Module;
   const run = toolRequire('@doyensec/electronegativity') as (options: object) => Promise<AuditResult>;
   const result = await run({ input: dir, electronVersionOverride: pkg.devDependencies.electron, isRelative: true });
   findings = result.issues;
@@ -108,7 +123,9 @@ describe('Electronegativity hardening audit', () => {
   it('the HTML carries the same CSP as the response header (minus frame-ancestors)', async () => {
     const html = await readFile('apps/desktop/renderer/index.html', 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    const header = CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+    const header = CONTENT_SECURITY_POLICY.split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
     expect(meta).toBe(header);
   });
 });

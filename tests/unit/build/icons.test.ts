@@ -138,7 +138,9 @@ describe('app icons', () => {
     await access(join('apps/desktop', config.linux.icon));
     expect(config.win.icon).toBe('build/icon.ico');
     expect(config.linux.icon).toBe('build/icon.png');
-    const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { author?: { name?: string; email?: string } };
+    const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as {
+      author?: { name?: string; email?: string };
+    };
     expect(pkg.author).toEqual({ name: 'Klinikfunk', email: expect.stringMatching(/^[^@\s]+@klinikfunk\.de$/) });
     expect(config.linux.maintainer).toBe(`${pkg.author!.name} <${pkg.author!.email}>`);
   });

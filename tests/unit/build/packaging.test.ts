@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { config, MSI_UPGRADE_CODE } from '../../../apps/desktop/build/electron-builder.config.ts';
 import { resolvePolicy } from '../../../apps/desktop/electron/core/policy/resolve.ts';
-import msiProjectCreated, { addPolicyProperties, MSI_POLICY_PROPERTIES } from '../../../apps/desktop/build/msi-policy-hook.ts';
+import msiProjectCreated, {
+  addPolicyProperties,
+  MSI_POLICY_PROPERTIES,
+} from '../../../apps/desktop/build/msi-policy-hook.ts';
 import { parseOrgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 
 const FIXTURE = 'tests/fixtures/msi/project.wxs';
@@ -17,7 +20,12 @@ describe('electron-builder config', () => {
     expect(config.msi.runAfterFinish).toBe(false);
     expect(config.msi.upgradeCode).toBe(MSI_UPGRADE_CODE);
     // The file name docs/it-rollout.md tells IT to run (msiexec /i Klinikfunk-<version>.msi).
-    expect(config.msi.artifactName.replace('${productName}', config.productName).replace('${version}', '<version>').replace('${ext}', 'msi')).toBe('Klinikfunk-<version>.msi');
+    expect(
+      config.msi.artifactName
+        .replace('${productName}', config.productName)
+        .replace('${version}', '<version>')
+        .replace('${ext}', 'msi'),
+    ).toBe('Klinikfunk-<version>.msi');
     expect(MSI_UPGRADE_CODE).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
     expect(config.msiProjectCreated).toBe(msiProjectCreated);
   });
@@ -50,7 +58,9 @@ describe('electron-builder config', () => {
 
   it('packs into asar with the SQLCipher addon unpacked, ships no source maps and no update feed', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack.some((p) => p.includes('better-sqlite3-multiple-ciphers') && p.endsWith('.node'))).toBe(true);
+    expect(config.asarUnpack.some((p) => p.includes('better-sqlite3-multiple-ciphers') && p.endsWith('.node'))).toBe(
+      true,
+    );
     expect(config.files).toContain('!**/*.map');
     expect(config.publish).toBeNull();
   });
@@ -58,12 +68,19 @@ describe('electron-builder config', () => {
 
 describe('auto-update', () => {
   it('is not built in: no updater dependency, no update code in the main process, no feed; DisableAutoUpdate defaults to on', async () => {
-    const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile('apps/desktop/package.json', 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => /updater/i.test(d))).toEqual([]);
     const files = (await readdir('apps/desktop/electron', { recursive: true })).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(20);
     const withUpdater = [];
-    for (const file of files) if (/autoUpdater|electron-updater|checkForUpdates/.test(await readFile(join('apps/desktop/electron', file), 'utf8'))) withUpdater.push(file);
+    for (const file of files)
+      if (
+        /autoUpdater|electron-updater|checkForUpdates/.test(await readFile(join('apps/desktop/electron', file), 'utf8'))
+      )
+        withUpdater.push(file);
     expect(withUpdater).toEqual([]);
     expect(config.publish).toBeNull();
     expect(resolvePolicy([]).values.disableAutoUpdate).toBe(true);
@@ -82,13 +99,19 @@ describe('MSI policy hook', () => {
     const value = /ORGFINGERPRINT="([^"]+)"/.exec(doc)?.[1];
     expect(value).toBeDefined();
     expect(parseOrgFingerprint(value!)).toMatchObject({ ok: true, kind: 'fingerprint' });
-    const policy = resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['OrgFingerprint', { type: 'REG_SZ', value: value! }]]) }]);
+    const policy = resolvePolicy([
+      { name: 'HKLM', kind: 'registry', values: new Map([['OrgFingerprint', { type: 'REG_SZ', value: value! }]]) },
+    ]);
     expect(policy.problems).toEqual([]);
     expect(policy.values.orgFingerprint).toBe(value);
     // The same property with one character mistyped is refused with the reason.
     const typo = (value![0] === 'A' ? 'B' : 'A') + value!.slice(1);
-    const bad = resolvePolicy([{ name: 'HKLM', kind: 'registry', values: new Map([['OrgFingerprint', { type: 'REG_SZ', value: typo }]]) }]);
-    expect(bad.problems).toMatchObject([{ key: 'orgFingerprint', reason: 'invalid_value', detail: expect.stringContaining('mistyped') }]);
+    const bad = resolvePolicy([
+      { name: 'HKLM', kind: 'registry', values: new Map([['OrgFingerprint', { type: 'REG_SZ', value: typo }]]) },
+    ]);
+    expect(bad.problems).toMatchObject([
+      { key: 'orgFingerprint', reason: 'invalid_value', detail: expect.stringContaining('mistyped') },
+    ]);
   });
 
   it('writes each property to the HKLM policy key, only when it was given', async () => {
@@ -100,8 +123,12 @@ describe('MSI policy hook', () => {
       expect(wxs).toContain(`<Condition>${p.property}</Condition>`);
       expect(wxs).toContain(`Guid="${p.componentGuid}"`);
       // An upgrade without the property on the command line keeps what the registry holds.
-      expect(wxs).toContain(`<RegistrySearch Id="Saved${p.valueName}" Root="HKLM" Key="Software\\Policies\\Klinikfunk" Name="${p.valueName}" Type="raw"/>`);
-      expect(wxs).toContain(`<SetProperty Id="${p.property}" Value="[SAVED_${p.property}]" After="AppSearch" Sequence="both"><![CDATA[SAVED_${p.property} AND NOT ${p.property}]]></SetProperty>`);
+      expect(wxs).toContain(
+        `<RegistrySearch Id="Saved${p.valueName}" Root="HKLM" Key="Software\\Policies\\Klinikfunk" Name="${p.valueName}" Type="raw"/>`,
+      );
+      expect(wxs).toContain(
+        `<SetProperty Id="${p.property}" Value="[SAVED_${p.property}]" After="AppSearch" Sequence="both"><![CDATA[SAVED_${p.property} AND NOT ${p.property}]]></SetProperty>`,
+      );
     }
   });
 

@@ -22,7 +22,10 @@ describe('the relay systemd unit', () => {
     expect(unit).toMatch(/^ExecStart=\S+\/node node_modules\/\.bin\/klinikfunk-relay --config /m);
     expect(unit).toMatch(/^WorkingDirectory=\/opt\/klinikfunk$/m);
     // The bin the unit names is the relay package's (npm links it to apps/relay/main.ts).
-    const pkg = JSON.parse(await readFile('apps/relay/package.json', 'utf8')) as { name: string; bin: Record<string, string> };
+    const pkg = JSON.parse(await readFile('apps/relay/package.json', 'utf8')) as {
+      name: string;
+      bin: Record<string, string>;
+    };
     expect(pkg.name).toBe('klinikfunk-relay');
     expect(pkg.bin['klinikfunk-relay']).toBe('main.ts');
     expect(unit).not.toMatch(/^ExecStart=.*\bnpm\b/m);

@@ -115,7 +115,12 @@ describe('iCalendar import', () => {
     ].join('\r\n');
     const { events, problems } = importIcs(outlook);
     expect(problems).toEqual([]);
-    expect(events[0]).toMatchObject({ title: 'Qualitätszirkel', location: 'Konferenzraum 2', start: Date.UTC(2026, 10, 24, 13, 0), end: Date.UTC(2026, 10, 24, 14, 0) });
+    expect(events[0]).toMatchObject({
+      title: 'Qualitätszirkel',
+      location: 'Konferenzraum 2',
+      start: Date.UTC(2026, 10, 24, 13, 0),
+      end: Date.UTC(2026, 10, 24, 14, 0),
+    });
   });
 
   it.each([
@@ -132,7 +137,10 @@ describe('iCalendar import', () => {
   });
 
   it('skips an event without UID and keeps the rest', () => {
-    const text = exportIcs([teamDay], { now: 0 }).replace('END:VCALENDAR', 'BEGIN:VEVENT\r\nSUMMARY:kaputt\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR');
+    const text = exportIcs([teamDay], { now: 0 }).replace(
+      'END:VCALENDAR',
+      'BEGIN:VEVENT\r\nSUMMARY:kaputt\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR',
+    );
     const { events, problems } = importIcs(text);
     expect(events.map((e) => e.uid)).toEqual(['evt-teamday']);
     expect(problems).toEqual([{ uid: null, reason: 'event without UID' }]);
@@ -157,7 +165,12 @@ describe('recurrence', () => {
   });
 
   it('bounds a hostile rule', () => {
-    const list = occurrences({ ...handover, rrule: 'FREQ=SECONDLY' }, handover.start, handover.start + 10 * 86_400_000, 1000);
+    const list = occurrences(
+      { ...handover, rrule: 'FREQ=SECONDLY' },
+      handover.start,
+      handover.start + 10 * 86_400_000,
+      1000,
+    );
     expect(list).toHaveLength(1000);
   });
 });
@@ -193,7 +206,14 @@ describe('single occurrences in iCalendar (RECURRENCE-ID, EXDATE)', () => {
     sequence: 0,
     cancelled: false,
     overrides: [
-      { recurrenceId: Date.UTC(2026, 11, 12), sequence: 0, cancelled: false, title: 'Wochenenddienst (verschoben)', start: Date.UTC(2026, 11, 13), end: Date.UTC(2026, 11, 15) },
+      {
+        recurrenceId: Date.UTC(2026, 11, 12),
+        sequence: 0,
+        cancelled: false,
+        title: 'Wochenenddienst (verschoben)',
+        start: Date.UTC(2026, 11, 13),
+        end: Date.UTC(2026, 11, 15),
+      },
       { recurrenceId: Date.UTC(2026, 11, 19), sequence: 0, cancelled: true },
     ],
   };
@@ -218,11 +238,18 @@ describe('single occurrences in iCalendar (RECURRENCE-ID, EXDATE)', () => {
     master!.relateException(exceptions[0]!);
     const theirs: string[][] = [];
     const iterator = master!.iterator();
-    for (let next = iterator.next(); next && next.toJSDate().getTime() < Date.UTC(2026, 10, 10); next = iterator.next()) {
+    for (
+      let next = iterator.next();
+      next && next.toJSDate().getTime() < Date.UTC(2026, 10, 10);
+      next = iterator.next()
+    ) {
       const details = master!.getOccurrenceDetails(next);
       theirs.push([details.startDate.toJSDate().toISOString(), details.item.summary]);
     }
-    const ours = occurrences(changedHandover, changedHandover.start, Date.UTC(2026, 10, 10)).map((o) => [new Date(o.start).toISOString(), o.changed?.title ?? handover.title]);
+    const ours = occurrences(changedHandover, changedHandover.start, Date.UTC(2026, 10, 10)).map((o) => [
+      new Date(o.start).toISOString(),
+      o.changed?.title ?? handover.title,
+    ]);
     expect(theirs).toEqual(ours);
     expect(ours).toEqual([
       ['2026-10-19T05:00:00.000Z', 'Schichtübergabe Station 3B'],
@@ -288,9 +315,15 @@ describe('single occurrences in iCalendar (RECURRENCE-ID, EXDATE)', () => {
       { recurrenceId: Date.UTC(2026, 11, 1, 13), sequence: 0, cancelled: true },
     ]);
     expect(problems).toEqual([
-      { uid: '040000008200E00074C5B7101A82E0080000000077', reason: 'cancelled occurrence 2026-12-02T13:00:00.000Z is not in the series' },
+      {
+        uid: '040000008200E00074C5B7101A82E0080000000077',
+        reason: 'cancelled occurrence 2026-12-02T13:00:00.000Z is not in the series',
+      },
       { uid: 'only-an-exception', reason: 'changed occurrence without its series' },
-      { uid: '040000008200E00074C5B7101A82E0080000000077', reason: 'changes to this and all later occurrences (RANGE=THISANDFUTURE) not supported' },
+      {
+        uid: '040000008200E00074C5B7101A82E0080000000077',
+        reason: 'changes to this and all later occurrences (RANGE=THISANDFUTURE) not supported',
+      },
     ]);
     // Tuesdays 10 November to 15 December, without 24 November and 1 December; the 17th an hour later.
     expect(occurrences(events[0]!, 0, Date.UTC(2027, 0)).map((o) => new Date(o.start).toISOString())).toEqual([
@@ -302,9 +335,14 @@ describe('single occurrences in iCalendar (RECURRENCE-ID, EXDATE)', () => {
   });
 
   it('a changed occurrence the series does not have is reported, not attached', () => {
-    const text = exportIcs([changedHandover], { now: 0 }).replace('RECURRENCE-ID;TZID=Europe/Berlin:20261102T070000', 'RECURRENCE-ID;TZID=Europe/Berlin:20261103T070000');
+    const text = exportIcs([changedHandover], { now: 0 }).replace(
+      'RECURRENCE-ID;TZID=Europe/Berlin:20261102T070000',
+      'RECURRENCE-ID;TZID=Europe/Berlin:20261103T070000',
+    );
     const { events, problems } = importIcs(text);
-    expect(problems).toEqual([{ uid: handover.uid, reason: 'changed occurrence 2026-11-03T06:00:00.000Z is not in the series' }]);
+    expect(problems).toEqual([
+      { uid: handover.uid, reason: 'changed occurrence 2026-11-03T06:00:00.000Z is not in the series' },
+    ]);
     expect(events[0]!.overrides).toEqual([changedHandover.overrides![0]]);
   });
 });

@@ -25,8 +25,23 @@ const history = (...epochs: Members[]): RosterHistory => {
   const records = epochs.map((members, i) => ({ body: { epoch: i + 1, members } }));
   return { current: records.at(-1)!.body, records };
 };
-const announce = (over: Partial<AnnouncementRow> = {}): AnnouncementRow => ({ channelId: C, announcerUserId: ANNA, seq: 1, listed: true, name: 'Hygiene', topic: '', historyForNewMembers: false, ...over });
-const request = (over: Partial<JoinRequestRow> = {}): JoinRequestRow => ({ channelId: C, userId: BEN, seq: 5, knownEpoch: 1, ...over });
+const announce = (over: Partial<AnnouncementRow> = {}): AnnouncementRow => ({
+  channelId: C,
+  announcerUserId: ANNA,
+  seq: 1,
+  listed: true,
+  name: 'Hygiene',
+  topic: '',
+  historyForNewMembers: false,
+  ...over,
+});
+const request = (over: Partial<JoinRequestRow> = {}): JoinRequestRow => ({
+  channelId: C,
+  userId: BEN,
+  seq: 5,
+  knownEpoch: 1,
+  ...over,
+});
 const annaAdmin: Members = [{ userId: ANNA, role: 'admin' }];
 
 beforeAll(async () => {
@@ -73,9 +88,16 @@ describe('announcements', () => {
     const first = announce({ seq: 1 });
     const withdrawn = announce({ announcerUserId: CARA, seq: 2, listed: false, name: '' });
     expect(currentAnnouncement(roster, [first, withdrawn])).toBeNull();
-    expect(currentAnnouncement(roster, [withdrawn, announce({ seq: 3, name: 'Hygiene neu' })])?.name).toBe('Hygiene neu');
+    expect(currentAnnouncement(roster, [withdrawn, announce({ seq: 3, name: 'Hygiene neu' })])?.name).toBe(
+      'Hygiene neu',
+    );
     // A member's later withdrawal changes nothing.
-    expect(currentAnnouncement(history([...annaAdmin, { userId: BEN, role: 'member' }]).current, [first, announce({ announcerUserId: BEN, seq: 9, listed: false })])?.name).toBe('Hygiene');
+    expect(
+      currentAnnouncement(history([...annaAdmin, { userId: BEN, role: 'member' }]).current, [
+        first,
+        announce({ announcerUserId: BEN, seq: 9, listed: false }),
+      ])?.name,
+    ).toBe('Hygiene');
   });
 });
 
@@ -90,17 +112,30 @@ describe('join requests', () => {
     expect(requestPending(joinedAndLeft, undefined)).toBe(false);
   });
 
-  const accept = (rosters: Map<string, RosterHistory>, requests: JoinRequestRow[], announcements = [announce()], active = () => true) =>
-    joinsToAccept({ selfUserId: ANNA, rosters, announcements, requests, isActiveUser: active });
+  const accept = (
+    rosters: Map<string, RosterHistory>,
+    requests: JoinRequestRow[],
+    announcements = [announce()],
+    active = () => true,
+  ) => joinsToAccept({ selfUserId: ANNA, rosters, announcements, requests, isActiveUser: active });
 
   it('an admin device accepts open requests for listed channels, in relay order, once per user', () => {
-    const plan = accept(new Map([[C, history(annaAdmin)]]), [request({ userId: CARA, seq: 9 }), request({ seq: 4 }), request({ seq: 11 })]);
+    const plan = accept(new Map([[C, history(annaAdmin)]]), [
+      request({ userId: CARA, seq: 9 }),
+      request({ seq: 4 }),
+      request({ seq: 11 }),
+    ]);
     expect(plan).toEqual(new Map([[C, [BEN, CARA]]]));
   });
 
   it('accepts nothing it must not: not an admin, not listed, inactive, already a member, fulfilled, or an epoch not seen yet', () => {
-    const benAdmin = history([{ userId: BEN, role: 'admin' }, { userId: ANNA, role: 'member' }]);
-    expect(accept(new Map([[C, benAdmin]]), [request({ userId: CARA })], [announce({ announcerUserId: BEN })]).size).toBe(0);
+    const benAdmin = history([
+      { userId: BEN, role: 'admin' },
+      { userId: ANNA, role: 'member' },
+    ]);
+    expect(
+      accept(new Map([[C, benAdmin]]), [request({ userId: CARA })], [announce({ announcerUserId: BEN })]).size,
+    ).toBe(0);
     expect(accept(new Map([[C, history(annaAdmin)]]), [request()], [announce({ listed: false })]).size).toBe(0);
     expect(accept(new Map([[C, history(annaAdmin)]]), [request()], [], () => true).size).toBe(0);
     expect(accept(new Map([[C, history(annaAdmin)]]), [request()], undefined, () => false).size).toBe(0);
@@ -116,8 +151,20 @@ describe('join requests', () => {
   it('two admin devices compute the same plan from the same log', () => {
     const rosters = new Map([[C, history([...annaAdmin, { userId: CARA, role: 'admin' }])]]);
     const requests = [request({ userId: 'usr-emil-0001', seq: 3 }), request({ seq: 2 })];
-    const byAnna = joinsToAccept({ selfUserId: ANNA, rosters, announcements: [announce()], requests, isActiveUser: () => true });
-    const byCara = joinsToAccept({ selfUserId: CARA, rosters, announcements: [announce()], requests: [...requests].reverse(), isActiveUser: () => true });
+    const byAnna = joinsToAccept({
+      selfUserId: ANNA,
+      rosters,
+      announcements: [announce()],
+      requests,
+      isActiveUser: () => true,
+    });
+    const byCara = joinsToAccept({
+      selfUserId: CARA,
+      rosters,
+      announcements: [announce()],
+      requests: [...requests].reverse(),
+      isActiveUser: () => true,
+    });
     expect(byAnna).toEqual(byCara);
   });
 });

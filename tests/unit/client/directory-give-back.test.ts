@@ -17,7 +17,11 @@ async function held() {
   org.addDevice(org.addUser('Anna'));
   org.addDevice(org.addUser('Ben'));
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-  const sync = new DirectorySync(new Directory({ orgPublicKey: org.org.publicKey }), store, createMemoryLogger().logger);
+  const sync = new DirectorySync(
+    new Directory({ orgPublicKey: org.org.publicKey }),
+    store,
+    createMemoryLogger().logger,
+  );
   for (const record of org.records) expect(await sync.ingest(record)).toBe(true);
   return { org, store, sync };
 }

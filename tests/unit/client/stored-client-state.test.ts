@@ -17,8 +17,21 @@ it('reads the records, the offset and marks the org-wide channel', async () => {
   const org = await TestOrg.create();
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   const orgWide = directoryChannelId(orgIdOf(org.org.publicKey));
-  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', 'Allgemein', 0)`).run(orgWide);
-  await store.directory.keep({ v: 1, type: 'device', body: { deviceId: 'dev-1', userId: 'usr-1', label: 'PC 1' }, signer: { kind: 'org', id: 'x' }, sig: 's1' } as never, 'dev-1', { orgWideChannelId: orgWide, orgWideName: 'Allgemein' }, 1);
+  testDatabase(store)
+    .prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', 'Allgemein', 0)`)
+    .run(orgWide);
+  await store.directory.keep(
+    {
+      v: 1,
+      type: 'device',
+      body: { deviceId: 'dev-1', userId: 'usr-1', label: 'PC 1' },
+      signer: { kind: 'org', id: 'x' },
+      sig: 's1',
+    } as never,
+    'dev-1',
+    { orgWideChannelId: orgWide, orgWideName: 'Allgemein' },
+    1,
+  );
   await store.setSetting('sync.relayClockOffset', -1500);
   const { logger, records } = createMemoryLogger();
 

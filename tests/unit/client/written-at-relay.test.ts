@@ -2,7 +2,11 @@
 // from publish acks, sealed and signed with the event, schema-checked when opened, and what a
 // late delivery is judged by. Events of older senders (without it) fall back to a wide margin.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { lateDelivery, LATE_DELIVERY_MS, LATE_WITHOUT_RELAY_TIME_MS } from '../../../apps/desktop/electron/core/app/late-delivery.ts';
+import {
+  lateDelivery,
+  LATE_DELIVERY_MS,
+  LATE_WITHOUT_RELAY_TIME_MS,
+} from '../../../apps/desktop/electron/core/app/late-delivery.ts';
 import { clientEventIdBytes, createSyncCrypto } from '../../../apps/desktop/electron/core/client/sync-crypto.ts';
 import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
 import type { OutboxItem } from '../../../apps/desktop/electron/core/sync/ports.ts';
@@ -22,7 +26,14 @@ beforeEach(async () => {
   anna = world.addDevice(annaId);
   ben = world.addDevice(benId);
   channelId = newId('chn');
-  world.setRoster(channelId, [{ userId: annaId, role: 'admin' }, { userId: benId, role: 'member' }], anna);
+  world.setRoster(
+    channelId,
+    [
+      { userId: annaId, role: 'admin' },
+      { userId: benId, role: 'member' },
+    ],
+    anna,
+  );
 });
 
 const { logger } = createMemoryLogger('error');
@@ -60,7 +71,10 @@ describe('writtenAtRelay', () => {
     // Online with a skewed clock: the relay took it 90 s after the sender's clock, but no delay.
     expect(lateDelivery({ createdAt: 5_000, relayAt: 95_300, writtenAtRelay: 95_000 })).toBeNull();
     // Queued through a 2-minute outage on the same skewed clock: marked, both times on the relay's clock.
-    expect(lateDelivery({ createdAt: 5_000, relayAt: 215_000, writtenAtRelay: 95_000 })).toEqual({ writtenAt: 95_000, deliveredAt: 215_000 });
+    expect(lateDelivery({ createdAt: 5_000, relayAt: 215_000, writtenAtRelay: 95_000 })).toEqual({
+      writtenAt: 95_000,
+      deliveredAt: 215_000,
+    });
   });
 
   it('before the first ack the field is left out, and the reader falls back to the sender clock with a wide margin', async () => {
@@ -69,16 +83,32 @@ describe('writtenAtRelay', () => {
     const opened = await syncCryptoOf(ben).open({ channelId, seq: 1, envelope: sealed.envelope, at: 95_000 });
     expect(opened.kind === 'event' && opened.event.writtenAtRelay).toBeNull();
     expect(lateDelivery({ createdAt: 5_000, relayAt: 95_000, writtenAtRelay: null })).toBeNull();
-    expect(lateDelivery({ createdAt: 5_000, relayAt: 5_000 + LATE_WITHOUT_RELAY_TIME_MS, writtenAtRelay: null })).toEqual({ writtenAt: 5_000, deliveredAt: 5_000 + LATE_WITHOUT_RELAY_TIME_MS });
+    expect(
+      lateDelivery({ createdAt: 5_000, relayAt: 5_000 + LATE_WITHOUT_RELAY_TIME_MS, writtenAtRelay: null }),
+    ).toEqual({ writtenAt: 5_000, deliveredAt: 5_000 + LATE_WITHOUT_RELAY_TIME_MS });
     expect(lateDelivery({ createdAt: 5_000, relayAt: null, writtenAtRelay: null })).toBeNull();
   });
 
   it('a member sealing a malformed writtenAtRelay is refused with a reason, not applied', async () => {
     for (const bad of ['soon', -1, 1.5, Number.MAX_SAFE_INTEGER + 2]) {
       if (anna.crypto.needsNewChain(channelId)) world.deliver(anna.crypto.rotate(channelId));
-      const plaintext = text(JSON.stringify({ sentAt: 5_000, writtenAtRelay: bad, payload: { type: 'message.create', body: 'x', mentions: [], replyTo: null, urgent: false } }));
-      const { envelope } = anna.crypto.seal(channelId, 'message.create', clientEventIdBytes(toBase64Url(eventId())), plaintext);
-      expect(await syncCryptoOf(ben).open({ channelId, seq: 1, envelope })).toEqual({ kind: 'rejected', reason: 'bad writtenAtRelay' });
+      const plaintext = text(
+        JSON.stringify({
+          sentAt: 5_000,
+          writtenAtRelay: bad,
+          payload: { type: 'message.create', body: 'x', mentions: [], replyTo: null, urgent: false },
+        }),
+      );
+      const { envelope } = anna.crypto.seal(
+        channelId,
+        'message.create',
+        clientEventIdBytes(toBase64Url(eventId())),
+        plaintext,
+      );
+      expect(await syncCryptoOf(ben).open({ channelId, seq: 1, envelope })).toEqual({
+        kind: 'rejected',
+        reason: 'bad writtenAtRelay',
+      });
     }
   });
 

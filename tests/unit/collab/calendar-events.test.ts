@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CalendarEvent } from '../../../apps/desktop/electron/core/calendar/model.ts';
-import { applyCalendarEvent, calendarView, type CalendarEntry, type CalendarLogEvent } from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
+import {
+  applyCalendarEvent,
+  calendarView,
+  type CalendarEntry,
+  type CalendarLogEvent,
+} from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
 
 const base: Omit<CalendarEvent, 'sequence'> = {
   uid: 'e1',
@@ -25,8 +30,16 @@ function replay(log: CalendarLogEvent[]) {
 
 describe('calendar events', () => {
   it('the edit with the higher relay seq wins, whatever order the edits arrived in', () => {
-    const editByAnna: CalendarLogEvent = { seq: 2, senderUserId: 'anna', payload: { type: 'calendar.put', event: { ...base, title: 'Teambesprechung (Raum 2)' } } };
-    const editByBen: CalendarLogEvent = { seq: 3, senderUserId: 'ben', payload: { type: 'calendar.put', event: { ...base, location: 'Raum 4' } } };
+    const editByAnna: CalendarLogEvent = {
+      seq: 2,
+      senderUserId: 'anna',
+      payload: { type: 'calendar.put', event: { ...base, title: 'Teambesprechung (Raum 2)' } },
+    };
+    const editByBen: CalendarLogEvent = {
+      seq: 3,
+      senderUserId: 'ben',
+      payload: { type: 'calendar.put', event: { ...base, location: 'Raum 4' } },
+    };
     const create: CalendarLogEvent = { seq: 1, senderUserId: 'anna', payload: { type: 'calendar.put', event: base } };
     const a = replay([create, editByAnna, editByBen]);
     const b = replay([editByBen, create, editByAnna]);
@@ -61,22 +74,40 @@ describe('calendar events', () => {
 
   it('converges for any arrival order of any set of edits (property)', () => {
     const action = fc.oneof(
-      fc.record({ type: fc.constant('calendar.put' as const), event: fc.record({ title: fc.constantFrom('A', 'B', 'C'), location: fc.constantFrom('R1', 'R2') }) }),
+      fc.record({
+        type: fc.constant('calendar.put' as const),
+        event: fc.record({ title: fc.constantFrom('A', 'B', 'C'), location: fc.constantFrom('R1', 'R2') }),
+      }),
       fc.record({ type: fc.constant('calendar.cancel' as const) }),
-      fc.record({ type: fc.constant('calendar.rsvp' as const), rsvp: fc.constantFrom('yes' as const, 'no' as const, 'maybe' as const) }),
+      fc.record({
+        type: fc.constant('calendar.rsvp' as const),
+        rsvp: fc.constantFrom('yes' as const, 'no' as const, 'maybe' as const),
+      }),
     );
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('anna', 'ben', 'cara'), action), { maxLength: 25 }), fc.integer(), (steps, shuffleSeed) => {
-        const log: CalendarLogEvent[] = [{ seq: 1, senderUserId: 'anna', payload: { type: 'calendar.put', event: base } }];
-        steps.forEach(([user, a], i) => {
-          const seq = i + 2;
-          if (a.type === 'calendar.put') log.push({ seq, senderUserId: user, payload: { type: 'calendar.put', event: { ...base, ...a.event } } });
-          else if (a.type === 'calendar.cancel') log.push({ seq, senderUserId: user, payload: { type: 'calendar.cancel', uid: 'e1' } });
-          else log.push({ seq, senderUserId: user, payload: { type: 'calendar.rsvp', uid: 'e1', rsvp: a.rsvp } });
-        });
-        const shuffled = [...log].sort((x, y) => ((x.seq * 7919 + shuffleSeed) % 101) - ((y.seq * 7919 + shuffleSeed) % 101));
-        expect(calendarView(replay(shuffled).entries.get('e1')!)).toEqual(calendarView(replay(log).entries.get('e1')!));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('anna', 'ben', 'cara'), action), { maxLength: 25 }),
+        fc.integer(),
+        (steps, shuffleSeed) => {
+          const log: CalendarLogEvent[] = [
+            { seq: 1, senderUserId: 'anna', payload: { type: 'calendar.put', event: base } },
+          ];
+          steps.forEach(([user, a], i) => {
+            const seq = i + 2;
+            if (a.type === 'calendar.put')
+              log.push({ seq, senderUserId: user, payload: { type: 'calendar.put', event: { ...base, ...a.event } } });
+            else if (a.type === 'calendar.cancel')
+              log.push({ seq, senderUserId: user, payload: { type: 'calendar.cancel', uid: 'e1' } });
+            else log.push({ seq, senderUserId: user, payload: { type: 'calendar.rsvp', uid: 'e1', rsvp: a.rsvp } });
+          });
+          const shuffled = [...log].sort(
+            (x, y) => ((x.seq * 7919 + shuffleSeed) % 101) - ((y.seq * 7919 + shuffleSeed) % 101),
+          );
+          expect(calendarView(replay(shuffled).entries.get('e1')!)).toEqual(
+            calendarView(replay(log).entries.get('e1')!),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -147,7 +147,9 @@ describe('single occurrences of a series', () => {
     expect(occurrences(view!, MONDAY - 8 * DAY, week(7)).map((o) => [o.start, o.changed])).toEqual(
       [0, 1, 2, 3, 4, 5].map((n) => [week(n), undefined]),
     );
-    expect(occurrences(calendarView(entries.get('single1')!, overrides.get('single1')), MONDAY, week(1))).toHaveLength(1);
+    expect(occurrences(calendarView(entries.get('single1')!, overrides.get('single1')), MONDAY, week(1))).toHaveLength(
+      1,
+    );
     expect(overrides.get('nowhere1')!.size).toBe(1);
   });
 
@@ -163,7 +165,11 @@ describe('single occurrences of a series', () => {
     // who applies it on the relay's ack before fetching 2); 4: back to 07:00.
     const log: CalendarLogEvent[] = [
       create,
-      { seq: 2, senderUserId: 'anna', payload: { type: 'calendar.put', event: { ...series, start: MONDAY + HOUR, end: MONDAY + 1.5 * HOUR } } },
+      {
+        seq: 2,
+        senderUserId: 'anna',
+        payload: { type: 'calendar.put', event: { ...series, start: MONDAY + HOUR, end: MONDAY + 1.5 * HOUR } },
+      },
       { seq: 3, senderUserId: 'ben', payload: cancel(week(1)) },
       { seq: 4, senderUserId: 'anna', payload: { type: 'calendar.put', event: series } },
     ];
@@ -203,7 +209,10 @@ describe('single occurrences of a series', () => {
       { seq: 6, senderUserId: 'anna', payload: { type: 'calendar.put', event: series } },
     ]);
     expect(starts(back.view!)).toHaveLength(5);
-    expect(occurrences(back.view!, MONDAY, week(6))[1]).toMatchObject({ start: week(1) + HOUR, changed: { location: 'Raum 2' } });
+    expect(occurrences(back.view!, MONDAY, week(6))[1]).toMatchObject({
+      start: week(1) + HOUR,
+      changed: { location: 'Raum 2' },
+    });
   });
 
   it('an occurrence moved into a range from outside it appears there; one moved out leaves it', () => {
@@ -236,11 +245,16 @@ describe('single occurrences of a series', () => {
       payload: { type: 'calendar.put', event: { ...series, rrule: 'FREQ=DAILY' } },
     };
     // Daily at 07:00 Berlin: the UTC instants shift with summer time, so take them from the series.
-    const ids = seriesOccurrences({ ...series, rrule: 'FREQ=DAILY', sequence: 0 }, MONDAY, MONDAY + 1200 * DAY, MAX_OVERRIDES + 3).map(
-      (o) => o.start,
-    );
+    const ids = seriesOccurrences(
+      { ...series, rrule: 'FREQ=DAILY', sequence: 0 },
+      MONDAY,
+      MONDAY + 1200 * DAY,
+      MAX_OVERRIDES + 3,
+    ).map((o) => o.start);
     // Seqs 10.. for the first MAX_OVERRIDES + 2 occurrences; seq 2 for the last one.
-    const flood: CalendarLogEvent[] = ids.slice(0, MAX_OVERRIDES + 2).map((id, i) => ({ seq: i + 10, senderUserId: 'anna', payload: cancel(id) }));
+    const flood: CalendarLogEvent[] = ids
+      .slice(0, MAX_OVERRIDES + 2)
+      .map((id, i) => ({ seq: i + 10, senderUserId: 'anna', payload: cancel(id) }));
     const early: CalendarLogEvent = { seq: 2, senderUserId: 'anna', payload: cancel(ids[MAX_OVERRIDES + 2]!) };
     const inSeq = replay([daily, early, ...flood]);
     const kept = (r: ReturnType<typeof replay>) => [...r.view!.overrides!].map((o) => o.recurrenceId);
@@ -251,7 +265,9 @@ describe('single occurrences of a series', () => {
     expect(reversed.verdicts.at(-2)).toEqual({ accepted: false, reason: 'too_many_overrides' });
     expect(reversed.view).toEqual(inSeq.view);
     // A change of an occurrence that already has an override is still accepted.
-    expect(applyCalendarEvent(inSeq.entries, { seq: 1000, senderUserId: 'anna', payload: change(ids[5]!) }, inSeq.overrides)).toEqual({ accepted: true });
+    expect(
+      applyCalendarEvent(inSeq.entries, { seq: 1000, senderUserId: 'anna', payload: change(ids[5]!) }, inSeq.overrides),
+    ).toEqual({ accepted: true });
   });
 
   it('converges for any arrival order of series edits and single changes (property)', () => {
@@ -298,7 +314,11 @@ describe('single occurrences of a series', () => {
             },
           });
         } else if (a.kind === 'change')
-          log.push({ seq, senderUserId: a.by, payload: change(week(a.week) + a.hourAt * HOUR, { location: a.location }) });
+          log.push({
+            seq,
+            senderUserId: a.by,
+            payload: change(week(a.week) + a.hourAt * HOUR, { location: a.location }),
+          });
         else log.push({ seq, senderUserId: a.by, payload: cancel(week(a.week) + a.hourAt * HOUR) });
       });
       return fc.tuple(fc.constant(log), fc.shuffledSubarray(log, { minLength: log.length, maxLength: log.length }));

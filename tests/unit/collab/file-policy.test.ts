@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { extensionOf, uploadRefusal } from '../../../apps/desktop/electron/core/files/file-policy.ts';
 import { blobPath, isCached } from '../../../apps/desktop/electron/core/files/blob-cache.ts';
-import { fileKind, isPreviewable, MAX_PREVIEW_BYTES, previewRefusal } from '../../../apps/desktop/electron/core/files/file-kinds.ts';
+import {
+  fileKind,
+  isPreviewable,
+  MAX_PREVIEW_BYTES,
+  previewRefusal,
+} from '../../../apps/desktop/electron/core/files/file-kinds.ts';
 
 const policy = { maxUploadMegabytes: 10, blockedFileTypes: ['exe', '.BAT'], allowedFileTypes: [] as string[] };
 

@@ -21,7 +21,9 @@ const creators = new Map([['e1', 'anna']]);
 describe('calendar reminders', () => {
   it('is due once, in the window that contains start minus 15 minutes', () => {
     const at = start - 15 * MIN;
-    expect(dueReminders([entry()], creators, 'ben', { from: at - 30_000, to: at })).toEqual([{ uid: 'e1', title: 'Übergabe', start }]);
+    expect(dueReminders([entry()], creators, 'ben', { from: at - 30_000, to: at })).toEqual([
+      { uid: 'e1', title: 'Übergabe', start },
+    ]);
     expect(dueReminders([entry()], creators, 'ben', { from: at, to: at + 30_000 })).toEqual([]);
     expect(dueReminders([entry()], creators, 'ben', { from: at - 60_000, to: at - 30_000 })).toEqual([]);
   });
@@ -30,14 +32,18 @@ describe('calendar reminders', () => {
     const window = { from: start - 16 * MIN, to: start - 15 * MIN };
     expect(dueReminders([entry()], creators, 'anna', window)).toHaveLength(1);
     expect(dueReminders([entry()], creators, 'cara', window)).toHaveLength(0);
-    expect(dueReminders([entry({ attendees: [{ userId: 'ben', name: 'Ben', rsvp: 'no' }] })], creators, 'ben', window)).toHaveLength(0);
+    expect(
+      dueReminders([entry({ attendees: [{ userId: 'ben', name: 'Ben', rsvp: 'no' }] })], creators, 'ben', window),
+    ).toHaveLength(0);
     expect(dueReminders([entry({ cancelled: true })], creators, 'anna', window)).toHaveLength(0);
   });
 
   it('follows the recurrence: the third weekly occurrence reminds in its own window', () => {
     const third = start + 14 * 86_400_000;
     const window = { from: third - 16 * MIN, to: third - 15 * MIN };
-    expect(dueReminders([entry({ rrule: 'FREQ=WEEKLY;COUNT=5' })], creators, 'ben', window).map((r) => r.start)).toEqual([third]);
+    expect(
+      dueReminders([entry({ rrule: 'FREQ=WEEKLY;COUNT=5' })], creators, 'ben', window).map((r) => r.start),
+    ).toEqual([third]);
   });
 
   it('a changed occurrence reminds at its new time with its own title; a cancelled one not at all', () => {
@@ -46,13 +52,22 @@ describe('calendar reminders', () => {
     const series = entry({
       rrule: 'FREQ=WEEKLY;COUNT=5',
       overrides: [
-        { recurrenceId: second, sequence: 0, cancelled: false, title: 'Übergabe (verlegt)', start: second + 60 * MIN, end: second + 90 * MIN },
+        {
+          recurrenceId: second,
+          sequence: 0,
+          cancelled: false,
+          title: 'Übergabe (verlegt)',
+          start: second + 60 * MIN,
+          end: second + 90 * MIN,
+        },
         { recurrenceId: third, sequence: 0, cancelled: true },
       ],
     });
     const around = (at: number) => ({ from: at - 16 * MIN, to: at - 15 * MIN });
     expect(dueReminders([series], creators, 'ben', around(second))).toEqual([]);
-    expect(dueReminders([series], creators, 'ben', around(second + 60 * MIN))).toEqual([{ uid: 'e1', title: 'Übergabe (verlegt)', start: second + 60 * MIN }]);
+    expect(dueReminders([series], creators, 'ben', around(second + 60 * MIN))).toEqual([
+      { uid: 'e1', title: 'Übergabe (verlegt)', start: second + 60 * MIN },
+    ]);
     expect(dueReminders([series], creators, 'ben', around(third))).toEqual([]);
   });
 });

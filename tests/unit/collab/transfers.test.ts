@@ -6,7 +6,10 @@ describe('transfers', () => {
   it('throttles progress per phase, and a cancel stops the next chunk for the owner only', () => {
     const events: TransferProgress[] = [];
     let now = 0;
-    const transfers = new Transfers((p) => events.push(p), () => now);
+    const transfers = new Transfers(
+      (p) => events.push(p),
+      () => now,
+    );
     transfers.start('trAAAAAAAA', 'profile-1');
     transfers.progress('trAAAAAAAA', 'up', 'encrypting', 1, 10);
     transfers.progress('trAAAAAAAA', 'up', 'encrypting', 2, 10);

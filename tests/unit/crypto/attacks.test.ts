@@ -17,10 +17,23 @@ import {
 import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
 import { openDirect, peekDirect, sealDirect } from '../../../apps/desktop/electron/core/crypto/direct.ts';
 import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
-import { createDecryptStream, createEncryptStream, FILE_CHUNK_BYTES, FILE_CHUNK_OVERHEAD, FILE_HEADER_BYTES, generateFileKey, type FileCryptoError } from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
+import {
+  createDecryptStream,
+  createEncryptStream,
+  FILE_CHUNK_BYTES,
+  FILE_CHUNK_OVERHEAD,
+  FILE_HEADER_BYTES,
+  generateFileKey,
+  type FileCryptoError,
+} from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
 import { generateOrgKeys, wipe, type ChainKey } from '@klinikfunk/crypto/keys.ts';
 import { recordHash, signRecord } from '@klinikfunk/crypto/records.ts';
-import { MAX_SKIP, MAX_STORED_SKIPPED, takeSendingKey, type ChainState } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import {
+  MAX_SKIP,
+  MAX_STORED_SKIPPED,
+  takeSendingKey,
+  type ChainState,
+} from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
 import { sodium } from '@klinikfunk/crypto/sodium.ts';
 import { chainState, eventId, newId, read, text, World, type TestDevice } from './world.ts';
 
@@ -36,7 +49,14 @@ beforeEach(async () => {
   anna = world.addDevice(world.addUser('Anna Berger', 'admin'));
   ben = world.addDevice(world.addUser('Ben Öztürk'));
   channelId = newId('chn');
-  world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna);
+  world.setRoster(
+    channelId,
+    [
+      { userId: anna.self.userId, role: 'admin' },
+      { userId: ben.self.userId, role: 'member' },
+    ],
+    anna,
+  );
   world.deliver(anna.crypto.rotate(channelId));
   annaStart = copyChain(anna.keys.outbound(channelId)!);
 });
@@ -85,11 +105,22 @@ function annaEnvelope(craft: Craft = {}): Uint8Array {
   if (craft.header) header = craft.header(header);
   const s = sodium();
   const nonce = s.randombytes_buf(24);
-  const ciphertext = craft.ciphertext ?? s.crypto_aead_xchacha20poly1305_ietf_encrypt(craft.padded ?? pad(text(craft.body ?? 'x')), header, null, nonce, key);
+  const ciphertext =
+    craft.ciphertext ??
+    s.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      craft.padded ?? pad(text(craft.body ?? 'x')),
+      header,
+      null,
+      nonce,
+      key,
+    );
   wipe(key);
   const length = craft.headerLength ?? header.length;
   const unsigned = concatBytes(new Uint8Array([length >> 8, length & 0xff]), header, nonce, ciphertext);
-  return concatBytes(unsigned, signDetached(concatBytes(utf8.encode(ENVELOPE_SIGNATURE_CONTEXT), unsigned), anna.self.signingKey));
+  return concatBytes(
+    unsigned,
+    signDetached(concatBytes(utf8.encode(ENVELOPE_SIGNATURE_CONTEXT), unsigned), anna.self.signingKey),
+  );
 }
 
 /** Opens `envelope` at Ben and checks the reason and that Ben's chains did not move. */
@@ -109,9 +140,13 @@ describe('malformed ciphertext under a valid signature (a member who builds enve
     const smallest = PAYLOAD_BUCKETS[0];
     const variant = fc.oneof(
       // Random bytes where the AEAD ciphertext belongs, of any length the parser accepts.
-      fc.uint8Array({ minLength: smallest + 16, maxLength: 5000 }).map((bytes) => ({ craft: { ciphertext: bytes }, reason: 'decrypt_failed' })),
+      fc
+        .uint8Array({ minLength: smallest + 16, maxLength: 5000 })
+        .map((bytes) => ({ craft: { ciphertext: bytes }, reason: 'decrypt_failed' })),
       // Too short for the smallest bucket: refused before any key is derived.
-      fc.uint8Array({ maxLength: smallest + 15 }).map((bytes) => ({ craft: { ciphertext: bytes }, reason: 'malformed' })),
+      fc
+        .uint8Array({ maxLength: smallest + 15 })
+        .map((bytes) => ({ craft: { ciphertext: bytes }, reason: 'malformed' })),
       // Authentic plaintext whose size is no bucket.
       fc
         .integer({ min: smallest, max: 5000 })
@@ -124,37 +159,49 @@ describe('malformed ciphertext under a valid signature (a member who builds enve
         return { craft: { padded }, reason: 'malformed' };
       }),
       // Non-zero bytes in the padding.
-      fc.record({ at: fc.integer({ min: 4 + 1, max: smallest - 1 }), value: fc.integer({ min: 1, max: 255 }) }).map(({ at, value }) => {
-        const padded = pad(text('x'));
-        padded[at] = value;
-        return { craft: { padded }, reason: 'malformed' };
-      }),
+      fc
+        .record({ at: fc.integer({ min: 4 + 1, max: smallest - 1 }), value: fc.integer({ min: 1, max: 255 }) })
+        .map(({ at, value }) => {
+          const padded = pad(text('x'));
+          padded[at] = value;
+          return { craft: { padded }, reason: 'malformed' };
+        }),
       // Not UTF-8 inside a header string (the channel id).
-      fc.record({ at: fc.nat(channelIdLength() - 1), value: fc.integer({ min: 0x80, max: 0xff }) }).map(({ at, value }) => ({
-        craft: {
-          header: (h: Uint8Array) => {
-            const changed = h.slice();
-            changed[2 + 32 + 1 + at] = value;
-            return changed;
+      fc
+        .record({ at: fc.nat(channelIdLength() - 1), value: fc.integer({ min: 0x80, max: 0xff }) })
+        .map(({ at, value }) => ({
+          craft: {
+            header: (h: Uint8Array) => {
+              const changed = h.slice();
+              changed[2 + 32 + 1 + at] = value;
+              return changed;
+            },
           },
-        },
-        reason: 'malformed',
-      })),
+          reason: 'malformed',
+        })),
       // A header length field that does not match the header.
-      fc.integer({ min: -40, max: 40 }).filter((d) => d !== 0).map((delta) => ({ craft: { headerLength: headerLength() + delta }, reason: 'malformed' })),
+      fc
+        .integer({ min: -40, max: 40 })
+        .filter((d) => d !== 0)
+        .map((delta) => ({ craft: { headerLength: headerLength() + delta }, reason: 'malformed' })),
       // Another envelope kind (2 is a direct envelope) in a channel.
-      fc.integer({ min: 0, max: 255 }).filter((k) => k !== 1).map((kind) => ({
-        craft: {
-          header: (h: Uint8Array) => {
-            const changed = h.slice();
-            changed[1] = kind;
-            return changed;
+      fc
+        .integer({ min: 0, max: 255 })
+        .filter((k) => k !== 1)
+        .map((kind) => ({
+          craft: {
+            header: (h: Uint8Array) => {
+              const changed = h.slice();
+              changed[1] = kind;
+              return changed;
+            },
           },
-        },
-        reason: 'malformed',
-      })),
+          reason: 'malformed',
+        })),
       // Larger than any envelope may be.
-      fc.integer({ min: 1, max: 5000 }).map((extra) => ({ craft: { ciphertext: new Uint8Array(MAX_ENVELOPE_BYTES + extra) }, reason: 'oversized' })),
+      fc
+        .integer({ min: 1, max: 5000 })
+        .map((extra) => ({ craft: { ciphertext: new Uint8Array(MAX_ENVELOPE_BYTES + extra) }, reason: 'oversized' })),
     );
     fc.assert(
       fc.property(variant, ({ craft, reason }) => {
@@ -202,7 +249,14 @@ describe('replays the same-channel test does not cover', () => {
   it('a genuine envelope replayed after the channel moved to the next epoch is refused', () => {
     const envelope = anna.crypto.seal(channelId, 'message', eventId(), text('Epoche 1')).envelope;
     expect(ben.crypto.open(channelId, envelope).ok).toBe(true);
-    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'admin' }], anna);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'admin' },
+      ],
+      anna,
+    );
     expectRefused(envelope, 'replay');
   });
 
@@ -220,7 +274,15 @@ describe('expired device certificate', () => {
     const cara = world.addUser('Cara Schmidt');
     const temp = world.addDevice(cara, { expiresAt: world.now + 60_000 });
     const channel = newId('chn');
-    world.setRoster(channel, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara, role: 'member' }], anna);
+    world.setRoster(
+      channel,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+        { userId: cara, role: 'member' },
+      ],
+      anna,
+    );
     const shares = temp.crypto.rotate(channel);
     const late = temp.crypto.seal(channel, 'message', eventId(), text('vor Ablauf gesendet')).envelope;
     world.now += 120_000;
@@ -239,7 +301,9 @@ describe('roster and record attacks', () => {
   ];
 
   it('an older roster replayed after a newer one (epoch rollback) is refused; the roster stays', () => {
-    const first = world.log.find((r) => r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId)!;
+    const first = world.log.find(
+      (r) => r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId,
+    )!;
     world.setRoster(channelId, members(), anna);
     const current = ben.directory.rosters.get(channelId)!;
     expect(ben.directory.ingest(first)).toMatchObject({ ok: false, reason: 'chain_broken' });
@@ -248,11 +312,19 @@ describe('roster and record attacks', () => {
   });
 
   it('a second, different roster for an epoch that exists (a fork) is refused', () => {
-    const first = world.log.find((r) => r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId)!;
+    const first = world.log.find(
+      (r) => r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId,
+    )!;
     world.setRoster(channelId, members(), anna);
     const fork = signRecord(
       'roster',
-      { ...(first.body as RecordBody<'roster'>), epoch: 2, prevHash: recordHash(first), members: [{ userId: anna.self.userId, role: 'admin' }], issuedAt: world.now + 1 },
+      {
+        ...(first.body as RecordBody<'roster'>),
+        epoch: 2,
+        prevHash: recordHash(first),
+        members: [{ userId: anna.self.userId, role: 'admin' }],
+        issuedAt: world.now + 1,
+      },
       { kind: 'device', id: anna.self.deviceId },
       anna.self.signingKey,
     );
@@ -261,11 +333,27 @@ describe('roster and record attacks', () => {
   });
 
   it('a roster signed by a revoked admin device is refused as revoked', () => {
-    world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'device', deviceId: anna.self.deviceId }, reason: 'lost', revokedAt: world.now }));
+    world.publish(
+      world.orgSign('revocation', {
+        orgId: world.orgId,
+        target: { kind: 'device', deviceId: anna.self.deviceId },
+        reason: 'lost',
+        revokedAt: world.now,
+      }),
+    );
     const previous = ben.directory.rosters.get(channelId)!;
     const record = signRecord(
       'roster',
-      { orgId: world.orgId, channelId, epoch: 2, prevHash: previous.hash, kind: 'conversation', members: [{ userId: anna.self.userId, role: 'admin' }], historyForNewMembers: false, issuedAt: world.now },
+      {
+        orgId: world.orgId,
+        channelId,
+        epoch: 2,
+        prevHash: previous.hash,
+        kind: 'conversation',
+        members: [{ userId: anna.self.userId, role: 'admin' }],
+        historyForNewMembers: false,
+        issuedAt: world.now,
+      },
       { kind: 'device', id: anna.self.deviceId },
       anna.self.signingKey,
     );
@@ -276,22 +364,44 @@ describe('roster and record attacks', () => {
   it('a revoked enrolment cannot enrol a device', () => {
     const user = world.addUser('Dora');
     const { code, enrolmentId } = world.createEnrolment(user);
-    world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'enrolment', enrolmentId }, reason: 'letter lost', revokedAt: world.now }));
+    world.publish(
+      world.orgSign('revocation', {
+        orgId: world.orgId,
+        target: { kind: 'enrolment', enrolmentId },
+        reason: 'letter lost',
+        revokedAt: world.now,
+      }),
+    );
     const directory = world.newDirectory();
     const devices = directory.devices.size;
-    expect(directory.ingest(world.deviceCertificate(user, code).record)).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(directory.ingest(world.deviceCertificate(user, code).record)).toMatchObject({
+      ok: false,
+      reason: 'revoked',
+    });
     expect(directory.devices.size).toBe(devices);
   });
 
   it('org root: round trip, and a root naming another key is refused', () => {
-    const body: RecordBody<'org_root'> = { orgId: world.orgId, name: 'Klinikum Nord', orgPublicKey: toBase64Url(world.org.publicKey), createdAt: world.now };
+    const body: RecordBody<'org_root'> = {
+      orgId: world.orgId,
+      name: 'Klinikum Nord',
+      orgPublicKey: toBase64Url(world.org.publicKey),
+      createdAt: world.now,
+    };
     const directory = world.newDirectory();
     expect(directory.ingest(world.orgSign('org_root', body)).ok).toBe(true);
     const rogue = generateOrgKeys();
     // Signed by the real org key but naming another key: wrong_org.
-    expect(directory.ingest(world.orgSign('org_root', { ...body, orgPublicKey: toBase64Url(rogue.publicKey) }))).toMatchObject({ ok: false, reason: 'wrong_org' });
+    expect(
+      directory.ingest(world.orgSign('org_root', { ...body, orgPublicKey: toBase64Url(rogue.publicKey) })),
+    ).toMatchObject({ ok: false, reason: 'wrong_org' });
     // Naming our org id but signed by another key: bad_signature.
-    const forged = signRecord('org_root', { ...body, orgPublicKey: toBase64Url(rogue.publicKey) }, { kind: 'org', id: world.orgId }, rogue.secretKey);
+    const forged = signRecord(
+      'org_root',
+      { ...body, orgPublicKey: toBase64Url(rogue.publicKey) },
+      { kind: 'org', id: world.orgId },
+      rogue.secretKey,
+    );
     expect(directory.ingest(forged)).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
 });
@@ -306,15 +416,21 @@ describe('direct envelopes (key shares, wipe orders)', () => {
   });
   const annaPublic = () => world.devices[0]!.directory.devices.get(anna.self.deviceId)!;
   const benBox = () => anna.directory.devices.get(ben.self.deviceId)!.boxPublicKey;
-  const seal = (payload = text('{"orderId":"wip000001"}')) => sealDirect(header(), payload, { signingKey: anna.self.signingKey, boxKey: anna.self.boxKey }, benBox());
-  const open = (bytes: Uint8Array) => openDirect(bytes, { deviceId: ben.self.deviceId, boxKey: ben.self.boxKey }, annaPublic());
+  const seal = (payload = text('{"orderId":"wip000001"}')) =>
+    sealDirect(header(), payload, { signingKey: anna.self.signingKey, boxKey: anna.self.boxKey }, benBox());
+  const open = (bytes: Uint8Array) =>
+    openDirect(bytes, { deviceId: ben.self.deviceId, boxKey: ben.self.boxKey }, annaPublic());
 
   it('round trip: the recipient opens it and sees who sent it', () => {
     const opened = open(seal());
     expect(opened.ok).toBe(true);
     if (opened.ok) {
       expect(read(opened.direct.payload)).toBe('{"orderId":"wip000001"}');
-      expect(opened.direct.header).toMatchObject({ senderDeviceId: anna.self.deviceId, recipientDeviceId: ben.self.deviceId, contentType: 'wipe-order' });
+      expect(opened.direct.header).toMatchObject({
+        senderDeviceId: anna.self.deviceId,
+        recipientDeviceId: ben.self.deviceId,
+        contentType: 'wipe-order',
+      });
     }
   });
 
@@ -332,22 +448,35 @@ describe('direct envelopes (key shares, wipe orders)', () => {
     redirected.set(text(anna.self.deviceId), at); // same length ids
     expect(open(redirected)).toEqual({ ok: false, reason: 'not_for_me' });
     // Signed by Ben's key while claiming to be Anna.
-    const impostor = sealDirect(header(), text('{}'), { signingKey: ben.self.signingKey, boxKey: anna.self.boxKey }, benBox());
+    const impostor = sealDirect(
+      header(),
+      text('{}'),
+      { signingKey: ben.self.signingKey, boxKey: anna.self.boxKey },
+      benBox(),
+    );
     expect(open(impostor)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
   it('truncation and bit flips are refused with a reason, never throw', () => {
     const genuine = seal();
     fc.assert(
-      fc.property(fc.nat(genuine.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(genuine.length - 1), (at, xor, cut) => {
-        const flipped = genuine.slice();
-        flipped[at]! ^= xor;
-        for (const bad of [flipped, genuine.slice(0, cut)]) {
-          const outcome = open(bad);
-          expect(outcome.ok).toBe(false);
-          if (!outcome.ok) expect(['malformed', 'unsupported_version', 'bad_signature', 'not_for_me', 'decrypt_failed']).toContain(outcome.reason);
-        }
-      }),
+      fc.property(
+        fc.nat(genuine.length - 1),
+        fc.integer({ min: 1, max: 255 }),
+        fc.nat(genuine.length - 1),
+        (at, xor, cut) => {
+          const flipped = genuine.slice();
+          flipped[at]! ^= xor;
+          for (const bad of [flipped, genuine.slice(0, cut)]) {
+            const outcome = open(bad);
+            expect(outcome.ok).toBe(false);
+            if (!outcome.ok)
+              expect(['malformed', 'unsupported_version', 'bad_signature', 'not_for_me', 'decrypt_failed']).toContain(
+                outcome.reason,
+              );
+          }
+        },
+      ),
       { numRuns: 200 },
     );
     expect(peekDirect(new Uint8Array(70_000))).toEqual({ ok: false, reason: 'malformed' });
@@ -366,7 +495,10 @@ describe('secretstream edge cases', () => {
     return Buffer.concat(out);
   }
 
-  async function decryptError(cipher: Buffer, key: ReturnType<typeof generateFileKey>): Promise<FileCryptoError['reason'] | 'ok'> {
+  async function decryptError(
+    cipher: Buffer,
+    key: ReturnType<typeof generateFileKey>,
+  ): Promise<FileCryptoError['reason'] | 'ok'> {
     try {
       await pipeline(Readable.from([cipher]), createDecryptStream(key), async (source: AsyncIterable<Buffer>) => {
         for await (const chunk of source) void chunk;
@@ -399,7 +531,11 @@ describe('secretstream edge cases', () => {
     const key = generateFileKey();
     const cipher = await encrypt(Buffer.alloc(3 * FILE_CHUNK_BYTES, 5), key);
     const first = cipher.subarray(FILE_HEADER_BYTES, FILE_HEADER_BYTES + cipherChunk);
-    const duplicated = Buffer.concat([cipher.subarray(0, FILE_HEADER_BYTES + cipherChunk), first, cipher.subarray(FILE_HEADER_BYTES + cipherChunk)]);
+    const duplicated = Buffer.concat([
+      cipher.subarray(0, FILE_HEADER_BYTES + cipherChunk),
+      first,
+      cipher.subarray(FILE_HEADER_BYTES + cipherChunk),
+    ]);
     expect(await decryptError(duplicated, key)).toBe('corrupt');
   });
 

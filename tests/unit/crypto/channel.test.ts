@@ -42,7 +42,13 @@ describe('channel envelopes: round trip', () => {
     forged[forged.length - 1]! ^= 1;
     const batch = [page[0]!, forged, page[1]!, page[2]!, page[0]!];
     const batched = await cara.crypto.openBatch(channelId, batch);
-    expect(batched.map((o) => (o.ok ? read(o.payload) : o.reason))).toEqual(['eins', 'bad_signature', 'zwei', 'drei', 'replay']);
+    expect(batched.map((o) => (o.ok ? read(o.payload) : o.reason))).toEqual([
+      'eins',
+      'bad_signature',
+      'zwei',
+      'drei',
+      'replay',
+    ]);
   });
 
   it('a forged envelope cannot ride on a run authenticated by one signature', async () => {
@@ -82,11 +88,30 @@ describe('history for new members', () => {
   it('a new member gets the earlier messages only when the channel allows it', () => {
     for (const history of [true, false]) {
       const channel = newId('chn');
-      world.setRoster(channel, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna, history);
+      world.setRoster(
+        channel,
+        [
+          { userId: anna.self.userId, role: 'admin' },
+          { userId: ben.self.userId, role: 'member' },
+        ],
+        anna,
+        history,
+      );
       world.deliver(anna.crypto.rotate(channel));
       const old = anna.crypto.seal(channel, 'message', eventId(), text('vor Caras Beitritt')).envelope;
-      world.setRoster(channel, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara.self.userId, role: 'member' }], anna, history);
-      const shares = ben.crypto.shareHistory(channel, [cara.self.deviceId]).concat(anna.crypto.shareHistory(channel, [cara.self.deviceId]));
+      world.setRoster(
+        channel,
+        [
+          { userId: anna.self.userId, role: 'admin' },
+          { userId: ben.self.userId, role: 'member' },
+          { userId: cara.self.userId, role: 'member' },
+        ],
+        anna,
+        history,
+      );
+      const shares = ben.crypto
+        .shareHistory(channel, [cara.self.deviceId])
+        .concat(anna.crypto.shareHistory(channel, [cara.self.deviceId]));
       expect(shares.length > 0).toBe(history);
       for (const share of shares) expect(cara.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
       const outcome = cara.crypto.open(channel, old);
@@ -106,7 +131,14 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
 
   it('replay into another channel is refused', () => {
     const other = newId('chn');
-    world.setRoster(other, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna);
+    world.setRoster(
+      other,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+    );
     const envelope = send(anna, 'for channel one');
     const before = chainState(ben, other);
     expect(ben.crypto.open(other, envelope)).toEqual({ ok: false, reason: 'wrong_channel' });
@@ -154,7 +186,14 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
   it('after a member device is revoked, the next send starts a new chain that the revoked device does not get', () => {
     send(anna, 'before');
     expect(anna.crypto.needsNewChain(channelId)).toBe(false);
-    world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'device', deviceId: cara.self.deviceId }, reason: 'lost', revokedAt: world.now }));
+    world.publish(
+      world.orgSign('revocation', {
+        orgId: world.orgId,
+        target: { kind: 'device', deviceId: cara.self.deviceId },
+        reason: 'lost',
+        revokedAt: world.now,
+      }),
+    );
     expect(anna.crypto.needsNewChain(channelId)).toBe(true);
     const shares = anna.crypto.rotate(channelId);
     expect(shares.map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
@@ -166,7 +205,15 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     // epoch follows org id and the channel id string in the header
     const epochOffset = 2 + 2 + 32 + 1 + channelId.length;
     tampered[epochOffset + 3] = 2;
-    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara.self.userId, role: 'member' }], anna);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+        { userId: cara.self.userId, role: 'member' },
+      ],
+      anna,
+    );
     const before = chainState(ben, channelId);
     expect(ben.crypto.open(channelId, tampered)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(chainState(ben, channelId)).toEqual(before);
@@ -178,16 +225,21 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     const genuine = send(anna, 'Laborwerte folgen');
     const before = chainState(ben, channelId);
     fc.assert(
-      fc.property(fc.nat(genuine.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(genuine.length - 1), (at, xor, cut) => {
-        const flipped = genuine.slice();
-        flipped[at]! ^= xor;
-        const truncated = genuine.slice(0, cut);
-        for (const bad of [flipped, truncated, new Uint8Array([...genuine, 0])]) {
-          const outcome = ben.crypto.open(channelId, bad);
-          expect(outcome.ok).toBe(false);
-        }
-        expect(chainState(ben, channelId)).toEqual(before);
-      }),
+      fc.property(
+        fc.nat(genuine.length - 1),
+        fc.integer({ min: 1, max: 255 }),
+        fc.nat(genuine.length - 1),
+        (at, xor, cut) => {
+          const flipped = genuine.slice();
+          flipped[at]! ^= xor;
+          const truncated = genuine.slice(0, cut);
+          for (const bad of [flipped, truncated, new Uint8Array([...genuine, 0])]) {
+            const outcome = ben.crypto.open(channelId, bad);
+            expect(outcome.ok).toBe(false);
+          }
+          expect(chainState(ben, channelId)).toEqual(before);
+        },
+      ),
       { numRuns: 300 },
     );
     expect(ben.crypto.open(channelId, genuine).ok).toBe(true);
@@ -196,12 +248,21 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
   it('reports gaps: indices skipped in a chain', () => {
     const envelopes = [send(anna, 'a'), send(anna, 'b'), send(anna, 'c')];
     ben.crypto.open(channelId, envelopes[2]!);
-    expect(ben.crypto.gaps(channelId)).toEqual([{ senderDeviceId: anna.self.deviceId, epoch: 1, generation: 0, missing: [0, 1] }]);
+    expect(ben.crypto.gaps(channelId)).toEqual([
+      { senderDeviceId: anna.self.deviceId, epoch: 1, generation: 0, missing: [0, 1] },
+    ]);
   });
 
   it('a revoked device is refused', () => {
     const envelope = send(ben, 'before revocation');
-    world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'device', deviceId: ben.self.deviceId }, reason: 'lost', revokedAt: world.now }));
+    world.publish(
+      world.orgSign('revocation', {
+        orgId: world.orgId,
+        target: { kind: 'device', deviceId: ben.self.deviceId },
+        reason: 'lost',
+        revokedAt: world.now,
+      }),
+    );
     const before = chainState(cara, channelId);
     expect(cara.crypto.open(channelId, envelope)).toEqual({ ok: false, reason: 'revoked' });
     expect(chainState(cara, channelId)).toEqual(before);
@@ -213,7 +274,14 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
     // Cara is removed. Her directory never hears of it (she missed the roster record).
     const caraDevice = world.devices.indexOf(cara);
     world.devices.splice(caraDevice, 1);
-    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+    );
     expect(anna.crypto.needsNewChain(channelId)).toBe(true);
     const shares = anna.crypto.rotate(channelId);
     expect(shares.map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
@@ -237,7 +305,15 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
   it('an older epoch after a newer one from the same sender is refused (epoch rollback)', () => {
     world.deliver(anna.crypto.rotate(channelId));
     const oldEpoch = anna.crypto.seal(channelId, 'message', eventId(), text('old epoch, held back')).envelope;
-    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }, { userId: cara.self.userId, role: 'member' }], anna);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+        { userId: cara.self.userId, role: 'member' },
+      ],
+      anna,
+    );
     world.deliver(anna.crypto.rotate(channelId));
     const newEpoch = anna.crypto.seal(channelId, 'message', eventId(), text('new epoch')).envelope;
     expect(ben.crypto.open(channelId, newEpoch).ok).toBe(true);
@@ -280,8 +356,23 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
   it('a key share from a device outside the channel is refused', () => {
     const dave = world.addDevice(world.addUser('Dave'));
     const share = sealDirect(
-      { orgIdRaw: fromBase64Url(world.orgId)!, senderDeviceId: dave.self.deviceId, recipientDeviceId: ben.self.deviceId, contentType: 'key-share', sentAt: world.now },
-      text(JSON.stringify({ channelId, epoch: 1, senderDeviceId: dave.self.deviceId, generation: 0, startIndex: 0, chainKey: toBase64Url(new Uint8Array(32).fill(1)) })),
+      {
+        orgIdRaw: fromBase64Url(world.orgId)!,
+        senderDeviceId: dave.self.deviceId,
+        recipientDeviceId: ben.self.deviceId,
+        contentType: 'key-share',
+        sentAt: world.now,
+      },
+      text(
+        JSON.stringify({
+          channelId,
+          epoch: 1,
+          senderDeviceId: dave.self.deviceId,
+          generation: 0,
+          startIndex: 0,
+          chainKey: toBase64Url(new Uint8Array(32).fill(1)),
+        }),
+      ),
       { signingKey: dave.self.signingKey, boxKey: dave.self.boxKey },
       ben.directory.devices.get(ben.self.deviceId)!.boxPublicKey,
     );
@@ -298,7 +389,11 @@ describe('channel envelopes: attacks (each asserts the reason and that no state 
 
 /** Builds a correctly encrypted envelope under someone else's chain, signed by the forger. */
 function forgeEnvelope(chain: ChainState, forger: TestDevice, body: string): Uint8Array {
-  const copy = { ...chain, chainKey: chain.chainKey.slice() as ChainState['chainKey'], skipped: new Map(chain.skipped) };
+  const copy = {
+    ...chain,
+    chainKey: chain.chainKey.slice() as ChainState['chainKey'],
+    skipped: new Map(chain.skipped),
+  };
   const { index, key } = takeSendingKey(copy);
   const headerBytes = encodeHeader({
     version: 1,
@@ -316,7 +411,12 @@ function forgeEnvelope(chain: ChainState, forger: TestDevice, body: string): Uin
   const s = sodium();
   const nonce = s.randombytes_buf(24);
   const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(pad(text(body)), headerBytes, null, nonce, key);
-  const unsigned = concatBytes(new Uint8Array([headerBytes.length >> 8, headerBytes.length & 0xff]), headerBytes, nonce, ciphertext);
+  const unsigned = concatBytes(
+    new Uint8Array([headerBytes.length >> 8, headerBytes.length & 0xff]),
+    headerBytes,
+    nonce,
+    ciphertext,
+  );
   const signature = signDetached(concatBytes(text('klinikfunk/v1/envelope'), unsigned), forger.self.signingKey);
   return concatBytes(unsigned, signature);
 }

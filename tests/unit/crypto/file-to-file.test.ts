@@ -27,7 +27,16 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SIZES = [0, 1, FILE_CHUNK_BYTES - 1, FILE_CHUNK_BYTES, FILE_CHUNK_BYTES + 1, 16 * FILE_CHUNK_BYTES, 16 * FILE_CHUNK_BYTES + 7, 40 * FILE_CHUNK_BYTES + 3];
+const SIZES = [
+  0,
+  1,
+  FILE_CHUNK_BYTES - 1,
+  FILE_CHUNK_BYTES,
+  FILE_CHUNK_BYTES + 1,
+  16 * FILE_CHUNK_BYTES,
+  16 * FILE_CHUNK_BYTES + 7,
+  40 * FILE_CHUNK_BYTES + 3,
+];
 
 describe('encryptFile / decryptFile', () => {
   it.each(SIZES)('round-trips %i bytes byte for byte, at the documented size', async (size) => {

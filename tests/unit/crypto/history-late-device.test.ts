@@ -43,10 +43,14 @@ describe('a device enrolled after the chain began', () => {
   it('with history on: the current-chain share starts at index 0, so the history share is not refused as going backwards', () => {
     roster(true);
     startChain();
-    const before = [0, 1].map((i) => anna.crypto.seal(channelId, 'message', eventId(), text(`vor Doras Gerät ${i}`)).envelope);
+    const before = [0, 1].map(
+      (i) => anna.crypto.seal(channelId, 'message', eventId(), text(`vor Doras Gerät ${i}`)).envelope,
+    );
     const dora = world.addDevice(doraId);
-    for (const share of anna.crypto.pendingShares(channelId)) expect(dora.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
-    for (const share of anna.crypto.shareHistory(channelId, [dora.self.deviceId])) expect(dora.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
+    for (const share of anna.crypto.pendingShares(channelId))
+      expect(dora.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
+    for (const share of anna.crypto.shareHistory(channelId, [dora.self.deviceId]))
+      expect(dora.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
     for (const [i, envelope] of before.entries()) {
       const opened = dora.crypto.open(channelId, envelope);
       expect(opened.ok && read(opened.payload)).toBe(`vor Doras Gerät ${i}`);
@@ -58,7 +62,8 @@ describe('a device enrolled after the chain began', () => {
     startChain();
     const before = anna.crypto.seal(channelId, 'message', eventId(), text('vor Doras Gerät')).envelope;
     const dora = world.addDevice(doraId);
-    for (const share of anna.crypto.pendingShares(channelId)) expect(dora.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
+    for (const share of anna.crypto.pendingShares(channelId))
+      expect(dora.crypto.acceptKeyShare(share.envelope).ok).toBe(true);
     expect(anna.crypto.shareHistory(channelId, [dora.self.deviceId])).toEqual([]);
     expect(dora.crypto.open(channelId, before)).toMatchObject({ ok: false, reason: 'replay' });
     const after = anna.crypto.seal(channelId, 'message', eventId(), text('nach Doras Gerät')).envelope;
@@ -68,7 +73,15 @@ describe('a device enrolled after the chain began', () => {
 
 describe('epoch rollback is judged in relay order', () => {
   function twoEpochs(): { old: Uint8Array; newer: Uint8Array } {
-    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna, true);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+      true,
+    );
     world.deliver(anna.crypto.rotate(channelId));
     const old = anna.crypto.seal(channelId, 'message', eventId(), text('Epoche 1')).envelope;
     roster(true);
@@ -105,14 +118,28 @@ describe('a member removed from a channel with history (shares from index 0 must
     startChain();
     const before = anna.crypto.seal(channelId, 'message', eventId(), text('vor der Entfernung')).envelope;
     expect(dora.crypto.open(channelId, before).ok).toBe(true);
-    world.setRoster(channelId, [{ userId: anna.self.userId, role: 'admin' }, { userId: ben.self.userId, role: 'member' }], anna, true);
+    world.setRoster(
+      channelId,
+      [
+        { userId: anna.self.userId, role: 'admin' },
+        { userId: ben.self.userId, role: 'member' },
+      ],
+      anna,
+      true,
+    );
     const shares = anna.crypto.rotate(channelId);
     expect(shares.map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
     world.deliver(shares);
     const after = anna.crypto.seal(channelId, 'message', eventId(), text('nach der Entfernung')).envelope;
     // Ben's share is not acknowledged yet, so the chain's first key is kept and offered again: to Ben only.
     expect(anna.crypto.pendingShares(channelId).map((s) => s.recipientDeviceId)).toEqual([ben.self.deviceId]);
-    const ask = dora.crypto.requestKey({ channelId, epoch: 2, senderDeviceId: anna.self.deviceId, generation: 0, index: 0 })!;
+    const ask = dora.crypto.requestKey({
+      channelId,
+      epoch: 2,
+      senderDeviceId: anna.self.deviceId,
+      generation: 0,
+      index: 0,
+    })!;
     expect(anna.crypto.answerKeyRequest(ask.envelope)).toEqual({ ok: false, reason: 'not_member' });
     // Once acknowledged, the first key kept for history (not the start key) is what a share would carry.
     anna.crypto.markShared(shares);

@@ -6,10 +6,29 @@ import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { canonicalJson } from '@klinikfunk/protocol/wire/canonical.ts';
 import { parseEnvelope } from '@klinikfunk/protocol/wire/envelope-layout.ts';
 import { createNodeVerifier, signDetached, sodiumVerifier } from '@klinikfunk/crypto/ed25519.ts';
-import { createDecryptStream, createEncryptStream, encryptedSize, FILE_CHUNK_BYTES, generateFileKey } from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
-import { generateDbKey, hashSecret, KDF_FLOOR, testing, unwrapKeyWithPassphrase, verifySecret, wrapKeyWithPassphrase } from '../../../apps/desktop/electron/core/crypto/kdf.ts';
+import {
+  createDecryptStream,
+  createEncryptStream,
+  encryptedSize,
+  FILE_CHUNK_BYTES,
+  generateFileKey,
+} from '../../../apps/desktop/electron/core/crypto/file-crypto.ts';
+import {
+  generateDbKey,
+  hashSecret,
+  KDF_FLOOR,
+  testing,
+  unwrapKeyWithPassphrase,
+  verifySecret,
+  wrapKeyWithPassphrase,
+} from '../../../apps/desktop/electron/core/crypto/kdf.ts';
 import { generateDeviceKeys } from '@klinikfunk/crypto/keys.ts';
-import { MAX_SKIP, newChain, planReceive, takeSendingKey } from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
+import {
+  MAX_SKIP,
+  newChain,
+  planReceive,
+  takeSendingKey,
+} from '../../../apps/desktop/electron/core/crypto/sender-keys.ts';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 
 beforeAll(async () => {
@@ -25,7 +44,10 @@ describe('passphrase key wrap (Argon2id)', () => {
     expect(wrapped.kdf.memLimitBytes).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     const opened = await unwrapKeyWithPassphrase(wrapped, 'Korrekt Pferd Batterie Heftklammer');
     expect(opened.ok && toBase64Url(opened.key) === toBase64Url(key)).toBe(true);
-    expect(await unwrapKeyWithPassphrase(wrapped, 'korrekt pferd batterie heftklammer')).toEqual({ ok: false, reason: 'wrong_passphrase' });
+    expect(await unwrapKeyWithPassphrase(wrapped, 'korrekt pferd batterie heftklammer')).toEqual({
+      ok: false,
+      reason: 'wrong_passphrase',
+    });
   });
 
   it('refuses parameters below the floor in production mode', async () => {
@@ -36,12 +58,20 @@ describe('passphrase key wrap (Argon2id)', () => {
     testing.allowWeakKdf = true;
     try {
       const wrapped = await wrapKeyWithPassphrase(generateDbKey(), 'pass', { ...cheap, opsLimit: 2 });
-      expect((await unwrapKeyWithPassphrase({ ...wrapped, kdf: { ...wrapped.kdf, opsLimit: 1 } }, 'pass')).ok).toBe(false);
+      expect((await unwrapKeyWithPassphrase({ ...wrapped, kdf: { ...wrapped.kdf, opsLimit: 1 } }, 'pass')).ok).toBe(
+        false,
+      );
       const ct = fromBase64Url(wrapped.ciphertextB64)!;
       ct[0]! ^= 1;
       expect((await unwrapKeyWithPassphrase({ ...wrapped, ciphertextB64: toBase64Url(ct) }, 'pass')).ok).toBe(false);
-      expect(await unwrapKeyWithPassphrase({ ...wrapped, nonceB64: 'AAAA' }, 'pass')).toEqual({ ok: false, reason: 'malformed' });
-      expect(await unwrapKeyWithPassphrase({ ...wrapped, v: 2 as 1 }, 'pass')).toEqual({ ok: false, reason: 'unsupported_version' });
+      expect(await unwrapKeyWithPassphrase({ ...wrapped, nonceB64: 'AAAA' }, 'pass')).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+      expect(await unwrapKeyWithPassphrase({ ...wrapped, v: 2 as 1 }, 'pass')).toEqual({
+        ok: false,
+        reason: 'unsupported_version',
+      });
     } finally {
       testing.allowWeakKdf = false;
     }
@@ -133,41 +163,63 @@ describe('envelope parser fuzz', () => {
   });
 });
 
-async function encrypt(plain: Buffer, key = generateFileKey(), pieces = 7919): Promise<{ key: ReturnType<typeof generateFileKey>; cipher: Buffer }> {
+async function encrypt(
+  plain: Buffer,
+  key = generateFileKey(),
+  pieces = 7919,
+): Promise<{ key: ReturnType<typeof generateFileKey>; cipher: Buffer }> {
   const out: Buffer[] = [];
   const parts: Buffer[] = [];
   for (let i = 0; i < plain.length; i += pieces) parts.push(plain.subarray(i, i + pieces));
-  await pipeline(Readable.from(parts.length ? parts : [Buffer.alloc(0)]), createEncryptStream(key), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) out.push(chunk);
-  });
+  await pipeline(
+    Readable.from(parts.length ? parts : [Buffer.alloc(0)]),
+    createEncryptStream(key),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) out.push(chunk);
+    },
+  );
   return { key, cipher: Buffer.concat(out) };
 }
 
 async function decrypt(cipher: Buffer, key: ReturnType<typeof generateFileKey>): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(Readable.from([cipher.subarray(0, 1000), cipher.subarray(1000)]), createDecryptStream(key), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) out.push(chunk);
-  });
+  await pipeline(
+    Readable.from([cipher.subarray(0, 1000), cipher.subarray(1000)]),
+    createDecryptStream(key),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) out.push(chunk);
+    },
+  );
   return Buffer.concat(out);
 }
 
 describe('file encryption (secretstream, 64 KiB chunks)', () => {
-  it.each([0, 1, FILE_CHUNK_BYTES - 1, FILE_CHUNK_BYTES, FILE_CHUNK_BYTES + 1, 3 * FILE_CHUNK_BYTES + 123])('round-trips %i bytes', async (size) => {
-    const plain = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31) & 0xff));
-    const { key, cipher } = await encrypt(plain);
-    expect(cipher.length).toBe(encryptedSize(size));
-    expect((await decrypt(cipher, key)).equals(plain)).toBe(true);
-  });
+  it.each([0, 1, FILE_CHUNK_BYTES - 1, FILE_CHUNK_BYTES, FILE_CHUNK_BYTES + 1, 3 * FILE_CHUNK_BYTES + 123])(
+    'round-trips %i bytes',
+    async (size) => {
+      const plain = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31) & 0xff));
+      const { key, cipher } = await encrypt(plain);
+      expect(cipher.length).toBe(encryptedSize(size));
+      expect((await decrypt(cipher, key)).equals(plain)).toBe(true);
+    },
+  );
 
   it('detects truncation (missing final chunk)', async () => {
     const { key, cipher } = await encrypt(Buffer.alloc(3 * FILE_CHUNK_BYTES, 7));
-    await expect(decrypt(cipher.subarray(0, 24 + 2 * (FILE_CHUNK_BYTES + 17)), key)).rejects.toMatchObject({ reason: 'truncated' });
+    await expect(decrypt(cipher.subarray(0, 24 + 2 * (FILE_CHUNK_BYTES + 17)), key)).rejects.toMatchObject({
+      reason: 'truncated',
+    });
   });
 
   it('detects swapped chunks', async () => {
     const { key, cipher } = await encrypt(Buffer.alloc(3 * FILE_CHUNK_BYTES, 9));
     const c = FILE_CHUNK_BYTES + 17;
-    const swapped = Buffer.concat([cipher.subarray(0, 24), cipher.subarray(24 + c, 24 + 2 * c), cipher.subarray(24, 24 + c), cipher.subarray(24 + 2 * c)]);
+    const swapped = Buffer.concat([
+      cipher.subarray(0, 24),
+      cipher.subarray(24 + c, 24 + 2 * c),
+      cipher.subarray(24, 24 + c),
+      cipher.subarray(24 + 2 * c),
+    ]);
     await expect(decrypt(swapped, key)).rejects.toMatchObject({ reason: 'corrupt' });
   });
 

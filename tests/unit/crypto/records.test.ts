@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { canonicalJson } from '@klinikfunk/protocol/wire/canonical.ts';
-import { checkRegistrationCode, deriveEnrolmentKeys, generateRegistrationCode, normaliseCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
+import {
+  checkRegistrationCode,
+  deriveEnrolmentKeys,
+  generateRegistrationCode,
+  normaliseCode,
+} from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
 import { generateDeviceKeys, generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
 import { signRecord } from '@klinikfunk/crypto/records.ts';
 import { newId, World } from './world.ts';
@@ -16,9 +21,30 @@ describe('signed records', () => {
     const admin = world.addUser('Admin', 'admin');
     const device = world.addDevice(admin);
     const nurse = world.addUser('Pflege');
-    world.setRoster(newId('chn'), [{ userId: admin, role: 'admin' }, { userId: nurse, role: 'member' }], device);
-    world.publish(world.orgSign('wipe', { orgId: world.orgId, orderId: newId('wip'), targetDeviceId: device.self.deviceId, issuedAt: world.now }));
-    world.publish(world.orgSign('revocation', { orgId: world.orgId, target: { kind: 'user', userId: nurse }, reason: 'left', revokedAt: world.now }));
+    world.setRoster(
+      newId('chn'),
+      [
+        { userId: admin, role: 'admin' },
+        { userId: nurse, role: 'member' },
+      ],
+      device,
+    );
+    world.publish(
+      world.orgSign('wipe', {
+        orgId: world.orgId,
+        orderId: newId('wip'),
+        targetDeviceId: device.self.deviceId,
+        issuedAt: world.now,
+      }),
+    );
+    world.publish(
+      world.orgSign('revocation', {
+        orgId: world.orgId,
+        target: { kind: 'user', userId: nurse },
+        reason: 'left',
+        revokedAt: world.now,
+      }),
+    );
     const fresh = world.newDirectory();
     // Every record of the log verified in order, and serialising them again is stable.
     for (const record of world.log) expect(JSON.parse(canonicalJson(record))).toEqual(record);
@@ -33,7 +59,17 @@ describe('signed records', () => {
     const keys = generateDeviceKeys();
     const record = signRecord(
       'device',
-      { orgId: world.orgId, userId: user, deviceId: newId('dev'), signingPublicKey: toBase64Url(keys.signing.publicKey), boxPublicKey: toBase64Url(keys.box.publicKey), label: 'x', enrolmentId: null, issuedAt: world.now, expiresAt: null },
+      {
+        orgId: world.orgId,
+        userId: user,
+        deviceId: newId('dev'),
+        signingPublicKey: toBase64Url(keys.signing.publicKey),
+        boxPublicKey: toBase64Url(keys.box.publicKey),
+        label: 'x',
+        enrolmentId: null,
+        issuedAt: world.now,
+        expiresAt: null,
+      },
       { kind: 'org', id: world.orgId },
       rogue.secretKey,
     );
@@ -45,7 +81,17 @@ describe('signed records', () => {
   it('an expired device certificate is refused, and a device whose certificate expired stops counting', () => {
     const user = world.addUser('Ben');
     const keys = generateDeviceKeys();
-    const body = { orgId: world.orgId, userId: user, deviceId: newId('dev'), signingPublicKey: toBase64Url(keys.signing.publicKey), boxPublicKey: toBase64Url(keys.box.publicKey), label: 'x', enrolmentId: null, issuedAt: world.now, expiresAt: world.now - 1 };
+    const body = {
+      orgId: world.orgId,
+      userId: user,
+      deviceId: newId('dev'),
+      signingPublicKey: toBase64Url(keys.signing.publicKey),
+      boxPublicKey: toBase64Url(keys.box.publicKey),
+      label: 'x',
+      enrolmentId: null,
+      issuedAt: world.now,
+      expiresAt: world.now - 1,
+    };
     const directory = world.newDirectory();
     expect(directory.ingest(world.orgSign('device', body))).toMatchObject({ ok: false, reason: 'expired' });
     const later = world.orgSign('device', { ...body, deviceId: newId('dev'), expiresAt: world.now + 1000 });
@@ -56,7 +102,15 @@ describe('signed records', () => {
 
   it('a record of another organisation is refused (cross-org)', async () => {
     const other = await World.create();
-    const record = other.orgSign('user', { orgId: other.orgId, userId: newId('usr'), displayName: 'Eve', role: 'admin', ward: null, active: true, issuedAt: 0 });
+    const record = other.orgSign('user', {
+      orgId: other.orgId,
+      userId: newId('usr'),
+      displayName: 'Eve',
+      role: 'admin',
+      ward: null,
+      active: true,
+      issuedAt: 0,
+    });
     expect(world.newDirectory().ingest(record)).toMatchObject({ ok: false, reason: 'wrong_org' });
   });
 
@@ -65,7 +119,11 @@ describe('signed records', () => {
     const record = world.log.at(-1)!;
     const relabelled = { ...record, type: 'enrolment' };
     expect(world.newDirectory().ingest(relabelled)).toMatchObject({ ok: false, reason: 'malformed' });
-    const asRoster = { ...record, type: 'wipe', body: { orgId: world.orgId, orderId: newId('wip'), targetDeviceId: user, issuedAt: 0 } };
+    const asRoster = {
+      ...record,
+      type: 'wipe',
+      body: { orgId: world.orgId, orderId: newId('wip'), targetDeviceId: user, issuedAt: 0 },
+    };
     expect(world.newDirectory().ingest(asRoster)).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
 
@@ -81,12 +139,28 @@ describe('signed records', () => {
     const adminDevice = world.addDevice(admin);
     const nurseDevice = world.addDevice(nurse);
     const channel = newId('chn');
-    world.setRoster(channel, [{ userId: admin, role: 'admin' }, { userId: nurse, role: 'member' }], adminDevice);
+    world.setRoster(
+      channel,
+      [
+        { userId: admin, role: 'admin' },
+        { userId: nurse, role: 'member' },
+      ],
+      adminDevice,
+    );
     expect(() => world.setRoster(channel, [{ userId: nurse, role: 'admin' }], nurseDevice)).toThrow(/not_permitted/);
     // Skipping an epoch breaks the chain.
     const broken = signRecord(
       'roster',
-      { orgId: world.orgId, channelId: channel, epoch: 3, prevHash: null, kind: 'conversation', members: [{ userId: admin, role: 'admin' }], historyForNewMembers: false, issuedAt: 0 },
+      {
+        orgId: world.orgId,
+        channelId: channel,
+        epoch: 3,
+        prevHash: null,
+        kind: 'conversation',
+        members: [{ userId: admin, role: 'admin' }],
+        historyForNewMembers: false,
+        issuedAt: 0,
+      },
       { kind: 'device', id: adminDevice.self.deviceId },
       adminDevice.self.signingKey,
     );
@@ -147,13 +221,19 @@ describe('enrolment with registration codes', () => {
     const user = world.addUser('Ben');
     const { code } = world.createEnrolment(user, 60_000);
     world.now += 120_000;
-    expect(world.newDirectory().ingest(world.deviceCertificate(user, code).record)).toMatchObject({ ok: false, reason: 'expired' });
+    expect(world.newDirectory().ingest(world.deviceCertificate(user, code).record)).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('an enrolment for one user cannot certify a device of another', () => {
     const ben = world.addUser('Ben');
     const eve = world.addUser('Eve');
     const { code } = world.createEnrolment(ben);
-    expect(world.newDirectory().ingest(world.deviceCertificate(eve, code).record)).toMatchObject({ ok: false, reason: 'not_permitted' });
+    expect(world.newDirectory().ingest(world.deviceCertificate(eve, code).record)).toMatchObject({
+      ok: false,
+      reason: 'not_permitted',
+    });
   });
 });

@@ -184,7 +184,13 @@ describe('acknowledged shares of several channels at once (answers to key reques
     );
     anna.crypto.markShared(anna.crypto.rotate(channelId));
     anna.crypto.rotate(second); // Ben's share of this one failed
-    const asked = ben.crypto.requestKey({ channelId: second, epoch: 1, senderDeviceId: anna.self.deviceId, generation: 0, index: 0 })!;
+    const asked = ben.crypto.requestKey({
+      channelId: second,
+      epoch: 1,
+      senderDeviceId: anna.self.deviceId,
+      generation: 0,
+      index: 0,
+    })!;
     const answer = anna.crypto.answerKeyRequest(asked.envelope);
     const first = anna.crypto.answerKeyRequest(keyRequest(ben));
     expect(answer.ok && first.ok).toBe(true);

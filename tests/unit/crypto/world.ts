@@ -44,7 +44,10 @@ export class World {
     this.log.push(record);
     for (const device of this.devices) {
       const verdict = device.directory.ingest(record);
-      if (!verdict.ok) throw new Error(`device ${device.self.deviceId} refused ${record.type}: ${verdict.reason} ${verdict.detail ?? ''}`);
+      if (!verdict.ok)
+        throw new Error(
+          `device ${device.self.deviceId} refused ${record.type}: ${verdict.reason} ${verdict.detail ?? ''}`,
+        );
     }
   }
 
@@ -56,7 +59,17 @@ export class World {
 
   addUser(name: string, role: 'admin' | 'member' = 'member'): string {
     const userId = newId('usr');
-    this.publish(this.orgSign('user', { orgId: this.orgId, userId, displayName: name, role, ward: null, active: true, issuedAt: this.now }));
+    this.publish(
+      this.orgSign('user', {
+        orgId: this.orgId,
+        userId,
+        displayName: name,
+        role,
+        ward: null,
+        active: true,
+        issuedAt: this.now,
+      }),
+    );
     return userId;
   }
 
@@ -67,7 +80,14 @@ export class World {
     if (!derived.ok) throw new Error('fresh code did not check');
     const { enrolmentId, publicKey } = derived.keys;
     this.publish(
-      this.orgSign('enrolment', { orgId: this.orgId, userId, enrolmentId, enrolmentPublicKey: toBase64Url(publicKey), expiresAt: this.now + validForMs, issuedAt: this.now }),
+      this.orgSign('enrolment', {
+        orgId: this.orgId,
+        userId,
+        enrolmentId,
+        enrolmentPublicKey: toBase64Url(publicKey),
+        expiresAt: this.now + validForMs,
+        issuedAt: this.now,
+      }),
     );
     return { code, enrolmentId };
   }
@@ -108,8 +128,19 @@ export class World {
     this.publish(record);
     const directory = this.newDirectory();
     const store = new MemorySenderKeyStore();
-    const self: SelfDevice = { deviceId: record.body.deviceId, userId, signingKey: keys.signing.secretKey, boxKey: keys.box.secretKey };
-    const device: TestDevice = { self, directory, keys: store, record, crypto: new ChannelCrypto({ directory, self, keys: store, now: () => this.now }) };
+    const self: SelfDevice = {
+      deviceId: record.body.deviceId,
+      userId,
+      signingKey: keys.signing.secretKey,
+      boxKey: keys.box.secretKey,
+    };
+    const device: TestDevice = {
+      self,
+      directory,
+      keys: store,
+      record,
+      crypto: new ChannelCrypto({ directory, self, keys: store, now: () => this.now }),
+    };
     this.devices.push(device);
     return device;
   }
@@ -121,7 +152,12 @@ export class World {
     signer: TestDevice | 'org',
     historyForNewMembers = false,
   ): SignedRecord<'roster'> {
-    const previous = [...this.log].reverse().find((r): r is SignedRecord<'roster'> => r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId);
+    const previous = [...this.log]
+      .reverse()
+      .find(
+        (r): r is SignedRecord<'roster'> =>
+          r.type === 'roster' && (r.body as RecordBody<'roster'>).channelId === channelId,
+      );
     const body: RecordBody<'roster'> = {
       orgId: this.orgId,
       channelId,
@@ -133,7 +169,9 @@ export class World {
       issuedAt: this.now,
     };
     const record =
-      signer === 'org' ? this.orgSign('roster', body) : signRecord('roster', body, { kind: 'device', id: signer.self.deviceId }, signer.self.signingKey);
+      signer === 'org'
+        ? this.orgSign('roster', body)
+        : signRecord('roster', body, { kind: 'device', id: signer.self.deviceId }, signer.self.signingKey);
     this.publish(record);
     return record;
   }

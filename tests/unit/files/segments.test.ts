@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { ensureCached, partsId } from '../../../apps/desktop/electron/core/files/blob-cache.ts';
-import { SEGMENT_BYTES, SegmentSender, segmentBytesFor } from '../../../apps/desktop/electron/core/files/segment-sender.ts';
+import {
+  SEGMENT_BYTES,
+  SegmentSender,
+  segmentBytesFor,
+} from '../../../apps/desktop/electron/core/files/segment-sender.ts';
 import { LoopbackHub, type LoopbackTransport } from '../../../apps/desktop/electron/core/transport/loopback.ts';
 import { MAX_FILE_PARTS } from '@klinikfunk/protocol/domain/events.ts';
 
@@ -41,7 +45,10 @@ describe('segment sender', () => {
     const { transport } = await online();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = { ...transport, putBlob: async (bytes: Uint8Array) => (await gate, transport.putBlob(bytes)) } as unknown as LoopbackTransport;
+    const slow = {
+      ...transport,
+      putBlob: async (bytes: Uint8Array) => (await gate, transport.putBlob(bytes)),
+    } as unknown as LoopbackTransport;
     const sender = new SegmentSender(slow, 4, () => {});
     // One in flight and one waiting are taken at once; the third waits for room.
     await sender.push(new Uint8Array([1]));
@@ -57,7 +64,9 @@ describe('segment sender', () => {
 
   it('fails the next push and finish once a segment is refused, and after abort', async () => {
     const { transport } = await online();
-    const failing = { putBlob: async () => Promise.reject(new Error('quota_exceeded')) } as unknown as LoopbackTransport;
+    const failing = {
+      putBlob: async () => Promise.reject(new Error('quota_exceeded')),
+    } as unknown as LoopbackTransport;
     const sender = new SegmentSender(failing, 2, () => {});
     await sender.push(new Uint8Array([1]));
     await expect(sender.finish()).rejects.toThrow('quota_exceeded');
@@ -100,19 +109,37 @@ describe('download of a file in parts', () => {
     const { transport } = await online();
     const parts = [(await transport.putBlob(randomBytes(10))).hash, (await transport.putBlob(randomBytes(10))).hash];
     const dir = await mkdtemp(join(tmpdir(), 'kf-parts-'));
-    await expect(ensureCached(transport, dir, partsId([...parts].reverse()), null, undefined, parts)).rejects.toThrow(/does not match/);
-    await expect(ensureCached(transport, dir, 'a'.repeat(64), null, undefined, ['b'.repeat(64)])).rejects.toThrow(/does not match/);
+    await expect(ensureCached(transport, dir, partsId([...parts].reverse()), null, undefined, parts)).rejects.toThrow(
+      /does not match/,
+    );
+    await expect(ensureCached(transport, dir, 'a'.repeat(64), null, undefined, ['b'.repeat(64)])).rejects.toThrow(
+      /does not match/,
+    );
     // hashB64 of a file in parts is its partsId; another value is refused.
-    await expect(ensureCached(transport, dir, partsId(parts), Buffer.alloc(32, 7).toString('base64url'), undefined, parts)).rejects.toThrow(/does not match/);
-    const path = await ensureCached(transport, dir, partsId(parts), Buffer.from(partsId(parts), 'hex').toString('base64url'), undefined, parts);
+    await expect(
+      ensureCached(transport, dir, partsId(parts), Buffer.alloc(32, 7).toString('base64url'), undefined, parts),
+    ).rejects.toThrow(/does not match/);
+    const path = await ensureCached(
+      transport,
+      dir,
+      partsId(parts),
+      Buffer.from(partsId(parts), 'hex').toString('base64url'),
+      undefined,
+      parts,
+    );
     expect((await readFile(path)).length).toBe(20);
   });
 
   it('stops when the parts add up to more than a file of the announced size can be', async () => {
     const { transport } = await online();
-    const parts = [(await transport.putBlob(randomBytes(4000))).hash, (await transport.putBlob(randomBytes(4000))).hash];
+    const parts = [
+      (await transport.putBlob(randomBytes(4000))).hash,
+      (await transport.putBlob(randomBytes(4000))).hash,
+    ];
     const dir = await mkdtemp(join(tmpdir(), 'kf-parts-'));
-    await expect(ensureCached(transport, dir, partsId(parts), null, undefined, parts, 1000)).rejects.toThrow(/does not match/);
+    await expect(ensureCached(transport, dir, partsId(parts), null, undefined, parts, 1000)).rejects.toThrow(
+      /does not match/,
+    );
     expect(await readdir(dir)).toEqual([]);
     const progress: Array<{ done: number; total: number }> = [];
     await ensureCached(transport, dir, partsId(parts), null, (p) => progress.push(p), parts, 7990);
@@ -125,7 +152,9 @@ describe('download of a file in parts', () => {
     const parts = [(await transport.putBlob(first)).hash, sha(Buffer.from('the real second part'))];
     hub.blobPut(parts[1]!, Buffer.from('something else entirely'));
     const dir = await mkdtemp(join(tmpdir(), 'kf-parts-'));
-    await expect(ensureCached(transport, dir, partsId(parts), null, undefined, parts)).rejects.toMatchObject({ code: 'hash_mismatch' });
+    await expect(ensureCached(transport, dir, partsId(parts), null, undefined, parts)).rejects.toMatchObject({
+      code: 'hash_mismatch',
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -16,7 +16,14 @@ const info = {
   pinMinLength: 6,
   supportExportSignedOut: true,
 };
-const noProfiles = { state: 'no_profiles', profileCount: 0, activeProfileId: null, profiles: [], pinRequired: false, lastSignOutReason: null } as const;
+const noProfiles = {
+  state: 'no_profiles',
+  profileCount: 0,
+  activeProfileId: null,
+  profiles: [],
+  pinRequired: false,
+  lastSignOutReason: null,
+} as const;
 
 function setup(overrides: Partial<Handlers> = {}, validateOutput = true) {
   const { logger, records } = createMemoryLogger();

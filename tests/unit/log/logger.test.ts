@@ -8,7 +8,10 @@ import { createRelayLog } from '../../../apps/relay/log.ts';
 
 function relayLines(level: 'debug' | 'info' = 'info') {
   const lines: string[] = [];
-  return { log: createRelayLog((line) => lines.push(line), level), parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    log: createRelayLog((line) => lines.push(line), level),
+    parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 function failing(): Error {
@@ -20,7 +23,9 @@ describe('one logger', () => {
     const { log, parsed } = relayLines();
     log.child('conn', { conn: 7 }).warn('frame rejected', { code: 'not_member', seq: 3, skipped: undefined });
     log.debug('not written below the level');
-    expect(parsed()).toEqual([{ time: expect.any(String), level: 'warn', msg: 'frame rejected', conn: 7, code: 'not_member', seq: 3 }]);
+    expect(parsed()).toEqual([
+      { time: expect.any(String), level: 'warn', msg: 'frame rejected', conn: 7, code: 'not_member', seq: 3 },
+    ]);
   });
 
   it('logs an error as its message with its stack, on the relay and the desktop', () => {

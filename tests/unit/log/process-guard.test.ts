@@ -15,7 +15,10 @@ function run(exitOnUncaughtException: boolean): { status: number | null; lines: 
     setTimeout(() => { throw new Error('geworfen'); }, 20);
     setTimeout(() => console.log('still running'), 200);
   `;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: result.status, lines: result.stdout.trim().split('\n') };
 }
 

@@ -45,7 +45,11 @@ describe('rotating log file', () => {
     expect(numbers.at(-1)).toBe(199);
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
     expect(numbers[0]).toBeGreaterThan(0); // the oldest lines went with the oldest file
-    expect((await file.files()).map((p) => p.slice(dir.length + 1))).toEqual(['klinikfunk.2.log', 'klinikfunk.1.log', LOG_FILE_NAME]);
+    expect((await file.files()).map((p) => p.slice(dir.length + 1))).toEqual([
+      'klinikfunk.2.log',
+      'klinikfunk.1.log',
+      LOG_FILE_NAME,
+    ]);
   });
 
   it('appends to the file of an earlier run and counts its size', async () => {
@@ -148,9 +152,13 @@ describe('rotating log file when rotation fails', () => {
 describe('rotating log file: what leaves the PC with it', () => {
   it('takes URL credentials and the Windows user folder and name out of every string', async () => {
     const dir = await tempDir();
-    const file = openRotatingLog({ dir, redact: createRedactor({ homeDir: 'C:\\Users\\anna.schmidt', userName: 'anna.schmidt' }) });
+    const file = openRotatingLog({
+      dir,
+      redact: createRedactor({ homeDir: 'C:\\Users\\anna.schmidt', userName: 'anna.schmidt' }),
+    });
     createLogger(file.sink, 'test').warn('profile relay not recorded', {
-      error: "Error: EPERM: operation not permitted, open 'C:\\Users\\Anna.Schmidt\\AppData\\Roaming\\Klinikfunk\\profiles\\p1\\relay.json'",
+      error:
+        "Error: EPERM: operation not permitted, open 'C:\\Users\\Anna.Schmidt\\AppData\\Roaming\\Klinikfunk\\profiles\\p1\\relay.json'",
       redirected: '\\\\fs01\\home$\\anna.schmidt\\AppData\\Roaming\\Klinikfunk',
       forward: 'C:/Users/anna.schmidt/AppData',
       from: 'wss://it:Geheim42@relay.klinik.local/',
@@ -170,10 +178,12 @@ describe('rotating log file: what leaves the PC with it', () => {
     });
   });
 
-  it('by default takes out this machine\'s home folder', async () => {
+  it("by default takes out this machine's home folder", async () => {
     const dir = await tempDir();
     const file = openRotatingLog({ dir });
-    createLogger(file.sink, 'test').error(`not written: ${join(homedir(), 'x')}`, { path: join(homedir(), 'AppData', 'y') });
+    createLogger(file.sink, 'test').error(`not written: ${join(homedir(), 'x')}`, {
+      path: join(homedir(), 'AppData', 'y'),
+    });
     await file.close();
     const text = await readFile(join(dir, LOG_FILE_NAME), 'utf8');
     expect(text).not.toContain(JSON.stringify(homedir()).slice(1, -1));
@@ -187,7 +197,10 @@ describe('rotating log file: what leaves the PC with it', () => {
  * for the logging calls to return, then reads the FIFO to its end. Run in a worker so that a
  * logger that blocks cannot block the test.
  */
-async function logToDeafDisk(count: number, pad: number): Promise<{ returned: boolean; lines: Array<{ message: string; fields: Record<string, number> }> }> {
+async function logToDeafDisk(
+  count: number,
+  pad: number,
+): Promise<{ returned: boolean; lines: Array<{ message: string; fields: Record<string, number> }> }> {
   const dir = await tempDir();
   const fifo = join(dir, LOG_FILE_NAME);
   execFileSync('mkfifo', [fifo]);

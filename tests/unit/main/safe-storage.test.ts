@@ -7,7 +7,9 @@ import { electronSafeStorage } from '../../../apps/desktop/electron/main/safe-st
 
 type Backend = Parameters<typeof electronSafeStorage>[0];
 
-function backend(options: { available?: boolean; store?: ReturnType<Backend['getSelectedStorageBackend']>; rotated?: boolean } = {}): Backend {
+function backend(
+  options: { available?: boolean; store?: ReturnType<Backend['getSelectedStorageBackend']>; rotated?: boolean } = {},
+): Backend {
   // A reversible stand-in seal with a marker, so a foreign blob is told apart as DPAPI does.
   return {
     isAsyncEncryptionAvailable: async () => options.available ?? true,
@@ -15,8 +17,12 @@ function backend(options: { available?: boolean; store?: ReturnType<Backend['get
     encryptStringAsync: async (plain: string) => Buffer.from(`sealed:${[...plain].reverse().join('')}`),
     decryptStringAsync: async (sealed: Buffer) => {
       const text = sealed.toString();
-      if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
-      return { result: [...text.slice('sealed:'.length)].reverse().join(''), shouldReEncrypt: options.rotated ?? false };
+      if (!text.startsWith('sealed:'))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      return {
+        result: [...text.slice('sealed:'.length)].reverse().join(''),
+        shouldReEncrypt: options.rotated ?? false,
+      };
     },
   };
 }

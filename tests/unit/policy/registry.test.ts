@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRegQueryReader, createRegQuerySyncReader, parseRegQueryOutput } from '../../../apps/desktop/electron/core/policy/registry.ts';
+import {
+  createRegQueryReader,
+  createRegQuerySyncReader,
+  parseRegQueryOutput,
+} from '../../../apps/desktop/electron/core/policy/registry.ts';
 
 // Captured shape of `reg query HKLM\Software\Policies\Klinikfunk` on Windows 11 (CRLF, four-space columns).
 const SAMPLE = [
@@ -51,12 +55,20 @@ describe('reg query parser', () => {
       calls.push(args);
       return { stdout: SAMPLE, code: 0 };
     });
-    expect(reader.readValuesSync('HKLM', 'Software\\Policies\\Klinikfunk').get('IdleLockSeconds')).toEqual({ type: 'REG_DWORD', value: 300 });
+    expect(reader.readValuesSync('HKLM', 'Software\\Policies\\Klinikfunk').get('IdleLockSeconds')).toEqual({
+      type: 'REG_DWORD',
+      value: 300,
+    });
     expect(calls).toEqual([['query', 'HKLM\\Software\\Policies\\Klinikfunk']]);
-    expect(createRegQuerySyncReader(() => ({ stdout: '', code: 1 })).readValuesSync('HKCU', 'Software\\Policies\\Klinikfunk').size).toBe(0);
+    expect(
+      createRegQuerySyncReader(() => ({ stdout: '', code: 1 })).readValuesSync('HKCU', 'Software\\Policies\\Klinikfunk')
+        .size,
+    ).toBe(0);
   });
 
   it('ignores garbage lines', () => {
-    expect(parseRegQueryOutput('ERROR: The system was unable to find the specified registry key or value.\r\n').size).toBe(0);
+    expect(
+      parseRegQueryOutput('ERROR: The system was unable to find the specified registry key or value.\r\n').size,
+    ).toBe(0);
   });
 });

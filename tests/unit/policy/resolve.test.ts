@@ -24,7 +24,8 @@ async function policyFile(content: string): Promise<string> {
 
 async function load(registry: FakeRegistry, fileContent?: string) {
   const { logger, records } = createMemoryLogger();
-  const policyFilePath = fileContent === undefined ? join(tmpdir(), 'kf-no-such-policy.json') : await policyFile(fileContent);
+  const policyFilePath =
+    fileContent === undefined ? join(tmpdir(), 'kf-no-such-policy.json') : await policyFile(fileContent);
   const policy = await loadMachinePolicy({ platform: 'win32', registry, policyFile: policyFilePath }, logger);
   return { policy, records };
 }
@@ -44,7 +45,10 @@ describe('machine policy precedence', () => {
       .set('HKLM', P, 'IdleLockSeconds', { type: 'REG_DWORD', value: 120 })
       .set('HKCU', P, 'IdleLockSeconds', { type: 'REG_DWORD', value: 900 })
       .set('HKCU', P, 'PinMinLength', { type: 'REG_DWORD', value: 8 });
-    const { policy } = await load(registry, JSON.stringify({ idleLockSeconds: 60, pinMinLength: 10, clipboardClearSeconds: 15 }));
+    const { policy } = await load(
+      registry,
+      JSON.stringify({ idleLockSeconds: 60, pinMinLength: 10, clipboardClearSeconds: 15 }),
+    );
     expect(policy.values.idleLockSeconds).toBe(120);
     expect(policy.managedBy.idleLockSeconds).toBe('HKLM');
     expect(policy.values.pinMinLength).toBe(8);
@@ -60,7 +64,9 @@ describe('machine policy precedence', () => {
     const { policy, records } = await load(registry);
     expect(policy.values.idleLockSeconds).toBe(300);
     expect(policy.managedBy.idleLockSeconds).toBe('HKLM');
-    expect(policy.problems).toContainEqual(expect.objectContaining({ source: 'HKLM', key: 'idleLockSeconds', reason: 'wrong_type' }));
+    expect(policy.problems).toContainEqual(
+      expect.objectContaining({ source: 'HKLM', key: 'idleLockSeconds', reason: 'wrong_type' }),
+    );
     expect(records.some((r) => r.level === 'warn' && r.fields?.key === 'idleLockSeconds')).toBe(true);
   });
 
@@ -77,7 +83,12 @@ describe('machine policy precedence', () => {
   it('ignores unknown keys with a log line', async () => {
     const registry = new FakeRegistry().set('HKLM', P, 'EnableTelemetry', { type: 'REG_DWORD', value: 1 });
     const { policy, records } = await load(registry, JSON.stringify({ colourScheme: 'pink' }));
-    expect(policy.problems.filter((p) => p.reason === 'unknown_key').map((p) => p.key).sort()).toEqual(['EnableTelemetry', 'colourScheme']);
+    expect(
+      policy.problems
+        .filter((p) => p.reason === 'unknown_key')
+        .map((p) => p.key)
+        .sort(),
+    ).toEqual(['EnableTelemetry', 'colourScheme']);
     expect(records.filter((r) => r.message === 'unknown policy ignored')).toHaveLength(2);
   });
 
@@ -105,7 +116,9 @@ describe('machine policy precedence', () => {
   });
 
   it('the reception preset changes defaults but not explicitly set values', async () => {
-    const preset = await load(new FakeRegistry().set('HKLM', P, 'WorkstationPreset', { type: 'REG_SZ', value: 'reception' }));
+    const preset = await load(
+      new FakeRegistry().set('HKLM', P, 'WorkstationPreset', { type: 'REG_SZ', value: 'reception' }),
+    );
     expect(preset.policy.values.idleLockSeconds).toBe(60);
     expect(preset.policy.values.notificationContent).toBe('none');
     const explicit = await load(
@@ -130,7 +143,9 @@ describe('machine policy precedence', () => {
     const { policy } = await load(new FakeRegistry(), JSON.stringify({ idleLockSeconds: '300', pinMinLength: 7 }));
     expect(policy.values.idleLockSeconds).toBe(300);
     expect(policy.values.pinMinLength).toBe(7);
-    expect(policy.problems).toContainEqual(expect.objectContaining({ source: 'file', key: 'idleLockSeconds', reason: 'invalid_value' }));
+    expect(policy.problems).toContainEqual(
+      expect.objectContaining({ source: 'file', key: 'idleLockSeconds', reason: 'invalid_value' }),
+    );
   });
 
   it('a registry that cannot be read is logged and the file still applies', async () => {
@@ -153,12 +168,23 @@ describe('machine policy precedence', () => {
     const path = await policyFile(content);
     const blocking = loadMachinePolicySync({ platform: 'win32', registry, policyFile: path }, logger);
     expect(blocking).toEqual(asynchronous.policy);
-    expect(blocking.values).toMatchObject({ profileRoot: 'D:\\Klinikfunk\\%USERNAME%', pinMinLength: 8, retentionDays: 30, idleLockSeconds: 300 });
+    expect(blocking.values).toMatchObject({
+      profileRoot: 'D:\\Klinikfunk\\%USERNAME%',
+      pinMinLength: 8,
+      retentionDays: 30,
+      idleLockSeconds: 300,
+    });
     expect(records.map((r) => r.message)).toEqual(asynchronous.records.map((r) => r.message));
 
-    const broken = { readValuesSync: () => { throw new Error('reg.exe missing'); } };
+    const broken = {
+      readValuesSync: () => {
+        throw new Error('reg.exe missing');
+      },
+    };
     const { logger: brokenLog, records: brokenRecords } = createMemoryLogger();
-    expect(loadMachinePolicySync({ platform: 'win32', registry: broken, policyFile: path }, brokenLog).values.retentionDays).toBe(30);
+    expect(
+      loadMachinePolicySync({ platform: 'win32', registry: broken, policyFile: path }, brokenLog).values.retentionDays,
+    ).toBe(30);
     expect(brokenRecords.filter((r) => r.message === 'registry policy could not be read')).toHaveLength(2);
   });
 });

@@ -43,7 +43,10 @@ const VALID: Record<string, { reg: RegistryValue; json: unknown }> = {
   },
   proxyMode: { reg: { type: 'REG_SZ', value: 'direct' }, json: 'direct' },
   proxyServer: { reg: { type: 'REG_SZ', value: 'proxy.klinik.local:3128' }, json: 'proxy.klinik.local:3128' },
-  profileRoot: { reg: { type: 'REG_EXPAND_SZ', value: 'D:\\Klinikfunk\\%USERNAME%' }, json: 'D:\\Klinikfunk\\%USERNAME%' },
+  profileRoot: {
+    reg: { type: 'REG_EXPAND_SZ', value: 'D:\\Klinikfunk\\%USERNAME%' },
+    json: 'D:\\Klinikfunk\\%USERNAME%',
+  },
   uiLanguage: { reg: { type: 'REG_SZ', value: 'en' }, json: 'en' },
 };
 

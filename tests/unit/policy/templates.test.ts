@@ -7,7 +7,10 @@ import { renderAdml, renderAdmx, renderPolicyDocs } from '../../../apps/desktop/
 import { ALL_POLICIES } from '../../../apps/desktop/electron/core/policy/definitions.ts';
 
 const ADMX = 'apps/desktop/build/policy/klinikfunk.admx';
-const ADML = { de: 'apps/desktop/build/policy/de-DE/klinikfunk.adml', en: 'apps/desktop/build/policy/en-US/klinikfunk.adml' } as const;
+const ADML = {
+  de: 'apps/desktop/build/policy/de-DE/klinikfunk.adml',
+  en: 'apps/desktop/build/policy/en-US/klinikfunk.adml',
+} as const;
 const read = (path: string) => readFileSync(path, 'utf8');
 const all = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1]!);
 
@@ -26,9 +29,14 @@ describe('Group Policy templates', () => {
   });
 
   it('validate against the ADMX/ADML schema (subset of Microsoft PolicyDefinitions, xmllint --schema)', () => {
-    const validate = (schema: string, file: string) => execFileSync('xmllint', ['--noout', '--schema', schema, file], { stdio: 'pipe' });
+    const validate = (schema: string, file: string) =>
+      execFileSync('xmllint', ['--noout', '--schema', schema, file], { stdio: 'pipe' });
     expect(() => validate('apps/desktop/build/policy/schema/policy-definitions.xsd', ADMX)).not.toThrow();
-    for (const file of [ADML.de, ADML.en]) expect(() => validate('apps/desktop/build/policy/schema/policy-definition-resources.xsd', file), file).not.toThrow();
+    for (const file of [ADML.de, ADML.en])
+      expect(
+        () => validate('apps/desktop/build/policy/schema/policy-definition-resources.xsd', file),
+        file,
+      ).not.toThrow();
   });
 
   it('the schema check fails a template that breaks it (control)', () => {
@@ -36,10 +44,22 @@ describe('Group Policy templates', () => {
     try {
       const bad = join(dir, 'bad.admx');
       writeFileSync(bad, read(ADMX).replace('class="Both"', 'class="Everyone"'));
-      expect(() => execFileSync('xmllint', ['--noout', '--schema', 'apps/desktop/build/policy/schema/policy-definitions.xsd', bad], { stdio: 'pipe' })).toThrow();
+      expect(() =>
+        execFileSync(
+          'xmllint',
+          ['--noout', '--schema', 'apps/desktop/build/policy/schema/policy-definitions.xsd', bad],
+          { stdio: 'pipe' },
+        ),
+      ).toThrow();
       const duplicate = join(dir, 'duplicate.adml');
       writeFileSync(duplicate, read(ADML.de).replace('<string id="RelayUrl_Help">', '<string id="RelayUrl">'));
-      expect(() => execFileSync('xmllint', ['--noout', '--schema', 'apps/desktop/build/policy/schema/policy-definition-resources.xsd', duplicate], { stdio: 'pipe' })).toThrow();
+      expect(() =>
+        execFileSync(
+          'xmllint',
+          ['--noout', '--schema', 'apps/desktop/build/policy/schema/policy-definition-resources.xsd', duplicate],
+          { stdio: 'pipe' },
+        ),
+      ).toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

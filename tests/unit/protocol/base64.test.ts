@@ -49,7 +49,8 @@ describe('strict base64url', () => {
     const alphabet = ['A', 'B', 'Q', 'g', 'w', '_', '=', '+'];
     const texts = [''];
     for (let length = 1; length <= 4; length++)
-      for (const prefix of texts.filter((t) => t.length === length - 1)) for (const c of alphabet) texts.push(prefix + c);
+      for (const prefix of texts.filter((t) => t.length === length - 1))
+        for (const c of alphabet) texts.push(prefix + c);
     for (const text of texts) expect(isBase64Url(text), text).toBe(fromBase64Url(text) !== null);
   });
 });

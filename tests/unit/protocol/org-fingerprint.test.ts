@@ -26,7 +26,8 @@ describe('organisation fingerprint', () => {
   it('is 9 groups of 4 Crockford characters, the same for the same org and different for another', () => {
     expect(underscoreId).toContain('_');
     expect(dashId).toContain('-');
-    for (const id of [underscoreId, dashId, otherId]) expect(orgFingerprint(id)).toMatch(/^([0-9A-HJKMNP-TV-Z]{4} ){8}[0-9A-HJKMNP-TV-Z]{4}$/);
+    for (const id of [underscoreId, dashId, otherId])
+      expect(orgFingerprint(id)).toMatch(/^([0-9A-HJKMNP-TV-Z]{4} ){8}[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(orgFingerprint(underscoreId)).toBe(orgFingerprint(underscoreId));
     expect(new Set([underscoreId, dashId, otherId].map(orgFingerprint)).size).toBe(3);
   });
@@ -35,7 +36,14 @@ describe('organisation fingerprint', () => {
     for (const id of [underscoreId, dashId]) {
       const fp = orgFingerprint(id);
       const compact = fp.replace(/ /g, '');
-      for (const typed of [fp, compact, fp.replace(/ /g, '-'), fp.toLowerCase(), `  ${compact.toLowerCase()}\t`, fp.replace(/0/g, 'O').replace(/1/g, 'l')]) {
+      for (const typed of [
+        fp,
+        compact,
+        fp.replace(/ /g, '-'),
+        fp.toLowerCase(),
+        `  ${compact.toLowerCase()}\t`,
+        fp.replace(/0/g, 'O').replace(/1/g, 'l'),
+      ]) {
         expect(parseOrgFingerprint(typed)).toEqual({ ok: true, kind: 'fingerprint', fingerprint: fp });
         expect(fingerprintMatches(typed, id)).toBe(true);
       }
@@ -72,10 +80,22 @@ describe('organisation fingerprint', () => {
   });
 
   it('names the problem: length (a registration key typed here), a character, the check group', () => {
-    expect(parseOrgFingerprint('K7Q2-9XMD-0ABC-DEFG-HJKM-NPQR-STVW-XYZ1')).toMatchObject({ ok: false, problem: 'length', message: expect.stringContaining('9 groups of 4') });
+    expect(parseOrgFingerprint('K7Q2-9XMD-0ABC-DEFG-HJKM-NPQR-STVW-XYZ1')).toMatchObject({
+      ok: false,
+      problem: 'length',
+      message: expect.stringContaining('9 groups of 4'),
+    });
     const fp = orgFingerprint(dashId);
-    expect(parseOrgFingerprint(fp.replace(/^./, 'U'))).toMatchObject({ ok: false, problem: 'character', message: expect.stringContaining('"U"') });
-    expect(parseOrgFingerprint(fp.slice(0, -1) + (fp.endsWith('0') ? '1' : '0'))).toMatchObject({ ok: false, problem: 'checksum', message: expect.stringContaining('mistyped') });
+    expect(parseOrgFingerprint(fp.replace(/^./, 'U'))).toMatchObject({
+      ok: false,
+      problem: 'character',
+      message: expect.stringContaining('"U"'),
+    });
+    expect(parseOrgFingerprint(fp.slice(0, -1) + (fp.endsWith('0') ? '1' : '0'))).toMatchObject({
+      ok: false,
+      problem: 'checksum',
+      message: expect.stringContaining('mistyped'),
+    });
   });
 
   it('still honours the bare org id that earlier versions compared, exactly (case matters there)', () => {
@@ -89,7 +109,12 @@ describe('organisation fingerprint', () => {
 
 describe('policy OrgFingerprint', () => {
   it('accepts the grouped fingerprint, compact and lower case, and bare org ids with _ and -', () => {
-    for (const value of [orgFingerprint(underscoreId), orgFingerprint(dashId).replace(/ /g, '').toLowerCase(), underscoreId, dashId]) {
+    for (const value of [
+      orgFingerprint(underscoreId),
+      orgFingerprint(dashId).replace(/ /g, '').toLowerCase(),
+      underscoreId,
+      dashId,
+    ]) {
       const policy = policyWith(value);
       expect(policy.problems).toEqual([]);
       expect(policy.values.orgFingerprint).toBe(value);
@@ -103,7 +128,12 @@ describe('policy OrgFingerprint', () => {
     expect(policy.values.orgFingerprint).toBeNull();
     expect(policy.managedBy.orgFingerprint).toBe('HKLM');
     expect(policy.problems).toEqual([
-      { source: 'HKLM', key: 'orgFingerprint', reason: 'invalid_value', detail: expect.stringContaining('check group') },
+      {
+        source: 'HKLM',
+        key: 'orgFingerprint',
+        reason: 'invalid_value',
+        detail: expect.stringContaining('check group'),
+      },
     ]);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBinaryFrame, MAX_BINARY_HEADER_BYTES, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
+import {
+  encodeBinaryFrame,
+  MAX_BINARY_HEADER_BYTES,
+  splitBinaryFrame,
+} from '@klinikfunk/protocol/relay/binary-frame.ts';
 
-const withLength = (n: number, rest: number[]) => new Uint8Array([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255, ...rest]);
+const withLength = (n: number, rest: number[]) =>
+  new Uint8Array([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255, ...rest]);
 
 describe('binary blob frames', () => {
   it('round-trips a header and raw bytes, the data as a view after the header', () => {

@@ -46,16 +46,41 @@ describe('relay frames', () => {
   });
 
   it('takes gone ranges on a page only ascending, non-empty, within safe integers and bounded in number', () => {
-    const page = (gone: unknown) => ({ t: 'page', id: 1, channelId: 'chan0001', events: [], head: 1_000_005, historyStart: 1, gone, incarnation: 'incarnation-2' });
+    const page = (gone: unknown) => ({
+      t: 'page',
+      id: 1,
+      channelId: 'chan0001',
+      events: [],
+      head: 1_000_005,
+      historyStart: 1,
+      gone,
+      incarnation: 'incarnation-2',
+    });
     expect(serverFrame.safeParse(page([{ from: 6, to: 1_000_005 }])).success).toBe(true);
     expect(serverFrame.safeParse({ ...page(undefined), gone: undefined }).success).toBe(true);
     expect(serverFrame.safeParse(page([{ from: 9, to: 6 }])).success).toBe(false);
     expect(serverFrame.safeParse(page([{ from: 0, to: 6 }])).success).toBe(false);
     expect(serverFrame.safeParse(page([{ from: 6, to: Number.MAX_SAFE_INTEGER + 2 }])).success).toBe(false);
-    expect(serverFrame.safeParse(page([{ from: 6, to: 9 }, { from: 9, to: 12 }])).success).toBe(false);
-    expect(serverFrame.safeParse(page([{ from: 20, to: 30 }, { from: 6, to: 9 }])).success).toBe(false);
+    expect(
+      serverFrame.safeParse(
+        page([
+          { from: 6, to: 9 },
+          { from: 9, to: 12 },
+        ]),
+      ).success,
+    ).toBe(false);
+    expect(
+      serverFrame.safeParse(
+        page([
+          { from: 20, to: 30 },
+          { from: 6, to: 9 },
+        ]),
+      ).success,
+    ).toBe(false);
     expect(serverFrame.safeParse(page([{ from: 6, to: 9, extra: 1 }])).success).toBe(false);
-    expect(serverFrame.safeParse(page(Array.from({ length: 65 }, (_, i) => ({ from: 10 * i + 1, to: 10 * i + 5 })))).success).toBe(false);
+    expect(
+      serverFrame.safeParse(page(Array.from({ length: 65 }, (_, i) => ({ from: 10 * i + 1, to: 10 * i + 5 })))).success,
+    ).toBe(false);
   });
 
   it('binds the auth signature to context, nonce and device', () => {

@@ -49,7 +49,13 @@ describe('relay presence', () => {
   it('answers connected devices as online now, others from their rows, stale "online" rows as offline', async () => {
     let now = 5_000_000;
     const { store, rows } = fakeStore();
-    rows.set('devgone01', { deviceId: 'devgone01', lastSeenAt: now - 10_000, online: false, protocol: 3, appVersion: null });
+    rows.set('devgone01', {
+      deviceId: 'devgone01',
+      lastSeenAt: now - 10_000,
+      online: false,
+      protocol: 3,
+      appVersion: null,
+    });
     rows.set('devother1', { deviceId: 'devother1', lastSeenAt: now - 30_000, online: true, ...v4 }); // on another relay process
     rows.set('devcrash1', { deviceId: 'devcrash1', lastSeenAt: now - 600_000, online: true }); // its relay crashed
     const presence = new Presence({ store, log: silentLog, now: () => now, refreshMs: 60_000 });

@@ -2,7 +2,12 @@
 // all-day ones up to their exclusive end, timed ones across midnight, in Berlin wall time.
 import { describe, expect, it } from 'vitest';
 import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
-import { byDay, dayKeysOf, partOf, visibleRange } from '../../../apps/desktop/renderer/src/components/collab/calendar-layout.ts';
+import {
+  byDay,
+  dayKeysOf,
+  partOf,
+  visibleRange,
+} from '../../../apps/desktop/renderer/src/components/collab/calendar-layout.ts';
 import { fromWall } from '../../../apps/desktop/renderer/src/components/collab/berlin-time.ts';
 
 const entry = (uid: string, allDay: boolean, title = uid): CalendarEntryView => ({

@@ -1,8 +1,16 @@
 // The admin's "noch nicht aktualisiert" count during a rolling upgrade (apps/desktop/renderer/src/lib/device-versions.ts).
 import { describe, expect, it } from 'vitest';
-import { compareVersions, versionSummary, type VersionedDevice } from '../../../apps/desktop/renderer/src/lib/device-versions.ts';
+import {
+  compareVersions,
+  versionSummary,
+  type VersionedDevice,
+} from '../../../apps/desktop/renderer/src/lib/device-versions.ts';
 
-const device = (appVersion: string | null, protocol: number | null, extra: Partial<VersionedDevice> = {}): VersionedDevice => ({
+const device = (
+  appVersion: string | null,
+  protocol: number | null,
+  extra: Partial<VersionedDevice> = {},
+): VersionedDevice => ({
   appVersion,
   protocol,
   revoked: false,
@@ -34,6 +42,11 @@ describe('device versions', () => {
   });
 
   it('has no newest version while no device reported one', () => {
-    expect(versionSummary([device(null, 3), device(null, null)])).toEqual({ newest: null, current: 0, behind: 1, unknown: 1 });
+    expect(versionSummary([device(null, 3), device(null, null)])).toEqual({
+      newest: null,
+      current: 0,
+      behind: 1,
+      unknown: 1,
+    });
   });
 });

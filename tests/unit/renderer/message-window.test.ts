@@ -36,7 +36,13 @@ const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView 
   ...over,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
-const page = (messages: MessageView[], hasOlder: boolean, hasNewer: boolean, total = 1000, historyStart: number | null = null): MessagePage => ({
+const page = (
+  messages: MessageView[],
+  hasOlder: boolean,
+  hasNewer: boolean,
+  total = 1000,
+  historyStart: number | null = null,
+): MessagePage => ({
   messages,
   hasOlder,
   hasNewer,

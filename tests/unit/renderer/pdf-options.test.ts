@@ -1,7 +1,10 @@
 // The pdf.js settings are the security boundary around a parser of untrusted files: these tests
 // keep them from drifting (docs/security.md, "PDF preview").
 import { describe, expect, it } from 'vitest';
-import { pdfDocumentOptions, PDFJS_DATA_DIR } from '../../../apps/desktop/renderer/src/components/collab/pdf-options.ts';
+import {
+  pdfDocumentOptions,
+  PDFJS_DATA_DIR,
+} from '../../../apps/desktop/renderer/src/components/collab/pdf-options.ts';
 
 describe('pdf.js options of the PDF preview', () => {
   const data = new Uint8Array([0x25, 0x50, 0x44, 0x46]);

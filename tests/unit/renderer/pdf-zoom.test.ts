@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitWidth, MAX_ZOOM, MIN_ZOOM, zoomIn, zoomOut } from '../../../apps/desktop/renderer/src/components/collab/pdf-zoom.ts';
+import {
+  fitWidth,
+  MAX_ZOOM,
+  MIN_ZOOM,
+  zoomIn,
+  zoomOut,
+} from '../../../apps/desktop/renderer/src/components/collab/pdf-zoom.ts';
 
 describe('PDF preview zoom', () => {
   it('steps up and down the ladder and stops at its ends', () => {

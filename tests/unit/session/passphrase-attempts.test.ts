@@ -37,7 +37,8 @@ async function setup() {
   const root = tempDir();
   const clock = new FakeClock();
   const seam = counting();
-  const make = () => new ProfileManager({ rootDir: root, kdf: KDF, clock, secrets: seam, safeStorage: new FakeSafeStorage() });
+  const make = () =>
+    new ProfileManager({ rootDir: root, kdf: KDF, clock, secrets: seam, safeStorage: new FakeSafeStorage() });
   const profiles = make();
   const created = await profiles.create({ displayName: 'Anna', passphrase: PASS });
   profiles.close(created);
@@ -53,7 +54,9 @@ const codeOf = (promise: Promise<unknown>) =>
 describe('passphrase attempts', () => {
   it('30 wrong passphrases fired at once run Argon2id three times; the rest meet the backoff', async () => {
     const t = await setup();
-    const outcomes = await Promise.all(Array.from({ length: 30 }, () => codeOf(t.profiles.open(t.profileId, 'geraten'))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => codeOf(t.profiles.open(t.profileId, 'geraten'))),
+    );
     expect(t.seam.runs).toBe(3);
     expect(outcomes.filter((c) => c === 'wrong_passphrase')).toHaveLength(3);
     expect(outcomes.filter((c) => c === 'too_soon')).toHaveLength(27);
@@ -81,21 +84,30 @@ describe('passphrase attempts', () => {
 
   it('the count and the wait survive a restart of the app', async () => {
     const t = await setup();
-    for (let i = 0; i < 3; i++) await expect(t.profiles.open(t.profileId, `falsch ${i}`)).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    for (let i = 0; i < 3; i++)
+      await expect(t.profiles.open(t.profileId, `falsch ${i}`)).rejects.toMatchObject({ code: 'wrong_passphrase' });
     const restarted = t.make();
     const runs = t.seam.runs;
     await expect(restarted.open(t.profileId, PASS)).rejects.toMatchObject({ code: 'too_soon' });
     expect(t.seam.runs).toBe(runs);
     t.clock.advance(backoffSeconds(3) * 1000);
     // The fourth wrong one after the restart waits longer than the third did.
-    await expect(restarted.open(t.profileId, 'falsch 3')).rejects.toMatchObject({ code: 'wrong_passphrase', retryAt: t.clock.now() + backoffSeconds(4) * 1000 });
+    await expect(restarted.open(t.profileId, 'falsch 3')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+      retryAt: t.clock.now() + backoffSeconds(4) * 1000,
+    });
   });
 
   it('changing the passphrase is throttled the same way (it takes the old passphrase)', async () => {
     const t = await setup();
-    for (let i = 0; i < 3; i++) await expect(t.profiles.changePassphrase(t.profileId, `falsch ${i}`, 'neu neu neu')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    for (let i = 0; i < 3; i++)
+      await expect(t.profiles.changePassphrase(t.profileId, `falsch ${i}`, 'neu neu neu')).rejects.toMatchObject({
+        code: 'wrong_passphrase',
+      });
     const runs = t.seam.runs;
-    await expect(t.profiles.changePassphrase(t.profileId, PASS, 'neu neu neu')).rejects.toMatchObject({ code: 'too_soon' });
+    await expect(t.profiles.changePassphrase(t.profileId, PASS, 'neu neu neu')).rejects.toMatchObject({
+      code: 'too_soon',
+    });
     expect(t.seam.runs).toBe(runs);
   });
 
@@ -103,7 +115,8 @@ describe('passphrase attempts', () => {
     const t = await setup();
     const month = 30 * 24 * 3600 * 1000;
     t.clock.advance(month);
-    for (let i = 0; i < 3; i++) await expect(t.profiles.open(t.profileId, `falsch ${i}`)).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    for (let i = 0; i < 3; i++)
+      await expect(t.profiles.open(t.profileId, `falsch ${i}`)).rejects.toMatchObject({ code: 'wrong_passphrase' });
     t.clock.advance(-month);
     const refused = (await t.profiles.open(t.profileId, PASS).catch((error: ProfileError) => error)) as ProfileError;
     expect(refused.code).toBe('too_soon');

@@ -51,14 +51,21 @@ beforeAll(async () => {
 /** Every rename into the folder was preceded by a flush of the file renamed, and followed by a flush of the folder. */
 function expectDurableReplacements(dir: string, names: string[]) {
   const renames = journal.events.map((e, i) => ({ e, i })).filter(({ e }) => e.startsWith('rename '));
-  for (const name of names) expect(renames.some(({ e }) => e.endsWith(` -> ${join(dir, name)}`)), `${name} replaced`).toBe(true);
+  for (const name of names)
+    expect(
+      renames.some(({ e }) => e.endsWith(` -> ${join(dir, name)}`)),
+      `${name} replaced`,
+    ).toBe(true);
   for (const { e, i } of renames) {
     const [from, to] = e.slice('rename '.length).split(' -> ') as [string, string];
     if (!to.startsWith(dir)) continue;
     const before = journal.events.slice(0, i);
     expect(before, `${from} flushed before the rename`).toContain(`sync ${from}`);
-    expect(before.lastIndexOf(`close ${from}`), `${from} closed before the rename`).toBeGreaterThan(before.lastIndexOf(`sync ${from}`));
-    if (process.platform !== 'win32') expect(journal.events.slice(i + 1), `${dir} flushed after the rename`).toContain(`sync ${dir}`);
+    expect(before.lastIndexOf(`close ${from}`), `${from} closed before the rename`).toBeGreaterThan(
+      before.lastIndexOf(`sync ${from}`),
+    );
+    if (process.platform !== 'win32')
+      expect(journal.events.slice(i + 1), `${dir} flushed after the rename`).toContain(`sync ${dir}`);
   }
 }
 
@@ -74,7 +81,9 @@ describe('profile files reach the disk before they replace the old ones', () => 
 
     journal.events.length = 0;
     const profiles = new ProfileManager({ rootDir: root, kdf: KDF, safeStorage: new FakeSafeStorage('anna.berger') });
-    await expect(profiles.open(created.summary.profileId, 'falsch')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await expect(profiles.open(created.summary.profileId, 'falsch')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+    });
     profiles.close(await profiles.open(created.summary.profileId, PASS));
     expectDurableReplacements(dir, ['attempts.json', 'profile.json']);
 

@@ -37,7 +37,8 @@ function manager(root: string, safeStorage?: FakeSafeStorage, secrets: SecretKdf
   return new ProfileManager({ rootDir: root, kdf: KDF, secrets, ...(safeStorage ? { safeStorage } : {}) });
 }
 
-const profileJson = (root: string, profileId: string) => JSON.parse(readFileSync(join(root, profileId, 'profile.json'), 'utf8'));
+const profileJson = (root: string, profileId: string) =>
+  JSON.parse(readFileSync(join(root, profileId, 'profile.json'), 'utf8'));
 
 async function createProfile(root: string, safeStorage?: FakeSafeStorage) {
   const profiles = manager(root, safeStorage);
@@ -82,7 +83,9 @@ describe('DB key wrap with the OS secure store', () => {
   it('the same account with the wrong passphrase is still refused (both layers are needed)', async () => {
     const root = tempDir();
     const profileId = await createProfile(root, new FakeSafeStorage('anna.berger'));
-    await expect(manager(root, new FakeSafeStorage('anna.berger')).open(profileId, 'falsch falsch')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await expect(
+      manager(root, new FakeSafeStorage('anna.berger')).open(profileId, 'falsch falsch'),
+    ).rejects.toMatchObject({ code: 'wrong_passphrase' });
   });
 
   it('without an OS store the profile is passphrase-only, and gets the OS layer at the next sign-in where one is available', async () => {
@@ -99,7 +102,9 @@ describe('DB key wrap with the OS secure store', () => {
     expect(profileJson(root, profileId)).toMatchObject({ keyWrap: { layer: 'os_and_passphrase' } });
     const again = await manager(root, new FakeSafeStorage('anna.berger')).open(profileId, PASS);
     again.store.close();
-    await expect(manager(root, new FakeSafeStorage('fremder.nutzer')).open(profileId, PASS)).rejects.toMatchObject({ code: 'os_key_unavailable' });
+    await expect(manager(root, new FakeSafeStorage('fremder.nutzer')).open(profileId, PASS)).rejects.toMatchObject({
+      code: 'os_key_unavailable',
+    });
   });
 
   it('a profile.json of the previous format (v1) still opens; the sign-in rewrites it as v2 with the OS layer and drops the passphrase-free wrap', async () => {
@@ -136,7 +141,9 @@ describe('DB key wrap with the OS secure store', () => {
     expect(profileJson(root, profileId)).toMatchObject({ keyWrap: { layer: 'os_and_passphrase' } });
     const opened = await profiles.open(profileId, 'Frühdienst mit Kaffee');
     opened.store.close();
-    await expect(manager(root, new FakeSafeStorage('fremder.nutzer')).changePassphrase(profileId, 'Frühdienst mit Kaffee', 'x')).rejects.toMatchObject({ code: 'os_key_unavailable' });
+    await expect(
+      manager(root, new FakeSafeStorage('fremder.nutzer')).changePassphrase(profileId, 'Frühdienst mit Kaffee', 'x'),
+    ).rejects.toMatchObject({ code: 'os_key_unavailable' });
   });
 
   it('a key the OS rotated is sealed again at sign-in', async () => {
@@ -156,7 +163,10 @@ describe('DB key wrap with the OS secure store', () => {
     const good = JSON.parse(readFileSync(path, 'utf8'));
     let runs = 0;
     // Counts and refuses, so a missing check shows as a count instead of a hang.
-    const refusing: SecretKdf = { unwrap: async () => (runs++, { ok: false, reason: 'malformed' }), verify: argon2idSecrets.verify };
+    const refusing: SecretKdf = {
+      unwrap: async () => (runs++, { ok: false, reason: 'malformed' }),
+      verify: argon2idSecrets.verify,
+    };
     for (const kdf of [
       { opsLimit: 1_000_000_000 },
       { memLimitBytes: 2 ** 42 },
@@ -183,13 +193,19 @@ describe('DB key wrap with the OS secure store', () => {
     // The OS layer opens, but holds something other than a passphrase wrap.
     const safe = new FakeSafeStorage('anna.berger');
     const junk = toBase64Url(await safe.encrypt(new TextEncoder().encode('{"v":9}')));
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(good), keyWrap: { layer: 'os_and_passphrase', osSealedB64: junk } }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...JSON.parse(good), keyWrap: { layer: 'os_and_passphrase', osSealedB64: junk } }),
+    );
     await expect(profiles.open(profileId, PASS)).rejects.toMatchObject({ code: 'corrupt' });
     // A passphrase wrap sealed for another account (swapped in from another profile.json).
     const other = new FakeSafeStorage('fremder.nutzer');
     const wrapped: WrappedKey = await wrapKeyWithPassphrase(new Uint8Array(32) as never, PASS, KDF);
     const foreign = toBase64Url(await other.encrypt(new TextEncoder().encode(JSON.stringify(wrapped))));
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(good), keyWrap: { layer: 'os_and_passphrase', osSealedB64: foreign } }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...JSON.parse(good), keyWrap: { layer: 'os_and_passphrase', osSealedB64: foreign } }),
+    );
     await expect(profiles.open(profileId, PASS)).rejects.toMatchObject({ code: 'os_key_unavailable' });
   });
 });

@@ -32,7 +32,10 @@ describe('profile relays file', () => {
 
   it('a file that does not match the schema is ignored with a message; an address that is not a relay is not kept', async () => {
     const problems: string[] = [];
-    await writeFile(join(dir, 'profile-relays.json'), JSON.stringify({ [anna]: { url: 'javascript:alert(1)', at: 1 } }));
+    await writeFile(
+      join(dir, 'profile-relays.json'),
+      JSON.stringify({ [anna]: { url: 'javascript:alert(1)', at: 1 } }),
+    );
     const relays = new ProfileRelays(dir, (m) => problems.push(m));
     await relays.load();
     expect(relays.get(anna)).toBeNull();

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../apps/desktop/electron/core/clock/clock.ts';
 import { FakeIdleSource, FakeOsSessionEvents } from '../../../apps/desktop/electron/core/platform/fakes.ts';
-import { pinBackoffSeconds, WorkstationSession, type SessionRules } from '../../../apps/desktop/electron/core/session/workstation-session.ts';
+import {
+  pinBackoffSeconds,
+  WorkstationSession,
+  type SessionRules,
+} from '../../../apps/desktop/electron/core/session/workstation-session.ts';
 
 const RULES: SessionRules = { idleLockSeconds: 300, pinMaxAttempts: 5, maxSessionHours: 12 };
 

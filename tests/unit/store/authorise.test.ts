@@ -18,7 +18,16 @@ const admin: AuthorityFacts = { ...member, channelRole: 'admin' };
 
 describe('the rule table', () => {
   it('names a rule for every event type', () => {
-    const types: ChannelEventType[] = ['channel.update', 'message.edit', 'message.delete', 'poll.close', 'calendar.put', 'calendar.cancel', 'calendar.occurrence.put', 'calendar.occurrence.cancel'];
+    const types: ChannelEventType[] = [
+      'channel.update',
+      'message.edit',
+      'message.delete',
+      'poll.close',
+      'calendar.put',
+      'calendar.cancel',
+      'calendar.occurrence.put',
+      'calendar.occurrence.cancel',
+    ];
     for (const type of types) expect(RULES[type].who).not.toBe('member');
   });
 
@@ -55,7 +64,15 @@ describe('the rule table', () => {
   });
 
   it('everything else: any member', () => {
-    for (const type of ['message.create', 'message.ack', 'read.receipt', 'poll.create', 'poll.vote', 'file.share', 'calendar.rsvp'] as const) {
+    for (const type of [
+      'message.create',
+      'message.ack',
+      'read.receipt',
+      'poll.create',
+      'poll.vote',
+      'file.share',
+      'calendar.rsvp',
+    ] as const) {
       expect(authorise(type, { ...member, channelRole: null })).toBeNull();
     }
   });
@@ -67,16 +84,32 @@ const NOW = Date.UTC(2026, 11, 7, 12);
 let store: ProfileStore;
 let seq = 0;
 
-function rosterRecord(epoch: number, members: Array<{ userId: string; role: 'admin' | 'member' }>, issuedAt?: number): void {
+function rosterRecord(
+  epoch: number,
+  members: Array<{ userId: string; role: 'admin' | 'member' }>,
+  issuedAt?: number,
+): void {
   // directory_records holds verified records (directory-sync.ts); the store trusts them as such.
   testDatabase(store)
     .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
-    .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, members, ...(issuedAt !== undefined ? { issuedAt } : {}) } }));
+    .run(
+      CH,
+      JSON.stringify({
+        v: 1,
+        type: 'roster',
+        body: { channelId: CH, epoch, members, ...(issuedAt !== undefined ? { issuedAt } : {}) },
+      }),
+    );
   testDatabase(store).prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
-  for (const m of members) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
+  for (const m of members)
+    testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
 }
 
-function apply(from: string, payload: ChannelEventPayload, options: { epoch?: number; createdAt?: number; relayAt?: number } = {}) {
+function apply(
+  from: string,
+  payload: ChannelEventPayload,
+  options: { epoch?: number; createdAt?: number; relayAt?: number } = {},
+) {
   seq++;
   const event: ChannelEvent = {
     eventId: `evt${String(seq).padStart(8, '0')}`,
@@ -93,7 +126,9 @@ function apply(from: string, payload: ChannelEventPayload, options: { epoch?: nu
   return { eventId: event.eventId, refused: result.refused.map((r) => r.reason) };
 }
 
-const settings = (over: Partial<Extract<ChannelEventPayload, { type: 'channel.update' }>> = {}): ChannelEventPayload => ({
+const settings = (
+  over: Partial<Extract<ChannelEventPayload, { type: 'channel.update' }>> = {},
+): ChannelEventPayload => ({
   type: 'channel.update',
   name: 'Station 3B',
   topic: '',
@@ -101,13 +136,16 @@ const settings = (over: Partial<Extract<ChannelEventPayload, { type: 'channel.up
   retentionDays: null,
   ...over,
 });
-const channelRow = () => testDatabase(store).prepare('SELECT name, retention_days FROM channels WHERE channel_id = ?').get(CH);
+const channelRow = () =>
+  testDatabase(store).prepare('SELECT name, retention_days FROM channels WHERE channel_id = ?').get(CH);
 
 describe('authorisation through the store', () => {
   beforeEach(() => {
     seq = 0;
     store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-    testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+    testDatabase(store)
+      .prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`)
+      .run(CH);
     rosterRecord(1, [
       { userId: ANNA, role: 'admin' },
       { userId: BEN, role: 'member' },
@@ -119,11 +157,25 @@ describe('authorisation through the store', () => {
     const { eventId, refused } = apply(BEN, settings({ name: 'Gekapert', retentionDays: 1 }));
     expect(refused).toEqual(['not_channel_admin']);
     expect(channelRow()).toEqual({ name: 'Station 3B', retention_days: null });
-    const logged = testDatabase(store).prepare('SELECT payload FROM events WHERE event_id = ?').pluck().get(eventId) as string;
+    const logged = testDatabase(store)
+      .prepare('SELECT payload FROM events WHERE event_id = ?')
+      .pluck()
+      .get(eventId) as string;
     expect(JSON.parse(logged)).toEqual({ type: 'channel.update' });
     // Delivered again: a duplicate, not a second refusal.
     const again = testDatabase(store).transaction(() =>
-      applyEvents(testDatabase(store), [{ eventId, channelId: CH, seq: 99, senderUserId: BEN, senderDeviceId: 'd', createdAt: NOW, epoch: 1, payload: settings({ name: 'Gekapert' }) }]),
+      applyEvents(testDatabase(store), [
+        {
+          eventId,
+          channelId: CH,
+          seq: 99,
+          senderUserId: BEN,
+          senderDeviceId: 'd',
+          createdAt: NOW,
+          epoch: 1,
+          payload: settings({ name: 'Gekapert' }),
+        },
+      ]),
     )();
     expect(again).toMatchObject({ duplicates: 1, refused: [] });
   });
@@ -142,26 +194,59 @@ describe('authorisation through the store', () => {
   it('a demoted admin cannot pick the epoch it is judged by: the roster in force at the relay’s time decides when it is newer', () => {
     // Ben was admin in epoch 2 and was demoted in epoch 3. His client still holds its epoch-2 chain
     // and seals a rename in epoch 2 after the demotion (the header epoch is the sender's choice).
-    rosterRecord(2, [{ userId: ANNA, role: 'admin' }, { userId: BEN, role: 'admin' }], NOW - 2 * DAY);
+    rosterRecord(
+      2,
+      [
+        { userId: ANNA, role: 'admin' },
+        { userId: BEN, role: 'admin' },
+      ],
+      NOW - 2 * DAY,
+    );
     expect(apply(BEN, settings({ name: 'Als Admin' }), { epoch: 2, relayAt: NOW - DAY }).refused).toEqual([]);
-    rosterRecord(3, [{ userId: ANNA, role: 'admin' }, { userId: BEN, role: 'member' }], NOW - 60_000);
-    expect(apply(BEN, settings({ name: 'Nach der Herabstufung', retentionDays: 1 }), { epoch: 2, relayAt: NOW }).refused).toEqual(['not_channel_admin']);
+    rosterRecord(
+      3,
+      [
+        { userId: ANNA, role: 'admin' },
+        { userId: BEN, role: 'member' },
+      ],
+      NOW - 60_000,
+    );
+    expect(
+      apply(BEN, settings({ name: 'Nach der Herabstufung', retentionDays: 1 }), { epoch: 2, relayAt: NOW }).refused,
+    ).toEqual(['not_channel_admin']);
     expect(channelRow()).toEqual({ name: 'Als Admin', retention_days: null });
   });
 
   it('organisation admin status is the user record in force at the relay’s time, not whatever record this device holds now', () => {
     const ORG = 'chn-org-wide-01';
-    testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1)`).run(ORG);
+    testDatabase(store)
+      .prepare(
+        `INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', 'Allgemein', 0, 1)`,
+      )
+      .run(ORG);
     const userRecord = (role: 'admin' | 'member', issuedAt: number, active = true) => {
       testDatabase(store)
         .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('user', ?, ?, 0)`)
         .run(BEN, JSON.stringify({ v: 1, type: 'user', body: { userId: BEN, role, active, issuedAt } }));
-      testDatabase(store).prepare('INSERT OR REPLACE INTO users VALUES (?, ?, ?, NULL, ?)').run(BEN, 'Ben', role, active ? 1 : 0);
+      testDatabase(store)
+        .prepare('INSERT OR REPLACE INTO users VALUES (?, ?, ?, NULL, ?)')
+        .run(BEN, 'Ben', role, active ? 1 : 0);
     };
     const rename = (name: string, relayAt: number) => {
       seq++;
-      const event: ChannelEvent = { eventId: `evt-org-${String(seq).padStart(6, '0')}`, channelId: ORG, seq, senderUserId: BEN, senderDeviceId: 'dev-ben', createdAt: relayAt, relayAt, payload: settings({ name }) };
-      return testDatabase(store).transaction(() => applyEvents(testDatabase(store), [event]))().refused.map((r) => r.reason);
+      const event: ChannelEvent = {
+        eventId: `evt-org-${String(seq).padStart(6, '0')}`,
+        channelId: ORG,
+        seq,
+        senderUserId: BEN,
+        senderDeviceId: 'dev-ben',
+        createdAt: relayAt,
+        relayAt,
+        payload: settings({ name }),
+      };
+      return testDatabase(store)
+        .transaction(() => applyEvents(testDatabase(store), [event]))()
+        .refused.map((r) => r.reason);
     };
     userRecord('admin', NOW - 3 * DAY);
     userRecord('member', NOW - DAY);
@@ -171,37 +256,80 @@ describe('authorisation through the store', () => {
     // His rename after the demotion counts nowhere, also where the users table still said admin.
     testDatabase(store).prepare(`UPDATE users SET role = 'admin' WHERE user_id = ?`).run(BEN);
     expect(rename('Bens Kanal', NOW)).toEqual(['not_org_admin']);
-    expect(testDatabase(store).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(ORG)).toBe('Allgemein (Klinik)');
+    expect(testDatabase(store).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(ORG)).toBe(
+      'Allgemein (Klinik)',
+    );
   });
 
   it('an older channel.update applied late never undoes a newer one', () => {
     apply(ANNA, settings({ name: 'Neu' }));
     const late = testDatabase(store).transaction(() =>
-      applyEvents(testDatabase(store), [{ eventId: 'evt-late-00001', channelId: CH, seq: 1, senderUserId: ANNA, senderDeviceId: 'd', createdAt: NOW, epoch: 1, payload: settings({ name: 'Uralt' }) }]),
+      applyEvents(testDatabase(store), [
+        {
+          eventId: 'evt-late-00001',
+          channelId: CH,
+          seq: 1,
+          senderUserId: ANNA,
+          senderDeviceId: 'd',
+          createdAt: NOW,
+          epoch: 1,
+          payload: settings({ name: 'Uralt' }),
+        },
+      ]),
     )();
     expect(late.refused.map((r) => r.reason)).toEqual(['stale']);
     expect(channelRow()).toMatchObject({ name: 'Neu' });
   });
 
   it('a refused foreign edit leaves its text nowhere, not even in the search vocabulary', () => {
-    const { eventId: messageId } = apply(ANNA, { type: 'message.create', body: 'Übergabe Zimmer 12', mentions: [], replyTo: null, urgent: false });
-    expect(apply(BEN, { type: 'message.edit', messageId, body: 'Fälschungsversuch Zimmer 16', mentions: [] }).refused).toEqual(['not_author']);
-    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschungsversuch%'`).pluck().get()).toBe(0);
-    expect(testDatabase(store).prepare(`SELECT count(*) FROM search_terms WHERE term = 'falschungsversuch'`).pluck().get()).toBe(0);
+    const { eventId: messageId } = apply(ANNA, {
+      type: 'message.create',
+      body: 'Übergabe Zimmer 12',
+      mentions: [],
+      replyTo: null,
+      urgent: false,
+    });
+    expect(
+      apply(BEN, { type: 'message.edit', messageId, body: 'Fälschungsversuch Zimmer 16', mentions: [] }).refused,
+    ).toEqual(['not_author']);
+    expect(
+      testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschungsversuch%'`).pluck().get(),
+    ).toBe(0);
+    expect(
+      testDatabase(store).prepare(`SELECT count(*) FROM search_terms WHERE term = 'falschungsversuch'`).pluck().get(),
+    ).toBe(0);
   });
 
   it('an acknowledged urgent message is not edited, by its author either', () => {
-    const { eventId: messageId } = apply(ANNA, { type: 'message.create', body: 'Zimmer 12', mentions: [], replyTo: null, urgent: true });
+    const { eventId: messageId } = apply(ANNA, {
+      type: 'message.create',
+      body: 'Zimmer 12',
+      mentions: [],
+      replyTo: null,
+      urgent: true,
+    });
     expect(apply(ANNA, { type: 'message.edit', messageId, body: 'Zimmer 14', mentions: [] }).refused).toEqual([]);
     apply(BEN, { type: 'message.ack', messageId });
-    expect(apply(ANNA, { type: 'message.edit', messageId, body: 'Zimmer 16', mentions: [] }).refused).toEqual(['acknowledged_urgent']);
-    expect(testDatabase(store).prepare('SELECT body FROM messages WHERE message_id = ?').pluck().get(messageId)).toBe('Zimmer 14');
+    expect(apply(ANNA, { type: 'message.edit', messageId, body: 'Zimmer 16', mentions: [] }).refused).toEqual([
+      'acknowledged_urgent',
+    ]);
+    expect(testDatabase(store).prepare('SELECT body FROM messages WHERE message_id = ?').pluck().get(messageId)).toBe(
+      'Zimmer 14',
+    );
   });
 
   it('lowering a channel’s retention deletes only what came after the change', () => {
-    const old = apply(BEN, { type: 'message.create', body: 'vor der Änderung', mentions: [], replyTo: null, urgent: false }, { createdAt: NOW - 10 * DAY });
+    const old = apply(
+      BEN,
+      { type: 'message.create', body: 'vor der Änderung', mentions: [], replyTo: null, urgent: false },
+      { createdAt: NOW - 10 * DAY },
+    );
     apply(ANNA, settings({ retentionDays: 1 }));
-    const after = apply(BEN, { type: 'message.create', body: 'nach der Änderung', mentions: [], replyTo: null, urgent: false }, { createdAt: NOW - 2 * DAY });
+    const after = apply(
+      BEN,
+      { type: 'message.create', body: 'nach der Änderung', mentions: [], replyTo: null, urgent: false },
+      { createdAt: NOW - 2 * DAY },
+    );
     const result = applyRetention(testDatabase(store), 0, NOW);
     expect(result.messages).toBe(1);
     const left = testDatabase(store).prepare('SELECT message_id FROM messages').pluck().all();
@@ -216,18 +344,49 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
   // A device opens an envelope late when its key came late (pending envelopes, a new member reading
   // history): the log is the same, the order of applying it is not.
   // Applied as the sync store does: the cursor moves past each batch (a late envelope is below it).
-  const at = (eventSeq: number, from: string, payload: ChannelEventPayload, eventId = `evt-seq-${String(eventSeq).padStart(6, '0')}`) =>
+  const at = (
+    eventSeq: number,
+    from: string,
+    payload: ChannelEventPayload,
+    eventId = `evt-seq-${String(eventSeq).padStart(6, '0')}`,
+  ) =>
     testDatabase(store).transaction(() => {
-      const result = applyEvents(testDatabase(store), [{ eventId, channelId: CH, seq: eventSeq, senderUserId: from, senderDeviceId: `dev-${from}`, createdAt: NOW, relayAt: NOW, payload }]);
-      testDatabase(store).prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, eventSeq);
+      const result = applyEvents(testDatabase(store), [
+        {
+          eventId,
+          channelId: CH,
+          seq: eventSeq,
+          senderUserId: from,
+          senderDeviceId: `dev-${from}`,
+          createdAt: NOW,
+          relayAt: NOW,
+          payload,
+        },
+      ]);
+      testDatabase(store)
+        .prepare(
+          'INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)',
+        )
+        .run(CH, eventSeq);
       return result;
     })();
-  const create = (body: string, urgent = false): ChannelEventPayload => ({ type: 'message.create', body, mentions: [], replyTo: null, urgent });
-  const message = (id: string) => testDatabase(store).prepare('SELECT body, deleted_at IS NOT NULL AS deleted FROM messages WHERE message_id = ?').get(id);
+  const create = (body: string, urgent = false): ChannelEventPayload => ({
+    type: 'message.create',
+    body,
+    mentions: [],
+    replyTo: null,
+    urgent,
+  });
+  const message = (id: string) =>
+    testDatabase(store)
+      .prepare('SELECT body, deleted_at IS NOT NULL AS deleted FROM messages WHERE message_id = ?')
+      .get(id);
 
   beforeEach(() => {
     store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-    testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+    testDatabase(store)
+      .prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`)
+      .run(CH);
     rosterRecord(1, [
       { userId: ANNA, role: 'admin' },
       { userId: BEN, role: 'member' },
@@ -239,7 +398,9 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
     at(2, ANNA, { type: 'message.delete', messageId: id });
     at(1, ANNA, create('Patient Quastenflosser Zimmer 12'), id);
     expect(message(id)).toEqual({ body: '', deleted: 1 });
-    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Quastenflosser%'`).pluck().get()).toBe(0);
+    expect(
+      testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Quastenflosser%'`).pluck().get(),
+    ).toBe(0);
   });
 
   it('an edit opened before its message is in force once the message is there; a foreign one is refused then', () => {
@@ -248,22 +409,48 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
     at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] });
     at(1, ANNA, create('Zimmer 12'), id);
     expect(message(id)).toEqual({ body: 'Zimmer 16', deleted: 0 });
-    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschung%' OR payload LIKE '%Zimmer 12%'`).pluck().get()).toBe(0);
+    expect(
+      testDatabase(store)
+        .prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Fälschung%' OR payload LIKE '%Zimmer 12%'`)
+        .pluck()
+        .get(),
+    ).toBe(0);
   });
 
   it('of two edits the later one in the log is in force, whichever was opened first', () => {
     const id = 'evt-seq-000001';
     at(1, ANNA, create('Zimmer 12'), id);
     at(3, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] });
-    expect(at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 14', mentions: [] }).refused.map((r) => r.reason)).toEqual(['stale']);
+    expect(
+      at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 14', mentions: [] }).refused.map(
+        (r) => r.reason,
+      ),
+    ).toEqual(['stale']);
     expect(message(id)).toEqual({ body: 'Zimmer 16', deleted: 0 });
-    expect(testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get()).toBe(0);
+    expect(
+      testDatabase(store).prepare(`SELECT count(*) FROM events WHERE payload LIKE '%Zimmer 14%'`).pluck().get(),
+    ).toBe(0);
   });
 
   it('a poll closed by its creator before the poll was opened here is closed', () => {
     const pollId = 'evt-seq-000001';
     at(2, ANNA, { type: 'poll.close', pollId });
-    at(1, ANNA, { type: 'poll.create', question: 'Teamessen?', options: [{ id: 'o1', label: 'Ja' }, { id: 'o2', label: 'Nein' }], multipleChoice: false, deadline: null, hideVoters: false }, pollId);
+    at(
+      1,
+      ANNA,
+      {
+        type: 'poll.create',
+        question: 'Teamessen?',
+        options: [
+          { id: 'o1', label: 'Ja' },
+          { id: 'o2', label: 'Nein' },
+        ],
+        multipleChoice: false,
+        deadline: null,
+        hideVoters: false,
+      },
+      pollId,
+    );
     expect(testDatabase(store).prepare('SELECT closed_seq FROM polls WHERE poll_id = ?').pluck().get(pollId)).toBe(2);
   });
 
@@ -272,7 +459,11 @@ describe('verdicts do not depend on the order envelopes are opened in', () => {
     at(1, ANNA, create('Zimmer 12', true), id);
     at(3, BEN, { type: 'message.ack', messageId: id });
     expect(at(2, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 14', mentions: [] }).refused).toEqual([]);
-    expect(at(4, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] }).refused.map((r) => r.reason)).toEqual(['acknowledged_urgent']);
+    expect(
+      at(4, ANNA, { type: 'message.edit', messageId: id, body: 'Zimmer 16', mentions: [] }).refused.map(
+        (r) => r.reason,
+      ),
+    ).toEqual(['acknowledged_urgent']);
     expect(message(id)).toEqual({ body: 'Zimmer 14', deleted: 0 });
   });
 });

@@ -125,12 +125,17 @@ describe('calendar occurrences in the store', () => {
     expect(testDatabase(store).prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(2);
     // After COUNT=5: kept with the entry but not expanded.
     const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
-    expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual([0, 24, 48, 72, 96].map((h) => [h, null]));
+    expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual(
+      [0, 24, 48, 72, 96].map((h) => [h, null]),
+    );
   });
 
   it("an occurrence applied before its series (its sender's own, on the relay ack) shows once the series arrives", async () => {
     seq = 5;
-    expect(apply({ type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + DAY })).toEqual({ invalid: [], refused: [] });
+    expect(apply({ type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + DAY })).toEqual({
+      invalid: [],
+      refused: [],
+    });
     expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
     seq = 0;
     apply(put());
@@ -151,9 +156,16 @@ describe('calendar occurrences in the store', () => {
 
   it('keeps at most MAX_OVERRIDES per entry: the lowest seq gives way, in the table too', () => {
     apply(put({ rrule: 'FREQ=DAILY' }));
-    const cancels = Array.from({ length: MAX_OVERRIDES + 1 }, (_, i) => ({ type: 'calendar.occurrence.cancel', uid: 'evt-handover-01', recurrenceId: T0 + i * DAY }));
+    const cancels = Array.from({ length: MAX_OVERRIDES + 1 }, (_, i) => ({
+      type: 'calendar.occurrence.cancel',
+      uid: 'evt-handover-01',
+      recurrenceId: T0 + i * DAY,
+    }));
     expect(apply(...cancels).refused).toEqual([]);
-    const ids = testDatabase(store).prepare('SELECT recurrence_id FROM calendar_overrides ORDER BY recurrence_id').pluck().all() as number[];
+    const ids = testDatabase(store)
+      .prepare('SELECT recurrence_id FROM calendar_overrides ORDER BY recurrence_id')
+      .pluck()
+      .all() as number[];
     expect(ids).toHaveLength(MAX_OVERRIDES);
     expect(ids[0]).toBe(T0 + DAY);
   });

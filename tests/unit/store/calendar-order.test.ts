@@ -44,7 +44,17 @@ const LOG: ReadonlyArray<{ from: string; payload: ChannelEventPayload; epoch?: n
   { from: BEN, payload: put('Übergabe (Ben)') },
   { from: BEN, payload: { type: 'calendar.rsvp', uid: UID, rsvp: 'yes' } },
   { from: BEN, payload: { type: 'calendar.occurrence.cancel', uid: UID, recurrenceId: T0 + DAY } },
-  { from: ANNA, payload: { type: 'calendar.occurrence.put', uid: UID, recurrenceId: T0 + 2 * DAY, title: 'Übergabe (Raum 2)', start: T0 + 2 * DAY, end: T0 + 2 * DAY + HOUR } },
+  {
+    from: ANNA,
+    payload: {
+      type: 'calendar.occurrence.put',
+      uid: UID,
+      recurrenceId: T0 + 2 * DAY,
+      title: 'Übergabe (Raum 2)',
+      start: T0 + 2 * DAY,
+      end: T0 + 2 * DAY + HOUR,
+    },
+  },
   // Sealed in epoch 2, where Clara is admin; the relay's clock is behind the roster's issuer's.
   { from: CLARA, payload: put('Übergabe 3B'), epoch: 2 },
   { from: BEN, payload: { type: 'calendar.cancel', uid: UID } },
@@ -63,15 +73,33 @@ afterEach(() => {
 function freshStore(): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   stores.push(store);
-  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+  testDatabase(store)
+    .prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`)
+    .run(CH);
   const roster = (epoch: number, issuedAt: number, clara: 'admin' | 'member') =>
-    testDatabase(store).prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`).run(
-      CH,
-      JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, issuedAt, members: [{ userId: ANNA, role: 'member' }, { userId: BEN, role: 'member' }, { userId: CLARA, role: clara }] } }),
-    );
+    testDatabase(store)
+      .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
+      .run(
+        CH,
+        JSON.stringify({
+          v: 1,
+          type: 'roster',
+          body: {
+            channelId: CH,
+            epoch,
+            issuedAt,
+            members: [
+              { userId: ANNA, role: 'member' },
+              { userId: BEN, role: 'member' },
+              { userId: CLARA, role: clara },
+            ],
+          },
+        }),
+      );
   roster(1, NOW - DAY, 'member');
   roster(2, NOW + 60_000, 'admin');
-  for (const userId of [ANNA, BEN]) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, userId, 'member');
+  for (const userId of [ANNA, BEN])
+    testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, userId, 'member');
   testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, CLARA, 'admin');
   return store;
 }
@@ -98,7 +126,11 @@ function openInOrder(order: readonly number[], batchSize: number): ProfileStore 
     const batch = order.slice(i, i + batchSize).map(event);
     testDatabase(store).transaction(() => {
       applyEvents(testDatabase(store), batch);
-      testDatabase(store).prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)').run(CH, Math.max(...batch.map((e) => e.seq!)));
+      testDatabase(store)
+        .prepare(
+          'INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)',
+        )
+        .run(CH, Math.max(...batch.map((e) => e.seq!)));
     })();
   }
   return store;
@@ -106,9 +138,15 @@ function openInOrder(order: readonly number[], batchSize: number): ProfileStore 
 
 function calendarState(store: ProfileStore) {
   return {
-    entries: testDatabase(store).prepare('SELECT uid, data, start, last_seq, created_by, cancelled FROM calendar_events ORDER BY uid').all(),
-    rsvps: testDatabase(store).prepare('SELECT uid, user_id, rsvp, seq FROM calendar_rsvps ORDER BY uid, user_id').all(),
-    overrides: testDatabase(store).prepare('SELECT uid, recurrence_id, data, seq FROM calendar_overrides ORDER BY uid, recurrence_id').all(),
+    entries: testDatabase(store)
+      .prepare('SELECT uid, data, start, last_seq, created_by, cancelled FROM calendar_events ORDER BY uid')
+      .all(),
+    rsvps: testDatabase(store)
+      .prepare('SELECT uid, user_id, rsvp, seq FROM calendar_rsvps ORDER BY uid, user_id')
+      .all(),
+    overrides: testDatabase(store)
+      .prepare('SELECT uid, recurrence_id, data, seq FROM calendar_overrides ORDER BY uid, recurrence_id')
+      .all(),
   };
 }
 
@@ -117,7 +155,12 @@ const inLogOrder = LOG.map((_, i) => i);
 describe('calendar verdicts do not depend on the order envelopes are opened in', () => {
   it('in log order: the first put makes its author the creator; a member may not take the entry over', () => {
     const state = calendarState(openInOrder(inLogOrder, 1));
-    const entry = (uid: string) => state.entries.find((e) => (e as { uid: string }).uid === uid) as { data: string; created_by: string; cancelled: number };
+    const entry = (uid: string) =>
+      state.entries.find((e) => (e as { uid: string }).uid === uid) as {
+        data: string;
+        created_by: string;
+        cancelled: number;
+      };
     expect(entry(UID).created_by).toBe(ANNA);
     expect(JSON.parse(entry(UID).data)).toMatchObject({ title: 'Übergabe 3B', cancelled: false });
     expect(entry(OTHER)).toMatchObject({ created_by: BEN, cancelled: 1 });
@@ -133,19 +176,24 @@ describe('calendar verdicts do not depend on the order envelopes are opened in',
   it('every order of opening, in any batches, ends in the same calendar', () => {
     const expected = calendarState(openInOrder(inLogOrder, 1));
     fc.assert(
-      fc.property(fc.shuffledSubarray(inLogOrder, { minLength: LOG.length, maxLength: LOG.length }), fc.integer({ min: 1, max: 4 }), (order, batchSize) => {
-        const store = openInOrder(order, batchSize);
-        expect(calendarState(store)).toEqual(expected);
-        store.close();
-        stores.splice(stores.indexOf(store), 1);
-      }),
+      fc.property(
+        fc.shuffledSubarray(inLogOrder, { minLength: LOG.length, maxLength: LOG.length }),
+        fc.integer({ min: 1, max: 4 }),
+        (order, batchSize) => {
+          const store = openInOrder(order, batchSize);
+          expect(calendarState(store)).toEqual(expected);
+          store.close();
+          stores.splice(stores.indexOf(store), 1);
+        },
+      ),
       { numRuns: 30 },
     );
   });
 
   it('an event opened late after retention removed older events of the entry from the log does not recompute the entry from what is left', () => {
     const store = freshStore();
-    const at = (index: number, createdAt: number) => testDatabase(store).transaction(() => applyEvents(testDatabase(store), [{ ...event(index), createdAt }]))();
+    const at = (index: number, createdAt: number) =>
+      testDatabase(store).transaction(() => applyEvents(testDatabase(store), [{ ...event(index), createdAt }]))();
     at(0, NOW - 40 * DAY);
     at(2, NOW);
     // The organisation keeps 30 days: Anna's put leaves the log, her entry stays.

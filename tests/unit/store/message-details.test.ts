@@ -17,34 +17,73 @@ let n = 0;
 
 const ev = (payload: ChannelEventPayload, senderUserId: string): ChannelEvent => {
   n++;
-  return { eventId: `evt${String(n).padStart(8, '0')}`, channelId: CH, seq: n, senderUserId, senderDeviceId: `dev-${senderUserId}`, createdAt: T0 + n * 1000, payload };
+  return {
+    eventId: `evt${String(n).padStart(8, '0')}`,
+    channelId: CH,
+    seq: n,
+    senderUserId,
+    senderDeviceId: `dev-${senderUserId}`,
+    createdAt: T0 + n * 1000,
+    payload,
+  };
 };
 const msg = (body: string, from: string, over: { replyTo?: string; urgent?: boolean } = {}) =>
   ev({ type: 'message.create', body, mentions: [], replyTo: over.replyTo ?? null, urgent: over.urgent ?? false }, from);
 
 async function apply(events: ChannelEvent[]) {
-  await store.sync.applyBatch(CH, { events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'message' })), pending: [], newCursor: n });
+  await store.sync.applyBatch(CH, {
+    events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'message' })),
+    pending: [],
+    newCursor: n,
+  });
 }
 
 beforeEach(async () => {
   n = 0;
   store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
-  await store.channels.upsert({ channelId: CH, kind: 'channel', name: 'Station 3B', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: T0 }, [
-    { userId: ANNA, role: 'admin' },
-    { userId: BEN, role: 'member' },
-  ]);
-  testDatabase(store).prepare(`INSERT INTO users VALUES (?, 'Anna Berger', 'admin', NULL, 1), (?, 'Ben Öztürk', 'member', NULL, 1)`).run(ANNA, BEN);
+  await store.channels.upsert(
+    {
+      channelId: CH,
+      kind: 'channel',
+      name: 'Station 3B',
+      topic: '',
+      historyForNewMembers: false,
+      retentionDays: null,
+      createdAt: T0,
+    },
+    [
+      { userId: ANNA, role: 'admin' },
+      { userId: BEN, role: 'member' },
+    ],
+  );
+  testDatabase(store)
+    .prepare(`INSERT INTO users VALUES (?, 'Anna Berger', 'admin', NULL, 1), (?, 'Ben Öztürk', 'member', NULL, 1)`)
+    .run(ANNA, BEN);
 });
 
 it('gives each message of the page its quote, ackers and readers', async () => {
   const question = msg('Wer übernimmt Zimmer 12?', BEN);
   const urgent = msg('Ich, sofort', ANNA, { replyTo: question.eventId, urgent: true });
   const orphan = msg('Antwort auf etwas Altes', BEN, { replyTo: 'evt-not-here' });
-  await apply([question, urgent, orphan, ev({ type: 'message.ack', messageId: urgent.eventId }, BEN), ev({ type: 'read.receipt', upToSeq: urgent.seq! }, BEN)]);
+  await apply([
+    question,
+    urgent,
+    orphan,
+    ev({ type: 'message.ack', messageId: urgent.eventId }, BEN),
+    ev({ type: 'read.receipt', upToSeq: urgent.seq! }, BEN),
+  ]);
 
-  const { memberCount, details } = await store.messageDetails.of(CH, [question.eventId, urgent.eventId, orphan.eventId], { userId: ANNA, readReceipts: true });
+  const { memberCount, details } = await store.messageDetails.of(
+    CH,
+    [question.eventId, urgent.eventId, orphan.eventId],
+    { userId: ANNA, readReceipts: true },
+  );
   expect(memberCount).toBe(2);
-  expect(details.get(urgent.eventId)).toMatchObject({ quote: { body: 'Wer übernimmt Zimmer 12?', deletedAt: null, senderName: 'Ben Öztürk' }, ackers: [BEN], readers: 1 });
+  expect(details.get(urgent.eventId)).toMatchObject({
+    quote: { body: 'Wer übernimmt Zimmer 12?', deletedAt: null, senderName: 'Ben Öztürk' },
+    ackers: [BEN],
+    readers: 1,
+  });
   // Not urgent, not mine: nothing to count.
   expect(details.get(question.eventId)).toMatchObject({ quote: null, ackers: [], readers: null });
   expect(details.get(orphan.eventId)?.quote).toBeNull();

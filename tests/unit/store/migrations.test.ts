@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEncryptedDatabase } from '../../../apps/desktop/electron/core/store/database.ts';
-import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../../apps/desktop/electron/core/store/migrations/index.ts';
+import {
+  LATEST_VERSION,
+  MIGRATIONS,
+  migrate,
+  schemaVersion,
+} from '../../../apps/desktop/electron/core/store/migrations/index.ts';
 import { randomKey, tempDir } from './helpers.ts';
 
 /** Plan rows that read a whole table (FTS virtual-table scans use their own index and are fine). */
@@ -13,7 +18,11 @@ describe('migrations', () => {
   it('the plan check catches a full scan (control)', () => {
     const db = openEncryptedDatabase(join(tempDir(), 'store.db'), randomKey(), { create: true });
     migrate(db);
-    expect(fullScans(db.prepare('EXPLAIN QUERY PLAN SELECT * FROM messages WHERE body = ?').all('x') as Array<{ detail: string }>)).not.toEqual([]);
+    expect(
+      fullScans(
+        db.prepare('EXPLAIN QUERY PLAN SELECT * FROM messages WHERE body = ?').all('x') as Array<{ detail: string }>,
+      ),
+    ).not.toEqual([]);
     db.close();
   });
 
@@ -25,38 +34,50 @@ describe('migrations', () => {
     expect(new Set(versions).size).toBe(versions.length);
   });
 
-  it.each(MIGRATIONS.map((m, i) => [`${m.version}-${m.name}`, i] as const))('%s: migrates a database at the previous version, keeps its data, serves its hot queries by index', (_name, i) => {
-    const migration = MIGRATIONS[i]!;
-    const db = openEncryptedDatabase(join(tempDir(), 'store.db'), randomKey(), { create: true });
-    const previous = i === 0 ? 0 : MIGRATIONS[i - 1]!.version;
-    migrate(db, previous);
-    expect(schemaVersion(db)).toBe(previous);
-    // Sample data of every earlier migration.
-    for (const earlier of MIGRATIONS.slice(0, i)) earlier.sample?.(db);
-    // FTS5 indexes and their shadow tables are derived data (and a migration may set an index option, a row in %_config).
-    const fts = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE %'`).pluck().all() as string[];
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>)
-      .map((t) => t.name)
-      .filter((name) => !fts.some((v) => name === v || name.startsWith(`${v}_`)));
-    const counts = Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n]));
+  it.each(MIGRATIONS.map((m, i) => [`${m.version}-${m.name}`, i] as const))(
+    '%s: migrates a database at the previous version, keeps its data, serves its hot queries by index',
+    (_name, i) => {
+      const migration = MIGRATIONS[i]!;
+      const db = openEncryptedDatabase(join(tempDir(), 'store.db'), randomKey(), { create: true });
+      const previous = i === 0 ? 0 : MIGRATIONS[i - 1]!.version;
+      migrate(db, previous);
+      expect(schemaVersion(db)).toBe(previous);
+      // Sample data of every earlier migration.
+      for (const earlier of MIGRATIONS.slice(0, i)) earlier.sample?.(db);
+      // FTS5 indexes and their shadow tables are derived data (and a migration may set an index option, a row in %_config).
+      const fts = db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE %'`)
+        .pluck()
+        .all() as string[];
+      const tables = (
+        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{
+          name: string;
+        }>
+      )
+        .map((t) => t.name)
+        .filter((name) => !fts.some((v) => name === v || name.startsWith(`${v}_`)));
+      const counts = Object.fromEntries(
+        tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n]),
+      );
 
-    migrate(db, migration.version);
-    expect(schemaVersion(db)).toBe(migration.version);
-    const dropped = migration.drops ?? [];
-    for (const table of dropped) expect(tables, `${table} existed before`).toContain(table);
-    const left = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
-    for (const table of dropped) expect(left, `${table} dropped`).not.toContain(table);
-    for (const [table, n] of Object.entries(counts)) {
-      if (dropped.includes(table)) continue;
-      expect((db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n, table).toBe(n);
-    }
-    migration.sample?.(db);
-    for (const query of migration.hotQueries) {
-      const plan = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
-      expect(fullScans(plan), `${query.name}: ${plan.map((p) => p.detail).join(' | ')}`).toEqual([]);
-    }
-    db.close();
-  });
+      migrate(db, migration.version);
+      expect(schemaVersion(db)).toBe(migration.version);
+      const dropped = migration.drops ?? [];
+      for (const table of dropped) expect(tables, `${table} existed before`).toContain(table);
+      const left = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+      for (const table of dropped) expect(left, `${table} dropped`).not.toContain(table);
+      for (const [table, n] of Object.entries(counts)) {
+        if (dropped.includes(table)) continue;
+        expect((db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n, table).toBe(n);
+      }
+      migration.sample?.(db);
+      for (const query of migration.hotQueries) {
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>;
+        expect(fullScans(plan), `${query.name}: ${plan.map((p) => p.detail).join(' | ')}`).toEqual([]);
+      }
+      db.close();
+    },
+  );
 
   it('refuses a database written by a newer version and leaves it untouched', () => {
     const path = join(tempDir(), 'store.db');

@@ -22,24 +22,52 @@ let anna: ProfileStore;
 function openClient(self: { userId: string; deviceId: string }): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   store.sync.setSelf(self);
-  testDatabase(store).prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`).run(CH);
+  testDatabase(store)
+    .prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', 0)`)
+    .run(CH);
   return store;
 }
 
-function rosterRecord(store: ProfileStore, epoch: number, members: Array<{ userId: string; role: 'admin' | 'member' }>, issuedAt: number): void {
+function rosterRecord(
+  store: ProfileStore,
+  epoch: number,
+  members: Array<{ userId: string; role: 'admin' | 'member' }>,
+  issuedAt: number,
+): void {
   testDatabase(store)
     .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES ('roster', ?, ?, 0)`)
     .run(CH, JSON.stringify({ v: 1, type: 'roster', body: { channelId: CH, epoch, members, issuedAt } }));
   testDatabase(store).prepare('DELETE FROM channel_members WHERE channel_id = ?').run(CH);
-  for (const m of members) testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
+  for (const m of members)
+    testDatabase(store).prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(CH, m.userId, m.role);
 }
 
 const received = (store: ProfileStore, events: ChannelEvent[]) =>
-  store.sync.applyBatch(CH, { events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'x' })), pending: [], newCursor: Math.max(...events.map((e) => e.seq ?? 0)) });
+  store.sync.applyBatch(CH, {
+    events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'x' })),
+    pending: [],
+    newCursor: Math.max(...events.map((e) => e.seq ?? 0)),
+  });
 
 /** What MessagingClient.send does: queue and apply in one transaction. */
-function queueOwn(store: ProfileStore, self: typeof BEN, eventId: string, payload: ChannelEventPayload, createdAt: number, epoch = 1): ChannelEvent {
-  const event: ChannelEvent = { eventId, channelId: CH, seq: null, senderUserId: self.userId, senderDeviceId: self.deviceId, createdAt, epoch, payload };
+function queueOwn(
+  store: ProfileStore,
+  self: typeof BEN,
+  eventId: string,
+  payload: ChannelEventPayload,
+  createdAt: number,
+  epoch = 1,
+): ChannelEvent {
+  const event: ChannelEvent = {
+    eventId,
+    channelId: CH,
+    seq: null,
+    senderUserId: self.userId,
+    senderDeviceId: self.deviceId,
+    createdAt,
+    epoch,
+    payload,
+  };
   testDatabase(store).transaction(() => {
     queueOutbox(testDatabase(store), event, 'x');
     applyEvents(testDatabase(store), [event]);
@@ -67,7 +95,11 @@ const pollCreate: ChannelEvent = {
     hideVoters: false,
   },
 };
-const votePayload = (optionIds: string[]): ChannelEventPayload => ({ type: 'poll.vote', pollId: pollCreate.eventId, optionIds });
+const votePayload = (optionIds: string[]): ChannelEventPayload => ({
+  type: 'poll.vote',
+  pollId: pollCreate.eventId,
+  optionIds,
+});
 
 describe("a sender's own event refused when the relay acknowledges it", () => {
   beforeEach(() => {
@@ -93,19 +125,40 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
     await ben.sync.markSent(first.eventId, 2, DEADLINE - 2 * HOUR);
     const change = queueOwn(ben, BEN, 'vote-ben-change1', votePayload(['b']), DEADLINE - HOUR);
     await ben.sync.markSent(change.eventId, 3, DEADLINE + 60_000);
-    expect(testDatabase(ben).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
-    await received(anna, [pollCreate, { ...first, seq: 2, relayAt: DEADLINE - 2 * HOUR }, { ...change, seq: 3, relayAt: DEADLINE + 60_000 }]);
-    expect(testDatabase(anna).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
+    expect(
+      testDatabase(ben).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId),
+    ).toEqual({ option_ids: '["a"]', seq: 2 });
+    await received(anna, [
+      pollCreate,
+      { ...first, seq: 2, relayAt: DEADLINE - 2 * HOUR },
+      { ...change, seq: 3, relayAt: DEADLINE + 60_000 },
+    ]);
+    expect(
+      testDatabase(anna).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId),
+    ).toEqual({ option_ids: '["a"]', seq: 2 });
   });
 
   it('a vote queued before the own close counts, one queued after it does not, at the sender as at every receiver', async () => {
-    const own: ChannelEvent = { ...pollCreate, senderUserId: BEN.userId, senderDeviceId: BEN.deviceId, payload: { ...(pollCreate.payload as Extract<ChannelEventPayload, { type: 'poll.create' }>), deadline: null } };
+    const own: ChannelEvent = {
+      ...pollCreate,
+      senderUserId: BEN.userId,
+      senderDeviceId: BEN.deviceId,
+      payload: { ...(pollCreate.payload as Extract<ChannelEventPayload, { type: 'poll.create' }>), deadline: null },
+    };
     await received(ben, [own]);
     const before = queueOwn(ben, BEN, 'vote-ben-before1', votePayload(['a']), DEADLINE - 3 * HOUR);
-    const close = queueOwn(ben, BEN, 'close-ben-00001', { type: 'poll.close', pollId: own.eventId }, DEADLINE - 3 * HOUR);
+    const close = queueOwn(
+      ben,
+      BEN,
+      'close-ben-00001',
+      { type: 'poll.close', pollId: own.eventId },
+      DEADLINE - 3 * HOUR,
+    );
     const after = queueOwn(ben, BEN, 'vote-ben-after01', votePayload(['b']), DEADLINE - 3 * HOUR);
     await ben.sync.markSent(before.eventId, 2, DEADLINE - 2 * HOUR);
-    expect(testDatabase(ben).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId)).toEqual({ option_ids: '["a"]', seq: 2 });
+    expect(
+      testDatabase(ben).prepare('SELECT option_ids, seq FROM poll_votes WHERE user_id = ?').get(BEN.userId),
+    ).toEqual({ option_ids: '["a"]', seq: 2 });
     await ben.sync.markSent(close.eventId, 3, DEADLINE - 2 * HOUR);
     await ben.sync.markSent(after.eventId, 4, DEADLINE - 2 * HOUR);
     const state = (store: ProfileStore) => ({
@@ -120,19 +173,60 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
 
   it('a rename queued by an admin who is demoted before the relay takes it is undone at the sender', async () => {
     const NOW = Date.UTC(2026, 11, 7, 12);
-    const settings = (name: string): ChannelEventPayload => ({ type: 'channel.update', name, topic: '', historyForNewMembers: false, retentionDays: null });
-    const named: ChannelEvent = { eventId: 'evt-name-00001', channelId: CH, seq: 1, senderUserId: ANNA.userId, senderDeviceId: ANNA.deviceId, createdAt: NOW - HOUR, relayAt: NOW - HOUR, epoch: 1, payload: settings('Station 3B') };
+    const settings = (name: string): ChannelEventPayload => ({
+      type: 'channel.update',
+      name,
+      topic: '',
+      historyForNewMembers: false,
+      retentionDays: null,
+    });
+    const named: ChannelEvent = {
+      eventId: 'evt-name-00001',
+      channelId: CH,
+      seq: 1,
+      senderUserId: ANNA.userId,
+      senderDeviceId: ANNA.deviceId,
+      createdAt: NOW - HOUR,
+      relayAt: NOW - HOUR,
+      epoch: 1,
+      payload: settings('Station 3B'),
+    };
     for (const store of [ben, anna]) {
-      rosterRecord(store, 1, [{ userId: ANNA.userId, role: 'admin' }, { userId: BEN.userId, role: 'admin' }], NOW - 2 * HOUR);
+      rosterRecord(
+        store,
+        1,
+        [
+          { userId: ANNA.userId, role: 'admin' },
+          { userId: BEN.userId, role: 'admin' },
+        ],
+        NOW - 2 * HOUR,
+      );
       await received(store, [named]);
     }
     const rename = queueOwn(ben, BEN, 'evt-rename-ben1', settings('Gekapert'), NOW);
-    expect(testDatabase(ben).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe('Gekapert');
+    expect(testDatabase(ben).prepare('SELECT name FROM channels WHERE channel_id = ?').pluck().get(CH)).toBe(
+      'Gekapert',
+    );
     // Anna demotes Ben (roster epoch 2) before the relay takes his rename.
-    for (const store of [ben, anna]) rosterRecord(store, 2, [{ userId: ANNA.userId, role: 'admin' }, { userId: BEN.userId, role: 'member' }], NOW + 1_000);
+    for (const store of [ben, anna])
+      rosterRecord(
+        store,
+        2,
+        [
+          { userId: ANNA.userId, role: 'admin' },
+          { userId: BEN.userId, role: 'member' },
+        ],
+        NOW + 1_000,
+      );
     await ben.sync.markSent(rename.eventId, 2, NOW + 60_000);
-    expect(testDatabase(ben).prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({ name: 'Station 3B', settings_seq: 1 });
+    expect(testDatabase(ben).prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({
+      name: 'Station 3B',
+      settings_seq: 1,
+    });
     await received(anna, [{ ...rename, seq: 2, relayAt: NOW + 60_000 }]);
-    expect(testDatabase(anna).prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({ name: 'Station 3B', settings_seq: 1 });
+    expect(testDatabase(anna).prepare('SELECT name, settings_seq FROM channels WHERE channel_id = ?').get(CH)).toEqual({
+      name: 'Station 3B',
+      settings_seq: 1,
+    });
   });
 });

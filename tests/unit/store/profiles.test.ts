@@ -42,7 +42,12 @@ describe('profiles on one workstation', () => {
     const snapshot = () =>
       readdirSync(dir)
         .filter((f) => f !== 'attempts.json')
-        .map((f) => [f, existsSync(join(dir, f)) && statSync(join(dir, f)).isFile() ? readFileSync(join(dir, f)).toString('base64') : 'dir']);
+        .map((f) => [
+          f,
+          existsSync(join(dir, f)) && statSync(join(dir, f)).isFile()
+            ? readFileSync(join(dir, f)).toString('base64')
+            : 'dir',
+        ]);
     const before = snapshot();
     await expect(profiles.open(anna.summary.profileId, 'falsch')).rejects.toMatchObject({ code: 'wrong_passphrase' });
     expect(snapshot()).toEqual(before);
@@ -54,9 +59,13 @@ describe('profiles on one workstation', () => {
     const anna = await profiles.create({ displayName: 'Anna', passphrase: 'alt alt alt' });
     await anna.store.setSetting('marker', 42);
     profiles.close(anna);
-    await expect(profiles.changePassphrase(anna.summary.profileId, 'falsch', 'neu')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await expect(profiles.changePassphrase(anna.summary.profileId, 'falsch', 'neu')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+    });
     await profiles.changePassphrase(anna.summary.profileId, 'alt alt alt', 'neu neu neu');
-    await expect(profiles.open(anna.summary.profileId, 'alt alt alt')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await expect(profiles.open(anna.summary.profileId, 'alt alt alt')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+    });
     const reopened = await profiles.open(anna.summary.profileId, 'neu neu neu');
     expect(await reopened.store.getSetting('marker')).toBe(42);
     profiles.close(reopened);

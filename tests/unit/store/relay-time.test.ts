@@ -81,9 +81,9 @@ describe('poll deadlines by relay time', () => {
     for (const client of [anna, ben]) {
       await apply(client, [pollCreate, late]);
       expect(await voters(client)).toBe(0);
-      expect(testDatabase(client).prepare('SELECT relay_at FROM events WHERE event_id = ?').pluck().get(late.eventId)).toBe(
-        DEADLINE + 1,
-      );
+      expect(
+        testDatabase(client).prepare('SELECT relay_at FROM events WHERE event_id = ?').pluck().get(late.eventId),
+      ).toBe(DEADLINE + 1);
     }
   });
 

@@ -12,9 +12,19 @@ let n = 0;
 
 const ev = (payload: ChannelEventPayload, over: Partial<ChannelEvent> = {}): ChannelEvent => {
   n++;
-  return { eventId: `evt${String(n).padStart(8, '0')}`, channelId: CH, seq: n, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0 + n * 1000, payload, ...over };
+  return {
+    eventId: `evt${String(n).padStart(8, '0')}`,
+    channelId: CH,
+    seq: n,
+    senderUserId: 'usr-anna-0001',
+    senderDeviceId: 'dev-anna-0001',
+    createdAt: T0 + n * 1000,
+    payload,
+    ...over,
+  };
 };
-const msg = (body: string, over: Partial<ChannelEvent> = {}) => ev({ type: 'message.create', body, mentions: [], replyTo: null, urgent: false }, over);
+const msg = (body: string, over: Partial<ChannelEvent> = {}) =>
+  ev({ type: 'message.create', body, mentions: [], replyTo: null, urgent: false }, over);
 
 /** Rows anywhere in the store's text tables (events log, messages, files, outbox) containing `text`. */
 function textRows(text: string): string[] {
@@ -29,24 +39,44 @@ function textRows(text: string): string[] {
       .all(like, like, like, like, like) as Array<{ t: string }>
   ).map((r) => r.t);
 }
-const terms = (prefix: string) => (testDatabase(store).prepare('SELECT term FROM search_terms WHERE term >= ? AND term < ?').pluck().all(prefix, `${prefix}\u{10FFFF}`) as string[]);
+const terms = (prefix: string) =>
+  testDatabase(store)
+    .prepare('SELECT term FROM search_terms WHERE term >= ? AND term < ?')
+    .pluck()
+    .all(prefix, `${prefix}\u{10FFFF}`) as string[];
 
 async function apply(events: ChannelEvent[]) {
   const last = Math.max(0, ...events.map((e) => e.seq ?? 0));
-  await store.sync.applyBatch(CH, { events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'message' })), pending: [], newCursor: last });
+  await store.sync.applyBatch(CH, {
+    events: events.map((e) => ({ ...e, seq: e.seq ?? 0, contentType: 'message' })),
+    pending: [],
+    newCursor: last,
+  });
 }
 
 beforeEach(async () => {
   n = 0;
   store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   await store.channels.upsert(
-    { channelId: CH, kind: 'channel', name: 'Station 3B', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: T0 },
+    {
+      channelId: CH,
+      kind: 'channel',
+      name: 'Station 3B',
+      topic: '',
+      historyForNewMembers: false,
+      retentionDays: null,
+      createdAt: T0,
+    },
     [
       { userId: 'usr-anna-0001', role: 'admin' },
       { userId: 'usr-ben-00001', role: 'member' },
     ],
   );
-  testDatabase(store).prepare(`INSERT INTO users VALUES ('usr-anna-0001', 'Anna Berger', 'admin', NULL, 1), ('usr-ben-00001', 'Ben Öztürk', 'member', NULL, 1)`).run();
+  testDatabase(store)
+    .prepare(
+      `INSERT INTO users VALUES ('usr-anna-0001', 'Anna Berger', 'admin', NULL, 1), ('usr-ben-00001', 'Ben Öztürk', 'member', NULL, 1)`,
+    )
+    .run();
 });
 
 describe('applying events', () => {
@@ -70,9 +100,16 @@ describe('applying events', () => {
   it('edits and deletes only by the sender; a delete leaves a tombstone and leaves search', async () => {
     const original = msg('Blutdruck 120/80 Bett 4');
     await apply([original]);
-    await apply([ev({ type: 'message.edit', messageId: original.eventId, body: 'Blutdruck 130/85 Bett 4', mentions: [] }, { senderUserId: 'usr-ben-00001' })]);
+    await apply([
+      ev(
+        { type: 'message.edit', messageId: original.eventId, body: 'Blutdruck 130/85 Bett 4', mentions: [] },
+        { senderUserId: 'usr-ben-00001' },
+      ),
+    ]);
     expect((await store.messages.get(CH, original.eventId))!.body).toBe('Blutdruck 120/80 Bett 4');
-    await apply([ev({ type: 'message.edit', messageId: original.eventId, body: 'Blutdruck 130/85 Bett 4', mentions: [] })]);
+    await apply([
+      ev({ type: 'message.edit', messageId: original.eventId, body: 'Blutdruck 130/85 Bett 4', mentions: [] }),
+    ]);
     const edited = (await store.messages.get(CH, original.eventId))!;
     expect([edited.body, edited.editedAt !== null]).toEqual(['Blutdruck 130/85 Bett 4', true]);
     expect(await store.search({ text: 'Blutdruck' })).toHaveLength(1);
@@ -87,7 +124,12 @@ describe('applying events', () => {
 
   it('a delete in the same batch as its message leaves no word behind; a word another message uses stays', async () => {
     const gone = msg('Dekubitusprophylaxe Bett 4');
-    await apply([msg('Dekubitusprophylaxe Bett 9'), gone, msg('Kontrakturenprophylaxe'), ev({ type: 'message.delete', messageId: gone.eventId })]);
+    await apply([
+      msg('Dekubitusprophylaxe Bett 9'),
+      gone,
+      msg('Kontrakturenprophylaxe'),
+      ev({ type: 'message.delete', messageId: gone.eventId }),
+    ]);
     await apply([]);
     const created = msg('Pneumonieprophylaxe nur hier');
     await apply([created, ev({ type: 'message.delete', messageId: created.eventId })]);
@@ -97,22 +139,39 @@ describe('applying events', () => {
   });
 
   it('records acknowledgements of urgent messages once per person', async () => {
-    const urgent = ev({ type: 'message.create', body: 'Reanimation Zimmer 7', mentions: [], replyTo: null, urgent: true });
+    const urgent = ev({
+      type: 'message.create',
+      body: 'Reanimation Zimmer 7',
+      mentions: [],
+      replyTo: null,
+      urgent: true,
+    });
     await apply([urgent]);
     const ack = (user: string) => ev({ type: 'message.ack', messageId: urgent.eventId }, { senderUserId: user });
     await apply([ack('usr-ben-00001'), ack('usr-ben-00001')]);
     expect((await store.messages.acks(CH, urgent.eventId)).map((a) => a.userId)).toEqual(['usr-ben-00001']);
   });
 
-  it('lists the channel with the newest message first, whatever the channels\' sequence numbers', async () => {
+  it("lists the channel with the newest message first, whatever the channels' sequence numbers", async () => {
     // Station 3B has many old messages (high seqs); Labor has one newer message at seq 1.
     await apply([msg('alt 1'), msg('alt 2'), msg('alt 3'), msg('alt 4')]);
     const LAB = 'chn-labor-00001';
-    await store.channels.upsert({ channelId: LAB, kind: 'channel', name: 'Labor', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: T0 }, [
-      { userId: 'usr-ben-00001', role: 'member' },
-    ]);
+    await store.channels.upsert(
+      {
+        channelId: LAB,
+        kind: 'channel',
+        name: 'Labor',
+        topic: '',
+        historyForNewMembers: false,
+        retentionDays: null,
+        createdAt: T0,
+      },
+      [{ userId: 'usr-ben-00001', role: 'member' }],
+    );
     await store.sync.applyBatch(LAB, {
-      events: [{ ...msg('Befund da', { channelId: LAB, seq: 1, createdAt: T0 + 3_600_000 }), contentType: 'message' } as never],
+      events: [
+        { ...msg('Befund da', { channelId: LAB, seq: 1, createdAt: T0 + 3_600_000 }), contentType: 'message' } as never,
+      ],
       pending: [],
       newCursor: 1,
     });
@@ -120,9 +179,15 @@ describe('applying events', () => {
   });
 
   it('counts unread messages and mentions for the sidebar', async () => {
-    await apply([msg('hallo'), msg('@Ben bitte Bett 4', { senderUserId: 'usr-anna-0001' }), msg('eigene', { senderUserId: 'usr-ben-00001' })]);
+    await apply([
+      msg('hallo'),
+      msg('@Ben bitte Bett 4', { senderUserId: 'usr-anna-0001' }),
+      msg('eigene', { senderUserId: 'usr-ben-00001' }),
+    ]);
     testDatabase(store).prepare(`UPDATE messages SET mentions = '["usr-ben-00001"]' WHERE body LIKE '@Ben%'`).run();
-    await apply([ev({ type: 'message.create', body: 'noch mal @Ben', mentions: ['usr-ben-00001'], replyTo: null, urgent: false })]);
+    await apply([
+      ev({ type: 'message.create', body: 'noch mal @Ben', mentions: ['usr-ben-00001'], replyTo: null, urgent: false }),
+    ]);
     const [summary] = await store.channels.listFor('usr-ben-00001');
     expect(summary).toMatchObject({ unreadCount: 3, mentionCount: 1 });
     await store.channels.markRead(CH, summary!.lastSortKey, T0);
@@ -130,9 +195,24 @@ describe('applying events', () => {
   });
 
   it('refuses a late poll vote with the same verdict from the log', async () => {
-    const poll = ev({ type: 'poll.create', question: 'Wer übernimmt?', options: [{ id: 'a', label: 'Ich' }, { id: 'b', label: 'Du' }], multipleChoice: false, deadline: T0 + 10_000, hideVoters: false });
+    const poll = ev({
+      type: 'poll.create',
+      question: 'Wer übernimmt?',
+      options: [
+        { id: 'a', label: 'Ich' },
+        { id: 'b', label: 'Du' },
+      ],
+      multipleChoice: false,
+      deadline: T0 + 10_000,
+      hideVoters: false,
+    });
     await apply([poll]);
-    await apply([ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['a'] }, { senderUserId: 'usr-ben-00001', createdAt: T0 + 20_000 })]);
+    await apply([
+      ev(
+        { type: 'poll.vote', pollId: poll.eventId, optionIds: ['a'] },
+        { senderUserId: 'usr-ben-00001', createdAt: T0 + 20_000 },
+      ),
+    ]);
     expect(testDatabase(store).prepare('SELECT count(*) AS c FROM poll_votes').get()).toEqual({ c: 0 });
   });
 });
@@ -150,20 +230,33 @@ describe('search', () => {
 
   it('filters by date: from inclusive, to exclusive', async () => {
     const day = 86_400_000;
-    await apply([msg('Visite Montag', { createdAt: T0 }), msg('Visite Dienstag', { createdAt: T0 + day }), msg('Visite Mittwoch', { createdAt: T0 + 2 * day })]);
+    await apply([
+      msg('Visite Montag', { createdAt: T0 }),
+      msg('Visite Dienstag', { createdAt: T0 + day }),
+      msg('Visite Mittwoch', { createdAt: T0 + 2 * day }),
+    ]);
     const bodies = async (q: { from?: number; to?: number }) =>
-      Promise.all((await store.search({ text: 'Visite', ...q })).map(async (h) => (await store.messages.get(CH, h.id))!.body));
+      Promise.all(
+        (await store.search({ text: 'Visite', ...q })).map(async (h) => (await store.messages.get(CH, h.id))!.body),
+      );
     expect(await bodies({ from: T0 + day })).toEqual(['Visite Mittwoch', 'Visite Dienstag']);
     expect(await bodies({ to: T0 + day })).toEqual(['Visite Montag']);
     expect(await bodies({ from: T0 + day, to: T0 + 2 * day })).toEqual(['Visite Dienstag']);
   });
 
   it('a long word still being typed finds compounds with that start; a word also finds compounds it ends', async () => {
-    await apply([msg('Übergabeprotokoll liegt im Stationszimmer'), msg('Übergabezeit ist 6 Uhr'), msg('Protokoll fehlt')]);
+    await apply([
+      msg('Übergabeprotokoll liegt im Stationszimmer'),
+      msg('Übergabezeit ist 6 Uhr'),
+      msg('Protokoll fehlt'),
+    ]);
     const bodiesOf = async (text: string) =>
       Promise.all((await store.search({ text })).map(async (h) => (await store.messages.get(CH, h.id))!.body));
     expect(await bodiesOf('Übergabeprot')).toEqual(['Übergabeprotokoll liegt im Stationszimmer']);
-    expect((await bodiesOf('ubergabe')).sort()).toEqual(['Übergabeprotokoll liegt im Stationszimmer', 'Übergabezeit ist 6 Uhr']);
+    expect((await bodiesOf('ubergabe')).sort()).toEqual([
+      'Übergabeprotokoll liegt im Stationszimmer',
+      'Übergabezeit ist 6 Uhr',
+    ]);
     // Search inside words (German compounds): "protokoll" is part of "Übergabeprotokoll".
     expect(await bodiesOf('protokoll')).toEqual(['Protokoll fehlt', 'Übergabeprotokoll liegt im Stationszimmer']);
   });
@@ -183,9 +276,48 @@ describe('retention and deletion', () => {
     await apply([
       msg('alt: Übergabe Hämoglobin Frau Schreiber', old),
       msg('neu: Übergabe Frau Schreiberling', recent),
-      ev({ type: 'file.share', name: 'Wundfoto Schreiber.jpg', mimeType: 'image/jpeg', size: 10, blobId: 'blob-alt', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' }, old),
-      ev({ type: 'file.share', name: 'Dienstplan.pdf', mimeType: 'application/pdf', size: 10, blobId: 'blob-neu', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' }, recent),
-      ev({ type: 'poll.create', question: 'Wer betreut Frau Schreiber?', options: [{ id: 'a', label: 'Ich' }, { id: 'b', label: 'Du' }], multipleChoice: false, deadline: null, hideVoters: false }, old),
+      ev(
+        {
+          type: 'file.share',
+          name: 'Wundfoto Schreiber.jpg',
+          mimeType: 'image/jpeg',
+          size: 10,
+          blobId: 'blob-alt',
+          keyB64: 'k'.repeat(43),
+          hashB64: 'h'.repeat(43),
+          thumbnailBlobId: null,
+          caption: '',
+        },
+        old,
+      ),
+      ev(
+        {
+          type: 'file.share',
+          name: 'Dienstplan.pdf',
+          mimeType: 'application/pdf',
+          size: 10,
+          blobId: 'blob-neu',
+          keyB64: 'k'.repeat(43),
+          hashB64: 'h'.repeat(43),
+          thumbnailBlobId: null,
+          caption: '',
+        },
+        recent,
+      ),
+      ev(
+        {
+          type: 'poll.create',
+          question: 'Wer betreut Frau Schreiber?',
+          options: [
+            { id: 'a', label: 'Ich' },
+            { id: 'b', label: 'Du' },
+          ],
+          multipleChoice: false,
+          deadline: null,
+          hideVoters: false,
+        },
+        old,
+      ),
     ]);
     const result = await store.applyRetention(30, now);
     expect(result).toMatchObject({ messages: 1, files: 1, polls: 1, events: 3, orphanedBlobs: ['blob-alt'] });
@@ -212,7 +344,14 @@ describe('retention and deletion', () => {
     const keep = msg('bleibt: Nachtdienstübergabe');
     const drop = msg('weg damit: Patient Hinterhuber');
     await apply([keep, drop]);
-    await apply([ev({ type: 'message.edit', messageId: drop.eventId, body: 'weg damit: Patient Hinterhuber, Zimmer 3', mentions: [] })]);
+    await apply([
+      ev({
+        type: 'message.edit',
+        messageId: drop.eventId,
+        body: 'weg damit: Patient Hinterhuber, Zimmer 3',
+        mentions: [],
+      }),
+    ]);
     await apply([ev({ type: 'message.ack', messageId: drop.eventId }, { senderUserId: 'usr-ben-00001' })]);
     expect(await store.deleteMessageLocally(CH, drop.eventId)).toBe(true);
     expect((await store.messages.page(CH)).map((m) => m.body)).toEqual(['bleibt: Nachtdienstübergabe']);
@@ -223,7 +362,17 @@ describe('retention and deletion', () => {
     expect((await store.search({ text: 'Nachtdienstüberg' })).length).toBe(1);
     expect(await store.deleteMessageLocally(CH, drop.eventId)).toBe(false);
     // A shared file is deleted the same way, by its event id.
-    const file = ev({ type: 'file.share', name: 'Befund Hinterhuber.pdf', mimeType: 'application/pdf', size: 10, blobId: 'blob-befund', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' });
+    const file = ev({
+      type: 'file.share',
+      name: 'Befund Hinterhuber.pdf',
+      mimeType: 'application/pdf',
+      size: 10,
+      blobId: 'blob-befund',
+      keyB64: 'k'.repeat(43),
+      hashB64: 'h'.repeat(43),
+      thumbnailBlobId: null,
+      caption: '',
+    });
     await apply([file]);
     expect(await store.deleteMessageLocally(CH, file.eventId)).toBe(true);
     expect(await store.collaboration.files(CH)).toEqual([]);
@@ -234,13 +383,57 @@ describe('retention and deletion', () => {
     const OTHER = 'chn-other-0001';
     await apply([
       msg('Verlegung Frau Oberhauser'),
-      ev({ type: 'file.share', name: 'Arztbrief Oberhauser.pdf', mimeType: 'application/pdf', size: 10, blobId: 'blob-brief', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' }),
-      ev({ type: 'poll.create', question: 'Oberhauser verlegen?', options: [{ id: 'a', label: 'Ja' }, { id: 'b', label: 'Nein' }], multipleChoice: false, deadline: null, hideVoters: false }),
-      ev({ type: 'calendar.put', uid: 'evt-visit-0001', title: 'Visite Oberhauser', start: T0 + 3_600_000, end: T0 + 7_200_000, allDay: false, timeZone: 'Europe/Berlin', attendees: [] }),
+      ev({
+        type: 'file.share',
+        name: 'Arztbrief Oberhauser.pdf',
+        mimeType: 'application/pdf',
+        size: 10,
+        blobId: 'blob-brief',
+        keyB64: 'k'.repeat(43),
+        hashB64: 'h'.repeat(43),
+        thumbnailBlobId: null,
+        caption: '',
+      }),
+      ev({
+        type: 'poll.create',
+        question: 'Oberhauser verlegen?',
+        options: [
+          { id: 'a', label: 'Ja' },
+          { id: 'b', label: 'Nein' },
+        ],
+        multipleChoice: false,
+        deadline: null,
+        hideVoters: false,
+      }),
+      ev({
+        type: 'calendar.put',
+        uid: 'evt-visit-0001',
+        title: 'Visite Oberhauser',
+        start: T0 + 3_600_000,
+        end: T0 + 7_200_000,
+        allDay: false,
+        timeZone: 'Europe/Berlin',
+        attendees: [],
+      }),
     ]);
-    await store.sync.applyBatch(CH, { events: [], pending: [{ channelId: CH, seq: 99, envelope: new Uint8Array([1, 2, 3]) }], newCursor: 99 });
+    await store.sync.applyBatch(CH, {
+      events: [],
+      pending: [{ channelId: CH, seq: 99, envelope: new Uint8Array([1, 2, 3]) }],
+      newCursor: 99,
+    });
     await store.sync.applyBatch(OTHER, {
-      events: [{ eventId: 'evt-other-0001', channelId: OTHER, seq: 1, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0, contentType: 'message', payload: { type: 'message.create', body: 'Oberhauser anderswo', mentions: [], replyTo: null, urgent: false } }],
+      events: [
+        {
+          eventId: 'evt-other-0001',
+          channelId: OTHER,
+          seq: 1,
+          senderUserId: 'usr-anna-0001',
+          senderDeviceId: 'dev-anna-0001',
+          createdAt: T0,
+          contentType: 'message',
+          payload: { type: 'message.create', body: 'Oberhauser anderswo', mentions: [], replyTo: null, urgent: false },
+        },
+      ],
       pending: [],
       newCursor: 1,
     });
@@ -265,8 +458,15 @@ describe('retention and deletion', () => {
 
 describe('outbox', () => {
   it('a message written offline is shown as sending and queued in order; sending assigns its place', async () => {
-    const local = (body: string) =>
-      ({ eventId: `loc${++n}aaaaaa`, channelId: CH, seq: null, senderUserId: 'usr-anna-0001', senderDeviceId: 'dev-anna-0001', createdAt: T0 + n, payload: { type: 'message.create' as const, body, mentions: [], replyTo: null, urgent: false } });
+    const local = (body: string) => ({
+      eventId: `loc${++n}aaaaaa`,
+      channelId: CH,
+      seq: null,
+      senderUserId: 'usr-anna-0001',
+      senderDeviceId: 'dev-anna-0001',
+      createdAt: T0 + n,
+      payload: { type: 'message.create' as const, body, mentions: [], replyTo: null, urgent: false },
+    });
     const first = local('zuerst');
     const second = local('danach');
     await store.messages.queueLocal(first, 'message');
@@ -290,17 +490,53 @@ describe('outbox', () => {
 
 describe('polls, files and calendar', () => {
   it('lists polls with results, files sorted and filtered, calendar occurrences', async () => {
-    const poll = ev({ type: 'poll.create', question: 'Teamessen?', options: [{ id: 'a', label: 'Freitag' }, { id: 'b', label: 'Samstag' }], multipleChoice: false, deadline: null, hideVoters: false });
-    await apply([poll, ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['b'] }, { senderUserId: 'usr-ben-00001' })]);
+    const poll = ev({
+      type: 'poll.create',
+      question: 'Teamessen?',
+      options: [
+        { id: 'a', label: 'Freitag' },
+        { id: 'b', label: 'Samstag' },
+      ],
+      multipleChoice: false,
+      deadline: null,
+      hideVoters: false,
+    });
+    await apply([
+      poll,
+      ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['b'] }, { senderUserId: 'usr-ben-00001' }),
+    ]);
     const [results] = await store.collaboration.polls(CH, T0);
     expect(results).toMatchObject({ question: 'Teamessen?', closed: false, totalVoters: 1 });
-    expect(results!.options.map((o) => [o.id, o.count])).toEqual([['a', 0], ['b', 1]]);
+    expect(results!.options.map((o) => [o.id, o.count])).toEqual([
+      ['a', 0],
+      ['b', 1],
+    ]);
 
     const file = (name: string, mimeType: string, size: number) =>
-      ev({ type: 'file.share', name, mimeType, size, blobId: `blob-${name}`, keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' });
-    await apply([file('Dienstplan.pdf', 'application/pdf', 2000), file('Wunde Bett 4.jpg', 'image/jpeg', 900_000), file('Übergabeprotokoll.pdf', 'application/pdf', 5000)]);
-    expect((await store.collaboration.files(CH, { sort: 'name' })).map((f) => f.name)).toEqual(['Dienstplan.pdf', 'Übergabeprotokoll.pdf', 'Wunde Bett 4.jpg']);
-    expect((await store.collaboration.files(CH, { mimePrefix: 'image/' })).map((f) => f.name)).toEqual(['Wunde Bett 4.jpg']);
+      ev({
+        type: 'file.share',
+        name,
+        mimeType,
+        size,
+        blobId: `blob-${name}`,
+        keyB64: 'k'.repeat(43),
+        hashB64: 'h'.repeat(43),
+        thumbnailBlobId: null,
+        caption: '',
+      });
+    await apply([
+      file('Dienstplan.pdf', 'application/pdf', 2000),
+      file('Wunde Bett 4.jpg', 'image/jpeg', 900_000),
+      file('Übergabeprotokoll.pdf', 'application/pdf', 5000),
+    ]);
+    expect((await store.collaboration.files(CH, { sort: 'name' })).map((f) => f.name)).toEqual([
+      'Dienstplan.pdf',
+      'Übergabeprotokoll.pdf',
+      'Wunde Bett 4.jpg',
+    ]);
+    expect((await store.collaboration.files(CH, { mimePrefix: 'image/' })).map((f) => f.name)).toEqual([
+      'Wunde Bett 4.jpg',
+    ]);
     expect((await store.collaboration.files(CH, { nameQuery: 'plan' })).map((f) => f.name)).toEqual(['Dienstplan.pdf']);
     expect((await store.search({ text: 'ubergabeprotokoll' })).map((h) => h.kind)).toEqual(['file']);
 
@@ -317,9 +553,17 @@ describe('polls, files and calendar', () => {
         attendees: [{ userId: 'usr-ben-00001', name: 'Ben' }],
       }),
     ]);
-    await apply([ev({ type: 'calendar.rsvp', uid: 'evt-handover-01', rsvp: 'yes' }, { senderUserId: 'usr-ben-00001' })]);
+    await apply([
+      ev({ type: 'calendar.rsvp', uid: 'evt-handover-01', rsvp: 'yes' }, { senderUserId: 'usr-ben-00001' }),
+    ]);
     const range = await store.collaboration.calendarRange(CH, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 30));
-    expect(range.map((o) => new Date(o.start).toISOString())).toEqual(['2026-11-23T06:00:00.000Z', '2026-11-24T06:00:00.000Z', '2026-11-25T06:00:00.000Z']);
-    expect((await store.collaboration.calendarEntries(CH))[0]!.attendees).toEqual([{ userId: 'usr-ben-00001', name: 'Ben', rsvp: 'yes' }]);
+    expect(range.map((o) => new Date(o.start).toISOString())).toEqual([
+      '2026-11-23T06:00:00.000Z',
+      '2026-11-24T06:00:00.000Z',
+      '2026-11-25T06:00:00.000Z',
+    ]);
+    expect((await store.collaboration.calendarEntries(CH))[0]!.attendees).toEqual([
+      { userId: 'usr-ben-00001', name: 'Ben', rsvp: 'yes' },
+    ]);
   });
 });

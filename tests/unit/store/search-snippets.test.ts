@@ -8,7 +8,18 @@ import { randomKey, tempDir } from './helpers.ts';
 it('gives every hit its own snippet and highlight', async () => {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   const CH = 'chn-snippets-01';
-  await store.channels.upsert({ channelId: CH, kind: 'channel', name: 'Station', topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 1 }, [{ userId: 'usr-anna-0001', role: 'admin' }]);
+  await store.channels.upsert(
+    {
+      channelId: CH,
+      kind: 'channel',
+      name: 'Station',
+      topic: '',
+      historyForNewMembers: false,
+      retentionDays: null,
+      createdAt: 1,
+    },
+    [{ userId: 'usr-anna-0001', role: 'admin' }],
+  );
   const events = [1, 2, 3, 4].map((i) => ({
     eventId: `evtsnippet${i}000`,
     channelId: CH,
@@ -17,7 +28,13 @@ it('gives every hit its own snippet and highlight', async () => {
     senderDeviceId: 'dev-anna-0001',
     createdAt: 1_000 * i,
     contentType: 'message',
-    payload: { type: 'message.create', body: `Blutzucker Nummer ${i} gemessen`, mentions: [], replyTo: null, urgent: false },
+    payload: {
+      type: 'message.create',
+      body: `Blutzucker Nummer ${i} gemessen`,
+      mentions: [],
+      replyTo: null,
+      urgent: false,
+    },
   }));
   await store.sync.applyBatch(CH, { events, pending: [], newCursor: 4 });
   const hits = await store.search({ text: 'Blutzucker' });

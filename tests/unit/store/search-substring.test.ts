@@ -31,7 +31,18 @@ function message(channelId: string, body: string, seq: number) {
 async function storeWith(bodies: string[], other: string[] = []) {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   for (const id of [CH, OTHER]) {
-    await store.channels.upsert({ channelId: id, kind: 'channel', name: id, topic: '', historyForNewMembers: false, retentionDays: null, createdAt: 1 }, [{ userId: 'usr-anna-0001', role: 'admin' }]);
+    await store.channels.upsert(
+      {
+        channelId: id,
+        kind: 'channel',
+        name: id,
+        topic: '',
+        historyForNewMembers: false,
+        retentionDays: null,
+        createdAt: 1,
+      },
+      [{ userId: 'usr-anna-0001', role: 'admin' }],
+    );
   }
   const events = bodies.map((b, i) => message(CH, b, i + 1));
   await store.sync.applyBatch(CH, { events, pending: [], newCursor: events.length });
@@ -43,10 +54,17 @@ async function storeWith(bodies: string[], other: string[] = []) {
 }
 
 /** The highlighted parts of each hit, as text. */
-const marked = (hits: Array<{ snippet: string; highlights: Array<[number, number]> }>) => hits.map((h) => h.highlights.map(([s, e]) => h.snippet.slice(s, e)));
+const marked = (hits: Array<{ snippet: string; highlights: Array<[number, number]> }>) =>
+  hits.map((h) => h.highlights.map(([s, e]) => h.snippet.slice(s, e)));
 
 describe('search inside words, German folding', () => {
-  const BODIES = ['Händedesinfektion vor jedem Patientenkontakt', 'Kittel in Übergröße bestellt', 'Größe der Wunde 3 cm', 'Sättigung 91 %, Sauerstoff 2 l', 'Kompressionsstrümpfe Groesse M'];
+  const BODIES = [
+    'Händedesinfektion vor jedem Patientenkontakt',
+    'Kittel in Übergröße bestellt',
+    'Größe der Wunde 3 cm',
+    'Sättigung 91 %, Sauerstoff 2 l',
+    'Kompressionsstrümpfe Groesse M',
+  ];
 
   it.each([
     ['desinfektion', 'Händedesinfektion vor jedem Patientenkontakt', ['desinfektion']],
@@ -68,7 +86,11 @@ describe('search inside words, German folding', () => {
   it('"größe" finds every spelling: Übergröße, Größe and Groesse, newest first', async () => {
     const { store } = await storeWith(BODIES);
     const hits = await store.search({ text: 'größe' });
-    expect(hits.map((h) => h.snippet)).toEqual(['Kompressionsstrümpfe Groesse M', 'Größe der Wunde 3 cm', 'Kittel in Übergröße bestellt']);
+    expect(hits.map((h) => h.snippet)).toEqual([
+      'Kompressionsstrümpfe Groesse M',
+      'Größe der Wunde 3 cm',
+      'Kittel in Übergröße bestellt',
+    ]);
     expect(marked(hits)).toEqual([['Groesse'], ['Größe'], ['größe']]);
     store.close();
   });
@@ -110,7 +132,15 @@ describe('search inside words, German folding', () => {
 
   it('an edit and a delete for everyone leave the index: the old text is no longer found', async () => {
     const { store, events } = await storeWith(['Wunddesinfektion Bett 2', 'Blutdruckmessung Bett 3']);
-    const edit = { ...message(CH, '', 3), payload: { type: 'message.edit' as const, messageId: events[0]!.eventId, body: 'Verbandwechsel Bett 2', mentions: [] } };
+    const edit = {
+      ...message(CH, '', 3),
+      payload: {
+        type: 'message.edit' as const,
+        messageId: events[0]!.eventId,
+        body: 'Verbandwechsel Bett 2',
+        mentions: [],
+      },
+    };
     const del = { ...message(CH, '', 4), payload: { type: 'message.delete' as const, messageId: events[1]!.eventId } };
     await store.sync.applyBatch(CH, { events: [edit, del], pending: [], newCursor: 4 });
     expect(await store.search({ text: 'desinfektion' })).toEqual([]);
@@ -121,7 +151,10 @@ describe('search inside words, German folding', () => {
 
   it('short words still search by word start (trigrams need three letters)', async () => {
     const { store } = await storeWith(['Zimmer 12 Bett 1', 'Zimmer 2 Bett 12']);
-    expect((await store.search({ text: 'Zimmer 12' })).map((h) => h.snippet)).toEqual(['Zimmer 2 Bett 12', 'Zimmer 12 Bett 1']);
+    expect((await store.search({ text: 'Zimmer 12' })).map((h) => h.snippet)).toEqual([
+      'Zimmer 2 Bett 12',
+      'Zimmer 12 Bett 1',
+    ]);
     store.close();
   });
 
@@ -130,7 +163,9 @@ describe('search inside words, German folding', () => {
     migrate(db, 120);
     db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', 'Station', 1)`).run(CH);
     // As the store of that version held it: the message (its FTS row by trigger) and its long words.
-    db.prepare(`INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body) VALUES (?, 'msg-old-0001', 1, 1, 'usr-anna-0001', 1, 'Händedesinfektion geprüft')`).run(CH);
+    db.prepare(
+      `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body) VALUES (?, 'msg-old-0001', 1, 1, 'usr-anna-0001', 1, 'Händedesinfektion geprüft')`,
+    ).run(CH);
     db.prepare(`INSERT INTO search_terms VALUES ('handedesinfektion')`).run();
     migrate(db);
     expect(search(db, { text: 'desinfektion' }).map((h) => h.snippet)).toEqual(['Händedesinfektion geprüft']);
@@ -140,7 +175,11 @@ describe('search inside words, German folding', () => {
   });
 
   it('a word part in too many words is searched as a word start, and stays fast', async () => {
-    const many = Array.from({ length: 80 }, (_, i) => `Nachtdienst${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} Bericht`);
+    const many = Array.from(
+      { length: 80 },
+      (_, i) =>
+        `Nachtdienst${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} Bericht`,
+    );
     const { store } = await storeWith([...many, 'Wochenenddienst Plan']);
     // "dienst" is inside 81 words: more than are expanded, so only word starts count here.
     expect((await store.search({ text: 'dienst' })).map((h) => h.snippet)).toEqual([]);
@@ -151,12 +190,22 @@ describe('search inside words, German folding', () => {
   it('words starting with the part do not crowd out the compounds it ends: "desinfektion" finds "Händedesinfektion" beside 70 "Desinfektions…" words', async () => {
     // A store of a few years holds many words starting with a common part; they are found by their
     // start anyway, so only the words with the part inside count against the expansion limit.
-    const many = Array.from({ length: 70 }, (_, i) => `Desinfektionsplan${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} neu`);
+    const many = Array.from(
+      { length: 70 },
+      (_, i) =>
+        `Desinfektionsplan${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} neu`,
+    );
     const { store } = await storeWith(['Händedesinfektion geprüft', ...many, 'Dienstplan']);
     for (const text of ['desinfektion', 'desinfektion geprüft', 'hände desinfektion', 'desinf', 'desinf geprüft']) {
       const hits = await store.search({ text, limit: 100 });
-      expect(hits.map((h) => h.snippet), text).toContain('Händedesinfektion geprüft');
-      expect(hits.map((h) => h.snippet), text).not.toContain('Dienstplan');
+      expect(
+        hits.map((h) => h.snippet),
+        text,
+      ).toContain('Händedesinfektion geprüft');
+      expect(
+        hits.map((h) => h.snippet),
+        text,
+      ).not.toContain('Dienstplan');
     }
     expect(await store.search({ text: 'desinfektion', limit: 100 })).toHaveLength(71);
     expect(await store.search({ text: 'desinf neu', limit: 100 })).toHaveLength(70);
@@ -169,7 +218,10 @@ describe('work per search', () => {
     // A part expanded into many words makes a MATCH of hundreds of terms; making each hit's
     // snippet with its own MATCH repeated that work per hit (30 hits: 160 ms on a small store).
     const pair = (i: number) => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26));
-    const bodies = [...Array.from({ length: 50 }, (_, i) => `Haupt${pair(i)}strasse gesperrt`), ...Array.from({ length: 40 }, (_, i) => `Strasse${pair(i)} frei`)];
+    const bodies = [
+      ...Array.from({ length: 50 }, (_, i) => `Haupt${pair(i)}strasse gesperrt`),
+      ...Array.from({ length: 40 }, (_, i) => `Strasse${pair(i)} frei`),
+    ];
     const { store } = await storeWith(bodies);
     let matches = 0;
     const db = testDatabase(store);
@@ -195,7 +247,20 @@ describe('work per search', () => {
 
   it('file names get their highlight from the same query', async () => {
     const { store } = await storeWith(['Visite 8 Uhr']);
-    const share = { ...message(CH, '', 2), payload: { type: 'file.share' as const, name: 'Händedesinfektionsplan Station 3.pdf', mimeType: 'application/pdf', size: 2000, blobId: 'blob-plan-0001', keyB64: 'k'.repeat(43), hashB64: 'h'.repeat(43), thumbnailBlobId: null, caption: '' } };
+    const share = {
+      ...message(CH, '', 2),
+      payload: {
+        type: 'file.share' as const,
+        name: 'Händedesinfektionsplan Station 3.pdf',
+        mimeType: 'application/pdf',
+        size: 2000,
+        blobId: 'blob-plan-0001',
+        keyB64: 'k'.repeat(43),
+        hashB64: 'h'.repeat(43),
+        thumbnailBlobId: null,
+        caption: '',
+      },
+    };
     await store.sync.applyBatch(CH, { events: [share], pending: [], newCursor: 2 });
     const hits = await store.search({ text: 'desinfektion' });
     expect(hits.map((h) => [h.kind, h.snippet])).toEqual([['file', 'Händedesinfektionsplan Station 3.pdf']]);
@@ -220,7 +285,11 @@ describe('searchVariants', () => {
 describe('a long start with many completions', () => {
   it('is searched by its first characters and the rows checked: no hit for another word with the same start', async () => {
     // 70 words start with "stationsab…" and contain it: more than are expanded either way.
-    const many = Array.from({ length: 70 }, (_, i) => `Stationsablauf${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} Plan`);
+    const many = Array.from(
+      { length: 70 },
+      (_, i) =>
+        `Stationsablauf${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} Plan`,
+    );
     const { store } = await storeWith(['Stationsarzt kommt', ...many]);
     const hits = await store.search({ text: 'Stationsabl', limit: 100 });
     expect(hits).toHaveLength(70);

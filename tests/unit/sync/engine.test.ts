@@ -19,7 +19,10 @@ function setup(store = new MemorySyncStore(), relay = new FakeRelayTransport()) 
     log: logger,
     random: () => 0.5,
     pageSize: 3,
-    listeners: { applied: (_c, events) => applied.push(...events.map((e) => e.eventId)), progress: (p) => progress.push(p) },
+    listeners: {
+      applied: (_c, events) => applied.push(...events.map((e) => e.eventId)),
+      progress: (p) => progress.push(p),
+    },
   });
   return { engine, store, relay, clock, crypto, records, applied, progress };
 }
@@ -40,7 +43,12 @@ describe('sync engine: outbox', () => {
     await settle();
     await t.engine.idle();
     await t.engine.notifyQueued();
-    expect(t.store.sent).toEqual(new Map([['m1', 1], ['m2', 2]]));
+    expect(t.store.sent).toEqual(
+      new Map([
+        ['m1', 1],
+        ['m2', 2],
+      ]),
+    );
     expect(t.store.outbox).toHaveLength(0);
   });
 
@@ -61,7 +69,10 @@ describe('sync engine: outbox', () => {
     t.clock.advance(60_000);
     await settle();
     await settle();
-    expect([...t.store.sent.entries()]).toEqual([['first', 1], ['second', 2]]);
+    expect([...t.store.sent.entries()]).toEqual([
+      ['first', 1],
+      ['second', 2],
+    ]);
   });
 
   it('an event the relay refuses for good leaves the queue at once and holds back nothing after it', async () => {
@@ -73,14 +84,21 @@ describe('sync engine: outbox', () => {
     queue(t.store, 'refused');
     queue(t.store, 'after');
     await t.engine.notifyQueued();
-    expect([...t.store.sent.entries()]).toEqual([['before', 1], ['after', 2]]);
+    expect([...t.store.sent.entries()]).toEqual([
+      ['before', 1],
+      ['after', 2],
+    ]);
     expect(t.store.refused).toEqual([{ clientEventId: 'refused', code: 'not_permitted' }]);
     expect(t.store.outbox).toHaveLength(0);
     // Never tried again: no timer left, and a later flush sends nothing more.
     t.clock.advance(10 * 60_000);
     await settle();
     expect(t.relay.log.get('ch-1')).toHaveLength(2);
-    expect(t.records.some((r) => r.message === 'relay refused an own event for good' && r.fields?.['code'] === 'not_permitted')).toBe(true);
+    expect(
+      t.records.some(
+        (r) => r.message === 'relay refused an own event for good' && r.fields?.['code'] === 'not_permitted',
+      ),
+    ).toBe(true);
   });
 
   it("the relay's not_member is retried while this device's own roster names its user, and final once it does not", async () => {
@@ -98,7 +116,10 @@ describe('sync engine: outbox', () => {
     t.clock.advance(60_000);
     await settle();
     await settle();
-    expect([...t.store.sent.entries()]).toEqual([['lost', 1], ['next', 2]]);
+    expect([...t.store.sent.entries()]).toEqual([
+      ['lost', 1],
+      ['next', 2],
+    ]);
 
     // Removed from the channel by the roster this device holds: the answer is final.
     t.crypto.notMemberOf.add('ch-2');
@@ -144,8 +165,10 @@ describe('sync engine: outbox', () => {
 describe('sync engine: receiving', () => {
   it('catches up every changed channel, the open channel first, in pages', async () => {
     const t = setup();
-    for (let i = 1; i <= 5; i++) t.relay.append('ch-a', envelopeFor({ id: `a${i}`, sender: 'device-b', epoch: 1, body: i }));
-    for (let i = 1; i <= 2; i++) t.relay.append('ch-b', envelopeFor({ id: `b${i}`, sender: 'device-b', epoch: 1, body: i }));
+    for (let i = 1; i <= 5; i++)
+      t.relay.append('ch-a', envelopeFor({ id: `a${i}`, sender: 'device-b', epoch: 1, body: i }));
+    for (let i = 1; i <= 2; i++)
+      t.relay.append('ch-b', envelopeFor({ id: `b${i}`, sender: 'device-b', epoch: 1, body: i }));
     t.engine.setOpenChannel('ch-b');
     t.relay.setState('online');
     await t.engine.start();

@@ -66,7 +66,10 @@ export class FakeRelayTransport implements SyncTransport {
   }
   /** Retention: deletes the channel's events up to `seq` and declares it (as the relay's store does). */
   expireThrough(channelId: string, seq: number): void {
-    this.log.set(channelId, (this.log.get(channelId) ?? []).filter((e) => e.seq > seq));
+    this.log.set(
+      channelId,
+      (this.log.get(channelId) ?? []).filter((e) => e.seq > seq),
+    );
     this.#floors.set(channelId, Math.max(this.#floors.get(channelId) ?? 0, seq));
   }
   /** A relay that lost an event and says nothing. */
@@ -83,7 +86,11 @@ export class FakeRelayTransport implements SyncTransport {
   }
   /** What a backup holds. */
   backup(): { log: Map<string, WireEvent[]>; heads: Map<string, number>; byClientId: Map<string, number> } {
-    return { log: new Map([...this.log].map(([c, l]) => [c, [...l]])), heads: new Map(this.#heads), byClientId: new Map(this.#byClientId) };
+    return {
+      log: new Map([...this.log].map(([c, l]) => [c, [...l]])),
+      heads: new Map(this.#heads),
+      byClientId: new Map(this.#byClientId),
+    };
   }
   /**
    * Restore from a backup and `relay restore`: a new incarnation, restore points at the heads,
@@ -101,14 +108,19 @@ export class FakeRelayTransport implements SyncTransport {
     this.#byClientId = new Map(backup.byClientId);
     this.incarnation = incarnation;
   }
-  async publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<{ seq: number; incarnation: string }> {
+  async publish(
+    channelId: string,
+    clientEventId: string,
+    envelope: Uint8Array,
+  ): Promise<{ seq: number; incarnation: string }> {
     if (this.#state !== 'online') throw new Error('offline');
     if (this.failNextPublishes > 0) {
       this.failNextPublishes--;
       throw new Error('relay unavailable');
     }
     const refusal = this.refuse.get(clientEventId);
-    if (refusal !== undefined) throw Object.assign(new Error(`refused: ${refusal}`), { code: refusal, refusedForGood: true });
+    if (refusal !== undefined)
+      throw Object.assign(new Error(`refused: ${refusal}`), { code: refusal, refusedForGood: true });
     const key = `${channelId}/${clientEventId}`;
     let seq = this.#byClientId.get(key);
     if (seq === undefined) {
@@ -129,7 +141,11 @@ export class FakeRelayTransport implements SyncTransport {
     // Every channel the device may read (here: every channel it or the relay knows); 0 where the
     // channel has no restore point (it began after the restore, or the backup did not have it).
     const channels = new Set([...this.#heads.keys(), ...Object.keys(cursors)]);
-    return { heads, incarnation: this.incarnation, bases: Object.fromEntries([...channels].map((c) => [c, this.#bases.get(c) ?? 0])) };
+    return {
+      heads,
+      incarnation: this.incarnation,
+      bases: Object.fromEntries([...channels].map((c) => [c, this.#bases.get(c) ?? 0])),
+    };
   }
   /**
    * The pre-incarnation calls, so these twins also drive an engine that knows only them (to show
@@ -147,7 +163,10 @@ export class FakeRelayTransport implements SyncTransport {
     if (this.#state !== 'online') throw new Error('offline');
     if (this.fetchCalls.length >= this.maxFetches) throw new Error('too many fetches');
     this.fetchCalls.push({ channelId, afterSeq });
-    const events = (this.log.get(channelId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit).map((e) => ({ ...e }));
+    const events = (this.log.get(channelId) ?? [])
+      .filter((e) => e.seq > afterSeq)
+      .slice(0, limit)
+      .map((e) => ({ ...e }));
     const head = this.#heads.get(channelId) ?? 0;
     const covers = events.length >= limit ? events.at(-1)!.seq : head;
     const gone = (this.#gone.get(channelId) ?? []).filter((g) => g.to > afterSeq && g.from <= covers);
@@ -204,7 +223,8 @@ export class FakeSyncCrypto implements SyncCrypto {
       return { kind: 'rejected', reason: 'malformed' };
     }
     if (parsed.forged) return { kind: 'rejected', reason: 'bad_signature' };
-    if (this.missingKeysFrom.has(parsed.sender)) return { kind: 'missing_key', detail: `no chain key from ${parsed.sender}` };
+    if (this.missingKeysFrom.has(parsed.sender))
+      return { kind: 'missing_key', detail: `no chain key from ${parsed.sender}` };
     return {
       kind: 'event',
       event: {

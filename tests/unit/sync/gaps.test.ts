@@ -156,17 +156,34 @@ describe('sync engine: a relay restored from a backup', () => {
     const a = setup('device-a', relay);
     relay.setState('online');
     await a.engine.start();
-    a.store.enqueue({ clientEventId: 'a1', channelId: 'ch-1', contentType: 'message', payload: { body: 'a1' }, createdAt: 0 });
+    a.store.enqueue({
+      clientEventId: 'a1',
+      channelId: 'ch-1',
+      contentType: 'message',
+      payload: { body: 'a1' },
+      createdAt: 0,
+    });
     await a.engine.notifyQueued();
     const backup = relay.backup();
-    a.store.enqueue({ clientEventId: 'a2', channelId: 'ch-1', contentType: 'message', payload: { body: 'a2' }, createdAt: 0 });
+    a.store.enqueue({
+      clientEventId: 'a2',
+      channelId: 'ch-1',
+      contentType: 'message',
+      payload: { body: 'a2' },
+      createdAt: 0,
+    });
     await a.engine.notifyQueued();
     relay.push(other(relay, 'b3'));
     await settle();
     await a.engine.idle();
     // (The twin crypto opens the device's own events too; the real one refuses them as replays.)
     expect(bodies(a.store)).toEqual(['1:a1', '2:a2', '3:b3']);
-    expect(a.store.sent).toEqual(new Map([['a1', 1], ['a2', 2]]));
+    expect(a.store.sent).toEqual(
+      new Map([
+        ['a1', 1],
+        ['a2', 2],
+      ]),
+    );
 
     // The relay goes back to the backup (seq 1 only) and is marked restored: its seqs go on at
     // 102, 2..101 are declared gone.
@@ -195,7 +212,9 @@ describe('sync engine: a relay restored from a backup', () => {
     expect(a.store.historyStarts.has('ch-1')).toBe(false);
 
     // Each of a's events is on the relay exactly once.
-    const ids = relay.log.get('ch-1')!.map((e) => (JSON.parse(new TextDecoder().decode(e.envelope)) as { id: string }).id);
+    const ids = relay.log
+      .get('ch-1')!
+      .map((e) => (JSON.parse(new TextDecoder().decode(e.envelope)) as { id: string }).id);
     expect(ids).toEqual(['a1', 'a2', 'c3']);
   });
 
@@ -205,7 +224,13 @@ describe('sync engine: a relay restored from a backup', () => {
     relay.setState('online');
     await a.engine.start();
     const backup = relay.backup();
-    a.store.enqueue({ clientEventId: 'a1', channelId: 'ch-1', contentType: 'message', payload: { body: 'a1' }, createdAt: 0 });
+    a.store.enqueue({
+      clientEventId: 'a1',
+      channelId: 'ch-1',
+      contentType: 'message',
+      payload: { body: 'a1' },
+      createdAt: 0,
+    });
     await a.engine.notifyQueued();
     relay.setState('offline');
     relay.restore(backup, 'incarnation-2');
@@ -231,7 +256,10 @@ describe('sync engine: a relay restored from a backup', () => {
     }
     const relay = new HidingRelay();
     for (let i = 1; i <= 5; i++) other(relay, `e${i}`);
-    relay.log.set('ch-1', relay.log.get('ch-1')!.filter((e) => e.seq < 2 || e.seq > 4));
+    relay.log.set(
+      'ch-1',
+      relay.log.get('ch-1')!.filter((e) => e.seq < 2 || e.seq > 4),
+    );
     const t = setup('device-a', relay);
     relay.setState('online');
     await t.engine.start();
@@ -252,7 +280,10 @@ describe('sync engine: a relay restored from a backup', () => {
     await a.engine.start();
     await a.engine.idle();
     const backup = relay.backup();
-    relay.restore({ ...backup, log: new Map([['ch-1', backup.log.get('ch-1')!.slice(0, 1)]]), heads: new Map([['ch-1', 1]]) }, 'incarnation-2');
+    relay.restore(
+      { ...backup, log: new Map([['ch-1', backup.log.get('ch-1')!.slice(0, 1)]]), heads: new Map([['ch-1', 1]]) },
+      'incarnation-2',
+    );
     const fresh = other(relay, 'n2');
     relay.push({ ...fresh, incarnation: 'incarnation-2' });
     await settle();

@@ -82,7 +82,11 @@ export function createCore(deps: CoreDeps): Core {
   // In the order marked: the connection view reads the store, the others follow it.
   const emitChanges = async (keys: string[]) => {
     for (const k of keys) {
-      if (k === 'session') sessions.status().then((s) => deps.emit('session.changed', s)).catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
+      if (k === 'session')
+        sessions
+          .status()
+          .then((s) => deps.emit('session.changed', s))
+          .catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
       else if (k === 'channels') deps.emit('channels.changed', {});
       else if (k === 'connection') {
         const view = await connectionView().catch((error: unknown) => {
@@ -122,20 +126,32 @@ export function createCore(deps: CoreDeps): Core {
         if (!runtime) return;
         const context = {
           // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
-          content: effectiveNotificationContent(deps.policy, runtime.client.directory.orgSettings) as NotificationContent,
+          content: effectiveNotificationContent(
+            deps.policy,
+            runtime.client.directory.orgSettings,
+          ) as NotificationContent,
           language,
           onScreen: isVisible(profileId),
           myUserId: runtime.identity.userId,
         };
         runtime.profile.store.directory
           .displayNamesOf([...new Set(events.map((e) => e.senderUserId))])
-          .then((names) => notifyNewMessages(deps.platform.notifier, { ...context, senderName: (userId) => names.get(userId) ?? '?' }, events))
+          .then((names) =>
+            notifyNewMessages(
+              deps.platform.notifier,
+              { ...context, senderName: (userId) => names.get(userId) ?? '?' },
+              events,
+            ),
+          )
           .catch((error: unknown) => log.warn('notification not shown', { error: String(error) }));
       },
       fatal: (error) => {
         log.warn('relay refused this device; signing out', { code: error.code });
         // Revoked: only this profile is signed out, with the reason on its own tile.
-        if (error.code === 'revoked') sessions.blockProfile(profileId, error.message).catch((e: unknown) => log.error('profile not signed out', { error: loggable(e) }));
+        if (error.code === 'revoked')
+          sessions
+            .blockProfile(profileId, error.message)
+            .catch((e: unknown) => log.error('profile not signed out', { error: loggable(e) }));
         else sessions.signOut('relay_refused', profileId);
       },
       wipe: (records) => {

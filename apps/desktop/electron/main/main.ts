@@ -148,7 +148,9 @@ if (dataDir === null || !app.requestSingleInstanceLock()) {
     mainWindow.setContentProtection(policy.values.contentProtection);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => (mainWindow = null));
-    mainWindow.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window did not load', { error: loggable(error) }));
+    mainWindow
+      .loadURL(APP_ENTRY_URL)
+      .catch((error: unknown) => log.error('window did not load', { error: loggable(error) }));
   };
   app
     .whenReady()

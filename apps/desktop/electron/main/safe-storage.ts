@@ -4,7 +4,10 @@
 import type { SafeStorage as ElectronSafeStorage } from 'electron';
 import type { SafeStorage } from '../core/platform/platform.ts';
 
-type Backend = Pick<ElectronSafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
+type Backend = Pick<
+  ElectronSafeStorage,
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
+>;
 
 export function electronSafeStorage(safeStorage: Backend, platform: NodeJS.Platform = process.platform): SafeStorage {
   return {
@@ -13,7 +16,8 @@ export function electronSafeStorage(safeStorage: Backend, platform: NodeJS.Platf
       return platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
     },
     // safeStorage seals strings; the bytes travel as base64 inside.
-    encrypt: async (plain) => new Uint8Array(await safeStorage.encryptStringAsync(Buffer.from(plain).toString('base64'))),
+    encrypt: async (plain) =>
+      new Uint8Array(await safeStorage.encryptStringAsync(Buffer.from(plain).toString('base64'))),
     decrypt: async (sealed) => {
       const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(sealed));
       return { plain: new Uint8Array(Buffer.from(result, 'base64')), reseal: shouldReEncrypt };

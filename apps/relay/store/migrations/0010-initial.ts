@@ -1,18 +1,45 @@
-import { bigint, bool, bytes, index, int, serial, table, text, uniqueIndex, type RelayMigration } from '../schema/ddl.ts';
+import {
+  bigint,
+  bool,
+  bytes,
+  index,
+  int,
+  serial,
+  table,
+  text,
+  uniqueIndex,
+  type RelayMigration,
+} from '../schema/ddl.ts';
 
 export const migration0010: RelayMigration = {
   version: 10,
   name: 'initial',
   steps: [
-    table({ name: 'channel_heads', columns: [text('channel', { primaryKey: true }), bigint('head')], withoutRowid: true }),
+    table({
+      name: 'channel_heads',
+      columns: [text('channel', { primaryKey: true }), bigint('head')],
+      withoutRowid: true,
+    }),
     table({
       name: 'events',
-      columns: [text('channel'), bigint('seq'), text('client_event_id'), text('sender_device'), bytes('envelope'), bigint('stored_at')],
+      columns: [
+        text('channel'),
+        bigint('seq'),
+        text('client_event_id'),
+        text('sender_device'),
+        bytes('envelope'),
+        bigint('stored_at'),
+      ],
       primaryKey: ['channel', 'seq'],
     }),
     // publish retry: find the original seq of (channel, client event id)
     uniqueIndex('events_client_id', 'events', ['channel', 'client_event_id']),
-    table({ name: 'event_blobs', columns: [text('channel'), bigint('seq'), text('hash')], primaryKey: ['channel', 'seq', 'hash'], withoutRowid: true }),
+    table({
+      name: 'event_blobs',
+      columns: [text('channel'), bigint('seq'), text('hash')],
+      primaryKey: ['channel', 'seq', 'hash'],
+      withoutRowid: true,
+    }),
     table({
       name: 'mailbox',
       columns: [text('to_device'), text('message_id'), text('from_device'), bytes('payload'), bigint('stored_at')],
@@ -35,7 +62,11 @@ export const migration0010: RelayMigration = {
     }),
     // quota: bytes per owner
     index('blobs_by_owner', 'blobs', ['owner_device']),
-    table({ name: 'blob_chunks', columns: [text('hash'), bigint('offset'), bytes('data')], primaryKey: ['hash', 'offset'] }),
+    table({
+      name: 'blob_chunks',
+      columns: [text('hash'), bigint('offset'), bytes('data')],
+      primaryKey: ['hash', 'offset'],
+    }),
     table({
       name: 'directory',
       columns: [serial('pos'), text('type'), text('subject'), text('dedupe_key', { unique: true }), text('json')],

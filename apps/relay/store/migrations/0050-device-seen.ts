@@ -5,6 +5,10 @@ export const migration0050: RelayMigration = {
   name: 'device-seen',
   steps: [
     // presence for the admin's device list: last authentication or disconnect per device
-    table({ name: 'device_seen', columns: [text('device_id', { primaryKey: true }), bigint('last_seen_at'), bool('online')], withoutRowid: true }),
+    table({
+      name: 'device_seen',
+      columns: [text('device_id', { primaryKey: true }), bigint('last_seen_at'), bool('online')],
+      withoutRowid: true,
+    }),
   ],
 };

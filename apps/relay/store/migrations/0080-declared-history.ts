@@ -9,8 +9,10 @@ export const migration0080: RelayMigration = {
     addColumn('channel_heads', bigint('floor', { default: 0 })),
     addColumn('channel_heads', bigint('base', { nullable: true })),
     sql({
-      sqlite: 'UPDATE channel_heads SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = channel_heads.channel), head + 1) - 1;',
-      postgres: 'UPDATE channel_heads h SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = h.channel), h.head + 1) - 1;',
+      sqlite:
+        'UPDATE channel_heads SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = channel_heads.channel), head + 1) - 1;',
+      postgres:
+        'UPDATE channel_heads h SET floor = coalesce((SELECT min(seq) FROM events e WHERE e.channel = h.channel), h.head + 1) - 1;',
     }),
   ],
 };

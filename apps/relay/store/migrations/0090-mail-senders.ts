@@ -7,7 +7,11 @@ export const migration0090: RelayMigration = {
     // items each sender has waiting, kept by triggers on every insert and delete (puts, acks,
     // expiry, retention): the per-sender cap reads one row instead of counting up to 50,000
     // index entries inside the write lock at every put
-    table({ name: 'mail_senders', columns: [text('from_device', { primaryKey: true }), bigint('waiting')], withoutRowid: true }),
+    table({
+      name: 'mail_senders',
+      columns: [text('from_device', { primaryKey: true }), bigint('waiting')],
+      withoutRowid: true,
+    }),
     sql({
       sqlite: `
         INSERT INTO mail_senders (from_device, waiting) SELECT from_device, count(*) FROM mailbox GROUP BY from_device;

@@ -48,7 +48,9 @@ export interface RelayMigration {
 
 // Column helpers: `bigint('seq')`, `text('completed_at', { nullable: true })`.
 type ColumnOptions = Omit<Column, 'name' | 'type'>;
-const column = (type: ColumnType) => (name: string, options: ColumnOptions = {}): Column => ({ name, type, ...options });
+const column =
+  (type: ColumnType) =>
+  (name: string, options: ColumnOptions = {}): Column => ({ name, type, ...options });
 export const text = column('text');
 export const int = column('int');
 export const bigint = column('bigint');
@@ -57,8 +59,19 @@ export const bool = column('bool');
 export const serial = column('serial');
 
 export const table = (t: Table): Step => ({ kind: 'table', table: t });
-export const index = (name: string, on: string, columns: string[]): Step => ({ kind: 'index', name, table: on, columns });
-export const uniqueIndex = (name: string, on: string, columns: string[]): Step => ({ kind: 'index', name, table: on, columns, unique: true });
+export const index = (name: string, on: string, columns: string[]): Step => ({
+  kind: 'index',
+  name,
+  table: on,
+  columns,
+});
+export const uniqueIndex = (name: string, on: string, columns: string[]): Step => ({
+  kind: 'index',
+  name,
+  table: on,
+  columns,
+  unique: true,
+});
 export const addColumn = (on: string, c: Column): Step => ({ kind: 'column', table: on, column: c });
 export const sql = (dialects: { sqlite: string; postgres: string }): Step => ({ kind: 'sql', ...dialects });
 

@@ -88,7 +88,12 @@ export const uploadBeginInput = z.strictObject({
 export const uploadRefusal = z.enum(['too_large', 'blocked_type', 'not_allowed_type']);
 export const uploadBeginSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('started'), uploadId: transferId }),
-  z.object({ status: z.literal('refused'), reason: uploadRefusal, maxUploadMegabytes: z.number().int(), extension: z.string() }),
+  z.object({
+    status: z.literal('refused'),
+    reason: uploadRefusal,
+    maxUploadMegabytes: z.number().int(),
+    extension: z.string(),
+  }),
 ]);
 
 export const uploadChunkInput = z.strictObject({
@@ -137,7 +142,12 @@ export const fileTransferInput = z.strictObject({ channelId, fileId, transferId:
 
 export const fileBytesSchema = z.object({ mimeType: z.string(), dataB64: z.string() });
 
-export const exportOpenSchema = z.object({ exportId: transferId, name: z.string(), mimeType: z.string(), size: z.number().int() });
+export const exportOpenSchema = z.object({
+  exportId: transferId,
+  name: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+});
 export const exportReadSchema = z.object({ dataB64: z.string(), done: z.boolean() });
 
 export const transferProgressSchema = z.object({
@@ -154,7 +164,10 @@ export const calendarUid = objectId;
 const rrule = z
   .string()
   .max(500)
-  .regex(/^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Za-z0-9,+-]+)*$/, 'RRULE: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY;...');
+  .regex(
+    /^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Za-z0-9,+-]+)*$/,
+    'RRULE: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY;...',
+  );
 
 export const calendarPutInput = z
   .strictObject({
@@ -167,7 +180,9 @@ export const calendarPutInput = z
     allDay: z.boolean(),
     location: z.string().max(300).default(''),
     description: z.string().max(5000).default(''),
-    meetingUrl: z.union([z.literal(''), z.string().url().startsWith('https://', 'meeting link: https only').max(2000)]).default(''),
+    meetingUrl: z
+      .union([z.literal(''), z.string().url().startsWith('https://', 'meeting link: https only').max(2000)])
+      .default(''),
     rrule: z.union([z.literal(''), rrule]).default(''),
     attendeeUserIds: z.array(userId).max(500).default([]),
   })
@@ -191,7 +206,11 @@ export const calendarOccurrencePutInput = z
   .refine((e) => e.end >= e.start, { message: 'end before start', path: ['end'] });
 export const calendarRsvpInput = z.strictObject({ channelId, uid: calendarUid, rsvp: z.enum(['yes', 'no', 'maybe']) });
 
-const attendeeView = z.object({ userId: z.string(), displayName: z.string(), rsvp: z.enum(['yes', 'no', 'maybe', 'pending']) });
+const attendeeView = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  rsvp: z.enum(['yes', 'no', 'maybe', 'pending']),
+});
 export const calendarEntrySchema = z.object({
   uid: z.string(),
   title: z.string(),
@@ -213,7 +232,9 @@ export const calendarEntrySchema = z.object({
 
 export const calendarRangeInput = z
   .strictObject({ channelId, from: z.number().int(), to: z.number().int() })
-  .refine((r) => r.to > r.from && r.to - r.from <= 400 * 86_400_000, { message: 'range: to after from, at most 400 days' });
+  .refine((r) => r.to > r.from && r.to - r.from <= 400 * 86_400_000, {
+    message: 'range: to after from, at most 400 days',
+  });
 
 export const occurrenceSchema = z.object({
   uid: z.string(),
@@ -227,12 +248,18 @@ export const occurrenceSchema = z.object({
   location: z.string(),
   description: z.string(),
 });
-export const calendarRangeSchema = z.object({ entries: z.array(calendarEntrySchema), occurrences: z.array(occurrenceSchema) });
+export const calendarRangeSchema = z.object({
+  entries: z.array(calendarEntrySchema),
+  occurrences: z.array(occurrenceSchema),
+});
 
 export const icsExportInput = z.strictObject({ channelId, uid: calendarUid.optional() });
 export const icsSchema = z.object({ fileName: z.string(), text: z.string() });
 export const icsImportInput = z.strictObject({ channelId, text: z.string().max(5 * 1024 * 1024) });
-export const icsImportSchema = z.object({ imported: z.number().int(), problems: z.array(z.object({ uid: z.string().nullable(), reason: z.string() })) });
+export const icsImportSchema = z.object({
+  imported: z.number().int(),
+  problems: z.array(z.object({ uid: z.string().nullable(), reason: z.string() })),
+});
 
 export type PollView = z.output<typeof pollViewSchema>;
 export type FileView = z.output<typeof fileViewSchema>;

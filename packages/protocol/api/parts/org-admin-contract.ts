@@ -123,7 +123,14 @@ export const AUDIT_ACTIONS = [
   'roster_signed',
 ] as const;
 /** How the acting person was found (apps/desktop/electron/core/account/audit-actor.ts); see actorSource below. */
-export const AUDIT_ACTOR_SOURCES = ['device', 'enrolment', 'named', 'unknown_device', 'unverified', 'not_recorded'] as const;
+export const AUDIT_ACTOR_SOURCES = [
+  'device',
+  'enrolment',
+  'named',
+  'unknown_device',
+  'unverified',
+  'not_recorded',
+] as const;
 
 export const auditEntrySchema = z.object({
   pos: z.number().int(),

@@ -33,14 +33,17 @@ export const workstationMethods = {
     doc: 'Copies the text of a message of the visible profile to the clipboard. The core removes it again after policy ClipboardClearSeconds, and when the screen locks or the profile signs out, if it is still there. `not_found` for a deleted or unknown message, `locked` when no profile is unlocked.',
   }),
   'clipboard.copySelection': method({
-    input: z.strictObject({ channelId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), text: z.string().min(1).max(20_000) }),
+    input: z.strictObject({
+      channelId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      text: z.string().min(1).max(20_000),
+    }),
     output: z.object({ clearAfterSeconds: seconds }),
     doc: 'Copies text selected in the open channel (Ctrl+C in the message list) through the core, which removes it from the clipboard again like clipboard.copyMessage. `not_found` for a channel the visible profile is not in.',
   }),
   'clipboard.copyOrgFingerprint': method({
     input: z.strictObject({}),
     output: z.object({ fingerprint: z.string(), clearAfterSeconds: seconds }),
-    doc: "Copies the organisation fingerprint of the visible profile (packages/protocol/wire/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.",
+    doc: 'Copies the organisation fingerprint of the visible profile (packages/protocol/wire/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.',
   }),
   'support.exportPackage': method({
     input: z.strictObject({}),

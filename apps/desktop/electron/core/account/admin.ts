@@ -26,7 +26,17 @@ function signAsAdmin<T extends RecordType>(identity: Identity, type: T, body: Re
   return stampActor(record, identity.deviceId, deviceSigningKeyOf(identity));
 }
 
-export function signUser(identity: Identity, input: { userId?: string; displayName: string; role: 'admin' | 'member'; ward: string | null; active?: boolean; now: number }): SignedRecord<'user'> {
+export function signUser(
+  identity: Identity,
+  input: {
+    userId?: string;
+    displayName: string;
+    role: 'admin' | 'member';
+    ward: string | null;
+    active?: boolean;
+    now: number;
+  },
+): SignedRecord<'user'> {
   return signAsAdmin(identity, 'user', {
     orgId: identity.orgId,
     userId: input.userId ?? newId('usr'),
@@ -39,7 +49,11 @@ export function signUser(identity: Identity, input: { userId?: string; displayNa
 }
 
 /** A one-time registration key for a user and the org-signed enrolment record for the relay. */
-export function makeRegistration(identity: Identity, userId: string, now: number): { code: string; record: SignedRecord<'enrolment'> } {
+export function makeRegistration(
+  identity: Identity,
+  userId: string,
+  now: number,
+): { code: string; record: SignedRecord<'enrolment'> } {
   const code = generateRegistrationCode();
   const derived = deriveEnrolmentKeys(code);
   if (!derived.ok) throw new Error('a fresh registration key failed its own check');
@@ -56,18 +70,38 @@ export function makeRegistration(identity: Identity, userId: string, now: number
 
 /** A wipe order for a device (stored before the revocation, so the revoked device still gets it). */
 export function signWipe(identity: Identity, deviceId: string, now: number): SignedRecord<'wipe'> {
-  return signAsAdmin(identity, 'wipe', { orgId: identity.orgId, orderId: newId('wip'), targetDeviceId: deviceId, issuedAt: now });
+  return signAsAdmin(identity, 'wipe', {
+    orgId: identity.orgId,
+    orderId: newId('wip'),
+    targetDeviceId: deviceId,
+    issuedAt: now,
+  });
 }
 
-export function signDeviceRevocation(identity: Identity, deviceId: string, reason: string, now: number): SignedRecord<'revocation'> {
-  return signAsAdmin(identity, 'revocation', { orgId: identity.orgId, target: { kind: 'device', deviceId }, reason, revokedAt: now });
+export function signDeviceRevocation(
+  identity: Identity,
+  deviceId: string,
+  reason: string,
+  now: number,
+): SignedRecord<'revocation'> {
+  return signAsAdmin(identity, 'revocation', {
+    orgId: identity.orgId,
+    target: { kind: 'device', deviceId },
+    reason,
+    revokedAt: now,
+  });
 }
 
 /**
  * A changed user record (role, ward, name, active). Its issuedAt must be later than the record it
  * replaces, or the Directory keeps the old one: a clock behind the last admin's is moved forward.
  */
-export function signUserUpdate(identity: Identity, previous: RecordBody<'user'>, change: { displayName?: string; role?: 'admin' | 'member'; ward?: string | null; active?: boolean }, now: number): SignedRecord<'user'> {
+export function signUserUpdate(
+  identity: Identity,
+  previous: RecordBody<'user'>,
+  change: { displayName?: string; role?: 'admin' | 'member'; ward?: string | null; active?: boolean },
+  now: number,
+): SignedRecord<'user'> {
   return signUser(identity, {
     userId: previous.userId,
     displayName: change.displayName ?? previous.displayName,
@@ -79,14 +113,34 @@ export function signUserUpdate(identity: Identity, previous: RecordBody<'user'>,
 }
 
 /** Revokes an open registration key: relay and clients then refuse a device signed with it. */
-export function signEnrolmentRevocation(identity: Identity, enrolmentId: string, reason: string, now: number): SignedRecord<'revocation'> {
-  return signAsAdmin(identity, 'revocation', { orgId: identity.orgId, target: { kind: 'enrolment', enrolmentId }, reason, revokedAt: now });
+export function signEnrolmentRevocation(
+  identity: Identity,
+  enrolmentId: string,
+  reason: string,
+  now: number,
+): SignedRecord<'revocation'> {
+  return signAsAdmin(identity, 'revocation', {
+    orgId: identity.orgId,
+    target: { kind: 'enrolment', enrolmentId },
+    reason,
+    revokedAt: now,
+  });
 }
 
 export type OrgSettingsValues = Omit<RecordBody<'org_settings'>, 'orgId' | 'issuedBy' | 'issuedAt'>;
 
 /** New organisation settings, later than the current ones (see signUserUpdate). */
-export function signOrgSettings(identity: Identity, values: OrgSettingsValues, previousIssuedAt: number | null, now: number): SignedRecord<'org_settings'> {
+export function signOrgSettings(
+  identity: Identity,
+  values: OrgSettingsValues,
+  previousIssuedAt: number | null,
+  now: number,
+): SignedRecord<'org_settings'> {
   const issuedAt = previousIssuedAt === null ? now : Math.max(now, previousIssuedAt + 1);
-  return signAsAdmin(identity, 'org_settings', { orgId: identity.orgId, ...values, issuedBy: identity.userId, issuedAt });
+  return signAsAdmin(identity, 'org_settings', {
+    orgId: identity.orgId,
+    ...values,
+    issuedBy: identity.userId,
+    issuedAt,
+  });
 }

@@ -87,7 +87,9 @@ export function actorCells(actor: AuditActor, language: Language): [person: stri
 
 /** A time inside a sentence, in this workstation's time zone (the time column stays UTC, sortable). */
 const localTime = (ms: number, language: Language) =>
-  new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+  new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(
+    ms,
+  );
 
 export function auditCsv(entries: readonly AuditEntry[], language: Language): string {
   const lines = [CSV_HEADER[language].map(csvCell).join(';')];

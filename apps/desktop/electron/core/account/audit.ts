@@ -93,13 +93,29 @@ function detailOf(record: SignedRecord): string {
 
 const FACT_FIELDS: Partial<Record<SignedRecord['type'], Array<[string, string]>>> = {
   org_root: [['name', 'name']],
-  user: [['name', 'displayName'], ['role', 'role'], ['ward', 'ward'], ['active', 'active']],
-  enrolment: [['userId', 'userId'], ['expiresAt', 'expiresAt']],
-  device: [['userId', 'userId'], ['label', 'label']],
+  user: [
+    ['name', 'displayName'],
+    ['role', 'role'],
+    ['ward', 'ward'],
+    ['active', 'active'],
+  ],
+  enrolment: [
+    ['userId', 'userId'],
+    ['expiresAt', 'expiresAt'],
+  ],
+  device: [
+    ['userId', 'userId'],
+    ['label', 'label'],
+  ],
   revocation: [['reason', 'reason']],
   wipe: [['orderId', 'orderId']],
   wipe_done: [['orderId', 'orderId']],
-  org_settings: [['retentionDays', 'retentionDays'], ['readReceipts', 'readReceipts'], ['notificationContent', 'notificationContent'], ['historyForNewMembers', 'historyForNewMembers']],
+  org_settings: [
+    ['retentionDays', 'retentionDays'],
+    ['readReceipts', 'readReceipts'],
+    ['notificationContent', 'notificationContent'],
+    ['historyForNewMembers', 'historyForNewMembers'],
+  ],
 };
 
 /** The fields the view and the CSV explain in sentences (packages/protocol/domain/audit-detail.ts). */
@@ -191,7 +207,8 @@ export async function auditEntries(store: ProfileStore): Promise<AuditEntry[]> {
     if (record.type === 'user' && record.signer.kind === 'org') {
       const user = record.body as Body;
       const known = roles.get(String(user.userId));
-      if (!known || Number(user.issuedAt) >= known.issuedAt) roles.set(String(user.userId), { role: user.role, active: user.active, issuedAt: Number(user.issuedAt) });
+      if (!known || Number(user.issuedAt) >= known.issuedAt)
+        roles.set(String(user.userId), { role: user.role, active: user.active, issuedAt: Number(user.issuedAt) });
     }
     const action = actionOf(record, seenUsers);
     if (!action) continue;

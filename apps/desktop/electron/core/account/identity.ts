@@ -49,9 +49,11 @@ const bytes = (b64: string, length: number, what: string): Uint8Array => {
 };
 
 export const orgPublicKeyOf = (identity: Identity) => bytes(identity.orgPublicKey, 32, 'org public key');
-export const orgSecretOf = (identity: Identity) => (identity.orgSecret ? bytes(identity.orgSecret, 64, 'org key') : null);
+export const orgSecretOf = (identity: Identity) =>
+  identity.orgSecret ? bytes(identity.orgSecret, 64, 'org key') : null;
 
-export const deviceSigningKeyOf = (identity: Identity) => asDeviceSigningKey(bytes(identity.signingSecret, 64, 'signing key'));
+export const deviceSigningKeyOf = (identity: Identity) =>
+  asDeviceSigningKey(bytes(identity.signingSecret, 64, 'signing key'));
 
 export function selfDeviceOf(identity: Identity): SelfDevice {
   return {

@@ -35,7 +35,13 @@ export interface NewOrganisation {
   records: SignedRecord[];
 }
 
-export function createOrganisation(input: { orgName: string; displayName: string; relayUrl: string; deviceLabel: string; now: number }): NewOrganisation {
+export function createOrganisation(input: {
+  orgName: string;
+  displayName: string;
+  relayUrl: string;
+  deviceLabel: string;
+  now: number;
+}): NewOrganisation {
   const org = generateOrgKeys();
   const orgId = orgIdOf(org.publicKey);
   const signer = { kind: 'org' as const, id: orgId };
@@ -43,28 +49,48 @@ export function createOrganisation(input: { orgName: string; displayName: string
   const deviceId = newId('dev');
   const device = generateDeviceKeys();
   // Stamped by this first admin device, as admin.ts stamps every later org-signed record (audit log).
-  const sign = <T extends RecordType>(type: T, body: RecordBody<T>) => stampActor(signRecord(type, body, signer, org.secretKey), deviceId, device.signing.secretKey);
-  const root = sign('org_root', { orgId, name: input.orgName, orgPublicKey: toBase64Url(org.publicKey), createdAt: input.now });
-  const user = sign('user', { orgId, userId, displayName: input.displayName, role: 'admin', ward: null, active: true, issuedAt: input.now });
-  const certificate = sign(
-    'device',
-    {
-      orgId,
-      userId,
-      deviceId,
-      signingPublicKey: toBase64Url(device.signing.publicKey),
-      boxPublicKey: toBase64Url(device.box.publicKey),
-      label: input.deviceLabel,
-      enrolmentId: null,
-      issuedAt: input.now,
-      expiresAt: null,
-    },
-  );
+  const sign = <T extends RecordType>(type: T, body: RecordBody<T>) =>
+    stampActor(signRecord(type, body, signer, org.secretKey), deviceId, device.signing.secretKey);
+  const root = sign('org_root', {
+    orgId,
+    name: input.orgName,
+    orgPublicKey: toBase64Url(org.publicKey),
+    createdAt: input.now,
+  });
+  const user = sign('user', {
+    orgId,
+    userId,
+    displayName: input.displayName,
+    role: 'admin',
+    ward: null,
+    active: true,
+    issuedAt: input.now,
+  });
+  const certificate = sign('device', {
+    orgId,
+    userId,
+    deviceId,
+    signingPublicKey: toBase64Url(device.signing.publicKey),
+    boxPublicKey: toBase64Url(device.box.publicKey),
+    label: input.deviceLabel,
+    enrolmentId: null,
+    issuedAt: input.now,
+    expiresAt: null,
+  });
   // The organisation-wide directory channel ("Allgemein") exists from the first minute; admin
   // devices keep its roster at every active user (client/discovery-agent.ts). Signed by the org
   // key with no channel admin, so no device can change who is in it. History on: people who join
   // later still see the channels announced before them.
-  const directory = sign('roster', { orgId, channelId: directoryChannelId(orgId), epoch: 1, prevHash: null, kind: 'channel', members: [{ userId, role: 'member' }], historyForNewMembers: true, issuedAt: input.now });
+  const directory = sign('roster', {
+    orgId,
+    channelId: directoryChannelId(orgId),
+    epoch: 1,
+    prevHash: null,
+    kind: 'channel',
+    members: [{ userId, role: 'member' }],
+    historyForNewMembers: true,
+    issuedAt: input.now,
+  });
   const identity: Identity = {
     v: 1,
     orgId,
@@ -88,7 +114,10 @@ export interface Enrolment {
   /** Signs the relay's lookup challenge with the enrolment key. */
   signLookup(message: Uint8Array): Uint8Array;
   /** Checks the relay's answer and makes the identity with a self-signed device certificate. */
-  complete(records: Array<Record<string, unknown>>, options: { relayUrl: string; deviceLabel: string; pinnedFingerprint: string | null; now: number }): Identity & { displayName: string };
+  complete(
+    records: Array<Record<string, unknown>>,
+    options: { relayUrl: string; deviceLabel: string; pinnedFingerprint: string | null; now: number },
+  ): Identity & { displayName: string };
 }
 
 /** Step one of joining: checks the typed key locally (typos never reach the relay). */
@@ -103,7 +132,14 @@ export function beginEnrolment(registrationKey: string): Enrolment {
     signLookup: (message) => signDetached(message, secretKey),
     complete(records, options) {
       const [root, user, enrolment] = records.map((r) => parseRecord(r));
-      if (!root?.ok || root.record.type !== 'org_root' || !user?.ok || user.record.type !== 'user' || !enrolment?.ok || enrolment.record.type !== 'enrolment')
+      if (
+        !root?.ok ||
+        root.record.type !== 'org_root' ||
+        !user?.ok ||
+        user.record.type !== 'user' ||
+        !enrolment?.ok ||
+        enrolment.record.type !== 'enrolment'
+      )
         throw new SetupError('relay', 'the relay answered with unexpected records');
       const rootBody = (root.record as SignedRecord<'org_root'>).body;
       const orgKeyBytes = fromBase64Url(rootBody.orgPublicKey);
@@ -123,7 +159,8 @@ export function beginEnrolment(registrationKey: string): Enrolment {
       if (enrolmentBody.enrolmentPublicKey !== toBase64Url(publicKey) || enrolmentBody.enrolmentId !== enrolmentId)
         throw new SetupError('relay', 'the enrolment does not match this registration key');
       const userBody = (user.record as SignedRecord<'user'>).body;
-      if (userBody.userId !== enrolmentBody.userId) throw new SetupError('relay', 'the user does not match the enrolment');
+      if (userBody.userId !== enrolmentBody.userId)
+        throw new SetupError('relay', 'the user does not match the enrolment');
       const device = generateDeviceKeys();
       const certificate = signRecord(
         'device',

@@ -17,9 +17,11 @@ import type { SessionService } from './session-service.ts';
  */
 export function requireAdminRuntime(sessions: SessionService): ProfileRuntime {
   const runtime = sessions.visible();
-  if (!runtime.identity.orgSecret) throw new AppError('not_permitted', 'Only admin devices holding the organisation key can do this.');
+  if (!runtime.identity.orgSecret)
+    throw new AppError('not_permitted', 'Only admin devices holding the organisation key can do this.');
   const me = runtime.client.directory.users.get(runtime.identity.userId)?.body;
-  if (!me || me.role !== 'admin' || !me.active) throw new AppError('not_permitted', 'Your user is not an active admin in the organisation directory.');
+  if (!me || me.role !== 'admin' || !me.active)
+    throw new AppError('not_permitted', 'Your user is not an active admin in the organisation directory.');
   return runtime;
 }
 
@@ -33,7 +35,8 @@ export async function publishAdminRecord(runtime: ProfileRuntime, record: { type
     await runtime.client.publishRecord(record);
   } catch (error) {
     if (error instanceof TransportError) {
-      if (error.code === 'record_rejected') throw new AppError('not_permitted', `The relay refused the record: ${error.message}`);
+      if (error.code === 'record_rejected')
+        throw new AppError('not_permitted', `The relay refused the record: ${error.message}`);
       throw new AppError('relay_unreachable', `The relay did not take the record: ${error.message}`);
     }
     if (error instanceof NotAdminError) throw new AppError('not_permitted', error.message);
@@ -41,7 +44,10 @@ export async function publishAdminRecord(runtime: ProfileRuntime, record: { type
   }
 }
 
-export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.revokeDevice'> {
+export function adminHandlers(
+  sessions: SessionService,
+  clock: Clock,
+): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.revokeDevice'> {
   const adminRuntime = () => requireAdminRuntime(sessions);
   const publish = publishAdminRecord;
 
@@ -71,7 +77,8 @@ export function adminHandlers(sessions: SessionService, clock: Clock): Pick<Hand
 
     'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {
       const runtime = adminRuntime();
-      if (deviceId === runtime.identity.deviceId) throw new AppError('not_permitted', 'This device cannot revoke itself.');
+      if (deviceId === runtime.identity.deviceId)
+        throw new AppError('not_permitted', 'This device cannot revoke itself.');
       const known = await runtime.profile.store.directory.device(deviceId);
       if (!known) throw new AppError('not_found', 'No such device.');
       // The wipe order goes first: the relay hands it to the device only while it still proves its key.

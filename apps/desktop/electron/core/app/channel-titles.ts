@@ -14,10 +14,16 @@ export type ChannelTitles = (channel: { channelId: string; kind: string; name: s
  * is the reader's own name when someone else created it. Only a chat with oneself, or one whose
  * members are not in the directory yet, keeps its stored name.
  */
-export async function channelTitles(store: ProfileStore, myUserId: string, channels: ReadonlyArray<{ channelId: string; kind: string }>): Promise<ChannelTitles> {
+export async function channelTitles(
+  store: ProfileStore,
+  myUserId: string,
+  channels: ReadonlyArray<{ channelId: string; kind: string }>,
+): Promise<ChannelTitles> {
   const others = await store.members.directChatNames(myUserId);
   const alone = channels.filter((c) => c.kind === 'direct' && !others.get(c.channelId)?.length).map((c) => c.channelId);
   const former = alone.length > 0 ? await store.members.formerNames(alone, myUserId) : new Map<string, string[]>();
   return (channel) =>
-    channel.kind === 'direct' ? others.get(channel.channelId)?.join(', ') || former.get(channel.channelId)?.join(', ') || channel.name : channel.name;
+    channel.kind === 'direct'
+      ? others.get(channel.channelId)?.join(', ') || former.get(channel.channelId)?.join(', ') || channel.name
+      : channel.name;
 }

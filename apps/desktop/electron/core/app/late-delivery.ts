@@ -27,6 +27,9 @@ export function lateDelivery(
 ): LateDelivery | null {
   const { createdAt, relayAt, writtenAtRelay } = times;
   if (relayAt === null) return null;
-  if (writtenAtRelay !== null) return relayAt - writtenAtRelay >= thresholdMs ? { writtenAt: writtenAtRelay, deliveredAt: relayAt } : null;
-  return relayAt - createdAt >= Math.max(thresholdMs, LATE_WITHOUT_RELAY_TIME_MS) ? { writtenAt: createdAt, deliveredAt: relayAt } : null;
+  if (writtenAtRelay !== null)
+    return relayAt - writtenAtRelay >= thresholdMs ? { writtenAt: writtenAtRelay, deliveredAt: relayAt } : null;
+  return relayAt - createdAt >= Math.max(thresholdMs, LATE_WITHOUT_RELAY_TIME_MS)
+    ? { writtenAt: createdAt, deliveredAt: relayAt }
+    : null;
 }

@@ -7,6 +7,7 @@ import type { SessionService } from './session-service.ts';
 
 export async function memberRuntime(sessions: SessionService, channelId: string): Promise<ProfileRuntime> {
   const runtime = sessions.visible();
-  if (!(await runtime.profile.store.members.isActiveMember(channelId, runtime.identity.userId))) throw new AppError('not_found', 'No such channel for this user.');
+  if (!(await runtime.profile.store.members.isActiveMember(channelId, runtime.identity.userId)))
+    throw new AppError('not_found', 'No such channel for this user.');
   return runtime;
 }

@@ -38,7 +38,12 @@ export async function toMessageViews(ctx: ViewContext, channelId: string, rows: 
     if (row.replyTo) {
       const q = detail?.quote;
       replyTo = q
-        ? { messageId: row.replyTo, senderName: q.senderName ?? ctx.unknownName, excerpt: q.body.slice(0, EXCERPT_CHARS), deleted: q.deletedAt !== null }
+        ? {
+            messageId: row.replyTo,
+            senderName: q.senderName ?? ctx.unknownName,
+            excerpt: q.body.slice(0, EXCERPT_CHARS),
+            deleted: q.deletedAt !== null,
+          }
         : { messageId: row.replyTo, senderName: ctx.unknownName, excerpt: '', deleted: true };
     }
     let ack: MessageView['ack'] = null;
@@ -72,7 +77,10 @@ export async function toMessageViews(ctx: ViewContext, channelId: string, rows: 
       delivery: row.delivery,
       refusal: refusalOf(row.refusedCode),
       deliveredAt,
-      late: lateDelivery({ createdAt: row.createdAt, relayAt: deliveredAt, writtenAtRelay: detail?.writtenAtRelay ?? null }, ctx.lateDeliveryMs),
+      late: lateDelivery(
+        { createdAt: row.createdAt, relayAt: deliveredAt, writtenAtRelay: detail?.writtenAtRelay ?? null },
+        ctx.lateDeliveryMs,
+      ),
     };
   });
 }

@@ -37,7 +37,8 @@ type MessagingMethods =
 const UNKNOWN = 'Unbekannt';
 
 /** Read receipts travel and show only while the organisation's signed settings allow them. */
-const readReceiptsOn = (runtime: ProfileRuntime): boolean => runtime.client.directory.orgSettings?.body.readReceipts === true;
+const readReceiptsOn = (runtime: ProfileRuntime): boolean =>
+  runtime.client.directory.orgSettings?.body.readReceipts === true;
 const done = { done: true as const };
 
 type Runtime = ReturnType<SessionService['visible']>;
@@ -45,7 +46,10 @@ type Runtime = ReturnType<SessionService['visible']>;
 /** Whether a channel is listed in the directory right now (by one of its current admins). */
 async function isAnnounced(runtime: Runtime, channelId: string): Promise<boolean> {
   const roster = runtime.client.directory.rosters.get(channelId)?.current;
-  return roster?.kind === 'channel' && currentAnnouncement(roster, await runtime.profile.store.channels.announcements(channelId)) !== null;
+  return (
+    roster?.kind === 'channel' &&
+    currentAnnouncement(roster, await runtime.profile.store.channels.announcements(channelId)) !== null
+  );
 }
 
 /** Channels this device has asked to join with a request still in the outbox (offline, or sending). */
@@ -65,11 +69,21 @@ async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]>
   const announcements = new Map<string, ReturnType<typeof currentAnnouncement>>();
   for (const c of rows) {
     if (c.name === '' && c.kind !== 'direct')
-      announcements.set(c.channelId, currentAnnouncement(runtime.client.directory.rosters.get(c.channelId)?.current, await runtime.profile.store.channels.announcements(c.channelId)));
+      announcements.set(
+        c.channelId,
+        currentAnnouncement(
+          runtime.client.directory.rosters.get(c.channelId)?.current,
+          await runtime.profile.store.channels.announcements(c.channelId),
+        ),
+      );
   }
   const announced = (channelId: string) => announcements.get(channelId);
   return rows
-    .map((c) => (c.name === '' && c.kind !== 'direct' ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic } : { ...c, name: title(c) }))
+    .map((c) =>
+      c.name === '' && c.kind !== 'direct'
+        ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic }
+        : { ...c, name: title(c) },
+    )
     .filter((c) => c.name !== '')
     .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
     .map((c) => ({
@@ -93,7 +107,8 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     const runtime = await requireChannel(channelId);
     const row = await runtime.profile.store.messages.get(channelId, messageId);
     if (!row) throw new AppError('not_found', 'No such message.');
-    if (row.senderUserId !== runtime.identity.userId) throw new AppError('not_permitted', 'Only the sender can change a message.');
+    if (row.senderUserId !== runtime.identity.userId)
+      throw new AppError('not_permitted', 'Only the sender can change a message.');
     if (row.deletedAt !== null) throw new AppError('not_found', 'The message was deleted.');
     return { runtime, row };
   };
@@ -120,7 +135,12 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         mentionCount: summary?.mentionCount ?? 0,
         historyForNewMembers: c.historyForNewMembers,
         orgWide: c.orgWide,
-        members: members.map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN, role: m.role, ward: m.ward })),
+        members: members.map((m) => ({
+          userId: m.userId,
+          displayName: m.displayName ?? UNKNOWN,
+          role: m.role,
+          ward: m.ward,
+        })),
         canManage: members.some((m) => m.userId === runtime.identity.userId && m.role === 'admin'),
       };
     },
@@ -129,7 +149,8 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = visible();
       const discoverable = input.discoverable && input.kind === 'channel';
       // Announcing needs the org-wide channel; an admin device adds every user to it soon after they are created.
-      if (discoverable && !runtime.client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
+      if (discoverable && !runtime.client.inDirectory())
+        throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
       const channelId = await knownMembers(() =>
         runtime.client.createChannel({
           kind: input.kind,
@@ -151,19 +172,26 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = await requireChannel(channelId);
       const current = await runtime.profile.store.channels.members(channelId);
       const me = runtime.identity.userId;
-      if (!current.some((m) => m.userId === me && m.role === 'admin')) throw new AppError('not_permitted', 'Only channel admins change members.');
+      if (!current.some((m) => m.userId === me && m.role === 'admin'))
+        throw new AppError('not_permitted', 'Only channel admins change members.');
       const admins = new Set(current.filter((m) => m.role === 'admin').map((m) => m.userId));
-      const next = [...new Set([me, ...memberUserIds])].map((userId) => ({ userId, role: admins.has(userId) ? ('admin' as const) : ('member' as const) }));
+      const next = [...new Set([me, ...memberUserIds])].map((userId) => ({
+        userId,
+        role: admins.has(userId) ? ('admin' as const) : ('member' as const),
+      }));
       await knownMembers(() => runtime.client.setMembers(channelId, next));
       return done;
     },
 
     'channels.leave': async ({ channelId }) => {
       const runtime = await requireChannel(channelId);
-      if (channelId === runtime.client.directoryChannelId) throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
+      if (channelId === runtime.client.directoryChannelId)
+        throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
       const me = runtime.identity.userId;
       const current = await runtime.profile.store.channels.members(channelId);
-      const rest = current.filter((m) => m.userId !== me).map((m) => ({ userId: m.userId, role: m.role as 'admin' | 'member' }));
+      const rest = current
+        .filter((m) => m.userId !== me)
+        .map((m) => ({ userId: m.userId, role: m.role as 'admin' | 'member' }));
       // The last admin hands the channel to the remaining members rather than orphaning it. A
       // member who is not an admin signs the roster without themselves (docs/protocol.md).
       if (rest.length > 0 && !rest.some((m) => m.role === 'admin')) rest[0]!.role = 'admin';
@@ -180,14 +208,19 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const { directory } = runtime.client;
       const me = runtime.identity.userId;
       const announcements = await store.channels.announcements();
-      const requests = new Map((await store.channels.joinRequests()).filter((r) => r.userId === me).map((r) => [r.channelId, r]));
+      const requests = new Map(
+        (await store.channels.joinRequests()).filter((r) => r.userId === me).map((r) => [r.channelId, r]),
+      );
       const queued = await queuedJoinRequests(runtime);
       const list = [];
       for (const channelId of new Set(announcements.map((a) => a.channelId))) {
         const roster = directory.rosters.get(channelId);
         if (!roster || roster.current.kind !== 'channel' || channelId === runtime.client.directoryChannelId) continue;
         if (directory.isMember(channelId, me)) continue;
-        const announcement = currentAnnouncement(roster.current, announcements.filter((a) => a.channelId === channelId));
+        const announcement = currentAnnouncement(
+          roster.current,
+          announcements.filter((a) => a.channelId === channelId),
+        );
         if (!announcement) continue;
         list.push({
           channelId,
@@ -195,7 +228,10 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
           topic: announcement.topic,
           historyForNewMembers: roster.current.historyForNewMembers,
           memberCount: roster.current.members.length,
-          state: queued.has(channelId) || requestPending(roster, requests.get(channelId)) ? ('requested' as const) : ('open' as const),
+          state:
+            queued.has(channelId) || requestPending(roster, requests.get(channelId))
+              ? ('requested' as const)
+              : ('open' as const),
         });
       }
       return list.sort((a, b) => a.name.localeCompare(b.name, 'de'));
@@ -205,13 +241,19 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = visible();
       const { client } = runtime;
       const me = runtime.identity.userId;
-      if (!(await isAnnounced(runtime, channelId))) throw new AppError('not_found', 'This channel is not in the directory (any more).');
+      if (!(await isAnnounced(runtime, channelId)))
+        throw new AppError('not_found', 'This channel is not in the directory (any more).');
       // A channel left earlier shows again once the roster includes this user.
       await runtime.profile.store.channels.setLeft(channelId, null);
       if (client.directory.isMember(channelId, me)) return { state: 'member' as const };
-      if (!client.inDirectory()) throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
-      const own = (await runtime.profile.store.channels.joinRequests()).find((r) => r.channelId === channelId && r.userId === me);
-      const alreadyAsked = (await queuedJoinRequests(runtime)).has(channelId) || requestPending(client.directory.rosters.get(channelId), own);
+      if (!client.inDirectory())
+        throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
+      const own = (await runtime.profile.store.channels.joinRequests()).find(
+        (r) => r.channelId === channelId && r.userId === me,
+      );
+      const alreadyAsked =
+        (await queuedJoinRequests(runtime)).has(channelId) ||
+        requestPending(client.directory.rosters.get(channelId), own);
       if (!alreadyAsked) await client.requestJoin(channelId);
       return { state: 'requested' as const };
     },
@@ -255,13 +297,26 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         hasOlder = true;
         rows = newer.slice(0, limit);
       } else {
-        const older = await repo.page(channelId, { ...(input.beforeSortKey !== undefined ? { beforeSortKey: input.beforeSortKey } : {}), limit: limit + 1 });
+        const older = await repo.page(channelId, {
+          ...(input.beforeSortKey !== undefined ? { beforeSortKey: input.beforeSortKey } : {}),
+          limit: limit + 1,
+        });
         hasOlder = older.length > limit;
         hasNewer = input.beforeSortKey !== undefined;
         rows = older.slice(0, limit).reverse();
       }
       const page: MessagePage = {
-        messages: await toMessageViews({ store: runtime.profile.store, myUserId: runtime.identity.userId, unknownName: UNKNOWN, readReceipts: readReceiptsOn(runtime), lateDeliveryMs: runtime.lateDeliveryMs }, channelId, rows),
+        messages: await toMessageViews(
+          {
+            store: runtime.profile.store,
+            myUserId: runtime.identity.userId,
+            unknownName: UNKNOWN,
+            readReceipts: readReceiptsOn(runtime),
+            lateDeliveryMs: runtime.lateDeliveryMs,
+          },
+          channelId,
+          rows,
+        ),
         hasOlder,
         hasNewer,
         total: await repo.count(channelId),
@@ -272,7 +327,11 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
 
     'messages.send': async (input) => {
       const runtime = await requireChannel(input.channelId);
-      const messageId = await runtime.client.sendMessage(input.channelId, input.body, { mentions: input.mentions, replyTo: input.replyTo, urgent: input.urgent });
+      const messageId = await runtime.client.sendMessage(input.channelId, input.body, {
+        mentions: input.mentions,
+        replyTo: input.replyTo,
+        urgent: input.urgent,
+      });
       return { messageId };
     },
 
@@ -295,7 +354,9 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = await requireChannel(channelId);
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row?.urgent) throw new AppError('not_found', 'No urgent message to acknowledge.');
-      const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some((a) => a.userId === runtime.identity.userId);
+      const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some(
+        (a) => a.userId === runtime.identity.userId,
+      );
       if (!already) await runtime.client.send(channelId, { type: 'message.ack', messageId });
       return done;
     },
@@ -306,25 +367,37 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const row = await store.messages.get(channelId, messageId);
       if (!row) throw new AppError('not_found', 'No such message.');
       const acks = await store.messages.acks(channelId, messageId);
-      const names = new Map([...(await store.members.names(channelId))].map(([userId, name]) => [userId, name ?? UNKNOWN]));
+      const names = new Map(
+        [...(await store.members.names(channelId))].map(([userId, name]) => [userId, name ?? UNKNOWN]),
+      );
       const ackedIds = new Set(acks.map((a) => a.userId));
       return {
-        acked: acks.filter((a) => a.userId !== row.senderUserId).map((a) => ({ userId: a.userId, displayName: names.get(a.userId) ?? UNKNOWN, at: a.ackedAt })),
-        pending: [...names.entries()].filter(([userId]) => userId !== row.senderUserId && !ackedIds.has(userId)).map(([userId, displayName]) => ({ userId, displayName })),
+        acked: acks
+          .filter((a) => a.userId !== row.senderUserId)
+          .map((a) => ({ userId: a.userId, displayName: names.get(a.userId) ?? UNKNOWN, at: a.ackedAt })),
+        pending: [...names.entries()]
+          .filter(([userId]) => userId !== row.senderUserId && !ackedIds.has(userId))
+          .map(([userId, displayName]) => ({ userId, displayName })),
       };
     },
 
     'messages.readers': async ({ channelId, messageId }) => {
       const runtime = await requireChannel(channelId);
-      if (!readReceiptsOn(runtime)) throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
+      if (!readReceiptsOn(runtime))
+        throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
       const store = runtime.profile.store;
       const row = await store.messages.get(channelId, messageId);
-      if (!row || row.senderUserId !== runtime.identity.userId) throw new AppError('not_found', 'No own message with this id.');
+      if (!row || row.senderUserId !== runtime.identity.userId)
+        throw new AppError('not_found', 'No own message with this id.');
       const members = await store.members.readPositions(channelId, runtime.identity.userId);
       const hasRead = (m: (typeof members)[number]) => row.seq !== null && m.upToSeq !== null && m.upToSeq >= row.seq;
       return {
-        read: members.filter(hasRead).map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN, at: m.readAt ?? 0 })),
-        unread: members.filter((m) => !hasRead(m)).map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN })),
+        read: members
+          .filter(hasRead)
+          .map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN, at: m.readAt ?? 0 })),
+        unread: members
+          .filter((m) => !hasRead(m))
+          .map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN })),
       };
     },
 
@@ -347,19 +420,20 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const mine = new Map(channels.map((c) => [c.channelId, title(c)]));
       const shown = hits.filter((h) => mine.has(h.channelId));
       const senders = new Map<string, string | null>();
-      for (const h of shown) if (h.kind === 'message') senders.set(`${h.channelId}/${h.id}`, await store.messageDetails.senderName(h.channelId, h.id));
-      return shown
-        .map((h) => ({
-          kind: h.kind,
-          channelId: h.channelId,
-          channelName: mine.get(h.channelId) ?? '',
-          id: h.id,
-          sortKey: h.sortKey,
-          createdAt: h.createdAt,
-          senderName: h.kind === 'message' ? (senders.get(`${h.channelId}/${h.id}`) ?? UNKNOWN) : '',
-          snippet: h.snippet,
-          highlights: h.highlights,
-        }));
+      for (const h of shown)
+        if (h.kind === 'message')
+          senders.set(`${h.channelId}/${h.id}`, await store.messageDetails.senderName(h.channelId, h.id));
+      return shown.map((h) => ({
+        kind: h.kind,
+        channelId: h.channelId,
+        channelName: mine.get(h.channelId) ?? '',
+        id: h.id,
+        sortKey: h.sortKey,
+        createdAt: h.createdAt,
+        senderName: h.kind === 'message' ? (senders.get(`${h.channelId}/${h.id}`) ?? UNKNOWN) : '',
+        snippet: h.snippet,
+        highlights: h.highlights,
+      }));
     },
   };
 }
@@ -369,9 +443,11 @@ async function knownMembers<T>(change: () => Promise<T>): Promise<T> {
   try {
     return await change();
   } catch (error) {
-    if (error instanceof UnknownUsersError) throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
+    if (error instanceof UnknownUsersError)
+      throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
     // The relay's cap on channels a device creates per day (docs/security.md).
-    if (error instanceof TransportError && error.code === 'quota_exceeded') throw new AppError('not_permitted', error.message);
+    if (error instanceof TransportError && error.code === 'quota_exceeded')
+      throw new AppError('not_permitted', error.message);
     throw error;
   }
 }

@@ -8,8 +8,20 @@ import type { DecryptedEvent } from '../sync/ports.ts';
 export type NotificationContent = 'none' | 'sender' | 'full';
 
 const TEXT = {
-  de: { title: 'Klinikfunk', message: 'Neue Nachricht', mention: 'Sie wurden erwähnt', urgent: 'Dringende Nachricht', from: (n: string) => `von ${n}` },
-  en: { title: 'Klinikfunk', message: 'New message', mention: 'You were mentioned', urgent: 'Urgent message', from: (n: string) => `from ${n}` },
+  de: {
+    title: 'Klinikfunk',
+    message: 'Neue Nachricht',
+    mention: 'Sie wurden erwähnt',
+    urgent: 'Dringende Nachricht',
+    from: (n: string) => `von ${n}`,
+  },
+  en: {
+    title: 'Klinikfunk',
+    message: 'New message',
+    mention: 'You were mentioned',
+    urgent: 'Urgent message',
+    from: (n: string) => `from ${n}`,
+  },
 };
 
 export interface NotifyContext {

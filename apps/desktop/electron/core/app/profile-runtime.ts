@@ -15,7 +15,15 @@ import { sendWipeDone } from '../transport/wipe-done.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
 import { OutageWatch } from './outage-watch.ts';
 import { LATE_DELIVERY_MS } from './late-delivery.ts';
-import { certificateOf, deviceSigner, orgPublicKeyOf, orgSecretOf, saveIdentity, selfDeviceOf, type Identity } from '../account/identity.ts';
+import {
+  certificateOf,
+  deviceSigner,
+  orgPublicKeyOf,
+  orgSecretOf,
+  saveIdentity,
+  selfDeviceOf,
+  type Identity,
+} from '../account/identity.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 /** How long a revoked device waits for its wipe orders before it signs out anyway. */
@@ -48,7 +56,12 @@ export interface RuntimeDeps {
   /** This build's version, reported to the relay on connect (admin's device list). */
   appVersion?: string;
   /** Test hook: faster heartbeats and backoff. */
-  transportTuning?: { heartbeatMs?: number; backoff?: { baseMs: number; maxMs: number }; outageNoticeMs?: number; lateDeliveryMs?: number };
+  transportTuning?: {
+    heartbeatMs?: number;
+    backoff?: { baseMs: number; maxMs: number };
+    outageNoticeMs?: number;
+    lateDeliveryMs?: number;
+  };
 }
 
 export class ProfileRuntime {
@@ -71,7 +84,11 @@ export class ProfileRuntime {
 
   /** Reads what the messaging client starts from (MessagingClient.load), then makes the runtime. */
   static async open(deps: RuntimeDeps): Promise<ProfileRuntime> {
-    const stored = await MessagingClient.load({ store: deps.profile.store, orgPublicKey: orgPublicKeyOf(deps.identity), log: deps.log.child('client') });
+    const stored = await MessagingClient.load({
+      store: deps.profile.store,
+      orgPublicKey: orgPublicKeyOf(deps.identity),
+      log: deps.log.child('client'),
+    });
     return new ProfileRuntime(deps, stored);
   }
 
@@ -144,7 +161,10 @@ export class ProfileRuntime {
       deviceId: identity.deviceId,
       sign: deviceSigner(identity),
       // An enrolled device presents its self-signed certificate until the relay has it.
-      certificate: () => (this.#identity.certificateUploaded ? null : (certificateOf(this.#identity) as unknown as Record<string, unknown>)),
+      certificate: () =>
+        this.#identity.certificateUploaded
+          ? null
+          : (certificateOf(this.#identity) as unknown as Record<string, unknown>),
       ...(appVersion ? { appVersion } : {}),
       ...(transportTuning?.heartbeatMs ? { heartbeatMs: transportTuning.heartbeatMs } : {}),
       ...(transportTuning?.backoff ? { backoff: transportTuning.backoff } : {}),
@@ -174,7 +194,10 @@ export class ProfileRuntime {
   async #confirmWipe(orderId: string): Promise<void> {
     try {
       const record = signWipeDone(this.#identity, orderId, this.#deps.clock.now());
-      await sendWipeDone(this.#identity.relayUrl, record, { timeoutMs: WIPE_CONFIRM_MS, ...(this.#deps.network ? { network: this.#deps.network } : {}) });
+      await sendWipeDone(this.#identity.relayUrl, record, {
+        timeoutMs: WIPE_CONFIRM_MS,
+        ...(this.#deps.network ? { network: this.#deps.network } : {}),
+      });
       this.#deps.log.warn('wipe confirmed to the relay', { orderId });
     } catch (error) {
       this.#deps.log.warn('wipe confirmation not delivered', { orderId, error: loggable(error) });
@@ -253,7 +276,9 @@ export class ProfileRuntime {
       onDeleted: () => this.#deps.events.channelsChanged(),
     });
     this.#off.push(() => retention.stop());
-    void this.transport.connect().catch((error: unknown) => this.#deps.log.warn('relay refused this device', { error: loggable(error) }));
+    void this.transport
+      .connect()
+      .catch((error: unknown) => this.#deps.log.warn('relay refused this device', { error: loggable(error) }));
     await this.client.start();
   }
 
@@ -267,7 +292,9 @@ export class ProfileRuntime {
     this.#outage.update(state);
     if (state === 'online' && !this.#identity.certificateUploaded) {
       this.#identity = { ...this.#identity, certificateUploaded: true };
-      void saveIdentity(this.profile.store, this.#identity).catch((error: unknown) => this.#deps.log.error('identity not saved', { error: loggable(error) }));
+      void saveIdentity(this.profile.store, this.#identity).catch((error: unknown) =>
+        this.#deps.log.error('identity not saved', { error: loggable(error) }),
+      );
     }
     this.#deps.events.connectionChanged();
     if (state === 'online') this.#deps.events.channelsChanged();

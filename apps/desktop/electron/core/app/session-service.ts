@@ -22,7 +22,14 @@ import { lookupEnrolment } from '../transport/enrol-lookup.ts';
 import { checkRelayOrg } from '../transport/relay-org-check.ts';
 import { TransportError } from '../transport/transport.ts';
 import { isNetworkProblem } from '../net/network-problem.ts';
-import { certificateOf, deviceSigner, loadIdentity, orgPublicKeyOf, saveIdentity, type Identity } from '../account/identity.ts';
+import {
+  certificateOf,
+  deviceSigner,
+  loadIdentity,
+  orgPublicKeyOf,
+  saveIdentity,
+  type Identity,
+} from '../account/identity.ts';
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
 import type { NotificationContent } from './notifications.ts';
 import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
@@ -75,11 +82,21 @@ export class SessionService {
     this.#deps = deps;
     this.#notices = new ProfileNotices(deps.dataDir, (message) => deps.log.warn(message));
     this.#relays = new ProfileRelays(deps.dataDir, (message) => deps.log.warn(message));
-    this.profiles = new ProfileManager({ rootDir: deps.dataDir, kdf: deps.kdf, safeStorage: deps.platform.safeStorage, clock: deps.clock, secrets: deps.secrets ?? argon2idSecrets });
+    this.profiles = new ProfileManager({
+      rootDir: deps.dataDir,
+      kdf: deps.kdf,
+      safeStorage: deps.platform.safeStorage,
+      clock: deps.clock,
+      secrets: deps.secrets ?? argon2idSecrets,
+    });
     const rules = deps.policy.values;
     this.network = createRelayNetwork({
       platform: deps.platform.network,
-      policy: { proxyMode: rules.proxyMode as RelayNetworkPolicy['proxyMode'], proxyServer: rules.proxyServer, relayCaCertificates: rules.relayCaCertificates },
+      policy: {
+        proxyMode: rules.proxyMode as RelayNetworkPolicy['proxyMode'],
+        proxyServer: rules.proxyServer,
+        relayCaCertificates: rules.relayCaCertificates,
+      },
       log: deps.log.child('net'),
     });
     this.clipboard = new ClipboardGuard({
@@ -89,18 +106,26 @@ export class SessionService {
       onClearFailed: (error) => deps.log.warn('clipboard not cleared', { error: loggable(error) }),
     });
     const clearClipboard = () =>
-      void this.clipboard.clearIfUnchanged().catch((error: unknown) => deps.log.warn('clipboard not cleared', { error: loggable(error) }));
+      void this.clipboard
+        .clearIfUnchanged()
+        .catch((error: unknown) => deps.log.warn('clipboard not cleared', { error: loggable(error) }));
     this.session = new WorkstationSession({
       clock: deps.clock,
       idle: deps.platform.idle,
       osEvents: deps.platform.osSession,
-      rules: { idleLockSeconds: rules.idleLockSeconds, pinMaxAttempts: rules.pinMaxAttempts, maxSessionHours: rules.maxSessionHours },
+      rules: {
+        idleLockSeconds: rules.idleLockSeconds,
+        pinMaxAttempts: rules.pinMaxAttempts,
+        maxSessionHours: rules.maxSessionHours,
+      },
       listeners: {
         changed: () => deps.onChanged(),
         locked: () => clearClipboard(),
         signedOut: (profileId, reason) => {
           clearClipboard();
-          this.#closeRuntime(profileId, reason).catch((error: unknown) => deps.log.error('profile not closed after sign-out', { error: loggable(error) }));
+          this.#closeRuntime(profileId, reason).catch((error: unknown) =>
+            deps.log.error('profile not closed after sign-out', { error: loggable(error) }),
+          );
         },
       },
     });
@@ -112,7 +137,8 @@ export class SessionService {
     const list = await this.profiles.list();
     const visible = this.session.visibleProfile;
     const locked = this.session.isLocked;
-    const state: SessionStatus['state'] = list.length === 0 ? 'no_profiles' : visible && !locked ? 'unlocked' : locked ? 'locked' : 'signed_out';
+    const state: SessionStatus['state'] =
+      list.length === 0 ? 'no_profiles' : visible && !locked ? 'unlocked' : locked ? 'locked' : 'signed_out';
     const activeProfileId = state === 'unlocked' ? visible : null;
     return {
       state,
@@ -120,7 +146,15 @@ export class SessionService {
       activeProfileId,
       profiles: list.map((p) => {
         const s = this.session.state(p.profileId);
-        return { profileId: p.profileId, displayName: p.displayName, orgName: null, signedIn: s !== 'signed_out', locked: s === 'locked', notice: this.#notices.get(p.profileId), relayUrl: this.#relays.get(p.profileId) };
+        return {
+          profileId: p.profileId,
+          displayName: p.displayName,
+          orgName: null,
+          signedIn: s !== 'signed_out',
+          locked: s === 'locked',
+          notice: this.#notices.get(p.profileId),
+          relayUrl: this.#relays.get(p.profileId),
+        };
       }),
       pinRequired: activeProfileId !== null && this.#pinSet.get(activeProfileId) !== true,
       lastSignOutReason: this.#lastSignOut,
@@ -144,32 +178,55 @@ export class SessionService {
     return this.#runtimes.get(profileId);
   }
 
-  async createOrganisation(input: { orgName: string; displayName: string; relayUrl: string; setupCode: string; passphrase: string }): Promise<string> {
+  async createOrganisation(input: {
+    orgName: string;
+    displayName: string;
+    relayUrl: string;
+    setupCode: string;
+    passphrase: string;
+  }): Promise<string> {
     this.#checkManagedRelay(input.relayUrl);
     if (this.#deps.policy.managedBy.orgFingerprint)
-      throw new AppError('not_permitted', 'This workstation is pinned to one organisation (policy OrgFingerprint); a new organisation cannot be created here.');
+      throw new AppError(
+        'not_permitted',
+        'This workstation is pinned to one organisation (policy OrgFingerprint); a new organisation cannot be created here.',
+      );
     const created = createOrganisation({ ...input, deviceLabel: this.#deps.deviceLabel, now: this.#deps.clock.now() });
     try {
-      await bootstrapRelay(input.relayUrl, input.setupCode, created.records as unknown as Array<Record<string, unknown>>, { network: this.network });
+      await bootstrapRelay(
+        input.relayUrl,
+        input.setupCode,
+        created.records as unknown as Array<Record<string, unknown>>,
+        { network: this.network },
+      );
     } catch (error) {
       throw relayError(error, 'setup');
     }
     return this.#createProfile(created.identity, input.displayName, input.passphrase, created.records);
   }
 
-  async joinOrganisation(input: { registrationKey: string; relayUrl: string; passphrase: string }): Promise<{ profileId: string; displayName: string }> {
+  async joinOrganisation(input: {
+    registrationKey: string;
+    relayUrl: string;
+    passphrase: string;
+  }): Promise<{ profileId: string; displayName: string }> {
     this.#checkManagedRelay(input.relayUrl);
     let enrolment;
     try {
       enrolment = beginEnrolment(input.registrationKey);
     } catch (error: unknown) {
-      if (error instanceof SetupError) throw new AppError('invalid_input', `registration key: ${error.problem ?? error.message}`);
+      if (error instanceof SetupError)
+        throw new AppError('invalid_input', `registration key: ${error.problem ?? error.message}`);
       throw error;
     }
     // A mistyped OrgFingerprint policy pins nothing the resolver keeps (it falls back to unset):
     // joining then would trust any organisation, so it stops here and says what is wrong.
     const badPin = this.#deps.policy.problems.find((p) => p.key === 'orgFingerprint');
-    if (badPin) throw new AppError('not_permitted', `The OrgFingerprint policy of this workstation is not valid (${badPin.detail}); ask IT to correct it.`);
+    if (badPin)
+      throw new AppError(
+        'not_permitted',
+        `The OrgFingerprint policy of this workstation is not valid (${badPin.detail}); ask IT to correct it.`,
+      );
     let records;
     try {
       records = await lookupEnrolment(
@@ -189,7 +246,8 @@ export class SessionService {
         now: this.#deps.clock.now(),
       });
     } catch (error) {
-      if (error instanceof SetupError) throw new AppError(error.code === 'wrong_org' ? 'not_permitted' : 'unavailable', error.message);
+      if (error instanceof SetupError)
+        throw new AppError(error.code === 'wrong_org' ? 'not_permitted' : 'unavailable', error.message);
       throw error;
     }
     const { displayName, ...rest } = identity;
@@ -204,7 +262,12 @@ export class SessionService {
       throw new AppError('not_permitted', `This workstation is configured for the relay ${managed} (policy RelayUrl).`);
   }
 
-  async #createProfile(identity: Identity, displayName: string, passphrase: string, knownRecords: ReadonlyArray<unknown>): Promise<string> {
+  async #createProfile(
+    identity: Identity,
+    displayName: string,
+    passphrase: string,
+    knownRecords: ReadonlyArray<unknown>,
+  ): Promise<string> {
     const opened = await this.profiles.create({ displayName, passphrase, orgId: identity.orgId });
     await saveIdentity(opened.store, identity);
     await this.#start(opened, identity, knownRecords);
@@ -257,12 +320,18 @@ export class SessionService {
     if (previous && isRelayNotice(previous.reason)) await this.#notices.clear(profileId);
     const target = this.#deps.policy.values.relayUrl;
     if (target === null || target === identity.relayUrl) return identity;
-    const check = await checkRelayOrg(target, {
-      deviceId: identity.deviceId,
-      sign: deviceSigner(identity),
-      certificate: identity.certificateUploaded ? null : (certificateOf(identity) as unknown as Record<string, unknown>),
-      orgPublicKey: orgPublicKeyOf(identity),
-    }, { timeoutMs: RELAY_CHECK_MS, network: this.network });
+    const check = await checkRelayOrg(
+      target,
+      {
+        deviceId: identity.deviceId,
+        sign: deviceSigner(identity),
+        certificate: identity.certificateUploaded
+          ? null
+          : (certificateOf(identity) as unknown as Record<string, unknown>),
+        orgPublicKey: orgPublicKeyOf(identity),
+      },
+      { timeoutMs: RELAY_CHECK_MS, network: this.network },
+    );
     const at = this.#deps.clock.now();
     if (check.ok) {
       const moved = { ...identity, relayUrl: target };
@@ -275,15 +344,25 @@ export class SessionService {
       // The relay's certificate is not trusted here, or the proxy stands in the way: IT has to fix
       // that (the old relay may be gone already), so the tile says so instead of only the log.
       await this.#notices.set(profileId, { reason: 'relay_move_blocked', at, url: target });
-      this.#deps.log.warn('relay the policy names not reached through this workstation\'s network; profile not moved', { to: target, problem: check.problem, detail: check.detail });
+      this.#deps.log.warn("relay the policy names not reached through this workstation's network; profile not moved", {
+        to: target,
+        problem: check.problem,
+        detail: check.detail,
+      });
       return identity;
     }
     if (check.reason === 'unreachable') {
-      this.#deps.log.warn('relay the policy names not reached; profile stays on its relay until the next sign-in', { to: target, detail: check.detail });
+      this.#deps.log.warn('relay the policy names not reached; profile stays on its relay until the next sign-in', {
+        to: target,
+        detail: check.detail,
+      });
       return identity;
     }
     await this.#notices.set(profileId, { reason: 'relay_move_refused', at, url: target });
-    this.#deps.log.warn('relay the policy names is not this organisation\'s; profile not moved', { to: target, detail: check.detail });
+    this.#deps.log.warn("relay the policy names is not this organisation's; profile not moved", {
+      to: target,
+      detail: check.detail,
+    });
     return identity;
   }
 
@@ -294,7 +373,11 @@ export class SessionService {
       if (error instanceof ProfileError) {
         if (error.code === 'wrong_passphrase') throw new AppError('wrong_passphrase', 'Wrong passphrase.');
         if (error.code === 'not_found') throw new AppError('not_found', 'Profile not found.');
-        if (error.code === 'too_soon') throw new AppError('too_many_attempts', `Too many wrong passphrases; try again after ${new Date(error.retryAt ?? 0).toISOString()}.`);
+        if (error.code === 'too_soon')
+          throw new AppError(
+            'too_many_attempts',
+            `Too many wrong passphrases; try again after ${new Date(error.retryAt ?? 0).toISOString()}.`,
+          );
         if (error.code === 'os_key_unavailable') throw new AppError('secure_store_unavailable', error.message);
         throw new AppError('unavailable', `The profile cannot be opened: ${error.code}`);
       }
@@ -319,7 +402,9 @@ export class SessionService {
     this.#runtimes.set(profileId, runtime);
     this.#pinSet.set(profileId, (await opened.store.getSetting(PIN_KEY)) !== null);
     // Offered when another profile is set up on this PC; a failed write costs only that offer.
-    await this.#relays.remember(profileId, identity.relayUrl, this.#deps.clock.now()).catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: loggable(error) }));
+    await this.#relays
+      .remember(profileId, identity.relayUrl, this.#deps.clock.now())
+      .catch((error: unknown) => this.#deps.log.warn('profile relay not recorded', { error: loggable(error) }));
     this.#lastSignOut = null;
     // Accepted by the relay again (the admin re-activated the user): the tile's refusal notice goes.
     runtime.transport.onState((state) => {
@@ -425,7 +510,11 @@ export class SessionService {
   }
 
   /** The session rules in force (for the renderer's hints); no content. */
-  rules(): SessionRules & { notificationContent: NotificationContent; clipboardClearSeconds: number; passphraseDueAt: number | null } {
+  rules(): SessionRules & {
+    notificationContent: NotificationContent;
+    clipboardClearSeconds: number;
+    passphraseDueAt: number | null;
+  } {
     const visible = this.session.visibleProfile;
     const values = this.#deps.policy.values;
     return {
@@ -459,7 +548,8 @@ function relayError(error: unknown, step: 'setup' | 'join'): AppError {
       return new AppError('relay_unreachable', `The relay cannot be reached: ${error.message}`);
     if (step === 'join' && error.code === 'not_found') return new AppError('not_found', error.message);
     if (step === 'setup' && error.code === 'auth_failed') return new AppError('not_permitted', 'Wrong setup code.');
-    if (step === 'setup' && error.code === 'bad_frame') return new AppError('unavailable', 'The relay is already set up for an organisation.');
+    if (step === 'setup' && error.code === 'bad_frame')
+      return new AppError('unavailable', 'The relay is already set up for an organisation.');
     return new AppError('unavailable', `${error.code}: ${error.message}`);
   }
   return new AppError('internal', String(error));

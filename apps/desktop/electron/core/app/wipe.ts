@@ -4,12 +4,17 @@ import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { parseRecord, signRecord, verifyRecordSignature } from '@klinikfunk/crypto/records.ts';
 import { deviceSigningKeyOf, orgPublicKeyOf, type Identity } from '../account/identity.ts';
 
-export function verifyWipeOrders(identity: Identity, records: Array<Record<string, unknown>>, _now: number): { ok: true; orderId: string } | { ok: false; reason: string } {
+export function verifyWipeOrders(
+  identity: Identity,
+  records: Array<Record<string, unknown>>,
+  _now: number,
+): { ok: true; orderId: string } | { ok: false; reason: string } {
   for (const input of records) {
     const parsed = parseRecord(input);
     if (!parsed.ok || parsed.record.type !== 'wipe') continue;
     const record = parsed.record as SignedRecord<'wipe'>;
-    if (record.signer.kind !== 'org' || record.signer.id !== identity.orgId || record.body.orgId !== identity.orgId) continue;
+    if (record.signer.kind !== 'org' || record.signer.id !== identity.orgId || record.body.orgId !== identity.orgId)
+      continue;
     if (record.body.targetDeviceId !== identity.deviceId) continue;
     if (!verifyRecordSignature(record, orgPublicKeyOf(identity))) continue;
     return { ok: true, orderId: record.body.orderId };
@@ -19,5 +24,10 @@ export function verifyWipeOrders(identity: Identity, records: Array<Record<strin
 
 /** This device's confirmation that it executes the order, signed with its own key before the key is deleted. */
 export function signWipeDone(identity: Identity, orderId: string, now: number): SignedRecord<'wipe_done'> {
-  return signRecord('wipe_done', { orgId: identity.orgId, orderId, deviceId: identity.deviceId, executedAt: now }, { kind: 'device', id: identity.deviceId }, deviceSigningKeyOf(identity));
+  return signRecord(
+    'wipe_done',
+    { orgId: identity.orgId, orderId, deviceId: identity.deviceId, executedAt: now },
+    { kind: 'device', id: identity.deviceId },
+    deviceSigningKeyOf(identity),
+  );
 }

@@ -17,7 +17,8 @@ import { importPayloads } from './import-payloads.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
 import { occurrences, type Occurrence } from './recurrence.ts';
 
-type Names = 'calendar.range' | 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.exportIcs' | 'calendar.importIcs';
+type Names =
+  'calendar.range' | 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.exportIcs' | 'calendar.importIcs';
 type PutPayload = Extract<ChannelEventPayload, { type: 'calendar.put' }>;
 
 const done = { done: true as const };
@@ -33,14 +34,26 @@ export function checkRrule(rule: string): void {
   }
 }
 
-async function entryViews(runtime: ProfileRuntime, channelId: string, entries: CalendarEvent[]): Promise<CalendarEntryView[]> {
+async function entryViews(
+  runtime: ProfileRuntime,
+  channelId: string,
+  entries: CalendarEvent[],
+): Promise<CalendarEntryView[]> {
   const name = await nameLookup(runtime.profile.store);
   const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
   const me = runtime.identity.userId;
   // The same rule every client applies to a cancel, so the UI never offers what would be refused.
   const mayChange = new Map<string, boolean>();
   for (const e of entries) {
-    const refusal = await runtime.profile.store.authorise({ eventId: 'local-check', channelId, seq: null, senderUserId: me, senderDeviceId: '', createdAt: 0, payload: { type: 'calendar.cancel', uid: e.uid } });
+    const refusal = await runtime.profile.store.authorise({
+      eventId: 'local-check',
+      channelId,
+      seq: null,
+      senderUserId: me,
+      senderDeviceId: '',
+      createdAt: 0,
+      payload: { type: 'calendar.cancel', uid: e.uid },
+    });
     mayChange.set(e.uid, refusal === null);
   }
   return entries.map((e) => ({
@@ -53,7 +66,11 @@ async function entryViews(runtime: ProfileRuntime, channelId: string, entries: C
     description: e.description ?? '',
     meetingUrl: e.meetingUrl ?? '',
     rrule: e.rrule ?? '',
-    attendees: e.attendees.map((a) => ({ userId: a.userId, displayName: name(a.userId).displayName === 'Unbekannt' ? a.name : name(a.userId).displayName, rsvp: a.rsvp })),
+    attendees: e.attendees.map((a) => ({
+      userId: a.userId,
+      displayName: name(a.userId).displayName === 'Unbekannt' ? a.name : name(a.userId).displayName,
+      rsvp: a.rsvp,
+    })),
     organizer: name(creators.get(e.uid) ?? ''),
     cancelled: e.cancelled,
     myRsvp: e.attendees.find((a) => a.userId === me)?.rsvp ?? null,
@@ -99,8 +116,13 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
       // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
       // a single cancelled occurrence of a series is left out, as an EXDATE is.
-      const found = entries.flatMap((e) => occurrences({ ...e, cancelled: false }, from, to, 500).map((o) => occurrenceView(e, o)));
-      return { entries: await entryViews(runtime, channelId, entries), occurrences: found.sort((a, b) => a.start - b.start) };
+      const found = entries.flatMap((e) =>
+        occurrences({ ...e, cancelled: false }, from, to, 500).map((o) => occurrenceView(e, o)),
+      );
+      return {
+        entries: await entryViews(runtime, channelId, entries),
+        occurrences: found.sort((a, b) => a.start - b.start),
+      };
     },
 
     'calendar.put': async (input) => {
@@ -110,7 +132,8 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const name = await nameLookup(runtime.profile.store);
       const attendees = [...new Set(input.attendeeUserIds)].map((userId) => {
         const person = name(userId);
-        if (person.displayName === 'Unbekannt') throw new AppError('invalid_input', `Attendee ${userId} is not in the directory.`);
+        if (person.displayName === 'Unbekannt')
+          throw new AppError('invalid_input', `Attendee ${userId} is not in the directory.`);
         return { userId, name: person.displayName };
       });
       // All-day entries are dates: midnight UTC of the first day to midnight UTC after the last.
@@ -148,7 +171,8 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'calendar.rsvp': async ({ channelId, uid, rsvp }) => {
       const runtime = await memberRuntime(ctx.sessions, channelId);
       const found = await entry(runtime, channelId, uid);
-      if (!found.attendees.some((a) => a.userId === runtime.identity.userId)) throw new AppError('not_permitted', 'Only attendees answer an invitation.');
+      if (!found.attendees.some((a) => a.userId === runtime.identity.userId))
+        throw new AppError('not_permitted', 'Only attendees answer an invitation.');
       await runtime.client.send(channelId, { type: 'calendar.rsvp', uid, rsvp });
       return done;
     },
@@ -159,7 +183,11 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const events = uid ? all.filter((e) => e.uid === uid) : all;
       if (uid && events.length === 0) throw new AppError('not_found', 'No such calendar entry.');
       const channelName = (await runtime.profile.store.channels.settings(channelId))?.name ?? 'Kalender';
-      const base = (uid ? events[0]!.title : channelName).replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80) || 'Kalender';
+      const base =
+        (uid ? events[0]!.title : channelName)
+          .replace(/[^\p{L}\p{N} _-]+/gu, '')
+          .trim()
+          .slice(0, 80) || 'Kalender';
       return { fileName: `${base}.ics`, text: exportIcs(events, { calendarName: channelName, now: ctx.clock.now() }) };
     },
 
@@ -172,11 +200,24 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       let imported = 0;
       for (const event of parsed.events) {
         if (event.cancelled) continue;
-        const converted = importPayloads(event, (userId) => (known(userId).displayName === UNKNOWN_NAME ? null : known(userId).displayName));
+        const converted = importPayloads(event, (userId) =>
+          known(userId).displayName === UNKNOWN_NAME ? null : known(userId).displayName,
+        );
         problems.push(...converted.problems);
         // An entry already here from someone else (same UID) is theirs to change: every client would refuse it.
         const [series] = converted.payloads;
-        if (series && (await runtime.profile.store.authorise({ eventId: 'local-check', channelId, seq: null, senderUserId: runtime.identity.userId, senderDeviceId: '', createdAt: 0, payload: series }))) {
+        if (
+          series &&
+          (await runtime.profile.store.authorise({
+            eventId: 'local-check',
+            channelId,
+            seq: null,
+            senderUserId: runtime.identity.userId,
+            senderDeviceId: '',
+            createdAt: 0,
+            payload: series,
+          }))
+        ) {
           problems.push({ uid: event.uid, reason: 'An entry with this UID exists and belongs to someone else.' });
           continue;
         }

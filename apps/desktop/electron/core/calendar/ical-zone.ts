@@ -24,7 +24,12 @@ export function zonedTime(utcMs: number): ICAL.Time {
 /** A date-only ical.js time for an all-day event stored as midnight UTC. */
 export function dateOnly(utcMs: number): ICAL.Time {
   const d = new Date(utcMs);
-  return ICAL.Time.fromData({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), isDate: true });
+  return ICAL.Time.fromData({
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    isDate: true,
+  });
 }
 
 /** The UTC instant of an ical.js time; floating times are read as Europe/Berlin. */

@@ -6,16 +6,29 @@
 import ICAL from 'ical.js';
 import { BERLIN_VTIMEZONE } from './berlin-zone.ts';
 import { berlinZone, dateOnly, toUtcMs, zonedTime } from './ical-zone.ts';
-import { DEFAULT_TIME_ZONE, type Attendee, type CalendarEvent, type ChangedOccurrence, type OccurrenceOverride, type Rsvp } from './model.ts';
+import {
+  DEFAULT_TIME_ZONE,
+  type Attendee,
+  type CalendarEvent,
+  type ChangedOccurrence,
+  type OccurrenceOverride,
+  type Rsvp,
+} from './model.ts';
 import { isOccurrence, occurrenceIds } from './recurrence.ts';
 
 const PRODID = '-//Klinikfunk//Klinikfunk Calendar//DE';
 const PARTSTAT: Record<Rsvp, string> = { yes: 'ACCEPTED', no: 'DECLINED', maybe: 'TENTATIVE', pending: 'NEEDS-ACTION' };
-const RSVP_OF: Record<string, Rsvp> = { ACCEPTED: 'yes', DECLINED: 'no', TENTATIVE: 'maybe', 'NEEDS-ACTION': 'pending' };
+const RSVP_OF: Record<string, Rsvp> = {
+  ACCEPTED: 'yes',
+  DECLINED: 'no',
+  TENTATIVE: 'maybe',
+  'NEEDS-ACTION': 'pending',
+};
 
 /** Attendees have no e-mail in Klinikfunk: the directory user id is carried as a URN. */
 const attendeeUri = (userId: string) => `urn:klinikfunk:user:${encodeURIComponent(userId)}`;
-const userIdOf = (uri: string) => (uri.startsWith('urn:klinikfunk:user:') ? decodeURIComponent(uri.slice(20)) : uri.replace(/^mailto:/i, ''));
+const userIdOf = (uri: string) =>
+  uri.startsWith('urn:klinikfunk:user:') ? decodeURIComponent(uri.slice(20)) : uri.replace(/^mailto:/i, '');
 
 /** A DATE for all-day entries, otherwise a DATE-TIME on Berlin wall time with its TZID. */
 function addInstant(vevent: ICAL.Component, name: 'exdate' | 'recurrence-id', utcMs: number, allDay: boolean): void {
@@ -31,13 +44,24 @@ function addInstant(vevent: ICAL.Component, name: 'exdate' | 'recurrence-id', ut
 function overrideComponents(event: CalendarEvent, stampMs: number): ICAL.Component[] {
   if (!event.rrule) return [];
   const changed = (event.overrides ?? []).filter((o): o is ChangedOccurrence => !o.cancelled);
-  const inSeries = occurrenceIds(event, changed.map((o) => o.recurrenceId));
+  const inSeries = occurrenceIds(
+    event,
+    changed.map((o) => o.recurrenceId),
+  );
   return changed
     .filter((o) => inSeries.has(o.recurrenceId))
     .map((o) => {
       const { rrule: _rrule, overrides: _overrides, location: _location, description: _description, ...series } = event;
       const vevent = eventComponent(
-        { ...series, title: o.title, start: o.start, end: o.end, sequence: o.sequence, ...(o.location ? { location: o.location } : {}), ...(o.description ? { description: o.description } : {}) },
+        {
+          ...series,
+          title: o.title,
+          start: o.start,
+          end: o.end,
+          sequence: o.sequence,
+          ...(o.location ? { location: o.location } : {}),
+          ...(o.description ? { description: o.description } : {}),
+        },
         stampMs,
       );
       addInstant(vevent, 'recurrence-id', o.recurrenceId, event.allDay);
@@ -61,7 +85,8 @@ function eventComponent(event: CalendarEvent, stampMs: number): ICAL.Component {
   if (event.rrule) vevent.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.rrule));
   const cancelled = (event.overrides ?? []).filter((o) => o.cancelled).map((o) => o.recurrenceId);
   const inSeries = occurrenceIds(event, cancelled);
-  for (const recurrenceId of cancelled.filter((id) => inSeries.has(id))) addInstant(vevent, 'exdate', recurrenceId, event.allDay);
+  for (const recurrenceId of cancelled.filter((id) => inSeries.has(id)))
+    addInstant(vevent, 'exdate', recurrenceId, event.allDay);
   if (event.location) vevent.addPropertyWithValue('location', event.location);
   const description = [event.description, event.meetingUrl].filter(Boolean).join('\n\n');
   if (description) vevent.addPropertyWithValue('description', description);
@@ -79,13 +104,17 @@ function eventComponent(event: CalendarEvent, stampMs: number): ICAL.Component {
   return vevent;
 }
 
-export function exportIcs(events: readonly CalendarEvent[], options: { calendarName?: string; now?: number } = {}): string {
+export function exportIcs(
+  events: readonly CalendarEvent[],
+  options: { calendarName?: string; now?: number } = {},
+): string {
   const calendar = new ICAL.Component('vcalendar');
   calendar.addPropertyWithValue('prodid', PRODID);
   calendar.addPropertyWithValue('version', '2.0');
   calendar.addPropertyWithValue('calscale', 'GREGORIAN');
   if (options.calendarName) calendar.addPropertyWithValue('x-wr-calname', options.calendarName);
-  if (events.some((e) => !e.allDay)) calendar.addSubcomponent(new ICAL.Component(ICAL.parse(BERLIN_VTIMEZONE) as unknown as unknown[]));
+  if (events.some((e) => !e.allDay))
+    calendar.addSubcomponent(new ICAL.Component(ICAL.parse(BERLIN_VTIMEZONE) as unknown as unknown[]));
   for (const event of events) {
     calendar.addSubcomponent(eventComponent(event, options.now ?? Date.now()));
     for (const vevent of overrideComponents(event, options.now ?? Date.now())) calendar.addSubcomponent(vevent);
@@ -107,7 +136,11 @@ export interface ImportResult {
 
 const MAX_ICS_BYTES = 5 * 1024 * 1024;
 
-const unreadable = (reason: string): ImportResult => ({ events: [], problems: [{ uid: null, reason }], unreadable: reason });
+const unreadable = (reason: string): ImportResult => ({
+  events: [],
+  problems: [{ uid: null, reason }],
+  unreadable: reason,
+});
 
 /** Reads an .ics file. Never throws: a file it cannot read comes back as `unreadable` (and one problem). */
 export function importIcs(text: string): ImportResult {
@@ -122,7 +155,8 @@ export function importIcs(text: string): ImportResult {
   } catch (error) {
     return unreadable(`not an iCalendar file: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (root.name !== 'vcalendar') return unreadable(`not an iCalendar file: ${root.name.toUpperCase()} instead of VCALENDAR`);
+  if (root.name !== 'vcalendar')
+    return unreadable(`not an iCalendar file: ${root.name.toUpperCase()} instead of VCALENDAR`);
   berlinZone();
   // Register the file's own zones so its TZIDs resolve (Outlook writes Windows zone names).
   for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
@@ -161,7 +195,11 @@ function withExdates(event: CalendarEvent, vevent: ICAL.Component, problems: Imp
   const cancelled = new Map<number, OccurrenceOverride>();
   for (const recurrenceId of ids) {
     if (inSeries.has(recurrenceId)) cancelled.set(recurrenceId, { recurrenceId, sequence: 0, cancelled: true });
-    else problems.push({ uid: event.uid, reason: `cancelled occurrence ${new Date(recurrenceId).toISOString()} is not in the series` });
+    else
+      problems.push({
+        uid: event.uid,
+        reason: `cancelled occurrence ${new Date(recurrenceId).toISOString()} is not in the series`,
+      });
   }
   return cancelled.size > 0 ? { ...event, overrides: sortOverrides([...cancelled.values()]) } : event;
 }
@@ -174,9 +212,11 @@ function attachOverride(events: CalendarEvent[], vevent: ICAL.Component): void {
   const series = events[index]!;
   if (!series.rrule) throw new Error('changed occurrence of an event that does not repeat');
   const prop = vevent.getFirstProperty('recurrence-id')!;
-  if (String(prop.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE') throw new Error('changes to this and all later occurrences (RANGE=THISANDFUTURE) not supported');
+  if (String(prop.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE')
+    throw new Error('changes to this and all later occurrences (RANGE=THISANDFUTURE) not supported');
   const recurrenceId = toUtcMs(prop.getFirstValue() as ICAL.Time);
-  if (!isOccurrence(series, recurrenceId)) throw new Error(`changed occurrence ${new Date(recurrenceId).toISOString()} is not in the series`);
+  if (!isOccurrence(series, recurrenceId))
+    throw new Error(`changed occurrence ${new Date(recurrenceId).toISOString()} is not in the series`);
   const own = fromComponent(vevent);
   const existing = series.overrides?.find((o) => o.recurrenceId === recurrenceId);
   if (existing?.cancelled) return;
@@ -224,11 +264,22 @@ function fromComponent(vevent: ICAL.Component): CalendarEvent {
     allDay,
     timeZone: DEFAULT_TIME_ZONE,
     ...(event.location ? { location: event.location } : {}),
-    ...(description ? { description: meetingUrl ? description.replace(`\n\n${meetingUrl}`, '').replace(meetingUrl, '').trim() || undefined : description } : {}),
+    ...(description
+      ? {
+          description: meetingUrl
+            ? description.replace(`\n\n${meetingUrl}`, '').replace(meetingUrl, '').trim() || undefined
+            : description,
+        }
+      : {}),
     ...(meetingUrl ? { meetingUrl } : {}),
     ...(rrule ? { rrule: rrule.toString() } : {}),
     ...(organizerProp
-      ? { organizer: { userId: userIdOf(String(organizerProp.getFirstValue())), name: String(organizerProp.getParameter('cn') ?? '') } }
+      ? {
+          organizer: {
+            userId: userIdOf(String(organizerProp.getFirstValue())),
+            name: String(organizerProp.getParameter('cn') ?? ''),
+          },
+        }
       : {}),
     attendees,
     sequence: event.sequence ?? 0,

@@ -41,7 +41,16 @@ export interface CalendarEvent {
  */
 export type OccurrenceOverride =
   | { recurrenceId: number; sequence: number; cancelled: true }
-  | { recurrenceId: number; sequence: number; cancelled: false; title: string; start: number; end: number; location?: string; description?: string };
+  | {
+      recurrenceId: number;
+      sequence: number;
+      cancelled: false;
+      title: string;
+      start: number;
+      end: number;
+      location?: string;
+      description?: string;
+    };
 
 export type ChangedOccurrence = Extract<OccurrenceOverride, { cancelled: false }>;
 

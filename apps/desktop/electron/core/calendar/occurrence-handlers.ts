@@ -34,7 +34,10 @@ async function seriesWith(
   if (!series.rrule) throw new AppError('invalid_input', 'The entry does not repeat; edit the entry itself.');
   if (series.cancelled) throw new AppError('not_permitted', 'The series is cancelled.');
   if (!inOverrideHorizon(series, recurrenceId))
-    throw new AppError('invalid_input', 'Only occurrences from the start of the series up to 10 years after it can be changed on their own.');
+    throw new AppError(
+      'invalid_input',
+      'Only occurrences from the start of the series up to 10 years after it can be changed on their own.',
+    );
   if (!isOccurrence(series, recurrenceId))
     throw new AppError('not_found', 'The series has no occurrence at that time.');
   const overrides = series.overrides ?? [];

@@ -42,9 +42,18 @@ function ruleIterator(event: CalendarEvent & { rrule: string }, counter?: WalkCo
 }
 
 /** The series as its rule gives it, overrides ignored: at most `limit` occurrences overlapping [from, to). */
-export function seriesOccurrences(event: CalendarEvent, from: number, to: number, limit = 500, counter?: WalkCounter): Occurrence[] {
+export function seriesOccurrences(
+  event: CalendarEvent,
+  from: number,
+  to: number,
+  limit = 500,
+  counter?: WalkCounter,
+): Occurrence[] {
   const duration = event.end - event.start;
-  if (!event.rrule) return event.start < to && event.end > from ? [{ uid: event.uid, start: event.start, end: event.end, recurrenceId: null }] : [];
+  if (!event.rrule)
+    return event.start < to && event.end > from
+      ? [{ uid: event.uid, start: event.start, end: event.end, recurrenceId: null }]
+      : [];
   const iterator = ruleIterator({ ...event, rrule: event.rrule }, counter);
   const result: Occurrence[] = [];
   for (let i = 0; i < MAX_STEPS && result.length < limit; i++) {
@@ -101,7 +110,11 @@ export function occurrenceIds(event: CalendarEvent, ids: readonly number[], coun
   if (!event.rrule) return new Set();
   const candidates = ids.filter((id) => inOverrideHorizon(event, id));
   if (candidates.length === 0) return new Set();
-  const all = idsUpTo({ ...event, rrule: event.rrule }, candidates.reduce((a, b) => Math.max(a, b)), counter);
+  const all = idsUpTo(
+    { ...event, rrule: event.rrule },
+    candidates.reduce((a, b) => Math.max(a, b)),
+    counter,
+  );
   return new Set(candidates.filter((id) => all.has(id)));
 }
 
@@ -117,7 +130,13 @@ export function isOccurrence(event: CalendarEvent, recurrenceId: number, counter
  * series does not have (its time or rule changed since, or never had it) or that lie outside the
  * override horizon are ignored, and come back if the series returns to that time.
  */
-export function occurrences(event: CalendarEvent, from: number, to: number, limit = 500, counter?: WalkCounter): Occurrence[] {
+export function occurrences(
+  event: CalendarEvent,
+  from: number,
+  to: number,
+  limit = 500,
+  counter?: WalkCounter,
+): Occurrence[] {
   if (event.cancelled) return [];
   const overrides = event.rrule ? (event.overrides ?? []).filter((o) => inOverrideHorizon(event, o.recurrenceId)) : [];
   const series = seriesOccurrences(event, from, to, limit, counter);
@@ -130,13 +149,27 @@ export function occurrences(event: CalendarEvent, from: number, to: number, limi
     seen.add(occurrence.start);
     const override = byId.get(occurrence.start);
     if (!override) result.push(occurrence);
-    else if (!override.cancelled && overlaps(override)) result.push({ ...occurrence, start: override.start, end: override.end, changed: override });
+    else if (!override.cancelled && overlaps(override))
+      result.push({ ...occurrence, start: override.start, end: override.end, changed: override });
   }
   // Occurrences moved into the range from outside it, all checked against one walk of the rule.
-  const movedIn = overrides.filter((o): o is ChangedOccurrence => !o.cancelled && !seen.has(o.recurrenceId) && overlaps(o));
-  const real = occurrenceIds(event, movedIn.map((o) => o.recurrenceId), counter);
+  const movedIn = overrides.filter(
+    (o): o is ChangedOccurrence => !o.cancelled && !seen.has(o.recurrenceId) && overlaps(o),
+  );
+  const real = occurrenceIds(
+    event,
+    movedIn.map((o) => o.recurrenceId),
+    counter,
+  );
   for (const override of movedIn) {
-    if (real.has(override.recurrenceId)) result.push({ uid: event.uid, start: override.start, end: override.end, recurrenceId: override.recurrenceId, changed: override });
+    if (real.has(override.recurrenceId))
+      result.push({
+        uid: event.uid,
+        start: override.start,
+        end: override.end,
+        recurrenceId: override.recurrenceId,
+        changed: override,
+      });
   }
   return result.sort((a, b) => a.start - b.start).slice(0, limit);
 }

@@ -13,7 +13,12 @@ const TEXT = {
   en: { title: 'Appointment in 15 minutes', hidden: 'Klinikfunk: appointment in 15 minutes' },
 };
 
-export async function checkReminders(ctx: HandlerContext, runtime: ProfileRuntime, onScreen: boolean, window: { from: number; to: number }): Promise<number> {
+export async function checkReminders(
+  ctx: HandlerContext,
+  runtime: ProfileRuntime,
+  onScreen: boolean,
+  window: { from: number; to: number },
+): Promise<number> {
   const { notifier } = ctx.platform;
   if (!notifier.isSupported()) return 0;
   const text = TEXT[ctx.policy.values.uiLanguage ?? 'de'];
@@ -24,8 +29,18 @@ export async function checkReminders(ctx: HandlerContext, runtime: ProfileRuntim
   for (const channelId of channels) {
     const entries = await store.collaboration.calendarEntries(channelId);
     if (entries.length === 0) continue;
-    for (const due of dueReminders(entries, store.collaboration.calendarCreators(channelId), runtime.identity.userId, window, REMINDER_LEAD_MS)) {
-      notifier.show(showTitle ? { title: text.title, body: due.title.slice(0, 200), tag: channelId } : { title: text.hidden, tag: channelId });
+    for (const due of dueReminders(
+      entries,
+      store.collaboration.calendarCreators(channelId),
+      runtime.identity.userId,
+      window,
+      REMINDER_LEAD_MS,
+    )) {
+      notifier.show(
+        showTitle
+          ? { title: text.title, body: due.title.slice(0, 200), tag: channelId }
+          : { title: text.hidden, tag: channelId },
+      );
       shown++;
     }
   }

@@ -24,11 +24,13 @@ export function dueReminders(
   const due: DueReminder[] = [];
   for (const entry of entries) {
     if (entry.cancelled || entry.allDay) continue;
-    const mine = creators.get(entry.uid) === myUserId || entry.attendees.some((a) => a.userId === myUserId && a.rsvp !== 'no');
+    const mine =
+      creators.get(entry.uid) === myUserId || entry.attendees.some((a) => a.userId === myUserId && a.rsvp !== 'no');
     if (!mine) continue;
     // Occurrences whose start lies in (from + lead, to + lead]: their reminder time is in the window.
     for (const o of occurrences(entry, window.from + leadMs + 1, window.to + leadMs + 1, 20)) {
-      if (o.start > window.from + leadMs && o.start <= window.to + leadMs) due.push({ uid: entry.uid, title: o.changed?.title ?? entry.title, start: o.start });
+      if (o.start > window.from + leadMs && o.start <= window.to + leadMs)
+        due.push({ uid: entry.uid, title: o.changed?.title ?? entry.title, start: o.start });
     }
   }
   return due.sort((a, b) => a.start - b.start);

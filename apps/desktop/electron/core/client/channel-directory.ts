@@ -43,7 +43,10 @@ export function directoryChannelId(orgId: string): string {
  * Members the directory roster should have: every active user, all as `member`, so only the
  * organisation key (never a device) can change it. Sorted, so two admin devices sign the same list.
  */
-export function directoryMembers(users: Iterable<{ userId: string; active: boolean }>, revokedUsers: ReadonlySet<string>): Array<{ userId: string; role: 'member' }> {
+export function directoryMembers(
+  users: Iterable<{ userId: string; active: boolean }>,
+  revokedUsers: ReadonlySet<string>,
+): Array<{ userId: string; role: 'member' }> {
   return [...users]
     .filter((u) => u.active && !revokedUsers.has(u.userId))
     .map((u) => u.userId)
@@ -51,7 +54,10 @@ export function directoryMembers(users: Iterable<{ userId: string; active: boole
     .map((userId) => ({ userId, role: 'member' as const }));
 }
 
-export function sameMembers(a: ReadonlyArray<{ userId: string; role: string }>, b: ReadonlyArray<{ userId: string; role: string }>): boolean {
+export function sameMembers(
+  a: ReadonlyArray<{ userId: string; role: string }>,
+  b: ReadonlyArray<{ userId: string; role: string }>,
+): boolean {
   const key = (list: ReadonlyArray<{ userId: string; role: string }>) =>
     list
       .map((m) => `${m.userId}:${m.role}`)
@@ -60,7 +66,8 @@ export function sameMembers(a: ReadonlyArray<{ userId: string; role: string }>, 
   return key(a) === key(b);
 }
 
-const isAdmin = (roster: Roster, userId: string) => roster.members.some((m) => m.userId === userId && m.role === 'admin');
+const isAdmin = (roster: Roster, userId: string) =>
+  roster.members.some((m) => m.userId === userId && m.role === 'admin');
 const isMember = (roster: Roster, userId: string) => roster.members.some((m) => m.userId === userId);
 
 /**
@@ -68,14 +75,20 @@ const isMember = (roster: Roster, userId: string) => roster.members.some((m) => 
  * of the channel's current roster (a former admin's, or any member's, counts for nothing). Null
  * when the channel is not listed.
  */
-export function currentAnnouncement(roster: Roster | undefined, announcements: readonly AnnouncementRow[]): AnnouncementRow | null {
+export function currentAnnouncement(
+  roster: Roster | undefined,
+  announcements: readonly AnnouncementRow[],
+): AnnouncementRow | null {
   if (!roster) return null;
   const valid = announcements.filter((a) => isAdmin(roster, a.announcerUserId)).sort((a, b) => b.seq - a.seq);
   return valid[0]?.listed ? valid[0] : null;
 }
 
 /** True once the requester was in a roster after the epoch the request named: it was granted. */
-export function requestFulfilled(history: RosterHistory, request: Pick<JoinRequestRow, 'userId' | 'knownEpoch'>): boolean {
+export function requestFulfilled(
+  history: RosterHistory,
+  request: Pick<JoinRequestRow, 'userId' | 'knownEpoch'>,
+): boolean {
   return history.records.some((r) => r.body.epoch > request.knownEpoch && isMember(r.body, request.userId));
 }
 
@@ -102,7 +115,13 @@ export function joinsToAccept(input: {
   for (const request of [...input.requests].sort((a, b) => a.seq - b.seq)) {
     const history = input.rosters.get(request.channelId);
     if (!history || !isAdmin(history.current, input.selfUserId)) continue;
-    if (!currentAnnouncement(history.current, input.announcements.filter((a) => a.channelId === request.channelId))) continue;
+    if (
+      !currentAnnouncement(
+        history.current,
+        input.announcements.filter((a) => a.channelId === request.channelId),
+      )
+    )
+      continue;
     if (!input.isActiveUser(request.userId) || isMember(history.current, request.userId)) continue;
     if (request.knownEpoch > history.current.epoch || requestFulfilled(history, request)) continue;
     const users = plan.get(request.channelId) ?? [];

@@ -48,7 +48,10 @@ export class DirectorySync {
   }
 
   /** Fetches records the relay stored since last time. Returns how many were added. */
-  async refresh(transport: Pick<Transport, 'getRecords'>, seen?: (record: Record<string, unknown>) => void): Promise<number> {
+  async refresh(
+    transport: Pick<Transport, 'getRecords'>,
+    seen?: (record: Record<string, unknown>) => void,
+  ): Promise<number> {
     let position = (await this.#store.getSetting<number>(POSITION_KEY)) ?? 0;
     let added = 0;
     for (;;) {
@@ -102,8 +105,12 @@ export class DirectorySync {
       } catch (error) {
         // Refused for good (superseded meanwhile, or a quota): skipped, the rest still goes back.
         // A rate limit or a lost connection ends the run; it is still pending and runs again.
-        if (!(error instanceof TransportError) || (error.code !== 'record_rejected' && error.code !== 'quota_exceeded')) throw error;
-        this.#log.info('record not given back to the restored relay', { type: record.type, reason: error.message.slice(0, 200) });
+        if (!(error instanceof TransportError) || (error.code !== 'record_rejected' && error.code !== 'quota_exceeded'))
+          throw error;
+        this.#log.info('record not given back to the restored relay', {
+          type: record.type,
+          reason: error.message.slice(0, 200),
+        });
       }
     }
     await this.#store.setSetting(RESTORE_PENDING_KEY, false);
@@ -125,8 +132,12 @@ export class DirectorySync {
       // Already known records come back on every full refresh (a device's own certificate, signed
       // with the enrolment it used up, among them); only real refusals are news.
       const deviceId = (record as { body?: { deviceId?: unknown } } | null)?.body?.deviceId;
-      const ownCertificateAgain = verdict.detail === 'enrolment already used' && typeof deviceId === 'string' && this.#directory.devices.has(deviceId);
-      const known = verdict.reason === 'chain_broken' || verdict.detail === 'device id already certified' || ownCertificateAgain;
+      const ownCertificateAgain =
+        verdict.detail === 'enrolment already used' &&
+        typeof deviceId === 'string' &&
+        this.#directory.devices.has(deviceId);
+      const known =
+        verdict.reason === 'chain_broken' || verdict.detail === 'device id already certified' || ownCertificateAgain;
       if (!known) {
         this.#log.warn('directory record refused', { reason: verdict.reason, detail: verdict.detail });
       }
@@ -146,7 +157,11 @@ export class DirectorySync {
       await this.#store.directory.keep(
         record,
         subjectOf(record),
-        { ...(currentUser ? { currentUser: currentUser as unknown as Record<string, unknown> } : {}), orgWideChannelId: directoryChannelId(this.#directory.orgId), orgWideName: ORG_WIDE_NAME },
+        {
+          ...(currentUser ? { currentUser: currentUser as unknown as Record<string, unknown> } : {}),
+          orgWideChannelId: directoryChannelId(this.#directory.orgId),
+          orgWideName: ORG_WIDE_NAME,
+        },
         Date.now(),
       );
     } catch (error) {

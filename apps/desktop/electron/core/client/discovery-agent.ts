@@ -12,7 +12,15 @@ import type { KeyShare } from '../crypto/channel-crypto.ts';
 import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
-import { currentAnnouncement, directoryChannelId, directoryMembers, joinsToAccept, sameMembers, type AnnouncementRow, type JoinRequestRow } from './channel-directory.ts';
+import {
+  currentAnnouncement,
+  directoryChannelId,
+  directoryMembers,
+  joinsToAccept,
+  sameMembers,
+  type AnnouncementRow,
+  type JoinRequestRow,
+} from './channel-directory.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 type Member = { userId: string; role: 'admin' | 'member' };
@@ -24,7 +32,13 @@ export interface DiscoveryAgentDeps {
   /** This device holds the organisation key (an admin device). */
   holdsOrgKey: boolean;
   log: Logger;
-  publishRoster(channelId: string, kind: 'channel' | 'conversation' | 'direct', members: Member[], history: boolean, signer: 'org' | 'device'): Promise<void>;
+  publishRoster(
+    channelId: string,
+    kind: 'channel' | 'conversation' | 'direct',
+    members: Member[],
+    history: boolean,
+    signer: 'org' | 'device',
+  ): Promise<void>;
   refreshDirectory(): Promise<void>;
   send(channelId: string, payload: ChannelEventPayload): Promise<string>;
   /** Sends the channel's name and settings again (so members added just now learn them). */
@@ -76,7 +90,11 @@ export class DiscoveryAgent {
   }
 
   /** Publishes a roster, refreshing and recomputing after a refusal; `next` returns null when nothing is left to do. */
-  async #publishWithRetry(channelId: string, signer: 'org' | 'device', next: () => { members: Member[]; kind: 'channel' | 'conversation' | 'direct'; history: boolean } | null): Promise<boolean> {
+  async #publishWithRetry(
+    channelId: string,
+    signer: 'org' | 'device',
+    next: () => { members: Member[]; kind: 'channel' | 'conversation' | 'direct'; history: boolean } | null,
+  ): Promise<boolean> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const plan = next();
       if (!plan) return false;
@@ -119,7 +137,8 @@ export class DiscoveryAgent {
       rosters: directory.rosters,
       announcements: await store.channels.announcements(),
       requests,
-      isActiveUser: (userId) => directory.users.get(userId)?.body.active === true && !directory.revokedUsers.has(userId),
+      isActiveUser: (userId) =>
+        directory.users.get(userId)?.body.active === true && !directory.revokedUsers.has(userId),
     });
     for (const [channelId, userIds] of plan) {
       if (left.has(channelId)) continue;
@@ -128,7 +147,11 @@ export class DiscoveryAgent {
         if (!current?.members.some((m) => m.userId === self.userId && m.role === 'admin')) return null;
         const missing = userIds.filter((u) => !current.members.some((m) => m.userId === u));
         if (missing.length === 0) return null;
-        return { members: [...current.members, ...missing.map((userId) => ({ userId, role: 'member' as const }))], kind: current.kind, history: current.historyForNewMembers };
+        return {
+          members: [...current.members, ...missing.map((userId) => ({ userId, role: 'member' as const }))],
+          kind: current.kind,
+          history: current.historyForNewMembers,
+        };
       });
       if (added) {
         this.#deps.log.info('discovery: join requests accepted', { channelId, count: userIds.length });
@@ -150,17 +173,34 @@ export class DiscoveryAgent {
       const mine = rows.filter((r) => r.channelId === channelId);
       // Only admins' word counts: current admins first, else those who were admins at some epoch
       // (a member's fake announcement must never make an admin publish a private channel).
-      const wasAdmin = (userId: string) => state.records.some((r) => r.body.members.some((m) => m.userId === userId && m.role === 'admin'));
-      const isAdminNow = (userId: string) => state.current.members.some((m) => m.userId === userId && m.role === 'admin');
+      const wasAdmin = (userId: string) =>
+        state.records.some((r) => r.body.members.some((m) => m.userId === userId && m.role === 'admin'));
+      const isAdminNow = (userId: string) =>
+        state.current.members.some((m) => m.userId === userId && m.role === 'admin');
       const newest = (list: AnnouncementRow[]) => [...list].sort((a, b) => b.seq - a.seq)[0];
-      const reference = newest(mine.filter((r) => isAdminNow(r.announcerUserId))) ?? newest(mine.filter((r) => wasAdmin(r.announcerUserId)));
+      const reference =
+        newest(mine.filter((r) => isAdminNow(r.announcerUserId))) ??
+        newest(mine.filter((r) => wasAdmin(r.announcerUserId)));
       if (!reference?.listed) continue;
       const local = await store.channels.settings(channelId);
       if (!local?.name) continue;
       const inForce = currentAnnouncement(state.current, mine);
       const history = local.historyForNewMembers;
-      if (inForce && inForce.name === local.name && inForce.topic === local.topic && inForce.historyForNewMembers === history) continue;
-      await this.#deps.send(this.directoryId, { type: 'channel.announce', channelId, name: local.name, topic: local.topic, kind: 'channel', historyForNewMembers: history });
+      if (
+        inForce &&
+        inForce.name === local.name &&
+        inForce.topic === local.topic &&
+        inForce.historyForNewMembers === history
+      )
+        continue;
+      await this.#deps.send(this.directoryId, {
+        type: 'channel.announce',
+        channelId,
+        name: local.name,
+        topic: local.topic,
+        kind: 'channel',
+        historyForNewMembers: history,
+      });
     }
   }
 

@@ -124,9 +124,19 @@ export class MessagingClient {
     deps.store.sync.setSelf({ userId: deps.self.userId, deviceId: deps.self.deviceId });
     // Refusals by the rule table are what a hostile or outdated member tried; reducer refusals (a late vote) are routine.
     deps.store.sync.onRefused((channelId, refused) => {
-      for (const { eventId, reason } of refused) (isAuthorityRefusal(reason) ? deps.log.warn : deps.log.debug).call(deps.log, 'channel event refused', { channelId, eventId, reason });
+      for (const { eventId, reason } of refused)
+        (isAuthorityRefusal(reason) ? deps.log.warn : deps.log.debug).call(deps.log, 'channel event refused', {
+          channelId,
+          eventId,
+          reason,
+        });
     });
-    this.crypto = new ChannelCrypto({ directory: this.directory, self: deps.self, keys: this.#senderKeys, now: () => deps.clock.now() });
+    this.crypto = new ChannelCrypto({
+      directory: this.directory,
+      self: deps.self,
+      keys: this.#senderKeys,
+      now: () => deps.clock.now(),
+    });
     this.directoryChannelId = directoryChannelId(this.directory.orgId);
     this.#discovery = new DiscoveryAgent({
       directory: this.directory,
@@ -134,12 +144,16 @@ export class MessagingClient {
       self: deps.self,
       holdsOrgKey: !!deps.orgSigningKey,
       log: deps.log.child('discovery'),
-      publishRoster: (channelId, kind, members, history, signer) => this.#publishRoster(channelId, kind, members, history, signer),
+      publishRoster: (channelId, kind, members, history, signer) =>
+        this.#publishRoster(channelId, kind, members, history, signer),
       refreshDirectory: async () => void (await this.#directorySync.refresh(deps.transport)),
       send: (channelId, payload) => this.send(channelId, payload),
       repeatSettings: (channelId) => this.#repeatSettingsFor(channelId),
       shareHistory: (channelId, deviceIds) => this.crypto.shareHistory(channelId, deviceIds),
-      mail: async (shares) => void (await Promise.all(shares.map((s) => deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)))),
+      mail: async (shares) =>
+        void (await Promise.all(
+          shares.map((s) => deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)),
+        )),
       now: () => deps.clock.now(),
     });
     // A page of the directory channel may hold join requests or announcements to act on.
@@ -185,11 +199,19 @@ export class MessagingClient {
     const { transport } = this.#deps;
     this.#unsubscribe.push(
       transport.onState((state) => {
-        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('reconnect handling failed', { error: loggable(error) }));
+        if (state === 'online')
+          this.#onOnline().catch((error: unknown) =>
+            this.#deps.log.warn('reconnect handling failed', { error: loggable(error) }),
+          );
       }),
       transport.onMail((mail) => this.#onMail(mail)),
       // The relay announces new directory records (a roster change, a new device, a revocation).
-      transport.onDirectory(() => void this.#refresh().catch((error: unknown) => this.#deps.log.warn('directory refresh failed', { error: loggable(error) }))),
+      transport.onDirectory(
+        () =>
+          void this.#refresh().catch((error: unknown) =>
+            this.#deps.log.warn('directory refresh failed', { error: loggable(error) }),
+          ),
+      ),
     );
     // The engine listens to the transport itself; directory and mail must be current before it
     // opens envelopes, so when already online, refresh first.
@@ -211,7 +233,8 @@ export class MessagingClient {
       .then(() => this.#scheduleDiscovery())
       .catch((error: unknown) => {
         this.#deps.log.warn('directory not yet given back to the restored relay', { error: loggable(error) });
-        if (!this.#stopped) this.#directoryRetry = this.#deps.clock.after(DIRECTORY_RETRY_MS, () => this.#giveBackDirectory());
+        if (!this.#stopped)
+          this.#directoryRetry = this.#deps.clock.after(DIRECTORY_RETRY_MS, () => this.#giveBackDirectory());
       });
   }
 
@@ -220,7 +243,9 @@ export class MessagingClient {
 
   /** Runs the discovery agent in the background; a failed run is logged (the next trigger runs it again). */
   #scheduleDiscovery(): void {
-    this.#discovery.schedule().catch((error: unknown) => this.#deps.log.warn('discovery run failed', { error: loggable(error) }));
+    this.#discovery
+      .schedule()
+      .catch((error: unknown) => this.#deps.log.warn('discovery run failed', { error: loggable(error) }));
   }
 
   /** Waits until the discovery agent is idle (tests, and callers that need its effect now). */
@@ -267,7 +292,9 @@ export class MessagingClient {
    * with the fetch after the reconnect.
    */
   #onMail(mail: { messageId: string; payload: Uint8Array }): void {
-    this.#acceptMail([mail]).catch((error: unknown) => this.#deps.log.warn('mail handling failed, retried after reconnect', { error: loggable(error) }));
+    this.#acceptMail([mail]).catch((error: unknown) =>
+      this.#deps.log.warn('mail handling failed, retried after reconnect', { error: loggable(error) }),
+    );
   }
 
   async #acceptMail(mails: Array<{ messageId: string; payload: Uint8Array }>): Promise<void> {
@@ -347,7 +374,8 @@ export class MessagingClient {
       const shares = this.crypto.pendingShares(channelId);
       if (shares.length === 0) continue;
       // Shares that failed before (mailbox full, connection lost) are retried here too.
-      if ((await mailShares(this.crypto, this.#deps.transport, shares, this.#deps.log)) > 0) await this.#repeatSettingsFor(channelId);
+      if ((await mailShares(this.crypto, this.#deps.transport, shares, this.#deps.log)) > 0)
+        await this.#repeatSettingsFor(channelId);
     }
   }
 
@@ -361,7 +389,13 @@ export class MessagingClient {
     if (!roster?.members.some((m) => m.userId === this.userId && m.role === 'admin')) return;
     const row = await this.#deps.store.channels.settings(channelId);
     if (!row?.name) return;
-    await this.send(channelId, { type: 'channel.update', name: row.name, topic: row.topic, historyForNewMembers: row.historyForNewMembers, retentionDays: row.retentionDays });
+    await this.send(channelId, {
+      type: 'channel.update',
+      name: row.name,
+      topic: row.topic,
+      historyForNewMembers: row.historyForNewMembers,
+      retentionDays: row.retentionDays,
+    });
   }
 
   /**
@@ -380,13 +414,32 @@ export class MessagingClient {
   }): Promise<string> {
     const channelId = `chn${toBase64Url(new Uint8Array(randomBytes(12)))}`;
     const history = input.historyForNewMembers ?? false;
-    const members = [{ userId: this.userId, role: 'admin' as const }, ...input.memberUserIds.filter((u) => u !== this.userId).map((userId) => ({ userId, role: 'member' as const }))];
+    const members = [
+      { userId: this.userId, role: 'admin' as const },
+      ...input.memberUserIds.filter((u) => u !== this.userId).map((userId) => ({ userId, role: 'member' as const })),
+    ];
     await this.#publishRoster(channelId, input.kind, members, history);
     // The first members get every key directly; only later members are owed the history.
-    await this.#discovery.markHistoryShared(channelId, this.directory.memberDevices(channelId).map((d) => d.record.body.deviceId));
-    await this.send(channelId, { type: 'channel.update', name: input.name, topic: input.topic ?? '', historyForNewMembers: history, retentionDays: null });
+    await this.#discovery.markHistoryShared(
+      channelId,
+      this.directory.memberDevices(channelId).map((d) => d.record.body.deviceId),
+    );
+    await this.send(channelId, {
+      type: 'channel.update',
+      name: input.name,
+      topic: input.topic ?? '',
+      historyForNewMembers: history,
+      retentionDays: null,
+    });
     if (input.discoverable && input.kind === 'channel') {
-      await this.send(this.directoryChannelId, { type: 'channel.announce', channelId, name: input.name, topic: input.topic ?? '', kind: 'channel', historyForNewMembers: history });
+      await this.send(this.directoryChannelId, {
+        type: 'channel.announce',
+        channelId,
+        name: input.name,
+        topic: input.topic ?? '',
+        kind: 'channel',
+        historyForNewMembers: history,
+      });
     }
     return channelId;
   }
@@ -398,7 +451,11 @@ export class MessagingClient {
 
   /** Asks the admins of an announced channel to add this user (their devices do it automatically). */
   async requestJoin(channelId: string): Promise<void> {
-    await this.send(this.directoryChannelId, { type: 'channel.join_request', channelId, knownEpoch: this.directory.currentEpoch(channelId) });
+    await this.send(this.directoryChannelId, {
+      type: 'channel.join_request',
+      channelId,
+      knownEpoch: this.directory.currentEpoch(channelId),
+    });
   }
 
   /** Withdraws a channel from the directory (its last member leaves it). */
@@ -413,7 +470,8 @@ export class MessagingClient {
     await this.#publishRoster(channelId, current.kind, members, current.historyForNewMembers);
     // Added members hold none of the earlier keys: they learn the name and settings from a repeat
     // in the new epoch (and the history, where allowed, from the discovery agent's next run).
-    if (members.some((m) => !current.members.some((c) => c.userId === m.userId))) await this.#repeatSettingsFor(channelId);
+    if (members.some((m) => !current.members.some((c) => c.userId === m.userId)))
+      await this.#repeatSettingsFor(channelId);
     this.#scheduleDiscovery();
   }
 
@@ -473,7 +531,15 @@ export class MessagingClient {
   /** Queues any channel event (message, edit, vote...) durably and sends it when possible. */
   async send(channelId: string, payload: ChannelEventPayload): Promise<string> {
     const eventId = newEventId();
-    const event = { eventId, channelId, seq: null, senderUserId: this.userId, senderDeviceId: this.#deps.self.deviceId, createdAt: this.#deps.clock.now(), payload };
+    const event = {
+      eventId,
+      channelId,
+      seq: null,
+      senderUserId: this.userId,
+      senderDeviceId: this.#deps.self.deviceId,
+      createdAt: this.#deps.clock.now(),
+      payload,
+    };
     // Every own event takes effect now, through the same rules as a received one (a new channel's
     // name, an edit, a vote...): nothing the user did waits for the relay to become visible. The
     // relay's ack gives it its seq and relay time and judges it again with them
@@ -482,12 +548,24 @@ export class MessagingClient {
     // handlers check the same earlier, channel-access.ts; this holds for every caller).
     await this.#deps.store.outbox.queueOwn(event, CONTENT_TYPE[payload.type]);
     this.#deps.onQueued?.(channelId);
-    void this.engine.notifyQueued().catch((error: unknown) => this.#deps.log.warn('send failed', { error: loggable(error) }));
+    void this.engine
+      .notifyQueued()
+      .catch((error: unknown) => this.#deps.log.warn('send failed', { error: loggable(error) }));
     return eventId;
   }
 
-  async sendMessage(channelId: string, body: string, options: { mentions?: string[]; replyTo?: string | null; urgent?: boolean } = {}): Promise<string> {
-    return this.send(channelId, { type: 'message.create', body, mentions: options.mentions ?? [], replyTo: options.replyTo ?? null, urgent: options.urgent ?? false });
+  async sendMessage(
+    channelId: string,
+    body: string,
+    options: { mentions?: string[]; replyTo?: string | null; urgent?: boolean } = {},
+  ): Promise<string> {
+    return this.send(channelId, {
+      type: 'message.create',
+      body,
+      mentions: options.mentions ?? [],
+      replyTo: options.replyTo ?? null,
+      urgent: options.urgent ?? false,
+    });
   }
 }
 
@@ -503,7 +581,9 @@ function relayClockOf(store: ProfileStore, initial: number | null, log: Logger):
     // Called right after an ack: a store that cannot take it (closing at sign-out) must not turn
     // the accepted send into a failure; the estimate is learned again from the next acks.
     remember: (offset) => {
-      store.setSetting(RELAY_CLOCK_SETTING, offset).catch((error: unknown) => log.warn('relay clock offset not remembered', { error: loggable(error) }));
+      store
+        .setSetting(RELAY_CLOCK_SETTING, offset)
+        .catch((error: unknown) => log.warn('relay clock offset not remembered', { error: loggable(error) }));
     },
   });
 }

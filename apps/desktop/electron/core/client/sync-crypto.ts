@@ -25,14 +25,24 @@ export interface SyncCryptoDeps {
   /** The envelope names a roster epoch or device this device has not seen: refresh the directory. */
   onDirectoryBehind?: (channelId: string) => void;
   /** No chain key for this envelope (its share never arrived): ask its sender device. */
-  onMissingKey?: (chain: { channelId: string; epoch: number; senderDeviceId: string; generation: number; index: number }) => void;
+  onMissingKey?: (chain: {
+    channelId: string;
+    epoch: number;
+    senderDeviceId: string;
+    generation: number;
+    index: number;
+  }) => void;
   /** The offset to the relay's clock, for `writtenAtRelay`; without it the field is left out. */
   relayClock?: Pick<RelayClock, 'toRelay'>;
 }
 
 const time = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** The signed plaintext around an event's payload; unknown fields are ignored (a newer sender's additions). */
-const innerSchema = z.object({ sentAt: z.number().int().safe(), writtenAtRelay: time.optional(), payload: z.unknown() });
+const innerSchema = z.object({
+  sentAt: z.number().int().safe(),
+  writtenAtRelay: time.optional(),
+  payload: z.unknown(),
+});
 
 /**
  * Mails key shares and records each one the relay acknowledged as shared. A share that fails
@@ -46,12 +56,18 @@ export async function mailShares(
   log: Logger,
 ): Promise<number> {
   if (shares.length === 0) return 0;
-  const results = await Promise.allSettled(shares.map((share) => transport.sendMail(share.recipientDeviceId, randomUUID(), share.envelope)));
+  const results = await Promise.allSettled(
+    shares.map((share) => transport.sendMail(share.recipientDeviceId, randomUUID(), share.envelope)),
+  );
   const sent = shares.filter((_, i) => results[i]!.status === 'fulfilled');
   crypto.markShared(sent);
   results.forEach((result, i) => {
     if (result.status === 'rejected') {
-      log.warn('key share not sent, will retry', { channelId: shares[i]!.chain.channelId, recipientDeviceId: shares[i]!.recipientDeviceId, error: loggable(result.reason) });
+      log.warn('key share not sent, will retry', {
+        channelId: shares[i]!.chain.channelId,
+        recipientDeviceId: shares[i]!.recipientDeviceId,
+        error: loggable(result.reason),
+      });
     }
   });
   return sent.length;
@@ -72,7 +88,13 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
     if (!outcome.ok) {
       if (outcome.reason === 'missing_key') {
         const h = outcome.header;
-        deps.onMissingKey?.({ channelId, epoch: h.epoch, senderDeviceId: h.senderDeviceId, generation: h.generation, index: h.index });
+        deps.onMissingKey?.({
+          channelId,
+          epoch: h.epoch,
+          senderDeviceId: h.senderDeviceId,
+          generation: h.generation,
+          index: h.index,
+        });
         return { kind: 'missing_key', detail: 'chain key not received yet' };
       }
       if (DIRECTORY_BEHIND.has(outcome.reason)) {
@@ -118,15 +140,25 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
       // A member whose share failed keeps the envelope as pending; the next send, a reconnect or
       // its own key request brings the share (from the chain's start), so one full mailbox does
       // not hold up the channel for everyone else.
-      const shares = deps.crypto.needsNewChain(item.channelId) ? deps.crypto.rotate(item.channelId) : deps.crypto.pendingShares(item.channelId);
+      const shares = deps.crypto.needsNewChain(item.channelId)
+        ? deps.crypto.rotate(item.channelId)
+        : deps.crypto.pendingShares(item.channelId);
       await mailShares(deps.crypto, deps.transport, shares, deps.log);
       // Estimated when sealed (the first attempt, or again for a new epoch) with the offset known
       // then: the time of writing is the item's, so a message queued through an outage still
       // reads as written before it, however long the relay was away.
       const writtenAtRelay = deps.relayClock?.toRelay(item.createdAt) ?? null;
-      const inner = writtenAtRelay === null ? { sentAt: item.createdAt, payload: item.payload } : { sentAt: item.createdAt, writtenAtRelay, payload: item.payload };
+      const inner =
+        writtenAtRelay === null
+          ? { sentAt: item.createdAt, payload: item.payload }
+          : { sentAt: item.createdAt, writtenAtRelay, payload: item.payload };
       const plaintext = utf8.encode(JSON.stringify(inner));
-      const sealed = await deps.crypto.seal(item.channelId, item.contentType, clientEventIdBytes(item.clientEventId), plaintext);
+      const sealed = await deps.crypto.seal(
+        item.channelId,
+        item.contentType,
+        clientEventIdBytes(item.clientEventId),
+        plaintext,
+      );
       return writtenAtRelay === null ? sealed : { ...sealed, writtenAtRelay };
     },
     isCurrentEpoch(channelId: string, epoch: number): boolean {
@@ -141,7 +173,11 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
     async openPage(wires: readonly WireEvent[]): Promise<OpenResult[]> {
       if (wires.length === 0) return [];
       const channelId = wires[0]!.channelId;
-      const outcomes = await deps.crypto.openBatch(channelId, wires.map((w) => w.envelope), wires.map((w) => w.seq));
+      const outcomes = await deps.crypto.openBatch(
+        channelId,
+        wires.map((w) => w.envelope),
+        wires.map((w) => w.seq),
+      );
       return outcomes.map((outcome, i) => toResult(wires[i]!, outcome));
     },
   };

@@ -18,7 +18,16 @@ export type SeriesPayload =
   | { type: 'calendar.cancel'; uid: string }
   | { type: 'calendar.rsvp'; uid: string; rsvp: Exclude<Rsvp, 'pending'> };
 export type OccurrencePayload =
-  | { type: 'calendar.occurrence.put'; uid: string; recurrenceId: number; title: string; start: number; end: number; location?: string; description?: string }
+  | {
+      type: 'calendar.occurrence.put';
+      uid: string;
+      recurrenceId: number;
+      title: string;
+      start: number;
+      end: number;
+      location?: string;
+      description?: string;
+    }
   | { type: 'calendar.occurrence.cancel'; uid: string; recurrenceId: number };
 export type CalendarPayload = SeriesPayload | OccurrencePayload;
 
@@ -47,17 +56,23 @@ export type OccurrenceSlots = Map<number, { override: OccurrenceOverride; seq: n
  */
 export const MAX_OVERRIDES = 500;
 
-export type CalendarRefusal = 'unknown_event' | 'stale' | 'not_attendee' | 'invalid_event' | 'recurrence_out_of_range' | 'too_many_overrides';
+export type CalendarRefusal =
+  'unknown_event' | 'stale' | 'not_attendee' | 'invalid_event' | 'recurrence_out_of_range' | 'too_many_overrides';
 export type CalendarVerdict = { accepted: true } | { accepted: false; reason: CalendarRefusal };
 /** `evicted`: the recurrence id whose override gave way to this one (MAX_OVERRIDES), else null. */
-export type OccurrenceVerdict = { accepted: true; evicted: number | null } | { accepted: false; reason: CalendarRefusal };
+export type OccurrenceVerdict =
+  { accepted: true; evicted: number | null } | { accepted: false; reason: CalendarRefusal };
 
 /**
  * Applies one event. `overrides` holds the channel's single occurrences by entry uid, apart from
  * `entries` (an override may arrive before its series); a caller replaying occurrence events must
  * pass it.
  */
-export function applyCalendarEvent(entries: Map<string, CalendarEntry>, log: CalendarLogEvent, overrides?: Map<string, OccurrenceSlots>): CalendarVerdict {
+export function applyCalendarEvent(
+  entries: Map<string, CalendarEntry>,
+  log: CalendarLogEvent,
+  overrides?: Map<string, OccurrenceSlots>,
+): CalendarVerdict {
   const { payload } = log;
   if (payload.type === 'calendar.occurrence.put' || payload.type === 'calendar.occurrence.cancel') {
     if (!overrides) throw new Error('applyCalendarEvent: occurrence events need the overrides map');
@@ -74,9 +89,15 @@ export function applyCalendarEvent(entries: Map<string, CalendarEntry>, log: Cal
  * towards its SEQUENCE, the losing (stale) ones too, so SEQUENCE is the number of changes however
  * they arrived: a stale event is refused and still bumps it.
  */
-function applySeriesEvent(entries: Map<string, CalendarEntry>, seq: number, senderUserId: string, payload: SeriesPayload): CalendarVerdict {
+function applySeriesEvent(
+  entries: Map<string, CalendarEntry>,
+  seq: number,
+  senderUserId: string,
+  payload: SeriesPayload,
+): CalendarVerdict {
   if (payload.type === 'calendar.put') {
-    if (payload.event.end < payload.event.start || payload.event.title.trim() === '') return { accepted: false, reason: 'invalid_event' };
+    if (payload.event.end < payload.event.start || payload.event.title.trim() === '')
+      return { accepted: false, reason: 'invalid_event' };
     const existing = entries.get(payload.event.uid);
     if (existing && existing.lastSeq >= seq) return staleChange(existing);
     entries.set(payload.event.uid, {
@@ -112,10 +133,16 @@ function staleChange(entry: CalendarEntry): CalendarVerdict {
  * series and its other overrides. Its SEQUENCE (iCalendar) is the seq of its last change, which
  * grows with every change whatever order the changes arrived in.
  */
-export function applyOccurrenceEvent(slots: OccurrenceSlots, seq: number, payload: OccurrencePayload): OccurrenceVerdict {
+export function applyOccurrenceEvent(
+  slots: OccurrenceSlots,
+  seq: number,
+  payload: OccurrencePayload,
+): OccurrenceVerdict {
   const { recurrenceId } = payload;
-  if (!Number.isInteger(recurrenceId) || recurrenceId < RECURRENCE_ID_MIN || recurrenceId > RECURRENCE_ID_MAX) return { accepted: false, reason: 'recurrence_out_of_range' };
-  if (payload.type === 'calendar.occurrence.put' && (payload.end < payload.start || payload.title.trim() === '')) return { accepted: false, reason: 'invalid_event' };
+  if (!Number.isInteger(recurrenceId) || recurrenceId < RECURRENCE_ID_MIN || recurrenceId > RECURRENCE_ID_MAX)
+    return { accepted: false, reason: 'recurrence_out_of_range' };
+  if (payload.type === 'calendar.occurrence.put' && (payload.end < payload.start || payload.title.trim() === ''))
+    return { accepted: false, reason: 'invalid_event' };
   const previous = slots.get(recurrenceId);
   if (previous && previous.seq >= seq) return { accepted: false, reason: 'stale' };
   let evicted: number | null = null;

@@ -10,7 +10,9 @@ export { memberRuntime } from '../app/member-runtime.ts';
 export const UNKNOWN_NAME = 'Unbekannt';
 
 /** Looks up display names once per call; unknown users (not yet in the directory) get a placeholder. */
-export async function nameLookup(store: ProfileStore): Promise<(userId: string) => { userId: string; displayName: string }> {
+export async function nameLookup(
+  store: ProfileStore,
+): Promise<(userId: string) => { userId: string; displayName: string }> {
   const names = await store.directory.displayNames();
   return (userId) => ({ userId, displayName: names.get(userId) ?? UNKNOWN_NAME });
 }
@@ -19,7 +21,11 @@ export async function nameLookup(store: ProfileStore): Promise<(userId: string) 
  * Refuses at once (`not_permitted`) what every receiving client would refuse anyway: the same rule
  * table (store/authorise.ts) over this device's store, with this user as the sender.
  */
-export async function assertPermitted(runtime: ProfileRuntime, channelId: string, payload: ChannelEventPayload): Promise<void> {
+export async function assertPermitted(
+  runtime: ProfileRuntime,
+  channelId: string,
+  payload: ChannelEventPayload,
+): Promise<void> {
   const refusal = await runtime.profile.store.authorise({
     eventId: 'local-check',
     channelId,

@@ -39,7 +39,12 @@ export async function pollViews(runtime: ProfileRuntime, channelId: string, now:
       myOptionIds: myVotes.get(p.pollId) ?? [],
       myVotePending: pending.has(p.pollId),
       canClose: p.creatorUserId === me && state === 'open',
-      options: p.options.map((o) => ({ id: o.id, label: o.label, count: o.count, voters: o.voters ? o.voters.map(name) : null })),
+      options: p.options.map((o) => ({
+        id: o.id,
+        label: o.label,
+        count: o.count,
+        voters: o.voters ? o.voters.map(name) : null,
+      })),
     };
   });
 }
@@ -53,13 +58,16 @@ export function pollHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   };
 
   return {
-    'polls.list': async ({ channelId }) => pollViews(await memberRuntime(ctx.sessions, channelId), channelId, ctx.clock.now()),
+    'polls.list': async ({ channelId }) =>
+      pollViews(await memberRuntime(ctx.sessions, channelId), channelId, ctx.clock.now()),
 
     'polls.create': async (input) => {
       const runtime = await memberRuntime(ctx.sessions, input.channelId);
       const labels = input.options.map((o) => o.trim());
-      if (new Set(labels.map((l) => l.toLocaleLowerCase('de'))).size !== labels.length) throw new AppError('invalid_input', 'Options must differ.');
-      if (input.deadline !== null && input.deadline <= ctx.clock.now()) throw new AppError('invalid_input', 'The deadline is in the past.');
+      if (new Set(labels.map((l) => l.toLocaleLowerCase('de'))).size !== labels.length)
+        throw new AppError('invalid_input', 'Options must differ.');
+      if (input.deadline !== null && input.deadline <= ctx.clock.now())
+        throw new AppError('invalid_input', 'The deadline is in the past.');
       const pollId = await runtime.client.send(input.channelId, {
         type: 'poll.create',
         question: input.question.trim(),
@@ -77,14 +85,16 @@ export function pollHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const known = new Set(poll.options.map((o) => o.id));
       const chosen = [...new Set(optionIds)];
       if (chosen.some((id) => !known.has(id))) throw new AppError('invalid_input', 'Unknown option.');
-      if (!poll.multipleChoice && chosen.length > 1) throw new AppError('invalid_input', 'This poll allows one answer.');
+      if (!poll.multipleChoice && chosen.length > 1)
+        throw new AppError('invalid_input', 'This poll allows one answer.');
       await runtime.client.send(channelId, { type: 'poll.vote', pollId, optionIds: chosen });
       return done;
     },
 
     'polls.close': async ({ channelId, pollId }) => {
       const { runtime, poll } = await find(channelId, pollId);
-      if (poll.creator.userId !== runtime.identity.userId) throw new AppError('not_permitted', 'Only the creator closes a poll.');
+      if (poll.creator.userId !== runtime.identity.userId)
+        throw new AppError('not_permitted', 'Only the creator closes a poll.');
       if (poll.state === 'closed') return done;
       await runtime.client.send(channelId, { type: 'poll.close', pollId });
       return done;

@@ -30,7 +30,15 @@ export type PollPayload =
   | { type: 'poll.vote'; pollId: string; optionIds: string[] }
   | { type: 'poll.close'; pollId: string };
 
-export type PollRejection = 'unknown_poll' | 'duplicate_poll' | 'invalid_poll' | 'poll_closed' | 'deadline_passed' | 'unknown_option' | 'single_choice' | 'not_creator';
+export type PollRejection =
+  | 'unknown_poll'
+  | 'duplicate_poll'
+  | 'invalid_poll'
+  | 'poll_closed'
+  | 'deadline_passed'
+  | 'unknown_option'
+  | 'single_choice'
+  | 'not_creator';
 
 export interface PollState {
   definition: PollDefinition;
@@ -81,7 +89,8 @@ export function applyPollEvent(polls: Map<string, PollState>, event: PollEventEn
     return { accepted: true };
   }
   if (poll.closedSeq !== null) return { accepted: false, reason: 'poll_closed' };
-  if (poll.definition.deadline !== null && event.relayTime > poll.definition.deadline) return { accepted: false, reason: 'deadline_passed' };
+  if (poll.definition.deadline !== null && event.relayTime > poll.definition.deadline)
+    return { accepted: false, reason: 'deadline_passed' };
   const known = new Set(poll.definition.options.map((o) => o.id));
   const chosen = [...new Set(payload.optionIds)];
   if (chosen.some((id) => !known.has(id))) return { accepted: false, reason: 'unknown_option' };
@@ -107,8 +116,16 @@ export function pollResults(poll: PollState, now: number): PollResults {
     closed: poll.closedSeq !== null || deadlinePassed,
     totalVoters: poll.votes.size,
     options: poll.definition.options.map((option) => {
-      const voters = [...poll.votes].filter(([, v]) => v.optionIds.includes(option.id)).map(([user]) => user).sort();
-      return { id: option.id, label: option.label, count: voters.length, voters: poll.definition.hideVoters ? null : voters };
+      const voters = [...poll.votes]
+        .filter(([, v]) => v.optionIds.includes(option.id))
+        .map(([user]) => user)
+        .sort();
+      return {
+        id: option.id,
+        label: option.label,
+        count: voters.length,
+        voters: poll.definition.hideVoters ? null : voters,
+      };
     }),
   };
 }

@@ -15,10 +15,20 @@ import {
   type EnvelopeHeader,
   type ParsedEnvelope,
 } from '@klinikfunk/protocol/wire/envelope-layout.ts';
-import { keyRequestPayload, keySharePayload, type KeyRequestPayload, type KeySharePayload } from '@klinikfunk/protocol/wire/key-mail.ts';
+import {
+  keyRequestPayload,
+  keySharePayload,
+  type KeyRequestPayload,
+  type KeySharePayload,
+} from '@klinikfunk/protocol/wire/key-mail.ts';
 import type { DeviceEntry, Directory } from '@klinikfunk/crypto/directory.ts';
 import { openDirect, peekDirect, sealDirect, type DirectRejection } from './direct.ts';
-import { defaultVerifier, signDetached, type SignatureItem, type SignatureVerifier } from '@klinikfunk/crypto/ed25519.ts';
+import {
+  defaultVerifier,
+  signDetached,
+  type SignatureItem,
+  type SignatureVerifier,
+} from '@klinikfunk/crypto/ed25519.ts';
 import { asChainKey, wipe, type ChainKey, type DeviceBoxKey, type DeviceSigningKey } from '@klinikfunk/crypto/keys.ts';
 import {
   chainKeyId,
@@ -71,13 +81,15 @@ export interface KeyShare {
   chain: ChainId;
 }
 
-export type KeyRequestRejection = DirectRejection | 'wrong_org' | 'revoked' | 'expired' | 'not_member' | 'unknown_chain';
+export type KeyRequestRejection =
+  DirectRejection | 'wrong_org' | 'revoked' | 'expired' | 'not_member' | 'unknown_chain';
 
 const KEY_SHARE_TYPE = 'key-share';
 export const KEY_REQUEST_TYPE = 'key-request';
 const ENVELOPE_CONTEXT_BYTES = utf8.encode(ENVELOPE_SIGNATURE_CONTEXT);
 
-type Prechecked = { ok: true; parsed: ParsedEnvelope; senderUserId: string; item: SignatureItem } | { ok: false; outcome: OpenOutcome };
+type Prechecked =
+  { ok: true; parsed: ParsedEnvelope; senderUserId: string; item: SignatureItem } | { ok: false; outcome: OpenOutcome };
 
 /** Whether a mailbox message is a key request (anything else is taken as a key share). */
 export function isKeyRequest(bytes: Uint8Array): boolean {
@@ -131,7 +143,13 @@ export class ChannelCrypto {
   readonly #maxEpoch = new Map<string, { epoch: number; seq: number | undefined }>();
   readonly #orgIdRaw: Uint8Array;
 
-  constructor(deps: { directory: Directory; self: SelfDevice; keys: SenderKeyStore; verifier?: SignatureVerifier; now?: () => number }) {
+  constructor(deps: {
+    directory: Directory;
+    self: SelfDevice;
+    keys: SenderKeyStore;
+    verifier?: SignatureVerifier;
+    now?: () => number;
+  }) {
     this.#directory = deps.directory;
     this.#self = deps.self;
     this.#keys = deps.keys;
@@ -153,7 +171,12 @@ export class ChannelCrypto {
     if (chain.nextIndex >= ROTATE_AFTER_MESSAGES || this.#now() - chain.createdAt >= ROTATE_AFTER_MS) return true;
     // A device that received (or may have received) this chain key was revoked since: it must not
     // read what comes next. A share the relay stored but never acknowledged counts as received.
-    if ([...(chain.sharedWith ?? []), ...(chain.offeredTo ?? [])].some((deviceId) => !this.#directory.isDeviceActive(deviceId))) return true;
+    if (
+      [...(chain.sharedWith ?? []), ...(chain.offeredTo ?? [])].some(
+        (deviceId) => !this.#directory.isDeviceActive(deviceId),
+      )
+    )
+      return true;
     return false;
   }
 
@@ -174,7 +197,10 @@ export class ChannelCrypto {
     const generation = previous && previous.epoch === epoch ? (previous.generation + 1) & 0xffff : 0;
     const chain = newChain({ channelId, epoch, senderDeviceId: this.#self.deviceId, generation }, this.#now());
     if (this.#historyAllowed(channelId)) chain.initialKey = asChainKey(chain.chainKey.slice());
-    const recipients = this.#directory.memberDevices(channelId).map((d) => d.record.body.deviceId).filter((id) => id !== this.#self.deviceId);
+    const recipients = this.#directory
+      .memberDevices(channelId)
+      .map((d) => d.record.body.deviceId)
+      .filter((id) => id !== this.#self.deviceId);
     chain.sharedWith = [];
     chain.offeredTo = recipients;
     if (recipients.length > 0) chain.startKey = asChainKey(chain.chainKey.slice());
@@ -209,8 +235,13 @@ export class ChannelCrypto {
    */
   shareHistory(channelId: string, deviceIds: string[]): KeyShare[] {
     if (!this.#historyAllowed(channelId)) return [];
-    const chains = [...this.#keys.chainsOf(channelId), ...(this.#keys.outbound(channelId) ? [this.#keys.outbound(channelId)!] : [])];
-    return chains.filter((c) => c.initialKey).flatMap((c) => this.#sharesFor({ ...c, chainKey: c.initialKey!, nextIndex: 0 }, deviceIds));
+    const chains = [
+      ...this.#keys.chainsOf(channelId),
+      ...(this.#keys.outbound(channelId) ? [this.#keys.outbound(channelId)!] : []),
+    ];
+    return chains
+      .filter((c) => c.initialKey)
+      .flatMap((c) => this.#sharesFor({ ...c, chainKey: c.initialKey!, nextIndex: 0 }, deviceIds));
   }
 
   /** Indices skipped in each chain of a channel (messages not received yet, or lost). */
@@ -218,7 +249,12 @@ export class ChannelCrypto {
     return this.#keys
       .chainsOf(channelId)
       .filter((c) => c.skipped.size > 0)
-      .map((c) => ({ senderDeviceId: c.senderDeviceId, epoch: c.epoch, generation: c.generation, missing: [...c.skipped.keys()].sort((a, b) => a - b) }));
+      .map((c) => ({
+        senderDeviceId: c.senderDeviceId,
+        epoch: c.epoch,
+        generation: c.generation,
+        missing: [...c.skipped.keys()].sort((a, b) => a - b),
+      }));
   }
 
   /**
@@ -268,7 +304,11 @@ export class ChannelCrypto {
     return (chain.offeredTo ?? []).filter((deviceId) => {
       if (have.has(deviceId) || !this.#directory.isDeviceActive(deviceId)) return false;
       const userId = this.#directory.devices.get(deviceId)?.record.body.userId;
-      return userId !== undefined && this.#directory.isMember(chain.channelId, userId) && this.#directory.wasMemberAt(chain.channelId, chain.epoch, userId);
+      return (
+        userId !== undefined &&
+        this.#directory.isMember(chain.channelId, userId) &&
+        this.#directory.wasMemberAt(chain.channelId, chain.epoch, userId)
+      );
     });
   }
 
@@ -276,7 +316,10 @@ export class ChannelCrypto {
     const current = this.#keys.outbound(channelId);
     return this.#keys
       .chainsOf(channelId)
-      .filter((c) => c.startKey && c.senderDeviceId === this.#self.deviceId && (!current || chainKeyId(c) !== chainKeyId(current)));
+      .filter(
+        (c) =>
+          c.startKey && c.senderDeviceId === this.#self.deviceId && (!current || chainKeyId(c) !== chainKeyId(current)),
+      );
   }
 
   #retainedShares(channelId: string): KeyShare[] {
@@ -360,7 +403,12 @@ export class ChannelCrypto {
       ? this.#owedOf(chain).length > 0
       : this.#directory
           .memberDevices(chain.channelId)
-          .some((d) => d.record.body.deviceId !== this.#self.deviceId && this.#directory.isDeviceActive(d.record.body.deviceId) && !have.has(d.record.body.deviceId));
+          .some(
+            (d) =>
+              d.record.body.deviceId !== this.#self.deviceId &&
+              this.#directory.isDeviceActive(d.record.body.deviceId) &&
+              !have.has(d.record.body.deviceId),
+          );
     if (!owed && chain.startKey) {
       wipe(chain.startKey);
       delete chain.startKey;
@@ -394,18 +442,38 @@ export class ChannelCrypto {
       };
       if (key !== start && key !== chain.chainKey) wipe(key);
       const envelope = sealDirect(
-        { orgIdRaw: this.#orgIdRaw, senderDeviceId: this.#self.deviceId, recipientDeviceId: deviceId, contentType: KEY_SHARE_TYPE, sentAt: this.#now() },
+        {
+          orgIdRaw: this.#orgIdRaw,
+          senderDeviceId: this.#self.deviceId,
+          recipientDeviceId: deviceId,
+          contentType: KEY_SHARE_TYPE,
+          sentAt: this.#now(),
+        },
         utf8.encode(JSON.stringify(payload)),
         { signingKey: this.#self.signingKey, boxKey: this.#self.boxKey },
         device.boxPublicKey,
       );
-      shares.push({ recipientDeviceId: deviceId, envelope, chain: { channelId: chain.channelId, epoch: chain.epoch, senderDeviceId: chain.senderDeviceId, generation: chain.generation } });
+      shares.push({
+        recipientDeviceId: deviceId,
+        envelope,
+        chain: {
+          channelId: chain.channelId,
+          epoch: chain.epoch,
+          senderDeviceId: chain.senderDeviceId,
+          generation: chain.generation,
+        },
+      });
     }
     return shares;
   }
 
   /** Seals a payload with this device's current chain (call `rotate` first when `needsNewChain`). */
-  seal(channelId: string, contentType: string, clientEventId: Uint8Array, payload: Uint8Array): { envelope: Uint8Array; epoch: number } {
+  seal(
+    channelId: string,
+    contentType: string,
+    clientEventId: Uint8Array,
+    payload: Uint8Array,
+  ): { envelope: Uint8Array; epoch: number } {
     const chain = this.#keys.outbound(channelId);
     if (!chain || this.needsNewChain(channelId)) throw new Error('rotate the chain before sending');
     const { index, key } = takeSendingKey(chain);
@@ -427,7 +495,12 @@ export class ChannelCrypto {
     const nonce = s.randombytes_buf(24);
     try {
       const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(pad(payload), headerBytes, null, nonce, key);
-      const unsigned = concatBytes(new Uint8Array([headerBytes.length >> 8, headerBytes.length & 0xff]), headerBytes, nonce, ciphertext);
+      const unsigned = concatBytes(
+        new Uint8Array([headerBytes.length >> 8, headerBytes.length & 0xff]),
+        headerBytes,
+        nonce,
+        ciphertext,
+      );
       const signature = signDetached(concatBytes(ENVELOPE_CONTEXT_BYTES, unsigned), this.#self.signingKey);
       const envelope = concatBytes(unsigned, signature);
       chain.lastHash = envelopeHash(envelope);
@@ -439,7 +512,11 @@ export class ChannelCrypto {
   }
 
   /** Accepts a chain-key share addressed to this device. */
-  acceptKeyShare(bytes: Uint8Array): { ok: true; channelId: string } | { ok: false; reason: DirectRejection | 'not_member' | 'revoked' | 'expired' | 'wrong_org' } {
+  acceptKeyShare(
+    bytes: Uint8Array,
+  ):
+    | { ok: true; channelId: string }
+    | { ok: false; reason: DirectRejection | 'not_member' | 'revoked' | 'expired' | 'wrong_org' } {
     const mail = this.#openMail(bytes, KEY_SHARE_TYPE, keySharePayload);
     if (!mail.ok) return mail;
     const { payload: share, sender } = mail;
@@ -461,7 +538,12 @@ export class ChannelCrypto {
       wipe(key);
       return { ok: false, reason: 'not_member' };
     }
-    const id = { channelId: share.channelId, epoch: share.epoch, senderDeviceId: share.senderDeviceId, generation: share.generation };
+    const id = {
+      channelId: share.channelId,
+      epoch: share.epoch,
+      senderDeviceId: share.senderDeviceId,
+      generation: share.generation,
+    };
     const existing = this.#keys.get(id);
     // Never move an existing chain backwards (that would re-open used indices).
     if (existing && existing.nextIndex >= share.startIndex) {
@@ -490,7 +572,9 @@ export class ChannelCrypto {
     bytes: Uint8Array,
     contentType: string,
     schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } },
-  ): { ok: true; payload: T; sender: DeviceEntry } | { ok: false; reason: DirectRejection | 'revoked' | 'expired' | 'wrong_org' } {
+  ):
+    | { ok: true; payload: T; sender: DeviceEntry }
+    | { ok: false; reason: DirectRejection | 'revoked' | 'expired' | 'wrong_org' } {
     const peeked = peekDirect(bytes);
     if (!peeked.ok) return peeked;
     if (peeked.header.contentType !== contentType) return { ok: false, reason: 'malformed' };
@@ -499,7 +583,12 @@ export class ChannelCrypto {
     if (!sender) return { ok: false, reason: 'unknown_signer' };
     if (this.#directory.isDeviceExpired(peeked.header.senderDeviceId)) return { ok: false, reason: 'expired' };
     if (!this.#directory.isDeviceActive(peeked.header.senderDeviceId)) return { ok: false, reason: 'revoked' };
-    const opened = openDirect(bytes, { deviceId: this.#self.deviceId, boxKey: this.#self.boxKey }, sender, this.#verifier);
+    const opened = openDirect(
+      bytes,
+      { deviceId: this.#self.deviceId, boxKey: this.#self.boxKey },
+      sender,
+      this.#verifier,
+    );
     if (!opened.ok) return opened;
     let json: unknown;
     try {
@@ -520,9 +609,21 @@ export class ChannelCrypto {
     if (chain.senderDeviceId === this.#self.deviceId) return null;
     const device = this.#directory.devices.get(chain.senderDeviceId);
     if (!device || !this.#directory.isDeviceActive(chain.senderDeviceId)) return null;
-    const payload: KeyRequestPayload = { channelId: chain.channelId, epoch: chain.epoch, senderDeviceId: chain.senderDeviceId, generation: chain.generation, index: chain.index };
+    const payload: KeyRequestPayload = {
+      channelId: chain.channelId,
+      epoch: chain.epoch,
+      senderDeviceId: chain.senderDeviceId,
+      generation: chain.generation,
+      index: chain.index,
+    };
     const envelope = sealDirect(
-      { orgIdRaw: this.#orgIdRaw, senderDeviceId: this.#self.deviceId, recipientDeviceId: chain.senderDeviceId, contentType: KEY_REQUEST_TYPE, sentAt: this.#now() },
+      {
+        orgIdRaw: this.#orgIdRaw,
+        senderDeviceId: this.#self.deviceId,
+        recipientDeviceId: chain.senderDeviceId,
+        contentType: KEY_REQUEST_TYPE,
+        sentAt: this.#now(),
+      },
       utf8.encode(JSON.stringify(payload)),
       { signingKey: this.#self.signingKey, boxKey: this.#self.boxKey },
       device.boxPublicKey,
@@ -540,7 +641,10 @@ export class ChannelCrypto {
     if (!mail.ok) return mail;
     const { payload: request, sender } = mail;
     const requester = sender.record.body;
-    if (!this.#directory.isMember(request.channelId, requester.userId) || !this.#directory.wasMemberAt(request.channelId, request.epoch, requester.userId)) {
+    if (
+      !this.#directory.isMember(request.channelId, requester.userId) ||
+      !this.#directory.wasMemberAt(request.channelId, request.epoch, requester.userId)
+    ) {
       return { ok: false, reason: 'not_member' };
     }
     if (request.senderDeviceId !== this.#self.deviceId) return { ok: false, reason: 'unknown_chain' };
@@ -551,12 +655,12 @@ export class ChannelCrypto {
       // A chain not sent with any more keeps its start key only as long as a replaced one would.
       if (this.needsNewChain(request.channelId)) this.#keepsStaleStart(chain);
       [share] = this.shareWith(request.channelId, [requester.deviceId]);
-    }
-    else {
+    } else {
       // A replaced chain only while its start key is kept; otherwise its keys are gone.
       // Only to a device it was made for: one enrolled after its last use never had a claim on it.
       const retained = this.#keptRetainedChains(request.channelId).find((c) => chainKeyId(c) === asked);
-      if (!retained || !(retained.offeredTo ?? []).includes(requester.deviceId)) return { ok: false, reason: 'unknown_chain' };
+      if (!retained || !(retained.offeredTo ?? []).includes(requester.deviceId))
+        return { ok: false, reason: 'unknown_chain' };
       [share] = this.#sharesFor(retained, [requester.deviceId]);
     }
     return share ? { ok: true, share } : { ok: false, reason: 'revoked' };
@@ -575,7 +679,11 @@ export class ChannelCrypto {
    * threads by the verifier; keys and replay state then advance one envelope at a time, exactly
    * as `open` would.
    */
-  async openBatch(channelId: string, envelopes: readonly Uint8Array[], seqs?: readonly number[]): Promise<OpenOutcome[]> {
+  async openBatch(
+    channelId: string,
+    envelopes: readonly Uint8Array[],
+    seqs?: readonly number[],
+  ): Promise<OpenOutcome[]> {
     const checked = envelopes.map((bytes) => this.#precheck(channelId, bytes));
     const signatureOk = await this.#verifyRuns(envelopes, checked);
     return checked.map((c, i) => (c.ok ? this.#finish(channelId, c, signatureOk[i]!, seqs?.[i]) : c.outcome));
@@ -643,7 +751,12 @@ export class ChannelCrypto {
     };
   }
 
-  #finish(channelId: string, checked: { parsed: ParsedEnvelope; senderUserId: string }, signatureOk: boolean, seq?: number): OpenOutcome {
+  #finish(
+    channelId: string,
+    checked: { parsed: ParsedEnvelope; senderUserId: string },
+    signatureOk: boolean,
+    seq?: number,
+  ): OpenOutcome {
     const { header, headerBytes, nonce, ciphertext } = checked.parsed;
     const epochKey = `${channelId}|${header.senderDeviceId}`;
     const max = this.#maxEpoch.get(epochKey);
@@ -658,7 +771,13 @@ export class ChannelCrypto {
     if (!planned.ok) return { ok: false, reason: planned.problem === 'too_far_ahead' ? 'too_far_ahead' : 'replay' };
     let padded: Uint8Array;
     try {
-      padded = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, headerBytes, nonce, planned.plan.key);
+      padded = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        ciphertext,
+        headerBytes,
+        nonce,
+        planned.plan.key,
+      );
     } catch {
       planned.plan.discard();
       return { ok: false, reason: 'decrypt_failed' };

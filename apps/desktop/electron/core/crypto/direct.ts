@@ -32,7 +32,14 @@ const str = (s: string) => {
 function encodeHeader(h: DirectHeader): Uint8Array {
   const time = new Uint8Array(8);
   new DataView(time.buffer).setBigUint64(0, BigInt(h.sentAt));
-  return concatBytes(new Uint8Array([DIRECT_VERSION, KIND_DIRECT]), h.orgIdRaw, str(h.senderDeviceId), str(h.recipientDeviceId), str(h.contentType), time);
+  return concatBytes(
+    new Uint8Array([DIRECT_VERSION, KIND_DIRECT]),
+    h.orgIdRaw,
+    str(h.senderDeviceId),
+    str(h.recipientDeviceId),
+    str(h.contentType),
+    time,
+  );
 }
 
 export function sealDirect(
@@ -52,7 +59,8 @@ export function sealDirect(
   return concatBytes(unsigned, signature);
 }
 
-export type DirectRejection = 'malformed' | 'unsupported_version' | 'bad_signature' | 'not_for_me' | 'decrypt_failed' | 'unknown_signer';
+export type DirectRejection =
+  'malformed' | 'unsupported_version' | 'bad_signature' | 'not_for_me' | 'decrypt_failed' | 'unknown_signer';
 
 export interface OpenedDirect {
   header: DirectHeader;
@@ -60,7 +68,9 @@ export interface OpenedDirect {
 }
 
 /** Reads only the header (the relay routes by recipient; the client looks up the sender). */
-export function peekDirect(bytes: Uint8Array): { ok: true; header: DirectHeader } | { ok: false; reason: DirectRejection } {
+export function peekDirect(
+  bytes: Uint8Array,
+): { ok: true; header: DirectHeader } | { ok: false; reason: DirectRejection } {
   try {
     if (bytes.length > MAX_DIRECT_BYTES || bytes.length < 3) return { ok: false, reason: 'malformed' };
     if (bytes[2] !== DIRECT_VERSION) return { ok: false, reason: 'unsupported_version' };
@@ -99,7 +109,8 @@ export function openDirect(
   const signature = bytes.subarray(bytes.length - 64);
   const unsigned = bytes.subarray(0, bytes.length - 64);
   if (unsigned.length < 2 + headerLength + 24 + 16) return { ok: false, reason: 'malformed' };
-  if (!verifier.verify(signature, concatBytes(CONTEXT, unsigned), sender.signingPublicKey)) return { ok: false, reason: 'bad_signature' };
+  if (!verifier.verify(signature, concatBytes(CONTEXT, unsigned), sender.signingPublicKey))
+    return { ok: false, reason: 'bad_signature' };
   const nonce = unsigned.subarray(2 + headerLength, 2 + headerLength + 24);
   const boxed = unsigned.subarray(2 + headerLength + 24);
   let plain: Uint8Array;

@@ -72,14 +72,18 @@ export function normaliseCode(typed: string): string {
 }
 
 /** Checks a typed code locally; only a code that passes is used for anything. */
-export function checkRegistrationCode(typed: string): { ok: true; secret: Uint8Array } | { ok: false; problem: CodeProblem } {
+export function checkRegistrationCode(
+  typed: string,
+): { ok: true; secret: Uint8Array } | { ok: false; problem: CodeProblem } {
   const code = normaliseCode(typed);
   if (code.length !== CODE_CHARS) return { ok: false, problem: 'wrong_length' };
   const bytes = fromBase32(code);
   if (!bytes) return { ok: false, problem: 'invalid_character' };
   const secret = bytes.subarray(0, SECRET_BYTES);
   const check = bytes.subarray(SECRET_BYTES, SECRET_BYTES + CHECK_BYTES);
-  return sodium().memcmp(check, checksum(secret)) ? { ok: true, secret: secret.slice() } : { ok: false, problem: 'checksum' };
+  return sodium().memcmp(check, checksum(secret))
+    ? { ok: true, secret: secret.slice() }
+    : { ok: false, problem: 'checksum' };
 }
 
 export interface EnrolmentKeys {
@@ -90,7 +94,9 @@ export interface EnrolmentKeys {
 }
 
 /** The key pair both the admin and the new device derive from the same code. */
-export function deriveEnrolmentKeys(typed: string): { ok: true; keys: EnrolmentKeys } | { ok: false; problem: CodeProblem } {
+export function deriveEnrolmentKeys(
+  typed: string,
+): { ok: true; keys: EnrolmentKeys } | { ok: false; problem: CodeProblem } {
   const checked = checkRegistrationCode(typed);
   if (!checked.ok) return checked;
   const s = sodium();
@@ -102,5 +108,8 @@ export function deriveEnrolmentKeys(typed: string): { ok: true; keys: EnrolmentK
   const id = s.crypto_generichash(16, publicKey, null);
   let enrolmentId = '';
   for (const b of id) enrolmentId += ALPHABET[b & 31];
-  return { ok: true, keys: { publicKey, secretKey: pair.privateKey as EnrolmentSigningKey, enrolmentId: `enr${enrolmentId}` } };
+  return {
+    ok: true,
+    keys: { publicKey, secretKey: pair.privateKey as EnrolmentSigningKey, enrolmentId: `enr${enrolmentId}` },
+  };
 }

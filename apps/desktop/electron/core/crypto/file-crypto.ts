@@ -53,15 +53,43 @@ interface SodiumWasm {
   _crypto_secretstream_xchacha20poly1305_statebytes(): number;
   _crypto_secretstream_xchacha20poly1305_init_push(state: number, header: number, key: number): number;
   _crypto_secretstream_xchacha20poly1305_init_pull(state: number, header: number, key: number): number;
-  _crypto_secretstream_xchacha20poly1305_push(state: number, c: number, clenP: number, m: number, mlenLow: number, mlenHigh: number, ad: number, adlenLow: number, adlenHigh: number, tag: number): number;
-  _crypto_secretstream_xchacha20poly1305_pull(state: number, m: number, mlenP: number, tagP: number, c: number, clenLow: number, clenHigh: number, ad: number, adlenLow: number, adlenHigh: number): number;
+  _crypto_secretstream_xchacha20poly1305_push(
+    state: number,
+    c: number,
+    clenP: number,
+    m: number,
+    mlenLow: number,
+    mlenHigh: number,
+    ad: number,
+    adlenLow: number,
+    adlenHigh: number,
+    tag: number,
+  ): number;
+  _crypto_secretstream_xchacha20poly1305_pull(
+    state: number,
+    m: number,
+    mlenP: number,
+    tagP: number,
+    c: number,
+    clenLow: number,
+    clenHigh: number,
+    ad: number,
+    adlenLow: number,
+    adlenHigh: number,
+  ): number;
 }
 
 function sodiumWasm(): SodiumWasm {
   const wasm = (sodium() as unknown as { libsodium?: Partial<SodiumWasm> }).libsodium;
   // A different build (e.g. with 64-bit integers as BigInt) would change these arities.
-  if (wasm?._crypto_secretstream_xchacha20poly1305_push?.length !== 10 || wasm._crypto_secretstream_xchacha20poly1305_pull?.length !== 10 || !wasm.HEAPU8) {
-    throw new Error('libsodium-wrappers-sumo no longer exposes the secretstream exports file-crypto.ts calls; update it');
+  if (
+    wasm?._crypto_secretstream_xchacha20poly1305_push?.length !== 10 ||
+    wasm._crypto_secretstream_xchacha20poly1305_pull?.length !== 10 ||
+    !wasm.HEAPU8
+  ) {
+    throw new Error(
+      'libsodium-wrappers-sumo no longer exposes the secretstream exports file-crypto.ts calls; update it',
+    );
   }
   return wasm as SodiumWasm;
 }
@@ -88,7 +116,8 @@ class SecretStream {
   /** Without a header, a new stream to push to (its header generated); with one, a stream to pull from. */
   constructor(key: FileKey, header?: Uint8Array) {
     const wasm = this.#wasm;
-    if (wasm._crypto_secretstream_xchacha20poly1305_statebytes() > KEY_AT - STATE_AT) throw new Error('secretstream state larger than expected');
+    if (wasm._crypto_secretstream_xchacha20poly1305_statebytes() > KEY_AT - STATE_AT)
+      throw new Error('secretstream state larger than expected');
     this.#base = wasm._malloc(BLOCK_BYTES);
     if (!this.#base) throw new Error('out of wasm memory');
     const at = this.#base;
@@ -110,7 +139,20 @@ class SecretStream {
     const wasm = this.#wasm;
     const at = this.#live();
     wasm.HEAPU8.set(plain, at + IN_AT);
-    if (wasm._crypto_secretstream_xchacha20poly1305_push(at + STATE_AT, at + OUT_AT, 0, at + IN_AT, plain.length, 0, 0, 0, 0, final ? this.#final : this.#message) !== 0) {
+    if (
+      wasm._crypto_secretstream_xchacha20poly1305_push(
+        at + STATE_AT,
+        at + OUT_AT,
+        0,
+        at + IN_AT,
+        plain.length,
+        0,
+        0,
+        0,
+        0,
+        final ? this.#final : this.#message,
+      ) !== 0
+    ) {
       throw new Error('secretstream push failed');
     }
     const length = plain.length + FILE_CHUNK_OVERHEAD;
@@ -124,7 +166,21 @@ class SecretStream {
     const wasm = this.#wasm;
     const at = this.#live();
     wasm.HEAPU8.set(cipher, at + IN_AT);
-    if (wasm._crypto_secretstream_xchacha20poly1305_pull(at + STATE_AT, at + OUT_AT, 0, at + TAG_AT, at + IN_AT, cipher.length, 0, 0, 0, 0) !== 0) return -1;
+    if (
+      wasm._crypto_secretstream_xchacha20poly1305_pull(
+        at + STATE_AT,
+        at + OUT_AT,
+        0,
+        at + TAG_AT,
+        at + IN_AT,
+        cipher.length,
+        0,
+        0,
+        0,
+        0,
+      ) !== 0
+    )
+      return -1;
     this.final = wasm.HEAPU8[at + TAG_AT] === this.#final;
     const length = cipher.length - FILE_CHUNK_OVERHEAD;
     out.set(wasm.HEAPU8.subarray(at + OUT_AT, at + OUT_AT + length), offset);
@@ -286,7 +342,8 @@ class Opener {
   #open(piece: Uint8Array, out: Uint8Array, offset: number): number {
     if (this.#finished) throw new FileCryptoError('trailing_data', 'data after the final chunk');
     const written = this.#stream!.open(piece, out, offset);
-    if (written < 0) throw new FileCryptoError('corrupt', 'chunk failed authentication (tampered, reordered, cut or wrong key)');
+    if (written < 0)
+      throw new FileCryptoError('corrupt', 'chunk failed authentication (tampered, reordered, cut or wrong key)');
     if (this.#stream!.final) this.#finished = true;
     return written;
   }
@@ -382,7 +439,7 @@ async function readFull(file: FileHandle, buffer: Buffer): Promise<number> {
 }
 
 async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done)).bytesWritten;
+  for (let done = 0; done < bytes.length;) done += (await file.write(bytes, done, bytes.length - done)).bytesWritten;
 }
 
 /**

@@ -28,7 +28,8 @@ export interface WrappedKey {
   ciphertextB64: string;
 }
 
-export type UnwrapResult = { ok: true; key: DbKey } | { ok: false; reason: 'wrong_passphrase' | 'malformed' | 'unsupported_version' };
+export type UnwrapResult =
+  { ok: true; key: DbKey } | { ok: false; reason: 'wrong_passphrase' | 'malformed' | 'unsupported_version' };
 
 /** The floor from the security design: never weaker than 64 MiB and 3 passes. */
 export const KDF_FLOOR: KdfCost = { alg: 'argon2id13', opsLimit: 3, memLimitBytes: 64 * 1024 * 1024 };
@@ -50,7 +51,14 @@ function assertCost(cost: KdfCost): void {
 
 function deriveKek(passphrase: string, salt: Uint8Array, cost: KdfCost): WrapKey {
   const s = sodium();
-  return s.crypto_pwhash(32, utf8.encode(passphrase.normalize('NFC')), salt, cost.opsLimit, cost.memLimitBytes, s.crypto_pwhash_ALG_ARGON2ID13) as WrapKey;
+  return s.crypto_pwhash(
+    32,
+    utf8.encode(passphrase.normalize('NFC')),
+    salt,
+    cost.opsLimit,
+    cost.memLimitBytes,
+    s.crypto_pwhash_ALG_ARGON2ID13,
+  ) as WrapKey;
 }
 
 /**
@@ -107,7 +115,14 @@ export async function unwrapKeyWithPassphrase(wrapped: WrappedKey, passphrase: s
   const nonce = fromBase64Url(wrapped.nonceB64 ?? '');
   const ciphertext = fromBase64Url(wrapped.ciphertextB64 ?? '');
   const s = sodium();
-  if (!salt || salt.length !== s.crypto_pwhash_SALTBYTES || !nonce || nonce.length !== 24 || !ciphertext || ciphertext.length !== 48) {
+  if (
+    !salt ||
+    salt.length !== s.crypto_pwhash_SALTBYTES ||
+    !nonce ||
+    nonce.length !== 24 ||
+    !ciphertext ||
+    ciphertext.length !== 48
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   try {

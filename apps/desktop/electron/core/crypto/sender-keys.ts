@@ -68,7 +68,13 @@ export function nextChainKey(chainKey: ChainKey): ChainKey {
 }
 
 export function newChain(id: ChainId, now: number): ChainState {
-  return { ...id, chainKey: asChainKey(sodium().randombytes_buf(32)), nextIndex: 0, skipped: new Map(), createdAt: now };
+  return {
+    ...id,
+    chainKey: asChainKey(sodium().randombytes_buf(32)),
+    nextIndex: 0,
+    skipped: new Map(),
+    createdAt: now,
+  };
 }
 
 /** Sender side: the key for the next message, advancing the chain (the old chain key is wiped). */
@@ -93,7 +99,10 @@ export interface ReceivePlan {
   discard(): void;
 }
 
-export function planReceive(chain: ChainState, index: number): { ok: true; plan: ReceivePlan } | { ok: false; problem: ReceiveKeyProblem } {
+export function planReceive(
+  chain: ChainState,
+  index: number,
+): { ok: true; plan: ReceivePlan } | { ok: false; problem: ReceiveKeyProblem } {
   if (index < chain.nextIndex) {
     const key = chain.skipped.get(index);
     if (!key) return { ok: false, problem: 'replay_or_too_old' };

@@ -19,7 +19,8 @@ export function blobPath(filesDir: string, blobId: string): string {
   return join(filesDir, blobId);
 }
 
-export const isCached = (filesDir: string, blobId: string): boolean => BLOB_ID.test(blobId) && existsSync(join(filesDir, blobId));
+export const isCached = (filesDir: string, blobId: string): boolean =>
+  BLOB_ID.test(blobId) && existsSync(join(filesDir, blobId));
 
 /** BLAKE2b-256 of the ciphertext, as file.share carries it (hashB64). */
 export function ciphertextHash(bytes: Uint8Array): Uint8Array {
@@ -32,7 +33,8 @@ export function ciphertextHash(bytes: Uint8Array): Uint8Array {
 export class CiphertextHasher {
   readonly #state = sodium().crypto_generichash_init(null, 32);
   update(bytes: Uint8Array): void {
-    for (let at = 0; at < bytes.length; at += SLICE) sodium().crypto_generichash_update(this.#state, bytes.subarray(at, at + SLICE));
+    for (let at = 0; at < bytes.length; at += SLICE)
+      sodium().crypto_generichash_update(this.#state, bytes.subarray(at, at + SLICE));
   }
   digest(): Uint8Array {
     return sodium().crypto_generichash_final(this.#state, 32);
@@ -121,9 +123,16 @@ async function fetchParts(
   const limit = plainSize === undefined ? Infinity : ciphertextSizeLimit(plainSize);
   let done = 0;
   const report = (at: number, partTotal: number) =>
-    onProgress?.(plainSize === undefined ? { done: at, total: Math.max(at, done + partTotal) } : { done: Math.min(plainSize, at), total: plainSize });
+    onProgress?.(
+      plainSize === undefined
+        ? { done: at, total: Math.max(at, done + partTotal) }
+        : { done: Math.min(plainSize, at), total: plainSize },
+    );
   const fetchPart = (i: number) =>
-    transport.getBlob(parts[i]!, { timeoutMs: 120_000, onProgress: (p: BlobProgress) => report(done + p.done, p.total) });
+    transport.getBlob(parts[i]!, {
+      timeoutMs: 120_000,
+      onProgress: (p: BlobProgress) => report(done + p.done, p.total),
+    });
   const file = await open(temp, 'wx', 0o600);
   try {
     let next: Promise<Uint8Array> | null = fetchPart(0);

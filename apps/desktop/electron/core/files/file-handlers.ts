@@ -85,7 +85,10 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     await upload.discard();
   };
   const exports = new Map<string, ExportReader>();
-  const transfers = new Transfers((progress) => ctx.emit('files.progress', progress), () => ctx.clock.now());
+  const transfers = new Transfers(
+    (progress) => ctx.emit('files.progress', progress),
+    () => ctx.clock.now(),
+  );
   const values = ctx.policy.values;
 
   const fileRow = async (runtime: ProfileRuntime, channelId: string, fileId: string): Promise<FileRow> => {
@@ -109,7 +112,15 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     const id = transferId ?? newTransferId();
     transfers.start(id, profileOf(runtime));
     try {
-      const path = await ensureCached(runtime.transport, filesDir, row.blobId, row.hashB64, (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total), row.parts, row.size);
+      const path = await ensureCached(
+        runtime.transport,
+        filesDir,
+        row.blobId,
+        row.hashB64,
+        (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total),
+        row.parts,
+        row.size,
+      );
       transfers.end(id, 'down', 'done', row.size);
       return path;
     } catch (error) {
@@ -119,13 +130,21 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     }
   };
 
-  const views = async (runtime: ProfileRuntime, channelId: string, input: { sort: 'newest' | 'oldest' | 'name' | 'size'; kind: string; query: string }): Promise<FileView[]> => {
+  const views = async (
+    runtime: ProfileRuntime,
+    channelId: string,
+    input: { sort: 'newest' | 'oldest' | 'name' | 'size'; kind: string; query: string },
+  ): Promise<FileView[]> => {
     const rows = await runtime.profile.store.collaboration.files(channelId, { sort: input.sort, limit: 1000 });
     const query = fold(input.query.trim());
     const name = await nameLookup(runtime.profile.store);
     const me = runtime.identity.userId;
     return rows
-      .filter((r) => (input.kind === 'all' || fileKind(r.mimeType) === input.kind) && (query === '' || fold(r.name).includes(query)))
+      .filter(
+        (r) =>
+          (input.kind === 'all' || fileKind(r.mimeType) === input.kind) &&
+          (query === '' || fold(r.name).includes(query)),
+      )
       .map((r) => ({
         fileId: r.fileId,
         name: r.name,
@@ -154,10 +173,27 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     'files.beginUpload': async ({ channelId, name, mimeType, size }) => {
       const runtime = await memberRuntime(ctx.sessions, channelId);
       const refusal = uploadRefusal(values, name, size);
-      if (refusal) return { status: 'refused' as const, reason: refusal, maxUploadMegabytes: values.maxUploadMegabytes, extension: extensionOf(name) };
+      if (refusal)
+        return {
+          status: 'refused' as const,
+          reason: refusal,
+          maxUploadMegabytes: values.maxUploadMegabytes,
+          extension: extensionOf(name),
+        };
       await sweep();
       const uploadId = newTransferId();
-      const upload = new Upload({ uploadId, profileId: profileOf(runtime), channelId, name: name.trim(), mimeType: mimeType || 'application/octet-stream', size }, runtime.profile.filesDir, runtime.transport);
+      const upload = new Upload(
+        {
+          uploadId,
+          profileId: profileOf(runtime),
+          channelId,
+          name: name.trim(),
+          mimeType: mimeType || 'application/octet-stream',
+          size,
+        },
+        runtime.profile.filesDir,
+        runtime.transport,
+      );
       // Segments go to the relay while later chunks still arrive; the progress callback is also how a cancel stops it.
       upload.onProgress((p) => transfers.progress(uploadId, 'up', 'transfer', p.done, p.total));
       uploads.set(uploadId, upload);
@@ -241,7 +277,9 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const row = await fileRow(runtime, channelId, fileId);
       if (!row.thumbnailBlobId) return null;
       // Authenticated by the AEAD under the file key; the relay's SHA-256 guards the transfer.
-      const path = await ensureCached(runtime.transport, runtime.profile.filesDir, row.thumbnailBlobId, null).catch(relayError);
+      const path = await ensureCached(runtime.transport, runtime.profile.filesDir, row.thumbnailBlobId, null).catch(
+        relayError,
+      );
       const plain = await decryptBytes(keyOf(row), await readFile(path));
       return { mimeType: plain[0] === 0x89 ? 'image/png' : 'image/jpeg', dataB64: plain.toString('base64') };
     },
@@ -251,7 +289,8 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const row = await fileRow(runtime, channelId, fileId);
       // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
       const refusal = previewRefusal(row.mimeType, row.size);
-      if (refusal === 'too_large') throw new AppError('unavailable', `Larger than the ${MAX_PREVIEW_BYTES}-byte preview limit; use save as.`);
+      if (refusal === 'too_large')
+        throw new AppError('unavailable', `Larger than the ${MAX_PREVIEW_BYTES}-byte preview limit; use save as.`);
       if (refusal) throw new AppError('unavailable', 'No preview for this file type; use save as.');
       const path = await cached(runtime, row, transferId);
       const plain = await decryptFileToMemory(keyOf(row), path, MAX_PREVIEW_BYTES);

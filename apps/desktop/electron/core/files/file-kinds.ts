@@ -1,7 +1,8 @@
 // Kinds of files for the file store's filter and for what the in-app preview may open.
 export type FileKind = 'image' | 'pdf' | 'document' | 'other';
 
-const DOCUMENT = /^(text\/|application\/(msword|rtf|vnd\.openxmlformats-officedocument|vnd\.oasis\.opendocument|vnd\.ms-))/;
+const DOCUMENT =
+  /^(text\/|application\/(msword|rtf|vnd\.openxmlformats-officedocument|vnd\.oasis\.opendocument|vnd\.ms-))/;
 
 export function fileKind(mimeType: string): FileKind {
   if (mimeType.startsWith('image/')) return 'image';

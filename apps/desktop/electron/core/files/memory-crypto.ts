@@ -21,7 +21,11 @@ async function collect(source: Readable, transform: NodeJS.ReadWriteStream, limi
 }
 
 export function encryptBytes(key: FileKey, plain: Uint8Array): Promise<Buffer> {
-  return collect(Readable.from([Buffer.from(plain)]), createEncryptStream(key), plain.length + 1024 + plain.length / 1000);
+  return collect(
+    Readable.from([Buffer.from(plain)]),
+    createEncryptStream(key),
+    plain.length + 1024 + plain.length / 1000,
+  );
 }
 
 export function decryptBytes(key: FileKey, sealed: Uint8Array): Promise<Buffer> {

@@ -51,7 +51,8 @@ export class SegmentSender {
     this.#check();
     this.#queue.push(segment);
     this.#running ??= this.#run();
-    while (this.#queue.length > MAX_QUEUED && this.#failure === null) await new Promise<void>((resolve) => (this.#room = resolve));
+    while (this.#queue.length > MAX_QUEUED && this.#failure === null)
+      await new Promise<void>((resolve) => (this.#room = resolve));
     this.#check();
   }
 

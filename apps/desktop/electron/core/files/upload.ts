@@ -111,7 +111,8 @@ export class Upload {
 
   /** Ends encryption, waits for the last segments to reach the relay, uploads an encrypted thumbnail. */
   async seal(transport: Transport, thumbnail: Uint8Array | null): Promise<SealedUpload> {
-    if (this.#received !== this.meta.size) throw new RangeError(`received ${this.#received} of ${this.meta.size} bytes`);
+    if (this.#received !== this.meta.size)
+      throw new RangeError(`received ${this.#received} of ${this.meta.size} bytes`);
     this.#encrypt.end();
     await this.#written;
     const parts = await this.#sender.finish();

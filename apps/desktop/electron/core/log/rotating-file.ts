@@ -60,7 +60,9 @@ function scalar(value: unknown, redact: (text: string) => string): LoggedValue {
 
 /** The record as one line: level, scope, message, scalar fields, time. */
 export function logLine(record: LogRecord, redact: (text: string) => string): string {
-  const fields = record.fields ? Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, scalar(v, redact)])) : undefined;
+  const fields = record.fields
+    ? Object.fromEntries(Object.entries(record.fields).map(([k, v]) => [k, scalar(v, redact)]))
+    : undefined;
   return `${JSON.stringify({ ...record, message: scalar(record.message, redact), ...(fields ? { fields } : {}) })}\n`;
 }
 
@@ -68,7 +70,8 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
   const maxBytes = options.maxBytes ?? DEFAULT_LOG_FILE_BYTES;
   const keep = Math.max(1, options.files ?? DEFAULT_LOG_FILES);
   const redact = options.redact ?? createRedactor();
-  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
+  const onError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
   const path = (n: number) => join(options.dir, n === 0 ? LOG_FILE_NAME : LOG_FILE_NAME.replace(/\.log$/, `.${n}.log`));
   let file: FileHandle | null = null;
   let size = 0;
@@ -155,7 +158,13 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
       queued = 0;
       if (dropped > 0) {
         const note = logLine(
-          { level: 'warn', scope: 'log', message: 'log lines dropped: the disk did not take them in time', fields: { count: dropped }, time: new Date().toISOString() },
+          {
+            level: 'warn',
+            scope: 'log',
+            message: 'log lines dropped: the disk did not take them in time',
+            fields: { count: dropped },
+            time: new Date().toISOString(),
+          },
           redact,
         );
         lines.unshift(Buffer.from(note, 'utf8'));

@@ -149,7 +149,9 @@ export function fakeAppPaths(root: string, osUser: string = FAKE_OS_USER): AppPa
 }
 
 /** The network part is the real Node one (OS store, proxy environment) unless a test passes its own. */
-export function createFakePlatform(options: { osUser?: string; network?: NetworkPlatform; paths?: AppPaths } = {}): FakePlatform {
+export function createFakePlatform(
+  options: { osUser?: string; network?: NetworkPlatform; paths?: AppPaths } = {},
+): FakePlatform {
   return {
     paths: options.paths ?? fakeAppPaths(join(tmpdir(), 'klinikfunk-fake-paths'), options.osUser),
     network: options.network ?? nodeNetwork(),

@@ -10,7 +10,12 @@ import { relayCaEntrySchema } from '../net/relay-ca-policy.ts';
 import { PROFILE_ROOT_MAX_LENGTH, profileRootSchema } from './profile-root.ts';
 
 /** How the value sits in the registry (ADMX element in brackets). */
-export type RegistryKind = 'string' /* REG_SZ, <text> */ | 'dword' /* REG_DWORD, <decimal> */ | 'boolean' /* REG_DWORD 0/1, <boolean> */ | 'enum' /* REG_SZ, <enum> */ | 'list' /* REG_MULTI_SZ, <multiText> */;
+export type RegistryKind =
+  | 'string' /* REG_SZ, <text> */
+  | 'dword' /* REG_DWORD, <decimal> */
+  | 'boolean' /* REG_DWORD 0/1, <boolean> */
+  | 'enum' /* REG_SZ, <enum> */
+  | 'list'; /* REG_MULTI_SZ, <multiText> */
 
 interface Texts {
   de: string;
@@ -117,7 +122,10 @@ export const POLICY_DEFINITIONS = [
     defaultValue: 6,
     range: { min: 6, max: 12 },
     label: { de: 'Mindestlänge der PIN', en: 'Minimum PIN length' },
-    help: { de: 'Anzahl der Ziffern, die eine PIN mindestens haben muss (6 bis 12).', en: 'Minimum number of digits of a PIN (6 to 12).' },
+    help: {
+      de: 'Anzahl der Ziffern, die eine PIN mindestens haben muss (6 bis 12).',
+      en: 'Minimum number of digits of a PIN (6 to 12).',
+    },
   }),
   def({
     key: 'pinMaxAttempts',
@@ -208,7 +216,10 @@ export const POLICY_DEFINITIONS = [
     defaultValue: 100,
     range: { min: 1, max: 2048 },
     label: { de: 'Größte Datei zum Senden (MB)', en: 'Largest file to send (MB)' },
-    help: { de: 'Größere Dateien lehnt Klinikfunk mit einem Hinweis ab.', en: 'Klinikfunk refuses larger files with a message.' },
+    help: {
+      de: 'Größere Dateien lehnt Klinikfunk mit einem Hinweis ab.',
+      en: 'Klinikfunk refuses larger files with a message.',
+    },
   }),
   def({
     key: 'blockedFileTypes',
@@ -252,7 +263,10 @@ export const POLICY_DEFINITIONS = [
     kind: 'list',
     schema: z.array(relayCaEntrySchema).max(50),
     defaultValue: [],
-    label: { de: 'Zusätzliche Zertifizierungsstellen für das Relay', en: 'Additional certificate authorities for the relay' },
+    label: {
+      de: 'Zusätzliche Zertifizierungsstellen für das Relay',
+      en: 'Additional certificate authorities for the relay',
+    },
     help: {
       de: 'Klinikfunk vertraut dem Zertifikatsspeicher des Betriebssystems (dort verteilt die Gruppenrichtlinie die Zertifizierungsstelle der Klinik) und zusätzlich den hier genannten, einer pro Zeile: der absolute Pfad einer Zertifikatsdatei (PEM oder DER, z. B. C:\\ProgramData\\Klinikfunk\\klinik-ca.pem) oder der SHA-256-Fingerabdruck (64 Hexadezimalziffern) eines Zertifikats der Zertifizierungsstelle, das das Relay in seiner Zertifikatskette mitsendet.',
       en: "Klinikfunk trusts the operating system's certificate store (where Group Policy distributes the clinic's CA) and also the ones given here, one per line: the absolute path of a certificate file (PEM or DER, e.g. C:\\ProgramData\\Klinikfunk\\clinic-ca.pem) or the SHA-256 thumbprint (64 hex digits) of a CA certificate the relay sends in its certificate chain.",

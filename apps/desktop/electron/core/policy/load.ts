@@ -34,7 +34,10 @@ function jsonSource(text: string | null, path: string, log: Logger): PolicySourc
     }
     return { name: 'file', kind: 'json', values: parsed as Record<string, unknown>, path };
   } catch (error) {
-    log.warn('policy file ignored: not valid JSON', { path, error: error instanceof Error ? error.message : String(error) });
+    log.warn('policy file ignored: not valid JSON', {
+      path,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return null;
   }
 }
@@ -44,7 +47,10 @@ function registrySource(hive: Hive, read: () => Map<string, RegistryValue>, log:
     const values = read();
     return values.size > 0 ? { name: hive, kind: 'registry', values } : null;
   } catch (error) {
-    log.warn('registry policy could not be read', { hive, error: error instanceof Error ? error.message : String(error) });
+    log.warn('registry policy could not be read', {
+      hive,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return null;
   }
 }
@@ -52,7 +58,10 @@ function registrySource(hive: Hive, read: () => Map<string, RegistryValue>, log:
 function resolveAndReport(sources: Array<PolicySource | null>, log: Logger): EffectivePolicy {
   const policy = resolvePolicy(sources.filter((s): s is PolicySource => s !== null));
   for (const problem of policy.problems) {
-    log.warn(problem.reason === 'unknown_key' ? 'unknown policy ignored' : 'policy value rejected, built-in default used', { ...problem });
+    log.warn(
+      problem.reason === 'unknown_key' ? 'unknown policy ignored' : 'policy value rejected, built-in default used',
+      { ...problem },
+    );
   }
   return policy;
 }
@@ -89,11 +98,15 @@ export async function loadMachinePolicy(env: PolicyEnvironment, log: Logger): Pr
  * The same, blocking: the desktop app reads policy before Electron is ready, because ProfileRoot
  * decides Electron's data folder (core/app/data-location.ts). Two `reg query` runs and one file.
  */
-export function loadMachinePolicySync(env: Omit<PolicyEnvironment, 'registry'> & { registry?: SyncRegistryReader }, log: Logger): EffectivePolicy {
+export function loadMachinePolicySync(
+  env: Omit<PolicyEnvironment, 'registry'> & { registry?: SyncRegistryReader },
+  log: Logger,
+): EffectivePolicy {
   const sources: Array<PolicySource | null> = [];
   if (env.registry) {
     const registry = env.registry;
-    for (const hive of ['HKLM', 'HKCU'] as const) sources.push(registrySource(hive, () => registry.readValuesSync(hive, POLICY_REGISTRY_PATH), log));
+    for (const hive of ['HKLM', 'HKCU'] as const)
+      sources.push(registrySource(hive, () => registry.readValuesSync(hive, POLICY_REGISTRY_PATH), log));
   }
   const path = policyFilePath(env);
   let text: string | null = null;

@@ -59,7 +59,12 @@ type Exec = (file: string, args: string[]) => Promise<{ stdout: string; code: nu
 const execReg: Exec = (file, args) =>
   new Promise((resolve) => {
     execFile(file, args, { windowsHide: true, timeout: 5_000, encoding: 'utf8' }, (error, stdout) => {
-      const code = error && typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : error ? 1 : 0;
+      const code =
+        error && typeof (error as { code?: unknown }).code === 'number'
+          ? (error as { code: number }).code
+          : error
+            ? 1
+            : 0;
       resolve({ stdout: stdout ?? '', code });
     });
   });
@@ -78,7 +83,15 @@ type ExecSync = (file: string, args: string[]) => { stdout: string; code: number
 
 const execRegSync: ExecSync = (file, args) => {
   try {
-    return { stdout: execFileSync(file, args, { windowsHide: true, timeout: 5_000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), code: 0 };
+    return {
+      stdout: execFileSync(file, args, {
+        windowsHide: true,
+        timeout: 5_000,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+      code: 0,
+    };
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     return { stdout: '', code: typeof status === 'number' ? status : 1 };

@@ -33,26 +33,45 @@ const PRESET_DEFAULTS: Record<string, Partial<Record<PolicyKey, unknown>>> = {
 };
 
 /** The value a registry entry stands for, or a reason it cannot stand for this policy's type. */
-function fromRegistry(def: PolicyDefinition, reg: RegistryValue): { ok: true; value: unknown } | { ok: false; detail: string } {
+function fromRegistry(
+  def: PolicyDefinition,
+  reg: RegistryValue,
+): { ok: true; value: unknown } | { ok: false; detail: string } {
   const isString = reg.type === 'REG_SZ' || reg.type === 'REG_EXPAND_SZ';
   switch (def.kind) {
     case 'string':
     case 'enum':
-      return isString ? { ok: true, value: reg.value === '' ? null : reg.value } : { ok: false, detail: `expected REG_SZ, got ${reg.type}` };
+      return isString
+        ? { ok: true, value: reg.value === '' ? null : reg.value }
+        : { ok: false, detail: `expected REG_SZ, got ${reg.type}` };
     case 'dword':
-      return reg.type === 'REG_DWORD' ? { ok: true, value: reg.value } : { ok: false, detail: `expected REG_DWORD, got ${reg.type}` };
+      return reg.type === 'REG_DWORD'
+        ? { ok: true, value: reg.value }
+        : { ok: false, detail: `expected REG_DWORD, got ${reg.type}` };
     case 'boolean':
       if (reg.type !== 'REG_DWORD') return { ok: false, detail: `expected REG_DWORD 0 or 1, got ${reg.type}` };
-      return reg.value === 0 || reg.value === 1 ? { ok: true, value: reg.value === 1 } : { ok: false, detail: `expected 0 or 1, got ${reg.value}` };
+      return reg.value === 0 || reg.value === 1
+        ? { ok: true, value: reg.value === 1 }
+        : { ok: false, detail: `expected 0 or 1, got ${reg.value}` };
     case 'list':
       if (reg.type === 'REG_MULTI_SZ') return { ok: true, value: reg.value };
       // GPO "list" editors sometimes write one string; accept ; or , separated.
-      if (isString) return { ok: true, value: reg.value.split(/[;,]/).map((s) => s.trim()).filter(Boolean) };
+      if (isString)
+        return {
+          ok: true,
+          value: reg.value
+            .split(/[;,]/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        };
       return { ok: false, detail: `expected REG_MULTI_SZ, got ${reg.type}` };
   }
 }
 
-function lookup(source: PolicySource, def: PolicyDefinition): { found: false } | { found: true; raw: { ok: true; value: unknown } | { ok: false; detail: string } } {
+function lookup(
+  source: PolicySource,
+  def: PolicyDefinition,
+): { found: false } | { found: true; raw: { ok: true; value: unknown } | { ok: false; detail: string } } {
   if (source.kind === 'registry') {
     // Registry value names are case-insensitive.
     for (const [name, reg] of source.values) {
@@ -93,7 +112,13 @@ export function resolvePolicy(sources: readonly PolicySource[]): EffectivePolicy
       }
       const parsed = def.schema.safeParse(hit.raw.value);
       if (parsed.success) decided.set(def.key, parsed.data);
-      else problems.push({ source: source.name, key: def.key, reason: 'invalid_value', detail: parsed.error.issues.map((i) => i.message).join('; ') });
+      else
+        problems.push({
+          source: source.name,
+          key: def.key,
+          reason: 'invalid_value',
+          detail: parsed.error.issues.map((i) => i.message).join('; '),
+        });
       break;
     }
   }
@@ -103,7 +128,11 @@ export function resolvePolicy(sources: readonly PolicySource[]): EffectivePolicy
   const values = Object.fromEntries(
     ALL_POLICIES.map((def) => [
       def.key,
-      decided.has(def.key) ? decided.get(def.key) : def.key in presetDefaults ? presetDefaults[def.key as PolicyKey] : def.defaultValue,
+      decided.has(def.key)
+        ? decided.get(def.key)
+        : def.key in presetDefaults
+          ? presetDefaults[def.key as PolicyKey]
+          : def.defaultValue,
     ]),
   ) as PolicyValues;
 

@@ -42,7 +42,8 @@ export class ClipboardGuard {
     await this.#deps.clipboard.writeText(text);
     this.#written = text;
     const seconds = this.#deps.clearAfterSeconds;
-    if (seconds > 0) this.#timer = this.#deps.clock.after(seconds * 1000, () => {
+    if (seconds > 0)
+      this.#timer = this.#deps.clock.after(seconds * 1000, () => {
         this.clearIfUnchanged().catch((error: unknown) => this.#deps.onClearFailed?.(error));
       });
   }

@@ -12,12 +12,23 @@ import { z } from 'zod';
 import { relayUrl } from '@klinikfunk/protocol/api/session-schemas.ts';
 import { ProfileSideFile } from './profile-side-file.ts';
 
-export const profileNoticeReason = z.enum(['revoked', 'deactivated', 'relay_moved', 'relay_move_refused', 'relay_move_blocked']);
+export const profileNoticeReason = z.enum([
+  'revoked',
+  'deactivated',
+  'relay_moved',
+  'relay_move_refused',
+  'relay_move_blocked',
+]);
 export type ProfileNoticeReason = z.output<typeof profileNoticeReason>;
 /** Notices about the relay's address, not a refusal of the device. */
-export const isRelayNotice = (reason: ProfileNoticeReason) => reason === 'relay_moved' || reason === 'relay_move_refused' || reason === 'relay_move_blocked';
+export const isRelayNotice = (reason: ProfileNoticeReason) =>
+  reason === 'relay_moved' || reason === 'relay_move_refused' || reason === 'relay_move_blocked';
 
-const noticeSchema = z.strictObject({ reason: profileNoticeReason, at: z.number().int().nonnegative(), url: relayUrl.optional() });
+const noticeSchema = z.strictObject({
+  reason: profileNoticeReason,
+  at: z.number().int().nonnegative(),
+  url: relayUrl.optional(),
+});
 export type ProfileNotice = z.output<typeof noticeSchema>;
 
 export class ProfileNotices {

@@ -44,7 +44,11 @@ const wrappedKeySchema = z.object({
   kdf: z.object({
     alg: z.literal('argon2id13'),
     opsLimit: z.number().int().min(1).max(KDF_CEILING.opsLimit),
-    memLimitBytes: z.number().int().min(8 * 1024).max(KDF_CEILING.memLimitBytes),
+    memLimitBytes: z
+      .number()
+      .int()
+      .min(8 * 1024)
+      .max(KDF_CEILING.memLimitBytes),
     saltB64: z.string(),
   }),
   nonceB64: z.string(),
@@ -67,7 +71,12 @@ const keyWrapSchema = z.discriminatedUnion('layer', [
 const profileFileSchema = z.object({ v: z.literal(2), ...summaryFields, keyWrap: keyWrapSchema });
 
 /** The format before the OS layer; its optional passphrase-free `safeStorageKey` is dropped on upgrade. */
-const profileFileV1Schema = z.object({ v: z.literal(1), ...summaryFields, wrappedKey: wrappedKeySchema, safeStorageKey: z.string().nullable() });
+const profileFileV1Schema = z.object({
+  v: z.literal(1),
+  ...summaryFields,
+  wrappedKey: wrappedKeySchema,
+  safeStorageKey: z.string().nullable(),
+});
 
 export type ProfileFile = z.output<typeof profileFileSchema>;
 type KeyWrap = ProfileFile['keyWrap'];
@@ -158,7 +167,8 @@ export class ProfileManager {
       throw new ProfileError('corrupt', 'profile.json is not JSON');
     }
     const version = (raw as { v?: unknown } | null)?.v;
-    if (typeof version === 'number' && version > FORMAT_VERSION) throw new ProfileError('newer_version', `profile.json v${version} is from a newer Klinikfunk`);
+    if (typeof version === 'number' && version > FORMAT_VERSION)
+      throw new ProfileError('newer_version', `profile.json v${version} is from a newer Klinikfunk`);
     const current = profileFileSchema.safeParse(raw);
     if (current.success) return { file: current.data, upgrade: false };
     const old = profileFileV1Schema.safeParse(raw);
@@ -191,14 +201,21 @@ export class ProfileManager {
     const wrap = file.keyWrap;
     if (wrap.layer === 'passphrase') return { wrappedKey: wrap.wrappedKey as WrappedKey, reseal: false };
     const store = this.#safeStorage;
-    if (!store || !(await store.isAvailable())) throw new ProfileError('os_key_unavailable', 'this profile is sealed by an OS secure store that is not available here');
+    if (!store || !(await store.isAvailable()))
+      throw new ProfileError(
+        'os_key_unavailable',
+        'this profile is sealed by an OS secure store that is not available here',
+      );
     const sealed = fromBase64Url(wrap.osSealedB64);
     let opened: { plain: Uint8Array; reseal: boolean };
     try {
       if (!sealed) throw new Error('not base64url');
       opened = await store.decrypt(sealed);
     } catch {
-      throw new ProfileError('os_key_unavailable', 'the OS secure store of this account cannot open the key (another Windows account or PC)');
+      throw new ProfileError(
+        'os_key_unavailable',
+        'the OS secure store of this account cannot open the key (another Windows account or PC)',
+      );
     }
     let inner: unknown;
     try {
@@ -215,15 +232,20 @@ export class ProfileManager {
    * Checks the passphrase backoff, opens the OS layer and runs Argon2id, in that order and one
    * attempt at a time per profile; counts a wrong passphrase on disk before answering.
    */
-  async #unwrap(profileId: string, passphrase: string): Promise<{ file: ProfileFile; key: DbKey; wrappedKey: WrappedKey; mustRewrite: boolean }> {
+  async #unwrap(
+    profileId: string,
+    passphrase: string,
+  ): Promise<{ file: ProfileFile; key: DbKey; wrappedKey: WrappedKey; mustRewrite: boolean }> {
     const dir = this.#dir(profileId);
     const { file, upgrade } = await this.#read(profileId);
     const waitUntil = await nextAttemptAt(dir, this.#clock.now());
-    if (this.#clock.now() < waitUntil) throw new ProfileError('too_soon', 'too many wrong passphrases: wait', waitUntil);
+    if (this.#clock.now() < waitUntil)
+      throw new ProfileError('too_soon', 'too many wrong passphrases: wait', waitUntil);
     const { wrappedKey, reseal } = await this.#passphraseWrap(file);
     const unwrapped = await this.#secrets.unwrap(wrappedKey, passphrase);
     if (!unwrapped.ok) {
-      if (unwrapped.reason !== 'wrong_passphrase') throw new ProfileError('corrupt', `cannot unlock profile: ${unwrapped.reason}`);
+      if (unwrapped.reason !== 'wrong_passphrase')
+        throw new ProfileError('corrupt', `cannot unlock profile: ${unwrapped.reason}`);
       const counted = await countWrong(dir, this.#clock.now());
       throw new ProfileError('wrong_passphrase', 'cannot unlock profile: wrong passphrase', counted.nextAttemptAt);
     }
@@ -277,7 +299,12 @@ export class ProfileManager {
     };
     await this.#write(file);
     const store = ProfileStore.open(join(dir, 'store.db'), key, { create: true });
-    return { summary: { profileId, displayName: file.displayName, orgId: file.orgId }, store, filesDir: join(dir, 'files'), key };
+    return {
+      summary: { profileId, displayName: file.displayName, orgId: file.orgId },
+      store,
+      filesDir: join(dir, 'files'),
+      key,
+    };
   }
 
   async open(profileId: string, passphrase: string): Promise<OpenProfile> {
@@ -285,7 +312,8 @@ export class ProfileManager {
       const { file, key, wrappedKey, mustRewrite } = await this.#unwrap(profileId, passphrase);
       // Older profiles get the OS layer (and a key the OS rotated is sealed again) now that the
       // passphrase proved to be right; if that fails, the profile still opens as it was.
-      const upgraded = mustRewrite || file.keyWrap.layer === 'passphrase' ? await this.#upgrade(file, wrappedKey, mustRewrite) : file;
+      const upgraded =
+        mustRewrite || file.keyWrap.layer === 'passphrase' ? await this.#upgrade(file, wrappedKey, mustRewrite) : file;
       return this.#openStore(upgraded, key);
     });
   }
@@ -306,12 +334,24 @@ export class ProfileManager {
     const dir = this.#dir(file.profileId);
     try {
       const store = ProfileStore.open(join(dir, 'store.db'), key, { create: false });
-      return { summary: { profileId: file.profileId, displayName: file.displayName, orgId: file.orgId }, store, filesDir: join(dir, 'files'), key };
+      return {
+        summary: { profileId: file.profileId, displayName: file.displayName, orgId: file.orgId },
+        store,
+        filesDir: join(dir, 'files'),
+        key,
+      };
     } catch (error) {
       wipe(key);
       if (error instanceof StoreError) {
         // The key was authenticated by the wrap, so an unreadable file is damage, not a wrong key.
-        const code: ProfileErrorCode = error.code === 'newer_version' ? 'newer_version' : error.code === 'not_found' ? 'not_found' : error.code === 'io' ? 'io' : 'corrupt';
+        const code: ProfileErrorCode =
+          error.code === 'newer_version'
+            ? 'newer_version'
+            : error.code === 'not_found'
+              ? 'not_found'
+              : error.code === 'io'
+                ? 'io'
+                : 'corrupt';
         throw new ProfileError(code, error.message);
       }
       throw error;
@@ -328,7 +368,10 @@ export class ProfileManager {
     await this.exclusive(profileId, async () => {
       const { file, key } = await this.#unwrap(profileId, oldPassphrase);
       try {
-        await this.#write({ ...file, keyWrap: await this.#seal(await wrapKeyWithPassphrase(key, newPassphrase, this.#kdf)) });
+        await this.#write({
+          ...file,
+          keyWrap: await this.#seal(await wrapKeyWithPassphrase(key, newPassphrase, this.#kdf)),
+        });
       } finally {
         wipe(key);
       }

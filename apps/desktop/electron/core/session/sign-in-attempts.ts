@@ -11,7 +11,11 @@ import { replaceFileDurably } from '@klinikfunk/node-common/durable-file.ts';
 
 const FILE = 'attempts.json';
 
-const attemptsSchema = z.object({ v: z.literal(1), wrong: z.number().int().min(0), nextAttemptAt: z.number().int().min(0) });
+const attemptsSchema = z.object({
+  v: z.literal(1),
+  wrong: z.number().int().min(0),
+  nextAttemptAt: z.number().int().min(0),
+});
 
 export interface SignInAttempts {
   wrong: number;

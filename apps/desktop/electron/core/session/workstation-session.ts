@@ -61,7 +61,13 @@ export class WorkstationSession {
   #timer: Timer | null = null;
   #offOs: (() => void) | null = null;
 
-  constructor(deps: { clock: Clock; idle: IdleSource; osEvents: OsSessionEvents; rules: SessionRules; listeners?: SessionListeners }) {
+  constructor(deps: {
+    clock: Clock;
+    idle: IdleSource;
+    osEvents: OsSessionEvents;
+    rules: SessionRules;
+    listeners?: SessionListeners;
+  }) {
     this.#clock = deps.clock;
     this.#idle = deps.idle;
     this.#rules = deps.rules;
@@ -97,7 +103,13 @@ export class WorkstationSession {
   /** The passphrase was verified by the profile service: this profile is now on screen. */
   signIn(profileId: string): void {
     this.#lockVisible('switch_user');
-    this.#profiles.set(profileId, { profileId, locked: false, passphraseAt: this.#clock.now(), wrongPins: 0, nextPinAttemptAt: 0 });
+    this.#profiles.set(profileId, {
+      profileId,
+      locked: false,
+      passphraseAt: this.#clock.now(),
+      wrongPins: 0,
+      nextPinAttemptAt: 0,
+    });
     this.#visible = profileId;
     this.#listeners.changed?.();
   }
@@ -147,7 +159,11 @@ export class WorkstationSession {
       }
       profile.nextPinAttemptAt = now + pinBackoffSeconds(profile.wrongPins) * 1000;
       this.#listeners.changed?.();
-      return { kind: 'wrong_pin', attemptsLeft: this.#rules.pinMaxAttempts - profile.wrongPins, retryAt: profile.nextPinAttemptAt };
+      return {
+        kind: 'wrong_pin',
+        attemptsLeft: this.#rules.pinMaxAttempts - profile.wrongPins,
+        retryAt: profile.nextPinAttemptAt,
+      };
     }
     if (this.#visible !== profileId) this.#lockVisible('switch_user');
     profile.locked = false;
@@ -176,7 +192,11 @@ export class WorkstationSession {
     for (const profile of [...this.#profiles.values()]) {
       if (this.#expired(profile, now)) this.signOut(profile.profileId, 'session_expired');
     }
-    if (this.#visible && !this.#profiles.get(this.#visible)?.locked && this.#idle.idleSeconds() >= this.#rules.idleLockSeconds) {
+    if (
+      this.#visible &&
+      !this.#profiles.get(this.#visible)?.locked &&
+      this.#idle.idleSeconds() >= this.#rules.idleLockSeconds
+    ) {
       this.lock('idle');
     }
   }

@@ -31,7 +31,10 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, written_at_relay, epoch, type, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const ensureChannel = sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`);
+  const ensureChannel = sql(
+    db,
+    `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`,
+  );
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   const accepted: ChannelEvent[] = [];
   const waiting = new WaitingForTarget(db);
@@ -44,7 +47,11 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     // the batch's later events of that entry wait for it too.
     if (isCalendarEvent(event)) {
       const key = `${event.channelId}\u0000${event.payload.uid}`;
-      const replay = replays.get(key) ?? (openedLate(db, event) && replayable(db, event.channelId, event.payload.uid) ? { channelId: event.channelId, uid: event.payload.uid, events: [] } : null);
+      const replay =
+        replays.get(key) ??
+        (openedLate(db, event) && replayable(db, event.channelId, event.payload.uid)
+          ? { channelId: event.channelId, uid: event.payload.uid, events: [] }
+          : null);
       if (replay) {
         replay.events.push(event);
         replays.set(key, replay);
@@ -65,7 +72,8 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
       // change): kept as the record of what was refused, but never with a message text. A refused
       // calendar event keeps its payload: an earlier event of its entry opened later may make it
       // the accepted one (calendar-replay.ts).
-      if (!isCalendarEvent(event) && (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)) scrubLogged(db, eventPk, forget);
+      if (!isCalendarEvent(event) && (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0))
+        scrubLogged(db, eventPk, forget);
       result.refused.push({ eventId: event.eventId, reason: refusal });
       return;
     }
@@ -73,7 +81,19 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     for (const late of waiting.for(event)) decide(late.event, late.eventPk);
   };
   for (const event of events) {
-    const inserted = logEvent.run(event.channelId, event.eventId, event.seq, event.senderUserId, event.senderDeviceId, event.createdAt, event.relayAt ?? null, event.writtenAtRelay ?? null, event.epoch ?? null, event.payload.type, JSON.stringify(event.payload));
+    const inserted = logEvent.run(
+      event.channelId,
+      event.eventId,
+      event.seq,
+      event.senderUserId,
+      event.senderDeviceId,
+      event.createdAt,
+      event.relayAt ?? null,
+      event.writtenAtRelay ?? null,
+      event.epoch ?? null,
+      event.payload.type,
+      JSON.stringify(event.payload),
+    );
     if (inserted.changes === 0) {
       result.duplicates++;
       continue;
@@ -114,13 +134,17 @@ class WaitingForTarget {
   for(target: ChannelEvent): Array<{ event: ChannelEvent; eventPk: number }> {
     const p = target.payload;
     if ((p.type !== 'message.create' && p.type !== 'poll.create') || target.seq === null) return [];
-    const cursor = sql(this.#db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(target.channelId) as number | undefined;
+    const cursor = sql(this.#db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(target.channelId) as
+      number | undefined;
     if (cursor === undefined || target.seq > cursor) return [];
     const field = p.type === 'message.create' ? '$.messageId' : '$.pollId';
     let ids = this.#ids.get(target.channelId);
     if (!ids) {
       ids = new Set(
-        sql(this.#db, `SELECT coalesce(json_extract(payload, '$.messageId'), json_extract(payload, '$.pollId')) FROM events WHERE channel_id = ? AND type IN ('message.edit', 'message.delete', 'poll.close') AND seq IS NOT NULL`)
+        sql(
+          this.#db,
+          `SELECT coalesce(json_extract(payload, '$.messageId'), json_extract(payload, '$.pollId')) FROM events WHERE channel_id = ? AND type IN ('message.edit', 'message.delete', 'poll.close') AND seq IS NOT NULL`,
+        )
           .pluck()
           .all(target.channelId) as string[],
       );
@@ -163,7 +187,10 @@ function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): voi
   for (const text of payload ? textsOfPayload(payload) : []) collectTerms(forget, text);
   sql(db, `UPDATE events SET payload = json_object('type', type) WHERE event_pk = ?`).run(eventPk);
   // A refused own event: the sender's plaintext copy goes too (its sealed bytes stay for a resend).
-  sql(db, `UPDATE sent_log SET payload = json_object('type', json_extract(payload, '$.type')) WHERE client_event_id = (SELECT event_id FROM events WHERE event_pk = ?)`).run(eventPk);
+  sql(
+    db,
+    `UPDATE sent_log SET payload = json_object('type', json_extract(payload, '$.type')) WHERE client_event_id = (SELECT event_id FROM events WHERE event_pk = ?)`,
+  ).run(eventPk);
 }
 
 /** Returns a reason when the event's effect is refused, null when applied. */
@@ -173,47 +200,68 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
   switch (p.type) {
     case 'message.create': {
       // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
-      sql(db,
+      sql(
+        db,
         `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
-      ).run(event.channelId, event.eventId, event.seq, sortKey, event.senderUserId, event.createdAt, p.body, JSON.stringify(p.mentions), p.replyTo, p.urgent ? 1 : 0, event.seq === null ? 'sending' : 'sent');
+      ).run(
+        event.channelId,
+        event.eventId,
+        event.seq,
+        sortKey,
+        event.senderUserId,
+        event.createdAt,
+        p.body,
+        JSON.stringify(p.mentions),
+        p.replyTo,
+        p.urgent ? 1 : 0,
+        event.seq === null ? 'sending' : 'sent',
+      );
       replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
       return null;
     }
     case 'message.edit': {
       // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
       // message, the logged create and earlier edits, the search index and its vocabulary).
-      const before = sql(db, 'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as
-        | { body: string; edited_at: number | null; urgent: number }
-        | undefined;
+      const before = sql(
+        db,
+        'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?',
+      ).get(event.channelId, p.messageId) as { body: string; edited_at: number | null; urgent: number } | undefined;
       // The edit latest in the log is in force, also when an earlier one is opened after it (its
       // key came late). Only a message edited before has any: the scan of the log is rare.
-      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq)) return 'stale';
+      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
+        return 'stale';
       const changed = sql(
-          db,
-          `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`)
-        .run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
+        db,
+        `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
+      ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
       if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
-      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(event.channelId, p.messageId) as { sort_key: number };
+      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
+        event.channelId,
+        p.messageId,
+      ) as { sort_key: number };
       replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
       if (before) collectTerms(forget, before.body);
       // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
       // acknowledgement the relay orders before it makes every client refuse it, and markSent then
       // puts that text back (own-refused.ts). Ordered, it is applied again and scrubs it then.
-      if (event.seq !== null || before?.urgent !== 1) scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
+      if (event.seq !== null || before?.urgent !== 1)
+        scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
       return null;
     }
     case 'message.delete': {
       // Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
       // from search, and from the decrypted log (the original event and its edits).
-      const before = sql(db, 'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL').get(
-        event.channelId,
-        p.messageId,
-        event.senderUserId,
-      ) as { body: string; edited_at: number | null } | undefined;
+      const before = sql(
+        db,
+        'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
+      ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
       if (!before) return 'delete of an unknown, deleted or foreign message';
-      sql(db, `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`).run(event.createdAt, event.channelId, p.messageId);
+      sql(
+        db,
+        `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`,
+      ).run(event.createdAt, event.channelId, p.messageId);
       sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
       collectTerms(forget, before.body);
       scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
@@ -221,11 +269,19 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
       // delete goes to it again, so a member who lacks the message never gets its text back.
       sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
       if (before.edited_at !== null)
-        sql(db, `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`).run(event.channelId, p.messageId);
+        sql(
+          db,
+          `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
+        ).run(event.channelId, p.messageId);
       return null;
     }
     case 'message.ack':
-      sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(event.channelId, p.messageId, event.senderUserId, event.createdAt);
+      sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(
+        event.channelId,
+        p.messageId,
+        event.senderUserId,
+        event.createdAt,
+      );
       return null;
     case 'read.receipt':
       // Kept always (the organisation may switch receipts on later); shown only while it allows them.
@@ -246,10 +302,26 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'poll.close':
       return applyPoll(db, event);
     case 'file.share':
-      sql(db,
+      sql(
+        db,
         `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, blob_parts, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at, seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, file_id) DO UPDATE SET seq = coalesce(excluded.seq, seq)`,
-      ).run(event.channelId, event.eventId, p.name, p.mimeType, p.size, p.blobId, p.parts ? JSON.stringify(p.parts) : null, p.keyB64, p.hashB64, p.thumbnailBlobId, p.caption, event.senderUserId, event.createdAt, event.seq);
+      ).run(
+        event.channelId,
+        event.eventId,
+        p.name,
+        p.mimeType,
+        p.size,
+        p.blobId,
+        p.parts ? JSON.stringify(p.parts) : null,
+        p.keyB64,
+        p.hashB64,
+        p.thumbnailBlobId,
+        p.caption,
+        event.senderUserId,
+        event.createdAt,
+        event.seq,
+      );
       return null;
     case 'calendar.put':
     case 'calendar.cancel':
@@ -261,21 +333,37 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
 }
 
 /** A channel.update (its sender authorised already): the newest by seq is in force. */
-export function applySettings(db: Db, event: ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'channel.update' }> }): string | null {
+export function applySettings(
+  db: Db,
+  event: ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'channel.update' }> },
+): string | null {
   const p = event.payload;
   // Only a channel admin gets here (authorise.ts). The newest by relay seq is in force, so an
   // older update opened late never undoes a newer one. A changed retention applies to what
   // arrives after this update only (retention_since_seq, retention.ts): lowering it never
   // deletes what members already have. An own update not yet sequenced takes effect now and
   // gets its seq when the relay acknowledges it (applied again then).
-  const since = event.seq ?? (sql(db, 'SELECT coalesce(max(seq), 0) FROM events WHERE channel_id = ?').pluck().get(event.channelId) as number);
+  const since =
+    event.seq ??
+    (sql(db, 'SELECT coalesce(max(seq), 0) FROM events WHERE channel_id = ?').pluck().get(event.channelId) as number);
   const changed = sql(
     db,
     `UPDATE channels SET name = ?, topic = ?, history_for_new_members = ?,
        retention_since_seq = CASE WHEN retention_days IS ? THEN retention_since_seq ELSE ? END,
        retention_days = ?, settings_seq = coalesce(?, settings_seq)
      WHERE channel_id = ? AND (? IS NULL OR settings_seq < ?)`,
-  ).run(p.name, p.topic, p.historyForNewMembers ? 1 : 0, p.retentionDays, since, p.retentionDays, event.seq, event.channelId, event.seq, event.seq);
+  ).run(
+    p.name,
+    p.topic,
+    p.historyForNewMembers ? 1 : 0,
+    p.retentionDays,
+    since,
+    p.retentionDays,
+    event.seq,
+    event.channelId,
+    event.seq,
+    event.seq,
+  );
   return changed.changes === 0 ? 'stale' : null;
 }
 
@@ -284,9 +372,21 @@ export function applySettings(db: Db, event: ChannelEvent & { payload: Extract<C
  * `keepEventId`, the edit now in force), collecting their words for the vocabulary. Edits are
  * looked up only for a message that was edited before (rare): a scan of this channel's log.
  */
-function scrubLoggedTexts(db: Db, channelId: string, messageId: string, edited: boolean, forget: Set<string>, keepEventId: string | null): void {
+function scrubLoggedTexts(
+  db: Db,
+  channelId: string,
+  messageId: string,
+  edited: boolean,
+  forget: Set<string>,
+  keepEventId: string | null,
+): void {
   const scrub = `UPDATE events SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
-  const original = sql(db, `SELECT payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).pluck().get(channelId, messageId) as string | undefined;
+  const original = sql(
+    db,
+    `SELECT payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`,
+  )
+    .pluck()
+    .get(channelId, messageId) as string | undefined;
   for (const text of original ? textsOfPayload(original) : []) collectTerms(forget, text);
   sql(db, `${scrub} WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).run(channelId, messageId);
   // The sender's copy of what it sent (kept for a relay restored from a backup, sync-history.ts)
@@ -295,7 +395,9 @@ function scrubLoggedTexts(db: Db, channelId: string, messageId: string, edited: 
   sql(db, `${sentScrub} WHERE client_event_id = ? AND channel_id = ?`).run(messageId, channelId);
   if (!edited) return;
   const editsOf = `WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND event_id IS NOT ?`;
-  for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`).pluck().all(channelId, messageId, keepEventId)) {
+  for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`)
+    .pluck()
+    .all(channelId, messageId, keepEventId)) {
     for (const text of textsOfPayload(payload as string)) collectTerms(forget, text);
   }
   sql(db, `${scrub} ${editsOf}`).run(channelId, messageId, keepEventId);
@@ -306,7 +408,10 @@ function scrubLoggedTexts(db: Db, channelId: string, messageId: string, edited: 
 /** An accepted edit of the message later in the log (refused ones keep no message id, waiting ones have no message yet). */
 function newerEdit(db: Db, channelId: string, messageId: string, seq: number): boolean {
   return (
-    sql(db, `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq > ? AND json_extract(payload, '$.messageId') = ? LIMIT 1`)
+    sql(
+      db,
+      `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq > ? AND json_extract(payload, '$.messageId') = ? LIMIT 1`,
+    )
       .pluck()
       .get(channelId, seq, messageId) !== undefined
   );
@@ -323,11 +428,20 @@ const PENDING_BASE = 2 ** 50;
 
 /** Local sends not yet sequenced sort after everything the relay has ordered. */
 export function nextPendingSortKey(db: Db, channelId: string): number {
-  const row = sql(db, 'SELECT max(sort_key) AS k FROM messages WHERE channel_id = ? AND sort_key >= ?').get(channelId, PENDING_BASE) as { k: number | null };
+  const row = sql(db, 'SELECT max(sort_key) AS k FROM messages WHERE channel_id = ? AND sort_key >= ?').get(
+    channelId,
+    PENDING_BASE,
+  ) as { k: number | null };
   return (row.k ?? PENDING_BASE) + 1;
 }
 
-export function replaceMentions(db: Db, channelId: string, messageId: string, sortKey: number, mentions: readonly string[]): void {
+export function replaceMentions(
+  db: Db,
+  channelId: string,
+  messageId: string,
+  sortKey: number,
+  mentions: readonly string[],
+): void {
   sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
   const insert = sql(db, 'INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
   for (const userId of mentions) insert.run(userId, channelId, sortKey, messageId);
@@ -338,10 +452,12 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
   const pollId = p.type === 'poll.create' ? event.eventId : (p as { pollId: string }).pollId;
   const polls = new Map<string, PollState>();
   const row = sql(db, 'SELECT * FROM polls WHERE channel_id = ? AND poll_id = ?').get(event.channelId, pollId) as
-    | { definition: string; creator_user_id: string; created_seq: number | null; closed_seq: number | null }
-    | undefined;
+    { definition: string; creator_user_id: string; created_seq: number | null; closed_seq: number | null } | undefined;
   if (row) {
-    const votes = sql(db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?').all(event.channelId, pollId) as Array<{ user_id: string; option_ids: string; seq: number }>;
+    const votes = sql(db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?').all(
+      event.channelId,
+      pollId,
+    ) as Array<{ user_id: string; option_ids: string; seq: number }>;
     polls.set(pollId, {
       definition: JSON.parse(row.definition) as PollState['definition'],
       creatorUserId: row.creator_user_id,
@@ -358,7 +474,17 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
     senderUserId: event.senderUserId,
     payload:
       p.type === 'poll.create'
-        ? { type: 'poll.create' as const, poll: { pollId, question: p.question, options: p.options, multipleChoice: p.multipleChoice, deadline: p.deadline, hideVoters: p.hideVoters } }
+        ? {
+            type: 'poll.create' as const,
+            poll: {
+              pollId,
+              question: p.question,
+              options: p.options,
+              multipleChoice: p.multipleChoice,
+              deadline: p.deadline,
+              hideVoters: p.hideVoters,
+            },
+          }
         : p.type === 'poll.vote'
           ? { type: 'poll.vote' as const, pollId, optionIds: p.optionIds }
           : { type: 'poll.close' as const, pollId },
@@ -367,20 +493,32 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
   if (!verdict.accepted) return verdict.reason;
   const state = polls.get(pollId)!;
   if (p.type === 'poll.create') {
-    sql(db, 'INSERT INTO polls (channel_id, poll_id, creator_user_id, definition, created_seq, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    sql(
+      db,
+      'INSERT INTO polls (channel_id, poll_id, creator_user_id, definition, created_seq, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(event.channelId, pollId, event.senderUserId, JSON.stringify(state.definition), event.seq, event.createdAt);
+  } else if (p.type === 'poll.close') {
+    sql(db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ?').run(
+      event.seq ?? 0,
       event.channelId,
       pollId,
-      event.senderUserId,
-      JSON.stringify(state.definition),
-      event.seq,
-      event.createdAt,
     );
-  } else if (p.type === 'poll.close') {
-    sql(db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ?').run(event.seq ?? 0, event.channelId, pollId);
   } else {
     const vote = state.votes.get(event.senderUserId);
-    if (vote) sql(db, 'INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(event.channelId, pollId, event.senderUserId, JSON.stringify(vote.optionIds), event.seq);
-    else sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(event.channelId, pollId, event.senderUserId);
+    if (vote)
+      sql(db, 'INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(
+        event.channelId,
+        pollId,
+        event.senderUserId,
+        JSON.stringify(vote.optionIds),
+        event.seq,
+      );
+    else
+      sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(
+        event.channelId,
+        pollId,
+        event.senderUserId,
+      );
   }
   return null;
 }

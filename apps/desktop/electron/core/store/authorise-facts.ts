@@ -15,7 +15,12 @@ import { sql } from './statements.ts';
 type Role = 'admin' | 'member';
 
 /** The epoch whose roster decides: the envelope's, or the newest roster issued at or before the relay's time when that is newer. */
-function decidingEpoch(db: Db, channelId: string, headerEpoch: number | null | undefined, relayAt: number | null | undefined): number | null {
+function decidingEpoch(
+  db: Db,
+  channelId: string,
+  headerEpoch: number | null | undefined,
+  relayAt: number | null | undefined,
+): number | null {
   if (relayAt === null || relayAt === undefined) return headerEpoch ?? null;
   const inForce = sql(
     db,
@@ -33,7 +38,11 @@ function decidingEpoch(db: Db, channelId: string, headerEpoch: number | null | u
  * the user record this store holds now.
  */
 function orgAdminAt(db: Db, userId: string, relayAt: number | null | undefined): boolean {
-  if (relayAt === null || relayAt === undefined) return sql(db, `SELECT 1 FROM users WHERE user_id = ? AND role = 'admin' AND active = 1`).pluck().get(userId) !== undefined;
+  if (relayAt === null || relayAt === undefined)
+    return (
+      sql(db, `SELECT 1 FROM users WHERE user_id = ? AND role = 'admin' AND active = 1`).pluck().get(userId) !==
+      undefined
+    );
   const body = sql(
     db,
     `SELECT json_extract(record, '$.body') FROM directory_records WHERE type = 'user' AND subject = ?
@@ -65,15 +74,22 @@ function rosterRole(db: Db, channelId: string, userId: string, epoch: number | n
     )
       .pluck()
       .get(channelId, epoch) as string | undefined;
-    if (members !== undefined) return (JSON.parse(members) as Array<{ userId: string; role: Role }>).find((m) => m.userId === userId)?.role ?? null;
+    if (members !== undefined)
+      return (
+        (JSON.parse(members) as Array<{ userId: string; role: Role }>).find((m) => m.userId === userId)?.role ?? null
+      );
   }
-  return (sql(db, 'SELECT role FROM channel_members WHERE channel_id = ? AND user_id = ?').pluck().get(channelId, userId) as Role | undefined) ?? null;
+  return (
+    (sql(db, 'SELECT role FROM channel_members WHERE channel_id = ? AND user_id = ?').pluck().get(channelId, userId) as
+      Role | undefined) ?? null
+  );
 }
 
 /** Who created the thing the event changes (null: not here), or undefined when it changes nothing existing. */
 function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
   const p = event.payload;
-  const one = (text: string, id: string) => (sql(db, text).pluck().get(event.channelId, id) as string | undefined) ?? null;
+  const one = (text: string, id: string) =>
+    (sql(db, text).pluck().get(event.channelId, id) as string | undefined) ?? null;
   switch (p.type) {
     case 'message.edit':
     case 'message.delete':
@@ -141,11 +157,21 @@ export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
   const author = authorOf(db, event);
   return {
     senderUserId: event.senderUserId,
-    channelRole: needsRole && !orgWide ? rosterRole(db, event.channelId, event.senderUserId, decidingEpoch(db, event.channelId, event.epoch, event.relayAt)) : null,
+    channelRole:
+      needsRole && !orgWide
+        ? rosterRole(
+            db,
+            event.channelId,
+            event.senderUserId,
+            decidingEpoch(db, event.channelId, event.epoch, event.relayAt),
+          )
+        : null,
     orgWide,
     orgAdmin: needsRole && orgWide && orgAdminAt(db, event.senderUserId, event.relayAt),
     ...(author !== undefined ? { author } : {}),
-    ...(p.type === 'message.edit' ? { acknowledgedUrgent: acknowledgedUrgent(db, event.channelId, p.messageId, event.seq) } : {}),
+    ...(p.type === 'message.edit'
+      ? { acknowledgedUrgent: acknowledgedUrgent(db, event.channelId, p.messageId, event.seq) }
+      : {}),
   };
 }
 

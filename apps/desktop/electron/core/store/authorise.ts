@@ -15,7 +15,8 @@ import type { ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
  * - `author_or_channel_admin`: that user, or a channel admin (as above).
  * - `new_or_author_or_channel_admin`: anyone may create a new thing; an existing one as above.
  */
-export type Authority = 'member' | 'channel_admin' | 'author' | 'author_or_channel_admin' | 'new_or_author_or_channel_admin';
+export type Authority =
+  'member' | 'channel_admin' | 'author' | 'author_or_channel_admin' | 'new_or_author_or_channel_admin';
 
 export interface Rule {
   who: Authority;
@@ -64,7 +65,8 @@ export interface AuthorityFacts {
 const REFUSALS = ['not_channel_admin', 'not_org_admin', 'not_author', 'unknown_target', 'acknowledged_urgent'] as const;
 export type AuthorityRefusal = (typeof REFUSALS)[number];
 
-export const isAuthorityRefusal = (reason: string): reason is AuthorityRefusal => (REFUSALS as readonly string[]).includes(reason);
+export const isAuthorityRefusal = (reason: string): reason is AuthorityRefusal =>
+  (REFUSALS as readonly string[]).includes(reason);
 
 /** Null when the sender may do this; otherwise why not (logged, never applied). */
 export function authorise(type: ChannelEventType, facts: AuthorityFacts): AuthorityRefusal | null {
@@ -85,7 +87,8 @@ export function authorise(type: ChannelEventType, facts: AuthorityFacts): Author
       if (facts.author !== facts.senderUserId && !admin) return 'not_author';
       break;
     case 'new_or_author_or_channel_admin':
-      if (facts.author !== null && facts.author !== undefined && facts.author !== facts.senderUserId && !admin) return 'not_author';
+      if (facts.author !== null && facts.author !== undefined && facts.author !== facts.senderUserId && !admin)
+        return 'not_author';
       break;
   }
   if (rule.notAcknowledgedUrgent && facts.acknowledgedUrgent) return 'acknowledged_urgent';

@@ -36,36 +36,47 @@ function loadEntry(db: Db, channelId: string, uid: string): CalendarEntry | null
 }
 
 function loadOverrides(db: Db, channelId: string, uid: string): OccurrenceSlots {
-  const rows = sql(
-    db,
-    'SELECT recurrence_id, data, seq FROM calendar_overrides WHERE channel_id = ? AND uid = ?',
-  ).all(channelId, uid) as Array<{
+  const rows = sql(db, 'SELECT recurrence_id, data, seq FROM calendar_overrides WHERE channel_id = ? AND uid = ?').all(
+    channelId,
+    uid,
+  ) as Array<{
     recurrence_id: number;
     data: string;
     seq: number | null;
   }>;
-  return new Map(rows.map((o) => [o.recurrence_id, { override: JSON.parse(o.data) as OccurrenceOverride, seq: o.seq ?? 0 }]));
+  return new Map(
+    rows.map((o) => [o.recurrence_id, { override: JSON.parse(o.data) as OccurrenceOverride, seq: o.seq ?? 0 }]),
+  );
 }
 
-type OccurrenceChannelPayload = Extract<CalendarChannelEvent['payload'], { type: 'calendar.occurrence.put' | 'calendar.occurrence.cancel' }>;
+type OccurrenceChannelPayload = Extract<
+  CalendarChannelEvent['payload'],
+  { type: 'calendar.occurrence.put' | 'calendar.occurrence.cancel' }
+>;
 
-function applyOccurrence(db: Db, channelId: string, seq: number, senderUserId: string, p: OccurrenceChannelPayload): string | null {
+function applyOccurrence(
+  db: Db,
+  channelId: string,
+  seq: number,
+  senderUserId: string,
+  p: OccurrenceChannelPayload,
+): string | null {
   const slots = loadOverrides(db, channelId, p.uid);
   const verdict = applyOccurrenceEvent(slots, seq, p);
   if (!verdict.accepted) return verdict.reason;
   const changed = slots.get(p.recurrenceId)!;
   // The sender is kept for an override that came before its series (authorise.ts let it through
   // with nobody to compare against): dropOverridesNotBy checks it once the series is here.
-  sql(db, 'INSERT OR REPLACE INTO calendar_overrides (channel_id, uid, recurrence_id, data, seq, sender_user_id) VALUES (?, ?, ?, ?, ?, ?)').run(
-    channelId,
-    p.uid,
-    p.recurrenceId,
-    JSON.stringify(changed.override),
-    changed.seq,
-    senderUserId,
-  );
+  sql(
+    db,
+    'INSERT OR REPLACE INTO calendar_overrides (channel_id, uid, recurrence_id, data, seq, sender_user_id) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(channelId, p.uid, p.recurrenceId, JSON.stringify(changed.override), changed.seq, senderUserId);
   if (verdict.evicted !== null)
-    sql(db, 'DELETE FROM calendar_overrides WHERE channel_id = ? AND uid = ? AND recurrence_id = ?').run(channelId, p.uid, verdict.evicted);
+    sql(db, 'DELETE FROM calendar_overrides WHERE channel_id = ? AND uid = ? AND recurrence_id = ?').run(
+      channelId,
+      p.uid,
+      verdict.evicted,
+    );
   return null;
 }
 
@@ -99,7 +110,8 @@ function toPayload(p: Exclude<CalendarChannelEvent['payload'], OccurrenceChannel
 /** Returns a reason when the event's effect is refused, null when applied. */
 export function applyCalendar(db: Db, event: CalendarChannelEvent): string | null {
   const p = event.payload;
-  if (p.type === 'calendar.occurrence.put' || p.type === 'calendar.occurrence.cancel') return applyOccurrence(db, event.channelId, event.seq ?? 0, event.senderUserId, p);
+  if (p.type === 'calendar.occurrence.put' || p.type === 'calendar.occurrence.cancel')
+    return applyOccurrence(db, event.channelId, event.seq ?? 0, event.senderUserId, p);
   const entries = new Map<string, CalendarEntry>();
   const loaded = loadEntry(db, event.channelId, p.uid);
   if (loaded) entries.set(p.uid, loaded);
@@ -118,7 +130,16 @@ export function applyCalendar(db: Db, event: CalendarChannelEvent): string | nul
     db,
     `INSERT INTO calendar_events (channel_id, uid, data, start, last_seq, created_by, cancelled, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (channel_id, uid) DO UPDATE SET data = excluded.data, start = excluded.start, last_seq = excluded.last_seq, created_by = excluded.created_by, cancelled = excluded.cancelled`,
-  ).run(event.channelId, p.uid, JSON.stringify(entry.event), entry.event.start, entry.lastSeq, entry.createdBy, entry.event.cancelled ? 1 : 0, loaded ? null : event.seq);
+  ).run(
+    event.channelId,
+    p.uid,
+    JSON.stringify(entry.event),
+    entry.event.start,
+    entry.lastSeq,
+    entry.createdBy,
+    entry.event.cancelled ? 1 : 0,
+    loaded ? null : event.seq,
+  );
   if (!verdict.accepted) return verdict.reason;
   const upsertRsvp = sql(db, 'INSERT OR REPLACE INTO calendar_rsvps VALUES (?, ?, ?, ?, ?)');
   for (const [userId, r] of entry.rsvps) upsertRsvp.run(event.channelId, p.uid, userId, r.rsvp, r.seq);

@@ -17,10 +17,14 @@ import { applyCalendar } from './calendar-apply.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
-type CalendarEventType = 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.occurrence.put' | 'calendar.occurrence.cancel';
-export type CalendarChannelEvent = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: CalendarEventType }> };
+type CalendarEventType =
+  'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.occurrence.put' | 'calendar.occurrence.cancel';
+export type CalendarChannelEvent = ChannelEvent & {
+  payload: Extract<ChannelEvent['payload'], { type: CalendarEventType }>;
+};
 
-export const isCalendarEvent = (event: ChannelEvent): event is CalendarChannelEvent => event.payload.type.startsWith('calendar.');
+export const isCalendarEvent = (event: ChannelEvent): event is CalendarChannelEvent =>
+  event.payload.type.startsWith('calendar.');
 
 /**
  * Whether the log holds a later event of the same entry (higher seq): this one was opened out of
@@ -29,7 +33,10 @@ export const isCalendarEvent = (event: ChannelEvent): event is CalendarChannelEv
 export function openedLate(db: Db, event: CalendarChannelEvent): boolean {
   if (event.seq === null) return false;
   return (
-    sql(db, `SELECT 1 FROM events WHERE channel_id = ? AND type LIKE 'calendar.%' AND json_extract(payload, '$.uid') = ? AND seq > ? LIMIT 1`)
+    sql(
+      db,
+      `SELECT 1 FROM events WHERE channel_id = ? AND type LIKE 'calendar.%' AND json_extract(payload, '$.uid') = ? AND seq > ? LIMIT 1`,
+    )
       .pluck()
       .get(event.channelId, event.payload.uid, event.seq) !== undefined
   );

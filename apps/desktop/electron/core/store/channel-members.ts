@@ -26,14 +26,21 @@ export class ChannelMembersRepository {
   /** The user is a member and has not left the channel on this device. */
   async isActiveMember(channelId: string, userId: string): Promise<boolean> {
     return (
-      sql(this.#db, 'SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL').get(channelId, userId) !==
-      undefined
+      sql(
+        this.#db,
+        'SELECT 1 FROM channel_members m JOIN channels c USING (channel_id) WHERE m.channel_id = ? AND m.user_id = ? AND c.left_at IS NULL',
+      ).get(channelId, userId) !== undefined
     );
   }
 
   /** Channels the user is an active member of. */
   async activeChannelIds(userId: string): Promise<string[]> {
-    return sql(this.#db, 'SELECT m.channel_id FROM channel_members m JOIN channels c USING (channel_id) WHERE m.user_id = ? AND c.left_at IS NULL').pluck().all(userId) as string[];
+    return sql(
+      this.#db,
+      'SELECT m.channel_id FROM channel_members m JOIN channels c USING (channel_id) WHERE m.user_id = ? AND c.left_at IS NULL',
+    )
+      .pluck()
+      .all(userId) as string[];
   }
 
   /** Admins first, then by name. */
@@ -41,13 +48,21 @@ export class ChannelMembersRepository {
     const rows = sql(
       this.#db,
       'SELECT m.user_id, m.role, u.display_name, u.ward FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ? ORDER BY m.role, u.display_name COLLATE NOCASE',
-    ).all(channelId) as Array<{ user_id: string; role: 'admin' | 'member'; display_name: string | null; ward: string | null }>;
+    ).all(channelId) as Array<{
+      user_id: string;
+      role: 'admin' | 'member';
+      display_name: string | null;
+      ward: string | null;
+    }>;
     return rows.map((m) => ({ userId: m.user_id, role: m.role, displayName: m.display_name, ward: m.ward }));
   }
 
   /** Members' names in the table's order (null: not in the directory yet). */
   async names(channelId: string): Promise<Map<string, string | null>> {
-    const rows = sql(this.#db, 'SELECT m.user_id, u.display_name FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ?').all(channelId) as Array<{
+    const rows = sql(
+      this.#db,
+      'SELECT m.user_id, u.display_name FROM channel_members m LEFT JOIN users u USING (user_id) WHERE m.channel_id = ?',
+    ).all(channelId) as Array<{
       user_id: string;
       display_name: string | null;
     }>;
@@ -59,8 +74,18 @@ export class ChannelMembersRepository {
     const rows = sql(
       this.#db,
       'SELECT m.user_id, u.display_name, r.up_to_seq, r.read_at FROM channel_members m LEFT JOIN users u USING (user_id) LEFT JOIN read_receipts r ON r.channel_id = m.channel_id AND r.user_id = m.user_id WHERE m.channel_id = ? AND m.user_id != ? ORDER BY u.display_name COLLATE NOCASE',
-    ).all(channelId, exceptUserId) as Array<{ user_id: string; display_name: string | null; up_to_seq: number | null; read_at: number | null }>;
-    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, upToSeq: r.up_to_seq, readAt: r.read_at }));
+    ).all(channelId, exceptUserId) as Array<{
+      user_id: string;
+      display_name: string | null;
+      up_to_seq: number | null;
+      read_at: number | null;
+    }>;
+    return rows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      upToSeq: r.up_to_seq,
+      readAt: r.read_at,
+    }));
   }
 
   /** Names of the other members of the reader's direct chats, by chat, sorted. */

@@ -39,8 +39,15 @@ export class CollaborationRepository {
   }
 
   /** Open and closed polls of a channel with their current results. */
-  async polls(channelId: string, now: number): Promise<Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>> {
-    const rows = sql(this.#db, 'SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(channelId) as Array<{
+  async polls(
+    channelId: string,
+    now: number,
+  ): Promise<
+    Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>
+  > {
+    const rows = sql(this.#db, 'SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(
+      channelId,
+    ) as Array<{
       poll_id: string;
       creator_user_id: string;
       definition: string;
@@ -56,10 +63,18 @@ export class CollaborationRepository {
         createdSeq: row.created_seq ?? 0,
         closedSeq: row.closed_seq,
         votes: new Map(
-          (votes.all(channelId, row.poll_id) as Array<{ user_id: string; option_ids: string; seq: number }>).map((v) => [v.user_id, { optionIds: JSON.parse(v.option_ids) as string[], seq: v.seq }]),
+          (votes.all(channelId, row.poll_id) as Array<{ user_id: string; option_ids: string; seq: number }>).map(
+            (v) => [v.user_id, { optionIds: JSON.parse(v.option_ids) as string[], seq: v.seq }],
+          ),
         ),
       };
-      return { ...pollResults(state, now), question: definition.question, creatorUserId: row.creator_user_id, multipleChoice: definition.multipleChoice, deadline: definition.deadline };
+      return {
+        ...pollResults(state, now),
+        question: definition.question,
+        creatorUserId: row.creator_user_id,
+        multipleChoice: definition.multipleChoice,
+        deadline: definition.deadline,
+      };
     });
   }
 
@@ -67,23 +82,41 @@ export class CollaborationRepository {
   async pollDetails(
     channelId: string,
     userId: string,
-  ): Promise<{ created: Map<string, { createdAt: number; hideVoters: boolean }>; closedByCreator: Set<string>; myVotes: Map<string, string[]> }> {
-    const polls = sql(this.#db, 'SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?').all(channelId) as Array<{
+  ): Promise<{
+    created: Map<string, { createdAt: number; hideVoters: boolean }>;
+    closedByCreator: Set<string>;
+    myVotes: Map<string, string[]>;
+  }> {
+    const polls = sql(
+      this.#db,
+      'SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?',
+    ).all(channelId) as Array<{
       poll_id: string;
       created_at: number;
       definition: string;
       closed_seq: number | null;
     }>;
-    const votes = sql(this.#db, 'SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(channelId, userId) as Array<{ poll_id: string; option_ids: string }>;
+    const votes = sql(this.#db, 'SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(
+      channelId,
+      userId,
+    ) as Array<{ poll_id: string; option_ids: string }>;
     return {
-      created: new Map(polls.map((r) => [r.poll_id, { createdAt: r.created_at, hideVoters: (JSON.parse(r.definition) as { hideVoters: boolean }).hideVoters }])),
+      created: new Map(
+        polls.map((r) => [
+          r.poll_id,
+          { createdAt: r.created_at, hideVoters: (JSON.parse(r.definition) as { hideVoters: boolean }).hideVoters },
+        ]),
+      ),
       closedByCreator: new Set(polls.filter((r) => r.closed_seq !== null).map((r) => r.poll_id)),
       myVotes: new Map(votes.map((r) => [r.poll_id, JSON.parse(r.option_ids) as string[]])),
     };
   }
 
   /** The channel's file store: sort, filter by type prefix (e.g. "image/"), search by name. */
-  async files(channelId: string, options: { sort?: FileSort; mimePrefix?: string; nameQuery?: string; limit?: number } = {}): Promise<FileRow[]> {
+  async files(
+    channelId: string,
+    options: { sort?: FileSort; mimePrefix?: string; nameQuery?: string; limit?: number } = {},
+  ): Promise<FileRow[]> {
     const params: unknown[] = [channelId];
     let filter = '';
     if (options.mimePrefix) {
@@ -91,7 +124,7 @@ export class CollaborationRepository {
       params.push(`${options.mimePrefix.replace(/[%_]/g, '')}%`);
     }
     if (options.nameQuery) {
-      filter += ' AND f.name LIKE ? ESCAPE \'\\\'';
+      filter += " AND f.name LIKE ? ESCAPE '\\'";
       params.push(`%${options.nameQuery.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
     const rows = this.#db
@@ -102,39 +135,63 @@ export class CollaborationRepository {
       .all(...params) as Array<Record<string, unknown>>;
     const files = rows.map(toFileRow);
     // SQLite compares bytes; German users expect Ü next to U.
-    return options.sort === 'name' ? files.sort((a, b) => a.name.localeCompare(b.name, 'de', { sensitivity: 'base' })) : files;
+    return options.sort === 'name'
+      ? files.sort((a, b) => a.name.localeCompare(b.name, 'de', { sensitivity: 'base' }))
+      : files;
   }
 
   /** One shared file by its id (the file.share event id). */
   file(channelId: string, fileId: string): FileRow | null {
-    const row = sql(this.#db, 'SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?')
-      .get(channelId, fileId) as Record<string, unknown> | undefined;
+    const row = sql(
+      this.#db,
+      'SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?',
+    ).get(channelId, fileId) as Record<string, unknown> | undefined;
     return row ? toFileRow(row) : null;
   }
 
   /** Who created each calendar entry of a channel (the organizer in exports). */
   calendarCreators(channelId: string): Map<string, string> {
-    const rows = sql(this.#db, 'SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; created_by: string }>;
+    const rows = sql(this.#db, 'SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(
+      channelId,
+    ) as Array<{ uid: string; created_by: string }>;
     return new Map(rows.map((r) => [r.uid, r.created_by]));
   }
 
   /** Calendar entries of a channel with their RSVPs and single-occurrence overrides (in recurrence order). */
   async calendarEntries(channelId: string): Promise<CalendarEvent[]> {
-    const rows = sql(this.#db, 'SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{ uid: string; data: string }>;
+    const rows = sql(this.#db, 'SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{
+      uid: string;
+      data: string;
+    }>;
     const rsvps = sql(this.#db, 'SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
-    const overridesOf = sql(this.#db, 'SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id').pluck();
+    const overridesOf = sql(
+      this.#db,
+      'SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id',
+    ).pluck();
     return rows.map((row) => {
       const event = JSON.parse(row.data) as CalendarEvent;
-      const answers = new Map((rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>).map((r) => [r.user_id, r.rsvp]));
-      const overrides = (overridesOf.all(channelId, row.uid) as string[]).map((data) => JSON.parse(data) as OccurrenceOverride);
-      return { ...event, attendees: event.attendees.map((a) => ({ ...a, rsvp: answers.get(a.userId) ?? 'pending' })), ...(overrides.length > 0 ? { overrides } : {}) };
+      const answers = new Map(
+        (
+          rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>
+        ).map((r) => [r.user_id, r.rsvp]),
+      );
+      const overrides = (overridesOf.all(channelId, row.uid) as string[]).map(
+        (data) => JSON.parse(data) as OccurrenceOverride,
+      );
+      return {
+        ...event,
+        attendees: event.attendees.map((a) => ({ ...a, rsvp: answers.get(a.userId) ?? 'pending' })),
+        ...(overrides.length > 0 ? { overrides } : {}),
+      };
     });
   }
 
   /** Occurrences in [from, to) across the channel's entries, recurring ones expanded, in time order. */
   async calendarRange(channelId: string, from: number, to: number): Promise<Array<Occurrence & { title: string }>> {
     const entries = await this.calendarEntries(channelId);
-    return entries.flatMap((e) => occurrences(e, from, to).map((o) => ({ ...o, title: e.title }))).sort((a, b) => a.start - b.start);
+    return entries
+      .flatMap((e) => occurrences(e, from, to).map((o) => ({ ...o, title: e.title })))
+      .sort((a, b) => a.start - b.start);
   }
 }
 

@@ -60,6 +60,9 @@ export function openEncryptedDatabase(path: string, key: DbKey, options: OpenOpt
     db.close();
     if (error instanceof StoreError) throw error;
     const code = (error as { code?: string }).code ?? '';
-    throw new StoreError(code.includes('CORRUPT') || code.includes('NOTADB') ? 'corrupt' : 'io', (error as Error).message);
+    throw new StoreError(
+      code.includes('CORRUPT') || code.includes('NOTADB') ? 'corrupt' : 'io',
+      (error as Error).message,
+    );
   }
 }

@@ -53,25 +53,36 @@ export class DirectoryRepository {
       ward: string | null;
       active: number;
     }>;
-    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, ward: r.ward, active: r.active === 1 }));
+    return rows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      role: r.role,
+      ward: r.ward,
+      active: r.active === 1,
+    }));
   }
 
   async user(userId: string): Promise<DirectoryUser | null> {
     const r = sql(this.#db, 'SELECT display_name, role, ward, active FROM users WHERE user_id = ?').get(userId) as
-      | { display_name: string; role: 'admin' | 'member'; ward: string | null; active: number }
-      | undefined;
+      { display_name: string; role: 'admin' | 'member'; ward: string | null; active: number } | undefined;
     return r ? { userId, displayName: r.display_name, role: r.role, ward: r.ward, active: r.active === 1 } : null;
   }
 
   /** Display names by user id, all in one read (views name many people at once). */
   async displayNames(): Promise<Map<string, string>> {
-    const rows = sql(this.#db, 'SELECT user_id, display_name FROM users').all() as Array<{ user_id: string; display_name: string }>;
+    const rows = sql(this.#db, 'SELECT user_id, display_name FROM users').all() as Array<{
+      user_id: string;
+      display_name: string;
+    }>;
     return new Map(rows.map((r) => [r.user_id, r.display_name]));
   }
 
   /** Display names of just these users (the senders of a batch of notifications). */
   async displayNamesOf(userIds: readonly string[]): Promise<Map<string, string>> {
-    const rows = sql(this.#db, 'SELECT user_id, display_name FROM users WHERE user_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(userIds)) as Array<{
+    const rows = sql(
+      this.#db,
+      'SELECT user_id, display_name FROM users WHERE user_id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(userIds)) as Array<{
       user_id: string;
       display_name: string;
     }>;
@@ -83,18 +94,34 @@ export class DirectoryRepository {
     const rows = sql(
       this.#db,
       'SELECT d.device_id, d.user_id, d.label, d.revoked, u.display_name FROM devices d LEFT JOIN users u USING (user_id) ORDER BY u.display_name COLLATE NOCASE, d.label',
-    ).all() as Array<{ device_id: string; user_id: string; label: string; revoked: number; display_name: string | null }>;
-    return rows.map((r) => ({ deviceId: r.device_id, userId: r.user_id, label: r.label, revoked: r.revoked === 1, userName: r.display_name }));
+    ).all() as Array<{
+      device_id: string;
+      user_id: string;
+      label: string;
+      revoked: number;
+      display_name: string | null;
+    }>;
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      userId: r.user_id,
+      label: r.label,
+      revoked: r.revoked === 1,
+      userName: r.display_name,
+    }));
   }
 
   /** One device's revocation state, null for a device not in the directory. */
   async device(deviceId: string): Promise<{ revoked: boolean } | null> {
-    const row = sql(this.#db, 'SELECT revoked FROM devices WHERE device_id = ?').get(deviceId) as { revoked: number } | undefined;
+    const row = sql(this.#db, 'SELECT revoked FROM devices WHERE device_id = ?').get(deviceId) as
+      { revoked: number } | undefined;
     return row ? { revoked: row.revoked === 1 } : null;
   }
 
   async deviceLabels(): Promise<Map<string, string>> {
-    const rows = sql(this.#db, 'SELECT device_id, label FROM devices').all() as Array<{ device_id: string; label: string }>;
+    const rows = sql(this.#db, 'SELECT device_id, label FROM devices').all() as Array<{
+      device_id: string;
+      label: string;
+    }>;
     return new Map(rows.map((d) => [d.device_id, d.label]));
   }
 
@@ -103,7 +130,10 @@ export class DirectoryRepository {
     const rows = (
       types === undefined
         ? sql(this.#db, 'SELECT record_pk, type, record FROM directory_records ORDER BY record_pk').all()
-        : sql(this.#db, 'SELECT record_pk, type, record FROM directory_records WHERE type IN (SELECT value FROM json_each(?)) ORDER BY record_pk').all(JSON.stringify(types))
+        : sql(
+            this.#db,
+            'SELECT record_pk, type, record FROM directory_records WHERE type IN (SELECT value FROM json_each(?)) ORDER BY record_pk',
+          ).all(JSON.stringify(types))
     ) as Array<{ record_pk: number; type: string; record: string }>;
     return rows.map((r) => ({ recordPk: r.record_pk, type: r.type, record: r.record }));
   }
@@ -112,7 +142,12 @@ export class DirectoryRepository {
   async keep(record: SignedRecord, subject: string, projection: Projection, receivedAt: number): Promise<void> {
     const db = this.#db;
     db.transaction(() => {
-      sql(db, 'INSERT INTO directory_records (type, subject, record, received_at) VALUES (?, ?, ?, ?)').run(record.type, subject, JSON.stringify(record), receivedAt);
+      sql(db, 'INSERT INTO directory_records (type, subject, record, received_at) VALUES (?, ?, ?, ?)').run(
+        record.type,
+        subject,
+        JSON.stringify(record),
+        receivedAt,
+      );
       const body = record.body as Record<string, unknown>;
       switch (record.type) {
         case 'user': {
@@ -128,7 +163,8 @@ export class DirectoryRepository {
           break;
         case 'revocation': {
           const target = body.target as { kind: string; deviceId?: string; userId?: string };
-          if (target.kind === 'device') sql(db, 'UPDATE devices SET revoked = 1 WHERE device_id = ?').run(target.deviceId);
+          if (target.kind === 'device')
+            sql(db, 'UPDATE devices SET revoked = 1 WHERE device_id = ?').run(target.deviceId);
           if (target.kind === 'user') sql(db, 'UPDATE users SET active = 0 WHERE user_id = ?').run(target.userId);
           break;
         }
@@ -145,7 +181,10 @@ export class DirectoryRepository {
           // The org-wide channel has no name event (nobody administers it): it keeps its default
           // name until a member renames it, and discovery events count only there.
           if (body.channelId === projection.orgWideChannelId) {
-            sql(db, `UPDATE channels SET org_wide = 1, name = CASE WHEN name = '' THEN ? ELSE name END WHERE channel_id = ?`).run(projection.orgWideName, body.channelId);
+            sql(
+              db,
+              `UPDATE channels SET org_wide = 1, name = CASE WHEN name = '' THEN ? ELSE name END WHERE channel_id = ?`,
+            ).run(projection.orgWideName, body.channelId);
           }
           break;
         }

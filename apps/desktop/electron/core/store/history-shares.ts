@@ -10,7 +10,9 @@ export class HistorySharesRepository {
   }
 
   async given(channelId: string): Promise<Set<string>> {
-    return new Set(sql(this.#db, 'SELECT device_id FROM history_shares WHERE channel_id = ?').pluck().all(channelId) as string[]);
+    return new Set(
+      sql(this.#db, 'SELECT device_id FROM history_shares WHERE channel_id = ?').pluck().all(channelId) as string[],
+    );
   }
 
   async record(channelId: string, deviceIds: readonly string[], now: number): Promise<void> {

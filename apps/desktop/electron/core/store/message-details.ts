@@ -49,13 +49,28 @@ export class MessageDetailsRepository {
   }
 
   /** Details of these messages of one channel, and the channel's member count (the "of n" of acks and receipts). */
-  async of(channelId: string, messageIds: readonly string[], reader: { userId: string; readReceipts: boolean }): Promise<{ memberCount: number; details: Map<string, MessageDetails> }> {
-    const memberCount = (sql(this.#db, 'SELECT count(*) FROM channel_members WHERE channel_id = ?').pluck().get(channelId) as number) ?? 0;
-    const rows = sql(this.#db, DETAILS).all(reader.readReceipts ? 1 : 0, reader.userId, reader.userId, channelId, JSON.stringify(messageIds)) as DetailsRow[];
+  async of(
+    channelId: string,
+    messageIds: readonly string[],
+    reader: { userId: string; readReceipts: boolean },
+  ): Promise<{ memberCount: number; details: Map<string, MessageDetails> }> {
+    const memberCount =
+      (sql(this.#db, 'SELECT count(*) FROM channel_members WHERE channel_id = ?').pluck().get(channelId) as number) ??
+      0;
+    const rows = sql(this.#db, DETAILS).all(
+      reader.readReceipts ? 1 : 0,
+      reader.userId,
+      reader.userId,
+      channelId,
+      JSON.stringify(messageIds),
+    ) as DetailsRow[];
     const details = new Map<string, MessageDetails>();
     for (const r of rows) {
       details.set(r.message_id, {
-        quote: r.quote_found === 1 ? { body: r.quote_body ?? '', deletedAt: r.quote_deleted_at, senderName: r.quote_name } : null,
+        quote:
+          r.quote_found === 1
+            ? { body: r.quote_body ?? '', deletedAt: r.quote_deleted_at, senderName: r.quote_name }
+            : null,
         ackers: r.ackers === null ? [] : (JSON.parse(r.ackers) as string[]),
         relayAt: r.relay_at,
         writtenAtRelay: r.written_at_relay,
@@ -68,16 +83,20 @@ export class MessageDetailsRepository {
   /** The sender's name of a message (search hits), null when not in the directory or no such message. */
   async senderName(channelId: string, messageId: string): Promise<string | null> {
     return (
-      (sql(this.#db, 'SELECT u.display_name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?').pluck().get(channelId, messageId) as
-        | string
-        | null
-        | undefined) ?? null
+      (sql(
+        this.#db,
+        'SELECT u.display_name FROM messages m LEFT JOIN users u ON u.user_id = m.sender_user_id WHERE m.channel_id = ? AND m.message_id = ?',
+      )
+        .pluck()
+        .get(channelId, messageId) as string | null | undefined) ?? null
     );
   }
 
   /** The highest relay seq at or below a sort key (what a read receipt names), null when none. */
   async orderedSeqUpTo(channelId: string, upToSortKey: number): Promise<number | null> {
-    return sql(this.#db, 'SELECT max(seq) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL').pluck().get(channelId, upToSortKey) as number | null;
+    return sql(this.#db, 'SELECT max(seq) FROM messages WHERE channel_id = ? AND sort_key <= ? AND seq IS NOT NULL')
+      .pluck()
+      .get(channelId, upToSortKey) as number | null;
   }
 
   /** Where the channel's history starts for this device (sync-history.ts), null when it has all. */

@@ -62,7 +62,12 @@ export class MessagesRepository {
   }
 
   /** Oldest first: `limit` messages after `afterSortKey` (the way back down after a jump). */
-  async pageAfter(channelId: string, afterSortKey: number, limit = 50, options: { inclusive?: boolean } = {}): Promise<MessageRow[]> {
+  async pageAfter(
+    channelId: string,
+    afterSortKey: number,
+    limit = 50,
+    options: { inclusive?: boolean } = {},
+  ): Promise<MessageRow[]> {
     const statement = options.inclusive ? this.#from : this.#after;
     return (statement.all(channelId, afterSortKey, Math.min(limit, 500)) as Array<Record<string, unknown>>).map(toRow);
   }
@@ -74,12 +79,16 @@ export class MessagesRepository {
   /** Newest first: `limit` messages before `beforeSortKey` (keyset paging), or the newest. */
   async page(channelId: string, options: { beforeSortKey?: number; limit?: number } = {}): Promise<MessageRow[]> {
     const limit = Math.min(options.limit ?? 50, 500);
-    const rows = options.beforeSortKey === undefined ? this.#newest.all(channelId, limit) : this.#before.all(channelId, options.beforeSortKey, limit);
+    const rows =
+      options.beforeSortKey === undefined
+        ? this.#newest.all(channelId, limit)
+        : this.#before.all(channelId, options.beforeSortKey, limit);
     return (rows as Array<Record<string, unknown>>).map(toRow);
   }
 
   async get(channelId: string, messageId: string): Promise<MessageRow | null> {
-    const row = sql(this.#db, `${SELECT} WHERE m.channel_id = ? AND m.message_id = ?`).get(channelId, messageId) as Record<string, unknown> | undefined;
+    const row = sql(this.#db, `${SELECT} WHERE m.channel_id = ? AND m.message_id = ?`).get(channelId, messageId) as
+      Record<string, unknown> | undefined;
     return row ? toRow(row) : null;
   }
 
@@ -87,15 +96,28 @@ export class MessagesRepository {
    * A message the user just wrote: shown at once as "sending", and queued in the outbox in the
    * same transaction, so it survives a crash or restart and is sent when the relay is reachable.
    */
-  async queueLocal(event: ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'message.create' }> }, contentType: string): Promise<void> {
+  async queueLocal(
+    event: ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'message.create' }> },
+    contentType: string,
+  ): Promise<void> {
     this.#db.transaction(() => {
       const sortKey = nextPendingSortKey(this.#db, event.channelId);
       const p = event.payload;
-      sql(this.#db,
-          `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
+      sql(
+        this.#db,
+        `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
            VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'sending')`,
-        )
-        .run(event.channelId, event.eventId, sortKey, event.senderUserId, event.createdAt, p.body, JSON.stringify(p.mentions), p.replyTo, p.urgent ? 1 : 0);
+      ).run(
+        event.channelId,
+        event.eventId,
+        sortKey,
+        event.senderUserId,
+        event.createdAt,
+        p.body,
+        JSON.stringify(p.mentions),
+        p.replyTo,
+        p.urgent ? 1 : 0,
+      );
       indexTerms(this.#db, [p.body]);
       queueOutbox(this.#db, event, contentType);
     })();
@@ -103,7 +125,10 @@ export class MessagesRepository {
 
   /** Who acknowledged an urgent message. */
   async acks(channelId: string, messageId: string): Promise<Array<{ userId: string; ackedAt: number }>> {
-    return sql(this.#db, 'SELECT user_id AS userId, acked_at AS ackedAt FROM message_acks WHERE channel_id = ? AND message_id = ? ORDER BY acked_at').all(channelId, messageId) as Array<{
+    return sql(
+      this.#db,
+      'SELECT user_id AS userId, acked_at AS ackedAt FROM message_acks WHERE channel_id = ? AND message_id = ? ORDER BY acked_at',
+    ).all(channelId, messageId) as Array<{
       userId: string;
       ackedAt: number;
     }>;
@@ -113,7 +138,16 @@ export class MessagesRepository {
 /** Adds any event to the outbox (messages, votes, edits...) in the caller's transaction. */
 export function queueOutbox(db: Db, event: ChannelEvent, contentType: string): void {
   const order = (sql(db, 'SELECT coalesce(max(queue_order), 0) + 1 AS n FROM outbox').get() as { n: number }).n;
-  sql(db,
+  sql(
+    db,
     `INSERT INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(event.eventId, event.channelId, contentType, JSON.stringify(event.payload), event.createdAt, order, event.createdAt);
+  ).run(
+    event.eventId,
+    event.channelId,
+    contentType,
+    JSON.stringify(event.payload),
+    event.createdAt,
+    order,
+    event.createdAt,
+  );
 }

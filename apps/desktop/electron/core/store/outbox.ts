@@ -20,7 +20,10 @@ export class OutboxRepository {
   async counts(): Promise<{ pending: number; urgent: number }> {
     return {
       pending: sql(this.#db, 'SELECT count(*) FROM outbox').pluck().get() as number,
-      urgent: sql(this.#db, `SELECT count(*) FROM outbox WHERE json_extract(payload, '$.type') = 'message.create' AND json_extract(payload, '$.urgent') = 1`)
+      urgent: sql(
+        this.#db,
+        `SELECT count(*) FROM outbox WHERE json_extract(payload, '$.type') = 'message.create' AND json_extract(payload, '$.urgent') = 1`,
+      )
         .pluck()
         .get() as number,
     };
@@ -39,7 +42,10 @@ export class OutboxRepository {
 
   /** Poll ids with a vote of this device still queued (shown as "being sent"). */
   async queuedVotes(channelId: string): Promise<Set<string>> {
-    const rows = sql(this.#db, `SELECT json_extract(payload, '$.pollId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'poll.vote'`)
+    const rows = sql(
+      this.#db,
+      `SELECT json_extract(payload, '$.pollId') FROM outbox WHERE channel_id = ? AND json_extract(payload, '$.type') = 'poll.vote'`,
+    )
       .pluck()
       .all(channelId) as string[];
     return new Set(rows);
@@ -68,8 +74,14 @@ export class OutboxRepository {
     const db = this.#db;
     return db.transaction(() => {
       if (requeueRefusedMessage(db, channelId, messageId)) return 1;
-      const queued = sql(db, 'UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE client_event_id = ? AND channel_id = ?').run(now, messageId, channelId);
-      sql(db, `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery = 'failed'`).run(channelId, messageId);
+      const queued = sql(
+        db,
+        'UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE client_event_id = ? AND channel_id = ?',
+      ).run(now, messageId, channelId);
+      sql(
+        db,
+        `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery = 'failed'`,
+      ).run(channelId, messageId);
       return queued.changes;
     })();
   }

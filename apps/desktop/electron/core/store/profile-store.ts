@@ -63,7 +63,10 @@ export class ProfileStore {
 
   /** Opens (or creates) and migrates. Throws StoreError with a typed code. */
   static open(path: string, key: DbKey, options: ProfileStoreOptions): ProfileStore {
-    const db = openEncryptedDatabase(path, key, { create: options.create, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+    const db = openEncryptedDatabase(path, key, {
+      create: options.create,
+      ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+    });
     try {
       migrate(db);
     } catch (error) {
@@ -111,7 +114,10 @@ export class ProfileStore {
   }
 
   async setSetting(key: string, value: unknown): Promise<void> {
-    sql(this.#db, 'INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    sql(this.#db, 'INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      JSON.stringify(value),
+    );
   }
 
   close(): void {

@@ -17,7 +17,12 @@ export function scheduleRetention(
     try {
       const result = await store.applyRetention(options.policyDays(), options.clock.now());
       if (result.messages + result.files + result.events + result.polls > 0) {
-        options.log.info('retention deleted old content', { messages: result.messages, files: result.files, events: result.events, polls: result.polls });
+        options.log.info('retention deleted old content', {
+          messages: result.messages,
+          files: result.files,
+          events: result.events,
+          polls: result.polls,
+        });
         options.onDeleted?.(result);
       }
     } catch (error) {

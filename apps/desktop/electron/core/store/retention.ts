@@ -40,7 +40,11 @@ export function applyRetention(db: Db, policyDays: number, now: number): Retenti
     const result = empty();
     const terms = new Set<string>();
     const blobs: string[] = [];
-    const channels = db.prepare('SELECT channel_id, retention_days, retention_since_seq FROM channels').all() as Array<{ channel_id: string; retention_days: number | null; retention_since_seq: number }>;
+    const channels = db.prepare('SELECT channel_id, retention_days, retention_since_seq FROM channels').all() as Array<{
+      channel_id: string;
+      retention_days: number | null;
+      retention_since_seq: number;
+    }>;
     for (const channel of channels) {
       const channelDays = channel.retention_days ?? 0;
       if (policyDays <= 0 && channelDays <= 0) continue;
@@ -48,21 +52,36 @@ export function applyRetention(db: Db, policyDays: number, now: number): Retenti
       const policyCutoff = policyDays > 0 ? now - policyDays * day : Number.MIN_SAFE_INTEGER;
       const channelCutoff = channelDays > 0 ? now - channelDays * day : Number.MIN_SAFE_INTEGER;
       const since = channel.retention_since_seq;
-      const due = (seq: string) => `channel_id = ? AND (created_at < ? OR (created_at < ? AND (${seq} IS NULL OR ${seq} > ?)))`;
+      const due = (seq: string) =>
+        `channel_id = ? AND (created_at < ? OR (created_at < ? AND (${seq} IS NULL OR ${seq} > ?)))`;
       const id = channel.channel_id;
       const args = [id, policyCutoff, channelCutoff, since];
       // The words of what goes, before it goes (read first: a statement cannot write while iterating).
-      for (const body of db.prepare(`SELECT body FROM messages WHERE ${due('seq')}`).pluck().iterate(...args)) collectTerms(terms, body as string);
-      for (const payload of db.prepare(`SELECT payload FROM events WHERE ${due('seq')} AND ${TEXT_EVENTS}`).pluck().iterate(...args)) {
+      for (const body of db
+        .prepare(`SELECT body FROM messages WHERE ${due('seq')}`)
+        .pluck()
+        .iterate(...args))
+        collectTerms(terms, body as string);
+      for (const payload of db
+        .prepare(`SELECT payload FROM events WHERE ${due('seq')} AND ${TEXT_EVENTS}`)
+        .pluck()
+        .iterate(...args)) {
         for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
       }
-      for (const row of db.prepare(`SELECT name, blob_id FROM files WHERE ${due('seq')}`).iterate(...args) as Iterable<{ name: string; blob_id: string }>) {
+      for (const row of db.prepare(`SELECT name, blob_id FROM files WHERE ${due('seq')}`).iterate(...args) as Iterable<{
+        name: string;
+        blob_id: string;
+      }>) {
         collectTerms(terms, row.name);
         blobs.push(row.blob_id);
       }
       result.files += db.prepare(`DELETE FROM files WHERE ${due('seq')}`).run(...args).changes;
-      db.prepare(`DELETE FROM message_mentions WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE ${due('seq')})`).run(id, ...args);
-      db.prepare(`DELETE FROM message_acks WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE ${due('seq')})`).run(id, ...args);
+      db.prepare(
+        `DELETE FROM message_mentions WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE ${due('seq')})`,
+      ).run(id, ...args);
+      db.prepare(
+        `DELETE FROM message_acks WHERE channel_id = ? AND message_id IN (SELECT message_id FROM messages WHERE ${due('seq')})`,
+      ).run(id, ...args);
       result.messages += db.prepare(`DELETE FROM messages WHERE ${due('seq')}`).run(...args).changes;
       // Votes go with their poll (foreign key, ON DELETE CASCADE).
       result.polls += db.prepare(`DELETE FROM polls WHERE ${due('created_seq')}`).run(...args).changes;
@@ -84,13 +103,18 @@ export function applyRetention(db: Db, policyDays: number, now: number): Retenti
 export function deleteMessageLocally(db: Db, channelId: string, messageId: string): boolean {
   return db.transaction(() => {
     const terms = new Set<string>();
-    const message = db.prepare('SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ?').get(channelId, messageId) as
-      | { body: string; edited_at: number | null }
-      | undefined;
-    const file = db.prepare('SELECT name, blob_id FROM files WHERE channel_id = ? AND file_id = ?').get(channelId, messageId) as { name: string; blob_id: string } | undefined;
+    const message = db
+      .prepare('SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ?')
+      .get(channelId, messageId) as { body: string; edited_at: number | null } | undefined;
+    const file = db
+      .prepare('SELECT name, blob_id FROM files WHERE channel_id = ? AND file_id = ?')
+      .get(channelId, messageId) as { name: string; blob_id: string } | undefined;
     if (message) collectTerms(terms, message.body);
     if (file) collectTerms(terms, file.name);
-    const own = db.prepare('SELECT payload FROM events WHERE channel_id = ? AND event_id = ?').pluck().get(channelId, messageId) as string | undefined;
+    const own = db
+      .prepare('SELECT payload FROM events WHERE channel_id = ? AND event_id = ?')
+      .pluck()
+      .get(channelId, messageId) as string | undefined;
     for (const text of own ? textsOfPayload(own) : []) collectTerms(terms, text);
     // Edits carry the text too; they are looked up only for a message that was edited (rare).
     const editsOf = `FROM events WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ?`;
@@ -102,9 +126,15 @@ export function deleteMessageLocally(db: Db, channelId: string, messageId: strin
     }
     db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
     db.prepare('DELETE FROM message_acks WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
-    const events = db.prepare('DELETE FROM events WHERE channel_id = ? AND event_id = ?').run(channelId, messageId).changes;
-    const messages = db.prepare('DELETE FROM messages WHERE channel_id = ? AND message_id = ?').run(channelId, messageId).changes;
-    const files = db.prepare('DELETE FROM files WHERE channel_id = ? AND file_id = ?').run(channelId, messageId).changes;
+    const events = db
+      .prepare('DELETE FROM events WHERE channel_id = ? AND event_id = ?')
+      .run(channelId, messageId).changes;
+    const messages = db
+      .prepare('DELETE FROM messages WHERE channel_id = ? AND message_id = ?')
+      .run(channelId, messageId).changes;
+    const files = db
+      .prepare('DELETE FROM files WHERE channel_id = ? AND file_id = ?')
+      .run(channelId, messageId).changes;
     forgetTerms(db, terms);
     return messages + files + events > 0;
   })();
@@ -120,11 +150,17 @@ export function deleteChannelContent(db: Db, channelId: string): RetentionResult
   return db.transaction(() => {
     const terms = new Set<string>();
     const blobs: string[] = [];
-    for (const body of db.prepare('SELECT body FROM messages WHERE channel_id = ?').pluck().iterate(channelId)) collectTerms(terms, body as string);
-    for (const payload of db.prepare(`SELECT payload FROM events WHERE channel_id = ? AND ${TEXT_EVENTS}`).pluck().iterate(channelId)) {
+    for (const body of db.prepare('SELECT body FROM messages WHERE channel_id = ?').pluck().iterate(channelId))
+      collectTerms(terms, body as string);
+    for (const payload of db
+      .prepare(`SELECT payload FROM events WHERE channel_id = ? AND ${TEXT_EVENTS}`)
+      .pluck()
+      .iterate(channelId)) {
       for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
     }
-    for (const row of db.prepare('SELECT name, blob_id FROM files WHERE channel_id = ?').iterate(channelId) as Iterable<{ name: string; blob_id: string }>) {
+    for (const row of db
+      .prepare('SELECT name, blob_id FROM files WHERE channel_id = ?')
+      .iterate(channelId) as Iterable<{ name: string; blob_id: string }>) {
       collectTerms(terms, row.name);
       blobs.push(row.blob_id);
     }

@@ -9,7 +9,10 @@ import { sql } from './statements.ts';
 
 /** Lowercase without diacritics, split like FTS5's unicode61 tokenizer. */
 export const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-export const words = (text: string) => fold(text).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+export const words = (text: string) =>
+  fold(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
 
 /** Words up to this length are served by the FTS5 prefix indexes and not kept in the table. */
 const INDEXED_PREFIX = 6;
@@ -30,7 +33,13 @@ export function indexTerms(db: Db, texts: Iterable<string>): void {
 
 /** Whole words starting with `prefix` (folded), at most `limit`. */
 export function termsStartingWith(db: Db, prefix: string, limit: number): string[] {
-  return (sql(db, `SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`).all(prefix, `${prefix}\u{10FFFF}`, limit) as Array<{ term: string }>).map((r) => r.term);
+  return (
+    sql(db, `SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`).all(
+      prefix,
+      `${prefix}\u{10FFFF}`,
+      limit,
+    ) as Array<{ term: string }>
+  ).map((r) => r.term);
 }
 
 /**
@@ -42,7 +51,11 @@ export function termsStartingWith(db: Db, prefix: string, limit: number): string
 export function termsWithPartInside(db: Db, part: string, limit: number): string[] {
   // Parts hold letters and digits only, so the quoted part is never query syntax.
   return (
-    sql(db, 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? AND instr(term, ?) <> 1 LIMIT ?').all(`"${part}"`, part, limit) as Array<{ term: string }>
+    sql(db, 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? AND instr(term, ?) <> 1 LIMIT ?').all(
+      `"${part}"`,
+      part,
+      limit,
+    ) as Array<{ term: string }>
   ).map((r) => r.term);
 }
 

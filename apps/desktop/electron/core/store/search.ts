@@ -69,7 +69,7 @@ const SPELLINGS: ReadonlyArray<readonly [string, string]> = [
 export function searchVariants(word: string): string[] {
   const w = word.normalize('NFC').toLowerCase();
   let variants = [''];
-  for (let i = 0; i < w.length; ) {
+  for (let i = 0; i < w.length;) {
     const pair = SPELLINGS.find(([two]) => w.startsWith(two, i));
     const single = SPELLINGS.find(([, one]) => one === w[i]);
     let options = pair ? [pair[0], pair[1]] : single ? [single[1], single[0]] : [w[i]!];
@@ -170,12 +170,16 @@ export const typedParts = (text: string): string[] =>
  * parts are marked ("desinfektion"; "Patient" and "kontakt" in "Patientenkontakt"), found in the
  * word letter by letter with the same folding. A word none of them is found in keeps its whole mark.
  */
-export function narrowHighlights(snippet: string, highlights: Array<[number, number]>, parts: readonly string[]): Array<[number, number]> {
+export function narrowHighlights(
+  snippet: string,
+  highlights: Array<[number, number]>,
+  parts: readonly string[],
+): Array<[number, number]> {
   return highlights.flatMap(([start, end]): Array<[number, number]> => {
     // Fold letter by letter, remembering where each folded letter came from.
     let folded = '';
     const origin: number[] = [];
-    for (let i = start; i < end; ) {
+    for (let i = start; i < end;) {
       const char = String.fromCodePoint(snippet.codePointAt(i)!);
       for (const f of fold(char)) {
         folded += f;
@@ -310,8 +314,12 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     const rowids: number[] = [];
     const marks = new Map<number, string>();
     let below = Number.MAX_SAFE_INTEGER;
-    for (let checked = 0; rowids.length < limit && checked < MAX_CHECKED_ROWS; ) {
-      const batch = candidates.all(match, ...filterParams, below, check ? 250 : limit) as Array<{ rid: number; text?: string; marked?: string }>;
+    for (let checked = 0; rowids.length < limit && checked < MAX_CHECKED_ROWS;) {
+      const batch = candidates.all(match, ...filterParams, below, check ? 250 : limit) as Array<{
+        rid: number;
+        text?: string;
+        marked?: string;
+      }>;
       checked += batch.length;
       for (const row of batch) {
         if (!passes(row.text ?? '', fts.checks)) continue;
@@ -330,13 +338,26 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       db,
       `SELECT rowid AS rid, ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`,
     );
-    const row = sql(db, `SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`);
+    const row = sql(
+      db,
+      `SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
+    );
     return rowids.map((rid) => {
       const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number; text: string };
-      const found = marks.has(rid) ? { rid, marked: marks.get(rid)! } : (marker.get(match, rid) as { rid: number; marked: string } | undefined);
+      const found = marks.has(rid)
+        ? { rid, marked: marks.get(rid)! }
+        : (marker.get(match, rid) as { rid: number; marked: string } | undefined);
       // Never another row's snippet: without the row's own match, its text without highlights.
       const { snippet, highlights } = withRanges(found?.rid === rid ? found.marked : r.text);
-      return { kind, channelId: r.channel_id, id: r.id, sortKey: r.sort_key, createdAt: r.created_at, snippet, highlights: narrowHighlights(snippet, highlights, parts) };
+      return {
+        kind,
+        channelId: r.channel_id,
+        id: r.id,
+        sortKey: r.sort_key,
+        createdAt: r.created_at,
+        snippet,
+        highlights: narrowHighlights(snippet, highlights, parts),
+      };
     });
   };
   return [...run('message'), ...run('file')];

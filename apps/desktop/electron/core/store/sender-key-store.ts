@@ -72,13 +72,18 @@ export class SqliteSenderKeyStore implements SenderKeyStore {
   #flushScheduled = false;
   constructor(db: Db) {
     this.#db = db;
-    for (const row of db.prepare('SELECT chain_id, state FROM sender_keys').all() as Array<{ chain_id: string; state: Buffer }>) {
+    for (const row of db.prepare('SELECT chain_id, state FROM sender_keys').all() as Array<{
+      chain_id: string;
+      state: Buffer;
+    }>) {
       this.#cache.set(row.chain_id, decode(row.state.toString('utf8')));
     }
   }
   #save(id: string, state: ChainState): void {
     this.#cache.set(id, state);
-    this.#db.prepare('INSERT OR REPLACE INTO sender_keys VALUES (?, ?, ?)').run(id, state.channelId, Buffer.from(encode(state)));
+    this.#db
+      .prepare('INSERT OR REPLACE INTO sender_keys VALUES (?, ?, ?)')
+      .run(id, state.channelId, Buffer.from(encode(state)));
   }
 
   /**
@@ -123,6 +128,8 @@ export class SqliteSenderKeyStore implements SenderKeyStore {
     this.#save(OUTBOUND + state.channelId, state);
   }
   chainsOf(channelId: string): ChainState[] {
-    return [...this.#cache.entries()].filter(([id, c]) => !id.startsWith(OUTBOUND) && c.channelId === channelId).map(([, c]) => c);
+    return [...this.#cache.entries()]
+      .filter(([id, c]) => !id.startsWith(OUTBOUND) && c.channelId === channelId)
+      .map(([, c]) => c);
   }
 }

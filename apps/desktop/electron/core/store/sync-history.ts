@@ -15,8 +15,15 @@ export const SENT_LOG_KEEP_MS = 30 * 86_400_000;
  * outbox's copy would bring it back (the sealed bytes are what a resend needs). A message its sender
  * deleted for everyone, and its edits, are not kept at all: a restored relay gets only the delete.
  */
-export function keepSent(db: Db, clientEventId: string, seq: number, incarnation: string | null, now = Date.now()): void {
-  sql(db,
+export function keepSent(
+  db: Db,
+  clientEventId: string,
+  seq: number,
+  incarnation: string | null,
+  now = Date.now(),
+): void {
+  sql(
+    db,
     `INSERT OR REPLACE INTO sent_log (client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, seq, incarnation, sent_at)
      SELECT o.client_event_id, o.channel_id, o.content_type,
        coalesce((SELECT e.payload FROM events e WHERE e.channel_id = o.channel_id AND e.event_id = o.client_event_id), o.payload),
@@ -35,7 +42,8 @@ export function replaceGaps(db: Db, channelId: string, gaps: readonly GapRange[]
 
 /** Where the relay declared the channel's history to start (retention), or null. */
 export function historyStart(db: Db, channelId: string): number | null {
-  const row = sql(db, 'SELECT history_start FROM sync_cursors WHERE channel_id = ?').get(channelId) as { history_start: number | null } | undefined;
+  const row = sql(db, 'SELECT history_start FROM sync_cursors WHERE channel_id = ?').get(channelId) as
+    { history_start: number | null } | undefined;
   return row?.history_start ?? null;
 }
 
@@ -46,9 +54,12 @@ export function historyStart(db: Db, channelId: string): number | null {
  * the walk over the channel's log is fine.
  */
 export function missedBefore(db: Db, channelId: string, start: number): boolean {
-  const cursor = (sql(db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(channelId) as number | undefined) ?? 0;
+  const cursor =
+    (sql(db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(channelId) as number | undefined) ?? 0;
   if (start - 1 <= cursor) return false;
-  const have = sql(db, 'SELECT count(DISTINCT seq) FROM events WHERE channel_id = ? AND seq > ? AND seq < ?').pluck().get(channelId, cursor, start) as number;
+  const have = sql(db, 'SELECT count(DISTINCT seq) FROM events WHERE channel_id = ? AND seq > ? AND seq < ?')
+    .pluck()
+    .get(channelId, cursor, start) as number;
   return have < start - 1 - cursor;
 }
 
@@ -70,11 +81,15 @@ interface SentRow {
  */
 export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record<string, number>>): number {
   const lost: SentRow[] = [];
-  const select = sql(db,
+  const select = sql(
+    db,
     `SELECT client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch FROM sent_log
      WHERE channel_id = ? AND seq > ? AND (incarnation IS NULL OR incarnation <> ?) ORDER BY seq`,
   );
-  const known = sql(db, 'SELECT channel_id FROM sync_cursors UNION SELECT channel_id FROM sync_gaps UNION SELECT channel_id FROM pending_envelopes UNION SELECT channel_id FROM sent_log')
+  const known = sql(
+    db,
+    'SELECT channel_id FROM sync_cursors UNION SELECT channel_id FROM sync_gaps UNION SELECT channel_id FROM pending_envelopes UNION SELECT channel_id FROM sent_log',
+  )
     .pluck()
     .all() as string[];
   // A channel the relay did not list may have lost its roster in the restore too: nothing shared.
@@ -88,13 +103,26 @@ export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record
   }
   if (lost.length === 0) return 0;
   const first = (sql(db, 'SELECT coalesce(min(queue_order), 1) AS n FROM outbox').get() as { n: number }).n;
-  const insert = sql(db,
+  const insert = sql(
+    db,
     `INSERT OR IGNORE INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, attempts, next_attempt_at, sealed, sealed_epoch)
      VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
   );
   lost.forEach((row, i) => {
-    insert.run(row.client_event_id, row.channel_id, row.content_type, row.payload, row.created_at, first - lost.length + i, row.sealed, row.sealed_epoch);
-    sql(db, `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`).run(row.channel_id, row.client_event_id);
+    insert.run(
+      row.client_event_id,
+      row.channel_id,
+      row.content_type,
+      row.payload,
+      row.created_at,
+      first - lost.length + i,
+      row.sealed,
+      row.sealed_epoch,
+    );
+    sql(
+      db,
+      `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`,
+    ).run(row.channel_id, row.client_event_id);
     sql(db, 'DELETE FROM sent_log WHERE client_event_id = ?').run(row.client_event_id);
   });
   return lost.length;

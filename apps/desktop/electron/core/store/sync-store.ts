@@ -1,7 +1,15 @@
 // The encrypted store as the sync engine sees it (apps/desktop/electron/core/sync/ports.ts): outbox, cursors,
 // batch apply with the cursor in the same transaction, and envelopes waiting for keys.
 import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from '../sync/ports.ts';
+import type {
+  ApplyBatch,
+  DecryptedEvent,
+  GapRange,
+  OutboxItem,
+  SealedOutgoing,
+  SyncStore,
+  WireEvent,
+} from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
 import type { Db } from './database.ts';
 import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
@@ -35,13 +43,29 @@ const toItem = (r: OutboxRow): OutboxItem => ({
 });
 
 /** Turns decrypted events into store events; a payload that fails its schema is dropped with a reason. */
-export function toChannelEvents(events: readonly DecryptedEvent[]): { valid: ChannelEvent[]; invalid: Array<{ eventId: string; reason: string }> } {
+export function toChannelEvents(events: readonly DecryptedEvent[]): {
+  valid: ChannelEvent[];
+  invalid: Array<{ eventId: string; reason: string }>;
+} {
   const valid: ChannelEvent[] = [];
   const invalid: Array<{ eventId: string; reason: string }> = [];
   for (const e of events) {
     const parsed = channelEventPayload.safeParse(e.payload);
-    if (!parsed.success) invalid.push({ eventId: e.eventId, reason: parsed.error.issues[0]?.message ?? 'invalid payload' });
-    else valid.push({ eventId: e.eventId, channelId: e.channelId, seq: e.seq, senderUserId: e.senderUserId, senderDeviceId: e.senderDeviceId, createdAt: e.createdAt, relayAt: e.relayAt ?? null, writtenAtRelay: e.writtenAtRelay ?? null, epoch: e.epoch ?? null, payload: parsed.data });
+    if (!parsed.success)
+      invalid.push({ eventId: e.eventId, reason: parsed.error.issues[0]?.message ?? 'invalid payload' });
+    else
+      valid.push({
+        eventId: e.eventId,
+        channelId: e.channelId,
+        seq: e.seq,
+        senderUserId: e.senderUserId,
+        senderDeviceId: e.senderDeviceId,
+        createdAt: e.createdAt,
+        relayAt: e.relayAt ?? null,
+        writtenAtRelay: e.writtenAtRelay ?? null,
+        epoch: e.epoch ?? null,
+        payload: parsed.data,
+      });
   }
   return { valid, invalid };
 }
@@ -56,55 +80,89 @@ export class SqliteSyncStore implements SyncStore {
 
   async dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
     // Per channel only the queue head decides: a backing-off head holds back the rest.
-    const rows = sql(this.#db,
-        `SELECT o.* FROM outbox o
+    const rows = sql(
+      this.#db,
+      `SELECT o.* FROM outbox o
          WHERE o.next_attempt_at <= ?
            AND NOT EXISTS (SELECT 1 FROM outbox h WHERE h.channel_id = o.channel_id AND h.queue_order < o.queue_order AND h.next_attempt_at > ?)
          ORDER BY o.queue_order LIMIT ?`,
-      )
-      .all(now, now, limit) as OutboxRow[];
+    ).all(now, now, limit) as OutboxRow[];
     return rows.map(toItem);
   }
 
   async nextOutboxAttempt(): Promise<number | null> {
-    const row = sql(this.#db, `SELECT min(next_attempt_at) AS t FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM outbox h WHERE h.channel_id = o.channel_id AND h.queue_order < o.queue_order)`)
-      .get() as { t: number | null };
+    const row = sql(
+      this.#db,
+      `SELECT min(next_attempt_at) AS t FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM outbox h WHERE h.channel_id = o.channel_id AND h.queue_order < o.queue_order)`,
+    ).get() as { t: number | null };
     return row.t;
   }
 
   async saveSealed(clientEventId: string, sealed: SealedOutgoing): Promise<void> {
-    sql(this.#db, 'UPDATE outbox SET sealed = ?, sealed_epoch = ? WHERE client_event_id = ?').run(Buffer.from(sealed.envelope), sealed.epoch, clientEventId);
+    sql(this.#db, 'UPDATE outbox SET sealed = ?, sealed_epoch = ? WHERE client_event_id = ?').run(
+      Buffer.from(sealed.envelope),
+      sealed.epoch,
+      clientEventId,
+    );
     // The own event shows as it was sealed: its time of writing in relay time (late delivery).
     if (sealed.writtenAtRelay !== undefined)
-      sql(this.#db, 'UPDATE events SET written_at_relay = ? WHERE event_id = ? AND channel_id = (SELECT channel_id FROM outbox WHERE client_event_id = ?)')
-        .run(sealed.writtenAtRelay, clientEventId, clientEventId);
+      sql(
+        this.#db,
+        'UPDATE events SET written_at_relay = ? WHERE event_id = ? AND channel_id = (SELECT channel_id FROM outbox WHERE client_event_id = ?)',
+      ).run(sealed.writtenAtRelay, clientEventId, clientEventId);
   }
 
   async recordFailure(clientEventId: string, nextAttemptAt: number, error: string): Promise<void> {
     this.#db.transaction(() => {
-      sql(this.#db, 'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE client_event_id = ?').run(nextAttemptAt, error.slice(0, 500), clientEventId);
-      const row = sql(this.#db, 'SELECT attempts, channel_id FROM outbox WHERE client_event_id = ?').get(clientEventId) as { attempts: number; channel_id: string } | undefined;
+      sql(
+        this.#db,
+        'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE client_event_id = ?',
+      ).run(nextAttemptAt, error.slice(0, 500), clientEventId);
+      const row = sql(this.#db, 'SELECT attempts, channel_id FROM outbox WHERE client_event_id = ?').get(
+        clientEventId,
+      ) as { attempts: number; channel_id: string } | undefined;
       // After a few failures the message shows "failed, retry" (it keeps retrying in the background).
-      if (row && row.attempts >= 3) sql(this.#db, `UPDATE messages SET delivery = 'failed' WHERE channel_id = ? AND message_id = ? AND delivery = 'sending'`).run(row.channel_id, clientEventId);
+      if (row && row.attempts >= 3)
+        sql(
+          this.#db,
+          `UPDATE messages SET delivery = 'failed' WHERE channel_id = ? AND message_id = ? AND delivery = 'sending'`,
+        ).run(row.channel_id, clientEventId);
     })();
   }
 
   async markRefused(clientEventId: string, code: string): Promise<void> {
     this.#db.transaction(() => {
-      const row = sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
-        | { channel_id: string; payload: string; created_at: number }
-        | undefined;
+      const row = sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(
+        clientEventId,
+      ) as { channel_id: string; payload: string; created_at: number } | undefined;
       if (!row) return;
       sql(this.#db, 'DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
       // Taken before a relay restore lost it and sent again (sync-history.ts): the members who had
       // it keep it, and so does this device; it shows as sent, as it was.
-      if (sql(this.#db, 'SELECT 1 FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NOT NULL').get(row.channel_id, clientEventId)) {
-        sql(this.#db, `UPDATE messages SET delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(row.channel_id, clientEventId);
+      if (
+        sql(this.#db, 'SELECT 1 FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NOT NULL').get(
+          row.channel_id,
+          clientEventId,
+        )
+      ) {
+        sql(this.#db, `UPDATE messages SET delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(
+          row.channel_id,
+          clientEventId,
+        );
         return;
       }
       const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
       if (!parsed.success || !this.#self) return;
-      const event: ChannelEvent = { eventId: clientEventId, channelId: row.channel_id, seq: null, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt: null, payload: parsed.data };
+      const event: ChannelEvent = {
+        eventId: clientEventId,
+        channelId: row.channel_id,
+        seq: null,
+        senderUserId: this.#self.userId,
+        senderDeviceId: this.#self.deviceId,
+        createdAt: row.created_at,
+        relayAt: null,
+        payload: parsed.data,
+      };
       undoQueuedOwn(this.#db, event, code);
     })();
   }
@@ -123,16 +181,28 @@ export class SqliteSyncStore implements SyncStore {
     this.#refused = listener;
   }
 
-  async markSent(clientEventId: string, seq: number, relayAt: number | null = null, incarnation: string | null = null): Promise<void> {
+  async markSent(
+    clientEventId: string,
+    seq: number,
+    relayAt: number | null = null,
+    incarnation: string | null = null,
+  ): Promise<void> {
     this.#db.transaction(() => {
-      const row = sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(clientEventId) as
-        | { channel_id: string; payload: string; created_at: number }
-        | undefined;
+      const row = sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(
+        clientEventId,
+      ) as { channel_id: string; payload: string; created_at: number } | undefined;
       keepSent(this.#db, clientEventId, seq, incarnation);
       sql(this.#db, 'DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
       if (!row) return;
-      sql(this.#db, `UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(seq, seq, row.channel_id, clientEventId);
-      sql(this.#db, 'UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(seq, row.channel_id, clientEventId);
+      sql(
+        this.#db,
+        `UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`,
+      ).run(seq, seq, row.channel_id, clientEventId);
+      sql(this.#db, 'UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(
+        seq,
+        row.channel_id,
+        clientEventId,
+      );
       // Own events took effect when queued (MessagingClient.send). The ack gives them their place:
       // the seq in the log, and the rules that go by seq (last name by seq, poll and calendar
       // verdicts, discovery) decide again with it. The device's own envelope never comes back to
@@ -142,11 +212,28 @@ export class SqliteSyncStore implements SyncStore {
         if (!parsed.success) return;
         const type = parsed.data.type;
         if (type === 'message.create') {
-          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(seq, relayAt, row.channel_id, clientEventId);
+          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
+            seq,
+            relayAt,
+            row.channel_id,
+            clientEventId,
+          );
           return;
         }
-        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(row.channel_id, clientEventId);
-        const event = { eventId: clientEventId, channelId: row.channel_id, seq, senderUserId: this.#self.userId, senderDeviceId: this.#self.deviceId, createdAt: row.created_at, relayAt, payload: parsed.data };
+        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
+          row.channel_id,
+          clientEventId,
+        );
+        const event = {
+          eventId: clientEventId,
+          channelId: row.channel_id,
+          seq,
+          senderUserId: this.#self.userId,
+          senderDeviceId: this.#self.deviceId,
+          createdAt: row.created_at,
+          relayAt,
+          payload: parsed.data,
+        };
         const own = applyEvents(this.#db, [event]);
         if (own.refused.length > 0) this.#refused(row.channel_id, own.refused);
         // Refused now (by the relay's seq or time): every receiver refuses it without applying it,
@@ -154,15 +241,31 @@ export class SqliteSyncStore implements SyncStore {
         if (own.refused.some((r) => r.eventId === clientEventId) && undoRefusedOwn(this.#db, event)) return;
         // A poll's creation and close are kept once (refused again only as applied already): only
         // their seq was missing. A vote the own close queued after it refuses now is recomputed above.
-        if (type === 'poll.vote') sql(this.#db, 'UPDATE poll_votes SET seq = ? WHERE channel_id = ? AND poll_id = ? AND user_id = ? AND seq IS NULL').run(seq, row.channel_id, parsed.data.pollId, this.#self.userId);
-        if (type === 'poll.create') sql(this.#db, 'UPDATE polls SET created_seq = ? WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL').run(seq, row.channel_id, clientEventId);
-        if (type === 'poll.close') sql(this.#db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(seq, row.channel_id, parsed.data.pollId);
+        if (type === 'poll.vote')
+          sql(
+            this.#db,
+            'UPDATE poll_votes SET seq = ? WHERE channel_id = ? AND poll_id = ? AND user_id = ? AND seq IS NULL',
+          ).run(seq, row.channel_id, parsed.data.pollId, this.#self.userId);
+        if (type === 'poll.create')
+          sql(
+            this.#db,
+            'UPDATE polls SET created_seq = ? WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL',
+          ).run(seq, row.channel_id, clientEventId);
+        if (type === 'poll.close')
+          sql(this.#db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(
+            seq,
+            row.channel_id,
+            parsed.data.pollId,
+          );
       }
     })();
   }
 
   async cursors(): Promise<Record<string, number>> {
-    const rows = sql(this.#db, 'SELECT channel_id, seq FROM sync_cursors').all() as Array<{ channel_id: string; seq: number }>;
+    const rows = sql(this.#db, 'SELECT channel_id, seq FROM sync_cursors').all() as Array<{
+      channel_id: string;
+      seq: number;
+    }>;
     return Object.fromEntries(rows.map((r) => [r.channel_id, r.seq]));
   }
 
@@ -171,12 +274,21 @@ export class SqliteSyncStore implements SyncStore {
     const result = this.#db.transaction(() => {
       const missed = batch.historyStart !== undefined && missedBefore(this.#db, channelId, batch.historyStart);
       const applied = applyEvents(this.#db, valid);
-      const insertPending = sql(this.#db, 'INSERT OR IGNORE INTO pending_envelopes (channel_id, seq, envelope, received_at, relay_at) VALUES (?, ?, ?, ?, ?)');
-      for (const wire of batch.pending) insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now(), wire.at ?? null);
-      sql(this.#db, 'INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)')
-        .run(channelId, batch.newCursor);
+      const insertPending = sql(
+        this.#db,
+        'INSERT OR IGNORE INTO pending_envelopes (channel_id, seq, envelope, received_at, relay_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const wire of batch.pending)
+        insertPending.run(channelId, wire.seq, Buffer.from(wire.envelope), Date.now(), wire.at ?? null);
+      sql(
+        this.#db,
+        'INSERT INTO sync_cursors (channel_id, seq) VALUES (?, ?) ON CONFLICT (channel_id) DO UPDATE SET seq = max(seq, excluded.seq)',
+      ).run(channelId, batch.newCursor);
       if (missed)
-        sql(this.#db, 'UPDATE sync_cursors SET history_start = max(coalesce(history_start, 1), ?) WHERE channel_id = ?').run(batch.historyStart, channelId);
+        sql(
+          this.#db,
+          'UPDATE sync_cursors SET history_start = max(coalesce(history_start, 1), ?) WHERE channel_id = ?',
+        ).run(batch.historyStart, channelId);
       if (batch.gaps) replaceGaps(this.#db, channelId, batch.gaps);
       return applied;
     })();
@@ -185,27 +297,45 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   async gaps(): Promise<Record<string, GapRange[]>> {
-    const rows = sql(this.#db, 'SELECT channel_id, from_seq, to_seq FROM sync_gaps ORDER BY channel_id, from_seq').all() as Array<{ channel_id: string; from_seq: number; to_seq: number }>;
+    const rows = sql(
+      this.#db,
+      'SELECT channel_id, from_seq, to_seq FROM sync_gaps ORDER BY channel_id, from_seq',
+    ).all() as Array<{ channel_id: string; from_seq: number; to_seq: number }>;
     const out: Record<string, GapRange[]> = {};
     for (const r of rows) (out[r.channel_id] ??= []).push({ from: r.from_seq, to: r.to_seq });
     return out;
   }
 
   async incarnation(): Promise<string | null> {
-    const row = sql(this.#db, 'SELECT value FROM settings WHERE key = ?').get(INCARNATION_SETTING) as { value: string } | undefined;
+    const row = sql(this.#db, 'SELECT value FROM settings WHERE key = ?').get(INCARNATION_SETTING) as
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as string) : null;
   }
 
-  async adoptIncarnation(incarnation: string, bases: Readonly<Record<string, number>> | null): Promise<{ requeued: number }> {
+  async adoptIncarnation(
+    incarnation: string,
+    bases: Readonly<Record<string, number>> | null,
+  ): Promise<{ requeued: number }> {
     return this.#db.transaction(() => {
-      sql(this.#db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(INCARNATION_SETTING, JSON.stringify(incarnation));
+      sql(
+        this.#db,
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(INCARNATION_SETTING, JSON.stringify(incarnation));
       return { requeued: bases ? resetToBases(this.#db, incarnation, bases) : 0 };
     })();
   }
 
   async pending(channelId: string): Promise<WireEvent[]> {
-    const rows = sql(this.#db, 'SELECT seq, envelope, relay_at FROM pending_envelopes WHERE channel_id = ? ORDER BY seq').all(channelId) as Array<{ seq: number; envelope: Buffer; relay_at: number | null }>;
-    return rows.map((r) => ({ channelId, seq: r.seq, envelope: new Uint8Array(r.envelope), ...(r.relay_at !== null ? { at: r.relay_at } : {}) }));
+    const rows = sql(
+      this.#db,
+      'SELECT seq, envelope, relay_at FROM pending_envelopes WHERE channel_id = ? ORDER BY seq',
+    ).all(channelId) as Array<{ seq: number; envelope: Buffer; relay_at: number | null }>;
+    return rows.map((r) => ({
+      channelId,
+      seq: r.seq,
+      envelope: new Uint8Array(r.envelope),
+      ...(r.relay_at !== null ? { at: r.relay_at } : {}),
+    }));
   }
 
   async resolvePending(channelId: string, resolved: DecryptedEvent[], droppedSeqs: number[]): Promise<void> {

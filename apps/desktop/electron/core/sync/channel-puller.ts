@@ -141,7 +141,11 @@ export class ChannelPuller {
     const cursor = this.cursor(event.channelId);
     if (event.seq <= cursor) return; // Already have it (a push racing a pull).
     if (event.seq === cursor + 1 && !this.#running.has(event.channelId) && !this.#repairing.has(event.channelId)) {
-      await this.#applyPage(event.channelId, { events: [event], head: event.seq, historyStart: 1, incarnation: null }, false);
+      await this.#applyPage(
+        event.channelId,
+        { events: [event], head: event.seq, historyStart: 1, incarnation: null },
+        false,
+      );
       return;
     }
     await this.pullTo(event.channelId, event.seq);
@@ -221,9 +225,15 @@ export class ChannelPuller {
     gaps = minus(missing, gone);
     const newCursor = expected - 1;
     if (newCursor === cursor && sameGaps(gaps, before)) return false;
-    if (historyStart !== undefined) this.#deps.log.info('channel history starts later (relay retention)', { channelId, historyStart });
+    if (historyStart !== undefined)
+      this.#deps.log.info('channel history starts later (relay retention)', { channelId, historyStart });
     this.#logGone(channelId, within(missing, gone));
-    for (const gap of found) this.#deps.log.warn('gap in channel log: seqs neither delivered nor declared gone', { channelId, from: gap.from, to: gap.to });
+    for (const gap of found)
+      this.#deps.log.warn('gap in channel log: seqs neither delivered nor declared gone', {
+        channelId,
+        from: gap.from,
+        to: gap.to,
+      });
     const { events, pending } = await this.#open(channelId, inOrder);
     await this.#deps.store.applyBatch(channelId, {
       events,
@@ -248,14 +258,22 @@ export class ChannelPuller {
    * withheld events that way would otherwise leave no trace, unlike a gap. Logged once per skip.
    */
   #logGone(channelId: string, skipped: readonly GapRange[]): void {
-    for (const range of skipped) this.#deps.log.info('seqs skipped: declared gone by the relay (a relay restore)', { channelId, from: range.from, to: range.to });
+    for (const range of skipped)
+      this.#deps.log.info('seqs skipped: declared gone by the relay (a relay restore)', {
+        channelId,
+        from: range.from,
+        to: range.to,
+      });
   }
 
   async #open(channelId: string, wires: WireEvent[]): Promise<{ events: DecryptedEvent[]; pending: WireEvent[] }> {
     const { crypto } = this.#deps;
     const events: DecryptedEvent[] = [];
     const pending: WireEvent[] = [];
-    const outcomes = crypto.openPage && wires.length > 1 ? await crypto.openPage(wires) : await Promise.all(wires.map((w) => crypto.open(w)));
+    const outcomes =
+      crypto.openPage && wires.length > 1
+        ? await crypto.openPage(wires)
+        : await Promise.all(wires.map((w) => crypto.open(w)));
     wires.forEach((wire, i) => {
       const opened = outcomes[i]!;
       if (opened.kind === 'event') events.push(opened.event);
@@ -313,7 +331,11 @@ export class ChannelPuller {
     const gone: GapRange[] = [];
     for (const gap of before) {
       // One page per gap is enough: what it cannot hold is asked for next time.
-      const page = await this.#deps.transport.readPage(channelId, gap.from - 1, Math.min(this.#deps.pageSize, gap.to - gap.from + 1));
+      const page = await this.#deps.transport.readPage(
+        channelId,
+        gap.from - 1,
+        Math.min(this.#deps.pageSize, gap.to - gap.from + 1),
+      );
       if (this.#foreign(page.incarnation)) return;
       start = Math.max(start, page.historyStart);
       for (const g of page.gone ?? []) if (!gone.some((h) => h.from === g.from)) gone.push(g);
@@ -328,7 +350,10 @@ export class ChannelPuller {
     const missing = subtract(before, start, found);
     const gaps = minus(missing, gone);
     this.#logGone(channelId, within(missing, gone));
-    const { events, pending } = await this.#open(channelId, wires.filter((w) => w.seq >= start));
+    const { events, pending } = await this.#open(
+      channelId,
+      wires.filter((w) => w.seq >= start),
+    );
     const cursor = this.cursor(channelId);
     await this.#deps.store.applyBatch(channelId, { events, pending, newCursor: cursor, gaps });
     this.#setGaps(channelId, gaps);

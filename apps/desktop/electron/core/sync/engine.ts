@@ -7,7 +7,16 @@ import type { Logger } from '../log/logger.ts';
 import { ChannelPuller } from './channel-puller.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import type { RelayClock } from './relay-clock.ts';
-import type { ChangedHeads, DecryptedEvent, GapRange, OutboxItem, SyncCrypto, SyncStore, SyncTransport, TransportState } from './ports.ts';
+import type {
+  ChangedHeads,
+  DecryptedEvent,
+  GapRange,
+  OutboxItem,
+  SyncCrypto,
+  SyncStore,
+  SyncTransport,
+  TransportState,
+} from './ports.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface SyncProgress {
@@ -89,10 +98,15 @@ export class SyncEngine {
     this.#unsubscribe.push(
       this.#deps.transport.onState((state) => {
         this.#setProgress({ connection: state });
-        if (state === 'online') this.#onOnline().catch((error: unknown) => this.#deps.log.warn('sync after reconnect failed', { error: loggable(error) }));
+        if (state === 'online')
+          this.#onOnline().catch((error: unknown) =>
+            this.#deps.log.warn('sync after reconnect failed', { error: loggable(error) }),
+          );
       }),
       this.#deps.transport.onPush((event) => {
-        this.#puller.onPush(event).catch((error: unknown) => this.#deps.log.warn('push apply failed', { error: loggable(error) }));
+        this.#puller
+          .onPush(event)
+          .catch((error: unknown) => this.#deps.log.warn('push apply failed', { error: loggable(error) }));
       }),
     );
     if (this.#deps.transport.state() === 'online') await this.#onOnline();
@@ -126,7 +140,8 @@ export class SyncEngine {
       else if (opened.kind === 'rejected') {
         dropped.push(wire.seq);
         // A replay here is mostly this device's own event, already applied when it was sent.
-        if (opened.reason === 'replay') this.#deps.log.debug('pending event already known', { channelId, seq: wire.seq });
+        if (opened.reason === 'replay')
+          this.#deps.log.debug('pending event already known', { channelId, seq: wire.seq });
         else this.#deps.log.warn('pending event rejected', { channelId, seq: wire.seq, reason: opened.reason });
       }
     }
@@ -167,7 +182,8 @@ export class SyncEngine {
   /** Cursors as far as the store and the puller know. */
   async #cursors(): Promise<Record<string, number>> {
     const cursors: Record<string, number> = {};
-    for (const [channel, seq] of Object.entries(await this.#deps.store.cursors())) cursors[channel] = Math.max(seq, this.#puller.cursor(channel));
+    for (const [channel, seq] of Object.entries(await this.#deps.store.cursors()))
+      cursors[channel] = Math.max(seq, this.#puller.cursor(channel));
     return cursors;
   }
 
@@ -210,7 +226,9 @@ export class SyncEngine {
       this.#deps.log.warn('catch-up failed', { error: loggable(error) });
       return;
     }
-    const channels = Object.keys(heads).sort((a, b) => Number(b === this.#openChannel) - Number(a === this.#openChannel));
+    const channels = Object.keys(heads).sort(
+      (a, b) => Number(b === this.#openChannel) - Number(a === this.#openChannel),
+    );
     this.#setProgress({ channelsRemaining: channels.length, channelsTotal: channels.length });
     for (const channel of channels) {
       try {

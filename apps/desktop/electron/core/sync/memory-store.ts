@@ -1,7 +1,15 @@
 // In-memory twin of SyncStore with the same rules as the SQLCipher adapter (outbox order per
 // channel, cursor advanced with the batch, pending envelopes kept). Used by the sync engine's
 // tests and by anything that needs a store without a profile.
-import type { ApplyBatch, DecryptedEvent, GapRange, OutboxItem, SealedOutgoing, SyncStore, WireEvent } from './ports.ts';
+import type {
+  ApplyBatch,
+  DecryptedEvent,
+  GapRange,
+  OutboxItem,
+  SealedOutgoing,
+  SyncStore,
+  WireEvent,
+} from './ports.ts';
 
 export class MemorySyncStore implements SyncStore {
   readonly outbox: OutboxItem[] = [];
@@ -29,7 +37,11 @@ export class MemorySyncStore implements SyncStore {
   }
 
   async dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
-    const blockedChannels = new Set(this.#heads().filter((h) => h.nextAttemptAt > now).map((h) => h.channelId));
+    const blockedChannels = new Set(
+      this.#heads()
+        .filter((h) => h.nextAttemptAt > now)
+        .map((h) => h.channelId),
+    );
     return this.outbox
       .filter((item) => !blockedChannels.has(item.channelId) && item.nextAttemptAt <= now)
       .slice(0, limit)
@@ -66,7 +78,12 @@ export class MemorySyncStore implements SyncStore {
     this.refused.push({ clientEventId, code });
   }
 
-  async markSent(clientEventId: string, seq: number, relayAt: number | null = null, incarnation: string | null = null): Promise<void> {
+  async markSent(
+    clientEventId: string,
+    seq: number,
+    relayAt: number | null = null,
+    incarnation: string | null = null,
+  ): Promise<void> {
     const index = this.outbox.findIndex((i) => i.clientEventId === clientEventId);
     if (index >= 0) this.sentLog.set(clientEventId, { item: this.outbox.splice(index, 1)[0]!, seq, incarnation });
     this.sent.set(clientEventId, seq);
@@ -85,20 +102,36 @@ export class MemorySyncStore implements SyncStore {
     return this.#incarnation;
   }
 
-  async adoptIncarnation(incarnation: string, bases: Readonly<Record<string, number>> | null): Promise<{ requeued: number }> {
+  async adoptIncarnation(
+    incarnation: string,
+    bases: Readonly<Record<string, number>> | null,
+  ): Promise<{ requeued: number }> {
     this.#incarnation = incarnation;
     if (!bases) return { requeued: 0 };
-    const known = [...this.#cursors.keys(), ...this.#gaps.keys(), ...this.#pending.keys(), ...[...this.sentLog.values()].map((s) => s.item.channelId)];
+    const known = [
+      ...this.#cursors.keys(),
+      ...this.#gaps.keys(),
+      ...this.#pending.keys(),
+      ...[...this.sentLog.values()].map((s) => s.item.channelId),
+    ];
     bases = { ...Object.fromEntries(known.map((c) => [c, 0])), ...bases };
     for (const [channel, base] of Object.entries(bases)) {
       if ((this.#cursors.get(channel) ?? 0) > base) this.#cursors.set(channel, base);
-      const gaps = (this.#gaps.get(channel) ?? []).filter((g) => g.from <= base).map((g) => ({ from: g.from, to: Math.min(g.to, base) }));
+      const gaps = (this.#gaps.get(channel) ?? [])
+        .filter((g) => g.from <= base)
+        .map((g) => ({ from: g.from, to: Math.min(g.to, base) }));
       if (gaps.length > 0) this.#gaps.set(channel, gaps);
       else this.#gaps.delete(channel);
-      this.#pending.set(channel, (this.#pending.get(channel) ?? []).filter((w) => w.seq <= base));
+      this.#pending.set(
+        channel,
+        (this.#pending.get(channel) ?? []).filter((w) => w.seq <= base),
+      );
     }
     const lost = [...this.sentLog.values()]
-      .filter((s) => s.incarnation !== incarnation && bases[s.item.channelId] !== undefined && s.seq > bases[s.item.channelId]!)
+      .filter(
+        (s) =>
+          s.incarnation !== incarnation && bases[s.item.channelId] !== undefined && s.seq > bases[s.item.channelId]!,
+      )
       .sort((a, b) => a.seq - b.seq);
     for (const s of lost) this.sentLog.delete(s.item.clientEventId);
     this.outbox.unshift(...lost.map((s) => ({ ...s.item, attempts: 0, nextAttemptAt: 0 })));
@@ -109,16 +142,25 @@ export class MemorySyncStore implements SyncStore {
     const current = this.#cursors.get(channelId) ?? 0;
     if (batch.newCursor < current) throw new Error('cursor must not move back');
     // As the SQLCipher store: a start is kept only when the device lacks a seq it skips.
-    const have = new Set((this.events.get(channelId) ?? []).map((e) => e.seq).filter((seq) => seq > current && seq < (batch.historyStart ?? 0)));
+    const have = new Set(
+      (this.events.get(channelId) ?? [])
+        .map((e) => e.seq)
+        .filter((seq) => seq > current && seq < (batch.historyStart ?? 0)),
+    );
     const missed = batch.historyStart !== undefined && have.size < batch.historyStart - 1 - current;
     const list = this.events.get(channelId) ?? [];
     for (const event of batch.events) if (!list.some((e) => e.eventId === event.eventId)) list.push(event);
     this.events.set(channelId, list);
     this.#pending.set(channelId, [...(this.#pending.get(channelId) ?? []), ...batch.pending]);
     this.#cursors.set(channelId, batch.newCursor);
-    if (missed) this.historyStarts.set(channelId, Math.max(batch.historyStart!, this.historyStarts.get(channelId) ?? 1));
+    if (missed)
+      this.historyStarts.set(channelId, Math.max(batch.historyStart!, this.historyStarts.get(channelId) ?? 1));
     if (batch.gaps) {
-      if (batch.gaps.length > 0) this.#gaps.set(channelId, batch.gaps.map((g) => ({ ...g })));
+      if (batch.gaps.length > 0)
+        this.#gaps.set(
+          channelId,
+          batch.gaps.map((g) => ({ ...g })),
+        );
       else this.#gaps.delete(channelId);
     }
   }
@@ -129,7 +171,10 @@ export class MemorySyncStore implements SyncStore {
 
   async resolvePending(channelId: string, resolved: DecryptedEvent[], droppedSeqs: number[]): Promise<void> {
     const done = new Set([...resolved.map((e) => e.seq), ...droppedSeqs]);
-    this.#pending.set(channelId, (this.#pending.get(channelId) ?? []).filter((w) => !done.has(w.seq)));
+    this.#pending.set(
+      channelId,
+      (this.#pending.get(channelId) ?? []).filter((w) => !done.has(w.seq)),
+    );
     const list = this.events.get(channelId) ?? [];
     list.push(...resolved.filter((e) => !list.some((x) => x.eventId === e.eventId)));
     list.sort((a, b) => a.seq - b.seq);

@@ -87,8 +87,14 @@ export class OutboxSender {
       }
       const blobs = blobsReferencedBy(item.payload);
       const sentAt = this.#deps.clock.now();
-      const { seq, at, incarnation } = await transport.publish(item.channelId, item.clientEventId, sealed.envelope, blobs.length > 0 ? { blobs } : undefined);
-      if (at !== undefined && item.attempts === 0) this.#deps.relayClock?.observe({ sentAt, ackAt: this.#deps.clock.now(), relayAt: at });
+      const { seq, at, incarnation } = await transport.publish(
+        item.channelId,
+        item.clientEventId,
+        sealed.envelope,
+        blobs.length > 0 ? { blobs } : undefined,
+      );
+      if (at !== undefined && item.attempts === 0)
+        this.#deps.relayClock?.observe({ sentAt, ackAt: this.#deps.clock.now(), relayAt: at });
       await store.markSent(item.clientEventId, seq, at ?? null, incarnation ?? null);
       this.#deps.onSent(item, seq);
       return true;

@@ -62,7 +62,12 @@ export interface PublishRefusal {
 }
 
 export function isPublishRefusal(error: unknown): error is PublishRefusal {
-  return typeof error === 'object' && error !== null && (error as { refusedForGood?: unknown }).refusedForGood === true && typeof (error as { code?: unknown }).code === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { refusedForGood?: unknown }).refusedForGood === true &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }
 
 export interface SyncTransport {
@@ -74,7 +79,12 @@ export interface SyncTransport {
   /** `blobs`: relay blobs the event refers to, so the relay keeps them as long as the event (blob GC). */
   /** `incarnation`: the relay incarnation whose durable store holds the event. */
   /** Rejects with a `PublishRefusal` when the relay will never take this event; anything else is retried. */
-  publish(channelId: string, clientEventId: string, envelope: Uint8Array, options?: { blobs?: readonly string[] }): Promise<{ seq: number; at?: number; incarnation?: string }>;
+  publish(
+    channelId: string,
+    clientEventId: string,
+    envelope: Uint8Array,
+    options?: { blobs?: readonly string[] },
+  ): Promise<{ seq: number; at?: number; incarnation?: string }>;
   /**
    * Latest seq of every channel the device may read whose head is past the given cursor, and the
    * relay's incarnation; `incarnation` is the one the cursors belong to (null: none known yet).

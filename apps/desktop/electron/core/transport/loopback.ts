@@ -281,7 +281,8 @@ export class LoopbackTransport implements Transport {
     const blob = this.#hub.blob(hash);
     if (!blob) throw new TransportError('not_found', 'no such blob');
     // As the relay transport: bytes that are not what the hash names never reach the caller.
-    if (createHash('sha256').update(blob).digest('hex') !== hash) throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
+    if (createHash('sha256').update(blob).digest('hex') !== hash)
+      throw new TransportError('hash_mismatch', 'downloaded blob does not match its hash');
     options.onProgress?.({ done: blob.length, total: blob.length });
     return blob.slice();
   }

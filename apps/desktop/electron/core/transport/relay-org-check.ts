@@ -39,7 +39,11 @@ export type RelayOrgCheck =
  * (net/relay-network.ts), so a relay moved behind the clinic's CA or proxy is reached like the
  * device's own connection would reach it; without it, Node's defaults (tests).
  */
-export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, options: { timeoutMs?: number; network?: RelayNetwork } = {}): Promise<RelayOrgCheck> {
+export async function checkRelayOrg(
+  url: string,
+  request: RelayOrgCheckRequest,
+  options: { timeoutMs?: number; network?: RelayNetwork } = {},
+): Promise<RelayOrgCheck> {
   try {
     return await relayDialog<RelayOrgCheck>(url, options.network ? { network: options.network } : {}, {
       first: { t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: request.deviceId },
@@ -47,7 +51,12 @@ export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, 
       onFrame: (frame, send) => {
         if (frame.t === 'challenge') {
           const signature = request.sign(new TextEncoder().encode(authChallengeText(frame.nonce, request.deviceId)));
-          send({ t: 'auth', id: 1, signature: toBase64Url(signature), ...(request.certificate ? { certificate: request.certificate } : {}) });
+          send({
+            t: 'auth',
+            id: 1,
+            signature: toBase64Url(signature),
+            ...(request.certificate ? { certificate: request.certificate } : {}),
+          });
         } else if (frame.t === 'auth_ok') send({ t: 'dir_get', id: 2, after: 0, limit: 1 });
         else if (frame.t === 'dir_records') return { done: checkRoot(frame.records[0]?.record, request.orgPublicKey) };
         else if (frame.t === 'error') {
@@ -55,24 +64,35 @@ export async function checkRelayOrg(url: string, request: RelayOrgCheckRequest, 
           // organisation. Anything else (a relay of another version, one shutting down or out of
           // storage) says nothing about the organisation: no verdict, the next sign-in tries again.
           const refused = frame.code === 'auth_failed' || frame.code === 'revoked';
-          return { done: { ok: false, reason: refused ? 'foreign' : 'unreachable', detail: `the relay ${refused ? 'refused this device' : 'answered'} (${frame.code}: ${frame.message})` } };
+          return {
+            done: {
+              ok: false,
+              reason: refused ? 'foreign' : 'unreachable',
+              detail: `the relay ${refused ? 'refused this device' : 'answered'} (${frame.code}: ${frame.message})`,
+            },
+          };
         }
         return undefined;
       },
     });
   } catch (error) {
     if (!(error instanceof TransportError)) return { ok: false, reason: 'unreachable', detail: String(error) };
-    if (isNetworkProblem(error.code)) return { ok: false, reason: 'network', problem: error.code, detail: error.message };
-    if (error.code === 'protocol') return { ok: false, reason: 'foreign', detail: 'the relay answered with a frame Klinikfunk does not know' };
+    if (isNetworkProblem(error.code))
+      return { ok: false, reason: 'network', problem: error.code, detail: error.message };
+    if (error.code === 'protocol')
+      return { ok: false, reason: 'foreign', detail: 'the relay answered with a frame Klinikfunk does not know' };
     return { ok: false, reason: 'unreachable', detail: error.message };
   }
 }
 
 function checkRoot(record: unknown, orgPublicKey: Uint8Array): RelayOrgCheck {
   const parsed = parseRecord(record);
-  if (!parsed.ok || parsed.record.type !== 'org_root') return { ok: false, reason: 'foreign', detail: 'the relay has no organisation root' };
+  if (!parsed.ok || parsed.record.type !== 'org_root')
+    return { ok: false, reason: 'foreign', detail: 'the relay has no organisation root' };
   if ((parsed.record.body as { orgPublicKey: string }).orgPublicKey !== toBase64Url(orgPublicKey))
     return { ok: false, reason: 'foreign', detail: 'the relay serves another organisation' };
   const verdict = new Directory({ orgPublicKey }).ingest(parsed.record);
-  return verdict.ok ? { ok: true } : { ok: false, reason: 'foreign', detail: `the relay's organisation root does not verify (${verdict.reason})` };
+  return verdict.ok
+    ? { ok: true }
+    : { ok: false, reason: 'foreign', detail: `the relay's organisation root does not verify (${verdict.reason})` };
 }

@@ -64,8 +64,10 @@ export function socketFailure(dial: RelayDial | null, error: Error): TransportEr
 
 /** What a close means: the relay refused this device for good (fatal), or just not now. */
 export function closeError(code: number, reason: string): { fatal: boolean; error: TransportError } {
-  if (code === CLOSE_CODES.revoked) return { fatal: true, error: new TransportError('revoked', reason || 'refused by the relay') };
-  if (code === CLOSE_CODES.authFailed) return { fatal: true, error: new TransportError('auth_failed', reason || 'refused by the relay') };
+  if (code === CLOSE_CODES.revoked)
+    return { fatal: true, error: new TransportError('revoked', reason || 'refused by the relay') };
+  if (code === CLOSE_CODES.authFailed)
+    return { fatal: true, error: new TransportError('auth_failed', reason || 'refused by the relay') };
   return { fatal: false, error: new TransportError('offline', `the relay closed the connection (${code})`) };
 }
 
@@ -89,7 +91,9 @@ function parseTextServerFrame(data: Buffer): ParsedServerFrame {
     return { ok: false, reason: 'relay sent non-JSON' };
   }
   const parsed = serverFrame.safeParse(json);
-  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, reason: `relay sent an invalid frame: ${parsed.error.issues[0]?.message}` };
+  return parsed.success
+    ? { ok: true, frame: parsed.data }
+    : { ok: false, reason: `relay sent an invalid frame: ${parsed.error.issues[0]?.message}` };
 }
 
 /** The relay's only binary frame is blob_data: a checked header and at most one chunk of data. */
@@ -97,7 +101,8 @@ function parseBinaryServerFrame(data: Buffer): ParsedServerFrame {
   const split = splitBinaryFrame(data);
   if (!split.ok) return { ok: false, reason: `relay sent a bad binary frame: ${split.reason}` };
   const header = blobDataHeader.safeParse(split.header);
-  if (!header.success) return { ok: false, reason: `relay sent an invalid binary frame: ${header.error.issues[0]?.message}` };
+  if (!header.success)
+    return { ok: false, reason: `relay sent an invalid binary frame: ${header.error.issues[0]?.message}` };
   if (split.data.length > BLOB_CHUNK_BYTES) return { ok: false, reason: 'relay sent an oversized blob chunk' };
   return { ok: true, frame: { ...header.data, data: split.data } };
 }
@@ -140,7 +145,10 @@ export async function relayDialog<T>(url: string, options: RelaySocketOptions, d
         outcome();
       };
       const fail = (error: TransportError) => settle(() => reject(error));
-      const timer = setTimeout(() => fail(new TransportError('timeout', dialog.timeoutText ?? 'no answer from the relay')), dialog.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new TransportError('timeout', dialog.timeoutText ?? 'no answer from the relay')),
+        dialog.timeoutMs,
+      );
       const send = (frame: OutgoingFrame) => ws.send(encodeClientFrame(frame));
       ws.once('error', (error) => fail(failure(error)));
       ws.once('close', (code, reason) => fail(closeError(code, reason.toString()).error));

@@ -116,7 +116,12 @@ export class RelayTransport implements Transport {
     return this.#state;
   }
   connection(): ConnectionInfo {
-    return { state: this.#state, reconnectAttempt: this.#attempt, nextRetryAt: this.#nextRetryAt, problem: this.#problem };
+    return {
+      state: this.#state,
+      reconnectAttempt: this.#attempt,
+      nextRetryAt: this.#nextRetryAt,
+      problem: this.#problem,
+    };
   }
   onState(listener: (state: TransportState) => void): () => void {
     return this.#stateListeners.add(listener);
@@ -279,9 +284,10 @@ export class RelayTransport implements Transport {
       const offsets: number[] = [];
       for (let at = status.received; at < total; at += BLOB_CHUNK_BYTES) offsets.push(at);
       await this.#pipelined(offsets, (offset) =>
-        this.#request({ t: 'blob_chunk', hash, offset, data: bytes.subarray(offset, Math.min(total, offset + BLOB_CHUNK_BYTES)) }, 'blob_status').then((s) =>
-          options.onProgress?.({ done: s.received, total }),
-        ),
+        this.#request(
+          { t: 'blob_chunk', hash, offset, data: bytes.subarray(offset, Math.min(total, offset + BLOB_CHUNK_BYTES)) },
+          'blob_status',
+        ).then((s) => options.onProgress?.({ done: s.received, total })),
       );
     });
     return { hash };
@@ -295,8 +301,10 @@ export class RelayTransport implements Transport {
         const frame = await this.#request({ t: 'blob_get', hash, offset, length: BLOB_CHUNK_BYTES }, 'blob_data');
         buffer ??= new Uint8Array(frame.size);
         const { data } = frame;
-        if (frame.offset + data.length > frame.size) throw new TransportError('protocol', 'relay sent a chunk past the end');
-        if (data.length === 0 && frame.offset < frame.size) throw new TransportError('protocol', 'relay sent an empty chunk');
+        if (frame.offset + data.length > frame.size)
+          throw new TransportError('protocol', 'relay sent a chunk past the end');
+        if (data.length === 0 && frame.offset < frame.size)
+          throw new TransportError('protocol', 'relay sent an empty chunk');
         buffer.set(data, frame.offset);
         return { size: frame.size, end: frame.offset + data.length };
       };
@@ -402,7 +410,10 @@ export class RelayTransport implements Transport {
         timer,
       });
       // Blob chunks go as binary messages (packages/protocol/relay/binary-frame.ts), everything else as JSON.
-      const message = frame.t === 'blob_chunk' ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data) : encodeClientFrame({ ...frame, id });
+      const message =
+        frame.t === 'blob_chunk'
+          ? encodeBinaryFrame({ t: frame.t, id, hash: frame.hash, offset: frame.offset }, frame.data)
+          : encodeClientFrame({ ...frame, id });
       ws.send(message, (error) => {
         if (!error) return;
         const pending = this.#pending.get(id);
@@ -462,7 +473,9 @@ export class RelayTransport implements Transport {
         }),
       );
       // #authenticate handles its own failures (drop and reconnect); the catch is belt and braces.
-      this.#authenticate(ws, challenged).catch((error: unknown) => this.#opts.log?.('authentication failed', { error: loggable(error) }));
+      this.#authenticate(ws, challenged).catch((error: unknown) =>
+        this.#opts.log?.('authentication failed', { error: loggable(error) }),
+      );
     });
     ws.on('message', (data, isBinary) => {
       this.#lastHeard = Date.now();

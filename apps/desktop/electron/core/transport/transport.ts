@@ -122,7 +122,9 @@ export class TransportError extends Error {
   }
   /** Worth retrying later on the same or a new connection (the outbox does). */
   get retryable(): boolean {
-    return ['offline', 'disconnected', 'timeout', 'rate_limited', 'unavailable', ...NETWORK_PROBLEMS].includes(this.code);
+    return ['offline', 'disconnected', 'timeout', 'rate_limited', 'unavailable', ...NETWORK_PROBLEMS].includes(
+      this.code,
+    );
   }
   /**
    * The relay's answer to this request is final: the same bytes will never be taken (sync/ports.ts
@@ -134,7 +136,14 @@ export class TransportError extends Error {
 }
 
 /** Answers that no retry of the same request can change (a publish: docs/relay-protocol.md "Errors"). */
-const REFUSED_FOR_GOOD = ['not_member', 'not_permitted', 'too_large', 'frame_too_large', 'bad_frame', 'conflict'] as const;
+const REFUSED_FOR_GOOD = [
+  'not_member',
+  'not_permitted',
+  'too_large',
+  'frame_too_large',
+  'bad_frame',
+  'conflict',
+] as const;
 
 export interface DirectoryPage {
   records: Array<{ pos: number; record: Record<string, unknown> }>;

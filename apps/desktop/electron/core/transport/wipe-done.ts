@@ -14,7 +14,8 @@ export async function sendWipeDone(
     first: { t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: record.body.deviceId },
     timeoutMs: options.timeoutMs ?? 5_000,
     onFrame: (frame, send) => {
-      if (frame.t === 'challenge') send({ t: 'wipe_done', id: 1, record: record as unknown as Record<string, unknown> });
+      if (frame.t === 'challenge')
+        send({ t: 'wipe_done', id: 1, record: record as unknown as Record<string, unknown> });
       else if (frame.t === 'ok') return { done: undefined };
       return undefined;
     },

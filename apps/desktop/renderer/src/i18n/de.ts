@@ -31,7 +31,8 @@ export const de = {
   'about.version': 'Version',
   'support.export': 'Supportpaket exportieren',
   'support.busy': 'Supportpaket wird erstellt …',
-  'support.saved': 'Supportpaket gespeichert: {file}. Geben Sie die Datei der IT; sie enthält keine Nachrichten und keine Namen.',
+  'support.saved':
+    'Supportpaket gespeichert: {file}. Geben Sie die Datei der IT; sie enthält keine Nachrichten und keine Namen.',
   'support.failed': 'Das Supportpaket konnte dort nicht gespeichert werden. Bitte wählen Sie einen anderen Ordner.',
 
   'welcome.title': 'Willkommen bei Klinikfunk',
@@ -103,8 +104,10 @@ export const de = {
 
   'relay.label': 'Serveradresse',
   'relay.help': 'Steht in Ihrem Registrierungsbrief, z. B. wss://klinikfunk.klinik.example',
-  'relay.helpCreate': 'Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat, z. B. wss://klinikfunk.klinik.example',
-  'relay.fromProfiles': 'Dieselbe Adresse wie bei den anderen Profilen auf diesem Arbeitsplatz. Ändern Sie sie nur, wenn Ihr Registrierungsbrief eine andere nennt.',
+  'relay.helpCreate':
+    'Die Adresse des Klinikfunk-Servers, den Ihre IT eingerichtet hat, z. B. wss://klinikfunk.klinik.example',
+  'relay.fromProfiles':
+    'Dieselbe Adresse wie bei den anderen Profilen auf diesem Arbeitsplatz. Ändern Sie sie nur, wenn Ihr Registrierungsbrief eine andere nennt.',
   'relay.offer': 'Adressen der anderen Profile auf diesem Arbeitsplatz:',
   'relay.managed': 'Von Ihrer Organisation verwaltet',
   'relay.invalid':
@@ -309,9 +312,12 @@ export const de = {
   'delivery.sent': 'Gesendet',
   'delivery.failed': 'Fehlgeschlagen',
   'delivery.retry': 'Erneut senden',
-  'delivery.refused.not_member': 'Nicht zugestellt: Sie sind nicht mehr Mitglied dieser Unterhaltung. Der Text bleibt hier. Sobald Sie wieder aufgenommen sind, können Sie ihn erneut senden.',
-  'delivery.refused.too_large': 'Nicht zugestellt: Die Nachricht ist zu groß für den Server. Bitte kopieren Sie den Text, kürzen Sie ihn und senden Sie ihn als neue Nachricht.',
-  'delivery.refused.refused': 'Nicht zugestellt: Der Server hat die Nachricht abgelehnt. Bitte melden Sie das Ihrer IT; der Text bleibt hier erhalten.',
+  'delivery.refused.not_member':
+    'Nicht zugestellt: Sie sind nicht mehr Mitglied dieser Unterhaltung. Der Text bleibt hier. Sobald Sie wieder aufgenommen sind, können Sie ihn erneut senden.',
+  'delivery.refused.too_large':
+    'Nicht zugestellt: Die Nachricht ist zu groß für den Server. Bitte kopieren Sie den Text, kürzen Sie ihn und senden Sie ihn als neue Nachricht.',
+  'delivery.refused.refused':
+    'Nicht zugestellt: Der Server hat die Nachricht abgelehnt. Bitte melden Sie das Ihrer IT; der Text bleibt hier erhalten.',
 
   'composer.label': 'Nachricht an {channel}',
   'composer.send': 'Senden',
@@ -486,7 +492,8 @@ export const de = {
   'error.setPin.invalid_input': 'Diese PIN ist zu kurz oder zu leicht zu erraten. Bitte wählen Sie eine andere.',
   'error.unlock.not_found': 'Dieses Profil ist nicht mehr angemeldet. Bitte melden Sie sich mit Ihrer Passphrase an.',
   'error.unlock.invalid_input': 'Die PIN besteht nur aus Ziffern. Bitte prüfen Sie Ihre Eingabe.',
-  'error.send.tooLong': 'Die Nachricht ist {length} Zeichen lang, erlaubt sind höchstens {max}. Bitte kürzen Sie sie oder teilen Sie den Text als Datei.',
+  'error.send.tooLong':
+    'Die Nachricht ist {length} Zeichen lang, erlaubt sind höchstens {max}. Bitte kürzen Sie sie oder teilen Sie den Text als Datei.',
   'error.send.invalid_input': 'Die Nachricht ist leer oder zu lang (höchstens 20.000 Zeichen).',
   'error.send.not_permitted': 'Sie sind nicht mehr Mitglied dieses Kanals und können hier nicht schreiben.',
   'error.edit.not_permitted':

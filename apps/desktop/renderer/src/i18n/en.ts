@@ -103,7 +103,8 @@ export const en: Record<MessageKey, string> = {
   'relay.label': 'Server address',
   'relay.help': 'It is in your registration letter, e.g. wss://klinikfunk.clinic.example',
   'relay.helpCreate': 'The address of the Klinikfunk server your IT has set up, e.g. wss://klinikfunk.clinic.example',
-  'relay.fromProfiles': 'The same address as the other profiles on this workstation. Change it only if your registration letter names another.',
+  'relay.fromProfiles':
+    'The same address as the other profiles on this workstation. Change it only if your registration letter names another.',
   'relay.offer': 'Addresses of the other profiles on this workstation:',
   'relay.managed': 'Managed by your organisation',
   'relay.invalid': 'The server address starts with wss:// (e.g. wss://klinikfunk.clinic.example). Please check it.',
@@ -301,9 +302,12 @@ export const en: Record<MessageKey, string> = {
   'delivery.sent': 'Sent',
   'delivery.failed': 'Failed',
   'delivery.retry': 'Send again',
-  'delivery.refused.not_member': 'Not delivered: you are no longer a member of this conversation. The text stays here; once you are added back you can send it again.',
-  'delivery.refused.too_large': 'Not delivered: the message is too large for the server. Please copy the text, shorten it and send it as a new message.',
-  'delivery.refused.refused': 'Not delivered: the server refused the message. Please tell your IT; the text stays here.',
+  'delivery.refused.not_member':
+    'Not delivered: you are no longer a member of this conversation. The text stays here; once you are added back you can send it again.',
+  'delivery.refused.too_large':
+    'Not delivered: the message is too large for the server. Please copy the text, shorten it and send it as a new message.',
+  'delivery.refused.refused':
+    'Not delivered: the server refused the message. Please tell your IT; the text stays here.',
 
   'composer.label': 'Message to {channel}',
   'composer.send': 'Send',
@@ -472,7 +476,8 @@ export const en: Record<MessageKey, string> = {
   'error.setPin.invalid_input': 'This PIN is too short or too easy to guess. Please choose another one.',
   'error.unlock.not_found': 'This profile is no longer signed in. Please sign in with your passphrase.',
   'error.unlock.invalid_input': 'The PIN consists of digits only. Please check your entry.',
-  'error.send.tooLong': 'The message is {length} characters long; at most {max} are allowed. Please shorten it or share the text as a file.',
+  'error.send.tooLong':
+    'The message is {length} characters long; at most {max} are allowed. Please shorten it or share the text as a file.',
   'error.send.invalid_input': 'The message is empty or too long (at most 20,000 characters).',
   'error.send.not_permitted': 'You are no longer a member of this channel and cannot write here.',
   'error.edit.not_permitted':

@@ -61,7 +61,8 @@ const inService = (d: VersionedDevice) => !d.revoked && d.userActive && d.wipeOr
 export function versionSummary(devices: readonly VersionedDevice[]): VersionSummary {
   const counted = devices.filter(inService);
   let newest: string | null = null;
-  for (const d of counted) if (d.appVersion !== null && (newest === null || compareVersions(d.appVersion, newest) > 0)) newest = d.appVersion;
+  for (const d of counted)
+    if (d.appVersion !== null && (newest === null || compareVersions(d.appVersion, newest) > 0)) newest = d.appVersion;
   let current = 0;
   let behind = 0;
   let unknown = 0;

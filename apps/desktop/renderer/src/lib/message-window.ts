@@ -16,10 +16,22 @@ export interface WindowState {
   historyStart: number | null;
 }
 
-export const emptyWindow = (): WindowState => ({ messages: [], hasOlder: false, hasNewer: false, total: 0, historyStart: null });
+export const emptyWindow = (): WindowState => ({
+  messages: [],
+  hasOlder: false,
+  hasNewer: false,
+  total: 0,
+  historyStart: null,
+});
 
 export function fromPage(page: MessagePage): WindowState {
-  return { messages: page.messages, hasOlder: page.hasOlder, hasNewer: page.hasNewer, total: page.total, historyStart: page.historyStart };
+  return {
+    messages: page.messages,
+    hasOlder: page.hasOlder,
+    hasNewer: page.hasNewer,
+    total: page.total,
+    historyStart: page.historyStart,
+  };
 }
 
 function withoutDuplicates(existing: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
@@ -95,7 +107,13 @@ export function mergeLive(current: WindowState, page: MessagePage, cap = MAX_WIN
     messages = messages.slice(messages.length - cap);
     droppedOlder = true;
   }
-  return { messages, hasOlder: page.hasOlder || droppedOlder, hasNewer: page.hasNewer, total: page.total, historyStart: page.historyStart };
+  return {
+    messages,
+    hasOlder: page.hasOlder || droppedOlder,
+    hasNewer: page.hasNewer,
+    total: page.total,
+    historyStart: page.historyStart,
+  };
 }
 
 export type Row =

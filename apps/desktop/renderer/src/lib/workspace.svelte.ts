@@ -73,7 +73,8 @@ export class Workspace {
     if (connection.ok) this.connection = connection.value;
     if (channels.ok) this.#setChannels(channels.value);
     // The first channel opens when the view starts; after that the selection changes only when the user picks.
-    if (!this.selectedId && this.panel === 'channel' && !this.gone) this.selectedId = this.channels[0]?.channelId ?? null;
+    if (!this.selectedId && this.panel === 'channel' && !this.gone)
+      this.selectedId = this.channels[0]?.channelId ?? null;
     const failed = [me, channels].find((r) => !r.ok);
     this.error = failed && !failed.ok ? failed.error : null;
     this.loaded = true;

@@ -270,7 +270,10 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
             label: def.label,
             source,
             // The proxy's password stays in the policy: the view shows only that there is one.
-            value: def.key === 'proxyServer' && policy.values.proxyServer ? redactProxy(policy.values.proxyServer) : policyText(policy.values[def.key as keyof typeof policy.values]),
+            value:
+              def.key === 'proxyServer' && policy.values.proxyServer
+                ? redactProxy(policy.values.proxyServer)
+                : policyText(policy.values[def.key as keyof typeof policy.values]),
             rejected,
           },
         ];

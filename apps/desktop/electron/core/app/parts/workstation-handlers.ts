@@ -36,8 +36,14 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
       return { fingerprint, clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
     'support.exportPackage': async () => {
-      if (!supportExportSignedOut(ctx.policy) && (sessions.session.isLocked || sessions.session.visibleProfile === null))
-        throw new AppError('locked', 'On a reception terminal the support package is exported from an unlocked profile.');
+      if (
+        !supportExportSignedOut(ctx.policy) &&
+        (sessions.session.isLocked || sessions.session.visibleProfile === null)
+      )
+        throw new AppError(
+          'locked',
+          'On a reception terminal the support package is exported from an unlocked profile.',
+        );
       const now = new Date(ctx.clock.now());
       const path = await ctx.platform.saveDialog.choosePath({
         title: language === 'en' ? 'Export support package' : 'Supportpaket exportieren',

@@ -38,11 +38,21 @@ export const migration0010: Migration = {
   sample(db) {
     db.prepare(`INSERT INTO settings VALUES ('ui.language', '"de"')`).run();
     db.prepare(`INSERT INTO sync_cursors (channel_id, seq) VALUES ('chn-sample-0001', 41)`).run();
-    db.prepare(`INSERT INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, next_attempt_at) VALUES ('evt-sample-0001', 'chn-sample-0001', 'message', '{}', 1, 1, 1)`).run();
+    db.prepare(
+      `INSERT INTO outbox (client_event_id, channel_id, content_type, payload, created_at, queue_order, next_attempt_at) VALUES ('evt-sample-0001', 'chn-sample-0001', 'message', '{}', 1, 1, 1)`,
+    ).run();
   },
   hotQueries: [
-    { name: 'outbox head of a channel', sql: 'SELECT * FROM outbox WHERE channel_id = ? ORDER BY queue_order LIMIT 1', params: ['c'] },
+    {
+      name: 'outbox head of a channel',
+      sql: 'SELECT * FROM outbox WHERE channel_id = ? ORDER BY queue_order LIMIT 1',
+      params: ['c'],
+    },
     { name: 'cursor of a channel', sql: 'SELECT seq FROM sync_cursors WHERE channel_id = ?', params: ['c'] },
-    { name: 'pending envelopes of a channel', sql: 'SELECT * FROM pending_envelopes WHERE channel_id = ? ORDER BY seq', params: ['c'] },
+    {
+      name: 'pending envelopes of a channel',
+      sql: 'SELECT * FROM pending_envelopes WHERE channel_id = ? ORDER BY seq',
+      params: ['c'],
+    },
   ],
 };

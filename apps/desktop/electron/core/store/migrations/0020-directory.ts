@@ -39,7 +39,11 @@ export const migration0020: Migration = {
     db.prepare(`INSERT INTO users VALUES ('usr-sample-0001', 'Anna Berger', 'admin', 'Station 3B', 1)`).run();
   },
   hotQueries: [
-    { name: 'mention autocomplete', sql: "SELECT user_id, display_name FROM users WHERE display_name >= ? COLLATE NOCASE AND display_name < ? COLLATE NOCASE LIMIT 8", params: ['an', 'ao'] },
+    {
+      name: 'mention autocomplete',
+      sql: 'SELECT user_id, display_name FROM users WHERE display_name >= ? COLLATE NOCASE AND display_name < ? COLLATE NOCASE LIMIT 8',
+      params: ['an', 'ao'],
+    },
     { name: 'devices of a user', sql: 'SELECT * FROM devices WHERE user_id = ?', params: ['u'] },
   ],
 };

@@ -27,11 +27,17 @@ export const migration0030: Migration = {
     `);
   },
   sample(db) {
-    db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at) VALUES ('chn-sample-0001', 'channel', 'Station 3B', 1)`).run();
+    db.prepare(
+      `INSERT INTO channels (channel_id, kind, name, created_at) VALUES ('chn-sample-0001', 'channel', 'Station 3B', 1)`,
+    ).run();
     db.prepare(`INSERT INTO channel_members VALUES ('chn-sample-0001', 'usr-sample-0001', 'admin')`).run();
   },
   hotQueries: [
-    { name: 'sidebar: channels of a user', sql: 'SELECT c.* FROM channel_members m JOIN channels c USING (channel_id) WHERE m.user_id = ?', params: ['u'] },
+    {
+      name: 'sidebar: channels of a user',
+      sql: 'SELECT c.* FROM channel_members m JOIN channels c USING (channel_id) WHERE m.user_id = ?',
+      params: ['u'],
+    },
     { name: 'members of a channel', sql: 'SELECT * FROM channel_members WHERE channel_id = ?', params: ['c'] },
   ],
 };

@@ -88,17 +88,41 @@ export const migration0040: Migration = {
     ).run();
   },
   hotQueries: [
-    { name: 'open a channel: newest 50', sql: 'SELECT * FROM messages WHERE channel_id = ? ORDER BY sort_key DESC LIMIT 50', params: ['c'] },
-    { name: 'page back (keyset)', sql: 'SELECT * FROM messages WHERE channel_id = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 50', params: ['c', 1000] },
-    { name: 'unread count', sql: 'SELECT count(*) FROM messages WHERE channel_id = ? AND sort_key > ? AND sender_user_id != ?', params: ['c', 10, 'u'] },
-    { name: 'mention badge', sql: 'SELECT count(*) FROM message_mentions WHERE user_id = ? AND channel_id = ? AND sort_key > ?', params: ['u', 'c', 10] },
-    { name: 'expand a long prefix', sql: 'SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 51', params: ['ubergabeprot', 'ubergabeprou'] },
+    {
+      name: 'open a channel: newest 50',
+      sql: 'SELECT * FROM messages WHERE channel_id = ? ORDER BY sort_key DESC LIMIT 50',
+      params: ['c'],
+    },
+    {
+      name: 'page back (keyset)',
+      sql: 'SELECT * FROM messages WHERE channel_id = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 50',
+      params: ['c', 1000],
+    },
+    {
+      name: 'unread count',
+      sql: 'SELECT count(*) FROM messages WHERE channel_id = ? AND sort_key > ? AND sender_user_id != ?',
+      params: ['c', 10, 'u'],
+    },
+    {
+      name: 'mention badge',
+      sql: 'SELECT count(*) FROM message_mentions WHERE user_id = ? AND channel_id = ? AND sort_key > ?',
+      params: ['u', 'c', 10],
+    },
+    {
+      name: 'expand a long prefix',
+      sql: 'SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 51',
+      params: ['ubergabeprot', 'ubergabeprou'],
+    },
     {
       name: 'search in a channel',
       sql: 'SELECT m.message_pk FROM messages_fts f JOIN messages m ON m.message_pk = f.rowid WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT 20',
       params: ['body : "ubergabe" channel_id : "63"'],
     },
     { name: 'retention sweep', sql: 'SELECT message_pk FROM messages WHERE created_at < ?', params: [1000] },
-    { name: 'acks of a message', sql: 'SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?', params: ['c', 'm'] },
+    {
+      name: 'acks of a message',
+      sql: 'SELECT user_id FROM message_acks WHERE channel_id = ? AND message_id = ?',
+      params: ['c', 'm'],
+    },
   ],
 };

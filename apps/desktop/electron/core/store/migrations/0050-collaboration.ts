@@ -78,19 +78,39 @@ export const migration0050: Migration = {
     `);
   },
   sample(db) {
-    db.prepare(`INSERT INTO polls VALUES ('chn-sample-0001', 'pol-sample-0001', 'usr-sample-0001', '{"question":"Teamessen?"}', 2, 1, NULL)`).run();
-    db.prepare(`INSERT INTO poll_votes VALUES ('chn-sample-0001', 'pol-sample-0001', 'usr-sample-0001', '["a"]', 3)`).run();
+    db.prepare(
+      `INSERT INTO polls VALUES ('chn-sample-0001', 'pol-sample-0001', 'usr-sample-0001', '{"question":"Teamessen?"}', 2, 1, NULL)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO poll_votes VALUES ('chn-sample-0001', 'pol-sample-0001', 'usr-sample-0001', '["a"]', 3)`,
+    ).run();
     db.prepare(
       `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, key_b64, hash_b64, uploader_user_id, created_at) VALUES ('chn-sample-0001', 'fil-sample-0000', 'Übergabe.pdf', 'application/pdf', 10, 'blob-sample-0000', 'k', 'h', 'usr-sample-0001', 1)`,
     ).run();
     // Named columns: later migrations add some (0170), and a later migration's test runs this sample.
-    db.prepare(`INSERT INTO calendar_events (channel_id, uid, data, start, last_seq, created_by, cancelled) VALUES ('chn-sample-0001', 'cal-sample-0001', '{}', 1, 4, 'usr-sample-0001', 0)`).run();
-    db.prepare(`INSERT INTO calendar_rsvps VALUES ('chn-sample-0001', 'cal-sample-0001', 'usr-sample-0001', 'yes', 5)`).run();
+    db.prepare(
+      `INSERT INTO calendar_events (channel_id, uid, data, start, last_seq, created_by, cancelled) VALUES ('chn-sample-0001', 'cal-sample-0001', '{}', 1, 4, 'usr-sample-0001', 0)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO calendar_rsvps VALUES ('chn-sample-0001', 'cal-sample-0001', 'usr-sample-0001', 'yes', 5)`,
+    ).run();
   },
   hotQueries: [
     { name: 'polls of a channel', sql: 'SELECT * FROM polls WHERE channel_id = ?', params: ['c'] },
-    { name: 'votes of a poll', sql: 'SELECT * FROM poll_votes WHERE channel_id = ? AND poll_id = ?', params: ['c', 'p'] },
-    { name: 'file store of a channel', sql: 'SELECT * FROM files WHERE channel_id = ? ORDER BY created_at DESC LIMIT 100', params: ['c'] },
-    { name: 'calendar range', sql: 'SELECT * FROM calendar_events WHERE channel_id = ? AND start >= ? AND start < ?', params: ['c', 0, 1] },
+    {
+      name: 'votes of a poll',
+      sql: 'SELECT * FROM poll_votes WHERE channel_id = ? AND poll_id = ?',
+      params: ['c', 'p'],
+    },
+    {
+      name: 'file store of a channel',
+      sql: 'SELECT * FROM files WHERE channel_id = ? ORDER BY created_at DESC LIMIT 100',
+      params: ['c'],
+    },
+    {
+      name: 'calendar range',
+      sql: 'SELECT * FROM calendar_events WHERE channel_id = ? AND start >= ? AND start < ?',
+      params: ['c', 0, 1],
+    },
   ],
 };

@@ -19,5 +19,11 @@ export const migration0060: Migration = {
     db.prepare(`INSERT INTO read_state VALUES ('chn-sample-0001', 1, 1)`).run();
     db.prepare(`INSERT INTO drafts VALUES ('chn-sample-0001', 'Entwurf', 1)`).run();
   },
-  hotQueries: [{ name: 'read position of a channel', sql: 'SELECT read_up_to FROM read_state WHERE channel_id = ?', params: ['c'] }],
+  hotQueries: [
+    {
+      name: 'read position of a channel',
+      sql: 'SELECT read_up_to FROM read_state WHERE channel_id = ?',
+      params: ['c'],
+    },
+  ],
 };

@@ -15,5 +15,7 @@ export const migration0070: Migration = {
       `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, key_b64, hash_b64, uploader_user_id, created_at) VALUES ('chn-sample-0001', 'fil-sample-0001', 'Dienstplan.pdf', 'application/pdf', 10, 'blob-sample-0001', 'k', 'h', 'usr-sample-0001', 1)`,
     ).run();
   },
-  hotQueries: [{ name: 'is a blob still referenced', sql: 'SELECT 1 FROM files WHERE blob_id = ? LIMIT 1', params: ['b'] }],
+  hotQueries: [
+    { name: 'is a blob still referenced', sql: 'SELECT 1 FROM files WHERE blob_id = ? LIMIT 1', params: ['b'] },
+  ],
 };

@@ -46,14 +46,32 @@ export const migration0095: Migration = {
     `);
   },
   sample(db) {
-    db.prepare(`INSERT INTO channel_announcements VALUES ('chn-sample-0002', 'usr-sample-0001', 7, 1, 'Hygiene', 'Fragen an das Hygieneteam', 1)`).run();
+    db.prepare(
+      `INSERT INTO channel_announcements VALUES ('chn-sample-0002', 'usr-sample-0001', 7, 1, 'Hygiene', 'Fragen an das Hygieneteam', 1)`,
+    ).run();
     db.prepare(`INSERT INTO join_requests VALUES ('chn-sample-0002', 'usr-sample-0002', 8, 1, 1)`).run();
     db.prepare(`INSERT INTO history_shares VALUES ('chn-sample-0002', 'dev-sample-0002', 1)`).run();
   },
   hotQueries: [
-    { name: 'announcements of a channel', sql: 'SELECT * FROM channel_announcements WHERE channel_id = ? ORDER BY seq DESC', params: ['c'] },
-    { name: 'join requests in relay order', sql: 'SELECT * FROM join_requests WHERE seq > ? ORDER BY seq', params: [0] },
-    { name: 'devices given the history of a channel', sql: 'SELECT device_id FROM history_shares WHERE channel_id = ?', params: ['c'] },
-    { name: 'own request for a channel', sql: 'SELECT * FROM join_requests WHERE channel_id = ? AND user_id = ?', params: ['c', 'u'] },
+    {
+      name: 'announcements of a channel',
+      sql: 'SELECT * FROM channel_announcements WHERE channel_id = ? ORDER BY seq DESC',
+      params: ['c'],
+    },
+    {
+      name: 'join requests in relay order',
+      sql: 'SELECT * FROM join_requests WHERE seq > ? ORDER BY seq',
+      params: [0],
+    },
+    {
+      name: 'devices given the history of a channel',
+      sql: 'SELECT device_id FROM history_shares WHERE channel_id = ?',
+      params: ['c'],
+    },
+    {
+      name: 'own request for a channel',
+      sql: 'SELECT * FROM join_requests WHERE channel_id = ? AND user_id = ?',
+      params: ['c', 'u'],
+    },
   ],
 };

@@ -20,6 +20,10 @@ export const migration0100: Migration = {
     db.prepare(`INSERT INTO read_receipts VALUES ('chn-sample-0001', 'usr-sample-0001', 1, 1)`).run();
   },
   hotQueries: [
-    { name: 'readers of a message', sql: 'SELECT user_id, read_at FROM read_receipts WHERE channel_id = ? AND up_to_seq >= ?', params: ['c', 5] },
+    {
+      name: 'readers of a message',
+      sql: 'SELECT user_id, read_at FROM read_receipts WHERE channel_id = ? AND up_to_seq >= ?',
+      params: ['c', 5],
+    },
   ],
 };

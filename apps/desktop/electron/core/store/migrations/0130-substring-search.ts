@@ -31,7 +31,15 @@ export const migration0130: Migration = {
     db.prepare(`INSERT INTO search_terms VALUES ('handedesinfektion')`).run();
   },
   hotQueries: [
-    { name: 'words containing a typed part', sql: 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? LIMIT 61', params: ['"desinfektion"'] },
-    { name: 'forget a word (trigger)', sql: `DELETE FROM search_terms_fts WHERE search_terms_fts MATCH '"handedesinfektion"' AND term = 'handedesinfektion'`, params: [] },
+    {
+      name: 'words containing a typed part',
+      sql: 'SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? LIMIT 61',
+      params: ['"desinfektion"'],
+    },
+    {
+      name: 'forget a word (trigger)',
+      sql: `DELETE FROM search_terms_fts WHERE search_terms_fts MATCH '"handedesinfektion"' AND term = 'handedesinfektion'`,
+      params: [],
+    },
   ],
 };

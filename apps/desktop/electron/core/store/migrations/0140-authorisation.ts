@@ -23,11 +23,16 @@ export const migration0140: Migration = {
       ALTER TABLE files ADD COLUMN seq INTEGER;
       ALTER TABLE calendar_overrides ADD COLUMN sender_user_id TEXT;
     `);
-    const fts = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'`).pluck().all() as string[];
+    const fts = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'`)
+      .pluck()
+      .all() as string[];
     for (const table of fts) db.prepare(`INSERT INTO "${table}" ("${table}", rank) VALUES ('secure-delete', 1)`).run();
   },
   sample(db) {
-    db.prepare(`UPDATE channels SET settings_seq = 3, retention_since_seq = 3 WHERE channel_id = 'chn-sample-0001'`).run();
+    db.prepare(
+      `UPDATE channels SET settings_seq = 3, retention_since_seq = 3 WHERE channel_id = 'chn-sample-0001'`,
+    ).run();
     db.prepare(`UPDATE files SET seq = 4 WHERE channel_id = 'chn-sample-0001'`).run();
   },
   hotQueries: [

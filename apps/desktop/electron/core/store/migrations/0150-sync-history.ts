@@ -49,9 +49,21 @@ export const migration0150: Migration = {
     ).run();
   },
   hotQueries: [
-    { name: 'history start of a channel', sql: 'SELECT history_start FROM sync_cursors WHERE channel_id = ?', params: ['c'] },
-    { name: 'gaps of a channel', sql: 'SELECT from_seq, to_seq FROM sync_gaps WHERE channel_id = ? ORDER BY from_seq', params: ['c'] },
-    { name: 'own events above a restore point', sql: 'SELECT * FROM sent_log WHERE channel_id = ? AND seq > ? ORDER BY seq', params: ['c', 1] },
+    {
+      name: 'history start of a channel',
+      sql: 'SELECT history_start FROM sync_cursors WHERE channel_id = ?',
+      params: ['c'],
+    },
+    {
+      name: 'gaps of a channel',
+      sql: 'SELECT from_seq, to_seq FROM sync_gaps WHERE channel_id = ? ORDER BY from_seq',
+      params: ['c'],
+    },
+    {
+      name: 'own events above a restore point',
+      sql: 'SELECT * FROM sent_log WHERE channel_id = ? AND seq > ? ORDER BY seq',
+      params: ['c', 1],
+    },
     { name: 'sent log pruning', sql: 'DELETE FROM sent_log WHERE sent_at < ?', params: [1] },
   ],
 };

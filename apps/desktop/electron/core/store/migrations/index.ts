@@ -23,7 +23,27 @@ import { migration0180 } from './0180-refused-messages.ts';
 import { migration0190 } from './0190-drop-drafts.ts';
 import type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0095, migration0100, migration0105, migration0110, migration0120, migration0130, migration0140, migration0150, migration0160, migration0170, migration0180, migration0190];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0010,
+  migration0020,
+  migration0030,
+  migration0040,
+  migration0050,
+  migration0060,
+  migration0070,
+  migration0095,
+  migration0100,
+  migration0105,
+  migration0110,
+  migration0120,
+  migration0130,
+  migration0140,
+  migration0150,
+  migration0160,
+  migration0170,
+  migration0180,
+  migration0190,
+];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
 export function schemaVersion(db: Db): number {
@@ -34,7 +54,10 @@ export function schemaVersion(db: Db): number {
 export function migrate(db: Db, upTo: number = LATEST_VERSION): number {
   const current = schemaVersion(db);
   if (current > LATEST_VERSION) {
-    throw new StoreError('newer_version', `store has schema ${current}; this Klinikfunk knows up to ${LATEST_VERSION}. Please update Klinikfunk.`);
+    throw new StoreError(
+      'newer_version',
+      `store has schema ${current}; this Klinikfunk knows up to ${LATEST_VERSION}. Please update Klinikfunk.`,
+    );
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current || migration.version > upTo) continue;

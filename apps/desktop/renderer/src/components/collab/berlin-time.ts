@@ -92,14 +92,26 @@ export function parseDate(date: string): number | null {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 /** Dates and times as German staff read them, in Berlin time, 24 h. */
-export function formatIn(locale: string, utcMs: number, style: 'date' | 'time' | 'dateTime' | 'weekdayDate' | 'month' | 'day', allDay = false): string {
+export function formatIn(
+  locale: string,
+  utcMs: number,
+  style: 'date' | 'time' | 'dateTime' | 'weekdayDate' | 'month' | 'day',
+  allDay = false,
+): string {
   const key = `${locale}|${style}|${allDay}`;
   let format = formats.get(key);
   if (!format) {
     const options: Intl.DateTimeFormatOptions = {
       date: { day: '2-digit', month: '2-digit', year: 'numeric' },
       time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
-      dateTime: { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      dateTime: {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      },
       weekdayDate: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
       month: { month: 'long', year: 'numeric' },
       day: { weekday: 'short', day: '2-digit', month: '2-digit' },

@@ -28,7 +28,13 @@ export interface Placed {
 export type SegmentPart = 'whole' | 'first' | 'middle' | 'last';
 
 export const partOf = (segment: Segment): SegmentPart =>
-  segment.count <= 1 ? 'whole' : segment.index === 0 ? 'first' : segment.index === segment.count - 1 ? 'last' : 'middle';
+  segment.count <= 1
+    ? 'whole'
+    : segment.index === 0
+      ? 'first'
+      : segment.index === segment.count - 1
+        ? 'last'
+        : 'middle';
 
 export function visibleRange(mode: CalendarMode, cursor: number): { from: number; to: number } {
   if (mode === 'month') {
@@ -71,7 +77,11 @@ function span(o: { start: number; end: number }, allDay: boolean): { first: numb
 }
 
 /** Day keys ("2026-11-23") an occurrence covers, in order, only those in `range` when given (the views' from/to). */
-export function dayKeysOf(o: { start: number; end: number }, allDay: boolean, range?: { from: number; to: number }): string[] {
+export function dayKeysOf(
+  o: { start: number; end: number },
+  allDay: boolean,
+  range?: { from: number; to: number },
+): string[] {
   const { first, last } = span(o, allDay);
   const keys: string[] = [];
   if (allDay) {
@@ -87,7 +97,11 @@ export function dayKeysOf(o: { start: number; end: number }, allDay: boolean, ra
 }
 
 /** Occurrences on every day they cover (in `range` when given), per day: all-day first, then those continued from the day before, then by start. */
-export function byDay(occurrences: readonly OccurrenceView[], entries: readonly CalendarEntryView[], range?: { from: number; to: number }): Map<string, Placed[]> {
+export function byDay(
+  occurrences: readonly OccurrenceView[],
+  entries: readonly CalendarEntryView[],
+  range?: { from: number; to: number },
+): Map<string, Placed[]> {
   const entryOf = new Map(entries.map((e) => [e.uid, e]));
   const map = new Map<string, Placed[]>();
   for (const occurrence of occurrences) {
@@ -103,7 +117,13 @@ export function byDay(occurrences: readonly OccurrenceView[], entries: readonly 
     }
   }
   const rank = (p: Placed) => (p.entry.allDay ? 0 : p.segment.index > 0 ? 1 : 2);
-  for (const list of map.values()) list.sort((a, b) => rank(a) - rank(b) || a.occurrence.start - b.occurrence.start || a.occurrence.uid.localeCompare(b.occurrence.uid));
+  for (const list of map.values())
+    list.sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        a.occurrence.start - b.occurrence.start ||
+        a.occurrence.uid.localeCompare(b.occurrence.uid),
+    );
   return map;
 }
 

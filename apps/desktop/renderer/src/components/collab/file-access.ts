@@ -4,7 +4,8 @@ import { call } from '../../lib/api.ts';
 import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64, saveBlob } from './bytes.ts';
 
-export type LoadedBytes = { ok: true; bytes: Uint8Array<ArrayBuffer>; mimeType: string } | { ok: false; error: AppErrorShape };
+export type LoadedBytes =
+  { ok: true; bytes: Uint8Array<ArrayBuffer>; mimeType: string } | { ok: false; error: AppErrorShape };
 
 /** What the in-app preview shows; the same types the core previews (SVG can carry script: never). */
 export function previewKind(mimeType: string): 'image' | 'pdf' | null {

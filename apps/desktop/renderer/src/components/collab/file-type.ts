@@ -2,7 +2,18 @@
 // short label of its icon. From the MIME type, and the name's extension where the type is generic
 // (many systems send office files and text as application/octet-stream).
 
-export const FILE_TYPES = ['pdf', 'image', 'text', 'word', 'spreadsheet', 'presentation', 'archive', 'audio', 'video', 'other'] as const;
+export const FILE_TYPES = [
+  'pdf',
+  'image',
+  'text',
+  'word',
+  'spreadsheet',
+  'presentation',
+  'archive',
+  'audio',
+  'video',
+  'other',
+] as const;
 export type FileType = (typeof FILE_TYPES)[number];
 
 const BY_EXTENSION: Record<string, FileType> = {

@@ -19,7 +19,13 @@ export function toRrule(repeat: Repeat, count: number | null): string {
 export function fromRrule(rrule: string): { repeat: Repeat | 'custom'; count: number | null } {
   if (!rrule) return { repeat: 'none', count: null };
   const count = /(?:^|;)COUNT=(\d+)/.exec(rrule);
-  const base = rrule.split(';').filter((p) => !p.startsWith('COUNT=')).sort().join(';');
-  for (const [repeat, rule] of Object.entries(RULES)) if (rule.split(';').sort().join(';') === base) return { repeat: repeat as Repeat, count: count ? Number(count[1]) : null };
+  const base = rrule
+    .split(';')
+    .filter((p) => !p.startsWith('COUNT='))
+    .sort()
+    .join(';');
+  for (const [repeat, rule] of Object.entries(RULES))
+    if (rule.split(';').sort().join(';') === base)
+      return { repeat: repeat as Repeat, count: count ? Number(count[1]) : null };
   return { repeat: 'custom', count: null };
 }

@@ -17,4 +17,5 @@ export async function makeThumbnail(image: Blob): Promise<Blob | null> {
   }
 }
 
-export const isRedactable = (file: Blob): boolean => ['image/png', 'image/jpeg', 'image/webp', 'image/bmp', 'image/gif'].includes(file.type);
+export const isRedactable = (file: Blob): boolean =>
+  ['image/png', 'image/jpeg', 'image/webp', 'image/bmp', 'image/gif'].includes(file.type);

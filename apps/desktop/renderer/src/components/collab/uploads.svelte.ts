@@ -22,7 +22,12 @@ export interface UploadItem {
   message: string;
 }
 
-export function refusalText(reason: UploadRefusal, name: string, maxUploadMegabytes: number, extension: string): string {
+export function refusalText(
+  reason: UploadRefusal,
+  name: string,
+  maxUploadMegabytes: number,
+  extension: string,
+): string {
   if (reason === 'too_large') return t('files.refused.tooLarge', { name, max: maxUploadMegabytes });
   if (reason === 'blocked_type') return t('files.refused.blocked', { name, ext: extension || '–' });
   return t('files.refused.notAllowed', { name, ext: extension || '–' });
@@ -78,16 +83,32 @@ export class UploadQueue {
   /** Uploads a file or a redacted image; resolves when shared, cancelled or refused. */
   async upload(file: Blob, name: string, thumbnail: Blob | null = null, caption = ''): Promise<boolean> {
     const key = this.#next++;
-    this.items.push({ key, name, size: file.size, uploadId: null, fraction: 0, read: 0, sent: 0, state: 'reading', message: '' });
+    this.items.push({
+      key,
+      name,
+      size: file.size,
+      uploadId: null,
+      fraction: 0,
+      read: 0,
+      sent: 0,
+      state: 'reading',
+      message: '',
+    });
     const item = this.items.find((i) => i.key === key)!;
     const fail = (message: string) => {
       item.state = 'failed';
       item.message = message;
       return false;
     };
-    const begun = await call('files.beginUpload', { channelId: this.channelId, name, mimeType: file.type, size: file.size });
+    const begun = await call('files.beginUpload', {
+      channelId: this.channelId,
+      name,
+      mimeType: file.type,
+      size: file.size,
+    });
     if (!begun.ok) return fail(errorText(begun.error));
-    if (begun.value.status === 'refused') return fail(refusalText(begun.value.reason, name, begun.value.maxUploadMegabytes, begun.value.extension));
+    if (begun.value.status === 'refused')
+      return fail(refusalText(begun.value.reason, name, begun.value.maxUploadMegabytes, begun.value.extension));
     const uploadId = begun.value.uploadId;
     item.uploadId = uploadId;
     for (let offset = 0; offset < file.size; offset += CHUNK) {

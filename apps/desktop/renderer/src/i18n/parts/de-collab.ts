@@ -96,9 +96,12 @@ export const deCollab = {
   'files.downloadProgress': '{name} wird geladen',
   'files.previewAlt': 'Vorschau von {name}',
   'files.previewLoading': 'Vorschau wird entschlüsselt …',
-  'files.noPreview': 'Für diesen Dateityp gibt es keine Vorschau in Klinikfunk. Mit „Speichern unter“ öffnen Sie die Datei in einem anderen Programm.',
-  'files.previewTooLarge': '„{name}“ ist zu groß für die Vorschau (mehr als {max} MB). Öffnen Sie die Datei mit „Speichern unter …“ in einem anderen Programm.',
-  'files.previewRefused': 'Für diese Datei gibt es keine Vorschau in Klinikfunk. Öffnen Sie sie mit „Speichern unter …“ in einem anderen Programm.',
+  'files.noPreview':
+    'Für diesen Dateityp gibt es keine Vorschau in Klinikfunk. Mit „Speichern unter“ öffnen Sie die Datei in einem anderen Programm.',
+  'files.previewTooLarge':
+    '„{name}“ ist zu groß für die Vorschau (mehr als {max} MB). Öffnen Sie die Datei mit „Speichern unter …“ in einem anderen Programm.',
+  'files.previewRefused':
+    'Für diese Datei gibt es keine Vorschau in Klinikfunk. Öffnen Sie sie mit „Speichern unter …“ in einem anderen Programm.',
 
   'pdf.opening': 'PDF wird geöffnet …',
   'pdf.toolbar': 'Seiten und Zoom',
@@ -115,9 +118,12 @@ export const deCollab = {
   'pdf.fitWidth': 'Seitenbreite',
   'pdf.region': 'PDF-Seite von {name}',
   'pdf.pageImage': 'Seite {page} von {count}',
-  'pdf.error.password': 'Diese PDF-Datei ist mit einem Kennwort geschützt und kann hier nicht angezeigt werden. Öffnen Sie sie mit „Speichern unter …“ in Ihrem PDF-Programm.',
-  'pdf.error.damaged': 'Diese PDF-Datei ist beschädigt oder keine gültige PDF-Datei. Bitten Sie die Person, die sie geteilt hat, sie erneut zu senden, oder versuchen Sie „Speichern unter …“.',
-  'pdf.error.failed': 'Die PDF-Datei kann hier nicht angezeigt werden. Öffnen Sie sie mit „Speichern unter …“ in Ihrem PDF-Programm. Wenn das öfter vorkommt, melden Sie es Ihrer IT.',
+  'pdf.error.password':
+    'Diese PDF-Datei ist mit einem Kennwort geschützt und kann hier nicht angezeigt werden. Öffnen Sie sie mit „Speichern unter …“ in Ihrem PDF-Programm.',
+  'pdf.error.damaged':
+    'Diese PDF-Datei ist beschädigt oder keine gültige PDF-Datei. Bitten Sie die Person, die sie geteilt hat, sie erneut zu senden, oder versuchen Sie „Speichern unter …“.',
+  'pdf.error.failed':
+    'Die PDF-Datei kann hier nicht angezeigt werden. Öffnen Sie sie mit „Speichern unter …“ in Ihrem PDF-Programm. Wenn das öfter vorkommt, melden Sie es Ihrer IT.',
   'files.upload.list': 'Hochladen',
   'files.upload.cancel': 'Abbrechen',
   'files.upload.dismiss': 'Hinweis zu {name} schließen',
@@ -125,12 +131,16 @@ export const deCollab = {
   'files.upload.percent': '{percent} % – verschlüsselt und gesendet',
   'files.upload.done': 'Gesendet',
   'files.upload.cancelled': '„{name}“ wurde nicht gesendet (abgebrochen).',
-  'files.refused.tooLarge': '„{name}“ ist zu groß. Ihre Organisation erlaubt Dateien bis {max} MB. Verkleinern Sie die Datei oder teilen Sie sie auf.',
-  'files.refused.blocked': '„{name}“ kann nicht gesendet werden: Dateien vom Typ .{ext} hat Ihre Organisation gesperrt.',
-  'files.refused.notAllowed': '„{name}“ kann nicht gesendet werden: Ihre Organisation erlaubt den Dateityp .{ext} nicht.',
+  'files.refused.tooLarge':
+    '„{name}“ ist zu groß. Ihre Organisation erlaubt Dateien bis {max} MB. Verkleinern Sie die Datei oder teilen Sie sie auf.',
+  'files.refused.blocked':
+    '„{name}“ kann nicht gesendet werden: Dateien vom Typ .{ext} hat Ihre Organisation gesperrt.',
+  'files.refused.notAllowed':
+    '„{name}“ kann nicht gesendet werden: Ihre Organisation erlaubt den Dateityp .{ext} nicht.',
 
   'redact.title': 'Bild vor dem Senden schwärzen',
-  'redact.help': 'Ziehen Sie mit der Maus Rechtecke über alles, was nicht zu sehen sein darf (z. B. Gesicht oder Name einer Patientin).',
+  'redact.help':
+    'Ziehen Sie mit der Maus Rechtecke über alles, was nicht zu sehen sein darf (z. B. Gesicht oder Name einer Patientin).',
   'redact.mode': 'Art der Schwärzung',
   'redact.black': 'Schwärzen',
   'redact.blur': 'Weichzeichnen',
@@ -139,7 +149,8 @@ export const deCollab = {
   'redact.areaBlack': 'Bereich {n}: geschwärzt',
   'redact.areaBlur': 'Bereich {n}: weichgezeichnet',
   'redact.remove': 'Entfernen',
-  'redact.original': 'Gesendet wird nur das bearbeitete Bild. Das Original wird weder gesendet noch gespeichert; Metadaten wie der Aufnahmeort werden entfernt.',
+  'redact.original':
+    'Gesendet wird nur das bearbeitete Bild. Das Original wird weder gesendet noch gespeichert; Metadaten wie der Aufnahmeort werden entfernt.',
   'redact.send': 'Geschwärztes Bild senden',
   'redact.sendUnchanged': 'Ohne Schwärzung senden',
   'redact.unreadable': 'Dieses Bild kann nicht gelesen werden.',
@@ -199,7 +210,8 @@ export const deCollab = {
   'calendar.answer.no': 'Absagen',
   'calendar.exportOne': 'Als .ics exportieren',
   'calendar.edit': 'Bearbeiten',
-  'calendar.onlyOrganizer': 'Ändern oder absagen kann diesen Termin nur, wer ihn angelegt hat, oder die Kanalverwaltung. Bitten Sie sie darum.',
+  'calendar.onlyOrganizer':
+    'Ändern oder absagen kann diesen Termin nur, wer ihn angelegt hat, oder die Kanalverwaltung. Bitten Sie sie darum.',
   'calendar.cancelEntry': 'Termin absagen',
   'calendar.cancelConfirm': 'Für alle absagen',
   'calendar.from': 'ab {time}',
@@ -207,7 +219,8 @@ export const deCollab = {
   'calendar.endsAt': 'bis {when}',
   'calendar.dayOf': 'Tag {day} von {count}',
   'calendar.changedOccurrence': 'einzeln geändert',
-  'calendar.changedNotice': 'Dieser Termin der Serie wurde einzeln geändert. Die übrigen Termine bleiben, wie sie sind.',
+  'calendar.changedNotice':
+    'Dieser Termin der Serie wurde einzeln geändert. Die übrigen Termine bleiben, wie sie sind.',
   'calendar.scope.editPrompt': 'Welche Termine möchten Sie bearbeiten?',
   'calendar.scope.cancelPrompt': 'Welche Termine möchten Sie absagen?',
   'calendar.scope.editOne': 'Nur diesen Termin',
@@ -217,5 +230,6 @@ export const deCollab = {
   'calendar.scope.back': 'Zurück',
   'calendar.occurrenceTitle': 'Diesen Termin bearbeiten',
   'calendar.seriesTitle': 'Alle Termine der Serie bearbeiten',
-  'calendar.occurrenceHelp': 'Die Änderung gilt nur für den Termin am {date}. Die übrigen Termine der Serie bleiben unverändert.',
+  'calendar.occurrenceHelp':
+    'Die Änderung gilt nur für den Termin am {date}. Die übrigen Termine der Serie bleiben unverändert.',
 } as const;

@@ -26,11 +26,11 @@ export const deStatus = {
   'outage.pending.other': '{count} Nachrichten warten auf Versand.',
   'outage.urgent.one': '1 dringende Nachricht ist noch nicht zugestellt.',
   'outage.urgent.other': '{count} dringende Nachrichten sind noch nicht zugestellt.',
-  'outage.whatToDo':
-    'Dauert das an, melden Sie es bitte der IT. Dringendes bitte zusätzlich telefonisch weitergeben.',
+  'outage.whatToDo': 'Dauert das an, melden Sie es bitte der IT. Dringendes bitte zusätzlich telefonisch weitergeben.',
 
   'delivery.urgentPending': 'Dringend – noch nicht zugestellt',
-  'delivery.urgentPendingHint': 'Wird automatisch gesendet, sobald die Verbindung steht. Bitte Dringendes telefonisch weitergeben.',
+  'delivery.urgentPendingHint':
+    'Wird automatisch gesendet, sobald die Verbindung steht. Bitte Dringendes telefonisch weitergeben.',
   'message.writtenDelivered': 'geschrieben {written} · zugestellt {delivered}',
 
   'orgAdmin.devices.userInactive': 'Benutzer deaktiviert',

@@ -99,7 +99,8 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'files.previewAlt': 'Preview of {name}',
   'files.previewLoading': 'Decrypting the preview …',
   'files.noPreview': 'Klinikfunk has no preview for this file type. Use “Save as” to open it in another program.',
-  'files.previewTooLarge': '“{name}” is too large for the preview (more than {max} MB). Use “Save as …” to open it in another program.',
+  'files.previewTooLarge':
+    '“{name}” is too large for the preview (more than {max} MB). Use “Save as …” to open it in another program.',
   'files.previewRefused': 'Klinikfunk has no preview for this file. Use “Save as …” to open it in another program.',
 
   'pdf.opening': 'Opening the PDF …',
@@ -117,9 +118,12 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'pdf.fitWidth': 'Fit width',
   'pdf.region': 'PDF page of {name}',
   'pdf.pageImage': 'Page {page} of {count}',
-  'pdf.error.password': 'This PDF is password-protected and cannot be shown here. Use “Save as …” to open it in your PDF program.',
-  'pdf.error.damaged': 'This PDF is damaged or not a valid PDF. Ask the person who shared it to send it again, or try “Save as …”.',
-  'pdf.error.failed': 'This PDF cannot be shown here. Use “Save as …” to open it in your PDF program. If this keeps happening, report it to your IT.',
+  'pdf.error.password':
+    'This PDF is password-protected and cannot be shown here. Use “Save as …” to open it in your PDF program.',
+  'pdf.error.damaged':
+    'This PDF is damaged or not a valid PDF. Ask the person who shared it to send it again, or try “Save as …”.',
+  'pdf.error.failed':
+    'This PDF cannot be shown here. Use “Save as …” to open it in your PDF program. If this keeps happening, report it to your IT.',
   'files.upload.list': 'Uploads',
   'files.upload.cancel': 'Cancel',
   'files.upload.dismiss': 'Dismiss the note on {name}',
@@ -127,12 +131,14 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'files.upload.percent': '{percent} % – encrypted and sent',
   'files.upload.done': 'Sent',
   'files.upload.cancelled': '“{name}” was not sent (cancelled).',
-  'files.refused.tooLarge': '“{name}” is too large. Your organisation allows files up to {max} MB. Make it smaller or split it.',
+  'files.refused.tooLarge':
+    '“{name}” is too large. Your organisation allows files up to {max} MB. Make it smaller or split it.',
   'files.refused.blocked': '“{name}” cannot be sent: your organisation blocks .{ext} files.',
   'files.refused.notAllowed': '“{name}” cannot be sent: your organisation does not allow .{ext} files.',
 
   'redact.title': 'Black out the image before sending',
-  'redact.help': 'Drag rectangles with the mouse over everything that must not be seen (for example a patient’s face or name).',
+  'redact.help':
+    'Drag rectangles with the mouse over everything that must not be seen (for example a patient’s face or name).',
   'redact.mode': 'Kind of redaction',
   'redact.black': 'Black out',
   'redact.blur': 'Blur',
@@ -141,7 +147,8 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'redact.areaBlack': 'Area {n}: blacked out',
   'redact.areaBlur': 'Area {n}: blurred',
   'redact.remove': 'Remove',
-  'redact.original': 'Only the edited image is sent. The original is neither sent nor kept; metadata such as the location is removed.',
+  'redact.original':
+    'Only the edited image is sent. The original is neither sent nor kept; metadata such as the location is removed.',
   'redact.send': 'Send redacted image',
   'redact.sendUnchanged': 'Send without redaction',
   'redact.unreadable': 'This image cannot be read.',
@@ -201,7 +208,8 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'calendar.answer.no': 'Decline',
   'calendar.exportOne': 'Export as .ics',
   'calendar.edit': 'Edit',
-  'calendar.onlyOrganizer': 'Only whoever created this event, or the channel admins, can change or cancel it. Ask them to.',
+  'calendar.onlyOrganizer':
+    'Only whoever created this event, or the channel admins, can change or cancel it. Ask them to.',
   'calendar.cancelEntry': 'Cancel event',
   'calendar.cancelConfirm': 'Cancel for everyone',
   'calendar.from': 'from {time}',
@@ -209,7 +217,8 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'calendar.endsAt': 'until {when}',
   'calendar.dayOf': 'day {day} of {count}',
   'calendar.changedOccurrence': 'changed on its own',
-  'calendar.changedNotice': 'This occurrence of the series was changed on its own. The other occurrences stay as they are.',
+  'calendar.changedNotice':
+    'This occurrence of the series was changed on its own. The other occurrences stay as they are.',
   'calendar.scope.editPrompt': 'Which events do you want to edit?',
   'calendar.scope.cancelPrompt': 'Which events do you want to cancel?',
   'calendar.scope.editOne': 'Only this event',
@@ -219,5 +228,6 @@ export const enCollab: Record<keyof typeof deCollab, string> = {
   'calendar.scope.back': 'Back',
   'calendar.occurrenceTitle': 'Edit this event',
   'calendar.seriesTitle': 'Edit all events in the series',
-  'calendar.occurrenceHelp': 'The change applies only to the event on {date}. The other events in the series stay unchanged.',
+  'calendar.occurrenceHelp':
+    'The change applies only to the event on {date}. The other events in the series stay unchanged.',
 };

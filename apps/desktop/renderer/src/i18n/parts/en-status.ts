@@ -29,7 +29,8 @@ export const enStatus: Record<keyof typeof deStatus, string> = {
   'outage.whatToDo': 'If this goes on, please tell IT. Please also pass on anything urgent by phone.',
 
   'delivery.urgentPending': 'Urgent – not delivered yet',
-  'delivery.urgentPendingHint': 'Sent automatically once the connection is back. Please pass on anything urgent by phone.',
+  'delivery.urgentPendingHint':
+    'Sent automatically once the connection is back. Please pass on anything urgent by phone.',
   'message.writtenDelivered': 'written {written} · delivered {delivered}',
 
   'orgAdmin.devices.userInactive': 'User deactivated',
