@@ -7,6 +7,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 const noElectron = {
   paths: [
@@ -17,6 +19,63 @@ const noElectron = {
     },
   ],
   patterns: [{ group: ['electron/*'], message: "Only apps/desktop/electron/main and /preload may import 'electron'." }],
+};
+
+/**
+ * svelte-check --incremental (npm run typecheck) resolves an import of a missing .svelte file to
+ * svelte's own `declare module '*.svelte'` and passes it; this rule fails it instead.
+ */
+const svelteImportExists = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const check = (source) => {
+      const name = source?.type === 'Literal' ? source.value : undefined;
+      if (typeof name !== 'string' || !name.startsWith('.') || !name.endsWith('.svelte')) return;
+      if (!existsSync(resolve(dirname(context.filename), name)))
+        context.report({
+          node: source,
+          message: `No component ${name} next to this file: fix the path or the component's name.`,
+        });
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+    };
+  },
+};
+
+/**
+ * no-restricted-imports sees static imports only: an `import('electron')` in the relay would pass
+ * the boundary rules and the typecheck (the root node_modules has it) and fail only where the relay
+ * is installed alone. So import() takes a file of its own package (a relative path) and nothing else.
+ */
+const dynamicImportOwnFiles = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    return {
+      ImportExpression(node) {
+        const { source } = node;
+        const name =
+          source.type === 'Literal'
+            ? source.value
+            : source.type === 'TemplateLiteral' && source.expressions.length === 0
+              ? source.quasis[0].value.cooked
+              : undefined;
+        if (typeof name === 'string' && /^\.{1,2}\//.test(name)) return;
+        context.report({
+          node: source,
+          message:
+            'import() only of a file of this package (a relative path); import other modules statically, where the boundary rules check them.',
+        });
+      },
+    };
+  },
+};
+
+const klinikfunkRules = {
+  rules: { 'svelte-import-exists': svelteImportExists, 'dynamic-import-own-files': dynamicImportOwnFiles },
 };
 
 const SOURCES = ['*.ts', '*.svelte', '*.svelte.ts'];
@@ -65,11 +124,13 @@ function boundary(root, { allowed, denied = [], electron = false, within, messag
 
 export default tseslint.config(
   {
+    // Build output at any depth (apps/desktop/dist/, apps/desktop/release/), as in .gitignore: a
+    // pattern without `**/` matches only beside this file.
     ignores: [
       'node_modules/',
-      'dist/',
-      'out/',
-      'release/',
+      '**/dist/',
+      '**/out/',
+      '**/release/',
       '.tsbuild/',
       '**/.svelte-check/',
       'test-results/',
@@ -87,6 +148,18 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': ['error', noElectron],
     },
+  },
+  {
+    plugins: { klinikfunk: klinikfunkRules },
+  },
+  {
+    files: [
+      'packages/**/*.ts',
+      'apps/relay/**/*.ts',
+      'apps/desktop/electron/**/*.ts',
+      'apps/desktop/renderer/src/**/*.{ts,svelte}',
+    ],
+    rules: { 'klinikfunk/dynamic-import-own-files': 'error' },
   },
   // The workspace packages (package.json "dependencies" each).
   ...boundary('packages/protocol', {
@@ -160,6 +233,10 @@ export default tseslint.config(
       globals: { ...globals.browser },
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
     },
+  },
+  {
+    files: ['apps/desktop/renderer/src/**/*.ts', 'apps/desktop/renderer/src/**/*.svelte'],
+    rules: { 'klinikfunk/svelte-import-exists': 'error' },
   },
   ...boundary('apps/desktop/renderer/src', {
     denied: ['node:*', '@klinikfunk/crypto', '@klinikfunk/node-common', 'ws', 'better-sqlite3-multiple-ciphers'],

@@ -135,6 +135,28 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     );
   });
 
+  it('a dynamic import() takes only a file of its own package: the boundary rules above see static imports only', async () => {
+    const dynamic = (source: string) => `export const load = () => import('${source}');\n`;
+    const refusals = async (probePath: string, source: string) =>
+      (await lintProbe(probePath, dynamic(source))).filter((m) => m.startsWith('klinikfunk/dynamic-import-own-files'));
+    // A module only the desktop app or the dev tools install passes the typecheck (it is hoisted
+    // into the root node_modules) and fails only where the relay is installed alone.
+    const cases: [probePath: string, source: string][] = [
+      ['apps/relay/__probe.ts', 'electron'],
+      ['apps/relay/store/__probe.ts', 'mqtt'],
+      ['apps/relay/__probe.ts', '@klinikfunk/node-common/logger.ts'],
+      ['packages/crypto/__probe.ts', 'node:fs'],
+      ['packages/protocol/__probe.ts', 'zod'],
+      ['apps/desktop/electron/core/__probe.ts', 'electron'],
+    ];
+    for (const [probePath, source] of cases)
+      expect((await refusals(probePath, source)).join('\n'), `${probePath}: ${source}`).toMatch(
+        /dynamic-import-own-files/,
+      );
+    expect(await refusals('apps/relay/__probe.ts', './config.ts')).toEqual([]);
+    expect(await refusals('apps/desktop/renderer/src/__probe.ts', './components/collab/PdfPreview.svelte')).toEqual([]);
+  });
+
   it('the relay cannot compile a desktop file into its build (typecheck)', () => {
     const errors = typecheckProbe(
       'apps/relay',
