@@ -8,30 +8,9 @@ import { tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-const calls: string[] = [];
-const state = { userData: '' };
+import { calls, state } from './electron-stand-in.ts';
 
-vi.mock('electron', () => ({
-  app: {
-    getPath: (name: string) => {
-      calls.push(`getPath ${name}`);
-      return state.userData;
-    },
-    setPath: (name: string, value: string) => calls.push(`setPath ${name} ${value}`),
-    enableSandbox: () => calls.push('enableSandbox'),
-    requestSingleInstanceLock: () => {
-      calls.push('requestSingleInstanceLock');
-      return true;
-    },
-    quit: () => calls.push('quit'),
-    on: (event: string) => calls.push(`on ${event}`),
-    whenReady: () => {
-      calls.push('whenReady');
-      return new Promise(() => undefined);
-    },
-  },
-  protocol: { registerSchemesAsPrivileged: () => calls.push('registerSchemesAsPrivileged') },
-}));
+vi.mock('electron', () => import('./electron-stand-in.ts'));
 // The real guards would stay installed in the test worker.
 vi.mock('../../../packages/node-common/process-guard.ts', () => ({ installProcessGuards: () => () => undefined }));
 
@@ -44,6 +23,7 @@ describe('a start while another start moves the data folder', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'kf-moving-'));
     state.userData = join(root, 'Roaming', 'Klinikfunk');
+    state.singleInstanceLock = true;
     local = join(root, 'Local', 'Klinikfunk');
     await mkdir(join(state.userData, 'profiles', 'p1'), { recursive: true });
     await writeFile(join(state.userData, 'profiles', 'p1', 'store.db'), 'x');

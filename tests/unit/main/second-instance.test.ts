@@ -10,30 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-const calls: string[] = [];
-const state = { userData: '' };
+import { calls, state } from './electron-stand-in.ts';
 
-vi.mock('electron', () => ({
-  app: {
-    getPath: (name: string) => {
-      calls.push(`getPath ${name}`);
-      return state.userData;
-    },
-    setPath: (name: string, value: string) => calls.push(`setPath ${name} ${value}`),
-    enableSandbox: () => calls.push('enableSandbox'),
-    requestSingleInstanceLock: () => {
-      calls.push('requestSingleInstanceLock');
-      return false;
-    },
-    quit: () => calls.push('quit'),
-    on: (event: string) => calls.push(`on ${event}`),
-    whenReady: () => {
-      calls.push('whenReady');
-      return new Promise(() => undefined);
-    },
-  },
-  protocol: { registerSchemesAsPrivileged: () => calls.push('registerSchemesAsPrivileged') },
-}));
+vi.mock('electron', () => import('./electron-stand-in.ts'));
 // The real guards would stay installed in the test worker.
 vi.mock('../../../packages/node-common/process-guard.ts', () => ({ installProcessGuards: () => () => undefined }));
 
@@ -46,6 +25,7 @@ describe('a second start of the desktop app', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'kf-second-'));
     state.userData = join(root, 'Roaming', 'Klinikfunk');
+    state.singleInstanceLock = false;
     local = join(root, 'Local', 'Klinikfunk');
     // Profiles in both places: the roaming folder cannot move, and the start logs a warning.
     for (const dir of [state.userData, local]) {
