@@ -187,6 +187,18 @@ export function transportContract(name: string, make: () => Promise<ContractWorl
         await until(() => told.includes(after.at(-1)!.pos));
       }));
 
+    it('a record upload cut off by a dropped connection is sent again after the reconnect and kept once', () =>
+      withWorld(make, async (w) => {
+        const before = (await w.bob.getRecords(0, 1000)).records.length;
+        const upload = w.alice.putRecord(w.record);
+        w.drop(w.alice);
+        await upload;
+        await until(() => w.alice.state() === 'online');
+        const after = (await w.bob.getRecords(0, 1000)).records;
+        expect(after.length).toBe(before + 1);
+        expect(after.at(-1)!.record.sig).toBe(w.record.sig);
+      }));
+
     it('fails fast while not connected, reconnects by itself after a drop, and stops on close', () =>
       withWorld(make, async (w) => {
         const states: TransportState[] = [];

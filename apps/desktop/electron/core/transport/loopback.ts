@@ -16,6 +16,7 @@ import {
   type Transport,
   type TransportState,
   type WireEvent,
+  RECORD_UPLOAD_TIMEOUT_MS,
 } from './transport.ts';
 
 const CHUNK = 256 * 1024;
@@ -287,7 +288,8 @@ export class LoopbackTransport implements Transport {
     return blob.slice();
   }
   async putRecord(record: Record<string, unknown>): Promise<void> {
-    this.#requireOnline();
+    // Like the relay transport: a record upload (an admin's action) waits out a dropped connection.
+    await this.#waitOnline(RECORD_UPLOAD_TIMEOUT_MS);
     this.#hub.putRecord(record);
   }
   async getRecords(after: number, limit: number): Promise<DirectoryPage> {

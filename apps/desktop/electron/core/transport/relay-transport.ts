@@ -34,6 +34,7 @@ import {
   type Transport,
   type TransportState,
   type WireEvent,
+  RECORD_UPLOAD_TIMEOUT_MS,
 } from './transport.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
@@ -264,7 +265,11 @@ export class RelayTransport implements Transport {
   }
 
   async putRecord(record: Record<string, unknown>): Promise<void> {
-    await this.#request({ t: 'dir_put', record }, 'ok');
+    // An admin waits for this answer: a connection dropped before or during the upload is waited
+    // out and the record sent again (the relay takes a record it already holds as done).
+    await this.#resuming({ timeoutMs: RECORD_UPLOAD_TIMEOUT_MS }, async () => {
+      await this.#request({ t: 'dir_put', record }, 'ok');
+    });
   }
 
   async getRecords(after: number, limit: number): Promise<DirectoryPage> {

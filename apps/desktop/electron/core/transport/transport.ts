@@ -227,3 +227,6 @@ export class Listeners<T> {
     }
   }
 }
+
+/** How long a directory record upload rides out a lost connection before it is given up. */
+export const RECORD_UPLOAD_TIMEOUT_MS = 20_000;
