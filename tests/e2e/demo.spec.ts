@@ -60,7 +60,6 @@ function workstation(printed: string, heading: string, profile: string) {
 
 async function unlock(page: Page, name: string, pin: string): Promise<void> {
   const profiles = page.getByTestId('lock-profile');
-  await expect(page.getByText('Klinikfunk ist gesperrt')).toBeVisible({ timeout: 20_000 });
   if ((await profiles.count()) > 1) await profiles.filter({ hasText: name }).click();
   await page.getByLabel(`PIN für ${name}`).fill(pin);
   await page.getByRole('button', { name: 'Entsperren' }).click();
@@ -69,7 +68,7 @@ async function unlock(page: Page, name: string, pin: string): Promise<void> {
 test('npm run demo: a seeded clinic on two workstations, stopped cleanly with Ctrl+C', async ({
   browser,
 }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   // Its own process group, so SIGINT reaches the demo and its relay as a terminal's Ctrl+C does.
   const child = spawn(process.execPath, [DEMO], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = output(child);
@@ -94,6 +93,8 @@ test('npm run demo: a seeded clinic on two workstations, stopped cleanly with Ct
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(at.url);
+      await expect(page.getByText('Klinikfunk ist gesperrt')).toBeVisible({ timeout: 20_000 });
+      await shot(page, testInfo, `demo-${name}-gesperrt`);
       await unlock(page, person, at.pin);
       const channel = page.getByTestId('channel-entry').filter({ hasText: 'Station 3A Innere' });
       await expect(channel).toBeVisible({ timeout: 20_000 });
@@ -126,7 +127,8 @@ test('npm run demo: a seeded clinic on two workstations, stopped cleanly with Ct
       await expect(preview).toBeVisible({ timeout: 20_000 });
       if (file.endsWith('.pdf'))
         await expect(preview.getByTestId('pdf-page-text')).toContainText('Verlegungsbericht', { timeout: 20_000 });
-      else await expect(preview.locator('img')).toBeVisible({ timeout: 20_000 });
+      // The PNG the demo drew decodes in Chromium at its full size.
+      else await expect(preview.locator('img')).toHaveJSProperty('naturalWidth', 640, { timeout: 20_000 });
       await shot(page, testInfo, `demo-${name}-vorschau`);
       await page.keyboard.press('Escape');
     }

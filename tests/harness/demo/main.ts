@@ -80,6 +80,7 @@ async function runSeeded(): Promise<void> {
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1).replace('.', ',');
   console.log(`Klinikfunk-Demo: ${ORG_NAME} wird angelegt. Alle Personen und Inhalte sind erfunden.`);
   console.log(`Demo-Daten liegen in: ${root}`);
+  console.log(`  [${seconds().padStart(5)} s] Relay und drei Arbeitsplätze starten`);
   const clinic = await startClinicRelay({ dataDir: await folder('relay') });
   cleanups.push(() => clinic.relay.dispose());
   const [wardPc, doctorPc, itPc] = await Promise.all([
