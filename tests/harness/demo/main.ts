@@ -15,9 +15,19 @@ import { apiOf } from './api.ts';
 import { ADMIN, DOCTOR, NURSE_EARLY, NURSE_NIGHT, ORG_NAME, type Person } from './cast.ts';
 import { seedClinic } from './seed.ts';
 
-const { values: flags } = parseArgs({
-  options: { empty: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
-});
+function readFlags() {
+  try {
+    return parseArgs({
+      options: { empty: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+    }).values;
+  } catch (error) {
+    console.error(
+      `${(error as Error).message}\nAufruf: npm run demo, npm run demo -- --empty oder npm run demo -- --keep`,
+    );
+    process.exit(2);
+  }
+}
+const flags = readFlags();
 
 // Like the Electron main process: a stray rejection or exception is logged, the demo keeps running.
 installProcessGuards(createLogger(jsonLineSink, 'demo'), { exitOnUncaughtException: false });
@@ -114,6 +124,7 @@ async function runSeeded(): Promise<void> {
   console.log(profileLine(ADMIN, ''));
   console.log('');
   console.log('Jeder Arbeitsplatz startet gesperrt: Profil wählen und die PIN eingeben.');
+  console.log('Die Passphrase braucht man erst nach „Abmelden“ oder nach zu vielen falschen PINs.');
   console.log(`Serveradresse (Relay): ${clinic.url}`);
   console.log(
     flags.keep
