@@ -13,7 +13,7 @@ export interface ClinicRelay {
 }
 
 export async function startClinicRelay(
-  options: { verbose?: boolean; limits?: Partial<RelayLimits> } = {},
+  options: { verbose?: boolean; limits?: Partial<RelayLimits>; dataDir?: string } = {},
 ): Promise<ClinicRelay> {
   // TestOrg is only a placeholder here: a bootstrapping relay imports no records.
   const relay = await startTestRelay({
@@ -23,6 +23,7 @@ export async function startClinicRelay(
     envelopeCheck: true,
     ...(options.verbose ? { verbose: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const setupCode = (await readFile(join(relay.dataDir, 'bootstrap-code'), 'utf8')).trim();
   return { relay, url: relay.url, setupCode };
