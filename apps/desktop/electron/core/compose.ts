@@ -16,6 +16,7 @@ import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed } from './change-feed.ts';
+import { messagePatch } from './app/message-changes.ts';
 import { collabHandlers } from './app/parts/collab-handlers.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
@@ -74,6 +75,7 @@ export function createCore(deps: CoreDeps): Core {
     log,
     sessionStatus: () => sessions.status(),
     connectionView: () => connectionView(),
+    messagePatch: (channelId, change) => messagePatch(sessions.visible(), channelId, change),
   });
   const mark = feed.mark;
 
@@ -97,7 +99,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     onRuntimeEvent: (profileId) => ({
       // Only the visible profile's changes reach the renderer; the others sync silently.
-      messagesChanged: (channelId) => isVisible(profileId) && mark(`messages:${channelId}`),
+      messagesChanged: (channelId, change) => isVisible(profileId) && feed.messages(channelId, change),
       channelsChanged: () => isVisible(profileId) && mark('channels'),
       connectionChanged: () => isVisible(profileId) && mark('connection'),
       received: (events) => {
@@ -234,7 +236,7 @@ export function createCore(deps: CoreDeps): Core {
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },
-    ...messagingHandlers(sessions, clock),
+    ...messagingHandlers(sessions, clock, feed.version),
     ...adminHandlers(sessions, clock),
     ...collabHandlers(context),
     ...orgAdminHandlers(context),
