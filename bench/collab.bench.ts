@@ -1,6 +1,6 @@
 // Collaboration benchmarks on two workstations (core + IPC router each) and a real relay process
 // on loopback:
-// - a 100 MB file end to end: the renderer's path through the router (512 KiB base64 chunks),
+// - a 100 MB file end to end: the renderer's path through the router (512 KiB Uint8Array chunks),
 //   streaming encryption into the cache with the relay upload of 4 MiB segments overlapping it;
 //   on the other workstation the download of the segments, and the decrypting export read back
 //   through the router;
@@ -36,7 +36,7 @@ async function uploadFile(client: CoreClient, channelId: string, bytes: Buffer):
     await client.value('files.uploadChunk', {
       uploadId: begun.uploadId,
       offset,
-      dataB64: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES).toString('base64'),
+      data: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES),
     });
   }
   const finished = await client.value('files.finishUpload', { uploadId: begun.uploadId });
@@ -50,7 +50,7 @@ async function downloadFile(client: CoreClient, channelId: string, fileId: strin
   let size = 0;
   for (;;) {
     const piece = await client.value('files.exportRead', { exportId: opened.exportId });
-    size += Buffer.from(piece.dataB64, 'base64').length;
+    size += piece.data.byteLength;
     if (piece.done) return size;
   }
 }

@@ -24,6 +24,8 @@ import type { EffectivePolicy } from '../../apps/desktop/electron/core/policy/re
 import { SECURITY_HEADERS } from '../../apps/desktop/electron/core/security/csp.ts';
 import { mimeTypeFor, resolveStaticPath } from '../../apps/desktop/electron/core/security/static-files.ts';
 import { createRouter } from '../../apps/desktop/electron/ipc/router.ts';
+import { decodeFrame, encodeFrame } from './browser/codec.ts';
+import { nodeBase64 } from './node-base64.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = join(repoRoot, 'apps', 'desktop', 'dist', 'renderer');
@@ -118,7 +120,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
       ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}),
     },
     emit: (event, payload) => {
-      const frame = JSON.stringify({ event, payload: events[event].payload.parse(payload) });
+      const frame = encodeFrame({ event, payload: events[event].payload.parse(payload) }, nodeBase64);
       for (const socket of sockets) socket.send(frame);
     },
   });
@@ -182,14 +184,14 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
       ws.on('message', (data) => {
         let frame: z.infer<typeof requestFrame>;
         try {
-          frame = requestFrame.parse(JSON.parse(String(data)));
+          frame = requestFrame.parse(decodeFrame(String(data), nodeBase64));
         } catch {
           log.warn('harness frame refused: not a request');
           return;
         }
         router
           .invoke(sender, frame.method, frame.input)
-          .then((result) => ws.send(JSON.stringify({ id: frame.id, result })))
+          .then((result) => ws.send(encodeFrame({ id: frame.id, result }, nodeBase64)))
           .catch((error: unknown) =>
             log.warn('harness frame failed', { method: String(frame.method), error: loggable(error) }),
           );

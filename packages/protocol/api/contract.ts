@@ -25,6 +25,7 @@ import {
   userSchema,
 } from './messaging-schemas.ts';
 import type { EventName, MethodName } from './names.ts';
+import { messagesChangedSchema } from './change-events.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
 import { workstationEvents, workstationMethods } from './parts/workstation-contract.ts';
@@ -263,8 +264,8 @@ export const events = {
     doc: 'The sidebar changed (a channel, its name, members or unread counts); the renderer reloads channels.list.',
   }),
   'messages.changed': event({
-    payload: z.object({ channelId }),
-    doc: 'Messages of a channel changed (new, edited, deleted, acknowledged, delivered); the renderer reloads what it shows.',
+    payload: messagesChangedSchema,
+    doc: 'Messages of a channel changed (new, edited, deleted, acknowledged, delivered): the changed message views and the channel\'s next version, or "reload"; and whether its polls, files or calendar changed (change-events.ts).',
   }),
   ...collabEvents,
   ...orgAdminEvents,

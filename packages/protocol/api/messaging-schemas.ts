@@ -97,6 +97,8 @@ export const messagePageSchema = z.object({
    * starts. Null: nothing was skipped.
    */
   historyStart: z.number().int().min(1).nullable(),
+  /** The channel's change version this page was read at: later messages.changed events patch it (change-events.ts). */
+  version: z.number().int().nonnegative(),
 });
 
 /** Longest message body, in UTF-16 code units (what `string.length` counts in the composer). */

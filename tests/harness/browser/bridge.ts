@@ -1,8 +1,10 @@
 // Browser side of the test harness: implements window.klinikfunk over a WebSocket to the same IPC
 // router Electron uses. It stands in for the preload, so it does what the preload does and no
-// more: refuse names outside the contract, forward everything else.
+// more: refuse names outside the contract, forward everything else. Frames go through codec.ts,
+// so byte fields arrive as Uint8Array as they do over Electron's structured clone.
 import type { KlinikfunkBridge } from '@klinikfunk/protocol/api/bridge.ts';
 import { isEventName, isMethodName } from '@klinikfunk/protocol/api/names.ts';
+import { decodeFrame, encodeFrame } from './codec.ts';
 
 type Pending = { resolve: (value: unknown) => void };
 
@@ -18,7 +20,7 @@ const listeners = new Map<string, Set<(payload: unknown) => void>>();
 let nextId = 1;
 
 socket.addEventListener('message', (message) => {
-  const frame = JSON.parse(String(message.data)) as {
+  const frame = decodeFrame(String(message.data)) as {
     id?: number;
     result?: unknown;
     event?: string;
@@ -47,7 +49,7 @@ const bridge = {
     const id = nextId++;
     return new Promise((resolve) => {
       pending.set(id, { resolve });
-      socket.send(JSON.stringify({ id, method, input }));
+      socket.send(encodeFrame({ id, method, input }));
     });
   },
   on(event: unknown, listener: (payload: unknown) => void): () => void {

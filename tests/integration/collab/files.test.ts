@@ -27,7 +27,7 @@ async function upload(
     await client.value('files.uploadChunk', {
       uploadId: begun.uploadId,
       offset,
-      dataB64: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES).toString('base64'),
+      data: bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES),
     });
   }
   return {
@@ -35,7 +35,7 @@ async function upload(
     result: await client.value('files.finishUpload', {
       uploadId: begun.uploadId,
       caption: '',
-      thumbnailB64: thumbnail?.toString('base64') ?? null,
+      thumbnail,
     }),
   };
 }
@@ -45,7 +45,7 @@ async function exportAll(client: CoreClient, channelId: string, fileId: string):
   const parts: Buffer[] = [];
   for (;;) {
     const piece = await client.value('files.exportRead', { exportId: opened.exportId });
-    parts.push(Buffer.from(piece.dataB64, 'base64'));
+    parts.push(Buffer.from(piece.data));
     if (piece.done) return Buffer.concat(parts);
   }
 }
@@ -124,15 +124,16 @@ describe('files through the core', () => {
       'image at nurse',
     );
     const preview = await nurse.value('files.preview', { channelId, fileId: result.fileId });
-    expect(Buffer.from(preview.dataB64, 'base64').equals(png)).toBe(true);
+    expect(preview.data).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(preview.data).equals(png)).toBe(true);
     const thumbnail = await nurse.value('files.thumbnail', { channelId, fileId: result.fileId });
-    expect(Buffer.from(thumbnail!.dataB64, 'base64').equals(thumb)).toBe(true);
+    expect(Buffer.from(thumbnail!.data).equals(thumb)).toBe(true);
     const pdf = (await nurse.value('files.list', { channelId, kind: 'pdf' }))[0]!;
     expect(await nurse.value('files.thumbnail', { channelId, fileId: pdf.fileId })).toBeNull();
     // PDF previews the same way (rendered by pdf.js in the renderer); the plaintext stays in memory.
     const pdfPreview = await nurse.value('files.preview', { channelId, fileId: pdf.fileId });
     expect(pdfPreview.mimeType).toBe('application/pdf');
-    expect(Buffer.from(pdfPreview.dataB64, 'base64').length).toBe(pdf.size);
+    expect(pdfPreview.data.byteLength).toBe(pdf.size);
     const zip = await upload(admin, channelId, 'Archiv.zip', 'application/zip', randomBytes(100));
     if (zip.result.status !== 'sent') throw new Error('not sent');
     await eventually(
@@ -176,27 +177,26 @@ describe('files through the core', () => {
     });
     if (begun.status !== 'started') throw new Error('refused');
     expect(
-      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 5, dataB64: 'AAAA' }),
+      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 5, data: new Uint8Array(3) }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(
-      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'A!!A' }),
-    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(
-      await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'AAA' }),
-    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // Bytes are a Uint8Array within the chunk size; text (base64 as before) or a bigger chunk is refused.
+    for (const data of ['AAAA', [0, 0, 0], { 0: 0, length: 1 }, new Uint8Array(FILE_CHUNK_MAX_BYTES + 1)])
+      expect(
+        await admin.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, data: data as Uint8Array }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(
       await admin.call('files.uploadChunk', {
         uploadId: begun.uploadId,
         offset: 0,
-        dataB64: Buffer.alloc(11).toString('base64'),
+        data: new Uint8Array(11),
       }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(
-      await admin.call('files.uploadChunk', { uploadId: 'trUnknownUpload', offset: 0, dataB64: 'AAAA' }),
+      await admin.call('files.uploadChunk', { uploadId: 'trUnknownUpload', offset: 0, data: new Uint8Array(3) }),
     ).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Another workstation cannot continue someone else's upload.
     expect(
-      await w.nurse.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, dataB64: 'AAAA' }),
+      await w.nurse.call('files.uploadChunk', { uploadId: begun.uploadId, offset: 0, data: new Uint8Array(3) }),
     ).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
@@ -213,13 +213,13 @@ describe('files through the core', () => {
     await admin.value('files.uploadChunk', {
       uploadId: begun.uploadId,
       offset: 0,
-      dataB64: randomBytes(FILE_CHUNK_MAX_BYTES).toString('base64'),
+      data: randomBytes(FILE_CHUNK_MAX_BYTES),
     });
     await admin.value('files.cancel', { transferId: begun.uploadId });
     await admin.value('files.uploadChunk', {
       uploadId: begun.uploadId,
       offset: FILE_CHUNK_MAX_BYTES,
-      dataB64: randomBytes(FILE_CHUNK_MAX_BYTES).toString('base64'),
+      data: randomBytes(FILE_CHUNK_MAX_BYTES),
     });
     expect(await admin.value('files.finishUpload', { uploadId: begun.uploadId })).toEqual({ status: 'cancelled' });
     await new Promise((r) => setTimeout(r, 300));

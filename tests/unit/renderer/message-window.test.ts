@@ -48,6 +48,7 @@ const page = (
   hasNewer,
   total,
   historyStart,
+  version: 0,
 });
 
 describe('renderer message window', () => {

@@ -15,6 +15,8 @@ import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
+import { createChangeFeed } from './change-feed.ts';
+import { messagePatch } from './app/message-changes.ts';
 import { collabHandlers } from './app/parts/collab-handlers.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
@@ -67,36 +69,15 @@ export function createCore(deps: CoreDeps): Core {
   const language = values.uiLanguage ?? 'de';
   const ready = readySodium();
 
-  // Change events are coalesced per turn: a page of 500 applied events is one reload, not 500.
-  const dirty = new Set<string>();
-  let flush: ReturnType<typeof setTimeout> | null = null;
-  const mark = (key: string) => {
-    dirty.add(key);
-    flush ??= setTimeout(() => {
-      flush = null;
-      const keys = [...dirty];
-      dirty.clear();
-      emitChanges(keys).catch((error: unknown) => log.warn('change events not sent', { error: loggable(error) }));
-    }, 10);
-  };
-  // In the order marked: the connection view reads the store, the others follow it.
-  const emitChanges = async (keys: string[]) => {
-    for (const k of keys) {
-      if (k === 'session')
-        sessions
-          .status()
-          .then((s) => deps.emit('session.changed', s))
-          .catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
-      else if (k === 'channels') deps.emit('channels.changed', {});
-      else if (k === 'connection') {
-        const view = await connectionView().catch((error: unknown) => {
-          log.warn('connection view not sent', { error: String(error) });
-          return null;
-        });
-        if (view) deps.emit('connection.changed', view);
-      } else deps.emit('messages.changed', { channelId: k.slice('messages:'.length) });
-    }
-  };
+  // Declared before the sessions it reads: the feed only calls these after a turn, when both exist.
+  const feed = createChangeFeed({
+    emit: deps.emit,
+    log,
+    sessionStatus: () => sessions.status(),
+    connectionView: () => connectionView(),
+    messagePatch: (channelId, change) => messagePatch(sessions.visible(), channelId, change),
+  });
+  const mark = feed.mark;
 
   const isVisible = (profileId: string) => sessions.session.visibleProfile === profileId && !sessions.session.isLocked;
 
@@ -118,7 +99,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     onRuntimeEvent: (profileId) => ({
       // Only the visible profile's changes reach the renderer; the others sync silently.
-      messagesChanged: (channelId) => isVisible(profileId) && mark(`messages:${channelId}`),
+      messagesChanged: (channelId, change) => isVisible(profileId) && feed.messages(channelId, change),
       channelsChanged: () => isVisible(profileId) && mark('channels'),
       connectionChanged: () => isVisible(profileId) && mark('connection'),
       received: (events) => {
@@ -255,7 +236,7 @@ export function createCore(deps: CoreDeps): Core {
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },
-    ...messagingHandlers(sessions, clock),
+    ...messagingHandlers(sessions, clock, feed.version),
     ...adminHandlers(sessions, clock),
     ...collabHandlers(context),
     ...orgAdminHandlers(context),
@@ -266,7 +247,7 @@ export function createCore(deps: CoreDeps): Core {
     handlers,
     sessions,
     close: async () => {
-      if (flush) clearTimeout(flush);
+      feed.close();
       await sessions.close();
     },
   };

@@ -2,6 +2,7 @@
 // bounded strings and arrays, so a hostile or buggy renderer is refused before any logic runs.
 import { z } from 'zod';
 import { RECURRENCE_ID_MAX, RECURRENCE_ID_MIN } from '../../domain/events.ts';
+import { bytes } from '../bytes.ts';
 import { channelId, userId } from '../messaging-schemas.ts';
 
 const objectId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id');
@@ -60,14 +61,12 @@ export const pollViewSchema = z.object({
 // ── files ────────────────────────────────────────────────────────────────────────────────────────
 export const fileId = objectId;
 export const transferId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'transfer id');
-/** Upload and export chunks: the harness bridge carries frames up to 1 MiB, base64 adds a third. */
+/** Upload and export chunks: the harness bridge carries frames up to 1 MiB, its base64 tag adds a third. */
 export const FILE_CHUNK_MAX_BYTES = 512 * 1024;
-/**
- * Base64 fields are bounded here and decoded strictly by the core (a decoded length that does not
- * match the text's length is `invalid_input`): a regular expression over 700 KB cost 8 ms per chunk,
- * most of the upload path's time.
- */
-const base64 = z.string();
+/** Largest thumbnail the renderer draws and sends with a file. */
+export const THUMBNAIL_MAX_BYTES = 300_000;
+/** Largest decrypted file one call returns (the in-app preview's limit, files/file-kinds.ts). */
+export const FILE_BYTES_MAX = 25 * 1024 * 1024;
 
 export const filePolicySchema = z.object({
   maxUploadBytes: z.number().int(),
@@ -100,14 +99,14 @@ export const uploadChunkInput = z.strictObject({
   uploadId: transferId,
   /** Position of this chunk in the plaintext: chunks must arrive in order. */
   offset: z.number().int().nonnegative(),
-  dataB64: base64.max(Math.ceil(FILE_CHUNK_MAX_BYTES / 3) * 4),
+  data: bytes(FILE_CHUNK_MAX_BYTES),
 });
 
 export const uploadFinishInput = z.strictObject({
   uploadId: transferId,
   caption: z.string().max(2000).default(''),
   /** A JPEG/PNG thumbnail the renderer drew from the (redacted) image; encrypted with the file key. */
-  thumbnailB64: base64.max(400_000).nullable().default(null),
+  thumbnail: bytes(THUMBNAIL_MAX_BYTES).nullable().default(null),
 });
 
 export const uploadFinishSchema = z.discriminatedUnion('status', [
@@ -140,7 +139,7 @@ export const fileViewSchema = z.object({
 export const fileRef = z.strictObject({ channelId, fileId });
 export const fileTransferInput = z.strictObject({ channelId, fileId, transferId: transferId.optional() });
 
-export const fileBytesSchema = z.object({ mimeType: z.string(), dataB64: z.string() });
+export const fileBytesSchema = z.object({ mimeType: z.string(), data: bytes(FILE_BYTES_MAX) });
 
 export const exportOpenSchema = z.object({
   exportId: transferId,
@@ -148,7 +147,7 @@ export const exportOpenSchema = z.object({
   mimeType: z.string(),
   size: z.number().int(),
 });
-export const exportReadSchema = z.object({ dataB64: z.string(), done: z.boolean() });
+export const exportReadSchema = z.object({ data: bytes(FILE_CHUNK_MAX_BYTES), done: z.boolean() });
 
 export const transferProgressSchema = z.object({
   transferId: z.string(),

@@ -34,10 +34,10 @@ type MessagingMethods =
   | 'messages.retry'
   | 'search.query';
 
-const UNKNOWN = 'Unbekannt';
+export const UNKNOWN = 'Unbekannt';
 
 /** Read receipts travel and show only while the organisation's signed settings allow them. */
-const readReceiptsOn = (runtime: ProfileRuntime): boolean =>
+export const readReceiptsOn = (runtime: ProfileRuntime): boolean =>
   runtime.client.directory.orgSettings?.body.readReceipts === true;
 const done = { done: true as const };
 
@@ -98,7 +98,12 @@ async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]>
     }));
 }
 
-export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, MessagingMethods> {
+/** `versionOf`: the change feed's version of a channel (change-feed.ts), read before the page. */
+export function messagingHandlers(
+  sessions: SessionService,
+  clock: Clock,
+  versionOf: (channelId: string) => number = () => 0,
+): Pick<Handlers, MessagingMethods> {
   const visible = () => sessions.visible();
 
   const requireChannel = (channelId: string) => memberRuntime(sessions, channelId);
@@ -281,6 +286,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
       const runtime = await requireChannel(input.channelId);
       const repo = runtime.profile.store.messages;
       const { channelId, limit } = input;
+      const version = versionOf(channelId);
       let rows;
       let hasOlder: boolean;
       let hasNewer: boolean;
@@ -321,6 +327,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
         hasNewer,
         total: await repo.count(channelId),
         historyStart: await runtime.profile.store.messageDetails.historyStart(channelId),
+        version,
       };
       return page;
     },

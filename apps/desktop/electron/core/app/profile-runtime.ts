@@ -25,6 +25,12 @@ import {
   type Identity,
 } from '../account/identity.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
+import { changeOfEvents, type ChannelChange } from '../channel-change.ts';
+import type { OutboxItem } from '../sync/ports.ts';
+
+/** An own event the relay took or refused: its message's delivery (and a refused effect) changed. */
+const changeOfOwn = (item: OutboxItem, myUserId: string): ChannelChange =>
+  changeOfEvents([{ eventId: item.clientEventId, senderUserId: myUserId, payload: item.payload }], myUserId);
 
 /** How long a revoked device waits for its wipe orders before it signs out anyway. */
 const WIPE_PROBE_MS = 10_000;
@@ -32,7 +38,8 @@ const WIPE_PROBE_MS = 10_000;
 const WIPE_CONFIRM_MS = 5_000;
 
 export interface RuntimeEvents {
-  messagesChanged(channelId: string): void;
+  /** What changed in a channel's messages (channel-change.ts), for the change feed. */
+  messagesChanged(channelId: string, change: ChannelChange): void;
   channelsChanged(): void;
   connectionChanged(): void;
   /** New events from others, for notifications. */
@@ -116,26 +123,26 @@ export class ProfileRuntime {
       clock: deps.clock,
       log: deps.log.child('client'),
       // Own events take effect when queued (a channel's name, a receipt...), so the list changes too.
-      onQueued: (channelId) => {
-        events.messagesChanged(channelId);
+      onQueued: (channelId, event) => {
+        events.messagesChanged(channelId, changeOfEvents([event], identity.userId));
         events.channelsChanged();
         events.connectionChanged();
       },
       listeners: {
         applied: (channelId, applied) => {
-          events.messagesChanged(channelId);
+          events.messagesChanged(channelId, changeOfEvents(applied, identity.userId));
           events.channelsChanged();
           const fromOthers = applied.filter((e) => e.senderUserId !== identity.userId);
           if (fromOthers.length > 0) events.received(fromOthers);
         },
         // The outbox count in the connection view changes with every send, queued or done.
         sent: (item) => {
-          events.messagesChanged(item.channelId);
+          events.messagesChanged(item.channelId, changeOfOwn(item, identity.userId));
           events.channelsChanged();
           events.connectionChanged();
         },
         sendFailed: (item) => {
-          events.messagesChanged(item.channelId);
+          events.messagesChanged(item.channelId, changeOfOwn(item, identity.userId));
           events.connectionChanged();
         },
         progress: (progress) => {

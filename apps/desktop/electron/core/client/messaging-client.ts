@@ -33,7 +33,8 @@ export interface MessagingClientDeps {
   log: Logger;
   listeners?: SyncListeners;
   /** An event was queued (the sync engine reports only when it leaves): the list and outbox count change at once. */
-  onQueued?: (channelId: string) => void;
+  /** An own event was queued (its effect is in the store already). */
+  onQueued?: (channelId: string, event: { eventId: string; senderUserId: string; payload: unknown }) => void;
   /** Admin devices only: the organisation signing key (keeps the directory channel's roster complete). */
   orgSigningKey?: Uint8Array | null;
 }
@@ -457,8 +458,7 @@ export class MessagingClient {
       knownEpoch: this.directory.currentEpoch(channelId),
     });
     // One request waiting per channel, decided where it is queued (OutboxRepository.queueJoinRequest).
-    if (await this.#deps.store.outbox.queueJoinRequest(event, CONTENT_TYPE[event.payload.type]))
-      this.#queued(event.channelId);
+    if (await this.#deps.store.outbox.queueJoinRequest(event, CONTENT_TYPE[event.payload.type])) this.#queued(event);
   }
 
   /** Withdraws a channel from the directory (its last member leaves it). */
@@ -541,7 +541,7 @@ export class MessagingClient {
     // What the rule table refuses already here, every client refuses: it is never queued (the
     // handlers check the same earlier, channel-access.ts; this holds for every caller).
     await this.#deps.store.outbox.queueOwn(event, CONTENT_TYPE[payload.type]);
-    this.#queued(channelId);
+    this.#queued(event);
     return event.eventId;
   }
 
@@ -559,8 +559,8 @@ export class MessagingClient {
   }
 
   /** Queued: the views change, and the engine sends when it can. */
-  #queued(channelId: string): void {
-    this.#deps.onQueued?.(channelId);
+  #queued(event: { eventId: string; channelId: string; senderUserId: string; payload: unknown }): void {
+    this.#deps.onQueued?.(event.channelId, event);
     void this.engine
       .notifyQueued()
       .catch((error: unknown) => this.#deps.log.warn('send failed', { error: loggable(error) }));

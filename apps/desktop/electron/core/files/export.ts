@@ -23,17 +23,23 @@ export class ExportReader {
     };
   }
 
-  /** Up to about `max` bytes of plaintext; `done` once the authenticated end of the file was read. */
+  /** What a decrypted chunk held beyond the last piece's `max`: the start of the next piece. */
+  #rest: Buffer | null = null;
+
+  /** Up to `max` bytes of plaintext (the contract bounds a piece); `done` once the authenticated end of the file was read. */
   async next(max: number): Promise<{ data: Buffer; done: boolean }> {
-    const parts: Buffer[] = [];
-    let size = 0;
+    const parts: Buffer[] = this.#rest ? [this.#rest] : [];
+    let size = this.#rest?.length ?? 0;
+    this.#rest = null;
     while (size < max) {
       const step = await this.#chunks.next();
       if (step.done) return { data: Buffer.concat(parts, size), done: true };
       parts.push(step.value);
       size += step.value.length;
     }
-    return { data: Buffer.concat(parts, size), done: false };
+    const all = Buffer.concat(parts, size);
+    if (size > max) this.#rest = all.subarray(max);
+    return { data: all.subarray(0, max), done: false };
   }
 
   close(): void {

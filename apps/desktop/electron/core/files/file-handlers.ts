@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import { fromBase64, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { Handlers } from '../../ipc/router.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
@@ -46,12 +46,8 @@ const keyOf = (row: FileRow) => {
   return asFileKey(bytes);
 };
 
-/** The API's file bytes (standard base64, padded), strict: a second spelling of the same bytes is refused too. */
-export function strictBase64(text: string): Buffer {
-  const bytes = fromBase64(text);
-  if (!bytes) throw new AppError('invalid_input', 'Not base64.');
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
+/** The API's bytes (a Uint8Array, checked by the contract) as a Buffer over the same memory: no copy. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Case and accents do not matter when searching by name ("ubergabe" finds "Übergabe.pdf"). */
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('de');
@@ -202,10 +198,9 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return { status: 'started' as const, uploadId };
     },
 
-    'files.uploadChunk': async ({ uploadId, offset, dataB64 }) => {
+    'files.uploadChunk': async ({ uploadId, offset, data }) => {
       const { upload } = ownUpload(uploadId);
-      const chunk = strictBase64(dataB64);
-      if (chunk.length > FILE_CHUNK_MAX_BYTES) throw new AppError('invalid_input', 'Chunk larger than 512 KiB.');
+      const chunk = asBuffer(data);
       if (transfers.isCancelled(uploadId)) return { received: upload.received };
       try {
         const received = await upload.write(offset, chunk);
@@ -221,7 +216,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       }
     },
 
-    'files.finishUpload': async ({ uploadId, caption, thumbnailB64 }) => {
+    'files.finishUpload': async ({ uploadId, caption, thumbnail: thumbnailBytes }) => {
       const { runtime, upload } = ownUpload(uploadId);
       const { meta } = upload;
       const end = async (phase: 'done' | 'failed' | 'cancelled') => {
@@ -234,7 +229,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         await end('cancelled');
         return { status: 'cancelled' as const };
       }
-      const thumbnail = thumbnailB64 && meta.mimeType.startsWith('image/') ? strictBase64(thumbnailB64) : null;
+      const thumbnail = thumbnailBytes && meta.mimeType.startsWith('image/') ? thumbnailBytes : null;
       let sealed;
       try {
         sealed = await upload.seal(runtime.transport, thumbnail);
@@ -281,7 +276,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         relayError,
       );
       const plain = await decryptBytes(keyOf(row), await readFile(path));
-      return { mimeType: plain[0] === 0x89 ? 'image/png' : 'image/jpeg', dataB64: plain.toString('base64') };
+      return { mimeType: plain[0] === 0x89 ? 'image/png' : 'image/jpeg', data: plain };
     },
 
     'files.preview': async ({ channelId, fileId, transferId }) => {
@@ -294,7 +289,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       if (refusal) throw new AppError('unavailable', 'No preview for this file type; use save as.');
       const path = await cached(runtime, row, transferId);
       const plain = await decryptFileToMemory(keyOf(row), path, MAX_PREVIEW_BYTES);
-      return { mimeType: row.mimeType, dataB64: plain.toString('base64') };
+      return { mimeType: row.mimeType, data: plain };
     },
 
     'files.download': async ({ channelId, fileId, transferId }) => {
@@ -320,7 +315,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       try {
         const { data, done: finished } = await reader.next(FILE_CHUNK_MAX_BYTES);
         if (finished) exports.delete(exportId);
-        return { dataB64: data.toString('base64'), done: finished };
+        return { data, done: finished };
       } catch (error) {
         exports.delete(exportId);
         reader.close();

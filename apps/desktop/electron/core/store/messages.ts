@@ -86,6 +86,18 @@ export class MessagesRepository {
     return (rows as Array<Record<string, unknown>>).map(toRow);
   }
 
+  /** The given messages and the messages quoting them (change-feed.ts), in no particular order. */
+  async withReplies(channelId: string, messageIds: string[], quoted: string[]): Promise<MessageRow[]> {
+    if (messageIds.length === 0 && quoted.length === 0) return [];
+    const ids = JSON.stringify(messageIds);
+    const quotes = JSON.stringify(quoted);
+    const rows = sql(
+      this.#db,
+      `${SELECT} WHERE m.channel_id = ? AND (m.message_id IN (SELECT value FROM json_each(?)) OR m.reply_to IN (SELECT value FROM json_each(?)))`,
+    ).all(channelId, ids, quotes) as Array<Record<string, unknown>>;
+    return rows.map(toRow);
+  }
+
   async get(channelId: string, messageId: string): Promise<MessageRow | null> {
     const row = sql(this.#db, `${SELECT} WHERE m.channel_id = ? AND m.message_id = ?`).get(channelId, messageId) as
       Record<string, unknown> | undefined;

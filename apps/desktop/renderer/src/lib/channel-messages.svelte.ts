@@ -1,8 +1,11 @@
 // The message window of the open channel as reactive state. Operations run one after another,
-// so a reload after messages.changed never races a page being loaded while scrolling.
+// so a change event never races a page being loaded while scrolling: an event that arrives while
+// a page is on its way is applied after it, against the version the page was read at.
+import type { MessagesChanged } from '@klinikfunk/protocol/api/change-events.ts';
 import type { MessageView, MethodInput } from '@klinikfunk/protocol/api/contract.ts';
 import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { call } from './api.ts';
+import { applyChange } from './message-patch.ts';
 import {
   emptyWindow,
   fromPage,
@@ -97,24 +100,37 @@ export class ChannelMessages {
     });
   }
 
+  /** A messages.changed event of this channel: patches the window, or reloads it when it must. */
+  change(event: MessagesChanged): Promise<unknown> {
+    return this.#run(async () => {
+      const next = applyChange(this.view, event);
+      if (next === 'reload') await this.#reloadNow();
+      else if (next) this.view = next;
+    });
+  }
+
   /** Reloads what is shown: the live end with new messages, or a jumped-to window in place. */
   reload(): Promise<unknown> {
     if (this.#reloadQueued) return this.#queue;
     this.#reloadQueued = true;
     return this.#run(async () => {
       this.#reloadQueued = false;
-      const current = this.view;
-      if (!current.hasNewer || current.messages.length === 0) {
-        const page = await this.#page({ limit: liveReloadLimit(current) });
-        if (page) this.view = mergeLive(this.view, page);
-        return;
-      }
-      const middle = current.messages[Math.floor(current.messages.length / 2)]!;
-      const page = await this.#page({
-        aroundSortKey: middle.sortKey,
-        limit: Math.min(MAX_WINDOW, current.messages.length),
-      });
-      if (page) this.view = { ...refreshInPlace(this.view, page.messages), total: page.total };
+      await this.#reloadNow();
     });
+  }
+
+  async #reloadNow(): Promise<void> {
+    const current = this.view;
+    if (!current.hasNewer || current.messages.length === 0) {
+      const page = await this.#page({ limit: liveReloadLimit(current) });
+      if (page) this.view = mergeLive(this.view, page);
+      return;
+    }
+    const middle = current.messages[Math.floor(current.messages.length / 2)]!;
+    const page = await this.#page({
+      aroundSortKey: middle.sortKey,
+      limit: Math.min(MAX_WINDOW, current.messages.length),
+    });
+    if (page) this.view = { ...refreshInPlace(this.view, page.messages), total: page.total, version: page.version };
   }
 }

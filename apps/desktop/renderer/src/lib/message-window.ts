@@ -14,6 +14,8 @@ export interface WindowState {
   total: number;
   /** Where the relay declared the channel's history to start (retention); null: nothing skipped. */
   historyStart: number | null;
+  /** The channel's change version the window holds (messages.changed events above it patch it). */
+  version: number;
 }
 
 export const emptyWindow = (): WindowState => ({
@@ -22,6 +24,7 @@ export const emptyWindow = (): WindowState => ({
   hasNewer: false,
   total: 0,
   historyStart: null,
+  version: 0,
 });
 
 export function fromPage(page: MessagePage): WindowState {
@@ -31,6 +34,7 @@ export function fromPage(page: MessagePage): WindowState {
     hasNewer: page.hasNewer,
     total: page.total,
     historyStart: page.historyStart,
+    version: page.version,
   };
 }
 
@@ -49,6 +53,8 @@ export function mergeOlder(current: WindowState, page: MessagePage, cap = MAX_WI
     hasNewer: current.hasNewer || trimmed,
     total: page.total,
     historyStart: page.historyStart,
+    // The window's other messages are as of its own version; the events above it follow.
+    version: current.version,
   };
 }
 
@@ -62,6 +68,7 @@ export function mergeNewer(current: WindowState, page: MessagePage, cap = MAX_WI
     hasNewer: page.hasNewer,
     total: page.total,
     historyStart: page.historyStart,
+    version: current.version,
   };
 }
 
@@ -113,6 +120,7 @@ export function mergeLive(current: WindowState, page: MessagePage, cap = MAX_WIN
     hasNewer: page.hasNewer,
     total: page.total,
     historyStart: page.historyStart,
+    version: page.version,
   };
 }
 

@@ -2,7 +2,14 @@
 // plaintext is never written to disk), and "save as" streamed in pieces into a download.
 import { call } from '../../lib/api.ts';
 import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
-import { fromBase64, saveBlob } from './bytes.ts';
+import { saveBlob } from './bytes.ts';
+
+/**
+ * Bytes from IPC (structured clone: a Uint8Array over its own ArrayBuffer) typed for Blob and
+ * pdf.js; a view into a shared buffer is copied once.
+ */
+const owned = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
+  bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 
 export type LoadedBytes =
   { ok: true; bytes: Uint8Array<ArrayBuffer>; mimeType: string } | { ok: false; error: AppErrorShape };
@@ -23,13 +30,13 @@ export async function maxPreviewBytes(): Promise<number | null> {
 export async function previewBytes(channelId: string, fileId: string, transferId?: string): Promise<LoadedBytes> {
   const result = await call('files.preview', { channelId, fileId, ...(transferId ? { transferId } : {}) });
   if (!result.ok) return result;
-  return { ok: true, mimeType: result.value.mimeType, bytes: fromBase64(result.value.dataB64) };
+  return { ok: true, mimeType: result.value.mimeType, bytes: owned(result.value.data) };
 }
 
 export async function thumbnailUrl(channelId: string, fileId: string): Promise<string | null> {
   const result = await call('files.thumbnail', { channelId, fileId });
   if (!result.ok || !result.value) return null;
-  return URL.createObjectURL(new Blob([fromBase64(result.value.dataB64)], { type: result.value.mimeType }));
+  return URL.createObjectURL(new Blob([owned(result.value.data)], { type: result.value.mimeType }));
 }
 
 /** Downloads (with progress under `transferId`), then hands the decrypted bytes to the browser's download. */
@@ -42,7 +49,7 @@ export async function saveAs(channelId: string, fileId: string, transferId: stri
   for (;;) {
     const piece = await call('files.exportRead', { exportId: opened.value.exportId });
     if (!piece.ok) return piece.error;
-    parts.push(fromBase64(piece.value.dataB64));
+    parts.push(owned(piece.value.data));
     if (piece.value.done) break;
   }
   saveBlob(new Blob(parts, { type: opened.value.mimeType || 'application/octet-stream' }), opened.value.name);

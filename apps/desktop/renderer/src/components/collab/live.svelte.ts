@@ -1,11 +1,12 @@
-// Reloads a channel's collaboration data whenever the core reports changes in the channel (polls,
-// files and calendar events arrive as channel events, like messages), coalesced per frame.
+// Reloads a channel's collaboration data whenever the core reports that its polls, files or
+// calendar changed (they arrive as channel events, like messages; a plain message does not
+// reload them), coalesced per frame.
 import { listen } from '../../lib/api.ts';
 
 export function reloadOnChange(channelId: string, reload: () => Promise<void> | void): () => void {
   let queued = false;
   const stop = listen('messages.changed', (change) => {
-    if (change.channelId !== channelId || queued) return;
+    if (change.channelId !== channelId || !change.collab || queued) return;
     queued = true;
     requestAnimationFrame(() => {
       queued = false;

@@ -5,7 +5,6 @@ import type { FilePolicyView, TransferProgress, UploadRefusal } from '@klinikfun
 import { t } from '../../i18n/i18n.svelte.ts';
 import { call, listen } from '../../lib/api.ts';
 import { errorText } from '../../lib/errors.ts';
-import { toBase64 } from './bytes.ts';
 
 const CHUNK = 512 * 1024;
 
@@ -114,12 +113,12 @@ export class UploadQueue {
     for (let offset = 0; offset < file.size; offset += CHUNK) {
       if (this.#cancelled.has(key)) break;
       const bytes = new Uint8Array(await file.slice(offset, offset + CHUNK).arrayBuffer());
-      const sent = await call('files.uploadChunk', { uploadId, offset, dataB64: toBase64(bytes) });
+      const sent = await call('files.uploadChunk', { uploadId, offset, data: bytes });
       if (!sent.ok) return fail(errorText(sent.error));
     }
     item.state = 'sending';
-    const thumbB64 = thumbnail ? toBase64(new Uint8Array(await thumbnail.arrayBuffer())) : null;
-    const finished = await call('files.finishUpload', { uploadId, caption, thumbnailB64: thumbB64 });
+    const thumbBytes = thumbnail ? new Uint8Array(await thumbnail.arrayBuffer()) : null;
+    const finished = await call('files.finishUpload', { uploadId, caption, thumbnail: thumbBytes });
     if (!finished.ok) return fail(errorText(finished.error));
     if (finished.value.status === 'cancelled') {
       item.state = 'cancelled';

@@ -1,0 +1,38 @@
+// What a change event carries: the rows that changed, in the shape the list calls return, so the
+// renderer patches what it shows instead of asking again. Every event of a channel has the next
+// version of that channel; the message page says which version it was read at, so the renderer
+// drops what the page already holds and notices a missed event (then it reloads once). When the
+// core cannot say what changed (a catch-up page of thousands, a roster change that alters every
+// acknowledgement count) the event says "reload" explicitly: the screen is never left stale.
+import { z } from 'zod';
+import { channelId, messageId, messageViewSchema } from './messaging-schemas.ts';
+
+/** Most message views one event carries; a bigger change is a reload (one page is at most 200). */
+export const MAX_PATCH_MESSAGES = 200;
+
+/** The change feed's count of changes per channel; 0: none since the core started. */
+export const changeVersion = z.number().int().nonnegative();
+
+export const messagePatchSchema = z.object({
+  kind: z.literal('patch'),
+  /** New or changed messages, as messages.page shows them (a deleted one is a tombstone view). */
+  upserted: z.array(messageViewSchema).max(MAX_PATCH_MESSAGES),
+  /** Messages gone from the channel (none today: a deletion is a tombstone; kept for the purge). */
+  removed: z.array(messageId).max(MAX_PATCH_MESSAGES),
+  /** The channel's message count and declared history start after the change (as on a page). */
+  total: z.number().int().nonnegative(),
+  historyStart: z.number().int().min(1).nullable(),
+});
+
+export const messagesChangedSchema = z.object({
+  channelId,
+  /** One more than the channel's previous event; a page's `version` is the last one it holds. */
+  version: changeVersion.min(1),
+  /** What the message window does: patch by id, or read its messages again. */
+  messages: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reload') }), messagePatchSchema]),
+  /** Polls, files or calendar entries of the channel changed: their views read again. */
+  collab: z.boolean(),
+});
+
+export type MessagePatch = z.output<typeof messagePatchSchema>;
+export type MessagesChanged = z.output<typeof messagesChangedSchema>;

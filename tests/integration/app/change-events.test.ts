@@ -1,0 +1,179 @@
+// Change events carry what changed: a message sent, received, delivered, acknowledged or edited
+// reaches the screen as message views in a messages.changed event, so the renderer patches its
+// window without a single messages.page call; the patched window equals a freshly read one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesChanged } from '@klinikfunk/protocol/api/change-events.ts';
+import { events as contractEvents } from '@klinikfunk/protocol/api/contract.ts';
+import type { CoreClient } from '../../harness/core-client.ts';
+import { eventually } from '../client/client-world.ts';
+import { twoWorkstations, type TwoWorkstations } from '../collab/two-workstations.ts';
+import { applyChange } from '../../../apps/desktop/renderer/src/lib/message-patch.ts';
+import { fromPage, type WindowState } from '../../../apps/desktop/renderer/src/lib/message-window.ts';
+
+let w: TwoWorkstations;
+
+beforeAll(async () => {
+  w = await twoWorkstations();
+  // The channel's own set-up (its roster and name: a reload, as any roster change) is done on both
+  // once a first message, ordered after it, has been delivered and received.
+  const { messageId } = await w.admin.value('messages.send', { channelId: w.channelId, body: 'Guten Morgen' });
+  // Delivered, and the event that says so emitted: nothing of the set-up is still on its way.
+  for (const client of [w.admin, w.nurse])
+    await eventually(
+      async () => {
+        const page = await client.value('messages.page', { channelId: w.channelId });
+        const last = client.events
+          .filter((e) => e.event === 'messages.changed')
+          .map((e) => e.payload as MessagesChanged)
+          .findLast((c) => c.channelId === w.channelId);
+        const told =
+          last?.messages.kind === 'reload' ||
+          last?.messages.upserted.some((m) => m.messageId === messageId && m.delivery === 'sent');
+        const shown = page.messages.find((m) => m.messageId === messageId)?.delivery === 'sent';
+        return shown && told === true && last?.version === page.version;
+      },
+      20_000,
+      'first message delivered',
+    );
+}, 120_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+/** The renderer's message window of one channel, fed only by events after its first page. */
+class Screen {
+  view!: WindowState;
+  reloads = 0;
+  patches = 0;
+  #seen = 0;
+  readonly client: CoreClient;
+  readonly channelId: string;
+  constructor(client: CoreClient, channelId: string) {
+    this.client = client;
+    this.channelId = channelId;
+  }
+
+  async open(): Promise<void> {
+    this.#seen = this.client.events.length;
+    this.view = fromPage(await this.client.value('messages.page', { channelId: this.channelId }));
+  }
+
+  /** Applies the events emitted since the last look, as MessageList does. */
+  async follow(): Promise<void> {
+    const fresh = this.client.events.slice(this.#seen);
+    this.#seen = this.client.events.length;
+    for (const { event, payload } of fresh) {
+      if (event !== 'messages.changed') continue;
+      // What crosses IPC is checked against the contract, as Electron main and the harness do.
+      const change = contractEvents['messages.changed'].payload.parse(payload) as MessagesChanged;
+      if (change.channelId !== this.channelId) continue;
+      const next = applyChange(this.view, change);
+      if (next === 'reload') {
+        this.reloads++;
+        this.view = fromPage(await this.client.value('messages.page', { channelId: this.channelId }));
+      } else if (next) {
+        this.patches++;
+        this.view = next;
+      }
+    }
+  }
+
+  async matchesAFreshPage(): Promise<void> {
+    await this.follow();
+    const page = await this.client.value('messages.page', { channelId: this.channelId });
+    expect(this.view.messages).toEqual(page.messages);
+    expect(this.view.total).toBe(page.total);
+  }
+}
+
+const settle = (screen: Screen, done: (view: WindowState) => boolean, what: string) =>
+  eventually(
+    async () => {
+      await screen.follow();
+      return done(screen.view);
+    },
+    20_000,
+    what,
+  );
+
+describe('change events', () => {
+  it('a sent message reaches both screens as views, without a reload, and ends as a fresh page shows it', async () => {
+    const mine = new Screen(w.admin, w.channelId);
+    const theirs = new Screen(w.nurse, w.channelId);
+    await mine.open();
+    await theirs.open();
+    const before = w.nurse.events.length;
+    const { messageId } = await w.admin.value('messages.send', { channelId: w.channelId, body: 'Visite um 10 Uhr' });
+    // Shown as "sending" from the event of the queued message, then "sent" from the relay's ack.
+    await settle(mine, (v) => v.messages.some((m) => m.messageId === messageId), 'own message on screen');
+    await settle(mine, (v) => v.messages.find((m) => m.messageId === messageId)?.delivery === 'sent', 'delivered');
+    await settle(theirs, (v) => v.messages.some((m) => m.messageId === messageId), 'message at the nurse');
+    for (const screen of [mine, theirs]) {
+      expect(screen.reloads).toBe(0);
+      expect(screen.patches).toBeGreaterThan(0);
+      await screen.matchesAFreshPage();
+    }
+    // A plain message does not make the polls, files and calendar views read again.
+    const changes = w.nurse.events
+      .slice(before)
+      .filter((e) => e.event === 'messages.changed')
+      .map((e) => e.payload as MessagesChanged);
+    expect(changes.filter((c) => c.channelId === w.channelId).some((c) => c.collab)).toBe(false);
+  }, 60_000);
+
+  it('an edit patches the edited message and the replies quoting it', async () => {
+    const screen = new Screen(w.nurse, w.channelId);
+    const { messageId } = await w.admin.value('messages.send', { channelId: w.channelId, body: 'Übergabe 14 Uhr' });
+    await eventually(
+      async () =>
+        (await w.nurse.value('messages.page', { channelId: w.channelId })).messages.some(
+          (m) => m.messageId === messageId,
+        ),
+      20_000,
+      'message at the nurse',
+    );
+    const reply = await w.nurse.value('messages.send', {
+      channelId: w.channelId,
+      body: 'Passt',
+      replyTo: messageId,
+    });
+    await eventually(
+      async () =>
+        (await w.nurse.value('messages.page', { channelId: w.channelId })).messages.find(
+          (m) => m.messageId === reply.messageId,
+        )?.delivery === 'sent',
+      20_000,
+      'reply sent',
+    );
+    await screen.open();
+    await w.admin.value('messages.edit', { channelId: w.channelId, messageId, body: 'Übergabe 15 Uhr', mentions: [] });
+    await settle(
+      screen,
+      (v) => v.messages.find((m) => m.messageId === reply.messageId)?.replyTo?.excerpt === 'Übergabe 15 Uhr',
+      'quote follows the edit',
+    );
+    expect(screen.reloads).toBe(0);
+    await screen.matchesAFreshPage();
+  }, 60_000);
+
+  it('a poll says that the channel collaboration views changed', async () => {
+    const before = w.nurse.events.length;
+    await w.admin.value('polls.create', {
+      channelId: w.channelId,
+      question: 'Teamessen?',
+      options: ['Ja', 'Nein'],
+      multipleChoice: false,
+      deadline: null,
+      hideVoters: false,
+    });
+    await eventually(
+      async () =>
+        w.nurse.events
+          .slice(before)
+          .some((e) => e.event === 'messages.changed' && (e.payload as MessagesChanged).collab),
+      20_000,
+      'poll change at the nurse',
+    );
+  }, 60_000);
+});
