@@ -72,12 +72,12 @@ async function share(api: Api, channelId: string, name: string, mimeType: string
   if (begun.status !== 'started') throw new Error(`Demo: ${name} abgelehnt (${begun.reason})`);
   for (let offset = 0; offset < bytes.length; offset += FILE_CHUNK_MAX_BYTES) {
     const piece = bytes.subarray(offset, offset + FILE_CHUNK_MAX_BYTES);
-    await api.value('files.uploadChunk', { uploadId: begun.uploadId, offset, dataB64: piece.toString('base64') });
+    await api.value('files.uploadChunk', { uploadId: begun.uploadId, offset, data: new Uint8Array(piece) });
   }
   const done = await api.value('files.finishUpload', {
     uploadId: begun.uploadId,
     caption,
-    thumbnailB64: thumbnail?.toString('base64') ?? null,
+    thumbnail: thumbnail ? new Uint8Array(thumbnail) : null,
   });
   if (done.status !== 'sent') throw new Error(`Demo: ${name} nicht gesendet`);
 }
