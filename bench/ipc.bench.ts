@@ -1,6 +1,6 @@
 // IPC router round trip: the fixed cost every renderer call pays in the main process before the
 // core does any work (sender check, name check, schema parse, output validation).
-import { createCore } from '../apps/desktop/electron/core/compose.ts';
+import { createCore } from '../apps/desktop/electron/core/wiring.ts';
 import { createMemoryLogger } from '../apps/desktop/electron/core/log/logger.ts';
 import { createFakePlatform } from '../apps/desktop/electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../apps/desktop/electron/core/policy/policy.ts';

@@ -100,7 +100,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
         'node:fs',
         'ws',
         '@klinikfunk/node-common/durable-file.ts',
-        '../../apps/desktop/electron/core/compose.ts',
+        '../../apps/desktop/electron/core/wiring.ts',
         '../protocol/wire/bytes.ts',
       ],
       ['@klinikfunk/protocol/wire/bytes.ts', 'libsodium-wrappers-sumo', 'node:crypto', './sodium.ts'],
@@ -119,9 +119,9 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/relay/__probe.ts',
       [
-        '../desktop/electron/core/compose.ts',
+        '../desktop/electron/core/wiring.ts',
         '../../apps/desktop/electron/core/crypto/channel-crypto.ts',
-        'klinikfunk/electron/core/compose.ts',
+        'klinikfunk/electron/core/wiring.ts',
         'electron',
         'svelte',
         'https-proxy-agent',
@@ -130,7 +130,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     );
     await expectImports(
       'apps/relay/store/__probe.ts',
-      ['../../desktop/electron/core/compose.ts'],
+      ['../../desktop/electron/core/wiring.ts'],
       ['../config.ts', './store.ts'],
     );
   });
@@ -188,7 +188,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/desktop/electron/core/__probe.ts',
       ['electron', '../../../relay/main.ts', 'klinikfunk-relay/main.ts'],
-      ['@klinikfunk/crypto/records.ts', './compose.ts', '../ipc/router.ts'],
+      ['@klinikfunk/crypto/records.ts', './wiring.ts', '../ipc/router.ts'],
     );
   });
 
@@ -196,7 +196,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/desktop/electron/main/__probe.ts',
       ['../../../relay/main.ts'],
-      ['electron', '../core/compose.ts'],
+      ['electron', '../core/wiring.ts'],
     );
   });
 
@@ -224,7 +224,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/desktop/renderer/src/__probe.ts',
       [
-        '../../electron/core/compose.ts',
+        '../../electron/core/wiring.ts',
         '../../../relay/main.ts',
         '@klinikfunk/crypto/sodium.ts',
         '@klinikfunk/node-common/durable-file.ts',
