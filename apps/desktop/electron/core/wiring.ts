@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { EventName } from '@klinikfunk/protocol/api/names.ts';
 import type { ConnectionView, EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';

@@ -2,13 +2,13 @@
 // sender frame, the method name and the input schema before any core code runs, and it turns
 // every outcome (including bugs) into a Result. Electron's ipcMain and the test harness both call
 // `invoke`, so the browser tests exercise exactly this path.
-import { methods, type MethodOutput, type MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
-import { isMethodName, type MethodName } from '@klinikfunk/protocol/api/names.ts';
+import { methods } from '@klinikfunk/protocol/api/contract.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import { isMethodName } from '@klinikfunk/protocol/api/names.ts';
 import { AppError, fail, ok, type Result } from '@klinikfunk/protocol/api/result.ts';
 import { isTrustedSender, type SenderInfo } from './sender.ts';
 
-export type Handler<M extends MethodName> = (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
-export type Handlers = { [M in MethodName]: Handler<M> };
+export type { Handler, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 
 export interface RouterLog {
   warn(message: string, fields?: Record<string, unknown>): void;

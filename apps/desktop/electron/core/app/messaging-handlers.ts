@@ -2,7 +2,7 @@
 // profile only (SessionService.visible() throws `locked` otherwise).
 import type { ChannelSummaryView, MessagePage } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { Clock } from '../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
 import { UnknownUsersError } from '../client/messaging-client.ts';

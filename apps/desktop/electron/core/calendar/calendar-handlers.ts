@@ -8,7 +8,7 @@ import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
-import type { Handlers } from '../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { assertPermitted, memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';

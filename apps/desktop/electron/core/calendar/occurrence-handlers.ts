@@ -2,7 +2,7 @@
 // or cancel one, each as one encrypted channel event. The reducer decides again on every client
 // (collab/calendar-events.ts); the checks here only answer at once what is already decided locally.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { MAX_OVERRIDES } from '../collab/calendar-events.ts';

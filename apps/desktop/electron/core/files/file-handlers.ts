@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import type { Handlers } from '../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { memberRuntime, nameLookup } from '../collab/channel-access.ts';

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
-import type { Handlers } from '../../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { appInfo, supportExportSignedOut } from '../app-info.ts';
 import { memberRuntime } from '../member-runtime.ts';
