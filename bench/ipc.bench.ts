@@ -21,7 +21,13 @@ export async function run(): Promise<BenchResult[]> {
   const sender = { url: 'app://klinikfunk/index.html', isMainFrame: true };
   const routers = [true, false].map((validateOutput) => ({
     validateOutput,
-    router: createRouter({ handlers: core.handlers, allowedOrigin: 'app://klinikfunk', validateOutput, log: logger }),
+    router: createRouter({
+      handlers: core.handlers,
+      guards: core.guards,
+      allowedOrigin: 'app://klinikfunk',
+      validateOutput,
+      log: logger,
+    }),
     rates: [] as number[],
   }));
   for (const { router } of routers) for (let i = 0; i < 5_000; i++) await router.invoke(sender, 'app.info', {});

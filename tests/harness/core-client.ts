@@ -75,7 +75,13 @@ export async function startCoreClient(options: CoreClientOptions = {}): Promise<
       ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}),
     },
   });
-  const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });
+  const router = createRouter({
+    handlers: core.handlers,
+    guards: core.guards,
+    allowedOrigin: ORIGIN,
+    validateOutput: true,
+    log: logger,
+  });
   const sender = { url: `${ORIGIN}/index.html`, isMainFrame: true };
   const call = async <M extends MethodName>(method: M, input: MethodInput<M>) =>
     (await router.invoke(sender, method, input)) as Result<MethodOutput<M>>;

@@ -136,6 +136,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
 
   const router = createRouter({
     handlers: core.handlers,
+    guards: core.guards,
     allowedOrigin: origin,
     validateOutput: true,
     log: log.child('ipc'),

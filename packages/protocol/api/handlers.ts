@@ -6,3 +6,12 @@ import type { MethodName } from './names.ts';
 
 export type Handler<M extends MethodName> = (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
 export type Handlers = { [M in MethodName]: Handler<M> };
+
+/** The checks the contract's methods declare (`requires` in define.ts), answered by the core. */
+export interface Guards {
+  /**
+   * Whether the visible profile's user is an active member of the channel; throws `locked` (an
+   * AppError) when no profile is unlocked.
+   */
+  member(channelId: string): Promise<boolean>;
+}

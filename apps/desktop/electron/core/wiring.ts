@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { EventName } from '@klinikfunk/protocol/api/names.ts';
 import type { ConnectionView, EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
@@ -54,6 +54,8 @@ export interface CoreDeps {
 
 export interface Core {
   handlers: Handlers;
+  /** For the IPC router: the checks the contract declares, run before a handler. */
+  guards: Guards;
   sessions: SessionService;
   close(): Promise<void>;
 }
@@ -262,8 +264,18 @@ export function createCore(deps: CoreDeps): Core {
     ...workstationHandlers(context),
   };
 
+  const guards: Guards = {
+    member: async (channelId) => {
+      const runtime = sessions.visible();
+      const member = await runtime.profile.store.members.isActiveMember(channelId, runtime.identity.userId);
+      // The handler reads the visible profile again: the answer holds only if it is still this one.
+      return member && sessions.visible() === runtime;
+    },
+  };
+
   return {
     handlers,
+    guards,
     sessions,
     close: async () => {
       if (flush) clearTimeout(flush);

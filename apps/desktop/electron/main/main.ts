@@ -135,6 +135,7 @@ if (dataDir === null || !app.requestSingleInstanceLock()) {
     core = started;
     const router = createRouter({
       handlers: started.handlers,
+      guards: started.guards,
       allowedOrigin: APP_ORIGIN,
       validateOutput: !app.isPackaged,
       log: log.child('ipc'),

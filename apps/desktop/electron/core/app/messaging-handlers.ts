@@ -10,7 +10,6 @@ import { TransportError } from '../transport/transport.ts';
 import { assertPermitted } from '../collab/channel-access.ts';
 import { channelTitles } from './channel-titles.ts';
 import { toMessageViews } from './message-views.ts';
-import { memberRuntime } from './member-runtime.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 
@@ -101,10 +100,8 @@ async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]>
 export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, MessagingMethods> {
   const visible = () => sessions.visible();
 
-  const requireChannel = (channelId: string) => memberRuntime(sessions, channelId);
-
   const requireOwnMessage = async (channelId: string, messageId: string) => {
-    const runtime = await requireChannel(channelId);
+    const runtime = visible();
     const row = await runtime.profile.store.messages.get(channelId, messageId);
     if (!row) throw new AppError('not_found', 'No such message.');
     if (row.senderUserId !== runtime.identity.userId)
@@ -119,9 +116,9 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     'channels.list': () => channelSummaries(visible()),
 
     'channels.get': async ({ channelId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const store = runtime.profile.store;
-      // A member's channel always has its row (member-runtime.ts joins on it).
+      // A member's channel always has its row (the router's member check joins on it: channel-members.ts).
       const c = (await store.channels.settings(channelId))!;
       const members = await store.members.withNames(channelId);
       const summary = (await store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
@@ -169,7 +166,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'channels.setMembers': async ({ channelId, memberUserIds }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const current = await runtime.profile.store.channels.members(channelId);
       const me = runtime.identity.userId;
       if (!current.some((m) => m.userId === me && m.role === 'admin'))
@@ -184,7 +181,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'channels.leave': async ({ channelId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       if (channelId === runtime.client.directoryChannelId)
         throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
       const me = runtime.identity.userId;
@@ -259,7 +256,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'channels.markRead': async ({ channelId, upToSortKey }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const store = runtime.profile.store;
       await store.channels.markRead(channelId, upToSortKey, clock.now());
       // The unread badge is computed from the read position: without this the sidebar kept the
@@ -278,7 +275,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.page': async (input) => {
-      const runtime = await requireChannel(input.channelId);
+      const runtime = visible();
       const repo = runtime.profile.store.messages;
       const { channelId, limit } = input;
       let rows;
@@ -326,7 +323,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.send': async (input) => {
-      const runtime = await requireChannel(input.channelId);
+      const runtime = visible();
       const messageId = await runtime.client.sendMessage(input.channelId, input.body, {
         mentions: input.mentions,
         replyTo: input.replyTo,
@@ -351,7 +348,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.ack': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row?.urgent) throw new AppError('not_found', 'No urgent message to acknowledge.');
       const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some(
@@ -362,7 +359,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.acks': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const store = runtime.profile.store;
       const row = await store.messages.get(channelId, messageId);
       if (!row) throw new AppError('not_found', 'No such message.');
@@ -382,7 +379,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.readers': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       if (!readReceiptsOn(runtime))
         throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
       const store = runtime.profile.store;
@@ -402,7 +399,7 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     },
 
     'messages.retry': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
       const changed = await runtime.profile.store.outbox.retry(channelId, messageId, clock.now());
       if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
@@ -413,7 +410,6 @@ export function messagingHandlers(sessions: SessionService, clock: Clock): Pick<
     'search.query': async ({ text, channelId, limit }) => {
       const runtime = visible();
       const store = runtime.profile.store;
-      if (channelId) await requireChannel(channelId);
       const hits = await store.search({ text, ...(channelId ? { channelId } : {}), limit });
       const channels = await store.channels.listFor(runtime.identity.userId);
       const title = await channelTitles(store, runtime.identity.userId, channels);

@@ -11,7 +11,7 @@ import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts'
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { assertPermitted, memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
+import { assertPermitted, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
 import { exportIcs, importIcs } from './ics.ts';
 import { importPayloads } from './import-payloads.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
@@ -112,7 +112,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
 
   return {
     'calendar.range': async ({ channelId, from, to }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
       // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
       // a single cancelled occurrence of a series is left out, as an EXDATE is.
@@ -126,7 +126,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.put': async (input) => {
-      const runtime = await memberRuntime(ctx.sessions, input.channelId);
+      const runtime = ctx.sessions.visible();
       if (input.uid) await entry(runtime, input.channelId, input.uid);
       if (input.rrule) checkRrule(input.rrule);
       const name = await nameLookup(runtime.profile.store);
@@ -161,7 +161,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.cancel': async ({ channelId, uid }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       await entry(runtime, channelId, uid);
       await assertPermitted(runtime, channelId, { type: 'calendar.cancel', uid });
       await runtime.client.send(channelId, { type: 'calendar.cancel', uid });
@@ -169,7 +169,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.rsvp': async ({ channelId, uid, rsvp }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const found = await entry(runtime, channelId, uid);
       if (!found.attendees.some((a) => a.userId === runtime.identity.userId))
         throw new AppError('not_permitted', 'Only attendees answer an invitation.');
@@ -178,7 +178,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.exportIcs': async ({ channelId, uid }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const all = await withOrganizers(runtime, channelId);
       const events = uid ? all.filter((e) => e.uid === uid) : all;
       if (uid && events.length === 0) throw new AppError('not_found', 'No such calendar entry.');
@@ -192,7 +192,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.importIcs': async ({ channelId, text }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const parsed = importIcs(text);
       if (parsed.unreadable) throw new AppError('invalid_input', `The file cannot be imported: ${parsed.unreadable}`);
       const problems = [...parsed.problems];

@@ -6,7 +6,7 @@ import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
-import { assertPermitted, memberRuntime } from '../collab/channel-access.ts';
+import { assertPermitted } from '../collab/channel-access.ts';
 import type { CalendarEvent } from './model.ts';
 import { inOverrideHorizon, isOccurrence } from './recurrence.ts';
 
@@ -49,7 +49,7 @@ async function seriesWith(
 export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   return {
     'calendar.putOccurrence': async (input) => {
-      const runtime = await memberRuntime(ctx.sessions, input.channelId);
+      const runtime = ctx.sessions.visible();
       const series = await seriesWith(runtime, input.channelId, input.uid, input.recurrenceId);
       // An occurrence of an all-day series stays all-day: whole dates, as calendar.put stores them.
       const start = series.allDay ? Math.floor(input.start / DAY) * DAY : input.start;
@@ -68,7 +68,7 @@ export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.cancelOccurrence': async ({ channelId, uid, recurrenceId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       await seriesWith(runtime, channelId, uid, recurrenceId);
       await runtime.client.send(channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
       return done;

@@ -1,11 +1,9 @@
-// Shared by the channel handlers: the member check (app/member-runtime.ts), the rule table's
-// verdict before anything is queued, and display names from the directory.
+// Shared by the channel handlers: the rule table's verdict before anything is queued, and display
+// names from the directory. The member check is the router's (`requires: 'member'` in the contract).
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import { refusalError } from '../store/refusal-error.ts';
-
-export { memberRuntime } from '../app/member-runtime.ts';
 
 export const UNKNOWN_NAME = 'Unbekannt';
 

@@ -7,7 +7,7 @@ import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { memberRuntime, nameLookup } from './channel-access.ts';
+import { nameLookup } from './channel-access.ts';
 
 type Names = 'polls.list' | 'polls.create' | 'polls.vote' | 'polls.close';
 const done = { done: true as const };
@@ -51,18 +51,17 @@ export async function pollViews(runtime: ProfileRuntime, channelId: string, now:
 
 export function pollHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const find = async (channelId: string, pollId: string) => {
-    const runtime = await memberRuntime(ctx.sessions, channelId);
+    const runtime = ctx.sessions.visible();
     const poll = (await pollViews(runtime, channelId, ctx.clock.now())).find((p) => p.pollId === pollId);
     if (!poll) throw new AppError('not_found', 'No such poll.');
     return { runtime, poll };
   };
 
   return {
-    'polls.list': async ({ channelId }) =>
-      pollViews(await memberRuntime(ctx.sessions, channelId), channelId, ctx.clock.now()),
+    'polls.list': async ({ channelId }) => pollViews(ctx.sessions.visible(), channelId, ctx.clock.now()),
 
     'polls.create': async (input) => {
-      const runtime = await memberRuntime(ctx.sessions, input.channelId);
+      const runtime = ctx.sessions.visible();
       const labels = input.options.map((o) => o.trim());
       if (new Set(labels.map((l) => l.toLocaleLowerCase('de'))).size !== labels.length)
         throw new AppError('invalid_input', 'Options must differ.');

@@ -10,7 +10,7 @@ import { fromBase64, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wir
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../app/handler-context.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { memberRuntime, nameLookup } from '../collab/channel-access.ts';
+import { nameLookup } from '../collab/channel-access.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
 import type { FileRow } from '../store/collaboration.ts';
 import { TransportError } from '../transport/transport.ts';
@@ -168,10 +168,10 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       maxPreviewBytes: MAX_PREVIEW_BYTES,
     }),
 
-    'files.list': async (input) => views(await memberRuntime(ctx.sessions, input.channelId), input.channelId, input),
+    'files.list': async (input) => views(ctx.sessions.visible(), input.channelId, input),
 
     'files.beginUpload': async ({ channelId, name, mimeType, size }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const refusal = uploadRefusal(values, name, size);
       if (refusal)
         return {
@@ -273,7 +273,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.thumbnail': async ({ channelId, fileId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       if (!row.thumbnailBlobId) return null;
       // Authenticated by the AEAD under the file key; the relay's SHA-256 guards the transfer.
@@ -285,7 +285,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.preview': async ({ channelId, fileId, transferId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
       const refusal = previewRefusal(row.mimeType, row.size);
@@ -298,14 +298,14 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.download': async ({ channelId, fileId, transferId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       await cached(runtime, row, transferId);
       return { size: row.size };
     },
 
     'files.exportOpen': async ({ channelId, fileId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       const path = await cached(runtime, row, undefined);
       const exportId = newTransferId();
