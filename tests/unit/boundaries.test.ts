@@ -192,6 +192,23 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     );
   });
 
+  it('feature folders build on the core, never the reverse, and reach no other feature but through features/kit (lint)', async () => {
+    // The core's shared folders do not import features; only the composition root builds them.
+    await expectImports(
+      'apps/desktop/electron/core/store/__probe.ts',
+      ['../features/polls/ipc.ts', '../features/registry.ts', '../features/kit/channel-access.ts'],
+      ['./profile-store.ts', '../sync/ports.ts'],
+    );
+    await expectImports('apps/desktop/electron/core/__probe.ts', [], ['./features/registry.ts']);
+    // A feature: the core's folders and the kit yes; another feature, the registry or the IPC layer no.
+    await expectImports(
+      'apps/desktop/electron/core/features/polls/__probe.ts',
+      ['../calendar/ipc.ts', '../registry.ts', '../../../ipc/router.ts', 'electron'],
+      ['../kit/channel-access.ts', '../../store/profile-store.ts', '../../app/handler-context.ts', './ipc.ts'],
+    );
+    await expectImports('apps/desktop/electron/core/features/__probe.ts', [], ['./polls/ipc.ts']);
+  });
+
   it("apps/desktop/electron/main may import 'electron'", async () => {
     await expectImports(
       'apps/desktop/electron/main/__probe.ts',

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromBase64, fromBase64Url, isBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import { strictBase64 } from '../../../apps/desktop/electron/core/files/file-handlers.ts';
+import { strictBase64 } from '../../../apps/desktop/electron/core/features/files/ipc.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { generateDeviceKeys, generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
 import { parseRecord, signRecord } from '@klinikfunk/crypto/records.ts';

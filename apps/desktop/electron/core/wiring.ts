@@ -9,13 +9,12 @@ import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
-import { messagingHandlers } from './app/messaging-handlers.ts';
 import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
 import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
-import { collabHandlers } from './app/parts/collab-handlers.ts';
+import { featureHandlers } from './features/registry.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
 import { systemClock, type Clock } from './clock/clock.ts';
@@ -257,9 +256,8 @@ export function createCore(deps: CoreDeps): Core {
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },
-    ...messagingHandlers(sessions, clock),
     ...adminHandlers(sessions, clock),
-    ...collabHandlers(context),
+    ...featureHandlers(context),
     ...orgAdminHandlers(context),
     ...workstationHandlers(context),
   };

@@ -1,7 +1,7 @@
 // IPC handlers for the channel calendar: entries and their occurrences, create/edit (the whole new
 // version as one calendar.put; the later one in the channel order wins on every client), cancel,
 // RSVP, and iCalendar export/import through ical.js (ics.ts). Single occurrences of a series are
-// changed and cancelled in occurrence-handlers.ts.
+// changed and cancelled in occurrence-ipc.ts.
 import { randomBytes } from 'node:crypto';
 import ICAL from 'ical.js';
 import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
@@ -9,13 +9,13 @@ import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { assertPermitted, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
-import { exportIcs, importIcs } from './ics.ts';
-import { importPayloads } from './import-payloads.ts';
-import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
-import { occurrences, type Occurrence } from './recurrence.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { assertPermitted, nameLookup, UNKNOWN_NAME } from '../kit/channel-access.ts';
+import { exportIcs, importIcs } from '../../calendar/ics.ts';
+import { importPayloads } from '../../calendar/import-payloads.ts';
+import { DEFAULT_TIME_ZONE, type CalendarEvent } from '../../calendar/model.ts';
+import { occurrences, type Occurrence } from '../../calendar/recurrence.ts';
 
 type Names =
   'calendar.range' | 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.exportIcs' | 'calendar.importIcs';

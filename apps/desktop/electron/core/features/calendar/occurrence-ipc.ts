@@ -1,14 +1,14 @@
 // IPC handlers for single occurrences of a recurring entry: change one ("only this occurrence")
 // or cancel one, each as one encrypted channel event. The reducer decides again on every client
-// (collab/calendar-events.ts); the checks here only answer at once what is already decided locally.
+// (calendar/calendar-events.ts); the checks here only answer at once what is already decided locally.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
-import { assertPermitted } from '../collab/channel-access.ts';
-import type { CalendarEvent } from './model.ts';
-import { inOverrideHorizon, isOccurrence } from './recurrence.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { MAX_OVERRIDES } from '../../calendar/calendar-events.ts';
+import { assertPermitted } from '../kit/channel-access.ts';
+import type { CalendarEvent } from '../../calendar/model.ts';
+import { inOverrideHorizon, isOccurrence } from '../../calendar/recurrence.ts';
 
 type Names = 'calendar.putOccurrence' | 'calendar.cancelOccurrence';
 

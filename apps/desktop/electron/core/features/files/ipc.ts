@@ -8,19 +8,19 @@ import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/pa
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { nameLookup } from '../collab/channel-access.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { nameLookup } from '../kit/channel-access.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
-import type { FileRow } from '../store/collaboration.ts';
-import { TransportError } from '../transport/transport.ts';
-import { blobPath, ensureCached, isCached } from './blob-cache.ts';
-import { ExportReader } from './export.ts';
-import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from './file-kinds.ts';
-import { extensionOf, uploadRefusal } from './file-policy.ts';
-import { decryptBytes, decryptFileToMemory } from './memory-crypto.ts';
-import { TransferCancelled, Transfers } from './transfers.ts';
-import { Upload } from './upload.ts';
+import type { FileRow } from '../../store/collaboration.ts';
+import { TransportError } from '../../transport/transport.ts';
+import { blobPath, ensureCached, isCached } from '../../files/blob-cache.ts';
+import { ExportReader } from '../../files/export.ts';
+import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from '../../files/file-kinds.ts';
+import { extensionOf, uploadRefusal } from '../../files/file-policy.ts';
+import { decryptBytes, decryptFileToMemory } from '../../files/memory-crypto.ts';
+import { TransferCancelled, Transfers } from '../../files/transfers.ts';
+import { Upload } from '../../files/upload.ts';
 
 type Names =
   | 'files.policy'

@@ -5,9 +5,9 @@
 import type { PollView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { nameLookup } from './channel-access.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { nameLookup } from '../kit/channel-access.ts';
 
 type Names = 'polls.list' | 'polls.create' | 'polls.vote' | 'polls.close';
 const done = { done: true as const };

@@ -1,0 +1,32 @@
+// The one list of the desktop core's features (one folder each under features/): it builds the
+// handler table of their API methods from the context the composition root (wiring.ts) hands in,
+// and starts what a feature runs in the background. A new feature adds its folder and one line
+// here. Features depend on the core's shared folders (store, sync, crypto, client, app's runtime)
+// and on features/kit (the port they share), never on each other; nothing outside features/
+// imports them but wiring.ts (eslint.config.js, "feature folders").
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { HandlerContext } from '../app/handler-context.ts';
+import { calendarHandlers } from './calendar/ipc.ts';
+import { occurrenceHandlers } from './calendar/occurrence-ipc.ts';
+import { startReminderLoop } from './calendar/reminder-loop.ts';
+import { channelHandlers } from './channels/ipc.ts';
+import { fileHandlers } from './files/ipc.ts';
+import { messagingHandlers } from './messages/ipc.ts';
+import { pollHandlers } from './polls/ipc.ts';
+
+/**
+ * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
+ * typecheck there ties every method of the contract to exactly one handler), and their background
+ * work for the workstation's lifetime (calendar reminders).
+ */
+export function featureHandlers(ctx: HandlerContext) {
+  startReminderLoop(ctx);
+  return {
+    ...channelHandlers(ctx.sessions, ctx.clock),
+    ...messagingHandlers(ctx.sessions, ctx.clock),
+    ...pollHandlers(ctx),
+    ...fileHandlers(ctx),
+    ...calendarHandlers(ctx),
+    ...occurrenceHandlers(ctx),
+  } satisfies Partial<Handlers>;
+}
