@@ -237,15 +237,25 @@ export default tseslint.config(
     // off the main thread later is a change of one adapter. The relay's own store (apps/relay/store/)
     // is its repository layer. Tests and bench build fixtures through store/test-database.ts.
     // no-restricted-syntax, not no-restricted-imports: the boundary blocks above own that rule.
+    // A feature folder's repository.ts holds that feature's SQL; the store hands it the database
+    // (ProfileStore.repository, store/content-features.ts).
     files: ['apps/**/*.ts', 'packages/**/*.ts'],
-    ignores: ['apps/desktop/electron/core/store/**', 'apps/relay/store/**'],
+    ignores: [
+      'apps/desktop/electron/core/store/**',
+      'apps/relay/store/**',
+      'apps/desktop/electron/core/features/*/repository.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "CallExpression[callee.property.name='prepare']",
           message:
-            'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
+            "SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ (or the feature's repository.ts) instead of preparing a statement here.",
+        },
+        {
+          selector: 'ImportDeclaration[source.value=/store\\/(statements|database)\\.ts$/]',
+          message: "The database and its statements stay in the store and the features' repository.ts files.",
         },
         {
           selector: 'ImportDeclaration[source.value=/store\\/test-database\\.ts$/]',

@@ -225,6 +225,15 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     expect(
       (await lintProbe('tests/unit/__probe.ts', code)).filter((m) => m.startsWith('no-restricted-syntax')),
     ).toEqual([]);
+    // A feature folder's SQL lives in its repository.ts only (the store hands it the database).
+    expect((await lintProbe('apps/desktop/electron/core/features/pins/__probe.ts', code)).join('\n')).toMatch(
+      /no-restricted-syntax: SQL stays in the store/,
+    );
+    expect(
+      (await lintProbe('apps/desktop/electron/core/features/pins/repository.ts', code)).filter((m) =>
+        m.startsWith('no-restricted-syntax'),
+      ),
+    ).toEqual([]);
   });
 
   it("the store's raw database is for test fixtures only", async () => {

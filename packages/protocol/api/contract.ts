@@ -25,6 +25,7 @@ import {
   userSchema,
 } from './messaging-schemas.ts';
 import type { EventName, MethodName } from './names.ts';
+import { pinsMethods } from './features/pins.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
 import { workstationEvents, workstationMethods } from './parts/workstation-contract.ts';
@@ -273,6 +274,7 @@ export const methods = {
   ...collabMethods,
   ...orgAdminMethods,
   ...workstationMethods,
+  ...pinsMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -309,3 +311,4 @@ export type SessionStatus = z.output<typeof sessionStatusSchema>;
 export { sessionState, sessionStatusSchema } from './session-schemas.ts';
 export type * from './session-schemas.ts';
 export type * from './messaging-schemas.ts';
+export type { PinView } from './features/pins.ts';

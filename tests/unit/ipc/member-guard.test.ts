@@ -61,6 +61,9 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'calendar.importIcs': { channelId: C, text: 'BEGIN:VCALENDAR' },
   'clipboard.copyMessage': { channelId: C, messageId: ID },
   'clipboard.copySelection': { channelId: C, text: 'Hallo' },
+  'pins.list': { channelId: C },
+  'pins.add': { channelId: C, messageId: ID },
+  'pins.remove': { channelId: C, messageId: ID },
 };
 
 const specs = Object.entries(methods) as Array<[keyof Handlers, MethodSpec]>;

@@ -14,7 +14,7 @@ import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
-import { featureHandlers } from './features/registry.ts';
+import { featureHandlers, registerStoreFeatures } from './features/registry.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
 import { systemClock, type Clock } from './clock/clock.ts';
@@ -67,6 +67,7 @@ export function createCore(deps: CoreDeps): Core {
   const values = deps.policy.values;
   const language = values.uiLanguage ?? 'de';
   const ready = readySodium();
+  registerStoreFeatures();
 
   // Change events are coalesced per turn: a page of 500 applied events is one reload, not 500.
   const dirty = new Set<string>();

@@ -12,7 +12,10 @@ import { startReminderLoop } from './calendar/reminder-loop.ts';
 import { channelHandlers } from './channels/ipc.ts';
 import { fileHandlers } from './files/ipc.ts';
 import { messagingHandlers } from './messages/ipc.ts';
+import { pinHandlers } from './pins/ipc.ts';
+import { pinsContent } from './pins/repository.ts';
 import { pollHandlers } from './polls/ipc.ts';
+import { registerContentFeature } from '../store/content-features.ts';
 
 /**
  * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
@@ -28,5 +31,15 @@ export function featureHandlers(ctx: HandlerContext) {
     ...fileHandlers(ctx),
     ...calendarHandlers(ctx),
     ...occurrenceHandlers(ctx),
+    ...pinHandlers(ctx),
   } satisfies Partial<Handlers>;
+}
+
+/**
+ * The features that materialise their own channel events through the store's port
+ * (store/content-features.ts). Called once by wiring.ts before any store opens, and by tests that
+ * apply events to a store of their own; idempotent.
+ */
+export function registerStoreFeatures(): void {
+  registerContentFeature(pinsContent);
 }

@@ -11,6 +11,7 @@ import type {
   WireEvent,
 } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
+import { contentFeatureOf, isContentFeatureType } from './content-features.ts';
 import type { Db } from './database.ts';
 import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
@@ -211,6 +212,27 @@ export class SqliteSyncStore implements SyncStore {
         const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
         if (!parsed.success) return;
         const type = parsed.data.type;
+        // A feature's own event keeps its row, now in order, and the feature recomputes what it
+        // changes from the log in that order (store/content-features.ts).
+        if (isContentFeatureType(type)) {
+          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
+            seq,
+            relayAt,
+            row.channel_id,
+            clientEventId,
+          );
+          contentFeatureOf(parsed.data.type).recompute(this.#db, {
+            eventId: clientEventId,
+            channelId: row.channel_id,
+            seq,
+            senderUserId: this.#self.userId,
+            senderDeviceId: this.#self.deviceId,
+            createdAt: row.created_at,
+            relayAt,
+            payload: parsed.data,
+          });
+          return;
+        }
         if (type === 'message.create') {
           sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
             seq,
