@@ -65,11 +65,7 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     // An edit, delete or close opened before its target (the target's key came later) waits in
     // the log with its content and is decided when the target arrives, as on a device that opened
     // them in order.
-    if (
-      denied === 'unknown_target' &&
-      (WAITS_FOR_TARGET.has(event.payload.type) || typesWaitingForMessage().includes(event.payload.type))
-    )
-      return;
+    if (denied === 'unknown_target' && waitsForTarget(event.payload.type)) return;
     const refusal = denied ?? materialise(db, event, forget);
     if (refusal) {
       // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
@@ -121,6 +117,8 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
 
 /** Events that change a message or poll: when opened before it, they wait for it (WaitingForTarget). */
 const WAITS_FOR_TARGET = new Set(['message.edit', 'message.delete', 'poll.close']);
+/** Those, and a registered feature's events that name a message (a pin). */
+const waitsForTarget = (type: string) => WAITS_FOR_TARGET.has(type) || typesWaitingForMessage().includes(type);
 
 /**
  * The events waiting in the log for a message or poll that has just arrived. Only a target applied

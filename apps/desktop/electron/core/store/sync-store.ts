@@ -212,41 +212,7 @@ export class SqliteSyncStore implements SyncStore {
         const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
         if (!parsed.success) return;
         const type = parsed.data.type;
-        // A feature's own event keeps its row, now in order, and the feature recomputes what it
-        // changes from the log in that order (store/content-features.ts).
-        if (isContentFeatureType(type)) {
-          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
-            seq,
-            relayAt,
-            row.channel_id,
-            clientEventId,
-          );
-          contentFeatureOf(parsed.data.type).recompute(this.#db, {
-            eventId: clientEventId,
-            channelId: row.channel_id,
-            seq,
-            senderUserId: this.#self.userId,
-            senderDeviceId: this.#self.deviceId,
-            createdAt: row.created_at,
-            relayAt,
-            payload: parsed.data,
-          });
-          return;
-        }
-        if (type === 'message.create') {
-          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
-            seq,
-            relayAt,
-            row.channel_id,
-            clientEventId,
-          );
-          return;
-        }
-        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
-          row.channel_id,
-          clientEventId,
-        );
-        const event = {
+        const event: ChannelEvent = {
           eventId: clientEventId,
           channelId: row.channel_id,
           seq,
@@ -256,6 +222,20 @@ export class SqliteSyncStore implements SyncStore {
           relayAt,
           payload: parsed.data,
         };
+        if (type === 'message.create' || isContentFeatureType(type)) {
+          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
+            seq,
+            relayAt,
+            row.channel_id,
+            clientEventId,
+          );
+          if (type !== 'message.create') contentFeatureOf(type).recompute(this.#db, event); // from the log
+          return;
+        }
+        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
+          row.channel_id,
+          clientEventId,
+        );
         const own = applyEvents(this.#db, [event]);
         if (own.refused.length > 0) this.#refused(row.channel_id, own.refused);
         // Refused now (by the relay's seq or time): every receiver refuses it without applying it,
