@@ -92,20 +92,27 @@ function moduleRegex(name) {
  * (a file d folders deep may climb at most d levels), bare imports only from `allowed` (module
  * names, `x/*` for a scope or prefix) or, without `allowed`, anything but `denied`.
  * Returns one config object per depth, since each needs its own bound. `within` narrows the files
- * to these subfolders of `root` (the bound still counts from `root`); `electron` lets them import it.
+ * to these subfolders of `root` (the bound still counts from `root`, one level per `within` entry);
+ * `electron` lets them import it; `ignores` leaves files out; `also(depth)` adds patterns.
  */
-function boundary(root, { allowed, denied = [], electron = false, within, message, extra = {} }) {
+function boundary(
+  root,
+  { allowed, denied = [], electron = false, within, ignores, also = () => [], message, extra = {} },
+) {
   const bare = allowed
     ? [{ regex: `^(?!\\.{1,2}/|${allowed.map(moduleRegex).join('|')})`, message }]
     : denied.length > 0
       ? [{ regex: `^(${denied.map(moduleRegex).join('|')})`, message }]
       : [];
-  const folders = (depth) => (within ? `{${within.join(',')}}/${'*/'.repeat(depth - 1)}` : '*/'.repeat(depth));
+  // A brace with one entry is no alternation to minimatch: it would match the braces literally.
+  const under = within && (within.length === 1 ? within[0] : `{${within.join(',')}}`);
+  const folders = (depth) => (within ? `${under}/${'*/'.repeat(depth - 1)}` : '*/'.repeat(depth));
   return Array.from({ length: MAX_DEPTH }, (_, depth) => depth)
     .filter((depth) => !within || depth > 0)
     .map((depth) => ({
       ...extra,
       files: SOURCES.map((ext) => `${root}/${folders(depth)}${ext}`),
+      ...(ignores ? { ignores } : {}),
       rules: {
         'no-restricted-imports': [
           'error',
@@ -115,6 +122,7 @@ function boundary(root, { allowed, denied = [], electron = false, within, messag
               ...(electron ? [] : noElectron.patterns),
               { regex: `^(\\.\\./){${depth + 1},}`, message: `Stays inside ${root}/: ${message}` },
               ...bare,
+              ...also(depth),
             ],
           },
         ],
@@ -192,20 +200,62 @@ export default tseslint.config(
     denied: ['klinikfunk-relay'],
     message: 'the desktop app imports the workspace packages by name, never the relay.',
   }),
+  // Feature folders (apps/desktop/electron/core/features/<name>/, registered in features/registry.ts):
+  // they build on the core's shared folders (store, sync, crypto, client, app's runtime), never the
+  // reverse: only the composition root (core/wiring.ts) imports the registry. A feature reaches no
+  // other feature; what they share is the port in features/kit/.
+  ...boundary('apps/desktop/electron', {
+    within: ['core'],
+    ignores: ['apps/desktop/electron/core/features/**'],
+    denied: ['klinikfunk-relay'],
+    message: 'the desktop app imports the workspace packages by name, never the relay.',
+    also: () => [
+      {
+        regex: '^(\\.\\./)+features/',
+        message: 'Features build on the core, not the reverse: only core/wiring.ts imports features/registry.ts.',
+      },
+    ],
+  }),
+  ...boundary('apps/desktop/electron', {
+    within: ['core/features'],
+    denied: ['klinikfunk-relay'],
+    message: 'the desktop app imports the workspace packages by name, never the relay.',
+    // `within` counts core/features as one level: a file of a feature folder has depth 2 here.
+    also: (depth) =>
+      depth < 2
+        ? []
+        : [
+            {
+              regex: `^(\\.\\./){${depth - 1}}((?!kit/)[\\w-]+/|[\\w.-]+\\.ts$)`,
+              message:
+                'A feature imports no other feature and not the registry: share through features/kit/ (the documented port) instead.',
+            },
+          ],
+  }),
   {
     // The profile store is reached through its repositories only (profile-store.ts), so moving it
     // off the main thread later is a change of one adapter. The relay's own store (apps/relay/store/)
     // is its repository layer. Tests and bench build fixtures through store/test-database.ts.
     // no-restricted-syntax, not no-restricted-imports: the boundary blocks above own that rule.
+    // A feature folder's repository.ts holds that feature's SQL; the store hands it the database
+    // (ProfileStore.repository, store/content-features.ts).
     files: ['apps/**/*.ts', 'packages/**/*.ts'],
-    ignores: ['apps/desktop/electron/core/store/**', 'apps/relay/store/**'],
+    ignores: [
+      'apps/desktop/electron/core/store/**',
+      'apps/relay/store/**',
+      'apps/desktop/electron/core/features/*/repository.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "CallExpression[callee.property.name='prepare']",
           message:
-            'SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ instead of preparing a statement here.',
+            "SQL stays in the store: add a method to a repository in apps/desktop/electron/core/store/ (or the feature's repository.ts) instead of preparing a statement here.",
+        },
+        {
+          selector: 'ImportDeclaration[source.value=/store\\/(statements|database)\\.ts$/]',
+          message: "The database and its statements stay in the store and the features' repository.ts files.",
         },
         {
           selector: 'ImportDeclaration[source.value=/store\\/test-database\\.ts$/]',
@@ -262,6 +312,8 @@ export default tseslint.config(
         projectService: {
           allowDefaultProject: [
             'apps/desktop/electron/*/__probe.ts',
+            'apps/desktop/electron/core/*/__probe.ts',
+            'apps/desktop/electron/core/features/*/__probe.ts',
             'apps/desktop/renderer/src/__probe.ts',
             'apps/relay/__probe.ts',
             'apps/relay/*/__probe.ts',

@@ -1,6 +1,6 @@
 // IPC router round trip: the fixed cost every renderer call pays in the main process before the
 // core does any work (sender check, name check, schema parse, output validation).
-import { createCore } from '../apps/desktop/electron/core/compose.ts';
+import { createCore } from '../apps/desktop/electron/core/wiring.ts';
 import { createMemoryLogger } from '../apps/desktop/electron/core/log/logger.ts';
 import { createFakePlatform } from '../apps/desktop/electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../apps/desktop/electron/core/policy/policy.ts';
@@ -21,7 +21,13 @@ export async function run(): Promise<BenchResult[]> {
   const sender = { url: 'app://klinikfunk/index.html', isMainFrame: true };
   const routers = [true, false].map((validateOutput) => ({
     validateOutput,
-    router: createRouter({ handlers: core.handlers, allowedOrigin: 'app://klinikfunk', validateOutput, log: logger }),
+    router: createRouter({
+      handlers: core.handlers,
+      guards: core.guards,
+      allowedOrigin: 'app://klinikfunk',
+      validateOutput,
+      log: logger,
+    }),
     rates: [] as number[],
   }));
   for (const { router } of routers) for (let i = 0; i < 5_000; i++) await router.invoke(sender, 'app.info', {});

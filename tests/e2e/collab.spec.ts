@@ -10,47 +10,8 @@ import { readFile } from 'node:fs/promises';
 import ICAL from 'ical.js';
 import type { Page, TestInfo } from '@playwright/test';
 import type { KlinikfunkBridge } from '@klinikfunk/protocol/api/bridge.ts';
-import { test, expect, type OpenWorkstation } from './fixtures.ts';
-import {
-  addUserWithKey,
-  createOrganisation,
-  expectAccessible,
-  joinWithKey,
-  NURSE_PASS,
-  setPin,
-  shot,
-} from './steps.ts';
-
-const CHANNEL = 'Station 3B';
-
-/** The first-run flow of first-run.spec.ts, condensed: an admin, a nurse who joined, a shared channel. */
-async function twoStaff(
-  clinic: { url: string; setupCode: string },
-  openWorkstation: (label?: string) => Promise<OpenWorkstation>,
-): Promise<{ admin: Page; nurse: Page }> {
-  const { page: admin } = await openWorkstation('Stationsrechner 1');
-  await createOrganisation(admin, clinic);
-  await expect(admin.getByLabel('Neue PIN')).toBeVisible({ timeout: 20_000 });
-  await setPin(admin);
-  await expect(admin.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
-  await admin.getByRole('button', { name: 'Verwaltung' }).click();
-  const key = await addUserWithKey(admin, 'Bernd Pflege', { ward: 'Station 3B' });
-
-  const { page: nurse } = await openWorkstation('Stationsrechner 2');
-  await joinWithKey(nurse, clinic.url, key, NURSE_PASS, '739184');
-  await expect(nurse.getByText('Bernd Pflege').first()).toBeVisible({ timeout: 20_000 });
-
-  await admin.getByRole('button', { name: 'Neuer Kanal' }).first().click();
-  const newChannel = admin.getByRole('dialog', { name: 'Neuer Kanal' });
-  await newChannel.getByLabel('Name', { exact: true }).fill(CHANNEL);
-  await newChannel.getByRole('checkbox', { name: /Bernd Pflege/ }).check();
-  await newChannel.getByRole('button', { name: 'Anlegen', exact: true }).click();
-  await admin.getByTestId('channel-entry').filter({ hasText: CHANNEL }).click();
-  const nurseEntry = nurse.getByTestId('channel-entry').filter({ hasText: CHANNEL });
-  await expect(nurseEntry).toBeVisible({ timeout: 20_000 });
-  await nurseEntry.click();
-  return { admin, nurse };
-}
+import { test, expect } from './fixtures.ts';
+import { expectAccessible, shot, twoStaff } from './steps.ts';
 
 const tab = (page: Page, name: 'Nachrichten' | 'Umfragen' | 'Dateien' | 'Kalender') =>
   page.getByRole('tab', { name, exact: true }).click();

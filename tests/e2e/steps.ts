@@ -101,3 +101,34 @@ export async function joinWithKey(
   await setPin(page, pin);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
 }
+
+export const CHANNEL = 'Station 3B';
+
+/** The first-run flow of first-run.spec.ts, condensed: an admin, a nurse who joined, a shared channel. */
+export async function twoStaff(
+  clinic: { url: string; setupCode: string },
+  openWorkstation: (label?: string) => Promise<{ page: Page }>,
+): Promise<{ admin: Page; nurse: Page }> {
+  const { page: admin } = await openWorkstation('Stationsrechner 1');
+  await createOrganisation(admin, clinic);
+  await expect(admin.getByLabel('Neue PIN')).toBeVisible({ timeout: 20_000 });
+  await setPin(admin);
+  await expect(admin.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
+  await admin.getByRole('button', { name: 'Verwaltung' }).click();
+  const key = await addUserWithKey(admin, 'Bernd Pflege', { ward: 'Station 3B' });
+
+  const { page: nurse } = await openWorkstation('Stationsrechner 2');
+  await joinWithKey(nurse, clinic.url, key, NURSE_PASS, '739184');
+  await expect(nurse.getByText('Bernd Pflege').first()).toBeVisible({ timeout: 20_000 });
+
+  await admin.getByRole('button', { name: 'Neuer Kanal' }).first().click();
+  const newChannel = admin.getByRole('dialog', { name: 'Neuer Kanal' });
+  await newChannel.getByLabel('Name', { exact: true }).fill(CHANNEL);
+  await newChannel.getByRole('checkbox', { name: /Bernd Pflege/ }).check();
+  await newChannel.getByRole('button', { name: 'Anlegen', exact: true }).click();
+  await admin.getByTestId('channel-entry').filter({ hasText: CHANNEL }).click();
+  const nurseEntry = nurse.getByTestId('channel-entry').filter({ hasText: CHANNEL });
+  await expect(nurseEntry).toBeVisible({ timeout: 20_000 });
+  await nurseEntry.click();
+  return { admin, nurse };
+}

@@ -7,7 +7,7 @@ import type { EventName, MethodName } from '@klinikfunk/protocol/api/names.ts';
 import type { EventPayload, MethodInput, MethodOutput } from '@klinikfunk/protocol/api/contract.ts';
 import type { Result } from '@klinikfunk/protocol/api/result.ts';
 import type { Clock } from '../../apps/desktop/electron/core/clock/clock.ts';
-import { createCore, type Core } from '../../apps/desktop/electron/core/compose.ts';
+import { createCore, type Core } from '../../apps/desktop/electron/core/wiring.ts';
 import { createLogger, createMemoryLogger, type Logger } from '../../apps/desktop/electron/core/log/logger.ts';
 import { createFakePlatform, type FakePlatform } from '../../apps/desktop/electron/core/platform/fakes.ts';
 import { builtInPolicy } from '../../apps/desktop/electron/core/policy/policy.ts';
@@ -75,7 +75,13 @@ export async function startCoreClient(options: CoreClientOptions = {}): Promise<
       ...(options.lateDeliveryMs ? { lateDeliveryMs: options.lateDeliveryMs } : {}),
     },
   });
-  const router = createRouter({ handlers: core.handlers, allowedOrigin: ORIGIN, validateOutput: true, log: logger });
+  const router = createRouter({
+    handlers: core.handlers,
+    guards: core.guards,
+    allowedOrigin: ORIGIN,
+    validateOutput: true,
+    log: logger,
+  });
   const sender = { url: `${ORIGIN}/index.html`, isMainFrame: true };
   const call = async <M extends MethodName>(method: M, input: MethodInput<M>) =>
     (await router.invoke(sender, method, input)) as Result<MethodOutput<M>>;

@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { events } from '@klinikfunk/protocol/api/contract.ts';
 import type { Clock } from '../../apps/desktop/electron/core/clock/clock.ts';
-import { createCore, type Core } from '../../apps/desktop/electron/core/compose.ts';
+import { createCore, type Core } from '../../apps/desktop/electron/core/wiring.ts';
 import { createLogger, jsonLineSink, type Logger } from '../../apps/desktop/electron/core/log/logger.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
@@ -138,6 +138,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
 
   const router = createRouter({
     handlers: core.handlers,
+    guards: core.guards,
     allowedOrigin: origin,
     validateOutput: true,
     log: log.child('ipc'),

@@ -100,7 +100,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
         'node:fs',
         'ws',
         '@klinikfunk/node-common/durable-file.ts',
-        '../../apps/desktop/electron/core/compose.ts',
+        '../../apps/desktop/electron/core/wiring.ts',
         '../protocol/wire/bytes.ts',
       ],
       ['@klinikfunk/protocol/wire/bytes.ts', 'libsodium-wrappers-sumo', 'node:crypto', './sodium.ts'],
@@ -119,9 +119,9 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/relay/__probe.ts',
       [
-        '../desktop/electron/core/compose.ts',
+        '../desktop/electron/core/wiring.ts',
         '../../apps/desktop/electron/core/crypto/channel-crypto.ts',
-        'klinikfunk/electron/core/compose.ts',
+        'klinikfunk/electron/core/wiring.ts',
         'electron',
         'svelte',
         'https-proxy-agent',
@@ -130,7 +130,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     );
     await expectImports(
       'apps/relay/store/__probe.ts',
-      ['../../desktop/electron/core/compose.ts'],
+      ['../../desktop/electron/core/wiring.ts'],
       ['../config.ts', './store.ts'],
     );
   });
@@ -188,15 +188,32 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/desktop/electron/core/__probe.ts',
       ['electron', '../../../relay/main.ts', 'klinikfunk-relay/main.ts'],
-      ['@klinikfunk/crypto/records.ts', './compose.ts', '../ipc/router.ts'],
+      ['@klinikfunk/crypto/records.ts', './wiring.ts', '../ipc/router.ts'],
     );
+  });
+
+  it('feature folders build on the core, never the reverse, and reach no other feature but through features/kit (lint)', async () => {
+    // The core's shared folders do not import features; only the composition root builds them.
+    await expectImports(
+      'apps/desktop/electron/core/store/__probe.ts',
+      ['../features/polls/ipc.ts', '../features/registry.ts', '../features/kit/channel-access.ts'],
+      ['./profile-store.ts', '../sync/ports.ts'],
+    );
+    await expectImports('apps/desktop/electron/core/__probe.ts', [], ['./features/registry.ts']);
+    // A feature: the core's folders and the kit yes; another feature, the registry or the IPC layer no.
+    await expectImports(
+      'apps/desktop/electron/core/features/polls/__probe.ts',
+      ['../calendar/ipc.ts', '../registry.ts', '../../../ipc/router.ts', 'electron'],
+      ['../kit/channel-access.ts', '../../store/profile-store.ts', '../../app/handler-context.ts', './ipc.ts'],
+    );
+    await expectImports('apps/desktop/electron/core/features/__probe.ts', [], ['./polls/ipc.ts']);
   });
 
   it("apps/desktop/electron/main may import 'electron'", async () => {
     await expectImports(
       'apps/desktop/electron/main/__probe.ts',
       ['../../../relay/main.ts'],
-      ['electron', '../core/compose.ts'],
+      ['electron', '../core/wiring.ts'],
     );
   });
 
@@ -207,6 +224,15 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     );
     expect(
       (await lintProbe('tests/unit/__probe.ts', code)).filter((m) => m.startsWith('no-restricted-syntax')),
+    ).toEqual([]);
+    // A feature folder's SQL lives in its repository.ts only (the store hands it the database).
+    expect((await lintProbe('apps/desktop/electron/core/features/pins/__probe.ts', code)).join('\n')).toMatch(
+      /no-restricted-syntax: SQL stays in the store/,
+    );
+    expect(
+      (await lintProbe('apps/desktop/electron/core/features/pins/repository.ts', code)).filter((m) =>
+        m.startsWith('no-restricted-syntax'),
+      ),
     ).toEqual([]);
   });
 
@@ -224,7 +250,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/desktop/renderer/src/__probe.ts',
       [
-        '../../electron/core/compose.ts',
+        '../../electron/core/wiring.ts',
         '../../../relay/main.ts',
         '@klinikfunk/crypto/sodium.ts',
         '@klinikfunk/node-common/durable-file.ts',

@@ -26,6 +26,7 @@ import {
 } from './messaging-schemas.ts';
 import type { EventName, MethodName } from './names.ts';
 import { messagesChangedSchema } from './change-events.ts';
+import { pinsMethods } from './features/pins.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
 import { workstationEvents, workstationMethods } from './parts/workstation-contract.ts';
@@ -146,6 +147,8 @@ export const methods = {
     doc: 'Channels, conversations and direct chats of the signed-in user with unread and mention counts, most recent first.',
   }),
   'channels.get': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: z.strictObject({ channelId }),
     output: channelDetailSchema,
     doc: 'One channel with its members and roles.',
@@ -157,11 +160,15 @@ export const methods = {
     doc: 'Creates a channel, conversation or direct chat with members from the directory; the creator is its admin. `not_found` when a member id is not in the signed directory.',
   }),
   'channels.setMembers': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: z.strictObject({ channelId, memberUserIds: z.array(userId).max(2000) }),
     output: done,
     doc: 'Replaces the members of a channel (admins of the channel only): a new key epoch, removed members read nothing new. `not_found` when a member id is not in the signed directory.',
   }),
   'channels.leave': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: z.strictObject({ channelId }),
     output: done,
     doc: 'Leaves a channel: this user is removed from its roster and the channel disappears from the sidebar. `not_permitted` for the organisation-wide channel.',
@@ -177,51 +184,71 @@ export const methods = {
     doc: "Asks to join a discoverable channel: a join request in the directory channel, which a device of one of the channel's admins accepts automatically. `not_found` when the channel is not (or no longer) announced.",
   }),
   'channels.markRead': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: z.strictObject({ channelId, upToSortKey: z.number() }),
     output: done,
     doc: 'Marks a channel read up to a message.',
   }),
   'messages.page': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messagePageInput,
     output: messagePageSchema,
     doc: 'A page of messages of a channel, oldest first: the newest, older than, newer than or around a sort key.',
   }),
   'messages.send': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: sendInput,
     output: z.object({ messageId: z.string() }),
     doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart).',
   }),
   'messages.edit': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: editInput,
     output: done,
     doc: 'Edits an own message for everyone.',
   }),
   'messages.delete': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messageRef,
     output: done,
     doc: 'Deletes an own message for everyone; a tombstone remains.',
   }),
   'messages.ack': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messageRef,
     output: done,
     doc: 'Acknowledges an urgent message.',
   }),
   'messages.acks': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messageRef,
     output: acksSchema,
     doc: 'Who acknowledged an urgent message and who has not yet.',
   }),
   'messages.readers': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messageRef,
     output: readersSchema,
     doc: 'Who read an own message and who has not yet. `unavailable` while the organisation has read receipts off.',
   }),
   'messages.retry': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messageRef,
     output: done,
     doc: 'Sends a failed message again.',
   }),
   'search.query': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: searchInput,
     output: z.array(searchHitSchema),
     doc: 'Full-text search in all channels or one, newest first, with highlight ranges into plain-text snippets.',
@@ -248,6 +275,7 @@ export const methods = {
   ...collabMethods,
   ...orgAdminMethods,
   ...workstationMethods,
+  ...pinsMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -284,3 +312,4 @@ export type SessionStatus = z.output<typeof sessionStatusSchema>;
 export { sessionState, sessionStatusSchema } from './session-schemas.ts';
 export type * from './session-schemas.ts';
 export type * from './messaging-schemas.ts';
+export type { PinView } from './features/pins.ts';

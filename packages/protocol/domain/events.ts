@@ -30,6 +30,12 @@ export const messageEdit = z.strictObject({
 export const messageDelete = z.strictObject({ type: z.literal('message.delete'), messageId: id });
 export const messageAck = z.strictObject({ type: z.literal('message.ack'), messageId: id });
 export const readReceipt = z.strictObject({ type: z.literal('read.receipt'), upToSeq: z.number().int().nonnegative() });
+/**
+ * Pins a message to the channel's list of pinned messages (any member); `pin.remove` takes the pin
+ * off (the member who pinned it, or a channel admin). Rules: apps/desktop/electron/core/store/authorise.ts.
+ */
+export const pinAdd = z.strictObject({ type: z.literal('pin.add'), messageId: id });
+export const pinRemove = z.strictObject({ type: z.literal('pin.remove'), messageId: id });
 
 export const pollCreate = z.strictObject({
   type: z.literal('poll.create'),
@@ -166,6 +172,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   messageDelete,
   messageAck,
   readReceipt,
+  pinAdd,
+  pinRemove,
   pollCreate,
   pollVote,
   pollClose,

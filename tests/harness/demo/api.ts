@@ -17,6 +17,7 @@ export interface Api {
 export function apiOf(workstation: Workstation): Api {
   const router = createRouter({
     handlers: workstation.core.handlers,
+    guards: workstation.core.guards,
     allowedOrigin: workstation.origin,
     validateOutput: true,
     log: createMemoryLogger('warn').logger,

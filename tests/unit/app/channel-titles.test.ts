@@ -3,7 +3,7 @@
 // never be the fallback there: a chat whose creator left is still named after him.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { channelTitles } from '../../../apps/desktop/electron/core/app/channel-titles.ts';
+import { channelTitles } from '../../../apps/desktop/electron/core/features/kit/channel-titles.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from '../store/helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';

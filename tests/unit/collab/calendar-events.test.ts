@@ -6,7 +6,7 @@ import {
   calendarView,
   type CalendarEntry,
   type CalendarLogEvent,
-} from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
+} from '../../../apps/desktop/electron/core/calendar/calendar-events.ts';
 
 const base: Omit<CalendarEvent, 'sequence'> = {
   uid: 'e1',

@@ -14,7 +14,7 @@ import {
   type CalendarLogEvent,
   type CalendarPayload,
   type OccurrenceSlots,
-} from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
+} from '../../../apps/desktop/electron/core/calendar/calendar-events.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -40,7 +40,9 @@ function setup(overrides: Partial<Handlers> = {}, validateOutput = true) {
     },
     ...overrides,
   } as Handlers;
-  const router = createRouter({ handlers, allowedOrigin: ORIGIN, validateOutput, log: logger });
+  // No method under test here acts on a channel (tests/unit/ipc/member-guard.test.ts covers the check).
+  const guards = { member: () => Promise.reject(new Error('no channel method is called here')) };
+  const router = createRouter({ handlers, allowedOrigin: ORIGIN, validateOutput, log: logger, guards });
   return { router, calls, records };
 }
 

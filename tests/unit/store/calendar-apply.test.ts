@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
-import { MAX_OVERRIDES } from '../../../apps/desktop/electron/core/collab/calendar-events.ts';
+import { MAX_OVERRIDES } from '../../../apps/desktop/electron/core/calendar/calendar-events.ts';
 import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { deleteChannelContent } from '../../../apps/desktop/electron/core/store/retention.ts';

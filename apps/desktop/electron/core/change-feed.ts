@@ -5,7 +5,7 @@
 import type { MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
 import type { ConnectionView, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
 import { mergeChanges, type ChannelChange } from './channel-change.ts';
-import type { EventSink } from './compose.ts';
+import type { EventSink } from './wiring.ts';
 import type { Logger } from './log/logger.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 

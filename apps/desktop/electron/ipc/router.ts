@@ -2,13 +2,14 @@
 // sender frame, the method name and the input schema before any core code runs, and it turns
 // every outcome (including bugs) into a Result. Electron's ipcMain and the test harness both call
 // `invoke`, so the browser tests exercise exactly this path.
-import { methods, type MethodOutput, type MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
-import { isMethodName, type MethodName } from '@klinikfunk/protocol/api/names.ts';
+import { methods } from '@klinikfunk/protocol/api/contract.ts';
+import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { MethodSpec } from '@klinikfunk/protocol/api/define.ts';
+import { isMethodName } from '@klinikfunk/protocol/api/names.ts';
 import { AppError, fail, ok, type Result } from '@klinikfunk/protocol/api/result.ts';
 import { isTrustedSender, type SenderInfo } from './sender.ts';
 
-export type Handler<M extends MethodName> = (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
-export type Handlers = { [M in MethodName]: Handler<M> };
+export type { Guards, Handler, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 
 export interface RouterLog {
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -22,6 +23,8 @@ export interface RouterOptions {
   /** Check handler output against the contract too (development and tests). */
   validateOutput: boolean;
   log: RouterLog;
+  /** The checks methods declare in the contract (`requires`), run before their handler. */
+  guards: Guards;
 }
 
 export interface Router {
@@ -29,7 +32,7 @@ export interface Router {
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const { handlers, allowedOrigin, validateOutput, log } = options;
+  const { handlers, allowedOrigin, validateOutput, log, guards } = options;
 
   async function invoke(sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> {
     if (!isTrustedSender(sender, allowedOrigin)) {
@@ -41,13 +44,21 @@ export function createRouter(options: RouterOptions): Router {
       log.warn('ipc call to an unknown method refused', { method: name });
       return fail('unknown_method', `Unknown method: ${name}`);
     }
-    const spec = methods[method];
+    const spec: MethodSpec = methods[method];
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) {
       const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
       return fail('invalid_input', message);
     }
     try {
+      if (spec.requires === 'member') {
+        // Checked once here for every method that acts on a channel (the contract declares it).
+        const channelId = (parsed.data as Record<string, unknown>)[spec.channelField ?? 'channelId'];
+        if (channelId !== undefined && channelId !== null) {
+          if (typeof channelId !== 'string' || !(await guards.member(channelId)))
+            return fail('not_found', 'No such channel for this user.');
+        }
+      }
       // The map type ties each handler to its own method; TypeScript cannot follow that through
       // an index by a union key, so the call goes through a widened signature.
       const handler = handlers[method] as (input: unknown) => unknown;

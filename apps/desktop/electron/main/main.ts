@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { settleDataDir } from '../core/app/data-location.ts';
 import { quitSequence } from '../core/app/quit-sequence.ts';
-import { createCore, type Core } from '../core/compose.ts';
+import { createCore, type Core } from '../core/wiring.ts';
 import { calibrateKdf } from '../core/crypto/kdf.ts';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { deferredSink } from '../core/log/deferred-sink.ts';
@@ -135,6 +135,7 @@ if (dataDir === null || !app.requestSingleInstanceLock()) {
     core = started;
     const router = createRouter({
       handlers: started.handlers,
+      guards: started.guards,
       allowedOrigin: APP_ORIGIN,
       validateOutput: !app.isPackaged,
       log: log.child('ipc'),

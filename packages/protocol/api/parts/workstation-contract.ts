@@ -28,11 +28,15 @@ export const workstationMethods = {
     doc: 'The session rules machine policy sets on this workstation (idle lock, PIN attempts, 12-hour limit, notification content, clipboard). Always available, also when locked; reveals no content.',
   }),
   'clipboard.copyMessage': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: messageRef,
     output: z.object({ clearAfterSeconds: seconds }),
     doc: 'Copies the text of a message of the visible profile to the clipboard. The core removes it again after policy ClipboardClearSeconds, and when the screen locks or the profile signs out, if it is still there. `not_found` for a deleted or unknown message, `locked` when no profile is unlocked.',
   }),
   'clipboard.copySelection': method({
+    requires: 'member',
+    channelField: 'channelId',
     input: z.strictObject({
       channelId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
       text: z.string().min(1).max(20_000),

@@ -2,7 +2,7 @@
 // and revoke devices (the rest is in parts/org-admin-handlers.ts). The org key signs every change;
 // a device without it, or a user who is not an admin, gets `not_permitted` whatever the UI shows.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { Clock } from '../clock/clock.ts';
 import { TransportError } from '../transport/transport.ts';
 import { makeRegistration, NotAdminError, signDeviceRevocation, signUser, signWipe } from '../account/admin.ts';

@@ -14,7 +14,7 @@ export interface HandlerContext {
   policy: EffectivePolicy;
   platform: Platform;
   log: Logger;
-  /** Sends an event to the renderer at once (compose.ts coalesces its own change events). */
+  /** Sends an event to the renderer at once (wiring.ts coalesces its own change events). */
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   build: BuildInfo;
   /** This workstation's log files, oldest first (none where the shell keeps no log file). */

@@ -3,7 +3,7 @@
 // the wire schemas accept, with a problem for everything dropped, so staff learn what was skipped.
 import { createHash } from 'node:crypto';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
-import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
+import { MAX_OVERRIDES } from './calendar-events.ts';
 import type { ImportProblem } from './ics.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
 

@@ -1,7 +1,7 @@
 // Occurrences of an event between two instants, following the RRULE on Europe/Berlin wall time,
 // with single occurrences changed or cancelled on their own (overrides) applied on top. Whether
 // an override names a real occurrence is decided here, on the series as it is now, never when
-// the override is applied (collab/calendar-events.ts): so every client shows the same from the
+// the override is applied (calendar/calendar-events.ts): so every client shows the same from the
 // same set of events, whatever order they arrived in.
 import ICAL from 'ical.js';
 import { dateOnly, toUtcMs, zonedTime } from './ical-zone.ts';

@@ -59,6 +59,8 @@ const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'message.delete': 'message',
   'message.ack': 'receipt',
   'read.receipt': 'receipt',
+  'pin.add': 'pin',
+  'pin.remove': 'pin',
   'poll.create': 'poll',
   'poll.vote': 'poll',
   'poll.close': 'poll',

@@ -26,7 +26,7 @@ import {
 } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Logger } from '../log/logger.ts';
-import type { NetworkPlatform } from '../platform/platform.ts';
+import type { NetworkPlatform } from './network-platform.ts';
 import { isUntrustedCertificate, type NetworkProblem } from './network-problem.ts';
 import { asHttpUrl, fromEnvironment, parseProxyServer, redactProxy, type ProxyChoice } from './proxy-choice.ts';
 import { parseRelayCaEntry } from './relay-ca-policy.ts';

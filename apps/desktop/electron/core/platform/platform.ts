@@ -1,7 +1,7 @@
 // What the core needs from the desktop shell. Electron implements these in apps/desktop/electron/main;
 // apps/desktop/electron/core/platform/fakes.ts implements them in memory for Node, tests and the harness.
 // The core receives one Platform from the composition root and never imports 'electron'.
-import type { ProxyChoice } from '../net/proxy-choice.ts';
+import type { NetworkPlatform } from '../net/network-platform.ts';
 
 /**
  * OS-level encryption bound to the signed-in Windows/Linux user (Electron safeStorage, DPAPI on
@@ -55,20 +55,7 @@ export interface Clipboard {
   clear(): void;
 }
 
-/**
- * What the network layer needs from the OS (apps/desktop/electron/core/net): the OS certificate store, where
- * Windows Group Policy distributes the clinic's CA, and the OS proxy setting. The trust decision
- * and the proxy tunnel themselves are core code, the same in Electron and under Node.
- */
-export interface NetworkPlatform {
-  /** PEM certificates the OS trusts as roots (Node: tls.getCACertificates('system')). */
-  systemCaCertificates(): readonly string[];
-  /**
-   * The OS proxy for an http(s):// URL (a relay's ws/wss URL as http/https): Electron asks the
-   * session (system settings, WPAD, PAC); under Node HTTPS_PROXY/NO_PROXY decide.
-   */
-  resolveProxy(url: string): Promise<ProxyChoice>;
-}
+export type { NetworkPlatform };
 
 export interface SaveRequest {
   /** Window title of the dialog. */

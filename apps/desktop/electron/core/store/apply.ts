@@ -6,6 +6,7 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
+import { contentFeatureOf, typesWaitingForMessage } from './content-features.ts';
 import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
@@ -64,7 +65,7 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     // An edit, delete or close opened before its target (the target's key came later) waits in
     // the log with its content and is decided when the target arrives, as on a device that opened
     // them in order.
-    if (denied === 'unknown_target' && WAITS_FOR_TARGET.has(event.payload.type)) return;
+    if (denied === 'unknown_target' && waitsForTarget(event.payload.type)) return;
     const refusal = denied ?? materialise(db, event, forget);
     if (refusal) {
       // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
@@ -116,6 +117,8 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
 
 /** Events that change a message or poll: when opened before it, they wait for it (WaitingForTarget). */
 const WAITS_FOR_TARGET = new Set(['message.edit', 'message.delete', 'poll.close']);
+/** Those, and a registered feature's events that name a message (a pin). */
+const waitsForTarget = (type: string) => WAITS_FOR_TARGET.has(type) || typesWaitingForMessage().includes(type);
 
 /**
  * The events waiting in the log for a message or poll that has just arrived. Only a target applied
@@ -138,25 +141,29 @@ class WaitingForTarget {
       number | undefined;
     if (cursor === undefined || target.seq > cursor) return [];
     const field = p.type === 'message.create' ? '$.messageId' : '$.pollId';
+    // Besides edits and deletes, the registered features' events that name a message (a pin).
+    const forMessages = ['message.edit', 'message.delete', ...typesWaitingForMessage()];
+    const marks = (types: readonly string[]) => types.map(() => '?').join(', ');
     let ids = this.#ids.get(target.channelId);
     if (!ids) {
+      const waiting = [...forMessages, 'poll.close'];
       ids = new Set(
         sql(
           this.#db,
-          `SELECT coalesce(json_extract(payload, '$.messageId'), json_extract(payload, '$.pollId')) FROM events WHERE channel_id = ? AND type IN ('message.edit', 'message.delete', 'poll.close') AND seq IS NOT NULL`,
+          `SELECT coalesce(json_extract(payload, '$.messageId'), json_extract(payload, '$.pollId')) FROM events WHERE channel_id = ? AND type IN (${marks(waiting)}) AND seq IS NOT NULL`,
         )
           .pluck()
-          .all(target.channelId) as string[],
+          .all(target.channelId, ...waiting) as string[],
       );
       this.#ids.set(target.channelId, ids);
     }
     if (!ids.has(target.eventId)) return [];
-    const types = p.type === 'message.create' ? ['message.edit', 'message.delete'] : ['poll.close'];
+    const types = p.type === 'message.create' ? forMessages : ['poll.close'];
     const rows = sql(
       this.#db,
       `SELECT event_pk, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, payload FROM events
-       WHERE channel_id = ? AND type IN (?, ?) AND json_extract(payload, '${field}') = ? AND seq IS NOT NULL ORDER BY seq`,
-    ).all(target.channelId, types[0], types[1] ?? types[0], target.eventId) as Array<{
+       WHERE channel_id = ? AND type IN (${marks(types)}) AND json_extract(payload, '${field}') = ? AND seq IS NOT NULL ORDER BY seq`,
+    ).all(target.channelId, ...types, target.eventId) as Array<{
       event_pk: number;
       event_id: string;
       seq: number | null;
@@ -301,6 +308,10 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'poll.vote':
     case 'poll.close':
       return applyPoll(db, event);
+    // Materialised by their feature folder (store/content-features.ts).
+    case 'pin.add':
+    case 'pin.remove':
+      return contentFeatureOf(p.type).apply(db, event);
     case 'file.share':
       sql(
         db,

@@ -9,6 +9,7 @@
 // stamped it) is judged by its epoch's roster, or the current one, and the current user record.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { authorise, RULES, type AuthorityFacts, type AuthorityRefusal } from './authorise.ts';
+import { contentFeatureOf } from './content-features.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
@@ -96,6 +97,9 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
       return one('SELECT sender_user_id FROM messages WHERE channel_id = ? AND message_id = ?', p.messageId);
     case 'poll.close':
       return one('SELECT creator_user_id FROM polls WHERE channel_id = ? AND poll_id = ?', p.pollId);
+    case 'pin.add':
+    case 'pin.remove':
+      return contentFeatureOf(p.type).author(db, event);
     case 'calendar.put':
     case 'calendar.cancel':
     case 'calendar.occurrence.put':
@@ -178,6 +182,7 @@ export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
 /** The rule table's verdict on one event, against the store as it is now (inside the apply transaction). */
 export function authoriseEvent(db: Db, event: ChannelEvent): AuthorityRefusal | null {
   // Most events (messages, votes, receipts) are any member's: no lookups for them.
-  if (RULES[event.payload.type].who === 'member') return null;
+  const rule = RULES[event.payload.type];
+  if (rule.who === 'member' && !rule.target) return null;
   return authorise(event.payload.type, factsOf(db, event));
 }

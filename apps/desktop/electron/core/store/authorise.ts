@@ -20,6 +20,11 @@ export type Authority =
 
 export interface Rule {
   who: Authority;
+  /**
+   * The message the event names must be in the store (`unknown_target` otherwise, so one opened
+   * before its message waits for it, store/apply.ts), also where any member may do it.
+   */
+  target?: true;
   /** message.edit: an urgent message somebody has acknowledged is never edited (what they confirmed stays what they read). */
   notAcknowledgedUrgent?: true;
 }
@@ -34,6 +39,9 @@ export const RULES: Readonly<Record<ChannelEventType, Rule>> = {
   'message.delete': { who: 'author' },
   'message.ack': { who: 'member' },
   'read.receipt': { who: 'member' },
+  'pin.add': { who: 'member', target: true },
+  // The author of a pin is the member who pinned the message.
+  'pin.remove': { who: 'author_or_channel_admin' },
   'poll.create': { who: 'member' },
   'poll.vote': { who: 'member' },
   'poll.close': { who: 'author' },
@@ -54,8 +62,9 @@ export interface AuthorityFacts {
   /** The sender's user record says role `admin` (organisation admin). */
   orgAdmin: boolean;
   /**
-   * Who created the message, poll or calendar entry the event changes: a user id; null when the
-   * target is not in the store; undefined for event types that change no existing thing.
+   * Who created the message, poll, calendar entry or pin the event changes (for `pin.add`, the
+   * pinned message's sender): a user id; null when the target is not in the store; undefined for
+   * event types that change no existing thing.
    */
   author?: string | null;
   /** The target is an urgent message acknowledged by someone other than its author. */
@@ -73,6 +82,7 @@ export function authorise(type: ChannelEventType, facts: AuthorityFacts): Author
   const rule = RULES[type];
   const admin = facts.orgWide ? facts.orgAdmin : facts.channelRole === 'admin';
   const adminRefusal: AuthorityRefusal = facts.orgWide ? 'not_org_admin' : 'not_channel_admin';
+  if (rule.target && (facts.author === null || facts.author === undefined)) return 'unknown_target';
   switch (rule.who) {
     case 'member':
       return null;

@@ -1,5 +1,5 @@
 // Materialises calendar events (entries, cancellations, RSVPs, single occurrences) through the
-// reducer in collab/calendar-events.ts. Runs in applyEvents' transaction: loads the one entry (or
+// reducer in calendar/calendar-events.ts. Runs in applyEvents' transaction: loads the one entry (or
 // the one entry's overrides) the event names, lets the reducer decide, and writes back only what
 // changed. Overrides are stored whether or not their series is here yet: calendar_overrides has
 // no foreign key to calendar_events, and the views read them only with their series.
@@ -11,7 +11,7 @@ import {
   type CalendarEntry,
   type OccurrenceSlots,
   type SeriesPayload,
-} from '../collab/calendar-events.ts';
+} from '../calendar/calendar-events.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 

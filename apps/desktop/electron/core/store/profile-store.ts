@@ -44,8 +44,19 @@ export class ProfileStore {
   readonly collaboration: CollaborationRepository;
   readonly sync: SqliteSyncStore;
 
+  readonly #repositories = new Map<(db: Db) => unknown, unknown>();
+
   static {
     databaseOf = (store) => store.#db;
+  }
+
+  /**
+   * A feature folder's repository over this store's database (features/<name>/repository.ts, the
+   * only files outside the store that hold SQL), built once per store from the feature's factory.
+   */
+  repository<R>(make: (db: Db) => R): R {
+    if (!this.#repositories.has(make)) this.#repositories.set(make, make(this.#db));
+    return this.#repositories.get(make) as R;
   }
 
   private constructor(db: Db, options: ProfileStoreOptions) {

@@ -1,5 +1,5 @@
 // The rule table's refusals (authorise.ts) as the error a caller gets when it asks this device to
-// send what every client would refuse: the handlers' early check (collab/channel-access.ts) and
+// send what every client would refuse: the handlers' early check (features/kit/channel-access.ts) and
 // the engine's own (MessagingClient.send) answer alike.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { AuthorityRefusal } from './authorise.ts';

@@ -11,6 +11,7 @@ import type {
   WireEvent,
 } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
+import { contentFeatureOf, isContentFeatureType } from './content-features.ts';
 import type { Db } from './database.ts';
 import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
@@ -211,20 +212,7 @@ export class SqliteSyncStore implements SyncStore {
         const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
         if (!parsed.success) return;
         const type = parsed.data.type;
-        if (type === 'message.create') {
-          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
-            seq,
-            relayAt,
-            row.channel_id,
-            clientEventId,
-          );
-          return;
-        }
-        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
-          row.channel_id,
-          clientEventId,
-        );
-        const event = {
+        const event: ChannelEvent = {
           eventId: clientEventId,
           channelId: row.channel_id,
           seq,
@@ -234,6 +222,20 @@ export class SqliteSyncStore implements SyncStore {
           relayAt,
           payload: parsed.data,
         };
+        if (type === 'message.create' || isContentFeatureType(type)) {
+          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
+            seq,
+            relayAt,
+            row.channel_id,
+            clientEventId,
+          );
+          if (type !== 'message.create') contentFeatureOf(type).recompute(this.#db, event); // from the log
+          return;
+        }
+        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
+          row.channel_id,
+          clientEventId,
+        );
         const own = applyEvents(this.#db, [event]);
         if (own.refused.length > 0) this.#refused(row.channel_id, own.refused);
         // Refused now (by the relay's seq or time): every receiver refuses it without applying it,

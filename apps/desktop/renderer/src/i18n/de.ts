@@ -3,12 +3,14 @@
 import { deCollab } from './parts/de-collab.ts';
 import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
+import { dePins } from './parts/de-pins.ts';
 import { deStatus } from './parts/de-status.ts';
 
 export const de = {
   ...deCollab,
   ...deOrgAdmin,
   ...deWorkstation,
+  ...dePins,
   ...deStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',

@@ -3,12 +3,14 @@ import type { MessageKey } from './de.ts';
 import { enCollab } from './parts/en-collab.ts';
 import { enOrgAdmin } from './parts/en-org-admin.ts';
 import { enWorkstation } from './parts/en-workstation.ts';
+import { enPins } from './parts/en-pins.ts';
 import { enStatus } from './parts/en-status.ts';
 
 export const en: Record<MessageKey, string> = {
   ...enCollab,
   ...enOrgAdmin,
   ...enWorkstation,
+  ...enPins,
   ...enStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Secure messenger for hospitals, care and practices',

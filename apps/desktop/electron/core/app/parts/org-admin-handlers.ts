@@ -6,7 +6,7 @@ import type { ORG_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/org-
 import type { AdminUser, OrgSettingsView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { signEnrolmentRevocation, signOrgSettings, signUserUpdate } from '../../account/admin.ts';
 import { auditCsv } from '../../account/audit-csv.ts';
 import { auditEntries } from '../../account/audit.ts';

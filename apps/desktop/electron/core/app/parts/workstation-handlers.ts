@@ -4,10 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
-import type { Handlers } from '../../../ipc/router.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import { appInfo, supportExportSignedOut } from '../app-info.ts';
-import { memberRuntime } from '../member-runtime.ts';
 import { buildSupportPackage, supportFileName } from '../support-package.ts';
 
 type Names = (typeof WORKSTATION_METHOD_NAMES)[number];
@@ -18,15 +17,14 @@ export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> 
   return {
     'session.rules': () => sessions.rules(),
     'clipboard.copyMessage': async ({ channelId, messageId }) => {
-      // `locked` for a locked or another person's profile, `not_found` for a foreign channel.
-      const runtime = await memberRuntime(sessions, channelId);
+      // A foreign channel never gets here (`requires: 'member'` in the contract, checked by the router).
+      const runtime = sessions.visible();
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row || row.deletedAt !== null) throw new AppError('not_found', 'No such message.');
       await sessions.clipboard.copy(row.body);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },
-    'clipboard.copySelection': async ({ channelId, text }) => {
-      await memberRuntime(sessions, channelId);
+    'clipboard.copySelection': async ({ text }) => {
       await sessions.clipboard.copy(text);
       return { clearAfterSeconds: sessions.clipboard.clearAfterSeconds };
     },

@@ -1,9 +1,9 @@
 // Store rows to the renderer's view of a message: sender names from the directory, the quoted
 // message's excerpt, acknowledgement counts of urgent messages. Bodies stay plain text.
 import type { MessageView } from '@klinikfunk/protocol/api/contract.ts';
-import type { MessageRow } from '../store/messages.ts';
-import type { ProfileStore } from '../store/profile-store.ts';
-import { lateDelivery } from './late-delivery.ts';
+import type { MessageRow } from '../../store/messages.ts';
+import type { ProfileStore } from '../../store/profile-store.ts';
+import { lateDelivery } from '../../app/late-delivery.ts';
 
 const EXCERPT_CHARS = 140;
 

@@ -3,7 +3,7 @@
 // the creator's side), so the recipient saw his own name in the title, the composer, notifications
 // and search. Every view that names a channel (channels.list/get/create, search, notifications)
 // goes through here.
-import type { ProfileStore } from '../store/profile-store.ts';
+import type { ProfileStore } from '../../store/profile-store.ts';
 
 export type ChannelTitles = (channel: { channelId: string; kind: string; name: string }) => string;
 

@@ -10,7 +10,7 @@
 // others have arrived, so "as the series stands now" differs between clients; whether an override
 // names a real occurrence of the series is therefore decided only when the entry is expanded
 // (calendar/recurrence.ts), from state that every client reaches alike from the same events.
-import type { CalendarEvent, OccurrenceOverride, Rsvp } from '../calendar/model.ts';
+import type { CalendarEvent, OccurrenceOverride, Rsvp } from './model.ts';
 import { RECURRENCE_ID_MAX, RECURRENCE_ID_MIN } from '@klinikfunk/protocol/domain/events.ts';
 
 export type SeriesPayload =

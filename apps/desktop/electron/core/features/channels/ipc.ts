@@ -1,20 +1,19 @@
-// IPC handlers for directory, channels, messages and search. Each acts on the visible, unlocked
-// profile only (SessionService.visible() throws `locked` otherwise).
-import type { ChannelSummaryView, MessagePage } from '@klinikfunk/protocol/api/contract.ts';
+// IPC handlers for channels and the directory's member picker: list, detail, create, members,
+// leave, discover and join, read position. Each acts on the visible, unlocked profile only
+// (SessionService.visible() throws `locked` otherwise); a channel's membership is checked by the
+// router before these run (`requires: 'member'` in the contract).
+import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../../ipc/router.ts';
-import type { Clock } from '../clock/clock.ts';
-import { currentAnnouncement, requestPending } from '../client/channel-directory.ts';
-import { UnknownUsersError } from '../client/messaging-client.ts';
-import { TransportError } from '../transport/transport.ts';
-import { assertPermitted } from '../collab/channel-access.ts';
-import { channelTitles } from './channel-titles.ts';
-import { toMessageViews } from './message-views.ts';
-import { memberRuntime } from './member-runtime.ts';
-import type { ProfileRuntime } from './profile-runtime.ts';
-import type { SessionService } from './session-service.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { Clock } from '../../clock/clock.ts';
+import { currentAnnouncement, requestPending } from '../../client/channel-directory.ts';
+import { UnknownUsersError } from '../../client/messaging-client.ts';
+import { TransportError } from '../../transport/transport.ts';
+import type { SessionService } from '../../app/session-service.ts';
+import { channelTitles } from '../kit/channel-titles.ts';
+import { readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
 
-type MessagingMethods =
+type ChannelMethods =
   | 'directory.users'
   | 'channels.list'
   | 'channels.get'
@@ -23,22 +22,8 @@ type MessagingMethods =
   | 'channels.leave'
   | 'channels.discover'
   | 'channels.join'
-  | 'channels.markRead'
-  | 'messages.page'
-  | 'messages.send'
-  | 'messages.edit'
-  | 'messages.delete'
-  | 'messages.ack'
-  | 'messages.acks'
-  | 'messages.readers'
-  | 'messages.retry'
-  | 'search.query';
+  | 'channels.markRead';
 
-export const UNKNOWN = 'Unbekannt';
-
-/** Read receipts travel and show only while the organisation's signed settings allow them. */
-export const readReceiptsOn = (runtime: ProfileRuntime): boolean =>
-  runtime.client.directory.orgSettings?.body.readReceipts === true;
 const done = { done: true as const };
 
 type Runtime = ReturnType<SessionService['visible']>;
@@ -98,25 +83,8 @@ async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]>
     }));
 }
 
-/** `versionOf`: the change feed's version of a channel (change-feed.ts), read before the page. */
-export function messagingHandlers(
-  sessions: SessionService,
-  clock: Clock,
-  versionOf: (channelId: string) => number = () => 0,
-): Pick<Handlers, MessagingMethods> {
+export function channelHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, ChannelMethods> {
   const visible = () => sessions.visible();
-
-  const requireChannel = (channelId: string) => memberRuntime(sessions, channelId);
-
-  const requireOwnMessage = async (channelId: string, messageId: string) => {
-    const runtime = await requireChannel(channelId);
-    const row = await runtime.profile.store.messages.get(channelId, messageId);
-    if (!row) throw new AppError('not_found', 'No such message.');
-    if (row.senderUserId !== runtime.identity.userId)
-      throw new AppError('not_permitted', 'Only the sender can change a message.');
-    if (row.deletedAt !== null) throw new AppError('not_found', 'The message was deleted.');
-    return { runtime, row };
-  };
 
   return {
     'directory.users': () => visible().profile.store.directory.users(),
@@ -124,9 +92,9 @@ export function messagingHandlers(
     'channels.list': () => channelSummaries(visible()),
 
     'channels.get': async ({ channelId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const store = runtime.profile.store;
-      // A member's channel always has its row (member-runtime.ts joins on it).
+      // A member's channel always has its row (the router's member check joins on it: channel-members.ts).
       const c = (await store.channels.settings(channelId))!;
       const members = await store.members.withNames(channelId);
       const summary = (await store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
@@ -142,7 +110,7 @@ export function messagingHandlers(
         orgWide: c.orgWide,
         members: members.map((m) => ({
           userId: m.userId,
-          displayName: m.displayName ?? UNKNOWN,
+          displayName: m.displayName ?? UNKNOWN_NAME,
           role: m.role,
           ward: m.ward,
         })),
@@ -174,7 +142,7 @@ export function messagingHandlers(
     },
 
     'channels.setMembers': async ({ channelId, memberUserIds }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const current = await runtime.profile.store.channels.members(channelId);
       const me = runtime.identity.userId;
       if (!current.some((m) => m.userId === me && m.role === 'admin'))
@@ -189,7 +157,7 @@ export function messagingHandlers(
     },
 
     'channels.leave': async ({ channelId }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       if (channelId === runtime.client.directoryChannelId)
         throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
       const me = runtime.identity.userId;
@@ -264,7 +232,7 @@ export function messagingHandlers(
     },
 
     'channels.markRead': async ({ channelId, upToSortKey }) => {
-      const runtime = await requireChannel(channelId);
+      const runtime = visible();
       const store = runtime.profile.store;
       await store.channels.markRead(channelId, upToSortKey, clock.now());
       // The unread badge is computed from the read position: without this the sidebar kept the
@@ -280,167 +248,6 @@ export function messagingHandlers(
         }
       }
       return done;
-    },
-
-    'messages.page': async (input) => {
-      const runtime = await requireChannel(input.channelId);
-      const repo = runtime.profile.store.messages;
-      const { channelId, limit } = input;
-      const version = versionOf(channelId);
-      let rows;
-      let hasOlder: boolean;
-      let hasNewer: boolean;
-      if (input.aroundSortKey !== undefined) {
-        const half = Math.ceil(limit / 2);
-        const older = await repo.page(channelId, { beforeSortKey: input.aroundSortKey, limit: half + 1 });
-        const newer = await repo.pageAfter(channelId, input.aroundSortKey, half + 1, { inclusive: true });
-        hasOlder = older.length > half;
-        hasNewer = newer.length > half;
-        rows = [...older.slice(0, half).reverse(), ...newer.slice(0, half)];
-      } else if (input.afterSortKey !== undefined) {
-        const newer = await repo.pageAfter(channelId, input.afterSortKey, limit + 1);
-        hasNewer = newer.length > limit;
-        hasOlder = true;
-        rows = newer.slice(0, limit);
-      } else {
-        const older = await repo.page(channelId, {
-          ...(input.beforeSortKey !== undefined ? { beforeSortKey: input.beforeSortKey } : {}),
-          limit: limit + 1,
-        });
-        hasOlder = older.length > limit;
-        hasNewer = input.beforeSortKey !== undefined;
-        rows = older.slice(0, limit).reverse();
-      }
-      const page: MessagePage = {
-        messages: await toMessageViews(
-          {
-            store: runtime.profile.store,
-            myUserId: runtime.identity.userId,
-            unknownName: UNKNOWN,
-            readReceipts: readReceiptsOn(runtime),
-            lateDeliveryMs: runtime.lateDeliveryMs,
-          },
-          channelId,
-          rows,
-        ),
-        hasOlder,
-        hasNewer,
-        total: await repo.count(channelId),
-        historyStart: await runtime.profile.store.messageDetails.historyStart(channelId),
-        version,
-      };
-      return page;
-    },
-
-    'messages.send': async (input) => {
-      const runtime = await requireChannel(input.channelId);
-      const messageId = await runtime.client.sendMessage(input.channelId, input.body, {
-        mentions: input.mentions,
-        replyTo: input.replyTo,
-        urgent: input.urgent,
-      });
-      return { messageId };
-    },
-
-    'messages.edit': async ({ channelId, messageId, body, mentions }) => {
-      const { runtime } = await requireOwnMessage(channelId, messageId);
-      const edit = { type: 'message.edit' as const, messageId, body, mentions };
-      // An urgent message somebody acknowledged is refused by every client: say so now.
-      await assertPermitted(runtime, channelId, edit);
-      await runtime.client.send(channelId, edit);
-      return done;
-    },
-
-    'messages.delete': async ({ channelId, messageId }) => {
-      const { runtime } = await requireOwnMessage(channelId, messageId);
-      await runtime.client.send(channelId, { type: 'message.delete', messageId });
-      return done;
-    },
-
-    'messages.ack': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
-      const row = await runtime.profile.store.messages.get(channelId, messageId);
-      if (!row?.urgent) throw new AppError('not_found', 'No urgent message to acknowledge.');
-      const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some(
-        (a) => a.userId === runtime.identity.userId,
-      );
-      if (!already) await runtime.client.send(channelId, { type: 'message.ack', messageId });
-      return done;
-    },
-
-    'messages.acks': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
-      const store = runtime.profile.store;
-      const row = await store.messages.get(channelId, messageId);
-      if (!row) throw new AppError('not_found', 'No such message.');
-      const acks = await store.messages.acks(channelId, messageId);
-      const names = new Map(
-        [...(await store.members.names(channelId))].map(([userId, name]) => [userId, name ?? UNKNOWN]),
-      );
-      const ackedIds = new Set(acks.map((a) => a.userId));
-      return {
-        acked: acks
-          .filter((a) => a.userId !== row.senderUserId)
-          .map((a) => ({ userId: a.userId, displayName: names.get(a.userId) ?? UNKNOWN, at: a.ackedAt })),
-        pending: [...names.entries()]
-          .filter(([userId]) => userId !== row.senderUserId && !ackedIds.has(userId))
-          .map(([userId, displayName]) => ({ userId, displayName })),
-      };
-    },
-
-    'messages.readers': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
-      if (!readReceiptsOn(runtime))
-        throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
-      const store = runtime.profile.store;
-      const row = await store.messages.get(channelId, messageId);
-      if (!row || row.senderUserId !== runtime.identity.userId)
-        throw new AppError('not_found', 'No own message with this id.');
-      const members = await store.members.readPositions(channelId, runtime.identity.userId);
-      const hasRead = (m: (typeof members)[number]) => row.seq !== null && m.upToSeq !== null && m.upToSeq >= row.seq;
-      return {
-        read: members
-          .filter(hasRead)
-          .map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN, at: m.readAt ?? 0 })),
-        unread: members
-          .filter((m) => !hasRead(m))
-          .map((m) => ({ userId: m.userId, displayName: m.displayName ?? UNKNOWN })),
-      };
-    },
-
-    'messages.retry': async ({ channelId, messageId }) => {
-      const runtime = await requireChannel(channelId);
-      // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
-      const changed = await runtime.profile.store.outbox.retry(channelId, messageId, clock.now());
-      if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
-      void runtime.client.engine.notifyQueued().catch(() => {});
-      return done;
-    },
-
-    'search.query': async ({ text, channelId, limit }) => {
-      const runtime = visible();
-      const store = runtime.profile.store;
-      if (channelId) await requireChannel(channelId);
-      const hits = await store.search({ text, ...(channelId ? { channelId } : {}), limit });
-      const channels = await store.channels.listFor(runtime.identity.userId);
-      const title = await channelTitles(store, runtime.identity.userId, channels);
-      const mine = new Map(channels.map((c) => [c.channelId, title(c)]));
-      const shown = hits.filter((h) => mine.has(h.channelId));
-      const senders = new Map<string, string | null>();
-      for (const h of shown)
-        if (h.kind === 'message')
-          senders.set(`${h.channelId}/${h.id}`, await store.messageDetails.senderName(h.channelId, h.id));
-      return shown.map((h) => ({
-        kind: h.kind,
-        channelId: h.channelId,
-        channelName: mine.get(h.channelId) ?? '',
-        id: h.id,
-        sortKey: h.sortKey,
-        createdAt: h.createdAt,
-        senderName: h.kind === 'message' ? (senders.get(`${h.channelId}/${h.id}`) ?? UNKNOWN) : '',
-        snippet: h.snippet,
-        highlights: h.highlights,
-      }));
     },
   };
 }

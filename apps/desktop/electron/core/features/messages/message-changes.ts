@@ -2,10 +2,10 @@
 // an edited or deleted one, built by the same toMessageViews as messages.page, so a patched window
 // shows exactly what a reloaded one would.
 import { MAX_PATCH_MESSAGES, type MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
-import type { ChannelChange } from '../channel-change.ts';
+import type { ChannelChange } from '../../channel-change.ts';
 import { toMessageViews } from './message-views.ts';
-import { readReceiptsOn, UNKNOWN } from './messaging-handlers.ts';
-import type { SessionService } from './session-service.ts';
+import type { SessionService } from '../../app/session-service.ts';
+import { readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
 
 type Runtime = ReturnType<SessionService['visible']>;
 
@@ -22,7 +22,7 @@ export async function messagePatch(
     {
       store,
       myUserId: runtime.identity.userId,
-      unknownName: UNKNOWN,
+      unknownName: UNKNOWN_NAME,
       readReceipts: readReceiptsOn(runtime),
       lateDeliveryMs: runtime.lateDeliveryMs,
     },

@@ -5,19 +5,17 @@ import { hostname } from 'node:os';
 import type { EventName } from '@klinikfunk/protocol/api/names.ts';
 import type { ConnectionView, EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../ipc/router.ts';
+import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
-import { messagingHandlers } from './app/messaging-handlers.ts';
 import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
 import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed } from './change-feed.ts';
-import { messagePatch } from './app/message-changes.ts';
-import { collabHandlers } from './app/parts/collab-handlers.ts';
+import { featureHandlers, messagePatch, registerStoreFeatures } from './features/registry.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
 import { systemClock, type Clock } from './clock/clock.ts';
@@ -56,6 +54,8 @@ export interface CoreDeps {
 
 export interface Core {
   handlers: Handlers;
+  /** For the IPC router: the checks the contract declares, run before a handler. */
+  guards: Guards;
   sessions: SessionService;
   close(): Promise<void>;
 }
@@ -68,6 +68,7 @@ export function createCore(deps: CoreDeps): Core {
   const values = deps.policy.values;
   const language = values.uiLanguage ?? 'de';
   const ready = readySodium();
+  registerStoreFeatures();
 
   // Declared before the sessions it reads: the feed only calls these after a turn, when both exist.
   const feed = createChangeFeed({
@@ -236,15 +237,24 @@ export function createCore(deps: CoreDeps): Core {
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },
-    ...messagingHandlers(sessions, clock, feed.version),
     ...adminHandlers(sessions, clock),
-    ...collabHandlers(context),
+    ...featureHandlers(context, feed.version),
     ...orgAdminHandlers(context),
     ...workstationHandlers(context),
   };
 
+  const guards: Guards = {
+    member: async (channelId) => {
+      const runtime = sessions.visible();
+      const member = await runtime.profile.store.members.isActiveMember(channelId, runtime.identity.userId);
+      // The handler reads the visible profile again: the answer holds only if it is still this one.
+      return member && sessions.visible() === runtime;
+    },
+  };
+
   return {
     handlers,
+    guards,
     sessions,
     close: async () => {
       feed.close();

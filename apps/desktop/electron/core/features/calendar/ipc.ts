@@ -1,21 +1,21 @@
 // IPC handlers for the channel calendar: entries and their occurrences, create/edit (the whole new
 // version as one calendar.put; the later one in the channel order wins on every client), cancel,
 // RSVP, and iCalendar export/import through ical.js (ics.ts). Single occurrences of a series are
-// changed and cancelled in occurrence-handlers.ts.
+// changed and cancelled in occurrence-ipc.ts.
 import { randomBytes } from 'node:crypto';
 import ICAL from 'ical.js';
 import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
-import type { Handlers } from '../../ipc/router.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { assertPermitted, memberRuntime, nameLookup, UNKNOWN_NAME } from '../collab/channel-access.ts';
-import { exportIcs, importIcs } from './ics.ts';
-import { importPayloads } from './import-payloads.ts';
-import { DEFAULT_TIME_ZONE, type CalendarEvent } from './model.ts';
-import { occurrences, type Occurrence } from './recurrence.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { assertPermitted, nameLookup, UNKNOWN_NAME } from '../kit/channel-access.ts';
+import { exportIcs, importIcs } from '../../calendar/ics.ts';
+import { importPayloads } from '../../calendar/import-payloads.ts';
+import { DEFAULT_TIME_ZONE, type CalendarEvent } from '../../calendar/model.ts';
+import { occurrences, type Occurrence } from '../../calendar/recurrence.ts';
 
 type Names =
   'calendar.range' | 'calendar.put' | 'calendar.cancel' | 'calendar.rsvp' | 'calendar.exportIcs' | 'calendar.importIcs';
@@ -112,7 +112,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
 
   return {
     'calendar.range': async ({ channelId, from, to }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
       // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
       // a single cancelled occurrence of a series is left out, as an EXDATE is.
@@ -126,7 +126,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.put': async (input) => {
-      const runtime = await memberRuntime(ctx.sessions, input.channelId);
+      const runtime = ctx.sessions.visible();
       if (input.uid) await entry(runtime, input.channelId, input.uid);
       if (input.rrule) checkRrule(input.rrule);
       const name = await nameLookup(runtime.profile.store);
@@ -161,7 +161,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.cancel': async ({ channelId, uid }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       await entry(runtime, channelId, uid);
       await assertPermitted(runtime, channelId, { type: 'calendar.cancel', uid });
       await runtime.client.send(channelId, { type: 'calendar.cancel', uid });
@@ -169,7 +169,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.rsvp': async ({ channelId, uid, rsvp }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const found = await entry(runtime, channelId, uid);
       if (!found.attendees.some((a) => a.userId === runtime.identity.userId))
         throw new AppError('not_permitted', 'Only attendees answer an invitation.');
@@ -178,7 +178,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.exportIcs': async ({ channelId, uid }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const all = await withOrganizers(runtime, channelId);
       const events = uid ? all.filter((e) => e.uid === uid) : all;
       if (uid && events.length === 0) throw new AppError('not_found', 'No such calendar entry.');
@@ -192,7 +192,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.importIcs': async ({ channelId, text }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const parsed = importIcs(text);
       if (parsed.unreadable) throw new AppError('invalid_input', `The file cannot be imported: ${parsed.unreadable}`);
       const problems = [...parsed.problems];

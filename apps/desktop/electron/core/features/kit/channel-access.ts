@@ -1,13 +1,15 @@
-// Shared by the channel handlers: the member check (app/member-runtime.ts), the rule table's
-// verdict before anything is queued, and display names from the directory.
+// Shared by the channel handlers: the rule table's verdict before anything is queued, and display
+// names from the directory. The member check is the router's (`requires: 'member'` in the contract).
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import type { ProfileStore } from '../store/profile-store.ts';
-import { refusalError } from '../store/refusal-error.ts';
-
-export { memberRuntime } from '../app/member-runtime.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import type { ProfileStore } from '../../store/profile-store.ts';
+import { refusalError } from '../../store/refusal-error.ts';
 
 export const UNKNOWN_NAME = 'Unbekannt';
+
+/** Read receipts travel and show only while the organisation's signed settings allow them. */
+export const readReceiptsOn = (runtime: ProfileRuntime): boolean =>
+  runtime.client.directory.orgSettings?.body.readReceipts === true;
 
 /** Looks up display names once per call; unknown users (not yet in the directory) get a placeholder. */
 export async function nameLookup(

@@ -1,14 +1,14 @@
 // IPC handlers for single occurrences of a recurring entry: change one ("only this occurrence")
 // or cancel one, each as one encrypted channel event. The reducer decides again on every client
-// (collab/calendar-events.ts); the checks here only answer at once what is already decided locally.
+// (calendar/calendar-events.ts); the checks here only answer at once what is already decided locally.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '../../ipc/router.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { MAX_OVERRIDES } from '../collab/calendar-events.ts';
-import { assertPermitted, memberRuntime } from '../collab/channel-access.ts';
-import type { CalendarEvent } from './model.ts';
-import { inOverrideHorizon, isOccurrence } from './recurrence.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { MAX_OVERRIDES } from '../../calendar/calendar-events.ts';
+import { assertPermitted } from '../kit/channel-access.ts';
+import type { CalendarEvent } from '../../calendar/model.ts';
+import { inOverrideHorizon, isOccurrence } from '../../calendar/recurrence.ts';
 
 type Names = 'calendar.putOccurrence' | 'calendar.cancelOccurrence';
 
@@ -49,7 +49,7 @@ async function seriesWith(
 export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   return {
     'calendar.putOccurrence': async (input) => {
-      const runtime = await memberRuntime(ctx.sessions, input.channelId);
+      const runtime = ctx.sessions.visible();
       const series = await seriesWith(runtime, input.channelId, input.uid, input.recurrenceId);
       // An occurrence of an all-day series stays all-day: whole dates, as calendar.put stores them.
       const start = series.allDay ? Math.floor(input.start / DAY) * DAY : input.start;
@@ -68,7 +68,7 @@ export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'calendar.cancelOccurrence': async ({ channelId, uid, recurrenceId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       await seriesWith(runtime, channelId, uid, recurrenceId);
       await runtime.client.send(channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
       return done;

@@ -7,20 +7,20 @@ import { readFile } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import type { Handlers } from '../../ipc/router.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { memberRuntime, nameLookup } from '../collab/channel-access.ts';
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { nameLookup } from '../kit/channel-access.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
-import type { FileRow } from '../store/collaboration.ts';
-import { TransportError } from '../transport/transport.ts';
-import { blobPath, ensureCached, isCached } from './blob-cache.ts';
-import { ExportReader } from './export.ts';
-import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from './file-kinds.ts';
-import { extensionOf, uploadRefusal } from './file-policy.ts';
-import { decryptBytes, decryptFileToMemory } from './memory-crypto.ts';
-import { TransferCancelled, Transfers } from './transfers.ts';
-import { Upload } from './upload.ts';
+import type { FileRow } from '../../store/collaboration.ts';
+import { TransportError } from '../../transport/transport.ts';
+import { blobPath, ensureCached, isCached } from '../../files/blob-cache.ts';
+import { ExportReader } from '../../files/export.ts';
+import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from '../../files/file-kinds.ts';
+import { extensionOf, uploadRefusal } from '../../files/file-policy.ts';
+import { decryptBytes, decryptFileToMemory } from '../../files/memory-crypto.ts';
+import { TransferCancelled, Transfers } from '../../files/transfers.ts';
+import { Upload } from '../../files/upload.ts';
 
 type Names =
   | 'files.policy'
@@ -164,10 +164,10 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       maxPreviewBytes: MAX_PREVIEW_BYTES,
     }),
 
-    'files.list': async (input) => views(await memberRuntime(ctx.sessions, input.channelId), input.channelId, input),
+    'files.list': async (input) => views(ctx.sessions.visible(), input.channelId, input),
 
     'files.beginUpload': async ({ channelId, name, mimeType, size }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const refusal = uploadRefusal(values, name, size);
       if (refusal)
         return {
@@ -268,7 +268,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.thumbnail': async ({ channelId, fileId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       if (!row.thumbnailBlobId) return null;
       // Authenticated by the AEAD under the file key; the relay's SHA-256 guards the transfer.
@@ -280,7 +280,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.preview': async ({ channelId, fileId, transferId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
       const refusal = previewRefusal(row.mimeType, row.size);
@@ -293,14 +293,14 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
     },
 
     'files.download': async ({ channelId, fileId, transferId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       await cached(runtime, row, transferId);
       return { size: row.size };
     },
 
     'files.exportOpen': async ({ channelId, fileId }) => {
-      const runtime = await memberRuntime(ctx.sessions, channelId);
+      const runtime = ctx.sessions.visible();
       const row = await fileRow(runtime, channelId, fileId);
       const path = await cached(runtime, row, undefined);
       const exportId = newTransferId();

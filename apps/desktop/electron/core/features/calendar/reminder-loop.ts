@@ -2,9 +2,9 @@
 // platform notifier. A locked screen gets a reminder without its title (nothing sensitive on a
 // shared PC); policy "no content" likewise. The window starts at the first check, so signing in
 // does not replay reminders of the past.
-import type { HandlerContext } from '../app/handler-context.ts';
-import type { ProfileRuntime } from '../app/profile-runtime.ts';
-import { dueReminders, REMINDER_LEAD_MS } from './reminders.ts';
+import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { dueReminders, REMINDER_LEAD_MS } from '../../calendar/reminders.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 const CHECK_EVERY_MS = 30_000;

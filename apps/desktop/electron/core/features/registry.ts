@@ -1,0 +1,48 @@
+// The one list of the desktop core's features (one folder each under features/): it builds the
+// handler table of their API methods from the context the composition root (wiring.ts) hands in,
+// and starts what a feature runs in the background. A new feature adds its folder and one line
+// here. Features depend on the core's shared folders (store, sync, crypto, client, app's runtime)
+// and on features/kit (the port they share), never on each other; nothing outside features/
+// imports them but wiring.ts (eslint.config.js, "feature folders").
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { HandlerContext } from '../app/handler-context.ts';
+import { calendarHandlers } from './calendar/ipc.ts';
+import { occurrenceHandlers } from './calendar/occurrence-ipc.ts';
+import { startReminderLoop } from './calendar/reminder-loop.ts';
+import { channelHandlers } from './channels/ipc.ts';
+import { fileHandlers } from './files/ipc.ts';
+import { messagingHandlers } from './messages/ipc.ts';
+import { pinHandlers } from './pins/ipc.ts';
+import { pinsContent } from './pins/repository.ts';
+import { pollHandlers } from './polls/ipc.ts';
+import { registerContentFeature } from '../store/content-features.ts';
+
+/**
+ * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
+ * typecheck there ties every method of the contract to exactly one handler), and their background
+ * work for the workstation's lifetime (calendar reminders).
+ */
+export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: string) => number) {
+  startReminderLoop(ctx);
+  return {
+    ...channelHandlers(ctx.sessions, ctx.clock),
+    ...messagingHandlers(ctx.sessions, ctx.clock, versionOf),
+    ...pollHandlers(ctx),
+    ...fileHandlers(ctx),
+    ...calendarHandlers(ctx),
+    ...occurrenceHandlers(ctx),
+    ...pinHandlers(ctx),
+  } satisfies Partial<Handlers>;
+}
+
+/** The change feed (wiring.ts) patches the renderer's window with the messages feature's views. */
+export { messagePatch } from './messages/message-changes.ts';
+
+/**
+ * The features that materialise their own channel events through the store's port
+ * (store/content-features.ts). Called once by wiring.ts before any store opens, and by tests that
+ * apply events to a store of their own; idempotent.
+ */
+export function registerStoreFeatures(): void {
+  registerContentFeature(pinsContent);
+}

@@ -1,0 +1,30 @@
+// The pinned messages of the open channel, for its header list and the messages' "Pin"/"Unpin"
+// actions. Loaded when a channel opens and again when its messages change (a pin travels as a
+// channel event, so the other workstations' pins arrive with `messages.changed`).
+import type { PinView } from '@klinikfunk/protocol/api/contract.ts';
+import { call, listen } from './api.ts';
+
+class ChannelPins {
+  channelId = $state<string | null>(null);
+  list = $state<PinView[]>([]);
+  byMessage = $derived(new Map(this.list.map((p) => [p.messageId, p])));
+
+  constructor() {
+    listen('messages.changed', ({ channelId }) => {
+      if (channelId === this.channelId) this.show(channelId);
+    });
+  }
+
+  /** Shows this channel's pins (the list stays empty where they cannot be read). */
+  show(channelId: string): void {
+    if (channelId !== this.channelId) this.list = [];
+    this.channelId = channelId;
+    call('pins.list', { channelId })
+      .then((result) => {
+        if (result.ok && this.channelId === channelId) this.list = result.value;
+      })
+      .catch(() => {});
+  }
+}
+
+export const pins = new ChannelPins();
