@@ -70,6 +70,8 @@ export interface Relay {
 
 /** Most publishes in one group commit (a turn's worth on a busy relay; more wait for the next). */
 const COMMIT_GROUP_ITEMS = 256;
+/** Events read per query when another relay process's commit is pushed here. */
+const REMOTE_PAGE = 500;
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -224,19 +226,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
   };
 
-  // Commits of other relay processes on the same PostgreSQL: only (channel, seq) arrives. Read
-  // one after another so pushes leave in commit order.
+  // Commits of other relay processes on the same PostgreSQL: a wake-up naming a channel's seq
+  // range arrives, read in one query. One range after another, so pushes leave in commit order.
   let remoteQueue: Promise<void> = Promise.resolve();
-  store.onRemoteCommit((channelId, seq) => {
+  store.onRemoteCommit((channelId, from, to) => {
     if (!byChannel.has(channelId)) return;
-    remoteQueue = remoteQueue.then(() =>
-      store
-        .event(channelId, seq)
-        .then((event) => void (event && fanOut(channelId, seq, event.envelope, event.at, null)))
-        .catch((error: unknown) =>
-          log.warn('remote commit fetch failed', { channel: channelId, seq, error: loggable(error) }),
-        ),
-    );
+    remoteQueue = remoteQueue.then(async () => {
+      try {
+        for (let after = from - 1; after < to;) {
+          const events = await store.page(channelId, after, Math.min(REMOTE_PAGE, to - after));
+          if (events.length === 0) break;
+          for (const e of events) if (e.seq <= to) fanOut(channelId, e.seq, e.envelope, e.at, null);
+          after = events.at(-1)!.seq;
+        }
+      } catch (error) {
+        log.warn('remote commit fetch failed', { channel: channelId, from, to, error: loggable(error) });
+      }
+    });
   });
   store.onRemoteMail((toDeviceId) => {
     if (!byDevice.has(toDeviceId)) return;
