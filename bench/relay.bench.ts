@@ -4,6 +4,7 @@
 // throughput on SQLite and PostgreSQL (fsync on), catch-up transfer, and publish -> push latency
 // between two clients over SQLite. The clients run in the bench process on the same 2 cores, so
 // the throughput figures are those of relay and load generator sharing the machine.
+import { RELAY_NODE_FLAGS } from '../apps/relay/node-flags.ts';
 import { startPostgres } from '../tests/harness/postgres.ts';
 import { deviceTransport, startTestRelay, TestOrg, testId, type TestDevice } from '../tests/harness/relay.ts';
 import { hostileLoad } from '../tests/integration/relay/hostile-load.ts';
@@ -73,6 +74,8 @@ export async function fanOut(): Promise<BenchResult[]> {
   try {
     const idle = rssMiB(relay.pid!);
     const fleet = await relayFleet(relay.url, devices[0]!, devices.slice(1), 'ack = durable');
+    const connected = rssMiB(relay.pid!);
+    const perConnectionKiB = ((connected.rss - idle.rss) * 1024) / devices.length;
     const group = { channelId, members: devices.length };
     const events = 400;
     let bytes = 0;
@@ -100,6 +103,23 @@ export async function fanOut(): Promise<BenchResult[]> {
       return [
         { ...result, ok: result.value >= 5000 },
         { suite: SUITE, name: 'relay RSS idle (directory of 200 devices loaded)', value: idle.rss, unit: 'MiB' },
+        {
+          suite: SUITE,
+          name: 'relay RSS with 200 connected idle devices (authenticated, before the fan-out)',
+          value: connected.rss,
+          unit: 'MiB',
+          target: '< 80 MiB (issue 21)',
+          ok: connected.rss < 80,
+          note: `relay started with ${RELAY_NODE_FLAGS.join(' ') || 'no Node flags'} (apps/relay/node-flags.ts)`,
+        },
+        {
+          suite: SUITE,
+          name: 'relay RSS per connected idle device ((connected - idle) / 200)',
+          value: perConnectionKiB,
+          unit: 'KiB',
+          target: '< 20 KiB (issue 21)',
+          ok: perConnectionKiB < 20,
+        },
         {
           suite: SUITE,
           name: 'relay RSS with 200 connected devices (after fan-out)',
@@ -151,6 +171,74 @@ export async function publishRate(label: string, databaseUrl?: string): Promise<
     });
   } finally {
     await relay.dispose();
+  }
+}
+
+/**
+ * Two relay processes on one PostgreSQL database, each with its own publishing device (64 in
+ * flight each) on its own channel: the publishes per second of both together, against one relay
+ * measured the same way in the same run.
+ */
+export async function publishRateShared(databaseUrl: string, oneRelay: number): Promise<BenchResult[]> {
+  const org = await TestOrg.create();
+  const users = [org.addUser(), org.addUser()];
+  const devices = users.map((u) => org.addDevice(u));
+  const channels = users.map(() => testId('chan'));
+  channels.forEach((c) => org.setRoster(c, users));
+  const seals = devices.map((d, i) => channelSealer(org, d, channels[i]!));
+  const relays = [];
+  for (let i = 0; i < 2; i++)
+    relays.push(
+      await startTestRelay({
+        org,
+        mode: 'process',
+        envelopeCheck: true,
+        limits: UNLIMITED,
+        verbose: VERBOSE,
+        databaseUrl,
+      }),
+    );
+  try {
+    const ts = relays.map((r, i) => deviceTransport(r.url, devices[i]!, PATIENT));
+    await Promise.all(ts.map((t) => t.connect()));
+    const publishers = ts.map((t, i) => (e: SealedEvent) => t.publish(channels[i]!, e.clientEventId, e.envelope));
+    await Promise.all(
+      publishers.map((p, i) =>
+        publishAll(
+          p,
+          Array.from({ length: 200 }, () => seals[i]!()),
+          64,
+        ),
+      ),
+    );
+    const n = 2000;
+    const rates = await repeat(ROUNDS, async () => {
+      const batches = seals.map((seal) => Array.from({ length: n }, () => seal()));
+      const start = performance.now();
+      await Promise.all(publishers.map((p, i) => publishAll(p, batches[i]!, 64)));
+      return (2 * n) / ((performance.now() - start) / 1000);
+    });
+    await Promise.all(ts.map((t) => t.close()));
+    const result = repeated(rates, {
+      suite: SUITE,
+      name: 'publish throughput, PostgreSQL 15 (fsync on), two relay processes on one database (one publisher each, 64 in flight each)',
+      unit: 'publishes/s',
+      note: `${n.toLocaleString('en')} publishes per relay per run`,
+    });
+    const ratio = result.value / oneRelay;
+    return [
+      result,
+      {
+        suite: SUITE,
+        name: 'publish throughput, PostgreSQL: two relays / one relay',
+        value: ratio,
+        unit: '×',
+        target: '>= 1.3 (issue 21)',
+        ok: ratio >= 1.3,
+      },
+    ];
+  } finally {
+    for (const r of relays) await r.dispose();
   }
 }
 
@@ -302,7 +390,9 @@ export async function run(): Promise<BenchResult[]> {
       async () => {
         const cluster = await startPostgres({ fsync: true });
         try {
-          return [await publishRate('PostgreSQL 15 (fsync on)', await cluster.createDatabase())];
+          const one = await publishRate('PostgreSQL 15 (fsync on)', await cluster.createDatabase());
+          const target = { target: '>= 8,000/s (issue 21)', ok: one.value >= 8000 };
+          return [{ ...one, ...target }, ...(await publishRateShared(await cluster.createDatabase(), one.value))];
         } finally {
           await cluster.stop();
         }

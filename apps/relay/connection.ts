@@ -3,6 +3,7 @@
 // is parsed with its schema first, and every failure becomes an error frame with a stable code:
 // nothing a device sends can throw out of here.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { encodeBinaryFrame, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
@@ -26,7 +27,7 @@ import { bytesEqual, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wir
 import { parseEnvelope } from '@klinikfunk/protocol/wire/envelope-layout.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
-import type { BlobAccess, MailQuotaHit, RelayStore } from './store/store.ts';
+import type { AppendItem, AppendResult, BlobAccess, MailQuotaHit, RelayStore } from './store/store.ts';
 import type { DeviceIdentity, TrustVerifier } from './trust.ts';
 
 export interface ConnectionContext {
@@ -41,6 +42,11 @@ export interface ConnectionContext {
    * authenticated device as sender. Off only for tests that publish arbitrary bytes.
    */
   envelopeCheck: { orgIdRaw: Uint8Array } | null;
+  /**
+   * Stores publishes (store.appendBatch rules) together with other connections' publishes of the
+   * same event-loop turn (group-commit.ts); resolves once they are durable.
+   */
+  append(items: readonly AppendItem[]): Promise<AppendResult[]>;
   /** Per-device rate buckets, shared by a device's connections in this process. */
   buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
   /** Per-device bucket for directory records (kept while the device is away, so reconnecting refills nothing). */
@@ -145,6 +151,9 @@ export class Connection {
   /** The peer's address (per-address limits on unauthenticated sockets). */
   readonly remote: string;
   readonly #ws: WebSocket;
+  /** The WebSocket's TCP (or TLS) socket, corked while a turn's frames for it are written. */
+  readonly #socket: Socket | null;
+  #corked = false;
   readonly #ctx: ConnectionContext;
   readonly #log: RelayLog;
   readonly #nonce = randomBytes(32).toString('base64url');
@@ -173,8 +182,9 @@ export class Connection {
   /** The relay protocol version the client said in hello (metrics), null before. */
   protocolVersion: number | null = null;
 
-  constructor(ws: WebSocket, ctx: ConnectionContext, remote: string) {
+  constructor(ws: WebSocket, ctx: ConnectionContext, remote: string, socket: Socket | null = null) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#ctx = ctx;
     this.remote = remote;
     this.#log = ctx.log.child('conn', { conn: this.id });
@@ -262,7 +272,24 @@ export class Connection {
       }, 200);
       return;
     }
+    this.#cork();
     this.#ws.send(text);
+  }
+
+  /**
+   * Frames written to this socket in one turn (pushes of a group commit, acks, answers) leave in
+   * one write: the socket is corked at the first and uncorked once the turn's callbacks and
+   * promise reactions ran, instead of one writev per frame.
+   */
+  #cork(): void {
+    const socket = this.#socket;
+    if (this.#corked || !socket || socket.destroyed) return;
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      socket.uncork();
+    });
   }
 
   #stopLagTimer(): void {
@@ -276,6 +303,7 @@ export class Connection {
       this.close(CLOSE_CODES.tooSlow, 'send buffer full');
       return;
     }
+    this.#cork();
     if (frame.t === 'blob_data') {
       const { data, ...header } = frame;
       this.#ws.send(encodeBinaryFrame(header, data));
@@ -470,7 +498,7 @@ export class Connection {
       }
       if (accepted.length === 0) return;
     }
-    const results = await this.#ctx.store.appendBatch(
+    const results = await this.#ctx.append(
       accepted.map(({ frame, envelope }) => ({
         channelId: frame.channelId,
         clientEventId: frame.clientEventId,

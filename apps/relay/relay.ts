@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { CLOSE_CODES, type ServerFrame } from '@klinikfunk/protocol/relay/frames.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
+import { GroupCommit } from './group-commit.ts';
 import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
 import type { RelayLog } from './log.ts';
 import { createRelayMetrics, startMetricsListener, type MetricsListener } from './relay-metrics.ts';
@@ -51,12 +52,26 @@ export interface Relay {
   readonly port: number;
   /** http://host:port/metrics when metrics are configured, else null. */
   readonly metricsUrl: string | null;
-  stats(): { connections: number; authenticated: number; pushes: number; maxBufferedBytes: number };
+  stats(): {
+    connections: number;
+    authenticated: number;
+    pushes: number;
+    maxBufferedBytes: number;
+    /** Publishes handed to the group commit and waiting for the next store call. */
+    publishesWaiting: number;
+    /** Store calls the group commit made, and the publishes they stored (group-commit.ts). */
+    commits: { groups: number; items: number };
+  };
   /** Runs retention (when configured), mail expiry and then the blob GC hook now (all also run hourly); returns the blob hashes removed. */
   gcBlobs(): Promise<string[]>;
   /** Stops accepting, finishes in-flight frames, closes sockets with a reason, closes the store. */
   close(reason?: string): Promise<void>;
 }
+
+/** Most publishes in one group commit (a turn's worth on a busy relay; more wait for the next). */
+const COMMIT_GROUP_ITEMS = 256;
+/** Events read per query when another relay process's commit is pushed here. */
+const REMOTE_PAGE = 500;
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -84,6 +99,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     connections: () => connections,
     devices: () => byDevice.size,
   });
+  // One group commit at a time: what arrives while one is in flight gathers for the next (a
+  // SQLite commit blocks the loop anyway; on PostgreSQL a group is one statement, and pushes
+  // leave in seq order without waiting on each other).
+  const groupCommit = new GroupCommit(store, { maxItems: COMMIT_GROUP_ITEMS, maxInFlight: 1 });
   const health = new StorageHealth(store, log, () => metrics.storageErrors.inc());
   health.start(options.readyProbeMs ?? 10_000);
 
@@ -135,6 +154,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     log,
     relayId,
     envelopeCheck: options.envelopeCheck ?? null,
+    append: (items) => groupCommit.append(items),
     buckets(key) {
       let entry = buckets.get(key);
       if (!entry) {
@@ -206,19 +226,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
   };
 
-  // Commits of other relay processes on the same PostgreSQL: only (channel, seq) arrives. Read
-  // one after another so pushes leave in commit order.
+  // Commits of other relay processes on the same PostgreSQL: a wake-up naming a channel's seq
+  // range arrives, read in one query. One range after another, so pushes leave in commit order.
   let remoteQueue: Promise<void> = Promise.resolve();
-  store.onRemoteCommit((channelId, seq) => {
+  store.onRemoteCommit((channelId, from, to) => {
     if (!byChannel.has(channelId)) return;
-    remoteQueue = remoteQueue.then(() =>
-      store
-        .event(channelId, seq)
-        .then((event) => void (event && fanOut(channelId, seq, event.envelope, event.at, null)))
-        .catch((error: unknown) =>
-          log.warn('remote commit fetch failed', { channel: channelId, seq, error: loggable(error) }),
-        ),
-    );
+    remoteQueue = remoteQueue.then(async () => {
+      try {
+        for (let after = from - 1; after < to;) {
+          const events = await store.page(channelId, after, Math.min(REMOTE_PAGE, to - after));
+          if (events.length === 0) break;
+          for (const e of events) if (e.seq <= to) fanOut(channelId, e.seq, e.envelope, e.at, null);
+          after = events.at(-1)!.seq;
+        }
+      } catch (error) {
+        log.warn('remote commit fetch failed', { channel: channelId, from, to, error: loggable(error) });
+      }
+    });
   });
   store.onRemoteMail((toDeviceId) => {
     if (!byDevice.has(toDeviceId)) return;
@@ -294,7 +318,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       log.info('too many unauthenticated sockets from one address: the oldest goes', { remote });
       oldest.close(1013, 'too many unauthenticated connections from this address; try later');
     }
-    const conn = new Connection(ws, ctx, remote);
+    const conn = new Connection(ws, ctx, remote, req.socket);
     addTo(unauthenticated, remote, conn);
     connections.add(conn);
   });
@@ -359,6 +383,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       authenticated: [...byDevice.values()].reduce((n, s) => n + s.size, 0),
       pushes,
       maxBufferedBytes: Math.max(0, ...[...connections].map((c) => c.buffered)),
+      publishesWaiting: groupCommit.waiting,
+      commits: { groups: groupCommit.counts.commits, items: groupCommit.counts.items },
     }),
     gcBlobs,
     async close(reason = 'relay shutting down') {

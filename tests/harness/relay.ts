@@ -20,6 +20,7 @@ import {
 } from '../../apps/desktop/electron/core/transport/relay-transport.ts';
 import type { RelayLimits } from '../../apps/relay/limits.ts';
 import { createRelayLog, silentLog } from '../../apps/relay/log.ts';
+import { RELAY_ENV, RELAY_NODE_FLAGS } from '../../apps/relay/node-flags.ts';
 import { startRelay, type Relay } from '../../apps/relay/relay.ts';
 import { openPostgresStore } from '../../apps/relay/store/postgres.ts';
 import { openSqliteStore } from '../../apps/relay/store/sqlite.ts';
@@ -180,6 +181,8 @@ export interface TestRelayOptions {
   presenceRefreshMs?: number;
   /** Process mode: more command-line flags for apps/relay/main.ts. */
   args?: string[];
+  /** Process mode: Node's own flags before the script (default RELAY_NODE_FLAGS, as the service unit starts it). */
+  nodeFlags?: readonly string[];
 }
 
 export interface TestRelay {
@@ -268,9 +271,9 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       ...Object.entries(options.limits ?? {}).flatMap(([k, v]) => ['--limit', `${k}=${v}`]),
       ...(options.args ?? []),
     ];
-    const proc = spawn(process.execPath, args, {
+    const proc = spawn(process.execPath, [...(options.nodeFlags ?? RELAY_NODE_FLAGS), ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, RELAY_DATABASE_URL: '' },
+      env: { ...process.env, ...RELAY_ENV, RELAY_DATABASE_URL: '' },
     });
     child = proc;
     lastExit = null;

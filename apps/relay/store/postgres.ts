@@ -1,9 +1,12 @@
 // PostgreSQL store for hospital groups: several relay processes share one database. The
 // per-channel seq comes from a row in channel_heads that the insert transaction locks and
 // increments, so seqs are gapless and the second of two concurrent publishes to one channel
-// waits for the first. Each commit sends NOTIFY klinikfunk_commit with "channel:seq" and
-// nothing else; the other relay processes LISTEN and push the event to their own clients. A
-// lost notification costs latency, never data: clients pull by seq.
+// waits for the first. A batch of publishes is one statement (appendBatch: one round trip, its
+// own transaction). Each commit sends NOTIFY klinikfunk_commit per channel with the seq range
+// it stored and nothing else (a wake-up); the other relay processes LISTEN, read the range in
+// one query and push it to their own clients. A lost notification costs latency, never data:
+// clients pull by seq.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sliceChunks } from './sqlite.ts';
 import type {
@@ -41,6 +44,73 @@ const num = (v: unknown): number => Number(v);
 /** A plain Uint8Array view of a Buffer (no copy). */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const buf = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+/**
+ * appendBatch's statement. $1..$5: the batch (channel, client event id, sender, envelope, input
+ * position); $6 the seq floor key; $7, $8: (input position, blob hash) pairs; $9 the NOTIFY
+ * channel; $10 this store's origin. Returns per input position the seq and relay time, and the
+ * original sender for an event stored before (null for a new one).
+ */
+const APPEND_BATCH_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::int[])
+    AS i(channel, client_event_id, sender, envelope, ord)
+), known AS (
+  SELECT i.ord, e.seq, e.stored_at, e.sender_device
+    FROM input i JOIN events e ON e.channel = i.channel AND e.client_event_id = i.client_event_id
+), fresh AS (
+  SELECT i.*, row_number() OVER (PARTITION BY i.channel ORDER BY i.ord) AS rn
+    FROM input i WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.ord = i.ord)
+), counts AS (
+  SELECT channel, count(*) AS n FROM fresh GROUP BY channel
+), floor AS (
+  SELECT coalesce((SELECT value::bigint FROM relay_meta WHERE key = $6), 0) AS floor
+), heads AS (
+  INSERT INTO channel_heads (channel, head, head_at, base)
+  SELECT c.channel, f.floor + c.n, (extract(epoch FROM clock_timestamp()) * 1000)::bigint,
+         CASE WHEN f.floor > 0 THEN 0 END
+    FROM counts c CROSS JOIN floor f ORDER BY c.channel
+  ON CONFLICT (channel) DO UPDATE
+    SET head = channel_heads.head + excluded.head
+               - coalesce((SELECT value::bigint FROM relay_meta WHERE key = $6), 0),
+        head_at = greatest(channel_heads.head_at, excluded.head_at)
+  RETURNING channel, head, head_at, xmax = 0 AS created
+), placed AS (
+  SELECT fr.ord, fr.channel, fr.client_event_id, fr.sender, fr.envelope, h.head - c.n + fr.rn AS seq, h.head_at AS at
+    FROM fresh fr JOIN heads h ON h.channel = fr.channel JOIN counts c ON c.channel = fr.channel
+), ev AS (
+  INSERT INTO events (channel, seq, client_event_id, sender_device, envelope, stored_at)
+  SELECT channel, seq, client_event_id, sender, envelope, at FROM placed
+), gone AS (
+  INSERT INTO gone_ranges (channel, from_seq, to_seq)
+  SELECT h.channel, 1, h.head - c.n FROM heads h JOIN counts c ON c.channel = h.channel
+   WHERE h.created AND h.head - c.n > 0
+), pairs AS (
+  SELECT p.channel, p.seq, b.hash FROM unnest($7::int[], $8::text[]) AS b(ord, hash) JOIN placed p ON p.ord = b.ord
+), eb AS (
+  INSERT INTO event_blobs (channel, seq, hash) SELECT channel, seq, hash FROM pairs ON CONFLICT DO NOTHING
+), refs AS (
+  UPDATE blobs SET refs = refs + x.n FROM (SELECT hash, count(*) AS n FROM pairs GROUP BY hash) x
+   WHERE blobs.hash = x.hash
+), notified AS (
+  SELECT count(pg_notify($9, $10 || ':' || (h.head - c.n + 1) || ':' || h.head || ':' || h.channel)) AS n
+    FROM heads h JOIN counts c ON c.channel = h.channel
+)
+SELECT p.ord, p.seq, p.at, NULL::text AS sender FROM placed p WHERE (SELECT n FROM notified) >= 0
+UNION ALL
+SELECT k.ord, k.seq, k.stored_at, k.sender_device FROM known k`;
+
+/** A commit NOTIFY's payload, "origin:from:to:channel" (null for anything else). */
+export function parseCommitNote(
+  payload: string,
+): { origin: string; from: number; to: number; channelId: string } | null {
+  const match = /^([A-Za-z0-9_-]+):(\d+):(\d+):(.+)$/s.exec(payload);
+  if (!match) return null;
+  const from = Number(match[2]);
+  const to = Number(match[3]);
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) return null;
+  return { origin: match[1]!, from, to, channelId: match[4]! };
+}
 
 /** Runs the migrations above the database's version (up to `upTo`: tests build older schemas with it). */
 export async function migratePostgres(client: pg.ClientBase, upTo = POSTGRES_SCHEMA_VERSION): Promise<void> {
@@ -87,13 +157,9 @@ export async function openPostgresStore(
   const mailListeners: MailListener[] = [];
   let listener: pg.Client | null = null;
   let closed = false;
-  // (channel:seq) of this process's own commits, added before COMMIT so the NOTIFY echo (which
-  // can overtake the append's own return) is recognised and not reported as a remote commit.
-  const own = new Set<string>();
-  const markOwn = (key: string) => {
-    own.add(key);
-    if (own.size > 100_000) own.delete(own.values().next().value!);
-  };
+  // Names this store's commits in their NOTIFY ("origin:from:to:channel"), so its own echo is
+  // not reported as a remote commit.
+  const origin = randomBytes(9).toString('base64url');
 
   async function listen(): Promise<void> {
     if (closed) return;
@@ -107,10 +173,9 @@ export async function openPostgresStore(
     client.on('notification', (msg) => {
       const payload = msg.payload ?? '';
       if (msg.channel === NOTIFY_COMMIT) {
-        const at = payload.lastIndexOf(':');
-        const seq = Number(payload.slice(at + 1));
-        if (own.delete(payload)) return;
-        if (at > 0 && Number.isSafeInteger(seq)) for (const l of commitListeners) l(payload.slice(0, at), seq);
+        const commit = parseCommitNote(payload);
+        if (commit && commit.origin !== origin)
+          for (const l of commitListeners) l(commit.channelId, commit.from, commit.to);
       } else if (msg.channel === NOTIFY_DIR) {
         for (const l of dirListeners) l(Number(payload));
       } else if (msg.channel === NOTIFY_MAIL) {
@@ -198,11 +263,7 @@ export async function openPostgresStore(
    * relay time comes from the database server's clock, so every relay process sharing it stamps
    * from one clock, and never before the channel's previous event.
    */
-  const insertEvent = async (
-    c: pg.PoolClient,
-    item: AppendItem,
-    marked: string[],
-  ): Promise<{ seq: number; at: number }> => {
+  const insertEvent = async (c: pg.PoolClient, item: AppendItem): Promise<{ seq: number; at: number }> => {
     // A new channel after a restore starts above every jump (store.ts, SEQ_FLOOR_META); base 0
     // marks it for the gone-range lookup. xmax = 0: the row was inserted, not updated.
     const head = await c.query<{ head: string; head_at: string; created: boolean }>(
@@ -235,90 +296,88 @@ export async function openPostgresStore(
       ]);
       await c.query('UPDATE blobs SET refs = refs + 1 WHERE hash = $1', [hash]);
     }
-    await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${item.channelId}:${seq}`]);
-    markOwn(`${item.channelId}:${seq}`);
-    marked.push(`${item.channelId}:${seq}`);
+    await c.query('SELECT pg_notify($1, $2)', [NOTIFY_COMMIT, `${origin}:${seq}:${seq}:${item.channelId}`]);
     return { seq, at };
   };
-  /** A rolled-back insert never commits: forget its mark, so another process's commit of that seq is not mistaken for ours. */
-  const unmark = (marked: string[]) => marked.forEach((key) => own.delete(key));
   const appendOne = async (item: AppendItem): Promise<AppendResult> => {
     const known = await findClient(pool, item.channelId, item.clientEventId, item.senderDeviceId);
     if (known !== null) return known;
-    const marked: string[] = [];
     try {
-      return { ...(await tx((c) => insertEvent(c, item, marked))), duplicate: false };
+      return { ...(await tx((c) => insertEvent(c, item))), duplicate: false };
     } catch (error) {
-      unmark(marked);
       if (!(error instanceof DuplicateRace)) throw error;
       return (await findClient(pool, item.channelId, item.clientEventId, item.senderDeviceId))!;
     }
   };
 
+  /**
+   * A batch in one statement, so one round trip and its own transaction: retries are answered
+   * from the stored events, each channel's head row is bumped once by the batch's count (locked in
+   * channel order, so two batches never wait on each other in a cycle), the events, gone ranges
+   * and blob references are inserted, and one NOTIFY per channel names the seq range. The seqs
+   * of a channel follow input order. A concurrent insert of the same event fails the statement
+   * (unique violation, nothing stored): then one by one, as does a deadlock.
+   */
   const appendBatch = async (items: readonly AppendItem[]): Promise<AppendResult[]> => {
     const results: Array<AppendResult | undefined> = new Array(items.length);
-    // Retries are answered without a write transaction.
-    const fresh: number[] = [];
-    const knownRows = await pool.query<{
-      channel: string;
-      client_event_id: string;
-      seq: string;
-      stored_at: string;
-      sender_device: string;
-    }>(
-      `SELECT e.channel, e.client_event_id, e.seq, e.stored_at, e.sender_device FROM events e
-       JOIN unnest($1::text[], $2::text[]) AS k(channel, client_event_id)
-         ON e.channel = k.channel AND e.client_event_id = k.client_event_id`,
-      [items.map((i) => i.channelId), items.map((i) => i.clientEventId)],
-    );
-    const known = new Map(
-      knownRows.rows.map((r) => [
-        `${r.channel}:${r.client_event_id}`,
-        { seq: num(r.seq), duplicate: true, at: num(r.stored_at), sender: r.sender_device },
-      ]),
-    );
-    for (let i = 0; i < items.length; i++) {
-      const original = known.get(`${items[i]!.channelId}:${items[i]!.clientEventId}`);
-      if (original === undefined) fresh.push(i);
-      else
-        results[i] =
-          original.sender === items[i]!.senderDeviceId
-            ? { seq: original.seq, duplicate: true, at: original.at }
-            : TAKEN;
-    }
-    if (fresh.length === 0) return results as AppendResult[];
-    // Head rows are locked in channel order, so two batches never wait on each other in a cycle.
-    fresh.sort((x, y) =>
-      items[x]!.channelId < items[y]!.channelId ? -1 : items[x]!.channelId > items[y]!.channelId ? 1 : x - y,
-    );
-    const marked: string[] = [];
+    // The same (channel, client event id) twice in the batch: only the first goes to the database.
+    const first = new Map<string, number>();
+    const repeats: number[] = [];
+    const send: number[] = [];
+    items.forEach((item, i) => {
+      const key = `${item.channelId}:${item.clientEventId}`;
+      if (first.has(key)) repeats.push(i);
+      else {
+        first.set(key, i);
+        send.push(i);
+      }
+    });
+    const blobOrd: number[] = [];
+    const blobHash: string[] = [];
+    for (const i of send)
+      for (const hash of new Set(items[i]!.blobHashes ?? [])) {
+        blobOrd.push(i);
+        blobHash.push(hash);
+      }
+    let rows: Array<{ ord: number; seq: string; at: string; sender: string | null }>;
     try {
-      const stored = await tx(async (c) => {
-        const out: Array<[number, AppendResult]> = [];
-        const inBatch = new Map<string, { seq: number; at: number; sender: string }>();
-        for (const i of fresh) {
-          const item = items[i]!;
-          const key = `${item.channelId}:${item.clientEventId}`;
-          const earlier = inBatch.get(key);
-          if (earlier !== undefined) {
-            out.push([
-              i,
-              earlier.sender === item.senderDeviceId ? { seq: earlier.seq, at: earlier.at, duplicate: true } : TAKEN,
-            ]);
-            continue;
-          }
-          const stored = await insertEvent(c, item, marked);
-          inBatch.set(key, { ...stored, sender: item.senderDeviceId });
-          out.push([i, { ...stored, duplicate: false }]);
-        }
-        return out;
-      });
-      for (const [i, r] of stored) results[i] = r;
+      rows = (
+        await pool.query<{ ord: number; seq: string; at: string; sender: string | null }>({
+          name: 'kf_append_batch',
+          text: APPEND_BATCH_SQL,
+          values: [
+            send.map((i) => items[i]!.channelId),
+            send.map((i) => items[i]!.clientEventId),
+            send.map((i) => items[i]!.senderDeviceId),
+            send.map((i) => buf(items[i]!.envelope)),
+            send,
+            SEQ_FLOOR_META,
+            blobOrd,
+            blobHash,
+            NOTIFY_COMMIT,
+            origin,
+          ],
+        })
+      ).rows;
     } catch (error) {
-      unmark(marked);
-      // A concurrent retry of the same event committed first (or a deadlock): one by one.
-      if (!(error instanceof DuplicateRace) && (error as { code?: string }).code !== '40P01') throw error;
-      for (const i of fresh) results[i] = await appendOne(items[i]!);
+      const code = (error as { code?: string }).code;
+      if (code !== '23505' && code !== '40P01') throw error;
+      for (let i = 0; i < items.length; i++) results[i] = await appendOne(items[i]!);
+      return results as AppendResult[];
+    }
+    // Per event that reached the database: its seq, relay time and the device that owns it.
+    const stored = new Map<number, { seq: number; at: number; owner: string }>();
+    for (const row of rows) {
+      const item = items[row.ord]!;
+      const owner = row.sender ?? item.senderDeviceId;
+      stored.set(row.ord, { seq: num(row.seq), at: num(row.at), owner });
+      results[row.ord] =
+        owner === item.senderDeviceId ? { seq: num(row.seq), at: num(row.at), duplicate: row.sender !== null } : TAKEN;
+    }
+    for (const i of repeats) {
+      const original = stored.get(first.get(`${items[i]!.channelId}:${items[i]!.clientEventId}`)!)!;
+      results[i] =
+        original.owner === items[i]!.senderDeviceId ? { seq: original.seq, at: original.at, duplicate: true } : TAKEN;
     }
     return results as AppendResult[];
   };

@@ -160,8 +160,8 @@ export interface DirectoryEntry {
   json: string;
 }
 
-/** A commit somebody else made (another relay process on the same PostgreSQL). */
-export type CommitListener = (channelId: string, seq: number) => void;
+/** Commits somebody else made (another relay process on the same PostgreSQL): seqs from..to of one channel. */
+export type CommitListener = (channelId: string, fromSeq: number, toSeq: number) => void;
 export type DirectoryListener = (pos: number) => void;
 export type MailListener = (toDeviceId: string) => void;
 

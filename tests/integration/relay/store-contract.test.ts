@@ -355,17 +355,30 @@ describe.skipIf(!postgresAvailable())('postgres', () => {
     await check.end();
   });
 
-  it('tells other processes of commits by NOTIFY carrying (channel, seq) only', async () => {
+  it('tells other processes of commits by a NOTIFY per channel and batch naming its seq range only, never itself', async () => {
     const shared = await cluster.createDatabase();
     const a = await openPostgresStore(shared);
     const b = await openPostgresStore(shared);
     const seen: string[] = [];
-    b.onRemoteCommit((channel, seq) => seen.push(`${channel}:${seq}`));
+    const echoed: string[] = [];
+    b.onRemoteCommit((channel, from, to) => seen.push(`${channel}:${from}-${to}`));
+    a.onRemoteCommit((channel, from, to) => echoed.push(`${channel}:${from}-${to}`));
     await a.append('channote', 'evt00001', 'dev00001', bytes('x'));
-    await a.append('channote', 'evt00002', 'dev00001', bytes('y'));
+    await a.appendBatch([
+      { channelId: 'channote', clientEventId: 'evt00002', senderDeviceId: 'dev00001', envelope: bytes('y') },
+      { channelId: 'chanoth1', clientEventId: 'evt00003', senderDeviceId: 'dev00001', envelope: bytes('z') },
+      { channelId: 'channote', clientEventId: 'evt00004', senderDeviceId: 'dev00001', envelope: bytes('w') },
+      // A retry stores nothing and wakes nobody.
+      { channelId: 'channote', clientEventId: 'evt00001', senderDeviceId: 'dev00001', envelope: bytes('x') },
+    ]);
     const deadline = Date.now() + 5000;
-    while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toEqual(['channote:1', 'channote:2']);
+    while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(seen.sort()).toEqual(['channote:1-1', 'channote:2-3', 'chanoth1:1-1']);
+    // b's own commit reaches a, and neither hears its own.
+    await b.append('chanoth1', 'evt00005', 'dev00002', bytes('v'));
+    while (echoed.length < 1 && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 20));
+    expect(echoed).toEqual(['chanoth1:2-2']);
+    expect(seen).toHaveLength(3);
     await a.close();
     await b.close();
   });

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { RELAY_ENV, RELAY_NODE_FLAGS } from '../../../apps/relay/node-flags.ts';
 
 const run = promisify(execFile);
 const UNIT = 'deploy/klinikfunk-relay.service';
@@ -19,7 +20,7 @@ describe('the relay systemd unit', () => {
 
   it("starts node on the relay package's bin directly, with its own user, data folder and a stop timeout above the relay bound", async () => {
     const unit = await readFile(UNIT, 'utf8');
-    expect(unit).toMatch(/^ExecStart=\S+\/node node_modules\/\.bin\/klinikfunk-relay --config /m);
+    expect(unit).toMatch(/^ExecStart=\S+\/node (?:--\S+ )*node_modules\/\.bin\/klinikfunk-relay --config /m);
     expect(unit).toMatch(/^WorkingDirectory=\/opt\/klinikfunk$/m);
     // The bin the unit names is the relay package's (npm links it to apps/relay/main.ts).
     const pkg = JSON.parse(await readFile('apps/relay/package.json', 'utf8')) as {
@@ -33,6 +34,10 @@ describe('the relay systemd unit', () => {
     expect(unit).toMatch(/^RestartPreventExitStatus=3$/m);
     expect(unit).toMatch(/^StateDirectory=klinikfunk-relay$/m);
     expect(unit).toMatch(/^UMask=0077$/m);
+    // Started as the harness and the bench start it (apps/relay/node-flags.ts).
+    const flags = /^ExecStart=\S+\/node ((?:--\S+ )*)node_modules/m.exec(unit)?.[1]?.trim().split(' ') ?? [];
+    expect(flags).toEqual([...RELAY_NODE_FLAGS]);
+    for (const [name, value] of Object.entries(RELAY_ENV)) expect(unit).toContain(`\nEnvironment=${name}=${value}\n`);
     const stop = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
     // apps/relay/main.ts SHUTDOWN_BOUND_MS is 10 s.
     expect(stop).toBeGreaterThan(10);
