@@ -63,7 +63,7 @@ function subjectOf(record: SignedRecord): string {
     const target = body.target as Record<string, string>;
     return target.deviceId ?? target.userId ?? target.enrolmentId ?? '';
   }
-  for (const key of ['deviceId', 'channelId', 'enrolmentId', 'userId', 'orderId', 'orgId']) {
+  for (const key of ['deviceId', 'channelId', 'enrolmentId', 'userId', 'orderId', 'delegationId', 'orgId']) {
     if (typeof body[key] === 'string') return body[key];
   }
   return '';
@@ -163,7 +163,7 @@ export class DirectoryTrust implements TrustVerifier {
       // The same record uploaded twice is not an error (a retry after a lost answer).
       const knownPos = this.#known.get(record.sig);
       if (knownPos !== undefined) return { ok: true, pos: knownPos, duplicate: true, type: record.type };
-      const verdict = this.#directory.verify(record);
+      const verdict = this.#directory.verifyAdmission(record);
       if (!verdict.ok) return { ok: false, reason: `${verdict.reason}${verdict.detail ? `: ${verdict.detail}` : ''}` };
       if (record.type === 'device') {
         const body = (record as SignedRecord<'device'>).body;

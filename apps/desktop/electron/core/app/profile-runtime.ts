@@ -177,7 +177,12 @@ export class ProfileRuntime {
    * device (app/wipe.ts); anything else is logged and changes nothing. True when passed on.
    */
   #onWipe(records: Array<Record<string, unknown>>): boolean {
-    const verdict = verifyWipeOrders(this.#identity, records, this.#deps.clock.now());
+    const verdict = verifyWipeOrders(
+      this.#identity,
+      records,
+      this.#deps.clock.now(),
+      this.client.directory.orgPublicKey,
+    );
     if (!verdict.ok) {
       this.#deps.log.warn('wipe order ignored', { reason: verdict.reason, records: records.length });
       return false;
