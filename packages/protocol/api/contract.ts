@@ -26,6 +26,7 @@ import {
 } from './messaging-schemas.ts';
 import type { EventName, MethodName } from './names.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
+import { delegationEvents, delegationMethods } from './parts/delegation-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
 import { workstationEvents, workstationMethods } from './parts/workstation-contract.ts';
 import {
@@ -247,6 +248,7 @@ export const methods = {
   ...collabMethods,
   ...orgAdminMethods,
   ...workstationMethods,
+  ...delegationMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -269,6 +271,7 @@ export const events = {
   ...collabEvents,
   ...orgAdminEvents,
   ...workstationEvents,
+  ...delegationEvents,
 } satisfies Record<EventName, EventSpec>;
 
 export type Methods = typeof methods;

@@ -3,6 +3,7 @@
 // contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
 // or a schema without a name, fails the typecheck.
 import { COLLAB_EVENT_NAMES, COLLAB_METHOD_NAMES } from './parts/collab-names.ts';
+import { DELEGATION_EVENT_NAMES, DELEGATION_METHOD_NAMES } from './parts/delegation-names.ts';
 import { ORG_ADMIN_EVENT_NAMES, ORG_ADMIN_METHOD_NAMES } from './parts/org-admin-names.ts';
 import { WORKSTATION_EVENT_NAMES, WORKSTATION_METHOD_NAMES } from './parts/workstation-names.ts';
 
@@ -43,6 +44,7 @@ export const METHOD_NAMES = [
   ...COLLAB_METHOD_NAMES,
   ...ORG_ADMIN_METHOD_NAMES,
   ...WORKSTATION_METHOD_NAMES,
+  ...DELEGATION_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
@@ -54,6 +56,7 @@ export const EVENT_NAMES = [
   ...COLLAB_EVENT_NAMES,
   ...ORG_ADMIN_EVENT_NAMES,
   ...WORKSTATION_EVENT_NAMES,
+  ...DELEGATION_EVENT_NAMES,
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

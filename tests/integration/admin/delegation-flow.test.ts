@@ -1,0 +1,193 @@
+// Delegated administration and org key rotation through the core and IPC router, two workstations
+// on a real relay: the admin delegates the department "Kardiologie" to the second user's device,
+// that device adds a member there (its own key signs, the admin's workstation takes the record),
+// is refused outside the scope, the audit log names both steps, the admin revokes the delegation
+// and the next delegated record is refused. Then the admin rotates the org key: new records are
+// signed with the new key and taken by the other workstation, the old key is refused, and the
+// backup export carries the new key. A member gets not_permitted from every method of the part.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/delegation-names.ts';
+import type { MethodInput } from '@klinikfunk/protocol/api/contract.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { readySodium } from '@klinikfunk/crypto/sodium.ts';
+import { deviceSigningKeyOf } from '../../../apps/desktop/electron/core/account/identity.ts';
+import { TransportError } from '../../../apps/desktop/electron/core/transport/transport.ts';
+import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
+import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
+import { eventually } from '../client/client-world.ts';
+
+const PASS = { admin: 'Sonnenblume-Station-3', dept: 'Kaffeepause-Nachtdienst' };
+
+describe('delegated administration in the app', () => {
+  let relay: ClinicRelay;
+  let admin: CoreClient;
+  let dept: CoreClient;
+  let deptDeviceId: string;
+  let delegationId: string;
+
+  const memberBody = (ward: string, role: 'admin' | 'member' = 'member'): RecordBody<'user'> => ({
+    orgId: dept.core.sessions.visible().identity.orgId,
+    userId: `usr${Math.random().toString(36).slice(2, 12)}`,
+    displayName: `Neu ${ward}`,
+    role,
+    ward,
+    active: true,
+    issuedAt: Date.now(),
+  });
+  /** The department admin's device signs as the delegate and uploads through its own client. */
+  const asDept = (body: RecordBody<'user'>) => {
+    const runtime = dept.core.sessions.visible();
+    const record = signRecord(
+      'user',
+      body,
+      { kind: 'delegate', id: delegationId },
+      deviceSigningKeyOf(runtime.identity),
+    );
+    return runtime.client.publishRecord(record).then(
+      () => null,
+      (error: unknown) => error,
+    );
+  };
+
+  beforeAll(async () => {
+    await readySodium();
+    relay = await startClinicRelay({ verbose: !!process.env.KF_DEBUG });
+    [admin, dept] = await Promise.all([startCoreClient(), startCoreClient()]);
+    await admin.value('org.create', {
+      orgName: 'Klinikum Nord',
+      displayName: 'Anna Admin',
+      relayUrl: relay.url,
+      setupCode: relay.setupCode,
+      passphrase: PASS.admin,
+    });
+    await eventually(async () => (await admin.value('connection.status', {})).state === 'online', 15_000, 'admin');
+    const { userId } = await admin.value('admin.addUser', {
+      displayName: 'Dora Bereich',
+      role: 'member',
+      ward: 'Kardiologie',
+    });
+    const letter = await admin.value('admin.createRegistrationKey', { userId });
+    await dept.value('org.join', {
+      registrationKey: letter.registrationKey,
+      relayUrl: relay.url,
+      passphrase: PASS.dept,
+    });
+    await eventually(async () => (await dept.value('connection.status', {})).state === 'online', 15_000, 'dept');
+    deptDeviceId = dept.core.sessions.visible().identity.deviceId;
+    await eventually(
+      () => admin.core.sessions.visible().client.directory.devices.has(deptDeviceId),
+      15_000,
+      'admin sees the department admin device',
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([admin?.close(), dept?.close()]);
+    await relay?.relay.dispose();
+  });
+
+  it('a member gets not_permitted from every method of the part', async () => {
+    const inputs: Record<string, unknown> = {
+      'admin.createDelegation': {
+        label: 'x',
+        holder: { kind: 'device', deviceId: deptDeviceId },
+        scope: { kind: 'all_members' },
+        validDays: 1,
+      },
+      'admin.revokeDelegation': { delegationId: 'dlg00000000000' },
+    };
+    for (const method of DELEGATION_METHOD_NAMES) {
+      const result = await dept.call(method, (inputs[method] ?? {}) as MethodInput<typeof method>);
+      expect(result, method).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    }
+  });
+
+  it('the admin delegates a department; its admin adds a member there and nothing outside', async () => {
+    const created = await admin.value('admin.createDelegation', {
+      label: 'Bereichsadministration Kardiologie',
+      holder: { kind: 'device', deviceId: deptDeviceId },
+      scope: { kind: 'departments', departments: ['Kardiologie'] },
+      validDays: 30,
+    });
+    delegationId = created.delegationId;
+    const list = await admin.value('admin.delegations', {});
+    expect(list[0]).toMatchObject({
+      delegationId,
+      active: true,
+      revoked: false,
+      holder: { kind: 'device', deviceId: deptDeviceId, userName: 'Dora Bereich' },
+    });
+    await eventually(
+      () => dept.core.sessions.visible().client.directory.delegations.has(delegationId),
+      15_000,
+      'delegation reaches the department admin',
+    );
+    const member = memberBody('Kardiologie');
+    expect(await asDept(member)).toBeNull();
+    await eventually(
+      () => admin.core.sessions.visible().client.directory.users.has(member.userId),
+      15_000,
+      'admin workstation takes the delegated user',
+    );
+    const outside = await asDept(memberBody('Neurologie'));
+    expect(outside).toBeInstanceOf(TransportError);
+    expect((outside as TransportError).code).toBe('record_rejected');
+    expect((outside as Error).message).toContain('outside the delegation scope');
+    const anAdmin = await asDept(memberBody('Kardiologie', 'admin'));
+    expect((anAdmin as Error).message).toContain('cannot make or change an admin');
+    const audit = await admin.value('admin.auditLog', {});
+    expect(audit.find((e) => e.action === 'delegation_granted')).toMatchObject({ actorName: 'Anna Admin' });
+    expect(audit.find((e) => e.subjectId === member.userId)).toMatchObject({
+      action: 'user_added',
+      signerKind: 'delegate',
+      actorName: 'Dora Bereich',
+    });
+  });
+
+  it('a revoked delegation is refused from then on; the member it added stays', async () => {
+    await admin.value('admin.revokeDelegation', { delegationId, reason: 'Stellenwechsel' });
+    expect((await admin.value('admin.delegations', {}))[0]).toMatchObject({ revoked: true, active: false });
+    await eventually(
+      () => dept.core.sessions.visible().client.directory.revokedDelegations.has(delegationId),
+      15_000,
+      'revocation reaches the department admin',
+    );
+    const after = await asDept(memberBody('Kardiologie'));
+    expect((after as Error).message).toContain('delegation revoked');
+    const audit = await admin.value('admin.auditLog', {});
+    expect(audit.some((e) => e.action === 'delegation_revoked')).toBe(true);
+  });
+
+  it('rotating the org key: new records carry the new key, the old key is refused, the backup has the new key', async () => {
+    const runtime = admin.core.sessions.visible();
+    const oldSecret = runtime.identity.orgSecret!;
+    await admin.value('admin.rotateOrgKey', {});
+    const current = toBase64Url(runtime.client.directory.orgPublicKey);
+    expect(current).not.toBe(runtime.identity.orgPublicKey);
+    const { userId } = await admin.value('admin.addUser', { displayName: 'Nach Wechsel', role: 'member', ward: null });
+    await eventually(
+      () => dept.core.sessions.visible().client.directory.users.has(userId),
+      15_000,
+      'the other workstation follows the rotation',
+    );
+    expect(toBase64Url(dept.core.sessions.visible().client.directory.orgPublicKey)).toBe(current);
+    // The retired key, still on a second admin device, is refused.
+    const stale = signRecord(
+      'user',
+      { ...memberBody('Kardiologie'), displayName: 'Mit altem Schlüssel' },
+      { kind: 'org', id: runtime.identity.orgId },
+      Buffer.from(oldSecret, 'base64url'),
+    );
+    const refused = await runtime.client.publishRecord(stale).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((refused as Error).message).toContain('bad_signature');
+    const backup = await admin.value('admin.exportOrgKey', { passphrase: 'Tresor-im-Keller-2026' });
+    expect(JSON.parse(backup.content)).toMatchObject({ orgPublicKey: current });
+    const audit = await admin.value('admin.auditLog', {});
+    expect(audit.some((e) => e.action === 'org_key_rotated')).toBe(true);
+  });
+});
