@@ -4,7 +4,9 @@
 // is refused outside the scope, the audit log names both steps, the admin revokes the delegation
 // and the next delegated record is refused. Then the admin rotates the org key: new records are
 // signed with the new key and taken by the other workstation, the old key is refused, and the
-// backup export carries the new key. A member gets not_permitted from every method of the part.
+// backup export carries the new key. Emergency shares: the admin prints 2-of-3, the department
+// admin's device (a member's) restores administration from two of them, not from one or a damaged
+// one. A member gets not_permitted from every admin method of the part.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/delegation-names.ts';
 import type { MethodInput } from '@klinikfunk/protocol/api/contract.ts';
@@ -97,8 +99,9 @@ describe('delegated administration in the app', () => {
         validDays: 1,
       },
       'admin.revokeDelegation': { delegationId: 'dlg00000000000' },
+      'admin.exportOrgKeyShares': { threshold: 2, total: 3 },
     };
-    for (const method of DELEGATION_METHOD_NAMES) {
+    for (const method of DELEGATION_METHOD_NAMES.filter((m) => m.startsWith('admin.'))) {
       const result = await dept.call(method, (inputs[method] ?? {}) as MethodInput<typeof method>);
       expect(result, method).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
     }
@@ -189,5 +192,37 @@ describe('delegated administration in the app', () => {
     expect(JSON.parse(backup.content)).toMatchObject({ orgPublicKey: current });
     const audit = await admin.value('admin.auditLog', {});
     expect(audit.some((e) => e.action === 'org_key_rotated')).toBe(true);
+  });
+
+  it('emergency shares: one share or a damaged one restore nothing; two make this member device an admin device', async () => {
+    const { shares, orgFingerprint } = await admin.value('admin.exportOrgKeyShares', { threshold: 2, total: 3 });
+    expect(shares).toHaveLength(3);
+    expect(orgFingerprint.length).toBeGreaterThan(10);
+    const one = await dept.call('orgKey.restoreFromShares', { shares: [shares[2]!.text] });
+    expect(one).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(one)).toContain('need 2 envelopes');
+    const text = shares[1]!.text;
+    const at = text.length - 7;
+    const damaged = text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+    const bad = await dept.call('orgKey.restoreFromShares', { shares: [shares[0]!.text, damaged] });
+    expect(JSON.stringify(bad)).toContain('Share 2 is damaged');
+    expect(await dept.call('admin.users', {})).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    expect(dept.core.sessions.visible().identity.orgSecret ?? null).toBeNull();
+
+    expect(await dept.value('orgKey.restoreFromShares', { shares: [shares[2]!.text, shares[0]!.text] })).toEqual({
+      promoted: true,
+    });
+    const { userId } = await dept.value('admin.addUser', {
+      displayName: 'Vom Notfallgerät',
+      role: 'member',
+      ward: null,
+    });
+    await eventually(
+      () => admin.core.sessions.visible().client.directory.users.has(userId),
+      15_000,
+      'the restored admin device signs for the organisation',
+    );
+    const deptUserId = dept.core.sessions.visible().identity.userId;
+    expect(admin.core.sessions.visible().client.directory.users.get(deptUserId)?.body.role).toBe('admin');
   });
 });

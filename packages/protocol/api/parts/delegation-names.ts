@@ -1,8 +1,10 @@
-// Method and event names of the API part for delegated administration and org key rotation (issue 19); merged into names.ts.
+// Method and event names of the API part for delegated administration, org key rotation and emergency shares (issue 19); merged into names.ts.
 export const DELEGATION_METHOD_NAMES = [
   'admin.delegations',
   'admin.createDelegation',
   'admin.revokeDelegation',
   'admin.rotateOrgKey',
+  'admin.exportOrgKeyShares',
+  'orgKey.restoreFromShares',
 ] as const;
 export const DELEGATION_EVENT_NAMES = [] as const;

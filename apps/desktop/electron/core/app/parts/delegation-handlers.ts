@@ -1,4 +1,4 @@
-// IPC handlers of the API part for delegated administration and org key rotation (issue 19)
+// IPC handlers of the API part for delegated administration, org key rotation and emergency shares (issue 19)
 // (packages/protocol/api/parts/delegation-contract.ts). Reads come from the verified local
 // directory; every change is an org-signed record the relay verifies as every client does.
 // Access: requireAdminRuntime (active admin in the directory + org key on this device).
@@ -7,16 +7,38 @@ import type { z } from 'zod';
 import type { delegationViewSchema } from '@klinikfunk/protocol/api/parts/delegation-contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import { generateOrgKeys, wipe } from '@klinikfunk/crypto/keys.ts';
 import type { Handlers } from '../../../ipc/router.ts';
+import { signUserUpdate } from '../../account/admin.ts';
 import { signDelegation, signDelegationRevocation, signOrgRotation } from '../../account/delegation.ts';
 import { orgSecretOf } from '../../account/identity.ts';
+import { restoreOrgKey, splitOrgKey, type ShareProblem } from '../../account/org-key-shares.ts';
 import { publishAdminRecord, requireAdminRuntime } from '../admin-handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 
 type Names = (typeof DELEGATION_METHOD_NAMES)[number];
 type DelegationView = z.output<typeof delegationViewSchema>;
+
+function shareProblemText(problem: ShareProblem): string {
+  switch (problem.kind) {
+    case 'unreadable':
+      return `Share ${problem.share} is not an emergency share of Klinikfunk (it starts with KF1-).`;
+    case 'checksum':
+      return `Share ${problem.share} is damaged or mistyped (its checksum does not match); compare it with the paper again.`;
+    case 'mixed':
+      return `Share ${problem.share} belongs to another set of emergency shares; use shares printed together.`;
+    case 'duplicate':
+      return `Share ${problem.share} was entered twice.`;
+    case 'too_few':
+      return `These shares need ${problem.need} envelopes; ${problem.have} were entered.`;
+    case 'wrong_org':
+      return 'These shares belong to another organisation.';
+    case 'wrong_key':
+      return 'These shares hold an organisation key that has since been replaced; use the envelopes printed after the last key change.';
+  }
+}
 
 function delegationsView(runtime: ProfileRuntime, now: number): DelegationView[] {
   const dir = runtime.client.directory;
@@ -108,6 +130,61 @@ export function delegationHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       } finally {
         wipe(next.secretKey);
       }
+    },
+
+    'admin.exportOrgKeyShares': async ({ threshold, total }) => {
+      const runtime = admin();
+      if (threshold > total) throw new AppError('invalid_input', 'More envelopes are needed than are printed.');
+      const secret = orgSecretOf(runtime.identity)!;
+      try {
+        if (toBase64Url(secret.subarray(32)) !== toBase64Url(runtime.client.directory.orgPublicKey))
+          throw new AppError(
+            'not_permitted',
+            'This device holds an earlier organisation key; import the current one from a backup first.',
+          );
+        const shares = await splitOrgKey({ orgId: runtime.identity.orgId, orgSecret: secret, threshold, total });
+        ctx.log.warn('organisation key split into emergency shares', {
+          device: runtime.identity.deviceId,
+          threshold,
+          total,
+        });
+        return {
+          orgName: runtime.identity.orgName,
+          orgFingerprint: orgFingerprint(runtime.identity.orgId),
+          shares,
+        };
+      } finally {
+        wipe(secret);
+      }
+    },
+
+    'orgKey.restoreFromShares': async ({ shares }) => {
+      const runtime = sessions.visible();
+      const dir = runtime.client.directory;
+      const me = dir.users.get(runtime.identity.userId)?.body;
+      if (!me || !me.active || dir.revokedUsers.has(me.userId))
+        throw new AppError('not_permitted', 'A deactivated user cannot take over the organisation key.');
+      const restored = await restoreOrgKey(shares, { orgId: runtime.identity.orgId, orgPublicKey: dir.orgPublicKey });
+      if (!restored.ok) {
+        ctx.log.warn('organisation key restore from shares refused', { problem: restored.problem.kind });
+        throw new AppError('invalid_input', shareProblemText(restored.problem));
+      }
+      try {
+        await runtime.adoptOrgKey(toBase64Url(restored.orgSecret));
+      } finally {
+        wipe(restored.orgSecret);
+      }
+      let promoted = false;
+      if (me.role !== 'admin') {
+        // The restored key makes this user an admin: the record names the device that did it.
+        await publishAdminRecord(runtime, signUserUpdate(runtime.identity, me, { role: 'admin' }, clock.now()));
+        promoted = true;
+      }
+      ctx.log.warn('organisation key restored from emergency shares; this device is an admin device', {
+        device: runtime.identity.deviceId,
+        promoted,
+      });
+      return { promoted };
     },
   };
 }
