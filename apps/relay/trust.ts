@@ -54,6 +54,14 @@ export interface TrustVerifier {
    */
   wipeOrdersFor(deviceId: string, message: Uint8Array, signature: Uint8Array): Array<Record<string, unknown>>;
   onChange(listener: (change: TrustChange) => void): void;
+  /** Every record this process stored (not duplicates, not those other relay processes stored): the SIEM feed. */
+  onAdmitted(listener: (admitted: AdmittedRecord) => void): void;
+}
+
+export interface AdmittedRecord {
+  record: SignedRecord;
+  pos: number;
+  subject: string;
 }
 
 /** Natural key of a record (for the directory index). */
@@ -78,6 +86,7 @@ export class DirectoryTrust implements TrustVerifier {
   readonly #store: RelayStore;
   readonly #directory: Directory;
   readonly #listeners: Array<(change: TrustChange) => void> = [];
+  readonly #admitted: Array<(admitted: AdmittedRecord) => void> = [];
   /** Records were checked when first admitted; replaying them must not fail on expiry since. */
   #replaying = false;
   #pos = 0;
@@ -178,6 +187,7 @@ export class DirectoryTrust implements TrustVerifier {
         if (this.#directory.ingest(record).ok) this.#noteWipe(record);
         this.#pos = Math.max(this.#pos, stored.pos);
         this.#emit({ kind: kindOf(record.type), pos: stored.pos });
+        for (const l of this.#admitted) l({ record, pos: stored.pos, subject: subjectOf(record) });
       }
       return { ok: true, pos: stored.pos, duplicate: stored.duplicate, type: record.type };
     });
@@ -226,6 +236,10 @@ export class DirectoryTrust implements TrustVerifier {
 
   onChange(listener: (change: TrustChange) => void): void {
     this.#listeners.push(listener);
+  }
+
+  onAdmitted(listener: (admitted: AdmittedRecord) => void): void {
+    this.#admitted.push(listener);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
