@@ -222,7 +222,39 @@ export class DirectoryTrust implements TrustVerifier {
     if (!user || !user.body.active || dir.revokedUsers.has(user.body.userId))
       return { ok: false, reason: 'user inactive' };
     if (!this.#orgRoot) return { ok: false, reason: 'organisation root record missing' };
-    return { ok: true, records: [this.#orgRoot, user, enrolment] };
+    // What the new device needs to follow user and enrolment to the org root: the org key
+    // rotations, and for a delegated record the delegation and its holder's certificate chain,
+    // in the directory's order (a record of a retired org key comes before its rotation).
+    const seen = new Set<string>([this.#orgRoot.sig]);
+    const chain: SignedRecord[] = [...dir.rotations];
+    for (const r of chain) seen.add(r.sig);
+    this.#proofOf(user, chain, seen);
+    seen.add(user.sig);
+    this.#proofOf(enrolment, chain, seen);
+    seen.add(enrolment.sig);
+    chain.push(user, enrolment);
+    const pos = (r: SignedRecord) => this.#known.get(r.sig) ?? 0;
+    return { ok: true, records: [this.#orgRoot, ...chain.sort((a, b) => pos(a) - pos(b))] };
+  }
+
+  /** Adds, dependencies first, the records that make `record`'s signer and subject known. */
+  #proofOf(record: SignedRecord, out: SignedRecord[], seen: Set<string>): void {
+    const dir = this.#directory;
+    const add = (r: SignedRecord | undefined) => {
+      if (!r || seen.has(r.sig)) return;
+      seen.add(r.sig);
+      this.#proofOf(r, out, seen);
+      out.push(r);
+    };
+    const { signer } = record;
+    if (signer.kind === 'delegate') {
+      const delegation = dir.delegations.get(signer.id);
+      if (delegation?.body.holder.kind === 'device') add(dir.devices.get(delegation.body.holder.deviceId)?.record);
+      add(delegation);
+    } else if (signer.kind === 'enrolment') add(dir.enrolments.get(signer.id));
+    else if (signer.kind === 'device') add(dir.devices.get(signer.id)?.record);
+    if (record.type === 'device' || record.type === 'enrolment')
+      add(dir.users.get((record.body as { userId: string }).userId));
   }
 
   #noteWipe(record: SignedRecord): void {

@@ -6,7 +6,9 @@
 // signed with the new key and taken by the other workstation, the old key is refused, and the
 // backup export carries the new key. Emergency shares: the admin prints 2-of-3, the department
 // admin's device (a member's) restores administration from two of them, not from one or a damaged
-// one. A member gets not_permitted from every admin method of the part.
+// one. The department admin also works through the app (delegated.*): adds, renames, enrols and
+// revokes members of the department, and is refused outside it. A member gets not_permitted from
+// every admin method of the part.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/delegation-names.ts';
 import type { MethodInput } from '@klinikfunk/protocol/api/contract.ts';
@@ -149,6 +151,63 @@ describe('delegated administration in the app', () => {
     });
   });
 
+  it('the department admin works through the app: adds, changes and enrols members of the department only', async () => {
+    expect(await dept.value('delegated.mine', {})).toEqual([
+      expect.objectContaining({ delegationId, scope: { kind: 'departments', departments: ['Kardiologie'] } }),
+    ]);
+    expect(await admin.value('delegated.mine', {})).toEqual([]);
+    const { userId } = await dept.value('delegated.addUser', {
+      delegationId,
+      displayName: 'Emil Kardio',
+      ward: 'Kardiologie',
+    });
+    const outside = await dept.call('delegated.addUser', { delegationId, displayName: 'X', ward: 'Neurologie' });
+    expect(outside).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    expect(JSON.stringify(outside)).toContain('department is outside the delegation scope');
+    const adminId = admin.core.sessions.visible().identity.userId;
+    const onAdmin = await dept.call('delegated.updateUser', {
+      delegationId,
+      userId: adminId,
+      displayName: 'Umbenannt',
+    });
+    expect(JSON.stringify(onAdmin)).toContain('cannot make or change an admin');
+    expect(
+      await admin.call('delegated.addUser', { delegationId, displayName: 'Y', ward: 'Kardiologie' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    const letter = await dept.value('delegated.createRegistrationKey', { delegationId, userId });
+    const newcomer = await startCoreClient();
+    let newcomerDevice: string;
+    try {
+      await newcomer.value('org.join', {
+        registrationKey: letter.registrationKey,
+        relayUrl: relay.url,
+        passphrase: 'Leuchtturm-Hafen-Nord',
+      });
+      await eventually(
+        async () => (await newcomer.value('connection.status', {})).state === 'online',
+        15_000,
+        'member enrolled by the department admin is online',
+      );
+      newcomerDevice = newcomer.core.sessions.visible().identity.deviceId;
+    } finally {
+      // Closed before its device is revoked below (a revoked session ends on its own).
+      await newcomer.close();
+    }
+    await eventually(
+      () => dept.core.sessions.visible().client.directory.devices.has(newcomerDevice),
+      15_000,
+      'department admin sees the new device',
+    );
+    await dept.value('delegated.updateUser', { delegationId, userId, displayName: 'Emil Kardiologie' });
+    await dept.value('delegated.revokeDevice', { delegationId, deviceId: newcomerDevice, reason: 'Test' });
+    await eventually(
+      () => !admin.core.sessions.visible().client.directory.isDeviceActive(newcomerDevice),
+      15_000,
+      'admin workstation sees the revocation',
+    );
+    expect(admin.core.sessions.visible().client.directory.users.get(userId)?.body.displayName).toBe('Emil Kardiologie');
+  }, 120_000);
+
   it('a revoked delegation is refused from then on; the member it added stays', async () => {
     await admin.value('admin.revokeDelegation', { delegationId, reason: 'Stellenwechsel' });
     expect((await admin.value('admin.delegations', {}))[0]).toMatchObject({ revoked: true, active: false });
@@ -188,6 +247,24 @@ describe('delegated administration in the app', () => {
       (error: unknown) => error,
     );
     expect((refused as Error).message).toContain('bad_signature');
+    // A device enrolled after the rotation follows the chain from the first key (enrol_lookup carries it).
+    const late = await startCoreClient();
+    try {
+      const letter = await admin.value('admin.createRegistrationKey', { userId });
+      await late.value('org.join', {
+        registrationKey: letter.registrationKey,
+        relayUrl: relay.url,
+        passphrase: 'Regenbogen-Frühdienst',
+      });
+      await eventually(
+        async () => (await late.value('connection.status', {})).state === 'online',
+        15_000,
+        'late device',
+      );
+      expect(toBase64Url(late.core.sessions.visible().client.directory.orgPublicKey)).toBe(current);
+    } finally {
+      await late.close();
+    }
     const backup = await admin.value('admin.exportOrgKey', { passphrase: 'Tresor-im-Keller-2026' });
     expect(JSON.parse(backup.content)).toMatchObject({ orgPublicKey: current });
     const audit = await admin.value('admin.auditLog', {});

@@ -16,6 +16,7 @@ import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { collabHandlers } from './app/parts/collab-handlers.ts';
+import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
 import { delegationHandlers } from './app/parts/delegation-handlers.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
@@ -262,6 +263,7 @@ export function createCore(deps: CoreDeps): Core {
     ...orgAdminHandlers(context),
     ...workstationHandlers(context),
     ...delegationHandlers(context),
+    ...delegatedHandlers(context),
   };
 
   return {

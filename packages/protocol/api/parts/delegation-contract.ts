@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { delegationScopeSchema, publicKeySchema } from '../../wire/records.ts';
 import { method, type EventSpec, type MethodSpec } from '../define.ts';
+import { registrationLetterSchema } from '../messaging-schemas.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 const time = z.number().int().nonnegative();
@@ -79,6 +80,48 @@ export const delegationMethods = {
     input: z.strictObject({ shares: z.array(z.string().max(400)).min(1).max(20) }),
     output: z.object({ promoted: z.boolean() }),
     doc: 'Restores the organisation key from emergency shares onto this device ("alle Admin-Geräte verloren"): every share is checked (checksum, same split, this organisation, the key the directory names now) before they are combined; fewer than the threshold are refused. The device keeps the key, and a user who is not yet an admin is made one with a record the restored key signs (`promoted`). `invalid_input` names the share that is damaged, mistyped, from another split or missing; `not_permitted` for a deactivated user.',
+  }),
+  'delegated.mine': method({
+    input: z.strictObject({}),
+    output: z.array(
+      z.object({
+        delegationId: z.string(),
+        label: z.string(),
+        scope: delegationScopeSchema,
+        expiresAt: time,
+      }),
+    ),
+    doc: 'The delegations this device holds and can use now (Bereichsadministration): not revoked, not past their end. Empty for everyone else.',
+  }),
+  'delegated.addUser': method({
+    input: z.strictObject({
+      delegationId: id,
+      displayName: z.string().trim().min(1).max(200),
+      ward: z.string().trim().min(1).max(200),
+    }),
+    output: z.object({ userId: z.string() }),
+    doc: "Adds a member in a department of the delegation, signed with this device's key as the delegation's holder; relay and every client check the scope. `not_permitted` (with the reason) outside the scope or for a delegation this device does not hold or that has ended.",
+  }),
+  'delegated.updateUser': method({
+    input: z.strictObject({
+      delegationId: id,
+      userId: id,
+      displayName: z.string().trim().min(1).max(200).optional(),
+      ward: z.string().trim().min(1).max(200).optional(),
+      active: z.boolean().optional(),
+    }),
+    output: done,
+    doc: "Renames, moves (between departments of the delegation) or deactivates/reactivates a member of the delegation's scope. Admins and users of other departments: `not_permitted`.",
+  }),
+  'delegated.createRegistrationKey': method({
+    input: z.strictObject({ delegationId: id, userId: id }),
+    output: registrationLetterSchema,
+    doc: "A registration letter for an active member of the delegation's scope (14 days), its enrolment signed as the delegate. `not_permitted` outside the scope.",
+  }),
+  'delegated.revokeDevice': method({
+    input: z.strictObject({ delegationId: id, deviceId: id, reason: z.string().max(500).default('') }),
+    output: done,
+    doc: "Revokes a device of a member of the delegation's scope (no wipe order: that needs an admin). `not_permitted` outside the scope.",
   }),
 } satisfies Record<string, MethodSpec>;
 export const delegationEvents = {} satisfies Record<string, EventSpec>;

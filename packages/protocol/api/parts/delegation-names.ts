@@ -6,5 +6,10 @@ export const DELEGATION_METHOD_NAMES = [
   'admin.rotateOrgKey',
   'admin.exportOrgKeyShares',
   'orgKey.restoreFromShares',
+  'delegated.mine',
+  'delegated.addUser',
+  'delegated.updateUser',
+  'delegated.createRegistrationKey',
+  'delegated.revokeDevice',
 ] as const;
 export const DELEGATION_EVENT_NAMES = [] as const;

@@ -1,11 +1,14 @@
 // What an admin device signs for delegated administration and org key rotation (issue 19): a
 // delegation of a scope to a department admin's device or a service key, its revocation, and the
-// hand-over to a new organisation key. Signed with the org key and stamped by this device, like
-// every admin record (admin.ts); the Directory on relay and clients decides what they allow.
+// hand-over to a new organisation key, signed with the org key and stamped by this device like
+// every admin record (admin.ts); and what a department admin's device signs with its own key as
+// a delegation's holder. The Directory on relay and clients decides what they allow.
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
-import { signAsAdmin } from './admin.ts';
-import type { Identity } from './identity.ts';
+import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../crypto/enrolment.ts';
+import { REGISTRATION_KEY_DAYS, signAsAdmin } from './admin.ts';
+import { deviceSigningKeyOf, type Identity } from './identity.ts';
 import { newId } from './org-setup.ts';
 
 export function signDelegation(
@@ -51,4 +54,35 @@ export function signOrgRotation(
     newOrgPublicKey: toBase64Url(next),
     issuedAt: now,
   });
+}
+
+/** A record this device signs with its own key as the holder of a delegation (a department admin). */
+export function signAsDelegate<T extends RecordType>(
+  identity: Identity,
+  delegationId: string,
+  type: T,
+  body: RecordBody<T>,
+): SignedRecord<T> {
+  return signRecord(type, body, { kind: 'delegate', id: delegationId }, deviceSigningKeyOf(identity));
+}
+
+/** A registration key for a member of the delegation's scope, its enrolment record signed as the delegate. */
+export function makeDelegatedRegistration(
+  identity: Identity,
+  delegationId: string,
+  userId: string,
+  now: number,
+): { code: string; record: SignedRecord<'enrolment'> } {
+  const code = generateRegistrationCode();
+  const derived = deriveEnrolmentKeys(code);
+  if (!derived.ok) throw new Error('a fresh registration key failed its own check');
+  const record = signAsDelegate(identity, delegationId, 'enrolment', {
+    orgId: identity.orgId,
+    userId,
+    enrolmentId: derived.keys.enrolmentId,
+    enrolmentPublicKey: toBase64Url(derived.keys.publicKey),
+    expiresAt: now + REGISTRATION_KEY_DAYS * 86_400_000,
+    issuedAt: now,
+  });
+  return { code, record };
 }

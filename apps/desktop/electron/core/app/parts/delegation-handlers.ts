@@ -18,7 +18,8 @@ import { publishAdminRecord, requireAdminRuntime } from '../admin-handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 
-type Names = (typeof DELEGATION_METHOD_NAMES)[number];
+/** The holder's side (`delegated.*`) is in delegated-handlers.ts. */
+type Names = Exclude<(typeof DELEGATION_METHOD_NAMES)[number], `delegated.${string}`>;
 type DelegationView = z.output<typeof delegationViewSchema>;
 
 function shareProblemText(problem: ShareProblem): string {
