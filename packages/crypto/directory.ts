@@ -80,7 +80,7 @@ export class Directory {
 
   /**
    * The relay's check of a new record, before it takes it into the directory's order: `verify`,
-   * and a delegated key's delegation must not have ended by the relay's clock. Clients check
+   * and a delegated key's delegation or a registration key must not have ended by the relay's clock. Clients check
    * only the record's own signed time (they may read it long after, and must agree with the
    * order the relay kept), so a delegated key whose end has passed cannot backdate past the relay.
    */
@@ -89,6 +89,11 @@ export class Directory {
       const delegation = this.delegations.get(record.signer.id);
       if (delegation && delegation.body.expiresAt < this.#now())
         return { ok: false, reason: 'expired', detail: 'delegation has ended' };
+    }
+    if (record.signer.kind === 'enrolment') {
+      const enrolment = this.enrolments.get(record.signer.id);
+      if (enrolment && enrolment.body.expiresAt < this.#now())
+        return { ok: false, reason: 'expired', detail: 'registration key has expired' };
     }
     return this.verify(record);
   }
@@ -116,7 +121,11 @@ export class Directory {
       if (!enrolment) return { ok: false, reason: 'unknown_signer' };
       if (this.revokedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked' };
       if (this.usedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked', detail: 'enrolment already used' };
-      if (enrolment.body.expiresAt < this.#now()) return { ok: false, reason: 'expired' };
+      // The certificate's own signed time, like a delegation's records: a reader that restarts or
+      // reads the directory weeks later keeps devices enrolled in time; the relay's clock checks
+      // admission (verifyAdmission), so a certificate cannot be backdated past the key's end.
+      const signedAt = signedAtOf(record);
+      if (signedAt === null || enrolment.body.expiresAt < signedAt) return { ok: false, reason: 'expired' };
       return { ok: true, key: fromBase64Url(enrolment.body.enrolmentPublicKey)! };
     }
     const device = this.devices.get(signer.id);
