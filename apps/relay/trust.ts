@@ -216,7 +216,8 @@ export class DirectoryTrust implements TrustVerifier {
     if (!enrolment || !key || !defaultVerifier.verify(signature, message, key))
       return { ok: false, reason: 'unknown registration key' };
     if (dir.usedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key already used' };
-    if (dir.revokedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key revoked' };
+    if (dir.revokedEnrolments.has(enrolmentId) || dir.isEnrolmentFromRevokedDelegation(enrolmentId))
+      return { ok: false, reason: 'registration key revoked' };
     if (enrolment.body.expiresAt <= Date.now()) return { ok: false, reason: 'registration key expired' };
     const user = dir.users.get(enrolment.body.userId);
     if (!user || !user.body.active || dir.revokedUsers.has(user.body.userId))

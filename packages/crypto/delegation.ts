@@ -61,7 +61,14 @@ export function checkDelegatedScope(
       if (!covers(scope, body)) return refuse('department is outside the delegation scope');
       return { ok: true, record };
     }
-    case 'enrolment':
+    case 'enrolment': {
+      // A registration key adds a device later, when its holder types it: it must not carry the
+      // delegation's authority past the delegation's own end.
+      if ((record as SignedRecord<'enrolment'>).body.expiresAt > delegation.expiresAt)
+        return refuse('a registration key cannot outlast its delegation');
+      const problem = userInScope(scope, view, (record.body as { userId: string }).userId);
+      return problem ? refuse(problem) : { ok: true, record };
+    }
     case 'device': {
       const problem = userInScope(scope, view, (record.body as { userId: string }).userId);
       return problem ? refuse(problem) : { ok: true, record };

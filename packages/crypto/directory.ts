@@ -120,6 +120,8 @@ export class Directory {
       const enrolment = this.enrolments.get(signer.id);
       if (!enrolment) return { ok: false, reason: 'unknown_signer' };
       if (this.revokedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked' };
+      if (this.isEnrolmentFromRevokedDelegation(signer.id))
+        return { ok: false, reason: 'revoked', detail: 'the registration key came from a revoked delegation' };
       if (this.usedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked', detail: 'enrolment already used' };
       // The certificate's own signed time, like a delegation's records: a reader that restarts or
       // reads the directory weeks later keeps devices enrolled in time; the relay's clock checks
@@ -342,6 +344,15 @@ export class Directory {
         const _unhandled: never = record.type;
       }
     }
+  }
+
+  /**
+   * A registration key a delegated key issued stops with the delegation's revocation: an unused
+   * letter is authority still to be exercised, unlike the records the delegation already signed.
+   */
+  isEnrolmentFromRevokedDelegation(enrolmentId: string): boolean {
+    const signer = this.enrolments.get(enrolmentId)?.signer;
+    return signer?.kind === 'delegate' && this.revokedDelegations.has(signer.id);
   }
 
   isDeviceExpired(deviceId: string): boolean {

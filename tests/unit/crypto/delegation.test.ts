@@ -7,6 +7,7 @@ import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/
 import { Directory } from '@klinikfunk/crypto/directory.ts';
 import { generateDeviceKeys, generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
 import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { deriveEnrolmentKeys, generateRegistrationCode } from '../../../apps/desktop/electron/core/crypto/enrolment.ts';
 import { newId, World, type TestDevice } from './world.ts';
 
 const HOUR = 3_600_000;
@@ -261,6 +262,47 @@ describe('delegated administration', () => {
     const dir = world.newDirectory();
     expect(dir.users.has(before.body.userId)).toBe(true);
     expect(dir.ingest(after)).toMatchObject({ ok: false, reason: 'revoked', detail: 'delegation revoked' });
+  });
+
+  // A registration key is authority to add a device later: if it outlived its delegation, a stolen
+  // delegated key could mint year-long letters and keep enrolling devices after its revocation.
+  it('a registration key a delegated key issued ends no later than the delegation, and with its revocation', () => {
+    const letter = (expiresAt: number) => {
+      const code = generateRegistrationCode();
+      const derived = deriveEnrolmentKeys(code);
+      if (!derived.ok) throw new Error('fresh code did not check');
+      const record = byDept('enrolment', {
+        orgId: world.orgId,
+        userId: cardioNurse,
+        enrolmentId: derived.keys.enrolmentId,
+        enrolmentPublicKey: toBase64Url(derived.keys.publicKey),
+        expiresAt,
+        issuedAt: world.now,
+      });
+      return { code, record };
+    };
+    const beyond = letter(deptGrant.body.expiresAt + 365 * 24 * HOUR);
+    expect(world.newDirectory().ingest(beyond.record)).toMatchObject({
+      ok: false,
+      reason: 'not_permitted',
+      detail: 'a registration key cannot outlast its delegation',
+    });
+    const inTime = letter(deptGrant.body.expiresAt);
+    world.publish(inTime.record);
+    world.publish(
+      world.orgSign('delegation_revocation', {
+        orgId: world.orgId,
+        delegationId: deptGrant.body.delegationId,
+        reason: 'Schlüssel verloren',
+        revokedAt: world.now,
+      }),
+    );
+    const { record: certificate } = world.deviceCertificate(cardioNurse, inTime.code);
+    expect(world.newDirectory().ingest(certificate)).toMatchObject({
+      ok: false,
+      reason: 'revoked',
+      detail: 'the registration key came from a revoked delegation',
+    });
   });
 
   it('a department admin delegation ends with their device', () => {

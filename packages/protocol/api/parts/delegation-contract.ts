@@ -116,7 +116,7 @@ export const delegationMethods = {
   'delegated.createRegistrationKey': method({
     input: z.strictObject({ delegationId: id, userId: id }),
     output: registrationLetterSchema,
-    doc: "A registration letter for an active member of the delegation's scope (14 days), its enrolment signed as the delegate. `not_permitted` outside the scope.",
+    doc: "A registration letter for an active member of the delegation's scope (14 days, or until the delegation ends if sooner; it stops working when the delegation is revoked), its enrolment signed as the delegate. `not_permitted` outside the scope.",
   }),
   'delegated.revokeDevice': method({
     input: z.strictObject({ delegationId: id, deviceId: id, reason: z.string().max(500).default('') }),

@@ -66,22 +66,25 @@ export function signAsDelegate<T extends RecordType>(
   return signRecord(type, body, { kind: 'delegate', id: delegationId }, deviceSigningKeyOf(identity));
 }
 
-/** A registration key for a member of the delegation's scope, its enrolment record signed as the delegate. */
+/**
+ * A registration key for a member of the delegation's scope, its enrolment record signed as the
+ * delegate; it ends with the delegation if that comes first (relay and clients refuse a later end).
+ */
 export function makeDelegatedRegistration(
   identity: Identity,
-  delegationId: string,
+  delegation: Pick<RecordBody<'delegation'>, 'delegationId' | 'expiresAt'>,
   userId: string,
   now: number,
 ): { code: string; record: SignedRecord<'enrolment'> } {
   const code = generateRegistrationCode();
   const derived = deriveEnrolmentKeys(code);
   if (!derived.ok) throw new Error('a fresh registration key failed its own check');
-  const record = signAsDelegate(identity, delegationId, 'enrolment', {
+  const record = signAsDelegate(identity, delegation.delegationId, 'enrolment', {
     orgId: identity.orgId,
     userId,
     enrolmentId: derived.keys.enrolmentId,
     enrolmentPublicKey: toBase64Url(derived.keys.publicKey),
-    expiresAt: now + REGISTRATION_KEY_DAYS * 86_400_000,
+    expiresAt: Math.min(now + REGISTRATION_KEY_DAYS * 86_400_000, delegation.expiresAt),
     issuedAt: now,
   });
   return { code, record };

@@ -96,7 +96,8 @@ export function delegatedHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const runtime = holder(delegationId);
       const user = runtime.client.directory.users.get(userId)?.body;
       if (!user?.active) throw new AppError('not_found', 'No active user with this id.');
-      const { code, record } = makeDelegatedRegistration(runtime.identity, delegationId, userId, clock.now());
+      const delegation = runtime.client.directory.delegations.get(delegationId)!.body;
+      const { code, record } = makeDelegatedRegistration(runtime.identity, delegation, userId, clock.now());
       await publish(runtime, record);
       return {
         userId,
