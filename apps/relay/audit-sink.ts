@@ -3,14 +3,17 @@
 // rotations) as one audit event, written as RFC 5424 syslog over UDP or TCP (RFC 6587 octet
 // counting) or as JSON lines to a file. An event names the record, its subject, its signer and
 // the acting device; no display names, no signatures, and no content (the relay has none).
-// The feed never holds up the relay: a syslog server that is down costs queued events (bounded,
-// dropped ones counted in the relay log), never an upload.
+// The feed never holds up the relay: a syslog server that is down or stops reading, or a slow
+// disk, costs queued events (bounded, dropped ones counted in the relay log; audit-queue.ts),
+// never an upload, memory without bound, or a shutdown that hangs.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { connect, type Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { AuditQueue, type AuditSinkStats } from './audit-queue.ts';
 import type { RelayLog } from './log.ts';
 
 export const auditSinkSchema = z.discriminatedUnion('kind', [
@@ -46,11 +49,10 @@ export interface AuditEvent {
 
 export interface AuditSink {
   write(event: AuditEvent): void;
+  /** What waits for the target, and what was dropped because it did not keep up. */
+  stats(): AuditSinkStats;
   close(): Promise<void>;
 }
-
-/** Bounded queue while a TCP syslog server is unreachable. */
-const MAX_QUEUED = 10_000;
 /** PEN 32473 is the example enterprise number of RFC 5612 (documentation use). */
 const SD_ID = 'klinikfunk@32473';
 
@@ -155,16 +157,19 @@ export function openAuditSink(config: AuditSinkConfig, log: RelayLog): AuditSink
 
 function jsonLines(path: string, log: RelayLog): AuditSink {
   const stream: WriteStream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  const queue = new AuditQueue(log, 'audit file');
   let failed = false;
   stream.on('error', (error) => {
     if (!failed) log.error('audit file not writable', { path, error: error.message });
     failed = true;
   });
+  queue.attach(stream);
   return {
     write: (event) => {
-      if (!failed) stream.write(`${JSON.stringify(event)}\n`);
+      if (!failed) queue.push(Buffer.from(`${JSON.stringify(event)}\n`));
     },
-    close: () => new Promise((resolve) => stream.end(() => resolve())),
+    stats: () => queue.stats(),
+    close: () => endWithin(stream),
   };
 }
 
@@ -178,25 +183,22 @@ function udpSyslog(host: string, port: number, format: (e: AuditEvent) => string
         if (error) log.warn('audit syslog (udp) not sent', { error: error.message, pos: event.pos });
       });
     },
+    // Datagrams are handed to the kernel at once; a lost one is lost (that is UDP syslog).
+    stats: () => ({ queued: 0, bufferedBytes: 0, dropped: 0 }),
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
 }
 
 function tcpSyslog(host: string, port: number, format: (e: AuditEvent) => string, log: RelayLog): AuditSink {
-  const queue: string[] = [];
+  const queue = new AuditQueue(log, 'audit syslog (tcp)');
   let socket: Socket | null = null;
-  let connected = false;
   let closed = false;
-  let dropped = 0;
   let retry: NodeJS.Timeout | null = null;
   let delay = 500;
 
   const frame = (msg: string) => {
     const bytes = Buffer.from(msg);
     return Buffer.concat([Buffer.from(`${bytes.length} `), bytes]);
-  };
-  const flush = () => {
-    while (connected && socket && queue.length > 0) socket.write(frame(queue.shift()!));
   };
   const dial = () => {
     retry = null;
@@ -205,16 +207,15 @@ function tcpSyslog(host: string, port: number, format: (e: AuditEvent) => string
     socket = s;
     s.setNoDelay(true);
     s.on('connect', () => {
-      connected = true;
       delay = 500;
-      if (dropped > 0) log.warn('audit syslog (tcp): events dropped while unreachable', { dropped });
-      dropped = 0;
-      flush();
+      queue.attach(s);
     });
     s.on('error', (error) => log.warn('audit syslog (tcp) failed', { error: error.message }));
     s.on('close', () => {
-      connected = false;
-      if (socket === s) socket = null;
+      if (socket === s) {
+        socket = null;
+        queue.attach(null);
+      }
       if (!closed && !retry) {
         retry = setTimeout(dial, delay);
         retry.unref();
@@ -224,20 +225,37 @@ function tcpSyslog(host: string, port: number, format: (e: AuditEvent) => string
   };
   dial();
   return {
-    write: (event) => {
-      if (queue.length >= MAX_QUEUED) {
-        queue.shift();
-        dropped++;
-      }
-      queue.push(format(event));
-      flush();
-    },
+    write: (event) => queue.push(frame(format(event))),
+    stats: () => queue.stats(),
     close: async () => {
       closed = true;
       if (retry) clearTimeout(retry);
-      const s = socket;
-      if (s && connected) await new Promise<void>((resolve) => s.end(() => resolve()));
-      else s?.destroy();
+      if (socket) await endWithin(socket);
     },
   };
+}
+
+/** How long shutdown waits for a target to take what it was given. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Ends a stream, waiting for what it holds to be written, but not for a target that stopped
+ * reading: the relay's shutdown must not hang on its SIEM.
+ */
+function endWithin(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stream.destroy();
+      resolve();
+    }, CLOSE_GRACE_MS);
+    timer.unref();
+    stream.end(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.once('error', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
