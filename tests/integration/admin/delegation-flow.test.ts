@@ -302,4 +302,34 @@ describe('delegated administration in the app', () => {
     const deptUserId = dept.core.sessions.visible().identity.userId;
     expect(admin.core.sessions.visible().client.directory.users.get(deptUserId)?.body.role).toBe('admin');
   });
+
+  // The relay stores the rotation and only its answer is lost (a dropped connection, a timeout):
+  // the old key is then retired everywhere, so a device that threw the new key away could never
+  // sign for the organisation again, and neither could its backups or emergency shares.
+  it('a rotation whose answer is lost keeps the new key on the device', async () => {
+    const runtime = admin.core.sessions.visible();
+    const before = toBase64Url(runtime.client.directory.orgPublicKey);
+    const transport = runtime.transport;
+    const putRecord = transport.putRecord.bind(transport);
+    transport.putRecord = async (record) => {
+      transport.putRecord = putRecord;
+      await putRecord(record);
+      throw new TransportError('timeout', 'the answer was lost on the way');
+    };
+    expect(await admin.call('admin.rotateOrgKey', {})).toMatchObject({
+      ok: false,
+      error: { code: 'relay_unreachable' },
+    });
+    await eventually(
+      () => toBase64Url(runtime.client.directory.orgPublicKey) !== before,
+      15_000,
+      'the rotation the relay took reaches the directory',
+    );
+    const { userId } = await admin.value('admin.addUser', { displayName: 'Nach Funkloch', role: 'member', ward: null });
+    await eventually(
+      () => dept.core.sessions.visible().client.directory.users.has(userId),
+      15_000,
+      'a record signed with the new key reaches the other workstation',
+    );
+  });
 });

@@ -6,7 +6,7 @@ import type { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/del
 import type { z } from 'zod';
 import type { delegationViewSchema } from '@klinikfunk/protocol/api/parts/delegation-contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import { generateOrgKeys, wipe } from '@klinikfunk/crypto/keys.ts';
 import type { Handlers } from '../../../ipc/router.ts';
@@ -118,18 +118,23 @@ export function delegationHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       } finally {
         wipe(secret);
       }
-      const next = generateOrgKeys();
+      // A key from an earlier attempt whose outcome is unknown is offered again, never replaced: the
+      // relay may hold that rotation, and then only that key signs for the organisation.
+      const pending = runtime.identity.orgSecretNext;
+      const next = pending ? fromBase64Url(pending) : generateOrgKeys().secretKey;
+      if (!next || next.length !== 64) throw new Error('identity: pending org key has the wrong length');
       try {
         const now = clock.now();
-        await publishAdminRecord(runtime, signOrgRotation(runtime.identity, current, next.publicKey, now));
-        // Kept once the relay took the rotation: from now on only the new key is accepted.
-        await runtime.adoptOrgKey(toBase64Url(next.secretKey));
+        // Stored before the rotation leaves the device, so a lost answer cannot lose the key.
+        if (!pending) await runtime.keepNextOrgKey(toBase64Url(next));
+        await publishAdminRecord(runtime, signOrgRotation(runtime.identity, current, next.subarray(32), now));
+        await runtime.adoptOrgKey(toBase64Url(next));
         ctx.log.warn('organisation key rotated; other admin devices need the new key from a backup', {
           device: runtime.identity.deviceId,
         });
         return { rotatedAt: now };
       } finally {
-        wipe(next.secretKey);
+        wipe(next);
       }
     },
 
