@@ -17,6 +17,7 @@ import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
 import { signRecord } from '@klinikfunk/crypto/records.ts';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { deviceSigningKeyOf } from '../../../apps/desktop/electron/core/account/identity.ts';
+import { directoryChannelId } from '../../../apps/desktop/electron/core/client/channel-directory.ts';
 import { TransportError } from '../../../apps/desktop/electron/core/transport/transport.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
@@ -330,6 +331,13 @@ describe('delegated administration in the app', () => {
       () => dept.core.sessions.visible().client.directory.users.has(userId),
       15_000,
       'a record signed with the new key reaches the other workstation',
+    );
+    // The organisation-wide channel, which admin devices keep with the org key, takes the new user in too.
+    const orgWide = directoryChannelId(runtime.identity.orgId);
+    await eventually(
+      () => dept.core.sessions.visible().client.directory.isMember(orgWide, userId),
+      30_000,
+      'the new user in the organisation-wide channel',
     );
   });
 });

@@ -257,6 +257,7 @@ export class ProfileRuntime {
     const next = { ...this.#identity, orgSecret: orgSecretB64, orgSecretNext: null };
     await saveIdentity(this.profile.store, next);
     this.#identity = next;
+    this.client.useOrgSigningKey(orgSecretOf(next));
   }
 
   /** Stores the key a rotation hands over to, before the rotation is sent (Identity.orgSecretNext). */
@@ -277,6 +278,7 @@ export class ProfileRuntime {
     const secret = fromBase64Url(pending);
     if (!secret || toBase64Url(secret.subarray(32)) !== toBase64Url(this.client.directory.orgPublicKey)) return;
     this.#identity = { ...this.#identity, orgSecret: pending, orgSecretNext: null };
+    this.client.useOrgSigningKey(secret);
     this.#deps.log.warn('the directory names the organisation key this device rotated to; it signs from now on');
     saveIdentity(this.profile.store, this.#identity).catch((error: unknown) =>
       this.#deps.log.error('adopted organisation key not saved', { error: loggable(error) }),
