@@ -104,4 +104,20 @@ describe('org key shares', () => {
       ),
     ).toMatchObject({ ok: false, problem: { kind: 'wrong_key' } });
   });
+
+  // Reprinting (an envelope was lost) gives a second set with the same k and n: its shares are other
+  // points of another polynomial, and mixed with the first set they combine to a wrong key.
+  it('names a share of another printing with the same k and n before combining', async () => {
+    const reprint = await splitOrgKey({ orgId, orgSecret: org.secretKey, threshold: 3, total: 5 });
+    expect(await restoreOrgKey([shares[0]!.text, shares[1]!.text, reprint[2]!.text], expected())).toMatchObject({
+      ok: false,
+      problem: { kind: 'mixed', share: 3 },
+    });
+    expect(
+      await restoreOrgKey(
+        reprint.slice(2, 5).map((s) => s.text),
+        expected(),
+      ),
+    ).toMatchObject({ ok: true });
+  });
 });

@@ -3,7 +3,9 @@
 // the key, fewer reveal nothing about it. A share is text of Crockford base32 groups (upper case
 // letters, digits and '-': a QR code's alphanumeric mode takes it as is), with a 4-byte checksum
 // so a mistyped or damaged share is named before anything is combined.
-//   payload = version(1) ‖ k ‖ n ‖ index ‖ orgId(32) ‖ orgPublicKey(32) ‖ share(33)
+//   payload = version(1) ‖ k ‖ n ‖ index ‖ splitId(4) ‖ orgId(32) ‖ orgPublicKey(32) ‖ share(33)
+// splitId is random per printing: shares of two printings of the same key (same k and n) are
+// points of different polynomials and would combine to a wrong key, so they are named as mixed.
 //   text    = "KF1-" + groups of 5 of base32(payload ‖ BLAKE2b-256("klinikfunk/v1/org-key-share" ‖ payload)[0..4])
 // The shares split the 32-byte Ed25519 seed; the restore accepts the result only when its public
 // key is the organisation key the shares name (and the caller trusts).
@@ -15,7 +17,9 @@ const PREFIX = 'KF1-';
 const VERSION = 1;
 const CHECK_CONTEXT = new TextEncoder().encode('klinikfunk/v1/org-key-share');
 const SHARE_BYTES = 33;
-const PAYLOAD_BYTES = 4 + 32 + 32 + SHARE_BYTES;
+const SPLIT_ID_BYTES = 4;
+const KEYS_AT = 4 + SPLIT_ID_BYTES;
+const PAYLOAD_BYTES = KEYS_AT + 32 + 32 + SHARE_BYTES;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export interface OrgKeyShare {
@@ -89,14 +93,16 @@ export async function splitOrgKey(input: {
   const orgId = fromBase64Url(input.orgId);
   if (!orgId || orgId.length !== 32 || input.orgSecret.length !== 64) throw new RangeError('shares: bad org key');
   const seed = input.orgSecret.slice(0, 32);
+  const splitId = sodium().randombytes_buf(SPLIT_ID_BYTES);
   try {
     const parts = await split(seed, total, threshold);
     return parts.map((share, i) => {
       const payload = new Uint8Array(PAYLOAD_BYTES);
       payload.set([VERSION, threshold, total, i + 1]);
-      payload.set(orgId, 4);
-      payload.set(input.orgSecret.subarray(32), 36);
-      payload.set(share, 68);
+      payload.set(splitId, 4);
+      payload.set(orgId, KEYS_AT);
+      payload.set(input.orgSecret.subarray(32), KEYS_AT + 32);
+      payload.set(share, KEYS_AT + 64);
       const full = new Uint8Array(PAYLOAD_BYTES + 4);
       full.set(payload);
       full.set(checksum(payload), PAYLOAD_BYTES);
@@ -113,6 +119,7 @@ interface ParsedShare {
   threshold: number;
   total: number;
   index: number;
+  splitId: string;
   orgId: string;
   orgPublicKey: string;
   share: Uint8Array;
@@ -133,9 +140,10 @@ export function parseShare(text: string): ParsedShare | 'unreadable' | 'checksum
     threshold: payload[1]!,
     total: payload[2]!,
     index: payload[3]!,
-    orgId: toBase64Url(payload.subarray(4, 36)),
-    orgPublicKey: toBase64Url(payload.subarray(36, 68)),
-    share: payload.slice(68),
+    splitId: toBase64Url(payload.subarray(4, KEYS_AT)),
+    orgId: toBase64Url(payload.subarray(KEYS_AT, KEYS_AT + 32)),
+    orgPublicKey: toBase64Url(payload.subarray(KEYS_AT + 32, KEYS_AT + 64)),
+    share: payload.slice(KEYS_AT + 64),
   };
 }
 
@@ -157,6 +165,7 @@ export async function restoreOrgKey(
       first &&
       (share.threshold !== first.threshold ||
         share.total !== first.total ||
+        share.splitId !== first.splitId ||
         share.orgId !== first.orgId ||
         share.orgPublicKey !== first.orgPublicKey)
     )
