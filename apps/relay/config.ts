@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { auditSinkSchema } from './audit-sink.ts';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 
 const limitsSchema = z.strictObject(
@@ -61,6 +62,11 @@ export const configSchema = z.strictObject({
     ])
     .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, 'an IP address (no names, no ranges)')).max(64))
     .default([]),
+  /**
+   * Where every accepted directory record goes as an audit event (the clinic's SIEM): RFC 5424
+   * syslog over UDP or TCP, or JSON lines to a file (apps/relay/audit-sink.ts). Config file only.
+   */
+  auditSink: auditSinkSchema.optional(),
 });
 export type RelayConfig = z.output<typeof configSchema>;
 

@@ -11,6 +11,7 @@ import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import { readySodium } from '@klinikfunk/crypto/sodium.ts';
 import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
+import { auditEvent, openAuditSink } from './audit-sink.ts';
 import { awaitBootstrap, BOUND_META, ORG_KEY_META } from './bootstrap.ts';
 import { isLoopback, loadConfig } from './config.ts';
 import { DataDirLockedError, EXIT_DATA_DIR_LOCKED, lockDataDir, prepareDataDir } from './data-dir.ts';
@@ -148,6 +149,17 @@ async function main(): Promise<void> {
 
   const trust = new DirectoryTrust(store, orgPublicKey);
   await trust.load();
+  const relayId = config.relayId ?? randomBytes(6).toString('base64url');
+  // Before the import, so imported records reach the SIEM too.
+  const audit = config.auditSink ? openAuditSink(config.auditSink, log) : null;
+  if (audit) {
+    trust.onAdmitted(({ record, pos, subject }) => audit.write(auditEvent(record, pos, subject, relayId)));
+    const sink = config.auditSink!;
+    log.info(
+      'audit feed',
+      sink.kind === 'jsonl' ? { kind: sink.kind } : { kind: sink.kind, transport: sink.transport },
+    );
+  }
   // What IT pins on the workstations (policy OrgFingerprint, msiexec ORGFINGERPRINT), on every
   // start, so it can be read off the service log as well as off the admin view.
   log.info('organisation', {
@@ -169,14 +181,17 @@ async function main(): Promise<void> {
     limits: config.limits,
     retentionMs: config.retentionDays * 86_400_000,
     envelopeCheck: config.envelopeCheck ? { orgIdRaw: fromBase64Url(trust.orgId)! } : null,
-    ...(config.relayId ? { relayId: config.relayId } : {}),
+    relayId,
     ...(tls ? { tls } : {}),
     beforeStoreClose: () => highWater.stop(),
     metrics: config.metricsPort === undefined ? null : { host: config.metricsHost, port: config.metricsPort },
     trustedProxies: config.trustedProxies,
   });
 
-  closeOnSignal = () => relay.close();
+  closeOnSignal = async () => {
+    await relay.close();
+    await audit?.close();
+  };
 }
 
 /**

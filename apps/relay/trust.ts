@@ -54,6 +54,14 @@ export interface TrustVerifier {
    */
   wipeOrdersFor(deviceId: string, message: Uint8Array, signature: Uint8Array): Array<Record<string, unknown>>;
   onChange(listener: (change: TrustChange) => void): void;
+  /** Every record this process stored (not duplicates, not those other relay processes stored): the SIEM feed. */
+  onAdmitted(listener: (admitted: AdmittedRecord) => void): void;
+}
+
+export interface AdmittedRecord {
+  record: SignedRecord;
+  pos: number;
+  subject: string;
 }
 
 /** Natural key of a record (for the directory index). */
@@ -63,7 +71,7 @@ function subjectOf(record: SignedRecord): string {
     const target = body.target as Record<string, string>;
     return target.deviceId ?? target.userId ?? target.enrolmentId ?? '';
   }
-  for (const key of ['deviceId', 'channelId', 'enrolmentId', 'userId', 'orderId', 'orgId']) {
+  for (const key of ['deviceId', 'channelId', 'enrolmentId', 'userId', 'orderId', 'delegationId', 'orgId']) {
     if (typeof body[key] === 'string') return body[key];
   }
   return '';
@@ -78,6 +86,7 @@ export class DirectoryTrust implements TrustVerifier {
   readonly #store: RelayStore;
   readonly #directory: Directory;
   readonly #listeners: Array<(change: TrustChange) => void> = [];
+  readonly #admitted: Array<(admitted: AdmittedRecord) => void> = [];
   /** Records were checked when first admitted; replaying them must not fail on expiry since. */
   #replaying = false;
   #pos = 0;
@@ -163,7 +172,7 @@ export class DirectoryTrust implements TrustVerifier {
       // The same record uploaded twice is not an error (a retry after a lost answer).
       const knownPos = this.#known.get(record.sig);
       if (knownPos !== undefined) return { ok: true, pos: knownPos, duplicate: true, type: record.type };
-      const verdict = this.#directory.verify(record);
+      const verdict = this.#directory.verifyAdmission(record);
       if (!verdict.ok) return { ok: false, reason: `${verdict.reason}${verdict.detail ? `: ${verdict.detail}` : ''}` };
       if (record.type === 'device') {
         const body = (record as SignedRecord<'device'>).body;
@@ -178,6 +187,7 @@ export class DirectoryTrust implements TrustVerifier {
         if (this.#directory.ingest(record).ok) this.#noteWipe(record);
         this.#pos = Math.max(this.#pos, stored.pos);
         this.#emit({ kind: kindOf(record.type), pos: stored.pos });
+        for (const l of this.#admitted) l({ record, pos: stored.pos, subject: subjectOf(record) });
       }
       return { ok: true, pos: stored.pos, duplicate: stored.duplicate, type: record.type };
     });
@@ -206,13 +216,46 @@ export class DirectoryTrust implements TrustVerifier {
     if (!enrolment || !key || !defaultVerifier.verify(signature, message, key))
       return { ok: false, reason: 'unknown registration key' };
     if (dir.usedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key already used' };
-    if (dir.revokedEnrolments.has(enrolmentId)) return { ok: false, reason: 'registration key revoked' };
+    if (dir.revokedEnrolments.has(enrolmentId) || dir.isEnrolmentFromRevokedDelegation(enrolmentId))
+      return { ok: false, reason: 'registration key revoked' };
     if (enrolment.body.expiresAt <= Date.now()) return { ok: false, reason: 'registration key expired' };
     const user = dir.users.get(enrolment.body.userId);
     if (!user || !user.body.active || dir.revokedUsers.has(user.body.userId))
       return { ok: false, reason: 'user inactive' };
     if (!this.#orgRoot) return { ok: false, reason: 'organisation root record missing' };
-    return { ok: true, records: [this.#orgRoot, user, enrolment] };
+    // What the new device needs to follow user and enrolment to the org root: the org key
+    // rotations, and for a delegated record the delegation and its holder's certificate chain,
+    // in the directory's order (a record of a retired org key comes before its rotation).
+    const seen = new Set<string>([this.#orgRoot.sig]);
+    const chain: SignedRecord[] = [...dir.rotations];
+    for (const r of chain) seen.add(r.sig);
+    this.#proofOf(user, chain, seen);
+    seen.add(user.sig);
+    this.#proofOf(enrolment, chain, seen);
+    seen.add(enrolment.sig);
+    chain.push(user, enrolment);
+    const pos = (r: SignedRecord) => this.#known.get(r.sig) ?? 0;
+    return { ok: true, records: [this.#orgRoot, ...chain.sort((a, b) => pos(a) - pos(b))] };
+  }
+
+  /** Adds, dependencies first, the records that make `record`'s signer and subject known. */
+  #proofOf(record: SignedRecord, out: SignedRecord[], seen: Set<string>): void {
+    const dir = this.#directory;
+    const add = (r: SignedRecord | undefined) => {
+      if (!r || seen.has(r.sig)) return;
+      seen.add(r.sig);
+      this.#proofOf(r, out, seen);
+      out.push(r);
+    };
+    const { signer } = record;
+    if (signer.kind === 'delegate') {
+      const delegation = dir.delegations.get(signer.id);
+      if (delegation?.body.holder.kind === 'device') add(dir.devices.get(delegation.body.holder.deviceId)?.record);
+      add(delegation);
+    } else if (signer.kind === 'enrolment') add(dir.enrolments.get(signer.id));
+    else if (signer.kind === 'device') add(dir.devices.get(signer.id)?.record);
+    if (record.type === 'device' || record.type === 'enrolment')
+      add(dir.users.get((record.body as { userId: string }).userId));
   }
 
   #noteWipe(record: SignedRecord): void {
@@ -226,6 +269,10 @@ export class DirectoryTrust implements TrustVerifier {
 
   onChange(listener: (change: TrustChange) => void): void {
     this.#listeners.push(listener);
+  }
+
+  onAdmitted(listener: (admitted: AdmittedRecord) => void): void {
+    this.#admitted.push(listener);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {

@@ -2,8 +2,9 @@
 // and devices are, which enrolments are open, what was revoked, and each channel's roster chain.
 // The client and the relay both use this class, so a compromised relay cannot add a device or a
 // member: the clients would refuse the record just as the relay's own copy does.
-import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { RecordBody, RecordType, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { checkDelegatedScope, signedAtOf } from './delegation.ts';
 import { defaultVerifier, type SignatureVerifier } from './ed25519.ts';
 import { orgIdOf, parseRecord, recordHash, verifyRecordSignature, type RecordVerdict } from './records.ts';
 
@@ -27,7 +28,12 @@ export interface DirectoryOptions {
 
 export class Directory {
   readonly orgId: string;
-  readonly orgPublicKey: Uint8Array;
+  /**
+   * The organisation's keys in order: the first (the org id is its hash) and each rotation's new
+   * one. Only the last signs as the organisation; records of an older key count when they came
+   * before the rotation in the directory's order.
+   */
+  readonly orgKeys: Uint8Array[];
   readonly #verifier: SignatureVerifier;
   readonly #now: () => number;
   readonly users = new Map<string, SignedRecord<'user'>>();
@@ -45,9 +51,14 @@ export class Directory {
   readonly wipesDone = new Map<string, SignedRecord<'wipe_done'>>();
   /** The newest organisation settings record (by issuedAt), or null while none was signed. */
   orgSettings: SignedRecord<'org_settings'> | null = null;
+  /** Delegations of administration by delegation id (docs/security.md "Delegated administration"). */
+  readonly delegations = new Map<string, SignedRecord<'delegation'>>();
+  readonly revokedDelegations = new Set<string>();
+  /** Every org key rotation, in order. */
+  readonly rotations: SignedRecord<'org_rotation'>[] = [];
 
   constructor(options: DirectoryOptions) {
-    this.orgPublicKey = options.orgPublicKey;
+    this.orgKeys = [options.orgPublicKey];
     this.orgId = orgIdOf(options.orgPublicKey);
     this.#verifier = options.verifier ?? defaultVerifier;
     this.#now = options.now ?? Date.now;
@@ -60,6 +71,31 @@ export class Directory {
     const verdict = this.verify(parsed.record);
     if (verdict.ok) this.#apply(verdict.record);
     return verdict;
+  }
+
+  /** The key that signs as the organisation now (the newest after every rotation). */
+  get orgPublicKey(): Uint8Array {
+    return this.orgKeys[this.orgKeys.length - 1]!;
+  }
+
+  /**
+   * The relay's check of a new record, before it takes it into the directory's order: `verify`,
+   * and a delegated key's delegation or a registration key must not have ended by the relay's clock. Clients check
+   * only the record's own signed time (they may read it long after, and must agree with the
+   * order the relay kept), so a delegated key whose end has passed cannot backdate past the relay.
+   */
+  verifyAdmission(record: SignedRecord): RecordVerdict {
+    if (record.signer.kind === 'delegate') {
+      const delegation = this.delegations.get(record.signer.id);
+      if (delegation && delegation.body.expiresAt < this.#now())
+        return { ok: false, reason: 'expired', detail: 'delegation has ended' };
+    }
+    if (record.signer.kind === 'enrolment') {
+      const enrolment = this.enrolments.get(record.signer.id);
+      if (enrolment && enrolment.body.expiresAt < this.#now())
+        return { ok: false, reason: 'expired', detail: 'registration key has expired' };
+    }
+    return this.verify(record);
   }
 
   /** Verifies without adding. */
@@ -79,12 +115,19 @@ export class Directory {
     const { signer } = record;
     if (signer.kind === 'org')
       return signer.id === this.orgId ? { ok: true, key: this.orgPublicKey } : { ok: false, reason: 'unknown_signer' };
+    if (signer.kind === 'delegate') return this.#delegateKey(record);
     if (signer.kind === 'enrolment') {
       const enrolment = this.enrolments.get(signer.id);
       if (!enrolment) return { ok: false, reason: 'unknown_signer' };
       if (this.revokedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked' };
+      if (this.isEnrolmentFromRevokedDelegation(signer.id))
+        return { ok: false, reason: 'revoked', detail: 'the registration key came from a revoked delegation' };
       if (this.usedEnrolments.has(signer.id)) return { ok: false, reason: 'revoked', detail: 'enrolment already used' };
-      if (enrolment.body.expiresAt < this.#now()) return { ok: false, reason: 'expired' };
+      // The certificate's own signed time, like a delegation's records: a reader that restarts or
+      // reads the directory weeks later keeps devices enrolled in time; the relay's clock checks
+      // admission (verifyAdmission), so a certificate cannot be backdated past the key's end.
+      const signedAt = signedAtOf(record);
+      if (signedAt === null || enrolment.body.expiresAt < signedAt) return { ok: false, reason: 'expired' };
       return { ok: true, key: fromBase64Url(enrolment.body.enrolmentPublicKey)! };
     }
     const device = this.devices.get(signer.id);
@@ -97,7 +140,33 @@ export class Directory {
     return { ok: true, key: device.signingPublicKey };
   }
 
+  #delegateKey(
+    record: SignedRecord,
+  ): { ok: true; key: Uint8Array } | { ok: false; reason: 'unknown_signer' | 'revoked' | 'expired'; detail?: string } {
+    const delegation = this.delegations.get(record.signer.id);
+    if (!delegation) return { ok: false, reason: 'unknown_signer', detail: 'unknown delegation' };
+    if (this.revokedDelegations.has(record.signer.id))
+      return { ok: false, reason: 'revoked', detail: 'delegation revoked' };
+    const signedAt = signedAtOf(record);
+    if (signedAt === null || signedAt > delegation.body.expiresAt)
+      return { ok: false, reason: 'expired', detail: 'signed after the delegation ended' };
+    const { holder } = delegation.body;
+    if (holder.kind === 'key') return { ok: true, key: fromBase64Url(holder.publicKey)! };
+    // A department admin's delegation lives as long as their device does.
+    const device = this.devices.get(holder.deviceId);
+    if (!device) return { ok: false, reason: 'unknown_signer', detail: 'delegation names an unknown device' };
+    if (!this.isDeviceActive(holder.deviceId))
+      return { ok: false, reason: 'revoked', detail: 'the delegated device is revoked or its user inactive' };
+    return { ok: true, key: device.signingPublicKey };
+  }
+
   #checkSemantics(record: SignedRecord): RecordVerdict {
+    if (record.signer.kind === 'delegate') {
+      const scoped = checkDelegatedScope(record, this.delegations.get(record.signer.id)!.body, this);
+      if (!scoped.ok) return scoped;
+      if (record.type === 'device' && (record as SignedRecord<'device'>).body.enrolmentId !== null)
+        return { ok: false, reason: 'not_permitted', detail: 'a delegated device record uses no registration key' };
+    }
     switch (record.type) {
       case 'device': {
         const body = record.body as RecordBody<'device'>;
@@ -123,6 +192,28 @@ export class Directory {
         const body = record.body as RecordBody<'org_root'>;
         const key = fromBase64Url(body.orgPublicKey);
         return key && orgIdOf(key) === this.orgId ? { ok: true, record } : { ok: false, reason: 'wrong_org' };
+      }
+      case 'delegation': {
+        const body = record.body as RecordBody<'delegation'>;
+        if (this.delegations.has(body.delegationId))
+          return { ok: false, reason: 'not_permitted', detail: 'delegation id already used' };
+        if (body.holder.kind === 'device' && !this.devices.has(body.holder.deviceId))
+          return { ok: false, reason: 'unknown_signer', detail: 'delegation names an unknown device' };
+        return { ok: true, record };
+      }
+      case 'delegation_revocation': {
+        const body = record.body as RecordBody<'delegation_revocation'>;
+        if (!this.delegations.has(body.delegationId))
+          return { ok: false, reason: 'not_permitted', detail: 'no such delegation' };
+        return { ok: true, record };
+      }
+      case 'org_rotation': {
+        const body = record.body as RecordBody<'org_rotation'>;
+        if (body.previousOrgPublicKey !== toBase64Url(this.orgPublicKey))
+          return { ok: false, reason: 'chain_broken', detail: 'rotation does not start at the current org key' };
+        if (this.orgKeys.some((k) => toBase64Url(k) === body.newOrgPublicKey))
+          return { ok: false, reason: 'not_permitted', detail: 'an organisation key cannot come back' };
+        return { ok: true, record };
       }
       // The signer check above is all these need.
       case 'user':
@@ -235,10 +326,33 @@ export class Directory {
       case 'org_root':
         // The root is the trust anchor itself, checked against the org id; nothing to index.
         break;
+      case 'delegation': {
+        const r = record as SignedRecord<'delegation'>;
+        this.delegations.set(r.body.delegationId, r);
+        break;
+      }
+      case 'delegation_revocation':
+        this.revokedDelegations.add((record as SignedRecord<'delegation_revocation'>).body.delegationId);
+        break;
+      case 'org_rotation': {
+        const r = record as SignedRecord<'org_rotation'>;
+        this.rotations.push(r);
+        this.orgKeys.push(fromBase64Url(r.body.newOrgPublicKey)!);
+        break;
+      }
       default: {
         const _unhandled: never = record.type;
       }
     }
+  }
+
+  /**
+   * A registration key a delegated key issued stops with the delegation's revocation: an unused
+   * letter is authority still to be exercised, unlike the records the delegation already signed.
+   */
+  isEnrolmentFromRevokedDelegation(enrolmentId: string): boolean {
+    const signer = this.enrolments.get(enrolmentId)?.signer;
+    return signer?.kind === 'delegate' && this.revokedDelegations.has(signer.id);
   }
 
   isDeviceExpired(deviceId: string): boolean {

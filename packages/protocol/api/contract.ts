@@ -28,6 +28,7 @@ import type { EventName, MethodName } from './names.ts';
 import { messagesChangedSchema } from './change-events.ts';
 import { pinsMethods } from './features/pins.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
+import { delegationEvents, delegationMethods } from './parts/delegation-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
 import { workstationEvents, workstationMethods } from './parts/workstation-contract.ts';
 import {
@@ -276,6 +277,7 @@ export const methods = {
   ...orgAdminMethods,
   ...workstationMethods,
   ...pinsMethods,
+  ...delegationMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -298,6 +300,7 @@ export const events = {
   ...collabEvents,
   ...orgAdminEvents,
   ...workstationEvents,
+  ...delegationEvents,
 } satisfies Record<EventName, EventSpec>;
 
 export type Methods = typeof methods;

@@ -4,6 +4,7 @@
 // or a schema without a name, fails the typecheck.
 import { PINS_METHOD_NAMES } from './features/pins-names.ts';
 import { COLLAB_EVENT_NAMES, COLLAB_METHOD_NAMES } from './parts/collab-names.ts';
+import { DELEGATION_EVENT_NAMES, DELEGATION_METHOD_NAMES } from './parts/delegation-names.ts';
 import { ORG_ADMIN_EVENT_NAMES, ORG_ADMIN_METHOD_NAMES } from './parts/org-admin-names.ts';
 import { WORKSTATION_EVENT_NAMES, WORKSTATION_METHOD_NAMES } from './parts/workstation-names.ts';
 
@@ -45,6 +46,7 @@ export const METHOD_NAMES = [
   ...ORG_ADMIN_METHOD_NAMES,
   ...WORKSTATION_METHOD_NAMES,
   ...PINS_METHOD_NAMES,
+  ...DELEGATION_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
@@ -56,6 +58,7 @@ export const EVENT_NAMES = [
   ...COLLAB_EVENT_NAMES,
   ...ORG_ADMIN_EVENT_NAMES,
   ...WORKSTATION_EVENT_NAMES,
+  ...DELEGATION_EVENT_NAMES,
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

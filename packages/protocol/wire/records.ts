@@ -127,6 +127,58 @@ export const orgSettingsBody = z.strictObject({
   issuedAt: time,
 });
 
+/**
+ * What a delegated key may administer: the users of the named departments (the user record's
+ * `ward`), or every user who is not an admin. Admins are outside every scope.
+ */
+export const delegationScopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('departments'),
+    departments: z.array(z.string().min(1).max(200)).min(1).max(100),
+  }),
+  z.strictObject({ kind: z.literal('all_members') }),
+]);
+
+/**
+ * Org-signed grant: the holder's key may create, change and deactivate users and enrol and revoke
+ * their devices within `scope`, for records it signs until `expiresAt`, unless a
+ * delegation_revocation comes first in the directory's order. The holder is a device (a department
+ * admin signs with that device's key, valid while the device is) or a bare key (the directory
+ * agent). Only the org key signs one: a delegated key cannot delegate further.
+ */
+export const delegationBody = z.strictObject({
+  orgId: idSchema,
+  delegationId: idSchema,
+  holder: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('device'), deviceId: idSchema }),
+    z.strictObject({ kind: z.literal('key'), publicKey: publicKeySchema }),
+  ]),
+  label: z.string().min(1).max(200),
+  scope: delegationScopeSchema,
+  expiresAt: time,
+  issuedAt: time,
+});
+
+/** Ends a delegation: records its key signs after this one (in directory order) are refused. */
+export const delegationRevocationBody = z.strictObject({
+  orgId: idSchema,
+  delegationId: idSchema,
+  reason: z.string().max(500),
+  revokedAt: time,
+});
+
+/**
+ * A new organisation key, announced with the current one's signature. The organisation id (and
+ * with it the pinned fingerprint) stays the first key's; from this record on only the new key
+ * signs as the organisation.
+ */
+export const orgRotationBody = z.strictObject({
+  orgId: idSchema,
+  previousOrgPublicKey: publicKeySchema,
+  newOrgPublicKey: publicKeySchema,
+  issuedAt: time,
+});
+
 export const RECORD_BODIES = {
   org_root: orgRootBody,
   user: userBody,
@@ -137,15 +189,21 @@ export const RECORD_BODIES = {
   wipe: wipeBody,
   wipe_done: wipeDoneBody,
   org_settings: orgSettingsBody,
+  delegation: delegationBody,
+  delegation_revocation: delegationRevocationBody,
+  org_rotation: orgRotationBody,
 } as const;
 
 export type RecordType = keyof typeof RECORD_BODIES;
 export type RecordBody<T extends RecordType> = z.output<(typeof RECORD_BODIES)[T]>;
 
 export const signerSchema = z.strictObject({
-  /** org: the organisation key; device: a device's signing key; enrolment: a registration key's. */
-  kind: z.enum(['org', 'device', 'enrolment']),
-  /** deviceId for device, enrolmentId for enrolment, orgId for org. */
+  /**
+   * org: the organisation key; device: a device's signing key; enrolment: a registration key's;
+   * delegate: the key a delegation record names.
+   */
+  kind: z.enum(['org', 'device', 'enrolment', 'delegate']),
+  /** deviceId for device, enrolmentId for enrolment, orgId for org, delegationId for delegate. */
   id: idSchema,
 });
 
@@ -175,17 +233,22 @@ export type SignedRecord<T extends RecordType = RecordType> = {
   actor?: z.output<typeof actorSchema>;
 };
 
+export type SignerKind = z.output<typeof signerSchema>['kind'];
+
 /** Which signers may sign which record (checked before the signature itself). */
-export const ALLOWED_SIGNERS: Record<RecordType, ReadonlyArray<'org' | 'device' | 'enrolment'>> = {
+export const ALLOWED_SIGNERS: Record<RecordType, ReadonlyArray<SignerKind>> = {
   org_root: ['org'],
-  user: ['org'],
-  enrolment: ['org'],
-  device: ['org', 'enrolment'],
-  revocation: ['org'],
+  user: ['org', 'delegate'],
+  enrolment: ['org', 'delegate'],
+  device: ['org', 'enrolment', 'delegate'],
+  revocation: ['org', 'delegate'],
   roster: ['org', 'device'],
   wipe: ['org'],
   wipe_done: ['device'],
   org_settings: ['org'],
+  delegation: ['org'],
+  delegation_revocation: ['org'],
+  org_rotation: ['org'],
 };
 
 export const recordContext = (type: RecordType) => `klinikfunk/v${RECORD_VERSION}/record/${type}`;

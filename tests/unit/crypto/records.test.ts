@@ -227,6 +227,23 @@ describe('enrolment with registration codes', () => {
     });
   });
 
+  it('a device enrolled in time still counts when the directory is read after the registration key expired', () => {
+    // A workstation that restarts (replaying its stored records) or reads the directory anew two
+    // weeks later must keep its colleagues' devices: the relay checked the key's validity when it
+    // took the certificate; readers check the certificate's own signed time.
+    const user = world.addUser('Ben');
+    const device = world.addDevice(user);
+    world.now += 30 * 86_400_000;
+    const later = world.newDirectory();
+    expect(later.devices.has(device.self.deviceId)).toBe(true);
+    expect(later.isDeviceActive(device.self.deviceId)).toBe(true);
+    // Backdating a certificate after the key expired is refused by the relay's clock.
+    const { code } = world.createEnrolment(user, 60_000);
+    const backdated = world.deviceCertificate(user, code).record;
+    world.now += 120_000;
+    expect(world.newDirectory().verifyAdmission(backdated)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
   it('an enrolment for one user cannot certify a device of another', () => {
     const ben = world.addUser('Ben');
     const eve = world.addUser('Eve');

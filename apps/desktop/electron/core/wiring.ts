@@ -16,6 +16,8 @@ import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed } from './change-feed.ts';
 import { featureHandlers, messagePatch, registerStoreFeatures } from './features/registry.ts';
+import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
+import { delegationHandlers } from './app/parts/delegation-handlers.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
 import { systemClock, type Clock } from './clock/clock.ts';
@@ -241,6 +243,8 @@ export function createCore(deps: CoreDeps): Core {
     ...featureHandlers(context, feed.version),
     ...orgAdminHandlers(context),
     ...workstationHandlers(context),
+    ...delegationHandlers(context),
+    ...delegatedHandlers(context),
   };
 
   const guards: Guards = {

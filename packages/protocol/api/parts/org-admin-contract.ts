@@ -121,6 +121,9 @@ export const AUDIT_ACTIONS = [
   'wipe_executed',
   'settings_changed',
   'roster_signed',
+  'delegation_granted',
+  'delegation_revoked',
+  'org_key_rotated',
 ] as const;
 /** How the acting person was found (apps/desktop/electron/core/account/audit-actor.ts); see actorSource below. */
 export const AUDIT_ACTOR_SOURCES = [
@@ -139,7 +142,7 @@ export const auditEntrySchema = z.object({
   subjectId: z.string(),
   subjectName: z.string().nullable(),
   time,
-  signerKind: z.enum(['org', 'device', 'enrolment']),
+  signerKind: z.enum(['org', 'device', 'enrolment', 'delegate']),
   signerId: z.string(),
   /** The record's fields as key=value text, for checking an entry against the directory. */
   detail: z.string(),

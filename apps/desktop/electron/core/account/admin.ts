@@ -19,7 +19,7 @@ export class NotAdminError extends Error {}
  * Signs with the org key and stamps the record with this device's key, so the audit log can name
  * the admin (device → user in the signed directory): the shared org key alone cannot say who.
  */
-function signAsAdmin<T extends RecordType>(identity: Identity, type: T, body: RecordBody<T>): SignedRecord<T> {
+export function signAsAdmin<T extends RecordType>(identity: Identity, type: T, body: RecordBody<T>): SignedRecord<T> {
   const secret = orgSecretOf(identity);
   if (!secret) throw new NotAdminError('this device does not hold the organisation key');
   const record = signRecord(type, body, { kind: 'org', id: identity.orgId }, asOrgSigningKey(secret));

@@ -51,6 +51,12 @@ export function knownDevices(records: Iterable<SignedRecord>): Map<string, Known
   return devices;
 }
 
+/** Who holds a delegation: a department admin's device, or a service key known by its label. */
+export interface DelegateHolder {
+  deviceId: string | null;
+  label: string;
+}
+
 const nobody = (actorSource: ActorSource): AuditActor => ({
   actorSource,
   actorName: null,
@@ -81,7 +87,15 @@ export function actorOf(
   devices: ReadonlyMap<string, KnownDevice>,
   userNames: ReadonlyMap<string, string>,
   isAdmin: (userId: string) => boolean = () => true,
+  delegations: ReadonlyMap<string, DelegateHolder> = new Map(),
 ): AuditActor {
+  // A delegated record was verified with its holder's key: a device leads to a person, a service
+  // key (the directory agent) only to the delegation's label.
+  if (record.signer.kind === 'delegate') {
+    const holder = delegations.get(record.signer.id);
+    if (holder?.deviceId) return byDevice('device', holder.deviceId, devices, userNames);
+    return { ...nobody('named'), actorName: holder?.label ?? null };
+  }
   // Device- and enrolment-signed records were verified with that key when they entered the directory.
   if (record.signer.kind === 'device') return byDevice('device', record.signer.id, devices, userNames);
   if (record.signer.kind === 'enrolment' && record.type === 'device') {

@@ -128,6 +128,9 @@ export const AUDIT_LABELS: Record<'de' | 'en', Record<AuditAction, string>> = {
     wipe_executed: 'Fernlöschung ausgeführt',
     settings_changed: 'Organisationsrichtlinien geändert',
     roster_signed: 'Kanalmitglieder (Organisation) geändert',
+    delegation_granted: 'Verwaltung übertragen',
+    delegation_revoked: 'Übertragene Verwaltung widerrufen',
+    org_key_rotated: 'Organisationsschlüssel gewechselt',
   },
   en: {
     org_created: 'Organisation created',
@@ -142,10 +145,18 @@ export const AUDIT_LABELS: Record<'de' | 'en', Record<AuditAction, string>> = {
     wipe_executed: 'Remote wipe executed',
     settings_changed: 'Organisation policies changed',
     roster_signed: 'Channel members (organisation) changed',
+    delegation_granted: 'Administration delegated',
+    delegation_revoked: 'Delegated administration revoked',
+    org_key_rotated: 'Organisation key rotated',
   },
 };
 
 export const SIGNER_LABELS: Record<'de' | 'en', Record<AuditEntry['signerKind'], string>> = {
-  de: { org: 'Organisationsschlüssel', device: 'Geräteschlüssel', enrolment: 'Registrierungsschlüssel' },
-  en: { org: 'Organisation key', device: 'Device key', enrolment: 'Registration key' },
+  de: {
+    org: 'Organisationsschlüssel',
+    device: 'Geräteschlüssel',
+    enrolment: 'Registrierungsschlüssel',
+    delegate: 'Übertragener Verwaltungsschlüssel',
+  },
+  en: { org: 'Organisation key', device: 'Device key', enrolment: 'Registration key', delegate: 'Delegated key' },
 };

@@ -8,7 +8,7 @@ import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { AuditEntryView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
 import type { AuditFacts } from '@klinikfunk/protocol/domain/audit-detail.ts';
-import { actorOf, knownDevices } from './audit-actor.ts';
+import { actorOf, knownDevices, type DelegateHolder } from './audit-actor.ts';
 
 /** One entry as the admin view gets it: the contract's schema is the one definition. */
 export type AuditEntry = AuditEntryView;
@@ -23,7 +23,7 @@ function subjectOf(record: SignedRecord): string {
     return target.deviceId ?? target.userId ?? target.enrolmentId ?? '';
   }
   if (record.type === 'wipe') return String(body.targetDeviceId);
-  for (const key of ['deviceId', 'enrolmentId', 'userId', 'channelId', 'orgId'])
+  for (const key of ['deviceId', 'enrolmentId', 'userId', 'channelId', 'delegationId', 'orgId'])
     if (typeof body[key] === 'string') return body[key];
   return '';
 }
@@ -58,6 +58,12 @@ function actionOf(record: SignedRecord, seenUsers: Set<string>): AuditAction | n
       return 'settings_changed';
     case 'roster':
       return record.signer.kind === 'org' ? 'roster_signed' : null;
+    case 'delegation':
+      return 'delegation_granted';
+    case 'delegation_revocation':
+      return 'delegation_revoked';
+    case 'org_rotation':
+      return 'org_key_rotated';
     default:
       return null;
   }
@@ -84,6 +90,15 @@ function detailOf(record: SignedRecord): string {
     case 'roster':
       // The subject column names the channel; members and roles are in the record itself.
       return '';
+    case 'delegation': {
+      const scope = body.scope as { kind: string; departments?: string[] };
+      const holder = body.holder as { kind: string; deviceId?: string };
+      return `label=${String(body.label)}; holder=${holder.kind === 'device' ? `device:${String(holder.deviceId)}` : 'key'}; scope=${scope.kind === 'departments' ? (scope.departments ?? []).join('|') : 'all_members'}; expiresAt=${new Date(Number(body.expiresAt)).toISOString()}`;
+    }
+    case 'delegation_revocation':
+      return `reason=${String(body.reason)}`;
+    case 'org_rotation':
+      return `newKey=${String(body.newOrgPublicKey)}`;
     default: {
       const _unhandled: never = record.type;
       return '';
@@ -108,6 +123,11 @@ const FACT_FIELDS: Partial<Record<SignedRecord['type'], Array<[string, string]>>
     ['label', 'label'],
   ],
   revocation: [['reason', 'reason']],
+  delegation: [
+    ['label', 'label'],
+    ['expiresAt', 'expiresAt'],
+  ],
+  delegation_revocation: [['reason', 'reason']],
   wipe: [['orderId', 'orderId']],
   wipe_done: [['orderId', 'orderId']],
   org_settings: [
@@ -162,6 +182,11 @@ function subjectNameOf(record: SignedRecord, subjectId: string, names: Names): s
       return names.deviceLabels.get(subjectId) ?? null;
     case 'roster':
       return names.channelNames.get(subjectId) ?? null;
+    case 'delegation':
+      return String(body.label);
+    case 'delegation_revocation':
+    case 'org_rotation':
+      return null;
     case 'user':
       return user(subjectId);
     default: {
@@ -178,6 +203,7 @@ export async function auditEntries(store: ProfileStore): Promise<AuditEntry[]> {
   const deviceLabels = await store.directory.deviceLabels();
   const channelNames = await store.channels.names();
   const enrolmentUsers = new Map<string, string>();
+  const delegations = new Map<string, DelegateHolder>();
   let orgName: string | null = null;
   const seenSignatures = new Set<string>();
   const seenUsers = new Set<string>();
@@ -215,6 +241,13 @@ export async function auditEntries(store: ProfileStore): Promise<AuditEntry[]> {
     const body = record.body as Body;
     if (record.type === 'org_root') orgName = String(body.name);
     if (record.type === 'enrolment') enrolmentUsers.set(String(body.enrolmentId), String(body.userId));
+    if (record.type === 'delegation') {
+      const holder = body.holder as { kind: string; deviceId?: string };
+      delegations.set(String(body.delegationId), {
+        deviceId: holder.kind === 'device' ? String(holder.deviceId) : null,
+        label: String(body.label),
+      });
+    }
     const subjectId = subjectOf(record);
     entries.push({
       pos,
@@ -227,7 +260,7 @@ export async function auditEntries(store: ProfileStore): Promise<AuditEntry[]> {
       signerId: record.signer.id,
       detail: detailOf(record),
       facts: factsOf(record),
-      ...actorOf(record, devices, userNames, isAdmin),
+      ...actorOf(record, devices, userNames, isAdmin, delegations),
     });
   }
   return entries.reverse();

@@ -23,6 +23,12 @@ const identitySchema = z.object({
   boxSecret: z.string(),
   /** Only on devices of admins who hold the organisation key. */
   orgSecret: z.string().nullable(),
+  /**
+   * A new organisation key this device made for a rotation, stored before the rotation leaves the
+   * device: should the relay take it and only the answer be lost, the old key is retired and this
+   * is the one the directory then names (ProfileRuntime adopts it when it sees that).
+   */
+  orgSecretNext: z.string().nullable().optional(),
   certificate: z.record(z.string(), z.unknown()),
   /** The certificate reached the relay (after the first successful sign-in of an enrolled device). */
   certificateUploaded: z.boolean(),

@@ -131,8 +131,22 @@ export function beginEnrolment(registrationKey: string): Enrolment {
     enrolmentId,
     signLookup: (message) => signDetached(message, secretKey),
     complete(records, options) {
-      const [root, user, enrolment] = records.map((r) => parseRecord(r));
+      // The org root first, then in the directory's order the records that lead from it to the
+      // user and the enrolment (org key rotations, a delegation and its holder's certificates).
+      const parsedAll = records.map((r) => parseRecord(r));
+      const root = parsedAll[0];
+      const enrolment = parsedAll.find(
+        (p) =>
+          p.ok &&
+          p.record.type === 'enrolment' &&
+          (p.record.body as { enrolmentId: string }).enrolmentId === enrolmentId,
+      );
+      const enrolmentUser = enrolment?.ok ? (enrolment.record.body as { userId: string }).userId : null;
+      const user = parsedAll.findLast(
+        (p) => p.ok && p.record.type === 'user' && (p.record.body as { userId: string }).userId === enrolmentUser,
+      );
       if (
+        parsedAll.some((p) => !p.ok) ||
         !root?.ok ||
         root.record.type !== 'org_root' ||
         !user?.ok ||
@@ -144,17 +158,24 @@ export function beginEnrolment(registrationKey: string): Enrolment {
       const rootBody = (root.record as SignedRecord<'org_root'>).body;
       const orgKeyBytes = fromBase64Url(rootBody.orgPublicKey);
       if (!orgKeyBytes) throw new SetupError('relay', 'the relay answered with unexpected records');
-      const directory = new Directory({ orgPublicKey: orgKeyBytes, now: () => options.now });
+      // The records on the way were checked by the relay when they were stored; times are checked
+      // for the user and the enrolment only (a department admin's own registration key has long
+      // expired by the time they enrol someone).
+      let onTheWay = true;
+      const directory = new Directory({ orgPublicKey: orgKeyBytes, now: () => (onTheWay ? 0 : options.now) });
       if (options.pinnedFingerprint !== null && !fingerprintMatches(options.pinnedFingerprint, directory.orgId))
         throw new SetupError(
           'wrong_org',
           `the relay belongs to the organisation with fingerprint ${orgFingerprint(directory.orgId)}, not to the one this workstation is configured for (policy OrgFingerprint ${options.pinnedFingerprint})`,
         );
       // Every record must verify against the org key, and the enrolment must be for our key.
-      for (const parsed of [root, user, enrolment]) {
+      for (const parsed of parsedAll) {
+        if (!parsed.ok) continue;
+        onTheWay = parsed !== user && parsed !== enrolment;
         const verdict = directory.ingest(parsed.record);
         if (!verdict.ok) throw new SetupError('relay', `record refused: ${verdict.reason}`);
       }
+      onTheWay = false;
       const enrolmentBody = (enrolment.record as SignedRecord<'enrolment'>).body;
       if (enrolmentBody.enrolmentPublicKey !== toBase64Url(publicKey) || enrolmentBody.enrolmentId !== enrolmentId)
         throw new SetupError('relay', 'the enrolment does not match this registration key');

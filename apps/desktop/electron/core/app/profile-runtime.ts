@@ -25,6 +25,7 @@ import {
   type Identity,
 } from '../account/identity.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { changeOfEvents, type ChannelChange } from '../channel-change.ts';
 import type { OutboxItem } from '../sync/ports.ts';
 
@@ -184,7 +185,12 @@ export class ProfileRuntime {
    * device (app/wipe.ts); anything else is logged and changes nothing. True when passed on.
    */
   #onWipe(records: Array<Record<string, unknown>>): boolean {
-    const verdict = verifyWipeOrders(this.#identity, records, this.#deps.clock.now());
+    const verdict = verifyWipeOrders(
+      this.#identity,
+      records,
+      this.#deps.clock.now(),
+      this.client.directory.orgPublicKey,
+    );
     if (!verdict.ok) {
       this.#deps.log.warn('wipe order ignored', { reason: verdict.reason, records: records.length });
       return false;
@@ -249,14 +255,41 @@ export class ProfileRuntime {
   }
 
   get identity(): Identity {
+    this.#adoptRotatedOrgKey();
     return this.#identity;
   }
 
   /** Makes this device an admin device: keeps the imported organisation key in the encrypted store. */
   async adoptOrgKey(orgSecretB64: string): Promise<void> {
-    const next = { ...this.#identity, orgSecret: orgSecretB64 };
+    const next = { ...this.#identity, orgSecret: orgSecretB64, orgSecretNext: null };
     await saveIdentity(this.profile.store, next);
     this.#identity = next;
+    this.client.useOrgSigningKey(orgSecretOf(next));
+  }
+
+  /** Stores the key a rotation hands over to, before the rotation is sent (Identity.orgSecretNext). */
+  async keepNextOrgKey(orgSecretB64: string): Promise<void> {
+    const next = { ...this.#identity, orgSecretNext: orgSecretB64 };
+    await saveIdentity(this.profile.store, next);
+    this.#identity = next;
+  }
+
+  /**
+   * A rotation this device sent whose answer was lost: once the directory names its new key, that
+   * key signs from now on. Checked whenever the identity is read, so no handler signs with the
+   * retired key; should saving fail, the stored pending key is adopted again at the next start.
+   */
+  #adoptRotatedOrgKey(): void {
+    const pending = this.#identity.orgSecretNext;
+    if (!pending) return;
+    const secret = fromBase64Url(pending);
+    if (!secret || toBase64Url(secret.subarray(32)) !== toBase64Url(this.client.directory.orgPublicKey)) return;
+    this.#identity = { ...this.#identity, orgSecret: pending, orgSecretNext: null };
+    this.client.useOrgSigningKey(secret);
+    this.#deps.log.warn('the directory names the organisation key this device rotated to; it signs from now on');
+    saveIdentity(this.profile.store, this.#identity).catch((error: unknown) =>
+      this.#deps.log.error('adopted organisation key not saved', { error: loggable(error) }),
+    );
   }
 
   /** Something only this workstation changed (the read position): the sidebar's counts follow at once. */

@@ -8,6 +8,8 @@ export function verifyWipeOrders(
   identity: Identity,
   records: Array<Record<string, unknown>>,
   _now: number,
+  /** The org key that signs now (the directory's, after rotations); the identity's first key by default. */
+  orgPublicKey: Uint8Array = orgPublicKeyOf(identity),
 ): { ok: true; orderId: string } | { ok: false; reason: string } {
   for (const input of records) {
     const parsed = parseRecord(input);
@@ -16,7 +18,7 @@ export function verifyWipeOrders(
     if (record.signer.kind !== 'org' || record.signer.id !== identity.orgId || record.body.orgId !== identity.orgId)
       continue;
     if (record.body.targetDeviceId !== identity.deviceId) continue;
-    if (!verifyRecordSignature(record, orgPublicKeyOf(identity))) continue;
+    if (!verifyRecordSignature(record, orgPublicKey)) continue;
     return { ok: true, orderId: record.body.orderId };
   }
   return { ok: false, reason: 'no wipe order signed by the organisation for this device' };

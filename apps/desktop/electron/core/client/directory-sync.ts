@@ -173,5 +173,14 @@ export class DirectorySync {
 
 function subjectOf(record: SignedRecord): string {
   const body = record.body as Record<string, unknown>;
-  return String(body.userId ?? body.deviceId ?? body.channelId ?? body.enrolmentId ?? body.orderId ?? body.orgId ?? '');
+  return String(
+    body.userId ??
+      body.deviceId ??
+      body.channelId ??
+      body.enrolmentId ??
+      body.orderId ??
+      body.delegationId ??
+      body.orgId ??
+      '',
+  );
 }

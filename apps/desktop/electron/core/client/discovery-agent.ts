@@ -29,8 +29,8 @@ export interface DiscoveryAgentDeps {
   directory: Directory;
   store: ProfileStore;
   self: { userId: string; deviceId: string };
-  /** This device holds the organisation key (an admin device). */
-  holdsOrgKey: boolean;
+  /** This device holds the organisation key (an admin device); it may come later (backup, shares). */
+  holdsOrgKey: () => boolean;
   log: Logger;
   publishRoster(
     channelId: string,
@@ -110,7 +110,7 @@ export class DiscoveryAgent {
   }
 
   async #ensureDirectory(): Promise<void> {
-    if (!this.#deps.holdsOrgKey) return;
+    if (!this.#deps.holdsOrgKey()) return;
     const { directory } = this.#deps;
     await this.#publishWithRetry(this.directoryId, 'org', () => {
       const desired = directoryMembers(
@@ -213,7 +213,7 @@ export class DiscoveryAgent {
       if (!roster.historyForNewMembers || left.has(channelId)) continue;
       const responsible =
         channelId === this.directoryId
-          ? this.#deps.holdsOrgKey && roster.members.some((m) => m.userId === self.userId)
+          ? this.#deps.holdsOrgKey() && roster.members.some((m) => m.userId === self.userId)
           : roster.members.some((m) => m.userId === self.userId && m.role === 'admin');
       if (!responsible) continue;
       const done = await store.historyShares.given(channelId);

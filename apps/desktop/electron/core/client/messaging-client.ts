@@ -87,6 +87,8 @@ export class MessagingClient {
   readonly crypto: ChannelCrypto;
   readonly engine: SyncEngine;
   readonly #deps: MessagingClientDeps;
+  /** Admin devices: the organisation key (deps.orgSigningKey at start; useOrgSigningKey after a change). */
+  #orgSigningKey: Uint8Array | null;
   readonly #directorySync: DirectorySync;
   readonly #unsubscribe: Array<() => void> = [];
   readonly #senderKeys: SqliteSenderKeyStore;
@@ -120,6 +122,7 @@ export class MessagingClient {
   constructor(deps: MessagingClientDeps & { stored: StoredClientState }) {
     const { stored, ...rest } = deps;
     this.#deps = rest;
+    this.#orgSigningKey = deps.orgSigningKey ?? null;
     this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
     this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'));
     this.#directorySync.replay(stored.directoryRecords);
@@ -145,7 +148,7 @@ export class MessagingClient {
       directory: this.directory,
       store: deps.store,
       self: deps.self,
-      holdsOrgKey: !!deps.orgSigningKey,
+      holdsOrgKey: () => this.#orgSigningKey !== null,
       log: deps.log.child('discovery'),
       publishRoster: (channelId, kind, members, history, signer) =>
         this.#publishRoster(channelId, kind, members, history, signer),
@@ -514,10 +517,19 @@ export class MessagingClient {
     await this.#directorySync.ingest(record);
   }
 
+  /**
+   * The organisation key this device signs with from now on: imported from a backup, restored from
+   * shares, or the new one after a rotation (the one it was made with is then refused everywhere).
+   */
+  useOrgSigningKey(key: Uint8Array | null): void {
+    this.#orgSigningKey = key;
+    this.#scheduleDiscovery();
+  }
+
   #signer(kind: 'org' | 'device'): [{ kind: 'org' | 'device'; id: string }, Uint8Array] {
     if (kind === 'device') return [{ kind: 'device', id: this.#deps.self.deviceId }, this.#deps.self.signingKey];
-    if (!this.#deps.orgSigningKey) throw new Error('this device does not hold the organisation key');
-    return [{ kind: 'org', id: this.directory.orgId }, this.#deps.orgSigningKey];
+    if (!this.#orgSigningKey) throw new Error('this device does not hold the organisation key');
+    return [{ kind: 'org', id: this.directory.orgId }, this.#orgSigningKey];
   }
 
   /** Keeps records this device already holds (its own org's first records, its enrolment) without the relay. */

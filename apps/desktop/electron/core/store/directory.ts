@@ -194,6 +194,9 @@ export class DirectoryRepository {
         case 'org_settings':
         case 'wipe':
         case 'wipe_done':
+        case 'delegation':
+        case 'delegation_revocation':
+        case 'org_rotation':
           break;
         default: {
           const _unhandled: never = record.type;

@@ -10,7 +10,7 @@ import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { signEnrolmentRevocation, signOrgSettings, signUserUpdate } from '../../account/admin.ts';
 import { auditCsv } from '../../account/audit-csv.ts';
 import { auditEntries } from '../../account/audit.ts';
-import { orgPublicKeyOf, orgSecretOf } from '../../account/identity.ts';
+import { orgSecretOf } from '../../account/identity.ts';
 import { backupFileName, exportOrgKeyBackup, openOrgKeyBackup } from '../../account/org-key-backup.ts';
 import { effectiveOrgSettings } from '../../account/org-settings.ts';
 import { wipe } from '@klinikfunk/crypto/keys.ts';
@@ -205,7 +205,8 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         const backup = exportOrgKeyBackup({
           orgId: runtime.identity.orgId,
           orgName: runtime.identity.orgName,
-          orgPublicKey: orgPublicKeyOf(runtime.identity),
+          // The current key after rotations (the identity keeps the first: the org id's).
+          orgPublicKey: runtime.client.directory.orgPublicKey,
           orgSecret: secret,
           passphrase,
           now,
@@ -232,7 +233,7 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
         );
       const opened = openOrgKeyBackup(content, passphrase, {
         orgId: runtime.identity.orgId,
-        orgPublicKey: orgPublicKeyOf(runtime.identity),
+        orgPublicKey: runtime.client.directory.orgPublicKey,
       });
       if (!opened.ok) {
         ctx.log.warn('organisation key import refused', { reason: opened.reason });

@@ -173,6 +173,10 @@ export const deOrgAdmin = {
   'orgAdmin.audit.signer.org': 'Organisationsschlüssel',
   'orgAdmin.audit.signer.device': 'Geräteschlüssel',
   'orgAdmin.audit.signer.enrolment': 'Registrierungsschlüssel',
+  'orgAdmin.audit.action.delegation_granted': 'Verwaltung übertragen',
+  'orgAdmin.audit.action.delegation_revoked': 'Übertragene Verwaltung widerrufen',
+  'orgAdmin.audit.action.org_key_rotated': 'Organisationsschlüssel gewechselt',
+  'orgAdmin.audit.signer.delegate': 'Übertragener Verwaltungsschlüssel',
 
   'orgAdmin.orgKey.title': 'Organisationsschlüssel',
   'orgAdmin.orgKey.help':

@@ -172,6 +172,10 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.audit.signer.org': 'Organisation key',
   'orgAdmin.audit.signer.device': 'Device key',
   'orgAdmin.audit.signer.enrolment': 'Registration key',
+  'orgAdmin.audit.action.delegation_granted': 'Administration delegated',
+  'orgAdmin.audit.action.delegation_revoked': 'Delegated administration revoked',
+  'orgAdmin.audit.action.org_key_rotated': 'Organisation key rotated',
+  'orgAdmin.audit.signer.delegate': 'Delegated key',
 
   'orgAdmin.orgKey.title': 'Organisation key',
   'orgAdmin.orgKey.help':
