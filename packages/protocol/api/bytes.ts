@@ -1,6 +1,7 @@
-// Bytes cross IPC as Uint8Array: Electron's structured clone carries them as they are (the test
-// harness bridge tags them, tests/harness/browser/codec.ts), with no base64 text to build and
-// parse on either side. The schema checks the type and the size before a handler sees them.
+// Bytes cross IPC as Uint8Array: Electron's structured clone carries them (main sends exactly a
+// view's bytes, electron/ipc/own-bytes.ts; the test harness bridge tags them,
+// tests/harness/browser/codec.ts), with no base64 text to build and parse on either side. The
+// schema checks the type and the size before a handler sees them.
 import { z } from 'zod';
 
 export const bytes = (maxBytes: number) =>

@@ -176,4 +176,19 @@ describe('change events', () => {
       'poll change at the nurse',
     );
   }, 60_000);
+
+  // Last: it leaves the nurse's workstation locked.
+  it('a lock right after a change still reaches the screen: the lock screen never waits for message views', async () => {
+    const before = w.nurse.events.length;
+    // Both in one turn, so one flush of the change feed carries the message change and the lock,
+    // in that order; no profile is visible any more when the feed reads the message views.
+    const sent = w.nurse.value('messages.send', { channelId: w.channelId, body: 'Bin kurz weg' });
+    const locked = sent.then(() => w.nurse.value('session.lock', {}));
+    await locked;
+    await eventually(
+      async () => w.nurse.events.slice(before).some((e) => e.event === 'session.changed'),
+      20_000,
+      'session.changed after the lock',
+    );
+  }, 60_000);
 });

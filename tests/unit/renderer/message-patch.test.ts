@@ -112,6 +112,11 @@ describe('renderer message patch', () => {
     expect(applyChange(windowOf(range(1, 5)), reload)).toBe('reload');
   });
 
+  it('reloads a window that never held a page (its first page failed) instead of showing one message as the whole channel', () => {
+    // The core's versions start at 0, so a channel's first change since start is version 1.
+    expect(applyChange(emptyWindow(), patch(1, [message(900)]))).toBe('reload');
+  });
+
   it('fills an empty live window', () => {
     expect(keys(applyChange(windowOf([], { total: 0 }), patch(5, [message(1)])))).toEqual([1]);
   });

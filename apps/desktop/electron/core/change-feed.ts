@@ -54,12 +54,16 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
     if (!change) return;
     const version = (versions.get(channelId) ?? 0) + 1;
     versions.set(channelId, version);
+    // Called inside the promise chain: a dependency that throws at once (no profile visible any
+    // more: a lock in the same turn) must not skip the session event behind it in this flush.
     const patch = change.reload
       ? null
-      : await deps.messagePatch(channelId, change).catch((error: unknown) => {
-          log.warn('changed messages not read; the window reloads', { error: String(error) });
-          return null;
-        });
+      : await Promise.resolve()
+          .then(() => deps.messagePatch(channelId, change))
+          .catch((error: unknown) => {
+            log.warn('changed messages not read; the window reloads', { error: String(error) });
+            return null;
+          });
     deps.emit('messages.changed', {
       channelId,
       version,

@@ -4,6 +4,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type EventName } from '@klinikfunk/protocol/api/names.ts';
 import { events } from '@klinikfunk/protocol/api/contract.ts';
+import { ownBytes } from '../ipc/own-bytes.ts';
 import type { Router } from '../ipc/router.ts';
 import type { SenderInfo } from '../ipc/sender.ts';
 
@@ -14,8 +15,8 @@ export function senderOf(event: IpcMainInvokeEvent): SenderInfo {
 }
 
 export function registerIpc(ipcMain: IpcMain, router: Router): void {
-  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) =>
-    router.invoke(senderOf(event), method, input),
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown) =>
+    ownBytes(await router.invoke(senderOf(event), method, input)),
   );
 }
 
@@ -23,5 +24,5 @@ export function registerIpc(ipcMain: IpcMain, router: Router): void {
 export function sendEvent<E extends EventName>(contents: WebContents | null, event: E, payload: EventPayload<E>): void {
   if (!contents || contents.isDestroyed()) return;
   const parsed = events[event].payload.parse(payload);
-  contents.send(IPC_EVENT_CHANNEL, event, parsed);
+  contents.send(IPC_EVENT_CHANNEL, event, ownBytes(parsed));
 }

@@ -14,7 +14,11 @@ export interface WindowState {
   total: number;
   /** Where the relay declared the channel's history to start (retention); null: nothing skipped. */
   historyStart: number | null;
-  /** The channel's change version the window holds (messages.changed events above it patch it). */
+  /**
+   * The channel's change version the window holds (messages.changed events above it patch it);
+   * -1 before a first page: an empty window that was never read is not an empty channel, so any
+   * event reloads it.
+   */
   version: number;
 }
 
@@ -24,7 +28,7 @@ export const emptyWindow = (): WindowState => ({
   hasNewer: false,
   total: 0,
   historyStart: null,
-  version: 0,
+  version: -1,
 });
 
 export function fromPage(page: MessagePage): WindowState {
