@@ -182,14 +182,21 @@ export class DirectoryTrust implements TrustVerifier {
         }
       }
       const stored = await this.#store.dirPut(record.type, subjectOf(record), record.sig, canonicalJson(record));
+      // Another relay process may have stored records after our last read and before this one
+      // (the database numbers them under its lock): apply them first, in order, and this record
+      // against that state, as every client reading the directory will. Otherwise this process
+      // would skip them for good (a revocation, and the revoked device stays signed in here).
+      // A duplicate was stored by another process meanwhile: read up to it like any of theirs.
+      await this.#pull(stored.duplicate ? stored.pos : stored.pos - 1);
+      if (stored.duplicate) return { ok: true, pos: stored.pos, duplicate: true, type: record.type };
       this.#known.set(record.sig, stored.pos);
-      if (!stored.duplicate) {
-        if (this.#directory.ingest(record).ok) this.#noteWipe(record);
-        this.#pos = Math.max(this.#pos, stored.pos);
-        this.#emit({ kind: kindOf(record.type), pos: stored.pos });
-        for (const l of this.#admitted) l({ record, pos: stored.pos, subject: subjectOf(record) });
-      }
-      return { ok: true, pos: stored.pos, duplicate: stored.duplicate, type: record.type };
+      this.#pos = Math.max(this.#pos, stored.pos);
+      const applied = this.#directory.ingest(record);
+      if (!applied.ok) return { ok: false, reason: `${applied.reason}${applied.detail ? `: ${applied.detail}` : ''}` };
+      this.#noteWipe(record);
+      this.#emit({ kind: kindOf(record.type), pos: stored.pos });
+      for (const l of this.#admitted) l({ record, pos: stored.pos, subject: subjectOf(record) });
+      return { ok: true, pos: stored.pos, duplicate: false, type: record.type };
     });
   }
 
@@ -281,9 +288,10 @@ export class DirectoryTrust implements TrustVerifier {
     return next;
   }
 
-  async #pull(): Promise<void> {
+  /** Applies, in order, the records stored after the last one read, up to position `upTo`. */
+  async #pull(upTo = Number.POSITIVE_INFINITY): Promise<void> {
     for (;;) {
-      const entries = await this.#store.dirList(this.#pos, 500);
+      const entries = (await this.#store.dirList(this.#pos, 500)).filter((e) => e.pos <= upTo);
       if (entries.length === 0) return;
       const changes = new Set<TrustChange['kind']>();
       this.#replaying = true;

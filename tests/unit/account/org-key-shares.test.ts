@@ -120,4 +120,53 @@ describe('org key shares', () => {
       ),
     ).toMatchObject({ ok: true });
   });
+
+  // The checksum is no signature: anyone can write a share that claims k = 1, and a single share
+  // must then get the same clear answer as any other unusable share, not an exception.
+  it('refuses a share that claims fewer than two are needed', async () => {
+    const forged = reencode(shares[0]!.text, (payload) => (payload[1] = 1));
+    expect(parseShare(forged)).toBe('unreadable');
+    expect(await restoreOrgKey([forged], expected())).toMatchObject({
+      ok: false,
+      problem: { kind: 'unreadable', share: 1 },
+    });
+  });
 });
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Decodes a share's text, changes its payload and writes it back with a matching checksum. */
+function reencode(text: string, change: (payload: Uint8Array) => void): string {
+  const digits = [...text.slice(4).replace(/-/g, '')].map((c) => ALPHABET.indexOf(c));
+  const bytes: number[] = [];
+  let value = 0;
+  let bits = 0;
+  for (const d of digits) {
+    value = ((value << 5) | d) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  const payload = Uint8Array.from(bytes.slice(0, bytes.length - 4));
+  change(payload);
+  const context = new TextEncoder().encode('klinikfunk/v1/org-key-share');
+  const input = new Uint8Array(context.length + payload.length);
+  input.set(context);
+  input.set(payload, context.length);
+  const full = [...payload, ...sodium().crypto_generichash(32, input, null).subarray(0, 4)];
+  let out = '';
+  value = 0;
+  bits = 0;
+  for (const byte of full) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return `KF1-${out.match(/.{1,5}/g)!.join('-')}`;
+}

@@ -135,11 +135,14 @@ export function parseShare(text: string): ParsedShare | 'unreadable' | 'checksum
   const payload = bytes.subarray(0, PAYLOAD_BYTES);
   const expected = checksum(payload);
   if (!expected.every((b, i) => b === bytes[PAYLOAD_BYTES + i])) return 'checksum';
-  if (payload[0] !== VERSION) return 'unreadable';
+  // The checksum catches typing errors, not forgery: a split no printing can have (k < 2, k > n,
+  // a part number outside 1..n) is not a share (combine would throw on a single one).
+  const [version, threshold, total, index] = payload as unknown as [number, number, number, number];
+  if (version !== VERSION || threshold < 2 || total < threshold || index < 1 || index > total) return 'unreadable';
   return {
-    threshold: payload[1]!,
-    total: payload[2]!,
-    index: payload[3]!,
+    threshold,
+    total,
+    index,
     splitId: toBase64Url(payload.subarray(4, KEYS_AT)),
     orgId: toBase64Url(payload.subarray(KEYS_AT, KEYS_AT + 32)),
     orgPublicKey: toBase64Url(payload.subarray(KEYS_AT + 32, KEYS_AT + 64)),
