@@ -26,6 +26,12 @@ export interface ContentFeature {
   recompute(db: Db, event: ChannelEvent): void;
   /** Its event types that name a message (`messageId`) and wait in the log when opened before it. */
   waitsForMessage: readonly ChannelEventType[];
+  /**
+   * Its events carry no text, so one the rule table refuses keeps its payload in the log (apply.ts):
+   * `recompute` replays them in the relay's order, where one refused only because of an own event
+   * still queued here (its effect shown at once) may be accepted, as on every other client.
+   */
+  keepsRefusedPayload: true;
 }
 
 const byType = new Map<ChannelEventType, ContentFeature>();
@@ -50,6 +56,11 @@ export function contentFeatureOf(type: ChannelEventType): ContentFeature {
 /** Whether a registered feature materialises this type. */
 export function isContentFeatureType(type: string): boolean {
   return byType.has(type as ChannelEventType);
+}
+
+/** Whether a refused event of this type keeps its payload in the log (a registered feature's, see above). */
+export function keepsRefusedPayload(type: string): boolean {
+  return byType.get(type as ChannelEventType)?.keepsRefusedPayload === true;
 }
 
 /** Event types of registered features that wait for their message (store/apply.ts WaitingForTarget). */

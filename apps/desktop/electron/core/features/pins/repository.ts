@@ -44,8 +44,9 @@ function applyPin(db: Db, channelId: string, senderUserId: string, at: number, p
 
 /**
  * The message's pin from its log again: its pin events in the relay's order (own ones not yet
- * ordered last), each through the rule table and this reducer as when it was applied. A refused
- * event kept no content in the log (apply.ts scrubs it), so it has no messageId and is not here.
+ * ordered last), each through the rule table and this reducer as when it was applied. Refused ones
+ * are here too (they keep their payload, `keepsRefusedPayload`): another member's unpin refused
+ * only because this device's own pin was queued before it counts in the relay's order.
  */
 function recompute(db: Db, channelId: string, messageId: string): void {
   sql(db, 'DELETE FROM pins WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
@@ -85,6 +86,7 @@ export const pinsContent: ContentFeature = {
   name: 'pins',
   types: ['pin.add', 'pin.remove'],
   waitsForMessage: ['pin.add'],
+  keepsRefusedPayload: true,
   apply(db, event) {
     return applyPin(db, event.channelId, event.senderUserId, event.createdAt, event.payload as PinPayload);
   },
