@@ -2,7 +2,8 @@
 // effect when queued, so events of others that arrive before the relay orders it meet a pin that
 // other clients do not have yet. When the own pin gets its seq the message's pin is recomputed from
 // the log (features/pins/repository.ts), which needs those events' content: refused at the time
-// only because of the own pin, they may be accepted in the relay's order.
+// only because of the own pin, they may be accepted in the relay's order. Likewise a pin event
+// opened after a later one of the same message (its key came late) is decided in the relay's order.
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
@@ -112,5 +113,27 @@ it("an own pin the relay orders after another member's pin leaves that member's 
   expect(await pins(carl)).toEqual([{ messageId: MSG, pinnedBy: XAVER.userId }]);
   expect(await pins(ben)).toEqual(await pins(carl));
   ben.close();
+  carl.close();
+});
+
+it('a pin opened after a later pin of the same message (its key came late) is decided as in the relay order', async () => {
+  const carl = openClient(CARL);
+  const xaverPin = event(XAVER, 2, 'pin-xaver-00003', { type: 'pin.add', messageId: MSG });
+  const benPin = event(BEN, 3, 'pin-ben-000003', { type: 'pin.add', messageId: MSG });
+  await received(carl, [message, benPin]);
+  await received(carl, [xaverPin]);
+  // In the relay's order Xaver pinned first; Ben's pin came to a pinned message.
+  expect(await pins(carl)).toEqual([{ messageId: MSG, pinnedBy: XAVER.userId }]);
+  carl.close();
+});
+
+it("an unpin opened after another member's later pin counts in the relay order", async () => {
+  const carl = openClient(CARL);
+  const xaverPin = event(XAVER, 2, 'pin-xaver-00004', { type: 'pin.add', messageId: MSG });
+  const xaverUnpin = event(XAVER, 3, 'unpin-xaver-004', { type: 'pin.remove', messageId: MSG });
+  const benPin = event(BEN, 4, 'pin-ben-000004', { type: 'pin.add', messageId: MSG });
+  await received(carl, [message, xaverPin, benPin]);
+  await received(carl, [xaverUnpin]);
+  expect(await pins(carl)).toEqual([{ messageId: MSG, pinnedBy: BEN.userId }]);
   carl.close();
 });

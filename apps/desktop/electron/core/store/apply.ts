@@ -6,7 +6,12 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
-import { contentFeatureOf, keepsRefusedPayload, typesWaitingForMessage } from './content-features.ts';
+import {
+  contentFeatureFor,
+  contentFeatureOf,
+  keepsRefusedPayload,
+  typesWaitingForMessage,
+} from './content-features.ts';
 import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
@@ -58,6 +63,16 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
         replays.set(key, replay);
         return;
       }
+    }
+    // A feature's event (a pin) opened after a later one of the same thing: the feature recomputes
+    // it from its log in seq order, rule table included, so the verdict is an in-order device's.
+    const feature = contentFeatureFor(event.payload.type);
+    if (feature?.openedLate(db, event)) {
+      const reason = feature.recompute(db, event).get(event.eventId) ?? null;
+      if (reason === 'unknown_target' && waitsForTarget(event.payload.type)) return;
+      if (reason) result.refused.push({ eventId: event.eventId, reason });
+      else accepted.push(event);
+      return;
     }
     // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
     // its sender may do changes nothing on any client.

@@ -21,9 +21,15 @@ export interface ContentFeature {
   /**
    * Inside a transaction: recompute from the log, in the relay's order with the rule table, what
    * this event changed: when the relay ordered an own event (its seq; SqliteSyncStore.markSent)
-   * or refused it for good (store/own-refused.ts).
+   * or refused it for good (store/own-refused.ts), and for an event opened late (`openedLate`).
+   * Returns each replayed event's verdict by event id (null: applied, else why not).
    */
-  recompute(db: Db, event: ChannelEvent): void;
+  recompute(db: Db, event: ChannelEvent): ReadonlyMap<string, string | null>;
+  /**
+   * This event (logged already) was opened after a later one changing the same thing (its key
+   * came late): applyEvents decides it by `recompute`, as a device that opened them in order did.
+   */
+  openedLate(db: Db, event: ChannelEvent): boolean;
   /** Its event types that name a message (`messageId`) and wait in the log when opened before it. */
   waitsForMessage: readonly ChannelEventType[];
   /**
@@ -51,6 +57,11 @@ export function contentFeatureOf(type: ChannelEventType): ContentFeature {
   const feature = byType.get(type);
   if (!feature) throw new Error(`no feature registered for event type ${type} (features/registry.ts)`);
   return feature;
+}
+
+/** The feature that materialises this type, if one registered it. */
+export function contentFeatureFor(type: string): ContentFeature | undefined {
+  return byType.get(type as ChannelEventType);
 }
 
 /** Whether a registered feature materialises this type. */
