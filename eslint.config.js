@@ -81,6 +81,12 @@ const klinikfunkRules = {
 const SOURCES = ['*.ts', '*.svelte', '*.svelte.ts'];
 const MAX_DEPTH = 8;
 
+/** The desktop core's feature folders are built by core/wiring.ts alone (see "Feature folders" below). */
+const noFeatureFromOutside = {
+  regex: '(^|/)core/features/',
+  message: 'Only the core reaches its feature folders, through core/wiring.ts and features/registry.ts.',
+};
+
 /** A module name pattern: `node:*` is every Node built-in, `@klinikfunk/*` every workspace package. */
 function moduleRegex(name) {
   const escaped = name.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
@@ -189,16 +195,19 @@ export default tseslint.config(
     allowed: ['@klinikfunk/*', 'node:*', 'better-sqlite3-multiple-ciphers', 'pg', 'ws', 'zod'],
     message: 'the relay imports only packages/* and its own dependencies (apps/relay/package.json).',
   }),
-  // The desktop app: core and IPC under plain Node (no 'electron'), the shell with Electron.
+  // The desktop app: core and IPC under plain Node (no 'electron'), the shell with Electron. Neither
+  // the IPC layer nor the shell reaches a feature folder (below): the core's wiring.ts builds them.
   ...boundary('apps/desktop/electron', {
     denied: ['klinikfunk-relay'],
     message: 'the desktop app imports the workspace packages by name, never the relay.',
+    also: () => [noFeatureFromOutside],
   }),
   ...boundary('apps/desktop/electron', {
     within: ['main', 'preload'],
     electron: true,
     denied: ['klinikfunk-relay'],
     message: 'the desktop app imports the workspace packages by name, never the relay.',
+    also: () => [noFeatureFromOutside],
   }),
   // Feature folders (apps/desktop/electron/core/features/<name>/, registered in features/registry.ts):
   // they build on the core's shared folders (store, sync, crypto, client, app's runtime), never the
@@ -209,9 +218,11 @@ export default tseslint.config(
     ignores: ['apps/desktop/electron/core/features/**'],
     denied: ['klinikfunk-relay'],
     message: 'the desktop app imports the workspace packages by name, never the relay.',
+    // Any path naming the features folder (however many `../`, `./` or the app's package name;
+    // the protocol's api/features/ is another folder), except the registry from the core's root.
     also: () => [
       {
-        regex: '^(\\.\\./)+features/',
+        regex: '^(?!\\./features/registry\\.ts$)(\\.|klinikfunk/)(.*/)?features/',
         message: 'Features build on the core, not the reverse: only core/wiring.ts imports features/registry.ts.',
       },
     ],
@@ -221,12 +232,13 @@ export default tseslint.config(
     denied: ['klinikfunk-relay'],
     message: 'the desktop app imports the workspace packages by name, never the relay.',
     // `within` counts core/features as one level: a file of a feature folder has depth 2 here.
+    // The own folder is `./`, the kit `../kit/`: a specifier naming the features folder is never needed.
     also: (depth) =>
       depth < 2
         ? []
         : [
             {
-              regex: `^(\\.\\./){${depth - 1}}((?!kit/)[\\w-]+/|[\\w.-]+\\.ts$)`,
+              regex: `^(\\./)?(\\.\\./){${depth - 1}}((?!kit/)[\\w-]+/|[\\w.-]+\\.ts$)|^(\\.|klinikfunk/)(.*/)?features/`,
               message:
                 'A feature imports no other feature and not the registry: share through features/kit/ (the documented port) instead.',
             },

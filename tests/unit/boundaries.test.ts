@@ -194,17 +194,51 @@ describe('build boundaries', { timeout: 180_000 }, () => {
 
   it('feature folders build on the core, never the reverse, and reach no other feature but through features/kit (lint)', async () => {
     // The core's shared folders do not import features; only the composition root builds them.
+    // However the path is spelled: through the features folder by name, or the app's package name.
     await expectImports(
       'apps/desktop/electron/core/store/__probe.ts',
-      ['../features/polls/ipc.ts', '../features/registry.ts', '../features/kit/channel-access.ts'],
-      ['./profile-store.ts', '../sync/ports.ts'],
+      [
+        '../features/polls/ipc.ts',
+        '../features/registry.ts',
+        '../features/kit/channel-access.ts',
+        './../features/polls/ipc.ts',
+        'klinikfunk/electron/core/features/polls/ipc.ts',
+      ],
+      ['./profile-store.ts', '../sync/ports.ts', './content-features.ts', '@klinikfunk/protocol/api/features/pins.ts'],
     );
-    await expectImports('apps/desktop/electron/core/__probe.ts', [], ['./features/registry.ts']);
+    // The core's root reaches features through the registry only; the IPC layer and the shell not at all.
+    await expectImports(
+      'apps/desktop/electron/core/__probe.ts',
+      ['./features/polls/ipc.ts', './features/messages/message-changes.ts'],
+      ['./features/registry.ts', './change-feed.ts'],
+    );
+    await expectImports('apps/desktop/electron/ipc/__probe.ts', ['../core/features/polls/ipc.ts'], ['./sender.ts']);
+    await expectImports(
+      'apps/desktop/electron/main/__probe.ts',
+      ['../core/features/registry.ts'],
+      ['../core/wiring.ts'],
+    );
     // A feature: the core's folders and the kit yes; another feature, the registry or the IPC layer no.
     await expectImports(
       'apps/desktop/electron/core/features/polls/__probe.ts',
-      ['../calendar/ipc.ts', '../registry.ts', '../../../ipc/router.ts', 'electron'],
-      ['../kit/channel-access.ts', '../../store/profile-store.ts', '../../app/handler-context.ts', './ipc.ts'],
+      [
+        '../calendar/ipc.ts',
+        '../registry.ts',
+        '../../../ipc/router.ts',
+        'electron',
+        '../../features/calendar/ipc.ts',
+        '../../features/registry.ts',
+        './../calendar/ipc.ts',
+        'klinikfunk/electron/core/features/calendar/ipc.ts',
+      ],
+      [
+        '../kit/channel-access.ts',
+        '../../store/profile-store.ts',
+        '../../store/content-features.ts',
+        '../../app/handler-context.ts',
+        './ipc.ts',
+        '@klinikfunk/protocol/api/features/pins-names.ts',
+      ],
     );
     await expectImports('apps/desktop/electron/core/features/__probe.ts', [], ['./polls/ipc.ts']);
   });

@@ -6,7 +6,12 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
-import { contentFeatureOf, typesWaitingForMessage } from './content-features.ts';
+import {
+  contentFeatureFor,
+  contentFeatureOf,
+  keepsRefusedPayload,
+  typesWaitingForMessage,
+} from './content-features.ts';
 import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
@@ -59,6 +64,16 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
         return;
       }
     }
+    // A feature's event (a pin) opened after a later one of the same thing: the feature recomputes
+    // it from its log in seq order, rule table included, so the verdict is an in-order device's.
+    const feature = contentFeatureFor(event.payload.type);
+    if (feature?.openedLate(db, event)) {
+      const reason = feature.recompute(db, event).get(event.eventId) ?? null;
+      if (reason === 'unknown_target' && waitsForTarget(event.payload.type)) return;
+      if (reason) result.refused.push({ eventId: event.eventId, reason });
+      else accepted.push(event);
+      return;
+    }
     // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
     // its sender may do changes nothing on any client.
     const denied = authoriseEvent(db, event);
@@ -72,8 +87,13 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
       // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
       // change): kept as the record of what was refused, but never with a message text. A refused
       // calendar event keeps its payload: an earlier event of its entry opened later may make it
-      // the accepted one (calendar-replay.ts).
-      if (!isCalendarEvent(event) && (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0))
+      // the accepted one (calendar-replay.ts); so does a registered feature's (a pin), which it
+      // recomputes from the log when an own event gets its place (content-features.ts).
+      if (
+        !isCalendarEvent(event) &&
+        !keepsRefusedPayload(event.payload.type) &&
+        (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)
+      )
         scrubLogged(db, eventPk, forget);
       result.refused.push({ eventId: event.eventId, reason: refusal });
       return;

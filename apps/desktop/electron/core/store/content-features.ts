@@ -21,11 +21,23 @@ export interface ContentFeature {
   /**
    * Inside a transaction: recompute from the log, in the relay's order with the rule table, what
    * this event changed: when the relay ordered an own event (its seq; SqliteSyncStore.markSent)
-   * or refused it for good (store/own-refused.ts).
+   * or refused it for good (store/own-refused.ts), and for an event opened late (`openedLate`).
+   * Returns each replayed event's verdict by event id (null: applied, else why not).
    */
-  recompute(db: Db, event: ChannelEvent): void;
+  recompute(db: Db, event: ChannelEvent): ReadonlyMap<string, string | null>;
+  /**
+   * This event (logged already) was opened after a later one changing the same thing (its key
+   * came late): applyEvents decides it by `recompute`, as a device that opened them in order did.
+   */
+  openedLate(db: Db, event: ChannelEvent): boolean;
   /** Its event types that name a message (`messageId`) and wait in the log when opened before it. */
   waitsForMessage: readonly ChannelEventType[];
+  /**
+   * Its events carry no text, so one the rule table refuses keeps its payload in the log (apply.ts):
+   * `recompute` replays them in the relay's order, where one refused only because of an own event
+   * still queued here (its effect shown at once) may be accepted, as on every other client.
+   */
+  keepsRefusedPayload: true;
 }
 
 const byType = new Map<ChannelEventType, ContentFeature>();
@@ -47,9 +59,19 @@ export function contentFeatureOf(type: ChannelEventType): ContentFeature {
   return feature;
 }
 
+/** The feature that materialises this type, if one registered it. */
+export function contentFeatureFor(type: string): ContentFeature | undefined {
+  return byType.get(type as ChannelEventType);
+}
+
 /** Whether a registered feature materialises this type. */
 export function isContentFeatureType(type: string): boolean {
   return byType.has(type as ChannelEventType);
+}
+
+/** Whether a refused event of this type keeps its payload in the log (a registered feature's, see above). */
+export function keepsRefusedPayload(type: string): boolean {
+  return byType.get(type as ChannelEventType)?.keepsRefusedPayload === true;
 }
 
 /** Event types of registered features that wait for their message (store/apply.ts WaitingForTarget). */

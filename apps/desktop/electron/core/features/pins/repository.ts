@@ -44,10 +44,12 @@ function applyPin(db: Db, channelId: string, senderUserId: string, at: number, p
 
 /**
  * The message's pin from its log again: its pin events in the relay's order (own ones not yet
- * ordered last), each through the rule table and this reducer as when it was applied. A refused
- * event kept no content in the log (apply.ts scrubs it), so it has no messageId and is not here.
+ * ordered last), each through the rule table and this reducer as when it was applied. Refused ones
+ * are here too (they keep their payload, `keepsRefusedPayload`): another member's unpin refused
+ * only because this device's own pin was queued before it counts in the relay's order.
  */
-function recompute(db: Db, channelId: string, messageId: string): void {
+function recompute(db: Db, channelId: string, messageId: string): Map<string, string | null> {
+  const verdicts = new Map<string, string | null>();
   sql(db, 'DELETE FROM pins WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
   const rows = sql(
     db,
@@ -76,15 +78,31 @@ function recompute(db: Db, channelId: string, messageId: string): void {
       epoch: r.epoch,
       payload: JSON.parse(r.payload) as PinPayload,
     };
-    if (authoriseEvent(db, event) === null)
-      applyPin(db, channelId, r.sender_user_id, r.created_at, event.payload as PinPayload);
+    verdicts.set(
+      r.event_id,
+      authoriseEvent(db, event) ?? applyPin(db, channelId, r.sender_user_id, r.created_at, event.payload as PinPayload),
+    );
   }
+  return verdicts;
+}
+
+/** A pin event of the same message with a higher seq is in the log already (this one's key came late). */
+function openedLate(db: Db, event: ChannelEvent): boolean {
+  if (event.seq === null) return false;
+  return (
+    sql(
+      db,
+      `SELECT 1 FROM events WHERE channel_id = ? AND type IN ('pin.add', 'pin.remove')
+       AND json_extract(payload, '$.messageId') = ? AND seq > ? LIMIT 1`,
+    ).get(event.channelId, (event.payload as PinPayload).messageId, event.seq) !== undefined
+  );
 }
 
 export const pinsContent: ContentFeature = {
   name: 'pins',
   types: ['pin.add', 'pin.remove'],
   waitsForMessage: ['pin.add'],
+  keepsRefusedPayload: true,
   apply(db, event) {
     return applyPin(db, event.channelId, event.senderUserId, event.createdAt, event.payload as PinPayload);
   },
@@ -98,8 +116,9 @@ export const pinsContent: ContentFeature = {
     return (sql(db, text).pluck().get(event.channelId, p.messageId) as string | undefined) ?? null;
   },
   recompute(db, event) {
-    recompute(db, event.channelId, (event.payload as PinPayload).messageId);
+    return recompute(db, event.channelId, (event.payload as PinPayload).messageId);
   },
+  openedLate,
 };
 
 /** The read side, built by the store (ProfileStore.repository). */
