@@ -210,7 +210,7 @@ describe('build boundaries', { timeout: 180_000 }, () => {
     await expectImports(
       'apps/desktop/electron/core/__probe.ts',
       ['./features/polls/ipc.ts', './features/messages/message-changes.ts'],
-      ['./features/registry.ts', './change-feed.ts'],
+      ['./features/registry.ts', './changes/change-feed.ts'],
     );
     await expectImports('apps/desktop/electron/ipc/__probe.ts', ['../core/features/polls/ipc.ts'], ['./sender.ts']);
     await expectImports(

@@ -1,7 +1,7 @@
-// Which message views a batch of channel events changes (core/channel-change.ts): named by id where
+// Which message views a batch of channel events changes (core/changes/channel-change.ts): named by id where
 // the views can be built from the ids, "reload" where they cannot, never silently nothing.
 import { describe, expect, it } from 'vitest';
-import { changeOfEvents, mergeChanges, RELOAD } from '../../../apps/desktop/electron/core/channel-change.ts';
+import { changeOfEvents, mergeChanges, RELOAD } from '../../../apps/desktop/electron/core/changes/channel-change.ts';
 
 const ME = 'usrme000001';
 const OTHER = 'usrother001';

@@ -2,8 +2,7 @@
 // returns the IPC handlers. Electron main and the test harness both call this, so the harness
 // runs the same core the desktop app runs.
 import { hostname } from 'node:os';
-import type { EventName } from '@klinikfunk/protocol/api/names.ts';
-import type { ConnectionView, EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import type { ConnectionView } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
@@ -14,7 +13,7 @@ import type { RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
-import { createChangeFeed } from './change-feed.ts';
+import { createChangeFeed, type EventSink } from './changes/change-feed.ts';
 import { featureHandlers, messagePatch, registerStoreFeatures } from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
 import { delegationHandlers } from './app/parts/delegation-handlers.ts';
@@ -30,8 +29,7 @@ import type { Platform } from './platform/platform.ts';
 import type { EffectivePolicy } from './policy/resolve.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
-/** Delivers an event to the renderer (webContents.send in Electron, a WebSocket in the harness). */
-export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+export type { EventSink };
 
 export interface CoreDeps {
   build: BuildInfo;

@@ -26,7 +26,7 @@ import {
 } from '../account/identity.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import { changeOfEvents, type ChannelChange } from '../channel-change.ts';
+import { changeOfEvents, type ChannelChange } from '../changes/channel-change.ts';
 import type { OutboxItem } from '../sync/ports.ts';
 
 /** An own event the relay took or refused: its message's delivery (and a refused effect) changed. */

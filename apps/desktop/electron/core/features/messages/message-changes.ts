@@ -2,7 +2,7 @@
 // an edited or deleted one, built by the same toMessageViews as messages.page, so a patched window
 // shows exactly what a reloaded one would.
 import { MAX_PATCH_MESSAGES, type MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
-import type { ChannelChange } from '../../channel-change.ts';
+import type { ChannelChange } from '../../changes/channel-change.ts';
 import { toMessageViews } from './message-views.ts';
 import type { SessionService } from '../../app/session-service.ts';
 import { readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';

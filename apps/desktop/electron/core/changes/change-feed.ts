@@ -5,9 +5,13 @@
 import type { MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
 import type { ConnectionView, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
 import { mergeChanges, type ChannelChange } from './channel-change.ts';
-import type { EventSink } from './wiring.ts';
-import type { Logger } from './log/logger.ts';
+import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import type { EventName } from '@klinikfunk/protocol/api/names.ts';
+import type { Logger } from '../log/logger.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
+
+/** Delivers an event to the renderer (webContents.send in Electron, a WebSocket in the harness). */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface ChangeFeedDeps {
   emit: EventSink;
