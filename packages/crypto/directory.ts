@@ -1,3 +1,4 @@
+// size: the one trust state the relay and every client run; its rules stay in one class so they cannot drift apart.
 // The trust state of one organisation, built only from verified signed records: who the users
 // and devices are, which enrolments are open, what was revoked, and each channel's roster chain.
 // The client and the relay both use this class, so a compromised relay cannot add a device or a

@@ -1,3 +1,4 @@
+// size: the whole RelayStore contract in one SQL dialect; store-contract.test.ts runs it against sqlite.ts case by case.
 // PostgreSQL store for hospital groups: several relay processes share one database. The
 // per-channel seq comes from a row in channel_heads that the insert transaction locks and
 // increments, so seqs are gapless and the second of two concurrent publishes to one channel

@@ -1,3 +1,4 @@
+// size: the whole RelayStore contract in one SQL dialect; store-contract.test.ts runs it against postgres.ts case by case.
 // Embedded store: one SQLite file (relay.db) in the data directory, WAL, synchronous=FULL so an
 // acked publish survives a power cut. better-sqlite3 is synchronous; the relay is one process
 // per SQLite file and every statement is short, so the event loop never waits long. The file

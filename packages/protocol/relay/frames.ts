@@ -1,3 +1,4 @@
+// size: every relay frame schema in one list, so the version window and the frozen-schema test see all of them.
 // Wire frames between a Klinikfunk device and the relay. One JSON object per WebSocket text
 // frame; every frame has a type `t`. Requests carry a client-chosen `id` (a positive integer)
 // that the relay copies into its answer or error, so a client can have many requests in flight.

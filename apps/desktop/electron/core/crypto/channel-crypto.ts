@@ -1,3 +1,4 @@
+// size: the envelope checks in their required order and the sender-chain state they read; split, the order would be implicit.
 // Channel encryption for one device: seals outgoing messages with its sender chain, shares chain
 // keys with the member devices, and opens incoming envelopes after checking, in this order:
 // format and version, organisation, channel, sender device (known, active, member at that

@@ -1,3 +1,4 @@
+// size: the German message catalogue, one key per line; features with many strings have their own file in parts/.
 // German is the default and the source of truth for keys; en.ts must provide the same keys.
 // Error sentences tell clinical staff what to do next, not what went wrong inside.
 import { deCollab } from './parts/de-collab.ts';

@@ -1,3 +1,4 @@
+// size: the English message catalogue, one key per line, mirroring de.ts key for key.
 import type { MessageKey } from './de.ts';
 
 import { enCollab } from './parts/en-collab.ts';
