@@ -11,6 +11,7 @@ import { startClinicRelay } from '../tests/harness/clinic-relay.ts';
 import { startWorkstation } from '../tests/harness/workstation.ts';
 import { repeated } from './lib/stats.ts';
 import type { BenchResult } from './types.ts';
+import { uncheckedCall } from '../apps/desktop/electron/ipc/router.ts';
 import { testDatabase } from '../apps/desktop/electron/core/store/test-database.ts';
 
 const MESSAGES = Number(process.env.KF_BENCH_UI_MESSAGES ?? 100_000);
@@ -66,14 +67,17 @@ export async function run(): Promise<BenchResult[]> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   try {
     const h = workstation.core.handlers;
-    await h['org.create']({
-      orgName: 'Bench-Klinik',
-      displayName: 'Bench Admin',
-      relayUrl: clinic.url,
-      setupCode: clinic.setupCode,
-      passphrase: 'Bench-Passphrase-lang',
-    });
-    await h['session.setPin']({ pin: '482915' });
+    await h['org.create'](
+      {
+        orgName: 'Bench-Klinik',
+        displayName: 'Bench Admin',
+        relayUrl: clinic.url,
+        setupCode: clinic.setupCode,
+        passphrase: 'Bench-Passphrase-lang',
+      },
+      uncheckedCall,
+    );
+    await h['session.setPin']({ pin: '482915' }, uncheckedCall);
     const runtime = workstation.core.sessions.visible();
     seed(testDatabase(runtime.profile.store), runtime.identity.userId);
 

@@ -13,6 +13,7 @@ import { FakeRegistry } from '../../apps/desktop/electron/core/policy/registry.t
 import { resolvePolicy } from '../../apps/desktop/electron/core/policy/resolve.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
 import type { Workstation } from '../harness/workstation.ts';
+import { uncheckedCall } from '../../apps/desktop/electron/ipc/router.ts';
 import { test, expect } from './fixtures.ts';
 import {
   addUserWithKey,
@@ -35,9 +36,9 @@ function holdMethod(station: Workstation, method: 'org.settings'): () => void {
   const original = handlers[method];
   let release = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
-  handlers[method] = async (input) => {
+  handlers[method] = async (input, call) => {
     await gate;
-    return original(input);
+    return original(input, call);
   };
   return () => {
     handlers[method] = original;
@@ -135,7 +136,10 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   // A channel with the member, so the overview has something to show (message counts are covered
   // by tests/integration/admin). Created through the admin workstation's core: this test is about
   // the admin view.
-  const users = await adminStation.core.handlers['directory.users'](methods['directory.users'].input.parse({}));
+  const users = await adminStation.core.handlers['directory.users'](
+    methods['directory.users'].input.parse({}),
+    uncheckedCall,
+  );
   const berndId = users.find((u) => u.displayName === 'Bernd Pflege')!.userId;
   await adminStation.core.handlers['channels.create'](
     methods['channels.create'].input.parse({
@@ -144,6 +148,7 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
       topic: '',
       memberUserIds: [berndId],
     }),
+    uncheckedCall,
   );
   await tab(admin, 'Kanäle').click();
   const channelRow = admin.getByTestId('admin-channel-row').filter({ hasText: 'Station 3B' });
@@ -184,7 +189,7 @@ test('admin view: users, keys, channels, policies, org key hand-over, revoke end
   await expect(admin.getByTestId('admin-device-last-seen').filter({ hasText: 'jetzt online' }).first()).toBeVisible();
   await expect(admin.getByTestId('last-seen-hint')).toHaveCount(0);
   // Versions as each workstation reported them to the relay: the nurse's is not updated yet.
-  const version = (await adminStation.core.handlers['app.info']({})).version;
+  const version = (await adminStation.core.handlers['app.info']({}, uncheckedCall)).version;
   await expect(admin.getByRole('columnheader', { name: 'Version' })).toBeVisible();
   await expect(admin.getByTestId('device-version-summary')).toContainText(`Neueste Version: ${version} auf 2 Geräten`);
   await expect(admin.getByTestId('device-version-behind')).toHaveText('noch nicht aktualisiert: 1');

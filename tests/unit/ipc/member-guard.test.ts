@@ -1,11 +1,13 @@
 // The membership check is declared in the contract (`requires: 'member'`) and enforced once, by the
 // router, before any handler runs: a call about a channel the user is not a member of gets
 // `not_found`, as for a channel that does not exist (the answer the handlers gave before, one by one).
+// The handler then gets the profile that was checked (tests/integration/workstation/switch-mid-call.test.ts
+// switches the visible profile in between).
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { methods } from '@klinikfunk/protocol/api/contract.ts';
 import type { MethodSpec } from '@klinikfunk/protocol/api/define.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { CheckedCall, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { createRouter } from '../../../apps/desktop/electron/ipc/router.ts';
 import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
 
@@ -102,8 +104,9 @@ describe("the contract's member check", () => {
       guards: {
         member: (channelId) => {
           asked.push(channelId);
-          return Promise.resolve(false);
+          return Promise.resolve(null);
         },
+        visible: () => ({ profile: 'visible' }),
       },
     });
     for (const name of memberChecked) {
@@ -117,12 +120,14 @@ describe("the contract's member check", () => {
     expect(called).toEqual([]);
   });
 
-  it("lets a member's call through to the handler, and a call without the optional channel id unchecked", async () => {
+  it("lets a member's call through to the handler with the checked profile, and a call without the optional channel id unchecked", async () => {
     const called: string[] = [];
     const asked: string[] = [];
-    const handlers = new Proxy({} as Handlers, {
-      get: (_, name: string) => () => {
+    const handedOver: unknown[] = [];
+    const handlers = new Proxy({} as Handlers<{ profile: string }>, {
+      get: (_, name: string) => (_input: unknown, call: CheckedCall<{ profile: string }>) => {
         called.push(name);
+        handedOver.push(call.runtime);
         return { done: true };
       },
     });
@@ -134,8 +139,9 @@ describe("the contract's member check", () => {
       guards: {
         member: (channelId) => {
           asked.push(channelId);
-          return Promise.resolve(true);
+          return Promise.resolve({ profile: 'checked' });
         },
+        visible: () => ({ profile: 'visible' }),
       },
     });
     expect(await router.invoke(APP_FRAME, 'messages.delete', SAMPLES['messages.delete'])).toEqual({
@@ -145,6 +151,25 @@ describe("the contract's member check", () => {
     expect(await router.invoke(APP_FRAME, 'search.query', { text: 'Visite' })).toMatchObject({ ok: true });
     expect(called).toEqual(['messages.delete', 'search.query']);
     expect(asked).toEqual([C]);
+    // The handler acts on the profile the check answered for, not on whatever is visible by then.
+    expect(handedOver).toEqual([{ profile: 'checked' }, { profile: 'visible' }]);
+  });
+
+  it('a method without the member check has no checked profile to act on', async () => {
+    const { logger } = createMemoryLogger();
+    const router = createRouter({
+      handlers: {
+        'session.status': (_input: unknown, call: CheckedCall<object>) => call.runtime,
+      } as unknown as Handlers<object>,
+      allowedOrigin: 'app://klinikfunk',
+      validateOutput: false,
+      log: logger,
+      guards: { member: () => Promise.resolve({}), visible: () => ({}) },
+    });
+    expect(await router.invoke(APP_FRAME, 'session.status', {})).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
   });
 
   it('answers locked when the check finds no unlocked profile, and a bad input before any check', async () => {
@@ -154,7 +179,12 @@ describe("the contract's member check", () => {
       allowedOrigin: 'app://klinikfunk',
       validateOutput: false,
       log: createMemoryLogger().logger,
-      guards: { member: () => Promise.reject(new AppError('locked', 'No profile is unlocked.')) },
+      guards: {
+        member: () => Promise.reject(new AppError('locked', 'No profile is unlocked.')),
+        visible: () => {
+          throw new AppError('locked', 'No profile is unlocked.');
+        },
+      },
     });
     expect(await router.invoke(APP_FRAME, 'polls.list', { channelId: C })).toMatchObject({
       ok: false,

@@ -41,7 +41,12 @@ function setup(overrides: Partial<Handlers> = {}, validateOutput = true) {
     ...overrides,
   } as Handlers;
   // No method under test here acts on a channel (tests/unit/ipc/member-guard.test.ts covers the check).
-  const guards = { member: () => Promise.reject(new Error('no channel method is called here')) };
+  const guards = {
+    member: () => Promise.reject(new Error('no channel method is called here')),
+    visible: () => {
+      throw new Error('no channel method is called here');
+    },
+  };
   const router = createRouter({ handlers, allowedOrigin: ORIGIN, validateOutput, log: logger, guards });
   return { router, calls, records };
 }

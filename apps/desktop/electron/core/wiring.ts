@@ -9,7 +9,7 @@ import { effectiveNotificationContent } from './account/org-settings.ts';
 import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
 import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
-import type { RuntimeDeps } from './app/profile-runtime.ts';
+import type { ProfileRuntime, RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
@@ -53,9 +53,9 @@ export interface CoreDeps {
 }
 
 export interface Core {
-  handlers: Handlers;
+  handlers: Handlers<ProfileRuntime>;
   /** For the IPC router: the checks the contract declares, run before a handler. */
-  guards: Guards;
+  guards: Guards<ProfileRuntime>;
   sessions: SessionService;
   close(): Promise<void>;
 }
@@ -181,7 +181,7 @@ export function createCore(deps: CoreDeps): Core {
     logFiles: deps.logFiles ?? (() => Promise.resolve([])),
   };
 
-  const handlers: Handlers = {
+  const handlers: Handlers<ProfileRuntime> = {
     'app.info': () => appInfo(deps.build, deps.policy),
     'session.status': () => status(),
     'org.create': async (input) => {
@@ -245,13 +245,15 @@ export function createCore(deps: CoreDeps): Core {
     ...delegatedHandlers(context),
   };
 
-  const guards: Guards = {
+  const guards: Guards<ProfileRuntime> = {
     member: async (channelId) => {
       const runtime = sessions.visible();
       const member = await runtime.profile.store.members.isActiveMember(channelId, runtime.identity.userId);
-      // The handler reads the visible profile again: the answer holds only if it is still this one.
-      return member && sessions.visible() === runtime;
+      // The router hands the handler this runtime: it acts on the profile checked here, also when
+      // another one became visible meanwhile.
+      return member ? runtime : null;
     },
+    visible: () => sessions.visible(),
   };
 
   return {

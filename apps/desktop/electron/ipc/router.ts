@@ -3,35 +3,35 @@
 // every outcome (including bugs) into a Result. Electron's ipcMain and the test harness both call
 // `invoke`, so the browser tests exercise exactly this path.
 import { methods } from '@klinikfunk/protocol/api/contract.ts';
-import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+import type { CheckedCall, Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { MethodSpec } from '@klinikfunk/protocol/api/define.ts';
 import { isMethodName } from '@klinikfunk/protocol/api/names.ts';
 import { AppError, fail, ok, type Result } from '@klinikfunk/protocol/api/result.ts';
 import { isTrustedSender, type SenderInfo } from './sender.ts';
 
-export type { Guards, Handler, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+export type { CheckedCall, Guards, Handler, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 
 export interface RouterLog {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface RouterOptions {
-  handlers: Handlers;
+export interface RouterOptions<R> {
+  handlers: Handlers<R>;
   /** Scheme and host the app is served from: "app://klinikfunk" in Electron. */
   allowedOrigin: string;
   /** Check handler output against the contract too (development and tests). */
   validateOutput: boolean;
   log: RouterLog;
   /** The checks methods declare in the contract (`requires`), run before their handler. */
-  guards: Guards;
+  guards: Guards<R>;
 }
 
 export interface Router {
   invoke(sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>>;
 }
 
-export function createRouter(options: RouterOptions): Router {
+export function createRouter<R>(options: RouterOptions<R>): Router {
   const { handlers, allowedOrigin, validateOutput, log, guards } = options;
 
   async function invoke(sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> {
@@ -51,18 +51,21 @@ export function createRouter(options: RouterOptions): Router {
       return fail('invalid_input', message);
     }
     try {
+      let call: CheckedCall<R> = uncheckedCall;
       if (spec.requires === 'member') {
-        // Checked once here for every method that acts on a channel (the contract declares it).
+        // Checked once here for every method that acts on a channel (the contract declares it); the
+        // handler gets the profile that was checked, so a switch meanwhile cannot redirect it.
         const channelId = (parsed.data as Record<string, unknown>)[spec.channelField ?? 'channelId'];
-        if (channelId !== undefined && channelId !== null) {
-          if (typeof channelId !== 'string' || !(await guards.member(channelId)))
-            return fail('not_found', 'No such channel for this user.');
-        }
+        let runtime: R | null;
+        if (channelId === undefined || channelId === null) runtime = guards.visible();
+        else runtime = typeof channelId === 'string' ? await guards.member(channelId) : null;
+        if (runtime === null) return fail('not_found', 'No such channel for this user.');
+        call = { runtime };
       }
       // The map type ties each handler to its own method; TypeScript cannot follow that through
       // an index by a union key, so the call goes through a widened signature.
-      const handler = handlers[method] as (input: unknown) => unknown;
-      const value = await handler(parsed.data);
+      const handler = handlers[method] as (input: unknown, call: CheckedCall<R>) => unknown;
+      const value = await handler(parsed.data, call);
       if (validateOutput) {
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
@@ -80,6 +83,16 @@ export function createRouter(options: RouterOptions): Router {
 
   return { invoke };
 }
+
+/**
+ * For methods without `requires`: there is no checked profile to hand over. Exported for tests and
+ * benchmarks that call such a handler directly.
+ */
+export const uncheckedCall: CheckedCall<never> = {
+  get runtime(): never {
+    throw new Error('this method declares no requires: member, so the router checked no profile for it');
+  },
+};
 
 /** A printable, bounded name for logs; never calls into the value (it may be hostile). */
 function describeName(value: unknown): string {

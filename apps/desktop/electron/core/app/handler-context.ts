@@ -1,4 +1,5 @@
 // What every group of IPC handlers receives from the composition root.
+import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { EventName } from '@klinikfunk/protocol/api/names.ts';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -6,6 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { BuildInfo } from './app-info.ts';
+import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 
 export interface HandlerContext {
@@ -20,3 +22,9 @@ export interface HandlerContext {
   /** This workstation's log files, oldest first (none where the shell keeps no log file). */
   logFiles: () => Promise<string[]>;
 }
+
+/**
+ * The core's handler table: a `requires: 'member'` method's handler gets the runtime the router
+ * checked (`call.runtime`) and acts on it, not on `sessions.visible()` read again.
+ */
+export type ProfileHandlers = Handlers<ProfileRuntime>;

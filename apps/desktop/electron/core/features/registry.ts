@@ -4,8 +4,7 @@
 // here. Features depend on the core's shared folders (store, sync, crypto, client, app's runtime)
 // and on features/kit (the port they share), never on each other; nothing outside features/
 // imports them but wiring.ts (eslint.config.js, "feature folders").
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../app/handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../app/handler-context.ts';
 import { calendarHandlers } from './calendar/ipc.ts';
 import { occurrenceHandlers } from './calendar/occurrence-ipc.ts';
 import { startReminderLoop } from './calendar/reminder-loop.ts';
@@ -26,13 +25,13 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
   startReminderLoop(ctx);
   return {
     ...channelHandlers(ctx.sessions, ctx.clock),
-    ...messagingHandlers(ctx.sessions, ctx.clock, versionOf),
+    ...messagingHandlers(ctx.clock, versionOf),
     ...pollHandlers(ctx),
     ...fileHandlers(ctx),
     ...calendarHandlers(ctx),
-    ...occurrenceHandlers(ctx),
-    ...pinHandlers(ctx),
-  } satisfies Partial<Handlers>;
+    ...occurrenceHandlers(),
+    ...pinHandlers(),
+  } satisfies Partial<ProfileHandlers>;
 }
 
 /** The change feed (wiring.ts) patches the renderer's window with the messages feature's views. */

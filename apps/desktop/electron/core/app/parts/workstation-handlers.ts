@@ -4,21 +4,19 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../handler-context.ts';
 import { appInfo, supportExportSignedOut } from '../app-info.ts';
 import { buildSupportPackage, supportFileName } from '../support-package.ts';
 
 type Names = (typeof WORKSTATION_METHOD_NAMES)[number];
 
-export function workstationHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
+export function workstationHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> {
   const { sessions } = ctx;
   const language = ctx.policy.values.uiLanguage ?? 'de';
   return {
     'session.rules': () => sessions.rules(),
-    'clipboard.copyMessage': async ({ channelId, messageId }) => {
+    'clipboard.copyMessage': async ({ channelId, messageId }, { runtime }) => {
       // A foreign channel never gets here (`requires: 'member'` in the contract, checked by the router).
-      const runtime = sessions.visible();
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row || row.deletedAt !== null) throw new AppError('not_found', 'No such message.');
       await sessions.clipboard.copy(row.body);

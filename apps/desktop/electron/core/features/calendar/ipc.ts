@@ -8,8 +8,7 @@ import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../../app/handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { assertPermitted, nameLookup, UNKNOWN_NAME } from '../kit/channel-access.ts';
 import { exportIcs, importIcs } from '../../calendar/ics.ts';
@@ -93,7 +92,7 @@ function occurrenceView(entry: CalendarEvent, o: Occurrence): OccurrenceView {
   };
 }
 
-export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
+export function calendarHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> {
   const entry = async (runtime: ProfileRuntime, channelId: string, uid: string) => {
     const found = (await runtime.profile.store.collaboration.calendarEntries(channelId)).find((e) => e.uid === uid);
     if (!found) throw new AppError('not_found', 'No such calendar entry.');
@@ -111,8 +110,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   };
 
   return {
-    'calendar.range': async ({ channelId, from, to }) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.range': async ({ channelId, from, to }, { runtime }) => {
       const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
       // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
       // a single cancelled occurrence of a series is left out, as an EXDATE is.
@@ -125,8 +123,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       };
     },
 
-    'calendar.put': async (input) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.put': async (input, { runtime }) => {
       if (input.uid) await entry(runtime, input.channelId, input.uid);
       if (input.rrule) checkRrule(input.rrule);
       const name = await nameLookup(runtime.profile.store);
@@ -160,16 +157,14 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return { uid };
     },
 
-    'calendar.cancel': async ({ channelId, uid }) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.cancel': async ({ channelId, uid }, { runtime }) => {
       await entry(runtime, channelId, uid);
       await assertPermitted(runtime, channelId, { type: 'calendar.cancel', uid });
       await runtime.client.send(channelId, { type: 'calendar.cancel', uid });
       return done;
     },
 
-    'calendar.rsvp': async ({ channelId, uid, rsvp }) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.rsvp': async ({ channelId, uid, rsvp }, { runtime }) => {
       const found = await entry(runtime, channelId, uid);
       if (!found.attendees.some((a) => a.userId === runtime.identity.userId))
         throw new AppError('not_permitted', 'Only attendees answer an invitation.');
@@ -177,8 +172,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return done;
     },
 
-    'calendar.exportIcs': async ({ channelId, uid }) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.exportIcs': async ({ channelId, uid }, { runtime }) => {
       const all = await withOrganizers(runtime, channelId);
       const events = uid ? all.filter((e) => e.uid === uid) : all;
       if (uid && events.length === 0) throw new AppError('not_found', 'No such calendar entry.');
@@ -191,8 +185,7 @@ export function calendarHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return { fileName: `${base}.ics`, text: exportIcs(events, { calendarName: channelName, now: ctx.clock.now() }) };
     },
 
-    'calendar.importIcs': async ({ channelId, text }) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.importIcs': async ({ channelId, text }, { runtime }) => {
       const parsed = importIcs(text);
       if (parsed.unreadable) throw new AppError('invalid_input', `The file cannot be imported: ${parsed.unreadable}`);
       const problems = [...parsed.problems];

@@ -2,8 +2,7 @@
 // or cancel one, each as one encrypted channel event. The reducer decides again on every client
 // (calendar/calendar-events.ts); the checks here only answer at once what is already decided locally.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileHandlers } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { MAX_OVERRIDES } from '../../calendar/calendar-events.ts';
 import { assertPermitted } from '../kit/channel-access.ts';
@@ -46,10 +45,9 @@ async function seriesWith(
   return series;
 }
 
-export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
+export function occurrenceHandlers(): Pick<ProfileHandlers, Names> {
   return {
-    'calendar.putOccurrence': async (input) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.putOccurrence': async (input, { runtime }) => {
       const series = await seriesWith(runtime, input.channelId, input.uid, input.recurrenceId);
       // An occurrence of an all-day series stays all-day: whole dates, as calendar.put stores them.
       const start = series.allDay ? Math.floor(input.start / DAY) * DAY : input.start;
@@ -67,8 +65,7 @@ export function occurrenceHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return done;
     },
 
-    'calendar.cancelOccurrence': async ({ channelId, uid, recurrenceId }) => {
-      const runtime = ctx.sessions.visible();
+    'calendar.cancelOccurrence': async ({ channelId, uid, recurrenceId }, { runtime }) => {
       await seriesWith(runtime, channelId, uid, recurrenceId);
       await runtime.client.send(channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });
       return done;

@@ -1,10 +1,9 @@
 // IPC handlers for channels and the directory's member picker: list, detail, create, members,
-// leave, discover and join, read position. Each acts on the visible, unlocked profile only
-// (SessionService.visible() throws `locked` otherwise); a channel's membership is checked by the
-// router before these run (`requires: 'member'` in the contract).
+// leave, discover and join, read position. A method on one channel acts on the profile whose
+// membership the router checked (`requires: 'member'` in the contract; `call.runtime`); the others
+// on the visible, unlocked profile (SessionService.visible() throws `locked` otherwise).
 import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../../client/channel-directory.ts';
 import { UnknownUsersError } from '../../client/messaging-client.ts';
@@ -12,6 +11,7 @@ import { TransportError } from '../../transport/transport.ts';
 import type { SessionService } from '../../app/session-service.ts';
 import { channelTitles } from '../kit/channel-titles.ts';
 import { readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
+import type { ProfileHandlers } from '../../app/handler-context.ts';
 
 type ChannelMethods =
   | 'directory.users'
@@ -83,7 +83,7 @@ async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]>
     }));
 }
 
-export function channelHandlers(sessions: SessionService, clock: Clock): Pick<Handlers, ChannelMethods> {
+export function channelHandlers(sessions: SessionService, clock: Clock): Pick<ProfileHandlers, ChannelMethods> {
   const visible = () => sessions.visible();
 
   return {
@@ -91,8 +91,7 @@ export function channelHandlers(sessions: SessionService, clock: Clock): Pick<Ha
 
     'channels.list': () => channelSummaries(visible()),
 
-    'channels.get': async ({ channelId }) => {
-      const runtime = visible();
+    'channels.get': async ({ channelId }, { runtime }) => {
       const store = runtime.profile.store;
       // A member's channel always has its row (the router's member check joins on it: channel-members.ts).
       const c = (await store.channels.settings(channelId))!;
@@ -141,8 +140,7 @@ export function channelHandlers(sessions: SessionService, clock: Clock): Pick<Ha
       return { channelId, channel };
     },
 
-    'channels.setMembers': async ({ channelId, memberUserIds }) => {
-      const runtime = visible();
+    'channels.setMembers': async ({ channelId, memberUserIds }, { runtime }) => {
       const current = await runtime.profile.store.channels.members(channelId);
       const me = runtime.identity.userId;
       if (!current.some((m) => m.userId === me && m.role === 'admin'))
@@ -156,8 +154,7 @@ export function channelHandlers(sessions: SessionService, clock: Clock): Pick<Ha
       return done;
     },
 
-    'channels.leave': async ({ channelId }) => {
-      const runtime = visible();
+    'channels.leave': async ({ channelId }, { runtime }) => {
       if (channelId === runtime.client.directoryChannelId)
         throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
       const me = runtime.identity.userId;
@@ -231,8 +228,7 @@ export function channelHandlers(sessions: SessionService, clock: Clock): Pick<Ha
       return { state: 'requested' as const };
     },
 
-    'channels.markRead': async ({ channelId, upToSortKey }) => {
-      const runtime = visible();
+    'channels.markRead': async ({ channelId, upToSortKey }, { runtime }) => {
       const store = runtime.profile.store;
       await store.channels.markRead(channelId, upToSortKey, clock.now());
       // The unread badge is computed from the read position: without this the sidebar kept the

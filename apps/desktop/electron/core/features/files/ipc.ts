@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from '../../app/handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { nameLookup } from '../kit/channel-access.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
@@ -58,7 +57,7 @@ function relayError(error: unknown): never {
   throw error;
 }
 
-export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
+export function fileHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> {
   const uploads = new Map<string, Upload>();
   /** Last chunk per upload: an upload the renderer abandoned (window closed, crash) is dropped after a while. */
   const touched = new Map<string, number>();
@@ -164,10 +163,9 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       maxPreviewBytes: MAX_PREVIEW_BYTES,
     }),
 
-    'files.list': async (input) => views(ctx.sessions.visible(), input.channelId, input),
+    'files.list': async (input, { runtime }) => views(runtime, input.channelId, input),
 
-    'files.beginUpload': async ({ channelId, name, mimeType, size }) => {
-      const runtime = ctx.sessions.visible();
+    'files.beginUpload': async ({ channelId, name, mimeType, size }, { runtime }) => {
       const refusal = uploadRefusal(values, name, size);
       if (refusal)
         return {
@@ -267,8 +265,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return done;
     },
 
-    'files.thumbnail': async ({ channelId, fileId }) => {
-      const runtime = ctx.sessions.visible();
+    'files.thumbnail': async ({ channelId, fileId }, { runtime }) => {
       const row = await fileRow(runtime, channelId, fileId);
       if (!row.thumbnailBlobId) return null;
       // Authenticated by the AEAD under the file key; the relay's SHA-256 guards the transfer.
@@ -279,8 +276,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return { mimeType: plain[0] === 0x89 ? 'image/png' : 'image/jpeg', data: plain };
     },
 
-    'files.preview': async ({ channelId, fileId, transferId }) => {
-      const runtime = ctx.sessions.visible();
+    'files.preview': async ({ channelId, fileId, transferId }, { runtime }) => {
       const row = await fileRow(runtime, channelId, fileId);
       // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
       const refusal = previewRefusal(row.mimeType, row.size);
@@ -292,15 +288,13 @@ export function fileHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       return { mimeType: row.mimeType, data: plain };
     },
 
-    'files.download': async ({ channelId, fileId, transferId }) => {
-      const runtime = ctx.sessions.visible();
+    'files.download': async ({ channelId, fileId, transferId }, { runtime }) => {
       const row = await fileRow(runtime, channelId, fileId);
       await cached(runtime, row, transferId);
       return { size: row.size };
     },
 
-    'files.exportOpen': async ({ channelId, fileId }) => {
-      const runtime = ctx.sessions.visible();
+    'files.exportOpen': async ({ channelId, fileId }, { runtime }) => {
       const row = await fileRow(runtime, channelId, fileId);
       const path = await cached(runtime, row, undefined);
       const exportId = newTransferId();

@@ -1,15 +1,14 @@
 // IPC handlers for messages and search: page, send, edit, delete, acknowledge, who read or
-// acknowledged, retry. Each acts on the visible, unlocked profile only (SessionService.visible()
-// throws `locked` otherwise); a channel's membership is checked by the router before these run
-// (`requires: 'member'` in the contract).
+// acknowledged, retry. Each acts on the profile whose membership the router checked before it ran
+// (`requires: 'member'` in the contract; `call.runtime`), never on the visible one read again.
 import type { MessagePage } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import type { Clock } from '../../clock/clock.ts';
-import type { SessionService } from '../../app/session-service.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { assertPermitted, readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
 import { channelTitles } from '../kit/channel-titles.ts';
 import { toMessageViews } from './message-views.ts';
+import type { ProfileHandlers } from '../../app/handler-context.ts';
 
 type MessagingMethods =
   | 'messages.page'
@@ -26,25 +25,20 @@ const done = { done: true as const };
 
 /** `versionOf`: the change feed's version of a channel (change-feed.ts), read before the page. */
 export function messagingHandlers(
-  sessions: SessionService,
   clock: Clock,
   versionOf: (channelId: string) => number = () => 0,
-): Pick<Handlers, MessagingMethods> {
-  const visible = () => sessions.visible();
-
-  const requireOwnMessage = async (channelId: string, messageId: string) => {
-    const runtime = visible();
+): Pick<ProfileHandlers, MessagingMethods> {
+  const requireOwnMessage = async (runtime: ProfileRuntime, channelId: string, messageId: string) => {
     const row = await runtime.profile.store.messages.get(channelId, messageId);
     if (!row) throw new AppError('not_found', 'No such message.');
     if (row.senderUserId !== runtime.identity.userId)
       throw new AppError('not_permitted', 'Only the sender can change a message.');
     if (row.deletedAt !== null) throw new AppError('not_found', 'The message was deleted.');
-    return { runtime, row };
+    return row;
   };
 
   return {
-    'messages.page': async (input) => {
-      const runtime = visible();
+    'messages.page': async (input, { runtime }) => {
       const repo = runtime.profile.store.messages;
       const { channelId, limit } = input;
       const version = versionOf(channelId);
@@ -93,8 +87,7 @@ export function messagingHandlers(
       return page;
     },
 
-    'messages.send': async (input) => {
-      const runtime = visible();
+    'messages.send': async (input, { runtime }) => {
       const messageId = await runtime.client.sendMessage(input.channelId, input.body, {
         mentions: input.mentions,
         replyTo: input.replyTo,
@@ -103,8 +96,8 @@ export function messagingHandlers(
       return { messageId };
     },
 
-    'messages.edit': async ({ channelId, messageId, body, mentions }) => {
-      const { runtime } = await requireOwnMessage(channelId, messageId);
+    'messages.edit': async ({ channelId, messageId, body, mentions }, { runtime }) => {
+      await requireOwnMessage(runtime, channelId, messageId);
       const edit = { type: 'message.edit' as const, messageId, body, mentions };
       // An urgent message somebody acknowledged is refused by every client: say so now.
       await assertPermitted(runtime, channelId, edit);
@@ -112,14 +105,13 @@ export function messagingHandlers(
       return done;
     },
 
-    'messages.delete': async ({ channelId, messageId }) => {
-      const { runtime } = await requireOwnMessage(channelId, messageId);
+    'messages.delete': async ({ channelId, messageId }, { runtime }) => {
+      await requireOwnMessage(runtime, channelId, messageId);
       await runtime.client.send(channelId, { type: 'message.delete', messageId });
       return done;
     },
 
-    'messages.ack': async ({ channelId, messageId }) => {
-      const runtime = visible();
+    'messages.ack': async ({ channelId, messageId }, { runtime }) => {
       const row = await runtime.profile.store.messages.get(channelId, messageId);
       if (!row?.urgent) throw new AppError('not_found', 'No urgent message to acknowledge.');
       const already = (await runtime.profile.store.messages.acks(channelId, messageId)).some(
@@ -129,8 +121,7 @@ export function messagingHandlers(
       return done;
     },
 
-    'messages.acks': async ({ channelId, messageId }) => {
-      const runtime = visible();
+    'messages.acks': async ({ channelId, messageId }, { runtime }) => {
       const store = runtime.profile.store;
       const row = await store.messages.get(channelId, messageId);
       if (!row) throw new AppError('not_found', 'No such message.');
@@ -149,8 +140,7 @@ export function messagingHandlers(
       };
     },
 
-    'messages.readers': async ({ channelId, messageId }) => {
-      const runtime = visible();
+    'messages.readers': async ({ channelId, messageId }, { runtime }) => {
       if (!readReceiptsOn(runtime))
         throw new AppError('unavailable', 'Read receipts are switched off by the organisation.');
       const store = runtime.profile.store;
@@ -169,8 +159,7 @@ export function messagingHandlers(
       };
     },
 
-    'messages.retry': async ({ channelId, messageId }) => {
-      const runtime = visible();
+    'messages.retry': async ({ channelId, messageId }, { runtime }) => {
       // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
       const changed = await runtime.profile.store.outbox.retry(channelId, messageId, clock.now());
       if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
@@ -178,8 +167,7 @@ export function messagingHandlers(
       return done;
     },
 
-    'search.query': async ({ text, channelId, limit }) => {
-      const runtime = visible();
+    'search.query': async ({ text, channelId, limit }, { runtime }) => {
       const store = runtime.profile.store;
       const hits = await store.search({ text, ...(channelId ? { channelId } : {}), limit });
       const channels = await store.channels.listFor(runtime.identity.userId);

@@ -1,22 +1,20 @@
-// IPC adapter of pinned messages: each handler hands the call to the visible profile's PinService.
-// Membership is the router's check (`requires: 'member'` in packages/protocol/api/features/pins.ts).
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
+// IPC adapter of pinned messages: each handler hands the call to the PinService of the profile the
+// router checked the membership on (`requires: 'member'` in packages/protocol/api/features/pins.ts).
 import type { PINS_METHOD_NAMES } from '@klinikfunk/protocol/api/features/pins-names.ts';
-import type { HandlerContext } from '../../app/handler-context.ts';
+import type { ProfileHandlers } from '../../app/handler-context.ts';
 import { pinService } from './service.ts';
 
 const done = { done: true as const };
 
-export function pinHandlers(ctx: HandlerContext): Pick<Handlers, (typeof PINS_METHOD_NAMES)[number]> {
-  const pins = () => pinService(ctx.sessions.visible());
+export function pinHandlers(): Pick<ProfileHandlers, (typeof PINS_METHOD_NAMES)[number]> {
   return {
-    'pins.list': ({ channelId }) => pins().list(channelId),
-    'pins.add': async ({ channelId, messageId }) => {
-      await pins().add(channelId, messageId);
+    'pins.list': ({ channelId }, { runtime }) => pinService(runtime).list(channelId),
+    'pins.add': async ({ channelId, messageId }, { runtime }) => {
+      await pinService(runtime).add(channelId, messageId);
       return done;
     },
-    'pins.remove': async ({ channelId, messageId }) => {
-      await pins().remove(channelId, messageId);
+    'pins.remove': async ({ channelId, messageId }, { runtime }) => {
+      await pinService(runtime).remove(channelId, messageId);
       return done;
     },
   };
