@@ -144,6 +144,8 @@ const DRAIN_POLL_MS = 20;
 const MAX_RUNNING_HASHES = 8;
 /** Most publishes stored in one transaction. */
 const PUBLISH_BATCH = 64;
+/** Corked bytes on a socket that are written out before the turn ends (#flushLarge). */
+const CORK_FLUSH_BYTES = 64 * 1024;
 type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
 
 export class Connection {
@@ -274,6 +276,7 @@ export class Connection {
     }
     this.#cork();
     this.#ws.send(text);
+    this.#flushLarge();
   }
 
   /**
@@ -290,6 +293,19 @@ export class Connection {
       this.#corked = false;
       socket.uncork();
     });
+  }
+
+  /**
+   * Writes out what the socket holds corked once it reaches CORK_FLUSH_BYTES (and corks again for
+   * the rest of the turn). The send buffer (bufferedAmount, which counts corked bytes) then means
+   * what the peer has not read, as the pause and close bounds expect, and a turn that fans out a
+   * large group holds at most that much per socket in memory instead of all of it.
+   */
+  #flushLarge(): void {
+    const socket = this.#socket;
+    if (!this.#corked || !socket || socket.writableLength < CORK_FLUSH_BYTES) return;
+    socket.uncork();
+    socket.cork();
   }
 
   #stopLagTimer(): void {
@@ -310,6 +326,7 @@ export class Connection {
     } else {
       this.#ws.send(JSON.stringify(frameForVersion(frame, this.#version)));
     }
+    this.#flushLarge();
   }
 
   #onClose(code: number): void {
