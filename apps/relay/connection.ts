@@ -144,8 +144,6 @@ const DRAIN_POLL_MS = 20;
 const MAX_RUNNING_HASHES = 8;
 /** Most publishes stored in one transaction. */
 const PUBLISH_BATCH = 64;
-/** Corked bytes on a socket that are written out before the turn ends (#flushLarge). */
-const CORK_FLUSH_BYTES = 64 * 1024;
 type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
 
 export class Connection {
@@ -296,14 +294,15 @@ export class Connection {
   }
 
   /**
-   * Writes out what the socket holds corked once it reaches CORK_FLUSH_BYTES (and corks again for
-   * the rest of the turn). The send buffer (bufferedAmount, which counts corked bytes) then means
-   * what the peer has not read, as the pause and close bounds expect, and a turn that fans out a
-   * large group holds at most that much per socket in memory instead of all of it.
+   * Writes out what the socket holds corked once it reaches half the pause bound (and corks again
+   * for the rest of the turn). The send buffer (bufferedAmount, which counts corked bytes) then
+   * means what the peer has not read, as the pause and close bounds expect, and a turn that fans
+   * out a large group holds about the pause bound per socket in memory instead of all of it. Half,
+   * not less: each write out is a system call more (the fan-out bench ran slower at 64 and 256 KiB).
    */
   #flushLarge(): void {
     const socket = this.#socket;
-    if (!this.#corked || !socket || socket.writableLength < CORK_FLUSH_BYTES) return;
+    if (!this.#corked || !socket || socket.writableLength < this.#ctx.limits.sendBufferPauseBytes / 2) return;
     socket.uncork();
     socket.cork();
   }
