@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayTransport } from '../../../apps/desktop/electron/core/transport/relay-transport.ts';
 import { TransportError, type WireEvent } from '../../../apps/desktop/electron/core/transport/transport.ts';
-import { silentLog } from '../../../apps/relay/log.ts';
+import { createRelayLog, silentLog } from '../../../apps/relay/log.ts';
 import { startRelay, type Relay } from '../../../apps/relay/relay.ts';
 import { openPostgresStore } from '../../../apps/relay/store/postgres.ts';
 import { openSqliteStore } from '../../../apps/relay/store/sqlite.ts';
@@ -93,7 +93,7 @@ function watch<T>(p: Promise<T>) {
 type StoreKind = 'sqlite' | 'postgres';
 
 function groupCommitSuite(kind: StoreKind, databaseUrl: () => Promise<string>) {
-  async function inProcess(members: number) {
+  async function inProcess(members: number, log = silentLog) {
     const w = await world(members);
     const dataDir = await mkdtemp(join(tmpdir(), 'kf-group-'));
     const real =
@@ -105,7 +105,7 @@ function groupCommitSuite(kind: StoreKind, databaseUrl: () => Promise<string>) {
     const relay: Relay = await startRelay({
       store: gated.store,
       trust,
-      log: silentLog,
+      log,
       host: '127.0.0.1',
       port: 0,
       limits: {},
@@ -230,6 +230,48 @@ function groupCommitSuite(kind: StoreKind, databaseUrl: () => Promise<string>) {
         const log = (await readLog(transports[0]!, channelId)).map((e) => untext(e.envelope));
         expect(log[0]).toBe('evtheld00');
         expect(log.slice(1).sort()).toEqual(['evtok1000', 'evtok2000']);
+      } finally {
+        await dispose();
+      }
+    },
+  );
+
+  it(
+    "a group's pushes to a device that reads promptly leave as they are written: 2.2 MB in one turn do not pause it",
+    { timeout: 60_000 },
+    async () => {
+      // A device is paused (its pushes dropped, `lag` sent) when its send buffer passes
+      // sendBufferPauseBytes (1 MiB): that buffer must be what the peer has not read, not the
+      // frames of this turn held back in a corked socket.
+      const lines: string[] = [];
+      const { gated, relay, transports, channelId, dispose } = await inProcess(
+        13,
+        createRelayLog((line) => lines.push(line), 'info'),
+      );
+      try {
+        const reader = transports[0]!;
+        const seen = new Set<number>();
+        reader.onPush((e: WireEvent) => {
+          if (e.channelId === channelId) seen.add(e.seq);
+        });
+        const big = (tag: string) => {
+          const bytes = new Uint8Array(200 * 1024).fill(0x61);
+          bytes.set(text(tag));
+          return bytes;
+        };
+        const held = watch(transports[1]!.publish(channelId, 'evtheld00', big('evtheld00')));
+        await until(() => gated.calls.length === 1, WAIT);
+        // Eleven sockets, 200 KiB apiece: one group, fanned out to the reader in one turn.
+        const group = transports
+          .slice(2)
+          .map((t, s) => watch(t.publish(channelId, `evtbig${s}00`, big(`evtbig${s}00`))));
+        await until(() => relay.stats().publishesWaiting === 11, WAIT);
+        gated.open();
+        await Promise.all([held.done, ...group.map((w) => w.done)]);
+        const paused = () => lines.filter((l) => l.includes('push paused'));
+        await until(() => seen.size === 12 || paused().length > 0, WAIT);
+        expect(paused()).toEqual([]);
+        expect(seen.size).toBe(12);
       } finally {
         await dispose();
       }
