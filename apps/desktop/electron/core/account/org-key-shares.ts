@@ -11,6 +11,7 @@
 // key is the organisation key the shares name (and the caller trusts).
 import { combine, split } from 'shamir-secret-sharing';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { fromCrockford32, toCrockford32 } from '@klinikfunk/protocol/wire/base32.ts';
 import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
 const PREFIX = 'KF1-';
@@ -20,7 +21,6 @@ const SHARE_BYTES = 33;
 const SPLIT_ID_BYTES = 4;
 const KEYS_AT = 4 + SPLIT_ID_BYTES;
 const PAYLOAD_BYTES = KEYS_AT + 32 + 32 + SHARE_BYTES;
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export interface OrgKeyShare {
   index: number;
@@ -45,39 +45,10 @@ function checksum(payload: Uint8Array): Uint8Array {
   return sodium().crypto_generichash(32, input, null).subarray(0, 4);
 }
 
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
-
 /** Crockford: case-insensitive, O→0, I/L→1; spaces and dashes between groups ignored. */
 function unbase32(text: string): Uint8Array | null {
   const clean = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of clean) {
-    const digit = ALPHABET.indexOf(ch);
-    if (digit < 0) return null;
-    value = ((value << 5) | digit) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
+  return fromCrockford32(clean);
 }
 
 /** Splits the org key (64-byte Ed25519 secret) into `total` shares, any `threshold` of which restore it. */
@@ -106,7 +77,7 @@ export async function splitOrgKey(input: {
       const full = new Uint8Array(PAYLOAD_BYTES + 4);
       full.set(payload);
       full.set(checksum(payload), PAYLOAD_BYTES);
-      const groups = base32(full).match(/.{1,5}/g)!;
+      const groups = toCrockford32(full).match(/.{1,5}/g)!;
       share.fill(0);
       return { index: i + 1, threshold, total, text: PREFIX + groups.join('-') };
     });

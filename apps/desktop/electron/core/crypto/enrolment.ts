@@ -10,50 +10,17 @@
 // (a wrong character passes with probability 2^-24). Crockford's alphabet has no I, L, O, U and
 // reads I/L as 1 and O as 0, so the letter survives a bad printer and a tired night shift.
 import { utf8 } from '@klinikfunk/protocol/wire/bytes.ts';
+import { CROCKFORD_ALPHABET, fromCrockford32, toCrockford32 } from '@klinikfunk/protocol/wire/base32.ts';
 import { asEnrolmentPublicKey, type EnrolmentPublicKey, type EnrolmentSigningKey } from '@klinikfunk/crypto/keys.ts';
 import { sodium } from '@klinikfunk/crypto/sodium.ts';
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ALPHABET = CROCKFORD_ALPHABET;
 const SECRET_BYTES = 17;
 const CHECK_BYTES = 3;
 const CODE_CHARS = 32;
 const DERIVE_KEY = utf8.encode('klinikfunk/v1/enrol');
 
 export type CodeProblem = 'wrong_length' | 'invalid_character' | 'checksum';
-
-function toBase32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
-
-function fromBase32(text: string): Uint8Array | null {
-  const bytes = new Uint8Array(Math.floor((text.length * 5) / 8));
-  let bits = 0;
-  let value = 0;
-  let o = 0;
-  for (const char of text) {
-    const index = ALPHABET.indexOf(char);
-    if (index < 0) return null;
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bytes[o++] = (value >>> (bits - 8)) & 0xff;
-      bits -= 8;
-    }
-  }
-  return bytes;
-}
 
 function checksum(secret: Uint8Array): Uint8Array {
   return sodium().crypto_generichash(32, secret, null).subarray(0, CHECK_BYTES);
@@ -62,7 +29,7 @@ function checksum(secret: Uint8Array): Uint8Array {
 /** A fresh registration code, grouped for printing. */
 export function generateRegistrationCode(): string {
   const secret = sodium().randombytes_buf(SECRET_BYTES);
-  const code = toBase32(new Uint8Array([...secret, ...checksum(secret)]));
+  const code = toCrockford32(new Uint8Array([...secret, ...checksum(secret)]));
   return code.match(/.{4}/g)!.join('-');
 }
 
@@ -77,7 +44,7 @@ export function checkRegistrationCode(
 ): { ok: true; secret: Uint8Array } | { ok: false; problem: CodeProblem } {
   const code = normaliseCode(typed);
   if (code.length !== CODE_CHARS) return { ok: false, problem: 'wrong_length' };
-  const bytes = fromBase32(code);
+  const bytes = fromCrockford32(code);
   if (!bytes) return { ok: false, problem: 'invalid_character' };
   const secret = bytes.subarray(0, SECRET_BYTES);
   const check = bytes.subarray(SECRET_BYTES, SECRET_BYTES + CHECK_BYTES);
