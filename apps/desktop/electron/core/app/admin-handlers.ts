@@ -7,6 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import { TransportError } from '../transport/transport.ts';
 import { makeRegistration, NotAdminError, signDeviceRevocation, signUser, signWipe } from '../account/admin.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
+import type { RegistrationLetter } from '@klinikfunk/protocol/api/messaging-schemas.ts';
 import type { SessionService } from './session-service.ts';
 
 /**
@@ -65,14 +66,7 @@ export function adminHandlers(
       if (!user?.active) throw new AppError('not_found', 'No active user with this id.');
       const { code, record } = makeRegistration(runtime.identity, userId, clock.now());
       await publish(runtime, record);
-      return {
-        userId,
-        displayName: user.displayName,
-        orgName: runtime.identity.orgName,
-        relayUrl: runtime.identity.relayUrl,
-        registrationKey: code,
-        expiresAt: record.body.expiresAt,
-      };
+      return registrationLetter(runtime, user.displayName, code, record.body);
     },
 
     'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {
@@ -86,5 +80,22 @@ export function adminHandlers(
       if (!known.revoked) await publish(runtime, signDeviceRevocation(runtime.identity, deviceId, reason, clock.now()));
       return { done: true as const };
     },
+  };
+}
+
+/** What the printed letter shows, whether an admin or a delegated key issued the registration. */
+export function registrationLetter(
+  runtime: ProfileRuntime,
+  displayName: string,
+  registrationKey: string,
+  body: { userId: string; expiresAt: number },
+): RegistrationLetter {
+  return {
+    userId: body.userId,
+    displayName,
+    orgName: runtime.identity.orgName,
+    relayUrl: runtime.identity.relayUrl,
+    registrationKey,
+    expiresAt: body.expiresAt,
   };
 }

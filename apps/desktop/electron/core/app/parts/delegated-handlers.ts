@@ -9,7 +9,7 @@ import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { makeDelegatedRegistration, signAsDelegate } from '../../account/delegation.ts';
 import { newId } from '../../account/org-setup.ts';
-import { publishAdminRecord } from '../admin-handlers.ts';
+import { publishAdminRecord, registrationLetter } from '../admin-handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 
@@ -99,14 +99,7 @@ export function delegatedHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       const delegation = runtime.client.directory.delegations.get(delegationId)!.body;
       const { code, record } = makeDelegatedRegistration(runtime.identity, delegation, userId, clock.now());
       await publish(runtime, record);
-      return {
-        userId,
-        displayName: user.displayName,
-        orgName: runtime.identity.orgName,
-        relayUrl: runtime.identity.relayUrl,
-        registrationKey: code,
-        expiresAt: record.body.expiresAt,
-      };
+      return registrationLetter(runtime, user.displayName, code, record.body);
     },
 
     'delegated.revokeDevice': async ({ delegationId, deviceId, reason }) => {
