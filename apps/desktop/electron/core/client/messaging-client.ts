@@ -575,6 +575,11 @@ export class MessagingClient {
   /** Queued: the views change, and the engine sends when it can. */
   #queued(event: { eventId: string; channelId: string; senderUserId: string; payload: unknown }): void {
     this.#deps.onQueued?.(event.channelId, event);
+    this.sendQueued();
+  }
+
+  /** Sends what the outbox holds now if online (a retried message, say); a failure is logged and retried later. */
+  sendQueued(): void {
     void this.engine
       .notifyQueued()
       .catch((error: unknown) => this.#deps.log.warn('send failed', { error: loggable(error) }));

@@ -163,7 +163,7 @@ export function messagingHandlers(
       // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
       const changed = await runtime.profile.store.outbox.retry(channelId, messageId, clock.now());
       if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
-      void runtime.client.engine.notifyQueued().catch(() => {});
+      runtime.client.sendQueued();
       return done;
     },
 
