@@ -15,6 +15,7 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
 import type { Db } from './database.ts';
+import { loggedEventsInOrder } from './logged-events.ts';
 import { sql } from './statements.ts';
 
 type CalendarEventType =
@@ -76,34 +77,13 @@ export function replayable(db: Db, channelId: string, uid: string): boolean {
 export function replayCalendarEntry(db: Db, channelId: string, uid: string): Map<string, string | null> {
   for (const table of ['calendar_events', 'calendar_rsvps', 'calendar_overrides'])
     sql(db, `DELETE FROM ${table} WHERE channel_id = ? AND uid = ?`).run(channelId, uid);
-  const rows = sql(
-    db,
-    `SELECT event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, epoch, payload FROM events
-     WHERE channel_id = ? AND type LIKE 'calendar.%' AND json_extract(payload, '$.uid') = ? ORDER BY seq IS NULL, seq, event_pk`,
-  ).all(channelId, uid) as Array<{
-    event_id: string;
-    seq: number | null;
-    sender_user_id: string;
-    sender_device_id: string;
-    created_at: number;
-    relay_at: number | null;
-    epoch: number | null;
-    payload: string;
-  }>;
   const verdicts = new Map<string, string | null>();
-  for (const r of rows) {
-    const event = {
-      eventId: r.event_id,
-      channelId,
-      seq: r.seq,
-      senderUserId: r.sender_user_id,
-      senderDeviceId: r.sender_device_id,
-      createdAt: r.created_at,
-      relayAt: r.relay_at,
-      epoch: r.epoch,
-      payload: JSON.parse(r.payload) as CalendarChannelEvent['payload'],
-    };
-    verdicts.set(r.event_id, authoriseEvent(db, event) ?? applyCalendar(db, event));
-  }
+  for (const event of loggedEventsInOrder(
+    db,
+    channelId,
+    `type LIKE 'calendar.%' AND json_extract(payload, '$.uid') = ?`,
+    uid,
+  ))
+    verdicts.set(event.eventId, authoriseEvent(db, event) ?? applyCalendar(db, event as CalendarChannelEvent));
   return verdicts;
 }

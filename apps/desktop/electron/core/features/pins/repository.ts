@@ -8,6 +8,7 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { authoriseEvent } from '../../store/authorise-facts.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
+import { loggedEventsInOrder } from '../../store/logged-events.ts';
 import { sql } from '../../store/statements.ts';
 
 type PinPayload = { type: 'pin.add' | 'pin.remove'; messageId: string };
@@ -51,38 +52,17 @@ function applyPin(db: Db, channelId: string, senderUserId: string, at: number, p
 function recompute(db: Db, channelId: string, messageId: string): Map<string, string | null> {
   const verdicts = new Map<string, string | null>();
   sql(db, 'DELETE FROM pins WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
-  const rows = sql(
+  for (const event of loggedEventsInOrder(
     db,
-    `SELECT event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, epoch, payload FROM events
-     WHERE channel_id = ? AND type IN ('pin.add', 'pin.remove') AND json_extract(payload, '$.messageId') = ?
-     ORDER BY seq IS NULL, seq, event_pk`,
-  ).all(channelId, messageId) as Array<{
-    event_id: string;
-    seq: number | null;
-    sender_user_id: string;
-    sender_device_id: string;
-    created_at: number;
-    relay_at: number | null;
-    epoch: number | null;
-    payload: string;
-  }>;
-  for (const r of rows) {
-    const event: ChannelEvent = {
-      eventId: r.event_id,
-      channelId,
-      seq: r.seq,
-      senderUserId: r.sender_user_id,
-      senderDeviceId: r.sender_device_id,
-      createdAt: r.created_at,
-      relayAt: r.relay_at,
-      epoch: r.epoch,
-      payload: JSON.parse(r.payload) as PinPayload,
-    };
+    channelId,
+    `type IN ('pin.add', 'pin.remove') AND json_extract(payload, '$.messageId') = ?`,
+    messageId,
+  ))
     verdicts.set(
-      r.event_id,
-      authoriseEvent(db, event) ?? applyPin(db, channelId, r.sender_user_id, r.created_at, event.payload as PinPayload),
+      event.eventId,
+      authoriseEvent(db, event) ??
+        applyPin(db, channelId, event.senderUserId, event.createdAt, event.payload as PinPayload),
     );
-  }
   return verdicts;
 }
 
