@@ -5,32 +5,8 @@ import type { MessagesChanged } from '@klinikfunk/protocol/api/change-events.ts'
 import type { MessageView } from '@klinikfunk/protocol/api/contract.ts';
 import { applyChange } from '../../../apps/desktop/renderer/src/lib/message-patch.ts';
 import { emptyWindow, type WindowState } from '../../../apps/desktop/renderer/src/lib/message-window.ts';
+import { message, range } from './message-fixtures.ts';
 
-const message = (sortKey: number, over: Partial<MessageView> = {}): MessageView => ({
-  messageId: `msg${String(sortKey).padStart(8, '0')}`,
-  channelId: 'chn00000001',
-  seq: sortKey,
-  sortKey,
-  senderUserId: 'usr00000001',
-  senderName: 'Anna',
-  own: false,
-  createdAt: Date.UTC(2026, 11, 1, 8) + sortKey * 60_000,
-  body: `Nachricht ${sortKey}`,
-  mentions: [],
-  mentionsMe: false,
-  replyTo: null,
-  urgent: false,
-  ack: null,
-  readBy: null,
-  editedAt: null,
-  deleted: false,
-  delivery: 'sent',
-  deliveredAt: null,
-  late: null,
-  refusal: null,
-  ...over,
-});
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
 const windowOf = (messages: MessageView[], over: Partial<WindowState> = {}): WindowState => ({
   ...emptyWindow(),
   messages,
