@@ -9,7 +9,7 @@
 //   store in one page (as the sync engine applies a catch-up page), plus the two real members'
 //   votes through the relay; measured until polls.list answers 202 voters on both.
 import { createHash, randomBytes } from 'node:crypto';
-import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/features/files.ts';
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyEvents } from '../apps/desktop/electron/core/store/apply.ts';
 import type { CoreClient } from '../tests/harness/core-client.ts';

@@ -5,7 +5,8 @@
 // core cannot say what changed (a catch-up page of thousands, a roster change that alters every
 // acknowledgement count) the event says "reload" explicitly: the screen is never left stale.
 import { z } from 'zod';
-import { channelId, messageId, messageViewSchema } from './messaging-schemas.ts';
+import { channelId, messageId } from './common.ts';
+import { messageViewSchema } from './features/message-view.ts';
 
 /** Most message views one event carries; a bigger change is a reload (one page is at most 200). */
 export const MAX_PATCH_MESSAGES = 200;

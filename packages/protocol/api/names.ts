@@ -2,63 +2,59 @@
 // harness bridge standing in for it) can refuse undeclared names without bundling zod.
 // contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
 // or a schema without a name, fails the typecheck.
+import { APP_INFO_METHOD_NAMES } from './features/app-info-names.ts';
+import { AUDIT_METHOD_NAMES } from './features/audit-names.ts';
+import { CALENDAR_METHOD_NAMES } from './features/calendar-names.ts';
+import { CHANNELS_ADMIN_METHOD_NAMES } from './features/channels-admin-names.ts';
+import { CHANNELS_METHOD_NAMES, CHANNELS_EVENT_NAMES } from './features/channels-names.ts';
+import { CONNECTION_METHOD_NAMES, CONNECTION_EVENT_NAMES } from './features/connection-names.ts';
+import { DELEGATION_METHOD_NAMES } from './features/delegation-names.ts';
+import { DEVICES_ADMIN_METHOD_NAMES } from './features/devices-admin-names.ts';
+import { DIRECTORY_METHOD_NAMES } from './features/directory-names.ts';
+import { FILES_METHOD_NAMES, FILES_EVENT_NAMES } from './features/files-names.ts';
+import { MESSAGES_METHOD_NAMES, MESSAGES_EVENT_NAMES } from './features/messages-names.ts';
+import { ONBOARDING_METHOD_NAMES } from './features/onboarding-names.ts';
+import { ORG_KEY_METHOD_NAMES } from './features/org-key-names.ts';
+import { ORG_SETTINGS_METHOD_NAMES } from './features/org-settings-names.ts';
 import { PINS_METHOD_NAMES } from './features/pins-names.ts';
-import { COLLAB_EVENT_NAMES, COLLAB_METHOD_NAMES } from './parts/collab-names.ts';
-import { DELEGATION_EVENT_NAMES, DELEGATION_METHOD_NAMES } from './parts/delegation-names.ts';
-import { ORG_ADMIN_EVENT_NAMES, ORG_ADMIN_METHOD_NAMES } from './parts/org-admin-names.ts';
-import { WORKSTATION_EVENT_NAMES, WORKSTATION_METHOD_NAMES } from './parts/workstation-names.ts';
+import { POLLS_METHOD_NAMES } from './features/polls-names.ts';
+import { SEARCH_METHOD_NAMES } from './features/search-names.ts';
+import { SESSION_METHOD_NAMES, SESSION_EVENT_NAMES } from './features/session-names.ts';
+import { SUPPORT_METHOD_NAMES } from './features/support-names.ts';
+import { USERS_ADMIN_METHOD_NAMES } from './features/users-admin-names.ts';
+import { WORKSTATION_METHOD_NAMES } from './features/workstation-names.ts';
 
 export const METHOD_NAMES = [
-  'app.info',
-  'session.status',
-  'org.create',
-  'org.checkRegistrationKey',
-  'org.join',
-  'session.signIn',
-  'session.signOut',
-  'session.lock',
-  'session.unlock',
-  'session.setPin',
-  'session.me',
-  'connection.status',
-  'directory.users',
-  'channels.list',
-  'channels.get',
-  'channels.create',
-  'channels.setMembers',
-  'channels.leave',
-  'channels.discover',
-  'channels.join',
-  'channels.markRead',
-  'messages.page',
-  'messages.send',
-  'messages.edit',
-  'messages.delete',
-  'messages.ack',
-  'messages.acks',
-  'messages.readers',
-  'messages.retry',
-  'search.query',
-  'admin.addUser',
-  'admin.createRegistrationKey',
-  'admin.revokeDevice',
-  ...COLLAB_METHOD_NAMES,
-  ...ORG_ADMIN_METHOD_NAMES,
-  ...WORKSTATION_METHOD_NAMES,
-  ...PINS_METHOD_NAMES,
+  ...APP_INFO_METHOD_NAMES,
+  ...SESSION_METHOD_NAMES,
+  ...ONBOARDING_METHOD_NAMES,
+  ...CONNECTION_METHOD_NAMES,
+  ...DIRECTORY_METHOD_NAMES,
+  ...CHANNELS_METHOD_NAMES,
+  ...MESSAGES_METHOD_NAMES,
+  ...SEARCH_METHOD_NAMES,
+  ...USERS_ADMIN_METHOD_NAMES,
+  ...DEVICES_ADMIN_METHOD_NAMES,
+  ...CHANNELS_ADMIN_METHOD_NAMES,
+  ...ORG_SETTINGS_METHOD_NAMES,
+  ...AUDIT_METHOD_NAMES,
+  ...ORG_KEY_METHOD_NAMES,
   ...DELEGATION_METHOD_NAMES,
+  ...POLLS_METHOD_NAMES,
+  ...FILES_METHOD_NAMES,
+  ...CALENDAR_METHOD_NAMES,
+  ...PINS_METHOD_NAMES,
+  ...WORKSTATION_METHOD_NAMES,
+  ...SUPPORT_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 export const EVENT_NAMES = [
-  'session.changed',
-  'connection.changed',
-  'channels.changed',
-  'messages.changed',
-  ...COLLAB_EVENT_NAMES,
-  ...ORG_ADMIN_EVENT_NAMES,
-  ...WORKSTATION_EVENT_NAMES,
-  ...DELEGATION_EVENT_NAMES,
+  ...SESSION_EVENT_NAMES,
+  ...CONNECTION_EVENT_NAMES,
+  ...CHANNELS_EVENT_NAMES,
+  ...MESSAGES_EVENT_NAMES,
+  ...FILES_EVENT_NAMES,
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

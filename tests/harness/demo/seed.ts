@@ -1,7 +1,7 @@
 // Seeds the demo clinic through the API, step by step as staff would do it in the app: the admin
 // founds the organisation and hands out registration keys, the nurses and the doctor join on their
 // workstations, and the night shift hands over to the early shift. Everything said here is invented.
-import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/features/files.ts';
 import type { Api } from './api.ts';
 import { waitFor } from './api.ts';
 import { ADMIN, DOCTOR, NURSE_EARLY, NURSE_NIGHT, ORG_NAME, WARD_INTERNAL, WARD_SURGERY, type Person } from './cast.ts';

@@ -10,7 +10,7 @@
 // revokes members of the department, and is refused outside it. A member gets not_permitted from
 // every admin method of the part.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/delegation-names.ts';
+import { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/features/delegation-names.ts';
 import type { MethodInput } from '@klinikfunk/protocol/api/contract.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
@@ -104,7 +104,8 @@ describe('delegated administration in the app', () => {
       'admin.revokeDelegation': { delegationId: 'dlg00000000000' },
       'admin.exportOrgKeyShares': { threshold: 2, total: 3 },
     };
-    for (const method of DELEGATION_METHOD_NAMES.filter((m) => m.startsWith('admin.'))) {
+    const methods = [...DELEGATION_METHOD_NAMES, 'admin.rotateOrgKey', 'admin.exportOrgKeyShares'] as const;
+    for (const method of methods.filter((m) => m.startsWith('admin.'))) {
       const result = await dept.call(method, (inputs[method] ?? {}) as MethodInput<typeof method>);
       expect(result, method).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
     }

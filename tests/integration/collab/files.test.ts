@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { partsId } from '../../../apps/desktop/electron/core/files/blob-cache.ts';
 import { SEGMENT_BYTES } from '../../../apps/desktop/electron/core/files/segment-sender.ts';
-import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/features/files.ts';
 import type { CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TransferProgress } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { TransferProgress } from '@klinikfunk/protocol/api/features/files.ts';
 import { TransferCancelled, Transfers } from '../../../apps/desktop/electron/core/files/transfers.ts';
 
 describe('transfers', () => {

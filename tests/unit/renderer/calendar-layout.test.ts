@@ -1,7 +1,7 @@
 // Which days of the month, week and agenda views an occurrence appears on: every day it spans,
 // all-day ones up to their exclusive end, timed ones across midnight, in Berlin wall time.
 import { describe, expect, it } from 'vitest';
-import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/features/calendar.ts';
 import {
   byDay,
   dayKeysOf,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgSettingsView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import type { OrgSettingsView } from '@klinikfunk/protocol/api/features/org-settings.ts';
 import { afterSave, formFrom, receive } from '../../../apps/desktop/renderer/src/components/admin/org-settings-form.ts';
 
 function view(retentionDays: number, readReceipts = true): OrgSettingsView {

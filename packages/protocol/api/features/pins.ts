@@ -3,7 +3,7 @@
 // feature adds its own pair here and one line in contract.ts and names.ts each.
 import { z } from 'zod';
 import { method } from '../define.ts';
-import { channelId, messageRef } from '../messaging-schemas.ts';
+import { channelId, messageRef } from '../common.ts';
 
 const person = z.object({ userId: z.string(), displayName: z.string() });
 const done = z.object({ done: z.literal(true) });

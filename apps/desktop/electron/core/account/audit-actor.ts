@@ -3,7 +3,7 @@
 // `stampActor`) says which one. The stamp is checked here with the signing key from that device's
 // certificate in the signed directory, and the device leads to its user: the log names a person,
 // never a bare key. A record without a valid stamp says so instead of guessing.
-import type { AUDIT_ACTOR_SOURCES } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import type { AUDIT_ACTOR_SOURCES } from '@klinikfunk/protocol/api/features/audit.ts';
 import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { verifyRecordActor } from '@klinikfunk/crypto/records.ts';

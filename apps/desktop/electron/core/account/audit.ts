@@ -6,7 +6,7 @@
 // devices are not admin actions and stay out. The CSV export is audit-csv.ts.
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
-import type { AuditEntryView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import type { AuditEntryView } from '@klinikfunk/protocol/api/features/audit.ts';
 import type { AuditFacts } from '@klinikfunk/protocol/domain/audit-detail.ts';
 import { actorOf, knownDevices, type DelegateHolder } from './audit-actor.ts';
 

@@ -7,7 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import { TransportError } from '../transport/transport.ts';
 import { makeRegistration, NotAdminError, signDeviceRevocation, signUser, signWipe } from '../account/admin.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
-import type { RegistrationLetter } from '@klinikfunk/protocol/api/messaging-schemas.ts';
+import type { RegistrationLetter } from '@klinikfunk/protocol/api/features/users-admin.ts';
 import type { SessionService } from './session-service.ts';
 
 /**

@@ -1,6 +1,6 @@
 // Machine policy for files staff send: the largest size and allowed or blocked extensions.
 // Checked in the core before a byte is read, whatever the renderer already checked.
-import type { UploadRefusal } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { UploadRefusal } from '@klinikfunk/protocol/api/features/files.ts';
 
 export interface FilePolicyValues {
   maxUploadMegabytes: number;

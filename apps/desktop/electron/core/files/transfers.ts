@@ -1,7 +1,7 @@
 // Uploads and downloads in progress: progress for the renderer (throttled, so a 100 MB transfer
 // is a few dozen events, not thousands) and cancellation. A cancelled transfer stops at its next
 // chunk: the progress callback the transport calls after every chunk throws `TransferCancelled`.
-import type { TransferProgress } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { TransferProgress } from '@klinikfunk/protocol/api/features/files.ts';
 
 export class TransferCancelled extends Error {
   constructor() {

@@ -9,7 +9,7 @@
 // and the relay address), so it survives the sign-out and a restart; a profile that comes online
 // again clears a refusal, and its next sign-in clears a relay notice.
 import { z } from 'zod';
-import { relayUrl } from '@klinikfunk/protocol/api/session-schemas.ts';
+import { relayUrl } from '@klinikfunk/protocol/api/features/session.ts';
 import { ProfileSideFile } from './profile-side-file.ts';
 
 export const profileNoticeReason = z.enum([

@@ -4,7 +4,7 @@
 // file beside the profile folders repeats only the address (no key, no content), written when a
 // profile is created, joined or signed in. Profiles since deleted are filtered out by the caller.
 import { z } from 'zod';
-import { relayUrl } from '@klinikfunk/protocol/api/session-schemas.ts';
+import { relayUrl } from '@klinikfunk/protocol/api/features/session.ts';
 import { ProfileSideFile } from './profile-side-file.ts';
 
 const entrySchema = z.strictObject({ url: relayUrl, at: z.number().int().nonnegative() });

@@ -1,9 +1,9 @@
 // IPC handlers for the holder of a delegation (Bereichsadministration, issue 19): a department
 // admin's device signs user, enrolment and revocation records with its own key as the delegate
-// (packages/protocol/api/parts/delegation-contract.ts, `delegated.*`). Before uploading, the
+// (packages/protocol/api/features/delegation.ts, `delegated.*`). Before uploading, the
 // record is checked with this device's own Directory, the same check relay and clients run, so
 // an out-of-scope action gets `not_permitted` with the reason and nothing is sent.
-import type { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/delegation-names.ts';
+import type { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/features/delegation-names.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';

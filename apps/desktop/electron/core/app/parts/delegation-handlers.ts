@@ -1,10 +1,11 @@
 // IPC handlers of the API part for delegated administration, org key rotation and emergency shares (issue 19)
-// (packages/protocol/api/parts/delegation-contract.ts). Reads come from the verified local
+// (packages/protocol/api/features/delegation.ts, org-key.ts). Reads come from the verified local
 // directory; every change is an org-signed record the relay verifies as every client does.
 // Access: requireAdminRuntime (active admin in the directory + org key on this device).
-import type { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/delegation-names.ts';
+import type { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/features/delegation-names.ts';
+import type { ORG_KEY_METHOD_NAMES } from '@klinikfunk/protocol/api/features/org-key-names.ts';
 import type { z } from 'zod';
-import type { delegationViewSchema } from '@klinikfunk/protocol/api/parts/delegation-contract.ts';
+import type { delegationViewSchema } from '@klinikfunk/protocol/api/features/delegation.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
@@ -19,7 +20,10 @@ import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 
 /** The holder's side (`delegated.*`) is in delegated-handlers.ts. */
-type Names = Exclude<(typeof DELEGATION_METHOD_NAMES)[number], `delegated.${string}`>;
+/** The admin's side of delegation, and the org key's rotation and emergency shares (its backup file is in org-admin-handlers.ts). */
+type Names =
+  | Exclude<(typeof DELEGATION_METHOD_NAMES)[number], `delegated.${string}`>
+  | Exclude<(typeof ORG_KEY_METHOD_NAMES)[number], 'admin.exportOrgKey' | 'admin.importOrgKey'>;
 type DelegationView = z.output<typeof delegationViewSchema>;
 
 function shareProblemText(problem: ShareProblem): string {

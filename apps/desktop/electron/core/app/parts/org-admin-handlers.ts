@@ -1,9 +1,15 @@
-// IPC handlers of the API part for organisation administration (issue 9) (packages/protocol/api/parts/org-admin-contract.ts).
+// IPC handlers of the admin screens (issue 9) (packages/protocol/api/features/users-admin.ts, devices-admin.ts,
+// channels-admin.ts, org-settings.ts, audit.ts, org-key.ts).
 // Reads come from the verified local directory (the crypto Directory and its projection in the
 // store); every change is an org-signed record uploaded to the relay, which verifies it as every
 // client does. Access: requireAdminRuntime (active admin in the directory + org key on this device).
-import type { ORG_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/org-admin-names.ts';
-import type { AdminUser, OrgSettingsView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import type { AUDIT_METHOD_NAMES } from '@klinikfunk/protocol/api/features/audit-names.ts';
+import type { CHANNELS_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/features/channels-admin-names.ts';
+import type { DEVICES_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/features/devices-admin-names.ts';
+import type { ORG_SETTINGS_METHOD_NAMES } from '@klinikfunk/protocol/api/features/org-settings-names.ts';
+import type { USERS_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/features/users-admin-names.ts';
+import type { AdminUser } from '@klinikfunk/protocol/api/features/users-admin.ts';
+import type { OrgSettingsView } from '@klinikfunk/protocol/api/features/org-settings.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
@@ -21,7 +27,15 @@ import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 import { redactProxy } from '../../net/proxy-choice.ts';
 
-type Names = (typeof ORG_ADMIN_METHOD_NAMES)[number];
+/** Adding users, registration letters and revoking devices are in ../admin-handlers.ts, the org key's rotation and shares in delegation-handlers.ts. */
+type Names =
+  | Exclude<(typeof USERS_ADMIN_METHOD_NAMES)[number], 'admin.addUser' | 'admin.createRegistrationKey'>
+  | Exclude<(typeof DEVICES_ADMIN_METHOD_NAMES)[number], 'admin.revokeDevice'>
+  | (typeof CHANNELS_ADMIN_METHOD_NAMES)[number]
+  | (typeof ORG_SETTINGS_METHOD_NAMES)[number]
+  | (typeof AUDIT_METHOD_NAMES)[number]
+  | 'admin.exportOrgKey'
+  | 'admin.importOrgKey';
 
 const done = { done: true as const };
 

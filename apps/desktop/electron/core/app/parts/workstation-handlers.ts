@@ -1,5 +1,7 @@
-// IPC handlers of the API part for shared workstations (issue 8) (packages/protocol/api/parts/workstation-contract.ts).
-import type { WORKSTATION_METHOD_NAMES } from '@klinikfunk/protocol/api/parts/workstation-names.ts';
+// IPC handlers of the API for shared workstations and the support package (issue 8)
+// (packages/protocol/api/features/workstation.ts, support.ts).
+import type { SUPPORT_METHOD_NAMES } from '@klinikfunk/protocol/api/features/support-names.ts';
+import type { WORKSTATION_METHOD_NAMES } from '@klinikfunk/protocol/api/features/workstation-names.ts';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
@@ -8,7 +10,7 @@ import type { HandlerContext, ProfileHandlers } from '../handler-context.ts';
 import { appInfo, supportExportSignedOut } from '../app-info.ts';
 import { buildSupportPackage, supportFileName } from '../support-package.ts';
 
-type Names = (typeof WORKSTATION_METHOD_NAMES)[number];
+type Names = (typeof WORKSTATION_METHOD_NAMES)[number] | (typeof SUPPORT_METHOD_NAMES)[number];
 
 export function workstationHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> {
   const { sessions } = ctx;

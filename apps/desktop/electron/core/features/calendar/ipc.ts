@@ -4,7 +4,7 @@
 // changed and cancelled in occurrence-ipc.ts.
 import { randomBytes } from 'node:crypto';
 import ICAL from 'ical.js';
-import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/features/calendar.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';

@@ -4,7 +4,7 @@
 // profile on the same workstation cannot continue, read or cancel them.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/features/files.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';

@@ -2,7 +2,7 @@
 // poll, a close by someone else) so staff get an answer at once; the decision that counts is the
 // reducer's (collab/polls.ts) over the ordered log, the same on every client, for any vote that
 // was in flight when the poll closed.
-import type { PollView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';

@@ -1,7 +1,7 @@
 // The policy form's values against the org settings they started from. Settings that arrive
 // (the first load, the answer to a save) fill the form only while the admin has changed nothing:
 // on a slow PC the first answer used to land after the admin had typed and replaced the input.
-import type { OrgSettingsView } from '@klinikfunk/protocol/api/parts/org-admin-contract.ts';
+import type { OrgSettingsView } from '@klinikfunk/protocol/api/features/org-settings.ts';
 
 export interface OrgSettingsFields {
   /** As typed: checked on save, so "abc" stays visible with its error. */

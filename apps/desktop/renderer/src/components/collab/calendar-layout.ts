@@ -1,7 +1,7 @@
 // Which days a calendar view shows and which occurrences fall on each, in Berlin wall time
 // (weeks start on Monday). All-day entries are dates (midnight UTC), timed ones instants. An
 // occurrence spanning several days is placed on each of them, with its place in the span.
-import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/features/calendar.ts';
 import { dateInput, dayStart, DAY_MS, monthStart, parseDate, wall, weekStart } from './berlin-time.ts';
 
 export type CalendarMode = 'month' | 'week' | 'agenda';

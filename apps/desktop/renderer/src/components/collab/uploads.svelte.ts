@@ -1,7 +1,7 @@
 // Uploads of one open channel: the file is read in 512 KiB slices (never whole), each slice
 // handed to the core, which encrypts it at once and sends the ciphertext in segments meanwhile,
 // with progress events. Refusals by policy become a clear sentence before any byte is read.
-import type { FilePolicyView, TransferProgress, UploadRefusal } from '@klinikfunk/protocol/api/parts/collab-schemas.ts';
+import type { FilePolicyView, TransferProgress, UploadRefusal } from '@klinikfunk/protocol/api/features/files.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
 import { call, listen } from '../../lib/api.ts';
 import { errorText } from '../../lib/errors.ts';

@@ -1,10 +1,10 @@
-// API part for delegated administration (Bereichsadministration, the directory agent's key) and org
-// key rotation (issue 19): methods with their schemas and doc comments. Merged into contract.ts;
-// the names are listed in ./delegation-names.ts.
+// API of delegated administration (Bereichsadministration, the directory agent's key): the admin signs a
+// delegation for a scope of departments; its holder (delegated.*) manages the members there. Merged into
+// contract.ts; the names are in ./delegation-names.ts.
 import { z } from 'zod';
 import { delegationScopeSchema, publicKeySchema } from '../../wire/records.ts';
-import { method, type EventSpec, type MethodSpec } from '../define.ts';
-import { registrationLetterSchema } from '../messaging-schemas.ts';
+import { method, type MethodSpec } from '../define.ts';
+import { registrationLetterSchema } from './users-admin.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 const time = z.number().int().nonnegative();
@@ -56,31 +56,6 @@ export const delegationMethods = {
     output: done,
     doc: "Revokes a delegation: records its key signs after this one (in the relay's order) are refused everywhere; what it signed before stays. `not_found` for an unknown delegation.",
   }),
-  'admin.rotateOrgKey': method({
-    input: z.strictObject({}),
-    output: z.object({ rotatedAt: time }),
-    doc: 'Makes a new organisation key, announces it with a record signed by the current one and keeps it on this device; from then on the old key signs nothing that relay or clients accept. Other admin devices need the new key from a fresh backup (admin.exportOrgKey here, admin.importOrgKey there). The organisation fingerprint stays.',
-  }),
-  'admin.exportOrgKeyShares': method({
-    input: z.strictObject({
-      threshold: z.number().int().min(2).max(20),
-      total: z.number().int().min(2).max(20),
-    }),
-    output: z.object({
-      orgName: z.string(),
-      /** The organisation fingerprint, printed on every envelope to check it belongs to this organisation. */
-      orgFingerprint: z.string(),
-      shares: z.array(
-        z.object({ index: z.number().int(), threshold: z.number().int(), total: z.number().int(), text: z.string() }),
-      ),
-    }),
-    doc: 'Splits the current organisation key into `total` emergency shares, any `threshold` of which restore it (Shamir); each share is text (upper-case letters, digits, dashes; QR alphanumeric) with a checksum, for one sealed envelope each. Nothing is stored. `invalid_input` when threshold > total; admin devices holding the current key only.',
-  }),
-  'orgKey.restoreFromShares': method({
-    input: z.strictObject({ shares: z.array(z.string().max(400)).min(1).max(20) }),
-    output: z.object({ promoted: z.boolean() }),
-    doc: 'Restores the organisation key from emergency shares onto this device ("alle Admin-Geräte verloren"): every share is checked (checksum, same split, this organisation, the key the directory names now) before they are combined; fewer than the threshold are refused. The device keeps the key, and a user who is not yet an admin is made one with a record the restored key signs (`promoted`). `invalid_input` names the share that is damaged, mistyped, from another split or missing; `not_permitted` for a deactivated user.',
-  }),
   'delegated.mine': method({
     input: z.strictObject({}),
     output: z.array(
@@ -124,4 +99,3 @@ export const delegationMethods = {
     doc: "Revokes a device of a member of the delegation's scope (no wipe order: that needs an admin). `not_permitted` outside the scope.",
   }),
 } satisfies Record<string, MethodSpec>;
-export const delegationEvents = {} satisfies Record<string, EventSpec>;

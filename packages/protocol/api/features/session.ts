@@ -1,9 +1,18 @@
-// Schemas of the session part of the API: profiles on this workstation, first run (create or join
-// an organisation), sign-in, lock and PIN. Nothing here carries message content.
+// API of sign-in and the screen lock: the profiles on this workstation, sign-in with the passphrase, lock and
+// unlock with the PIN, the signed-in user. Nothing here carries message content. Merged into contract.ts;
+// the names are in ./session-names.ts.
 import { z } from 'zod';
+import { event, method, type EventSpec, type MethodSpec } from '../define.ts';
+
+/** Every input is an object, so methods can grow optional fields without breaking callers. */
+const noInput = z.object({}).strict();
+const done = z.object({ done: z.literal(true) });
+const pin = z.string().regex(/^\d{4,12}$/, 'PIN: 4 to 12 digits');
 
 export const profileId = z.string().regex(/^[0-9a-f-]{36}$/, 'profile id');
+
 export const passphrase = z.string().min(1).max(1024);
+
 export const relayUrl = z
   .string()
   .max(2000)
@@ -56,23 +65,6 @@ export const sessionStatusSchema = z.object({
     .nullable(),
 });
 
-export const orgCreateInput = z.strictObject({
-  orgName: z.string().trim().min(2).max(200),
-  displayName: z.string().trim().min(2).max(200),
-  relayUrl,
-  /** The one-time setup code the relay wrote to its data folder (bootstrap-code). */
-  setupCode: z.string().trim().min(16).max(64),
-  passphrase: passphrase.min(10),
-});
-
-export const orgJoinInput = z.strictObject({
-  registrationKey: z.string().min(1).max(200),
-  relayUrl,
-  passphrase: passphrase.min(10),
-});
-
-export const registrationKeyProblem = z.enum(['wrong_length', 'invalid_character', 'checksum']);
-
 export const unlockOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unlocked') }),
   z.object({ kind: z.literal('wrong_pin'), attemptsLeft: z.number().int(), retryAt: z.number().int() }),
@@ -94,27 +86,52 @@ export const meSchema = z.object({
   holdsOrgKey: z.boolean(),
 });
 
-export const connectionSchema = z.object({
-  state: z.enum(['online', 'connecting', 'offline']),
-  /** Channels still catching up; 0 when in sync. */
-  syncingChannels: z.number().int().nonnegative(),
-  /** Sends waiting in the outbox. */
-  pendingSends: z.number().int().nonnegative(),
-  /** When the next reconnect attempt is due (UTC ms), for "reconnecting in 8 s". */
-  nextRetryAt: z.number().int().nullable(),
-  /**
-   * relay_version: the relay speaks another protocol version; IT must update one side.
-   * relay_untrusted: the relay's certificate is from a CA this PC does not trust (policy RelayCaCertificates).
-   * proxy_refused / proxy_auth / proxy_unreachable: the proxy refused the connection, wants credentials, is not reachable.
-   */
-  problem: z.enum(['relay_version', 'relay_untrusted', 'proxy_refused', 'proxy_auth', 'proxy_unreachable']).nullable(),
-  /** Since when the relay is out of reach, once that lasted long enough for a banner (about 20 s); null otherwise. */
-  outageSince: z.number().int().nullable(),
-  /** Urgent messages of this user still in the outbox (not delivered to the relay yet). */
-  pendingUrgent: z.number().int().nonnegative(),
-});
+export const sessionMethods = {
+  'session.status': method({
+    input: noInput,
+    output: sessionStatusSchema,
+    doc: 'Whether a profile is signed in, locked or none exists yet, and the profiles on this workstation by display name. Always available; reveals no content.',
+  }),
+  'session.signIn': method({
+    input: z.strictObject({ profileId, passphrase }),
+    output: sessionStatusSchema,
+    doc: 'Opens a profile with its passphrase and makes it the visible one. `wrong_passphrase` for a wrong passphrase (counted per profile on disk); `too_many_attempts` while the backoff after wrong passphrases runs (checked before any Argon2id); `secure_store_unavailable` when the key is sealed by the OS secure store of another Windows account or PC. Works offline (local data).',
+  }),
+  'session.signOut': method({
+    input: noInput,
+    output: sessionStatusSchema,
+    doc: 'Signs the visible profile out: stops its sync and purges its key from memory.',
+  }),
+  'session.lock': method({
+    input: noInput,
+    output: sessionStatusSchema,
+    doc: 'Locks the screen (hotkey Ctrl+L or the lock button). Sync continues; the screen shows no content.',
+  }),
+  'session.unlock': method({
+    input: z.strictObject({ profileId, pin }),
+    output: unlockOutcomeSchema,
+    doc: 'Unlocks a signed-in profile with its PIN. After too many wrong PINs the profile is signed out and needs its passphrase.',
+  }),
+  'session.setPin': method({
+    input: z.strictObject({ pin }),
+    output: done,
+    doc: 'Sets the PIN of the visible profile (first sign-in). `invalid_input` for a PIN that is too short or trivial.',
+  }),
+  'session.me': method({
+    input: noInput,
+    output: meSchema,
+    doc: 'The signed-in user of the visible profile: name, role, ward, organisation.',
+  }),
+} satisfies Record<string, MethodSpec>;
+
+export const sessionEvents = {
+  'session.changed': event({
+    payload: sessionStatusSchema,
+    doc: 'The session state changed (signed in, locked, unlocked, signed out).',
+  }),
+} satisfies Record<string, EventSpec>;
 
 export type ProfileSummaryView = z.output<typeof profileSummarySchema>;
 export type Me = z.output<typeof meSchema>;
-export type ConnectionView = z.output<typeof connectionSchema>;
 export type UnlockOutcome = z.output<typeof unlockOutcomeSchema>;
+export type SessionStatus = z.output<typeof sessionStatusSchema>;

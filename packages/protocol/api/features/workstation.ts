@@ -1,8 +1,9 @@
-// API part for shared workstations (issue 8): methods and events with their schemas and doc comments. Merged into
-// contract.ts; the names are listed in ./workstation-names.ts.
+// API of shared workstations: the session rules machine policy sets (idle lock, PIN attempts, session limit),
+// and copying through the core, which clears the clipboard again. Merged into contract.ts; the names are in
+// ./workstation-names.ts.
 import { z } from 'zod';
-import { method, type EventSpec, type MethodSpec } from '../define.ts';
-import { messageRef } from '../messaging-schemas.ts';
+import { method, type MethodSpec } from '../define.ts';
+import { messageRef } from '../common.ts';
 
 const seconds = z.number().int().nonnegative();
 
@@ -49,15 +50,4 @@ export const workstationMethods = {
     output: z.object({ fingerprint: z.string(), clearAfterSeconds: seconds }),
     doc: 'Copies the organisation fingerprint of the visible profile (packages/protocol/wire/org-fingerprint.ts; what IT pins with policy OrgFingerprint) to the clipboard, removed again like clipboard.copyMessage. `locked` when no profile is unlocked.',
   }),
-  'support.exportPackage': method({
-    input: z.strictObject({}),
-    output: z.object({
-      /** False when the user cancelled the save dialog. */
-      saved: z.boolean(),
-      /** Name of the file written (not its folder), or null when cancelled. */
-      fileName: z.string().nullable(),
-    }),
-    doc: 'Writes a support package (ZIP: versions, machine policy, connection state of the signed-in profiles, the log files; nothing from a profile store) where the user chooses in the system save dialog. Available signed in or not, also when locked. `unavailable` when the file could not be written.',
-  }),
 } satisfies Record<string, MethodSpec>;
-export const workstationEvents = {} satisfies Record<string, EventSpec>;
