@@ -27,6 +27,7 @@ import {
 import type { EventName, MethodName } from './names.ts';
 import { messagesChangedSchema } from './change-events.ts';
 import { pinsMethods } from './features/pins.ts';
+import { userImportMethods } from './features/user-import.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
 import { delegationEvents, delegationMethods } from './parts/delegation-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
@@ -278,6 +279,7 @@ export const methods = {
   ...workstationMethods,
   ...pinsMethods,
   ...delegationMethods,
+  ...userImportMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
