@@ -13,8 +13,9 @@ import { personnelUserId } from '../../../../apps/desktop/electron/core/account/
 const ORG = 'org_Klinikum_Nord';
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const bom = (text: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(text)]);
-/** Windows-1252 for the Latin-1 range German needs (ä ö ü ß are one byte each). */
-const cp1252 = (text: string) => Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
+/** Windows-1252: ä ö ü ß as Latin-1, „ “ – € in 0x80–0x9F. */
+const CP1252_HIGH: Record<string, number> = { '„': 0x84, '“': 0x93, '–': 0x96, '€': 0x80 };
+const cp1252 = (text: string) => Uint8Array.from([...text].map((c) => CP1252_HIGH[c] ?? c.charCodeAt(0)));
 
 const plan = (file: Uint8Array, users: RecordBody<'user'>[] = [], actor: ImportActor = { kind: 'admin' }) =>
   planImport(file, { orgId: ORG, user: (id) => users.find((u) => u.userId === id), actor });
@@ -33,7 +34,7 @@ const user = (pn: string, over: Partial<RecordBody<'user'>> = {}): RecordBody<'u
 describe('reading a CSV export', () => {
   it('reads Excel\'s German "CSV (Trennzeichen-getrennt)": Windows-1252, `;`, CRLF, quoted fields', () => {
     const file = cp1252(
-      'Personalnummer;Name;Abteilung;Rolle\r\n1001;"Weiß; Jörg";Kardiologie;Mitglied\r\n1002;"Bärbel ""Bär"" Groß";Notaufnahme;\r\n',
+      'Personalnummer;Name;Abteilung;Rolle\r\n1001;"Weiß; Jörg";Kardiologie;Mitglied\r\n1002;"Bärbel „Bär“ Groß";Notaufnahme – Süd;\r\n',
     );
     const parsed = parseCsv(file);
     expect(parsed).toMatchObject({ ok: true, encoding: 'windows-1252', separator: ';' });
@@ -41,8 +42,13 @@ describe('reading a CSV export', () => {
     expect(parsed.records.map((r) => r.fields)).toEqual([
       ['Personalnummer', 'Name', 'Abteilung', 'Rolle'],
       ['1001', 'Weiß; Jörg', 'Kardiologie', 'Mitglied'],
-      ['1002', 'Bärbel "Bär" Groß', 'Notaufnahme', ''],
+      ['1002', 'Bärbel „Bär“ Groß', 'Notaufnahme – Süd', ''],
     ]);
+  });
+
+  it('unquotes doubled quotes inside a quoted field', () => {
+    const parsed = parseCsv(utf8('Personalnummer;Name\n1;"Anna ""Anni"" Berg"\n'));
+    expect(parsed.ok && parsed.records[1]!.fields).toEqual(['1', 'Anna "Anni" Berg']);
   });
 
   it('reads "CSV UTF-8" with a byte order mark, and English headers with `,`', () => {

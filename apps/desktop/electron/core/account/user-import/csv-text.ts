@@ -1,6 +1,7 @@
 // Reads a CSV file as German clinics export it: Excel writes `;` between fields, Windows-1252
 // ("CSV (Trennzeichen-getrennt)") or UTF-8 with a byte order mark ("CSV UTF-8"), CRLF line ends,
 // and quotes a field that holds the separator, a quote or a line break (RFC 4180 quoting).
+import { decodeWindows1252 } from './windows-1252.ts';
 
 export type CsvEncoding = 'utf-8' | 'windows-1252';
 export type CsvSeparator = ';' | ',' | '\t';
@@ -23,7 +24,7 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
   } catch {
     // Not UTF-8: an umlaut in Windows-1252 is one byte that never forms a valid UTF-8 sequence here.
-    return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252' };
+    return { text: decodeWindows1252(body), encoding: 'windows-1252' };
   }
 }
 
