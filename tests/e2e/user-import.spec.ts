@@ -88,6 +88,7 @@ test('CSV import with a bad row, import, bulk letters, delegation, shares and ke
   const delegation = page.getByTestId('delegation-row');
   await expect(delegation).toHaveCount(1);
   await expect(delegation).toContainText('Aktiv');
+  await page.getByRole('heading', { name: 'Bereichsverwaltung übertragen', level: 2 }).scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'import-04-delegations');
   await expectAccessible(page, 'delegations');
   await delegation

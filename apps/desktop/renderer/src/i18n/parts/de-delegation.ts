@@ -4,7 +4,7 @@ export const deDelegation = {
   'orgAdmin.tab.keySafety': 'Schlüsselwechsel & Notfall',
   'delegation.title': 'Bereichsverwaltung übertragen',
   'delegation.help':
-    'Mit einer Bereichsverwaltung darf ein Gerät – etwa das der Stationsleitung – Mitglieder bestimmter Abteilungen anlegen, umbenennen, deaktivieren und ihnen Registrierungsbriefe ausstellen oder ihre Geräte sperren. Admins kann es nie anlegen oder ändern. Die Übertragung endet am Ablaufdatum oder wenn Sie sie widerrufen; was bis dahin geschah, bleibt gültig.',
+    'Mit einer Bereichsverwaltung darf ein Gerät – etwa das der Stationsleitung – Mitglieder bestimmter Abteilungen anlegen, umbenennen, deaktivieren und ihnen Registrierungsbriefe ausstellen oder ihre Geräte sperren. Admins kann es nie anlegen oder ändern. Die Übertragung endet am Ablaufdatum oder wenn Sie sie widerrufen; was bis dahin geschah, bleibt gültig. Eine eigene Ansicht dafür auf dem Gerät der Stationsleitung hat diese Version noch nicht.',
   'delegation.listTitle': 'Bestehende Bereichsverwaltungen',
   'delegation.none': 'Es gibt keine Bereichsverwaltung. Alle Änderungen an Benutzern machen Admins.',
   'delegation.col.label': 'Bezeichnung',
@@ -40,7 +40,7 @@ export const deDelegation = {
   'delegation.scopeKind.all': 'Alle Mitglieder (keine Admins)',
   'delegation.departments': 'Abteilungen',
   'delegation.departmentsHelp':
-    'Genau wie im Benutzerfeld „Abteilung/Station“ geschrieben, mehrere durch Komma getrennt.',
+    'Genau so geschrieben wie beim Benutzer unter „Station oder Bereich“, mehrere durch Komma getrennt.',
   'delegation.days': 'Gültig für Tage',
   'delegation.daysHelp': '1 bis 366 Tage. Danach muss die Übertragung erneuert werden.',
   'delegation.create': 'Bereichsverwaltung übertragen',

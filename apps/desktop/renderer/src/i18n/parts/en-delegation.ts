@@ -4,7 +4,7 @@ export const enDelegation = {
   'orgAdmin.tab.keySafety': 'Key change & emergency',
   'delegation.title': 'Delegate administration',
   'delegation.help':
-    'With delegated administration a device – for example the ward manager’s – may create, rename and deactivate members of certain departments, issue their registration letters and revoke their devices. It can never create or change admins. The delegation ends on its end date or when you revoke it; what was done until then stays valid.',
+    'With delegated administration a device – for example the ward manager’s – may create, rename and deactivate members of certain departments, issue their registration letters and revoke their devices. It can never create or change admins. The delegation ends on its end date or when you revoke it; what was done until then stays valid. This version has no screen for it on the ward manager’s device yet.',
   'delegation.listTitle': 'Existing delegations',
   'delegation.none': 'There is no delegated administration. Admins make every change to users.',
   'delegation.col.label': 'Label',
@@ -39,7 +39,8 @@ export const enDelegation = {
   'delegation.scopeKind.departments': 'Certain departments',
   'delegation.scopeKind.all': 'All members (no admins)',
   'delegation.departments': 'Departments',
-  'delegation.departmentsHelp': 'Written exactly as in the user field “Department/ward”, several separated by commas.',
+  'delegation.departmentsHelp':
+    'Written exactly as under “Ward or department” for the user, several separated by commas.',
   'delegation.days': 'Valid for days',
   'delegation.daysHelp': '1 to 366 days. After that the delegation must be renewed.',
   'delegation.create': 'Delegate administration',
