@@ -47,7 +47,8 @@ export const deDelegation = {
   'delegation.createConfirmTitle': 'Bereichsverwaltung übertragen?',
   'delegation.createConfirmText':
     '„{label}“ darf {days} Tage lang Mitglieder von {scope} anlegen, ändern, deaktivieren und ihre Geräte registrieren oder sperren.',
-  'delegation.created': 'Die Bereichsverwaltung wurde übertragen. Sie wirkt, sobald das Gerät verbunden ist.',
+  'delegation.created':
+    'Die Bereichsverwaltung wurde übertragen. Das Gerät oder die Anbindung erhält sie bei der nächsten Verbindung.',
   'delegation.error.label': 'Bitte geben Sie eine Bezeichnung ein.',
   'delegation.error.device': 'Bitte wählen Sie ein Gerät.',
   'delegation.error.publicKey': 'Bitte fügen Sie den öffentlichen Schlüssel ein (43 Zeichen).',

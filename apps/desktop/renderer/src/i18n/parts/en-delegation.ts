@@ -47,7 +47,7 @@ export const enDelegation = {
   'delegation.createConfirmTitle': 'Delegate administration?',
   'delegation.createConfirmText':
     '“{label}” may for {days} days create, change and deactivate members of {scope} and register or revoke their devices.',
-  'delegation.created': 'The administration was delegated. It takes effect once the device is connected.',
+  'delegation.created': 'The administration was delegated. The device or connection receives it when it next connects.',
   'delegation.error.label': 'Please enter a label.',
   'delegation.error.device': 'Please choose a device.',
   'delegation.error.publicKey': 'Please paste the public key (43 characters).',
