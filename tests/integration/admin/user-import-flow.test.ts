@@ -125,6 +125,21 @@ describe('CSV import and bulk letters in the app', () => {
     expect(users(dept).get(pn('1002'))?.body.ward).toBe('Kardiologie');
   });
 
+  it('a member gets not_permitted from every method, and nothing is asked or saved', async () => {
+    const file = csv(HEADER, '4001;Mia Mitglied;Kardiologie;');
+    dept.platform.saveDialog.answer = join(dir, 'mitglied.pdf');
+    for (const [method, input] of [
+      ['admin.importPreview', { file }],
+      ['admin.importApply', { file }],
+      ['admin.bulkLetters', { userIds: [pn('1000')] }],
+    ] as const) {
+      const result = await dept.call(method, input as never);
+      expect(result, method).toMatchObject({ ok: false, error: { code: 'not_permitted' } });
+    }
+    expect(dept.platform.saveDialog.requests).toHaveLength(0);
+    expect(users(admin).has(pn('4001'))).toBe(false);
+  });
+
   it('a department admin imports members of the delegated department only', async () => {
     const deptDeviceId = dept.core.sessions.visible().identity.deviceId;
     const { delegationId } = await admin.value('admin.createDelegation', {
@@ -169,6 +184,20 @@ describe('CSV import and bulk letters in the app', () => {
       15_000,
       'the admin workstation takes the delegated import',
     );
+    // Letters under the delegation: for its members, not for an admin or another department.
+    const enrolments = () => dept.core.sessions.visible().client.directory.enrolments.size;
+    const before = enrolments();
+    dept.platform.saveDialog.answer = join(dir, 'bereich.pdf');
+    expect(await dept.call('admin.bulkLetters', { userIds: [pn('3001'), pn('1003')], delegationId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_permitted' },
+    });
+    expect(enrolments()).toBe(before);
+    await expect(stat(join(dir, 'bereich.pdf'))).rejects.toThrow();
+    expect(await dept.value('admin.bulkLetters', { userIds: [pn('3001')], delegationId })).toMatchObject({
+      saved: true,
+      letters: 1,
+    });
   });
 
   it('writes the letters as one PDF, one page each, and a key from it joins a workstation', async () => {
