@@ -26,6 +26,7 @@ import { pollsMethods } from './features/polls.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
 import { supportMethods } from './features/support.ts';
+import { userImportMethods } from './features/user-import.ts';
 import { usersAdminMethods } from './features/users-admin.ts';
 import { workstationMethods } from './features/workstation.ts';
 
@@ -51,6 +52,7 @@ export const methods = {
   ...pinsMethods,
   ...workstationMethods,
   ...supportMethods,
+  ...userImportMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -90,4 +92,5 @@ export type * from './features/calendar.ts';
 export type * from './features/pins.ts';
 export type * from './features/workstation.ts';
 export type * from './features/support.ts';
+export type * from './features/user-import.ts';
 export type * from './features/message-view.ts';

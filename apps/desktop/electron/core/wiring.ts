@@ -16,6 +16,7 @@ import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed, type EventSink } from './changes/change-feed.ts';
 import { featureHandlers, messagePatch, registerStoreFeatures } from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
+import { userImportHandlers } from './app/parts/user-import-handlers.ts';
 import { delegationHandlers } from './app/parts/delegation-handlers.ts';
 import { orgAdminHandlers } from './app/parts/org-admin-handlers.ts';
 import { workstationHandlers } from './app/parts/workstation-handlers.ts';
@@ -243,6 +244,7 @@ export function createCore(deps: CoreDeps): Core {
     ...workstationHandlers(context),
     ...delegationHandlers(context),
     ...delegatedHandlers(context),
+    ...userImportHandlers(context),
   };
 
   const guards: Guards<ProfileRuntime> = {

@@ -6,6 +6,8 @@ import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
 import { deStatus } from './parts/de-status.ts';
+import { deUserImport } from './parts/de-user-import.ts';
+import { deDelegation } from './parts/de-delegation.ts';
 
 export const de = {
   ...deCollab,
@@ -13,6 +15,8 @@ export const de = {
   ...deWorkstation,
   ...dePins,
   ...deStatus,
+  ...deUserImport,
+  ...deDelegation,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',
   'app.loading': 'Klinikfunk wird gestartet …',

@@ -6,6 +6,8 @@ import { enOrgAdmin } from './parts/en-org-admin.ts';
 import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
 import { enStatus } from './parts/en-status.ts';
+import { enUserImport } from './parts/en-user-import.ts';
+import { enDelegation } from './parts/en-delegation.ts';
 
 export const en: Record<MessageKey, string> = {
   ...enCollab,
@@ -13,6 +15,8 @@ export const en: Record<MessageKey, string> = {
   ...enWorkstation,
   ...enPins,
   ...enStatus,
+  ...enUserImport,
+  ...enDelegation,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Secure messenger for hospitals, care and practices',
   'app.loading': 'Starting Klinikfunk …',

@@ -17,24 +17,29 @@ type Names = Extract<(typeof DELEGATION_METHOD_NAMES)[number], `delegated.${stri
 
 const done = { done: true as const };
 
+/** The visible profile, if this device holds that delegation and it is usable now. */
+export function requireDelegationHolder(
+  ctx: Pick<HandlerContext, 'sessions' | 'clock'>,
+  delegationId: string,
+): ProfileRuntime {
+  const runtime = ctx.sessions.visible();
+  const dir = runtime.client.directory;
+  const delegation = dir.delegations.get(delegationId)?.body;
+  if (
+    !delegation ||
+    delegation.holder.kind !== 'device' ||
+    delegation.holder.deviceId !== runtime.identity.deviceId ||
+    dir.revokedDelegations.has(delegationId) ||
+    delegation.expiresAt < ctx.clock.now()
+  )
+    throw new AppError('not_permitted', 'This device holds no such delegation, or it was revoked or has ended.');
+  return runtime;
+}
+
 export function delegatedHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const { sessions, clock } = ctx;
 
-  /** The visible profile, if this device holds that delegation and it is usable now. */
-  const holder = (delegationId: string): ProfileRuntime => {
-    const runtime = sessions.visible();
-    const dir = runtime.client.directory;
-    const delegation = dir.delegations.get(delegationId)?.body;
-    if (
-      !delegation ||
-      delegation.holder.kind !== 'device' ||
-      delegation.holder.deviceId !== runtime.identity.deviceId ||
-      dir.revokedDelegations.has(delegationId) ||
-      delegation.expiresAt < clock.now()
-    )
-      throw new AppError('not_permitted', 'This device holds no such delegation, or it was revoked or has ended.');
-    return runtime;
-  };
+  const holder = (delegationId: string): ProfileRuntime => requireDelegationHolder(ctx, delegationId);
 
   /** Checks the record as relay and clients will, then uploads it. */
   const publish = async (runtime: ProfileRuntime, record: SignedRecord): Promise<void> => {
