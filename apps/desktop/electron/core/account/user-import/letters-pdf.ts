@@ -3,7 +3,7 @@
 // German (WinAnsi), so no font file ships with the app. The PDF holds one-time keys: the caller
 // writes it once and keeps nothing.
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import type { RegistrationLetter } from '@klinikfunk/protocol/api/messaging-schemas.ts';
+import type { RegistrationLetter } from '@klinikfunk/protocol/api/features/users-admin.ts';
 import type { LetterTexts } from './letter-texts.ts';
 
 const A4: [number, number] = [595.28, 841.89];

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { USER_IMPORT_METHOD_NAMES } from '@klinikfunk/protocol/api/features/user-import-names.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { RegistrationLetter } from '@klinikfunk/protocol/api/messaging-schemas.ts';
+import type { RegistrationLetter } from '@klinikfunk/protocol/api/features/users-admin.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { makeRegistration, signUser } from '../../account/admin.ts';
