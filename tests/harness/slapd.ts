@@ -129,6 +129,8 @@ export async function startSlapd(options: HospitalOptions = {}): Promise<Slapd> 
       `rootdn "${ADMIN_DN}"`,
       `rootpw ${ADMIN_PASSWORD}`,
       `directory ${dbDir}`,
+      // The agent reads every person in pages of 500: no total size limit for its account.
+      `limits dn.exact="${AGENT_DN}" size.soft=unlimited size.hard=unlimited size.prtotal=unlimited`,
       'access to attrs=userPassword by anonymous auth by * none',
       `access to * by dn.exact="${AGENT_DN}" read by * none`,
       '',

@@ -99,7 +99,7 @@ export async function readDirectory(config: AgentConfig): Promise<DirectoryPerso
     return people;
   } catch (error) {
     if (error instanceof LdapError) throw error;
-    throw new LdapError(`LDAP: ${(error as Error).message}`);
+    throw new LdapError(`LDAP: ${(error as Error).name}: ${(error as Error).message.trim()}`);
   } finally {
     await client.unbind().catch(() => {});
   }
