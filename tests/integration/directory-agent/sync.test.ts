@@ -5,10 +5,11 @@
 // arrive in one run, and a disabled person's enrolled workstation is cut off. A failing directory
 // (unreachable, wrong password, empty answer, a mass removal) changes nothing, and the agent's key
 // is refused outside its scope.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '@klinikfunk/node-common/logger.ts';
@@ -35,6 +36,7 @@ import {
 } from '../../harness/slapd.ts';
 import { eventually } from '../client/client-world.ts';
 
+const MAIN = resolve(import.meta.dirname, '../../../apps/relay/directory-agent/main.ts');
 const PEOPLE = 200;
 const DISABLED = 5; // every 40th
 
@@ -129,6 +131,16 @@ describe('directory agent against slapd and a real relay', () => {
     expect(result.summary).toMatchObject({ found: PEOPLE, created: PEOPLE - DISABLED, deactivated: 0 });
     expect(result.lines).toHaveLength(PEOPLE - DISABLED);
     expect(result.lines[0]).toMatch(/^\+ ldap-\S+ "Vorname0 Nachname0" \(Kardiologie\) uid=person0,/);
+    // The same through the command line: the diff on stdout, the summary as a log line.
+    const file = join(dir, 'agent.json');
+    await writeFile(file, JSON.stringify(config));
+    const cli = await new Promise<{ stdout: string; stderr: string }>((done, fail) =>
+      execFile(process.execPath, [MAIN, '--config', file, '--dry-run'], { timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? fail(new Error(`${error.message} ${stderr}`)) : done({ stdout, stderr }),
+      ),
+    );
+    expect(cli.stdout.trim().split('\n')).toEqual(result.lines);
+    expect(cli.stderr).toMatch(/"msg":"dry run".*"created":195/);
     expect(await relayRecords()).toBe(before);
   }, 60_000);
 
@@ -202,11 +214,14 @@ describe('directory agent against slapd and a real relay', () => {
       );
       const renamed = agentUsers().find((r) => r.body.displayName === 'Vorname2 Neuname');
       expect(renamed?.body).toMatchObject({ ward: 'Intensivstation', active: true });
-      // The relay ends the disabled person's session and refuses them from now on.
+      // The relay ends the disabled person's session; their workstation signs them out and says why.
       await eventually(
-        async () => (await nurse.value('connection.status', {})).state !== 'online',
+        async () => {
+          const status = await nurse.value('session.status', {});
+          return status.lastSignOutReason === 'revoked' && status.profiles[0]?.notice?.reason === 'deactivated';
+        },
         30_000,
-        'nurse cut off',
+        'nurse signed out as deactivated',
       );
     } finally {
       await nurse.close();
