@@ -261,11 +261,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     // Every device learns at once that the directory grew (rosters, revocations, new devices).
     const note = JSON.stringify({ t: 'dir_push', pos: change.pos } satisfies ServerFrame);
     for (const conn of connections) if (conn.device) conn.pushRaw(note);
-    // A directory agent's session ends with its delegation (revoked: an 'other' change).
-    for (const conn of connections) {
-      const check = conn.agent ? trust.checkAgentKey(conn.device!.deviceId) : null;
-      if (check && !check.ok) conn.close(CLOSE_CODES.revoked, check.reason);
-    }
+    // A directory agent's session ends with its delegation (a delegation_revocation is an 'other' change).
+    if (change.kind === 'other')
+      for (const conn of connections) {
+        const check = conn.agent ? trust.checkAgentKey(conn.device!.deviceId) : null;
+        if (check && !check.ok) conn.close(CLOSE_CODES.revoked, check.reason);
+      }
     if (change.kind === 'revocation' || change.kind === 'device' || change.kind === 'user') {
       for (const conn of connections) {
         const device = conn.device;
