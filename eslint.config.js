@@ -192,7 +192,7 @@ export default tseslint.config(
   // The relay ships alone (npm ci --omit=dev -w klinikfunk-relay): the workspace packages and its
   // own dependencies, never a file of the desktop app.
   ...boundary('apps/relay', {
-    allowed: ['@klinikfunk/*', 'node:*', 'better-sqlite3-multiple-ciphers', 'pg', 'ws', 'zod'],
+    allowed: ['@klinikfunk/*', 'node:*', 'better-sqlite3-multiple-ciphers', 'ldapts', 'pg', 'ws', 'zod'],
     message: 'the relay imports only packages/* and its own dependencies (apps/relay/package.json).',
   }),
   // The desktop app: core and IPC under plain Node (no 'electron'), the shell with Electron. Neither

@@ -162,6 +162,8 @@ export class Connection {
   #version = RELAY_PROTOCOL_VERSION;
   #appVersion: string | null = null;
   #device: DeviceIdentity | null = null;
+  /** Authenticated with a key-holder delegation's key (the directory agent): directory frames only. */
+  #agent = false;
   #queue: Promise<void> = Promise.resolve();
   readonly #inbox: ClientFrame[] = [];
   #inboxBytes = 0;
@@ -202,6 +204,11 @@ export class Connection {
   /** Bytes queued for this socket and not yet written to the kernel. */
   get buffered(): number {
     return this.#ws.bufferedAmount;
+  }
+
+  /** A directory agent's session (no device: no presence, no channels). */
+  get agent(): boolean {
+    return this.#agent;
   }
 
   get device(): DeviceIdentity | null {
@@ -616,6 +623,8 @@ export class Connection {
       }
     }
     const device = this.#requireDevice();
+    if (this.#agent && frame.t !== 'dir_get' && frame.t !== 'dir_put')
+      throw new FrameError('not_permitted', 'a directory agent session reads and stores directory records only');
     const { store, trust } = this.#ctx;
     switch (frame.t) {
       case 'publish':
@@ -766,7 +775,9 @@ export class Connection {
     device: DeviceIdentity,
   ): Promise<{ channelId: string; creator: string } | null> {
     const signer = record.signer as { kind?: unknown; id?: unknown } | undefined;
-    if (signer?.kind === 'org') return null;
+    // The agent's records, like the admins', come under an org-signed grant: a first sync stores
+    // thousands at once.
+    if (signer?.kind === 'org' || this.#agent) return null;
     const { limits, store, trust } = this.#ctx;
     if (!this.#ctx.recordBucket(device.deviceId).take(1))
       throw new FrameError(
@@ -870,6 +881,21 @@ export class Connection {
     }
     const message = new TextEncoder().encode(authChallengeText(this.#nonce, deviceId));
     const check = trust.checkDevice(deviceId);
+    const agent = !check.ok && !frame.certificate ? trust.checkAgentKey(deviceId) : null;
+    if (agent?.ok) {
+      if (!trust.verifyAuth(agent.device, message, unb64(frame.signature)))
+        return refuse('auth_failed', 'bad signature');
+      if (this.#closed) return;
+      this.#agent = true;
+      this.#device = agent.device;
+      clearTimeout(this.#authTimer);
+      this.#log.info('directory agent authenticated', { delegation: deviceId });
+      this.send({ t: 'auth_ok', id: frame.id, deviceId, userId: deviceId, serverTime: Date.now() });
+      this.#ctx.onAuthenticated(this);
+      return;
+    }
+    if (agent && !agent.ok && check.ok === false && check.reason === 'unknown device')
+      return refuse(agent.code, agent.reason);
     if (!check.ok) {
       // A revoked device that still proves its key learns of its wipe orders before it is shut out.
       const wipes = trust.wipeOrdersFor(deviceId, message, unb64(frame.signature));

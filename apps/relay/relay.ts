@@ -174,6 +174,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
     onAuthenticated(conn) {
       leaveUnauthenticated(conn);
+      // The directory agent is no device: no presence, no channels; it asks for records itself.
+      if (conn.agent) return;
       // Newest wins: a device keeps a few sockets at most (a restarted client's old socket may
       // not be closed yet); one that opens more pushes its oldest out instead of piling up memory.
       const live = [...(byDevice.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
@@ -188,7 +190,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       buckets.delete(`conn:${conn.id}`);
       const device = conn.device;
       if (!device) leaveUnauthenticated(conn);
-      if (device) {
+      if (device && !conn.agent) {
         presence.disconnected(device.deviceId);
         removeFrom(byDevice, device.deviceId, conn);
       }
@@ -259,10 +261,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     // Every device learns at once that the directory grew (rosters, revocations, new devices).
     const note = JSON.stringify({ t: 'dir_push', pos: change.pos } satisfies ServerFrame);
     for (const conn of connections) if (conn.device) conn.pushRaw(note);
+    // A directory agent's session ends with its delegation (a delegation_revocation is an 'other' change).
+    if (change.kind === 'other')
+      for (const conn of connections) {
+        const check = conn.agent ? trust.checkAgentKey(conn.device!.deviceId) : null;
+        if (check && !check.ok) conn.close(CLOSE_CODES.revoked, check.reason);
+      }
     if (change.kind === 'revocation' || change.kind === 'device' || change.kind === 'user') {
       for (const conn of connections) {
         const device = conn.device;
-        if (device && !trust.isActive(device.deviceId)) {
+        if (device && !conn.agent && !trust.isActive(device.deviceId)) {
           log.info('disconnecting revoked device', { device: device.deviceId });
           const check = trust.checkDevice(device.deviceId);
           const why = check.ok ? 'revoked' : check.reason;

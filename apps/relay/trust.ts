@@ -30,6 +30,11 @@ export interface TrustVerifier {
   /** Pulls records other relay processes stored (after a NOTIFY). */
   refresh(): Promise<void>;
   checkDevice(deviceId: string): DeviceCheck;
+  /**
+   * A delegation held by a bare key (the directory agent), usable now: its key may open a session
+   * that reads and stores directory records only. `deviceId` of the answer is the delegation id.
+   */
+  checkAgentKey(delegationId: string, now?: number): DeviceCheck;
   verifyAuth(device: DeviceIdentity, message: Uint8Array, signature: Uint8Array): boolean;
   isActive(deviceId: string): boolean;
   isMember(channelId: string, userId: string): boolean;
@@ -130,6 +135,22 @@ export class DirectoryTrust implements TrustVerifier {
     return {
       ok: true,
       device: { deviceId, userId: entry.record.body.userId, signingPublicKey: entry.signingPublicKey },
+    };
+  }
+
+  checkAgentKey(delegationId: string, now = Date.now()): DeviceCheck {
+    const delegation = this.#directory.delegations.get(delegationId)?.body;
+    if (!delegation || delegation.holder.kind !== 'key')
+      return { ok: false, code: 'auth_failed', reason: 'unknown device' };
+    if (this.#directory.revokedDelegations.has(delegationId) || delegation.expiresAt < now)
+      return { ok: false, code: 'revoked', reason: 'delegation revoked or ended' };
+    return {
+      ok: true,
+      device: {
+        deviceId: delegationId,
+        userId: delegationId,
+        signingPublicKey: fromBase64Url(delegation.holder.publicKey)!,
+      },
     };
   }
 

@@ -1,0 +1,124 @@
+// The directory agent's session on the relay: a key-holder delegation's key signs in with the
+// delegation id in hello, and the session reads and stores directory records only. A wrong key, a
+// device delegation's id, a revoked or ended delegation sign in to nothing; revoking the
+// delegation ends a session that is open.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authChallengeText, RELAY_PROTOCOL_VERSION } from '@klinikfunk/protocol/relay/frames.ts';
+import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
+import { generateOrgKeys } from '@klinikfunk/crypto/keys.ts';
+import { signRecord } from '@klinikfunk/crypto/records.ts';
+import { startTestRelay, TestOrg, testId, type TestRelay } from '../../harness/relay.ts';
+import { RawClient } from './raw-client.ts';
+
+const HOUR = 3_600_000;
+
+describe('directory agent session', () => {
+  let org: TestOrg;
+  let relay: TestRelay;
+  let agent: ReturnType<typeof generateOrgKeys>;
+  let grant: SignedRecord<'delegation'>;
+  let ended: SignedRecord<'delegation'>;
+  let deviceGrant: SignedRecord<'delegation'>;
+
+  const delegate = (holder: RecordBody<'delegation'>['holder'], expiresAt: number) => {
+    const record = org.sign('delegation', {
+      orgId: org.orgId,
+      delegationId: testId('dlg'),
+      holder,
+      label: 'Verzeichnis-Agent',
+      scope: { kind: 'all_members' },
+      expiresAt,
+      issuedAt: Date.now() - 2 * HOUR,
+    });
+    org.records.push(record);
+    return record;
+  };
+
+  /** hello with the delegation id, auth signed with `key`: the relay's answer. */
+  async function signIn(delegationId: string, key: Uint8Array) {
+    const client = await RawClient.open(relay.url);
+    client.send({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: delegationId });
+    const challenge = await client.next((f) => f.t === 'challenge');
+    const signature = signDetached(
+      new TextEncoder().encode(authChallengeText(String(challenge.nonce), delegationId)),
+      key,
+    );
+    const answer = await client.request({ t: 'auth', signature: toBase64Url(signature) });
+    return { client, answer };
+  }
+
+  beforeAll(async () => {
+    org = await TestOrg.create();
+    agent = generateOrgKeys();
+    const holder = { kind: 'key' as const, publicKey: toBase64Url(agent.publicKey) };
+    grant = delegate(holder, Date.now() + 24 * HOUR);
+    ended = delegate(holder, Date.now() - HOUR);
+    const member = org.addUser('Dora');
+    deviceGrant = delegate({ kind: 'device', deviceId: org.addDevice(member).deviceId }, Date.now() + HOUR);
+    relay = await startTestRelay({ org });
+  }, 60_000);
+
+  afterAll(async () => {
+    await relay?.dispose();
+  });
+
+  it('reads and stores directory records, and nothing else', async () => {
+    const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
+    try {
+      expect(answer).toMatchObject({ t: 'auth_ok', deviceId: grant.body.delegationId });
+      expect(await client.request({ t: 'dir_get', after: 0, limit: 10 })).toMatchObject({ t: 'dir_records' });
+      const user = signRecord(
+        'user',
+        {
+          orgId: org.orgId,
+          userId: testId('usr'),
+          displayName: 'Neu',
+          role: 'member',
+          ward: 'Kardiologie',
+          active: true,
+          issuedAt: Date.now(),
+        },
+        { kind: 'delegate', id: grant.body.delegationId },
+        agent.secretKey,
+      );
+      expect(await client.request({ t: 'dir_put', record: user })).toMatchObject({ t: 'ok' });
+      for (const frame of [
+        { t: 'sync', cursors: {} },
+        { t: 'mail_fetch', limit: 10 },
+        { t: 'devices_seen' },
+        { t: 'blob_begin', hash: 'a'.repeat(64), size: 10 },
+      ])
+        expect(await client.request(frame), frame.t).toMatchObject({ t: 'error', code: 'not_permitted' });
+    } finally {
+      client.ws.close();
+    }
+  });
+
+  it('refuses a wrong key, an ended delegation and a device delegation', async () => {
+    const stranger = generateOrgKeys();
+    const wrong = await signIn(grant.body.delegationId, stranger.secretKey);
+    expect(wrong.answer).toMatchObject({ t: 'error', code: 'auth_failed' });
+    const late = await signIn(ended.body.delegationId, agent.secretKey);
+    expect(late.answer).toMatchObject({ t: 'error', code: 'revoked' });
+    const asDevice = await signIn(deviceGrant.body.delegationId, agent.secretKey);
+    expect(asDevice.answer).toMatchObject({ t: 'error', code: 'auth_failed' });
+  });
+
+  it('ends an open session when the delegation is revoked', async () => {
+    const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
+    expect(answer.t).toBe('auth_ok');
+    const revocation = org.sign('delegation_revocation', {
+      orgId: org.orgId,
+      delegationId: grant.body.delegationId,
+      reason: 'Schlüssel verloren',
+      revokedAt: Date.now(),
+    });
+    // The session itself stores the org-signed revocation (any session may carry org records).
+    client.send({ t: 'dir_put', id: 1, record: revocation });
+    expect((await client.waitClosed(10_000)).code).toBe(4003);
+    const again = await signIn(grant.body.delegationId, agent.secretKey);
+    expect(again.answer).toMatchObject({ t: 'error', code: 'revoked' });
+  });
+});
