@@ -189,4 +189,21 @@ describe('timeline items', () => {
     const hits = await store.search({ text: 'Entlassbrief' });
     expect(hits).toMatchObject([{ kind: 'file', id: 'evt00000002', sortKey: 2 }]);
   });
+
+  it('a reply to a shared thing quotes its name, question or title', async () => {
+    apply(
+      event(BEN, file('Entlassbrief.pdf', 'application/pdf'), 'fil-brief-0001'),
+      event(ANNA, poll('Entlassung heute?'), 'pol-heute-0001'),
+      event(ANNA, { ...message('Danke, gelesen'), replyTo: 'fil-brief-0001' } as ChannelEventPayload, 'msg-reply-0001'),
+      event(BEN, { ...message('Ja'), replyTo: 'pol-heute-0001' } as ChannelEventPayload, 'msg-reply-0002'),
+      event(BEN, { ...message('Was?'), replyTo: 'evt-missing-01' } as ChannelEventPayload, 'msg-reply-0003'),
+    );
+    const { details } = await store.messageDetails.of(CH, ['msg-reply-0001', 'msg-reply-0002', 'msg-reply-0003'], {
+      userId: ANNA,
+      readReceipts: false,
+    });
+    expect(details.get('msg-reply-0001')!.quote).toMatchObject({ body: 'Entlassbrief.pdf', deletedAt: null });
+    expect(details.get('msg-reply-0002')!.quote).toMatchObject({ body: 'Entlassung heute?' });
+    expect(details.get('msg-reply-0003')!.quote).toBeNull();
+  });
 });
