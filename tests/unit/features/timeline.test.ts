@@ -206,4 +206,16 @@ describe('timeline items', () => {
     expect(details.get('msg-reply-0002')!.quote).toMatchObject({ body: 'Entlassung heute?' });
     expect(details.get('msg-reply-0003')!.quote).toBeNull();
   });
+
+  it('an own appointment shows once it has its seq (created before the relay ordered its put)', () => {
+    const put = event(ANNA, appointment('cal-eigen-0001', 'Entlassgespräch'), 'cal-put-00001', false);
+    apply(put);
+    expect(shape(items(null, null).rows)).toEqual(['calendar Entlassgespräch']);
+    // The relay's ack: the sync store logs the own event again with its seq (sync-store.ts).
+    testDatabase(store).prepare('DELETE FROM events WHERE event_id = ? AND seq IS NULL').run(put.eventId);
+    apply({ ...put, seq: 7 });
+    const { rows } = items(null, null);
+    expect(shape(rows)).toEqual(['calendar Entlassgespräch']);
+    expect(rows[0]).toMatchObject({ seq: 7, sortKey: 7 });
+  });
 });

@@ -83,7 +83,15 @@ export function timelineRepository(db: Db) {
     'SELECT name, mime_type, size, thumbnail_blob_id, caption FROM files WHERE channel_id = ? AND file_id = ?',
   );
   const poll = sql(db, 'SELECT definition FROM polls WHERE channel_id = ? AND poll_id = ?');
-  const calendar = sql(db, 'SELECT data, created_seq, cancelled FROM calendar_events WHERE channel_id = ? AND uid = ?');
+  const calendar = sql(db, 'SELECT data, cancelled FROM calendar_events WHERE channel_id = ? AND uid = ?');
+  // The entry's first put in the relay's order (index events_calendar_by_uid, migration 0170); a
+  // refused put kept no uid. Not calendar_events.created_seq: an own entry is created before the
+  // relay gives its put a seq, and keeps none there.
+  const firstPut = sql(
+    db,
+    `SELECT event_pk FROM events WHERE channel_id = ? AND type LIKE 'calendar.%' AND json_extract(payload, '$.uid') = ?
+       AND type = 'calendar.put' ORDER BY seq IS NULL, seq, event_pk LIMIT 1`,
+  ).pluck();
   const settingsBefore = sql(
     db,
     `SELECT payload FROM events WHERE channel_id = ? AND type = 'channel.update' AND seq < ?
@@ -125,10 +133,9 @@ export function timelineRepository(db: Db) {
     const payload = JSON.parse(r.payload) as { uid?: string } & ChannelSettings;
     if (r.type === 'calendar.put') {
       if (!payload.uid) return null;
-      const c = calendar.get(channelId, payload.uid) as
-        { data: string; created_seq: number | null; cancelled: number } | undefined;
+      const c = calendar.get(channelId, payload.uid) as { data: string; cancelled: number } | undefined;
       // Only the put that created the entry is an item; later changes update it in place.
-      if (!c || c.created_seq !== r.seq) return null;
+      if (!c || firstPut.get(channelId, payload.uid) !== r.event_pk) return null;
       const data = JSON.parse(c.data) as Partial<CalendarFacts> & { rrule?: string };
       return {
         ...base,
@@ -171,13 +178,9 @@ export function timelineRepository(db: Db) {
         read.push(...(inRange.all(channelId, after, upTo, range.limit + 1 - read.length) as EventRow[]));
       const truncated = read.length > range.limit;
       const rows: TimelineRow[] = [];
-      const entries = new Set<string>();
       for (const r of read.slice(0, range.limit).reverse()) {
         const row = toRow(channelId, r);
         if (!row || (range.afterSortKey !== null && row.sortKey <= range.afterSortKey)) continue;
-        // Two puts of one entry both still being sent: the first is the item.
-        if (row.kind === 'calendar' && entries.has(row.calendar.uid)) continue;
-        if (row.kind === 'calendar') entries.add(row.calendar.uid);
         rows.push(row);
       }
       return { rows, truncated };
