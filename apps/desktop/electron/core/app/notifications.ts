@@ -47,21 +47,16 @@ function describe(
   text: (typeof TEXT)['de'],
   myUserId: string,
 ): { kind: string; body: string; urgent: boolean } | null {
-  switch (payload.type) {
-    case 'message.create': {
-      const mentioned = payload.mentions.includes(myUserId);
-      const kind = payload.urgent ? text.urgent : mentioned ? text.mention : text.message;
-      return { kind, body: payload.body, urgent: payload.urgent };
-    }
-    case 'file.share':
-      return { kind: text.file, body: payload.name, urgent: false };
-    case 'poll.create':
-      return { kind: text.poll, body: payload.question, urgent: false };
-    case 'calendar.put':
-      return { kind: text.calendar, body: payload.title, urgent: false };
-    default:
-      return null;
+  if (payload.type === 'message.create') {
+    const mentioned = payload.mentions.includes(myUserId);
+    const kind = payload.urgent ? text.urgent : mentioned ? text.mention : text.message;
+    return { kind, body: payload.body, urgent: payload.urgent };
   }
+  if (payload.type === 'file.share') return { kind: text.file, body: payload.name, urgent: false };
+  if (payload.type === 'poll.create') return { kind: text.poll, body: payload.question, urgent: false };
+  if (payload.type === 'calendar.put') return { kind: text.calendar, body: payload.title, urgent: false };
+  // Edits, votes, answers, receipts and settings: no notification.
+  return null;
 }
 
 export function notifyNewMessages(notifier: Notifier, ctx: NotifyContext, events: DecryptedEvent[]): number {

@@ -11,7 +11,7 @@ import { itemRange } from './timeline-merge.ts';
 export class ChannelTimeline {
   readonly channelId: string;
   items = $state.raw<TimelineItem[]>([]);
-  polls = $state.raw<ReadonlyMap<string, PollView>>(new Map());
+  polls = $state.raw<readonly PollView[]>([]);
   #range = itemRange({ messages: [], hasOlder: false, hasNewer: false });
   #rangeKey = '';
   #loading = 0;
@@ -51,7 +51,7 @@ export class ChannelTimeline {
 
   async reloadPolls(): Promise<void> {
     const result = await call('polls.list', { channelId: this.channelId });
-    if (result.ok) this.polls = new Map(result.value.map((p) => [p.pollId, p]));
+    if (result.ok) this.polls = result.value;
   }
 
   dispose(): void {
