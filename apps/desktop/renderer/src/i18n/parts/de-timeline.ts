@@ -5,7 +5,6 @@ export const deTimeline = {
   'timeline.calendar.shared': 'hat einen Termin eingetragen',
   'timeline.file.open': '{name} öffnen ({type}, {size})',
   'timeline.file.imageAlt': 'Vorschaubild von {name}',
-  'timeline.file.pdfPage': 'Erste Seite von {name}',
   'timeline.poll.loading': 'Umfrage wird geladen …',
   'timeline.calendar.cancelled': 'Abgesagt',
   'timeline.calendar.recurring': 'Wiederholt sich',

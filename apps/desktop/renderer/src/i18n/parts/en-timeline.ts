@@ -7,7 +7,6 @@ export const enTimeline: Record<keyof typeof deTimeline, string> = {
   'timeline.calendar.shared': 'added an appointment',
   'timeline.file.open': 'Open {name} ({type}, {size})',
   'timeline.file.imageAlt': 'Thumbnail of {name}',
-  'timeline.file.pdfPage': 'First page of {name}',
   'timeline.poll.loading': 'Loading poll …',
   'timeline.calendar.cancelled': 'Cancelled',
   'timeline.calendar.recurring': 'Repeats',
