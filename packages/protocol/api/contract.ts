@@ -26,6 +26,7 @@ import { pollsMethods } from './features/polls.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
 import { supportMethods } from './features/support.ts';
+import { timelineMethods } from './features/timeline.ts';
 import { userImportMethods } from './features/user-import.ts';
 import { usersAdminMethods } from './features/users-admin.ts';
 import { workstationMethods } from './features/workstation.ts';
@@ -53,6 +54,7 @@ export const methods = {
   ...workstationMethods,
   ...supportMethods,
   ...userImportMethods,
+  ...timelineMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -93,4 +95,5 @@ export type * from './features/pins.ts';
 export type * from './features/workstation.ts';
 export type * from './features/support.ts';
 export type * from './features/user-import.ts';
+export type * from './features/timeline.ts';
 export type * from './features/message-view.ts';

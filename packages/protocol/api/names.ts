@@ -21,6 +21,7 @@ import { POLLS_METHOD_NAMES } from './features/polls-names.ts';
 import { SEARCH_METHOD_NAMES } from './features/search-names.ts';
 import { SESSION_METHOD_NAMES, SESSION_EVENT_NAMES } from './features/session-names.ts';
 import { SUPPORT_METHOD_NAMES } from './features/support-names.ts';
+import { TIMELINE_METHOD_NAMES } from './features/timeline-names.ts';
 import { USER_IMPORT_METHOD_NAMES } from './features/user-import-names.ts';
 import { USERS_ADMIN_METHOD_NAMES } from './features/users-admin-names.ts';
 import { WORKSTATION_METHOD_NAMES } from './features/workstation-names.ts';
@@ -48,6 +49,7 @@ export const METHOD_NAMES = [
   ...WORKSTATION_METHOD_NAMES,
   ...SUPPORT_METHOD_NAMES,
   ...USER_IMPORT_METHOD_NAMES,
+  ...TIMELINE_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -66,6 +66,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'pins.list': { channelId: C },
   'pins.add': { channelId: C, messageId: ID },
   'pins.remove': { channelId: C, messageId: ID },
+  'timeline.items': { channelId: C, afterSortKey: null, upToSortKey: null },
 };
 
 const specs = Object.entries(methods) as Array<[keyof Handlers, MethodSpec]>;

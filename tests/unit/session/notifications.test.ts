@@ -80,4 +80,67 @@ describe('notifications by policy', () => {
   it('only new messages notify (no edits, votes or receipts)', () => {
     expect(notify('full', {}, [message({ type: 'message.edit' })]).count).toBe(0);
   });
+
+  describe('shared things notify like messages', () => {
+    const shared = (payload: Record<string, unknown>): DecryptedEvent =>
+      ({ ...message(), eventId: 'evt-2', payload }) as unknown as DecryptedEvent;
+    const file = shared({
+      type: 'file.share',
+      name: 'Wunde Meier Zimmer 12.jpg',
+      mimeType: 'image/jpeg',
+      size: 52_000,
+      blobId: 'b'.repeat(64),
+      keyB64: 'k'.repeat(43),
+      hashB64: 'h'.repeat(43),
+      thumbnailBlobId: 't'.repeat(64),
+      caption: 'Verband gewechselt',
+    });
+    const poll = shared({ type: 'poll.create', question: 'Dienstplan Meier?', options: [] });
+    const appointment = shared({ type: 'calendar.put', uid: 'cal-1', title: 'Visite Meier', start: 0, end: 1 });
+
+    it('a file, a poll and an appointment each notify with their kind', () => {
+      const { shown, count } = notify('sender', {}, [file, poll, appointment]);
+      expect(count).toBe(3);
+      expect(shown.map((n) => n.title)).toEqual([
+        'Neue Datei von Anna Admin',
+        'Neue Umfrage von Anna Admin',
+        'Termin von Anna Admin',
+      ]);
+      expect(notify('sender', { language: 'en' }, [file]).shown[0]!.title).toBe('New file from Anna Admin');
+    });
+
+    it('no content unless the policy allows it: name, question and title stay out under none and sender', () => {
+      for (const content of ['none', 'sender'] as const) {
+        const text = JSON.stringify(notify(content, {}, [file, poll, appointment]).shown);
+        expect(text).not.toContain('Meier');
+      }
+      expect(notify('none', {}, [file]).shown[0]).toEqual({
+        title: 'Klinikfunk: Neue Datei',
+        tag: 'chan-station-3b',
+        urgent: false,
+      });
+      const notOnScreen = JSON.stringify(notify('full', { onScreen: false }, [file, poll, appointment]).shown);
+      expect(notOnScreen).not.toContain('Meier');
+    });
+
+    it('a file never previews: under full only its name, never its caption, thumbnail or bytes', () => {
+      const [shown] = notify('full', {}, [file]).shown;
+      expect(shown).toEqual({
+        title: 'Neue Datei von Anna Admin',
+        body: 'Wunde Meier Zimmer 12.jpg',
+        tag: 'chan-station-3b',
+        urgent: false,
+      });
+      expect(Object.keys(shown!).sort()).toEqual(['body', 'tag', 'title', 'urgent']);
+    });
+
+    it('votes, RSVPs and channel settings do not notify', () => {
+      const others = [
+        shared({ type: 'poll.vote', pollId: 'pol-1', optionIds: ['o1'] }),
+        shared({ type: 'calendar.rsvp', uid: 'cal-1', rsvp: 'yes' }),
+        shared({ type: 'channel.update', name: 'x', topic: '', historyForNewMembers: false, retentionDays: null }),
+      ];
+      expect(notify('full', {}, others).count).toBe(0);
+    });
+  });
 });

@@ -14,6 +14,7 @@ import { messagingHandlers } from './messages/ipc.ts';
 import { pinHandlers } from './pins/ipc.ts';
 import { pinsContent } from './pins/repository.ts';
 import { pollHandlers } from './polls/ipc.ts';
+import { timelineHandlers } from './timeline/ipc.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 
 /**
@@ -31,6 +32,7 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
     ...calendarHandlers(ctx),
     ...occurrenceHandlers(),
     ...pinHandlers(),
+    ...timelineHandlers(),
   } satisfies Partial<ProfileHandlers>;
 }
 

@@ -6,7 +6,11 @@ import { sql } from './statements.ts';
 import { historyStart } from './sync-history.ts';
 
 export interface MessageDetails {
-  /** The message replied to, null when it is not here (deleted for good, or never received). */
+  /**
+   * The message replied to, null when it is not here (deleted for good, or never received). A
+   * reply to a shared thing (a file, poll or appointment of the timeline) quotes its name,
+   * question or title; one the rules refused kept no content and reads as gone.
+   */
   quote: { body: string; deletedAt: number | null; senderName: string | null } | null;
   /** Who acknowledged it (urgent messages; empty otherwise). */
   ackers: string[];
@@ -19,7 +23,8 @@ export interface MessageDetails {
 
 const DETAILS = `
   SELECT m.message_id,
-    q.message_id IS NOT NULL AS quote_found, q.body AS quote_body, q.deleted_at AS quote_deleted_at, qu.display_name AS quote_name,
+    q.message_id IS NOT NULL OR qs.shared IS NOT NULL AS quote_found, coalesce(q.body, qs.shared) AS quote_body,
+    q.deleted_at AS quote_deleted_at, coalesce(qu.display_name, qsu.display_name) AS quote_name,
     CASE WHEN m.urgent = 1 THEN (SELECT json_group_array(a.user_id) FROM message_acks a WHERE a.channel_id = m.channel_id AND a.message_id = m.message_id) END AS ackers,
     e.relay_at, e.written_at_relay,
     CASE WHEN ? = 1 AND m.sender_user_id = ? AND m.seq IS NOT NULL
@@ -27,6 +32,12 @@ const DETAILS = `
   FROM messages m
   LEFT JOIN messages q ON q.channel_id = m.channel_id AND q.message_id = m.reply_to
   LEFT JOIN users qu ON qu.user_id = q.sender_user_id
+  LEFT JOIN (
+    SELECT channel_id, event_id, sender_user_id,
+      coalesce(json_extract(payload, '$.name'), json_extract(payload, '$.question'), json_extract(payload, '$.title')) AS shared
+    FROM events WHERE type IN ('file.share', 'poll.create', 'calendar.put')
+  ) qs ON q.message_id IS NULL AND qs.channel_id = m.channel_id AND qs.event_id = m.reply_to
+  LEFT JOIN users qsu ON qsu.user_id = qs.sender_user_id
   LEFT JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
   WHERE m.channel_id = ? AND m.message_id IN (SELECT value FROM json_each(?))`;
 

@@ -253,7 +253,8 @@ const SOURCES: Record<'message' | 'file', Source> = {
     table: 'files',
     pk: 'file_pk',
     id: 'file_id',
-    sortKey: '0',
+    // Its place in the channel (the file.share's seq), so a hit jumps to the file in the timeline.
+    sortKey: `coalesce(x.seq, ${2 ** 50})`,
     text: 'name',
     marker: (o, c) => `highlight(files_fts, 0, '${o}', '${c}')`,
     extra: '',

@@ -5,6 +5,7 @@ import { deCollab } from './parts/de-collab.ts';
 import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
+import { deTimeline } from './parts/de-timeline.ts';
 import { deStatus } from './parts/de-status.ts';
 import { deUserImport } from './parts/de-user-import.ts';
 import { deDelegation } from './parts/de-delegation.ts';
@@ -14,6 +15,7 @@ export const de = {
   ...deOrgAdmin,
   ...deWorkstation,
   ...dePins,
+  ...deTimeline,
   ...deStatus,
   ...deUserImport,
   ...deDelegation,

@@ -5,6 +5,7 @@ import { enCollab } from './parts/en-collab.ts';
 import { enOrgAdmin } from './parts/en-org-admin.ts';
 import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
+import { enTimeline } from './parts/en-timeline.ts';
 import { enStatus } from './parts/en-status.ts';
 import { enUserImport } from './parts/en-user-import.ts';
 import { enDelegation } from './parts/en-delegation.ts';
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...enOrgAdmin,
   ...enWorkstation,
   ...enPins,
+  ...enTimeline,
   ...enStatus,
   ...enUserImport,
   ...enDelegation,

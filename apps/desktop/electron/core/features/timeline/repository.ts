@@ -1,0 +1,191 @@
+// The SQL of the channel timeline's shared things: which files, polls, calendar entries and
+// channel changes of a channel lie in a sort-key range of its log. Read from the event log by seq
+// (index events_timeline, migration 0210), each joined to what its feature materialised, so an
+// event the rules refused (kept in the log without its content) never shows: only files that
+// are in the file store, polls that exist, the put that created a calendar entry.
+import type { Db } from '../../store/database.ts';
+import { sql } from '../../store/statements.ts';
+
+/** Sort keys of events still being sent: above every seq, as messages (store/apply.ts). */
+const PENDING_BASE = 2 ** 50;
+
+export interface TimelineRange {
+  /** Exclusive; null: from the start. */
+  afterSortKey: number | null;
+  /** Inclusive; null: to the live end, with the events still being sent. */
+  upToSortKey: number | null;
+  limit: number;
+}
+
+interface EventRow {
+  event_pk: number;
+  event_id: string;
+  seq: number | null;
+  type: 'file.share' | 'poll.create' | 'calendar.put' | 'channel.update';
+  sender_user_id: string;
+  created_at: number;
+  payload: string;
+}
+
+export type TimelineRow =
+  | (RowBase & { kind: 'file'; file: FileFacts })
+  | (RowBase & { kind: 'poll'; poll: { pollId: string; question: string } })
+  | (RowBase & { kind: 'calendar'; calendar: CalendarFacts })
+  | (RowBase & { kind: 'change'; change: ChangeFacts });
+
+interface RowBase {
+  eventId: string;
+  seq: number | null;
+  sortKey: number;
+  senderUserId: string;
+  createdAt: number;
+}
+interface FileFacts {
+  fileId: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  hasThumbnail: boolean;
+  caption: string;
+}
+interface CalendarFacts {
+  uid: string;
+  title: string;
+  start: number;
+  end: number;
+  allDay: boolean;
+  recurring: boolean;
+  cancelled: boolean;
+}
+interface ChangeFacts {
+  renamedTo: string | null;
+  retentionChanged: boolean;
+  retentionDays: number | null;
+}
+
+const TYPES = `type IN ('file.share', 'poll.create', 'calendar.put', 'channel.update')`;
+const COLUMNS = 'event_pk, event_id, seq, type, sender_user_id, created_at, payload';
+
+type ChannelSettings = { name?: string; retentionDays?: number | null };
+
+export function timelineRepository(db: Db) {
+  const inRange = sql(
+    db,
+    `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND ${TYPES} AND seq > ? AND seq <= ?
+     ORDER BY seq DESC LIMIT ?`,
+  );
+  const pending = sql(
+    db,
+    `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND ${TYPES} AND seq IS NULL ORDER BY event_pk DESC LIMIT ?`,
+  );
+  const file = sql(
+    db,
+    'SELECT name, mime_type, size, thumbnail_blob_id, caption FROM files WHERE channel_id = ? AND file_id = ?',
+  );
+  const poll = sql(db, 'SELECT definition FROM polls WHERE channel_id = ? AND poll_id = ?');
+  const calendar = sql(db, 'SELECT data, cancelled FROM calendar_events WHERE channel_id = ? AND uid = ?');
+  // The entry's first put in the relay's order (index events_calendar_by_uid, migration 0170); a
+  // refused put kept no uid. Not calendar_events.created_seq: an own entry is created before the
+  // relay gives its put a seq, and keeps none there.
+  const firstPut = sql(
+    db,
+    `SELECT event_pk FROM events WHERE channel_id = ? AND type LIKE 'calendar.%' AND json_extract(payload, '$.uid') = ?
+       AND type = 'calendar.put' ORDER BY seq IS NULL, seq, event_pk LIMIT 1`,
+  ).pluck();
+  const settingsBefore = sql(
+    db,
+    `SELECT payload FROM events WHERE channel_id = ? AND type = 'channel.update' AND seq < ?
+       AND json_extract(payload, '$.name') IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+  );
+
+  function toRow(channelId: string, r: EventRow): TimelineRow | null {
+    const base: RowBase = {
+      eventId: r.event_id,
+      seq: r.seq,
+      sortKey: r.seq ?? PENDING_BASE + r.event_pk,
+      senderUserId: r.sender_user_id,
+      createdAt: r.created_at,
+    };
+    if (r.type === 'file.share') {
+      const f = file.get(channelId, r.event_id) as
+        | { name: string; mime_type: string; size: number; thumbnail_blob_id: string | null; caption: string }
+        | undefined;
+      if (!f) return null;
+      return {
+        ...base,
+        kind: 'file',
+        file: {
+          fileId: r.event_id,
+          name: f.name,
+          mimeType: f.mime_type,
+          size: f.size,
+          hasThumbnail: f.thumbnail_blob_id !== null,
+          caption: f.caption,
+        },
+      };
+    }
+    if (r.type === 'poll.create') {
+      const p = poll.get(channelId, r.event_id) as { definition: string } | undefined;
+      if (!p) return null;
+      const definition = JSON.parse(p.definition) as { question?: string };
+      return { ...base, kind: 'poll', poll: { pollId: r.event_id, question: definition.question ?? '' } };
+    }
+    const payload = JSON.parse(r.payload) as { uid?: string } & ChannelSettings;
+    if (r.type === 'calendar.put') {
+      if (!payload.uid) return null;
+      const c = calendar.get(channelId, payload.uid) as { data: string; cancelled: number } | undefined;
+      // Only the put that created the entry is an item; later changes update it in place.
+      if (!c || firstPut.get(channelId, payload.uid) !== r.event_pk) return null;
+      const data = JSON.parse(c.data) as Partial<CalendarFacts> & { rrule?: string };
+      return {
+        ...base,
+        kind: 'calendar',
+        calendar: {
+          uid: payload.uid,
+          title: data.title ?? '',
+          start: data.start ?? 0,
+          end: data.end ?? 0,
+          allDay: data.allDay ?? false,
+          recurring: typeof data.rrule === 'string' && data.rrule !== '',
+          cancelled: c.cancelled === 1,
+        },
+      };
+    }
+    // channel.update: a refused one kept no name. The first one named the new channel: no change.
+    if (payload.name === undefined || r.seq === null) return null;
+    const previousRow = settingsBefore.get(channelId, r.seq) as { payload: string } | undefined;
+    if (!previousRow) return null;
+    const previous = JSON.parse(previousRow.payload) as ChannelSettings;
+    const renamedTo = payload.name !== previous.name ? payload.name : null;
+    const retentionChanged = (payload.retentionDays ?? null) !== (previous.retentionDays ?? null);
+    if (renamedTo === null && !retentionChanged) return null;
+    return {
+      ...base,
+      kind: 'change',
+      change: { renamedTo, retentionChanged, retentionDays: payload.retentionDays ?? null },
+    };
+  }
+
+  return {
+    /** The range's items, oldest first: the newest `limit` of them, and whether more were left out. */
+    inRange(channelId: string, range: TimelineRange): { rows: TimelineRow[]; truncated: boolean } {
+      const read: EventRow[] = [];
+      if (range.upToSortKey === null || range.upToSortKey >= PENDING_BASE)
+        read.push(...(pending.all(channelId, range.limit + 1) as EventRow[]));
+      const upTo = range.upToSortKey === null ? PENDING_BASE : Math.min(range.upToSortKey, PENDING_BASE);
+      const after = range.afterSortKey ?? -1;
+      if (read.length <= range.limit)
+        read.push(...(inRange.all(channelId, after, upTo, range.limit + 1 - read.length) as EventRow[]));
+      const truncated = read.length > range.limit;
+      const rows: TimelineRow[] = [];
+      for (const r of read.slice(0, range.limit).reverse()) {
+        const row = toRow(channelId, r);
+        if (!row || (range.afterSortKey !== null && row.sortKey <= range.afterSortKey)) continue;
+        rows.push(row);
+      }
+      return { rows, truncated };
+    },
+  };
+}
+
+export type TimelineRepository = ReturnType<typeof timelineRepository>;

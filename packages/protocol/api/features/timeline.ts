@@ -1,0 +1,94 @@
+// API of the channel timeline's shared things (apps/desktop/electron/core/features/timeline/):
+// files, polls, calendar entries and channel changes are events in the same channel log as the
+// messages, so the message list shows them in the relay's order beside the messages. The renderer
+// asks for the items of the sort-key range its message window covers; their live state (poll
+// results, RSVPs, thumbnails) comes from the collaboration calls (polls.list, calendar.range,
+// files.thumbnail) it already has.
+import { z } from 'zod';
+import { method } from '../define.ts';
+import { channelId } from '../common.ts';
+
+const person = z.object({ userId: z.string(), displayName: z.string() });
+
+/** Most items one call returns (the newest of the range): a page of 50 messages seldom holds more. */
+export const MAX_TIMELINE_ITEMS = 200;
+
+const itemBase = {
+  /** The event that shared it (a file's, poll's id; a calendar entry's first put). */
+  eventId: z.string(),
+  /** The relay's seq, or above every seq while the event is still being sent (as messages). */
+  sortKey: z.number(),
+  seq: z.number().int().nullable(),
+  sender: person,
+  own: z.boolean(),
+  createdAt: z.number(),
+  /** `sending` while an own event waits for the relay's seq. */
+  delivery: z.enum(['sending', 'sent']),
+};
+
+export const timelineItemSchema = z.discriminatedUnion('kind', [
+  z.object({
+    ...itemBase,
+    kind: z.literal('file'),
+    file: z.object({
+      fileId: z.string(),
+      name: z.string(),
+      mimeType: z.string(),
+      size: z.number().int(),
+      hasThumbnail: z.boolean(),
+      caption: z.string(),
+    }),
+  }),
+  z.object({ ...itemBase, kind: z.literal('poll'), poll: z.object({ pollId: z.string(), question: z.string() }) }),
+  z.object({
+    ...itemBase,
+    kind: z.literal('calendar'),
+    calendar: z.object({
+      uid: z.string(),
+      /** As the entry stands now (a later change updates the item, it does not add one). */
+      title: z.string(),
+      start: z.number(),
+      end: z.number(),
+      allDay: z.boolean(),
+      recurring: z.boolean(),
+      cancelled: z.boolean(),
+    }),
+  }),
+  z.object({
+    ...itemBase,
+    kind: z.literal('change'),
+    /** What this channel.update changed against the one before it (null: unchanged). */
+    change: z.object({
+      renamedTo: z.string().nullable(),
+      /** Days; `retentionChanged` because null (the organisation's rule) is a value too. */
+      retentionChanged: z.boolean(),
+      retentionDays: z.number().int().nullable(),
+    }),
+  }),
+]);
+
+export const timelineItemsInput = z.strictObject({
+  channelId,
+  /** Items with a sort key above this one; null: from the channel's start. */
+  afterSortKey: z.number().nullable(),
+  /** Items up to and including this sort key; null: up to the live end, with those still being sent. */
+  upToSortKey: z.number().nullable(),
+  limit: z.number().int().min(1).max(MAX_TIMELINE_ITEMS).default(MAX_TIMELINE_ITEMS),
+});
+
+export const timelineMethods = {
+  'timeline.items': method({
+    input: timelineItemsInput,
+    output: z.object({
+      /** Oldest first; the newest `limit` of the range. */
+      items: z.array(timelineItemSchema),
+      /** The range held more items than `limit`: the oldest ones were left out. */
+      truncated: z.boolean(),
+    }),
+    requires: 'member',
+    channelField: 'channelId',
+    doc: 'The files, polls, calendar entries and channel changes of a channel in a sort-key range, oldest first, for the message list (their live state comes from polls.list, calendar.range, files.thumbnail).',
+  }),
+};
+
+export type TimelineItem = z.output<typeof timelineItemSchema>;
