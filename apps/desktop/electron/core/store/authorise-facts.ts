@@ -95,8 +95,11 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
     case 'message.edit':
     case 'message.delete':
       return one('SELECT sender_user_id FROM messages WHERE channel_id = ? AND message_id = ?', p.messageId);
+    // A registered feature's events (features/registry.ts): the feature knows what they name.
+    case 'poll.create':
+    case 'poll.vote':
     case 'poll.close':
-      return one('SELECT creator_user_id FROM polls WHERE channel_id = ? AND poll_id = ?', p.pollId);
+    case 'file.share':
     case 'pin.add':
     case 'pin.remove':
       return contentFeatureOf(p.type).author(db, event);
@@ -109,9 +112,6 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
     case 'message.create':
     case 'message.ack':
     case 'read.receipt':
-    case 'file.share':
-    case 'poll.create':
-    case 'poll.vote':
     case 'calendar.rsvp':
     case 'channel.update':
     case 'channel.announce':

@@ -19,6 +19,15 @@ export interface ContentFeature {
    */
   author(db: Db, event: ChannelEvent): string | null | undefined;
   /**
+   * A feature whose verdicts depend on the order of its events (pins): its events are decided
+   * again from the log when their place is known, see `OrderedFeature`. Absent for one whose
+   * events the store decides again by applying them once more (polls, files).
+   */
+  ordered?: OrderedFeature;
+}
+
+export interface OrderedFeature {
+  /**
    * Inside a transaction: recompute from the log, in the relay's order with the rule table, what
    * this event changed: when the relay ordered an own event (its seq; SqliteSyncStore.markSent)
    * or refused it for good (store/own-refused.ts), and for an event opened late (`openedLate`).
@@ -59,22 +68,17 @@ export function contentFeatureOf(type: ChannelEventType): ContentFeature {
   return feature;
 }
 
-/** The feature that materialises this type, if one registered it. */
-export function contentFeatureFor(type: string): ContentFeature | undefined {
-  return byType.get(type as ChannelEventType);
+/** The order-dependent part of the feature materialising this type (pins), if it has one. */
+export function orderedFeatureFor(type: string): OrderedFeature | undefined {
+  return byType.get(type as ChannelEventType)?.ordered;
 }
 
-/** Whether a registered feature materialises this type. */
-export function isContentFeatureType(type: string): boolean {
-  return byType.has(type as ChannelEventType);
-}
-
-/** Whether a refused event of this type keeps its payload in the log (a registered feature's, see above). */
+/** Whether a refused event of this type keeps its payload in the log (an ordered feature's, see above). */
 export function keepsRefusedPayload(type: string): boolean {
-  return byType.get(type as ChannelEventType)?.keepsRefusedPayload === true;
+  return orderedFeatureFor(type)?.keepsRefusedPayload === true;
 }
 
 /** Event types of registered features that wait for their message (store/apply.ts WaitingForTarget). */
 export function typesWaitingForMessage(): string[] {
-  return [...new Set([...byType.values()].flatMap((f) => f.waitsForMessage))];
+  return [...new Set([...byType.values()].flatMap((f) => f.ordered?.waitsForMessage ?? []))];
 }

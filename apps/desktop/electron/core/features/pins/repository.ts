@@ -81,8 +81,6 @@ function openedLate(db: Db, event: ChannelEvent): boolean {
 export const pinsContent: ContentFeature = {
   name: 'pins',
   types: ['pin.add', 'pin.remove'],
-  waitsForMessage: ['pin.add'],
-  keepsRefusedPayload: true,
   apply(db, event) {
     return applyPin(db, event.channelId, event.senderUserId, event.createdAt, event.payload as PinPayload);
   },
@@ -95,10 +93,14 @@ export const pinsContent: ContentFeature = {
         : 'SELECT pinned_by FROM pins WHERE channel_id = ? AND message_id = ?';
     return (sql(db, text).pluck().get(event.channelId, p.messageId) as string | undefined) ?? null;
   },
-  recompute(db, event) {
-    return recompute(db, event.channelId, (event.payload as PinPayload).messageId);
+  ordered: {
+    waitsForMessage: ['pin.add'],
+    keepsRefusedPayload: true,
+    recompute(db, event) {
+      return recompute(db, event.channelId, (event.payload as PinPayload).messageId);
+    },
+    openedLate,
   },
-  openedLate,
 };
 
 /** The read side, built by the store (ProfileStore.repository). */
