@@ -4,6 +4,7 @@
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { isStoreEvent } from './authorise.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
 import {
@@ -223,6 +224,8 @@ function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): voi
 /** Returns a reason when the event's effect is refused, null when applied. */
 function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string | null {
   const p = event.payload;
+  // Materialised by their feature folder (polls, files, pins: store/content-features.ts, features/registry.ts).
+  if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event);
   const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
   switch (p.type) {
     case 'message.create': {
@@ -324,14 +327,6 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'channel.unannounce':
     case 'channel.join_request':
       return applyDiscoveryEvent(db, { ...event, payload: p });
-    // Materialised by their feature folder (store/content-features.ts, features/registry.ts).
-    case 'poll.create':
-    case 'poll.vote':
-    case 'poll.close':
-    case 'pin.add':
-    case 'pin.remove':
-    case 'file.share':
-      return contentFeatureOf(p.type).apply(db, event);
     case 'calendar.put':
     case 'calendar.cancel':
     case 'calendar.rsvp':

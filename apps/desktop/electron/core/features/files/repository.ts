@@ -1,7 +1,7 @@
 // How a shared file enters the `files` table, inside applyEvents' transaction through the store's
 // port (store/content-features.ts): any member shares (the rule table, store/authorise.ts); an own
 // share applied when queued gets its seq when the relay orders it (applied again then).
-import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { fileShare, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
@@ -35,7 +35,7 @@ function applyFileShare(db: Db, event: FileShare): string | null {
 
 export const filesContent: ContentFeature = {
   name: 'files',
-  types: ['file.share'],
+  events: { 'file.share': { schema: fileShare, rule: { who: 'member' }, contentType: 'file' } },
   apply(db, event) {
     return applyFileShare(db, event as FileShare);
   },

@@ -4,7 +4,7 @@
 // polls from the same log: a late vote, a vote on a closed poll or a close by someone else is
 // refused with the reducer's reason; only the poll's creator closes it (the rule table,
 // store/authorise.ts, with `author` below).
-import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { pollClose, pollCreate, pollVote, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applyPollEvent, type PollState } from '../../collab/polls.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
@@ -88,7 +88,11 @@ function applyPoll(db: Db, event: ChannelEvent): string | null {
 
 export const pollsContent: ContentFeature = {
   name: 'polls',
-  types: ['poll.create', 'poll.vote', 'poll.close'],
+  events: {
+    'poll.create': { schema: pollCreate, rule: { who: 'member' }, contentType: 'poll' },
+    'poll.vote': { schema: pollVote, rule: { who: 'member' }, contentType: 'poll' },
+    'poll.close': { schema: pollClose, rule: { who: 'author' }, contentType: 'poll' },
+  },
   apply: applyPoll,
   author(db, event) {
     const p = event.payload;
