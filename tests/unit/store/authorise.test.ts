@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload, ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
-import { authorise, RULES, type AuthorityFacts } from '../../../apps/desktop/electron/core/store/authorise.ts';
+import { authorise, ruleOf, type AuthorityFacts } from '../../../apps/desktop/electron/core/store/authorise.ts';
 import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { applyRetention } from '../../../apps/desktop/electron/core/store/retention.ts';
@@ -28,7 +28,7 @@ describe('the rule table', () => {
       'calendar.occurrence.put',
       'calendar.occurrence.cancel',
     ];
-    for (const type of types) expect(RULES[type].who).not.toBe('member');
+    for (const type of types) expect(ruleOf(type).who).not.toBe('member');
   });
 
   it('channel settings: a channel admin only; in the organisation-wide channel an org admin only', () => {

@@ -12,6 +12,7 @@ import type { Clock, Timer } from '../clock/clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { orgIdOf } from '@klinikfunk/crypto/records.ts';
 import { isAuthorityRefusal } from '../store/authorise.ts';
+import { declarationOf } from '../store/content-features.ts';
 import type { StoredRecord } from '../store/directory.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
@@ -49,7 +50,11 @@ export interface StoredClientState {
 /** 16 random bytes, base64url: the client event id of everything this device sends. */
 export const newEventId = (): string => toBase64Url(new Uint8Array(randomBytes(16)));
 
-const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
+/**
+ * The envelope's content type of the event types the store materialises itself; a feature
+ * folder's event types bring theirs (their `events` declaration, store/content-features.ts).
+ */
+export const CONTENT_TYPE: Partial<Record<ChannelEventPayload['type'], string>> = {
   'channel.update': 'channel',
   'channel.announce': 'channel',
   'channel.unannounce': 'channel',
@@ -59,18 +64,19 @@ const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'message.delete': 'message',
   'message.ack': 'receipt',
   'read.receipt': 'receipt',
-  'pin.add': 'pin',
-  'pin.remove': 'pin',
-  'poll.create': 'poll',
-  'poll.vote': 'poll',
-  'poll.close': 'poll',
-  'file.share': 'file',
   'calendar.put': 'calendar',
   'calendar.cancel': 'calendar',
   'calendar.rsvp': 'calendar',
   'calendar.occurrence.put': 'calendar',
   'calendar.occurrence.cancel': 'calendar',
 };
+
+/** The content type an event of this type is sealed with (throws when neither the client nor a feature declares one). */
+export function contentTypeOf(type: ChannelEventPayload['type']): string {
+  const contentType = CONTENT_TYPE[type] ?? declarationOf(type)?.contentType;
+  if (contentType === undefined) throw new Error(`no content type for event type ${type} (features/registry.ts)`);
+  return contentType;
+}
 
 /** A roster would name user ids the signed directory does not know (a stale or made-up pick). */
 export class UnknownUsersError extends Error {
@@ -463,7 +469,7 @@ export class MessagingClient {
       knownEpoch: this.directory.currentEpoch(channelId),
     });
     // One request waiting per channel, decided where it is queued (OutboxRepository.queueJoinRequest).
-    if (await this.#deps.store.outbox.queueJoinRequest(event, CONTENT_TYPE[event.payload.type])) this.#queued(event);
+    if (await this.#deps.store.outbox.queueJoinRequest(event, contentTypeOf(event.payload.type))) this.#queued(event);
   }
 
   /** Withdraws a channel from the directory (its last member leaves it). */
@@ -554,7 +560,7 @@ export class MessagingClient {
     // (SqliteSyncStore.markSent); refused then, its effect is undone (store/own-refused.ts).
     // What the rule table refuses already here, every client refuses: it is never queued (the
     // handlers check the same earlier, channel-access.ts; this holds for every caller).
-    await this.#deps.store.outbox.queueOwn(event, CONTENT_TYPE[payload.type]);
+    await this.#deps.store.outbox.queueOwn(event, contentTypeOf(payload.type));
     this.#queued(event);
     return event.eventId;
   }

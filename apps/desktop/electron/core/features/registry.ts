@@ -10,10 +10,12 @@ import { occurrenceHandlers } from './calendar/occurrence-ipc.ts';
 import { startReminderLoop } from './calendar/reminder-loop.ts';
 import { channelHandlers } from './channels/ipc.ts';
 import { fileHandlers } from './files/ipc.ts';
+import { filesContent } from './files/repository.ts';
 import { messagingHandlers } from './messages/ipc.ts';
 import { pinHandlers } from './pins/ipc.ts';
 import { pinsContent } from './pins/repository.ts';
 import { pollHandlers } from './polls/ipc.ts';
+import { pollsContent } from './polls/repository.ts';
 import { timelineHandlers } from './timeline/ipc.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 
@@ -46,4 +48,6 @@ export { messagePatch } from './messages/message-changes.ts';
  */
 export function registerStoreFeatures(): void {
   registerContentFeature(pinsContent);
+  registerContentFeature(pollsContent);
+  registerContentFeature(filesContent);
 }

@@ -1,15 +1,16 @@
-// Materialises decrypted channel events into messages, polls, files and calendar entries.
+// Materialises decrypted channel events into messages, channel settings and calendar entries, and
+// hands a registered feature's events (polls, files, pins) to its folder (content-features.ts).
 // `applyEvents` runs inside the caller's transaction (together with the cursor), is idempotent
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import { applyPollEvent, type PollState } from '../collab/polls.ts';
+import { isStoreEvent } from './authorise.ts';
 import { authoriseEvent } from './authorise-facts.ts';
 import { applyCalendar } from './calendar-apply.ts';
 import {
-  contentFeatureFor,
   contentFeatureOf,
   keepsRefusedPayload,
+  orderedFeatureFor,
   typesWaitingForMessage,
 } from './content-features.ts';
 import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
@@ -66,7 +67,7 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     }
     // A feature's event (a pin) opened after a later one of the same thing: the feature recomputes
     // it from its log in seq order, rule table included, so the verdict is an in-order device's.
-    const feature = contentFeatureFor(event.payload.type);
+    const feature = orderedFeatureFor(event.payload.type);
     if (feature?.openedLate(db, event)) {
       const reason = feature.recompute(db, event).get(event.eventId) ?? null;
       if (reason === 'unknown_target' && waitsForTarget(event.payload.type)) return;
@@ -223,6 +224,8 @@ function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): voi
 /** Returns a reason when the event's effect is refused, null when applied. */
 function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string | null {
   const p = event.payload;
+  // Materialised by their feature folder (polls, files, pins: store/content-features.ts, features/registry.ts).
+  if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event);
   const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
   switch (p.type) {
     case 'message.create': {
@@ -324,36 +327,6 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'channel.unannounce':
     case 'channel.join_request':
       return applyDiscoveryEvent(db, { ...event, payload: p });
-    case 'poll.create':
-    case 'poll.vote':
-    case 'poll.close':
-      return applyPoll(db, event);
-    // Materialised by their feature folder (store/content-features.ts).
-    case 'pin.add':
-    case 'pin.remove':
-      return contentFeatureOf(p.type).apply(db, event);
-    case 'file.share':
-      sql(
-        db,
-        `INSERT INTO files (channel_id, file_id, name, mime_type, size, blob_id, blob_parts, key_b64, hash_b64, thumbnail_blob_id, caption, uploader_user_id, created_at, seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, file_id) DO UPDATE SET seq = coalesce(excluded.seq, seq)`,
-      ).run(
-        event.channelId,
-        event.eventId,
-        p.name,
-        p.mimeType,
-        p.size,
-        p.blobId,
-        p.parts ? JSON.stringify(p.parts) : null,
-        p.keyB64,
-        p.hashB64,
-        p.thumbnailBlobId,
-        p.caption,
-        event.senderUserId,
-        event.createdAt,
-        event.seq,
-      );
-      return null;
     case 'calendar.put':
     case 'calendar.cancel':
     case 'calendar.rsvp':
@@ -476,80 +449,4 @@ export function replaceMentions(
   sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
   const insert = sql(db, 'INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
   for (const userId of mentions) insert.run(userId, channelId, sortKey, messageId);
-}
-
-function applyPoll(db: Db, event: ChannelEvent): string | null {
-  const p = event.payload;
-  const pollId = p.type === 'poll.create' ? event.eventId : (p as { pollId: string }).pollId;
-  const polls = new Map<string, PollState>();
-  const row = sql(db, 'SELECT * FROM polls WHERE channel_id = ? AND poll_id = ?').get(event.channelId, pollId) as
-    { definition: string; creator_user_id: string; created_seq: number | null; closed_seq: number | null } | undefined;
-  if (row) {
-    const votes = sql(db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?').all(
-      event.channelId,
-      pollId,
-    ) as Array<{ user_id: string; option_ids: string; seq: number }>;
-    polls.set(pollId, {
-      definition: JSON.parse(row.definition) as PollState['definition'],
-      creatorUserId: row.creator_user_id,
-      createdSeq: row.created_seq ?? 0,
-      closedSeq: row.closed_seq,
-      votes: new Map(votes.map((v) => [v.user_id, { optionIds: JSON.parse(v.option_ids) as string[], seq: v.seq }])),
-    });
-  }
-  const envelope = {
-    seq: event.seq ?? 0,
-    // The relay's clock decides deadlines; only events from before relays stamped them fall back
-    // to the sender's signed time.
-    relayTime: event.relayAt ?? event.createdAt,
-    senderUserId: event.senderUserId,
-    payload:
-      p.type === 'poll.create'
-        ? {
-            type: 'poll.create' as const,
-            poll: {
-              pollId,
-              question: p.question,
-              options: p.options,
-              multipleChoice: p.multipleChoice,
-              deadline: p.deadline,
-              hideVoters: p.hideVoters,
-            },
-          }
-        : p.type === 'poll.vote'
-          ? { type: 'poll.vote' as const, pollId, optionIds: p.optionIds }
-          : { type: 'poll.close' as const, pollId },
-  };
-  const verdict = applyPollEvent(polls, envelope);
-  if (!verdict.accepted) return verdict.reason;
-  const state = polls.get(pollId)!;
-  if (p.type === 'poll.create') {
-    sql(
-      db,
-      'INSERT INTO polls (channel_id, poll_id, creator_user_id, definition, created_seq, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(event.channelId, pollId, event.senderUserId, JSON.stringify(state.definition), event.seq, event.createdAt);
-  } else if (p.type === 'poll.close') {
-    sql(db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ?').run(
-      event.seq ?? 0,
-      event.channelId,
-      pollId,
-    );
-  } else {
-    const vote = state.votes.get(event.senderUserId);
-    if (vote)
-      sql(db, 'INSERT OR REPLACE INTO poll_votes VALUES (?, ?, ?, ?, ?)').run(
-        event.channelId,
-        pollId,
-        event.senderUserId,
-        JSON.stringify(vote.optionIds),
-        event.seq,
-      );
-    else
-      sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ? AND user_id = ?').run(
-        event.channelId,
-        pollId,
-        event.senderUserId,
-      );
-  }
-  return null;
 }

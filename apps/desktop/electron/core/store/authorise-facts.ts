@@ -8,7 +8,7 @@
 // sender's choice). An event without relay time (queued on this device, or from before relays
 // stamped it) is judged by its epoch's roster, or the current one, and the current user record.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import { authorise, RULES, type AuthorityFacts, type AuthorityRefusal } from './authorise.ts';
+import { authorise, isStoreEvent, ruleOf, type AuthorityFacts, type AuthorityRefusal } from './authorise.ts';
 import { contentFeatureOf } from './content-features.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
@@ -89,17 +89,14 @@ function rosterRole(db: Db, channelId: string, userId: string, epoch: number | n
 /** Who created the thing the event changes (null: not here), or undefined when it changes nothing existing. */
 function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
   const p = event.payload;
+  // A registered feature's events (polls, files, pins: features/registry.ts): it knows what they name.
+  if (!isStoreEvent(p)) return contentFeatureOf(p.type).author(db, event);
   const one = (text: string, id: string) =>
     (sql(db, text).pluck().get(event.channelId, id) as string | undefined) ?? null;
   switch (p.type) {
     case 'message.edit':
     case 'message.delete':
       return one('SELECT sender_user_id FROM messages WHERE channel_id = ? AND message_id = ?', p.messageId);
-    case 'poll.close':
-      return one('SELECT creator_user_id FROM polls WHERE channel_id = ? AND poll_id = ?', p.pollId);
-    case 'pin.add':
-    case 'pin.remove':
-      return contentFeatureOf(p.type).author(db, event);
     case 'calendar.put':
     case 'calendar.cancel':
     case 'calendar.occurrence.put':
@@ -109,19 +106,12 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
     case 'message.create':
     case 'message.ack':
     case 'read.receipt':
-    case 'file.share':
-    case 'poll.create':
-    case 'poll.vote':
     case 'calendar.rsvp':
     case 'channel.update':
     case 'channel.announce':
     case 'channel.unannounce':
     case 'channel.join_request':
       return undefined;
-    default: {
-      const _unhandled: never = p;
-      return undefined;
-    }
   }
 }
 
@@ -157,7 +147,8 @@ function acknowledgedUrgent(db: Db, channelId: string, messageId: string, editSe
 export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
   const p = event.payload;
   const orgWide = sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) === 1;
-  const needsRole = RULES[p.type].who !== 'member' && RULES[p.type].who !== 'author';
+  const who = ruleOf(p.type).who;
+  const needsRole = who !== 'member' && who !== 'author';
   const author = authorOf(db, event);
   return {
     senderUserId: event.senderUserId,
@@ -182,7 +173,7 @@ export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
 /** The rule table's verdict on one event, against the store as it is now (inside the apply transaction). */
 export function authoriseEvent(db: Db, event: ChannelEvent): AuthorityRefusal | null {
   // Most events (messages, votes, receipts) are any member's: no lookups for them.
-  const rule = RULES[event.payload.type];
+  const rule = ruleOf(event.payload.type);
   if (rule.who === 'member' && !rule.target) return null;
   return authorise(event.payload.type, factsOf(db, event));
 }

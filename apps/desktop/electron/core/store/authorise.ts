@@ -4,7 +4,8 @@
 // holds them at that point of the log (authorise-facts.ts). A sealed envelope only proves that a
 // member sent it; this table decides whether that member may do what it asks, the same way on
 // every client. docs/protocol.md "Authorisation" is this table in prose.
-import type { ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
+import type { ChannelEventPayload, ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
+import { declarationOf } from './content-features.ts';
 
 /**
  * - `member`: any member (the envelope check already proved membership at the event's epoch).
@@ -29,7 +30,12 @@ export interface Rule {
   notAcknowledgedUrgent?: true;
 }
 
-export const RULES: Readonly<Record<ChannelEventType, Rule>> = {
+/**
+ * The rows of the event types the store materialises itself. A feature folder's event types bring
+ * their row with them (their `events` declaration, store/content-features.ts, registered by
+ * features/registry.ts): polls, files, pins.
+ */
+export const STORE_RULES = {
   'channel.update': { who: 'channel_admin' },
   'channel.announce': { who: 'member' },
   'channel.unannounce': { who: 'member' },
@@ -39,19 +45,28 @@ export const RULES: Readonly<Record<ChannelEventType, Rule>> = {
   'message.delete': { who: 'author' },
   'message.ack': { who: 'member' },
   'read.receipt': { who: 'member' },
-  'pin.add': { who: 'member', target: true },
-  // The author of a pin is the member who pinned the message.
-  'pin.remove': { who: 'author_or_channel_admin' },
-  'poll.create': { who: 'member' },
-  'poll.vote': { who: 'member' },
-  'poll.close': { who: 'author' },
-  'file.share': { who: 'member' },
   'calendar.put': { who: 'new_or_author_or_channel_admin' },
   'calendar.cancel': { who: 'author_or_channel_admin' },
   'calendar.rsvp': { who: 'member' },
   'calendar.occurrence.put': { who: 'new_or_author_or_channel_admin' },
   'calendar.occurrence.cancel': { who: 'new_or_author_or_channel_admin' },
-};
+} as const satisfies Partial<Record<ChannelEventType, Rule>>;
+
+/** The event types the store materialises itself; every other one is a registered feature's. */
+export type StoreEventType = keyof typeof STORE_RULES;
+export type StoreEventPayload = Extract<ChannelEventPayload, { type: StoreEventType }>;
+
+export const isStoreEvent = (payload: ChannelEventPayload): payload is StoreEventPayload =>
+  Object.hasOwn(STORE_RULES, payload.type);
+
+/** The rule table's row for an event type: the store's, or the registered feature's (throws when neither has one). */
+export function ruleOf(type: ChannelEventType): Rule {
+  const rule: Rule | undefined = Object.hasOwn(STORE_RULES, type)
+    ? STORE_RULES[type as StoreEventType]
+    : declarationOf(type)?.rule;
+  if (!rule) throw new Error(`no rule for event type ${type} (features/registry.ts)`);
+  return rule;
+}
 
 export interface AuthorityFacts {
   senderUserId: string;
@@ -79,7 +94,7 @@ export const isAuthorityRefusal = (reason: string): reason is AuthorityRefusal =
 
 /** Null when the sender may do this; otherwise why not (logged, never applied). */
 export function authorise(type: ChannelEventType, facts: AuthorityFacts): AuthorityRefusal | null {
-  const rule = RULES[type];
+  const rule = ruleOf(type);
   const admin = facts.orgWide ? facts.orgAdmin : facts.channelRole === 'admin';
   const adminRefusal: AuthorityRefusal = facts.orgWide ? 'not_org_admin' : 'not_channel_admin';
   if (rule.target && (facts.author === null || facts.author === undefined)) return 'unknown_target';

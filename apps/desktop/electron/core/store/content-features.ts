@@ -4,13 +4,30 @@
 // tests that open a store), and applyEvents dispatches the feature's event types to it inside its
 // transaction. The store keeps the order, the log, idempotency by event id and the rule table; the
 // feature keeps its tables' SQL (its repository.ts).
-import type { ChannelEvent, ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
+import type { z } from 'zod';
+import { channelEventPayload, type ChannelEvent, type ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
+import type { Rule } from './authorise.ts';
 import type { Db } from './database.ts';
+
+/**
+ * What a feature declares once for each of its event types: the payload schema (the one in the
+ * protocol's union, channelEventPayload, which every received payload is parsed with), who may
+ * send it (its row of the rule table, store/authorise.ts) and the envelope's content type
+ * (MessagingClient). Registering checks the schema is the union's, so a type missing from any of
+ * them is found when the core starts (tests/unit/features/registry.test.ts).
+ */
+export interface EventDeclaration {
+  schema: z.ZodType;
+  rule: Rule;
+  contentType: string;
+}
+
+export type FeatureEvents = Partial<Record<ChannelEventType, EventDeclaration>>;
 
 export interface ContentFeature {
   name: string;
-  /** The event types whose effect this feature materialises. */
-  types: readonly ChannelEventType[];
+  /** The event types whose effect this feature materialises, each declared once. */
+  events: FeatureEvents;
   /** Inside applyEvents' transaction, after the rule table passed it: null when applied, else why not. */
   apply(db: Db, event: ChannelEvent): string | null;
   /**
@@ -18,6 +35,15 @@ export interface ContentFeature {
    * id, null when it is not in the store, undefined when the event names nothing existing.
    */
   author(db: Db, event: ChannelEvent): string | null | undefined;
+  /**
+   * A feature whose verdicts depend on the order of its events (pins): its events are decided
+   * again from the log when their place is known, see `OrderedFeature`. Absent for one whose
+   * events the store decides again by applying them once more (polls, files).
+   */
+  ordered?: OrderedFeature;
+}
+
+export interface OrderedFeature {
   /**
    * Inside a transaction: recompute from the log, in the relay's order with the rule table, what
    * this event changed: when the relay ordered an own event (its seq; SqliteSyncStore.markSent)
@@ -42,14 +68,40 @@ export interface ContentFeature {
 
 const byType = new Map<ChannelEventType, ContentFeature>();
 
-/** Idempotent per feature; two features claiming one event type is a wiring bug. */
+/** The payload schemas of the protocol's union, by event type. */
+const unionSchemas = new Map<string, z.ZodType>(
+  channelEventPayload.options.map((schema) => [schema.shape.type.value, schema]),
+);
+
+/** The event types a feature declares (in its `events`). */
+export const typesOf = (feature: ContentFeature): ChannelEventType[] =>
+  Object.keys(feature.events) as ChannelEventType[];
+
+/**
+ * Idempotent per feature. Two features claiming one event type, or a declared schema that is not
+ * the protocol union's for that type, is a wiring bug.
+ */
 export function registerContentFeature(feature: ContentFeature): void {
-  for (const type of feature.types) {
+  for (const [type, declared] of Object.entries(feature.events) as Array<[ChannelEventType, EventDeclaration]>) {
+    if (unionSchemas.get(type) !== declared.schema)
+      throw new Error(`event type ${type} of ${feature.name} is not the protocol's (channelEventPayload)`);
+  }
+  for (const type of typesOf(feature)) {
     const owner = byType.get(type);
     if (owner && owner.name !== feature.name)
       throw new Error(`event type ${type} is claimed by ${owner.name} and ${feature.name}`);
-    byType.set(type, feature);
   }
+  for (const type of typesOf(feature)) byType.set(type, feature);
+}
+
+/** What the feature registered for this type declared (rule, content type); undefined when none did. */
+export function declarationOf(type: string): EventDeclaration | undefined {
+  return byType.get(type as ChannelEventType)?.events[type as ChannelEventType];
+}
+
+/** The registered features (for the check that every event type has one owner). */
+export function registeredFeatures(): ContentFeature[] {
+  return [...new Set(byType.values())];
 }
 
 /** The feature that materialises this type; throws when none registered it (the wiring forgot one). */
@@ -59,22 +111,17 @@ export function contentFeatureOf(type: ChannelEventType): ContentFeature {
   return feature;
 }
 
-/** The feature that materialises this type, if one registered it. */
-export function contentFeatureFor(type: string): ContentFeature | undefined {
-  return byType.get(type as ChannelEventType);
+/** The order-dependent part of the feature materialising this type (pins), if it has one. */
+export function orderedFeatureFor(type: string): OrderedFeature | undefined {
+  return byType.get(type as ChannelEventType)?.ordered;
 }
 
-/** Whether a registered feature materialises this type. */
-export function isContentFeatureType(type: string): boolean {
-  return byType.has(type as ChannelEventType);
-}
-
-/** Whether a refused event of this type keeps its payload in the log (a registered feature's, see above). */
+/** Whether a refused event of this type keeps its payload in the log (an ordered feature's, see above). */
 export function keepsRefusedPayload(type: string): boolean {
-  return byType.get(type as ChannelEventType)?.keepsRefusedPayload === true;
+  return orderedFeatureFor(type)?.keepsRefusedPayload === true;
 }
 
 /** Event types of registered features that wait for their message (store/apply.ts WaitingForTarget). */
 export function typesWaitingForMessage(): string[] {
-  return [...new Set([...byType.values()].flatMap((f) => f.waitsForMessage))];
+  return [...new Set([...byType.values()].flatMap((f) => f.ordered?.waitsForMessage ?? []))];
 }

@@ -8,7 +8,7 @@ import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/dom
 import { applyPollEvent, type PollState } from '../collab/polls.ts';
 import { applySettings, replaceMentions } from './apply.ts';
 import { isCalendarEvent, replayable, replayCalendarEntry } from './calendar-replay.ts';
-import { contentFeatureOf } from './content-features.ts';
+import { orderedFeatureFor } from './content-features.ts';
 import type { Db } from './database.ts';
 import { queueOutbox } from './messages.ts';
 import { indexTerms } from './search-terms.ts';
@@ -51,7 +51,7 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
       event.channelId,
       event.eventId,
     );
-  else if (p.type === 'pin.add' || p.type === 'pin.remove') contentFeatureOf(p.type).recompute(db, event);
+  else if (p.type === 'pin.add' || p.type === 'pin.remove') orderedFeatureFor(p.type)?.recompute(db, event);
   else if (p.type === 'message.ack' && !ownAckLogged(db, event))
     sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
       event.channelId,

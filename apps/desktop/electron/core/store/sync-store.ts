@@ -11,7 +11,7 @@ import type {
   WireEvent,
 } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
-import { contentFeatureOf, isContentFeatureType } from './content-features.ts';
+import { orderedFeatureFor } from './content-features.ts';
 import type { Db } from './database.ts';
 import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
@@ -222,14 +222,15 @@ export class SqliteSyncStore implements SyncStore {
           relayAt,
           payload: parsed.data,
         };
-        if (type === 'message.create' || isContentFeatureType(type)) {
+        const ordered = orderedFeatureFor(type);
+        if (type === 'message.create' || ordered) {
           sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
             seq,
             relayAt,
             row.channel_id,
             clientEventId,
           );
-          if (type !== 'message.create') contentFeatureOf(type).recompute(this.#db, event); // from the log
+          ordered?.recompute(this.#db, event); // from the log
           return;
         }
         sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(

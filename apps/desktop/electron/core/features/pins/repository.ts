@@ -4,7 +4,7 @@
 // workstation shows the same pins: the first pin of a message stands (a second one is refused as
 // `already_pinned`), a pin of a deleted message is refused (`deleted_message`), and an unpin needs
 // the pinner or a channel admin (the rule table, store/authorise.ts).
-import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { pinAdd, pinRemove, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { authoriseEvent } from '../../store/authorise-facts.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
@@ -80,9 +80,11 @@ function openedLate(db: Db, event: ChannelEvent): boolean {
 
 export const pinsContent: ContentFeature = {
   name: 'pins',
-  types: ['pin.add', 'pin.remove'],
-  waitsForMessage: ['pin.add'],
-  keepsRefusedPayload: true,
+  events: {
+    'pin.add': { schema: pinAdd, rule: { who: 'member', target: true }, contentType: 'pin' },
+    // The author of a pin is the member who pinned the message.
+    'pin.remove': { schema: pinRemove, rule: { who: 'author_or_channel_admin' }, contentType: 'pin' },
+  },
   apply(db, event) {
     return applyPin(db, event.channelId, event.senderUserId, event.createdAt, event.payload as PinPayload);
   },
@@ -95,10 +97,14 @@ export const pinsContent: ContentFeature = {
         : 'SELECT pinned_by FROM pins WHERE channel_id = ? AND message_id = ?';
     return (sql(db, text).pluck().get(event.channelId, p.messageId) as string | undefined) ?? null;
   },
-  recompute(db, event) {
-    return recompute(db, event.channelId, (event.payload as PinPayload).messageId);
+  ordered: {
+    waitsForMessage: ['pin.add'],
+    keepsRefusedPayload: true,
+    recompute(db, event) {
+      return recompute(db, event.channelId, (event.payload as PinPayload).messageId);
+    },
+    openedLate,
   },
-  openedLate,
 };
 
 /** The read side, built by the store (ProfileStore.repository). */
