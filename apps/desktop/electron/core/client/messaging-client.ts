@@ -70,6 +70,11 @@ const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'calendar.rsvp': 'calendar',
   'calendar.occurrence.put': 'calendar',
   'calendar.occurrence.cancel': 'calendar',
+  // Function roles travel in the directory channel labelled like its other events, so the relay
+  // cannot tell them from an announcement (docs/security.md "Function roles").
+  'role.define': 'channel',
+  'role.schedule': 'channel',
+  'role.hold': 'channel',
 };
 
 /** A roster would name user ids the signed directory does not know (a stale or made-up pick). */

@@ -331,6 +331,9 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     // Materialised by their feature folder (store/content-features.ts).
     case 'pin.add':
     case 'pin.remove':
+    case 'role.define':
+    case 'role.schedule':
+    case 'role.hold':
       return contentFeatureOf(p.type).apply(db, event);
     case 'file.share':
       sql(

@@ -117,6 +117,9 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
     case 'channel.announce':
     case 'channel.unannounce':
     case 'channel.join_request':
+    case 'role.define':
+    case 'role.schedule':
+    case 'role.hold':
       return undefined;
     default: {
       const _unhandled: never = p;

@@ -51,6 +51,11 @@ export const RULES: Readonly<Record<ChannelEventType, Rule>> = {
   'calendar.rsvp': { who: 'member' },
   'calendar.occurrence.put': { who: 'new_or_author_or_channel_admin' },
   'calendar.occurrence.cancel': { who: 'new_or_author_or_channel_admin' },
+  // Any member of the directory channel may send one; who may define, schedule or hold which
+  // role the roles feature decides from the log in order (features/roles/resolve.ts).
+  'role.define': { who: 'member' },
+  'role.schedule': { who: 'member' },
+  'role.hold': { who: 'member' },
 };
 
 export interface AuthorityFacts {
