@@ -51,7 +51,8 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
       event.channelId,
       event.eventId,
     );
-  else if (p.type === 'pin.add' || p.type === 'pin.remove') contentFeatureOf(p.type).recompute(db, event);
+  else if (p.type === 'pin.add' || p.type === 'pin.remove' || p.type.startsWith('role.'))
+    contentFeatureOf(p.type).recompute(db, event);
   else if (p.type === 'message.ack' && !ownAckLogged(db, event))
     sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
       event.channelId,
