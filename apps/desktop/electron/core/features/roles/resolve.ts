@@ -102,16 +102,35 @@ export function scheduledAt(layers: readonly ScheduleLayer[], t: number): { user
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** Every moment a schedule can change holders at, sorted; kept per layer list while it does not grow. */
+const changePoints = new WeakMap<readonly ScheduleLayer[], { count: number; points: number[] }>();
+
+function pointsOf(layers: readonly ScheduleLayer[]): number[] {
+  const cached = changePoints.get(layers);
+  if (cached?.count === layers.length) return cached.points;
+  const set = new Set<number>();
+  for (const layer of layers) {
+    set.add(layer.from).add(layer.to);
+    for (const e of layer.entries) set.add(e.start).add(e.end);
+  }
+  const points = [...set].sort((a, b) => a - b);
+  changePoints.set(layers, { count: layers.length, points });
+  return points;
+}
+
 /** The first moment after t at which the schedule names other holders than at t; null: none ahead. */
 export function nextScheduledChange(layers: readonly ScheduleLayer[], t: number): number | null {
-  const points = new Set<number>();
-  for (const layer of layers) {
-    if (layer.to <= t) continue;
-    for (const p of [layer.from, layer.to]) if (p > t) points.add(p);
-    for (const e of layer.entries) for (const p of [e.start, e.end]) if (p > t) points.add(p);
+  const points = pointsOf(layers);
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]! <= t) lo = mid + 1;
+    else hi = mid;
   }
   const current = scheduledAt(layers, t).userIds;
-  for (const p of [...points].sort((a, b) => a - b)) if (!sameSet(scheduledAt(layers, p).userIds, current)) return p;
+  for (let i = lo; i < points.length; i++)
+    if (!sameSet(scheduledAt(layers, points[i]!).userIds, current)) return points[i]!;
   return null;
 }
 
@@ -158,7 +177,9 @@ function checkSchedule(authority: RoleAuthority, state: RoleState, op: RoleOp): 
   if (!mayAdminister(authority, op, [state.definition.department])) return 'not_role_admin';
   const p = op.payload as RoleSchedulePayload;
   const at = timeOf(op);
-  return p.entries.every((e) => isEligible(authority, state.definition, e.userId, at)) ? null : 'not_eligible';
+  // A roster names a few people many times: each is looked up once.
+  const users = new Set(p.entries.map((e) => e.userId));
+  return [...users].every((u) => isEligible(authority, state.definition, u, at)) ? null : 'not_eligible';
 }
 
 function checkHold(authority: RoleAuthority, state: RoleState, op: RoleOp, target: string | null): RoleRefusal | null {
