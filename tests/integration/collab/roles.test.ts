@@ -123,6 +123,55 @@ describe('function roles through the core', () => {
     }
   }, 60_000);
 
+  it('a department admin defines roles in the departments of the delegation only, on every client', async () => {
+    const carl = c.carl.core.sessions.visible();
+    await c.admin.value('admin.createDelegation', {
+      label: 'Bereichsadministration Chirurgie',
+      holder: { kind: 'device', deviceId: carl.identity.deviceId },
+      scope: { kind: 'departments', departments: ['Chirurgie'] },
+      validDays: 30,
+    });
+    await eventually(async () => (await c.carl.value('roles.list', {})).mayDefine, 20_000, 'delegation at Carl');
+    expect((await c.carl.value('roles.list', {})).departments).toEqual(['Chirurgie']);
+    const role = (department: string) => ({
+      name: `Rufbereitschaft ${department}`,
+      department,
+      eligible: { userIds: [], departments: [department] },
+      backupRoleId: null,
+    });
+    expect(await c.carl.call('roles.define', role('Innere'))).toMatchObject({
+      ok: false,
+      error: { code: 'not_permitted' },
+    });
+    const { roleId: surgery } = await c.carl.value('roles.define', role('Chirurgie'));
+    // Around the check: every client's fold refuses a role of another department.
+    const eventId = await carl.client.send(carl.client.directoryChannelId, {
+      type: 'role.define',
+      roleId: 'role-forged-innere',
+      retired: false,
+      ...role('Innere'),
+    });
+    for (const who of ['admin', 'nurse', 'carl'] as const) {
+      await eventually(
+        async () => (await list(who)).some((r) => r.roleId === surgery),
+        20_000,
+        `surgery role at ${who}`,
+      );
+      const runtime = c[who].core.sessions.visible();
+      await eventually(
+        () =>
+          runtime.profile.store
+            .repository(roleRepository)
+            .ops()
+            .some((op) => op.eventId === eventId && op.seq !== null),
+        20_000,
+        `forged role at ${who}`,
+      );
+      expect(roleService(runtime, clocks[who]).fold().refused.get(eventId)).toBe('not_role_admin');
+      expect((await list(who)).some((r) => r.roleId === 'role-forged-innere')).toBe(false);
+    }
+  }, 60_000);
+
   it('a roster hands the role on at its minute on every workstation, with a jumping clock, also after a manual takeover', async () => {
     const handover = Math.ceil((clocks.admin.now() + 10 * MINUTE) / MINUTE) * MINUTE;
     const rows = [
