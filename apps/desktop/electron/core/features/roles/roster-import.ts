@@ -1,9 +1,9 @@
 // Reads a duty roster exported by the clinic's roster software, as iCalendar (one VEVENT per duty:
 // the holder is its first ATTENDEE's CN, else its SUMMARY) or CSV (columns Person; Beginn; Ende),
-// into schedule entries in UTC. Local times are Europe/Berlin wall-clock (an iCalendar TZID other
-// than that must come with its VTIMEZONE). A wall-clock time the DST change skips (02:30 on the
-// last Sunday of March) is refused with its row; one it repeats (02:30 on the last Sunday of
-// October) is read as the first, summer-time, one. Every row that cannot become an entry is
+// into schedule entries in UTC. CSV times are Europe/Berlin wall-clock: one the DST change skips
+// (02:30 on the last Sunday of March) is refused with its row, one it repeats (02:30 on the last
+// Sunday of October) is read as the first, summer-time, one. iCalendar times are read by ical.js
+// in their own zone (floating ones as Europe/Berlin; a TZID other than that needs its VTIMEZONE). Every row that cannot become an entry is
 // reported with its number and reason, for the import preview; nothing here sends anything.
 import ICAL from 'ical.js';
 import { berlinZone, toUtcMs } from '../../calendar/ical-zone.ts';
