@@ -23,6 +23,7 @@ import { orgKeyMethods } from './features/org-key.ts';
 import { orgSettingsMethods } from './features/org-settings.ts';
 import { pinsMethods } from './features/pins.ts';
 import { pollsMethods } from './features/polls.ts';
+import { rolesMethods } from './features/roles.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
 import { supportMethods } from './features/support.ts';
@@ -55,6 +56,7 @@ export const methods = {
   ...supportMethods,
   ...userImportMethods,
   ...timelineMethods,
+  ...rolesMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -96,4 +98,5 @@ export type * from './features/workstation.ts';
 export type * from './features/support.ts';
 export type * from './features/user-import.ts';
 export type * from './features/timeline.ts';
+export type * from './features/roles.ts';
 export type * from './features/message-view.ts';

@@ -17,6 +17,8 @@ import { pinsContent } from './pins/repository.ts';
 import { pollHandlers } from './polls/ipc.ts';
 import { pollsContent } from './polls/repository.ts';
 import { timelineHandlers } from './timeline/ipc.ts';
+import { roleHandlers } from './roles/ipc.ts';
+import { rolesContent } from './roles/repository.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 
 /**
@@ -35,6 +37,7 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
     ...occurrenceHandlers(),
     ...pinHandlers(),
     ...timelineHandlers(),
+    ...roleHandlers(ctx),
   } satisfies Partial<ProfileHandlers>;
 }
 
@@ -50,4 +53,5 @@ export function registerStoreFeatures(): void {
   registerContentFeature(pinsContent);
   registerContentFeature(pollsContent);
   registerContentFeature(filesContent);
+  registerContentFeature(rolesContent);
 }

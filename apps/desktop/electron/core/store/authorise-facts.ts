@@ -38,7 +38,7 @@ function decidingEpoch(
  * first one when all are later: clocks differ), active and not revoked by then. Without relay time,
  * the user record this store holds now.
  */
-function orgAdminAt(db: Db, userId: string, relayAt: number | null | undefined): boolean {
+export function orgAdminAt(db: Db, userId: string, relayAt: number | null | undefined): boolean {
   if (relayAt === null || relayAt === undefined)
     return (
       sql(db, `SELECT 1 FROM users WHERE user_id = ? AND role = 'admin' AND active = 1`).pluck().get(userId) !==

@@ -6,6 +6,7 @@ import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
 import { deTimeline } from './parts/de-timeline.ts';
+import { deRoles } from './parts/de-roles.ts';
 import { deStatus } from './parts/de-status.ts';
 import { deUserImport } from './parts/de-user-import.ts';
 import { deDelegation } from './parts/de-delegation.ts';
@@ -16,6 +17,7 @@ export const de = {
   ...deWorkstation,
   ...dePins,
   ...deTimeline,
+  ...deRoles,
   ...deStatus,
   ...deUserImport,
   ...deDelegation,

@@ -6,6 +6,7 @@ import { enOrgAdmin } from './parts/en-org-admin.ts';
 import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
 import { enTimeline } from './parts/en-timeline.ts';
+import { enRoles } from './parts/en-roles.ts';
 import { enStatus } from './parts/en-status.ts';
 import { enUserImport } from './parts/en-user-import.ts';
 import { enDelegation } from './parts/en-delegation.ts';
@@ -16,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   ...enWorkstation,
   ...enPins,
   ...enTimeline,
+  ...enRoles,
   ...enStatus,
   ...enUserImport,
   ...enDelegation,

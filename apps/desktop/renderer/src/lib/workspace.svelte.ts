@@ -13,7 +13,7 @@ export interface JumpTarget {
   messageId: string;
 }
 
-export type Panel = 'channel' | 'admin';
+export type Panel = 'channel' | 'admin' | 'roles';
 export type WorkspaceDialog = 'search' | 'switcher' | 'newChannel' | null;
 
 export class Workspace {

@@ -1,0 +1,25 @@
+// IPC adapter of function roles: each handler hands the call to the RoleService of the visible
+// profile (roles travel in the directory channel, so no method names a channel to check).
+import type { ROLES_METHOD_NAMES } from '@klinikfunk/protocol/api/features/roles-names.ts';
+import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
+import { roleService } from './service.ts';
+
+const done = { done: true as const };
+
+export function roleHandlers(ctx: HandlerContext): Pick<ProfileHandlers, (typeof ROLES_METHOD_NAMES)[number]> {
+  const roles = () => roleService(ctx.sessions.visible(), ctx.clock);
+  return {
+    'roles.list': () => roles().list(),
+    'roles.define': async (input) => ({ roleId: await roles().define(input) }),
+    'roles.take': async ({ roleId }) => {
+      await roles().take(roleId);
+      return done;
+    },
+    'roles.handOver': async ({ roleId, userId }) => {
+      await roles().handOver(roleId, userId);
+      return done;
+    },
+    'roles.previewRoster': (input) => roles().previewRoster(input),
+    'roles.importRoster': async (input) => ({ entries: await roles().importRoster(input) }),
+  };
+}

@@ -1,0 +1,178 @@
+// The SQL of function roles: role events of the directory channel are kept as logged (`role_ops`,
+// inside applyEvents' transaction through the store's port store/content-features.ts), and the
+// directory facts the fold decides by are read from the signed records as they were at a moment
+// (the relay time of each event). Who may do what, and who holds what, is resolve.ts's.
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+import { roleDefine, roleHold, roleSchedule, type RolePayload } from '@klinikfunk/protocol/domain/role-events.ts';
+import { orgAdminAt } from '../../store/authorise-facts.ts';
+import type { ContentFeature } from '../../store/content-features.ts';
+import type { Db } from '../../store/database.ts';
+import { sql } from '../../store/statements.ts';
+import type { RoleAuthority, RoleOp } from './resolve.ts';
+
+
+function keep(db: Db, event: ChannelEvent): string | null {
+  // Only the directory channel, whose roster is every active user, carries roles.
+  if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) !== 1)
+    return 'not_directory_channel';
+  sql(
+    db,
+    `INSERT INTO role_ops (channel_id, event_id, seq, relay_at, created_at, sender_user_id, sender_device_id, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (channel_id, event_id) DO UPDATE SET seq = excluded.seq, relay_at = excluded.relay_at`,
+  ).run(
+    event.channelId,
+    event.eventId,
+    event.seq,
+    event.relayAt ?? null,
+    event.createdAt,
+    event.senderUserId,
+    event.senderDeviceId,
+    JSON.stringify(event.payload),
+  );
+  return null;
+}
+
+/**
+ * An own event got its place from the relay (its seq and relay time are in the log now), or was
+ * refused for good (gone from the log): its row follows the log. The fold reads them in order on
+ * every read, so nothing else is recomputed.
+ */
+function follow(db: Db, event: ChannelEvent): Map<string, string | null> {
+  const logged = sql(db, 'SELECT seq, relay_at FROM events WHERE channel_id = ? AND event_id = ?').get(
+    event.channelId,
+    event.eventId,
+  ) as { seq: number | null; relay_at: number | null } | undefined;
+  if (!logged)
+    sql(db, 'DELETE FROM role_ops WHERE channel_id = ? AND event_id = ?').run(event.channelId, event.eventId);
+  else
+    sql(db, 'UPDATE role_ops SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
+      logged.seq,
+      logged.relay_at,
+      event.channelId,
+      event.eventId,
+    );
+  return new Map([[event.eventId, logged ? null : 'refused']]);
+}
+
+// Any member of the directory channel may send one (the rule table lets it in); who may define,
+// schedule or hold which role the fold decides from the log in order (resolve.ts). They travel
+// labelled like the directory channel's other events, so the relay cannot tell them from an
+// announcement (docs/security.md "Function roles").
+const anyMember = { who: 'member' } as const;
+export const rolesContent: ContentFeature = {
+  name: 'roles',
+  events: {
+    'role.define': { schema: roleDefine, rule: anyMember, contentType: 'channel' },
+    'role.schedule': { schema: roleSchedule, rule: anyMember, contentType: 'channel' },
+    'role.hold': { schema: roleHold, rule: anyMember, contentType: 'channel' },
+  },
+  apply: keep,
+  author: () => undefined,
+  ordered: {
+    waitsForMessage: [],
+    keepsRefusedPayload: true,
+    recompute: follow,
+    // The fold reads role_ops in seq order whenever asked, so an event opened late needs nothing more.
+    openedLate: () => false,
+  },
+};
+
+/** The record body in force for a subject at a moment: the last issued at or before it (else the first). */
+const IN_FORCE = `ORDER BY json_extract(record, '$.body.issuedAt') <= ? DESC,
+  CASE WHEN json_extract(record, '$.body.issuedAt') <= ? THEN json_extract(record, '$.body.issuedAt') ELSE -json_extract(record, '$.body.issuedAt') END DESC,
+  record_pk DESC LIMIT 1`;
+
+/** The read side, built by the store (ProfileStore.repository). */
+export class RoleRepository implements RoleAuthority {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Every kept role event in the relay's order, own pending ones last. */
+  ops(): RoleOp[] {
+    const rows = sql(
+      this.#db,
+      `SELECT event_id, seq, relay_at, created_at, sender_user_id, sender_device_id, payload FROM role_ops
+       ORDER BY seq IS NULL, seq, op_pk`,
+    ).all() as Array<{
+      event_id: string;
+      seq: number | null;
+      relay_at: number | null;
+      created_at: number;
+      sender_user_id: string;
+      sender_device_id: string;
+      payload: string;
+    }>;
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      seq: r.seq,
+      relayAt: r.relay_at,
+      createdAt: r.created_at,
+      senderUserId: r.sender_user_id,
+      senderDeviceId: r.sender_device_id,
+      payload: JSON.parse(r.payload) as RolePayload,
+    }));
+  }
+
+  /** Changes whenever a role event or a directory record is added or gets its place (the fold's cache key). */
+  version(): string {
+    return String(
+      sql(
+        this.#db,
+        `SELECT (SELECT count(*) || ':' || coalesce(max(op_pk), 0) || ':' || coalesce(sum(seq), 0) FROM role_ops)
+           || '/' || (SELECT coalesce(max(record_pk), 0) FROM directory_records)`,
+      )
+        .pluck()
+        .get(),
+    );
+  }
+
+  isOrgAdmin(userId: string, at: number): boolean {
+    return orgAdminAt(this.#db, userId, at);
+  }
+
+  delegatedDepartments(deviceId: string, at: number): 'all' | readonly string[] {
+    const scopes = sql(
+      this.#db,
+      `SELECT json_extract(d.record, '$.body.scope') FROM directory_records d
+       WHERE d.type = 'delegation' AND json_extract(d.record, '$.body.holder.deviceId') = ?
+         AND json_extract(d.record, '$.body.issuedAt') <= ? AND json_extract(d.record, '$.body.expiresAt') >= ?
+         AND NOT EXISTS (SELECT 1 FROM directory_records r WHERE r.type = 'delegation_revocation'
+           AND json_extract(r.record, '$.body.delegationId') = json_extract(d.record, '$.body.delegationId')
+           AND json_extract(r.record, '$.body.revokedAt') <= ?)`,
+    )
+      .pluck()
+      .all(deviceId, at, at, at) as string[];
+    const departments: string[] = [];
+    for (const text of scopes) {
+      const scope = JSON.parse(text) as { kind: string; departments?: string[] };
+      if (scope.kind === 'all_members') return 'all';
+      departments.push(...(scope.departments ?? []));
+    }
+    return departments;
+  }
+
+  departmentOf(userId: string, at: number): string | null | undefined {
+    const body = sql(
+      this.#db,
+      `SELECT json_extract(record, '$.body') FROM directory_records WHERE type = 'user' AND subject = ? ${IN_FORCE}`,
+    )
+      .pluck()
+      .get(userId, at, at) as string | undefined;
+    if (body === undefined) return undefined;
+    const user = JSON.parse(body) as { ward: string | null; active: boolean };
+    if (!user.active) return undefined;
+    const revoked = sql(
+      this.#db,
+      `SELECT 1 FROM directory_records WHERE type = 'revocation' AND json_extract(record, '$.body.target.kind') = 'user'
+         AND json_extract(record, '$.body.target.userId') = ? AND json_extract(record, '$.body.revokedAt') <= ? LIMIT 1`,
+    )
+      .pluck()
+      .get(userId, at);
+    return revoked === undefined ? user.ward : undefined;
+  }
+}
+
+export const roleRepository = (db: Db) => new RoleRepository(db);

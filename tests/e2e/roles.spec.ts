@@ -1,0 +1,57 @@
+// Function roles on two workstations against a real relay process: the admin defines a role in
+// "Dienste", the nurse takes it over ("Dienst übernehmen") and the admin's workstation shows her as
+// holder with since when; a roster import shows its preview with a reason on the bad row. Keyboard
+// for the takeover; axe on the panel; a screenshot in German at 1366x768.
+import { test, expect } from './fixtures.ts';
+import { expectAccessible, shot, twoStaff } from './steps.ts';
+
+test('a role taken over on one workstation shows its holder on the other', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const { admin, nurse } = await twoStaff(clinic, openWorkstation);
+
+  await admin.getByRole('button', { name: 'Dienste', exact: true }).click();
+  const form = admin.getByTestId('role-form');
+  await form.getByLabel('Name der Rolle').fill('Dienstarzt Station 3B');
+  await form.getByLabel('Bereich (Abteilung)').fill('Station 3B');
+  await form.getByLabel('Dürfen übernehmen: alle aus den Bereichen').fill('Station 3B');
+  await form.getByRole('button', { name: 'Rolle anlegen' }).click();
+  const atAdmin = admin.getByTestId('role').filter({ hasText: 'Dienstarzt Station 3B' });
+  await expect(atAdmin).toContainText('Niemand hat diesen Dienst gerade.', { timeout: 15_000 });
+
+  await nurse.getByRole('button', { name: 'Dienste', exact: true }).click();
+  const take = nurse.getByRole('button', { name: 'Dienst „Dienstarzt Station 3B“ übernehmen' });
+  await expect(take).toBeVisible({ timeout: 30_000 });
+  await take.focus();
+  await nurse.keyboard.press('Enter');
+  await expect(nurse.getByRole('button', { name: 'Dienst „Dienstarzt Station 3B“ abgeben' })).toBeVisible({
+    timeout: 15_000,
+  });
+
+  await expect(atAdmin.getByTestId('role-holders')).toContainText('Bernd Pflege', { timeout: 30_000 });
+  await expect(atAdmin.getByTestId('role-holders')).toContainText(/übernommen, seit/);
+  // The admin is not in Station 3B and not named: no takeover offered, with the reason.
+  await expect(atAdmin).toContainText('Sie gehören nicht zu den Personen, die diesen Dienst übernehmen dürfen.');
+
+  await admin.getByLabel('Für die Rolle').selectOption({ label: 'Dienstarzt Station 3B' });
+  await admin.getByLabel(/^Datei/).setInputFiles({
+    name: 'dienstplan.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'Person;Beginn;Ende\nBernd Pflege;28.03.2027 06:00;28.03.2027 14:00\nBernd Pflege;28.03.2027 02:30;28.03.2027 06:00\n',
+    ),
+  });
+  const preview = admin.getByTestId('roster-preview');
+  await expect(preview).toContainText('1 von 2 Zeilen können importiert werden.');
+  await expect(preview).toContainText('Diese Uhrzeit gibt es wegen der Zeitumstellung nicht');
+  // In the roster's own time (Europe/Berlin), whatever zone the workstation runs in.
+  await expect(preview.getByRole('row').nth(1)).toContainText('28.03.2027, 06:00');
+  await expect(admin.getByRole('button', { name: 'Importieren' })).toHaveCount(0);
+  await atAdmin.scrollIntoViewIfNeeded();
+  await shot(admin, testInfo, 'roles-panel');
+  await preview.scrollIntoViewIfNeeded();
+  await shot(admin, testInfo, 'roles-roster-preview');
+  await expectAccessible(admin, 'roles panel');
+});
