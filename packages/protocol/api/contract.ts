@@ -27,6 +27,7 @@ import {
 import type { EventName, MethodName } from './names.ts';
 import { messagesChangedSchema } from './change-events.ts';
 import { pinsMethods } from './features/pins.ts';
+import { reactionsMethods } from './features/reactions.ts';
 import { collabEvents, collabMethods } from './parts/collab-contract.ts';
 import { delegationEvents, delegationMethods } from './parts/delegation-contract.ts';
 import { orgAdminEvents, orgAdminMethods } from './parts/org-admin-contract.ts';
@@ -277,6 +278,7 @@ export const methods = {
   ...orgAdminMethods,
   ...workstationMethods,
   ...pinsMethods,
+  ...reactionsMethods,
   ...delegationMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
@@ -316,3 +318,4 @@ export { sessionState, sessionStatusSchema } from './session-schemas.ts';
 export type * from './session-schemas.ts';
 export type * from './messaging-schemas.ts';
 export type { PinView } from './features/pins.ts';
+export type { MessageReactionsView, ReactionValue } from './features/reactions.ts';

@@ -3,6 +3,7 @@
 // contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
 // or a schema without a name, fails the typecheck.
 import { PINS_METHOD_NAMES } from './features/pins-names.ts';
+import { REACTIONS_METHOD_NAMES } from './features/reactions-names.ts';
 import { COLLAB_EVENT_NAMES, COLLAB_METHOD_NAMES } from './parts/collab-names.ts';
 import { DELEGATION_EVENT_NAMES, DELEGATION_METHOD_NAMES } from './parts/delegation-names.ts';
 import { ORG_ADMIN_EVENT_NAMES, ORG_ADMIN_METHOD_NAMES } from './parts/org-admin-names.ts';
@@ -46,6 +47,7 @@ export const METHOD_NAMES = [
   ...ORG_ADMIN_METHOD_NAMES,
   ...WORKSTATION_METHOD_NAMES,
   ...PINS_METHOD_NAMES,
+  ...REACTIONS_METHOD_NAMES,
   ...DELEGATION_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -66,6 +66,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'pins.list': { channelId: C },
   'pins.add': { channelId: C, messageId: ID },
   'pins.remove': { channelId: C, messageId: ID },
+  'reactions.list': { channelId: C },
+  'reactions.toggle': { channelId: C, messageId: ID, reaction: '👍' },
 };
 
 const specs = Object.entries(methods) as Array<[keyof Handlers, MethodSpec]>;

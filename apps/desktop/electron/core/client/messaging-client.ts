@@ -61,6 +61,8 @@ const CONTENT_TYPE: Record<ChannelEventPayload['type'], string> = {
   'read.receipt': 'receipt',
   'pin.add': 'pin',
   'pin.remove': 'pin',
+  'reaction.add': 'reaction',
+  'reaction.remove': 'reaction',
   'poll.create': 'poll',
   'poll.vote': 'poll',
   'poll.close': 'poll',

@@ -14,6 +14,8 @@ import { messagingHandlers } from './messages/ipc.ts';
 import { pinHandlers } from './pins/ipc.ts';
 import { pinsContent } from './pins/repository.ts';
 import { pollHandlers } from './polls/ipc.ts';
+import { reactionHandlers } from './reactions/ipc.ts';
+import { reactionsContent } from './reactions/repository.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 
 /**
@@ -31,6 +33,7 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
     ...calendarHandlers(ctx),
     ...occurrenceHandlers(),
     ...pinHandlers(),
+    ...reactionHandlers(),
   } satisfies Partial<ProfileHandlers>;
 }
 
@@ -44,4 +47,5 @@ export { messagePatch } from './messages/message-changes.ts';
  */
 export function registerStoreFeatures(): void {
   registerContentFeature(pinsContent);
+  registerContentFeature(reactionsContent);
 }

@@ -331,6 +331,8 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     // Materialised by their feature folder (store/content-features.ts).
     case 'pin.add':
     case 'pin.remove':
+    case 'reaction.add':
+    case 'reaction.remove':
       return contentFeatureOf(p.type).apply(db, event);
     case 'file.share':
       sql(

@@ -99,6 +99,8 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
       return one('SELECT creator_user_id FROM polls WHERE channel_id = ? AND poll_id = ?', p.pollId);
     case 'pin.add':
     case 'pin.remove':
+    case 'reaction.add':
+    case 'reaction.remove':
       return contentFeatureOf(p.type).author(db, event);
     case 'calendar.put':
     case 'calendar.cancel':

@@ -42,6 +42,9 @@ export const RULES: Readonly<Record<ChannelEventType, Rule>> = {
   'pin.add': { who: 'member', target: true },
   // The author of a pin is the member who pinned the message.
   'pin.remove': { who: 'author_or_channel_admin' },
+  'reaction.add': { who: 'member', target: true },
+  // The author of a reaction is the member who reacted: only they take it off.
+  'reaction.remove': { who: 'author' },
   'poll.create': { who: 'member' },
   'poll.vote': { who: 'member' },
   'poll.close': { who: 'author' },

@@ -52,6 +52,7 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
       event.eventId,
     );
   else if (p.type === 'pin.add' || p.type === 'pin.remove') contentFeatureOf(p.type).recompute(db, event);
+  else if (p.type === 'reaction.add' || p.type === 'reaction.remove') contentFeatureOf(p.type).recompute(db, event);
   else if (p.type === 'message.ack' && !ownAckLogged(db, event))
     sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
       event.channelId,

@@ -22,6 +22,7 @@ import { migration0170 } from './0170-calendar-replay.ts';
 import { migration0180 } from './0180-refused-messages.ts';
 import { migration0190 } from './0190-drop-drafts.ts';
 import { migration0200 } from './0200-pins.ts';
+import { migration0210 } from './0210-reactions.ts';
 import type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0180,
   migration0190,
   migration0200,
+  migration0210,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
