@@ -5,6 +5,7 @@ import { deCollab } from './parts/de-collab.ts';
 import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
+import { deReactions } from './parts/de-reactions.ts';
 import { deStatus } from './parts/de-status.ts';
 
 export const de = {
@@ -12,6 +13,7 @@ export const de = {
   ...deOrgAdmin,
   ...deWorkstation,
   ...dePins,
+  ...deReactions,
   ...deStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',

@@ -5,6 +5,7 @@ import { enCollab } from './parts/en-collab.ts';
 import { enOrgAdmin } from './parts/en-org-admin.ts';
 import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
+import { enReactions } from './parts/en-reactions.ts';
 import { enStatus } from './parts/en-status.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...enOrgAdmin,
   ...enWorkstation,
   ...enPins,
+  ...enReactions,
   ...enStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Secure messenger for hospitals, care and practices',
