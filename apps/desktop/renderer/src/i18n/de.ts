@@ -304,6 +304,8 @@ export const de = {
   'receipts.title': 'Lesebestätigungen',
   'receipts.read': 'Gelesen',
   'receipts.unread': 'Noch nicht gelesen',
+  'receipts.delivered': 'Zugestellt',
+  'receipts.directRead': 'Gelesen',
   'ack.confirm': 'Bestätigen',
   'ack.mine': 'Von Ihnen bestätigt',
   'ack.summary': '{acked} von {total} bestätigt',

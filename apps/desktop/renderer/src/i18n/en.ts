@@ -294,6 +294,8 @@ export const en: Record<MessageKey, string> = {
   'receipts.title': 'Read receipts',
   'receipts.read': 'Read',
   'receipts.unread': 'Not read yet',
+  'receipts.delivered': 'Delivered',
+  'receipts.directRead': 'Read',
   'ack.confirm': 'Acknowledge',
   'ack.mine': 'Acknowledged by you',
   'ack.summary': '{acked} of {total} acknowledged',
