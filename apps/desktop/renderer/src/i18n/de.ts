@@ -6,6 +6,7 @@ import { deOrgAdmin } from './parts/de-org-admin.ts';
 import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
 import { deReactions } from './parts/de-reactions.ts';
+import { deTray } from './parts/de-tray.ts';
 import { deStatus } from './parts/de-status.ts';
 
 export const de = {
@@ -14,6 +15,7 @@ export const de = {
   ...deWorkstation,
   ...dePins,
   ...deReactions,
+  ...deTray,
   ...deStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Sicherer Messenger für Klinik, Pflege und Praxis',

@@ -6,6 +6,7 @@ import { enOrgAdmin } from './parts/en-org-admin.ts';
 import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
 import { enReactions } from './parts/en-reactions.ts';
+import { enTray } from './parts/en-tray.ts';
 import { enStatus } from './parts/en-status.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...enWorkstation,
   ...enPins,
   ...enReactions,
+  ...enTray,
   ...enStatus,
   'app.name': 'Klinikfunk',
   'app.tagline': 'Secure messenger for hospitals, care and practices',
