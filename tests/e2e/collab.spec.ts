@@ -100,6 +100,8 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await admin
       .getByTestId('attach-input')
       .setInputFiles({ name: 'Dienstplan-Dezember.pdf', mimeType: 'application/pdf', buffer: bytes });
+    // It waits in the attach tray until sent (tray.spec.ts).
+    await admin.getByTestId('attach-tray').getByTestId('tray-send').click();
     const item = admin.getByTestId('upload-item').filter({ hasText: 'Dienstplan-Dezember.pdf' });
     await expect(item.getByTestId('upload-progress')).toBeVisible();
     await shot(admin, testInfo, 'collab-04-upload-progress');
@@ -126,6 +128,7 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await admin
       .getByTestId('attach-input')
       .setInputFiles({ name: 'Wunde-Zimmer-12.png', mimeType: 'image/png', buffer: await testImage(admin) });
+    await admin.getByTestId('attach-tray').getByTestId('tray-redact').click();
     const dialog = admin.getByTestId('redact-dialog');
     await expect(dialog).toBeVisible();
     const canvas = admin.getByTestId('redact-canvas');
@@ -140,6 +143,7 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await expect(dialog.getByText('Bereich 1: geschwärzt')).toBeVisible();
     await look(admin, testInfo, 'collab-05-redact', 'redaction');
     await admin.getByTestId('redact-send').click();
+    await admin.getByTestId('attach-tray').getByTestId('tray-send').click();
     await expect(admin.getByTestId('upload-item').filter({ hasText: 'Wunde-Zimmer-12.png' })).toHaveAttribute(
       'data-state',
       'done',

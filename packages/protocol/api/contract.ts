@@ -23,6 +23,7 @@ import { orgKeyMethods } from './features/org-key.ts';
 import { orgSettingsMethods } from './features/org-settings.ts';
 import { pinsMethods } from './features/pins.ts';
 import { pollsMethods } from './features/polls.ts';
+import { reactionsMethods } from './features/reactions.ts';
 import { rolesMethods } from './features/roles.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
@@ -57,6 +58,7 @@ export const methods = {
   ...userImportMethods,
   ...timelineMethods,
   ...rolesMethods,
+  ...reactionsMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -99,4 +101,5 @@ export type * from './features/support.ts';
 export type * from './features/user-import.ts';
 export type * from './features/timeline.ts';
 export type * from './features/roles.ts';
+export type * from './features/reactions.ts';
 export type * from './features/message-view.ts';

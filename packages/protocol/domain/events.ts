@@ -37,6 +37,22 @@ export const readReceipt = z.strictObject({ type: z.literal('read.receipt'), upT
  */
 export const pinAdd = z.strictObject({ type: z.literal('pin.add'), messageId: id });
 export const pinRemove = z.strictObject({ type: z.literal('pin.remove'), messageId: id });
+/**
+ * The fixed quick reactions (no free text: the TI-Messenger rules allow reactions only from a set
+ * the clinic's clients all know). A value outside it fails the schema, so the event is refused.
+ */
+export const REACTIONS = ['👍', '✅', '👀', '🙏'] as const;
+export const reactionValue = z.enum(REACTIONS);
+/**
+ * Adds the sender's reaction to a message (any member; the message must be here); `reaction.remove`
+ * takes the sender's own reaction off again. Rules: apps/desktop/electron/core/store/authorise.ts.
+ */
+export const reactionAdd = z.strictObject({ type: z.literal('reaction.add'), messageId: id, reaction: reactionValue });
+export const reactionRemove = z.strictObject({
+  type: z.literal('reaction.remove'),
+  messageId: id,
+  reaction: reactionValue,
+});
 
 export const pollCreate = z.strictObject({
   type: z.literal('poll.create'),
@@ -175,6 +191,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   readReceipt,
   pinAdd,
   pinRemove,
+  reactionAdd,
+  reactionRemove,
   pollCreate,
   pollVote,
   pollClose,

@@ -67,6 +67,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'pins.add': { channelId: C, messageId: ID },
   'pins.remove': { channelId: C, messageId: ID },
   'timeline.items': { channelId: C, afterSortKey: null, upToSortKey: null },
+  'reactions.list': { channelId: C },
+  'reactions.toggle': { channelId: C, messageId: ID, reaction: '👍' },
 };
 
 const specs = Object.entries(methods) as Array<[keyof Handlers, MethodSpec]>;

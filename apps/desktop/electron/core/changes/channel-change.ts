@@ -43,6 +43,8 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
         quoted.add(target);
         break;
       case 'message.ack':
+      case 'reaction.add':
+      case 'reaction.remove':
         if (target === null) return RELOAD;
         ids.add(target);
         break;

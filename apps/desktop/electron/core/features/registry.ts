@@ -19,6 +19,8 @@ import { pollsContent } from './polls/repository.ts';
 import { timelineHandlers } from './timeline/ipc.ts';
 import { roleHandlers } from './roles/ipc.ts';
 import { rolesContent } from './roles/repository.ts';
+import { reactionHandlers } from './reactions/ipc.ts';
+import { reactionsContent } from './reactions/repository.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 
 /**
@@ -38,6 +40,7 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
     ...pinHandlers(),
     ...timelineHandlers(),
     ...roleHandlers(ctx),
+    ...reactionHandlers(),
   } satisfies Partial<ProfileHandlers>;
 }
 
@@ -54,4 +57,5 @@ export function registerStoreFeatures(): void {
   registerContentFeature(pollsContent);
   registerContentFeature(filesContent);
   registerContentFeature(rolesContent);
+  registerContentFeature(reactionsContent);
 }

@@ -35,6 +35,8 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
     event.channelId,
     event.eventId,
   );
+  // Pins, reactions, roles: decided again from the log without this event.
+  const ordered = orderedFeatureFor(p.type);
   if (p.type === 'poll.create') {
     sql(db, 'DELETE FROM poll_votes WHERE channel_id = ? AND poll_id = ?').run(event.channelId, event.eventId);
     sql(db, 'DELETE FROM polls WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL').run(
@@ -51,7 +53,7 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
       event.channelId,
       event.eventId,
     );
-  else if (p.type === 'pin.add' || p.type === 'pin.remove') orderedFeatureFor(p.type)?.recompute(db, event);
+  else if (ordered) ordered.recompute(db, event);
   else if (p.type === 'message.ack' && !ownAckLogged(db, event))
     sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
       event.channelId,

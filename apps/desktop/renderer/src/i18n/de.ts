@@ -7,6 +7,8 @@ import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
 import { deTimeline } from './parts/de-timeline.ts';
 import { deRoles } from './parts/de-roles.ts';
+import { deReactions } from './parts/de-reactions.ts';
+import { deTray } from './parts/de-tray.ts';
 import { deStatus } from './parts/de-status.ts';
 import { deUserImport } from './parts/de-user-import.ts';
 import { deDelegation } from './parts/de-delegation.ts';
@@ -18,6 +20,8 @@ export const de = {
   ...dePins,
   ...deTimeline,
   ...deRoles,
+  ...deReactions,
+  ...deTray,
   ...deStatus,
   ...deUserImport,
   ...deDelegation,
@@ -310,6 +314,8 @@ export const de = {
   'receipts.title': 'Lesebestätigungen',
   'receipts.read': 'Gelesen',
   'receipts.unread': 'Noch nicht gelesen',
+  'receipts.delivered': 'Zugestellt',
+  'receipts.directRead': 'Gelesen',
   'ack.confirm': 'Bestätigen',
   'ack.mine': 'Von Ihnen bestätigt',
   'ack.summary': '{acked} von {total} bestätigt',

@@ -7,6 +7,8 @@ import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
 import { enTimeline } from './parts/en-timeline.ts';
 import { enRoles } from './parts/en-roles.ts';
+import { enReactions } from './parts/en-reactions.ts';
+import { enTray } from './parts/en-tray.ts';
 import { enStatus } from './parts/en-status.ts';
 import { enUserImport } from './parts/en-user-import.ts';
 import { enDelegation } from './parts/en-delegation.ts';
@@ -18,6 +20,8 @@ export const en: Record<MessageKey, string> = {
   ...enPins,
   ...enTimeline,
   ...enRoles,
+  ...enReactions,
+  ...enTray,
   ...enStatus,
   ...enUserImport,
   ...enDelegation,
@@ -300,6 +304,8 @@ export const en: Record<MessageKey, string> = {
   'receipts.title': 'Read receipts',
   'receipts.read': 'Read',
   'receipts.unread': 'Not read yet',
+  'receipts.delivered': 'Delivered',
+  'receipts.directRead': 'Read',
   'ack.confirm': 'Acknowledge',
   'ack.mine': 'Acknowledged by you',
   'ack.summary': '{acked} of {total} acknowledged',

@@ -24,6 +24,7 @@ import { migration0190 } from './0190-drop-drafts.ts';
 import { migration0200 } from './0200-pins.ts';
 import { migration0210 } from './0210-timeline.ts';
 import { migration0220 } from './0220-roles.ts';
+import { migration0230 } from './0230-reactions.ts';
 import type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0200,
   migration0210,
   migration0220,
+  migration0230,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -59,3 +59,21 @@ export function renamed(name: string, extension: string): string {
 export function encode(canvas: HTMLCanvasElement, mimeType: string): Promise<Blob | null> {
   return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob), mimeType, 0.92));
 }
+
+/**
+ * An image sent without redacted areas is still drawn and encoded anew, so its metadata (EXIF, GPS
+ * position) never leaves; null when it cannot be read (then it is not sent as an image).
+ */
+export async function reencoded(image: Blob, name: string): Promise<{ image: Blob; name: string } | null> {
+  try {
+    const bitmap = await createImageBitmap(image);
+    const canvas = document.createElement('canvas');
+    renderRedacted(canvas, bitmap, []);
+    bitmap.close();
+    const type = outputType(image.type);
+    const encoded = await encode(canvas, type.mimeType);
+    return encoded ? { image: encoded, name: renamed(name, type.extension) } : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,107 @@
+// The attach tray on two workstations against a real relay process: an image pasted into the
+// composer waits in the tray (nothing is sent) with its thumbnail, name and size; "Bereiche
+// schwärzen" is the prominent button while it is not redacted; a second file chosen with the
+// picker is removed again; a caption is typed; after redacting a rectangle "Senden" sends the
+// image with the caption. On the other workstation the file carries the caption, and its opened
+// preview has the rectangle's pixels black and the rest unchanged. Axe and a screenshot in German.
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+import { expectAccessible, shot, twoStaff } from './steps.ts';
+
+/** Pastes a 400x300 red PNG with a white square in the middle into the composer, as Strg+V does. */
+async function pasteImage(page: Page, name: string): Promise<void> {
+  await page.getByRole('textbox', { name: /^Nachricht an / }).evaluate(async (textarea, fileName) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 400;
+    canvas.height = 300;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = 'rgb(220, 0, 0)';
+    ctx.fillRect(0, 0, 400, 300);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(150, 100, 100, 100);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], fileName, { type: 'image/png' }));
+    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, name);
+}
+
+test('a pasted photo waits in the tray, is redacted first, and arrives with its caption', async ({
+  clinic,
+  openWorkstation,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const { admin, nurse } = await twoStaff(clinic, openWorkstation);
+
+  await pasteImage(admin, 'image.png');
+  const tray = admin.getByTestId('attach-tray');
+  await expect(tray).toBeVisible();
+  const photo = tray.getByTestId('tray-item').filter({ hasText: 'image.png' });
+  await expect(photo).toContainText(/\d+(,\d+)? (B|KB)/);
+  await expect(photo.getByRole('img', { name: 'Vorschau von image.png' })).toBeVisible();
+  // Redaction first: the prominent button; sending it unchanged is the quiet one.
+  await expect(tray.getByTestId('tray-redact')).toHaveText('Bereiche schwärzen');
+  await expect(tray.getByTestId('tray-redact')).toHaveClass(/primary/);
+  await expect(tray.getByTestId('tray-send')).toHaveText('Ohne Schwärzung senden');
+  await expect(tray.getByTestId('tray-send')).not.toHaveClass(/primary/);
+
+  // A second file from the picker, removed again: nothing was sent.
+  await admin
+    .getByTestId('attach-input')
+    .setInputFiles({ name: 'Falsche-Datei.txt', mimeType: 'text/plain', buffer: Buffer.from('nicht senden') });
+  await expect(tray.getByTestId('tray-item')).toHaveCount(2);
+  await tray.getByRole('button', { name: 'Falsche-Datei.txt aus den Anhängen entfernen' }).click();
+  await expect(tray.getByTestId('tray-item')).toHaveCount(1);
+  await expect(admin.getByTestId('upload-item')).toHaveCount(0);
+
+  await tray.getByLabel('Beschriftung (wird verschlüsselt mitgesendet)').fill('Wundheilung Tag 3, Zimmer 12');
+  await shot(admin, testInfo, 'tray');
+  await expectAccessible(admin, 'attach tray');
+
+  await tray.getByTestId('tray-redact').click();
+  const dialog = admin.getByTestId('redact-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('redact-send')).toHaveText('Schwärzung übernehmen');
+  const canvas = admin.getByTestId('redact-canvas');
+  await expect.poll(async () => (await canvas.boundingBox())?.width ?? 0).toBeGreaterThan(100);
+  const box = (await canvas.boundingBox())!;
+  await admin.mouse.move(box.x + box.width * (140 / 400), box.y + box.height * (90 / 300));
+  await admin.mouse.down();
+  await admin.mouse.move(box.x + box.width * (200 / 400), box.y + box.height * (150 / 300), { steps: 4 });
+  await admin.mouse.move(box.x + box.width * (260 / 400), box.y + box.height * (210 / 300), { steps: 4 });
+  await admin.mouse.up();
+  await expect(dialog.getByText('Bereich 1: geschwärzt')).toBeVisible();
+  await dialog.getByTestId('redact-send').click();
+  await expect(dialog).toBeHidden();
+  await expect(photo).toHaveAttribute('data-redacted', 'true');
+  await expect(tray.getByTestId('tray-redact')).toHaveCount(0);
+  await expect(tray.getByTestId('tray-send')).toHaveText('Senden (1)');
+  await shot(admin, testInfo, 'tray-redacted');
+  await tray.getByTestId('tray-send').click();
+  await expect(tray).toBeHidden();
+  await expect(admin.getByTestId('upload-item').filter({ hasText: 'image.png' })).toHaveAttribute(
+    'data-state',
+    'done',
+    { timeout: 30_000 },
+  );
+
+  await nurse.getByRole('tab', { name: 'Dateien', exact: true }).click();
+  const row = nurse.getByTestId('file-row').filter({ hasText: 'image.png' });
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await expect(row.getByTestId('file-caption')).toHaveText('Wundheilung Tag 3, Zimmer 12');
+  await expect(nurse.getByTestId('file-row').filter({ hasText: 'Falsche-Datei.txt' })).toHaveCount(0);
+  await row.getByRole('button', { name: /öffnen/ }).click();
+  const image = nurse.getByTestId('preview-image');
+  await expect(image).toBeVisible({ timeout: 15_000 });
+  const pixels = await image.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const at = (x: number, y: number) => [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)];
+    return { size: [img.naturalWidth, img.naturalHeight], center: at(200, 150), outside: at(20, 20) };
+  });
+  expect(pixels).toEqual({ size: [400, 300], center: [0, 0, 0], outside: [220, 0, 0] });
+});
