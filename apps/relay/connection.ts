@@ -1,3 +1,4 @@
+// size: one socket's state (frame queue, backpressure, corking, flood log) and the auth handshake that sets its device; the requests are in *-requests.ts.
 // One device's WebSocket: the auth handshake, then one handler per frame type. Frames of a
 // connection are handled one after another (a device's publishes keep their order), every frame
 // is parsed with its schema first, and every failure becomes an error frame with a stable code:
