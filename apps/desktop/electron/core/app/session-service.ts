@@ -1,3 +1,4 @@
+// size: the session's transitions (create, join, sign in, lock, unlock, sign out) over every signed-in profile, in one class so none skips a check.
 // The workstation's session, as the renderer sees it: profiles on this PC, first run (create or
 // join an organisation), sign-in with the passphrase, lock and PIN, sign-out. It owns the
 // ProfileRuntime of every signed-in profile; the messaging handlers reach only the visible one.
