@@ -121,7 +121,15 @@ export class SessionService {
       },
       listeners: {
         changed: () => deps.onChanged(),
-        locked: () => clearClipboard(),
+        locked: () => {
+          clearClipboard();
+          // What the locked profile's services held (an upload under way) ends with the lock.
+          const locked = this.session.visibleProfile;
+          const runtime = locked ? this.#runtimes.get(locked) : undefined;
+          runtime
+            ?.disposeServices()
+            .catch((error: unknown) => deps.log.warn('services not disposed at lock', { error: loggable(error) }));
+        },
         signedOut: (profileId, reason) => {
           clearClipboard();
           this.#closeRuntime(profileId, reason).catch((error: unknown) =>

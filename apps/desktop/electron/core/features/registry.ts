@@ -28,19 +28,19 @@ import { registerContentFeature } from '../store/content-features.ts';
  * typecheck there ties every method of the contract to exactly one handler), and their background
  * work for the workstation's lifetime (calendar reminders).
  */
-export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: string) => number) {
+export function featureHandlers(ctx: HandlerContext) {
   startReminderLoop(ctx);
   return {
-    ...channelHandlers(ctx.sessions, ctx.clock),
-    ...messagingHandlers(ctx.clock, versionOf),
+    ...channelHandlers(ctx),
+    ...messagingHandlers(ctx),
     ...pollHandlers(ctx),
     ...fileHandlers(ctx),
     ...calendarHandlers(ctx),
-    ...occurrenceHandlers(),
-    ...pinHandlers(),
-    ...timelineHandlers(),
+    ...occurrenceHandlers(ctx),
+    ...pinHandlers(ctx),
+    ...timelineHandlers(ctx),
     ...roleHandlers(ctx),
-    ...reactionHandlers(),
+    ...reactionHandlers(ctx),
   } satisfies Partial<ProfileHandlers>;
 }
 

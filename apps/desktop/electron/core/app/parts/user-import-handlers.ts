@@ -19,7 +19,7 @@ import { lettersPdf } from '../../account/user-import/letters-pdf.ts';
 import { publishAdminRecord, registrationLetter, requireAdminRuntime } from '../admin-handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
-import { requireDelegationHolder } from './delegated-handlers.ts';
+import { assertDelegationHolder } from '../admin/delegated-service.ts';
 
 type Names = (typeof USER_IMPORT_METHOD_NAMES)[number];
 
@@ -35,7 +35,8 @@ export function userImportHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const acting = (delegationId: string | undefined): Acting => {
     if (delegationId === undefined)
       return { runtime: requireAdminRuntime(sessions), actor: { kind: 'admin' }, delegationId: null };
-    const runtime = requireDelegationHolder(ctx, delegationId);
+    const runtime = sessions.visible();
+    assertDelegationHolder(runtime, ctx.clock, delegationId);
     const scope = runtime.client.directory.delegations.get(delegationId)!.body.scope;
     return { runtime, actor: { kind: 'delegate', scope }, delegationId };
   };
