@@ -10,7 +10,6 @@ import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 import type { RoleAuthority, RoleOp } from './resolve.ts';
 
-
 function keep(db: Db, event: ChannelEvent): string | null {
   // Only the directory channel, whose roster is every active user, carries roles.
   if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) !== 1)
