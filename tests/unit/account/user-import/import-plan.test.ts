@@ -74,6 +74,17 @@ describe('reading a CSV export', () => {
     expect(parsed.rows[0]).toMatchObject({ displayName: 'Jörg Weiß', role: 'member', ward: null });
   });
 
+  it('reads "Name" next to "Vorname" as the last name, as German HR exports mean it', () => {
+    const parsed = plan(utf8('Personalnummer;Name;Vorname\n5;Weiß;Jörg\n'));
+    expect(parsed.rows[0]).toMatchObject({ displayName: 'Jörg Weiß', action: 'create' });
+  });
+
+  it("skips Excel's empty rows (only separators) like blank lines instead of refusing the file", () => {
+    const parsed = plan(utf8('Personalnummer;Name;Abteilung\r\n5;Jörg Weiß;A\r\n;;\r\n ; ;\r\n'));
+    expect(parsed.counts).toEqual({ create: 1, update: 0, unchanged: 0, error: 0 });
+    expect(parsed.rows).toHaveLength(1);
+  });
+
   it('names a file problem: no header, a missing column, an unclosed quote, nothing but a header', () => {
     expect(plan(utf8('a;b;c\n1;2;3\n')).fileProblem).toEqual({ code: 'no_header' });
     expect(plan(utf8('Name;Abteilung\nAnna;A\n')).fileProblem).toEqual({
