@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
 import { parseCsv } from '../../../../apps/desktop/electron/core/account/user-import/csv-text.ts';
+import { userImportMethods } from '@klinikfunk/protocol/api/features/user-import.ts';
 import {
+  MAX_IMPORT_ROWS,
   planImport,
   type ImportActor,
 } from '../../../../apps/desktop/electron/core/account/user-import/import-plan.ts';
@@ -172,5 +174,15 @@ describe('a department admin imports within the delegation only', () => {
       ['error', [{ field: 'row', code: 'outside_scope' }]],
       ['error', [{ field: 'ward', code: 'outside_scope' }]],
     ]);
+  });
+});
+
+describe('letters after a large import', () => {
+  it('accepts letters for everyone a file of the largest allowed size imports', () => {
+    const lines = Array.from({ length: MAX_IMPORT_ROWS }, (_, i) => `${i + 1};Person ${i + 1}`);
+    const planned = plan(utf8(`Personalnummer;Name\n${lines.join('\n')}\n`));
+    expect(planned.counts.create).toBe(MAX_IMPORT_ROWS);
+    const userIds = planned.rows.map((r) => r.userId!);
+    expect(userImportMethods['admin.bulkLetters'].input.safeParse({ userIds }).success).toBe(true);
   });
 });
