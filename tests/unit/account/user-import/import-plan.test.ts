@@ -150,6 +150,41 @@ describe('finding people again by personnel number', () => {
     expect(parsed.rows[1]!.body).toMatchObject({ displayName: 'Anna Berg', ward: 'Notaufnahme', active: true });
   });
 
+  it('keeps the department and role of known people when the file has no such column', () => {
+    const known = [user('1001', { role: 'admin', ward: 'Kardiologie' }), user('1002', { ward: 'Notaufnahme' })];
+    const parsed = plan(utf8('Personalnummer;Name\n1001;Jörg Weiß\n1002;Anna Berg\n1003;Neu Person\n'), known);
+    expect(parsed.rows.map((r) => [r.action, r.changes, r.role, r.ward])).toEqual([
+      ['unchanged', [], 'admin', 'Kardiologie'],
+      ['update', ['displayName'], 'member', 'Notaufnahme'],
+      ['create', [], 'member', null],
+    ]);
+    expect(parsed.rows[1]!.body).toMatchObject({ role: 'member', ward: 'Notaufnahme' });
+    // An empty cell in a column that is there still means "no department" and "member".
+    const emptied = plan(utf8('Personalnummer;Name;Abteilung;Rolle\n1001;Jörg Weiß;;\n'), known);
+    expect(emptied.rows[0]).toMatchObject({ action: 'update', changes: ['ward', 'role'] });
+  });
+
+  it('lets a department admin update its people from a file without a department column', () => {
+    const actor: ImportActor = { kind: 'delegate', scope: { kind: 'departments', departments: ['Kardiologie'] } };
+    const parsed = plan(
+      utf8('Personalnummer;Name\n1001;Jörg Neu\n1002;Anna Berg\n1003;Chef Arzt\n'),
+      [user('1001'), user('1002', { ward: 'Notaufnahme' }), user('1003', { role: 'admin' })],
+      actor,
+    );
+    // Anna (another department) and the admin stay out of reach, with the row's sentence only.
+    expect(parsed.rows.map((r) => [r.action, r.problems])).toEqual([
+      ['update', []],
+      ['error', [{ field: 'row', code: 'outside_scope' }]],
+      ['error', [{ field: 'row', code: 'outside_scope' }]],
+    ]);
+    const withWard = plan(
+      utf8('Personalnummer;Name;Abteilung\n1003;Chef Arzt;Kardiologie\n'),
+      [user('1003', { role: 'admin' })],
+      actor,
+    );
+    expect(withWard.rows[0]!.problems).toEqual([{ field: 'row', code: 'outside_scope' }]);
+  });
+
   it('reactivates a deactivated person the file lists again', () => {
     const parsed = plan(file, [user('1001', { active: false })]);
     expect(parsed.rows[0]).toMatchObject({ action: 'update', changes: ['active'] });
