@@ -1,3 +1,7 @@
+// role_ops in a real store (features/roles/repository.ts through applyEvents and the sync store).
+// An own event follows the relay: markSent gives its row the relay's seq and time, a refusal for
+// good removes it (the registry's `ordered.recompute`).
+//
 // The event id is the sender's choice (the envelope header), and role_ops outlives the event log
 // (retention, or the conversation's content deleted on this workstation). A member who seals a new
 // event under the id of an admin's old roster must not move that roster to the new event's place
@@ -7,6 +11,8 @@
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import { applyEvents } from '../../../../apps/desktop/electron/core/store/apply.ts';
+import { queueOutbox } from '../../../../apps/desktop/electron/core/store/messages.ts';
 import { ProfileStore } from '../../../../apps/desktop/electron/core/store/profile-store.ts';
 import { testDatabase } from '../../../../apps/desktop/electron/core/store/test-database.ts';
 import { deleteChannelContent } from '../../../../apps/desktop/electron/core/store/retention.ts';
@@ -113,4 +119,50 @@ it("an event under the id of an admin's old roster does not make that roster the
     .ops()
     .find((o) => o.eventId === 'evt-roster-old-01')!;
   expect({ seq: kept.seq, sender: kept.senderUserId }).toEqual({ seq: 2, sender: ADMIN.userId });
+});
+
+it('an own role event follows the relay: its place and time when acknowledged, gone when refused for good', async () => {
+  const store = openClient();
+  const db = testDatabase(store);
+  await received(store, [
+    event(ADMIN, 1, 'evt-define-000001', {
+      type: 'role.define',
+      roleId: ROLE,
+      name: 'Dienstarzt Innere',
+      department: 'Innere',
+      eligible: { userIds: [], departments: ['Innere'] },
+      backupRoleId: null,
+      retired: false,
+    }),
+  ]);
+  const queue = (eventId: string, createdAt: number) => {
+    const own: ChannelEvent = {
+      eventId,
+      channelId: CH,
+      seq: null,
+      senderUserId: NORA.userId,
+      senderDeviceId: NORA.deviceId,
+      createdAt,
+      relayAt: null,
+      payload: { type: 'role.hold', roleId: ROLE, userId: NORA.userId },
+    };
+    db.transaction(() => {
+      queueOutbox(db, own, 'channel');
+      applyEvents(db, [own]);
+    })();
+  };
+  const op = (eventId: string) =>
+    store
+      .repository(roleRepository)
+      .ops()
+      .find((o) => o.eventId === eventId);
+  queue('evt-take-000001', T + 5 * H);
+  expect(op('evt-take-000001')).toMatchObject({ seq: null, relayAt: null });
+  expect(holdersNow(store)).toEqual([]);
+  await store.sync.markSent('evt-take-000001', 2, T + H);
+  expect(op('evt-take-000001')).toMatchObject({ seq: 2, relayAt: T + H });
+  expect(holdersNow(store)).toEqual([NORA.userId]);
+  queue('evt-take-000002', T + H + 1);
+  await store.sync.markRefused('evt-take-000002', 'not_member');
+  expect(op('evt-take-000002')).toBeUndefined();
 });
