@@ -13,7 +13,7 @@ import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { nameLookup } from '../kit/channel-access.ts';
 import { roleRepository, type RoleRepository } from './repository.ts';
-import { adminRefusal, foldRoles, holdersAt, holdRefusal, isEligible, type RoleFold, type RoleOp } from './resolve.ts';
+import { adminRefusal, foldRoles, holdingAt, holdRefusal, isEligible, type RoleFold, type RoleOp } from './resolve.ts';
 import { parseRoster, type RosterFormat } from './roster-import.ts';
 import { scheduleChunks } from './schedule-chunks.ts';
 
@@ -73,7 +73,7 @@ export class RoleService {
     for (const [roleId, state] of fold.roles) {
       const d = state.definition;
       if (d.retired) continue;
-      const holding = holdersAt(state, now);
+      const holding = holdingAt(repo, state, now);
       roles.push({
         roleId,
         name: d.name,
