@@ -1,7 +1,8 @@
 // Quick reactions on a shared workstation: Clara reacts in a channel she shares with Bernd, locks,
 // and Bernd unlocks his profile on the same PC and opens the same channel. He sees Clara's
 // reaction as hers, not pressed as his own: the renderer's reaction list (kept across the main
-// view) belongs to the profile that loaded it and goes when another one is on screen.
+// view) belongs to the profile that loaded it and goes when another one is on screen. On the way,
+// the picker by keyboard: Esc gives the focus back to "Reagieren".
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { createOrganisation, invoke, setPin } from './steps.ts';
@@ -64,7 +65,17 @@ test("the next person on a shared workstation does not see the previous one's re
   const message = page.getByTestId('message').filter({ hasText: TEXT });
   await expect(message).toBeVisible({ timeout: 20_000 });
   await message.hover();
-  await message.getByRole('button', { name: 'Reagieren' }).click();
+  // By keyboard: Enter opens the picker, Tab reaches the first reaction, Esc closes it and puts
+  // the focus back on "Reagieren" (not lost to the page, where the message's actions vanish).
+  const picker = message.getByRole('button', { name: 'Reagieren' });
+  await picker.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(message.getByRole('button', { name: 'Mit Daumen hoch reagieren' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(message.getByRole('group', { name: 'Reaktion wählen' })).toHaveCount(0);
+  await expect(picker).toBeFocused();
+  await picker.click();
   await message.getByRole('button', { name: 'Mit Daumen hoch reagieren' }).click();
   const chip = message.getByTestId('reaction');
   await expect(chip).toHaveAttribute('aria-pressed', 'true', { timeout: 10_000 });
