@@ -47,6 +47,9 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
 /** The change feed (wiring.ts) patches the renderer's window with the messages feature's views. */
 export { messagePatch } from './messages/message-changes.ts';
 
+/** Notifications (wiring.ts) name a file, poll or appointment only as the timeline shows it. */
+export { timelineRepository } from './timeline/repository.ts';
+
 /**
  * The features that materialise their own channel events through the store's port
  * (store/content-features.ts). Called once by wiring.ts before any store opens, and by tests that
