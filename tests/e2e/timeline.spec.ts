@@ -79,9 +79,8 @@ test('files, a poll and an appointment appear in the other workstation timeline 
     await nurse
       .getByTestId('attach-input')
       .setInputFiles({ name: 'Wunde-Zimmer-12.png', mimeType: 'image/png', buffer: await woundPhoto(nurse) });
-    await nurse.getByTestId('attach-tray').getByTestId('tray-redact').click();
-    await expect(nurse.getByTestId('redact-dialog')).toBeVisible();
-    await nurse.getByTestId('redact-send').click();
+    // An image waits in the tray with redaction offered first; this one is sent as it is.
+    await expect(nurse.getByTestId('attach-tray').getByTestId('tray-send')).toHaveText('Ohne Schwärzung senden');
     await nurse.getByTestId('attach-tray').getByTestId('tray-send').click();
     const photo = item(doctor, 'file', 'Bernd Pflege');
     const thumbnail = doctor.getByTestId('timeline-thumbnail');
