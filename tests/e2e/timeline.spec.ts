@@ -56,6 +56,8 @@ test('files, a poll and an appointment appear in the other workstation timeline 
       mimeType: 'application/pdf',
       buffer: samplePdf(['Entlassbrief Herr Meier', 'Medikationsplan']),
     });
+    // It waits in the attach tray until sent (tray.spec.ts).
+    await nurse.getByTestId('attach-tray').getByTestId('tray-send').click();
     const card = item(doctor, 'file', 'Entlassbrief-Meier.pdf');
     await expect(card).toBeVisible({ timeout: 30_000 });
     await expect(card.getByTestId('timeline-sender')).toHaveText('Bernd Pflege');
@@ -77,8 +79,9 @@ test('files, a poll and an appointment appear in the other workstation timeline 
     await nurse
       .getByTestId('attach-input')
       .setInputFiles({ name: 'Wunde-Zimmer-12.png', mimeType: 'image/png', buffer: await woundPhoto(nurse) });
-    await expect(nurse.getByTestId('redact-dialog')).toBeVisible();
-    await nurse.getByTestId('redact-send').click();
+    // An image waits in the tray with redaction offered first; this one is sent as it is.
+    await expect(nurse.getByTestId('attach-tray').getByTestId('tray-send')).toHaveText('Ohne Schwärzung senden');
+    await nurse.getByTestId('attach-tray').getByTestId('tray-send').click();
     const photo = item(doctor, 'file', 'Bernd Pflege');
     const thumbnail = doctor.getByTestId('timeline-thumbnail');
     await expect(thumbnail).toBeVisible({ timeout: 30_000 });

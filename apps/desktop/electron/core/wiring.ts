@@ -14,7 +14,7 @@ import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed, type EventSink } from './changes/change-feed.ts';
-import { featureHandlers, messagePatch, registerStoreFeatures } from './features/registry.ts';
+import { featureHandlers, messagePatch, registerStoreFeatures, timelineRepository } from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
 import { userImportHandlers } from './app/parts/user-import-handlers.ts';
 import { delegationHandlers } from './app/parts/delegation-handlers.ts';
@@ -62,6 +62,9 @@ export interface Core {
 }
 
 const done = { done: true as const };
+
+/** The shared things that notify (core/app/notifications.ts) and are timeline items. */
+const SHARED_TYPES: ReadonlySet<string> = new Set(['file.share', 'poll.create', 'calendar.put']);
 
 export function createCore(deps: CoreDeps): Core {
   const clock = deps.clock ?? systemClock;
@@ -117,13 +120,20 @@ export function createCore(deps: CoreDeps): Core {
           onScreen: isVisible(profileId),
           myUserId: runtime.identity.userId,
         };
+        // A file, poll or appointment notifies only as the timeline shows it: one the rules refused
+        // (a member's forged change of someone else's appointment) or a change of an existing
+        // appointment names nothing new.
+        const timeline = runtime.profile.store.repository(timelineRepository);
+        const shown = events.filter(
+          (e) => !SHARED_TYPES.has((e.payload as { type: string }).type) || timeline.isItem(e.channelId, e.eventId),
+        );
         runtime.profile.store.directory
-          .displayNamesOf([...new Set(events.map((e) => e.senderUserId))])
+          .displayNamesOf([...new Set(shown.map((e) => e.senderUserId))])
           .then((names) =>
             notifyNewMessages(
               deps.platform.notifier,
               { ...context, senderName: (userId) => names.get(userId) ?? '?' },
-              events,
+              shown,
             ),
           )
           .catch((error: unknown) => log.warn('notification not shown', { error: String(error) }));

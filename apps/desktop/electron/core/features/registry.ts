@@ -41,6 +41,9 @@ export function featureHandlers(ctx: HandlerContext) {
 /** The change feed (wiring.ts) patches the renderer's window with the messages feature's views. */
 export { messagePatch } from './messages/message-changes.ts';
 
+/** Notifications (wiring.ts) name a file, poll or appointment only as the timeline shows it. */
+export { timelineRepository } from './timeline/repository.ts';
+
 /**
  * The features that materialise their own channel events (their list is features/store-features.ts,
  * kept apart so a test process registers them without loading every feature's handlers).

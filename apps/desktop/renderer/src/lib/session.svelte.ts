@@ -1,5 +1,5 @@
 // App-wide session state: app.info, session.status and which pre-main screen is asked for.
-// Anything content-like (drafts, announcements) is dropped the moment the profile is no longer
+// Anything content-like (drafts, announcements, the timeline's decrypted thumbnails) is dropped the moment the profile is no longer
 // visible and unlocked.
 import { tick } from 'svelte';
 import type { AppInfo, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
@@ -7,6 +7,7 @@ import type { ErrorCode } from '@klinikfunk/protocol/api/result.ts';
 import { forceLocale } from '../i18n/i18n.svelte.ts';
 import { announcer } from './announcer.svelte.ts';
 import { call, getApi, listen } from './api.ts';
+import { clearThumbs } from '../components/timeline/thumb-cache.ts';
 import { clearDrafts } from './drafts.ts';
 
 /** Screens the user can ask for while the session state alone would show another one. */
@@ -47,6 +48,7 @@ class AppSession {
     this.status = next;
     if (changed) {
       clearDrafts();
+      clearThumbs();
       announcer.clear();
       // Again once the main view is gone: its composer saves its draft while it unmounts.
       // Not awaited: apply() is called from an event listener; tick() resolves after the next update.

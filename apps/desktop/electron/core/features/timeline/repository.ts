@@ -74,6 +74,7 @@ export function timelineRepository(db: Db) {
     `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND ${TYPES} AND seq > ? AND seq <= ?
      ORDER BY seq DESC LIMIT ?`,
   );
+  const byId = sql(db, `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND event_id = ? AND ${TYPES}`);
   const pending = sql(
     db,
     `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND ${TYPES} AND seq IS NULL ORDER BY event_pk DESC LIMIT ?`,
@@ -167,6 +168,16 @@ export function timelineRepository(db: Db) {
   }
 
   return {
+    /**
+     * Whether the event is a timeline item: a file, poll or appointment the rules let through
+     * (the put that created the entry, not a change of it), a visible channel change. What the
+     * notifications of shared things ask (core/wiring.ts): a refused or changing event names
+     * nothing new.
+     */
+    isItem(channelId: string, eventId: string): boolean {
+      const r = byId.get(channelId, eventId) as EventRow | undefined;
+      return r !== undefined && toRow(channelId, r) !== null;
+    },
     /** The range's items, oldest first: the newest `limit` of them, and whether more were left out. */
     inRange(channelId: string, range: TimelineRange): { rows: TimelineRow[]; truncated: boolean } {
       const read: EventRow[] = [];

@@ -2,8 +2,9 @@
 // and kept as blob URLs in memory: scrolling back and forth or a reload of the items never asks
 // the core again. Bounded: at most MAX_THUMBS entries, the least recently used one is revoked
 // first; an image thumbnail is at most THUMBNAIL_MAX_BYTES (300 kB) and a drawn first page is
-// smaller, so the cache holds at most about 30 MB. Cleared on sign-out with the page (blob URLs
-// live in this renderer only and never touch the disk).
+// smaller, so the cache holds at most about 30 MB. Emptied when the profile is locked, signed out
+// or another one is shown (lib/session.svelte.ts), like drafts (blob URLs live in this renderer
+// only and never touch the disk).
 export const MAX_THUMBS = 100;
 
 const cache = new Map<string, Promise<string | null>>();
@@ -27,6 +28,12 @@ export function cachedThumb(key: string, make: () => Promise<string | null>): Pr
     void url.then((u) => u && URL.revokeObjectURL(u));
   }
   return made;
+}
+
+/** Drops every thumbnail and revokes its URL, also one still being decoded (once it is made). */
+export function clearThumbs(): void {
+  for (const made of cache.values()) void made.then((u) => u && URL.revokeObjectURL(u));
+  cache.clear();
 }
 
 /** How many thumbnails are held (for the bench and tests). */
