@@ -49,8 +49,11 @@ export interface ConnectionContext {
   append(items: readonly AppendItem[]): Promise<AppendResult[]>;
   /** Per-device rate buckets, shared by a device's connections in this process. */
   buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
-  /** Per-device bucket for directory records (kept while the device is away, so reconnecting refills nothing). */
-  recordBucket(deviceId: string): TokenBucket;
+  /**
+   * Per-device bucket for directory records (kept while the device is away, so reconnecting refills
+   * nothing); a directory agent's (`agent`) is larger, for its first sync.
+   */
+  recordBucket(deviceId: string, agent?: boolean): TokenBucket;
   onAuthenticated(conn: Connection): void;
   onClosed(conn: Connection): void;
   /** A new event was stored: push it to the channel's other subscribers. */
@@ -775,10 +778,22 @@ export class Connection {
     device: DeviceIdentity,
   ): Promise<{ channelId: string; creator: string } | null> {
     const signer = record.signer as { kind?: unknown; id?: unknown } | undefined;
-    // The agent's records, like the admins', come under an org-signed grant: a first sync stores
-    // thousands at once.
-    if (signer?.kind === 'org' || this.#agent) return null;
+    if (signer?.kind === 'org') return null;
     const { limits, store, trust } = this.#ctx;
+    if (this.#agent) {
+      // The agent's own records come under an org-signed grant and a first sync stores thousands,
+      // so its bucket is larger than a device's, but bounded: a stolen agent key cannot make every
+      // device refetch without end. Anyone else's record (a device's new channel) is no business
+      // of the agent, and would pass here uncounted against its signer.
+      if (signer?.kind !== 'delegate' || signer.id !== device.deviceId)
+        throw new FrameError('not_permitted', 'a directory agent stores records its delegation signed only');
+      if (!this.#ctx.recordBucket(device.deviceId, true).take(1))
+        throw new FrameError(
+          'rate_limited',
+          `more than ${limits.agentRecordsPerMinute} directory records a minute from this directory agent; slow down`,
+        );
+      return null;
+    }
     if (!this.#ctx.recordBucket(device.deviceId).take(1))
       throw new FrameError(
         'rate_limited',

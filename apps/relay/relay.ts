@@ -166,10 +166,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       }
       return entry;
     },
-    recordBucket(deviceId) {
+    recordBucket(deviceId, agent = false) {
       let bucket = recordBuckets.get(deviceId);
-      if (!bucket)
-        recordBuckets.set(deviceId, (bucket = new TokenBucket(limits.recordsPerMinute / 60, limits.recordBurst)));
+      if (!bucket) {
+        bucket = agent
+          ? new TokenBucket(limits.agentRecordsPerMinute / 60, limits.agentRecordBurst)
+          : new TokenBucket(limits.recordsPerMinute / 60, limits.recordBurst);
+        recordBuckets.set(deviceId, bucket);
+      }
       return bucket;
     },
     onAuthenticated(conn) {

@@ -21,6 +21,7 @@ describe('directory agent session', () => {
   let grant: SignedRecord<'delegation'>;
   let ended: SignedRecord<'delegation'>;
   let deviceGrant: SignedRecord<'delegation'>;
+  let dora: ReturnType<TestOrg['addDevice']>;
 
   const delegate = (holder: RecordBody<'delegation'>['holder'], expiresAt: number) => {
     const record = org.sign('delegation', {
@@ -56,8 +57,9 @@ describe('directory agent session', () => {
     grant = delegate(holder, Date.now() + 24 * HOUR);
     ended = delegate(holder, Date.now() - HOUR);
     const member = org.addUser('Dora');
-    deviceGrant = delegate({ kind: 'device', deviceId: org.addDevice(member).deviceId }, Date.now() + HOUR);
-    relay = await startTestRelay({ org });
+    dora = org.addDevice(member);
+    deviceGrant = delegate({ kind: 'device', deviceId: dora.deviceId }, Date.now() + HOUR);
+    relay = await startTestRelay({ org, limits: { agentRecordsPerMinute: 1, agentRecordBurst: 3 } });
   }, 60_000);
 
   afterAll(async () => {
@@ -91,6 +93,66 @@ describe('directory agent session', () => {
         { t: 'blob_begin', hash: 'a'.repeat(64), size: 10 },
       ])
         expect(await client.request(frame), frame.t).toMatchObject({ t: 'error', code: 'not_permitted' });
+    } finally {
+      client.ws.close();
+    }
+  });
+
+  const agentUser = (displayName: string) =>
+    signRecord(
+      'user',
+      {
+        orgId: org.orgId,
+        userId: testId('usr'),
+        displayName,
+        role: 'member',
+        ward: null,
+        active: true,
+        issuedAt: Date.now(),
+      },
+      { kind: 'delegate', id: grant.body.delegationId },
+      agent.secretKey,
+    );
+
+  it('bounds the records a session stores: a stolen agent key cannot flood the directory', async () => {
+    // The relay above allows the agent a burst of 3 (the default is thousands, for a first sync).
+    const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
+    try {
+      expect(answer.t).toBe('auth_ok');
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await client.request({ t: 'dir_put', record: agentUser(`Flut ${i}`) }));
+      expect(answers.filter((a) => a.t === 'ok').length).toBeLessThanOrEqual(4);
+      expect(answers.at(-1)).toMatchObject({ t: 'error', code: 'rate_limited' });
+    } finally {
+      client.ws.close();
+    }
+  });
+
+  it("stores only records the agent's delegation (or the organisation) signed: no way round a device's caps", async () => {
+    const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
+    try {
+      expect(answer.t).toBe('auth_ok');
+      // A roster a member's device signed (a new channel) counts against that device's caps; an
+      // agent session is no way to store it uncounted.
+      const roster = signRecord(
+        'roster',
+        {
+          orgId: org.orgId,
+          channelId: testId('chan'),
+          epoch: 1,
+          prevHash: null,
+          kind: 'conversation',
+          members: [{ userId: dora.userId, role: 'admin' as const }],
+          historyForNewMembers: false,
+          issuedAt: Date.now(),
+        },
+        { kind: 'device', id: dora.deviceId },
+        dora.keys.signing.secretKey,
+      );
+      expect(await client.request({ t: 'dir_put', record: roster })).toMatchObject({
+        t: 'error',
+        code: 'not_permitted',
+      });
     } finally {
       client.ws.close();
     }
