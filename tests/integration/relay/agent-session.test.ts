@@ -168,6 +168,30 @@ describe('directory agent session', () => {
     expect(asDevice.answer).toMatchObject({ t: 'error', code: 'auth_failed' });
   });
 
+  it('ends an open session once its delegation has ended, at its next request', async () => {
+    const holder = { kind: 'key' as const, publicKey: toBase64Url(agent.publicKey) };
+    const short = org.sign('delegation', {
+      orgId: org.orgId,
+      delegationId: testId('dlg'),
+      holder,
+      label: 'Verzeichnis-Agent (kurz)',
+      scope: { kind: 'all_members' },
+      // Long enough to sign in on a loaded machine before it ends.
+      expiresAt: Date.now() + 8_000,
+      issuedAt: Date.now() - HOUR,
+    });
+    const admin = await signIn(grant.body.delegationId, agent.secretKey);
+    expect(await admin.client.request({ t: 'dir_put', record: short })).toMatchObject({ t: 'ok' });
+    admin.client.ws.close();
+    const { client, answer } = await signIn(short.body.delegationId, agent.secretKey);
+    expect(answer.t).toBe('auth_ok');
+    // No product timing here: the delegation's end is a fixed instant, waited out on this clock.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, short.body.expiresAt - Date.now()) + 200));
+    const late = await client.request({ t: 'dir_get', after: 0, limit: 10 });
+    expect(late).toMatchObject({ t: 'error', code: 'revoked' });
+    expect((await client.waitClosed(10_000)).code).toBe(4003);
+  });
+
   it('ends an open session when the delegation is revoked', async () => {
     const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
     expect(answer.t).toBe('auth_ok');
