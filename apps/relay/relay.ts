@@ -79,6 +79,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const relayId = options.relayId ?? randomBytes(6).toString('base64url');
   const trustedProxies = new Set((options.trustedProxies ?? []).map(normaliseAddress));
   const byDevice = new Map<string, Set<Connection>>();
+  /** Directory agents' sessions by delegation id (kept apart: an agent is no device). */
+  const byAgent = new Map<string, Set<Connection>>();
   const byChannel = new Map<string, Set<Connection>>();
   const connections = new Set<Connection>();
   const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
@@ -179,7 +181,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     onAuthenticated(conn) {
       leaveUnauthenticated(conn);
       // The directory agent is no device: no presence, no channels; it asks for records itself.
-      if (conn.agent) return;
+      // Its sockets are capped like a device's, or a stolen agent key could fill the relay.
+      if (conn.agent) {
+        const open = [...(byAgent.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
+        for (const old of open.slice(0, Math.max(0, open.length - limits.maxConnectionsPerDevice + 1)))
+          old.close(CLOSE_CODES.replaced, 'replaced by a newer session of this directory agent');
+        addTo(byAgent, conn.device!.deviceId, conn);
+        return;
+      }
       // Newest wins: a device keeps a few sockets at most (a restarted client's old socket may
       // not be closed yet); one that opens more pushes its oldest out instead of piling up memory.
       const live = [...(byDevice.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
@@ -194,6 +203,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       buckets.delete(`conn:${conn.id}`);
       const device = conn.device;
       if (!device) leaveUnauthenticated(conn);
+      if (device && conn.agent) removeFrom(byAgent, device.deviceId, conn);
       if (device && !conn.agent) {
         presence.disconnected(device.deviceId);
         removeFrom(byDevice, device.deviceId, conn);

@@ -158,6 +158,22 @@ describe('directory agent session', () => {
     }
   });
 
+  it('keeps a few sessions per agent key: a stolen key cannot fill the relay with sockets', async () => {
+    // As for a device (maxConnectionsPerDevice, 4): a fifth session pushes the oldest out.
+    const sessions = [];
+    for (let i = 0; i < 5; i++) {
+      const session = await signIn(grant.body.delegationId, agent.secretKey);
+      expect(session.answer.t).toBe('auth_ok');
+      sessions.push(session.client);
+    }
+    try {
+      expect((await sessions[0]!.waitClosed(10_000)).code).toBe(4010);
+      expect(await sessions[4]!.request({ t: 'ping' })).toMatchObject({ t: 'pong' });
+    } finally {
+      for (const client of sessions) client.ws.close();
+    }
+  });
+
   it('refuses a wrong key, an ended delegation and a device delegation', async () => {
     const stranger = generateOrgKeys();
     const wrong = await signIn(grant.body.delegationId, stranger.secretKey);
