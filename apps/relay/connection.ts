@@ -1,141 +1,35 @@
+// size: one socket's state (frame queue, backpressure, corking, flood log) and the auth handshake that sets its device; the requests are in *-requests.ts.
 // One device's WebSocket: the auth handshake, then one handler per frame type. Frames of a
 // connection are handled one after another (a device's publishes keep their order), every frame
 // is parsed with its schema first, and every failure becomes an error frame with a stable code:
 // nothing a device sends can throw out of here.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { z } from 'zod';
 import { encodeBinaryFrame, splitBinaryFrame } from '@klinikfunk/protocol/relay/binary-frame.ts';
 import {
   authChallengeText,
-  BLOB_CHUNK_BYTES,
-  blobChunkHeader,
   enrolLookupText,
   CLOSE_CODES,
-  clientFrame,
-  MAX_ENVELOPE_BYTES,
-  MAX_MAILBOX_BYTES,
   RELAY_PROTOCOL_VERSION,
   type ClientFrame,
-  type DeviceSeen,
   type RelayErrorCode,
   type ServerFrame,
 } from '@klinikfunk/protocol/relay/frames.ts';
 import { frameForVersion, relayServesVersion, versionRefusalText } from '@klinikfunk/protocol/relay/version-window.ts';
-import { bytesEqual, fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import { parseEnvelope } from '@klinikfunk/protocol/wire/envelope-layout.ts';
-import type { RelayLimits, TokenBucket } from './limits.ts';
+import { blobBegin, blobChunk, blobGet, type UploadHashes } from './blob-requests.ts';
+import { fetchPage, sync } from './channel-requests.ts';
+import { parseBinaryClientFrame, parseTextClientFrame } from './client-frame-parse.ts';
+import type { ConnectionContext, RequestScope } from './connection-context.ts';
+import { devicesSeen, dirGet, dirPut } from './directory-requests.ts';
+import { FrameError, unb64 } from './frame-error.ts';
+import type { TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
-import type { AppendItem, AppendResult, BlobAccess, MailQuotaHit, RelayStore } from './store/store.ts';
-import type { DeviceIdentity, TrustVerifier } from './trust.ts';
+import { mailAck, mailFetch, mailPut } from './mail-requests.ts';
+import { publishBatch, type PublishFrame } from './publish-requests.ts';
+import type { DeviceIdentity } from './trust.ts';
 
-export interface ConnectionContext {
-  store: RelayStore;
-  trust: TrustVerifier;
-  limits: RelayLimits;
-  log: RelayLog;
-  relayId: string;
-  /**
-   * When set, every published envelope must parse (packages/protocol/wire/envelope-layout.ts) and its
-   * header must name this organisation, the publish frame's channel and client event id, and the
-   * authenticated device as sender. Off only for tests that publish arbitrary bytes.
-   */
-  envelopeCheck: { orgIdRaw: Uint8Array } | null;
-  /**
-   * Stores publishes (store.appendBatch rules) together with other connections' publishes of the
-   * same event-loop turn (group-commit.ts); resolves once they are durable.
-   */
-  append(items: readonly AppendItem[]): Promise<AppendResult[]>;
-  /** Per-device rate buckets, shared by a device's connections in this process. */
-  buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
-  /**
-   * Per-device bucket for directory records (kept while the device is away, so reconnecting refills
-   * nothing); a directory agent's (`agent`) is larger, for its first sync.
-   */
-  recordBucket(deviceId: string, agent?: boolean): TokenBucket;
-  onAuthenticated(conn: Connection): void;
-  onClosed(conn: Connection): void;
-  /** A new event was stored: push it to the channel's other subscribers. */
-  committed(channelId: string, seq: number, envelope: Uint8Array, at: number, from: Connection): void;
-  /** Presence of every device in the directory (devices_seen; the caller checked the admin role). */
-  devicesSeen(): Promise<DeviceSeen[]>;
-  mailed(
-    toDeviceId: string,
-    item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number },
-  ): void;
-  draining(): boolean;
-  /**
-   * A request was answered `unavailable` because its handler threw (the store, nearly always):
-   * counted, and the store's health checked now. True while the store is known to be failing
-   * (then the request's own log line is debug: the state change was logged once).
-   */
-  requestFailed(error: unknown): boolean;
-}
-
-/** Why an envelope's header does not match its publish frame, or null when it does. */
-function headerMismatch(
-  envelope: Uint8Array,
-  frame: PublishFrame,
-  device: DeviceIdentity,
-  orgIdRaw: Uint8Array,
-): string | null {
-  const parsed = parseEnvelope(envelope);
-  if (!parsed.ok) return parsed.reason;
-  const header = parsed.envelope.header;
-  if (!bytesEqual(header.orgIdRaw, orgIdRaw)) return 'another organisation';
-  if (header.channelId !== frame.channelId) return 'another channel';
-  if (header.senderDeviceId !== device.deviceId) return 'another sender device';
-  if (toBase64Url(header.clientEventId) !== frame.clientEventId) return 'another client event id';
-  return null;
-}
-
-class FrameError extends Error {
-  readonly code: RelayErrorCode;
-  constructor(code: RelayErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-type ParsedFrame = { success: true; data: ClientFrame } | { success: false; reason: string };
-
-function issueText(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const where = issue?.path.join('.') ?? '';
-  return `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`.slice(0, 300);
-}
-
-function parseTextClientFrame(json: unknown): ParsedFrame {
-  if ((json as { t?: unknown } | null)?.t === 'blob_chunk')
-    return { success: false, reason: 'blob chunks travel as binary frames (see docs/relay-protocol.md)' };
-  const parsed = clientFrame.safeParse(json);
-  return parsed.success ? { success: true, data: parsed.data } : { success: false, reason: issueText(parsed.error) };
-}
-
-/** The only binary frame a device sends is blob_chunk: a checked header and 1..BLOB_CHUNK_BYTES of data. */
-function parseBinaryClientFrame(json: unknown, data: Uint8Array): ParsedFrame {
-  const parsed = blobChunkHeader.safeParse(json);
-  if (!parsed.success) return { success: false, reason: issueText(parsed.error) };
-  if (data.length === 0 || data.length > BLOB_CHUNK_BYTES)
-    return { success: false, reason: `blob chunk of ${data.length} bytes (1 to ${BLOB_CHUNK_BYTES})` };
-  return { success: true, data: { ...parsed.data, data } };
-}
-
-/** Frame bytes: the frame schema passed only canonical base64url, so a refusal here is a schema gap, answered as bad_frame. */
-const unb64 = (text: string): Uint8Array => {
-  const bytes = fromBase64Url(text);
-  if (!bytes) throw new FrameError('bad_frame', 'not canonical base64url');
-  return bytes;
-};
-
-const MAIL_QUOTA_TEXT: Record<MailQuotaHit, (l: RelayLimits) => string> = {
-  sender_recipient_full: (l) =>
-    `this device has ${l.maxMailboxItemsPerPair} items waiting for the recipient; it must fetch them first`,
-  sender_full: (l) =>
-    `this device has ${l.maxMailboxItemsPerSender} mailbox items waiting in all; recipients must fetch them first`,
-  recipient_full: (l) => `the recipient mailbox is full (${l.maxMailboxItems} items)`,
-};
+export type { ConnectionContext } from './connection-context.ts';
 
 let nextConnectionId = 1;
 const PRE_AUTH_FRAME_BYTES = 64 * 1024;
@@ -143,11 +37,8 @@ const PRE_AUTH_FRAME_BYTES = 64 * 1024;
 const PRE_AUTH_QUEUED_FRAMES = 8;
 /** How often a connection waiting for its send buffer to drain looks again. */
 const DRAIN_POLL_MS = 20;
-/** Uploads a connection hashes as they arrive; beyond this (abandoned begins) completion reads back. */
-const MAX_RUNNING_HASHES = 8;
 /** Most publishes stored in one transaction. */
 const PUBLISH_BATCH = 64;
-type PublishFrame = Extract<ClientFrame, { t: 'publish' }>;
 
 export class Connection {
   readonly id = nextConnectionId++;
@@ -181,7 +72,7 @@ export class Connection {
   readonly #connBuckets: { frames: TokenBucket; bytes: TokenBucket };
   readonly #authTimer: NodeJS.Timeout;
   /** SHA-256 of uploads this connection began from byte 0, so completing one needs no read-back. */
-  readonly #uploadHashes = new Map<string, { hash: Hash; at: number; generation: number }>();
+  readonly #uploadHashes: UploadHashes = new Map();
   /** Channels this device may read; kept current by the hub on roster changes. */
   channels = new Set<string>();
   /** The relay protocol version the client said in hello (metrics), null before. */
@@ -422,11 +313,12 @@ export class Connection {
         // rate_limited, so relay memory per socket stays bounded.
         if (!(await this.#drained())) return;
         const frame = this.#take()!;
-        if (frame.t === 'publish' && this.#device) {
+        // A directory agent's publish goes to #handle, which refuses it like any non-directory frame.
+        if (frame.t === 'publish' && this.#device && !this.#agent) {
           const batch = [frame];
           while (batch.length < PUBLISH_BATCH && this.#inbox[0]?.t === 'publish')
             batch.push(this.#take() as PublishFrame);
-          await this.#guard(batch, () => this.#publishBatch(batch, this.#device!));
+          await this.#guard(batch, () => publishBatch(this.#requestScope(this.#device!), batch, this));
         } else {
           await this.#guard([frame], () => this.#handle(frame));
         }
@@ -476,82 +368,6 @@ export class Connection {
     }
   }
 
-  async #publishBatch(frames: PublishFrame[], device: DeviceIdentity): Promise<void> {
-    const accepted: Array<{ frame: PublishFrame; envelope: Uint8Array }> = [];
-    for (const frame of frames) {
-      if (!this.#ctx.trust.isMember(frame.channelId, device.userId)) {
-        this.#reject(frame.id, 'not_member', 'not a current member of this channel');
-        continue;
-      }
-      const envelope = fromBase64Url(frame.envelope);
-      if (!envelope) {
-        this.#reject(frame.id, 'bad_frame', 'envelope: not canonical base64url');
-        continue;
-      }
-      if (envelope.length > MAX_ENVELOPE_BYTES) {
-        this.#reject(frame.id, 'too_large', 'envelope too large');
-        continue;
-      }
-      const mismatch = this.#ctx.envelopeCheck
-        ? headerMismatch(envelope, frame, device, this.#ctx.envelopeCheck.orgIdRaw)
-        : null;
-      if (mismatch) {
-        this.#reject(frame.id, 'bad_frame', `envelope header: ${mismatch}`);
-        continue;
-      }
-      accepted.push({ frame, envelope });
-    }
-    if (accepted.length === 0) return;
-    // A publish may reference only blobs its sender may read: its own uploads, or blobs an event
-    // of one of its channels references. Otherwise listing a hash would unlock the blob for the
-    // channel's members and pin it against the GC.
-    const listed = accepted.flatMap(({ frame }) => frame.blobs ?? []);
-    if (listed.length > 0) {
-      const access = await this.#ctx.store.blobAccess(listed);
-      for (let i = accepted.length - 1; i >= 0; i--) {
-        const { frame } = accepted[i]!;
-        const foreign = (frame.blobs ?? []).find((hash) => {
-          const blob = access.get(hash);
-          return blob !== undefined && !this.#mayRead(blob, device);
-        });
-        if (foreign === undefined) continue;
-        this.#reject(
-          frame.id,
-          'not_permitted',
-          `blob ${foreign.slice(0, 12)}… is another device's and in none of your channels`,
-        );
-        accepted.splice(i, 1);
-      }
-      if (accepted.length === 0) return;
-    }
-    const results = await this.#ctx.append(
-      accepted.map(({ frame, envelope }) => ({
-        channelId: frame.channelId,
-        clientEventId: frame.clientEventId,
-        senderDeviceId: device.deviceId,
-        envelope,
-        blobHashes: frame.blobs ?? [],
-      })),
-    );
-    accepted.forEach(({ frame, envelope }, i) => {
-      const result = results[i]!;
-      if (result.taken) {
-        this.#reject(frame.id, 'conflict', 'another device published an event with this client event id here');
-        return;
-      }
-      this.send({
-        t: 'ack',
-        id: frame.id,
-        channelId: frame.channelId,
-        seq: result.seq,
-        duplicate: result.duplicate,
-        at: result.at,
-        incarnation: this.#ctx.store.incarnation(),
-      });
-      if (!result.duplicate) this.#ctx.committed(frame.channelId, result.seq, envelope, result.at, this);
-    });
-  }
-
   #reject(id: number | undefined, code: RelayErrorCode, message: string): void {
     // A flood is logged once a second per connection, with the count, not once per frame.
     const now = Date.now();
@@ -576,22 +392,20 @@ export class Connection {
     }
   }
 
+  #requestScope(device: DeviceIdentity): RequestScope {
+    return {
+      ctx: this.#ctx,
+      log: this.#log,
+      device,
+      agent: this.#agent,
+      send: (frame) => this.send(frame),
+      reject: (id, code, message) => this.#reject(id, code, message),
+    };
+  }
+
   #requireDevice(): DeviceIdentity {
     if (!this.#device) throw new FrameError('not_authenticated', 'authenticate first (hello, auth)');
     return this.#device;
-  }
-
-  /** The uploader, or a device whose user belongs to a channel with a retained event referencing the blob. */
-  #mayRead(blob: BlobAccess, device: DeviceIdentity): boolean {
-    return (
-      blob.ownerDeviceId === device.deviceId ||
-      blob.channels.some((channel) => this.#ctx.trust.isMember(channel, device.userId))
-    );
-  }
-
-  #requireMember(channelId: string, device: DeviceIdentity): void {
-    if (!this.#ctx.trust.isMember(channelId, device.userId))
-      throw new FrameError('not_member', 'not a current member of this channel');
   }
 
   async #handle(frame: ClientFrame): Promise<void> {
@@ -638,194 +452,33 @@ export class Connection {
         return;
       }
     }
-    const { store, trust } = this.#ctx;
+    const scope = this.#requestScope(device);
     switch (frame.t) {
       case 'publish':
-        return this.#publishBatch([frame], device);
+        return publishBatch(scope, [frame], this);
       case 'sync':
-        return this.#sync(frame, device);
-      case 'fetch': {
-        this.#requireMember(frame.channelId, device);
-        // History first, then the page: every event up to that head is visible to the page, so a
-        // short page that ends below the head means the relay lacks those seqs (a real gap).
-        const history = (await store.histories([frame.channelId])).get(frame.channelId);
-        const events = await store.page(frame.channelId, frame.afterSeq, frame.limit);
-        const head = history?.head ?? 0;
-        // What the page covers: up to its last event when full (more follow), else up to the head.
-        const covers = events.length >= frame.limit ? events.at(-1)!.seq : head;
-        const gone = history?.base != null ? await store.goneRanges(frame.channelId, frame.afterSeq, covers) : [];
-        return this.send({
-          t: 'page',
-          id: frame.id,
-          channelId: frame.channelId,
-          events: events.map((e) => ({ seq: e.seq, envelope: toBase64Url(e.envelope), at: e.at })),
-          head,
-          historyStart: history?.historyStart ?? 1,
-          ...(gone.length > 0 ? { gone } : {}),
-          incarnation: store.incarnation(),
-        });
-      }
-      case 'mail_put': {
-        if (!trust.isActive(frame.toDeviceId)) throw new FrameError('not_found', 'no such active device');
-        const payload = unb64(frame.payload);
-        if (payload.length > MAX_MAILBOX_BYTES) throw new FrameError('too_large', 'mailbox payload too large');
-        const { limits } = this.#ctx;
-        const storedAt = Date.now();
-        const fresh = await store.mailPut(frame.toDeviceId, frame.messageId, device.deviceId, payload, storedAt, {
-          perRecipient: limits.maxMailboxItems,
-          perSenderRecipient: limits.maxMailboxItemsPerPair,
-          perSender: limits.maxMailboxItemsPerSender,
-        });
-        if (typeof fresh === 'string') throw new FrameError('quota_exceeded', MAIL_QUOTA_TEXT[fresh](limits));
-        this.send({ t: 'ok', id: frame.id });
-        if (fresh)
-          this.#ctx.mailed(frame.toDeviceId, {
-            messageId: frame.messageId,
-            fromDeviceId: device.deviceId,
-            payload,
-            storedAt,
-          });
-        return;
-      }
-      case 'mail_fetch': {
-        const items = await store.mailFetch(device.deviceId, frame.limit);
-        return this.send({
-          t: 'mail',
-          id: frame.id,
-          items: items.map((i) => ({
-            messageId: i.messageId,
-            fromDeviceId: i.fromDeviceId,
-            payload: toBase64Url(i.payload),
-            storedAt: i.storedAt,
-          })),
-        });
-      }
+        return sync(scope, frame, device);
+      case 'fetch':
+        return fetchPage(scope, frame);
+      case 'mail_put':
+        return mailPut(scope, frame);
+      case 'mail_fetch':
+        return mailFetch(scope, frame);
       case 'mail_ack':
-        await store.mailAck(device.deviceId, frame.messageIds);
-        return this.send({ t: 'ok', id: frame.id });
+        return mailAck(scope, frame);
       case 'blob_begin':
-        return this.#blobBegin(frame, device);
+        return blobBegin(scope, this.#uploadHashes, frame, device);
       case 'blob_chunk':
-        return this.#blobChunk(frame, device);
-      case 'blob_get': {
-        // A blob the device may not read is answered like one that does not exist.
-        const access = (await store.blobAccess([frame.hash])).get(frame.hash);
-        if (!access?.complete || !this.#mayRead(access, device)) throw new FrameError('not_found', 'no such blob');
-        const state = await store.blobState(frame.hash);
-        if (!state?.complete) throw new FrameError('not_found', 'no such blob');
-        if (frame.offset > state.size) throw new FrameError('conflict', 'offset past the end');
-        const data = await store.blobRead(frame.hash, frame.offset, Math.min(frame.length, state.size - frame.offset));
-        return this.send({
-          t: 'blob_data',
-          id: frame.id,
-          hash: frame.hash,
-          offset: frame.offset,
-          size: state.size,
-          data,
-        });
-      }
-      case 'dir_put': {
-        const creates = await this.#checkRecordLimits(frame.record, device);
-        const result = await trust.admit(frame.record);
-        if (!result.ok) throw new FrameError('record_rejected', result.reason);
-        if (creates && !result.duplicate)
-          await store.noteChannelCreated(creates.creator, creates.channelId, Date.now());
-        this.#log.info('record stored', {
-          type: result.type,
-          pos: result.pos,
-          duplicate: result.duplicate,
-          device: device.deviceId,
-        });
-        return this.send({ t: 'ok', id: frame.id });
-      }
-      case 'devices_seen': {
-        // Admin role from the org-signed user record: the relay cannot be told otherwise.
-        if (!trust.isAdmin(device.userId))
-          throw new FrameError(
-            'not_permitted',
-            'only devices of an organisation admin may ask when devices were online',
-          );
-        return this.send({ t: 'devices_seen_result', id: frame.id, devices: await this.#ctx.devicesSeen() });
-      }
-      case 'dir_get': {
-        const entries = await store.dirList(frame.after, frame.limit);
-        return this.send({
-          t: 'dir_records',
-          id: frame.id,
-          records: entries.map((e) => ({ pos: e.pos, record: JSON.parse(e.json) as Record<string, unknown> })),
-        });
-      }
+        return blobChunk(scope, this.#uploadHashes, frame, device);
+      case 'blob_get':
+        return blobGet(scope, frame);
+      case 'dir_put':
+        return dirPut(scope, frame);
+      case 'devices_seen':
+        return devicesSeen(scope, frame);
+      case 'dir_get':
+        return dirGet(scope, frame);
     }
-  }
-
-  /**
-   * Heads past the device's cursors; when the device names another incarnation (a restored
-   * database, or a new one), also every channel's restore point, so it can reset its cursors.
-   */
-  async #sync(frame: Extract<ClientFrame, { t: 'sync' }>, device: DeviceIdentity): Promise<void> {
-    const { store, trust } = this.#ctx;
-    const channels = trust.channelsOf(device.userId);
-    const histories = await store.histories(channels);
-    const incarnation = store.incarnation();
-    const changed: Record<string, number> = {};
-    for (const [channel, h] of histories) if (h.head > (frame.cursors[channel] ?? 0)) changed[channel] = h.head;
-    let bases: Record<string, number> | undefined;
-    if (frame.incarnation !== undefined && frame.incarnation !== incarnation) {
-      // A channel without a restore point began after the last restore: nothing in it is shared.
-      bases = Object.fromEntries(channels.map((channel) => [channel, histories.get(channel)?.base ?? 0]));
-      this.#log.info('device from another incarnation', { device: device.deviceId, channels: channels.length });
-    }
-    this.send({ t: 'changed', id: frame.id, heads: changed, incarnation, ...(bases ? { bases } : {}) });
-  }
-
-  /**
-   * Directory spam: a record not signed by the organisation costs a token of the device's record
-   * bucket, and a first roster of a channel counts against its signer's channels per day. Returns
-   * the channel and the device that made it when the record would create a channel.
-   */
-  async #checkRecordLimits(
-    record: Record<string, unknown>,
-    device: DeviceIdentity,
-  ): Promise<{ channelId: string; creator: string } | null> {
-    const signer = record.signer as { kind?: unknown; id?: unknown } | undefined;
-    if (signer?.kind === 'org') return null;
-    const { limits, store, trust } = this.#ctx;
-    if (this.#agent) {
-      // The agent's own records come under an org-signed grant and a first sync stores thousands,
-      // so its bucket is larger than a device's, but bounded: a stolen agent key cannot make every
-      // device refetch without end. Anyone else's record (a device's new channel) is no business
-      // of the agent, and would pass here uncounted against its signer.
-      if (signer?.kind !== 'delegate' || signer.id !== device.deviceId)
-        throw new FrameError('not_permitted', 'a directory agent stores records its delegation signed only');
-      if (!this.#ctx.recordBucket(device.deviceId, true).take(1))
-        throw new FrameError(
-          'rate_limited',
-          `more than ${limits.agentRecordsPerMinute} directory records a minute from this directory agent; slow down`,
-        );
-      return null;
-    }
-    if (!this.#ctx.recordBucket(device.deviceId).take(1))
-      throw new FrameError(
-        'rate_limited',
-        `more than ${limits.recordsPerMinute} directory records a minute from this device; slow down`,
-      );
-    const body = record.body as { channelId?: unknown; prevHash?: unknown } | undefined;
-    if (record.type !== 'roster' || body?.prevHash !== null || typeof body.channelId !== 'string') return null;
-    // The device that signed it made the channel: one that gives back another's roster (a relay
-    // restored from a backup, client/directory-sync.ts afterRestore) made none, and uploading
-    // through another device is no way round the signer's cap.
-    const creator = signer?.kind === 'device' && typeof signer.id === 'string' ? signer.id : device.deviceId;
-    const known = trust.checkDevice(creator);
-    const creatorUser = known.ok ? known.device.userId : device.userId;
-    // A retry of a creation (the channel exists and names its creator or this user) is no new channel.
-    if (trust.isMember(body.channelId, creatorUser) || trust.isMember(body.channelId, device.userId)) return null;
-    const created = await store.channelsCreatedSince(creator, Date.now() - 24 * 3600_000);
-    if (created >= limits.channelsPerDevicePerDay)
-      throw new FrameError(
-        'quota_exceeded',
-        `${creator === device.deviceId ? 'this device' : 'the device that signed this roster'} created ${created} channels in the last 24 hours (limit ${limits.channelsPerDevicePerDay}); try again tomorrow or ask IT`,
-      );
-    return { channelId: body.channelId, creator };
   }
 
   #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {
@@ -939,84 +592,5 @@ export class Connection {
     this.#log.info('authenticated', { device: deviceId, user: check.device.userId });
     this.send({ t: 'auth_ok', id: frame.id, deviceId, userId: check.device.userId, serverTime: Date.now() });
     this.#ctx.onAuthenticated(this);
-  }
-
-  async #blobBegin(frame: Extract<ClientFrame, { t: 'blob_begin' }>, device: DeviceIdentity): Promise<void> {
-    const { store, limits } = this.#ctx;
-    if (frame.size > limits.maxBlobBytes) throw new FrameError('too_large', `blob over ${limits.maxBlobBytes} bytes`);
-    let state = await store.blobState(frame.hash);
-    if (state && state.ownerDeviceId !== device.deviceId) {
-      // Another device's upload: only a reader of the complete blob learns its state (it needs no
-      // upload then); anyone else learns neither size nor progress, and cannot touch it.
-      const access = (await store.blobAccess([frame.hash])).get(frame.hash);
-      if (!access?.complete || !this.#mayRead(access, device))
-        throw new FrameError('not_permitted', "this hash names another device's upload");
-    }
-    if (!state) {
-      const used = await store.blobUsage(device.deviceId);
-      if (used + frame.size > limits.blobQuotaBytes)
-        throw new FrameError('quota_exceeded', 'blob quota of this device is used up');
-    }
-    const begun = await store.blobBegin(frame.hash, frame.size, device.deviceId, Date.now());
-    if (begun === 'conflict') throw new FrameError('conflict', 'a blob with this hash and another size exists');
-    state = begun;
-    if (!state.complete && state.received === 0 && this.#uploadHashes.size < MAX_RUNNING_HASHES)
-      this.#uploadHashes.set(frame.hash, { hash: createHash('sha256'), at: 0, generation: state.generation });
-    this.send({
-      t: 'blob_status',
-      id: frame.id,
-      hash: frame.hash,
-      size: state.size,
-      received: state.received,
-      complete: state.complete,
-    });
-  }
-
-  async #blobChunk(frame: Extract<ClientFrame, { t: 'blob_chunk' }>, device: DeviceIdentity): Promise<void> {
-    const { store } = this.#ctx;
-    const { data } = frame;
-    const state = await store.blobAppend(frame.hash, frame.offset, data, device.deviceId);
-    if (state === 'not_owner') throw new FrameError('not_found', 'no upload of this device with this hash');
-    if (state === 'conflict') {
-      this.#uploadHashes.delete(frame.hash);
-      const now = await store.blobState(frame.hash);
-      throw new FrameError(
-        'conflict',
-        `chunk does not continue the upload (relay holds ${now?.received ?? 0} bytes${now?.complete ? ', complete' : ''})`,
-      );
-    }
-    // The running hash covers the blob only if this connection appended every byte from 0 in
-    // order to the same row; otherwise (a resumed upload, another connection in between, the blob
-    // deleted and begun again by someone else: another generation) the bytes are read back.
-    const running = this.#uploadHashes.get(frame.hash);
-    if (running?.at === frame.offset && running.generation === state.generation) {
-      running.hash.update(data);
-      running.at += data.length;
-    } else {
-      this.#uploadHashes.delete(frame.hash);
-    }
-    if (state.received === state.size) {
-      this.#uploadHashes.delete(frame.hash);
-      let hash = running?.at === state.size ? running.hash : null;
-      if (!hash) {
-        hash = createHash('sha256');
-        for (let at = 0; at < state.size; at += 4 * 1024 * 1024)
-          hash.update(await store.blobRead(frame.hash, at, Math.min(4 * 1024 * 1024, state.size - at)));
-      }
-      if (hash.digest('hex') !== frame.hash) {
-        await store.blobDelete(frame.hash);
-        throw new FrameError('hash_mismatch', 'uploaded bytes do not match the hash; upload again');
-      }
-      await store.blobMarkComplete(frame.hash);
-      state.complete = true;
-    }
-    this.send({
-      t: 'blob_status',
-      id: frame.id,
-      hash: frame.hash,
-      size: state.size,
-      received: state.received,
-      complete: state.complete,
-    });
   }
 }

@@ -2,25 +2,30 @@
 // WebSocket endpoint, the registry of authenticated connections, fan-out of commits (local and
 // from other relay processes), metrics on their own listener when configured, and graceful
 // shutdown. Built from a store and a trust verifier handed in by the composition root
-// (apps/relay/main.ts) or a test harness.
+// (apps/relay/main.ts) or a test harness. Its parts: connection-hub.ts (the registry and fan-out),
+// http-endpoints.ts, remote-commits.ts (other relay processes), maintenance.ts, rate-buckets.ts.
 import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import { CLOSE_CODES, type ServerFrame } from '@klinikfunk/protocol/relay/frames.ts';
-import { Connection, type ConnectionContext } from './connection.ts';
+import { CLOSE_CODES } from '@klinikfunk/protocol/relay/frames.ts';
+import type { ConnectionContext } from './connection.ts';
+import { ConnectionHub } from './connection-hub.ts';
 import { GroupCommit } from './group-commit.ts';
-import { DEFAULT_LIMITS, TokenBucket, type RelayLimits } from './limits.ts';
+import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
+import { RateBuckets } from './rate-buckets.ts';
 import type { RelayLog } from './log.ts';
 import { createRelayMetrics, startMetricsListener, type MetricsListener } from './relay-metrics.ts';
 import { Presence } from './presence.ts';
 import { StorageHealth } from './storage-health.ts';
 import type { RelayStore } from './store/store.ts';
 import type { TrustVerifier } from './trust.ts';
-import { clientAddress, normaliseAddress } from './client-address.ts';
+import { normaliseAddress } from './client-address.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
+import { httpEndpoints } from './http-endpoints.ts';
+import { runMaintenance } from './maintenance.ts';
+import { followOtherProcesses } from './remote-commits.ts';
 
 export interface RelayOptions {
   store: RelayStore;
@@ -70,32 +75,31 @@ export interface Relay {
 
 /** Most publishes in one group commit (a turn's worth on a busy relay; more wait for the next). */
 const COMMIT_GROUP_ITEMS = 256;
-/** Events read per query when another relay process's commit is pushed here. */
-const REMOTE_PAGE = 500;
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const { store, trust, log } = options;
   const relayId = options.relayId ?? randomBytes(6).toString('base64url');
   const trustedProxies = new Set((options.trustedProxies ?? []).map(normaliseAddress));
-  const byDevice = new Map<string, Set<Connection>>();
-  /** Directory agents' sessions by delegation id (kept apart: an agent is no device). */
-  const byAgent = new Map<string, Set<Connection>>();
-  const byChannel = new Map<string, Set<Connection>>();
-  const connections = new Set<Connection>();
-  const buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
-  const recordBuckets = new Map<string, TokenBucket>();
-  /** Sockets per remote address that have not authenticated yet, oldest first. */
-  const unauthenticated = new Map<string, Set<Connection>>();
-  const leaveUnauthenticated = (conn: Connection) => removeFrom(unauthenticated, conn.remote, conn);
+  const rateBuckets = new RateBuckets(limits);
   let draining = false;
-  let pushes = 0;
   const presence = new Presence({
     store,
     log,
     ...(options.presenceRefreshMs ? { refreshMs: options.presenceRefreshMs } : {}),
   });
   presence.start();
+  const hub = new ConnectionHub({
+    store,
+    trust,
+    log,
+    limits,
+    presence,
+    rateBuckets,
+    trustedProxies,
+    metrics: () => metrics,
+  });
+  const { byDevice, byChannel, connections } = hub;
   const metrics = createRelayMetrics({
     store,
     connections: () => connections,
@@ -108,47 +112,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const health = new StorageHealth(store, log, () => metrics.storageErrors.inc());
   health.start(options.readyProbeMs ?? 10_000);
 
-  const addTo = (map: Map<string, Set<Connection>>, key: string, conn: Connection) => {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
-    set.add(conn);
-  };
-  const removeFrom = (map: Map<string, Set<Connection>>, key: string, conn: Connection) => {
-    const set = map.get(key);
-    if (set?.delete(conn) && set.size === 0) map.delete(key);
-  };
-
-  const subscribe = (conn: Connection) => {
-    const device = conn.device;
-    if (!device) return;
-    const next = new Set(trust.channelsOf(device.userId));
-    for (const channel of conn.channels) if (!next.has(channel)) removeFrom(byChannel, channel, conn);
-    for (const channel of next) addTo(byChannel, channel, conn);
-    conn.channels = next;
-  };
-
-  const fanOut = (channelId: string, seq: number, envelope: Uint8Array, at: number, except: Connection | null) => {
-    const subscribers = byChannel.get(channelId);
-    if (!subscribers || subscribers.size === 0) return;
-    const text = JSON.stringify({
-      t: 'push',
-      channelId,
-      seq,
-      envelope: toBase64Url(envelope),
-      at,
-      incarnation: store.incarnation(),
-    } satisfies ServerFrame);
-    // From the commit's relay time (stored with the event) to the push handed to the sockets.
-    if (subscribers.size > (except && subscribers.has(except) ? 1 : 0))
-      metrics.publishToPush.observe(Math.max(0, Date.now() - at) / 1000);
-    for (const conn of subscribers) {
-      if (conn === except) continue;
-      conn.pushRaw(text);
-      pushes++;
-      metrics.deliveries.inc();
-    }
-  };
-
   const ctx: ConnectionContext = {
     store,
     trust,
@@ -157,83 +120,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     relayId,
     envelopeCheck: options.envelopeCheck ?? null,
     append: (items) => groupCommit.append(items),
-    buckets(key) {
-      let entry = buckets.get(key);
-      if (!entry) {
-        entry = {
-          frames: new TokenBucket(limits.framesPerSecond, limits.frameBurst),
-          bytes: new TokenBucket(limits.bytesPerSecond, limits.byteBurst),
-        };
-        buckets.set(key, entry);
-      }
-      return entry;
-    },
-    recordBucket(deviceId, agent = false) {
-      let bucket = recordBuckets.get(deviceId);
-      if (!bucket) {
-        bucket = agent
-          ? new TokenBucket(limits.agentRecordsPerMinute / 60, limits.agentRecordBurst)
-          : new TokenBucket(limits.recordsPerMinute / 60, limits.recordBurst);
-        recordBuckets.set(deviceId, bucket);
-      }
-      return bucket;
-    },
-    onAuthenticated(conn) {
-      leaveUnauthenticated(conn);
-      // The directory agent is no device: no presence, no channels; it asks for records itself.
-      // Its sockets are capped like a device's, or a stolen agent key could fill the relay.
-      if (conn.agent) {
-        const open = [...(byAgent.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
-        for (const old of open.slice(0, Math.max(0, open.length - limits.maxConnectionsPerDevice + 1)))
-          old.close(CLOSE_CODES.replaced, 'replaced by a newer session of this directory agent');
-        addTo(byAgent, conn.device!.deviceId, conn);
-        return;
-      }
-      // Newest wins: a device keeps a few sockets at most (a restarted client's old socket may
-      // not be closed yet); one that opens more pushes its oldest out instead of piling up memory.
-      const live = [...(byDevice.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
-      for (const old of live.slice(0, Math.max(0, live.length - limits.maxConnectionsPerDevice + 1)))
-        old.close(CLOSE_CODES.replaced, 'replaced by a newer connection of this device');
-      addTo(byDevice, conn.device!.deviceId, conn);
-      presence.connected(conn.device!.deviceId, conn.announced);
-      subscribe(conn);
-    },
-    onClosed(conn) {
-      connections.delete(conn);
-      buckets.delete(`conn:${conn.id}`);
-      const device = conn.device;
-      if (!device) leaveUnauthenticated(conn);
-      if (device && conn.agent) removeFrom(byAgent, device.deviceId, conn);
-      if (device && !conn.agent) {
-        presence.disconnected(device.deviceId);
-        removeFrom(byDevice, device.deviceId, conn);
-      }
-      for (const channel of conn.channels) removeFrom(byChannel, channel, conn);
-    },
+    buckets: (key) => rateBuckets.connection(key),
+    recordBucket: (deviceId, agent) => rateBuckets.records(deviceId, agent),
+    onAuthenticated: (conn) => hub.onAuthenticated(conn),
+    onClosed: (conn) => hub.onClosed(conn),
     committed(channelId, seq, envelope, at, from) {
       metrics.publishes.inc();
-      fanOut(channelId, seq, envelope, at, from);
+      hub.fanOut(channelId, seq, envelope, at, from);
     },
     devicesSeen: () => presence.snapshot(trust.deviceIds()),
-    mailed(toDeviceId, item) {
-      const targets = byDevice.get(toDeviceId);
-      if (!targets) return;
-      const frame: ServerFrame = {
-        t: 'mail_push',
-        item: {
-          messageId: item.messageId,
-          fromDeviceId: item.fromDeviceId,
-          payload: toBase64Url(item.payload),
-          storedAt: item.storedAt,
-        },
-      };
-      // Paused like event pushes for a device that does not read: after `lag` it fetches its mail.
-      const text = JSON.stringify(frame);
-      for (const conn of targets) {
-        conn.pushRaw(text);
-        metrics.deliveries.inc();
-      }
-    },
+    mailed: (toDeviceId, item) => hub.mailed(toDeviceId, item),
     draining: () => draining,
     requestFailed() {
       metrics.failedRequests.inc();
@@ -242,83 +138,20 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
   };
 
-  // Commits of other relay processes on the same PostgreSQL: a wake-up naming a channel's seq
-  // range arrives, read in one query. One range after another, so pushes leave in commit order.
-  let remoteQueue: Promise<void> = Promise.resolve();
-  store.onRemoteCommit((channelId, from, to) => {
-    if (!byChannel.has(channelId)) return;
-    remoteQueue = remoteQueue.then(async () => {
-      try {
-        for (let after = from - 1; after < to;) {
-          const events = await store.page(channelId, after, Math.min(REMOTE_PAGE, to - after));
-          if (events.length === 0) break;
-          for (const e of events) if (e.seq <= to) fanOut(channelId, e.seq, e.envelope, e.at, null);
-          after = events.at(-1)!.seq;
-        }
-      } catch (error) {
-        log.warn('remote commit fetch failed', { channel: channelId, from, to, error: loggable(error) });
-      }
-    });
+  followOtherProcesses(store, trust, log, {
+    hasChannel: (channelId) => byChannel.has(channelId),
+    hasDevice: (deviceId) => byDevice.has(deviceId),
+    fanOut: (channelId, seq, envelope, at) => hub.fanOut(channelId, seq, envelope, at, null),
+    mailed: (toDeviceId, item) => ctx.mailed(toDeviceId, item),
   });
-  store.onRemoteMail((toDeviceId) => {
-    if (!byDevice.has(toDeviceId)) return;
-    store
-      .mailFetch(toDeviceId, 100)
-      .then((items) => items.forEach((item) => ctx.mailed(toDeviceId, item)))
-      .catch((error: unknown) => log.warn('remote mail fetch failed', { error: loggable(error) }));
-  });
-  store.onRemoteDirectory(
-    () =>
-      void trust.refresh().catch((error: unknown) => log.warn('directory refresh failed', { error: loggable(error) })),
-  );
-  trust.onChange((change) => {
-    // Every device learns at once that the directory grew (rosters, revocations, new devices).
-    const note = JSON.stringify({ t: 'dir_push', pos: change.pos } satisfies ServerFrame);
-    for (const conn of connections) if (conn.device) conn.pushRaw(note);
-    // A directory agent's session ends with its delegation (a delegation_revocation is an 'other' change).
-    if (change.kind === 'other')
-      for (const conn of connections) {
-        const check = conn.agent ? trust.checkAgentKey(conn.device!.deviceId) : null;
-        if (check && !check.ok) conn.close(CLOSE_CODES.revoked, check.reason);
-      }
-    if (change.kind === 'revocation' || change.kind === 'device' || change.kind === 'user') {
-      for (const conn of connections) {
-        const device = conn.device;
-        if (device && !conn.agent && !trust.isActive(device.deviceId)) {
-          log.info('disconnecting revoked device', { device: device.deviceId });
-          const check = trust.checkDevice(device.deviceId);
-          const why = check.ok ? 'revoked' : check.reason;
-          conn.send({ t: 'error', code: 'revoked', message: why });
-          conn.close(CLOSE_CODES.revoked, why);
-        }
-      }
-    }
-    if (change.kind === 'roster' || change.kind === 'revocation') for (const conn of connections) subscribe(conn);
-  });
+  trust.onChange((change) => hub.directoryChanged(change));
 
-  const answer = (res: ServerResponse, code: number, body: Record<string, unknown>) => {
-    res.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify(body));
-  };
-  const endpoints = (req: IncomingMessage, res: ServerResponse) => {
-    // Liveness: the process serves. It touches no store, so a service manager or load balancer
-    // does not restart or drop a relay for a database outage it cannot fix by restarting.
-    if (req.method === 'GET' && req.url === '/healthz') {
-      if (draining) return answer(res, 503, { status: 'draining', store: store.kind, connections: connections.size });
-      return answer(res, 200, { status: 'ok', store: store.kind, connections: connections.size });
-    }
-    // Readiness: the store takes a real write and has this relay's schema.
-    if (req.method === 'GET' && req.url === '/readyz') {
-      if (draining) return answer(res, 503, { status: 'draining', store: store.kind });
-      health.check().then(
-        (ok) => answer(res, ok ? 200 : 503, { status: ok ? 'ready' : 'store_not_writable', store: store.kind }),
-        () => answer(res, 503, { status: 'store_not_writable', store: store.kind }),
-      );
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found\n');
-  };
+  const endpoints = httpEndpoints({
+    store,
+    health,
+    draining: () => draining,
+    connections: () => connections.size,
+  });
   const server: Server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, endpoints)
     : createHttpServer(endpoints);
@@ -326,51 +159,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const wss = new WebSocketServer({ server, maxPayload: limits.maxFrameBytes * 4, perMessageDeflate: false });
   wss.on('connection', (ws, req) => {
     if (draining) return ws.close(CLOSE_CODES.shutdown, 'relay shutting down');
-    if (connections.size >= limits.maxConnections) return ws.close(1013, 'relay full; try later');
-    // Per address, so sockets that never authenticate from one place cannot take every slot. At
-    // the bound the address's oldest waiting socket goes, not the new one: honest devices behind
-    // the same address (a clinic's NAT, a reverse proxy) finish hello and auth in a round trip,
-    // so an attacker there has to open sockets faster than that to keep them out, instead of
-    // holding 32 idle ones.
-    const remote = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], trustedProxies);
-    const waiting = unauthenticated.get(remote);
-    if (waiting && waiting.size >= limits.maxUnauthenticatedPerAddress) {
-      const oldest = waiting.values().next().value!;
-      waiting.delete(oldest);
-      log.info('too many unauthenticated sockets from one address: the oldest goes', { remote });
-      oldest.close(1013, 'too many unauthenticated connections from this address; try later');
-    }
-    const conn = new Connection(ws, ctx, remote, req.socket);
-    addTo(unauthenticated, remote, conn);
-    connections.add(conn);
+    hub.admit(ws, req, ctx);
   });
   wss.on('error', (error) => log.error('websocket server error', { error: error.message }));
 
-  // A device's buckets outlive its sockets until they are full again, so closing every socket
-  // and reconnecting refills nothing; forgetting a full bucket changes nothing.
-  const forgetFullBuckets = () => {
-    for (const [key, entry] of buckets)
-      if (!key.startsWith('conn:') && !byDevice.has(key) && entry.frames.full() && entry.bytes.full())
-        buckets.delete(key);
-    for (const [deviceId, bucket] of recordBuckets)
-      if (!byDevice.has(deviceId) && bucket.full()) recordBuckets.delete(deviceId);
-  };
   const heartbeat = setInterval(() => {
     connections.forEach((c) => c.heartbeat());
-    forgetFullBuckets();
+    rateBuckets.forgetFull((deviceId) => byDevice.has(deviceId));
   }, limits.heartbeatMs);
-  const gcBlobs = async () => {
-    const now = Date.now();
-    if (options.retentionMs) {
-      const expired = await store.expire(now - options.retentionMs);
-      if (expired.events + expired.mail > 0) log.info('retention', expired);
-    }
-    const mail = await store.mailExpire(now - limits.mailMaxAgeMs);
-    if (mail > 0) log.info('mail expired', { mail });
-    const removed = await store.blobGc(now - limits.blobGraceMs, now - limits.incompleteBlobMaxAgeMs);
-    if (removed.length > 0) log.info('blob gc', { removed: removed.length });
-    return removed;
-  };
+  const gcBlobs = () => runMaintenance(store, log, limits, options.retentionMs);
   const gcTimer = setInterval(
     () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: loggable(e) })),
     3600_000,
@@ -403,7 +200,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     stats: () => ({
       connections: connections.size,
       authenticated: [...byDevice.values()].reduce((n, s) => n + s.size, 0),
-      pushes,
+      pushes: hub.pushes,
       maxBufferedBytes: Math.max(0, ...[...connections].map((c) => c.buffered)),
       publishesWaiting: groupCommit.waiting,
       commits: { groups: groupCommit.counts.commits, items: groupCommit.counts.items },

@@ -105,3 +105,28 @@ test('a pasted photo waits in the tray, is redacted first, and arrives with its 
   });
   expect(pixels).toEqual({ size: [400, 300], center: [0, 0, 0], outside: [220, 0, 0] });
 });
+
+test('an image that cannot be read is not sent unredacted with its metadata', async ({ clinic, openWorkstation }) => {
+  test.setTimeout(240_000);
+  const { admin, nurse } = await twoStaff(clinic, openWorkstation);
+  // A "photo" with an EXIF block naming a GPS position but no picture any browser can decode
+  // (a HEIC saved as .jpg looks like this to Chromium): re-encoding it is impossible, so sending
+  // it "unchanged" would send its position.
+  await admin.getByRole('textbox', { name: /^Nachricht an / }).evaluate((textarea) => {
+    const exif = new TextEncoder().encode('Exif\0\0GPSLatitude 52.5200 N GPSLongitude 13.4050 E');
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0, exif.length + 2, ...exif, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'Station-Foto.jpg', { type: 'image/jpeg' }));
+    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const tray = admin.getByTestId('attach-tray');
+  await expect(tray.getByTestId('tray-item')).toHaveCount(1);
+  await tray.getByTestId('tray-send').click();
+  const upload = admin.getByTestId('upload-item').filter({ hasText: 'Station-Foto.jpg' });
+  await expect(upload).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
+  await expect(upload.getByTestId('upload-message')).toContainText('nicht gesendet');
+
+  await nurse.getByRole('tab', { name: 'Dateien', exact: true }).click();
+  await expect(nurse.getByTestId('files-view')).toBeVisible();
+  await expect(nurse.getByTestId('file-row')).toHaveCount(0);
+});

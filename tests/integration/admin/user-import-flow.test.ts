@@ -4,7 +4,7 @@
 // second import of it changes nothing, and a changed file updates names and departments without
 // a second user. A department admin imports within the delegation's department only. The bulk
 // letters are one PDF with a page per person, and a key read from the PDF joins a new workstation.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -238,6 +238,18 @@ describe('CSV import and bulk letters in the app', () => {
     } finally {
       await joiner.close();
     }
+  }, 120_000);
+
+  it('letters saved over an existing file are readable for this account only, like a new file', async () => {
+    const target = join(dir, 'Briefe-alt.pdf');
+    await writeFile(target, 'alte Datei', { mode: 0o644 });
+    admin.platform.saveDialog.answer = target;
+    expect(await admin.value('admin.bulkLetters', { userIds: [pn('1001')] })).toMatchObject({
+      saved: true,
+      letters: 1,
+    });
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect((await PDFDocument.load(new Uint8Array(await readFile(target)))).getPageCount()).toBe(1);
   }, 120_000);
 
   it('refuses letters for an unknown user before asking where to save', async () => {

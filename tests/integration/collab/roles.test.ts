@@ -234,4 +234,25 @@ describe('function roles through the core', () => {
     await everywhere('nobody after the roster ends', []);
     expect((await role('nurse'))?.source).toBe('none');
   }, 90_000);
+
+  it('a holder who is deactivated holds the role no more on any other workstation', async () => {
+    // A role without a roster: the takeover would be in force for good.
+    ({ roleId } = await c.admin.value('roles.define', {
+      name: 'Stationstelefon Innere',
+      department: 'Innere',
+      eligible: { userIds: [], departments: ['Innere'] },
+      backupRoleId: null,
+    }));
+    await everywhere('the new role', []);
+    await c.nurse.value('roles.take', { roleId });
+    await everywhere('the nurse by takeover', ['Nora Innere']);
+    await c.admin.value('admin.updateUser', { userId: ids.nurse, active: false });
+    for (const who of ['admin', 'carl'] as const)
+      await eventually(
+        async () => JSON.stringify(await holders(who)) === '[]',
+        20_000,
+        `nobody after the deactivation at ${who}`,
+      );
+    expect(await role('carl')).toMatchObject({ source: 'none', since: null });
+  }, 60_000);
 });

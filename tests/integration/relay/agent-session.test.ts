@@ -91,6 +91,8 @@ describe('directory agent session', () => {
         { t: 'mail_fetch', limit: 10 },
         { t: 'devices_seen' },
         { t: 'blob_begin', hash: 'a'.repeat(64), size: 10 },
+        // A publish takes the batch path (group commit), which must refuse it as well.
+        { t: 'publish', channelId: 'chan00000001', clientEventId: 'evt00000001', envelope: 'AAAA' },
       ])
         expect(await client.request(frame), frame.t).toMatchObject({ t: 'error', code: 'not_permitted' });
     } finally {

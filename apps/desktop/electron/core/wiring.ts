@@ -180,6 +180,7 @@ export function createCore(deps: CoreDeps): Core {
     emit: deps.emit,
     build: deps.build,
     logFiles: deps.logFiles ?? (() => Promise.resolve([])),
+    channelVersion: feed.version,
   };
 
   const handlers: Handlers<ProfileRuntime> = {
@@ -238,8 +239,8 @@ export function createCore(deps: CoreDeps): Core {
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },
-    ...adminHandlers(sessions, clock),
-    ...featureHandlers(context, feed.version),
+    ...adminHandlers(context),
+    ...featureHandlers(context),
     ...orgAdminHandlers(context),
     ...workstationHandlers(context),
     ...delegationHandlers(context),

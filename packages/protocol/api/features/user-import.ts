@@ -86,7 +86,8 @@ export const userImportMethods = {
   }),
   'admin.bulkLetters': method({
     input: z.strictObject({
-      userIds: z.array(id).min(1).max(2000),
+      /** As many as one import may hold (MAX_IMPORT_ROWS in core/account/user-import/import-plan.ts). */
+      userIds: z.array(id).min(1).max(5000),
       delegationId: id.optional(),
       /** The letters' language (the app's language). */
       language: z.enum(['de', 'en']).default('de'),

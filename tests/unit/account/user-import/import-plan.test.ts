@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordBody } from '@klinikfunk/protocol/wire/records.ts';
 import { parseCsv } from '../../../../apps/desktop/electron/core/account/user-import/csv-text.ts';
+import { userImportMethods } from '@klinikfunk/protocol/api/features/user-import.ts';
 import {
+  MAX_IMPORT_ROWS,
   planImport,
   type ImportActor,
 } from '../../../../apps/desktop/electron/core/account/user-import/import-plan.ts';
@@ -74,6 +76,17 @@ describe('reading a CSV export', () => {
     expect(parsed.rows[0]).toMatchObject({ displayName: 'Jörg Weiß', role: 'member', ward: null });
   });
 
+  it('reads "Name" next to "Vorname" as the last name, as German HR exports mean it', () => {
+    const parsed = plan(utf8('Personalnummer;Name;Vorname\n5;Weiß;Jörg\n'));
+    expect(parsed.rows[0]).toMatchObject({ displayName: 'Jörg Weiß', action: 'create' });
+  });
+
+  it("skips Excel's empty rows (only separators) like blank lines instead of refusing the file", () => {
+    const parsed = plan(utf8('Personalnummer;Name;Abteilung\r\n5;Jörg Weiß;A\r\n;;\r\n ; ;\r\n'));
+    expect(parsed.counts).toEqual({ create: 1, update: 0, unchanged: 0, error: 0 });
+    expect(parsed.rows).toHaveLength(1);
+  });
+
   it('names a file problem: no header, a missing column, an unclosed quote, nothing but a header', () => {
     expect(plan(utf8('a;b;c\n1;2;3\n')).fileProblem).toEqual({ code: 'no_header' });
     expect(plan(utf8('Name;Abteilung\nAnna;A\n')).fileProblem).toEqual({
@@ -137,6 +150,41 @@ describe('finding people again by personnel number', () => {
     expect(parsed.rows[1]!.body).toMatchObject({ displayName: 'Anna Berg', ward: 'Notaufnahme', active: true });
   });
 
+  it('keeps the department and role of known people when the file has no such column', () => {
+    const known = [user('1001', { role: 'admin', ward: 'Kardiologie' }), user('1002', { ward: 'Notaufnahme' })];
+    const parsed = plan(utf8('Personalnummer;Name\n1001;Jörg Weiß\n1002;Anna Berg\n1003;Neu Person\n'), known);
+    expect(parsed.rows.map((r) => [r.action, r.changes, r.role, r.ward])).toEqual([
+      ['unchanged', [], 'admin', 'Kardiologie'],
+      ['update', ['displayName'], 'member', 'Notaufnahme'],
+      ['create', [], 'member', null],
+    ]);
+    expect(parsed.rows[1]!.body).toMatchObject({ role: 'member', ward: 'Notaufnahme' });
+    // An empty cell in a column that is there still means "no department" and "member".
+    const emptied = plan(utf8('Personalnummer;Name;Abteilung;Rolle\n1001;Jörg Weiß;;\n'), known);
+    expect(emptied.rows[0]).toMatchObject({ action: 'update', changes: ['ward', 'role'] });
+  });
+
+  it('lets a department admin update its people from a file without a department column', () => {
+    const actor: ImportActor = { kind: 'delegate', scope: { kind: 'departments', departments: ['Kardiologie'] } };
+    const parsed = plan(
+      utf8('Personalnummer;Name\n1001;Jörg Neu\n1002;Anna Berg\n1003;Chef Arzt\n'),
+      [user('1001'), user('1002', { ward: 'Notaufnahme' }), user('1003', { role: 'admin' })],
+      actor,
+    );
+    // Anna (another department) and the admin stay out of reach, with the row's sentence only.
+    expect(parsed.rows.map((r) => [r.action, r.problems])).toEqual([
+      ['update', []],
+      ['error', [{ field: 'row', code: 'outside_scope' }]],
+      ['error', [{ field: 'row', code: 'outside_scope' }]],
+    ]);
+    const withWard = plan(
+      utf8('Personalnummer;Name;Abteilung\n1003;Chef Arzt;Kardiologie\n'),
+      [user('1003', { role: 'admin' })],
+      actor,
+    );
+    expect(withWard.rows[0]!.problems).toEqual([{ field: 'row', code: 'outside_scope' }]);
+  });
+
   it('reactivates a deactivated person the file lists again', () => {
     const parsed = plan(file, [user('1001', { active: false })]);
     expect(parsed.rows[0]).toMatchObject({ action: 'update', changes: ['active'] });
@@ -161,5 +209,15 @@ describe('a department admin imports within the delegation only', () => {
       ['error', [{ field: 'row', code: 'outside_scope' }]],
       ['error', [{ field: 'ward', code: 'outside_scope' }]],
     ]);
+  });
+});
+
+describe('letters after a large import', () => {
+  it('accepts letters for everyone a file of the largest allowed size imports', () => {
+    const lines = Array.from({ length: MAX_IMPORT_ROWS }, (_, i) => `${i + 1};Person ${i + 1}`);
+    const planned = plan(utf8(`Personalnummer;Name\n${lines.join('\n')}\n`));
+    expect(planned.counts.create).toBe(MAX_IMPORT_ROWS);
+    const userIds = planned.rows.map((r) => r.userId!);
+    expect(userImportMethods['admin.bulkLetters'].input.safeParse({ userIds }).success).toBe(true);
   });
 });

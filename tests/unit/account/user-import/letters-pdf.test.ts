@@ -63,3 +63,22 @@ describe('registration letters as one PDF', () => {
     });
   });
 });
+
+describe('names beyond German in the letters PDF', () => {
+  it('writes a letter for staff whose names the standard PDF font cannot show (Turkish, Polish, Czech)', async () => {
+    const letters = [
+      letter('Ayşe Yılmaz', 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789'),
+      letter('Łukasz Wiśniewski', '9876-5432-10ZY-XWVT-SRQP-NMKJ-HGFE-DCBA'),
+      letter('Jiří Dvořák 李', 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH'),
+    ];
+    const bytes = await lettersPdf(letters, LETTER_TEXTS.de);
+    const pages = await pdfPageLines(bytes);
+    expect(pages).toHaveLength(3);
+    // The key is what the person types in: it must be exact; the name is the closest the font has
+    // (í and á are in the font, ř and 李 are not).
+    expect(pages[0]!.join('\n')).toContain('Guten Tag Ayse Yilmaz,');
+    expect(pages[1]!.join('\n')).toContain('Guten Tag Lukasz Wisniewski,');
+    expect(pages[2]!.join('\n')).toContain('Guten Tag Jirí Dvorák ?,');
+    pages.forEach((lines, i) => expect(lines.join('\n')).toContain(letters[i]!.registrationKey));
+  });
+});

@@ -3,7 +3,7 @@
 // a device without it, or a user who is not an admin, gets `not_permitted` whatever the UI shows.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { Clock } from '../clock/clock.ts';
+import type { HandlerContext } from './handler-context.ts';
 import { TransportError } from '../transport/transport.ts';
 import { makeRegistration, NotAdminError, signDeviceRevocation, signUser, signWipe } from '../account/admin.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
@@ -46,9 +46,9 @@ export async function publishAdminRecord(runtime: ProfileRuntime, record: { type
 }
 
 export function adminHandlers(
-  sessions: SessionService,
-  clock: Clock,
+  ctx: HandlerContext,
 ): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.revokeDevice'> {
+  const { sessions, clock } = ctx;
   const adminRuntime = () => requireAdminRuntime(sessions);
   const publish = publishAdminRecord;
 

@@ -10,6 +10,11 @@ import type { BuildInfo } from './app-info.ts';
 import type { ProfileRuntime } from './profile-runtime.ts';
 import type { SessionService } from './session-service.ts';
 
+/**
+ * What every group of handlers is made from: each group is one function of this context
+ * (`xHandlers(ctx): Pick<ProfileHandlers, Names>`) whose handlers hand their call to a service
+ * (a feature's per-profile service, features/x/service.ts) in a few lines.
+ */
 export interface HandlerContext {
   sessions: SessionService;
   clock: Clock;
@@ -21,6 +26,8 @@ export interface HandlerContext {
   build: BuildInfo;
   /** This workstation's log files, oldest first (none where the shell keeps no log file). */
   logFiles: () => Promise<string[]>;
+  /** The change feed's version of a channel (changes/change-feed.ts), read before a page of it. */
+  channelVersion: (channelId: string) => number;
 }
 
 /**

@@ -14,6 +14,7 @@ import { signWipeDone, verifyWipeOrders } from './wipe.ts';
 import { sendWipeDone } from '../transport/wipe-done.ts';
 import type { TransportError, TransportState } from '../transport/transport.ts';
 import { OutageWatch } from './outage-watch.ts';
+import { ProfileServices } from './profile-services.ts';
 import { LATE_DELIVERY_MS } from './late-delivery.ts';
 import {
   certificateOf,
@@ -76,6 +77,8 @@ export class ProfileRuntime {
   readonly profile: OpenProfile;
   readonly transport: RelayTransport;
   readonly client: MessagingClient;
+  /** The features' services of this profile (profile-services.ts); disposed at lock and stop. */
+  readonly services = new ProfileServices();
   #identity: Identity;
   readonly #deps: RuntimeDeps;
   readonly #off: Array<() => void> = [];
@@ -322,7 +325,15 @@ export class ProfileRuntime {
     await this.client.start();
   }
 
+  /** Drops what the features' services hold (uploads, exports): the screen locked or the profile ends. */
+  async disposeServices(): Promise<void> {
+    await this.services.dispose((name, error) =>
+      this.#deps.log.warn('service not disposed cleanly', { service: name, error: loggable(error) }),
+    );
+  }
+
   async stop(): Promise<void> {
+    await this.disposeServices();
     this.#off.splice(0).forEach((off) => off());
     await this.client.stop();
     await this.transport.close();

@@ -1,3 +1,4 @@
+// size: the session's transitions (create, join, sign in, lock, unlock, sign out) over every signed-in profile, in one class so none skips a check.
 // The workstation's session, as the renderer sees it: profiles on this PC, first run (create or
 // join an organisation), sign-in with the passphrase, lock and PIN, sign-out. It owns the
 // ProfileRuntime of every signed-in profile; the messaging handlers reach only the visible one.
@@ -120,7 +121,15 @@ export class SessionService {
       },
       listeners: {
         changed: () => deps.onChanged(),
-        locked: () => clearClipboard(),
+        locked: () => {
+          clearClipboard();
+          // What the locked profile's services held (an upload under way) ends with the lock.
+          const locked = this.session.visibleProfile;
+          const runtime = locked ? this.#runtimes.get(locked) : undefined;
+          runtime
+            ?.disposeServices()
+            .catch((error: unknown) => deps.log.warn('services not disposed at lock', { error: loggable(error) }));
+        },
         signedOut: (profileId, reason) => {
           clearClipboard();
           this.#closeRuntime(profileId, reason).catch((error: unknown) =>

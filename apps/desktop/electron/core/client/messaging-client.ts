@@ -1,3 +1,4 @@
+// size: one profile's wiring of directory, channel keys, store, sync and transport; its concerns move into client/*.ts and features/ step by step (issue 16).
 // One signed-in profile's messaging: the crypto directory and channel keys, the encrypted store,
 // the sync engine and the transport, wired together. Everything the UI does with channels and
 // messages goes through here; nothing here knows about windows or IPC.

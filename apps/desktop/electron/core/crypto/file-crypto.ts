@@ -1,3 +1,4 @@
+// size: the streaming file format (its comment below), the chunk buffering and the Node streams over it; the streams are the next seam.
 // File encryption with crypto_secretstream_xchacha20poly1305, streaming, in 64 KiB chunks, so a
 // 2 GB scan never sits in memory whole.
 //

@@ -10,37 +10,31 @@ import { occurrenceHandlers } from './calendar/occurrence-ipc.ts';
 import { startReminderLoop } from './calendar/reminder-loop.ts';
 import { channelHandlers } from './channels/ipc.ts';
 import { fileHandlers } from './files/ipc.ts';
-import { filesContent } from './files/repository.ts';
 import { messagingHandlers } from './messages/ipc.ts';
 import { pinHandlers } from './pins/ipc.ts';
-import { pinsContent } from './pins/repository.ts';
 import { pollHandlers } from './polls/ipc.ts';
-import { pollsContent } from './polls/repository.ts';
 import { timelineHandlers } from './timeline/ipc.ts';
 import { roleHandlers } from './roles/ipc.ts';
-import { rolesContent } from './roles/repository.ts';
 import { reactionHandlers } from './reactions/ipc.ts';
-import { reactionsContent } from './reactions/repository.ts';
-import { registerContentFeature } from '../store/content-features.ts';
 
 /**
  * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
  * typecheck there ties every method of the contract to exactly one handler), and their background
  * work for the workstation's lifetime (calendar reminders).
  */
-export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: string) => number) {
+export function featureHandlers(ctx: HandlerContext) {
   startReminderLoop(ctx);
   return {
-    ...channelHandlers(ctx.sessions, ctx.clock),
-    ...messagingHandlers(ctx.clock, versionOf),
+    ...channelHandlers(ctx),
+    ...messagingHandlers(ctx),
     ...pollHandlers(ctx),
     ...fileHandlers(ctx),
     ...calendarHandlers(ctx),
-    ...occurrenceHandlers(),
-    ...pinHandlers(),
-    ...timelineHandlers(),
+    ...occurrenceHandlers(ctx),
+    ...pinHandlers(ctx),
+    ...timelineHandlers(ctx),
     ...roleHandlers(ctx),
-    ...reactionHandlers(),
+    ...reactionHandlers(ctx),
   } satisfies Partial<ProfileHandlers>;
 }
 
@@ -48,14 +42,7 @@ export function featureHandlers(ctx: HandlerContext, versionOf: (channelId: stri
 export { messagePatch } from './messages/message-changes.ts';
 
 /**
- * The features that materialise their own channel events through the store's port
- * (store/content-features.ts). Called once by wiring.ts before any store opens, and by tests that
- * apply events to a store of their own; idempotent.
+ * The features that materialise their own channel events (their list is features/store-features.ts,
+ * kept apart so a test process registers them without loading every feature's handlers).
  */
-export function registerStoreFeatures(): void {
-  registerContentFeature(pinsContent);
-  registerContentFeature(pollsContent);
-  registerContentFeature(filesContent);
-  registerContentFeature(rolesContent);
-  registerContentFeature(reactionsContent);
-}
+export { registerStoreFeatures } from './store-features.ts';

@@ -39,6 +39,11 @@ export class Transfers {
     if (entry && entry.profileId === profileId) entry.cancelled = true;
   }
 
+  /** The profile signed out or locked: every transfer stops at its next chunk. */
+  cancelAll(): void {
+    for (const entry of this.#entries.values()) entry.cancelled = true;
+  }
+
   isCancelled(id: string): boolean {
     return this.#entries.get(id)?.cancelled ?? false;
   }

@@ -1,3 +1,4 @@
+// size: the one owner of a profile folder's files (profile.json, key wraps, wipe), so no two writers race on them.
 // Profiles on one workstation: a folder per person with
 //   profile.json   id, display name, org id and the wrapped DB key (no secret in clear)
 //   attempts.json  wrong passphrases and when the next try is allowed (sign-in-attempts.ts)

@@ -1,5 +1,6 @@
+// size: the generic dispatch plus the message and calendar reducers that have not yet moved to their feature folders (issue 16 item 2); they are the next to go.
 // Materialises decrypted channel events into messages, channel settings and calendar entries, and
-// hands a registered feature's events (polls, files, pins) to its folder (content-features.ts).
+// hands a registered feature's events (polls, files, pins, reactions, roles) to its folder (content-features.ts).
 // `applyEvents` runs inside the caller's transaction (together with the cursor), is idempotent
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.

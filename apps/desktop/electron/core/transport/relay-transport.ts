@@ -1,3 +1,4 @@
+// size: one socket's lifecycle (dial, auth, heartbeat, reconnect) and the requests that wait on it; splitting the dial (#openSocket) out is the next seam.
 // Transport over a WebSocket to the Klinikfunk relay (apps/relay/). One socket per device:
 // hello -> challenge -> auth (signed by the device key through a callback; no key material
 // here) -> online. A heartbeat ping every `heartbeatMs` notices a dead link; a drop moves to

@@ -12,9 +12,26 @@ class ChannelReactions {
   list = $state.raw<MessageReactionsView[]>([]);
   byMessage = $derived(new Map(this.list.map((m) => [m.messageId, m.reactions])));
 
+  /** The profile whose reactions these are: another one on screen (or none, locked) drops them. */
+  #profile: string | null = null;
+  /** Counts profile changes: a list asked for before one is not shown after it. */
+  #generation = 0;
+
   constructor() {
     listen('messages.changed', ({ channelId }) => {
       if (channelId === this.channelId) this.show(channelId);
+    });
+    // This list outlives the main view (App.svelte remounts it per profile). A colleague unlocking
+    // next on a shared workstation must not see the previous person's list (who reacted, and their
+    // own reactions shown as "mine") when they open the same channel; nor does it stay in memory
+    // while locked. A mounted message loads the list again (MessageReactions watches channelId).
+    listen('session.changed', (next) => {
+      const visible = next.state === 'unlocked' ? next.activeProfileId : null;
+      if (visible === this.#profile) return;
+      this.#profile = visible;
+      this.#generation++;
+      this.channelId = null;
+      this.list = [];
     });
   }
 
@@ -22,9 +39,10 @@ class ChannelReactions {
   show(channelId: string): void {
     if (channelId !== this.channelId) this.list = [];
     this.channelId = channelId;
+    const generation = this.#generation;
     call('reactions.list', { channelId })
       .then((result) => {
-        if (result.ok && this.channelId === channelId) this.list = result.value;
+        if (result.ok && this.channelId === channelId && this.#generation === generation) this.list = result.value;
       })
       .catch(() => {});
   }

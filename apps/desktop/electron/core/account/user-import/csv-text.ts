@@ -36,7 +36,7 @@ export function detectSeparator(text: string): CsvSeparator {
   return candidates.reduce((best, c) => (count(c) > count(best) ? c : best), ';');
 }
 
-/** Splits CSV text into records; blank lines are skipped. */
+/** Splits CSV text into records; blank lines and rows of empty fields are skipped. */
 export function parseCsv(bytes: Uint8Array): CsvParse {
   const { text, encoding } = decodeCsv(bytes);
   const separator = detectSeparator(text);
@@ -49,7 +49,8 @@ export function parseCsv(bytes: Uint8Array): CsvParse {
   let i = 0;
   const endRecord = () => {
     fields.push(field);
-    if (fields.length > 1 || fields[0]!.trim() !== '') records.push({ line: recordLine, fields });
+    // Excel writes rows it once formatted as bare separators (`;;;`): blank like an empty line.
+    if (fields.some((f) => f.trim() !== '')) records.push({ line: recordLine, fields });
     fields = [];
     field = '';
   };

@@ -55,21 +55,37 @@ export function planImport(file: Uint8Array, ctx: PlanContext): ImportPlan {
   if (data.length > MAX_IMPORT_ROWS) return { ...base, fileProblem: { code: 'too_many_rows' }, rows: [] };
 
   const firstLine = new Map<string, number>();
+  const { columns } = read.map;
   const rows = data.map((record): PlannedRow => {
-    const row = checkRow(record, read.map);
-    const problems: ImportProblem[] = [...row.problems];
-    if (row.personnelNumber !== '' && !problems.some((p) => p.field === 'personnelNumber')) {
-      const other = firstLine.get(row.personnelNumber);
+    const checked = checkRow(record, read.map);
+    const problems: ImportProblem[] = [...checked.problems];
+    if (checked.personnelNumber !== '' && !problems.some((p) => p.field === 'personnelNumber')) {
+      const other = firstLine.get(checked.personnelNumber);
       if (other !== undefined) problems.push({ field: 'personnelNumber', code: 'duplicate', otherLine: other });
-      else firstLine.set(row.personnelNumber, row.line);
+      else firstLine.set(checked.personnelNumber, checked.line);
     }
     const userId = problems.some((p) => p.field === 'personnelNumber')
       ? null
-      : personnelUserId(ctx.orgId, row.personnelNumber);
+      : personnelUserId(ctx.orgId, checked.personnelNumber);
     const previous = userId ? ctx.user(userId) : undefined;
+    // A column the file does not have says nothing: a known person keeps department and role (an
+    // export without "Abteilung" must not clear every department, nor one without "Rolle" demote admins).
+    const keptWard = columns.ward === undefined && previous !== undefined;
+    const row = {
+      ...checked,
+      ward: keptWard ? previous.ward : checked.ward,
+      role: columns.role === undefined && previous ? previous.role : checked.role,
+    };
     if (ctx.actor.kind === 'delegate' && row.role !== null) {
-      if (row.role === 'admin') problems.push({ field: 'role', code: 'admin_not_allowed' });
-      else if (!inScope(ctx.actor.scope, row.role, row.ward) && !problems.some((p) => p.field === 'ward'))
+      // A kept role or department is the person's, not the file's: the row problem below says so.
+      if (row.role === 'admin' && columns.role !== undefined)
+        problems.push({ field: 'role', code: 'admin_not_allowed' });
+      else if (
+        row.role === 'member' &&
+        !keptWard &&
+        !inScope(ctx.actor.scope, row.role, row.ward) &&
+        !problems.some((p) => p.field === 'ward')
+      )
         problems.push({ field: 'ward', code: 'outside_scope' });
       if (previous && !inScope(ctx.actor.scope, previous.role, previous.ward))
         problems.push({ field: 'row', code: 'outside_scope' });

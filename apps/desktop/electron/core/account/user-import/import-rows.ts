@@ -62,6 +62,12 @@ export function readHeader(record: CsvRecord): HeaderResult {
       if (names.includes(name) && columns[column] === undefined) columns[column] = index;
     }
   });
+  // "Name" beside "Vorname" is the family name in German HR exports (SAP, DATEV: Name, Vorname).
+  const generic = columns.displayName !== undefined && normalise(record.fields[columns.displayName]!) === 'name';
+  if (generic && columns.firstName !== undefined && columns.lastName === undefined) {
+    columns.lastName = columns.displayName;
+    delete columns.displayName;
+  }
   if (Object.keys(columns).length === 0) return { ok: false, code: 'no_header' };
   if (columns.personnelNumber === undefined) return { ok: false, code: 'missing_column', column: 'personnelNumber' };
   if (columns.displayName === undefined && (columns.firstName === undefined || columns.lastName === undefined))

@@ -1,10 +1,11 @@
 // Registration letters for many people as one PDF, one letter per page (A4), with the content of
 // the app's letter view (LetterView/RegistrationLetter.svelte). The standard PDF fonts cover
-// German (WinAnsi), so no font file ships with the app. The PDF holds one-time keys: the caller
+// German (WinAnsi), so no font file ships with the app; other letters are folded (pdf-font-text.ts). The PDF holds one-time keys: the caller
 // writes it once and keeps nothing.
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { RegistrationLetter } from '@klinikfunk/protocol/api/features/users-admin.ts';
 import type { LetterTexts } from './letter-texts.ts';
+import { fontText } from './pdf-font-text.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 64;
@@ -35,7 +36,7 @@ function drawLetter(page: PDFPage, letter: RegistrationLetter, texts: LetterText
   const width = A4[0] - 2 * MARGIN;
   let y = A4[1] - MARGIN;
   const text = (value: string, size: number, font: PDFFont, opts: { x?: number; gap?: number } = {}) => {
-    for (const line of wrap(value, font, size, width - (opts.x ?? 0))) {
+    for (const line of wrap(fontText(value, font), font, size, width - (opts.x ?? 0))) {
       y -= size * 1.45;
       page.drawText(line, { x: MARGIN + (opts.x ?? 0), y, size, font, color: BLACK });
     }

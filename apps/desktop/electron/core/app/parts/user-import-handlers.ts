@@ -4,7 +4,7 @@
 // the delegation does not cover before anything is signed. Every record of an import is signed
 // and checked against this device's directory (the check relay and clients run) before the first
 // one is sent, so a file with one bad row imports nothing.
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { USER_IMPORT_METHOD_NAMES } from '@klinikfunk/protocol/api/features/user-import-names.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
@@ -19,7 +19,7 @@ import { lettersPdf } from '../../account/user-import/letters-pdf.ts';
 import { publishAdminRecord, registrationLetter, requireAdminRuntime } from '../admin-handlers.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
-import { requireDelegationHolder } from './delegated-handlers.ts';
+import { assertDelegationHolder } from '../admin/delegated-service.ts';
 
 type Names = (typeof USER_IMPORT_METHOD_NAMES)[number];
 
@@ -35,7 +35,8 @@ export function userImportHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
   const acting = (delegationId: string | undefined): Acting => {
     if (delegationId === undefined)
       return { runtime: requireAdminRuntime(sessions), actor: { kind: 'admin' }, delegationId: null };
-    const runtime = requireDelegationHolder(ctx, delegationId);
+    const runtime = sessions.visible();
+    assertDelegationHolder(runtime, ctx.clock, delegationId);
     const scope = runtime.client.directory.delegations.get(delegationId)!.body.scope;
     return { runtime, actor: { kind: 'delegate', scope }, delegationId };
   };
@@ -129,7 +130,15 @@ export function userImportHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       }
       const pdf = await lettersPdf(letters, LETTER_TEXTS[language]);
       try {
-        await writeFile(path, pdf, { mode: 0o600 });
+        // The mode of open() applies to a new file only: one chosen to overwrite keeps its own
+        // (often world-readable) mode, so it is narrowed before the first key is written.
+        const handle = await open(path, 'w', 0o600);
+        try {
+          await handle.chmod(0o600);
+          await handle.writeFile(pdf);
+        } finally {
+          await handle.close();
+        }
       } catch (error) {
         // The code only: the path may hold the Windows user's name. The keys are never logged.
         ctx.log.warn('registration letters not written', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });

@@ -2,7 +2,7 @@
 // or cancel one, each as one encrypted channel event. The reducer decides again on every client
 // (calendar/calendar-events.ts); the checks here only answer at once what is already decided locally.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { ProfileHandlers } from '../../app/handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { MAX_OVERRIDES } from '../../calendar/calendar-events.ts';
 import { assertPermitted } from '../kit/channel-access.ts';
@@ -45,7 +45,7 @@ async function seriesWith(
   return series;
 }
 
-export function occurrenceHandlers(): Pick<ProfileHandlers, Names> {
+export function occurrenceHandlers(_ctx: HandlerContext): Pick<ProfileHandlers, Names> {
   return {
     'calendar.putOccurrence': async (input, { runtime }) => {
       const series = await seriesWith(runtime, input.channelId, input.uid, input.recurrenceId);

@@ -1,17 +1,10 @@
-// IPC handlers for channels and the directory's member picker: list, detail, create, members,
-// leave, discover and join, read position. A method on one channel acts on the profile whose
+// IPC adapter of channels and the directory's member picker: each handler hands the call to the
+// ChannelService (service.ts) of its profile. A method on one channel acts on the profile whose
 // membership the router checked (`requires: 'member'` in the contract; `call.runtime`); the others
 // on the visible, unlocked profile (SessionService.visible() throws `locked` otherwise).
-import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
-import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Clock } from '../../clock/clock.ts';
-import { currentAnnouncement, requestPending } from '../../client/channel-directory.ts';
-import { UnknownUsersError } from '../../client/messaging-client.ts';
-import { TransportError } from '../../transport/transport.ts';
-import type { SessionService } from '../../app/session-service.ts';
-import { channelTitles } from '../kit/channel-titles.ts';
-import { readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
-import type { ProfileHandlers } from '../../app/handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { channelService } from './service.ts';
 
 type ChannelMethods =
   | 'directory.users'
@@ -26,238 +19,27 @@ type ChannelMethods =
 
 const done = { done: true as const };
 
-type Runtime = ReturnType<SessionService['visible']>;
-
-/** Whether a channel is listed in the directory right now (by one of its current admins). */
-async function isAnnounced(runtime: Runtime, channelId: string): Promise<boolean> {
-  const roster = runtime.client.directory.rosters.get(channelId)?.current;
-  return (
-    roster?.kind === 'channel' &&
-    currentAnnouncement(roster, await runtime.profile.store.channels.announcements(channelId)) !== null
-  );
-}
-
-/** Channels this device has asked to join with a request still in the outbox (offline, or sending). */
-function queuedJoinRequests(runtime: Runtime): Promise<Set<string>> {
-  return runtime.profile.store.outbox.queuedChannelIds(runtime.client.directoryChannelId, ['channel.join_request']);
-}
-
-/**
- * The sidebar's channels, named for the reader (channel-titles.ts). A channel joined from the
- * directory is named by its announcement until its own name event arrives; one whose name is known
- * from neither (roster known, first event not) is not shown.
- */
-async function channelSummaries(runtime: Runtime): Promise<ChannelSummaryView[]> {
-  const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
-  const title = await channelTitles(runtime.profile.store, runtime.identity.userId, rows);
-  // Announcements are read only for channels without a name of their own (few).
-  const announcements = new Map<string, ReturnType<typeof currentAnnouncement>>();
-  for (const c of rows) {
-    if (c.name === '' && c.kind !== 'direct')
-      announcements.set(
-        c.channelId,
-        currentAnnouncement(
-          runtime.client.directory.rosters.get(c.channelId)?.current,
-          await runtime.profile.store.channels.announcements(c.channelId),
-        ),
-      );
-  }
-  const announced = (channelId: string) => announcements.get(channelId);
-  return rows
-    .map((c) =>
-      c.name === '' && c.kind !== 'direct'
-        ? { ...c, name: announced(c.channelId)?.name ?? '', topic: announced(c.channelId)?.topic ?? c.topic }
-        : { ...c, name: title(c) },
-    )
-    .filter((c) => c.name !== '')
-    .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
-    .map((c) => ({
-      channelId: c.channelId,
-      kind: c.kind,
-      name: c.name,
-      topic: c.topic,
-      unreadCount: c.unreadCount,
-      mentionCount: c.mentionCount,
-      historyForNewMembers: c.historyForNewMembers,
-      orgWide: c.orgWide,
-    }));
-}
-
-export function channelHandlers(sessions: SessionService, clock: Clock): Pick<ProfileHandlers, ChannelMethods> {
-  const visible = () => sessions.visible();
-
+export function channelHandlers(ctx: HandlerContext): Pick<ProfileHandlers, ChannelMethods> {
+  const channels = (runtime: ProfileRuntime) => channelService(runtime, ctx.clock);
+  const visible = () => channels(ctx.sessions.visible());
   return {
-    'directory.users': () => visible().profile.store.directory.users(),
-
-    'channels.list': () => channelSummaries(visible()),
-
-    'channels.get': async ({ channelId }, { runtime }) => {
-      const store = runtime.profile.store;
-      // A member's channel always has its row (the router's member check joins on it: channel-members.ts).
-      const c = (await store.channels.settings(channelId))!;
-      const members = await store.members.withNames(channelId);
-      const summary = (await store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
-      const title = await channelTitles(store, runtime.identity.userId, [{ channelId, kind: c.kind }]);
-      return {
-        channelId,
-        kind: c.kind,
-        name: title({ channelId, kind: c.kind, name: c.name }),
-        topic: c.topic,
-        unreadCount: summary?.unreadCount ?? 0,
-        mentionCount: summary?.mentionCount ?? 0,
-        historyForNewMembers: c.historyForNewMembers,
-        orgWide: c.orgWide,
-        members: members.map((m) => ({
-          userId: m.userId,
-          displayName: m.displayName ?? UNKNOWN_NAME,
-          role: m.role,
-          ward: m.ward,
-        })),
-        canManage: members.some((m) => m.userId === runtime.identity.userId && m.role === 'admin'),
-      };
-    },
-
-    'channels.create': async (input) => {
-      const runtime = visible();
-      const discoverable = input.discoverable && input.kind === 'channel';
-      // Announcing needs the org-wide channel; an admin device adds every user to it soon after they are created.
-      if (discoverable && !runtime.client.inDirectory())
-        throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
-      const channelId = await knownMembers(() =>
-        runtime.client.createChannel({
-          kind: input.kind,
-          name: input.name,
-          topic: input.topic,
-          memberUserIds: input.memberUserIds,
-          historyForNewMembers: input.historyForNewMembers,
-          discoverable,
-        }),
-      );
-      // The new channel, as the sidebar will list it: its name took effect when queued, so the UI
-      // opens it now instead of waiting for a list that has it.
-      const channel = (await channelSummaries(runtime)).find((c) => c.channelId === channelId);
-      if (!channel) throw new AppError('internal', 'The new channel is not in the list.');
-      return { channelId, channel };
-    },
-
+    'directory.users': () => visible().users(),
+    'channels.list': () => visible().list(),
+    'channels.get': ({ channelId }, { runtime }) => channels(runtime).get(channelId),
+    'channels.create': (input) => visible().create(input),
     'channels.setMembers': async ({ channelId, memberUserIds }, { runtime }) => {
-      const current = await runtime.profile.store.channels.members(channelId);
-      const me = runtime.identity.userId;
-      if (!current.some((m) => m.userId === me && m.role === 'admin'))
-        throw new AppError('not_permitted', 'Only channel admins change members.');
-      const admins = new Set(current.filter((m) => m.role === 'admin').map((m) => m.userId));
-      const next = [...new Set([me, ...memberUserIds])].map((userId) => ({
-        userId,
-        role: admins.has(userId) ? ('admin' as const) : ('member' as const),
-      }));
-      await knownMembers(() => runtime.client.setMembers(channelId, next));
+      await channels(runtime).setMembers(channelId, memberUserIds);
       return done;
     },
-
     'channels.leave': async ({ channelId }, { runtime }) => {
-      if (channelId === runtime.client.directoryChannelId)
-        throw new AppError('not_permitted', 'Everyone in the organisation belongs to the organisation-wide channel.');
-      const me = runtime.identity.userId;
-      const current = await runtime.profile.store.channels.members(channelId);
-      const rest = current
-        .filter((m) => m.userId !== me)
-        .map((m) => ({ userId: m.userId, role: m.role as 'admin' | 'member' }));
-      // The last admin hands the channel to the remaining members rather than orphaning it. A
-      // member who is not an admin signs the roster without themselves (docs/protocol.md).
-      if (rest.length > 0 && !rest.some((m) => m.role === 'admin')) rest[0]!.role = 'admin';
-      if (rest.length > 0) await runtime.client.setMembers(channelId, rest);
-      // The last one out takes the channel out of the directory: nobody would be there to let anyone in.
-      else if (await isAnnounced(runtime, channelId)) await runtime.client.unannounce(channelId);
-      await runtime.profile.store.channels.setLeft(channelId, clock.now());
+      await channels(runtime).leave(channelId);
       return done;
     },
-
-    'channels.discover': async () => {
-      const runtime = visible();
-      const { store } = runtime.profile;
-      const { directory } = runtime.client;
-      const me = runtime.identity.userId;
-      const announcements = await store.channels.announcements();
-      const requests = new Map(
-        (await store.channels.joinRequests()).filter((r) => r.userId === me).map((r) => [r.channelId, r]),
-      );
-      const queued = await queuedJoinRequests(runtime);
-      const list = [];
-      for (const channelId of new Set(announcements.map((a) => a.channelId))) {
-        const roster = directory.rosters.get(channelId);
-        if (!roster || roster.current.kind !== 'channel' || channelId === runtime.client.directoryChannelId) continue;
-        if (directory.isMember(channelId, me)) continue;
-        const announcement = currentAnnouncement(
-          roster.current,
-          announcements.filter((a) => a.channelId === channelId),
-        );
-        if (!announcement) continue;
-        list.push({
-          channelId,
-          name: announcement.name,
-          topic: announcement.topic,
-          historyForNewMembers: roster.current.historyForNewMembers,
-          memberCount: roster.current.members.length,
-          state:
-            queued.has(channelId) || requestPending(roster, requests.get(channelId))
-              ? ('requested' as const)
-              : ('open' as const),
-        });
-      }
-      return list.sort((a, b) => a.name.localeCompare(b.name, 'de'));
-    },
-
-    'channels.join': async ({ channelId }) => {
-      const runtime = visible();
-      const { client } = runtime;
-      const me = runtime.identity.userId;
-      if (!(await isAnnounced(runtime, channelId)))
-        throw new AppError('not_found', 'This channel is not in the directory (any more).');
-      // A channel left earlier shows again once the roster includes this user.
-      await runtime.profile.store.channels.setLeft(channelId, null);
-      if (client.directory.isMember(channelId, me)) return { state: 'member' as const };
-      if (!client.inDirectory())
-        throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
-      const own = (await runtime.profile.store.channels.joinRequests()).find(
-        (r) => r.channelId === channelId && r.userId === me,
-      );
-      const alreadyAsked =
-        (await queuedJoinRequests(runtime)).has(channelId) ||
-        requestPending(client.directory.rosters.get(channelId), own);
-      if (!alreadyAsked) await client.requestJoin(channelId);
-      return { state: 'requested' as const };
-    },
-
+    'channels.discover': () => visible().discover(),
+    'channels.join': ({ channelId }) => visible().join(channelId),
     'channels.markRead': async ({ channelId, upToSortKey }, { runtime }) => {
-      const store = runtime.profile.store;
-      await store.channels.markRead(channelId, upToSortKey, clock.now());
-      // The unread badge is computed from the read position: without this the sidebar kept the
-      // count of its last reload until some other change happened to reload it.
-      runtime.channelsChanged();
-      if (readReceiptsOn(runtime)) {
-        // A receipt names the highest relay seq read; sent only when it moves, so scrolling sends little.
-        const seq = await store.messageDetails.orderedSeqUpTo(channelId, upToSortKey);
-        const sent = (await store.getSetting<number>(`receipt.${channelId}`)) ?? 0;
-        if (seq !== null && seq > sent) {
-          await store.setSetting(`receipt.${channelId}`, seq);
-          await runtime.client.send(channelId, { type: 'read.receipt', upToSeq: seq });
-        }
-      }
+      await channels(runtime).markRead(channelId, upToSortKey);
       return done;
     },
   };
-}
-
-/** A roster naming someone the signed directory does not know is the caller's pick, not a bug. */
-async function knownMembers<T>(change: () => Promise<T>): Promise<T> {
-  try {
-    return await change();
-  } catch (error) {
-    if (error instanceof UnknownUsersError)
-      throw new AppError('not_found', `Not in the organisation's directory: ${error.userIds.join(', ')}`);
-    // The relay's cap on channels a device creates per day (docs/security.md).
-    if (error instanceof TransportError && error.code === 'quota_exceeded')
-      throw new AppError('not_permitted', error.message);
-    throw error;
-  }
 }

@@ -4,6 +4,7 @@
 import type { PinView } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { serviceKey } from '../../app/profile-services.ts';
 import { assertPermitted, nameLookup } from '../kit/channel-access.ts';
 import { pinRepository } from './repository.ts';
 
@@ -69,11 +70,9 @@ export class PinService {
   }
 }
 
-const services = new WeakMap<ProfileRuntime, PinService>();
+const PINS = serviceKey<PinService>('pins');
 
-/** The profile's pin service, made once per signed-in profile (it goes with the runtime). */
+/** The profile's pin service, made once per sign-in (it goes with the runtime). */
 export function pinService(runtime: ProfileRuntime): PinService {
-  let service = services.get(runtime);
-  if (!service) services.set(runtime, (service = new PinService(runtime)));
-  return service;
+  return runtime.services.get(PINS, () => new PinService(runtime));
 }

@@ -6,6 +6,7 @@ import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { serviceKey } from '../../app/profile-services.ts';
 import { nameLookup } from '../kit/channel-access.ts';
 
 /** Poll ids with a vote of this device still in the outbox (shown as "being sent"). */
@@ -107,11 +108,9 @@ export class PollService {
   }
 }
 
-const services = new WeakMap<ProfileRuntime, PollService>();
+const POLLS = serviceKey<PollService>('polls');
 
-/** The profile's poll service, made once per signed-in profile (it goes with the runtime). */
+/** The profile's poll service, made once per sign-in (it goes with the runtime). */
 export function pollService(runtime: ProfileRuntime, clock: Clock): PollService {
-  let service = services.get(runtime);
-  if (!service) services.set(runtime, (service = new PollService(runtime, clock)));
-  return service;
+  return runtime.services.get(POLLS, () => new PollService(runtime, clock));
 }

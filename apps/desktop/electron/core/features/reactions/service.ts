@@ -4,6 +4,7 @@
 import type { MessageReactionsView, ReactionValue } from '@klinikfunk/protocol/api/contract.ts';
 import { REACTIONS } from '@klinikfunk/protocol/domain/events.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import { serviceKey } from '../../app/profile-services.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { assertPermitted, nameLookup } from '../kit/channel-access.ts';
 import { reactionRepository } from './repository.ts';
@@ -49,11 +50,9 @@ export class ReactionService {
   }
 }
 
-const services = new WeakMap<ProfileRuntime, ReactionService>();
+const REACTIONS_SERVICE = serviceKey<ReactionService>('reactions');
 
-/** The profile's reaction service, made once per signed-in profile (it goes with the runtime). */
+/** The profile's reaction service, made once per sign-in (it goes with the runtime). */
 export function reactionService(runtime: ProfileRuntime): ReactionService {
-  let service = services.get(runtime);
-  if (!service) services.set(runtime, (service = new ReactionService(runtime)));
-  return service;
+  return runtime.services.get(REACTIONS_SERVICE, () => new ReactionService(runtime));
 }

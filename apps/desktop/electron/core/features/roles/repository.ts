@@ -10,11 +10,20 @@ import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 import type { RoleAuthority, RoleOp } from './resolve.ts';
 
-
 function keep(db: Db, event: ChannelEvent): string | null {
   // Only the directory channel, whose roster is every active user, carries roles.
   if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) !== 1)
     return 'not_directory_channel';
+  // role_ops outlives the event log (retention), so an event id logged again can reach here. The
+  // id is the sender's choice: only the same event fetched again (same device, same place, or this
+  // device's own still without one) may update the row; anything else under a kept id is a
+  // replay, or it would move an admin's old roster to a new place in the relay's order.
+  const kept = sql(db, 'SELECT seq, sender_device_id FROM role_ops WHERE channel_id = ? AND event_id = ?').get(
+    event.channelId,
+    event.eventId,
+  ) as { seq: number | null; sender_device_id: string } | undefined;
+  if (kept && (kept.sender_device_id !== event.senderDeviceId || (kept.seq !== null && kept.seq !== event.seq)))
+    return 'replayed';
   sql(
     db,
     `INSERT INTO role_ops (channel_id, event_id, seq, relay_at, created_at, sender_user_id, sender_device_id, payload)

@@ -164,6 +164,19 @@ export function holdersAt(state: RoleState, t: number): Holding {
   };
 }
 
+/**
+ * Who holds the role at t as shown and escalated to: `holdersAt`, less users the directory says
+ * are deactivated or revoked by t (a roster or takeover from before cannot keep them on duty).
+ */
+export function holdingAt(authority: RoleAuthority, state: RoleState, t: number): Holding {
+  const holding = holdersAt(state, t);
+  const userIds = holding.userIds.filter((u) => authority.departmentOf(u, t) !== undefined);
+  if (userIds.length === holding.userIds.length) return holding;
+  return userIds.length > 0
+    ? { ...holding, userIds }
+    : { userIds, since: null, source: 'none', nextHandover: holding.nextHandover };
+}
+
 /** Whether an admin may act on the role (the department of its definition, and of a new one). */
 function checkDefine(authority: RoleAuthority, state: RoleState | undefined, op: RoleOp): RoleRefusal | null {
   const p = op.payload as RoleDefinePayload;

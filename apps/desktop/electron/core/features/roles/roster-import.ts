@@ -150,7 +150,8 @@ export function parseIcsRoster(text: string, people: readonly RosterPerson[]): R
   } catch {
     return [{ row: 1, person: '', userId: null, start: null, end: null, error: 'bad_time' }];
   }
-  for (const zone of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
+  // The file's own VTIMEZONEs are found in its component tree by ical.js; registering them with
+  // the process-wide time zone service would make them the zones of every later file too.
   const match = matcher(people);
   return root.getAllSubcomponents('vevent').map((component, i) => {
     const event = new ICAL.Event(component);

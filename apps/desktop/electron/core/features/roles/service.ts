@@ -8,11 +8,12 @@ import type { RoleDefinePayload, RolePayload, RoleSchedulePayload } from '@klini
 import { roleDefine, roleSchedule } from '@klinikfunk/protocol/domain/role-events.ts';
 import { randomBytes } from 'node:crypto';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { serviceKey } from '../../app/profile-services.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { nameLookup } from '../kit/channel-access.ts';
 import { roleRepository, type RoleRepository } from './repository.ts';
-import { adminRefusal, foldRoles, holdersAt, holdRefusal, isEligible, type RoleFold, type RoleOp } from './resolve.ts';
+import { adminRefusal, foldRoles, holdingAt, holdRefusal, isEligible, type RoleFold, type RoleOp } from './resolve.ts';
 import { parseRoster, type RosterFormat } from './roster-import.ts';
 import { scheduleChunks } from './schedule-chunks.ts';
 
@@ -72,7 +73,7 @@ export class RoleService {
     for (const [roleId, state] of fold.roles) {
       const d = state.definition;
       if (d.retired) continue;
-      const holding = holdersAt(state, now);
+      const holding = holdingAt(repo, state, now);
       roles.push({
         roleId,
         name: d.name,
@@ -168,11 +169,9 @@ export class RoleService {
   }
 }
 
-const services = new WeakMap<ProfileRuntime, RoleService>();
+const ROLES = serviceKey<RoleService>('roles');
 
-/** The profile's role service, made once per signed-in profile (it goes with the runtime). */
+/** The profile's role service, made once per sign-in (it goes with the runtime). */
 export function roleService(runtime: ProfileRuntime, clock: Clock): RoleService {
-  let service = services.get(runtime);
-  if (!service) services.set(runtime, (service = new RoleService(runtime, clock)));
-  return service;
+  return runtime.services.get(ROLES, () => new RoleService(runtime, clock));
 }

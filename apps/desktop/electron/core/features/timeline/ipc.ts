@@ -2,11 +2,11 @@
 // names, for the message list (the profile is the one the router checked the membership on).
 import type { TIMELINE_METHOD_NAMES } from '@klinikfunk/protocol/api/features/timeline-names.ts';
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
-import type { ProfileHandlers } from '../../app/handler-context.ts';
+import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import { nameLookup } from '../kit/channel-access.ts';
 import { timelineRepository } from './repository.ts';
 
-export function timelineHandlers(): Pick<ProfileHandlers, (typeof TIMELINE_METHOD_NAMES)[number]> {
+export function timelineHandlers(_ctx: HandlerContext): Pick<ProfileHandlers, (typeof TIMELINE_METHOD_NAMES)[number]> {
   return {
     'timeline.items': async ({ channelId, afterSortKey, upToSortKey, limit }, { runtime }) => {
       const store = runtime.profile.store;

@@ -1,8 +1,8 @@
 // The attach tray above the composer: files chosen, dropped or pasted wait here with a caption
 // until "Senden", so nothing leaves by accident. An image waits until it is redacted or staff
 // chose to send it unchanged (a photo from a ward may show a face). The caption travels encrypted
-// inside the first file's `file.share` event (its `caption` field), so a caption with several files
-// is said once, on the first.
+// inside the first sent file's `file.share` event (its `caption` field), so a caption with several
+// files is said once, on the first.
 import { t } from '../../i18n/i18n.svelte.ts';
 import { reencoded } from './redaction.ts';
 import { isRedactable, makeThumbnail } from './thumbnails.ts';
@@ -70,12 +70,19 @@ export class AttachTray {
     const caption = this.caption.trim();
     this.clear();
     void (async () => {
-      for (const [index, item] of items.entries()) {
-        // An image sent unchanged is encoded anew too (no EXIF or GPS position leaves).
+      let captioned = false;
+      for (const item of items) {
+        // An image sent unchanged is encoded anew too (no EXIF or GPS position leaves). One this
+        // browser cannot decode cannot be cleaned: it is not sent (its bytes may name the place).
         const clean = item.image && !item.redacted ? await reencoded(item.file, item.name) : null;
+        if (item.image && !item.redacted && !clean) {
+          uploads.notSent(item.name, item.file.size, t('tray.unreadable', { name: item.name }));
+          continue;
+        }
         const file = clean?.image ?? item.file;
         const thumbnail = item.image ? await makeThumbnail(file) : null;
-        await uploads.upload(file, clean?.name ?? item.name, thumbnail, index === 0 ? caption : '');
+        await uploads.upload(file, clean?.name ?? item.name, thumbnail, captioned ? '' : caption);
+        captioned = true;
       }
     })();
   }

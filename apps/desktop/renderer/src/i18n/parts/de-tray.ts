@@ -15,4 +15,6 @@ export const deTray = {
   'tray.discard': 'Verwerfen',
   'tray.send': 'Senden ({count})',
   'tray.sendUnredacted': 'Ohne Schwärzung senden',
+  'tray.unreadable':
+    '{name} wurde nicht gesendet: Das Bild lässt sich hier nicht öffnen, daher können versteckte Angaben darin (etwa der Aufnahmeort) nicht entfernt werden. Bitte als JPEG oder PNG neu speichern und wieder anhängen.',
 } as const;

@@ -15,4 +15,6 @@ export const enTray = {
   'tray.discard': 'Discard',
   'tray.send': 'Send ({count})',
   'tray.sendUnredacted': 'Send without redaction',
+  'tray.unreadable':
+    '{name} was not sent: the image cannot be opened here, so hidden details in it (such as where it was taken) cannot be removed. Please save it again as JPEG or PNG and attach it again.',
 } as const;

@@ -1,0 +1,366 @@
+// Files for one signed-in profile: upload (policy check, streaming encryption, relay upload with
+// progress and cancel, file.share), the channel file store, thumbnails, previews decrypted into
+// memory, and "save as" through a decrypting reader. The uploads, downloads and exports under way
+// live here, in the profile's own service (app/profile-services.ts): another profile on the same
+// workstation cannot continue, read or cancel them, and they end when the profile signs out or
+// its screen locks.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/features/files.ts';
+import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
+import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
+import { asFileKey } from '@klinikfunk/crypto/keys.ts';
+import type { Clock } from '../../clock/clock.ts';
+import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import { serviceKey } from '../../app/profile-services.ts';
+import type { FileRow } from '../../store/collaboration.ts';
+import { TransportError } from '../../transport/transport.ts';
+import { blobPath, ensureCached, isCached } from '../../files/blob-cache.ts';
+import { ExportReader } from '../../files/export.ts';
+import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from '../../files/file-kinds.ts';
+import { extensionOf, uploadRefusal, type FilePolicyValues } from '../../files/file-policy.ts';
+import { decryptBytes, decryptFileToMemory } from '../../files/memory-crypto.ts';
+import { TransferCancelled, Transfers } from '../../files/transfers.ts';
+import { Upload } from '../../files/upload.ts';
+import { nameLookup } from '../kit/channel-access.ts';
+
+const ABANDONED_MS = 15 * 60_000;
+const newTransferId = () => `tr${toBase64Url(new Uint8Array(randomBytes(12)))}`;
+const keyOf = (row: FileRow) => {
+  const bytes = fromBase64Url(row.keyB64);
+  if (!bytes || bytes.length !== 32) throw new AppError('internal', 'The file key in the event is damaged.');
+  return asFileKey(bytes);
+};
+
+/** The API's bytes (a Uint8Array, checked by the contract) as a Buffer over the same memory: no copy. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Case and accents do not matter when searching by name ("ubergabe" finds "Übergabe.pdf"). */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('de');
+
+/** A relay failure becomes `relay_unreachable`; cancellation and everything else pass through. */
+function relayError(error: unknown): never {
+  if (error instanceof TransportError) throw new AppError('relay_unreachable', `relay: ${error.code} ${error.message}`);
+  throw error;
+}
+
+/** The upload rules of the machine policy, as the renderer shows them. */
+export function filePolicy(values: FilePolicyValues) {
+  return {
+    maxUploadBytes: values.maxUploadMegabytes * 1024 * 1024,
+    maxUploadMegabytes: values.maxUploadMegabytes,
+    blockedTypes: [...values.blockedFileTypes],
+    allowedTypes: [...values.allowedFileTypes],
+    maxPreviewBytes: MAX_PREVIEW_BYTES,
+  };
+}
+
+export interface FilesDeps {
+  clock: Clock;
+  policy: FilePolicyValues;
+  progress: (progress: EventPayload<'files.progress'>) => void;
+}
+
+export interface NewUpload {
+  channelId: string;
+  name: string;
+  mimeType: string;
+  size: number;
+}
+
+export interface FileQuery {
+  sort: 'newest' | 'oldest' | 'name' | 'size';
+  kind: string;
+  query: string;
+}
+
+export class FilesService {
+  readonly #runtime: ProfileRuntime;
+  readonly #deps: FilesDeps;
+  readonly #uploads = new Map<string, Upload>();
+  /** Last chunk per upload: an upload the renderer abandoned (window closed, crash) is dropped after a while. */
+  readonly #touched = new Map<string, number>();
+  readonly #exports = new Map<string, ExportReader>();
+  readonly #transfers: Transfers;
+  #disposed = false;
+
+  constructor(runtime: ProfileRuntime, deps: FilesDeps) {
+    this.#runtime = runtime;
+    this.#deps = deps;
+    this.#transfers = new Transfers(deps.progress, () => deps.clock.now());
+  }
+
+  get #profileId(): string {
+    return this.#runtime.profile.summary.profileId;
+  }
+
+  async list(channelId: string, input: FileQuery): Promise<FileView[]> {
+    const store = this.#runtime.profile.store;
+    const rows = await store.collaboration.files(channelId, { sort: input.sort, limit: 1000 });
+    const query = fold(input.query.trim());
+    const name = await nameLookup(store);
+    const me = this.#runtime.identity.userId;
+    return rows
+      .filter(
+        (r) =>
+          (input.kind === 'all' || fileKind(r.mimeType) === input.kind) &&
+          (query === '' || fold(r.name).includes(query)),
+      )
+      .map((r) => ({
+        fileId: r.fileId,
+        name: r.name,
+        mimeType: r.mimeType,
+        size: r.size,
+        uploader: name(r.uploaderUserId),
+        createdAt: r.createdAt,
+        caption: r.caption,
+        hasThumbnail: r.thumbnailBlobId !== null,
+        cached: isCached(this.#runtime.profile.filesDir, r.blobId),
+        own: r.uploaderUserId === me,
+      }));
+  }
+
+  async beginUpload({ channelId, name, mimeType, size }: NewUpload) {
+    const values = this.#deps.policy;
+    const refusal = uploadRefusal(values, name, size);
+    if (refusal)
+      return {
+        status: 'refused' as const,
+        reason: refusal,
+        maxUploadMegabytes: values.maxUploadMegabytes,
+        extension: extensionOf(name),
+      };
+    await this.#sweep();
+    this.#assertOpen();
+    const uploadId = newTransferId();
+    const upload = new Upload(
+      {
+        uploadId,
+        profileId: this.#profileId,
+        channelId,
+        name: name.trim(),
+        mimeType: mimeType || 'application/octet-stream',
+        size,
+      },
+      this.#runtime.profile.filesDir,
+      this.#runtime.transport,
+    );
+    const transfers = this.#transfers;
+    // Segments go to the relay while later chunks still arrive; the progress callback is also how a cancel stops it.
+    upload.onProgress((p) => transfers.progress(uploadId, 'up', 'transfer', p.done, p.total));
+    this.#uploads.set(uploadId, upload);
+    this.#touched.set(uploadId, this.#deps.clock.now());
+    transfers.start(uploadId, this.#profileId);
+    return { status: 'started' as const, uploadId };
+  }
+
+  async writeChunk(uploadId: string, offset: number, data: Uint8Array): Promise<{ received: number }> {
+    const upload = this.#upload(uploadId);
+    const chunk = asBuffer(data);
+    if (this.#transfers.isCancelled(uploadId)) return { received: upload.received };
+    try {
+      const received = await upload.write(offset, chunk);
+      this.#transfers.progress(uploadId, 'up', 'encrypting', received, upload.meta.size);
+      return { received };
+    } catch (error) {
+      if (error instanceof RangeError) throw new AppError('invalid_input', error.message);
+      if (error instanceof TransferCancelled) return { received: upload.received };
+      // A segment the relay refused or never took: this upload cannot finish, so it is dropped
+      // now (temp file, queued segments) rather than at the next sweep.
+      await this.#dropUpload(uploadId, 'failed');
+      return relayError(error);
+    }
+  }
+
+  async finishUpload(uploadId: string, caption: string, thumbnailBytes: Uint8Array | null) {
+    const upload = this.#upload(uploadId);
+    const { meta } = upload;
+    const runtime = this.#runtime;
+    const end = async (phase: 'done' | 'failed' | 'cancelled') => {
+      this.#uploads.delete(uploadId);
+      this.#touched.delete(uploadId);
+      this.#transfers.end(uploadId, 'up', phase, meta.size);
+      if (phase !== 'done') await upload.discard();
+    };
+    if (this.#transfers.isCancelled(uploadId)) {
+      await end('cancelled');
+      return { status: 'cancelled' as const };
+    }
+    const thumbnail = thumbnailBytes && meta.mimeType.startsWith('image/') ? thumbnailBytes : null;
+    let sealed;
+    try {
+      sealed = await upload.seal(runtime.transport, thumbnail);
+    } catch (error) {
+      if (error instanceof TransferCancelled) {
+        await end('cancelled');
+        return { status: 'cancelled' as const };
+      }
+      await end('failed');
+      if (error instanceof RangeError) throw new AppError('invalid_input', error.message);
+      return relayError(error);
+    }
+    const fileId = await runtime.client.send(meta.channelId, {
+      type: 'file.share',
+      name: meta.name,
+      mimeType: meta.mimeType.slice(0, 128),
+      size: meta.size,
+      blobId: sealed.blobId,
+      ...(sealed.parts.length > 1 ? { parts: sealed.parts } : {}),
+      keyB64: sealed.keyB64,
+      hashB64: sealed.hashB64,
+      thumbnailBlobId: sealed.thumbnailBlobId,
+      caption,
+    });
+    await end('done');
+    return { status: 'sent' as const, fileId };
+  }
+
+  /** Cancels an upload or download of this profile; an unknown id is ignored (it may just have ended). */
+  cancel(transferId: string): void {
+    this.#transfers.cancel(transferId, this.#profileId);
+    // An upload waiting for the relay (offline) stops at once, not at its next progress report.
+    this.#uploads.get(transferId)?.cancel();
+  }
+
+  async thumbnail(channelId: string, fileId: string) {
+    const row = this.#row(channelId, fileId);
+    if (!row.thumbnailBlobId) return null;
+    const { transport, profile } = this.#runtime;
+    // Authenticated by the AEAD under the file key; the relay's SHA-256 guards the transfer.
+    const path = await ensureCached(transport, profile.filesDir, row.thumbnailBlobId, null).catch(relayError);
+    const plain = await decryptBytes(keyOf(row), await readFile(path));
+    return { mimeType: plain[0] === 0x89 ? 'image/png' : 'image/jpeg', data: plain };
+  }
+
+  async preview(channelId: string, fileId: string, transferId: string | undefined) {
+    const row = this.#row(channelId, fileId);
+    // Refused before a byte is downloaded; the renderer tells "too large" from the policy's maxPreviewBytes.
+    const refusal = previewRefusal(row.mimeType, row.size);
+    if (refusal === 'too_large')
+      throw new AppError('unavailable', `Larger than the ${MAX_PREVIEW_BYTES}-byte preview limit; use save as.`);
+    if (refusal) throw new AppError('unavailable', 'No preview for this file type; use save as.');
+    const path = await this.#cached(row, transferId);
+    const plain = await decryptFileToMemory(keyOf(row), path, MAX_PREVIEW_BYTES);
+    return { mimeType: row.mimeType, data: plain };
+  }
+
+  async download(channelId: string, fileId: string, transferId: string | undefined): Promise<{ size: number }> {
+    const row = this.#row(channelId, fileId);
+    await this.#cached(row, transferId);
+    return { size: row.size };
+  }
+
+  async exportOpen(channelId: string, fileId: string) {
+    const row = this.#row(channelId, fileId);
+    const path = await this.#cached(row, undefined);
+    this.#assertOpen();
+    const exportId = newTransferId();
+    this.#exports.set(exportId, new ExportReader(this.#profileId, keyOf(row), path));
+    return { exportId, name: row.name, mimeType: row.mimeType, size: row.size };
+  }
+
+  async exportRead(exportId: string): Promise<{ data: Buffer; done: boolean }> {
+    const reader = this.#exports.get(exportId);
+    if (!reader) throw new AppError('not_found', 'No such export.');
+    try {
+      const { data, done } = await reader.next(FILE_CHUNK_MAX_BYTES);
+      if (done) this.#exports.delete(exportId);
+      return { data, done };
+    } catch (error) {
+      this.#exports.delete(exportId);
+      reader.close();
+      throw error;
+    }
+  }
+
+  exportClose(exportId: string): void {
+    this.#exports.get(exportId)?.close();
+    this.#exports.delete(exportId);
+  }
+
+  /**
+   * The profile signed out or its screen locked: uploads are discarded (partial ciphertext
+   * deleted), downloads stop at their next chunk, readers close. Later calls find nothing.
+   */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    for (const reader of this.#exports.values()) reader.close();
+    this.#exports.clear();
+    this.#transfers.cancelAll();
+    const uploads = [...this.#uploads.values()];
+    this.#uploads.clear();
+    this.#touched.clear();
+    for (const upload of uploads) await upload.discard();
+  }
+
+  #assertOpen(): void {
+    if (this.#disposed) throw new AppError('locked', 'No profile is unlocked.');
+  }
+
+  #row(channelId: string, fileId: string): FileRow {
+    const row = this.#runtime.profile.store.collaboration.file(channelId, fileId);
+    if (!row) throw new AppError('not_found', 'No such file in this channel.');
+    return row;
+  }
+
+  #upload(uploadId: string): Upload {
+    const upload = this.#uploads.get(uploadId);
+    if (!upload) throw new AppError('not_found', 'No such upload.');
+    this.#touched.set(uploadId, this.#deps.clock.now());
+    return upload;
+  }
+
+  async #sweep(): Promise<void> {
+    for (const [id, at] of this.#touched) {
+      if (this.#deps.clock.now() - at < ABANDONED_MS) continue;
+      this.#touched.delete(id);
+      const upload = this.#uploads.get(id);
+      this.#uploads.delete(id);
+      await upload?.discard();
+    }
+  }
+
+  /** Ends an upload that will not be shared: its partial ciphertext goes, the renderer hears why. */
+  async #dropUpload(uploadId: string, phase: 'failed' | 'cancelled'): Promise<void> {
+    const upload = this.#uploads.get(uploadId);
+    this.#uploads.delete(uploadId);
+    this.#touched.delete(uploadId);
+    if (!upload) return;
+    this.#transfers.end(uploadId, 'up', phase, upload.meta.size);
+    await upload.discard();
+  }
+
+  /** Downloads into the cache with progress events under `transferId` (when the renderer gave one). */
+  async #cached(row: FileRow, transferId: string | undefined): Promise<string> {
+    const { filesDir } = this.#runtime.profile;
+    if (isCached(filesDir, row.blobId)) return blobPath(filesDir, row.blobId);
+    const id = transferId ?? newTransferId();
+    const transfers = this.#transfers;
+    transfers.start(id, this.#profileId);
+    try {
+      const path = await ensureCached(
+        this.#runtime.transport,
+        filesDir,
+        row.blobId,
+        row.hashB64,
+        (p) => transfers.progress(id, 'down', 'transfer', p.done, p.total),
+        row.parts,
+        row.size,
+      );
+      transfers.end(id, 'down', 'done', row.size);
+      return path;
+    } catch (error) {
+      transfers.end(id, 'down', error instanceof TransferCancelled ? 'cancelled' : 'failed', row.size);
+      if (error instanceof TransferCancelled) throw new AppError('not_found', 'The download was cancelled.');
+      return relayError(error);
+    }
+  }
+}
+
+const FILES = serviceKey<FilesService>('files');
+
+/** The profile's files service, made once per sign-in (and again after a lock disposed it). */
+export function filesService(runtime: ProfileRuntime, deps: FilesDeps): FilesService {
+  return runtime.services.get(FILES, () => new FilesService(runtime, deps));
+}

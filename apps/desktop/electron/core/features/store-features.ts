@@ -1,0 +1,20 @@
+// The features that materialise their own channel events through the store's port
+// (store/content-features.ts): their repositories only, so the vitest setup file
+// (tests/harness/store-features.ts) registers them in every test process without loading every
+// feature's handlers (that import cost a second or two per test file). features/registry.ts
+// re-exports it for core/wiring.ts; a new feature with events adds its line here.
+import { filesContent } from './files/repository.ts';
+import { pinsContent } from './pins/repository.ts';
+import { pollsContent } from './polls/repository.ts';
+import { reactionsContent } from './reactions/repository.ts';
+import { rolesContent } from './roles/repository.ts';
+import { registerContentFeature } from '../store/content-features.ts';
+
+/** Called once by wiring.ts before any store opens, and by tests that apply events to a store of their own; idempotent. */
+export function registerStoreFeatures(): void {
+  registerContentFeature(pinsContent);
+  registerContentFeature(pollsContent);
+  registerContentFeature(filesContent);
+  registerContentFeature(rolesContent);
+  registerContentFeature(reactionsContent);
+}
