@@ -27,7 +27,7 @@ export interface ConnectionContext {
   /** Per-device rate buckets, shared by a device's connections in this process. */
   buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
   /** Per-device bucket for directory records (kept while the device is away, so reconnecting refills nothing). */
-  recordBucket(deviceId: string): TokenBucket;
+  recordBucket(deviceId: string, agent?: boolean): TokenBucket;
   onAuthenticated(conn: Connection): void;
   onClosed(conn: Connection): void;
   /** A new event was stored: push it to the channel's other subscribers. */

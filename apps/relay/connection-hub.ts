@@ -39,6 +39,8 @@ function removeFrom(map: Map<string, Set<Connection>>, key: string, conn: Connec
 
 export class ConnectionHub {
   readonly byDevice = new Map<string, Set<Connection>>();
+  /** Directory agents' sessions by delegation id (kept apart: an agent is no device). */
+  readonly #byAgent = new Map<string, Set<Connection>>();
   readonly byChannel = new Map<string, Set<Connection>>();
   readonly connections = new Set<Connection>();
   pushes = 0;
@@ -91,7 +93,14 @@ export class ConnectionHub {
   onAuthenticated(conn: Connection): void {
     this.#leaveUnauthenticated(conn);
     // The directory agent is no device: no presence, no channels; it asks for records itself.
-    if (conn.agent) return;
+    // Its sockets are capped like a device's, or a stolen agent key could fill the relay.
+    if (conn.agent) {
+      const open = [...(this.#byAgent.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
+      for (const old of open.slice(0, Math.max(0, open.length - this.#o.limits.maxConnectionsPerDevice + 1)))
+        old.close(CLOSE_CODES.replaced, 'replaced by a newer session of this directory agent');
+      addTo(this.#byAgent, conn.device!.deviceId, conn);
+      return;
+    }
     // Newest wins: a device keeps a few sockets at most (a restarted client's old socket may
     // not be closed yet); one that opens more pushes its oldest out instead of piling up memory.
     const live = [...(this.byDevice.get(conn.device!.deviceId) ?? [])].filter((c) => !c.closing);
@@ -107,6 +116,7 @@ export class ConnectionHub {
     this.#o.rateBuckets.forgetConnection(conn.id);
     const device = conn.device;
     if (!device) this.#leaveUnauthenticated(conn);
+    if (device && conn.agent) removeFrom(this.#byAgent, device.deviceId, conn);
     if (device && !conn.agent) {
       this.#o.presence.disconnected(device.deviceId);
       removeFrom(this.byDevice, device.deviceId, conn);

@@ -440,8 +440,18 @@ export class Connection {
       }
     }
     const device = this.#requireDevice();
-    if (this.#agent && frame.t !== 'dir_get' && frame.t !== 'dir_put')
-      throw new FrameError('not_permitted', 'a directory agent session reads and stores directory records only');
+    if (this.#agent) {
+      if (frame.t !== 'dir_get' && frame.t !== 'dir_put')
+        throw new FrameError('not_permitted', 'a directory agent session reads and stores directory records only');
+      // A revocation closes the session when it is stored, but an end date passes without a record:
+      // the session may read no further once its delegation has ended.
+      const still = this.#ctx.trust.checkAgentKey(device.deviceId);
+      if (!still.ok) {
+        this.send({ t: 'error', id: frame.id, code: 'revoked', message: still.reason });
+        this.close(CLOSE_CODES.revoked, still.reason.slice(0, 100));
+        return;
+      }
+    }
     const scope = this.#requestScope(device);
     switch (frame.t) {
       case 'publish':

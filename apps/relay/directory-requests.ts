@@ -33,9 +33,21 @@ export async function checkRecordLimits(
   device: DeviceIdentity,
 ): Promise<{ channelId: string; creator: string } | null> {
   const signer = record.signer as { kind?: unknown; id?: unknown } | undefined;
-  // The agent's records, like the admins', come under an org-signed grant: a first sync stores
-  // thousands at once.
-  if (signer?.kind === 'org' || scope.agent) return null;
+  if (signer?.kind === 'org') return null;
+  if (scope.agent) {
+    // The agent's own records come under an org-signed grant and a first sync stores thousands,
+    // so its bucket is larger than a device's, but bounded: a stolen agent key cannot make every
+    // device refetch without end. Anyone else's record (a device's new channel) is no business
+    // of the agent, and would pass here uncounted against its signer.
+    if (signer?.kind !== 'delegate' || signer.id !== device.deviceId)
+      throw new FrameError('not_permitted', 'a directory agent stores records its delegation signed only');
+    if (!scope.ctx.recordBucket(device.deviceId, true).take(1))
+      throw new FrameError(
+        'rate_limited',
+        `more than ${scope.ctx.limits.agentRecordsPerMinute} directory records a minute from this directory agent; slow down`,
+      );
+    return null;
+  }
   const { limits, store, trust } = scope.ctx;
   if (!scope.ctx.recordBucket(device.deviceId).take(1))
     throw new FrameError(

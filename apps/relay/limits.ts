@@ -39,6 +39,12 @@ export interface RelayLimits {
    */
   recordsPerMinute: number;
   recordBurst: number;
+  /**
+   * Token bucket per directory agent (key-holder delegation) for the records it signs: a first
+   * sync stores thousands at once, but a stolen agent key still cannot flood every device.
+   */
+  agentRecordsPerMinute: number;
+  agentRecordBurst: number;
   /** Channels one device may create (its first roster of a channel) in any 24 hours. */
   channelsPerDevicePerDay: number;
   blobQuotaBytes: number;
@@ -78,6 +84,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   mailMaxAgeMs: 30 * 24 * 3600_000,
   recordsPerMinute: 30,
   recordBurst: 60,
+  agentRecordsPerMinute: 1_200,
+  agentRecordBurst: 5_000,
   channelsPerDevicePerDay: 50,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 5_000,

@@ -24,13 +24,15 @@ export class RateBuckets {
     return entry;
   }
 
-  records(deviceId: string): TokenBucket {
+  /** A directory agent's (`agent`) is larger, for its first sync, but bounded. */
+  records(deviceId: string, agent = false): TokenBucket {
     let bucket = this.#records.get(deviceId);
-    if (!bucket)
-      this.#records.set(
-        deviceId,
-        (bucket = new TokenBucket(this.#limits.recordsPerMinute / 60, this.#limits.recordBurst)),
-      );
+    if (!bucket) {
+      bucket = agent
+        ? new TokenBucket(this.#limits.agentRecordsPerMinute / 60, this.#limits.agentRecordBurst)
+        : new TokenBucket(this.#limits.recordsPerMinute / 60, this.#limits.recordBurst);
+      this.#records.set(deviceId, bucket);
+    }
     return bucket;
   }
 

@@ -121,7 +121,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     envelopeCheck: options.envelopeCheck ?? null,
     append: (items) => groupCommit.append(items),
     buckets: (key) => rateBuckets.connection(key),
-    recordBucket: (deviceId) => rateBuckets.records(deviceId),
+    recordBucket: (deviceId, agent) => rateBuckets.records(deviceId, agent),
     onAuthenticated: (conn) => hub.onAuthenticated(conn),
     onClosed: (conn) => hub.onClosed(conn),
     committed(channelId, seq, envelope, at, from) {

@@ -37,5 +37,10 @@ export function loadAgentKey(path: string): AgentKey {
     throw new ConfigError(`keyFile: cannot read ${path}: ${(error as Error).message}`);
   }
   if (!parsed.success) throw new ConfigError(`keyFile: ${path} is not an agent key (make one with --new-key)`);
-  return { publicKey: parsed.data.publicKey, secretKey: fromBase64Url(parsed.data.secretKey)! };
+  const secretKey = fromBase64Url(parsed.data.secretKey)!;
+  // An Ed25519 secret key ends with its public key: halves of two files would pass the delegation
+  // check (which compares the public key) and then fail at the relay as a bare "bad signature".
+  if (toBase64Url(secretKey.subarray(32)) !== parsed.data.publicKey)
+    throw new ConfigError(`keyFile: in ${path} the secret key does not belong to the public key`);
+  return { publicKey: parsed.data.publicKey, secretKey };
 }

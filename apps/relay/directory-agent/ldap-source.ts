@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'ldapts';
 import type { AgentConfig } from './config.ts';
+import { groupMembers } from './group-members.ts';
 
 /** One person as the directory has them. `stableId` is entryUUID/objectGUID, never the mail. */
 export interface DirectoryPerson {
@@ -29,9 +30,6 @@ const text = (value: unknown): string | null => {
   const s = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
   return s.length > 0 ? s : null;
 };
-
-const list = (value: unknown): string[] =>
-  value === undefined ? [] : (Array.isArray(value) ? (value as unknown[]) : [value]).map((v) => String(v));
 
 /** objectGUID is binary (AD): its bytes as hex; entryUUID is text. */
 function stableIdOf(value: unknown): string | null {
@@ -65,8 +63,11 @@ export async function readDirectory(config: AgentConfig): Promise<DirectoryPerso
         attributes: ['member', 'uniqueMember'],
       });
       if (searchEntries.length !== 1) throw new LdapError(`group not found: ${group}`);
-      const entry = searchEntries[0]!;
-      for (const member of [...list(entry.member), ...list(entry.uniqueMember)]) {
+      const members = await groupMembers(searchEntries[0]!, async (attribute) => {
+        const more = await client.search(group, { scope: 'base', attributes: [attribute] });
+        return more.searchEntries[0] ?? {};
+      });
+      for (const member of members) {
         const key = normalDn(member);
         memberOf.set(key, [...(memberOf.get(key) ?? []), group]);
       }

@@ -67,10 +67,15 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n${USAGE}` : `${String(error)}\n`);
-    process.exit(error instanceof ConfigError ? EXIT_CONFIG : EXIT_FAILED);
-  },
-);
+/**
+ * Exits once stdout and stderr have taken everything written: into a pipe (`--dry-run | less`, a
+ * service's log collector) they are asynchronous, and process.exit() at once cut the diff short.
+ */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n${USAGE}` : `${String(error)}\n`);
+  exitWhenFlushed(error instanceof ConfigError ? EXIT_CONFIG : EXIT_FAILED);
+});

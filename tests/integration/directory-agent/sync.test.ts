@@ -228,7 +228,7 @@ describe('directory agent against slapd and a real relay', () => {
     }
   }, 180_000);
 
-  it('a failing directory changes nothing: unreachable, wrong password, plaintext, empty answer, a mass removal', async () => {
+  it('a failing directory changes nothing: unreachable, wrong password, plaintext, an unchecked certificate, empty answer, a mass removal', async () => {
     const before = await relayRecords();
     const wrongPassword = join(dir, 'wrong-password');
     await writeFile(wrongPassword, 'falsch\n');
@@ -240,6 +240,13 @@ describe('directory agent against slapd and a real relay', () => {
       { ...config, ldap: { ...config.ldap, userFilter: '(uid=niemand)' } },
     ];
     for (const bad of broken) await expect(runOnce(bad, key, { dryRun: false, log }), bad.ldap.url).rejects.toThrow();
+    // The server's certificate is checked: a CA the agent was not given, or a name it does not carry.
+    const { caFile: _ca, ...withoutCa } = config.ldap;
+    await expect(runOnce({ ...config, ldap: withoutCa }, key, { dryRun: false, log })).rejects.toThrow(/certificate/i);
+    const wrongName = { ...config.ldap, url: slapd.url.replace('127.0.0.1', 'localhost') };
+    await expect(runOnce({ ...config, ldap: wrongName }, key, { dryRun: false, log })).rejects.toThrow(
+      /altnames|localhost/i,
+    );
     await expect(runOnce(broken[3]!, key, { dryRun: false, log })).rejects.toThrow(/safety.minUsers/);
     // 30 of ~190 active users leave the group at once: more than the 10 % threshold.
     await withLdapAdmin(async (client) => {

@@ -21,6 +21,7 @@ describe('directory agent session', () => {
   let grant: SignedRecord<'delegation'>;
   let ended: SignedRecord<'delegation'>;
   let deviceGrant: SignedRecord<'delegation'>;
+  let dora: ReturnType<TestOrg['addDevice']>;
 
   const delegate = (holder: RecordBody<'delegation'>['holder'], expiresAt: number) => {
     const record = org.sign('delegation', {
@@ -56,8 +57,9 @@ describe('directory agent session', () => {
     grant = delegate(holder, Date.now() + 24 * HOUR);
     ended = delegate(holder, Date.now() - HOUR);
     const member = org.addUser('Dora');
-    deviceGrant = delegate({ kind: 'device', deviceId: org.addDevice(member).deviceId }, Date.now() + HOUR);
-    relay = await startTestRelay({ org });
+    dora = org.addDevice(member);
+    deviceGrant = delegate({ kind: 'device', deviceId: dora.deviceId }, Date.now() + HOUR);
+    relay = await startTestRelay({ org, limits: { agentRecordsPerMinute: 1, agentRecordBurst: 3 } });
   }, 60_000);
 
   afterAll(async () => {
@@ -98,6 +100,82 @@ describe('directory agent session', () => {
     }
   });
 
+  const agentUser = (displayName: string) =>
+    signRecord(
+      'user',
+      {
+        orgId: org.orgId,
+        userId: testId('usr'),
+        displayName,
+        role: 'member',
+        ward: null,
+        active: true,
+        issuedAt: Date.now(),
+      },
+      { kind: 'delegate', id: grant.body.delegationId },
+      agent.secretKey,
+    );
+
+  it('bounds the records a session stores: a stolen agent key cannot flood the directory', async () => {
+    // The relay above allows the agent a burst of 3 (the default is thousands, for a first sync).
+    const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
+    try {
+      expect(answer.t).toBe('auth_ok');
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await client.request({ t: 'dir_put', record: agentUser(`Flut ${i}`) }));
+      expect(answers.filter((a) => a.t === 'ok').length).toBeLessThanOrEqual(4);
+      expect(answers.at(-1)).toMatchObject({ t: 'error', code: 'rate_limited' });
+    } finally {
+      client.ws.close();
+    }
+  });
+
+  it("stores only records the agent's delegation (or the organisation) signed: no way round a device's caps", async () => {
+    const { client, answer } = await signIn(grant.body.delegationId, agent.secretKey);
+    try {
+      expect(answer.t).toBe('auth_ok');
+      // A roster a member's device signed (a new channel) counts against that device's caps; an
+      // agent session is no way to store it uncounted.
+      const roster = signRecord(
+        'roster',
+        {
+          orgId: org.orgId,
+          channelId: testId('chan'),
+          epoch: 1,
+          prevHash: null,
+          kind: 'conversation',
+          members: [{ userId: dora.userId, role: 'admin' as const }],
+          historyForNewMembers: false,
+          issuedAt: Date.now(),
+        },
+        { kind: 'device', id: dora.deviceId },
+        dora.keys.signing.secretKey,
+      );
+      expect(await client.request({ t: 'dir_put', record: roster })).toMatchObject({
+        t: 'error',
+        code: 'not_permitted',
+      });
+    } finally {
+      client.ws.close();
+    }
+  });
+
+  it('keeps a few sessions per agent key: a stolen key cannot fill the relay with sockets', async () => {
+    // As for a device (maxConnectionsPerDevice, 4): a fifth session pushes the oldest out.
+    const sessions = [];
+    for (let i = 0; i < 5; i++) {
+      const session = await signIn(grant.body.delegationId, agent.secretKey);
+      expect(session.answer.t).toBe('auth_ok');
+      sessions.push(session.client);
+    }
+    try {
+      expect((await sessions[0]!.waitClosed(10_000)).code).toBe(4010);
+      expect(await sessions[4]!.request({ t: 'ping' })).toMatchObject({ t: 'pong' });
+    } finally {
+      for (const client of sessions) client.ws.close();
+    }
+  });
+
   it('refuses a wrong key, an ended delegation and a device delegation', async () => {
     const stranger = generateOrgKeys();
     const wrong = await signIn(grant.body.delegationId, stranger.secretKey);
@@ -106,6 +184,30 @@ describe('directory agent session', () => {
     expect(late.answer).toMatchObject({ t: 'error', code: 'revoked' });
     const asDevice = await signIn(deviceGrant.body.delegationId, agent.secretKey);
     expect(asDevice.answer).toMatchObject({ t: 'error', code: 'auth_failed' });
+  });
+
+  it('ends an open session once its delegation has ended, at its next request', async () => {
+    const holder = { kind: 'key' as const, publicKey: toBase64Url(agent.publicKey) };
+    const short = org.sign('delegation', {
+      orgId: org.orgId,
+      delegationId: testId('dlg'),
+      holder,
+      label: 'Verzeichnis-Agent (kurz)',
+      scope: { kind: 'all_members' },
+      // Long enough to sign in on a loaded machine before it ends.
+      expiresAt: Date.now() + 8_000,
+      issuedAt: Date.now() - HOUR,
+    });
+    const admin = await signIn(grant.body.delegationId, agent.secretKey);
+    expect(await admin.client.request({ t: 'dir_put', record: short })).toMatchObject({ t: 'ok' });
+    admin.client.ws.close();
+    const { client, answer } = await signIn(short.body.delegationId, agent.secretKey);
+    expect(answer.t).toBe('auth_ok');
+    // No product timing here: the delegation's end is a fixed instant, waited out on this clock.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, short.body.expiresAt - Date.now()) + 200));
+    const late = await client.request({ t: 'dir_get', after: 0, limit: 10 });
+    expect(late).toMatchObject({ t: 'error', code: 'revoked' });
+    expect((await client.waitClosed(10_000)).code).toBe(4003);
   });
 
   it('ends an open session when the delegation is revoked', async () => {
