@@ -2,7 +2,7 @@
 // over a real relay, the core logging at debug level into a real rotating log file: the package
 // lands where the (fake) save dialog says, opens as a ZIP with versions, policy, connection state
 // and the log files, and holds neither a message body nor a person's or channel's name.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,15 @@ describe('support package', () => {
       'Sonnenblume',
     ])
       expect(everything, secret).not.toContain(secret);
+  });
+
+  it('a package saved over an existing file is readable for this account only, like a new file', async () => {
+    // The logs in it name devices and times: an overwritten world-readable file must not stay so.
+    const target = join(logDir, 'alt.zip');
+    await writeFile(target, 'old', { mode: 0o644 });
+    admin.platform.saveDialog.answer = target;
+    expect(await admin.value('support.exportPackage', {})).toMatchObject({ saved: true });
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
   });
 
   it('writes nothing when the save dialog is cancelled', async () => {

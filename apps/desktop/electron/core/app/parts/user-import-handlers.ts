@@ -4,7 +4,7 @@
 // the delegation does not cover before anything is signed. Every record of an import is signed
 // and checked against this device's directory (the check relay and clients run) before the first
 // one is sent, so a file with one bad row imports nothing.
-import { open } from 'node:fs/promises';
+import { writeOwnerOnlyFile } from '@klinikfunk/node-common/owner-only-file.ts';
 import { basename } from 'node:path';
 import type { USER_IMPORT_METHOD_NAMES } from '@klinikfunk/protocol/api/features/user-import-names.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
@@ -130,15 +130,8 @@ export function userImportHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
       }
       const pdf = await lettersPdf(letters, LETTER_TEXTS[language]);
       try {
-        // The mode of open() applies to a new file only: one chosen to overwrite keeps its own
-        // (often world-readable) mode, so it is narrowed before the first key is written.
-        const handle = await open(path, 'w', 0o600);
-        try {
-          await handle.chmod(0o600);
-          await handle.writeFile(pdf);
-        } finally {
-          await handle.close();
-        }
+        // Narrowed before the first key is written, also over an existing file.
+        await writeOwnerOnlyFile(path, pdf);
       } catch (error) {
         // The code only: the path may hold the Windows user's name. The keys are never logged.
         ctx.log.warn('registration letters not written', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });

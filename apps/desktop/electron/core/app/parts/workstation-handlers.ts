@@ -2,7 +2,7 @@
 // (packages/protocol/api/features/workstation.ts, support.ts).
 import type { SUPPORT_METHOD_NAMES } from '@klinikfunk/protocol/api/features/support-names.ts';
 import type { WORKSTATION_METHOD_NAMES } from '@klinikfunk/protocol/api/features/workstation-names.ts';
-import { writeFile } from 'node:fs/promises';
+import { writeOwnerOnlyFile } from '@klinikfunk/node-common/owner-only-file.ts';
 import { basename } from 'node:path';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { orgFingerprint } from '@klinikfunk/protocol/wire/org-fingerprint.ts';
@@ -63,7 +63,7 @@ export function workstationHandlers(ctx: HandlerContext): Pick<ProfileHandlers, 
         now,
       });
       try {
-        await writeFile(path, bytes, { mode: 0o600 });
+        await writeOwnerOnlyFile(path, bytes);
       } catch (error) {
         // The code only: the message names the path, which may hold the Windows user's name.
         ctx.log.warn('support package not written', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
