@@ -139,6 +139,12 @@ describe('relay fuzz', () => {
               expect(pong.t).toBe('pong');
             } catch (error) {
               if (!raw.closed) throw error;
+              // A fresh socket that never authenticates is closed after authTimeoutMs (5 s), with no
+              // error frame: on a loaded machine the run outlasts it, and that close is the contract.
+              if (!authenticated && raw.closed.code === CLOSE_CODES.authTimeout) {
+                raw = await open();
+                return;
+              }
               expect([CLOSE_CODES.protocolError, CLOSE_CODES.authFailed, CLOSE_CODES.revoked]).toContain(
                 raw.closed.code,
               );
