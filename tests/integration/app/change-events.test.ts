@@ -45,6 +45,8 @@ afterAll(async () => {
 class Screen {
   view!: WindowState;
   reloads = 0;
+  /** Why each reload happened, so a failure names the event that asked for it. */
+  readonly reloadCauses: string[] = [];
   patches = 0;
   #seen = 0;
   readonly client: CoreClient;
@@ -71,6 +73,11 @@ class Screen {
       const next = applyChange(this.view, change);
       if (next === 'reload') {
         this.reloads++;
+        this.reloadCauses.push(
+          change.messages.kind === 'reload'
+            ? `reload event v${change.version}`
+            : `version gap: window v${this.view.version}, event v${change.version}`,
+        );
         this.view = fromPage(await this.client.value('messages.page', { channelId: this.channelId }));
       } else if (next) {
         this.patches++;
@@ -110,7 +117,7 @@ describe('change events', () => {
     await settle(mine, (v) => v.messages.find((m) => m.messageId === messageId)?.delivery === 'sent', 'delivered');
     await settle(theirs, (v) => v.messages.some((m) => m.messageId === messageId), 'message at the nurse');
     for (const screen of [mine, theirs]) {
-      expect(screen.reloads).toBe(0);
+      expect(screen.reloads, screen.reloadCauses.join('; ')).toBe(0);
       expect(screen.patches).toBeGreaterThan(0);
       await screen.matchesAFreshPage();
     }
