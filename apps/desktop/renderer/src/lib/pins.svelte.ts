@@ -1,6 +1,7 @@
 // The pinned messages of the open channel, for its header list and the messages' "Pin"/"Unpin"
 // actions. Loaded when a channel opens and again when its messages change (a pin travels as a
 // channel event, so the other workstations' pins arrive with `messages.changed`).
+import { untrack } from 'svelte';
 import type { PinView } from '@klinikfunk/protocol/api/contract.ts';
 import { call, listen } from './api.ts';
 
@@ -15,10 +16,16 @@ class ChannelPins {
     });
   }
 
-  /** Shows this channel's pins (the list stays empty where they cannot be read). */
+  /**
+   * Shows this channel's pins (the list stays empty where they cannot be read). Untracked: called
+   * from an effect, reading the field it writes made that effect run again at once, and every
+   * channel open asked the core twice.
+   */
   show(channelId: string): void {
-    if (channelId !== this.channelId) this.list = [];
-    this.channelId = channelId;
+    untrack(() => {
+      if (channelId !== this.channelId) this.list = [];
+      this.channelId = channelId;
+    });
     call('pins.list', { channelId })
       .then((result) => {
         if (result.ok && this.channelId === channelId) this.list = result.value;

@@ -114,12 +114,17 @@ export class PinRepository {
     this.#db = db;
   }
 
-  /** Pinned messages of a channel that are not deleted, most recently pinned first. */
+  /**
+   * Pinned messages of a channel that are not deleted, most recently pinned first. CROSS JOIN
+   * keeps the pins as the outer loop (SQLite's join order hint): without table statistics the
+   * planner walked all the channel's messages and looked each up in the pins, 100,000 lookups per
+   * channel open in a large channel (tests/unit/features/channel-lists-plan.test.ts).
+   */
   async list(channelId: string): Promise<PinRow[]> {
     const rows = sql(
       this.#db,
       `SELECT p.message_id, p.pinned_by, p.pinned_at, m.sender_user_id, m.body, m.created_at, m.sort_key
-       FROM pins p JOIN messages m ON m.channel_id = p.channel_id AND m.message_id = p.message_id
+       FROM pins p CROSS JOIN messages m ON m.channel_id = p.channel_id AND m.message_id = p.message_id
        WHERE p.channel_id = ? AND m.deleted_at IS NULL ORDER BY p.pinned_at DESC`,
     ).all(channelId) as Array<{
       message_id: string;

@@ -135,12 +135,15 @@ export class ReactionRepository {
     this.#db = db;
   }
 
-  /** The reactions of a channel's messages that are not deleted, oldest first. */
+  /**
+   * The reactions of a channel's messages that are not deleted, oldest first. The reactions are
+   * the outer loop (CROSS JOIN, as for pins in pins/repository.ts), never the channel's messages.
+   */
   async list(channelId: string): Promise<ReactionRow[]> {
     const rows = sql(
       this.#db,
       `SELECT r.message_id, r.user_id, r.reaction, r.reacted_at FROM reactions r
-       JOIN messages m ON m.channel_id = r.channel_id AND m.message_id = r.message_id
+       CROSS JOIN messages m ON m.channel_id = r.channel_id AND m.message_id = r.message_id
        WHERE r.channel_id = ? AND m.deleted_at IS NULL ORDER BY r.reacted_at`,
     ).all(channelId) as Array<{ message_id: string; user_id: string; reaction: string; reacted_at: number }>;
     return rows.map((r) => ({

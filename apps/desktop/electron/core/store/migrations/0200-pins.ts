@@ -29,7 +29,7 @@ export const migration0200: Migration = {
     {
       name: 'pinned messages of a channel',
       sql: `SELECT p.message_id, p.pinned_by, p.pinned_at, m.sender_user_id, m.body, m.created_at, m.sort_key
-            FROM pins p JOIN messages m ON m.channel_id = p.channel_id AND m.message_id = p.message_id
+            FROM pins p CROSS JOIN messages m ON m.channel_id = p.channel_id AND m.message_id = p.message_id
             WHERE p.channel_id = ? AND m.deleted_at IS NULL ORDER BY p.pinned_at DESC`,
       params: ['c'],
     },

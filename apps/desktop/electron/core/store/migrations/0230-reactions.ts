@@ -30,7 +30,7 @@ export const migration0230: Migration = {
     {
       name: 'reactions of a channel',
       sql: `SELECT r.message_id, r.user_id, r.reaction, r.reacted_at FROM reactions r
-            JOIN messages m ON m.channel_id = r.channel_id AND m.message_id = r.message_id
+            CROSS JOIN messages m ON m.channel_id = r.channel_id AND m.message_id = r.message_id
             WHERE r.channel_id = ? AND m.deleted_at IS NULL ORDER BY r.reacted_at`,
       params: ['c'],
     },
