@@ -40,6 +40,8 @@ export function featureHandlers(ctx: HandlerContext) {
 
 /** The change feed (wiring.ts) patches the renderer's window with the messages feature's views. */
 export { messagePatch } from './messages/message-changes.ts';
+/** ... and the sidebar with the channels feature's rows. */
+export { channelsPatch } from './channels/channel-changes.ts';
 
 /** Notifications (wiring.ts) name a file, poll or appointment only as the timeline shows it. */
 export { timelineRepository } from './timeline/repository.ts';
