@@ -29,6 +29,7 @@ function feed(listed: (id: string) => boolean = () => true, fail = false) {
     sessionStatus: () => Promise.reject(new Error('not in this test')),
     connectionView: () => Promise.resolve(null),
     messagePatch: () => Promise.resolve(null),
+    sharedPatch: () => Promise.reject(new Error('not in this test')),
     channelsPatch: (ids) => {
       asked.push(ids);
       if (fail) return Promise.reject(new Error('locked'));
@@ -95,7 +96,7 @@ describe('channels.changed', () => {
 
   it('sends the sidebar before the messages of the same turn: a new channel is listed before its messages arrive', async () => {
     const { f, emitted } = feed();
-    f.messages('chnA0000001', { reload: true, messageIds: [], quoted: [], collab: false });
+    f.messages('chnA0000001', { reload: true, messageIds: [], quoted: [], collab: false, shared: null });
     f.channels(['chnA0000001']);
     await waitFor(() => expect(emitted).toHaveLength(2));
     expect(emitted.map((e) => e.event)).toEqual(['channels.changed', 'messages.changed']);

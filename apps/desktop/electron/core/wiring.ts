@@ -18,7 +18,9 @@ import {
   channelsPatch,
   featureHandlers,
   messagePatch,
+  pollPatch,
   registerStoreFeatures,
+  timelinePatch,
   timelineRepository,
 } from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
@@ -87,6 +89,11 @@ export function createCore(deps: CoreDeps): Core {
     sessionStatus: () => sessions.status(),
     connectionView: () => connectionView(),
     messagePatch: (channelId, change) => messagePatch(sessions.visible(), channelId, change),
+    sharedPatch: async (channelId, shared) => {
+      const runtime = sessions.visible();
+      const items = await timelinePatch(runtime, channelId, shared);
+      return { kind: 'patch', ...items, polls: await pollPatch(runtime, channelId, shared.polls, clock.now()) };
+    },
     channelsPatch: (channelIds) => channelsPatch(sessions.visible(), channelIds),
   });
   const mark = feed.mark;

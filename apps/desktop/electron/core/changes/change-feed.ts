@@ -4,10 +4,10 @@
 // (packages/protocol/api/change-events.ts), or "reload" when they cannot be named; the sidebar's
 // event the changed channels' rows and the ids no longer listed (api/features/channels.ts), or
 // "reload" for a change of every channel (a new session, a reconnect, a directory change).
-import type { MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
+import type { MessagePatch, SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import { MAX_PATCH_CHANNELS, type ChannelSummaryView } from '@klinikfunk/protocol/api/features/channels.ts';
 import type { ConnectionView, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
-import { mergeChanges, type ChannelChange } from './channel-change.ts';
+import { mergeChanges, type ChannelChange, type SharedIds } from './channel-change.ts';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import type { EventName } from '@klinikfunk/protocol/api/names.ts';
 import type { Logger } from '../log/logger.ts';
@@ -23,6 +23,8 @@ export interface ChangeFeedDeps {
   connectionView: () => Promise<ConnectionView | null>;
   /** The views of what changed in a channel's messages; null: too many, reload. */
   messagePatch: (channelId: string, change: ChannelChange) => Promise<MessagePatch | null>;
+  /** The timeline items and poll views of what changed among a channel's shared things. */
+  sharedPatch: (channelId: string, shared: SharedIds) => Promise<SharedPatch>;
   /** The sidebar rows of these channels, and those of them no longer listed. */
   channelsPatch: (channelIds: string[]) => Promise<{ upserted: ChannelSummaryView[]; removed: string[] }>;
 }
@@ -37,6 +39,8 @@ export interface ChangeFeed {
   version(channelId: string): number;
   close(): void;
 }
+
+const NOTHING_SHARED: SharedPatch = { kind: 'patch', items: [], removedItems: [], polls: [] };
 
 export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
   const log = deps.log;
@@ -77,11 +81,24 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
             log.warn('changed messages not read; the window reloads', { error: String(error) });
             return null;
           });
+    const { shared } = change;
+    const sharedViews =
+      shared === null
+        ? null
+        : shared.items.length + shared.uids.length + shared.polls.length === 0
+          ? NOTHING_SHARED
+          : await Promise.resolve()
+              .then(() => deps.sharedPatch(channelId, shared))
+              .catch((error: unknown) => {
+                log.warn('changed shared things not read; the timeline reloads', { error: String(error) });
+                return null;
+              });
     deps.emit('messages.changed', {
       channelId,
       version,
       messages: patch ?? { kind: 'reload' },
       collab: change.collab || patch === null,
+      shared: sharedViews ?? { kind: 'reload' },
     });
   };
   const emitChannels = async () => {
