@@ -58,6 +58,8 @@ export interface Workstation {
   platform: FakePlatform;
   core: Core;
   dataDir: string;
+  /** The methods the page called, in order: tests count the calls a screen makes. */
+  calls: string[];
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
   const token = randomBytes(24).toString('hex');
   const platform = createFakePlatform();
   const sockets = new Set<WebSocket>();
+  const calls: string[] = [];
 
   const core = createCore({
     build: {
@@ -190,6 +193,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
           log.warn('harness frame refused: not a request');
           return;
         }
+        calls.push(String(frame.method));
         router
           .invoke(sender, frame.method, frame.input)
           .then((result) => ws.send(encodeFrame({ id: frame.id, result }, nodeBase64)))
@@ -207,6 +211,7 @@ export async function startWorkstation(options: WorkstationOptions = {}): Promis
     platform,
     core,
     dataDir,
+    calls,
     async close() {
       for (const socket of sockets) socket.close(1001, 'workstation closing');
       wss.close();

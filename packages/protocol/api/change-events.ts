@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { channelId, messageId } from './common.ts';
 import { messageViewSchema } from './features/message-view.ts';
+import { pollViewSchema } from './features/polls.ts';
+import { timelineItemSchema } from './features/timeline.ts';
 
 /** Most message views one event carries; a bigger change is a reload (one page is at most 200). */
 export const MAX_PATCH_MESSAGES = 200;
@@ -25,15 +27,34 @@ export const messagePatchSchema = z.object({
   historyStart: z.number().int().min(1).nullable(),
 });
 
+/** Most timeline items (and most poll views) one event carries; more is a reload of the items. */
+export const MAX_PATCH_ITEMS = 200;
+
+export const sharedPatchSchema = z.object({
+  kind: z.literal('patch'),
+  /** Timeline items new or changed (shared, delivered, an appointment changed), as timeline.items shows them. */
+  items: z.array(timelineItemSchema).max(MAX_PATCH_ITEMS),
+  /** Items gone: an own file or poll the relay or the rules refused. */
+  removedItems: z.array(z.string()).max(MAX_PATCH_ITEMS),
+  /** Polls whose results or state changed, as polls.list shows them. */
+  polls: z.array(pollViewSchema).max(MAX_PATCH_ITEMS),
+});
+
 export const messagesChangedSchema = z.object({
   channelId,
   /** One more than the channel's previous event; a page's `version` is the last one it holds. */
   version: changeVersion.min(1),
   /** What the message window does: patch by id, or read its messages again. */
   messages: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reload') }), messagePatchSchema]),
-  /** Polls, files or calendar entries of the channel changed: their views read again. */
+  /** Polls, files or calendar entries of the channel changed: the overviews read again. */
   collab: z.boolean(),
+  /**
+   * What the open conversation's timeline does: patch its items and poll views by id (empty when
+   * nothing shared changed), or read them again when the core cannot name them.
+   */
+  shared: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reload') }), sharedPatchSchema]),
 });
 
 export type MessagePatch = z.output<typeof messagePatchSchema>;
+export type SharedPatch = z.output<typeof sharedPatchSchema>;
 export type MessagesChanged = z.output<typeof messagesChangedSchema>;

@@ -27,7 +27,39 @@ describe('channel change', () => {
       messageIds: ['msgnew00001', 'msgold00001', 'msgold00002', 'msgold00003'],
       quoted: ['msgold00001', 'msgold00002'],
       collab: false,
+      shared: { items: [], uids: [], polls: [] },
     });
+  });
+
+  it('names the shared things: a file or poll by its event, a vote or close by its poll, an appointment by its uid', () => {
+    const change = changeOfEvents(
+      [
+        ev('evfile00001', { type: 'file.share', name: 'Befund.pdf' }),
+        ev('evpoll00001', { type: 'poll.create', question: 'Pizza?' }),
+        ev('evvote00001', { type: 'poll.vote', pollId: 'evpollold01', optionIds: ['o1'] }),
+        ev('evclose0001', { type: 'poll.close', pollId: 'evpoll00001' }),
+        ev('evput000001', { type: 'calendar.put', uid: 'uidvisite01' }),
+        ev('evcancel001', { type: 'calendar.cancel', uid: 'uidvisite02' }),
+        ev('evrsvp00001', { type: 'calendar.rsvp', uid: 'uidvisite01', rsvp: 'yes' }),
+      ],
+      ME,
+    );
+    expect(change).toEqual({
+      reload: false,
+      messageIds: [],
+      quoted: [],
+      collab: true,
+      shared: {
+        items: ['evfile00001', 'evpoll00001'],
+        uids: ['uidvisite01', 'uidvisite02'],
+        polls: ['evpoll00001', 'evpollold01'],
+      },
+    });
+    // A vote without a poll id cannot be named: the timeline reads its items again.
+    expect(changeOfEvents([ev('evvote00002', { type: 'poll.vote' })], ME).shared).toBeNull();
+    // Two turns' changes are one event's.
+    const merged = mergeChanges(change, changeOfEvents([ev('evfile00002', { type: 'file.share' })], ME));
+    expect(merged.shared?.items).toEqual(['evfile00001', 'evpoll00001', 'evfile00002']);
   });
 
   it('marks polls, files and calendar entries as collaboration changes without touching messages', () => {
@@ -36,10 +68,19 @@ describe('channel change', () => {
   });
 
   it("reloads for a roster or settings change, another member's read receipt, and anything unknown", () => {
-    expect(changeOfEvents([ev('evupd000001', { type: 'channel.update', name: 'x' })], ME)).toEqual(RELOAD);
-    expect(changeOfEvents([ev('evrcpt00001', { type: 'read.receipt', upToSeq: 4 })], ME)).toEqual(RELOAD);
+    // A roster or settings change reloads the messages; the item it may make (a rename) is named.
+    expect(changeOfEvents([ev('evupd000001', { type: 'channel.update', name: 'x' })], ME)).toEqual({
+      ...RELOAD,
+      shared: { items: ['evupd000001'], uids: [], polls: [] },
+    });
+    // A receipt changes read counts, nothing shared.
+    expect(changeOfEvents([ev('evrcpt00001', { type: 'read.receipt', upToSeq: 4 })], ME)).toEqual({
+      ...RELOAD,
+      collab: false,
+      shared: { items: [], uids: [], polls: [] },
+    });
     expect(changeOfEvents([ev('evnew000001', { type: 'something.new' })], ME)).toEqual(RELOAD);
-    expect(changeOfEvents([ev('evbad000001', { type: 'message.edit' })], ME)).toEqual(RELOAD);
+    expect(changeOfEvents([ev('evbad000001', { type: 'message.edit' })], ME).reload).toBe(true);
     // The own receipt changes nobody's read count.
     expect(changeOfEvents([ev('evrcpt00002', { type: 'read.receipt', upToSeq: 4 }, ME)], ME).reload).toBe(false);
   });
@@ -48,10 +89,15 @@ describe('channel change', () => {
     const page = Array.from({ length: 201 }, (_, i) =>
       ev(`msg${String(i).padStart(8, '0')}`, { type: 'message.create' }),
     );
-    expect(changeOfEvents(page, ME)).toEqual(RELOAD);
+    const messagesOnly = { ...RELOAD, collab: false, shared: { items: [], uids: [], polls: [] } };
+    expect(changeOfEvents(page, ME)).toEqual(messagesOnly);
     const half = (from: number) => changeOfEvents(page.slice(from, from + 150), ME);
     expect(mergeChanges(half(0), half(1)).messageIds).toHaveLength(151);
-    expect(mergeChanges(half(0), half(51))).toEqual(RELOAD);
+    expect(mergeChanges(half(0), half(51))).toEqual(messagesOnly);
     expect(mergeChanges(half(0), RELOAD)).toEqual(RELOAD);
+    // The shared things of a catch-up page are still named when its messages are too many.
+    const withPoll = changeOfEvents([...page, ev('evpoll00009', { type: 'poll.create' })], ME);
+    expect(withPoll.reload).toBe(true);
+    expect(withPoll.shared?.polls).toEqual(['evpoll00009']);
   });
 });

@@ -1,7 +1,8 @@
-// Issue 15, item 1: a channels.list answer never swaps the open channel for another one.
+// Issue 15, item 1: a channels.list answer never swaps the open channel for another one; issue 16
+// item 5: nor does a channels.changed patch, which keeps the core's order.
 import { describe, expect, it } from 'vitest';
 import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
-import { applyChannelList } from '../../../apps/desktop/renderer/src/lib/channel-selection.ts';
+import { applyChannelList, applyChannelPatch } from '../../../apps/desktop/renderer/src/lib/channel-selection.ts';
 
 const channel = (channelId: string, name: string, orgWide = false): ChannelSummaryView => ({
   channelId,
@@ -12,6 +13,7 @@ const channel = (channelId: string, name: string, orgWide = false): ChannelSumma
   mentionCount: 0,
   historyForNewMembers: false,
   orgWide,
+  lastActivityAt: 0,
 });
 
 const general = channel('chnAllgemein01', 'Allgemein', true);
@@ -42,5 +44,35 @@ describe('a new channels.list answer', () => {
   it('changes nothing about the selection when another channel disappears or nothing is open', () => {
     expect(applyChannelList([general, ward], [general], [], general.channelId).lost).toBeNull();
     expect(applyChannelList([general, ward], [ward], [], null).lost).toBeNull();
+  });
+});
+
+describe('a channels.changed patch', () => {
+  const patch = (upserted: ChannelSummaryView[], removed: string[] = []) =>
+    ({ reload: false, directory: false, upserted, removed }) as const;
+
+  it('replaces the changed rows and keeps the order: org-wide first, then the newest activity', () => {
+    const busy = { ...ward, unreadCount: 3, lastActivityAt: 5 };
+    const change = applyChannelPatch([general, group, ward], patch([busy]), [], group.channelId);
+    expect(change.channels).toEqual([general, busy, group]);
+    expect(change.lost).toBeNull();
+  });
+
+  it('adds a channel it names for the first time and drops one it names as removed', () => {
+    const change = applyChannelPatch([general, ward], patch([group], [ward.channelId]), [], general.channelId);
+    expect(change.channels.map((c) => c.channelId)).toEqual([general.channelId, group.channelId]);
+  });
+
+  it('reports the open channel as lost when the patch removes it, and never picks another one', () => {
+    const change = applyChannelPatch([general, ward], patch([], [ward.channelId]), [], ward.channelId);
+    expect(change.lost).toEqual(ward);
+    expect(change.channels).toEqual([general]);
+  });
+
+  it('forgets a channel created here once a patch names it', () => {
+    const named = { ...group, unreadCount: 1 };
+    const change = applyChannelPatch([general, group], patch([named]), [group], group.channelId);
+    expect(change.created).toEqual([]);
+    expect(change.channels).toEqual([general, named]);
   });
 });

@@ -23,6 +23,7 @@ const patch = (
   version,
   messages: { kind: 'patch', upserted, removed: [], total: 1001, historyStart: null, ...over },
   collab: false,
+  shared: { kind: 'patch', items: [], removedItems: [], polls: [] },
 });
 const keys = (view: WindowState | 'reload' | null) =>
   view && view !== 'reload' ? view.messages.map((m) => m.sortKey) : view;
@@ -84,6 +85,7 @@ describe('renderer message patch', () => {
       version: 5,
       messages: { kind: 'reload' },
       collab: true,
+      shared: { kind: 'reload' },
     };
     expect(applyChange(windowOf(range(1, 5)), reload)).toBe('reload');
   });

@@ -14,7 +14,15 @@ import { SessionService } from './app/session-service.ts';
 import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed, type EventSink } from './changes/change-feed.ts';
-import { featureHandlers, messagePatch, registerStoreFeatures, timelineRepository } from './features/registry.ts';
+import {
+  channelsPatch,
+  featureHandlers,
+  messagePatch,
+  pollPatch,
+  registerStoreFeatures,
+  timelinePatch,
+  timelineRepository,
+} from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
 import { userImportHandlers } from './app/parts/user-import-handlers.ts';
 import { delegationHandlers } from './app/parts/delegation-handlers.ts';
@@ -81,6 +89,12 @@ export function createCore(deps: CoreDeps): Core {
     sessionStatus: () => sessions.status(),
     connectionView: () => connectionView(),
     messagePatch: (channelId, change) => messagePatch(sessions.visible(), channelId, change),
+    sharedPatch: async (channelId, shared) => {
+      const runtime = sessions.visible();
+      const items = await timelinePatch(runtime, channelId, shared);
+      return { kind: 'patch', ...items, polls: await pollPatch(runtime, channelId, shared.polls, clock.now()) };
+    },
+    channelsPatch: (channelIds) => channelsPatch(sessions.visible(), channelIds),
   });
   const mark = feed.mark;
 
@@ -99,13 +113,14 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
     onChanged: () => {
       mark('session');
-      mark('channels');
+      feed.channels('all', true);
       mark('connection');
     },
     onRuntimeEvent: (profileId) => ({
       // Only the visible profile's changes reach the renderer; the others sync silently.
       messagesChanged: (channelId, change) => isVisible(profileId) && feed.messages(channelId, change),
-      channelsChanged: () => isVisible(profileId) && mark('channels'),
+      channelsChanged: (channelIds) => isVisible(profileId) && feed.channels(channelIds),
+      directoryChanged: () => isVisible(profileId) && feed.channels('all', true),
       connectionChanged: () => isVisible(profileId) && mark('connection'),
       received: (events) => {
         const runtime = sessions.runtime(profileId);

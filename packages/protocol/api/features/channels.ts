@@ -19,6 +19,8 @@ export const channelSummarySchema = z.object({
   historyForNewMembers: z.boolean(),
   /** The organisation-wide channel ("Allgemein"): every active user is a member; nobody leaves it. */
   orgWide: z.boolean(),
+  /** When its newest message was written (else when the channel was made), UTC ms: the sidebar's order. */
+  lastActivityAt: z.number(),
 });
 
 export const memberSchema = z.object({ userId, displayName: z.string(), role, ward: z.string().nullable() });
@@ -102,12 +104,44 @@ export const channelsMethods = {
   }),
 } satisfies Record<string, MethodSpec>;
 
+/** Most channels one channels.changed event names; more changed at once is a reload. */
+export const MAX_PATCH_CHANNELS = 200;
+
+/**
+ * What changed in the sidebar: the channels whose row changed, as channels.list shows them, and
+ * the channels no longer listed (left, removed from the roster). `reload` when the core cannot
+ * name them (more than MAX_PATCH_CHANNELS, a new session, a reconnect, a directory change, a
+ * retention run): the renderer reads channels.list once. `directory`: the organisation's users
+ * may have changed too (new names for mentions), so directory.users is read again.
+ */
+export const channelsChangedSchema = z.discriminatedUnion('reload', [
+  z.object({ reload: z.literal(true), directory: z.boolean() }),
+  z.object({
+    reload: z.literal(false),
+    directory: z.boolean(),
+    upserted: z.array(channelSummarySchema).max(MAX_PATCH_CHANNELS),
+    removed: z.array(channelId).max(MAX_PATCH_CHANNELS),
+  }),
+]);
+
+/** The sidebar's order: the org-wide channel first, then by newest activity, then by name. */
+export function sidebarOrder(a: ChannelSummaryView, b: ChannelSummaryView): number {
+  return (
+    Number(b.orgWide) - Number(a.orgWide) ||
+    b.lastActivityAt - a.lastActivityAt ||
+    a.name.localeCompare(b.name, 'de') ||
+    (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0)
+  );
+}
+
 export const channelsEvents = {
   'channels.changed': event({
-    payload: z.object({}),
-    doc: 'The sidebar changed (a channel, its name, members or unread counts); the renderer reloads channels.list.',
+    payload: channelsChangedSchema,
+    doc: 'The sidebar changed (a channel, its name, members or unread counts): the changed rows as channels.list shows them and the ids no longer listed, or `reload` (channelsChangedSchema).',
   }),
 } satisfies Record<string, EventSpec>;
+
+export type ChannelsChanged = z.output<typeof channelsChangedSchema>;
 
 export type ChannelSummaryView = z.output<typeof channelSummarySchema>;
 export type ChannelDetailView = z.output<typeof channelDetailSchema>;

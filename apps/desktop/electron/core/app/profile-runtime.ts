@@ -42,7 +42,10 @@ const WIPE_CONFIRM_MS = 5_000;
 export interface RuntimeEvents {
   /** What changed in a channel's messages (channel-change.ts), for the change feed. */
   messagesChanged(channelId: string, change: ChannelChange): void;
-  channelsChanged(): void;
+  /** The sidebar rows of these channels changed; 'all': of any channel (the list is read again). */
+  channelsChanged(channelIds: readonly string[] | 'all'): void;
+  /** The directory took new records (users, rosters, devices): the sidebar and the users are read again. */
+  directoryChanged(): void;
   connectionChanged(): void;
   /** New events from others, for notifications. */
   received(events: DecryptedEvent[]): void;
@@ -127,22 +130,23 @@ export class ProfileRuntime {
       clock: deps.clock,
       log: deps.log.child('client'),
       // Own events take effect when queued (a channel's name, a receipt...), so the list changes too.
+      onDirectoryChanged: () => events.directoryChanged(),
       onQueued: (channelId, event) => {
         events.messagesChanged(channelId, changeOfEvents([event], identity.userId));
-        events.channelsChanged();
+        events.channelsChanged([channelId]);
         events.connectionChanged();
       },
       listeners: {
         applied: (channelId, applied) => {
           events.messagesChanged(channelId, changeOfEvents(applied, identity.userId));
-          events.channelsChanged();
+          events.channelsChanged([channelId]);
           const fromOthers = applied.filter((e) => e.senderUserId !== identity.userId);
           if (fromOthers.length > 0) events.received(fromOthers);
         },
         // The outbox count in the connection view changes with every send, queued or done.
         sent: (item) => {
           events.messagesChanged(item.channelId, changeOfOwn(item, identity.userId));
-          events.channelsChanged();
+          events.channelsChanged([item.channelId]);
           events.connectionChanged();
         },
         sendFailed: (item) => {
@@ -296,8 +300,8 @@ export class ProfileRuntime {
   }
 
   /** Something only this workstation changed (the read position): the sidebar's counts follow at once. */
-  channelsChanged(): void {
-    this.#deps.events.channelsChanged();
+  channelsChanged(channelIds: readonly string[]): void {
+    this.#deps.events.channelsChanged(channelIds);
   }
 
   /** Since when the relay is out of reach, once that has lasted long enough to show; else null. */
@@ -316,7 +320,7 @@ export class ProfileRuntime {
       log: this.#deps.log.child('retention'),
       // Machine policy (RetentionDays > 0) first, else the organisation's signed setting.
       policyDays: () => this.#deps.retentionDays || (this.client.directory.orgSettings?.body.retentionDays ?? 0),
-      onDeleted: () => this.#deps.events.channelsChanged(),
+      onDeleted: () => this.#deps.events.channelsChanged('all'),
     });
     this.#off.push(() => retention.stop());
     void this.transport
@@ -348,6 +352,6 @@ export class ProfileRuntime {
       );
     }
     this.#deps.events.connectionChanged();
-    if (state === 'online') this.#deps.events.channelsChanged();
+    if (state === 'online') this.#deps.events.channelsChanged('all');
   }
 }

@@ -1,10 +1,13 @@
 // The change feed: change events are coalesced per turn, so a page of 500 applied events is one
 // event, not 500. The composition root marks keys; this module decides when and what to emit.
 // A channel's messages event carries the changed message views and the channel's next version
-// (packages/protocol/api/change-events.ts), or "reload" when they cannot be named.
-import type { MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
+// (packages/protocol/api/change-events.ts), or "reload" when they cannot be named; the sidebar's
+// event the changed channels' rows and the ids no longer listed (api/features/channels.ts), or
+// "reload" for a change of every channel (a new session, a reconnect, a directory change).
+import type { MessagePatch, SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
+import { MAX_PATCH_CHANNELS, type ChannelSummaryView } from '@klinikfunk/protocol/api/features/channels.ts';
 import type { ConnectionView, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
-import { mergeChanges, type ChannelChange } from './channel-change.ts';
+import { mergeChanges, type ChannelChange, type SharedIds } from './channel-change.ts';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import type { EventName } from '@klinikfunk/protocol/api/names.ts';
 import type { Logger } from '../log/logger.ts';
@@ -20,10 +23,16 @@ export interface ChangeFeedDeps {
   connectionView: () => Promise<ConnectionView | null>;
   /** The views of what changed in a channel's messages; null: too many, reload. */
   messagePatch: (channelId: string, change: ChannelChange) => Promise<MessagePatch | null>;
+  /** The timeline items and poll views of what changed among a channel's shared things. */
+  sharedPatch: (channelId: string, shared: SharedIds) => Promise<SharedPatch>;
+  /** The sidebar rows of these channels, and those of them no longer listed. */
+  channelsPatch: (channelIds: string[]) => Promise<{ upserted: ChannelSummaryView[]; removed: string[] }>;
 }
 
 export interface ChangeFeed {
-  mark(key: 'session' | 'channels' | 'connection'): void;
+  mark(key: 'session' | 'connection'): void;
+  /** The sidebar rows of these channels changed; 'all': any (a reload). `directory`: users too. */
+  channels(channelIds: readonly string[] | 'all', directory?: boolean): void;
   /** Messages (or polls, files, calendar) of a channel changed. */
   messages(channelId: string, change: ChannelChange): void;
   /** The channel's last emitted version: a page read now holds at least that (messages.page). */
@@ -31,11 +40,15 @@ export interface ChangeFeed {
   close(): void;
 }
 
+const NOTHING_SHARED: SharedPatch = { kind: 'patch', items: [], removedItems: [], polls: [] };
+
 export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
   const log = deps.log;
   const dirty = new Set<string>();
   const changes = new Map<string, ChannelChange>();
   const versions = new Map<string, number>();
+  // The sidebar's changes since the last event: these channels, or every one (then a reload).
+  const sidebar = { ids: new Set<string>(), all: false, directory: false };
   let flush: ReturnType<typeof setTimeout> | null = null;
   // One flush at a time: a channel's events leave in version order even when reading views is slow.
   let flushing: Promise<void> = Promise.resolve();
@@ -68,22 +81,55 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
             log.warn('changed messages not read; the window reloads', { error: String(error) });
             return null;
           });
+    const { shared } = change;
+    const sharedViews =
+      shared === null
+        ? null
+        : shared.items.length + shared.uids.length + shared.polls.length === 0
+          ? NOTHING_SHARED
+          : await Promise.resolve()
+              .then(() => deps.sharedPatch(channelId, shared))
+              .catch((error: unknown) => {
+                log.warn('changed shared things not read; the timeline reloads', { error: String(error) });
+                return null;
+              });
     deps.emit('messages.changed', {
       channelId,
       version,
       messages: patch ?? { kind: 'reload' },
       collab: change.collab || patch === null,
+      shared: sharedViews ?? { kind: 'reload' },
     });
   };
-  // In the order marked: the connection view reads the store, the others follow it.
-  const emitChanges = async (keys: string[]) => {
+  const emitChannels = async () => {
+    const { ids, all, directory } = sidebar;
+    sidebar.ids = new Set();
+    sidebar.all = sidebar.directory = false;
+    const patch =
+      all || ids.size > MAX_PATCH_CHANNELS
+        ? null
+        : await Promise.resolve()
+            .then(() => deps.channelsPatch([...ids]))
+            .catch((error: unknown) => {
+              log.warn('changed channels not read; the sidebar reloads', { error: String(error) });
+              return null;
+            });
+    deps.emit('channels.changed', patch ? { reload: false, directory, ...patch } : { reload: true, directory });
+  };
+  // In the order marked, the sidebar before the messages: the connection view reads the store, the
+  // others follow it, and a channel's first messages find the channel listed already.
+  const emitChanges = async (marked: string[]) => {
+    const keys = [
+      ...marked.filter((k) => !k.startsWith('messages:')),
+      ...marked.filter((k) => k.startsWith('messages:')),
+    ];
     for (const k of keys) {
       if (k === 'session')
         deps
           .sessionStatus()
           .then((s) => deps.emit('session.changed', s))
           .catch((error: unknown) => log.warn('session status not sent', { error: String(error) }));
-      else if (k === 'channels') deps.emit('channels.changed', {});
+      else if (k === 'channels') await emitChannels();
       else if (k === 'connection') {
         const view = await deps.connectionView().catch((error: unknown) => {
           log.warn('connection view not sent', { error: String(error) });
@@ -95,6 +141,12 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
   };
   return {
     mark,
+    channels: (channelIds, directory = false) => {
+      if (channelIds === 'all') sidebar.all = true;
+      else if (!sidebar.all && sidebar.ids.size <= MAX_PATCH_CHANNELS) for (const id of channelIds) sidebar.ids.add(id);
+      sidebar.directory ||= directory;
+      mark('channels');
+    },
     messages: (channelId, change) => {
       const before = changes.get(channelId);
       changes.set(channelId, before ? mergeChanges(before, change) : change);

@@ -1,7 +1,19 @@
 // Which message views a batch of channel events changes, so the change event can carry them
 // (change-feed.ts). What cannot be named by message id is a reload: a roster change alters every
 // acknowledgement and read count, another member's read receipt the read counts of own messages.
-import { MAX_PATCH_MESSAGES } from '@klinikfunk/protocol/api/change-events.ts';
+// The timeline's shared things are named likewise: the file or poll by its event id, a calendar
+// entry by its uid (its item is the put that created it), a poll's results by the poll's id.
+import { MAX_PATCH_ITEMS, MAX_PATCH_MESSAGES } from '@klinikfunk/protocol/api/change-events.ts';
+
+/** The shared things of a channel whose views changed. */
+export interface SharedIds {
+  /** Events that are (or were) timeline items: a file shared, a poll created. */
+  items: string[];
+  /** Calendar entries: their item shows the entry as it stands now. */
+  uids: string[];
+  /** Polls whose results or state changed. */
+  polls: string[];
+}
 
 export interface ChannelChange {
   /** The message window must be read again. */
@@ -12,9 +24,25 @@ export interface ChannelChange {
   quoted: string[];
   /** Polls, files or calendar entries changed. */
   collab: boolean;
+  /** Which of them; null: they cannot be named (the timeline reads its items again). */
+  shared: SharedIds | null;
 }
 
-export const RELOAD: ChannelChange = { reload: true, messageIds: [], quoted: [], collab: true };
+export const RELOAD: ChannelChange = { reload: true, messageIds: [], quoted: [], collab: true, shared: null };
+
+const NOTHING_SHARED: SharedIds = { items: [], uids: [], polls: [] };
+
+const mergeShared = (a: SharedIds | null, b: SharedIds | null): SharedIds | null => {
+  if (a === null || b === null) return null;
+  const merged = {
+    items: [...new Set([...a.items, ...b.items])],
+    uids: [...new Set([...a.uids, ...b.uids])],
+    polls: [...new Set([...a.polls, ...b.polls])],
+  };
+  return merged.items.length + merged.uids.length > MAX_PATCH_ITEMS || merged.polls.length > MAX_PATCH_ITEMS
+    ? null
+    : merged;
+};
 
 interface EventLike {
   eventId: string;
@@ -22,13 +50,21 @@ interface EventLike {
   payload: unknown;
 }
 
-const typeOf = (payload: unknown): { type?: unknown; messageId?: unknown } =>
-  typeof payload === 'object' && payload !== null ? (payload as { type?: unknown; messageId?: unknown }) : {};
+type Fields = { type?: unknown; messageId?: unknown; pollId?: unknown; uid?: unknown };
+const typeOf = (payload: unknown): Fields =>
+  typeof payload === 'object' && payload !== null ? (payload as Fields) : {};
 
 export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: string): ChannelChange {
   const ids = new Set<string>();
   const quoted = new Set<string>();
+  // The messages and the shared things are named apart: a roster change reloads the messages
+  // (every acknowledgement count) but names the timeline item it may make (a rename).
+  let reload = false;
   let collab = false;
+  let shared: SharedIds | null = NOTHING_SHARED;
+  const share = (ids: Partial<SharedIds> | null) => {
+    shared = mergeShared(shared, ids && { ...NOTHING_SHARED, ...ids });
+  };
   for (const event of events) {
     const p = typeOf(event.payload);
     const target = typeof p.messageId === 'string' ? p.messageId : null;
@@ -38,53 +74,71 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
         break;
       case 'message.edit':
       case 'message.delete':
-        if (target === null) return RELOAD;
-        ids.add(target);
-        quoted.add(target);
+        if (target === null) reload = true;
+        else {
+          ids.add(target);
+          quoted.add(target);
+        }
         break;
       case 'message.ack':
       case 'reaction.add':
       case 'reaction.remove':
-        if (target === null) return RELOAD;
-        ids.add(target);
+        if (target === null) reload = true;
+        else ids.add(target);
         break;
       case 'read.receipt':
         // The own receipt counts for nobody's read count (store/message-details.ts counts others).
-        if (event.senderUserId !== myUserId) return RELOAD;
+        if (event.senderUserId !== myUserId) reload = true;
         break;
       case 'channel.announce':
       case 'channel.unannounce':
       case 'channel.join_request':
         break;
+      case 'channel.update':
+        // Roster or settings: every acknowledgement and read count may change; a rename is an item.
+        reload = collab = true;
+        share({ items: [event.eventId] });
+        break;
       case 'poll.create':
+        collab = true;
+        share({ items: [event.eventId], polls: [event.eventId] });
+        break;
       case 'poll.vote':
       case 'poll.close':
+        collab = true;
+        share(typeof p.pollId === 'string' ? { polls: [p.pollId] } : null);
+        break;
       case 'file.share':
+        collab = true;
+        share({ items: [event.eventId] });
+        break;
       case 'calendar.put':
       case 'calendar.cancel':
+        collab = true;
+        share(typeof p.uid === 'string' ? { uids: [p.uid] } : null);
+        break;
       case 'calendar.rsvp':
       case 'calendar.occurrence.put':
       case 'calendar.occurrence.cancel':
+        // The entry's item shows neither answers nor single occurrences: the calendar views read again.
         collab = true;
         break;
       default:
-        // channel.update (roster, settings) and anything unknown: read everything again.
+        // Anything unknown: read everything again.
         return RELOAD;
     }
-    if (ids.size > MAX_PATCH_MESSAGES) return RELOAD;
+    if (ids.size > MAX_PATCH_MESSAGES) reload = true;
   }
-  return { reload: false, messageIds: [...ids], quoted: [...quoted], collab };
+  return reload
+    ? { reload, messageIds: [], quoted: [], collab, shared }
+    : { reload, messageIds: [...ids], quoted: [...quoted], collab, shared };
 }
 
 /** Two changes of one channel before the feed emits: one event carries both. */
 export function mergeChanges(a: ChannelChange, b: ChannelChange): ChannelChange {
-  if (a.reload || b.reload) return RELOAD;
   const messageIds = [...new Set([...a.messageIds, ...b.messageIds])];
-  if (messageIds.length > MAX_PATCH_MESSAGES) return RELOAD;
-  return {
-    reload: false,
-    messageIds,
-    quoted: [...new Set([...a.quoted, ...b.quoted])],
-    collab: a.collab || b.collab,
-  };
+  const shared = { collab: a.collab || b.collab, shared: mergeShared(a.shared, b.shared) };
+  if (a.reload || b.reload || messageIds.length > MAX_PATCH_MESSAGES)
+    return { reload: true, messageIds: [], quoted: [], ...shared };
+  return { reload: false, messageIds, quoted: [...new Set([...a.quoted, ...b.quoted])], ...shared };
 }

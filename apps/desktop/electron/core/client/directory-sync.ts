@@ -27,11 +27,14 @@ export class DirectorySync {
    * stored and projected once more each time.
    */
   readonly #held = new Set<string>();
+  readonly #kept: () => void;
 
-  constructor(directory: Directory, store: ProfileStore, log: Logger) {
+  /** `kept`: a record was kept (users, devices, rosters changed): the views reading them are told. */
+  constructor(directory: Directory, store: ProfileStore, log: Logger, kept: () => void = () => {}) {
     this.#directory = directory;
     this.#store = store;
     this.#log = log;
+    this.#kept = kept;
   }
 
   /** Replays the stored records (already verified once, read by `store.directory.records()`) into the Directory at start. */
@@ -144,6 +147,7 @@ export class DirectorySync {
       return false;
     }
     await this.#project(verdict.record);
+    this.#kept();
     return true;
   }
 

@@ -37,6 +37,8 @@ export interface MessagingClientDeps {
   /** An event was queued (the sync engine reports only when it leaves): the list and outbox count change at once. */
   /** An own event was queued (its effect is in the store already). */
   onQueued?: (channelId: string, event: { eventId: string; senderUserId: string; payload: unknown }) => void;
+  /** The directory kept a new record (a user, device or roster): names and the sidebar may change. */
+  onDirectoryChanged?: () => void;
   /** Admin devices only: the organisation signing key (keeps the directory channel's roster complete). */
   orgSigningKey?: Uint8Array | null;
 }
@@ -131,7 +133,9 @@ export class MessagingClient {
     this.#deps = rest;
     this.#orgSigningKey = deps.orgSigningKey ?? null;
     this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
-    this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'));
+    this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'), () =>
+      deps.onDirectoryChanged?.(),
+    );
     this.#directorySync.replay(stored.directoryRecords);
     this.#senderKeys = deps.store.openSenderKeys();
     deps.store.sync.setSelf({ userId: deps.self.userId, deviceId: deps.self.deviceId });

@@ -111,8 +111,12 @@ export class ChannelsRepository {
     })();
   }
 
-  /** The sidebar: channels of a user with unread and mention counts. */
-  async listFor(userId: string): Promise<ChannelSummary[]> {
+  /**
+   * The sidebar: channels of a user with unread and mention counts; only `channelIds` when given
+   * (the rows a change event carries, features/channels/channel-changes.ts).
+   */
+  async listFor(userId: string, channelIds?: readonly string[]): Promise<ChannelSummary[]> {
+    const only = channelIds ? 'AND c.channel_id IN (SELECT value FROM json_each(?))' : '';
     const rows = sql(
       this.#db,
       `SELECT c.*,
@@ -121,8 +125,8 @@ export class ChannelsRepository {
            -- Sort keys are per channel, so the sidebar orders by the newest message's time (messages_page index).
            coalesce((SELECT m.created_at FROM messages m WHERE m.channel_id = c.channel_id ORDER BY m.sort_key DESC LIMIT 1), c.created_at) AS last_activity_at
          FROM channel_members mem JOIN channels c USING (channel_id)
-         WHERE mem.user_id = ? AND c.left_at IS NULL`,
-    ).all(userId) as Array<Record<string, unknown>>;
+         WHERE mem.user_id = ? AND c.left_at IS NULL ${only}`,
+    ).all(...(channelIds ? [userId, JSON.stringify(channelIds)] : [userId])) as Array<Record<string, unknown>>;
     const unread = sql(
       this.#db,
       'SELECT count(*) AS n FROM messages WHERE channel_id = ? AND sort_key > ? AND sender_user_id != ? AND deleted_at IS NULL',

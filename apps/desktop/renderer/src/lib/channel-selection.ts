@@ -1,9 +1,11 @@
-// What a new channels.list answer does to the sidebar and the open channel. The open channel is
+// What a new channels.list answer, or a channels.changed patch, does to the sidebar and the open
+// channel. The open channel is
 // never swapped for another one: a new group's first message once went to the org-wide channel
 // because a list without the group (its name not acknowledged yet) made the view fall back to the
 // first channel. A channel created here stays listed until a list has it (an answer asked for
 // before it existed); a listed channel that disappears leaves nothing open, and says which it was.
 import type { ChannelSummaryView } from '@klinikfunk/protocol/api/contract.ts';
+import { sidebarOrder, type ChannelsChanged } from '@klinikfunk/protocol/api/features/channels.ts';
 
 export interface ListChange {
   channels: ChannelSummaryView[];
@@ -25,4 +27,22 @@ export function applyChannelList(
   const open = shown.find((c) => c.channelId === selectedId) ?? null;
   const lost = open && !channels.some((c) => c.channelId === open.channelId) ? open : null;
   return { channels, created: pending, lost };
+}
+
+/**
+ * A channels.changed event with rows (not a reload): the changed channels replace theirs, the
+ * removed ones go, and the list keeps the core's order (sidebarOrder). A channel created here
+ * leaves the pending list once an event names it, listed or removed.
+ */
+export function applyChannelPatch(
+  shown: readonly ChannelSummaryView[],
+  patch: Extract<ChannelsChanged, { reload: false }>,
+  created: readonly ChannelSummaryView[],
+  selectedId: string | null,
+): ListChange {
+  const named = new Set([...patch.removed, ...patch.upserted.map((c) => c.channelId)]);
+  const channels = [...shown.filter((c) => !named.has(c.channelId)), ...patch.upserted].sort(sidebarOrder);
+  const open = shown.find((c) => c.channelId === selectedId) ?? null;
+  const lost = open && patch.removed.includes(open.channelId) ? open : null;
+  return { channels, created: created.filter((c) => !named.has(c.channelId)), lost };
 }

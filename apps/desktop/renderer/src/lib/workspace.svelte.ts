@@ -5,7 +5,8 @@ import { getContext, setContext } from 'svelte';
 import type { ChannelSummaryView, ConnectionView, Me, UserView } from '@klinikfunk/protocol/api/contract.ts';
 import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { call, listen } from './api.ts';
-import { applyChannelList } from './channel-selection.ts';
+import type { ChannelsChanged } from '@klinikfunk/protocol/api/features/channels.ts';
+import { applyChannelList, applyChannelPatch, type ListChange } from './channel-selection.ts';
 
 export interface JumpTarget {
   channelId: string;
@@ -48,7 +49,7 @@ export class Workspace {
     const stops = [
       // No directory event in the contract: new users (names for mentions) come with channel changes.
       // Listeners do not wait: call() never rejects, and a failed reload keeps what is shown.
-      listen('channels.changed', () => void Promise.all([this.reloadChannels(), this.reloadDirectory()])),
+      listen('channels.changed', (change) => this.#channelsChanged(change)),
       listen('connection.changed', (next) => (this.connection = next)),
       // A channel the sidebar does not know yet (e.g. its first message arrived before its
       // channels.changed): reload the list once.
@@ -80,6 +81,13 @@ export class Workspace {
     this.loaded = true;
   }
 
+  /** Patches the sidebar from the event's rows; reads the list (and the users) only when it says so. */
+  #channelsChanged(change: ChannelsChanged): void {
+    if (change.directory) void this.reloadDirectory();
+    if (change.reload) return void this.reloadChannels();
+    this.#apply(applyChannelPatch(this.channels, change, this.#created, this.selectedId));
+  }
+
   async reloadChannels(): Promise<void> {
     const result = await call('channels.list', {});
     if (result.ok) this.#setChannels(result.value);
@@ -91,7 +99,10 @@ export class Workspace {
   }
 
   #setChannels(list: ChannelSummaryView[]): void {
-    const change = applyChannelList(this.channels, list, this.#created, this.selectedId);
+    this.#apply(applyChannelList(this.channels, list, this.#created, this.selectedId));
+  }
+
+  #apply(change: ListChange): void {
     this.#created = change.created;
     this.channels = change.channels;
     // Never another channel by itself: the selection only goes empty, with the reason on screen.

@@ -3,6 +3,7 @@
 // the member picker. Narrow methods over the profile's store and client; the IPC adapter (ipc.ts)
 // hands each call here.
 import type { ChannelSummaryView, MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
+import { sidebarOrder } from '@klinikfunk/protocol/api/features/channels.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { currentAnnouncement, requestPending } from '../../client/channel-directory.ts';
@@ -32,8 +33,11 @@ function queuedJoinRequests(runtime: ProfileRuntime): Promise<Set<string>> {
  * directory is named by its announcement until its own name event arrives; one whose name is known
  * from neither (roster known, first event not) is not shown.
  */
-async function channelSummaries(runtime: ProfileRuntime): Promise<ChannelSummaryView[]> {
-  const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId);
+export async function channelSummaries(
+  runtime: ProfileRuntime,
+  channelIds?: readonly string[],
+): Promise<ChannelSummaryView[]> {
+  const rows = await runtime.profile.store.channels.listFor(runtime.identity.userId, channelIds);
   const title = await channelTitles(runtime.profile.store, runtime.identity.userId, rows);
   // Announcements are read only for channels without a name of their own (few).
   const announcements = new Map<string, ReturnType<typeof currentAnnouncement>>();
@@ -55,7 +59,6 @@ async function channelSummaries(runtime: ProfileRuntime): Promise<ChannelSummary
         : { ...c, name: title(c) },
     )
     .filter((c) => c.name !== '')
-    .sort((a, b) => Number(b.orgWide) - Number(a.orgWide))
     .map((c) => ({
       channelId: c.channelId,
       kind: c.kind,
@@ -65,7 +68,9 @@ async function channelSummaries(runtime: ProfileRuntime): Promise<ChannelSummary
       mentionCount: c.mentionCount,
       historyForNewMembers: c.historyForNewMembers,
       orgWide: c.orgWide,
-    }));
+      lastActivityAt: c.lastActivityAt,
+    }))
+    .sort(sidebarOrder);
 }
 
 export class ChannelService {
@@ -91,7 +96,7 @@ export class ChannelService {
     // A member's channel always has its row (the router's member check joins on it: channel-members.ts).
     const c = (await store.channels.settings(channelId))!;
     const members = await store.members.withNames(channelId);
-    const summary = (await store.channels.listFor(runtime.identity.userId)).find((s) => s.channelId === channelId);
+    const [summary] = await store.channels.listFor(runtime.identity.userId, [channelId]);
     const title = await channelTitles(store, runtime.identity.userId, [{ channelId, kind: c.kind }]);
     return {
       channelId,
@@ -102,6 +107,7 @@ export class ChannelService {
       mentionCount: summary?.mentionCount ?? 0,
       historyForNewMembers: c.historyForNewMembers,
       orgWide: c.orgWide,
+      lastActivityAt: summary?.lastActivityAt ?? 0,
       members: members.map((m) => ({
         userId: m.userId,
         displayName: m.displayName ?? UNKNOWN_NAME,
@@ -130,7 +136,7 @@ export class ChannelService {
     );
     // The new channel, as the sidebar will list it: its name took effect when queued, so the UI
     // opens it now instead of waiting for a list that has it.
-    const channel = (await channelSummaries(runtime)).find((c) => c.channelId === channelId);
+    const [channel] = await channelSummaries(runtime, [channelId]);
     if (!channel) throw new AppError('internal', 'The new channel is not in the list.');
     return { channelId, channel };
   }
@@ -165,6 +171,8 @@ export class ChannelService {
     // The last one out takes the channel out of the directory: nobody would be there to let anyone in.
     else if (await isAnnounced(runtime, channelId)) await runtime.client.unannounce(channelId);
     await runtime.profile.store.channels.setLeft(channelId, this.#clock.now());
+    // Gone from the sidebar now: the roster's own event may have been read before this.
+    runtime.channelsChanged([channelId]);
   }
 
   async discover() {
@@ -210,6 +218,7 @@ export class ChannelService {
       throw new AppError('not_found', 'This channel is not in the directory (any more).');
     // A channel left earlier shows again once the roster includes this user.
     await runtime.profile.store.channels.setLeft(channelId, null);
+    runtime.channelsChanged([channelId]);
     if (client.directory.isMember(channelId, me)) return { state: 'member' as const };
     if (!client.inDirectory())
       throw new AppError('unavailable', 'The organisation-wide channel is not available on this device yet.');
@@ -229,7 +238,7 @@ export class ChannelService {
     await store.channels.markRead(channelId, upToSortKey, this.#clock.now());
     // The unread badge is computed from the read position: without this the sidebar kept the
     // count of its last reload until some other change happened to reload it.
-    runtime.channelsChanged();
+    runtime.channelsChanged([channelId]);
     if (readReceiptsOn(runtime)) {
       // A receipt names the highest relay seq read; sent only when it moves, so scrolling sends little.
       const seq = await store.messageDetails.orderedSeqUpTo(channelId, upToSortKey);

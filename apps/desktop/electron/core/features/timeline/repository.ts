@@ -75,6 +75,7 @@ export function timelineRepository(db: Db) {
      ORDER BY seq DESC LIMIT ?`,
   );
   const byId = sql(db, `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND event_id = ? AND ${TYPES}`);
+  const byPk = sql(db, `SELECT ${COLUMNS} FROM events WHERE event_pk = ?`);
   const pending = sql(
     db,
     `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND ${TYPES} AND seq IS NULL ORDER BY event_pk DESC LIMIT ?`,
@@ -177,6 +178,25 @@ export function timelineRepository(db: Db) {
     isItem(channelId: string, eventId: string): boolean {
       const r = byId.get(channelId, eventId) as EventRow | undefined;
       return r !== undefined && toRow(channelId, r) !== null;
+    },
+    /**
+     * The items of these events and of these calendar entries (by the put that created them), as
+     * they stand now, for a change event (timeline-changes.ts); an event that is no item is left out.
+     */
+    itemsOf(channelId: string, eventIds: readonly string[], uids: readonly string[]): TimelineRow[] {
+      const rows: TimelineRow[] = [];
+      for (const eventId of eventIds) {
+        const r = byId.get(channelId, eventId) as EventRow | undefined;
+        const row = r && toRow(channelId, r);
+        if (row) rows.push(row);
+      }
+      for (const uid of uids) {
+        const pk = firstPut.get(channelId, uid) as number | undefined;
+        const r = pk === undefined ? undefined : (byPk.get(pk) as EventRow | undefined);
+        const row = r && toRow(channelId, r);
+        if (row) rows.push(row);
+      }
+      return rows;
     },
     /** The range's items, oldest first: the newest `limit` of them, and whether more were left out. */
     inRange(channelId: string, range: TimelineRange): { rows: TimelineRow[]; truncated: boolean } {
