@@ -1,7 +1,9 @@
 // Function roles on two workstations against a real relay process: the admin defines a role in
 // "Dienste", the nurse takes it over ("Dienst übernehmen") and the admin's workstation shows her as
-// holder with since when; a roster import shows its preview with a reason on the bad row. Keyboard
-// for the takeover; axe on the panel; a screenshot in German at 1366x768.
+// holder with since when; a roster import shows its preview with a reason on the bad row. Then the
+// admin finds the role in the quick switcher ("Dienstarzt", Enter), the conversation's header says
+// who holds it since when, and the message reaches the nurse who holds it. Keyboard for the
+// takeover and the switcher; axe on the panel and the conversation; screenshots in German at 1366x768.
 import { test, expect } from './fixtures.ts';
 import { expectAccessible, shot, twoStaff } from './steps.ts';
 
@@ -54,4 +56,32 @@ test('a role taken over on one workstation shows its holder on the other', async
   await preview.scrollIntoViewIfNeeded();
   await shot(admin, testInfo, 'roles-roster-preview');
   await expectAccessible(admin, 'roles panel');
+
+  // Messaging the role: the quick switcher finds it by name, Enter opens the conversation.
+  await admin.getByRole('button', { name: /^Kanal wechseln/ }).click();
+  const switcher = admin.getByRole('dialog', { name: 'Kanal wechseln' });
+  await switcher.getByRole('combobox').fill('Dienstarzt');
+  await expect(switcher.getByRole('option').first()).toContainText('Funktionsrolle · Bernd Pflege');
+  await shot(admin, testInfo, 'roles-quick-switcher');
+  await admin.keyboard.press('Enter');
+  await expect(switcher).toHaveCount(0, { timeout: 15_000 });
+  await expect(admin.getByTestId('channel-name')).toHaveText('Dienstarzt Station 3B', { timeout: 15_000 });
+  await expect(admin.getByTestId('role-line')).toHaveText(/Funktionsrolle · Bernd Pflege seit \d\d:\d\d/, {
+    timeout: 15_000,
+  });
+  const composer = admin.getByRole('textbox', { name: /^Nachricht an .*Dienstarzt Station 3B/ });
+  await composer.fill('Zimmer 12: bitte Blutdruck kontrollieren');
+  await composer.press('Enter');
+  await expect(admin.getByTestId('message').filter({ hasText: 'Zimmer 12' })).toBeVisible({ timeout: 15_000 });
+  await shot(admin, testInfo, 'roles-conversation-sender');
+  await expectAccessible(admin, 'role conversation');
+
+  // The holder: the conversation with the role appears on the nurse's workstation, with the message.
+  await nurse.getByRole('button', { name: 'Zurück zu den Kanälen' }).click();
+  const entry = nurse.getByTestId('channel-entry').filter({ hasText: 'Dienstarzt Station 3B' });
+  await expect(entry).toBeVisible({ timeout: 30_000 });
+  await entry.click();
+  await expect(nurse.getByTestId('message').filter({ hasText: 'Zimmer 12' })).toBeVisible({ timeout: 30_000 });
+  await expect(nurse.getByTestId('role-line')).toContainText('Bernd Pflege seit');
+  await shot(nurse, testInfo, 'roles-conversation-holder');
 });

@@ -3,7 +3,7 @@
 // (message, poll, file, calendar, receipt). Schemas are strict, so an unknown field from a newer
 // client is refused rather than half-applied; a newer client bumps the type's version instead.
 import { z } from 'zod';
-import { roleDefine, roleHold, roleSchedule } from './role-events.ts';
+import { roleConversation, roleDefine, roleHold, roleSchedule } from './role-events.ts';
 
 const id = z
   .string()
@@ -205,6 +205,7 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   roleDefine,
   roleSchedule,
   roleHold,
+  roleConversation,
 ]);
 
 export type ChannelEventPayload = z.output<typeof channelEventPayload>;

@@ -68,6 +68,18 @@ export const roleHold = z.strictObject({
   userId: id.nullable(),
 });
 
+/**
+ * Sent once, by the channel's creator right after its name, in a conversation with a role (not in
+ * the directory channel): the conversation's roster follows the role's holders from then on,
+ * kept by its member devices (docs/protocol.md "Conversations with a role"). The first one in the
+ * relay's order counts; its sender is the caller, who stays a member across handovers.
+ */
+export const roleConversation = z.strictObject({
+  type: z.literal('role.conversation'),
+  roleId: id,
+});
+
+export type RoleConversationPayload = z.output<typeof roleConversation>;
 export type RoleDefinePayload = z.output<typeof roleDefine>;
 export type RoleSchedulePayload = z.output<typeof roleSchedule>;
 export type RoleHoldPayload = z.output<typeof roleHold>;

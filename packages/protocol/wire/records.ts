@@ -122,6 +122,12 @@ export const orgSettingsBody = z.strictObject({
   notificationContent: z.enum(['none', 'sender', 'full']),
   /** Default of the channel setting "new members read the history". */
   historyForNewMembers: z.boolean(),
+  /**
+   * Whether a function role's previous holder keeps reading what reached the role while they held
+   * it (conversations with a role, after a handover). Absent in records from before it existed:
+   * off, the previous holder's devices delete those conversations.
+   */
+  roleHistoryForPreviousHolders: z.boolean().optional(),
   /** The admin user who changed the settings (the org key alone does not say which admin). */
   issuedBy: idSchema,
   issuedAt: time,

@@ -36,6 +36,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'messages.readers': { channelId: C, messageId: ID },
   'messages.retry': { channelId: C, messageId: ID },
   'search.query': { text: 'Visite', channelId: C },
+  'roles.conversation': { channelId: C },
   'polls.list': { channelId: C },
   'polls.create': {
     channelId: C,

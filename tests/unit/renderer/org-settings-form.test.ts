@@ -3,7 +3,13 @@ import type { OrgSettingsView } from '@klinikfunk/protocol/api/features/org-sett
 import { afterSave, formFrom, receive } from '../../../apps/desktop/renderer/src/components/admin/org-settings-form.ts';
 
 function view(retentionDays: number, readReceipts = true): OrgSettingsView {
-  const org = { retentionDays, readReceipts, notificationContent: 'sender' as const, historyForNewMembers: false };
+  const org = {
+    retentionDays,
+    readReceipts,
+    notificationContent: 'sender' as const,
+    historyForNewMembers: false,
+    roleHistoryForPreviousHolders: false,
+  };
   return { org, effective: org, overriddenByPolicy: [], issuedAt: null, issuedByName: null };
 }
 

@@ -14,6 +14,8 @@ export const orgSettingsValuesSchema = z.strictObject({
   readReceipts: z.boolean(),
   notificationContent,
   historyForNewMembers: z.boolean(),
+  /** A function role's previous holder keeps reading the role's conversations up to the handover. */
+  roleHistoryForPreviousHolders: z.boolean().default(false),
 });
 
 export const orgSettingsSchema = z.object({

@@ -6,4 +6,6 @@ export const ROLES_METHOD_NAMES = [
   'roles.handOver',
   'roles.previewRoster',
   'roles.importRoster',
+  'roles.openConversation',
+  'roles.conversation',
 ] as const;

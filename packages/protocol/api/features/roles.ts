@@ -1,9 +1,11 @@
 // API of function roles ("Funktionsrollen", apps/desktop/electron/core/features/roles/): roles
 // with their current holders, defining them, taking one over or handing it on, and importing a
-// duty roster. Roles travel in the organisation's directory channel, so no method names a channel.
+// duty roster. Roles travel in the organisation's directory channel, so only the conversation with
+// a role (whose roster follows its holders) names one.
 import { z } from 'zod';
 import { roleEligibility } from '../../domain/role-events.ts';
 import { method } from '../define.ts';
+import { channelId } from '../common.ts';
 
 const roleId = z
   .string()
@@ -41,6 +43,18 @@ export const roleViewSchema = z.object({
   mayAdminister: z.boolean(),
 });
 
+/** A conversation with a role, for its header: "Dienstarzt Innere · Dr. Bernd Arzt seit 07:00". */
+export const roleConversationViewSchema = z.object({
+  roleId: z.string(),
+  /** The role's name; null when this workstation does not know the role (any more). */
+  name: z.string().nullable(),
+  holders: z.array(person),
+  /** Since when they hold it (UTC ms); null when nobody does. */
+  since: z.number().nullable(),
+  /** Who opened the conversation with the role (a member across handovers). */
+  caller: person,
+});
+
 export const rosterFormatSchema = z.enum(['ics', 'csv']);
 const rosterInput = z.strictObject({
   roleId,
@@ -71,6 +85,18 @@ export const rosterRowSchema = z.object({
 });
 
 export const rolesMethods = {
+  'roles.openConversation': method({
+    input: z.strictObject({ roleId }),
+    output: z.object({ channelId: z.string() }),
+    doc: 'This user’s conversation with the role: the one they opened before while they are still in it, else a new one with whoever holds the role now (nobody yet is fine: the next holder is added). Its members follow the role’s holders. `not_found` for an unknown or retired role.',
+  }),
+  'roles.conversation': method({
+    input: z.strictObject({ channelId }),
+    output: roleConversationViewSchema.nullable(),
+    requires: 'member',
+    channelField: 'channelId',
+    doc: 'The role a conversation is with, its holders now and since when; null for a conversation that is not with a role.',
+  }),
   'roles.list': method({
     input: z.strictObject({}),
     output: z.object({
@@ -119,3 +145,5 @@ export const rolesMethods = {
 
 export type RoleView = z.output<typeof roleViewSchema>;
 export type RosterRowView = z.output<typeof rosterRowSchema>;
+
+export type RoleConversationView = z.output<typeof roleConversationViewSchema>;

@@ -6,24 +6,26 @@
 //   notification content:  NotificationContent policy (or the reception preset)  >  org setting  >  'sender'
 //   read receipts:         org setting  >  off
 //   history for new members (default of the channel setting): org setting  >  off
+//   a role's previous holder keeps reading the role's conversations: org setting  >  off
 import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { OrgSettingsValues } from './admin.ts';
 
-export const DEFAULT_ORG_SETTINGS: OrgSettingsValues = {
+export const DEFAULT_ORG_SETTINGS: Required<OrgSettingsValues> = {
   retentionDays: 0,
   readReceipts: false,
   notificationContent: 'sender',
   historyForNewMembers: false,
+  roleHistoryForPreviousHolders: false,
 };
 
 export type NotificationContentSetting = RecordBody<'org_settings'>['notificationContent'];
 
 export interface EffectiveOrgSettings {
   /** What the organisation set (signed record), or the defaults. */
-  org: OrgSettingsValues;
+  org: Required<OrgSettingsValues>;
   /** What applies on this workstation after machine policy. */
-  effective: OrgSettingsValues;
+  effective: Required<OrgSettingsValues>;
   /** Which values machine policy overrides on this workstation. */
   overriddenByPolicy: Array<'retentionDays' | 'notificationContent'>;
   /** When and by whom the organisation settings were last changed; null: never (defaults). */
@@ -31,10 +33,11 @@ export interface EffectiveOrgSettings {
   issuedBy: string | null;
 }
 
-export function orgSettingsValues(record: SignedRecord<'org_settings'> | null): OrgSettingsValues {
+export function orgSettingsValues(record: SignedRecord<'org_settings'> | null): Required<OrgSettingsValues> {
   if (!record) return { ...DEFAULT_ORG_SETTINGS };
   const { retentionDays, readReceipts, notificationContent, historyForNewMembers } = record.body;
-  return { retentionDays, readReceipts, notificationContent, historyForNewMembers };
+  const roleHistoryForPreviousHolders = record.body.roleHistoryForPreviousHolders ?? false;
+  return { retentionDays, readReceipts, notificationContent, historyForNewMembers, roleHistoryForPreviousHolders };
 }
 
 /** Is the notification content decided by machine policy here (set, or the reception preset)? */

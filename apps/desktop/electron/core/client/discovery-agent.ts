@@ -3,12 +3,17 @@
 //  - devices holding the org key keep the directory channel's roster at every active user;
 //  - devices of a channel's admins accept open join requests for it while it is announced, keep
 //    its announcement current (renamed, or its announcing admin left) and re-share its history
-//    to new member devices when the channel allows that.
+//    to new member devices when the channel allows that;
+//  - member devices of a channel a feature keeps (channel-keepers.ts: a conversation with a role)
+//    sign its roster as the feature plans it, re-share the history to the devices that roster
+//    adds, and delete what a keeper says this device must no longer read.
 // Runs are serial and coalesced. Two admin devices racing for the same roster epoch: the relay
 // takes one (the chain's prevHash refuses the other); the loser refreshes and finds the work done
 // or builds on the new epoch.
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { KeyShare } from '../crypto/channel-crypto.ts';
+import type { Timer } from '../clock/clock.ts';
+import { channelKeepers, type KeeperContext } from './channel-keepers.ts';
 import type { Directory } from '@klinikfunk/crypto/directory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
@@ -45,8 +50,14 @@ export interface DiscoveryAgentDeps {
   repeatSettings(channelId: string): Promise<void>;
   shareHistory(channelId: string, deviceIds: string[]): KeyShare[];
   mail(shares: KeyShare[]): Promise<void>;
+  /** Deletes a channel's content and keys on this device (a keeper says it must not read it any more). */
+  forget(channelId: string): Promise<void>;
   now(): number;
+  after(ms: number, fn: () => void): Timer;
 }
+
+/** A keeper's next change further ahead than this is looked at again then (timers overflow past ~24 days). */
+const LONGEST_WAIT_MS = 6 * 3600_000;
 
 /** A refused roster is retried this often (after a refresh) before waiting for the next run. */
 const ATTEMPTS = 4;
@@ -56,6 +67,8 @@ export class DiscoveryAgent {
   readonly directoryId: string;
   #running: Promise<void> | null = null;
   #again = false;
+  #wake: Timer | null = null;
+  #stopped = false;
 
   constructor(deps: DiscoveryAgentDeps) {
     this.#deps = deps;
@@ -74,11 +87,19 @@ export class DiscoveryAgent {
         await this.#step('directory roster', () => this.#ensureDirectory());
         await this.#step('join requests', () => this.#acceptJoins());
         await this.#step('announcements', () => this.#keepAnnouncements());
+        await this.#step('kept rosters', () => this.#keepRosters());
         await this.#step('history', () => this.#shareOwedHistory());
       } while (this.#again);
       this.#running = null;
     })();
     return this.#running;
+  }
+
+  /** No further timed runs (the client stops). */
+  stop(): void {
+    this.#stopped = true;
+    this.#wake?.cancel();
+    this.#wake = null;
   }
 
   async #step(name: string, run: () => Promise<void>): Promise<void> {
@@ -202,6 +223,60 @@ export class DiscoveryAgent {
         historyForNewMembers: history,
       });
     }
+  }
+
+  /**
+   * The rosters features keep: signed by this device where they differ from the plan (any member
+   * device online first does it; a second one finds the chain moved on and the work done), the
+   * history mailed at once to the devices the new roster adds (this device may be the one the
+   * handover removes, and a device removed and added again got its earlier share long ago), and
+   * what this device must no longer read deleted. Wakes again at the next planned change.
+   */
+  async #keepRosters(): Promise<void> {
+    const { directory, store, self } = this.#deps;
+    const left = await this.#leftChannels();
+    const ctx = (): KeeperContext => ({ store, directory, self, now: this.#deps.now() });
+    const deviceIds = (channelId: string) => directory.memberDevices(channelId).map((d) => d.record.body.deviceId);
+    let next: number | null = null;
+    for (const keeper of channelKeepers()) {
+      for (const plan of keeper.rosters(ctx())) {
+        if (left.has(plan.channelId)) continue;
+        const before = new Set(deviceIds(plan.channelId));
+        const published = await this.#publishWithRetry(plan.channelId, 'device', () => {
+          const current = directory.rosters.get(plan.channelId)?.current;
+          if (!current?.members.some((m) => m.userId === self.userId && m.role === 'admin')) return null;
+          if (sameMembers(current.members, plan.members)) return null;
+          return { members: plan.members, kind: current.kind, history: current.historyForNewMembers };
+        });
+        if (!published) continue;
+        this.#deps.log.info('kept roster signed', { channelId: plan.channelId, keeper: keeper.name });
+        const added = deviceIds(plan.channelId).filter((id) => id !== self.deviceId && !before.has(id));
+        if (added.length === 0) continue;
+        await this.#deps.mail(this.#deps.shareHistory(plan.channelId, added));
+        await store.historyShares.record(plan.channelId, added, this.#deps.now());
+        await this.#deps.repeatSettings(plan.channelId);
+      }
+      for (const channelId of keeper.toForget(ctx())) {
+        await this.#deps.forget(channelId);
+        keeper.forgotten(ctx(), channelId);
+        this.#deps.log.info('kept channel forgotten on this device', { channelId, keeper: keeper.name });
+      }
+      const at = keeper.nextChange(ctx());
+      if (at !== null && (next === null || at < next)) next = at;
+    }
+    this.#wakeAt(next);
+  }
+
+  #wakeAt(at: number | null): void {
+    this.#wake?.cancel();
+    this.#wake = null;
+    if (at === null || this.#stopped) return;
+    const wait = Math.min(Math.max(0, at - this.#deps.now()), LONGEST_WAIT_MS);
+    this.#wake = this.#deps.after(wait, () => {
+      this.schedule().catch((error: unknown) =>
+        this.#deps.log.warn('discovery: timed run failed', { error: loggable(error) }),
+      );
+    });
   }
 
   /** Chain keys from the start for member devices this device has not given them to yet. */

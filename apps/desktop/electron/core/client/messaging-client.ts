@@ -23,6 +23,7 @@ import type { Transport } from '../transport/transport.ts';
 import { directoryChannelId } from './channel-directory.ts';
 import { DirectorySync } from './directory-sync.ts';
 import { DiscoveryAgent } from './discovery-agent.ts';
+import { channelKeepers } from './channel-keepers.ts';
 import { createSyncCrypto, mailShares } from './sync-crypto.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 
@@ -171,13 +172,18 @@ export class MessagingClient {
         void (await Promise.all(
           shares.map((s) => deps.transport.sendMail(s.recipientDeviceId, randomUUID(), s.envelope)),
         )),
+      forget: async (channelId) => {
+        this.#senderKeys.forgetChannel(channelId);
+        await deps.store.deleteChannelContent(channelId);
+      },
       now: () => deps.clock.now(),
+      after: (ms, fn) => deps.clock.after(ms, fn),
     });
     // A page of the directory channel may hold join requests or announcements to act on.
     const listeners: SyncListeners = {
       ...deps.listeners,
       applied: (channelId, applied) => {
-        if (channelId === this.directoryChannelId) this.#scheduleDiscovery();
+        if (channelId === this.directoryChannelId || wakesKeepers(applied)) this.#scheduleDiscovery();
         deps.listeners?.applied?.(channelId, applied);
       },
       // A restored relay lost the records stored since its backup: read all, give back what it lacks.
@@ -273,6 +279,7 @@ export class MessagingClient {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#directoryRetry?.cancel();
+    this.#discovery.stop();
     this.#unsubscribe.splice(0).forEach((off) => off());
     this.engine.stop();
     this.#senderKeys.flush();
@@ -291,8 +298,11 @@ export class MessagingClient {
   }
 
   async #refresh(): Promise<void> {
+    const before = new Set(this.#memberChannels());
     if (await this.#directorySync.restorePending()) await this.#directorySync.afterRestore(this.#deps.transport);
     else await this.#directorySync.refresh(this.#deps.transport);
+    // Added to a channel: its earlier events (history shared, or from a former membership) are fetched now.
+    if (this.#memberChannels().some((id) => !before.has(id))) this.engine.catchUp();
     await this.#shareWithNewDevices();
     await this.#acceptMail(await this.#deps.transport.fetchMail(500));
     // New users, devices or rosters: the directory roster, join requests and history may be due.
@@ -301,6 +311,10 @@ export class MessagingClient {
 
   #channelIds(): string[] {
     return [...this.directory.rosters.keys()];
+  }
+
+  #memberChannels(): string[] {
+    return this.#channelIds().filter((id) => this.directory.isMember(id, this.userId));
   }
 
   /**
@@ -428,12 +442,16 @@ export class MessagingClient {
     historyForNewMembers?: boolean;
     /** Announced in the directory channel (name and topic encrypted there); channels only. */
     discoverable?: boolean;
+    /** Every first member an admin (a conversation with a role: any member device signs its handovers). */
+    everyoneAdmin?: boolean;
   }): Promise<string> {
     const channelId = `chn${toBase64Url(new Uint8Array(randomBytes(12)))}`;
     const history = input.historyForNewMembers ?? false;
     const members = [
       { userId: this.userId, role: 'admin' as const },
-      ...input.memberUserIds.filter((u) => u !== this.userId).map((userId) => ({ userId, role: 'member' as const })),
+      ...input.memberUserIds
+        .filter((u) => u !== this.userId)
+        .map((userId) => ({ userId, role: input.everyoneAdmin ? ('admin' as const) : ('member' as const) })),
     ];
     await this.#publishRoster(channelId, input.kind, members, history);
     // The first members get every key directly; only later members are owed the history.
@@ -609,6 +627,12 @@ export class MessagingClient {
       urgent: options.urgent ?? false,
     });
   }
+}
+
+/** An applied event a channel keeper waits for (channel-keepers.ts): a discovery run is due. */
+function wakesKeepers(applied: ReadonlyArray<{ payload: unknown }>): boolean {
+  const types = new Set(channelKeepers().flatMap((k) => k.wakesOn));
+  return types.size > 0 && applied.some((e) => types.has((e.payload as { type?: string } | null)?.type ?? ''));
 }
 
 /** Setting that keeps the profile's offset to the relay's clock across restarts (relay-clock.ts). */

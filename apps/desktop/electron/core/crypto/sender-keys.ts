@@ -165,6 +165,8 @@ export interface SenderKeyStore {
   setOutbound(state: ChainState): void;
   /** Every inbound chain of a channel (for re-sharing history to new members). */
   chainsOf(channelId: string): ChainState[];
+  /** Deletes every chain of the channel, inbound and own: nothing of it can be opened here again. */
+  forgetChannel(channelId: string): void;
 }
 
 export class MemorySenderKeyStore implements SenderKeyStore {
@@ -184,5 +186,9 @@ export class MemorySenderKeyStore implements SenderKeyStore {
   }
   chainsOf(channelId: string): ChainState[] {
     return [...this.#chains.values()].filter((c) => c.channelId === channelId);
+  }
+  forgetChannel(channelId: string): void {
+    for (const [id, c] of this.#chains) if (c.channelId === channelId) this.#chains.delete(id);
+    this.#outbound.delete(channelId);
   }
 }

@@ -9,6 +9,8 @@ import { pollsContent } from './polls/repository.ts';
 import { reactionsContent } from './reactions/repository.ts';
 import { rolesContent } from './roles/repository.ts';
 import { registerContentFeature } from '../store/content-features.ts';
+import { registerChannelKeeper } from '../client/channel-keepers.ts';
+import { roleConversationKeeper } from './roles/conversations.ts';
 
 /** Called once by wiring.ts before any store opens, and by tests that apply events to a store of their own; idempotent. */
 export function registerStoreFeatures(): void {
@@ -17,4 +19,6 @@ export function registerStoreFeatures(): void {
   registerContentFeature(filesContent);
   registerContentFeature(rolesContent);
   registerContentFeature(reactionsContent);
+  // Not a store port, but registered with it: a role conversation's roster follows its holders.
+  registerChannelKeeper(roleConversationKeeper);
 }

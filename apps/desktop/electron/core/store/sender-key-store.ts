@@ -132,4 +132,13 @@ export class SqliteSenderKeyStore implements SenderKeyStore {
       .filter(([id, c]) => !id.startsWith(OUTBOUND) && c.channelId === channelId)
       .map(([, c]) => c);
   }
+  /** Written at once, with a change still waiting for the next flush dropped first. */
+  forgetChannel(channelId: string): void {
+    for (const [id, c] of this.#cache) {
+      if (c.channelId !== channelId) continue;
+      this.#cache.delete(id);
+      this.#dirty.delete(id);
+    }
+    this.#db.prepare('DELETE FROM sender_keys WHERE channel_id = ?').run(channelId);
+  }
 }

@@ -150,6 +150,15 @@ export class SyncEngine {
     if (resolved.length > 0) this.#deps.listeners?.applied?.(channelId, resolved);
   }
 
+  /**
+   * Asks the relay for the heads again (after this one if a round is under way): this device
+   * became a member of a channel whose events it never fetched, and no new event may come to
+   * announce them (a roster signed at a role's handover by a device that left with it).
+   */
+  catchUp(): void {
+    this.#requestResync();
+  }
+
   /** Resolves when the current catch-up round (if any) is done; for tests and the UI. */
   async idle(): Promise<void> {
     await this.#catchUp;

@@ -1,5 +1,6 @@
 // IPC adapter of function roles: each handler hands the call to the RoleService of the visible
-// profile (roles travel in the directory channel, so no method names a channel to check).
+// profile (roles travel in the directory channel; only `roles.conversation` names a channel, whose
+// membership the router checked on the runtime it hands in).
 import type { ROLES_METHOD_NAMES } from '@klinikfunk/protocol/api/features/roles-names.ts';
 import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import { roleService } from './service.ts';
@@ -21,5 +22,7 @@ export function roleHandlers(ctx: HandlerContext): Pick<ProfileHandlers, (typeof
     },
     'roles.previewRoster': (input) => roles().previewRoster(input),
     'roles.importRoster': async (input) => ({ entries: await roles().importRoster(input) }),
+    'roles.openConversation': async ({ roleId }) => ({ channelId: await roles().openConversation(roleId) }),
+    'roles.conversation': ({ channelId }, { runtime }) => roleService(runtime, ctx.clock).conversation(channelId),
   };
 }

@@ -3,7 +3,13 @@
 // directory facts the fold decides by are read from the signed records as they were at a moment
 // (the relay time of each event). Who may do what, and who holds what, is resolve.ts's.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import { roleDefine, roleHold, roleSchedule, type RolePayload } from '@klinikfunk/protocol/domain/role-events.ts';
+import {
+  roleConversation,
+  roleDefine,
+  roleHold,
+  roleSchedule,
+  type RolePayload,
+} from '@klinikfunk/protocol/domain/role-events.ts';
 import { orgAdminAt } from '../../store/authorise-facts.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
@@ -11,6 +17,7 @@ import { sql } from '../../store/statements.ts';
 import type { RoleAuthority, RoleOp } from './resolve.ts';
 
 function keep(db: Db, event: ChannelEvent): string | null {
+  if (event.payload.type === 'role.conversation') return link(db, event, event.payload.roleId);
   // Only the directory channel, whose roster is every active user, carries roles.
   if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) !== 1)
     return 'not_directory_channel';
@@ -43,11 +50,32 @@ function keep(db: Db, event: ChannelEvent): string | null {
 }
 
 /**
+ * A conversation with a role: the first link of a channel counts (its creator sends it right after
+ * the name); one under another event id is refused, so no later member can turn the conversation
+ * to another role or make themselves its caller.
+ */
+function link(db: Db, event: ChannelEvent, roleId: string): string | null {
+  if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) === 1)
+    return 'directory_channel';
+  const kept = sql(db, 'SELECT event_id FROM role_conversations WHERE channel_id = ?').pluck().get(event.channelId) as
+    string | undefined;
+  if (kept !== undefined) return kept === event.eventId ? null : 'already_linked';
+  sql(db, 'INSERT INTO role_conversations (channel_id, role_id, caller_user_id, event_id) VALUES (?, ?, ?, ?)').run(
+    event.channelId,
+    roleId,
+    event.senderUserId,
+    event.eventId,
+  );
+  return null;
+}
+
+/**
  * An own event got its place from the relay (its seq and relay time are in the log now), or was
  * refused for good (gone from the log): its row follows the log. The fold reads them in order on
  * every read, so nothing else is recomputed.
  */
 function follow(db: Db, event: ChannelEvent): Map<string, string | null> {
+  if (event.payload.type === 'role.conversation') return followLink(db, event);
   const logged = sql(db, 'SELECT seq, relay_at FROM events WHERE channel_id = ? AND event_id = ?').get(
     event.channelId,
     event.eventId,
@@ -64,6 +92,17 @@ function follow(db: Db, event: ChannelEvent): Map<string, string | null> {
   return new Map([[event.eventId, logged ? null : 'refused']]);
 }
 
+/** An own link refused for good by the relay: the channel is no conversation with a role. */
+function followLink(db: Db, event: ChannelEvent): Map<string, string | null> {
+  const logged = sql(db, 'SELECT 1 FROM events WHERE channel_id = ? AND event_id = ?').get(
+    event.channelId,
+    event.eventId,
+  );
+  if (!logged)
+    sql(db, 'DELETE FROM role_conversations WHERE channel_id = ? AND event_id = ?').run(event.channelId, event.eventId);
+  return new Map([[event.eventId, logged ? null : 'refused']]);
+}
+
 // Any member of the directory channel may send one (the rule table lets it in); who may define,
 // schedule or hold which role the fold decides from the log in order (resolve.ts). They travel
 // labelled like the directory channel's other events, so the relay cannot tell them from an
@@ -75,6 +114,8 @@ export const rolesContent: ContentFeature = {
     'role.define': { schema: roleDefine, rule: anyMember, contentType: 'channel' },
     'role.schedule': { schema: roleSchedule, rule: anyMember, contentType: 'channel' },
     'role.hold': { schema: roleHold, rule: anyMember, contentType: 'channel' },
+    // Its creator, the channel's first admin, sends it (every member of such a conversation is one).
+    'role.conversation': { schema: roleConversation, rule: { who: 'channel_admin' }, contentType: 'channel' },
   },
   apply: keep,
   author: () => undefined,
@@ -91,6 +132,14 @@ export const rolesContent: ContentFeature = {
 const IN_FORCE = `ORDER BY json_extract(record, '$.body.issuedAt') <= ? DESC,
   CASE WHEN json_extract(record, '$.body.issuedAt') <= ? THEN json_extract(record, '$.body.issuedAt') ELSE -json_extract(record, '$.body.issuedAt') END DESC,
   record_pk DESC LIMIT 1`;
+
+export interface RoleConversationRow {
+  channelId: string;
+  roleId: string;
+  /** Who opened the conversation with the role: a member across every handover. */
+  callerUserId: string;
+  droppedAt: number | null;
+}
 
 /** The read side, built by the store (ProfileStore.repository). */
 export class RoleRepository implements RoleAuthority {
@@ -136,6 +185,41 @@ export class RoleRepository implements RoleAuthority {
         .pluck()
         .get(),
     );
+  }
+
+  /** Every conversation with a role this profile knows (its own or one it was added to). */
+  conversations(): RoleConversationRow[] {
+    const rows = sql(
+      this.#db,
+      'SELECT channel_id, role_id, caller_user_id, dropped_at FROM role_conversations ORDER BY channel_id',
+    ).all() as Array<{ channel_id: string; role_id: string; caller_user_id: string; dropped_at: number | null }>;
+    return rows.map((r) => ({
+      channelId: r.channel_id,
+      roleId: r.role_id,
+      callerUserId: r.caller_user_id,
+      droppedAt: r.dropped_at,
+    }));
+  }
+
+  conversation(channelId: string): RoleConversationRow | null {
+    const row = sql(
+      this.#db,
+      'SELECT role_id, caller_user_id, dropped_at FROM role_conversations WHERE channel_id = ?',
+    ).get(channelId) as { role_id: string; caller_user_id: string; dropped_at: number | null } | undefined;
+    return row ? { channelId, roleId: row.role_id, callerUserId: row.caller_user_id, droppedAt: row.dropped_at } : null;
+  }
+
+  /** This device deleted the conversation's content and keys (it was removed at a handover). */
+  markDropped(channelId: string, at: number): void {
+    sql(this.#db, 'UPDATE role_conversations SET dropped_at = ? WHERE channel_id = ?').run(at, channelId);
+  }
+
+  /** Added again (it holds the role once more): the next removal drops again. */
+  clearDropped(channelId: string): void {
+    sql(
+      this.#db,
+      'UPDATE role_conversations SET dropped_at = NULL WHERE channel_id = ? AND dropped_at IS NOT NULL',
+    ).run(channelId);
   }
 
   isOrgAdmin(userId: string, at: number): boolean {

@@ -3,6 +3,7 @@
 // the events that define, hold and schedule them. What every client's fold would refuse is refused
 // here at once with the same reason; the fold that counts is every receiver's own.
 import type { RoleView, RosterRowView } from '@klinikfunk/protocol/api/contract.ts';
+import type { RoleConversationView } from '@klinikfunk/protocol/api/features/roles.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { RoleDefinePayload, RolePayload, RoleSchedulePayload } from '@klinikfunk/protocol/domain/role-events.ts';
 import { roleDefine, roleSchedule } from '@klinikfunk/protocol/domain/role-events.ts';
@@ -12,8 +13,9 @@ import { serviceKey } from '../../app/profile-services.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { nameLookup } from '../kit/channel-access.ts';
+import { conversationHolding, roleFoldOf } from './conversations.ts';
 import { roleRepository, type RoleRepository } from './repository.ts';
-import { adminRefusal, foldRoles, holdingAt, holdRefusal, isEligible, type RoleFold, type RoleOp } from './resolve.ts';
+import { adminRefusal, holdingAt, holdRefusal, isEligible, type RoleFold, type RoleOp } from './resolve.ts';
 import { parseRoster, type RosterFormat } from './roster-import.ts';
 import { scheduleChunks } from './schedule-chunks.ts';
 
@@ -27,7 +29,6 @@ interface RosterRequest {
 export class RoleService {
   readonly #runtime: ProfileRuntime;
   readonly #clock: Clock;
-  #cache: { version: string; fold: RoleFold } | null = null;
 
   constructor(runtime: ProfileRuntime, clock: Clock) {
     this.#runtime = runtime;
@@ -40,10 +41,7 @@ export class RoleService {
 
   /** The fold of every kept role event, recomputed only when its inputs changed. */
   fold(): RoleFold {
-    const repo = this.#repo;
-    const version = repo.version();
-    if (this.#cache?.version !== version) this.#cache = { version, fold: foldRoles(repo.ops(), repo) };
-    return this.#cache.fold;
+    return roleFoldOf(this.#runtime.profile.store).fold;
   }
 
   /** This user's next event as the fold would judge it, were it in force now. */
@@ -96,6 +94,52 @@ export class RoleService {
     roles.sort((a, b) => a.department.localeCompare(b.department, 'de') || a.name.localeCompare(b.name, 'de'));
     const departments = orgAdmin ? null : delegated === 'all' ? null : [...delegated];
     return { roles, mayDefine: orgAdmin || delegated === 'all' || delegated.length > 0, departments };
+  }
+
+  /** The caller's conversation with the role: kept while they are in it, else a new one. */
+  async openConversation(roleId: string): Promise<string> {
+    const state = this.fold().roles.get(roleId);
+    if (!state || state.definition.retired) throw new AppError('not_found', 'No such role.');
+    const { client, profile } = this.#runtime;
+    const me = this.#runtime.identity.userId;
+    const repo = this.#repo;
+    const left = await profile.store.channels.leftIds();
+    const mine = repo
+      .conversations()
+      .find(
+        (c) =>
+          c.roleId === roleId &&
+          c.callerUserId === me &&
+          !left.has(c.channelId) &&
+          client.directory.isMember(c.channelId, me),
+      );
+    if (mine) return mine.channelId;
+    const holders = holdingAt(repo, state, this.#clock.now()).userIds;
+    const channelId = await client.createChannel({
+      kind: 'conversation',
+      name: state.definition.name,
+      memberUserIds: holders,
+      historyForNewMembers: true,
+      everyoneAdmin: true,
+    });
+    await client.send(channelId, { type: 'role.conversation', roleId });
+    return channelId;
+  }
+
+  /** The conversation's role with its holders now, for its header; null for any other conversation. */
+  async conversation(channelId: string): Promise<RoleConversationView | null> {
+    const row = this.#repo.conversation(channelId);
+    if (!row) return null;
+    const name = await nameLookup(this.#runtime.profile.store);
+    const state = this.fold().roles.get(row.roleId);
+    const holding = conversationHolding(this.#runtime.profile.store, row, this.#clock.now());
+    return {
+      roleId: row.roleId,
+      name: state?.definition.name ?? null,
+      holders: holding.userIds.map(name),
+      since: holding.since,
+      caller: name(row.callerUserId),
+    };
   }
 
   async define(input: Omit<RoleDefinePayload, 'type' | 'roleId'> & { roleId?: string | undefined }): Promise<string> {

@@ -9,6 +9,7 @@ export interface OrgSettingsFields {
   readReceipts: boolean;
   notificationContent: OrgSettingsView['org']['notificationContent'];
   historyForNewMembers: boolean;
+  roleHistoryForPreviousHolders: boolean;
 }
 
 export interface OrgSettingsForm {
@@ -25,6 +26,7 @@ export function fieldsOf(view: OrgSettingsView): OrgSettingsFields {
     readReceipts: view.org.readReceipts,
     notificationContent: view.org.notificationContent,
     historyForNewMembers: view.org.historyForNewMembers,
+    roleHistoryForPreviousHolders: view.org.roleHistoryForPreviousHolders,
   };
 }
 
@@ -33,7 +35,8 @@ export function sameFields(a: OrgSettingsFields, b: OrgSettingsFields): boolean 
     a.retention.trim() === b.retention.trim() &&
     a.readReceipts === b.readReceipts &&
     a.notificationContent === b.notificationContent &&
-    a.historyForNewMembers === b.historyForNewMembers
+    a.historyForNewMembers === b.historyForNewMembers &&
+    a.roleHistoryForPreviousHolders === b.roleHistoryForPreviousHolders
   );
 }
 

@@ -15,3 +15,18 @@ export function roleTime(timestamp: number, locale: string): string {
     );
   return format.format(timestamp);
 }
+
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+const berlinDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', dateStyle: 'short' });
+
+/** "07:00" for a moment of today (Europe/Berlin), else date and time: the header's "seit …". */
+export function roleClock(timestamp: number, locale: string, now: number): string {
+  if (berlinDay.format(timestamp) !== berlinDay.format(now)) return roleTime(timestamp, locale);
+  let format = clockFormatters.get(locale);
+  if (!format)
+    clockFormatters.set(
+      locale,
+      (format = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: 'Europe/Berlin' })),
+    );
+  return format.format(timestamp);
+}
