@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { calendarRepository } from '../../../apps/desktop/electron/core/features/calendar/repository.ts';
 import { randomKey, tempDir } from './helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
@@ -443,7 +444,7 @@ describe('retention and deletion', () => {
     expect(await store.messages.page(CH)).toEqual([]);
     expect(await store.collaboration.files(CH)).toEqual([]);
     expect(await store.collaboration.polls(CH, T0)).toEqual([]);
-    expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
+    expect(await store.repository(calendarRepository).entries(CH)).toEqual([]);
     expect(await store.sync.pending(CH)).toEqual([]);
     expect(testDatabase(store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(CH)).toBe(0);
     expect(await store.search({ text: 'Arztbrief' })).toEqual([]);
@@ -556,13 +557,13 @@ describe('polls, files and calendar', () => {
     await apply([
       ev({ type: 'calendar.rsvp', uid: 'evt-handover-01', rsvp: 'yes' }, { senderUserId: 'usr-ben-00001' }),
     ]);
-    const range = await store.collaboration.calendarRange(CH, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 30));
+    const range = await store.repository(calendarRepository).range(CH, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 30));
     expect(range.map((o) => new Date(o.start).toISOString())).toEqual([
       '2026-11-23T06:00:00.000Z',
       '2026-11-24T06:00:00.000Z',
       '2026-11-25T06:00:00.000Z',
     ]);
-    expect((await store.collaboration.calendarEntries(CH))[0]!.attendees).toEqual([
+    expect((await store.repository(calendarRepository).entries(CH))[0]!.attendees).toEqual([
       { userId: 'usr-ben-00001', name: 'Ben', rsvp: 'yes' },
     ]);
   });

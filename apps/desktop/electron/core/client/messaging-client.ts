@@ -65,11 +65,6 @@ export const CONTENT_TYPE: Partial<Record<ChannelEventPayload['type'], string>> 
   'message.delete': 'message',
   'message.ack': 'receipt',
   'read.receipt': 'receipt',
-  'calendar.put': 'calendar',
-  'calendar.cancel': 'calendar',
-  'calendar.rsvp': 'calendar',
-  'calendar.occurrence.put': 'calendar',
-  'calendar.occurrence.cancel': 'calendar',
 };
 
 /** The content type an event of this type is sealed with (throws when neither the client nor a feature declares one). */

@@ -3,6 +3,7 @@
 // (tests/harness/store-features.ts) registers them in every test process without loading every
 // feature's handlers (that import cost a second or two per test file). features/registry.ts
 // re-exports it for core/wiring.ts; a new feature with events adds its line here.
+import { calendarContent } from './calendar/repository.ts';
 import { filesContent } from './files/repository.ts';
 import { pinsContent } from './pins/repository.ts';
 import { pollsContent } from './polls/repository.ts';
@@ -17,4 +18,5 @@ export function registerStoreFeatures(): void {
   registerContentFeature(filesContent);
   registerContentFeature(rolesContent);
   registerContentFeature(reactionsContent);
+  registerContentFeature(calendarContent);
 }

@@ -1,20 +1,20 @@
-// size: the generic dispatch plus the message and calendar reducers that have not yet moved to their feature folders (issue 16 item 2); they are the next to go.
-// Materialises decrypted channel events into messages, channel settings and calendar entries, and
-// hands a registered feature's events (polls, files, pins, reactions, roles) to its folder (content-features.ts).
+// size: the generic dispatch plus the message reducers that have not yet moved to their feature folder (issue 16 item 2); they are the next to go.
+// Materialises decrypted channel events into messages and channel settings, and hands a registered
+// feature's events (polls, files, calendar, pins, reactions, roles) to its folder (content-features.ts).
 // `applyEvents` runs inside the caller's transaction (together with the cursor), is idempotent
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { isStoreEvent } from './authorise.ts';
 import { authoriseEvent } from './authorise-facts.ts';
-import { applyCalendar } from './calendar-apply.ts';
 import {
   contentFeatureOf,
   keepsRefusedPayload,
   orderedFeatureFor,
+  replayedFeatureFor,
   typesWaitingForMessage,
+  type ReplayedFeature,
 } from './content-features.ts';
-import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
 import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
@@ -46,20 +46,24 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   const accepted: ChannelEvent[] = [];
   const waiting = new WaitingForTarget(db);
-  /** Calendar entries to recompute after this batch, with the batch's events of each. */
-  const replays = new Map<string, { channelId: string; uid: string; events: ChannelEvent[] }>();
+  /** Entries of a replayed feature (calendar) to recompute after this batch, with the batch's events of each. */
+  const replays = new Map<
+    string,
+    { replayed: ReplayedFeature; channelId: string; entry: string; events: ChannelEvent[] }
+  >();
   const decide = (event: ChannelEvent, eventPk: number | bigint): void => {
     // A calendar event opened after later ones of its entry: the entry is recomputed from its log
-    // in seq order, so its creator and every verdict are an in-order device's (calendar-replay.ts).
-    // Once per entry and batch (history opened newest first would otherwise recompute it per event);
-    // the batch's later events of that entry wait for it too.
-    if (isCalendarEvent(event)) {
-      const key = `${event.channelId}\u0000${event.payload.uid}`;
+    // in seq order, so its creator and every verdict are an in-order device's
+    // (features/calendar/repository.ts). Once per entry and batch (history opened newest first
+    // would otherwise recompute it per event); the batch's later events of that entry wait for it too.
+    const replayedBy = replayedFeatureFor(event.payload.type);
+    if (replayedBy) {
+      const { name, replayed } = replayedBy;
+      const entry = replayed.entryOf(event);
+      const key = `${name}\u0000${event.channelId}\u0000${entry}`;
       const replay =
         replays.get(key) ??
-        (openedLate(db, event) && replayable(db, event.channelId, event.payload.uid)
-          ? { channelId: event.channelId, uid: event.payload.uid, events: [] }
-          : null);
+        (replayed.replays(db, event) ? { replayed, channelId: event.channelId, entry, events: [] } : null);
       if (replay) {
         replay.events.push(event);
         replays.set(key, replay);
@@ -89,10 +93,9 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
       // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
       // change): kept as the record of what was refused, but never with a message text. A refused
       // calendar event keeps its payload: an earlier event of its entry opened later may make it
-      // the accepted one (calendar-replay.ts); so does a registered feature's (a pin), which it
+      // the accepted one (its feature's `replayed`); so does an ordered feature's (a pin), which it
       // recomputes from the log when an own event gets its place (content-features.ts).
       if (
-        !isCalendarEvent(event) &&
         !keepsRefusedPayload(event.payload.type) &&
         (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)
       )
@@ -124,8 +127,8 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     decide(event, inserted.lastInsertRowid);
     result.applied++;
   }
-  for (const { channelId, uid, events: late } of replays.values()) {
-    const verdicts = replayCalendarEntry(db, channelId, uid);
+  for (const { replayed, channelId, entry, events: late } of replays.values()) {
+    const verdicts = replayed.replay(db, channelId, entry);
     for (const event of late) {
       const reason = verdicts.get(event.eventId) ?? null;
       if (reason) result.refused.push({ eventId: event.eventId, reason });
@@ -225,7 +228,7 @@ function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): voi
 /** Returns a reason when the event's effect is refused, null when applied. */
 function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string | null {
   const p = event.payload;
-  // Materialised by their feature folder (polls, files, pins: store/content-features.ts, features/registry.ts).
+  // Materialised by their feature folder (polls, files, calendar, pins: store/content-features.ts, features/store-features.ts).
   if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event);
   const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
   switch (p.type) {
@@ -328,12 +331,6 @@ function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string |
     case 'channel.unannounce':
     case 'channel.join_request':
       return applyDiscoveryEvent(db, { ...event, payload: p });
-    case 'calendar.put':
-    case 'calendar.cancel':
-    case 'calendar.rsvp':
-    case 'calendar.occurrence.put':
-    case 'calendar.occurrence.cancel':
-      return applyCalendar(db, { ...event, payload: p });
   }
 }
 

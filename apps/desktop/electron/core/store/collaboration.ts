@@ -1,6 +1,4 @@
-// Read side of polls, shared files and calendar entries (written by apply.ts from the event log).
-import { occurrences, type Occurrence } from '../calendar/recurrence.ts';
-import type { CalendarEvent, OccurrenceOverride } from '../calendar/model.ts';
+// Read side of polls and shared files (written by their features from the event log).
 import { pollResults, type PollResults, type PollState } from '../collab/polls.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
@@ -147,51 +145,6 @@ export class CollaborationRepository {
       'SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?',
     ).get(channelId, fileId) as Record<string, unknown> | undefined;
     return row ? toFileRow(row) : null;
-  }
-
-  /** Who created each calendar entry of a channel (the organizer in exports). */
-  calendarCreators(channelId: string): Map<string, string> {
-    const rows = sql(this.#db, 'SELECT uid, created_by FROM calendar_events WHERE channel_id = ?').all(
-      channelId,
-    ) as Array<{ uid: string; created_by: string }>;
-    return new Map(rows.map((r) => [r.uid, r.created_by]));
-  }
-
-  /** Calendar entries of a channel with their RSVPs and single-occurrence overrides (in recurrence order). */
-  async calendarEntries(channelId: string): Promise<CalendarEvent[]> {
-    const rows = sql(this.#db, 'SELECT uid, data FROM calendar_events WHERE channel_id = ?').all(channelId) as Array<{
-      uid: string;
-      data: string;
-    }>;
-    const rsvps = sql(this.#db, 'SELECT user_id, rsvp FROM calendar_rsvps WHERE channel_id = ? AND uid = ?');
-    const overridesOf = sql(
-      this.#db,
-      'SELECT data FROM calendar_overrides WHERE channel_id = ? AND uid = ? ORDER BY recurrence_id',
-    ).pluck();
-    return rows.map((row) => {
-      const event = JSON.parse(row.data) as CalendarEvent;
-      const answers = new Map(
-        (
-          rsvps.all(channelId, row.uid) as Array<{ user_id: string; rsvp: CalendarEvent['attendees'][number]['rsvp'] }>
-        ).map((r) => [r.user_id, r.rsvp]),
-      );
-      const overrides = (overridesOf.all(channelId, row.uid) as string[]).map(
-        (data) => JSON.parse(data) as OccurrenceOverride,
-      );
-      return {
-        ...event,
-        attendees: event.attendees.map((a) => ({ ...a, rsvp: answers.get(a.userId) ?? 'pending' })),
-        ...(overrides.length > 0 ? { overrides } : {}),
-      };
-    });
-  }
-
-  /** Occurrences in [from, to) across the channel's entries, recurring ones expanded, in time order. */
-  async calendarRange(channelId: string, from: number, to: number): Promise<Array<Occurrence & { title: string }>> {
-    const entries = await this.calendarEntries(channelId);
-    return entries
-      .flatMap((e) => occurrences(e, from, to).map((o) => ({ ...o, title: e.title })))
-      .sort((a, b) => a.start - b.start);
   }
 }
 

@@ -1,6 +1,7 @@
 // How a shared file enters the `files` table, inside applyEvents' transaction through the store's
 // port (store/content-features.ts): any member shares (the rule table, store/authorise.ts); an own
-// share applied when queued gets its seq when the relay orders it (applied again then).
+// share applied when queued gets its seq when the relay orders it (applied again then), and is
+// taken out again when the relay refuses it for good.
 import { fileShare, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
@@ -41,4 +42,15 @@ export const filesContent: ContentFeature = {
   },
   // A share is a new thing: any member's (the rule table asks for no author).
   author: () => undefined,
+  own: {
+    // Ordered, a share is never refused by its seq or time; refused for good, it never reached anyone.
+    onOwnRefused(db, event, how) {
+      if (how === 'sent') return false;
+      sql(db, 'DELETE FROM files WHERE channel_id = ? AND file_id = ? AND seq IS NULL').run(
+        event.channelId,
+        event.eventId,
+      );
+      return true;
+    },
+  },
 };
