@@ -6,7 +6,7 @@
 // store/authorise.ts, with `author` below). An own event took effect when queued; `own` gives it
 // its seq once the relay orders it, or undoes it when every receiver refuses it.
 import { pollClose, pollCreate, pollVote, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import { applyPollEvent, type PollState } from '../../collab/polls.ts';
+import { applyPollEvent, pollResults, type PollResults, type PollState } from '../../collab/polls.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
@@ -237,3 +237,87 @@ export const pollsContent: ContentFeature = {
   },
   own: { onOwnSent: ownPollSent, onOwnRefused: ownPollRefused },
 };
+
+/** The polls' read side: a channel's polls with their results, and this user's part in them. */
+export class PollRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Open and closed polls of a channel with their current results. */
+  async polls(
+    channelId: string,
+    now: number,
+  ): Promise<
+    Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>
+  > {
+    const rows = sql(this.#db, 'SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(
+      channelId,
+    ) as Array<{
+      poll_id: string;
+      creator_user_id: string;
+      definition: string;
+      created_seq: number | null;
+      closed_seq: number | null;
+    }>;
+    const votes = sql(this.#db, 'SELECT user_id, option_ids, seq FROM poll_votes WHERE channel_id = ? AND poll_id = ?');
+    return rows.map((row) => {
+      const definition = JSON.parse(row.definition) as PollState['definition'];
+      const state: PollState = {
+        definition,
+        creatorUserId: row.creator_user_id,
+        createdSeq: row.created_seq ?? 0,
+        closedSeq: row.closed_seq,
+        votes: new Map(
+          (votes.all(channelId, row.poll_id) as Array<{ user_id: string; option_ids: string; seq: number }>).map(
+            (v) => [v.user_id, { optionIds: JSON.parse(v.option_ids) as string[], seq: v.seq }],
+          ),
+        ),
+      };
+      return {
+        ...pollResults(state, now),
+        question: definition.question,
+        creatorUserId: row.creator_user_id,
+        multipleChoice: definition.multipleChoice,
+        deadline: definition.deadline,
+      };
+    });
+  }
+
+  /** Per poll of a channel: when it was made and whether voters are hidden, whether its creator closed it, and this user's vote. */
+  async details(
+    channelId: string,
+    userId: string,
+  ): Promise<{
+    created: Map<string, { createdAt: number; hideVoters: boolean }>;
+    closedByCreator: Set<string>;
+    myVotes: Map<string, string[]>;
+  }> {
+    const polls = sql(
+      this.#db,
+      'SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?',
+    ).all(channelId) as Array<{
+      poll_id: string;
+      created_at: number;
+      definition: string;
+      closed_seq: number | null;
+    }>;
+    const votes = sql(this.#db, 'SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(
+      channelId,
+      userId,
+    ) as Array<{ poll_id: string; option_ids: string }>;
+    return {
+      created: new Map(
+        polls.map((r) => [
+          r.poll_id,
+          { createdAt: r.created_at, hideVoters: (JSON.parse(r.definition) as { hideVoters: boolean }).hideVoters },
+        ]),
+      ),
+      closedByCreator: new Set(polls.filter((r) => r.closed_seq !== null).map((r) => r.poll_id)),
+      myVotes: new Map(votes.map((r) => [r.poll_id, JSON.parse(r.option_ids) as string[]])),
+    };
+  }
+}
+
+export const pollRepository = (db: Db) => new PollRepository(db);
