@@ -104,12 +104,13 @@ export class FileRepository {
       filter += " AND f.name LIKE ? ESCAPE '\\'";
       params.push(`%${options.nameQuery.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
-    const rows = this.#db
-      .prepare(
-        `SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id
-         WHERE f.channel_id = ?${filter} ORDER BY ${FILE_ORDER[options.sort ?? 'newest']} LIMIT ${Math.min(options.limit ?? 200, 1000)}`,
-      )
-      .all(...params) as Array<Record<string, unknown>>;
+    params.push(Math.min(options.limit ?? 200, 1000));
+    // Cached per shape (which filters, which order: 16 texts at most); the values are parameters.
+    const rows = sql(
+      this.#db,
+      `SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id
+       WHERE f.channel_id = ?${filter} ORDER BY ${FILE_ORDER[options.sort ?? 'newest']} LIMIT ?`,
+    ).all(...params) as Array<Record<string, unknown>>;
     const files = rows.map(toFileRow);
     // SQLite compares bytes; German users expect Ü next to U.
     return options.sort === 'name'

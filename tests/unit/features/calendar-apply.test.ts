@@ -10,7 +10,7 @@ import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-
 import { calendarRepository } from '../../../apps/desktop/electron/core/features/calendar/repository.ts';
 import { deleteChannelContent } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { toChannelEvents } from '../../../apps/desktop/electron/core/store/sync-store.ts';
-import { randomKey, tempDir } from './helpers.ts';
+import { randomKey, tempDir } from '../store/helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
