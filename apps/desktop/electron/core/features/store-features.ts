@@ -5,6 +5,7 @@
 // re-exports it for core/wiring.ts; a new feature with events adds its line here.
 import { calendarContent } from './calendar/repository.ts';
 import { filesContent } from './files/repository.ts';
+import { messagesContent } from './messages/repository.ts';
 import { pinsContent } from './pins/repository.ts';
 import { pollsContent } from './polls/repository.ts';
 import { reactionsContent } from './reactions/repository.ts';
@@ -13,6 +14,7 @@ import { registerContentFeature } from '../store/content-features.ts';
 
 /** Called once by wiring.ts before any store opens, and by tests that apply events to a store of their own; idempotent. */
 export function registerStoreFeatures(): void {
+  registerContentFeature(messagesContent);
   registerContentFeature(pinsContent);
   registerContentFeature(pollsContent);
   registerContentFeature(filesContent);

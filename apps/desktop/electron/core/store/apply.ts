@@ -1,6 +1,5 @@
-// size: the generic dispatch plus the message reducers that have not yet moved to their feature folder (issue 16 item 2); they are the next to go.
-// Materialises decrypted channel events into messages and channel settings, and hands a registered
-// feature's events (polls, files, calendar, pins, reactions, roles) to its folder (content-features.ts).
+// Materialises decrypted channel events into channel settings, and hands a registered feature's
+// events (messages, polls, files, calendar, pins, reactions, roles) to its folder (content-features.ts).
 // `applyEvents` runs inside the caller's transaction (together with the cursor), is idempotent
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
@@ -228,103 +227,10 @@ function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): voi
 /** Returns a reason when the event's effect is refused, null when applied. */
 function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string | null {
   const p = event.payload;
-  // Materialised by their feature folder (polls, files, calendar, pins: store/content-features.ts, features/store-features.ts).
-  if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event);
-  const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
+  // Materialised by their feature folder (messages, polls, files, calendar, pins:
+  // store/content-features.ts, features/store-features.ts).
+  if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event, forget);
   switch (p.type) {
-    case 'message.create': {
-      // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
-      sql(
-        db,
-        `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
-      ).run(
-        event.channelId,
-        event.eventId,
-        event.seq,
-        sortKey,
-        event.senderUserId,
-        event.createdAt,
-        p.body,
-        JSON.stringify(p.mentions),
-        p.replyTo,
-        p.urgent ? 1 : 0,
-        event.seq === null ? 'sending' : 'sent',
-      );
-      replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
-      return null;
-    }
-    case 'message.edit': {
-      // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
-      // message, the logged create and earlier edits, the search index and its vocabulary).
-      const before = sql(
-        db,
-        'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?',
-      ).get(event.channelId, p.messageId) as { body: string; edited_at: number | null; urgent: number } | undefined;
-      // The edit latest in the log is in force, also when an earlier one is opened after it (its
-      // key came late). Only a message edited before has any: the scan of the log is rare.
-      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
-        return 'stale';
-      const changed = sql(
-        db,
-        `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
-      ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
-      if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
-      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
-        event.channelId,
-        p.messageId,
-      ) as { sort_key: number };
-      replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
-      if (before) collectTerms(forget, before.body);
-      // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
-      // acknowledgement the relay orders before it makes every client refuse it, and markSent then
-      // puts that text back (own-refused.ts). Ordered, it is applied again and scrubs it then.
-      if (event.seq !== null || before?.urgent !== 1)
-        scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
-      return null;
-    }
-    case 'message.delete': {
-      // Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
-      // from search, and from the decrypted log (the original event and its edits).
-      const before = sql(
-        db,
-        'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
-      ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
-      if (!before) return 'delete of an unknown, deleted or foreign message';
-      sql(
-        db,
-        `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`,
-      ).run(event.createdAt, event.channelId, p.messageId);
-      sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
-      collectTerms(forget, before.body);
-      scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
-      // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
-      // delete goes to it again, so a member who lacks the message never gets its text back.
-      sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
-      if (before.edited_at !== null)
-        sql(
-          db,
-          `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
-        ).run(event.channelId, p.messageId);
-      return null;
-    }
-    case 'message.ack':
-      sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(
-        event.channelId,
-        p.messageId,
-        event.senderUserId,
-        event.createdAt,
-      );
-      return null;
-    case 'read.receipt':
-      // Kept always (the organisation may switch receipts on later); shown only while it allows them.
-      sql(
-        db,
-        `INSERT INTO read_receipts VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE
-         SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
-      ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
-      return null;
     case 'channel.update':
       return applySettings(db, { ...event, payload: p });
     case 'channel.announce':
@@ -367,56 +273,6 @@ export function applySettings(
     event.seq,
   );
   return changed.changes === 0 ? 'stale' : null;
-}
-
-/**
- * Blanks the texts of a message in the decrypted log: its create event and its edits (except
- * `keepEventId`, the edit now in force), collecting their words for the vocabulary. Edits are
- * looked up only for a message that was edited before (rare): a scan of this channel's log.
- */
-function scrubLoggedTexts(
-  db: Db,
-  channelId: string,
-  messageId: string,
-  edited: boolean,
-  forget: Set<string>,
-  keepEventId: string | null,
-): void {
-  const scrub = `UPDATE events SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
-  const original = sql(
-    db,
-    `SELECT payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`,
-  )
-    .pluck()
-    .get(channelId, messageId) as string | undefined;
-  for (const text of original ? textsOfPayload(original) : []) collectTerms(forget, text);
-  sql(db, `${scrub} WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).run(channelId, messageId);
-  // The sender's copy of what it sent (kept for a relay restored from a backup, sync-history.ts)
-  // keeps its sealed bytes, which is all a resend needs; the plaintext copy goes like the log's.
-  const sentScrub = `UPDATE sent_log SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
-  sql(db, `${sentScrub} WHERE client_event_id = ? AND channel_id = ?`).run(messageId, channelId);
-  if (!edited) return;
-  const editsOf = `WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND event_id IS NOT ?`;
-  for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`)
-    .pluck()
-    .all(channelId, messageId, keepEventId)) {
-    for (const text of textsOfPayload(payload as string)) collectTerms(forget, text);
-  }
-  sql(db, `${scrub} ${editsOf}`).run(channelId, messageId, keepEventId);
-  const sentEditsOf = `WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND client_event_id IS NOT ?`;
-  sql(db, `${sentScrub} ${sentEditsOf}`).run(channelId, messageId, keepEventId);
-}
-
-/** An accepted edit of the message later in the log (refused ones keep no message id, waiting ones have no message yet). */
-function newerEdit(db: Db, channelId: string, messageId: string, seq: number): boolean {
-  return (
-    sql(
-      db,
-      `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq > ? AND json_extract(payload, '$.messageId') = ? LIMIT 1`,
-    )
-      .pluck()
-      .get(channelId, seq, messageId) !== undefined
-  );
 }
 
 function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {

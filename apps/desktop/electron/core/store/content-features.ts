@@ -28,8 +28,12 @@ export interface ContentFeature {
   name: string;
   /** The event types whose effect this feature materialises, each declared once. */
   events: FeatureEvents;
-  /** Inside applyEvents' transaction, after the rule table passed it: null when applied, else why not. */
-  apply(db: Db, event: ChannelEvent): string | null;
+  /**
+   * Inside applyEvents' transaction, after the rule table passed it: null when applied, else why
+   * not. `forget` collects the words of texts the event took out of the store (an edit, a delete),
+   * which the search vocabulary drops after the batch unless another text still holds them.
+   */
+  apply(db: Db, event: ChannelEvent, forget: Set<string>): string | null;
   /**
    * Who created the thing one of its events changes or names (the rule table's `author`): a user
    * id, null when it is not in the store, undefined when the event names nothing existing.

@@ -7,12 +7,11 @@
 // calendar, pins...) are undone by the feature's own steps (store/content-features.ts `own`, or
 // its `ordered` recompute); this file keeps the store's own types (messages, settings, acks).
 import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import { applySettings, replaceMentions } from './apply.ts';
+import { applySettings } from './apply.ts';
 import { isStoreEvent } from './authorise.ts';
 import { orderedFeatureFor, ownStepsFor } from './content-features.ts';
 import type { Db } from './database.ts';
 import { queueOutbox } from './messages.ts';
-import { indexTerms } from './search-terms.ts';
 import { sql } from './statements.ts';
 
 /**
@@ -37,21 +36,12 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
     event.eventId,
   );
   if (!isStoreEvent(p)) {
-    // Polls, files, calendar: the feature's own step; pins, reactions, roles: decided again from
-    // the log without this event.
+    // Messages, polls, files, calendar: the feature's own step; pins, reactions, roles: decided
+    // again from the log without this event.
     const own = ownStepsFor(p.type);
     if (own) own.onOwnRefused(db, event, 'withdrawn');
     else orderedFeatureFor(p.type)?.recompute(db, event);
-  } else if (p.type === 'message.ack' && !ownAckLogged(db, event))
-    sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
-      event.channelId,
-      p.messageId,
-      event.senderUserId,
-    );
-  // Queued, an edit of a message that is not urgent took the earlier text out of this store at
-  // once (apply.ts): a recompute would blank the message, so the text stays as written.
-  else if (p.type === 'message.edit' && !urgentMessage(db, event.channelId, p.messageId)) return;
-  else undoRefusedOwn(db, event);
+  } else undoRefusedOwn(db, event);
 }
 
 /**
@@ -102,24 +92,6 @@ export function requeueRefusedMessage(db: Db, channelId: string, messageId: stri
   return true;
 }
 
-function urgentMessage(db: Db, channelId: string, messageId: string): boolean {
-  return (
-    sql(db, 'SELECT urgent FROM messages WHERE channel_id = ? AND message_id = ?').pluck().get(channelId, messageId) ===
-    1
-  );
-}
-
-/** Another accepted ack of the same message by this user is in the log: the acknowledgement stands. */
-function ownAckLogged(db: Db, event: ChannelEvent): boolean {
-  const p = event.payload as { messageId: string };
-  return (
-    sql(
-      db,
-      `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.ack' AND sender_user_id = ? AND seq IS NOT NULL AND json_extract(payload, '$.messageId') = ? LIMIT 1`,
-    ).get(event.channelId, event.senderUserId, p.messageId) !== undefined
-  );
-}
-
 /**
  * Undoes the queued effect of an own event the relay's seq or time made refused: true when its
  * state was recomputed. A feature's event by its own step (a poll's creation and close, only their
@@ -129,9 +101,8 @@ function ownAckLogged(db: Db, event: ChannelEvent): boolean {
 export function undoRefusedOwn(db: Db, event: ChannelEvent): boolean {
   const p = event.payload;
   if (!isStoreEvent(p)) return ownStepsFor(p.type)?.onOwnRefused(db, event, 'sent') ?? false;
-  if (p.type === 'channel.update') recomputeSettings(db, event.channelId);
-  else if (p.type === 'message.edit') restoreText(db, event.channelId, p.messageId);
-  else return false;
+  if (p.type !== 'channel.update') return false;
+  recomputeSettings(db, event.channelId);
   return true;
 }
 
@@ -168,40 +139,4 @@ function recomputeSettings(db: Db, channelId: string): void {
       relayAt: u.relay_at,
       payload: JSON.parse(u.payload) as Extract<ChannelEvent['payload'], { type: 'channel.update' }>,
     });
-}
-
-/**
- * An own edit refused once ordered (an urgent message acknowledged before it): the message gets
- * back the text in force, the newest accepted edit's or the original's. The queued edit of an
- * urgent message left that text in the log for this (apply.ts); a refused edit's own text is
- * scrubbed from the log, so it is never taken.
- */
-function restoreText(db: Db, channelId: string, messageId: string): void {
-  const edit = sql(
-    db,
-    `SELECT created_at, payload FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq IS NOT NULL
-       AND json_extract(payload, '$.messageId') = ? AND json_extract(payload, '$.body') != '' ORDER BY seq DESC LIMIT 1`,
-  ).get(channelId, messageId) as { created_at: number; payload: string } | undefined;
-  const source =
-    edit ??
-    (sql(
-      db,
-      `SELECT NULL AS created_at, payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`,
-    ).get(channelId, messageId) as { created_at: null; payload: string } | undefined);
-  if (!source) return;
-  const text = JSON.parse(source.payload) as { body: string; mentions: string[] };
-  const row = sql(
-    db,
-    'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ? AND deleted_at IS NULL',
-  ).get(channelId, messageId) as { sort_key: number } | undefined;
-  if (!row) return;
-  sql(db, 'UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ?').run(
-    text.body,
-    JSON.stringify(text.mentions),
-    source.created_at,
-    channelId,
-    messageId,
-  );
-  replaceMentions(db, channelId, messageId, row.sort_key, text.mentions);
-  indexTerms(db, [text.body]);
 }
