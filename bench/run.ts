@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import os from 'node:os';
 import type { BenchResult } from './types.ts';
+// The suites apply events to stores of their own: with the feature folders registered, as core/wiring.ts does.
+import '../tests/harness/store-features.ts';
 import { mergeResults, readResults, writeResults, type Machine } from './lib/results-file.ts';
 import { consoleReport } from './lib/report.ts';
 import { runSuites, type Suite } from './lib/runner.ts';

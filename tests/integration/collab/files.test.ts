@@ -12,6 +12,7 @@ import { FILE_CHUNK_MAX_BYTES } from '@klinikfunk/protocol/api/features/files.ts
 import type { CoreClient } from '../../harness/core-client.ts';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';
+import { fileRepository } from '../../../apps/desktop/electron/core/features/files/repository.ts';
 
 async function upload(
   client: CoreClient,
@@ -235,7 +236,7 @@ describe('files through the core', () => {
     const { result } = await upload(admin, channelId, 'Röntgen-Serie.zip', 'application/zip', bytes);
     if (result.status !== 'sent') throw new Error('not sent');
     const row = await eventually(
-      async () => admin.core.sessions.visible().profile.store.collaboration.file(channelId, result.fileId),
+      async () => admin.core.sessions.visible().profile.store.repository(fileRepository).file(channelId, result.fileId),
       15_000,
       'own file stored',
     );

@@ -12,6 +12,7 @@ import { ProfileManager } from '../../../apps/desktop/electron/core/session/prof
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from '../../unit/store/helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
+import { fileRepository } from '../../../apps/desktop/electron/core/features/files/repository.ts';
 
 const SECRETS = ['Patientin Müller Zimmer 12', 'Hämoglobin 7,9 g/dl', 'Dienstplan Weihnachten', 'Verdacht auf Sepsis'];
 
@@ -82,7 +83,9 @@ describe('data at rest', () => {
       pending: [],
       newCursor: SECRETS.length + 1,
     });
-    expect((await profile.store.collaboration.files(channelId)).map((f) => f.caption)).toEqual([SECRETS[1]]);
+    expect((await profile.store.repository(fileRepository).files(channelId)).map((f) => f.caption)).toEqual([
+      SECRETS[1],
+    ]);
     // A cached attachment: stored exactly as it arrives, encrypted.
     await pipeline(
       Readable.from([Buffer.from(SECRETS.join('\n'))]),

@@ -9,6 +9,7 @@ import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
+import { pollRepository } from '../../../apps/desktop/electron/core/features/polls/repository.ts';
 
 const CH = 'chn-station-3b';
 const HOUR = 3_600_000;
@@ -111,12 +112,12 @@ describe("a sender's own event refused when the relay acknowledges it", () => {
     await received(ben, [pollCreate]);
     // Signed an hour before the deadline by Ben's clock; the relay takes it a minute after.
     const late = queueOwn(ben, BEN, 'vote-ben-late-001', votePayload(['a']), DEADLINE - HOUR);
-    expect((await ben.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(1);
+    expect((await ben.repository(pollRepository).polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(1);
     await ben.sync.markSent(late.eventId, 2, DEADLINE + 60_000);
-    expect((await ben.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(0);
+    expect((await ben.repository(pollRepository).polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(0);
     expect(testDatabase(ben).prepare('SELECT count(*) FROM poll_votes').pluck().get()).toBe(0);
     await received(anna, [pollCreate, { ...late, seq: 2, relayAt: DEADLINE + 60_000 }]);
-    expect((await anna.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(0);
+    expect((await anna.repository(pollRepository).polls(CH, DEADLINE - HOUR))[0]!.totalVoters).toBe(0);
   });
 
   it('a refused change of vote leaves the earlier valid vote standing', async () => {

@@ -8,6 +8,7 @@ import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
+import { pollRepository } from '../../../apps/desktop/electron/core/features/polls/repository.ts';
 
 const CH = 'chn-station-3b';
 const DEADLINE = Date.UTC(2026, 10, 23, 12, 0);
@@ -65,7 +66,8 @@ async function apply(store: ProfileStore, events: ChannelEvent[]): Promise<void>
     newCursor,
   });
 }
-const voters = async (store: ProfileStore) => (await store.collaboration.polls(CH, DEADLINE - HOUR))[0]!.totalVoters;
+const voters = async (store: ProfileStore) =>
+  (await store.repository(pollRepository).polls(CH, DEADLINE - HOUR))[0]!.totalVoters;
 
 describe('poll deadlines by relay time', () => {
   let anna: ProfileStore;

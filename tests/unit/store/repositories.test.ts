@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { calendarRepository } from '../../../apps/desktop/electron/core/features/calendar/repository.ts';
 import { randomKey, tempDir } from './helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
+import { fileRepository } from '../../../apps/desktop/electron/core/features/files/repository.ts';
+import { pollRepository } from '../../../apps/desktop/electron/core/features/polls/repository.ts';
 
 const CH = 'chn-station-3b';
 const T0 = Date.UTC(2026, 10, 23, 7, 0);
@@ -375,7 +378,7 @@ describe('retention and deletion', () => {
     });
     await apply([file]);
     expect(await store.deleteMessageLocally(CH, file.eventId)).toBe(true);
-    expect(await store.collaboration.files(CH)).toEqual([]);
+    expect(await store.repository(fileRepository).files(CH)).toEqual([]);
     expect(textRows('Hinterhuber')).toEqual([]);
   });
 
@@ -441,9 +444,9 @@ describe('retention and deletion', () => {
     const result = await store.deleteChannelContent(CH);
     expect(result).toMatchObject({ messages: 1, files: 1, polls: 1, orphanedBlobs: ['blob-brief'] });
     expect(await store.messages.page(CH)).toEqual([]);
-    expect(await store.collaboration.files(CH)).toEqual([]);
-    expect(await store.collaboration.polls(CH, T0)).toEqual([]);
-    expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
+    expect(await store.repository(fileRepository).files(CH)).toEqual([]);
+    expect(await store.repository(pollRepository).polls(CH, T0)).toEqual([]);
+    expect(await store.repository(calendarRepository).entries(CH)).toEqual([]);
     expect(await store.sync.pending(CH)).toEqual([]);
     expect(testDatabase(store).prepare('SELECT count(*) FROM events WHERE channel_id = ?').pluck().get(CH)).toBe(0);
     expect(await store.search({ text: 'Arztbrief' })).toEqual([]);
@@ -505,7 +508,7 @@ describe('polls, files and calendar', () => {
       poll,
       ev({ type: 'poll.vote', pollId: poll.eventId, optionIds: ['b'] }, { senderUserId: 'usr-ben-00001' }),
     ]);
-    const [results] = await store.collaboration.polls(CH, T0);
+    const [results] = await store.repository(pollRepository).polls(CH, T0);
     expect(results).toMatchObject({ question: 'Teamessen?', closed: false, totalVoters: 1 });
     expect(results!.options.map((o) => [o.id, o.count])).toEqual([
       ['a', 0],
@@ -529,15 +532,17 @@ describe('polls, files and calendar', () => {
       file('Wunde Bett 4.jpg', 'image/jpeg', 900_000),
       file('Übergabeprotokoll.pdf', 'application/pdf', 5000),
     ]);
-    expect((await store.collaboration.files(CH, { sort: 'name' })).map((f) => f.name)).toEqual([
+    expect((await store.repository(fileRepository).files(CH, { sort: 'name' })).map((f) => f.name)).toEqual([
       'Dienstplan.pdf',
       'Übergabeprotokoll.pdf',
       'Wunde Bett 4.jpg',
     ]);
-    expect((await store.collaboration.files(CH, { mimePrefix: 'image/' })).map((f) => f.name)).toEqual([
+    expect((await store.repository(fileRepository).files(CH, { mimePrefix: 'image/' })).map((f) => f.name)).toEqual([
       'Wunde Bett 4.jpg',
     ]);
-    expect((await store.collaboration.files(CH, { nameQuery: 'plan' })).map((f) => f.name)).toEqual(['Dienstplan.pdf']);
+    expect((await store.repository(fileRepository).files(CH, { nameQuery: 'plan' })).map((f) => f.name)).toEqual([
+      'Dienstplan.pdf',
+    ]);
     expect((await store.search({ text: 'ubergabeprotokoll' })).map((h) => h.kind)).toEqual(['file']);
 
     await apply([
@@ -556,13 +561,13 @@ describe('polls, files and calendar', () => {
     await apply([
       ev({ type: 'calendar.rsvp', uid: 'evt-handover-01', rsvp: 'yes' }, { senderUserId: 'usr-ben-00001' }),
     ]);
-    const range = await store.collaboration.calendarRange(CH, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 30));
+    const range = await store.repository(calendarRepository).range(CH, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 30));
     expect(range.map((o) => new Date(o.start).toISOString())).toEqual([
       '2026-11-23T06:00:00.000Z',
       '2026-11-24T06:00:00.000Z',
       '2026-11-25T06:00:00.000Z',
     ]);
-    expect((await store.collaboration.calendarEntries(CH))[0]!.attendees).toEqual([
+    expect((await store.repository(calendarRepository).entries(CH))[0]!.attendees).toEqual([
       { userId: 'usr-ben-00001', name: 'Ben', rsvp: 'yes' },
     ]);
   });

@@ -6,7 +6,6 @@ import type { ConnectionView } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
-import { adminHandlers } from './app/admin-handlers.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
 import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
 import type { ProfileRuntime, RuntimeDeps } from './app/profile-runtime.ts';
@@ -264,7 +263,6 @@ export function createCore(deps: CoreDeps): Core {
       if (!view) throw new AppError('locked', 'No profile is unlocked.');
       return view;
     },
-    ...adminHandlers(context),
     ...featureHandlers(context),
     ...orgAdminHandlers(context),
     ...workstationHandlers(context),

@@ -63,16 +63,6 @@ export const CONTENT_TYPE: Partial<Record<ChannelEventPayload['type'], string>> 
   'channel.announce': 'channel',
   'channel.unannounce': 'channel',
   'channel.join_request': 'channel',
-  'message.create': 'message',
-  'message.edit': 'message',
-  'message.delete': 'message',
-  'message.ack': 'receipt',
-  'read.receipt': 'receipt',
-  'calendar.put': 'calendar',
-  'calendar.cancel': 'calendar',
-  'calendar.rsvp': 'calendar',
-  'calendar.occurrence.put': 'calendar',
-  'calendar.occurrence.cancel': 'calendar',
 };
 
 /** The content type an event of this type is sealed with (throws when neither the client nor a feature declares one). */

@@ -3,7 +3,9 @@
 // (tests/harness/store-features.ts) registers them in every test process without loading every
 // feature's handlers (that import cost a second or two per test file). features/registry.ts
 // re-exports it for core/wiring.ts; a new feature with events adds its line here.
+import { calendarContent } from './calendar/repository.ts';
 import { filesContent } from './files/repository.ts';
+import { messagesContent } from './messages/repository.ts';
 import { pinsContent } from './pins/repository.ts';
 import { pollsContent } from './polls/repository.ts';
 import { reactionsContent } from './reactions/repository.ts';
@@ -14,11 +16,13 @@ import { roleConversationKeeper } from './roles/conversations.ts';
 
 /** Called once by wiring.ts before any store opens, and by tests that apply events to a store of their own; idempotent. */
 export function registerStoreFeatures(): void {
+  registerContentFeature(messagesContent);
   registerContentFeature(pinsContent);
   registerContentFeature(pollsContent);
   registerContentFeature(filesContent);
   registerContentFeature(rolesContent);
   registerContentFeature(reactionsContent);
+  registerContentFeature(calendarContent);
   // Not a store port, but registered with it: a role conversation's roster follows its holders.
   registerChannelKeeper(roleConversationKeeper);
 }

@@ -1,20 +1,19 @@
-// size: the generic dispatch plus the message and calendar reducers that have not yet moved to their feature folders (issue 16 item 2); they are the next to go.
-// Materialises decrypted channel events into messages, channel settings and calendar entries, and
-// hands a registered feature's events (polls, files, pins, reactions, roles) to its folder (content-features.ts).
+// Materialises decrypted channel events into channel settings, and hands a registered feature's
+// events (messages, polls, files, calendar, pins, reactions, roles) to its folder (content-features.ts).
 // `applyEvents` runs inside the caller's transaction (together with the cursor), is idempotent
 // by event id (an event seen before changes nothing), and applies the same rules on every
 // client, so every workstation ends with the same state from the same log.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { isStoreEvent } from './authorise.ts';
 import { authoriseEvent } from './authorise-facts.ts';
-import { applyCalendar } from './calendar-apply.ts';
 import {
   contentFeatureOf,
   keepsRefusedPayload,
   orderedFeatureFor,
+  replayedFeatureFor,
   typesWaitingForMessage,
+  type ReplayedFeature,
 } from './content-features.ts';
-import { isCalendarEvent, openedLate, replayable, replayCalendarEntry } from './calendar-replay.ts';
 import type { Db } from './database.ts';
 import { applyDiscoveryEvent } from './discovery-apply.ts';
 import { collectTerms, forgetTerms, indexTerms, textsOfPayload } from './search-terms.ts';
@@ -46,20 +45,24 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
   for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
   const accepted: ChannelEvent[] = [];
   const waiting = new WaitingForTarget(db);
-  /** Calendar entries to recompute after this batch, with the batch's events of each. */
-  const replays = new Map<string, { channelId: string; uid: string; events: ChannelEvent[] }>();
+  /** Entries of a replayed feature (calendar) to recompute after this batch, with the batch's events of each. */
+  const replays = new Map<
+    string,
+    { replayed: ReplayedFeature; channelId: string; entry: string; events: ChannelEvent[] }
+  >();
   const decide = (event: ChannelEvent, eventPk: number | bigint): void => {
     // A calendar event opened after later ones of its entry: the entry is recomputed from its log
-    // in seq order, so its creator and every verdict are an in-order device's (calendar-replay.ts).
-    // Once per entry and batch (history opened newest first would otherwise recompute it per event);
-    // the batch's later events of that entry wait for it too.
-    if (isCalendarEvent(event)) {
-      const key = `${event.channelId}\u0000${event.payload.uid}`;
+    // in seq order, so its creator and every verdict are an in-order device's
+    // (features/calendar/repository.ts). Once per entry and batch (history opened newest first
+    // would otherwise recompute it per event); the batch's later events of that entry wait for it too.
+    const replayedBy = replayedFeatureFor(event.payload.type);
+    if (replayedBy) {
+      const { name, replayed } = replayedBy;
+      const entry = replayed.entryOf(event);
+      const key = `${name}\u0000${event.channelId}\u0000${entry}`;
       const replay =
         replays.get(key) ??
-        (openedLate(db, event) && replayable(db, event.channelId, event.payload.uid)
-          ? { channelId: event.channelId, uid: event.payload.uid, events: [] }
-          : null);
+        (replayed.replays(db, event) ? { replayed, channelId: event.channelId, entry, events: [] } : null);
       if (replay) {
         replay.events.push(event);
         replays.set(key, replay);
@@ -89,10 +92,9 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
       // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
       // change): kept as the record of what was refused, but never with a message text. A refused
       // calendar event keeps its payload: an earlier event of its entry opened later may make it
-      // the accepted one (calendar-replay.ts); so does a registered feature's (a pin), which it
+      // the accepted one (its feature's `replayed`); so does an ordered feature's (a pin), which it
       // recomputes from the log when an own event gets its place (content-features.ts).
       if (
-        !isCalendarEvent(event) &&
         !keepsRefusedPayload(event.payload.type) &&
         (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)
       )
@@ -124,8 +126,8 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
     decide(event, inserted.lastInsertRowid);
     result.applied++;
   }
-  for (const { channelId, uid, events: late } of replays.values()) {
-    const verdicts = replayCalendarEntry(db, channelId, uid);
+  for (const { replayed, channelId, entry, events: late } of replays.values()) {
+    const verdicts = replayed.replay(db, channelId, entry);
     for (const event of late) {
       const reason = verdicts.get(event.eventId) ?? null;
       if (reason) result.refused.push({ eventId: event.eventId, reason });
@@ -225,115 +227,16 @@ function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): voi
 /** Returns a reason when the event's effect is refused, null when applied. */
 function materialise(db: Db, event: ChannelEvent, forget: Set<string>): string | null {
   const p = event.payload;
-  // Materialised by their feature folder (polls, files, pins: store/content-features.ts, features/registry.ts).
-  if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event);
-  const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
+  // Materialised by their feature folder (messages, polls, files, calendar, pins:
+  // store/content-features.ts, features/store-features.ts).
+  if (!isStoreEvent(p)) return contentFeatureOf(p.type).apply(db, event, forget);
   switch (p.type) {
-    case 'message.create': {
-      // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
-      sql(
-        db,
-        `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
-      ).run(
-        event.channelId,
-        event.eventId,
-        event.seq,
-        sortKey,
-        event.senderUserId,
-        event.createdAt,
-        p.body,
-        JSON.stringify(p.mentions),
-        p.replyTo,
-        p.urgent ? 1 : 0,
-        event.seq === null ? 'sending' : 'sent',
-      );
-      replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
-      return null;
-    }
-    case 'message.edit': {
-      // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
-      // message, the logged create and earlier edits, the search index and its vocabulary).
-      const before = sql(
-        db,
-        'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?',
-      ).get(event.channelId, p.messageId) as { body: string; edited_at: number | null; urgent: number } | undefined;
-      // The edit latest in the log is in force, also when an earlier one is opened after it (its
-      // key came late). Only a message edited before has any: the scan of the log is rare.
-      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
-        return 'stale';
-      const changed = sql(
-        db,
-        `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
-      ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
-      if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
-      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
-        event.channelId,
-        p.messageId,
-      ) as { sort_key: number };
-      replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
-      if (before) collectTerms(forget, before.body);
-      // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
-      // acknowledgement the relay orders before it makes every client refuse it, and markSent then
-      // puts that text back (own-refused.ts). Ordered, it is applied again and scrubs it then.
-      if (event.seq !== null || before?.urgent !== 1)
-        scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
-      return null;
-    }
-    case 'message.delete': {
-      // Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
-      // from search, and from the decrypted log (the original event and its edits).
-      const before = sql(
-        db,
-        'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
-      ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
-      if (!before) return 'delete of an unknown, deleted or foreign message';
-      sql(
-        db,
-        `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`,
-      ).run(event.createdAt, event.channelId, p.messageId);
-      sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
-      collectTerms(forget, before.body);
-      scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
-      // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
-      // delete goes to it again, so a member who lacks the message never gets its text back.
-      sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
-      if (before.edited_at !== null)
-        sql(
-          db,
-          `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
-        ).run(event.channelId, p.messageId);
-      return null;
-    }
-    case 'message.ack':
-      sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(
-        event.channelId,
-        p.messageId,
-        event.senderUserId,
-        event.createdAt,
-      );
-      return null;
-    case 'read.receipt':
-      // Kept always (the organisation may switch receipts on later); shown only while it allows them.
-      sql(
-        db,
-        `INSERT INTO read_receipts VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE
-         SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
-      ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
-      return null;
     case 'channel.update':
       return applySettings(db, { ...event, payload: p });
     case 'channel.announce':
     case 'channel.unannounce':
     case 'channel.join_request':
       return applyDiscoveryEvent(db, { ...event, payload: p });
-    case 'calendar.put':
-    case 'calendar.cancel':
-    case 'calendar.rsvp':
-    case 'calendar.occurrence.put':
-    case 'calendar.occurrence.cancel':
-      return applyCalendar(db, { ...event, payload: p });
   }
 }
 
@@ -370,56 +273,6 @@ export function applySettings(
     event.seq,
   );
   return changed.changes === 0 ? 'stale' : null;
-}
-
-/**
- * Blanks the texts of a message in the decrypted log: its create event and its edits (except
- * `keepEventId`, the edit now in force), collecting their words for the vocabulary. Edits are
- * looked up only for a message that was edited before (rare): a scan of this channel's log.
- */
-function scrubLoggedTexts(
-  db: Db,
-  channelId: string,
-  messageId: string,
-  edited: boolean,
-  forget: Set<string>,
-  keepEventId: string | null,
-): void {
-  const scrub = `UPDATE events SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
-  const original = sql(
-    db,
-    `SELECT payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`,
-  )
-    .pluck()
-    .get(channelId, messageId) as string | undefined;
-  for (const text of original ? textsOfPayload(original) : []) collectTerms(forget, text);
-  sql(db, `${scrub} WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`).run(channelId, messageId);
-  // The sender's copy of what it sent (kept for a relay restored from a backup, sync-history.ts)
-  // keeps its sealed bytes, which is all a resend needs; the plaintext copy goes like the log's.
-  const sentScrub = `UPDATE sent_log SET payload = json_set(payload, '$.body', '', '$.mentions', json('[]'))`;
-  sql(db, `${sentScrub} WHERE client_event_id = ? AND channel_id = ?`).run(messageId, channelId);
-  if (!edited) return;
-  const editsOf = `WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND event_id IS NOT ?`;
-  for (const payload of sql(db, `SELECT payload FROM events ${editsOf}`)
-    .pluck()
-    .all(channelId, messageId, keepEventId)) {
-    for (const text of textsOfPayload(payload as string)) collectTerms(forget, text);
-  }
-  sql(db, `${scrub} ${editsOf}`).run(channelId, messageId, keepEventId);
-  const sentEditsOf = `WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ? AND client_event_id IS NOT ?`;
-  sql(db, `${sentScrub} ${sentEditsOf}`).run(channelId, messageId, keepEventId);
-}
-
-/** An accepted edit of the message later in the log (refused ones keep no message id, waiting ones have no message yet). */
-function newerEdit(db: Db, channelId: string, messageId: string, seq: number): boolean {
-  return (
-    sql(
-      db,
-      `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq > ? AND json_extract(payload, '$.messageId') = ? LIMIT 1`,
-    )
-      .pluck()
-      .get(channelId, seq, messageId) !== undefined
-  );
 }
 
 function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {

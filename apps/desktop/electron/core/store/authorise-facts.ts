@@ -89,24 +89,10 @@ function rosterRole(db: Db, channelId: string, userId: string, epoch: number | n
 /** Who created the thing the event changes (null: not here), or undefined when it changes nothing existing. */
 function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
   const p = event.payload;
-  // A registered feature's events (polls, files, pins: features/registry.ts): it knows what they name.
+  // A registered feature's events (messages, polls, files, calendar, pins: features/store-features.ts): it knows what they name.
   if (!isStoreEvent(p)) return contentFeatureOf(p.type).author(db, event);
-  const one = (text: string, id: string) =>
-    (sql(db, text).pluck().get(event.channelId, id) as string | undefined) ?? null;
   switch (p.type) {
-    case 'message.edit':
-    case 'message.delete':
-      return one('SELECT sender_user_id FROM messages WHERE channel_id = ? AND message_id = ?', p.messageId);
-    case 'calendar.put':
-    case 'calendar.cancel':
-    case 'calendar.occurrence.put':
-    case 'calendar.occurrence.cancel':
-      return one('SELECT created_by FROM calendar_events WHERE channel_id = ? AND uid = ?', p.uid);
-    // New things, or votes, acknowledgements and receipts whose rules ask for membership, not authorship.
-    case 'message.create':
-    case 'message.ack':
-    case 'read.receipt':
-    case 'calendar.rsvp':
+    // Settings and discovery ask for a role or membership, not authorship.
     case 'channel.update':
     case 'channel.announce':
     case 'channel.unannounce':

@@ -33,23 +33,13 @@ export interface Rule {
 /**
  * The rows of the event types the store materialises itself. A feature folder's event types bring
  * their row with them (their `events` declaration, store/content-features.ts, registered by
- * features/registry.ts): polls, files, pins.
+ * features/store-features.ts): messages, polls, files, calendar, pins, reactions, roles.
  */
 export const STORE_RULES = {
   'channel.update': { who: 'channel_admin' },
   'channel.announce': { who: 'member' },
   'channel.unannounce': { who: 'member' },
   'channel.join_request': { who: 'member' },
-  'message.create': { who: 'member' },
-  'message.edit': { who: 'author', notAcknowledgedUrgent: true },
-  'message.delete': { who: 'author' },
-  'message.ack': { who: 'member' },
-  'read.receipt': { who: 'member' },
-  'calendar.put': { who: 'new_or_author_or_channel_admin' },
-  'calendar.cancel': { who: 'author_or_channel_admin' },
-  'calendar.rsvp': { who: 'member' },
-  'calendar.occurrence.put': { who: 'new_or_author_or_channel_admin' },
-  'calendar.occurrence.cancel': { who: 'new_or_author_or_channel_admin' },
 } as const satisfies Partial<Record<ChannelEventType, Rule>>;
 
 /** The event types the store materialises itself; every other one is a registered feature's. */

@@ -28,8 +28,12 @@ export interface ContentFeature {
   name: string;
   /** The event types whose effect this feature materialises, each declared once. */
   events: FeatureEvents;
-  /** Inside applyEvents' transaction, after the rule table passed it: null when applied, else why not. */
-  apply(db: Db, event: ChannelEvent): string | null;
+  /**
+   * Inside applyEvents' transaction, after the rule table passed it: null when applied, else why
+   * not. `forget` collects the words of texts the event took out of the store (an edit, a delete),
+   * which the search vocabulary drops after the batch unless another text still holds them.
+   */
+  apply(db: Db, event: ChannelEvent, forget: Set<string>): string | null;
   /**
    * Who created the thing one of its events changes or names (the rule table's `author`): a user
    * id, null when it is not in the store, undefined when the event names nothing existing.
@@ -41,6 +45,46 @@ export interface ContentFeature {
    * events the store decides again by applying them once more (polls, files).
    */
   ordered?: OrderedFeature;
+  /**
+   * A feature whose things are recomputed whole from the log when one of their events was opened
+   * late (calendar entries), once per thing and batch; see `ReplayedFeature`.
+   */
+  replayed?: ReplayedFeature;
+  /**
+   * What happens to an own event of this feature that took effect when queued, once the relay
+   * ordered it (store/sync-store.ts markSent) or refused it for good (store/own-refused.ts).
+   * Absent: applying it again with its seq is all it needs, and a withdrawn one is undone by
+   * `ordered.recompute` (pins) or leaves nothing behind.
+   */
+  own?: OwnEventSteps;
+}
+
+export interface OwnEventSteps {
+  /**
+   * Inside markSent's transaction, the own event applied again with its seq and relay time was not
+   * undone: give what its queued apply wrote without a seq (a poll's creation, close, vote) its seq.
+   */
+  onOwnSent?(db: Db, event: ChannelEvent & { seq: number }): void;
+  /**
+   * Undo the queued effect of an own event that every receiver refuses: `sent`, the relay ordered
+   * it and its seq or time refused it when applied again (markSent); `withdrawn`, the relay refused it for good
+   * and it is out of the log already (own-refused.ts). True when its state was recomputed or
+   * undone; false when it stays as applied (refused only as applied already: it lacks its seq).
+   */
+  onOwnRefused(db: Db, event: ChannelEvent, how: 'sent' | 'withdrawn'): boolean;
+}
+
+export interface ReplayedFeature {
+  /** The thing an event changes (a calendar entry's uid), recomputed as one. */
+  entryOf(event: ChannelEvent): string;
+  /**
+   * This event (logged already) was opened after a later one of its entry, and the log still
+   * holds everything the entry's state came from: applyEvents recomputes the entry by `replay`
+   * after the batch, with the batch's later events of that entry.
+   */
+  replays(db: Db, event: ChannelEvent): boolean;
+  /** Recomputes one entry from its log in seq order: each replayed event's verdict by event id. */
+  replay(db: Db, channelId: string, entry: string): ReadonlyMap<string, string | null>;
 }
 
 export interface OrderedFeature {
@@ -116,9 +160,23 @@ export function orderedFeatureFor(type: string): OrderedFeature | undefined {
   return byType.get(type as ChannelEventType)?.ordered;
 }
 
-/** Whether a refused event of this type keeps its payload in the log (an ordered feature's, see above). */
+/** The replayed part of the feature materialising this type (calendar) and the feature's name, if it has one. */
+export function replayedFeatureFor(type: string): { name: string; replayed: ReplayedFeature } | undefined {
+  const feature = byType.get(type as ChannelEventType);
+  return feature?.replayed ? { name: feature.name, replayed: feature.replayed } : undefined;
+}
+
+/** The own-event steps of the feature materialising this type (polls, files, calendar), if it declares them. */
+export function ownStepsFor(type: string): OwnEventSteps | undefined {
+  return byType.get(type as ChannelEventType)?.own;
+}
+
+/**
+ * Whether a refused event of this type keeps its payload in the log: an ordered feature's (see
+ * above) or a replayed one's, whose payloads hold no message text and reach no search index.
+ */
 export function keepsRefusedPayload(type: string): boolean {
-  return orderedFeatureFor(type)?.keepsRefusedPayload === true;
+  return orderedFeatureFor(type)?.keepsRefusedPayload === true || replayedFeatureFor(type) !== undefined;
 }
 
 /** Event types of registered features that wait for their message (store/apply.ts WaitingForTarget). */

@@ -1,5 +1,5 @@
-// Logged events read back for a recompute in the relay's order (calendar-replay.ts, the pins
-// feature): an entry opened late is decided again from its whole log, as on an in-order device.
+// Logged events read back for a recompute in the relay's order (the calendar and pins
+// features): an entry opened late is decided again from its whole log, as on an in-order device.
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';

@@ -9,7 +9,6 @@ import { authoriseEvent } from './authorise-facts.ts';
 import type { AuthorityRefusal } from './authorise.ts';
 import { ChannelMembersRepository } from './channel-members.ts';
 import { ChannelsRepository } from './channels.ts';
-import { CollaborationRepository } from './collaboration.ts';
 import { openEncryptedDatabase, type Db } from './database.ts';
 import { DirectoryRepository } from './directory.ts';
 import { HistorySharesRepository } from './history-shares.ts';
@@ -41,7 +40,6 @@ export class ProfileStore {
   readonly directory: DirectoryRepository;
   readonly outbox: OutboxRepository;
   readonly historyShares: HistorySharesRepository;
-  readonly collaboration: CollaborationRepository;
   readonly sync: SqliteSyncStore;
 
   readonly #repositories = new Map<(db: Db) => unknown, unknown>();
@@ -68,7 +66,6 @@ export class ProfileStore {
     this.directory = new DirectoryRepository(db);
     this.outbox = new OutboxRepository(db);
     this.historyShares = new HistorySharesRepository(db);
-    this.collaboration = new CollaborationRepository(db);
     this.sync = new SqliteSyncStore(db, options.onApplied);
   }
 

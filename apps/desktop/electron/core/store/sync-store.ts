@@ -11,7 +11,7 @@ import type {
   WireEvent,
 } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
-import { orderedFeatureFor } from './content-features.ts';
+import { orderedFeatureFor, ownStepsFor } from './content-features.ts';
 import type { Db } from './database.ts';
 import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
@@ -242,24 +242,9 @@ export class SqliteSyncStore implements SyncStore {
         // Refused now (by the relay's seq or time): every receiver refuses it without applying it,
         // so its queued effect is undone here (own-refused.ts).
         if (own.refused.some((r) => r.eventId === clientEventId) && undoRefusedOwn(this.#db, event)) return;
-        // A poll's creation and close are kept once (refused again only as applied already): only
-        // their seq was missing. A vote the own close queued after it refuses now is recomputed above.
-        if (type === 'poll.vote')
-          sql(
-            this.#db,
-            'UPDATE poll_votes SET seq = ? WHERE channel_id = ? AND poll_id = ? AND user_id = ? AND seq IS NULL',
-          ).run(seq, row.channel_id, parsed.data.pollId, this.#self.userId);
-        if (type === 'poll.create')
-          sql(
-            this.#db,
-            'UPDATE polls SET created_seq = ? WHERE channel_id = ? AND poll_id = ? AND created_seq IS NULL',
-          ).run(seq, row.channel_id, clientEventId);
-        if (type === 'poll.close')
-          sql(this.#db, 'UPDATE polls SET closed_seq = ? WHERE channel_id = ? AND poll_id = ? AND closed_seq = 0').run(
-            seq,
-            row.channel_id,
-            parsed.data.pollId,
-          );
+        // What the queued apply wrote without a seq gets it (a poll's creation, close and vote:
+        // its feature's step).
+        ownStepsFor(type)?.onOwnSent?.(this.#db, { ...event, seq });
       }
     })();
   }

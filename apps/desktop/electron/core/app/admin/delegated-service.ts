@@ -9,7 +9,7 @@ import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import { makeDelegatedRegistration, signAsDelegate } from '../../account/delegation.ts';
 import { newId } from '../../account/org-setup.ts';
 import type { Clock } from '../../clock/clock.ts';
-import { publishAdminRecord, registrationLetter } from '../admin-handlers.ts';
+import { publishAdminRecord, registrationLetter } from './admin-records.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 import { serviceKey } from '../profile-services.ts';
 

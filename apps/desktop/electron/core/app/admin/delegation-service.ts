@@ -15,7 +15,7 @@ import { orgSecretOf } from '../../account/identity.ts';
 import { restoreOrgKey, splitOrgKey, type ShareProblem } from '../../account/org-key-shares.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { Logger } from '../../log/logger.ts';
-import { publishAdminRecord } from '../admin-handlers.ts';
+import { publishAdminRecord } from './admin-records.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 import { serviceKey } from '../profile-services.ts';
 

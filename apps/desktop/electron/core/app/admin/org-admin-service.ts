@@ -9,7 +9,15 @@ import type { OrgSettingsView } from '@klinikfunk/protocol/api/features/org-sett
 import type { MethodOutput, MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import { signEnrolmentRevocation, signOrgSettings, signUserUpdate } from '../../account/admin.ts';
+import {
+  makeRegistration,
+  signDeviceRevocation,
+  signEnrolmentRevocation,
+  signOrgSettings,
+  signUser,
+  signUserUpdate,
+  signWipe,
+} from '../../account/admin.ts';
 import { auditCsv } from '../../account/audit-csv.ts';
 import { auditEntries } from '../../account/audit.ts';
 import { orgSecretOf } from '../../account/identity.ts';
@@ -20,7 +28,7 @@ import type { Clock } from '../../clock/clock.ts';
 import type { Logger } from '../../log/logger.ts';
 import { ALL_POLICIES } from '../../policy/definitions.ts';
 import type { EffectivePolicy } from '../../policy/resolve.ts';
-import { publishAdminRecord } from '../admin-handlers.ts';
+import { publishAdminRecord, registrationLetter } from './admin-records.ts';
 import { devicePresence } from '../device-presence.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 import { serviceKey } from '../profile-services.ts';
@@ -93,6 +101,34 @@ export class OrgAdminService {
     const view = usersView(runtime).find((u) => u.userId === userId);
     if (!view) throw new AppError('internal', 'user vanished after the update');
     return view;
+  }
+
+  async addUser({ displayName, role, ward }: MethodParsedInput<'admin.addUser'>) {
+    const record = signUser(this.#runtime.identity, { displayName, role, ward, now: this.#deps.clock.now() });
+    await publishAdminRecord(this.#runtime, record);
+    return { userId: record.body.userId };
+  }
+
+  async createRegistrationKey(userId: string) {
+    const runtime = this.#runtime;
+    const user = await runtime.profile.store.directory.user(userId);
+    if (!user?.active) throw new AppError('not_found', 'No active user with this id.');
+    const { code, record } = makeRegistration(runtime.identity, userId, this.#deps.clock.now());
+    await publishAdminRecord(runtime, record);
+    return registrationLetter(runtime, user.displayName, code, record.body);
+  }
+
+  async revokeDevice({ deviceId, wipe, reason }: MethodParsedInput<'admin.revokeDevice'>): Promise<void> {
+    const runtime = this.#runtime;
+    if (deviceId === runtime.identity.deviceId)
+      throw new AppError('not_permitted', 'This device cannot revoke itself.');
+    const known = await runtime.profile.store.directory.device(deviceId);
+    if (!known) throw new AppError('not_found', 'No such device.');
+    const now = () => this.#deps.clock.now();
+    // The wipe order goes first: the relay hands it to the device only while it still proves its key.
+    if (wipe) await publishAdminRecord(runtime, signWipe(runtime.identity, deviceId, now()));
+    if (!known.revoked)
+      await publishAdminRecord(runtime, signDeviceRevocation(runtime.identity, deviceId, reason, now()));
   }
 
   registrationKeys() {

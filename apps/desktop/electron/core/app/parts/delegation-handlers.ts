@@ -5,7 +5,7 @@
 import type { DELEGATION_METHOD_NAMES } from '@klinikfunk/protocol/api/features/delegation-names.ts';
 import type { ORG_KEY_METHOD_NAMES } from '@klinikfunk/protocol/api/features/org-key-names.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import { requireAdminRuntime } from '../admin-handlers.ts';
+import { requireAdminRuntime } from '../admin/admin-records.ts';
 import { delegationService } from '../admin/delegation-service.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';

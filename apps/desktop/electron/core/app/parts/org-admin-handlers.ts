@@ -8,15 +8,15 @@ import type { DEVICES_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/featur
 import type { ORG_SETTINGS_METHOD_NAMES } from '@klinikfunk/protocol/api/features/org-settings-names.ts';
 import type { USERS_ADMIN_METHOD_NAMES } from '@klinikfunk/protocol/api/features/users-admin-names.ts';
 import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import { requireAdminRuntime } from '../admin-handlers.ts';
+import { requireAdminRuntime } from '../admin/admin-records.ts';
 import { managedPolicies, orgAdminService } from '../admin/org-admin-service.ts';
 import type { HandlerContext } from '../handler-context.ts';
 import type { ProfileRuntime } from '../profile-runtime.ts';
 
-/** Adding users, registration letters and revoking devices are in ../admin-handlers.ts, the org key's rotation and shares in delegation-handlers.ts. */
+/** The org key's rotation and shares are in delegation-handlers.ts. */
 type Names =
-  | Exclude<(typeof USERS_ADMIN_METHOD_NAMES)[number], 'admin.addUser' | 'admin.createRegistrationKey'>
-  | Exclude<(typeof DEVICES_ADMIN_METHOD_NAMES)[number], 'admin.revokeDevice'>
+  | (typeof USERS_ADMIN_METHOD_NAMES)[number]
+  | (typeof DEVICES_ADMIN_METHOD_NAMES)[number]
   | (typeof CHANNELS_ADMIN_METHOD_NAMES)[number]
   | (typeof ORG_SETTINGS_METHOD_NAMES)[number]
   | (typeof AUDIT_METHOD_NAMES)[number]
@@ -33,6 +33,12 @@ export function orgAdminHandlers(ctx: HandlerContext): Pick<Handlers, Names> {
 
   return {
     'admin.users': () => admin().users(),
+    'admin.addUser': (input) => admin().addUser(input),
+    'admin.createRegistrationKey': ({ userId }) => admin().createRegistrationKey(userId),
+    'admin.revokeDevice': async (input) => {
+      await admin().revokeDevice(input);
+      return done;
+    },
     'admin.updateUser': (input) => admin().updateUser(input),
     'admin.registrationKeys': () => admin().registrationKeys(),
     'admin.revokeRegistrationKey': async ({ enrolmentId, reason }) => {

@@ -8,6 +8,7 @@ import { MAX_OVERRIDES } from '../../calendar/calendar-events.ts';
 import { assertPermitted } from '../kit/channel-access.ts';
 import type { CalendarEvent } from '../../calendar/model.ts';
 import { inOverrideHorizon, isOccurrence } from '../../calendar/recurrence.ts';
+import { calendarRepository } from './repository.ts';
 
 type Names = 'calendar.putOccurrence' | 'calendar.cancelOccurrence';
 
@@ -26,7 +27,9 @@ async function seriesWith(
   uid: string,
   recurrenceId: number,
 ): Promise<CalendarEvent> {
-  const series = (await runtime.profile.store.collaboration.calendarEntries(channelId)).find((e) => e.uid === uid);
+  const series = (await runtime.profile.store.repository(calendarRepository).entries(channelId)).find(
+    (e) => e.uid === uid,
+  );
   if (!series) throw new AppError('not_found', 'No such calendar entry.');
   // Only the series' creator or a channel admin changes its occurrences (every client refuses others).
   await assertPermitted(runtime, channelId, { type: 'calendar.occurrence.cancel', uid, recurrenceId });

@@ -6,6 +6,7 @@ import type { HandlerContext } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { dueReminders, REMINDER_LEAD_MS } from '../../calendar/reminders.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
+import { calendarRepository } from './repository.ts';
 
 const CHECK_EVERY_MS = 30_000;
 const TEXT = {
@@ -27,11 +28,11 @@ export async function checkReminders(
   const channels = await store.members.activeChannelIds(runtime.identity.userId);
   let shown = 0;
   for (const channelId of channels) {
-    const entries = await store.collaboration.calendarEntries(channelId);
+    const entries = await store.repository(calendarRepository).entries(channelId);
     if (entries.length === 0) continue;
     for (const due of dueReminders(
       entries,
-      store.collaboration.calendarCreators(channelId),
+      store.repository(calendarRepository).creators(channelId),
       runtime.identity.userId,
       window,
       REMINDER_LEAD_MS,

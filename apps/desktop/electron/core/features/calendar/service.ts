@@ -18,6 +18,7 @@ import { exportIcs, importIcs } from '../../calendar/ics.ts';
 import { importPayloads } from '../../calendar/import-payloads.ts';
 import { DEFAULT_TIME_ZONE, type CalendarEvent } from '../../calendar/model.ts';
 import { occurrences, type Occurrence } from '../../calendar/recurrence.ts';
+import { calendarRepository } from './repository.ts';
 
 type PutPayload = Extract<ChannelEventPayload, { type: 'calendar.put' }>;
 
@@ -39,7 +40,7 @@ async function entryViews(
   entries: CalendarEvent[],
 ): Promise<CalendarEntryView[]> {
   const name = await nameLookup(runtime.profile.store);
-  const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
+  const creators = runtime.profile.store.repository(calendarRepository).creators(channelId);
   const me = runtime.identity.userId;
   // The same rule every client applies to a cancel, so the UI never offers what would be refused.
   const mayChange = new Map<string, boolean>();
@@ -102,7 +103,7 @@ export class CalendarService {
 
   async range(channelId: string, from: number, to: number) {
     const runtime = this.#runtime;
-    const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
+    const entries = await runtime.profile.store.repository(calendarRepository).entries(channelId);
     // Cancelled entries keep their occurrences (shown struck through), so staff see what was called off;
     // a single cancelled occurrence of a series is left out, as an EXDATE is.
     const found = entries.flatMap((e) =>
@@ -217,7 +218,9 @@ export class CalendarService {
 
   async #entry(channelId: string, uid: string): Promise<CalendarEvent> {
     const runtime = this.#runtime;
-    const found = (await runtime.profile.store.collaboration.calendarEntries(channelId)).find((e) => e.uid === uid);
+    const found = (await runtime.profile.store.repository(calendarRepository).entries(channelId)).find(
+      (e) => e.uid === uid,
+    );
     if (!found) throw new AppError('not_found', 'No such calendar entry.');
     return found;
   }
@@ -225,8 +228,8 @@ export class CalendarService {
   async #withOrganizers(channelId: string): Promise<CalendarEvent[]> {
     const runtime = this.#runtime;
     const name = await nameLookup(runtime.profile.store);
-    const creators = runtime.profile.store.collaboration.calendarCreators(channelId);
-    const entries = await runtime.profile.store.collaboration.calendarEntries(channelId);
+    const creators = runtime.profile.store.repository(calendarRepository).creators(channelId);
+    const entries = await runtime.profile.store.repository(calendarRepository).entries(channelId);
     return entries.map((e) => {
       const organizer = creators.get(e.uid);
       return organizer ? { ...e, organizer: { userId: organizer, name: name(organizer).displayName } } : e;

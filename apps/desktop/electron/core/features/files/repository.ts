@@ -1,6 +1,7 @@
 // How a shared file enters the `files` table, inside applyEvents' transaction through the store's
 // port (store/content-features.ts): any member shares (the rule table, store/authorise.ts); an own
-// share applied when queued gets its seq when the relay orders it (applied again then).
+// share applied when queued gets its seq when the relay orders it (applied again then), and is
+// taken out again when the relay refuses it for good.
 import { fileShare, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
@@ -41,4 +42,109 @@ export const filesContent: ContentFeature = {
   },
   // A share is a new thing: any member's (the rule table asks for no author).
   author: () => undefined,
+  own: {
+    // Ordered, a share is never refused by its seq or time; refused for good, it never reached anyone.
+    onOwnRefused(db, event, how) {
+      if (how === 'sent') return false;
+      sql(db, 'DELETE FROM files WHERE channel_id = ? AND file_id = ? AND seq IS NULL').run(
+        event.channelId,
+        event.eventId,
+      );
+      return true;
+    },
+  },
 };
+
+export interface FileRow {
+  fileId: string;
+  channelId: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  blobId: string;
+  /** Relay blobs holding the ciphertext in order (one part: the blob blobId). */
+  parts: string[];
+  keyB64: string;
+  hashB64: string;
+  thumbnailBlobId: string | null;
+  caption: string;
+  uploaderUserId: string;
+  uploaderName: string | null;
+  createdAt: number;
+}
+
+export type FileSort = 'newest' | 'oldest' | 'name' | 'size';
+
+const FILE_ORDER: Record<FileSort, string> = {
+  newest: 'f.created_at DESC',
+  oldest: 'f.created_at ASC',
+  name: 'f.name COLLATE NOCASE ASC',
+  size: 'f.size DESC',
+};
+
+/** The files' read side: a channel's file store and one shared file. */
+export class FileRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** The channel's file store: sort, filter by type prefix (e.g. "image/"), search by name. */
+  async files(
+    channelId: string,
+    options: { sort?: FileSort; mimePrefix?: string; nameQuery?: string; limit?: number } = {},
+  ): Promise<FileRow[]> {
+    const params: unknown[] = [channelId];
+    let filter = '';
+    if (options.mimePrefix) {
+      filter += ' AND f.mime_type LIKE ?';
+      params.push(`${options.mimePrefix.replace(/[%_]/g, '')}%`);
+    }
+    if (options.nameQuery) {
+      filter += " AND f.name LIKE ? ESCAPE '\\'";
+      params.push(`%${options.nameQuery.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    params.push(Math.min(options.limit ?? 200, 1000));
+    // Cached per shape (which filters, which order: 16 texts at most); the values are parameters.
+    const rows = sql(
+      this.#db,
+      `SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id
+       WHERE f.channel_id = ?${filter} ORDER BY ${FILE_ORDER[options.sort ?? 'newest']} LIMIT ?`,
+    ).all(...params) as Array<Record<string, unknown>>;
+    const files = rows.map(toFileRow);
+    // SQLite compares bytes; German users expect Ü next to U.
+    return options.sort === 'name'
+      ? files.sort((a, b) => a.name.localeCompare(b.name, 'de', { sensitivity: 'base' }))
+      : files;
+  }
+
+  /** One shared file by its id (the file.share event id). */
+  file(channelId: string, fileId: string): FileRow | null {
+    const row = sql(
+      this.#db,
+      'SELECT f.*, u.display_name AS uploader_name FROM files f LEFT JOIN users u ON u.user_id = f.uploader_user_id WHERE f.channel_id = ? AND f.file_id = ?',
+    ).get(channelId, fileId) as Record<string, unknown> | undefined;
+    return row ? toFileRow(row) : null;
+  }
+}
+
+function toFileRow(r: Record<string, unknown>): FileRow {
+  return {
+    fileId: r.file_id as string,
+    channelId: r.channel_id as string,
+    name: r.name as string,
+    mimeType: r.mime_type as string,
+    size: r.size as number,
+    blobId: r.blob_id as string,
+    parts: typeof r.blob_parts === 'string' ? (JSON.parse(r.blob_parts) as string[]) : [r.blob_id as string],
+    keyB64: r.key_b64 as string,
+    hashB64: r.hash_b64 as string,
+    thumbnailBlobId: r.thumbnail_blob_id as string | null,
+    caption: r.caption as string,
+    uploaderUserId: r.uploader_user_id as string,
+    uploaderName: r.uploader_name as string | null,
+    createdAt: r.created_at as number,
+  };
+}
+
+export const fileRepository = (db: Db) => new FileRepository(db);

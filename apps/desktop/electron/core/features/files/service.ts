@@ -14,7 +14,7 @@ import { asFileKey } from '@klinikfunk/crypto/keys.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
-import type { FileRow } from '../../store/collaboration.ts';
+import { fileRepository, type FileRow } from './repository.ts';
 import { TransportError } from '../../transport/transport.ts';
 import { blobPath, ensureCached, isCached } from '../../files/blob-cache.ts';
 import { ExportReader } from '../../files/export.ts';
@@ -97,7 +97,7 @@ export class FilesService {
 
   async list(channelId: string, input: FileQuery): Promise<FileView[]> {
     const store = this.#runtime.profile.store;
-    const rows = await store.collaboration.files(channelId, { sort: input.sort, limit: 1000 });
+    const rows = await store.repository(fileRepository).files(channelId, { sort: input.sort, limit: 1000 });
     const query = fold(input.query.trim());
     const name = await nameLookup(store);
     const me = this.#runtime.identity.userId;
@@ -299,7 +299,7 @@ export class FilesService {
   }
 
   #row(channelId: string, fileId: string): FileRow {
-    const row = this.#runtime.profile.store.collaboration.file(channelId, fileId);
+    const row = this.#runtime.profile.store.repository(fileRepository).file(channelId, fileId);
     if (!row) throw new AppError('not_found', 'No such file in this channel.');
     return row;
   }

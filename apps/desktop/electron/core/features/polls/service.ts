@@ -8,6 +8,7 @@ import type { Clock } from '../../clock/clock.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import { nameLookup } from '../kit/channel-access.ts';
+import { pollRepository } from './repository.ts';
 
 /** Poll ids with a vote of this device still in the outbox (shown as "being sent"). */
 function pendingVotes(runtime: ProfileRuntime, channelId: string): Promise<Set<string>> {
@@ -18,9 +19,9 @@ export async function pollViews(runtime: ProfileRuntime, channelId: string, now:
   const store = runtime.profile.store;
   const me = runtime.identity.userId;
   const name = await nameLookup(store);
-  const { created, closedByCreator, myVotes } = await store.collaboration.pollDetails(channelId, me);
+  const { created, closedByCreator, myVotes } = await store.repository(pollRepository).details(channelId, me);
   const pending = await pendingVotes(runtime, channelId);
-  const polls = await store.collaboration.polls(channelId, now);
+  const polls = await store.repository(pollRepository).polls(channelId, now);
   return polls.map((p) => {
     const state = closedByCreator.has(p.pollId) ? 'closed' : p.closed ? 'deadline' : 'open';
     return {

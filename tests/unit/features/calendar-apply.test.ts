@@ -7,9 +7,10 @@ import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts'
 import { MAX_OVERRIDES } from '../../../apps/desktop/electron/core/calendar/calendar-events.ts';
 import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
+import { calendarRepository } from '../../../apps/desktop/electron/core/features/calendar/repository.ts';
 import { deleteChannelContent } from '../../../apps/desktop/electron/core/store/retention.ts';
 import { toChannelEvents } from '../../../apps/desktop/electron/core/store/sync-store.ts';
-import { randomKey, tempDir } from './helpers.ts';
+import { randomKey, tempDir } from '../store/helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';
 
 const CH = 'chn-station-3b';
@@ -88,13 +89,13 @@ describe('calendar occurrences in the store', () => {
         put({ title: 'Übergabe 3B' }),
       ),
     ).toEqual({ invalid: [], refused: [] });
-    const [entry] = await store.collaboration.calendarEntries(CH);
+    const [entry] = await store.repository(calendarRepository).entries(CH);
     expect(entry).toMatchObject({ title: 'Übergabe 3B', sequence: 1 });
     expect(entry!.overrides!.map((o) => [o.recurrenceId, o.cancelled])).toEqual([
       [T0 + DAY, false],
       [T0 + 2 * DAY, true],
     ]);
-    const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
+    const range = await store.repository(calendarRepository).range(CH, T0 - DAY, T0 + 10 * DAY);
     expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual([
       [0, null],
       [25, 'Übergabe (Raum 2)'],
@@ -124,7 +125,7 @@ describe('calendar occurrences in the store', () => {
     expect(result.refused).toEqual(['invalid_event']);
     expect(testDatabase(store).prepare('SELECT count(*) FROM calendar_overrides').pluck().get()).toBe(2);
     // After COUNT=5: kept with the entry but not expanded.
-    const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
+    const range = await store.repository(calendarRepository).range(CH, T0 - DAY, T0 + 10 * DAY);
     expect(range.map((o) => [(o.start - T0) / HOUR, o.changed?.title ?? null])).toEqual(
       [0, 24, 48, 72, 96].map((h) => [h, null]),
     );
@@ -136,10 +137,10 @@ describe('calendar occurrences in the store', () => {
       invalid: [],
       refused: [],
     });
-    expect(await store.collaboration.calendarEntries(CH)).toEqual([]);
+    expect(await store.repository(calendarRepository).entries(CH)).toEqual([]);
     seq = 0;
     apply(put());
-    const range = await store.collaboration.calendarRange(CH, T0 - DAY, T0 + 10 * DAY);
+    const range = await store.repository(calendarRepository).range(CH, T0 - DAY, T0 + 10 * DAY);
     expect(range.map((o) => (o.start - T0) / HOUR)).toEqual([0, 48, 72, 96]);
   });
 
@@ -150,7 +151,7 @@ describe('calendar occurrences in the store', () => {
     // The entry is recomputed in log order (calendar-replay.ts): the earlier put created it, as on
     // a device that opened them in order, and the later one changed it.
     expect(apply(put()).refused).toEqual([]);
-    const [entry] = await store.collaboration.calendarEntries(CH);
+    const [entry] = await store.repository(calendarRepository).entries(CH);
     expect(entry).toMatchObject({ title: 'Übergabe 3B', sequence: 1 });
   });
 

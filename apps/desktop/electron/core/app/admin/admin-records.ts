@@ -1,14 +1,12 @@
-// IPC handlers for the first administration methods: add a user, make a registration key, list
-// and revoke devices (the rest is in parts/org-admin-handlers.ts). The org key signs every change;
+// What every administration service shares: who may administer from this device, how a signed
+// record reaches the relay, and what a registration letter shows. The org key signs every change;
 // a device without it, or a user who is not an admin, gets `not_permitted` whatever the UI shows.
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
-import type { Handlers } from '@klinikfunk/protocol/api/handlers.ts';
-import type { HandlerContext } from './handler-context.ts';
-import { TransportError } from '../transport/transport.ts';
-import { makeRegistration, NotAdminError, signDeviceRevocation, signUser, signWipe } from '../account/admin.ts';
-import type { ProfileRuntime } from './profile-runtime.ts';
+import { TransportError } from '../../transport/transport.ts';
+import { NotAdminError } from '../../account/admin.ts';
+import type { ProfileRuntime } from '../profile-runtime.ts';
 import type { RegistrationLetter } from '@klinikfunk/protocol/api/features/users-admin.ts';
-import type { SessionService } from './session-service.ts';
+import type { SessionService } from '../session-service.ts';
 
 /**
  * The visible profile, if it is an admin device: its user is an active admin in the signed
@@ -43,44 +41,6 @@ export async function publishAdminRecord(runtime: ProfileRuntime, record: { type
     if (error instanceof NotAdminError) throw new AppError('not_permitted', error.message);
     throw error;
   }
-}
-
-export function adminHandlers(
-  ctx: HandlerContext,
-): Pick<Handlers, 'admin.addUser' | 'admin.createRegistrationKey' | 'admin.revokeDevice'> {
-  const { sessions, clock } = ctx;
-  const adminRuntime = () => requireAdminRuntime(sessions);
-  const publish = publishAdminRecord;
-
-  return {
-    'admin.addUser': async ({ displayName, role, ward }) => {
-      const runtime = adminRuntime();
-      const record = signUser(runtime.identity, { displayName, role, ward, now: clock.now() });
-      await publish(runtime, record);
-      return { userId: record.body.userId };
-    },
-
-    'admin.createRegistrationKey': async ({ userId }) => {
-      const runtime = adminRuntime();
-      const user = await runtime.profile.store.directory.user(userId);
-      if (!user?.active) throw new AppError('not_found', 'No active user with this id.');
-      const { code, record } = makeRegistration(runtime.identity, userId, clock.now());
-      await publish(runtime, record);
-      return registrationLetter(runtime, user.displayName, code, record.body);
-    },
-
-    'admin.revokeDevice': async ({ deviceId, wipe, reason }) => {
-      const runtime = adminRuntime();
-      if (deviceId === runtime.identity.deviceId)
-        throw new AppError('not_permitted', 'This device cannot revoke itself.');
-      const known = await runtime.profile.store.directory.device(deviceId);
-      if (!known) throw new AppError('not_found', 'No such device.');
-      // The wipe order goes first: the relay hands it to the device only while it still proves its key.
-      if (wipe) await publish(runtime, signWipe(runtime.identity, deviceId, clock.now()));
-      if (!known.revoked) await publish(runtime, signDeviceRevocation(runtime.identity, deviceId, reason, clock.now()));
-      return { done: true as const };
-    },
-  };
 }
 
 /** What the printed letter shows, whether an admin or a delegated key issued the registration. */
