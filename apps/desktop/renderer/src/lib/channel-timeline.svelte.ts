@@ -1,10 +1,16 @@
 // The shared things of the open channel's message window as reactive state: the items of the
 // window's sort-key range (timeline-merge.ts) and the live views the items show (poll results).
 // Read again when the window's range changes and when the core reports that the channel's polls,
-// files or calendar changed (messages.changed with `collab`), coalesced per frame.
+// files or calendar changed (messages.changed with `collab`), coalesced per frame. A range holds
+// at most MAX_TIMELINE_ITEMS per read (the newest); the older ones are read when the reader asks
+// for them (loadOlder: "Ältere Einträge laden", or scrolling up to that line), and later reloads
+// read down to them again.
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 import { call, listen } from './api.ts';
+
+/** Pages one reload reads at most (after loadOlder): 10 × 200 items. */
+const MAX_PAGES = 10;
 import type { WindowState } from './message-window.ts';
 import { itemRange } from './timeline-merge.ts';
 
@@ -12,10 +18,16 @@ export class ChannelTimeline {
   readonly channelId: string;
   items = $state.raw<TimelineItem[]>([]);
   polls = $state.raw<readonly PollView[]>([]);
+  /** The range holds older items than those read: the list offers to load them. */
+  truncated = $state(false);
+  loadingOlder = $state(false);
+  /** The sort key the reader asked items down to (loadOlder); null: the newest page only. */
+  #floor: number | null = null;
   #range = itemRange({ messages: [], hasOlder: false, hasNewer: false });
   #rangeKey = '';
   #loading = 0;
   #frame = 0;
+  #current: Promise<void> = Promise.resolve();
   #stop: () => void;
 
   constructor(channelId: string) {
@@ -40,13 +52,64 @@ export class ChannelTimeline {
     void this.reload();
   }
 
+  /** Settles when the items of the range last followed are read (a jump to an item waits for it). */
+  loaded(): Promise<void> {
+    return this.#current;
+  }
+
   /** Reads the items again; an older answer that comes back after a newer call is dropped. */
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    this.#current = this.#read();
+    return this.#current;
+  }
+
+  async #read(): Promise<void> {
     const mine = ++this.#loading;
-    const result = await call('timeline.items', { channelId: this.channelId, ...this.#range });
-    if (mine !== this.#loading || !result.ok) return;
-    this.items = result.value.items;
-    if (result.value.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
+    const read = await this.#pages(this.#range.upToSortKey);
+    if (mine !== this.#loading || !read) return;
+    this.items = read.items;
+    this.truncated = read.truncated;
+    if (read.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
+  }
+
+  /** The range's items up to `upTo`, newest page first, then older pages down to the floor. */
+  async #pages(upTo: number | null): Promise<{ items: TimelineItem[]; truncated: boolean } | null> {
+    let items: TimelineItem[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await call('timeline.items', { channelId: this.channelId, ...this.#range, upToSortKey: upTo });
+      if (!result.ok) return null;
+      items = [...result.value.items, ...items];
+      const oldest = items[0];
+      if (!result.value.truncated || !oldest) return { items, truncated: false };
+      if (this.#floor === null || oldest.sortKey <= this.#floor) return { items, truncated: true };
+      // Sort keys are whole numbers (the relay's seq; above 2^50 while being sent).
+      upTo = oldest.sortKey - 1;
+    }
+    return { items, truncated: true };
+  }
+
+  /** Reads the page of items before the oldest one shown (the range held more than one read gives). */
+  async loadOlder(): Promise<void> {
+    const oldest = this.items[0];
+    if (!this.truncated || this.loadingOlder || !oldest) return;
+    this.loadingOlder = true;
+    this.#floor = oldest.sortKey - 1;
+    const mine = this.#loading;
+    try {
+      const result = await call('timeline.items', {
+        channelId: this.channelId,
+        ...this.#range,
+        upToSortKey: oldest.sortKey - 1,
+      });
+      // A reload that started meanwhile reads down to the floor itself.
+      if (mine !== this.#loading || !result.ok) return;
+      this.items = [...result.value.items, ...this.items];
+      this.truncated = result.value.truncated;
+      this.#floor = this.items[0]?.sortKey ?? this.#floor;
+      if (result.value.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
+    } finally {
+      this.loadingOlder = false;
+    }
   }
 
   async reloadPolls(): Promise<void> {

@@ -14,6 +14,8 @@ export const deTimeline = {
   'timeline.change.retention': '{sender} hat die Aufbewahrung auf {days} Tage gesetzt.',
   'timeline.change.retentionOrg':
     '{sender} hat die eigene Aufbewahrungsfrist des Kanals aufgehoben: es gilt die Regel der Organisation.',
+  'timeline.loadOlder': 'Ältere Einträge laden',
+  'timeline.loadingOlder': 'Ältere Einträge werden geladen …',
   'timeline.sending': 'Wird gesendet …',
   'timeline.actions': 'Aktionen zu „{title}“ von {sender}',
   'timeline.replyExcerpt.file': 'Datei: {name}',

@@ -16,6 +16,8 @@ export const enTimeline: Record<keyof typeof deTimeline, string> = {
   'timeline.change.retention': '{sender} set retention to {days} days.',
   'timeline.change.retentionOrg':
     '{sender} removed the channel’s own retention period: the organisation’s rule applies.',
+  'timeline.loadOlder': 'Load older items',
+  'timeline.loadingOlder': 'Loading older items …',
   'timeline.sending': 'Sending …',
   'timeline.actions': 'Actions for “{title}” by {sender}',
   'timeline.replyExcerpt.file': 'File: {name}',
