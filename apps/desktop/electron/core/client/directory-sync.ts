@@ -28,10 +28,19 @@ export class DirectorySync {
    */
   readonly #held = new Set<string>();
 
-  constructor(directory: Directory, store: ProfileStore, log: Logger) {
+  /** A channel's roster changed (a verified new version kept): its member lines and counts change. */
+  readonly #onRoster: (channelId: string) => void;
+
+  constructor(
+    directory: Directory,
+    store: ProfileStore,
+    log: Logger,
+    onRoster: (channelId: string) => void = () => {},
+  ) {
     this.#directory = directory;
     this.#store = store;
     this.#log = log;
+    this.#onRoster = onRoster;
   }
 
   /** Replays the stored records (already verified once, read by `store.directory.records()`) into the Directory at start. */
@@ -168,6 +177,7 @@ export class DirectorySync {
       this.#held.delete(record.sig);
       throw error;
     }
+    if (record.type === 'roster') this.#onRoster(String(body.channelId));
   }
 }
 
