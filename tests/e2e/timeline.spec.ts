@@ -212,6 +212,18 @@ test('files, a poll and an appointment appear in the other workstation timeline 
       page.getByTestId('timeline-members').filter({ hasText: 'Anna Admin hat Clara Arzt hinzugefügt.' });
     await expect(added(doctor)).toBeVisible({ timeout: 30_000 });
     await expect(added(nurse)).toBeVisible({ timeout: 30_000 });
+    // Where it happened: after everything shared before it, on both workstations.
+    for (const page of [doctor, nurse]) {
+      const after = await added(page).evaluate((line) => {
+        const appointment = [...document.querySelectorAll('[data-testid="timeline-item"][data-kind="calendar"]')].at(
+          -1,
+        );
+        return (
+          appointment !== undefined && !!(appointment.compareDocumentPosition(line) & Node.DOCUMENT_POSITION_FOLLOWING)
+        );
+      });
+      expect(after).toBe(true);
+    }
     await added(doctor).scrollIntoViewIfNeeded();
     await look(doctor, testInfo, 'timeline-06-member-line', 'timeline with a member line');
 

@@ -120,6 +120,35 @@ describe('member lines from the roster chain', () => {
     ]);
   });
 
+  it('a file or poll the relay took after the change, before the next message, comes after the line', () => {
+    const fileAt = (seq: number, relayAt: number): ChannelEvent => ({
+      ...message(seq, relayAt),
+      eventId: `fil${String(seq).padStart(8, '0')}`,
+      payload: {
+        type: 'file.share',
+        name: `Befund ${seq}.pdf`,
+        mimeType: 'application/pdf',
+        size: 1,
+        blobId: 'a'.repeat(64),
+        keyB64: 'k'.repeat(43),
+        hashB64: 'h'.repeat(43),
+        thumbnailBlobId: null,
+        caption: '',
+      },
+    });
+    // Message 1, a file before the change, a file after it; no message follows yet.
+    apply(message(1, 1_500), fileAt(2, 1_800), fileAt(3, 2_200));
+    // As the sync store keeps it: the newest seq applied in the channel.
+    testDatabase(store).prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, 3)').run(CH);
+    // Dieter's line before the later file; the changes after the newest seq sit at the live end.
+    expect(lines(ANNA).map((l) => [l.at, ...l.added, ...l.removed])).toEqual([
+      [2.5, DIETER],
+      [3.5, CARLA],
+      [3.5, BEN],
+      [3.5, CARLA],
+    ]);
+  });
+
   it('the lines sit between the messages and items by sort key', () => {
     apply(message(1, 1_500), message(2, 2_500));
     const rows = store

@@ -123,7 +123,15 @@ export function timelineRepository(db: Db) {
        LEFT JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
      WHERE m.channel_id = ? AND m.sort_key >= ? AND m.sort_key < ? ORDER BY m.sort_key LIMIT 1`,
   );
-  const newestSeq = sql(db, 'SELECT max(sort_key) FROM messages WHERE channel_id = ? AND sort_key < ?').pluck();
+  const messageBefore = sql(db, 'SELECT max(sort_key) FROM messages WHERE channel_id = ? AND sort_key < ?').pluck();
+  // The newest seq this device applied in the channel (its cursor), messages and items alike.
+  const cursorSeq = sql(db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck();
+  // The first shared thing after a seq that the relay accepted after a time (index events_timeline).
+  const itemAfter = sql(
+    db,
+    `SELECT seq FROM events WHERE channel_id = ? AND ${TYPES} AND seq > ? AND seq < ?
+       AND coalesce(relay_at, created_at) > ? ORDER BY seq LIMIT 1`,
+  ).pluck();
   const heldBefore = sql(db, 'SELECT 1 FROM messages WHERE channel_id = ? AND sort_key < ? LIMIT 1').pluck();
   const heldAfter = sql(db, 'SELECT 1 FROM messages WHERE channel_id = ? AND sort_key > ? LIMIT 1').pluck();
 
@@ -147,9 +155,10 @@ export function timelineRepository(db: Db) {
   }
 
   /**
-   * Where a roster change issued at `time` stands: half a seq before the first message the relay
-   * accepted after it (relay times rise with seq, so a binary search over the channel's messages),
-   * or half a seq after the newest one. The same on every device: seq and relay time are the relay's.
+   * Where a roster change issued at `time` stands: half a seq before the first message or shared
+   * thing the relay accepted after it (relay times rise with seq: a binary search over the
+   * channel's messages, then the items between the message before and that one), or half a seq
+   * after the newest seq applied. The same on every device: seq and relay time are the relay's.
    */
   function placeAfter(channelId: string, time: number): number {
     let low = 0;
@@ -162,8 +171,13 @@ export function timelineRepository(db: Db) {
       else high = middle;
     }
     const first = messageFrom.get(channelId, low, PENDING_BASE) as { sort_key: number; at: number } | undefined;
-    if (first && first.at > time) return first.sort_key - 0.5;
-    return ((newestSeq.get(channelId, PENDING_BASE) as number | null) ?? 0) + 0.5;
+    const next = first && first.at > time ? first.sort_key : PENDING_BASE;
+    // A file, poll or appointment between the message before and that one may be later still.
+    const previous = (messageBefore.get(channelId, next) as number | null) ?? -1;
+    const item = itemAfter.get(channelId, previous, next, time) as number | undefined;
+    if (item !== undefined) return item - 0.5;
+    if (next < PENDING_BASE) return next - 0.5;
+    return Math.max(previous, (cursorSeq.get(channelId) as number | undefined) ?? 0) + 0.5;
   }
 
   /**
