@@ -2,8 +2,10 @@
 // a nurse's discharge letter (PDF) appears as a card in the doctor's timeline and opens; a wound
 // photo appears inline with its thumbnail; a poll appears inline and both vote from the timeline
 // with the same results; an appointment appears inline and the nurse's answer from the timeline
-// reaches the sender; the PDF is found by its name in search and the hit jumps to it. Screenshots
-// in German at 1366x768, in the light and the high-contrast theme; axe on each.
+// reaches the sender; the PDF is found by its name in search, the poll by its question and the
+// appointment by its title, and each hit jumps to its item; a member added and one leaving are a
+// quiet line each. Screenshots in German at 1366x768, in the light and the high-contrast theme;
+// axe on each.
 import type { Page, TestInfo } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { samplePdf } from './sample-pdf.ts';
@@ -170,5 +172,64 @@ test('files, a poll and an appointment appear in the other workstation timeline 
     const card = item(doctor, 'file', 'Entlassbrief-Meier.pdf');
     await expect(card).toBeInViewport({ timeout: 20_000 });
     await expect(card).toBeFocused();
+  });
+
+  await test.step('a poll is found by its question, an appointment by its title; each hit jumps to its item', async () => {
+    const find = async (text: string, kind: 'Umfrage' | 'Termin', shown: string) => {
+      await doctor.keyboard.press('Control+f');
+      await doctor.getByLabel('Suchbegriff').fill(text);
+      const hit = doctor
+        .getByTestId('search-hit')
+        .filter({ has: doctor.getByTestId('search-hit-kind').getByText(kind, { exact: true }) })
+        .filter({ hasText: shown });
+      await expect(hit).toHaveCount(1, { timeout: 20_000 });
+      return hit;
+    };
+    await doctor.getByTestId('message-list').evaluate((list) => list.parentElement!.scrollTo(0, 0));
+    const pollHit = await find('Nachmittag', 'Umfrage', 'Entlassung heute Nachmittag?');
+    await expect(pollHit.locator('mark')).toHaveText('Nachmittag');
+    await shot(doctor, testInfo, 'timeline-05-search-poll');
+    await pollHit.click();
+    const poll = item(doctor, 'poll', 'Entlassung heute Nachmittag?');
+    await expect(poll).toBeInViewport({ timeout: 20_000 });
+    await expect(poll).toBeFocused();
+
+    await doctor.getByTestId('message-list').evaluate((list) => list.parentElement!.scrollTo(0, 0));
+    const appointmentHit = await find('Entlassgespräch', 'Termin', 'Entlassgespräch Herr Meier');
+    await appointmentHit.click();
+    const appointment = item(doctor, 'calendar', 'Entlassgespräch Herr Meier');
+    await expect(appointment).toBeInViewport({ timeout: 20_000 });
+    await expect(appointment).toBeFocused();
+  });
+
+  await test.step('members added or leaving are one quiet line each, on both workstations', async () => {
+    const clara = await invoke(doctor, 'admin.addUser', { displayName: 'Clara Arzt', role: 'member', ward: null });
+    const members = (await invoke(doctor, 'directory.users', {}))
+      .filter((u) => u.displayName === 'Anna Admin' || u.displayName === 'Bernd Pflege')
+      .map((u) => u.userId);
+    await invoke(doctor, 'channels.setMembers', { channelId: channelId!, memberUserIds: [...members, clara.userId] });
+    const added = (page: Page) =>
+      page.getByTestId('timeline-members').filter({ hasText: 'Anna Admin hat Clara Arzt hinzugefügt.' });
+    await expect(added(doctor)).toBeVisible({ timeout: 30_000 });
+    await expect(added(nurse)).toBeVisible({ timeout: 30_000 });
+    // Where it happened: after everything shared before it, on both workstations.
+    for (const page of [doctor, nurse]) {
+      const after = await added(page).evaluate((line) => {
+        const appointment = [...document.querySelectorAll('[data-testid="timeline-item"][data-kind="calendar"]')].at(
+          -1,
+        );
+        return (
+          appointment !== undefined && !!(appointment.compareDocumentPosition(line) & Node.DOCUMENT_POSITION_FOLLOWING)
+        );
+      });
+      expect(after).toBe(true);
+    }
+    await added(doctor).scrollIntoViewIfNeeded();
+    await look(doctor, testInfo, 'timeline-06-member-line', 'timeline with a member line');
+
+    await invoke(nurse, 'channels.leave', { channelId: channelId! });
+    await expect(
+      doctor.getByTestId('timeline-members').filter({ hasText: 'Bernd Pflege hat den Kanal verlassen.' }),
+    ).toBeVisible({ timeout: 30_000 });
   });
 });

@@ -93,7 +93,9 @@ const shape = (rows: ReturnType<typeof items>['rows']) =>
         ? `poll ${r.poll.question}`
         : r.kind === 'calendar'
           ? `calendar ${r.calendar.title}`
-          : `change ${r.change.renamedTo ?? ''}${r.change.retentionChanged ? ` retention ${r.change.retentionDays}` : ''}`,
+          : r.kind === 'change'
+            ? `change ${r.change.renamedTo ?? ''}${r.change.retentionChanged ? ` retention ${r.change.retentionDays}` : ''}`
+            : `members ${r.members.added.join(' ')}`,
   );
 
 describe('timeline items', () => {

@@ -98,6 +98,26 @@ describe('timeline merge', () => {
   });
 });
 
+describe('items left out of a range (more than one read gives)', () => {
+  it('the line that loads them stands right before the oldest item read, after the older messages', () => {
+    const rows = toRows([message(1), message(3), message(9)], dayOf);
+    expect(shape(mergeTimeline(rows, [file(6), file(7)], dayOf, true))).toEqual([
+      'day',
+      'm1',
+      'm3',
+      'older-items',
+      'i6',
+      'i7',
+      'm9',
+    ]);
+  });
+
+  it('at the top of a channel without messages; not there when nothing was left out', () => {
+    expect(shape(mergeTimeline([], [file(2), file(1)], dayOf, true))).toEqual(['older-items', 'day', 'i1', 'i2']);
+    expect(shape(mergeTimeline([], [file(2), file(1)], dayOf, false))).toEqual(['day', 'i1', 'i2']);
+  });
+});
+
 describe('the items range of a message window', () => {
   it('open at both ends when the window holds the whole channel', () => {
     expect(itemRange({ messages: range(1, 3), hasOlder: false, hasNewer: false })).toEqual({

@@ -1,4 +1,4 @@
-// API of the full-text search over messages and file names. Merged into contract.ts; the names are in ./search-names.ts.
+// API of the full-text search over messages, file names, poll questions and appointment titles. Merged into contract.ts; the names are in ./search-names.ts.
 import { z } from 'zod';
 import { method, type MethodSpec } from '../define.ts';
 import { channelId } from '../common.ts';
@@ -10,7 +10,8 @@ export const searchInput = z.strictObject({
 });
 
 export const searchHitSchema = z.object({
-  kind: z.enum(['message', 'file']),
+  /** A message, or a shared thing whose timeline item the hit jumps to (id: the item's event id). */
+  kind: z.enum(['message', 'file', 'poll', 'calendar']),
   channelId,
   channelName: z.string(),
   id: z.string(),

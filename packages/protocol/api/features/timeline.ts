@@ -1,6 +1,7 @@
 // API of the channel timeline's shared things (apps/desktop/electron/core/features/timeline/):
 // files, polls, calendar entries and channel changes are events in the same channel log as the
-// messages, so the message list shows them in the relay's order beside the messages. The renderer
+// messages, so the message list shows them in the relay's order beside the messages; members added
+// or removed come from the channel's verified roster history, placed by relay time. The renderer
 // asks for the items of the sort-key range its message window covers; their live state (poll
 // results, RSVPs, thumbnails) comes from the collaboration calls (polls.list, calendar.range,
 // files.thumbnail) it already has.
@@ -65,6 +66,23 @@ export const timelineItemSchema = z.discriminatedUnion('kind', [
       retentionDays: z.number().int().nullable(),
     }),
   }),
+  z.object({
+    ...itemBase,
+    /**
+     * Members added to or removed from the channel: one signed roster change this device verified
+     * against the one before it (the sender: the admin who signed it). Not an event of the log: it
+     * stands before the first event the relay accepted after the roster was issued (sortKey half a
+     * seq below it; at the live end, half a seq above the newest), seq null, delivery `sent`.
+     */
+    kind: z.literal('members'),
+    members: z.object({
+      added: z.array(person),
+      removed: z.array(person),
+      /** The signer removed only itself: "… hat den Kanal verlassen". */
+      left: z.boolean(),
+      channelKind: z.enum(['channel', 'conversation', 'direct']),
+    }),
+  }),
 ]);
 
 export const timelineItemsInput = z.strictObject({
@@ -87,7 +105,7 @@ export const timelineMethods = {
     }),
     requires: 'member',
     channelField: 'channelId',
-    doc: 'The files, polls, calendar entries and channel changes of a channel in a sort-key range, oldest first, for the message list (their live state comes from polls.list, calendar.range, files.thumbnail).',
+    doc: 'The files, polls, calendar entries, channel changes and member changes of a channel in a sort-key range, oldest first, for the message list (their live state comes from polls.list, calendar.range, files.thumbnail).',
   }),
 };
 

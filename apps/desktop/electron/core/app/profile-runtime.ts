@@ -27,7 +27,7 @@ import {
 } from '../account/identity.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
-import { changeOfEvents, type ChannelChange } from '../changes/channel-change.ts';
+import { changeOfEvents, RELOAD, type ChannelChange } from '../changes/channel-change.ts';
 import type { OutboxItem } from '../sync/ports.ts';
 
 /** An own event the relay took or refused: its message's delivery (and a refused effect) changed. */
@@ -129,8 +129,13 @@ export class ProfileRuntime {
       orgSigningKey: orgSecretOf(identity),
       clock: deps.clock,
       log: deps.log.child('client'),
-      // Own events take effect when queued (a channel's name, a receipt...), so the list changes too.
+      // A roster change alters the channel's member lines, acknowledgement and read counts.
+      onRoster: (channelId) => {
+        events.messagesChanged(channelId, RELOAD);
+        events.channelsChanged([channelId]);
+      },
       onDirectoryChanged: () => events.directoryChanged(),
+      // Own events take effect when queued (a channel's name, a receipt...), so the list changes too.
       onQueued: (channelId, event) => {
         events.messagesChanged(channelId, changeOfEvents([event], identity.userId));
         events.channelsChanged([channelId]);

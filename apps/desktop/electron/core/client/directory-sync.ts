@@ -29,12 +29,22 @@ export class DirectorySync {
   readonly #held = new Set<string>();
   readonly #kept: () => void;
 
+  /** A channel's roster changed (a verified new version kept): its member lines and counts change. */
+  readonly #onRoster: (channelId: string) => void;
+
   /** `kept`: a record was kept (users, devices, rosters changed): the views reading them are told. */
-  constructor(directory: Directory, store: ProfileStore, log: Logger, kept: () => void = () => {}) {
+  constructor(
+    directory: Directory,
+    store: ProfileStore,
+    log: Logger,
+    kept: () => void = () => {},
+    onRoster: (channelId: string) => void = () => {},
+  ) {
     this.#directory = directory;
     this.#store = store;
     this.#log = log;
     this.#kept = kept;
+    this.#onRoster = onRoster;
   }
 
   /** Replays the stored records (already verified once, read by `store.directory.records()`) into the Directory at start. */
@@ -172,6 +182,7 @@ export class DirectorySync {
       this.#held.delete(record.sig);
       throw error;
     }
+    if (record.type === 'roster') this.#onRoster(String(body.channelId));
   }
 }
 

@@ -42,6 +42,8 @@ export interface MessagingClientDeps {
   onDirectoryChanged?: () => void;
   /** Admin devices only: the organisation signing key (keeps the directory channel's roster complete). */
   orgSigningKey?: Uint8Array | null;
+  /** A verified new roster of a channel was kept (its timeline's member lines change). */
+  onRoster?: (channelId: string) => void;
 }
 
 /** What the client reads from its store before it is made (MessagingClient.load). */
@@ -124,8 +126,12 @@ export class MessagingClient {
     this.#deps = rest;
     this.#orgSigningKey = deps.orgSigningKey ?? null;
     this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
-    this.#directorySync = new DirectorySync(this.directory, deps.store, deps.log.child('directory'), () =>
-      deps.onDirectoryChanged?.(),
+    this.#directorySync = new DirectorySync(
+      this.directory,
+      deps.store,
+      deps.log.child('directory'),
+      () => deps.onDirectoryChanged?.(),
+      (channelId) => deps.onRoster?.(channelId),
     );
     this.#directorySync.replay(stored.directoryRecords);
     this.#senderKeys = deps.store.openSenderKeys();

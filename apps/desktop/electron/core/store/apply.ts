@@ -279,6 +279,8 @@ function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {
   for (const { payload: p } of events) {
     if (p.type === 'message.create' || p.type === 'message.edit') yield p.body;
     else if (p.type === 'file.share') yield p.name;
+    else if (p.type === 'poll.create') yield p.question;
+    else if (p.type === 'calendar.put') yield p.title;
   }
 }
 

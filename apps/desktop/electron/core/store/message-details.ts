@@ -59,15 +59,27 @@ export class MessageDetailsRepository {
     this.#db = db;
   }
 
-  /** Details of these messages of one channel, and the channel's member count (the "of n" of acks and receipts). */
+  /**
+   * Details of these messages of one channel, the channel's member count (the "of n" of acks) and
+   * how many other members have a device (the "of n" of read receipts).
+   */
   async of(
     channelId: string,
     messageIds: readonly string[],
     reader: { userId: string; readReceipts: boolean },
-  ): Promise<{ memberCount: number; details: Map<string, MessageDetails> }> {
+  ): Promise<{ memberCount: number; recipientCount: number; details: Map<string, MessageDetails> }> {
     const memberCount =
       (sql(this.#db, 'SELECT count(*) FROM channel_members WHERE channel_id = ?').pluck().get(channelId) as number) ??
       0;
+    // The "of m" of read receipts: the other members a message reaches, those with a device the
+    // directory has not revoked (one without any gets nothing sealed to it).
+    const recipientCount = sql(
+      this.#db,
+      `SELECT count(*) FROM channel_members cm WHERE cm.channel_id = ? AND cm.user_id != ?
+         AND EXISTS (SELECT 1 FROM devices d WHERE d.user_id = cm.user_id AND d.revoked = 0)`,
+    )
+      .pluck()
+      .get(channelId, reader.userId) as number;
     const rows = sql(this.#db, DETAILS).all(
       reader.readReceipts ? 1 : 0,
       reader.userId,
@@ -88,7 +100,7 @@ export class MessageDetailsRepository {
         readers: r.readers,
       });
     }
-    return { memberCount, details };
+    return { memberCount, recipientCount, details };
   }
 
   /** The sender's name of a message (search hits), null when not in the directory or no such message. */

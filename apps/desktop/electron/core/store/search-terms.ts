@@ -2,8 +2,9 @@
 // Expanding a long prefix ("Übergabeprot") into whole words is then a B-tree range read; FTS5's own
 // vocabulary table would count every occurrence of each candidate word first (60 ms for a common
 // word at 1M messages). Deletion (retention, selective delete, delete for everyone) calls
-// `forgetTerms` with the words of what it removed: a word no remaining message body or file name
-// contains leaves the table too, so a deleted message's words (a patient's surname) do not stay.
+// `forgetTerms` with the words of what it removed: a word no remaining message body, file name,
+// poll question or appointment title contains leaves the table too, so a deleted message's words
+// (a patient's surname) do not stay.
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
@@ -61,17 +62,31 @@ export function termsWithPartInside(db: Db, part: string, limit: number): string
 
 /**
  * After a deletion, in the same transaction: removes each candidate word that no remaining
- * message body or file name contains (one FTS5 lookup per word). Returns the number removed.
+ * message body, file name, poll question or appointment title contains (one FTS5 lookup per
+ * word). The texts of polls and appointments that left (search_texts_gone, filled by the triggers
+ * of migration 0260) add their words to the candidates. Returns the number removed.
  */
 export function forgetTerms(db: Db, candidates: ReadonlySet<string>): number {
-  if (candidates.size === 0) return 0;
+  const gone = sql(db, 'SELECT text FROM search_texts_gone').pluck().all() as string[];
+  const words = new Set(candidates);
+  if (gone.length > 0) {
+    for (const text of gone) collectTerms(words, text);
+    sql(db, 'DELETE FROM search_texts_gone').run();
+  }
+  if (words.size === 0) return 0;
   const inMessages = sql(db, 'SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT 1').pluck();
   const inFiles = sql(db, 'SELECT 1 FROM files_fts WHERE files_fts MATCH ? LIMIT 1').pluck();
+  const inShared = sql(db, 'SELECT 1 FROM shared_texts_fts WHERE shared_texts_fts MATCH ? LIMIT 1').pluck();
   const remove = sql(db, 'DELETE FROM search_terms WHERE term = ?');
   let removed = 0;
-  for (const term of candidates) {
+  for (const term of words) {
     // Words hold letters and digits only, so the quoted term is never query syntax.
-    if (inMessages.get(`body : "${term}"`) !== undefined || inFiles.get(`name : "${term}"`) !== undefined) continue;
+    if (
+      inMessages.get(`body : "${term}"`) !== undefined ||
+      inFiles.get(`name : "${term}"`) !== undefined ||
+      inShared.get(`text : "${term}"`) !== undefined
+    )
+      continue;
     removed += remove.run(term).changes;
   }
   return removed;

@@ -1,4 +1,5 @@
-// Full-text search over message bodies and file names, inside the encrypted database, newest
+// Full-text search over message bodies, file names, poll questions and appointment titles, inside
+// the encrypted database, newest
 // first (what staff look for is usually recent; and FTS5 walks its index in rowid order and stops
 // at the limit, where ranking by relevance would score every match of a common word). Results
 // carry highlight ranges (offsets into the snippet), never HTML: the renderer marks them up
@@ -7,9 +8,12 @@ import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 import { fold, termsStartingWith, termsWithPartInside } from './search-terms.ts';
 
+export type SearchKind = 'message' | 'file' | 'poll' | 'calendar';
+
 export interface SearchHit {
-  kind: 'message' | 'file';
+  kind: SearchKind;
   channelId: string;
+  /** The message's id; for a shared thing, the event its timeline item carries (file, poll, an appointment's first put). */
   id: string;
   sortKey: number;
   createdAt: number;
@@ -224,10 +228,12 @@ function withRanges(marked: string): { snippet: string; highlights: Array<[numbe
 }
 
 interface Source {
-  fts: 'messages_fts' | 'files_fts';
-  column: 'body' | 'name';
-  table: 'messages' | 'files';
+  fts: 'messages_fts' | 'files_fts' | 'shared_texts_fts';
+  column: 'body' | 'name' | 'text';
+  table: 'messages' | 'files' | 'shared_texts';
   pk: string;
+  /** SQL over the row `x`: what it is, its id and its sort key. */
+  kind: string;
   id: string;
   sortKey: string;
   text: string;
@@ -235,31 +241,59 @@ interface Source {
   extra: string;
 }
 
-const SOURCES: Record<'message' | 'file', Source> = {
-  message: {
+/** Sort key of a shared thing still being sent: above every seq, as messages (apply.ts). */
+const PENDING = 2 ** 50;
+
+/**
+ * An appointment's first put, where its timeline item stands (features/timeline/repository.ts):
+ * index events_calendar_by_uid, migration 0170.
+ */
+const firstPut = (column: string) =>
+  `(SELECT ${column} FROM events e WHERE e.channel_id = x.channel_id AND e.type LIKE 'calendar.%'
+     AND json_extract(e.payload, '$.uid') = x.item_id AND e.type = 'calendar.put' ORDER BY e.seq IS NULL, e.seq, e.event_pk LIMIT 1)`;
+
+const SOURCES: Source[] = [
+  {
     fts: 'messages_fts',
     column: 'body',
     table: 'messages',
     pk: 'message_pk',
-    id: 'message_id',
+    kind: `'message'`,
+    id: 'x.message_id',
     sortKey: 'x.sort_key',
     text: 'body',
     marker: (o, c) => `snippet(messages_fts, 0, '${o}', '${c}', '…', 16)`,
     extra: 'AND x.deleted_at IS NULL',
   },
-  file: {
+  {
     fts: 'files_fts',
     column: 'name',
     table: 'files',
     pk: 'file_pk',
-    id: 'file_id',
+    kind: `'file'`,
+    id: 'x.file_id',
     // Its place in the channel (the file.share's seq), so a hit jumps to the file in the timeline.
-    sortKey: `coalesce(x.seq, ${2 ** 50})`,
+    sortKey: `coalesce(x.seq, ${PENDING})`,
     text: 'name',
     marker: (o, c) => `highlight(files_fts, 0, '${o}', '${c}')`,
     extra: '',
   },
-};
+  {
+    // Poll questions and appointment titles (migration 0260), as their timeline items stand: a
+    // poll at its poll.create, an appointment at the put that created it. An appointment whose
+    // put retention removed is no longer in the timeline (the calendar keeps it), so not here.
+    fts: 'shared_texts_fts',
+    column: 'text',
+    table: 'shared_texts',
+    pk: 'text_pk',
+    kind: 'x.kind',
+    id: `CASE x.kind WHEN 'poll' THEN x.item_id ELSE ${firstPut('e.event_id')} END`,
+    sortKey: `coalesce(CASE x.kind WHEN 'poll' THEN (SELECT p.created_seq FROM polls p WHERE p.channel_id = x.channel_id AND p.poll_id = x.item_id) ELSE ${firstPut('e.seq')} END, ${PENDING})`,
+    text: 'text',
+    marker: (o, c) => `highlight(shared_texts_fts, 0, '${o}', '${c}')`,
+    extra: `AND (x.kind = 'poll' OR ${firstPut('1')} IS NOT NULL)`,
+  },
+];
 
 export function search(db: Db, query: SearchQuery): SearchHit[] {
   const limit = Math.min(query.limit ?? 30, 200);
@@ -273,7 +307,7 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     filters.push('AND x.created_at < ?');
     filterParams.push(query.to);
   }
-  // Looked up once per search, for messages and file names alike.
+  // Looked up once per search, for messages, file names and the shared things' texts alike.
   const starting = new Map<string, string[] | null>();
   const inside = new Map<string, string[] | null>();
   const vocabulary: Vocabulary = {
@@ -294,8 +328,7 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
   };
   const parts = typedParts(query.text);
 
-  const run = (kind: 'message' | 'file'): SearchHit[] => {
-    const src = SOURCES[kind];
+  const run = (src: Source): SearchHit[] => {
     const fts = toFtsQuery(query.text, src.column, vocabulary);
     if (fts === null || fts === 'no_match') return [];
     const match = query.channelId ? `${fts.match} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts.match;
@@ -341,17 +374,24 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     );
     const row = sql(
       db,
-      `SELECT x.channel_id, x.${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
+      `SELECT ${src.kind} AS kind, x.channel_id, ${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
     );
     return rowids.map((rid) => {
-      const r = row.get(rid) as { channel_id: string; id: string; sort_key: number; created_at: number; text: string };
+      const r = row.get(rid) as {
+        kind: SearchKind;
+        channel_id: string;
+        id: string;
+        sort_key: number;
+        created_at: number;
+        text: string;
+      };
       const found = marks.has(rid)
         ? { rid, marked: marks.get(rid)! }
         : (marker.get(match, rid) as { rid: number; marked: string } | undefined);
       // Never another row's snippet: without the row's own match, its text without highlights.
       const { snippet, highlights } = withRanges(found?.rid === rid ? found.marked : r.text);
       return {
-        kind,
+        kind: r.kind,
         channelId: r.channel_id,
         id: r.id,
         sortKey: r.sort_key,
@@ -361,5 +401,5 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       };
     });
   };
-  return [...run('message'), ...run('file')];
+  return SOURCES.flatMap(run);
 }

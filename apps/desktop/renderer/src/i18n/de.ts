@@ -400,6 +400,8 @@ export const de = {
   'search.none': 'Keine Treffer. Versuchen Sie einen anderen Begriff oder suchen Sie in allen Kanälen.',
   'search.results': 'Suchergebnisse',
   'search.file': 'Datei',
+  'search.poll': 'Umfrage',
+  'search.calendar': 'Termin',
 
   'switcher.open': 'Kanal wechseln',
   'switcher.title': 'Kanal wechseln',

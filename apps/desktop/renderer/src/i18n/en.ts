@@ -390,6 +390,8 @@ export const en: Record<MessageKey, string> = {
   'search.none': 'No results. Try another term or search all channels.',
   'search.results': 'Search results',
   'search.file': 'File',
+  'search.poll': 'Poll',
+  'search.calendar': 'Appointment',
 
   'switcher.open': 'Switch channel',
   'switcher.title': 'Switch channel',

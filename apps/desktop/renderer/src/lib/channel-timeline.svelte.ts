@@ -2,10 +2,16 @@
 // window's sort-key range (timeline-merge.ts) and the live views the items show (poll results).
 // Read when the window's range changes; a messages.changed event patches them with the items and
 // poll views it carries (shared-patch.ts), and only one that says "reload" (or one arriving while
-// a read is under way) reads them again, coalesced per frame.
+// a read is under way) reads them again, coalesced per frame. A range holds at most
+// MAX_TIMELINE_ITEMS per read (the newest); the older ones are read when the reader asks for them
+// (loadOlder: "Ältere Einträge laden", or scrolling up to that line), and later reloads read down
+// to them again.
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 import { call, listen } from './api.ts';
+
+/** Pages one reload reads at most (after loadOlder): 10 × 200 items. */
+const MAX_PAGES = 10;
 import type { WindowState } from './message-window.ts';
 import { applySharedPatch } from './shared-patch.ts';
 import { itemRange } from './timeline-merge.ts';
@@ -14,12 +20,18 @@ export class ChannelTimeline {
   readonly channelId: string;
   items = $state.raw<TimelineItem[]>([]);
   polls = $state.raw<readonly PollView[]>([]);
+  /** The range holds older items than those read: the list offers to load them. */
+  truncated = $state(false);
+  loadingOlder = $state(false);
+  /** The sort key the reader asked items down to (loadOlder); null: the newest page only. */
+  #floor: number | null = null;
   #range = itemRange({ messages: [], hasOlder: false, hasNewer: false });
   #rangeKey = '';
   #loading = 0;
   /** Reads under way: a patch cannot tell whether their answer is older or newer than it. */
   #reading = 0;
   #frame = 0;
+  #current: Promise<void> = Promise.resolve();
   #stop: () => void;
 
   constructor(channelId: string) {
@@ -50,17 +62,68 @@ export class ChannelTimeline {
     void this.reload();
   }
 
+  /** Settles when the items of the range last followed are read (a jump to an item waits for it). */
+  loaded(): Promise<void> {
+    return this.#current;
+  }
+
   /** Reads the items again; an older answer that comes back after a newer call is dropped. */
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    this.#current = this.#read();
+    return this.#current;
+  }
+
+  async #read(): Promise<void> {
     const mine = ++this.#loading;
     this.#reading++;
     try {
-      const result = await call('timeline.items', { channelId: this.channelId, ...this.#range });
-      if (mine !== this.#loading || !result.ok) return;
-      this.items = result.value.items;
-      if (result.value.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
+      const read = await this.#pages(this.#range.upToSortKey);
+      if (mine !== this.#loading || !read) return;
+      this.items = read.items;
+      this.truncated = read.truncated;
+      if (read.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
     } finally {
       this.#reading--;
+    }
+  }
+
+  /** The range's items up to `upTo`, newest page first, then older pages down to the floor. */
+  async #pages(upTo: number | null): Promise<{ items: TimelineItem[]; truncated: boolean } | null> {
+    let items: TimelineItem[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await call('timeline.items', { channelId: this.channelId, ...this.#range, upToSortKey: upTo });
+      if (!result.ok) return null;
+      items = [...result.value.items, ...items];
+      const oldest = items[0];
+      if (!result.value.truncated || !oldest) return { items, truncated: false };
+      if (this.#floor === null || oldest.sortKey <= this.#floor) return { items, truncated: true };
+      // Sort keys are whole numbers (the relay's seq; above 2^50 while being sent).
+      upTo = oldest.sortKey - 1;
+    }
+    return { items, truncated: true };
+  }
+
+  /** Reads the page of items before the oldest one shown (the range held more than one read gives). */
+  async loadOlder(): Promise<void> {
+    const oldest = this.items[0];
+    if (!this.truncated || this.loadingOlder || !oldest) return;
+    this.loadingOlder = true;
+    this.#floor = oldest.sortKey - 1;
+    const mine = this.#loading;
+    try {
+      const result = await call('timeline.items', {
+        channelId: this.channelId,
+        ...this.#range,
+        upToSortKey: oldest.sortKey - 1,
+      });
+      // A reload that started meanwhile reads down to the floor itself.
+      if (mine !== this.#loading || !result.ok) return;
+      this.items = [...result.value.items, ...this.items];
+      this.truncated = result.value.truncated;
+      this.#floor = this.items[0]?.sortKey ?? this.#floor;
+      if (result.value.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
+    } finally {
+      this.loadingOlder = false;
     }
   }
 

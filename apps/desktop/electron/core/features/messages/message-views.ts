@@ -27,7 +27,7 @@ function refusalOf(code: string | null): MessageView['refusal'] {
 
 export async function toMessageViews(ctx: ViewContext, channelId: string, rows: MessageRow[]): Promise<MessageView[]> {
   // One query for the whole page (store/message-details.ts): quotes, acks, relay times, readers.
-  const { memberCount, details } = await ctx.store.messageDetails.of(
+  const { memberCount, recipientCount, details } = await ctx.store.messageDetails.of(
     channelId,
     rows.map((r) => r.messageId),
     { userId: ctx.myUserId, readReceipts: ctx.readReceipts },
@@ -68,10 +68,7 @@ export async function toMessageViews(ctx: ViewContext, channelId: string, rows: 
       replyTo,
       urgent: row.urgent,
       ack,
-      readBy:
-        ctx.readReceipts && row.senderUserId === ctx.myUserId && row.seq !== null && row.deletedAt === null
-          ? { read: detail?.readers ?? 0, total: Math.max(0, memberCount - 1) }
-          : null,
+      readBy: readState(ctx, row, detail?.readers ?? 0, recipientCount),
       editedAt: row.editedAt,
       deleted: row.deletedAt !== null,
       delivery: row.delivery,
@@ -83,4 +80,16 @@ export async function toMessageViews(ctx: ViewContext, channelId: string, rows: 
       ),
     };
   });
+}
+
+/**
+ * Read status of an own sent message while receipts are on: read by how many of the other members
+ * it reached (those with a device; a reader counts even if their device was revoked since, so n
+ * never exceeds m). Null where it reached nobody: "Zugestellt" or "Gelesen von 0 von 0" would
+ * claim what did not happen, and the message says "Gesendet" instead.
+ */
+function readState(ctx: ViewContext, row: MessageRow, readers: number, recipients: number): MessageView['readBy'] {
+  if (!ctx.readReceipts || row.senderUserId !== ctx.myUserId || row.seq === null || row.deletedAt !== null) return null;
+  const total = Math.max(recipients, readers);
+  return total === 0 ? null : { read: readers, total };
 }

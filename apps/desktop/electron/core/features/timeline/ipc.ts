@@ -1,5 +1,5 @@
-// IPC adapter of the channel timeline: the shared things of a sort-key range with their senders'
-// names, for the message list (the profile is the one the router checked the membership on).
+// IPC adapter of the channel timeline: the shared things and member lines of a sort-key range with
+// their senders' names, for the message list (the profile is the one the router checked the membership on).
 import type { TIMELINE_METHOD_NAMES } from '@klinikfunk/protocol/api/features/timeline-names.ts';
 import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import { timelineItems } from './items.ts';
@@ -10,7 +10,7 @@ export function timelineHandlers(_ctx: HandlerContext): Pick<ProfileHandlers, (t
     'timeline.items': async ({ channelId, afterSortKey, upToSortKey, limit }, { runtime }) => {
       const { rows, truncated } = runtime.profile.store
         .repository(timelineRepository)
-        .inRange(channelId, { afterSortKey, upToSortKey, limit });
+        .inRange(channelId, { afterSortKey, upToSortKey, limit, viewerUserId: runtime.identity.userId });
       return { items: await timelineItems(runtime, rows), truncated };
     },
   };

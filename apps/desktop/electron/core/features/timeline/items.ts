@@ -9,10 +9,18 @@ export async function timelineItems(runtime: ProfileRuntime, rows: readonly Time
   if (rows.length === 0) return [];
   const name = await nameLookup(runtime.profile.store);
   const me = runtime.identity.userId;
-  return rows.map(({ senderUserId, ...row }): TimelineItem => ({
-    ...row,
-    sender: name(senderUserId),
-    own: senderUserId === me,
-    delivery: row.seq === null ? 'sending' : 'sent',
-  }));
+  return rows.map(({ senderUserId, ...row }): TimelineItem => {
+    const base = { sender: name(senderUserId), own: senderUserId === me };
+    if (row.kind === 'members') {
+      const { added, removed, ...rest } = row.members;
+      // A verified roster change, not an event of the log: nothing of it is still being sent.
+      return {
+        ...row,
+        ...base,
+        delivery: 'sent',
+        members: { ...rest, added: added.map(name), removed: removed.map(name) },
+      };
+    }
+    return { ...row, ...base, delivery: row.seq === null ? 'sending' : 'sent' };
+  });
 }

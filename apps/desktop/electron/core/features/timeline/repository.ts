@@ -1,15 +1,19 @@
 // The SQL of the channel timeline's shared things: which files, polls, calendar entries and
-// channel changes of a channel lie in a sort-key range of its log. Read from the event log by seq
+// channel changes of a channel lie in a sort-key range of its log, and the member lines of its
+// verified roster chain (member-lines.ts). Read from the event log by seq
 // (index events_timeline, migration 0210), each joined to what its feature materialised, so an
 // event the rules refused (kept in the log without its content) never shows: only files that
 // are in the file store, polls that exist, the put that created a calendar entry.
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
+import { memberChanges, type RosterVersion } from './member-lines.ts';
 
 /** Sort keys of events still being sent: above every seq, as messages (store/apply.ts). */
 const PENDING_BASE = 2 ** 50;
 
 export interface TimelineRange {
+  /** Whose member lines to add (member-lines.ts); none without. */
+  viewerUserId?: string;
   /** Exclusive; null: from the start. */
   afterSortKey: number | null;
   /** Inclusive; null: to the live end, with the events still being sent. */
@@ -28,6 +32,7 @@ interface EventRow {
 }
 
 export type TimelineRow =
+  | (RowBase & { kind: 'members'; members: MemberFacts })
   | (RowBase & { kind: 'file'; file: FileFacts })
   | (RowBase & { kind: 'poll'; poll: { pollId: string; question: string } })
   | (RowBase & { kind: 'calendar'; calendar: CalendarFacts })
@@ -56,6 +61,12 @@ interface CalendarFacts {
   allDay: boolean;
   recurring: boolean;
   cancelled: boolean;
+}
+interface MemberFacts {
+  added: string[];
+  removed: string[];
+  left: boolean;
+  channelKind: RosterVersion['kind'];
 }
 interface ChangeFacts {
   renamedTo: string | null;
@@ -99,6 +110,101 @@ export function timelineRepository(db: Db) {
     `SELECT payload FROM events WHERE channel_id = ? AND type = 'channel.update' AND seq < ?
        AND json_extract(payload, '$.name') IS NOT NULL ORDER BY seq DESC LIMIT 1`,
   );
+
+  const rosterRecords = sql(
+    db,
+    `SELECT record FROM directory_records WHERE type = 'roster' AND subject = ? ORDER BY record_pk`,
+  ).pluck();
+  const userOfDevice = sql(db, 'SELECT user_id FROM devices WHERE device_id = ?').pluck();
+  const orgWide = sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck();
+  // The first sequenced message at or after a sort key, with the relay's time (messages_page index).
+  const messageFrom = sql(
+    db,
+    `SELECT m.sort_key, coalesce(e.relay_at, m.created_at) AS at FROM messages m
+       LEFT JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
+     WHERE m.channel_id = ? AND m.sort_key >= ? AND m.sort_key < ? ORDER BY m.sort_key LIMIT 1`,
+  );
+  const messageBefore = sql(db, 'SELECT max(sort_key) FROM messages WHERE channel_id = ? AND sort_key < ?').pluck();
+  // The newest seq this device applied in the channel (its cursor), messages and items alike.
+  const cursorSeq = sql(db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck();
+  // The first shared thing after a seq that the relay accepted after a time (index events_timeline).
+  const itemAfter = sql(
+    db,
+    `SELECT seq FROM events WHERE channel_id = ? AND ${TYPES} AND seq > ? AND seq < ?
+       AND coalesce(relay_at, created_at) > ? ORDER BY seq LIMIT 1`,
+  ).pluck();
+  const heldBefore = sql(db, 'SELECT 1 FROM messages WHERE channel_id = ? AND sort_key < ? LIMIT 1').pluck();
+  const heldAfter = sql(db, 'SELECT 1 FROM messages WHERE channel_id = ? AND sort_key > ? LIMIT 1').pluck();
+
+  /** The channel's verified roster chain as this device keeps it (directory_records, chain order). */
+  function rosters(channelId: string): RosterVersion[] {
+    return (rosterRecords.all(channelId) as string[]).map((json) => {
+      // Verified when kept (client/directory-sync.ts): the shape is the roster record's.
+      const record = JSON.parse(json) as {
+        signer?: { kind: string; id: string };
+        body: Partial<Omit<RosterVersion, 'signerUserId'>> & { epoch: number };
+      };
+      const signer = record.signer?.kind === 'device' ? record.signer.id : null;
+      return {
+        epoch: record.body.epoch,
+        kind: record.body.kind ?? 'channel',
+        members: record.body.members ?? [],
+        issuedAt: record.body.issuedAt ?? 0,
+        signerUserId: signer === null ? null : ((userOfDevice.get(signer) as string | undefined) ?? null),
+      };
+    });
+  }
+
+  /**
+   * Where a roster change issued at `time` stands: half a seq before the first message or shared
+   * thing the relay accepted after it (relay times rise with seq: a binary search over the
+   * channel's messages, then the items between the message before and that one), or half a seq
+   * after the newest seq applied. The same on every device: seq and relay time are the relay's.
+   */
+  function placeAfter(channelId: string, time: number): number {
+    let low = 0;
+    let high = PENDING_BASE;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const found = messageFrom.get(channelId, middle, PENDING_BASE) as { sort_key: number; at: number } | undefined;
+      if (found && found.at > time) high = middle;
+      else if (found) low = found.sort_key + 1;
+      else high = middle;
+    }
+    const first = messageFrom.get(channelId, low, PENDING_BASE) as { sort_key: number; at: number } | undefined;
+    const next = first && first.at > time ? first.sort_key : PENDING_BASE;
+    // A file, poll or appointment between the message before and that one may be later still.
+    const previous = (messageBefore.get(channelId, next) as number | null) ?? -1;
+    const item = itemAfter.get(channelId, previous, next, time) as number | undefined;
+    if (item !== undefined) return item - 0.5;
+    if (next < PENDING_BASE) return next - 0.5;
+    return Math.max(previous, (cursorSeq.get(channelId) as number | undefined) ?? 0) + 0.5;
+  }
+
+  /**
+   * The member lines of a channel a viewer sees: those of the time they were in it, and others only
+   * where this device holds the channel's messages from both sides of the line (history shared
+   * with new members; not what happened after the viewer left).
+   */
+  function memberLines(channelId: string, viewerUserId: string): TimelineRow[] {
+    if (orgWide.get(channelId) === 1) return [];
+    return memberChanges(rosters(channelId), viewerUserId).flatMap((change): TimelineRow[] => {
+      const sortKey = placeAfter(channelId, change.issuedAt);
+      const held = heldBefore.get(channelId, sortKey) !== undefined && heldAfter.get(channelId, sortKey) !== undefined;
+      if (!change.viewerIn && !held) return [];
+      return [
+        {
+          eventId: `roster-${channelId}-${change.epoch}`,
+          seq: null,
+          sortKey,
+          senderUserId: change.actorUserId,
+          createdAt: change.issuedAt,
+          kind: 'members',
+          members: { added: change.added, removed: change.removed, left: change.left, channelKind: change.kind },
+        },
+      ];
+    });
+  }
 
   function toRow(channelId: string, r: EventRow): TimelineRow | null {
     const base: RowBase = {
@@ -214,7 +320,15 @@ export function timelineRepository(db: Db) {
         if (!row || (range.afterSortKey !== null && row.sortKey <= range.afterSortKey)) continue;
         rows.push(row);
       }
-      return { rows, truncated };
+      if (range.viewerUserId === undefined) return { rows, truncated };
+      // Member lines are few and not counted against the limit; with the oldest items left out,
+      // those below them come with the older page.
+      const floor = truncated ? (rows[0]?.sortKey ?? after) : after;
+      const lines = memberLines(channelId, range.viewerUserId).filter(
+        (l) => l.sortKey > floor && l.sortKey <= (range.upToSortKey ?? Infinity),
+      );
+      if (lines.length === 0) return { rows, truncated };
+      return { rows: [...rows, ...lines].sort((a, b) => a.sortKey - b.sortKey), truncated };
     },
   };
 }

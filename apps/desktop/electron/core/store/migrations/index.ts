@@ -25,6 +25,7 @@ import { migration0200 } from './0200-pins.ts';
 import { migration0210 } from './0210-timeline.ts';
 import { migration0220 } from './0220-roles.ts';
 import { migration0230 } from './0230-reactions.ts';
+import { migration0260 } from './0260-shared-search.ts';
 import { migration0300 } from './0300-role-conversations.ts';
 import type { Migration } from './migration.ts';
 
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0210,
   migration0220,
   migration0230,
+  migration0260,
   migration0300,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

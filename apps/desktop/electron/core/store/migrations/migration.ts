@@ -16,5 +16,7 @@ export interface Migration {
   sample?(db: Db): void;
   /** Tables the migration removes on purpose: the migration test checks they are gone instead of their rows. */
   drops?: string[];
+  /** Existing tables the migration adds rows to on purpose (a backfill): the test checks none were lost. */
+  fills?: string[];
   hotQueries: HotQuery[];
 }

@@ -14,6 +14,12 @@ export const deTimeline = {
   'timeline.change.retention': '{sender} hat die Aufbewahrung auf {days} Tage gesetzt.',
   'timeline.change.retentionOrg':
     '{sender} hat die eigene Aufbewahrungsfrist des Kanals aufgehoben: es gilt die Regel der Organisation.',
+  'timeline.loadOlder': 'Ältere Einträge laden',
+  'timeline.loadingOlder': 'Ältere Einträge werden geladen …',
+  'timeline.members.added': '{sender} hat {names} hinzugefügt.',
+  'timeline.members.removed': '{sender} hat {names} entfernt.',
+  'timeline.members.leftChannel': '{sender} hat den Kanal verlassen.',
+  'timeline.members.leftGroup': '{sender} hat die Gruppe verlassen.',
   'timeline.sending': 'Wird gesendet …',
   'timeline.actions': 'Aktionen zu „{title}“ von {sender}',
   'timeline.replyExcerpt.file': 'Datei: {name}',

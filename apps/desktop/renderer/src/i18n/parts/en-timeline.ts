@@ -16,6 +16,12 @@ export const enTimeline: Record<keyof typeof deTimeline, string> = {
   'timeline.change.retention': '{sender} set retention to {days} days.',
   'timeline.change.retentionOrg':
     '{sender} removed the channel’s own retention period: the organisation’s rule applies.',
+  'timeline.loadOlder': 'Load older items',
+  'timeline.loadingOlder': 'Loading older items …',
+  'timeline.members.added': '{sender} added {names}.',
+  'timeline.members.removed': '{sender} removed {names}.',
+  'timeline.members.leftChannel': '{sender} left the channel.',
+  'timeline.members.leftGroup': '{sender} left the group.',
   'timeline.sending': 'Sending …',
   'timeline.actions': 'Actions for “{title}” by {sender}',
   'timeline.replyExcerpt.file': 'File: {name}',
