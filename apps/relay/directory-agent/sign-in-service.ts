@@ -222,11 +222,16 @@ export class SignInService {
     this.#directory ??= new Directory({ orgPublicKey: orgKey });
     for (const { pos, record } of await client.records(this.#lastPos)) {
       const signed = record as SignedRecord;
+      this.#lastPos = pos;
+      // One this agent stored and took in itself: only its place in the order is new.
+      if (this.#pos.has(signed.sig)) {
+        this.#pos.set(signed.sig, pos);
+        continue;
+      }
       const verdict = this.#directory.ingest(signed);
       if (!verdict.ok) throw new Error(`the relay handed over a record that fails: ${verdict.reason}`);
       if (signed.type === 'org_root') this.#orgRoot = signed;
       this.#pos.set(signed.sig, pos);
-      this.#lastPos = pos;
     }
     return this.#directory;
   }
