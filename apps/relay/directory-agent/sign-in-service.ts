@@ -188,7 +188,12 @@ export class SignInService {
     });
     const stored = await this.#store(client, directory, device);
     if (!stored) return refused('bad_request');
-    this.#log.info('sign-in enrolled a device', { account, user: userId, device: request.deviceId });
+    this.#log.info('sign-in enrolled a device', {
+      account,
+      workstation: forward.from,
+      user: userId,
+      device: request.deviceId,
+    });
     const delegation = directory.delegations.get(this.#config.delegationId)!;
     const pos = (r: SignedRecord) => this.#pos.get(r.sig) ?? Number.MAX_SAFE_INTEGER;
     const chain = [...directory.rotations, delegation, user].sort((a, b) => pos(a) - pos(b));
