@@ -57,7 +57,7 @@ async function main(args: string[]): Promise<number> {
 
   // Sign-in with the directory password: a session of its own that stays open beside the runs.
   const signIns = config.signIn ? new SignInService(config, key, { log: log.child('sign-in') }) : null;
-  void signIns?.start();
+  signIns?.start().catch((error: unknown) => log.error('sign-in session failed', { error: loggable(error) }));
   const schedule = new Schedule(async () => void (await run()), config.schedule.intervalMinutes * 60_000);
   process.on('SIGHUP', () => {
     log.info('sync requested (SIGHUP)');

@@ -49,7 +49,8 @@ export async function verifyAccount(config: AgentConfig, account: string, passwo
   } catch (error) {
     // Wrong password, or an account the directory refuses to bind (AD: locked, disabled, expired).
     if (error instanceof InvalidCredentialsError) return { ok: false, code: 'wrong_credentials' };
-    throw new Error(`LDAP bind as the user failed: ${(error as Error).name}`);
+    // The directory's own error (its name and diagnostic), never the password: ldapts does not echo it.
+    throw new Error(`LDAP bind as the user failed: ${(error as Error).name}`, { cause: error });
   } finally {
     await user?.unbind().catch(() => {});
   }
