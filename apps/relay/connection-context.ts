@@ -4,6 +4,7 @@ import type { DeviceSeen, RelayErrorCode, ServerFrame } from '@klinikfunk/protoc
 import type { Connection } from './connection.ts';
 import type { RelayLimits, TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
+import type { SignInForwarder } from './sign-in-forward.ts';
 import type { AppendItem, AppendResult, RelayStore } from './store/store.ts';
 import type { DeviceIdentity, TrustVerifier } from './trust.ts';
 
@@ -28,6 +29,10 @@ export interface ConnectionContext {
   buckets(key: string): { frames: TokenBucket; bytes: TokenBucket };
   /** Per-device bucket for directory records (kept while the device is away, so reconnecting refills nothing). */
   recordBucket(deviceId: string, agent?: boolean): TokenBucket;
+  /** Sign-in requests (directory password) from one network address. */
+  signInBucket(address: string): TokenBucket;
+  /** Forwards sealed sign-in requests to the directory agent's session and brings its answer back. */
+  signIns: SignInForwarder;
   onAuthenticated(conn: Connection): void;
   onClosed(conn: Connection): void;
   /** A new event was stored: push it to the channel's other subscribers. */

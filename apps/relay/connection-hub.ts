@@ -90,6 +90,12 @@ export class ConnectionHub {
     }
   }
 
+  /** The newest open session of a directory agent's delegation (sign-in requests go there). */
+  agentSession(delegationId: string): Connection | null {
+    const open = [...(this.#byAgent.get(delegationId) ?? [])].filter((c) => !c.closing);
+    return open.at(-1) ?? null;
+  }
+
   onAuthenticated(conn: Connection): void {
     this.#leaveUnauthenticated(conn);
     // The directory agent is no device: no presence, no channels; it asks for records itself.

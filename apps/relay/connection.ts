@@ -28,6 +28,7 @@ import type { RelayLog } from './log.ts';
 import { mailAck, mailFetch, mailPut } from './mail-requests.ts';
 import { publishBatch, type PublishFrame } from './publish-requests.ts';
 import type { DeviceIdentity } from './trust.ts';
+import type { SignInOutcome } from '@klinikfunk/protocol/wire/directory-sign-in.ts';
 
 export type { ConnectionContext } from './connection-context.ts';
 
@@ -70,7 +71,9 @@ export class Connection {
   #alive = true;
   #closed = false;
   readonly #connBuckets: { frames: TokenBucket; bytes: TokenBucket };
-  readonly #authTimer: NodeJS.Timeout;
+  #authTimer: NodeJS.Timeout;
+  /** A sign-in with the directory password was asked on this socket (one per socket). */
+  #signInAsked = false;
   /** SHA-256 of uploads this connection began from byte 0, so completing one needs no read-back. */
   readonly #uploadHashes: UploadHashes = new Map();
   /** Channels this device may read; kept current by the hub on roster changes. */
@@ -418,6 +421,10 @@ export class Connection {
         return this.send({ t: 'pong', id: frame.id, serverTime: Date.now() });
       case 'enrol_lookup':
         return this.#enrolLookup(frame);
+      case 'signin_info':
+        return this.#signInInfo(frame);
+      case 'signin_request':
+        return this.#signInRequest(frame);
       case 'wipe_done':
         return this.#wipeDone(frame);
       // The rest needs an authenticated device: handled below.
@@ -433,6 +440,7 @@ export class Connection {
       case 'dir_get':
       case 'dir_put':
       case 'devices_seen':
+      case 'signin_answer':
         break;
       default: {
         const _unhandled: never = frame;
@@ -441,8 +449,11 @@ export class Connection {
     }
     const device = this.#requireDevice();
     if (this.#agent) {
-      if (frame.t !== 'dir_get' && frame.t !== 'dir_put')
-        throw new FrameError('not_permitted', 'a directory agent session reads and stores directory records only');
+      if (frame.t !== 'dir_get' && frame.t !== 'dir_put' && frame.t !== 'signin_answer')
+        throw new FrameError(
+          'not_permitted',
+          'a directory agent session reads and stores directory records and answers sign-ins only',
+        );
       // A revocation closes the session when it is stored, but an end date passes without a record:
       // the session may read no further once its delegation has ended.
       const still = this.#ctx.trust.checkAgentKey(device.deviceId);
@@ -478,7 +489,59 @@ export class Connection {
         return devicesSeen(scope, frame);
       case 'dir_get':
         return dirGet(scope, frame);
+      case 'signin_answer':
+        return this.#signInAnswer(frame);
     }
+  }
+
+  #signInInfo(frame: Extract<ClientFrame, { t: 'signin_info' }>): void {
+    if (this.#device || !this.#helloDeviceId)
+      throw new FrameError('bad_frame', 'signin_info belongs between hello and auth');
+    const records = this.#ctx.trust.signInInfo();
+    this.send({
+      t: 'dir_records',
+      id: frame.id,
+      records: records.map((record, i) => ({ pos: i + 1, record: record as unknown as Record<string, unknown> })),
+    });
+  }
+
+  /**
+   * A new workstation's sealed sign-in for the directory agent. The relay's own refusals (no such
+   * delegation, no agent connected, too many from this address) come as outcomes like the agent's,
+   * so the workstation shows one kind of answer. The socket gets the sign-in timeout to authenticate.
+   */
+  async #signInRequest(frame: Extract<ClientFrame, { t: 'signin_request' }>): Promise<void> {
+    if (this.#device || !this.#helloDeviceId || this.#signInAsked)
+      throw new FrameError('bad_frame', 'one signin_request between hello and auth');
+    this.#signInAsked = true;
+    const result = (outcome: SignInOutcome) => this.send({ t: 'signin_result', id: frame.id, outcome });
+    const bucket = this.#ctx.signInBucket(this.remote);
+    if (!bucket.take(1)) {
+      this.#log.warn('sign-in refused', { remote: this.remote, reason: 'rate_limited' });
+      return result({ ok: false, code: 'rate_limited', retryAfterSeconds: bucket.waitSeconds(1) });
+    }
+    if (!this.#ctx.trust.allowsSignIn(frame.delegationId)) {
+      this.#log.warn('sign-in refused', { remote: this.remote, reason: 'not_enabled', delegation: frame.delegationId });
+      return result({ ok: false, code: 'not_enabled', retryAfterSeconds: null });
+    }
+    clearTimeout(this.#authTimer);
+    this.#authTimer = setTimeout(() => {
+      if (!this.#device) this.close(CLOSE_CODES.authTimeout, 'no authentication in time');
+    }, this.#ctx.limits.signInTimeoutMs + this.#ctx.limits.authTimeoutMs);
+    const outcome = await this.#ctx.signIns.forward(frame.delegationId, this.remote, frame.sealed);
+    this.#log.info('sign-in answered', {
+      remote: this.remote,
+      delegation: frame.delegationId,
+      outcome: outcome.ok ? 'enrolled' : outcome.code,
+    });
+    if (!this.#closed) result(outcome);
+  }
+
+  #signInAnswer(frame: Extract<ClientFrame, { t: 'signin_answer' }>): void {
+    if (!this.#agent) throw new FrameError('not_permitted', 'only a directory agent answers sign-ins');
+    if (!this.#ctx.signIns.answer(this, frame.rid, frame.outcome))
+      throw new FrameError('not_found', 'no sign-in waits under this rid (answered late?)');
+    this.send({ t: 'ok', id: frame.id });
   }
 
   #hello(frame: Extract<ClientFrame, { t: 'hello' }>): void {

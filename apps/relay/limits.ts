@@ -45,6 +45,14 @@ export interface RelayLimits {
    */
   agentRecordsPerMinute: number;
   agentRecordBurst: number;
+  /**
+   * Sign-in requests with the directory password (signin_request) per network address: each one
+   * costs the directory an LDAP search and bind. The directory agent limits per account too.
+   */
+  signInPerMinute: number;
+  signInBurst: number;
+  /** Milliseconds the relay waits for the directory agent's answer to a sign-in. */
+  signInTimeoutMs: number;
   /** Channels one device may create (its first roster of a channel) in any 24 hours. */
   channelsPerDevicePerDay: number;
   blobQuotaBytes: number;
@@ -86,6 +94,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   recordBurst: 60,
   agentRecordsPerMinute: 1_200,
   agentRecordBurst: 5_000,
+  signInPerMinute: 6,
+  signInBurst: 20,
+  signInTimeoutMs: 30_000,
   channelsPerDevicePerDay: 50,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 5_000,
@@ -120,6 +131,12 @@ export class TokenBucket {
     if (this.#tokens < cost) return false;
     this.#tokens -= cost;
     return true;
+  }
+
+  /** Whole seconds until `cost` tokens are there again (at least 1). */
+  waitSeconds(cost = 1): number {
+    this.#refill();
+    return Math.max(1, Math.ceil((cost - this.#tokens) / this.#rate));
   }
 
   /** True when the bucket is back at its burst: forgetting it then changes nothing. */

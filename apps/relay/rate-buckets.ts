@@ -7,6 +7,7 @@ export class RateBuckets {
   readonly #limits: RelayLimits;
   readonly #buckets = new Map<string, { frames: TokenBucket; bytes: TokenBucket }>();
   readonly #records = new Map<string, TokenBucket>();
+  readonly #signIns = new Map<string, TokenBucket>();
 
   constructor(limits: RelayLimits) {
     this.#limits = limits;
@@ -36,6 +37,16 @@ export class RateBuckets {
     return bucket;
   }
 
+  /** Sign-in requests from one network address (kept until full again, so reconnecting refills nothing). */
+  signIn(address: string): TokenBucket {
+    let bucket = this.#signIns.get(address);
+    if (!bucket) {
+      bucket = new TokenBucket(this.#limits.signInPerMinute / 60, this.#limits.signInBurst);
+      this.#signIns.set(address, bucket);
+    }
+    return bucket;
+  }
+
   forgetConnection(id: number): void {
     this.#buckets.delete(`conn:${id}`);
   }
@@ -48,5 +59,7 @@ export class RateBuckets {
         this.#buckets.delete(key);
     for (const [deviceId, bucket] of this.#records)
       if (!connected(deviceId) && bucket.full()) this.#records.delete(deviceId);
+    // Bounded by the addresses that asked within the last few minutes.
+    for (const [address, bucket] of this.#signIns) if (bucket.full()) this.#signIns.delete(address);
   }
 }

@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { CLOSE_CODES } from '@klinikfunk/protocol/relay/frames.ts';
 import type { ConnectionContext } from './connection.ts';
 import { ConnectionHub } from './connection-hub.ts';
+import { SignInForwarder } from './sign-in-forward.ts';
 import { GroupCommit } from './group-commit.ts';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 import { RateBuckets } from './rate-buckets.ts';
@@ -112,6 +113,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const health = new StorageHealth(store, log, () => metrics.storageErrors.inc());
   health.start(options.readyProbeMs ?? 10_000);
 
+  const signIns = new SignInForwarder((delegationId) => hub.agentSession(delegationId), limits.signInTimeoutMs);
   const ctx: ConnectionContext = {
     store,
     trust,
@@ -122,8 +124,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     append: (items) => groupCommit.append(items),
     buckets: (key) => rateBuckets.connection(key),
     recordBucket: (deviceId, agent) => rateBuckets.records(deviceId, agent),
+    signInBucket: (address) => rateBuckets.signIn(address),
+    signIns,
     onAuthenticated: (conn) => hub.onAuthenticated(conn),
-    onClosed: (conn) => hub.onClosed(conn),
+    onClosed(conn) {
+      if (conn.agent) signIns.sessionClosed(conn);
+      hub.onClosed(conn);
+    },
     committed(channelId, seq, envelope, at, from) {
       metrics.publishes.inc();
       hub.fanOut(channelId, seq, envelope, at, from);

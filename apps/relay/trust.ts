@@ -53,6 +53,14 @@ export interface TrustVerifier {
     signature: Uint8Array,
   ): { ok: true; records: SignedRecord[] } | { ok: false; reason: string };
   /**
+   * For a new workstation's sign-in with the directory password: the org root, the key rotations
+   * and every delegation that allows sign-in (a key holder, signIn, not revoked, not ended), in
+   * the directory's order. Public records only: every device reads them after its first sign-in.
+   */
+  signInInfo(now?: number): SignedRecord[];
+  /** Whether `delegationId` allows sign-in with the directory password now. */
+  allowsSignIn(delegationId: string, now?: number): boolean;
+  /**
    * Org-signed wipe orders for a device that proved it holds its device key (`message` signed),
    * even when it is revoked: a lost device is revoked and wiped, and it can only learn of the
    * wipe by asking. Empty when the signature does not verify or there is no order.
@@ -264,6 +272,24 @@ export class DirectoryTrust implements TrustVerifier {
     chain.push(user, enrolment);
     const pos = (r: SignedRecord) => this.#known.get(r.sig) ?? 0;
     return { ok: true, records: [this.#orgRoot, ...chain.sort((a, b) => pos(a) - pos(b))] };
+  }
+
+  signInInfo(now = Date.now()): SignedRecord[] {
+    if (!this.#orgRoot) return [];
+    const dir = this.#directory;
+    const delegations = [...dir.delegations.values()].filter((d) => this.allowsSignIn(d.body.delegationId, now));
+    const pos = (r: SignedRecord) => this.#known.get(r.sig) ?? 0;
+    return [this.#orgRoot, ...[...dir.rotations, ...delegations].sort((a, b) => pos(a) - pos(b))];
+  }
+
+  allowsSignIn(delegationId: string, now = Date.now()): boolean {
+    const body = this.#directory.delegations.get(delegationId)?.body;
+    return (
+      body?.signIn === true &&
+      body.holder.kind === 'key' &&
+      body.expiresAt >= now &&
+      !this.#directory.revokedDelegations.has(delegationId)
+    );
   }
 
   /** Adds, dependencies first, the records that make `record`'s signer and subject known. */

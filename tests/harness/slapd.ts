@@ -43,6 +43,8 @@ export interface Slapd {
 }
 
 export const personDn = (i: number) => `uid=person${i},ou=Personal,${BASE_DN}`;
+/** Each person's directory password (sign-in with the directory password binds with it). */
+export const personPassword = (i: number) => `Kennwort-${i}-Sommer`;
 export const departmentOf = (i: number) => DEPARTMENTS[i % DEPARTMENTS.length]!;
 
 /** The hospital: OUs, the staff group, `users` people with entryUUIDs slapadd assigns, some disabled. */
@@ -68,6 +70,7 @@ export function hospitalLdif({ users = 200, disabledEvery = 40 }: HospitalOption
         `displayName: Vorname${i} Nachname${i}`,
         `departmentNumber: ${departmentOf(i)}`,
         `mail: person${i}@klinik.test`,
+        `userPassword: ${personPassword(i)}`,
         `userAccountControl: ${disabled ? 514 : 512}`,
       ].join('\n'),
     );

@@ -59,6 +59,26 @@ export const agentConfigSchema = z.strictObject({
       minUsers: z.number().int().min(1).default(1),
     })
     .default({ maxDeactivateShare: 0.1, minUsers: 1 }),
+  /**
+   * Sign-in with the directory password (the delegation must allow it: signIn). Absent: the agent
+   * answers no sign-ins. The password is checked by a bind as the user, over TLS only.
+   */
+  signIn: z
+    .strictObject({
+      /** The attribute staff type as their account name: uid (OpenLDAP), sAMAccountName (AD). */
+      accountAttribute: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'signIn.accountAttribute: an attribute name')
+        .default('uid'),
+      /** Members of these groups (DNs) may sign in; absent: the groups above. */
+      groups: z.array(nonEmpty).min(1).max(200).optional(),
+      /** Attempts per account name in `windowMinutes` (right or wrong); then "zu viele Versuche". */
+      attemptsPerAccount: z.number().int().min(1).max(100).default(5),
+      /** Attempts per workstation (its network address as the relay sees it) in `windowMinutes`. */
+      attemptsPerWorkstation: z.number().int().min(1).max(1_000).default(20),
+      windowMinutes: z.number().int().min(1).max(1_440).default(15),
+    })
+    .optional(),
   /** Test rigs only: lets ldap:// without StartTLS and ws:// bind and send in the clear. */
   allowPlaintextForTests: z.boolean().default(false),
 });

@@ -24,7 +24,7 @@ export class LdapError extends Error {
 
 const ACCOUNT_DISABLE = 0x2;
 
-const text = (value: unknown): string | null => {
+export const text = (value: unknown): string | null => {
   const first = Array.isArray(value) ? (value as unknown[])[0] : value;
   if (first === undefined || first === null) return null;
   const s = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
@@ -32,7 +32,7 @@ const text = (value: unknown): string | null => {
 };
 
 /** objectGUID is binary (AD): its bytes as hex; entryUUID is text. */
-function stableIdOf(value: unknown): string | null {
+export function stableIdOf(value: unknown): string | null {
   const first = Array.isArray(value) ? (value as unknown[])[0] : value;
   if (Buffer.isBuffer(first)) return first.length > 0 ? first.toString('hex') : null;
   return text(first)?.toLowerCase() ?? null;
@@ -40,8 +40,11 @@ function stableIdOf(value: unknown): string | null {
 
 const normalDn = (dn: string) => dn.replace(/\s*,\s*/g, ',').toLowerCase();
 
-export async function readDirectory(config: AgentConfig): Promise<DirectoryPerson[]> {
-  const { ldap, attributes } = config;
+/**
+ * A client of the configured directory over LDAPS, or StartTLS already done, with the server's
+ * certificate checked (the CA file, the name in the URL). Nothing is bound yet.
+ */
+export async function connectLdap(ldap: AgentConfig['ldap']): Promise<Client> {
   const ca = ldap.caFile ? [readFileSync(ldap.caFile)] : undefined;
   // host: the name the certificate must carry (StartTLS upgrades a socket that no longer says it).
   const tlsOptions = { ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' as const, host: new URL(ldap.url).hostname };
@@ -51,10 +54,30 @@ export async function readDirectory(config: AgentConfig): Promise<DirectoryPerso
     connectTimeout: ldap.timeoutMs,
     ...(ldap.url.startsWith('ldaps://') ? { tlsOptions } : {}),
   });
-  const password = readFileSync(ldap.bindPasswordFile, 'utf8').trim();
+  if (ldap.startTls) {
+    try {
+      await client.startTLS(tlsOptions);
+    } catch (error) {
+      await client.unbind().catch(() => {});
+      throw error;
+    }
+  }
+  return client;
+}
+
+/** The read-only service account's password, from its own file. */
+export const servicePassword = (ldap: AgentConfig['ldap']): string =>
+  readFileSync(ldap.bindPasswordFile, 'utf8').trim();
+
+export const userAccountDisabled = (entry: Record<string, unknown>): boolean =>
+  (Number(text(entry.userAccountControl) ?? '0') & ACCOUNT_DISABLE) !== 0;
+
+export async function readDirectory(config: AgentConfig): Promise<DirectoryPerson[]> {
+  const { ldap, attributes } = config;
+  let client: Client | null = null;
   try {
-    if (ldap.startTls) await client.startTLS(tlsOptions);
-    await client.bind(ldap.bindDn, password);
+    client = await connectLdap(ldap);
+    await client.bind(ldap.bindDn, servicePassword(ldap));
     // Group membership from the group entries (member), as OpenLDAP and AD both keep it.
     const memberOf = new Map<string, string[]>();
     for (const group of config.groups) {
@@ -64,7 +87,7 @@ export async function readDirectory(config: AgentConfig): Promise<DirectoryPerso
       });
       if (searchEntries.length !== 1) throw new LdapError(`group not found: ${group}`);
       const members = await groupMembers(searchEntries[0]!, async (attribute) => {
-        const more = await client.search(group, { scope: 'base', attributes: [attribute] });
+        const more = await client!.search(group, { scope: 'base', attributes: [attribute] });
         return more.searchEntries[0] ?? {};
       });
       for (const member of members) {
@@ -86,13 +109,12 @@ export async function readDirectory(config: AgentConfig): Promise<DirectoryPerso
         if (!groups) continue;
         const stableId = stableIdOf(entry[attributes.id]);
         if (!stableId) throw new LdapError(`${entry.dn} has no ${attributes.id}`);
-        const uac = Number(text(entry.userAccountControl) ?? '0');
         people.push({
           stableId,
           dn: entry.dn,
           displayName: (text(entry[attributes.displayName]) ?? entry.dn).slice(0, 200),
           department: text(entry[attributes.department])?.slice(0, 200) ?? null,
-          disabled: (uac & ACCOUNT_DISABLE) !== 0,
+          disabled: userAccountDisabled(entry),
           groups,
         });
       }
@@ -102,6 +124,6 @@ export async function readDirectory(config: AgentConfig): Promise<DirectoryPerso
     if (error instanceof LdapError) throw error;
     throw new LdapError(`LDAP: ${(error as Error).name}: ${(error as Error).message.trim()}`);
   } finally {
-    await client.unbind().catch(() => {});
+    await client?.unbind().catch(() => {});
   }
 }

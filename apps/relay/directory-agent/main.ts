@@ -1,7 +1,8 @@
 // The directory agent (`npm run directory-agent -- --config agent.json`): a process of its own
 // beside the relay that keeps the Klinikfunk users in step with the clinic's LDAP/AD
 // (docs/it-rollout.md "Verzeichnis-Agent"). `--dry-run` prints what would change, `--once` applies
-// once and exits; without either it runs every interval and on SIGHUP. `--new-key <file>` makes
+// once and exits; without either it runs every interval and on SIGHUP, and with `signIn` in the
+// config it answers sign-ins with the directory password meanwhile. `--new-key <file>` makes
 // the agent's key and prints its public key for the delegation. Log lines: JSON on stderr.
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { installProcessGuards } from '@klinikfunk/node-common/process-guard.ts';
@@ -9,6 +10,7 @@ import { createRelayLog } from '../log.ts';
 import { loadAgentKey, newAgentKey } from './agent-key.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { Schedule } from './schedule.ts';
+import { SignInService } from './sign-in-service.ts';
 import { runOnce } from './sync.ts';
 
 /** Exit codes: 0 done, 1 the run failed (nothing changed or some changes refused), 2 bad config. */
@@ -53,13 +55,19 @@ async function main(args: string[]): Promise<number> {
 
   if (dryRun || args.includes('--once')) return (await run()) ? 0 : EXIT_FAILED;
 
+  // Sign-in with the directory password: a session of its own that stays open beside the runs.
+  const signIns = config.signIn ? new SignInService(config, key, { log: log.child('sign-in') }) : null;
+  signIns?.start().catch((error: unknown) => log.error('sign-in session failed', { error: loggable(error) }));
   const schedule = new Schedule(async () => void (await run()), config.schedule.intervalMinutes * 60_000);
   process.on('SIGHUP', () => {
     log.info('sync requested (SIGHUP)');
     schedule.trigger();
   });
   await new Promise<void>((resolve) => {
-    const stop = () => void schedule.stop().then(resolve, resolve);
+    const stop = () => {
+      signIns?.stop();
+      void schedule.stop().then(resolve, resolve);
+    };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     schedule.start();

@@ -11,6 +11,7 @@ import {
 } from '@klinikfunk/protocol/relay/frames.ts';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import type { SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
+import type { SignInOutcome } from '@klinikfunk/protocol/wire/directory-sign-in.ts';
 import { signDetached } from '@klinikfunk/crypto/ed25519.ts';
 
 export class RelayError extends Error {
@@ -30,6 +31,16 @@ export interface RelayClientOptions {
   secretKey: Uint8Array;
   caFile?: string | undefined;
   timeoutMs?: number;
+  /** A workstation's sealed sign-in request the relay forwards (answer with `answerSignIn`). */
+  onSignIn?: (forward: SignInForward) => void;
+  /** The session ended (relay closed it, network): the reason. */
+  onClose?: (error: Error) => void;
+}
+
+export interface SignInForward {
+  rid: number;
+  from: string;
+  sealed: string;
 }
 
 export class AgentRelayClient {
@@ -38,10 +49,12 @@ export class AgentRelayClient {
   readonly #timeoutMs: number;
   #nextId = 1;
   #closed: Error | null = null;
+  readonly #options: RelayClientOptions;
 
-  private constructor(ws: WebSocket, timeoutMs: number) {
+  private constructor(ws: WebSocket, timeoutMs: number, options: RelayClientOptions) {
     this.#ws = ws;
     this.#timeoutMs = timeoutMs;
+    this.#options = options;
     ws.on('message', (data) => this.#onMessage(String(data)));
     ws.on('close', (code, reason) => this.#fail(new RelayError('closed', `relay closed ${code} ${String(reason)}`)));
     ws.on('error', (error) => this.#fail(new RelayError('unreachable', error.message)));
@@ -74,7 +87,7 @@ export class AgentRelayClient {
     try {
       ws.send(JSON.stringify({ t: 'hello', v: RELAY_PROTOCOL_VERSION, deviceId: options.delegationId }));
       const nonce = await challenge;
-      const client = new AgentRelayClient(ws, timeoutMs);
+      const client = new AgentRelayClient(ws, timeoutMs, options);
       const signature = signDetached(
         new TextEncoder().encode(authChallengeText(nonce, options.delegationId)),
         options.secretKey,
@@ -103,6 +116,11 @@ export class AgentRelayClient {
   /** Stores one record; RelayError record_rejected with the relay's reason when refused. */
   async put(record: SignedRecord): Promise<void> {
     await this.#request({ t: 'dir_put', id: 0, record: record as unknown as Record<string, unknown> });
+  }
+
+  /** The outcome of a forwarded sign-in. */
+  async answerSignIn(rid: number, outcome: SignInOutcome): Promise<void> {
+    await this.#request({ t: 'signin_answer', id: 0, rid, outcome });
   }
 
   close(): void {
@@ -134,6 +152,11 @@ export class AgentRelayClient {
     }
     const parsed = serverFrame.safeParse(json);
     if (!parsed.success) return this.#fail(new RelayError('bad_frame', 'relay sent a frame outside the protocol'));
+    if (parsed.data.t === 'signin_forward') {
+      const { rid, from, sealed } = parsed.data;
+      this.#options.onSignIn?.({ rid, from, sealed });
+      return;
+    }
     const frame = parsed.data as Record<string, unknown> & { t: string; id?: number };
     if (frame.id === undefined) return;
     const pending = this.#pending.get(frame.id);
@@ -144,6 +167,7 @@ export class AgentRelayClient {
   }
 
   #fail(error: Error): void {
+    if (!this.#closed) this.#options.onClose?.(error);
     this.#closed ??= error;
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();

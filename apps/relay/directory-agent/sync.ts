@@ -28,7 +28,7 @@ export class DelegationError extends Error {
   override readonly name = 'DelegationError';
 }
 
-async function loadDirectory(client: AgentRelayClient, orgPublicKey: Uint8Array): Promise<Directory> {
+export async function loadDirectory(client: AgentRelayClient, orgPublicKey: Uint8Array): Promise<Directory> {
   const directory = new Directory({ orgPublicKey });
   for (const { record } of await client.records()) {
     const verdict = directory.ingest(record);
@@ -37,7 +37,7 @@ async function loadDirectory(client: AgentRelayClient, orgPublicKey: Uint8Array)
   return directory;
 }
 
-function checkDelegation(directory: Directory, config: AgentConfig, key: AgentKey, now: number): void {
+export function checkDelegation(directory: Directory, config: AgentConfig, key: AgentKey, now: number): void {
   const delegation = directory.delegations.get(config.delegationId)?.body;
   if (!delegation) throw new DelegationError(`delegation ${config.delegationId} is not in the directory`);
   if (delegation.holder.kind !== 'key' || delegation.holder.publicKey !== key.publicKey)

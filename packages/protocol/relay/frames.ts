@@ -12,6 +12,7 @@
 // The relay never looks inside envelopes, mailbox payloads or blobs: they are ciphertext.
 import { z } from 'zod';
 import { isBase64Url } from '../wire/bytes.ts';
+import { MAX_SIGN_IN_SEALED_BYTES, signInOutcomeSchema } from '../wire/directory-sign-in.ts';
 
 /**
  * The protocol this build speaks. The relay also serves the version before it
@@ -214,6 +215,30 @@ export const bootstrapFrame = z.strictObject({
 });
 export type BootstrapFrame = z.output<typeof bootstrapFrame>;
 
+/**
+ * Sign-in with the directory password, before a new device's first authentication (after hello
+ * and challenge; docs/relay-protocol.md "Sign-in with the directory password"). `signin_info`
+ * asks for the org root, the organisation's key rotations and the delegations that allow sign-in
+ * (answered with dir_records); `signin_request` carries the request sealed to such a
+ * delegation's key, which the relay forwards to that agent's session and answers with
+ * signin_result. One signin_request per socket.
+ */
+export const signInInfoFrame = z.strictObject({ t: z.literal('signin_info'), id: requestId });
+export const signInRequestFrame = z.strictObject({
+  t: z.literal('signin_request'),
+  id: requestId,
+  delegationId: relayIdSchema,
+  sealed: b64Max(MAX_SIGN_IN_SEALED_BYTES),
+});
+/** The directory agent's answer to a signin_forward (agent sessions only). */
+export const signInAnswerFrame = z.strictObject({
+  t: z.literal('signin_answer'),
+  id: requestId,
+  /** The signin_forward's rid. */
+  rid: requestId,
+  outcome: signInOutcomeSchema,
+});
+
 /** What the enrolment key signs in enrol_lookup: domain, the connection's nonce and the enrolment id. */
 export const enrolLookupText = (nonceB64: string, enrolmentId: string): string =>
   `klinikfunk/v1/enrol-lookup\n${nonceB64}\n${enrolmentId}`;
@@ -235,6 +260,9 @@ export const clientFrame = z.discriminatedUnion('t', [
   enrolLookupFrame,
   devicesSeenFrame,
   wipeDoneFrame,
+  signInInfoFrame,
+  signInRequestFrame,
+  signInAnswerFrame,
 ]);
 /** Text frames (JSON) plus the one binary frame a device sends. */
 export type ClientFrame = z.output<typeof clientFrame> | BlobChunkFrame;
@@ -422,6 +450,21 @@ export const errorFrame = z.strictObject({
   message: z.string().max(500),
 });
 
+/** A sealed sign-in request for the directory agent (agent sessions only); answered with signin_answer. */
+export const signInForwardFrame = z.strictObject({
+  t: z.literal('signin_forward'),
+  rid: requestId,
+  /** The workstation's network address as the relay sees it, for the agent's per-workstation limit. */
+  from: z.string().max(200),
+  sealed: b64Max(MAX_SIGN_IN_SEALED_BYTES),
+});
+/** The agent's outcome, or the relay's own (not_enabled, agent_offline, rate_limited), for signin_request. */
+export const signInResultFrame = z.strictObject({
+  t: z.literal('signin_result'),
+  id: requestId,
+  outcome: signInOutcomeSchema,
+});
+
 export const serverFrame = z.discriminatedUnion('t', [
   challengeFrame,
   authOkFrame,
@@ -439,6 +482,8 @@ export const serverFrame = z.discriminatedUnion('t', [
   okFrame,
   pongFrame,
   devicesSeenResultFrame,
+  signInForwardFrame,
+  signInResultFrame,
   errorFrame,
 ]);
 /** Text frames (JSON) plus the one binary frame the relay sends. */

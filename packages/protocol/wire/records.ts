@@ -163,6 +163,12 @@ export const delegationBody = z.strictObject({
   scope: delegationScopeSchema,
   expiresAt: time,
   issuedAt: time,
+  /**
+   * A key holder (the directory agent) may also enrol workstations whose user signs in with the
+   * directory account's password (docs/security.md "Sign-in with the directory password"). Absent
+   * or false: off, the registration letter is the only way in.
+   */
+  signIn: z.boolean().optional(),
 });
 
 /** Ends a delegation: records its key signs after this one (in directory order) are refused. */

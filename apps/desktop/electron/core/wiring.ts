@@ -223,6 +223,10 @@ export function createCore(deps: CoreDeps): Core {
       await ready;
       return sessions.joinOrganisation(input);
     },
+    'org.joinWithDirectory': async (input) => {
+      await ready;
+      return sessions.joinWithDirectory(input);
+    },
     'session.signIn': async ({ profileId, passphrase }) => {
       await ready;
       await sessions.signIn(profileId, passphrase);

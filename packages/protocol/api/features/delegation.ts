@@ -47,9 +47,11 @@ export const delegationMethods = {
       ]),
       scope: delegationScopeSchema,
       validDays: z.number().int().min(1).max(366),
+      /** Key holders only: workstations may enrol with the directory password through this key. */
+      signIn: z.boolean().default(false),
     }),
     output: z.object({ delegationId: z.string(), expiresAt: time }),
-    doc: "Signs a delegation with the organisation key: the holder (a department admin's device, or a key such as the directory agent's) may create, change and deactivate members of the scope's departments (or every member) and enrol and revoke their devices, never admins, for `validDays`. `not_found` for a device without an active certificate; `not_permitted` for a non-admin device.",
+    doc: "Signs a delegation with the organisation key: the holder (a department admin's device, or a key such as the directory agent's) may create, change and deactivate members of the scope's departments (or every member) and enrol and revoke their devices, never admins, for `validDays`. With `signIn` (key holders only) workstations may also enrol with the directory account's password through that key. `not_found` for a device without an active certificate; `not_permitted` for a non-admin device.",
   }),
   'admin.revokeDelegation': method({
     input: z.strictObject({ delegationId: id, reason: z.string().max(500).default('') }),

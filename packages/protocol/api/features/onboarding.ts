@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { method, type MethodSpec } from '../define.ts';
 import { passphrase, profileId, relayUrl } from './session.ts';
+import { SIGN_IN_REFUSALS } from '../../wire/directory-sign-in.ts';
 
 export const orgCreateInput = z.strictObject({
   orgName: z.string().trim().min(2).max(200),
@@ -15,6 +16,15 @@ export const orgCreateInput = z.strictObject({
 
 export const orgJoinInput = z.strictObject({
   registrationKey: z.string().min(1).max(200),
+  relayUrl,
+  passphrase: passphrase.min(10),
+});
+
+export const orgJoinDirectoryInput = z.strictObject({
+  /** The directory account name (Windows/AD sign-in name, uid). */
+  account: z.string().trim().min(1).max(256),
+  /** The directory password: sealed to the directory agent, never stored or logged. */
+  password: z.string().min(1).max(1024),
   relayUrl,
   passphrase: passphrase.min(10),
 });
@@ -36,5 +46,17 @@ export const onboardingMethods = {
     input: orgJoinInput,
     output: z.object({ profileId, displayName: z.string() }),
     doc: 'Joins an organisation with a registration key: enrols this device for the user the key was made for, creates the profile and signs in. `invalid_input` for a mistyped key, `not_found` for an unknown, used or expired key, `unavailable` when the relay is unreachable.',
+  }),
+  'org.joinWithDirectory': method({
+    input: orgJoinDirectoryInput,
+    output: z.discriminatedUnion('status', [
+      z.object({ status: z.literal('joined'), profileId, displayName: z.string() }),
+      z.object({
+        status: z.literal('refused'),
+        reason: z.enum(SIGN_IN_REFUSALS),
+        retryAfterSeconds: z.number().int().nullable(),
+      }),
+    ]),
+    doc: 'Joins an organisation with the directory account and password, where IT switched it on (a delegation with signIn): the directory agent checks the password by an LDAP bind and enrols this device; then the profile is created and signed in. A refusal is an answer (`refused` with the reason: wrong_credentials for an unknown account, a wrong password or a locked account alike; account_disabled, not_in_group, rate_limited with retryAfterSeconds, not_enabled, agent_offline). `relay_unreachable` and the network codes when the relay cannot be reached; `not_permitted` for a relay of another organisation than the pinned one.',
   }),
 } satisfies Record<string, MethodSpec>;

@@ -13,7 +13,7 @@ import { newId } from './org-setup.ts';
 
 export function signDelegation(
   identity: Identity,
-  input: Pick<RecordBody<'delegation'>, 'holder' | 'label' | 'scope'> & { validDays: number },
+  input: Pick<RecordBody<'delegation'>, 'holder' | 'label' | 'scope' | 'signIn'> & { validDays: number },
   now: number,
 ): SignedRecord<'delegation'> {
   return signAsAdmin(identity, 'delegation', {
@@ -24,6 +24,8 @@ export function signDelegation(
     scope: input.scope,
     expiresAt: now + input.validDays * 86_400_000,
     issuedAt: now,
+    // Only when on: a record without the field reads as before on every client.
+    ...(input.signIn ? { signIn: true } : {}),
   });
 }
 

@@ -20,6 +20,7 @@ import { argon2idSecrets, type SecretKdf } from '../session/secret-kdf.ts';
 import { WorkstationSession, type SessionRules, type SignOutReason } from '../session/workstation-session.ts';
 import { bootstrapRelay } from '../transport/bootstrap.ts';
 import { lookupEnrolment } from '../transport/enrol-lookup.ts';
+import { signInWithDirectory } from '../transport/directory-sign-in.ts';
 import { checkRelayOrg } from '../transport/relay-org-check.ts';
 import { TransportError } from '../transport/transport.ts';
 import { isNetworkProblem } from '../net/network-problem.ts';
@@ -32,6 +33,8 @@ import {
   type Identity,
 } from '../account/identity.ts';
 import { beginEnrolment, createOrganisation, SetupError } from '../account/org-setup.ts';
+import { beginDirectorySignIn } from '../account/directory-enrolment.ts';
+import type { SignInRefusal } from '@klinikfunk/protocol/wire/directory-sign-in.ts';
 import type { NotificationContent } from './notifications.ts';
 import { ProfileRuntime, type RuntimeDeps, type RuntimeEvents } from './profile-runtime.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
@@ -262,6 +265,71 @@ export class SessionService {
     const { displayName, ...rest } = identity;
     const profileId = await this.#createProfile(rest, displayName, input.passphrase, [...records, rest.certificate]);
     return { profileId, displayName };
+  }
+
+  /**
+   * Joins with the directory account and password through the directory agent
+   * (account/directory-enrolment.ts). A refusal (wrong name or password, disabled, not in the
+   * group, too many attempts, not switched on, agent away) is an answer, not an error: the
+   * first-run screen says what to do.
+   */
+  async joinWithDirectory(input: {
+    account: string;
+    password: string;
+    relayUrl: string;
+    passphrase: string;
+  }): Promise<
+    | { status: 'joined'; profileId: string; displayName: string }
+    | { status: 'refused'; reason: SignInRefusal; retryAfterSeconds: number | null }
+  > {
+    this.#checkManagedRelay(input.relayUrl);
+    const badPin = this.#deps.policy.problems.find((p) => p.key === 'orgFingerprint');
+    if (badPin)
+      throw new AppError(
+        'not_permitted',
+        `The OrgFingerprint policy of this workstation is not valid (${badPin.detail}); ask IT to correct it.`,
+      );
+    const signIn = beginDirectorySignIn({
+      account: input.account,
+      password: input.password,
+      deviceLabel: this.#deps.deviceLabel,
+      pinnedFingerprint: this.#deps.policy.values.orgFingerprint ?? null,
+      now: this.#deps.clock.now(),
+    });
+    // A refusal of the relay's records (another organisation than the pinned one) keeps its code.
+    let setupError: SetupError | null = null;
+    let outcome;
+    try {
+      outcome = await signInWithDirectory(
+        input.relayUrl,
+        {
+          deviceId: signIn.deviceId,
+          seal: (records) => {
+            try {
+              return signIn.seal(records);
+            } catch (error) {
+              if (error instanceof SetupError) setupError = error;
+              throw error;
+            }
+          },
+        },
+        { network: this.network },
+      );
+    } catch (error) {
+      if (setupError) throw setupErrorToApp(setupError);
+      throw relayError(error, 'join');
+    }
+    if (!outcome.ok) return { status: 'refused', reason: outcome.code, retryAfterSeconds: outcome.retryAfterSeconds };
+    let identity;
+    try {
+      identity = signIn.complete(outcome.records, { relayUrl: input.relayUrl });
+    } catch (error) {
+      if (error instanceof SetupError) throw setupErrorToApp(error);
+      throw error;
+    }
+    const { displayName, ...rest } = identity;
+    const profileId = await this.#createProfile(rest, displayName, input.passphrase, outcome.records);
+    return { status: 'joined', profileId, displayName };
   }
 
   /** Where IT set RelayUrl, setup uses that address and no other (the field is locked in the UI too). */
@@ -547,6 +615,10 @@ function userDeactivated(runtime: ProfileRuntime): boolean {
   const { directory } = runtime.client;
   const userId = runtime.identity.userId;
   return directory.users.get(userId)?.body.active === false || directory.revokedUsers.has(userId);
+}
+
+function setupErrorToApp(error: SetupError): AppError {
+  return new AppError(error.code === 'wrong_org' ? 'not_permitted' : 'unavailable', error.message);
 }
 
 function relayError(error: unknown, step: 'setup' | 'join'): AppError {

@@ -598,7 +598,11 @@ export class RelayTransport implements Transport {
       case 'ok':
       case 'page':
       case 'pong':
+      case 'signin_result':
         break;
+      // Directory agent sessions only; a device never asks for one.
+      case 'signin_forward':
+        return;
       default: {
         const _unhandled: never = frame;
         break;

@@ -67,6 +67,33 @@ export const de = {
   'firstRun.otherOrg': 'neue Organisation anlegen',
   'firstRun.backToJoin': 'Zurück: mit Registrierungsschlüssel beitreten',
   'firstRun.joinText': 'Sie haben einen Registrierungsbrief von Ihrer Administration erhalten.',
+  'firstRun.chooseJoin': 'Wie möchten Sie beitreten?',
+  'firstRun.joinAccount': 'Mit Klinik-Konto anmelden',
+  'firstRun.joinAccountText':
+    'Mit Ihrem Anmeldenamen und Passwort aus dem Klinik-Netz, wenn Ihre IT das eingerichtet hat.',
+  'joinDirectory.title': 'Mit Klinik-Konto anmelden',
+  'joinDirectory.intro':
+    'Melden Sie sich mit dem Namen und Passwort an, mit dem Sie sich auch am Klinik-Computer anmelden. Danach wählen Sie eine Passphrase für Klinikfunk. Ihr Passwort wird nur an den Verzeichnisdienst Ihrer Klinik übermittelt, verschlüsselt, und nicht gespeichert.',
+  'joinDirectory.account': 'Anmeldename',
+  'joinDirectory.accountHelp': 'Zum Beispiel „mmuster“, wie bei der Anmeldung am Klinik-Computer.',
+  'joinDirectory.accountMissing': 'Bitte geben Sie Ihren Anmeldenamen ein.',
+  'joinDirectory.password': 'Passwort des Klinik-Kontos',
+  'joinDirectory.passwordMissing': 'Bitte geben Sie das Passwort Ihres Klinik-Kontos ein.',
+  'joinDirectory.submit': 'Anmelden und Gerät einrichten',
+  'joinDirectory.busy': 'Konto wird geprüft …',
+  'joinDirectory.refused.wrong_credentials':
+    'Die Anmeldung ist nicht gelungen: Anmeldename oder Passwort stimmen nicht, oder das Konto ist gesperrt. Bitte prüfen Sie Ihre Eingabe (Feststelltaste?). Wenn Sie sich auch am Klinik-Computer nicht anmelden können, wenden Sie sich an die IT.',
+  'joinDirectory.refused.account_disabled': 'Ihr Klinik-Konto ist deaktiviert. Bitte wenden Sie sich an die IT.',
+  'joinDirectory.refused.not_in_group':
+    'Ihr Klinik-Konto ist für Klinikfunk nicht freigeschaltet. Bitte wenden Sie sich an die IT oder nutzen Sie einen Registrierungsbrief.',
+  'joinDirectory.refused.rate_limited':
+    'Zu viele Versuche. Bitte versuchen Sie es frühestens in {minutes} Min. erneut.',
+  'joinDirectory.refused.not_enabled':
+    'Ihre Einrichtung hat die Anmeldung mit dem Klinik-Konto nicht eingeschaltet. Bitte treten Sie mit dem Registrierungsschlüssel aus Ihrem Brief bei.',
+  'joinDirectory.refused.agent_offline':
+    'Der Verzeichnisdienst Ihrer Klinik antwortet gerade nicht. Bitte versuchen Sie es in einigen Minuten erneut oder treten Sie mit dem Registrierungsbrief bei.',
+  'joinDirectory.refused.bad_request':
+    'Die Anmeldung wurde nicht angenommen. Bitte prüfen Sie die Uhrzeit dieses Computers und versuchen Sie es erneut; bleibt es dabei, wenden Sie sich an die IT.',
 
   'privacy.link': 'Datenschutz',
   'privacy.footerLink': 'Datenschutzhinweise',

@@ -66,6 +66,32 @@ export const en: Record<MessageKey, string> = {
   'firstRun.otherOrg': 'create a new organisation',
   'firstRun.backToJoin': 'Back: join with a registration key',
   'firstRun.joinText': 'You received a registration letter from your administrator.',
+  'firstRun.chooseJoin': 'How would you like to join?',
+  'firstRun.joinAccount': 'Sign in with the clinic account',
+  'firstRun.joinAccountText':
+    'With your sign-in name and password of the clinic network, where your IT has set this up.',
+  'joinDirectory.title': 'Sign in with the clinic account',
+  'joinDirectory.intro':
+    'Sign in with the name and password you use on the clinic computers. Then choose a passphrase for Klinikfunk. Your password goes, encrypted, only to your clinic’s directory service and is not stored.',
+  'joinDirectory.account': 'Sign-in name',
+  'joinDirectory.accountHelp': 'For example “jdoe”, as when you sign in to a clinic computer.',
+  'joinDirectory.accountMissing': 'Please enter your sign-in name.',
+  'joinDirectory.password': 'Clinic account password',
+  'joinDirectory.passwordMissing': 'Please enter your clinic account password.',
+  'joinDirectory.submit': 'Sign in and set up this device',
+  'joinDirectory.busy': 'Checking the account …',
+  'joinDirectory.refused.wrong_credentials':
+    'Sign-in failed: the name or password is wrong, or the account is locked. Please check what you typed (Caps Lock?). If you cannot sign in to a clinic computer either, contact IT.',
+  'joinDirectory.refused.account_disabled': 'Your clinic account is disabled. Please contact IT.',
+  'joinDirectory.refused.not_in_group':
+    'Your clinic account is not enabled for Klinikfunk. Please contact IT or use a registration letter.',
+  'joinDirectory.refused.rate_limited': 'Too many attempts. Please try again in {minutes} min. at the earliest.',
+  'joinDirectory.refused.not_enabled':
+    'Your organisation has not switched on sign-in with the clinic account. Please join with the registration key from your letter.',
+  'joinDirectory.refused.agent_offline':
+    'Your clinic’s directory service is not answering right now. Please try again in a few minutes or join with the registration letter.',
+  'joinDirectory.refused.bad_request':
+    'The sign-in was not accepted. Please check this computer’s clock and try again; if it keeps happening, contact IT.',
 
   'privacy.link': 'Privacy',
   'privacy.footerLink': 'Privacy information',

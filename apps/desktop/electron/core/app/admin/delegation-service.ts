@@ -90,11 +90,21 @@ export class DelegationService {
     return delegationsView(this.#runtime, this.#deps.clock.now());
   }
 
-  async createDelegation({ label, holder, scope, validDays }: MethodParsedInput<'admin.createDelegation'>) {
+  async createDelegation({ label, holder, scope, validDays, signIn }: MethodParsedInput<'admin.createDelegation'>) {
     const runtime = this.#runtime;
     if (holder.kind === 'device' && !runtime.client.directory.isDeviceActive(holder.deviceId))
       throw new AppError('not_found', 'No active device with this id.');
-    const record = signDelegation(runtime.identity, { label, holder, scope, validDays }, this.#deps.clock.now());
+    // Checking a directory password needs the directory agent; a department admin's device has none.
+    if (signIn && holder.kind !== 'key')
+      throw new AppError(
+        'invalid_input',
+        'Sign-in with the directory password needs a key holder (the directory agent).',
+      );
+    const record = signDelegation(
+      runtime.identity,
+      { label, holder, scope, validDays, ...(signIn ? { signIn } : {}) },
+      this.#deps.clock.now(),
+    );
     await publishAdminRecord(runtime, record);
     this.#deps.log.warn('administration delegated', {
       delegation: record.body.delegationId,

@@ -35,6 +35,9 @@ export const deDelegation = {
   'delegation.deviceChoose': 'Bitte wählen …',
   'delegation.publicKey': 'Öffentlicher Schlüssel',
   'delegation.publicKeyHelp': 'Die Zeichenfolge, die die Verzeichnisdienst-Anbindung bei der Einrichtung anzeigt.',
+  'delegation.signIn': 'Anmeldung mit dem Klinik-Konto erlauben',
+  'delegation.signInHelp':
+    'Dann können sich Mitarbeitende auf einem neuen Arbeitsplatz mit ihrem Kontonamen und Passwort aus dem Verzeichnis anmelden, statt den Registrierungsschlüssel abzutippen. Der Verzeichnisdienst prüft das Passwort; Klinikfunk speichert es nicht.',
   'delegation.scopeKind': 'Bereich',
   'delegation.scopeKind.departments': 'Bestimmte Abteilungen',
   'delegation.scopeKind.all': 'Alle Mitglieder (keine Admins)',

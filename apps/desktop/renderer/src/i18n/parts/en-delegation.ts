@@ -35,6 +35,9 @@ export const enDelegation = {
   'delegation.deviceChoose': 'Please choose …',
   'delegation.publicKey': 'Public key',
   'delegation.publicKeyHelp': 'The string the directory service connection shows when it is set up.',
+  'delegation.signIn': 'Allow sign-in with the clinic account',
+  'delegation.signInHelp':
+    'Staff can then set up a new workstation with their directory account name and password instead of typing the registration key. The directory service checks the password; Klinikfunk does not store it.',
   'delegation.scopeKind': 'Scope',
   'delegation.scopeKind.departments': 'Certain departments',
   'delegation.scopeKind.all': 'All members (no admins)',
