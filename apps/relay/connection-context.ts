@@ -44,6 +44,8 @@ export interface ConnectionContext {
     item: { messageId: string; fromDeviceId: string; payload: Uint8Array; storedAt: number },
   ): void;
   draining(): boolean;
+  /** The relay clock escalation deadlines are set and released by (Date.now; tests jump it). */
+  now(): number;
   /**
    * A request was answered `unavailable` because its handler threw (the store, nearly always):
    * counted, and the store's health checked now. True while the store is known to be failing

@@ -26,6 +26,7 @@ import { FrameError, unb64 } from './frame-error.ts';
 import type { TokenBucket } from './limits.ts';
 import type { RelayLog } from './log.ts';
 import { mailAck, mailFetch, mailPut } from './mail-requests.ts';
+import { escalationAck, escalationPut } from './escalation-requests.ts';
 import { publishBatch, type PublishFrame } from './publish-requests.ts';
 import type { DeviceIdentity } from './trust.ts';
 import type { SignInOutcome } from '@klinikfunk/protocol/wire/directory-sign-in.ts';
@@ -441,6 +442,8 @@ export class Connection {
       case 'dir_put':
       case 'devices_seen':
       case 'signin_answer':
+      case 'esc_put':
+      case 'esc_ack':
         break;
       default: {
         const _unhandled: never = frame;
@@ -491,6 +494,10 @@ export class Connection {
         return dirGet(scope, frame);
       case 'signin_answer':
         return this.#signInAnswer(frame);
+      case 'esc_put':
+        return escalationPut(scope, frame);
+      case 'esc_ack':
+        return escalationAck(scope, frame);
     }
   }
 

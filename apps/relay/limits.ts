@@ -55,6 +55,8 @@ export interface RelayLimits {
   signInTimeoutMs: number;
   /** Channels one device may create (its first roster of a channel) in any 24 hours. */
   channelsPerDevicePerDay: number;
+  /** Escalations one device may have pending (steps not yet released or acknowledged); more get `quota_exceeded`. */
+  maxPendingEscalationsPerDevice: number;
   blobQuotaBytes: number;
   /** Milliseconds to send hello and auth. */
   authTimeoutMs: number;
@@ -98,6 +100,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   signInBurst: 20,
   signInTimeoutMs: 30_000,
   channelsPerDevicePerDay: 50,
+  // Urgent messages awaiting acknowledgement from one workstation: far above a night shift's, and
+  // each holds at most 4 steps of 64 sealed items (64 KiB each), so one device's share stays bounded.
+  maxPendingEscalationsPerDevice: 200,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 5_000,
   heartbeatMs: 20_000,

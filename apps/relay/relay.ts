@@ -27,6 +27,7 @@ import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { httpEndpoints } from './http-endpoints.ts';
 import { runMaintenance } from './maintenance.ts';
 import { followOtherProcesses } from './remote-commits.ts';
+import { EscalationRelease } from './escalation-release.ts';
 
 export interface RelayOptions {
   store: RelayStore;
@@ -51,6 +52,10 @@ export interface RelayOptions {
   metrics?: { host: string; port: number } | null;
   /** Reverse proxies whose X-Forwarded-For names the client (client-address.ts); absent: none. */
   trustedProxies?: readonly string[];
+  /** The clock escalation deadlines are set and released by (default Date.now; tests jump it). */
+  now?: () => number;
+  /** How often due escalation steps are looked for (default 250 ms). */
+  escalationTickMs?: number;
 }
 
 export interface Relay {
@@ -68,6 +73,8 @@ export interface Relay {
     /** Store calls the group commit made, and the publishes they stored (group-commit.ts). */
     commits: { groups: number; items: number };
   };
+  /** Escalation items released by this process so far, and a look for due ones now (tests, the bench). */
+  escalations: { released(): number; releaseNow(): Promise<void> };
   /** Runs retention (when configured), mail expiry and then the blob GC hook now (all also run hourly); returns the blob hashes removed. */
   gcBlobs(): Promise<string[]>;
   /** Stops accepting, finishes in-flight frames, closes sockets with a reason, closes the store. */
@@ -114,6 +121,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   health.start(options.readyProbeMs ?? 10_000);
 
   const signIns = new SignInForwarder((delegationId) => hub.agentSession(delegationId), limits.signInTimeoutMs);
+  const now = options.now ?? Date.now;
   const ctx: ConnectionContext = {
     store,
     trust,
@@ -138,6 +146,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     devicesSeen: () => presence.snapshot(trust.deviceIds()),
     mailed: (toDeviceId, item) => hub.mailed(toDeviceId, item),
     draining: () => draining,
+    now,
     requestFailed() {
       metrics.failedRequests.inc();
       health.kick();
@@ -152,6 +161,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     mailed: (toDeviceId, item) => ctx.mailed(toDeviceId, item),
   });
   trust.onChange((change) => hub.directoryChanged(change));
+  const escalations = new EscalationRelease({
+    store,
+    log,
+    now,
+    ...(options.escalationTickMs ? { tickMs: options.escalationTickMs } : {}),
+    released: (item) => hub.mailed(item.toDeviceId, item),
+  });
 
   const endpoints = httpEndpoints({
     store,
@@ -174,7 +190,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     connections.forEach((c) => c.heartbeat());
     rateBuckets.forgetFull((deviceId) => byDevice.has(deviceId));
   }, limits.heartbeatMs);
-  const gcBlobs = () => runMaintenance(store, log, limits, options.retentionMs);
+  const gcBlobs = () => runMaintenance(store, log, limits, options.retentionMs, now);
   const gcTimer = setInterval(
     () => void gcBlobs().catch((e: unknown) => log.warn('blob gc failed', { error: loggable(e) })),
     3600_000,
@@ -199,6 +215,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   }
   // The state at start, logged if failing (and the baseline for "recovered").
   health.kick();
+  // Steps that fell due while the relay was down go out now, then every tick.
+  escalations.start();
 
   return {
     url,
@@ -212,6 +230,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       publishesWaiting: groupCommit.waiting,
       commits: { groups: groupCommit.counts.commits, items: groupCommit.counts.items },
     }),
+    escalations: { released: () => escalations.count, releaseNow: () => escalations.run() },
     gcBlobs,
     async close(reason = 'relay shutting down') {
       if (draining) return;
@@ -219,6 +238,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       clearInterval(heartbeat);
       clearInterval(gcTimer);
       health.stop();
+      await escalations.stop();
       log.info('shutting down', { connections: connections.size });
       // Finish the frames already received (an acked publish is committed), bounded in time.
       await Promise.race([

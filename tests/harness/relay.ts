@@ -179,6 +179,10 @@ export interface TestRelayOptions {
   tls?: { cert: string; key: string };
   /** In-process: how often connected devices' last-seen rows are rewritten (default one minute). */
   presenceRefreshMs?: number;
+  /** In-process: the relay clock escalations run by (a test's jumping clock; default Date.now). */
+  now?: () => number;
+  /** In-process: how often due escalation steps are looked for (default 250 ms). */
+  escalationTickMs?: number;
   /** Process mode: more command-line flags for apps/relay/main.ts. */
   args?: string[];
   /** Process mode: Node's own flags before the script (default RELAY_NODE_FLAGS, as the service unit starts it). */
@@ -249,6 +253,8 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       ...(options.tls ? { tls: options.tls } : {}),
       envelopeCheck: options.envelopeCheck ? { orgIdRaw: fromBase64Url(options.org.orgId)! } : null,
       ...(options.presenceRefreshMs ? { presenceRefreshMs: options.presenceRefreshMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.escalationTickMs ? { escalationTickMs: options.escalationTickMs } : {}),
     });
     port = relay.port;
   };

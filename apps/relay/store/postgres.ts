@@ -28,6 +28,7 @@ import type {
 } from './store.ts';
 import { MAX_GONE_RANGES } from '@klinikfunk/protocol/relay/frames.ts';
 import { migrationsFor } from './migrations/index.ts';
+import { postgresEscalations } from './postgres-escalations.ts';
 import { INCARNATION_META, newBlobGeneration, newIncarnation, PROBE_META, SEQ_FLOOR_META } from './store.ts';
 
 /** One file each in ./migrations, rendered for PostgreSQL; a database written by a newer relay is refused. */
@@ -385,6 +386,7 @@ export async function openPostgresStore(
 
   return {
     kind: 'postgres',
+    escalations: postgresEscalations({ pool, tx, notifyMail: NOTIFY_MAIL }),
     async histories(channelIds) {
       const out = new Map<string, ChannelHistory>();
       if (channelIds.length === 0) return out;

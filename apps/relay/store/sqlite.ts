@@ -20,6 +20,7 @@ import type {
 } from './store.ts';
 import { MAX_GONE_RANGES } from '@klinikfunk/protocol/relay/frames.ts';
 import { migrationsFor } from './migrations/index.ts';
+import { sqliteEscalations } from './sqlite-escalations.ts';
 import {
   INCARNATION_META,
   newBlobGeneration,
@@ -281,6 +282,7 @@ export function openSqliteStore(file: string): RelayStore {
 
   return {
     kind: 'sqlite',
+    escalations: sqliteEscalations(db),
     async histories(channelIds) {
       const out = new Map<string, ChannelHistory>();
       for (const channel of channelIds) {

@@ -5,6 +5,7 @@
 // Everything stored is either ciphertext (envelopes, mailbox payloads, blobs) or a signed
 // record that is public inside the organisation (directory). The relay stores no plaintext.
 import { randomBytes, randomInt } from 'node:crypto';
+import type { EscalationStore } from './escalation-store.ts';
 
 export interface StoredEvent {
   seq: number;
@@ -167,6 +168,8 @@ export type MailListener = (toDeviceId: string) => void;
 
 export interface RelayStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Urgent messages' pending escalations (escalation-store.ts). */
+  readonly escalations: EscalationStore;
 
   /**
    * Appends an envelope to a channel's log. The seq is the channel's head + 1, assigned inside

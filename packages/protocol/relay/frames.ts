@@ -142,6 +142,55 @@ export const mailAckFrame = z.strictObject({
   id: requestId,
   messageIds: z.array(relayIdSchema).min(1).max(MAX_PAGE),
 });
+/** Most steps one escalation holds (holder re-alert excluded: backup role, supervisor, ...). */
+export const MAX_ESCALATION_STEPS = 4;
+/** Most sealed items one escalation step releases (the devices of a role's holders, and the sender's own). */
+export const MAX_ESCALATION_ITEMS = 64;
+/** Shortest and longest wait before a step is released (relay time after the relay took the escalation). */
+export const MIN_ESCALATION_DELAY_MS = 1_000;
+export const MAX_ESCALATION_DELAY_MS = 24 * 3600_000;
+/** Bytes of an acknowledgement token and of its SHA-256 hash. */
+export const ESCALATION_TOKEN_BYTES = 32;
+const exactBytes = (bytes: number) =>
+  z
+    .string()
+    .length(Math.ceil((bytes * 4) / 3))
+    .refine(isBase64Url, 'canonical base64url without padding');
+export const escalationItemSchema = z.strictObject({
+  toDeviceId: relayIdSchema,
+  /** The mailbox item's id when released (a retry of the escalation is stored once). */
+  messageId: relayIdSchema,
+  /** A sealed direct envelope to the device (ciphertext; the relay never opens it). */
+  payload: b64Max(MAX_MAILBOX_BYTES).min(1),
+});
+export const escalationStepSchema = z.strictObject({
+  /** Released this long after the relay took the escalation (relay clock), unless acknowledged first. */
+  delayMs: z.number().int().min(MIN_ESCALATION_DELAY_MS).max(MAX_ESCALATION_DELAY_MS),
+  items: z.array(escalationItemSchema).min(1).max(MAX_ESCALATION_ITEMS),
+});
+/**
+ * Since v4: pre-sealed escalation envelopes of an urgent message (docs/relay-protocol.md,
+ * "Escalations"). The relay holds them and puts each step's items into the recipients' mailboxes
+ * when its deadline passes, unless a device shows the token whose SHA-256 is `tokenHash` first.
+ */
+export const escPutFrame = z.strictObject({
+  t: z.literal('esc_put'),
+  id: requestId,
+  escalationId: relayIdSchema,
+  tokenHash: exactBytes(ESCALATION_TOKEN_BYTES),
+  steps: z
+    .array(escalationStepSchema)
+    .min(1)
+    .max(MAX_ESCALATION_STEPS)
+    .refine((s) => s.every((step, i) => i === 0 || s[i - 1]!.delayMs < step.delayMs), 'steps: ascending delays'),
+});
+/** Since v4: stops an escalation's pending steps; `token` is the preimage of its `tokenHash`. */
+export const escAckFrame = z.strictObject({
+  t: z.literal('esc_ack'),
+  id: requestId,
+  escalationId: relayIdSchema,
+  token: exactBytes(ESCALATION_TOKEN_BYTES),
+});
 export const blobBeginFrame = z.strictObject({
   t: z.literal('blob_begin'),
   id: requestId,
@@ -263,6 +312,8 @@ export const clientFrame = z.discriminatedUnion('t', [
   signInInfoFrame,
   signInRequestFrame,
   signInAnswerFrame,
+  escPutFrame,
+  escAckFrame,
 ]);
 /** Text frames (JSON) plus the one binary frame a device sends. */
 export type ClientFrame = z.output<typeof clientFrame> | BlobChunkFrame;
@@ -399,7 +450,7 @@ export const dirRecordsFrame = z.strictObject({
 export const wipeFrame = z.strictObject({ t: z.literal('wipe'), records: z.array(signedRecord).max(100) });
 /** Live: the directory grew (a roster, revocation, device...); fetch with dir_get after your cursor. */
 export const dirPushFrame = z.strictObject({ t: z.literal('dir_push'), pos: seq.min(1) });
-/** Positive answer to a request without a payload of its own (mail_put, mail_ack, dir_put). */
+/** Positive answer to a request without a payload of its own (mail_put, mail_ack, dir_put, esc_put, esc_ack). */
 export const okFrame = z.strictObject({ t: z.literal('ok'), id: requestId });
 export const pongFrame = z.strictObject({ t: z.literal('pong'), id: requestId, serverTime: z.number().int() });
 export const deviceSeenSchema = z.strictObject({

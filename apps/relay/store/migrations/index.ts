@@ -16,6 +16,7 @@ import { migration0080 } from './0080-declared-history.ts';
 import { migration0090 } from './0090-mail-senders.ts';
 import { migration0100 } from './0100-gone-ranges.ts';
 import { migration0110 } from './0110-device-versions.ts';
+import { migration0120 } from './0120-escalations-esc.ts';
 
 export const RELAY_MIGRATIONS: readonly RelayMigration[] = [
   migration0010,
@@ -29,6 +30,7 @@ export const RELAY_MIGRATIONS: readonly RelayMigration[] = [
   migration0090,
   migration0100,
   migration0110,
+  migration0120,
 ];
 
 export const RELAY_SCHEMA_VERSION = RELAY_MIGRATIONS[RELAY_MIGRATIONS.length - 1]!.version;

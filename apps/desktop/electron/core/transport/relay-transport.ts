@@ -38,6 +38,7 @@ import {
   RECORD_UPLOAD_TIMEOUT_MS,
 } from './transport.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
+import type { SealedEscalation } from './escalation-frames.ts';
 
 export interface RelayTransportOptions {
   /** ws://127.0.0.1:port (loopback) or wss://relay.klinik.example */
@@ -263,6 +264,30 @@ export class RelayTransport implements Transport {
 
   async ackMail(messageIds: readonly string[]): Promise<void> {
     if (messageIds.length > 0) await this.#request({ t: 'mail_ack', messageIds: [...messageIds] }, 'ok');
+  }
+
+  /**
+   * Hands the relay an urgent message's pre-sealed escalation steps (docs/relay-protocol.md
+   * "Escalations"). Sent again with the same id after a lost answer, it is taken once.
+   */
+  async putEscalation(escalation: SealedEscalation): Promise<void> {
+    await this.#request(
+      {
+        t: 'esc_put',
+        escalationId: escalation.escalationId,
+        tokenHash: b64(escalation.tokenHash),
+        steps: escalation.steps.map((s) => ({
+          delayMs: s.delayMs,
+          items: s.items.map((i) => ({ toDeviceId: i.toDeviceId, messageId: i.messageId, payload: b64(i.payload) })),
+        })),
+      },
+      'ok',
+    );
+  }
+
+  /** Stops an escalation's pending steps with its token (`not_permitted` when the token is not its own). */
+  async ackEscalation(escalationId: string, token: Uint8Array): Promise<void> {
+    await this.#request({ t: 'esc_ack', escalationId, token: b64(token) }, 'ok');
   }
 
   async putRecord(record: Record<string, unknown>): Promise<void> {
