@@ -7,15 +7,22 @@ import type { CDPSession } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { createOrganisation, invoke, setPin } from './steps.ts';
 
-/** The IPC methods the page calls, read off the harness WebSocket (the bridge is frozen). */
-async function recordCalls(cdp: CDPSession): Promise<string[]> {
+/**
+ * The IPC methods the page calls, read off the harness WebSocket (the bridge is frozen), and in
+ * `events` the change events it received, each with the number of calls made before it.
+ */
+async function recordCalls(cdp: CDPSession): Promise<{ calls: string[]; events: Array<[number, string]> }> {
   const calls: string[] = [];
+  const events: Array<[number, string]> = [];
   cdp.on('Network.webSocketFrameSent', ({ response }) => {
     const method = /"method":"([\w.]+)"/.exec(response.payloadData)?.[1];
     if (method) calls.push(method);
   });
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    if (response.payloadData.startsWith('{"event":')) events.push([calls.length, response.payloadData]);
+  });
   await cdp.send('Network.enable');
-  return calls;
+  return { calls, events };
 }
 
 test('opening a channel asks the core once for each thing it shows', async ({ page, workstation, clinic }) => {
@@ -36,12 +43,18 @@ test('opening a channel asks the core once for each thing it shows', async ({ pa
   await entry(first).click();
   await expect(view(first).getByTestId('message')).toHaveCount(1, { timeout: 20_000 });
 
-  const calls = await recordCalls(await page.context().newCDPSession(page));
+  const { calls, events } = await recordCalls(await page.context().newCDPSession(page));
   await entry(second).click();
   await expect(view(second).getByTestId('message')).toContainText('Übergabe Station 4A', { timeout: 20_000 });
-  // The open is over when the message on screen was marked read and the sidebar read again.
-  await expect.poll(() => calls.includes('channels.list'), { timeout: 20_000 }).toBe(true);
+  // The open is over when the message on screen was marked read and the sidebar took the channel's
+  // new row (channels.changed after the mark: the list is patched, not read again)...
   await expect.poll(() => calls.filter((m) => m === 'channels.markRead').length, { timeout: 20_000 }).toBe(1);
+  const marked = calls.indexOf('channels.markRead') + 1;
+  const rowChanged = () =>
+    events.some(([after, frame]) => after >= marked && frame.includes('"channels.changed"') && frame.includes(second));
+  await expect.poll(rowChanged, { timeout: 20_000 }).toBe(true);
+  // ...and one more round trip behind it: what the new list set off has asked the core by now.
+  await invoke(page, 'session.me', {});
 
   const count = (method: string) => calls.filter((m) => m === method).length;
   expect(count('messages.page'), calls.join(', ')).toBe(1);

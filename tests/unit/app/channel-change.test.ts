@@ -31,7 +31,7 @@ describe('channel change', () => {
     });
   });
 
-  it('names the shared things: a file or poll by its event, a vote or close by its poll, an appointment by its uid', () => {
+  it('names the shared things: a file or poll by its event, a vote or close by its poll, an appointment by its uid (a put also by itself)', () => {
     const change = changeOfEvents(
       [
         ev('evfile00001', { type: 'file.share', name: 'Befund.pdf' }),
@@ -50,7 +50,8 @@ describe('channel change', () => {
       quoted: [],
       collab: true,
       shared: {
-        items: ['evfile00001', 'evpoll00001'],
+        // A put by itself too: refused for good, its item has no entry left to be found by.
+        items: ['evfile00001', 'evpoll00001', 'evput000001'],
         uids: ['uidvisite01', 'uidvisite02'],
         polls: ['evpoll00001', 'evpollold01'],
       },
@@ -59,7 +60,7 @@ describe('channel change', () => {
     expect(changeOfEvents([ev('evvote00002', { type: 'poll.vote' })], ME).shared).toBeNull();
     // Two turns' changes are one event's.
     const merged = mergeChanges(change, changeOfEvents([ev('evfile00002', { type: 'file.share' })], ME));
-    expect(merged.shared?.items).toEqual(['evfile00001', 'evpoll00001', 'evfile00002']);
+    expect(merged.shared?.items).toEqual(['evfile00001', 'evpoll00001', 'evput000001', 'evfile00002']);
   });
 
   it('marks polls, files and calendar entries as collaboration changes without touching messages', () => {

@@ -113,6 +113,11 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
         share({ items: [event.eventId] });
         break;
       case 'calendar.put':
+        // By its uid (the item of the put that created the entry shows it as it stands now) and by
+        // itself: a first put refused for good leaves no entry to find by uid, yet its item is shown.
+        collab = true;
+        share(typeof p.uid === 'string' ? { items: [event.eventId], uids: [p.uid] } : null);
+        break;
       case 'calendar.cancel':
         collab = true;
         share(typeof p.uid === 'string' ? { uids: [p.uid] } : null);

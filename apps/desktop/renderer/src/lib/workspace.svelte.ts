@@ -7,6 +7,7 @@ import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { call, listen } from './api.ts';
 import type { ChannelsChanged } from '@klinikfunk/protocol/api/features/channels.ts';
 import { applyChannelList, applyChannelPatch, type ListChange } from './channel-selection.ts';
+import { ChannelListReads } from './channel-list-reads.ts';
 
 export interface JumpTarget {
   channelId: string;
@@ -37,6 +38,8 @@ export class Workspace {
   gone = $state.raw<{ name: string; kind: ChannelSummaryView['kind']; left: boolean } | null>(null);
   /** Channels created here that a channels.list answer has not shown yet (one asked for before they existed). */
   #created: ChannelSummaryView[] = [];
+  /** channels.list answers on their way: a patch that overtakes one is not undone by it. */
+  readonly #reads = new ChannelListReads();
 
   // A fresh Map per directory change, never mutated, so no SvelteMap is needed.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -65,19 +68,18 @@ export class Workspace {
   async #loadAll(): Promise<void> {
     const [me, channels, directory, connection] = await Promise.all([
       call('session.me', {}),
-      call('channels.list', {}),
+      this.#readChannels(),
       call('directory.users', {}),
       call('connection.status', {}),
     ]);
     if (me.ok) this.me = me.value;
     if (directory.ok) this.directory = directory.value;
     if (connection.ok) this.connection = connection.value;
-    if (channels.ok) this.#setChannels(channels.value);
+    if (channels.list) this.#setChannels(channels.list);
     // The first channel opens when the view starts; after that the selection changes only when the user picks.
     if (!this.selectedId && this.panel === 'channel' && !this.gone)
       this.selectedId = this.channels[0]?.channelId ?? null;
-    const failed = [me, channels].find((r) => !r.ok);
-    this.error = failed && !failed.ok ? failed.error : null;
+    this.error = !me.ok ? me.error : channels.error;
     this.loaded = true;
   }
 
@@ -85,12 +87,25 @@ export class Workspace {
   #channelsChanged(change: ChannelsChanged): void {
     if (change.directory) void this.reloadDirectory();
     if (change.reload) return void this.reloadChannels();
+    this.#reads.patched(change);
     this.#apply(applyChannelPatch(this.channels, change, this.#created, this.selectedId));
   }
 
   async reloadChannels(): Promise<void> {
-    const result = await call('channels.list', {});
-    if (result.ok) this.#setChannels(result.value);
+    const { list } = await this.#readChannels();
+    if (list) this.#setChannels(list);
+  }
+
+  /** The list to show (null: keep what is shown), and why the read failed. */
+  async #readChannels(): Promise<{ list: ChannelSummaryView[] | null; error: AppErrorShape | null }> {
+    let error: AppErrorShape | null = null;
+    const list = await this.#reads.read(async () => {
+      const result = await call('channels.list', {});
+      if (result.ok) return result.value;
+      error = result.error;
+      return null;
+    });
+    return { list, error };
   }
 
   async reloadDirectory(): Promise<void> {

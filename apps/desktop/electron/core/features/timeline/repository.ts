@@ -290,19 +290,20 @@ export function timelineRepository(db: Db) {
      * they stand now, for a change event (timeline-changes.ts); an event that is no item is left out.
      */
     itemsOf(channelId: string, eventIds: readonly string[], uids: readonly string[]): TimelineRow[] {
-      const rows: TimelineRow[] = [];
+      // Each item once: a put named by its id and by its entry's uid is one item.
+      const rows = new Map<string, TimelineRow>();
       for (const eventId of eventIds) {
         const r = byId.get(channelId, eventId) as EventRow | undefined;
         const row = r && toRow(channelId, r);
-        if (row) rows.push(row);
+        if (row) rows.set(row.eventId, row);
       }
       for (const uid of uids) {
         const pk = firstPut.get(channelId, uid) as number | undefined;
         const r = pk === undefined ? undefined : (byPk.get(pk) as EventRow | undefined);
         const row = r && toRow(channelId, r);
-        if (row) rows.push(row);
+        if (row) rows.set(row.eventId, row);
       }
-      return rows;
+      return [...rows.values()];
     },
     /** The range's items, oldest first: the newest `limit` of them, and whether more were left out. */
     inRange(channelId: string, range: TimelineRange): { rows: TimelineRow[]; truncated: boolean } {
