@@ -60,6 +60,7 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
       case 'poll.vote':
       case 'poll.close':
       case 'file.share':
+      case 'file.group':
       case 'calendar.put':
       case 'calendar.cancel':
       case 'calendar.rsvp':

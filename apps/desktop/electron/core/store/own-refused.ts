@@ -53,6 +53,11 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
       event.channelId,
       event.eventId,
     );
+  else if (p.type === 'file.group')
+    sql(
+      db,
+      'UPDATE files SET group_id = NULL, group_index = NULL, group_count = NULL WHERE channel_id = ? AND group_id = ?',
+    ).run(event.channelId, event.eventId);
   else if (ordered) ordered.recompute(db, event);
   else if (p.type === 'message.ack' && !ownAckLogged(db, event))
     sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(

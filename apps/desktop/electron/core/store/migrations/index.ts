@@ -25,6 +25,7 @@ import { migration0200 } from './0200-pins.ts';
 import { migration0210 } from './0210-timeline.ts';
 import { migration0220 } from './0220-roles.ts';
 import { migration0230 } from './0230-reactions.ts';
+import { migration0270 } from './0270-file-groups.ts';
 import type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -51,6 +52,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0210,
   migration0220,
   migration0230,
+  migration0270,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
