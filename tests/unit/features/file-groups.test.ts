@@ -5,7 +5,12 @@
 // know it) each file is an item of its own.
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fileGroup, fileShare, type ChannelEvent, type ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
+import {
+  fileGroup,
+  fileShare,
+  type ChannelEvent,
+  type ChannelEventPayload,
+} from '@klinikfunk/protocol/domain/events.ts';
 import { timelineItemSchema } from '@klinikfunk/protocol/api/features/timeline.ts';
 import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
 import { undoQueuedOwn } from '../../../apps/desktop/electron/core/store/own-refused.ts';
@@ -178,8 +183,6 @@ describe('files sent as one group', () => {
     expect(fileGroup.safeParse(group('fil-a-0000001')).success).toBe(false);
     expect(fileGroup.safeParse(group('fil-a-0000001', 'fil-a-0000001')).success).toBe(false);
     expect(fileGroup.safeParse({ ...group('fil-a-0000001', 'fil-b-0000001'), extra: 1 }).success).toBe(false);
-    expect(fileGroup.safeParse(group(...Array.from({ length: 21 }, (_, i) => `fil-${i}-0000001`))).success).toBe(
-      false,
-    );
+    expect(fileGroup.safeParse(group(...Array.from({ length: 21 }, (_, i) => `fil-${i}-0000001`))).success).toBe(false);
   });
 });

@@ -231,7 +231,11 @@ export class FilesService {
    * so they show as one item. A workstation that does not know groups shows each file, the caption
    * under the first. An upload cancelled meanwhile is `not_found`, and nothing is shared.
    */
-  async shareTogether(channelId: string, uploadIds: readonly string[], caption: string): Promise<{ fileIds: string[] }> {
+  async shareTogether(
+    channelId: string,
+    uploadIds: readonly string[],
+    caption: string,
+  ): Promise<{ fileIds: string[] }> {
     this.#assertOpen();
     const held = uploadIds.map((id) => this.#held.get(id));
     if (held.some((h) => !h || h.meta.channelId !== channelId))
