@@ -2,7 +2,8 @@
 // three files with one caption are one item in both timelines (a grid of thumbnails, a card, the
 // caption once), not three; a large file shows in the sender's timeline at once as "Wird
 // hochgeladen … n %" with "Abbrechen", and cancelled from the keyboard it goes and nothing of it
-// reaches the other workstation; the tray waits per channel across tab switches. Screenshots in
+// reaches the other workstation; the tray waits per channel across tab and channel switches and is
+// emptied by the lock. Screenshots in
 // German at 1366x768 of the uploading and the grouped item; axe on both.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
@@ -51,6 +52,14 @@ test('three files with one caption are one item on both workstations', async ({
   await expect(tray.getByLabel('Beschriftung (wird verschlüsselt mitgesendet)')).toHaveValue(
     'Wundverlauf Zimmer 12, Tag 3',
   );
+  // And another channel and back.
+  await nurse.getByTestId('channel-entry').filter({ hasText: 'Allgemein' }).click();
+  await expect(nurse.getByTestId('attach-tray')).toHaveCount(0);
+  await nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click();
+  await expect(tray.getByTestId('tray-item')).toHaveCount(3);
+  // Still redaction first for the photos: the tray outlived the composer that first showed it.
+  await expect(tray.getByTestId('tray-redact')).toHaveText('Bereiche schwärzen');
+  await expect(tray.getByTestId('tray-send')).toHaveText('Ohne Schwärzung senden');
 
   // The photos go as they are (encoded anew, no metadata): the quiet button.
   await tray.getByTestId('tray-send').click();
@@ -82,6 +91,23 @@ test('three files with one caption are one item on both workstations', async ({
   // The Dateien tab still lists each file.
   await doctor.getByRole('tab', { name: 'Dateien', exact: true }).click();
   await expect(doctor.getByTestId('file-row')).toHaveCount(3, { timeout: 20_000 });
+
+  // The lock empties the tray: nothing of it is in the page, and it is empty after unlocking.
+  await nurse.getByTestId('attach-input').setInputFiles({
+    name: 'Pflegebericht-Entwurf.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Entwurf'),
+  });
+  await tray.getByLabel('Beschriftung (wird verschlüsselt mitgesendet)').fill('Entwurf Pflegebericht');
+  await nurse.keyboard.press('Control+l');
+  await expect(nurse.getByText('Klinikfunk ist gesperrt')).toBeVisible();
+  const html = await nurse.content();
+  for (const text of ['Pflegebericht-Entwurf.txt', 'Entwurf Pflegebericht']) expect(html).not.toContain(text);
+  await nurse.getByLabel(/PIN für/).fill('739184');
+  await nurse.getByRole('button', { name: 'Entsperren' }).click();
+  await nurse.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click();
+  await expect(nurse.getByTestId('channel-view')).toBeVisible();
+  await expect(nurse.getByTestId('attach-tray')).toHaveCount(0);
 });
 
 test('a large file uploads inside its timeline item and Abbrechen leaves nothing on the other side', async ({

@@ -25,8 +25,15 @@ export class AttachTray {
   caption = $state('');
   #next = 1;
 
-  /** Images not yet redacted: "Bereiche schwärzen" comes first while there are any. */
-  unredacted = $derived(this.items.filter((i) => i.image && !i.redacted));
+  /**
+   * Images not yet redacted: "Bereiche schwärzen" comes first while there are any. A getter, not
+   * $derived: the tray outlives the composer that first asked for it, and a derived made while that
+   * composer was set up stopped following `items` once it was gone (the tray kept offering
+   * "Senden" for an image not redacted after a tab switch).
+   */
+  get unredacted(): TrayItem[] {
+    return this.items.filter((i) => i.image && !i.redacted);
+  }
 
   add(files: Iterable<File>): void {
     for (const file of files) {

@@ -56,12 +56,12 @@ export class UploadBatch {
   message = $state('');
   /** Files the tray could not make safe to send (left out, with why). */
   notices = $state<string[]>([]);
-  /** By size: a large file counts more than a small one. */
-  fraction = $derived.by(() => {
+  /** By size: a large file counts more than a small one. A getter: the batch outlives the views that show it. */
+  get fraction(): number {
     const total = this.files.reduce((sum, f) => sum + Math.max(1, f.size), 0);
     const done = this.files.reduce((sum, f) => sum + Math.max(1, f.size) * (f.ready ? 1 : (f.read + f.sent) / 2), 0);
     return total === 0 ? 0 : done / total;
-  });
+  }
   // Read by the upload loop only, never rendered, so a plain Map is enough.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #prepared = new Map<number, Prepared>();
