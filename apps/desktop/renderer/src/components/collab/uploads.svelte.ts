@@ -93,21 +93,6 @@ export class UploadQueue {
     this.items = this.items.filter((i) => i.key !== key);
   }
 
-  /** A file that was not sent at all (the tray could not make it safe to send): shown as failed with why. */
-  notSent(name: string, size: number, message: string): void {
-    this.items.push({
-      key: this.#next++,
-      name,
-      size,
-      uploadId: null,
-      fraction: 0,
-      read: 0,
-      sent: 0,
-      state: 'failed',
-      message,
-    });
-  }
-
   /** Uploads a file or a redacted image; resolves when shared, cancelled or refused. */
   async upload(file: Blob, name: string, thumbnail: Blob | null = null, caption = ''): Promise<boolean> {
     const key = this.#next++;
