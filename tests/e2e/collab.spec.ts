@@ -102,10 +102,17 @@ test('polls, files with redaction, and a shared calendar between two workstation
       .setInputFiles({ name: 'Dienstplan-Dezember.pdf', mimeType: 'application/pdf', buffer: bytes });
     // It waits in the attach tray until sent (tray.spec.ts).
     await admin.getByTestId('attach-tray').getByTestId('tray-send').click();
-    const item = admin.getByTestId('upload-item').filter({ hasText: 'Dienstplan-Dezember.pdf' });
+    // It uploads inside its timeline item, which gives way to the shared file.
+    const item = admin.getByTestId('timeline-upload').filter({ hasText: 'Dienstplan-Dezember.pdf' });
     await expect(item.getByTestId('upload-progress')).toBeVisible();
     await shot(admin, testInfo, 'collab-04-upload-progress');
-    await expect(item).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(
+      admin
+        .getByTestId('timeline-item')
+        .and(admin.locator('[data-kind="file"]'))
+        .filter({ hasText: 'Dienstplan-Dezember.pdf' }),
+    ).toBeVisible({ timeout: 60_000 });
+    await expect(item).toHaveCount(0);
     const fractions = await admin.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
     expect(fractions.some((f) => f > 0 && f < 1)).toBe(true);
 
@@ -144,11 +151,9 @@ test('polls, files with redaction, and a shared calendar between two workstation
     await look(admin, testInfo, 'collab-05-redact', 'redaction');
     await admin.getByTestId('redact-send').click();
     await admin.getByTestId('attach-tray').getByTestId('tray-send').click();
-    await expect(admin.getByTestId('upload-item').filter({ hasText: 'Wunde-Zimmer-12.png' })).toHaveAttribute(
-      'data-state',
-      'done',
-      { timeout: 30_000 },
-    );
+    await expect(admin.getByRole('img', { name: 'Vorschaubild von Wunde-Zimmer-12.png' })).toBeVisible({
+      timeout: 30_000,
+    });
 
     const row = nurse.getByTestId('file-row').filter({ hasText: 'Wunde-Zimmer-12.png' });
     await expect(row).toBeVisible({ timeout: 20_000 });

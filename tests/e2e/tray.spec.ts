@@ -79,11 +79,9 @@ test('a pasted photo waits in the tray, is redacted first, and arrives with its 
   await shot(admin, testInfo, 'tray-redacted');
   await tray.getByTestId('tray-send').click();
   await expect(tray).toBeHidden();
-  await expect(admin.getByTestId('upload-item').filter({ hasText: 'image.png' })).toHaveAttribute(
-    'data-state',
-    'done',
-    { timeout: 30_000 },
-  );
+  // Uploaded inside its timeline item, which gives way to the shared file.
+  await expect(admin.getByRole('img', { name: 'Vorschaubild von image.png' })).toBeVisible({ timeout: 30_000 });
+  await expect(admin.getByTestId('timeline-upload')).toHaveCount(0);
 
   await nurse.getByRole('tab', { name: 'Dateien', exact: true }).click();
   const row = nurse.getByTestId('file-row').filter({ hasText: 'image.png' });
@@ -122,9 +120,14 @@ test('an image that cannot be read is not sent unredacted with its metadata', as
   const tray = admin.getByTestId('attach-tray');
   await expect(tray.getByTestId('tray-item')).toHaveCount(1);
   await tray.getByTestId('tray-send').click();
-  const upload = admin.getByTestId('upload-item').filter({ hasText: 'Station-Foto.jpg' });
+  const upload = admin.getByTestId('timeline-upload');
   await expect(upload).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
-  await expect(upload.getByTestId('upload-message')).toContainText('nicht gesendet');
+  await expect(upload.getByRole('alert').filter({ hasText: 'Station-Foto.jpg wurde nicht gesendet' })).toBeVisible();
+  await expect(upload.getByTestId('upload-message')).toHaveText('Keine der Dateien wurde gesendet.');
+  // Nothing to try again: "Verwerfen" takes the item away.
+  await expect(upload.getByTestId('upload-retry')).toHaveCount(0);
+  await upload.getByTestId('upload-discard').click();
+  await expect(upload).toHaveCount(0);
 
   await nurse.getByRole('tab', { name: 'Dateien', exact: true }).click();
   await expect(nurse.getByTestId('files-view')).toBeVisible();

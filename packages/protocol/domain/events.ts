@@ -98,6 +98,24 @@ export const fileShare = z.strictObject({
   caption: text(2000).default(''),
 });
 
+/** Most files one `file.group` names: a tray with more is sent as several groups. */
+export const MAX_FILE_GROUP = 20;
+/**
+ * Several files sent together with one caption (the attach tray): sent right after their
+ * `file.share` events, it names them in order, so a workstation shows them as one item with the
+ * caption once. It names only the sender's own shares (others are ignored). A workstation from
+ * before it refuses the unknown type and still shows each file, the caption under the first, so
+ * the shares themselves carry nothing new.
+ */
+export const fileGroup = z.strictObject({
+  type: z.literal('file.group'),
+  fileIds: z
+    .array(id)
+    .min(2)
+    .max(MAX_FILE_GROUP)
+    .refine((ids) => new Set(ids).size === ids.length, 'a file is named twice'),
+});
+
 const rsvp = z.enum(['yes', 'no', 'maybe']);
 export const calendarPut = z.strictObject({
   type: z.literal('calendar.put'),
@@ -197,6 +215,7 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   pollVote,
   pollClose,
   fileShare,
+  fileGroup,
   calendarPut,
   calendarCancel,
   calendarRsvp,

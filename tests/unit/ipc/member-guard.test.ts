@@ -50,6 +50,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'polls.close': { channelId: C, pollId: ID },
   'files.list': { channelId: C },
   'files.beginUpload': { channelId: C, name: 'a.pdf', mimeType: 'application/pdf', size: 10 },
+  'files.shareTogether': { channelId: C, uploadIds: ['trAAAAAAAAAAAAAAAA'], caption: '' },
   'files.thumbnail': { channelId: C, fileId: ID },
   'files.preview': { channelId: C, fileId: ID },
   'files.download': { channelId: C, fileId: ID },

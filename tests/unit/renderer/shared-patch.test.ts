@@ -23,6 +23,7 @@ const file = (eventId: string, sortKey: number, delivery: 'sending' | 'sent' = '
     hasThumbnail: false,
     caption: '',
   },
+  group: null,
 });
 
 const poll = (pollId: string, totalVoters: number): PollView => ({

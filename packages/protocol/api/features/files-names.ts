@@ -5,6 +5,7 @@ export const FILES_METHOD_NAMES = [
   'files.beginUpload',
   'files.uploadChunk',
   'files.finishUpload',
+  'files.shareTogether',
   'files.cancel',
   'files.thumbnail',
   'files.preview',

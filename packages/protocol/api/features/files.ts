@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { bytes } from '../bytes.ts';
 import { event, method, type EventSpec, type MethodSpec } from '../define.ts';
 import { channelId } from '../common.ts';
+import { MAX_FILE_GROUP } from '../../domain/events.ts';
 const done = z.object({ done: z.literal(true) });
 const objectId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id');
 const person = z.object({ userId: z.string(), displayName: z.string() });
@@ -66,12 +67,22 @@ export const uploadFinishInput = z.strictObject({
   caption: z.string().max(2000).default(''),
   /** A JPEG/PNG thumbnail the renderer drew from the (redacted) image; encrypted with the file key. */
   thumbnail: bytes(THUMBNAIL_MAX_BYTES).nullable().default(null),
+  /** False: held sealed for `files.shareTogether` with the other files sent with it (answers `ready`). */
+  share: z.boolean().default(true),
 });
 
 export const uploadFinishSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('sent'), fileId: z.string() }),
+  z.object({ status: z.literal('ready') }),
   z.object({ status: z.literal('cancelled') }),
 ]);
+
+export const shareTogetherInput = z.strictObject({
+  channelId,
+  /** Uploads finished with `share: false`, in the order to show them. */
+  uploadIds: z.array(transferId).min(1).max(MAX_FILE_GROUP),
+  caption: z.string().max(2000).default(''),
+});
 
 export const fileKindFilter = z.enum(['all', 'image', 'pdf', 'document', 'other']);
 
@@ -150,10 +161,17 @@ export const filesMethods = {
     output: uploadFinishSchema,
     doc: 'Uploads the ciphertext to the relay (progress as `files.progress`) and shares the file in the channel. Answers `cancelled` after `files.cancel`; `relay_unreachable` when the relay cannot be reached in time.',
   }),
+  'files.shareTogether': method({
+    requires: 'member',
+    channelField: 'channelId',
+    input: shareTogetherInput,
+    output: z.object({ fileIds: z.array(z.string()) }),
+    doc: 'Shares uploads held sealed (`files.finishUpload` with `share: false`) as one item: a `file.share` each, the caption with the first, then a `file.group` naming them. `not_found` when one of them was cancelled (nothing is shared).',
+  }),
   'files.cancel': method({
     input: z.strictObject({ transferId }),
     output: done,
-    doc: 'Cancels an upload or download in progress; its partial ciphertext is deleted.',
+    doc: 'Cancels an upload or download in progress, or an upload held for `files.shareTogether` (never shared then); its ciphertext here is deleted.',
   }),
   'files.thumbnail': method({
     requires: 'member',

@@ -27,18 +27,27 @@ const itemBase = {
   delivery: z.enum(['sending', 'sent']),
 };
 
+const fileFacts = z.object({
+  fileId: z.string(),
+  name: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+  hasThumbnail: z.boolean(),
+  caption: z.string(),
+});
+
 export const timelineItemSchema = z.discriminatedUnion('kind', [
   z.object({
     ...itemBase,
     kind: z.literal('file'),
-    file: z.object({
-      fileId: z.string(),
-      name: z.string(),
-      mimeType: z.string(),
-      size: z.number().int(),
-      hasThumbnail: z.boolean(),
-      caption: z.string(),
-    }),
+    /** The file; of a group, its first (whose caption is the group's). */
+    file: fileFacts,
+    /**
+     * Files sent together with one caption (`file.group`): one item. `files` are those here, in
+     * the group's order (at least two; null with one); `count` how many the group named (more
+     * while some have not arrived).
+     */
+    group: z.object({ files: z.array(fileFacts).min(2), count: z.number().int().min(2) }).nullable(),
   }),
   z.object({ ...itemBase, kind: z.literal('poll'), poll: z.object({ pollId: z.string(), question: z.string() }) }),
   z.object({

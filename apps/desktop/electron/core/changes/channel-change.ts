@@ -50,7 +50,7 @@ interface EventLike {
   payload: unknown;
 }
 
-type Fields = { type?: unknown; messageId?: unknown; pollId?: unknown; uid?: unknown };
+type Fields = { type?: unknown; messageId?: unknown; pollId?: unknown; uid?: unknown; fileIds?: unknown };
 const typeOf = (payload: unknown): Fields =>
   typeof payload === 'object' && payload !== null ? (payload as Fields) : {};
 
@@ -111,6 +111,15 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
       case 'file.share':
         collab = true;
         share({ items: [event.eventId] });
+        break;
+      case 'file.group':
+        // The group's first file becomes its one item; the other files' items are named so they go.
+        collab = true;
+        share(
+          Array.isArray(p.fileIds) && p.fileIds.every((id) => typeof id === 'string')
+            ? { items: p.fileIds as string[] }
+            : null,
+        );
         break;
       case 'calendar.put':
         // By its uid (the item of the put that created the entry shows it as it stands now) and by

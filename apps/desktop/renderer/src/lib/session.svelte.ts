@@ -1,6 +1,6 @@
 // App-wide session state: app.info, session.status and which pre-main screen is asked for.
-// Anything content-like (drafts, announcements, the timeline's decrypted thumbnails) is dropped the moment the profile is no longer
-// visible and unlocked.
+// Anything content-like (drafts, attach trays, uploads under way, announcements, the timeline's
+// decrypted thumbnails) is dropped the moment the profile is no longer visible and unlocked.
 import { tick } from 'svelte';
 import type { AppInfo, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
 import type { ErrorCode } from '@klinikfunk/protocol/api/result.ts';
@@ -8,6 +8,8 @@ import { forceLocale } from '../i18n/i18n.svelte.ts';
 import { announcer } from './announcer.svelte.ts';
 import { call, getApi, listen } from './api.ts';
 import { clearThumbs } from '../components/timeline/thumb-cache.ts';
+import { clearTrays } from '../components/collab/tray.svelte.ts';
+import { clearUploads } from '../components/collab/uploads.svelte.ts';
 import { clearDrafts } from './drafts.ts';
 
 /** Screens the user can ask for while the session state alone would show another one. */
@@ -48,6 +50,8 @@ class AppSession {
     this.status = next;
     if (changed) {
       clearDrafts();
+      clearTrays();
+      clearUploads();
       clearThumbs();
       announcer.clear();
       // Again once the main view is gone: its composer saves its draft while it unmounts.

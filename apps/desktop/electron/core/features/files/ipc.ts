@@ -12,6 +12,7 @@ type Names =
   | 'files.beginUpload'
   | 'files.uploadChunk'
   | 'files.finishUpload'
+  | 'files.shareTogether'
   | 'files.cancel'
   | 'files.thumbnail'
   | 'files.preview'
@@ -35,9 +36,12 @@ export function fileHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> 
     'files.list': (input, { runtime }) => files(runtime).list(input.channelId, input),
     'files.beginUpload': (input, { runtime }) => files(runtime).beginUpload(input),
     'files.uploadChunk': ({ uploadId, offset, data }) => visible().writeChunk(uploadId, offset, data),
-    'files.finishUpload': ({ uploadId, caption, thumbnail }) => visible().finishUpload(uploadId, caption, thumbnail),
-    'files.cancel': ({ transferId }) => {
-      visible().cancel(transferId);
+    'files.finishUpload': ({ uploadId, caption, thumbnail, share }) =>
+      visible().finishUpload(uploadId, caption, thumbnail, share),
+    'files.shareTogether': ({ channelId, uploadIds, caption }, { runtime }) =>
+      files(runtime).shareTogether(channelId, uploadIds, caption),
+    'files.cancel': async ({ transferId }) => {
+      await visible().cancel(transferId);
       return done;
     },
     'files.thumbnail': ({ channelId, fileId }, { runtime }) => files(runtime).thumbnail(channelId, fileId),

@@ -1,13 +1,15 @@
 // How a shared file enters the `files` table, inside applyEvents' transaction through the store's
 // port (store/content-features.ts): any member shares (the rule table, store/authorise.ts); an own
-// share applied when queued gets its seq when the relay orders it (applied again then), and is
-// taken out again when the relay refuses it for good.
-import { fileShare, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+// share applied when queued gets its seq when the relay orders it (applied again then). A
+// `file.group` (several files sent with one caption) marks the sender's own shares it names as one
+// group, in its order.
+import { fileGroup, fileShare, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 
 type FileShare = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'file.share' }> };
+type FileGroup = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: 'file.group' }> };
 
 function applyFileShare(db: Db, event: FileShare): string | null {
   const p = event.payload;
@@ -34,10 +36,34 @@ function applyFileShare(db: Db, event: FileShare): string | null {
   return null;
 }
 
+/**
+ * The group takes the files the sender shared that are here and in no group yet (a file is in one
+ * group, the first by seq, the relay's order, on every client alike); another member's file is
+ * never pulled into it. Applied again when the relay orders an own group (the same result). Sent after its shares, so they are here before it in the relay's order.
+ */
+function applyFileGroup(db: Db, event: FileGroup): string | null {
+  const ids = event.payload.fileIds;
+  const mark = sql(
+    db,
+    `UPDATE files SET group_id = ?, group_index = ?, group_count = ?
+     WHERE channel_id = ? AND file_id = ? AND uploader_user_id = ? AND (group_id IS NULL OR group_id = ?)`,
+  );
+  let marked = 0;
+  ids.forEach((fileId, index) => {
+    const run = mark.run(event.eventId, index, ids.length, event.channelId, fileId, event.senderUserId, event.eventId);
+    marked += run.changes;
+  });
+  return marked === 0 ? 'unknown_target' : null;
+}
+
 export const filesContent: ContentFeature = {
   name: 'files',
-  events: { 'file.share': { schema: fileShare, rule: { who: 'member' }, contentType: 'file' } },
+  events: {
+    'file.share': { schema: fileShare, rule: { who: 'member' }, contentType: 'file' },
+    'file.group': { schema: fileGroup, rule: { who: 'member' }, contentType: 'file' },
+  },
   apply(db, event) {
+    if (event.payload.type === 'file.group') return applyFileGroup(db, event as FileGroup);
     return applyFileShare(db, event as FileShare);
   },
   // A share is a new thing: any member's (the rule table asks for no author).
@@ -46,6 +72,14 @@ export const filesContent: ContentFeature = {
     // Ordered, a share is never refused by its seq or time; refused for good, it never reached anyone.
     onOwnRefused(db, event, how) {
       if (how === 'sent') return false;
+      // A refused group leaves its files as they were sent: each its own item again.
+      if (event.payload.type === 'file.group') {
+        sql(
+          db,
+          'UPDATE files SET group_id = NULL, group_index = NULL, group_count = NULL WHERE channel_id = ? AND group_id = ?',
+        ).run(event.channelId, event.eventId);
+        return true;
+      }
       sql(db, 'DELETE FROM files WHERE channel_id = ? AND file_id = ? AND seq IS NULL').run(
         event.channelId,
         event.eventId,

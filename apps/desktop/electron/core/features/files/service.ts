@@ -3,12 +3,15 @@
 // memory, and "save as" through a decrypting reader. The uploads, downloads and exports under way
 // live here, in the profile's own service (app/profile-services.ts): another profile on the same
 // workstation cannot continue, read or cancel them, and they end when the profile signs out or
-// its screen locks.
+// its screen locks. Files sent together (the attach tray) are uploaded first and held, sealed, and
+// shared together at the end: one `file.share` each, then the `file.group` that names them, so a
+// cancel before that leaves nothing half-shared in the channel.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/features/files.ts';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
+import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
 import type { Clock } from '../../clock/clock.ts';
@@ -22,7 +25,7 @@ import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from '../../files/file-ki
 import { extensionOf, uploadRefusal, type FilePolicyValues } from '../../files/file-policy.ts';
 import { decryptBytes, decryptFileToMemory } from '../../files/memory-crypto.ts';
 import { TransferCancelled, Transfers } from '../../files/transfers.ts';
-import { Upload } from '../../files/upload.ts';
+import { Upload, type SealedUpload, type UploadMeta } from '../../files/upload.ts';
 import { nameLookup } from '../kit/channel-access.ts';
 
 const ABANDONED_MS = 15 * 60_000;
@@ -69,6 +72,13 @@ export interface NewUpload {
   size: number;
 }
 
+/** An upload sealed at the relay, waiting to be shared with the others sent together. */
+interface HeldUpload {
+  meta: UploadMeta;
+  sealed: SealedUpload;
+  at: number;
+}
+
 export interface FileQuery {
   sort: 'newest' | 'oldest' | 'name' | 'size';
   kind: string;
@@ -79,6 +89,7 @@ export class FilesService {
   readonly #runtime: ProfileRuntime;
   readonly #deps: FilesDeps;
   readonly #uploads = new Map<string, Upload>();
+  readonly #held = new Map<string, HeldUpload>();
   /** Last chunk per upload: an upload the renderer abandoned (window closed, crash) is dropped after a while. */
   readonly #touched = new Map<string, number>();
   readonly #exports = new Map<string, ExportReader>();
@@ -173,7 +184,11 @@ export class FilesService {
     }
   }
 
-  async finishUpload(uploadId: string, caption: string, thumbnailBytes: Uint8Array | null) {
+  /**
+   * Seals the upload at the relay and shares it with `caption`; with `share` false, holds it
+   * sealed for `shareTogether` instead (answers `ready`).
+   */
+  async finishUpload(uploadId: string, caption: string, thumbnailBytes: Uint8Array | null, share = true) {
     const upload = this.#upload(uploadId);
     const { meta } = upload;
     const runtime = this.#runtime;
@@ -200,24 +215,46 @@ export class FilesService {
       if (error instanceof RangeError) throw new AppError('invalid_input', error.message);
       return relayError(error);
     }
-    const fileId = await runtime.client.send(meta.channelId, {
-      type: 'file.share',
-      name: meta.name,
-      mimeType: meta.mimeType.slice(0, 128),
-      size: meta.size,
-      blobId: sealed.blobId,
-      ...(sealed.parts.length > 1 ? { parts: sealed.parts } : {}),
-      keyB64: sealed.keyB64,
-      hashB64: sealed.hashB64,
-      thumbnailBlobId: sealed.thumbnailBlobId,
-      caption,
-    });
+    if (!share) {
+      this.#held.set(uploadId, { meta, sealed, at: this.#deps.clock.now() });
+      await end('done');
+      return { status: 'ready' as const };
+    }
+    const fileId = await runtime.client.send(meta.channelId, shareOf(meta, sealed, caption));
     await end('done');
     return { status: 'sent' as const, fileId };
   }
 
+  /**
+   * Shares uploads held by `finishUpload` (share false) in this channel, in the given order, the
+   * caption with the first: a `file.share` each, then (two or more) the `file.group` naming them,
+   * so they show as one item. A workstation that does not know groups shows each file, the caption
+   * under the first. An upload cancelled meanwhile is `not_found`, and nothing is shared.
+   */
+  async shareTogether(
+    channelId: string,
+    uploadIds: readonly string[],
+    caption: string,
+  ): Promise<{ fileIds: string[] }> {
+    this.#assertOpen();
+    const held = uploadIds.map((id) => this.#held.get(id));
+    if (held.some((h) => !h || h.meta.channelId !== channelId))
+      throw new AppError('not_found', 'An upload of this group was cancelled or belongs elsewhere.');
+    for (const id of uploadIds) this.#held.delete(id);
+    const fileIds: string[] = [];
+    for (const [index, h] of (held as HeldUpload[]).entries())
+      fileIds.push(await this.#runtime.client.send(channelId, shareOf(h.meta, h.sealed, index === 0 ? caption : '')));
+    if (fileIds.length > 1) await this.#runtime.client.send(channelId, { type: 'file.group', fileIds });
+    return { fileIds };
+  }
+
   /** Cancels an upload or download of this profile; an unknown id is ignored (it may just have ended). */
-  cancel(transferId: string): void {
+  async cancel(transferId: string): Promise<void> {
+    // Sealed and waiting for the others sent with it: never shared. Its blobs at the relay go
+    // with the relay's cleanup of blobs no event names; its ciphertext here goes now.
+    const held = this.#held.get(transferId);
+    this.#held.delete(transferId);
+    if (held) await this.#dropSealed(held);
     this.#transfers.cancel(transferId, this.#profileId);
     // An upload waiting for the relay (offline) stops at once, not at its next progress report.
     this.#uploads.get(transferId)?.cancel();
@@ -290,6 +327,9 @@ export class FilesService {
     this.#transfers.cancelAll();
     const uploads = [...this.#uploads.values()];
     this.#uploads.clear();
+    const held = [...this.#held.values()];
+    this.#held.clear();
+    for (const h of held) await this.#dropSealed(h);
     this.#touched.clear();
     for (const upload of uploads) await upload.discard();
   }
@@ -311,7 +351,18 @@ export class FilesService {
     return upload;
   }
 
+  async #dropSealed(held: HeldUpload): Promise<void> {
+    const { filesDir } = this.#runtime.profile;
+    await rm(blobPath(filesDir, held.sealed.blobId), { force: true });
+    if (held.sealed.thumbnailBlobId) await rm(blobPath(filesDir, held.sealed.thumbnailBlobId), { force: true });
+  }
+
   async #sweep(): Promise<void> {
+    for (const [id, held] of this.#held) {
+      if (this.#deps.clock.now() - held.at < ABANDONED_MS) continue;
+      this.#held.delete(id);
+      await this.#dropSealed(held);
+    }
     for (const [id, at] of this.#touched) {
       if (this.#deps.clock.now() - at < ABANDONED_MS) continue;
       this.#touched.delete(id);
@@ -356,6 +407,22 @@ export class FilesService {
       return relayError(error);
     }
   }
+}
+
+/** The `file.share` of a sealed upload. */
+function shareOf(meta: UploadMeta, sealed: SealedUpload, caption: string): ChannelEventPayload {
+  return {
+    type: 'file.share',
+    name: meta.name,
+    mimeType: meta.mimeType.slice(0, 128),
+    size: meta.size,
+    blobId: sealed.blobId,
+    ...(sealed.parts.length > 1 ? { parts: sealed.parts } : {}),
+    keyB64: sealed.keyB64,
+    hashB64: sealed.hashB64,
+    thumbnailBlobId: sealed.thumbnailBlobId,
+    caption,
+  };
 }
 
 const FILES = serviceKey<FilesService>('files');

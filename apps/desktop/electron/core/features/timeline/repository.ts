@@ -3,7 +3,8 @@
 // verified roster chain (member-lines.ts). Read from the event log by seq
 // (index events_timeline, migration 0210), each joined to what its feature materialised, so an
 // event the rules refused (kept in the log without its content) never shows: only files that
-// are in the file store, polls that exist, the put that created a calendar entry.
+// are in the file store, polls that exist, the put that created a calendar entry. Files sent as
+// one group (`file.group`) are one item, at the place of the group's first file.
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 import { memberChanges, type RosterVersion } from './member-lines.ts';
@@ -33,7 +34,7 @@ interface EventRow {
 
 export type TimelineRow =
   | (RowBase & { kind: 'members'; members: MemberFacts })
-  | (RowBase & { kind: 'file'; file: FileFacts })
+  | (RowBase & { kind: 'file'; file: FileFacts; group: FileGroupFacts | null })
   | (RowBase & { kind: 'poll'; poll: { pollId: string; question: string } })
   | (RowBase & { kind: 'calendar'; calendar: CalendarFacts })
   | (RowBase & { kind: 'change'; change: ChangeFacts });
@@ -52,6 +53,22 @@ interface FileFacts {
   size: number;
   hasThumbnail: boolean;
   caption: string;
+}
+interface FileGroupFacts {
+  /** The group's files that are here, in the group's order (the first is `file`). */
+  files: FileFacts[];
+  /** How many files the group named: more than `files` while some have not arrived (or never will). */
+  count: number;
+}
+interface FileRecord {
+  file_id: string;
+  name: string;
+  mime_type: string;
+  size: number;
+  thumbnail_blob_id: string | null;
+  caption: string;
+  group_id: string | null;
+  group_count: number | null;
 }
 interface CalendarFacts {
   uid: string;
@@ -91,10 +108,21 @@ export function timelineRepository(db: Db) {
     db,
     `SELECT ${COLUMNS} FROM events WHERE channel_id = ? AND ${TYPES} AND seq IS NULL ORDER BY event_pk DESC LIMIT ?`,
   );
-  const file = sql(
+  const FILE_COLUMNS = 'file_id, name, mime_type, size, thumbnail_blob_id, caption, group_id, group_count';
+  const file = sql(db, `SELECT ${FILE_COLUMNS} FROM files WHERE channel_id = ? AND file_id = ?`);
+  // Index files_by_group (migration 0270).
+  const groupFiles = sql(
     db,
-    'SELECT name, mime_type, size, thumbnail_blob_id, caption FROM files WHERE channel_id = ? AND file_id = ?',
+    `SELECT ${FILE_COLUMNS} FROM files WHERE channel_id = ? AND group_id = ? ORDER BY group_index`,
   );
+  const facts = (f: FileRecord): FileFacts => ({
+    fileId: f.file_id,
+    name: f.name,
+    mimeType: f.mime_type,
+    size: f.size,
+    hasThumbnail: f.thumbnail_blob_id !== null,
+    caption: f.caption,
+  });
   const poll = sql(db, 'SELECT definition FROM polls WHERE channel_id = ? AND poll_id = ?');
   const calendar = sql(db, 'SELECT data, cancelled FROM calendar_events WHERE channel_id = ? AND uid = ?');
   // The entry's first put in the relay's order (index events_calendar_by_uid, migration 0170); a
@@ -215,22 +243,16 @@ export function timelineRepository(db: Db) {
       createdAt: r.created_at,
     };
     if (r.type === 'file.share') {
-      const f = file.get(channelId, r.event_id) as
-        | { name: string; mime_type: string; size: number; thumbnail_blob_id: string | null; caption: string }
-        | undefined;
+      const f = file.get(channelId, r.event_id) as FileRecord | undefined;
       if (!f) return null;
-      return {
-        ...base,
-        kind: 'file',
-        file: {
-          fileId: r.event_id,
-          name: f.name,
-          mimeType: f.mime_type,
-          size: f.size,
-          hasThumbnail: f.thumbnail_blob_id !== null,
-          caption: f.caption,
-        },
-      };
+      if (f.group_id === null) return { ...base, kind: 'file', file: facts(f), group: null };
+      // The group is one item, where its first file is; its other files show no item of their own.
+      const members = groupFiles.all(channelId, f.group_id) as FileRecord[];
+      if (members[0]?.file_id !== f.file_id) return null;
+      // One file of it here (the others in an earlier group, or not arrived): a file like any other.
+      if (members.length < 2) return { ...base, kind: 'file', file: facts(f), group: null };
+      const files = members.map(facts);
+      return { ...base, kind: 'file', file: files[0]!, group: { files, count: f.group_count ?? files.length } };
     }
     if (r.type === 'poll.create') {
       const p = poll.get(channelId, r.event_id) as { definition: string } | undefined;

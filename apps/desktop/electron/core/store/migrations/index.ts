@@ -26,6 +26,7 @@ import { migration0210 } from './0210-timeline.ts';
 import { migration0220 } from './0220-roles.ts';
 import { migration0230 } from './0230-reactions.ts';
 import { migration0260 } from './0260-shared-search.ts';
+import { migration0270 } from './0270-file-groups.ts';
 import { migration0300 } from './0300-role-conversations.ts';
 import type { Migration } from './migration.ts';
 
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0220,
   migration0230,
   migration0260,
+  migration0270,
   migration0300,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,11 +1,12 @@
 // The attach tray above the composer: files chosen, dropped or pasted wait here with a caption
 // until "Senden", so nothing leaves by accident. An image waits until it is redacted or staff
-// chose to send it unchanged (a photo from a ward may show a face). The caption travels encrypted
-// inside the first sent file's `file.share` event (its `caption` field), so a caption with several
-// files is said once, on the first.
+// chose to send it unchanged (a photo from a ward may show a face). The files of one "Senden" go
+// as one batch (upload-batch.svelte.ts) and show as one item; the caption travels encrypted
+// inside the first file's `file.share` event (its `caption` field), said once.
+// One tray per channel (trayFor), in memory only: it stays across tab and channel switches and
+// goes at lock, sign-out or when another profile is shown (clearTrays, lib/session.svelte.ts).
 import { t } from '../../i18n/i18n.svelte.ts';
-import { reencoded } from './redaction.ts';
-import { isRedactable, makeThumbnail } from './thumbnails.ts';
+import { isRedactable } from './thumbnails.ts';
 import type { UploadQueue } from './uploads.svelte.ts';
 
 export interface TrayItem {
@@ -24,8 +25,15 @@ export class AttachTray {
   caption = $state('');
   #next = 1;
 
-  /** Images not yet redacted: "Bereiche schwärzen" comes first while there are any. */
-  unredacted = $derived(this.items.filter((i) => i.image && !i.redacted));
+  /**
+   * Images not yet redacted: "Bereiche schwärzen" comes first while there are any. A getter, not
+   * $derived: the tray outlives the composer that first asked for it, and a derived made while that
+   * composer was set up stopped following `items` once it was gone (the tray kept offering
+   * "Senden" for an image not redacted after a tab switch).
+   */
+  get unredacted(): TrayItem[] {
+    return this.items.filter((i) => i.image && !i.redacted);
+  }
 
   add(files: Iterable<File>): void {
     for (const file of files) {
@@ -64,26 +72,39 @@ export class AttachTray {
     this.caption = '';
   }
 
-  /** Sends everything in the tray, the caption with the first file; the tray empties at once. */
+  /** Sends everything in the tray as one item; the tray empties at once, its thumbnails go with the batch. */
   send(uploads: UploadQueue): void {
-    const items = this.items.map((i) => ({ file: i.file, name: i.name, image: i.image, redacted: i.redacted }));
+    if (this.items.length === 0) return;
+    const sources = this.items.map((i) => ({
+      file: i.file,
+      name: i.name,
+      image: i.image,
+      redacted: i.redacted,
+      preview: i.preview,
+    }));
     const caption = this.caption.trim();
-    this.clear();
-    void (async () => {
-      let captioned = false;
-      for (const item of items) {
-        // An image sent unchanged is encoded anew too (no EXIF or GPS position leaves). One this
-        // browser cannot decode cannot be cleaned: it is not sent (its bytes may name the place).
-        const clean = item.image && !item.redacted ? await reencoded(item.file, item.name) : null;
-        if (item.image && !item.redacted && !clean) {
-          uploads.notSent(item.name, item.file.size, t('tray.unreadable', { name: item.name }));
-          continue;
-        }
-        const file = clean?.image ?? item.file;
-        const thumbnail = item.image ? await makeThumbnail(file) : null;
-        await uploads.upload(file, clean?.name ?? item.name, thumbnail, captioned ? '' : caption);
-        captioned = true;
-      }
-    })();
+    this.items = [];
+    this.caption = '';
+    uploads.sendBatch(sources, caption);
   }
+}
+
+// Looked up, never rendered, so a plain Map is enough.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const trays = new Map<string, AttachTray>();
+
+/** The channel's tray: what was put there waits across tab and channel switches. */
+export function trayFor(channelId: string): AttachTray {
+  let tray = trays.get(channelId);
+  if (!tray) {
+    tray = new AttachTray();
+    trays.set(channelId, tray);
+  }
+  return tray;
+}
+
+/** Locked, signed out or another profile shown: every tray is emptied (files, captions, thumbnails). */
+export function clearTrays(): void {
+  for (const tray of trays.values()) tray.clear();
+  trays.clear();
 }

@@ -1,10 +1,15 @@
 // Uploads of one open channel: the file is read in 512 KiB slices (never whole), each slice
 // handed to the core, which encrypts it at once and sends the ciphertext in segments meanwhile,
 // with progress events. Refusals by policy become a clear sentence before any byte is read.
-import type { FilePolicyView, TransferProgress, UploadRefusal } from '@klinikfunk/protocol/api/features/files.ts';
+// The files sent from the attach tray travel as one batch each (upload-batch.svelte.ts), shown in
+// the timeline. A channel's queue lives as long as the profile is shown (uploadsFor), so an upload
+// goes on, and its item stays, across tab and channel switches.
+import type { FilePolicyView, TransferProgress } from '@klinikfunk/protocol/api/features/files.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
 import { call, listen } from '../../lib/api.ts';
 import { errorText } from '../../lib/errors.ts';
+import { UploadBatch, type BatchSource } from './upload-batch.svelte.ts';
+import { refusalText } from './upload-refusal.ts';
 
 const CHUNK = 512 * 1024;
 
@@ -21,19 +26,10 @@ export interface UploadItem {
   message: string;
 }
 
-export function refusalText(
-  reason: UploadRefusal,
-  name: string,
-  maxUploadMegabytes: number,
-  extension: string,
-): string {
-  if (reason === 'too_large') return t('files.refused.tooLarge', { name, max: maxUploadMegabytes });
-  if (reason === 'blocked_type') return t('files.refused.blocked', { name, ext: extension || '–' });
-  return t('files.refused.notAllowed', { name, ext: extension || '–' });
-}
-
 export class UploadQueue {
   items = $state<UploadItem[]>([]);
+  /** Tray sends on their way, oldest first: shown at the end of the timeline. */
+  batches = $state<UploadBatch[]>([]);
   #next = 1;
   // Read by the upload loop only, never rendered, so a plain Set is enough.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -51,6 +47,7 @@ export class UploadQueue {
   }
 
   #onProgress(p: TransferProgress): void {
+    for (const batch of this.batches) batch.onProgress(p);
     const item = this.items.find((i) => i.uploadId === p.transferId);
     if (!item || p.direction !== 'up') return;
     // The core sends segments while later slices are still being read, so both halves move together.
@@ -68,6 +65,23 @@ export class UploadQueue {
     return this.#policy;
   }
 
+  /** Sends the tray's files as one item with the caption; the batch shows in the timeline until shared. */
+  sendBatch(sources: readonly BatchSource[], caption: string): UploadBatch {
+    const batch = new UploadBatch(this.#next++, this.channelId, caption, (gone) => {
+      this.batches = this.batches.filter((b) => b !== gone);
+    });
+    // A class instance: the array holds it as it is (its own fields are the reactive state).
+    this.batches.push(batch);
+    // Not awaited: the batch reports its failures itself (its item), and never rejects.
+    void batch.start(sources);
+    return batch;
+  }
+
+  /** The profile is no longer shown: every batch stops, and nothing of it is shared. */
+  cancelAll(): void {
+    for (const batch of [...this.batches]) batch.cancel();
+  }
+
   cancel(key: number): void {
     this.#cancelled.add(key);
     const item = this.items.find((i) => i.key === key);
@@ -77,21 +91,6 @@ export class UploadQueue {
 
   dismiss(key: number): void {
     this.items = this.items.filter((i) => i.key !== key);
-  }
-
-  /** A file that was not sent at all (the tray could not make it safe to send): shown as failed with why. */
-  notSent(name: string, size: number, message: string): void {
-    this.items.push({
-      key: this.#next++,
-      name,
-      size,
-      uploadId: null,
-      fraction: 0,
-      read: 0,
-      sent: 0,
-      state: 'failed',
-      message,
-    });
   }
 
   /** Uploads a file or a redacted image; resolves when shared, cancelled or refused. */
@@ -145,4 +144,28 @@ export class UploadQueue {
     setTimeout(() => this.dismiss(key), 4000);
     return true;
   }
+}
+
+// Looked up, never rendered, so a plain Map is enough.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const queues = new Map<string, { queue: UploadQueue; stop: () => void }>();
+
+/** The channel's upload queue, kept while the profile is shown (listening for progress meanwhile). */
+export function uploadsFor(channelId: string): UploadQueue {
+  let entry = queues.get(channelId);
+  if (!entry) {
+    const queue = new UploadQueue(channelId);
+    entry = { queue, stop: queue.start() };
+    queues.set(channelId, entry);
+  }
+  return entry.queue;
+}
+
+/** Locked, signed out or another profile shown: the batches stop (nothing more is shared), the queues go. */
+export function clearUploads(): void {
+  for (const { queue, stop } of queues.values()) {
+    queue.cancelAll();
+    stop();
+  }
+  queues.clear();
 }

@@ -15,7 +15,9 @@ export function titleOf(item: TimelineItem): string {
 export function replyTarget(item: TimelineItem, channelId: string, t: Translate): MessageView {
   const body =
     item.kind === 'file'
-      ? t('timeline.replyExcerpt.file', { name: item.file.name })
+      ? item.group
+        ? t('timeline.replyExcerpt.files', { name: item.file.name, more: item.group.files.length - 1 })
+        : t('timeline.replyExcerpt.file', { name: item.file.name })
       : item.kind === 'poll'
         ? t('timeline.replyExcerpt.poll', { question: item.poll.question })
         : t('timeline.replyExcerpt.calendar', { title: titleOf(item) });
