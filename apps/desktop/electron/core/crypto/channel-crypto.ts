@@ -534,8 +534,12 @@ export class ChannelCrypto {
         wipe(key);
         return { ok: false, reason: 'not_member' };
       }
-    } else if (!this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser)) {
-      // A device shares its own chain only for a channel its user is in at that epoch.
+    } else if (
+      !this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser) ||
+      !this.#directory.admits(share.channelId, senderUser)
+    ) {
+      // A device shares its own chain only for a channel its user is in at that epoch, and that
+      // the member gate admits them to (someone signed into a role's conversation is not read).
       wipe(key);
       return { ok: false, reason: 'not_member' };
     }
