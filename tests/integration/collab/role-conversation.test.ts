@@ -108,7 +108,13 @@ describe('a conversation with a function role', () => {
         `Nora on duty at ${who}`,
       );
 
-    ({ channelId } = await c.admin.value('roles.openConversation', { roleId }));
+    // Asked twice at once (Enter pressed twice in the quick switcher): one conversation.
+    const twice = await Promise.all([
+      c.admin.value('roles.openConversation', { roleId }),
+      c.admin.value('roles.openConversation', { roleId }),
+    ]);
+    ({ channelId } = twice[0]);
+    expect(twice[1].channelId).toBe(channelId);
     // The same caller asking again gets the same conversation.
     expect((await c.admin.value('roles.openConversation', { roleId })).channelId).toBe(channelId);
     await c.admin.value('messages.send', { channelId, body: 'Zimmer 12: Blutdruck 190/110', urgent: true });
