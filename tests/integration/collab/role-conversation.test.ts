@@ -261,4 +261,28 @@ describe('a conversation with a function role', () => {
       expect(await bodies(who)).not.toContain('Fremd hineingeschrieben');
     }
   }, 120_000);
+
+  it('after a handover nobody could sign yet, the next message is not sealed with a key the previous holder has', async () => {
+    // The roster above has no admin left, so no device signs the handover: Bernd takes the duty
+    // over from Nora, and the roster still names her.
+    runtime('bernd').client.directory.setMemberGate(null);
+    // The caller's chain of this epoch reaches Nora while she holds the duty.
+    await c.admin.value('messages.send', { channelId, body: 'Vor der Übergabe' });
+    await eventually(async () => (await bodies('nora')).includes('Vor der Übergabe'), 30_000, 'the message at Nora');
+    await c.bernd.value('roles.take', { roleId });
+    for (const who of ['admin', 'nora'] as const)
+      await eventually(
+        async () =>
+          (await c[who].value('roles.list', {})).roles.find((r) => r.roleId === roleId)?.holders[0]?.userId ===
+          ids.bernd,
+        20_000,
+        `Bernd on duty at ${who}`,
+      );
+    expect(rosterAt('admin')).toEqual([ids.admin, ids.nora, ids.bernd].sort());
+    await c.admin.value('messages.send', { channelId, body: 'Nach der Übergabe' });
+    await eventually(async () => (await bodies('bernd')).includes('Nach der Übergabe'), 30_000, 'the message at Bernd');
+    await runtime('nora').client.engine.retryPending(channelId);
+    await runtime('nora').client.engine.idle();
+    expect(await bodies('nora')).not.toContain('Nach der Übergabe');
+  }, 120_000);
 });
