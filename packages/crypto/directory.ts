@@ -21,6 +21,15 @@ export interface RosterState {
   hash: string;
 }
 
+/**
+ * Client only: whether a user the signed roster names counts as a member of the channel on this
+ * device (key shares, history, key requests). A feature keeps some channels to a rule of its own
+ * (a conversation with a function role: its caller and the role's holders); a roster naming
+ * anyone else still extends the chain, so the members can sign a correct one over it, but the
+ * extra names get nothing from this device. The relay has no gate: it cannot read those rules.
+ */
+export type MemberGate = (channelId: string, userId: string) => boolean;
+
 export interface DirectoryOptions {
   orgPublicKey: Uint8Array;
   verifier?: SignatureVerifier;
@@ -37,6 +46,7 @@ export class Directory {
   readonly orgKeys: Uint8Array[];
   readonly #verifier: SignatureVerifier;
   readonly #now: () => number;
+  #memberGate: MemberGate | null = null;
   readonly users = new Map<string, SignedRecord<'user'>>();
   readonly devices = new Map<string, DeviceEntry>();
   readonly enrolments = new Map<string, SignedRecord<'enrolment'>>();
@@ -372,18 +382,34 @@ export class Directory {
     return this.devices.get(deviceId)?.record.body.userId ?? null;
   }
 
-  /** Active devices of the current members of a channel: the recipients of its chain keys. */
+  /** Installs the client's member gate (MemberGate); replaces an earlier one. */
+  setMemberGate(gate: MemberGate | null): void {
+    this.#memberGate = gate;
+  }
+
+  /** Active devices of the current members of a channel (past the member gate): the recipients of its chain keys. */
   memberDevices(channelId: string): DeviceEntry[] {
     const roster = this.rosters.get(channelId)?.current;
     if (!roster) return [];
-    const members = new Set(roster.members.map((m) => m.userId));
+    const members = new Set(roster.members.map((m) => m.userId).filter((u) => this.admits(channelId, u)));
     return [...this.devices.values()].filter(
       (d) => members.has(d.record.body.userId) && this.isDeviceActive(d.record.body.deviceId),
     );
   }
 
+  /** The current signed roster names the user and the member gate admits them. */
   isMember(channelId: string, userId: string): boolean {
+    return this.isListed(channelId, userId) && this.admits(channelId, userId);
+  }
+
+  /** The current signed roster names the user (whatever the member gate says): who may sign the next one. */
+  isListed(channelId: string, userId: string): boolean {
     return this.rosters.get(channelId)?.current.members.some((m) => m.userId === userId) ?? false;
+  }
+
+  /** The member gate admits the user in the channel (true without a gate). */
+  admits(channelId: string, userId: string): boolean {
+    return this.#memberGate?.(channelId, userId) ?? true;
   }
 
   currentEpoch(channelId: string): number {

@@ -108,7 +108,13 @@ describe('a conversation with a function role', () => {
         `Nora on duty at ${who}`,
       );
 
-    ({ channelId } = await c.admin.value('roles.openConversation', { roleId }));
+    // Asked twice at once (Enter pressed twice in the quick switcher): one conversation.
+    const twice = await Promise.all([
+      c.admin.value('roles.openConversation', { roleId }),
+      c.admin.value('roles.openConversation', { roleId }),
+    ]);
+    ({ channelId } = twice[0]);
+    expect(twice[1].channelId).toBe(channelId);
     // The same caller asking again gets the same conversation.
     expect((await c.admin.value('roles.openConversation', { roleId })).channelId).toBe(channelId);
     await c.admin.value('messages.send', { channelId, body: 'Zimmer 12: Blutdruck 190/110', urgent: true });
@@ -210,5 +216,73 @@ describe('a conversation with a function role', () => {
     await runtime('bernd').client.engine.retryPending(channelId);
     await runtime('bernd').client.engine.idle();
     expect(await bodies('bernd')).toEqual(['Bett 4 klingelt']);
+  }, 120_000);
+
+  it('a member who signs someone else into the conversation gives them nothing: no honest device shares a key with them', async () => {
+    // A modified client of the caller (every member is a channel admin) signs Bernd, who neither
+    // called nor holds the role, in, and leaves no admin, so no device can sign over it: what
+    // Bernd gets is decided by the rule alone, not by who corrects the roster first.
+    await runtime('admin').client.setMembers(channelId, [
+      { userId: ids.admin, role: 'member' },
+      { userId: ids.nora, role: 'member' },
+      { userId: ids.bernd, role: 'member' },
+    ]);
+    await everywhereRoster('the forged roster', [ids.admin, ids.nora, ids.bernd]);
+    for (const who of ['admin', 'nora'] as const) {
+      const { directory } = runtime(who).client;
+      expect(directory.isMember(channelId, ids.bernd), `Bernd refused at ${who}`).toBe(false);
+      expect(directory.memberDevices(channelId).map((d) => d.record.body.userId)).not.toContain(ids.bernd);
+      // The caller and the holder stay members.
+      expect(directory.isMember(channelId, ids.admin) && directory.isMember(channelId, ids.nora)).toBe(true);
+    }
+    await c.nora.value('messages.send', { channelId, body: 'Nur für den Dienst' });
+    await eventually(
+      async () => (await bodies('admin')).includes('Nur für den Dienst'),
+      30_000,
+      'the message at the caller',
+    );
+    await runtime('bernd').client.engine.retryPending(channelId);
+    await runtime('bernd').client.engine.idle();
+    expect(await bodies('bernd')).not.toContain('Nur für den Dienst');
+
+    // Bernd's client, modified to ignore the rule, writes: the honest devices refuse his key, so
+    // his message stays sealed there.
+    runtime('bernd').client.directory.setMemberGate(null);
+    await runtime('bernd').client.sendMessage(channelId, 'Fremd hineingeschrieben');
+    for (const who of ['admin', 'nora'] as const) {
+      await eventually(
+        async () => {
+          await runtime(who).client.engine.retryPending(channelId);
+          return (await runtime(who).profile.store.sync.pending(channelId)).length > 0;
+        },
+        30_000,
+        `Bernd's envelope waiting for a key at ${who}`,
+      );
+      expect(await bodies(who)).not.toContain('Fremd hineingeschrieben');
+    }
+  }, 120_000);
+
+  it('after a handover nobody could sign yet, the next message is not sealed with a key the previous holder has', async () => {
+    // The roster above has no admin left, so no device signs the handover: Bernd takes the duty
+    // over from Nora, and the roster still names her.
+    runtime('bernd').client.directory.setMemberGate(null);
+    // The caller's chain of this epoch reaches Nora while she holds the duty.
+    await c.admin.value('messages.send', { channelId, body: 'Vor der Übergabe' });
+    await eventually(async () => (await bodies('nora')).includes('Vor der Übergabe'), 30_000, 'the message at Nora');
+    await c.bernd.value('roles.take', { roleId });
+    for (const who of ['admin', 'nora'] as const)
+      await eventually(
+        async () =>
+          (await c[who].value('roles.list', {})).roles.find((r) => r.roleId === roleId)?.holders[0]?.userId ===
+          ids.bernd,
+        20_000,
+        `Bernd on duty at ${who}`,
+      );
+    expect(rosterAt('admin')).toEqual([ids.admin, ids.nora, ids.bernd].sort());
+    await c.admin.value('messages.send', { channelId, body: 'Nach der Übergabe' });
+    await eventually(async () => (await bodies('bernd')).includes('Nach der Übergabe'), 30_000, 'the message at Bernd');
+    await runtime('nora').client.engine.retryPending(channelId);
+    await runtime('nora').client.engine.idle();
+    expect(await bodies('nora')).not.toContain('Nach der Übergabe');
   }, 120_000);
 });

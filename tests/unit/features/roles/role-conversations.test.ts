@@ -14,6 +14,7 @@ import { randomKey, tempDir } from '../../store/helpers.ts';
 
 const ROLE_CH = 'chn-role-conv-0001';
 const ORG_CH = 'chnorg-directory-0001';
+const PLAIN_CH = 'chn-plain-conv-001';
 const CALLER = { userId: 'usr-caller-001', deviceId: 'dev-caller-001' };
 const HOLDER = { userId: 'usr-holder-001', deviceId: 'dev-holder-001' };
 const OTHER = { userId: 'usr-other-0001', deviceId: 'dev-other-0001' };
@@ -25,30 +26,39 @@ function openClient(): ProfileStore {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   store.sync.setSelf(HOLDER);
   const db = testDatabase(store);
-  const record = (type: string, subject: string, body: object) =>
+  const record = (type: string, subject: string, body: object, signer?: { kind: 'device'; id: string }) =>
     db
       .prepare(`INSERT INTO directory_records (type, subject, record, received_at) VALUES (?, ?, ?, 0)`)
-      .run(type, subject, JSON.stringify({ v: 1, type, body }));
+      .run(type, subject, JSON.stringify({ v: 1, type, body, ...(signer ? { signer } : {}) }));
   db.prepare(`INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'channel', '', 0, 1)`).run(
     ORG_CH,
   );
-  db.prepare(
-    `INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'conversation', '', 0, 0)`,
-  ).run(ROLE_CH);
+  for (const channelId of [ROLE_CH, PLAIN_CH])
+    db.prepare(
+      `INSERT INTO channels (channel_id, kind, name, created_at, org_wide) VALUES (?, 'conversation', '', 0, 0)`,
+    ).run(channelId);
   const everyone = [CALLER, HOLDER, OTHER].map((m) => ({ userId: m.userId, role: 'member' as const }));
   record('roster', ORG_CH, { channelId: ORG_CH, epoch: 1, members: everyone, issuedAt: 0 });
-  // A conversation whose third member is no admin: they must not turn it to another role.
-  const conversation = [
+  // Made by the caller as a conversation with a role: every member an admin.
+  const conversation = [CALLER, HOLDER, OTHER].map((m) => ({ userId: m.userId, role: 'admin' as const }));
+  const byCaller = { kind: 'device' as const, id: CALLER.deviceId };
+  const first = { epoch: 1, kind: 'conversation', issuedAt: 0 };
+  record('roster', ROLE_CH, { ...first, channelId: ROLE_CH, members: conversation }, byCaller);
+  // An ordinary conversation of the caller's: the others are plain members.
+  const plain = [
     { userId: CALLER.userId, role: 'admin' as const },
-    { userId: HOLDER.userId, role: 'admin' as const },
+    { userId: HOLDER.userId, role: 'member' as const },
     { userId: OTHER.userId, role: 'member' as const },
   ];
-  record('roster', ROLE_CH, { channelId: ROLE_CH, epoch: 1, members: conversation, issuedAt: 0 });
-  for (const u of [CALLER, HOLDER, OTHER])
+  record('roster', PLAIN_CH, { ...first, channelId: PLAIN_CH, members: plain }, byCaller);
+  for (const u of [CALLER, HOLDER, OTHER]) {
     record('user', u.userId, { userId: u.userId, role: 'member', active: true, ward: 'Innere', issuedAt: 0 });
+    record('device', u.userId, { userId: u.userId, deviceId: u.deviceId, issuedAt: 0 });
+  }
   for (const m of everyone) db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(ORG_CH, m.userId, m.role);
   for (const m of conversation)
     db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(ROLE_CH, m.userId, m.role);
+  for (const m of plain) db.prepare('INSERT INTO channel_members VALUES (?, ?, ?)').run(PLAIN_CH, m.userId, m.role);
   return store;
 }
 
@@ -91,7 +101,7 @@ describe('the roster of a conversation with a role', () => {
 });
 
 describe('the link that makes a channel a conversation with a role', () => {
-  it('counts the first from a channel admin; a member cannot link, and a later link changes nothing', async () => {
+  it("counts the first from the channel's creator; another member cannot link, and a later link changes nothing", async () => {
     const store = openClient();
     const repo = store.repository(roleRepository);
     await received(store, ROLE_CH, [
@@ -106,6 +116,12 @@ describe('the link that makes a channel a conversation with a role', () => {
       droppedAt: null,
     });
     expect(repo.conversations()).toHaveLength(1);
+  });
+
+  it('is refused in a channel not made for a role, even from its creator (whose members would be signed out)', async () => {
+    const store = openClient();
+    await received(store, PLAIN_CH, [event(PLAIN_CH, CALLER, 1, link('role-innere-0001'))]);
+    expect(store.repository(roleRepository).conversations()).toEqual([]);
   });
 
   it('is refused in the directory channel', async () => {

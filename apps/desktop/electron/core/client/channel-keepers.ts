@@ -27,6 +27,12 @@ export interface ChannelKeeper {
   wakesOn: readonly string[];
   /** The rosters of the channels it keeps that this user is a member of, as they should be now. */
   rosters(ctx: KeeperContext): KeptRoster[];
+  /**
+   * Whether a user the signed roster names counts as a member of a channel it keeps, on this
+   * device now (Directory's member gate): one it refuses gets no keys or history from this device,
+   * and its keys are not taken. True for channels it does not keep.
+   */
+  admits(ctx: KeeperContext, channelId: string, userId: string): boolean;
   /** Channels this user was removed from whose content and keys this device must delete now. */
   toForget(ctx: KeeperContext): string[];
   /** This device deleted a channel's content and keys (`toForget`). */

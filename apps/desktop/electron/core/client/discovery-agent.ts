@@ -241,6 +241,18 @@ export class DiscoveryAgent {
     for (const keeper of channelKeepers()) {
       for (const plan of keeper.rosters(ctx())) {
         if (left.has(plan.channelId)) continue;
+        // Named by the signed roster but refused by the keeper's rule (someone signed them in, or
+        // the holder before a handover): they get nothing from this device (Directory's member gate).
+        const refused = (directory.rosters.get(plan.channelId)?.current.members ?? []).filter(
+          (m) => !directory.isMember(plan.channelId, m.userId),
+        );
+        if (refused.length > 0)
+          this.#deps.log.info('kept roster names members its rule refuses', {
+            channelId: plan.channelId,
+            keeper: keeper.name,
+            reason: 'not_admitted',
+            count: refused.length,
+          });
         const before = new Set(deviceIds(plan.channelId));
         const published = await this.#publishWithRetry(plan.channelId, 'device', () => {
           const current = directory.rosters.get(plan.channelId)?.current;

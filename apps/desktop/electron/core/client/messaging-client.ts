@@ -126,6 +126,12 @@ export class MessagingClient {
     this.#deps = rest;
     this.#orgSigningKey = deps.orgSigningKey ?? null;
     this.directory = new Directory({ orgPublicKey: deps.orgPublicKey, now: () => deps.clock.now() });
+    // A channel a feature keeps to a rule of its own admits only whom that rule names (channel-keepers.ts).
+    const self = { userId: deps.self.userId, deviceId: deps.self.deviceId };
+    this.directory.setMemberGate((channelId, userId) => {
+      const ctx = { store: deps.store, directory: this.directory, self, now: deps.clock.now() };
+      return channelKeepers().every((keeper) => keeper.admits(ctx, channelId, userId));
+    });
     this.#directorySync = new DirectorySync(
       this.directory,
       deps.store,

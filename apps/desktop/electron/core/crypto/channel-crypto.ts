@@ -170,12 +170,17 @@ export class ChannelCrypto {
     if (!chain) return true;
     if (chain.epoch !== this.#directory.currentEpoch(channelId)) return true;
     if (chain.nextIndex >= ROTATE_AFTER_MESSAGES || this.#now() - chain.createdAt >= ROTATE_AFTER_MS) return true;
-    // A device that received (or may have received) this chain key was revoked since: it must not
-    // read what comes next. A share the relay stored but never acknowledged counts as received.
+    // A device that received (or may have received) this chain key was revoked since, or its user
+    // no longer counts as a member (a role's previous holder after the handover, before anyone
+    // signed the new roster): it must not read what comes next. A share the relay stored but
+    // never acknowledged counts as received.
     if (
-      [...(chain.sharedWith ?? []), ...(chain.offeredTo ?? [])].some(
-        (deviceId) => !this.#directory.isDeviceActive(deviceId),
-      )
+      [...(chain.sharedWith ?? []), ...(chain.offeredTo ?? [])].some((deviceId) => {
+        const userId = this.#directory.userOfDevice(deviceId);
+        return (
+          !this.#directory.isDeviceActive(deviceId) || userId === null || !this.#directory.isMember(channelId, userId)
+        );
+      })
     )
       return true;
     return false;
@@ -534,8 +539,12 @@ export class ChannelCrypto {
         wipe(key);
         return { ok: false, reason: 'not_member' };
       }
-    } else if (!this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser)) {
-      // A device shares its own chain only for a channel its user is in at that epoch.
+    } else if (
+      !this.#directory.wasMemberAt(share.channelId, share.epoch, senderUser) ||
+      !this.#directory.admits(share.channelId, senderUser)
+    ) {
+      // A device shares its own chain only for a channel its user is in at that epoch, and that
+      // the member gate admits them to (someone signed into a role's conversation is not read).
       wipe(key);
       return { ok: false, reason: 'not_member' };
     }

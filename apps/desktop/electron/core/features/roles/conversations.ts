@@ -40,7 +40,8 @@ export function conversationHolding(store: ProfileStore, row: RoleConversationRo
   return holdingAt(repo, state, now);
 }
 
-const isMember = (ctx: KeeperContext, channelId: string) => ctx.directory.isMember(channelId, ctx.self.userId);
+// Named by the signed roster (whatever the member gate says): the old holder's device still signs the handover.
+const isMember = (ctx: KeeperContext, channelId: string) => ctx.directory.isListed(channelId, ctx.self.userId);
 const wasMember = (ctx: KeeperContext, channelId: string) =>
   ctx.directory.rosters.get(channelId)?.records.some((r) => r.body.members.some((m) => m.userId === ctx.self.userId)) ??
   false;
@@ -59,6 +60,15 @@ export const roleConversationKeeper: ChannelKeeper = {
       plans.push({ channelId: row.channelId, members: roleConversationMembers(row.callerUserId, holding.userIds) });
     }
     return plans;
+  },
+  // Only the caller and whoever holds the role now: a member (every one is a channel admin) who
+  // signs a roster naming anyone else extends the chain, but no honest device gives that person
+  // a key, takes theirs or answers their key request; the member devices sign caller + holders
+  // over it at their next run.
+  admits(ctx, channelId, userId) {
+    const row = ctx.store.repository(roleRepository).conversation(channelId);
+    if (!row || userId === row.callerUserId) return true;
+    return conversationHolding(ctx.store, row, ctx.now).userIds.includes(userId);
   },
   toForget(ctx) {
     if (ctx.directory.orgSettings?.body.roleHistoryForPreviousHolders === true) return [];

@@ -57,6 +57,7 @@ function keep(db: Db, event: ChannelEvent): string | null {
 function link(db: Db, event: ChannelEvent, roleId: string): string | null {
   if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) === 1)
     return 'directory_channel';
+  if (!madeForRole(db, event.channelId, event.senderUserId)) return 'not_role_conversation';
   const kept = sql(db, 'SELECT event_id FROM role_conversations WHERE channel_id = ?').pluck().get(event.channelId) as
     string | undefined;
   if (kept !== undefined) return kept === event.eventId ? null : 'already_linked';
@@ -67,6 +68,35 @@ function link(db: Db, event: ChannelEvent, roleId: string): string | null {
     event.eventId,
   );
   return null;
+}
+
+/**
+ * Only a channel made as a conversation with a role may become one: its first roster (epoch 1) a
+ * `conversation` whose members are all admins, signed by a device of the link's sender. Any other
+ * channel's admin linking it would have the member devices sign everyone but the caller and the
+ * holders out, and their devices delete it (roleHistoryForPreviousHolders off).
+ */
+function madeForRole(db: Db, channelId: string, senderUserId: string): boolean {
+  const first = sql(
+    db,
+    `SELECT record FROM directory_records WHERE type = 'roster' AND subject = ? AND json_extract(record, '$.body.epoch') = 1 LIMIT 1`,
+  )
+    .pluck()
+    .get(channelId) as string | undefined;
+  if (first === undefined) return false;
+  const roster = JSON.parse(first) as {
+    signer?: { kind?: string; id?: string };
+    body: { kind?: string; members?: Array<{ role?: string }> };
+  };
+  if (roster.body.kind !== 'conversation' || !roster.body.members?.every((m) => m.role === 'admin')) return false;
+  if (roster.signer?.kind !== 'device') return false;
+  const signerUser = sql(
+    db,
+    `SELECT json_extract(record, '$.body.userId') FROM directory_records WHERE type = 'device' AND json_extract(record, '$.body.deviceId') = ? LIMIT 1`,
+  )
+    .pluck()
+    .get(roster.signer.id) as string | undefined;
+  return signerUser === senderUserId;
 }
 
 /**

@@ -96,8 +96,22 @@ export class RoleService {
     return { roles, mayDefine: orgAdmin || delegated === 'all' || delegated.length > 0, departments };
   }
 
+  /** Per role, a conversation being made right now: a second Enter or click waits for it. */
+  readonly #opening = new Map<string, Promise<string>>();
+
   /** The caller's conversation with the role: kept while they are in it, else a new one. */
-  async openConversation(roleId: string): Promise<string> {
+  openConversation(roleId: string): Promise<string> {
+    // Until its link is applied, a conversation just made is not found below: a second call
+    // meanwhile (Enter pressed twice in the quick switcher) would make another one.
+    let opening = this.#opening.get(roleId);
+    if (!opening) {
+      opening = this.#openConversation(roleId).finally(() => this.#opening.delete(roleId));
+      this.#opening.set(roleId, opening);
+    }
+    return opening;
+  }
+
+  async #openConversation(roleId: string): Promise<string> {
     const state = this.fold().roles.get(roleId);
     if (!state || state.definition.retired) throw new AppError('not_found', 'No such role.');
     const { client, profile } = this.#runtime;
