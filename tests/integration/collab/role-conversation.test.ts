@@ -216,6 +216,27 @@ describe('a conversation with a function role', () => {
     await runtime('bernd').client.engine.retryPending(channelId);
     await runtime('bernd').client.engine.idle();
     expect(await bodies('bernd')).toEqual(['Bett 4 klingelt']);
+    // Kept on the device, not shown: the app lists and opens only channels the user is a member of
+    // (the setting's help text and docs/security.md say so; a read-only view is not built yet).
+    expect(await c.bernd.call('messages.page', { channelId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect((await c.bernd.value('channels.list', {})).some((ch) => ch.channelId === channelId)).toBe(false);
+
+    // Taking the duty again shows what the device kept; Nora takes it back for the tests below.
+    await c.bernd.value('roles.take', { roleId });
+    await everywhereRoster('the roster after Bernd took it again', [ids.admin, ids.bernd]);
+    await eventually(
+      async () => {
+        const page = await c.bernd.call('messages.page', { channelId });
+        return page.ok && page.value.messages.some((m) => m.body === 'Bett 4 klingelt');
+      },
+      30_000,
+      'the kept history shown to Bernd again',
+    );
+    await c.nora.value('roles.take', { roleId });
+    await everywhereRoster('the roster after Nora took it back', [ids.admin, ids.nora]);
   }, 120_000);
 
   it('a member who signs someone else into the conversation gives them nothing: no honest device shares a key with them', async () => {

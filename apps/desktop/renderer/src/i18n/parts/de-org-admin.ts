@@ -124,9 +124,10 @@ export const deOrgAdmin = {
   'orgAdmin.settings.retentionError': 'Bitte eine ganze Zahl von 0 bis 3650 eingeben.',
   'orgAdmin.settings.readReceipts': 'Lesebestätigungen',
   'orgAdmin.settings.readReceiptsHelp': 'Ob Geräte anzeigen dürfen, wer eine Nachricht gelesen hat.',
-  'orgAdmin.settings.roleHistory': 'Frühere Inhaber einer Funktionsrolle behalten, was sie bearbeitet haben',
+  'orgAdmin.settings.roleHistory':
+    'Frühere Inhaber einer Funktionsrolle: Unterhaltungen auf ihren Geräten nicht löschen',
   'orgAdmin.settings.roleHistoryHelp':
-    'Aus: Geht ein Dienst an die nächste Person über, löschen die Geräte des bisherigen Inhabers die Unterhaltungen mit der Rolle. Ein: Sie behalten, was bis zur Übergabe ankam. Neue Nachrichten an eine Rolle erhält nur, wer sie gerade innehat.',
+    'Aus: Geht ein Dienst an die nächste Person über, löschen die Geräte des bisherigen Inhabers die Unterhaltungen mit der Rolle. Ein: Ihre Geräte bewahren verschlüsselt auf, was bis zur Übergabe ankam; die App zeigt es ihnen aber nicht an, bis sie den Dienst wieder übernehmen. Neue Nachrichten an eine Rolle erhält nur, wer sie gerade innehat.',
   'orgAdmin.settings.notifications': 'Inhalt von Benachrichtigungen',
   'orgAdmin.settings.notifications.none': 'Kein Inhalt („Neue Nachricht“)',
   'orgAdmin.settings.notifications.sender': 'Nur Absender',

@@ -123,9 +123,10 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.settings.retentionError': 'Please enter a whole number from 0 to 3650.',
   'orgAdmin.settings.readReceipts': 'Read receipts',
   'orgAdmin.settings.readReceiptsHelp': 'Whether devices may show who read a message.',
-  'orgAdmin.settings.roleHistory': 'Previous holders of a function role keep what they handled',
+  'orgAdmin.settings.roleHistory':
+    'Previous holders of a function role: do not delete the conversations on their devices',
   'orgAdmin.settings.roleHistoryHelp':
-    'Off: when a duty passes to the next person, the previous holder’s devices delete the conversations with the role. On: they keep what arrived up to the handover. Nobody receives new messages to a role they no longer hold.',
+    'Off: when a duty passes to the next person, the previous holder’s devices delete the conversations with the role. On: their devices keep what arrived up to the handover, encrypted, but the app does not show it to them until they take the duty again. Nobody receives new messages to a role they no longer hold.',
   'orgAdmin.settings.notifications': 'Notification content',
   'orgAdmin.settings.notifications.none': 'No content (“New message”)',
   'orgAdmin.settings.notifications.sender': 'Sender only',
