@@ -82,4 +82,43 @@ describe('files sent together through the core', () => {
       3,
     ]);
   });
+
+  it('a cancel that comes while the upload is being sealed is a cancel: the upload is never shared', async () => {
+    const { admin, channelId } = w;
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('Foto von Station 3B')]);
+    const thumbnail = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('klein')]);
+    const begun = await admin.value('files.beginUpload', {
+      channelId,
+      name: 'Zu-spaet.png',
+      mimeType: 'image/png',
+      size: png.length,
+    });
+    if (begun.status !== 'started') throw new Error(`refused: ${begun.reason}`);
+    const { uploadId } = begun;
+    await admin.value('files.uploadChunk', { uploadId, offset: 0, data: png });
+    // Abbrechen pressed just after the relay took the last byte (its progress event), while the
+    // thumbnail still goes to the relay: the upload is not finished yet.
+    let cancelled: Promise<unknown> | null = null;
+    const push = admin.events.push.bind(admin.events);
+    admin.events.push = (...entries) => {
+      for (const e of entries) {
+        const p = e.payload as { transferId?: string; phase?: string; done?: number; total?: number };
+        if (e.event === 'files.progress' && p.transferId === uploadId && p.phase === 'transfer' && p.done === p.total)
+          cancelled ??= new Promise((resolve) => setImmediate(resolve)).then(() =>
+            admin.value('files.cancel', { transferId: uploadId }),
+          );
+      }
+      return push(...entries);
+    };
+    try {
+      await admin.value('files.finishUpload', { uploadId, caption: '', thumbnail, share: false });
+      expect(cancelled).not.toBeNull();
+      await cancelled;
+    } finally {
+      admin.events.push = push;
+    }
+    const late = await admin.call('files.shareTogether', { channelId, uploadIds: [uploadId], caption: '' });
+    expect(late).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await admin.value('files.list', { channelId })).map((f) => f.name)).not.toContain('Zu-spaet.png');
+  });
 });

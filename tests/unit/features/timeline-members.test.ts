@@ -175,4 +175,37 @@ describe('member lines from the roster chain', () => {
     apply(message(1, 1_500), message(2, 2_500));
     expect(lines(ANNA)).toEqual([]);
   });
+  it('paged as the timeline reads a long range (the oldest page left out), each line comes once', () => {
+    const pollAt = (seq: number, relayAt: number): ChannelEvent => ({
+      ...message(seq, relayAt),
+      eventId: `pol${String(seq).padStart(8, '0')}`,
+      payload: {
+        type: 'poll.create',
+        question: `Frage ${seq}?`,
+        options: [
+          { id: 'ja', label: 'Ja' },
+          { id: 'nein', label: 'Nein' },
+        ],
+        multipleChoice: false,
+        deadline: null,
+        hideVoters: false,
+      },
+    });
+    // Dieter is added (2_000) right before the poll at seq 2: his line stands at 1.5.
+    apply(pollAt(1, 1_500), pollAt(2, 2_200), pollAt(3, 2_300));
+    testDatabase(store).prepare('INSERT INTO sync_cursors (channel_id, seq) VALUES (?, 3)').run(CH);
+    const timeline = store.repository(timelineRepository);
+    const page = (upToSortKey: number | null) =>
+      timeline.inRange(CH, { afterSortKey: null, upToSortKey, limit: 2, viewerUserId: ANNA });
+    const newest = page(null);
+    expect(newest.truncated).toBe(true);
+    // The renderer's next page (lib/channel-timeline.svelte.ts): up to the whole sort key below
+    // the oldest thing shown.
+    const older = page(Math.ceil(newest.rows[0]!.sortKey) - 1);
+    const both = [...older.rows, ...newest.rows];
+    const dieter = both.filter((r) => r.kind === 'members' && r.members.added.includes(DIETER));
+    expect(dieter.map((r) => r.sortKey)).toEqual([1.5]);
+    // Every poll once, the line right before the second.
+    expect(both.filter((r) => r.kind !== 'members' || r === dieter[0]).map((r) => r.sortKey)).toEqual([1, 1.5, 2, 3]);
+  });
 });

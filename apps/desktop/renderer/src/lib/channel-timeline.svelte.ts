@@ -97,8 +97,9 @@ export class ChannelTimeline {
       const oldest = items[0];
       if (!result.value.truncated || !oldest) return { items, truncated: false };
       if (this.#floor === null || oldest.sortKey <= this.#floor) return { items, truncated: true };
-      // Sort keys are whole numbers (the relay's seq; above 2^50 while being sent).
-      upTo = oldest.sortKey - 1;
+      // Items' sort keys are whole numbers (the relay's seq; above 2^50 while being sent); a member
+      // line half a seq before the oldest item comes with its page, so the next page ends below both.
+      upTo = Math.ceil(oldest.sortKey) - 1;
     }
     return { items, truncated: true };
   }
@@ -108,13 +109,14 @@ export class ChannelTimeline {
     const oldest = this.items[0];
     if (!this.truncated || this.loadingOlder || !oldest) return;
     this.loadingOlder = true;
-    this.#floor = oldest.sortKey - 1;
+    const below = Math.ceil(oldest.sortKey) - 1;
+    this.#floor = below;
     const mine = this.#loading;
     try {
       const result = await call('timeline.items', {
         channelId: this.channelId,
         ...this.#range,
-        upToSortKey: oldest.sortKey - 1,
+        upToSortKey: below,
       });
       // A reload that started meanwhile reads down to the floor itself.
       if (mine !== this.#loading || !result.ok) return;

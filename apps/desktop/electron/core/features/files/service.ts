@@ -215,6 +215,13 @@ export class FilesService {
       if (error instanceof RangeError) throw new AppError('invalid_input', error.message);
       return relayError(error);
     }
+    // A cancel that came while the last bytes or the thumbnail were on their way found nothing
+    // left to stop; it still means the file is not shared (nor held for sharing).
+    if (this.#transfers.isCancelled(uploadId)) {
+      await end('cancelled');
+      await this.#dropSealed({ meta, sealed, at: 0 });
+      return { status: 'cancelled' as const };
+    }
     if (!share) {
       this.#held.set(uploadId, { meta, sealed, at: this.#deps.clock.now() });
       await end('done');

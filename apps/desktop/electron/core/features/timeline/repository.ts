@@ -345,8 +345,10 @@ export function timelineRepository(db: Db) {
       }
       if (range.viewerUserId === undefined) return { rows, truncated };
       // Member lines are few and not counted against the limit; with the oldest items left out,
-      // those below them come with the older page.
-      const floor = truncated ? (rows[0]?.sortKey ?? after) : after;
+      // those below them come with the older page. That page reads up to one below the oldest
+      // item shown (item sort keys are whole numbers), so a line right before it (half a seq
+      // below) comes with this one: else neither page would hold it.
+      const floor = truncated && rows[0] ? Math.max(after, rows[0].sortKey - 1) : after;
       const lines = memberLines(channelId, range.viewerUserId).filter(
         (l) => l.sortKey > floor && l.sortKey <= (range.upToSortKey ?? Infinity),
       );
