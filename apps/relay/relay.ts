@@ -238,7 +238,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       clearInterval(heartbeat);
       clearInterval(gcTimer);
       health.stop();
-      await escalations.stop();
+      // No new looks from now on; the one in progress is waited for only before the store closes:
+      // a database that hangs would hold it, and the connections must still be told goodbye.
+      const releaseStopped = escalations.stop();
       log.info('shutting down', { connections: connections.size });
       // Finish the frames already received (an acked publish is committed), bounded in time.
       await Promise.race([
@@ -253,6 +255,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       await presence.stop();
       await metricsListener?.close();
       await options.beforeStoreClose?.();
+      await releaseStopped;
       await store.close();
       log.info('stopped');
     },

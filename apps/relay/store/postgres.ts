@@ -210,6 +210,14 @@ export async function openPostgresStore(
 
   async function tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // The pool listens for a lost connection only while a client is idle; a server that ends the
+    // connection while we hold it (a stop, pg_terminate_backend) emits 'error' on the client, and
+    // unheard that is an uncaught exception that ends the relay. The query in flight fails anyway.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -219,7 +227,10 @@ export async function openPostgresStore(
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      // A lost client goes out of the pool rather than back into it.
+      client.release(lost);
+      // Events still to come from its closing socket must not go unheard either.
+      if (!lost) client.off('error', onLost);
     }
   }
 
