@@ -50,3 +50,13 @@ export class AttemptLimits {
     }
   }
 }
+
+/**
+ * The key an account name's attempts are counted under: the forms a directory matches to the same
+ * entry are one key. LDAP's caseIgnoreMatch (uid, sAMAccountName) folds case and compatibility
+ * forms (full-width, superscript: 'ＰＥＲＳＯＮ4' and 'person⁴' find person4) and repeated spaces;
+ * JavaScript's toLowerCase alone does not, so each spelling would get attempts of its own.
+ */
+export function accountKey(account: string): string {
+  return account.normalize('NFKC').toLowerCase().normalize('NFKC').replace(/\s+/g, ' ').trim();
+}

@@ -18,7 +18,7 @@ import { Directory } from '@klinikfunk/crypto/directory.ts';
 import { signRecord } from '@klinikfunk/crypto/records.ts';
 import { openAsAgent } from '@klinikfunk/crypto/sign-in-seal.ts';
 import type { AgentKey } from './agent-key.ts';
-import { AttemptLimits } from './attempt-limits.ts';
+import { accountKey, AttemptLimits } from './attempt-limits.ts';
 import type { AgentConfig } from './config.ts';
 import { userIdFor } from './plan.ts';
 import { AgentRelayClient, type SignInForward } from './relay-client.ts';
@@ -139,7 +139,7 @@ export class SignInService {
       return refused('bad_request');
     }
     const workstation = this.#perWorkstation.take(forward.from);
-    const account = request.account.toLowerCase();
+    const account = accountKey(request.account);
     const perAccount = workstation.ok ? this.#perAccount.take(account) : workstation;
     if (!perAccount.ok) {
       this.#log.warn('sign-in refused', { account, workstation: forward.from, reason: 'rate_limited' });

@@ -226,6 +226,12 @@ describe('sign-in with the directory password', () => {
     const { result } = await signIn('person4', personPassword(4));
     expect(result).toMatchObject({ status: 'refused', reason: 'rate_limited' });
     expect(result.status === 'refused' && result.retryAfterSeconds).toBeGreaterThan(0);
+    // The directory matches these to the same entry (case, full-width and superscript forms,
+    // repeated spaces are folded): they draw on the same attempts.
+    for (const variant of ['ＰＥＲＳＯＮ4', 'person⁴', 'ｐerson4']) {
+      const { result: again } = await signIn(variant, personPassword(4));
+      expect(again, variant).toMatchObject({ status: 'refused', reason: 'rate_limited' });
+    }
     expect(await relayRecords()).toBe(before);
   }, 120_000);
 

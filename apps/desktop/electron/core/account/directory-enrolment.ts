@@ -61,6 +61,9 @@ export function beginDirectorySignIn(input: {
   const device = generateDeviceKeys();
   let password: string | null = input.password;
   let delegationId: string | null = null;
+  // The organisation the request was sealed for: the answer must come from it. Without an
+  // OrgFingerprint pin the relay's first answer is taken on trust; a later one may not switch.
+  let sealedFor: string | null = null;
   return {
     deviceId,
     seal(records) {
@@ -75,6 +78,7 @@ export function beginDirectorySignIn(input: {
       );
       if (!delegation || delegation.body.holder.kind !== 'key' || password === null) return null;
       delegationId = delegation.body.delegationId;
+      sealedFor = directory.orgId;
       const request: SignInRequest = {
         v: 1,
         account: input.account.trim(),
@@ -94,6 +98,11 @@ export function beginDirectorySignIn(input: {
     },
     complete(records, options) {
       const { directory, root } = directoryOf(records, input.pinnedFingerprint, input.now);
+      if (sealedFor === null || directory.orgId !== sealedFor)
+        throw new SetupError(
+          'relay',
+          'the answer comes from another organisation than the one the request was sealed for',
+        );
       const certificate = directory.devices.get(deviceId)?.record;
       if (
         !certificate ||
