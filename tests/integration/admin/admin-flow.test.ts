@@ -263,6 +263,8 @@ describe('organisation administration', () => {
       readReceipts: true,
       notificationContent: 'none',
       historyForNewMembers: true,
+      // Not in the signed record: absent means off (docs/protocol.md, org_settings).
+      roleHistoryForPreviousHolders: false,
     });
 
     const { channelId } = await admin.value('channels.create', {
