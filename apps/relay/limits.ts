@@ -101,7 +101,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   signInTimeoutMs: 30_000,
   channelsPerDevicePerDay: 50,
   // Urgent messages awaiting acknowledgement from one workstation: far above a night shift's, and
-  // each holds at most 4 steps of 64 sealed items (64 KiB each), so one device's share stays bounded.
+  // each holds at most 4 steps of 64 sealed items in one frame (1 MiB), so one device's share stays
+  // bounded (about 200 MiB).
   maxPendingEscalationsPerDevice: 200,
   blobQuotaBytes: 2 * 1024 * 1024 * 1024,
   authTimeoutMs: 5_000,
