@@ -148,7 +148,7 @@ describe('calendar occurrences in the store', () => {
     seq = 2;
     apply(put({ title: 'Übergabe 3B' }));
     seq = 0;
-    // The entry is recomputed in log order (calendar-replay.ts): the earlier put created it, as on
+    // The entry is recomputed in log order (features/calendar/repository.ts, its `replayed` step): the earlier put created it, as on
     // a device that opened them in order, and the later one changed it.
     expect(apply(put()).refused).toEqual([]);
     const [entry] = await store.repository(calendarRepository).entries(CH);

@@ -2,7 +2,7 @@ import type { Migration } from './migration.ts';
 
 /**
  * What a calendar entry's state is recomputed from when an event for it is opened after later
- * ones (calendar-replay.ts): the roster epoch each event was sealed in (`epoch`, signed in its
+ * ones (features/calendar/repository.ts): the roster epoch each event was sealed in (`epoch`, signed in its
  * header, which authorise-facts.ts decides roles by), and an index of calendar events by entry uid
  * so finding the later ones and reading the entry's log does not scan the channel's messages.
  * Events from before this migration have no epoch: they are judged by relay time alone.
