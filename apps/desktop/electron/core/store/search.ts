@@ -1,3 +1,4 @@
+// size: the three indexes (messages, file names, polls and appointments) answer one query together, ranked and paged in one place.
 // Full-text search over message bodies, file names, poll questions and appointment titles, inside
 // the encrypted database, newest
 // first (what staff look for is usually recent; and FTS5 walks its index in rowid order and stops

@@ -7,9 +7,7 @@ import type { ErrorCode } from '@klinikfunk/protocol/api/result.ts';
 import { forceLocale } from '../i18n/i18n.svelte.ts';
 import { announcer } from './announcer.svelte.ts';
 import { call, getApi, listen } from './api.ts';
-import { clearThumbs } from '../components/timeline/thumb-cache.ts';
-import { clearTrays } from '../components/collab/tray.svelte.ts';
-import { clearUploads } from '../components/collab/uploads.svelte.ts';
+import { endSessionState } from './session-end.ts';
 import { clearDrafts } from './drafts.ts';
 
 /** Screens the user can ask for while the session state alone would show another one. */
@@ -50,9 +48,7 @@ class AppSession {
     this.status = next;
     if (changed) {
       clearDrafts();
-      clearTrays();
-      clearUploads();
-      clearThumbs();
+      endSessionState();
       announcer.clear();
       // Again once the main view is gone: its composer saves its draft while it unmounts.
       // Not awaited: apply() is called from an event listener; tick() resolves after the next update.

@@ -1,3 +1,4 @@
+// size: one owner of a profile's uploads (held sealed, shared together, cancelled, swept), so a cancel and a share never race across modules; the read side is in repository.ts.
 // Files for one signed-in profile: upload (policy check, streaming encryption, relay upload with
 // progress and cancel, file.share), the channel file store, thumbnails, previews decrypted into
 // memory, and "save as" through a decrypting reader. The uploads, downloads and exports under way

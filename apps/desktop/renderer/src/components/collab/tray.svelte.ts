@@ -4,10 +4,11 @@
 // as one batch (upload-batch.svelte.ts) and show as one item; the caption travels encrypted
 // inside the first file's `file.share` event (its `caption` field), said once.
 // One tray per channel (trayFor), in memory only: it stays across tab and channel switches and
-// goes at lock, sign-out or when another profile is shown (clearTrays, lib/session.svelte.ts).
+// goes at lock, sign-out or when another profile is shown (clearTrays, registered with lib/session-end.ts).
 import { t } from '../../i18n/i18n.svelte.ts';
 import { isRedactable } from './thumbnails.ts';
 import type { UploadQueue } from './uploads.svelte.ts';
+import { onSessionEnd } from '../../lib/session-end.ts';
 
 export interface TrayItem {
   key: number;
@@ -108,3 +109,5 @@ export function clearTrays(): void {
   for (const tray of trays.values()) tray.clear();
   trays.clear();
 }
+
+onSessionEnd(clearTrays);

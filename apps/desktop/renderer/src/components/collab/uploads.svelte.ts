@@ -10,6 +10,7 @@ import { call, listen } from '../../lib/api.ts';
 import { errorText } from '../../lib/errors.ts';
 import { UploadBatch, type BatchSource } from './upload-batch.svelte.ts';
 import { refusalText } from './upload-refusal.ts';
+import { onSessionEnd } from '../../lib/session-end.ts';
 
 const CHUNK = 512 * 1024;
 
@@ -169,3 +170,5 @@ export function clearUploads(): void {
   }
   queues.clear();
 }
+
+onSessionEnd(clearUploads);

@@ -3,8 +3,10 @@
 // the core again. Bounded: at most MAX_THUMBS entries, the least recently used one is revoked
 // first; an image thumbnail is at most THUMBNAIL_MAX_BYTES (300 kB) and a drawn first page is
 // smaller, so the cache holds at most about 30 MB. Emptied when the profile is locked, signed out
-// or another one is shown (lib/session.svelte.ts), like drafts (blob URLs live in this renderer
+// or another one is shown (lib/session-end.ts), like drafts (blob URLs live in this renderer
 // only and never touch the disk).
+import { onSessionEnd } from '../../lib/session-end.ts';
+
 export const MAX_THUMBS = 100;
 
 const cache = new Map<string, Promise<string | null>>();
@@ -38,3 +40,5 @@ export function clearThumbs(): void {
 
 /** How many thumbnails are held (for the bench and tests). */
 export const cachedThumbCount = (): number => cache.size;
+
+onSessionEnd(clearThumbs);
