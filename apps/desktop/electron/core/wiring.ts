@@ -98,6 +98,9 @@ export function createCore(deps: CoreDeps): Core {
   const mark = feed.mark;
 
   const isVisible = (profileId: string) => sessions.session.visibleProfile === profileId && !sessions.session.isLocked;
+  // Whose changes the renderer gets: when that changes, what the feed holds for the one before is dropped.
+  const screenOf = () => (sessions.session.isLocked ? null : sessions.session.visibleProfile);
+  let screen: string | null = null;
 
   const sessions: SessionService = new SessionService({
     dataDir: deps.dataDir,
@@ -111,6 +114,9 @@ export function createCore(deps: CoreDeps): Core {
     ...(deps.transportTuning ? { transportTuning: deps.transportTuning } : {}),
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
     onChanged: () => {
+      const now = screenOf();
+      if (now !== screen) feed.forget();
+      screen = now;
       mark('session');
       feed.channels('all', true);
       mark('connection');

@@ -129,8 +129,11 @@ export class ProfileRuntime {
       orgSigningKey: orgSecretOf(identity),
       clock: deps.clock,
       log: deps.log.child('client'),
-      // A roster change alters the channel's member lines, acknowledgement and read counts.
+      // A roster change alters the channel's member lines, acknowledgement and read counts. The
+      // directory holds every channel's roster: only one this user is in concerns the screen (a
+      // channel left or lost goes from the sidebar by the directory's own reload).
       onRoster: (channelId) => {
+        if (!this.client.directory.isListed(channelId, identity.userId)) return;
         events.messagesChanged(channelId, RELOAD);
         events.channelsChanged([channelId]);
       },

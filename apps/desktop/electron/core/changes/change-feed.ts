@@ -37,6 +37,11 @@ export interface ChangeFeed {
   messages(channelId: string, change: ChannelChange): void;
   /** The channel's last emitted version: a page read now holds at least that (messages.page). */
   version(channelId: string): number;
+  /**
+   * Another profile is shown, or none (a lock): what was marked for the one before, waiting or
+   * being read, never reaches the renderer (the new screen reads its own state anyway).
+   */
+  forget(): void;
   close(): void;
 }
 
@@ -50,6 +55,8 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
   // The sidebar's changes since the last event: these channels, or every one (then a reload).
   const sidebar = { ids: new Set<string>(), all: false, directory: false };
   let flush: ReturnType<typeof setTimeout> | null = null;
+  // Which screen a change was marked for: forget() starts a new one.
+  let screen = 0;
   // One flush at a time: a channel's events leave in version order even when reading views is slow.
   let flushing: Promise<void> = Promise.resolve();
   const mark = (key: string) => {
@@ -69,6 +76,7 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
     const change = changes.get(channelId);
     changes.delete(channelId);
     if (!change) return;
+    const markedFor = screen;
     const version = (versions.get(channelId) ?? 0) + 1;
     versions.set(channelId, version);
     // Called inside the promise chain: a dependency that throws at once (no profile visible any
@@ -93,6 +101,7 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
                 log.warn('changed shared things not read; the timeline reloads', { error: String(error) });
                 return null;
               });
+    if (markedFor !== screen) return;
     deps.emit('messages.changed', {
       channelId,
       version,
@@ -105,6 +114,7 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
     const { ids, all, directory } = sidebar;
     sidebar.ids = new Set();
     sidebar.all = sidebar.directory = false;
+    const markedFor = screen;
     const patch =
       all || ids.size > MAX_PATCH_CHANNELS
         ? null
@@ -114,6 +124,8 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
               log.warn('changed channels not read; the sidebar reloads', { error: String(error) });
               return null;
             });
+    // Rows read for the screen before: the new one is told to read its list (forget marks 'all').
+    if (markedFor !== screen) return;
     deps.emit('channels.changed', patch ? { reload: false, directory, ...patch } : { reload: true, directory });
   };
   // In the order marked, the sidebar before the messages: the connection view reads the store, the
@@ -153,6 +165,16 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
       mark(`messages:${channelId}`);
     },
     version: (channelId) => versions.get(channelId) ?? 0,
+    forget: () => {
+      screen++;
+      changes.clear();
+      for (const key of [...dirty]) if (key.startsWith('messages:')) dirty.delete(key);
+      // The new screen's list is read whole: rows of the one before must not patch it.
+      sidebar.ids = new Set();
+      sidebar.all = true;
+      sidebar.directory = true;
+      mark('channels');
+    },
     close: () => {
       if (flush) clearTimeout(flush);
     },
