@@ -109,6 +109,16 @@ export async function blobChunk(
   });
 }
 
+/** Drops this device's blobs that no event names (a cancelled or failed upload); others stay. */
+export async function blobDiscard(
+  scope: RequestScope,
+  frame: Extract<ClientFrame, { t: 'blob_discard' }>,
+  device: DeviceIdentity,
+): Promise<void> {
+  await scope.ctx.store.blobDiscard(device.deviceId, frame.hashes);
+  scope.send({ t: 'ok', id: frame.id });
+}
+
 export async function blobGet(scope: RequestScope, frame: Extract<ClientFrame, { t: 'blob_get' }>): Promise<void> {
   const { device } = scope;
   const { store } = scope.ctx;

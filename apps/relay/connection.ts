@@ -17,7 +17,7 @@ import {
   type ServerFrame,
 } from '@klinikfunk/protocol/relay/frames.ts';
 import { frameForVersion, relayServesVersion, versionRefusalText } from '@klinikfunk/protocol/relay/version-window.ts';
-import { blobBegin, blobChunk, blobGet, type UploadHashes } from './blob-requests.ts';
+import { blobBegin, blobChunk, blobDiscard, blobGet, type UploadHashes } from './blob-requests.ts';
 import { fetchPage, sync } from './channel-requests.ts';
 import { parseBinaryClientFrame, parseTextClientFrame } from './client-frame-parse.ts';
 import type { ConnectionContext, RequestScope } from './connection-context.ts';
@@ -438,6 +438,7 @@ export class Connection {
       case 'blob_begin':
       case 'blob_chunk':
       case 'blob_get':
+      case 'blob_discard':
       case 'dir_get':
       case 'dir_put':
       case 'devices_seen':
@@ -486,6 +487,8 @@ export class Connection {
         return blobChunk(scope, this.#uploadHashes, frame, device);
       case 'blob_get':
         return blobGet(scope, frame);
+      case 'blob_discard':
+        return blobDiscard(scope, frame, device);
       case 'dir_put':
         return dirPut(scope, frame);
       case 'devices_seen':

@@ -3,7 +3,7 @@
 // caption once), not three; a large file shows in the sender's timeline at once as "Wird
 // hochgeladen … n %" with "Abbrechen", and cancelled from the keyboard it goes and nothing of it
 // reaches the other workstation; the tray waits per channel across tab and channel switches and is
-// emptied by the lock. Screenshots in
+// emptied by the lock; search finds a group's third file and focuses it inside the item. Screenshots in
 // German at 1366x768 of the uploading and the grouped item; axe on both.
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
@@ -91,6 +91,22 @@ test('three files with one caption are one item on both workstations', async ({
   // The Dateien tab still lists each file.
   await doctor.getByRole('tab', { name: 'Dateien', exact: true }).click();
   await expect(doctor.getByTestId('file-row')).toHaveCount(3, { timeout: 20_000 });
+
+  // Search finds the group's third file; the hit opens the conversation at the group's item with
+  // that file focused and marked (not the group's first file).
+  await doctor.getByRole('tab', { name: 'Nachrichten', exact: true }).click();
+  await doctor.getByTestId('message-list').evaluate((list) => list.parentElement!.scrollTo(0, 0));
+  await doctor.keyboard.press('Control+f');
+  await doctor.getByLabel('Suchbegriff').fill('Verlegungsbrief');
+  const hit = doctor.getByTestId('search-hit').filter({ hasText: 'Verlegungsbrief.pdf' });
+  await expect(hit).toHaveCount(1, { timeout: 20_000 });
+  await hit.click();
+  const found = fileItems(doctor).locator('li.found');
+  await expect(found).toHaveCount(1, { timeout: 20_000 });
+  await expect(found.getByTestId('timeline-file-name')).toHaveText('Verlegungsbrief.pdf');
+  await expect(found.getByRole('button')).toBeFocused();
+  await expect(found).toBeInViewport();
+  await shot(doctor, testInfo, 'timeline-group-search-hit');
 
   // The lock empties the tray: nothing of it is in the page, and it is empty after unlocking.
   await nurse.getByTestId('attach-input').setInputFiles({

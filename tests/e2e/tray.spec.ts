@@ -124,7 +124,7 @@ test('an image that cannot be read is not sent unredacted with its metadata', as
   await expect(upload).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
   await expect(upload.getByRole('alert').filter({ hasText: 'Station-Foto.jpg wurde nicht gesendet' })).toBeVisible();
   await expect(upload.getByTestId('upload-message')).toHaveText('Keine der Dateien wurde gesendet.');
-  // Nothing to try again: "Verwerfen" takes the item away.
+  // Nothing to try again: "Entfernen" takes the item away.
   await expect(upload.getByTestId('upload-retry')).toHaveCount(0);
   await upload.getByTestId('upload-discard').click();
   await expect(upload).toHaveCount(0);

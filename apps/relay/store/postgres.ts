@@ -647,6 +647,17 @@ export async function openPostgresStore(
       );
       return num(r.rows[0]?.n ?? 0);
     },
+    async blobDiscard(ownerDeviceId, hashes) {
+      return tx(async (c) => {
+        const r = await c.query<{ hash: string }>(
+          'DELETE FROM blobs WHERE hash = ANY($1) AND owner_device = $2 AND refs <= 0 RETURNING hash',
+          [[...hashes], ownerDeviceId],
+        );
+        const removed = r.rows.map((row) => row.hash);
+        if (removed.length > 0) await c.query('DELETE FROM blob_chunks WHERE hash = ANY($1)', [removed]);
+        return removed.length;
+      });
+    },
     async blobDelete(hash) {
       await tx(async (c) => {
         await c.query('DELETE FROM blob_chunks WHERE hash = $1', [hash]);

@@ -243,6 +243,16 @@ export function openSqliteStore(file: string): RelayStore {
     q.chunkDel.run(hash);
     q.blobDel.run(hash);
   });
+  const blobDiscardTx = db.transaction((owner: string, hashes: readonly string[]) => {
+    let removed = 0;
+    for (const hash of hashes) {
+      const state = blobState(hash);
+      if (!state || state.ownerDeviceId !== owner || state.refs > 0) continue;
+      blobDeleteTx(hash);
+      removed++;
+    }
+    return removed;
+  });
   const markSeenTx = db.transaction((rows: readonly DeviceSeenRow[]) => {
     for (const r of rows)
       q.markSeen.run(
@@ -414,6 +424,9 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async blobUsage(ownerDeviceId) {
       return num(q.usage.get(ownerDeviceId));
+    },
+    async blobDiscard(ownerDeviceId, hashes) {
+      return blobDiscardTx.immediate(ownerDeviceId, hashes);
     },
     async blobDelete(hash) {
       blobDeleteTx.immediate(hash);

@@ -274,6 +274,11 @@ export interface RelayStore {
   blobRead(hash: string, offset: number, length: number): Promise<Uint8Array>;
   /** Bytes of all blobs (complete or not) the device owns. */
   blobUsage(ownerDeviceId: string): Promise<number>;
+  /**
+   * Removes those of `hashes` that `ownerDeviceId` uploaded and no event references (complete or
+   * not), with their chunks: the owner dropped an upload it will not share. Returns how many.
+   */
+  blobDiscard(ownerDeviceId: string, hashes: readonly string[]): Promise<number>;
   /** Removes a blob and its chunks (a failed hash check or the GC hook). */
   blobDelete(hash: string): Promise<void>;
   /**

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'too_many_attempts',
   /** The profile's key is sealed by the OS secure store of another Windows account or PC (or none is available). */
   'secure_store_unavailable',
+  /** The relay holds as many file bytes of this device as it allows (its blob quota): no more uploads until IT raises it or files are removed. */
+  'quota_exceeded',
   /** The relay cannot be reached (network, address, relay down); local data stays usable. */
   'relay_unreachable',
   /** The relay's certificate is not from a CA this workstation trusts (OS store, policy RelayCaCertificates). */

@@ -213,6 +213,17 @@ export const blobGetFrame = z.strictObject({
   offset: seq,
   length: z.number().int().min(1).max(BLOB_CHUNK_BYTES),
 });
+/**
+ * Drops blobs of this device that no event names (an upload cancelled or failed before its
+ * `file.share` was published), at once instead of at the relay's cleanup; a blob another device
+ * owns or an event references stays. Answered `ok`. A relay that does not know the frame answers
+ * `bad_frame`; its cleanup then removes them as before.
+ */
+export const blobDiscardFrame = z.strictObject({
+  t: z.literal('blob_discard'),
+  id: requestId,
+  hashes: z.array(blobHashSchema).min(1).max(MAX_EVENT_BLOBS),
+});
 export const dirPutFrame = z.strictObject({ t: z.literal('dir_put'), id: requestId, record: signedRecord });
 export const dirGetFrame = z.strictObject({
   t: z.literal('dir_get'),
@@ -303,6 +314,7 @@ export const clientFrame = z.discriminatedUnion('t', [
   mailAckFrame,
   blobBeginFrame,
   blobGetFrame,
+  blobDiscardFrame,
   dirPutFrame,
   dirGetFrame,
   pingFrame,

@@ -2,7 +2,7 @@
 // each upload is sealed and held, then shared together (files.shareTogether), and the other
 // workstation's timeline shows one item with the files in order and the caption once. An upload
 // cancelled while held is never shared: no file.share of it reaches the other workstation, and a
-// group still naming it shares nothing.
+// group still naming it shares nothing. The other workstation gets one notification for the group.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../client/client-world.ts';
 import { twoWorkstations, type TwoWorkstations } from './two-workstations.ts';
@@ -73,6 +73,18 @@ describe('files sent together through the core', () => {
       ['Befund-3.txt', ''],
     ]);
     expect(item!.group!.count).toBe(3);
+    // One notification at the nurse for the three files, not one per file: a message sent after
+    // them notifies after it, so nothing about the files is still to come.
+    await admin.value('messages.send', {
+      channelId,
+      body: 'Bitte ansehen',
+      urgent: false,
+      mentions: [],
+      replyTo: null,
+    });
+    const titles = () => nurse.platform.notifier.shown.map((n) => n.title);
+    await eventually(() => titles().includes('Neue Nachricht von Anna Admin'), 20_000, 'the message notified');
+    expect(titles()).toEqual(['Anna Admin hat 3 Dateien geteilt', 'Neue Nachricht von Anna Admin']);
     // Each file is there (the Dateien tab lists them one by one); the cancelled one is not.
     const listed = (await nurse.value('files.list', { channelId })).map((f) => f.name).sort();
     expect(listed).toEqual(['Befund-1.txt', 'Befund-2.txt', 'Befund-3.txt']);

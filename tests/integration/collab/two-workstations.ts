@@ -1,5 +1,6 @@
 // Two workstations of one organisation on a real relay process, joined through a registration
 // key exactly as staff do it, with a shared channel: the set-up of the collaboration tests.
+import type { RelayLimits } from '../../../apps/relay/limits.ts';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
 import type { Clock } from '../../../apps/desktop/electron/core/clock/clock.ts';
@@ -16,11 +17,14 @@ export interface TwoWorkstations {
   close(): Promise<void>;
 }
 
-/** `nurseClock`: the nurse's workstation clock (a test makes it wrong). */
+/** `nurseClock`: the nurse's workstation clock (a test makes it wrong); `relayLimits`: the relay's (a tiny blob quota). */
 export async function twoWorkstations(
-  options: { policy?: EffectivePolicy; nurseClock?: Clock } = {},
+  options: { policy?: EffectivePolicy; nurseClock?: Clock; relayLimits?: Partial<RelayLimits> } = {},
 ): Promise<TwoWorkstations> {
-  const relay = await startClinicRelay({ verbose: !!process.env.KF_DEBUG });
+  const relay = await startClinicRelay({
+    verbose: !!process.env.KF_DEBUG,
+    ...(options.relayLimits ? { limits: options.relayLimits } : {}),
+  });
   const admin = await startCoreClient(options.policy ? { policy: options.policy } : {});
   const nurse = await startCoreClient({
     ...(options.policy ? { policy: options.policy } : {}),

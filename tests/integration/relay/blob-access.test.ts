@@ -1,8 +1,8 @@
 // A malicious member device against the relay's blobs and publish dedup (issue 14, item 10), on
 // SQLite and PostgreSQL: blobs are read only by their uploader and by members of a channel whose
 // retained event references them; an upload takes chunks from its owner only; a publish cannot
-// reference (and so pin or unlock) another device's blob; a client event id is deduplicated per
-// sending device.
+// reference (and so pin or unlock) another device's blob; a discard removes only the sender's own
+// blobs no event names; a client event id is deduplicated per sending device.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startPostgres, type PgCluster } from '../../harness/postgres.ts';
@@ -150,6 +150,37 @@ function blobAccessSuite(name: string, databaseUrl: () => Promise<string | undef
         expect(await w.relay.store!.blobState(hash)).toMatchObject({ received: 4 });
         expect(await a.requestBinary({ t: 'blob_chunk', hash, offset: 4 }, data.subarray(4))).toMatchObject({
           complete: true,
+        });
+      } finally {
+        [a, m].forEach((c) => c.close());
+        await w.relay.dispose();
+      }
+    });
+
+    it("blob_discard drops only the sender's own blobs no event names: another device's, or a published one, stay", async () => {
+      const w = await world(await databaseUrl());
+      const [a, m] = await Promise.all([connect(w.relay, w.a), connect(w.relay, w.m)]);
+      try {
+        const dropped = await upload(a, randomBytes(3000));
+        const published = await upload(a, randomBytes(3000));
+        expect(
+          await a.request({
+            t: 'publish',
+            channelId: w.am,
+            clientEventId: 'evtfile9',
+            envelope: b64('file'),
+            blobs: [published],
+          }),
+        ).toMatchObject({ t: 'ack' });
+        // Mallory knows both hashes (the published one is in a channel of hers): she removes nothing.
+        expect(await m.request({ t: 'blob_discard', hashes: [dropped, published] })).toMatchObject({ t: 'ok' });
+        expect(await w.relay.store!.blobState(dropped)).toMatchObject({ complete: true });
+        // The owner drops the one no event names; the published one stays for its readers.
+        expect(await a.request({ t: 'blob_discard', hashes: [dropped, published] })).toMatchObject({ t: 'ok' });
+        expect(await w.relay.store!.blobState(dropped)).toBeNull();
+        expect(await m.request({ t: 'blob_get', hash: published, offset: 0, length: 3000 })).toMatchObject({
+          t: 'blob_data',
+          size: 3000,
         });
       } finally {
         [a, m].forEach((c) => c.close());

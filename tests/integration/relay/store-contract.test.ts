@@ -206,6 +206,29 @@ function storeContract(name: string, open: () => Promise<RelayStore>, reopen?: (
       });
     });
 
+    it("discards an owner's blobs no event references, complete or not; another device's or a referenced one stays", async () => {
+      const blob = async (text: string, owner: string, complete = true) => {
+        const data = bytes(text);
+        const hash = sha(data);
+        await store.blobBegin(hash, data.length, owner, 0);
+        await store.blobAppend(hash, 0, complete ? data : data.subarray(0, 2));
+        if (complete) await store.blobMarkComplete(hash);
+        return hash;
+      };
+      const dropped = await blob('dropped-upload', 'dev00001');
+      const partial = await blob('partial-upload', 'dev00001', false);
+      const shared = await blob('shared-upload', 'dev00001');
+      const others = await blob('other-device', 'dev00002');
+      await store.append('chandisc', 'evt00001', 'dev00001', bytes('x'), [shared]);
+      const absent = sha(bytes('never-uploaded'));
+      expect(await store.blobDiscard('dev00001', [dropped, partial, shared, others, absent])).toBe(2);
+      expect(await store.blobState(dropped)).toBeNull();
+      expect(await store.blobState(partial)).toBeNull();
+      expect(await store.blobRead(shared, 0, 5)).toEqual(bytes('share'));
+      expect((await store.blobState(others))?.complete).toBe(true);
+      expect(await store.blobUsage('dev00001')).toBe(bytes('shared-upload').length);
+    });
+
     it('expires events and mailbox items by age (retention), releasing blob references; seqs continue', async () => {
       const blob = bytes('retained-blob');
       const hash = sha(blob);

@@ -119,6 +119,28 @@ describe('files sent as one group', () => {
     ).toBe(true);
   });
 
+  it("search finds the group's second and third file and names the group's item and the file inside it", async () => {
+    apply(
+      event(ANNA, message('Guten Morgen'), 'msg-morgen-001'),
+      event(BEN, file('Wunde-1.jpg', 'Wundheilung Tag 3'), 'fil-wunde-0001'),
+      event(BEN, file('Wunde-2.jpg'), 'fil-wunde-0002'),
+      event(BEN, file('Befund.pdf'), 'fil-befund-001'),
+      event(BEN, group('fil-wunde-0001', 'fil-wunde-0002', 'fil-befund-001'), 'grp-wunde-0001'),
+      event(BEN, file('Einzeln.pdf'), 'fil-single-001'),
+    );
+    const hit = async (text: string) => {
+      const [found, ...more] = await store.search({ text });
+      expect(more).toEqual([]);
+      return { id: found!.id, part: found!.part, sortKey: found!.sortKey };
+    };
+    // The item is at the group's first file (seq 2); the hit says which file of it was found.
+    expect(await hit('Befund')).toEqual({ id: 'fil-wunde-0001', part: 'fil-befund-001', sortKey: 2 });
+    expect(await hit('Wunde 2')).toEqual({ id: 'fil-wunde-0001', part: 'fil-wunde-0002', sortKey: 2 });
+    expect(await hit('Wunde 1')).toEqual({ id: 'fil-wunde-0001', part: undefined, sortKey: 2 });
+    // A file on its own is its item.
+    expect(await hit('Einzeln')).toEqual({ id: 'fil-single-001', part: undefined, sortKey: 6 });
+  });
+
   it('before the group arrives, each file is an item of its own (as on a workstation that does not know groups)', () => {
     apply(
       event(BEN, file('Wunde-1.jpg', 'Wundheilung Tag 3'), 'fil-wunde-0001'),

@@ -123,15 +123,17 @@ describe('notifications by policy', () => {
       expect(notOnScreen).not.toContain('Meier');
     });
 
-    it('a file never previews: under full only its name, never its caption, thumbnail or bytes', () => {
+    it('a file never previews: under full its caption (typed like a message), else its name; never its thumbnail or bytes', () => {
       const [shown] = notify('full', {}, [file]).shown;
       expect(shown).toEqual({
         title: 'Neue Datei von Anna Admin',
-        body: 'Wunde Meier Zimmer 12.jpg',
+        body: 'Verband gewechselt',
         tag: 'chan-station-3b',
         urgent: false,
       });
       expect(Object.keys(shown!).sort()).toEqual(['body', 'tag', 'title', 'urgent']);
+      const uncaptioned = shared({ ...(file.payload as object), caption: '' });
+      expect(notify('full', {}, [uncaptioned]).shown[0]!.body).toBe('Wunde Meier Zimmer 12.jpg');
     });
 
     it('votes, RSVPs and channel settings do not notify', () => {

@@ -7,6 +7,7 @@ import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Guards, Handlers } from '@klinikfunk/protocol/api/handlers.ts';
 import { effectiveNotificationContent } from './account/org-settings.ts';
 import { appInfo, type BuildInfo } from './app/app-info.ts';
+import { NotificationHold } from './app/notification-hold.ts';
 import { notifyNewMessages, type NotificationContent } from './app/notifications.ts';
 import type { ProfileRuntime, RuntimeDeps } from './app/profile-runtime.ts';
 import { SessionService } from './app/session-service.ts';
@@ -102,6 +103,30 @@ export function createCore(deps: CoreDeps): Core {
   const screenOf = () => (sessions.session.isLocked ? null : sessions.session.visibleProfile);
   let screen: string | null = null;
 
+  // Files sent together wait for their group and notify once (app/notification-hold.ts); the
+  // content rule is read when they show, so a screen locked meanwhile shows no content.
+  const notices = new NotificationHold(clock, (profileId, items) => {
+    const runtime = sessions.runtime(profileId);
+    if (!runtime) return;
+    const context = {
+      // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
+      content: effectiveNotificationContent(deps.policy, runtime.client.directory.orgSettings) as NotificationContent,
+      language,
+      onScreen: isVisible(profileId),
+      myUserId: runtime.identity.userId,
+    };
+    runtime.profile.store.directory
+      .displayNamesOf([...new Set(items.map((e) => e.senderUserId))])
+      .then((names) =>
+        notifyNewMessages(
+          deps.platform.notifier,
+          { ...context, senderName: (userId) => names.get(userId) ?? '?' },
+          items,
+        ),
+      )
+      .catch((error: unknown) => log.warn('notification not shown', { error: String(error) }));
+  });
+
   const sessions: SessionService = new SessionService({
     dataDir: deps.dataDir,
     policy: deps.policy,
@@ -130,33 +155,16 @@ export function createCore(deps: CoreDeps): Core {
       received: (events) => {
         const runtime = sessions.runtime(profileId);
         if (!runtime) return;
-        const context = {
-          // Machine policy where IT set it, else the organisation's signed setting (account/org-settings.ts).
-          content: effectiveNotificationContent(
-            deps.policy,
-            runtime.client.directory.orgSettings,
-          ) as NotificationContent,
-          language,
-          onScreen: isVisible(profileId),
-          myUserId: runtime.identity.userId,
-        };
         // A file, poll or appointment notifies only as the timeline shows it: one the rules refused
         // (a member's forged change of someone else's appointment) or a change of an existing
         // appointment names nothing new.
         const timeline = runtime.profile.store.repository(timelineRepository);
-        const shown = events.filter(
-          (e) => !SHARED_TYPES.has((e.payload as { type: string }).type) || timeline.isItem(e.channelId, e.eventId),
+        notices.add(
+          profileId,
+          events.filter(
+            (e) => !SHARED_TYPES.has((e.payload as { type: string }).type) || timeline.isItem(e.channelId, e.eventId),
+          ),
         );
-        runtime.profile.store.directory
-          .displayNamesOf([...new Set(shown.map((e) => e.senderUserId))])
-          .then((names) =>
-            notifyNewMessages(
-              deps.platform.notifier,
-              { ...context, senderName: (userId) => names.get(userId) ?? '?' },
-              shown,
-            ),
-          )
-          .catch((error: unknown) => log.warn('notification not shown', { error: String(error) }));
       },
       fatal: (error) => {
         log.warn('relay refused this device; signing out', { code: error.code });

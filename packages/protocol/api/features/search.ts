@@ -15,6 +15,8 @@ export const searchHitSchema = z.object({
   channelId,
   channelName: z.string(),
   id: z.string(),
+  /** A file sent in a group: the file the hit is, inside the group's one item `id` (absent: the item is the hit). */
+  part: z.string().optional(),
   sortKey: z.number(),
   createdAt: z.number().int(),
   senderName: z.string(),

@@ -26,6 +26,8 @@ export class SegmentSender {
   readonly #total: number;
   readonly #queue: Uint8Array[] = [];
   readonly #parts: string[] = [];
+  /** Every blob begun at the relay, the one cut off by a failure or cancel too. */
+  readonly #begun = new Set<string>();
   #sent = 0;
   #running: Promise<void> | null = null;
   #failure: unknown = null;
@@ -39,6 +41,11 @@ export class SegmentSender {
     this.#transport = transport;
     this.#total = total;
     this.#onProgress = onProgress;
+  }
+
+  /** The relay blobs this upload began (complete or not): what a dropped upload leaves there. */
+  get begun(): string[] {
+    return [...this.#begun];
   }
 
   /** Bytes the relay has confirmed so far. */
@@ -80,6 +87,7 @@ export class SegmentSender {
         const base = this.#sent;
         const { hash } = await this.#transport.putBlob(segment, {
           timeoutMs: 120_000,
+          onHash: (hash) => this.#begun.add(hash),
           onProgress: (p) => {
             if (this.#aborted) throw this.#failure;
             this.#onProgress({ done: Math.min(this.#total, base + p.done), total: this.#total });

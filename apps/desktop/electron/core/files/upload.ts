@@ -51,6 +51,9 @@ export class Upload {
   readonly #sender: SegmentSender;
   readonly #written: Promise<void>;
   readonly #segmentLimit: number;
+  /** Sealed ciphertext moved into the cache (file, thumbnail): a discard after a half-done seal removes it. */
+  readonly #cached: string[] = [];
+  readonly #thumbnailBlobs = new Set<string>();
   #segment: Buffer[] = [];
   #segmentBytes = 0;
   #flushedAny = false;
@@ -118,12 +121,14 @@ export class Upload {
     const parts = await this.#sender.finish();
     const blobId = parts.length === 1 ? parts[0]! : partsId(parts);
     await rename(this.#temp, blobPath(this.#filesDir, blobId));
+    this.#cached.push(blobId);
     let thumbnailBlobId: string | null = null;
     if (thumbnail) {
       // The same key with a fresh stream header (random nonce): secretstream allows this safely.
       const sealed = await encryptBytes(this.#key, thumbnail);
-      thumbnailBlobId = (await transport.putBlob(sealed)).hash;
+      thumbnailBlobId = (await transport.putBlob(sealed, { onHash: (hash) => this.#thumbnailBlobs.add(hash) })).hash;
       await storeBlob(this.#filesDir, thumbnailBlobId, sealed);
+      this.#cached.push(thumbnailBlobId);
     }
     const hashB64 = toBase64Url(parts.length === 1 ? this.#hasher.digest() : Buffer.from(blobId, 'hex'));
     return { blobId, parts, keyB64: toBase64Url(this.#key), hashB64, thumbnailBlobId };
@@ -134,11 +139,20 @@ export class Upload {
     this.#sender.abort(new TransferCancelled());
   }
 
-  /** Drops the partial ciphertext (cancel, failure, sign-out). */
+  /** The relay blobs this upload began, its thumbnail's too: what a dropped upload leaves at the relay. */
+  get relayBlobs(): string[] {
+    return [...this.#sender.begun, ...this.#thumbnailBlobs];
+  }
+
+  /**
+   * Drops the partial ciphertext (cancel, failure, sign-out), and what a seal that failed half way
+   * (the thumbnail refused) already put into the cache.
+   */
   async discard(): Promise<void> {
     this.#sender.abort(new Error('upload discarded'));
     this.#encrypt.destroy();
     await this.#written.catch(() => {});
     await rm(this.#temp, { force: true });
+    for (const blobId of this.#cached) await rm(blobPath(this.#filesDir, blobId), { force: true });
   }
 }

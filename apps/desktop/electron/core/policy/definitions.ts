@@ -166,8 +166,8 @@ export const POLICY_DEFINITIONS = [
     ],
     label: { de: 'Inhalt von Benachrichtigungen', en: 'Notification content' },
     help: {
-      de: 'Was Benachrichtigungen des Betriebssystems über neue Nachrichten, Dateien, Umfragen und Termine zeigen: nur die Art, den Absender oder den Absender mit Text (den Text einer Nachricht, den Namen einer Datei, die Frage einer Umfrage, den Titel eines Termins; nie den Inhalt oder das Bild einer Datei). Standard: nur Absender (Empfang: kein Inhalt).',
-      en: "What operating system notifications of new messages, files, polls and appointments show: nothing but the kind, the sender, or the sender with the text (a message's text, a file's name, a poll's question, an appointment's title; never a file's content or picture). Default: sender only (reception: no content).",
+      de: 'Was Benachrichtigungen des Betriebssystems über neue Nachrichten, Dateien, Umfragen und Termine zeigen: nur die Art, den Absender oder den Absender mit Text (den Text einer Nachricht, die Beschriftung einer Datei oder sonst ihren Namen, die Frage einer Umfrage, den Titel eines Termins; nie den Inhalt oder das Bild einer Datei). Standard: nur Absender (Empfang: kein Inhalt).',
+      en: "What operating system notifications of new messages, files, polls and appointments show: nothing but the kind, the sender, or the sender with the text (a message's text, a file's caption or else its name, a poll's question, an appointment's title; never a file's content or picture). Default: sender only (reception: no content).",
     },
   }),
   def({

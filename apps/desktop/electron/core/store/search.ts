@@ -16,6 +16,8 @@ export interface SearchHit {
   channelId: string;
   /** The message's id; for a shared thing, the event its timeline item carries (file, poll, an appointment's first put). */
   id: string;
+  /** A file of a group: the file inside the item `id` (its group's first file) the hit is. */
+  part?: string;
   sortKey: number;
   createdAt: number;
   snippet: string;
@@ -237,6 +239,8 @@ interface Source {
   kind: string;
   id: string;
   sortKey: string;
+  /** SQL: the thing inside the item the hit is (a file of a group); NULL where the item is the thing. */
+  part?: string;
   text: string;
   marker: (open: string, close: string) => string;
   extra: string;
@@ -244,6 +248,11 @@ interface Source {
 
 /** Sort key of a shared thing still being sent: above every seq, as messages (apply.ts). */
 const PENDING = 2 ** 50;
+
+/** A file's group's first file (index files_by_group, migration 0270); the file itself outside a group. */
+const groupHead = (column: string) =>
+  `coalesce((SELECT ${column} FROM files g WHERE x.group_id IS NOT NULL AND g.channel_id = x.channel_id
+     AND g.group_id = x.group_id ORDER BY g.group_index LIMIT 1), ${column.replaceAll('g.', 'x.')})`;
 
 /**
  * An appointment's first put, where its timeline item stands (features/timeline/repository.ts):
@@ -272,9 +281,12 @@ const SOURCES: Source[] = [
     table: 'files',
     pk: 'file_pk',
     kind: `'file'`,
-    id: 'x.file_id',
-    // Its place in the channel (the file.share's seq), so a hit jumps to the file in the timeline.
-    sortKey: `coalesce(x.seq, ${PENDING})`,
+    // Its item: a file sent in a group shows in the group's one item, at its first file's place
+    // (features/timeline/repository.ts), so the hit names that item and the file inside it (`part`).
+    id: groupHead('g.file_id'),
+    // Its item's place in the channel (the file.share's seq), so a hit jumps to it in the timeline.
+    sortKey: groupHead(`coalesce(g.seq, ${PENDING})`),
+    part: 'x.file_id',
     text: 'name',
     marker: (o, c) => `highlight(files_fts, 0, '${o}', '${c}')`,
     extra: '',
@@ -375,13 +387,14 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     );
     const row = sql(
       db,
-      `SELECT ${src.kind} AS kind, x.channel_id, ${src.id} AS id, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
+      `SELECT ${src.kind} AS kind, x.channel_id, ${src.id} AS id, ${src.part ?? 'NULL'} AS part, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
     );
     return rowids.map((rid) => {
       const r = row.get(rid) as {
         kind: SearchKind;
         channel_id: string;
         id: string;
+        part: string | null;
         sort_key: number;
         created_at: number;
         text: string;
@@ -395,6 +408,7 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
         kind: r.kind,
         channelId: r.channel_id,
         id: r.id,
+        ...(r.part !== null && r.part !== r.id ? { part: r.part } : {}),
         sortKey: r.sort_key,
         createdAt: r.created_at,
         snippet,

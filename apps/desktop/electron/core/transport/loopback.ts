@@ -132,6 +132,16 @@ export class LoopbackHub {
     return this.#blobs.get(hash);
   }
 
+  /** Blobs the events published here named: a discard leaves them. */
+  readonly #referenced = new Set<string>();
+  blobsReferenced(hashes: readonly string[]): void {
+    for (const hash of hashes) this.#referenced.add(hash);
+  }
+
+  blobDiscard(hashes: readonly string[]): void {
+    for (const hash of hashes) if (!this.#referenced.has(hash)) this.#blobs.delete(hash);
+  }
+
   putRecord(record: Record<string, unknown>): void {
     const refusal = this.#options.admitRecord?.(record) ?? null;
     if (refusal) throw new TransportError('record_rejected', refusal);
@@ -232,9 +242,15 @@ export class LoopbackTransport implements Transport {
     queueMicrotask(() => this.#mailListeners.emit({ ...message, payload: message.payload.slice() }));
   }
 
-  async publish(channelId: string, clientEventId: string, envelope: Uint8Array): Promise<PublishResult> {
+  async publish(
+    channelId: string,
+    clientEventId: string,
+    envelope: Uint8Array,
+    options: { blobs?: readonly string[] } = {},
+  ): Promise<PublishResult> {
     this.#requireOnline();
     this.#requireAccess(channelId);
+    this.#hub.blobsReferenced(options.blobs ?? []);
     return this.#hub.publish(this, channelId, clientEventId, envelope);
   }
   async changedChannels(cursors: Readonly<Record<string, number>>): Promise<Record<string, number>> {
@@ -270,12 +286,17 @@ export class LoopbackTransport implements Transport {
   async putBlob(bytes: Uint8Array, options: BlobOptions = {}): Promise<{ hash: string }> {
     await this.#waitOnline(options.timeoutMs ?? 60_000);
     const hash = createHash('sha256').update(bytes).digest('hex');
+    options.onHash?.(hash);
     for (let done = 0; done < bytes.length;) {
       done = Math.min(bytes.length, done + CHUNK);
       options.onProgress?.({ done, total: bytes.length });
     }
     this.#hub.blobPut(hash, bytes);
     return { hash };
+  }
+  async discardBlobs(hashes: readonly string[]): Promise<void> {
+    this.#requireOnline();
+    this.#hub.blobDiscard(hashes);
   }
   async getBlob(hash: string, options: BlobOptions = {}): Promise<Uint8Array> {
     await this.#waitOnline(options.timeoutMs ?? 60_000);

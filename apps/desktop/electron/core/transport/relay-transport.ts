@@ -16,6 +16,7 @@ import { backoffDelay, RECONNECT_BACKOFF } from '../sync/backoff.ts';
 import {
   authChallengeText,
   BLOB_CHUNK_BYTES,
+  MAX_EVENT_BLOBS,
   appVersionSchema,
   RELAY_PROTOCOL_VERSION,
   type ClientFrame,
@@ -304,6 +305,7 @@ export class RelayTransport implements Transport {
 
   async putBlob(bytes: Uint8Array, options: BlobOptions = {}): Promise<{ hash: string }> {
     const hash = createHash('sha256').update(bytes).digest('hex');
+    options.onHash?.(hash);
     const total = bytes.length;
     await this.#resuming(options, async () => {
       const status = await this.#request({ t: 'blob_begin', hash, size: total }, 'blob_status');
@@ -322,6 +324,11 @@ export class RelayTransport implements Transport {
       );
     });
     return { hash };
+  }
+
+  async discardBlobs(hashes: readonly string[]): Promise<void> {
+    for (let at = 0; at < hashes.length; at += MAX_EVENT_BLOBS)
+      await this.#request({ t: 'blob_discard', hashes: hashes.slice(at, at + MAX_EVENT_BLOBS) }, 'ok');
   }
 
   async getBlob(hash: string, options: BlobOptions = {}): Promise<Uint8Array> {

@@ -83,6 +83,8 @@ export interface BlobProgress {
 
 export interface BlobOptions {
   onProgress?: (progress: BlobProgress) => void;
+  /** The blob's address, known before its first byte goes (so a dropped upload can be discarded). */
+  onHash?: (hash: string) => void;
   /** Give up after this long without reaching the relay (default 60 s); a drop in between resumes. */
   timeoutMs?: number;
 }
@@ -203,6 +205,11 @@ export interface Transport {
   putBlob(bytes: Uint8Array, options?: BlobOptions): Promise<{ hash: string }>;
   /** Downloads and checks the hash; resumes after a drop from the bytes already received. */
   getBlob(hash: string, options?: BlobOptions): Promise<Uint8Array>;
+  /**
+   * Drops this device's blobs that no event names (an upload it will not share); blobs an event
+   * references or another device uploaded stay. Resolves once the relay answered.
+   */
+  discardBlobs(hashes: readonly string[]): Promise<void>;
 
   /** Uploads a signed record (the relay verifies it against the org root before storing). */
   putRecord(record: Record<string, unknown>): Promise<void>;

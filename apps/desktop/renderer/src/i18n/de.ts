@@ -508,6 +508,8 @@ export const de = {
     'Der Proxy-Server verlangt eine Anmeldung, die Klinikfunk nicht hat oder die er ablehnt. Bitte melden Sie das der IT: Die Zugangsdaten in der Richtlinie „ProxyServer“ müssen stimmen.',
   'error.proxy_unreachable':
     'Der Proxy-Server ist nicht erreichbar. Bitte melden Sie das der IT: Die Adresse in der Richtlinie „ProxyServer“ oder die Proxy-Einstellung von Windows muss stimmen.',
+  'error.quota_exceeded':
+    'Der Server nimmt von diesem Arbeitsplatz keine weiteren Dateien an: Der Speicherplatz für Dateien ist aufgebraucht. Bitte melden Sie das der IT.',
   'error.relay_unreachable':
     'Der Server Ihrer Einrichtung ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung und versuchen Sie es gleich noch einmal; hilft das nicht, wenden Sie sich an Ihre IT.',
   'error.orgCreate.relay_unreachable':

@@ -504,6 +504,8 @@ export const en: Record<MessageKey, string> = {
   'error.admin.relay_unreachable':
     'The server cannot be reached right now. Please try again once the connection is back (top: "Online").',
   'error.not_permitted': 'You do not have permission for this. Ask an administrator.',
+  'error.quota_exceeded':
+    'The server takes no more files from this workstation: the storage for files is used up. Please report this to your IT.',
   'error.internal': 'An unexpected error occurred. Please try again; if it persists, report it to your IT.',
   'error.signIn.not_permitted': 'The passphrase is not correct. Mind upper and lower case and Caps Lock.',
   'error.signIn.not_found': 'This profile no longer exists on this workstation. Please choose another one.',

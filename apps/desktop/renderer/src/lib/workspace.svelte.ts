@@ -13,6 +13,8 @@ export interface JumpTarget {
   channelId: string;
   sortKey: number;
   messageId: string;
+  /** The file inside the item `messageId` (a file of a group) to focus and mark. */
+  part?: string;
 }
 
 export type Panel = 'channel' | 'admin' | 'roles';

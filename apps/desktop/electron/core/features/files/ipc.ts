@@ -28,6 +28,7 @@ export function fileHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> 
     clock: ctx.clock,
     policy: ctx.policy.values,
     progress: (progress: Parameters<typeof ctx.emit<'files.progress'>>[1]) => ctx.emit('files.progress', progress),
+    log: ctx.log.child('files'),
   };
   const files = (runtime: ProfileRuntime) => filesService(runtime, deps);
   const visible = () => files(ctx.sessions.visible());

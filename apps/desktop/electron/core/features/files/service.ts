@@ -16,6 +16,7 @@ import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts'
 import { fromBase64Url, toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { asFileKey } from '@klinikfunk/crypto/keys.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import { fileRepository, type FileRow } from './repository.ts';
@@ -43,9 +44,17 @@ const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 /** Case and accents do not matter when searching by name ("ubergabe" finds "Übergabe.pdf"). */
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('de');
 
-/** A relay failure becomes `relay_unreachable`; cancellation and everything else pass through. */
+/**
+ * A relay failure becomes `relay_unreachable`, or `quota_exceeded` when the relay holds as many of
+ * this device's file bytes as it allows (retrying will not help until IT acts); cancellation and
+ * everything else pass through.
+ */
 function relayError(error: unknown): never {
-  if (error instanceof TransportError) throw new AppError('relay_unreachable', `relay: ${error.code} ${error.message}`);
+  if (error instanceof TransportError)
+    throw new AppError(
+      error.code === 'quota_exceeded' ? 'quota_exceeded' : 'relay_unreachable',
+      `relay: ${error.code} ${error.message}`,
+    );
   throw error;
 }
 
@@ -64,6 +73,7 @@ export interface FilesDeps {
   clock: Clock;
   policy: FilePolicyValues;
   progress: (progress: EventPayload<'files.progress'>) => void;
+  log?: Logger;
 }
 
 export interface NewUpload {
@@ -197,7 +207,7 @@ export class FilesService {
       this.#uploads.delete(uploadId);
       this.#touched.delete(uploadId);
       this.#transfers.end(uploadId, 'up', phase, meta.size);
-      if (phase !== 'done') await upload.discard();
+      if (phase !== 'done') await this.#discard(upload);
     };
     if (this.#transfers.isCancelled(uploadId)) {
       await end('cancelled');
@@ -339,7 +349,7 @@ export class FilesService {
     this.#held.clear();
     for (const h of held) await this.#dropSealed(h);
     this.#touched.clear();
-    for (const upload of uploads) await upload.discard();
+    for (const upload of uploads) await this.#discard(upload);
   }
 
   #assertOpen(): void {
@@ -359,10 +369,33 @@ export class FilesService {
     return upload;
   }
 
+  /** A sealed upload that will not be shared: its ciphertext goes here and at the relay. */
   async #dropSealed(held: HeldUpload): Promise<void> {
     const { filesDir } = this.#runtime.profile;
-    await rm(blobPath(filesDir, held.sealed.blobId), { force: true });
-    if (held.sealed.thumbnailBlobId) await rm(blobPath(filesDir, held.sealed.thumbnailBlobId), { force: true });
+    const { sealed } = held;
+    await rm(blobPath(filesDir, sealed.blobId), { force: true });
+    if (sealed.thumbnailBlobId) await rm(blobPath(filesDir, sealed.thumbnailBlobId), { force: true });
+    this.#discardAtRelay([...sealed.parts, ...(sealed.thumbnailBlobId ? [sealed.thumbnailBlobId] : [])]);
+  }
+
+  /** An upload that will not be shared: its partial ciphertext goes here and at the relay. */
+  async #discard(upload: Upload): Promise<void> {
+    await upload.discard();
+    this.#discardAtRelay(upload.relayBlobs);
+  }
+
+  /**
+   * Asks the relay to drop blobs no event will name, now rather than at its cleanup (24 hours
+   * after they were complete). Not awaited: a cancel or a lock must not wait for the relay; if it
+   * cannot be asked (offline, an older relay) its cleanup removes them as before.
+   */
+  #discardAtRelay(hashes: readonly string[]): void {
+    if (hashes.length === 0) return;
+    this.#runtime.transport
+      .discardBlobs(hashes)
+      .catch((error: unknown) =>
+        this.#deps.log?.debug('relay kept blobs of a dropped upload', { error: String(error) }),
+      );
   }
 
   async #sweep(): Promise<void> {
@@ -376,7 +409,7 @@ export class FilesService {
       this.#touched.delete(id);
       const upload = this.#uploads.get(id);
       this.#uploads.delete(id);
-      await upload?.discard();
+      if (upload) await this.#discard(upload);
     }
   }
 
@@ -387,7 +420,7 @@ export class FilesService {
     this.#touched.delete(uploadId);
     if (!upload) return;
     this.#transfers.end(uploadId, 'up', phase, upload.meta.size);
-    await upload.discard();
+    await this.#discard(upload);
   }
 
   /** Downloads into the cache with progress events under `transferId` (when the renderer gave one). */

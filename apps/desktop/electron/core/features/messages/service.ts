@@ -175,6 +175,7 @@ export class MessageService {
       channelId: h.channelId,
       channelName: mine.get(h.channelId) ?? '',
       id: h.id,
+      ...(h.part ? { part: h.part } : {}),
       sortKey: h.sortKey,
       createdAt: h.createdAt,
       senderName: h.kind === 'message' ? (senders.get(`${h.channelId}/${h.id}`) ?? UNKNOWN_NAME) : '',

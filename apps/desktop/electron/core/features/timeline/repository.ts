@@ -301,10 +301,12 @@ export function timelineRepository(db: Db) {
      * Whether the event is a timeline item: a file, poll or appointment the rules let through
      * (the put that created the entry, not a change of it), a visible channel change. What the
      * notifications of shared things ask (core/wiring.ts): a refused or changing event names
-     * nothing new.
+     * nothing new. A file of a group counts: it shows, in its group's item (whose notification
+     * app/notification-hold.ts makes one).
      */
     isItem(channelId: string, eventId: string): boolean {
       const r = byId.get(channelId, eventId) as EventRow | undefined;
+      if (r?.type === 'file.share') return file.get(channelId, eventId) !== undefined;
       return r !== undefined && toRow(channelId, r) !== null;
     },
     /**

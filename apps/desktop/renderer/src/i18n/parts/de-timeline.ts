@@ -35,9 +35,10 @@ export const deTimeline = {
   'timeline.upload.cancel': 'Abbrechen',
   'timeline.upload.cancelLabel': 'Hochladen von {names} abbrechen',
   'timeline.upload.retry': 'Erneut versuchen',
-  'timeline.upload.discard': 'Verwerfen',
+  'timeline.upload.discard': 'Entfernen',
   'timeline.upload.discardLabel': '{names} nicht senden und entfernen',
-  'timeline.upload.notSent': 'Nicht gesendet',
-  'timeline.upload.failed': '{reason} Mit „Erneut versuchen“ wird es noch einmal gesendet.',
+  'timeline.upload.notSent': 'Hochladen fehlgeschlagen – erneut versuchen oder entfernen',
+  'timeline.upload.failed':
+    '{reason} „Erneut versuchen“ sendet die Dateien mit der Beschriftung noch einmal, „Entfernen“ verwirft sie; gesendet wurde noch nichts davon.',
   'timeline.upload.nothingSent': 'Keine der Dateien wurde gesendet.',
 } as const;

@@ -37,9 +37,10 @@ export const enTimeline: Record<keyof typeof deTimeline, string> = {
   'timeline.upload.cancel': 'Cancel',
   'timeline.upload.cancelLabel': 'Cancel uploading {names}',
   'timeline.upload.retry': 'Try again',
-  'timeline.upload.discard': 'Discard',
+  'timeline.upload.discard': 'Remove',
   'timeline.upload.discardLabel': 'Do not send {names} and remove it',
-  'timeline.upload.notSent': 'Not sent',
-  'timeline.upload.failed': '{reason} “Try again” sends it once more.',
+  'timeline.upload.notSent': 'Upload failed – try again or remove',
+  'timeline.upload.failed':
+    '{reason} “Try again” sends the files with their caption once more, “Remove” drops them; nothing of them has been sent yet.',
   'timeline.upload.nothingSent': 'None of the files was sent.',
 };
