@@ -66,13 +66,11 @@ test('the overviews follow another workstation without reading their lists again
     });
     await quiet();
     const from = calls.length;
-    await admin
-      .getByTestId('attach-input')
-      .setInputFiles({
-        name: 'Befund-Zimmer-12.txt',
-        mimeType: 'text/plain',
-        buffer: Buffer.from('Befund vom Montag'),
-      });
+    await admin.getByTestId('attach-input').setInputFiles({
+      name: 'Befund-Zimmer-12.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Befund vom Montag'),
+    });
     await admin.getByTestId('attach-tray').getByTestId('tray-send').click();
     await expect(nurse.getByTestId('file-row').filter({ hasText: 'Befund-Zimmer-12.txt' })).toBeVisible({
       timeout: 30_000,
