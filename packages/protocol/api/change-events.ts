@@ -6,6 +6,8 @@
 // acknowledgement count) the event says "reload" explicitly: the screen is never left stale.
 import { z } from 'zod';
 import { channelId, messageId } from './common.ts';
+import { calendarEntrySchema, occurrenceSchema } from './features/calendar.ts';
+import { fileViewSchema } from './features/files.ts';
 import { messageViewSchema } from './features/message-view.ts';
 import { pollViewSchema } from './features/polls.ts';
 import { timelineItemSchema } from './features/timeline.ts';
@@ -30,6 +32,22 @@ export const messagePatchSchema = z.object({
 /** Most timeline items (and most poll views) one event carries; more is a reload of the items. */
 export const MAX_PATCH_ITEMS = 200;
 
+/** One occurrence of a series, by its place in the series: as calendar.range shows it, or null when it is cancelled or gone. */
+export const occurrencePatchSchema = z.object({
+  uid: z.string(),
+  recurrenceId: z.number(),
+  occurrence: occurrenceSchema.nullable(),
+});
+
+export const calendarPatchSchema = z.object({
+  /** Entries new or changed (an RSVP, an edit, a cancel), as calendar.range shows them. */
+  entries: z.array(calendarEntrySchema).max(MAX_PATCH_ITEMS),
+  /** Entries gone: an own new entry the relay or the rules refused. */
+  removedUids: z.array(z.string()).max(MAX_PATCH_ITEMS),
+  /** Single occurrences changed or cancelled on their own. */
+  occurrences: z.array(occurrencePatchSchema).max(MAX_PATCH_ITEMS),
+});
+
 export const sharedPatchSchema = z.object({
   kind: z.literal('patch'),
   /** Timeline items new or changed (shared, delivered, an appointment changed), as timeline.items shows them. */
@@ -38,6 +56,19 @@ export const sharedPatchSchema = z.object({
   removedItems: z.array(z.string()).max(MAX_PATCH_ITEMS),
   /** Polls whose results or state changed, as polls.list shows them. */
   polls: z.array(pollViewSchema).max(MAX_PATCH_ITEMS),
+  /** Polls gone: an own poll the relay or the rules refused (the Umfragen overview drops them). */
+  removedPolls: z.array(z.string()).max(MAX_PATCH_ITEMS),
+  /** Files new or changed, as files.list shows them (unfiltered: the Dateien overview filters and sorts them). */
+  files: z.array(fileViewSchema).max(MAX_PATCH_ITEMS),
+  /** Files gone: an own file the relay or the rules refused. */
+  removedFiles: z.array(z.string()).max(MAX_PATCH_ITEMS),
+  /** Calendar entries and single occurrences that changed, for the Kalender overview and the timeline's appointments. */
+  calendar: calendarPatchSchema,
+  /**
+   * The overviews (Umfragen, Dateien, Kalender) read their lists again: a roster change alters
+   * who may change or close what, which no named row says.
+   */
+  reloadOverviews: z.boolean(),
 });
 
 export const messagesChangedSchema = z.object({
@@ -46,7 +77,10 @@ export const messagesChangedSchema = z.object({
   version: changeVersion.min(1),
   /** What the message window does: patch by id, or read its messages again. */
   messages: z.discriminatedUnion('kind', [z.object({ kind: z.literal('reload') }), messagePatchSchema]),
-  /** Polls, files or calendar entries of the channel changed: the overviews read again. */
+  /**
+   * Polls, files or calendar entries of the channel changed: the overviews patch their lists from
+   * `shared`, or read them again when it says reload (or `reloadOverviews`).
+   */
   collab: z.boolean(),
   /**
    * What the open conversation's timeline does: patch its items and poll views by id (empty when
@@ -57,4 +91,19 @@ export const messagesChangedSchema = z.object({
 
 export type MessagePatch = z.output<typeof messagePatchSchema>;
 export type SharedPatch = z.output<typeof sharedPatchSchema>;
+
+/** A shared patch that changes nothing (a plain message). */
+export const EMPTY_SHARED_PATCH: SharedPatch = {
+  kind: 'patch',
+  items: [],
+  removedItems: [],
+  polls: [],
+  removedPolls: [],
+  files: [],
+  removedFiles: [],
+  calendar: { entries: [], removedUids: [], occurrences: [] },
+  reloadOverviews: false,
+};
+export type CalendarPatch = z.output<typeof calendarPatchSchema>;
+export type OccurrencePatch = z.output<typeof occurrencePatchSchema>;
 export type MessagesChanged = z.output<typeof messagesChangedSchema>;

@@ -4,7 +4,7 @@
 // views were being read when the switch came. The CI dry run found the first: a locked profile's
 // channel id reached the next person's renderer as a reload.
 import { describe, expect, it, vi } from 'vitest';
-import type { MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
+import { EMPTY_SHARED_PATCH, type MessagePatch } from '@klinikfunk/protocol/api/change-events.ts';
 import { createChangeFeed } from '../../../apps/desktop/electron/core/changes/change-feed.ts';
 import { changeOfEvents } from '../../../apps/desktop/electron/core/changes/channel-change.ts';
 import { createMemoryLogger } from '../../../apps/desktop/electron/core/log/logger.ts';
@@ -23,7 +23,7 @@ function feed(messagePatch: () => Promise<MessagePatch | null>) {
     sessionStatus: () => Promise.reject(new Error('not in this test')),
     connectionView: () => Promise.resolve(null),
     messagePatch,
-    sharedPatch: () => Promise.resolve({ kind: 'patch', items: [], removedItems: [], polls: [] }),
+    sharedPatch: () => Promise.resolve(EMPTY_SHARED_PATCH),
     channelsPatch: () => Promise.resolve({ upserted: [], removed: [] }),
   });
   const about = (channelId: string) => emitted.filter((e) => JSON.stringify(e.payload).includes(channelId));

@@ -1,7 +1,12 @@
 // Which message views a batch of channel events changes (core/changes/channel-change.ts): named by id where
 // the views can be built from the ids, "reload" where they cannot, never silently nothing.
 import { describe, expect, it } from 'vitest';
-import { changeOfEvents, mergeChanges, RELOAD } from '../../../apps/desktop/electron/core/changes/channel-change.ts';
+import {
+  changeOfEvents,
+  mergeChanges,
+  NOTHING_SHARED,
+  RELOAD,
+} from '../../../apps/desktop/electron/core/changes/channel-change.ts';
 
 const ME = 'usrme000001';
 const OTHER = 'usrother001';
@@ -27,7 +32,7 @@ describe('channel change', () => {
       messageIds: ['msgnew00001', 'msgold00001', 'msgold00002', 'msgold00003'],
       quoted: ['msgold00001', 'msgold00002'],
       collab: false,
-      shared: { items: [], uids: [], polls: [] },
+      shared: NOTHING_SHARED,
     });
   });
 
@@ -50,10 +55,13 @@ describe('channel change', () => {
       quoted: [],
       collab: true,
       shared: {
+        ...NOTHING_SHARED,
         // A put by itself too: refused for good, its item has no entry left to be found by.
         items: ['evfile00001', 'evpoll00001', 'evput000001'],
         uids: ['uidvisite01', 'uidvisite02'],
         polls: ['evpoll00001', 'evpollold01'],
+        // The Dateien overview's row.
+        files: ['evfile00001'],
       },
     });
     // A vote without a poll id cannot be named: the timeline reads its items again.
@@ -61,6 +69,44 @@ describe('channel change', () => {
     // Two turns' changes are one event's.
     const merged = mergeChanges(change, changeOfEvents([ev('evfile00002', { type: 'file.share' })], ME));
     expect(merged.shared?.items).toEqual(['evfile00001', 'evpoll00001', 'evput000001', 'evfile00002']);
+  });
+
+  it('names the entry an answer changes, and a single occurrence changed or cancelled on its own', () => {
+    const change = changeOfEvents(
+      [
+        ev('evrsvp00001', { type: 'calendar.rsvp', uid: 'uidvisite01', rsvp: 'yes' }),
+        ev('evocc000001', {
+          type: 'calendar.occurrence.put',
+          uid: 'uidseries01',
+          recurrenceId: 1_767_600_000_000,
+          title: 'Visite später',
+          start: 1_767_603_600_000,
+          end: 1_767_607_200_000,
+        }),
+        ev('evocc000002', { type: 'calendar.occurrence.cancel', uid: 'uidseries01', recurrenceId: 1_768_204_800_000 }),
+        // The same occurrence twice in one event is one.
+        ev('evocc000003', { type: 'calendar.occurrence.cancel', uid: 'uidseries01', recurrenceId: 1_768_204_800_000 }),
+      ],
+      ME,
+    );
+    expect(change).toEqual({
+      reload: false,
+      messageIds: [],
+      quoted: [],
+      collab: true,
+      shared: {
+        ...NOTHING_SHARED,
+        uids: ['uidvisite01', 'uidseries01'],
+        occurrences: [
+          { uid: 'uidseries01', recurrenceId: 1_767_600_000_000 },
+          { uid: 'uidseries01', recurrenceId: 1_768_204_800_000 },
+        ],
+      },
+    });
+    // One without its place in the series cannot be named: the views read again.
+    expect(
+      changeOfEvents([ev('evocc000004', { type: 'calendar.occurrence.put', uid: 'uidseries01' })], ME).shared,
+    ).toBeNull();
   });
 
   it('marks polls, files and calendar entries as collaboration changes without touching messages', () => {
@@ -72,13 +118,14 @@ describe('channel change', () => {
     // A roster or settings change reloads the messages; the item it may make (a rename) is named.
     expect(changeOfEvents([ev('evupd000001', { type: 'channel.update', name: 'x' })], ME)).toEqual({
       ...RELOAD,
-      shared: { items: ['evupd000001'], uids: [], polls: [] },
+      // Who may change or close what changed too: the overviews read their lists again.
+      shared: { ...NOTHING_SHARED, items: ['evupd000001'], overviews: true },
     });
     // A receipt changes read counts, nothing shared.
     expect(changeOfEvents([ev('evrcpt00001', { type: 'read.receipt', upToSeq: 4 })], ME)).toEqual({
       ...RELOAD,
       collab: false,
-      shared: { items: [], uids: [], polls: [] },
+      shared: NOTHING_SHARED,
     });
     expect(changeOfEvents([ev('evnew000001', { type: 'something.new' })], ME)).toEqual(RELOAD);
     expect(changeOfEvents([ev('evbad000001', { type: 'message.edit' })], ME).reload).toBe(true);
@@ -90,7 +137,7 @@ describe('channel change', () => {
     const page = Array.from({ length: 201 }, (_, i) =>
       ev(`msg${String(i).padStart(8, '0')}`, { type: 'message.create' }),
     );
-    const messagesOnly = { ...RELOAD, collab: false, shared: { items: [], uids: [], polls: [] } };
+    const messagesOnly = { ...RELOAD, collab: false, shared: NOTHING_SHARED };
     expect(changeOfEvents(page, ME)).toEqual(messagesOnly);
     const half = (from: number) => changeOfEvents(page.slice(from, from + 150), ME);
     expect(mergeChanges(half(0), half(1)).messageIds).toHaveLength(151);

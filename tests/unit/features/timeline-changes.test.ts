@@ -4,6 +4,7 @@
 // good is gone from the store; its item, shown as "Wird gesendet …", must go from the window too.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EMPTY_SHARED_PATCH } from '@klinikfunk/protocol/api/change-events.ts';
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import type { ProfileRuntime } from '../../../apps/desktop/electron/core/app/profile-runtime.ts';
@@ -61,7 +62,7 @@ async function patched(shown: TimelineItem[], events: ChannelEvent[]): Promise<r
   const { shared } = changeOfEvents(events, BEN.userId);
   expect(shared).not.toBeNull();
   const patch = await timelinePatch(runtime(), CH, shared!);
-  return applySharedPatch({ items: shown, polls: [] }, LIVE_END, { kind: 'patch', ...patch, polls: [] }).items;
+  return applySharedPatch({ items: shown, polls: [] }, LIVE_END, { ...EMPTY_SHARED_PATCH, ...patch }).items;
 }
 
 describe('appointment items patched from the change event', () => {

@@ -1,7 +1,7 @@
 // A messages.changed event patches the message window by id, in sort-key order, within the
 // window's bounds; a missed event or an explicit "reload" asks for one reload, never a guess.
 import { describe, expect, it } from 'vitest';
-import type { MessagesChanged } from '@klinikfunk/protocol/api/change-events.ts';
+import { EMPTY_SHARED_PATCH, type MessagesChanged } from '@klinikfunk/protocol/api/change-events.ts';
 import type { MessageView } from '@klinikfunk/protocol/api/contract.ts';
 import { applyChange } from '../../../apps/desktop/renderer/src/lib/message-patch.ts';
 import { emptyWindow, type WindowState } from '../../../apps/desktop/renderer/src/lib/message-window.ts';
@@ -23,7 +23,7 @@ const patch = (
   version,
   messages: { kind: 'patch', upserted, removed: [], total: 1001, historyStart: null, ...over },
   collab: false,
-  shared: { kind: 'patch', items: [], removedItems: [], polls: [] },
+  shared: EMPTY_SHARED_PATCH,
 });
 const keys = (view: WindowState | 'reload' | null) =>
   view && view !== 'reload' ? view.messages.map((m) => m.sortKey) : view;

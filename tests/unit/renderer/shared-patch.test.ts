@@ -1,7 +1,7 @@
 // The open conversation's timeline patched from a messages.changed event (renderer lib/shared-patch.ts):
 // items by event id inside the window's range, in sort-key order; poll views by poll id.
 import { describe, expect, it } from 'vitest';
-import type { SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
+import { EMPTY_SHARED_PATCH, type SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 import { applySharedPatch } from '../../../apps/desktop/renderer/src/lib/shared-patch.ts';
@@ -42,13 +42,7 @@ const poll = (pollId: string, totalVoters: number): PollView => ({
   options: [],
 });
 
-const patch = (over: Partial<SharedPatch>): SharedPatch => ({
-  kind: 'patch',
-  items: [],
-  removedItems: [],
-  polls: [],
-  ...over,
-});
+const patch = (over: Partial<SharedPatch>): SharedPatch => ({ ...EMPTY_SHARED_PATCH, ...over });
 const liveEnd = { afterSortKey: 10, upToSortKey: null };
 
 describe('shared patch', () => {

@@ -15,8 +15,10 @@ import { verifyWipeOrders } from './app/wipe.ts';
 import type { HandlerContext } from './app/handler-context.ts';
 import { createChangeFeed, type EventSink } from './changes/change-feed.ts';
 import {
+  calendarPatch,
   channelsPatch,
   featureHandlers,
+  filePatch,
   messagePatch,
   pollPatch,
   registerStoreFeatures,
@@ -91,8 +93,14 @@ export function createCore(deps: CoreDeps): Core {
     messagePatch: (channelId, change) => messagePatch(sessions.visible(), channelId, change),
     sharedPatch: async (channelId, shared) => {
       const runtime = sessions.visible();
-      const items = await timelinePatch(runtime, channelId, shared);
-      return { kind: 'patch', ...items, polls: await pollPatch(runtime, channelId, shared.polls, clock.now()) };
+      return {
+        kind: 'patch',
+        ...(await timelinePatch(runtime, channelId, shared)),
+        ...(await pollPatch(runtime, channelId, shared.polls, clock.now())),
+        ...(await filePatch(runtime, channelId, shared.files)),
+        calendar: await calendarPatch(runtime, channelId, shared.uids, shared.occurrences),
+        reloadOverviews: shared.overviews,
+      };
     },
     channelsPatch: (channelIds) => channelsPatch(sessions.visible(), channelIds),
   });

@@ -173,3 +173,16 @@ export function occurrences(
   }
   return result.sort((a, b) => a.start - b.start).slice(0, limit);
 }
+
+/**
+ * The occurrence at `recurrenceId` as `occurrences` shows it: at its new time when changed on its
+ * own, null when cancelled on its own or when the series (as it is now) has no occurrence there.
+ * For a change event that names one occurrence (features/calendar/calendar-changes.ts).
+ */
+export function occurrenceAt(event: CalendarEvent, recurrenceId: number, counter?: WalkCounter): Occurrence | null {
+  if (event.cancelled || !event.rrule || !isOccurrence(event, recurrenceId, counter)) return null;
+  const override = (event.overrides ?? []).find((o) => o.recurrenceId === recurrenceId);
+  if (override?.cancelled) return null;
+  if (override) return { uid: event.uid, start: override.start, end: override.end, recurrenceId, changed: override };
+  return { uid: event.uid, start: recurrenceId, end: recurrenceId + (event.end - event.start), recurrenceId };
+}

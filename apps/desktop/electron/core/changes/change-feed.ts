@@ -4,7 +4,7 @@
 // (packages/protocol/api/change-events.ts), or "reload" when they cannot be named; the sidebar's
 // event the changed channels' rows and the ids no longer listed (api/features/channels.ts), or
 // "reload" for a change of every channel (a new session, a reconnect, a directory change).
-import type { MessagePatch, SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
+import { EMPTY_SHARED_PATCH, type MessagePatch, type SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import { MAX_PATCH_CHANNELS, type ChannelSummaryView } from '@klinikfunk/protocol/api/features/channels.ts';
 import type { ConnectionView, SessionStatus } from '@klinikfunk/protocol/api/contract.ts';
 import { mergeChanges, type ChannelChange, type SharedIds } from './channel-change.ts';
@@ -45,7 +45,8 @@ export interface ChangeFeed {
   close(): void;
 }
 
-const NOTHING_SHARED: SharedPatch = { kind: 'patch', items: [], removedItems: [], polls: [] };
+const namesNothing = (s: SharedIds) =>
+  s.items.length + s.uids.length + s.polls.length + s.files.length + s.occurrences.length === 0 && !s.overviews;
 
 export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
   const log = deps.log;
@@ -93,8 +94,8 @@ export function createChangeFeed(deps: ChangeFeedDeps): ChangeFeed {
     const sharedViews =
       shared === null
         ? null
-        : shared.items.length + shared.uids.length + shared.polls.length === 0
-          ? NOTHING_SHARED
+        : namesNothing(shared)
+          ? EMPTY_SHARED_PATCH
           : await Promise.resolve()
               .then(() => deps.sharedPatch(channelId, shared))
               .catch((error: unknown) => {

@@ -2,7 +2,9 @@
 // (change-feed.ts). What cannot be named by message id is a reload: a roster change alters every
 // acknowledgement and read count, another member's read receipt the read counts of own messages.
 // The timeline's shared things are named likewise: the file or poll by its event id, a calendar
-// entry by its uid (its item is the put that created it), a poll's results by the poll's id.
+// entry by its uid (its item is the put that created it; an answer changes it too), a single
+// occurrence by its uid and place in the series, a poll's results by the poll's id; the overviews
+// (Umfragen, Dateien, Kalender) patch their lists from the same names.
 import { MAX_PATCH_ITEMS, MAX_PATCH_MESSAGES } from '@klinikfunk/protocol/api/change-events.ts';
 
 /** The shared things of a channel whose views changed. */
@@ -13,6 +15,17 @@ export interface SharedIds {
   uids: string[];
   /** Polls whose results or state changed. */
   polls: string[];
+  /** Files shared (or refused): the Dateien overview's rows. */
+  files: string[];
+  /** Single occurrences of a series changed or cancelled on their own. */
+  occurrences: OccurrenceId[];
+  /** The overviews read their lists again (a roster change: who may change or close what). */
+  overviews: boolean;
+}
+
+export interface OccurrenceId {
+  uid: string;
+  recurrenceId: number;
 }
 
 export interface ChannelChange {
@@ -30,16 +43,31 @@ export interface ChannelChange {
 
 export const RELOAD: ChannelChange = { reload: true, messageIds: [], quoted: [], collab: true, shared: null };
 
-const NOTHING_SHARED: SharedIds = { items: [], uids: [], polls: [] };
+export const NOTHING_SHARED: SharedIds = {
+  items: [],
+  uids: [],
+  polls: [],
+  files: [],
+  occurrences: [],
+  overviews: false,
+};
+
+const occurrenceKey = (o: OccurrenceId) => `${o.uid}@${o.recurrenceId}`;
 
 const mergeShared = (a: SharedIds | null, b: SharedIds | null): SharedIds | null => {
   if (a === null || b === null) return null;
-  const merged = {
+  const merged: SharedIds = {
     items: [...new Set([...a.items, ...b.items])],
     uids: [...new Set([...a.uids, ...b.uids])],
     polls: [...new Set([...a.polls, ...b.polls])],
+    files: [...new Set([...a.files, ...b.files])],
+    occurrences: [...new Map([...a.occurrences, ...b.occurrences].map((o) => [occurrenceKey(o), o])).values()],
+    overviews: a.overviews || b.overviews,
   };
-  return merged.items.length + merged.uids.length > MAX_PATCH_ITEMS || merged.polls.length > MAX_PATCH_ITEMS
+  return merged.items.length + merged.uids.length > MAX_PATCH_ITEMS ||
+    merged.polls.length > MAX_PATCH_ITEMS ||
+    merged.files.length > MAX_PATCH_ITEMS ||
+    merged.occurrences.length > MAX_PATCH_ITEMS
     ? null
     : merged;
 };
@@ -50,7 +78,14 @@ interface EventLike {
   payload: unknown;
 }
 
-type Fields = { type?: unknown; messageId?: unknown; pollId?: unknown; uid?: unknown; fileIds?: unknown };
+type Fields = {
+  type?: unknown;
+  messageId?: unknown;
+  pollId?: unknown;
+  uid?: unknown;
+  fileIds?: unknown;
+  recurrenceId?: unknown;
+};
 const typeOf = (payload: unknown): Fields =>
   typeof payload === 'object' && payload !== null ? (payload as Fields) : {};
 
@@ -97,7 +132,7 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
       case 'channel.update':
         // Roster or settings: every acknowledgement and read count may change; a rename is an item.
         reload = collab = true;
-        share({ items: [event.eventId] });
+        share({ items: [event.eventId], overviews: true });
         break;
       case 'poll.create':
         collab = true;
@@ -110,7 +145,7 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
         break;
       case 'file.share':
         collab = true;
-        share({ items: [event.eventId] });
+        share({ items: [event.eventId], files: [event.eventId] });
         break;
       case 'file.group':
         // The group's first file becomes its one item; the other files' items are named so they go.
@@ -132,10 +167,19 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
         share(typeof p.uid === 'string' ? { uids: [p.uid] } : null);
         break;
       case 'calendar.rsvp':
+        // An answer changes the entry's attendees (its item in the timeline shows them).
+        collab = true;
+        share(typeof p.uid === 'string' ? { uids: [p.uid] } : null);
+        break;
       case 'calendar.occurrence.put':
       case 'calendar.occurrence.cancel':
-        // The entry's item shows neither answers nor single occurrences: the calendar views read again.
+        // The occurrence by its place in the series; the entry too, whose item shows the series.
         collab = true;
+        share(
+          typeof p.uid === 'string' && typeof p.recurrenceId === 'number'
+            ? { uids: [p.uid], occurrences: [{ uid: p.uid, recurrenceId: p.recurrenceId }] }
+            : null,
+        );
         break;
       default:
         // Anything unknown: read everything again.

@@ -40,9 +40,14 @@ export function featureHandlers(ctx: HandlerContext) {
 
 /** The change feed (wiring.ts) patches the renderer's window with the messages feature's views. */
 export { messagePatch } from './messages/message-changes.ts';
-/** ... the timeline with its items and poll views, and the sidebar with the channels feature's rows. */
+/**
+ * ... the timeline and the overviews (Umfragen, Dateien, Kalender) with the items, polls, files and
+ * calendar entries that changed, and the sidebar with the channels feature's rows.
+ */
 export { timelinePatch } from './timeline/timeline-changes.ts';
 export { pollPatch } from './polls/poll-changes.ts';
+export { filePatch } from './files/file-changes.ts';
+export { calendarPatch } from './calendar/calendar-changes.ts';
 export { channelsPatch } from './channels/channel-changes.ts';
 
 /** Notifications (wiring.ts) name a file, poll or appointment only as the timeline shows it. */

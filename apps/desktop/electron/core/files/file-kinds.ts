@@ -1,15 +1,6 @@
 // Kinds of files for the file store's filter and for what the in-app preview may open.
-export type FileKind = 'image' | 'pdf' | 'document' | 'other';
-
-const DOCUMENT =
-  /^(text\/|application\/(msword|rtf|vnd\.openxmlformats-officedocument|vnd\.oasis\.opendocument|vnd\.ms-))/;
-
-export function fileKind(mimeType: string): FileKind {
-  if (mimeType.startsWith('image/')) return 'image';
-  if (mimeType === 'application/pdf') return 'pdf';
-  if (DOCUMENT.test(mimeType)) return 'document';
-  return 'other';
-}
+// The kinds are the file store's filter, which the renderer applies to patched rows too.
+export { fileKind, type FileKind } from '@klinikfunk/protocol/api/features/file-list.ts';
 
 /** Raster images and PDF only: SVG can carry script, so it is never previewed. */
 const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'application/pdf']);

@@ -34,7 +34,8 @@ export function checkRrule(rule: string): void {
   }
 }
 
-async function entryViews(
+/** Entries as calendar.range (and the change events, calendar-changes.ts) show them. */
+export async function entryViews(
   runtime: ProfileRuntime,
   channelId: string,
   entries: CalendarEvent[],
@@ -79,7 +80,7 @@ async function entryViews(
 }
 
 /** An occurrence as the views show it: a changed one with its own title, location and description. */
-function occurrenceView(entry: CalendarEvent, o: Occurrence): OccurrenceView {
+export function occurrenceView(entry: CalendarEvent, o: Occurrence): OccurrenceView {
   const own = o.changed;
   return {
     uid: o.uid,

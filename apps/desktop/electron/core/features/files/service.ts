@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/features/files.ts';
+import { fileMatches, type FileFilter, type FileSort } from '@klinikfunk/protocol/api/features/file-list.ts';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
@@ -23,7 +24,7 @@ import { fileRepository, type FileRow } from './repository.ts';
 import { TransportError } from '../../transport/transport.ts';
 import { blobPath, ensureCached, isCached } from '../../files/blob-cache.ts';
 import { ExportReader } from '../../files/export.ts';
-import { fileKind, MAX_PREVIEW_BYTES, previewRefusal } from '../../files/file-kinds.ts';
+import { MAX_PREVIEW_BYTES, previewRefusal } from '../../files/file-kinds.ts';
 import { extensionOf, uploadRefusal, type FilePolicyValues } from '../../files/file-policy.ts';
 import { decryptBytes, decryptFileToMemory } from '../../files/memory-crypto.ts';
 import { TransferCancelled, Transfers } from '../../files/transfers.ts';
@@ -40,9 +41,6 @@ const keyOf = (row: FileRow) => {
 
 /** The API's bytes (a Uint8Array, checked by the contract) as a Buffer over the same memory: no copy. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-/** Case and accents do not matter when searching by name ("ubergabe" finds "Übergabe.pdf"). */
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('de');
 
 /**
  * A relay failure becomes `relay_unreachable`, or `quota_exceeded` when the relay holds as many of
@@ -90,10 +88,26 @@ interface HeldUpload {
   at: number;
 }
 
-export interface FileQuery {
-  sort: 'newest' | 'oldest' | 'name' | 'size';
-  kind: string;
-  query: string;
+export interface FileQuery extends FileFilter {
+  sort: FileSort;
+}
+
+/** Files as files.list (and the change events, file-changes.ts) show them. */
+export async function fileViews(runtime: ProfileRuntime, rows: readonly FileRow[]): Promise<FileView[]> {
+  const name = await nameLookup(runtime.profile.store);
+  const me = runtime.identity.userId;
+  return rows.map((r) => ({
+    fileId: r.fileId,
+    name: r.name,
+    mimeType: r.mimeType,
+    size: r.size,
+    uploader: name(r.uploaderUserId),
+    createdAt: r.createdAt,
+    caption: r.caption,
+    hasThumbnail: r.thumbnailBlobId !== null,
+    cached: isCached(runtime.profile.filesDir, r.blobId),
+    own: r.uploaderUserId === me,
+  }));
 }
 
 export class FilesService {
@@ -118,29 +132,12 @@ export class FilesService {
   }
 
   async list(channelId: string, input: FileQuery): Promise<FileView[]> {
-    const store = this.#runtime.profile.store;
-    const rows = await store.repository(fileRepository).files(channelId, { sort: input.sort, limit: 1000 });
-    const query = fold(input.query.trim());
-    const name = await nameLookup(store);
-    const me = this.#runtime.identity.userId;
-    return rows
-      .filter(
-        (r) =>
-          (input.kind === 'all' || fileKind(r.mimeType) === input.kind) &&
-          (query === '' || fold(r.name).includes(query)),
-      )
-      .map((r) => ({
-        fileId: r.fileId,
-        name: r.name,
-        mimeType: r.mimeType,
-        size: r.size,
-        uploader: name(r.uploaderUserId),
-        createdAt: r.createdAt,
-        caption: r.caption,
-        hasThumbnail: r.thumbnailBlobId !== null,
-        cached: isCached(this.#runtime.profile.filesDir, r.blobId),
-        own: r.uploaderUserId === me,
-      }));
+    const rows = await this.#runtime.profile.store.repository(fileRepository).files(channelId, {
+      sort: input.sort,
+      limit: 1000,
+    });
+    const views = await fileViews(this.#runtime, rows);
+    return views.filter((f) => fileMatches(f, input));
   }
 
   async beginUpload({ channelId, name, mimeType, size }: NewUpload) {

@@ -1,7 +1,8 @@
 // The poll views a messages.changed event carries (changes/change-feed.ts): the polls whose
-// results or state changed, as polls.list shows them, so the timeline's poll cards update
-// without a polls.list call.
-import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
+// results or state changed, as polls.list shows them, so the timeline's poll cards and the
+// Umfragen overview update without a polls.list call; a named poll no longer listed (an own one
+// refused) is named as removed.
+import type { SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { pollViews } from './service.ts';
 
@@ -10,8 +11,10 @@ export async function pollPatch(
   channelId: string,
   pollIds: readonly string[],
   now: number,
-): Promise<PollView[]> {
-  if (pollIds.length === 0) return [];
+): Promise<Pick<SharedPatch, 'polls' | 'removedPolls'>> {
+  if (pollIds.length === 0) return { polls: [], removedPolls: [] };
   const wanted = new Set(pollIds);
-  return (await pollViews(runtime, channelId, now)).filter((p) => wanted.has(p.pollId));
+  const polls = (await pollViews(runtime, channelId, now)).filter((p) => wanted.has(p.pollId));
+  const found = new Set(polls.map((p) => p.pollId));
+  return { polls, removedPolls: pollIds.filter((id) => !found.has(id)) };
 }
