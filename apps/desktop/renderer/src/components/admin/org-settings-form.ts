@@ -10,7 +10,7 @@ export interface OrgSettingsFields {
   notificationContent: OrgSettingsView['org']['notificationContent'];
   historyForNewMembers: boolean;
   roleHistoryForPreviousHolders: boolean;
-  /** Kept as the organisation set it (chosen in the roles panel's alert setting, not here). */
+  /** The roles whose holders may send broadcast alerts too (ticked per role). */
   alertSenderRoleIds: string[];
 }
 
