@@ -25,6 +25,7 @@ import { pinsMethods } from './features/pins.ts';
 import { pollsMethods } from './features/polls.ts';
 import { reactionsMethods } from './features/reactions.ts';
 import { rolesMethods } from './features/roles.ts';
+import { alertsMethods } from './features/alerts.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
 import { supportMethods } from './features/support.ts';
@@ -59,6 +60,7 @@ export const methods = {
   ...timelineMethods,
   ...rolesMethods,
   ...reactionsMethods,
+  ...alertsMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -102,4 +104,5 @@ export type * from './features/user-import.ts';
 export type * from './features/timeline.ts';
 export type * from './features/roles.ts';
 export type * from './features/reactions.ts';
+export type * from './features/alerts.ts';
 export type * from './features/message-view.ts';

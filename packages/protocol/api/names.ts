@@ -2,6 +2,7 @@
 // harness bridge standing in for it) can refuse undeclared names without bundling zod.
 // contract.ts and events.ts are typed `satisfies Record<Name, ...>`, so a name without a schema,
 // or a schema without a name, fails the typecheck.
+import { ALERTS_METHOD_NAMES } from './features/alerts-names.ts';
 import { APP_INFO_METHOD_NAMES } from './features/app-info-names.ts';
 import { AUDIT_METHOD_NAMES } from './features/audit-names.ts';
 import { CALENDAR_METHOD_NAMES } from './features/calendar-names.ts';
@@ -54,6 +55,7 @@ export const METHOD_NAMES = [
   ...TIMELINE_METHOD_NAMES,
   ...ROLES_METHOD_NAMES,
   ...REACTIONS_METHOD_NAMES,
+  ...ALERTS_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -128,6 +128,11 @@ export const orgSettingsBody = z.strictObject({
    * off, the previous holder's devices delete those conversations.
    */
   roleHistoryForPreviousHolders: z.boolean().optional(),
+  /**
+   * The function roles whose holders may send broadcast alerts (besides admins, and department
+   * admins for their departments). Absent in records from before it existed: none.
+   */
+  alertSenderRoleIds: z.array(idSchema).max(50).optional(),
   /** The admin user who changed the settings (the org key alone does not say which admin). */
   issuedBy: idSchema,
   issuedAt: time,

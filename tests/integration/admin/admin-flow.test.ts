@@ -265,6 +265,7 @@ describe('organisation administration', () => {
       historyForNewMembers: true,
       // Not in the signed record: absent means off (docs/protocol.md, org_settings).
       roleHistoryForPreviousHolders: false,
+      alertSenderRoleIds: [],
     });
 
     const { channelId } = await admin.value('channels.create', {

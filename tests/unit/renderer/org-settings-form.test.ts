@@ -9,6 +9,7 @@ function view(retentionDays: number, readReceipts = true): OrgSettingsView {
     notificationContent: 'sender' as const,
     historyForNewMembers: false,
     roleHistoryForPreviousHolders: false,
+    alertSenderRoleIds: [],
   };
   return { org, effective: org, overriddenByPolicy: [], issuedAt: null, issuedByName: null };
 }
@@ -41,6 +42,16 @@ describe('org settings form', () => {
     const form = formFrom(view(0));
     form.fields.historyForNewMembers = true;
     expect(receive(form, view(0)).fields.historyForNewMembers).toBe(true);
+  });
+
+  it('keeps the roles ticked to send alerts, and saves those another admin set when nothing was edited', () => {
+    const form = formFrom(view(0));
+    form.fields.alertSenderRoleIds = ['role-oberarzt-1'];
+    expect(receive(form, view(0)).fields.alertSenderRoleIds).toEqual(['role-oberarzt-1']);
+    const other = view(0);
+    const set = { ...other, org: { ...other.org, alertSenderRoleIds: ['role-pflege-01'] } };
+    // Unedited, the form takes them, so a save of another setting does not drop them.
+    expect(receive(formFrom(view(0)), set).fields.alertSenderRoleIds).toEqual(['role-pflege-01']);
   });
 
   it('after a save shows the saved settings, unless the admin edited during the save', () => {

@@ -274,5 +274,14 @@ is closed. An old folder without profiles in it does not hold the new one back. 
 the first is still moving (a copy across disks can take minutes before the window opens) ends at once and touches
 neither folder; the first start opens the window when it is done. Changing \`ProfileRoot\` again
 later does not move the earlier \`ProfileRoot\` folder: move it by hand while Klinikfunk is closed.
+
+## Who may send broadcast alerts (an organisation setting, not a machine policy)
+
+Broadcast alerts (**Alarme**, protocol.md "Templates and broadcast alerts") are sent by organisation admins and by
+department admins for their departments. The organisation can let the holders of chosen function roles
+(**Dienste**) send them too, to their department or to everyone: in **Verwaltung** → organisation settings, "Alarme
+senden dürfen außerdem", tick the roles. The choice is part of the signed organisation settings
+(\`org_settings\`, field \`alertSenderRoleIds\`), so every workstation applies the same rule; it is not a registry
+value, and machine policy cannot change it. Default: no role, admins only.
 `;
 }

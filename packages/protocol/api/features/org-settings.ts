@@ -16,6 +16,11 @@ export const orgSettingsValuesSchema = z.strictObject({
   historyForNewMembers: z.boolean(),
   /** A function role's previous holder keeps reading the role's conversations up to the handover. */
   roleHistoryForPreviousHolders: z.boolean().default(false),
+  /** The function roles whose holders may send broadcast alerts too (admins always may). */
+  alertSenderRoleIds: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/))
+    .max(50)
+    .default([]),
 });
 
 export const orgSettingsSchema = z.object({

@@ -128,6 +128,10 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
       case 'channel.announce':
       case 'channel.unannounce':
       case 'channel.join_request':
+      case 'template.define':
+      case 'alert.send':
+      case 'alert.ack':
+        // Templates and alerts are no messages: their views are read again on the directory channel's event.
         break;
       case 'channel.update':
         // Roster or settings: every acknowledgement and read count may change; a rename is an item.

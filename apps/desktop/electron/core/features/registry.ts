@@ -16,6 +16,8 @@ import { pollHandlers } from './polls/ipc.ts';
 import { timelineHandlers } from './timeline/ipc.ts';
 import { roleHandlers } from './roles/ipc.ts';
 import { reactionHandlers } from './reactions/ipc.ts';
+import { alertHandlers } from './alerts/ipc.ts';
+import { alertRolePort } from './roles/alert-roles.ts';
 
 /**
  * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
@@ -35,6 +37,8 @@ export function featureHandlers(ctx: HandlerContext) {
     ...timelineHandlers(ctx),
     ...roleHandlers(ctx),
     ...reactionHandlers(ctx),
+    // Alerts ask the roles feature who holds a role (a role the organisation lets send alerts).
+    ...alertHandlers(ctx, alertRolePort),
   } satisfies Partial<ProfileHandlers>;
 }
 

@@ -10,6 +10,7 @@ import { pinsContent } from './pins/repository.ts';
 import { pollsContent } from './polls/repository.ts';
 import { reactionsContent } from './reactions/repository.ts';
 import { rolesContent } from './roles/repository.ts';
+import { alertsContent } from './alerts/repository.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 import { registerChannelKeeper } from '../client/channel-keepers.ts';
 import { roleConversationKeeper } from './roles/conversations.ts';
@@ -23,6 +24,7 @@ export function registerStoreFeatures(): void {
   registerContentFeature(rolesContent);
   registerContentFeature(reactionsContent);
   registerContentFeature(calendarContent);
+  registerContentFeature(alertsContent);
   // Not a store port, but registered with it: a role conversation's roster follows its holders.
   registerChannelKeeper(roleConversationKeeper);
 }

@@ -7,6 +7,7 @@ import { deWorkstation } from './parts/de-workstation.ts';
 import { dePins } from './parts/de-pins.ts';
 import { deTimeline } from './parts/de-timeline.ts';
 import { deRoles } from './parts/de-roles.ts';
+import { deAlerts } from './parts/de-alerts.ts';
 import { deReactions } from './parts/de-reactions.ts';
 import { deTray } from './parts/de-tray.ts';
 import { deStatus } from './parts/de-status.ts';
@@ -20,6 +21,7 @@ export const de = {
   ...dePins,
   ...deTimeline,
   ...deRoles,
+  ...deAlerts,
   ...deReactions,
   ...deTray,
   ...deStatus,

@@ -7,6 +7,7 @@ import { enWorkstation } from './parts/en-workstation.ts';
 import { enPins } from './parts/en-pins.ts';
 import { enTimeline } from './parts/en-timeline.ts';
 import { enRoles } from './parts/en-roles.ts';
+import { enAlerts } from './parts/en-alerts.ts';
 import { enReactions } from './parts/en-reactions.ts';
 import { enTray } from './parts/en-tray.ts';
 import { enStatus } from './parts/en-status.ts';
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...enPins,
   ...enTimeline,
   ...enRoles,
+  ...enAlerts,
   ...enReactions,
   ...enTray,
   ...enStatus,

@@ -17,8 +17,8 @@ export interface JumpTarget {
   part?: string;
 }
 
-export type Panel = 'channel' | 'admin' | 'roles';
-export type WorkspaceDialog = 'search' | 'switcher' | 'newChannel' | null;
+export type Panel = 'channel' | 'admin' | 'roles' | 'alerts';
+export type WorkspaceDialog = 'search' | 'switcher' | 'newChannel' | 'template' | null;
 
 export class Workspace {
   me = $state.raw<Me | null>(null);
@@ -29,6 +29,8 @@ export class Workspace {
   jump = $state.raw<JumpTarget | null>(null);
   panel = $state<Panel>('channel');
   dialog = $state<WorkspaceDialog>(null);
+  /** The template the 'template' dialog opens with (chosen in the quick switcher). */
+  templateId = $state<string | null>(null);
   /** The search dialog opens with "only this channel" ticked. */
   searchInChannel = $state(false);
   error = $state.raw<AppErrorShape | null>(null);

@@ -10,8 +10,8 @@ import {
   roleSchedule,
   type RolePayload,
 } from '@klinikfunk/protocol/domain/role-events.ts';
-import { orgAdminAt } from '../../store/authorise-facts.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
+import { DirectoryAuthority } from '../../store/directory-facts.ts';
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 import type { RoleAuthority, RoleOp } from './resolve.ts';
@@ -158,11 +158,6 @@ export const rolesContent: ContentFeature = {
   },
 };
 
-/** The record body in force for a subject at a moment: the last issued at or before it (else the first). */
-const IN_FORCE = `ORDER BY json_extract(record, '$.body.issuedAt') <= ? DESC,
-  CASE WHEN json_extract(record, '$.body.issuedAt') <= ? THEN json_extract(record, '$.body.issuedAt') ELSE -json_extract(record, '$.body.issuedAt') END DESC,
-  record_pk DESC LIMIT 1`;
-
 export interface RoleConversationRow {
   channelId: string;
   roleId: string;
@@ -174,8 +169,10 @@ export interface RoleConversationRow {
 /** The read side, built by the store (ProfileStore.repository). */
 export class RoleRepository implements RoleAuthority {
   readonly #db: Db;
+  readonly #authority: DirectoryAuthority;
   constructor(db: Db) {
     this.#db = db;
+    this.#authority = new DirectoryAuthority(db);
   }
 
   /** Every kept role event in the relay's order, own pending ones last. */
@@ -252,49 +249,17 @@ export class RoleRepository implements RoleAuthority {
     ).run(channelId);
   }
 
+  // The directory facts the fold decides by (shared with templates and alerts: store/directory-facts.ts).
   isOrgAdmin(userId: string, at: number): boolean {
-    return orgAdminAt(this.#db, userId, at);
+    return this.#authority.isOrgAdmin(userId, at);
   }
 
   delegatedDepartments(deviceId: string, at: number): 'all' | readonly string[] {
-    const scopes = sql(
-      this.#db,
-      `SELECT json_extract(d.record, '$.body.scope') FROM directory_records d
-       WHERE d.type = 'delegation' AND json_extract(d.record, '$.body.holder.deviceId') = ?
-         AND json_extract(d.record, '$.body.issuedAt') <= ? AND json_extract(d.record, '$.body.expiresAt') >= ?
-         AND NOT EXISTS (SELECT 1 FROM directory_records r WHERE r.type = 'delegation_revocation'
-           AND json_extract(r.record, '$.body.delegationId') = json_extract(d.record, '$.body.delegationId')
-           AND json_extract(r.record, '$.body.revokedAt') <= ?)`,
-    )
-      .pluck()
-      .all(deviceId, at, at, at) as string[];
-    const departments: string[] = [];
-    for (const text of scopes) {
-      const scope = JSON.parse(text) as { kind: string; departments?: string[] };
-      if (scope.kind === 'all_members') return 'all';
-      departments.push(...(scope.departments ?? []));
-    }
-    return departments;
+    return this.#authority.delegatedDepartments(deviceId, at);
   }
 
   departmentOf(userId: string, at: number): string | null | undefined {
-    const body = sql(
-      this.#db,
-      `SELECT json_extract(record, '$.body') FROM directory_records WHERE type = 'user' AND subject = ? ${IN_FORCE}`,
-    )
-      .pluck()
-      .get(userId, at, at) as string | undefined;
-    if (body === undefined) return undefined;
-    const user = JSON.parse(body) as { ward: string | null; active: boolean };
-    if (!user.active) return undefined;
-    const revoked = sql(
-      this.#db,
-      `SELECT 1 FROM directory_records WHERE type = 'revocation' AND json_extract(record, '$.body.target.kind') = 'user'
-         AND json_extract(record, '$.body.target.userId') = ? AND json_extract(record, '$.body.revokedAt') <= ? LIMIT 1`,
-    )
-      .pluck()
-      .get(userId, at);
-    return revoked === undefined ? user.ward : undefined;
+    return this.#authority.departmentOf(userId, at);
   }
 }
 

@@ -10,6 +10,8 @@ export interface OrgSettingsFields {
   notificationContent: OrgSettingsView['org']['notificationContent'];
   historyForNewMembers: boolean;
   roleHistoryForPreviousHolders: boolean;
+  /** The roles whose holders may send broadcast alerts too (ticked per role). */
+  alertSenderRoleIds: string[];
 }
 
 export interface OrgSettingsForm {
@@ -27,6 +29,7 @@ export function fieldsOf(view: OrgSettingsView): OrgSettingsFields {
     notificationContent: view.org.notificationContent,
     historyForNewMembers: view.org.historyForNewMembers,
     roleHistoryForPreviousHolders: view.org.roleHistoryForPreviousHolders,
+    alertSenderRoleIds: [...view.org.alertSenderRoleIds],
   };
 }
 
@@ -36,7 +39,8 @@ export function sameFields(a: OrgSettingsFields, b: OrgSettingsFields): boolean 
     a.readReceipts === b.readReceipts &&
     a.notificationContent === b.notificationContent &&
     a.historyForNewMembers === b.historyForNewMembers &&
-    a.roleHistoryForPreviousHolders === b.roleHistoryForPreviousHolders
+    a.roleHistoryForPreviousHolders === b.roleHistoryForPreviousHolders &&
+    a.alertSenderRoleIds.join() === b.alertSenderRoleIds.join()
   );
 }
 

@@ -126,6 +126,10 @@ export const deOrgAdmin = {
   'orgAdmin.settings.readReceiptsHelp': 'Ob Geräte anzeigen dürfen, wer eine Nachricht gelesen hat.',
   'orgAdmin.settings.roleHistory':
     'Frühere Inhaber einer Funktionsrolle: Unterhaltungen auf ihren Geräten nicht löschen',
+  'orgAdmin.settings.alertRoles': 'Alarme senden dürfen außerdem',
+  'orgAdmin.settings.alertRolesHelp':
+    'Administratoren und Bereichsadministratoren (für ihren Bereich) senden Alarme immer. Wer einen der angekreuzten Dienste gerade hat, darf Alarme an alle oder an einen Bereich senden.',
+  'orgAdmin.settings.alertRolesNone': 'Noch keine Funktionsrolle angelegt (Dienste).',
   'orgAdmin.settings.roleHistoryHelp':
     'Aus: Geht ein Dienst an die nächste Person über, löschen die Geräte des bisherigen Inhabers die Unterhaltungen mit der Rolle. Ein: Ihre Geräte bewahren verschlüsselt auf, was bis zur Übergabe ankam; die App zeigt es ihnen aber nicht an, bis sie den Dienst wieder übernehmen. Neue Nachrichten an eine Rolle erhält nur, wer sie gerade innehat.',
   'orgAdmin.settings.notifications': 'Inhalt von Benachrichtigungen',

@@ -125,6 +125,10 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.settings.readReceiptsHelp': 'Whether devices may show who read a message.',
   'orgAdmin.settings.roleHistory':
     'Previous holders of a function role: do not delete the conversations on their devices',
+  'orgAdmin.settings.alertRoles': 'May also send alerts',
+  'orgAdmin.settings.alertRolesHelp':
+    'Admins and department admins (for their department) may always send alerts. Whoever currently holds one of the ticked duties may send alerts to everyone or to a department.',
+  'orgAdmin.settings.alertRolesNone': 'No function role yet (Duties).',
   'orgAdmin.settings.roleHistoryHelp':
     'Off: when a duty passes to the next person, the previous holder’s devices delete the conversations with the role. On: their devices keep what arrived up to the handover, encrypted, but the app does not show it to them until they take the duty again. Nobody receives new messages to a role they no longer hold.',
   'orgAdmin.settings.notifications': 'Notification content',
