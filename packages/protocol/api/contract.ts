@@ -25,6 +25,7 @@ import { pinsMethods } from './features/pins.ts';
 import { pollsMethods } from './features/polls.ts';
 import { reactionsMethods } from './features/reactions.ts';
 import { rolesMethods } from './features/roles.ts';
+import { escalationsMethods } from './features/escalations.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
 import { supportMethods } from './features/support.ts';
@@ -58,6 +59,7 @@ export const methods = {
   ...userImportMethods,
   ...timelineMethods,
   ...rolesMethods,
+  ...escalationsMethods,
   ...reactionsMethods,
 } satisfies Record<MethodName, MethodSpec>;
 

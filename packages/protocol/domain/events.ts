@@ -3,7 +3,8 @@
 // (message, poll, file, calendar, receipt). Schemas are strict, so an unknown field from a newer
 // client is refused rather than half-applied; a newer client bumps the type's version instead.
 import { z } from 'zod';
-import { roleConversation, roleDefine, roleHold, roleSchedule } from './role-events.ts';
+import { roleConversation, roleDefine, roleEscalation, roleHold, roleSchedule } from './role-events.ts';
+import { escalationArm } from './escalation.ts';
 
 const id = z
   .string()
@@ -225,6 +226,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   roleSchedule,
   roleHold,
   roleConversation,
+  roleEscalation,
+  escalationArm,
 ]);
 
 export type ChannelEventPayload = z.output<typeof channelEventPayload>;
