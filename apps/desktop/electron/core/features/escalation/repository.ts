@@ -138,6 +138,16 @@ export class EscalationRepository {
     return rows.map(armOf);
   }
 
+  /** Others' escalations nobody (but their sender) acknowledged yet: the ones this device re-alerts. */
+  openOfOthers(myUserId: string): ArmedEscalation[] {
+    const rows = sql(
+      this.#db,
+      `SELECT e.* FROM escalations e WHERE e.stopped_at IS NULL AND e.sender_user_id <> ? AND NOT EXISTS (
+         SELECT 1 FROM message_acks a WHERE a.channel_id = e.channel_id AND a.message_id = e.message_id AND a.user_id <> e.sender_user_id)`,
+    ).all(myUserId) as ArmRow[];
+    return rows.map(armOf);
+  }
+
   markStopped(escalationId: string, at: number): void {
     sql(this.#db, 'UPDATE escalations SET stopped_at = ? WHERE escalation_id = ? AND stopped_at IS NULL').run(
       at,

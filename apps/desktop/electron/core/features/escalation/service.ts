@@ -65,6 +65,8 @@ export class EscalationService {
     this.#off = runtime.transport.onState((state) => {
       if (state === 'online') this.#stopSoon();
     });
+    // Made again after a lock or sign-in: the holder's re-alerts go on where the arms left them.
+    for (const armed of this.#repo.openOfOthers(runtime.identity.userId)) this.#reAlert(armed);
   }
 
   get #repo(): EscalationRepository {
