@@ -230,8 +230,8 @@ export class EscalationService {
       const request = escalatedNotice(step, opened.opened.releasedAt, this.#deps.language);
       this.#deps.notifier.show(request);
       const state = foldEscalation(initialEscalation(), { kind: 'sent', at: opened.opened.releasedAt, planned: [] });
-      const armedReAlert = this.#deps.sourceOf(runtime, c.channelId)?.policy.reAlertMinutes ?? 5;
-      this.#reAlerts.track(`step/${c.escalationId}`, state, armedReAlert * 60_000, request);
+      // The step does not carry the policy, and its receiver is not in the conversation that has it.
+      this.#reAlerts.track(`step/${c.escalationId}`, state, STEP_RE_ALERT_MS, request);
     }
   }
 
@@ -284,6 +284,9 @@ export class EscalationService {
     await this.#stopping;
   }
 }
+
+/** How often an escalated message is alerted again on a device it reached, until acknowledged there. */
+const STEP_RE_ALERT_MS = 5 * 60_000;
 
 const keyOf = (armed: { channelId: string; messageId: string }) => `${armed.channelId}/${armed.messageId}`;
 
