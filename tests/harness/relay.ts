@@ -3,6 +3,7 @@
 // a PostgreSQL URL. TestOrg makes the signed records a relay needs (org root, users, devices,
 // rosters, revocations) with the crypto module's own functions.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ import { openPostgresStore } from '../../apps/relay/store/postgres.ts';
 import { openSqliteStore } from '../../apps/relay/store/sqlite.ts';
 import type { RelayStore } from '../../apps/relay/store/store.ts';
 import { DirectoryTrust } from '../../apps/relay/trust.ts';
+import { awaitBootstrap, ORG_KEY_META } from '../../apps/relay/bootstrap.ts';
+import { accepts, freePort } from './ports.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 let idCounter = 0;
@@ -171,7 +174,7 @@ export interface TestRelayOptions {
   port?: number;
   /** Print the relay's logs (debugging). */
   verbose?: boolean;
-  /** Process mode: start without an org key or records, waiting for the first-run bootstrap. */
+  /** Start without an org key or records, waiting for the first-run bootstrap (in-process too). */
   bootstrap?: boolean;
   /** Check envelope headers (default off: most relay tests publish arbitrary bytes). */
   envelopeCheck?: boolean;
@@ -218,6 +221,12 @@ async function openStore(options: TestRelayOptions, dataDir: string): Promise<Re
     : openSqliteStore(join(dataDir, 'relay.db'));
 }
 
+async function loadedTrust(store: RelayStore, orgPublicKey: Uint8Array): Promise<DirectoryTrust> {
+  const trust = new DirectoryTrust(store, orgPublicKey);
+  await trust.load();
+  return trust;
+}
+
 /** Admits the org's records into the store of a relay (what --import-records does). */
 export async function seedRecords(store: RelayStore, org: TestOrg): Promise<DirectoryTrust> {
   const trust = new DirectoryTrust(store, org.org.publicKey);
@@ -240,11 +249,9 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
   let output = '';
   let lastExit: TestRelay['lastExit'] = null;
 
-  const launchInProcess = async () => {
-    store = await openStore(options, dataDir);
-    const trust = await seedRecords(store, options.org);
+  const serve = async (opened: RelayStore, trust: DirectoryTrust) => {
     relay = await startRelay({
-      store,
+      store: opened,
       trust,
       log: options.verbose ? createRelayLog(undefined, 'debug') : silentLog,
       host: '127.0.0.1',
@@ -257,6 +264,28 @@ export async function startTestRelay(options: TestRelayOptions): Promise<TestRel
       ...(options.escalationTickMs ? { escalationTickMs: options.escalationTickMs } : {}),
     });
     port = relay.port;
+  };
+
+  const launchInProcess = async () => {
+    const opened = await openStore(options, dataDir);
+    store = opened;
+    if (!options.bootstrap) return serve(opened, await seedRecords(opened, options.org));
+    const keyText = await opened.metaGet(ORG_KEY_META);
+    if (keyText) return serve(opened, await loadedTrust(opened, fromBase64Url(keyText)!));
+    // First run, as apps/relay/main.ts: the bootstrap endpoint with the one-time code in
+    // <dataDir>/bootstrap-code until the first admin device binds the organisation, then the relay
+    // on the same port (a device that connects in between retries).
+    if (port === 0) port = await freePort();
+    const code = randomBytes(16).toString('base64url');
+    await writeFile(join(dataDir, 'bootstrap-code'), `${code}\n`, { mode: 0o600 });
+    awaitBootstrap({ store: opened, log: silentLog, host: '127.0.0.1', port, code })
+      .then(async (bound) => serve(opened, await loadedTrust(opened, bound.orgPublicKey)))
+      .catch((error: unknown) => console.error('test relay: bootstrap failed', error));
+    const deadline = Date.now() + 20_000;
+    while (!(await accepts(port))) {
+      if (Date.now() > deadline) throw new Error('test relay: the bootstrap endpoint did not start');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   };
 
   const launchProcess = async () => {

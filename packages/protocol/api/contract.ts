@@ -26,6 +26,7 @@ import { pollsMethods } from './features/polls.ts';
 import { reactionsMethods } from './features/reactions.ts';
 import { rolesMethods } from './features/roles.ts';
 import { alertsMethods } from './features/alerts.ts';
+import { escalationsMethods } from './features/escalations.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
 import { supportMethods } from './features/support.ts';
@@ -59,6 +60,7 @@ export const methods = {
   ...userImportMethods,
   ...timelineMethods,
   ...rolesMethods,
+  ...escalationsMethods,
   ...reactionsMethods,
   ...alertsMethods,
 } satisfies Record<MethodName, MethodSpec>;

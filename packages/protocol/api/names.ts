@@ -21,6 +21,7 @@ import { PINS_METHOD_NAMES } from './features/pins-names.ts';
 import { POLLS_METHOD_NAMES } from './features/polls-names.ts';
 import { REACTIONS_METHOD_NAMES } from './features/reactions-names.ts';
 import { ROLES_METHOD_NAMES } from './features/roles-names.ts';
+import { ESCALATIONS_METHOD_NAMES } from './features/escalations-names.ts';
 import { SEARCH_METHOD_NAMES } from './features/search-names.ts';
 import { SESSION_METHOD_NAMES, SESSION_EVENT_NAMES } from './features/session-names.ts';
 import { SUPPORT_METHOD_NAMES } from './features/support-names.ts';
@@ -54,6 +55,7 @@ export const METHOD_NAMES = [
   ...USER_IMPORT_METHOD_NAMES,
   ...TIMELINE_METHOD_NAMES,
   ...ROLES_METHOD_NAMES,
+  ...ESCALATIONS_METHOD_NAMES,
   ...REACTIONS_METHOD_NAMES,
   ...ALERTS_METHOD_NAMES,
 ] as const;

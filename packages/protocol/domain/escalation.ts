@@ -44,6 +44,8 @@ export const escalationStep = z.strictObject({
   channelId: id,
   messageId: id,
   senderUserId: id,
+  /** Where the message went first (the conversation's role): "Eskaliert von Dienstarzt Innere". */
+  fromName: z.string().min(1).max(120),
   /** The message text, cut to fit a mailbox item (MAX_ESCALATION_BODY). */
   body: z.string().min(1).max(MAX_ESCALATION_BODY),
   /** When the urgent message was sent (relay time when known, else the sender's clock). */
@@ -65,3 +67,32 @@ export type EscalationStepContent = z.output<typeof escalationStep>;
 export type EscalationNoticeContent = z.output<typeof escalationNotice>;
 /** The direct envelope's content type for both. */
 export const ESCALATION_CONTENT_TYPE = 'escalation';
+
+/**
+ * Sent by an urgent message's sender device in the message's channel right after it, once the
+ * relay holds its escalation: what members need to stop it (the token, end-to-end encrypted like
+ * every channel event) and to show it (the planned steps, the re-alert interval). Its own event,
+ * not a field of message.create, so a client that does not know it keeps the urgent message and
+ * only drops this. Only the message's sender may send it (rule `author`).
+ */
+export const escalationArm = z.strictObject({
+  type: z.literal('escalation.arm'),
+  messageId: id,
+  escalationId: id,
+  token,
+  reAlertMinutes: z.number().int().min(1).max(60),
+  steps: z
+    .array(
+      z.strictObject({
+        step: z.number().int().min(1).max(MAX_ESCALATION_CHAIN),
+        roleName: z.string().min(1).max(120),
+        delayMs: z
+          .number()
+          .int()
+          .positive()
+          .max(MAX_ESCALATION_CHAIN * 240 * 60_000),
+      }),
+    )
+    .max(MAX_ESCALATION_CHAIN),
+});
+export type EscalationArmPayload = z.output<typeof escalationArm>;

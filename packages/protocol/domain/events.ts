@@ -4,7 +4,8 @@
 // client is refused rather than half-applied; a newer client bumps the type's version instead.
 import { z } from 'zod';
 import { alertAck, alertSend, templateDefine } from './alert-events.ts';
-import { roleConversation, roleDefine, roleHold, roleSchedule } from './role-events.ts';
+import { roleConversation, roleDefine, roleEscalation, roleHold, roleSchedule } from './role-events.ts';
+import { escalationArm } from './escalation.ts';
 
 const id = z
   .string()
@@ -229,6 +230,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   templateDefine,
   alertSend,
   alertAck,
+  roleEscalation,
+  escalationArm,
 ]);
 
 export type ChannelEventPayload = z.output<typeof channelEventPayload>;

@@ -4,6 +4,7 @@
 // of them means at a given moment, every client decides alike from these events in the relay's
 // order (apps/desktop/electron/core/features/roles/resolve.ts).
 import { z } from 'zod';
+import { escalationPolicy } from './escalation.ts';
 
 const id = z
   .string()
@@ -79,8 +80,21 @@ export const roleConversation = z.strictObject({
   roleId: id,
 });
 
+/**
+ * The escalation policy of urgent messages to the role (docs/protocol.md "Escalation"), or null
+ * for none: a signed setting of the role, sent by whoever may define it; the newest accepted one
+ * in the relay's order is in force. Its own event, not a field of role.define: a client that does
+ * not know it drops it and keeps the role (role.define is strict).
+ */
+export const roleEscalation = z.strictObject({
+  type: z.literal('role.escalation'),
+  roleId: id,
+  policy: escalationPolicy.nullable(),
+});
+
 export type RoleConversationPayload = z.output<typeof roleConversation>;
 export type RoleDefinePayload = z.output<typeof roleDefine>;
 export type RoleSchedulePayload = z.output<typeof roleSchedule>;
 export type RoleHoldPayload = z.output<typeof roleHold>;
-export type RolePayload = RoleDefinePayload | RoleSchedulePayload | RoleHoldPayload;
+export type RoleEscalationPayload = z.output<typeof roleEscalation>;
+export type RolePayload = RoleDefinePayload | RoleSchedulePayload | RoleHoldPayload | RoleEscalationPayload;

@@ -190,7 +190,14 @@ describe('escalation of an unacknowledged urgent message along its role chain', 
     ]);
     const sealed = sealEscalation(
       plan,
-      { channelId: 'chanurgent1', messageId: testId('msg'), senderUserId: c.sender.userId, body, sentAt },
+      {
+        channelId: 'chanurgent1',
+        messageId: testId('msg'),
+        senderUserId: c.sender.userId,
+        fromName: 'Dienstarzt Innere',
+        body,
+        sentAt,
+      },
       {
         deviceId: c.sender.deviceId,
         orgIdRaw: fromBase64Url(c.org.orgId)!,

@@ -34,6 +34,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'messages.ack': { channelId: C, messageId: ID },
   'messages.acks': { channelId: C, messageId: ID },
   'messages.readers': { channelId: C, messageId: ID },
+  'escalations.ofMessage': { channelId: C, messageId: ID },
   'messages.retry': { channelId: C, messageId: ID },
   'search.query': { text: 'Visite', channelId: C },
   'roles.conversation': { channelId: C },

@@ -24,6 +24,9 @@ import {
   registerStoreFeatures,
   timelinePatch,
   timelineRepository,
+  acceptEscalationMail,
+  escalationDeps,
+  observeForEscalation,
 } from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
 import { userImportHandlers } from './app/parts/user-import-handlers.ts';
@@ -106,6 +109,8 @@ export function createCore(deps: CoreDeps): Core {
   });
   const mark = feed.mark;
 
+  const escalation = escalationDeps({ clock, log, platform: deps.platform, policy: deps.policy });
+
   const isVisible = (profileId: string) => sessions.session.visibleProfile === profileId && !sessions.session.isLocked;
   // Whose changes the renderer gets: when that changes, what the feed holds for the one before is dropped.
   const screenOf = () => (sessions.session.isLocked ? null : sessions.session.visibleProfile);
@@ -160,9 +165,14 @@ export function createCore(deps: CoreDeps): Core {
       channelsChanged: (channelIds) => isVisible(profileId) && feed.channels(channelIds),
       directoryChanged: () => isVisible(profileId) && feed.channels('all', true),
       connectionChanged: () => isVisible(profileId) && mark('connection'),
+      escalationMail: async (items) => {
+        const runtime = sessions.runtime(profileId);
+        if (runtime) await acceptEscalationMail(runtime, escalation, items);
+      },
       received: (events) => {
         const runtime = sessions.runtime(profileId);
         if (!runtime) return;
+        observeForEscalation(runtime, escalation, events);
         // A file, poll or appointment notifies only as the timeline shows it: one the rules refused
         // (a member's forged change of someone else's appointment) or a change of an existing
         // appointment names nothing new.

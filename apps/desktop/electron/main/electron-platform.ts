@@ -7,6 +7,7 @@ import { app, BrowserWindow, clipboard, dialog, Notification, powerMonitor, safe
 import { fromPacResult } from '../core/net/proxy-choice.ts';
 import type { AppPaths, OsSessionEvent, Platform } from '../core/platform/platform.ts';
 import { electronSafeStorage } from './safe-storage.ts';
+import { notificationOptions } from './notification-options.ts';
 
 /**
  * Electron has no name for local app data: on Windows it is %LOCALAPPDATA% (set for every
@@ -39,12 +40,7 @@ export function createElectronPlatform(paths: AppPaths = electronAppPaths()): Pl
     notifier: {
       isSupported: () => Notification.isSupported(),
       show: (request) => {
-        const notification = new Notification({
-          title: request.title,
-          body: request.body ?? '',
-          silent: false,
-          urgency: request.urgent ? 'critical' : 'normal',
-        });
+        const notification = new Notification(notificationOptions(request, process.platform));
         notification.on('click', () => clickListeners.forEach((l) => l(request.tag)));
         notification.show();
       },

@@ -8,4 +8,5 @@ export const ROLES_METHOD_NAMES = [
   'roles.importRoster',
   'roles.openConversation',
   'roles.conversation',
+  'roles.setEscalation',
 ] as const;

@@ -3,6 +3,7 @@
 // duty roster. Roles travel in the organisation's directory channel, so only the conversation with
 // a role (whose roster follows its holders) names one.
 import { z } from 'zod';
+import { escalationPolicy } from '../../domain/escalation.ts';
 import { roleEligibility } from '../../domain/role-events.ts';
 import { method } from '../define.ts';
 import { channelId } from '../common.ts';
@@ -41,6 +42,8 @@ export const roleViewSchema = z.object({
   heldByMe: z.boolean(),
   /** This user may change the role and import its roster (admin, or department admin of its department). */
   mayAdminister: z.boolean(),
+  /** The escalation policy of urgent messages to the role (the signed setting in force); null: none. */
+  escalation: escalationPolicy.nullable(),
 });
 
 /** A conversation with a role, for its header: "Dienstarzt Innere · Dr. Bernd Arzt seit 07:00". */
@@ -135,6 +138,11 @@ export const rolesMethods = {
     input: rosterInput,
     output: z.object({ rows: z.array(rosterRowSchema), importable: z.number() }),
     doc: 'Reads a duty roster (iCalendar or CSV: Person; Beginn; Ende in Europe/Berlin time) for a role without sending anything: every row with its holder and times, or why it cannot be imported.',
+  }),
+  'roles.setEscalation': method({
+    input: z.strictObject({ roleId, policy: escalationPolicy.nullable() }),
+    output: done,
+    doc: 'Sets (or, null, removes) the escalation of unacknowledged urgent messages to the role, for everyone: re-alert and escalation minutes and the chain of roles. `not_permitted` unless this user may administer the role; `not_found` for an unknown role; `invalid_input` for a policy the schema refuses.',
   }),
   'roles.importRoster': method({
     input: rosterInput,

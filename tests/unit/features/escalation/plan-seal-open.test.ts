@@ -105,7 +105,14 @@ describe('sealing and opening escalation items', () => {
         ],
         unreachable: [],
       },
-      { channelId: 'chanurgent', messageId: 'msgurgent1', senderUserId: from.userId, body, sentAt: T0 },
+      {
+        channelId: 'chanurgent',
+        messageId: 'msgurgent1',
+        senderUserId: from.userId,
+        fromName: 'Dienstarzt Innere',
+        body,
+        sentAt: T0,
+      },
       {
         deviceId: from.deviceId,
         orgIdRaw,

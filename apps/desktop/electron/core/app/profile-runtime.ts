@@ -12,7 +12,7 @@ import { RelayTransport } from '../transport/relay-transport.ts';
 import type { RelayNetwork } from '../net/relay-network.ts';
 import { signWipeDone, verifyWipeOrders } from './wipe.ts';
 import { sendWipeDone } from '../transport/wipe-done.ts';
-import type { TransportError, TransportState } from '../transport/transport.ts';
+import type { MailboxMessage, TransportError, TransportState } from '../transport/transport.ts';
 import { OutageWatch } from './outage-watch.ts';
 import { ProfileServices } from './profile-services.ts';
 import { LATE_DELIVERY_MS } from './late-delivery.ts';
@@ -53,6 +53,8 @@ export interface RuntimeEvents {
   fatal(error: TransportError): void;
   /** A wipe order the organisation key signed for this device (already verified). */
   wipe(records: Array<Record<string, unknown>>): void;
+  /** Escalation items the relay released to this device (kept before the mail is acknowledged). */
+  escalationMail?(items: MailboxMessage[]): Promise<void>;
 }
 
 export interface RuntimeDeps {
@@ -138,6 +140,9 @@ export class ProfileRuntime {
         events.channelsChanged([channelId]);
       },
       onDirectoryChanged: () => events.directoryChanged(),
+      onEscalationMail: async (items) => {
+        await events.escalationMail?.(items);
+      },
       // Own events take effect when queued (a channel's name, a receipt...), so the list changes too.
       onQueued: (channelId, event) => {
         events.messagesChanged(channelId, changeOfEvents([event], identity.userId));

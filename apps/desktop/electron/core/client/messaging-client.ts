@@ -19,7 +19,9 @@ import type { ProfileStore } from '../store/profile-store.ts';
 import type { SqliteSenderKeyStore } from '../store/sender-key-store.ts';
 import { SyncEngine, type SyncListeners } from '../sync/engine.ts';
 import { RelayClock } from '../sync/relay-clock.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { MailboxMessage, Transport } from '../transport/transport.ts';
+import { ESCALATION_CONTENT_TYPE } from '@klinikfunk/protocol/domain/escalation.ts';
+import { peekDirect } from '../crypto/direct.ts';
 import { directoryChannelId } from './channel-directory.ts';
 import { DirectorySync } from './directory-sync.ts';
 import { DiscoveryAgent } from './discovery-agent.ts';
@@ -44,6 +46,11 @@ export interface MessagingClientDeps {
   orgSigningKey?: Uint8Array | null;
   /** A verified new roster of a channel was kept (its timeline's member lines change). */
   onRoster?: (channelId: string) => void;
+  /**
+   * Released escalation items (direct envelopes of content type `escalation`) from the mailbox,
+   * kept by the escalation feature before the mail is acknowledged; without it they are dropped.
+   */
+  onEscalationMail?: (items: MailboxMessage[]) => Promise<void>;
 }
 
 /** What the client reads from its store before it is made (MessagingClient.load). */
@@ -324,13 +331,25 @@ export class MessagingClient {
    * dropped mid-way) is logged here; the mail stays in the mailbox unacknowledged and comes again
    * with the fetch after the reconnect.
    */
-  #onMail(mail: { messageId: string; payload: Uint8Array }): void {
+  #onMail(mail: MailboxMessage): void {
     this.#acceptMail([mail]).catch((error: unknown) =>
       this.#deps.log.warn('mail handling failed, retried after reconnect', { error: loggable(error) }),
     );
   }
 
-  async #acceptMail(mails: Array<{ messageId: string; payload: Uint8Array }>): Promise<void> {
+  async #acceptMail(all: MailboxMessage[]): Promise<void> {
+    if (all.length === 0) return;
+    // Released escalation steps and notices are no key mail: the escalation feature keeps them
+    // (a failure leaves them unacknowledged, so they come again with the next fetch).
+    const escalations = all.filter((m) => {
+      const peeked = peekDirect(m.payload);
+      return peeked.ok && peeked.header.contentType === ESCALATION_CONTENT_TYPE;
+    });
+    if (escalations.length > 0) {
+      await this.#deps.onEscalationMail?.(escalations);
+      await this.#deps.transport.ackMail(escalations.map((m) => m.messageId));
+    }
+    const mails = all.filter((m) => !escalations.includes(m));
     if (mails.length === 0) return;
     const channels = new Set<string>();
     const answers: KeyShare[] = [];

@@ -18,6 +18,11 @@ import { roleHandlers } from './roles/ipc.ts';
 import { reactionHandlers } from './reactions/ipc.ts';
 import { alertHandlers } from './alerts/ipc.ts';
 import { alertRolePort } from './roles/alert-roles.ts';
+import { escalationHandlers } from './escalation/ipc.ts';
+import { escalationService, urgentWatch, type EscalationDeps } from './escalation/service.ts';
+import { roleEscalationOf } from './roles/escalation-roles.ts';
+import type { ProfileRuntime } from '../app/profile-runtime.ts';
+import type { MailboxMessage } from '../transport/transport.ts';
 
 /**
  * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
@@ -26,9 +31,11 @@ import { alertRolePort } from './roles/alert-roles.ts';
  */
 export function featureHandlers(ctx: HandlerContext) {
   startReminderLoop(ctx);
+  const escalation = escalationDeps(ctx);
   return {
     ...channelHandlers(ctx),
-    ...messagingHandlers(ctx),
+    ...messagingHandlers(ctx, urgentWatch(escalation)),
+    ...escalationHandlers(ctx, escalation),
     ...pollHandlers(ctx),
     ...fileHandlers(ctx),
     ...calendarHandlers(ctx),
@@ -62,3 +69,28 @@ export { timelineRepository } from './timeline/repository.ts';
  * kept apart so a test process registers them without loading every feature's handlers).
  */
 export { registerStoreFeatures } from './store-features.ts';
+
+/**
+ * Escalation of urgent messages: its policy comes from the roles feature (a conversation with a
+ * role has the role's signed setting); the platform's notifier alerts.
+ */
+export function escalationDeps(ctx: Pick<HandlerContext, 'clock' | 'log' | 'platform' | 'policy'>): EscalationDeps {
+  return {
+    clock: ctx.clock,
+    log: ctx.log.child('escalation'),
+    notifier: ctx.platform.notifier,
+    language: ctx.policy.values.uiLanguage ?? 'de',
+    sourceOf: (runtime, channelId) => roleEscalationOf(runtime.profile.store, channelId),
+  };
+}
+
+/** Items of escalations the relay released to this profile's device (wiring.ts, from the mailbox). */
+export const acceptEscalationMail = (runtime: ProfileRuntime, deps: EscalationDeps, items: readonly MailboxMessage[]) =>
+  escalationService(runtime, deps).acceptReleased(items);
+
+/** Events applied for a profile (others' and own): arms start re-alerts, acknowledgements stop escalations. */
+export const observeForEscalation = (
+  runtime: ProfileRuntime,
+  deps: EscalationDeps,
+  events: ReadonlyArray<{ channelId: string; senderUserId: string; payload: unknown }>,
+) => escalationService(runtime, deps).observe(events);

@@ -4,6 +4,7 @@
 // feature's handlers (that import cost a second or two per test file). features/registry.ts
 // re-exports it for core/wiring.ts; a new feature with events adds its line here.
 import { calendarContent } from './calendar/repository.ts';
+import { escalationContent } from './escalation/repository.ts';
 import { filesContent } from './files/repository.ts';
 import { messagesContent } from './messages/repository.ts';
 import { pinsContent } from './pins/repository.ts';
@@ -25,6 +26,7 @@ export function registerStoreFeatures(): void {
   registerContentFeature(reactionsContent);
   registerContentFeature(calendarContent);
   registerContentFeature(alertsContent);
+  registerContentFeature(escalationContent);
   // Not a store port, but registered with it: a role conversation's roster follows its holders.
   registerChannelKeeper(roleConversationKeeper);
 }

@@ -26,6 +26,11 @@ export interface NotificationRequest {
   /** Opaque tag handed back on click, e.g. a channel id. */
   tag?: string;
   urgent?: boolean;
+  /**
+   * `escalation`: an unacknowledged urgent message alerted again, or escalated to this user's
+   * role; the shell plays a sound of its own for it, unlike any other notification.
+   */
+  sound?: 'escalation';
 }
 
 export interface Notifier {

@@ -19,6 +19,8 @@ export interface UrgentMessage {
   channelId: string;
   messageId: string;
   senderUserId: string;
+  /** Where it went first (the conversation's role). */
+  fromName: string;
   body: string;
   sentAt: number;
 }
@@ -85,6 +87,7 @@ export function sealEscalation(plan: EscalationPlan, message: UrgentMessage, sen
             channelId: message.channelId,
             messageId: message.messageId,
             senderUserId: message.senderUserId,
+            fromName: message.fromName,
             body: stepBody(message.body),
             sentAt: message.sentAt,
           },

@@ -3,6 +3,7 @@
 // (`requires: 'member'` in the contract; `call.runtime`), never the visible one read again.
 import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
+import type { UrgentWatch } from '../kit/urgent.ts';
 import { messageService } from './service.ts';
 
 type MessagingMethods =
@@ -18,8 +19,8 @@ type MessagingMethods =
 
 const done = { done: true as const };
 
-export function messagingHandlers(ctx: HandlerContext): Pick<ProfileHandlers, MessagingMethods> {
-  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion };
+export function messagingHandlers(ctx: HandlerContext, urgent: UrgentWatch): Pick<ProfileHandlers, MessagingMethods> {
+  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion, urgent };
   const messages = (runtime: ProfileRuntime) => messageService(runtime, deps);
   return {
     'messages.page': (input, { runtime }) => messages(runtime).page(input),

@@ -9,12 +9,15 @@ import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import { assertPermitted, readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
 import { channelTitles } from '../kit/channel-titles.ts';
+import type { UrgentWatch } from '../kit/urgent.ts';
 import { toMessageViews } from './message-views.ts';
 
 export interface MessageDeps {
   clock: Clock;
   /** The change feed's version of a channel (change-feed.ts), read before the page. */
   versionOf: (channelId: string) => number;
+  /** Escalation of urgent messages (features/registry.ts hands it in). */
+  urgent: UrgentWatch;
 }
 
 export class MessageService {
@@ -82,6 +85,8 @@ export class MessageService {
       replyTo: input.replyTo,
       urgent: input.urgent,
     });
+    if (input.urgent)
+      await this.#deps.urgent.sent(runtime, { channelId: input.channelId, messageId, body: input.body });
     return { messageId };
   }
 
@@ -108,6 +113,7 @@ export class MessageService {
       (a) => a.userId === runtime.identity.userId,
     );
     if (!already) await runtime.client.send(channelId, { type: 'message.ack', messageId });
+    await this.#deps.urgent.acknowledged(runtime, channelId, messageId);
   }
 
   async acks(channelId: string, messageId: string) {

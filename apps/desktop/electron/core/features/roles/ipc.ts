@@ -20,6 +20,10 @@ export function roleHandlers(ctx: HandlerContext): Pick<ProfileHandlers, (typeof
       await roles().handOver(roleId, userId);
       return done;
     },
+    'roles.setEscalation': async ({ roleId, policy }) => {
+      await roles().setEscalation(roleId, policy);
+      return done;
+    },
     'roles.previewRoster': (input) => roles().previewRoster(input),
     'roles.importRoster': async (input) => ({ entries: await roles().importRoster(input) }),
     'roles.openConversation': async ({ roleId }) => ({ channelId: await roles().openConversation(roleId) }),

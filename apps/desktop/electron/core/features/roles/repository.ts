@@ -6,6 +6,7 @@ import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import {
   roleConversation,
   roleDefine,
+  roleEscalation,
   roleHold,
   roleSchedule,
   type RolePayload,
@@ -144,6 +145,7 @@ export const rolesContent: ContentFeature = {
     'role.define': { schema: roleDefine, rule: anyMember, contentType: 'channel' },
     'role.schedule': { schema: roleSchedule, rule: anyMember, contentType: 'channel' },
     'role.hold': { schema: roleHold, rule: anyMember, contentType: 'channel' },
+    'role.escalation': { schema: roleEscalation, rule: anyMember, contentType: 'channel' },
     // Its creator, the channel's first admin, sends it (every member of such a conversation is one).
     'role.conversation': { schema: roleConversation, rule: { who: 'channel_admin' }, contentType: 'channel' },
   },

@@ -3,6 +3,7 @@
 // (docs/protocol.md "Function roles"). Pure: the directory facts it needs (organisation admins,
 // delegations, departments) come through `RoleAuthority`, read from the signed records as they
 // were at each event's relay time, so a later change does not rewrite an earlier verdict.
+import type { EscalationPolicy } from '@klinikfunk/protocol/domain/escalation.ts';
 import type { RoleDefinePayload, RolePayload, RoleSchedulePayload } from '@klinikfunk/protocol/domain/role-events.ts';
 
 /** One role event as logged: the sender from the envelope, its place and time from the relay. */
@@ -44,6 +45,8 @@ export interface RoleState {
   layers: ScheduleLayer[];
   /** The manual holding in force (the newest accepted role.hold), if any. */
   manual: { userId: string | null; at: number; by: string } | null;
+  /** The escalation policy in force (the newest accepted role.escalation); null: none. */
+  escalation: EscalationPolicy | null;
 }
 
 export interface RoleFold {
@@ -216,6 +219,7 @@ function applyOp(fold: RoleFold, authority: RoleAuthority, op: RoleOp): RoleRefu
       definedBy: op.senderUserId,
       layers: state?.layers ?? [],
       manual: state?.manual ?? null,
+      escalation: state?.escalation ?? null,
     });
     return null;
   }
@@ -225,6 +229,12 @@ function applyOp(fold: RoleFold, authority: RoleAuthority, op: RoleOp): RoleRefu
     const refusal = checkSchedule(authority, state, op);
     if (refusal) return refusal;
     state.layers.push({ from: p.from, to: p.to, entries: p.entries });
+    return null;
+  }
+  if (p.type === 'role.escalation') {
+    // A setting of the role: whoever may define it, nobody else (a holder cannot silence the chain).
+    if (!mayAdminister(authority, op, [state.definition.department])) return 'not_role_admin';
+    state.escalation = p.policy;
     return null;
   }
   const refusal = checkHold(authority, state, op, p.userId);
@@ -270,5 +280,7 @@ export function adminRefusal(fold: RoleFold, authority: RoleAuthority, op: RoleO
   if (op.payload.type === 'role.define') return checkDefine(authority, state, op);
   if (!state) return 'unknown_role';
   if (state.definition.retired) return 'retired_role';
+  if (op.payload.type === 'role.escalation')
+    return mayAdminister(authority, op, [state.definition.department]) ? null : 'not_role_admin';
   return op.payload.type === 'role.schedule' ? checkSchedule(authority, state, op) : null;
 }

@@ -6,7 +6,8 @@ import type { RoleView, RosterRowView } from '@klinikfunk/protocol/api/contract.
 import type { RoleConversationView } from '@klinikfunk/protocol/api/features/roles.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { RoleDefinePayload, RolePayload, RoleSchedulePayload } from '@klinikfunk/protocol/domain/role-events.ts';
-import { roleDefine, roleSchedule } from '@klinikfunk/protocol/domain/role-events.ts';
+import { roleDefine, roleEscalation, roleSchedule } from '@klinikfunk/protocol/domain/role-events.ts';
+import type { EscalationPolicy } from '@klinikfunk/protocol/domain/escalation.ts';
 import { randomBytes } from 'node:crypto';
 import { toBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
 import { serviceKey } from '../../app/profile-services.ts';
@@ -89,6 +90,7 @@ export class RoleService {
         }),
         heldByMe: holding.userIds.includes(userId),
         mayAdminister: adminRefusal(fold, repo, this.#asOp({ ...d })) === null,
+        escalation: state.escalation,
       });
     }
     roles.sort((a, b) => a.department.localeCompare(b.department, 'de') || a.name.localeCompare(b.name, 'de'));
@@ -170,6 +172,12 @@ export class RoleService {
 
   async handOver(roleId: string, userId: string | null): Promise<void> {
     await this.#send({ type: 'role.hold', roleId, userId });
+  }
+
+  /** The role's escalation policy, a signed setting every client folds alike (null: none). */
+  async setEscalation(roleId: string, policy: EscalationPolicy | null): Promise<void> {
+    if (!this.fold().roles.has(roleId)) throw new AppError('not_found', 'No such role.');
+    await this.#send(roleEscalation.parse({ type: 'role.escalation', roleId, policy }));
   }
 
   async previewRoster(request: RosterRequest): Promise<{ rows: RosterRowView[]; importable: number }> {
