@@ -2,6 +2,7 @@
 // "Gaps, history start and relay incarnations"): undeclared gaps kept for another try, and the
 // sent log that lets a device give a restored relay back the own events it lost.
 import type { GapRange } from '../sync/ports.ts';
+import { ownDelivery } from './content-features.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
@@ -77,7 +78,8 @@ interface SentRow {
  * The relay was restored: per channel, nothing above its restore point is shared with what this
  * device saw. Cursors, gaps and pending envelopes go back to the base; own events sent in another
  * incarnation above it return to the outbox ahead of everything queued since (same bytes and
- * client event ids, so the relay stores each once), and their messages show "sending" again.
+ * client event ids, so the relay stores each once), and their messages show "sending" again
+ * (their feature's `onDelivery`).
  */
 export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record<string, number>>): number {
   const lost: SentRow[] = [];
@@ -119,10 +121,8 @@ export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record
       row.sealed,
       row.sealed_epoch,
     );
-    sql(
-      db,
-      `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`,
-    ).run(row.channel_id, row.client_event_id);
+    const type = String((JSON.parse(row.payload) as { type?: unknown }).type);
+    ownDelivery(db, { type, channelId: row.channel_id, eventId: row.client_event_id }, 'sending');
     sql(db, 'DELETE FROM sent_log WHERE client_event_id = ?').run(row.client_event_id);
   });
   return lost.length;

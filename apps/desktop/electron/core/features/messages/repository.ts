@@ -15,11 +15,12 @@ import {
   readReceipt,
   type ChannelEvent,
 } from '@klinikfunk/protocol/domain/events.ts';
-import { nextPendingSortKey, replaceMentions } from '../../store/apply.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
-import { collectTerms, indexTerms, textsOfPayload } from '../../store/search-terms.ts';
+import { nextPendingSortKey, replaceMentions } from '../../store/messages.ts';
+import { collectTerms, textsOfPayload } from '../../store/search-terms.ts';
 import { sql } from '../../store/statements.ts';
+import { ownMessageSteps } from './own-repository.ts';
 
 type MessageEventType = 'message.create' | 'message.edit' | 'message.delete' | 'message.ack' | 'read.receipt';
 type MessageEvent = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: MessageEventType }> };
@@ -175,95 +176,56 @@ function newerEdit(db: Db, channelId: string, messageId: string, seq: number): b
   );
 }
 
-function urgentMessage(db: Db, channelId: string, messageId: string): boolean {
-  return (
-    sql(db, 'SELECT urgent FROM messages WHERE channel_id = ? AND message_id = ?').pluck().get(channelId, messageId) ===
-    1
-  );
-}
-
-/** Another accepted ack of the same message by this user is in the log: the acknowledgement stands. */
-function ownAckLogged(db: Db, event: ChannelEvent): boolean {
-  const p = event.payload as { messageId: string };
+/**
+ * Whether someone other than the author acknowledged the urgent message before this edit in the
+ * log (an acknowledgement with a lower relay seq): an edit opened late is judged by the acks before
+ * it, not by those this device happened to open first. An own edit not yet sequenced is judged by
+ * every acknowledgement known here.
+ */
+function acknowledgedUrgent(db: Db, channelId: string, messageId: string, editSeq: number | null): boolean {
+  if (editSeq === null)
+    return (
+      sql(
+        db,
+        `SELECT 1 FROM messages m JOIN message_acks a ON a.channel_id = m.channel_id AND a.message_id = m.message_id AND a.user_id != m.sender_user_id
+         WHERE m.channel_id = ? AND m.message_id = ? AND m.urgent = 1 LIMIT 1`,
+      )
+        .pluck()
+        .get(channelId, messageId) !== undefined
+    );
   return (
     sql(
       db,
-      `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.ack' AND sender_user_id = ? AND seq IS NOT NULL AND json_extract(payload, '$.messageId') = ? LIMIT 1`,
-    ).get(event.channelId, event.senderUserId, p.messageId) !== undefined
+      `SELECT 1 FROM messages m JOIN events a ON a.channel_id = m.channel_id AND a.type = 'message.ack' AND a.sender_user_id != m.sender_user_id
+         AND a.seq < ? AND json_extract(a.payload, '$.messageId') = m.message_id
+       WHERE m.channel_id = ? AND m.message_id = ? AND m.urgent = 1 LIMIT 1`,
+    )
+      .pluck()
+      .get(editSeq, channelId, messageId) !== undefined
   );
 }
 
-/**
- * An own edit refused once ordered (an urgent message acknowledged before it): the message gets
- * back the text in force, the newest accepted edit's or the original's. The queued edit of an
- * urgent message left that text in the log for this (apply.ts); a refused edit's own text is
- * scrubbed from the log, so it is never taken.
- */
-function restoreText(db: Db, channelId: string, messageId: string): void {
-  const edit = sql(
-    db,
-    `SELECT created_at, payload FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq IS NOT NULL
-       AND json_extract(payload, '$.messageId') = ? AND json_extract(payload, '$.body') != '' ORDER BY seq DESC LIMIT 1`,
-  ).get(channelId, messageId) as { created_at: number; payload: string } | undefined;
-  const source =
-    edit ??
-    (sql(
-      db,
-      `SELECT NULL AS created_at, payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`,
-    ).get(channelId, messageId) as { created_at: null; payload: string } | undefined);
-  if (!source) return;
-  const text = JSON.parse(source.payload) as { body: string; mentions: string[] };
-  const row = sql(
-    db,
-    'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ? AND deleted_at IS NULL',
-  ).get(channelId, messageId) as { sort_key: number } | undefined;
-  if (!row) return;
-  sql(db, 'UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ?').run(
-    text.body,
-    JSON.stringify(text.mentions),
-    source.created_at,
-    channelId,
-    messageId,
-  );
-  replaceMentions(db, channelId, messageId, row.sort_key, text.mentions);
-  indexTerms(db, [text.body]);
-}
-
-/**
- * An own message event every receiver refuses (the relay refused it for good, or its seq made the
- * rule table refuse it). An edit of an urgent message gets back the text in force; queued, an edit
- * of a message that is not urgent took the earlier text out of this store at once (applyMessage):
- * a recompute would blank the message, so the text stays as written. An acknowledgement the relay
- * never took goes, unless another of the same message by this user is in the log. A message itself
- * stays, marked not sent (store/own-refused.ts), and a delete cannot be undone.
- */
-function ownMessageRefused(db: Db, event: ChannelEvent, how: 'sent' | 'withdrawn'): boolean {
-  const p = (event as MessageEvent).payload;
-  if (p.type === 'message.edit') {
-    if (how === 'withdrawn' && !urgentMessage(db, event.channelId, p.messageId)) return false;
-    restoreText(db, event.channelId, p.messageId);
-    return true;
-  }
-  if (how === 'sent' || p.type !== 'message.ack') return false;
-  if (!ownAckLogged(db, event))
-    sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
-      event.channelId,
-      p.messageId,
-      event.senderUserId,
-    );
-  return true;
-}
+/** An edit or delete opened before its message waits for it; a message's text is in its log events alone. */
+const theMessage = { type: 'message.create', field: 'messageId' } as const;
+const messageText = { field: 'body', scrubbed: true } as const;
 
 export const messagesContent: ContentFeature = {
   name: 'messages',
   events: {
-    'message.create': { schema: messageCreate, rule: { who: 'member' }, contentType: 'message' },
+    'message.create': {
+      schema: messageCreate,
+      rule: { who: 'member' },
+      contentType: 'message',
+      searchText: messageText,
+    },
     'message.edit': {
       schema: messageEdit,
-      rule: { who: 'author', notAcknowledgedUrgent: true },
+      rule: { who: 'author', unlessLocked: 'acknowledged_urgent' },
       contentType: 'message',
+      waitsFor: theMessage,
+      searchText: messageText,
     },
-    'message.delete': { schema: messageDelete, rule: { who: 'author' }, contentType: 'message' },
+    'message.delete': { schema: messageDelete, rule: { who: 'author' }, contentType: 'message', waitsFor: theMessage },
     'message.ack': { schema: messageAck, rule: { who: 'member' }, contentType: 'receipt' },
     'read.receipt': { schema: readReceipt, rule: { who: 'member' }, contentType: 'receipt' },
   },
@@ -278,5 +240,9 @@ export const messagesContent: ContentFeature = {
         .get(event.channelId, p.messageId) as string | undefined) ?? null
     );
   },
-  own: { onOwnRefused: ownMessageRefused },
+  locked(db, event) {
+    const p = (event as MessageEvent).payload;
+    return p.type === 'message.edit' && acknowledgedUrgent(db, event.channelId, p.messageId, event.seq);
+  },
+  own: ownMessageSteps,
 };
