@@ -5,8 +5,8 @@
 // store/authorise.ts, with `author` below). An edit or delete takes the earlier text out of every
 // row of this store: the message, the decrypted log, the sender's copy and the search vocabulary.
 // What stays in the store: the order and idempotency (store/apply.ts, which also holds an edit or
-// delete opened before its message until it arrives), a message's place once the relay orders it
-// and an own message the relay refused (store/sync-store.ts, store/own-refused.ts).
+// delete opened before its message until it arrives, as `waitsFor` below declares). What the
+// relay's ack or refusal does to an own message is own-repository.ts.
 import {
   messageAck,
   messageCreate,
@@ -25,92 +25,21 @@ import { ownMessageSteps } from './own-repository.ts';
 type MessageEventType = 'message.create' | 'message.edit' | 'message.delete' | 'message.ack' | 'read.receipt';
 type MessageEvent = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: MessageEventType }> };
 
+type Of<T extends MessageEventType> = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: T }> };
+
 /** Returns a reason when the event's effect is refused, null when applied. */
 function applyMessage(db: Db, event: MessageEvent, forget: Set<string>): string | null {
-  const p = event.payload;
-  switch (p.type) {
-    case 'message.create': {
-      const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
-      // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
-      sql(
-        db,
-        `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
-      ).run(
-        event.channelId,
-        event.eventId,
-        event.seq,
-        sortKey,
-        event.senderUserId,
-        event.createdAt,
-        p.body,
-        JSON.stringify(p.mentions),
-        p.replyTo,
-        p.urgent ? 1 : 0,
-        event.seq === null ? 'sending' : 'sent',
-      );
-      replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
-      return null;
-    }
-    case 'message.edit': {
-      // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
-      // message, the logged create and earlier edits, the search index and its vocabulary).
-      const before = sql(
-        db,
-        'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?',
-      ).get(event.channelId, p.messageId) as { body: string; edited_at: number | null; urgent: number } | undefined;
-      // The edit latest in the log is in force, also when an earlier one is opened after it (its
-      // key came late). Only a message edited before has any: the scan of the log is rare.
-      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
-        return 'stale';
-      const changed = sql(
-        db,
-        `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
-      ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
-      if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
-      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
-        event.channelId,
-        p.messageId,
-      ) as { sort_key: number };
-      replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
-      if (before) collectTerms(forget, before.body);
-      // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
-      // acknowledgement the relay orders before it makes every client refuse it, and markSent then
-      // puts that text back (own-refused.ts). Ordered, it is applied again and scrubs it then.
-      if (event.seq !== null || before?.urgent !== 1)
-        scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
-      return null;
-    }
-    case 'message.delete': {
-      // Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
-      // from search, and from the decrypted log (the original event and its edits).
-      const before = sql(
-        db,
-        'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
-      ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
-      if (!before) return 'delete of an unknown, deleted or foreign message';
-      sql(
-        db,
-        `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`,
-      ).run(event.createdAt, event.channelId, p.messageId);
-      sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
-      collectTerms(forget, before.body);
-      scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
-      // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
-      // delete goes to it again, so a member who lacks the message never gets its text back.
-      sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
-      if (before.edited_at !== null)
-        sql(
-          db,
-          `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
-        ).run(event.channelId, p.messageId);
-      return null;
-    }
+  switch (event.payload.type) {
+    case 'message.create':
+      return createMessage(db, event as Of<'message.create'>);
+    case 'message.edit':
+      return editMessage(db, event as Of<'message.edit'>, forget);
+    case 'message.delete':
+      return deleteMessage(db, event as Of<'message.delete'>, forget);
     case 'message.ack':
       sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(
         event.channelId,
-        p.messageId,
+        event.payload.messageId,
         event.senderUserId,
         event.createdAt,
       );
@@ -121,9 +50,98 @@ function applyMessage(db: Db, event: MessageEvent, forget: Set<string>): string 
         db,
         `INSERT INTO read_receipts VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE
          SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
-      ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
+      ).run(event.channelId, event.senderUserId, event.payload.upToSeq, event.createdAt);
       return null;
   }
+}
+
+function createMessage(db: Db, event: Of<'message.create'>): null {
+  const p = event.payload;
+  const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
+  // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
+  sql(
+    db,
+    `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
+  ).run(
+    event.channelId,
+    event.eventId,
+    event.seq,
+    sortKey,
+    event.senderUserId,
+    event.createdAt,
+    p.body,
+    JSON.stringify(p.mentions),
+    p.replyTo,
+    p.urgent ? 1 : 0,
+    event.seq === null ? 'sending' : 'sent',
+  );
+  replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
+  return null;
+}
+
+/**
+ * The edit replaces the text everywhere: the earlier text stays in no row of this store (the
+ * message, the logged create and earlier edits, the search index and its vocabulary).
+ */
+function editMessage(db: Db, event: Of<'message.edit'>, forget: Set<string>): string | null {
+  const p = event.payload;
+  const before = sql(db, 'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?').get(
+    event.channelId,
+    p.messageId,
+  ) as { body: string; edited_at: number | null; urgent: number } | undefined;
+  // The edit latest in the log is in force, also when an earlier one is opened after it (its
+  // key came late). Only a message edited before has any: the scan of the log is rare.
+  if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
+    return 'stale';
+  const changed = sql(
+    db,
+    `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
+  ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
+  if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
+  const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
+    event.channelId,
+    p.messageId,
+  ) as { sort_key: number };
+  replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
+  if (before) collectTerms(forget, before.body);
+  // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
+  // acknowledgement the relay orders before it makes every client refuse it, and markSent then
+  // puts that text back (own-repository.ts). Ordered, it is applied again and scrubs it then.
+  if (event.seq !== null || before?.urgent !== 1)
+    scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
+  return null;
+}
+
+/**
+ * Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
+ * from search, and from the decrypted log (the original event and its edits).
+ */
+function deleteMessage(db: Db, event: Of<'message.delete'>, forget: Set<string>): string | null {
+  const p = event.payload;
+  const before = sql(
+    db,
+    'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
+  ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
+  if (!before) return 'delete of an unknown, deleted or foreign message';
+  sql(db, `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`).run(
+    event.createdAt,
+    event.channelId,
+    p.messageId,
+  );
+  sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
+  collectTerms(forget, before.body);
+  scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
+  // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
+  // delete goes to it again, so a member who lacks the message never gets its text back.
+  sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
+  if (before.edited_at !== null)
+    sql(
+      db,
+      `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
+    ).run(event.channelId, p.messageId);
+  return null;
 }
 
 /**
