@@ -94,6 +94,7 @@ describe("the store's event mechanics (issue 16: the store knows no message type
     'outbox.ts',
     'own-refused.ts',
     'search-terms.ts',
+    'sync-history.ts',
     'sync-store.ts',
   ];
   const featureTypes = registeredFeatures().flatMap(typesOf);

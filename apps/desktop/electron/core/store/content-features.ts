@@ -107,6 +107,12 @@ export interface OwnEventSteps {
    */
   onDelivery?(db: Db, own: OwnEvent, delivery: 'sending' | 'failed' | 'sent'): void;
   /**
+   * When the relay took an own event: false when the sent log (store/sync-history.ts) keeps no copy
+   * of it for a relay restored from a backup (a message its sender deleted for everyone since, and
+   * its edits: a restored relay gets only the delete). `payload` is the queued one.
+   */
+  keepForResend?(db: Db, own: OwnEvent & { payload: unknown }): boolean;
+  /**
    * Inside markSent's transaction, the own event applied again with its seq and relay time was not
    * undone: give what its queued apply wrote without a seq (a poll's creation, close, vote) its seq.
    */

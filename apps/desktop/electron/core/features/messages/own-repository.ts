@@ -180,6 +180,22 @@ export const ownMessageSteps: OwnEventSteps = {
   onDelivery(db, { type, channelId, eventId }, delivery) {
     if (type === 'message.create') setDelivery(db, channelId, eventId, delivery);
   },
+  // A message deleted for everyone since, and its edits, never go to a restored relay again.
+  keepForResend(db, { type, channelId, eventId, payload }) {
+    const messageId =
+      type === 'message.create'
+        ? eventId
+        : type === 'message.edit'
+          ? (payload as { messageId: string }).messageId
+          : null;
+    return (
+      messageId === null ||
+      sql(db, 'SELECT 1 FROM messages WHERE channel_id = ? AND message_id = ? AND deleted_at IS NOT NULL').get(
+        channelId,
+        messageId,
+      ) === undefined
+    );
+  },
   onOwnRefused: ownMessageRefused,
 };
 
