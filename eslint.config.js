@@ -249,13 +249,14 @@ export default tseslint.config(
     // off the main thread later is a change of one adapter. The relay's own store (apps/relay/store/)
     // is its repository layer. Tests and bench build fixtures through store/test-database.ts.
     // no-restricted-syntax, not no-restricted-imports: the boundary blocks above own that rule.
-    // A feature folder's repository.ts holds that feature's SQL; the store hands it the database
-    // (ProfileStore.repository, store/content-features.ts).
+    // A feature folder's repository.ts (and <part>-repository.ts beside it) holds that feature's
+    // SQL; the store hands it the database (ProfileStore.repository, store/content-features.ts).
     files: ['apps/**/*.ts', 'packages/**/*.ts'],
     ignores: [
       'apps/desktop/electron/core/store/**',
       'apps/relay/store/**',
       'apps/desktop/electron/core/features/*/repository.ts',
+      'apps/desktop/electron/core/features/*/*-repository.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Directory } from '@klinikfunk/crypto/directory.ts';
 import { orgIdOf, parseRecord } from '@klinikfunk/crypto/records.ts';
 import { fromBase64Url } from '@klinikfunk/protocol/wire/bytes.ts';
@@ -43,7 +43,26 @@ export interface BootstrapOptions {
 
 /** Serves the bootstrap endpoint until it succeeds; resolves with the org key and the port used. */
 export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPublicKey: Uint8Array; port: number }> {
-  const { store, log } = options;
+  const { server, wss, port } = await listen(options);
+  const orgPublicKey = await new Promise<Uint8Array>((resolve) => {
+    const waiting: Waiting = { busy: false, settled: false };
+    const bound = (key: Uint8Array) => {
+      waiting.settled = true;
+      clearInterval(poll);
+      resolve(key);
+    };
+    const poll = pollBoundElsewhere(options, waiting, bound);
+    wss.on('connection', (ws) => serveBootstrap(ws, options, waiting, bound));
+  });
+  for (const client of wss.clients) client.close(1001, 'bootstrap done');
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  server.closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return { orgPublicKey, port };
+}
+
+/** The bootstrap endpoint, listening: /healthz says "bootstrap", WebSockets take the bootstrap frame. */
+async function listen(options: BootstrapOptions) {
   const server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, health)
     : createHttpServer(health);
@@ -57,92 +76,97 @@ export async function awaitBootstrap(options: BootstrapOptions): Promise<{ orgPu
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  log.warn('relay listening', {
+  options.log.warn('relay listening', {
     url: `${options.tls ? 'wss' : 'ws'}://${options.host}:${port}`,
     mode: 'bootstrap',
     hint: 'not bound to an organisation: bind it from the first admin device with the code in <dataDir>/bootstrap-code',
   });
-  const expected = Buffer.from(options.code);
-  let busy = false;
+  return { server, wss, port };
+}
 
-  const orgPublicKey = await new Promise<Uint8Array>((resolve) => {
-    // Bound through another relay process on the same database: serve that organisation too.
-    let polling = false;
-    let settled = false;
-    const poll = setInterval(() => {
-      if (polling || busy) return;
-      polling = true;
-      Promise.all([store.metaGet(ORG_KEY_META), store.metaGet(BOUND_META)])
-        .then(([text, bound]) => {
-          const key = text && bound === text ? fromBase64Url(text) : null;
-          if (!key || key.length !== 32 || busy || settled) return;
-          settled = true;
-          clearInterval(poll);
-          log.info('bootstrap: bound to organisation by another relay process');
-          resolve(key);
-        })
-        .catch((error: unknown) => log.warn('bootstrap: store not readable', { error: loggable(error) }))
-        .finally(() => {
-          polling = false;
-        });
-    }, options.pollMs ?? 2_000);
-    poll.unref();
-    wss.on('connection', (ws) => {
-      const answer = (frame: ServerFrame) => ws.send(JSON.stringify(frame));
-      const onMessage = async (data: RawData, isBinary: boolean) => {
-        let json: unknown;
-        try {
-          json = isBinary ? null : JSON.parse(String(data));
-        } catch {
-          json = null;
-        }
-        const parsed = bootstrapFrame.safeParse(json);
-        if (!parsed.success)
-          return answer({ t: 'error', code: 'bad_frame', message: 'this relay waits for its bootstrap' });
-        const frame = parsed.data;
-        const given = Buffer.from(frame.code);
-        if (busy || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-          log.warn('bootstrap refused', { reason: busy ? 'busy' : 'wrong code' });
-          // Slow down guessing (the code has 128 bits; this is hygiene, not the defence).
-          await new Promise((r) => setTimeout(r, 1000));
-          return answer({ t: 'error', id: frame.id, code: 'auth_failed', message: 'wrong bootstrap code' });
-        }
-        busy = true;
-        try {
-          const key = await bind(store, frame.records);
-          if (typeof key === 'string') {
-            log.warn('bootstrap refused', { reason: key });
-            return answer({ t: 'error', id: frame.id, code: 'record_rejected', message: key });
-          }
-          // The first-run output names the fingerprint IT pins on the workstations.
-          log.info('bootstrap: bound to organisation', {
-            records: frame.records.length,
-            orgFingerprint: orgFingerprint(orgIdOf(key)),
-          });
-          settled = true;
-          clearInterval(poll);
-          answer({ t: 'ok', id: frame.id });
-          ws.close(1001, 'bootstrap done; reconnect');
-          resolve(key);
-        } finally {
-          busy = false;
-        }
-      };
-      // A store that fails while binding is answered and logged; the relay keeps waiting.
-      ws.on('message', (data, isBinary) => {
-        onMessage(data, isBinary).catch((error: unknown) => {
-          log.error('bootstrap failed', { error: loggable(error) });
-          answer({ t: 'error', code: 'internal', message: 'bootstrap failed; see the relay log' });
-        });
+/** While waiting: a bootstrap is being bound here (`busy`), or the relay is bound already (`settled`). */
+interface Waiting {
+  busy: boolean;
+  settled: boolean;
+}
+
+/** Bound through another relay process on the same database: serve that organisation too. */
+function pollBoundElsewhere(
+  options: BootstrapOptions,
+  waiting: Waiting,
+  bound: (key: Uint8Array) => void,
+): ReturnType<typeof setInterval> {
+  const { store, log } = options;
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling || waiting.busy) return;
+    polling = true;
+    Promise.all([store.metaGet(ORG_KEY_META), store.metaGet(BOUND_META)])
+      .then(([text, boundKey]) => {
+        const key = text && boundKey === text ? fromBase64Url(text) : null;
+        if (!key || key.length !== 32 || waiting.busy || waiting.settled) return;
+        log.info('bootstrap: bound to organisation by another relay process');
+        bound(key);
+      })
+      .catch((error: unknown) => log.warn('bootstrap: store not readable', { error: loggable(error) }))
+      .finally(() => {
+        polling = false;
       });
-      ws.on('error', () => {});
+  }, options.pollMs ?? 2_000);
+  poll.unref();
+  return poll;
+}
+
+/** One device's connection to a relay waiting for its bootstrap: the code, then the organisation's first records. */
+function serveBootstrap(ws: WebSocket, options: BootstrapOptions, waiting: Waiting, bound: (key: Uint8Array) => void) {
+  const { store, log } = options;
+  const expected = Buffer.from(options.code);
+  const answer = (frame: ServerFrame) => ws.send(JSON.stringify(frame));
+  const onMessage = async (data: RawData, isBinary: boolean) => {
+    let json: unknown;
+    try {
+      json = isBinary ? null : JSON.parse(String(data));
+    } catch {
+      json = null;
+    }
+    const parsed = bootstrapFrame.safeParse(json);
+    if (!parsed.success)
+      return answer({ t: 'error', code: 'bad_frame', message: 'this relay waits for its bootstrap' });
+    const frame = parsed.data;
+    const given = Buffer.from(frame.code);
+    if (waiting.busy || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      log.warn('bootstrap refused', { reason: waiting.busy ? 'busy' : 'wrong code' });
+      // Slow down guessing (the code has 128 bits; this is hygiene, not the defence).
+      await new Promise((r) => setTimeout(r, 1000));
+      return answer({ t: 'error', id: frame.id, code: 'auth_failed', message: 'wrong bootstrap code' });
+    }
+    waiting.busy = true;
+    try {
+      const key = await bind(store, frame.records);
+      if (typeof key === 'string') {
+        log.warn('bootstrap refused', { reason: key });
+        return answer({ t: 'error', id: frame.id, code: 'record_rejected', message: key });
+      }
+      // The first-run output names the fingerprint IT pins on the workstations.
+      log.info('bootstrap: bound to organisation', {
+        records: frame.records.length,
+        orgFingerprint: orgFingerprint(orgIdOf(key)),
+      });
+      answer({ t: 'ok', id: frame.id });
+      ws.close(1001, 'bootstrap done; reconnect');
+      bound(key);
+    } finally {
+      waiting.busy = false;
+    }
+  };
+  // A store that fails while binding is answered and logged; the relay keeps waiting.
+  ws.on('message', (data, isBinary) => {
+    onMessage(data, isBinary).catch((error: unknown) => {
+      log.error('bootstrap failed', { error: loggable(error) });
+      answer({ t: 'error', code: 'internal', message: 'bootstrap failed; see the relay log' });
     });
   });
-  for (const client of wss.clients) client.close(1001, 'bootstrap done');
-  await new Promise<void>((resolve) => wss.close(() => resolve()));
-  server.closeAllConnections?.();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { orgPublicKey, port };
+  ws.on('error', () => {});
 }
 
 /** Checks the records as a chain in memory, then stores key and records. A string is a refusal. */

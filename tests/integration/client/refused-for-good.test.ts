@@ -128,7 +128,8 @@ describe('an own event the relay refuses for good', () => {
       15_000,
       'Ben sees himself added back',
     );
-    const { requeueRefusedMessage } = await import('../../../apps/desktop/electron/core/store/own-refused.ts');
+    const { requeueRefusedMessage } =
+      await import('../../../apps/desktop/electron/core/features/messages/own-repository.ts');
     expect(requeueRefusedMessage(testDatabase(b.store), channelId, written)).toBe(true);
     await b.client.engine.notifyQueued();
     await eventually(

@@ -3,6 +3,7 @@
 // protocol's union has exactly one owner, the store's own tables or one registered feature, so a
 // feature's type missing from the union, the rule table or the content types fails here (and the
 // core refuses to start with a declaration that is not the union's).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { channelEventPayload, pollVote, type ChannelEventType } from '@klinikfunk/protocol/domain/events.ts';
 import { CONTENT_TYPE, contentTypeOf } from '../../../apps/desktop/electron/core/client/messaging-client.ts';
@@ -78,5 +79,28 @@ describe('the feature registry (vitest registers it as core/wiring.ts does)', ()
     const claimed = registeredFeatures().find((f) => f.name === 'files')!;
     expect(() => registerContentFeature(stub('files-copy', claimed.events))).toThrow(/claimed by files and files-copy/);
     expect(contentFeatureOf('file.share')).toBe(claimed);
+  });
+});
+
+describe("the store's event mechanics (issue 16: the store knows no message types)", () => {
+  // Applying, authorising, queueing, acknowledging and undoing own events are generic: what an
+  // event type means (what it waits for, what text search finds in it, what its own ack or refusal
+  // does) is its feature's declaration. These files may name the store's own types only.
+  const mechanics = [
+    'apply.ts',
+    'authorise.ts',
+    'authorise-facts.ts',
+    'content-features.ts',
+    'outbox.ts',
+    'own-refused.ts',
+    'search-terms.ts',
+    'sync-history.ts',
+    'sync-store.ts',
+  ];
+  const featureTypes = registeredFeatures().flatMap(typesOf);
+
+  it.each(mechanics)('store/%s names no event type of a feature', (file) => {
+    const text = readFileSync(new URL(`../../../apps/desktop/electron/core/store/${file}`, import.meta.url), 'utf8');
+    expect(featureTypes.filter((type) => text.includes(`'${type}'`) || text.includes(`"${type}"`))).toEqual([]);
   });
 });

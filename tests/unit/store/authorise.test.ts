@@ -46,8 +46,8 @@ describe('the rule table', () => {
     expect(authorise('message.delete', { ...admin, author: ANNA })).toBe('not_author');
     expect(authorise('message.edit', { ...member, author: null })).toBe('unknown_target');
     expect(authorise('message.edit', { ...member, author: BEN })).toBeNull();
-    expect(authorise('message.edit', { ...member, author: BEN, acknowledgedUrgent: true })).toBe('acknowledged_urgent');
-    expect(authorise('message.delete', { ...member, author: BEN, acknowledgedUrgent: true })).toBeNull();
+    expect(authorise('message.edit', { ...member, author: BEN, locked: true })).toBe('acknowledged_urgent');
+    expect(authorise('message.delete', { ...member, author: BEN, locked: true })).toBeNull();
   });
 
   it('polls: only the creator closes; calendar entries: the creator or a channel admin changes and cancels, anyone creates', () => {

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
 import { applyEvents } from '../../../apps/desktop/electron/core/store/apply.ts';
 import { queueOutbox } from '../../../apps/desktop/electron/core/store/messages.ts';
-import { requeueRefusedMessage } from '../../../apps/desktop/electron/core/store/own-refused.ts';
+import { requeueRefusedMessage } from '../../../apps/desktop/electron/core/features/messages/own-repository.ts';
 import { ProfileStore } from '../../../apps/desktop/electron/core/store/profile-store.ts';
 import { randomKey, tempDir } from './helpers.ts';
 import { testDatabase } from '../../../apps/desktop/electron/core/store/test-database.ts';

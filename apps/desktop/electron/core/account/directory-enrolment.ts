@@ -50,6 +50,36 @@ function directoryOf(records: Array<Record<string, unknown>>, pinnedFingerprint:
   return { directory, root: rootRecord };
 }
 
+/** The relay lists only delegations that allow sign-in; checked here again, as it signs nothing. */
+function signInDelegation(directory: Directory, now: number) {
+  return [...directory.delegations.values()].find(
+    (d) =>
+      d.body.signIn === true &&
+      d.body.holder.kind === 'key' &&
+      d.body.expiresAt >= now &&
+      !directory.revokedDelegations.has(d.body.delegationId),
+  );
+}
+
+/** The certificate the sign-in delegation issued for exactly this device and its keys (thrown when the answer holds none). */
+function certificateFromDelegation(
+  directory: Directory,
+  deviceId: string,
+  delegationId: string | null,
+  device: ReturnType<typeof generateDeviceKeys>,
+) {
+  const certificate = directory.devices.get(deviceId)?.record;
+  if (
+    !certificate ||
+    certificate.signer.kind !== 'delegate' ||
+    certificate.signer.id !== delegationId ||
+    certificate.body.signingPublicKey !== toBase64Url(device.signing.publicKey) ||
+    certificate.body.boxPublicKey !== toBase64Url(device.box.publicKey)
+  )
+    throw new SetupError('relay', 'the answer holds no certificate for this device from the sign-in delegation');
+  return certificate;
+}
+
 export function beginDirectorySignIn(input: {
   account: string;
   password: string;
@@ -68,14 +98,7 @@ export function beginDirectorySignIn(input: {
     deviceId,
     seal(records) {
       const { directory } = directoryOf(records, input.pinnedFingerprint, input.now);
-      // The relay lists only delegations that allow sign-in; checked here again, as it signs nothing.
-      const delegation = [...directory.delegations.values()].find(
-        (d) =>
-          d.body.signIn === true &&
-          d.body.holder.kind === 'key' &&
-          d.body.expiresAt >= input.now &&
-          !directory.revokedDelegations.has(d.body.delegationId),
-      );
+      const delegation = signInDelegation(directory, input.now);
       if (!delegation || delegation.body.holder.kind !== 'key' || password === null) return null;
       delegationId = delegation.body.delegationId;
       sealedFor = directory.orgId;
@@ -103,15 +126,7 @@ export function beginDirectorySignIn(input: {
           'relay',
           'the answer comes from another organisation than the one the request was sealed for',
         );
-      const certificate = directory.devices.get(deviceId)?.record;
-      if (
-        !certificate ||
-        certificate.signer.kind !== 'delegate' ||
-        certificate.signer.id !== delegationId ||
-        certificate.body.signingPublicKey !== toBase64Url(device.signing.publicKey) ||
-        certificate.body.boxPublicKey !== toBase64Url(device.box.publicKey)
-      )
-        throw new SetupError('relay', 'the answer holds no certificate for this device from the sign-in delegation');
+      const certificate = certificateFromDelegation(directory, deviceId, delegationId, device);
       const user = directory.users.get(certificate.body.userId)?.body;
       if (!user?.active) throw new SetupError('relay', 'the user of the certificate is not active');
       return {

@@ -131,55 +131,12 @@ export function beginEnrolment(registrationKey: string): Enrolment {
     enrolmentId,
     signLookup: (message) => signDetached(message, secretKey),
     complete(records, options) {
-      // The org root first, then in the directory's order the records that lead from it to the
-      // user and the enrolment (org key rotations, a delegation and its holder's certificates).
-      const parsedAll = records.map((r) => parseRecord(r));
-      const root = parsedAll[0];
-      const enrolment = parsedAll.find(
-        (p) =>
-          p.ok &&
-          p.record.type === 'enrolment' &&
-          (p.record.body as { enrolmentId: string }).enrolmentId === enrolmentId,
-      );
-      const enrolmentUser = enrolment?.ok ? (enrolment.record.body as { userId: string }).userId : null;
-      const user = parsedAll.findLast(
-        (p) => p.ok && p.record.type === 'user' && (p.record.body as { userId: string }).userId === enrolmentUser,
-      );
-      if (
-        parsedAll.some((p) => !p.ok) ||
-        !root?.ok ||
-        root.record.type !== 'org_root' ||
-        !user?.ok ||
-        user.record.type !== 'user' ||
-        !enrolment?.ok ||
-        enrolment.record.type !== 'enrolment'
-      )
-        throw new SetupError('relay', 'the relay answered with unexpected records');
-      const rootBody = (root.record as SignedRecord<'org_root'>).body;
-      const orgKeyBytes = fromBase64Url(rootBody.orgPublicKey);
-      if (!orgKeyBytes) throw new SetupError('relay', 'the relay answered with unexpected records');
-      // The records on the way were checked by the relay when they were stored; times are checked
-      // for the user and the enrolment only (a department admin's own registration key has long
-      // expired by the time they enrol someone).
-      let onTheWay = true;
-      const directory = new Directory({ orgPublicKey: orgKeyBytes, now: () => (onTheWay ? 0 : options.now) });
-      if (options.pinnedFingerprint !== null && !fingerprintMatches(options.pinnedFingerprint, directory.orgId))
-        throw new SetupError(
-          'wrong_org',
-          `the relay belongs to the organisation with fingerprint ${orgFingerprint(directory.orgId)}, not to the one this workstation is configured for (policy OrgFingerprint ${options.pinnedFingerprint})`,
-        );
-      // Every record must verify against the org key, and the enrolment must be for our key.
-      for (const parsed of parsedAll) {
-        if (!parsed.ok) continue;
-        onTheWay = parsed !== user && parsed !== enrolment;
-        const verdict = directory.ingest(parsed.record);
-        if (!verdict.ok) throw new SetupError('relay', `record refused: ${verdict.reason}`);
-      }
-      onTheWay = false;
-      const enrolmentBody = (enrolment.record as SignedRecord<'enrolment'>).body;
+      const answer = enrolmentAnswer(records, enrolmentId);
+      const directory = verifiedDirectory(answer, options);
+      const enrolmentBody = answer.enrolment.body;
       if (enrolmentBody.enrolmentPublicKey !== toBase64Url(publicKey) || enrolmentBody.enrolmentId !== enrolmentId)
         throw new SetupError('relay', 'the enrolment does not match this registration key');
-      const userBody = (user.record as SignedRecord<'user'>).body;
+      const userBody = answer.user.body;
       if (userBody.userId !== enrolmentBody.userId)
         throw new SetupError('relay', 'the user does not match the enrolment');
       const device = generateDeviceKeys();
@@ -204,8 +161,8 @@ export function beginEnrolment(registrationKey: string): Enrolment {
       return {
         v: 1,
         orgId: directory.orgId,
-        orgName: rootBody.name,
-        orgPublicKey: rootBody.orgPublicKey,
+        orgName: answer.root.body.name,
+        orgPublicKey: answer.root.body.orgPublicKey,
         relayUrl: options.relayUrl,
         userId: userBody.userId,
         deviceId,
@@ -218,4 +175,76 @@ export function beginEnrolment(registrationKey: string): Enrolment {
       };
     },
   };
+}
+
+/** The relay's answer to an enrolment lookup, parsed: every record, and the three that matter. */
+interface EnrolmentAnswer {
+  parsed: Array<ReturnType<typeof parseRecord>>;
+  root: SignedRecord<'org_root'>;
+  user: SignedRecord<'user'>;
+  enrolment: SignedRecord<'enrolment'>;
+}
+
+/**
+ * The org root first, then in the directory's order the records that lead from it to the user and
+ * the enrolment (org key rotations, a delegation and its holder's certificates).
+ */
+function enrolmentAnswer(records: Array<Record<string, unknown>>, enrolmentId: string): EnrolmentAnswer {
+  const parsedAll = records.map((r) => parseRecord(r));
+  const root = parsedAll[0];
+  const enrolment = parsedAll.find(
+    (p) =>
+      p.ok && p.record.type === 'enrolment' && (p.record.body as { enrolmentId: string }).enrolmentId === enrolmentId,
+  );
+  const enrolmentUser = enrolment?.ok ? (enrolment.record.body as { userId: string }).userId : null;
+  const user = parsedAll.findLast(
+    (p) => p.ok && p.record.type === 'user' && (p.record.body as { userId: string }).userId === enrolmentUser,
+  );
+  if (
+    parsedAll.some((p) => !p.ok) ||
+    !root?.ok ||
+    root.record.type !== 'org_root' ||
+    !user?.ok ||
+    user.record.type !== 'user' ||
+    !enrolment?.ok ||
+    enrolment.record.type !== 'enrolment'
+  )
+    throw new SetupError('relay', 'the relay answered with unexpected records');
+  return {
+    parsed: parsedAll,
+    root: root.record as SignedRecord<'org_root'>,
+    user: user.record as SignedRecord<'user'>,
+    enrolment: enrolment.record as SignedRecord<'enrolment'>,
+  };
+}
+
+/**
+ * The directory of the answer's organisation, every record in it verified against the org key
+ * (and that organisation the one the policy pins, if it pins one).
+ */
+function verifiedDirectory(
+  answer: EnrolmentAnswer,
+  options: { pinnedFingerprint: string | null; now: number },
+): Directory {
+  const orgKeyBytes = fromBase64Url(answer.root.body.orgPublicKey);
+  if (!orgKeyBytes) throw new SetupError('relay', 'the relay answered with unexpected records');
+  // The records on the way were checked by the relay when they were stored; times are checked
+  // for the user and the enrolment only (a department admin's own registration key has long
+  // expired by the time they enrol someone).
+  let onTheWay = true;
+  const directory = new Directory({ orgPublicKey: orgKeyBytes, now: () => (onTheWay ? 0 : options.now) });
+  if (options.pinnedFingerprint !== null && !fingerprintMatches(options.pinnedFingerprint, directory.orgId))
+    throw new SetupError(
+      'wrong_org',
+      `the relay belongs to the organisation with fingerprint ${orgFingerprint(directory.orgId)}, not to the one this workstation is configured for (policy OrgFingerprint ${options.pinnedFingerprint})`,
+    );
+  // Every record must verify against the org key, and the enrolment must be for our key.
+  for (const parsed of answer.parsed) {
+    if (!parsed.ok) continue;
+    onTheWay = parsed.record !== answer.user && parsed.record !== answer.enrolment;
+    const verdict = directory.ingest(parsed.record);
+    if (!verdict.ok) throw new SetupError('relay', `record refused: ${verdict.reason}`);
+  }
+  onTheWay = false;
+  return directory;
 }

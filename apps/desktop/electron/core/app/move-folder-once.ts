@@ -93,7 +93,6 @@ function move(options: MoveFolderOptions): MoveOutcome {
   const { from, to } = options;
   const rename = options.rename ?? renameSync;
   const moving = `${from}.moving`;
-  const partial = `${to}.partial`;
   if (from === to) return { dir: to, moved: false, reason: 'nothing_to_move' };
 
   const resuming = holdsSomething(moving);
@@ -142,7 +141,15 @@ function move(options: MoveFolderOptions): MoveOutcome {
       };
   }
 
-  // Another volume: copy, then delete.
+  return copyThenDelete(options, resuming);
+}
+
+/** Another volume: copy, then delete (resuming: the old folder is named .moving already). */
+function copyThenDelete(options: MoveFolderOptions, resuming: boolean): MoveOutcome {
+  const { from, to } = options;
+  const rename = options.rename ?? renameSync;
+  const moving = `${from}.moving`;
+  const partial = `${to}.partial`;
   if (!resuming) {
     try {
       rename(from, moving);

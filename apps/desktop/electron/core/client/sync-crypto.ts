@@ -82,58 +82,64 @@ export function clientEventIdBytes(id: string): Uint8Array {
   return bytes;
 }
 
-export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
-  const toResult = (wire: WireEvent, outcome: ReturnType<ChannelCrypto['open']>): OpenResult => {
-    const { channelId, seq } = wire;
-    if (!outcome.ok) {
-      if (outcome.reason === 'missing_key') {
-        const h = outcome.header;
-        deps.onMissingKey?.({
-          channelId,
-          epoch: h.epoch,
-          senderDeviceId: h.senderDeviceId,
-          generation: h.generation,
-          index: h.index,
-        });
-        return { kind: 'missing_key', detail: 'chain key not received yet' };
-      }
-      if (DIRECTORY_BEHIND.has(outcome.reason)) {
-        // Kept as pending and opened again after the directory caught up.
-        deps.onDirectoryBehind?.(channelId);
-        return { kind: 'missing_key', detail: outcome.reason };
-      }
-      return { kind: 'rejected', reason: outcome.reason };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(utf8.decode(outcome.payload));
-    } catch {
-      return { kind: 'rejected', reason: 'payload is not JSON' };
-    }
-    const parsed = innerSchema.safeParse(json);
-    if (!parsed.success) {
-      const field = parsed.error.issues[0]?.path[0];
-      return { kind: 'rejected', reason: field === 'writtenAtRelay' ? 'bad writtenAtRelay' : 'payload without sentAt' };
-    }
-    const inner = parsed.data;
-    return {
-      kind: 'event',
-      event: {
-        eventId: outcome.clientEventId,
-        channelId,
-        seq,
-        senderDeviceId: outcome.header.senderDeviceId,
-        senderUserId: outcome.senderUserId,
-        createdAt: inner.sentAt,
-        relayAt: wire.at ?? null,
-        writtenAtRelay: inner.writtenAtRelay ?? null,
-        epoch: outcome.header.epoch,
-        contentType: outcome.header.contentType,
-        payload: inner.payload,
-      },
-    };
-  };
+type Opened = ReturnType<ChannelCrypto['open']>;
 
+/** An envelope that did not open: its key or the directory may come later (pending), or it is bad. */
+function notOpened(deps: SyncCryptoDeps, channelId: string, outcome: Opened & { ok: false }): OpenResult {
+  if (outcome.reason === 'missing_key') {
+    const h = outcome.header;
+    deps.onMissingKey?.({
+      channelId,
+      epoch: h.epoch,
+      senderDeviceId: h.senderDeviceId,
+      generation: h.generation,
+      index: h.index,
+    });
+    return { kind: 'missing_key', detail: 'chain key not received yet' };
+  }
+  if (DIRECTORY_BEHIND.has(outcome.reason)) {
+    // Kept as pending and opened again after the directory caught up.
+    deps.onDirectoryBehind?.(channelId);
+    return { kind: 'missing_key', detail: outcome.reason };
+  }
+  return { kind: 'rejected', reason: outcome.reason };
+}
+
+/** What the sync engine gets for one opened (or not) envelope: the event with its inner fields checked. */
+function toResult(deps: SyncCryptoDeps, wire: WireEvent, outcome: Opened): OpenResult {
+  const { channelId, seq } = wire;
+  if (!outcome.ok) return notOpened(deps, channelId, outcome);
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(outcome.payload));
+  } catch {
+    return { kind: 'rejected', reason: 'payload is not JSON' };
+  }
+  const parsed = innerSchema.safeParse(json);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path[0];
+    return { kind: 'rejected', reason: field === 'writtenAtRelay' ? 'bad writtenAtRelay' : 'payload without sentAt' };
+  }
+  const inner = parsed.data;
+  return {
+    kind: 'event',
+    event: {
+      eventId: outcome.clientEventId,
+      channelId,
+      seq,
+      senderDeviceId: outcome.header.senderDeviceId,
+      senderUserId: outcome.senderUserId,
+      createdAt: inner.sentAt,
+      relayAt: wire.at ?? null,
+      writtenAtRelay: inner.writtenAtRelay ?? null,
+      epoch: outcome.header.epoch,
+      contentType: outcome.header.contentType,
+      payload: inner.payload,
+    },
+  };
+}
+
+export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
   return {
     async seal(item: OutboxItem): Promise<SealedOutgoing> {
       // Shares go out before the envelope: a new chain's, or any still owed from earlier sends.
@@ -168,7 +174,7 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
       return deps.crypto.isMember(channelId);
     },
     async open(wire: WireEvent): Promise<OpenResult> {
-      return toResult(wire, deps.crypto.open(wire.channelId, wire.envelope, wire.seq));
+      return toResult(deps, wire, deps.crypto.open(wire.channelId, wire.envelope, wire.seq));
     },
     async openPage(wires: readonly WireEvent[]): Promise<OpenResult[]> {
       if (wires.length === 0) return [];
@@ -178,7 +184,7 @@ export function createSyncCrypto(deps: SyncCryptoDeps): SyncCrypto {
         wires.map((w) => w.envelope),
         wires.map((w) => w.seq),
       );
-      return outcomes.map((outcome, i) => toResult(wires[i]!, outcome));
+      return outcomes.map((outcome, i) => toResult(deps, wires[i]!, outcome));
     },
   };
 }

@@ -66,117 +66,176 @@ export function logLine(record: LogRecord, redact: (text: string) => string): st
   return `${JSON.stringify({ ...record, message: scalar(record.message, redact), ...(fields ? { fields } : {}) })}\n`;
 }
 
-export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
-  const maxBytes = options.maxBytes ?? DEFAULT_LOG_FILE_BYTES;
-  const keep = Math.max(1, options.files ?? DEFAULT_LOG_FILES);
-  const redact = options.redact ?? createRedactor();
-  const onError =
-    options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
-  const path = (n: number) => join(options.dir, n === 0 ? LOG_FILE_NAME : LOG_FILE_NAME.replace(/\.log$/, `.${n}.log`));
-  let file: FileHandle | null = null;
-  let size = 0;
-  let reported = false;
-  let rotateReported = false;
-  let queue: Buffer[] = [];
-  let queued = 0;
-  let dropped = 0;
-  /** The writer running now (one at a time, so lines keep their order), or null when idle. */
-  let writing: Promise<void> | null = null;
+/** The log file being written and its rotated predecessors (klinikfunk.1.log, ...). */
+class LogFiles {
+  readonly #dir: string;
+  readonly #keep: number;
+  #handle: FileHandle | null = null;
+  /** Bytes in the current file (known once it is open). */
+  size = 0;
 
-  const openFile = async (): Promise<FileHandle> => {
-    await mkdir(options.dir, { recursive: true, mode: 0o700 });
-    const handle = await open(path(0), 'a', 0o600);
+  constructor(dir: string, keep: number) {
+    this.#dir = dir;
+    this.#keep = keep;
+  }
+
+  path(n: number): string {
+    return join(this.#dir, n === 0 ? LOG_FILE_NAME : LOG_FILE_NAME.replace(/\.log$/, `.${n}.log`));
+  }
+
+  /** The current file, opened (its folder made) when it is not. */
+  async current(): Promise<FileHandle> {
+    this.#handle ??= await this.#open();
+    return this.#handle;
+  }
+
+  async #open(): Promise<FileHandle> {
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    const handle = await open(this.path(0), 'a', 0o600);
     try {
-      size = (await handle.stat()).size;
+      this.size = (await handle.stat()).size;
     } catch (error) {
       await handle.close();
       throw error;
     }
     return handle;
-  };
-  const closeFile = async () => {
-    const handle = file;
-    file = null;
+  }
+
+  async write(data: Buffer): Promise<void> {
+    await (await this.current()).write(data);
+    this.size += data.length;
+  }
+
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = null;
     await handle?.close().catch(() => {
       // the descriptor is gone either way; the next line opens the file again
     });
-  };
-  const rotate = async () => {
-    await closeFile();
-    await rm(path(keep - 1), { force: true });
-    for (let n = keep - 2; n >= 0; n--) {
+  }
+
+  async rotate(): Promise<void> {
+    await this.close();
+    await rm(this.path(this.#keep - 1), { force: true });
+    for (let n = this.#keep - 2; n >= 0; n--) {
       try {
-        await rename(path(n), path(n + 1));
+        await rename(this.path(n), this.path(n + 1));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
-  };
-  /** Writes `lines` in order, rotating before a line that would pass maxBytes. */
-  const writeLines = async (lines: Buffer[]) => {
-    let chunk: Buffer[] = [];
-    let chunkBytes = 0;
-    const writeChunk = async () => {
-      if (chunk.length === 0) return;
-      file ??= await openFile();
-      const data = Buffer.concat(chunk);
-      chunk = [];
-      chunkBytes = 0;
-      await file.write(data);
-      size += data.length;
-    };
-    for (const line of lines) {
-      file ??= await openFile();
-      // A single line longer than a file still goes in (alone); the cut strings keep that rare.
-      if (size + chunkBytes > 0 && size + chunkBytes + line.length > maxBytes) {
-        await writeChunk();
-        try {
-          await rotate();
-          rotateReported = false;
-        } catch (error) {
-          // Another program holds a log file (on Windows one that opened it without sharing, a scan
-          // keeps it from being renamed): keep appending to the current one, up to twice the
-          // bound, and try again at the next line that passes it.
-          if (!rotateReported) onError(error);
-          rotateReported = true;
-          if (size + line.length > 2 * maxBytes) {
-            dropped++;
-            continue;
-          }
-        }
-        file ??= await openFile();
+  }
+
+  /** The files that exist, oldest first (the current one last). */
+  async existing(): Promise<string[]> {
+    const found: string[] = [];
+    for (let n = this.#keep - 1; n >= 0; n--) {
+      try {
+        await stat(this.path(n));
+        found.push(this.path(n));
+      } catch {
+        // not there (yet)
       }
-      chunk.push(line);
-      chunkBytes += line.length;
     }
-    await writeChunk();
+    return found;
+  }
+}
+
+/** What the writer remembers between batches: a failed rotation reported, lines it could not keep. */
+interface WriterState {
+  rotateReported: boolean;
+  dropped: number;
+}
+
+/** Writes `lines` in order, rotating before a line that would pass maxBytes. */
+async function writeLines(
+  files: LogFiles,
+  lines: Buffer[],
+  maxBytes: number,
+  state: WriterState,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  let chunk: Buffer[] = [];
+  let chunkBytes = 0;
+  const writeChunk = async () => {
+    if (chunk.length === 0) return;
+    const data = Buffer.concat(chunk);
+    chunk = [];
+    chunkBytes = 0;
+    await files.write(data);
   };
+  for (const line of lines) {
+    await files.current();
+    // A single line longer than a file still goes in (alone); the cut strings keep that rare.
+    if (files.size + chunkBytes > 0 && files.size + chunkBytes + line.length > maxBytes) {
+      await writeChunk();
+      try {
+        await files.rotate();
+        state.rotateReported = false;
+      } catch (error) {
+        // Another program holds a log file (on Windows one that opened it without sharing, a scan
+        // keeps it from being renamed): keep appending to the current one, up to twice the
+        // bound, and try again at the next line that passes it.
+        if (!state.rotateReported) onError(error);
+        state.rotateReported = true;
+        if (files.size + line.length > 2 * maxBytes) {
+          state.dropped++;
+          continue;
+        }
+      }
+      await files.current();
+    }
+    chunk.push(line);
+    chunkBytes += line.length;
+  }
+  await writeChunk();
+}
+
+/** The line that says how many lines the disk did not take in time. */
+const droppedNote = (count: number, redact: (text: string) => string) =>
+  Buffer.from(
+    logLine(
+      {
+        level: 'warn',
+        scope: 'log',
+        message: 'log lines dropped: the disk did not take them in time',
+        fields: { count },
+        time: new Date().toISOString(),
+      },
+      redact,
+    ),
+    'utf8',
+  );
+
+export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
+  const maxBytes = options.maxBytes ?? DEFAULT_LOG_FILE_BYTES;
+  const redact = options.redact ?? createRedactor();
+  const onError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`log file not written: ${String(error)}\n`));
+  const files = new LogFiles(options.dir, Math.max(1, options.files ?? DEFAULT_LOG_FILES));
+  const state: WriterState = { rotateReported: false, dropped: 0 };
+  let reported = false;
+  let queue: Buffer[] = [];
+  let queued = 0;
+  /** The writer running now (one at a time, so lines keep their order), or null when idle. */
+  let writing: Promise<void> | null = null;
+
   const drain = async () => {
     while (queue.length > 0) {
       const lines = queue;
       queue = [];
       queued = 0;
-      if (dropped > 0) {
-        const note = logLine(
-          {
-            level: 'warn',
-            scope: 'log',
-            message: 'log lines dropped: the disk did not take them in time',
-            fields: { count: dropped },
-            time: new Date().toISOString(),
-          },
-          redact,
-        );
-        lines.unshift(Buffer.from(note, 'utf8'));
-        dropped = 0;
+      if (state.dropped > 0) {
+        lines.unshift(droppedNote(state.dropped, redact));
+        state.dropped = 0;
       }
       try {
-        await writeLines(lines);
+        await writeLines(files, lines, maxBytes, state, onError);
         reported = false;
       } catch (error) {
         if (!reported) onError(error);
         reported = true;
-        await closeFile();
+        await files.close();
       }
     }
   };
@@ -196,7 +255,7 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
       try {
         const line = Buffer.from(logLine(record, redact), 'utf8');
         if (queued + line.length > MAX_QUEUED_BYTES && queue.length > 0) {
-          dropped++;
+          state.dropped++;
           return;
         }
         queue.push(line);
@@ -211,20 +270,11 @@ export function openRotatingLog(options: RotatingLogOptions): RotatingLog {
     flush,
     async files() {
       await flush();
-      const found: string[] = [];
-      for (let n = keep - 1; n >= 0; n--) {
-        try {
-          await stat(path(n));
-          found.push(path(n));
-        } catch {
-          // not there (yet)
-        }
-      }
-      return found;
+      return files.existing();
     },
     async close() {
       await flush();
-      await closeFile();
+      await files.close();
     },
   };
 }

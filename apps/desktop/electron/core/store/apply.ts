@@ -11,7 +11,10 @@ import {
   keepsRefusedPayload,
   orderedFeatureFor,
   replayedFeatureFor,
-  typesWaitingForMessage,
+  searchTextsOf,
+  targetOf,
+  everyWaiting,
+  waitingFor,
   type ReplayedFeature,
 } from './content-features.ts';
 import type { Db } from './database.ts';
@@ -29,84 +32,46 @@ export interface ApplyResult {
   refused: Array<{ eventId: string; reason: string }>;
 }
 
+/** Events kept in the log whose row key is known (the event's row in `events`). */
+type Logged = { event: ChannelEvent; eventPk: number | bigint };
+
 export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResult {
-  const result: ApplyResult = { applied: 0, duplicates: 0, refused: [] };
+  const batch = new BatchApply(db);
+  for (const channelId of new Set(events.map((e) => e.channelId)))
+    sql(db, `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`).run(
+      channelId,
+      events[0]!.createdAt,
+    );
+  for (const event of events) batch.add(event);
+  return batch.finish();
+}
+
+/** One applyEvents batch: its result, the words it took out, and what waits for the batch's end. */
+class BatchApply {
+  readonly #db: Db;
+  readonly result: ApplyResult = { applied: 0, duplicates: 0, refused: [] };
   /** Words of texts deleted by this batch; dropped from the vocabulary after it is indexed. */
-  const forget = new Set<string>();
-  const logEvent = sql(
-    db,
-    `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, written_at_relay, epoch, type, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const ensureChannel = sql(
-    db,
-    `INSERT OR IGNORE INTO channels (channel_id, kind, name, created_at) VALUES (?, 'channel', '', ?)`,
-  );
-  for (const channelId of new Set(events.map((e) => e.channelId))) ensureChannel.run(channelId, events[0]!.createdAt);
-  const accepted: ChannelEvent[] = [];
-  const waiting = new WaitingForTarget(db);
+  readonly #forget = new Set<string>();
+  readonly #accepted: ChannelEvent[] = [];
+  readonly #waiting: WaitingForTarget;
   /** Entries of a replayed feature (calendar) to recompute after this batch, with the batch's events of each. */
-  const replays = new Map<
+  readonly #replays = new Map<
     string,
     { replayed: ReplayedFeature; channelId: string; entry: string; events: ChannelEvent[] }
   >();
-  const decide = (event: ChannelEvent, eventPk: number | bigint): void => {
-    // A calendar event opened after later ones of its entry: the entry is recomputed from its log
-    // in seq order, so its creator and every verdict are an in-order device's
-    // (features/calendar/repository.ts). Once per entry and batch (history opened newest first
-    // would otherwise recompute it per event); the batch's later events of that entry wait for it too.
-    const replayedBy = replayedFeatureFor(event.payload.type);
-    if (replayedBy) {
-      const { name, replayed } = replayedBy;
-      const entry = replayed.entryOf(event);
-      const key = `${name}\u0000${event.channelId}\u0000${entry}`;
-      const replay =
-        replays.get(key) ??
-        (replayed.replays(db, event) ? { replayed, channelId: event.channelId, entry, events: [] } : null);
-      if (replay) {
-        replay.events.push(event);
-        replays.set(key, replay);
-        return;
-      }
-    }
-    // A feature's event (a pin) opened after a later one of the same thing: the feature recomputes
-    // it from its log in seq order, rule table included, so the verdict is an in-order device's.
-    const feature = orderedFeatureFor(event.payload.type);
-    if (feature?.openedLate(db, event)) {
-      const reason = feature.recompute(db, event).get(event.eventId) ?? null;
-      if (reason === 'unknown_target' && waitsForTarget(event.payload.type)) return;
-      if (reason) result.refused.push({ eventId: event.eventId, reason });
-      else accepted.push(event);
-      return;
-    }
-    // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
-    // its sender may do changes nothing on any client.
-    const denied = authoriseEvent(db, event);
-    // An edit, delete or close opened before its target (the target's key came later) waits in
-    // the log with its content and is decided when the target arrives, as on a device that opened
-    // them in order.
-    if (denied === 'unknown_target' && waitsForTarget(event.payload.type)) return;
-    const refusal = denied ?? materialise(db, event, forget);
-    if (refusal) {
-      // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
-      // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
-      // change): kept as the record of what was refused, but never with a message text. A refused
-      // calendar event keeps its payload: an earlier event of its entry opened later may make it
-      // the accepted one (its feature's `replayed`); so does an ordered feature's (a pin), which it
-      // recomputes from the log when an own event gets its place (content-features.ts).
-      if (
-        !keepsRefusedPayload(event.payload.type) &&
-        (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)
-      )
-        scrubLogged(db, eventPk, forget);
-      result.refused.push({ eventId: event.eventId, reason: refusal });
-      return;
-    }
-    accepted.push(event);
-    for (const late of waiting.for(event)) decide(late.event, late.eventPk);
-  };
-  for (const event of events) {
-    const inserted = logEvent.run(
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#waiting = new WaitingForTarget(db);
+  }
+
+  /** Logs the event (idempotent by its id) and decides it unless it was seen before. */
+  add(event: ChannelEvent): void {
+    const inserted = sql(
+      this.#db,
+      `INSERT OR IGNORE INTO events (channel_id, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, written_at_relay, epoch, type, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
       event.channelId,
       event.eventId,
       event.seq,
@@ -120,36 +85,102 @@ export function applyEvents(db: Db, events: readonly ChannelEvent[]): ApplyResul
       JSON.stringify(event.payload),
     );
     if (inserted.changes === 0) {
-      result.duplicates++;
-      continue;
+      this.result.duplicates++;
+      return;
     }
-    decide(event, inserted.lastInsertRowid);
-    result.applied++;
+    this.#decide({ event, eventPk: inserted.lastInsertRowid });
+    this.result.applied++;
   }
-  for (const { replayed, channelId, entry, events: late } of replays.values()) {
-    const verdicts = replayed.replay(db, channelId, entry);
-    for (const event of late) {
-      const reason = verdicts.get(event.eventId) ?? null;
-      if (reason) result.refused.push({ eventId: event.eventId, reason });
-      else accepted.push(event);
+
+  /** The replayed entries' verdicts, then the batch's texts into the search vocabulary. */
+  finish(): ApplyResult {
+    for (const { replayed, channelId, entry, events: late } of this.#replays.values()) {
+      const verdicts = replayed.replay(this.#db, channelId, entry);
+      for (const event of late) this.#verdict(event, verdicts.get(event.eventId) ?? null);
     }
+    indexTerms(this.#db, searchableTexts(this.#accepted));
+    forgetTerms(this.#db, this.#forget);
+    return this.result;
   }
-  indexTerms(db, searchableTexts(accepted));
-  forgetTerms(db, forget);
-  return result;
+
+  #verdict(event: ChannelEvent, reason: string | null): void {
+    if (reason) this.result.refused.push({ eventId: event.eventId, reason });
+    else this.#accepted.push(event);
+  }
+
+  #decide({ event, eventPk }: Logged): void {
+    if (this.#replayLater(event) || this.#decideInOrder(event)) return;
+    // The rule table first (authorise.ts): a member's validly sealed event that asks for more than
+    // its sender may do changes nothing on any client.
+    const denied = authoriseEvent(this.#db, event);
+    // An edit, delete or close opened before its target (the target's key came later) waits in
+    // the log with its content and is decided when the target arrives, as on a device that opened
+    // them in order.
+    if (denied === 'unknown_target' && waitsForTarget(event.payload.type)) return;
+    const refusal = denied ?? materialise(this.#db, event, this.#forget);
+    if (refusal) {
+      // Kept for idempotency (the event id). Refused by the rule table: without its content, so a
+      // refused rename stays nowhere in the store. Refused by a reducer (a late vote, a stale
+      // change): kept as the record of what was refused, but never with a message text. A refused
+      // calendar event keeps its payload: an earlier event of its entry opened later may make it
+      // the accepted one (its feature's `replayed`); so does an ordered feature's (a pin), which it
+      // recomputes from the log when an own event gets its place (content-features.ts).
+      if (
+        !keepsRefusedPayload(event.payload.type) &&
+        (denied || textsOfPayload(JSON.stringify(event.payload)).length > 0)
+      )
+        scrubLogged(this.#db, eventPk, this.#forget);
+      this.#verdict(event, refusal);
+      return;
+    }
+    this.#accepted.push(event);
+    for (const late of this.#waiting.for(event)) this.#decide(late);
+  }
+
+  /**
+   * A calendar event opened after later ones of its entry: the entry is recomputed from its log
+   * in seq order, so its creator and every verdict are an in-order device's
+   * (features/calendar/repository.ts). Once per entry and batch (history opened newest first
+   * would otherwise recompute it per event); the batch's later events of that entry wait for it too.
+   */
+  #replayLater(event: ChannelEvent): boolean {
+    const replayedBy = replayedFeatureFor(event.payload.type);
+    if (!replayedBy) return false;
+    const { name, replayed } = replayedBy;
+    const entry = replayed.entryOf(event);
+    const key = `${name}\u0000${event.channelId}\u0000${entry}`;
+    const replay =
+      this.#replays.get(key) ??
+      (replayed.replays(this.#db, event) ? { replayed, channelId: event.channelId, entry, events: [] } : null);
+    if (!replay) return false;
+    replay.events.push(event);
+    this.#replays.set(key, replay);
+    return true;
+  }
+
+  /**
+   * A feature's event (a pin) opened after a later one of the same thing: the feature recomputes
+   * it from its log in seq order, rule table included, so the verdict is an in-order device's.
+   */
+  #decideInOrder(event: ChannelEvent): boolean {
+    const feature = orderedFeatureFor(event.payload.type);
+    if (!feature?.openedLate(this.#db, event)) return false;
+    const reason = feature.recompute(this.#db, event).get(event.eventId) ?? null;
+    if (reason !== 'unknown_target' || !waitsForTarget(event.payload.type)) this.#verdict(event, reason);
+    return true;
+  }
 }
 
-/** Events that change a message or poll: when opened before it, they wait for it (WaitingForTarget). */
-const WAITS_FOR_TARGET = new Set(['message.edit', 'message.delete', 'poll.close']);
-/** Those, and a registered feature's events that name a message (a pin). */
-const waitsForTarget = (type: string) => WAITS_FOR_TARGET.has(type) || typesWaitingForMessage().includes(type);
+/** Events that change a thing another event creates (a message, a poll): when opened before it, they wait for it. */
+const waitsForTarget = (type: string) => targetOf(type) !== undefined;
 
 /**
- * The events waiting in the log for a message or poll that has just arrived. Only a target applied
- * late can have any: one at or below the channel's cursor (an envelope opened after later ones);
- * own events not yet sequenced never wait (their target is here). The channel's log is read once
- * per batch for the waiting ids; an event refused by the rule table keeps no target id there, so
- * only waiting ones (and accepted ones, whose target exists) match.
+ * The events waiting in the log for a target (a message, a poll) that has just arrived: the
+ * registered types whose declaration `waitsFor` the target's type. Only a target applied late can
+ * have any: one at or below the channel's cursor (an envelope opened after later ones); own events
+ * not yet sequenced never wait (their target is here). The channel's log is read once per batch
+ * for the waiting ids; an event refused by the rule table keeps no target id there, so only
+ * waiting ones (and accepted ones, whose target exists) match.
  */
 class WaitingForTarget {
   readonly #db: Db;
@@ -158,60 +189,82 @@ class WaitingForTarget {
     this.#db = db;
   }
 
-  for(target: ChannelEvent): Array<{ event: ChannelEvent; eventPk: number }> {
-    const p = target.payload;
-    if ((p.type !== 'message.create' && p.type !== 'poll.create') || target.seq === null) return [];
+  for(target: ChannelEvent): Logged[] {
+    const waiting = waitingFor(target.payload.type);
+    if (waiting.length === 0 || target.seq === null) return [];
     const cursor = sql(this.#db, 'SELECT seq FROM sync_cursors WHERE channel_id = ?').pluck().get(target.channelId) as
       number | undefined;
-    if (cursor === undefined || target.seq > cursor) return [];
-    const field = p.type === 'message.create' ? '$.messageId' : '$.pollId';
-    // Besides edits and deletes, the registered features' events that name a message (a pin).
-    const forMessages = ['message.edit', 'message.delete', ...typesWaitingForMessage()];
-    const marks = (types: readonly string[]) => types.map(() => '?').join(', ');
-    let ids = this.#ids.get(target.channelId);
-    if (!ids) {
-      const waiting = [...forMessages, 'poll.close'];
-      ids = new Set(
+    if (cursor === undefined || target.seq > cursor || !this.#idsWaiting(target.channelId).has(target.eventId))
+      return [];
+    const rows = byField(waiting).flatMap(
+      ([field, types]) =>
         sql(
           this.#db,
-          `SELECT coalesce(json_extract(payload, '$.messageId'), json_extract(payload, '$.pollId')) FROM events WHERE channel_id = ? AND type IN (${marks(waiting)}) AND seq IS NOT NULL`,
+          `SELECT event_pk, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, payload FROM events
+         WHERE channel_id = ? AND type IN (${marks(types)}) AND json_extract(payload, '${jsonPath(field)}') = ? AND seq IS NOT NULL`,
+        ).all(target.channelId, ...types, target.eventId) as LoggedRow[],
+    );
+    return rows.sort((a, b) => a.seq - b.seq).map((r) => loggedEvent(target.channelId, r));
+  }
+
+  /** The ids the channel's logged events that can wait name (whatever their target). */
+  #idsWaiting(channelId: string): Set<string> {
+    let ids = this.#ids.get(channelId);
+    if (!ids) {
+      ids = new Set();
+      for (const [field, types] of byField(everyWaiting()))
+        for (const id of sql(
+          this.#db,
+          `SELECT json_extract(payload, '${jsonPath(field)}') FROM events WHERE channel_id = ? AND type IN (${marks(types)}) AND seq IS NOT NULL`,
         )
           .pluck()
-          .all(target.channelId, ...waiting) as string[],
-      );
-      this.#ids.set(target.channelId, ids);
+          .all(channelId, ...types) as string[])
+          ids.add(id);
+      this.#ids.set(channelId, ids);
     }
-    if (!ids.has(target.eventId)) return [];
-    const types = p.type === 'message.create' ? forMessages : ['poll.close'];
-    const rows = sql(
-      this.#db,
-      `SELECT event_pk, event_id, seq, sender_user_id, sender_device_id, created_at, relay_at, payload FROM events
-       WHERE channel_id = ? AND type IN (${marks(types)}) AND json_extract(payload, '${field}') = ? AND seq IS NOT NULL ORDER BY seq`,
-    ).all(target.channelId, ...types, target.eventId) as Array<{
-      event_pk: number;
-      event_id: string;
-      seq: number | null;
-      sender_user_id: string;
-      sender_device_id: string;
-      created_at: number;
-      relay_at: number | null;
-      payload: string;
-    }>;
-    return rows.map((r) => ({
-      eventPk: r.event_pk,
-      event: {
-        eventId: r.event_id,
-        channelId: target.channelId,
-        seq: r.seq,
-        senderUserId: r.sender_user_id,
-        senderDeviceId: r.sender_device_id,
-        createdAt: r.created_at,
-        relayAt: r.relay_at,
-        payload: JSON.parse(r.payload) as ChannelEvent['payload'],
-      },
-    }));
+    return ids;
   }
 }
+
+const marks = (types: readonly string[]) => types.map(() => '?').join(', ');
+
+/** A declared payload field as a JSON path written into the SQL (so an expression index could serve it). */
+function jsonPath(field: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`waitsFor field ${field} is not a plain payload field`);
+  return `$.${field}`;
+}
+
+/** The waiting types grouped by the payload field that names their target. */
+function byField(waiting: ReadonlyArray<{ type: string; field: string }>): Array<[string, string[]]> {
+  const fields = new Map<string, string[]>();
+  for (const { type, field } of waiting) fields.set(field, [...(fields.get(field) ?? []), type]);
+  return [...fields];
+}
+
+interface LoggedRow {
+  event_pk: number;
+  event_id: string;
+  seq: number;
+  sender_user_id: string;
+  sender_device_id: string;
+  created_at: number;
+  relay_at: number | null;
+  payload: string;
+}
+
+const loggedEvent = (channelId: string, r: LoggedRow): Logged => ({
+  eventPk: r.event_pk,
+  event: {
+    eventId: r.event_id,
+    channelId,
+    seq: r.seq,
+    senderUserId: r.sender_user_id,
+    senderDeviceId: r.sender_device_id,
+    createdAt: r.created_at,
+    relayAt: r.relay_at,
+    payload: JSON.parse(r.payload) as ChannelEvent['payload'],
+  },
+});
 
 function scrubLogged(db: Db, eventPk: number | bigint, forget: Set<string>): void {
   const payload = sql(db, 'SELECT payload FROM events WHERE event_pk = ?').pluck().get(eventPk) as string | undefined;
@@ -275,34 +328,7 @@ export function applySettings(
   return changed.changes === 0 ? 'stale' : null;
 }
 
+/** The texts of accepted events that search finds (their declaration's `searchText`). */
 function* searchableTexts(events: readonly ChannelEvent[]): Iterable<string> {
-  for (const { payload: p } of events) {
-    if (p.type === 'message.create' || p.type === 'message.edit') yield p.body;
-    else if (p.type === 'file.share') yield p.name;
-    else if (p.type === 'poll.create') yield p.question;
-    else if (p.type === 'calendar.put') yield p.title;
-  }
-}
-
-const PENDING_BASE = 2 ** 50;
-
-/** Local sends not yet sequenced sort after everything the relay has ordered. */
-export function nextPendingSortKey(db: Db, channelId: string): number {
-  const row = sql(db, 'SELECT max(sort_key) AS k FROM messages WHERE channel_id = ? AND sort_key >= ?').get(
-    channelId,
-    PENDING_BASE,
-  ) as { k: number | null };
-  return (row.k ?? PENDING_BASE) + 1;
-}
-
-export function replaceMentions(
-  db: Db,
-  channelId: string,
-  messageId: string,
-  sortKey: number,
-  mentions: readonly string[],
-): void {
-  sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
-  const insert = sql(db, 'INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
-  for (const userId of mentions) insert.run(userId, channelId, sortKey, messageId);
+  for (const { payload } of events) yield* searchTextsOf(payload);
 }

@@ -101,39 +101,11 @@ function authorOf(db: Db, event: ChannelEvent): string | null | undefined {
   }
 }
 
-/**
- * Whether someone other than the author acknowledged the urgent message before this edit in the
- * log (an acknowledgement with a lower relay seq): an edit opened late is judged by the acks before
- * it, not by those this device happened to open first. An own edit not yet sequenced is judged by
- * every acknowledgement known here.
- */
-function acknowledgedUrgent(db: Db, channelId: string, messageId: string, editSeq: number | null): boolean {
-  if (editSeq === null)
-    return (
-      sql(
-        db,
-        `SELECT 1 FROM messages m JOIN message_acks a ON a.channel_id = m.channel_id AND a.message_id = m.message_id AND a.user_id != m.sender_user_id
-         WHERE m.channel_id = ? AND m.message_id = ? AND m.urgent = 1 LIMIT 1`,
-      )
-        .pluck()
-        .get(channelId, messageId) !== undefined
-    );
-  return (
-    sql(
-      db,
-      `SELECT 1 FROM messages m JOIN events a ON a.channel_id = m.channel_id AND a.type = 'message.ack' AND a.sender_user_id != m.sender_user_id
-         AND a.seq < ? AND json_extract(a.payload, '$.messageId') = m.message_id
-       WHERE m.channel_id = ? AND m.message_id = ? AND m.urgent = 1 LIMIT 1`,
-    )
-      .pluck()
-      .get(editSeq, channelId, messageId) !== undefined
-  );
-}
-
 export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
   const p = event.payload;
   const orgWide = sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) === 1;
-  const who = ruleOf(p.type).who;
+  const rule = ruleOf(p.type);
+  const who = rule.who;
   const needsRole = who !== 'member' && who !== 'author';
   const author = authorOf(db, event);
   return {
@@ -150,9 +122,8 @@ export function factsOf(db: Db, event: ChannelEvent): AuthorityFacts {
     orgWide,
     orgAdmin: needsRole && orgWide && orgAdminAt(db, event.senderUserId, event.relayAt),
     ...(author !== undefined ? { author } : {}),
-    ...(p.type === 'message.edit'
-      ? { acknowledgedUrgent: acknowledgedUrgent(db, event.channelId, p.messageId, event.seq) }
-      : {}),
+    // Only a feature's rule asks for a lock (the store's own types have none).
+    ...(rule.unlessLocked && !isStoreEvent(p) ? { locked: contentFeatureOf(p.type).locked?.(db, event) ?? false } : {}),
   };
 }
 

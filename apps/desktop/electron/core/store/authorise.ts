@@ -26,8 +26,12 @@ export interface Rule {
    * before its message waits for it, store/apply.ts), also where any member may do it.
    */
   target?: true;
-  /** message.edit: an urgent message somebody has acknowledged is never edited (what they confirmed stays what they read). */
-  notAcknowledgedUrgent?: true;
+  /**
+   * Refused with this code when the thing the event changes is locked against it (the feature's
+   * `locked`, store/content-features.ts): an urgent message somebody has acknowledged is never
+   * edited (what they confirmed stays what they read).
+   */
+  unlessLocked?: 'acknowledged_urgent';
 }
 
 /**
@@ -72,8 +76,11 @@ export interface AuthorityFacts {
    * event types that change no existing thing.
    */
   author?: string | null;
-  /** The target is an urgent message acknowledged by someone other than its author. */
-  acknowledgedUrgent?: boolean;
+  /**
+   * For a rule with `unlessLocked`: the thing the event changes is locked against it (an urgent
+   * message acknowledged by someone other than its author).
+   */
+  locked?: boolean;
 }
 
 const REFUSALS = ['not_channel_admin', 'not_org_admin', 'not_author', 'unknown_target', 'acknowledged_urgent'] as const;
@@ -106,6 +113,6 @@ export function authorise(type: ChannelEventType, facts: AuthorityFacts): Author
         return 'not_author';
       break;
   }
-  if (rule.notAcknowledgedUrgent && facts.acknowledgedUrgent) return 'acknowledged_urgent';
+  if (rule.unlessLocked && facts.locked) return rule.unlessLocked;
   return null;
 }

@@ -20,6 +20,21 @@ export interface EventDeclaration {
   schema: z.ZodType;
   rule: Rule;
   contentType: string;
+  /**
+   * The event changes a thing another event creates (an edit its message, a close its poll): the
+   * payload's `field` holds that event's id. Opened before it (its key came later), the event
+   * waits in the log and is decided when the target arrives (store/apply.ts WaitingForTarget), as
+   * on a device that opened them in order.
+   */
+  waitsFor?: { type: ChannelEventType; field: string };
+  /**
+   * The payload field with the text search finds (a message's body, a file's name, a poll's
+   * question, an appointment's title): its words enter the search vocabulary when the event is
+   * accepted. `scrubbed`: the text lives in the log only, so the store takes it out of the log
+   * (a refused event, retention) and reconsiders its words then; without it the feature's table
+   * keeps the text and its triggers report it gone (search_texts_gone, migration 0260).
+   */
+  searchText?: { field: string; scrubbed?: true };
 }
 
 export type FeatureEvents = Partial<Record<ChannelEventType, EventDeclaration>>;
@@ -40,6 +55,11 @@ export interface ContentFeature {
    */
   author(db: Db, event: ChannelEvent): string | null | undefined;
   /**
+   * For an event type whose rule has `unlessLocked`: the thing it changes is locked against it by
+   * what others did before it in the log (an urgent message somebody acknowledged is never edited).
+   */
+  locked?(db: Db, event: ChannelEvent): boolean;
+  /**
    * A feature whose verdicts depend on the order of its events (pins): its events are decided
    * again from the log when their place is known, see `OrderedFeature`. Absent for one whose
    * events the store decides again by applying them once more (polls, files).
@@ -59,7 +79,39 @@ export interface ContentFeature {
   own?: OwnEventSteps;
 }
 
+/** An own event as the outbox knows it: its payload's type, its channel and its id. */
+export interface OwnEvent {
+  type: string;
+  channelId: string;
+  eventId: string;
+}
+
 export interface OwnEventSteps {
+  /**
+   * Inside markSent's transaction, before anything else: an own event whose queued apply stands
+   * once the relay ordered it (a message, which applying again would add twice) gets its place
+   * here (its seq: the message's sort key, shown as sent) and true; the store then gives the logged
+   * event its seq and relay time without applying it again. False: applied again with them.
+   */
+  onOwnPlaced?(db: Db, own: OwnEvent & { seq: number }): boolean;
+  /**
+   * Before the store takes an own event the relay refused for good out of the log: true when the
+   * feature keeps it there and in its tables instead (a message stays, marked not sent with the
+   * relay's `code`, so its text is not lost and can be sent again).
+   */
+  keepWithdrawn?(db: Db, event: ChannelEvent, code: string): boolean;
+  /**
+   * The outbox's state of an own event changed (queued again, failing after a few attempts, taken
+   * already): a feature that shows it (a message's delivery mark) records it, in the caller's
+   * transaction.
+   */
+  onDelivery?(db: Db, own: OwnEvent, delivery: 'sending' | 'failed' | 'sent'): void;
+  /**
+   * When the relay took an own event: false when the sent log (store/sync-history.ts) keeps no copy
+   * of it for a relay restored from a backup (a message its sender deleted for everyone since, and
+   * its edits: a restored relay gets only the delete). `payload` is the queued one.
+   */
+  keepForResend?(db: Db, own: OwnEvent & { payload: unknown }): boolean;
   /**
    * Inside markSent's transaction, the own event applied again with its seq and relay time was not
    * undone: give what its queued apply wrote without a seq (a poll's creation, close, vote) its seq.
@@ -100,8 +152,6 @@ export interface OrderedFeature {
    * came late): applyEvents decides it by `recompute`, as a device that opened them in order did.
    */
   openedLate(db: Db, event: ChannelEvent): boolean;
-  /** Its event types that name a message (`messageId`) and wait in the log when opened before it. */
-  waitsForMessage: readonly ChannelEventType[];
   /**
    * Its events carry no text, so one the rule table refuses keeps its payload in the log (apply.ts):
    * `recompute` replays them in the relay's order, where one refused only because of an own event
@@ -136,6 +186,7 @@ export function registerContentFeature(feature: ContentFeature): void {
       throw new Error(`event type ${type} is claimed by ${owner.name} and ${feature.name}`);
   }
   for (const type of typesOf(feature)) byType.set(type, feature);
+  waitingCache.clear();
 }
 
 /** What the feature registered for this type declared (rule, content type); undefined when none did. */
@@ -171,6 +222,11 @@ export function ownStepsFor(type: string): OwnEventSteps | undefined {
   return byType.get(type as ChannelEventType)?.own;
 }
 
+/** The outbox state of an own event changed: the feature that shows it records it (`onDelivery`). */
+export function ownDelivery(db: Db, own: OwnEvent, delivery: 'sending' | 'failed' | 'sent'): void {
+  ownStepsFor(own.type)?.onDelivery?.(db, own, delivery);
+}
+
 /**
  * Whether a refused event of this type keeps its payload in the log: an ordered feature's (see
  * above) or a replayed one's, whose payloads hold no message text and reach no search index.
@@ -179,7 +235,44 @@ export function keepsRefusedPayload(type: string): boolean {
   return orderedFeatureFor(type)?.keepsRefusedPayload === true || replayedFeatureFor(type) !== undefined;
 }
 
-/** Event types of registered features that wait for their message (store/apply.ts WaitingForTarget). */
-export function typesWaitingForMessage(): string[] {
-  return [...new Set([...byType.values()].flatMap((f) => f.ordered?.waitsForMessage ?? []))];
+/** What an event of this type waits for when opened before it (its declaration's `waitsFor`), if anything. */
+export function targetOf(type: string): { type: ChannelEventType; field: string } | undefined {
+  return declarationOf(type)?.waitsFor;
+}
+
+/** The registered event types that wait for an event of this type (a message's edits, pins...), with the payload field naming it. */
+export function waitingFor(targetType: string): ReadonlyArray<{ type: ChannelEventType; field: string }> {
+  let waiting = waitingCache.get(targetType);
+  if (!waiting) {
+    waiting = [];
+    for (const feature of registeredFeatures())
+      for (const type of typesOf(feature)) {
+        const target = feature.events[type]!.waitsFor;
+        if (target?.type === targetType) waiting.push({ type, field: target.field });
+      }
+    waitingCache.set(targetType, waiting);
+  }
+  return waiting;
+}
+
+/** Every registered event type that can wait for its target, with the payload field naming it. */
+export function everyWaiting(): Array<{ type: ChannelEventType; field: string }> {
+  return registeredFeatures().flatMap((feature) =>
+    typesOf(feature).flatMap((type) => {
+      const target = feature.events[type]!.waitsFor;
+      return target ? [{ type, field: target.field }] : [];
+    }),
+  );
+}
+
+/** waitingFor's answers (it runs for every event applied), dropped when a feature registers. */
+const waitingCache = new Map<string, Array<{ type: ChannelEventType; field: string }>>();
+
+/** The texts of an event payload that search finds (its declaration's `searchText`); `scrubbedOnly`: those kept in the log alone. */
+export function searchTextsOf(payload: { type?: unknown } & Record<string, unknown>, scrubbedOnly = false): string[] {
+  if (typeof payload.type !== 'string') return [];
+  const text = declarationOf(payload.type)?.searchText;
+  if (!text || (scrubbedOnly && !text.scrubbed)) return [];
+  const value = payload[text.field];
+  return typeof value === 'string' ? [value] : [];
 }

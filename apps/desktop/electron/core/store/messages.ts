@@ -1,5 +1,4 @@
 import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
-import { nextPendingSortKey } from './apply.ts';
 import type { Db } from './database.ts';
 import { indexTerms } from './search-terms.ts';
 import { sql } from './statements.ts';
@@ -162,4 +161,27 @@ export function queueOutbox(db: Db, event: ChannelEvent, contentType: string): v
     order,
     event.createdAt,
   );
+}
+
+const PENDING_BASE = 2 ** 50;
+
+/** Local sends not yet sequenced sort after everything the relay has ordered. */
+export function nextPendingSortKey(db: Db, channelId: string): number {
+  const row = sql(db, 'SELECT max(sort_key) AS k FROM messages WHERE channel_id = ? AND sort_key >= ?').get(
+    channelId,
+    PENDING_BASE,
+  ) as { k: number | null };
+  return (row.k ?? PENDING_BASE) + 1;
+}
+
+export function replaceMentions(
+  db: Db,
+  channelId: string,
+  messageId: string,
+  sortKey: number,
+  mentions: readonly string[],
+): void {
+  sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
+  const insert = sql(db, 'INSERT OR IGNORE INTO message_mentions VALUES (?, ?, ?, ?)');
+  for (const userId of mentions) insert.run(userId, channelId, sortKey, messageId);
 }

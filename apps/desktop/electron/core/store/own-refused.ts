@@ -3,34 +3,27 @@
 // rules that go by them (a poll's deadline by relay time, the roster in force at relay time, the
 // order of changes) may refuse it now. Every receiver refuses it without ever applying it; here
 // its queued effect is undone by recomputing what it touched from the log, the way the reducers
-// decide, so the sender ends with the receivers' state. A feature's events (polls, files,
-// calendar, pins...) are undone by the feature's own steps (store/content-features.ts `own`, or
-// its `ordered` recompute); this file keeps the store's own types (messages, settings, acks).
-import { channelEventPayload, type ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
+// decide, so the sender ends with the receivers' state. A feature's events (messages, polls,
+// files, calendar, pins...) are undone by the feature's own steps (store/content-features.ts
+// `own`, or its `ordered` recompute); this file keeps the store's own types (settings).
+import type { ChannelEvent } from '@klinikfunk/protocol/domain/events.ts';
 import { applySettings } from './apply.ts';
 import { isStoreEvent } from './authorise.ts';
 import { orderedFeatureFor, ownStepsFor } from './content-features.ts';
 import type { Db } from './database.ts';
-import { queueOutbox } from './messages.ts';
 import { sql } from './statements.ts';
 
 /**
  * An own event the relay refused for good (not a member any more, too large, a blob the sender
- * may not use: `code`) never reaches anyone: its queued effect is undone. An own message stays,
- * marked not sent with the reason, so its text is not lost and the user can send it again
- * (`requeueRefusedMessage`, with the text on screen). What cannot be recomputed (a delete, or an
- * edit of a message that is not urgent, already took the earlier text out of this store) stays as
- * it is on this device.
+ * may not use: `code`) never reaches anyone: its queued effect is undone. A feature may keep it
+ * instead (`keepWithdrawn`: an own message stays, marked not sent with the reason, so its text is
+ * not lost and the user can send it again, features/messages/own-repository.ts). What cannot be
+ * recomputed (a delete, or an edit of a message that is not urgent, already took the earlier text
+ * out of this store) stays as it is on this device.
  */
 export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
   const p = event.payload;
-  if (p.type === 'message.create') {
-    sql(
-      db,
-      `UPDATE messages SET delivery = 'failed', refused_code = ? WHERE channel_id = ? AND message_id = ? AND seq IS NULL`,
-    ).run(code, event.channelId, event.eventId);
-    return;
-  }
+  if (!isStoreEvent(p) && ownStepsFor(p.type)?.keepWithdrawn?.(db, event, code)) return;
   sql(db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
     event.channelId,
     event.eventId,
@@ -42,54 +35,6 @@ export function undoQueuedOwn(db: Db, event: ChannelEvent, code: string): void {
     if (own) own.onOwnRefused(db, event, 'withdrawn');
     else orderedFeatureFor(p.type)?.recompute(db, event);
   } else undoRefusedOwn(db, event);
-}
-
-/**
- * The user sends a refused message again (say, after being added back to the channel): it is
- * queued anew under its own id (the relay never took it, so the id is free) and its time of
- * writing (receivers see how late it came). False when there is no refused message of that id.
- */
-export function requeueRefusedMessage(db: Db, channelId: string, messageId: string): boolean {
-  const row = sql(
-    db,
-    `SELECT e.payload, e.sender_user_id, e.sender_device_id, e.created_at, m.body, m.mentions FROM messages m JOIN events e ON e.channel_id = m.channel_id AND e.event_id = m.message_id
-     WHERE m.channel_id = ? AND m.message_id = ? AND m.refused_code IS NOT NULL AND e.seq IS NULL`,
-  ).get(channelId, messageId) as
-    | {
-        payload: string;
-        sender_user_id: string;
-        sender_device_id: string;
-        created_at: number;
-        body: string;
-        mentions: string;
-      }
-    | undefined;
-  if (!row) return false;
-  const logged = channelEventPayload.parse(JSON.parse(row.payload));
-  // With the text on screen: an own edit since (refused too, or not) blanked the logged one (apply.ts).
-  const payload =
-    logged.type === 'message.create'
-      ? { ...logged, body: row.body, mentions: JSON.parse(row.mentions) as string[] }
-      : logged;
-  queueOutbox(
-    db,
-    {
-      eventId: messageId,
-      channelId,
-      seq: null,
-      senderUserId: row.sender_user_id,
-      senderDeviceId: row.sender_device_id,
-      createdAt: row.created_at,
-      relayAt: null,
-      payload,
-    },
-    'message',
-  );
-  sql(db, `UPDATE messages SET delivery = 'sending', refused_code = NULL WHERE channel_id = ? AND message_id = ?`).run(
-    channelId,
-    messageId,
-  );
-  return true;
 }
 
 /**

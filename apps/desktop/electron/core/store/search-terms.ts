@@ -5,6 +5,7 @@
 // `forgetTerms` with the words of what it removed: a word no remaining message body, file name,
 // poll question or appointment title contains leaves the table too, so a deleted message's words
 // (a patient's surname) do not stay.
+import { searchTextsOf } from './content-features.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
@@ -92,12 +93,14 @@ export function forgetTerms(db: Db, candidates: ReadonlySet<string>): number {
   return removed;
 }
 
-/** The searchable texts of a stored event payload (JSON from the events table). */
+/**
+ * The searchable texts of a stored event payload (JSON from the events table) that live in the
+ * log alone (a message's body, a file's name: their declaration's `searchText.scrubbed`).
+ */
 export function textsOfPayload(json: string): string[] {
   try {
-    const p = JSON.parse(json) as { type?: unknown; body?: unknown; name?: unknown };
-    if ((p.type === 'message.create' || p.type === 'message.edit') && typeof p.body === 'string') return [p.body];
-    if (p.type === 'file.share' && typeof p.name === 'string') return [p.name];
+    const p = JSON.parse(json) as unknown;
+    if (typeof p === 'object' && p !== null) return searchTextsOf(p as Record<string, unknown>, true);
   } catch {
     // A damaged row has nothing to contribute.
   }

@@ -308,8 +308,18 @@ const SOURCES: Source[] = [
   },
 ];
 
+/** One search over every source: the query, its date filters and the vocabulary looked up once. */
+interface SearchRun {
+  db: Db;
+  query: SearchQuery;
+  limit: number;
+  filters: string[];
+  filterParams: unknown[];
+  vocabulary: Vocabulary;
+  parts: ReturnType<typeof typedParts>;
+}
+
 export function search(db: Db, query: SearchQuery): SearchHit[] {
-  const limit = Math.min(query.limit ?? 30, 200);
   const filters: string[] = [];
   const filterParams: unknown[] = [];
   if (query.from !== undefined) {
@@ -320,10 +330,23 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
     filters.push('AND x.created_at < ?');
     filterParams.push(query.to);
   }
-  // Looked up once per search, for messages, file names and the shared things' texts alike.
+  const run: SearchRun = {
+    db,
+    query,
+    limit: Math.min(query.limit ?? 30, 200),
+    filters,
+    filterParams,
+    vocabulary: cachedVocabulary(db),
+    parts: typedParts(query.text),
+  };
+  return SOURCES.flatMap((src) => searchSource(run, src));
+}
+
+/** Looked up once per search, for messages, file names and the shared things' texts alike. */
+function cachedVocabulary(db: Db): Vocabulary {
   const starting = new Map<string, string[] | null>();
   const inside = new Map<string, string[] | null>();
-  const vocabulary: Vocabulary = {
+  return {
     startingWith(prefix) {
       if (!starting.has(prefix)) {
         const terms = termsStartingWith(db, prefix, MAX_EXPANSION + 1);
@@ -339,82 +362,107 @@ export function search(db: Db, query: SearchQuery): SearchHit[] {
       return inside.get(part)!;
     },
   };
-  const parts = typedParts(query.text);
+}
 
-  const run = (src: Source): SearchHit[] => {
-    const fts = toFtsQuery(query.text, src.column, vocabulary);
-    if (fts === null || fts === 'no_match') return [];
-    const match = query.channelId ? `${fts.match} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts.match;
-    // Step 1, cheap: matching rows newest first, with their snippets (made only for the rows the
-    // limit lets through; a second MATCH per hit repeated the whole expanded query for each, which
-    // cost 5 ms per hit with a part expanded into a hundred words). Only with a long start cut to
-    // its indexed first characters are rows read and checked, in batches below the last rowid
-    // seen, at most MAX_CHECKED_ROWS, and snippets made afterwards for the rows that passed.
-    const check = fts.checks.length > 0;
-    const candidates = sql(
-      db,
-      `SELECT f.rowid AS rid, ${check ? `x.${src.text} AS text` : `${src.marker(OPEN, CLOSE)} AS marked`}
-       FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
-       WHERE ${src.fts} MATCH ? ${filters.join(' ')} ${src.extra} AND f.rowid < ?
-       ORDER BY f.rowid DESC LIMIT ?`,
-    );
-    const rowids: number[] = [];
-    const marks = new Map<number, string>();
-    let below = Number.MAX_SAFE_INTEGER;
-    for (let checked = 0; rowids.length < limit && checked < MAX_CHECKED_ROWS;) {
-      const batch = candidates.all(match, ...filterParams, below, check ? 250 : limit) as Array<{
-        rid: number;
-        text?: string;
-        marked?: string;
-      }>;
-      checked += batch.length;
-      for (const row of batch) {
-        if (!passes(row.text ?? '', fts.checks)) continue;
-        rowids.push(row.rid);
-        if (row.marked !== undefined) marks.set(row.rid, row.marked);
-      }
-      if (batch.length === 0 || !check) break;
-      below = batch.at(-1)!.rid;
+function searchSource(run: SearchRun, src: Source): SearchHit[] {
+  const { query } = run;
+  const fts = toFtsQuery(query.text, src.column, run.vocabulary);
+  if (fts === null || fts === 'no_match') return [];
+  const match = query.channelId ? `${fts.match} AND channel_id : ${quote(scopeToken(query.channelId))}` : fts.match;
+  const { rowids, marks } = matchingRows(run, src, match, fts.checks);
+  return hitsOf(run, src, match, rowids, marks);
+}
+
+/**
+ * Step 1, cheap: matching rows newest first, with their snippets (made only for the rows the
+ * limit lets through; a second MATCH per hit repeated the whole expanded query for each, which
+ * cost 5 ms per hit with a part expanded into a hundred words). Only with a long start cut to
+ * its indexed first characters are rows read and checked, in batches below the last rowid
+ * seen, at most MAX_CHECKED_ROWS, and snippets made afterwards for the rows that passed.
+ */
+function matchingRows(
+  run: SearchRun,
+  src: Source,
+  match: string,
+  checks: string[][],
+): { rowids: number[]; marks: Map<number, string> } {
+  const { limit } = run;
+  const check = checks.length > 0;
+  const candidates = sql(
+    run.db,
+    `SELECT f.rowid AS rid, ${check ? `x.${src.text} AS text` : `${src.marker(OPEN, CLOSE)} AS marked`}
+     FROM ${src.fts} f JOIN ${src.table} x ON x.${src.pk} = f.rowid
+     WHERE ${src.fts} MATCH ? ${run.filters.join(' ')} ${src.extra} AND f.rowid < ?
+     ORDER BY f.rowid DESC LIMIT ?`,
+  );
+  const rowids: number[] = [];
+  const marks = new Map<number, string>();
+  let below = Number.MAX_SAFE_INTEGER;
+  for (let checked = 0; rowids.length < limit && checked < MAX_CHECKED_ROWS;) {
+    const batch = candidates.all(match, ...run.filterParams, below, check ? 250 : limit) as Array<{
+      rid: number;
+      text?: string;
+      marked?: string;
+    }>;
+    checked += batch.length;
+    for (const row of batch) {
+      if (!passes(row.text ?? '', checks)) continue;
+      rowids.push(row.rid);
+      if (row.marked !== undefined) marks.set(row.rid, row.marked);
     }
-    rowids.splice(limit);
-    // Step 2, after a check only: snippets for the rows shown, one row at a time. With MATCH,
-    // this SQLite's FTS5 ignores `rowid = ?` (and an IN list) and walks every match, so the row
-    // is reached as the newest match at or below its rowid, the same descending seek step 1 uses
-    // (tests/unit/store/search-snippets.test.ts; a range scan from the start cost seconds at 1M).
-    const marker = sql(
-      db,
-      `SELECT rowid AS rid, ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`,
-    );
-    const row = sql(
-      db,
-      `SELECT ${src.kind} AS kind, x.channel_id, ${src.id} AS id, ${src.part ?? 'NULL'} AS part, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
-    );
-    return rowids.map((rid) => {
-      const r = row.get(rid) as {
-        kind: SearchKind;
-        channel_id: string;
-        id: string;
-        part: string | null;
-        sort_key: number;
-        created_at: number;
-        text: string;
-      };
-      const found = marks.has(rid)
-        ? { rid, marked: marks.get(rid)! }
-        : (marker.get(match, rid) as { rid: number; marked: string } | undefined);
-      // Never another row's snippet: without the row's own match, its text without highlights.
-      const { snippet, highlights } = withRanges(found?.rid === rid ? found.marked : r.text);
-      return {
-        kind: r.kind,
-        channelId: r.channel_id,
-        id: r.id,
-        ...(r.part !== null && r.part !== r.id ? { part: r.part } : {}),
-        sortKey: r.sort_key,
-        createdAt: r.created_at,
-        snippet,
-        highlights: narrowHighlights(snippet, highlights, parts),
-      };
-    });
-  };
-  return SOURCES.flatMap(run);
+    if (batch.length === 0 || !check) break;
+    below = batch.at(-1)!.rid;
+  }
+  rowids.splice(limit);
+  return { rowids, marks };
+}
+
+/**
+ * The hits of the rows found, each with its snippet. Step 2, after a check only: snippets for the
+ * rows shown, one row at a time. With MATCH, this SQLite's FTS5 ignores `rowid = ?` (and an IN
+ * list) and walks every match, so the row is reached as the newest match at or below its rowid,
+ * the same descending seek step 1 uses (tests/unit/store/search-snippets.test.ts; a range scan
+ * from the start cost seconds at 1M).
+ */
+function hitsOf(
+  run: SearchRun,
+  src: Source,
+  match: string,
+  rowids: readonly number[],
+  marks: ReadonlyMap<number, string>,
+): SearchHit[] {
+  const marker = sql(
+    run.db,
+    `SELECT rowid AS rid, ${src.marker(OPEN, CLOSE)} AS marked FROM ${src.fts} WHERE ${src.fts} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`,
+  );
+  const row = sql(
+    run.db,
+    `SELECT ${src.kind} AS kind, x.channel_id, ${src.id} AS id, ${src.part ?? 'NULL'} AS part, ${src.sortKey} AS sort_key, x.created_at, x.${src.text} AS text FROM ${src.table} x WHERE x.${src.pk} = ?`,
+  );
+  return rowids.map((rid) => {
+    const r = row.get(rid) as {
+      kind: SearchKind;
+      channel_id: string;
+      id: string;
+      part: string | null;
+      sort_key: number;
+      created_at: number;
+      text: string;
+    };
+    const found = marks.has(rid)
+      ? { rid, marked: marks.get(rid)! }
+      : (marker.get(match, rid) as { rid: number; marked: string } | undefined);
+    // Never another row's snippet: without the row's own match, its text without highlights.
+    const { snippet, highlights } = withRanges(found?.rid === rid ? found.marked : r.text);
+    return {
+      kind: r.kind,
+      channelId: r.channel_id,
+      id: r.id,
+      ...(r.part !== null && r.part !== r.id ? { part: r.part } : {}),
+      sortKey: r.sort_key,
+      createdAt: r.created_at,
+      snippet,
+      highlights: narrowHighlights(snippet, highlights, run.parts),
+    };
+  });
 }

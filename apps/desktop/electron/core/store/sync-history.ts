@@ -2,6 +2,7 @@
 // "Gaps, history start and relay incarnations"): undeclared gaps kept for another try, and the
 // sent log that lets a device give a restored relay back the own events it lost.
 import type { GapRange } from '../sync/ports.ts';
+import { ownDelivery, ownStepsFor } from './content-features.ts';
 import type { Db } from './database.ts';
 import { sql } from './statements.ts';
 
@@ -12,8 +13,9 @@ export const SENT_LOG_KEEP_MS = 30 * 86_400_000;
  * Copies an outbox item that the relay accepted into the sent log (same transaction as markSent).
  * Its plaintext is the event log's copy where there is one: the own event was applied when queued,
  * so a message deleted or edited before it left has its text blanked there already, and the
- * outbox's copy would bring it back (the sealed bytes are what a resend needs). A message its sender
- * deleted for everyone, and its edits, are not kept at all: a restored relay gets only the delete.
+ * outbox's copy would bring it back (the sealed bytes are what a resend needs). What its feature
+ * keeps from a restored relay (`keepForResend`: a message its sender deleted for everyone, and its
+ * edits) is not kept at all: a restored relay gets only the delete.
  */
 export function keepSent(
   db: Db,
@@ -22,16 +24,23 @@ export function keepSent(
   incarnation: string | null,
   now = Date.now(),
 ): void {
-  sql(
-    db,
-    `INSERT OR REPLACE INTO sent_log (client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, seq, incarnation, sent_at)
-     SELECT o.client_event_id, o.channel_id, o.content_type,
-       coalesce((SELECT e.payload FROM events e WHERE e.channel_id = o.channel_id AND e.event_id = o.client_event_id), o.payload),
-       o.created_at, o.sealed, o.sealed_epoch, ?, ?, ? FROM outbox o WHERE o.client_event_id = ?
-       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = o.channel_id AND m.deleted_at IS NOT NULL
-         AND m.message_id = CASE json_extract(o.payload, '$.type') WHEN 'message.create' THEN o.client_event_id WHEN 'message.edit' THEN json_extract(o.payload, '$.messageId') END)`,
-  ).run(seq, incarnation, now, clientEventId);
+  const queued = sql(db, 'SELECT channel_id, payload FROM outbox WHERE client_event_id = ?').get(clientEventId) as
+    { channel_id: string; payload: string } | undefined;
+  if (queued && keptForResend(db, clientEventId, queued))
+    sql(
+      db,
+      `INSERT OR REPLACE INTO sent_log (client_event_id, channel_id, content_type, payload, created_at, sealed, sealed_epoch, seq, incarnation, sent_at)
+       SELECT o.client_event_id, o.channel_id, o.content_type,
+         coalesce((SELECT e.payload FROM events e WHERE e.channel_id = o.channel_id AND e.event_id = o.client_event_id), o.payload),
+         o.created_at, o.sealed, o.sealed_epoch, ?, ?, ? FROM outbox o WHERE o.client_event_id = ?`,
+    ).run(seq, incarnation, now, clientEventId);
   sql(db, 'DELETE FROM sent_log WHERE sent_at < ?').run(now - SENT_LOG_KEEP_MS);
+}
+
+function keptForResend(db: Db, eventId: string, queued: { channel_id: string; payload: string }): boolean {
+  const payload = JSON.parse(queued.payload) as { type?: unknown };
+  const type = String(payload.type);
+  return ownStepsFor(type)?.keepForResend?.(db, { type, channelId: queued.channel_id, eventId, payload }) ?? true;
 }
 
 export function replaceGaps(db: Db, channelId: string, gaps: readonly GapRange[]): void {
@@ -77,7 +86,8 @@ interface SentRow {
  * The relay was restored: per channel, nothing above its restore point is shared with what this
  * device saw. Cursors, gaps and pending envelopes go back to the base; own events sent in another
  * incarnation above it return to the outbox ahead of everything queued since (same bytes and
- * client event ids, so the relay stores each once), and their messages show "sending" again.
+ * client event ids, so the relay stores each once), and their messages show "sending" again
+ * (their feature's `onDelivery`).
  */
 export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record<string, number>>): number {
   const lost: SentRow[] = [];
@@ -119,10 +129,8 @@ export function resetToBases(db: Db, incarnation: string, bases: Readonly<Record
       row.sealed,
       row.sealed_epoch,
     );
-    sql(
-      db,
-      `UPDATE messages SET delivery = 'sending' WHERE channel_id = ? AND message_id = ? AND delivery <> 'sending'`,
-    ).run(row.channel_id, row.client_event_id);
+    const type = String((JSON.parse(row.payload) as { type?: unknown }).type);
+    ownDelivery(db, { type, channelId: row.channel_id, eventId: row.client_event_id }, 'sending');
     sql(db, 'DELETE FROM sent_log WHERE client_event_id = ?').run(row.client_event_id);
   });
   return lost.length;

@@ -11,7 +11,7 @@ import type {
   WireEvent,
 } from '../sync/ports.ts';
 import { applyEvents, type ApplyResult } from './apply.ts';
-import { orderedFeatureFor, ownStepsFor } from './content-features.ts';
+import { orderedFeatureFor, ownDelivery, ownStepsFor } from './content-features.ts';
 import type { Db } from './database.ts';
 import { undoQueuedOwn, undoRefusedOwn } from './own-refused.ts';
 import { keepSent, missedBefore, replaceGaps, resetToBases } from './sync-history.ts';
@@ -31,6 +31,16 @@ interface OutboxRow {
   sealed: Buffer | null;
   sealed_epoch: number | null;
 }
+
+/** An outbox row as markSent and markRefused read it. */
+interface OwnRow {
+  channel_id: string;
+  payload: string;
+  created_at: number;
+}
+
+/** The payload type of an outbox row (the store's JSON, written by queueOutbox). */
+const typeOf = (payload: string) => String((JSON.parse(payload) as { type?: unknown }).type);
 
 const toItem = (r: OutboxRow): OutboxItem => ({
   clientEventId: r.client_event_id,
@@ -119,23 +129,19 @@ export class SqliteSyncStore implements SyncStore {
         this.#db,
         'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE client_event_id = ?',
       ).run(nextAttemptAt, error.slice(0, 500), clientEventId);
-      const row = sql(this.#db, 'SELECT attempts, channel_id FROM outbox WHERE client_event_id = ?').get(
-        clientEventId,
-      ) as { attempts: number; channel_id: string } | undefined;
-      // After a few failures the message shows "failed, retry" (it keeps retrying in the background).
+      const row = sql(
+        this.#db,
+        `SELECT attempts, channel_id, json_extract(payload, '$.type') AS type FROM outbox WHERE client_event_id = ?`,
+      ).get(clientEventId) as { attempts: number; channel_id: string; type: string } | undefined;
+      // After a few failures a message shows "failed, retry" (it keeps retrying in the background).
       if (row && row.attempts >= 3)
-        sql(
-          this.#db,
-          `UPDATE messages SET delivery = 'failed' WHERE channel_id = ? AND message_id = ? AND delivery = 'sending'`,
-        ).run(row.channel_id, clientEventId);
+        ownDelivery(this.#db, { type: row.type, channelId: row.channel_id, eventId: clientEventId }, 'failed');
     })();
   }
 
   async markRefused(clientEventId: string, code: string): Promise<void> {
     this.#db.transaction(() => {
-      const row = sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(
-        clientEventId,
-      ) as { channel_id: string; payload: string; created_at: number } | undefined;
+      const row = this.#outboxRow(clientEventId);
       if (!row) return;
       sql(this.#db, 'DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
       // Taken before a relay restore lost it and sent again (sync-history.ts): the members who had
@@ -146,26 +152,34 @@ export class SqliteSyncStore implements SyncStore {
           clientEventId,
         )
       ) {
-        sql(this.#db, `UPDATE messages SET delivery = 'sent' WHERE channel_id = ? AND message_id = ?`).run(
-          row.channel_id,
-          clientEventId,
-        );
+        ownDelivery(this.#db, { type: typeOf(row.payload), channelId: row.channel_id, eventId: clientEventId }, 'sent');
         return;
       }
-      const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
-      if (!parsed.success || !this.#self) return;
-      const event: ChannelEvent = {
-        eventId: clientEventId,
-        channelId: row.channel_id,
-        seq: null,
-        senderUserId: this.#self.userId,
-        senderDeviceId: this.#self.deviceId,
-        createdAt: row.created_at,
-        relayAt: null,
-        payload: parsed.data,
-      };
-      undoQueuedOwn(this.#db, event, code);
+      const event = this.#ownEvent(clientEventId, row, null, null);
+      if (event) undoQueuedOwn(this.#db, event, code);
     })();
+  }
+
+  #outboxRow(clientEventId: string): OwnRow | undefined {
+    return sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(
+      clientEventId,
+    ) as OwnRow | undefined;
+  }
+
+  /** The own event an outbox row holds, as it is applied (null: this store does not know its device, or the payload fails its schema). */
+  #ownEvent(clientEventId: string, row: OwnRow, seq: number | null, relayAt: number | null): ChannelEvent | null {
+    const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
+    if (!parsed.success || !this.#self) return null;
+    return {
+      eventId: clientEventId,
+      channelId: row.channel_id,
+      seq,
+      senderUserId: this.#self.userId,
+      senderDeviceId: this.#self.deviceId,
+      createdAt: row.created_at,
+      relayAt,
+      payload: parsed.data,
+    };
   }
 
   #self: { userId: string; deviceId: string } | null = null;
@@ -189,64 +203,51 @@ export class SqliteSyncStore implements SyncStore {
     incarnation: string | null = null,
   ): Promise<void> {
     this.#db.transaction(() => {
-      const row = sql(this.#db, 'SELECT channel_id, payload, created_at FROM outbox WHERE client_event_id = ?').get(
-        clientEventId,
-      ) as { channel_id: string; payload: string; created_at: number } | undefined;
+      const row = this.#outboxRow(clientEventId);
       keepSent(this.#db, clientEventId, seq, incarnation);
       sql(this.#db, 'DELETE FROM outbox WHERE client_event_id = ?').run(clientEventId);
       if (!row) return;
-      sql(
-        this.#db,
-        `UPDATE messages SET seq = ?, sort_key = ?, delivery = 'sent' WHERE channel_id = ? AND message_id = ?`,
-      ).run(seq, seq, row.channel_id, clientEventId);
-      sql(this.#db, 'UPDATE message_mentions SET sort_key = ? WHERE channel_id = ? AND message_id = ?').run(
-        seq,
-        row.channel_id,
-        clientEventId,
-      );
+      const type = typeOf(row.payload);
+      // What stands as queued gets its place now (a message: its seq is its sort key).
+      const placed =
+        ownStepsFor(type)?.onOwnPlaced?.(this.#db, { type, channelId: row.channel_id, eventId: clientEventId, seq }) ??
+        false;
       // Own events took effect when queued (MessagingClient.send). The ack gives them their place:
       // the seq in the log, and the rules that go by seq (last name by seq, poll and calendar
       // verdicts, discovery) decide again with it. The device's own envelope never comes back to
       // it as new (its crypto refuses it as a replay), so this is the only time.
-      if (this.#self) {
-        const parsed = channelEventPayload.safeParse(JSON.parse(row.payload));
-        if (!parsed.success) return;
-        const type = parsed.data.type;
-        const event: ChannelEvent = {
-          eventId: clientEventId,
-          channelId: row.channel_id,
-          seq,
-          senderUserId: this.#self.userId,
-          senderDeviceId: this.#self.deviceId,
-          createdAt: row.created_at,
-          relayAt,
-          payload: parsed.data,
-        };
-        const ordered = orderedFeatureFor(type);
-        if (type === 'message.create' || ordered) {
-          sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
-            seq,
-            relayAt,
-            row.channel_id,
-            clientEventId,
-          );
-          ordered?.recompute(this.#db, event); // from the log
-          return;
-        }
-        sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
-          row.channel_id,
-          clientEventId,
-        );
-        const own = applyEvents(this.#db, [event]);
-        if (own.refused.length > 0) this.#refused(row.channel_id, own.refused);
-        // Refused now (by the relay's seq or time): every receiver refuses it without applying it,
-        // so its queued effect is undone here (own-refused.ts).
-        if (own.refused.some((r) => r.eventId === clientEventId) && undoRefusedOwn(this.#db, event)) return;
-        // What the queued apply wrote without a seq gets it (a poll's creation, close and vote:
-        // its feature's step).
-        ownStepsFor(type)?.onOwnSent?.(this.#db, { ...event, seq });
-      }
+      const event = this.#ownEvent(clientEventId, row, seq, relayAt);
+      if (event) this.#judgeSent({ ...event, seq }, placed);
     })();
+  }
+
+  /** markSent's verdict on an own event with its seq and relay time, inside its transaction. */
+  #judgeSent(event: ChannelEvent & { seq: number }, placed: boolean): void {
+    const { channelId, eventId: clientEventId, seq, relayAt } = event;
+    const type = event.payload.type;
+    const ordered = orderedFeatureFor(type);
+    if (placed || ordered) {
+      sql(this.#db, 'UPDATE events SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
+        seq,
+        relayAt,
+        channelId,
+        clientEventId,
+      );
+      ordered?.recompute(this.#db, event); // from the log
+      return;
+    }
+    sql(this.#db, 'DELETE FROM events WHERE channel_id = ? AND event_id = ? AND seq IS NULL').run(
+      channelId,
+      clientEventId,
+    );
+    const own = applyEvents(this.#db, [event]);
+    if (own.refused.length > 0) this.#refused(channelId, own.refused);
+    // Refused now (by the relay's seq or time): every receiver refuses it without applying it,
+    // so its queued effect is undone here (own-refused.ts).
+    if (own.refused.some((r) => r.eventId === clientEventId) && undoRefusedOwn(this.#db, event)) return;
+    // What the queued apply wrote without a seq gets it (a poll's creation, close and vote:
+    // its feature's step).
+    ownStepsFor(type)?.onOwnSent?.(this.#db, event);
   }
 
   async cursors(): Promise<Record<string, number>> {

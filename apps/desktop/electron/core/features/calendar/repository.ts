@@ -251,7 +251,12 @@ function replayCalendarEntry(db: Db, channelId: string, uid: string): Map<string
 export const calendarContent: ContentFeature = {
   name: 'calendar',
   events: {
-    'calendar.put': { schema: calendarPut, rule: { who: 'new_or_author_or_channel_admin' }, contentType: 'calendar' },
+    'calendar.put': {
+      schema: calendarPut,
+      rule: { who: 'new_or_author_or_channel_admin' },
+      contentType: 'calendar',
+      searchText: { field: 'title' },
+    },
     'calendar.cancel': { schema: calendarCancel, rule: { who: 'author_or_channel_admin' }, contentType: 'calendar' },
     'calendar.rsvp': { schema: calendarRsvp, rule: { who: 'member' }, contentType: 'calendar' },
     'calendar.occurrence.put': {

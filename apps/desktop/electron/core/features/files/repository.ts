@@ -59,7 +59,13 @@ function applyFileGroup(db: Db, event: FileGroup): string | null {
 export const filesContent: ContentFeature = {
   name: 'files',
   events: {
-    'file.share': { schema: fileShare, rule: { who: 'member' }, contentType: 'file' },
+    // A file's name is in its log event alone (as a message's text).
+    'file.share': {
+      schema: fileShare,
+      rule: { who: 'member' },
+      contentType: 'file',
+      searchText: { field: 'name', scrubbed: true },
+    },
     'file.group': { schema: fileGroup, rule: { who: 'member' }, contentType: 'file' },
   },
   apply(db, event) {

@@ -5,8 +5,8 @@
 // store/authorise.ts, with `author` below). An edit or delete takes the earlier text out of every
 // row of this store: the message, the decrypted log, the sender's copy and the search vocabulary.
 // What stays in the store: the order and idempotency (store/apply.ts, which also holds an edit or
-// delete opened before its message until it arrives), a message's place once the relay orders it
-// and an own message the relay refused (store/sync-store.ts, store/own-refused.ts).
+// delete opened before its message until it arrives, as `waitsFor` below declares). What the
+// relay's ack or refusal does to an own message is own-repository.ts.
 import {
   messageAck,
   messageCreate,
@@ -15,101 +15,31 @@ import {
   readReceipt,
   type ChannelEvent,
 } from '@klinikfunk/protocol/domain/events.ts';
-import { nextPendingSortKey, replaceMentions } from '../../store/apply.ts';
 import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
-import { collectTerms, indexTerms, textsOfPayload } from '../../store/search-terms.ts';
+import { nextPendingSortKey, replaceMentions } from '../../store/messages.ts';
+import { collectTerms, textsOfPayload } from '../../store/search-terms.ts';
 import { sql } from '../../store/statements.ts';
+import { ownMessageSteps } from './own-repository.ts';
 
 type MessageEventType = 'message.create' | 'message.edit' | 'message.delete' | 'message.ack' | 'read.receipt';
 type MessageEvent = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: MessageEventType }> };
 
+type Of<T extends MessageEventType> = ChannelEvent & { payload: Extract<ChannelEvent['payload'], { type: T }> };
+
 /** Returns a reason when the event's effect is refused, null when applied. */
 function applyMessage(db: Db, event: MessageEvent, forget: Set<string>): string | null {
-  const p = event.payload;
-  switch (p.type) {
-    case 'message.create': {
-      const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
-      // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
-      sql(
-        db,
-        `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
-      ).run(
-        event.channelId,
-        event.eventId,
-        event.seq,
-        sortKey,
-        event.senderUserId,
-        event.createdAt,
-        p.body,
-        JSON.stringify(p.mentions),
-        p.replyTo,
-        p.urgent ? 1 : 0,
-        event.seq === null ? 'sending' : 'sent',
-      );
-      replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
-      return null;
-    }
-    case 'message.edit': {
-      // The edit replaces the text everywhere: the earlier text stays in no row of this store (the
-      // message, the logged create and earlier edits, the search index and its vocabulary).
-      const before = sql(
-        db,
-        'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?',
-      ).get(event.channelId, p.messageId) as { body: string; edited_at: number | null; urgent: number } | undefined;
-      // The edit latest in the log is in force, also when an earlier one is opened after it (its
-      // key came late). Only a message edited before has any: the scan of the log is rare.
-      if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
-        return 'stale';
-      const changed = sql(
-        db,
-        `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
-      ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
-      if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
-      const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
-        event.channelId,
-        p.messageId,
-      ) as { sort_key: number };
-      replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
-      if (before) collectTerms(forget, before.body);
-      // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
-      // acknowledgement the relay orders before it makes every client refuse it, and markSent then
-      // puts that text back (own-refused.ts). Ordered, it is applied again and scrubs it then.
-      if (event.seq !== null || before?.urgent !== 1)
-        scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
-      return null;
-    }
-    case 'message.delete': {
-      // Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
-      // from search, and from the decrypted log (the original event and its edits).
-      const before = sql(
-        db,
-        'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
-      ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
-      if (!before) return 'delete of an unknown, deleted or foreign message';
-      sql(
-        db,
-        `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`,
-      ).run(event.createdAt, event.channelId, p.messageId);
-      sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
-      collectTerms(forget, before.body);
-      scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
-      // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
-      // delete goes to it again, so a member who lacks the message never gets its text back.
-      sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
-      if (before.edited_at !== null)
-        sql(
-          db,
-          `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
-        ).run(event.channelId, p.messageId);
-      return null;
-    }
+  switch (event.payload.type) {
+    case 'message.create':
+      return createMessage(db, event as Of<'message.create'>);
+    case 'message.edit':
+      return editMessage(db, event as Of<'message.edit'>, forget);
+    case 'message.delete':
+      return deleteMessage(db, event as Of<'message.delete'>, forget);
     case 'message.ack':
       sql(db, 'INSERT OR IGNORE INTO message_acks VALUES (?, ?, ?, ?)').run(
         event.channelId,
-        p.messageId,
+        event.payload.messageId,
         event.senderUserId,
         event.createdAt,
       );
@@ -120,9 +50,98 @@ function applyMessage(db: Db, event: MessageEvent, forget: Set<string>): string 
         db,
         `INSERT INTO read_receipts VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE
          SET up_to_seq = max(up_to_seq, excluded.up_to_seq), read_at = CASE WHEN excluded.up_to_seq > up_to_seq THEN excluded.read_at ELSE read_at END`,
-      ).run(event.channelId, event.senderUserId, p.upToSeq, event.createdAt);
+      ).run(event.channelId, event.senderUserId, event.payload.upToSeq, event.createdAt);
       return null;
   }
+}
+
+function createMessage(db: Db, event: Of<'message.create'>): null {
+  const p = event.payload;
+  const sortKey = event.seq ?? nextPendingSortKey(db, event.channelId);
+  // An own message applied when queued has no seq yet: it shows as being sent until the relay orders it.
+  sql(
+    db,
+    `INSERT INTO messages (channel_id, message_id, seq, sort_key, sender_user_id, created_at, body, mentions, reply_to, urgent, delivery)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (channel_id, message_id) DO UPDATE SET seq = excluded.seq, sort_key = excluded.sort_key, created_at = excluded.created_at, delivery = excluded.delivery`,
+  ).run(
+    event.channelId,
+    event.eventId,
+    event.seq,
+    sortKey,
+    event.senderUserId,
+    event.createdAt,
+    p.body,
+    JSON.stringify(p.mentions),
+    p.replyTo,
+    p.urgent ? 1 : 0,
+    event.seq === null ? 'sending' : 'sent',
+  );
+  replaceMentions(db, event.channelId, event.eventId, sortKey, p.mentions);
+  return null;
+}
+
+/**
+ * The edit replaces the text everywhere: the earlier text stays in no row of this store (the
+ * message, the logged create and earlier edits, the search index and its vocabulary).
+ */
+function editMessage(db: Db, event: Of<'message.edit'>, forget: Set<string>): string | null {
+  const p = event.payload;
+  const before = sql(db, 'SELECT body, edited_at, urgent FROM messages WHERE channel_id = ? AND message_id = ?').get(
+    event.channelId,
+    p.messageId,
+  ) as { body: string; edited_at: number | null; urgent: number } | undefined;
+  // The edit latest in the log is in force, also when an earlier one is opened after it (its
+  // key came late). Only a message edited before has any: the scan of the log is rare.
+  if (before?.edited_at != null && event.seq !== null && newerEdit(db, event.channelId, p.messageId, event.seq))
+    return 'stale';
+  const changed = sql(
+    db,
+    `UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL`,
+  ).run(p.body, JSON.stringify(p.mentions), event.createdAt, event.channelId, p.messageId, event.senderUserId);
+  if (changed.changes === 0) return 'edit of an unknown, deleted or foreign message';
+  const row = sql(db, 'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ?').get(
+    event.channelId,
+    p.messageId,
+  ) as { sort_key: number };
+  replaceMentions(db, event.channelId, p.messageId, row.sort_key, p.mentions);
+  if (before) collectTerms(forget, before.body);
+  // An own edit of an urgent message not ordered yet leaves the text in force in the log: an
+  // acknowledgement the relay orders before it makes every client refuse it, and markSent then
+  // puts that text back (own-repository.ts). Ordered, it is applied again and scrubs it then.
+  if (event.seq !== null || before?.urgent !== 1)
+    scrubLoggedTexts(db, event.channelId, p.messageId, before?.edited_at != null, forget, event.eventId);
+  return null;
+}
+
+/**
+ * Delete for everyone: a tombstone stays (who and when), the text is gone: from the message,
+ * from search, and from the decrypted log (the original event and its edits).
+ */
+function deleteMessage(db: Db, event: Of<'message.delete'>, forget: Set<string>): string | null {
+  const p = event.payload;
+  const before = sql(
+    db,
+    'SELECT body, edited_at FROM messages WHERE channel_id = ? AND message_id = ? AND sender_user_id = ? AND deleted_at IS NULL',
+  ).get(event.channelId, p.messageId, event.senderUserId) as { body: string; edited_at: number | null } | undefined;
+  if (!before) return 'delete of an unknown, deleted or foreign message';
+  sql(db, `UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE channel_id = ? AND message_id = ?`).run(
+    event.createdAt,
+    event.channelId,
+    p.messageId,
+  );
+  sql(db, 'DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(event.channelId, p.messageId);
+  collectTerms(forget, before.body);
+  scrubLoggedTexts(db, event.channelId, p.messageId, before.edited_at !== null, forget, null);
+  // Nor does its sender keep the sealed copies for a restored relay (sync-history.ts): only the
+  // delete goes to it again, so a member who lacks the message never gets its text back.
+  sql(db, 'DELETE FROM sent_log WHERE client_event_id = ? AND channel_id = ?').run(p.messageId, event.channelId);
+  if (before.edited_at !== null)
+    sql(
+      db,
+      `DELETE FROM sent_log WHERE channel_id = ? AND json_extract(payload, '$.type') = 'message.edit' AND json_extract(payload, '$.messageId') = ?`,
+    ).run(event.channelId, p.messageId);
+  return null;
 }
 
 /**
@@ -175,95 +194,56 @@ function newerEdit(db: Db, channelId: string, messageId: string, seq: number): b
   );
 }
 
-function urgentMessage(db: Db, channelId: string, messageId: string): boolean {
-  return (
-    sql(db, 'SELECT urgent FROM messages WHERE channel_id = ? AND message_id = ?').pluck().get(channelId, messageId) ===
-    1
-  );
-}
-
-/** Another accepted ack of the same message by this user is in the log: the acknowledgement stands. */
-function ownAckLogged(db: Db, event: ChannelEvent): boolean {
-  const p = event.payload as { messageId: string };
+/**
+ * Whether someone other than the author acknowledged the urgent message before this edit in the
+ * log (an acknowledgement with a lower relay seq): an edit opened late is judged by the acks before
+ * it, not by those this device happened to open first. An own edit not yet sequenced is judged by
+ * every acknowledgement known here.
+ */
+function acknowledgedUrgent(db: Db, channelId: string, messageId: string, editSeq: number | null): boolean {
+  if (editSeq === null)
+    return (
+      sql(
+        db,
+        `SELECT 1 FROM messages m JOIN message_acks a ON a.channel_id = m.channel_id AND a.message_id = m.message_id AND a.user_id != m.sender_user_id
+         WHERE m.channel_id = ? AND m.message_id = ? AND m.urgent = 1 LIMIT 1`,
+      )
+        .pluck()
+        .get(channelId, messageId) !== undefined
+    );
   return (
     sql(
       db,
-      `SELECT 1 FROM events WHERE channel_id = ? AND type = 'message.ack' AND sender_user_id = ? AND seq IS NOT NULL AND json_extract(payload, '$.messageId') = ? LIMIT 1`,
-    ).get(event.channelId, event.senderUserId, p.messageId) !== undefined
+      `SELECT 1 FROM messages m JOIN events a ON a.channel_id = m.channel_id AND a.type = 'message.ack' AND a.sender_user_id != m.sender_user_id
+         AND a.seq < ? AND json_extract(a.payload, '$.messageId') = m.message_id
+       WHERE m.channel_id = ? AND m.message_id = ? AND m.urgent = 1 LIMIT 1`,
+    )
+      .pluck()
+      .get(editSeq, channelId, messageId) !== undefined
   );
 }
 
-/**
- * An own edit refused once ordered (an urgent message acknowledged before it): the message gets
- * back the text in force, the newest accepted edit's or the original's. The queued edit of an
- * urgent message left that text in the log for this (apply.ts); a refused edit's own text is
- * scrubbed from the log, so it is never taken.
- */
-function restoreText(db: Db, channelId: string, messageId: string): void {
-  const edit = sql(
-    db,
-    `SELECT created_at, payload FROM events WHERE channel_id = ? AND type = 'message.edit' AND seq IS NOT NULL
-       AND json_extract(payload, '$.messageId') = ? AND json_extract(payload, '$.body') != '' ORDER BY seq DESC LIMIT 1`,
-  ).get(channelId, messageId) as { created_at: number; payload: string } | undefined;
-  const source =
-    edit ??
-    (sql(
-      db,
-      `SELECT NULL AS created_at, payload FROM events WHERE channel_id = ? AND event_id = ? AND type = 'message.create'`,
-    ).get(channelId, messageId) as { created_at: null; payload: string } | undefined);
-  if (!source) return;
-  const text = JSON.parse(source.payload) as { body: string; mentions: string[] };
-  const row = sql(
-    db,
-    'SELECT sort_key FROM messages WHERE channel_id = ? AND message_id = ? AND deleted_at IS NULL',
-  ).get(channelId, messageId) as { sort_key: number } | undefined;
-  if (!row) return;
-  sql(db, 'UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE channel_id = ? AND message_id = ?').run(
-    text.body,
-    JSON.stringify(text.mentions),
-    source.created_at,
-    channelId,
-    messageId,
-  );
-  replaceMentions(db, channelId, messageId, row.sort_key, text.mentions);
-  indexTerms(db, [text.body]);
-}
-
-/**
- * An own message event every receiver refuses (the relay refused it for good, or its seq made the
- * rule table refuse it). An edit of an urgent message gets back the text in force; queued, an edit
- * of a message that is not urgent took the earlier text out of this store at once (applyMessage):
- * a recompute would blank the message, so the text stays as written. An acknowledgement the relay
- * never took goes, unless another of the same message by this user is in the log. A message itself
- * stays, marked not sent (store/own-refused.ts), and a delete cannot be undone.
- */
-function ownMessageRefused(db: Db, event: ChannelEvent, how: 'sent' | 'withdrawn'): boolean {
-  const p = (event as MessageEvent).payload;
-  if (p.type === 'message.edit') {
-    if (how === 'withdrawn' && !urgentMessage(db, event.channelId, p.messageId)) return false;
-    restoreText(db, event.channelId, p.messageId);
-    return true;
-  }
-  if (how === 'sent' || p.type !== 'message.ack') return false;
-  if (!ownAckLogged(db, event))
-    sql(db, 'DELETE FROM message_acks WHERE channel_id = ? AND message_id = ? AND user_id = ?').run(
-      event.channelId,
-      p.messageId,
-      event.senderUserId,
-    );
-  return true;
-}
+/** An edit or delete opened before its message waits for it; a message's text is in its log events alone. */
+const theMessage = { type: 'message.create', field: 'messageId' } as const;
+const messageText = { field: 'body', scrubbed: true } as const;
 
 export const messagesContent: ContentFeature = {
   name: 'messages',
   events: {
-    'message.create': { schema: messageCreate, rule: { who: 'member' }, contentType: 'message' },
+    'message.create': {
+      schema: messageCreate,
+      rule: { who: 'member' },
+      contentType: 'message',
+      searchText: messageText,
+    },
     'message.edit': {
       schema: messageEdit,
-      rule: { who: 'author', notAcknowledgedUrgent: true },
+      rule: { who: 'author', unlessLocked: 'acknowledged_urgent' },
       contentType: 'message',
+      waitsFor: theMessage,
+      searchText: messageText,
     },
-    'message.delete': { schema: messageDelete, rule: { who: 'author' }, contentType: 'message' },
+    'message.delete': { schema: messageDelete, rule: { who: 'author' }, contentType: 'message', waitsFor: theMessage },
     'message.ack': { schema: messageAck, rule: { who: 'member' }, contentType: 'receipt' },
     'read.receipt': { schema: readReceipt, rule: { who: 'member' }, contentType: 'receipt' },
   },
@@ -278,5 +258,9 @@ export const messagesContent: ContentFeature = {
         .get(event.channelId, p.messageId) as string | undefined) ?? null
     );
   },
-  own: { onOwnRefused: ownMessageRefused },
+  locked(db, event) {
+    const p = (event as MessageEvent).payload;
+    return p.type === 'message.edit' && acknowledgedUrgent(db, event.channelId, p.messageId, event.seq);
+  },
+  own: ownMessageSteps,
 };

@@ -11,6 +11,7 @@ import { assertPermitted, readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-ac
 import { channelTitles } from '../kit/channel-titles.ts';
 import type { UrgentWatch } from '../kit/urgent.ts';
 import { toMessageViews } from './message-views.ts';
+import { ownMessages } from './own-repository.ts';
 
 export interface MessageDeps {
   clock: Clock;
@@ -158,8 +159,10 @@ export class MessageService {
 
   async retry(channelId: string, messageId: string): Promise<void> {
     const runtime = this.#runtime;
-    // One the relay refused for good left the queue (own-refused.ts): it is queued anew.
-    const changed = await runtime.profile.store.outbox.retry(channelId, messageId, this.#deps.clock.now());
+    // One the relay refused for good left the queue (own-repository.ts): it is queued anew.
+    const changed = await runtime.profile.store
+      .repository(ownMessages)
+      .retry(channelId, messageId, this.#deps.clock.now());
     if (changed === 0) throw new AppError('not_found', 'Nothing to send again: the message was sent already.');
     runtime.client.sendQueued();
   }

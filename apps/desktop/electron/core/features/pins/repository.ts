@@ -81,7 +81,13 @@ function openedLate(db: Db, event: ChannelEvent): boolean {
 export const pinsContent: ContentFeature = {
   name: 'pins',
   events: {
-    'pin.add': { schema: pinAdd, rule: { who: 'member', target: true }, contentType: 'pin' },
+    // Opened before its message, a pin waits for it.
+    'pin.add': {
+      schema: pinAdd,
+      rule: { who: 'member', target: true },
+      contentType: 'pin',
+      waitsFor: { type: 'message.create', field: 'messageId' },
+    },
     // The author of a pin is the member who pinned the message.
     'pin.remove': { schema: pinRemove, rule: { who: 'author_or_channel_admin' }, contentType: 'pin' },
   },
@@ -98,7 +104,6 @@ export const pinsContent: ContentFeature = {
     return (sql(db, text).pluck().get(event.channelId, p.messageId) as string | undefined) ?? null;
   },
   ordered: {
-    waitsForMessage: ['pin.add'],
     keepsRefusedPayload: true,
     recompute(db, event) {
       return recompute(db, event.channelId, (event.payload as PinPayload).messageId);

@@ -220,9 +220,21 @@ function ownPollRefused(db: Db, event: ChannelEvent, how: 'sent' | 'withdrawn'):
 export const pollsContent: ContentFeature = {
   name: 'polls',
   events: {
-    'poll.create': { schema: pollCreate, rule: { who: 'member' }, contentType: 'poll' },
+    // The question stays in the polls table (its triggers report it gone, migration 0260).
+    'poll.create': {
+      schema: pollCreate,
+      rule: { who: 'member' },
+      contentType: 'poll',
+      searchText: { field: 'question' },
+    },
     'poll.vote': { schema: pollVote, rule: { who: 'member' }, contentType: 'poll' },
-    'poll.close': { schema: pollClose, rule: { who: 'author' }, contentType: 'poll' },
+    // Opened before its poll, a close waits for it.
+    'poll.close': {
+      schema: pollClose,
+      rule: { who: 'author' },
+      contentType: 'poll',
+      waitsFor: { type: 'poll.create', field: 'pollId' },
+    },
   },
   apply: applyPoll,
   author(db, event) {

@@ -12,7 +12,7 @@ import { pollRepository } from './repository.ts';
 
 /** Poll ids with a vote of this device still in the outbox (shown as "being sent"). */
 function pendingVotes(runtime: ProfileRuntime, channelId: string): Promise<Set<string>> {
-  return runtime.profile.store.outbox.queuedVotes(channelId);
+  return runtime.profile.store.outbox.queuedIds(channelId, ['poll.vote'], 'pollId');
 }
 
 export async function pollViews(runtime: ProfileRuntime, channelId: string, now: number): Promise<PollView[]> {

@@ -97,7 +97,13 @@ function openedLate(db: Db, event: ChannelEvent): boolean {
 export const reactionsContent: ContentFeature = {
   name: 'reactions',
   events: {
-    'reaction.add': { schema: reactionAdd, rule: { who: 'member', target: true }, contentType: 'reaction' },
+    // Opened before its message, a reaction waits for it.
+    'reaction.add': {
+      schema: reactionAdd,
+      rule: { who: 'member', target: true },
+      contentType: 'reaction',
+      waitsFor: { type: 'message.create', field: 'messageId' },
+    },
     // The author of a reaction is the member who reacted: only they take it off.
     'reaction.remove': { schema: reactionRemove, rule: { who: 'author' }, contentType: 'reaction' },
   },
@@ -121,7 +127,6 @@ export const reactionsContent: ContentFeature = {
     );
   },
   ordered: {
-    waitsForMessage: ['reaction.add'],
     keepsRefusedPayload: true,
     recompute,
     openedLate,

@@ -152,7 +152,6 @@ export const rolesContent: ContentFeature = {
   apply: keep,
   author: () => undefined,
   ordered: {
-    waitsForMessage: [],
     keepsRefusedPayload: true,
     recompute: follow,
     // The fold reads role_ops in seq order whenever asked, so an event opened late needs nothing more.
