@@ -71,7 +71,6 @@ export const alertsContent: ContentFeature = {
   apply: keep,
   author: () => undefined,
   ordered: {
-    waitsForMessage: [],
     keepsRefusedPayload: true,
     recompute: follow,
     // The fold reads alert_ops in seq order whenever asked, so an event opened late needs nothing more.
