@@ -24,6 +24,7 @@ import { orgSettingsMethods } from './features/org-settings.ts';
 import { pinsMethods } from './features/pins.ts';
 import { pollsMethods } from './features/polls.ts';
 import { reactionsMethods } from './features/reactions.ts';
+import { availabilityMethods } from './features/availability.ts';
 import { rolesMethods } from './features/roles.ts';
 import { searchMethods } from './features/search.ts';
 import { sessionEvents, sessionMethods } from './features/session.ts';
@@ -59,6 +60,7 @@ export const methods = {
   ...timelineMethods,
   ...rolesMethods,
   ...reactionsMethods,
+  ...availabilityMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -102,4 +104,5 @@ export type * from './features/user-import.ts';
 export type * from './features/timeline.ts';
 export type * from './features/roles.ts';
 export type * from './features/reactions.ts';
+export type * from './features/availability.ts';
 export type * from './features/message-view.ts';

@@ -19,6 +19,7 @@ import { ORG_SETTINGS_METHOD_NAMES } from './features/org-settings-names.ts';
 import { PINS_METHOD_NAMES } from './features/pins-names.ts';
 import { POLLS_METHOD_NAMES } from './features/polls-names.ts';
 import { REACTIONS_METHOD_NAMES } from './features/reactions-names.ts';
+import { AVAILABILITY_METHOD_NAMES } from './features/availability-names.ts';
 import { ROLES_METHOD_NAMES } from './features/roles-names.ts';
 import { SEARCH_METHOD_NAMES } from './features/search-names.ts';
 import { SESSION_METHOD_NAMES, SESSION_EVENT_NAMES } from './features/session-names.ts';
@@ -54,6 +55,7 @@ export const METHOD_NAMES = [
   ...TIMELINE_METHOD_NAMES,
   ...ROLES_METHOD_NAMES,
   ...REACTIONS_METHOD_NAMES,
+  ...AVAILABILITY_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

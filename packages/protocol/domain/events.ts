@@ -3,6 +3,7 @@
 // (message, poll, file, calendar, receipt). Schemas are strict, so an unknown field from a newer
 // client is refused rather than half-applied; a newer client bumps the type's version instead.
 import { z } from 'zod';
+import { availabilityForward, availabilitySet } from './availability-events.ts';
 import { roleConversation, roleDefine, roleHold, roleSchedule } from './role-events.ts';
 
 const id = z
@@ -225,6 +226,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   roleSchedule,
   roleHold,
   roleConversation,
+  availabilitySet,
+  availabilityForward,
 ]);
 
 export type ChannelEventPayload = z.output<typeof channelEventPayload>;

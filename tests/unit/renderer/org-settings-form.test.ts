@@ -9,6 +9,7 @@ function view(retentionDays: number, readReceipts = true): OrgSettingsView {
     notificationContent: 'sender' as const,
     historyForNewMembers: false,
     roleHistoryForPreviousHolders: false,
+    availability: false,
   };
   return { org, effective: org, overriddenByPolicy: [], issuedAt: null, issuedByName: null };
 }

@@ -16,6 +16,8 @@ export const orgSettingsValuesSchema = z.strictObject({
   historyForNewMembers: z.boolean(),
   /** A function role's previous holder keeps reading the role's conversations up to the handover. */
   roleHistoryForPreviousHolders: z.boolean().default(false),
+  /** Staff may set and see availability (im Dienst, nicht stören with a cover, abwesend bis …). */
+  availability: z.boolean().default(false),
 });
 
 export const orgSettingsSchema = z.object({

@@ -7,6 +7,7 @@
 //   read receipts:         org setting  >  off
 //   history for new members (default of the channel setting): org setting  >  off
 //   a role's previous holder keeps reading the role's conversations: org setting  >  off
+//   availability (status and cover): org setting  >  off
 import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { OrgSettingsValues } from './admin.ts';
@@ -17,6 +18,7 @@ export const DEFAULT_ORG_SETTINGS: Required<OrgSettingsValues> = {
   notificationContent: 'sender',
   historyForNewMembers: false,
   roleHistoryForPreviousHolders: false,
+  availability: false,
 };
 
 export type NotificationContentSetting = RecordBody<'org_settings'>['notificationContent'];
@@ -37,7 +39,15 @@ export function orgSettingsValues(record: SignedRecord<'org_settings'> | null): 
   if (!record) return { ...DEFAULT_ORG_SETTINGS };
   const { retentionDays, readReceipts, notificationContent, historyForNewMembers } = record.body;
   const roleHistoryForPreviousHolders = record.body.roleHistoryForPreviousHolders ?? false;
-  return { retentionDays, readReceipts, notificationContent, historyForNewMembers, roleHistoryForPreviousHolders };
+  const availability = record.body.availability ?? false;
+  return {
+    retentionDays,
+    readReceipts,
+    notificationContent,
+    historyForNewMembers,
+    roleHistoryForPreviousHolders,
+    availability,
+  };
 }
 
 /** Is the notification content decided by machine policy here (set, or the reception preset)? */

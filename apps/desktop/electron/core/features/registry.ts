@@ -16,6 +16,7 @@ import { pollHandlers } from './polls/ipc.ts';
 import { timelineHandlers } from './timeline/ipc.ts';
 import { roleHandlers } from './roles/ipc.ts';
 import { reactionHandlers } from './reactions/ipc.ts';
+import { availabilityHandlers } from './availability/ipc.ts';
 
 /**
  * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
@@ -35,6 +36,7 @@ export function featureHandlers(ctx: HandlerContext) {
     ...timelineHandlers(ctx),
     ...roleHandlers(ctx),
     ...reactionHandlers(ctx),
+    ...availabilityHandlers(ctx),
   } satisfies Partial<ProfileHandlers>;
 }
 

@@ -10,6 +10,9 @@ import { pinsContent } from './pins/repository.ts';
 import { pollsContent } from './polls/repository.ts';
 import { reactionsContent } from './reactions/repository.ts';
 import { rolesContent } from './roles/repository.ts';
+import { availabilityContent } from './availability/repository.ts';
+import { roleHoldersLookup } from './roles/cover-holders.ts';
+import { registerRoleHolders } from './kit/role-holders.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 import { registerChannelKeeper } from '../client/channel-keepers.ts';
 import { roleConversationKeeper } from './roles/conversations.ts';
@@ -23,6 +26,9 @@ export function registerStoreFeatures(): void {
   registerContentFeature(rolesContent);
   registerContentFeature(reactionsContent);
   registerContentFeature(calendarContent);
+  registerContentFeature(availabilityContent);
+  // A cover that is a role goes to its holders (availability asks the roles fold through the kit).
+  registerRoleHolders(roleHoldersLookup);
   // Not a store port, but registered with it: a role conversation's roster follows its holders.
   registerChannelKeeper(roleConversationKeeper);
 }

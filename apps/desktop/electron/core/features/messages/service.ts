@@ -9,6 +9,7 @@ import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import { assertPermitted, readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
 import { channelTitles } from '../kit/channel-titles.ts';
+import { afterUrgentSent } from '../kit/urgent-sent.ts';
 import { toMessageViews } from './message-views.ts';
 
 export interface MessageDeps {
@@ -82,7 +83,9 @@ export class MessageService {
       replyTo: input.replyTo,
       urgent: input.urgent,
     });
-    return { messageId };
+    if (!input.urgent) return { messageId, forwarded: [] };
+    const sent = { channelId: input.channelId, messageId, body: input.body, mentions: input.mentions };
+    return { messageId, forwarded: await afterUrgentSent(runtime, this.#deps.clock, sent) };
   }
 
   async edit({ channelId, messageId, body, mentions }: MethodParsedInput<'messages.edit'>): Promise<void> {

@@ -28,6 +28,7 @@ import { migration0230 } from './0230-reactions.ts';
 import { migration0260 } from './0260-shared-search.ts';
 import { migration0270 } from './0270-file-groups.ts';
 import { migration0300 } from './0300-role-conversations.ts';
+import { migration0360 } from './0360-availability.ts';
 import type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -57,6 +58,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0260,
   migration0270,
   migration0300,
+  migration0360,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 

@@ -10,6 +10,7 @@ export interface OrgSettingsFields {
   notificationContent: OrgSettingsView['org']['notificationContent'];
   historyForNewMembers: boolean;
   roleHistoryForPreviousHolders: boolean;
+  availability: boolean;
 }
 
 export interface OrgSettingsForm {
@@ -27,6 +28,7 @@ export function fieldsOf(view: OrgSettingsView): OrgSettingsFields {
     notificationContent: view.org.notificationContent,
     historyForNewMembers: view.org.historyForNewMembers,
     roleHistoryForPreviousHolders: view.org.roleHistoryForPreviousHolders,
+    availability: view.org.availability,
   };
 }
 
@@ -36,7 +38,8 @@ export function sameFields(a: OrgSettingsFields, b: OrgSettingsFields): boolean 
     a.readReceipts === b.readReceipts &&
     a.notificationContent === b.notificationContent &&
     a.historyForNewMembers === b.historyForNewMembers &&
-    a.roleHistoryForPreviousHolders === b.roleHistoryForPreviousHolders
+    a.roleHistoryForPreviousHolders === b.roleHistoryForPreviousHolders &&
+    a.availability === b.availability
   );
 }
 
