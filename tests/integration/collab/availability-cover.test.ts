@@ -67,7 +67,7 @@ describe('availability with a cover', () => {
   };
 
   it('is off by default: nothing is shown and setting a status is refused', async () => {
-    expect(await c.alt.value('availability.list', {})).toEqual({ enabled: false, statuses: [] });
+    expect(await c.alt.value('availability.list', {})).toEqual({ enabled: false, statuses: [], peers: [] });
     const refused = await c.alt.call('availability.set', { state: 'on_duty' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });

@@ -49,6 +49,8 @@ export const availabilityMethods = {
       /** The organisation switched availability on (signed settings); off, nothing is shown or set. */
       enabled: z.boolean(),
       statuses: z.array(availabilityViewSchema),
+      /** The other person of each direct conversation of this user, so the sidebar shows their status. */
+      peers: z.array(z.object({ channelId: z.string(), userId: z.string() })),
     }),
     doc: "Everyone's status in force now (expired ones are gone), this user's too. Empty when the organisation has availability off.",
   }),

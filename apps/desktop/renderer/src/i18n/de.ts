@@ -8,6 +8,7 @@ import { dePins } from './parts/de-pins.ts';
 import { deTimeline } from './parts/de-timeline.ts';
 import { deRoles } from './parts/de-roles.ts';
 import { deReactions } from './parts/de-reactions.ts';
+import { deAvailability } from './parts/de-availability.ts';
 import { deTray } from './parts/de-tray.ts';
 import { deStatus } from './parts/de-status.ts';
 import { deUserImport } from './parts/de-user-import.ts';
@@ -21,6 +22,7 @@ export const de = {
   ...deTimeline,
   ...deRoles,
   ...deReactions,
+  ...deAvailability,
   ...deTray,
   ...deStatus,
   ...deUserImport,

@@ -8,6 +8,7 @@ import { enPins } from './parts/en-pins.ts';
 import { enTimeline } from './parts/en-timeline.ts';
 import { enRoles } from './parts/en-roles.ts';
 import { enReactions } from './parts/en-reactions.ts';
+import { enAvailability } from './parts/en-availability.ts';
 import { enTray } from './parts/en-tray.ts';
 import { enStatus } from './parts/en-status.ts';
 import { enUserImport } from './parts/en-user-import.ts';
@@ -21,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   ...enTimeline,
   ...enRoles,
   ...enReactions,
+  ...enAvailability,
   ...enTray,
   ...enStatus,
   ...enUserImport,

@@ -26,10 +26,10 @@ function apply(db: Db, event: ChannelEvent): string | null {
   if (p.userId !== event.senderUserId) return 'not_own_status';
   // Kept beyond the log: only the same event fetched again (same device, same place, or this
   // device's own still without one) may update its row; anything else under a kept id is a replay.
-  const kept = sql(
-    db,
-    'SELECT seq, sender_device_id FROM availability_ops WHERE channel_id = ? AND event_id = ?',
-  ).get(event.channelId, event.eventId) as { seq: number | null; sender_device_id: string } | undefined;
+  const kept = sql(db, 'SELECT seq, sender_device_id FROM availability_ops WHERE channel_id = ? AND event_id = ?').get(
+    event.channelId,
+    event.eventId,
+  ) as { seq: number | null; sender_device_id: string } | undefined;
   if (kept && (kept.sender_device_id !== event.senderDeviceId || (kept.seq !== null && kept.seq !== event.seq)))
     return 'replayed';
   sql(
@@ -120,7 +120,13 @@ export class AvailabilityRepository {
     const rows = sql(
       this.#db,
       `SELECT user_id, seq, relay_at, created_at, payload FROM availability_ops ORDER BY user_id, seq IS NULL, seq, op_pk`,
-    ).all() as Array<{ user_id: string; seq: number | null; relay_at: number | null; created_at: number; payload: string }>;
+    ).all() as Array<{
+      user_id: string;
+      seq: number | null;
+      relay_at: number | null;
+      created_at: number;
+      payload: string;
+    }>;
     const byUser = new Map<string, StatusOp[]>();
     for (const r of rows) {
       const ops = byUser.get(r.user_id) ?? [];

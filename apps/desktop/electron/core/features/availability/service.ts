@@ -32,8 +32,12 @@ export class AvailabilityService {
     return this.#runtime.profile.store.repository(availabilityRepository);
   }
 
-  async list(): Promise<{ enabled: boolean; statuses: AvailabilityView[] }> {
-    if (!availabilityOn(this.#runtime)) return { enabled: false, statuses: [] };
+  async list(): Promise<{
+    enabled: boolean;
+    statuses: AvailabilityView[];
+    peers: Array<{ channelId: string; userId: string }>;
+  }> {
+    if (!availabilityOn(this.#runtime)) return { enabled: false, statuses: [], peers: [] };
     const store = this.#runtime.profile.store;
     const names = await store.directory.displayNames();
     const now = this.#clock.now();
@@ -49,12 +53,24 @@ export class AvailabilityService {
         cover: status.cover && this.#coverView(status.cover, names, now),
       });
     }
-    return { enabled: true, statuses };
+    return { enabled: true, statuses, peers: this.#peers() };
+  }
+
+  /** The other member of each direct conversation this user is in. */
+  #peers(): Array<{ channelId: string; userId: string }> {
+    const me = this.#runtime.identity.userId;
+    const peers: Array<{ channelId: string; userId: string }> = [];
+    for (const [channelId, state] of this.#runtime.client.directory.rosters) {
+      if (state.current.kind !== 'direct') continue;
+      const ids = state.current.members.map((m) => m.userId);
+      const other = ids.find((u) => u !== me);
+      if (ids.includes(me) && other !== undefined) peers.push({ channelId, userId: other });
+    }
+    return peers;
   }
 
   #coverView(cover: AvailabilityCover, names: Map<string, string>, now: number): AvailabilityView['cover'] {
-    if (cover.kind === 'user')
-      return { kind: 'user', id: cover.userId, name: names.get(cover.userId) ?? UNKNOWN_NAME };
+    if (cover.kind === 'user') return { kind: 'user', id: cover.userId, name: names.get(cover.userId) ?? UNKNOWN_NAME };
     const role = roleHoldersAt(this.#runtime.profile.store, cover.roleId, now);
     return { kind: 'role', id: cover.roleId, name: role?.name ?? UNKNOWN_NAME };
   }

@@ -30,7 +30,11 @@ export function registerUrgentSentStep(step: UrgentSentStep): void {
   if (!steps.includes(step)) steps.push(step);
 }
 
-export async function afterUrgentSent(runtime: ProfileRuntime, clock: Clock, sent: UrgentSent): Promise<UrgentForward[]> {
+export async function afterUrgentSent(
+  runtime: ProfileRuntime,
+  clock: Clock,
+  sent: UrgentSent,
+): Promise<UrgentForward[]> {
   const forwards: UrgentForward[] = [];
   for (const step of steps) forwards.push(...(await step(runtime, clock, sent)));
   return forwards;
