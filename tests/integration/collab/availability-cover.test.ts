@@ -158,6 +158,57 @@ describe('availability with a cover', () => {
     await c.berg.value('messages.ack', { channelId: reached.channelId, messageId: reached.messages[0]!.messageId });
   });
 
+  it('a cover that is a function role goes to whoever holds it at that moment', async () => {
+    const { roleId } = await c.admin.value('roles.define', {
+      name: 'Dienstarzt Innere',
+      department: 'Innere',
+      eligible: { userIds: [], departments: ['Innere'] },
+      backupRoleId: null,
+    });
+    await eventually(
+      async () => (await c.berg.value('roles.list', {})).roles.some((r) => r.roleId === roleId),
+      30_000,
+      'the role at Dr. Berg',
+    );
+    await c.berg.value('roles.take', { roleId });
+    await eventually(
+      async () =>
+        (await c.alt.value('roles.list', {})).roles.find((r) => r.roleId === roleId)?.holders[0]?.userId === ids.berg,
+      30_000,
+      'Dr. Berg on duty at Dr. Alt',
+    );
+    await c.alt.value('availability.set', { state: 'dnd', cover: { kind: 'role', roleId } });
+    await eventually(
+      async () =>
+        (await c.admin.value('availability.list', {})).statuses.find((s) => s.userId === ids.alt)?.cover?.name ===
+        'Dienstarzt Innere',
+      30_000,
+      'the role as cover at the admin',
+    );
+    await eventually(
+      async () => {
+        const roles = await c.admin.value('roles.list', {});
+        return roles.roles.find((r) => r.roleId === roleId)?.holders[0]?.userId === ids.berg;
+      },
+      30_000,
+      'Dr. Berg on duty at the admin',
+    );
+    const direct = (await bodiesWith('admin', 'alt'))!;
+    const sent = await c.admin.value('messages.send', {
+      channelId: direct.channelId,
+      body: 'Zimmer 7: Sturz',
+      urgent: true,
+    });
+    expect(sent.forwarded).toEqual([
+      { absentUserId: ids.alt, absentName: 'Dr. Alt', coverNames: ['Dr. Berg'], coverRoleName: 'Dienstarzt Innere' },
+    ]);
+    await eventually(
+      async () => (await bodiesWith('berg', 'admin'))?.messages.some((m) => m.body === 'Zimmer 7: Sturz') === true,
+      30_000,
+      'the copy at the role holder',
+    );
+  });
+
   it('with availability switched off again, nothing shows and nothing is forwarded', async () => {
     const { org } = await c.admin.value('org.settings', {});
     await c.admin.value('admin.setOrgSettings', { ...org, availability: false });
