@@ -19,11 +19,15 @@ export class Availability {
   peerOf = $derived(new Map(this.peers.map((p) => [p.channelId, p.userId])));
   #reading = 0;
 
-  start(): () => void {
+  /** `isDirectory`: whether a channel is the organisation-wide one, where statuses travel. */
+  start(isDirectory: (channelId: string) => boolean): () => void {
     void this.load();
     const timer = setInterval(() => void this.load(), 30_000);
     const stops = [
-      listen('messages.changed', () => void this.load()),
+      listen('messages.changed', ({ channelId }) => {
+        if (isDirectory(channelId)) void this.load();
+      }),
+      // A new direct conversation (its peer), a new colleague, changed organisation settings.
       listen('channels.changed', () => void this.load()),
     ];
     return () => {

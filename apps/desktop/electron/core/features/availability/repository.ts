@@ -47,6 +47,13 @@ function apply(db: Db, event: ChannelEvent): string | null {
     event.senderDeviceId,
     JSON.stringify(p),
   );
+  // Only the newest one the relay ordered (and own ones still unsent) can be in force: older ones go,
+  // so the table holds about one row per user. One fetched again later is kept and dropped alike.
+  sql(
+    db,
+    `DELETE FROM availability_ops WHERE user_id = ? AND seq IS NOT NULL
+       AND seq < (SELECT max(seq) FROM availability_ops WHERE user_id = ? AND seq IS NOT NULL)`,
+  ).run(p.userId, p.userId);
   return null;
 }
 

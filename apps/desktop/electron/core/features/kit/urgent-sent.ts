@@ -4,6 +4,8 @@
 // and the messages feature calls them once the message is queued.
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { Logger } from '../../log/logger.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 
 export interface UrgentSent {
   channelId: string;
@@ -30,12 +32,22 @@ export function registerUrgentSentStep(step: UrgentSentStep): void {
   if (!steps.includes(step)) steps.push(step);
 }
 
+/**
+ * The message is queued whatever a step does: a step that fails (no relay to publish a new direct
+ * conversation's roster to) is logged and the send still answers, with what did go out.
+ */
 export async function afterUrgentSent(
   runtime: ProfileRuntime,
-  clock: Clock,
+  deps: { clock: Clock; log: Logger },
   sent: UrgentSent,
 ): Promise<UrgentForward[]> {
   const forwards: UrgentForward[] = [];
-  for (const step of steps) forwards.push(...(await step(runtime, clock, sent)));
+  for (const step of steps) {
+    try {
+      forwards.push(...(await step(runtime, deps.clock, sent)));
+    } catch (error) {
+      deps.log.warn('step after an urgent message failed', { channelId: sent.channelId, error: loggable(error) });
+    }
+  }
   return forwards;
 }

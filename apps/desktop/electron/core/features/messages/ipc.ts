@@ -19,7 +19,7 @@ type MessagingMethods =
 const done = { done: true as const };
 
 export function messagingHandlers(ctx: HandlerContext): Pick<ProfileHandlers, MessagingMethods> {
-  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion };
+  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion, log: ctx.log };
   const messages = (runtime: ProfileRuntime) => messageService(runtime, deps);
   return {
     'messages.page': (input, { runtime }) => messages(runtime).page(input),

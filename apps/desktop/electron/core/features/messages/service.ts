@@ -5,6 +5,7 @@ import type { MessagePage } from '@klinikfunk/protocol/api/contract.ts';
 import type { MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import { assertPermitted, readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
@@ -16,6 +17,8 @@ export interface MessageDeps {
   clock: Clock;
   /** The change feed's version of a channel (change-feed.ts), read before the page. */
   versionOf: (channelId: string) => number;
+  /** Where a step after an urgent send (the cover of a member on "nicht stören") reports what failed. */
+  log: Logger;
 }
 
 export class MessageService {
@@ -85,7 +88,7 @@ export class MessageService {
     });
     if (!input.urgent) return { messageId, forwarded: [] };
     const sent = { channelId: input.channelId, messageId, body: input.body, mentions: input.mentions };
-    return { messageId, forwarded: await afterUrgentSent(runtime, this.#deps.clock, sent) };
+    return { messageId, forwarded: await afterUrgentSent(runtime, this.#deps, sent) };
   }
 
   async edit({ channelId, messageId, body, mentions }: MethodParsedInput<'messages.edit'>): Promise<void> {
