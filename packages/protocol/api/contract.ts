@@ -24,6 +24,7 @@ import { orgSettingsMethods } from './features/org-settings.ts';
 import { pinsMethods } from './features/pins.ts';
 import { pollsMethods } from './features/polls.ts';
 import { reactionsMethods } from './features/reactions.ts';
+import { availabilityMethods } from './features/availability.ts';
 import { rolesMethods } from './features/roles.ts';
 import { alertsMethods } from './features/alerts.ts';
 import { escalationsMethods } from './features/escalations.ts';
@@ -63,6 +64,7 @@ export const methods = {
   ...escalationsMethods,
   ...reactionsMethods,
   ...alertsMethods,
+  ...availabilityMethods,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -107,4 +109,5 @@ export type * from './features/timeline.ts';
 export type * from './features/roles.ts';
 export type * from './features/reactions.ts';
 export type * from './features/alerts.ts';
+export type * from './features/availability.ts';
 export type * from './features/message-view.ts';

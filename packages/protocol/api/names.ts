@@ -20,6 +20,7 @@ import { ORG_SETTINGS_METHOD_NAMES } from './features/org-settings-names.ts';
 import { PINS_METHOD_NAMES } from './features/pins-names.ts';
 import { POLLS_METHOD_NAMES } from './features/polls-names.ts';
 import { REACTIONS_METHOD_NAMES } from './features/reactions-names.ts';
+import { AVAILABILITY_METHOD_NAMES } from './features/availability-names.ts';
 import { ROLES_METHOD_NAMES } from './features/roles-names.ts';
 import { ESCALATIONS_METHOD_NAMES } from './features/escalations-names.ts';
 import { SEARCH_METHOD_NAMES } from './features/search-names.ts';
@@ -58,6 +59,7 @@ export const METHOD_NAMES = [
   ...ESCALATIONS_METHOD_NAMES,
   ...REACTIONS_METHOD_NAMES,
   ...ALERTS_METHOD_NAMES,
+  ...AVAILABILITY_METHOD_NAMES,
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { alertAck, alertSend, templateDefine } from './alert-events.ts';
 import { roleConversation, roleDefine, roleEscalation, roleHold, roleSchedule } from './role-events.ts';
 import { escalationArm } from './escalation.ts';
+import { availabilityForward, availabilitySet } from './availability-events.ts';
 
 const id = z
   .string()
@@ -232,6 +233,8 @@ export const channelEventPayload = z.discriminatedUnion('type', [
   alertAck,
   roleEscalation,
   escalationArm,
+  availabilitySet,
+  availabilityForward,
 ]);
 
 export type ChannelEventPayload = z.output<typeof channelEventPayload>;

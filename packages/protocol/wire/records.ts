@@ -133,6 +133,12 @@ export const orgSettingsBody = z.strictObject({
    * admins for their departments). Absent in records from before it existed: none.
    */
   alertSenderRoleIds: z.array(idSchema).max(50).optional(),
+  /**
+   * Whether staff may set and see availability ("im Dienst", "nicht stören" with a cover,
+   * "abwesend bis …"). Absent in records from before it existed: off, as the TI-Messenger rules
+   * keep presence off unless the organisation switches it on.
+   */
+  availability: z.boolean().optional(),
   /** The admin user who changed the settings (the org key alone does not say which admin). */
   issuedBy: idSchema,
   issuedAt: time,

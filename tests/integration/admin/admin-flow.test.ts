@@ -263,9 +263,10 @@ describe('organisation administration', () => {
       readReceipts: true,
       notificationContent: 'none',
       historyForNewMembers: true,
-      // Not in the signed record: absent means off (docs/protocol.md, org_settings).
+      // Not set by the admin: off (docs/protocol.md, org_settings).
       roleHistoryForPreviousHolders: false,
       alertSenderRoleIds: [],
+      availability: false,
     });
 
     const { channelId } = await admin.value('channels.create', {

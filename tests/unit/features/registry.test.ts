@@ -48,7 +48,7 @@ describe('the feature registry (vitest registers it as core/wiring.ts does)', ()
       registeredFeatures()
         .map((f) => f.name)
         .sort(),
-    ).toEqual(['alerts', 'calendar', 'escalation', 'files', 'messages', 'pins', 'polls', 'reactions', 'roles']);
+    ).toEqual(['alerts', 'availability', 'calendar', 'escalation', 'files', 'messages', 'pins', 'polls', 'reactions', 'roles']);
     for (const feature of registeredFeatures())
       for (const type of typesOf(feature)) {
         expect(ruleOf(type)).toBe(feature.events[type]!.rule);

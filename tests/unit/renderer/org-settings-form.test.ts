@@ -10,6 +10,7 @@ function view(retentionDays: number, readReceipts = true): OrgSettingsView {
     historyForNewMembers: false,
     roleHistoryForPreviousHolders: false,
     alertSenderRoleIds: [],
+    availability: false,
   };
   return { org, effective: org, overriddenByPolicy: [], issuedAt: null, issuedByName: null };
 }

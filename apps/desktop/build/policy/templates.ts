@@ -152,6 +152,18 @@ Klinikfunk after a change. Settings set by any source are shown locked in the ap
 | --- | --- | --- | --- | --- | --- |
 ${rows}
 
+## Availability: an organisation setting, not a machine policy
+
+Availability ("im Dienst", "nicht stören" with a cover, "abwesend bis …", [protocol](protocol.md#availability)) is
+**off by default** and has no registry value: it is switched on for the whole organisation in the admin view, tab
+*Richtlinien*, checkbox *Verfügbarkeit: Status »im Dienst«, »nicht stören« mit Vertretung, »abwesend bis …«*, which
+signs it into the organisation settings (\`org_settings\` field \`availability\`, absent = off) that every
+workstation reads from the relay. It is not a machine policy because who may see a status, and whether an urgent
+message goes to a cover, must be the same on every workstation; a value set per PC would let one workstation show
+or forward what another does not. Off, no workstation offers the status button, shows a status or forwards an urgent
+message, and setting a status is refused (\`unavailable\`); switched on again, statuses set earlier show again
+unless they have ended.
+
 ## Relay certificate and proxy
 
 Every connection to the relay (the device's WebSocket with messages and file transfers, and the

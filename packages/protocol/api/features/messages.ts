@@ -2,6 +2,7 @@
 // Bodies travel to the renderer as plain text; the renderer formats them itself and never inserts HTML,
 // so a message can never inject markup. Merged into contract.ts; the names are in ./messages-names.ts.
 import { z } from 'zod';
+import { coverForwardSchema } from './availability.ts';
 import { event, method, type EventSpec, type MethodSpec } from '../define.ts';
 import { messagesChangedSchema } from '../change-events.ts';
 import { channelId, messageId, messageRef, userId } from '../common.ts';
@@ -78,8 +79,12 @@ export const messagesMethods = {
     requires: 'member',
     channelField: 'channelId',
     input: sendInput,
-    output: z.object({ messageId: z.string() }),
-    doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart).',
+    output: z.object({
+      messageId: z.string(),
+      /** An urgent message that also went to the cover of a member marked "nicht stören" (availability). */
+      forwarded: z.array(coverForwardSchema).default([]),
+    }),
+    doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart). An urgent one also goes to the cover of each member marked "nicht stören" (`forwarded`).',
   }),
   'messages.edit': method({
     requires: 'member',

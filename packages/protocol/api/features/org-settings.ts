@@ -21,6 +21,8 @@ export const orgSettingsValuesSchema = z.strictObject({
     .array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/))
     .max(50)
     .default([]),
+  /** Staff may set and see availability (im Dienst, nicht stören with a cover, abwesend bis …). */
+  availability: z.boolean().default(false),
 });
 
 export const orgSettingsSchema = z.object({

@@ -86,7 +86,7 @@ function detailOf(record: SignedRecord): string {
     case 'wipe_done':
       return `order=${String(body.orderId)}`;
     case 'org_settings':
-      return `retentionDays=${String(body.retentionDays)}; readReceipts=${String(body.readReceipts)}; notificationContent=${String(body.notificationContent)}; historyForNewMembers=${String(body.historyForNewMembers)}; roleHistoryForPreviousHolders=${String(body.roleHistoryForPreviousHolders ?? false)}; alertSenderRoleIds=${Array.isArray(body.alertSenderRoleIds) ? body.alertSenderRoleIds.join(',') : ''}`;
+      return `retentionDays=${String(body.retentionDays)}; readReceipts=${String(body.readReceipts)}; notificationContent=${String(body.notificationContent)}; historyForNewMembers=${String(body.historyForNewMembers)}; roleHistoryForPreviousHolders=${String(body.roleHistoryForPreviousHolders ?? false)}; alertSenderRoleIds=${Array.isArray(body.alertSenderRoleIds) ? body.alertSenderRoleIds.join(',') : ''}; availability=${String(body.availability ?? false)}`;
     case 'roster':
       // The subject column names the channel; members and roles are in the record itself.
       return '';

@@ -8,6 +8,7 @@
 //   history for new members (default of the channel setting): org setting  >  off
 //   a role's previous holder keeps reading the role's conversations: org setting  >  off
 //   roles whose holders may send broadcast alerts: org setting  >  none (admins only)
+//   availability (status and cover): org setting  >  off
 import type { RecordBody, SignedRecord } from '@klinikfunk/protocol/wire/records.ts';
 import type { EffectivePolicy } from '../policy/resolve.ts';
 import type { OrgSettingsValues } from './admin.ts';
@@ -19,6 +20,7 @@ export const DEFAULT_ORG_SETTINGS: Required<OrgSettingsValues> = {
   historyForNewMembers: false,
   roleHistoryForPreviousHolders: false,
   alertSenderRoleIds: [],
+  availability: false,
 };
 
 export type NotificationContentSetting = RecordBody<'org_settings'>['notificationContent'];
@@ -40,6 +42,7 @@ export function orgSettingsValues(record: SignedRecord<'org_settings'> | null): 
   const { retentionDays, readReceipts, notificationContent, historyForNewMembers } = record.body;
   const roleHistoryForPreviousHolders = record.body.roleHistoryForPreviousHolders ?? false;
   const alertSenderRoleIds = record.body.alertSenderRoleIds ?? [];
+  const availability = record.body.availability ?? false;
   return {
     retentionDays,
     readReceipts,
@@ -47,6 +50,7 @@ export function orgSettingsValues(record: SignedRecord<'org_settings'> | null): 
     historyForNewMembers,
     roleHistoryForPreviousHolders,
     alertSenderRoleIds,
+    availability,
   };
 }
 

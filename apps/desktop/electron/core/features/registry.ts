@@ -23,6 +23,7 @@ import { escalationService, urgentWatch, type EscalationDeps } from './escalatio
 import { roleEscalationOf } from './roles/escalation-roles.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
 import type { MailboxMessage } from '../transport/transport.ts';
+import { availabilityHandlers } from './availability/ipc.ts';
 
 /**
  * The features' handlers, one table (wiring.ts adds the session, admin and workstation ones; the
@@ -46,6 +47,7 @@ export function featureHandlers(ctx: HandlerContext) {
     ...reactionHandlers(ctx),
     // Alerts ask the roles feature who holds a role (a role the organisation lets send alerts).
     ...alertHandlers(ctx, alertRolePort),
+    ...availabilityHandlers(ctx),
   } satisfies Partial<ProfileHandlers>;
 }
 

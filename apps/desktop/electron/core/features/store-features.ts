@@ -12,6 +12,9 @@ import { pollsContent } from './polls/repository.ts';
 import { reactionsContent } from './reactions/repository.ts';
 import { rolesContent } from './roles/repository.ts';
 import { alertsContent } from './alerts/repository.ts';
+import { availabilityContent } from './availability/repository.ts';
+import { roleHoldersLookup } from './roles/cover-holders.ts';
+import { registerRoleHolders } from './kit/role-holders.ts';
 import { registerContentFeature } from '../store/content-features.ts';
 import { registerChannelKeeper } from '../client/channel-keepers.ts';
 import { roleConversationKeeper } from './roles/conversations.ts';
@@ -27,6 +30,9 @@ export function registerStoreFeatures(): void {
   registerContentFeature(calendarContent);
   registerContentFeature(alertsContent);
   registerContentFeature(escalationContent);
+  registerContentFeature(availabilityContent);
+  // A cover that is a role goes to its holders (availability asks the roles fold through the kit).
+  registerRoleHolders(roleHoldersLookup);
   // Not a store port, but registered with it: a role conversation's roster follows its holders.
   registerChannelKeeper(roleConversationKeeper);
 }

@@ -9,6 +9,7 @@ import { deTimeline } from './parts/de-timeline.ts';
 import { deRoles } from './parts/de-roles.ts';
 import { deAlerts } from './parts/de-alerts.ts';
 import { deReactions } from './parts/de-reactions.ts';
+import { deAvailability } from './parts/de-availability.ts';
 import { deTray } from './parts/de-tray.ts';
 import { deStatus } from './parts/de-status.ts';
 import { deUserImport } from './parts/de-user-import.ts';
@@ -23,6 +24,7 @@ export const de = {
   ...deRoles,
   ...deAlerts,
   ...deReactions,
+  ...deAvailability,
   ...deTray,
   ...deStatus,
   ...deUserImport,

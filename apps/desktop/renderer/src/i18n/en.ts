@@ -9,6 +9,7 @@ import { enTimeline } from './parts/en-timeline.ts';
 import { enRoles } from './parts/en-roles.ts';
 import { enAlerts } from './parts/en-alerts.ts';
 import { enReactions } from './parts/en-reactions.ts';
+import { enAvailability } from './parts/en-availability.ts';
 import { enTray } from './parts/en-tray.ts';
 import { enStatus } from './parts/en-status.ts';
 import { enUserImport } from './parts/en-user-import.ts';
@@ -23,6 +24,7 @@ export const en: Record<MessageKey, string> = {
   ...enRoles,
   ...enAlerts,
   ...enReactions,
+  ...enAvailability,
   ...enTray,
   ...enStatus,
   ...enUserImport,

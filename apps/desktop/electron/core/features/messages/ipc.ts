@@ -20,7 +20,7 @@ type MessagingMethods =
 const done = { done: true as const };
 
 export function messagingHandlers(ctx: HandlerContext, urgent: UrgentWatch): Pick<ProfileHandlers, MessagingMethods> {
-  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion, urgent };
+  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion, urgent, log: ctx.log };
   const messages = (runtime: ProfileRuntime) => messageService(runtime, deps);
   return {
     'messages.page': (input, { runtime }) => messages(runtime).page(input),

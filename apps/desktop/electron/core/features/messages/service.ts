@@ -5,11 +5,13 @@ import type { MessagePage } from '@klinikfunk/protocol/api/contract.ts';
 import type { MethodParsedInput } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import { assertPermitted, readReceiptsOn, UNKNOWN_NAME } from '../kit/channel-access.ts';
 import { channelTitles } from '../kit/channel-titles.ts';
 import type { UrgentWatch } from '../kit/urgent.ts';
+import { afterUrgentSent } from '../kit/urgent-sent.ts';
 import { toMessageViews } from './message-views.ts';
 import { ownMessages } from './own-repository.ts';
 
@@ -19,6 +21,8 @@ export interface MessageDeps {
   versionOf: (channelId: string) => number;
   /** Escalation of urgent messages (features/registry.ts hands it in). */
   urgent: UrgentWatch;
+  /** Where a step after an urgent send (the cover of a member on "nicht stören") reports what failed. */
+  log: Logger;
 }
 
 export class MessageService {
@@ -88,7 +92,9 @@ export class MessageService {
     });
     if (input.urgent)
       await this.#deps.urgent.sent(runtime, { channelId: input.channelId, messageId, body: input.body });
-    return { messageId };
+    if (!input.urgent) return { messageId, forwarded: [] };
+    const sent = { channelId: input.channelId, messageId, body: input.body, mentions: input.mentions };
+    return { messageId, forwarded: await afterUrgentSent(runtime, this.#deps, sent) };
   }
 
   async edit({ channelId, messageId, body, mentions }: MethodParsedInput<'messages.edit'>): Promise<void> {

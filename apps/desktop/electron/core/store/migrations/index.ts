@@ -30,6 +30,7 @@ import { migration0270 } from './0270-file-groups.ts';
 import { migration0300 } from './0300-role-conversations.ts';
 import { migration0350 } from './0350-escalations.ts';
 import { migration0370 } from './0370-alerts.ts';
+import { migration0360 } from './0360-availability.ts';
 import type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -60,6 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0270,
   migration0300,
   migration0350,
+  migration0360,
   migration0370,
 ];
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -12,6 +12,7 @@ export interface OrgSettingsFields {
   roleHistoryForPreviousHolders: boolean;
   /** The roles whose holders may send broadcast alerts too (ticked per role). */
   alertSenderRoleIds: string[];
+  availability: boolean;
 }
 
 export interface OrgSettingsForm {
@@ -30,6 +31,7 @@ export function fieldsOf(view: OrgSettingsView): OrgSettingsFields {
     historyForNewMembers: view.org.historyForNewMembers,
     roleHistoryForPreviousHolders: view.org.roleHistoryForPreviousHolders,
     alertSenderRoleIds: [...view.org.alertSenderRoleIds],
+    availability: view.org.availability,
   };
 }
 
@@ -40,7 +42,8 @@ export function sameFields(a: OrgSettingsFields, b: OrgSettingsFields): boolean 
     a.notificationContent === b.notificationContent &&
     a.historyForNewMembers === b.historyForNewMembers &&
     a.roleHistoryForPreviousHolders === b.roleHistoryForPreviousHolders &&
-    a.alertSenderRoleIds.join() === b.alertSenderRoleIds.join()
+    a.alertSenderRoleIds.join() === b.alertSenderRoleIds.join() &&
+    a.availability === b.availability
   );
 }
 

@@ -132,6 +132,10 @@ export const deOrgAdmin = {
   'orgAdmin.settings.alertRolesNone': 'Noch keine Funktionsrolle angelegt (Dienste).',
   'orgAdmin.settings.roleHistoryHelp':
     'Aus: Geht ein Dienst an die nächste Person über, löschen die Geräte des bisherigen Inhabers die Unterhaltungen mit der Rolle. Ein: Ihre Geräte bewahren verschlüsselt auf, was bis zur Übergabe ankam; die App zeigt es ihnen aber nicht an, bis sie den Dienst wieder übernehmen. Neue Nachrichten an eine Rolle erhält nur, wer sie gerade innehat.',
+  'orgAdmin.settings.availability':
+    'Verfügbarkeit: Status »im Dienst«, »nicht stören« mit Vertretung, »abwesend bis …«',
+  'orgAdmin.settings.availabilityHelp':
+    'Aus (Standard): Niemand kann einen Status setzen oder sehen. Ein: Alle sehen den Status neben den Namen; dringende Nachrichten an jemanden mit »nicht stören« gehen sofort auch an die Vertretung.',
   'orgAdmin.settings.notifications': 'Inhalt von Benachrichtigungen',
   'orgAdmin.settings.notifications.none': 'Kein Inhalt („Neue Nachricht“)',
   'orgAdmin.settings.notifications.sender': 'Nur Absender',

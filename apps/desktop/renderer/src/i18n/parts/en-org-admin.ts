@@ -131,6 +131,9 @@ export const enOrgAdmin: Record<keyof typeof deOrgAdmin, string> = {
   'orgAdmin.settings.alertRolesNone': 'No function role yet (Duties).',
   'orgAdmin.settings.roleHistoryHelp':
     'Off: when a duty passes to the next person, the previous holder’s devices delete the conversations with the role. On: their devices keep what arrived up to the handover, encrypted, but the app does not show it to them until they take the duty again. Nobody receives new messages to a role they no longer hold.',
+  'orgAdmin.settings.availability': 'Availability: status "on duty", "do not disturb" with a cover, "away until …"',
+  'orgAdmin.settings.availabilityHelp':
+    'Off (default): nobody can set or see a status. On: everyone sees the status next to names; urgent messages to someone on "do not disturb" also go to their cover at once.',
   'orgAdmin.settings.notifications': 'Notification content',
   'orgAdmin.settings.notifications.none': 'No content (“New message”)',
   'orgAdmin.settings.notifications.sender': 'Sender only',

@@ -1,0 +1,11 @@
+// The sentence for an urgent message that also went to a cover (availability): "Dr. Alt ist nicht
+// erreichbar – an Dr. Berg (Vertretung) weitergeleitet", with the role when the cover was one.
+import type { CoverForward } from '@klinikfunk/protocol/api/contract.ts';
+import { t } from '../i18n/i18n.svelte.ts';
+
+export function coverForwardText(forward: CoverForward): string {
+  const covers = forward.coverNames.join(', ');
+  return forward.coverRoleName === null
+    ? t('availability.forwarded', { absent: forward.absentName, covers })
+    : t('availability.forwardedRole', { absent: forward.absentName, covers, role: forward.coverRoleName });
+}
