@@ -172,6 +172,9 @@ test('first run, registration key, and messaging between two workstations', asyn
   await expect(summary).toHaveText(/1 von 1 bestätigt/, { timeout: 20_000 });
   // Acknowledged: what the nurse confirmed stays as she read it; no "Bearbeiten" (deleting still works).
   const sentUrgent = admin.getByTestId('message').filter({ hasText: 'Notfall Zimmer 7' });
+  // The actions beyond "Antworten" are built when the pointer or the focus comes to the message.
+  await sentUrgent.hover();
+  await expect(sentUrgent.getByRole('button', { name: 'Löschen' })).toBeVisible();
   await expect(sentUrgent.getByRole('button', { name: 'Bearbeiten' })).toHaveCount(0);
   await expect(sentUrgent.getByRole('button', { name: 'Löschen' })).toHaveCount(1);
   await summary.click();

@@ -16,6 +16,7 @@ import {
   mergeOlder,
   PAGE_SIZE,
   refreshInPlace,
+  SCROLL_PAGE_SIZE,
   type WindowState,
 } from './message-window.ts';
 
@@ -82,7 +83,7 @@ export class ChannelMessages {
     this.loadingOlder = true;
     return this.#run(async () => {
       const oldest = this.view.messages[0];
-      const page = oldest ? await this.#page({ beforeSortKey: oldest.sortKey, limit: PAGE_SIZE }) : null;
+      const page = oldest ? await this.#page({ beforeSortKey: oldest.sortKey, limit: SCROLL_PAGE_SIZE }) : null;
       if (page) this.view = mergeOlder(this.view, page);
       this.loadingOlder = false;
     });
@@ -94,7 +95,7 @@ export class ChannelMessages {
     this.loadingNewer = true;
     return this.#run(async () => {
       const newest = this.view.messages.at(-1);
-      const page = newest ? await this.#page({ afterSortKey: newest.sortKey, limit: PAGE_SIZE }) : null;
+      const page = newest ? await this.#page({ afterSortKey: newest.sortKey, limit: SCROLL_PAGE_SIZE }) : null;
       if (page) this.view = mergeNewer(this.view, page);
       this.loadingNewer = false;
     });

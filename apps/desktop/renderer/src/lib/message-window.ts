@@ -6,6 +6,12 @@ import type { MessagePage, MessageView } from '@klinikfunk/protocol/api/contract
 
 export const MAX_WINDOW = 200;
 export const PAGE_SIZE = 50;
+/**
+ * A page loaded while scrolling (older above, newer below after a jump): half a first page, as
+ * its rows are built in one task while the reader scrolls; 50 at once (with their files and polls)
+ * made that task longer than a frame budget of 50 ms allows (the ui bench, issue 17).
+ */
+export const SCROLL_PAGE_SIZE = 25;
 
 export interface WindowState {
   messages: MessageView[];
