@@ -5,8 +5,8 @@ import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { messageService } from './service.ts';
 
+// messages.page is joined with the other features' parts of a page in ../channel-page.ts.
 type MessagingMethods =
-  | 'messages.page'
   | 'messages.send'
   | 'messages.edit'
   | 'messages.delete'
@@ -22,7 +22,6 @@ export function messagingHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Me
   const deps = { clock: ctx.clock, versionOf: ctx.channelVersion };
   const messages = (runtime: ProfileRuntime) => messageService(runtime, deps);
   return {
-    'messages.page': (input, { runtime }) => messages(runtime).page(input),
     'messages.send': (input, { runtime }) => messages(runtime).send(input),
     'messages.edit': async (input, { runtime }) => {
       await messages(runtime).edit(input);

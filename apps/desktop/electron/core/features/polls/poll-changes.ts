@@ -11,7 +11,5 @@ export async function pollPatch(
   pollIds: readonly string[],
   now: number,
 ): Promise<PollView[]> {
-  if (pollIds.length === 0) return [];
-  const wanted = new Set(pollIds);
-  return (await pollViews(runtime, channelId, now)).filter((p) => wanted.has(p.pollId));
+  return pollViews(runtime, channelId, now, pollIds);
 }
