@@ -63,6 +63,7 @@ export class ChannelMessages {
   }
 
   async #page(input: Omit<MethodInput<'messages.page'>, 'channelId'>) {
+    const generation = reactions.generation;
     const result = await call('messages.page', { channelId: this.channelId, ...input });
     if (this.#disposed) return null;
     if (!result.ok) {
@@ -75,6 +76,7 @@ export class ChannelMessages {
       this.channelId,
       page.messages.map((m) => m.messageId),
       page.reactions,
+      generation,
     );
     return page;
   }

@@ -41,7 +41,13 @@ class ChannelReactions {
    * The reactions a messages page brought for its messages: they replace what was held for those
    * messages (one without reactions now has none); those of another channel go.
    */
-  take(channelId: string, messageIds: readonly string[], views: readonly MessageReactionsView[]): void {
+  take(
+    channelId: string,
+    messageIds: readonly string[],
+    views: readonly MessageReactionsView[],
+    generation: number,
+  ): void {
+    if (generation !== this.#generation) return;
     const held = channelId === this.channelId ? this.list : [];
     this.channelId = channelId;
     const ids = new Set(messageIds);
@@ -50,6 +56,11 @@ class ChannelReactions {
       return;
     }
     this.list = [...held.filter((m) => !ids.has(m.messageId)), ...views];
+  }
+
+  /** Counts profile changes: `take` drops a page asked for before one (pass it from before the call). */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Shows this channel's reactions (none where they cannot be read). */
