@@ -2,7 +2,9 @@
 // messages (a deleted message's pin or reaction is not shown). The plan must start from the pins or
 // reactions, a handful of rows, and look each message up by its key: starting from the messages
 // walks the whole channel (in the ui bench, 100,000 lookups and 150-450 ms of blocked main process
-// per pins.list, twice per channel open, before the messages page could answer).
+// per pins.list, twice per channel open, before the messages page could answer). The page a
+// channel opens with (features/channel-page.ts) reads the reactions of its messages and the polls
+// of its items by their keys, never every reaction or poll of the channel.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelEvent, ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
@@ -13,6 +15,7 @@ import { testDatabase } from '../../../apps/desktop/electron/core/store/test-dat
 import { registerStoreFeatures } from '../../../apps/desktop/electron/core/features/registry.ts';
 import { pinRepository } from '../../../apps/desktop/electron/core/features/pins/repository.ts';
 import { reactionRepository } from '../../../apps/desktop/electron/core/features/reactions/repository.ts';
+import { pollRepository } from '../../../apps/desktop/electron/core/features/polls/repository.ts';
 import { randomKey, tempDir } from '../store/helpers.ts';
 
 const CH = 'chn-station-3b';
@@ -26,7 +29,7 @@ function event(
   return { eventId, channelId: CH, seq, senderUserId: ANNA, senderDeviceId: 'dev-anna', createdAt: seq, payload };
 }
 
-/** A channel of 500 messages, the newest pinned and reacted to. */
+/** A channel of 500 messages, the newest pinned and reacted to, and 50 polls. */
 function channelStore(): { store: ProfileStore; db: Db } {
   const store = ProfileStore.open(join(tempDir(), 'store.db'), randomKey(), { create: true });
   const db = testDatabase(store);
@@ -37,6 +40,24 @@ function channelStore(): { store: ProfileStore; db: Db } {
   );
   events.push(event(501, { type: 'pin.add', messageId: 'msg499' }));
   events.push(event(502, { type: 'reaction.add', messageId: 'msg499', reaction: '👍' }));
+  for (let i = 0; i < 50; i++)
+    events.push(
+      event(
+        503 + i,
+        {
+          type: 'poll.create',
+          question: `Frage ${i}?`,
+          options: [
+            { id: 'o1', label: 'Ja' },
+            { id: 'o2', label: 'Nein' },
+          ],
+          multipleChoice: false,
+          deadline: null,
+          hideVoters: false,
+        },
+        `poll${String(i).padStart(8, '0')}`,
+      ),
+    );
   const result = db.transaction(() => applyEvents(db, events))();
   expect(result.refused).toEqual([]);
   return { store, db };
@@ -53,8 +74,13 @@ async function plansOf(db: Db, read: () => Promise<unknown>): Promise<string[][]
   await read();
   spy.mockRestore();
   expect(prepared).not.toEqual([]);
+  // The channel, then nulls for the other parameters (ids as JSON, a user): the plan is the same.
   return prepared.map((text) =>
-    (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(CH) as Array<{ detail: string }>).map((r) => r.detail),
+    (
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${text}`)
+        .all(CH, ...Array<null>((text.match(/\?/g)?.length ?? 1) - 1).fill(null)) as Array<{ detail: string }>
+    ).map((r) => r.detail),
   );
 }
 
@@ -79,6 +105,38 @@ describe('the lists a channel open reads start from their own rows', () => {
     for (const plan of await plansOf(db, () => repository.list(CH)))
       expect(walksChannel(plan), plan.join(' | ')).toEqual([]);
     expect((await repository.list(CH)).map((r) => r.messageId)).toEqual(['msg499']);
+    store.close();
+  });
+
+  it("a page's reactions: each message's looked up by its key", async () => {
+    const { store, db } = channelStore();
+    const repository = store.repository(reactionRepository);
+    const plans = await plansOf(db, () => repository.ofMessages(CH, ['msg499', 'msg498']));
+    for (const plan of plans)
+      expect(
+        plan.filter((d) => /^(SCAN|SEARCH) reactions\b/.test(d) && !/message_id=\?/.test(d)),
+        plan.join(' | '),
+      ).toEqual([]);
+    expect((await repository.ofMessages(CH, ['msg499', 'msg498'])).map((r) => r.messageId)).toEqual(['msg499']);
+    expect(await repository.ofMessages(CH, ['msg1'])).toEqual([]);
+    store.close();
+  });
+
+  it("a page's polls: each looked up by its key with this user's vote", async () => {
+    const { store, db } = channelStore();
+    const repository = store.repository(pollRepository);
+    const ids = ['poll00000049', 'poll00000003'];
+    const read = async () => {
+      await repository.details(CH, ANNA, ids);
+      return repository.polls(CH, 0, ids);
+    };
+    for (const plan of await plansOf(db, read))
+      expect(
+        plan.filter((d) => /^(SCAN|SEARCH) (polls|poll_votes)\b/.test(d) && !/poll_id=\?/.test(d)),
+        plan.join(' | '),
+      ).toEqual([]);
+    expect((await repository.polls(CH, 0, ids)).map((p) => p.pollId)).toEqual(ids);
+    expect(await repository.polls(CH, 0)).toHaveLength(50);
     store.close();
   });
 

@@ -7,6 +7,9 @@ import { event, method, type EventSpec, type MethodSpec } from '../define.ts';
 import { messagesChangedSchema } from '../change-events.ts';
 import { channelId, messageId, messageRef, userId } from '../common.ts';
 import { messageViewSchema } from './message-view.ts';
+import { pollViewSchema } from './polls.ts';
+import { messageReactionsViewSchema } from './reactions.ts';
+import { timelineItemSchema } from './timeline.ts';
 const done = z.object({ done: z.literal(true) });
 
 export const messagePageInput = z.strictObject({
@@ -18,6 +21,11 @@ export const messagePageInput = z.strictObject({
   /** A page centred on this sort key (jump to a search hit). */
   aroundSortKey: z.number().optional(),
   limit: z.number().int().min(1).max(200).default(50),
+  /**
+   * Also the shared things of the page's range (`shared`): what opening a channel or jumping into
+   * it needs for its first paint, in the same round trip.
+   */
+  withShared: z.boolean().default(false),
 });
 
 export const messagePageSchema = z.object({
@@ -35,6 +43,25 @@ export const messagePageSchema = z.object({
   historyStart: z.number().int().min(1).nullable(),
   /** The channel's change version this page was read at: later messages.changed events patch it (change-events.ts). */
   version: z.number().int().nonnegative(),
+});
+
+/**
+ * The timeline of a page's sort-key range as timeline.items answers it for that range (from its
+ * oldest message, or the channel's start when nothing is older; to its newest, or the live end),
+ * with the views of the polls among those items and no others.
+ */
+export const pageSharedSchema = z.object({
+  items: z.array(timelineItemSchema),
+  truncated: z.boolean(),
+  polls: z.array(pollViewSchema),
+});
+
+/** What messages.page answers: the page, the reactions of its messages, and `shared` when asked. */
+export const messagePageAnswerSchema = messagePageSchema.extend({
+  /** The reactions of the page's messages that have some (reactions.list's views, for those only). */
+  reactions: z.array(messageReactionsViewSchema),
+  /** Null unless the call asked for it (`withShared`). */
+  shared: pageSharedSchema.nullable(),
 });
 
 /** Longest message body, in UTF-16 code units (what `string.length` counts in the composer). */
@@ -72,8 +99,8 @@ export const messagesMethods = {
     requires: 'member',
     channelField: 'channelId',
     input: messagePageInput,
-    output: messagePageSchema,
-    doc: 'A page of messages of a channel, oldest first: the newest, older than, newer than or around a sort key.',
+    output: messagePageAnswerSchema,
+    doc: "A page of messages of a channel, oldest first: the newest, older than, newer than or around a sort key; with its messages' reactions, and with `withShared` the timeline items of its range and their poll views (one round trip to open a channel).",
   }),
   'messages.send': method({
     requires: 'member',
@@ -138,5 +165,7 @@ export const messagesEvents = {
 } satisfies Record<string, EventSpec>;
 
 export type MessagePage = z.output<typeof messagePageSchema>;
+export type MessagePageAnswer = z.output<typeof messagePageAnswerSchema>;
+export type PageShared = z.output<typeof pageSharedSchema>;
 export type AcksView = z.output<typeof acksSchema>;
 export type ReadersView = z.output<typeof readersSchema>;

@@ -65,9 +65,13 @@ export const pollsMethods = {
   'polls.list': method({
     requires: 'member',
     channelField: 'channelId',
-    input: z.strictObject({ channelId }),
+    input: z.strictObject({
+      channelId,
+      /** Only these polls (those a conversation's timeline shows); omitted: every poll of the channel. */
+      pollIds: z.array(pollId).max(200).optional(),
+    }),
     output: z.array(pollViewSchema),
-    doc: 'Open and closed polls of a channel, newest first, with live results as the ordered log decided them.',
+    doc: 'Open and closed polls of a channel (or those of `pollIds` among them), newest first, with live results as the ordered log decided them.',
   }),
   'polls.create': method({
     requires: 'member',

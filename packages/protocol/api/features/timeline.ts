@@ -2,9 +2,10 @@
 // files, polls, calendar entries and channel changes are events in the same channel log as the
 // messages, so the message list shows them in the relay's order beside the messages; members added
 // or removed come from the channel's verified roster history, placed by relay time. The renderer
-// asks for the items of the sort-key range its message window covers; their live state (poll
-// results, RSVPs, thumbnails) comes from the collaboration calls (polls.list, calendar.range,
-// files.thumbnail) it already has.
+// asks for the items of the sort-key range its message window covers (the page a channel opens
+// with brings them, messages.page `withShared`); their live state (poll results, RSVPs,
+// thumbnails) comes with that page or from the collaboration calls (polls.list for the items'
+// polls, calendar.range, files.thumbnail) it already has.
 import { z } from 'zod';
 import { method } from '../define.ts';
 import { channelId } from '../common.ts';

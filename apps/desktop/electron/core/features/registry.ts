@@ -8,6 +8,7 @@ import type { HandlerContext, ProfileHandlers } from '../app/handler-context.ts'
 import { calendarHandlers } from './calendar/ipc.ts';
 import { occurrenceHandlers } from './calendar/occurrence-ipc.ts';
 import { startReminderLoop } from './calendar/reminder-loop.ts';
+import { channelPageHandlers } from './channel-page.ts';
 import { channelHandlers } from './channels/ipc.ts';
 import { fileHandlers } from './files/ipc.ts';
 import { messagingHandlers } from './messages/ipc.ts';
@@ -37,6 +38,7 @@ export function featureHandlers(ctx: HandlerContext) {
     ...channelHandlers(ctx),
     ...messagingHandlers(ctx, urgentWatch(escalation)),
     ...escalationHandlers(ctx, escalation),
+    ...channelPageHandlers(ctx, urgentWatch(escalation)),
     ...pollHandlers(ctx),
     ...fileHandlers(ctx),
     ...calendarHandlers(ctx),

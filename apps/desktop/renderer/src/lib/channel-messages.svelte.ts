@@ -1,10 +1,15 @@
 // The message window of the open channel as reactive state. Operations run one after another,
 // so a change event never races a page being loaded while scrolling: an event that arrives while
-// a page is on its way is applied after it, against the version the page was read at.
+// a page is on its way is applied after it, against the version the page was read at. Opening the
+// channel and jumping into it ask for the page with its shared things (`withShared`): the
+// timeline takes them for the window they came with (sharedFor), so the first paint is one round
+// trip. Every page brings its messages' reactions, which go to the reactions list.
 import type { MessagesChanged } from '@klinikfunk/protocol/api/change-events.ts';
-import type { MessageView, MethodInput } from '@klinikfunk/protocol/api/contract.ts';
+import type { MessageView, MethodInput, MethodOutput } from '@klinikfunk/protocol/api/contract.ts';
+import type { PageShared } from '@klinikfunk/protocol/api/features/messages.ts';
 import type { AppErrorShape } from '@klinikfunk/protocol/api/result.ts';
 import { call } from './api.ts';
+import { reactions } from './reactions.svelte.ts';
 import { applyChange } from './message-patch.ts';
 import {
   emptyWindow,
@@ -30,6 +35,8 @@ export class ChannelMessages {
   #queue: Promise<unknown> = Promise.resolve();
   #reloadQueued = false;
   #disposed = false;
+  /** The shared things of the last page asked with them, and the window that page made. */
+  #shared: { view: WindowState; shared: PageShared } | null = null;
 
   constructor(channelId: string) {
     this.channelId = channelId;
@@ -39,8 +46,14 @@ export class ChannelMessages {
     return this.view.messages;
   }
 
+  /** The shared things read with this window's page, when it is the one a page with them made. */
+  sharedFor(view: WindowState): PageShared | null {
+    return this.#shared?.view === view ? this.#shared.shared : null;
+  }
+
   dispose(): void {
     this.#disposed = true;
+    this.#shared = null;
     this.view = emptyWindow();
   }
 
@@ -51,6 +64,7 @@ export class ChannelMessages {
   }
 
   async #page(input: Omit<MethodInput<'messages.page'>, 'channelId'>) {
+    const generation = reactions.generation;
     const result = await call('messages.page', { channelId: this.channelId, ...input });
     if (this.#disposed) return null;
     if (!result.ok) {
@@ -58,21 +72,33 @@ export class ChannelMessages {
       return null;
     }
     this.error = null;
-    return result.value;
+    const page = result.value;
+    reactions.take(
+      this.channelId,
+      page.messages.map((m) => m.messageId),
+      page.reactions,
+      generation,
+    );
+    return page;
+  }
+
+  /** A page with its shared things becomes the window; the timeline takes them with it. */
+  #show(page: MethodOutput<'messages.page'> | null): void {
+    if (!page) return;
+    this.view = fromPage(page);
+    this.#shared = page.shared ? { view: this.view, shared: page.shared } : null;
   }
 
   loadNewest(): Promise<unknown> {
     return this.#run(async () => {
-      const page = await this.#page({ limit: PAGE_SIZE });
-      if (page) this.view = fromPage(page);
+      this.#show(await this.#page({ limit: PAGE_SIZE, withShared: true }));
       this.loaded = true;
     });
   }
 
   jumpTo(sortKey: number): Promise<unknown> {
     return this.#run(async () => {
-      const page = await this.#page({ aroundSortKey: sortKey, limit: PAGE_SIZE });
-      if (page) this.view = fromPage(page);
+      this.#show(await this.#page({ aroundSortKey: sortKey, limit: PAGE_SIZE, withShared: true }));
       this.loaded = true;
     });
   }

@@ -1,13 +1,16 @@
 // The shared things of the open channel's message window as reactive state: the items of the
-// window's sort-key range (timeline-merge.ts) and the live views the items show (poll results).
-// Read when the window's range changes; a messages.changed event patches them with the items and
-// poll views it carries (shared-patch.ts), and only one that says "reload" (or one arriving while
-// a read is under way) reads them again, coalesced per frame. A range holds at most
-// MAX_TIMELINE_ITEMS per read (the newest); the older ones are read when the reader asks for them
-// (loadOlder: "Ältere Einträge laden", or scrolling up to that line), and later reloads read down
-// to them again.
+// window's sort-key range (timeline-merge.ts) and the live views the items show (the results of
+// their polls, no others). Read when the window's range changes, unless the window came with them
+// (a messages page asked withShared: opening the channel, a jump); a messages.changed event
+// patches them with the items and poll views it carries (shared-patch.ts), and only one that says
+// "reload" (or one arriving while a read is under way) reads them again, coalesced per frame. A
+// range holds at most MAX_TIMELINE_ITEMS per read (the newest); the older ones are read when the
+// reader asks for them (loadOlder: "Ältere Einträge laden", or scrolling up to that line), and
+// later reloads read down to them again.
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
+import type { PageShared } from '@klinikfunk/protocol/api/features/messages.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
+import { MAX_TIMELINE_ITEMS } from '@klinikfunk/protocol/api/features/timeline.ts';
 import { call, listen } from './api.ts';
 
 /** Pages one reload reads at most (after loadOlder): 10 × 200 items. */
@@ -51,15 +54,38 @@ export class ChannelTimeline {
     });
   }
 
-  /** The message window moved (paged, jumped, a message arrived): read its range's items. */
-  follow(view: Pick<WindowState, 'messages' | 'hasOlder' | 'hasNewer' | 'version'>): void {
+  /**
+   * The message window moved (paged, jumped, a message arrived): read its range's items, or take
+   * those its page came with (`shared`, read by the core for the same range).
+   */
+  follow(view: Pick<WindowState, 'messages' | 'hasOlder' | 'hasNewer' | 'version'>, shared?: PageShared | null): void {
     if (view.version === -1) return;
     const range = itemRange(view);
     const key = `${range.afterSortKey}:${range.upToSortKey}`;
     if (key === this.#rangeKey) return;
     this.#range = range;
     this.#rangeKey = key;
-    void this.reload();
+    if (shared && this.#covers(shared)) this.#take(shared);
+    else void this.reload();
+  }
+
+  /** Whether one read is all a reload would read: nothing older was asked for beyond it. */
+  #covers(shared: PageShared): boolean {
+    const oldest = shared.items[0];
+    return !shared.truncated || this.#floor === null || (oldest !== undefined && oldest.sortKey <= this.#floor);
+  }
+
+  /**
+   * The items and poll views as a read gives them. The page was read before any change event that
+   * comes after its answer (the core answers and emits in one order), so nothing is lost; a read
+   * still under way is older and dropped.
+   */
+  #take(shared: PageShared): void {
+    this.#loading++;
+    this.items = shared.items;
+    this.truncated = shared.truncated;
+    this.polls = shared.polls;
+    this.#current = Promise.resolve();
   }
 
   /** Settles when the items of the range last followed are read (a jump to an item waits for it). */
@@ -81,7 +107,7 @@ export class ChannelTimeline {
       if (mine !== this.#loading || !read) return;
       this.items = read.items;
       this.truncated = read.truncated;
-      if (read.items.some((i) => i.kind === 'poll')) await this.reloadPolls();
+      await this.reloadPolls();
     } finally {
       this.#reading--;
     }
@@ -129,10 +155,26 @@ export class ChannelTimeline {
     }
   }
 
+  /** Reads the views of the polls among the items (no call when there are none). */
   async reloadPolls(): Promise<void> {
+    const ids = this.items.flatMap((i) => (i.kind === 'poll' ? [i.poll.pollId] : []));
+    if (ids.length === 0) {
+      if (this.polls.length > 0) this.polls = [];
+      return;
+    }
     this.#reading++;
-    const result = await call('polls.list', { channelId: this.channelId }).finally(() => this.#reading--);
-    if (result.ok) this.polls = result.value;
+    try {
+      const views: PollView[] = [];
+      for (let from = 0; from < ids.length; from += MAX_TIMELINE_ITEMS) {
+        const pollIds = ids.slice(from, from + MAX_TIMELINE_ITEMS);
+        const result = await call('polls.list', { channelId: this.channelId, pollIds });
+        if (!result.ok) return;
+        views.push(...result.value);
+      }
+      this.polls = views;
+    } finally {
+      this.#reading--;
+    }
   }
 
   dispose(): void {

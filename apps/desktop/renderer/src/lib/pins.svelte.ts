@@ -1,9 +1,12 @@
 // The pinned messages of the open channel, for its header list and the messages' "Pin"/"Unpin"
 // actions. Loaded when a channel opens and again when its messages change (a pin travels as a
-// channel event, so the other workstations' pins arrive with `messages.changed`).
+// channel event, so the other workstations' pins arrive with `messages.changed`). Asked after the
+// next paint: on opening a channel its messages page goes first, the pins of the header are not
+// what the reader looks at first.
 import { untrack } from 'svelte';
 import type { PinView } from '@klinikfunk/protocol/api/contract.ts';
 import { call, listen } from './api.ts';
+import { afterPaint } from './dom.ts';
 
 class ChannelPins {
   channelId = $state<string | null>(null);
@@ -26,11 +29,14 @@ class ChannelPins {
       if (channelId !== this.channelId) this.list = [];
       this.channelId = channelId;
     });
-    call('pins.list', { channelId })
-      .then((result) => {
-        if (result.ok && this.channelId === channelId) this.list = result.value;
-      })
-      .catch(() => {});
+    afterPaint(() => {
+      if (this.channelId !== channelId) return;
+      call('pins.list', { channelId })
+        .then((result) => {
+          if (result.ok && this.channelId === channelId) this.list = result.value;
+        })
+        .catch(() => {});
+    });
   }
 }
 

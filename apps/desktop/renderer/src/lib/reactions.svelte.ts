@@ -1,6 +1,8 @@
-// The quick reactions of the open channel's messages. Loaded when a channel opens and again when
-// its messages change (a reaction travels as a channel event, so the other workstations' reactions
-// arrive with `messages.changed`). The own reaction shows at once: the core applies it when queued.
+// The quick reactions of the open channel's messages. Each messages page brings those of its
+// messages (channel-messages.svelte.ts: `take`), so opening a channel asks for no list; read for
+// the whole channel again when its messages change (a reaction travels as a channel event, so the
+// other workstations' reactions arrive with `messages.changed`). The own reaction shows at once:
+// the core applies it when queued.
 import type { MessageReactionsView, ReactionValue } from '@klinikfunk/protocol/api/contract.ts';
 import { call, listen } from './api.ts';
 
@@ -33,6 +35,32 @@ class ChannelReactions {
       this.channelId = null;
       this.list = [];
     });
+  }
+
+  /**
+   * The reactions a messages page brought for its messages: they replace what was held for those
+   * messages (one without reactions now has none); those of another channel go.
+   */
+  take(
+    channelId: string,
+    messageIds: readonly string[],
+    views: readonly MessageReactionsView[],
+    generation: number,
+  ): void {
+    if (generation !== this.#generation) return;
+    const held = channelId === this.channelId ? this.list : [];
+    this.channelId = channelId;
+    const ids = new Set(messageIds);
+    if (views.length === 0 && !held.some((m) => ids.has(m.messageId))) {
+      if (held !== this.list) this.list = held;
+      return;
+    }
+    this.list = [...held.filter((m) => !ids.has(m.messageId)), ...views];
+  }
+
+  /** Counts profile changes: `take` drops a page asked for before one (pass it from before the call). */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Shows this channel's reactions (none where they cannot be read). */

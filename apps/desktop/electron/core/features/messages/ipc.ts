@@ -4,10 +4,10 @@
 import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import type { UrgentWatch } from '../kit/urgent.ts';
-import { messageService } from './service.ts';
+import { messageService, type MessageDeps } from './service.ts';
 
+// messages.page is joined with the other features' parts of a page in ../channel-page.ts.
 type MessagingMethods =
-  | 'messages.page'
   | 'messages.send'
   | 'messages.edit'
   | 'messages.delete'
@@ -19,11 +19,21 @@ type MessagingMethods =
 
 const done = { done: true as const };
 
+/**
+ * What the profile's one MessageService is built with. Every handler table that reaches it passes
+ * these same deps: the service is made once per profile by whichever asks first.
+ */
+export const messageDeps = (ctx: HandlerContext, urgent: UrgentWatch): MessageDeps => ({
+  clock: ctx.clock,
+  versionOf: ctx.channelVersion,
+  urgent,
+  log: ctx.log,
+});
+
 export function messagingHandlers(ctx: HandlerContext, urgent: UrgentWatch): Pick<ProfileHandlers, MessagingMethods> {
-  const deps = { clock: ctx.clock, versionOf: ctx.channelVersion, urgent, log: ctx.log };
+  const deps = messageDeps(ctx, urgent);
   const messages = (runtime: ProfileRuntime) => messageService(runtime, deps);
   return {
-    'messages.page': (input, { runtime }) => messages(runtime).page(input),
     'messages.send': (input, { runtime }) => messages(runtime).send(input),
     'messages.edit': async (input, { runtime }) => {
       await messages(runtime).edit(input);

@@ -10,7 +10,7 @@ const done = { done: true as const };
 export function pollHandlers(ctx: HandlerContext): Pick<ProfileHandlers, Names> {
   const polls = (runtime: ProfileRuntime) => pollService(runtime, ctx.clock);
   return {
-    'polls.list': ({ channelId }, { runtime }) => polls(runtime).list(channelId),
+    'polls.list': ({ channelId, pollIds }, { runtime }) => polls(runtime).list(channelId, pollIds),
     'polls.create': async (input, { runtime }) => ({ pollId: await polls(runtime).create(input) }),
     'polls.vote': async ({ channelId, pollId, optionIds }, { runtime }) => {
       await polls(runtime).vote(channelId, pollId, optionIds);

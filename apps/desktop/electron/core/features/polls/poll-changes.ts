@@ -13,8 +13,7 @@ export async function pollPatch(
   now: number,
 ): Promise<Pick<SharedPatch, 'polls' | 'removedPolls'>> {
   if (pollIds.length === 0) return { polls: [], removedPolls: [] };
-  const wanted = new Set(pollIds);
-  const polls = (await pollViews(runtime, channelId, now)).filter((p) => wanted.has(p.pollId));
+  const polls = await pollViews(runtime, channelId, now, pollIds);
   const found = new Set(polls.map((p) => p.pollId));
   return { polls, removedPolls: pollIds.filter((id) => !found.has(id)) };
 }

@@ -250,6 +250,17 @@ export const pollsContent: ContentFeature = {
   own: { onOwnSent: ownPollSent, onOwnRefused: ownPollRefused },
 };
 
+/**
+ * Narrows a read to some polls of the channel (a timeline page's): their ids as one JSON array
+ * parameter, each looked up by the primary key (channel_id, poll_id), instead of every poll.
+ */
+function onlyPolls(pollIds: readonly string[] | undefined): string {
+  return pollIds === undefined ? '' : ' AND poll_id IN (SELECT value FROM json_each(?))';
+}
+function pollParams(channelId: string, pollIds: readonly string[] | undefined): string[] {
+  return pollIds === undefined ? [channelId] : [channelId, JSON.stringify(pollIds)];
+}
+
 /** The polls' read side: a channel's polls with their results, and this user's part in them. */
 export class PollRepository {
   readonly #db: Db;
@@ -257,16 +268,18 @@ export class PollRepository {
     this.#db = db;
   }
 
-  /** Open and closed polls of a channel with their current results. */
+  /** Open and closed polls of a channel (or those of `pollIds` among them) with their current results. */
   async polls(
     channelId: string,
     now: number,
+    pollIds?: readonly string[],
   ): Promise<
     Array<PollResults & { question: string; creatorUserId: string; multipleChoice: boolean; deadline: number | null }>
   > {
-    const rows = sql(this.#db, 'SELECT * FROM polls WHERE channel_id = ? ORDER BY created_at DESC').all(
-      channelId,
-    ) as Array<{
+    const rows = sql(
+      this.#db,
+      `SELECT * FROM polls WHERE channel_id = ?${onlyPolls(pollIds)} ORDER BY created_at DESC`,
+    ).all(...pollParams(channelId, pollIds)) as Array<{
       poll_id: string;
       creator_user_id: string;
       definition: string;
@@ -301,6 +314,7 @@ export class PollRepository {
   async details(
     channelId: string,
     userId: string,
+    pollIds?: readonly string[],
   ): Promise<{
     created: Map<string, { createdAt: number; hideVoters: boolean }>;
     closedByCreator: Set<string>;
@@ -308,17 +322,17 @@ export class PollRepository {
   }> {
     const polls = sql(
       this.#db,
-      'SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?',
-    ).all(channelId) as Array<{
+      `SELECT poll_id, created_at, definition, closed_seq FROM polls WHERE channel_id = ?${onlyPolls(pollIds)}`,
+    ).all(...pollParams(channelId, pollIds)) as Array<{
       poll_id: string;
       created_at: number;
       definition: string;
       closed_seq: number | null;
     }>;
-    const votes = sql(this.#db, 'SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ? AND user_id = ?').all(
-      channelId,
-      userId,
-    ) as Array<{ poll_id: string; option_ids: string }>;
+    const votes = sql(
+      this.#db,
+      `SELECT poll_id, option_ids FROM poll_votes WHERE channel_id = ?${onlyPolls(pollIds)} AND user_id = ?`,
+    ).all(...pollParams(channelId, pollIds), userId) as Array<{ poll_id: string; option_ids: string }>;
     return {
       created: new Map(
         polls.map((r) => [

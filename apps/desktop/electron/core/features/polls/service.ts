@@ -15,13 +15,20 @@ function pendingVotes(runtime: ProfileRuntime, channelId: string): Promise<Set<s
   return runtime.profile.store.outbox.queuedIds(channelId, ['poll.vote'], 'pollId');
 }
 
-export async function pollViews(runtime: ProfileRuntime, channelId: string, now: number): Promise<PollView[]> {
+/** The views of a channel's polls, or of those of `pollIds` only (a timeline page's, a change's). */
+export async function pollViews(
+  runtime: ProfileRuntime,
+  channelId: string,
+  now: number,
+  pollIds?: readonly string[],
+): Promise<PollView[]> {
+  if (pollIds?.length === 0) return [];
   const store = runtime.profile.store;
   const me = runtime.identity.userId;
   const name = await nameLookup(store);
-  const { created, closedByCreator, myVotes } = await store.repository(pollRepository).details(channelId, me);
+  const { created, closedByCreator, myVotes } = await store.repository(pollRepository).details(channelId, me, pollIds);
   const pending = await pendingVotes(runtime, channelId);
-  const polls = await store.repository(pollRepository).polls(channelId, now);
+  const polls = await store.repository(pollRepository).polls(channelId, now, pollIds);
   return polls.map((p) => {
     const state = closedByCreator.has(p.pollId) ? 'closed' : p.closed ? 'deadline' : 'open';
     return {
@@ -64,8 +71,8 @@ export class PollService {
     this.#clock = clock;
   }
 
-  list(channelId: string): Promise<PollView[]> {
-    return pollViews(this.#runtime, channelId, this.#clock.now());
+  list(channelId: string, pollIds?: readonly string[]): Promise<PollView[]> {
+    return pollViews(this.#runtime, channelId, this.#clock.now(), pollIds);
   }
 
   async create(input: NewPoll): Promise<string> {
@@ -103,7 +110,7 @@ export class PollService {
   }
 
   async #find(channelId: string, pollId: string): Promise<PollView> {
-    const poll = (await this.list(channelId)).find((p) => p.pollId === pollId);
+    const [poll] = await this.list(channelId, [pollId]);
     if (!poll) throw new AppError('not_found', 'No such poll.');
     return poll;
   }

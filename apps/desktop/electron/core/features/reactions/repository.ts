@@ -159,6 +159,30 @@ export class ReactionRepository {
     }));
   }
 
+  /**
+   * The reactions of these messages (a page's, none deleted), oldest first: each looked up by the
+   * primary key (channel_id, message_id), the ids as one JSON array parameter.
+   */
+  async ofMessages(channelId: string, messageIds: readonly string[]): Promise<ReactionRow[]> {
+    if (messageIds.length === 0) return [];
+    const rows = sql(
+      this.#db,
+      `SELECT message_id, user_id, reaction, reacted_at FROM reactions
+       WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?)) ORDER BY reacted_at`,
+    ).all(channelId, JSON.stringify(messageIds)) as Array<{
+      message_id: string;
+      user_id: string;
+      reaction: string;
+      reacted_at: number;
+    }>;
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      userId: r.user_id,
+      reaction: r.reaction,
+      reactedAt: r.reacted_at,
+    }));
+  }
+
   /** Whether this member has given this reaction to the message. */
   async has(channelId: string, messageId: string, userId: string, reaction: string): Promise<boolean> {
     return (

@@ -7,7 +7,7 @@ import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { assertPermitted, nameLookup } from '../kit/channel-access.ts';
-import { reactionRepository } from './repository.ts';
+import { reactionRepository, type ReactionRow } from './repository.ts';
 
 export class ReactionService {
   readonly #runtime: ProfileRuntime;
@@ -21,10 +21,20 @@ export class ReactionService {
 
   /** Per message with reactions: each value given, in the fixed order, with who gave it. */
   async list(channelId: string): Promise<MessageReactionsView[]> {
+    return this.#views(await this.#reactions.list(channelId));
+  }
+
+  /** The same for these messages only (a page's, none deleted: a deleted message shows none). */
+  async ofMessages(channelId: string, messageIds: readonly string[]): Promise<MessageReactionsView[]> {
+    return this.#views(await this.#reactions.ofMessages(channelId, messageIds));
+  }
+
+  async #views(rows: readonly ReactionRow[]): Promise<MessageReactionsView[]> {
+    if (rows.length === 0) return [];
     const name = await nameLookup(this.#runtime.profile.store);
     const me = this.#runtime.identity.userId;
     const byMessage = new Map<string, Map<string, string[]>>();
-    for (const row of await this.#reactions.list(channelId)) {
+    for (const row of rows) {
       const values = byMessage.get(row.messageId) ?? new Map<string, string[]>();
       values.set(row.reaction, [...(values.get(row.reaction) ?? []), row.userId]);
       byMessage.set(row.messageId, values);

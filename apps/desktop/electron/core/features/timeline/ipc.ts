@@ -2,16 +2,11 @@
 // their senders' names, for the message list (the profile is the one the router checked the membership on).
 import type { TIMELINE_METHOD_NAMES } from '@klinikfunk/protocol/api/features/timeline-names.ts';
 import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.ts';
-import { timelineItems } from './items.ts';
-import { timelineRepository } from './repository.ts';
+import { itemsInRange } from './items.ts';
 
 export function timelineHandlers(_ctx: HandlerContext): Pick<ProfileHandlers, (typeof TIMELINE_METHOD_NAMES)[number]> {
   return {
-    'timeline.items': async ({ channelId, afterSortKey, upToSortKey, limit }, { runtime }) => {
-      const { rows, truncated } = runtime.profile.store
-        .repository(timelineRepository)
-        .inRange(channelId, { afterSortKey, upToSortKey, limit, viewerUserId: runtime.identity.userId });
-      return { items: await timelineItems(runtime, rows), truncated };
-    },
+    'timeline.items': ({ channelId, afterSortKey, upToSortKey, limit }, { runtime }) =>
+      itemsInRange(runtime, channelId, { afterSortKey, upToSortKey, limit }),
   };
 }

@@ -1,9 +1,10 @@
 // A timeline row as the renderer sees it: its sender's name, whether it is this user's own, and
-// its delivery. One builder for timeline.items (ipc.ts) and the change events (timeline-changes.ts).
+// its delivery. One builder for timeline.items (ipc.ts), the page a channel opens with
+// (features/channel-page.ts) and the change events (timeline-changes.ts).
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { nameLookup } from '../kit/channel-access.ts';
-import type { TimelineRow } from './repository.ts';
+import { timelineRepository, type TimelineRange, type TimelineRow } from './repository.ts';
 
 export async function timelineItems(runtime: ProfileRuntime, rows: readonly TimelineRow[]): Promise<TimelineItem[]> {
   if (rows.length === 0) return [];
@@ -23,4 +24,16 @@ export async function timelineItems(runtime: ProfileRuntime, rows: readonly Time
     }
     return { ...row, ...base, delivery: row.seq === null ? 'sending' : 'sent' };
   });
+}
+
+/** The items of a sort-key range as this user sees them (with the member lines they may see). */
+export async function itemsInRange(
+  runtime: ProfileRuntime,
+  channelId: string,
+  range: Omit<TimelineRange, 'viewerUserId'>,
+): Promise<{ items: TimelineItem[]; truncated: boolean }> {
+  const { rows, truncated } = runtime.profile.store
+    .repository(timelineRepository)
+    .inRange(channelId, { ...range, viewerUserId: runtime.identity.userId });
+  return { items: await timelineItems(runtime, rows), truncated };
 }
