@@ -10,9 +10,11 @@ import { CONTENT_TYPE, contentTypeOf } from '../../../apps/desktop/electron/core
 import { ruleOf, STORE_RULES } from '../../../apps/desktop/electron/core/store/authorise.ts';
 import {
   contentFeatureOf,
+  loggedTextsAbout,
   registerContentFeature,
   registeredFeatures,
   typesOf,
+  typesWithLoggedText,
   type ContentFeature,
 } from '../../../apps/desktop/electron/core/store/content-features.ts';
 
@@ -48,7 +50,18 @@ describe('the feature registry (vitest registers it as core/wiring.ts does)', ()
       registeredFeatures()
         .map((f) => f.name)
         .sort(),
-    ).toEqual(['alerts', 'availability', 'calendar', 'escalation', 'files', 'messages', 'pins', 'polls', 'reactions', 'roles']);
+    ).toEqual([
+      'alerts',
+      'availability',
+      'calendar',
+      'escalation',
+      'files',
+      'messages',
+      'pins',
+      'polls',
+      'reactions',
+      'roles',
+    ]);
     for (const feature of registeredFeatures())
       for (const type of typesOf(feature)) {
         expect(ruleOf(type)).toBe(feature.events[type]!.rule);
@@ -93,11 +106,19 @@ describe("the store's event mechanics (issue 16: the store knows no message type
     'content-features.ts',
     'outbox.ts',
     'own-refused.ts',
+    'retention.ts',
     'search-terms.ts',
     'sync-history.ts',
     'sync-store.ts',
   ];
   const featureTypes = registeredFeatures().flatMap(typesOf);
+
+  it('deletion reads the texts kept in the log alone from the declarations: messages, their edits, file names', () => {
+    // retention.ts named these three before; a feature whose text lives in its log events alone
+    // declares `searchText.scrubbed` and is read by retention, selective and conversation deletion.
+    expect(typesWithLoggedText().sort()).toEqual(['file.share', 'message.create', 'message.edit']);
+    expect(loggedTextsAbout()).toEqual([{ type: 'message.edit', field: 'messageId' }]);
+  });
 
   it.each(mechanics)('store/%s names no event type of a feature', (file) => {
     const text = readFileSync(new URL(`../../../apps/desktop/electron/core/store/${file}`, import.meta.url), 'utf8');

@@ -265,6 +265,30 @@ export function everyWaiting(): Array<{ type: ChannelEventType; field: string }>
   );
 }
 
+/**
+ * The registered event types whose search text lives in the log alone (their declaration's
+ * `searchText.scrubbed`: a message, its edits, a shared file): what deletion reads for the words
+ * it takes out of the vocabulary (retention.ts).
+ */
+export function typesWithLoggedText(): ChannelEventType[] {
+  return registeredFeatures().flatMap((feature) =>
+    typesOf(feature).filter((type) => feature.events[type]!.searchText?.scrubbed === true),
+  );
+}
+
+/**
+ * Of those, the ones that change a thing another event creates (a message's edits), with the
+ * payload field naming it: a thing deleted from this device takes their texts with it.
+ */
+export function loggedTextsAbout(): Array<{ type: ChannelEventType; field: string }> {
+  return registeredFeatures().flatMap((feature) =>
+    typesOf(feature).flatMap((type) => {
+      const { waitsFor, searchText } = feature.events[type]!;
+      return waitsFor && searchText?.scrubbed ? [{ type, field: waitsFor.field }] : [];
+    }),
+  );
+}
+
 /** waitingFor's answers (it runs for every event applied), dropped when a feature registers. */
 const waitingCache = new Map<string, Array<{ type: ChannelEventType; field: string }>>();
 

@@ -4,6 +4,7 @@
 // the words of the deleted texts leave the prefix vocabulary (search-terms.ts) unless something
 // that remains still contains them. A cached attachment is secretstream ciphertext whose key lived
 // only in the deleted rows; its blob id is returned so the caller can remove the file as well.
+import { loggedTextsAbout, typesWithLoggedText } from './content-features.ts';
 import type { Db } from './database.ts';
 import { collectTerms, forgetTerms, textsOfPayload } from './search-terms.ts';
 
@@ -18,8 +19,17 @@ export interface RetentionResult {
 
 const empty = (): RetentionResult => ({ messages: 0, files: 0, events: 0, polls: 0, orphanedBlobs: [] });
 
-/** Event types whose payload carries text that was indexed for search. */
-const TEXT_EVENTS = `type IN ('message.create', 'message.edit', 'file.share')`;
+/**
+ * SQL: the logged events whose payload carries text that was indexed for search and lives in the
+ * log alone (their feature's declaration, store/content-features.ts `typesWithLoggedText`).
+ */
+const textEvents = () => `type IN (${typesWithLoggedText().map(sqlName).join(', ')})`;
+
+/** A registered event type or payload field written into the SQL: names only, never a value. */
+function sqlName(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9._]*$/.test(name)) throw new Error(`${name} is not a plain name`);
+  return `'${name}'`;
+}
 
 /** Blob ids of the given file rows that no other remaining file row uses. */
 function orphans(db: Db, blobIds: string[]): string[] {
@@ -63,7 +73,7 @@ export function applyRetention(db: Db, policyDays: number, now: number): Retenti
         .iterate(...args))
         collectTerms(terms, body as string);
       for (const payload of db
-        .prepare(`SELECT payload FROM events WHERE ${due('seq')} AND ${TEXT_EVENTS}`)
+        .prepare(`SELECT payload FROM events WHERE ${due('seq')} AND ${textEvents()}`)
         .pluck()
         .iterate(...args)) {
         for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
@@ -116,14 +126,16 @@ export function deleteMessageLocally(db: Db, channelId: string, messageId: strin
       .pluck()
       .get(channelId, messageId) as string | undefined;
     for (const text of own ? textsOfPayload(own) : []) collectTerms(terms, text);
-    // Edits carry the text too; they are looked up only for a message that was edited (rare).
-    const editsOf = `FROM events WHERE channel_id = ? AND type = 'message.edit' AND json_extract(payload, '$.messageId') = ?`;
-    if (message !== undefined && message.edited_at !== null) {
-      for (const payload of db.prepare(`SELECT payload ${editsOf}`).pluck().all(channelId, messageId)) {
-        for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
+    // Edits carry the text too (the logged events with text about it, loggedTextsAbout); they are
+    // looked up only for a message that was edited (rare).
+    if (message !== undefined && message.edited_at !== null)
+      for (const { type, field } of loggedTextsAbout()) {
+        const editsOf = `FROM events WHERE channel_id = ? AND type = ? AND json_extract(payload, '$.' || ?) = ?`;
+        for (const payload of db.prepare(`SELECT payload ${editsOf}`).pluck().all(channelId, type, field, messageId)) {
+          for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
+        }
+        db.prepare(`DELETE ${editsOf}`).run(channelId, type, field, messageId);
       }
-      db.prepare(`DELETE ${editsOf}`).run(channelId, messageId);
-    }
     db.prepare('DELETE FROM message_mentions WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
     db.prepare('DELETE FROM message_acks WHERE channel_id = ? AND message_id = ?').run(channelId, messageId);
     const events = db
@@ -153,7 +165,7 @@ export function deleteChannelContent(db: Db, channelId: string): RetentionResult
     for (const body of db.prepare('SELECT body FROM messages WHERE channel_id = ?').pluck().iterate(channelId))
       collectTerms(terms, body as string);
     for (const payload of db
-      .prepare(`SELECT payload FROM events WHERE channel_id = ? AND ${TEXT_EVENTS}`)
+      .prepare(`SELECT payload FROM events WHERE channel_id = ? AND ${textEvents()}`)
       .pluck()
       .iterate(channelId)) {
       for (const text of textsOfPayload(payload as string)) collectTerms(terms, text);
