@@ -50,6 +50,9 @@ test('a failed upload says what happened, keeps the caption, and sends it all on
     await expect(upload.getByTestId('upload-file')).toHaveCount(2);
     await expect(upload.getByRole('button', { name: 'Erneut versuchen' })).toBeVisible();
     await expect(upload.getByRole('button', { name: /nicht senden und entfernen$/ })).toHaveText('Entfernen');
+    // The conversation is not empty any more: its start says where it begins, not "Noch keine Nachrichten".
+    await expect(nurse.getByText(/^Anfang von /)).toBeVisible();
+    await expect(nurse.getByText('Noch keine Nachrichten', { exact: false })).toHaveCount(0);
     await shot(nurse, testInfo, 'upload-failed');
     await expectAccessible(nurse, 'a failed upload in the timeline');
     // The doctor sees nothing of the group.
@@ -69,6 +72,9 @@ test('a failed upload says what happened, keeps the caption, and sends it all on
       await expect(item).toHaveCount(1, { timeout: 45_000 });
       await expect(item.getByTestId('timeline-file-group')).toHaveAttribute('data-count', '2', { timeout: 30_000 });
       await expect(item.getByText('Laborwerte Zimmer 12')).toHaveCount(1);
+      // Files and no text message: still not an empty conversation.
+      await expect(page.getByText(/^Anfang von /)).toBeVisible();
+      await expect(page.getByText('Noch keine Nachrichten', { exact: false })).toHaveCount(0);
     }
     await shot(doctor, testInfo, 'upload-retried-at-doctor');
     // One notification at the doctor for both files (sender only: the default content rule).

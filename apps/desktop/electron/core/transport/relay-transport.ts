@@ -105,6 +105,10 @@ export class RelayTransport implements Transport {
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #lastHeard = 0;
   #firstOnline: { promise: Promise<void>; resolve: () => void; reject: (e: TransportError) => void } | null = null;
+  /** The discards asked so far, one after another (see discardBlobs). */
+  #discarding: Promise<void> = Promise.resolve();
+  /** The socket whose relay answered `bad_frame` to `blob_discard` (a relay of the release before). */
+  #discardUnknownOn: WebSocket | null = null;
 
   constructor(options: RelayTransportOptions) {
     this.#opts = {
@@ -326,9 +330,30 @@ export class RelayTransport implements Transport {
     return { hash };
   }
 
-  async discardBlobs(hashes: readonly string[]): Promise<void> {
-    for (let at = 0; at < hashes.length; at += MAX_EVENT_BLOBS)
-      await this.#request({ t: 'blob_discard', hashes: hashes.slice(at, at + MAX_EVENT_BLOBS) }, 'ok');
+  /**
+   * One discard at a time, and none on a connection whose relay answered `bad_frame` to one: the
+   * relay of the release before does not know the frame, and every bad frame counts toward the
+   * few it allows a connection before closing it (`maxBadFrames`), so a workstation dropping many
+   * uploads would lose its connection. A new connection asks again (the relay may be updated).
+   */
+  discardBlobs(hashes: readonly string[]): Promise<void> {
+    const run = this.#discarding.then(() => this.#discardNow(hashes));
+    this.#discarding = run.catch(() => {});
+    return run;
+  }
+
+  async #discardNow(hashes: readonly string[]): Promise<void> {
+    for (let at = 0; at < hashes.length; at += MAX_EVENT_BLOBS) {
+      const ws = this.#ws;
+      if (ws !== null && ws === this.#discardUnknownOn)
+        throw new TransportError('bad_frame', 'this relay does not know blob_discard; its blob cleanup removes them');
+      try {
+        await this.#request({ t: 'blob_discard', hashes: hashes.slice(at, at + MAX_EVENT_BLOBS) }, 'ok');
+      } catch (error) {
+        if (error instanceof TransportError && error.code === 'bad_frame') this.#discardUnknownOn = ws;
+        throw error;
+      }
+    }
   }
 
   async getBlob(hash: string, options: BlobOptions = {}): Promise<Uint8Array> {
