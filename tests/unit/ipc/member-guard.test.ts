@@ -35,6 +35,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'messages.acks': { channelId: C, messageId: ID },
   'messages.readers': { channelId: C, messageId: ID },
   'escalations.ofMessage': { channelId: C, messageId: ID },
+  'availability.forwards': { channelId: C },
   'messages.retry': { channelId: C, messageId: ID },
   'search.query': { text: 'Visite', channelId: C },
   'roles.conversation': { channelId: C },
