@@ -64,10 +64,16 @@ test("the next person on a shared workstation does not see the previous one's re
   await page.getByTestId('channel-entry').filter({ hasText: 'Station 3B' }).click({ timeout: 20_000 });
   const message = page.getByTestId('message').filter({ hasText: TEXT });
   await expect(message).toBeVisible({ timeout: 20_000 });
-  // By keyboard: Tab from "Antworten" reaches "Reagieren" (the other actions are built when the
-  // focus comes to the message), Enter opens the picker, Tab reaches the first reaction, Esc
-  // closes it and puts the focus back on "Reagieren" (not lost to the page, where the message's
-  // actions vanish).
+  // Every action of a message is there without the pointer or the focus ever having been on it: a
+  // screen reader's virtual cursor reads the page without moving the focus, so an action built
+  // only on focus never reached its user (the actions come when the page is idle after a render).
+  const actions = message.getByRole('group', { name: 'Aktionen zur Nachricht von Anna Admin' });
+  await expect(actions.getByRole('button')).toHaveText(['Antworten', 'Reagieren', 'Kopieren', 'Anheften'], {
+    timeout: 20_000,
+  });
+  // By keyboard: Tab from "Antworten" reaches "Reagieren", Enter opens the picker, Tab reaches the
+  // first reaction, Esc closes it and puts the focus back on "Reagieren" (not lost to the page,
+  // where the message's actions vanish).
   await message.getByRole('button', { name: 'Antworten' }).focus();
   await page.keyboard.press('Tab');
   const picker = message.getByRole('button', { name: 'Reagieren' });
