@@ -90,7 +90,10 @@ describe('templates and broadcast alerts through the core', () => {
       fields: ['Zimmer', 'Station'],
       targetName: 'Innere',
       mayAdminister: false,
+      // A member may not alert a department: the dialog does not offer the template's own target.
+      mayUseTarget: false,
     });
+    expect((await c.admin.value('templates.list', {})).templates[0]?.mayUseTarget).toBe(true);
     expect((await c.carl.value('templates.list', {})).mayDefine).toBe(false);
   }, 60_000);
 
