@@ -63,6 +63,9 @@ test('a broadcast alert with the dashboard', async ({ clinic, openWorkstation },
   await nurse.getByTestId('template-button').click();
   const dialog = nurse.getByRole('dialog', { name: 'Dringende Nachricht aus Vorlage' });
   await expect(dialog.getByLabel('Zimmer')).toBeVisible({ timeout: 15_000 });
+  // A nurse may not alert Station 3B: the template's own target is not offered, and the dialog says why.
+  await expect(dialog.getByRole('radio')).toHaveCount(1);
+  await expect(dialog.getByTestId('template-target-not-permitted')).toContainText('nur wer Alarme senden darf');
   await dialog.getByRole('button', { name: 'Dringend senden' }).click();
   await expect(dialog).toContainText('Bitte füllen Sie „Zimmer“ aus.');
   await dialog.getByLabel('Zimmer').fill('7');

@@ -64,6 +64,7 @@ describe('templates and broadcast alerts through the core', () => {
   });
 
   const alerts = (who: Who) => c[who].value('alerts.list', {});
+  const alertNotices = (who: Who) => c[who].platform.notifier.shown.filter((n) => n.title.startsWith('Alarm'));
 
   it('a member cannot define a template; an admin can, and every workstation offers it with its fields', async () => {
     const input = {
@@ -89,7 +90,10 @@ describe('templates and broadcast alerts through the core', () => {
       fields: ['Zimmer', 'Station'],
       targetName: 'Innere',
       mayAdminister: false,
+      // A member may not alert a department: the dialog does not offer the template's own target.
+      mayUseTarget: false,
     });
+    expect((await c.admin.value('templates.list', {})).templates[0]?.mayUseTarget).toBe(true);
     expect((await c.carl.value('templates.list', {})).mayDefine).toBe(false);
   }, 60_000);
 
@@ -115,6 +119,14 @@ describe('templates and broadcast alerts through the core', () => {
       );
     expect((await alerts('carl')).received).toEqual([]);
     expect(await c.carl.call('alerts.ack', { alertId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // An alert notifies its recipients like an urgent message (the content rule's default: the sender), nobody else.
+    for (const who of ['nora', 'bert'] as const)
+      await eventually(
+        () => alertNotices(who).some((n) => n.title === 'Alarm von Anna Admin' && n.urgent),
+        20_000,
+        `alert notification at ${who}`,
+      );
+    expect(alertNotices('carl')).toEqual([]);
 
     await c.nora.value('alerts.ack', { alertId });
     for (const who of ['admin', 'admin2'] as const)
@@ -174,6 +186,8 @@ describe('templates and broadcast alerts through the core', () => {
       const list = await alerts(who);
       expect([...list.received, ...list.sent].some((a) => a.alertId === 'alert-forged-nora')).toBe(false);
     }
+    // Nor does it notify anyone (checked after every client has it, so a notification would have shown).
+    for (const who of ALL) expect(alertNotices(who).some((n) => n.title.endsWith('von Nora Innere'))).toBe(false);
   }, 60_000);
 
   it('the holder of a role the organisation’s settings name may alert everyone', async () => {

@@ -133,6 +133,26 @@ describe('channel change', () => {
     expect(changeOfEvents([ev('evrcpt00002', { type: 'read.receipt', upToSeq: 4 }, ME)], ME).reload).toBe(false);
   });
 
+  it('changes no message view for the directory channel’s role, template and alert events', () => {
+    // Their views (Dienste, Alarme) read again on the channel's event; the announcements stay as loaded.
+    for (const type of [
+      'role.define',
+      'role.schedule',
+      'role.hold',
+      'role.escalation',
+      'template.define',
+      'alert.send',
+      'alert.ack',
+    ])
+      expect(changeOfEvents([ev('evdir000001', { type })], ME)).toEqual({
+        reload: false,
+        messageIds: [],
+        quoted: [],
+        collab: false,
+        shared: NOTHING_SHARED,
+      });
+  });
+
   it('reloads when more messages changed than one event carries (a catch-up page)', () => {
     const page = Array.from({ length: 201 }, (_, i) =>
       ev(`msg${String(i).padStart(8, '0')}`, { type: 'message.create' }),

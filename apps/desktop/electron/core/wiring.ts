@@ -27,6 +27,7 @@ import {
   acceptEscalationMail,
   escalationDeps,
   observeForEscalation,
+  alertToMe,
 } from './features/registry.ts';
 import { delegatedHandlers } from './app/parts/delegated-handlers.ts';
 import { userImportHandlers } from './app/parts/user-import-handlers.ts';
@@ -176,12 +177,15 @@ export function createCore(deps: CoreDeps): Core {
         // A file, poll or appointment notifies only as the timeline shows it: one the rules refused
         // (a member's forged change of someone else's appointment) or a change of an existing
         // appointment names nothing new.
+        // An alert notifies only where the fold counts it and names this user (a member's forged one nowhere).
         const timeline = runtime.profile.store.repository(timelineRepository);
         notices.add(
           profileId,
-          events.filter(
-            (e) => !SHARED_TYPES.has((e.payload as { type: string }).type) || timeline.isItem(e.channelId, e.eventId),
-          ),
+          events.filter((e) => {
+            const payload = e.payload as { type: string; alertId?: string };
+            if (payload.type === 'alert.send') return alertToMe(runtime, clock, e.eventId, payload.alertId!);
+            return !SHARED_TYPES.has(payload.type) || timeline.isItem(e.channelId, e.eventId);
+          }),
         );
       },
       fatal: (error) => {

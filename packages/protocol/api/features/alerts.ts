@@ -29,6 +29,8 @@ export const templateViewSchema = z.object({
   targetName: z.string().nullable(),
   /** This user may change or retire it. */
   mayAdminister: z.boolean(),
+  /** This user may send it to its own target now (to a department or everyone: only who may send alerts). */
+  mayUseTarget: z.boolean(),
 });
 
 export const alertViewSchema = z.object({

@@ -16,6 +16,7 @@ const TEXT = {
     message: 'Neue Nachricht',
     mention: 'Sie wurden erwähnt',
     urgent: 'Dringende Nachricht',
+    alert: 'Alarm',
     file: 'Neue Datei',
     files: (count: number) => `${count} neue Dateien`,
     filesBy: (name: string, count: number) => `${name} hat ${count} Dateien geteilt`,
@@ -28,6 +29,7 @@ const TEXT = {
     message: 'New message',
     mention: 'You were mentioned',
     urgent: 'Urgent message',
+    alert: 'Alert',
     file: 'New file',
     files: (count: number) => `${count} new files`,
     filesBy: (name: string, count: number) => `${name} shared ${count} files`,
@@ -83,6 +85,9 @@ function describe(item: Notifiable, text: Text, myUserId: string): Described | n
     const kind = payload.urgent ? text.urgent : mentioned ? text.mention : text.message;
     return { kind, body: payload.body, urgent: payload.urgent };
   }
+  // A broadcast alert asks for acknowledgement: it alerts like an urgent message. Only one the fold
+  // counts and that names this user reaches here (wiring.ts asks features/registry.ts alertToMe).
+  if (payload.type === 'alert.send') return { kind: text.alert, body: payload.text, urgent: true };
   if (payload.type === 'file.share') return { kind: text.file, body: fileText([payload]), urgent: false };
   if (payload.type === 'poll.create') return { kind: text.poll, body: payload.question, urgent: false };
   if (payload.type === 'calendar.put') return { kind: text.calendar, body: payload.title, urgent: false };

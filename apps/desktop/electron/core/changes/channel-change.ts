@@ -128,10 +128,15 @@ export function changeOfEvents(events: ReadonlyArray<EventLike>, myUserId: strin
       case 'channel.announce':
       case 'channel.unannounce':
       case 'channel.join_request':
+      case 'role.define':
+      case 'role.schedule':
+      case 'role.hold':
+      case 'role.escalation':
       case 'template.define':
       case 'alert.send':
       case 'alert.ack':
-        // Templates and alerts are no messages: their views are read again on the directory channel's event.
+        // Roles, templates and alerts are no messages: their views (Dienste, Alarme) are read again
+        // on the directory channel's event; its announcements need not be read again with them.
         break;
       case 'channel.update':
         // Roster or settings: every acknowledgement and read count may change; a rename is an item.

@@ -18,11 +18,13 @@ import { timelineHandlers } from './timeline/ipc.ts';
 import { roleHandlers } from './roles/ipc.ts';
 import { reactionHandlers } from './reactions/ipc.ts';
 import { alertHandlers } from './alerts/ipc.ts';
+import { alertService } from './alerts/service.ts';
 import { alertRolePort } from './roles/alert-roles.ts';
 import { escalationHandlers } from './escalation/ipc.ts';
 import { escalationService, urgentWatch, type EscalationDeps } from './escalation/service.ts';
 import { roleEscalationOf } from './roles/escalation-roles.ts';
 import type { ProfileRuntime } from '../app/profile-runtime.ts';
+import type { Clock } from '../clock/clock.ts';
 import type { MailboxMessage } from '../transport/transport.ts';
 import { availabilityHandlers } from './availability/ipc.ts';
 
@@ -98,3 +100,14 @@ export const observeForEscalation = (
   deps: EscalationDeps,
   events: ReadonlyArray<{ channelId: string; senderUserId: string; payload: unknown }>,
 ) => escalationService(runtime, deps).observe(events);
+
+/**
+ * Whether a received `alert.send` event is an alert the fold counts and that names this user as
+ * a recipient, not yet acknowledged (wiring.ts notifies only then: a member's forged alert, or
+ * one to another department, disturbs nobody).
+ */
+export function alertToMe(runtime: ProfileRuntime, clock: Clock, eventId: string, alertId: string): boolean {
+  const alert = alertService(runtime, clock, alertRolePort).fold().alerts.get(alertId);
+  const me = runtime.identity.userId;
+  return alert?.eventId === eventId && alert.recipients.includes(me) && !alert.acks.has(me);
+}

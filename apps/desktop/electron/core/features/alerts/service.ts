@@ -131,6 +131,12 @@ export class AlertService {
                 ? target.department
                 : null,
         mayAdminister: checkTemplate(authority, state, this.#asOp(d)) === null,
+        mayUseTarget:
+          (target.kind !== 'department' && target.kind !== 'everyone') ||
+          checkAlertSender(
+            authority,
+            this.#asOp({ type: 'alert.send', alertId: 'local-check', text: '.', audience: target, templateId }),
+          ) === null,
       });
     }
     templates.sort((a, b) => a.name.localeCompare(b.name, 'de'));

@@ -53,6 +53,10 @@ export const deAlerts = {
   'templates.target.channel': 'Kanal {name}',
   'templates.target.department': 'Bereich {name}',
   'templates.target.everyone': 'Alle in der Klinik',
+  'templates.target.notPermitted':
+    'Vorgabe der Vorlage: {name} – nur wer Alarme senden darf, kann dorthin senden. Die Nachricht geht in diesen Kanal.',
+  'templates.target.notPermittedNoHere':
+    'Diese Vorlage geht an {name}. Dorthin dürfen nur Berechtigte Alarme senden. Öffnen Sie einen Kanal und wählen Sie dort „Vorlage“, um sie in diesen Kanal zu senden.',
   'templates.target.unknown': 'unbekannt',
   'templates.send': 'Dringend senden',
   'templates.sent': 'Die dringende Nachricht ist gesendet.',

@@ -54,6 +54,10 @@ export const enAlerts: Record<keyof typeof deAlerts, string> = {
   'templates.target.channel': 'Channel {name}',
   'templates.target.department': 'Department {name}',
   'templates.target.everyone': 'Everyone in the clinic',
+  'templates.target.notPermitted':
+    'The template’s target: {name} – only those allowed to send alerts can send there. The message goes to this channel.',
+  'templates.target.notPermittedNoHere':
+    'This template goes to {name}. Only those allowed to send alerts can send there. Open a channel and choose “Template” there to send it to that channel.',
   'templates.target.unknown': 'unknown',
   'templates.send': 'Send as urgent',
   'templates.sent': 'The urgent message has been sent.',
