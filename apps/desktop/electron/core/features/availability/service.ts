@@ -9,6 +9,8 @@ import type { AvailabilityCover } from '@klinikfunk/protocol/domain/availability
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { Logger } from '../../log/logger.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { UNKNOWN_NAME } from '../kit/channel-access.ts';
 import { roleHoldersAt } from '../kit/role-holders.ts';
 import type { UrgentForward, UrgentSent } from '../kit/urgent-sent.ts';
@@ -129,8 +131,11 @@ export class AvailabilityService {
    * a line `availability.forward` goes with the message and with each copy, so every member of
    * either conversation shows who was not reachable and who got it. The decision is the sender's
    * alone and travels signed: no receiver decides it again from its own view of the statuses.
+   * A cover that could not be reached (a role nobody holds, no relay to publish a new direct
+   * conversation to) is left out of the lines and the sender's answer, which then names nobody for
+   * that member: the sender must know to reach the cover another way.
    */
-  async forwardUrgent(sent: UrgentSent): Promise<UrgentForward[]> {
+  async forwardUrgent(sent: UrgentSent, log: Logger): Promise<UrgentForward[]> {
     const runtime = this.#runtime;
     if (!availabilityOn(runtime)) return [];
     const { client, profile } = runtime;
@@ -146,25 +151,35 @@ export class AvailabilityService {
       const role = status.cover.kind === 'role' ? roleHoldersAt(profile.store, status.cover.roleId, now) : null;
       const candidates = status.cover.kind === 'user' ? [status.cover.userId] : (role?.userIds ?? []);
       const covers = candidates.filter((u) => u !== me && u !== absent && users.get(u)?.active === true);
-      if (covers.length === 0) continue;
-      const line = {
-        type: 'availability.forward' as const,
-        absentUserId: absent,
-        coverUserIds: covers,
-        coverRoleId: status.cover.kind === 'role' ? status.cover.roleId : null,
-      };
+      const reached: string[] = [];
+      const copies: Array<{ direct: string; copyId: string }> = [];
       for (const cover of covers) {
-        if (members.has(cover)) continue; // in the channel already: the message reached them there
-        const direct = await this.#directWith(cover, users.get(cover)?.displayName ?? UNKNOWN_NAME);
-        const copyId = await client.sendMessage(direct, sent.body, { urgent: true });
-        await client.send(direct, { ...line, messageId: copyId });
+        // In the channel already: the message reached them there.
+        if (members.has(cover)) reached.push(cover);
+        else
+          try {
+            const direct = await this.#directWith(cover, users.get(cover)?.displayName ?? UNKNOWN_NAME);
+            copies.push({ direct, copyId: await client.sendMessage(direct, sent.body, { urgent: true }) });
+            reached.push(cover);
+          } catch (error) {
+            log.warn('urgent message not handed to a cover', { channelId: sent.channelId, error: loggable(error) });
+          }
       }
-      await client.send(sent.channelId, { ...line, messageId: sent.messageId });
+      if (reached.length > 0) {
+        const line = {
+          type: 'availability.forward' as const,
+          absentUserId: absent,
+          coverUserIds: reached,
+          coverRoleId: status.cover.kind === 'role' ? status.cover.roleId : null,
+        };
+        for (const { direct, copyId } of copies) await client.send(direct, { ...line, messageId: copyId });
+        await client.send(sent.channelId, { ...line, messageId: sent.messageId });
+      }
       forwarded.push({
         absentUserId: absent,
         absentName: users.get(absent)?.displayName ?? UNKNOWN_NAME,
-        coverNames: covers.map((u) => users.get(u)?.displayName ?? UNKNOWN_NAME),
-        coverRoleName: role?.name ?? null,
+        coverNames: reached.map((u) => users.get(u)?.displayName ?? UNKNOWN_NAME),
+        coverRoleName: status.cover.kind === 'role' ? (role?.name ?? UNKNOWN_NAME) : null,
       });
     }
     return forwarded;
