@@ -2,8 +2,9 @@
 // set a status), switched on by the organisation's signed settings; Dr. Alt sets "nicht stören"
 // with Dr. Berg as cover, and the others see it. An urgent message to Dr. Alt goes to Dr. Berg at
 // once (a copy in the sender's direct conversation with him, and a line in both conversations);
-// a normal message does not. A cover that cannot be reached (a role nobody holds, no relay to make
-// the direct conversation with) is named to the sender as nobody reached.
+// a normal message does not. A cover role nobody holds goes to its backup role; a cover that cannot
+// be reached (a role nobody holds without a backup, no relay to make the direct conversation with)
+// is named to the sender as nobody reached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
@@ -245,6 +246,44 @@ describe('availability with a cover', () => {
         (f) => f.messageId === sent.messageId,
       ),
     ).toBe(false);
+  });
+
+  it('a cover role nobody holds hands the message to its backup role', async () => {
+    const dienst = (await c.admin.value('roles.list', {})).roles.find((r) => r.name === 'Dienstarzt Innere')!;
+    const { roleId } = await c.admin.value('roles.define', {
+      name: 'Stationsarzt Nacht',
+      department: 'Innere',
+      eligible: { userIds: [], departments: ['Innere'] },
+      backupRoleId: dienst.roleId,
+    });
+    await eventually(
+      async () => (await c.alt.value('roles.list', {})).roles.some((r) => r.roleId === roleId),
+      30_000,
+      'the role at Dr. Alt',
+    );
+    await c.alt.value('availability.set', { state: 'dnd', cover: { kind: 'role', roleId } });
+    await eventually(
+      async () =>
+        (await c.admin.value('availability.list', {})).statuses.find((s) => s.userId === ids.alt)?.cover?.name ===
+        'Stationsarzt Nacht',
+      30_000,
+      'the unheld role with a backup as cover at the admin',
+    );
+    const direct = (await bodiesWith('admin', 'alt'))!;
+    const sent = await c.admin.value('messages.send', {
+      channelId: direct.channelId,
+      body: 'Zimmer 11: Zugang gezogen',
+      urgent: true,
+    });
+    expect(sent.forwarded).toEqual([
+      { absentUserId: ids.alt, absentName: 'Dr. Alt', coverNames: ['Dr. Berg'], coverRoleName: 'Dienstarzt Innere' },
+    ]);
+    await eventually(
+      async () =>
+        (await bodiesWith('berg', 'admin'))?.messages.some((m) => m.body === 'Zimmer 11: Zugang gezogen') === true,
+      30_000,
+      'the copy at the backup role holder',
+    );
   });
 
   it('a cover with no direct conversation yet, while the relay is unreachable: the sender is told nobody got it', async () => {

@@ -12,7 +12,7 @@ import type { Clock } from '../../clock/clock.ts';
 import type { Logger } from '../../log/logger.ts';
 import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { UNKNOWN_NAME } from '../kit/channel-access.ts';
-import { roleHoldersAt } from '../kit/role-holders.ts';
+import { roleHoldersAt, type RoleHolding } from '../kit/role-holders.ts';
 import type { UrgentForward, UrgentSent } from '../kit/urgent-sent.ts';
 import { availabilityRepository, type AvailabilityRepository } from './repository.ts';
 import { statusAt } from './status.ts';
@@ -125,13 +125,13 @@ export class AvailabilityService {
 
   /**
    * After this user queued an urgent message: for each other member whose status in force now (on
-   * this device's clock) is "nicht stören", the cover's users at this moment (a role: its holders)
-   * other than the sender and the absent member. Each of them who is not in the channel gets a copy
+   * this device's clock) is "nicht stören", the cover's users at this moment (a role: its holders,
+   * or its backup role's when nobody who could take it holds it) other than the sender and the absent member. Each of them who is not in the channel gets a copy
    * as an urgent message in the sender's direct conversation with them (made when there is none);
    * a line `availability.forward` goes with the message and with each copy, so every member of
    * either conversation shows who was not reachable and who got it. The decision is the sender's
    * alone and travels signed: no receiver decides it again from its own view of the statuses.
-   * A cover that could not be reached (a role nobody holds, no relay to publish a new direct
+   * A cover that could not be reached (a role nobody holds and no backup, no relay to publish a new direct
    * conversation to) is left out of the lines and the sender's answer, which then names nobody for
    * that member: the sender must know to reach the cover another way.
    */
@@ -148,9 +148,10 @@ export class AvailabilityService {
       if (absent === me) continue;
       const status = statusAt(this.#repo.opsOf(absent), now);
       if (status?.state !== 'dnd' || !status.cover) continue;
-      const role = status.cover.kind === 'role' ? roleHoldersAt(profile.store, status.cover.roleId, now) : null;
+      const eligible = (u: string) => u !== me && u !== absent && users.get(u)?.active === true;
+      const { roleId, role } = this.#coverRole(status.cover, eligible, now);
       const candidates = status.cover.kind === 'user' ? [status.cover.userId] : (role?.userIds ?? []);
-      const covers = candidates.filter((u) => u !== me && u !== absent && users.get(u)?.active === true);
+      const covers = candidates.filter(eligible);
       const reached: string[] = [];
       const copies: Array<{ direct: string; copyId: string }> = [];
       for (const cover of covers) {
@@ -170,7 +171,7 @@ export class AvailabilityService {
           type: 'availability.forward' as const,
           absentUserId: absent,
           coverUserIds: reached,
-          coverRoleId: status.cover.kind === 'role' ? status.cover.roleId : null,
+          coverRoleId: roleId,
         };
         for (const { direct, copyId } of copies) await client.send(direct, { ...line, messageId: copyId });
         await client.send(sent.channelId, { ...line, messageId: sent.messageId });
@@ -183,6 +184,24 @@ export class AvailabilityService {
       });
     }
     return forwarded;
+  }
+
+  /**
+   * A cover that is a role: the role, or when nobody who could take the message holds it, its
+   * backup role (one step, as the role's own definition names it), so the message still reaches
+   * somebody on duty; null role for a cover that is a person.
+   */
+  #coverRole(
+    cover: AvailabilityCover,
+    eligible: (userId: string) => boolean,
+    now: number,
+  ): { roleId: string | null; role: RoleHolding | null } {
+    if (cover.kind === 'user') return { roleId: null, role: null };
+    const store = this.#runtime.profile.store;
+    const role = roleHoldersAt(store, cover.roleId, now);
+    if (!role || role.userIds.some(eligible) || role.backupRoleId === null) return { roleId: cover.roleId, role };
+    const backup = roleHoldersAt(store, role.backupRoleId, now);
+    return backup ? { roleId: role.backupRoleId, role: backup } : { roleId: cover.roleId, role };
   }
 
   /** The sender's direct conversation with this colleague (the newest one both are in), made when there is none. */
