@@ -2,7 +2,9 @@
 // set a status), switched on by the organisation's signed settings; Dr. Alt sets "nicht stören"
 // with Dr. Berg as cover, and the others see it. An urgent message to Dr. Alt goes to Dr. Berg at
 // once (a copy in the sender's direct conversation with him, and a line in both conversations);
-// a normal message does not.
+// a normal message does not. A cover role nobody holds goes to its backup role; a cover that cannot
+// be reached (a role nobody holds without a backup, no relay to make the direct conversation with)
+// is named to the sender as nobody reached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClinicRelay, type ClinicRelay } from '../../harness/clinic-relay.ts';
 import { startCoreClient, type CoreClient } from '../../harness/core-client.ts';
@@ -208,6 +210,127 @@ describe('availability with a cover', () => {
       'the copy at the role holder',
     );
   });
+
+  it('a cover role nobody holds reaches nobody, and the sender is told so at once', async () => {
+    const { roleId } = await c.admin.value('roles.define', {
+      name: 'Rufbereitschaft Nacht',
+      department: 'Innere',
+      eligible: { userIds: [], departments: ['Innere'] },
+      backupRoleId: null,
+    });
+    await eventually(
+      async () => (await c.alt.value('roles.list', {})).roles.some((r) => r.roleId === roleId),
+      30_000,
+      'the role at Dr. Alt',
+    );
+    await c.alt.value('availability.set', { state: 'dnd', cover: { kind: 'role', roleId } });
+    await eventually(
+      async () =>
+        (await c.admin.value('availability.list', {})).statuses.find((s) => s.userId === ids.alt)?.cover?.name ===
+        'Rufbereitschaft Nacht',
+      30_000,
+      'the unheld role as cover at the admin',
+    );
+    const direct = (await bodiesWith('admin', 'alt'))!;
+    const sent = await c.admin.value('messages.send', {
+      channelId: direct.channelId,
+      body: 'Zimmer 9: Fieber 40,1',
+      urgent: true,
+    });
+    expect(sent.forwarded).toEqual([
+      { absentUserId: ids.alt, absentName: 'Dr. Alt', coverNames: [], coverRoleName: 'Rufbereitschaft Nacht' },
+    ]);
+    // No line: a line names at least one colleague who got the message.
+    expect(
+      (await c.admin.value('availability.forwards', { channelId: direct.channelId })).some(
+        (f) => f.messageId === sent.messageId,
+      ),
+    ).toBe(false);
+  });
+
+  it('a cover role nobody holds hands the message to its backup role', async () => {
+    const dienst = (await c.admin.value('roles.list', {})).roles.find((r) => r.name === 'Dienstarzt Innere')!;
+    const { roleId } = await c.admin.value('roles.define', {
+      name: 'Stationsarzt Nacht',
+      department: 'Innere',
+      eligible: { userIds: [], departments: ['Innere'] },
+      backupRoleId: dienst.roleId,
+    });
+    await eventually(
+      async () => (await c.alt.value('roles.list', {})).roles.some((r) => r.roleId === roleId),
+      30_000,
+      'the role at Dr. Alt',
+    );
+    await c.alt.value('availability.set', { state: 'dnd', cover: { kind: 'role', roleId } });
+    await eventually(
+      async () =>
+        (await c.admin.value('availability.list', {})).statuses.find((s) => s.userId === ids.alt)?.cover?.name ===
+        'Stationsarzt Nacht',
+      30_000,
+      'the unheld role with a backup as cover at the admin',
+    );
+    const direct = (await bodiesWith('admin', 'alt'))!;
+    const sent = await c.admin.value('messages.send', {
+      channelId: direct.channelId,
+      body: 'Zimmer 11: Zugang gezogen',
+      urgent: true,
+    });
+    expect(sent.forwarded).toEqual([
+      { absentUserId: ids.alt, absentName: 'Dr. Alt', coverNames: ['Dr. Berg'], coverRoleName: 'Dienstarzt Innere' },
+    ]);
+    await eventually(
+      async () =>
+        (await bodiesWith('berg', 'admin'))?.messages.some((m) => m.body === 'Zimmer 11: Zugang gezogen') === true,
+      30_000,
+      'the copy at the backup role holder',
+    );
+  });
+
+  it('a cover with no direct conversation yet, while the relay is unreachable: the sender is told nobody got it', async () => {
+    const { userId: cem } = await c.admin.value('admin.addUser', {
+      displayName: 'Dr. Cem',
+      role: 'member',
+      ward: 'Innere',
+    });
+    await eventually(
+      async () => (await c.alt.value('directory.users', {})).some((u) => u.userId === cem),
+      30_000,
+      'Dr. Cem in the directory at Dr. Alt',
+    );
+    await c.alt.value('availability.set', { state: 'dnd', cover: { kind: 'user', userId: cem } });
+    await eventually(
+      async () =>
+        (await c.admin.value('availability.list', {})).statuses.find((s) => s.userId === ids.alt)?.cover?.name ===
+        'Dr. Cem',
+      30_000,
+      'Dr. Cem as cover at the admin',
+    );
+    const direct = (await bodiesWith('admin', 'alt'))!;
+    await relay.relay.stop();
+    try {
+      await eventually(
+        async () => (await c.admin.value('connection.status', {})).state !== 'online',
+        30_000,
+        'the admin offline',
+      );
+      const sent = await c.admin.value('messages.send', {
+        channelId: direct.channelId,
+        body: 'Zimmer 5: Schmerzen',
+        urgent: true,
+      });
+      expect(sent.forwarded).toEqual([
+        { absentUserId: ids.alt, absentName: 'Dr. Alt', coverNames: [], coverRoleName: null },
+      ]);
+    } finally {
+      await relay.relay.restart();
+    }
+    for (const who of WHO)
+      await eventually(
+        async () => (await c[who].value('connection.status', {})).state === 'online',
+        60_000,
+        `${who} online again`,
+      );
+  }, 180_000);
 
   it('with availability switched off again, nothing shows and nothing is forwarded', async () => {
     const { org } = await c.admin.value('org.settings', {});

@@ -25,6 +25,7 @@ export const availabilityViewSchema = z.object({
 export const coverForwardSchema = z.object({
   absentUserId: z.string(),
   absentName: z.string(),
+  /** Who got it; empty (only in the sender's `messages.send` answer) when no cover could be reached. */
   coverNames: z.array(z.string()),
   /** The role the cover was, by name, when it was one. */
   coverRoleName: z.string().nullable(),

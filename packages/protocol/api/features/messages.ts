@@ -111,7 +111,7 @@ export const messagesMethods = {
       /** An urgent message that also went to the cover of a member marked "nicht stören" (availability). */
       forwarded: z.array(coverForwardSchema).default([]),
     }),
-    doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart). An urgent one also goes to the cover of each member marked "nicht stören" (`forwarded`).',
+    doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart). An urgent one also goes to the cover of each member marked "nicht stören" (`forwarded`; `coverNames` empty: no cover could be reached).',
   }),
   'messages.edit': method({
     requires: 'member',

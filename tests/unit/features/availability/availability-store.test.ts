@@ -181,6 +181,31 @@ describe('statuses in the store', () => {
     ]);
   });
 
+  it('a cover line opened before its message (its key came later) waits for it and then counts', async () => {
+    const store = openClient();
+    const urgent = event(WARD, BERG, 1, {
+      type: 'message.create',
+      body: 'Zimmer 3: Sättigung 84 %',
+      mentions: [],
+      replyTo: null,
+      urgent: true,
+    });
+    const line = event(WARD, BERG, 2, {
+      type: 'availability.forward',
+      messageId: urgent.eventId,
+      absentUserId: ALT.userId,
+      coverUserIds: [BERG.userId],
+      coverRoleId: null,
+    });
+    await received(store, WARD, [line]);
+    const repo = store.repository(availabilityRepository);
+    expect(repo.forwards(WARD)).toEqual([]);
+    await received(store, WARD, [urgent]);
+    expect(repo.forwards(WARD)).toEqual([
+      { messageId: urgent.eventId, absentUserId: ALT.userId, coverUserIds: [BERG.userId], coverRoleId: null },
+    ]);
+  });
+
   it('an own status follows the relay: its place when acknowledged, gone when refused for good', async () => {
     const store = openClient();
     const db = testDatabase(store);

@@ -6,7 +6,8 @@ import type { HandlerContext, ProfileHandlers } from '../../app/handler-context.
 import { registerUrgentSentStep, type UrgentSentStep } from '../kit/urgent-sent.ts';
 import { availabilityService } from './service.ts';
 
-const toCovers: UrgentSentStep = (runtime, clock, sent) => availabilityService(runtime, clock).forwardUrgent(sent);
+const toCovers: UrgentSentStep = (runtime, { clock, log }, sent) =>
+  availabilityService(runtime, clock).forwardUrgent(sent, log);
 
 export function availabilityHandlers(
   ctx: HandlerContext,

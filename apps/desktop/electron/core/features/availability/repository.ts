@@ -101,6 +101,8 @@ export const availabilityContent: ContentFeature = {
       schema: availabilityForward,
       rule: { who: 'author', target: true },
       contentType: 'message',
+      // Opened before its message (the message's key came later), the line waits for it.
+      waitsFor: { type: 'message.create', field: 'messageId' },
     },
   },
   apply,

@@ -9,8 +9,10 @@ import type { AvailabilityCover } from '@klinikfunk/protocol/domain/availability
 import type { ProfileRuntime } from '../../app/profile-runtime.ts';
 import { serviceKey } from '../../app/profile-services.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { Logger } from '../../log/logger.ts';
+import { loggable } from '@klinikfunk/node-common/logger.ts';
 import { UNKNOWN_NAME } from '../kit/channel-access.ts';
-import { roleHoldersAt } from '../kit/role-holders.ts';
+import { roleHoldersAt, type RoleHolding } from '../kit/role-holders.ts';
 import type { UrgentForward, UrgentSent } from '../kit/urgent-sent.ts';
 import { availabilityRepository, type AvailabilityRepository } from './repository.ts';
 import { statusAt } from './status.ts';
@@ -123,14 +125,17 @@ export class AvailabilityService {
 
   /**
    * After this user queued an urgent message: for each other member whose status in force now (on
-   * this device's clock) is "nicht stören", the cover's users at this moment (a role: its holders)
-   * other than the sender and the absent member. Each of them who is not in the channel gets a copy
+   * this device's clock) is "nicht stören", the cover's users at this moment (a role: its holders,
+   * or its backup role's when nobody who could take it holds it) other than the sender and the absent member. Each of them who is not in the channel gets a copy
    * as an urgent message in the sender's direct conversation with them (made when there is none);
    * a line `availability.forward` goes with the message and with each copy, so every member of
    * either conversation shows who was not reachable and who got it. The decision is the sender's
    * alone and travels signed: no receiver decides it again from its own view of the statuses.
+   * A cover that could not be reached (a role nobody holds and no backup, no relay to publish a new direct
+   * conversation to) is left out of the lines and the sender's answer, which then names nobody for
+   * that member: the sender must know to reach the cover another way.
    */
-  async forwardUrgent(sent: UrgentSent): Promise<UrgentForward[]> {
+  async forwardUrgent(sent: UrgentSent, log: Logger): Promise<UrgentForward[]> {
     const runtime = this.#runtime;
     if (!availabilityOn(runtime)) return [];
     const { client, profile } = runtime;
@@ -143,31 +148,60 @@ export class AvailabilityService {
       if (absent === me) continue;
       const status = statusAt(this.#repo.opsOf(absent), now);
       if (status?.state !== 'dnd' || !status.cover) continue;
-      const role = status.cover.kind === 'role' ? roleHoldersAt(profile.store, status.cover.roleId, now) : null;
+      const eligible = (u: string) => u !== me && u !== absent && users.get(u)?.active === true;
+      const { roleId, role } = this.#coverRole(status.cover, eligible, now);
       const candidates = status.cover.kind === 'user' ? [status.cover.userId] : (role?.userIds ?? []);
-      const covers = candidates.filter((u) => u !== me && u !== absent && users.get(u)?.active === true);
-      if (covers.length === 0) continue;
-      const line = {
-        type: 'availability.forward' as const,
-        absentUserId: absent,
-        coverUserIds: covers,
-        coverRoleId: status.cover.kind === 'role' ? status.cover.roleId : null,
-      };
+      const covers = candidates.filter(eligible);
+      const reached: string[] = [];
+      const copies: Array<{ direct: string; copyId: string }> = [];
       for (const cover of covers) {
-        if (members.has(cover)) continue; // in the channel already: the message reached them there
-        const direct = await this.#directWith(cover, users.get(cover)?.displayName ?? UNKNOWN_NAME);
-        const copyId = await client.sendMessage(direct, sent.body, { urgent: true });
-        await client.send(direct, { ...line, messageId: copyId });
+        // In the channel already: the message reached them there.
+        if (members.has(cover)) reached.push(cover);
+        else
+          try {
+            const direct = await this.#directWith(cover, users.get(cover)?.displayName ?? UNKNOWN_NAME);
+            copies.push({ direct, copyId: await client.sendMessage(direct, sent.body, { urgent: true }) });
+            reached.push(cover);
+          } catch (error) {
+            log.warn('urgent message not handed to a cover', { channelId: sent.channelId, error: loggable(error) });
+          }
       }
-      await client.send(sent.channelId, { ...line, messageId: sent.messageId });
+      if (reached.length > 0) {
+        const line = {
+          type: 'availability.forward' as const,
+          absentUserId: absent,
+          coverUserIds: reached,
+          coverRoleId: roleId,
+        };
+        for (const { direct, copyId } of copies) await client.send(direct, { ...line, messageId: copyId });
+        await client.send(sent.channelId, { ...line, messageId: sent.messageId });
+      }
       forwarded.push({
         absentUserId: absent,
         absentName: users.get(absent)?.displayName ?? UNKNOWN_NAME,
-        coverNames: covers.map((u) => users.get(u)?.displayName ?? UNKNOWN_NAME),
-        coverRoleName: role?.name ?? null,
+        coverNames: reached.map((u) => users.get(u)?.displayName ?? UNKNOWN_NAME),
+        coverRoleName: status.cover.kind === 'role' ? (role?.name ?? UNKNOWN_NAME) : null,
       });
     }
     return forwarded;
+  }
+
+  /**
+   * A cover that is a role: the role, or when nobody who could take the message holds it, its
+   * backup role (one step, as the role's own definition names it), so the message still reaches
+   * somebody on duty; null role for a cover that is a person.
+   */
+  #coverRole(
+    cover: AvailabilityCover,
+    eligible: (userId: string) => boolean,
+    now: number,
+  ): { roleId: string | null; role: RoleHolding | null } {
+    if (cover.kind === 'user') return { roleId: null, role: null };
+    const store = this.#runtime.profile.store;
+    const role = roleHoldersAt(store, cover.roleId, now);
+    if (!role || role.userIds.some(eligible) || role.backupRoleId === null) return { roleId: cover.roleId, role };
+    const backup = roleHoldersAt(store, role.backupRoleId, now);
+    return backup ? { roleId: role.backupRoleId, role: backup } : { roleId: cover.roleId, role };
   }
 
   /** The sender's direct conversation with this colleague (the newest one both are in), made when there is none. */

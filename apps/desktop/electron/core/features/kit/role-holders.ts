@@ -6,6 +6,8 @@ import type { ProfileStore } from '../../store/profile-store.ts';
 export interface RoleHolding {
   name: string;
   userIds: string[];
+  /** The role that stands in when nobody holds this one (issue 20 item 1); null: none. */
+  backupRoleId: string | null;
 }
 
 /** The role's name and its holders at `at` by the signed role events; null for a role unknown here or retired. */

@@ -18,12 +18,17 @@ export interface UrgentSent {
 export interface UrgentForward {
   absentUserId: string;
   absentName: string;
+  /** Who got it; empty when nobody could be reached (a role nobody holds, no relay for a new conversation). */
   coverNames: string[];
   /** The role the cover was, by name, when it was one. */
   coverRoleName: string | null;
 }
 
-export type UrgentSentStep = (runtime: ProfileRuntime, clock: Clock, sent: UrgentSent) => Promise<UrgentForward[]>;
+export type UrgentSentStep = (
+  runtime: ProfileRuntime,
+  deps: { clock: Clock; log: Logger },
+  sent: UrgentSent,
+) => Promise<UrgentForward[]>;
 
 const steps: UrgentSentStep[] = [];
 
@@ -44,7 +49,7 @@ export async function afterUrgentSent(
   const forwards: UrgentForward[] = [];
   for (const step of steps) {
     try {
-      forwards.push(...(await step(runtime, deps.clock, sent)));
+      forwards.push(...(await step(runtime, deps, sent)));
     } catch (error) {
       deps.log.warn('step after an urgent message failed', { channelId: sent.channelId, error: loggable(error) });
     }

@@ -8,5 +8,9 @@ export const roleHoldersLookup: RoleHolderLookup = (store, roleId, at) => {
   const { repo, fold } = roleFoldOf(store);
   const state = fold.roles.get(roleId);
   if (!state || state.definition.retired) return null;
-  return { name: state.definition.name, userIds: holdingAt(repo, state, at).userIds };
+  return {
+    name: state.definition.name,
+    userIds: holdingAt(repo, state, at).userIds,
+    backupRoleId: state.definition.backupRoleId,
+  };
 };

@@ -34,4 +34,6 @@ export const deAvailability = {
   'availability.labelUntil': 'Status: {status} bis {time}',
   'availability.forwarded': '{absent} ist nicht erreichbar – an {covers} (Vertretung) weitergeleitet',
   'availability.forwardedRole': '{absent} ist nicht erreichbar – an {covers} ({role}, Vertretung) weitergeleitet',
+  'availability.notForwarded':
+    '{absent} ist nicht erreichbar (nicht stören), und die Vertretung konnte nicht benachrichtigt werden. Bitte verständigen Sie die Vertretung auf anderem Weg, zum Beispiel per Telefon.',
 } as const;

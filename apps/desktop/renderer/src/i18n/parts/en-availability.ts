@@ -36,4 +36,6 @@ export const enAvailability: Record<keyof typeof deAvailability, string> = {
   'availability.labelUntil': 'Status: {status} until {time}',
   'availability.forwarded': '{absent} is not reachable – forwarded to {covers} (cover)',
   'availability.forwardedRole': '{absent} is not reachable – forwarded to {covers} ({role}, cover)',
+  'availability.notForwarded':
+    '{absent} is not reachable (do not disturb), and the cover could not be notified. Please reach the cover another way, for example by phone.',
 };
