@@ -99,4 +99,33 @@ describe('the page a channel opens with', () => {
       oldPoll,
     ]);
   });
+
+  it('pollIds never reach a poll of another channel, nor a channel the caller is not in', async () => {
+    const { channelId: board } = await w.admin.value('channels.create', {
+      kind: 'channel',
+      name: 'Pflegeleitung',
+      topic: '',
+      memberUserIds: [],
+    });
+    const { pollId: secret } = await w.admin.value('polls.create', {
+      channelId: board,
+      question: 'Abmahnung Station 3B?',
+      options: ['Ja', 'Nein'],
+      multipleChoice: false,
+      deadline: null,
+      hideVoters: false,
+    });
+    // Present in the admin's store: the query below is the one that must filter it.
+    expect((await w.admin.value('polls.list', { channelId: board, pollIds: [secret] })).map((p) => p.pollId)).toEqual([
+      secret,
+    ]);
+    // The admin asks through the channel both are in: the other channel's poll is not named.
+    expect(await w.admin.value('polls.list', { channelId: w.channelId, pollIds: [secret, newPoll] })).toEqual(
+      await w.admin.value('polls.list', { channelId: w.channelId, pollIds: [newPoll] }),
+    );
+    // The nurse is no member of the board: refused, with no poll in the answer.
+    const refused = await w.nurse.call('polls.list', { channelId: board, pollIds: [secret] });
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused)).not.toContain('Abmahnung');
+  });
 });

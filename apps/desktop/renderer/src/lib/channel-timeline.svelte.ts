@@ -10,12 +10,12 @@
 import type { TimelineItem } from '@klinikfunk/protocol/api/contract.ts';
 import type { PageShared } from '@klinikfunk/protocol/api/features/messages.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
-import { MAX_TIMELINE_ITEMS } from '@klinikfunk/protocol/api/features/timeline.ts';
 import { call, listen } from './api.ts';
 
 /** Pages one reload reads at most (after loadOlder): 10 × 200 items. */
 const MAX_PAGES = 10;
 import type { WindowState } from './message-window.ts';
+import { PollViewReads } from './poll-view-reads.ts';
 import { applySharedPatch } from './shared-patch.ts';
 import { itemRange } from './timeline-merge.ts';
 
@@ -35,6 +35,8 @@ export class ChannelTimeline {
   #reading = 0;
   #frame = 0;
   #current: Promise<void> = Promise.resolve();
+  /** Only the last poll views asked for the items are shown (poll-view-reads.ts). */
+  readonly #pollReads = new PollViewReads();
   #stop: () => void;
 
   constructor(channelId: string) {
@@ -85,6 +87,7 @@ export class ChannelTimeline {
     this.items = shared.items;
     this.truncated = shared.truncated;
     this.polls = shared.polls;
+    this.#pollReads.taken();
     this.#current = Promise.resolve();
   }
 
@@ -159,19 +162,17 @@ export class ChannelTimeline {
   async reloadPolls(): Promise<void> {
     const ids = this.items.flatMap((i) => (i.kind === 'poll' ? [i.poll.pollId] : []));
     if (ids.length === 0) {
+      this.#pollReads.taken();
       if (this.polls.length > 0) this.polls = [];
       return;
     }
     this.#reading++;
     try {
-      const views: PollView[] = [];
-      for (let from = 0; from < ids.length; from += MAX_TIMELINE_ITEMS) {
-        const pollIds = ids.slice(from, from + MAX_TIMELINE_ITEMS);
+      const views = await this.#pollReads.read(ids, async (pollIds) => {
         const result = await call('polls.list', { channelId: this.channelId, pollIds });
-        if (!result.ok) return;
-        views.push(...result.value);
-      }
-      this.polls = views;
+        return result.ok ? result.value : null;
+      });
+      if (views) this.polls = views;
     } finally {
       this.#reading--;
     }
