@@ -12,29 +12,63 @@ import { fromPage, type WindowState } from '../../../apps/desktop/renderer/src/l
 
 let w: TwoWorkstations;
 
+/** The channel's messages.changed events a client got from `from` on. */
+const changesOf = (client: CoreClient, from: number) =>
+  client.events
+    .slice(from)
+    .filter((e) => e.event === 'messages.changed')
+    .map((e) => e.payload as MessagesChanged)
+    .filter((c) => c.channelId === w.channelId);
+
+/**
+ * Until the channel's own set-up (its roster and first channel.update, a reload on each screen) has
+ * reached both screens. It lands late at its own pace: at the nurse when the key share for it
+ * arrives, at the admin when a catch-up round fetches its own update back, each 10 ms before its
+ * event leaves. So the nurse sends a fence message once the update shows there (the channel's
+ * name); the event that names the fence as a patch leaves after every change marked before it
+ * (one marked earlier and left in the same flush would have made it a reload), and the admin
+ * receives it only after the update before it in the relay's order. A round in which either
+ * screen got a reload is repeated with a new fence.
+ */
+async function setUpDone(): Promise<void> {
+  await eventually(
+    async () => (await w.nurse.value('channels.list', {})).some((c) => c.channelId === w.channelId && c.name !== ''),
+    20_000,
+    "the channel's settings at the nurse",
+  );
+  for (let round = 1; round <= 5; round++) {
+    const from = [w.admin.events.length, w.nurse.events.length];
+    const { messageId } = await w.nurse.value('messages.send', { channelId: w.channelId, body: `Zaun ${round}` });
+    for (const [i, client] of [w.admin, w.nurse].entries())
+      await eventually(
+        async () => {
+          const changes = changesOf(client, from[i]!);
+          if (changes.some((c) => c.messages.kind === 'patch' && c.messages.upserted.some(sentFence(messageId))))
+            return true;
+          // Merged into a reload: the round is repeated once that reload has surely been sent.
+          const page = await client.value('messages.page', { channelId: w.channelId });
+          const last = changes.at(-1);
+          return (
+            page.messages.some(sentFence(messageId)) &&
+            changes.some((c) => c.messages.kind === 'reload') &&
+            last?.version === page.version
+          );
+        },
+        20_000,
+        `fence ${round} on both screens`,
+      );
+    if ([w.admin, w.nurse].every((client, i) => changesOf(client, from[i]!).every((c) => c.messages.kind === 'patch')))
+      return;
+  }
+  throw new Error('the set-up kept reloading the screens');
+}
+
+const sentFence = (messageId: string) => (m: { messageId: string; delivery: string }) =>
+  m.messageId === messageId && m.delivery === 'sent';
+
 beforeAll(async () => {
   w = await twoWorkstations();
-  // The channel's own set-up (its roster and name: a reload, as any roster change) is done on both
-  // once a first message, ordered after it, has been delivered and received.
-  const { messageId } = await w.admin.value('messages.send', { channelId: w.channelId, body: 'Guten Morgen' });
-  // Delivered, and the event that says so emitted: nothing of the set-up is still on its way.
-  for (const client of [w.admin, w.nurse])
-    await eventually(
-      async () => {
-        const page = await client.value('messages.page', { channelId: w.channelId });
-        const last = client.events
-          .filter((e) => e.event === 'messages.changed')
-          .map((e) => e.payload as MessagesChanged)
-          .findLast((c) => c.channelId === w.channelId);
-        const told =
-          last?.messages.kind === 'reload' ||
-          last?.messages.upserted.some((m) => m.messageId === messageId && m.delivery === 'sent');
-        const shown = page.messages.find((m) => m.messageId === messageId)?.delivery === 'sent';
-        return shown && told === true && last?.version === page.version;
-      },
-      20_000,
-      'first message delivered',
-    );
+  await setUpDone();
 }, 120_000);
 
 afterAll(async () => {

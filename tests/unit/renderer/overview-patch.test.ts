@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SHARED_PATCH, type CalendarPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/features/calendar.ts';
+import { FILES_LIST_LIMIT } from '@klinikfunk/protocol/api/features/file-list.ts';
 import type { FileView } from '@klinikfunk/protocol/api/features/files.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 import {
@@ -95,6 +96,20 @@ describe('files overview patch', () => {
       'f2',
       'f1',
     ]);
+  });
+
+  it('lists no more files than files.list answers: the newest 1000, the oldest one leaves for a new one', () => {
+    const full = Array.from({ length: FILES_LIST_LIMIT }, (_, i) =>
+      file(`f${i}`, `Befund ${i}.pdf`, 'application/pdf', FILES_LIST_LIMIT - i),
+    );
+    const next = patchFiles(
+      full,
+      { files: [file('fNew', 'Befund neu.pdf', 'application/pdf', 5_000)], removedFiles: [] },
+      { query: '', kind: 'all', sort: 'newest' },
+    );
+    expect(next).toHaveLength(FILES_LIST_LIMIT);
+    expect(next[0]!.fileId).toBe('fNew');
+    expect(next.at(-1)!.fileId).toBe(`f${FILES_LIST_LIMIT - 2}`);
   });
 
   it('drops a removed file', () => {

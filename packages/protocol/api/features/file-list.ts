@@ -3,6 +3,9 @@
 // lib/overview-patch.ts), so a patched list is the one a files.list call would answer.
 import type { FileView } from './files.ts';
 
+/** Most files files.list answers (the first by its order); a patched list keeps no more. */
+export const FILES_LIST_LIMIT = 1000;
+
 export type FileKind = 'image' | 'pdf' | 'document' | 'other';
 export type FileSort = 'newest' | 'oldest' | 'name' | 'size';
 

@@ -4,8 +4,9 @@
 // (overview-patch.ts), without asking the core. The list is read again only when the event says
 // "reload" (the core could not name what changed, or a roster change altered who may do what), when
 // an event was missed (its version skips one), or when the patch cannot say (a recurring series
-// whose times changed: only the core expands rules); reads are coalesced per frame, and an answer
-// never undoes a newer patch (list-reads.ts).
+// whose times changed: only the core expands rules; also when such a change arrives while a read
+// is on its way); reads are coalesced per frame, and an answer never undoes a newer patch
+// (list-reads.ts).
 import type { SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import { listen } from './api.ts';
 import { ListReads } from './list-reads.ts';
@@ -32,11 +33,14 @@ export function liveOverview<T>(source: OverviewSource<T>): LiveOverview {
   const reads = new ListReads<T>();
   let frame = 0;
   let version: number | null = null;
+  let stopped = false;
   const reload = async () => {
     const list = await reads.read(() => source.read());
-    if (list !== null) source.show(list);
+    // Stopped (another filter or range, the tab closed): the overview after it shows its own answer.
+    if (list !== null && !stopped) source.show(list);
   };
   const reloadSoon = () => {
+    if (stopped) return;
     frame ||= requestAnimationFrame(() => {
       frame = 0;
       // Not awaited: a failed read shows its own error (calls return Results, never reject).
@@ -51,7 +55,12 @@ export function liveOverview<T>(source: OverviewSource<T>): LiveOverview {
     const { shared } = change;
     if (missed || shared.kind === 'reload' || shared.reloadOverviews) return reloadSoon();
     const apply = (list: T) => source.patch(list, shared);
-    reads.patched((list) => apply(list) ?? list);
+    reads.patched((list) => {
+      const next = apply(list);
+      // The answer on its way was read before this change, which it cannot take: read once more.
+      if (next === null) reloadSoon();
+      return next ?? list;
+    });
     const shown = source.shown();
     if (shown === undefined) return;
     const next = apply(shown);
@@ -63,6 +72,7 @@ export function liveOverview<T>(source: OverviewSource<T>): LiveOverview {
   return {
     reload,
     stop: () => {
+      stopped = true;
       stop();
       cancelAnimationFrame(frame);
     },

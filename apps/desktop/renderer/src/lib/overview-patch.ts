@@ -6,7 +6,13 @@
 // the new title); a new series or one whose times changed answers null (read the range again).
 import type { CalendarPatch, SharedPatch } from '@klinikfunk/protocol/api/change-events.ts';
 import type { CalendarEntryView, OccurrenceView } from '@klinikfunk/protocol/api/features/calendar.ts';
-import { fileMatches, fileOrder, type FileFilter, type FileSort } from '@klinikfunk/protocol/api/features/file-list.ts';
+import {
+  FILES_LIST_LIMIT,
+  fileMatches,
+  fileOrder,
+  type FileFilter,
+  type FileSort,
+} from '@klinikfunk/protocol/api/features/file-list.ts';
 import type { FileView } from '@klinikfunk/protocol/api/features/files.ts';
 import type { PollView } from '@klinikfunk/protocol/api/features/polls.ts';
 
@@ -23,7 +29,7 @@ export function patchPolls(polls: readonly PollView[], patch: Pick<Patch, 'polls
   );
 }
 
-/** Files as files.list answers them for this filter and order. */
+/** Files as files.list answers them for this filter and order, at most as many. */
 export function patchFiles(
   files: readonly FileView[],
   patch: Pick<Patch, 'files' | 'removedFiles'>,
@@ -31,9 +37,9 @@ export function patchFiles(
 ): FileView[] {
   if (patch.files.length + patch.removedFiles.length === 0) return [...files];
   const named = new Set([...patch.removedFiles, ...patch.files.map((f) => f.fileId)]);
-  return [...files.filter((f) => !named.has(f.fileId)), ...patch.files.filter((f) => fileMatches(f, view))].sort(
-    fileOrder(view.sort),
-  );
+  return [...files.filter((f) => !named.has(f.fileId)), ...patch.files.filter((f) => fileMatches(f, view))]
+    .sort(fileOrder(view.sort))
+    .slice(0, FILES_LIST_LIMIT);
 }
 
 export interface CalendarState {

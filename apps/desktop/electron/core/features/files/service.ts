@@ -10,7 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { FILE_CHUNK_MAX_BYTES, type FileView } from '@klinikfunk/protocol/api/features/files.ts';
-import { fileMatches, type FileFilter, type FileSort } from '@klinikfunk/protocol/api/features/file-list.ts';
+import {
+  FILES_LIST_LIMIT,
+  fileMatches,
+  type FileFilter,
+  type FileSort,
+} from '@klinikfunk/protocol/api/features/file-list.ts';
 import type { EventPayload } from '@klinikfunk/protocol/api/contract.ts';
 import { AppError } from '@klinikfunk/protocol/api/result.ts';
 import type { ChannelEventPayload } from '@klinikfunk/protocol/domain/events.ts';
@@ -134,7 +139,7 @@ export class FilesService {
   async list(channelId: string, input: FileQuery): Promise<FileView[]> {
     const rows = await this.#runtime.profile.store.repository(fileRepository).files(channelId, {
       sort: input.sort,
-      limit: 1000,
+      limit: FILES_LIST_LIMIT,
     });
     const views = await fileViews(this.#runtime, rows);
     return views.filter((f) => fileMatches(f, input));
