@@ -23,7 +23,7 @@ import { ReAlerts } from './re-alert.ts';
 import { escalationRepository, type ArmedEscalation, type EscalationRepository } from './repository.ts';
 import { sealEscalation } from './seal.ts';
 import { escalatedNotice, escalatedTitle, reAlertNotice } from './notices.ts';
-import { escalationLines, foldEscalation, initialEscalation, phaseOf } from './state.ts';
+import { foldEscalation, initialEscalation, phaseOf } from './state.ts';
 import type { EscalatedMessage } from '@klinikfunk/protocol/api/features/escalations.ts';
 
 type EscalationView = 'none' | 'waiting' | 'escalated' | 'acknowledged';
@@ -241,9 +241,12 @@ export class EscalationService {
   }
 
   /** An urgent message's escalation for its details: the sender's lines from the relay's notices. */
-  async ofMessage(channelId: string, messageId: string): Promise<{ phase: EscalationView; lines: string[] }> {
+  async ofMessage(
+    channelId: string,
+    messageId: string,
+  ): Promise<{ phase: EscalationView; released: Array<{ roleName: string; at: number }> }> {
     const armed = this.#repo.armed(channelId, messageId);
-    if (!armed) return { phase: 'none', lines: [] };
+    if (!armed) return { phase: 'none', released: [] };
     let state = foldEscalation(initialEscalation(), { kind: 'sent', at: armed.armedAt, planned: armed.steps });
     for (const r of this.#repo.releasesOf(channelId, messageId))
       if (r.kind === 'notice')
@@ -251,7 +254,7 @@ export class EscalationService {
     const acks = await this.#runtime.profile.store.messages.acks(channelId, messageId);
     const first = acks.find((a) => a.userId !== armed.senderUserId);
     if (first) state = foldEscalation(state, { kind: 'acknowledged', at: first.ackedAt, byUserId: first.userId });
-    return { phase: phaseOf(state), lines: escalationLines(state, this.#deps.language) };
+    return { phase: phaseOf(state), released: state.released.map((r) => ({ roleName: r.roleName, at: r.at })) };
   }
 
   /** Escalated messages that reached this user's role, newest first. */

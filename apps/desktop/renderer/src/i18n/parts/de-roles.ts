@@ -78,6 +78,8 @@ export const deRoles = {
   'escalation.form.order': 'Das erneute Alarmieren muss vor dem Weiterleiten kommen: bitte weniger Minuten wählen.',
   'escalation.details.title': 'Eskalation',
   'escalation.details.waiting': 'Noch nicht weitergeleitet.',
+  'escalation.details.forwarded': '{time} an {role} weitergeleitet',
+  'escalation.details.forwardedOpen': '{time} an {role} weitergeleitet, noch nicht bestätigt',
   'escalation.received.title': 'Eskalierte dringende Nachrichten',
   'escalation.received.from': 'von {name}, gesendet {time}',
   'escalation.received.ack': 'Bestätigen',

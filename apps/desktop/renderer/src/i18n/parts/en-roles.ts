@@ -78,6 +78,8 @@ export const enRoles = {
   'escalation.form.order': 'Alerting again must come before forwarding: please choose fewer minutes.',
   'escalation.details.title': 'Escalation',
   'escalation.details.waiting': 'Not forwarded yet.',
+  'escalation.details.forwarded': '{time} forwarded to {role}',
+  'escalation.details.forwardedOpen': '{time} forwarded to {role}, not yet acknowledged',
   'escalation.received.title': 'Escalated urgent messages',
   'escalation.received.from': 'from {name}, sent {time}',
   'escalation.received.ack': 'Acknowledge',
