@@ -224,4 +224,17 @@ describe('an urgent message to a role that nobody acknowledges', () => {
       [],
     );
   }, 180_000);
+
+  // Last: it stops the relay. Without the relay holding the steps the message is an ordinary urgent
+  // one; the sender is told so when sending (not only a log line), and no token is handed out.
+  it('tells the sender when the relay could not take the escalation', async () => {
+    await relay.stop();
+    await eventually(() => runtime('caller').transport.state() !== 'online', 30_000, 'the caller offline');
+    const sent = await c.caller.value('messages.send', { channelId, body: 'Zimmer 8: Sturz', urgent: true });
+    expect(sent.escalation).toBe('not_armed');
+    expect(escalations('caller').armed(channelId, sent.messageId)).toBeNull();
+    // A message to a channel without a policy has no escalation to miss.
+    const plain = await c.caller.value('messages.send', { channelId, body: 'Danke', urgent: false });
+    expect(plain.escalation).toBe('none');
+  }, 60_000);
 });

@@ -16,7 +16,7 @@ import { peekDirect } from '../../crypto/direct.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Notifier } from '../../platform/platform.ts';
 import type { MailboxMessage } from '../../transport/transport.ts';
-import type { UrgentWatch } from '../kit/urgent.ts';
+import type { EscalationOutcome, UrgentWatch } from '../kit/urgent.ts';
 import { openEscalationItem, type EscalationReader } from './open.ts';
 import { planEscalation, type RecipientDevice, type RoleAt } from './plan.ts';
 import { ReAlerts } from './re-alert.ts';
@@ -74,10 +74,10 @@ export class EscalationService {
   }
 
   /** Hands an own urgent message's escalation to the relay, then tells the members its token. */
-  async arm(message: { channelId: string; messageId: string; body: string }): Promise<void> {
+  async arm(message: { channelId: string; messageId: string; body: string }): Promise<EscalationOutcome> {
     const runtime = this.#runtime;
     const source = this.#deps.sourceOf(runtime, message.channelId);
-    if (!source) return;
+    if (!source) return 'none';
     const { identity, client } = runtime;
     const directory = client.directory;
     const devicesOf = (userId: string): RecipientDevice[] =>
@@ -107,13 +107,14 @@ export class EscalationService {
       this.#deps.log.warn('escalation step without anybody to reach', {
         steps: plan.unreachable.map((u) => u.step).join(','),
       });
-    if (!sealed) return;
+    if (!sealed) return 'not_armed';
     try {
       await runtime.transport.putEscalation(sealed.sealed);
     } catch (error) {
-      // Without the relay holding it, no token is handed out: the message stays urgent, and re-alerts.
+      // Without the relay holding it, no token is handed out: the message stays an ordinary urgent
+      // one, and the sender is told (messages.send's `escalation`).
       this.#deps.log.warn('escalation not handed to the relay', { error: loggable(error) });
-      return;
+      return 'not_armed';
     }
     const arm: EscalationArmPayload = {
       type: 'escalation.arm',
@@ -124,6 +125,7 @@ export class EscalationService {
       steps: plan.steps.map((s) => ({ step: s.step, roleName: s.roleName, delayMs: s.delayMs })),
     };
     await client.send(message.channelId, arm);
+    return 'armed';
   }
 
   /**
@@ -305,9 +307,10 @@ export function urgentWatch(deps: EscalationDeps): UrgentWatch {
   return {
     sent: async (runtime, message) => {
       try {
-        await escalationService(runtime, deps).arm(message);
+        return await escalationService(runtime, deps).arm(message);
       } catch (error) {
         deps.log.warn('escalation not armed', { error: loggable(error) });
+        return 'not_armed';
       }
     },
     acknowledged: (runtime) => escalationService(runtime, deps).stopAcknowledged(),

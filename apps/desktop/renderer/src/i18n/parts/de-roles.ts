@@ -77,6 +77,8 @@ export const deRoles = {
   'escalation.form.twice': 'Jeder Dienst darf nur einmal in der Reihe stehen.',
   'escalation.form.order': 'Das erneute Alarmieren muss vor dem Weiterleiten kommen: bitte weniger Minuten wählen.',
   'escalation.details.title': 'Eskalation',
+  'escalation.notArmed':
+    'Ihre dringende Nachricht geht an den Dienst, wird aber nicht automatisch weitergeleitet, falls niemand bestätigt (der Server war nicht erreichbar oder in der Eskalationskette ist gerade niemand im Dienst). Bitte achten Sie selbst auf die Bestätigung und rufen Sie notfalls an.',
   'escalation.details.waiting': 'Noch nicht weitergeleitet.',
   'escalation.details.forwarded': '{time} an {role} weitergeleitet',
   'escalation.details.forwardedOpen': '{time} an {role} weitergeleitet, noch nicht bestätigt',

@@ -77,6 +77,8 @@ export const enRoles = {
   'escalation.form.twice': 'Each role may appear only once in the chain.',
   'escalation.form.order': 'Alerting again must come before forwarding: please choose fewer minutes.',
   'escalation.details.title': 'Escalation',
+  'escalation.notArmed':
+    'Your urgent message goes to the duty, but it will not be forwarded automatically if nobody acknowledges it (the server could not be reached, or nobody in the escalation chain is on duty now). Please watch for the acknowledgement yourself and phone if needed.',
   'escalation.details.waiting': 'Not forwarded yet.',
   'escalation.details.forwarded': '{time} forwarded to {role}',
   'escalation.details.forwardedOpen': '{time} forwarded to {role}, not yet acknowledged',
