@@ -27,10 +27,10 @@ test('the sender sees the escalation step of an urgent message nobody acknowledg
 
   await nurse.getByRole('button', { name: 'Dienste', exact: true }).click();
   for (const name of ['Dienstarzt Station 3B', 'Oberarzt Station 3B']) {
-    const take = nurse.getByRole('button', { name: `Dienst „${name}“ übernehmen` });
+    const take = nurse.getByRole('button', { name: `Dienst übernehmen: „${name}“` });
     await expect(take).toBeVisible({ timeout: 30_000 });
     await take.click();
-    await expect(nurse.getByRole('button', { name: `Dienst „${name}“ abgeben` })).toBeVisible({ timeout: 15_000 });
+    await expect(nurse.getByRole('button', { name: `Dienst abgeben: „${name}“` })).toBeVisible({ timeout: 15_000 });
   }
   for (const name of ['Dienstarzt Station 3B', 'Oberarzt Station 3B'])
     await expect(admin.getByTestId('role').filter({ hasText: name }).getByTestId('role-holders')).toContainText(
@@ -51,7 +51,7 @@ test('the sender sees the escalation step of an urgent message nobody acknowledg
   await shot(admin, testInfo, 'escalation-settings');
   await expectAccessible(admin, 'escalation settings');
 
-  await admin.getByRole('button', { name: 'Nachricht an „Dienstarzt Station 3B“ schreiben' }).click();
+  await admin.getByRole('button', { name: 'Nachricht an den Dienst „Dienstarzt Station 3B“' }).click();
   await expect(admin.getByTestId('channel-name')).toHaveText('Dienstarzt Station 3B', { timeout: 15_000 });
   await admin.getByLabel('Dringend (Bestätigung anfordern)').check();
   const composer = admin.getByRole('textbox', { name: /^Nachricht an .*Dienstarzt Station 3B/ });
@@ -80,6 +80,8 @@ test('the sender sees the escalation step of an urgent message nobody acknowledg
   });
   await expect(escalated).toContainText('Zimmer 7: Patient krampft, bitte sofort kommen');
   await shot(nurse, testInfo, 'escalation-received');
+  // The holder's "Dienste" with the escalated message and the duty buttons (their names hold their visible text).
+  await expectAccessible(nurse, 'escalation received');
   await escalated.getByRole('button', { name: /^Bestätigen: Eskaliert von Dienstarzt Station 3B/ }).click();
   await expect(escalated).toContainText('bestätigt', { timeout: 15_000 });
 });

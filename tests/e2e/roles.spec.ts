@@ -24,11 +24,11 @@ test('a role taken over on one workstation shows its holder on the other', async
   await expect(atAdmin).toContainText('Niemand hat diesen Dienst gerade.', { timeout: 15_000 });
 
   await nurse.getByRole('button', { name: 'Dienste', exact: true }).click();
-  const take = nurse.getByRole('button', { name: 'Dienst „Dienstarzt Station 3B“ übernehmen' });
+  const take = nurse.getByRole('button', { name: 'Dienst übernehmen: „Dienstarzt Station 3B“' });
   await expect(take).toBeVisible({ timeout: 30_000 });
   await take.focus();
   await nurse.keyboard.press('Enter');
-  await expect(nurse.getByRole('button', { name: 'Dienst „Dienstarzt Station 3B“ abgeben' })).toBeVisible({
+  await expect(nurse.getByRole('button', { name: 'Dienst abgeben: „Dienstarzt Station 3B“' })).toBeVisible({
     timeout: 15_000,
   });
 

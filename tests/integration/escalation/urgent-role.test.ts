@@ -168,10 +168,14 @@ describe('an urgent message to a role that nobody acknowledges', () => {
       30_000,
       'the notices at the caller',
     );
-    const lines = (await c.caller.value('escalations.ofMessage', { channelId, messageId })).lines;
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\d\d:\d\d an Rufdienst Innere weitergeleitet, noch nicht bestätigt$/);
-    expect(lines[1]).toMatch(/^\d\d:\d\d an Oberarzt Innere weitergeleitet, noch nicht bestätigt$/);
+    const view = await c.caller.value('escalations.ofMessage', { channelId, messageId });
+    expect(view.phase).toBe('escalated');
+    expect(view.released.map((r) => r.roleName)).toEqual(['Rufdienst Innere', 'Oberarzt Innere']);
+    // The relay's release times (the renderer words them in the workstation's time).
+    const relayTimes = escalations('caller')
+      .releasesOf(channelId, messageId)
+      .map((r) => r.releasedAt);
+    expect(view.released.map((r) => r.at).sort()).toEqual(relayTimes.sort());
   }, 180_000);
 
   it('stops on every device when the holder acknowledges before the deadline; a forged or replayed token did not stop it, and only the sender arms it', async () => {
@@ -216,8 +220,21 @@ describe('an urgent message to a role that nobody acknowledges', () => {
     expect(steps('olga').map((s) => s.messageId)).not.toContain(first.messageId);
     expect(steps('bernd').map((s) => s.messageId)).not.toContain(first.messageId);
     // The caller's own view: the first acknowledged without any step, the second escalated twice.
-    expect((await c.caller.value('escalations.ofMessage', { channelId, messageId: first.messageId })).lines).toEqual(
+    expect((await c.caller.value('escalations.ofMessage', { channelId, messageId: first.messageId })).released).toEqual(
       [],
     );
   }, 180_000);
+
+  // Last: it stops the relay. Without the relay holding the steps the message is an ordinary urgent
+  // one; the sender is told so when sending (not only a log line), and no token is handed out.
+  it('tells the sender when the relay could not take the escalation', async () => {
+    await relay.stop();
+    await eventually(() => runtime('caller').transport.state() !== 'online', 30_000, 'the caller offline');
+    const sent = await c.caller.value('messages.send', { channelId, body: 'Zimmer 8: Sturz', urgent: true });
+    expect(sent.escalation).toBe('not_armed');
+    expect(escalations('caller').armed(channelId, sent.messageId)).toBeNull();
+    // A message to a channel without a policy has no escalation to miss.
+    const plain = await c.caller.value('messages.send', { channelId, body: 'Danke', urgent: false });
+    expect(plain.escalation).toBe('none');
+  }, 60_000);
 });

@@ -34,8 +34,11 @@ export const escalationsMethods = {
     output: z.object({
       /** `none`: no escalation; `waiting`: none released yet; `escalated`; `acknowledged`. */
       phase: z.enum(['none', 'waiting', 'escalated', 'acknowledged']),
-      /** One line per released step, in the interface language, with the relay's release time (Europe/Berlin). */
-      lines: z.array(z.string()),
+      /**
+       * Each released step: the role it went to and the relay's release time; the renderer words
+       * them ("04:12 an Oberarzt Innere weitergeleitet") in the workstation's time, like the messages.
+       */
+      released: z.array(z.object({ roleName: z.string(), at: z.number() })),
     }),
     requires: 'member',
     channelField: 'channelId',

@@ -110,8 +110,14 @@ export const messagesMethods = {
       messageId: z.string(),
       /** An urgent message that also went to the cover of a member marked "nicht stören" (availability). */
       forwarded: z.array(coverForwardSchema).default([]),
+      /**
+       * An urgent message's escalation: `none` (no policy), `armed` (the relay holds the steps),
+       * `not_armed` (there is a policy, but the relay could not take the steps or nobody in the
+       * chain can be reached now: it will not escalate, the sender is told to follow it up).
+       */
+      escalation: z.enum(['none', 'armed', 'not_armed']).default('none'),
     }),
-    doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart). An urgent one also goes to the cover of each member marked "nicht stören" (`forwarded`; `coverNames` empty: no cover could be reached).',
+    doc: 'Sends a message. It is stored and shown at once as "sending", and sent when the relay is reachable (also after a restart). An urgent one also goes to the cover of each member marked "nicht stören" (`forwarded`; `coverNames` empty: no cover could be reached); `escalation` says whether the relay took its escalation steps (`not_armed`: it will not escalate).',
   }),
   'messages.edit': method({
     requires: 'member',

@@ -16,14 +16,14 @@ import { peekDirect } from '../../crypto/direct.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Notifier } from '../../platform/platform.ts';
 import type { MailboxMessage } from '../../transport/transport.ts';
-import type { UrgentWatch } from '../kit/urgent.ts';
+import type { EscalationOutcome, UrgentWatch } from '../kit/urgent.ts';
 import { openEscalationItem, type EscalationReader } from './open.ts';
 import { planEscalation, type RecipientDevice, type RoleAt } from './plan.ts';
 import { ReAlerts } from './re-alert.ts';
 import { escalationRepository, type ArmedEscalation, type EscalationRepository } from './repository.ts';
 import { sealEscalation } from './seal.ts';
 import { escalatedNotice, escalatedTitle, reAlertNotice } from './notices.ts';
-import { escalationLines, foldEscalation, initialEscalation, phaseOf } from './state.ts';
+import { foldEscalation, initialEscalation, phaseOf } from './state.ts';
 import type { EscalatedMessage } from '@klinikfunk/protocol/api/features/escalations.ts';
 
 type EscalationView = 'none' | 'waiting' | 'escalated' | 'acknowledged';
@@ -74,10 +74,10 @@ export class EscalationService {
   }
 
   /** Hands an own urgent message's escalation to the relay, then tells the members its token. */
-  async arm(message: { channelId: string; messageId: string; body: string }): Promise<void> {
+  async arm(message: { channelId: string; messageId: string; body: string }): Promise<EscalationOutcome> {
     const runtime = this.#runtime;
     const source = this.#deps.sourceOf(runtime, message.channelId);
-    if (!source) return;
+    if (!source) return 'none';
     const { identity, client } = runtime;
     const directory = client.directory;
     const devicesOf = (userId: string): RecipientDevice[] =>
@@ -107,13 +107,14 @@ export class EscalationService {
       this.#deps.log.warn('escalation step without anybody to reach', {
         steps: plan.unreachable.map((u) => u.step).join(','),
       });
-    if (!sealed) return;
+    if (!sealed) return 'not_armed';
     try {
       await runtime.transport.putEscalation(sealed.sealed);
     } catch (error) {
-      // Without the relay holding it, no token is handed out: the message stays urgent, and re-alerts.
+      // Without the relay holding it, no token is handed out: the message stays an ordinary urgent
+      // one, and the sender is told (messages.send's `escalation`).
       this.#deps.log.warn('escalation not handed to the relay', { error: loggable(error) });
-      return;
+      return 'not_armed';
     }
     const arm: EscalationArmPayload = {
       type: 'escalation.arm',
@@ -124,6 +125,7 @@ export class EscalationService {
       steps: plan.steps.map((s) => ({ step: s.step, roleName: s.roleName, delayMs: s.delayMs })),
     };
     await client.send(message.channelId, arm);
+    return 'armed';
   }
 
   /**
@@ -241,9 +243,12 @@ export class EscalationService {
   }
 
   /** An urgent message's escalation for its details: the sender's lines from the relay's notices. */
-  async ofMessage(channelId: string, messageId: string): Promise<{ phase: EscalationView; lines: string[] }> {
+  async ofMessage(
+    channelId: string,
+    messageId: string,
+  ): Promise<{ phase: EscalationView; released: Array<{ roleName: string; at: number }> }> {
     const armed = this.#repo.armed(channelId, messageId);
-    if (!armed) return { phase: 'none', lines: [] };
+    if (!armed) return { phase: 'none', released: [] };
     let state = foldEscalation(initialEscalation(), { kind: 'sent', at: armed.armedAt, planned: armed.steps });
     for (const r of this.#repo.releasesOf(channelId, messageId))
       if (r.kind === 'notice')
@@ -251,7 +256,7 @@ export class EscalationService {
     const acks = await this.#runtime.profile.store.messages.acks(channelId, messageId);
     const first = acks.find((a) => a.userId !== armed.senderUserId);
     if (first) state = foldEscalation(state, { kind: 'acknowledged', at: first.ackedAt, byUserId: first.userId });
-    return { phase: phaseOf(state), lines: escalationLines(state, this.#deps.language) };
+    return { phase: phaseOf(state), released: state.released.map((r) => ({ roleName: r.roleName, at: r.at })) };
   }
 
   /** Escalated messages that reached this user's role, newest first. */
@@ -302,9 +307,10 @@ export function urgentWatch(deps: EscalationDeps): UrgentWatch {
   return {
     sent: async (runtime, message) => {
       try {
-        await escalationService(runtime, deps).arm(message);
+        return await escalationService(runtime, deps).arm(message);
       } catch (error) {
         deps.log.warn('escalation not armed', { error: loggable(error) });
+        return 'not_armed';
       }
     },
     acknowledged: (runtime) => escalationService(runtime, deps).stopAcknowledged(),

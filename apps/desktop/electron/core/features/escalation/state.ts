@@ -3,7 +3,8 @@
 // sender's own notice or a received step), acknowledged. Acknowledgement ends it: what was
 // released before stays listed; a release the relay stamps after the acknowledgement did not
 // happen for the chain (the relay dropped the rest), so it is not counted. Pure; the sender's
-// conversation shows `escalationLines`, the holder's re-alert follows `nextReAlert`.
+// details list `released` (the renderer words them, in the workstation's time like the message
+// list), the holder's re-alert follows `nextReAlert`.
 export type EscalationEvent =
   | { kind: 'sent'; at: number; planned: ReadonlyArray<{ step: number; roleName: string; delayMs: number }> }
   | { kind: 'released'; step: number; roleName: string; at: number }
@@ -50,23 +51,6 @@ export type EscalationPhase = 'waiting' | 'escalated' | 'acknowledged';
 export function phaseOf(state: EscalationState): EscalationPhase {
   if (state.acknowledged) return 'acknowledged';
   return state.released.length > 0 ? 'escalated' : 'waiting';
-}
-
-const clock = (at: number, locale: 'de' | 'en') =>
-  new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/Berlin',
-  }).format(at);
-
-/** One line per released step, for the sender's conversation: "04:12 an Oberarzt Innere weitergeleitet, noch nicht bestätigt". */
-export function escalationLines(state: EscalationState, locale: 'de' | 'en' = 'de'): string[] {
-  return state.released.map((r) => {
-    const open = state.acknowledged === null;
-    return locale === 'de'
-      ? `${clock(r.at, locale)} an ${r.roleName} weitergeleitet${open ? ', noch nicht bestätigt' : ''}`
-      : `${clock(r.at, locale)} forwarded to ${r.roleName}${open ? ', not yet acknowledged' : ''}`;
-  });
 }
 
 /**

@@ -90,11 +90,14 @@ export class MessageService {
       replyTo: input.replyTo,
       urgent: input.urgent,
     });
-    if (input.urgent)
-      await this.#deps.urgent.sent(runtime, { channelId: input.channelId, messageId, body: input.body });
-    if (!input.urgent) return { messageId, forwarded: [] };
+    if (!input.urgent) return { messageId, forwarded: [], escalation: 'none' as const };
+    const escalation = await this.#deps.urgent.sent(runtime, {
+      channelId: input.channelId,
+      messageId,
+      body: input.body,
+    });
     const sent = { channelId: input.channelId, messageId, body: input.body, mentions: input.mentions };
-    return { messageId, forwarded: await afterUrgentSent(runtime, this.#deps, sent) };
+    return { messageId, forwarded: await afterUrgentSent(runtime, this.#deps, sent), escalation };
   }
 
   async edit({ channelId, messageId, body, mentions }: MethodParsedInput<'messages.edit'>): Promise<void> {
