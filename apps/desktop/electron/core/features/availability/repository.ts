@@ -13,6 +13,7 @@ import type { ContentFeature } from '../../store/content-features.ts';
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 import type { StatusOp } from './status.ts';
+import { replayedOp } from '../kit/op-log-repository.ts';
 
 function apply(db: Db, event: ChannelEvent): string | null {
   const p = event.payload;
@@ -24,14 +25,8 @@ function apply(db: Db, event: ChannelEvent): string | null {
   // A status is its sender's own: a device of another user (a member of the same channel, who can
   // seal to it) naming someone else is refused by every client.
   if (p.userId !== event.senderUserId) return 'not_own_status';
-  // Kept beyond the log: only the same event fetched again (same device, same place, or this
-  // device's own still without one) may update its row; anything else under a kept id is a replay.
-  const kept = sql(db, 'SELECT seq, sender_device_id FROM availability_ops WHERE channel_id = ? AND event_id = ?').get(
-    event.channelId,
-    event.eventId,
-  ) as { seq: number | null; sender_device_id: string } | undefined;
-  if (kept && (kept.sender_device_id !== event.senderDeviceId || (kept.seq !== null && kept.seq !== event.seq)))
-    return 'replayed';
+  // Kept beyond the log: the replay rule of every op table (kit/op-log-repository.ts).
+  if (replayedOp(db, 'availability_ops', event)) return 'replayed';
   sql(
     db,
     `INSERT INTO availability_ops (channel_id, event_id, seq, relay_at, created_at, user_id, sender_device_id, payload)

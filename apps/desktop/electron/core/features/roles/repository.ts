@@ -16,38 +16,15 @@ import { DirectoryAuthority } from '../../store/directory-facts.ts';
 import type { Db } from '../../store/database.ts';
 import { sql } from '../../store/statements.ts';
 import type { RoleAuthority, RoleOp } from './resolve.ts';
+import { followOp, keepOp, opLogVersion, opsOf } from '../kit/op-log-repository.ts';
 
 function keep(db: Db, event: ChannelEvent): string | null {
   if (event.payload.type === 'role.conversation') return link(db, event, event.payload.roleId);
   // Only the directory channel, whose roster is every active user, carries roles.
   if (sql(db, 'SELECT org_wide FROM channels WHERE channel_id = ?').pluck().get(event.channelId) !== 1)
     return 'not_directory_channel';
-  // role_ops outlives the event log (retention), so an event id logged again can reach here. The
-  // id is the sender's choice: only the same event fetched again (same device, same place, or this
-  // device's own still without one) may update the row; anything else under a kept id is a
-  // replay, or it would move an admin's old roster to a new place in the relay's order.
-  const kept = sql(db, 'SELECT seq, sender_device_id FROM role_ops WHERE channel_id = ? AND event_id = ?').get(
-    event.channelId,
-    event.eventId,
-  ) as { seq: number | null; sender_device_id: string } | undefined;
-  if (kept && (kept.sender_device_id !== event.senderDeviceId || (kept.seq !== null && kept.seq !== event.seq)))
-    return 'replayed';
-  sql(
-    db,
-    `INSERT INTO role_ops (channel_id, event_id, seq, relay_at, created_at, sender_user_id, sender_device_id, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (channel_id, event_id) DO UPDATE SET seq = excluded.seq, relay_at = excluded.relay_at`,
-  ).run(
-    event.channelId,
-    event.eventId,
-    event.seq,
-    event.relayAt ?? null,
-    event.createdAt,
-    event.senderUserId,
-    event.senderDeviceId,
-    JSON.stringify(event.payload),
-  );
-  return null;
+  // The replay rule and the keeping: kit/op-log-repository.ts.
+  return keepOp(db, 'role_ops', event);
 }
 
 /**
@@ -107,20 +84,7 @@ function madeForRole(db: Db, channelId: string, senderUserId: string): boolean {
  */
 function follow(db: Db, event: ChannelEvent): Map<string, string | null> {
   if (event.payload.type === 'role.conversation') return followLink(db, event);
-  const logged = sql(db, 'SELECT seq, relay_at FROM events WHERE channel_id = ? AND event_id = ?').get(
-    event.channelId,
-    event.eventId,
-  ) as { seq: number | null; relay_at: number | null } | undefined;
-  if (!logged)
-    sql(db, 'DELETE FROM role_ops WHERE channel_id = ? AND event_id = ?').run(event.channelId, event.eventId);
-  else
-    sql(db, 'UPDATE role_ops SET seq = ?, relay_at = ? WHERE channel_id = ? AND event_id = ?').run(
-      logged.seq,
-      logged.relay_at,
-      event.channelId,
-      event.eventId,
-    );
-  return new Map([[event.eventId, logged ? null : 'refused']]);
+  return followOp(db, 'role_ops', event);
 }
 
 /** An own link refused for good by the relay: the channel is no conversation with a role. */
@@ -178,41 +142,12 @@ export class RoleRepository implements RoleAuthority {
 
   /** Every kept role event in the relay's order, own pending ones last. */
   ops(): RoleOp[] {
-    const rows = sql(
-      this.#db,
-      `SELECT event_id, seq, relay_at, created_at, sender_user_id, sender_device_id, payload FROM role_ops
-       ORDER BY seq IS NULL, seq, op_pk`,
-    ).all() as Array<{
-      event_id: string;
-      seq: number | null;
-      relay_at: number | null;
-      created_at: number;
-      sender_user_id: string;
-      sender_device_id: string;
-      payload: string;
-    }>;
-    return rows.map((r) => ({
-      eventId: r.event_id,
-      seq: r.seq,
-      relayAt: r.relay_at,
-      createdAt: r.created_at,
-      senderUserId: r.sender_user_id,
-      senderDeviceId: r.sender_device_id,
-      payload: JSON.parse(r.payload) as RolePayload,
-    }));
+    return opsOf<RolePayload>(this.#db, 'role_ops');
   }
 
   /** Changes whenever a role event or a directory record is added or gets its place (the fold's cache key). */
   version(): string {
-    return String(
-      sql(
-        this.#db,
-        `SELECT (SELECT count(*) || ':' || coalesce(max(op_pk), 0) || ':' || coalesce(sum(seq), 0) FROM role_ops)
-           || '/' || (SELECT coalesce(max(record_pk), 0) FROM directory_records)`,
-      )
-        .pluck()
-        .get(),
-    );
+    return opLogVersion(this.#db, 'role_ops');
   }
 
   /** Every conversation with a role this profile knows (its own or one it was added to). */
