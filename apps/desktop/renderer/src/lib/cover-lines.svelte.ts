@@ -3,25 +3,20 @@
 // its messages change (a line travels as a channel event, right after its message).
 import type { CoverForward } from '@klinikfunk/protocol/api/contract.ts';
 import { call, listen } from './api.ts';
+import { onProfileChange } from './profile-change.ts';
 
 class CoverLines {
   channelId = $state<string | null>(null);
   list = $state.raw<Array<CoverForward & { messageId: string }>>([]);
-  #profile: string | null = null;
-  #generation = 0;
+  /** Like reactions: nothing of one profile stays on screen (or in memory, locked) for the next. */
+  readonly #scope = onProfileChange(() => {
+    this.channelId = null;
+    this.list = [];
+  });
 
   constructor() {
     listen('messages.changed', ({ channelId }) => {
       if (channelId === this.channelId) this.show(channelId);
-    });
-    // Like reactions (lib/reactions.svelte.ts): nothing of one profile stays on screen for the next.
-    listen('session.changed', (next) => {
-      const visible = next.state === 'unlocked' ? next.activeProfileId : null;
-      if (visible === this.#profile) return;
-      this.#profile = visible;
-      this.#generation++;
-      this.channelId = null;
-      this.list = [];
     });
   }
 
@@ -32,10 +27,11 @@ class CoverLines {
   show(channelId: string): void {
     if (channelId !== this.channelId) this.list = [];
     this.channelId = channelId;
-    const generation = this.#generation;
+    const generation = this.#scope.generation;
     call('availability.forwards', { channelId })
       .then((result) => {
-        if (result.ok && this.channelId === channelId && this.#generation === generation) this.list = result.value;
+        if (result.ok && this.channelId === channelId && this.#scope.generation === generation)
+          this.list = result.value;
       })
       .catch(() => {});
   }

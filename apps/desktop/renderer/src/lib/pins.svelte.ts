@@ -7,11 +7,17 @@ import { untrack } from 'svelte';
 import type { PinView } from '@klinikfunk/protocol/api/contract.ts';
 import { call, listen } from './api.ts';
 import { afterPaint } from './dom.ts';
+import { onProfileChange } from './profile-change.ts';
 
 class ChannelPins {
   channelId = $state<string | null>(null);
   list = $state<PinView[]>([]);
   byMessage = $derived(new Map(this.list.map((p) => [p.messageId, p])));
+  /** The pins (with bodies and who may unpin) are the profile's on screen: locked or switched, they go. */
+  readonly #scope = onProfileChange(() => {
+    this.channelId = null;
+    this.list = [];
+  });
 
   constructor() {
     listen('messages.changed', ({ channelId }) => {
@@ -29,11 +35,13 @@ class ChannelPins {
       if (channelId !== this.channelId) this.list = [];
       this.channelId = channelId;
     });
+    const generation = this.#scope.generation;
     afterPaint(() => {
-      if (this.channelId !== channelId) return;
+      if (this.channelId !== channelId || this.#scope.generation !== generation) return;
       call('pins.list', { channelId })
         .then((result) => {
-          if (result.ok && this.channelId === channelId) this.list = result.value;
+          if (result.ok && this.channelId === channelId && this.#scope.generation === generation)
+            this.list = result.value;
         })
         .catch(() => {});
     });

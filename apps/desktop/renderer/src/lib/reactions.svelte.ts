@@ -5,6 +5,7 @@
 // the core applies it when queued.
 import type { MessageReactionsView, ReactionValue } from '@klinikfunk/protocol/api/contract.ts';
 import { call, listen } from './api.ts';
+import { onProfileChange } from './profile-change.ts';
 
 /** The fixed set, in the order every client shows it (packages/protocol/domain/events.ts REACTIONS). */
 export const REACTION_VALUES: readonly ReactionValue[] = ['👍', '✅', '👀', '🙏'];
@@ -14,26 +15,15 @@ class ChannelReactions {
   list = $state.raw<MessageReactionsView[]>([]);
   byMessage = $derived(new Map(this.list.map((m) => [m.messageId, m.reactions])));
 
-  /** The profile whose reactions these are: another one on screen (or none, locked) drops them. */
-  #profile: string | null = null;
-  /** Counts profile changes: a list asked for before one is not shown after it. */
-  #generation = 0;
+  /** Another profile on screen (or none, locked) drops the list; an answer asked for before does not show. */
+  readonly #scope = onProfileChange(() => {
+    this.channelId = null;
+    this.list = [];
+  });
 
   constructor() {
     listen('messages.changed', ({ channelId }) => {
       if (channelId === this.channelId) this.show(channelId);
-    });
-    // This list outlives the main view (App.svelte remounts it per profile). A colleague unlocking
-    // next on a shared workstation must not see the previous person's list (who reacted, and their
-    // own reactions shown as "mine") when they open the same channel; nor does it stay in memory
-    // while locked. A mounted message loads the list again (MessageReactions watches channelId).
-    listen('session.changed', (next) => {
-      const visible = next.state === 'unlocked' ? next.activeProfileId : null;
-      if (visible === this.#profile) return;
-      this.#profile = visible;
-      this.#generation++;
-      this.channelId = null;
-      this.list = [];
     });
   }
 
@@ -47,7 +37,7 @@ class ChannelReactions {
     views: readonly MessageReactionsView[],
     generation: number,
   ): void {
-    if (generation !== this.#generation) return;
+    if (generation !== this.#scope.generation) return;
     const held = channelId === this.channelId ? this.list : [];
     this.channelId = channelId;
     const ids = new Set(messageIds);
@@ -60,17 +50,18 @@ class ChannelReactions {
 
   /** Counts profile changes: `take` drops a page asked for before one (pass it from before the call). */
   get generation(): number {
-    return this.#generation;
+    return this.#scope.generation;
   }
 
   /** Shows this channel's reactions (none where they cannot be read). */
   show(channelId: string): void {
     if (channelId !== this.channelId) this.list = [];
     this.channelId = channelId;
-    const generation = this.#generation;
+    const generation = this.#scope.generation;
     call('reactions.list', { channelId })
       .then((result) => {
-        if (result.ok && this.channelId === channelId && this.#generation === generation) this.list = result.value;
+        if (result.ok && this.channelId === channelId && this.#scope.generation === generation)
+          this.list = result.value;
       })
       .catch(() => {});
   }
